@@ -1,0 +1,8 @@
+export interface Bench {
+  name: string
+  description: string
+  run(): Promise<void>
+}
+
+// One line a benchmark; each lives in its own file beside this one.
+export const BENCHES: Bench[] = []

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto'
+import type { Actor, AuditEntry, AuditVerification } from '../../shared/model'
+import type { Db } from '../db/case-db'
+import { canonicalJson } from './canonical'
+
+/**
+ * The audit chain. Each entry's hash covers the previous entry's hash and the entry's own
+ * canonical JSON, so changing, removing or reordering any entry breaks every hash after it.
+ * The first entry links to a genesis value derived from the case id, which binds the chain to
+ * its case: entries copied from another case do not verify here.
+ */
+export function genesisHash(caseId: string): string {
+  return sha256(`lastmile-audit-genesis\n${caseId}`)
+}
+
+export interface NewAuditEntry {
+  actor: Actor
+  action: string
+  target: string
+  details?: Record<string, unknown>
+}
+
+type Row = {
+  seq: number
+  time: string
+  actor: string
+  action: string
+  target: string
+  details: string
+  prev_hash: string
+  hash: string
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex')
+}
+
+export function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
+  const body = canonicalJson({ seq: e.seq, time: e.time, actor: e.actor, action: e.action, target: e.target, details: e.details })
+  return sha256(`${prevHash}\n${body}`)
+}
+
+/**
+ * Append one entry. Call it inside the same transaction as the change it records (see
+ * `audited`); on its own it is still atomic, but then it records nothing else.
+ */
+export function appendAudit(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+    | { seq: number; hash: string }
+    | undefined
+  const seq = (last?.seq ?? 0) + 1
+  const prevHash = last?.hash ?? genesisHash(caseId)
+  const details = entry.details ?? {}
+  // Round-trip through canonical JSON so what is hashed is exactly what is stored.
+  const detailsJson = canonicalJson(details)
+  const stored = { seq, time, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.parse(detailsJson) }
+  const hash = entryHash(prevHash, stored)
+  db.prepare(
+    'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+  ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash)
+  return { ...stored, prevHash, hash }
+}
+
+/**
+ * Run `change` and append its audit entry in one transaction: either both are in the case or
+ * neither is. `describe` may look at the change's result to fill in the entry's details.
+ */
+export function audited<T>(
+  db: Db,
+  caseId: string,
+  now: () => string,
+  change: () => T,
+  describe: (result: T) => NewAuditEntry
+): T {
+  return db.transaction(() => {
+    const result = change()
+    appendAudit(db, caseId, describe(result), now())
+    return result
+  })()
+}
+
+function toEntry(r: Row): AuditEntry {
+  return {
+    seq: r.seq,
+    time: r.time,
+    actor: JSON.parse(r.actor) as Actor,
+    action: r.action,
+    target: r.target,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    prevHash: r.prev_hash,
+    hash: r.hash
+  }
+}
+
+export function listAudit(db: Db, offset: number, limit: number): { total: number; entries: AuditEntry[] } {
+  const total = (db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?').all(limit, offset) as Row[]
+  return { total, entries: rows.map(toEntry) }
+}
+
+/** Recompute the whole chain, streaming, and name the first entry that does not match. */
+export function verifyAudit(db: Db, caseId: string): AuditVerification {
+  let expectedSeq = 1
+  let prev = genesisHash(caseId)
+  let count = 0
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<Row>) {
+    const bad = (reason: string): AuditVerification => ({ ok: false, entries: count, headHash: prev, firstBad: { seq: r.seq, reason } })
+    if (r.seq !== expectedSeq) {
+      return {
+        ok: false,
+        entries: count,
+        headHash: prev,
+        firstBad: { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (the sequence jumps from ${expectedSeq - 1} to ${r.seq})` }
+      }
+    }
+    if (r.prev_hash !== prev) return bad(`entry ${r.seq} does not link to entry ${r.seq - 1} (its previous-hash field was changed, or an entry before it was replaced)`)
+    let entry: AuditEntry
+    try {
+      entry = toEntry(r)
+    } catch {
+      return bad(`entry ${r.seq} is not valid JSON (it was edited outside Lastmile)`)
+    }
+    let recomputed: string
+    try {
+      recomputed = entryHash(prev, entry)
+    } catch {
+      return bad(`entry ${r.seq} holds a value that cannot be hashed (it was edited outside Lastmile)`)
+    }
+    if (recomputed !== r.hash) return bad(`entry ${r.seq} (${r.action}) does not match its hash: its content was changed after it was written`)
+    prev = r.hash
+    count++
+    expectedSeq++
+  }
+  return { ok: true, entries: count, headHash: prev, firstBad: null }
+}

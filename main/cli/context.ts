@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs'
+import { homedir, userInfo } from 'node:os'
+import { join } from 'node:path'
+import { ROLES, type Actor, type Role } from '../../shared/model'
+import type { CaseDb } from '../db/case-db'
+import { openCaseDb } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { NO_DIALOGS, NO_KEYSTORE } from '../platform/ports'
+import { createAppServices, type AppServices } from '../services/app'
+import { value, type ParsedArgs } from './args'
+
+/** What a command gets: its arguments, where to write, and the shared conventions of CLI.md. */
+export interface CliContext {
+  args: ParsedArgs
+  env: NodeJS.ProcessEnv
+  json: boolean
+  /** the result document (stdout) */
+  out(text: string): void
+  /** progress and messages (stderr) */
+  err(text: string): void
+  /** true when stderr is a terminal, so a progress bar may be drawn */
+  interactive: boolean
+}
+
+export function osUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return process.env.USER ?? 'unknown'
+  }
+}
+
+/**
+ * The case key: the first line of `--key-file F`, else LASTMILE_KEY. Never a flag holding the key
+ * itself: it would land in shell history and in every process list.
+ */
+export function readKey(ctx: CliContext): string {
+  const file = value(ctx.args, '--key-file')
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      throw new LastmileError('bad-input', `${file}: cannot read the key file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    }
+    const key = text.split(/\r?\n/, 1)[0]
+    if (!key) throw new LastmileError('bad-input', `${file}: line 1: the key file is empty`)
+    return key
+  }
+  const env = ctx.env.LASTMILE_KEY
+  if (env) return env
+  throw new LastmileError('bad-input', 'no case key: give --key-file FILE (the key on its first line) or set LASTMILE_KEY')
+}
+
+/** `--as NAME --role ROLE`, by default the OS user as an analyst. */
+export function actorOf(ctx: CliContext): Actor {
+  const name = value(ctx.args, '--as') ?? osUser()
+  const role = (value(ctx.args, '--role') ?? 'analyst') as Role
+  if (!ROLES.includes(role)) throw new LastmileError('bad-input', `--role ${role}: not a role (one of ${ROLES.join(', ')})`)
+  if (!name.trim()) throw new LastmileError('bad-input', '--as needs a name')
+  return { kind: 'person', name: name.trim(), role }
+}
+
+export function openCase(ctx: CliContext, path: string, opts: { readOnly?: boolean } = {}): CaseDb {
+  return openCaseDb(path, readKey(ctx), opts)
+}
+
+/** App services for a CLI run: no OS keystore, no dialogs, identity from --as/--role. */
+export function cliServices(ctx: CliContext): AppServices {
+  const dataDir = ctx.env.LASTMILE_DATA_DIR ?? join(homedir(), '.config', 'lastmile')
+  const app = createAppServices({
+    dataDir,
+    appVersion: appVersion(),
+    osUser: osUser(),
+    keystore: NO_KEYSTORE,
+    dialogs: NO_DIALOGS
+  })
+  const actor = actorOf(ctx)
+  if (actor.kind === 'person') {
+    app.session.actor = () => actor
+  }
+  return app
+}
+
+export function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+  } catch {
+    return '0.0.0'
+  }
+}

@@ -1,0 +1,258 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import Database from 'better-sqlite3-multiple-ciphers'
+import { LastmileError } from '../errors'
+import { LATEST_SCHEMA, MIGRATIONS, type Migration } from './migrations'
+
+export type Db = Database.Database
+
+/** 'LMC1' — marks a SQLite file as a Lastmile case, so a foreign SQLCipher file is named as such. */
+export const APPLICATION_ID = 0x4c4d4331
+
+const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
+export interface CaseDb {
+  db: Db
+  path: string
+  id: string
+  name: string
+  createdAt: string
+  schemaVersion: number
+  readOnly: boolean
+  close(): void
+}
+
+export interface OpenOptions {
+  readOnly?: boolean
+}
+
+/**
+ * The SQLCipher 4 format (SHA-512 HMAC, PBKDF2 with 256,000 iterations, 4 KiB pages). The cipher
+ * pragmas must come before the key: without them sqlite3mc would use its own default cipher
+ * (chacha20), and a case written by one would not open with the other.
+ */
+function applyKey(db: Db, passphrase: string): void {
+  db.pragma("cipher='sqlcipher'")
+  db.pragma('legacy=4')
+  db.key(Buffer.from(passphrase, 'utf8'))
+}
+
+function applyConnectionSettings(db: Db, readOnly: boolean): void {
+  if (!readOnly) db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  // FULL: a committed transaction survives power loss, which an audit trail promises.
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 5000')
+}
+
+/** Create a new encrypted case at `path`. Refuses to overwrite anything already there. */
+export function createCaseDb(path: string, passphrase: string, opts: { name?: string; now: string }): CaseDb {
+  if (existsSync(path)) {
+    throw new LastmileError('exists', `${path}: a file already exists there; choose another name (Lastmile never overwrites a case)`)
+  }
+  // Build the case beside its final name, then link it into place: a crash half-way leaves
+  // no half-made case under the user's name, and link() refuses to replace a file that
+  // appeared in the meantime.
+  const tmp = `${path}.creating-${randomBytes(6).toString('hex')}`
+  let db: Db | undefined
+  try {
+    db = new Database(tmp)
+    applyKey(db, passphrase)
+    applyConnectionSettings(db, false)
+    db.pragma(`application_id = ${APPLICATION_ID}`)
+    migrate(db, tmp)
+    const id = randomUUID()
+    const name = opts.name ?? basename(path).replace(/\.lmcase$/i, '')
+    const put = db.prepare('INSERT INTO case_meta (key, value) VALUES (?, ?)')
+    db.transaction(() => {
+      put.run('id', id)
+      put.run('name', name)
+      put.run('created_at', opts.now)
+    })()
+    db.close()
+    db = undefined
+    try {
+      linkSync(tmp, path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new LastmileError('exists', `${path}: a file already exists there; choose another name (Lastmile never overwrites a case)`)
+      }
+      throw new LastmileError('unavailable', `${path}: cannot create the case file (${(e as Error).message})`)
+    }
+  } finally {
+    db?.close()
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(tmp + suffix, { force: true })
+  }
+  return openCaseDb(path, passphrase)
+}
+
+/**
+ * Open an existing case. A wrong key, a file that is not a case, a damaged file or a case
+ * from a newer Lastmile is a LastmileError, and the file is left exactly as it was.
+ */
+export function openCaseDb(path: string, passphrase: string, opts: OpenOptions = {}): CaseDb {
+  const readOnly = opts.readOnly === true
+  preflight(path)
+  let db: Db
+  try {
+    db = new Database(path, { fileMustExist: true, readonly: readOnly })
+  } catch (e) {
+    throw new LastmileError('unavailable', `${path}: cannot open the file (${(e as Error).message})`)
+  }
+  try {
+    applyKey(db, passphrase)
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get()
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw new LastmileError(
+          'wrong-key',
+          `${path}: cannot decrypt the case: the passphrase is wrong, or the file is not a Lastmile case or is damaged`
+        )
+      }
+      throw e
+    }
+    const appId = db.pragma('application_id', { simple: true }) as number
+    if (appId !== APPLICATION_ID) {
+      throw new LastmileError('not-a-case', `${path}: this is an encrypted SQLite database, but not a Lastmile case`)
+    }
+    const version = db.pragma('user_version', { simple: true }) as number
+    if (version > LATEST_SCHEMA) {
+      throw new LastmileError(
+        'conflict',
+        `${path}: this case was written by a newer Lastmile (schema ${version}; this version knows up to ${LATEST_SCHEMA}); upgrade Lastmile to open it`
+      )
+    }
+    checkLedger(db, path)
+    if (readOnly) {
+      if (version < LATEST_SCHEMA) {
+        throw new LastmileError('conflict', `${path}: this case needs an upgrade (schema ${version} → ${LATEST_SCHEMA}) and was opened read-only`)
+      }
+      applyConnectionSettings(db, true)
+    } else {
+      applyConnectionSettings(db, false)
+      migrate(db, path)
+    }
+    const meta = readMeta(db, path)
+    return {
+      db,
+      path,
+      id: meta.id,
+      name: meta.name,
+      createdAt: meta.created_at,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      readOnly,
+      close: () => {
+        if (db.open) db.close()
+      }
+    }
+  } catch (e) {
+    if (db.open) db.close()
+    if (e instanceof LastmileError) throw e
+    throw new LastmileError('not-a-case', `${path}: cannot read the case (${(e as Error).message})`)
+  }
+}
+
+/** Cheap checks on the raw bytes, so the common mistakes get a precise message. */
+function preflight(path: string): void {
+  let size: number
+  try {
+    const st = statSync(path)
+    if (!st.isFile()) throw new LastmileError('not-a-case', `${path}: not a file`)
+    size = st.size
+  } catch (e) {
+    if (e instanceof LastmileError) throw e
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LastmileError('not-found', `${path}: no such case file`)
+    throw new LastmileError('unavailable', `${path}: cannot read the file (${(e as Error).message})`)
+  }
+  if (size === 0) throw new LastmileError('not-a-case', `${path}: the file is empty, not a Lastmile case`)
+  const head = Buffer.alloc(16)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, head, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (head.equals(SQLITE_PLAIN_HEADER)) {
+    throw new LastmileError('not-a-case', `${path}: this is an unencrypted SQLite database, not an encrypted Lastmile case`)
+  }
+  if (size < 4096 || size % 512 !== 0) {
+    throw new LastmileError('not-a-case', `${path}: not a Lastmile case (size ${size} bytes is not a whole number of database pages)`)
+  }
+}
+
+function readMeta(db: Db, path: string): Record<'id' | 'name' | 'created_at', string> {
+  const rows = db.prepare('SELECT key, value FROM case_meta').all() as Array<{ key: string; value: string }>
+  const m = new Map(rows.map((r) => [r.key, r.value]))
+  for (const k of ['id', 'name', 'created_at']) {
+    if (!m.has(k)) throw new LastmileError('not-a-case', `${path}: the case is damaged (its ${k} is missing)`)
+  }
+  return { id: m.get('id')!, name: m.get('name')!, created_at: m.get('created_at')! }
+}
+
+export function migrationHash(m: Migration): string {
+  return createHash('sha256').update(m.sql).digest('hex')
+}
+
+const LEDGER_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+) STRICT`
+
+/** An applied migration whose text has changed since is refused: the case and the code disagree. */
+function checkLedger(db: Db, path: string): void {
+  const hasLedger = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").get()
+  if (!hasLedger) return
+  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as Array<{
+    version: number
+    name: string
+    sha256: string
+  }>
+  for (const a of applied) {
+    const m = MIGRATIONS.find((x) => x.version === a.version)
+    if (!m) {
+      throw new LastmileError('conflict', `${path}: migration ${a.version} (${a.name}) is unknown to this Lastmile; upgrade Lastmile to open it`)
+    }
+    if (migrationHash(m) !== a.sha256) {
+      throw new LastmileError(
+        'conflict',
+        `${path}: migration ${String(a.version).padStart(4, '0')}-${a.name} differs from the one applied to this case (it was edited after shipping)`
+      )
+    }
+  }
+}
+
+export function migrate(db: Db, path: string): void {
+  db.exec(LEDGER_SQL)
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
+        m.version,
+        m.name,
+        migrationHash(m),
+        new Date().toISOString()
+      )
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+  void path
+}
+
+/**
+ * Change the case's passphrase. SQLCipher cannot rekey a WAL database, so the journal goes to
+ * DELETE for the rekey and back to WAL after; the WAL is checkpointed first so no page is left
+ * under the old key.
+ */
+export function rekeyCaseDb(c: CaseDb, next: string): void {
+  c.db.pragma('wal_checkpoint(TRUNCATE)')
+  c.db.pragma('journal_mode = DELETE')
+  c.db.rekey(Buffer.from(next, 'utf8'))
+  c.db.pragma('journal_mode = WAL')
+}

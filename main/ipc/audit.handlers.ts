@@ -1,0 +1,13 @@
+import { listAudit, verifyAudit } from '../audit/chain'
+import type { AppServices } from '../services/app'
+import type { HandlerSlice } from './handlers'
+
+export function auditHandlers({ session }: AppServices): HandlerSlice<'audit.list' | 'audit.verify'> {
+  return {
+    'audit.list': ({ offset, limit }) => listAudit(session.require().db, offset, limit),
+    'audit.verify': () => {
+      const c = session.require()
+      return verifyAudit(c.db, c.id)
+    }
+  }
+}

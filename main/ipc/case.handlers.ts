@@ -1,0 +1,56 @@
+import type { AppServices } from '../services/app'
+import type { HandlerSlice } from './handlers'
+
+export function caseHandlers(
+  app: AppServices
+): HandlerSlice<
+  | 'app.info'
+  | 'case.create'
+  | 'case.open'
+  | 'case.close'
+  | 'case.current'
+  | 'case.recent'
+  | 'case.changePassphrase'
+  | 'case.forgetPassphrase'
+  | 'identity.get'
+  | 'identity.set'
+  | 'dialog.chooseCasePath'
+> {
+  const { session, platform, events } = app
+  const changed = (): void => events.emit('case.changed', session.current())
+  return {
+    'app.info': () => ({
+      version: platform.appVersion,
+      canRememberPassphrase: session.canRemember(),
+      keystoreBackend: platform.keystore.backend()
+    }),
+    'case.create': ({ path, passphrase, name, remember }) => {
+      const c = session.create(path, passphrase, { name, remember })
+      changed()
+      return c
+    },
+    'case.open': ({ path, passphrase, remember }) => {
+      const c = session.openCase(path, passphrase, { remember })
+      changed()
+      return c
+    },
+    'case.close': () => {
+      session.close()
+      changed()
+      return null
+    },
+    'case.current': () => session.current(),
+    'case.recent': () => session.recentCases(),
+    'case.changePassphrase': ({ current, next, remember }) => {
+      session.changePassphrase(current, next, remember === true)
+      return null
+    },
+    'case.forgetPassphrase': ({ path }) => {
+      session.forget(path)
+      return null
+    },
+    'identity.get': () => session.identity(),
+    'identity.set': ({ name, role }) => session.setIdentity(name, role),
+    'dialog.chooseCasePath': ({ mode }) => platform.dialogs.chooseCasePath(mode)
+  }
+}

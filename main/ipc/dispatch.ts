@@ -1,0 +1,51 @@
+import type { z } from 'zod'
+import { contract, type Channel, type Envelope } from '../../shared/contract'
+import { LastmileError } from '../errors'
+import type { Handlers } from './handlers'
+
+export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>
+
+/**
+ * The single entry point for calls from the renderer (IPC, or the test bridge): the channel must
+ * be in the contract, the input must pass its schema, and a mutating call is refused on a case
+ * open for review. Whatever happens, the answer is an envelope; only LastmileError messages are
+ * shown to people — anything else is logged and reported as an internal error.
+ */
+export function createDispatcher(
+  handlers: Handlers,
+  opts: { isReadOnly: () => boolean; log?: (e: unknown, channel: string) => void }
+): Dispatch {
+  return async (channel, input) => {
+    if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(contract, channel)) {
+      return { ok: false, error: { code: 'bad-input', message: `unknown call "${String(channel)}"` } }
+    }
+    const name = channel as Channel
+    const spec = contract[name]
+    const parsed = (spec.input as z.ZodType).safeParse(input ?? {})
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'bad-input', message: `${name}: ${describeIssues(parsed.error)}` } }
+    }
+    if (spec.mutates && opts.isReadOnly()) {
+      return {
+        ok: false,
+        error: { code: 'read-only', message: `${name} is refused: this case is open read-only for review` }
+      }
+    }
+    try {
+      const handler = handlers[name] as (i: unknown) => unknown
+      const value = await handler(parsed.data)
+      return { ok: true, value }
+    } catch (e) {
+      if (e instanceof LastmileError) return { ok: false, error: { code: e.code, message: e.message } }
+      opts.log?.(e, name)
+      return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}` } }
+    }
+  }
+}
+
+function describeIssues(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}

@@ -1,0 +1,22 @@
+import type { CallOutput, Channel, ParsedInput } from '../../shared/contract'
+import type { AppServices } from '../services/app'
+import { auditHandlers } from './audit.handlers'
+import { caseHandlers } from './case.handlers'
+
+/** One handler per contract entry. The input has already been validated by its schema. */
+export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
+export type Handlers = { [C in Channel]: Handler<C> }
+/** The handlers of one domain: a slice of the contract. */
+export type HandlerSlice<C extends Channel> = { [K in C]: Handler<K> }
+
+/**
+ * The complete handler table. Its type is `Handlers`, so a contract entry without a handler, or a
+ * handler whose name is not in the contract, is a compile error here.
+ */
+export function createHandlers(app: AppServices): Handlers {
+  const handlers: Handlers = {
+    ...caseHandlers(app),
+    ...auditHandlers(app)
+  }
+  return handlers
+}

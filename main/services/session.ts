@@ -1,0 +1,197 @@
+import { resolve } from 'node:path'
+import { join } from 'node:path'
+import type { Identity, RecentCase } from '../../shared/contract'
+import type { Actor, Case, Role } from '../../shared/model'
+import { audited } from '../audit/chain'
+import { createCaseDb, openCaseDb, rekeyCaseDb, type CaseDb } from '../db/case-db'
+import { LastmileError } from '../errors'
+import type { Platform } from '../platform/ports'
+import { JsonStore } from './json-store'
+
+interface Remembered {
+  [path: string]: { caseId: string; sealed: string }
+}
+
+const MAX_RECENT = 10
+
+/**
+ * The case a window (or a CLI run) has open, and the per-user state around it: who is acting,
+ * which cases were opened recently, and which passphrases this machine may remember.
+ */
+export class CaseSession {
+  private open: CaseDb | null = null
+  private readonly recent: JsonStore<RecentCase[]>
+  private readonly identityStore: JsonStore<Identity | null>
+  private readonly remembered: JsonStore<Remembered>
+  readonly now: () => string
+
+  constructor(private readonly platform: Platform) {
+    this.now = platform.now ?? (() => new Date().toISOString())
+    this.recent = new JsonStore(join(platform.dataDir, 'recent-cases.json'), () => [])
+    this.identityStore = new JsonStore(join(platform.dataDir, 'identity.json'), () => null)
+    this.remembered = new JsonStore(join(platform.dataDir, 'remembered-passphrases.json'), () => ({}))
+  }
+
+  // ---- identity -------------------------------------------------------------------------
+
+  identity(): Identity {
+    return this.identityStore.read() ?? { name: this.platform.osUser, role: 'analyst' }
+  }
+
+  setIdentity(name: string, role: Role): Identity {
+    const id = { name, role }
+    this.identityStore.write(id)
+    return id
+  }
+
+  /** The person acting now, as recorded in the audit trail. */
+  actor(): Actor {
+    const id = this.identity()
+    return { kind: 'person', name: id.name, role: id.role }
+  }
+
+  // ---- the open case --------------------------------------------------------------------
+
+  current(): Case | null {
+    return this.open ? toCase(this.open) : null
+  }
+
+  /** The open case, or a clear error saying one must be opened first. */
+  require(): CaseDb {
+    if (!this.open) throw new LastmileError('no-case', 'no case is open: create a case or open one first')
+    return this.open
+  }
+
+  requireWritable(): CaseDb {
+    const c = this.require()
+    if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
+    return c
+  }
+
+  create(path: string, passphrase: string, opts: { name?: string; remember?: boolean } = {}): Case {
+    const abs = resolve(path)
+    const c = createCaseDb(abs, passphrase, { name: opts.name, now: this.now() })
+    try {
+      audited(
+        c.db,
+        c.id,
+        this.now,
+        () => null,
+        () => ({ actor: this.actor(), action: 'case.create', target: c.id, details: { name: c.name, schema: c.schemaVersion } })
+      )
+    } catch (e) {
+      c.close()
+      throw e
+    }
+    this.replace(c)
+    if (opts.remember) this.remember(c, passphrase)
+    return toCase(c)
+  }
+
+  openCase(path: string, passphrase: string | undefined, opts: { remember?: boolean; readOnly?: boolean } = {}): Case {
+    const abs = resolve(path)
+    const key = passphrase ?? this.recall(abs)
+    if (key === null) {
+      throw new LastmileError('wrong-key', `${abs}: a passphrase is needed to open this case (none is remembered on this machine)`)
+    }
+    const c = openCaseDb(abs, key, { readOnly: opts.readOnly })
+    this.replace(c)
+    if (opts.remember && passphrase) this.remember(c, passphrase)
+    return toCase(c)
+  }
+
+  close(): void {
+    this.open?.close()
+    this.open = null
+  }
+
+  private replace(c: CaseDb): void {
+    this.open?.close()
+    this.open = c
+    const list = this.recent.read().filter((r) => r.path !== c.path)
+    list.unshift({ path: c.path, name: c.name, openedAt: this.now(), remembered: this.isRemembered(c.path) })
+    this.recent.write(list.slice(0, MAX_RECENT))
+  }
+
+  recentCases(): RecentCase[] {
+    return this.recent.read().map((r) => ({ ...r, remembered: this.isRemembered(r.path) }))
+  }
+
+  /** Change the passphrase of the open case; the current one must be given again. */
+  changePassphrase(current: string, next: string, remember: boolean): void {
+    const c = this.requireWritable()
+    try {
+      openCaseDb(c.path, current, { readOnly: true }).close()
+    } catch (e) {
+      if (e instanceof LastmileError && e.code === 'wrong-key') {
+        throw new LastmileError('wrong-key', 'the current passphrase is not right; the passphrase was not changed')
+      }
+      throw e
+    }
+    rekeyCaseDb(c, next)
+    audited(
+      c.db,
+      c.id,
+      this.now,
+      () => null,
+      () => ({ actor: this.actor(), action: 'case.passphrase-changed', target: c.id, details: {} })
+    )
+    this.forget(c.path)
+    if (remember) this.remember(c, next)
+  }
+
+  // ---- remembering passphrases through the OS keystore ----------------------------------
+
+  canRemember(): boolean {
+    return this.platform.keystore.isSecure()
+  }
+
+  private remember(c: CaseDb, passphrase: string): void {
+    const ks = this.platform.keystore
+    if (!ks.isSecure()) {
+      throw new LastmileError(
+        'unavailable',
+        `this machine's keystore is "${ks.backend()}", which does not protect secrets; the passphrase was not remembered (enter it each time)`
+      )
+    }
+    const all = this.remembered.read()
+    all[c.path] = { caseId: c.id, sealed: ks.encrypt(passphrase).toString('base64') }
+    this.remembered.write(all)
+  }
+
+  /** The remembered passphrase, or null. Fails closed: a keystore that cannot unseal it is an error. */
+  private recall(path: string): string | null {
+    const entry = this.remembered.read()[path]
+    if (!entry) return null
+    const ks = this.platform.keystore
+    if (!ks.isSecure()) {
+      throw new LastmileError('unavailable', `the OS keystore is now "${ks.backend()}"; enter the passphrase for ${path}`)
+    }
+    try {
+      return ks.decrypt(Buffer.from(entry.sealed, 'base64'))
+    } catch {
+      throw new LastmileError('unavailable', `the OS keystore could not unseal the remembered passphrase for ${path}; enter it instead`)
+    }
+  }
+
+  isRemembered(path: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.remembered.read(), path)
+  }
+
+  forget(path: string): void {
+    const all = this.remembered.read()
+    delete all[resolve(path)]
+    this.remembered.write(all)
+  }
+}
+
+function toCase(c: CaseDb): Case {
+  return {
+    id: c.id,
+    name: c.name,
+    path: c.path,
+    createdAt: c.createdAt,
+    schemaVersion: c.schemaVersion,
+    readOnly: c.readOnly
+  }
+}

@@ -1,0 +1,156 @@
+// The domain model: the same words in code, UI, CLI, PDF and docs (see DESIGN.md).
+// This file is imported by main, preload and renderer alike, so it must stay free of
+// Node built-ins, Electron and DOM APIs.
+
+export type Provider = 'aws' | 'azure' | 'gcp' | 'kubernetes' | 'container' | 'iac' | 'unknown'
+
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical'
+export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical']
+
+/** The person or process that acted. The engine acts for itself; people act with a role. */
+export type Actor =
+  | { kind: 'engine'; name: string }
+  | { kind: 'person'; name: string; role: Role }
+
+export type Role = 'analyst' | 'approver' | 'auditor' | 'operator' | 'admin'
+export const ROLES: readonly Role[] = ['analyst', 'approver', 'auditor', 'operator', 'admin']
+
+export interface Case {
+  id: string
+  name: string
+  path: string
+  createdAt: string
+  schemaVersion: number
+  /** true when opened from an auditor's case file: every mutating call is refused */
+  readOnly: boolean
+}
+
+export interface Resource {
+  /** canonical id: AWS ARN, Azure resource id lower-cased, image digest, or IaC file#address */
+  id: string
+  type: string
+  provider: Provider
+  account: string | null
+  region: string | null
+  name?: string | null
+}
+
+/** One record of one tool's export, kept verbatim beside its normalised fields. */
+export interface Alert {
+  id: string
+  tool: string
+  toolFindingId: string
+  ruleId: string
+  title: string
+  severity: Severity
+  /** FAIL: the tool reports a problem; PASS: the check passed; INFO: neither (manual, not applicable) */
+  outcome: 'FAIL' | 'PASS' | 'INFO'
+  toolStatus: string
+  resource: Resource
+  import: string
+  firstSeen: string
+  lastSeen: string
+  closedAt: string | null
+  raw: string
+}
+
+export type FindingStatus = 'open' | 'resolved' | 'suppressed'
+
+export type RciVerdict = 'SAFE' | 'RISKY' | 'UNSAFE' | 'UNSCORED'
+export const RCI_VERDICTS: readonly RciVerdict[] = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED']
+
+export type StepAnswer = 'yes' | 'no' | 'unknown'
+
+export interface InvestigationStep {
+  id: string
+  question: string
+  answer: StepAnswer
+  evidence: string[]
+  explanation: string
+}
+
+export interface Rci {
+  verdict: RciVerdict
+  steps: InvestigationStep[]
+}
+
+export interface Finding {
+  id: string
+  control: string
+  resource: Resource
+  alerts: Array<{ tool: string; toolFindingId: string; ruleId: string; import: string }>
+  severity: Severity
+  status: FindingStatus
+  rci: Rci
+  initiative: string | null
+}
+
+export interface Initiative {
+  id: string
+  control: string
+  title: string
+  findings: number
+  alerts: number
+  tools: string[]
+  rci: Record<RciVerdict, number>
+}
+
+export interface EvidenceItem {
+  id: string
+  kind: string
+  path: string
+  sha256: string
+  bytes: number
+  addedAt: string
+}
+
+export interface RemediationPlan {
+  id: string
+  target: string
+  verdict: RciVerdict
+  artefacts: Array<{ kind: string; language: string; content: string }>
+  rollback: Array<{ kind: string; language: string; content: string }>
+  guardrails: Array<{ kind: string; language: string; content: string }>
+  preconditions: string[]
+  validation: string
+}
+
+export interface Approval {
+  id: string
+  plan: string
+  decision: 'approved' | 'rejected'
+  actor: Actor
+  reason: string
+  at: string
+}
+
+export interface AuditEntry {
+  seq: number
+  time: string
+  actor: Actor
+  action: string
+  target: string
+  details: Record<string, unknown>
+  prevHash: string
+  hash: string
+}
+
+export interface AuditVerification {
+  ok: boolean
+  entries: number
+  headHash: string
+  /** the first entry whose stored hash or link does not match, when !ok */
+  firstBad: { seq: number; reason: string } | null
+}
+
+export interface Progress {
+  operation: string
+  /** units done so far (records, bytes…) */
+  done: number
+  /** total units when known */
+  total: number | null
+  unit: string
+  /** units per second */
+  rate: number
+  message?: string
+}
