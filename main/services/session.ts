@@ -70,6 +70,7 @@ export class CaseSession {
 
   create(path: string, passphrase: string, opts: { name?: string; remember?: boolean } = {}): Case {
     const abs = resolve(path)
+    if (opts.remember) this.assertCanRemember()
     const c = createCaseDb(abs, passphrase, { name: opts.name, now: this.now() })
     try {
       audited(
@@ -146,14 +147,19 @@ export class CaseSession {
     return this.platform.keystore.isSecure()
   }
 
-  private remember(c: CaseDb, passphrase: string): void {
+  private assertCanRemember(): void {
     const ks = this.platform.keystore
     if (!ks.isSecure()) {
       throw new LastmileError(
         'unavailable',
-        `this machine's keystore is "${ks.backend()}", which does not protect secrets; the passphrase was not remembered (enter it each time)`
+        `this machine's keystore is "${ks.backend()}", which does not protect secrets; the passphrase cannot be remembered (enter it each time)`
       )
     }
+  }
+
+  private remember(c: CaseDb, passphrase: string): void {
+    this.assertCanRemember()
+    const ks = this.platform.keystore
     const all = this.remembered.read()
     all[c.path] = { caseId: c.id, sealed: ks.encrypt(passphrase).toString('base64') }
     this.remembered.write(all)

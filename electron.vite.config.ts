@@ -1,0 +1,49 @@
+import { readdirSync, statSync } from 'node:fs'
+import { basename, join, relative, resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+/** Every `main/**\/*.worker.ts` becomes its own entry, `out/main/<name>.worker.js` (see main/platform/worker.ts). */
+function workerEntries(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {}
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) Object.assign(entries, workerEntries(p))
+    else if (name.endsWith('.worker.ts')) {
+      const key = basename(name, '.ts')
+      if (entries[key]) throw new Error(`two workers named ${key}: ${relative(__dirname, p)}`)
+      entries[key] = p
+    }
+  }
+  return entries
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/index.ts'),
+          cli: resolve(__dirname, 'main/cli.ts'),
+          ...workerEntries(resolve(__dirname, 'main'))
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { index: resolve(__dirname, 'preload/index.ts') } }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    base: './',
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } }
+    },
+    plugins: [react()]
+  }
+})

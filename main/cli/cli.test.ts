@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli } from '../../test/helpers/cli'
+import { tempDir } from '../../test/helpers/tmp'
+import { openCaseDb } from '../db/case-db'
+
+const KEY = 'correct horse battery staple'
+
+function setup() {
+  const dir = tempDir()
+  const keyFile = join(dir, 'key.txt')
+  writeFileSync(keyFile, `${KEY}\nignored second line\n`)
+  return { dir, keyFile, env: { LASTMILE_DATA_DIR: join(dir, 'data') } }
+}
+
+describe('lastmile case create / verify', () => {
+  it('creates an encrypted case with the key from --key-file and records who did it', async () => {
+    const { dir, keyFile, env } = setup()
+    const path = join(dir, 'q4.lmcase')
+    const r = await cli(['case', 'create', path, '--key-file', keyFile, '--as', 'Dana Ops', '--role', 'operator', '--json'], env)
+    expect(r.code).toBe(0)
+    expect(r.json()).toMatchObject({ path, name: 'q4', readOnly: false })
+    const c = openCaseDb(path, KEY)
+    const entry = c.db.prepare('SELECT actor, action FROM audit_log').get() as { actor: string; action: string }
+    expect(JSON.parse(entry.actor)).toEqual({ kind: 'person', name: 'Dana Ops', role: 'operator' })
+    expect(entry.action).toBe('case.create')
+    c.close()
+
+    const again = await cli(['case', 'create', path, '--key-file', keyFile], env)
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(/already exists/)
+  })
+
+  it('takes the key from LASTMILE_KEY, and refuses when there is none', async () => {
+    const { dir, env } = setup()
+    const path = join(dir, 'env.lmcase')
+    expect((await cli(['case', 'create', path], { ...env, LASTMILE_KEY: KEY })).code).toBe(0)
+    const none = await cli(['verify', path], env)
+    expect(none.code).toBe(2)
+    expect(none.stderr).toMatch(/no case key: give --key-file FILE .* or set LASTMILE_KEY/)
+    expect(none.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('verify: exit 0 on an intact case, 1 naming the entry on tampering, 2 on a wrong key', async () => {
+    const { dir, keyFile, env } = setup()
+    const path = join(dir, 'case.lmcase')
+    await cli(['case', 'create', path, '--key-file', keyFile], env)
+    const ok = await cli(['verify', path, '--key-file', keyFile, '--json'], env)
+    expect(ok.code).toBe(0)
+    expect(ok.json()).toMatchObject({ kind: 'case', ok: true, audit: { entries: 1 } })
+
+    const c = openCaseDb(path, KEY)
+    c.db.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET target = 'someone else' WHERE seq = 1")
+    c.close()
+    const bad = await cli(['verify', path, '--key-file', keyFile], env)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/TAMPERED: .*entry 1 \(case\.create\) does not match its hash/)
+
+    writeFileSync(keyFile, 'the wrong passphrase\n')
+    const wrong = await cli(['verify', path, '--key-file', keyFile], env)
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(/^lastmile verify: .*case\.lmcase: cannot decrypt the case/)
+  })
+
+  it('reports bad usage in one line with exit 2', async () => {
+    const { env } = setup()
+    for (const argv of [['frobnicate'], ['case', 'create'], ['verify', 'x', '--bogus'], ['case', 'create', 'x', '--key-file']]) {
+      const r = await cli(argv, env)
+      expect(r.code, argv.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n'), argv.join(' ')).toHaveLength(1)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+    expect((await cli(['--help'], env)).stdout).toMatch(/case create/)
+  })
+
+  it('runs from the checkout with npm run cli, paths relative to where it was typed', () => {
+    const { dir, keyFile } = setup()
+    const root = join(__dirname, '..', '..')
+    const r = spawnSync('npm', ['--prefix', root, 'run', '--silent', 'cli', '--', 'case', 'create', 'rel.lmcase', '--key-file', keyFile, '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, LASTMILE_DATA_DIR: join(dir, 'data') }
+    })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(existsSync(join(dir, 'rel.lmcase'))).toBe(true)
+    expect(JSON.parse(r.stdout).path).toBe(join(dir, 'rel.lmcase'))
+    expect(readFileSync(keyFile, 'utf8')).toContain(KEY)
+  })
+})

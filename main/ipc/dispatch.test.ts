@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { CHANNELS, contract } from '../../shared/contract'
+import { testServices } from '../../test/helpers/services'
+import { tempDir } from '../../test/helpers/tmp'
+import { createDispatcher } from './dispatch'
+import { createHandlers } from './handlers'
+
+const ROOT = join(__dirname, '..', '..')
+
+function setup() {
+  const dir = tempDir()
+  const app = testServices(join(dir, 'data'))
+  const handlers = createHandlers(app)
+  const dispatch = createDispatcher(handlers, { isReadOnly: () => app.session.current()?.readOnly ?? false })
+  return { dir, app, handlers, dispatch }
+}
+
+describe('the contract dispatcher', () => {
+  it('has exactly one handler per contract entry', () => {
+    const { handlers } = setup()
+    expect(Object.keys(handlers).sort()).toEqual([...CHANNELS].sort())
+  })
+
+  it('rejects bad input with a clear error naming the call and the field', async () => {
+    const { dispatch } = setup()
+    expect(await dispatch('audit.list', { offset: -1, limit: 5 })).toEqual({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringMatching(/^audit\.list: offset: .*>=\s?0/) }
+    })
+    expect(await dispatch('case.create', { path: '/tmp/x.lmcase', passphrase: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: 'case.create: passphrase: a passphrase has at least 8 characters' }
+    })
+    expect(await dispatch('case.open', { path: '/tmp/x', extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+    expect(await dispatch('shell.exec', { cmd: 'rm -rf /' })).toEqual({
+      ok: false,
+      error: { code: 'bad-input', message: 'unknown call "shell.exec"' }
+    })
+    expect(await dispatch('__proto__', {})).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+  })
+
+  it('answers in the envelope: values, people-facing errors, and no case open', async () => {
+    const { dispatch, dir } = setup()
+    expect(await dispatch('audit.list', { offset: 0, limit: 5 })).toMatchObject({ ok: false, error: { code: 'no-case' } })
+    const created = await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: 'correct horse battery' })
+    expect(created).toMatchObject({ ok: true, value: { name: 'a', readOnly: false } })
+    const page = await dispatch('audit.list', { offset: 0, limit: 5 })
+    expect(page).toMatchObject({ ok: true, value: { total: 1, entries: [{ action: 'case.create', actor: { name: 'tester' } }] } })
+    expect(await dispatch('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, entries: 1 } })
+    expect(await dispatch('case.open', { path: join(dir, 'a.lmcase'), passphrase: 'wrong passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-key' }
+    })
+  })
+
+  it('refuses mutating calls on a case open for review', async () => {
+    const { app, dir, handlers } = setup()
+    const path = join(dir, 'a.lmcase')
+    app.session.create(path, 'correct horse battery')
+    app.session.openCase(path, 'correct horse battery', { readOnly: true })
+    const dispatch = createDispatcher(handlers, { isReadOnly: () => app.session.current()?.readOnly ?? false })
+    const mutating = CHANNELS.filter((c) => contract[c].mutates)
+    expect(mutating.length).toBeGreaterThan(0)
+    for (const c of mutating) {
+      const r = await dispatch(c, {})
+      // Input is validated first; a valid input would then be refused as read-only.
+      expect(r.ok).toBe(false)
+    }
+    const r = await dispatch('case.changePassphrase', { current: 'correct horse battery', next: 'another passphrase' })
+    expect(r).toMatchObject({ ok: false, error: { code: 'read-only' } })
+  })
+})
+
+describe('the compiler enforces one handler per contract entry', () => {
+  // These run tsc 7 on small files that import the real Handlers type.
+  function typecheck(name: string, body: string): { status: number | null; out: string } {
+    const dir = join(ROOT, 'test', 'fixtures', 'contract', '.generated')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `${name}.ts`)
+    writeFileSync(file, body)
+    const tsconfig = join(dir, `tsconfig.${name}.json`)
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({ extends: '../../../../tsconfig.base.json', compilerOptions: { types: ['node'], lib: ['ES2022'] }, files: [`${name}.ts`] })
+    )
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript-native/bin/tsc'), '-p', tsconfig], { encoding: 'utf8' })
+    return { status: r.status, out: r.stdout + r.stderr }
+  }
+
+  const header = `import type { Handlers } from '../../../../main/ipc/handlers'\nimport type { AppServices } from '../../../../main/services/app'\nimport { createHandlers } from '../../../../main/ipc/handlers'\n`
+
+  it('accepts the real table', () => {
+    expect(typecheck('complete', `${header}export const h = (app: AppServices): Handlers => ({ ...createHandlers(app) })\n`).status).toBe(0)
+  })
+
+  it('rejects a table with a handler missing', () => {
+    const r = typecheck(
+      'missing',
+      `${header}export const h = (app: AppServices): Handlers => { const { ['audit.verify']: _gone, ...rest } = createHandlers(app); return rest }\n`
+    )
+    expect(r.status).not.toBe(0)
+    expect(r.out).toMatch(/audit\.verify/)
+  })
+
+  it('rejects a renamed handler', () => {
+    const r = typecheck(
+      'renamed',
+      `${header}export const h = (app: AppServices): Handlers => { const { ['audit.verify']: v, ...rest } = createHandlers(app); return { ...rest, 'audit.verfy': v } }\n`
+    )
+    expect(r.status).not.toBe(0)
+    expect(r.out).toMatch(/audit\.verfy|audit\.verify/)
+  })
+})
