@@ -2,6 +2,8 @@ import { readdirSync, statSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { CONTENT_SECURITY_POLICY_META } from './main/platform/shell-policy'
+import { cspMetaPlugin, sandboxedPreloadGuard } from './scripts/build-guards'
 
 /** Every `main/**\/*.worker.ts` becomes its own entry, `out/main/<name>.worker.js` (see main/platform/worker.ts). */
 function workerEntries(dir: string): Record<string, string> {
@@ -32,8 +34,13 @@ export default defineConfig({
     }
   },
   preload: {
+    // The preload runs sandboxed (sandbox: true): it can require only 'electron', so its imports
+    // (the shared contract, zod) are bundled into the one file, and the guard fails the build if
+    // any other require is left.
+    plugins: [sandboxedPreloadGuard()],
     build: {
       outDir: 'out/preload',
+      externalizeDeps: false,
       rollupOptions: { input: { index: resolve(__dirname, 'preload/index.ts') } }
     }
   },
@@ -42,8 +49,11 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } }
     },
-    plugins: [react()]
+    // The page's CSP is also a <meta> tag, so the built page is protected wherever it is served
+    // (the Playwright tests serve out/renderer over http and run under the same policy).
+    plugins: [react(), cspMetaPlugin(CONTENT_SECURITY_POLICY_META)]
   }
 })

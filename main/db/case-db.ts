@@ -23,6 +23,22 @@ export interface CaseDb {
   close(): void
 }
 
+/**
+ * The compiled SQLite module to load. Under Node (CLI, tests) the package's own build; inside
+ * Electron, whose native ABI differs, main/index.ts points this at the Electron build (see
+ * scripts/build-electron-native.mjs) before any case is opened.
+ */
+const BINDING_ENV = 'LASTMILE_SQLITE_BINDING'
+export function useNativeBinding(file: string): void {
+  // An environment variable, because worker threads (imports, scans) open cases too and inherit it.
+  process.env[BINDING_ENV] = file
+}
+
+function connect(path: string, opts: { fileMustExist?: boolean; readonly?: boolean } = {}): Db {
+  const nativeBinding = process.env[BINDING_ENV]
+  return new Database(path, nativeBinding ? { ...opts, nativeBinding } : opts)
+}
+
 export interface OpenOptions {
   readOnly?: boolean
 }
@@ -57,7 +73,7 @@ export function createCaseDb(path: string, passphrase: string, opts: { name?: st
   const tmp = `${path}.creating-${randomBytes(6).toString('hex')}`
   let db: Db | undefined
   try {
-    db = new Database(tmp)
+    db = connect(tmp)
     applyKey(db, passphrase)
     applyConnectionSettings(db, false)
     db.pragma(`application_id = ${APPLICATION_ID}`)
@@ -96,7 +112,7 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
   preflight(path)
   let db: Db
   try {
-    db = new Database(path, { fileMustExist: true, readonly: readOnly })
+    db = connect(path, { fileMustExist: true, readonly: readOnly })
   } catch (e) {
     throw new LastmileError('unavailable', `${path}: cannot open the file (${(e as Error).message})`)
   }

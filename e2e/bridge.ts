@@ -1,0 +1,154 @@
+// The test stand-in for preload/index.ts: the same `window.lastmile` (one method per contract
+// channel, plus `on()` for the contract's events), but forwarding to the REAL main services in
+// this Node process through page.exposeBinding instead of Electron IPC. Everything behind the
+// binding is production code: createAppServices → createHandlers → createDispatcher, a real
+// encrypted case database in a temporary folder, the real audit chain. Only the platform edges
+// are test doubles: the keystore (AES with a random key) and the file dialogs (preset answers).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { CHANNELS, EVENT_NAMES, type Envelope } from '../shared/contract'
+import { createDispatcher, type Dispatch } from '../main/ipc/dispatch'
+import { createHandlers } from '../main/ipc/handlers'
+import { eventChannel, forwardEvents } from '../main/platform/ipc-bridge'
+import { NO_KEYSTORE, type KeyStore } from '../main/platform/ports'
+import { createAppServices, type AppServices } from '../main/services/app'
+import { createTestKeyStore } from './test-keystore'
+import { version as appVersion } from '../package.json'
+
+export const TEST_OS_USER = 'Test Analyst'
+
+export interface BridgeOptions {
+  /** 'secure' (default) offers "remember on this machine"; 'none' is a machine without a keyring */
+  keystore?: 'secure' | 'none'
+}
+
+export interface CallRecord {
+  channel: string
+  ok: boolean
+  code?: string
+}
+
+export interface Bridge {
+  app: AppServices
+  /** the dispatcher the page talks to, for calls a test makes directly */
+  dispatch: Dispatch
+  /** this test's own temporary folder: the app data folder and case files live under it */
+  root: string
+  dataDir: string
+  /** a path for a case file in this test's folder (not created) */
+  casePath(name: string): string
+  /** what the next "Browse…" of that kind answers (null: the user cancelled) */
+  answerDialog(mode: 'create' | 'open', path: string | null): void
+  /** every call the page made, in order */
+  calls: CallRecord[]
+  dispose(): Promise<void>
+}
+
+/** Must run before the first navigation: the page finds `window.lastmile` as it would in the app. */
+export async function installBridge(page: Page, opts: BridgeOptions = {}): Promise<Bridge> {
+  const root = mkdtempSync(join(tmpdir(), 'lastmile-e2e-'))
+  const dataDir = join(root, 'data')
+  mkdirSync(join(root, 'cases'))
+  const dialogAnswers: Record<'create' | 'open', string | null> = { create: null, open: null }
+  const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
+  const app = createAppServices({
+    dataDir,
+    appVersion,
+    osUser: TEST_OS_USER,
+    keystore,
+    dialogs: {
+      chooseCasePath: async (mode) => {
+        const answer = dialogAnswers[mode]
+        dialogAnswers[mode] = null
+        return answer
+      }
+    }
+  })
+  const internalErrors: string[] = []
+  const dispatch = createDispatcher(createHandlers(app), {
+    isReadOnly: () => app.session.current()?.readOnly === true,
+    log: (e, channel) => internalErrors.push(`${channel}: ${(e as Error)?.stack ?? String(e)}`)
+  })
+  const calls: CallRecord[] = []
+
+  await page.exposeBinding('__lastmileInvoke', async (_source, channel: unknown, input: unknown) => {
+    const envelope: Envelope<unknown> = await dispatch(channel as string, input)
+    calls.push({ channel: String(channel), ok: envelope.ok, code: envelope.ok ? undefined : envelope.error.code })
+    return envelope
+  })
+
+  // Events: the page subscribes through a binding; main's events are pushed with page.evaluate
+  // to a dispatcher the init script installs, on the same channel names main uses for IPC.
+  const subscribed = new Set<string>()
+  await page.exposeBinding('__lastmileSubscribe', (_source, channel: unknown) => {
+    subscribed.add(String(channel))
+  })
+  const stopEvents = forwardEvents(app.events, (channel, payload) => {
+    if (!subscribed.has(channel) || page.isClosed()) return
+    page
+      .evaluate(
+        ([c, p]) => (globalThis as unknown as { __lastmileDeliver(c: string, p: unknown): void }).__lastmileDeliver(c, p),
+        [channel, payload] as const
+      )
+      .catch(() => undefined) // the page navigated or closed meanwhile: nobody to tell
+  })
+
+  await page.addInitScript(
+    ({ channels, events }) => {
+      // Built exactly like preload/index.ts builds it: a frozen object with one method per
+      // channel and on(); no generic invoke is reachable through it.
+      type Listener = (payload: unknown) => void
+      const g = globalThis as unknown as Record<string, unknown>
+      const invoke = (channel: string, input: unknown): Promise<unknown> =>
+        (g.__lastmileInvoke as (c: string, i: unknown) => Promise<unknown>)(channel, input)
+      const listeners = new Map<string, Set<Listener>>()
+      const eventChannels = new Map(events)
+      Object.defineProperty(g, '__lastmileDeliver', {
+        value: (channel: string, payload: unknown) => {
+          for (const l of listeners.get(channel) ?? []) l(payload)
+        }
+      })
+      const api: Record<string, unknown> = {}
+      for (const channel of channels) api[channel] = (input: unknown) => invoke(channel, input)
+      api.on = (event: string, listener: Listener): (() => void) => {
+        const channel = eventChannels.get(event)
+        if (!channel) throw new Error(`lastmile.on: unknown event "${String(event)}" (known: ${[...eventChannels.keys()].join(', ')})`)
+        if (typeof listener !== 'function') throw new Error('lastmile.on: the listener must be a function')
+        let set = listeners.get(channel)
+        if (!set) {
+          listeners.set(channel, (set = new Set()))
+          void (g.__lastmileSubscribe as (c: string) => Promise<void>)(channel)
+        }
+        const forward: Listener = (payload) => listener(payload)
+        set.add(forward)
+        return () => {
+          set.delete(forward)
+        }
+      }
+      Object.defineProperty(g, 'lastmile', { value: Object.freeze(api), enumerable: true })
+    },
+    { channels: [...CHANNELS] as string[], events: EVENT_NAMES.map((n) => [n, eventChannel(n)] as [string, string]) }
+  )
+
+  return {
+    app,
+    dispatch,
+    root,
+    dataDir,
+    calls,
+    casePath: (name) => join(root, 'cases', name),
+    answerDialog: (mode, path) => {
+      dialogAnswers[mode] = path
+    },
+    async dispose() {
+      stopEvents()
+      app.session.close()
+      rmSync(root, { recursive: true, force: true })
+      if (internalErrors.length > 0) {
+        throw new Error(`main reported internal errors during the test:\n${internalErrors.join('\n')}`)
+      }
+    }
+  }
+}

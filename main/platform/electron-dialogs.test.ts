@@ -1,0 +1,55 @@
+import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electron'
+import { describe, expect, it, vi } from 'vitest'
+import { createElectronDialogs, withCaseExtension, type DialogLike } from './electron-dialogs'
+
+function fakeDialog(save: { canceled: boolean; filePath?: string }, open: { canceled: boolean; filePaths: string[] }) {
+  const calls: Array<{ kind: string; parent: unknown; options: SaveDialogOptions | OpenDialogOptions }> = []
+  const record = (kind: string, a: unknown, b: unknown) => {
+    const [parent, options] = b === undefined ? [null, a] : [a, b]
+    calls.push({ kind, parent, options: options as SaveDialogOptions })
+  }
+  const dialog = {
+    showSaveDialog: vi.fn(async (a: unknown, b?: unknown) => {
+      record('save', a, b)
+      return { canceled: save.canceled, filePath: save.filePath ?? '' }
+    }),
+    showOpenDialog: vi.fn(async (a: unknown, b?: unknown) => {
+      record('open', a, b)
+      return { canceled: open.canceled, filePaths: open.filePaths }
+    })
+  } as unknown as DialogLike
+  return { dialog, calls }
+}
+
+const win = { id: 1 } as unknown as BrowserWindow
+
+describe('the Electron dialogs adapter', () => {
+  it('creates with a save dialog filtered to .lmcase, modal to the window, and adds the extension', async () => {
+    const f = fakeDialog({ canceled: false, filePath: '/home/ana/acme-q3' }, { canceled: false, filePaths: [] })
+    const d = createElectronDialogs(f.dialog, () => win)
+    expect(await d.chooseCasePath('create')).toBe('/home/ana/acme-q3.lmcase')
+    expect(f.calls[0]).toMatchObject({ kind: 'save', parent: win })
+    expect(f.calls[0]!.options.filters).toEqual([{ name: 'Lastmile case', extensions: ['lmcase'] }])
+  })
+
+  it('opens one existing file', async () => {
+    const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/cases/a.lmcase'] })
+    const d = createElectronDialogs(f.dialog, () => null)
+    expect(await d.chooseCasePath('open')).toBe('/cases/a.lmcase')
+    expect(f.calls[0]).toMatchObject({ kind: 'open', parent: null })
+    expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openFile'])
+  })
+
+  it('answers null when the user cancels', async () => {
+    const f = fakeDialog({ canceled: true }, { canceled: true, filePaths: [] })
+    const d = createElectronDialogs(f.dialog, () => win)
+    expect(await d.chooseCasePath('create')).toBeNull()
+    expect(await d.chooseCasePath('open')).toBeNull()
+  })
+
+  it('keeps an extension that is already there, whatever its case', () => {
+    expect(withCaseExtension('/a/b.lmcase')).toBe('/a/b.lmcase')
+    expect(withCaseExtension('/a/B.LMCASE')).toBe('/a/B.LMCASE')
+    expect(withCaseExtension('/a/b.db')).toBe('/a/b.db.lmcase')
+  })
+})

@@ -1,0 +1,46 @@
+// Native file dialogs for the services (Dialogs port). Only main sees the chosen path; the
+// renderer gets it back through the contract, never a file handle.
+import type { BrowserWindow, Dialog } from 'electron'
+import type { Dialogs } from './ports'
+
+export const CASE_EXTENSION = 'lmcase'
+const CASE_FILTERS = [{ name: 'Lastmile case', extensions: [CASE_EXTENSION] }]
+
+export type DialogLike = Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>
+
+/**
+ * @param parent the window the dialog belongs to (modal to it), or null when there is none
+ */
+export function createElectronDialogs(dialog: DialogLike, parent: () => BrowserWindow | null): Dialogs {
+  return {
+    async chooseCasePath(mode) {
+      const win = parent()
+      if (mode === 'create') {
+        const options = {
+          title: 'Create a case',
+          buttonLabel: 'Create',
+          defaultPath: `case.${CASE_EXTENSION}`,
+          filters: CASE_FILTERS,
+          properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<'createDirectory' | 'showOverwriteConfirmation'>
+        }
+        const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+        if (r.canceled || !r.filePath) return null
+        return withCaseExtension(r.filePath)
+      }
+      const options = {
+        title: 'Open a case',
+        buttonLabel: 'Open',
+        filters: CASE_FILTERS,
+        properties: ['openFile'] as Array<'openFile'>
+      }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      if (r.canceled || r.filePaths.length === 0) return null
+      return r.filePaths[0] ?? null
+    }
+  }
+}
+
+/** GTK's save dialog does not add the filter's extension; a case file always ends in .lmcase. */
+export function withCaseExtension(path: string): string {
+  return path.toLowerCase().endsWith(`.${CASE_EXTENSION}`) ? path : `${path}.${CASE_EXTENSION}`
+}

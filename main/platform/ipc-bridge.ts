@@ -1,0 +1,58 @@
+// The main-process half of the preload bridge: one `ipcMain.handle` per contract entry, each
+// refusing calls that do not come from our own page, then handing the input to the dispatcher
+// (which validates it against the contract). Events go the other way, on their own channels.
+import { CHANNELS, EVENT_NAMES, ipcChannel, type Envelope, type EventName, type Events } from '../../shared/contract'
+import type { Dispatch } from '../ipc/dispatch'
+import type { EventBus } from '../services/events'
+import { isTrustedSender, type SenderFrame } from './shell-policy'
+
+/**
+ * The IPC channel of a main→renderer event. preload/index.ts builds the same name (it may not
+ * import main); main/platform/preload-bridge.test.ts checks the two agree.
+ */
+export function eventChannel(name: EventName): string {
+  return `lastmile:event:${name}`
+}
+
+/** The part of Electron's IpcMainInvokeEvent the bridge reads. */
+export interface InvokeEvent {
+  senderFrame: SenderFrame | null
+}
+
+/** The part of Electron's ipcMain the bridge uses. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>): void
+}
+
+export const UNTRUSTED_SENDER: Envelope<never> = {
+  ok: false,
+  error: { code: 'unavailable', message: "refused: the call did not come from Lastmile's own window" }
+}
+
+/**
+ * Register exactly the contract's channels. There is no generic channel: a name that is not in
+ * the contract has no handler at all, and Electron rejects the invoke.
+ */
+export function registerContractHandlers(ipc: IpcMainLike, dispatch: Dispatch, log: (message: string) => void): void {
+  for (const channel of CHANNELS) {
+    ipc.handle(ipcChannel(channel), async (event, input) => {
+      // senderFrame is null when the frame navigated away or was destroyed since it sent the call.
+      const frame = event.senderFrame
+      if (!isTrustedSender(frame)) {
+        log(`refused ${channel} from ${frame ? frame.url : 'a frame that is gone'}`)
+        return UNTRUSTED_SENDER
+      }
+      return dispatch(channel, input)
+    })
+  }
+}
+
+/** Forward every service event to `send` (the main window). Returns a function that stops it. */
+export function forwardEvents(events: Pick<EventBus, 'on'>, send: (channel: string, payload: unknown) => void): () => void {
+  const stops = EVENT_NAMES.map((name) =>
+    events.on(name, (payload: Events[typeof name]) => send(eventChannel(name), payload))
+  )
+  return () => {
+    for (const stop of stops) stop()
+  }
+}
