@@ -1,3 +1,7 @@
+import { cloudTrailBench } from './cloudtrail'
+import { ingestBench } from './ingest'
+import { pdfBench } from './pdf'
+
 export interface Bench {
   name: string
   description: string
@@ -5,4 +9,4 @@ export interface Bench {
 }
 
 // One line a benchmark; each lives in its own file beside this one.
-export const BENCHES: Bench[] = []
+export const BENCHES: Bench[] = [pdfBench, ingestBench, cloudTrailBench]

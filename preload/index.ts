@@ -6,7 +6,7 @@
 // This runs sandboxed: it can require only 'electron'. Everything it imports is bundled
 // (electron.vite.config.ts), and the build fails if the output requires anything but electron
 // (scripts/build-guards.ts).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { CHANNELS, EVENT_NAMES, ipcChannel, type EventName, type Events, type LastmileApi } from '../shared/contract'
 
 /** Must match eventChannel() in main/platform/ipc-bridge.ts (preload may not import main). */
@@ -32,6 +32,10 @@ function buildApi(): LastmileApi {
       ipcRenderer.removeListener(channel, forward)
     }
   }
+  // Drag-and-drop: the page sees a dropped File but not where it is on disk. Electron tells the
+  // preload, for a File the user dropped or picked, and nothing else ('' for a File made in
+  // script). The page only learns the path of a file it was handed by the user.
+  api.pathForFile = (file: object): string => webUtils.getPathForFile(file as File)
   return Object.freeze(api) as LastmileApi
 }
 

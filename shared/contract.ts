@@ -7,8 +7,23 @@
 //
 // Imports: zod and the model only. No Node built-ins, no Electron, no DOM.
 import { z } from 'zod'
-import type { AuditEntry, AuditVerification, Case, Progress, Role } from './model'
+import type { Actor, AuditEntry, AuditVerification, Case, Progress, Role } from './model'
 import { ROLES } from './model'
+import type {
+  Coverage,
+  CoverageSource,
+  EvidenceAddResult,
+  EvidenceCollectResult,
+  EvidenceListing,
+  EvidenceProfiles,
+  ResourceFacts,
+  TimelineEvent
+} from './evidence'
+import { COVERAGE_SOURCES } from './evidence'
+import type { AlertRecordView, FindingView, IngestResult, InitiativeView } from './ingest'
+import { FORMAT_NAMES, type FormatName } from './ingest'
+import type { FindingsTable } from './findings-table'
+import type { InitiativeRci, InvestigationRunResult, PlaybookSummary, RciView } from './investigate'
 
 /**
  * Declares one call: `call<Output>()(inputSchema, { mutates })`. The output type exists only
@@ -40,6 +55,19 @@ const passphrase = z
   .max(1024, 'the passphrase is too long')
 const role = z.enum(ROLES as unknown as [Role, ...Role[]])
 const personName = z.string().trim().min(1, 'a name is required').max(200)
+const filePath = z.string().trim().min(1, 'a file path is required').max(4096, 'the path is too long')
+const signWith = z
+  .object({ p12Path: filePath, passphrase: z.string().max(1024, 'the passphrase is too long') })
+  .strict()
+const fingerprint = z
+  .string()
+  .trim()
+  .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'a SHA-256 fingerprint looks like AB:CD:… (32 pairs)')
+
+// Evidence inputs
+const bundlePath = z.string().trim().min(1, 'an evidence bundle folder is required').max(4096, 'the path is too long')
+const resourceId = z.string().trim().min(1, 'a resource id is required').max(2048, 'the resource id is too long')
+const isoTime = z.string().trim().refine((s) => Number.isFinite(Date.parse(s)), 'an ISO-8601 time')
 
 export const contract = {
   'app.info': call<AppInfo>()(z.object({}).strict(), { mutates: false }),
@@ -79,7 +107,187 @@ export const contract = {
 
   'dialog.chooseCasePath': call<string | null>()(z.object({ mode: z.enum(['create', 'open']) }).strict(), {
     mutates: false
-  })
+  }),
+  /** the OS file dialog: export files to import, or evidence bundle folders; [] when cancelled */
+  'dialog.chooseFiles': call<string[]>()(z.object({ purpose: z.enum(['import', 'evidence']) }).strict(), { mutates: false }),
+
+  // Lastmile's own check of the configuration in an evidence bundle (CLI.md `evaluate`). Reads the
+  // bundle only; needs no open case.
+  'evaluate.bundle': call<BundleEvaluation>()(
+    z
+      .object({
+        path: z.string().trim().min(1, 'an evidence bundle folder is required').max(4096, 'the path is too long'),
+        controls: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+        unusedKeyDays: z.number().int().min(1, 'at least 1 day').max(3650, 'at most 3650 days').optional()
+      })
+      .strict(),
+    { mutates: false }
+  ),
+
+  // Audit exports (issue 7): signed checkpoints, the signed PDF report, the auditor's case file,
+  // and opening a case file for review. `sign` names a PKCS#12 certificate; without it the
+  // organisation's checkpoint and case-file signatures fall back to this device's key (which needs
+  // a secure OS keystore). An export writes a checkpoint, so it mutates the case.
+  'checkpoint.create': call<CheckpointInfo>()(z.object({ sign: signWith.optional() }).strict(), { mutates: true }),
+  'checkpoint.list': call<CheckpointInfo[]>()(z.object({}).strict(), { mutates: false }),
+  'checkpoint.verify': call<CaseVerificationResult>()(z.object({ expectSigner: fingerprint.optional() }).strict(), { mutates: false }),
+  'export.pdf': call<PdfExportResult>()(
+    z
+      .object({
+        out: filePath,
+        sign: signWith,
+        classification: z.string().trim().max(200, 'the classification banner has at most 200 characters').optional()
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  'export.caseFile': call<CaseFileExportResult>()(
+    z.object({ out: filePath, exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
+    { mutates: true }
+  ),
+  /** check a signed PDF report or an auditor case file (told apart by content) */
+  'export.verifyFile': call<ExportFileVerification>()(
+    z.object({ path: filePath, exportPassphrase: z.string().min(1).max(1024).optional(), expectSigner: fingerprint.optional() }).strict(),
+    { mutates: false }
+  ),
+  /** open an auditor case file read-only: every mutating call is then refused */
+  'case.openForReview': call<Case>()(z.object({ path: filePath, exportPassphrase: z.string().min(1).max(1024) }).strict(), { mutates: false }),
+
+  // Evidence (issue 4): offline bundles added to the case (hashed, immutable), what each source
+  // covered, the facts per resource, the evidence timeline, and read-only collection through the
+  // user's local credential profiles (the bundle is written to a folder; the case is not touched).
+  'evidence.add': call<EvidenceAddResult>()(z.object({ path: bundlePath }).strict(), { mutates: true }),
+  'evidence.list': call<EvidenceListing>()(z.object({ bundle: z.string().trim().min(1).max(100).optional() }).strict(), { mutates: false }),
+  'evidence.facts': call<ResourceFacts>()(z.object({ resourceId }).strict(), { mutates: false }),
+  'evidence.coverage': call<Coverage>()(
+    z
+      .object({
+        source: z.enum(COVERAGE_SOURCES as unknown as [CoverageSource, ...CoverageSource[]]),
+        resourceId,
+        window: z.object({ from: isoTime, to: isoTime }).strict().optional()
+      })
+      .strict(),
+    { mutates: false }
+  ),
+  /** the timeline of a finding or initiative (`ref`: F-12 / I-3) or of named resources */
+  'evidence.timeline': call<TimelineEvent[]>()(
+    z
+      .object({
+        ref: z.string().trim().regex(/^[FIfi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id').optional(),
+        resources: z.array(resourceId).min(1).max(1000).optional(),
+        from: isoTime.optional(),
+        to: isoTime.optional(),
+        sources: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+        actors: z.array(z.string().trim().min(1).max(2048)).max(200).optional(),
+        summaries: z.boolean().optional(),
+        limit: z.number().int().min(1).max(100_000).optional()
+      })
+      .strict()
+      .refine((x) => (x.ref === undefined) !== (x.resources === undefined), 'give either ref or resources'),
+    { mutates: false }
+  ),
+  'evidence.profiles': call<EvidenceProfiles>()(z.object({}).strict(), { mutates: false }),
+  'evidence.collect': call<EvidenceCollectResult>()(
+    z
+      .object({
+        out: bundlePath,
+        provider: z.enum(['aws', 'azure']),
+        profile: z.string().trim().min(1).max(200).optional(),
+        days: z.number().int().min(1, 'at least 1 day').max(400, 'at most 400 days').optional(),
+        regions: z.array(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region name')).max(40).optional(),
+        subscriptions: z.array(z.string().trim().min(1).max(100)).max(50).optional()
+      })
+      .strict(),
+    { mutates: false }
+  ),
+  /** enrichment: which environment an account (or Azure subscription) is; null removes the mapping */
+  'evidence.setAccountEnvironment': call<null>()(
+    z
+      .object({
+        account: z.string().regex(/^(\d{12}|[0-9a-fA-F-]{36})$/, 'an AWS account id (12 digits) or an Azure subscription id'),
+        environment: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a short lower-case word: prod, staging, dev, test…').nullable()
+      })
+      .strict(),
+    { mutates: true }
+  ),
+
+  // Ingest (issue 3): tool exports in, deduplicated findings and initiatives out. An import runs
+  // in a worker thread; `progress` events report it. Each file is one import (one transaction).
+  'ingest.import': call<IngestResult>()(
+    z
+      .object({
+        paths: z.array(filePath).min(1, 'choose at least one export file').max(100, 'at most 100 files at once'),
+        format: z.enum(FORMAT_NAMES as unknown as [FormatName, ...FormatName[]]).optional(),
+        /** the exports are filtered: alerts they do not mention are not closed */
+        partial: z.boolean().optional()
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  'findings.list': call<FindingView[]>()(
+    z
+      .object({
+        status: z.enum(['open', 'resolved', 'suppressed']).optional(),
+        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        control: z.string().trim().min(1).max(300).optional()
+      })
+      .strict(),
+    { mutates: false }
+  ),
+  /** every finding as columns, for the findings table (see shared/findings-table.ts) */
+  'findings.table': call<FindingsTable>()(z.object({}).strict(), { mutates: false }),
+  'findings.get': call<FindingView>()(z.object({ id: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
+  /** a person's decision on a finding; null clears it. Imports never change it. */
+  'findings.decide': call<FindingView>()(
+    z
+      .object({
+        id: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)'),
+        decision: z.enum(['suppressed', 'risk-accepted']).nullable(),
+        reason: z.string().trim().max(2000, 'the reason has at most 2000 characters'),
+        expires: isoTime.optional()
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  /** an alert's original record, byte for byte as the tool wrote it */
+  'alerts.record': call<AlertRecordView>()(z.object({ id: z.string().trim().regex(/^[Aa]-\d{1,15}$/, 'an alert id (A-7)') }).strict(), { mutates: false }),
+  'initiatives.list': call<InitiativeView[]>()(z.object({}).strict(), { mutates: false }),
+  'initiatives.split': call<InitiativeView[]>()(
+    z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'), by: z.enum(['account', 'environment']) }).strict(),
+    { mutates: true }
+  ),
+  'initiatives.merge': call<InitiativeView>()(
+    z
+      .object({
+        into: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'),
+        from: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  'initiatives.rename': call<null>()(
+    z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'), title: z.string().trim().min(1, 'a title is required').max(300) }).strict(),
+    { mutates: true }
+  ),
+
+  // Investigate (issue 5): run the playbooks over the open findings from the evidence in the case
+  // (in a worker, with `progress` events; `investigate.cancel` stops it and nothing is written),
+  // a finding's RCI with its steps and verdict history, the playbooks loaded, and each finding's
+  // verdict in an initiative. `playbooksDir` adds the user's own playbooks (marked custom).
+  'investigate.run': call<InvestigationRunResult>()(
+    z
+      .object({
+        findings: z.array(z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')).min(1).max(100_000).optional(),
+        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional()
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  'investigate.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
+  'rci.get': call<RciView>()(z.object({ finding: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
+  'playbooks.list': call<PlaybookSummary[]>()(z.object({ playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional() }).strict(), { mutates: false }),
+  'initiatives.rci': call<InitiativeRci>()(z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)') }).strict(), { mutates: false })
 } as const
 
 export type Contract = typeof contract
@@ -110,6 +318,38 @@ export interface Identity {
 export interface AuditPage {
   total: number
   entries: AuditEntry[]
+}
+
+export type EvaluationStatus = 'PASS' | 'FAIL' | 'UNKNOWN'
+
+/** One control checked on one resource from a bundle's configuration (CLI.md `evaluate --json`). */
+export interface Evaluation {
+  /** the canonical control id, e.g. `aws.s3.https-only` */
+  control: string
+  /** the canonical resource id (ARN, `AWS::::Account:<id>`, lower-cased Azure id, image digest) */
+  resource: string
+  status: EvaluationStatus
+  /** why, in one sentence for people: never empty */
+  reason: string
+  account: string | null
+  /**
+   * the resource's Region when known; part of the row's identity for regional settings that share
+   * one resource id (EBS default encryption: `AWS::::Account:<id>` once per Region)
+   */
+  region: string | null
+  /** where in the bundle the answer comes from: `path#/json/pointer` or `path#row=N` */
+  evidence: string[]
+}
+
+export interface BundleEvaluation {
+  bundle: string
+  /** the manifest's collectedAt: "now" for every age computed (reproducible results) */
+  collectedAt: string
+  unusedKeyDays: number
+  /** sorted by control, resource, region */
+  evaluations: Evaluation[]
+  /** what was ignored or could not be read, one line each */
+  notes: string[]
 }
 
 /** The error half of the envelope: a sentence for people, and a stable code for code. */
@@ -144,6 +384,12 @@ export type LastmileApi = {
   [C in Channel]: (input: CallInput<C>) => Promise<Envelope<CallOutput<C>>>
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+  /**
+   * The path on disk of a file the user dropped on the window ('' when it has none). Only the
+   * preload can ask Electron for it (webUtils.getPathForFile); the renderer then passes the path
+   * to a contract call like any chosen in a dialog. Typed loosely: shared/ knows no DOM `File`.
+   */
+  pathForFile(file: object): string
 }
 
 export const CHANNELS = Object.keys(contract) as Channel[]
@@ -152,3 +398,93 @@ export const CHANNELS = Object.keys(contract) as Channel[]
 export function ipcChannel(channel: Channel): string {
   return `lastmile:${channel}`
 }
+
+// ---- audit exports ----------------------------------------------------------------------------
+
+export interface SignerInfo {
+  kind: 'pkcs12' | 'device'
+  algorithm: 'rsa-sha256' | 'ecdsa-sha256' | 'ed25519'
+  /** SHA-256 of the certificate (pkcs12) or of the public key (device), AB:CD:… */
+  fingerprint: string
+  subject: string
+}
+
+export interface CheckpointInfo {
+  number: number
+  firstSeq: number
+  lastSeq: number
+  headHash: string
+  fromTime: string
+  toTime: string
+  createdAt: string
+  previousSignature: string | null
+  signature: string
+  signer: SignerInfo
+}
+
+export interface CaseVerificationResult {
+  ok: boolean
+  audit: AuditVerification
+  checkpoints: {
+    count: number
+    sealedThrough: number
+    unsealed: number
+    signers: Array<SignerInfo & { checkpoints: number[] }>
+    last: { number: number; lastSeq: number; headHash: string; signer: string; createdAt: string } | null
+  }
+  firstBad: { kind: 'entry' | 'checkpoint'; seq: number; reason: string } | null
+  problems: Array<{ kind: 'entry' | 'checkpoint'; seq: number; reason: string }>
+}
+
+export interface ExportedCheckpoint {
+  number: number
+  firstSeq: number
+  lastSeq: number
+  headHash: string
+}
+
+export interface PdfExportResult {
+  path: string
+  bytes: number
+  sha256: string
+  pages: number
+  checkpoint: ExportedCheckpoint
+  signer: { subject: string; fingerprint: string }
+  timings: { assembleMs: number; renderMs: number; totalMs: number }
+}
+
+export interface CaseFileExportResult {
+  path: string
+  bytes: number
+  sha256: string
+  checkpoint: ExportedCheckpoint
+  signer: { kind: SignerInfo['kind']; subject: string; fingerprint: string }
+}
+
+export interface PdfVerificationResult {
+  kind: 'pdf'
+  ok: boolean
+  file: string
+  bytes: number
+  signer: { subject: string; fingerprint: string; signingTime: string | null; validFrom: string; validTo: string } | null
+  byteRange: number[] | null
+  wholeDocument: boolean
+  checkpoint: (ExportedCheckpoint & { caseId: string; signer: string; signatureValid: boolean }) | null
+  problem: string | null
+  note: string
+}
+
+export interface CaseFileVerificationResult {
+  kind: 'case-file'
+  ok: boolean
+  file: string
+  problem: string | null
+  case: { id: string; name: string; createdAt: string; schemaVersion: number } | null
+  exportedAt: string | null
+  exportedBy: Actor | null
+  signer: { kind: SignerInfo['kind']; subject: string; fingerprint: string } | null
+  checkpoint: ExportedCheckpoint | null
+  contents: CaseVerificationResult | null
+}
+
+export type ExportFileVerification = PdfVerificationResult | CaseFileVerificationResult

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { LastmileError } from '../errors'
 import { createCaseDb, openCaseDb, rekeyCaseDb } from './case-db'
-import { LATEST_SCHEMA } from './migrations'
+import { LATEST_SCHEMA, MIGRATIONS } from './migrations'
 
 const KEY = 'correct horse battery staple'
 const NOW = '2026-11-27T10:00:00.000Z'
@@ -137,6 +137,28 @@ describe('the encrypted case database', () => {
     c.db.prepare("UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 10").run()
     c.close()
     expect(errorOf(() => openCaseDb(path, KEY)).message).toMatch(/0010-initial differs/)
+  })
+
+  it('applies a migration numbered below ones already applied (work that landed out of order)', () => {
+    const dir = tempDir()
+    const path = join(dir, 'case.lmcase')
+    const c = createCaseDb(path, KEY, { now: NOW })
+    const first = MIGRATIONS[0]
+    // Pretend this case predates the first migration's table and ledger row.
+    c.db.prepare('DELETE FROM schema_migrations WHERE version = ?').run(first.version)
+    c.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_contiguous; DROP TABLE audit_log; DROP TABLE case_meta')
+    c.close()
+    const e = errorOf(() => openCaseDb(path, KEY))
+    // The migration ran (the audit table is back); the case's identity was lost with case_meta.
+    expect(e.message).toMatch(/its id is missing/)
+    const check = new Database(path)
+    check.pragma("cipher='sqlcipher'")
+    check.pragma('legacy=4')
+    check.key(Buffer.from(KEY))
+    expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'").pluck().get()).toBe(1)
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version))
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA)
+    check.close()
   })
 
   it('changes the passphrase: the old one stops working, the new one opens the same data', () => {

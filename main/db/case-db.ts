@@ -77,7 +77,7 @@ export function createCaseDb(path: string, passphrase: string, opts: { name?: st
     applyKey(db, passphrase)
     applyConnectionSettings(db, false)
     db.pragma(`application_id = ${APPLICATION_ID}`)
-    migrate(db, tmp)
+    migrate(db)
     const id = randomUUID()
     const name = opts.name ?? basename(path).replace(/\.lmcase$/i, '')
     const put = db.prepare('INSERT INTO case_meta (key, value) VALUES (?, ?)')
@@ -143,13 +143,14 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
     }
     checkLedger(db, path)
     if (readOnly) {
-      if (version < LATEST_SCHEMA) {
-        throw new LastmileError('conflict', `${path}: this case needs an upgrade (schema ${version} → ${LATEST_SCHEMA}) and was opened read-only`)
+      const pending = pendingMigrations(db)
+      if (pending.length) {
+        throw new LastmileError('conflict', `${path}: this case needs an upgrade (migrations ${pending.join(', ')}) and was opened read-only`)
       }
       applyConnectionSettings(db, true)
     } else {
       applyConnectionSettings(db, false)
-      migrate(db, path)
+      migrate(db)
     }
     const meta = readMeta(db, path)
     return {
@@ -208,6 +209,12 @@ function readMeta(db: Db, path: string): Record<'id' | 'name' | 'created_at', st
   return { id: m.get('id')!, name: m.get('name')!, created_at: m.get('created_at')! }
 }
 
+function pendingMigrations(db: Db): number[] {
+  const hasLedger = db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").get()
+  const applied = new Set(hasLedger ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : [])
+  return MIGRATIONS.filter((m) => !applied.has(m.version)).map((m) => m.version)
+}
+
 export function migrationHash(m: Migration): string {
   return createHash('sha256').update(m.sql).digest('hex')
 }
@@ -242,11 +249,16 @@ function checkLedger(db: Db, path: string): void {
   }
 }
 
-export function migrate(db: Db, path: string): void {
+/**
+ * Apply every migration the case has not recorded yet, in version order. The ledger (not only
+ * user_version) decides, so a migration numbered below one already applied — work that landed in
+ * a different order — is still applied; user_version stays the highest version applied.
+ */
+export function migrate(db: Db): void {
   db.exec(LEDGER_SQL)
-  const current = db.pragma('user_version', { simple: true }) as number
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]))
   for (const m of MIGRATIONS) {
-    if (m.version <= current) continue
+    if (applied.has(m.version)) continue
     db.transaction(() => {
       db.exec(m.sql)
       db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
@@ -255,10 +267,10 @@ export function migrate(db: Db, path: string): void {
         migrationHash(m),
         new Date().toISOString()
       )
-      db.pragma(`user_version = ${m.version}`)
+      const highest = db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number
+      db.pragma(`user_version = ${highest}`)
     })()
   }
-  void path
 }
 
 /**

@@ -15,6 +15,7 @@ export function caseHandlers(
   | 'identity.get'
   | 'identity.set'
   | 'dialog.chooseCasePath'
+  | 'dialog.chooseFiles'
 > {
   const { session, platform, events } = app
   const changed = (): void => events.emit('case.changed', session.current())
@@ -51,6 +52,7 @@ export function caseHandlers(
     },
     'identity.get': () => session.identity(),
     'identity.set': ({ name, role }) => session.setIdentity(name, role),
-    'dialog.chooseCasePath': ({ mode }) => platform.dialogs.chooseCasePath(mode)
+    'dialog.chooseCasePath': ({ mode }) => platform.dialogs.chooseCasePath(mode),
+    'dialog.chooseFiles': ({ purpose }) => platform.dialogs.chooseFiles(purpose)
   }
 }

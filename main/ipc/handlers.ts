@@ -2,6 +2,11 @@ import type { CallOutput, Channel, ParsedInput } from '../../shared/contract'
 import type { AppServices } from '../services/app'
 import { auditHandlers } from './audit.handlers'
 import { caseHandlers } from './case.handlers'
+import { evaluateHandlers } from './evaluate.handlers'
+import { evidenceHandlers } from './evidence.handlers'
+import { exportHandlers } from './export.handlers'
+import { ingestHandlers } from './ingest.handlers'
+import { investigateHandlers } from './investigate.handlers'
 
 /** One handler per contract entry. The input has already been validated by its schema. */
 export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
@@ -16,7 +21,12 @@ export type HandlerSlice<C extends Channel> = { [K in C]: Handler<K> }
 export function createHandlers(app: AppServices): Handlers {
   const handlers: Handlers = {
     ...caseHandlers(app),
-    ...auditHandlers(app)
+    ...auditHandlers(app),
+    ...evaluateHandlers(app),
+    ...evidenceHandlers(app),
+    ...exportHandlers(app),
+    ...ingestHandlers(app),
+    ...investigateHandlers(app)
   }
   return handlers
 }

@@ -47,6 +47,25 @@ describe('the Electron dialogs adapter', () => {
     expect(await d.chooseCasePath('open')).toBeNull()
   })
 
+  it('chooses several export files to import, with the scanners\' extensions and "All files"', async () => {
+    const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/x/sh.json', '/x/prowler.csv'] })
+    const d = createElectronDialogs(f.dialog, () => win)
+    expect(await d.chooseFiles('import')).toEqual(['/x/sh.json', '/x/prowler.csv'])
+    const options = f.calls[0]!.options as OpenDialogOptions
+    expect(f.calls[0]).toMatchObject({ kind: 'open', parent: win })
+    expect(options.properties).toEqual(['openFile', 'multiSelections'])
+    expect(options.filters?.map((x) => x.extensions)).toEqual([['json', 'jsonl', 'ndjson', 'csv', 'sarif'], ['*']])
+  })
+
+  it('chooses evidence bundles as folders, and answers [] when the user cancels', async () => {
+    const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/bundles/acme-2026-11'] })
+    const d = createElectronDialogs(f.dialog, () => null)
+    expect(await d.chooseFiles('evidence')).toEqual(['/bundles/acme-2026-11'])
+    expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openDirectory', 'multiSelections'])
+    const cancelled = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: ['/ignored'] }).dialog, () => win)
+    expect(await cancelled.chooseFiles('import')).toEqual([])
+  })
+
   it('keeps an extension that is already there, whatever its case', () => {
     expect(withCaseExtension('/a/b.lmcase')).toBe('/a/b.lmcase')
     expect(withCaseExtension('/a/B.LMCASE')).toBe('/a/B.LMCASE')

@@ -5,6 +5,11 @@ import type { Dialogs } from './ports'
 
 export const CASE_EXTENSION = 'lmcase'
 const CASE_FILTERS = [{ name: 'Lastmile case', extensions: [CASE_EXTENSION] }]
+/** What the scanners write (shared/FORMATS.md); "All files" too, since exports are often renamed. */
+const EXPORT_FILTERS = [
+  { name: 'Scanner exports', extensions: ['json', 'jsonl', 'ndjson', 'csv', 'sarif'] },
+  { name: 'All files', extensions: ['*'] }
+]
 
 export type DialogLike = Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>
 
@@ -36,6 +41,26 @@ export function createElectronDialogs(dialog: DialogLike, parent: () => BrowserW
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
       if (r.canceled || r.filePaths.length === 0) return null
       return r.filePaths[0] ?? null
+    },
+
+    async chooseFiles(purpose) {
+      const win = parent()
+      // An evidence bundle is a folder (manifest.json and the files it lists), not a file.
+      const options =
+        purpose === 'import'
+          ? {
+              title: 'Choose scanner exports to import',
+              buttonLabel: 'Choose',
+              filters: EXPORT_FILTERS,
+              properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'>
+            }
+          : {
+              title: 'Choose evidence bundle folders',
+              buttonLabel: 'Choose',
+              properties: ['openDirectory', 'multiSelections'] as Array<'openDirectory' | 'multiSelections'>
+            }
+      const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+      return r.canceled ? [] : r.filePaths
     }
   }
 }

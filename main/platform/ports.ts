@@ -14,6 +14,8 @@ export interface KeyStore {
 
 export interface Dialogs {
   chooseCasePath(mode: 'create' | 'open'): Promise<string | null>
+  /** 'import': tool export files; 'evidence': evidence bundle folders. [] when cancelled. */
+  chooseFiles(purpose: 'import' | 'evidence'): Promise<string[]>
 }
 
 export interface Platform {
@@ -39,5 +41,6 @@ export const NO_KEYSTORE: KeyStore = {
 }
 
 export const NO_DIALOGS: Dialogs = {
-  chooseCasePath: async () => null
+  chooseCasePath: async () => null,
+  chooseFiles: async () => []
 }

@@ -12,6 +12,8 @@ const electron = vi.hoisted(() => {
     exposed,
     listeners,
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+    // Electron answers the path of a File the user dropped, and '' for one made in script.
+    webUtils: { getPathForFile: (file: { dropped?: string }) => file.dropped ?? '' },
     ipcRenderer: {
       invoke: async (channel: string, input: unknown) => ({ ok: true, value: { channel, input } }),
       on: (channel: string, l: (...args: unknown[]) => void) => {
@@ -22,7 +24,7 @@ const electron = vi.hoisted(() => {
     }
   }
 })
-vi.mock('electron', () => ({ contextBridge: electron.contextBridge, ipcRenderer: electron.ipcRenderer }))
+vi.mock('electron', () => ({ contextBridge: electron.contextBridge, ipcRenderer: electron.ipcRenderer, webUtils: electron.webUtils }))
 
 let api: LastmileApi
 beforeAll(async () => {
@@ -37,13 +39,18 @@ function sendFromMain(channel: string, payload: unknown) {
 }
 
 describe('the preload bridge', () => {
-  it('exposes window.lastmile only, with one method per contract channel plus on()', () => {
+  it('exposes window.lastmile only, with one method per contract channel plus on() and pathForFile()', () => {
     expect([...electron.exposed.keys()]).toEqual(['lastmile'])
-    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on'].sort())
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on', 'pathForFile'].sort())
     expect(Object.isFrozen(api)).toBe(true)
     for (const name of ['invoke', 'send', 'ipcRenderer', 'sendSync', 'removeAllListeners']) {
       expect(api, name).not.toHaveProperty(name)
     }
+  })
+
+  it('tells the path of a dropped file through Electron, and nothing for a file made in script', () => {
+    expect(api.pathForFile({ dropped: '/home/ana/exports/securityhub.json' })).toBe('/home/ana/exports/securityhub.json')
+    expect(api.pathForFile({})).toBe('')
   })
 
   it('invokes each channel on its own namespaced IPC channel with the input as given', async () => {

@@ -20,6 +20,14 @@ const MAX_RECENT = 10
  */
 export class CaseSession {
   private open: CaseDb | null = null
+  /** for a case file opened for review: the file the auditor chose, not its temporary copy */
+  private reviewOf: string | null = null
+  /**
+   * The open case's key, held in this (main) process only — never sent to the renderer — so
+   * that worker threads (imports, investigations, exports) can open their own connection: one
+   * writer per job, and the main thread's event loop stays free.
+   */
+  private key: string | null = null
   private readonly recent: JsonStore<RecentCase[]>
   private readonly identityStore: JsonStore<Identity | null>
   private readonly remembered: JsonStore<Remembered>
@@ -53,7 +61,7 @@ export class CaseSession {
   // ---- the open case --------------------------------------------------------------------
 
   current(): Case | null {
-    return this.open ? toCase(this.open) : null
+    return this.open ? toCase(this.open, this.reviewOf) : null
   }
 
   /** The open case, or a clear error saying one must be opened first. */
@@ -84,7 +92,7 @@ export class CaseSession {
       c.close()
       throw e
     }
-    this.replace(c)
+    this.replace(c, passphrase)
     if (opts.remember) this.remember(c, passphrase)
     return toCase(c)
   }
@@ -96,19 +104,41 @@ export class CaseSession {
       throw new LastmileError('wrong-key', `${abs}: a passphrase is needed to open this case (none is remembered on this machine)`)
     }
     const c = openCaseDb(abs, key, { readOnly: opts.readOnly })
-    this.replace(c)
+    this.replace(c, key)
     if (opts.remember && passphrase) this.remember(c, passphrase)
     return toCase(c)
+  }
+
+  /**
+   * Open the decrypted working copy of an auditor's case file, read-only. It is not a case the
+   * user keeps, so it stays out of the recent list, and it is shown under the case file's name.
+   */
+  openForReview(workingCopy: string, key: string, caseFile: string): Case {
+    const c = openCaseDb(workingCopy, key, { readOnly: true })
+    this.open?.close()
+    this.open = c
+    this.key = key
+    this.reviewOf = resolve(caseFile)
+    return toCase(c, this.reviewOf)
   }
 
   close(): void {
     this.open?.close()
     this.open = null
+    this.key = null
+    this.reviewOf = null
   }
 
-  private replace(c: CaseDb): void {
+  /** The open case's key, for a worker thread's own connection; null when no case is open. */
+  caseKey(): string | null {
+    return this.open ? this.key : null
+  }
+
+  private replace(c: CaseDb, key: string): void {
     this.open?.close()
     this.open = c
+    this.key = key
+    this.reviewOf = null
     const list = this.recent.read().filter((r) => r.path !== c.path)
     list.unshift({ path: c.path, name: c.name, openedAt: this.now(), remembered: this.isRemembered(c.path) })
     this.recent.write(list.slice(0, MAX_RECENT))
@@ -130,6 +160,7 @@ export class CaseSession {
       throw e
     }
     rekeyCaseDb(c, next)
+    this.key = next
     audited(
       c.db,
       c.id,
@@ -191,11 +222,11 @@ export class CaseSession {
   }
 }
 
-function toCase(c: CaseDb): Case {
+function toCase(c: CaseDb, shownPath: string | null = null): Case {
   return {
     id: c.id,
     name: c.name,
-    path: c.path,
+    path: shownPath ?? c.path,
     createdAt: c.createdAt,
     schemaVersion: c.schemaVersion,
     readOnly: c.readOnly

@@ -20,7 +20,10 @@ export interface Shortcut {
 export interface Navigation {
   pages: readonly PageDef[]
   current: PageDef
-  go(id: string): void
+  /** what follows the page in the address: `F-12` in `#/findings/F-12`, '' for the page itself */
+  sub: string
+  /** open a page, or one thing on it (`go('findings', 'F-12')`) */
+  go(id: string, sub?: string): void
   shortcuts: Shortcut[]
 }
 
@@ -46,34 +49,62 @@ export function shortcutsFor(pages: readonly PageDef[]): Shortcut[] {
   list.push({ keys: 'Tab / Shift+Tab', does: 'Move to the next / previous control' })
   list.push({ keys: 'Enter', does: 'Submit the form or press the focused button' })
   list.push({ keys: 'Escape', does: 'Close a dialog' })
+  list.push({ keys: '↑ ↓ Home End PgUp PgDn', does: 'Move between rows of the findings table' })
+  list.push({ keys: 'Enter / Space', does: 'Open the focused finding / select it' })
+  list.push({ keys: '/', does: 'Search the findings (on the Findings page)' })
   return list
 }
 
-function idFromHash(hash: string): string {
-  return hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0] ?? ''
+/** `#/findings/F-12` → ['findings', 'F-12']; `#/audit` → ['audit', '']. */
+export function parseHash(hash: string): [string, string] {
+  const path = hash.replace(/^#\/?/, '').split('?', 1)[0] ?? ''
+  const slash = path.indexOf('/')
+  if (slash < 0) return [path, '']
+  let sub = path.slice(slash + 1)
+  try {
+    sub = decodeURIComponent(sub)
+  } catch {
+    // a hand-typed address with a stray %: keep it as typed
+  }
+  return [path.slice(0, slash), sub]
+}
+
+export function hashFor(id: string, sub = ''): string {
+  return sub ? `#/${id}/${encodeURIComponent(sub)}` : `#/${id}`
+}
+
+export interface Route {
+  page: PageDef
+  sub: string
 }
 
 /**
- * The page shown, kept in the address fragment (`#/audit`), which works with the app's custom
- * scheme and with `base: './'` alike, and lets Back/Forward move between pages.
+ * The page shown, kept in the address fragment (`#/audit`, `#/findings/F-12`), which works with
+ * the app's custom scheme and with `base: './'` alike, and lets Back/Forward move between pages.
  */
-export function useHashRoute(pages: readonly PageDef[]): [PageDef, (id: string) => void] {
-  const find = useCallback((id: string): PageDef => pages.find((p) => p.id === id) ?? pages[0], [pages])
-  const [page, setPage] = useState<PageDef>(() => find(idFromHash(window.location.hash)))
+export function useHashRoute(pages: readonly PageDef[]): [Route, (id: string, sub?: string) => void] {
+  const find = useCallback((hash: string): Route => {
+    const [id, sub] = parseHash(hash)
+    const page = pages.find((p) => p.id === id)
+    // an unknown page shows the first one, without the rest of the address
+    return page ? { page, sub } : { page: pages[0], sub: '' }
+  }, [pages])
+  const [route, setRoute] = useState<Route>(() => find(window.location.hash))
   useEffect(() => {
-    const onHash = (): void => setPage(find(idFromHash(window.location.hash)))
+    const onHash = (): void => setRoute(find(window.location.hash))
     window.addEventListener('hashchange', onHash)
     return () => window.removeEventListener('hashchange', onHash)
   }, [find])
   const go = useCallback(
-    (id: string) => {
-      const target = find(id)
-      if (window.location.hash !== `#/${target.id}`) window.location.hash = `#/${target.id}`
-      setPage(target)
+    (id: string, sub = '') => {
+      const hash = hashFor(id, sub)
+      const target = find(hash)
+      if (window.location.hash !== hashFor(target.page.id, target.sub)) window.location.hash = hashFor(target.page.id, target.sub)
+      setRoute(target)
     },
     [find]
   )
-  return [page, go]
+  return [route, go]
 }
 
 /**

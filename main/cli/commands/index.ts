@@ -1,6 +1,12 @@
 import type { Command } from '../command'
 import { caseCreate } from './case-create'
+import { checkpointCommand } from './checkpoint'
+import { evaluate } from './evaluate'
+import { exportCaseCommand, exportPdfCommand } from './export'
 import { verify } from './verify'
+import { EVIDENCE_COMMANDS } from './evidence'
+import { INGEST_COMMANDS } from './ingest'
+import { INVESTIGATE_COMMANDS } from './investigate'
 
 /** Every verb of the command line, in the order `lastmile --help` lists them. */
-export const COMMANDS: Command[] = [caseCreate, verify]
+export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS]

@@ -1,24 +1,73 @@
-import { verifyAudit } from '../../audit/chain'
-import { positional } from '../args'
+import { readFileSync } from 'node:fs'
+import { verifyCase } from '../../audit/checkpoint'
+import { verifyCaseFile } from '../../export/case-file'
+import { verifyPdf } from '../../export/pdf/verify-pdf'
+import { detectFileKind } from '../../export/verify-file'
+import { positional, value } from '../args'
 import { emit, type Command } from '../command'
 import { openCase } from '../context'
+import { exportPassphrase } from './export-options'
 
 export const verify: Command = {
   name: 'verify',
-  usage: 'verify FILE [--key-file F] [--json]',
-  summary: 'check a case: recompute the audit chain and name the first entry that does not match (exit 1 on tampering)',
-  args: {},
+  usage: 'verify FILE [--key-file F] [--export-pass-file F] [--expect-signer FINGERPRINT] [--json]',
+  summary:
+    'check a case, an auditor case file or a signed PDF report (told apart by content): audit chain, checkpoints, signatures; exit 1 naming the first break',
+  args: { values: ['--export-pass-file', '--expect-signer'] },
   run(ctx) {
-    const path = positional(ctx.args, 0, 'FILE (a case to verify)')
+    const path = positional(ctx.args, 0, 'FILE (a case, a case file or a signed PDF report)')
+    const expectSigner = value(ctx.args, '--expect-signer')
+    const kind = detectFileKind(path)
+
+    if (kind === 'pdf') {
+      const v = verifyPdf(path, readFileSync(path), { expectSigner })
+      emit(ctx, v, () => {
+        if (!v.ok) return `INVALID: ${v.problem}`
+        const cp = v.checkpoint
+        return (
+          `OK: ${path}: signature valid over the whole document, signed by ${v.signer?.subject} (${v.signer?.fingerprint})` +
+          `${v.signer?.signingTime ? ` at ${v.signer.signingTime}` : ''}` +
+          (cp ? `\nembeds checkpoint ${cp.number} of case ${cp.caseId}, sealing audit entries ${cp.firstSeq}–${cp.lastSeq} (head ${cp.headHash.slice(0, 16)}…); its signature verifies` : '') +
+          `\nnote: ${v.note}`
+        )
+      })
+      return v.ok ? 0 : 1
+    }
+
+    if (kind === 'case-file') {
+      const v = verifyCaseFile(path, exportPassphrase(ctx), { expectSigner })
+      emit(ctx, v, () => {
+        if (!v.ok) return `TAMPERED: ${v.problem}`
+        const ct = v.contents!
+        return (
+          `OK: ${path}: case file of "${v.case?.name}" (${v.case?.id}), exported ${v.exportedAt}; ` +
+          `manifest signed by ${v.signer?.kind === 'device' ? 'a device key' : v.signer?.subject} (${v.signer?.fingerprint}); every database page matches it\n` +
+          `inside: audit chain of ${ct.audit.entries} entries and ${ct.checkpoints.count} checkpoint${ct.checkpoints.count === 1 ? '' : 's'} verify`
+        )
+      })
+      return v.ok ? 0 : 1
+    }
+
     const c = openCase(ctx, path, { readOnly: true })
     try {
-      const v = verifyAudit(c.db, c.id)
-      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v }
-      emit(ctx, result, () =>
-        v.ok
-          ? `OK: ${c.path}: audit chain of ${v.entries} entries verifies (head ${v.headHash.slice(0, 16)}…)`
-          : `TAMPERED: ${c.path}: ${v.firstBad?.reason} (${v.entries} entries before it verify)`
-      )
+      const v = verifyCase(c.db, c.id, { expectSigner })
+      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, firstBad: v.firstBad, problems: v.problems }
+      emit(ctx, result, () => {
+        if (!v.ok) {
+          const more = v.problems.slice(1).map((p) => `  also: ${p.reason}`)
+          const before = v.audit.ok ? '' : ` (${v.audit.entries} entries before it verify)`
+          return [`TAMPERED: ${c.path}: ${v.firstBad?.reason}${before}`, ...more].join('\n')
+        }
+        const cps = v.checkpoints
+        return (
+          `OK: ${c.path}: audit chain of ${v.audit.entries} entries verifies (head ${v.audit.headHash.slice(0, 16)}…)` +
+          (cps.count
+            ? `; ${cps.count} checkpoint${cps.count === 1 ? '' : 's'} verify, sealing entries 1–${cps.sealedThrough}` +
+              (cps.unsealed ? ` (${cps.unsealed} later entr${cps.unsealed === 1 ? 'y is' : 'ies are'} not sealed yet)` : '') +
+              `; signed by ${cps.signers.map((s) => `${s.kind === 'device' ? 'device key' : s.subject} (${s.fingerprint})`).join(', ')}`
+            : '; no checkpoint yet')
+        )
+      })
       return v.ok ? 0 : 1
     } finally {
       c.close()

@@ -14,15 +14,15 @@ export function Shell({ pages: declared }: { pages: readonly PageDef[] }): React
     () => [...declared.filter((p) => p.group !== 'system'), ...declared.filter((p) => p.group === 'system')],
     [declared]
   )
-  const [page, go] = useHashRoute(pages)
+  const [{ page, sub }, go] = useHashRoute(pages)
   const mainRef = useRef<HTMLElement>(null)
   // Asking for the page already shown still moves focus to its heading, as a new page would.
   const open = useCallback(
-    (id: string) => {
-      if (id === page.id) mainRef.current?.querySelector<HTMLElement>('h1')?.focus()
-      else go(id)
+    (id: string, to = '') => {
+      if (id === page.id && to === sub) mainRef.current?.querySelector<HTMLElement>('h1')?.focus()
+      else go(id, to)
     },
-    [page.id, go]
+    [page.id, sub, go]
   )
   usePageShortcuts(pages, open)
   const caseName = useOpenCase().name
@@ -33,7 +33,7 @@ export function Shell({ pages: declared }: { pages: readonly PageDef[] }): React
       document.title = 'Lastmile'
     }
   }, [page.title, caseName])
-  const nav = useMemo(() => ({ pages, current: page, go: open, shortcuts: shortcutsFor(pages) }), [pages, page, open])
+  const nav = useMemo(() => ({ pages, current: page, sub, go: open, shortcuts: shortcutsFor(pages) }), [pages, page, sub, open])
   const Current = page.component
   const work = pages.filter((p) => p.group !== 'system')
   const system = pages.filter((p) => p.group === 'system')

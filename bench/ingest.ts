@@ -1,0 +1,156 @@
+// Ingest benchmark (DESIGN.md, "Performance targets"): 200,000 Security Hub (ASFF) alerts and
+// 200,000 Prowler (JSON-OCSF) alerts describing largely the same problems, imported into a new
+// encrypted case through the import worker: alerts/s for ingest + dedup + persist, the ratio to
+// the time JSON.parse alone takes on the same files, and peak RSS. Figures are printed, never
+// asserted. Run: `npm run bench -- ingest` (INGEST_BENCH_ALERTS=50000 for a quicker run).
+//
+// The JSON.parse baseline and the import each run in a child process of their own, so each
+// peak RSS is that work's alone.
+import { spawnSync } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCaseDb } from '../main/db/case-db'
+import { ingestInWorker } from '../main/ingest/service'
+import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
+import type { Bench } from './registry'
+
+const ACCOUNTS = Array.from({ length: 20 }, (_, i) => String(100000000000 + i * 1111))
+const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2']
+const PROBLEM_LIST = ['s3-https', 's3-pab', 'imdsv2', 'ssh-open', 'unused-key', 'ebs-default', 'cloudtrail-logs', 'rds-public'] as const
+const KEY = 'bench-ingest-passphrase'
+
+/** Alarm i: problem, account and region cycle; n numbers resources within them. */
+function alarmAt(i: number, tool: 'asff' | 'prowler'): Alarm {
+  // Prowler sees ~90% of what Security Hub sees, plus resources of its own, and passes ~20%
+  const j = tool === 'prowler' && i % 10 === 9 ? i + 1_000_000 : i
+  return {
+    problem: PROBLEM_LIST[j % PROBLEM_LIST.length],
+    account: ACCOUNTS[Math.floor(j / 8) % ACCOUNTS.length],
+    region: REGIONS[Math.floor(j / 160) % REGIONS.length],
+    n: Math.floor(j / 640),
+    status: tool === 'prowler' && i % 5 === 0 ? 'PASS' : 'FAIL',
+    observedAt: '2025-03-01T10:00:00.000Z'
+  }
+}
+
+interface ChildResult {
+  seconds: number
+  maxRssMb: number
+  detail: Record<string, unknown>
+}
+
+function runChild(mode: string, args: string[]): ChildResult {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--require', 'tsx/cjs', __filename, mode, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  if (r.status !== 0) throw new Error(`bench child ${mode} failed (exit ${r.status})`)
+  const line = r.stdout.trim().split('\n').pop() ?? '{}'
+  return JSON.parse(line) as ChildResult
+}
+
+async function run(): Promise<void> {
+  const count = Number(process.env.INGEST_BENCH_ALERTS ?? 200_000)
+  const dir = mkdtempSync(join(tmpdir(), 'lastmile-bench-ingest-'))
+  try {
+    const gen = runChild('generate', [dir, String(count)])
+    const files = [join(dir, 'securityhub.json'), join(dir, 'prowler.ocsf.json')]
+    const bytes = files.map((f) => statSync(f).size)
+    console.log(
+      `generated ${count.toLocaleString()} ASFF + ${count.toLocaleString()} Prowler OCSF alerts: ${(bytes[0] / 1e6).toFixed(0)} MB + ${(bytes[1] / 1e6).toFixed(0)} MB ` +
+        `(${Math.round(bytes[0] / count)} / ${Math.round(bytes[1] / count)} bytes a record) in ${gen.seconds.toFixed(1)} s`
+    )
+    const parse = runChild('parse', files)
+    const ingest = runChild('ingest', [dir, ...files])
+    const alerts = 2 * count
+    const parseSecs = parse.detail.parseSeconds as number
+    const readParseSecs = parse.seconds
+    console.log(`JSON.parse alone:        ${parseSecs.toFixed(2)} s  on the same bytes, ${parse.detail.records} records (with reading them as text: ${readParseSecs.toFixed(2)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB)`)
+    const importSecs = (ingest.detail.importMs as number) / 1000
+    console.log(`ingest + dedup + persist: ${ingest.seconds.toFixed(2)} s  →  ${Math.round(alerts / ingest.seconds).toLocaleString()} alerts/s  (target ≥ 50,000 on 2 cores)`)
+    console.log(`  of which the imports:   ${importSecs.toFixed(2)} s  →  ${Math.round(alerts / importSecs).toLocaleString()} alerts/s  (the rest: starting the worker, deriving the case key)`)
+    console.log(`ratio to JSON.parse:      ${(ingest.seconds / parseSecs).toFixed(2)}  (imports alone ${(importSecs / parseSecs).toFixed(2)}; target ≤ 2.0; ${(ingest.seconds / readParseSecs).toFixed(2)} against read + parse)`)
+    console.log(`peak RSS (import):        ${ingest.maxRssMb.toFixed(0)} MB  (target < 1024 MB)`)
+    console.log(`result: ${JSON.stringify(ingest.detail)}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export const ingestBench: Bench = {
+  name: 'ingest',
+  description: '200,000 ASFF + 200,000 Prowler OCSF alerts: ingest + dedup + persist vs JSON.parse, peak RSS',
+  run
+}
+
+// ---- child processes ---------------------------------------------------------------------
+
+function report(seconds: number, detail: Record<string, unknown>): void {
+  const maxRssMb = process.resourceUsage().maxRSS / 1024
+  process.stdout.write(`${JSON.stringify({ seconds, maxRssMb, detail })}\n`)
+}
+
+async function child(mode: string, args: string[]): Promise<void> {
+  if (mode === 'generate') {
+    const [dir, n] = args
+    const t = performance.now()
+    const a = writeLargeExport(join(dir, 'securityhub.json'), 'asff', Number(n), (i) => alarmAt(i, 'asff'))
+    const b = writeLargeExport(join(dir, 'prowler.ocsf.json'), 'prowler', Number(n), (i) => alarmAt(i, 'prowler'))
+    writeFileSync(join(dir, 'securityhub.json.groups'), JSON.stringify(a.groups))
+    writeFileSync(join(dir, 'prowler.ocsf.json.groups'), JSON.stringify(b.groups))
+    report((performance.now() - t) / 1000, {})
+    return
+  }
+  if (mode === 'parse') {
+    // A whole export of 200,000 records (~800 MB) is longer than the longest string V8 can make
+    // (0x1fffffe8 characters), so JSON.parse cannot take it in one call; it parses the same
+    // bytes in groups of 50,000 records, each wrapped as a JSON array. Only JSON.parse is timed.
+    let parseMs = 0
+    const t = performance.now()
+    let records = 0
+    for (const f of args) {
+      const groups = JSON.parse(readFileSync(`${f}.groups`, 'utf8')) as Array<{ start: number; end: number; records: number }>
+      const fd = openSync(f, 'r')
+      try {
+        for (const g of groups) {
+          const buf = Buffer.allocUnsafe(g.end - g.start)
+          readSync(fd, buf, 0, buf.length, g.start)
+          const text = `[${buf.toString('utf8')}]`
+          const p0 = performance.now()
+          const v = JSON.parse(text) as unknown[]
+          parseMs += performance.now() - p0
+          records += v.length
+        }
+      } finally {
+        closeSync(fd)
+      }
+    }
+    report((performance.now() - t) / 1000, { parseSeconds: parseMs / 1000, records })
+    return
+  }
+  if (mode === 'ingest') {
+    const [dir, ...files] = args
+    const casePath = join(dir, 'bench.lmcase')
+    createCaseDb(casePath, KEY, { now: new Date().toISOString() }).close()
+    const t = performance.now()
+    const result = await ingestInWorker({ casePath, key: KEY, files, actor: { kind: 'engine', name: 'bench' } }).done
+    const seconds = (performance.now() - t) / 1000
+    const imports = result.imports.map((i) =>
+      'error' in i ? { file: i.file, error: i.error.message } : { format: i.format, alerts: i.alerts, new: i.new, findings: i.findings.new, ms: i.durationMs }
+    )
+    const importMs = result.imports.reduce((t, i) => t + ('error' in i ? 0 : i.durationMs), 0)
+    report(seconds, { imports, importMs, findings: result.findings, initiatives: result.initiatives, caseMb: Math.round(statSync(casePath).size / 1e6) })
+    return
+  }
+  throw new Error(`unknown bench child mode ${mode}`)
+}
+
+if (require.main === module) {
+  const [mode, ...args] = process.argv.slice(2)
+  child(mode, args).catch((e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,98 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { FIXTURES } from '../../../test/fixtures/ingest/support'
+import { cli } from '../../../test/helpers/cli'
+import { tempDir } from '../../../test/helpers/tmp'
+
+const KEY = 'correct horse battery staple'
+
+describe('lastmile ingest / findings / initiatives', () => {
+  it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const sh = join(dir, 'sh.json')
+    const pr = join(dir, 'prowler.json')
+    copyFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), sh)
+    copyFileSync(join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'), pr)
+    const bad = join(dir, 'broken.csv')
+    writeFileSync(bad, readFileSync(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'utf8').replace('"#### Description', '#### Description"x'))
+
+    const r = await cli(['ingest', path, sh, pr, bad, '--as', 'Ada Analyst', '--json'], env)
+    // the bad file is reported on one line and changes nothing; the others are imported
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lastmile ingest: .*broken\.csv: line 2, byte offset \d+, record 1: /)])
+    const out = r.json() as { imports: Array<Record<string, unknown>>; findings: number; initiatives: number }
+    expect(out.findings).toBe(1)
+    expect(out.initiatives).toBe(1)
+    expect(out.imports[0]).toMatchObject({ file: sh, format: 'asff', alerts: 1, new: 1, updated: 0, closed: 0, reopened: 0 })
+    expect(out.imports[1]).toMatchObject({ file: pr, format: 'prowler-ocsf', alerts: 1, new: 1 })
+    expect(out.imports[2]).toMatchObject({ file: bad, format: null, error: { code: 'bad-input' } })
+
+    const f = await cli(['findings', path, '--json'], env)
+    expect(f.code).toBe(0)
+    const [finding] = f.json() as Array<Record<string, unknown>>
+    expect(finding).toMatchObject({
+      id: expect.stringMatching(/^F-\d+$/),
+      control: 'aws.s3.https-only',
+      resource: { id: 'arn:aws:s3:::customer-invoices-123456789012', type: 'aws.s3.bucket', provider: 'aws', account: '123456789012', region: 'us-east-1' },
+      alerts: [
+        { tool: 'prowler', toolFindingId: expect.any(String), ruleId: 's3_bucket_secure_transport_policy', import: expect.any(String) },
+        { tool: 'securityhub', toolFindingId: expect.any(String), ruleId: 'S3.5', import: expect.any(String) }
+      ],
+      severity: 'medium',
+      status: 'open',
+      rci: { verdict: 'UNSCORED', steps: [] },
+      initiative: expect.stringMatching(/^I-\d+$/)
+    })
+
+    const i = await cli(['initiatives', path, '--json'], env)
+    expect(i.json()).toEqual([
+      expect.objectContaining({
+        id: finding.initiative,
+        control: 'aws.s3.https-only',
+        title: 'S3 buckets should require requests to use HTTPS',
+        findings: 1,
+        alerts: 2,
+        tools: ['prowler', 'securityhub'],
+        rci: { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 1 }
+      })
+    ])
+
+    // re-importing the same file changes nothing
+    const again = await cli(['ingest', path, sh, '--json'], env)
+    expect(again.code).toBe(0)
+    expect(again.stderr).toMatch(/already imported/)
+    expect((again.json() as { imports: unknown[] }).imports[0]).toMatchObject({ new: 0, updated: 0, closed: 0, reopened: 0 })
+
+    const human = await cli(['findings', path], env)
+    expect(human.stdout).toMatch(/aws\.s3\.https-only\s+arn:aws:s3:::customer-invoices-123456789012 \(us-east-1\)\s+prowler securityhub/)
+  })
+
+  it('writes findings as CSV with formula-like cells neutralised', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    await cli(['case', 'create', path], env)
+    const p = join(dir, 'wiz.json')
+    const doc = JSON.parse(readFileSync(join(FIXTURES, 'written/wiz-api-issues.json'), 'utf8')) as { data: { issues: { nodes: Array<{ sourceRule: { name: string } }> } } }
+    doc.data.issues.nodes[0].sourceRule.name = '=HYPERLINK("http://evil.example","click")'
+    writeFileSync(p, JSON.stringify(doc))
+    expect((await cli(['ingest', path, p], env)).code).toBe(0)
+    const csv = await cli(['findings', path, '--csv'], env)
+    expect(csv.code).toBe(0)
+    expect(csv.stdout).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`)
+    expect(csv.stdout).not.toMatch(/(^|,)=HYPERLINK/m)
+  })
+
+  it('refuses an unknown --format and a missing file list', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const r = await cli(['ingest', join(dir, 'c.lmcase'), 'x.json', '--format', 'nessus'], env)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--format nessus: not a format Lastmile reads; one of asff, /)
+    expect((await cli(['ingest', join(dir, 'c.lmcase')], env)).stderr).toMatch(/FILE is required/)
+  })
+})

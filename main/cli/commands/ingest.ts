@@ -1,0 +1,234 @@
+// `ingest`, `findings`, `initiatives` (CLI.md) and their companions: stage 1 on the command line.
+import { resolve } from 'node:path'
+import { FORMAT_NAMES, type FormatName } from '../../../shared/ingest'
+import type { FindingStatus } from '../../../shared/model'
+import { LastmileError } from '../../errors'
+import { alertRecord, findingsCsv, listFindings, setFindingDecision } from '../../ingest/findings'
+import { listInitiatives, mergeInitiatives, splitInitiative } from '../../ingest/initiatives'
+import { ingestInWorker, toModelProgress } from '../../ingest/service'
+import { positional, value } from '../args'
+import { emit, type Command } from '../command'
+import { actorOf, openCase, readKey } from '../context'
+import { progressReporter } from '../progress'
+import { table } from '../table'
+
+function formatOf(ctx: Parameters<Command['run']>[0]): FormatName | undefined {
+  const f = value(ctx.args, '--format')
+  if (f === undefined) return undefined
+  if (!(FORMAT_NAMES as readonly string[]).includes(f)) {
+    throw new LastmileError('bad-input', `--format ${f}: not a format Lastmile reads; one of ${FORMAT_NAMES.join(', ')}`)
+  }
+  return f as FormatName
+}
+
+export const ingest: Command = {
+  name: 'ingest',
+  usage: 'ingest CASE FILE… [--format NAME] [--partial] [--key-file F] [--as NAME --role ROLE] [--json]',
+  summary:
+    'import tool exports (format found from the content; --format forces one); each file is one import, in one transaction. --partial: the exports are filtered, close nothing they omit',
+  args: { switches: ['--partial'] },
+  async run(ctx) {
+    const casePath = resolve(positional(ctx.args, 0, 'CASE (the case to import into)'))
+    const files = ctx.args.positional.slice(1)
+    if (files.length === 0) throw new LastmileError('bad-input', 'FILE is required: give one or more export files')
+    const format = formatOf(ctx)
+    const bar = progressReporter(ctx)
+    let result
+    try {
+      result = await ingestInWorker(
+        { casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial: ctx.args.switches.has('--partial') },
+        (p) => bar.update(toModelProgress(p))
+      ).done
+    } finally {
+      bar.done()
+    }
+    // messages name the file as the user typed it
+    result.imports.forEach((r, i) => {
+      const typed = files[i]
+      r.file = typed
+      if ('error' in r) r.error.message = r.error.message.split(resolve(typed)).join(typed)
+    })
+    let failed = false
+    for (const r of result.imports) {
+      if ('error' in r) {
+        failed = true
+        ctx.err(`lastmile ingest: ${r.error.message}`)
+      } else if (r.duplicateOf) {
+        ctx.err(`lastmile ingest: ${r.file}: already imported (import ${r.duplicateOf}); nothing changed`)
+      }
+    }
+    emit(ctx, result, () =>
+      [
+        table(
+          ['FILE', 'FORMAT', 'ALERTS', 'NEW', 'UPDATED', 'CLOSED', 'REOPENED', 'FINDINGS +/−'],
+          result.imports.map((r) =>
+            'error' in r
+              ? [r.file, 'error', '', '', '', '', '', '']
+              : [r.file, r.format, r.alerts, r.new, r.updated, r.closed, r.reopened, `+${r.findings.new} −${r.findings.resolved} ↺${r.findings.reopened}`]
+          ),
+          70
+        ),
+        `${result.findings} findings in ${result.initiatives} initiatives`
+      ].join('\n')
+    )
+    return failed ? 2 : 0
+  }
+}
+
+export const findings: Command = {
+  name: 'findings',
+  usage: 'findings CASE [--status open|resolved|suppressed] [--initiative I-N] [--control C] [--csv] [--key-file F] [--json]',
+  summary: 'every deduplicated finding (control, resource, the alerts of every tool that report it); --csv for a spreadsheet (formulas neutralised)',
+  args: { values: ['--status', '--initiative', '--control'], switches: ['--csv'] },
+  run(ctx) {
+    const status = value(ctx.args, '--status')
+    if (status !== undefined && !['open', 'resolved', 'suppressed'].includes(status)) {
+      throw new LastmileError('bad-input', `--status ${status}: open, resolved or suppressed`)
+    }
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'), { readOnly: true })
+    try {
+      if (ctx.args.switches.has('--csv')) {
+        ctx.out(findingsCsv(c.db).replace(/\r\n$/, ''))
+        return 0
+      }
+      const list = listFindings(c.db, { status: status as FindingStatus | undefined, initiative: value(ctx.args, '--initiative'), control: value(ctx.args, '--control') })
+      emit(ctx, list, () =>
+        list.length
+          ? table(
+              ['ID', 'SEVERITY', 'STATUS', 'CONTROL', 'RESOURCE', 'TOOLS'],
+              list.map((f) => [
+                f.id,
+                f.severity,
+                f.regression && f.status === 'open' ? 'open (regression)' : f.status,
+                f.control,
+                f.resource.region ? `${f.resource.id} (${f.resource.region})` : f.resource.id,
+                [...new Set(f.alerts.map((a) => a.tool))].join(' ')
+              ]),
+              90
+            )
+          : 'no findings'
+      )
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const findingsDecide: Command = {
+  name: 'findings decide',
+  usage: 'findings decide CASE F-ID --decision suppressed|risk-accepted|clear --reason TEXT [--expires DATE] [--as NAME --role ROLE] [--key-file F] [--json]',
+  summary: "record a person's decision on a finding (suppress it, accept its risk, or clear the decision); later imports never change it",
+  args: { values: ['--decision', '--reason', '--expires'] },
+  run(ctx) {
+    const decision = value(ctx.args, '--decision')
+    if (decision !== 'suppressed' && decision !== 'risk-accepted' && decision !== 'clear') {
+      throw new LastmileError('bad-input', '--decision suppressed|risk-accepted|clear is required')
+    }
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'))
+    try {
+      const f = setFindingDecision(
+        c,
+        positional(ctx.args, 1, 'F-ID (the finding)'),
+        decision === 'clear' ? null : decision,
+        value(ctx.args, '--reason') ?? '',
+        actorOf(ctx),
+        () => new Date().toISOString(),
+        value(ctx.args, '--expires') ?? null
+      )
+      emit(ctx, f, () => `${f.id}: ${f.decision ? `${f.decision.decision} by ${f.decision.by.kind === 'person' ? f.decision.by.name : 'engine'}: ${f.decision.reason}` : 'decision cleared'}`)
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const initiatives: Command = {
+  name: 'initiatives',
+  usage: 'initiatives CASE [--key-file F] [--json]',
+  summary: 'every initiative: findings grouped by root cause (control), with resources, alerts, tools, accounts and the severity mix',
+  args: {},
+  run(ctx) {
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'), { readOnly: true })
+    try {
+      const list = listInitiatives(c.db)
+      emit(ctx, list, () =>
+        list.length
+          ? table(
+              ['ID', 'FINDINGS', 'RESOURCES', 'ALERTS', 'TOOLS', 'ACCOUNTS', 'CRIT/HIGH/MED/LOW', 'TITLE'],
+              list.map((i) => [
+                i.id,
+                `${i.findings}${i.resolved ? ` (+${i.resolved} resolved)` : ''}`,
+                i.resources,
+                i.alerts,
+                i.tools.join(' '),
+                i.accounts,
+                `${i.severity.critical}/${i.severity.high}/${i.severity.medium}/${i.severity.low}`,
+                i.title
+              ]),
+              70
+            )
+          : 'no initiatives: nothing imported yet'
+      )
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const initiativesSplit: Command = {
+  name: 'initiatives split',
+  usage: 'initiatives split CASE I-ID --by account|environment [--as NAME --role ROLE] [--key-file F] [--json]',
+  summary: 'split an initiative into one per account (or environment); findings arriving later follow the split',
+  args: { values: ['--by'] },
+  run(ctx) {
+    const by = value(ctx.args, '--by')
+    if (by !== 'account' && by !== 'environment') throw new LastmileError('bad-input', '--by account|environment is required')
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'))
+    try {
+      const made = splitInitiative(c, positional(ctx.args, 1, 'I-ID (the initiative)'), by, actorOf(ctx), () => new Date().toISOString())
+      emit(ctx, made, () => made.map((i) => `${i.id}: ${i.title} (${i.findings} findings)`).join('\n'))
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const initiativesMerge: Command = {
+  name: 'initiatives merge',
+  usage: 'initiatives merge CASE INTO-ID FROM-ID [--as NAME --role ROLE] [--key-file F] [--json]',
+  summary: 'merge the second initiative into the first; findings arriving later follow the merge',
+  args: {},
+  run(ctx) {
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'))
+    try {
+      const v = mergeInitiatives(c, positional(ctx.args, 1, 'INTO-ID'), positional(ctx.args, 2, 'FROM-ID'), actorOf(ctx), () => new Date().toISOString())
+      emit(ctx, v, () => `${v.id}: ${v.title}: ${v.findings} findings over ${v.controls.length} control(s)`)
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const alertShow: Command = {
+  name: 'alert',
+  usage: 'alert CASE A-ID [--key-file F] [--json]',
+  summary: "an alert's original record, byte for byte as the tool wrote it",
+  args: {},
+  run(ctx) {
+    const c = openCase(ctx, positional(ctx.args, 0, 'CASE'), { readOnly: true })
+    try {
+      const r = alertRecord(c.db, positional(ctx.args, 1, 'A-ID (the alert)'))
+      emit(ctx, r, () => r.raw)
+      return 0
+    } finally {
+      c.close()
+    }
+  }
+}
+
+export const INGEST_COMMANDS: Command[] = [ingest, findings, findingsDecide, initiatives, initiativesSplit, initiativesMerge, alertShow]

@@ -1,0 +1,47 @@
+// What every control evaluator receives, and the small helpers they share for turning a missing or
+// unreadable file into an honest UNKNOWN.
+import type { AwsAccountInventory, FileState, Item, LoadedBundle } from './inventory'
+import type { ControlId, Evaluation } from './types'
+import { evaluation, unknown } from './types'
+import { accountResource } from './aws-ids'
+
+export interface EvaluationContext {
+  bundle: LoadedBundle
+  /** the manifest's collectedAt, as a Date: "now" for every age (never the wall clock) */
+  at: Date
+  unusedKeyDays: number
+  /** say something that is not a result (a control skipped, an element ignored) */
+  note(text: string): void
+}
+
+/** Why a file gives no answer: absent (no evidence) or unreadable (with the place). */
+export function fileProblem(f: FileState<unknown>): string {
+  if (f.state === 'absent') return `${f.rel} is not in the bundle (no evidence, which is not "nothing there")`
+  if (f.state === 'invalid') return `${f.rel} cannot be read: ${f.error}`
+  return ''
+}
+
+/** An account-level UNKNOWN for a control whose file gives no answer. */
+export function accountUnknown(control: ControlId, inv: AwsAccountInventory, f: FileState<unknown>, what: string): Evaluation {
+  return evaluation(control, accountResource(inv.account), unknown(`cannot evaluate ${what}: ${fileProblem(f)}`), {
+    account: inv.account,
+    evidence: f.state === 'absent' ? [] : [f.rel]
+  })
+}
+
+/**
+ * Elements of a list that could not be read and do not even say their name: one account-level
+ * UNKNOWN per control, naming each place, so nothing unreadable disappears silently.
+ */
+export function namelessProblems<T>(control: ControlId, inv: AwsAccountInventory, rel: string, list: Array<Item<T>>, what: string): Evaluation[] {
+  const bad = list.filter((i): i is Extract<Item<T>, { ok: false }> => !i.ok && i.name === null)
+  if (!bad.length) return []
+  return [
+    evaluation(
+      control,
+      accountResource(inv.account),
+      unknown(`${what} in ${rel} that cannot be read, so not evaluated (${bad.length}): ${bad.map((b) => b.error).join('; ')}`),
+      { account: inv.account, evidence: bad.map((b) => `${rel}#${b.pointer}`) }
+    )
+  ]
+}

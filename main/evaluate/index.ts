@@ -1,0 +1,14 @@
+// The control evaluators' public surface, for the CLI, IPC and the investigate/validate engines.
+export { evaluateBundle, evaluateLoaded, findEvaluation, compareEvaluations } from './evaluate'
+export { loadBundle, type LoadedBundle } from './inventory'
+export { CONTROLS, type ControlDefinition } from './registry'
+export { CONTROL_IDS, DEFAULT_UNUSED_KEY_DAYS, isControlId, type ControlId, type EvaluateOptions, type Verdict } from './types'
+export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
+// Per-resource verdicts, for checking one live configuration without a bundle.
+export { httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket } from './s3'
+export { imdsVerdict, ebsVerdict } from './ec2'
+export { securityGroupVerdict } from './security-groups'
+export { accessKeyVerdict } from './iam'
+export { imageVerdict } from './containers'
+export { secureTransferVerdict } from './azure-storage'
+export { parsePolicy, httpsOnlyVerdict, publicGrants } from './iam-policy'

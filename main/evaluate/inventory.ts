@@ -1,0 +1,526 @@
+// The inventory files of an evidence bundle (EVIDENCE_BUNDLE.md), loaded and shape-checked for the
+// control evaluators: the configuration AWS and Azure report, in their own formats.
+//
+// The bundle itself is opened by the evidence reader (main/evidence/bundle.ts `readBundle`): the
+// manifest, the safety of every path (relative, inside the bundle, links included), and the size and
+// SHA-256 of every listed file — a tampered or truncated bundle is refused (exit 2), naming the
+// file. A file on disk that the manifest does not list is not evidence (nothing vouches for it): it
+// is ignored, and the reader says so in its notes.
+//
+// What this module adds, for the evaluators:
+// - Strict shapes (zod, the exact AWS CLI / ARM field names) that keep apart what a tolerant reader
+//   may merge: a missing key ("not collected", UNKNOWN) and `null` ("S3 says there is none").
+//   main/evidence/inventory.ts reads the same files tolerantly for enrichment facts, folding both to
+//   null, which is right there and wrong here.
+// - A missing file is *no evidence*, never "nothing there": evaluators answer UNKNOWN.
+// - A corrupt file (bad JSON, wrong shape) does not stop the rest: it is reported with its path and
+//   place (line and column, or the JSON path), and what depended on it is UNKNOWN. Within a file,
+//   one malformed element (one bucket, one instance) spoils only itself.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { LastmileError } from '../errors'
+import { readBundle, type BundleFile } from '../evidence/bundle'
+import { DEFAULT_LIMITS } from '../evidence/limits'
+import { parseCsv, type CsvRow } from './csv'
+import { decodeText, parseJson } from './json-text'
+
+// ---- results -------------------------------------------------------------------------------------
+
+export type FileState<T> =
+  | { state: 'absent'; rel: string }
+  | { state: 'invalid'; rel: string; error: string }
+  | { state: 'ok'; rel: string; value: T }
+
+/** One element of a list in a file, e.g. one bucket: valid, or the reason it is not. */
+export type Item<T> =
+  | { ok: true; pointer: string; value: T }
+  | { ok: false; pointer: string; error: string; /** the element's own id/name when readable */ name: string | null }
+
+export interface AwsAccountInventory {
+  account: string
+  /** Regions the manifest's scope names for this account ([] when it names none) */
+  scopeRegions: string[]
+  /** what the collector says it could not fetch for this account (manifest.json `gaps`) */
+  gaps: CollectionGap[]
+  s3Buckets: FileState<Array<Item<S3Bucket>>>
+  s3Account: FileState<S3Account>
+  ec2Instances: FileState<Array<Item<Ec2Instance> & { ownerId?: string }>>
+  securityGroups: FileState<Array<Item<SecurityGroup>>>
+  credentialReport: FileState<Array<Item<CredentialReportRow>>>
+  ebsEncryption: FileState<Array<Item<EbsRegionSetting>>>
+  ecsTasks: FileState<Array<Item<EcsTask>>>
+  eksPods: FileState<Array<Item<EksPod>>>
+  ecrImages: FileState<Array<Item<EcrImage>>>
+}
+
+/** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
+export interface CollectionGap {
+  /** index in manifest.json `gaps`, for the evidence reference */
+  index: number
+  source: string
+  resource: string | null
+  problem: string
+}
+
+export interface AzureSubscriptionInventory {
+  subscription: string
+  storageAccounts: FileState<Array<Item<AzureStorageAccount>>>
+}
+
+export interface LoadedBundle {
+  /** the folder as the user named it */
+  dir: string
+  collectedAt: string
+  aws: AwsAccountInventory[]
+  azure: AzureSubscriptionInventory[]
+  /** ignored or unchecked files, one line each */
+  notes: string[]
+}
+
+// ---- shapes (exact AWS CLI / ARM field names) ----------------------------------------------------
+
+/**
+ * A PublicAccessBlockConfiguration. `aws s3api get-public-access-block` wraps it as
+ * `{"PublicAccessBlockConfiguration": {...}}`; the bundle format stores the configuration itself.
+ * Both are accepted. A setting left out is off (the API's default), which can only make a result
+ * stricter.
+ */
+const PublicAccessBlock = z.preprocess(
+  (v) => (v && typeof v === 'object' && 'PublicAccessBlockConfiguration' in v ? (v as Record<string, unknown>).PublicAccessBlockConfiguration : v),
+  z.object({
+    BlockPublicAcls: z.boolean().optional(),
+    IgnorePublicAcls: z.boolean().optional(),
+    BlockPublicPolicy: z.boolean().optional(),
+    RestrictPublicBuckets: z.boolean().optional()
+  })
+)
+export type PublicAccessBlock = z.infer<typeof PublicAccessBlock>
+
+const Acl = z.object({
+  Owner: z.unknown().optional(),
+  Grants: z.array(
+    z.object({
+      Grantee: z.object({
+        Type: z.string(),
+        URI: z.string().optional(),
+        ID: z.string().optional(),
+        DisplayName: z.string().optional(),
+        EmailAddress: z.string().optional()
+      }),
+      Permission: z.string()
+    })
+  )
+})
+
+/**
+ * One bucket of s3-buckets.json. For `policy`, `publicAccessBlock` and `acl` a missing key means the
+ * collector did not record it (unknown) while `null` means S3 said there is none (NoSuchBucketPolicy,
+ * NoSuchPublicAccessBlockConfiguration) — the evaluators keep the two apart.
+ */
+const S3Bucket = z.object({
+  name: z.string().min(1),
+  region: z.string().nullable().optional(),
+  policy: z.string().nullable().optional(),
+  publicAccessBlock: PublicAccessBlock.nullable().optional(),
+  acl: Acl.nullable().optional()
+})
+export type S3Bucket = z.infer<typeof S3Bucket>
+
+const S3Account = z.object({ publicAccessBlock: PublicAccessBlock.nullable() })
+export type S3Account = z.infer<typeof S3Account>
+
+const Ec2Instance = z.object({
+  InstanceId: z.string().min(1),
+  State: z.object({ Name: z.string() }).optional(),
+  Placement: z.object({ AvailabilityZone: z.string().optional() }).optional(),
+  MetadataOptions: z
+    .object({ State: z.string().optional(), HttpTokens: z.string().optional(), HttpEndpoint: z.string().optional() })
+    .optional()
+})
+export type Ec2Instance = z.infer<typeof Ec2Instance>
+
+const IpPermission = z.object({
+  IpProtocol: z.string(),
+  FromPort: z.number().int().optional(),
+  ToPort: z.number().int().optional(),
+  IpRanges: z.array(z.object({ CidrIp: z.string(), Description: z.string().optional() })).optional(),
+  Ipv6Ranges: z.array(z.object({ CidrIpv6: z.string(), Description: z.string().optional() })).optional(),
+  PrefixListIds: z.array(z.object({ PrefixListId: z.string(), Description: z.string().optional() })).optional(),
+  UserIdGroupPairs: z.array(z.object({ GroupId: z.string().optional(), UserId: z.string().optional() })).optional()
+})
+export type IpPermission = z.infer<typeof IpPermission>
+
+const SecurityGroup = z.object({
+  GroupId: z.string().min(1),
+  GroupName: z.string().optional(),
+  OwnerId: z.string().optional(),
+  VpcId: z.string().optional(),
+  SecurityGroupArn: z.string().optional(),
+  /** not AWS's: `lastmile evidence collect` adds the Region it listed the group in */
+  Region: z.string().optional(),
+  IpPermissions: z.array(IpPermission)
+})
+export type SecurityGroup = z.infer<typeof SecurityGroup>
+
+/** `aws ec2 get-ebs-encryption-by-default` output, per Region. */
+const EbsRegionSetting = z.object({
+  EbsEncryptionByDefault: z.boolean(),
+  KmsKeyId: z.string().nullable().optional(),
+  SseType: z.string().optional()
+})
+export type EbsRegionSetting = z.infer<typeof EbsRegionSetting> & { region: string }
+
+const EcsTask = z.object({
+  taskArn: z.string().min(1),
+  clusterArn: z.string().optional(),
+  lastStatus: z.string().optional(),
+  containers: z
+    .array(z.object({ name: z.string().optional(), image: z.string().optional(), imageDigest: z.string().optional(), lastStatus: z.string().optional() }))
+    .optional()
+})
+export type EcsTask = z.infer<typeof EcsTask>
+
+const ContainerStatus = z.object({ name: z.string().optional(), image: z.string().optional(), imageID: z.string().optional() })
+/** One pod of `kubectl get pods -A -o json`. */
+const EksPod = z.object({
+  metadata: z.object({ name: z.string().min(1), namespace: z.string().optional() }),
+  status: z
+    .object({
+      phase: z.string().optional(),
+      containerStatuses: z.array(ContainerStatus).optional(),
+      initContainerStatuses: z.array(ContainerStatus).optional()
+    })
+    .optional()
+})
+export type EksPod = z.infer<typeof EksPod>
+
+const AwsTime = z.union([z.string(), z.number()])
+/** One `imageDetails` element of `aws ecr describe-images`. */
+const EcrImage = z.object({
+  registryId: z.string().optional(),
+  repositoryName: z.string().optional(),
+  imageDigest: z.string().min(1),
+  imageTags: z.array(z.string()).optional(),
+  imageScanStatus: z.object({ status: z.string().optional(), description: z.string().optional() }).optional(),
+  imageScanFindingsSummary: z
+    .object({
+      imageScanCompletedAt: AwsTime.optional(),
+      vulnerabilitySourceUpdatedAt: AwsTime.optional(),
+      findingSeverityCounts: z.record(z.string(), z.number().int().min(0)).optional()
+    })
+    .optional()
+})
+export type EcrImage = z.infer<typeof EcrImage>
+
+/**
+ * One storage account: the ARM list shape (`properties.supportsHttpsTrafficOnly`) or the flattened
+ * one `az storage account list` prints (`enableHttpsTrafficOnly`), normalised.
+ */
+const AzureStorageAccountRaw = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  properties: z
+    .object({ supportsHttpsTrafficOnly: z.boolean().nullable().optional(), minimumTlsVersion: z.string().nullable().optional() })
+    .optional(),
+  enableHttpsTrafficOnly: z.boolean().nullable().optional(),
+  minimumTlsVersion: z.string().nullable().optional()
+})
+export interface AzureStorageAccount {
+  id: string
+  name: string | null
+  /** undefined: the property is not in the file */
+  supportsHttpsTrafficOnly: boolean | undefined
+  minimumTlsVersion: string | undefined
+}
+
+export interface CredentialReportKey {
+  slot: 1 | 2
+  active: string
+  lastRotated: string
+  lastUsedDate: string
+}
+export interface CredentialReportRow {
+  row: number
+  user: string
+  arn: string
+  keys: CredentialReportKey[]
+}
+
+// ---- reading -------------------------------------------------------------------------------------
+
+export const INVENTORY_FILES = {
+  s3Buckets: 's3-buckets.json',
+  s3Account: 's3-account.json',
+  ec2Instances: 'ec2-instances.json',
+  securityGroups: 'security-groups.json',
+  credentialReport: 'iam-credential-report.csv',
+  ebsEncryption: 'ebs-encryption.json',
+  ecsTasks: 'ecs-tasks.json',
+  eksPods: 'eks-pods.json',
+  ecrImages: 'ecr-images.json'
+} as const
+const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
+
+const ACCOUNT_ID = /^\d{12}$/
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** RFC 6901 JSON pointer of a path, for `file#/buckets/3` evidence references. */
+export function pointer(path: ReadonlyArray<string | number | symbol>): string {
+  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
+}
+
+/** A zod path for people: `buckets[3].name`. */
+function dotted(path: ReadonlyArray<PropertyKey>): string {
+  let out = ''
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p)
+  return out
+}
+
+function describeIssue(issue: z.core.$ZodIssue, base: ReadonlyArray<PropertyKey> = []): string {
+  const path = dotted([...base, ...issue.path])
+  let what = issue.message
+  if (issue.code === 'invalid_type') {
+    const m = /received (\w+)/.exec(issue.message)
+    what = m?.[1] === 'undefined' ? `missing (expected ${issue.expected})` : `expected ${issue.expected}${m ? `, found ${m[1]}` : ''}`
+  } else what = what.replace(/^Invalid input: /, '')
+  return path ? `${path}: ${what}` : what
+}
+
+/** The verified files of a bundle, read for the evaluators. */
+class BundleReader {
+  readonly notes: string[]
+  private readonly byPath: Map<string, BundleFile>
+  private constructor(
+    readonly dir: string,
+    readonly collectedAt: string,
+    readonly scopes: Array<{ provider: string; account?: string; subscription?: string; regions?: string[] }>,
+    readonly gaps: Array<CollectionGap & { scope: string }>,
+    readonly files: BundleFile[],
+    notes: string[]
+  ) {
+    this.notes = [...notes]
+    this.byPath = new Map(files.map((f) => [f.path, f]))
+  }
+
+  static async open(dir: string): Promise<BundleReader> {
+    const b = await readBundle(dir)
+    // Every age is measured from collectedAt, so it must be a real instant, with its zone.
+    const at = z.iso.datetime({ offset: true }).safeParse(b.manifest.collectedAt)
+    if (!at.success) {
+      throw new LastmileError('bad-input', `${join(dir, 'manifest.json')}: collectedAt: "${b.manifest.collectedAt}" is not an ISO 8601 date and time with a zone`)
+    }
+    const collectedAt = new Date(b.manifest.collectedAt).toISOString().replace('.000Z', 'Z')
+    const gaps = (b.manifest.gaps ?? []).map((g, index) => ({ index, source: g.source, scope: g.scope, resource: g.resource ?? null, problem: g.problem }))
+    return new BundleReader(dir, collectedAt, b.manifest.scopes ?? [], gaps, b.files, b.notes)
+  }
+
+  /**
+   * The bytes of a verified bundle file: null when the manifest does not list it (no evidence), a
+   * string saying why when it is too large to be an inventory document.
+   */
+  async read(rel: string): Promise<Buffer | null | string> {
+    const f = this.byPath.get(rel)
+    if (!f) return null
+    if (f.bytes > DEFAULT_LIMITS.maxDocumentBytes) return `${f.bytes} bytes, more than the ${DEFAULT_LIMITS.maxDocumentBytes} an inventory document may have`
+    const buf = await readFile(f.abs)
+    // The file was hashed when the bundle was opened; parse exactly those bytes, nothing swapped in since.
+    if (createHash('sha256').update(buf).digest('hex') !== f.sha256) {
+      throw new LastmileError('bad-input', `${join(this.dir, rel)}: changed while it was being read; evaluate the bundle again`)
+    }
+    return buf
+  }
+
+  /** Read a JSON document and check its top-level shape. */
+  async json<T>(rel: string, schema: z.ZodType<T>): Promise<FileState<T>> {
+    const buf = await this.read(rel)
+    if (buf === null) return { state: 'absent', rel }
+    if (typeof buf === 'string') return this.invalid(rel, buf)
+    const parsed = parseJson(decodeText(buf))
+    if (!parsed.ok) return this.invalid(rel, parsed.error)
+    const r = schema.safeParse(parsed.value)
+    if (!r.success) return this.invalid(rel, describeIssue(r.error.issues[0]))
+    return { state: 'ok', rel, value: r.data }
+  }
+
+  invalid<T>(rel: string, error: string): FileState<T> {
+    this.notes.push(`${rel}: ${error} — what depends on it is UNKNOWN`)
+    return { state: 'invalid', rel, error }
+  }
+}
+
+/** Validate each element of a list on its own, so that one bad element spoils only itself. */
+function items<T>(
+  list: readonly unknown[],
+  schema: z.ZodType<T>,
+  base: ReadonlyArray<string | number>,
+  nameKey: string
+): Array<Item<T>> {
+  return list.map((raw, i) => {
+    const path = [...base, i]
+    const r = schema.safeParse(raw)
+    if (r.success) return { ok: true as const, pointer: pointer(path), value: r.data }
+    const name = raw && typeof raw === 'object' && typeof (raw as Record<string, unknown>)[nameKey] === 'string' ? ((raw as Record<string, unknown>)[nameKey] as string) : null
+    return { ok: false as const, pointer: pointer(path), error: describeIssue(r.error.issues[0], path), name }
+  })
+}
+
+function mapOk<A, B>(f: FileState<A>, fn: (a: A) => B): FileState<B> {
+  return f.state === 'ok' ? { state: 'ok', rel: f.rel, value: fn(f.value) } : f
+}
+
+const listOf = (key: string) => z.object({ [key]: z.array(z.unknown()) }) as z.ZodType<Record<string, unknown[]>>
+
+const REPORT_COLUMNS = [
+  'user',
+  'arn',
+  'access_key_1_active',
+  'access_key_1_last_rotated',
+  'access_key_1_last_used_date',
+  'access_key_2_active',
+  'access_key_2_last_rotated',
+  'access_key_2_last_used_date'
+] as const
+
+/** The IAM credential report, as downloaded (the decoded `Content` of GetCredentialReport). */
+export function parseCredentialReport(text: string): { ok: true; rows: Array<Item<CredentialReportRow>> } | { ok: false; error: string } {
+  const first = text.split(/\r?\n/, 1)[0] ?? ''
+  if (!first.includes(',') && /^[A-Za-z0-9+/=\s]+$/.test(text.slice(0, 4096)) && text.trim().length > 0) {
+    return { ok: false, error: 'looks base64-encoded: decode the report first (aws iam get-credential-report --query Content --output text | base64 -d)' }
+  }
+  const csv = parseCsv(text)
+  if (!csv.ok) return csv
+  const [header, ...rows] = csv.rows
+  if (!header) return { ok: false, error: 'empty: no header row' }
+  const col = new Map(header.fields.map((h, i) => [h.trim(), i]))
+  const missing = REPORT_COLUMNS.filter((c) => !col.has(c))
+  if (missing.length) return { ok: false, error: `line 1: not an IAM credential report header: no column ${missing.join(', ')}` }
+  const get = (r: CsvRow, c: (typeof REPORT_COLUMNS)[number]) => r.fields[col.get(c)!]
+  return {
+    ok: true,
+    rows: rows.map((r): Item<CredentialReportRow> => {
+      const at = `row=${r.row}`
+      if (r.fields.length !== header.fields.length) {
+        return { ok: false, pointer: at, error: `line ${r.line}: ${r.fields.length} fields where the header has ${header.fields.length}`, name: r.fields[col.get('arn')!] ?? null }
+      }
+      const key = (slot: 1 | 2): CredentialReportKey => ({
+        slot,
+        active: get(r, `access_key_${slot}_active`),
+        lastRotated: get(r, `access_key_${slot}_last_rotated`),
+        lastUsedDate: get(r, `access_key_${slot}_last_used_date`)
+      })
+      return { ok: true, pointer: at, value: { row: r.row, user: get(r, 'user'), arn: get(r, 'arn'), keys: [key(1), key(2)] } }
+    })
+  }
+}
+
+async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: string[]): Promise<AwsAccountInventory> {
+  const rel = (f: string) => `aws/${account}/inventory/${f}`
+  const s3Buckets = mapOk(await b.json(rel(INVENTORY_FILES.s3Buckets), listOf('buckets')), (v) => items(v.buckets, S3Bucket, ['buckets'], 'name'))
+  const s3Account = await b.json(rel(INVENTORY_FILES.s3Account), S3Account)
+
+  const rawInstances = await b.json(
+    rel(INVENTORY_FILES.ec2Instances),
+    z.object({ Reservations: z.array(z.object({ OwnerId: z.string().optional(), Instances: z.array(z.unknown()) })) })
+  )
+  const ec2Instances = mapOk(rawInstances, (v) =>
+    v.Reservations.flatMap((r, i) => items(r.Instances, Ec2Instance, ['Reservations', i, 'Instances'], 'InstanceId').map((it) => ({ ...it, ownerId: r.OwnerId })))
+  )
+  const securityGroups = mapOk(await b.json(rel(INVENTORY_FILES.securityGroups), listOf('SecurityGroups')), (v) =>
+    items(v.SecurityGroups, SecurityGroup, ['SecurityGroups'], 'GroupId')
+  )
+
+  let credentialReport: FileState<Array<Item<CredentialReportRow>>>
+  const reportRel = rel(INVENTORY_FILES.credentialReport)
+  const reportBuf = await b.read(reportRel)
+  if (reportBuf === null) credentialReport = { state: 'absent', rel: reportRel }
+  else if (typeof reportBuf === 'string') credentialReport = b.invalid(reportRel, reportBuf)
+  else {
+    const parsed = parseCredentialReport(decodeText(reportBuf))
+    credentialReport = parsed.ok ? { state: 'ok', rel: reportRel, value: parsed.rows } : b.invalid(reportRel, parsed.error)
+  }
+
+  const ebsEncryption = mapOk(await b.json(rel(INVENTORY_FILES.ebsEncryption), z.object({ regions: z.record(z.string(), z.unknown()) })), (v) =>
+    Object.keys(v.regions)
+      .sort()
+      .map((region): Item<EbsRegionSetting> => {
+        const path = ['regions', region]
+        const r = EbsRegionSetting.safeParse(v.regions[region])
+        return r.success
+          ? { ok: true, pointer: pointer(path), value: { ...r.data, region } }
+          : { ok: false, pointer: pointer(path), error: describeIssue(r.error.issues[0], path), name: region }
+      })
+  )
+  const ecsTasks = mapOk(await b.json(rel(INVENTORY_FILES.ecsTasks), listOf('tasks')), (v) => items(v.tasks, EcsTask, ['tasks'], 'taskArn'))
+  const eksPods = mapOk(await b.json(rel(INVENTORY_FILES.eksPods), listOf('items')), (v) => items(v.items, EksPod, ['items'], 'name'))
+  const ecrImages = mapOk(await b.json(rel(INVENTORY_FILES.ecrImages), listOf('imageDetails')), (v) =>
+    items(v.imageDetails, EcrImage, ['imageDetails'], 'imageDigest')
+  )
+  const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
+  return { account, scopeRegions, gaps, s3Buckets, s3Account, ec2Instances, securityGroups, credentialReport, ebsEncryption, ecsTasks, eksPods, ecrImages }
+}
+
+async function loadAzureSubscription(b: BundleReader, subscription: string): Promise<AzureSubscriptionInventory> {
+  const dir = `azure/${subscription}`
+  // ARM list output is {"value":[…]}; `az storage account list` prints the bare array.
+  const raw = await b.json(`${dir}/${AZURE_FILES.storageAccounts}`, z.union([z.object({ value: z.array(z.unknown()) }), z.array(z.unknown())]))
+  const storageAccounts = mapOk(raw, (v) => {
+    const [list, base] = Array.isArray(v) ? [v, [] as string[]] : [v.value, ['value']]
+    return items(list, AzureStorageAccountRaw, base, 'id').map((it): Item<AzureStorageAccount> => {
+      if (!it.ok) return it
+      const a = it.value
+      return {
+        ok: true,
+        pointer: it.pointer,
+        value: {
+          id: a.id,
+          name: a.name ?? null,
+          supportsHttpsTrafficOnly: a.properties?.supportsHttpsTrafficOnly ?? a.enableHttpsTrafficOnly ?? undefined,
+          minimumTlsVersion: a.properties?.minimumTlsVersion ?? a.minimumTlsVersion ?? undefined
+        }
+      }
+    })
+  })
+  return { subscription, storageAccounts }
+}
+
+/**
+ * Load what the evaluators read from a bundle. Throws LastmileError('bad-input') when the folder is
+ * not a bundle, its manifest is malformed, or a file fails its integrity check; every other problem
+ * becomes a note and a FileState the evaluators turn into UNKNOWN.
+ */
+export async function loadBundle(dir: string): Promise<LoadedBundle> {
+  const b = await BundleReader.open(dir)
+  const awsScopes = new Map<string, string[]>()
+  const subscriptions = new Map<string, string>()
+  for (const s of b.scopes) {
+    if (s.provider === 'aws' && s.account && ACCOUNT_ID.test(s.account)) {
+      awsScopes.set(s.account, [...new Set([...(awsScopes.get(s.account) ?? []), ...(s.regions ?? [])])].sort())
+    } else if (s.provider === 'azure') {
+      const id = s.subscription ?? s.account
+      if (id && SUBSCRIPTION_ID.test(id)) subscriptions.set(id.toLowerCase(), id)
+    }
+  }
+  const accounts = new Set(awsScopes.keys())
+  const ignored = new Set<string>()
+  for (const f of b.files) {
+    if (f.provider === 'aws' && f.scope !== null) {
+      if (ACCOUNT_ID.test(f.scope)) accounts.add(f.scope)
+      else ignored.add(`aws/${f.scope}: not a 12-digit AWS account id — its files are ignored`)
+    } else if (f.provider === 'azure' && f.scope !== null) {
+      // the folder name as the collector wrote it (its files are found by it); the id compares lower-cased
+      if (SUBSCRIPTION_ID.test(f.scope)) subscriptions.set(f.scope.toLowerCase(), f.scope)
+      else ignored.add(`azure/${f.scope}: not an Azure subscription id — its files are ignored`)
+    }
+  }
+  b.notes.push(...[...ignored].sort())
+  const aws: AwsAccountInventory[] = []
+  for (const account of [...accounts].sort()) aws.push(await loadAwsAccount(b, account, awsScopes.get(account) ?? []))
+  const azure: AzureSubscriptionInventory[] = []
+  for (const [key, folder] of [...subscriptions].sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))) {
+    const inv = await loadAzureSubscription(b, folder)
+    azure.push({ ...inv, subscription: key })
+  }
+  return { dir, collectedAt: b.collectedAt, aws, azure, notes: [...new Set(b.notes)] }
+}

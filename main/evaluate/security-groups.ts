@@ -1,0 +1,173 @@
+// aws.ec2.sg-open-admin-ports (Security Hub EC2.13 for 22, EC2.14 for 3389): does a security group
+// admit the internet to SSH or RDP?
+//
+// Read from DescribeSecurityGroups `IpPermissions` (inbound). Rules are additive, so a port is open
+// when the rules that reach it, taken together, admit every internet address (see cidr.ts):
+// `0.0.0.0/0`, `::/0`, `0.0.0.0/1` + `128.0.0.0/1`, or every block but private space. A rule to
+// specific addresses is restricted, not open, however public those addresses are.
+//
+// What reaches a port: `IpProtocol` "-1" (all protocols, all ports — FromPort/ToPort are then
+// absent or -1), or TCP ("tcp" or its number "6") with FromPort ≤ port ≤ ToPort. SSH and RDP sessions
+// start over TCP (RDP's UDP transport is negotiated inside a TCP session), so a UDP-only rule on
+// 3389 does not expose the login.
+//
+// Sources that are not addresses: a referenced security group (UserIdGroupPairs) admits only its
+// members, never the internet. A prefix list (PrefixListIds) is a named set of blocks whose entries
+// DescribeSecurityGroups does not return, and a customer-managed one may hold 0.0.0.0/0: when such a
+// list is the only way the port might be open, the answer is UNKNOWN, with the list named.
+//
+// Peers, for comparison: Prowler's port 22/3389 checks compare each rule's CidrIp with the literal
+// "0.0.0.0/0"/"::/0" and IpProtocol with "tcp", so a split range, a rule written with protocol
+// "6", or `0.0.0.0/0` spread over two rules with different port ranges is missed there.
+import type { EvaluationContext } from './context'
+import { accountUnknown, namelessProblems } from './context'
+import type { AwsAccountInventory, IpPermission, SecurityGroup } from './inventory'
+import { ec2Arn, parseArn } from './aws-ids'
+import { listingGapRows, regionFor } from './ec2'
+import { internetShare, openness, parseCidr, type Cidr } from './cidr'
+import type { Evaluation, Verdict } from './types'
+import { evaluation, fail, pass, unknown } from './types'
+
+export const ADMIN_PORTS = [
+  { port: 22, name: 'SSH' },
+  { port: 3389, name: 'RDP' }
+] as const
+
+type Reach = 'yes' | 'no' | { unknown: string }
+
+/** Does this inbound rule reach TCP `port`? */
+export function reaches(p: IpPermission, port: number): Reach {
+  const proto = p.IpProtocol.toLowerCase()
+  if (proto === '-1') return 'yes'
+  if (proto !== 'tcp' && proto !== '6') return 'no'
+  if (p.FromPort === undefined || p.ToPort === undefined) return { unknown: `a TCP rule without a port range (FromPort/ToPort missing)` }
+  if (p.FromPort === -1 && p.ToPort === -1) return 'yes'
+  return p.FromPort <= port && port <= p.ToPort ? 'yes' : 'no'
+}
+
+function ruleName(p: IpPermission, index: number): string {
+  const proto = p.IpProtocol === '-1' ? 'all traffic' : `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`
+  return `rule ${index + 1} (${proto})`
+}
+
+export interface PortFinding {
+  port: number
+  name: string
+  state: 'open' | 'restricted' | 'unknown' | 'closed'
+  detail: string
+  /** indices into IpPermissions of the rules that reach the port */
+  rules: number[]
+}
+
+export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: number, name: string): PortFinding {
+  const cidrs: Array<Cidr & { rule: string }> = []
+  const lists: string[] = []
+  const groups: string[] = []
+  const problems: string[] = []
+  const rules: number[] = []
+  sg.IpPermissions.forEach((p, i) => {
+    const r = reaches(p, port)
+    if (r === 'no') return
+    rules.push(i)
+    if (r !== 'yes') {
+      problems.push(`${ruleName(p, i)}: ${r.unknown}`)
+      return
+    }
+    for (const range of p.IpRanges ?? []) {
+      const c = parseCidr(range.CidrIp)
+      if (c && c.family === 4) cidrs.push({ ...c, rule: ruleName(p, i) })
+      else problems.push(`${ruleName(p, i)}: "${range.CidrIp}" is not an IPv4 CIDR block`)
+    }
+    for (const range of p.Ipv6Ranges ?? []) {
+      const c = parseCidr(range.CidrIpv6)
+      if (c && c.family === 6) cidrs.push({ ...c, rule: ruleName(p, i) })
+      else problems.push(`${ruleName(p, i)}: "${range.CidrIpv6}" is not an IPv6 CIDR block`)
+    }
+    for (const pl of p.PrefixListIds ?? []) lists.push(pl.PrefixListId)
+    for (const g of p.UserIdGroupPairs ?? []) if (g.GroupId) groups.push(g.GroupId)
+  })
+  const label = `port ${port}/tcp (${name})`
+  const opened: string[] = []
+  for (const family of [4, 6] as const) {
+    const o = openness(family, cidrs)
+    if (o === 'partial') continue
+    const mine = cidrs.filter((c) => c.family === family)
+    const blocks = [...new Set(mine.map((c) => `${c.text} in ${c.rule}`))].join(', ')
+    const how = o === 'whole-space' ? `every IPv${family} address` : `every public IPv${family} address (all but private and reserved space)`
+    opened.push(`${how} is admitted (${blocks})`)
+  }
+  if (opened.length) return { port, name, state: 'open', detail: `${label} is open to the internet: ${opened.join(', and ')}`, rules }
+  if (problems.length) return { port, name, state: 'unknown', detail: `${label}: ${problems.join('; ')}`, rules }
+  if (lists.length) {
+    return {
+      port,
+      name,
+      state: 'unknown',
+      detail: `${label} admits prefix list ${[...new Set(lists)].join(', ')}, whose entries are not in the bundle (a prefix list may hold 0.0.0.0/0)`,
+      rules
+    }
+  }
+  if (!cidrs.length && !groups.length) return { port, name, state: 'closed', detail: `${label}: no inbound rule`, rules }
+  const parts: string[] = []
+  for (const family of [4, 6] as const) {
+    const mine = cidrs.filter((c) => c.family === family)
+    if (!mine.length) continue
+    const share = internetShare(family, mine)
+    parts.push(`${mine.map((c) => c.text).join(', ')} (${formatShare(share)} of public IPv${family})`)
+  }
+  if (groups.length) parts.push(`members of ${[...new Set(groups)].join(', ')}`)
+  return { port, name, state: 'restricted', detail: `${label} admits only ${parts.join('; ')}`, rules }
+}
+
+function formatShare(x: number): string {
+  if (x === 0) return '0%'
+  if (x < 0.0001) return '<0.01%'
+  return `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`
+}
+
+export function securityGroupVerdict(sg: Pick<SecurityGroup, 'IpPermissions'>): { verdict: Verdict; rules: number[] } {
+  const ports = ADMIN_PORTS.map((p) => portFinding(sg, p.port, p.name))
+  const rules = [...new Set(ports.flatMap((p) => p.rules))].sort((a, b) => a - b)
+  const open = ports.filter((p) => p.state === 'open')
+  if (open.length) return { verdict: fail(open.map((p) => p.detail).join('; ')), rules }
+  const unsure = ports.filter((p) => p.state === 'unknown')
+  if (unsure.length) return { verdict: unknown(unsure.map((p) => p.detail).join('; ')), rules }
+  const restricted = ports.filter((p) => p.state === 'restricted')
+  return {
+    verdict: pass(
+      restricted.length
+        ? `no inbound rule opens 22 or 3389 to the internet: ${restricted.map((p) => p.detail).join('; ')}`
+        : 'no inbound rule reaches port 22 or 3389'
+    ),
+    rules
+  }
+}
+
+export function evaluateSecurityGroups(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
+  const control = 'aws.ec2.sg-open-admin-ports'
+  const f = inv.securityGroups
+  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the security groups')]
+  const out = namelessProblems(control, inv, f.rel, f.value, 'security groups')
+  for (const item of f.value) {
+    const raw = item.ok ? item.value : null
+    const id = raw ? raw.GroupId : item.ok ? null : item.name
+    if (id === null) continue
+    const account = raw?.OwnerId ?? inv.account
+    // Recent DescribeSecurityGroups output carries SecurityGroupArn; older output has no Region at
+    // all, and `lastmile evidence collect` adds the Region it listed the group in.
+    const fromArn = raw?.SecurityGroupArn ? parseArn(raw.SecurityGroupArn)?.region || null : null
+    const where = regionFor(fromArn ?? raw?.Region ?? null, inv)
+    const resource = 'region' in where ? ec2Arn(where.region, account, 'security-group', id) : `arn:aws:ec2::${account}:security-group/${id}`
+    const region = 'region' in where ? where.region : null
+    if (!item.ok) {
+      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region, evidence: [`${f.rel}#${item.pointer}`] }))
+      continue
+    }
+    const { verdict, rules } = securityGroupVerdict(item.value)
+    const evidence = rules.length ? rules.map((r) => `${f.rel}#${item.pointer}/IpPermissions/${r}`) : [`${f.rel}#${item.pointer}/IpPermissions`]
+    const v = 'region' in where ? verdict : unknown(`cannot name the group: ${where.problem}; on its own: ${verdict.status} — ${verdict.reason}`)
+    out.push(evaluation(control, resource, v, { account, region, evidence }))
+  }
+  out.push(...listingGapRows(control, inv, 'DescribeSecurityGroups', 'the security groups'))
+  return out
+}

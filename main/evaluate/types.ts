@@ -1,0 +1,60 @@
+// The vocabulary of the control evaluators. The result types are declared once, in the shared
+// contract (the renderer shows them too); this file adds what only main needs.
+import type { Evaluation, EvaluationStatus } from '../../shared/contract'
+
+export type { BundleEvaluation, Evaluation, EvaluationStatus } from '../../shared/contract'
+
+/** Every control Lastmile can check from a bundle. */
+export const CONTROL_IDS = [
+  'aws.s3.https-only',
+  'aws.s3.public-access',
+  'aws.s3.public-access-block',
+  'aws.ec2.imdsv2',
+  'aws.ec2.sg-open-admin-ports',
+  'aws.ec2.ebs-default-encryption',
+  'aws.iam.unused-access-key',
+  'container.image.vulnerable',
+  'azure.storage.secure-transfer'
+] as const
+export type ControlId = (typeof CONTROL_IDS)[number]
+
+export function isControlId(s: string): s is ControlId {
+  return (CONTROL_IDS as readonly string[]).includes(s)
+}
+
+/** CIS AWS Foundations 1.12 and Security Hub IAM.22: credentials unused for 45 days or more. */
+export const DEFAULT_UNUSED_KEY_DAYS = 45
+
+export interface EvaluateOptions {
+  /** only these controls (default: all) */
+  controls?: readonly ControlId[]
+  /** an active access key idle this many days or more is unused (default 45) */
+  unusedKeyDays?: number
+}
+
+/** A verdict before it is placed on a resource: the per-resource evaluators return these. */
+export interface Verdict {
+  status: EvaluationStatus
+  reason: string
+}
+
+export const pass = (reason: string): Verdict => ({ status: 'PASS', reason })
+export const fail = (reason: string): Verdict => ({ status: 'FAIL', reason })
+export const unknown = (reason: string): Verdict => ({ status: 'UNKNOWN', reason })
+
+export function evaluation(
+  control: ControlId,
+  resource: string,
+  verdict: Verdict,
+  where: { account: string | null; region?: string | null; evidence: string[] }
+): Evaluation {
+  return {
+    control,
+    resource,
+    status: verdict.status,
+    reason: verdict.reason,
+    account: where.account,
+    region: where.region ?? null,
+    evidence: where.evidence
+  }
+}

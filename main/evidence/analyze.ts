@@ -1,0 +1,710 @@
+// Reads every file of a verified bundle with the reader for its kind and turns what they say into
+// rows: coverage per source and resource, facts per resource, dependency links, timeline drafts.
+// Nothing here touches the case; the store writes the result in one transaction.
+import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
+import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
+import { type FileProblem, problemOf } from './bad-evidence'
+import type { BundleFile, VerifiedBundle } from './bundle'
+import { scanCloudTrailFiles } from './cloudtrail-pool'
+import { CloudTrailAggregator, type CloudTrailScan, type FileOutcome } from './cloudtrail-scan'
+import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from './coverage'
+import { obj, readDocumentText, readJsonDocument, requireArray, str } from './documents'
+import type { TimelineDraft } from './drafts'
+import { accountId, bucketArn, eniKey, instanceId, parseArn, securityGroupId, streamKey, subscriptionId } from './ids'
+import {
+  type CredentialReportRow,
+  type Fronting,
+  type InstanceItem,
+  type MetricSeries,
+  type RunningImage,
+  type SecurityGroupItem,
+  type S3BucketItem,
+  ebsEncryption,
+  openToInternet,
+  parseCloudFront,
+  parseCredentialReport,
+  parseEcrImages,
+  parseEcsTasks,
+  parseEksPods,
+  parseInstances,
+  parseLoadBalancers,
+  parseMetrics,
+  parseS3Account,
+  parseS3Buckets,
+  parseSecurityGroups,
+  parseStorageAccounts,
+  publicAclGrants,
+  publicPolicyStatements,
+  type EcrImage,
+  type AzureStorageAccount
+} from './inventory'
+import type { EvidenceLimits } from './limits'
+import { parseTrails, type TrailItem } from './selectors'
+import { hourOf, isoDay, parseTime } from './time'
+import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'
+
+export interface FileResult {
+  status: 'read' | 'problem' | 'ignored'
+  place: string | null
+  problem: string | null
+  records: number
+  first: number | null
+  last: number | null
+}
+
+export interface CoverageRow {
+  source: string
+  resourceId: string
+  first: number | null
+  last: number | null
+  records: number
+  detail: CoverageDetail
+}
+
+export interface FactRow {
+  resourceId: string
+  facet: string
+  value: unknown
+  /** bundle paths */
+  evidence: string[]
+}
+
+export interface LinkRow {
+  kind: string
+  from: string
+  to: string
+  detail: string
+  evidence: string[]
+}
+
+export interface BundleAnalysis {
+  files: Map<string, FileResult>
+  coverage: CoverageRow[]
+  facts: FactRow[]
+  links: LinkRow[]
+  drafts: TimelineDraft[]
+}
+
+export interface AnalyzeOptions {
+  limits: EvidenceLimits
+  /** bundle paths whose bytes are already in the case (read then, not again) */
+  skip?: ReadonlySet<string>
+  /** CloudTrail worker threads (default: one per core; 0: this thread) */
+  threads?: number
+  onProgress?: (message: string) => void
+}
+
+/** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
+export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
+  const { limits } = opts
+  const a = new Analysis(bundle, limits)
+  const todo = bundle.files.filter((f) => !opts.skip?.has(f.path))
+  for (const f of bundle.files) {
+    if (f.kind === 'unknown' || f.kind === 'aws.cloudtrail-digest') a.result(f.path, { status: 'ignored', place: null, problem: null, records: 0, first: null, last: null })
+  }
+  const byKind = (k: string): BundleFile[] => todo.filter((f) => f.kind === k)
+
+  // Inventories first: the logs' resources are resolved against them.
+  for (const f of todo) {
+    if (!f.kind.startsWith('aws.inventory.') && f.kind !== 'aws.trails' && f.kind !== 'aws.cloudwatch-metrics' && f.kind !== 'azure.storage-accounts') continue
+    await a.document(f)
+  }
+
+  const ct = byKind('aws.cloudtrail')
+  if (ct.length) {
+    opts.onProgress?.(`CloudTrail: scanning ${ct.length} files`)
+    const scan = await scanCloudTrailFiles(
+      ct.map((f) => ({ abs: f.abs, file: f.path })),
+      { source: 'aws.cloudtrail', limits, threads: opts.threads, onFile: (_f, _r, done, total) => opts.onProgress?.(`CloudTrail: ${done}/${total} files`) }
+    )
+    a.cloudTrail(scan)
+  }
+  const lookup = byKind('aws.cloudtrail-lookup')
+  if (lookup.length) {
+    const agg = new CloudTrailAggregator('aws.cloudtrail-lookup', limits)
+    for (const f of lookup) await a.lookupFile(agg, f)
+    a.cloudTrail(agg.scan)
+  }
+  const access = emptyAccessLogScan(limits)
+  for (const f of byKind('aws.s3-access-logs')) await readAccessLogFile(access, f.abs, f.path, limits, f.bucket)
+  a.accessLogs(access)
+  const flows = emptyFlowLogScan(limits)
+  for (const f of byKind('aws.vpc-flow-logs')) await readFlowLogFile(flows, f.abs, f.path, limits)
+  a.flowLogs(flows)
+  const activity = emptyAzureActivityScan(limits)
+  for (const f of byKind('azure.activity-log')) await readActivityLogFile(activity, f.abs, f.path, limits, f.scope ?? '')
+  a.azureActivity(activity)
+  const storage = emptyStorageLogScan(limits)
+  for (const f of byKind('azure.storage-logs')) await readStorageLogFile(storage, f.abs, f.path, limits)
+  a.storageLogs(storage)
+  a.finish()
+  return a.output()
+}
+
+class Analysis {
+  readonly files = new Map<string, FileResult>()
+  readonly coverage = new Map<string, CoverageRow>()
+  readonly facts: FactRow[] = []
+  readonly links = new Map<string, LinkRow>()
+  readonly drafts: TimelineDraft[] = []
+  readonly collectedAt: number
+  readonly window: { from: number; to: number } | null
+
+  // inventory, for resolving what the logs name
+  readonly instances = new Map<string, InstanceItem>() // by instance id
+  readonly enis = new Map<string, { instance: InstanceItem; groups: string[] }>() // by eni id
+  readonly sgRegion = new Map<string, string>() // sg id → region
+  readonly users = new Map<string, CredentialReportRow>() // by account/name
+  readonly bucketRegion = new Map<string, string>()
+  readonly trails: TrailItem[] = []
+  readonly regionsByAccount = new Map<string, string[]>()
+
+  constructor(
+    readonly bundle: VerifiedBundle,
+    readonly limits: EvidenceLimits
+  ) {
+    this.collectedAt = parseTime(bundle.manifest.collectedAt)
+    const w = bundle.manifest.window
+    const from = w ? parseTime(w.from) : NaN
+    const to = w ? parseTime(w.to) : NaN
+    this.window = Number.isFinite(from) && Number.isFinite(to) ? { from, to } : null
+    for (const s of bundle.manifest.scopes ?? []) {
+      if (s.account && s.regions) this.regionsByAccount.set(s.account, s.regions)
+    }
+  }
+
+  result(path: string, r: FileResult): void {
+    this.files.set(path, r)
+  }
+
+  private ok(path: string, records: number, first: number | null = null, last: number | null = null): void {
+    this.files.set(path, { status: 'read', place: null, problem: null, records, first, last })
+  }
+
+  private bad(p: FileProblem, records = 0, first: number | null = null, last: number | null = null): void {
+    this.files.set(p.file, { status: 'problem', place: p.place || null, problem: p.problem, records, first, last })
+  }
+
+  fact(resourceId: string, facet: string, value: unknown, evidence: Iterable<string>): void {
+    this.facts.push({ resourceId, facet, value, evidence: [...new Set(evidence)] })
+  }
+
+  link(kind: string, from: string, to: string, detail: string, evidence: string): void {
+    const k = `${kind}\n${from}\n${to}`
+    const prev = this.links.get(k)
+    if (prev) {
+      if (!prev.evidence.includes(evidence)) prev.evidence.push(evidence)
+    } else this.links.set(k, { kind, from, to, detail, evidence: [evidence] })
+  }
+
+  cov(source: string, resourceId: string): CoverageRow {
+    const k = `${source}\n${resourceId}`
+    let row = this.coverage.get(k)
+    if (!row) this.coverage.set(k, (row = { source, resourceId, first: null, last: null, records: 0, detail: emptyDetail() }))
+    return row
+  }
+
+  private span(row: CoverageRow, first: number | null, last: number | null, records: number, hours: Iterable<number>, files: Iterable<string>): void {
+    if (first !== null) row.first = row.first === null ? first : Math.min(row.first, first)
+    if (last !== null) row.last = row.last === null ? last : Math.max(row.last, last)
+    row.records += records
+    row.detail.runs = mergeRuns(row.detail.runs, hoursToRuns(hours))
+    row.detail.files = [...new Set([...row.detail.files, ...files])]
+  }
+
+  private draft(d: Omit<TimelineDraft, 'raw'> & { raw?: string | null }): void {
+    this.drafts.push({ raw: null, ...d })
+  }
+
+  /** One region to file an AWS resource under when the document does not say (single-region scope). */
+  private soleRegion(account: string): string | null {
+    const r = this.regionsByAccount.get(account)
+    return r && r.length === 1 ? r[0] : null
+  }
+
+  // --- documents ------------------------------------------------------------------------------
+
+  async document(f: BundleFile): Promise<void> {
+    const account = f.scope ?? 'unknown'
+    try {
+      if (f.kind === 'aws.inventory.iam-credential-report') {
+        const rows = parseCredentialReport(await readDocumentText(f.abs, f.path, this.limits), f.path)
+        this.credentialReport(rows, f, account)
+        this.ok(f.path, rows.length)
+        return
+      }
+      const value = await readJsonDocument(f.abs, f.path, this.limits)
+      let n = 0
+      switch (f.kind) {
+        case 'aws.inventory.s3-buckets':
+          n = this.s3Buckets(parseS3Buckets(value, f.path, account), f)
+          break
+        case 'aws.inventory.s3-account': {
+          this.fact(accountId(account), 'account.s3-pab', { publicAccessBlock: parseS3Account(value) }, [f.path])
+          n = 1
+          break
+        }
+        case 'aws.inventory.ec2-instances':
+          n = this.ec2(parseInstances(value, f.path, account), f)
+          break
+        case 'aws.inventory.security-groups':
+          n = this.securityGroups(parseSecurityGroups(value, f.path, account), f)
+          break
+        case 'aws.inventory.ebs-encryption': {
+          const regions = ebsEncryption(value, f.path)
+          this.fact(accountId(account), 'account.ebs-encryption', { regions }, [f.path])
+          n = Object.keys(regions).length
+          break
+        }
+        case 'aws.inventory.ecs-tasks':
+          n = this.running(parseEcsTasks(value, f.path), f)
+          break
+        case 'aws.inventory.eks-pods':
+          n = this.running(parseEksPods(value, f.path), f)
+          break
+        case 'aws.inventory.ecr-images':
+          n = this.ecr(parseEcrImages(value, f.path))
+          break
+        case 'aws.inventory.cloudfront-distributions':
+          n = this.fronting(parseCloudFront(value, f.path), account)
+          break
+        case 'aws.inventory.load-balancers':
+          n = this.fronting(parseLoadBalancers(value, f.path), account)
+          break
+        case 'aws.trails': {
+          const trails = parseTrails(value, f.path, account)
+          this.trails.push(...trails)
+          this.fact(accountId(account), 'account.trails', { trails: trails.map(({ file: _f, ...t }) => t) }, [f.path])
+          n = trails.length
+          break
+        }
+        case 'aws.cloudwatch-metrics':
+          n = this.metrics(parseMetrics(value, f.path), f)
+          break
+        case 'azure.storage-accounts':
+          n = this.storageAccounts(parseStorageAccounts(value, f.path))
+          break
+      }
+      this.ok(f.path, n)
+      this.inventoryCoverage(f, null)
+    } catch (e) {
+      const p = problemOf(e, f.path)
+      this.bad(p)
+      this.inventoryCoverage(f, p)
+    }
+  }
+
+  private inventoryCoverage(f: BundleFile, p: FileProblem | null): void {
+    const source = f.provider === 'azure' ? 'azure.inventory' : 'aws.inventory'
+    const scope = f.provider === 'azure' ? subscriptionId(f.scope ?? 'unknown') : accountId(f.scope ?? 'unknown')
+    const row = this.cov(source, scope)
+    if (p) row.detail.problems.push(p)
+    else {
+      row.records++
+      row.detail.notes.push(`${f.kind.replace(/^aws\.inventory\.|^azure\./, '')} present`)
+    }
+    row.detail.files.push(f.path)
+    if (Number.isFinite(this.collectedAt)) {
+      row.first = row.last = this.collectedAt
+      row.detail.runs = hoursToRuns([hourOf(this.collectedAt)])
+    }
+  }
+
+  private s3Buckets(items: S3BucketItem[], f: BundleFile): number {
+    for (const b of items) {
+      const id = bucketArn(b.name, b.region)
+      if (b.region) this.bucketRegion.set(b.name, b.region)
+      const pol = publicPolicyStatements(b.policy)
+      const { file: _f, ...config } = b
+      this.fact(id, 's3.config', { ...config, policyPublic: pol.statements, policyError: pol.error, aclPublic: publicAclGrants(b.acl) }, [f.path])
+      const t = b.creationDate ? parseTime(b.creationDate) : NaN
+      if (Number.isFinite(t)) {
+        this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'CreateBucket', resource: id, summary: `bucket ${b.name} created (inventory creation date)`, file: f.path, place: `bucket ${b.name}` })
+      }
+    }
+    return items.length
+  }
+
+  private ec2(items: InstanceItem[], f: BundleFile): number {
+    for (const i of items) {
+      const region = i.region ?? this.soleRegion(i.account) ?? 'unknown'
+      const id = instanceId(region, i.account, i.instanceId)
+      this.instances.set(i.instanceId, { ...i, region })
+      const { file: _f, ...config } = i
+      this.fact(id, 'ec2.config', { ...config, region }, [f.path])
+      for (const g of i.securityGroups) {
+        this.sgRegion.set(g, region)
+        this.link('instance-uses-security-group', id, securityGroupId(region, i.account, g), `instance ${i.instanceId} is in ${g}`, f.path)
+      }
+      if (i.instanceProfileArn) this.link('instance-uses-instance-profile', id, i.instanceProfileArn, `instance ${i.instanceId} runs with ${i.instanceProfileArn}`, f.path)
+      for (const e of i.enis) {
+        this.enis.set(e.id, { instance: { ...i, region }, groups: e.groups })
+        this.link('interface-of-instance', eniKey(i.account, e.id), id, `${e.id} is attached to ${i.instanceId}`, f.path)
+        for (const g of e.groups) this.link('interface-uses-security-group', eniKey(i.account, e.id), securityGroupId(region, i.account, g), `${e.id} is in ${g}`, f.path)
+      }
+      const t = i.launchTime ? parseTime(i.launchTime) : NaN
+      if (Number.isFinite(t)) {
+        this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'LaunchInstance', resource: id, summary: `instance ${i.instanceId} launched (${i.state ?? 'state unknown'} at collection)`, file: f.path, place: `instance ${i.instanceId}` })
+      }
+    }
+    return items.length
+  }
+
+  private securityGroups(items: SecurityGroupItem[], f: BundleFile): number {
+    for (const g of items) {
+      const region = g.region ?? this.sgRegion.get(g.groupId) ?? this.soleRegion(g.account) ?? 'unknown'
+      this.sgRegion.set(g.groupId, region)
+      const id = g.arn ?? securityGroupId(region, g.account, g.groupId)
+      const { file: _f, ...config } = g
+      this.fact(id, 'sg.config', { ...config, region, openToInternet: openToInternet(g) }, [f.path])
+    }
+    return items.length
+  }
+
+  private credentialReport(rows: CredentialReportRow[], f: BundleFile, account: string): void {
+    for (const r of rows) {
+      const acct = parseArn(r.arn)?.account || account
+      this.users.set(`${acct}/${r.user}`, r)
+      const { file: _f, ...row } = r
+      this.fact(r.arn, 'iam.credential-report', row, [f.path])
+      const ev = (when: string | null, action: string, summary: string): void => {
+        const t = when ? parseTime(when) : NaN
+        if (Number.isFinite(t)) this.draft({ time: t, source: 'aws.iam.credential-report', actor: r.user, action, resource: r.arn, summary, file: f.path, place: `line ${r.line}` })
+      }
+      ev(r.createdAt, 'CreateUser', `IAM user ${r.user} created`)
+      ev(r.passwordLastUsed, 'PasswordUsed', `console password of ${r.user} last used`)
+      for (const k of r.keys) {
+        ev(k.lastRotated, 'AccessKeyRotated', `access key ${k.slot} of ${r.user} created or rotated`)
+        ev(k.lastUsed, 'AccessKeyUsed', `access key ${k.slot} of ${r.user} last used${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`)
+      }
+    }
+    const row = this.cov('aws.iam.credential-report', accountId(account))
+    row.records += rows.length
+    row.detail.files.push(f.path)
+    row.detail.notes.push('the credential report records last use per credential, not each use')
+    if (Number.isFinite(this.collectedAt)) {
+      row.first = row.last = this.collectedAt
+      row.detail.runs = hoursToRuns([hourOf(this.collectedAt)])
+    }
+  }
+
+  private running(items: RunningImage[], f: BundleFile): number {
+    for (const r of items) {
+      this.link(r.kind === 'ecs-task' ? 'task-runs-image' : 'pod-runs-image', r.id, r.digest, `${r.kind} ${r.id}${r.cluster ? ` in ${r.cluster}` : ''} runs ${r.image ?? r.digest}${r.status ? ` (${r.status})` : ''}`, f.path)
+    }
+    return items.length
+  }
+
+  private ecr(items: EcrImage[]): number {
+    const by = new Map<string, EcrImage[]>()
+    for (const i of items) by.set(i.digest, [...(by.get(i.digest) ?? []), i])
+    for (const [digest, list] of by) {
+      this.fact(
+        digest,
+        'image.ecr',
+        {
+          repositories: [...new Set(list.map((i) => i.repository).filter(Boolean))],
+          tags: [...new Set(list.flatMap((i) => i.tags))],
+          pushedAt: list.map((i) => i.pushedAt).filter(Boolean).sort()[0] ?? null,
+          lastRecordedPull: list.map((i) => i.lastRecordedPull).filter(Boolean).sort().pop() ?? null
+        },
+        list.map((i) => i.file)
+      )
+      for (const i of list) {
+        const t = i.lastRecordedPull ? parseTime(i.lastRecordedPull) : NaN
+        if (Number.isFinite(t)) this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'ImagePulled', resource: digest, summary: `last recorded pull of ${i.repository ?? 'image'}`, file: i.file, place: digest })
+      }
+    }
+    return items.length
+  }
+
+  private fronting(items: Fronting[], account: string): number {
+    for (const x of items) {
+      const kind = x.kind === 'cloudfront' ? 'cloudfront-fronts' : 'load-balancer-fronts'
+      for (const b of x.buckets) this.link(kind, x.id, bucketArn(b, this.bucketRegion.get(b)), `${x.id} (${x.domain ?? 'no domain'}) serves bucket ${b}`, x.file)
+      for (const i of x.instances) {
+        const inst = this.instances.get(i)
+        const region = inst?.region ?? parseArn(x.id)?.region ?? this.soleRegion(account) ?? 'unknown'
+        this.link(kind, x.id, instanceId(region, inst?.account ?? account, i), `${x.id} (${x.scheme ?? 'scheme unknown'}) sends traffic to ${i}`, x.file)
+      }
+      // Custom origins pointing at an instance's public name or address.
+      for (const d of x.originDomains) {
+        for (const inst of this.instances.values()) {
+          if (inst.publicDns === d || inst.publicIp === d) {
+            this.link(kind, x.id, instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId), `${x.id} uses ${d} (instance ${inst.instanceId}) as an origin`, x.file)
+          }
+        }
+      }
+    }
+    return items.length
+  }
+
+  private metrics(series: MetricSeries[], f: BundleFile): number {
+    const account = f.scope ?? 'unknown'
+    for (const m of series) {
+      if (m.namespace !== 'AWS/EC2' || !/^MetadataNoToken(Rejected)?$/.test(m.name)) continue
+      const iid = m.dimensions.InstanceId
+      if (!iid) continue
+      const inst = this.instances.get(iid)
+      const region = m.region ?? inst?.region ?? this.soleRegion(account) ?? 'unknown'
+      const id = instanceId(region, inst?.account ?? account, iid)
+      const nonzero = m.points.filter(([, v]) => v > 0)
+      const times = m.points.map(([t]) => t)
+      const period = m.period ?? 300
+      this.fact(
+        id,
+        `metric.${m.name}`,
+        { stat: m.stat, period, datapoints: m.points.length, first: times.length ? Math.min(...times) : null, last: times.length ? Math.max(...times) + period : null, nonzero },
+        [f.path]
+      )
+      if (m.name === 'MetadataNoToken') {
+        const row = this.cov('aws.cloudwatch.metadata-no-token', id)
+        const hours = new Set<number>()
+        for (const t of times) for (let h = hourOf(t); h <= hourOf(t + period - 1); h++) hours.add(h)
+        this.span(row, times.length ? Math.min(...times) : null, times.length ? Math.max(...times) + period : null, m.points.length, hours, [f.path])
+        row.detail.notes.push('EC2 publishes metrics only while an instance runs: a gap may be a stopped instance')
+        for (const [t, v] of nonzero.slice(-this.limits.maxEventsPerResource)) {
+          this.draft({ time: t, source: 'aws.cloudwatch.metadata-no-token', actor: iid, action: 'MetadataNoToken', resource: id, summary: `${v} IMDSv1 (no-token) metadata call(s) in ${period / 60} min`, file: f.path, place: m.place })
+        }
+      }
+    }
+    return series.length
+  }
+
+  private storageAccounts(items: AzureStorageAccount[]): number {
+    for (const s of items) {
+      const { file, ...config } = s
+      this.fact(s.id, 'azure.storage.config', config, [file])
+      const t = s.creationTime ? parseTime(s.creationTime) : NaN
+      if (Number.isFinite(t)) this.draft({ time: t, source: 'azure.inventory', actor: 'unknown', action: 'CreateStorageAccount', resource: s.id, summary: `storage account ${s.name ?? s.id} created`, file, place: s.name ?? s.id })
+    }
+    return items.length
+  }
+
+  // --- logs -----------------------------------------------------------------------------------
+
+  async lookupFile(agg: CloudTrailAggregator, f: BundleFile): Promise<void> {
+    const outcome: FileOutcome = { file: f.path, records: 0, first: null, last: null, problem: null }
+    try {
+      const doc = await readJsonDocument(f.abs, f.path, this.limits)
+      const events = requireArray(doc, f.path, 'Events')
+      const bad: string[] = []
+      events.forEach((e, i) => {
+        const s = str(obj(e)?.CloudTrailEvent)
+        if (!s) {
+          bad.push(`Events[${i}]: no CloudTrailEvent string`)
+          return
+        }
+        try {
+          agg.addLookupRecord(Buffer.from(s, 'utf8'), f.path, `Events[${i}]`, outcome)
+        } catch (err) {
+          bad.push(`Events[${i}]: CloudTrailEvent is not a JSON record (${(err as Error).message})`)
+        }
+      })
+      if (bad.length) outcome.problem = { file: f.path, place: bad.slice(0, 5).join('; '), problem: `${bad.length} event(s) could not be read` }
+    } catch (e) {
+      outcome.problem = problemOf(e, f.path)
+    }
+    agg.scan.files.push(outcome)
+  }
+
+  cloudTrail(scan: CloudTrailScan): void {
+    const source = scan.source
+    for (const o of scan.files) {
+      if (o.problem) this.bad(o.problem, o.records, o.first, o.last)
+      else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const s of scan.streams.values()) {
+      this.span(this.cov(source, streamKey(s.account, s.region)), s.first, s.last, s.records, s.hours, [...s.files].map((n) => scan.paths[n]))
+    }
+    for (const o of scan.files) {
+      if (!o.problem) continue
+      // A file that could not be read is a gap in the stream its path names (AWSLogs/…/<acct>/CloudTrail/<region>/…).
+      const m = /(?:^|\/)(\d{12})\/CloudTrail\/([a-z0-9-]+)\//.exec(o.file)
+      const scope = /^aws\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+      this.cov(source, m ? streamKey(m[1], m[2]) : accountId(scope)).detail.problems.push(o.problem)
+    }
+    const label = source === 'aws.cloudtrail' ? 'aws.cloudtrail' : 'aws.cloudtrail-lookup'
+    for (const b of scan.buckets.values()) {
+      const region = this.bucketRegion.get(b.bucket) ?? (b.regions.size === 1 ? [...b.regions][0] : null)
+      const id = bucketArn(b.bucket, region)
+      const files = [...b.files].map((n) => scan.paths[n])
+      if (b.data.requests) {
+        this.fact(id, `activity.${label}.s3-data`, { activity: b.data, nonTlsInferred: b.nonTlsInferred, nonTlsLast: b.nonTlsLast, anonymous: b.anonymous, anonymousLast: b.anonymousLast, regions: [...b.regions], accounts: [...b.accounts] }, files)
+        for (const [day, c] of b.byDay) {
+          this.draft({
+            time: day * 86400,
+            source: label,
+            actor: `${b.data.principals.length}${b.data.principalsTruncated ? '+' : ''} principals`,
+            action: 'S3 data events',
+            resource: id,
+            summary: `${isoDay(day)}: ${c.requests} S3 data events (${c.reads} reads, ${c.writes} writes)${c.nonTls ? `, ${c.nonTls} without TLS details (plain HTTP inferred)` : ''}${c.anonymous ? `, ${c.anonymous} anonymous` : ''}`,
+            file: files[0],
+            place: 'daily summary'
+          })
+        }
+      }
+      if (b.management.requests) this.fact(id, `activity.${label}.s3-management`, { activity: b.management }, files)
+      if (!this.bucketRegion.has(b.bucket) && region) this.bucketRegion.set(b.bucket, region)
+    }
+    for (const r of scan.roleDelivery.values()) {
+      this.fact(instanceId(r.region, r.account, r.instanceId), 'imds.role-delivery', { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] }, [...r.files].map((n) => scan.paths[n]))
+    }
+    for (const c of scan.creations.values()) {
+      this.fact(this.resolveUser(c.resource), 'creator', { principal: c.principal, time: c.time, eventName: c.eventName, source, place: c.place }, [c.file])
+    }
+    if (scan.trailChanges.length) {
+      const byAccount = new Map<string, typeof scan.trailChanges>()
+      for (const t of scan.trailChanges) byAccount.set(t.account, [...(byAccount.get(t.account) ?? []), t])
+      for (const [acct, list] of byAccount) {
+        this.fact(accountId(acct), `account.trail-changes.${label}`, { changes: list.map(({ file: _f, ...c }) => c) }, list.map((c) => c.file))
+      }
+    }
+    for (const d of scan.drafts.all()) this.drafts.push({ ...d, resource: this.resolveUser(d.resource) })
+    for (const [key, n] of scan.drafts.dropped) {
+      const [src, resource] = key.split('\n')
+      this.cov(src, this.resolveUser(resource)).detail.notes.push(`${n} further timeline events were left out (only the ${this.limits.maxEventsPerResource} most recent are kept; daily summaries count all)`)
+    }
+  }
+
+  /** arn:aws:iam::<acct>:user/<name> from CloudTrail has no path; the credential report's ARN does. */
+  private resolveUser(resource: string): string {
+    const m = /^arn:[^:]+:iam::(\d{12}):user\/([^/]+)$/.exec(resource)
+    if (!m) return resource
+    return this.users.get(`${m[1]}/${m[2]}`)?.arn ?? resource
+  }
+
+  accessLogs(scan: AccessLogScan): void {
+    for (const o of scan.files) {
+      if (o.problem) this.bad(o.problem, o.records, o.first, o.last)
+      else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const b of scan.buckets.values()) {
+      const id = bucketArn(b.bucket, this.bucketRegion.get(b.bucket))
+      const files = [...b.files]
+      this.span(this.cov('aws.s3-access-logs', id), b.activity.first, b.activity.last, b.activity.requests + b.internal, b.hours, files)
+      this.fact(id, 'activity.aws.s3-access-logs', { activity: b.activity, http: b.http, httpLast: b.httpLast, tlsUnknown: b.tlsUnknown, anonymous: b.anonymous, anonymousLast: b.anonymousLast, internal: b.internal, tlsVersions: b.tlsVersions }, files)
+      for (const [day, c] of b.byDay) {
+        this.draft({
+          time: day * 86400,
+          source: 'aws.s3-access-logs',
+          actor: `${b.activity.principals.length}${b.activity.principalsTruncated ? '+' : ''} principals`,
+          action: 'S3 requests',
+          resource: id,
+          summary: `${isoDay(day)}: ${c.requests} requests (${c.reads} reads, ${c.writes} writes)${c.http ? `, ${c.http} over plain HTTP (proven)` : ''}${c.anonymous ? `, ${c.anonymous} anonymous` : ''}`,
+          file: files[0],
+          place: 'daily summary'
+        })
+      }
+    }
+    // A log file that could not be read at all is a gap for the bucket its folder names.
+    for (const o of scan.files) {
+      if (!o.problem) continue
+      const m = /^aws\/[^/]+\/s3-access-logs\/([^/]+)\//.exec(o.file)
+      if (m) this.cov('aws.s3-access-logs', bucketArn(m[1], this.bucketRegion.get(m[1]))).detail.problems.push(o.problem)
+    }
+    this.drafts.push(...scan.drafts.all())
+  }
+
+  flowLogs(scan: FlowLogScan): void {
+    for (const o of scan.files) {
+      if (o.problem) this.bad(o.problem, o.records, o.first, o.last)
+      else this.ok(o.file, o.records, o.first, o.last)
+      if (o.problem) {
+        const acct = /^aws\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+        this.cov('aws.vpc-flow-logs', accountId(acct)).detail.problems.push(o.problem)
+      }
+    }
+    const adminByEni = new Map<string, unknown[]>()
+    for (const a of scan.admin.values()) adminByEni.set(a.eni, [...(adminByEni.get(a.eni) ?? []), a])
+    for (const e of scan.enis.values()) {
+      const key = eniKey(e.account, e.eni)
+      const row = this.cov('aws.vpc-flow-logs', key)
+      this.span(row, e.first, e.last, e.records, e.hours, e.files)
+      row.detail.skipped.push(...e.skipped)
+      const { hours: _h, files: _f, skipped: _s, ...totals } = e
+      this.fact(key, 'flows.interface', totals, e.files)
+      const admin = adminByEni.get(e.eni) ?? []
+      const overflow = scan.adminOverflow.get(e.eni) ?? null
+      if (admin.length || overflow) this.fact(key, 'flows.admin', { flows: admin, overflow }, e.files)
+      // An interface named only by a custom format's instance-id still links to its instance.
+      const known = this.enis.get(e.eni)
+      if (!known && e.instanceId) {
+        const inst = this.instances.get(e.instanceId)
+        if (inst) this.link('interface-of-instance', key, instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId), `${e.eni} carries traffic of ${e.instanceId} (flow log instance-id)`, [...e.files][0])
+      }
+    }
+    // Accepted admin-port sessions belong on the timelines of the instance and its groups too.
+    for (const d of scan.drafts.all()) {
+      const eni = d.resource.split(':')[2]
+      const known = this.enis.get(eni)
+      this.drafts.push(d)
+      if (known) {
+        const inst = known.instance
+        this.drafts.push({ ...d, resource: instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId) })
+        for (const g of known.groups) this.drafts.push({ ...d, resource: securityGroupId(inst.region ?? 'unknown', inst.account, g) })
+      }
+    }
+  }
+
+  azureActivity(scan: ReturnType<typeof emptyAzureActivityScan>): void {
+    for (const o of scan.files) {
+      if (o.problem) {
+        this.bad(o.problem, o.records, o.first, o.last)
+        const sub = /^azure\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+        this.cov('azure.activity-log', subscriptionId(sub)).detail.problems.push(o.problem)
+      } else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const s of scan.streams.values()) this.span(this.cov('azure.activity-log', subscriptionId(s.subscription)), s.first, s.last, s.records, s.hours, s.files)
+    for (const r of scan.resources.values()) {
+      const files = new Set<string>()
+      if (r.earliestWrite) files.add(r.earliestWrite.file)
+      this.fact(r.resourceId, 'azure.activity', { writes: r.writes, lastWrite: r.lastWrite, callers: [...r.callers], earliestWrite: r.earliestWrite ? { ...r.earliestWrite, file: undefined } : null }, files.size ? files : scan.files.map((f) => f.file))
+      if (r.earliestWrite) {
+        this.fact(r.resourceId, 'creator', { principal: r.earliestWrite.caller, time: r.earliestWrite.time, eventName: r.earliestWrite.operation, source: 'azure.activity-log', place: r.earliestWrite.place, earliestWriteOnly: true }, [r.earliestWrite.file])
+      }
+    }
+    this.drafts.push(...scan.drafts.all())
+  }
+
+  storageLogs(scan: ReturnType<typeof emptyStorageLogScan>): void {
+    for (const o of scan.files) {
+      if (o.problem) {
+        this.bad(o.problem, o.records, o.first, o.last)
+        const sub = /^azure\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+        this.cov('azure.storage-logs', subscriptionId(sub)).detail.problems.push(o.problem)
+      } else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const a of scan.accounts.values()) {
+      const files = [...a.files]
+      this.span(this.cov('azure.storage-logs', a.account), a.activity.first, a.activity.last, a.activity.requests, a.hours, files)
+      this.fact(a.account, 'activity.azure.storage-logs', { activity: a.activity, http: a.http, httpLast: a.httpLast, oldTls: a.oldTls, oldTlsLast: a.oldTlsLast, anonymous: a.anonymous, tlsVersions: a.tlsVersions, protocols: a.protocols }, files)
+      for (const [day, c] of a.byDay) {
+        this.draft({
+          time: day * 86400,
+          source: 'azure.storage-logs',
+          actor: `${a.activity.principals.length}${a.activity.principalsTruncated ? '+' : ''} principals`,
+          action: 'storage requests',
+          resource: a.account,
+          summary: `${isoDay(day)}: ${c.requests} requests (${c.reads} reads, ${c.writes} writes)${c.http ? `, ${c.http} over HTTP` : ''}${c.oldTls ? `, ${c.oldTls} with TLS < 1.2` : ''}${c.anonymous ? `, ${c.anonymous} anonymous` : ''}`,
+          file: files[0],
+          place: 'daily summary'
+        })
+      }
+    }
+    this.drafts.push(...scan.drafts.all())
+  }
+
+  /** Collection gaps recorded in the manifest become coverage gaps of their source. */
+  finish(): void {
+    for (const g of this.bundle.manifest.gaps ?? []) {
+      const scope = /^\/subscriptions\//i.test(g.scope) ? g.scope.toLowerCase() : /^\d{12}$/.test(g.scope) ? accountId(g.scope) : g.scope
+      this.cov(g.source, g.resource ?? scope).detail.collectionGaps.push({ from: g.from ?? null, to: g.to ?? null, problem: g.problem })
+    }
+  }
+
+  output(): BundleAnalysis {
+    return { files: this.files, coverage: [...this.coverage.values()], facts: this.facts, links: [...this.links.values()], drafts: this.drafts }
+  }
+}
+

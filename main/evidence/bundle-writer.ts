@@ -1,0 +1,85 @@
+// Writes an evidence bundle (EVIDENCE_BUNDLE.md) as `evidence collect` gathers it: each file is
+// hashed while it is written, and the manifest lists every file with its SHA-256 and size, plus
+// the parts that could not be collected (coverage gaps).
+import { createHash } from 'node:crypto'
+import { createWriteStream, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { LastmileError } from '../errors'
+import { type CollectionGap, MANIFEST, MANIFEST_FORMAT, type Manifest, unsafePathReason } from './bundle'
+
+export class BundleWriter {
+  private readonly files: Array<{ path: string; sha256: string; bytes: number }> = []
+  private readonly paths = new Set<string>()
+  readonly gaps: CollectionGap[] = []
+
+  constructor(readonly dir: string) {
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      throw new LastmileError('exists', `${dir}: the folder is not empty; evidence collect writes a new bundle into an empty or new folder`)
+    }
+    mkdirSync(dir, { recursive: true })
+  }
+
+  private target(rel: string): string {
+    const why = unsafePathReason(rel)
+    // Object keys come from the cloud: a key like "../../x" must not write outside the bundle.
+    if (why) throw new LastmileError('bad-input', `${rel}: refused as a bundle path: ${why}`)
+    if (this.paths.has(rel)) throw new LastmileError('conflict', `${rel}: written twice`)
+    this.paths.add(rel)
+    const abs = join(this.dir, rel)
+    mkdirSync(dirname(abs), { recursive: true })
+    return abs
+  }
+
+  writeJson(rel: string, value: unknown): void {
+    this.writeBuffer(rel, Buffer.from(`${JSON.stringify(value, (k, v) => (k === '$metadata' ? undefined : v), 2)}\n`))
+  }
+
+  writeBuffer(rel: string, buf: Buffer): void {
+    const abs = this.target(rel)
+    writeFileSync(abs, buf)
+    this.files.push({ path: rel, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length })
+  }
+
+  /** Stream a body (an S3 object) to the bundle, hashing it on the way: never held in memory. */
+  async writeStream(rel: string, body: Readable | AsyncIterable<Uint8Array>): Promise<number> {
+    const abs = this.target(rel)
+    const h = createHash('sha256')
+    let bytes = 0
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        h.update(chunk)
+        bytes += chunk.length
+        cb(null, chunk)
+      }
+    })
+    await pipeline(body as Readable, tap, createWriteStream(abs))
+    this.files.push({ path: rel, sha256: h.digest('hex'), bytes })
+    return bytes
+  }
+
+  has(rel: string): boolean {
+    return this.paths.has(rel)
+  }
+
+  gap(g: CollectionGap): void {
+    this.gaps.push(g)
+  }
+
+  /** Write manifest.json last: a bundle without one is visibly unfinished. */
+  finish(meta: Pick<Manifest, 'collectedAt' | 'collector' | 'window' | 'scopes'>): Manifest {
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      version: 1,
+      collectedAt: meta.collectedAt,
+      collector: meta.collector,
+      window: meta.window,
+      scopes: meta.scopes,
+      files: [...this.files].sort((a, b) => a.path.localeCompare(b.path)),
+      ...(this.gaps.length ? { gaps: this.gaps } : {})
+    }
+    writeFileSync(join(this.dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
+    return manifest
+  }
+}

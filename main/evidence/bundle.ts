@@ -1,0 +1,265 @@
+// Reading an evidence bundle folder (EVIDENCE_BUNDLE.md): the manifest, the safety of every path
+// in it, the SHA-256 of every file, and what kind of evidence each file is.
+import { createHash } from 'node:crypto'
+import { createReadStream, promises as fsp } from 'node:fs'
+import { isAbsolute, join, relative, sep } from 'node:path'
+import { z } from 'zod'
+import { LastmileError } from '../errors'
+
+export const MANIFEST = 'manifest.json'
+export const MANIFEST_FORMAT = 'lastmile-evidence-bundle'
+
+const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+
+/** A part `evidence collect` could not fetch: a coverage gap, recorded in the manifest. */
+export const collectionGapSchema = z
+  .object({
+    source: z.string(),
+    scope: z.string(),
+    resource: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    problem: z.string()
+  })
+  .passthrough()
+export type CollectionGap = z.infer<typeof collectionGapSchema>
+
+export const manifestSchema = z
+  .object({
+    format: z.literal(MANIFEST_FORMAT),
+    version: z.literal(1),
+    collectedAt: z.string(),
+    collector: z.object({ tool: z.string(), version: z.string().optional(), operator: z.string().optional() }).passthrough(),
+    window: z.object({ from: z.string(), to: z.string() }).optional(),
+    scopes: z
+      .array(
+        z
+          .object({
+            provider: z.string(),
+            account: z.string().optional(),
+            subscription: z.string().optional(),
+            regions: z.array(z.string()).optional()
+          })
+          .passthrough()
+      )
+      .optional(),
+    files: z.array(z.object({ path: z.string(), sha256: sha256Hex, bytes: z.number().int().nonnegative() }).passthrough()),
+    /** Lastmile's addition: parts a collector could not fetch (recorded as coverage gaps). */
+    gaps: z.array(collectionGapSchema).optional()
+  })
+  .passthrough()
+export type Manifest = z.infer<typeof manifestSchema>
+
+export type EvidenceKind =
+  | 'aws.cloudtrail'
+  | 'aws.cloudtrail-digest'
+  | 'aws.cloudtrail-lookup'
+  | 'aws.trails'
+  | 'aws.s3-access-logs'
+  | 'aws.vpc-flow-logs'
+  | 'aws.cloudwatch-metrics'
+  | 'aws.inventory.s3-buckets'
+  | 'aws.inventory.s3-account'
+  | 'aws.inventory.ec2-instances'
+  | 'aws.inventory.security-groups'
+  | 'aws.inventory.iam-credential-report'
+  | 'aws.inventory.ebs-encryption'
+  | 'aws.inventory.ecs-tasks'
+  | 'aws.inventory.eks-pods'
+  | 'aws.inventory.ecr-images'
+  | 'aws.inventory.cloudfront-distributions'
+  | 'aws.inventory.load-balancers'
+  | 'azure.activity-log'
+  | 'azure.storage-accounts'
+  | 'azure.storage-logs'
+  | 'unknown'
+
+export interface Classified {
+  kind: EvidenceKind
+  provider: 'aws' | 'azure' | null
+  /** AWS account id or Azure subscription id from the path */
+  scope: string | null
+  /** s3-access-logs/<bucket>/…: the bucket the folder is named for */
+  bucket: string | null
+}
+
+const INVENTORY: Record<string, EvidenceKind> = {
+  's3-buckets.json': 'aws.inventory.s3-buckets',
+  's3-account.json': 'aws.inventory.s3-account',
+  'ec2-instances.json': 'aws.inventory.ec2-instances',
+  'security-groups.json': 'aws.inventory.security-groups',
+  'iam-credential-report.csv': 'aws.inventory.iam-credential-report',
+  'ebs-encryption.json': 'aws.inventory.ebs-encryption',
+  'ecs-tasks.json': 'aws.inventory.ecs-tasks',
+  'eks-pods.json': 'aws.inventory.eks-pods',
+  'ecr-images.json': 'aws.inventory.ecr-images',
+  'cloudfront-distributions.json': 'aws.inventory.cloudfront-distributions',
+  'load-balancers.json': 'aws.inventory.load-balancers'
+}
+
+/** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */
+export function classify(path: string): Classified {
+  const p = path.split('/')
+  const none: Classified = { kind: 'unknown', provider: null, scope: null, bucket: null }
+  if (p[0] === 'aws' && p.length >= 3) {
+    const scope = p[1]
+    const base = { provider: 'aws' as const, scope, bucket: null }
+    const rest = p.slice(2)
+    if (rest[0] === 'cloudtrail' && rest.length >= 2) {
+      if (rest.includes('CloudTrail-Digest')) return { ...base, kind: 'aws.cloudtrail-digest' }
+      return /\.json(\.gz)?$/i.test(path) ? { ...base, kind: 'aws.cloudtrail' } : { ...base, kind: 'unknown' }
+    }
+    if (rest[0] === 'cloudtrail-lookup' && rest.length === 2 && /\.json(\.gz)?$/i.test(path)) return { ...base, kind: 'aws.cloudtrail-lookup' }
+    if (rest.length === 1 && rest[0] === 'trails.json') return { ...base, kind: 'aws.trails' }
+    if (rest[0] === 's3-access-logs' && rest.length >= 3) return { ...base, kind: 'aws.s3-access-logs', bucket: rest[1] }
+    if (rest[0] === 'vpc-flow-logs' && rest.length >= 2) return { ...base, kind: 'aws.vpc-flow-logs' }
+    if (rest[0] === 'cloudwatch' && rest[1] === 'metrics.json' && rest.length === 2) return { ...base, kind: 'aws.cloudwatch-metrics' }
+    if (rest[0] === 'inventory' && rest.length === 2 && INVENTORY[rest[1]]) return { ...base, kind: INVENTORY[rest[1]] }
+    return { ...base, kind: 'unknown' }
+  }
+  if (p[0] === 'azure' && p.length >= 3) {
+    const base = { provider: 'azure' as const, scope: p[1], bucket: null }
+    const rest = p.slice(2)
+    if (rest[0] === 'activity-log' && rest.length >= 2) return { ...base, kind: 'azure.activity-log' }
+    if (rest.length === 1 && rest[0] === 'storage-accounts.json') return { ...base, kind: 'azure.storage-accounts' }
+    if (rest[0] === 'storage-logs' && rest.length >= 2) return { ...base, kind: 'azure.storage-logs' }
+    return { ...base, kind: 'unknown' }
+  }
+  return none
+}
+
+/**
+ * A manifest path must be relative and stay inside the bundle: no absolute path, no drive letter,
+ * no backslash (it means a separator on Windows and a character here), no `..`, `.` or empty
+ * segment. Returns the reason it is refused, or null.
+ */
+export function unsafePathReason(p: string): string | null {
+  if (p.length === 0) return 'an empty path'
+  if (p.includes('\0')) return 'a NUL character in the path'
+  if (p.includes('\\')) return 'a backslash in the path (bundle paths use /)'
+  if (p.startsWith('/') || isAbsolute(p) || /^[A-Za-z]:/.test(p)) return 'an absolute path'
+  const segs = p.split('/')
+  if (segs.includes('..')) return 'a ".." segment (it would leave the bundle)'
+  if (segs.some((s) => s === '' || s === '.')) return 'an empty or "." segment'
+  if (p === MANIFEST) return 'the manifest listing itself'
+  return null
+}
+
+export interface BundleFile extends Classified {
+  path: string
+  abs: string
+  sha256: string
+  bytes: number
+}
+
+export interface VerifiedBundle {
+  root: string
+  manifest: Manifest
+  manifestText: string
+  manifestSha256: string
+  files: BundleFile[]
+  /** things the reader ignored, said out loud (EVIDENCE_BUNDLE.md: "ignore unknown files (and say so)") */
+  notes: string[]
+}
+
+function refuse(message: string): never {
+  throw new LastmileError('bad-input', message)
+}
+
+export async function sha256File(abs: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256')
+  let bytes = 0
+  for await (const c of createReadStream(abs, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    h.update(c)
+    bytes += c.length
+  }
+  return { sha256: h.digest('hex'), bytes }
+}
+
+/**
+ * Read and check a bundle: the manifest is valid, every path is safe and inside the bundle (links
+ * are followed and must land inside), and every file has the size and SHA-256 the manifest says.
+ * Any mismatch refuses the whole bundle, naming the file: a tampered or truncated bundle is not
+ * evidence.
+ */
+export async function readBundle(dir: string, onProgress?: (done: number, total: number, path: string) => void): Promise<VerifiedBundle> {
+  let rootReal: string
+  try {
+    const st = await fsp.stat(dir)
+    if (!st.isDirectory()) refuse(`${dir}: not a folder (an evidence bundle is a folder with a manifest.json)`)
+    rootReal = await fsp.realpath(dir)
+  } catch (e) {
+    if (e instanceof LastmileError) throw e
+    refuse(`${dir}: cannot open the evidence bundle (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+  const manifestPath = join(rootReal, MANIFEST)
+  let manifestText: string
+  try {
+    manifestText = await fsp.readFile(manifestPath, 'utf8')
+  } catch (e) {
+    refuse(`${join(dir, MANIFEST)}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); an evidence bundle needs one`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(manifestText)
+  } catch (e) {
+    refuse(`${join(dir, MANIFEST)}: bad JSON (${(e as Error).message})`)
+  }
+  const parsed = manifestSchema.safeParse(raw)
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]
+    refuse(`${join(dir, MANIFEST)}: ${i.path.length ? i.path.join('.') : 'the manifest'}: ${i.message}`)
+  }
+  const manifest = parsed.data
+  const notes: string[] = []
+  const seen = new Set<string>()
+  const files: BundleFile[] = []
+  let n = 0
+  for (const f of manifest.files) {
+    const why = unsafePathReason(f.path)
+    if (why) refuse(`${join(dir, MANIFEST)}: files: "${f.path}": refused: ${why}`)
+    if (seen.has(f.path)) refuse(`${join(dir, MANIFEST)}: files: "${f.path}" is listed twice`)
+    seen.add(f.path)
+    const abs = join(rootReal, f.path)
+    let real: string
+    try {
+      real = await fsp.realpath(abs)
+    } catch (e) {
+      refuse(`${join(dir, f.path)}: listed in the manifest but ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`}; the bundle is incomplete and is refused`)
+    }
+    const rel = relative(rootReal, real)
+    if (rel.startsWith('..') || isAbsolute(rel) || rel === '') refuse(`${join(dir, f.path)}: refused: a link leaving the bundle (it points to ${real})`)
+    const st = await fsp.stat(real)
+    if (!st.isFile()) refuse(`${join(dir, f.path)}: refused: not a regular file`)
+    if (st.size !== f.bytes) {
+      refuse(`${join(dir, f.path)}: ${st.size} bytes where the manifest says ${f.bytes}: the file was changed or truncated; the bundle is refused`)
+    }
+    const h = await sha256File(real)
+    if (h.sha256 !== f.sha256.toLowerCase()) {
+      refuse(`${join(dir, f.path)}: SHA-256 ${h.sha256} does not match the manifest (${f.sha256.toLowerCase()}): the file was changed in transit; the bundle is refused`)
+    }
+    const c = classify(f.path)
+    if (c.kind === 'unknown') notes.push(`${f.path}: ignored: not a file Lastmile knows (EVIDENCE_BUNDLE.md lists the known ones)`)
+    if (c.kind === 'aws.cloudtrail-digest') notes.push(`${f.path}: ignored: a CloudTrail digest file (its hash chain is not checked by this version)`)
+    files.push({ ...c, path: f.path, abs: real, sha256: h.sha256, bytes: h.bytes })
+    onProgress?.(++n, manifest.files.length, f.path)
+  }
+  // Files on disk the manifest does not list are not evidence (nothing vouches for them): say so.
+  const extra: string[] = []
+  await walk(rootReal, '', async (rel) => {
+    if (rel !== MANIFEST && !seen.has(rel)) extra.push(rel)
+  })
+  for (const e of extra.slice(0, 50)) notes.push(`${e}: ignored: present in the folder but not listed in the manifest`)
+  if (extra.length > 50) notes.push(`… and ${extra.length - 50} more files not listed in the manifest (ignored)`)
+  const manifestSha256 = createHash('sha256').update(manifestText, 'utf8').digest('hex')
+  return { root: rootReal, manifest, manifestText, manifestSha256, files, notes }
+}
+
+async function walk(root: string, rel: string, visit: (rel: string) => Promise<void>): Promise<void> {
+  const entries = await fsp.readdir(join(root, rel), { withFileTypes: true })
+  for (const e of entries) {
+    const r = rel ? `${rel}/${e.name}` : e.name
+    if (e.isDirectory()) await walk(root, r, visit)
+    else await visit(r.split(sep).join('/'))
+  }
+}

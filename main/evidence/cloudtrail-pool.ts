@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../platform/worker'
+import { CloudTrailAggregator, type CloudTrailScan, type CloudTrailSource, emptyScan, mergeScans } from './cloudtrail-scan'
+import type { FromWorker, ToWorker } from './cloudtrail.worker'
+import { DraftBucket, type TimelineDraft } from './drafts'
+import type { EvidenceLimits } from './limits'
+
+export interface ScanFile {
+  /** absolute path on disk */
+  abs: string
+  /** path inside the bundle (named in messages and evidence links) */
+  file: string
+}
+
+export interface PoolOptions {
+  source: CloudTrailSource
+  limits: EvidenceLimits
+  /** worker threads; default: one per core. 0 scans in this thread (small inputs, tests). */
+  threads?: number
+  onFile?: (file: string, records: number, done: number, total: number) => void
+}
+
+/**
+ * Scan CloudTrail files on worker threads, one file per task handed to whichever worker is free,
+ * so a few big files do not leave a core idle. Memory per worker is one decompressed chunk, one
+ * record and the bounded aggregates.
+ */
+export async function scanCloudTrailFiles(files: readonly ScanFile[], opts: PoolOptions): Promise<CloudTrailScan> {
+  const threads = Math.min(opts.threads ?? availableParallelism(), files.length)
+  if (threads <= 0) {
+    const agg = new CloudTrailAggregator(opts.source, opts.limits)
+    let done = 0
+    for (const f of files) {
+      const o = await agg.addFile(f.abs, f.file)
+      opts.onFile?.(f.file, o.records, ++done, files.length)
+    }
+    return agg.scan
+  }
+  const workers: Worker[] = []
+  let next = 0
+  let done = 0
+  const scans: CloudTrailScan[] = []
+  try {
+    await Promise.all(
+      Array.from({ length: threads }, () => {
+        const w = startWorker(join(__dirname, 'cloudtrail.worker.ts'), { workerData: { source: opts.source, limits: opts.limits } })
+        workers.push(w)
+        return new Promise<void>((resolve, reject) => {
+          const feed = (): void => {
+            const f = files[next++]
+            w.postMessage((f ? { type: 'file', abs: f.abs, file: f.file } : { type: 'finish' }) satisfies ToWorker)
+          }
+          w.on('message', (m: FromWorker) => {
+            if (m.type === 'done') {
+              opts.onFile?.(m.file, m.records, ++done, files.length)
+              feed()
+            } else if (m.type === 'scan') {
+              scans.push(revive(m.scan as CloudTrailScan, opts.limits))
+              resolve()
+            } else reject(new Error(`CloudTrail scan worker: ${m.message}`))
+          })
+          w.on('error', reject)
+          w.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`CloudTrail scan worker exited with code ${code}`))
+          })
+          feed()
+        })
+      })
+    )
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()))
+  }
+  const total = emptyScan(opts.source, opts.limits)
+  for (const s of scans) mergeScans(total, s, opts.limits)
+  // Keep the files in the caller's order, whatever order the workers finished them in.
+  const order = new Map(files.map((f, i) => [f.file, i]))
+  total.files.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0))
+  return total
+}
+
+/** Structured clone keeps Maps and Sets but not classes: rebuild the draft bucket. */
+function revive(s: CloudTrailScan, limits: EvidenceLimits): CloudTrailScan {
+  const plain = s.drafts as unknown as { byKey: Map<string, TimelineDraft[]>; dropped: Map<string, number> }
+  const drafts = new DraftBucket(limits.maxEventsPerResource)
+  drafts.addAll(plain)
+  return { ...s, drafts }
+}
+

@@ -1,0 +1,196 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { ctFile, gz, managementEvent, s3DataEvent, sample } from '../../test/fixtures/evidence/bundle-builder'
+import { BadEvidence } from './bad-evidence'
+import { CT, cloudTrailScanner, readCloudTrailRecords } from './cloudtrail-records'
+import { CloudTrailAggregator } from './cloudtrail-scan'
+import { DEFAULT_LIMITS } from './limits'
+
+const REAL = 'cloudtrail/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa'
+
+async function* chunked(buf: Buffer, sizes: number[]): AsyncGenerator<Buffer> {
+  let i = 0
+  let k = 0
+  while (i < buf.length) {
+    const n = sizes[k++ % sizes.length]
+    yield buf.subarray(i, i + n)
+    i += n
+  }
+}
+
+/** What the scanner captured for each record, next to what JSON.parse says. */
+async function scanAll(buf: Buffer, sizes: number[]): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = []
+  await readCloudTrailRecords(chunked(buf, sizes), 'x.json', cloudTrailScanner(), DEFAULT_LIMITS, (cap, at) => {
+    out.push({
+      eventTime: cap.str(CT.eventTime),
+      eventSource: cap.str(CT.eventSource),
+      eventName: cap.str(CT.eventName),
+      readOnly: cap.bool(CT.readOnly),
+      uiType: cap.str(CT.uiType),
+      issuer: cap.str(CT.issuerArn),
+      bucket: cap.str(CT.reqBucket),
+      cipher: cap.str(CT.cipherSuite),
+      tls: cap.has(CT.tlsDetails),
+      tlsVersion: cap.str(CT.tlsVersion),
+      console: cap.bool(CT.consoleSession),
+      resArns: cap.strs(CT.resArns),
+      raw: JSON.parse(cap.buf.toString('utf8', at.start, at.end)) as unknown
+    })
+  })
+  return out
+}
+
+function expected(records: Array<Record<string, any>>): Array<Record<string, unknown>> {
+  return records.map((r) => ({
+    eventTime: r.eventTime,
+    eventSource: r.eventSource,
+    eventName: r.eventName,
+    readOnly: r.readOnly ?? null,
+    uiType: r.userIdentity?.type ?? null,
+    issuer: r.userIdentity?.sessionContext?.sessionIssuer?.arn ?? null,
+    bucket: r.requestParameters?.bucketName ?? null,
+    cipher: r.additionalEventData?.CipherSuite ?? null,
+    tls: r.tlsDetails !== undefined && r.tlsDetails !== null,
+    tlsVersion: r.tlsDetails?.tlsVersion ?? null,
+    console: r.sessionCredentialFromConsole === undefined ? null : r.sessionCredentialFromConsole === 'true',
+    resArns: (r.resources ?? []).map((x: { ARN: string }) => x.ARN).filter(Boolean),
+    raw: r
+  }))
+}
+
+describe('CloudTrail record scanner', () => {
+  const real = gunzipSync(sample(`${REAL}.json.gz`))
+  const pretty = sample(`${REAL}.pretty.json`)
+  const want = expected((JSON.parse(real.toString()) as { Records: Array<Record<string, any>> }).Records)
+
+  it('reads every field of the real delivered file exactly as JSON.parse does, whatever the chunking', async () => {
+    expect(want).toHaveLength(20)
+    for (const sizes of [[real.length], [1], [7, 13, 1], [4096], [333, 1, 2]]) {
+      expect(await scanAll(real, sizes)).toEqual(want)
+    }
+  })
+
+  it('reads the pretty-printed form of the same file identically', async () => {
+    expect(await scanAll(pretty, [pretty.length])).toEqual(want)
+    expect(await scanAll(pretty, [5, 97])).toEqual(want)
+  })
+
+  it('finishes a record cut by a big chunk boundary in the joint buffer and then scans on in place', async () => {
+    // Chunks larger than the joint window (2 × 64 KiB) exercise the no-copy path.
+    const records = Array.from({ length: 600 }, (_, i) => s3DataEvent({ time: `2026-11-01T00:${String(i % 60).padStart(2, '0')}:00Z`, bucket: `b-${i % 7}`, key: `k/${'x'.repeat(i % 300)}` }))
+    const buf = Buffer.from(ctFile(records))
+    for (const sizes of [[150_000], [140_000, 200_001], [131_073]]) {
+      const got = await scanAll(buf, sizes)
+      expect(got).toEqual(expected(records as Array<Record<string, any>>))
+    }
+  })
+
+  it('decodes keys and values that use JSON escapes', async () => {
+    const text = '{"Records":[{"event\\u0054ime":"2026-11-01T00:00:00Z","eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"b\\u0061d"},"eventName":"Get\\"Object"}]}'
+    const got = await scanAll(Buffer.from(text), [text.length])
+    expect(got[0]).toMatchObject({ eventTime: '2026-11-01T00:00:00Z', bucket: 'bad', eventName: 'Get"Object' })
+  })
+
+  it('names the record and byte of a truncated file', async () => {
+    const full = Buffer.from(ctFile([managementEvent({ time: '2026-11-01T00:00:00Z', source: 'ec2.amazonaws.com', name: 'RunInstances' }), s3DataEvent({ time: '2026-11-01T00:00:01Z', bucket: 'b1' })]))
+    const cut = full.subarray(0, full.length - 40)
+    const err = await scanAll(cut, [64]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BadEvidence)
+    expect((err as BadEvidence).message).toMatch(/x\.json: record 2, byte \d+: the file ends in the middle of the document \(truncated\)/)
+  })
+
+  it('refuses bad JSON with its place, and a file that is not {"Records":[…]}', async () => {
+    const bad = Buffer.from('{"Records":[{"eventTime":"2026-11-01T00:00:00Z" "eventName":"x"}]}')
+    await expect(scanAll(bad, [bad.length])).rejects.toThrow(/record 1, byte 48: bad JSON: expected ',' or '}' in an object/)
+    const arr = Buffer.from('[1,2,3]')
+    await expect(scanAll(arr, [arr.length])).rejects.toThrow(/not a CloudTrail log file/)
+    const nested = Buffer.from('{"Records":[{"a":[1,2}]}]}')
+    await expect(scanAll(nested, [nested.length])).rejects.toThrow(/unexpected '}'/)
+  })
+})
+
+describe('CloudTrail aggregation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lm-ct-'))
+
+  it('applies the FORMATS.md B1 rule: no tlsDetails is a plain-HTTP candidate only without a cipher, a service caller or a console session', async () => {
+    const records = [
+      s3DataEvent({ time: '2026-11-01T10:00:00Z', bucket: 'data', transport: 'tls' }),
+      s3DataEvent({ time: '2026-11-01T10:01:00Z', bucket: 'data', transport: 'none' }),
+      s3DataEvent({ time: '2026-11-01T10:02:00Z', bucket: 'data', transport: 'none', eventName: 'PutObject' }),
+      s3DataEvent({ time: '2026-11-01T10:03:00Z', bucket: 'data', transport: 'service' }),
+      { ...s3DataEvent({ time: '2026-11-01T10:04:00Z', bucket: 'data', transport: 'none' }), sessionCredentialFromConsole: 'true' },
+      s3DataEvent({ time: '2026-11-02T11:00:00Z', bucket: 'data', anonymous: true })
+    ]
+    const f = join(dir, 'a.json.gz')
+    writeFileSync(f, gz(ctFile(records)))
+    const agg = new CloudTrailAggregator('aws.cloudtrail', DEFAULT_LIMITS)
+    const o = await agg.addFile(f, 'aws/x/cloudtrail/a.json.gz')
+    expect(o.problem).toBeNull()
+    const b = agg.scan.buckets.get('data')!
+    expect(b.data.requests).toBe(6)
+    expect(b.data.writes).toBe(1)
+    expect(b.nonTlsInferred).toBe(2)
+    expect(b.anonymous).toBe(1)
+    expect(b.data.principals).toEqual(expect.arrayContaining(['arn:aws:iam::111122223333:role/app-reader', 'cloudtrail.amazonaws.com', 'anonymous']))
+    expect([...b.byDay.values()].map((d) => d.requests)).toEqual([5, 1])
+    const drafts = agg.scan.drafts.all()
+    expect(drafts.filter((d) => /plain HTTP inferred/.test(d.summary))).toHaveLength(2)
+    expect(drafts.find((d) => /anonymous/.test(d.summary))?.place).toBe('record 6')
+  })
+
+  it('reads the real sample: GetBucketAcl by cloudtrail.amazonaws.com is management, not a data event, and not plain HTTP', async () => {
+    const f = join(dir, 'real.json.gz')
+    writeFileSync(f, sample(`${REAL}.json.gz`))
+    const agg = new CloudTrailAggregator('aws.cloudtrail', DEFAULT_LIMITS)
+    const o = await agg.addFile(f, 'aws/222222222222/cloudtrail/real.json.gz')
+    expect(o).toMatchObject({ records: 20, problem: null })
+    const [b] = [...agg.scan.buckets.values()]
+    expect(b.management.requests).toBe(14)
+    expect(b.data.requests).toBe(0)
+    expect(b.nonTlsInferred).toBe(0)
+    const stream = agg.scan.streams.get('222222222222/us-east-1')!
+    expect(stream.records).toBe(20)
+    expect(new Date(stream.first! * 1000).toISOString()).toBe('2025-03-06T02:25:06.000Z')
+    // ec2RoleDelivery 2.0 in the first record: an instance using IMDSv2
+    const rd = [...agg.scan.roleDelivery.values()][0]
+    expect(rd).toMatchObject({ instanceId: 'i-06125b883c50e9d63', v1: 0, v2: 1 })
+  })
+
+  it('records a corrupt gzip file as a problem with its place, not a crash', async () => {
+    const good = gz(ctFile([s3DataEvent({ time: '2026-11-01T10:00:00Z', bucket: 'data' })]))
+    const f = join(dir, 'bad.json.gz')
+    writeFileSync(f, good.subarray(0, good.length - 20))
+    const agg = new CloudTrailAggregator('aws.cloudtrail', DEFAULT_LIMITS)
+    const o = await agg.addFile(f, 'aws/x/cloudtrail/bad.json.gz')
+    expect(o.problem?.problem).toMatch(/truncated|ends early|unexpected end/i)
+    expect(o.problem?.place).toMatch(/compressed byte|record|byte/)
+  })
+})
+
+describe('CloudTrail scan on worker threads', () => {
+  it('gives the same facts on two worker threads (one file per task) as in this thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lm-pool-'))
+    const files = Array.from({ length: 6 }, (_, i) => {
+      const abs = join(dir, `f${i}.json.gz`)
+      const recs = Array.from({ length: 50 }, (_, k) => s3DataEvent({ time: `2026-11-0${1 + (i % 5)}T10:${String(k).padStart(2, '0')}:00Z`, bucket: `b${k % 3}`, transport: k % 10 === 0 ? 'none' : 'tls' }))
+      writeFileSync(abs, i === 5 ? Buffer.from('not gzip, not json') : gz(ctFile(recs)))
+      return { abs, file: `aws/x/cloudtrail/f${i}.json.gz` }
+    })
+    const { scanCloudTrailFiles } = await import('./cloudtrail-pool')
+    const inThread = await scanCloudTrailFiles(files, { source: 'aws.cloudtrail', limits: DEFAULT_LIMITS, threads: 0 })
+    const pooled = await scanCloudTrailFiles(files, { source: 'aws.cloudtrail', limits: DEFAULT_LIMITS, threads: 2 })
+    const summary = (s: typeof inThread) => ({
+      files: s.files.map((f) => [f.file, f.records, f.problem?.problem ?? null]),
+      buckets: [...s.buckets.values()].map((b) => [b.bucket, b.data.requests, b.nonTlsInferred, [...b.byDay.entries()].sort()]).sort(),
+      streams: [...s.streams.values()].map((x) => [x.account, x.region, x.records, [...x.hours].sort()]),
+      drafts: s.drafts.all().length
+    })
+    expect(summary(pooled)).toEqual(summary(inThread))
+    expect(pooled.files[5].problem?.problem).toMatch(/not a CloudTrail log file/)
+    expect([...pooled.buckets.values()].reduce((n, b) => n + b.data.requests, 0)).toBe(250)
+  })
+})

@@ -1,0 +1,378 @@
+// `evidence collect --provider aws`: gather a bundle through a local profile with read-only calls
+// only (every client carries the guard), on a connected machine, so the bundle can travel to the
+// air-gapped one. What cannot be fetched — access denied, throttled past retries, a client this
+// build does not ship — is written into the manifest as a coverage gap, never a crash.
+import { type CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail'
+import { type EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand, paginateDescribeFlowLogs, paginateDescribeInstances, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2'
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetBucketWebsiteCommand,
+  GetObjectCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  paginateListObjectsV2,
+  type S3Client
+} from '@aws-sdk/client-s3'
+import type { Readable } from 'node:stream'
+import { BundleWriter } from './bundle-writer'
+import type { Manifest } from './bundle'
+import type { AwsClients } from './clients'
+
+export interface CollectAwsOptions {
+  out: string
+  clients: AwsClients
+  /** regions to collect (CloudTrail per region, EC2 inventory per region) */
+  regions: string[]
+  /** the account, when known; otherwise read from the inventory (security group owner, trail ARN) */
+  account?: string
+  days: number
+  now: Date
+  operator?: string
+  version?: string
+  profile?: string
+  /** LookupEvents pages per region (50 events each); Event history is slow (2 calls/s) */
+  maxLookupPages?: number
+  /** objects counted per bucket before the count is reported as unknown */
+  maxObjectCount?: number
+  onProgress?: (message: string) => void
+}
+
+export interface CollectResult {
+  out: string
+  manifest: Manifest
+  files: number
+  bytes: number
+  gaps: number
+}
+
+const DAY = 86400_000
+
+/** The error as one line: the AWS error name and message, never a stack. */
+function why(e: unknown): string {
+  const err = e as { name?: string; message?: string; Code?: string }
+  return `${err.name ?? err.Code ?? 'Error'}: ${err.message ?? String(e)}`
+}
+
+const errName = (e: unknown): string => (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? ''
+
+/** yyyy/mm/dd and yyyy-mm-dd of every day in the window, newest last. */
+function daysOf(from: Date, to: Date): Array<{ slash: string; dash: string }> {
+  const out: Array<{ slash: string; dash: string }> = []
+  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t <= to.getTime(); t += DAY) {
+    const d = new Date(t).toISOString().slice(0, 10)
+    out.push({ dash: d, slash: d.replace(/-/g, '/') })
+  }
+  return out
+}
+
+export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
+  const w = new BundleWriter(o.out)
+  const to = o.now
+  const from = new Date(to.getTime() - o.days * DAY)
+  const progress = o.onProgress ?? (() => undefined)
+  let account = o.account ?? null
+  const base = (): string => `aws/${account ?? 'unknown'}`
+  const gap = (source: string, problem: string, extra: { resource?: string; from?: string; to?: string } = {}): void => {
+    w.gap({ source, scope: account ?? 'unknown', problem, ...extra })
+    progress(`gap: ${source}: ${problem}`)
+  }
+
+  // --- EC2 inventory first: it names the account (every VPC has a default security group) ----
+  const instances: unknown[] = []
+  const groups: unknown[] = []
+  const ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }> = {}
+  const flowLogs: Array<{ region: string; destination: string }> = []
+  for (const region of o.regions) {
+    const ec2: EC2Client = o.clients.ec2(region)
+    progress(`EC2 ${region}: instances, security groups, EBS default encryption, flow logs`)
+    try {
+      for await (const page of paginateDescribeInstances({ client: ec2 }, {})) instances.push(...(page.Reservations ?? []))
+    } catch (e) {
+      gap('aws.inventory', `DescribeInstances in ${region}: ${why(e)}`)
+    }
+    try {
+      for await (const page of paginateDescribeSecurityGroups({ client: ec2 }, {})) {
+        for (const g of page.SecurityGroups ?? []) {
+          account ??= g.OwnerId ?? null
+          // DescribeSecurityGroups does not say the region; the reader needs it for the ARN.
+          groups.push({ ...g, Region: region })
+        }
+      }
+    } catch (e) {
+      gap('aws.inventory', `DescribeSecurityGroups in ${region}: ${why(e)}`)
+    }
+    try {
+      const enc = await ec2.send(new GetEbsEncryptionByDefaultCommand({}))
+      const key = await ec2.send(new GetEbsDefaultKmsKeyIdCommand({})).catch(() => ({ KmsKeyId: undefined }))
+      ebs[region] = { EbsEncryptionByDefault: enc.EbsEncryptionByDefault === true, KmsKeyId: key.KmsKeyId ?? null }
+    } catch (e) {
+      gap('aws.inventory', `GetEbsEncryptionByDefault in ${region}: ${why(e)}`)
+    }
+    try {
+      for await (const page of paginateDescribeFlowLogs({ client: ec2 }, {})) {
+        for (const f of page.FlowLogs ?? []) {
+          if (f.LogDestinationType === 's3' && f.LogDestination) flowLogs.push({ region, destination: f.LogDestination })
+          else gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, { resource: f.ResourceId })
+        }
+      }
+    } catch (e) {
+      gap('aws.vpc-flow-logs', `DescribeFlowLogs in ${region}: ${why(e)}`)
+    }
+  }
+
+  // --- CloudTrail: trails, selectors, status; Event history --------------------------------
+  const trails: Array<Record<string, unknown>> = []
+  const seenTrails = new Set<string>()
+  for (const region of o.regions) {
+    const ct: CloudTrailClient = o.clients.cloudTrail(region)
+    progress(`CloudTrail ${region}: trails and event selectors`)
+    try {
+      const r = await ct.send(new DescribeTrailsCommand({ includeShadowTrails: true }))
+      for (const t of r.trailList ?? []) {
+        if (!t.TrailARN || seenTrails.has(t.TrailARN)) continue
+        seenTrails.add(t.TrailARN)
+        account ??= t.TrailARN.split(':')[4] || null
+        // A trail's selectors and status are read in its home region.
+        const home = o.clients.cloudTrail(t.HomeRegion ?? region)
+        const item: Record<string, unknown> = { ...t }
+        try {
+          const s = await home.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN }))
+          item.eventSelectors = s.EventSelectors ?? null
+          item.advancedEventSelectors = s.AdvancedEventSelectors ?? null
+        } catch (e) {
+          gap('aws.cloudtrail.s3-data', `GetEventSelectors ${t.Name}: ${why(e)}`)
+        }
+        try {
+          item.status = await home.send(new GetTrailStatusCommand({ Name: t.TrailARN }))
+        } catch (e) {
+          gap('aws.cloudtrail', `GetTrailStatus ${t.Name}: ${why(e)}`)
+        }
+        trails.push(item)
+      }
+    } catch (e) {
+      gap('aws.cloudtrail', `DescribeTrails in ${region}: ${why(e)}`)
+    }
+  }
+
+  const maxPages = o.maxLookupPages ?? 200
+  // Pages are held until the account is known (their path names it); at most maxPages × 50 events.
+  const pendingLookup: Array<{ region: string; n: number; events: unknown[] }> = []
+  for (const region of o.regions) {
+    progress(`CloudTrail ${region}: Event history (LookupEvents)`)
+    let n = 0
+    try {
+      for await (const page of paginateLookupEvents({ client: o.clients.cloudTrail(region), pageSize: 50 }, { StartTime: from, EndTime: to })) {
+        n++
+        pendingLookup.push({ region, n, events: page.Events ?? [] })
+        if (n >= maxPages) {
+          gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+          break
+        }
+      }
+    } catch (e) {
+      gap('aws.cloudtrail-lookup', `LookupEvents in ${region}: ${why(e)}`, { resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+    }
+  }
+
+  // Everything below is filed under the account, now known (or "unknown").
+  for (const p of pendingLookup.splice(0)) w.writeJson(`${base()}/cloudtrail-lookup/${p.region}-${String(p.n).padStart(4, '0')}.json`, { Events: p.events })
+  w.writeJson(`${base()}/trails.json`, { trails })
+  w.writeJson(`${base()}/inventory/ec2-instances.json`, { Reservations: instances })
+  w.writeJson(`${base()}/inventory/security-groups.json`, { SecurityGroups: groups })
+  if (Object.keys(ebs).length) w.writeJson(`${base()}/inventory/ebs-encryption.json`, { regions: ebs })
+
+  // --- CloudTrail log files, exactly as delivered, from each trail's bucket ------------------
+  const s3 = o.clients.s3
+  const days = daysOf(from, to)
+  for (const t of trails) {
+    const bucket = t.S3BucketName as string | undefined
+    if (!bucket) continue
+    const prefix = t.S3KeyPrefix ? `${t.S3KeyPrefix as string}/` : ''
+    progress(`CloudTrail logs of ${t.Name as string} from s3://${bucket}/${prefix}`)
+    try {
+      // Organisation trails deliver under AWSLogs/<org-id>/<account>/…; plain ones under
+      // AWSLogs/<account>/…. Only this account's logs are read, one day prefix at a time, so a
+      // bucket holding an organisation's years of logs is never listed whole.
+      if (!account) {
+        gap('aws.cloudtrail', `the account is unknown, so the log files of trail ${t.Name as string} cannot be located`)
+        continue
+      }
+      const orgs = await organisationIds(s3, bucket, `${prefix}AWSLogs/`)
+      const accountRoots = [`${prefix}AWSLogs/${account}/`, ...orgs.map((org) => `${prefix}AWSLogs/${org}/${account}/`)]
+      for (const root of accountRoots) {
+        for (const region of o.regions) {
+          for (const d of days) {
+            await copyPrefix(s3, w, bucket, `${root}CloudTrail/${region}/${d.slash}/`, (key) => `${base()}/cloudtrail/${key}`, gap, 'aws.cloudtrail')
+          }
+        }
+      }
+    } catch (e) {
+      gap('aws.cloudtrail', `reading the log files of trail ${t.Name as string} from s3://${bucket}: ${why(e)}`)
+    }
+  }
+
+  // --- S3 inventory and server access logs -----------------------------------------------------
+  const buckets: unknown[] = []
+  try {
+    const list = await s3.send(new ListBucketsCommand({}))
+    for (const b of list.Buckets ?? []) {
+      if (!b.Name) continue
+      progress(`S3 bucket ${b.Name}`)
+      buckets.push(await bucketInventory(s3, b.Name, b.CreationDate, o.maxObjectCount ?? 10_000, (p) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}` })))
+      const logging = (buckets[buckets.length - 1] as { logging: { TargetBucket?: string; TargetPrefix?: string } | null }).logging
+      if (logging?.TargetBucket) {
+        const target = logging.TargetBucket
+        const tp = logging.TargetPrefix ?? ''
+        for (const d of days) {
+          // simple keys: <prefix>YYYY-MM-DD-HH-MM-SS-<id>; partitioned: <prefix><acct>/<region>/<bucket>/YYYY/MM/DD/…
+          await copyPrefix(s3, w, target, `${tp}${d.dash}-`, (key) => `${base()}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+          for (const region of o.regions) {
+            await copyPrefix(s3, w, target, `${tp}${account ?? ''}/${region}/${b.Name}/${d.slash}/`, (key) => `${base()}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+          }
+        }
+      }
+    }
+  } catch (e) {
+    gap('aws.inventory', `ListBuckets: ${why(e)}`)
+  }
+  w.writeJson(`${base()}/inventory/s3-buckets.json`, { buckets })
+
+  // --- VPC flow logs delivered to S3 -----------------------------------------------------------
+  for (const f of flowLogs) {
+    const m = /^arn:[^:]+:s3:::([^/]+)\/?(.*)$/.exec(f.destination)
+    if (!m) continue
+    const [, bucket, p] = m
+    const prefix = p ? `${p.replace(/\/$/, '')}/` : ''
+    for (const d of days) {
+      await copyPrefix(s3, w, bucket, `${prefix}AWSLogs/${account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`, (key) => `${base()}/vpc-flow-logs/${key}`, gap, 'aws.vpc-flow-logs')
+    }
+  }
+
+  // --- what this build cannot collect -----------------------------------------------------------
+  // These need SDK clients that are not part of this build (CloudWatch, IAM, S3 Control, ECS,
+  // EKS, ECR, CloudFront, ELB). Saying so keeps their evidence "unknown", not "nothing".
+  for (const [source, what] of [
+    ['aws.cloudwatch.metadata-no-token', 'CloudWatch MetadataNoToken metrics (@aws-sdk/client-cloudwatch)'],
+    ['aws.iam.credential-report', 'the IAM credential report (@aws-sdk/client-iam)'],
+    ['aws.inventory', 'the account-level S3 public access block (@aws-sdk/client-s3-control)'],
+    ['aws.inventory', 'ECS tasks, EKS pods, ECR images (@aws-sdk/client-ecs, client-eks, client-ecr)'],
+    ['aws.inventory', 'CloudFront distributions and load balancers (@aws-sdk/client-cloudfront, client-elastic-load-balancing-v2)']
+  ] as const) {
+    gap(source, `not collected by this build: ${what}; export it with the AWS CLI into the bundle (EVIDENCE_BUNDLE.md) if needed`)
+  }
+
+  const manifest = w.finish({
+    collectedAt: to.toISOString(),
+    collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },
+    window: { from: from.toISOString(), to: to.toISOString() },
+    scopes: [{ provider: 'aws', account: account ?? 'unknown', regions: o.regions }]
+  })
+  return { out: o.out, manifest, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), gaps: manifest.gaps?.length ?? 0 }
+}
+
+/**
+ * The organisation ids under AWSLogs/ (o-…), found by asking for the first keys after each one:
+ * one listing page per organisation, whatever the size of the bucket. (StartAfter rather than a
+ * delimiter listing, and a full page rather than MaxKeys 1: s3rver, which the tests use, neither
+ * lists common prefixes of nested keys nor survives a truncated page on OpenSSL 3.)
+ */
+async function organisationIds(s3: S3Client, bucket: string, root: string): Promise<string[]> {
+  const out: string[] = []
+  let after = `${root}o-`
+  for (let i = 0; i < 20; i++) {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${root}o-`, StartAfter: after }))
+    const key = r.Contents?.[0]?.Key
+    const m = key ? /^(o-[a-z0-9]+)\//.exec(key.slice(root.length)) : null
+    if (!m) break
+    out.push(m[1])
+    // '0' sorts right after '/': the next key past every key of this organisation
+    after = `${root}${m[1]}0`
+  }
+  return out
+}
+
+/** Copy every object under a prefix into the bundle, as delivered (no decompression). */
+async function copyPrefix(
+  s3: S3Client,
+  w: BundleWriter,
+  bucket: string,
+  prefix: string,
+  dest: (key: string) => string,
+  gap: (source: string, problem: string, extra?: { resource?: string }) => void,
+  source: string,
+  resource?: string
+): Promise<void> {
+  try {
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+      for (const obj of page.Contents ?? []) {
+        if (!obj.Key || obj.Key.includes('/CloudTrail-Digest/')) continue
+        const rel = dest(obj.Key)
+        if (w.has(rel)) continue
+        try {
+          const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.Key }))
+          await w.writeStream(rel, r.Body as Readable)
+        } catch (e) {
+          gap(source, `s3://${bucket}/${obj.Key}: ${why(e)}`, resource ? { resource } : {})
+        }
+      }
+    }
+  } catch (e) {
+    if (errName(e) === 'NoSuchBucket') gap(source, `s3://${bucket}: the bucket does not exist`, resource ? { resource } : {})
+    else gap(source, `listing s3://${bucket}/${prefix}: ${why(e)}`, resource ? { resource } : {})
+  }
+}
+
+/** One bucket as s3-buckets.json describes it; each unreadable part is a gap, not a failure. */
+async function bucketInventory(s3: S3Client, name: string, created: Date | undefined, maxCount: number, gap: (problem: string) => void): Promise<Record<string, unknown>> {
+  const b: Record<string, unknown> = { name, region: null, creationDate: created ? created.toISOString() : null, tags: {}, policy: null, publicAccessBlock: null, encryption: null, versioning: null, logging: null, objectCount: null, website: null, acl: null }
+  // "Not configured" answers are facts (null), not gaps.
+  const absent: Record<string, string[]> = {
+    policy: ['NoSuchBucketPolicy'],
+    publicAccessBlock: ['NoSuchPublicAccessBlockConfiguration'],
+    encryption: ['ServerSideEncryptionConfigurationNotFoundError'],
+    tags: ['NoSuchTagSet'],
+    website: ['NoSuchWebsiteConfiguration']
+  }
+  const part = async (field: string, op: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      b[field] = await fn()
+    } catch (e) {
+      if (absent[field]?.includes(errName(e))) b[field] = field === 'tags' ? {} : field === 'website' ? false : null
+      else gap(`${op} ${name}: ${why(e)}`)
+    }
+  }
+  await part('region', 'GetBucketLocation', async () => (await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint || 'us-east-1')
+  await part('policy', 'GetBucketPolicy', async () => (await s3.send(new GetBucketPolicyCommand({ Bucket: name }))).Policy ?? null)
+  await part('publicAccessBlock', 'GetPublicAccessBlock', async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket: name }))).PublicAccessBlockConfiguration ?? null)
+  await part('encryption', 'GetBucketEncryption', async () => {
+    const r = await s3.send(new GetBucketEncryptionCommand({ Bucket: name }))
+    return { ServerSideEncryptionConfiguration: r.ServerSideEncryptionConfiguration }
+  })
+  await part('versioning', 'GetBucketVersioning', async () => (await s3.send(new GetBucketVersioningCommand({ Bucket: name }))).Status ?? 'Unversioned')
+  await part('logging', 'GetBucketLogging', async () => (await s3.send(new GetBucketLoggingCommand({ Bucket: name }))).LoggingEnabled ?? null)
+  await part('acl', 'GetBucketAcl', async () => {
+    const r = await s3.send(new GetBucketAclCommand({ Bucket: name }))
+    return { Owner: r.Owner, Grants: r.Grants }
+  })
+  await part('tags', 'GetBucketTagging', async () => Object.fromEntries(((await s3.send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet ?? []).map((t) => [t.Key, t.Value])))
+  await part('website', 'GetBucketWebsite', async () => {
+    await s3.send(new GetBucketWebsiteCommand({ Bucket: name }))
+    return true
+  })
+  await part('objectCount', 'ListObjectsV2', async () => {
+    let n = 0
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: name })) {
+      n += page.KeyCount ?? page.Contents?.length ?? 0
+      if (n > maxCount) return null
+    }
+    return n
+  })
+  return b
+}

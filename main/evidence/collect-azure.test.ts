@@ -1,0 +1,104 @@
+import type { AccessToken, TokenCredential } from '@azure/identity'
+import { mkdtempSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SUBSCRIPTION } from '../../test/fixtures/evidence/bundle-builder'
+import { STORAGE_ID } from '../../test/fixtures/evidence/scenario'
+import { createCaseDb } from '../db/case-db'
+import { readBundle } from './bundle'
+import { ArmReader, collectAzure } from './collect-azure'
+import { addEvidenceBundle, getCoverage, getFacts } from './service'
+
+/** A stand-in for @azure/identity's credentials: what a real one returns, with no network. */
+const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }
+
+describe('evidence collect (Azure) against a local ARM stand-in', () => {
+  let server: Server
+  let base = ''
+  const seen: Array<{ method: string; url: string; auth: string | undefined }> = []
+  let throttleOnce = true
+
+  beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization })
+      const url = new URL(req.url ?? '/', base)
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers })
+        res.end(JSON.stringify(body))
+      }
+      if (url.pathname.endsWith('/providers/Microsoft.Storage/storageAccounts')) {
+        if (throttleOnce) {
+          throttleOnce = false
+          return json(429, { error: { code: 'TooManyRequests', message: 'slow down' } }, { 'retry-after': '1' })
+        }
+        if (url.searchParams.get('page') === '2') return json(200, { value: [{ id: `${STORAGE_ID}2`, name: 'stdata012', properties: { supportsHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' } }] })
+        return json(200, {
+          value: [{ id: STORAGE_ID, name: 'stdata01', location: 'westeurope', tags: { Owner: 'data-team' }, properties: { supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' } }],
+          nextLink: `${base}${url.pathname}?api-version=2023-05-01&page=2`
+        })
+      }
+      if (url.pathname.endsWith('/eventtypes/management/values')) {
+        if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? '')) return json(400, { error: { code: 'BadFilter', message: 'no window' } })
+        return json(200, { value: [{ caller: 'dana@example.com', eventTimestamp: '2026-09-01T10:00:00Z', operationName: { value: 'Microsoft.Storage/storageAccounts/write' }, status: { value: 'Succeeded' }, resourceId: STORAGE_ID }] })
+      }
+      json(404, { error: { code: 'NotFound', message: url.pathname } })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const addr = server.address() as { port: number }
+    base = `http://127.0.0.1:${addr.port}`
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+  it('pages, waits out a 429, sends only GETs with the bearer token, and writes a bundle that adds to a case', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lm-az-'))
+    const out = join(dir, 'bundle')
+    const r = await collectAzure({ out, credential, baseUrl: base, subscriptions: [SUBSCRIPTION], days: 90, now: new Date('2026-11-20T00:00:00Z'), sleep: async () => undefined })
+    expect(seen.every((s) => s.method === 'GET' && s.auth === 'Bearer test-token')).toBe(true)
+    expect(seen.filter((s) => s.url.includes('storageAccounts'))).toHaveLength(3)
+    expect(r.manifest.files.map((f) => f.path).sort()).toEqual([`azure/${SUBSCRIPTION}/activity-log/page-0001.json`, `azure/${SUBSCRIPTION}/storage-accounts.json`])
+    expect(r.manifest.gaps?.map((g) => g.source)).toEqual(['azure.storage-logs'])
+    await readBundle(out)
+    const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: '2026-11-21T00:00:00Z' })
+    try {
+      await addEvidenceBundle(c, out, { actor: { kind: 'engine', name: 't' }, threads: 0 })
+      const f = getFacts(c.db, STORAGE_ID)
+      expect(f.azureStorage).toMatchObject({ supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' })
+      expect(f.owner).toMatchObject({ value: 'data-team', basis: 'tag' })
+      expect(getFacts(c.db, `${STORAGE_ID}2`).azureStorage?.minimumTlsVersion).toBe('TLS1_2')
+      const cov = getCoverage(c.db, 'azure.storage-logs', STORAGE_ID)
+      // no storage logs at all: "none", and the gap says why (never "no HTTP requests")
+      expect(cov.state).toBe('none')
+      expect(cov.gaps[0]).toMatchObject({ reason: 'collection-failed', detail: expect.stringMatching(/not collected through ARM/) })
+    } finally {
+      c.close()
+    }
+  })
+
+  it('an endpoint that fails is a gap in the manifest, not a crash', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'lm-az2-')), 'bundle')
+    const r = await collectAzure({ out, credential, baseUrl: base, subscriptions: [SUBSCRIPTION], days: 30, now: new Date('2026-11-20T00:00:00Z'), sleep: async () => undefined })
+    expect(r.manifest.gaps?.find((g) => g.source === 'azure.activity-log')?.problem).toMatch(/BadFilter: no window/)
+  })
+
+  it('never follows a nextLink to another host with the token', async () => {
+    const foreign = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ value: [1], nextLink: 'http://evil.example/steal' }))
+    })
+    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', r))
+    try {
+      const arm = new ArmReader({ credential, baseUrl: `http://127.0.0.1:${(foreign.address() as { port: number }).port}` })
+      const pages: unknown[] = []
+      await expect(
+        (async () => {
+          for await (const p of arm.list('/subscriptions/x/resources', { 'api-version': '1' })) pages.push(p)
+        })()
+      ).rejects.toThrow(/refused to follow a nextLink to http:\/\/evil\.example/)
+      expect(pages).toEqual([[1]])
+    } finally {
+      foreign.close()
+    }
+  })
+})

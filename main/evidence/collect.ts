@@ -1,0 +1,64 @@
+// `evidence collect`: choose the credentials from a local profile and run the provider's collector.
+import { AzureCliCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity'
+import { LastmileError } from '../errors'
+import { awsClients } from './clients'
+import { collectAws } from './collect-aws'
+import { collectAzure } from './collect-azure'
+import { listAwsProfiles, listAzureProfiles } from './profiles'
+
+export interface CollectOptions {
+  out: string
+  provider: 'aws' | 'azure'
+  /** AWS: a profile name; Azure: a subscription id from the Azure CLI, `environment` or `default` */
+  profile?: string
+  days?: number
+  /** AWS regions (default: the profile's region) */
+  regions?: string[]
+  /** Azure: subscriptions (default: the profile's) */
+  subscriptions?: string[]
+  /** Azure: the ARM endpoint (sovereign clouds; tests) */
+  armBaseUrl?: string
+  now?: Date
+  operator: string
+  version: string
+  env?: NodeJS.ProcessEnv
+  onProgress?: (message: string) => void
+}
+
+export async function collectEvidence(o: CollectOptions): Promise<{ out: string; files: number; gaps: number }> {
+  const env = o.env ?? process.env
+  const days = o.days ?? 90
+  if (!Number.isInteger(days) || days < 1 || days > 400) throw new LastmileError('bad-input', `--days ${days}: a whole number of days from 1 to 400`)
+  const now = o.now ?? new Date()
+  if (o.provider === 'aws') {
+    const profiles = listAwsProfiles(env)
+    const p = o.profile ? profiles.find((x) => x.name === o.profile) : undefined
+    if (o.profile && !p) {
+      throw new LastmileError('bad-input', `--profile ${o.profile}: no such AWS profile in the shared config or credentials files (known: ${profiles.map((x) => x.name).join(', ') || 'none'})`)
+    }
+    const region = o.regions?.[0] ?? p?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
+    const r = await collectAws({
+      out: o.out,
+      clients: awsClients({ profile: o.profile, region }),
+      regions: o.regions?.length ? o.regions : [region],
+      days,
+      now,
+      operator: o.operator,
+      version: o.version,
+      profile: o.profile,
+      onProgress: o.onProgress
+    })
+    return { out: r.out, files: r.files, gaps: r.gaps }
+  }
+  const profiles = listAzureProfiles(env)
+  const name = o.profile ?? profiles.find((x) => x.isDefault)?.name ?? 'default'
+  const p = profiles.find((x) => x.name === name || x.subscriptionName === name)
+  if (!p) throw new LastmileError('bad-input', `--profile ${name}: no such Azure profile (known: ${profiles.map((x) => x.subscriptionName ? `${x.name} (${x.subscriptionName})` : x.name).join(', ')})`)
+  const subscriptions = o.subscriptions?.length ? o.subscriptions : p.subscriptionId ? [p.subscriptionId] : []
+  if (!subscriptions.length) throw new LastmileError('bad-input', 'no Azure subscription: give --subscription ID, or a --profile naming one (az account list)')
+  // The Azure CLI's own login for a CLI profile; otherwise the default chain (environment,
+  // managed identity, CLI…). Either way the token stays in memory for this run only.
+  const credential: TokenCredential = p.kind === 'azure-cli' ? new AzureCliCredential({ tenantId: p.tenantId ?? undefined }) : new DefaultAzureCredential()
+  const r = await collectAzure({ out: o.out, credential, baseUrl: o.armBaseUrl, subscriptions, days, now, operator: o.operator, version: o.version, profile: name, onProgress: o.onProgress })
+  return { out: r.out, files: r.files, gaps: r.gaps }
+}

@@ -1,0 +1,623 @@
+// Inventories (EVIDENCE_BUNDLE.md `inventory/`, Azure `storage-accounts.json`): what exists, how it
+// is configured, what depends on what. Each parser takes the parsed document and the file's path
+// (the evidence every item links back to) and returns plain items.
+import { BadEvidence } from './bad-evidence'
+import { arr, bool, type Json, num, obj, parseCsv, pick, requireArray, str, tagsOf } from './documents'
+import { parseTime } from './time'
+
+export interface S3BucketItem {
+  file: string
+  account: string
+  name: string
+  region: string | null
+  creationDate: string | null
+  tags: Record<string, string>
+  policy: string | null
+  publicAccessBlock: Record<string, boolean> | null
+  encryption: unknown
+  versioning: string | null
+  logging: { targetBucket: string; targetPrefix: string } | null
+  objectCount: number | null
+  website: boolean | null
+  acl: unknown
+}
+
+function pabOf(v: unknown): Record<string, boolean> | null {
+  const o = obj(v)
+  if (!o) return null
+  // GetPublicAccessBlock wraps it in PublicAccessBlockConfiguration; accept both.
+  const c = obj(o.PublicAccessBlockConfiguration) ?? o
+  const out: Record<string, boolean> = {}
+  for (const k of ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets']) {
+    const b = bool(c[k])
+    if (b !== null) out[k] = b
+  }
+  return Object.keys(out).length ? out : null
+}
+
+/** GetBucketLocation returns an empty/null LocationConstraint for us-east-1. */
+function bucketRegion(b: Json): string | null {
+  const r = str(pick(b, 'region', 'Region'))
+  if (r) return r
+  if ('LocationConstraint' in b) return str(b.LocationConstraint) || 'us-east-1'
+  return null
+}
+
+export function parseS3Buckets(doc: unknown, file: string, account: string): S3BucketItem[] {
+  return requireArray(doc, file, 'buckets', 'Buckets').map((x, i) => {
+    const b = obj(x)
+    const name = str(pick(b, 'name', 'Name'))
+    if (!b || !name) throw new BadEvidence(file, `buckets[${i}]`, 'a bucket without a name')
+    const policy = pick(b, 'policy', 'Policy')
+    const logging = obj(pick(b, 'logging', 'Logging'))
+    const le = obj(logging?.LoggingEnabled) ?? logging
+    const versioning = pick(b, 'versioning', 'Versioning')
+    return {
+      file,
+      account,
+      name,
+      region: bucketRegion(b),
+      creationDate: str(pick(b, 'creationDate', 'CreationDate')),
+      tags: tagsOf(pick(b, 'tags', 'Tags', 'TagSet')),
+      policy: typeof policy === 'string' ? policy : policy && typeof policy === 'object' ? JSON.stringify(policy) : null,
+      publicAccessBlock: pabOf(pick(b, 'publicAccessBlock', 'PublicAccessBlock')),
+      encryption: pick(b, 'encryption', 'Encryption') ?? null,
+      versioning: typeof versioning === 'string' ? versioning : str(obj(versioning)?.Status) ?? null,
+      logging: le && str(le.TargetBucket) ? { targetBucket: str(le.TargetBucket)!, targetPrefix: str(le.TargetPrefix) ?? '' } : null,
+      objectCount: num(pick(b, 'objectCount', 'ObjectCount')),
+      website: bool(pick(b, 'website', 'Website')) ?? (obj(pick(b, 'website', 'Website')) ? true : null),
+      acl: pick(b, 'acl', 'Acl', 'ACL') ?? null
+    }
+  })
+}
+
+export function parseS3Account(doc: unknown): Record<string, boolean> | null {
+  const o = obj(doc)
+  return pabOf(pick(o, 'publicAccessBlock', 'PublicAccessBlock', 'PublicAccessBlockConfiguration'))
+}
+
+// --- S3 exposure -----------------------------------------------------------------------------
+
+/** Condition keys that tie a policy to known callers or networks: such a statement is not public. */
+const RESTRICTING_CONDITION_KEYS = new Set(
+  [
+    'aws:SourceIp',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOrgID',
+    'aws:SourceOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:userid',
+    'aws:username',
+    's3:DataAccessPointAccount',
+    's3:DataAccessPointArn'
+  ].map((k) => k.toLowerCase())
+)
+
+function isEveryone(principal: unknown): boolean {
+  if (principal === '*') return true
+  const o = obj(principal)
+  if (!o) return false
+  const aws = o.AWS
+  return aws === '*' || (Array.isArray(aws) && aws.includes('*'))
+}
+
+/** Statements of a bucket policy that allow anyone (Principal "*") without a restricting condition. */
+export function publicPolicyStatements(policy: string | null): { statements: string[]; error: string | null } {
+  if (!policy) return { statements: [], error: null }
+  let doc: unknown
+  try {
+    doc = JSON.parse(policy)
+  } catch (e) {
+    return { statements: [], error: `the bucket policy is not JSON (${(e as Error).message})` }
+  }
+  const stmts = arr(obj(doc)?.Statement ?? []).length ? arr(obj(doc)?.Statement) : obj(obj(doc)?.Statement) ? [obj(doc)!.Statement] : []
+  const out: string[] = []
+  stmts.forEach((s, i) => {
+    const st = obj(s)
+    if (!st || st.Effect !== 'Allow' || !isEveryone(st.Principal)) return
+    const cond = obj(st.Condition)
+    const keys = cond ? Object.values(cond).flatMap((v) => Object.keys(obj(v) ?? {})) : []
+    if (keys.some((k) => RESTRICTING_CONDITION_KEYS.has(k.toLowerCase()))) return
+    const action = Array.isArray(st.Action) ? st.Action.join(',') : String(st.Action ?? '')
+    out.push(`statement ${str(st.Sid) ?? i + 1} allows ${action} to everyone`)
+  })
+  return { statements: out, error: null }
+}
+
+const PUBLIC_GRANTEES: Record<string, string> = {
+  'http://acs.amazonaws.com/groups/global/AllUsers': 'everyone (AllUsers)',
+  'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'any AWS account (AuthenticatedUsers)'
+}
+
+export function publicAclGrants(acl: unknown): string[] {
+  const out: string[] = []
+  for (const g of arr(obj(acl)?.Grants)) {
+    const go = obj(g)
+    const uri = str(obj(go?.Grantee)?.URI)
+    if (uri && PUBLIC_GRANTEES[uri]) out.push(`ACL grants ${str(go?.Permission) ?? '?'} to ${PUBLIC_GRANTEES[uri]}`)
+  }
+  return out
+}
+
+/** S3 default encryption from GetBucketEncryption output (or a bare rules array). */
+export function s3Encryption(enc: unknown): { encrypted: boolean | null; detail: string } {
+  if (enc === null || enc === undefined) return { encrypted: null, detail: 'no encryption configuration in evidence' }
+  const o = obj(enc)
+  const conf = obj(o?.ServerSideEncryptionConfiguration) ?? o
+  const rules = arr(conf?.Rules ?? (Array.isArray(enc) ? enc : []))
+  const algos = rules.map((r) => str(obj(obj(r)?.ApplyServerSideEncryptionByDefault)?.SSEAlgorithm)).filter((x): x is string => !!x)
+  if (algos.length === 0) return { encrypted: false, detail: 'no default encryption rule' }
+  return { encrypted: true, detail: `default encryption ${algos.join(', ')}` }
+}
+
+// --- EC2 -------------------------------------------------------------------------------------
+
+export interface InstanceItem {
+  file: string
+  account: string
+  instanceId: string
+  region: string | null
+  state: string | null
+  type: string | null
+  launchTime: string | null
+  tags: Record<string, string>
+  httpTokens: string | null
+  hopLimit: number | null
+  httpEndpoint: string | null
+  instanceProfileArn: string | null
+  securityGroups: string[]
+  enis: Array<{ id: string; groups: string[]; privateIp: string | null; publicIp: string | null }>
+  publicIp: string | null
+  publicDns: string | null
+  privateIps: string[]
+  vpcId: string | null
+  subnetId: string | null
+  imageId: string | null
+}
+
+/** us-east-1a → us-east-1; local zones (us-east-1-bos-1a) → us-east-1 */
+export function regionOfAz(az: string | null): string | null {
+  if (!az) return null
+  const m = /^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)/.exec(az)
+  return m ? m[1] : null
+}
+
+export function parseInstances(doc: unknown, file: string, account: string): InstanceItem[] {
+  const out: InstanceItem[] = []
+  requireArray(doc, file, 'Reservations').forEach((r, ri) => {
+    const ro = obj(r)
+    const owner = str(ro?.OwnerId) ?? account
+    arr(ro?.Instances).forEach((x, ii) => {
+      const i = obj(x)
+      const id = str(i?.InstanceId)
+      if (!i || !id) throw new BadEvidence(file, `Reservations[${ri}].Instances[${ii}]`, 'an instance without InstanceId')
+      const mo = obj(i.MetadataOptions)
+      const enis = arr(i.NetworkInterfaces).map((n) => {
+        const no = obj(n)
+        return {
+          id: str(no?.NetworkInterfaceId) ?? '',
+          groups: arr(no?.Groups).map((g) => str(obj(g)?.GroupId) ?? '').filter(Boolean),
+          privateIp: str(no?.PrivateIpAddress),
+          publicIp: str(obj(no?.Association)?.PublicIp)
+        }
+      })
+      out.push({
+        file,
+        account: owner,
+        instanceId: id,
+        region: str(i.Region) ?? regionOfAz(str(obj(i.Placement)?.AvailabilityZone)),
+        state: str(obj(i.State)?.Name),
+        type: str(i.InstanceType),
+        launchTime: str(i.LaunchTime),
+        tags: tagsOf(i.Tags),
+        httpTokens: str(mo?.HttpTokens),
+        hopLimit: num(mo?.HttpPutResponseHopLimit),
+        httpEndpoint: str(mo?.HttpEndpoint),
+        instanceProfileArn: str(obj(i.IamInstanceProfile)?.Arn),
+        securityGroups: arr(i.SecurityGroups).map((g) => str(obj(g)?.GroupId) ?? '').filter(Boolean),
+        enis: enis.filter((e) => e.id),
+        publicIp: str(i.PublicIpAddress),
+        publicDns: str(i.PublicDnsName) || null,
+        privateIps: [str(i.PrivateIpAddress), ...enis.map((e) => e.privateIp)].filter((x): x is string => !!x),
+        vpcId: str(i.VpcId),
+        subnetId: str(i.SubnetId),
+        imageId: str(i.ImageId)
+      })
+    })
+  })
+  return out
+}
+
+export interface SgRule {
+  protocol: string
+  fromPort: number | null
+  toPort: number | null
+  cidrs: string[]
+  ipv6: string[]
+  prefixLists: string[]
+  groups: string[]
+}
+
+export interface SecurityGroupItem {
+  file: string
+  account: string
+  groupId: string
+  arn: string | null
+  region: string | null
+  name: string | null
+  vpcId: string | null
+  tags: Record<string, string>
+  ingress: SgRule[]
+}
+
+export function parseSecurityGroups(doc: unknown, file: string, account: string): SecurityGroupItem[] {
+  return requireArray(doc, file, 'SecurityGroups').map((x, i) => {
+    const g = obj(x)
+    const id = str(g?.GroupId)
+    if (!g || !id) throw new BadEvidence(file, `SecurityGroups[${i}]`, 'a security group without GroupId')
+    const arn = str(g.SecurityGroupArn)
+    return {
+      file,
+      account: str(g.OwnerId) ?? account,
+      groupId: id,
+      arn,
+      region: str(g.Region) ?? (arn ? (arn.split(':')[3] ?? null) : null),
+      name: str(g.GroupName),
+      vpcId: str(g.VpcId),
+      tags: tagsOf(g.Tags),
+      ingress: arr(g.IpPermissions).map((p) => {
+        const po = obj(p)
+        return {
+          protocol: String(po?.IpProtocol ?? '-1'),
+          fromPort: num(po?.FromPort),
+          toPort: num(po?.ToPort),
+          cidrs: arr(po?.IpRanges).map((r) => str(obj(r)?.CidrIp) ?? '').filter(Boolean),
+          ipv6: arr(po?.Ipv6Ranges).map((r) => str(obj(r)?.CidrIpv6) ?? '').filter(Boolean),
+          prefixLists: arr(po?.PrefixListIds).map((r) => str(obj(r)?.PrefixListId) ?? '').filter(Boolean),
+          groups: arr(po?.UserIdGroupPairs).map((r) => str(obj(r)?.GroupId) ?? '').filter(Boolean)
+        }
+      })
+    }
+  })
+}
+
+export function openToInternet(g: SecurityGroupItem): Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> {
+  const out: Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> = []
+  for (const r of g.ingress) {
+    for (const c of [...r.cidrs, ...r.ipv6]) {
+      if (c === '0.0.0.0/0' || c === '::/0') out.push({ protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, cidr: c })
+    }
+  }
+  return out
+}
+
+export function ebsEncryption(doc: unknown, file: string): Record<string, { enabled: boolean; kmsKeyId: string | null }> {
+  const regions = obj(obj(doc)?.regions)
+  if (!regions) throw new BadEvidence(file, '', 'expected {"regions":{"<region>":{"EbsEncryptionByDefault":…}}}')
+  const out: Record<string, { enabled: boolean; kmsKeyId: string | null }> = {}
+  for (const [r, v] of Object.entries(regions)) {
+    const o = obj(v)
+    const enabled = bool(o?.EbsEncryptionByDefault)
+    if (enabled === null) throw new BadEvidence(file, `regions.${r}`, 'no EbsEncryptionByDefault boolean')
+    out[r] = { enabled, kmsKeyId: str(o?.KmsKeyId) }
+  }
+  return out
+}
+
+// --- IAM credential report ---------------------------------------------------------------------
+
+export interface CredentialReportRow {
+  file: string
+  line: number
+  user: string
+  arn: string
+  createdAt: string | null
+  passwordEnabled: boolean | null
+  passwordLastUsed: string | null
+  mfaActive: boolean | null
+  keys: Array<{ slot: 1 | 2; active: boolean; lastRotated: string | null; lastUsed: string | null; lastUsedRegion: string | null; lastUsedService: string | null }>
+}
+
+/** N/A, no_information, not_supported and empty mean "no date" in the credential report. */
+function reportDate(v: string | undefined): string | null {
+  if (!v || v === 'N/A' || v === 'no_information' || v === 'not_supported') return null
+  return Number.isFinite(parseTime(v)) ? v : null
+}
+const reportBool = (v: string | undefined): boolean | null => (v === 'true' ? true : v === 'false' ? false : null)
+const reportStr = (v: string | undefined): string | null => (!v || v === 'N/A' ? null : v)
+
+export function parseCredentialReport(text: string, file: string): CredentialReportRow[] {
+  const rows = parseCsv(text, file)
+  if (rows.length === 0) throw new BadEvidence(file, '', 'the credential report is empty')
+  const header = rows[0]
+  const col = (name: string): number => header.indexOf(name)
+  for (const need of ['user', 'arn']) {
+    if (col(need) < 0) throw new BadEvidence(file, 'line 1', `not an IAM credential report (no "${need}" column)`)
+  }
+  return rows.slice(1).map((r, i) => {
+    if (r.length !== header.length) throw new BadEvidence(file, `line ${i + 2}`, `${r.length} fields where the header has ${header.length}`)
+    const get = (name: string): string | undefined => (col(name) >= 0 ? r[col(name)] : undefined)
+    const keys = ([1, 2] as const).map((slot) => ({
+      slot,
+      active: get(`access_key_${slot}_active`) === 'true',
+      lastRotated: reportDate(get(`access_key_${slot}_last_rotated`)),
+      lastUsed: reportDate(get(`access_key_${slot}_last_used_date`)),
+      lastUsedRegion: reportStr(get(`access_key_${slot}_last_used_region`)),
+      lastUsedService: reportStr(get(`access_key_${slot}_last_used_service`))
+    }))
+    return {
+      file,
+      line: i + 2,
+      user: get('user')!,
+      arn: get('arn')!,
+      createdAt: reportDate(get('user_creation_time')),
+      passwordEnabled: reportBool(get('password_enabled')),
+      passwordLastUsed: reportDate(get('password_last_used')),
+      mfaActive: reportBool(get('mfa_active')),
+      keys: keys.filter((k) => k.active || k.lastRotated !== null)
+    }
+  })
+}
+
+// --- containers ------------------------------------------------------------------------------
+
+const DIGEST = /sha256:[0-9a-f]{64}/
+
+export function digestOf(v: string | null | undefined): string | null {
+  if (!v) return null
+  const m = DIGEST.exec(v)
+  return m ? m[0] : null
+}
+
+export interface RunningImage {
+  file: string
+  digest: string
+  kind: 'ecs-task' | 'eks-pod'
+  id: string
+  cluster: string | null
+  image: string | null
+  status: string | null
+}
+
+export function parseEcsTasks(doc: unknown, file: string): RunningImage[] {
+  const out: RunningImage[] = []
+  for (const t of requireArray(doc, file, 'tasks', 'Tasks')) {
+    const to = obj(t)
+    const id = str(to?.taskArn) ?? 'task'
+    for (const c of arr(to?.containers)) {
+      const co = obj(c)
+      const digest = digestOf(str(co?.imageDigest)) ?? digestOf(str(co?.image))
+      if (!digest) continue
+      out.push({ file, digest, kind: 'ecs-task', id, cluster: str(to?.clusterArn), image: str(co?.image), status: str(co?.lastStatus) ?? str(to?.lastStatus) })
+    }
+  }
+  return out
+}
+
+export function parseEksPods(doc: unknown, file: string): RunningImage[] {
+  const o = obj(doc)
+  const groups: Array<{ cluster: string | null; items: unknown[] }> = Array.isArray(o?.clusters)
+    ? arr(o!.clusters).map((c) => ({ cluster: str(obj(c)?.name), items: arr(obj(c)?.items ?? obj(obj(c)?.pods)?.items) }))
+    : [{ cluster: str(o?.cluster), items: requireArray(doc, file, 'items') }]
+  const out: RunningImage[] = []
+  for (const g of groups) {
+    for (const p of g.items) {
+      const po = obj(p)
+      const meta = obj(po?.metadata)
+      const id = `${str(meta?.namespace) ?? 'default'}/${str(meta?.name) ?? 'pod'}`
+      for (const cs of arr(obj(po?.status)?.containerStatuses)) {
+        const c = obj(cs)
+        const digest = digestOf(str(c?.imageID)) ?? digestOf(str(c?.image))
+        if (!digest) continue
+        out.push({ file, digest, kind: 'eks-pod', id, cluster: g.cluster, image: str(c?.image), status: obj(c?.state)?.running ? 'running' : null })
+      }
+    }
+  }
+  return out
+}
+
+export interface EcrImage {
+  file: string
+  digest: string
+  repository: string | null
+  tags: string[]
+  pushedAt: string | null
+  lastRecordedPull: string | null
+}
+
+export function parseEcrImages(doc: unknown, file: string): EcrImage[] {
+  const o = obj(doc)
+  const details: Array<{ repo: string | null; d: unknown }> = Array.isArray(o?.repositories)
+    ? arr(o!.repositories).flatMap((r) => arr(obj(r)?.imageDetails).map((d) => ({ repo: str(obj(r)?.repositoryName), d })))
+    : requireArray(doc, file, 'imageDetails').map((d) => ({ repo: null, d }))
+  const out: EcrImage[] = []
+  for (const { repo, d } of details) {
+    const x = obj(d)
+    const digest = digestOf(str(x?.imageDigest))
+    if (!digest) continue
+    out.push({
+      file,
+      digest,
+      repository: str(x?.repositoryName) ?? repo,
+      tags: arr(x?.imageTags).filter((t): t is string => typeof t === 'string'),
+      pushedAt: str(x?.imagePushedAt),
+      lastRecordedPull: str(x?.lastRecordedPullTime)
+    })
+  }
+  return out
+}
+
+// --- who fronts what -------------------------------------------------------------------------
+
+export interface Fronting {
+  file: string
+  kind: 'cloudfront' | 'load-balancer'
+  id: string
+  domain: string | null
+  scheme: string | null
+  /** bucket names, instance ids, or domain names of custom origins */
+  buckets: string[]
+  instances: string[]
+  originDomains: string[]
+}
+
+/** bucket.s3.amazonaws.com, bucket.s3.us-east-1.amazonaws.com, bucket.s3-website-us-east-1.amazonaws.com … */
+export function bucketOfOriginDomain(domain: string): string | null {
+  const m = /^(.+?)\.s3(?:[.-](?:website[.-])?[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(domain.toLowerCase())
+  if (m) return m[1]
+  const w = /^(.+?)\.s3-website[.-][a-z0-9-]+\.amazonaws\.com$/.exec(domain.toLowerCase())
+  return w ? w[1] : null
+}
+
+export function parseCloudFront(doc: unknown, file: string): Fronting[] {
+  const o = obj(doc)
+  const items = arr(obj(o?.DistributionList)?.Items).length
+    ? arr(obj(o?.DistributionList)?.Items)
+    : requireArray(doc, file, 'Distributions', 'distributions', 'Items')
+  return items.map((x) => {
+    const d = obj(x)
+    const origins = arr(obj(d?.Origins)?.Items).map((y) => str(obj(y)?.DomainName) ?? '').filter(Boolean)
+    return {
+      file,
+      kind: 'cloudfront' as const,
+      id: str(d?.ARN) ?? str(d?.Id) ?? 'distribution',
+      domain: str(d?.DomainName),
+      scheme: 'internet-facing',
+      buckets: origins.map(bucketOfOriginDomain).filter((b): b is string => !!b),
+      instances: [],
+      originDomains: origins
+    }
+  })
+}
+
+export function parseLoadBalancers(doc: unknown, file: string): Fronting[] {
+  const o = obj(doc)
+  const out: Fronting[] = []
+  const v2 = arr(o?.LoadBalancers)
+  const classic = arr(o?.LoadBalancerDescriptions)
+  if (!v2.length && !classic.length && !Array.isArray(o?.LoadBalancers) && !Array.isArray(o?.LoadBalancerDescriptions)) {
+    throw new BadEvidence(file, '', 'expected {"LoadBalancers":[…]} (elbv2) or {"LoadBalancerDescriptions":[…]} (classic)')
+  }
+  for (const x of v2) {
+    const lb = obj(x)
+    const instances: string[] = []
+    for (const tg of arr(pick(lb, 'TargetGroups', 'targetGroups'))) {
+      const t = obj(tg)
+      for (const target of [...arr(t?.Targets), ...arr(t?.TargetHealthDescriptions).map((h) => obj(h)?.Target)]) {
+        const id = str(obj(target)?.Id)
+        if (id && /^i-/.test(id)) instances.push(id)
+      }
+    }
+    out.push({ file, kind: 'load-balancer', id: str(lb?.LoadBalancerArn) ?? str(lb?.LoadBalancerName) ?? 'lb', domain: str(lb?.DNSName), scheme: str(lb?.Scheme), buckets: [], instances: [...new Set(instances)], originDomains: [] })
+  }
+  for (const x of classic) {
+    const lb = obj(x)
+    out.push({
+      file,
+      kind: 'load-balancer',
+      id: str(lb?.LoadBalancerName) ?? 'elb',
+      domain: str(lb?.DNSName),
+      scheme: str(lb?.Scheme),
+      buckets: [],
+      instances: arr(lb?.Instances).map((i) => str(obj(i)?.InstanceId) ?? '').filter(Boolean),
+      originDomains: []
+    })
+  }
+  return out
+}
+
+// --- CloudWatch metrics ------------------------------------------------------------------------
+
+export interface MetricSeries {
+  file: string
+  place: string
+  namespace: string
+  name: string
+  dimensions: Record<string, string>
+  region: string | null
+  stat: string | null
+  period: number | null
+  points: Array<[number, number]>
+}
+
+export function parseMetrics(doc: unknown, file: string): MetricSeries[] {
+  return requireArray(doc, file, 'metrics').map((x, i) => {
+    const m = obj(x)
+    const ts = arr(m?.timestamps)
+    const vs = arr(m?.values)
+    if (!m || ts.length !== vs.length) throw new BadEvidence(file, `metrics[${i}]`, `${ts.length} timestamps but ${vs.length} values`)
+    const points: Array<[number, number]> = []
+    ts.forEach((t, k) => {
+      const when = typeof t === 'number' ? (t > 1e12 ? Math.floor(t / 1000) : t) : parseTime(String(t))
+      const v = num(vs[k])
+      if (!Number.isFinite(when) || v === null) throw new BadEvidence(file, `metrics[${i}] point ${k + 1}`, 'not a timestamp/value pair')
+      points.push([when, v])
+    })
+    const dims: Record<string, string> = {}
+    const d = m.dimensions
+    if (Array.isArray(d)) for (const e of d) dims[str(obj(e)?.Name) ?? ''] = str(obj(e)?.Value) ?? ''
+    else for (const [k, v] of Object.entries(obj(d) ?? {})) dims[k] = String(v)
+    return {
+      file,
+      place: `metrics[${i}]`,
+      namespace: str(m.namespace) ?? '',
+      name: str(m.name) ?? '',
+      dimensions: dims,
+      region: str(m.region),
+      stat: str(m.stat),
+      period: num(m.period),
+      points
+    }
+  })
+}
+
+// --- Azure storage accounts --------------------------------------------------------------------
+
+export interface AzureStorageAccount {
+  file: string
+  id: string
+  name: string | null
+  location: string | null
+  tags: Record<string, string>
+  supportsHttpsTrafficOnly: boolean | null
+  minimumTlsVersion: string | null
+  allowBlobPublicAccess: boolean | null
+  publicNetworkAccess: string | null
+  networkDefaultAction: string | null
+  encryption: { encrypted: boolean | null; detail: string }
+  creationTime: string | null
+}
+
+export function parseStorageAccounts(doc: unknown, file: string): AzureStorageAccount[] {
+  return requireArray(doc, file, 'value').map((x, i) => {
+    const a = obj(x)
+    const id = str(a?.id)
+    if (!a || !id) throw new BadEvidence(file, `value[${i}]`, 'a storage account without id')
+    const p: Json = obj(a.properties) ?? {}
+    const enc = obj(p.encryption)
+    const blob = obj(obj(enc?.services)?.blob)
+    return {
+      file,
+      id: id.toLowerCase(),
+      name: str(a.name),
+      location: str(a.location),
+      tags: tagsOf(a.tags),
+      // secure transfer is on by default since 2019 accounts; absent means the API did not say
+      supportsHttpsTrafficOnly: bool(p.supportsHttpsTrafficOnly),
+      minimumTlsVersion: str(p.minimumTlsVersion),
+      allowBlobPublicAccess: bool(p.allowBlobPublicAccess),
+      publicNetworkAccess: str(p.publicNetworkAccess),
+      networkDefaultAction: str(obj(p.networkAcls)?.defaultAction),
+      encryption: enc
+        ? { encrypted: blob ? bool(blob.enabled) ?? true : true, detail: `key source ${str(enc.keySource) ?? 'unknown'}` }
+        : { encrypted: null, detail: 'no encryption block in evidence' },
+      creationTime: str(p.creationTime)
+    }
+  })
+}

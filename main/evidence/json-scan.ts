@@ -1,0 +1,464 @@
+// A selective JSON scanner over bytes: it walks objects and arrays, records where the values of a
+// few wanted paths are, and skips everything else without building any JS object.
+//
+// Why: a CloudTrail scan decompresses gigabytes of `{"Records":[…]}` and needs a dozen fields per
+// record. JSON.parse builds every object (and is slower than the decompression itself); this walks
+// the bytes once, creating a string only for the values the caller then asks for.
+//
+// How much it checks: the structure it walks (objects, keys, colons, commas, string ends) and
+// bracket matching inside skipped values. It does not check number syntax or UTF-8 inside values
+// it skips; a value the caller reads is decoded exactly (JSON.parse of the slice when it holds an
+// escape), so a wrong read cannot happen silently.
+
+/** Thrown when the bytes end before the value being scanned does (the caller may add more). */
+export class NeedMoreInput extends Error {
+  constructor() {
+    super('need more input')
+  }
+}
+const NEED_MORE = new NeedMoreInput()
+
+/** A syntax error at a byte offset of the buffer that was scanned. */
+export class JsonScanError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly what: string
+  ) {
+    super(`${what} at byte ${offset}`)
+  }
+}
+
+/** The spec of the paths to capture: a slot number for a value, a nested spec for an object. */
+export type FieldSpec = { [key: string]: number | FieldSpec | EachSpec | PresentSpec }
+/** `each(spec)`: the value is an array; apply `spec` to each element (captures accumulate). */
+export interface EachSpec {
+  each: FieldSpec | number
+}
+/** `present(slot, spec)`: note that the key exists (any value), and scan inside it if an object. */
+export interface PresentSpec {
+  present: number
+  inner?: FieldSpec
+}
+export const each = (spec: FieldSpec | number): EachSpec => ({ each: spec })
+export const present = (slot: number, inner?: FieldSpec): PresentSpec => ({ present: slot, inner })
+
+interface Node {
+  keys: Buffer[]
+  lens: Int32Array
+  first: Int32Array
+  /** slot to capture the value itself, or -1 */
+  slot: Int32Array
+  /** the node to walk into when the value is an object, or null */
+  kid: Array<Node | null>
+  /** when the value is an array: the node (or slot, as a leaf) applied to each element */
+  eachNode: Array<Node | null>
+  eachSlot: Int32Array
+  /** slot that only records the key's presence */
+  presentSlot: Int32Array
+  /** under an `each`: captured values accumulate in `multi` instead of replacing each other */
+  multi: boolean
+}
+
+function compile(spec: FieldSpec, multi = false): Node {
+  const names = Object.keys(spec)
+  const node: Node = {
+    keys: names.map((k) => Buffer.from(k, 'utf8')),
+    lens: Int32Array.from(names.map((k) => Buffer.byteLength(k))),
+    first: Int32Array.from(names.map((k) => Buffer.from(k, 'utf8')[0] ?? -1)),
+    slot: new Int32Array(names.length).fill(-1),
+    kid: names.map(() => null),
+    eachNode: names.map(() => null),
+    eachSlot: new Int32Array(names.length).fill(-1),
+    presentSlot: new Int32Array(names.length).fill(-1),
+    multi
+  }
+  names.forEach((k, i) => {
+    const v = spec[k]
+    if (typeof v === 'number') node.slot[i] = v
+    else if ('each' in v) {
+      if (typeof v.each === 'number') node.eachSlot[i] = v.each
+      else node.eachNode[i] = compile(v.each as FieldSpec, true)
+    } else if ('present' in v) {
+      const p = v as PresentSpec
+      node.presentSlot[i] = p.present
+      if (p.inner) node.kid[i] = compile(p.inner, multi)
+    } else node.kid[i] = compile(v as FieldSpec, multi)
+  })
+  return node
+}
+
+/** What a captured value was. (A plain object, not a const enum: files compile one at a time.) */
+export const Kind = {
+  Absent: 0,
+  /** a string without escapes: its bytes are between start+1 and end-1 */
+  String: 1,
+  /** a string with escapes: decode with JSON.parse */
+  EscapedString: 2,
+  /** number, true, false */
+  Literal: 3,
+  Null: 4,
+  /** an object or array (only its presence and bounds are recorded) */
+  Container: 5
+} as const
+type Kind = (typeof Kind)[keyof typeof Kind]
+
+const SP = 0x20
+const TAB = 0x09
+const LF = 0x0a
+const CR = 0x0d
+const QUOTE = 0x22
+const BSLASH = 0x5c
+const COMMA = 0x2c
+const COLON = 0x3a
+const LBRACE = 0x7b
+const RBRACE = 0x7d
+const LBRACK = 0x5b
+const RBRACK = 0x5d
+
+/**
+ * Captures for one scanned object. Single-valued slots keep the last value seen; `each` slots keep
+ * every value (start/end/kind triples in `multi`).
+ */
+export class Captures {
+  readonly start: Int32Array
+  readonly end: Int32Array
+  readonly kind: Uint8Array
+  readonly multi: number[][]
+  buf: Buffer = Buffer.alloc(0)
+  constructor(readonly slots: number) {
+    this.start = new Int32Array(slots)
+    this.end = new Int32Array(slots)
+    this.kind = new Uint8Array(slots)
+    this.multi = Array.from({ length: slots }, () => [])
+  }
+  /** slots whose `multi` list holds values (reset only those: most records use none) */
+  readonly dirty: number[] = []
+  push(slot: number, s: number, e: number, k: number): void {
+    const m = this.multi[slot]
+    if (m.length === 0) this.dirty.push(slot)
+    m.push(s, e, k)
+  }
+  reset(buf: Buffer): void {
+    this.buf = buf
+    this.kind.fill(0)
+    const d = this.dirty
+    for (let i = 0; i < d.length; i++) this.multi[d[i]].length = 0
+    d.length = 0
+  }
+  has(slot: number): boolean {
+    return this.kind[slot] !== Kind.Absent && this.kind[slot] !== Kind.Null
+  }
+  /** the string value of a slot, or null when absent, null, or not a string */
+  str(slot: number): string | null {
+    return decodeString(this.buf, this.start[slot], this.end[slot], this.kind[slot])
+  }
+  /** true/false for a JSON boolean, or the strings "true"/"false" (CloudTrail writes both) */
+  bool(slot: number): boolean | null {
+    const k = this.kind[slot]
+    const b = this.buf
+    const s = this.start[slot]
+    if (k === Kind.Literal) {
+      if (b[s] === 0x74) return true
+      if (b[s] === 0x66) return false
+      return null
+    }
+    if (k === Kind.String || k === Kind.EscapedString) {
+      const v = this.str(slot)
+      return v === 'true' ? true : v === 'false' ? false : null
+    }
+    return null
+  }
+  num(slot: number): number | null {
+    if (this.kind[slot] !== Kind.Literal) return null
+    const n = Number(this.buf.toString('latin1', this.start[slot], this.end[slot]))
+    return Number.isFinite(n) ? n : null
+  }
+  /** all string values an `each` slot collected */
+  strs(slot: number): string[] {
+    const m = this.multi[slot]
+    const out: string[] = []
+    for (let i = 0; i < m.length; i += 3) {
+      const v = decodeString(this.buf, m[i], m[i + 1], m[i + 2])
+      if (v !== null) out.push(v)
+    }
+    return out
+  }
+  /**
+   * A hash of the string in `slot` (FNV-1a over its bytes), so a caller can find a string it has
+   * seen before without decoding it again; -1 when absent or escaped.
+   */
+  hash(slot: number): number {
+    if (this.kind[slot] !== Kind.String) return -1
+    const b = this.buf
+    let h = 0x811c9dc5
+    for (let i = this.start[slot] + 1, e = this.end[slot] - 1; i < e; i++) h = Math.imul(h ^ b[i], 16777619)
+    return h >>> 0
+  }
+
+  /** does the string in `slot` equal `ascii` (no decoding; escaped strings are decoded first) */
+  is(slot: number, ascii: string): boolean {
+    const k = this.kind[slot]
+    if (k === Kind.EscapedString) return this.str(slot) === ascii
+    if (k !== Kind.String) return false
+    const s = this.start[slot] + 1
+    const len = this.end[slot] - 1 - s
+    if (len !== ascii.length) return false
+    const b = this.buf
+    for (let i = 0; i < len; i++) if (b[s + i] !== ascii.charCodeAt(i)) return false
+    return true
+  }
+}
+
+function decodeString(b: Buffer, s: number, e: number, k: number): string | null {
+  if (k === Kind.String) return b.toString('utf8', s + 1, e - 1)
+  if (k === Kind.EscapedString) return JSON.parse(b.toString('utf8', s, e)) as string
+  return null
+}
+
+/**
+ * Scans JSON values in a buffer, capturing the spec's paths. Every method takes the buffer, a
+ * position and the logical end `n`; reading past `n` throws NeedMoreInput, so a caller that streams
+ * can append the next chunk and scan the same value again.
+ */
+export class SelectiveScanner {
+  private readonly root: Node
+  readonly cap: Captures
+  private stack = new Uint8Array(256)
+  n = 0
+
+  constructor(spec: FieldSpec, slots: number) {
+    this.root = compile(spec)
+    this.cap = new Captures(slots)
+  }
+
+  /** Scan the object at `i` (after whitespace); returns the index after it. */
+  scanRecord(b: Buffer, i: number, n: number): number {
+    this.n = n
+    this.cap.reset(b)
+    return this.object(b, i, this.root)
+  }
+
+  ws(b: Buffer, i: number): number {
+    const n = this.n
+    for (;;) {
+      if (i >= n) throw NEED_MORE
+      const c = b[i]
+      if (c !== SP && c !== LF && c !== CR && c !== TAB) return i
+      i++
+    }
+  }
+
+  /** i at the opening quote; returns the index after the closing quote. Sets `escaped`. */
+  private escaped = false
+  string(b: Buffer, i: number): number {
+    const n = this.n
+    let j = i + 1
+    let esc = false
+    for (;;) {
+      if (j >= n) throw NEED_MORE
+      const c = b[j]
+      if (c === QUOTE) {
+        this.escaped = esc
+        return j + 1
+      }
+      if (c === BSLASH) {
+        esc = true
+        j += 2
+      } else if (c < 0x20) {
+        throw new JsonScanError(j, 'control character inside a string')
+      } else j++
+    }
+  }
+
+  private object(b: Buffer, i: number, node: Node | null): number {
+    // i: '{'. Compact JSON (as CloudTrail delivers it) has no whitespace: test the expected byte
+    // first and call ws() only when it is not there.
+    i++
+    if (b[i] !== QUOTE) {
+      i = this.ws(b, i)
+      if (b[i] === RBRACE) return i + 1
+    }
+    for (;;) {
+      if (b[i] !== QUOTE) throw new JsonScanError(i, 'expected a key (a string)')
+      const ks = i
+      i = this.string(b, i)
+      const keyEscaped = this.escaped
+      const k = node === null ? -1 : this.lookup(node, b, ks, i - 1, keyEscaped)
+      if (b[i] !== COLON) {
+        i = this.ws(b, i)
+        if (b[i] !== COLON) throw new JsonScanError(i, "expected ':' after a key")
+      }
+      i++
+      if (i >= this.n) throw NEED_MORE
+      const v = b[i]
+      if (v === SP || v === LF || v === CR || v === TAB) i = this.ws(b, i)
+      if (k < 0) i = this.skip(b, i)
+      else i = this.member(b, i, node!, k)
+      if (i >= this.n) throw NEED_MORE
+      let c = b[i]
+      if (c === SP || c === LF || c === CR || c === TAB) {
+        i = this.ws(b, i)
+        c = b[i]
+      }
+      if (c === COMMA) {
+        i++
+        if (b[i] !== QUOTE) i = this.ws(b, i)
+        continue
+      }
+      if (c === RBRACE) return i + 1
+      throw new JsonScanError(i, "expected ',' or '}' in an object")
+    }
+  }
+
+  /** ks: the key's opening quote, ke: its closing quote */
+  private lookup(node: Node, b: Buffer, ks: number, ke: number, keyEscaped: boolean): number {
+    if (keyEscaped) {
+      const key = JSON.parse(b.toString('utf8', ks, ke + 1)) as string
+      const kb = Buffer.from(key, 'utf8')
+      for (let x = 0; x < node.keys.length; x++) if (node.keys[x].equals(kb)) return x
+      return -1
+    }
+    const len = ke - ks - 1
+    const f = b[ks + 1]
+    const lens = node.lens
+    const first = node.first
+    outer: for (let x = 0; x < lens.length; x++) {
+      if (lens[x] !== len || first[x] !== f) continue
+      const kb = node.keys[x]
+      for (let y = 1; y < len; y++) if (kb[y] !== b[ks + 1 + y]) continue outer
+      return x
+    }
+    return -1
+  }
+
+  private member(b: Buffer, i: number, node: Node, k: number): number {
+    const c = b[i]
+    const cap = this.cap
+    const ps = node.presentSlot[k]
+    if (ps >= 0) {
+      cap.kind[ps] = c === 0x6e /* null */ ? Kind.Null : Kind.Container
+      cap.start[ps] = i
+    }
+    const slot = node.slot[k]
+    if (slot >= 0) {
+      const e = this.value(b, i)
+      if (node.multi) cap.push(slot, i, e, this.lastKind)
+      else {
+        cap.start[slot] = i
+        cap.end[slot] = e
+        cap.kind[slot] = this.lastKind
+      }
+      return e
+    }
+    const kid = node.kid[k]
+    if (kid !== null && c === LBRACE) return this.object(b, i, kid)
+    const en = node.eachNode[k]
+    const es = node.eachSlot[k]
+    if ((en !== null || es >= 0) && c === LBRACK) return this.array(b, i, en, es)
+    const e = this.skip(b, i)
+    if (ps >= 0) cap.end[ps] = e
+    return e
+  }
+
+  private array(b: Buffer, i: number, node: Node | null, slot: number): number {
+    i = this.ws(b, i + 1)
+    if (b[i] === RBRACK) return i + 1
+    const cap = this.cap
+    for (;;) {
+      if (node !== null && b[i] === LBRACE) i = this.object(b, i, node)
+      else if (slot >= 0) {
+        const e = this.value(b, i)
+        cap.push(slot, i, e, this.lastKind)
+        i = e
+      } else i = this.skip(b, i)
+      i = this.ws(b, i)
+      const c = b[i]
+      if (c === COMMA) {
+        i = this.ws(b, i + 1)
+        continue
+      }
+      if (c === RBRACK) return i + 1
+      throw new JsonScanError(i, "expected ',' or ']' in an array")
+    }
+  }
+
+  private lastKind: Kind = Kind.Absent as Kind
+  /** Scan any value at i, set lastKind, return the index after it. */
+  private value(b: Buffer, i: number): number {
+    const c = b[i]
+    if (c === QUOTE) {
+      const e = this.string(b, i)
+      this.lastKind = this.escaped ? Kind.EscapedString : Kind.String
+      return e
+    }
+    if (c === LBRACE || c === LBRACK) {
+      this.lastKind = Kind.Container
+      return this.skip(b, i)
+    }
+    const e = this.literal(b, i)
+    this.lastKind = c === 0x6e ? Kind.Null : Kind.Literal
+    return e
+  }
+
+  private literal(b: Buffer, i: number): number {
+    const n = this.n
+    const s = i
+    const c0 = b[i]
+    if (!(c0 === 0x2d || (c0 >= 0x30 && c0 <= 0x39) || c0 === 0x74 || c0 === 0x66 || c0 === 0x6e)) {
+      throw new JsonScanError(i, 'expected a value')
+    }
+    for (;;) {
+      if (i >= n) throw NEED_MORE
+      const c = b[i]
+      if (c === COMMA || c === RBRACE || c === RBRACK || c === SP || c === LF || c === CR || c === TAB) break
+      i++
+    }
+    if (c0 === 0x74 || c0 === 0x66 || c0 === 0x6e) {
+      const len = i - s
+      const ok =
+        (len === 4 && c0 === 0x74 && b[s + 1] === 0x72 && b[s + 2] === 0x75 && b[s + 3] === 0x65) ||
+        (len === 5 && c0 === 0x66 && b[s + 1] === 0x61 && b[s + 2] === 0x6c && b[s + 3] === 0x73 && b[s + 4] === 0x65) ||
+        (len === 4 && c0 === 0x6e && b[s + 1] === 0x75 && b[s + 2] === 0x6c && b[s + 3] === 0x6c)
+      if (!ok) throw new JsonScanError(s, `unknown literal "${b.toString('latin1', s, Math.min(i, s + 20))}"`)
+    }
+    return i
+  }
+
+  /** Skip any value at i, checking that brackets match; returns the index after it. */
+  skip(b: Buffer, i: number): number {
+    const c0 = b[i]
+    if (c0 === QUOTE) return this.string(b, i)
+    if (c0 !== LBRACE && c0 !== LBRACK) return this.literal(b, i)
+    const n = this.n
+    let stack = this.stack
+    let depth = 0
+    for (;;) {
+      if (i >= n) throw NEED_MORE
+      const c = b[i]
+      if (c === QUOTE) {
+        // inline string skip: the hot loop of the whole scan
+        let j = i + 1
+        for (;;) {
+          if (j >= n) throw NEED_MORE
+          const d = b[j]
+          if (d === QUOTE) break
+          j += d === BSLASH ? 2 : 1
+        }
+        i = j + 1
+        continue
+      }
+      if (c === LBRACE || c === LBRACK) {
+        if (depth === stack.length) {
+          const bigger = new Uint8Array(stack.length * 2)
+          bigger.set(stack)
+          this.stack = stack = bigger
+        }
+        stack[depth++] = c
+      } else if (c === RBRACE || c === RBRACK) {
+        if (depth === 0 || stack[depth - 1] !== c - 2) throw new JsonScanError(i, `unexpected '${String.fromCharCode(c)}'`)
+        if (--depth === 0) return i + 1
+      }
+      i++
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
+import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
+import { gapsOf, hoursToRuns, timeInName } from './coverage'
+import { parseCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz } from './inventory'
+import { DEFAULT_LIMITS, withLimits } from './limits'
+import { emptyAccessLogScan, parseAccessLogLine, parseAccessLogTime, readAccessLogFile, transportOf } from './s3-access-logs'
+import { evaluateTrail, s3DataRecording, type TrailItem } from './selectors'
+import { openDecoded } from './source-stream'
+import { isoSecondsAt } from './time'
+import { emptyFlowLogScan, isSynOnly, readFlowLogFile } from './vpc-flow-logs'
+
+const dir = mkdtempSync(join(tmpdir(), 'lm-readers-'))
+const file = (name: string, content: string | Buffer): string => {
+  const p = join(dir, name)
+  writeFileSync(p, content)
+  return p
+}
+
+describe('S3 server access logs', () => {
+  it('reads the AWS documentation examples (real sample): three TLS requests, the last line without a newline', async () => {
+    const scan = emptyAccessLogScan(DEFAULT_LIMITS)
+    await readAccessLogFile(scan, file('sal.log', sample('s3_access_logs/valid_log_multi.log')), 'sal.log', DEFAULT_LIMITS, null)
+    expect(scan.files[0]).toMatchObject({ records: 3, problem: null })
+    const b = scan.buckets.get('amzn-s3-demo-bucket1')!
+    expect(b.activity).toMatchObject({ requests: 3, reads: 3, errors: 1 })
+    expect(b.http).toBe(0)
+    expect(b.tlsVersions).toEqual({ 'TLSv1.2': 3 })
+    expect(new Date(b.activity.first! * 1000).toISOString()).toBe('2019-02-06T00:00:38.000Z')
+  })
+
+  it('plain HTTP is proven by cipher "-" and TLS version "-"; S3 lifecycle operations are not client requests', () => {
+    const http = parseAccessLogLine(accessLogLine({ bucket: 'b', time: '2026-11-01T10:00:00Z', http: true }))
+    const tls = parseAccessLogLine(accessLogLine({ bucket: 'b', time: '2026-11-01T10:00:00Z' }))
+    expect(typeof http !== 'string' && transportOf(http)).toBe('http')
+    expect(typeof tls !== 'string' && transportOf(tls)).toBe('tls')
+    expect(parseAccessLogLine('too short line')).toMatch(/only 3 fields/)
+    expect(parseAccessLogTime('06/Feb/2019:00:00:38 +0130')).toBe(Date.UTC(2019, 1, 6, 0, 0, 38) / 1000 - 5400)
+  })
+
+  it('names a malformed line and still reads the others', async () => {
+    const text = [accessLogLine({ bucket: 'b', time: '2026-11-01T10:00:00Z', http: true }), 'garbage line here', accessLogLine({ bucket: 'b', time: '2026-11-01T11:00:00Z', requester: '-' })].join('\n')
+    const scan = emptyAccessLogScan(DEFAULT_LIMITS)
+    await readAccessLogFile(scan, file('bad.log', gz(text)), 'bad.log', DEFAULT_LIMITS, 'b')
+    expect(scan.files[0].problem).toMatchObject({ place: expect.stringMatching(/^line 2: only 3 fields/) })
+    expect(scan.buckets.get('b')).toMatchObject({ http: 1, anonymous: 1 })
+  })
+})
+
+describe('VPC flow logs, mapped by the header line', () => {
+  it('reads the default v2 samples, NODATA as coverage', async () => {
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f1.log', sample('vpcflowlogs/valid_vpc_flow_log_multi.log')), 'f1.log', DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f2.log', sample('vpcflowlogs/valid_vpc_flow_log_nodata.log')), 'f2.log', DEFAULT_LIMITS)
+    expect(scan.files.map((f) => [f.records, f.format, f.problem])).toEqual([
+      [2, 'default', null],
+      [1, 'default', null]
+    ])
+    const e = scan.enis.get('eni-1235b8ca123456789')!
+    expect(e).toMatchObject({ accepted: 1, rejected: 1 })
+    // 172.31.16.139 → :22 ACCEPT, 20 packets, no tcp-flags: a session by packets and bytes
+    expect([...scan.admin.values()]).toEqual([expect.objectContaining({ port: 22, src: '172.31.16.139', sessions: 1, synOnly: 0, tcpFlags: false })])
+    expect(scan.enis.get('eni-0eb1e4178af74336c')).toMatchObject({ nodata: 1, records: 1 })
+  })
+
+  it('maps a custom format by name, whatever the order, and names lines that do not fit', async () => {
+    const text = [
+      'start end interface-id dstport srcaddr dstaddr action protocol tcp-flags packets bytes log-status account-id srcport version',
+      '1700000000 1700000060 eni-9 22 198.51.100.1 10.0.0.1 ACCEPT 6 2 1 44 OK 111122223333 5000 5',
+      '1700000100 1700000160 eni-9 22 198.51.100.2 10.0.0.1 ACCEPT 6 19 12 3000 OK 111122223333 5001 5',
+      'short line'
+    ].join('\n')
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f3.log.gz', gz(text)), 'f3.log.gz', DEFAULT_LIMITS)
+    expect(scan.files[0]).toMatchObject({ records: 2, format: 'custom', problem: { place: 'line 4: 2 fields where the header has 15' } })
+    const flows = [...scan.admin.values()].map((a) => [a.src, a.synOnly, a.sessions])
+    expect(flows).toEqual([
+      ['198.51.100.1', 1, 0],
+      ['198.51.100.2', 0, 1]
+    ])
+  })
+
+  it('tells a SYN-only scan from a session', () => {
+    expect(isSynOnly(2, 1, 44)).toBe(true)
+    expect(isSynOnly(3, 20, 4000)).toBe(false)
+    expect(isSynOnly(2, 40, 9000)).toBe(false)
+    expect(isSynOnly(null, 1, 44)).toBe(true)
+    expect(isSynOnly(null, 20, 4249)).toBe(false)
+  })
+})
+
+describe('Azure logs: both Activity Log shapes, storage logs', () => {
+  it('normalises REST and diagnostic-setting events; the caller of a diagnostic record is in identity.claims', () => {
+    const rest = normaliseActivityEvent({ eventTimestamp: '2026-09-01T10:00:00Z', caller: 'a@x', operationName: { value: 'Microsoft.Storage/storageAccounts/write' }, status: { value: 'Succeeded' }, resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG' })
+    const diag = normaliseActivityEvent({ time: '2026-09-01T10:00:00Z', resourceId: '/SUBSCRIPTIONS/S', operationName: 'X/WRITE', resultType: 'Success', identity: { claims: { name: 'Erin' } } })
+    expect(rest).toMatchObject({ caller: 'a@x', status: 'Succeeded', resourceId: '/subscriptions/s/resourcegroups/rg' })
+    expect(diag).toMatchObject({ caller: 'Erin', status: 'Success', operation: 'X/WRITE' })
+    expect(normaliseActivityEvent({ time: 'x', resourceId: 'r' })).toMatch(/not a time/)
+  })
+
+  it('reads an Event Hub {"records":[…]} file and counts HTTP and old TLS in storage logs', async () => {
+    const id = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct'
+    const rec = (protocol: string, tls?: string) => ({ time: '2026-11-01T00:00:00Z', resourceId: `${id}/blobServices/default`, category: 'StorageRead', operationName: 'GetBlob', statusCode: 200, identity: { type: 'SAS' }, properties: tls ? { tlsVersion: tls } : {}, protocol })
+    const scan = emptyStorageLogScan(DEFAULT_LIMITS)
+    await readStorageLogFile(scan, file('st.json', JSON.stringify({ records: [rec('HTTP'), rec('HTTPS', 'TLS 1.1'), rec('HTTPS', 'TLS 1.2')] })), 'st.json', DEFAULT_LIMITS)
+    const a = scan.accounts.get(id.toLowerCase())!
+    expect(a).toMatchObject({ http: 1, oldTls: 1, tlsVersions: { 'TLS 1.1': 1, 'TLS 1.2': 1 }, protocols: { HTTP: 1, HTTPS: 2 } })
+  })
+
+  it('a truncated pretty-printed Activity Log export is refused with its place', async () => {
+    const scan = emptyAzureActivityScan(DEFAULT_LIMITS)
+    await readActivityLogFile(scan, file('act.json', '{\n  "value": [\n    { "eventTimestamp": "2026'), 'act.json', DEFAULT_LIMITS, 's')
+    expect(scan.files[0].problem?.problem).toMatch(/bad JSON/)
+  })
+})
+
+describe('trails and event selectors', () => {
+  const trail = (over: Partial<TrailItem>): TrailItem => ({
+    file: 't',
+    name: 't',
+    arn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t',
+    account: '111122223333',
+    homeRegion: 'us-east-1',
+    multiRegion: true,
+    organization: false,
+    s3Bucket: null,
+    s3KeyPrefix: null,
+    basic: null,
+    advanced: null,
+    isLogging: true,
+    startLogging: null,
+    stopLogging: null,
+    ...over
+  })
+  const bucket = { name: 'data', region: 'eu-west-1', account: '111122223333' }
+  const ev = (t: TrailItem) => evaluateTrail(t, bucket, [])
+
+  it('basic selectors: all buckets, this bucket, a key prefix, read-only', () => {
+    expect(ev(trail({ basic: [{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }))).toMatchObject({ reads: 'all', writes: 'all', inScope: true })
+    expect(ev(trail({ basic: [{ ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/'] }] }] }))).toMatchObject({ reads: 'all', writes: 'none' })
+    expect(ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/logs/'] }] }] }))).toMatchObject({ reads: 'some', writes: 'some' })
+    expect(ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] }] }] }))).toMatchObject({ reads: 'none', writes: 'none' })
+  })
+
+  it('advanced selectors: prefixes, exclusions, event names, other resource types', () => {
+    const adv = (fs: unknown[]) => ev(trail({ advanced: [{ Name: 'x', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, ...fs] as never }] }))
+    expect(adv([])).toMatchObject({ reads: 'all', writes: 'all', selectors: 'advanced' })
+    expect(adv([{ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::data/'] }])).toMatchObject({ reads: 'all' })
+    expect(adv([{ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::other/'] }])).toMatchObject({ reads: 'none' })
+    expect(adv([{ Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::data/'] }])).toMatchObject({ reads: 'none' })
+    expect(adv([{ Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::data/tmp/'] }])).toMatchObject({ reads: 'some' })
+    expect(adv([{ Field: 'eventName', Equals: ['PutObject'] }])).toMatchObject({ reads: 'some', writes: 'some' })
+    expect(adv([{ Field: 'readOnly', Equals: ['true'] }])).toMatchObject({ reads: 'all', writes: 'none' })
+    expect(ev(trail({ advanced: [{ Name: 'l', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }] }] }))).toMatchObject({ reads: 'none' })
+  })
+
+  it('a single-region trail elsewhere, another account, a stopped trail', () => {
+    const all = [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }]
+    expect(ev(trail({ basic: all, multiRegion: false }))).toMatchObject({ inScope: false, reads: 'none' })
+    expect(ev(trail({ basic: all, arn: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/t', account: '999988887777' }))).toMatchObject({ inScope: false })
+    expect(ev(trail({ basic: all, arn: 'arn:aws:cloudtrail:us-east-1:999988887777:trail/t', account: '999988887777', organization: true }))).toMatchObject({ inScope: true })
+    const stopped = ev(trail({ basic: all, isLogging: false, stopLogging: '2026-10-01T00:00:00Z' }))
+    expect(s3DataRecording([stopped], true)).toMatchObject({ recorded: 'none' })
+    expect(s3DataRecording([], false)).toMatchObject({ recorded: 'unknown' })
+  })
+
+  it('the latest selector change bounds the window it is known for', () => {
+    const t = trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }], startLogging: '2025-01-01T00:00:00Z' })
+    const r = evaluateTrail(t, bucket, [{ trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', time: Date.parse('2026-10-15T00:00:00Z') / 1000, eventName: 'PutEventSelectors' }])
+    expect(r.since).toBe('2026-10-15T00:00:00Z')
+  })
+})
+
+describe('inventories', () => {
+  it('a policy statement for everyone is public unless a condition ties it to a network or an organisation', () => {
+    const p = (cond?: unknown) => JSON.stringify({ Statement: [{ Sid: 'S', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*', ...(cond ? { Condition: cond } : {}) }] })
+    expect(publicPolicyStatements(p()).statements).toEqual(['statement S allows s3:GetObject to everyone'])
+    expect(publicPolicyStatements(p({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })).statements).toEqual([])
+    expect(publicPolicyStatements(p({ StringEquals: { 'aws:PrincipalOrgID': 'o-1' } })).statements).toEqual([])
+    expect(publicPolicyStatements(p({ Bool: { 'aws:SecureTransport': 'true' } })).statements).toHaveLength(1)
+    expect(publicPolicyStatements('{not json').error).toMatch(/not JSON/)
+    expect(publicAclGrants({ Grants: [{ Grantee: { URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, Permission: 'WRITE' }] })).toEqual(['ACL grants WRITE to any AWS account (AuthenticatedUsers)'])
+  })
+
+  it('credential report: dates, N/A and no_information; refuses a CSV that is not one', () => {
+    const rows = parseCredentialReport(
+      'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service\n' +
+        'bob,arn:aws:iam::1:user/bob,2020-01-01T00:00:00+00:00,true,no_information,false,true,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A\n',
+      'r.csv'
+    )
+    expect(rows[0]).toMatchObject({ user: 'bob', passwordLastUsed: null, keys: [{ slot: 1, active: true, lastUsed: null }] })
+    expect(() => parseCredentialReport('a,b\n1,2\n', 'r.csv')).toThrow(/r\.csv: line 1: not an IAM credential report/)
+    expect(() => parseCredentialReport('user,arn\n"bob,arn', 'r.csv')).toThrow(/line 2: a quoted field is not closed/)
+  })
+
+  it('metrics: timestamps and values pair up; CloudFront origins and AZs', () => {
+    expect(() => parseMetrics({ metrics: [{ namespace: 'AWS/EC2', name: 'MetadataNoToken', timestamps: ['2026-01-01T00:00:00Z'], values: [] }] }, 'm.json')).toThrow(/metrics\[0\]: 1 timestamps but 0 values/)
+    expect(bucketOfOriginDomain('my.bucket.s3.eu-west-1.amazonaws.com')).toBe('my.bucket')
+    expect(bucketOfOriginDomain('site.s3-website-us-east-1.amazonaws.com')).toBe('site')
+    expect(bucketOfOriginDomain('example.com')).toBeNull()
+    expect(regionOfAz('us-west-2-lax-1a')).toBe('us-west-2')
+  })
+})
+
+describe('coverage, time, decompression', () => {
+  it('gaps longer than a day, and the window before the first / after the last record', () => {
+    const h = (iso: string): number => Date.parse(iso) / 3_600_000
+    const runs = hoursToRuns([h('2026-11-01T00:00:00Z'), h('2026-11-01T01:00:00Z'), h('2026-11-03T05:00:00Z')])
+    expect(runs).toHaveLength(2)
+    const gaps = gapsOf({ runs, files: [], problems: [], skipped: [], collectionGaps: [], notes: [] }, { from: Date.parse('2026-10-01T00:00:00Z') / 1000, to: Date.parse('2026-11-03T12:00:00Z') / 1000 }, 'silence')
+    expect(gaps.map((g) => [g.reason, g.from, g.to])).toEqual([
+      ['before-first-record', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z'],
+      ['no-records', '2026-11-01T02:00:00Z', '2026-11-03T05:00:00Z']
+    ])
+    // a silence of exactly a day is not a gap
+    expect(gapsOf({ runs: hoursToRuns([0, 25]), files: [], problems: [], skipped: [], collectionGaps: [], notes: [] }, null, 's')).toEqual([])
+    expect(timeInName('x/123_CloudTrail_us-east-1_20250306T0230Z_Q.json.gz')).toBe(Date.UTC(2025, 2, 6, 2, 30) / 1000)
+  })
+
+  it('reads CloudTrail times without Date objects, and agrees with Date.parse', () => {
+    for (const s of ['2026-11-01T10:00:00Z', '2024-02-29T23:59:59Z', '2026-11-01T10:00:00.123Z', '2026-11-01T10:00:00+02:00']) {
+      const b = Buffer.from(s)
+      expect(isoSecondsAt(b, 0, b.length)).toBe(Math.floor(Date.parse(s) / 1000))
+    }
+    expect(isoSecondsAt(Buffer.from('not a time at all'), 0, 17)).toBeNaN()
+  })
+
+  it('a gzip bomb is refused past the size limit, without inflating the rest', async () => {
+    const bomb = file('bomb.gz', gz(Buffer.alloc(32 * 1024 * 1024)))
+    const d = await openDecoded(bomb, 'bomb.gz', withLimits({ maxDecompressedBytes: 4 * 1024 * 1024 }))
+    let seen = 0
+    await expect(
+      (async () => {
+        for await (const c of d.chunks) seen += c.length
+      })()
+    ).rejects.toThrow(/bomb\.gz: decompressed byte 4194304: refused: expands past 4194304 bytes/)
+    expect(seen).toBeLessThanOrEqual(4 * 1024 * 1024)
+  })
+
+  it('corrupt gzip data is named with its compressed offset', async () => {
+    const good = gz(Buffer.from('{"Records":[]}'.repeat(1000)))
+    good[20] ^= 0xff
+    const d = await openDecoded(file('corrupt.gz', good), 'corrupt.gz', DEFAULT_LIMITS)
+    await expect(
+      (async () => {
+        for await (const _ of d.chunks) void _
+      })()
+    ).rejects.toThrow(/corrupt\.gz: compressed byte \d+, after \d+ decompressed bytes: corrupt gzip data/)
+  })
+})

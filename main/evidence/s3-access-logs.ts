@@ -1,0 +1,253 @@
+// S3 server access logs (FORMATS.md B3). They are the authority on plain HTTP: AWS documents the
+// CipherSuite field as "-" for HTTP and the TLS version as "-" when TLS was not used, so a request
+// with both "-" is *proven* to have been plain HTTP — unlike CloudTrail, where it is only inferred.
+import { type Activity, countRequest, emptyActivity, mergeActivity } from './activity'
+import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
+import { DraftBucket } from './drafts'
+import type { EvidenceLimits } from './limits'
+import { forEachLine } from './line-reader'
+import { openDecoded } from './source-stream'
+import { dayOf, hourOf } from './time'
+
+export interface AccessLogRecord {
+  bucketOwner: string
+  bucket: string
+  time: number
+  remoteIp: string
+  requester: string
+  requestId: string
+  operation: string
+  key: string
+  requestUri: string
+  httpStatus: string
+  errorCode: string
+  userAgent: string
+  cipherSuite: string | null
+  authType: string | null
+  hostHeader: string | null
+  tlsVersion: string | null
+}
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 }
+
+/** `06/Feb/2019:00:00:38 +0000` → epoch seconds, NaN when malformed. */
+export function parseAccessLogTime(s: string): number {
+  const m = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(s)
+  if (!m || MONTHS[m[2]] === undefined) return NaN
+  const utc = Date.UTC(+m[3], MONTHS[m[2]], +m[1], +m[4], +m[5], +m[6]) / 1000
+  const off = (+m[8] * 60 + +m[9]) * 60 * (m[7] === '+' ? 1 : -1)
+  return utc - off
+}
+
+/** Split one line into fields: space-separated, `[…]` and `"…"` kept whole (they hold spaces). */
+export function splitAccessLogLine(line: string): string[] {
+  const out: string[] = []
+  let i = 0
+  const n = line.length
+  while (i < n) {
+    const c = line.charCodeAt(i)
+    if (c === 32) {
+      i++
+      continue
+    }
+    let end: number
+    if (c === 91 /* [ */) {
+      end = line.indexOf(']', i + 1)
+      if (end < 0) return out.concat(line.slice(i))
+      out.push(line.slice(i + 1, end))
+      i = end + 1
+    } else if (c === 34 /* " */) {
+      end = line.indexOf('"', i + 1)
+      if (end < 0) return out.concat(line.slice(i))
+      out.push(line.slice(i + 1, end))
+      i = end + 1
+    } else {
+      end = line.indexOf(' ', i)
+      if (end < 0) end = n
+      out.push(line.slice(i, end))
+      i = end
+    }
+  }
+  return out
+}
+
+export function parseAccessLogLine(line: string): AccessLogRecord | string {
+  const f = splitAccessLogLine(line)
+  if (f.length < 18) return `only ${f.length} fields (an S3 access log line has at least 18)`
+  const time = parseAccessLogTime(f[2])
+  if (!Number.isFinite(time)) return `"${f[2].slice(0, 40)}" is not an access log time`
+  const opt = (i: number): string | null => (i < f.length ? f[i] : null)
+  return {
+    bucketOwner: f[0],
+    bucket: f[1],
+    time,
+    remoteIp: f[3],
+    requester: f[4],
+    requestId: f[5],
+    operation: f[6],
+    key: f[7],
+    requestUri: f[8],
+    httpStatus: f[9],
+    errorCode: f[10],
+    userAgent: f[16],
+    cipherSuite: opt(20),
+    authType: opt(21),
+    hostHeader: opt(22),
+    tlsVersion: opt(23)
+  }
+}
+
+/**
+ * HTTP, proven: CipherSuite "-" and TLS version "-". Older log lines without the TLS field count
+ * on the cipher alone (the field the docs define for it). Lines too old for either are unknown.
+ */
+export function transportOf(r: AccessLogRecord): 'http' | 'tls' | 'unknown' {
+  if (r.cipherSuite === null) return 'unknown'
+  if (r.cipherSuite === '-' && (r.tlsVersion === null || r.tlsVersion === '-')) return 'http'
+  if (r.cipherSuite !== '-') return 'tls'
+  return 'unknown'
+}
+
+/**
+ * S3.* operations (lifecycle transitions, expirations) are S3 acting on its own, not requests from
+ * a client: they carry no cipher and would otherwise look like plain HTTP.
+ */
+export function isInternalOperation(op: string): boolean {
+  return op.startsWith('S3.')
+}
+
+export function isReadAccess(op: string): boolean | null {
+  const m = /^(?:REST|WEBSITE|BATCH)\.([A-Z]+)\./.exec(op)
+  if (!m) return null
+  return m[1] === 'GET' || m[1] === 'HEAD' || m[1] === 'OPTIONS'
+}
+
+export interface AccessLogDay {
+  requests: number
+  reads: number
+  writes: number
+  http: number
+  anonymous: number
+}
+
+export interface BucketAccess {
+  bucket: string
+  activity: Activity
+  http: number
+  httpLast: number | null
+  tlsUnknown: number
+  anonymous: number
+  anonymousLast: number | null
+  internal: number
+  tlsVersions: Record<string, number>
+  byDay: Map<number, AccessLogDay>
+  hours: Set<number>
+  files: Set<string>
+}
+
+export interface AccessLogScan {
+  buckets: Map<string, BucketAccess>
+  files: Array<{ file: string; records: number; first: number | null; last: number | null; problem: FileProblem | null; badLines: number }>
+  drafts: DraftBucket
+}
+
+export function emptyAccessLogScan(limits: EvidenceLimits): AccessLogScan {
+  return { buckets: new Map(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }
+}
+
+function bucketAccess(scan: AccessLogScan, bucket: string): BucketAccess {
+  let b = scan.buckets.get(bucket)
+  if (!b) {
+    b = { bucket, activity: emptyActivity(), http: 0, httpLast: null, tlsUnknown: 0, anonymous: 0, anonymousLast: null, internal: 0, tlsVersions: {}, byDay: new Map(), hours: new Set(), files: new Set() }
+    scan.buckets.set(bucket, b)
+  }
+  return b
+}
+
+/**
+ * Read one access log file into the scan. A malformed line is a gap named by its line number,
+ * and the rest of the file is still read (one bad line does not void a day of logs); the first
+ * few bad lines are listed.
+ */
+export async function readAccessLogFile(scan: AccessLogScan, abs: string, file: string, limits: EvidenceLimits, folderBucket: string | null): Promise<void> {
+  const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0 }
+  scan.files.push(out)
+  const badLines: string[] = []
+  try {
+    const d = await openDecoded(abs, file, limits)
+    await forEachLine(d.chunks, file, limits, (line, no) => {
+      if (!line.trim()) return
+      const r = parseAccessLogLine(line)
+      if (typeof r === 'string') {
+        out.badLines++
+        if (badLines.length < 5) badLines.push(`line ${no}: ${r}`)
+        return
+      }
+      out.records++
+      if (out.first === null || r.time < out.first) out.first = r.time
+      if (out.last === null || r.time > out.last) out.last = r.time
+      const b = bucketAccess(scan, r.bucket || folderBucket || 'unknown')
+      b.files.add(file)
+      b.hours.add(hourOf(r.time))
+      if (isInternalOperation(r.operation)) {
+        b.internal++
+        return
+      }
+      const read = isReadAccess(r.operation)
+      const anon = r.requester === '-'
+      const principal = anon ? 'anonymous' : r.requester
+      countRequest(b.activity, r.time, read, r.errorCode !== '-' && r.errorCode !== '', principal, limits.maxPrincipals)
+      const transport = transportOf(r)
+      const day = dayOf(r.time)
+      let dc = b.byDay.get(day)
+      if (!dc) b.byDay.set(day, (dc = { requests: 0, reads: 0, writes: 0, http: 0, anonymous: 0 }))
+      dc.requests++
+      if (read === true) dc.reads++
+      else if (read === false) dc.writes++
+      if (transport === 'http') {
+        b.http++
+        dc.http++
+        if (b.httpLast === null || r.time > b.httpLast) b.httpLast = r.time
+      } else if (transport === 'unknown') b.tlsUnknown++
+      else {
+        const v = (r.tlsVersion ?? '').replace(/^tlsv/i, 'TLSv')
+        if (v && v !== '-') b.tlsVersions[v] = (b.tlsVersions[v] ?? 0) + 1
+      }
+      if (anon) {
+        b.anonymous++
+        dc.anonymous++
+        if (b.anonymousLast === null || r.time > b.anonymousLast) b.anonymousLast = r.time
+      }
+      if (transport === 'http' || anon) {
+        const what = [transport === 'http' ? 'plain HTTP (proven: cipher "-" and TLS version "-")' : '', anon ? 'anonymous' : ''].filter(Boolean).join(', ')
+        scan.drafts.add({
+          time: r.time,
+          source: 'aws.s3-access-logs',
+          actor: principal,
+          action: r.operation,
+          resource: `arn:aws:s3:::${b.bucket}`,
+          summary: `${r.operation} ${r.key !== '-' ? r.key : ''} from ${r.remoteIp}: ${what} (HTTP ${r.httpStatus})`.replace(/\s+/g, ' '),
+          file,
+          place: `line ${no}`,
+          raw: line
+        })
+      }
+    })
+    if (out.badLines) {
+      out.problem = { file, place: badLines.join('; '), problem: `${out.badLines} line(s) are not S3 access log lines and were skipped` }
+    }
+  } catch (e) {
+    out.problem = problemOf(e instanceof BadEvidence ? e : e, file)
+  }
+}
+
+export function mergeBucketAccess(a: BucketAccess, b: BucketAccess, cap: number): void {
+  mergeActivity(a.activity, b.activity, cap)
+  a.http += b.http
+  a.httpLast = a.httpLast === null ? b.httpLast : b.httpLast === null ? a.httpLast : Math.max(a.httpLast, b.httpLast)
+  a.tlsUnknown += b.tlsUnknown
+  a.anonymous += b.anonymous
+  a.anonymousLast = a.anonymousLast === null ? b.anonymousLast : b.anonymousLast === null ? a.anonymousLast : Math.max(a.anonymousLast, b.anonymousLast)
+  a.internal += b.internal
+  for (const [k, v] of Object.entries(b.tlsVersions)) a.tlsVersions[k] = (a.tlsVersions[k] ?? 0) + v
+}

@@ -1,0 +1,115 @@
+// The evidence service: what the CLI, IPC handlers and the investigate stage call.
+import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceFileSummary } from '../../shared/evidence'
+import type { Actor } from '../../shared/model'
+import { audited } from '../audit/chain'
+import type { CaseDb, Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { analyzeBundle } from './analyze'
+import { readBundle, sha256File } from './bundle'
+import { type EvidenceLimits, withLimits } from './limits'
+import { type AddResult, planStorage, storeBundle } from './store'
+
+export { getFacts, adminFlowsOutside, PRIVATE_RANGES } from './facts'
+export { getCoverage } from './coverage-query'
+export { timelineForResources, timelineOf, resourcesOfRef, timelineEventRaw } from './timeline'
+export { readEvidenceBytes } from './store'
+export type * from './types'
+
+export interface AddBundleOptions {
+  actor: Actor
+  now?: () => string
+  limits?: Partial<EvidenceLimits>
+  /** CloudTrail worker threads (default one per core) */
+  threads?: number
+  onProgress?: (message: string) => void
+}
+
+export type AddBundleResult = AddResult & EvidenceAddResult
+
+/**
+ * `evidence add`: verify the bundle (manifest, paths, every SHA-256; any mismatch refuses it),
+ * read every file, and write the bundle, its bytes, coverage, facts and timeline in one audited
+ * transaction. Unreadable files are recorded as gaps; nothing in the case changes on refusal.
+ */
+export async function addEvidenceBundle(c: CaseDb, dir: string, opts: AddBundleOptions): Promise<AddBundleResult> {
+  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; evidence cannot be added`)
+  const limits = withLimits(opts.limits)
+  const now = opts.now ?? (() => new Date().toISOString())
+  opts.onProgress?.(`verifying ${dir}`)
+  const bundle = await readBundle(dir, (done, total) => opts.onProgress?.(`verified ${done}/${total} files`))
+  const existing = c.db.prepare('SELECT id, added_at FROM evidence_bundles WHERE manifest_sha256 = ?').get(bundle.manifestSha256) as { id: string; added_at: string } | undefined
+  if (existing) throw new LastmileError('exists', `${dir}: this evidence bundle is already in the case (${existing.id}, added ${existing.added_at}); a bundle is added once`)
+  const plan = planStorage(c.db, bundle, limits)
+  const skip = new Set([...plan.stored].filter(([, s]) => s === 'duplicate').map(([p]) => p))
+  const analysis = await analyzeBundle(bundle, { limits, skip, threads: opts.threads, onProgress: opts.onProgress })
+  // Files kept as hash only were hashed before they were read: hash them again, so what the facts
+  // came from is what the hash names (blobs are re-hashed as they are copied).
+  for (const f of bundle.files) {
+    if (plan.stored.get(f.path) !== 'hash-only') continue
+    const h = await sha256File(f.abs)
+    if (h.sha256 !== f.sha256) throw new LastmileError('conflict', `${f.path}: the file changed while the bundle was being read; nothing was added`)
+  }
+  opts.onProgress?.('writing to the case')
+  const r = storeBundle(c, bundle, analysis, plan, { actor: opts.actor, now, sourcePath: dir })
+  const unreadable = [...analysis.files].filter(([, f]) => f.status === 'problem').map(([path, f]) => ({ path, place: f.place, problem: f.problem ?? '' }))
+  return { ...r, unreadable }
+}
+
+export function listBundles(db: Db): EvidenceBundleSummary[] {
+  const rows = db.prepare('SELECT * FROM evidence_bundles ORDER BY seq').all() as Array<Record<string, string | number | null>>
+  return rows.map((r) => ({
+    id: String(r.id),
+    collectedAt: String(r.collected_at),
+    collector: JSON.parse(String(r.collector)),
+    window: r.window_from && r.window_to ? { from: String(r.window_from), to: String(r.window_to) } : null,
+    files: Number(r.files),
+    bytes: Number(r.bytes),
+    storedBytes: Number(r.stored_bytes),
+    addedAt: String(r.added_at),
+    source: String(r.source_path)
+  }))
+}
+
+/** The case's evidence items (shared/model.ts EvidenceItem), optionally of one bundle. */
+export function listEvidence(db: Db, bundleId?: string): EvidenceFileSummary[] {
+  const rows = (
+    bundleId
+      ? db.prepare('SELECT f.*, b.added_at FROM evidence_files f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.bundle_id = ? ORDER BY f.path').all(bundleId)
+      : db.prepare('SELECT f.*, b.added_at FROM evidence_files f JOIN evidence_bundles b ON b.id = f.bundle_id ORDER BY b.seq, f.path').all()
+  ) as Array<Record<string, string | number | null>>
+  return rows.map((r) => ({
+    id: String(r.id),
+    kind: String(r.kind),
+    path: String(r.path),
+    sha256: String(r.sha256),
+    bytes: Number(r.bytes),
+    addedAt: String(r.added_at),
+    bundle: String(r.bundle_id),
+    stored: String(r.stored),
+    status: String(r.status),
+    problem: r.problem === null ? null : `${r.place ? `${r.place}: ` : ''}${r.problem}`
+  }))
+}
+
+const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/
+
+/** Enrichment: the user's account-to-environment map. Audited; `null` removes the mapping. */
+export function setAccountEnvironment(c: CaseDb, account: string, environment: string | null, opts: { actor: Actor; now?: () => string }): void {
+  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only`)
+  if (!/^\d{12}$/.test(account) && !/^[0-9a-f-]{36}$/i.test(account)) throw new LastmileError('bad-input', `${account}: not an AWS account id (12 digits) or Azure subscription id`)
+  if (environment !== null && !ENVIRONMENT.test(environment)) throw new LastmileError('bad-input', `${environment}: an environment is a short lower-case word (prod, staging, dev, test, …)`)
+  const now = opts.now ?? (() => new Date().toISOString())
+  audited(
+    c.db,
+    c.id,
+    now,
+    () => {
+      if (environment === null) c.db.prepare('DELETE FROM evidence_account_environments WHERE account = ?').run(account)
+      else
+        c.db
+          .prepare('INSERT INTO evidence_account_environments (account, environment, set_at, set_by) VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET environment = excluded.environment, set_at = excluded.set_at, set_by = excluded.set_by')
+          .run(account, environment, now(), JSON.stringify(opts.actor))
+    },
+    () => ({ actor: opts.actor, action: 'evidence.account-environment', target: account, details: { environment } })
+  )
+}

@@ -1,0 +1,88 @@
+import { createReadStream, promises as fsp } from 'node:fs'
+import { pipeline } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { BadEvidence } from './bad-evidence'
+import type { EvidenceLimits } from './limits'
+
+// 1 MiB reads and inflate output chunks: with zlib's default 16 KiB chunks, Node spends more time
+// moving buffers than inflating (measured: 4x slower than zcat; with 1 MiB, faster than zcat).
+const CHUNK = 1024 * 1024
+
+export interface DecodedStream {
+  /** the decompressed (or plain) bytes, in order */
+  chunks: AsyncIterable<Buffer>
+  compressed: boolean
+  /** bytes of the file on disk */
+  fileBytes: number
+}
+
+/** gzip by content (magic 1f 8b), not by name: hand-made bundles rename files. */
+async function isGzip(abs: string): Promise<boolean> {
+  const fh = await fsp.open(abs, 'r')
+  try {
+    const head = Buffer.alloc(2)
+    const { bytesRead } = await fh.read(head, 0, 2, 0)
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * Open an evidence file as a stream of decompressed bytes. Decompression is bounded: past
+ * `maxRatio` times the file's size (with a floor for tiny files) or `maxDecompressedBytes` the
+ * stream stops with a BadEvidence naming the file, without inflating the rest.
+ *
+ * @param display the file's path inside the bundle, for messages
+ */
+export async function openDecoded(abs: string, display: string, limits: EvidenceLimits): Promise<DecodedStream> {
+  const st = await fsp.stat(abs)
+  const compressed = await isGzip(abs)
+  if (!compressed) {
+    return { chunks: createReadStream(abs, { highWaterMark: CHUNK }), compressed, fileBytes: st.size }
+  }
+  const bound = Math.min(limits.maxDecompressedBytes, Math.max(limits.ratioFloorBytes, st.size * limits.maxRatio))
+  return { chunks: inflate(abs, display, st.size, bound, limits), compressed, fileBytes: st.size }
+}
+
+async function* inflate(abs: string, display: string, size: number, bound: number, limits: EvidenceLimits): AsyncGenerator<Buffer> {
+  const src = createReadStream(abs, { highWaterMark: CHUNK })
+  const gunzip = createGunzip({ chunkSize: CHUNK })
+  let failure: Error | null = null
+  pipeline(src, gunzip, (e) => {
+    if (e) failure = e
+  })
+  let out = 0
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      out += chunk.length
+      if (out > bound) {
+        const ratio = limits.maxRatio
+        throw new BadEvidence(
+          display,
+          `decompressed byte ${bound}`,
+          out > limits.maxDecompressedBytes
+            ? `refused: expands past ${limits.maxDecompressedBytes} bytes (the limit for one file); not read further`
+            : `refused: a ${size}-byte gzip file expanding more than ${ratio}x (a decompression bomb?); not read further`
+        )
+      }
+      yield chunk
+    }
+  } catch (e) {
+    if (e instanceof BadEvidence) throw e
+    throw gzipProblem(display, gunzip.bytesWritten, out, e as Error)
+  } finally {
+    src.destroy()
+    gunzip.destroy()
+  }
+  if (failure) throw gzipProblem(display, gunzip.bytesWritten, out, failure)
+}
+
+function gzipProblem(display: string, compressedAt: number, out: number, e: Error): BadEvidence {
+  const code = (e as NodeJS.ErrnoException).code ?? ''
+  const what =
+    code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)
+      ? 'the gzip data ends early (a truncated file)'
+      : `corrupt gzip data (${e.message})`
+  return new BadEvidence(display, `compressed byte ${compressedAt}, after ${out} decompressed bytes`, what)
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
+import type { PdfExportResult } from '../../shared/contract'
+import type { Actor, Progress } from '../../shared/model'
+import { audited } from '../audit/chain'
+import { createCheckpoint } from '../audit/checkpoint'
+import { loadPkcs12, signerSummary } from '../audit/checkpoint-signer'
+import type { CaseDb } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { writeFileAtomic, checkWritableTarget } from './files'
+import { assembleReportData, type ReportContributor } from './report-assemble'
+import { renderInWorker, startPdfWorker, toTransferable, type PdfWorker, type WorkerMessage } from './worker-protocol'
+
+export interface PdfExportOptions {
+  out: string
+  /** the PKCS#12 certificate the report (and its checkpoint) is signed with */
+  p12Path: string
+  p12Passphrase: string
+  classification?: string
+  actor: Actor
+  now: () => string
+  onProgress?: (p: Progress) => void
+  /** render in this thread instead of a worker (tests) */
+  inProcess?: boolean
+  contributors?: readonly ReportContributor[]
+}
+
+export type { PdfExportResult }
+
+/**
+ * `lastmile export pdf`: seal the audit trail with a checkpoint signed by the chosen
+ * certificate, assemble the report from the case, render and sign it in a worker, write it, and
+ * record the export (with the PDF's hash) in the audit trail — which the next checkpoint seals.
+ */
+export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfExportResult> {
+  const t0 = Date.now()
+  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
+  const out = checkWritableTarget(opts.out)
+  const key = loadPkcs12(opts.p12Path, opts.p12Passphrase)
+  if (key.descriptor.algorithm === 'ed25519') {
+    throw new LastmileError('bad-input', `${opts.p12Path}: PDF signatures need an RSA or EC certificate; this PKCS#12 file holds an Ed25519 key`)
+  }
+  const progress = progressEmitter('export.pdf', 'findings', opts.onProgress)
+  const worker: PdfWorker | null = opts.inProcess ? null : startPdfWorker()
+  let data: ReturnType<typeof assembleReportData>
+  let checkpoint: ReturnType<typeof createCheckpoint>
+  try {
+    checkpoint = createCheckpoint(c.db, c.id, key, opts.actor, opts.now)
+    data = assembleReportData(c, {
+      generatedAt: opts.now(),
+      generatedBy: opts.actor,
+      classification: opts.classification,
+      checkpoint,
+      pdfSigner: key.descriptor,
+      contributors: opts.contributors
+    })
+  } catch (e) {
+    worker?.cancel()
+    throw e
+  }
+  const t1 = Date.now()
+  progress(0, Math.max(1, data.findings.length), 'rendering')
+  const req = { data, key: toTransferable(key) }
+  let built: { pdf: Buffer; pages: number }
+  if (!worker) {
+    built = await new Promise((resolve, reject) => {
+      void renderInWorker(req, (msg: WorkerMessage) => {
+        if (msg.type === 'progress') progress(msg.done, msg.total, msg.message)
+        else if (msg.type === 'done') resolve({ pdf: Buffer.from(msg.pdf.buffer, msg.pdf.byteOffset, msg.pdf.byteLength), pages: msg.pages })
+        else reject(msg.code ? new LastmileError(msg.code as LastmileError['code'], msg.message) : new Error(msg.message))
+      })
+    })
+  } else built = await worker.render(req, progress)
+  const t2 = Date.now()
+  writeFileAtomic(out, built.pdf)
+  const sha256 = createHash('sha256').update(built.pdf).digest('hex')
+  audited(
+    c.db,
+    c.id,
+    opts.now,
+    () => null,
+    () => ({
+      actor: opts.actor,
+      action: 'export.pdf',
+      target: basename(out),
+      details: {
+        path: out,
+        sha256,
+        bytes: built.pdf.length,
+        pages: built.pages,
+        checkpoint: checkpoint.number,
+        signer: signerSummary(key.descriptor),
+        classification: data.classification
+      }
+    })
+  )
+  progress(Math.max(1, data.findings.length), Math.max(1, data.findings.length), 'written')
+  return {
+    path: out,
+    bytes: built.pdf.length,
+    sha256,
+    pages: built.pages,
+    checkpoint: { number: checkpoint.number, firstSeq: checkpoint.firstSeq, lastSeq: checkpoint.lastSeq, headHash: checkpoint.headHash },
+    signer: { subject: key.descriptor.subject, fingerprint: key.descriptor.fingerprint },
+    timings: { assembleMs: t1 - t0, renderMs: t2 - t1, totalMs: Date.now() - t0 }
+  }
+}
+
+/** Turn (done, total) into the app's Progress events, with a rate. */
+export function progressEmitter(operation: string, unit: string, sink?: (p: Progress) => void): (done: number, total: number, message: string) => void {
+  const start = Date.now()
+  return (done, total, message) => {
+    if (!sink) return
+    const secs = Math.max(0.001, (Date.now() - start) / 1000)
+    sink({ operation, done, total, unit, rate: done / secs, message })
+  }
+}

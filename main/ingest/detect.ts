@@ -1,0 +1,195 @@
+import { LastmileError } from '../errors'
+import { CsvReader, sniffDelimiter } from './csv-reader'
+import type { CsvAdapter, JsonAdapter, JsonPlan, JsonProbe } from './formats/adapter'
+import { ADAPTERS, CSV_ADAPTERS, JSON_ADAPTERS } from './formats'
+import { compilePatterns, JsonSplitter, type RecordPath, type SplitPattern } from './json-splitter'
+import { badInput } from './place'
+import { TextScanner } from './scanner'
+import { FileSource } from './source'
+import { FORMAT_NAMES, type FormatName } from './types'
+
+export type Detected =
+  | { kind: 'json'; adapter: JsonAdapter; plan: JsonPlan }
+  | { kind: 'csv'; adapter: CsvAdapter; delimiter: ',' | ';'; header: string[] }
+
+/**
+ * Which export a file is, from its content, never its name. JSON is recognised by where its
+ * records sit and what the first one looks like; CSV by its header. `forced` (--format) skips
+ * the guessing but still checks the file can be read that way.
+ */
+export function detectFormat(path: string, name: string, forced?: FormatName, chunkBytes?: number): Detected {
+  if (forced !== undefined && !FORMAT_NAMES.includes(forced)) {
+    throw new LastmileError('bad-input', `--format ${String(forced)}: not a format Lastmile reads; one of ${FORMAT_NAMES.join(', ')}`)
+  }
+  const first = firstSignificant(path, name)
+  const forcedAdapter = forced ? ADAPTERS.find((a) => a.format === forced) : undefined
+  if (first === '{' || first === '[') {
+    if (forcedAdapter && forcedAdapter.kind !== 'json') {
+      throw badInput(name, { byte: 0 }, `--format ${forced} is a CSV format, but the file is JSON`)
+    }
+    return detectJson(path, name, forcedAdapter ? [forcedAdapter as JsonAdapter] : JSON_ADAPTERS, forcedAdapter !== undefined, chunkBytes)
+  }
+  if (forcedAdapter && forcedAdapter.kind !== 'csv') {
+    throw badInput(name, { line: 1, byte: 0 }, `--format ${forced} is a JSON format, but the file does not start with { or [`)
+  }
+  return detectCsv(path, name, forcedAdapter ? [forcedAdapter as CsvAdapter] : CSV_ADAPTERS, forcedAdapter !== undefined, chunkBytes)
+}
+
+/** The first character that is not white space, from the first chunk. */
+function firstSignificant(path: string, name: string): string {
+  const src = new FileSource(path, name, { chunkBytes: 64 * 1024 })
+  try {
+    for (let chunk = src.next(); chunk; chunk = src.next()) {
+      const m = /\S/.exec(chunk.text)
+      if (m) {
+        if (chunk.text.includes('\u0000')) {
+          throw badInput(name, { byte: chunk.byteStart + chunk.text.indexOf('\u0000') }, 'the file holds NUL bytes: it is binary, not a JSON or CSV export')
+        }
+        return m[0]
+      }
+    }
+    throw badInput(name, {}, 'the file holds only white space; nothing was imported')
+  } finally {
+    src.close()
+  }
+}
+
+function detectJson(path: string, name: string, adapters: readonly JsonAdapter[], forced: boolean, chunkBytes?: number): Detected {
+  const probe = probeJson(path, name, adapters, chunkBytes)
+  probe.forced = forced
+  for (const adapter of adapters) {
+    const plan = adapter.detect(probe)
+    if (plan) return { kind: 'json', adapter, plan }
+  }
+  throw badInput(name, {}, `not an export Lastmile recognises: ${describeProbe(probe)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, name it with --format`)
+}
+
+/**
+ * Read as little as possible: the first record under any known path (stopping there), else
+ * the first top-level value itself (JSON Lines of findings).
+ */
+function probeJson(path: string, name: string, adapters: readonly JsonAdapter[], chunkBytes?: number): JsonProbe {
+  const paths: RecordPath[] = []
+  for (const a of adapters) for (const p of a.paths) if (!paths.some((x) => x.length === p.length && x.every((s, i) => s === p[i]))) paths.push(p)
+  const patterns: SplitPattern[] = paths.map((p, tag) => ({ path: p, tag }))
+  const probe: JsonProbe = { rootKind: 'other', rootKeys: [], rootScalars: {}, first: null, rootValue: null, forced: false }
+  const src = new FileSource(path, name, { chunkBytes })
+  try {
+    const sc = new TextScanner(src, name)
+    sc.ensure()
+    const lead = sc.buf.charCodeAt(sc.pos + (/^\s*/.exec(sc.buf.slice(sc.pos, sc.pos + 4096))?.[0].length ?? 0))
+    probe.rootKind = lead === 123 ? 'object' : lead === 91 ? 'array' : 'other'
+    const splitter = new JsonSplitter(sc, compilePatterns(patterns), {
+      maxValues: 1,
+      onRootKey: (k) => {
+        if (probe.rootKeys.length < 256) probe.rootKeys.push(k)
+      }
+    })
+    splitter.run((r) => {
+      let value: unknown
+      try {
+        value = JSON.parse(r.text)
+      } catch {
+        return true
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        probe.first = { path: patterns[r.tag].path, value: value as Record<string, unknown> }
+        // the root's small members were read as context of the first frame
+        const root = r.frames[0]
+        if (root) {
+          for (const [k, v] of root) {
+            if (v.length <= 512) {
+              try {
+                probe.rootScalars[k] = JSON.parse(v)
+              } catch {
+                // a member that is not valid JSON is reported by the import itself
+              }
+            }
+          }
+        }
+        return false
+      }
+      return true
+    })
+  } finally {
+    src.close()
+  }
+  if (!probe.first && probe.rootKind === 'object') {
+    // no known path: the first top-level value may itself be a record (one finding per line)
+    const src2 = new FileSource(path, name, { chunkBytes })
+    try {
+      const sc = new TextScanner(src2, name)
+      const splitter = new JsonSplitter(sc, compilePatterns([{ path: [], tag: 0 }]), { maxValues: 1 })
+      splitter.run((r) => {
+        try {
+          const v = JSON.parse(r.text) as unknown
+          if (v && typeof v === 'object' && !Array.isArray(v)) {
+            probe.rootValue = v as Record<string, unknown>
+            for (const [k, x] of Object.entries(probe.rootValue)) {
+              if (x === null || typeof x !== 'object') probe.rootScalars[k] = x
+            }
+          }
+        } catch {
+          // reported below as an unknown format, or by the import
+        }
+        return false
+      })
+    } catch (e) {
+      // a first value too large to be one finding is simply not a record: the format stays unknown
+      if (!(e instanceof LastmileError)) throw e
+    } finally {
+      src2.close()
+    }
+  }
+  return probe
+}
+
+function describeProbe(p: JsonProbe): string {
+  if (p.first) return `its first record (under ${p.first.path.join('.') || 'the top level'}) has the keys ${keysOf(p.first.value)}`
+  if (p.rootValue) return `a JSON object with the keys ${keysOf(p.rootValue)}`
+  if (p.rootKind === 'array') return 'a JSON array with no records Lastmile knows (it may be empty)'
+  if (p.rootKeys.length) return `a JSON object with the keys ${p.rootKeys.slice(0, 8).join(', ')}`
+  return 'JSON of an unknown shape'
+}
+
+function keysOf(v: Record<string, unknown>): string {
+  const keys = Object.keys(v)
+  return keys.slice(0, 8).join(', ') + (keys.length > 8 ? ', …' : '')
+}
+
+function detectCsv(path: string, name: string, adapters: readonly CsvAdapter[], forced: boolean, chunkBytes?: number): Detected {
+  const src = new FileSource(path, name, { chunkBytes })
+  let header: string[]
+  let delimiter: ',' | ';'
+  try {
+    const sc = new TextScanner(src, name)
+    sc.ensure()
+    const firstLine = sc.buf.slice(sc.pos, sc.buf.indexOf('\n', sc.pos) === -1 ? sc.len : sc.buf.indexOf('\n', sc.pos))
+    delimiter = sniffDelimiter(firstLine)
+    const row = new CsvReader(sc, delimiter).next()
+    if (!row) throw badInput(name, { line: 1 }, 'the file holds no header row')
+    header = row.fields.map((h) => h.trim())
+  } finally {
+    src.close()
+  }
+  if (header.length < 2) {
+    throw badInput(
+      name,
+      { line: 1, byte: 0 },
+      `not an export Lastmile recognises: it is neither JSON nor CSV with a header (it starts with ${JSON.stringify(header[0]?.slice(0, 40) ?? '')})`
+    )
+  }
+  for (const adapter of adapters) {
+    if (adapter.detect(header, delimiter)) return { kind: 'csv', adapter, delimiter, header }
+  }
+  if (forced) {
+    const adapter = adapters[0]
+    const missing = adapter.required.filter((c) => !header.some((h) => h.toLowerCase() === c.toLowerCase()))
+    throw badInput(name, { line: 1 }, `--format ${adapter.format}: the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+  }
+  throw badInput(
+    name,
+    { line: 1 },
+    `not an export Lastmile recognises: a CSV whose header starts ${header.slice(0, 6).join(delimiter)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, name it with --format`
+  )
+}

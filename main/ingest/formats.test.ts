@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import type { CaseDb } from '../db/case-db'
+import { detectFormat } from './detect'
+import { alertRecord } from './findings'
+import { importFile } from './importer'
+import type { FormatName, ImportSummary } from './types'
+
+const dir = mkdtempSync(join(tmpdir(), 'lastmile-formats-'))
+let c: CaseDb
+beforeAll(() => {
+  c = freshCase(dir)
+})
+afterAll(() => {
+  c.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+type AlertRow = {
+  id: number
+  tool: string
+  tool_finding_id: string
+  rule_id: string
+  rule_kind: string
+  control: string
+  title: string
+  severity: number
+  outcome: string
+  muted: number
+  account: string | null
+  region: string | null
+  artifact: string | null
+  last_seen: string
+  resource: string
+  resource_type: string
+  environment: string | null
+}
+
+/** Import a fixture (partial: format tests must not close each other's alerts) and read its alerts back. */
+function imp(rel: string, format?: FormatName): { s: ImportSummary; alerts: AlertRow[] } {
+  const s = importFile(c, join(FIXTURES, rel), { actor: ANALYST, displayName: rel, partial: true, format })
+  const alerts = c.db
+    .prepare(
+      `SELECT a.*, r.canonical_id AS resource, r.type AS resource_type, r.environment AS environment
+       FROM alerts a JOIN resources r ON r.id = a.resource_id WHERE a.last_import = ? ORDER BY a.record_no`
+    )
+    .all(s.importId) as AlertRow[]
+  return { s, alerts }
+}
+
+describe('real exports', () => {
+  it('ASFF GetFindings: GuardDuty threats on an instance and an access key', () => {
+    const { s, alerts } = imp('real/awssecurityhub/guardduty.json')
+    expect(s.format).toBe('asff')
+    expect(s.records).toBe(4)
+    expect(alerts.map((a) => [a.tool, a.rule_kind, a.rule_id, a.resource])).toEqual([
+      ['guardduty', 'threat', 'DefenseEvasion:EC2-UnusualDNSResolver', 'arn:aws:ec2:us-east-1:123456789012:instance/i-1234567890'],
+      ['guardduty', 'threat', 'Recon:EC2-Portscan', 'arn:aws:ec2:us-east-1:123456789012:instance/i-1234567890'],
+      ['guardduty', 'threat', 'UnauthorizedAccess:EC2-SSHBruteForce', 'arn:aws:ec2:us-east-1:123456789012:instance/i-1234567890'],
+      ['guardduty', 'threat', 'Discovery:IAMUser-AnomalousBehavior', 'AWS::IAM::AccessKey:123123123']
+    ])
+    expect(alerts[0]).toMatchObject({ severity: 2, outcome: 'FAIL', account: '123456789012', region: 'us-east-1', last_seen: '2200-01-17T11:21:23.000Z' })
+  })
+
+  it('ASFF with lower-case findings: a PASSED control is an alert, not an open problem', () => {
+    const { s, alerts } = imp('real/awssecurityhub/config_one_finding.json')
+    expect(s).toMatchObject({ format: 'asff', alerts: 1, findings: { new: 0, resolved: 0, reopened: 0 } })
+    expect(alerts[0]).toMatchObject({ tool: 'securityhub', rule_id: 'IAM.5', outcome: 'PASS', resource: 'AWS::::Account:012345678912' })
+  })
+
+  it('ASFF Inspector: ECR image CVEs become one finding per image, by digest', () => {
+    const { s, alerts } = imp('real/awssecurityhub/inspector_ecr.json')
+    expect(alerts).toHaveLength(7)
+    expect(alerts[0]).toMatchObject({
+      tool: 'inspector',
+      rule_kind: 'vulnerability',
+      rule_id: 'CVE-2023-2650',
+      control: 'container.image.vulnerable',
+      resource: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os@sha256:af965ef68c78374a5f987fce98c0ddfa45801df2395bf012c50b863e65978d74',
+      resource_type: 'container.image'
+    })
+    expect(s.findings.new).toBe(7)
+  })
+
+  it('Prowler OCSF (4.2, concrete values) and the placeholder example files', () => {
+    const one = imp('real/prowler/one_vuln_after_4_5_0.ocsf.json')
+    expect(one.s.format).toBe('prowler-ocsf')
+    expect(one.alerts[0]).toMatchObject({
+      tool: 'prowler',
+      rule_id: 'iam_role_administratoraccess_policy_permissive_trust_relationship',
+      tool_finding_id: 'prowler-aws-iam_role_administratoraccess_policy_permissive_trust_relationship-123456789012-us-east-1-myAdministratorExecutionRole',
+      resource: 'arn:aws:iam::123456789012:role/myAdministratorExecutionRole',
+      severity: 3,
+      outcome: 'FAIL'
+    })
+    // every row of the upstream examples carries the placeholder <finding_uid>: one alert
+    const ex = imp('real/prowler/example_output_aws.ocsf.json')
+    expect(ex.s).toMatchObject({ records: 3, alerts: 1 })
+  })
+
+  it('Prowler CSV is semicolon-separated and MANUAL rows are neither PASS nor FAIL', () => {
+    expect(detectFormat(join(FIXTURES, 'real/prowler/example_output_aws.csv'), 'x')).toMatchObject({ kind: 'csv', delimiter: ';' })
+    const { s } = imp('real/prowler/example_output_aws.csv')
+    expect(s).toMatchObject({ format: 'prowler-csv', records: 4 })
+    const rows = c.db.prepare("SELECT DISTINCT outcome FROM alerts WHERE tool = 'prowler' AND rule_id = 'account_maintain_current_contact_details'").all()
+    expect(rows.length).toBeLessThanOrEqual(1)
+  })
+
+  it('Wiz issues CSV: multi-line Markdown cells; a resolved issue is not an open problem', () => {
+    const one = imp('real/wiz/issues_one_finding.csv')
+    expect(one.s.format).toBe('wiz-issues-csv')
+    expect(one.alerts[0]).toMatchObject({
+      tool: 'wiz',
+      tool_finding_id: '0029ee49-c676-432f-8690-12f2862ec708',
+      rule_id: '5bd69891-b61f-49c8-85a5-c8f90c3eff80',
+      outcome: 'FAIL',
+      account: 'fee3535b-9616-486f-a476-6a500a08a02b'
+    })
+    const raw = alertRecord(c.db, `A-${one.alerts[0].id}`)
+    expect(raw.raw.startsWith('2023-01-25T00:19:27Z,AKS role/cluster role assigned permissions that contain wildcards ,INFORMATIONAL,OPEN,"#### Description')).toBe(true)
+    expect(raw.raw).toContain('Potential impact')
+    expect(raw.context).toMatchObject({ header: expect.stringContaining('Created At,Title,Severity') })
+    // two rows share an Issue ID: one alert, the newer observation wins
+    const resolved = imp('real/wiz/issues_resolved_findings.csv')
+    expect(resolved.s).toMatchObject({ records: 3, alerts: 2 })
+  })
+
+  it('Wiz vulnerability CSV', () => {
+    const { s, alerts } = imp('real/wiz/vulnerability_findings_sca_format.csv')
+    expect(s).toMatchObject({ format: 'wiz-vulnerabilities-csv', alerts: 5 })
+    expect(alerts[0]).toMatchObject({ rule_kind: 'vulnerability', rule_id: 'CVE-2024-39474', control: 'wiz.CVE-2024-39474', region: 'us-central1' })
+    expect(alerts[0].title).toBe('CVE-2024-39474 in github.com/containerd/containerd 1.4.0 (fixed in 1.5.11)')
+  })
+
+  it('Trivy image, filesystem (vulns, misconfigurations, secrets) and Terraform config', () => {
+    const img = imp('real/trivy/scheme_2_many_vulns.json')
+    expect(img.s).toMatchObject({ format: 'trivy-json', alerts: 5, findings: { new: 1 } })
+    expect(img.alerts.every((a) => a.control === 'container.image.vulnerable' && a.resource === 'teamdojo:latest')).toBe(true)
+    const fs = imp('real/trivy/misconfigurations_and_secrets.json')
+    expect(fs.alerts.map((a) => [a.rule_kind, a.rule_id, a.resource])).toEqual([
+      ['vulnerability', 'CVE-2021-33503', 'requirements.txt'],
+      ['vulnerability', 'CVE-2021-28363', 'requirements.txt'],
+      ['misconfiguration', 'DS002', 'Dockerfile'],
+      ['secret', 'github-pat', 'Dockerfile#L24'],
+      ['secret', 'github-pat', 'secret.txt#L1']
+    ])
+    const tf = imp('real/trivy/terraform_misconfig_issue_14136.json')
+    expect(tf.alerts[0]).toMatchObject({
+      rule_id: 'AVD-AWS-0143',
+      resource: 'tofu/aws-credentials/main.tf#module.aws_credentials',
+      resource_type: 'iac.module',
+      artifact: 'tofu/clusters/sandbox'
+    })
+  })
+
+  it('Defender for Cloud recommendations CSV with a BOM: Healthy rows pass, ids lower-cased', () => {
+    const { s, alerts } = imp('real/defender_for_cloud/recommendations_export_many.csv')
+    expect(s).toMatchObject({ format: 'defender-recommendations-csv', alerts: 4, findings: { new: 3 } })
+    expect(alerts.map((a) => a.outcome)).toEqual(['FAIL', 'PASS', 'FAIL', 'FAIL'])
+    expect(alerts[3]).toMatchObject({
+      resource: '/subscriptions/9cfbad7a-7369-42e4-bcce-7677c5b3a44b/resourcegroups/cloud-shell-storage-westeurope/providers/microsoft.storage/storageaccounts/swe10032201245e263h',
+      resource_type: 'azure.storage.account',
+      rule_id: 'cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a'
+    })
+  })
+})
+
+describe('formats without a public sample', () => {
+  it('EventBridge events (an array) and concatenated GetFindings pages', () => {
+    const ev = imp('written/securityhub-eventbridge-events.json')
+    expect(ev.s.format).toBe('asff')
+    expect(ev.alerts.map((a) => a.control)).toEqual(['aws.ec2.imdsv2', 'aws.ec2.sg-open-admin-ports'])
+    expect(ev.alerts[0].environment).toBe('prod')
+    const pages = imp('written/securityhub-getfindings-pages.json')
+    expect(pages.s.records).toBe(4)
+    // EBS encryption by default, per region: two findings on the same account
+    const ebs = pages.alerts.filter((a) => a.control === 'aws.ec2.ebs-default-encryption')
+    expect(ebs.map((a) => [a.resource, a.region])).toEqual([
+      ['AWS::::Account:111122223333', 'us-east-1'],
+      ['AWS::::Account:111122223333', 'eu-west-1']
+    ])
+    expect(new Set(ebs.map((a) => a.id)).size).toBe(2)
+  })
+
+  it('Security Hub OCSF (GetFindingsV2)', () => {
+    const { s, alerts } = imp('written/securityhub-ocsf.json')
+    expect(s.format).toBe('securityhub-ocsf')
+    expect(alerts.map((a) => [a.tool, a.rule_id, a.control, a.outcome])).toEqual([
+      ['securityhub', 'S3.5', 'aws.s3.https-only', 'FAIL'],
+      ['securityhub', 'EC2.8', 'aws.ec2.imdsv2', 'PASS']
+    ])
+  })
+
+  it('generic OCSF vulnerability, compliance and detection findings, one per line', () => {
+    const { s, alerts } = imp('written/ocsf-findings.jsonl')
+    expect(s.format).toBe('ocsf')
+    expect(alerts.map((a) => [a.tool, a.rule_kind, a.rule_id, a.control])).toEqual([
+      ['grype', 'vulnerability', 'CVE-2024-3094', 'container.image.vulnerable'],
+      ['steampipe', 'check', 's3_bucket_enforces_ssl', 'steampipe.s3_bucket_enforces_ssl'],
+      ['falco', 'threat', 'Terminal shell in container', 'falco.Terminal shell in container']
+    ])
+  })
+
+  it('Wiz API issues: REJECTED is muted in Wiz, Azure ids lower-cased', () => {
+    const { s, alerts } = imp('written/wiz-api-issues.json')
+    expect(s.format).toBe('wiz-api-json')
+    expect(alerts[0]).toMatchObject({ rule_id: 'wc-id-1234', resource: 'arn:aws:s3:::payments-uploads', muted: 0 })
+    expect(alerts[1]).toMatchObject({ muted: 1, resource_type: 'azure.storage.account' })
+    expect(alerts[1].resource).toBe(alerts[1].resource.toLowerCase())
+  })
+
+  it('Trivy k8s: workload images by digest, misconfigurations per workload', () => {
+    const { s, alerts } = imp('written/trivy-k8s.json')
+    expect(s.scope.artifacts).toEqual(['k8s:prod-eks'])
+    const digest = `registry.example.com/payments/api@sha256:${'3c'.repeat(32)}`
+    expect(alerts.map((a) => [a.rule_id, a.resource, a.muted])).toEqual([
+      ['CVE-2024-2961', digest, 0],
+      ['CVE-2023-45853', digest, 1],
+      ['AVD-KSV-0001', 'k8s:prod-eks/payments/Deployment/api', 0],
+      ['AVD-KSV-0017', 'k8s:prod-eks/kube-system/DaemonSet/aws-node', 0]
+    ])
+  })
+
+  it('Defender assessments and alerts', () => {
+    const a = imp('written/defender-assessments.json')
+    expect(a.s.format).toBe('defender-assessments-json')
+    expect(a.alerts.map((x) => [x.control, x.outcome])).toEqual([
+      ['azure.storage.secure-transfer', 'FAIL'],
+      ['azure.storage.secure-transfer', 'PASS'],
+      ['defender.cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a', 'INFO']
+    ])
+    const al = imp('written/defender-alerts.json')
+    expect(al.s.format).toBe('defender-alerts-json')
+    expect(al.alerts[0]).toMatchObject({ rule_kind: 'threat', rule_id: 'VM_LoginBruteForceSuccess', region: 'westeurope', resource_type: 'azure.compute.vm' })
+  })
+
+  it('Orca alerts: ARNs built from the asset name, severity from the score', () => {
+    const { s, alerts } = imp('written/orca-alerts.json')
+    expect(s.format).toBe('orca-alerts-json')
+    expect(alerts.map((a) => [a.tool_finding_id, a.resource, a.severity, a.environment])).toEqual([
+      ['orca-101', 'arn:aws:s3:::analytics-staging', 2, 'staging'],
+      ['orca-102', 'arn:aws:ec2:eu-west-1:555566667777:instance/i-0aa11bb22cc33dd44', 3, 'staging']
+    ])
+  })
+
+  it('SARIF from Checkov, KICS and tfsec: file plus Terraform address, mapped controls', () => {
+    const ck = imp('written/checkov.sarif')
+    expect(ck.s.format).toBe('sarif')
+    expect(ck.alerts.map((a) => [a.tool, a.control, a.resource, a.muted, a.severity])).toEqual([
+      ['checkov', 'aws.ec2.imdsv2', 'infra/ec2.tf#aws_instance.web', 0, 3],
+      ['checkov', 'aws.s3.public-access-block', 'infra/s3.tf#aws_s3_bucket_public_access_block.logs', 0, 3],
+      ['checkov', 'aws.s3.public-access-block', 'infra/s3.tf#aws_s3_bucket_public_access_block.assets', 1, 3]
+    ])
+    const kics = imp('written/kics.sarif')
+    expect(kics.alerts.map((a) => [a.tool, a.control, a.resource])).toEqual([
+      ['kics', 'aws.ec2.sg-open-admin-ports', '/repo/infra/network.tf#aws_security_group.bastion'],
+      ['kics', 'aws.ec2.ebs-default-encryption', '/repo/infra/account.tf#aws_ebs_encryption_by_default.default']
+    ])
+    const tfsec = imp('written/tfsec.sarif')
+    expect(tfsec.alerts.map((a) => [a.control, a.resource])).toEqual([
+      ['aws.s3.public-access-block', 'infra/s3.tf#L1'],
+      ['azure.storage.secure-transfer', 'azure/storage.tf#azurerm_storage_account.diag']
+    ])
+  })
+
+  it('--format forces a format, and refuses one the file is not', () => {
+    expect(detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'x', 'orca-alerts-json').adapter.format).toBe('orca-alerts-json')
+    expect(() => detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'orca.json', 'prowler-csv')).toThrow(
+      'orca.json: byte offset 0: --format prowler-csv is a CSV format, but the file is JSON'
+    )
+    expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(/w\.csv: line 1: --format prowler-csv: the header lacks the column CHECK_ID$/)
+  })
+})

@@ -1,0 +1,172 @@
+import { arr, get, isoTime, obj, path, severityFromNormalized, severityOf, str, tagsOf } from '../normalise'
+import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
+import { plan, RecordError, samePath, type JsonAdapter } from './adapter'
+
+/**
+ * AWS Security Hub findings in ASFF (FORMATS.md A1): GetFindings output (`Findings`), hand-made
+ * or EventBridge-style `findings`, EventBridge events (`detail.findings`, alone, as an array or
+ * one per line), and several GetFindings pages concatenated in one file.
+ */
+const FINDINGS = ['Findings', '*'] as const
+const FINDINGS_LOWER = ['findings', '*'] as const
+const EVENT = ['detail', 'findings', '*'] as const
+const EVENT_ARRAY = ['*', 'detail', 'findings', '*'] as const
+
+export function isAsff(v: Record<string, unknown>): boolean {
+  return (
+    typeof get(v, 'SchemaVersion') === 'string' ||
+    (typeof get(v, 'ProductArn') === 'string' && typeof get(v, 'Id') === 'string') ||
+    (typeof get(v, 'AwsAccountId') === 'string' && Array.isArray(get(v, 'Resources')))
+  )
+}
+
+function isEvent(v: Record<string, unknown>): boolean {
+  const findings = path(v, 'detail', 'findings')
+  if (!Array.isArray(findings)) return false
+  const first = obj(findings[0])
+  return first ? isAsff(first) : String(get(v, 'detail-type') ?? '').includes('Security Hub')
+}
+
+export const asff: JsonAdapter = {
+  kind: 'json',
+  format: 'asff',
+  tool: 'securityhub',
+  description: 'AWS Security Hub findings (ASFF): GetFindings pages, EventBridge events',
+  paths: [FINDINGS, FINDINGS_LOWER, EVENT, EVENT_ARRAY],
+  detect(p) {
+    const f = p.first
+    if (f && (samePath(f.path, FINDINGS) || samePath(f.path, FINDINGS_LOWER) || samePath(f.path, EVENT)) && isAsff(f.value)) {
+      return plan([FINDINGS, FINDINGS_LOWER, EVENT])
+    }
+    if (f && samePath(f.path, ['*']) && isEvent(f.value)) return plan([EVENT_ARRAY])
+    if (f && samePath(f.path, EVENT_ARRAY) && isAsff(f.value)) return plan([EVENT_ARRAY])
+    // an export with no findings at all still says what it is by its container
+    if (!f && p.rootKind === 'object' && (p.rootKeys.includes('Findings') || p.rootKeys.includes('findings'))) {
+      return plan([FINDINGS, FINDINGS_LOWER, EVENT])
+    }
+    if (p.forced && (!f || isAsff(f.value))) return plan([FINDINGS, FINDINGS_LOWER, EVENT, EVENT_ARRAY])
+    return null
+  },
+  normalise(f) {
+    const id = str(get(f, 'Id'))
+    if (!id) throw new RecordError('an ASFF finding without an Id')
+    const productArn = str(get(f, 'ProductArn')) ?? ''
+    const tool = toolOfProduct(productArn, str(get(f, 'ProductName')))
+    const compliance = obj(get(f, 'Compliance'))
+    const productFields = obj(get(f, 'ProductFields'))
+    const generator = str(get(f, 'GeneratorId')) ?? ''
+    const types = arr(get(f, 'Types')).map((t) => String(t))
+    const vulns = arr(get(f, 'Vulnerabilities'))
+
+    let ruleId: string
+    let kind: RuleKind = 'check'
+    if (tool === 'prowler') {
+      ruleId = generator.replace(/^prowler-/, '') || id
+    } else if (tool === 'securityhub') {
+      ruleId =
+        str(get(compliance, 'SecurityControlId')) ??
+        str(get(productFields, 'ControlId')) ??
+        ((generator.includes('/') ? generator.slice(generator.lastIndexOf('/') + 1) : generator) || id)
+    } else if (vulns.length > 0) {
+      kind = 'vulnerability'
+      ruleId = str(get(obj(vulns[0]), 'Id')) ?? generator
+    } else if (tool === 'guardduty' || types.some((t) => /^(TTPs|Effects|Unusual Behaviors)\//.test(t))) {
+      kind = 'threat'
+      ruleId = threatType(types[0]) ?? generator
+    } else {
+      ruleId = generator || id
+    }
+
+    const label = severityOf(path(f, 'Severity', 'Label')) ?? severityOf(path(f, 'FindingProviderFields', 'Severity', 'Label'))
+    const normalized = path(f, 'Severity', 'Normalized')
+    const severity = label ?? (typeof normalized === 'number' ? severityFromNormalized(normalized) : 'informational')
+
+    const complianceStatus = str(get(compliance, 'Status'))
+    const workflow = str(path(f, 'Workflow', 'Status')) ?? str(get(f, 'WorkflowState'))
+    const recordState = str(get(f, 'RecordState'))
+    // "open" per FORMATS.md A1: ACTIVE, not resolved, and failing (or no compliance block)
+    let outcome: Outcome = 'FAIL'
+    if (recordState === 'ARCHIVED' || workflow === 'RESOLVED') outcome = 'PASS'
+    else if (complianceStatus === 'PASSED') outcome = 'PASS'
+    else if (complianceStatus === 'NOT_AVAILABLE') outcome = 'INFO'
+
+    const resources = arr(get(f, 'Resources'))
+    const account = str(get(f, 'AwsAccountId'))
+    const region = str(get(f, 'Region'))
+    const resource = resourceOf(obj(resources[0]), account, region)
+
+    return {
+      tool,
+      toolFindingId: id,
+      ruleId,
+      kind,
+      title: str(get(f, 'Title')) ?? ruleId,
+      severity,
+      outcome,
+      toolStatus: [complianceStatus, workflow, recordState].filter(Boolean).join(' ') || 'ACTIVE',
+      muted: workflow === 'SUPPRESSED',
+      resource,
+      observedAt: isoTime(get(f, 'LastObservedAt')) ?? isoTime(get(f, 'UpdatedAt')) ?? isoTime(get(f, 'CreatedAt')),
+      artifact: null
+    } satisfies AlertDraft
+  }
+}
+
+/**
+ * A GuardDuty finding type from ASFF's `TTPs/Discovery/IAMUser-AnomalousBehavior`: the same
+ * type exists under several tactics (Discovery:, Persistence:, Impact:IAMUser/AnomalousBehavior),
+ * so the tactic stays part of the rule id.
+ */
+function threatType(t: string | undefined): string | null {
+  if (!t) return null
+  const parts = t.split('/').filter(Boolean)
+  const last = parts[parts.length - 1]
+  if (!last) return null
+  if (last.includes(':') || parts.length < 3) return last
+  return `${parts[parts.length - 2].replace(/\s+/g, '')}:${last}`
+}
+
+/** The tool behind an ASFF finding, from its product ARN: `product/<company>/<product>`. */
+export function toolOfProduct(productArn: string, productName: string | null): string {
+  const m = /product\/([^/]+)\/([^/]+)$/.exec(productArn)
+  if (m) {
+    const company = m[1].toLowerCase()
+    const product = m[2].toLowerCase()
+    if (company === 'aws') return product === 'inspector2' ? 'inspector' : product
+    if (company === 'prowler') return 'prowler'
+    return product.replace(/[^a-z0-9-]+/g, '-')
+  }
+  return (productName ?? 'securityhub').toLowerCase().replace(/[^a-z0-9-]+/g, '-')
+}
+
+function resourceOf(r: Record<string, unknown> | null, account: string | null, findingRegion: string | null): ResourceDraft {
+  if (!r) return { id: null, type: null, name: null, provider: 'aws', account, region: findingRegion }
+  const type = str(get(r, 'Type'))
+  const region = str(get(r, 'Region')) ?? findingRegion
+  const draft: ResourceDraft = {
+    id: str(get(r, 'Id')),
+    type,
+    name: null,
+    provider: 'aws',
+    account,
+    region,
+    partition: str(get(r, 'Partition')),
+    tags: tagsOf(get(r, 'Tags'))
+  }
+  if (type === 'AwsEcrContainerImage') {
+    const d = obj(path(r, 'Details', 'AwsEcrContainerImage'))
+    const registry = str(get(d, 'RegistryId')) ?? account
+    const repo = str(get(d, 'RepositoryName'))
+    const digest = str(get(d, 'ImageDigest'))
+    if (repo && digest) {
+      draft.image = {
+        repository: registry && region ? `${registry}.dkr.ecr.${region}.amazonaws.com/${repo}` : repo,
+        digest,
+        reference: draft.id
+      }
+      draft.name = repo
+      if (registry) draft.account = registry
+    }
+  }
+  return draft
+}

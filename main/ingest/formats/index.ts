@@ -1,0 +1,59 @@
+import type { FormatName } from '../types'
+import type { CsvAdapter, FormatAdapter, JsonAdapter } from './adapter'
+import { asff } from './asff'
+import { defenderAlertsJson, defenderAssessmentsJson, defenderRecommendationsCsv } from './defender'
+import { genericOcsf, prowlerOcsf, securityHubOcsf } from './ocsf'
+import { orca } from './orca'
+import { prowlerCsv } from './prowler-csv'
+import { sarif } from './sarif'
+import { trivy } from './trivy'
+import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
+
+/**
+ * Every format, in the order detection tries them: the most specific shapes first, the generic
+ * OCSF reader last among JSON formats.
+ */
+export const JSON_ADAPTERS: readonly JsonAdapter[] = [
+  asff,
+  prowlerOcsf,
+  securityHubOcsf,
+  trivy,
+  sarif,
+  wizApiJson,
+  defenderAssessmentsJson,
+  defenderAlertsJson,
+  orca,
+  genericOcsf
+]
+
+export const CSV_ADAPTERS: readonly CsvAdapter[] = [prowlerCsv, wizIssuesCsv, wizVulnerabilitiesCsv, defenderRecommendationsCsv]
+
+export const ADAPTERS: readonly FormatAdapter[] = [...JSON_ADAPTERS, ...CSV_ADAPTERS]
+
+export function adapterFor(format: FormatName): FormatAdapter {
+  const a = ADAPTERS.find((x) => x.format === format)
+  if (!a) throw new Error(`no adapter for ${format}`)
+  return a
+}
+
+/**
+ * The source of each format: exports of one product's findings, whatever their file format.
+ * A rescan closes alerts of its own source only: Prowler findings forwarded through Security
+ * Hub are a different stream from Prowler's own output, and neither closes the other.
+ */
+export const SOURCE_OF: Record<FormatName, string> = {
+  asff: 'securityhub',
+  'securityhub-ocsf': 'securityhub',
+  'prowler-ocsf': 'prowler',
+  'prowler-csv': 'prowler',
+  ocsf: 'ocsf',
+  'wiz-issues-csv': 'wiz-issues',
+  'wiz-api-json': 'wiz-issues',
+  'wiz-vulnerabilities-csv': 'wiz-vulnerabilities',
+  'trivy-json': 'trivy',
+  'defender-recommendations-csv': 'defender-assessments',
+  'defender-assessments-json': 'defender-assessments',
+  'defender-alerts-json': 'defender-alerts',
+  'orca-alerts-json': 'orca',
+  sarif: 'sarif'
+}

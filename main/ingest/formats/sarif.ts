@@ -1,0 +1,167 @@
+import { arr, get, obj, path, severityFromScore, severityOf, str } from '../normalise'
+import type { AlertDraft, Outcome, RuleKind } from '../types'
+import { plan, RecordError, samePath, type JsonAdapter, type JsonContext } from './adapter'
+
+/**
+ * SARIF 2.1.0 from IaC scanners (FORMATS.md A7): Checkov, KICS, tfsec, Trivy. A result names a
+ * file and lines, not a cloud resource; its resource is the file plus the Terraform address,
+ * read from the result's logical location, else from the code snippet Checkov includes
+ * (`resource "aws_s3_bucket" "logs" {`), else from the message (`aws_s3_bucket[logs]`,
+ * `Resource 'aws_s3_bucket.logs'`). Without an address the file and line are kept as given.
+ */
+const RESULTS = ['runs', '*', 'results', '*'] as const
+
+const TOOL_NAMES: Record<string, string> = {
+  checkov: 'checkov',
+  'prisma cloud': 'checkov',
+  kics: 'kics',
+  tfsec: 'tfsec',
+  'tfsec-sarif': 'tfsec',
+  trivy: 'trivy',
+  'trivy-iac': 'trivy'
+}
+
+export const sarif: JsonAdapter = {
+  kind: 'json',
+  format: 'sarif',
+  tool: 'sarif',
+  description: 'SARIF 2.1.0 (Checkov, KICS, tfsec, Trivy)',
+  paths: [RESULTS],
+  detect(p) {
+    const schema = String(p.rootScalars.$schema ?? '')
+    const isSarif = p.rootKind === 'object' && p.rootKeys.includes('runs') && (/sarif/i.test(schema) || String(p.rootScalars.version ?? '').startsWith('2.1'))
+    if (isSarif || (p.first && samePath(p.first.path, RESULTS)) || p.forced) return plan([RESULTS])
+    return null
+  },
+  normalise(r, ctx) {
+    const run = runOf(ctx)
+    const ruleIndex = typeof get(r, 'ruleIndex') === 'number' ? (get(r, 'ruleIndex') as number) : -1
+    const ruleId = str(get(r, 'ruleId')) ?? str(path(r, 'rule', 'id')) ?? (ruleIndex >= 0 ? str(get(run.ruleList[ruleIndex], 'id')) : null)
+    if (!ruleId) throw new RecordError('a SARIF result without a ruleId')
+    const rule = run.rules.get(ruleId) ?? (ruleIndex >= 0 ? run.ruleList[ruleIndex] : null) ?? null
+
+    const loc = obj(arr(get(r, 'locations'))[0])
+    const physical = obj(get(loc, 'physicalLocation'))
+    const uri = str(path(physical, 'artifactLocation', 'uri'))
+    if (!uri) throw new RecordError('a SARIF result without a location (physicalLocation.artifactLocation.uri)')
+    const file = decodeUri(uri)
+    const startLine = path(physical, 'region', 'startLine')
+    const line = typeof startLine === 'number' ? startLine : null
+    const address =
+      addressFromLogical(arr(get(loc, 'logicalLocations'))) ??
+      addressFromSnippet(str(path(physical, 'region', 'snippet', 'text')) ?? str(path(physical, 'contextRegion', 'snippet', 'text'))) ??
+      addressFromText(str(path(r, 'message', 'text')))
+
+    const kindProp = (str(get(r, 'kind')) ?? 'fail').toLowerCase()
+    let outcome: Outcome = 'FAIL'
+    if (kindProp === 'pass' || str(get(r, 'baselineState')) === 'absent') outcome = 'PASS'
+    else if (kindProp !== 'fail') outcome = 'INFO'
+    const suppressions = arr(get(r, 'suppressions')).map(obj)
+    const muted = suppressions.some((s) => s !== null && (str(get(s, 'status')) ?? 'accepted') === 'accepted')
+
+    const kind: RuleKind = /^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration'
+    const title =
+      str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
+    return {
+      tool: run.tool,
+      toolFindingId: `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}`,
+      ruleId,
+      kind,
+      title,
+      severity: severityOfResult(r, rule),
+      outcome,
+      toolStatus: [kindProp, muted ? 'suppressed' : null].filter(Boolean).join(' '),
+      muted,
+      resource: { id: null, type: null, name: null, provider: 'iac', account: null, region: null, iac: { file, address, line } },
+      observedAt: run.endTime,
+      artifact: run.artifact
+    } satisfies AlertDraft
+  }
+}
+
+interface Run {
+  tool: string
+  rules: Map<string, Record<string, unknown>>
+  ruleList: Array<Record<string, unknown> | null>
+  artifact: string
+  endTime: string | null
+}
+
+function runOf(ctx: JsonContext): Run {
+  return ctx.memo('sarif.run', () => {
+    const driver = obj(path(ctx.find('tool'), 'driver'))
+    const name = (str(get(driver, 'name')) ?? 'sarif').toLowerCase()
+    const tool = TOOL_NAMES[name] ?? (name.replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '') || 'sarif')
+    const ruleList = arr(get(driver, 'rules')).map(obj)
+    const rules = new Map<string, Record<string, unknown>>()
+    for (const rule of ruleList) {
+      const id = str(get(rule, 'id'))
+      if (rule && id) rules.set(id, rule)
+    }
+    // the scanned repository, when the run says; otherwise the tool's scans are one scope
+    const vcs = obj(arr(ctx.find('versionControlProvenance'))[0])
+    const base = obj(get(obj(ctx.find('originalUriBaseIds')), 'SRCROOT'))
+    const invocation = obj(arr(ctx.find('invocations'))[0])
+    const artifact = str(get(vcs, 'repositoryUri')) ?? str(get(base, 'uri')) ?? str(path(invocation, 'workingDirectory', 'uri')) ?? `${tool}:default`
+    const endTime = str(get(invocation, 'endTimeUtc'))
+    return { tool, rules, ruleList, artifact, endTime: endTime ? new Date(endTime).toISOString() : null }
+  })
+}
+
+function severityOfResult(r: Record<string, unknown>, rule: Record<string, unknown> | null): AlertDraft['severity'] {
+  const score = Number(str(path(r, 'properties', 'security-severity')) ?? str(path(rule, 'properties', 'security-severity')))
+  if (Number.isFinite(score) && score > 0) return severityFromScore(score)
+  const named = severityOf(path(r, 'properties', 'severity')) ?? severityOf(path(rule, 'properties', 'severity'))
+  if (named) return named
+  const level = str(get(r, 'level')) ?? str(path(rule, 'defaultConfiguration', 'level'))
+  switch (level) {
+    case 'error':
+      return 'high'
+    case 'warning':
+      return 'medium'
+    case 'note':
+      return 'low'
+    default:
+      return 'informational'
+  }
+}
+
+function decodeUri(uri: string): string {
+  try {
+    return decodeURIComponent(uri)
+  } catch {
+    return uri
+  }
+}
+
+const TF_ADDRESS = /^(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*(?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+\.[\w-]+(?:\[[^\]]*\])?$/
+
+function addressFromLogical(locations: unknown[]): string | null {
+  for (const l of locations) {
+    const o = obj(l)
+    const candidate = str(get(o, 'fullyQualifiedName')) ?? str(get(o, 'name'))
+    if (candidate && TF_ADDRESS.test(candidate)) return candidate
+  }
+  return null
+}
+
+function addressFromSnippet(snippet: string | null): string | null {
+  if (!snippet) return null
+  let m = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/m.exec(snippet)
+  if (m) return `${m[1]}.${m[2]}`
+  m = /^\s*data\s+"([^"]+)"\s+"([^"]+)"/m.exec(snippet)
+  if (m) return `data.${m[1]}.${m[2]}`
+  m = /^\s*module\s+"([^"]+)"/m.exec(snippet)
+  if (m) return `module.${m[1]}`
+  return null
+}
+
+/** Provider prefixes of Terraform resource types, so prose is not mistaken for an address. */
+const TF_TYPE = /\b((?:module\.[\w-]+\.)*(?:aws|azurerm|azuread|google|kubernetes|helm|oci|alicloud)_[a-z0-9_]+)(?:\[["']?([\w-]+)["']?\]|\.([\w-]+))/
+
+function addressFromText(text: string | null): string | null {
+  if (!text) return null
+  const m = TF_TYPE.exec(text)
+  if (!m) return null
+  return `${m[1]}.${m[2] ?? m[3]}`
+}

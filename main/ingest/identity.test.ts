@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { isLastmileError } from '../errors'
+import { defaultControlsPath, loadControls, parseControls } from './controls'
+import { canonicalResource } from './resource-id'
+import type { ResourceDraft } from './types'
+
+function r(d: Partial<ResourceDraft>): ReturnType<typeof canonicalResource> {
+  return canonicalResource({ id: null, type: null, name: null, provider: null, account: null, region: null, ...d })
+}
+
+describe('canonical resource ids', () => {
+  it('keeps an ARN and reads its type, account and region', () => {
+    const x = r({ id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0', provider: 'aws' })
+    expect(x).toMatchObject({ id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0', canonical: true, type: 'aws.ec2.security-group', account: '111122223333', region: 'eu-west-1' })
+    expect(r({ id: 'arn:aws:s3:::logs', provider: 'aws', account: '1', region: 'us-east-1' })).toMatchObject({ type: 'aws.s3.bucket', region: 'us-east-1' })
+  })
+
+  it('builds the ARN from a name only where name, account and region determine it', () => {
+    expect(r({ id: 'analytics-staging', type: 'AwsS3Bucket', provider: 'aws', account: '555566667777', region: 'eu-west-1' }).id).toBe('arn:aws:s3:::analytics-staging')
+    expect(r({ id: 'i-0aa11bb22cc33dd44', type: 'AwsEc2Instance', provider: 'aws', account: '555566667777', region: 'eu-west-1' }).id).toBe(
+      'arn:aws:ec2:eu-west-1:555566667777:instance/i-0aa11bb22cc33dd44'
+    )
+    // no region: an instance id alone cannot be placed, so it is kept as given
+    const noRegion = r({ id: 'i-0aa11bb22cc33dd44', type: 'AwsEc2Instance', provider: 'aws', account: '555566667777' })
+    expect(noRegion).toMatchObject({ id: 'i-0aa11bb22cc33dd44', canonical: false })
+    // an IAM user's ARN holds a path the name does not give
+    expect(r({ id: 'deploy-bot', type: 'AwsIamUser', provider: 'aws', account: '555566667777', region: 'us-east-1' })).toMatchObject({ id: 'deploy-bot', canonical: false })
+  })
+
+  it('never merges a kept-as-given id across accounts or regions', () => {
+    const a = r({ id: 'db-main', type: 'rds', provider: 'aws', account: '111111111111', region: 'us-east-1' })
+    const b = r({ id: 'db-main', type: 'rds', provider: 'aws', account: '222222222222', region: 'us-east-1' })
+    const c = r({ id: 'db-main', type: 'rds', provider: 'aws', account: '111111111111', region: 'eu-west-1' })
+    expect(new Set([a.key, b.key, c.key]).size).toBe(3)
+  })
+
+  it('places account-wide settings in their region: Security Hub accounts and Prowler templates agree', () => {
+    const sh = r({ id: 'AWS::::Account:111122223333', type: 'AwsAccount', provider: 'aws', account: '111122223333', region: 'us-east-1' })
+    const prowler = r({ id: 'arn:aws:ec2:us-east-1:111122223333:volume', type: 'Other', provider: 'aws', account: '111122223333', region: 'us-east-1' })
+    const other = r({ id: 'AWS::::Account:111122223333', type: 'AwsAccount', provider: 'aws', account: '111122223333', region: 'eu-west-1' })
+    expect(sh.key).toBe('AWS::::Account:111122223333@us-east-1')
+    expect(prowler.key).toBe(sh.key)
+    expect(other.key).not.toBe(sh.key)
+  })
+
+  it('lower-cases Azure ids, which Azure compares case-insensitively', () => {
+    const a = r({ id: '/subscriptions/0B6E7B1C-2222-4444-8888-ABCDEF012345/resourceGroups/Payments-RG/providers/Microsoft.Storage/storageAccounts/PaymentsDiag', provider: 'azure' })
+    const b = r({ id: '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/payments-rg/providers/microsoft.storage/storageaccounts/paymentsdiag' })
+    expect(a.key).toBe(b.key)
+    expect(a).toMatchObject({ type: 'azure.storage.account', account: '0b6e7b1c-2222-4444-8888-abcdef012345', canonical: true })
+  })
+
+  it('identifies container images by digest, and keeps a tag as given', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`
+    const ecr = r({ id: `arn:aws:ecr:eu-central-1:123456789012:repository/repo-os/${digest}`, provider: 'aws' })
+    expect(ecr).toMatchObject({ id: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os@${digest}`, type: 'container.image', canonical: true })
+    const trivy = r({ image: { repository: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os', digest, reference: 'repo-os:1' } })
+    expect(trivy.key).toBe(ecr.key)
+    expect(r({ image: { repository: 'teamdojo', digest: null, reference: 'teamdojo:latest' } })).toMatchObject({ id: 'teamdojo:latest', canonical: false })
+  })
+
+  it('identifies IaC results by file and Terraform address', () => {
+    expect(r({ iac: { file: './infra/s3.tf', address: 'aws_s3_bucket.logs', line: 3 } })).toMatchObject({ id: 'infra/s3.tf#aws_s3_bucket.logs', type: 'iac.aws_s3_bucket', canonical: true })
+    expect(r({ iac: { file: 'file://infra/s3.tf', address: 'module.web.aws_instance.this', line: null } }).type).toBe('iac.aws_instance')
+    expect(r({ iac: { file: 'infra/s3.tf', address: null, line: 12 } })).toMatchObject({ id: 'infra/s3.tf#L12', canonical: false })
+  })
+
+  it('reads the environment from tags', () => {
+    expect(r({ id: 'arn:aws:s3:::x', tags: { Environment: 'Production' } }).environment).toBe('prod')
+    expect(r({ id: 'arn:aws:s3:::x', tags: { stage: 'qa' } }).environment).toBe('test')
+    expect(r({ id: 'arn:aws:s3:::x', tags: { Owner: 'me' } }).environment).toBeNull()
+  })
+})
+
+describe('control table (playbooks/controls.yaml)', () => {
+  it('passes its own schema check and maps every playbook control', () => {
+    const t = loadControls()
+    expect(t.controls.map((c) => c.id).sort()).toEqual(
+      [
+        'aws.ec2.ebs-default-encryption',
+        'aws.ec2.imdsv2',
+        'aws.ec2.sg-open-admin-ports',
+        'aws.iam.unused-access-key',
+        'aws.s3.https-only',
+        'aws.s3.public-access',
+        'aws.s3.public-access-block',
+        'azure.storage.secure-transfer',
+        'container.image.vulnerable'
+      ].sort()
+    )
+    expect(t.resolve('securityhub', 'S3.5', 'check', 'aws.s3.bucket')).toBe('aws.s3.https-only')
+    expect(t.resolve('prowler', 's3_bucket_secure_transport_policy', 'check', 'aws.s3.bucket')).toBe('aws.s3.https-only')
+    expect(t.resolve('checkov', 'ckv_aws_79', 'misconfiguration', 'iac.aws_instance')).toBe('aws.ec2.imdsv2')
+    expect(t.resolve('defender', '1c5de8e1-f68d-6a17-e0d2-ec259c42768c', 'check', 'azure.storage.account')).toBe('azure.storage.secure-transfer')
+    expect(t.resolve('trivy', 'CVE-2024-2961', 'vulnerability', 'container.image')).toBe('container.image.vulnerable')
+  })
+
+  it('namespaces an unmapped rule by its tool', () => {
+    const t = loadControls()
+    expect(t.resolve('prowler', 'accessanalyzer_enabled', 'check', 'aws.other')).toBe('prowler.accessanalyzer_enabled')
+    expect(t.resolve('trivy', 'CVE-2021-33503', 'vulnerability', 'file')).toBe('trivy.CVE-2021-33503')
+    expect(t.isMapped('prowler.accessanalyzer_enabled')).toBe(false)
+  })
+
+  it('refuses a table that maps one rule to two controls, with the line', () => {
+    const text = readFileSync(defaultControlsPath(), 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
+    try {
+      parseControls(text, 'controls.yaml')
+      throw new Error('accepted')
+    } catch (e) {
+      expect(isLastmileError(e)).toBe(true)
+      expect((e as Error).message).toMatch(/^controls\.yaml: line \d+: prowler rule s3_bucket_secure_transport_policy is mapped to both aws\.s3\.https-only and aws\.ec2\.imdsv2/)
+    }
+  })
+
+  it('refuses unknown tools and malformed entries', () => {
+    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n', 'c.yaml')).toThrow(
+      /c\.yaml: line 7: control aws\.x\.y: unknown tool snyk/
+    )
+    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: Bad Id\n    title: T\n    rules: {prowler: [a]}\n', 'c.yaml')).toThrow(/c\.yaml: line 4: controls\.0\.id: a control id is lower-case/)
+  })
+})

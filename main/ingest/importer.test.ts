@@ -1,0 +1,334 @@
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
+import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { listAudit, verifyAudit } from '../audit/chain'
+import type { CaseDb } from '../db/case-db'
+import { isLastmileError } from '../errors'
+import { alertRecord, getFinding, listFindings, setFindingDecision } from './findings'
+import { importFile, type ImportOptions } from './importer'
+import { listInitiatives } from './initiatives'
+import type { ImportProgress, ImportSummary } from './types'
+
+const root = mkdtempSync(join(tmpdir(), 'lastmile-importer-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+let dir: string
+let c: CaseDb
+let now: () => string
+let n = 0
+beforeEach(() => {
+  dir = join(root, `t${++n}`)
+  mkdirSync(dir)
+  c = freshCase(dir)
+  now = clock()
+})
+afterEach(() => c.close())
+
+function write(name: string, content: string | Buffer): string {
+  const p = join(dir, name)
+  writeFileSync(p, content)
+  return p
+}
+
+function imp(path: string, opts: Partial<ImportOptions> = {}): ImportSummary {
+  return importFile(c, path, { actor: ANALYST, now, displayName: path.slice(path.lastIndexOf('/') + 1), ...opts })
+}
+
+/** Everything a person could see in the case, to prove an import changed nothing. */
+function snapshot(): unknown {
+  const count = (t: string): number => (c.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
+  return {
+    tables: ['imports', 'import_blocks', 'resources', 'alerts', 'alert_contexts', 'findings', 'initiatives', 'initiative_selectors', 'audit_log'].map(count),
+    audit: verifyAudit(c.db, c.id).headHash,
+    findings: c.db.prepare('SELECT * FROM findings ORDER BY id').all(),
+    alerts: c.db.prepare('SELECT id, outcome, closed_at, last_seen, last_import FROM alerts ORDER BY id').all()
+  }
+}
+
+const A = '111111111111'
+const B = '222222222222'
+const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
+
+describe('deduplication across tools', () => {
+  it('Security Hub S3.5 and Prowler s3_bucket_secure_transport_policy on one bucket are one finding with two alerts', () => {
+    imp(join(FIXTURES, 'written/dedup/securityhub-s3.json'))
+    const s = imp(join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'))
+    expect(s.findings.new).toBe(0)
+    const findings = listFindings(c.db)
+    expect(findings).toHaveLength(1)
+    const f = findings[0]
+    expect(f).toMatchObject({ control: 'aws.s3.https-only', status: 'open', severity: 'medium' })
+    expect(f.resource).toMatchObject({ id: 'arn:aws:s3:::customer-invoices-123456789012', type: 'aws.s3.bucket', account: '123456789012', region: 'us-east-1' })
+    expect(f.alerts.map((a) => [a.tool, a.ruleId])).toEqual([
+      ['prowler', 's3_bucket_secure_transport_policy'],
+      ['securityhub', 'S3.5']
+    ])
+    const [ini] = listInitiatives(c.db)
+    expect(ini).toMatchObject({ control: 'aws.s3.https-only', title: 'S3 buckets should require requests to use HTTPS', findings: 1, alerts: 2, resources: 1, tools: ['prowler', 'securityhub'], accounts: 1 })
+    expect(f.initiative).toBe(ini.id)
+  })
+
+  it('never merges distinct resources, accounts or regions', () => {
+    const alarms: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1 },
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 2 },
+      { problem: 's3-https', account: B, region: 'us-east-1', n: 1 },
+      { problem: 'ebs-default', account: A, region: 'us-east-1', n: 1 },
+      { problem: 'ebs-default', account: A, region: 'eu-west-1', n: 1 }
+    ]
+    imp(write('sh.json', asffExport(alarms)))
+    imp(write('prowler.json', prowlerExport(alarms)))
+    const findings = listFindings(c.db)
+    expect(findings).toHaveLength(5)
+    expect(findings.every((f) => f.alerts.length === 2 && new Set(f.alerts.map((a) => a.tool)).size === 2)).toBe(true)
+    const ebs = findings.filter((f) => f.control === 'aws.ec2.ebs-default-encryption').map((f) => f.resource.region)
+    expect(ebs.sort()).toEqual(['eu-west-1', 'us-east-1'])
+  })
+})
+
+describe('re-import and rescan', () => {
+  const scan1: Alarm[] = [
+    { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+    { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
+    { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+    { problem: 'imdsv2', account: B, region: 'us-east-1', n: 1, observedAt: at(1) }
+  ]
+
+  it('importing the same file twice changes nothing, even under another name', () => {
+    const p = write('scan1.json', asffExport(scan1))
+    const first = imp(p)
+    expect(first).toMatchObject({ new: 4, alerts: 4, findings: { new: 4 } })
+    const before = snapshot()
+    const again = imp(p)
+    expect(again).toMatchObject({ duplicateOf: first.importId, importId: null, new: 0, updated: 0, closed: 0, reopened: 0, alerts: 0 })
+    const copy = imp(write('copy-of-scan1.json', readFileSync(p)))
+    expect(copy.duplicateOf).toBe(first.importId)
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('the same records in a differently formatted file are unchanged, not new', () => {
+    imp(write('scan1.json', asffExport(scan1)))
+    const s = imp(write('scan1-compact.json', JSON.stringify(JSON.parse(asffExport(scan1)))))
+    expect(s).toMatchObject({ alerts: 4, new: 0, updated: 0, unchanged: 4, closed: 0, reopened: 0, findings: { new: 0, resolved: 0, reopened: 0 } })
+  })
+
+  it('a later scan updates what it still reports, closes what it no longer reports, and resolves findings', () => {
+    imp(write('scan1.json', asffExport(scan1)))
+    const scan2: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, status: 'PASS', observedAt: at(8) }
+    ]
+    const s = imp(write('scan2.json', asffExport(scan2)))
+    // bucket 2 is gone from account A's scan: closed; the instance passes: resolved
+    expect(s).toMatchObject({ alerts: 2, new: 0, updated: 2, closed: 1, reopened: 0, findings: { new: 0, resolved: 2, reopened: 0 } })
+    expect(s.scope).toEqual({ source: 'securityhub', tools: ['securityhub'], accounts: [A], regions: ['us-east-1'], artifacts: [] })
+    const byResource = new Map(listFindings(c.db).map((f) => [f.resource.id, f]))
+    expect(byResource.get(resourceOf(scan1[0]).arn)).toMatchObject({ status: 'open', lastSeen: at(8) })
+    expect(byResource.get(resourceOf(scan1[1]).arn)?.status).toBe('resolved')
+    expect(byResource.get(resourceOf(scan1[2]).arn)?.status).toBe('resolved')
+    // account B was not in the second scan's scope: its finding stays open
+    expect(byResource.get(resourceOf(scan1[3]).arn)?.status).toBe('open')
+  })
+
+  it('a finding that comes back is reopened and flagged as a regression', () => {
+    imp(write('scan1.json', asffExport(scan1)))
+    imp(write('scan2.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) }])))
+    const s3 = imp(
+      write(
+        'scan3.json',
+        asffExport([
+          { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(15) },
+          { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(15) },
+          { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(15) }
+        ])
+      )
+    )
+    expect(s3).toMatchObject({ reopened: 2, findings: { new: 0, resolved: 0, reopened: 2 } })
+    const regressions = listFindings(c.db).filter((f) => f.regression)
+    expect(regressions.map((f) => f.resource.id).sort()).toEqual([resourceOf(scan1[1]).arn, resourceOf(scan1[2]).arn].sort())
+    expect(regressions.every((f) => f.status === 'open')).toBe(true)
+    expect(listInitiatives(c.db).find((i) => i.control === 'aws.s3.https-only')?.regressions).toBe(1)
+  })
+
+  it('an older scan imported late closes nothing seen after it and reopens nothing', () => {
+    imp(write('scan1.json', asffExport(scan1)))
+    imp(write('scan2.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, status: 'PASS', observedAt: at(8) }])))
+    const old = imp(write('old.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(4) }])))
+    expect(old).toMatchObject({ unchanged: 1, closed: 0, reopened: 0, findings: { new: 0, resolved: 0, reopened: 0 } })
+    expect(listFindings(c.db).find((f) => f.resource.id === resourceOf(scan1[0]).arn)?.status).toBe('resolved')
+  })
+
+  it('a rescan closes only alerts of its own source: Prowler via Security Hub does not close Prowler', () => {
+    imp(write('prowler.json', prowlerExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }])))
+    const viaHub = asffFinding({ problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(8) })
+    viaHub.ProductArn = 'arn:aws:securityhub:us-east-1::product/prowler/prowler'
+    viaHub.GeneratorId = 'prowler-ec2_instance_imdsv2_enabled'
+    const s = imp(write('hub.json', JSON.stringify({ Findings: [viaHub] })))
+    expect(s).toMatchObject({ closed: 0, scope: { source: 'securityhub', tools: ['prowler'] } })
+    expect(listFindings(c.db).map((f) => [f.control, f.status]).sort()).toEqual([
+      ['aws.ec2.imdsv2', 'open'],
+      ['aws.s3.https-only', 'open']
+    ])
+  })
+
+  it('a partial export (filtered) closes nothing it does not mention', () => {
+    imp(write('scan1.json', asffExport(scan1)))
+    const s = imp(write('filtered.json', asffExport([scan1[0]].map((a) => ({ ...a, observedAt: at(9) })))), { partial: true })
+    expect(s.closed).toBe(0)
+    expect(listFindings(c.db).filter((f) => f.status === 'open')).toHaveLength(4)
+  })
+})
+
+describe("a person's decisions", () => {
+  it('an import never overrides a suppression or a risk acceptance', () => {
+    const alarms: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }
+    ]
+    imp(write('scan1.json', asffExport(alarms)))
+    const [bucket, instance] = ['aws.s3.https-only', 'aws.ec2.imdsv2'].map((ctl) => listFindings(c.db).find((f) => f.control === ctl)!)
+    setFindingDecision(c, bucket.id, 'suppressed', 'public website bucket, HTTP needed by legacy clients', ANALYST, now)
+    setFindingDecision(c, instance.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2025-06-30T00:00:00.000Z')
+    imp(write('scan2.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(8) })))))
+    imp(write('scan3.json', asffExport([{ ...alarms[0], observedAt: at(15) }])))
+    const b = getFinding(c.db, bucket.id)
+    const i = getFinding(c.db, instance.id)
+    expect(b).toMatchObject({ status: 'suppressed', decision: { decision: 'suppressed', reason: 'public website bucket, HTTP needed by legacy clients', by: ANALYST } })
+    expect(i).toMatchObject({ status: 'suppressed', decision: { decision: 'risk-accepted', expires: '2025-06-30T00:00:00.000Z' } })
+    // the scans still move underneath: the instance's alert was closed by scan 3
+    expect(i.alerts.every((a) => a.closed)).toBe(true)
+    const actions = listAudit(c.db, 0, 100).entries.map((e) => e.action)
+    expect(actions.filter((a) => a === 'finding.suppressed' || a === 'finding.risk-accepted')).toHaveLength(2)
+  })
+
+  it('a tool-side suppression shows as suppressed until the tool reopens it', () => {
+    const f = asffFinding({ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) })
+    ;(f.Workflow as Record<string, string>).Status = 'SUPPRESSED'
+    imp(write('s.json', JSON.stringify({ Findings: [f] })))
+    expect(listFindings(c.db)[0].status).toBe('suppressed')
+    ;(f.Workflow as Record<string, string>).Status = 'NOTIFIED'
+    f.LastObservedAt = at(5)
+    imp(write('s2.json', JSON.stringify({ Findings: [f] })))
+    expect(listFindings(c.db)[0]).toMatchObject({ status: 'open', decision: null })
+  })
+})
+
+describe('one transaction with its audit entry', () => {
+  it('records each import in the audit trail with its counts and scope', () => {
+    const s = imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }])))
+    const e = listAudit(c.db, 0, 1).entries[0]
+    expect(e).toMatchObject({ action: 'ingest.import', target: s.importId, actor: ANALYST })
+    expect(e.details).toMatchObject({ file: 'scan1.json', format: 'asff', new: 1, alerts: 1, scope: { source: 'securityhub', accounts: [A] } })
+    expect(verifyAudit(c.db, c.id).ok).toBe(true)
+  })
+
+  it('a bad record mid-file leaves the case exactly as it was', () => {
+    imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }])))
+    const before = snapshot()
+    const alarms: Alarm[] = Array.from({ length: 800 }, (_, i) => ({ problem: 'imdsv2' as const, account: B, region: 'eu-west-1', n: i }))
+    const findings = alarms.map(asffFinding)
+    delete (findings[499] as Record<string, unknown>).Id
+    const p = write('broken.json', JSON.stringify({ Findings: findings }, null, 2))
+    const message = badInput(() => imp(p))
+    expect(message).toMatch(/^broken\.json: line \d+, byte offset \d+, record 500: an ASFF finding without an Id; Lastmile cannot tell which alert it is$/)
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('stores the file, so every alert keeps its record byte for byte', () => {
+    const text = asffExport([
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1 },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 7 }
+    ])
+    const p = write('scan.json', text)
+    imp(p, { chunkBytes: 4096 })
+    const ids = (c.db.prepare('SELECT id FROM alerts ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id)
+    const records = (JSON.parse(text) as { Findings: unknown[] }).Findings
+    ids.forEach((id, i) => {
+      const rec = alertRecord(c.db, `A-${id}`)
+      expect(JSON.parse(rec.raw)).toEqual(records[i])
+      expect(text).toContain(rec.raw)
+    })
+  })
+
+  it('reports progress: records, bytes and rate', () => {
+    const seen: ImportProgress[] = []
+    const alarms: Alarm[] = Array.from({ length: 3000 }, (_, i) => ({ problem: 's3-pab' as const, account: A, region: 'us-east-1', n: i }))
+    imp(write('big.json', prowlerExport(alarms)), { onProgress: (p) => seen.push(p) })
+    const last = seen[seen.length - 1]
+    expect(last).toMatchObject({ phase: 'done', records: 3000 })
+    expect(last.bytes).toBe(last.totalBytes)
+    expect(last.rate).toBeGreaterThan(0)
+    expect(seen.some((p) => p.phase === 'findings')).toBe(true)
+  })
+})
+
+function truncatedInRecord2(): string {
+  const text = asffExport([
+    { problem: 's3-https', account: A, region: 'us-east-1', n: 1 },
+    { problem: 's3-https', account: A, region: 'us-east-1', n: 2 }
+  ])
+  const second = text.indexOf('"SchemaVersion"', text.indexOf('"SchemaVersion"') + 1)
+  return text.slice(0, second + 400)
+}
+
+function badInput(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (e) {
+    if (!isLastmileError(e)) throw e
+    expect(e.code).toBe('bad-input')
+    expect(e.message.includes('\n')).toBe(false)
+    return e.message
+  }
+  throw new Error('the import was accepted')
+}
+
+describe('bad input: one clear error, nothing imported', () => {
+  const cases: Array<[string, () => string | Buffer, RegExp]> = [
+    ['truncated.json', () => truncatedInRecord2(), /^truncated\.json: line \d+, byte offset \d+, record 2: the file ends inside record 2 \(which starts at byte offset \d+\): the export is truncated or incomplete$/],
+    ['broken-quote.csv', () => readFileSync(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'utf8').replace('"#### Description', '#### Description"x'), /^broken-quote\.csv: line 2, byte offset \d+, record 1: .*quote/],
+    ['unknown.json', () => JSON.stringify({ items: [{ name: 'x', kind: 'y' }] }), /^unknown\.json: not an export Lastmile recognises: a JSON object with the keys name, kind|^unknown\.json: not an export Lastmile recognises/],
+    ['unknown.csv', () => 'name,value\nx,1\n', /^unknown\.csv: line 1: not an export Lastmile recognises: a CSV whose header starts name,value/],
+    ['binary.bin', () => Buffer.from([0x00, 0x01, 0x02, 0x7b]), /^binary\.bin: (byte offset 0: )?the file holds NUL bytes/],
+    ['latin1.csv', () => Buffer.concat([Buffer.from(readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace('my_virtual_network', 'my_r\u00e9seau')).subarray(0, 700), Buffer.from([0xe9, 0x0a])]), /^latin1\.csv: line \d+, byte offset 700: not valid UTF-8 text \(byte 0xe9\)/],
+    ['proto.json', () => asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }]).replace('"ProductFields": {', '"ProductFields": {\n "__proto__": {"polluted": "yes"},'), /^proto\.json: line 3, byte offset 28, record 1: the record has a key named "__proto__"/],
+    ['proto.csv', () => 'Issue ID,Control ID,Resource external ID,Status,__proto__\n1,2,3,OPEN,x\n', /^proto\.csv: line 1: a column is named "__proto__"/],
+    ['empty.json', () => '', /^empty\.json: the file is empty \(0 bytes\); nothing was imported$/],
+    ['blank.json', () => '   \n\n  ', /^blank\.json: the file holds only white space/],
+    ['extra-cells.csv', () => readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace(/\r?\n$/, ',"extra"\n'), /^extra-cells\.csv: line \d+, byte offset \d+, record 4: 21 cells where the header has 20/]
+  ]
+  for (const [name, content, expected] of cases) {
+    it(name, () => {
+      const before = snapshot()
+      const message = badInput(() => imp(write(name, content())))
+      expect(message).toMatch(expected)
+      expect(snapshot()).toEqual(before)
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+  }
+
+  it('a single 100 MB line: one record that large is refused without holding the file', () => {
+    const p = join(dir, 'huge-line.json')
+    const fd = openSync(p, 'w')
+    writeSync(fd, '{"Findings":[{"SchemaVersion":"2018-10-08","Id":"x","Description":"')
+    const block = Buffer.alloc(1 << 20, 'A')
+    for (let i = 0; i < 100; i++) writeSync(fd, block)
+    writeSync(fd, '"}]}')
+    closeSync(fd)
+    const before = snapshot()
+    const rss = process.memoryUsage().rss
+    const message = badInput(() => imp(p))
+    expect(message).toMatch(/^huge-line\.json: line 1, byte offset 13, record 1: record 1 is larger than 64 MiB/)
+    expect(snapshot()).toEqual(before)
+    expect(process.memoryUsage().rss - rss).toBeLessThan(400 * 1024 * 1024)
+  })
+
+  it('a long minified line of many records imports (lines are not a limit)', () => {
+    const alarms: Alarm[] = Array.from({ length: 4000 }, (_, i) => ({ problem: 's3-pab' as const, account: A, region: 'us-east-1', n: i }))
+    const s = imp(write('minified.json', JSON.stringify({ Findings: alarms.map(asffFinding) })))
+    expect(s).toMatchObject({ records: 4000, alerts: 4000, new: 4000 })
+  })
+})

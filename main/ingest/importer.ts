@@ -1,0 +1,810 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import type { Actor } from '../../shared/model'
+import { canonicalJson } from '../audit/canonical'
+import { audited } from '../audit/chain'
+import type { CaseDb, Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { BlockWriter } from './blocks'
+import { loadControls, type ControlTable } from './controls'
+import { CsvReader } from './csv-reader'
+import { detectFormat, type Detected } from './detect'
+import { JsonContext, RecordError } from './formats/adapter'
+import { SOURCE_OF } from './formats'
+import { hash53 } from './hash'
+import { createMissingInitiatives, assignFindings } from './initiatives'
+import { findJsonError } from './json-check'
+import { compilePatterns, JsonSplitter, type SplitRecord } from './json-splitter'
+import { badInput, lineAt } from './place'
+import { canonicalResource } from './resource-id'
+import { TextScanner } from './scanner'
+import { FileSource } from './source'
+import { SEVERITY_RANK, type AlertDraft, type FormatName, type ImportProgress, type ImportScope, type ImportSummary } from './types'
+
+export interface ImportOptions {
+  /** the person (or engine) importing; recorded in the audit entry */
+  actor: Actor
+  /** force a format instead of detecting it (--format) */
+  format?: FormatName
+  /** ISO time source; the default is the wall clock */
+  now?: () => string
+  /** the file's name in messages and in the case (default: the path as given) */
+  displayName?: string
+  onProgress?: (p: ImportProgress) => void
+  /** read size; tests use tiny chunks to cross every boundary */
+  chunkBytes?: number
+  controls?: ControlTable
+  /**
+   * The export covers only part of its scope (filtered to some controls or resources): alerts it
+   * does not mention stay as they are instead of being closed.
+   */
+  partial?: boolean
+}
+
+const PROGRESS_EVERY_MS = 200
+
+/**
+ * Import one export into the case: detect its format, stream its records, store the file and
+ * every alert, close what a rescan no longer reports, and update findings and initiatives —
+ * all in ONE transaction with its audit entry. Any error (a bad record, a full disk, a kill)
+ * leaves the case exactly as it was.
+ */
+export function importFile(c: CaseDb, path: string, opts: ImportOptions): ImportSummary {
+  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: the case is open read-only; nothing can be imported`)
+  const name = opts.displayName ?? path
+  const now = opts.now ?? (() => new Date().toISOString())
+  const detected = detectFormat(path, name, opts.format, opts.chunkBytes)
+  const format = detected.adapter.format
+  opts.onProgress?.({ file: name, records: 0, bytes: 0, totalBytes: safeSize(path), rate: 0, byteRate: 0, phase: 'detect' })
+
+  const duplicate = findDuplicate(c.db, path)
+  if (duplicate) {
+    return {
+      ...emptySummary(name, format, SOURCE_OF[format]),
+      duplicateOf: duplicate
+    }
+  }
+
+  const controls = opts.controls ?? loadControls()
+  const importId = randomUUID()
+  const started = performance.now()
+  const summary = withImportPragmas(c.db, () => audited(
+    c.db,
+    c.id,
+    now,
+    () => new ImportRun(c.db, importId, path, name, detected, controls, now(), opts).run(),
+    (s) => ({
+      actor: opts.actor,
+      action: 'ingest.import',
+      target: importId,
+      details: {
+        file: name,
+        format: s.format,
+        sha256: s.sha256,
+        bytes: s.bytes,
+        records: s.records,
+        alerts: s.alerts,
+        new: s.new,
+        updated: s.updated,
+        unchanged: s.unchanged,
+        closed: s.closed,
+        reopened: s.reopened,
+        findings: s.findings,
+        scope: s.scope
+      }
+    })
+  )).summary
+  summary.durationMs = Math.round(performance.now() - started)
+  return summary
+}
+
+/**
+ * An import touches indexes at random (alert identities, resource keys): with SQLite's default
+ * 2 MB page cache each page would be evicted, encrypted, re-read and decrypted many times.
+ * A large cache for the import's duration and temporary tables in memory keep that work once
+ * per page. Restored afterwards so the connection's other users keep their settings.
+ */
+function withImportPragmas<T>(db: Db, fn: () => T): T {
+  const cache = db.pragma('cache_size', { simple: true }) as number
+  const temp = db.pragma('temp_store', { simple: true }) as number
+  db.pragma('cache_size = -262144')
+  db.pragma('temp_store = MEMORY')
+  try {
+    return fn()
+  } finally {
+    db.pragma(`cache_size = ${cache}`)
+    db.pragma(`temp_store = ${temp}`)
+  }
+}
+
+function safeSize(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
+}
+
+function emptySummary(file: string, format: FormatName, source: string): ImportSummary {
+  return {
+    file,
+    format,
+    importId: null,
+    records: 0,
+    alerts: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    closed: 0,
+    reopened: 0,
+    findings: { new: 0, resolved: 0, reopened: 0 },
+    scope: { source, tools: [], accounts: [], regions: [], artifacts: [] },
+    duplicateOf: null,
+    skipped: 0,
+    durationMs: 0
+  }
+}
+
+/**
+ * The same bytes imported before: nothing to do. Only files of an equal size are hashed, so the
+ * check costs nothing for a new export.
+ */
+function findDuplicate(db: Db, path: string): string | null {
+  const size = statSync(path).size
+  const same = db.prepare('SELECT id, file_sha256 FROM imports WHERE file_bytes = ?').all(size) as Array<{ id: string; file_sha256: string }>
+  if (same.length === 0) return null
+  const digest = sha256File(path)
+  return same.find((s) => s.file_sha256 === digest)?.id ?? null
+}
+
+function sha256File(path: string): string {
+  const h = createHash('sha256')
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20)
+    let pos = 0
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos)
+      if (n <= 0) break
+      h.update(buf.subarray(0, n))
+      pos += n
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return h.digest('hex')
+}
+
+interface RunResult {
+  summary: ImportSummary
+  format: FormatName
+  source: string
+  sha256: string
+  bytes: number
+  records: number
+  alerts: number
+  new: number
+  updated: number
+  unchanged: number
+  closed: number
+  reopened: number
+  findings: ImportSummary['findings']
+  scope: ImportScope
+}
+
+type PriorAlert = {
+  id: number
+  tool: string
+  tool_finding_id: string
+  control: string
+  resource_id: number
+  outcome: string
+  muted: number
+  severity: number
+  closed_at: string | null
+  last_seen: string
+}
+
+class ImportRun {
+  private readonly hash = createHash('sha256')
+  private readonly blocks: BlockWriter
+  private readonly source: string
+  private readonly tools = new Set<string>()
+  private readonly accounts = new Set<string>()
+  private readonly regions = new Set<string>()
+  private readonly artifacts = new Set<string>()
+  private scannedAt: string | null = null
+  private records = 0
+  private alerts = 0
+  private skipped = 0
+  private created = 0
+  private updated = 0
+  private unchanged = 0
+  private reopened = 0
+  private bytesRead = 0
+  private readonly started = Date.now()
+  private lastProgress = 0
+
+  // caches for the hot path
+  private readonly resourceIds = new Map<string, number>()
+  private readonly controlIndex = new Map<string, number>()
+  private readonly controlNames: string[] = []
+  private readonly controlTitles = new Map<string, string>()
+  private readonly seen = new Map<number, number>()
+  private readonly toolHasAlerts = new Map<string, boolean>()
+  /** (resource, control) pairs of existing alerts this import touched; new alerts are found by id */
+  private readonly pairs = new Set<number>()
+  /** the id of the first alert this import created: every alert from it on is new */
+  private firstNewId: number | null = null
+  /** alerts the file reports with an older observation than the case holds: present, not updated */
+  private readonly staleIds: number[] = []
+  private contextId: number | null = null
+  private contextVersion = -1
+
+  private readonly st: ReturnType<ImportRun['prepare']>
+
+  constructor(
+    private readonly db: Db,
+    private readonly importId: string,
+    private readonly path: string,
+    private readonly name: string,
+    private readonly detected: Detected,
+    private readonly controls: ControlTable,
+    private readonly importedAt: string,
+    private readonly opts: ImportOptions
+  ) {
+    this.source = SOURCE_OF[detected.adapter.format]
+    this.blocks = new BlockWriter(db, importId)
+    this.st = this.prepare()
+  }
+
+  private prepare() {
+    const db = this.db
+    return {
+      // one statement for a new resource, or a known one whose missing name or environment a
+      // later tool fills in; a known one that changes nothing is not rewritten (no RETURNING row)
+      upsertResource: db.prepare(
+        `INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET name = coalesce(resources.name, excluded.name), environment = coalesce(resources.environment, excluded.environment)
+           WHERE (resources.name IS NULL AND excluded.name IS NOT NULL) OR (resources.environment IS NULL AND excluded.environment IS NOT NULL)
+         RETURNING id`
+      ),
+      resourceByKey: db.prepare('SELECT id FROM resources WHERE key = ?'),
+      anyAlertOfTool: db.prepare('SELECT 1 FROM alerts WHERE tool = ? LIMIT 1'),
+      alertsByHash: db.prepare(
+        'SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'
+      ),
+      alertById: db.prepare(
+        'SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'
+      ),
+      insertAlert: db.prepare(
+        `INSERT INTO alerts (uid_hash, source, tool, tool_finding_id, rule_id, rule_kind, control, resource_id, title, severity, outcome,
+           tool_status, muted, account, region, artifact, first_seen, last_seen, first_import, last_import, record_no, raw_offset, raw_length, context_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      ),
+      updateAlert: db.prepare(
+        `UPDATE alerts SET rule_id = ?, rule_kind = ?, control = ?, resource_id = ?, title = ?, severity = ?, outcome = ?, tool_status = ?,
+           muted = ?, account = ?, region = ?, artifact = ?, last_seen = max(last_seen, ?), closed_at = NULL, closed_by_import = NULL,
+           last_import = ?, record_no = ?, raw_offset = ?, raw_length = ?, context_id = ?, source = ?
+         WHERE id = ?`
+      ),
+      insertContext: db.prepare('INSERT INTO alert_contexts (import_id, json) VALUES (?, ?)')
+    }
+  }
+
+  run(): RunResult {
+    const db = this.db
+    const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
+    const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
+    db.prepare(
+      `INSERT INTO imports (id, seq, file_name, file_sha256, file_bytes, format, source, tools, accounts, regions, artifacts, imported_at, actor, header)
+       VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '[]', ?, ?, ?)`
+    ).run(this.importId, seq, this.name, '0'.repeat(64), safeSize(this.path), this.detected.adapter.format, this.source, this.importedAt, canonicalJson(this.opts.actor), header)
+
+    const src = new FileSource(this.path, this.name, {
+      chunkBytes: this.opts.chunkBytes,
+      onBytes: (bytes) => {
+        this.hash.update(bytes)
+        this.blocks.write(bytes)
+        this.bytesRead += bytes.length
+      }
+    })
+    try {
+      if (this.detected.kind === 'json') this.readJson(src)
+      else this.readCsv(src)
+    } finally {
+      src.close()
+    }
+    this.blocks.flush()
+    const sha256 = this.hash.digest('hex')
+    this.progress('findings', true)
+    const closed = this.opts.partial ? 0 : this.closeUnreported()
+    const findings = this.updateFindings()
+    const scope: ImportScope = {
+      source: this.source,
+      tools: [...this.tools].sort(),
+      accounts: [...this.accounts].sort(),
+      regions: [...this.regions].sort(),
+      artifacts: [...this.artifacts].sort()
+    }
+    db.prepare(
+      `UPDATE imports SET file_sha256 = ?, file_bytes = ?, tools = ?, accounts = ?, regions = ?, artifacts = ?, scanned_at = ?, records = ?, alerts = ?,
+         new_alerts = ?, updated_alerts = ?, unchanged_alerts = ?, closed_alerts = ?, reopened_alerts = ?, new_findings = ?, resolved_findings = ?, reopened_findings = ?
+       WHERE id = ?`
+    ).run(
+      sha256,
+      this.bytesRead,
+      JSON.stringify(scope.tools),
+      JSON.stringify(scope.accounts),
+      JSON.stringify(scope.regions),
+      JSON.stringify(scope.artifacts),
+      this.scannedAt,
+      this.records,
+      this.alerts,
+      this.created,
+      this.updated,
+      this.unchanged,
+      closed,
+      this.reopened,
+      findings.new,
+      findings.resolved,
+      findings.reopened,
+      this.importId
+    )
+    this.progress('done', true)
+    const summary: ImportSummary = {
+      file: this.name,
+      format: this.detected.adapter.format,
+      importId: this.importId,
+      records: this.records,
+      alerts: this.alerts,
+      new: this.created,
+      updated: this.updated,
+      unchanged: this.unchanged,
+      closed,
+      reopened: this.reopened,
+      findings,
+      scope,
+      duplicateOf: null,
+      skipped: this.skipped,
+      durationMs: 0
+    }
+    return {
+      summary,
+      format: summary.format,
+      source: this.source,
+      sha256,
+      bytes: this.bytesRead,
+      records: this.records,
+      alerts: this.alerts,
+      new: this.created,
+      updated: this.updated,
+      unchanged: this.unchanged,
+      closed,
+      reopened: this.reopened,
+      findings,
+      scope
+    }
+  }
+
+  private readJson(src: FileSource): void {
+    if (this.detected.kind !== 'json') return
+    const adapter = this.detected.adapter
+    const patterns = this.detected.plan.patterns
+    const sc = new TextScanner(src, this.name)
+    const splitter = new JsonSplitter(sc, compilePatterns(patterns))
+    const ctx = new JsonContext()
+    splitter.run((r: SplitRecord) => {
+      this.records++
+      const value = this.parseRecord(r)
+      ctx.reset(r.frames, r.contextVersion, r.tag, patterns[r.tag].path)
+      let draft: AlertDraft | null
+      try {
+        draft = adapter.normalise(value, ctx)
+      } catch (e) {
+        throw this.recordError(e, r.recordNo, r.startByte)
+      }
+      if (!draft) {
+        this.skipped++
+      } else {
+        if (ctx.contextVersion !== this.contextVersion) {
+          this.contextVersion = ctx.contextVersion
+          const json = ctx.serialise()
+          this.contextId = json === null ? null : Number(this.st.insertContext.run(this.importId, json).lastInsertRowid)
+        }
+        this.add(draft, r.recordNo, r.startByte, r.endByte - r.startByte, this.contextId)
+      }
+      if ((this.records & 1023) === 0) this.progress('read', false)
+    })
+  }
+
+  private parseRecord(r: SplitRecord): Record<string, unknown> {
+    let value: unknown
+    try {
+      value = JSON.parse(r.text)
+    } catch {
+      const err = findJsonError(r.text)
+      const pos = err?.pos ?? 0
+      const byte = r.startByte + Buffer.byteLength(r.text.slice(0, pos), 'utf8')
+      throw badInput(this.name, { line: lineAt(this.path, byte), byte, record: r.recordNo }, `${err?.what ?? 'the record is not valid JSON'}; the file is not valid JSON`)
+    }
+    // JSON.parse keeps "__proto__" as a plain key, but code that copies records could not; no
+    // scanner writes it, so a record holding one is refused rather than risk the prototype
+    if (r.text.includes('"__proto__"') && hasProtoKey(value)) {
+      throw badInput(
+        this.name,
+        { line: lineAt(this.path, r.startByte), byte: r.startByte, record: r.recordNo },
+        'the record has a key named "__proto__", which no scanner writes; the file was altered or is not an export'
+      )
+    }
+    return value as Record<string, unknown>
+  }
+
+  private readCsv(src: FileSource): void {
+    if (this.detected.kind !== 'csv') return
+    const header = this.detected.header
+    if (header.some((h) => h === '__proto__')) {
+      throw badInput(this.name, { line: 1 }, 'a column is named "__proto__", which no scanner writes; the file was altered or is not an export')
+    }
+    const normalise = this.detected.adapter.prepare(header)
+    const sc = new TextScanner(src, this.name)
+    const reader = new CsvReader(sc, this.detected.delimiter)
+    reader.next() // the header
+    for (let row = reader.next(); row; row = reader.next()) {
+      this.records++
+      if (row.fields.length !== header.length) {
+        throw badInput(
+          this.name,
+          { line: row.line, byte: row.startByte, record: row.recordNo },
+          `${row.fields.length} cells where the header has ${header.length}; a cell probably holds an unquoted delimiter or a broken quote`
+        )
+      }
+      let draft: AlertDraft | null
+      try {
+        draft = normalise(row.fields)
+      } catch (e) {
+        throw this.recordError(e, row.recordNo, row.startByte, row.line)
+      }
+      if (!draft) this.skipped++
+      else this.add(draft, row.recordNo, row.startByte, Math.max(1, row.endByte - row.startByte), null)
+      if ((this.records & 1023) === 0) this.progress('read', false)
+    }
+  }
+
+  private recordError(e: unknown, recordNo: number, byte: number, line?: number): Error {
+    if (e instanceof RecordError) {
+      return badInput(this.name, { line: line ?? lineAt(this.path, byte), byte, record: recordNo }, `${e.message}; Lastmile cannot tell which alert it is`)
+    }
+    return e as Error
+  }
+
+  private add(d: AlertDraft, recordNo: number, offset: number, length: number, contextId: number | null): void {
+    const res = canonicalResource(d.resource)
+    const rid = this.resourceId(res)
+    const control = this.controls.resolve(d.tool, d.ruleId, d.kind, res.type)
+    let cidx = this.controlIndex.get(control)
+    if (cidx === undefined) {
+      cidx = this.controlNames.length
+      this.controlNames.push(control)
+      this.controlIndex.set(control, cidx)
+      this.controlTitles.set(control, this.controls.title(control) ?? d.title)
+    }
+    const account = res.account ?? d.resource.account
+    const region = res.region ?? d.resource.region
+    const observed = d.observedAt ?? this.importedAt
+    this.tools.add(d.tool)
+    if (account) this.accounts.add(account)
+    if (region) this.regions.add(region)
+    if (d.artifact) this.artifacts.add(d.artifact)
+    if (this.scannedAt === null || observed > this.scannedAt) this.scannedAt = observed
+    const h = hash53(`${d.tool}\u0001${d.toolFindingId}`)
+    const severity = SEVERITY_RANK[d.severity]
+    const muted = d.muted ? 1 : 0
+
+    let prior: PriorAlert | undefined
+    const sameFile = this.seen.get(h)
+    if (sameFile !== undefined) {
+      const row = this.st.alertById.get(sameFile) as PriorAlert
+      if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) prior = row
+    }
+    const repeated = prior !== undefined
+    if (!prior && this.hasAlerts(d.tool)) {
+      for (const row of this.st.alertsByHash.all(h) as PriorAlert[]) {
+        if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) {
+          prior = row
+          break
+        }
+      }
+    }
+    if (!prior) {
+      const id = Number(
+        this.st.insertAlert.run(
+          h,
+          this.source,
+          d.tool,
+          d.toolFindingId,
+          d.ruleId,
+          d.kind,
+          control,
+          rid,
+          d.title,
+          severity,
+          d.outcome,
+          d.toolStatus,
+          muted,
+          account,
+          region,
+          d.artifact,
+          observed,
+          observed,
+          this.importId,
+          this.importId,
+          recordNo,
+          offset,
+          length,
+          contextId
+        ).lastInsertRowid
+      )
+      this.seen.set(h, id)
+      this.firstNewId ??= id
+      this.toolHasAlerts.set(d.tool, true)
+      this.created++
+      this.alerts++
+      return
+    }
+    this.seen.set(h, prior.id)
+    if (!repeated) this.alerts++
+    if (this.firstNewId === null || prior.id < this.firstNewId) this.pairs.add(rid * 1048576 + cidx)
+    // an older observation (an old scan imported late, or an older copy of the record further
+    // down the same file) tells us nothing new about this alert
+    if (observed < prior.last_seen) {
+      if (!repeated) {
+        this.unchanged++
+        this.staleIds.push(prior.id)
+      }
+      return
+    }
+    if (prior.control !== control || prior.resource_id !== rid) {
+      const oldIdx = this.indexOf(prior.control)
+      this.pairs.add(prior.resource_id * 1048576 + oldIdx)
+    }
+    this.st.updateAlert.run(
+      d.ruleId,
+      d.kind,
+      control,
+      rid,
+      d.title,
+      severity,
+      d.outcome,
+      d.toolStatus,
+      muted,
+      account,
+      region,
+      d.artifact,
+      observed,
+      this.importId,
+      recordNo,
+      offset,
+      length,
+      contextId,
+      this.source,
+      prior.id
+    )
+    if (repeated) return
+    const wasOpenProblem = prior.closed_at === null && prior.outcome === 'FAIL'
+    if (d.outcome === 'FAIL' && !wasOpenProblem) this.reopened++
+    else if (
+      prior.closed_at !== null ||
+      observed > prior.last_seen ||
+      prior.outcome !== d.outcome ||
+      prior.muted !== muted ||
+      prior.severity !== severity ||
+      prior.control !== control ||
+      prior.resource_id !== rid
+    ) {
+      this.updated++
+    } else {
+      this.unchanged++
+    }
+  }
+
+  private indexOf(control: string): number {
+    let i = this.controlIndex.get(control)
+    if (i === undefined) {
+      i = this.controlNames.length
+      this.controlNames.push(control)
+      this.controlIndex.set(control, i)
+      this.controlTitles.set(control, this.controls.title(control) ?? control)
+    }
+    return i
+  }
+
+  private hasAlerts(tool: string): boolean {
+    let v = this.toolHasAlerts.get(tool)
+    if (v === undefined) {
+      v = this.st.anyAlertOfTool.get(tool) !== undefined
+      this.toolHasAlerts.set(tool, v)
+    }
+    return v
+  }
+
+  private resourceId(r: ReturnType<typeof canonicalResource>): number {
+    const cached = this.resourceIds.get(r.key)
+    if (cached !== undefined) return cached
+    const row = (this.st.upsertResource.get(r.key, r.id, r.canonical ? 1 : 0, r.type, r.provider, r.account, r.region, r.name, r.environment) ??
+      this.st.resourceByKey.get(r.key)) as { id: number }
+    this.resourceIds.set(r.key, row.id)
+    return row.id
+  }
+
+  /**
+   * Validation by rescan: alerts of this source, in this scan's scope, that this scan no longer
+   * reports are closed. Scope is the tools, accounts and regions the scan covered (or, for
+   * account-less scans, the artifacts: image, repository, cluster). An older scan imported late
+   * closes nothing seen after it.
+   */
+  private closeUnreported(): number {
+    const db = this.db
+    const primary = this.detected.adapter.tool
+    const tools = new Set(this.tools)
+    if (primary !== 'sarif' && primary !== 'ocsf') tools.add(primary)
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_scope (kind TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (kind, v)) WITHOUT ROWID')
+    db.exec('DELETE FROM temp.ingest_scope')
+    const put = db.prepare('INSERT OR IGNORE INTO temp.ingest_scope (kind, v) VALUES (?, ?)')
+    for (const t of tools) put.run('tool', t)
+    for (const a of this.accounts) put.run('account', a)
+    for (const r of this.regions) put.run('region', r)
+    for (const a of this.artifacts) put.run('artifact', a)
+    for (const id of this.staleIds) put.run('present', String(id))
+    const rows = db
+      .prepare(
+        `UPDATE alerts SET closed_at = @now, closed_by_import = @imp
+         WHERE closed_at IS NULL AND source = @source AND last_import <> @imp AND last_seen <= @scanned
+           AND CAST(id AS TEXT) NOT IN (SELECT v FROM temp.ingest_scope WHERE kind = 'present')
+           AND tool IN (SELECT v FROM temp.ingest_scope WHERE kind = 'tool')
+           AND (
+             (account IS NOT NULL AND account IN (SELECT v FROM temp.ingest_scope WHERE kind = 'account')
+               AND (region IS NULL OR region IN (SELECT v FROM temp.ingest_scope WHERE kind = 'region')))
+             OR (account IS NULL AND artifact IN (SELECT v FROM temp.ingest_scope WHERE kind = 'artifact'))
+           )
+         RETURNING control, resource_id`
+      )
+      .all({ now: this.importedAt, imp: this.importId, source: this.source, scanned: this.scannedAt ?? this.importedAt }) as Array<{
+      control: string
+      resource_id: number
+    }>
+    for (const r of rows) this.pairs.add(r.resource_id * 1048576 + this.indexOf(r.control))
+    db.exec('DELETE FROM temp.ingest_scope')
+    return rows.length
+  }
+
+  /** Findings are (control, resource): create, resolve, reopen the ones this import touched. */
+  private updateFindings(): ImportSummary['findings'] {
+    const db = this.db
+    db.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS ingest_touched (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID'
+    )
+    db.exec('DELETE FROM temp.ingest_touched')
+    if (this.firstNewId !== null) {
+      db.prepare('INSERT OR IGNORE INTO temp.ingest_touched (control, resource_id) SELECT control, resource_id FROM alerts WHERE id >= ?').run(this.firstNewId)
+    }
+    const put = db.prepare('INSERT OR IGNORE INTO temp.ingest_touched (control, resource_id) VALUES (?, ?)')
+    for (const p of this.pairs) {
+      const cidx = p % 1048576
+      put.run(this.controlNames[cidx], (p - cidx) / 1048576)
+    }
+    db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
+    db.exec(
+      `CREATE TEMP TABLE ingest_agg AS
+       SELECT t.control AS control, t.resource_id AS resource_id,
+              sum(a.closed_at IS NULL AND a.outcome = 'FAIL') AS active,
+              sum(a.closed_at IS NULL AND a.outcome = 'FAIL' AND a.muted = 0) AS unmuted,
+              max(CASE WHEN a.closed_at IS NULL AND a.outcome = 'FAIL' THEN a.severity END) AS sev_active,
+              max(a.severity) AS sev_any,
+              min(a.first_seen) AS first_seen,
+              max(a.last_seen) AS last_seen,
+              min(a.title) AS title
+       FROM temp.ingest_touched t JOIN alerts a ON a.control = t.control AND a.resource_id = t.resource_id
+       GROUP BY t.control, t.resource_id`
+    )
+    db.exec('CREATE INDEX temp.ingest_agg_key ON ingest_agg (control, resource_id)')
+    const p = { imp: this.importId, now: this.importedAt }
+    const created = db
+      .prepare(
+        `INSERT INTO findings (control, resource_id, status, muted, severity, title, first_seen, last_seen, opened_by_import)
+         SELECT g.control, g.resource_id, 'open', g.unmuted = 0, g.sev_active, g.title, g.first_seen, g.last_seen, @imp
+         FROM temp.ingest_agg g
+         WHERE g.active > 0 AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.control = g.control AND f.resource_id = g.resource_id)`
+      )
+      .run(p).changes
+    const reopened = db
+      .prepare(
+        `UPDATE findings SET status = 'open', regression = 1, reopen_count = reopen_count + 1, reopened_at = @now,
+           reopened_by_import = @imp, resolved_at = NULL, resolved_by_import = NULL
+         FROM temp.ingest_agg g
+         WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND g.active > 0 AND findings.status = 'resolved'`
+      )
+      .run(p).changes
+    const resolved = db
+      .prepare(
+        `UPDATE findings SET status = 'resolved', resolved_at = @now, resolved_by_import = @imp
+         FROM temp.ingest_agg g
+         WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND g.active = 0 AND findings.status = 'open'`
+      )
+      .run(p).changes
+    db.prepare(
+      `UPDATE findings SET severity = coalesce(g.sev_active, g.sev_any, findings.severity), muted = (g.active > 0 AND g.unmuted = 0),
+         last_seen = max(findings.last_seen, g.last_seen), first_seen = min(findings.first_seen, g.first_seen)
+       FROM temp.ingest_agg g
+       WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND findings.opened_by_import <> @imp`
+    ).run(p)
+    // the table's title for mapped controls, whatever the alerts are called
+    const titled = db.prepare('UPDATE findings SET title = ? WHERE control = ? AND title <> ?')
+    for (const control of this.controlNames) {
+      const t = this.controls.title(control)
+      if (t) titled.run(t, control, t)
+    }
+    createMissingInitiatives(db, this.controlNames, (c) => this.controlTitles.get(c) ?? c, this.importedAt, this.opts.actor)
+    assignTouchedFindings(db)
+    db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
+    db.exec('DELETE FROM temp.ingest_touched')
+    return { new: created, resolved, reopened }
+  }
+
+  private progress(phase: ImportProgress['phase'], force: boolean): void {
+    const cb = this.opts.onProgress
+    if (!cb) return
+    const t = Date.now()
+    if (!force && t - this.lastProgress < PROGRESS_EVERY_MS) return
+    this.lastProgress = t
+    const secs = Math.max(0.001, (t - this.started) / 1000)
+    cb({
+      file: this.name,
+      records: this.records,
+      bytes: this.bytesRead,
+      totalBytes: safeSize(this.path),
+      rate: this.records / secs,
+      byteRate: this.bytesRead / secs,
+      phase
+    })
+  }
+}
+
+/**
+ * Put the findings this import touched into their initiatives. Most controls have only their
+ * catch-all initiative: those are set in one join; controls a person split go through the
+ * general most-specific-selector rule.
+ */
+function assignTouchedFindings(db: Db): void {
+  db.prepare(
+    `UPDATE findings SET initiative_id = s.initiative_id
+     FROM temp.ingest_agg g, initiative_selectors s
+     WHERE g.control = findings.control AND g.resource_id = findings.resource_id
+       AND s.control = findings.control AND s.account IS NULL AND s.environment IS NULL
+       AND findings.initiative_id IS NOT s.initiative_id
+       AND NOT EXISTS (SELECT 1 FROM initiative_selectors x WHERE x.control = findings.control AND (x.account IS NOT NULL OR x.environment IS NOT NULL))`
+  ).run()
+  assignFindings(
+    db,
+    `id IN (SELECT f.id FROM temp.ingest_agg g JOIN findings f ON f.control = g.control AND f.resource_id = g.resource_id
+            WHERE EXISTS (SELECT 1 FROM initiative_selectors x WHERE x.control = f.control AND (x.account IS NOT NULL OR x.environment IS NOT NULL)))`
+  )
+}
+
+function hasProtoKey(v: unknown): boolean {
+  const stack: unknown[] = [v]
+  while (stack.length) {
+    const x = stack.pop()
+    if (x === null || typeof x !== 'object') continue
+    if (Array.isArray(x)) {
+      for (const y of x) stack.push(y)
+      continue
+    }
+    for (const k of Object.keys(x)) {
+      if (k === '__proto__') return true
+      stack.push((x as Record<string, unknown>)[k])
+    }
+  }
+  return false
+}
+

@@ -1,0 +1,231 @@
+import type { Provider } from '../../shared/model'
+import { environmentOf } from './normalise'
+import type { CanonicalResource, ResourceDraft } from './types'
+
+/**
+ * One resource, one id, whatever tool reported it (DESIGN.md, "Identity"):
+ * - AWS: the ARN; built from a name only where the ARN is fully determined by name, account and
+ *   region (an S3 bucket, an EC2 instance or security group…). An IAM user's ARN holds a path
+ *   the name does not give, so it is not built.
+ * - Azure: the resource id, lower-cased (Azure compares ids case-insensitively).
+ * - Container images: the manifest digest, with its repository when known.
+ * - IaC: the file plus the Terraform address.
+ * - Anything else is kept exactly as the tool gave it, and then only matches the same text in
+ *   the same account and region: never guessed into another resource.
+ */
+export function canonicalResource(d: ResourceDraft): CanonicalResource {
+  const environment = environmentOf(d.tags)
+  const name = d.name ?? null
+
+  if (d.image) {
+    const digest = d.image.digest && /^sha256:[0-9a-f]{64}$/.test(d.image.digest) ? d.image.digest : null
+    if (digest) {
+      const id = d.image.repository ? `${d.image.repository}@${digest}` : digest
+      return done(id, id, true, 'container.image', 'container', d.account, d.region, name ?? d.image.repository, environment)
+    }
+    const given = d.image.reference ?? d.id ?? d.image.repository ?? 'unknown image'
+    return kept(given, 'container.image', 'container', d, name ?? given, environment)
+  }
+
+  if (d.iac) {
+    const file = normaliseFile(d.iac.file)
+    if (d.iac.address) {
+      const id = `${file}#${d.iac.address}`
+      return done(id, id, true, iacType(d.iac.address), 'iac', null, null, name ?? d.iac.address, environment)
+    }
+    const id = d.iac.line ? `${file}#L${d.iac.line}` : file
+    return done(id, id, false, 'iac.file', 'iac', null, null, name ?? file, environment)
+  }
+
+  if (d.k8s && d.k8s.kind && d.k8s.name) {
+    const id = `k8s:${d.k8s.cluster ?? ''}/${d.k8s.namespace ?? ''}/${d.k8s.kind}/${d.k8s.name}`
+    return done(id, id, true, `kubernetes.${d.k8s.kind.toLowerCase()}`, 'kubernetes', d.account, null, d.k8s.name, environment)
+  }
+
+  const given = d.id?.trim() || null
+
+  if (given && /^arn:/i.test(given)) return fromArn(given, d, name, environment)
+
+  if (given && /^\/subscriptions\//i.test(given)) {
+    const id = given.toLowerCase().replace(/\/+$/, '')
+    const sub = /^\/subscriptions\/([^/]+)/.exec(id)?.[1] ?? d.account?.toLowerCase() ?? null
+    return done(id, id, true, azureType(id), 'azure', sub, d.region?.toLowerCase() ?? null, name ?? id.slice(id.lastIndexOf('/') + 1), environment)
+  }
+
+  const provider = d.provider ?? 'unknown'
+  const typeToken = (d.type ?? '').toLowerCase().replace(/[^a-z0-9]/g, '')
+
+  if (provider === 'aws' || /^aws::::account:/i.test(given ?? '')) {
+    const account = awsAccountOf(given, typeToken, d.account)
+    if (account) return accountResource(account, d.region, environment)
+    const built = buildArn(given ?? name, typeToken, d)
+    if (built) return fromArn(built, d, name ?? given, environment)
+  }
+
+  if (given) return kept(given, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
+  if (name) return kept(name, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
+  return kept('(no resource given)', 'unknown', provider, d, null, environment)
+}
+
+function done(
+  key: string,
+  id: string,
+  canonical: boolean,
+  type: string,
+  provider: Provider,
+  account: string | null,
+  region: string | null,
+  name: string | null,
+  environment: string | null
+): CanonicalResource {
+  return { key, id, canonical, type, provider, account: account ?? null, region: region ?? null, name: name ?? null, environment }
+}
+
+/** Kept as given: identical text only means the same resource within one account and region. */
+function kept(id: string, type: string, provider: Provider, d: ResourceDraft, name: string | null, environment: string | null): CanonicalResource {
+  const key = `given:${provider}:${d.account ?? ''}:${d.region ?? ''}:${id}`
+  return done(key, id, false, type, provider, d.account, d.region, name, environment)
+}
+
+const ACCOUNT_PREFIX = 'AWS::::Account:'
+
+/**
+ * Account-wide settings (EBS encryption by default, S3 account Block Public Access) are
+ * reported per region on the account: Security Hub names the account, Prowler an account or
+ * template ARN. Their identity is the account in that region.
+ */
+function accountResource(account: string, region: string | null | undefined, environment: string | null): CanonicalResource {
+  const id = `${ACCOUNT_PREFIX}${account}`
+  const key = region ? `${id}@${region}` : id
+  return done(key, id, true, 'aws.account', 'aws', account, region ?? null, account, environment)
+}
+
+function awsAccountOf(given: string | null, typeToken: string, account: string | null): string | null {
+  if (given) {
+    const m = /^aws::::account:(\d{12})$/i.exec(given)
+    if (m) return m[1]
+    if (/^\d{12}$/.test(given) && (typeToken === 'awsaccount' || typeToken === 'account' || typeToken === 'other')) return given
+  }
+  if (!given && (typeToken === 'awsaccount' || typeToken === 'account') && account) return account
+  return null
+}
+
+/** Resource ARNs with no resource id in them: templates tools use for account-wide settings. */
+const ACCOUNT_WIDE_ARN = /^arn:([^:]+):(?:iam::(\d{12}):root|[a-z0-9-]+:([a-z0-9-]*):(\d{12}):(?:account|volume))$/
+
+function fromArn(arn: string, d: ResourceDraft, name: string | null, environment: string | null): CanonicalResource {
+  const wide = ACCOUNT_WIDE_ARN.exec(arn)
+  if (wide) return accountResource(wide[2] ?? wide[4], wide[3] || d.region, environment)
+  const parts = arn.split(':')
+  const service = (parts[2] ?? '').toLowerCase()
+  const region = parts[3] || d.region || null
+  const account = parts[4] || d.account || null
+  const resource = parts.slice(5).join(':')
+  // an ECR image: arn:aws:ecr:<region>:<account>:repository/<repo>/sha256:<digest>
+  const ecr = service === 'ecr' ? /^repository\/(.+)\/(sha256:[0-9a-f]{64})$/.exec(resource) : null
+  if (ecr && account && parts[3]) {
+    const repository = `${account}.dkr.ecr.${parts[3]}.amazonaws.com/${ecr[1]}`
+    const id = `${repository}@${ecr[2]}`
+    return done(id, id, true, 'container.image', 'container', account, parts[3], name ?? ecr[1], environment)
+  }
+  return done(arn, arn, true, arnType(service, resource), 'aws', account, region, name ?? arnName(resource), environment)
+}
+
+function arnType(service: string, resource: string): string {
+  if (service === 's3') return resource.includes('/') ? 'aws.s3.object' : 'aws.s3.bucket'
+  const kind = resource.split(/[/:]/)[0] || 'resource'
+  return `aws.${service}.${kind}`
+}
+
+function arnName(resource: string): string {
+  const i = Math.max(resource.lastIndexOf('/'), resource.lastIndexOf(':'))
+  return i >= 0 ? resource.slice(i + 1) : resource
+}
+
+const S3_BUCKET_TYPES = new Set(['awss3bucket', 's3bucket', 'bucket', 'awss3', 's3'])
+const EC2_ID = /^(i|sg|vol|vpc|subnet|eni|snap|ami)-[0-9a-f]{8,17}$/
+const EC2_KIND: Record<string, string> = {
+  i: 'instance',
+  sg: 'security-group',
+  vol: 'volume',
+  vpc: 'vpc',
+  subnet: 'subnet',
+  eni: 'network-interface',
+  snap: 'snapshot',
+  ami: 'image'
+}
+
+/**
+ * The ARN of a resource given only by name, where name, account and region determine it.
+ * Null when they do not: then the name is kept as given.
+ */
+function buildArn(nameOrId: string | null, typeToken: string, d: ResourceDraft): string | null {
+  if (!nameOrId) return null
+  const partition = d.partition || 'aws'
+  if (S3_BUCKET_TYPES.has(typeToken) && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(nameOrId)) {
+    return `arn:${partition}:s3:::${nameOrId}`
+  }
+  const m = EC2_ID.exec(nameOrId)
+  if (m && d.account && /^\d{12}$/.test(d.account) && d.region) {
+    return `arn:${partition}:ec2:${d.region}:${d.account}:${EC2_KIND[m[1]]}/${nameOrId}`
+  }
+  return null
+}
+
+const AZURE_TYPES: Record<string, string> = {
+  'microsoft.storage/storageaccounts': 'azure.storage.account',
+  'microsoft.compute/virtualmachines': 'azure.compute.vm',
+  'microsoft.network/networksecuritygroups': 'azure.network.nsg',
+  'microsoft.network/virtualnetworks': 'azure.network.vnet',
+  'microsoft.keyvault/vaults': 'azure.keyvault.vault',
+  'microsoft.containerservice/managedclusters': 'azure.aks.cluster',
+  'microsoft.sql/servers': 'azure.sql.server',
+  'microsoft.web/sites': 'azure.web.site'
+}
+
+function azureType(id: string): string {
+  const m = /\/providers\/([^/]+)\/([^/]+)\/[^/]+(?:\/([^/]+)\/[^/]+)?$/.exec(id)
+  if (!m) {
+    if (/^\/subscriptions\/[^/]+$/.test(id)) return 'azure.subscription'
+    if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(id)) return 'azure.resourcegroup'
+    return 'azure.resource'
+  }
+  const base = `${m[1]}/${m[2]}`
+  const t = AZURE_TYPES[base] ?? `azure.${m[1].replace(/^microsoft\./, '')}.${m[2]}`
+  return m[3] ? `${t}.${m[3]}` : t
+}
+
+/**
+ * A tool's type name in our form: ASFF/Prowler `AwsEc2SecurityGroup` → aws.ec2.security-group,
+ * ARM `Microsoft.Storage/storageAccounts` → azure.storage.account, anything else lower-cased.
+ */
+function typeName(provider: Provider, toolType: string): string {
+  const t = toolType.trim()
+  const aws = /^Aws([A-Z][a-z0-9]*)([A-Za-z0-9]*)$/.exec(t)
+  if (aws) return aws[2] ? `aws.${aws[1].toLowerCase()}.${kebab(aws[2])}` : `aws.${aws[1].toLowerCase()}`
+  if (/^microsoft\.[a-z]+\/[a-z]+/i.test(t)) {
+    const base = t.toLowerCase().split('/').slice(0, 2).join('/')
+    return AZURE_TYPES[base] ?? `azure.${base.replace(/^microsoft\./, '')}`
+  }
+  const s = t.toLowerCase().replace(/[^a-z0-9./-]+/g, '-')
+  return s.startsWith(`${provider}.`) ? s : `${provider}.${s}`
+}
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+}
+
+function iacType(address: string): string {
+  let parts = address.split('.')
+  while (parts[0] === 'module' && parts.length >= 2) parts = parts.slice(2)
+  if (parts.length === 0) return 'iac.module'
+  if (parts[0] === 'data') return `iac.data.${parts[1] ?? 'source'}`
+  return `iac.${parts[0].replace(/\[.*$/, '')}`
+}
+
+/** Paths as tools write them differ only in noise: file:// prefixes, ./, backslashes. */
+export function normaliseFile(f: string): string {
+  let s = f.trim().replace(/^file:\/\//i, '').replace(/\\/g, '/')
+  while (s.startsWith('./')) s = s.slice(2)
+  return s
+}

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { writeLargeExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { ANALYST, FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/support'
+import { verifyAudit } from '../audit/chain'
+import { openCaseDb } from '../db/case-db'
+import { isLastmileError } from '../errors'
+import { ingestInWorker } from './service'
+import type { ImportProgress } from './types'
+
+const root = mkdtempSync(join(tmpdir(), 'lastmile-worker-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+function caseIn(name: string): string {
+  const dir = join(root, name)
+  mkdirSync(dir)
+  const c = freshCase(dir)
+  const path = c.path
+  c.close()
+  return path
+}
+
+function state(path: string): unknown {
+  const c = openCaseDb(path, KEY)
+  try {
+    const count = (t: string): number => (c.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
+    return { counts: ['imports', 'import_blocks', 'alerts', 'resources', 'findings', 'initiatives', 'audit_log'].map(count), head: verifyAudit(c.db, c.id).headHash }
+  } finally {
+    c.close()
+  }
+}
+
+const alarm = (i: number): Alarm => ({ problem: i % 2 ? 's3-https' : 'imdsv2', account: String(300000000000 + (i % 7)), region: 'eu-west-1', n: i })
+
+describe('the import worker', () => {
+  it('imports off the calling thread, streaming progress, and commits what the caller then sees', async () => {
+    const path = caseIn('ok')
+    const seen: ImportProgress[] = []
+    const run = ingestInWorker(
+      { casePath: path, key: KEY, files: [join(FIXTURES, 'written/dedup/securityhub-s3.json'), join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'), join(root, 'missing.json')], actor: ANALYST },
+      (p) => seen.push(p)
+    )
+    // the calling thread stays free while the worker works
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 5)
+    const result = await run.done
+    clearInterval(timer)
+    expect(ticks).toBeGreaterThan(0)
+    expect(result.imports.map((r) => ('error' in r ? r.error.code : r.format))).toEqual(['asff', 'prowler-ocsf', 'not-found'])
+    expect(result).toMatchObject({ findings: 1, initiatives: 1 })
+    expect(seen.some((p) => p.phase === 'done' && p.records === 1)).toBe(true)
+    const c = openCaseDb(path, KEY)
+    expect((c.db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n).toBe(2)
+    c.close()
+  })
+
+  it('a wrong key is a clear error, not a crash', async () => {
+    const path = caseIn('wrongkey')
+    const run = ingestInWorker({ casePath: path, key: 'not the key at all', files: [join(FIXTURES, 'written/orca-alerts.json')], actor: ANALYST })
+    const e = await run.done.catch((x: unknown) => x)
+    expect(isLastmileError(e) && e.code).toBe('wrong-key')
+  })
+
+  it('cancelling mid-import rolls the file back: the case is as it was', async () => {
+    const path = caseIn('cancel')
+    const file = join(root, 'cancel.json')
+    writeLargeExport(file, 'asff', 20_000, alarm)
+    const before = state(path)
+    let cancelled = false
+    const run = ingestInWorker({ casePath: path, key: KEY, files: [file], actor: ANALYST }, (p) => {
+      if (!cancelled && p.phase === 'read' && p.records > 1000) {
+        cancelled = true
+        void run.cancel()
+      }
+    })
+    await expect(run.done).rejects.toThrow(/the import stopped|rolled back/)
+    expect(cancelled).toBe(true)
+    expect(state(path)).toEqual(before)
+  })
+
+  it('a process killed (SIGKILL) mid-import leaves the case exactly as it was', async () => {
+    const path = caseIn('kill')
+    const file = join(root, 'kill.json')
+    writeLargeExport(file, 'prowler', 30_000, alarm)
+    const before = state(path)
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(FIXTURES, 'kill-child.ts'), path, KEY, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const outcome = await new Promise<string>((resolve) => {
+      let buf = ''
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString()
+        const m = /PROGRESS (\d+)/g
+        let last = 0
+        for (let x = m.exec(buf); x; x = m.exec(buf)) last = Number(x[1])
+        if (last >= 2000 && child.exitCode === null && !child.killed) child.kill('SIGKILL')
+        if (buf.includes('DONE')) resolve('finished before the kill')
+      })
+      child.on('exit', (_code, signal) => resolve(signal ?? 'exit'))
+    })
+    expect(outcome).toBe('SIGKILL')
+    expect(state(path)).toEqual(before)
+  })
+})

@@ -1,0 +1,114 @@
+// The evidence in a case, as the step functions read it: the evidence stage's facts, coverage and
+// timeline (main/evidence), plus the few raw reads a step needs (a configuration facet, a stored
+// file's bytes, an alert's record). Read-only, memoised for one run: a step asks the same
+// question of the same resource many times across a playbook.
+import type { Coverage, CoverageSource, EvidenceFileSummary, ResourceFacts, TimelineEvent } from '../../shared/evidence'
+import type { Db } from '../db/case-db'
+import { getCoverage, getFacts, listEvidence, readEvidenceBytes, timelineForResources } from '../evidence/service'
+import { alertRecord } from '../ingest/findings'
+import { indexCloudTrail, type CloudTrailIndex } from './cloudtrail-index'
+import type { AlertRecord, EvidenceView } from './steps/types'
+
+const isoSecond = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
+
+export class CaseEvidence implements EvidenceView {
+  private readonly factsMemo = new Map<string, ResourceFacts>()
+  private readonly coverageMemo = new Map<string, Coverage>()
+  private readonly configMemo = new Map<string, { value: unknown; evidence: string[] } | null>()
+  private readonly trailMemo = new Map<string, CloudTrailIndex>()
+  private readonly userMemo = new Map<string, string>()
+  private filesMemo: EvidenceFileSummary[] | null = null
+  private collectedMemo: string | null | undefined
+
+  constructor(private readonly db: Db) {}
+
+  facts(resourceId: string): ResourceFacts {
+    let f = this.factsMemo.get(resourceId)
+    if (!f) this.factsMemo.set(resourceId, (f = getFacts(this.db, resourceId)))
+    return f
+  }
+
+  coverage(source: CoverageSource, resourceId: string, window: { from: string; to: string } | null): Coverage {
+    const k = `${source}\n${resourceId}\n${window?.from ?? ''}\n${window?.to ?? ''}`
+    let c = this.coverageMemo.get(k)
+    if (!c) this.coverageMemo.set(k, (c = getCoverage(this.db, source, resourceId, window ? { window } : {})))
+    return c
+  }
+
+  config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null {
+    const k = `${resourceId}\n${facet}`
+    if (!this.configMemo.has(k)) {
+      // the most recently collected bundle's configuration wins, as in getFacts
+      const r = this.db
+        .prepare(
+          'SELECT f.value, f.evidence FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1'
+        )
+        .get(resourceId, facet) as { value: string; evidence: string } | undefined
+      this.configMemo.set(k, r ? { value: JSON.parse(r.value) as unknown, evidence: JSON.parse(r.evidence) as string[] } : null)
+    }
+    return this.configMemo.get(k) as { value: T; evidence: string[] } | null
+  }
+
+  timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[] {
+    return timelineForResources(this.db, resourceIds, { ...q, limit: 100_000 })
+  }
+
+  files(): EvidenceFileSummary[] {
+    this.filesMemo ??= listEvidence(this.db)
+    return this.filesMemo
+  }
+
+  bytes(fileId: string): Buffer | null {
+    return readEvidenceBytes(this.db, fileId)
+  }
+
+  cloudTrail(account: string): CloudTrailIndex {
+    let idx = this.trailMemo.get(account)
+    if (!idx) {
+      const files = this.files().filter((f) => (f.kind === 'aws.cloudtrail' || f.kind === 'aws.cloudtrail-lookup') && f.path.startsWith(`aws/${account}/`))
+      idx = indexCloudTrail(
+        account,
+        files.map((f) => ({ id: f.id, path: f.path, sha256: f.sha256, kind: f.kind as 'aws.cloudtrail' | 'aws.cloudtrail-lookup', bytes: this.bytes(f.id) }))
+      )
+      this.trailMemo.set(account, idx)
+    }
+    return idx
+  }
+
+  alertRecords(alertIds: readonly string[]): AlertRecord[] {
+    return alertIds.map((id) => {
+      const r = alertRecord(this.db, id)
+      const row = this.db.prepare('SELECT tool, rule_id FROM alerts WHERE id = ?').get(Number(id.slice(2))) as { tool: string; rule_id: string }
+      return { id, tool: row.tool, ruleId: row.rule_id, format: r.format, raw: r.raw, context: r.context }
+    })
+  }
+
+  resolveUserArn(arn: string): string {
+    const hit = this.userMemo.get(arn)
+    if (hit !== undefined) return hit
+    let out = arn
+    const m = /^arn:([^:]+):iam::(\d{12}):user\/(.+)$/.exec(arn)
+    if (m && !this.db.prepare("SELECT 1 FROM evidence_facts WHERE resource_id = ? AND facet = 'iam.credential-report' LIMIT 1").get(arn)) {
+      // Tools often give the user's ARN without its path (user/ci-bot for user/automation/ci-bot):
+      // the credential report's ARN, same account and name, is the same user.
+      const name = m[3].split('/').pop()!
+      const rows = this.db
+        .prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 'iam.credential-report' AND resource_id LIKE ?")
+        .all(`arn:${m[1]}:iam::${m[2]}:user/%`) as Array<{ resource_id: string }>
+      const same = rows.map((r) => r.resource_id).filter((r) => r.split('/').pop() === name)
+      if (same.length === 1) out = same[0]
+    }
+    this.userMemo.set(arn, out)
+    return out
+  }
+
+  collectedAt(): string | null {
+    if (this.collectedMemo === undefined) {
+      // manifests may write the zone as Z or +00:00: compare instants, not text
+      const rows = this.db.prepare('SELECT collected_at FROM evidence_bundles').all() as Array<{ collected_at: string }>
+      const times = rows.map((r) => Date.parse(r.collected_at)).filter(Number.isFinite)
+      this.collectedMemo = times.length ? isoSecond(Math.max(...times)) : null
+    }
+    return this.collectedMemo
+  }
+}

@@ -1,0 +1,198 @@
+// The investigation service: what the CLI, the IPC handlers and the demo call. It runs the
+// playbooks over the case's open findings from the evidence in the case, then writes every
+// result and the audit entry in one transaction (store.ts). Long runs go to a worker thread with
+// progress; a cancelled run writes nothing.
+import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
+import type { ApiErrorCode } from '../../shared/contract'
+import type { InvestigationRunResult } from '../../shared/investigate'
+import type { Actor, Progress, RciVerdict } from '../../shared/model'
+import type { CaseDb } from '../db/case-db'
+import { isLastmileError, LastmileError } from '../errors'
+import { listBundles, listEvidence } from '../evidence/service'
+import { listFindings, type FindingView } from '../ingest/findings'
+import { startWorker } from '../platform/worker'
+import { deriveRci } from './engine'
+import { CaseEvidence } from './evidence-view'
+import { loadPlaybooks, type PlaybookSet } from './loader'
+import type { FindingSubject } from './steps'
+import { writeRun, type DerivedRci } from './store'
+
+export interface InvestigateOptions {
+  actor: Actor
+  now?: () => string
+  /** a folder of the user's own playbooks, loaded beside the built-in ones */
+  customDir?: string | null
+  /** already loaded playbooks (tests, a long-lived app) */
+  playbooks?: PlaybookSet
+  /** only these findings (F-12…); default every open finding */
+  findings?: readonly string[]
+  initiative?: string
+  onProgress?: (p: Progress) => void
+  /** set `aborted` to stop: nothing is written */
+  signal?: { readonly aborted: boolean }
+  /** findings between two yields to the event loop (progress, cancel) */
+  batch?: number
+}
+
+export function subjectOf(f: FindingView): FindingSubject {
+  return {
+    ref: f.id,
+    id: Number(f.id.slice(2)),
+    control: f.control,
+    resource: { id: f.resource.id, type: f.resource.type, account: f.resource.account, region: f.resource.region, name: f.resource.name, environment: f.resource.environment },
+    alerts: f.alerts.filter((a) => !a.closed).map((a) => ({ id: a.id, tool: a.tool, ruleId: a.ruleId, outcome: a.outcome }))
+  }
+}
+
+/** The end of the evidence: the latest window end (or collection time) over the case's bundles. */
+export function evidenceEnd(c: CaseDb): string | null {
+  const ends = listBundles(c.db)
+    .map((b) => Date.parse(b.window?.to ?? b.collectedAt))
+    .filter(Number.isFinite)
+  return ends.length ? new Date(Math.max(...ends)).toISOString().replace('.000Z', 'Z') : null
+}
+
+function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
+  const open = listFindings(c.db, { status: 'open', initiative: opts.initiative })
+  if (!opts.findings?.length) return open.sort((a, b) => Number(a.id.slice(2)) - Number(b.id.slice(2)))
+  const byRef = new Map(open.map((f) => [f.id, f]))
+  return opts.findings.map((ref) => {
+    const f = byRef.get(ref.trim().toUpperCase())
+    if (!f) throw new LastmileError('not-found', `${ref}: no open finding with this id in the case${opts.initiative ? ` (in ${opts.initiative})` : ''}`)
+    return f
+  })
+}
+
+const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+export async function investigateCase(c: CaseDb, opts: InvestigateOptions): Promise<InvestigationRunResult> {
+  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; an investigation cannot be recorded`)
+  const now = opts.now ?? (() => new Date().toISOString())
+  const t0 = Date.now()
+  const startedAt = now()
+  const set = opts.playbooks ?? loadPlaybooks({ customDir: opts.customDir })
+  const findings = selectFindings(c, opts)
+  const bundleOf = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
+  const ctx = { evidenceEnd: evidenceEnd(c), bundles: [] as string[] }
+  const ev = new CaseEvidence(c.db)
+  const results: DerivedRci[] = []
+  const used = new Map<string, { id: string; sha256: string; custom: boolean }>()
+  const batch = Math.max(1, opts.batch ?? 20)
+  const progress = (done: number, message?: string): void => {
+    const secs = (Date.now() - t0) / 1000
+    opts.onProgress?.({ operation: 'investigate', done, total: findings.length, unit: 'findings', rate: secs > 0 ? done / secs : 0, message })
+  }
+  const cancelled = (): InvestigationRunResult => ({
+    status: 'cancelled',
+    run: null,
+    findings: findings.length,
+    verdicts: { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 },
+    changed: [],
+    unchanged: 0,
+    playbooks: [],
+    bundles: [],
+    durationMs: Date.now() - t0
+  })
+  progress(0)
+  for (let i = 0; i < findings.length; i++) {
+    if (i % batch === 0) {
+      await yieldNow()
+      if (opts.signal?.aborted) return cancelled()
+    }
+    const f = findings[i]
+    const pb = set.forControl(f.control)
+    if (pb) used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
+    const doc = deriveRci(pb, subjectOf(f), ev, ctx)
+    // the bundles this result drew on: a bundle about other resources leaves it untouched
+    doc.bundles = [...new Set(doc.steps.flatMap((s) => s.evidence).map((e) => bundleOf.get(e)).filter((b): b is string => !!b))].sort()
+    results.push({ findingId: Number(f.id.slice(2)), doc })
+    progress(i + 1, `${f.id} ${f.control}: ${doc.verdict}`)
+  }
+  await yieldNow()
+  if (opts.signal?.aborted) return cancelled()
+  const written = writeRun(
+    c,
+    { startedAt, results, playbooks: [...used.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), bundles: listBundles(c.db).map((b) => b.id) },
+    { actor: opts.actor, now }
+  )
+  return { status: 'completed', ...written, durationMs: Date.now() - t0 }
+}
+
+// ---- in a worker thread --------------------------------------------------------------------------
+
+export interface WorkerInvestigateRequest {
+  casePath: string
+  /** the case key: the worker opens its own connection for the run's one write transaction */
+  key: string
+  actor: Actor
+  customDir?: string | null
+  findings?: string[]
+  initiative?: string
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; result: InvestigationRunResult }
+  | { type: 'fatal'; error: { code: ApiErrorCode; message: string } }
+
+export function asApiError(e: unknown): { code: ApiErrorCode; message: string } {
+  if (isLastmileError(e)) return { code: e.code, message: e.message }
+  return { code: 'internal', message: `internal error while investigating (${(e as Error)?.message ?? String(e)}); nothing was written` }
+}
+
+export interface RunningInvestigation {
+  done: Promise<InvestigationRunResult>
+  /** stop: the run writes nothing (its results are written in one transaction at the end) */
+  cancel(): void
+}
+
+/** Investigate in a worker thread, off the calling thread's event loop, streaming progress. */
+export function investigateInWorker(req: WorkerInvestigateRequest, onProgress?: (p: Progress) => void): RunningInvestigation {
+  const worker: Worker = startWorker(join(__dirname, 'investigate.worker.ts'), { workerData: req })
+  let settled = false
+  let cancelRequested = false
+  let killTimer: NodeJS.Timeout | null = null
+  const done = new Promise<InvestigationRunResult>((resolve, reject) => {
+    const finish = (): void => {
+      settled = true
+      if (killTimer) clearTimeout(killTimer)
+      void worker.terminate()
+    }
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress?.(m.progress)
+      else if (m.type === 'done') {
+        finish()
+        resolve(m.result)
+      } else {
+        finish()
+        reject(new LastmileError(m.error.code, m.error.message))
+      }
+    })
+    worker.on('error', (e) => {
+      if (settled) return
+      finish()
+      reject(new LastmileError('internal', `the investigation worker failed (${e.message}); nothing was written`))
+    })
+    worker.on('exit', (code) => {
+      if (settled) return
+      settled = true
+      if (cancelRequested) {
+        const none: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
+        resolve({ status: 'cancelled', run: null, findings: 0, verdicts: none, changed: [], unchanged: 0, playbooks: [], bundles: [], durationMs: 0 })
+      } else reject(new LastmileError('unavailable', `the investigation stopped (worker exit ${code}); nothing was written`))
+    })
+  })
+  return {
+    done,
+    cancel() {
+      if (settled || cancelRequested) return
+      cancelRequested = true
+      worker.postMessage({ type: 'cancel' })
+      // A run answers between findings; one stuck in a long read is stopped outright, which is
+      // safe: its write is a single transaction that either committed or never began.
+      killTimer = setTimeout(() => void worker.terminate(), 5000)
+      killTimer.unref()
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// Step functions for unused IAM access keys (aws.iam.unused-access-key): which active keys the fix
+// would deactivate (the control evaluator's reading of the credential report), whether those keys
+// were used in the window after all (credential report, CloudTrail), and whether the user is a
+// machine whose automation depends on them.
+import { z } from 'zod'
+import { accessKeyVerdict } from '../../evaluate'
+import { accessKeyState } from '../../evaluate/iam'
+import type { CredentialReportKey } from '../../evaluate/inventory'
+import type { IamUserFacts } from '../../../shared/evidence'
+import { day, inWindow, outcome, plural, windowText } from './common'
+import { defineStep, type StepContext } from './types'
+
+const USER = ['aws.iam.user'] as const
+
+/** The credential report row as the evaluator reads it (the evidence stage keeps it parsed). */
+function reportKeys(u: IamUserFacts): CredentialReportKey[] {
+  return u.accessKeys.map((k) => ({ slot: k.slot, active: k.active ? 'true' : 'false', lastRotated: k.lastRotated ?? 'N/A', lastUsedDate: k.lastUsed ?? 'N/A' }))
+}
+
+function userOf(ctx: StepContext): { arn: string; user: IamUserFacts | null } {
+  const arn = ctx.ev.resolveUserArn(ctx.finding.resource.id)
+  return { arn, user: ctx.ev.facts(arn).iamUser ?? null }
+}
+
+function at(ctx: StepContext): Date | null {
+  const t = ctx.ev.collectedAt()
+  return t ? new Date(t) : null
+}
+
+const noReport = (arn: string) =>
+  outcome('unknown', `the user ${arn} is not in the IAM credential report in evidence (inventory/iam-credential-report.csv)`, { sources: ['aws.iam.credential-report'] })
+
+/** The keys the fix would deactivate: active, and idle (or never used) for the threshold. */
+function targets(u: IamUserFacts, when: Date, days: number): Array<IamUserFacts['accessKeys'][number]> {
+  const keys = reportKeys(u)
+  return u.accessKeys.filter((_k, i) => accessKeyState(keys[i], when, days).kind === 'unused')
+}
+
+const daysParam = z.object({ days: z.number().int().min(1).max(3650).default(45) }).strict()
+
+export const keyStillUnused = defineStep({
+  name: 'iam.key-still-unused',
+  summary: 'whether an active access key of the user is still unused for the threshold (the control evaluator reads the credential report)',
+  resourceTypes: USER,
+  params: daysParam,
+  run(ctx, p) {
+    const { arn, user } = userOf(ctx)
+    if (!user) return noReport(arn)
+    const when = at(ctx)
+    if (!when) return outcome('unknown', 'no evidence bundle says when it was collected', {})
+    const v = accessKeyVerdict({ keys: reportKeys(user) }, when, p.days)
+    const o = { evidence: [user.evidence], certainty: 'proven' as const, sources: ['aws.iam.credential-report' as const] }
+    if (v.status === 'FAIL') return outcome('yes', v.reason, o)
+    if (v.status === 'PASS') return outcome('no', `${v.reason}: no key is left for the fix to deactivate`, o)
+    return outcome('unknown', v.reason, o)
+  }
+})
+
+export const keyUsedInWindow = defineStep({
+  name: 'iam.key-used-in-window',
+  summary: 'whether the keys the fix would deactivate were used in the window after all (credential report last-used dates; calls signed with a long-term key in CloudTrail), e.g. by a job that runs monthly',
+  resourceTypes: USER,
+  params: daysParam,
+  run(ctx, p) {
+    const { arn, user } = userOf(ctx)
+    if (!user) return noReport(arn)
+    const when = at(ctx)
+    if (!when) return outcome('unknown', 'no evidence bundle says when it was collected', {})
+    const keys = targets(user, when, p.days)
+    const sources = ['aws.iam.credential-report' as const, 'aws.cloudtrail' as const]
+    if (!keys.length) return outcome('no', 'no active key is idle for the threshold, so the fix deactivates nothing', { evidence: [user.evidence], certainty: 'proven', sources })
+    const used = keys.filter((k) => inWindow(k.lastUsed, ctx.window))
+    if (used.length) {
+      return outcome(
+        'yes',
+        used.map((k) => `access key ${k.slot} was last used on ${day(k.lastUsed)}${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`).join('; ') +
+          ` — inside ${windowText(ctx.window)}: idle for ${p.days} days but not abandoned; a periodic job may still need it — proven (credential report)`,
+        { evidence: [user.evidence], certainty: 'proven', sources, windowed: true }
+      )
+    }
+    // CloudTrail names the key id, the credential report only the slot: calls signed with a
+    // long-term key (AKIA…) are this user's target keys only when every active key is a target.
+    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] ?? null
+    const allTargets = user.accessKeys.filter((k) => k.active).every((k) => keys.includes(k))
+    if (account && allTargets) {
+      const idx = ctx.ev.cloudTrail(account)
+      const calls = idx.records.filter((r) => r.identity.type === 'IAMUser' && r.identity.userName === user.user && /^AKIA/.test(r.identity.accessKeyId ?? '') && inWindow(r.time, ctx.window))
+      if (calls.length) {
+        const last = calls[calls.length - 1]
+        return outcome('yes', `CloudTrail shows ${plural(calls.length, 'call')} signed with the user's long-term key ${last.identity.accessKeyId} in the window, the last ${last.name} on ${day(last.time)} — proven`, {
+          evidence: [user.evidence, [...new Set(calls.map((c) => c.file))]],
+          certainty: 'proven',
+          sources,
+          windowed: true
+        })
+      }
+    }
+    const lastSeen = keys.map((k) => `access key ${k.slot}: ${k.lastUsed ? `last used ${day(k.lastUsed)}` : 'never used'}`).join('; ')
+    return outcome('no', `${lastSeen} — before ${windowText(ctx.window)}; the credential report records every key's last use (proven), so no use in the window was missed`, {
+      evidence: [user.evidence],
+      certainty: 'proven',
+      sources,
+      windowed: true
+    })
+  }
+})
+
+/** Names and paths people give to machine users. */
+const AUTOMATION = /(^|[-_./])(ci|cd|bot|svc|service|automation|deploy|deployer|jenkins|github|gitlab|terraform|ansible|backup|etl|batch|sync|app|integration)([-_./]|\d|$)/i
+
+export const userRunsAutomation = defineStep({
+  name: 'iam.user-runs-automation',
+  summary: 'whether the user is a machine identity whose jobs depend on its keys: an automation name or path, no console password, keys used by services (inferred)',
+  resourceTypes: USER,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const { arn, user } = userOf(ctx)
+    if (!user) return noReport(arn)
+    const path = arn.replace(/^arn:[^:]+:iam::\d{12}:user\//, '')
+    const signs: string[] = []
+    if (AUTOMATION.test(path)) signs.push(`its name or path "${path}" reads as automation`)
+    if (user.passwordEnabled === false && user.accessKeys.some((k) => k.active)) signs.push('it has no console password, only access keys')
+    const services = [...new Set(user.accessKeys.map((k) => k.lastUsedService).filter((s): s is string => !!s && s !== 'N/A'))]
+    const o = { evidence: [user.evidence], certainty: 'inferred' as const, sources: ['aws.iam.credential-report' as const] }
+    if (signs.length) return outcome('yes', `${signs.join('; ')}${services.length ? `; its keys were used for ${services.join(', ')}` : ''}: deactivating a key may stop a job nobody watches`, o)
+    return outcome('no', `a person's account: ${user.passwordEnabled ? `console password in use${user.mfaActive ? ' with MFA' : ''}` : 'no automation name or path'}${services.length ? `; keys used for ${services.join(', ')}` : ''}`, o)
+  }
+})
+
+export const IAM_STEPS = [keyStillUnused, keyUsedInWindow, userRunsAutomation]

@@ -1,0 +1,111 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { CHANNELS, contract, type Channel } from '../../shared/contract'
+import type { Progress } from '../../shared/model'
+import { testP12 } from '../../test/fixtures/export/p12'
+import { testKeyStore, testServices } from '../../test/helpers/services'
+import { tempDir } from '../../test/helpers/tmp'
+import { createDispatcher } from './dispatch'
+import { createHandlers } from './handlers'
+
+const PASS = 'correct horse battery'
+const EXPORT_PASS = 'auditor export passphrase'
+
+function setup(keystore = testKeyStore()) {
+  const dir = tempDir()
+  const app = testServices(join(dir, 'data'), { keystore })
+  const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => app.session.current()?.readOnly ?? false })
+  return { dir, app, dispatch }
+}
+
+describe('checkpoints and exports through the contract', () => {
+  it('checkpoints with the device key, lists and verifies them; refuses a device key without a secure keystore', async () => {
+    const { dir, dispatch } = setup()
+    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
+    const cp = await dispatch('checkpoint.create', {})
+    expect(cp).toMatchObject({ ok: true, value: { number: 1, firstSeq: 1, lastSeq: 1, signer: { kind: 'device', algorithm: 'ed25519' } } })
+    expect(await dispatch('checkpoint.list', {})).toMatchObject({ ok: true, value: [{ number: 1 }] })
+    expect(await dispatch('checkpoint.verify', {})).toMatchObject({ ok: true, value: { ok: true, checkpoints: { count: 1 } } })
+    expect(await dispatch('checkpoint.verify', { expectSigner: 'nope' })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+
+    const insecure = setup(testKeyStore({ secure: false, backend: 'basic_text' }))
+    await insecure.dispatch('case.create', { path: join(insecure.dir, 'b.lmcase'), passphrase: PASS })
+    expect(await insecure.dispatch('checkpoint.create', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: expect.stringMatching(/basic_text.*choose a PKCS#12 signing certificate/) }
+    })
+    const p = testP12()
+    expect(await insecure.dispatch('checkpoint.create', { sign: { p12Path: p.path, passphrase: p.passphrase } })).toMatchObject({
+      ok: true,
+      value: { signer: { kind: 'pkcs12', fingerprint: p.fingerprint } }
+    })
+  })
+
+  it('exports a signed PDF with progress events', async () => {
+    const { dir, app, dispatch } = setup()
+    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
+    const events: Progress[] = []
+    app.events.on('progress', (p) => events.push(p))
+    const p = testP12()
+    const out = join(dir, 'report.pdf')
+    const r = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: p.passphrase }, classification: 'INTERNAL' })
+    expect(r).toMatchObject({ ok: true, value: { path: out, checkpoint: { number: 1 } } })
+    expect(events.some((e) => e.operation === 'export.pdf')).toBe(true)
+    expect(await dispatch('export.verifyFile', { path: out })).toMatchObject({ ok: true, value: { kind: 'pdf', ok: true } })
+    const wrong = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: 'wrong' } })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/passphrase of the signing certificate is wrong/) } })
+  })
+})
+
+describe('Open case file for review', () => {
+  it('opens read-only, refuses every mutating call, and removes its temporary copy when closed', async () => {
+    const { dir, app, dispatch } = setup()
+    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
+    const file = join(dir, 'a.lmaudit')
+    expect(await dispatch('export.caseFile', { out: file, exportPassphrase: EXPORT_PASS })).toMatchObject({ ok: true, value: { signer: { kind: 'device' } } })
+    expect(await dispatch('export.verifyFile', { path: file, exportPassphrase: EXPORT_PASS })).toMatchObject({ ok: true, value: { kind: 'case-file', ok: true } })
+    expect(await dispatch('export.verifyFile', { path: file })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/export passphrase is needed/) } })
+
+    expect(await dispatch('case.openForReview', { path: file, exportPassphrase: 'not it at all' })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong-key', message: expect.stringMatching(/a\.lmaudit: the export passphrase is wrong/) }
+    })
+    const reviews = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('lastmile-review-'))
+    const before = reviews()
+    const opened = await dispatch('case.openForReview', { path: file, exportPassphrase: EXPORT_PASS })
+    expect(opened).toMatchObject({ ok: true, value: { readOnly: true, name: 'a' } })
+    expect(app.session.current()?.readOnly).toBe(true)
+    // Shown under the auditor's file, and not added to the recent cases.
+    expect(app.session.current()!.path).toBe(file)
+    expect(app.session.recentCases().map((r) => r.path)).toEqual([join(dir, 'a.lmcase')])
+    const mine = reviews().filter((n) => !before.includes(n))
+    expect(mine).toHaveLength(1)
+
+    // Reading works: the trail, its checkpoints.
+    const page = await dispatch('audit.list', { offset: 0, limit: 5 })
+    expect(page.ok && (page.value as { entries: Array<{ action: string }> }).entries[0].action).toBe('checkpoint.create')
+    expect(await dispatch('checkpoint.verify', {})).toMatchObject({ ok: true, value: { ok: true } })
+
+    // Every mutating call is refused; with a valid input the refusal is the read-only one.
+    const p = testP12()
+    const valid: Partial<Record<Channel, unknown>> = {
+      'case.create': { path: join(dir, 'new.lmcase'), passphrase: PASS },
+      'case.changePassphrase': { current: PASS, next: 'another passphrase' },
+      'checkpoint.create': {},
+      'export.pdf': { out: join(dir, 'r.pdf'), sign: { p12Path: p.path, passphrase: p.passphrase } },
+      'export.caseFile': { out: join(dir, 'again.lmaudit'), exportPassphrase: EXPORT_PASS }
+    }
+    const mutating = CHANNELS.filter((c) => contract[c].mutates)
+    for (const c of mutating) {
+      const r = await dispatch(c, valid[c] ?? {})
+      expect(r.ok, c).toBe(false)
+      if (valid[c]) expect(r, c).toMatchObject({ ok: false, error: { code: 'read-only' } })
+    }
+    expect(existsSync(join(dir, 'r.pdf'))).toBe(false)
+
+    await dispatch('case.close', {})
+    expect(reviews()).not.toContain(mine[0])
+  })
+})

@@ -1,0 +1,116 @@
+import { rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { CheckpointInfo } from '../../shared/contract'
+import { createCheckpoint, listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoint'
+import { deviceSigningKey, loadPkcs12, signerSummary, type SigningKey } from '../audit/checkpoint-signer'
+import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
+import { exportPdf } from '../export/export-pdf'
+import { verifyExportFile } from '../export/verify-file'
+import type { AppServices } from '../services/app'
+import type { HandlerSlice } from './handlers'
+
+/** Temporary review copies still open, removed when the process exits (one hook for all windows). */
+const openReviews = new Set<string>()
+let exitHook = false
+function removeReviewsAtExit(): void {
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => {
+    for (const dir of openReviews) rmSync(dir, { recursive: true, force: true })
+  })
+}
+
+export function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
+  return {
+    number: cp.number,
+    firstSeq: cp.firstSeq,
+    lastSeq: cp.lastSeq,
+    headHash: cp.headHash,
+    fromTime: cp.fromTime,
+    toTime: cp.toTime,
+    createdAt: cp.createdAt,
+    previousSignature: cp.previousSignature,
+    signature: cp.signature,
+    signer: signerSummary(cp.signer)
+  }
+}
+
+export function exportHandlers(
+  app: AppServices
+): HandlerSlice<
+  'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
+> {
+  const { session, platform, events } = app
+
+  /** The chosen certificate, else this device's key (refused without a secure OS keystore). */
+  const signer = (sign?: { p12Path: string; passphrase: string }): SigningKey =>
+    sign ? loadPkcs12(resolve(sign.p12Path), sign.passphrase) : deviceSigningKey(platform.dataDir, platform.keystore, session.now)
+
+  // The case file open for review lives as a temporary (encrypted) database; it is removed as soon
+  // as another case replaces it or the case is closed, and at exit.
+  let review: OpenedCaseFile | null = null
+  /** the case file under review, as the session shows it */
+  let reviewPath: string | null = null
+  const endReview = (): void => {
+    if (review) openReviews.delete(dirname(review.tempPath))
+    review?.close()
+    review = null
+    reviewPath = null
+  }
+  events.on('case.changed', (c) => {
+    if (review && !(c?.readOnly && c.path === reviewPath)) endReview()
+  })
+
+  return {
+    'checkpoint.create': ({ sign }) => {
+      const c = session.requireWritable()
+      return toCheckpointInfo(createCheckpoint(c.db, c.id, signer(sign), session.actor(), session.now))
+    },
+    'checkpoint.list': () => listCheckpoints(session.require().db).map(toCheckpointInfo),
+    'checkpoint.verify': ({ expectSigner }) => {
+      const c = session.require()
+      return verifyCase(c.db, c.id, { expectSigner })
+    },
+    'export.pdf': ({ out, sign, classification }) => {
+      const c = session.requireWritable()
+      return exportPdf(c, {
+        out,
+        p12Path: resolve(sign.p12Path),
+        p12Passphrase: sign.passphrase,
+        classification,
+        actor: session.actor(),
+        now: session.now,
+        onProgress: (p) => events.emit('progress', p)
+      })
+    },
+    'export.caseFile': ({ out, exportPassphrase, sign }) => {
+      const c = session.requireWritable()
+      return exportCaseFile(c, { out, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
+    },
+    'export.verifyFile': ({ path, exportPassphrase, expectSigner }) => verifyExportFile(resolve(path), { exportPassphrase, expectSigner }),
+    'case.openForReview': ({ path, exportPassphrase }) => {
+      const opened = openCaseFile(resolve(path), exportPassphrase)
+      // The session keeps its own connection to the temporary copy, read-only: from here on the
+      // dispatcher refuses every mutating call.
+      opened.caseDb.close()
+      let c
+      try {
+        c = session.openForReview(opened.tempPath, opened.databaseKey, path)
+      } catch (e) {
+        opened.close()
+        throw e
+      }
+      const previous = review
+      review = opened
+      reviewPath = resolve(path)
+      openReviews.add(dirname(opened.tempPath))
+      removeReviewsAtExit()
+      if (previous) {
+        openReviews.delete(dirname(previous.tempPath))
+        previous.close()
+      }
+      events.emit('case.changed', c)
+      return c
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TABLE_SEVERITIES, TABLE_STATUSES, TABLE_VERDICTS, type FindingsTable } from '../../shared/findings-table'
+import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
+import { writeScenario } from '../../test/fixtures/evidence/scenario'
+import { asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
+import type { CaseDb } from '../db/case-db'
+import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
+import { listFindings, setFindingDecision } from '../ingest/findings'
+import { importFile } from '../ingest/importer'
+import { findingsTable } from './findings-table'
+
+const root = mkdtempSync(join(tmpdir(), 'lastmile-findings-table-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+const OTHER = '222222222222'
+const alarms: Alarm[] = [
+  { problem: 's3-https', account: ACCOUNT, region: 'us-east-1', n: 1 },
+  { problem: 's3-https', account: OTHER, region: 'eu-west-1', n: 2 },
+  { problem: 'ssh-open', account: OTHER, region: 'eu-west-1', n: 3 },
+  { problem: 'rds-public', account: OTHER, region: 'eu-west-1', n: 4 }
+]
+/** Security Hub's record for the scenario's evidenced bucket, and for the others as generated. */
+function securityHubExport(): string {
+  const findings = alarms.map((a, i) => {
+    const text = JSON.stringify(asffFinding(a))
+    // the first alarm is about the bucket the evidence scenario describes (owner and env tags)
+    return JSON.parse(i === 0 ? text.replaceAll(`app-data-${ACCOUNT}-us-east-1-1`, 'payments-prod-data') : text) as unknown
+  })
+  return JSON.stringify({ Findings: findings }, null, 2)
+}
+
+const row = (t: FindingsTable, id: string): number => t.id.indexOf(Number(id.slice(2)))
+const str = (t: FindingsTable, c: number): string | null => (c < 0 ? null : t.strings[c]!)
+
+describe('findings.table', () => {
+  let c: CaseDb
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(root, 'case-'))
+    c = freshCase(dir)
+    const now = clock()
+    writeFileSync(join(dir, 'sh.json'), securityHubExport())
+    writeFileSync(join(dir, 'prowler.json'), prowlerExport(alarms.slice(1, 3)))
+    importFile(c, join(dir, 'sh.json'), { actor: ANALYST, now, displayName: 'sh.json' })
+    importFile(c, join(dir, 'prowler.json'), { actor: ANALYST, now, displayName: 'prowler.json' })
+  })
+  afterAll(() => c.close())
+
+  it('holds every finding of findings.list, in its order, with the same values', () => {
+    const list = listFindings(c.db)
+    const t = findingsTable(c.db)
+    expect(t.count).toBe(list.length)
+    expect(t.id.map((n) => `F-${n}`)).toEqual(list.map((f) => f.id))
+    for (const f of list) {
+      const i = row(t, f.id)
+      expect({
+        control: str(t, t.control[i]!),
+        title: str(t, t.title[i]!),
+        severity: TABLE_SEVERITIES[t.severity[i]!],
+        status: TABLE_STATUSES[t.status[i]!],
+        rci: TABLE_VERDICTS[t.rci[i]!],
+        initiative: t.initiative[i]! < 0 ? null : `I-${t.initiative[i]}`,
+        resource: t.resource[i],
+        type: str(t, t.resourceType[i]!),
+        account: str(t, t.account[i]!),
+        region: str(t, t.region[i]!),
+        tools: str(t, t.tools[i]!),
+        alerts: t.alerts[i],
+        firstSeen: str(t, t.firstSeen[i]!),
+        lastSeen: str(t, t.lastSeen[i]!)
+      }).toEqual({
+        control: f.control,
+        title: f.title,
+        severity: f.severity,
+        status: f.status,
+        rci: f.rci.verdict,
+        initiative: f.initiative,
+        resource: f.resource.id,
+        type: f.resource.type,
+        account: f.resource.account,
+        region: f.resource.region,
+        tools: [...new Set(f.alerts.map((a) => a.tool))].sort().join(', '),
+        alerts: f.alerts.length,
+        firstSeen: f.firstSeen,
+        lastSeen: f.lastSeen
+      })
+    }
+    // two tools reported the shared problems: deduplicated into one finding each
+    expect(t.tools.map((x) => str(t, x))).toContain('prowler, securityhub')
+  })
+
+  it('stores each repeated string once', () => {
+    const t = findingsTable(c.db)
+    expect(new Set(t.strings).size).toBe(t.strings.length)
+  })
+
+  it('takes owner and environment from the evidence where it speaks, and the account map elsewhere', async () => {
+    const bundle = join(root, 'bundle')
+    writeScenario(bundle)
+    await addEvidenceBundle(c, bundle, { actor: ANALYST, now: clock('2026-11-21T09:00:00.000Z'), threads: 0 })
+    setAccountEnvironment(c, OTHER, 'test', { actor: ANALYST })
+    const t = findingsTable(c.db)
+    const bucket = t.resource.indexOf('arn:aws:s3:::payments-prod-data')
+    expect(bucket).toBeGreaterThanOrEqual(0)
+    expect(str(t, t.owner[bucket]!)).toBe('payments-team')
+    expect(str(t, t.environment[bucket]!)).toBe('prod')
+    const others = t.account.map((a, i) => (str(t, a) === OTHER ? i : -1)).filter((i) => i >= 0)
+    expect(others.length).toBe(3)
+    for (const i of others) expect(str(t, t.owner[i]!)).toBeNull()
+  })
+
+  it('shows a finding a person suppressed as suppressed', () => {
+    const id = listFindings(c.db)[0]!.id
+    setFindingDecision(c, id, 'suppressed', 'compensating control in place', ANALYST, clock())
+    const t = findingsTable(c.db)
+    expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
+  })
+})

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path'
+import type { IngestResult } from '../../shared/ingest'
+import { alertRecord, getFinding, listFindings, setFindingDecision } from '../ingest/findings'
+import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
+import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
+import type { AppServices } from '../services/app'
+import { findingsTable } from './findings-table'
+import type { HandlerSlice } from './handlers'
+
+/** The ingest service (main/ingest) behind the contract's ingest.*, findings.*, alerts.* and initiatives.* calls. */
+export function ingestHandlers(
+  app: AppServices
+): HandlerSlice<
+  | 'ingest.import'
+  | 'findings.list'
+  | 'findings.table'
+  | 'findings.get'
+  | 'findings.decide'
+  | 'alerts.record'
+  | 'initiatives.list'
+  | 'initiatives.split'
+  | 'initiatives.merge'
+  | 'initiatives.rename'
+> {
+  const { session, events } = app
+  return {
+    'ingest.import': async ({ paths, format, partial }): Promise<IngestResult> => {
+      const c = session.requireWritable()
+      const files = paths.map((p) => resolve(p))
+      const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
+      const key = session.caseKey()
+      if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, now: session.now, onProgress })
+      const result = await ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress).done
+      // the counts as this connection now sees them (the worker committed on its own)
+      return { ...result, ...caseTotals(c.db) }
+    },
+    'findings.list': (filter) => listFindings(session.require().db, filter),
+    'findings.table': () => findingsTable(session.require().db),
+    'findings.get': ({ id }) => getFinding(session.require().db, id),
+    'findings.decide': ({ id, decision, reason, expires }) =>
+      setFindingDecision(session.requireWritable(), id, decision, reason, session.actor(), session.now, expires ?? null),
+    'alerts.record': ({ id }) => alertRecord(session.require().db, id),
+    'initiatives.list': () => listInitiatives(session.require().db),
+    'initiatives.split': ({ id, by }) => splitInitiative(session.requireWritable(), id, by, session.actor(), session.now),
+    'initiatives.merge': ({ into, from }) => mergeInitiatives(session.requireWritable(), into, from, session.actor(), session.now),
+    'initiatives.rename': ({ id, title }) => {
+      renameInitiative(session.requireWritable(), id, title, session.actor(), session.now)
+      return null
+    }
+  }
+}

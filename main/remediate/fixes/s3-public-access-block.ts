@@ -1,0 +1,188 @@
+// aws.s3.public-access-block (Security Hub S3.8 bucket, S3.1 account) and aws.s3.public-access
+// (S3.2/S3.3): turn on all four Block Public Access settings (FORMATS.md C.2).
+//
+// For a public bucket this is the reversible fix: IgnorePublicAcls makes S3 ignore public ACL
+// grants and RestrictPublicBuckets limits a public policy to the owner's account and AWS
+// services (S3 User Guide, "Blocking public access"), without deleting a grant — the rollback
+// puts the previous configuration back and the bucket is as it was.
+import { LastmileError } from '../../errors'
+import { accountId, parseArn } from '../../evidence/ids'
+import { bashScript, sq } from '../shell'
+import { hclName, hclString, terraformHeader } from '../formats'
+import type { FixRenderer, FixTarget } from '../types'
+import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
+
+const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
+const ALL_ON = Object.fromEntries(SETTINGS.map((s) => [s, true])) as Record<(typeof SETTINGS)[number], boolean>
+
+type Level = { kind: 'bucket'; bucket: string } | { kind: 'account'; account: string }
+
+function levelOf(t: FixTarget): Level {
+  const acct = /^AWS::::Account:(\d{12})$/.exec(t.resourceId)
+  if (acct) return { kind: 'account', account: acct[1] }
+  const arn = parseArn(t.resourceId)
+  if (arn?.service === 's3' && arn.resource && !arn.resource.includes('/')) return { kind: 'bucket', bucket: arn.resource }
+  throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is neither an S3 bucket nor an AWS account`)
+}
+
+function allOn(pab: Record<string, boolean> | null): boolean {
+  return pab !== null && SETTINGS.every((s) => pab[s] === true)
+}
+
+const ALL_ON_JQ = '. != null and .BlockPublicAcls == true and .IgnorePublicAcls == true and .BlockPublicPolicy == true and .RestrictPublicBuckets == true'
+
+function makeRenderer(control: string): FixRenderer {
+  return {
+    control,
+    summary: 'turn on all four S3 Block Public Access settings',
+    inputs(db, target) {
+      const level = levelOf(target)
+      if (level.kind === 'bucket') {
+        const cfg = requireConfig<{ name: string; region: string | null; publicAccessBlock: Record<string, boolean> | null }>(
+          { db },
+          target,
+          target.resourceId,
+          's3.config',
+          'inventory/s3-buckets.json describing the bucket'
+        )
+        return { values: { level: 'bucket', bucket: cfg.value.name, region: cfg.value.region, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
+      }
+      const cfg = requireConfig<{ publicAccessBlock: Record<string, boolean> | null }>({ db }, target, accountId(level.account), 'account.s3-pab', 'inventory/s3-account.json')
+      return { values: { level: 'account', account: level.account, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
+    },
+    render(ctx) {
+      const t = ctx.target
+      const level = levelOf(t)
+      const before = (ctx.inputs.values.publicAccessBlock as Record<string, boolean> | null) ?? null
+      if (allOn(before) && control === 'aws.s3.public-access-block') {
+        throw new LastmileError('conflict', `${t.finding}: all four Block Public Access settings are already on in the evidence; validate the finding instead of planning a fix`)
+      }
+      const account = requireAccount(t, level.kind === 'account' ? level.account : null)
+      const header = headerLines(ctx)
+      const where = level.kind === 'bucket' ? `bucket ${level.bucket}` : `account ${level.account}`
+      const api =
+        level.kind === 'bucket'
+          ? { svc: 's3api', target: '--bucket "$BUCKET"', vars: [`BUCKET=${sq(level.bucket)}`] }
+          : { svc: 's3control', target: '--account-id "$ACCOUNT"', vars: [`ACCOUNT=${sq(level.account)}`] }
+      const liveFn = [
+        ...api.vars,
+        '# Prints the live configuration, or null when there is none (NoSuchPublicAccessBlockConfiguration).',
+        'live_pab() {',
+        '  local out',
+        `  if out="$(aws ${api.svc} get-public-access-block ${api.target} --output json 2>"$ROLLBACK_DIR/get-pab.err")"; then`,
+        '    printf "%s" "$out" | jq -c .PublicAccessBlockConfiguration',
+        '  elif grep -q NoSuchPublicAccessBlockConfiguration "$ROLLBACK_DIR/get-pab.err"; then',
+        '    printf "null"',
+        '  else',
+        '    cat "$ROLLBACK_DIR/get-pab.err" >&2',
+        '    return 1',
+        '  fi',
+        '}',
+        `all_on() { jq -e ${sq(ALL_ON_JQ)} "$1" >/dev/null; }`
+      ].join('\n')
+      const fix = bashScript({
+        title: `Fix: turn on all four S3 Block Public Access settings for ${where}`,
+        lines: header,
+        tools: ['aws', 'jq'],
+        awsAccount: account,
+        rollbackKey: t.finding,
+        functions: [liveFn],
+        steps: [
+          {
+            title: 'read the live Block Public Access configuration and save it (rollback capture)',
+            before: ['live_pab > "$ROLLBACK_DIR/public-access-block.live.json"'],
+            check: '[ -s "$ROLLBACK_DIR/public-access-block.before.json" ] || all_on "$ROLLBACK_DIR/public-access-block.live.json"',
+            already: 'the previous configuration was saved by an earlier run, or every setting is already on',
+            apply: ['cp "$ROLLBACK_DIR/public-access-block.live.json" "$ROLLBACK_DIR/public-access-block.before.json"']
+          },
+          {
+            title: `turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets for ${where}`,
+            check: 'all_on "$ROLLBACK_DIR/public-access-block.live.json"',
+            already: `every Block Public Access setting is on for ${where}`,
+            apply: [`aws ${api.svc} put-public-access-block ${api.target} --public-access-block-configuration ${sq(JSON.stringify(ALL_ON))}`],
+            verify: 'live_pab > "$ROLLBACK_DIR/public-access-block.after.json" && all_on "$ROLLBACK_DIR/public-access-block.after.json"'
+          }
+        ],
+        done: `Block Public Access is fully on for ${where}`
+      })
+      const rollback = bashScript({
+        title: `Rollback: put back the Block Public Access configuration ${where} had before the fix`,
+        lines: [...header, `Without a saved copy it restores the configuration in evidence: ${before === null ? 'none' : JSON.stringify(before)}.`],
+        tools: ['aws', 'jq'],
+        awsAccount: account,
+        rollbackKey: t.finding,
+        functions: [
+          liveFn,
+          'BEFORE="$ROLLBACK_DIR/public-access-block.before.json"',
+          `[ -s "$BEFORE" ] || printf '%s' ${sq(JSON.stringify(before))} > "$BEFORE"`
+        ],
+        steps: [
+          {
+            title: `restore the previous configuration of ${where}`,
+            before: ['live_pab > "$ROLLBACK_DIR/public-access-block.live.json"'],
+            check: 'jq -e -n --slurpfile a "$ROLLBACK_DIR/public-access-block.live.json" --slurpfile b "$BEFORE" \'$a == $b\' >/dev/null',
+            already: `${where} already has its previous configuration`,
+            apply: [
+              'if [ "$(jq -c . "$BEFORE")" = "null" ]; then',
+              `  aws ${api.svc} delete-public-access-block ${api.target}`,
+              'else',
+              `  aws ${api.svc} put-public-access-block ${api.target} --public-access-block-configuration "file://$BEFORE"`,
+              'fi'
+            ]
+          }
+        ],
+        done: `${where} has its previous Block Public Access configuration again`
+      })
+      const name = hclName(t.finding, level.kind === 'bucket' ? level.bucket : level.account)
+      const tf =
+        level.kind === 'bucket'
+          ? [
+              terraformHeader(header, [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]),
+              ...(ctx.inputs.values.region ? ['provider "aws" {', `  region = ${hclString(String(ctx.inputs.values.region))}`, '}', ''] : []),
+              ...(before !== null ? ['import {', `  to = aws_s3_bucket_public_access_block.${name}`, `  id = ${hclString(level.bucket)}`, '}', ''] : []),
+              `resource "aws_s3_bucket_public_access_block" "${name}" {`,
+              `  bucket                  = ${hclString(level.bucket)}`,
+              '  block_public_acls       = true',
+              '  ignore_public_acls      = true',
+              '  block_public_policy     = true',
+              '  restrict_public_buckets = true',
+              '}',
+              ''
+            ].join('\n')
+          : [
+              terraformHeader(header, [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]),
+              ...(before !== null ? ['import {', `  to = aws_s3_account_public_access_block.${name}`, `  id = ${hclString(level.account)}`, '}', ''] : []),
+              `resource "aws_s3_account_public_access_block" "${name}" {`,
+              `  account_id              = ${hclString(level.account)}`,
+              '  block_public_acls       = true',
+              '  ignore_public_acls      = true',
+              '  block_public_policy     = true',
+              '  restrict_public_buckets = true',
+              '}',
+              ''
+            ].join('\n')
+      return {
+        artefacts: [
+          artefact(ctx, 'aws-cli', 'bash', 'fix.sh', `turn on S3 Block Public Access for ${where} (saves the previous configuration first)`, fix),
+          artefact(ctx, 'terraform', 'hcl', 'tf', `the same settings as Terraform`, tf)
+        ],
+        rollback: [artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `put back the previous Block Public Access configuration of ${where}`, rollback)],
+        preconditions: [
+          'AWS CLI v2 and jq on PATH',
+          `credentials for account ${account} allowed ${level.kind === 'bucket' ? 's3:GetBucketPublicAccessBlock and s3:PutBucketPublicAccessBlock' : 's3:GetAccountPublicAccessBlock and s3:PutAccountPublicAccessBlock'}`,
+          level.kind === 'bucket'
+            ? `nothing relies on public access to ${level.bucket} (anonymous reads, a public website): the investigation must have found none`
+            : `no bucket in account ${level.account} is meant to be public (websites, public datasets): the account-level setting overrides every bucket`
+        ],
+        validation: validationText(t),
+        notes:
+          control === 'aws.s3.public-access'
+            ? ['public grants are neutralised, not deleted: IgnorePublicAcls and RestrictPublicBuckets stop them from applying, and the rollback brings them back']
+            : []
+      }
+    }
+  }
+}
+
+export const s3PublicAccessBlockFix = makeRenderer('aws.s3.public-access-block')
+export const s3PublicAccessFix = makeRenderer('aws.s3.public-access')

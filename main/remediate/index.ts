@@ -1,0 +1,53 @@
+// Stage 4's engine: a fix for one finding, rendered from the configuration in evidence. The
+// workflow (main/workflow) decides which findings get one and keeps the plans; this folder only
+// turns (finding, evidence) into artefacts — deterministic, so the same evidence renders the same
+// bytes and a changed configuration is seen as drift.
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../audit/canonical'
+import type { Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { azureStorageSecureTransferFix } from './fixes/azure-storage-secure-transfer'
+import { ebsDefaultEncryptionFix } from './fixes/ebs-default-encryption'
+import { ec2Imdsv2Fix } from './fixes/ec2-imdsv2'
+import { iamUnusedAccessKeyFix } from './fixes/iam-unused-access-key'
+import { s3HttpsOnlyFix } from './fixes/s3-https-only'
+import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
+import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
+import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from './types'
+
+export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from './types'
+
+export const FIX_RENDERERS: readonly FixRenderer[] = [
+  s3HttpsOnlyFix,
+  s3PublicAccessBlockFix,
+  s3PublicAccessFix,
+  ec2Imdsv2Fix,
+  sgOpenAdminPortsFix,
+  ebsDefaultEncryptionFix,
+  iamUnusedAccessKeyFix,
+  azureStorageSecureTransferFix
+]
+
+export function fixRendererFor(control: string): FixRenderer {
+  const r = FIX_RENDERERS.find((x) => x.control === control)
+  if (!r) {
+    throw new LastmileError(
+      'conflict',
+      `no fix is known for control ${control} (Lastmile renders fixes for ${FIX_RENDERERS.map((x) => x.control).join(', ')}); route the finding to its owner instead`
+    )
+  }
+  return r
+}
+
+/** The hash of the configuration a fix depends on: a different hash later means drift. */
+export function inputsHash(inputs: FixInputs): string {
+  return createHash('sha256').update(canonicalJson(inputs.values)).digest('hex')
+}
+
+export function readFixInputs(db: Db, target: FixTarget): FixInputs {
+  return fixRendererFor(target.control).inputs(db, target)
+}
+
+export function renderFix(db: Db, target: FixTarget, plan: string, inputs: FixInputs = readFixInputs(db, target)): RenderedFix {
+  return fixRendererFor(target.control).render({ db, target, plan, inputs })
+}

@@ -1,0 +1,106 @@
+// aws.ec2.sg-open-admin-ports: which address ranges to revoke, exactly, so SSH (22) and RDP (3389)
+// are no longer open to the internet — and nothing else.
+//
+// RevokeSecurityGroupIngress with `--ip-permissions` removes the listed ranges from the rule that
+// matches protocol and port range exactly (EC2 API Reference): each revoked permission below is
+// one range of one existing rule, as DescribeSecurityGroups reported it. The ranges are chosen
+// with the evaluator that reported the finding (portFinding): the whole-space blocks first
+// (0.0.0.0/0, ::/0), then, for a split range (0.0.0.0/1 + 128.0.0.0/1) or "every public block",
+// the broadest public block at a time, until neither port is open. A range to a known office
+// (203.0.113.0/24) next to 0.0.0.0/0 is kept.
+import { internetShare, parseCidr } from '../evaluate/cidr'
+import type { IpPermission } from '../evaluate/inventory'
+import { ADMIN_PORTS, portFinding, securityGroupVerdict } from '../evaluate/security-groups'
+import { LastmileError } from '../errors'
+
+/** One inbound rule as the evidence store keeps it (main/evidence/inventory.ts SgRule). */
+export interface SgRuleConfig {
+  protocol: string
+  fromPort: number | null
+  toPort: number | null
+  cidrs: string[]
+  ipv6: string[]
+  prefixLists: string[]
+  groups: string[]
+}
+
+/** The `--ip-permissions` element EC2 takes (and returns in DescribeSecurityGroups). */
+export interface RevokePermission {
+  IpProtocol: string
+  FromPort?: number
+  ToPort?: number
+  IpRanges?: Array<{ CidrIp: string }>
+  Ipv6Ranges?: Array<{ CidrIpv6: string }>
+}
+
+export interface SgRevoke {
+  permissions: RevokePermission[]
+  /** what the revocation also closes, for people to see before they approve */
+  sideEffects: string[]
+  /** the evaluator's answer on the rules that remain */
+  after: { status: 'PASS' | 'FAIL' | 'UNKNOWN'; reason: string }
+}
+
+export function toIpPermissions(rules: readonly SgRuleConfig[]): IpPermission[] {
+  return rules.map((r) => ({
+    IpProtocol: r.protocol,
+    ...(r.fromPort !== null ? { FromPort: r.fromPort } : {}),
+    ...(r.toPort !== null ? { ToPort: r.toPort } : {}),
+    IpRanges: r.cidrs.map((c) => ({ CidrIp: c })),
+    Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c })),
+    PrefixListIds: r.prefixLists.map((p) => ({ PrefixListId: p })),
+    UserIdGroupPairs: r.groups.map((g) => ({ GroupId: g }))
+  }))
+}
+
+function portsOf(p: IpPermission): string {
+  if (p.IpProtocol === '-1') return 'all traffic'
+  if (p.FromPort === undefined || p.FromPort === -1) return `${p.IpProtocol} all ports`
+  return `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`
+}
+
+/** The revocations that close 22 and 3389 to the internet, computed on the group's rules. */
+export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[]): SgRevoke {
+  const current = toIpPermissions(rules).map((p) => ({ ...p, IpRanges: [...(p.IpRanges ?? [])], Ipv6Ranges: [...(p.Ipv6Ranges ?? [])] }))
+  const removed: Array<{ rule: number; family: 4 | 6; cidr: string }> = []
+  for (const { port, name } of ADMIN_PORTS) {
+    for (let guard = 0; guard < 1000; guard++) {
+      const f = portFinding({ IpPermissions: current }, port, name)
+      if (f.state !== 'open') break
+      const candidates = f.rules.flatMap((i) => [
+        ...current[i].IpRanges.map((r) => ({ rule: i, family: 4 as const, cidr: r.CidrIp })),
+        ...current[i].Ipv6Ranges.map((r) => ({ rule: i, family: 6 as const, cidr: r.CidrIpv6 }))
+      ])
+      const scored = candidates
+        .map((c) => {
+          const parsed = parseCidr(c.cidr)
+          return { ...c, share: parsed ? internetShare(c.family, [parsed]) : 0, whole: parsed !== null && parsed.prefix === 0 }
+        })
+        .filter((c) => c.share > 0)
+        .sort((a, b) => Number(b.whole) - Number(a.whole) || b.share - a.share || a.rule - b.rule)
+      const pick = scored[0]
+      if (!pick) throw new LastmileError('conflict', `${groupId}: port ${port} is open but no single range can be revoked to close it; review the group by hand`)
+      removed.push({ rule: pick.rule, family: pick.family, cidr: pick.cidr })
+      const p = current[pick.rule]
+      if (pick.family === 4) p.IpRanges = p.IpRanges.filter((r) => r.CidrIp !== pick.cidr)
+      else p.Ipv6Ranges = p.Ipv6Ranges.filter((r) => r.CidrIpv6 !== pick.cidr)
+    }
+  }
+  if (!removed.length) throw new LastmileError('conflict', `${groupId}: neither port 22 nor 3389 is open to the internet in the evidence; validate the finding instead of planning a fix`)
+  const original = toIpPermissions(rules)
+  const sideEffects: string[] = []
+  const permissions = removed.map((r) => {
+    const rule = original[r.rule]
+    const p: RevokePermission = { IpProtocol: rule.IpProtocol }
+    if (rule.FromPort !== undefined) p.FromPort = rule.FromPort
+    if (rule.ToPort !== undefined) p.ToPort = rule.ToPort
+    if (r.family === 4) p.IpRanges = [{ CidrIp: r.cidr }]
+    else p.Ipv6Ranges = [{ CidrIpv6: r.cidr }]
+    const exact = rule.IpProtocol !== '-1' && rule.FromPort !== undefined && rule.FromPort === rule.ToPort && ADMIN_PORTS.some((a) => a.port === rule.FromPort)
+    if (!exact) sideEffects.push(`revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}`)
+    return p
+  })
+  const verdict = securityGroupVerdict({ IpPermissions: current }).verdict
+  if (verdict.status === 'FAIL') throw new Error(`${groupId}: the computed revocation leaves the group open (${verdict.reason})`)
+  return { permissions, sideEffects, after: { status: verdict.status, reason: verdict.reason } }
+}

@@ -1,0 +1,316 @@
+import { useEffect, useId, useRef, useState, type ReactElement } from 'react'
+import { FORMAT_NAMES, type FormatName, type ImportSummary, type IngestFileOutcome, type IngestResult } from '../../../shared/ingest'
+import type { Progress } from '../../../shared/model'
+import { call, onEvent } from '../api'
+import { useOpenCase } from '../app-state'
+import { StackedBar } from '../components/charts'
+import { DropZone } from '../components/DropZone'
+import { Checkbox } from '../components/Field'
+import { FolderIcon } from '../components/icons'
+import { Notice } from '../components/Notice'
+import { Page, Section } from '../components/Page'
+import { describeProgress, ProgressBar } from '../components/Progress'
+import { describeError, sentence } from '../errors'
+import { invalidateFindings } from '../findings/data'
+import { plural } from '../format'
+import { baseName, FORMAT_LABELS, formatLabel } from '../formats'
+import { useNavigation } from '../navigation'
+
+/** What to do about a file that could not be imported, by the error's code. */
+const FILE_NEXT_STEP: Record<string, string> = {
+  'bad-input': 'Check that it is a complete export from a supported tool, or choose its format above and import it again.',
+  'not-found': 'Check that the file is still there and that you may read it, then import it again.',
+  unavailable: 'Nothing was changed by this file; import it again.',
+  internal: 'Nothing was changed by this file. Try again; if it happens again, report it with the file’s format.'
+}
+
+function fileError(code: string, message: string): string {
+  const what = sentence(message)
+  const next = FILE_NEXT_STEP[code]
+  return next ? `${what} ${next}` : what
+}
+
+const isSummary = (o: IngestFileOutcome): o is ImportSummary => o.format !== null
+
+/** The Import screen: scanner exports in (picked or dropped, several at once), a summary per file out. */
+export function ImportPage(): ReactElement {
+  const current = useOpenCase()
+  const { go } = useNavigation()
+  const [files, setFiles] = useState<string[]>([])
+  const [format, setFormat] = useState<FormatName | ''>('')
+  const [partial, setPartial] = useState(false)
+  const [running, setRunning] = useState(false)
+  const [progress, setProgress] = useState<Progress | null>(null)
+  const [result, setResult] = useState<IngestResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [note, setNote] = useState<string | null>(null)
+  const resultRef = useRef<HTMLDivElement>(null)
+  const formatId = useId()
+
+  useEffect(
+    () =>
+      onEvent('progress', (p) => {
+        if (p.operation.startsWith('ingest ')) setProgress(p)
+      }),
+    []
+  )
+  useEffect(() => {
+    if (result || error) resultRef.current?.focus()
+  }, [result, error])
+
+  const add = (paths: string[]): void => {
+    setNote(null)
+    setFiles((old) => [...old, ...paths.filter((p) => !old.includes(p))])
+  }
+
+  async function choose(): Promise<void> {
+    setError(null)
+    try {
+      add(await call('dialog.chooseFiles', { purpose: 'import' }))
+    } catch (e) {
+      setError(describeError(e))
+    }
+  }
+
+  async function run(): Promise<void> {
+    setRunning(true)
+    setResult(null)
+    setError(null)
+    setNote(null)
+    setProgress(null)
+    try {
+      const r = await call('ingest.import', { paths: files, ...(format ? { format } : {}), ...(partial ? { partial: true } : {}) })
+      setResult(r)
+      setFiles([])
+    } catch (e) {
+      setError(describeError(e))
+    } finally {
+      // even a failed run may have committed the files before the one that failed
+      invalidateFindings()
+      setRunning(false)
+      setProgress(null)
+    }
+  }
+
+  const readOnly = current.readOnly
+  return (
+    <Page
+      title="Import"
+      description="Read scanner exports into this case. Alerts of several tools about the same problem on the same resource become one finding; a later scan of the same scope closes what it no longer reports."
+    >
+      {readOnly ? (
+        <Notice tone="info" title="This case is open read-only">
+          Nothing can be imported into a case opened for review.
+        </Notice>
+      ) : null}
+      <Section title="Exports to import" description="Security Hub, Prowler, Wiz, Trivy, Defender for Cloud, Orca, OCSF and SARIF exports, as files.">
+        <DropZone
+          onPaths={add}
+          disabled={readOnly || running}
+          onUnreadable={(names) =>
+            setNote(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no place on disk (dragged from another application?). Save ${names.length === 1 ? 'it' : 'them'} to a folder first, then drop or choose the file.`)
+          }
+        >
+          <div className="dropzone-body">
+            <span className="dropzone-icon">
+              <FolderIcon />
+            </span>
+            <p>
+              <strong>Drop export files here</strong>
+              <span className="muted"> — or</span>
+            </p>
+            <button type="button" className="button" onClick={() => void choose()} disabled={readOnly || running}>
+              Choose files…
+            </button>
+          </div>
+        </DropZone>
+        {note ? <Notice tone="info">{note}</Notice> : null}
+        {files.length ? (
+          <ul className="file-list" aria-label="Files to import">
+            {files.map((f) => (
+              <li key={f}>
+                <span className="file-name">{baseName(f)}</span>
+                <span className="mono muted file-path" title={f}>
+                  {f}
+                </span>
+                <button type="button" className="button small ghost" onClick={() => setFiles((old) => old.filter((x) => x !== f))} disabled={running} aria-label={`Remove ${baseName(f)}`}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <div className="import-options">
+          <div className="field">
+            <label htmlFor={formatId}>Format</label>
+            <select id={formatId} value={format} onChange={(e) => setFormat(e.target.value as FormatName | '')} disabled={running}>
+              <option value="">Recognise each file’s format</option>
+              {FORMAT_NAMES.map((f) => (
+                <option key={f} value={f}>
+                  {FORMAT_LABELS[f]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Checkbox
+            label="These exports are filtered"
+            hint="They cover part of a scan (one severity, one account…): alerts they do not mention are kept open."
+            checked={partial}
+            onChange={(e) => setPartial(e.target.checked)}
+            disabled={running}
+          />
+        </div>
+        <div className="form-actions">
+          <button type="button" className="button primary" onClick={() => void run()} disabled={readOnly || running || files.length === 0}>
+            {running ? 'Importing…' : files.length > 1 ? `Import ${files.length} files` : 'Import'}
+          </button>
+          {files.length && !running ? (
+            <button type="button" className="button ghost" onClick={() => setFiles([])}>
+              Clear the list
+            </button>
+          ) : null}
+        </div>
+        {running ? (
+          <div aria-live="polite">
+            <ProgressBar
+              label={progress ? `Importing ${progress.operation.replace(/^ingest /, '')}` : 'Starting the import…'}
+              done={progress?.done ?? 0}
+              total={progress?.total ?? null}
+              detail={progress ? describeProgress(progress) : undefined}
+            />
+          </div>
+        ) : null}
+      </Section>
+
+      {error ? (
+        <Notice ref={resultRef} tone="error" title="The import did not run">
+          {error}
+        </Notice>
+      ) : null}
+      {result ? <ImportResultView result={result} resultRef={resultRef} onBoard={() => go('initiatives')} onFindings={() => go('findings')} /> : null}
+    </Page>
+  )
+}
+
+function ImportResultView({
+  result,
+  resultRef,
+  onBoard,
+  onFindings
+}: {
+  result: IngestResult
+  resultRef: React.Ref<HTMLDivElement>
+  onBoard(): void
+  onFindings(): void
+}): ReactElement {
+  const failed = result.imports.filter((o) => !isSummary(o)).length
+  const ok = result.imports.length - failed
+  return (
+    <section className="card" aria-labelledby="import-summary-title">
+      <div className="card-head">
+        <h2 id="import-summary-title">Import summary</h2>
+      </div>
+      <div className="card-body stack">
+        <Notice ref={resultRef} tone={failed ? 'error' : 'success'} title={failed ? `${plural(ok, 'file')} imported, ${plural(failed, 'file')} not imported` : `${plural(ok, 'file')} imported`}>
+          The case now holds {plural(result.findings, 'finding')} in {plural(result.initiatives, 'initiative')}.
+          {failed ? ' A file that was not imported changed nothing; the others are in the case.' : ''}
+        </Notice>
+        <div className="table-scroll" role="region" aria-label="Summary per file" tabIndex={0}>
+          <table className="data-table summary-table">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Format found</th>
+                <th scope="col" className="num">
+                  Alerts
+                </th>
+                <th scope="col" className="num">
+                  New
+                </th>
+                <th scope="col" className="num">
+                  Updated
+                </th>
+                <th scope="col" className="num">
+                  Unchanged
+                </th>
+                <th scope="col" className="num">
+                  Closed
+                </th>
+                <th scope="col" className="num">
+                  Reopened
+                </th>
+                <th scope="col">Alerts by change</th>
+                <th scope="col">Findings</th>
+                <th scope="col" className="num">
+                  Time
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.imports.map((o) =>
+                isSummary(o) ? (
+                  <tr key={o.file}>
+                    <th scope="row" className="file-cell" title={o.file}>
+                      {baseName(o.file)}
+                    </th>
+                    <td className="nowrap">{formatLabel(o.format)}</td>
+                    <td className="num">{o.alerts.toLocaleString('en-US')}</td>
+                    <td className="num">{o.new.toLocaleString('en-US')}</td>
+                    <td className="num">{o.updated.toLocaleString('en-US')}</td>
+                    <td className="num">{o.unchanged.toLocaleString('en-US')}</td>
+                    <td className="num">{o.closed.toLocaleString('en-US')}</td>
+                    <td className="num">{o.reopened.toLocaleString('en-US')}</td>
+                    <td className="chart-cell">
+                      <StackedBar
+                        label={`Alerts of ${baseName(o.file)}`}
+                        parts={[
+                          { key: 'chg-new', label: 'new', value: o.new },
+                          { key: 'chg-updated', label: 'updated', value: o.updated },
+                          { key: 'chg-unchanged', label: 'unchanged', value: o.unchanged },
+                          { key: 'chg-closed', label: 'closed', value: o.closed },
+                          { key: 'chg-reopened', label: 'reopened', value: o.reopened }
+                        ]}
+                      />
+                    </td>
+                    <td className="details">
+                      {o.duplicateOf
+                        ? `Already imported (${o.duplicateOf}): nothing changed`
+                        : `${o.findings.new.toLocaleString('en-US')} new, ${o.findings.resolved.toLocaleString('en-US')} resolved, ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}`}
+                    </td>
+                    <td className="num nowrap">{(o.durationMs / 1000).toFixed(1)} s</td>
+                  </tr>
+                ) : (
+                  <tr key={o.file} className="row-error">
+                    <th scope="row" className="file-cell" title={o.file}>
+                      {baseName(o.file)}
+                    </th>
+                    <td className="nowrap">Not imported</td>
+                    <td colSpan={9} className="error-text">
+                      {fileError(o.error.code, o.error.message)}
+                    </td>
+                  </tr>
+                )
+              )}
+            </tbody>
+          </table>
+        </div>
+        <ul className="legend" aria-hidden="true">
+          {['new', 'updated', 'unchanged', 'closed', 'reopened'].map((k) => (
+            <li key={k}>
+              <span className={`swatch bg-chg-${k}`} />
+              {k}
+            </li>
+          ))}
+        </ul>
+        <div className="form-actions">
+          <button type="button" className="button primary" onClick={onBoard}>
+            Open the initiatives board
+          </button>
+          <button type="button" className="button" onClick={onFindings}>
+            Open the findings
+          </button>
+        </div>
+      </div>
+    </section>
+  )
+}

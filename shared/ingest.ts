@@ -1,0 +1,139 @@
+// Stage 1 (ingest) types shared by main, preload and the renderer: imports, findings,
+// initiatives. Model types only; no Node built-ins, Electron or DOM.
+import type { Actor, FindingStatus, InvestigationStep, Provider, RciVerdict, Severity } from './model'
+
+/** Every export format Lastmile reads; `--format` (and the Import screen) takes one of these. */
+export const FORMAT_NAMES = [
+  'asff',
+  'securityhub-ocsf',
+  'prowler-ocsf',
+  'ocsf',
+  'prowler-csv',
+  'wiz-issues-csv',
+  'wiz-vulnerabilities-csv',
+  'wiz-api-json',
+  'trivy-json',
+  'defender-recommendations-csv',
+  'defender-assessments-json',
+  'defender-alerts-json',
+  'orca-alerts-json',
+  'sarif'
+] as const
+export type FormatName = (typeof FORMAT_NAMES)[number]
+
+export interface ImportScope {
+  /** the family of exports (securityhub, prowler, wiz-issues…): a rescan closes only its own */
+  source: string
+  tools: string[]
+  accounts: string[]
+  regions: string[]
+  artifacts: string[]
+}
+
+/** One file's import: CLI.md `ingest --json` imports[] (file, format, alerts, new, updated, closed, reopened), plus detail. */
+export interface ImportSummary {
+  file: string
+  format: FormatName
+  importId: string | null
+  /** records read from the file */
+  records: number
+  /** distinct alerts in the file */
+  alerts: number
+  new: number
+  updated: number
+  unchanged: number
+  closed: number
+  reopened: number
+  findings: { new: number; resolved: number; reopened: number }
+  scope: ImportScope
+  /** the import this file repeats byte for byte: nothing was changed */
+  duplicateOf: string | null
+  /** records that are not findings */
+  skipped: number
+  /** how long the import took, reading to commit */
+  durationMs: number
+}
+
+export type IngestFileOutcome = ImportSummary | { file: string; format: null; error: { code: string; message: string } }
+
+export interface IngestResult {
+  imports: IngestFileOutcome[]
+  /** findings in the case after the ingest */
+  findings: number
+  /** initiatives holding findings after the ingest */
+  initiatives: number
+}
+
+export type Decision = 'suppressed' | 'risk-accepted'
+
+/** One finding as `findings --json` prints it (CLI.md), plus what people need to act on it. */
+export interface FindingView {
+  id: string
+  control: string
+  title: string
+  resource: {
+    id: string
+    type: string
+    provider: Provider
+    account: string | null
+    region: string | null
+    name: string | null
+    environment: string | null
+    /** false when the id could not be made canonical and is kept as the tool gave it */
+    canonical: boolean
+  }
+  alerts: Array<{
+    id: string
+    tool: string
+    toolFindingId: string
+    ruleId: string
+    import: string
+    outcome: 'FAIL' | 'PASS' | 'INFO'
+    toolStatus: string
+    closed: boolean
+    lastSeen: string
+  }>
+  severity: Severity
+  status: FindingStatus
+  /** came back after a rescan had resolved it */
+  regression: boolean
+  decision: { decision: Decision; reason: string; by: Actor; at: string; expires: string | null } | null
+  /** the RCI (stage 3): its steps as CLI.md prints them; UNSCORED with no steps until investigated */
+  rci: { verdict: RciVerdict; steps: InvestigationStep[] }
+  initiative: string | null
+  firstSeen: string
+  lastSeen: string
+}
+
+export interface InitiativeView {
+  id: string
+  /** the control it was created for (the first, after a merge) */
+  control: string
+  controls: string[]
+  title: string
+  /** open findings (not resolved, not suppressed) */
+  findings: number
+  resolved: number
+  suppressed: number
+  /** alerts still reported on the open findings */
+  alerts: number
+  resources: number
+  tools: string[]
+  accounts: number
+  accountIds: string[]
+  severity: Record<Severity, number>
+  rci: Record<RciVerdict, number>
+  regressions: number
+  origin: 'auto' | 'split'
+  parent: string | null
+  selectors: Array<{ control: string; account: string | null; environment: string | null }>
+}
+
+/** An alert's original record, byte for byte, and what surrounded it in its file. */
+export interface AlertRecordView {
+  raw: string
+  context: unknown
+  import: string
+  record: number
+  format: string
+}
