@@ -1,12 +1,14 @@
 // CloudTrail evidence scan benchmark (DESIGN.md, "Performance targets"): 1 GB (compressed) of
 // realistic CloudTrail log files, as delivered to S3, scanned for the S3 data-event facts the
 // playbooks need — next to, in the same run, `zcat` of the same files to /dev/null (the
-// decompression floor) and DuckDB reading them when @duckdb/node-api is installed. Targets:
-// within 1.5× of zcat, faster than DuckDB, worker threads on both cores, bounded memory.
-// Figures are printed, never asserted.
+// decompression floor) and DuckDB reading them when @duckdb/node-api is installed, asked the same
+// question (S3 data events per bucket, the non-TLS candidates, the distinct principals) — its
+// answers are checked against the scan's. Targets: within 1.5× of zcat, faster than DuckDB, worker
+// threads on both cores, bounded memory. Figures are printed, never asserted.
 //
-// Run: `npm run bench -- cloudtrail` (CLOUDTRAIL_BENCH_MB=200 for a quicker run). The generated
-// logs are kept in .bench/cloudtrail-<MB>/ (git-ignored) and reused by later runs.
+// Run: `npm run bench -- cloudtrail` (BENCH_CT_GB=0.1, or CLOUDTRAIL_BENCH_MB=100, for a quicker
+// run). The generated logs are kept in .bench/cloudtrail-<version>-<MB>mb/ (git-ignored) and
+// reused by later runs.
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -165,6 +167,9 @@ async function ensureData(mb: number): Promise<string> {
 
 // --- measurements ---------------------------------------------------------------------------
 
+/** Per bucket: S3 data events, non-TLS candidates, distinct principals (null: more than the cap). */
+type PerBucket = Record<string, [requests: number, nonTls: number, principals: number | null]>
+
 interface ScanFigures {
   seconds: number
   /** user + system CPU seconds of the whole process, all threads */
@@ -175,7 +180,20 @@ interface ScanFigures {
   buckets: number
   nonTlsInferred: number
   anonymous: number
+  /** distinct principals behind the S3 data events, all buckets together */
+  principals: number
+  perBucket: PerBucket
   problems: number
+}
+
+interface DuckFigures {
+  seconds: number
+  cpuSeconds: number
+  maxRssMb: number
+  threads: number
+  records: number
+  principals: number
+  perBucket: PerBucket
 }
 
 /** The Lastmile scan, in a child process so its peak RSS (all worker threads included) is its own. */
@@ -191,10 +209,14 @@ async function childScan(dir: string): Promise<void> {
   let s3 = 0
   let nonTls = 0
   let anon = 0
+  const perBucket: PerBucket = {}
+  const principals = new Set<string>()
   for (const b of scan.buckets.values()) {
     s3 += b.data.requests
     nonTls += b.nonTlsInferred
     anon += b.anonymous
+    if (b.data.requests) perBucket[b.bucket] = [b.data.requests, b.nonTlsInferred, b.data.principalsTruncated ? null : b.data.principals.length]
+    for (const p of b.data.principals) principals.add(p)
   }
   const figures: ScanFigures = {
     seconds,
@@ -205,6 +227,8 @@ async function childScan(dir: string): Promise<void> {
     buckets: scan.buckets.size,
     nonTlsInferred: nonTls,
     anonymous: anon,
+    principals: principals.size,
+    perBucket,
     problems: scan.files.filter((f) => f.problem).length
   }
   console.log(JSON.stringify(figures))
@@ -218,31 +242,128 @@ function timeShell(cmd: string): { seconds: number; cpuSeconds: number } {
   return { seconds: real, cpuSeconds: user + sys }
 }
 
-async function duckdb(dir: string): Promise<{ seconds: number; s3DataEvents: number } | string> {
-  const name = '@duckdb/node-api'
-  try {
-    require.resolve(name)
-  } catch {
-    return 'not installed (@duckdb/node-api); skipped'
-  }
+/**
+ * The fields of a CloudTrail record the question needs, declared, so DuckDB reads what the scan
+ * reads (its best case: no schema sampling, unneeded keys skipped). Field names are DuckDB's
+ * (case-insensitive), so the scan's "cipherSuite" spelling is the same column as "CipherSuite".
+ */
+const RECORD_TYPE = `STRUCT(
+  eventTime VARCHAR, eventSource VARCHAR, eventCategory VARCHAR, managementEvent BOOLEAN, sessionCredentialFromConsole VARCHAR,
+  userIdentity STRUCT("type" VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, invokedBy VARCHAR,
+                      sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR))),
+  requestParameters STRUCT(bucketName VARCHAR), additionalEventData STRUCT(CipherSuite VARCHAR),
+  tlsDetails STRUCT(tlsVersion VARCHAR), resources STRUCT(ARN VARCHAR)[])[]`
+
+/**
+ * The scan's rules (main/evidence/cloudtrail-scan.ts) in SQL: an S3 data event is an s3 record with
+ * managementEvent false or eventCategory Data, a time and a bucket; a non-TLS candidate meets every
+ * condition of FORMATS.md B1; the principal is the session issuer's ARN, else the caller's ARN, the
+ * invoking service, principalId, accountId — and "anonymous" for anonymous requests.
+ */
+function duckSql(glob: string): string {
+  return `
+    WITH r AS (
+      SELECT unnest(Records) AS e
+      FROM read_json('${glob.replace(/'/g, "''")}', format = 'auto', records = true, columns = {Records: '${RECORD_TYPE.replace(/\s+/g, ' ')}'},
+                     maximum_object_size = 268435456)
+    ), x AS (
+      SELECT
+        coalesce(nullif(e.requestParameters.bucketName, ''),
+                 list_filter([regexp_extract(res.ARN, '^arn:aws[a-z-]*:s3:::([^/]+)$', 1) FOR res IN coalesce(e.resources, [])], lambda b: b <> '')[1]) AS bucket,
+        e.eventSource = 's3.amazonaws.com' AND e.eventTime IS NOT NULL
+          AND (coalesce(e.managementEvent = false, false) OR coalesce(e.eventCategory = 'Data', false)) AS is_data,
+        NOT (e.tlsDetails IS NOT NULL AND e.tlsDetails.tlsVersion IS NOT NULL)
+          AND coalesce(e.additionalEventData.CipherSuite, '') = ''
+          AND coalesce(e.userIdentity.type, '') <> 'AWSService'
+          AND coalesce(e.sessionCredentialFromConsole, '') <> 'true' AS non_tls,
+        CASE WHEN e.userIdentity.type = 'AWSAccount'
+                  AND (regexp_matches(coalesce(e.userIdentity.accountId, ''), '^anonymous(_principal)?$', 'i') OR coalesce(e.userIdentity.principalId, '') = '')
+             THEN 'anonymous'
+             ELSE coalesce(e.userIdentity.sessionContext.sessionIssuer.arn, e.userIdentity.arn,
+                           CASE WHEN e.userIdentity.type = 'AWSService' THEN e.userIdentity.invokedBy END,
+                           e.userIdentity.principalId, e.userIdentity.accountId, 'unknown') END AS principal
+      FROM r
+    )
+    SELECT CASE WHEN is_data AND bucket IS NOT NULL THEN bucket END AS b, grouping(b) AS total,
+           count(*) AS records,
+           count(*) FILTER (WHERE is_data AND bucket IS NOT NULL) AS requests,
+           count(*) FILTER (WHERE is_data AND bucket IS NOT NULL AND non_tls) AS non_tls,
+           count(DISTINCT principal) FILTER (WHERE is_data AND bucket IS NOT NULL) AS principals
+    FROM x GROUP BY GROUPING SETS ((b), ())`
+}
+
+/** DuckDB over the same files, in a child process so its peak RSS is its own. */
+async function childDuck(dir: string): Promise<void> {
   type Conn = { runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> }
+  // Loaded by name: the bench still runs (and says so) where the optional package is not installed.
+  const name = '@duckdb/node-api'
   const api = (await import(name)) as { DuckDBInstance: { create(path?: string, opts?: Record<string, string>): Promise<{ connect(): Promise<Conn> }> } }
-  const inst = await api.DuckDBInstance.create(':memory:', { threads: String(availableParallelism()) })
+  const threads = availableParallelism()
+  const inst = await api.DuckDBInstance.create(':memory:', { threads: String(threads) })
   const conn = await inst.connect()
   const t = process.hrtime.bigint()
-  // The same question the scan answers: S3 data events per bucket (count, reads, non-TLS, anonymous).
-  const rows = (
-    await conn.runAndReadAll(`
-      WITH r AS (SELECT unnest(Records) AS e FROM read_json('${dir}/**/*.json.gz', format = 'unstructured', maximum_object_size = 1073741824))
-      SELECT e.requestParameters.bucketName AS bucket, count(*) AS n
-      FROM r WHERE e.eventSource = 's3.amazonaws.com' AND e.eventCategory = 'Data' GROUP BY 1`)
-  ).getRows()
+  const cpu0 = process.cpuUsage()
+  const rows = (await conn.runAndReadAll(duckSql(`${dir}/**/*.json.gz`))).getRows()
   const seconds = Number(process.hrtime.bigint() - t) / 1e9
-  return { seconds, s3DataEvents: rows.reduce((n, row) => n + Number(row[1]), 0) }
+  const cpu = process.cpuUsage(cpu0)
+  const perBucket: PerBucket = {}
+  let records = 0
+  let principals = 0
+  for (const [b, total, n, requests, nonTls, ps] of rows) {
+    if (Number(total) === 1) {
+      records = Number(n)
+      principals = Number(ps)
+    } else if (b !== null) perBucket[String(b)] = [Number(requests), Number(nonTls), Number(ps)]
+  }
+  const figures: DuckFigures = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024, threads, records, principals, perBucket }
+  console.log(JSON.stringify(figures))
+}
+
+function duckInstalled(): boolean {
+  try {
+    require.resolve('@duckdb/node-api')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Where DuckDB and the scan disagree, one line each (at most `max`); [] when they agree. */
+function disagreements(scan: ScanFigures, dk: DuckFigures, max = 5): string[] {
+  const out: string[] = []
+  if (dk.records !== scan.records) out.push(`records: DuckDB ${dk.records}, scan ${scan.records}`)
+  if (dk.principals !== scan.principals) out.push(`distinct principals: DuckDB ${dk.principals}, scan ${scan.principals}`)
+  for (const b of [...new Set([...Object.keys(scan.perBucket), ...Object.keys(dk.perBucket)])].sort()) {
+    const [a, d] = [scan.perBucket[b], dk.perBucket[b]]
+    if (!a || !d) out.push(`${b}: only in ${a ? 'the scan' : 'DuckDB'}`)
+    else if (a[0] !== d[0] || a[1] !== d[1] || (a[2] !== null && a[2] !== d[2])) {
+      out.push(`${b}: DuckDB ${d.join('/')}, scan ${a.map((v) => v ?? '>cap').join('/')} (data events/non-TLS/principals)`)
+    }
+  }
+  return out.length > max ? [...out.slice(0, max), `… ${out.length - max} more`] : out
+}
+
+function benchMb(): number {
+  const gb = process.env.BENCH_CT_GB
+  if (gb !== undefined && gb !== '') {
+    const v = Number(gb)
+    if (!(v > 0)) throw new Error(`BENCH_CT_GB=${gb}: a size in GB greater than 0 (e.g. 0.1)`)
+    return Math.max(1, Math.round(v * 1024))
+  }
+  const mb = Number(process.env.CLOUDTRAIL_BENCH_MB ?? 1024)
+  if (!(mb > 0)) throw new Error(`CLOUDTRAIL_BENCH_MB=${process.env.CLOUDTRAIL_BENCH_MB}: a size in MB greater than 0`)
+  return Math.round(mb)
+}
+
+/** Run a child entry point of this file; its last stdout line is its figures. */
+function child<T>(mode: string, dir: string): T {
+  const c = spawnSync(process.execPath, ['--require', 'tsx/cjs', __filename, mode, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 })
+  if (c.status !== 0) throw new Error(`${mode} child exited ${c.status}`)
+  return JSON.parse(c.stdout.trim().split('\n').pop() ?? '{}') as T
 }
 
 async function run(): Promise<void> {
-  const mb = Number(process.env.CLOUDTRAIL_BENCH_MB ?? 1024)
+  const mb = benchMb()
   const dir = await ensureData(mb)
   const files = listFiles(dir)
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0)
@@ -254,9 +375,9 @@ async function run(): Promise<void> {
   const zcat = timeShell(`xargs -0 zcat -- < '${list}' > /dev/null`)
   const zcat2 = timeShell(`xargs -0 -n 64 -P ${availableParallelism()} zcat -- < '${list}' > /dev/null`)
   const cores = availableParallelism()
-  const child = spawnSync(process.execPath, ['--require', 'tsx/cjs', __filename, 'scan', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 })
-  if (child.status !== 0) throw new Error(`scan child exited ${child.status}`)
-  const scan = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as ScanFigures
+  const scan = child<ScanFigures>('scan', dir)
+  // DuckDB right after, on the same (warm) files
+  const dk = duckInstalled() ? child<DuckFigures>('duckdb', dir) : null
   console.log(`zcat to /dev/null (1 process):          ${zcat.seconds.toFixed(2)} s   (the decompression floor; ${zcat.cpuSeconds.toFixed(2)} s CPU)`)
   console.log(`zcat to /dev/null (${cores} processes):        ${zcat2.seconds.toFixed(2)} s   (for reference; ${zcat2.cpuSeconds.toFixed(2)} s CPU)`)
   console.log(
@@ -269,18 +390,33 @@ async function run(): Promise<void> {
     `  CPU: ${scan.cpuSeconds.toFixed(2)} s over ${cores} cores = ${(scan.cpuSeconds / cores).toFixed(2)} s → ${(scan.cpuSeconds / cores / zcat.cpuSeconds).toFixed(2)}× zcat's CPU time ` +
       `(machine load ${loadavg()[0].toFixed(1)} on ${cores} cores during the run)`
   )
-  console.log(`  facts: ${scan.records.toLocaleString()} records, ${scan.s3DataEvents.toLocaleString()} S3 data events on ${scan.buckets} buckets, ${scan.nonTlsInferred} without TLS details (inferred plain HTTP), ${scan.anonymous} anonymous, ${scan.problems} unreadable files`)
-  const dk = await duckdb(dir)
-  if (typeof dk === 'string') console.log(`DuckDB: ${dk}`)
-  else {
-    console.log(`DuckDB (read_json + unnest):            ${dk.seconds.toFixed(2)} s   → Lastmile is ${(dk.seconds / scan.seconds).toFixed(2)}× faster (target > 1)`)
-    console.log(`  DuckDB counts ${dk.s3DataEvents.toLocaleString()} S3 data events (${dk.s3DataEvents === scan.s3DataEvents ? 'same as the scan' : 'DIFFERENT from the scan'})`)
+  console.log(
+    `  facts: ${scan.records.toLocaleString()} records, ${scan.s3DataEvents.toLocaleString()} S3 data events on ${scan.buckets} buckets, ${scan.nonTlsInferred} without TLS details (inferred plain HTTP), ` +
+      `${scan.anonymous} anonymous, ${scan.principals} distinct principals, ${scan.problems} unreadable files`
+  )
+  if (!dk) {
+    console.log('DuckDB: not installed (@duckdb/node-api); skipped')
+    return
   }
+  console.log(
+    `DuckDB read_json + unnest (${dk.threads} threads):   ${dk.seconds.toFixed(2)} s   → ${(dk.seconds / zcat.seconds).toFixed(2)}× zcat; ` +
+      `Lastmile is ${(dk.seconds / scan.seconds).toFixed(2)}× faster (target > 1), peak RSS ${dk.maxRssMb.toFixed(0)} MB`
+  )
+  console.log(`  CPU: ${dk.cpuSeconds.toFixed(2)} s (Lastmile's scan: ${scan.cpuSeconds.toFixed(2)} s; DuckDB / Lastmile = ${(dk.cpuSeconds / scan.cpuSeconds).toFixed(2)})`)
+  const diff = disagreements(scan, dk)
+  const buckets = Object.keys(dk.perBucket).length
+  const s3 = Object.values(dk.perBucket).reduce((n, b) => n + b[0], 0)
+  const nonTls = Object.values(dk.perBucket).reduce((n, b) => n + b[1], 0)
+  console.log(
+    diff.length
+      ? `  DuckDB DISAGREES with the scan:\n    ${diff.join('\n    ')}`
+      : `  DuckDB agrees with the scan: ${dk.records.toLocaleString()} records, ${s3.toLocaleString()} S3 data events on ${buckets} buckets, ${nonTls} non-TLS, ${dk.principals} distinct principals — and per bucket, all ${buckets}`
+  )
 }
 
 export const cloudTrailBench: Bench = {
   name: 'cloudtrail',
-  description: 'scan 1 GB of gzipped CloudTrail logs for S3 data-event facts, against zcat and DuckDB',
+  description: 'scan 1 GB of gzipped CloudTrail logs (BENCH_CT_GB to change) for S3 data-event facts, against zcat and DuckDB on the same files',
   run
 }
 
@@ -292,7 +428,9 @@ if (require.main === module) {
       ? generate(args[0], Number(args[1]), Number(args[2]), Number(args[3]))
       : mode === 'scan'
         ? childScan(args[0])
-        : Promise.reject(new Error(`unknown mode ${mode}`))
+        : mode === 'duckdb'
+          ? childDuck(args[0])
+          : Promise.reject(new Error(`unknown mode ${mode}`))
   main.catch((e) => {
     console.error(e)
     process.exit(1)

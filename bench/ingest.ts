@@ -5,10 +5,13 @@
 // asserted. Run: `npm run bench -- ingest` (INGEST_BENCH_ALERTS=50000 for a quicker run).
 //
 // The JSON.parse baseline and the import each run in a child process of their own, so each
-// peak RSS is that work's alone.
+// peak RSS is that work's alone. The machine may be shared: besides wall time each child reports
+// its CPU time (process.cpuUsage: every thread of the process, so the import worker and its
+// reader thread too), and the load average is printed, so a slow figure can be told from a busy
+// machine.
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCaseDb } from '../main/db/case-db'
 import { ingestInWorker } from '../main/ingest/service'
@@ -36,6 +39,8 @@ function alarmAt(i: number, tool: 'asff' | 'prowler'): Alarm {
 
 interface ChildResult {
   seconds: number
+  /** user + system CPU of the timed work, all threads */
+  cpuSeconds: number
   maxRssMb: number
   detail: Record<string, unknown>
 }
@@ -62,8 +67,10 @@ async function run(): Promise<void> {
       `generated ${count.toLocaleString()} ASFF + ${count.toLocaleString()} Prowler OCSF alerts: ${(bytes[0] / 1e6).toFixed(0)} MB + ${(bytes[1] / 1e6).toFixed(0)} MB ` +
         `(${Math.round(bytes[0] / count)} / ${Math.round(bytes[1] / count)} bytes a record) in ${gen.seconds.toFixed(1)} s`
     )
+    const load0 = loadavg()[0]
     const parse = runChild('parse', files)
     const ingest = runChild('ingest', [dir, ...files])
+    const load1 = loadavg()[0]
     const alerts = 2 * count
     const parseSecs = parse.detail.parseSeconds as number
     const readParseSecs = parse.seconds
@@ -72,7 +79,12 @@ async function run(): Promise<void> {
     console.log(`ingest + dedup + persist: ${ingest.seconds.toFixed(2)} s  →  ${Math.round(alerts / ingest.seconds).toLocaleString()} alerts/s  (target ≥ 50,000 on 2 cores)`)
     console.log(`  of which the imports:   ${importSecs.toFixed(2)} s  →  ${Math.round(alerts / importSecs).toLocaleString()} alerts/s  (the rest: starting the worker, deriving the case key)`)
     console.log(`ratio to JSON.parse:      ${(ingest.seconds / parseSecs).toFixed(2)}  (imports alone ${(importSecs / parseSecs).toFixed(2)}; target ≤ 2.0; ${(ingest.seconds / readParseSecs).toFixed(2)} against read + parse)`)
+    console.log(
+      `CPU time:                 ingest ${ingest.cpuSeconds.toFixed(2)} s (${Math.round(alerts / ingest.cpuSeconds).toLocaleString()} alerts per CPU-second), ` +
+        `JSON.parse ${(parse.detail.parseCpuSeconds as number).toFixed(2)} s  →  CPU ratio ${(ingest.cpuSeconds / (parse.detail.parseCpuSeconds as number)).toFixed(2)}`
+    )
     console.log(`peak RSS (import):        ${ingest.maxRssMb.toFixed(0)} MB  (target < 1024 MB)`)
+    console.log(`load average (1 min):     ${load0.toFixed(2)} before, ${load1.toFixed(2)} after, on ${availableParallelism()} cores: above the cores, figures are slower than the code`)
     console.log(`result: ${JSON.stringify(ingest.detail)}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -87,20 +99,26 @@ export const ingestBench: Bench = {
 
 // ---- child processes ---------------------------------------------------------------------
 
-function report(seconds: number, detail: Record<string, unknown>): void {
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start)
+  return (u.user + u.system) / 1e6
+}
+
+function report(seconds: number, cpuSeconds: number, detail: Record<string, unknown>): void {
   const maxRssMb = process.resourceUsage().maxRSS / 1024
-  process.stdout.write(`${JSON.stringify({ seconds, maxRssMb, detail })}\n`)
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, maxRssMb, detail })}\n`)
 }
 
 async function child(mode: string, args: string[]): Promise<void> {
   if (mode === 'generate') {
     const [dir, n] = args
     const t = performance.now()
+    const cpu = process.cpuUsage()
     const a = writeLargeExport(join(dir, 'securityhub.json'), 'asff', Number(n), (i) => alarmAt(i, 'asff'))
     const b = writeLargeExport(join(dir, 'prowler.ocsf.json'), 'prowler', Number(n), (i) => alarmAt(i, 'prowler'))
     writeFileSync(join(dir, 'securityhub.json.groups'), JSON.stringify(a.groups))
     writeFileSync(join(dir, 'prowler.ocsf.json.groups'), JSON.stringify(b.groups))
-    report((performance.now() - t) / 1000, {})
+    report((performance.now() - t) / 1000, cpuSince(cpu), {})
     return
   }
   if (mode === 'parse') {
@@ -108,7 +126,9 @@ async function child(mode: string, args: string[]): Promise<void> {
     // (0x1fffffe8 characters), so JSON.parse cannot take it in one call; it parses the same
     // bytes in groups of 50,000 records, each wrapped as a JSON array. Only JSON.parse is timed.
     let parseMs = 0
+    let parseCpu = 0
     const t = performance.now()
+    const cpu = process.cpuUsage()
     let records = 0
     for (const f of args) {
       const groups = JSON.parse(readFileSync(`${f}.groups`, 'utf8')) as Array<{ start: number; end: number; records: number }>
@@ -119,7 +139,9 @@ async function child(mode: string, args: string[]): Promise<void> {
           readSync(fd, buf, 0, buf.length, g.start)
           const text = `[${buf.toString('utf8')}]`
           const p0 = performance.now()
+          const c0 = process.cpuUsage()
           const v = JSON.parse(text) as unknown[]
+          parseCpu += cpuSince(c0)
           parseMs += performance.now() - p0
           records += v.length
         }
@@ -127,7 +149,7 @@ async function child(mode: string, args: string[]): Promise<void> {
         closeSync(fd)
       }
     }
-    report((performance.now() - t) / 1000, { parseSeconds: parseMs / 1000, records })
+    report((performance.now() - t) / 1000, cpuSince(cpu), { parseSeconds: parseMs / 1000, parseCpuSeconds: parseCpu, records })
     return
   }
   if (mode === 'ingest') {
@@ -135,13 +157,15 @@ async function child(mode: string, args: string[]): Promise<void> {
     const casePath = join(dir, 'bench.lmcase')
     createCaseDb(casePath, KEY, { now: new Date().toISOString() }).close()
     const t = performance.now()
+    const cpu = process.cpuUsage()
     const result = await ingestInWorker({ casePath, key: KEY, files, actor: { kind: 'engine', name: 'bench' } }).done
     const seconds = (performance.now() - t) / 1000
+    const cpuSeconds = cpuSince(cpu)
     const imports = result.imports.map((i) =>
       'error' in i ? { file: i.file, error: i.error.message } : { format: i.format, alerts: i.alerts, new: i.new, findings: i.findings.new, ms: i.durationMs }
     )
     const importMs = result.imports.reduce((t, i) => t + ('error' in i ? 0 : i.durationMs), 0)
-    report(seconds, { imports, importMs, findings: result.findings, initiatives: result.initiatives, caseMb: Math.round(statSync(casePath).size / 1e6) })
+    report(seconds, cpuSeconds, { imports, importMs, findings: result.findings, initiatives: result.initiatives, caseMb: Math.round(statSync(casePath).size / 1e6) })
     return
   }
   throw new Error(`unknown bench child mode ${mode}`)

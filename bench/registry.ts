@@ -1,6 +1,7 @@
 import { cloudTrailBench } from './cloudtrail'
 import { ingestBench } from './ingest'
 import { pdfBench } from './pdf'
+import { uiFindingsBench } from './ui-findings'
 
 export interface Bench {
   name: string
@@ -9,4 +10,4 @@ export interface Bench {
 }
 
 // One line a benchmark; each lives in its own file beside this one.
-export const BENCHES: Bench[] = [pdfBench, ingestBench, cloudTrailBench]
+export const BENCHES: Bench[] = [pdfBench, ingestBench, cloudTrailBench, uiFindingsBench]

@@ -1,9 +1,11 @@
 // Every screen, in the light and the dark theme: axe-core finds no serious or critical
 // violation, and a screenshot of each is kept in artifacts/screenshots/ for people to review.
 // A new page or dialog gets its `await screen('<name>')` here.
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { test, expect, snap } from './fixtures'
-import { closeCase, createCase, PASSPHRASE, seriousA11yViolations } from './flows'
+import { closeCase, createCase, openSection, PASSPHRASE, seriousA11yViolations } from './flows'
+import { writeSampleData } from './sample-data'
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every screen passes axe and is captured (${colorScheme})`, async ({ page, bridge, openApp }) => {
@@ -34,6 +36,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Cancel' }).click()
 
     await createCase(page, bridge, { file: 'acme-q4.lmcase', name: 'Acme Q4 review' })
+    await openSection(page, 'Audit')
     await page.getByRole('button', { name: 'Verify chain' }).click()
     await expect(page.getByText('The audit chain is intact')).toBeVisible()
     await screen('audit')
@@ -41,6 +44,44 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('link', { name: /Settings/ }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
     await screen('settings')
+
+    // The work screens, with data imported and evidence added through them.
+    const data = writeSampleData(join(bridge.root, 'exports'))
+    await openSection(page, 'Import')
+    bridge.answerFiles('import', [data.securityHub, data.prowler, data.broken])
+    await page.getByRole('button', { name: 'Choose files…' }).click()
+    await page.getByRole('button', { name: 'Import 3 files' }).click()
+    await expect(page.getByRole('region', { name: 'Summary per file' })).toBeVisible()
+    await screen('import-summary')
+
+    await openSection(page, 'Evidence')
+    bridge.answerFiles('evidence', [data.bundle])
+    await page.getByRole('button', { name: 'Choose folders…' }).click()
+    await page.getByRole('button', { name: 'Add the bundle' }).click()
+    await expect(page.getByRole('status').filter({ hasText: /^Added evb-/ })).toBeVisible()
+    await screen('evidence')
+
+    await openSection(page, 'Findings')
+    const grid = page.getByRole('grid', { name: 'Findings' })
+    await grid.locator('tr[data-index="1"]').getByRole('checkbox').check()
+    await grid.locator('tr[data-index="2"]').getByRole('checkbox').check()
+    await expect(page.getByTestId('findings-count')).toContainText('2 selected')
+    await screen('findings')
+    await page.getByLabel('Group by').selectOption('control')
+    await expect(grid.locator('tr.group-row').first()).toBeVisible()
+    await screen('findings-grouped')
+    await page.getByLabel('Group by').selectOption('')
+    await page.getByRole('searchbox', { name: 'Search findings' }).fill('payments-prod-data')
+    await grid.getByRole('link', { name: /^F-\d+$/ }).click()
+    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+    await screen('finding-detail')
+
+    await openSection(page, 'Initiatives')
+    await expect(page.getByRole('article').first()).toBeVisible()
+    await screen('initiatives')
+    await page.getByRole('article', { name: /^S3 buckets should require/ }).getByRole('link').click()
+    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+    await screen('initiative-detail')
 
     await closeCase(page)
     await screen('start-recent')

@@ -41,6 +41,8 @@ export interface Bridge {
   casePath(name: string): string
   /** what the next "Browse…" of that kind answers (null: the user cancelled) */
   answerDialog(mode: 'create' | 'open', path: string | null): void
+  /** what the next "Choose files…" (import) or "Choose folders…" (evidence) answers ([]: cancelled) */
+  answerFiles(purpose: 'import' | 'evidence', paths: string[]): void
   /** every call the page made, in order */
   calls: CallRecord[]
   dispose(): Promise<void>
@@ -52,6 +54,7 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   const dataDir = join(root, 'data')
   mkdirSync(join(root, 'cases'))
   const dialogAnswers: Record<'create' | 'open', string | null> = { create: null, open: null }
+  const fileAnswers: Record<'import' | 'evidence', string[]> = { import: [], evidence: [] }
   const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
   const app = createAppServices({
     dataDir,
@@ -62,6 +65,11 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
       chooseCasePath: async (mode) => {
         const answer = dialogAnswers[mode]
         dialogAnswers[mode] = null
+        return answer
+      },
+      chooseFiles: async (purpose) => {
+        const answer = fileAnswers[purpose]
+        fileAnswers[purpose] = []
         return answer
       }
     }
@@ -112,6 +120,11 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
       })
       const api: Record<string, unknown> = {}
       for (const channel of channels) api[channel] = (input: unknown) => invoke(channel, input)
+      // Electron knows where a dropped file is on disk; a test says it by registering the names
+      // of the files it drops (e2e/flows.ts dropFiles). Any other File has no path, as in the app.
+      const dropped = new Map<string, string>()
+      Object.defineProperty(g, '__e2eDropped', { value: dropped })
+      api.pathForFile = (file: object): string => dropped.get((file as { name?: string }).name ?? '') ?? ''
       api.on = (event: string, listener: Listener): (() => void) => {
         const channel = eventChannels.get(event)
         if (!channel) throw new Error(`lastmile.on: unknown event "${String(event)}" (known: ${[...eventChannels.keys()].join(', ')})`)
@@ -141,6 +154,9 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     casePath: (name) => join(root, 'cases', name),
     answerDialog: (mode, path) => {
       dialogAnswers[mode] = path
+    },
+    answerFiles: (purpose, paths) => {
+      fileAnswers[purpose] = paths
     },
     async dispose() {
       stopEvents()

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { test, expect } from './fixtures'
-import { auditRows, closeCase, createCase, PASSPHRASE, sha256File } from './flows'
+import { auditRows, closeCase, createCase, openSection, PASSPHRASE, sha256File } from './flows'
 import { TEST_OS_USER } from './bridge'
 
 test('first start shows what to do; a new case is created and its audit trail read from the real database', async ({
@@ -36,8 +36,11 @@ test('first start shows what to do; a new case is created and its audit trail re
   expect(existsSync(path)).toBe(true)
   expect(bridge.app.session.current()?.name).toBe('Acme Q4 review')
 
-  // The first page is Audit, its heading focused, listing the entry the real database holds.
-  await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeFocused()
+  // The first page is the initiatives board, its heading focused; the Audit page lists the entry
+  // the real database holds.
+  await expect(page.getByRole('heading', { level: 1, name: 'Initiatives' })).toBeFocused()
+  await expect(page.getByRole('link', { name: /Initiatives/ })).toHaveAttribute('aria-current', 'page')
+  await openSection(page, 'Audit')
   await expect(page.getByRole('link', { name: /Audit/ })).toHaveAttribute('aria-current', 'page')
   const db = bridge.app.session.require().db
   const stored = db.prepare('SELECT seq, action, target, details, hash FROM audit_log ORDER BY seq').all() as Array<{
@@ -109,6 +112,7 @@ test('a wrong passphrase is refused with a clear error and changes nothing; the 
   await expect(page.getByTestId('case-path')).toHaveText(path)
   expect(bridge.app.session.current()?.path).toBe(path)
   // Opening records nothing; the trail still verifies.
+  await openSection(page, 'Audit')
   await expect(page.getByText('Entries 1–1 of 1')).toBeVisible()
   await page.getByRole('button', { name: 'Verify chain' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'The audit chain is intact' })).toBeVisible()

@@ -3,7 +3,7 @@
 import { CHANNELS, EVENT_NAMES } from '../shared/contract'
 import { test, expect } from './fixtures'
 
-test('window.lastmile has one method per contract channel plus on(), and cannot be changed', async ({ page, openApp }) => {
+test('window.lastmile has one method per contract channel plus on() and pathForFile(), and cannot be changed', async ({ page, openApp }) => {
   await openApp()
   const shape = await page.evaluate(() => {
     const g = globalThis as unknown as { lastmile: Record<string, unknown> }
@@ -25,7 +25,7 @@ test('window.lastmile has one method per contract channel plus on(), and cannot 
       replaced: g.lastmile !== l || l['audit.list'] === hijack
     }
   })
-  expect(shape.keys).toEqual([...CHANNELS, 'on'].sort())
+  expect(shape.keys).toEqual([...CHANNELS, 'on', 'pathForFile'].sort())
   expect(shape.frozen).toBe(true)
   expect(shape.replaced).toBe(false)
   const onUnknown = await page.evaluate(() => {

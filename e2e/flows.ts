@@ -1,7 +1,7 @@
 // What a user does often, written once: the specs read as the steps a person takes.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 import type { Bridge } from './bridge'
 
 export const PASSPHRASE = 'correct horse battery staple'
@@ -25,6 +25,12 @@ export async function createCase(
   await page.getByRole('button', { name: 'Create case' }).click()
   await expect(page.getByTestId('case-path')).toHaveText(path)
   return path
+}
+
+/** Open a section from the navigation and wait for its heading. */
+export async function openSection(page: Page, title: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: new RegExp(`^${title}`) }).click()
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeFocused()
 }
 
 export async function closeCase(page: Page): Promise<void> {
@@ -65,4 +71,41 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))
   })
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+}
+
+/**
+ * Drop files from disk on an element, as a user dragging them from a file manager would: the
+ * page gets File objects, and the bridge tells their paths (in Electron, the preload asks
+ * webUtils.getPathForFile). `noPath` files are dropped without one, like a file from a browser.
+ */
+export async function dropFiles(page: Page, target: Locator, paths: string[], noPath: string[] = []): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ([withPath, without]) => {
+      const g = globalThis as unknown as {
+        __e2eDropped: Map<string, string>
+        DataTransfer: new () => { items: { add(f: unknown): void } }
+        File: new (bits: string[], name: string) => unknown
+      }
+      const dt = new g.DataTransfer()
+      for (const p of withPath) {
+        const name = p.split('/').pop() ?? p
+        g.__e2eDropped.set(name, p)
+        dt.items.add(new g.File(['(contents are read by main, not the page)'], name))
+      }
+      for (const name of without) dt.items.add(new g.File(['x'], name))
+      return dt
+    },
+    [paths, noPath] as const
+  )
+  await target.dispatchEvent('dragenter', { dataTransfer: transfer })
+  await target.dispatchEvent('dragover', { dataTransfer: transfer })
+  await target.dispatchEvent('drop', { dataTransfer: transfer })
+  await transfer.dispose()
+}
+
+/** Create a case behind the page's back (main's session), so a test starts with it open. */
+export function createCaseInMain(bridge: Bridge, file = 'acme.lmcase', name = 'Acme Q4 review'): string {
+  const path = bridge.casePath(file)
+  bridge.app.session.create(path, PASSPHRASE, { name })
+  return path
 }

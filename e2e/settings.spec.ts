@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures'
-import { auditRows, closeCase, createCase, PASSPHRASE } from './flows'
+import { auditRows, closeCase, createCase, openSection, PASSPHRASE } from './flows'
 import { TEST_OS_USER } from './bridge'
 
 const NEW_PASSPHRASE = 'violet tractor under the quiet harbour'
@@ -12,8 +12,7 @@ test('the identity set in Settings is recorded on later audit entries; a changed
   await openApp()
   const path = await createCase(page, bridge, { file: 'settings.lmcase' })
 
-  await page.keyboard.press('Alt+2')
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused()
+  await openSection(page, 'Settings')
   const identity = page.getByRole('form', { name: 'Identity' })
   await identity.getByLabel('Name').fill('Dana Reviewer')
   await identity.getByLabel('Role').selectOption('approver')
@@ -37,7 +36,7 @@ test('the identity set in Settings is recorded on later audit entries; a changed
   await expect(change.getByLabel('Current passphrase')).toHaveValue('')
 
   // The change is on the trail, attributed to the identity set above; the creation is not.
-  await page.keyboard.press('Alt+1')
+  await openSection(page, 'Audit')
   await expect(page.getByText('Entries 1–2 of 2')).toBeVisible()
   const rows = await auditRows(page)
   expect(rows.map((r) => [r[0], r[2], r[3]])).toEqual([

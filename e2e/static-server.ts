@@ -31,7 +31,10 @@ export interface StaticServer {
   close(): Promise<void>
 }
 
-export async function startStaticServer(dir = RENDERER_DIR): Promise<StaticServer> {
+/** Extra same-origin assets (the UI benchmark's data), by path: type and bytes. */
+export type ExtraAssets = Record<string, { type: string; body: Buffer }>
+
+export async function startStaticServer(dir = RENDERER_DIR, extra: ExtraAssets = {}): Promise<StaticServer> {
   if (!existsSync(join(dir, 'index.html'))) {
     throw new Error(`${join(dir, 'index.html')} is missing: build the app first (npm run build; npm run test:e2e does it)`)
   }
@@ -42,6 +45,11 @@ export async function startStaticServer(dir = RENDERER_DIR): Promise<StaticServe
       pathname = decodeURIComponent(url.pathname)
     } catch {
       res.writeHead(400, appResponseHeaders('text/plain; charset=utf-8')).end('bad path')
+      return
+    }
+    const asset = extra[pathname]
+    if (asset && req.method === 'GET') {
+      res.writeHead(200, appResponseHeaders(asset.type)).end(asset.body)
       return
     }
     let file: string | undefined = TEST_ASSETS[pathname]

@@ -7,8 +7,8 @@
 //
 // Imports: zod and the model only. No Node built-ins, no Electron, no DOM.
 import { z } from 'zod'
-import type { Actor, AuditEntry, AuditVerification, Case, Progress, Role } from './model'
-import { ROLES } from './model'
+import type { Actor, AuditEntry, AuditVerification, Case, Progress, RciVerdict, Role } from './model'
+import { RCI_VERDICTS, ROLES } from './model'
 import type {
   Coverage,
   CoverageSource,
@@ -24,6 +24,20 @@ import type { AlertRecordView, FindingView, IngestResult, InitiativeView } from 
 import { FORMAT_NAMES, type FormatName } from './ingest'
 import type { FindingsTable } from './findings-table'
 import type { InitiativeRci, InvestigationRunResult, PlaybookSummary, RciView } from './investigate'
+import type {
+  ApprovalQueueItem,
+  BoardView,
+  DecisionResult,
+  ExecutionView,
+  FindingWorkflowView,
+  GuardrailBundle,
+  GuardrailExport,
+  PlanSummary,
+  PlanView,
+  RoutingResult,
+  ValidationView,
+  WorkflowSettings
+} from './remediation'
 
 /**
  * Declares one call: `call<Output>()(inputSchema, { mutates })`. The output type exists only
@@ -68,6 +82,17 @@ const fingerprint = z
 const bundlePath = z.string().trim().min(1, 'an evidence bundle folder is required').max(4096, 'the path is too long')
 const resourceId = z.string().trim().min(1, 'a resource id is required').max(2048, 'the resource id is too long')
 const isoTime = z.string().trim().refine((s) => Number.isFinite(Date.parse(s)), 'an ISO-8601 time')
+
+// Remediation inputs
+const findingId = z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
+const planId = z.string().trim().regex(/^[Pp]-\d{1,15}$/, 'a plan id (P-3)')
+const findingOrInitiative = z.string().trim().regex(/^[FfIi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id')
+const findingList = z.array(findingId).min(1).max(10_000)
+const decisionReason = z.string().trim().min(1, 'a reason is required').max(2000, 'the reason has at most 2000 characters')
+const guardrailInputs = {
+  breakGlassRoles: z.array(z.string().trim().regex(/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@*/-]+$/, 'an IAM role ARN')).max(20).optional(),
+  exceptionTag: z.object({ key: z.string().trim().min(1).max(128), value: z.string().max(256) }).strict().optional()
+}
 
 export const contract = {
   'app.info': call<AppInfo>()(z.object({}).strict(), { mutates: false }),
@@ -287,7 +312,75 @@ export const contract = {
   'investigate.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
   'rci.get': call<RciView>()(z.object({ finding: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
   'playbooks.list': call<PlaybookSummary[]>()(z.object({ playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional() }).strict(), { mutates: false }),
-  'initiatives.rci': call<InitiativeRci>()(z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)') }).strict(), { mutates: false })
+  'initiatives.rci': call<InitiativeRci>()(z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)') }).strict(), { mutates: false }),
+
+  // Remediate, approve, execute, validate, prevent (issue 6). Plans are rendered from the evidence
+  // for a finding or an initiative and stored as rendered; decisions follow the gate (SAFE in bulk,
+  // RISKY one by one, UNSAFE routed; four-eyes); every call acts as the session's identity. Reads
+  // first apply the automatic checks (expiries, rescans, void approvals, drift) on a writable case.
+  'remediation.plan': call<PlanView>()(
+    z
+      .object({
+        ref: findingOrInitiative,
+        /** values for playbook template parameters whose source is `input` */
+        params: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a parameter name is lower_snake_case'), z.string().max(2048)).optional(),
+        ...guardrailInputs
+      })
+      .strict(),
+    { mutates: true }
+  ),
+  'remediation.getPlan': call<PlanView>()(z.object({ id: planId }).strict(), { mutates: false }),
+  'remediation.plans': call<PlanSummary[]>()(z.object({ target: findingOrInitiative.optional(), status: z.enum(['active', 'superseded']).optional() }).strict(), { mutates: false }),
+  /** the Approvals queue; rows the session's identity may not approve (four-eyes) say why */
+  'approvals.queue': call<ApprovalQueueItem[]>()(
+    z
+      .object({
+        verdict: z.enum(RCI_VERDICTS as unknown as [RciVerdict, ...RciVerdict[]]).optional(),
+        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        requester: z.string().trim().min(1).max(200).optional(),
+        plan: planId.optional()
+      })
+      .strict(),
+    { mutates: false }
+  ),
+  /** no `findings`: every SAFE finding of the plan (bulk); a RISKY one needs its own call */
+  'approvals.approve': call<DecisionResult>()(z.object({ plan: planId, reason: decisionReason, findings: findingList.optional() }).strict(), { mutates: true }),
+  'approvals.reject': call<DecisionResult>()(z.object({ plan: planId, reason: decisionReason, findings: findingList.optional() }).strict(), { mutates: true }),
+  'workflow.board': call<BoardView>()(z.object({}).strict(), { mutates: false }),
+  'workflow.finding': call<FindingWorkflowView>()(z.object({ id: findingId }).strict(), { mutates: false }),
+  'workflow.route': call<RoutingResult>()(
+    z.object({ refs: z.array(findingOrInitiative).min(1).max(10_000), groupBy: z.enum(['initiative', 'owner']), out: filePath, all: z.boolean().optional() }).strict(),
+    { mutates: true }
+  ),
+  'workflow.acceptRisk': call<FindingWorkflowView>()(z.object({ id: findingId, reason: decisionReason, expires: isoTime }).strict(), { mutates: true }),
+  'workflow.suppress': call<FindingWorkflowView>()(z.object({ id: findingId, reason: decisionReason, expires: isoTime.optional() }).strict(), { mutates: true }),
+  'workflow.clearDecision': call<FindingWorkflowView>()(z.object({ id: findingId, reason: decisionReason }).strict(), { mutates: true }),
+  /** the output as text (pasted) or a file to read; at most 10 MB is kept */
+  'workflow.recordExecution': call<ExecutionView[]>()(
+    z
+      .object({
+        plan: planId,
+        outcome: z.enum(['executed', 'failed']),
+        output: z.string().max(10 * 1024 * 1024, 'at most 10 MB of output').optional(),
+        outputPath: filePath.optional(),
+        findings: findingList.optional()
+      })
+      .strict()
+      .refine((x) => (x.output === undefined) !== (x.outputPath === undefined), 'give the output as text or as a file path'),
+    { mutates: true }
+  ),
+  'workflow.validate': call<ValidationView[]>()(
+    z
+      .object({ ref: z.string().trim().regex(/^[FfIiPp]-\d{1,15}$/, 'a finding (F-12), initiative (I-3) or plan (P-3) id'), method: z.enum(['evidence', 'rescan']), bundle: bundlePath.optional() })
+      .strict()
+      .refine((x) => (x.method === 'evidence') === (x.bundle !== undefined), 'validation by evidence takes a bundle folder; by rescan, none'),
+    { mutates: true }
+  ),
+  'workflow.settings': call<WorkflowSettings>()(z.object({}).strict(), { mutates: false }),
+  'workflow.setFourEyes': call<WorkflowSettings>()(z.object({ enabled: z.boolean(), reason: decisionReason }).strict(), { mutates: true }),
+  /** guardrails for an initiative or finding's controls, or the whole case (no ref) */
+  'guardrails.bundle': call<GuardrailBundle>()(z.object({ ref: findingOrInitiative.optional(), ...guardrailInputs }).strict(), { mutates: false }),
+  'guardrails.export': call<GuardrailExport>()(z.object({ ref: findingOrInitiative.optional(), out: filePath, ...guardrailInputs }).strict(), { mutates: true })
 } as const
 
 export type Contract = typeof contract

@@ -3,9 +3,10 @@
 // Why a second shape beside `FindingView`: a case holds up to hundreds of thousands of findings,
 // and the table must show all of them at once (sort, filter, group on the client). One object
 // per finding with nested alerts costs seconds to build, clone over IPC and parse; parallel
-// arrays of numbers, with every repeated string (control, title, account, type, tool set, time
-// of an import…) stored once in `strings` and referred to by index, cost a fraction of that.
-// Per-finding detail (alerts, decision, RCI steps) stays in `findings.get`.
+// Int32Arrays (cloned over IPC as one block of memory each), with every repeated string
+// (control, title, account, type, tool set, time of an import…) stored once in `strings` and
+// referred to by index, cost a fraction of that. Per-finding detail (alerts, decision, RCI
+// steps) stays in `findings.get`.
 //
 // Types only: no Node built-ins, no Electron, no DOM.
 import type { RciVerdict, Severity } from './model'
@@ -25,42 +26,49 @@ export interface FindingsTable {
   count: number
   strings: string[]
   /** the finding's number: row i is finding `F-${id[i]}` */
-  id: number[]
+  id: Int32Array
   /** coded: the canonical control id */
-  control: number[]
+  control: Int32Array
   /** coded */
-  title: number[]
+  title: Int32Array
   /** index into TABLE_SEVERITIES */
-  severity: number[]
+  severity: Int32Array
   /** index into TABLE_STATUSES (suppressed: a person's decision, or muted in every tool) */
-  status: number[]
+  status: Int32Array
   /** index into TABLE_VERDICTS */
-  rci: number[]
+  rci: Int32Array
   /** 1: came back after a rescan had resolved it */
-  regression: number[]
+  regression: Int32Array
   /** the initiative's number (`I-${n}`), or -1 */
-  initiative: number[]
+  initiative: Int32Array
   /** the canonical resource id, as is (nearly every row has its own) */
   resource: string[]
-  /** coded: the resource's short name */
-  resourceName: number[]
+  /** coded: the resource's name when it is not `shortName(resource)`, else -1 */
+  resourceName: Int32Array
   /** coded */
-  resourceType: number[]
+  resourceType: Int32Array
   /** coded */
-  provider: number[]
+  provider: Int32Array
   /** coded */
-  account: number[]
+  account: Int32Array
   /** coded */
-  region: number[]
+  region: Int32Array
   /** coded: from the evidence (tag, account map), else as the tools gave it */
-  environment: number[]
+  environment: Int32Array
   /** coded: from the evidence (owner tag or creator), -1 when the evidence does not say */
-  owner: number[]
+  owner: Int32Array
   /** coded: the tools that reported it, sorted and joined with ", " */
-  tools: number[]
+  tools: Int32Array
   /** alerts linked to it, from every tool, open or closed */
-  alerts: number[]
+  alerts: Int32Array
   /** coded: ISO times (one per import, so they repeat) */
-  firstSeen: number[]
-  lastSeen: number[]
+  firstSeen: Int32Array
+  lastSeen: Int32Array
+}
+
+/** The last part of a resource id, for people: `arn:aws:s3:::logs` → `logs`. */
+export function shortName(resource: string): string {
+  const s = resource.replace(/\/+$/, '')
+  const cut = Math.max(s.lastIndexOf('/'), s.lastIndexOf(':'))
+  return cut >= 0 && cut < s.length - 1 ? s.slice(cut + 1) : s
 }

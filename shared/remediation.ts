@@ -254,6 +254,14 @@ export interface GuardrailBundle {
   notes: string[]
 }
 
+export interface GuardrailExport {
+  dir: string
+  scope: string
+  controls: string[]
+  files: RoutingFile[]
+  notes: string[]
+}
+
 export interface WorkflowSettings {
   fourEyes: boolean
 }

@@ -8,6 +8,7 @@ import { LastmileError } from '../errors'
 import { NO_DIALOGS, NO_KEYSTORE } from '../platform/ports'
 import { createAppServices, type AppServices } from '../services/app'
 import { value, type ParsedArgs } from './args'
+import { appRoot } from '../platform/app-root'
 
 /** What a command gets: its arguments, where to write, and the shared conventions of CLI.md. */
 export interface CliContext {
@@ -84,7 +85,7 @@ export function cliServices(ctx: CliContext): AppServices {
 
 export function appVersion(): string {
   try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version
+    return (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version
   } catch {
     return '0.0.0'
   }

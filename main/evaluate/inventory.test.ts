@@ -168,3 +168,42 @@ describe('the IAM credential report', () => {
     expect(r).toMatchObject({ ok: true, rows: [{ ok: false, pointer: 'row=2', error: 'line 2: 3 fields where the header has 22', name: 'arn:aws:iam::111122223333:user/bob' }] })
   })
 })
+
+describe('collection gaps: the operation and region of the failed call', () => {
+  it('reads the structured fields; for bundles written before them, the start of the problem text', async () => {
+    const A = '111122223333'
+    const dir = writeBundle(tempDir(), {
+      manifest: {
+        scopes: [{ provider: 'aws', account: A, regions: ['us-east-1'] }],
+        gaps: [
+          // this collector: fields, and a problem sentence for people
+          { source: 'aws.inventory', scope: A, resource: 'arn:aws:s3:::b', operation: 'GetBucketPolicy', region: 'eu-west-1', problem: 'GetBucketPolicy b: AccessDenied: Access Denied' },
+          // fields win over the text
+          { source: 'aws.inventory', scope: A, operation: 'ListClusters', region: 'ap-southeast-2', problem: 'ListClusters in us-east-1: ThrottlingException: Rate exceeded (ECS)' },
+          // older bundles: only the text
+          { source: 'aws.inventory', scope: A, problem: 'DescribeInstances in us-gov-west-1: UnauthorizedOperation: You are not authorized' },
+          { source: 'aws.inventory', scope: A, resource: 'arn:aws:s3:::b', problem: 'GetBucketAcl b: SlowDown: Please reduce your request rate.' },
+          { source: 'aws.inventory', scope: A, problem: 'ListBuckets: AccessDenied: Access Denied' },
+          // not a failed call: neither
+          { source: 'aws.cloudtrail-lookup', scope: A, problem: 'stopped after 200 pages of Event history in us-east-1; older events not collected' },
+          { source: 'aws.inventory', scope: A, region: 'us-east-1', resource: `arn:aws:eks:us-east-1:${A}:cluster/prod`, problem: 'EKS cluster prod: its pods were not collected' },
+          // a malformed field is not believed; the text still says what it says
+          { source: 'aws.inventory', scope: A, operation: 'rm -rf', region: 'Mars', problem: 'DescribeSecurityGroups in eu-west-1: x' }
+        ]
+      },
+      files: {}
+    })
+    const b = await loadBundle(dir)
+    expect(b.aws[0].gaps.map((g) => [g.index, g.operation, g.region])).toEqual([
+      [0, 'GetBucketPolicy', 'eu-west-1'],
+      [1, 'ListClusters', 'ap-southeast-2'],
+      [2, 'DescribeInstances', 'us-gov-west-1'],
+      [3, 'GetBucketAcl', null],
+      [4, 'ListBuckets', null],
+      [5, null, null],
+      [6, null, 'us-east-1'],
+      [7, 'DescribeSecurityGroups', 'eu-west-1']
+    ])
+    expect(b.aws[0].gaps[0]).toEqual({ index: 0, source: 'aws.inventory', resource: 'arn:aws:s3:::b', operation: 'GetBucketPolicy', region: 'eu-west-1', problem: 'GetBucketPolicy b: AccessDenied: Access Denied' })
+  })
+})

@@ -61,7 +61,30 @@ export interface CollectionGap {
   index: number
   source: string
   resource: string | null
+  /** the API operation that failed ("GetBucketPolicy"); null when the gap is not a failed call */
+  operation: string | null
+  /** the region the call was made in; null when the gap does not say */
+  region: string | null
   problem: string
+}
+
+/** An AWS region name: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5… */
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
+/** An AWS API operation name as the collector writes it: a read verb, then the rest. */
+const OPERATION = /^(?:Get|List|Describe|Head|Lookup|Generate)[A-Za-z0-9]+$/
+
+/**
+ * The operation and region of a manifest gap. Bundles from this collector carry them as fields;
+ * bundles written before those fields existed only say them at the start of the problem text —
+ * "GetBucketPolicy b: …", "DescribeInstances in eu-west-1: …", "ListBuckets: …" — which is read
+ * here, once, so that nothing downstream parses sentences. A field present wins over the text.
+ */
+export function gapCall(g: { operation?: unknown; region?: unknown; problem: string }): { operation: string | null; region: string | null } {
+  const field = (v: unknown, re: RegExp): string | null => (typeof v === 'string' && re.test(v) ? v : null)
+  const m = /^([A-Za-z0-9]+)(?: in ([a-z0-9-]+))?(?::| )/.exec(g.problem)
+  const textOp = m && OPERATION.test(m[1]) ? m[1] : null
+  const textRegion = textOp && m?.[2] && AWS_REGION.test(m[2]) ? m[2] : null
+  return { operation: field(g.operation, OPERATION) ?? textOp, region: field(g.region, AWS_REGION) ?? textRegion }
 }
 
 export interface AzureSubscriptionInventory {
@@ -312,7 +335,7 @@ class BundleReader {
       throw new LastmileError('bad-input', `${join(dir, 'manifest.json')}: collectedAt: "${b.manifest.collectedAt}" is not an ISO 8601 date and time with a zone`)
     }
     const collectedAt = new Date(b.manifest.collectedAt).toISOString().replace('.000Z', 'Z')
-    const gaps = (b.manifest.gaps ?? []).map((g, index) => ({ index, source: g.source, scope: g.scope, resource: g.resource ?? null, problem: g.problem }))
+    const gaps = (b.manifest.gaps ?? []).map((g, index) => ({ index, source: g.source, scope: g.scope, resource: g.resource ?? null, ...gapCall(g), problem: g.problem }))
     return new BundleReader(dir, collectedAt, b.manifest.scopes ?? [], gaps, b.files, b.notes)
   }
 

@@ -25,6 +25,7 @@ import {
   parseCredentialReport,
   parseEcrImages,
   parseEcsTasks,
+  parseEksClusters,
   parseEksPods,
   parseInstances,
   parseLoadBalancers,
@@ -104,11 +105,13 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
   }
   const byKind = (k: string): BundleFile[] => todo.filter((f) => f.kind === k)
 
-  // Inventories first: the logs' resources are resolved against them.
-  for (const f of todo) {
-    if (!f.kind.startsWith('aws.inventory.') && f.kind !== 'aws.trails' && f.kind !== 'aws.cloudwatch-metrics' && f.kind !== 'azure.storage-accounts') continue
-    await a.document(f)
-  }
+  // Inventories first: the logs' resources are resolved against them. Within them, what others
+  // resolve against comes first (a CloudFront origin naming an instance's public DNS name, a
+  // metric naming an instance), whatever the order of the paths.
+  const FIRST: readonly string[] = ['aws.inventory.ec2-instances', 'aws.inventory.security-groups', 'aws.inventory.s3-buckets']
+  const rank = (k: string): number => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length)
+  const documents = todo.filter((f) => f.kind.startsWith('aws.inventory.') || f.kind === 'aws.trails' || f.kind === 'aws.cloudwatch-metrics' || f.kind === 'azure.storage-accounts')
+  for (const f of documents.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d.kind) - rank(y.d.kind) || x.i - y.i)) await a.document(f.d)
 
   const ct = byKind('aws.cloudtrail')
   if (ct.length) {
@@ -262,6 +265,13 @@ class Analysis {
         case 'aws.inventory.eks-pods':
           n = this.running(parseEksPods(value, f.path), f)
           break
+        case 'aws.inventory.eks-clusters':
+          for (const c of parseEksClusters(value, f.path)) {
+            const { file: _f, ...config } = c
+            this.fact(c.arn, 'eks.cluster', config, [f.path])
+            n++
+          }
+          break
         case 'aws.inventory.ecr-images':
           n = this.ecr(parseEcrImages(value, f.path))
           break
@@ -316,7 +326,18 @@ class Analysis {
       if (b.region) this.bucketRegion.set(b.name, b.region)
       const pol = publicPolicyStatements(b.policy)
       const { file: _f, ...config } = b
-      this.fact(id, 's3.config', { ...config, policyPublic: pol.statements, policyError: pol.error, aclPublic: publicAclGrants(b.acl) }, [f.path])
+      // A part the collector could not read stays without a key (unknown), and so do the
+      // conclusions drawn from it: no "policyPublic: []" for a policy nobody saw.
+      this.fact(
+        id,
+        's3.config',
+        {
+          ...config,
+          ...(b.policy === undefined ? {} : { policyPublic: pol.statements, policyError: pol.error }),
+          ...(b.acl === undefined ? {} : { aclPublic: publicAclGrants(b.acl) })
+        },
+        [f.path]
+      )
       const t = b.creationDate ? parseTime(b.creationDate) : NaN
       if (Number.isFinite(t)) {
         this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'CreateBucket', resource: id, summary: `bucket ${b.name} created (inventory creation date)`, file: f.path, place: `bucket ${b.name}` })

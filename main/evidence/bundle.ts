@@ -11,12 +11,20 @@ export const MANIFEST_FORMAT = 'lastmile-evidence-bundle'
 
 const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
 
-/** A part `evidence collect` could not fetch: a coverage gap, recorded in the manifest. */
+/**
+ * A part `evidence collect` could not fetch: a coverage gap, recorded in the manifest. `problem` is
+ * for people; `operation` (the API call that failed, e.g. "GetBucketPolicy") and `region` (where it
+ * was called) are for programs, so that no reader has to parse the sentence. Both are optional:
+ * bundles written before they existed, and gaps that are not a failed call (a source this collector
+ * does not read), have neither.
+ */
 export const collectionGapSchema = z
   .object({
     source: z.string(),
     scope: z.string(),
     resource: z.string().optional(),
+    operation: z.string().optional(),
+    region: z.string().optional(),
     from: z.string().optional(),
     to: z.string().optional(),
     problem: z.string()
@@ -66,6 +74,7 @@ export type EvidenceKind =
   | 'aws.inventory.ebs-encryption'
   | 'aws.inventory.ecs-tasks'
   | 'aws.inventory.eks-pods'
+  | 'aws.inventory.eks-clusters'
   | 'aws.inventory.ecr-images'
   | 'aws.inventory.cloudfront-distributions'
   | 'aws.inventory.load-balancers'
@@ -92,6 +101,9 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'ebs-encryption.json': 'aws.inventory.ebs-encryption',
   'ecs-tasks.json': 'aws.inventory.ecs-tasks',
   'eks-pods.json': 'aws.inventory.eks-pods',
+  // Not in EVIDENCE_BUNDLE.md v1: what the EKS API says about the clusters (DescribeCluster), written
+  // by `evidence collect`, which cannot list pods (they come from each cluster's Kubernetes API).
+  'eks-clusters.json': 'aws.inventory.eks-clusters',
   'ecr-images.json': 'aws.inventory.ecr-images',
   'cloudfront-distributions.json': 'aws.inventory.cloudfront-distributions',
   'load-balancers.json': 'aws.inventory.load-balancers'

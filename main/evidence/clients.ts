@@ -1,9 +1,18 @@
 // Every AWS SDK client Lastmile builds comes from here, so every one carries the read-only guard.
 // Credentials come from the user's local profile (shared config/credentials files, SSO cache,
 // role chaining) through the SDK's own provider chain: Lastmile never sees or stores a secret.
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { EC2Client } from '@aws-sdk/client-ec2'
+import { ECRClient } from '@aws-sdk/client-ecr'
+import { ECSClient } from '@aws-sdk/client-ecs'
+import { EKSClient } from '@aws-sdk/client-eks'
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { IAMClient } from '@aws-sdk/client-iam'
 import { S3Client } from '@aws-sdk/client-s3'
+import { S3ControlClient } from '@aws-sdk/client-s3-control'
+import { STSClient } from '@aws-sdk/client-sts'
 import { withReadOnlyGuard } from './guard'
 
 export interface AwsClientOptions {
@@ -46,20 +55,88 @@ export function ec2Client(o: AwsClientOptions): EC2Client {
   return withReadOnlyGuard(new EC2Client(common(o)))
 }
 
-export interface AwsClients {
-  s3: S3Client
-  cloudTrail(region: string): CloudTrailClient
-  ec2(region: string): EC2Client
+export function stsClient(o: AwsClientOptions): STSClient {
+  return withReadOnlyGuard(new STSClient(common(o)))
 }
 
-/** The clients of one collection run: one S3 client, CloudTrail and EC2 clients per region. */
+export function iamClient(o: AwsClientOptions): IAMClient {
+  return withReadOnlyGuard(new IAMClient(common(o)))
+}
+
+export function s3ControlClient(o: AwsClientOptions): S3ControlClient {
+  return withReadOnlyGuard(new S3ControlClient(common(o)))
+}
+
+export function cloudWatchClient(o: AwsClientOptions): CloudWatchClient {
+  return withReadOnlyGuard(new CloudWatchClient(common(o)))
+}
+
+export function ecsClient(o: AwsClientOptions): ECSClient {
+  return withReadOnlyGuard(new ECSClient(common(o)))
+}
+
+export function eksClient(o: AwsClientOptions): EKSClient {
+  return withReadOnlyGuard(new EKSClient(common(o)))
+}
+
+export function ecrClient(o: AwsClientOptions): ECRClient {
+  return withReadOnlyGuard(new ECRClient(common(o)))
+}
+
+export function cloudFrontClient(o: AwsClientOptions): CloudFrontClient {
+  return withReadOnlyGuard(new CloudFrontClient(common(o)))
+}
+
+export function elbv2Client(o: AwsClientOptions): ElasticLoadBalancingV2Client {
+  return withReadOnlyGuard(new ElasticLoadBalancingV2Client(common(o)))
+}
+
+export interface AwsClients {
+  s3: S3Client
+  /** who the profile is (the account id) */
+  sts: STSClient
+  /** IAM and CloudFront are global services; S3 Control's account settings are account-wide */
+  iam: IAMClient
+  s3Control: S3ControlClient
+  cloudFront: CloudFrontClient
+  cloudTrail(region: string): CloudTrailClient
+  ec2(region: string): EC2Client
+  cloudWatch(region: string): CloudWatchClient
+  ecs(region: string): ECSClient
+  eks(region: string): EKSClient
+  ecr(region: string): ECRClient
+  elbv2(region: string): ElasticLoadBalancingV2Client
+}
+
+/** One client per region, built on first use. */
+function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const m = new Map<string, C>()
+  return (r) => {
+    let c = m.get(r)
+    if (!c) m.set(r, (c = make(r)))
+    return c
+  }
+}
+
+/**
+ * The clients of one collection run: the global ones (S3, STS, IAM, S3 Control, CloudFront) once,
+ * the regional ones per region. Every one comes from a builder above, so every one is guarded.
+ */
 export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: string }): AwsClients {
   const region = o.region ?? 'us-east-1'
-  const ct = new Map<string, CloudTrailClient>()
-  const ec2 = new Map<string, EC2Client>()
   return {
     s3: s3Client({ ...o, region }),
-    cloudTrail: (r) => ct.get(r) ?? (ct.set(r, cloudTrailClient({ ...o, region: r })), ct.get(r)!),
-    ec2: (r) => ec2.get(r) ?? (ec2.set(r, ec2Client({ ...o, region: r })), ec2.get(r)!)
+    sts: stsClient({ ...o, region }),
+    iam: iamClient({ ...o, region }),
+    s3Control: s3ControlClient({ ...o, region }),
+    // CloudFront's API lives in us-east-1 whatever the profile's region.
+    cloudFront: cloudFrontClient({ ...o, region: 'us-east-1' }),
+    cloudTrail: perRegion((r) => cloudTrailClient({ ...o, region: r })),
+    ec2: perRegion((r) => ec2Client({ ...o, region: r })),
+    cloudWatch: perRegion((r) => cloudWatchClient({ ...o, region: r })),
+    ecs: perRegion((r) => ecsClient({ ...o, region: r })),
+    eks: perRegion((r) => eksClient({ ...o, region: r })),
+    ecr: perRegion((r) => ecrClient({ ...o, region: r })),
+    elbv2: perRegion((r) => elbv2Client({ ...o, region: r }))
   }
 }

@@ -1,7 +1,17 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { DescribeFlowLogsCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand } from '@aws-sdk/client-ec2'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
+import { ECSClient, ListClustersCommand as EcsListClustersCommand } from '@aws-sdk/client-ecs'
+import { EKSClient, ListClustersCommand as EksListClustersCommand } from '@aws-sdk/client-eks'
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { mockClient } from 'aws-sdk-client-mock'
+import { readFileSync } from 'node:fs'
 import { mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -32,6 +42,18 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
   let endpoint = ''
   const ct = mockClient(CloudTrailClient)
   const ec2 = mockClient(EC2Client)
+  // The other services answer through aws-sdk-client-mock (collect-aws-services.test.ts tests them
+  // in depth); S3 stays real, on s3rver.
+  const sts = mockClient(STSClient)
+  const iam = mockClient(IAMClient)
+  const s3c = mockClient(S3ControlClient)
+  const cw = mockClient(CloudWatchClient)
+  const ecs = mockClient(ECSClient)
+  const eks = mockClient(EKSClient)
+  const ecr = mockClient(ECRClient)
+  const cf = mockClient(CloudFrontClient)
+  const elb = mockClient(ElasticLoadBalancingV2Client)
+  const others = [sts, iam, s3c, cw, ecs, eks, ecr, cf, elb]
 
   beforeAll(async () => {
     server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3rver') })
@@ -55,10 +77,12 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     await server?.close()
     ct.restore()
     ec2.restore()
+    for (const m of others) m.restore()
   })
   afterEach(() => {
     ct.reset()
     ec2.reset()
+    for (const m of others) m.reset()
   })
 
   function mockAccount(): void {
@@ -73,6 +97,18 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false })
     ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
     ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', LogDestinationType: 'cloud-watch-logs' }] })
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Audit/me` })
+    s3c.on(GetAccountPublicAccessBlockCommand).rejects(Object.assign(new Error('The public access block configuration was not found'), { name: 'NoSuchPublicAccessBlockConfiguration' }))
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' })
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(`user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service\nci,arn:aws:iam::${ACCOUNT}:user/ci,2025-01-01T00:00:00+00:00,false,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-10T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A\n`), ReportFormat: 'text/csv' })
+    cw.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: Array<{ Id: string }> }) => ({
+      MetricDataResults: input.MetricDataQueries.map((q, k) => ({ Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date('2026-11-01T10:00:00Z')], Values: [k === 0 ? 4 : 0] }))
+    }))
+    ecs.on(EcsListClustersCommand).resolves({ clusterArns: [] })
+    eks.on(EksListClustersCommand).resolves({ clusters: [] })
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [] })
+    cf.on(ListDistributionsCommand).resolves({ DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: 0 } })
+    elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] })
   }
 
   it('writes a bundle in the bundle format that verifies, and adds to a case with its facts', async () => {
@@ -90,15 +126,29 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
         `aws/${ACCOUNT}/inventory/s3-buckets.json`,
         `aws/${ACCOUNT}/inventory/ec2-instances.json`,
         `aws/${ACCOUNT}/inventory/security-groups.json`,
-        `aws/${ACCOUNT}/inventory/ebs-encryption.json`
+        `aws/${ACCOUNT}/inventory/ebs-encryption.json`,
+        `aws/${ACCOUNT}/inventory/s3-account.json`,
+        `aws/${ACCOUNT}/inventory/iam-credential-report.csv`,
+        `aws/${ACCOUNT}/cloudwatch/metrics.json`,
+        `aws/${ACCOUNT}/inventory/ecs-tasks.json`,
+        `aws/${ACCOUNT}/inventory/eks-clusters.json`,
+        `aws/${ACCOUNT}/inventory/ecr-images.json`,
+        `aws/${ACCOUNT}/inventory/cloudfront-distributions.json`,
+        `aws/${ACCOUNT}/inventory/load-balancers.json`
       ])
     )
     expect(paths.filter((p) => /Digest|20260901|999988887777_/.test(p))).toEqual([])
-    // s3rver does not implement bucket policy/encryption/ACL/PAB: each is a gap, named, not a crash
+    // s3rver does not implement bucket policy/encryption/ACL/PAB: each is a gap with its operation
+    // and region, and the bucket has no key for it (unknown), never a null (which means "none")
     const gaps = r.manifest.gaps ?? []
-    expect(gaps.find((g) => /GetBucketEncryption payments-prod-data/.test(g.problem))).toMatchObject({ source: 'aws.inventory', resource: 'arn:aws:s3:::payments-prod-data' })
+    expect(gaps.find((g) => /GetBucketEncryption payments-prod-data/.test(g.problem))).toMatchObject({ source: 'aws.inventory', resource: 'arn:aws:s3:::payments-prod-data', operation: 'GetBucketEncryption', region: 'us-east-1' })
+    expect(gaps.find((g) => g.operation === 'GetBucketPolicy' && g.resource === 'arn:aws:s3:::payments-prod-data')?.problem).toMatch(/^GetBucketPolicy payments-prod-data: MethodNotAllowed/)
+    const inv = JSON.parse(readFileSync(join(out, `aws/${ACCOUNT}/inventory/s3-buckets.json`), 'utf8')) as { buckets: Array<Record<string, unknown>> }
+    const prod = inv.buckets.find((b) => b.name === 'payments-prod-data')!
+    expect(prod.region).toBe('us-east-1')
+    for (const k of ['policy', 'publicAccessBlock', 'encryption', 'acl', 'tags']) expect(k in prod, k).toBe(false)
     expect(gaps.find((g) => /cloud-watch-logs|CloudWatch Logs/.test(g.problem))).toMatchObject({ source: 'aws.vpc-flow-logs' })
-    expect(gaps.find((g) => /client-iam/.test(g.problem))).toMatchObject({ source: 'aws.iam.credential-report' })
+    expect(gaps.filter((g) => /not collected by this build/.test(g.problem))).toEqual([])
     expect(r.manifest.collector).toMatchObject({ tool: 'lastmile', operator: 'tester' })
 
     const verified = await readBundle(out)
@@ -112,8 +162,10 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
       expect(getFacts(c.db, `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-1`).securityGroup?.openToInternet).toHaveLength(1)
       const cov = getCoverage(c.db, 'aws.cloudtrail.s3-data', 'arn:aws:s3:::payments-prod-data')
       expect(cov.recording?.recorded).toBe('all')
-      expect(getCoverage(c.db, 'aws.cloudwatch.metadata-no-token', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`).state).toBe('none')
-      expect(getCoverage(c.db, 'aws.iam.credential-report', `AWS::::Account:${ACCOUNT}`).gaps[0]).toMatchObject({ reason: 'collection-failed' })
+      expect(getFacts(c.db, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`).ec2?.metadataNoToken).toMatchObject({ sum: 4, datapoints: 1 })
+      expect(getCoverage(c.db, 'aws.cloudwatch.metadata-no-token', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`).records).toBe(1)
+      expect(getCoverage(c.db, 'aws.iam.credential-report', `AWS::::Account:${ACCOUNT}`).records).toBe(1)
+      expect(getFacts(c.db, `arn:aws:iam::${ACCOUNT}:user/ci`).iamUser?.accessKeys[0]).toMatchObject({ slot: 1, active: true })
     } finally {
       c.close()
     }
@@ -123,12 +175,17 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     mockAccount()
     ec2.on(DescribeSecurityGroupsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }))
     ct.on(LookupEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+    ct.on(DescribeTrailsCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudtrail:DescribeTrails'), { name: 'AccessDeniedException' }))
     const out = join(dir, 'bundle-2')
     const r = await collectAws({ out, clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }), regions: ['us-east-1'], days: 30, now: NOW, account: ACCOUNT })
     const problems = (r.manifest.gaps ?? []).map((g) => g.problem)
     expect(problems).toContain('DescribeSecurityGroups in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation.')
     expect(problems).toContain('LookupEvents in us-east-1: ThrottlingException: Rate exceeded')
+    expect(r.manifest.gaps?.find((g) => g.operation === 'LookupEvents')).toMatchObject({ source: 'aws.cloudtrail-lookup', region: 'us-east-1', resource: `aws-stream:${ACCOUNT}:us-east-1` })
     expect(r.manifest.files.some((f) => f.path.endsWith('ec2-instances.json'))).toBe(true)
+    // no trail listing at all: no trails.json, which would otherwise say "no trail records anything"
+    expect(r.manifest.files.some((f) => f.path.endsWith('trails.json'))).toBe(false)
+    expect(r.manifest.gaps?.find((g) => g.operation === 'DescribeTrails')).toMatchObject({ source: 'aws.cloudtrail', region: 'us-east-1' })
   })
 
   it('refuses to write into a folder that is not empty', async () => {

@@ -1,7 +1,9 @@
 // `evidence collect --provider aws`: gather a bundle through a local profile with read-only calls
 // only (every client carries the guard), on a connected machine, so the bundle can travel to the
-// air-gapped one. What cannot be fetched — access denied, throttled past retries, a client this
-// build does not ship — is written into the manifest as a coverage gap, never a crash.
+// air-gapped one. What cannot be fetched — access denied, throttled past the clients' bounded
+// retries, a source this collector does not read — is written into the manifest as a coverage gap
+// (with the failed operation and its region), never a crash. CloudTrail, EC2 and S3 are here; the
+// other services are in collect-aws-services.ts.
 import { type CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail'
 import { type EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand, paginateDescribeFlowLogs, paginateDescribeInstances, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2'
 import {
@@ -24,6 +26,22 @@ import type { Readable } from 'node:stream'
 import { BundleWriter } from './bundle-writer'
 import type { Manifest } from './bundle'
 import type { AwsClients } from './clients'
+import {
+  accountPublicAccessBlock,
+  callerAccount,
+  cloudFrontDistributions,
+  credentialReport,
+  ecrImages,
+  ecsTasks,
+  eksClusters,
+  errName,
+  type GapInput,
+  loadBalancers,
+  metadataNoTokenMetrics,
+  type ServiceContext,
+  sleep,
+  why
+} from './collect-aws-services'
 
 export interface CollectAwsOptions {
   out: string
@@ -41,6 +59,12 @@ export interface CollectAwsOptions {
   maxLookupPages?: number
   /** objects counted per bucket before the count is reported as unknown */
   maxObjectCount?: number
+  /** times the IAM credential report is asked for before it is a gap (default 10, about a minute) */
+  reportPolls?: number
+  /** DescribeImageScanFindings calls at most (default 1000) */
+  maxScanLookups?: number
+  /** tests: the wait between credential report checks */
+  sleep?: (ms: number) => Promise<void>
   onProgress?: (message: string) => void
 }
 
@@ -53,14 +77,6 @@ export interface CollectResult {
 }
 
 const DAY = 86400_000
-
-/** The error as one line: the AWS error name and message, never a stack. */
-function why(e: unknown): string {
-  const err = e as { name?: string; message?: string; Code?: string }
-  return `${err.name ?? err.Code ?? 'Error'}: ${err.message ?? String(e)}`
-}
-
-const errName = (e: unknown): string => (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? ''
 
 /** yyyy/mm/dd and yyyy-mm-dd of every day in the window, newest last. */
 function daysOf(from: Date, to: Date): Array<{ slash: string; dash: string }> {
@@ -79,23 +95,41 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   const progress = o.onProgress ?? (() => undefined)
   let account = o.account ?? null
   const base = (): string => `aws/${account ?? 'unknown'}`
-  const gap = (source: string, problem: string, extra: { resource?: string; from?: string; to?: string } = {}): void => {
+  const gap = (source: string, problem: string, extra: Omit<GapInput, 'source' | 'problem'> = {}): void => {
     w.gap({ source, scope: account ?? 'unknown', problem, ...extra })
     progress(`gap: ${source}: ${problem}`)
+  }
+
+  // --- who the profile is: the account every file is filed under --------------------------------
+  let stsError: string | null = null
+  if (!account) {
+    progress('STS: the account of the profile')
+    const who = await callerAccount(o.clients)
+    account = who.account
+    stsError = who.error
+    // Not a gap: the account is also read from the inventory below; only if it stays unknown does
+    // it cost evidence, and the parts that need it say so with this reason.
+    if (stsError) progress(`${stsError}; the account is read from the inventory instead`)
   }
 
   // --- EC2 inventory first: it names the account (every VPC has a default security group) ----
   const instances: unknown[] = []
   const groups: unknown[] = []
+  const instancesByRegion = new Map<string, string[]>()
   const ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }> = {}
   const flowLogs: Array<{ region: string; destination: string }> = []
   for (const region of o.regions) {
     const ec2: EC2Client = o.clients.ec2(region)
     progress(`EC2 ${region}: instances, security groups, EBS default encryption, flow logs`)
     try {
-      for await (const page of paginateDescribeInstances({ client: ec2 }, {})) instances.push(...(page.Reservations ?? []))
+      for await (const page of paginateDescribeInstances({ client: ec2 }, {})) {
+        for (const r of page.Reservations ?? []) {
+          instances.push(r)
+          for (const i of r.Instances ?? []) if (i.InstanceId) instancesByRegion.set(region, [...(instancesByRegion.get(region) ?? []), i.InstanceId])
+        }
+      }
     } catch (e) {
-      gap('aws.inventory', `DescribeInstances in ${region}: ${why(e)}`)
+      gap('aws.inventory', `DescribeInstances in ${region}: ${why(e)}`, { operation: 'DescribeInstances', region })
     }
     try {
       for await (const page of paginateDescribeSecurityGroups({ client: ec2 }, {})) {
@@ -106,35 +140,37 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
         }
       }
     } catch (e) {
-      gap('aws.inventory', `DescribeSecurityGroups in ${region}: ${why(e)}`)
+      gap('aws.inventory', `DescribeSecurityGroups in ${region}: ${why(e)}`, { operation: 'DescribeSecurityGroups', region })
     }
     try {
       const enc = await ec2.send(new GetEbsEncryptionByDefaultCommand({}))
       const key = await ec2.send(new GetEbsDefaultKmsKeyIdCommand({})).catch(() => ({ KmsKeyId: undefined }))
       ebs[region] = { EbsEncryptionByDefault: enc.EbsEncryptionByDefault === true, KmsKeyId: key.KmsKeyId ?? null }
     } catch (e) {
-      gap('aws.inventory', `GetEbsEncryptionByDefault in ${region}: ${why(e)}`)
+      gap('aws.inventory', `GetEbsEncryptionByDefault in ${region}: ${why(e)}`, { operation: 'GetEbsEncryptionByDefault', region })
     }
     try {
       for await (const page of paginateDescribeFlowLogs({ client: ec2 }, {})) {
         for (const f of page.FlowLogs ?? []) {
           if (f.LogDestinationType === 's3' && f.LogDestination) flowLogs.push({ region, destination: f.LogDestination })
-          else gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, { resource: f.ResourceId })
+          else gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, { resource: f.ResourceId, region })
         }
       }
     } catch (e) {
-      gap('aws.vpc-flow-logs', `DescribeFlowLogs in ${region}: ${why(e)}`)
+      gap('aws.vpc-flow-logs', `DescribeFlowLogs in ${region}: ${why(e)}`, { operation: 'DescribeFlowLogs', region })
     }
   }
 
   // --- CloudTrail: trails, selectors, status; Event history --------------------------------
   const trails: Array<Record<string, unknown>> = []
   const seenTrails = new Set<string>()
+  let trailsListed = 0
   for (const region of o.regions) {
     const ct: CloudTrailClient = o.clients.cloudTrail(region)
     progress(`CloudTrail ${region}: trails and event selectors`)
     try {
       const r = await ct.send(new DescribeTrailsCommand({ includeShadowTrails: true }))
+      trailsListed++
       for (const t of r.trailList ?? []) {
         if (!t.TrailARN || seenTrails.has(t.TrailARN)) continue
         seenTrails.add(t.TrailARN)
@@ -147,17 +183,17 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
           item.eventSelectors = s.EventSelectors ?? null
           item.advancedEventSelectors = s.AdvancedEventSelectors ?? null
         } catch (e) {
-          gap('aws.cloudtrail.s3-data', `GetEventSelectors ${t.Name}: ${why(e)}`)
+          gap('aws.cloudtrail.s3-data', `GetEventSelectors ${t.Name}: ${why(e)}`, { operation: 'GetEventSelectors', region: t.HomeRegion ?? region })
         }
         try {
           item.status = await home.send(new GetTrailStatusCommand({ Name: t.TrailARN }))
         } catch (e) {
-          gap('aws.cloudtrail', `GetTrailStatus ${t.Name}: ${why(e)}`)
+          gap('aws.cloudtrail', `GetTrailStatus ${t.Name}: ${why(e)}`, { operation: 'GetTrailStatus', region: t.HomeRegion ?? region })
         }
         trails.push(item)
       }
     } catch (e) {
-      gap('aws.cloudtrail', `DescribeTrails in ${region}: ${why(e)}`)
+      gap('aws.cloudtrail', `DescribeTrails in ${region}: ${why(e)}`, { operation: 'DescribeTrails', region })
     }
   }
 
@@ -172,21 +208,46 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
         n++
         pendingLookup.push({ region, n, events: page.Events ?? [] })
         if (n >= maxPages) {
-          gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+          gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { operation: 'LookupEvents', region, resource: `aws-stream:${account ?? 'unknown'}:${region}` })
           break
         }
       }
     } catch (e) {
-      gap('aws.cloudtrail-lookup', `LookupEvents in ${region}: ${why(e)}`, { resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+      gap('aws.cloudtrail-lookup', `LookupEvents in ${region}: ${why(e)}`, { operation: 'LookupEvents', region, resource: `aws-stream:${account ?? 'unknown'}:${region}` })
     }
   }
 
   // Everything below is filed under the account, now known (or "unknown").
   for (const p of pendingLookup.splice(0)) w.writeJson(`${base()}/cloudtrail-lookup/${p.region}-${String(p.n).padStart(4, '0')}.json`, { Events: p.events })
-  w.writeJson(`${base()}/trails.json`, { trails })
+  // No DescribeTrails answer at all: no trails.json — an empty list would say "no trail records anything".
+  if (trailsListed) w.writeJson(`${base()}/trails.json`, { trails })
   w.writeJson(`${base()}/inventory/ec2-instances.json`, { Reservations: instances })
   w.writeJson(`${base()}/inventory/security-groups.json`, { SecurityGroups: groups })
   if (Object.keys(ebs).length) w.writeJson(`${base()}/inventory/ebs-encryption.json`, { regions: ebs })
+
+  // --- the other services: account settings, credentials, metrics, workloads, fronting ---------
+  const x: ServiceContext = {
+    w,
+    clients: o.clients,
+    regions: o.regions,
+    base: base(),
+    account,
+    from,
+    to,
+    gap: ({ source, problem, ...extra }) => gap(source, problem, extra),
+    progress,
+    sleep: o.sleep ?? sleep,
+    reportPolls: o.reportPolls ?? 10,
+    maxScanLookups: o.maxScanLookups ?? 1000
+  }
+  await accountPublicAccessBlock(x, stsError)
+  await credentialReport(x)
+  await metadataNoTokenMetrics(x, instancesByRegion, o.days)
+  await ecsTasks(x)
+  await eksClusters(x)
+  await ecrImages(x)
+  await cloudFrontDistributions(x)
+  await loadBalancers(x)
 
   // --- CloudTrail log files, exactly as delivered, from each trail's bucket ------------------
   const s3 = o.clients.s3
@@ -225,8 +286,9 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
     for (const b of list.Buckets ?? []) {
       if (!b.Name) continue
       progress(`S3 bucket ${b.Name}`)
-      buckets.push(await bucketInventory(s3, b.Name, b.CreationDate, o.maxObjectCount ?? 10_000, (p) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}` })))
-      const logging = (buckets[buckets.length - 1] as { logging: { TargetBucket?: string; TargetPrefix?: string } | null }).logging
+      const inv = await bucketInventory(s3, b.Name, b.CreationDate, o.maxObjectCount ?? 10_000, (p, extra) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}`, ...extra }))
+      buckets.push(inv)
+      const logging = inv.logging as { TargetBucket?: string; TargetPrefix?: string } | null | undefined
       if (logging?.TargetBucket) {
         const target = logging.TargetBucket
         const tp = logging.TargetPrefix ?? ''
@@ -240,7 +302,7 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
       }
     }
   } catch (e) {
-    gap('aws.inventory', `ListBuckets: ${why(e)}`)
+    gap('aws.inventory', `ListBuckets: ${why(e)}`, { operation: 'ListBuckets', region: await s3.config.region() })
   }
   w.writeJson(`${base()}/inventory/s3-buckets.json`, { buckets })
 
@@ -253,19 +315,6 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
     for (const d of days) {
       await copyPrefix(s3, w, bucket, `${prefix}AWSLogs/${account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`, (key) => `${base()}/vpc-flow-logs/${key}`, gap, 'aws.vpc-flow-logs')
     }
-  }
-
-  // --- what this build cannot collect -----------------------------------------------------------
-  // These need SDK clients that are not part of this build (CloudWatch, IAM, S3 Control, ECS,
-  // EKS, ECR, CloudFront, ELB). Saying so keeps their evidence "unknown", not "nothing".
-  for (const [source, what] of [
-    ['aws.cloudwatch.metadata-no-token', 'CloudWatch MetadataNoToken metrics (@aws-sdk/client-cloudwatch)'],
-    ['aws.iam.credential-report', 'the IAM credential report (@aws-sdk/client-iam)'],
-    ['aws.inventory', 'the account-level S3 public access block (@aws-sdk/client-s3-control)'],
-    ['aws.inventory', 'ECS tasks, EKS pods, ECR images (@aws-sdk/client-ecs, client-eks, client-ecr)'],
-    ['aws.inventory', 'CloudFront distributions and load balancers (@aws-sdk/client-cloudfront, client-elastic-load-balancing-v2)']
-  ] as const) {
-    gap(source, `not collected by this build: ${what}; export it with the AWS CLI into the bundle (EVIDENCE_BUNDLE.md) if needed`)
   }
 
   const manifest = w.finish({
@@ -305,7 +354,7 @@ async function copyPrefix(
   bucket: string,
   prefix: string,
   dest: (key: string) => string,
-  gap: (source: string, problem: string, extra?: { resource?: string }) => void,
+  gap: (source: string, problem: string, extra?: Omit<GapInput, 'source' | 'problem'>) => void,
   source: string,
   resource?: string
 ): Promise<void> {
@@ -319,33 +368,46 @@ async function copyPrefix(
           const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: obj.Key }))
           await w.writeStream(rel, r.Body as Readable)
         } catch (e) {
-          gap(source, `s3://${bucket}/${obj.Key}: ${why(e)}`, resource ? { resource } : {})
+          gap(source, `GetObject s3://${bucket}/${obj.Key}: ${why(e)}`, { operation: 'GetObject', ...(resource ? { resource } : {}) })
         }
       }
     }
   } catch (e) {
-    if (errName(e) === 'NoSuchBucket') gap(source, `s3://${bucket}: the bucket does not exist`, resource ? { resource } : {})
-    else gap(source, `listing s3://${bucket}/${prefix}: ${why(e)}`, resource ? { resource } : {})
+    if (errName(e) === 'NoSuchBucket') gap(source, `ListObjectsV2 s3://${bucket}: the bucket does not exist`, { operation: 'ListObjectsV2', ...(resource ? { resource } : {}) })
+    else gap(source, `ListObjectsV2 s3://${bucket}/${prefix}: ${why(e)}`, { operation: 'ListObjectsV2', ...(resource ? { resource } : {}) })
   }
 }
 
-/** One bucket as s3-buckets.json describes it; each unreadable part is a gap, not a failure. */
-async function bucketInventory(s3: S3Client, name: string, created: Date | undefined, maxCount: number, gap: (problem: string) => void): Promise<Record<string, unknown>> {
-  const b: Record<string, unknown> = { name, region: null, creationDate: created ? created.toISOString() : null, tags: {}, policy: null, publicAccessBlock: null, encryption: null, versioning: null, logging: null, objectCount: null, website: null, acl: null }
-  // "Not configured" answers are facts (null), not gaps.
-  const absent: Record<string, string[]> = {
-    policy: ['NoSuchBucketPolicy'],
-    publicAccessBlock: ['NoSuchPublicAccessBlockConfiguration'],
-    encryption: ['ServerSideEncryptionConfigurationNotFoundError'],
-    tags: ['NoSuchTagSet'],
-    website: ['NoSuchWebsiteConfiguration']
+/**
+ * One bucket as s3-buckets.json describes it. A part S3 answered "not configured" for is a fact
+ * (null; {} for tags, false for website). A part that could not be read (access denied, throttled,
+ * not implemented) has no key at all — the readers' "not collected", UNKNOWN — and a gap naming
+ * the operation and the region. Never a placeholder: a `"policy": null` left after a failed
+ * GetBucketPolicy would read as "the bucket has no policy".
+ */
+async function bucketInventory(
+  s3: S3Client,
+  name: string,
+  created: Date | undefined,
+  maxCount: number,
+  gap: (problem: string, extra: { operation: string; region?: string }) => void
+): Promise<Record<string, unknown>> {
+  const b: Record<string, unknown> = { name, creationDate: created ? created.toISOString() : null }
+  const absent: Record<string, { errors: string[]; value: unknown }> = {
+    policy: { errors: ['NoSuchBucketPolicy'], value: null },
+    publicAccessBlock: { errors: ['NoSuchPublicAccessBlockConfiguration'], value: null },
+    encryption: { errors: ['ServerSideEncryptionConfigurationNotFoundError'], value: null },
+    tags: { errors: ['NoSuchTagSet'], value: {} },
+    website: { errors: ['NoSuchWebsiteConfiguration'], value: false }
   }
   const part = async (field: string, op: string, fn: () => Promise<unknown>): Promise<void> => {
     try {
       b[field] = await fn()
     } catch (e) {
-      if (absent[field]?.includes(errName(e))) b[field] = field === 'tags' ? {} : field === 'website' ? false : null
-      else gap(`${op} ${name}: ${why(e)}`)
+      const none = absent[field]
+      if (none?.errors.includes(errName(e))) b[field] = none.value
+      // the region is the bucket's once GetBucketLocation has told it: the calls go there
+      else gap(`${op} ${name}: ${why(e)}`, { operation: op, ...(typeof b.region === 'string' ? { region: b.region } : {}) })
     }
   }
   await part('region', 'GetBucketLocation', async () => (await s3.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint || 'us-east-1')

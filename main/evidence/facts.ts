@@ -240,6 +240,8 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       const reasons: string[] = []
       const policyPublic = (s3cfg.policyPublic as string[]) ?? []
       const aclPublic = publicAclGrants(s3cfg.acl)
+      // No key: the collector could not read that part (a gap in the manifest says why).
+      const unread = [!('policy' in s3cfg) ? 'the bucket policy' : '', !('acl' in s3cfg) ? 'the ACL' : ''].filter(Boolean)
       let isPublic = false
       if (policyPublic.length) {
         if (on('RestrictPublicBuckets')) reasons.push(`public policy (${policyPublic.join('; ')}) is neutralised by RestrictPublicBuckets`)
@@ -258,10 +260,13 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       const allFour = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].every(on)
       if (!allFour) reasons.push(pab || apab ? 'public access block is only partly on (bucket and account)' : 'no public access block on the bucket or the account: a public policy or ACL would take effect')
       if (s3cfg.website === true) reasons.push('static website hosting is on')
-      if (!isPublic && !policyPublic.length && !aclPublic.length) reasons.unshift('no bucket policy statement or ACL grant allows everyone')
+      if (!isPublic && !unread.length && !policyPublic.length && !aclPublic.length) reasons.unshift('no bucket policy statement or ACL grant allows everyone')
       if (allFour) reasons.push('public access block fully on (bucket or account)')
       if (s3cfg.policyError) reasons.push(String(s3cfg.policyError))
-      exposure = { public: isPublic, reasons, evidence: [...cfgEvidence('s3.config'), ...(acctPab ? latestEvidence(db, accountId(account!), 'account.s3-pab') : [])] }
+      if (unread.length) reasons.push(`${unread.join(' and ')} could not be collected`)
+      // Unknown unless public already, or the full public access block makes policy and ACL moot.
+      const exposed: boolean | null = isPublic ? true : unread.length && !allFour ? null : false
+      exposure = { public: exposed, reasons, evidence: [...cfgEvidence('s3.config'), ...(acctPab ? latestEvidence(db, accountId(account!), 'account.s3-pab') : [])] }
       const enc = s3Encryption(s3cfg.encryption)
       encryption = { ...enc, evidence: cfgEvidence('s3.config') }
     }

@@ -1,10 +1,19 @@
+import { CreateInvalidationCommand, DeleteDistributionCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, LookupEventsCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
-import { DescribeInstancesCommand, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
-import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3'
+import { DeleteAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
+import { DescribeInstancesCommand, ModifyInstanceMetadataOptionsCommand, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
+import { BatchDeleteImageCommand, DescribeRepositoriesCommand, PutImageScanningConfigurationCommand } from '@aws-sdk/client-ecr'
+import { ListClustersCommand as EcsListClustersCommand, StopTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import { DeleteClusterCommand, ListClustersCommand as EksListClustersCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks'
+import { DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { CreateAccessKeyCommand, DeleteUserCommand, GenerateCredentialReportCommand, GenerateServiceLastAccessedDetailsCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
+import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { cloudTrailClient, ec2Client, s3Client } from './clients'
-import { GUARD_NAME, isAllowed, READ_ONLY_OPERATIONS, ReadOnlyViolation, withReadOnlyGuard } from './guard'
+import { awsClients, type AwsClients, cloudTrailClient, ec2Client, iamClient, s3Client } from './clients'
+import { GUARD_NAME, isAllowed, READ_EFFECT_EXCEPTIONS, READ_ONLY_OPERATIONS, ReadOnlyViolation, withReadOnlyGuard } from './guard'
 
 /** A request handler that records every request it is asked to send, and answers 200. */
 function recorder(body = '') {
@@ -48,14 +57,67 @@ describe('read-only guard', () => {
     expect(r.calls.map((c) => c.method)).toEqual(['POST', 'POST'])
   })
 
-  it('is an allow-list: an unknown client or command is refused; only read verbs are listed', () => {
+  it('is an allow-list: an unknown client or command is refused; only read verbs are listed, plus one reviewed exception', () => {
     expect(isAllowed('S3Client', 'GetObjectCommand')).toBe(true)
     expect(isAllowed('S3Client', 'PutObjectCommand')).toBe(false)
-    expect(isAllowed('IAMClient', 'GetCredentialReportCommand')).toBe(false)
+    expect(isAllowed('IAMClient', 'GetCredentialReportCommand')).toBe(true)
+    expect(isAllowed('IAMClient', 'GetUserCommand')).toBe(false)
+    expect(isAllowed('UnknownClient', 'GetObjectCommand')).toBe(false)
     expect(isAllowed(undefined, 'GetObjectCommand')).toBe(false)
-    for (const ops of Object.values(READ_ONLY_OPERATIONS)) {
-      for (const op of ops) expect(op).toMatch(/^(Describe|Get|List|Head|LookupEvents$)/)
+    const notReadVerb: string[] = []
+    for (const [client, ops] of Object.entries(READ_ONLY_OPERATIONS)) {
+      for (const op of ops) if (!/^(Describe|Get|List|Head|LookupEvents$)/.test(op)) notReadVerb.push(`${client} ${op}`)
     }
+    // GenerateCredentialReport is named, not matched: no other Generate* is allowed
+    expect(notReadVerb).toEqual(['IAMClient GenerateCredentialReport'])
+    expect([...READ_EFFECT_EXCEPTIONS]).toEqual(notReadVerb)
+    expect(isAllowed('IAMClient', 'GenerateServiceLastAccessedDetailsCommand')).toBe(false)
+  })
+
+  it('IAM: GenerateCredentialReport and GetCredentialReport are sent; GenerateServiceLastAccessedDetails, CreateAccessKey and DeleteUser are not', async () => {
+    const r = recorder()
+    const iam = iamClient({ region: 'us-east-1', credentials: creds, requestHandler: r.handler, maxAttempts: 1 })
+    await expect(iam.send(new GenerateServiceLastAccessedDetailsCommand({ Arn: 'arn:aws:iam::111122223333:role/x' }))).rejects.toBeInstanceOf(ReadOnlyViolation)
+    await expect(iam.send(new CreateAccessKeyCommand({ UserName: 'ci' }))).rejects.toBeInstanceOf(ReadOnlyViolation)
+    await expect(iam.send(new DeleteUserCommand({ UserName: 'ci' }))).rejects.toBeInstanceOf(ReadOnlyViolation)
+    expect(r.calls).toHaveLength(0)
+    await iam.send(new GenerateCredentialReportCommand({})).catch(() => undefined)
+    await iam.send(new GetCredentialReportCommand({})).catch(() => undefined)
+    expect(r.calls).toHaveLength(2)
+  })
+
+  it('every client a collection builds refuses writes with no request sent, and sends its reads', async () => {
+    const r = recorder()
+    const c = awsClients({ region: 'eu-west-1', credentials: creds, requestHandler: r.handler, maxAttempts: 1 })
+    const t = new Date('2026-11-20T00:00:00Z')
+    // One entry per client of AwsClients: a new client without a line here fails the test.
+    const cases: { [K in keyof AwsClients]: { client: AwsClients[K] extends (r: string) => infer C ? C : AwsClients[K]; writes: unknown[]; read: unknown } } = {
+      s3: { client: c.s3, writes: [new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }), new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })], read: new ListBucketsCommand({}) },
+      sts: { client: c.sts, writes: [new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111122223333:role/Admin', RoleSessionName: 's' }), new GetSessionTokenCommand({})], read: new GetCallerIdentityCommand({}) },
+      iam: { client: c.iam, writes: [new CreateAccessKeyCommand({ UserName: 'ci' }), new DeleteUserCommand({ UserName: 'ci' })], read: new GetCredentialReportCommand({}) },
+      s3Control: {
+        client: c.s3Control,
+        writes: [new PutPublicAccessBlockCommand({ AccountId: '111122223333', PublicAccessBlockConfiguration: {} }), new DeletePublicAccessBlockCommand({ AccountId: '111122223333' })],
+        read: new GetAccountPublicAccessBlockCommand({ AccountId: '111122223333' })
+      },
+      cloudFront: { client: c.cloudFront, writes: [new DeleteDistributionCommand({ Id: 'E1', IfMatch: 'x' }), new CreateInvalidationCommand({ DistributionId: 'E1', InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } } })], read: new ListDistributionsCommand({}) },
+      cloudTrail: { client: c.cloudTrail('eu-west-1'), writes: [new StopLoggingCommand({ Name: 't' })], read: new LookupEventsCommand({}) },
+      ec2: { client: c.ec2('eu-west-1'), writes: [new TerminateInstancesCommand({ InstanceIds: ['i-1'] }), new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' })], read: new DescribeInstancesCommand({}) },
+      cloudWatch: { client: c.cloudWatch('eu-west-1'), writes: [new PutMetricDataCommand({ Namespace: 'x', MetricData: [] }), new DeleteAlarmsCommand({ AlarmNames: ['a'] })], read: new GetMetricDataCommand({ MetricDataQueries: [], StartTime: t, EndTime: t }) },
+      ecs: { client: c.ecs('eu-west-1'), writes: [new StopTaskCommand({ task: 't' }), new UpdateServiceCommand({ service: 's' })], read: new EcsListClustersCommand({}) },
+      eks: { client: c.eks('eu-west-1'), writes: [new DeleteClusterCommand({ name: 'prod' }), new UpdateClusterConfigCommand({ name: 'prod' })], read: new EksListClustersCommand({}) },
+      ecr: { client: c.ecr('eu-west-1'), writes: [new BatchDeleteImageCommand({ repositoryName: 'web', imageIds: [] }), new PutImageScanningConfigurationCommand({ repositoryName: 'web', imageScanningConfiguration: {} })], read: new DescribeRepositoriesCommand({}) },
+      elbv2: { client: c.elbv2('eu-west-1'), writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })], read: new DescribeLoadBalancersCommand({}) }
+    }
+    for (const [name, x] of Object.entries(cases)) {
+      const client = x.client as unknown as { send(c: unknown): Promise<unknown> }
+      for (const w of x.writes) await expect(client.send(w), `${name} ${(w as object).constructor.name}`).rejects.toBeInstanceOf(ReadOnlyViolation)
+    }
+    expect(r.calls).toHaveLength(0)
+    // the same clients do send their reads, signed: the recorder above really records
+    for (const x of Object.values(cases)) await (x.client as unknown as { send(c: unknown): Promise<unknown> }).send(x.read).catch(() => undefined)
+    expect(r.calls).toHaveLength(Object.keys(cases).length)
+    for (const call of r.calls) expect(call.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
   })
 
   it('runs at the initialize step, first, and is not duplicated when added twice', () => {

@@ -6,8 +6,21 @@ import { LastmileError } from '../errors'
 
 /**
  * The operations Lastmile may call, per client. Only Describe*, Get*, List*, Head* and
- * LookupEvents, and only those a collector or a live check actually uses: a name here is a
- * reviewed decision, not a pattern.
+ * LookupEvents — plus GenerateCredentialReport, the one reviewed exception below — and only those a
+ * collector or a live check actually uses: a name here is a reviewed decision, not a pattern.
+ *
+ * IAM GenerateCredentialReport has a write-sounding name but no effect on the account's
+ * configuration, so it is allowed, by name (READ_EFFECT_EXCEPTIONS), not by a Generate* pattern:
+ * - AWS's API reference says it "generates a credential report for the AWS account": a CSV that IAM
+ *   derives from the users and credentials that already exist. It creates, changes or deletes no
+ *   user, role, policy, key or password, and changes no setting.
+ * - The IAM User Guide ("Getting credential reports") makes it idempotent in effect: when a report
+ *   was generated in the last four hours IAM returns that one (State COMPLETE) and builds nothing.
+ * - GetCredentialReport cannot be used without it: with no report, or an expired one, Get answers
+ *   ReportNotPresent / ReportExpired and AWS's own remedy is "use GenerateCredentialReport".
+ * - AWS's read-only managed policies (SecurityAudit, ReadOnlyAccess) grant iam:GenerateCredentialReport
+ *   for this reason, so a read-only audit profile is allowed to call it.
+ * Its sibling GenerateServiceLastAccessedDetails is not used, so it is not listed.
  */
 export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   S3Client: new Set([
@@ -39,8 +52,20 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
     'GetEbsEncryptionByDefault',
     'GetEbsDefaultKmsKeyId',
     'DescribeInstanceAttribute'
-  ])
+  ]),
+  STSClient: new Set(['GetCallerIdentity']),
+  IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport']),
+  S3ControlClient: new Set(['GetPublicAccessBlock']),
+  CloudWatchClient: new Set(['GetMetricData']),
+  ECSClient: new Set(['ListClusters', 'ListTasks', 'DescribeTasks']),
+  EKSClient: new Set(['ListClusters', 'DescribeCluster']),
+  ECRClient: new Set(['DescribeRepositories', 'DescribeImages', 'DescribeImageScanFindings']),
+  CloudFrontClient: new Set(['ListDistributions']),
+  ElasticLoadBalancingV2Client: new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeTargetHealth'])
 }
+
+/** Operations allowed although their verb is not a read verb: each one reviewed above. */
+export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set(['IAMClient GenerateCredentialReport'])
 
 export const GUARD_NAME = 'lastmileReadOnlyGuard'
 

@@ -12,8 +12,13 @@ export interface S3BucketItem {
   region: string | null
   creationDate: string | null
   tags: Record<string, string>
-  policy: string | null
-  publicAccessBlock: Record<string, boolean> | null
+  /**
+   * For policy, publicAccessBlock and acl, undefined (no key in the file) means the collector could
+   * not read it — unknown — and null means S3 said there is none (NoSuchBucketPolicy…). Folding the
+   * two would turn a failed GetBucketPolicy into "no policy".
+   */
+  policy: string | null | undefined
+  publicAccessBlock: Record<string, boolean> | null | undefined
   encryption: unknown
   versioning: string | null
   logging: { targetBucket: string; targetPrefix: string } | null
@@ -49,6 +54,8 @@ export function parseS3Buckets(doc: unknown, file: string, account: string): S3B
     const name = str(pick(b, 'name', 'Name'))
     if (!b || !name) throw new BadEvidence(file, `buckets[${i}]`, 'a bucket without a name')
     const policy = pick(b, 'policy', 'Policy')
+    const pab = pick(b, 'publicAccessBlock', 'PublicAccessBlock')
+    const acl = pick(b, 'acl', 'Acl', 'ACL')
     const logging = obj(pick(b, 'logging', 'Logging'))
     const le = obj(logging?.LoggingEnabled) ?? logging
     const versioning = pick(b, 'versioning', 'Versioning')
@@ -59,14 +66,14 @@ export function parseS3Buckets(doc: unknown, file: string, account: string): S3B
       region: bucketRegion(b),
       creationDate: str(pick(b, 'creationDate', 'CreationDate')),
       tags: tagsOf(pick(b, 'tags', 'Tags', 'TagSet')),
-      policy: typeof policy === 'string' ? policy : policy && typeof policy === 'object' ? JSON.stringify(policy) : null,
-      publicAccessBlock: pabOf(pick(b, 'publicAccessBlock', 'PublicAccessBlock')),
+      policy: policy === undefined ? undefined : typeof policy === 'string' ? policy : policy && typeof policy === 'object' ? JSON.stringify(policy) : null,
+      publicAccessBlock: pab === undefined ? undefined : pabOf(pab),
       encryption: pick(b, 'encryption', 'Encryption') ?? null,
       versioning: typeof versioning === 'string' ? versioning : str(obj(versioning)?.Status) ?? null,
       logging: le && str(le.TargetBucket) ? { targetBucket: str(le.TargetBucket)!, targetPrefix: str(le.TargetPrefix) ?? '' } : null,
       objectCount: num(pick(b, 'objectCount', 'ObjectCount')),
       website: bool(pick(b, 'website', 'Website')) ?? (obj(pick(b, 'website', 'Website')) ? true : null),
-      acl: pick(b, 'acl', 'Acl', 'ACL') ?? null
+      acl: acl === undefined ? undefined : acl
     }
   })
 }
@@ -108,7 +115,7 @@ function isEveryone(principal: unknown): boolean {
 }
 
 /** Statements of a bucket policy that allow anyone (Principal "*") without a restricting condition. */
-export function publicPolicyStatements(policy: string | null): { statements: string[]; error: string | null } {
+export function publicPolicyStatements(policy: string | null | undefined): { statements: string[]; error: string | null } {
   if (!policy) return { statements: [], error: null }
   let doc: unknown
   try {
@@ -453,6 +460,42 @@ export function parseEcrImages(doc: unknown, file: string): EcrImage[] {
   return out
 }
 
+/** One EKS cluster as DescribeCluster gives it (eks-clusters.json, written by evidence collect). */
+export interface EksCluster {
+  file: string
+  arn: string
+  name: string
+  version: string | null
+  status: string | null
+  endpoint: string | null
+  endpointPublicAccess: boolean | null
+  endpointPrivateAccess: boolean | null
+  publicAccessCidrs: string[]
+  vpcId: string | null
+}
+
+export function parseEksClusters(doc: unknown, file: string): EksCluster[] {
+  return requireArray(doc, file, 'clusters').map((x, i) => {
+    const c = obj(x)
+    const arn = str(c?.arn)
+    const name = str(c?.name)
+    if (!c || !arn || !name) throw new BadEvidence(file, `clusters[${i}]`, 'a cluster without arn or name')
+    const vpc = obj(c.resourcesVpcConfig)
+    return {
+      file,
+      arn,
+      name,
+      version: str(c.version),
+      status: str(c.status),
+      endpoint: str(c.endpoint),
+      endpointPublicAccess: bool(vpc?.endpointPublicAccess),
+      endpointPrivateAccess: bool(vpc?.endpointPrivateAccess),
+      publicAccessCidrs: arr(vpc?.publicAccessCidrs).filter((v): v is string => typeof v === 'string'),
+      vpcId: str(vpc?.vpcId)
+    }
+  })
+}
+
 // --- who fronts what -------------------------------------------------------------------------
 
 export interface Fronting {
@@ -477,9 +520,9 @@ export function bucketOfOriginDomain(domain: string): string | null {
 
 export function parseCloudFront(doc: unknown, file: string): Fronting[] {
   const o = obj(doc)
-  const items = arr(obj(o?.DistributionList)?.Items).length
-    ? arr(obj(o?.DistributionList)?.Items)
-    : requireArray(doc, file, 'Distributions', 'distributions', 'Items')
+  // ListDistributions output; an account without distributions has "Items": [] (or no Items at all).
+  const list = obj(o?.DistributionList)
+  const items = list ? arr(list.Items) : requireArray(doc, file, 'Distributions', 'distributions', 'Items')
   return items.map((x) => {
     const d = obj(x)
     const origins = arr(obj(d?.Origins)?.Items).map((y) => str(obj(y)?.DomainName) ?? '').filter(Boolean)

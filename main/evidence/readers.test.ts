@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { gapsOf, hoursToRuns, timeInName } from './coverage'
-import { parseCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz } from './inventory'
+import { parseCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz, parseS3Buckets, parseCloudFront, parseEksClusters } from './inventory'
 import { DEFAULT_LIMITS, withLimits } from './limits'
 import { emptyAccessLogScan, parseAccessLogLine, parseAccessLogTime, readAccessLogFile, transportOf } from './s3-access-logs'
 import { evaluateTrail, s3DataRecording, type TrailItem } from './selectors'
@@ -202,6 +202,27 @@ describe('inventories', () => {
     expect(bucketOfOriginDomain('site.s3-website-us-east-1.amazonaws.com')).toBe('site')
     expect(bucketOfOriginDomain('example.com')).toBeNull()
     expect(regionOfAz('us-west-2-lax-1a')).toBe('us-west-2')
+  })
+})
+
+describe('inventories written by evidence collect', () => {
+  it('s3-buckets.json: a missing policy, public access block or ACL key is unknown (undefined), null is "none"', () => {
+    const [gappy, none] = parseS3Buckets({ buckets: [{ name: 'gappy', region: 'eu-west-1', tags: {} }, { name: 'none', policy: null, publicAccessBlock: null, acl: null }] }, 'b.json', '111122223333')
+    expect([gappy.policy, gappy.publicAccessBlock, gappy.acl]).toEqual([undefined, undefined, undefined])
+    expect([none.policy, none.publicAccessBlock, none.acl]).toEqual([null, null, null])
+    expect(publicPolicyStatements(gappy.policy)).toEqual({ statements: [], error: null })
+  })
+
+  it('cloudfront-distributions.json: an account without distributions reads as none, not as a bad file', () => {
+    expect(parseCloudFront({ DistributionList: { Quantity: 0, IsTruncated: false, Items: [] } }, 'cf.json')).toEqual([])
+    expect(parseCloudFront({ DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: 0 } }, 'cf.json')).toEqual([])
+    expect(() => parseCloudFront({ something: [] }, 'cf.json')).toThrow(/expected/)
+  })
+
+  it('eks-clusters.json: DescribeCluster clusters, with endpoint access', () => {
+    const [c] = parseEksClusters({ clusters: [{ name: 'prod', arn: 'arn:aws:eks:us-east-1:111122223333:cluster/prod', version: '1.31', status: 'ACTIVE', resourcesVpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], vpcId: 'vpc-1' } }] }, 'eks.json')
+    expect(c).toMatchObject({ name: 'prod', version: '1.31', endpointPublicAccess: true, endpointPrivateAccess: null, publicAccessCidrs: ['0.0.0.0/0'], vpcId: 'vpc-1' })
+    expect(() => parseEksClusters({ clusters: [{ name: 'x' }] }, 'eks.json')).toThrow(/without arn or name/)
   })
 })
 

@@ -3,6 +3,10 @@ import { listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoin
 import { signerSummary, type SignerDescriptor } from '../audit/checkpoint-signer'
 import type { CaseDb } from '../db/case-db'
 import { actorLabel, type ReportData, type ReportSection } from './report-data'
+import { evidenceReportContributor } from '../evidence/report'
+import { ingestReportContributor } from '../ingest/report'
+import { investigateReportContributor } from '../investigate/report'
+import { remediationReportContributor } from '../workflow/report'
 
 export interface ReportContext {
   c: CaseDb
@@ -27,7 +31,7 @@ export interface ReportContributor {
 }
 
 /** One line a domain. (The case, its audit trail and its checkpoints are assembled below.) */
-export const REPORT_CONTRIBUTORS: ReportContributor[] = []
+export const REPORT_CONTRIBUTORS: ReportContributor[] = [ingestReportContributor, evidenceReportContributor, investigateReportContributor, remediationReportContributor]
 
 export interface AssembleOptions {
   generatedAt: string

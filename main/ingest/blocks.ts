@@ -13,19 +13,28 @@ import { LastmileError } from '../errors'
  */
 export const BLOCK_BYTES = 1 << 20
 
-export class BlockWriter {
+/** One stored block of the file, compressed or (when brotli does not shrink it) as it was. */
+export interface PackedBlock {
+  blockNo: number
+  byteOffset: number
+  /** raw bytes behind it */
+  bytes: number
+  codec: 'brotli' | 'none'
+  data: Uint8Array
+}
+
+/**
+ * Cuts the file's bytes into BLOCK_BYTES blocks and compresses each. Pure computation, no
+ * database: it runs wherever the file is read (the reader thread for large files), and the
+ * writer only inserts what it hands out.
+ */
+export class BlockPacker {
   private readonly buf = Buffer.allocUnsafe(BLOCK_BYTES)
   private fill = 0
   private blockNo = 0
   private offset = 0
-  private readonly insert: Database.Statement
 
-  constructor(
-    db: Db,
-    private readonly importId: string
-  ) {
-    this.insert = db.prepare('INSERT INTO import_blocks (import_id, block_no, byte_offset, bytes, codec, data) VALUES (?, ?, ?, ?, ?, ?)')
-  }
+  constructor(private readonly emit: (b: PackedBlock) => void) {}
 
   write(bytes: Buffer): void {
     let i = 0
@@ -45,10 +54,19 @@ export class BlockWriter {
       params: { [constants.BROTLI_PARAM_QUALITY]: 3, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length }
     })
     const keep = packed.length < raw.length
-    this.insert.run(this.importId, this.blockNo, this.offset, raw.length, keep ? 'brotli' : 'none', keep ? packed : Buffer.from(raw))
+    // a copy of exactly its own size: it may cross to another thread as a transferred buffer
+    this.emit({ blockNo: this.blockNo, byteOffset: this.offset, bytes: raw.length, codec: keep ? 'brotli' : 'none', data: new Uint8Array(keep ? packed : raw) })
     this.blockNo++
     this.offset += this.fill
     this.fill = 0
+  }
+}
+
+/** The statement that stores a PackedBlock of an import. */
+export function blockInserter(db: Db, importId: string): (b: PackedBlock) => void {
+  const insert: Database.Statement = db.prepare('INSERT INTO import_blocks (import_id, block_no, byte_offset, bytes, codec, data) VALUES (?, ?, ?, ?, ?, ?)')
+  return (b) => {
+    insert.run(importId, b.blockNo, b.byteOffset, b.bytes, b.codec, Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength))
   }
 }
 

@@ -4,10 +4,11 @@ import { isNode, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { LastmileError } from '../errors'
 import type { RuleKind } from './types'
+import { appRoot } from '../platform/app-root'
 
 /** playbooks/controls.yaml, from the sources (main/ingest) and from the build (out/main). */
 export function defaultControlsPath(): string {
-  return join(__dirname, '..', '..', 'playbooks', 'controls.yaml')
+  return join(appRoot(), 'playbooks', 'controls.yaml')
 }
 
 const RULE_KINDS = ['check', 'vulnerability', 'misconfiguration', 'secret', 'threat', 'issue'] as const satisfies readonly RuleKind[]

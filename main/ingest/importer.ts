@@ -5,21 +5,14 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { BlockWriter } from './blocks'
+import { blockInserter, type PackedBlock } from './blocks'
 import { loadControls, type ControlTable } from './controls'
-import { CsvReader } from './csv-reader'
 import { detectFormat, type Detected } from './detect'
-import { JsonContext, RecordError } from './formats/adapter'
 import { SOURCE_OF } from './formats'
-import { hash53 } from './hash'
 import { createMissingInitiatives, assignFindings } from './initiatives'
-import { findJsonError } from './json-check'
-import { compilePatterns, JsonSplitter, type SplitRecord } from './json-splitter'
-import { badInput, lineAt } from './place'
-import { canonicalResource } from './resource-id'
-import { TextScanner } from './scanner'
-import { FileSource } from './source'
-import { SEVERITY_RANK, type AlertDraft, type FormatName, type ImportProgress, type ImportScope, type ImportSummary } from './types'
+import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
+import { readInThread } from './reader-thread'
+import type { CanonicalResource, FormatName, ImportProgress, ImportScope, ImportSummary } from './types'
 
 export interface ImportOptions {
   /** the person (or engine) importing; recorded in the audit entry */
@@ -39,7 +32,18 @@ export interface ImportOptions {
    * does not mention stay as they are instead of being closed.
    */
   partial?: boolean
+  /**
+   * Read the file on a reader thread while this thread writes (see reader-thread.ts). The
+   * default: for files of READER_THREAD_MIN_BYTES or more, where it pays for starting a thread.
+   */
+  readerThread?: boolean
 }
+
+/**
+ * Below this a file is read on the importing thread: starting the reader thread costs ~50 ms
+ * built (~0.3 s under tsx, which compiles its modules), about what reading 4 MB takes.
+ */
+export const READER_THREAD_MIN_BYTES = 16 * 1024 * 1024
 
 const PROGRESS_EVERY_MS = 200
 
@@ -107,7 +111,7 @@ export function importFile(c: CaseDb, path: string, opts: ImportOptions): Import
 function withImportPragmas<T>(db: Db, fn: () => T): T {
   const cache = db.pragma('cache_size', { simple: true }) as number
   const temp = db.pragma('temp_store', { simple: true }) as number
-  db.pragma('cache_size = -262144')
+  db.pragma(`cache_size = -${process.env.LASTMILE_CACHE_KB ?? 262144}`)
   db.pragma('temp_store = MEMORY')
   try {
     return fn()
@@ -206,8 +210,7 @@ type PriorAlert = {
 }
 
 class ImportRun {
-  private readonly hash = createHash('sha256')
-  private readonly blocks: BlockWriter
+  private readonly insertBlock: (b: PackedBlock) => void
   private readonly source: string
   private readonly tools = new Set<string>()
   private readonly accounts = new Set<string>()
@@ -231,7 +234,8 @@ class ImportRun {
   private readonly controlNames: string[] = []
   private readonly controlTitles = new Map<string, string>()
   private readonly seen = new Map<number, number>()
-  private readonly toolHasAlerts = new Map<string, boolean>()
+  /** whether the case held alerts of a tool before this import */
+  private readonly toolHadAlerts = new Map<string, boolean>()
   /** (resource, control) pairs of existing alerts this import touched; new alerts are found by id */
   private readonly pairs = new Set<number>()
   /** the id of the first alert this import created: every alert from it on is new */
@@ -239,7 +243,6 @@ class ImportRun {
   /** alerts the file reports with an older observation than the case holds: present, not updated */
   private readonly staleIds: number[] = []
   private contextId: number | null = null
-  private contextVersion = -1
 
   private readonly st: ReturnType<ImportRun['prepare']>
 
@@ -254,22 +257,22 @@ class ImportRun {
     private readonly opts: ImportOptions
   ) {
     this.source = SOURCE_OF[detected.adapter.format]
-    this.blocks = new BlockWriter(db, importId)
+    this.insertBlock = blockInserter(db, importId)
     this.st = this.prepare()
   }
 
   private prepare() {
     const db = this.db
     return {
-      // one statement for a new resource, or a known one whose missing name or environment a
-      // later tool fills in; a known one that changes nothing is not rewritten (no RETURNING row)
-      upsertResource: db.prepare(
-        `INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET name = coalesce(resources.name, excluded.name), environment = coalesce(resources.environment, excluded.environment)
-           WHERE (resources.name IS NULL AND excluded.name IS NOT NULL) OR (resources.environment IS NULL AND excluded.environment IS NOT NULL)
-         RETURNING id`
+      // A resource is looked up first and inserted only when missing: measured 1.8 µs for a hit
+      // and 7.5 µs for a miss + INSERT, against 5.6 µs and 11 µs for one INSERT … ON CONFLICT DO
+      // UPDATE … RETURNING (plus a SELECT when the upsert returns no row).
+      resourceByKey: db.prepare('SELECT id, name IS NULL AS no_name, environment IS NULL AS no_env FROM resources WHERE key = ?'),
+      insertResource: db.prepare(
+        'INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
       ),
-      resourceByKey: db.prepare('SELECT id FROM resources WHERE key = ?'),
+      // a later tool fills in a known resource's missing name or environment, never replaces them
+      fillResource: db.prepare('UPDATE resources SET name = coalesce(name, ?), environment = coalesce(environment, ?) WHERE id = ?'),
       anyAlertOfTool: db.prepare('SELECT 1 FROM alerts WHERE tool = ? LIMIT 1'),
       alertsByHash: db.prepare(
         'SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'
@@ -301,22 +304,25 @@ class ImportRun {
        VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '[]', ?, ?, ?)`
     ).run(this.importId, seq, this.name, '0'.repeat(64), safeSize(this.path), this.detected.adapter.format, this.source, this.importedAt, canonicalJson(this.opts.actor), header)
 
-    const src = new FileSource(this.path, this.name, {
-      chunkBytes: this.opts.chunkBytes,
-      onBytes: (bytes) => {
-        this.hash.update(bytes)
-        this.blocks.write(bytes)
-        this.bytesRead += bytes.length
+    const sink: ReadSink = {
+      block: (b) => this.insertBlock(b),
+      context: (json) => {
+        this.contextId = json === null ? null : Number(this.st.insertContext.run(this.importId, json).lastInsertRowid)
+      },
+      alert: (a) => this.add(a),
+      progress: (records, bytes) => {
+        this.records = records
+        this.bytesRead = bytes
+        this.progress('read', false)
       }
-    })
-    try {
-      if (this.detected.kind === 'json') this.readJson(src)
-      else this.readCsv(src)
-    } finally {
-      src.close()
     }
-    this.blocks.flush()
-    const sha256 = this.hash.digest('hex')
+    const plan = readPlan(this.path, this.name, this.detected, this.opts.chunkBytes)
+    const thread = this.opts.readerThread ?? safeSize(this.path) >= READER_THREAD_MIN_BYTES
+    const read = thread ? readInThread(plan, sink) : readExport(plan, sink)
+    this.records = read.records
+    this.bytesRead = read.bytes
+    this.skipped = read.skipped
+    const sha256 = read.sha256
     this.progress('findings', true)
     const closed = this.opts.partial ? 0 : this.closeUnreported()
     const findings = this.updateFindings()
@@ -387,99 +393,8 @@ class ImportRun {
     }
   }
 
-  private readJson(src: FileSource): void {
-    if (this.detected.kind !== 'json') return
-    const adapter = this.detected.adapter
-    const patterns = this.detected.plan.patterns
-    const sc = new TextScanner(src, this.name)
-    const splitter = new JsonSplitter(sc, compilePatterns(patterns))
-    const ctx = new JsonContext()
-    splitter.run((r: SplitRecord) => {
-      this.records++
-      const value = this.parseRecord(r)
-      ctx.reset(r.frames, r.contextVersion, r.tag, patterns[r.tag].path)
-      let draft: AlertDraft | null
-      try {
-        draft = adapter.normalise(value, ctx)
-      } catch (e) {
-        throw this.recordError(e, r.recordNo, r.startByte)
-      }
-      if (!draft) {
-        this.skipped++
-      } else {
-        if (ctx.contextVersion !== this.contextVersion) {
-          this.contextVersion = ctx.contextVersion
-          const json = ctx.serialise()
-          this.contextId = json === null ? null : Number(this.st.insertContext.run(this.importId, json).lastInsertRowid)
-        }
-        this.add(draft, r.recordNo, r.startByte, r.endByte - r.startByte, this.contextId)
-      }
-      if ((this.records & 1023) === 0) this.progress('read', false)
-    })
-  }
-
-  private parseRecord(r: SplitRecord): Record<string, unknown> {
-    let value: unknown
-    try {
-      value = JSON.parse(r.text)
-    } catch {
-      const err = findJsonError(r.text)
-      const pos = err?.pos ?? 0
-      const byte = r.startByte + Buffer.byteLength(r.text.slice(0, pos), 'utf8')
-      throw badInput(this.name, { line: lineAt(this.path, byte), byte, record: r.recordNo }, `${err?.what ?? 'the record is not valid JSON'}; the file is not valid JSON`)
-    }
-    // JSON.parse keeps "__proto__" as a plain key, but code that copies records could not; no
-    // scanner writes it, so a record holding one is refused rather than risk the prototype
-    if (r.text.includes('"__proto__"') && hasProtoKey(value)) {
-      throw badInput(
-        this.name,
-        { line: lineAt(this.path, r.startByte), byte: r.startByte, record: r.recordNo },
-        'the record has a key named "__proto__", which no scanner writes; the file was altered or is not an export'
-      )
-    }
-    return value as Record<string, unknown>
-  }
-
-  private readCsv(src: FileSource): void {
-    if (this.detected.kind !== 'csv') return
-    const header = this.detected.header
-    if (header.some((h) => h === '__proto__')) {
-      throw badInput(this.name, { line: 1 }, 'a column is named "__proto__", which no scanner writes; the file was altered or is not an export')
-    }
-    const normalise = this.detected.adapter.prepare(header)
-    const sc = new TextScanner(src, this.name)
-    const reader = new CsvReader(sc, this.detected.delimiter)
-    reader.next() // the header
-    for (let row = reader.next(); row; row = reader.next()) {
-      this.records++
-      if (row.fields.length !== header.length) {
-        throw badInput(
-          this.name,
-          { line: row.line, byte: row.startByte, record: row.recordNo },
-          `${row.fields.length} cells where the header has ${header.length}; a cell probably holds an unquoted delimiter or a broken quote`
-        )
-      }
-      let draft: AlertDraft | null
-      try {
-        draft = normalise(row.fields)
-      } catch (e) {
-        throw this.recordError(e, row.recordNo, row.startByte, row.line)
-      }
-      if (!draft) this.skipped++
-      else this.add(draft, row.recordNo, row.startByte, Math.max(1, row.endByte - row.startByte), null)
-      if ((this.records & 1023) === 0) this.progress('read', false)
-    }
-  }
-
-  private recordError(e: unknown, recordNo: number, byte: number, line?: number): Error {
-    if (e instanceof RecordError) {
-      return badInput(this.name, { line: line ?? lineAt(this.path, byte), byte, record: recordNo }, `${e.message}; Lastmile cannot tell which alert it is`)
-    }
-    return e as Error
-  }
-
-  private add(d: AlertDraft, recordNo: number, offset: number, length: number, contextId: number | null): void {
-    const res = canonicalResource(d.resource)
+  private add(d: AlertItem): void {
+    const res = d.res
     const rid = this.resourceId(res)
     const control = this.controls.resolve(d.tool, d.ruleId, d.kind, res.type)
     let cidx = this.controlIndex.get(control)
@@ -489,17 +404,17 @@ class ImportRun {
       this.controlIndex.set(control, cidx)
       this.controlTitles.set(control, this.controls.title(control) ?? d.title)
     }
-    const account = res.account ?? d.resource.account
-    const region = res.region ?? d.resource.region
+    const account = d.account
+    const region = d.region
     const observed = d.observedAt ?? this.importedAt
     this.tools.add(d.tool)
     if (account) this.accounts.add(account)
     if (region) this.regions.add(region)
     if (d.artifact) this.artifacts.add(d.artifact)
     if (this.scannedAt === null || observed > this.scannedAt) this.scannedAt = observed
-    const h = hash53(`${d.tool}\u0001${d.toolFindingId}`)
-    const severity = SEVERITY_RANK[d.severity]
-    const muted = d.muted ? 1 : 0
+    const h = d.h
+    const severity = d.severity
+    const muted = d.muted
 
     let prior: PriorAlert | undefined
     const sameFile = this.seen.get(h)
@@ -508,7 +423,10 @@ class ImportRun {
       if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) prior = row
     }
     const repeated = prior !== undefined
-    if (!prior && this.hasAlerts(d.tool)) {
+    // Every alert this import wrote is in `seen` under its hash, so for a tool the case held no
+    // alerts of before, an alert whose hash `seen` lacks is new without asking the database:
+    // on a first import that skips one index lookup per alert (~5 µs each).
+    if (!prior && (sameFile !== undefined || this.hadAlerts(d.tool))) {
       for (const row of this.st.alertsByHash.all(h) as PriorAlert[]) {
         if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) {
           prior = row
@@ -539,15 +457,14 @@ class ImportRun {
           observed,
           this.importId,
           this.importId,
-          recordNo,
-          offset,
-          length,
-          contextId
+          d.recordNo,
+          d.offset,
+          d.length,
+          this.contextId
         ).lastInsertRowid
       )
       this.seen.set(h, id)
       this.firstNewId ??= id
-      this.toolHasAlerts.set(d.tool, true)
       this.created++
       this.alerts++
       return
@@ -583,10 +500,10 @@ class ImportRun {
       d.artifact,
       observed,
       this.importId,
-      recordNo,
-      offset,
-      length,
-      contextId,
+      d.recordNo,
+      d.offset,
+      d.length,
+      this.contextId,
       this.source,
       prior.id
     )
@@ -619,22 +536,29 @@ class ImportRun {
     return i
   }
 
-  private hasAlerts(tool: string): boolean {
-    let v = this.toolHasAlerts.get(tool)
+  /** Asked before this import writes any alert of the tool, so the answer is about the case before it. */
+  private hadAlerts(tool: string): boolean {
+    let v = this.toolHadAlerts.get(tool)
     if (v === undefined) {
       v = this.st.anyAlertOfTool.get(tool) !== undefined
-      this.toolHasAlerts.set(tool, v)
+      this.toolHadAlerts.set(tool, v)
     }
     return v
   }
 
-  private resourceId(r: ReturnType<typeof canonicalResource>): number {
+  private resourceId(r: CanonicalResource): number {
     const cached = this.resourceIds.get(r.key)
     if (cached !== undefined) return cached
-    const row = (this.st.upsertResource.get(r.key, r.id, r.canonical ? 1 : 0, r.type, r.provider, r.account, r.region, r.name, r.environment) ??
-      this.st.resourceByKey.get(r.key)) as { id: number }
-    this.resourceIds.set(r.key, row.id)
-    return row.id
+    let id: number
+    const row = this.st.resourceByKey.get(r.key) as { id: number; no_name: number; no_env: number } | undefined
+    if (row === undefined) {
+      id = Number(this.st.insertResource.run(r.key, r.id, r.canonical ? 1 : 0, r.type, r.provider, r.account, r.region, r.name, r.environment).lastInsertRowid)
+    } else {
+      id = row.id
+      if ((row.no_name === 1 && r.name !== null) || (row.no_env === 1 && r.environment !== null)) this.st.fillResource.run(r.name, r.environment, id)
+    }
+    this.resourceIds.set(r.key, id)
+    return id
   }
 
   /**
@@ -790,21 +714,3 @@ function assignTouchedFindings(db: Db): void {
             WHERE EXISTS (SELECT 1 FROM initiative_selectors x WHERE x.control = f.control AND (x.account IS NOT NULL OR x.environment IS NOT NULL)))`
   )
 }
-
-function hasProtoKey(v: unknown): boolean {
-  const stack: unknown[] = [v]
-  while (stack.length) {
-    const x = stack.pop()
-    if (x === null || typeof x !== 'object') continue
-    if (Array.isArray(x)) {
-      for (const y of x) stack.push(y)
-      continue
-    }
-    for (const k of Object.keys(x)) {
-      if (k === '__proto__') return true
-      stack.push((x as Record<string, unknown>)[k])
-    }
-  }
-  return false
-}
-

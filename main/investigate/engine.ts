@@ -47,7 +47,8 @@ export function applyRules(rules: readonly LoadedRule[], answers: ReadonlyMap<st
 export interface DeriveContext {
   /** the end of the evidence window over every bundle in the case */
   evidenceEnd: string | null
-  bundles: string[]
+  /** the bundle an evidence file came with (a result names the bundles it drew on, no others) */
+  bundleOf: (evidenceId: string) => string | null
 }
 
 function unscored(subject: FindingSubject, because: string, ctx: DeriveContext, pb: LoadedPlaybook | null): RciDocument {
@@ -61,7 +62,7 @@ function unscored(subject: FindingSubject, because: string, ctx: DeriveContext, 
     rule: null,
     capped: null,
     window: null,
-    bundles: ctx.bundles,
+    bundles: [],
     steps: []
   }
 }
@@ -103,6 +104,8 @@ export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev
     })
   }
   const r = applyRules(pb.rules, answers)
+  // a bundle about other resources leaves this result untouched
+  const bundles = [...new Set(steps.flatMap((s) => s.evidence).map(ctx.bundleOf).filter((b): b is string => b !== null))].sort()
   return {
     finding: subject.ref,
     control: subject.control,
@@ -113,7 +116,7 @@ export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev
     rule: r.rule,
     capped: r.capped,
     window,
-    bundles: ctx.bundles,
+    bundles,
     steps
   }
 }

@@ -13,6 +13,7 @@ import { LastmileError } from '../errors'
 import { loadControls } from '../ingest/controls'
 import { playbookSchema, type PlaybookFile } from './schema'
 import { STEP_FUNCTIONS, type StepFunction } from './steps'
+import { appRoot } from '../platform/app-root'
 
 export type Verdict3 = Exclude<RciVerdict, 'UNSCORED'>
 
@@ -54,7 +55,7 @@ export interface PlaybookSet {
 
 /** playbooks/ from the sources (main/investigate) and from the build (out/main). */
 export function builtinPlaybooksDir(): string {
-  return join(__dirname, '..', '..', 'playbooks')
+  return join(appRoot(), 'playbooks')
 }
 
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g
@@ -66,17 +67,17 @@ function fail(file: string, line: number | null, message: string): never {
 /** Parse and check one playbook's text. */
 export function parsePlaybook(text: string, file: string, opts: { custom: boolean }): LoadedPlaybook {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true })
   if (doc.errors.length) {
     const e = doc.errors[0]
-    fail(file, e.linePos?.[0]?.line ?? null, e.message.split('\n')[0])
+    fail(file, e.linePos?.[0]?.line ?? null, e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>): number | null => lineIn(doc, lines, path)
   const parsed = playbookSchema.safeParse(doc.toJS())
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    const where = issue.path.map(String).join('.') || '(top)'
-    fail(file, lineOf(issue.path), `${where}: ${issue.message}`)
+    const path = issuePath(issue)
+    fail(file, lineOf(path), `${path.map(String).join('.') || '(top)'}: ${issue.message}`)
   }
   const def = parsed.data
 
@@ -92,8 +93,8 @@ export function parsePlaybook(text: string, file: string, opts: { custom: boolea
     const p = fn.params.safeParse(s.params ?? {})
     if (!p.success) {
       const issue = p.error.issues[0]
-      const at = issue.path.length ? issue.path.map(String).join('.') : '(params)'
-      fail(file, lineOf(['steps', i, 'params', ...issue.path]) ?? lineOf(['steps', i]), `step ${s.id}: params.${at}: ${issue.message}`)
+      const path = issuePath(issue)
+      fail(file, lineOf(['steps', i, 'params', ...path]), `step ${s.id}: params${path.length ? `.${path.map(String).join('.')}` : ''}: ${issue.message}`)
     }
     return { id: s.id, question: s.question, fn, rawParams: s.params ?? {}, params: p.data }
   })
@@ -170,6 +171,11 @@ export function parsePlaybook(text: string, file: string, opts: { custom: boolea
     rulesByControl: rulesByControl,
     fixturesDir
   }
+}
+
+/** Where a zod issue points; for an unknown key, the key itself (so the line is the key's). */
+function issuePath(issue: { path: readonly PropertyKey[]; code: string; keys?: readonly string[] }): PropertyKey[] {
+  return issue.code === 'unrecognized_keys' && issue.keys?.length ? [...issue.path, issue.keys[0]] : [...issue.path]
 }
 
 function lineIn(doc: Document, lines: LineCounter, path: ReadonlyArray<PropertyKey>): number | null {

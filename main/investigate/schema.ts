@@ -30,9 +30,18 @@ const stepId = z.string().regex(STEP_ID, 'a step id is lower-case words joined b
 const answer = z.enum(['yes', 'no', 'unknown'])
 const controlId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'a control id is lower-case words joined by dots, like aws.s3.https-only')
 
-/** Where a template parameter's value comes from when the remediation stage renders it. */
+/**
+ * Where a template parameter's value comes from when the remediation stage renders it:
+ * resource.id (the canonical id), resource.native-id (the provider's own short id: the bucket
+ * name, i-…, sg-…, the IAM user name, the storage account name), resource.name (as the tools name
+ * it), resource.account / .region / .partition, azure.subscription / azure.resource-group (from
+ * the Azure id), derived.terraform-label (the native id made a Terraform name), derived.image-
+ * repository (an image id without its digest), and input (a person supplies it; `default` if
+ * given).
+ */
 export const PARAMETER_SOURCES = [
   'resource.id',
+  'resource.native-id',
   'resource.name',
   'resource.account',
   'resource.region',
@@ -40,6 +49,7 @@ export const PARAMETER_SOURCES = [
   'azure.subscription',
   'azure.resource-group',
   'derived.terraform-label',
+  'derived.image-repository',
   'input'
 ] as const
 
@@ -70,7 +80,8 @@ const template = z
   })
   .strict()
 
-export const GUARDRAIL_MECHANISMS = ['scp', 'rcp', 'aws-config-rule', 'azure-policy', 'ecr-scanning'] as const
+/** scp/rcp: AWS Organizations policies; account-default: an account-wide default for new resources */
+export const GUARDRAIL_MECHANISMS = ['scp', 'rcp', 'aws-config-rule', 'azure-policy', 'ecr-scanning', 'account-default'] as const
 const guardrail = template.extend({ mechanism: z.enum(GUARDRAIL_MECHANISMS) }).strict()
 
 const rule = z
@@ -92,7 +103,8 @@ export const playbookSchema = z
       .array(
         z
           .object({
-            id: controlId,
+            // a control of playbooks/controls.yaml, or an unmapped tool rule (<tool>.<rule id>)
+            id: z.string().regex(/^[a-z0-9-]+\.\S+$/, 'a control id: a mapped control (aws.s3.https-only) or a tool and its rule id (prowler.<check>)'),
             rules: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tool name is lower-case'), z.array(z.string().trim().min(1)).min(1)).optional()
           })
           .strict()

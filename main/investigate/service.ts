@@ -73,8 +73,8 @@ export async function investigateCase(c: CaseDb, opts: InvestigateOptions): Prom
   const startedAt = now()
   const set = opts.playbooks ?? loadPlaybooks({ customDir: opts.customDir })
   const findings = selectFindings(c, opts)
-  const bundleOf = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
-  const ctx = { evidenceEnd: evidenceEnd(c), bundles: [] as string[] }
+  const bundles = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
+  const ctx = { evidenceEnd: evidenceEnd(c), bundleOf: (id: string) => bundles.get(id) ?? null }
   const ev = new CaseEvidence(c.db)
   const results: DerivedRci[] = []
   const used = new Map<string, { id: string; sha256: string; custom: boolean }>()
@@ -104,8 +104,6 @@ export async function investigateCase(c: CaseDb, opts: InvestigateOptions): Prom
     const pb = set.forControl(f.control)
     if (pb) used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
     const doc = deriveRci(pb, subjectOf(f), ev, ctx)
-    // the bundles this result drew on: a bundle about other resources leaves it untouched
-    doc.bundles = [...new Set(doc.steps.flatMap((s) => s.evidence).map((e) => bundleOf.get(e)).filter((b): b is string => !!b))].sort()
     results.push({ findingId: Number(f.id.slice(2)), doc })
     progress(i + 1, `${f.id} ${f.control}: ${doc.verdict}`)
   }

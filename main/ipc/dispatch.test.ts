@@ -84,7 +84,13 @@ describe('the compiler enforces one handler per contract entry', () => {
     const tsconfig = join(dir, `tsconfig.${name}.json`)
     writeFileSync(
       tsconfig,
-      JSON.stringify({ extends: '../../../../tsconfig.base.json', compilerOptions: { types: ['node'], lib: ['ES2022'] }, files: [`${name}.ts`] })
+      JSON.stringify({
+        extends: '../../../../tsconfig.base.json',
+        compilerOptions: { types: ['node'], lib: ['ES2022'] },
+        files: [`${name}.ts`],
+        // ambient declarations (modules that ship no types) come in by include, as in the real project
+        include: ['../../../../main/**/*.d.ts']
+      })
     )
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript-native/bin/tsc'), '-p', tsconfig], { encoding: 'utf8' })
     return { status: r.status, out: r.stdout + r.stderr }
@@ -93,7 +99,9 @@ describe('the compiler enforces one handler per contract entry', () => {
   const header = `import type { Handlers } from '../../../../main/ipc/handlers'\nimport type { AppServices } from '../../../../main/services/app'\nimport { createHandlers } from '../../../../main/ipc/handlers'\n`
 
   it('accepts the real table', () => {
-    expect(typecheck('complete', `${header}export const h = (app: AppServices): Handlers => ({ ...createHandlers(app) })\n`).status).toBe(0)
+    const r = typecheck('complete', `${header}export const h = (app: AppServices): Handlers => ({ ...createHandlers(app) })\n`)
+    expect(r.out).toBe('')
+    expect(r.status).toBe(0)
   })
 
   it('rejects a table with a handler missing', () => {

@@ -53,7 +53,7 @@ describe('findings.table', () => {
     const list = listFindings(c.db)
     const t = findingsTable(c.db)
     expect(t.count).toBe(list.length)
-    expect(t.id.map((n) => `F-${n}`)).toEqual(list.map((f) => f.id))
+    expect(Array.from(t.id, (n) => `F-${n}`)).toEqual(list.map((f) => f.id))
     for (const f of list) {
       const i = row(t, f.id)
       expect({
@@ -89,7 +89,7 @@ describe('findings.table', () => {
       })
     }
     // two tools reported the shared problems: deduplicated into one finding each
-    expect(t.tools.map((x) => str(t, x))).toContain('prowler, securityhub')
+    expect(Array.from(t.tools, (x) => str(t, x))).toContain('prowler, securityhub')
   })
 
   it('stores each repeated string once', () => {
@@ -107,7 +107,7 @@ describe('findings.table', () => {
     expect(bucket).toBeGreaterThanOrEqual(0)
     expect(str(t, t.owner[bucket]!)).toBe('payments-team')
     expect(str(t, t.environment[bucket]!)).toBe('prod')
-    const others = t.account.map((a, i) => (str(t, a) === OTHER ? i : -1)).filter((i) => i >= 0)
+    const others = Array.from(t.account, (a, i) => (str(t, a) === OTHER ? i : -1)).filter((i) => i >= 0)
     expect(others.length).toBe(3)
     for (const i of others) expect(str(t, t.owner[i]!)).toBeNull()
   })

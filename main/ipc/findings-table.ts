@@ -9,6 +9,7 @@ import type { FindingsTable } from '../../shared/findings-table'
 import type { Db } from '../db/case-db'
 import { getFacts } from '../evidence/facts'
 import { evidenceKeyOf } from '../evidence/ids'
+import { shortName } from '../../shared/findings-table'
 
 const STATUS_CODE = { open: 0, resolved: 1, suppressed: 2 } as const
 const VERDICT_CODE: Record<string, number> = { SAFE: 0, RISKY: 1, UNSAFE: 2, UNSCORED: 3 }
@@ -16,6 +17,7 @@ const VERDICT_CODE: Record<string, number> = { SAFE: 0, RISKY: 1, UNSAFE: 2, UNS
 type Row = [
   id: number,
   control: string,
+  resourceRow: number,
   title: string,
   status: 'open' | 'resolved',
   muted: number,
@@ -49,18 +51,17 @@ export function findingsTable(db: Db): FindingsTable {
     return c
   }
 
-  // Tools and alert counts per finding, in one pass over the alerts.
-  const toolsOf = new Map<number, number>()
-  const alertsOf = new Map<number, number>()
-  for (const [fid, tools, n] of db
-    .prepare(
-      `SELECT f.id, group_concat(DISTINCT a.tool), count(*)
-       FROM findings f JOIN alerts a ON a.control = f.control AND a.resource_id = f.resource_id GROUP BY f.id`
-    )
-    .raw(true)
-    .iterate() as IterableIterator<[number, string | null, number]>) {
-    toolsOf.set(fid, code(tools ? tools.split(',').sort().join(', ') : null))
-    alertsOf.set(fid, n)
+  // Tools and alert counts per finding, from one pass over the alerts (a GROUP BY with
+  // group_concat(DISTINCT) costs several times more on an encrypted case).
+  const perFinding = new Map<string, { tools: string[]; n: number }>()
+  for (const [control, resourceId, tool] of db.prepare('SELECT control, resource_id, tool FROM alerts').raw(true).iterate() as IterableIterator<[string, number, string]>) {
+    const key = `${resourceId}\u0000${control}`
+    const a = perFinding.get(key)
+    if (!a) perFinding.set(key, { tools: [tool], n: 1 })
+    else {
+      a.n++
+      if (!a.tools.includes(tool)) a.tools.push(tool)
+    }
   }
 
   // What the evidence says about owner and environment, for the resources it covers only.
@@ -75,65 +76,70 @@ export function findingsTable(db: Db): FindingsTable {
     evidenced.set(key, { owner: facts.owner.value, environment: facts.environment.value })
   }
 
-  const t: FindingsTable = {
-    count: 0,
-    strings,
-    id: [],
-    control: [],
-    title: [],
-    severity: [],
-    status: [],
-    rci: [],
-    regression: [],
-    initiative: [],
-    resource: [],
-    resourceName: [],
-    resourceType: [],
-    provider: [],
-    account: [],
-    region: [],
-    environment: [],
-    owner: [],
-    tools: [],
-    alerts: [],
-    firstSeen: [],
-    lastSeen: []
-  }
   // The order of findings.list: most severe first, then oldest.
   const rows = db
     .prepare(
-      `SELECT f.id, f.control, f.title, f.status, f.muted, f.decision, f.severity, f.regression, f.rci_verdict, f.initiative_id,
-              f.first_seen, f.last_seen, r.canonical_id, r.type, r.provider, r.account, r.region, r.name, r.environment
+      `SELECT f.id, f.control, f.resource_id, f.title, f.status, f.muted, f.decision, f.severity, f.regression, f.rci_verdict,
+              f.initiative_id, f.first_seen, f.last_seen, r.canonical_id, r.type, r.provider, r.account, r.region, r.name, r.environment
        FROM findings f JOIN resources r ON r.id = f.resource_id ORDER BY f.severity DESC, f.id`
     )
     .raw(true)
-    .iterate() as IterableIterator<Row>
-  for (const r of rows) {
-    const [id, control, title, status, muted, decision, severity, regression, rci, initiative, firstSeen, lastSeen, resource, type, provider, account, region, name, environment] = r
+    .all() as Row[]
+  const n = rows.length
+  const col = (): Int32Array => new Int32Array(n)
+  const t: FindingsTable = {
+    count: n,
+    strings,
+    id: col(),
+    control: col(),
+    title: col(),
+    severity: col(),
+    status: col(),
+    rci: col(),
+    regression: col(),
+    initiative: col(),
+    resource: new Array<string>(n),
+    resourceName: col(),
+    resourceType: col(),
+    provider: col(),
+    account: col(),
+    region: col(),
+    environment: col(),
+    owner: col(),
+    tools: col(),
+    alerts: col(),
+    firstSeen: col(),
+    lastSeen: col()
+  }
+  for (let i = 0; i < n; i++) {
+    const [id, control, resourceRow, title, status, muted, decision, severity, regression, rci, initiative, firstSeen, lastSeen, resource, type, provider, account, region, name, environment] = rows[i]!
     // the same rule as findings.list: a decision, or muted in every tool, suppresses an open finding
     const shown = decision !== null || (status === 'open' && muted === 1) ? 'suppressed' : status
     const ev = evidenced.size ? evidenced.get(evidenceKeyOf(resource)) : undefined
-    t.id.push(id)
-    t.control.push(code(control))
-    t.title.push(code(title))
-    t.severity.push(severity)
-    t.status.push(STATUS_CODE[shown])
-    t.rci.push(VERDICT_CODE[rci] ?? VERDICT_CODE.UNSCORED)
-    t.regression.push(regression)
-    t.initiative.push(initiative ?? -1)
-    t.resource.push(resource)
-    t.resourceName.push(code(name))
-    t.resourceType.push(code(type))
-    t.provider.push(code(provider))
-    t.account.push(code(account))
-    t.region.push(code(region))
-    t.environment.push(code(ev?.environment ?? environment ?? (account ? accountEnvironments[account] : null)))
-    t.owner.push(code(ev?.owner))
-    t.tools.push(toolsOf.get(id) ?? -1)
-    t.alerts.push(alertsOf.get(id) ?? 0)
-    t.firstSeen.push(code(firstSeen))
-    t.lastSeen.push(code(lastSeen))
+    const alerts = perFinding.get(`${resourceRow}\u0000${control}`)
+    t.id[i] = id
+    t.control[i] = code(control)
+    t.title[i] = code(title)
+    t.severity[i] = severity
+    t.status[i] = STATUS_CODE[shown]
+    t.rci[i] = VERDICT_CODE[rci] ?? VERDICT_CODE.UNSCORED!
+    t.regression[i] = regression
+    t.initiative[i] = initiative ?? -1
+    t.resource[i] = resource
+    // most names are the end of the id: the renderer derives those, so only the others are sent
+    t.resourceName[i] = name && name !== shortName(resource) ? code(name) : -1
+    t.resourceType[i] = code(type)
+    t.provider[i] = code(provider)
+    t.account[i] = code(account)
+    t.region[i] = code(region)
+    t.environment[i] = code(ev?.environment ?? environment ?? (account ? accountEnvironments[account] : null))
+    t.owner[i] = code(ev?.owner)
+    if (alerts) {
+      t.tools[i] = code(alerts.tools.length === 1 ? alerts.tools[0] : [...alerts.tools].sort().join(', '))
+      t.alerts[i] = alerts.n
+    } else t.tools[i] = -1
+    t.firstSeen[i] = code(firstSeen)
+    t.lastSeen[i] = code(lastSeen)
   }
-  t.count = t.id.length
   return t
 }

@@ -7,6 +7,7 @@ import { evidenceHandlers } from './evidence.handlers'
 import { exportHandlers } from './export.handlers'
 import { ingestHandlers } from './ingest.handlers'
 import { investigateHandlers } from './investigate.handlers'
+import { remediationHandlers } from './remediation.handlers'
 
 /** One handler per contract entry. The input has already been validated by its schema. */
 export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
@@ -26,7 +27,8 @@ export function createHandlers(app: AppServices): Handlers {
     ...evidenceHandlers(app),
     ...exportHandlers(app),
     ...ingestHandlers(app),
-    ...investigateHandlers(app)
+    ...investigateHandlers(app),
+    ...remediationHandlers(app)
   }
   return handlers
 }

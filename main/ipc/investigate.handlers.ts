@@ -8,16 +8,6 @@ import { investigateCase, investigateInWorker } from '../investigate/service'
 import type { AppServices } from '../services/app'
 import type { HandlerSlice } from './handlers'
 
-/**
- * The open case's key, when the session keeps it: the worker opens its own connection with it,
- * so the run happens off the main process's event loop. Without it the run happens on this
- * thread, yielding between findings (same result, same single transaction, still cancellable).
- */
-function caseKey(app: AppServices): string | null {
-  const s = app.session as unknown as { caseKey?: () => string | null }
-  return typeof s.caseKey === 'function' ? s.caseKey() : null
-}
-
 /** The investigate service (main/investigate) behind investigate.*, rci.get, playbooks.list and initiatives.rci. */
 export function investigateHandlers(app: AppServices): HandlerSlice<'investigate.run' | 'investigate.cancel' | 'rci.get' | 'playbooks.list' | 'initiatives.rci'> {
   const { session, events } = app
@@ -31,7 +21,7 @@ export function investigateHandlers(app: AppServices): HandlerSlice<'investigate
       // load (and check) the playbooks here, so a broken one is reported before any work starts
       loadPlaybooks({ customDir })
       const onProgress = (p: Progress): void => events.emit('progress', p)
-      const key = caseKey(app)
+      const key = session.caseKey()
       try {
         if (key !== null) {
           const run = investigateInWorker({ casePath: c.path, key, actor: session.actor(), customDir, findings, initiative }, onProgress)

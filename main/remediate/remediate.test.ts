@@ -233,14 +233,14 @@ describe('security group: revoke exactly the open ranges', () => {
   })
 
   it('runs against the group: only the two ranges go, twice is harmless, the rollback restores them', () => {
-    const t = target('F-6', 'aws.ec2.sg-open-admin-ports', `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0open00000000001`)
+    const t = target('F-6', 'aws.ec2.sg-open-admin-ports', `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0a1b2c3d4e5f60001`)
     const fix = renderFix(c.db, t, 'P-2')
     checkScripts(fix)
-    const groupState = () => ({ account: ACCOUNT, ec2: { [REGION]: { instances: {}, securityGroups: { 'sg-0open00000000001': { IpPermissions: structuredClone(OPEN_GROUP_RULES) } }, ebsDefault: false } } })
+    const groupState = () => ({ account: ACCOUNT, ec2: { [REGION]: { instances: {}, securityGroups: { 'sg-0a1b2c3d4e5f60001': { IpPermissions: structuredClone(OPEN_GROUP_RULES) } }, ebsDefault: false } } })
     const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), groupState())
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect(changes(cloud.calls())).toEqual(['aws ec2 revoke-security-group-ingress', 'aws ec2 revoke-security-group-ingress'])
-    const rules = (cloud.state() as any).ec2[REGION].securityGroups['sg-0open00000000001'].IpPermissions
+    const rules = (cloud.state() as any).ec2[REGION].securityGroups['sg-0a1b2c3d4e5f60001'].IpPermissions
     expect(securityGroupVerdict({ IpPermissions: rules }).verdict.status).toBe('PASS')
     expect(rules.find((r: any) => r.FromPort === 22).IpRanges).toEqual([{ CidrIp: '203.0.113.0/24', Description: 'office' }])
     expect(rules.find((r: any) => r.FromPort === 443)).toEqual(OPEN_GROUP_RULES[1])
@@ -248,7 +248,7 @@ describe('security group: revoke exactly the open ranges', () => {
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect(changes(cloud.calls())).toEqual([])
     expect(cloud.run(one(fix.rollback, 'rollback.sh')).code).toBe(0)
-    const restored = (cloud.state() as any).ec2[REGION].securityGroups['sg-0open00000000001'].IpPermissions
+    const restored = (cloud.state() as any).ec2[REGION].securityGroups['sg-0a1b2c3d4e5f60001'].IpPermissions
     expect(securityGroupVerdict({ IpPermissions: restored }).verdict.status).toBe('FAIL')
   })
 })
@@ -343,6 +343,26 @@ describe('the other controls', () => {
     expect((cloud.state() as any).s3['lm-public-site'].pab).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true })
     expect(cloud.run(one(fix.rollback, 'rollback.sh')).code).toBe(0)
     expect((cloud.state() as any).s3['lm-public-site'].pab).toBeNull()
+  })
+})
+
+/** Terraform's own parser, where the binary is installed (the build machines may not have it). */
+const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0
+
+describe('Terraform artefacts', () => {
+  it.runIf(terraform)('parse with `terraform fmt` for every control that renders one', () => {
+    const targets = [
+      target('F-1', 'aws.s3.https-only', 'arn:aws:s3:::lm-app-data'),
+      target('F-4', 'aws.s3.public-access-block', 'arn:aws:s3:::lm-public-site'),
+      target('F-7', 'aws.ec2.ebs-default-encryption', `AWS::::Account:${ACCOUNT}`),
+      target('F-9', 'azure.storage.secure-transfer', STORAGE_ID, { account: SUBSCRIPTION, region: null })
+    ]
+    for (const t of targets) {
+      const tf = one(renderFix(c.db, t, 'P-1').artefacts, '.tf')
+      const r = spawnSync('terraform', ['fmt', '-'], { input: tf, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } })
+      expect(r.stderr, t.control).not.toMatch(/Error/)
+      expect(r.status, t.control).toBe(0)
+    }
   })
 })
 

@@ -85,7 +85,7 @@ export function mergeHttpsDeny(existing: string | null, bucketArn: string): Http
   if (replaced !== null) statements[replaced] = deny
   else statements.push(deny)
   const policy: Record<string, unknown> = { ...doc, Version: doc.Version ?? '2012-10-17', Statement: statements }
-  if (existing !== null) notes.push(`the ${statements.length - (replaced === null ? 1 : 0)} existing statement(s) are kept unchanged${replaced !== null ? ' (but the one replaced)' : ''}`)
+  if (existing !== null) notes.push(`the ${statements.length - 1} other statement(s) of the existing policy are kept unchanged`)
   let text = JSON.stringify(policy, null, 2)
   if (Buffer.byteLength(text) > 20 * 1024) text = JSON.stringify(policy)
   const problems = policyProblems(policy, 'bucket', text)

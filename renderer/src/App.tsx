@@ -9,6 +9,7 @@ import { Shell } from './components/Shell'
 import { describeError } from './errors'
 import { PAGES } from './pages'
 import { StartScreen } from './pages/StartScreen'
+import { forgetViews } from './view-memory'
 
 interface Boot {
   info: AppInfo
@@ -39,6 +40,10 @@ export function App(): ReactElement {
     // main tells every window when the open case changes (opened, reopened, closed).
     return onEvent('case.changed', (c) => setCurrent(c))
   }, [])
+
+  // Views remember their filters and selection for the open case only.
+  const caseId = current?.id ?? null
+  useEffect(() => forgetViews(), [caseId])
 
   const state = useMemo<AppState | null>(
     () =>

@@ -4,9 +4,11 @@ import { checkpointCommand } from './checkpoint'
 import { evaluate } from './evaluate'
 import { exportCaseCommand, exportPdfCommand } from './export'
 import { verify } from './verify'
+import { demo } from './demo'
 import { EVIDENCE_COMMANDS } from './evidence'
 import { INGEST_COMMANDS } from './ingest'
 import { INVESTIGATE_COMMANDS } from './investigate'
+import { REMEDIATION_COMMANDS } from './remediation'
 
 /** Every verb of the command line, in the order `lastmile --help` lists them. */
-export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS]
+export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS, ...REMEDIATION_COMMANDS, demo]

@@ -120,7 +120,7 @@ export const imageRunning = defineStep({
     const facts = ctx.ev.facts(ctx.finding.resource.id)
     const running = (facts.image?.running ?? []).filter((r) => /\((RUNNING|PENDING|ACTIVATING|running)\)\s*$/.test(r.detail))
     const stopped = (facts.image?.running ?? []).length - running.length
-    const inventories = ctx.ev.files().filter((f) => /\/inventory\/(ecs-tasks|eks-pods)\.json$/.test(f.path))
+    const inventories = ctx.ev.files().filter((f) => /\/inventory\/(ecs-tasks|eks-pods)\.json$/.test(f.path) && f.status === 'read')
     const ev = [inventories.map((f) => f.id), facts.image?.evidence]
     if (running.length) {
       const where = [...new Set(running.map((r) => `${r.kind === 'ecs-task' ? 'ECS' : 'EKS'} ${r.cluster ?? ''}`.trim()))].join(', ')

@@ -64,7 +64,7 @@ export const imdsv1Calls = defineStep({
     if (m && m.sum > 0 && inWindow(m.lastNonZero, ctx.window)) {
       return outcome(
         'yes',
-        `MetadataNoToken counted ${plural(m.sum, 'IMDSv1 call')} (the last in the 5-minute period of ${day(m.lastNonZero)}): something on the instance reads the metadata service without a token, and requiring tokens would refuse it — proven (AWS/EC2 metric)`,
+        `MetadataNoToken counted ${plural(m.sum, 'IMDSv1 call')} (the last non-zero datapoint on ${day(m.lastNonZero)}): something on the instance reads the metadata service without a token, and requiring tokens would refuse it — proven (AWS/EC2 metric)`,
         { evidence: [m.evidence], certainty: 'proven', sources, windowed: true, timeline: link }
       )
     }

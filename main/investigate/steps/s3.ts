@@ -78,22 +78,26 @@ export const plainHttpRequests = defineStep({
     const sources = ['aws.s3-access-logs', 'aws.cloudtrail.s3-data'] as const
     const events = flaggedEvents(ctx, /plain HTTP/)
     const link = timelineLink(ctx, [id], ['aws.s3-access-logs', 'aws.cloudtrail'], events)
-    const who = events.length ? `; made by ${whoText(events)}` : ''
-    const ops = [...new Set(events.map((e) => e.action))].sort().join(', ')
-    const opText = ops ? ` (${ops})` : ''
+    // each source itemises the same requests its own way: name the callers from the one that answers
+    const detail = (source: string): string => {
+      const mine = events.filter((e) => e.source === source)
+      if (!mine.length) return ''
+      const ops = [...new Set(mine.map((e) => e.action))].sort().join(', ')
+      return ` (${ops}); made by ${whoText(mine)}${mine.length >= 100 ? ' among the requests the timeline itemises' : ''}`
+    }
 
     if (al && al.plainHttp > 0 && inWindow(al.plainHttpLast, ctx.window)) {
       return outcome(
         'yes',
-        `${plural(al.plainHttp, 'request')} over plain HTTP in the server access logs${opText}, the last on ${day(al.plainHttpLast)} — proven: the logs write cipher suite and TLS version "-" only for HTTP${who}. Enforcing HTTPS would refuse these callers`,
+        `${plural(al.plainHttp, 'request')} over plain HTTP in the server access logs, the last on ${day(al.plainHttpLast)}${detail('aws.s3-access-logs')} — proven: the logs write cipher suite and TLS version "-" only for HTTP. Enforcing HTTPS would refuse these callers`,
         { evidence: [al.evidence, events.map((e) => e.evidence)], certainty: 'proven', sources: [...sources], windowed: true, timeline: link }
       )
     }
     if (ct && ct.nonTlsInferred > 0 && inWindow(ct.nonTlsLast, ctx.window)) {
-      const alSaw = al ? ` (server access logs over the same bucket show ${al.plainHttp ? 'some' : 'none'}; their delivery is best-effort)` : ' (no server access logs in evidence to confirm)'
+      const alSaw = al ? ` Server access logs of the bucket show ${al.plainHttp ? 'some' : 'none'} (their delivery is best-effort).` : ' No server access logs are in evidence to confirm it.'
       return outcome(
         'yes',
-        `${plural(ct.nonTlsInferred, 'S3 data event')} without TLS details${opText}, the last on ${day(ct.nonTlsLast)} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP, and AWS-service and console calls were left out${alSaw}${who}`,
+        `${plural(ct.nonTlsInferred, 'S3 data event')} without TLS details, the last on ${day(ct.nonTlsLast)}${detail('aws.cloudtrail')} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
         { evidence: [ct.evidence, events.map((e) => e.evidence)], certainty: 'inferred', sources: [...sources], windowed: true, timeline: link }
       )
     }
@@ -101,7 +105,7 @@ export const plainHttpRequests = defineStep({
       const n = ct?.requests ?? 0
       return outcome(
         'no',
-        `CloudTrail recorded every S3 data event of the bucket (reads and writes) over ${windowText(ctx.window)} without a gap: ${plural(n, 'request')}, each with TLS details or a negotiated cipher suite — none over plain HTTP`,
+        `CloudTrail recorded every S3 data event of the bucket (reads and writes) over ${windowText(ctx.window)} without a gap: ${n ? `${plural(n, 'request')}, each with TLS details or a negotiated cipher suite` : 'no request at all'} — none over plain HTTP`,
         { evidence: [covCt.evidence, ct?.evidence], certainty: 'proven', sources: [...sources], windowed: true, timeline: timelineLink(ctx, [id], ['aws.cloudtrail'], []) }
       )
     }
@@ -224,10 +228,11 @@ function originsOf(ctx: StepContext, facts: ResourceFacts): { origins: Origin[];
   return { origins, unreadable }
 }
 
+/** The account's CloudFront inventory files that could be read (an unreadable one proves nothing). */
 function cloudFrontInventory(ctx: StepContext, account: string | null): string[] {
   return ctx.ev
     .files()
-    .filter((f) => account !== null && f.path === `aws/${account}/inventory/cloudfront-distributions.json`)
+    .filter((f) => account !== null && f.path === `aws/${account}/inventory/cloudfront-distributions.json` && f.status === 'read')
     .map((f) => f.id)
 }
 

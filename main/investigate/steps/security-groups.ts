@@ -55,7 +55,7 @@ export const attached = defineStep({
   run(ctx) {
     const facts = ctx.ev.facts(ctx.finding.resource.id)
     const sg = facts.securityGroup
-    const inv = ctx.ev.files().filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/ec2-instances.json`)
+    const inv = ctx.ev.files().filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/ec2-instances.json` && f.status === 'read')
     const o = { evidence: [inv.map((f) => f.id), facts.dependencies.filter((d) => d.kind === 'instance-uses-security-group').flatMap((d) => d.evidence)], sources: ['aws.inventory' as const] }
     if (sg && (sg.instances.length || sg.enis.length)) {
       const names = sg.instances.map((i) => i.split('/').pop())
@@ -97,7 +97,7 @@ export const adminSessionsFromOutside = defineStep({
       const flagsKnown = flows.every((f) => f.tcpFlags)
       return outcome(
         'yes',
-        `${plural(sessions, 'accepted session')} to port ${[...new Set(flows.map((f) => f.port))].sort((a, b) => a - b).join('/')} from ${plural(bySource.length, 'address')} outside private space${approved} (${bySource.slice(0, 5).join(', ')}${bySource.length > 5 ? ', …' : ''}), the last on ${day(last)} on ${[...new Set(flows.map((f) => f.eni))].join(', ')}: someone administers through this rule and would be locked out — ${flagsKnown ? 'proven (TCP flags show full sessions, not scans)' : 'inferred (no tcp-flags in the logs: sessions told from scans by packet counts)'}`,
+        `${plural(sessions, 'accepted session')} to port ${[...new Set(flows.map((f) => f.port))].sort((a, b) => a - b).join('/')} from ${plural(bySource.length, 'address', 'addresses')} outside private space${approved} (${bySource.slice(0, 5).join(', ')}${bySource.length > 5 ? ', …' : ''}), the last on ${day(last)} on ${[...new Set(flows.map((f) => f.eni))].join(', ')}: someone administers through this rule and would be locked out — ${flagsKnown ? 'proven (TCP flags show full sessions, not scans)' : 'inferred (no tcp-flags in the logs: sessions told from scans by packet counts)'}`,
         { evidence: ev, certainty: flagsKnown ? 'proven' : 'inferred', sources, windowed: true, timeline: link }
       )
     }
@@ -110,7 +110,7 @@ export const adminSessionsFromOutside = defineStep({
       })
     }
     const cov = ctx.ev.coverage('aws.vpc-flow-logs', id, ctx.window)
-    const scanText = scans.length ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'SYN-only attempt')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address')} were scans, not sessions` : ''
+    const scanText = scans.length ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'SYN-only attempt')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} were scans, not sessions` : ''
     if (cov.state === 'covered') {
       return outcome('no', `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved}${scanText}`, {
         evidence: [...ev, cov.evidence],
@@ -129,4 +129,23 @@ export const adminSessionsFromOutside = defineStep({
   }
 })
 
-export const SG_STEPS = [openToInternet, attached, adminSessionsFromOutside]
+export const allTrafficFromInternet = defineStep({
+  name: 'sg.all-traffic-from-internet',
+  summary: 'whether a rule admits ALL traffic (every protocol and port) from the internet: closing the admin ports then means replacing that rule, which also serves whatever else the group exposes',
+  resourceTypes: GROUP,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const cfg = configOf(ctx)
+    if (!cfg) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
+    const all = cfg.value.ingress
+      .map((r, i) => ({ r, i }))
+      .filter(({ r }) => r.protocol === '-1' && (r.cidrs.includes('0.0.0.0/0') || r.ipv6.includes('::/0')))
+    const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
+    if (all.length) {
+      return outcome('yes', `${all.map(({ r, i }) => `rule ${i + 1} admits every protocol and port from ${[...r.cidrs, ...r.ipv6].filter((c) => c === '0.0.0.0/0' || c === '::/0').join(' and ')}`).join('; ')}: revoking it closes every port, not only 22 and 3389, so it must be replaced by rules for the ports the group really serves`, o)
+    }
+    return outcome('no', 'no rule admits all traffic from the internet: the fix touches only the rules that reach 22 or 3389', o)
+  }
+})
+
+export const SG_STEPS = [openToInternet, allTrafficFromInternet, attached, adminSessionsFromOutside]

@@ -8,11 +8,14 @@ export function Page({
   title,
   description,
   actions,
+  fill,
   children
 }: {
   title: string
   description?: ReactNode
   actions?: ReactNode
+  /** the page takes the window's height, for a table that scrolls inside it */
+  fill?: boolean
   children: ReactNode
 }): ReactElement {
   const heading = useRef<HTMLHeadingElement>(null)
@@ -20,13 +23,13 @@ export function Page({
     heading.current?.focus({ preventScroll: true })
   }, [])
   return (
-    <div className="page">
+    <div className={fill ? 'page page-fill' : 'page'}>
       <div className="page-head">
         <div>
           <h1 ref={heading} tabIndex={-1}>
             {title}
           </h1>
-          {description ? <p className="page-description">{description}</p> : null}
+          {description ? <div className="page-description">{description}</div> : null}
         </div>
         {actions ? <div className="page-actions">{actions}</div> : null}
       </div>

@@ -1,7 +1,7 @@
 // A finding's alerts, grouped by the tool that raised them, each with its original record as
 // the tool wrote it: pretty-printed to read (JSON indented, a CSV row as field: value), and
 // byte for byte on request.
-import { useState, type ReactElement } from 'react'
+import { useEffect, useState, type ReactElement } from 'react'
 import type { AlertRecordView, FindingView } from '../../../shared/ingest'
 import { call } from '../api'
 import { describeError } from '../errors'
@@ -85,13 +85,17 @@ function AlertItem({ alert, startOpen }: { alert: Alert; startOpen: boolean }): 
   const [record, setRecord] = useState<AlertRecordView | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [verbatim, setVerbatim] = useState(false)
-  const [asked, setAsked] = useState(false)
-  if (open && !asked) {
-    setAsked(true)
+  const loaded = record !== null
+  useEffect(() => {
+    if (!open || loaded) return
+    let live = true
     call('alerts.record', { id: alert.id })
-      .then(setRecord)
-      .catch((e: unknown) => setError(describeError(e)))
-  }
+      .then((r) => live && setRecord(r))
+      .catch((e: unknown) => live && setError(describeError(e)))
+    return () => {
+      live = false
+    }
+  }, [open, loaded, alert.id])
   const pretty = record ? prettyRecord(record) : null
   return (
     <div className="alert-item">
@@ -122,11 +126,11 @@ function AlertItem({ alert, startOpen }: { alert: Alert; startOpen: boolean }): 
                 </button>
               </div>
               {verbatim || pretty.kind === 'text' ? (
-                <pre className="record" tabIndex={0} aria-label={`${alert.id} as in the file`}>
+                <pre className="record" tabIndex={0} role="region" aria-label={`${alert.id} as in the file`}>
                   {record.raw}
                 </pre>
               ) : pretty.kind === 'json' ? (
-                <pre className="record" tabIndex={0} aria-label={`${alert.id} pretty-printed`}>
+                <pre className="record" tabIndex={0} role="region" aria-label={`${alert.id} pretty-printed`}>
                   {pretty.text}
                 </pre>
               ) : (

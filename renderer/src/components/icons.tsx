@@ -85,6 +85,35 @@ export const UserIcon = (): ReactElement => (
   </Icon>
 )
 
+export const BoardIcon = (): ReactElement => (
+  <Icon>
+    <rect x="3" y="4" width="5" height="16" rx="1.5" />
+    <rect x="10" y="4" width="5" height="11" rx="1.5" />
+    <rect x="17" y="4" width="4" height="7" rx="1.5" />
+  </Icon>
+)
+
+export const FindingsIcon = (): ReactElement => (
+  <Icon>
+    <rect x="3" y="4" width="18" height="16" rx="2" />
+    <path d="M3 9h18M3 14h18M9 9v11" />
+  </Icon>
+)
+
+export const ImportIcon = (): ReactElement => (
+  <Icon>
+    <path d="M12 3v12M7 10l5 5 5-5" />
+    <path d="M4 17v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
+  </Icon>
+)
+
+export const EvidenceIcon = (): ReactElement => (
+  <Icon>
+    <path d="M12 3 4 6v6c0 4.5 3.4 8.2 8 9 4.6-.8 8-4.5 8-9V6l-8-3Z" />
+    <path d="m9 12 2 2 4-4" />
+  </Icon>
+)
+
 /** The Lastmile mark: a road narrowing to its destination. */
 export const LogoMark = (): ReactElement => (
   <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" focusable="false" className="logo-mark">

@@ -1,118 +1,80 @@
-// The findings table's columns: what each shows, how it sorts, filters and groups. Kept apart
-// from the table component so the initiative detail can show the same columns, fewer of them.
-//
-// Sorting and filtering run over up to 200,000 rows on every keystroke, so they compare plain
-// values: ranks and numbers for ordered columns, `<` on strings (not localeCompare, which is
-// some thirty times slower), and lower-cased text cached once per distinct string.
+// The findings table's columns: what each shows, how it is filtered, whether it can group.
+// Sorting, filtering and grouping themselves run in engine.ts, on the table's typed columns.
 import type { ReactElement } from 'react'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
 import { formatTime } from '../format'
-import type { FindingRow } from './data'
+import { NONE, type ColumnId, type FindingRow } from './engine'
 
-export type ColumnId =
-  | 'id'
-  | 'severity'
-  | 'title'
-  | 'control'
-  | 'resource'
-  | 'resourceType'
-  | 'provider'
-  | 'account'
-  | 'region'
-  | 'environment'
-  | 'owner'
-  | 'tools'
-  | 'alerts'
-  | 'status'
-  | 'rci'
-  | 'initiative'
-  | 'firstSeen'
-  | 'lastSeen'
+export type { ColumnId } from './engine'
 
 export interface ColumnSpec {
   id: ColumnId
   header: string
   /** 'text': a search box; 'select': one of the values present; 'tool': rows whose tools include it */
   filter: 'text' | 'select' | 'tool' | 'none'
-  /** the value sorted on (and grouped on) */
-  sortValue(r: FindingRow): string | number
-  /** the value a 'select' filter and a group show */
-  label(r: FindingRow): string
   render(r: FindingRow): ReactElement | string
   /** columns a group-by makes sense for */
   groupable: boolean
   numeric?: boolean
+  /** px; the title (or, without it, the resource) takes the room left instead, at least FLEX_MIN */
+  width: number
 }
 
-const dash = '—'
-const text = (v: string | null): string => v ?? dash
+export const FLEX_MIN = 200
+export const SELECT_WIDTH = 34
 
-export const SEVERITY_LABEL: Record<string, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' }
-const STATUS_RANK: Record<string, number> = { open: 0, suppressed: 1, resolved: 2 }
-const RCI_RANK: Record<string, number> = { UNSAFE: 0, RISKY: 1, SAFE: 2, UNSCORED: 3 }
+const text = (v: string | null): string => v ?? NONE
 
 export const COLUMNS: readonly ColumnSpec[] = [
   {
-    id: 'id',
+    id: 'id', width: 60,
     header: 'ID',
     filter: 'none',
-    sortValue: (r) => r.num,
-    label: (r) => r.id,
     render: (r) => r.id,
     groupable: false,
     numeric: true
   },
   {
-    id: 'severity',
+    id: 'severity', width: 78,
     header: 'Severity',
     filter: 'select',
-    sortValue: (r) => r.severityRank,
-    label: (r) => SEVERITY_LABEL[r.severity] ?? r.severity,
     render: (r) => <SeverityBadge severity={r.severity} />,
     groupable: true
   },
-  { id: 'title', header: 'Title', filter: 'text', sortValue: (r) => r.title, label: (r) => r.title, render: (r) => r.title, groupable: true },
-  { id: 'control', header: 'Control', filter: 'select', sortValue: (r) => r.control, label: (r) => r.control, render: (r) => r.control, groupable: true },
+  { id: 'title', width: 320, header: 'Title', filter: 'text', render: (r) => r.title, groupable: true },
+  { id: 'control', width: 190, header: 'Control', filter: 'select', render: (r) => r.control, groupable: true },
   {
-    id: 'resource',
+    id: 'resource', width: 170,
     header: 'Resource',
     filter: 'text',
-    sortValue: (r) => r.resource,
-    label: (r) => r.resource,
     render: (r) => r.resourceName,
     groupable: false
   },
-  { id: 'resourceType', header: 'Type', filter: 'select', sortValue: (r) => r.resourceType, label: (r) => r.resourceType, render: (r) => r.resourceType, groupable: true },
-  { id: 'provider', header: 'Cloud', filter: 'select', sortValue: (r) => r.provider, label: (r) => r.provider, render: (r) => r.provider, groupable: true },
-  { id: 'account', header: 'Account', filter: 'select', sortValue: (r) => r.account ?? '', label: (r) => text(r.account), render: (r) => text(r.account), groupable: true },
-  { id: 'region', header: 'Region', filter: 'select', sortValue: (r) => r.region ?? '', label: (r) => text(r.region), render: (r) => text(r.region), groupable: true },
+  { id: 'resourceType', width: 150, header: 'Type', filter: 'select', render: (r) => r.resourceType, groupable: true },
+  { id: 'provider', width: 70, header: 'Cloud', filter: 'select', render: (r) => r.provider, groupable: true },
+  { id: 'account', width: 104, header: 'Account', filter: 'select', render: (r) => text(r.account), groupable: true },
+  { id: 'region', width: 110, header: 'Region', filter: 'select', render: (r) => text(r.region), groupable: true },
   {
-    id: 'environment',
+    id: 'environment', width: 70,
     header: 'Env',
     filter: 'select',
-    sortValue: (r) => r.environment ?? '',
-    label: (r) => text(r.environment),
     render: (r) => text(r.environment),
     groupable: true
   },
-  { id: 'owner', header: 'Owner', filter: 'select', sortValue: (r) => r.owner ?? '', label: (r) => text(r.owner), render: (r) => text(r.owner), groupable: true },
-  { id: 'tools', header: 'Tools', filter: 'tool', sortValue: (r) => r.tools, label: (r) => r.tools, render: (r) => r.tools, groupable: true },
+  { id: 'owner', width: 140, header: 'Owner', filter: 'select', render: (r) => text(r.owner), groupable: true },
+  { id: 'tools', width: 130, header: 'Tools', filter: 'tool', render: (r) => r.tools, groupable: true },
   {
-    id: 'alerts',
+    id: 'alerts', width: 60,
     header: 'Alerts',
     filter: 'none',
-    sortValue: (r) => r.alerts,
-    label: (r) => String(r.alerts),
     render: (r) => r.alerts.toLocaleString('en-US'),
     groupable: false,
     numeric: true
   },
   {
-    id: 'status',
+    id: 'status', width: 84,
     header: 'Status',
     filter: 'select',
-    sortValue: (r) => STATUS_RANK[r.status] ?? 9,
-    label: (r) => r.status,
     render: (r) => (
       <>
         <StatusBadge status={r.status} />
@@ -122,38 +84,30 @@ export const COLUMNS: readonly ColumnSpec[] = [
     groupable: true
   },
   {
-    id: 'rci',
+    id: 'rci', width: 88,
     header: 'RCI',
     filter: 'select',
-    sortValue: (r) => RCI_RANK[r.rci] ?? 9,
-    label: (r) => (r.rci === 'UNSCORED' ? 'not scored' : r.rci),
     render: (r) => <VerdictBadge verdict={r.rci} />,
     groupable: true
   },
   {
-    id: 'initiative',
+    id: 'initiative', width: 86,
     header: 'Initiative',
     filter: 'select',
-    sortValue: (r) => (r.initiative ? Number(r.initiative.slice(2)) : Number.MAX_SAFE_INTEGER),
-    label: (r) => text(r.initiative),
     render: (r) => text(r.initiative),
     groupable: true
   },
   {
-    id: 'firstSeen',
+    id: 'firstSeen', width: 140,
     header: 'First seen',
     filter: 'none',
-    sortValue: (r) => r.firstSeen,
-    label: (r) => formatTime(r.firstSeen),
     render: (r) => formatTime(r.firstSeen),
     groupable: false
   },
   {
-    id: 'lastSeen',
+    id: 'lastSeen', width: 140,
     header: 'Last seen',
     filter: 'none',
-    sortValue: (r) => r.lastSeen,
-    label: (r) => formatTime(r.lastSeen),
     render: (r) => formatTime(r.lastSeen),
     groupable: false
   }
@@ -162,32 +116,4 @@ export const COLUMNS: readonly ColumnSpec[] = [
 export const COLUMN_BY_ID: ReadonlyMap<ColumnId, ColumnSpec> = new Map(COLUMNS.map((c) => [c.id, c]))
 
 /** Shown until someone chooses otherwise. */
-export const DEFAULT_HIDDEN: readonly ColumnId[] = ['control', 'resourceType', 'provider', 'region', 'owner', 'initiative', 'firstSeen']
-
-// ---- filtering helpers ----------------------------------------------------------------------
-
-const lowered = new Map<string, string>()
-/** `s.toLowerCase()`, computed once per distinct string (titles and controls repeat a lot). */
-export function lower(s: string): string {
-  let l = lowered.get(s)
-  if (l === undefined) {
-    l = s.toLowerCase()
-    // resource ids are nearly all distinct: do not let the cache grow without bound
-    if (lowered.size > 500_000) lowered.clear()
-    lowered.set(s, l)
-  }
-  return l
-}
-
-/** What the search box looks in: the columns people search by, as one lower-case string. */
-const searchText = new WeakMap<FindingRow, string>()
-export function searchTextOf(r: FindingRow): string {
-  let s = searchText.get(r)
-  if (s === undefined) {
-    s = [r.id, r.title, r.control, r.resource, r.account ?? '', r.region ?? '', r.environment ?? '', r.owner ?? '', r.tools, r.initiative ?? '']
-      .join('\n')
-      .toLowerCase()
-    searchText.set(r, s)
-  }
-  return s
-}
+export const DEFAULT_HIDDEN: readonly ColumnId[] = ['control', 'resourceType', 'provider', 'region', 'owner', 'initiative', 'alerts', 'firstSeen', 'lastSeen']

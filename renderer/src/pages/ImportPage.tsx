@@ -231,15 +231,11 @@ function ImportResultView({
                   Updated
                 </th>
                 <th scope="col" className="num">
-                  Unchanged
-                </th>
-                <th scope="col" className="num">
                   Closed
                 </th>
                 <th scope="col" className="num">
                   Reopened
                 </th>
-                <th scope="col">Alerts by change</th>
                 <th scope="col">Findings</th>
                 <th scope="col" className="num">
                   Time
@@ -251,18 +247,9 @@ function ImportResultView({
                 isSummary(o) ? (
                   <tr key={o.file}>
                     <th scope="row" className="file-cell" title={o.file}>
-                      {baseName(o.file)}
-                    </th>
-                    <td className="nowrap">{formatLabel(o.format)}</td>
-                    <td className="num">{o.alerts.toLocaleString('en-US')}</td>
-                    <td className="num">{o.new.toLocaleString('en-US')}</td>
-                    <td className="num">{o.updated.toLocaleString('en-US')}</td>
-                    <td className="num">{o.unchanged.toLocaleString('en-US')}</td>
-                    <td className="num">{o.closed.toLocaleString('en-US')}</td>
-                    <td className="num">{o.reopened.toLocaleString('en-US')}</td>
-                    <td className="chart-cell">
+                      <span className="file-cell-name">{baseName(o.file)}</span>
                       <StackedBar
-                        label={`Alerts of ${baseName(o.file)}`}
+                        label={`Alerts of ${baseName(o.file)} by change`}
                         parts={[
                           { key: 'chg-new', label: 'new', value: o.new },
                           { key: 'chg-updated', label: 'updated', value: o.updated },
@@ -271,11 +258,17 @@ function ImportResultView({
                           { key: 'chg-reopened', label: 'reopened', value: o.reopened }
                         ]}
                       />
-                    </td>
-                    <td className="details">
+                    </th>
+                    <td>{formatLabel(o.format)}</td>
+                    <td className="num">{o.alerts.toLocaleString('en-US')}</td>
+                    <td className="num">{o.new.toLocaleString('en-US')}</td>
+                    <td className="num">{o.updated.toLocaleString('en-US')}</td>
+                    <td className="num">{o.closed.toLocaleString('en-US')}</td>
+                    <td className="num">{o.reopened.toLocaleString('en-US')}</td>
+                    <td className="findings-cell">
                       {o.duplicateOf
                         ? `Already imported (${o.duplicateOf}): nothing changed`
-                        : `${o.findings.new.toLocaleString('en-US')} new, ${o.findings.resolved.toLocaleString('en-US')} resolved, ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}`}
+                        : `${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
                     </td>
                     <td className="num nowrap">{(o.durationMs / 1000).toFixed(1)} s</td>
                   </tr>
@@ -285,7 +278,7 @@ function ImportResultView({
                       {baseName(o.file)}
                     </th>
                     <td className="nowrap">Not imported</td>
-                    <td colSpan={9} className="error-text">
+                    <td colSpan={7} className="error-text">
                       {fileError(o.error.code, o.error.message)}
                     </td>
                   </tr>

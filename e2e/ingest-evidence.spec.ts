@@ -1,0 +1,145 @@
+// Ingest and evidence through the screens, against the real services: exports imported from the
+// Import screen (chosen and dropped, several at once) with a summary per file; the findings
+// table, a finding with its raw alerts and evidence timeline; the initiatives board and an
+// initiative.
+import { join } from 'node:path'
+import { listFindings } from '../main/ingest/findings'
+import { listInitiatives } from '../main/ingest/initiatives'
+import { test, expect, snap } from './fixtures'
+import { createCaseInMain, dropFiles } from './flows'
+import { writeSampleData } from './sample-data'
+
+test('exports are imported from the Import screen, picked and dropped at once, with a summary per file', async ({ page, bridge, openApp }) => {
+  const data = writeSampleData(join(bridge.root, 'exports'))
+  createCaseInMain(bridge)
+  await openApp()
+
+  // An empty case's board leads to the import.
+  await expect(page.getByRole('heading', { level: 1, name: 'Initiatives' })).toBeFocused()
+  await page.getByRole('button', { name: 'Import exports…' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Import' })).toBeFocused()
+
+  // Two files from the dialog, one dropped, and one dropped that has no place on disk.
+  bridge.answerFiles('import', [data.securityHub, data.prowler])
+  await page.getByRole('button', { name: 'Choose files…' }).click()
+  await dropFiles(page, page.locator('.dropzone'), [data.broken], ['from-a-browser.json'])
+  await expect(page.getByRole('list', { name: 'Files to import' }).getByRole('listitem')).toHaveCount(3)
+  await expect(page.getByText('from-a-browser.json has no place on disk')).toBeVisible()
+  await page.getByRole('button', { name: 'Import 3 files' }).click()
+
+  const notice = page.getByRole('alert').filter({ hasText: 'files imported' })
+  await expect(notice).toContainText('2 files imported, 1 file not imported')
+  const db = bridge.app.session.require().db
+  const findings = listFindings(db).length
+  const initiatives = listInitiatives(db).filter((i) => i.findings + i.resolved + i.suppressed > 0).length
+  await expect(notice).toContainText(`The case now holds ${findings} findings in ${initiatives} initiatives.`)
+
+  const rows = page.getByRole('region', { name: 'Summary per file' }).locator('tbody tr')
+  await expect(rows).toHaveCount(3)
+  const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('th, td').allTextContents()).map((t) => t.trim())
+  const sh = await cells(0)
+  expect(sh.slice(0, 7)).toEqual(['securityhub-findings.json', 'AWS Security Hub (ASFF)', String(data.alarms), String(data.alarms), '0', '0', '0'])
+  const prowler = await cells(1)
+  expect(prowler.slice(0, 2)).toEqual(['prowler-output.ocsf.json', 'Prowler (JSON-OCSF)'])
+  const broken = await cells(2)
+  expect(broken[0]).toBe('truncated-export.json')
+  expect(broken[1]).toBe('Not imported')
+  expect(broken[2]).toMatch(/^[A-Z\/].*\. Check that it is a complete export from a supported tool, or choose its format above and import it again\.$/)
+  await snap(page, 'import-summary')
+
+  // Importing the same file again changes nothing, and says so.
+  bridge.answerFiles('import', [data.securityHub])
+  await page.getByRole('button', { name: 'Choose files…' }).click()
+  await page.getByRole('button', { name: 'Import', exact: true }).click()
+  await expect(page.getByRole('status').filter({ hasText: '1 file imported' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Summary per file' }).locator('tbody tr').first()).toContainText('Already imported')
+  expect(listFindings(db).length).toBe(findings)
+
+  await page.getByRole('button', { name: 'Open the findings' }).click()
+  await expect(page.getByTestId('findings-count')).toHaveText(`${findings} findings`)
+})
+
+test('findings are filtered, searched and opened: raw alerts per tool and the evidence timeline; the board filters and opens an initiative', async ({
+  page,
+  bridge,
+  openApp
+}) => {
+  const data = writeSampleData(join(bridge.root, 'exports'))
+  createCaseInMain(bridge)
+  const imported = await bridge.dispatch('ingest.import', { paths: [data.securityHub, data.prowler] })
+  expect(imported.ok).toBe(true)
+  const db = bridge.app.session.require().db
+  const all = listFindings(db)
+  await openApp()
+
+  // Evidence first: a bundle folder chosen on the Evidence page.
+  await page.keyboard.press('Alt+4')
+  await expect(page.getByRole('heading', { level: 1, name: 'Evidence' })).toBeFocused()
+  bridge.answerFiles('evidence', [data.bundle])
+  await page.getByRole('button', { name: 'Choose folders…' }).click()
+  await page.getByRole('button', { name: 'Add the bundle' }).click()
+  await expect(page.getByRole('status').filter({ hasText: /^Added evb-[0-9a-f]+ from evidence-2026-11/ })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Evidence bundles' }).locator('tbody tr')).toHaveCount(1)
+
+  // The table: every finding; a column filter and the search narrow it.
+  await page.keyboard.press('Alt+2')
+  const count = page.getByTestId('findings-count')
+  await expect(count).toHaveText(`${all.length} findings`)
+  const grid = page.getByRole('grid', { name: 'Findings' })
+  await grid.getByLabel('Filter Severity').selectOption({ label: `high (${all.filter((f) => f.severity === 'high').length})` })
+  await expect(count).toHaveText(`${all.filter((f) => f.severity === 'high').length} of ${all.length} findings`)
+  await page.getByRole('button', { name: 'Clear filters' }).click()
+  await page.keyboard.press('/')
+  await page.keyboard.type('payments-prod-data')
+  const bucket = all.find((f) => f.resource.id === 'arn:aws:s3:::payments-prod-data')!
+  await expect(count).toHaveText(`1 of ${all.length} findings`)
+  await expect(grid.locator('tbody tr[data-index]')).toHaveCount(1)
+
+  // The keyboard reaches the row and opens it.
+  await page.keyboard.press('Tab')
+  await grid.locator('tbody tr[data-index="0"]').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { level: 1, name: bucket.title })).toBeFocused()
+  expect(new URL(page.url()).hash).toBe(`#/findings/${bucket.id}`)
+
+  // Raw alerts per tool, pretty-printed, and as in the file.
+  await expect(page.getByRole('region', { name: 'Alerts from securityhub' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Alerts from prowler' })).toBeVisible()
+  const shAlert = bucket.alerts.find((a) => a.tool === 'securityhub')!
+  const pretty = page.getByRole('region', { name: `${shAlert.id} pretty-printed` })
+  await expect(pretty).toContainText('"SchemaVersion": "2018-10-08"')
+  await expect(pretty).toContainText('"Id": "arn:aws:s3:::payments-prod-data"')
+
+  // The evidence timeline of the bucket: filter by source, zoom in.
+  const timeline = page.getByRole('region', { name: 'Timeline events' })
+  await expect(timeline.locator('tbody tr').first()).toBeVisible()
+  const before = await timeline.locator('tbody tr').count()
+  await page.getByRole('button', { name: /^aws\.s3-access-logs/ }).click()
+  await expect(page.getByRole('button', { name: /^aws\.s3-access-logs/ })).toHaveAttribute('aria-pressed', 'true')
+  await expect.poll(async () => timeline.locator('tbody tr').count()).toBeLessThan(before)
+  for (const event of await timeline.locator('tbody tr td:nth-child(2)').allTextContents()) expect(event).toContain('aws.s3-access-logs')
+  const range = await page.getByTestId('timeline-range').textContent()
+  await page.getByRole('button', { name: 'Zoom in' }).click()
+  await expect(page.getByTestId('timeline-range')).not.toHaveText(range ?? '')
+  await snap(page, 'finding-detail')
+
+  // Back to the table, as it was left.
+  await page.getByRole('button', { name: '← All findings' }).click()
+  await expect(count).toHaveText(`1 of ${all.length} findings`)
+
+  // The board: cards by stage, filtered by tool; a card opens its initiative.
+  await page.keyboard.press('Alt+1')
+  const board = page.getByRole('region', { name: /^New/ })
+  const initiatives = listInitiatives(db).filter((i) => i.findings > 0)
+  await expect(board.getByRole('article')).toHaveCount(initiatives.length)
+  await page.getByLabel('Account', { exact: true }).selectOption('222233334444')
+  await expect(page.getByTestId('board-count')).toHaveText(`${initiatives.length} of ${initiatives.length} initiatives`)
+  await page.getByLabel('Tool', { exact: true }).selectOption('prowler')
+  const https = initiatives.find((i) => i.control === 'aws.s3.https-only')!
+  const card = board.getByRole('article', { name: https.title })
+  await expect(card).toContainText(/\d+ findings? of \d+ match the filters/)
+  await card.getByRole('link', { name: https.title }).click()
+  await expect(page.getByRole('heading', { level: 1, name: https.title })).toBeFocused()
+  await expect(page.getByTestId('findings-count')).toHaveText(`${https.findings} findings`)
+  await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+})

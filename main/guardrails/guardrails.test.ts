@@ -1,0 +1,158 @@
+// Guardrails as files ready to apply: every SCP and RCP passes the Organizations grammar and quota,
+// CloudFormation templates are YAML with real resource types, the Azure template is an ARM
+// subscription deployment, scripts parse in bash — and the resources whose fix is UNSAFE (or whose
+// risk was accepted) are excepted where the mechanism allows it.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import type { RciVerdict } from '../../shared/model'
+import { policyProblems } from '../remediate/policy-grammar'
+import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from './azure'
+import { buildGuardrails, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
+
+const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))
+const f = (id: string, control: string, resourceId: string, verdict: RciVerdict = 'SAFE', decision: GuardrailFinding['decision'] = null): GuardrailFinding => ({
+  id,
+  control,
+  resourceId,
+  account: '111122223333',
+  region: 'us-east-1',
+  verdict,
+  decision,
+  owner: null
+})
+
+const RESOURCES: Record<string, string> = {
+  'aws.s3.https-only': 'arn:aws:s3:::bucket-a',
+  'aws.s3.public-access-block': 'arn:aws:s3:::bucket-b',
+  'aws.s3.public-access': 'arn:aws:s3:::bucket-c',
+  'aws.ec2.imdsv2': 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc',
+  'aws.ec2.sg-open-admin-ports': 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-0abc',
+  'aws.ec2.ebs-default-encryption': 'AWS::::Account:111122223333',
+  'aws.iam.unused-access-key': 'arn:aws:iam::111122223333:user/bob',
+  'azure.storage.secure-transfer': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct'
+}
+
+function all(unsafe: boolean) {
+  return GUARDRAIL_CONTROLS.flatMap((control, i) => [
+    f(`F-${i * 2 + 1}`, control, RESOURCES[control]),
+    ...(unsafe ? [f(`F-${i * 2 + 2}`, control, RESOURCES[control].replace(/(a|b|c|abc|bob|acct)$/, 'unsafe'), 'UNSAFE')] : [])
+  ])
+}
+
+function checkFile(name: string, kind: string, content: string): void {
+  if (kind === 'aws-scp' || kind === 'aws-rcp') {
+    expect(policyProblems(JSON.parse(content), kind === 'aws-scp' ? 'scp' : 'rcp', content.trimEnd()), name).toEqual([])
+  } else if (kind === 'aws-config-rule') {
+    const t = parseYaml(content) as { AWSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: { Source: { Owner: string; SourceIdentifier: string } } }> }
+    expect(t.AWSTemplateFormatVersion).toBe('2010-09-09')
+    for (const r of Object.values(t.Resources)) {
+      expect(r.Type).toBe('AWS::Config::ConfigRule')
+      expect(r.Properties.Source.Owner).toBe('AWS')
+      expect(r.Properties.Source.SourceIdentifier).toMatch(/^[A-Z0-9_]+$/)
+    }
+  } else if (kind === 'azure-policy') {
+    const t = JSON.parse(content) as { $schema: string; resources: Array<{ type: string; properties: { policyDefinitionId: string } }> }
+    expect(t.$schema).toContain('subscriptionDeploymentTemplate.json')
+    expect(t.resources.map((r) => r.properties.policyDefinitionId.split('/').pop())).toEqual([SECURE_TRANSFER_POLICY, MINIMUM_TLS_POLICY])
+  } else if (kind === 'aws-cli' || kind === 'azure-cli') {
+    const p = join(dir, name)
+    writeFileSync(p, content)
+    const r = spawnSync('bash', ['-n', p], { encoding: 'utf8' })
+    expect(r.stderr, name).toBe('')
+    expect(content).toContain('set -euo pipefail')
+  } else throw new Error(`unchecked kind ${kind}`)
+}
+
+describe('guardrails for every control', () => {
+  for (const unsafe of [false, true]) {
+    it(`are valid files ${unsafe ? 'with' : 'without'} exceptions, each saying what it prevents and would break`, () => {
+      const b = buildGuardrails('the whole case', all(unsafe), { breakGlassRoles: ['arn:aws:iam::*:role/BreakGlass'] })
+      expect(b.controls).toEqual([...GUARDRAIL_CONTROLS].sort())
+      for (const g of b.guardrails) {
+        checkFile(g.name, g.kind, g.content)
+        expect(g.prevents.length).toBeGreaterThan(10)
+        expect(g.wouldBreak.length).toBeGreaterThan(0)
+      }
+      const kinds = new Set(b.guardrails.map((g) => `${g.control}:${g.kind}`))
+      for (const k of ['aws.s3.https-only:aws-rcp', 'aws.s3.public-access-block:aws-scp', 'aws.ec2.imdsv2:aws-scp', 'aws.ec2.ebs-default-encryption:aws-scp', 'aws.iam.unused-access-key:aws-scp', 'azure.storage.secure-transfer:azure-policy']) {
+        expect(kinds.has(k), k).toBe(true)
+      }
+      for (const c of GUARDRAIL_CONTROLS.filter((x) => x.startsWith('aws.'))) expect(kinds.has(`${c}:aws-config-rule`), c).toBe(true)
+      expect(b.readme).toContain('**Prevents:**')
+    })
+  }
+
+  it('excepts UNSAFE and accepted resources by ARN where the mechanism allows, and says what stays NON_COMPLIANT', () => {
+    const findings = [
+      f('F-1', 'aws.s3.https-only', 'arn:aws:s3:::fine'),
+      f('F-2', 'aws.s3.https-only', 'arn:aws:s3:::legacy-http', 'UNSAFE'),
+      f('F-3', 'aws.s3.https-only', 'arn:aws:s3:::accepted', 'RISKY', 'risk-accepted'),
+      f('F-4', 'aws.ec2.imdsv2', 'arn:aws:ec2:us-east-1:111122223333:instance/i-0old', 'UNSAFE')
+    ]
+    expect(exceptionsOf(findings).map((e) => e.finding)).toEqual(['F-2', 'F-3', 'F-4'])
+    const b = buildGuardrails('I-1', findings, {})
+    const rcp = JSON.parse(b.guardrails.find((g) => g.kind === 'aws-rcp')!.content)
+    expect(rcp.Statement[0]).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      NotResource: ['arn:aws:s3:::legacy-http', 'arn:aws:s3:::legacy-http/*', 'arn:aws:s3:::accepted', 'arn:aws:s3:::accepted/*'],
+      Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } }
+    })
+    const scp = JSON.parse(b.guardrails.find((g) => g.control === 'aws.ec2.imdsv2' && g.kind === 'aws-scp')!.content)
+    const roleDelivery = scp.Statement.find((s: { Sid: string }) => s.Sid === 'DenyImdsv1RoleCredentials')
+    expect(roleDelivery.Condition).toEqual({ NumericLessThan: { 'ec2:RoleDelivery': '2.0' }, ArnNotLike: { 'ec2:SourceInstanceARN': ['arn:aws:ec2:us-east-1:111122223333:instance/i-0old'] } })
+    // EC2 evaluates resource tags: the exception tag works there
+    expect(scp.Statement.find((s: { Sid: string }) => s.Sid === 'DenyMetadataOptionChanges').Condition.StringNotEquals).toEqual({ 'aws:ResourceTag/lastmile-guardrail-exception': 'true' })
+    const config = b.guardrails.find((g) => g.control === 'aws.s3.https-only' && g.kind === 'aws-config-rule')!
+    expect(config.content).toContain('will stay NON_COMPLIANT')
+    expect(config.exceptions).toEqual(['arn:aws:s3:::legacy-http', 'arn:aws:s3:::accepted'])
+  })
+
+  it('without a break-glass role says every principal is denied; with one, exempts it by aws:PrincipalArn', () => {
+    const without = buildGuardrails('I-1', [f('F-1', 'aws.iam.unused-access-key', RESOURCES['aws.iam.unused-access-key'])])
+    expect(without.guardrails[0].prevents).toContain('no break-glass role was given')
+    const withRole = buildGuardrails('I-1', [f('F-1', 'aws.iam.unused-access-key', RESOURCES['aws.iam.unused-access-key'])], { breakGlassRoles: ['arn:aws:iam::111122223333:role/IdentityAdmin'] })
+    expect(JSON.parse(withRole.guardrails[0].content).Statement[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/IdentityAdmin'] } })
+  })
+
+  it('refuses an SCP whose exceptions do not fit the quota, keeping the Config rules and saying why', () => {
+    const many = Array.from({ length: 120 }, (_, i) => f(`F-${i + 1}`, 'aws.iam.unused-access-key', `arn:aws:iam::111122223333:user/service-account-number-${i}`, 'UNSAFE'))
+    const b = buildGuardrails('I-1', many)
+    expect(b.guardrails.map((g) => g.kind)).toEqual(['aws-config-rule'])
+    expect(b.notes[0]).toMatch(/^aws.iam.unused-access-key: no preventive policy: the SCP with its exceptions is \d+ characters, over the 5,120 an SCP may have/)
+  })
+
+  it('Azure: exemptions (Waiver) for excepted storage accounts in the assignment script', () => {
+    const b = buildGuardrails('I-9', [f('F-1', 'azure.storage.secure-transfer', RESOURCES['azure.storage.secure-transfer'], 'UNSAFE')])
+    const script = b.guardrails.find((g) => g.kind === 'azure-cli')!.content
+    expect(script).toContain(`az policy exemption create --name 'lastmile-storage-secure-transfer-f-1' --scope '${RESOURCES['azure.storage.secure-transfer']}'`)
+    expect(script).toContain('--exemption-category Waiver')
+  })
+})
+
+describe('the policy grammar catches what Organizations and S3 would refuse', () => {
+  it('names each problem', () => {
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }, 'rcp')).toContain(
+      'Statement[0]: an RCP statement must be a Deny (Allow is reserved for RCPFullAWSAccess)'
+    )
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'x' }, Action: 's3:*', Resource: '*' }] }, 'rcp')).toContain('Statement[0]: RCPs do not support NotPrincipal')
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }] }, 'scp')).toContain('Statement[0]: an SCP names no Principal or NotPrincipal')
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Sid: 'a-b', Effect: 'Deny', Action: 'S3 Get', Resource: '*' }] }, 'scp')).toEqual([
+      'Statement[0]: Sid "a-b" must be letters and digits only',
+      'Statement[0]: "S3 Get" is not an action name (service:Action)'
+    ])
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEqualz: { a: 'b' } } }] }, 'scp')).toContain(
+      'Statement[0]: unknown condition operator "StringEqualz"'
+    )
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }, 'bucket')).toContain(
+      'Statement[0]: a bucket policy statement needs exactly one of Principal and NotPrincipal'
+    )
+    const long = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', NotResource: Array.from({ length: 200 }, (_, i) => `arn:aws:s3:::bucket-number-${i}`) }] }
+    expect(policyProblems(long, 'scp')[0]).toMatch(/over the 5120 characters an SCP may have/)
+  })
+})

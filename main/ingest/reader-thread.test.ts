@@ -1,0 +1,131 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { verifyAudit } from '../audit/chain'
+import type { CaseDb } from '../db/case-db'
+import { isLastmileError } from '../errors'
+import { importFile, type ImportOptions } from './importer'
+
+// The reader thread (reader-thread.ts) must leave exactly the case the importing thread alone
+// leaves: same rows, same order, same errors.
+
+const root = mkdtempSync(join(tmpdir(), 'lastmile-reader-thread-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n)
+      return statSync(p).isDirectory() ? filesUnder(p) : [p]
+    })
+}
+
+/** Every row of the tables an import writes, with import ids replaced by their sequence number. */
+function dump(c: CaseDb): unknown {
+  const seqOf = new Map((c.db.prepare('SELECT id, seq FROM imports').all() as Array<{ id: string; seq: number }>).map((r) => [r.id, `import ${r.seq}`]))
+  const norm = (row: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && seqOf.has(v) ? seqOf.get(v) : v]))
+  const tables = ['imports', 'import_blocks', 'resources', 'alert_contexts', 'alerts', 'findings', 'initiatives', 'initiative_selectors']
+  return {
+    ...Object.fromEntries(tables.map((t) => [t, (c.db.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'imports' ? 'seq' : 'id'}`).all() as Array<Record<string, unknown>>).map(norm)])),
+    audit: c.db.prepare('SELECT action, details FROM audit_log ORDER BY seq').all()
+  }
+}
+
+function outcome(c: CaseDb, path: string, opts: Partial<ImportOptions>): unknown {
+  try {
+    const s = importFile(c, path, { actor: ANALYST, displayName: path.slice(path.lastIndexOf('/') + 1), ...opts })
+    return { ...s, importId: s.importId === null ? null : 'set', duplicateOf: s.duplicateOf === null ? null : 'set', durationMs: 0 }
+  } catch (e) {
+    if (!isLastmileError(e)) throw e
+    return { code: e.code, message: e.message }
+  }
+}
+
+const A = '111111111111'
+const B = '222222222222'
+const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
+
+describe('the reader thread', () => {
+  it('leaves the same case as reading on the importing thread: every format, rescans, closures, bad files', () => {
+    const dir = join(root, 'files')
+    mkdirSync(dir)
+    const write = (name: string, text: string): string => {
+      const p = join(dir, name)
+      writeFileSync(p, text)
+      return p
+    }
+    const scan1: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 'ssh-open', account: B, region: 'eu-west-1', n: 3, observedAt: at(1) }
+    ]
+    const many: Alarm[] = Array.from({ length: 1500 }, (_, i) => ({ problem: i % 2 ? 's3-pab' : 'imdsv2', account: i % 3 ? A : B, region: 'eu-west-1', n: i, observedAt: at(2) }))
+    const broken = many.map(asffFinding)
+    delete (broken[700] as Record<string, unknown>).Id
+    const files = [
+      ...filesUnder(join(FIXTURES, 'real')),
+      ...filesUnder(join(FIXTURES, 'written')),
+      write('scan1.json', asffExport(scan1)),
+      write('many.json', asffExport(many)),
+      write('many.ocsf.json', prowlerExport(many.map((a, i) => ({ ...a, status: i % 4 ? 'FAIL' : 'PASS' })))),
+      // a rescan: updates, closes what it no longer reports, resolves, and a duplicate within the file
+      write('scan2.json', asffExport([scan1[0], { ...scan1[0], observedAt: at(8) }, { ...scan1[2], status: 'PASS', observedAt: at(8) }])),
+      write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
+      write('truncated.json', asffExport(scan1).slice(0, 3000)),
+      // a finding that comes back
+      write('scan3.json', asffExport([{ ...scan1[1], observedAt: at(15) }, { ...scan1[2], observedAt: at(15) }]))
+    ]
+    mkdirSync(join(root, 'inline'))
+    mkdirSync(join(root, 'threaded'))
+    const inline = freshCase(join(root, 'inline'))
+    const threaded = freshCase(join(root, 'threaded'))
+    try {
+      const nowA = clock()
+      const nowB = clock()
+      files.forEach((f, i) => {
+        // tiny reads for some files, so batches and blocks cross every boundary
+        const chunkBytes = i % 3 === 0 ? 4096 : undefined
+        const a = outcome(inline, f, { readerThread: false, now: nowA, chunkBytes })
+        const b = outcome(threaded, f, { readerThread: true, now: nowB, chunkBytes })
+        expect(b, f).toEqual(a)
+      })
+      expect(dump(threaded)).toEqual(dump(inline))
+      expect(verifyAudit(threaded.db, threaded.id).ok).toBe(true)
+    } finally {
+      inline.close()
+      threaded.close()
+    }
+  })
+
+  it('an error on the writing side stops the reader and rolls back; the next import reads again', () => {
+    const dir = join(root, 'stop')
+    mkdirSync(dir)
+    const c = freshCase(dir)
+    try {
+      const many: Alarm[] = Array.from({ length: 6000 }, (_, i) => ({ problem: 's3-https', account: A, region: 'us-east-1', n: i }))
+      const p = join(dir, 'many.json')
+      writeFileSync(p, prowlerExport(many))
+      const count = (): number => (c.db.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n
+      expect(() =>
+        importFile(c, p, {
+          actor: ANALYST,
+          readerThread: true,
+          onProgress: (pr) => {
+            if (pr.phase === 'read' && pr.records > 0) throw new Error('the writer fails')
+          }
+        })
+      ).toThrow('the writer fails')
+      expect(count()).toBe(0)
+      expect(importFile(c, p, { actor: ANALYST, readerThread: true })).toMatchObject({ records: 6000, new: 6000 })
+      expect(count()).toBe(6000)
+    } finally {
+      c.close()
+    }
+  })
+})

@@ -1,0 +1,318 @@
+import { join } from 'node:path'
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads'
+import type { ApiErrorCode } from '../../shared/contract'
+import { LastmileError } from '../errors'
+import { startWorker } from '../platform/worker'
+import type { PackedBlock } from './blocks'
+import type { AlertItem, ReadPlan, ReadResult, ReadSink } from './reader'
+import type { CanonicalResource } from './types'
+
+/**
+ * The reader on a thread of its own, feeding the importing thread synchronously.
+ *
+ * An import is one SQLite transaction, and better-sqlite3 transactions are synchronous, so the
+ * writer cannot await anything: it blocks on a shared counter (Atomics.wait) and takes the
+ * reader's batches with receiveMessageOnPort. The reader (read.worker.ts) reads, hashes and
+ * compresses the file, splits, parses and normalises records — on the 20k+20k benchmark about
+ * half the CPU of an import — while the writer runs the SQL, so the two halves overlap on two
+ * cores. Batches in flight are bounded, so memory stays bounded whatever the file size.
+ */
+
+/** Int32 slots of the shared state. */
+export const SEQ = 0 // batches posted by the reader in the current read
+export const ACK = 1 // batches the writer has taken in
+export const STOP = 2 // the writer gave up (an error): the reader stops
+export const PHASE = 3 // IDLE, BUSY or CLOSED: who may use the reader
+export const READING = 4 // the number of the read the reader took up
+export const STATE_SLOTS = 5
+
+export const IDLE = 1
+export const BUSY = 2
+/** the reader left after idling: the next import starts another */
+export const CLOSED = 3
+
+/** An idle reader thread ends after this, so a long-lived process does not keep one for nothing. */
+export const READER_IDLE_MS = 30_000
+
+/** Batches the reader may run ahead of the writer (each ≤ BATCH_ALERTS alerts and a few blocks). */
+export const MAX_IN_FLIGHT = 8
+export const BATCH_ALERTS = 512
+
+/**
+ * An alert on the wire: a tuple, since JSON of arrays parses ~2× faster than of objects, and
+ * the writer's decoding is on the critical path (the writer is the busier thread). Words that
+ * repeat across alerts (tool, rule, title, account, region, time…) are sent once and then by
+ * number (`Word`), and a resource once per file and then by its key: this halved the bytes and
+ * the writer's parse time on the benchmark exports.
+ */
+export type AlertTuple = [
+  h: number,
+  tool: Word,
+  toolFindingId: string,
+  ruleId: Word,
+  kind: Word,
+  title: Word,
+  severity: number,
+  outcome: Word,
+  toolStatus: Word,
+  muted: 0 | 1,
+  account: Word,
+  region: Word,
+  observedAt: Word,
+  artifact: Word,
+  recordNo: number,
+  offset: number,
+  length: number,
+  res: string | ResourceTuple
+]
+/** A resource the first time a file names it. */
+export type ResourceTuple = [
+  key: string,
+  id: string,
+  canonical: 0 | 1,
+  type: Word,
+  provider: Word,
+  account: Word,
+  region: Word,
+  name: string | null,
+  environment: Word
+]
+/** A string, the number of a string sent before, or null. */
+export type Word = string | number | null
+/** A change of context on the wire: a one-element tuple. */
+export type ContextTuple = [json: string | null]
+
+/** Strings each side numbers, in the order they first cross; past this they are sent as they are. */
+const MAX_WORDS = 1 << 16
+
+/** The reader's side of the wire (one per file). */
+export class TupleEncoder {
+  private readonly words = new Map<string, number>()
+  private readonly resources = new Set<string>()
+
+  private word(s: string | null): Word {
+    if (s === null) return null
+    const n = this.words.get(s)
+    if (n !== undefined) return n
+    if (this.words.size < MAX_WORDS) this.words.set(s, this.words.size)
+    return s
+  }
+
+  encode(a: AlertItem): AlertTuple {
+    // words are numbered in tuple order, the alert's before its resource's, as decode() reads them
+    const t: AlertTuple = [
+      a.h,
+      this.word(a.tool),
+      a.toolFindingId,
+      this.word(a.ruleId),
+      this.word(a.kind),
+      this.word(a.title),
+      a.severity,
+      this.word(a.outcome),
+      this.word(a.toolStatus),
+      a.muted,
+      this.word(a.account),
+      this.word(a.region),
+      this.word(a.observedAt),
+      this.word(a.artifact),
+      a.recordNo,
+      a.offset,
+      a.length,
+      a.res.key
+    ]
+    const r = a.res
+    if (!this.resources.has(r.key)) {
+      this.resources.add(r.key)
+      t[17] = [r.key, r.id, r.canonical ? 1 : 0, this.word(r.type), this.word(r.provider), this.word(r.account), this.word(r.region), r.name, this.word(r.environment)]
+    }
+    return t
+  }
+}
+
+/** The writer's side of the wire (one per file): the same strings, numbered in the same order. */
+export class TupleDecoder {
+  private readonly words: string[] = []
+  private readonly resources = new Map<string, CanonicalResource>()
+
+  private word(w: Word): string | null {
+    if (typeof w === 'number') return this.words[w]
+    if (w !== null && this.words.length < MAX_WORDS) this.words.push(w)
+    return w
+  }
+
+  decode(t: AlertTuple): AlertItem {
+    // in tuple order, as encode() numbered them: the resource's words after the alert's
+    const a = {
+      h: t[0],
+      tool: this.word(t[1]) as string,
+      toolFindingId: t[2],
+      ruleId: this.word(t[3]) as string,
+      kind: this.word(t[4]) as AlertItem['kind'],
+      title: this.word(t[5]) as string,
+      severity: t[6],
+      outcome: this.word(t[7]) as AlertItem['outcome'],
+      toolStatus: this.word(t[8]) as string,
+      muted: t[9],
+      account: this.word(t[10]),
+      region: this.word(t[11]),
+      observedAt: this.word(t[12]),
+      artifact: this.word(t[13]),
+      recordNo: t[14],
+      offset: t[15],
+      length: t[16]
+    }
+    return { ...a, res: this.resource(t[17]) }
+  }
+
+  private resource(x: string | ResourceTuple): CanonicalResource {
+    if (typeof x === 'string') return this.resources.get(x) as CanonicalResource
+    const r: CanonicalResource = {
+      key: x[0],
+      id: x[1],
+      canonical: x[2] === 1,
+      type: this.word(x[3]) as string,
+      provider: this.word(x[4]) as CanonicalResource['provider'],
+      account: this.word(x[5]),
+      region: this.word(x[6]),
+      name: x[7],
+      environment: this.word(x[8])
+    }
+    this.resources.set(r.key, r)
+    return r
+  }
+}
+
+export interface WireError {
+  lastmile: boolean
+  code: string | undefined
+  name: string
+  message: string
+}
+
+export type FromReader =
+  /** items: JSON of (AlertTuple | ContextTuple)[], in file order */
+  | { t: 'batch'; items: string; blocks: PackedBlock[]; records: number; bytes: number }
+  | { t: 'end'; result: ReadResult }
+  | { t: 'error'; error: WireError }
+
+export interface ReaderData {
+  state: SharedArrayBuffer
+  port: MessagePort
+}
+
+/** To the reader: read this file as read number `n`. */
+export interface ReadRequest {
+  n: number
+  plan: ReadPlan
+}
+
+export function toWireError(e: unknown): WireError {
+  const err = e as Error & { code?: unknown }
+  return {
+    lastmile: e instanceof LastmileError,
+    code: typeof err?.code === 'string' ? err.code : undefined,
+    name: typeof err?.name === 'string' ? err.name : 'Error',
+    message: typeof err?.message === 'string' ? err.message : String(e)
+  }
+}
+
+function fromWireError(w: WireError): Error {
+  if (w.lastmile) return new LastmileError(w.code as ApiErrorCode, w.message)
+  const e = new Error(w.message) as Error & { code?: string }
+  e.name = w.name
+  if (w.code !== undefined) e.code = w.code
+  return e
+}
+
+/** How long the reader thread may take to take up a read (starting: loading its modules). */
+const START_LIMIT_MS = 120_000
+
+interface Reader {
+  worker: Worker
+  state: Int32Array
+  port: MessagePort
+  reads: number
+}
+
+/**
+ * One reader thread, kept between imports: a multi-file ingest starts it once (≈50 ms built,
+ * ≈0.3-0.6 s under tsx, which compiles its modules). Only the importing thread uses it.
+ */
+let cached: Reader | null = null
+const TRACE = { waited: 0 }
+
+function acquire(): Reader {
+  if (cached && Atomics.compareExchange(cached.state, PHASE, IDLE, BUSY) === IDLE) return cached
+  drop()
+  const state = new Int32Array(new SharedArrayBuffer(STATE_SLOTS * 4))
+  state[PHASE] = BUSY
+  const { port1, port2 } = new MessageChannel()
+  const data: ReaderData = { state: state.buffer as SharedArrayBuffer, port: port2 }
+  const worker = startWorker(join(__dirname, 'read.worker.ts'), { workerData: data, transferList: [port2] })
+  worker.unref()
+  cached = { worker, state, port: port1, reads: 0 }
+  return cached
+}
+
+function drop(): void {
+  if (!cached) return
+  const r = cached
+  cached = null
+  Atomics.store(r.state, STOP, 1)
+  Atomics.notify(r.state, ACK)
+  r.port.close()
+  void r.worker.terminate()
+}
+
+/** Read `plan` on the reader thread, handing everything to `sink` on this thread, in file order. */
+export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
+  const r = acquire()
+  const { state, port } = r
+  const n = ++r.reads
+  Atomics.store(state, SEQ, 0)
+  Atomics.store(state, ACK, 0)
+  Atomics.store(state, STOP, 0)
+  port.postMessage({ n, plan } satisfies ReadRequest)
+  const asked = Date.now()
+  const decoder = new TupleDecoder()
+  let ok = false
+  try {
+    for (;;) {
+      const seq = Atomics.load(state, SEQ)
+      const got = receiveMessageOnPort(port)
+      if (got === undefined) {
+        if (Atomics.load(state, READING) !== n && Date.now() - asked > START_LIMIT_MS) {
+          throw new LastmileError('internal', `${plan.name}: the import's reader thread did not start; nothing was imported`)
+        }
+        // the reader posts, then bumps SEQ: a batch posted since the load wakes us at once
+        const w0 = performance.now()
+        Atomics.wait(state, SEQ, seq, 200)
+        TRACE.waited += performance.now() - w0
+        continue
+      }
+      const m = got.message as FromReader
+      if (m.t === 'error') {
+        ok = true // the reader is idle again and its port empty
+        throw fromWireError(m.error)
+      }
+      if (m.t === 'end') {
+        if (process.env.LASTMILE_TRACE) console.error(`[reader] ${plan.name}: writer waited ${TRACE.waited.toFixed(0)} ms`)
+        TRACE.waited = 0
+        ok = true
+        return m.result
+      }
+      for (const b of m.blocks) sink.block(b)
+      const items = JSON.parse(m.items) as Array<AlertTuple | ContextTuple>
+      Atomics.add(state, ACK, 1)
+      Atomics.notify(state, ACK)
+      for (const t of items) {
+        if (t.length === 1) sink.context(t[0])
+        else sink.alert(decoder.decode(t))
+      }
+      if (m.records > 0) sink.progress(m.records, m.bytes)
+    }
+  } finally {
+    // stopped half-way (the writer failed): the reader may still be posting; start afresh next time
+    if (!ok) drop()
+  }
+}

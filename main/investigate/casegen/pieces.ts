@@ -1,0 +1,701 @@
+// The scenarios, one per playbook: resources of the fictional company Acme in its production
+// account (111122223333) and test account (444455556666) and its Azure subscription, the evidence
+// about them, the scanner findings that report them, and the verdict each must get. A playbook's
+// fixture is its scenario alone; the demo case is all of them together.
+import {
+  accessLogLine,
+  asffControl,
+  asffInspectorImage,
+  at,
+  digestOf,
+  flowLine,
+  hex,
+  managementRecord,
+  noDataLine,
+  prowlerFinding,
+  role,
+  s3DataRecord,
+  trivyReport,
+  user,
+  type Bucket,
+  type Instance,
+  type Json,
+  type Principal,
+  type World
+} from './world'
+
+export const PROD = '111122223333'
+export const TEST = '444455556666'
+export const SUBSCRIPTION = '9b2f6c1e-3d4a-4e8b-a1f2-7c6d5e4b3a21'
+const R = 'us-east-1'
+
+function accounts(w: World): void {
+  w.account(PROD, 'acme-prod', 'prod')
+  w.account(TEST, 'acme-test', 'test')
+}
+
+/** `n` instants spread over the window, each at a fixed hour of its day (stable per seed). */
+function spread(n: number, seed: string, firstDay = 0, lastDay = 89): string[] {
+  const out: string[] = []
+  for (let i = 0; i < n; i++) {
+    const d = firstDay + Math.floor((i * (lastDay - firstDay + 1)) / n)
+    const h = parseInt(hex(`${seed}:${i}`, 4), 16)
+    out.push(at(d, 6 + (h % 14), h % 60))
+  }
+  return out
+}
+
+// ---- S3 -----------------------------------------------------------------------------------------
+
+function bucket(w: World, account: string, b: Partial<Bucket> & Pick<Bucket, 'name'>): Bucket {
+  const full: Bucket = { region: R, tags: {}, policy: null, publicAccessBlock: null, acl: ownerOnlyAcl(account), objectCount: 0, website: false, dataEvents: true, creationDate: '2024-03-11T09:12:40Z', ...b }
+  const a = w.account(account)
+  a.buckets.push(full)
+  a.regions.add(full.region)
+  a.inventories.add('cloudfront')
+  return full
+}
+
+const ownerOnlyAcl = (account: string): Json => ({
+  Owner: { DisplayName: `acme-${account.slice(-4)}`, ID: hex(`canonical:${account}`, 64) },
+  Grants: [{ Grantee: { Type: 'CanonicalUser', DisplayName: `acme-${account.slice(-4)}`, ID: hex(`canonical:${account}`, 64) }, Permission: 'FULL_CONTROL' }]
+})
+
+const publicReadPolicy = (name: string): Json => ({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${name}/*` }]
+})
+
+function tlsTraffic(w: World, account: string, b: Bucket, who: Principal, n: number, names: string[] = ['GetObject', 'PutObject']): void {
+  spread(n, `tls:${b.name}`).forEach((time, i) => w.ct(account, b.region, s3DataRecord({ time, account, region: b.region, bucket: b.name, name: names[i % names.length], key: `data/${i % 7}/part-${i}.json`, who })))
+}
+
+const sts = (account: string, roleName: string): string => `arn:aws:sts::${account}:assumed-role/${roleName}/${roleName}-session`
+
+export function s3HttpsOnly(w: World): void {
+  accounts(w)
+  // the empty, unused staging bucket: its data events are recorded and show nobody
+  const empty = bucket(w, TEST, { name: 'acme-staging-empty-uploads', tags: { Environment: 'staging', Owner: 'platform-team' }, objectCount: 0, creationDate: '2025-11-02T14:20:11Z' })
+  // the production reports bucket: busy, HTTPS only
+  const reports = bucket(w, PROD, { name: 'acme-reports-prod', tags: { Environment: 'production', Owner: 'finance-analytics', CostCenter: 'FIN-204' }, objectCount: 12840 })
+  tlsTraffic(w, PROD, reports, role(PROD, 'reports-api'), 120)
+  // the legacy exports bucket: a batch job still reads it over plain HTTP, 45 times in 90 days
+  const legacy = bucket(w, PROD, { name: 'acme-legacy-exports', tags: { Environment: 'production', Owner: 'data-platform' }, objectCount: 5401 })
+  tlsTraffic(w, PROD, legacy, role(PROD, 'exports-writer'), 40, ['PutObject'])
+  const lines: string[] = []
+  spread(45, 'http:legacy', 1, 88).forEach((time, i) => {
+    const key = `exports/2026/${String(i).padStart(3, '0')}/customers.csv`
+    w.ct(PROD, R, s3DataRecord({ time, account: PROD, region: R, bucket: legacy.name, name: 'GetObject', key, who: role(PROD, 'legacy-batch'), transport: 'plain' }))
+    lines.push(accessLogLine({ bucket: legacy.name, owner: PROD, time, key, requester: sts(PROD, 'legacy-batch'), ip: '10.20.7.33', http: true, agent: 'aws-sdk-java/1.11.30 Linux/3.10' }))
+  })
+  spread(40, 'al:legacy-writes').forEach((time, i) => lines.push(accessLogLine({ bucket: legacy.name, owner: PROD, time, op: 'REST.PUT.OBJECT', key: `exports/in/${i}.csv`, requester: sts(PROD, 'exports-writer'), ip: '10.20.4.12', agent: 'aws-sdk-java/2.25.60' })))
+  w.account(PROD).accessLogs.set(legacy.name, lines)
+  // the 2019 archive: the trail never recorded its data events, and it has no access logs
+  const archive = bucket(w, PROD, { name: 'acme-archive-2019', tags: { Environment: 'production', Owner: 'records-management' }, objectCount: 88213, dataEvents: false, creationDate: '2019-02-14T10:03:55Z' })
+  // a bucket whose policy already refuses HTTP (the finding is stale)
+  const config = bucket(w, PROD, {
+    name: 'acme-config-prod',
+    tags: { Environment: 'production', Owner: 'platform-team' },
+    objectCount: 310,
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: ['arn:aws:s3:::acme-config-prod', 'arn:aws:s3:::acme-config-prod/*'],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } }
+        }
+      ]
+    }
+  })
+  tlsTraffic(w, PROD, config, role(PROD, 'config-loader'), 30, ['GetObject'])
+  // the preview website: served over HTTP through its website endpoint and CloudFront
+  const preview = bucket(w, TEST, { name: 'acme-www-preview', tags: { Environment: 'test', Owner: 'web-team' }, objectCount: 642, website: true, policy: publicReadPolicy('acme-www-preview') })
+  tlsTraffic(w, TEST, preview, role(TEST, 'web-deployer'), 20, ['PutObject'])
+  w.account(TEST).cloudfront.push(distribution(TEST, 'E2PREVIEW0001', 'acme-www-preview.s3-website-us-east-1.amazonaws.com', 'custom', 'allow-all'))
+
+  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [TEST, empty, 'SAFE', { 'empty-unused': 'yes' }, 'empty and unused for 90 days of recorded data events'],
+    [PROD, reports, 'SAFE', { 'plain-http': 'no' }, 'only HTTPS requests, recorded without a gap'],
+    [PROD, legacy, 'UNSAFE', { 'plain-http': 'yes' }, '45 plain-HTTP GetObject calls in 90 days'],
+    [PROD, archive, 'RISKY', { 'plain-http': 'unknown' }, 'data events never recorded'],
+    [PROD, config, 'SAFE', { 'already-enforced': 'yes' }, 'the policy already refuses HTTP'],
+    [TEST, preview, 'RISKY', { 'http-by-design': 'yes' }, 'a website served over HTTP']
+  ]
+  for (const [account, b, verdict, steps, why] of all) {
+    w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.5', title: 'S3 general purpose buckets should require requests to use SSL', severity: 'Medium', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
+    w.expect({ control: 'aws.s3.https-only', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+  }
+  // Prowler reports three of them too: one finding per bucket all the same
+  for (const [account, b] of [all[1], all[2], all[3]]) {
+    w.findings.prowler.push(
+      prowlerFinding({
+        provider: 'aws',
+        account,
+        region: b.region,
+        check: 's3_bucket_secure_transport_policy',
+        title: 'Check if S3 buckets have secure transport policy.',
+        severity: 'Medium',
+        service: 's3',
+        resourceType: 'AwsS3Bucket',
+        resourceUid: `arn:aws:s3:::${b.name}`,
+        resourceName: b.name,
+        detail: `S3 Bucket ${b.name} does not have a bucket policy, thus it allows HTTP requests.`
+      })
+    )
+  }
+}
+
+function distribution(account: string, id: string, originDomain: string, origin: 'custom' | 's3-oac', viewer: string): Json {
+  const o: Json =
+    origin === 'custom'
+      ? { Id: 'website', DomainName: originDomain, OriginPath: '', CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'http-only' } }
+      : { Id: 's3', DomainName: originDomain, OriginPath: '', S3OriginConfig: { OriginAccessIdentity: '' }, OriginAccessControlId: `E${hex(`oac:${id}`, 13).toUpperCase()}` }
+  return {
+    Id: id,
+    ARN: `arn:aws:cloudfront::${account}:distribution/${id}`,
+    Status: 'Deployed',
+    DomainName: `d${hex(`cf:${id}`, 13)}.cloudfront.net`,
+    Aliases: { Quantity: 0 },
+    Origins: { Quantity: 1, Items: [o] },
+    DefaultCacheBehavior: { TargetOriginId: o.Id, ViewerProtocolPolicy: viewer },
+    CacheBehaviors: { Quantity: 0 },
+    Enabled: true
+  }
+}
+
+export function s3PublicAccess(w: World): void {
+  accounts(w)
+  const pabOn = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }
+  const customer = bucket(w, PROD, { name: 'acme-customer-data', tags: { Environment: 'production', Owner: 'crm-team', DataClass: 'confidential' }, objectCount: 240311, publicAccessBlock: pabOn })
+  tlsTraffic(w, PROD, customer, role(PROD, 'crm-api'), 60, ['GetObject', 'PutObject'])
+  // public downloads: anonymous clients fetch installers straight from the bucket
+  const downloads = bucket(w, PROD, { name: 'acme-public-downloads', tags: { Environment: 'production', Owner: 'support-team' }, objectCount: 86, policy: publicReadPolicy('acme-public-downloads'), dataEvents: false })
+  const lines = spread(70, 'anon:downloads').map((time, i) =>
+    accessLogLine({ bucket: downloads.name, owner: PROD, time, key: `installers/acme-agent-4.${i % 3}.msi`, requester: '-', ip: `198.51.100.${(i * 37) % 250}`, agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' })
+  )
+  w.account(PROD).accessLogs.set(downloads.name, lines)
+  // the test website: public by design, though nobody visited it lately
+  const site = bucket(w, TEST, { name: 'acme-test-site', tags: { Environment: 'test', Owner: 'web-team' }, objectCount: 155, website: true, policy: publicReadPolicy('acme-test-site') })
+  tlsTraffic(w, TEST, site, role(TEST, 'web-deployer'), 12, ['PutObject'])
+  // a QA bucket with a forgotten public ACL grant that nobody uses anonymously
+  const qa = bucket(w, TEST, {
+    name: 'acme-qa-shared',
+    tags: { Environment: 'test', Owner: 'qa-team' },
+    objectCount: 4120,
+    acl: { ...ownerOnlyAcl(TEST), Grants: [...(ownerOnlyAcl(TEST).Grants as Json[]), { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] }
+  })
+  tlsTraffic(w, TEST, qa, role(TEST, 'qa-runner'), 50, ['GetObject'])
+  // a partner drop-box, public by policy, with no logs of any kind
+  const partner = bucket(w, PROD, { name: 'acme-partner-drop', tags: { Environment: 'production', Owner: 'partnerships' }, objectCount: 932, policy: publicReadPolicy('acme-partner-drop'), dataEvents: false })
+
+  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [PROD, customer, 'SAFE', { 'is-public': 'no' }, 'not public: Block Public Access is on'],
+    [PROD, downloads, 'UNSAFE', { anonymous: 'yes' }, 'anonymous downloads in the access logs'],
+    [TEST, site, 'RISKY', { 'public-origin': 'yes' }, 'a website built on public reads'],
+    [TEST, qa, 'SAFE', { anonymous: 'no', 'public-origin': 'no' }, 'public ACL nobody uses anonymously'],
+    [PROD, partner, 'RISKY', { anonymous: 'unknown' }, 'no logs of any kind']
+  ]
+  for (const [account, b, verdict, steps, why] of all) {
+    w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.2', title: 'S3 general purpose buckets should block public read access', severity: 'Critical', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
+    w.expect({ control: 'aws.s3.public-access', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+  }
+  w.findings.prowler.push(
+    prowlerFinding({ provider: 'aws', account: PROD, region: R, check: 's3_bucket_public_access', title: 'Ensure there are no S3 buckets open to Everyone or Any AWS user.', severity: 'Critical', service: 's3', resourceType: 'AwsS3Bucket', resourceUid: `arn:aws:s3:::${downloads.name}`, resourceName: downloads.name, detail: `S3 Bucket ${downloads.name} has public access due to bucket policy.` })
+  )
+}
+
+// ---- EC2 instance metadata ----------------------------------------------------------------------
+
+function instance(w: World, account: string, i: Partial<Instance> & Pick<Instance, 'id' | 'name'>): Instance {
+  const n = parseInt(i.id.slice(-2), 16)
+  const full: Instance = {
+    region: R,
+    tags: {},
+    httpTokens: 'optional',
+    hopLimit: 1,
+    profile: null,
+    groups: ['sg-0e00000000000000'],
+    eni: `eni-${hex(`eni:${i.id}`, 17)}`,
+    privateIp: `10.20.${(n >> 4) + 1}.${(n % 200) + 10}`,
+    publicIp: null,
+    ...i
+  }
+  const a = w.account(account)
+  a.instances.push(full)
+  a.regions.add(full.region)
+  return full
+}
+
+const profileOf = (account: string, name: string): string => `arn:aws:iam::${account}:instance-profile/${name}`
+
+/** MetadataNoToken over the window: one daily Sum per day, non-zero on the given days. */
+function metadataNoToken(w: World, account: string, inst: Instance, nonZero: Record<number, number> = {}): void {
+  const timestamps: string[] = []
+  const values: number[] = []
+  for (let d = 0; d < 90; d++) {
+    timestamps.push(at(d))
+    values.push(nonZero[d] ?? 0)
+  }
+  w.account(account).metrics.push({ namespace: 'AWS/EC2', name: 'MetadataNoToken', dimensions: { InstanceId: inst.id }, stat: 'Sum', period: 86400, region: inst.region, timestamps, values })
+}
+
+/** Calls an instance made with its role's credentials, delivered over IMDSv1 or v2. */
+function roleCalls(w: World, account: string, inst: Instance, roleName: string, delivery: '1.0' | '2.0', n: number): void {
+  spread(n, `role:${inst.id}:${delivery}`).forEach((time, k) =>
+    w.ct(
+      account,
+      inst.region,
+      managementRecord({
+        time,
+        account,
+        region: inst.region,
+        source: k % 2 ? 'ssm.amazonaws.com' : 'sts.amazonaws.com',
+        name: k % 2 ? 'UpdateInstanceInformation' : 'GetCallerIdentity',
+        readOnly: k % 2 === 0,
+        who: { kind: 'instance', account, name: roleName, instance: inst.id, delivery },
+        requestParameters: k % 2 ? { instanceId: inst.id, agentVersion: '3.3.40.0', platformType: 'Linux' } : null
+      })
+    )
+  )
+}
+
+export function ec2Imdsv2(w: World): void {
+  accounts(w)
+  const api = instance(w, PROD, { id: 'i-0a1b2c3d4e5f60001', name: 'payments-api-1', tags: { Name: 'payments-api-1', Environment: 'production', Owner: 'payments-team' }, httpTokens: 'required', hopLimit: 2, profile: profileOf(PROD, 'payments-api') })
+  metadataNoToken(w, PROD, api)
+  const reports = instance(w, PROD, { id: 'i-0a1b2c3d4e5f60002', name: 'reports-worker-1', tags: { Name: 'reports-worker-1', Environment: 'production', Owner: 'finance-analytics' }, profile: profileOf(PROD, 'reports-worker') })
+  metadataNoToken(w, PROD, reports)
+  roleCalls(w, PROD, reports, 'reports-worker', '2.0', 40)
+  const legacy = instance(w, PROD, { id: 'i-0a1b2c3d4e5f60003', name: 'legacy-batch-1', tags: { Name: 'legacy-batch-1', Environment: 'production', Owner: 'data-platform' }, profile: profileOf(PROD, 'legacy-batch') })
+  metadataNoToken(w, PROD, legacy, { 3: 288, 17: 290, 31: 287, 45: 288, 59: 291, 73: 288, 86: 96 })
+  roleCalls(w, PROD, legacy, 'legacy-batch', '1.0', 20)
+  const runner = instance(w, TEST, { id: 'i-0b1b2c3d4e5f60004', name: 'test-runner-1', tags: { Name: 'test-runner-1', Environment: 'test', Owner: 'qa-team' }, profile: profileOf(TEST, 'test-runner') })
+  metadataNoToken(w, TEST, runner)
+  roleCalls(w, TEST, runner, 'test-runner', '1.0', 6)
+  const sandbox = instance(w, TEST, { id: 'i-0b1b2c3d4e5f60005', name: 'qa-sandbox-1', tags: { Name: 'qa-sandbox-1', Environment: 'test', Owner: 'qa-team' }, profile: profileOf(TEST, 'qa-sandbox') })
+  const node = instance(w, PROD, {
+    id: 'i-0a1b2c3d4e5f60006',
+    name: 'eks-node-a',
+    tags: { Name: 'eks-node-a', Environment: 'production', Owner: 'platform-team', 'eks:cluster-name': 'prod-eks', 'eks:nodegroup-name': 'general' },
+    profile: profileOf(PROD, 'eks-node')
+  })
+  metadataNoToken(w, PROD, node)
+  roleCalls(w, PROD, node, 'eks-node', '2.0', 30)
+
+  const all: Array<[string, Instance, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [PROD, api, 'SAFE', { 'already-required': 'yes' }, 'IMDSv2 already required'],
+    [PROD, reports, 'SAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'no' }, 'no IMDSv1 use in 90 days'],
+    [PROD, legacy, 'UNSAFE', { 'imdsv1-calls': 'yes' }, 'MetadataNoToken counts IMDSv1 calls'],
+    [TEST, runner, 'UNSAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'yes' }, 'role credentials fetched over IMDSv1'],
+    [TEST, sandbox, 'RISKY', { 'imdsv1-calls': 'unknown' }, 'no metric in evidence'],
+    [PROD, node, 'RISKY', { 'container-hop-limit': 'yes' }, 'EKS node at hop limit 1']
+  ]
+  for (const [account, i, verdict, steps, why] of all) {
+    const arn = `arn:aws:ec2:${i.region}:${account}:instance/${i.id}`
+    w.findings.asff.push(
+      asffControl({
+        account,
+        region: i.region,
+        control: 'EC2.8',
+        title: 'EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)',
+        severity: 'High',
+        resourceType: 'AwsEc2Instance',
+        resourceId: arn,
+        tags: i.tags,
+        details: { AwsEc2Instance: { Type: 't3.large', ImageId: 'ami-0c02fb55956c7d316', IpV4Addresses: [i.privateIp], VpcId: 'vpc-0a11b22c33d44e55f', MetadataOptions: { HttpTokens: i.httpTokens } } }
+      })
+    )
+    w.expect({ control: 'aws.ec2.imdsv2', resource: arn, verdict, steps, why })
+  }
+  w.findings.prowler.push(
+    prowlerFinding({ provider: 'aws', account: TEST, region: R, check: 'ec2_instance_imdsv2_enabled', title: 'Check if EC2 Instance Metadata Service Version 2 (IMDSv2) is Enabled and Required.', severity: 'High', service: 'ec2', resourceType: 'AwsEc2Instance', resourceUid: `arn:aws:ec2:${R}:${TEST}:instance/${sandbox.id}`, resourceName: sandbox.id, detail: `EC2 Instance ${sandbox.id} has IMDSv2 disabled or not required.` })
+  )
+}
+
+// ---- security groups ----------------------------------------------------------------------------
+
+const tcp = (port: number, cidrs: string[], v6: string[] = []): Json => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: cidrs.map((c) => ({ CidrIp: c })), Ipv6Ranges: v6.map((c) => ({ CidrIpv6: c })), PrefixListIds: [], UserIdGroupPairs: [] })
+
+/** Flow-log records for one interface: a record every 12 hours (traffic or NODATA), plus `extra`. */
+function flows(w: World, account: string, inst: Instance, extra: string[], traffic: (time: string, k: number) => string | null): void {
+  const a = w.account(account)
+  for (let k = 0; k < 180; k++) {
+    const time = at(Math.floor(k / 2), (k % 2) * 12 + 1)
+    a.flows.push(traffic(time, k) ?? noDataLine(account, inst.eni, time))
+  }
+  a.flows.push(...extra)
+}
+
+const scans = (account: string, inst: Instance, port: number, n: number): string[] =>
+  spread(n, `scan:${inst.id}:${port}`).map((time, k) =>
+    flowLine({ account, eni: inst.eni, src: `45.${(k * 7) % 200}.${(k * 13) % 250}.${(k * 29) % 250}`, dst: inst.privateIp, srcPort: 40000 + k, dstPort: port, packets: 1, bytes: 44, start: time, flags: 2 })
+  )
+
+export function sgOpenAdminPorts(w: World): void {
+  accounts(w)
+  const sgs = w.account(PROD).securityGroups
+  const tsgs = w.account(TEST).securityGroups
+  const vpc = 'vpc-0a11b22c33d44e55f'
+  sgs.push({ id: 'sg-0c00000000000001', region: R, name: 'internal-ssh', vpc, tags: { Owner: 'platform-team' }, permissions: [tcp(22, ['10.0.0.0/8'])] })
+  sgs.push({ id: 'sg-0c00000000000002', region: R, name: 'bastion-ssh', vpc, tags: { Owner: 'platform-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  sgs.push({ id: 'sg-0c00000000000003', region: R, name: 'vendor-rdp', vpc, tags: { Owner: 'erp-team', Environment: 'production' }, permissions: [tcp(3389, ['0.0.0.0/0'])] })
+  tsgs.push({
+    id: 'sg-0d00000000000004',
+    region: R,
+    name: 'web-all-open',
+    vpc: 'vpc-0b22c33d44e55f66a',
+    tags: { Owner: 'web-team', Environment: 'test' },
+    permissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
+  })
+  tsgs.push({ id: 'sg-0d00000000000005', region: R, name: 'legacy-ssh', vpc: 'vpc-0b22c33d44e55f66a', tags: { Owner: 'qa-team', Environment: 'test' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+
+  const bastion = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b1', name: 'bastion-1', tags: { Name: 'bastion-1', Environment: 'production', Owner: 'platform-team' }, httpTokens: 'required', groups: ['sg-0c00000000000002'], publicIp: '54.210.17.4' })
+  const erp = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b2', name: 'erp-gateway-1', tags: { Name: 'erp-gateway-1', Environment: 'production', Owner: 'erp-team' }, httpTokens: 'required', groups: ['sg-0c00000000000003'], publicIp: '54.210.17.9' })
+  const web = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b3', name: 'web-test-1', tags: { Name: 'web-test-1', Environment: 'test', Owner: 'web-team' }, httpTokens: 'required', groups: ['sg-0d00000000000004'], publicIp: '3.91.44.120' })
+  instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b4', name: 'legacy-tools-1', tags: { Name: 'legacy-tools-1', Environment: 'test', Owner: 'qa-team' }, httpTokens: 'required', groups: ['sg-0d00000000000005'], publicIp: '3.91.44.121' })
+
+  // bastion: engineers from the office network (private), and the scans every open port gets
+  flows(w, PROD, bastion, scans(PROD, bastion, 22, 60), (time, k) =>
+    k % 3 === 0 ? flowLine({ account: PROD, eni: bastion.eni, src: `10.8.${k % 5}.${20 + (k % 40)}`, dst: bastion.privateIp, srcPort: 50000 + k, dstPort: 22, packets: 410, bytes: 88210, start: time, flags: 19 }) : null
+  )
+  // the ERP gateway: a vendor administers it over RDP from their own office
+  flows(
+    w,
+    PROD,
+    erp,
+    [
+      ...scans(PROD, erp, 3389, 40),
+      ...spread(13, 'vendor-rdp').map((time, k) => flowLine({ account: PROD, eni: erp.eni, src: '203.0.113.50', dst: erp.privateIp, srcPort: 51000 + k, dstPort: 3389, packets: 5200, bytes: 2_480_113, start: time, flags: 27 }))
+    ],
+    () => null
+  )
+  // the test web server: public HTTPS traffic, and scans of port 22
+  flows(w, TEST, web, scans(TEST, web, 22, 30), (time, k) =>
+    flowLine({ account: TEST, eni: web.eni, src: `198.51.100.${(k * 11) % 250}`, dst: web.privateIp, srcPort: 43000 + k, dstPort: 443, packets: 22, bytes: 9120, start: time, flags: 19 })
+  )
+  // legacy-tools-1: no flow log on its interface
+
+  const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, string]> = [
+    [PROD, 'sg-0c00000000000001', 'SAFE', { open: 'no' }, 'SSH only from 10.0.0.0/8', 'EC2.13'],
+    [PROD, 'sg-0c00000000000002', 'SAFE', { 'outside-sessions': 'no' }, 'only internal sessions; the rest are scans', 'EC2.13'],
+    [PROD, 'sg-0c00000000000003', 'UNSAFE', { 'outside-sessions': 'yes' }, 'a vendor administers over RDP from the internet', 'EC2.14'],
+    [TEST, 'sg-0d00000000000004', 'RISKY', { 'all-traffic': 'yes' }, 'an all-traffic rule', 'EC2.53'],
+    [TEST, 'sg-0d00000000000005', 'RISKY', { 'outside-sessions': 'unknown' }, 'no flow logs', 'EC2.13']
+  ]
+  for (const [account, id, verdict, steps, why, control] of all) {
+    const arn = `arn:aws:ec2:${R}:${account}:security-group/${id}`
+    w.findings.asff.push(asffControl({ account, region: R, control, title: control === 'EC2.14' ? 'Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 3389' : 'Security groups should not allow ingress from 0.0.0.0/0 or ::/0 to port 22', severity: 'High', resourceType: 'AwsEc2SecurityGroup', resourceId: arn }))
+    w.expect({ control: 'aws.ec2.sg-open-admin-ports', resource: arn, verdict, steps, why })
+  }
+  w.findings.prowler.push(
+    prowlerFinding({ provider: 'aws', account: PROD, region: R, check: 'ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_3389', title: 'Ensure no security groups allow ingress from 0.0.0.0/0 or ::/0 to port 3389.', severity: 'High', service: 'ec2', resourceType: 'AwsEc2SecurityGroup', resourceUid: `arn:aws:ec2:${R}:${PROD}:security-group/sg-0c00000000000003`, resourceName: 'sg-0c00000000000003', detail: 'Security group vendor-rdp (sg-0c00000000000003) has RDP port 3389 open to the Internet.' })
+  )
+}
+
+// ---- EBS encryption by default ------------------------------------------------------------------
+
+export function ebsDefaultEncryption(w: World): void {
+  accounts(w)
+  const prod = w.account(PROD)
+  const test = w.account(TEST)
+  prod.ebs['us-east-1'] = { EbsEncryptionByDefault: true, KmsKeyId: `arn:aws:kms:us-east-1:${PROD}:alias/aws/ebs` }
+  prod.ebs['eu-west-1'] = { EbsEncryptionByDefault: false, KmsKeyId: `arn:aws:kms:eu-west-1:${PROD}:alias/aws/ebs` }
+  prod.ebs['us-west-2'] = { EbsEncryptionByDefault: false, KmsKeyId: `arn:aws:kms:us-west-2:${PROD}:alias/aws/ebs` }
+  test.ebs['us-east-1'] = { EbsEncryptionByDefault: false, KmsKeyId: `arn:aws:kms:us-east-1:${TEST}:key/5f0e3c2a-8d41-4b7e-9a6c-1d2e3f4a5b6c` }
+  for (const r of ['us-east-1', 'eu-west-1', 'us-west-2']) prod.regions.add(r)
+  test.regions.add('us-east-1')
+  // volumes are created by Auto Scaling and by the CI role
+  const asg = role(PROD, 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling')
+  for (const [acct, region, who] of [
+    [PROD, 'eu-west-1', asg],
+    [PROD, 'us-west-2', role(PROD, 'ci-deploy')],
+    [TEST, 'us-east-1', role(TEST, 'ci-deploy')]
+  ] as const) {
+    spread(8, `runinstances:${acct}:${region}`).forEach((time, k) =>
+      w.ct(acct, region, managementRecord({ time, account: acct, region, source: 'ec2.amazonaws.com', name: k % 2 ? 'CreateVolume' : 'RunInstances', who, requestParameters: k % 2 ? { size: 100, volumeType: 'gp3', availabilityZone: `${region}a` } : { instancesSet: { items: [{ imageId: 'ami-0c02fb55956c7d316', minCount: 1, maxCount: 1 }] } } }))
+    )
+  }
+  // us-west-2: the build account shares golden AMI snapshots with the test account every fortnight
+  spread(6, 'share:snapshots', 5, 85).forEach((time, k) =>
+    w.ct(
+      PROD,
+      'us-west-2',
+      managementRecord({
+        time,
+        account: PROD,
+        region: 'us-west-2',
+        source: 'ec2.amazonaws.com',
+        name: 'ModifySnapshotAttribute',
+        who: role(PROD, 'image-builder'),
+        requestParameters: { snapshotId: `snap-0${hex(`snap:${k}`, 16)}`, createVolumePermission: { add: { items: [{ userId: TEST }] } }, attributeType: 'CREATE_VOLUME_PERMISSION' }
+      })
+    )
+  )
+  const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [PROD, 'us-east-1', 'SAFE', { 'already-enabled': 'yes' }, 'already on (stale finding)'],
+    [PROD, 'eu-west-1', 'SAFE', { 'key-usable': 'yes', shares: 'no' }, 'AWS managed key, nothing shared'],
+    [PROD, 'us-west-2', 'UNSAFE', { shares: 'yes' }, 'snapshots shared with the test account'],
+    [TEST, 'us-east-1', 'RISKY', { 'key-usable': 'unknown' }, 'a customer managed key whose policy is not in evidence']
+  ]
+  for (const [account, region, verdict, steps, why] of all) {
+    w.findings.asff.push(asffControl({ account, region, control: 'EC2.7', title: 'EBS default encryption should be enabled', severity: 'Medium', resourceType: 'AwsAccount', resourceId: `AWS::::Account:${account}` }))
+    w.expect({ control: 'aws.ec2.ebs-default-encryption', resource: `AWS::::Account:${account}`, region, verdict, steps, why })
+  }
+}
+
+// ---- IAM access keys ----------------------------------------------------------------------------
+
+export const REPORT_HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated'
+
+function reportRow(account: string, path: string, o: { created: string; password: boolean; passwordUsed?: string; mfa: boolean; key1: { active: boolean; rotated: string; used?: string; service?: string } | null }): string {
+  const name = path.split('/').pop()!
+  const k = o.key1
+  return [
+    name,
+    `arn:aws:iam::${account}:user/${path}`,
+    o.created,
+    String(o.password),
+    o.password ? (o.passwordUsed ?? 'no_information') : 'N/A',
+    o.password ? o.created : 'N/A',
+    'N/A',
+    String(o.mfa),
+    k ? String(k.active) : 'false',
+    k ? k.rotated : 'N/A',
+    k?.used ?? 'N/A',
+    k?.used ? 'us-east-1' : 'N/A',
+    k?.used ? (k.service ?? 's3') : 'N/A',
+    'false',
+    'N/A',
+    'N/A',
+    'N/A',
+    'N/A',
+    'false',
+    'N/A',
+    'false',
+    'N/A'
+  ].join(',')
+}
+
+export function iamUnusedAccessKey(w: World): void {
+  accounts(w)
+  const prod = w.account(PROD)
+  const test = w.account(TEST)
+  const rootRow = (account: string) => `<root_account>,arn:aws:iam::${account}:root,2019-01-07T09:00:00+00:00,not_supported,2026-11-02T08:10:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`
+  if (!prod.credentialReport.length) prod.credentialReport.push(rootRow(PROD))
+  if (!test.credentialReport.length) test.credentialReport.push(rootRow(TEST))
+  // deactivated by its owner after the scan: nothing left to do
+  prod.credentialReport.push(reportRow(PROD, 'dana.whitfield', { created: '2022-05-10T08:00:00+00:00', password: true, passwordUsed: '2026-11-18T16:02:00+00:00', mfa: true, key1: { active: false, rotated: '2023-01-09T10:00:00+00:00', used: '2026-06-30T12:00:00+00:00' } }))
+  // a person's old key, idle since March
+  prod.credentialReport.push(reportRow(PROD, 'm.okafor', { created: '2021-02-01T08:00:00+00:00', password: true, passwordUsed: '2026-11-19T08:40:00+00:00', mfa: true, key1: { active: true, rotated: '2024-04-02T09:00:00+00:00', used: '2026-03-02T15:21:00+00:00', service: 'ec2' } }))
+  // a sync job that runs every two months: idle 61 days, but used inside the window
+  prod.credentialReport.push(reportRow(PROD, 'service/report-sync', { created: '2023-07-19T08:00:00+00:00', password: false, mfa: false, key1: { active: true, rotated: '2023-07-19T08:05:00+00:00', used: '2026-09-20T02:00:00+00:00', service: 's3' } }))
+  // the CI user of the test account: idle since May, automation
+  test.credentialReport.push(reportRow(TEST, 'automation/ci-deployer', { created: '2022-11-03T08:00:00+00:00', password: false, mfa: false, key1: { active: true, rotated: '2022-11-03T08:07:00+00:00', used: '2026-05-14T04:10:00+00:00', service: 'cloudformation' } }))
+  w.ct(PROD, R, managementRecord({ time: '2026-09-20T02:00:00Z', account: PROD, region: R, source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true, who: user(PROD, 'report-sync', 'AKIAQ3EGRSYNC7EXAMPL') }))
+  const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [PROD, 'dana.whitfield', 'SAFE', { 'still-unused': 'no' }, 'the key was deactivated after the scan'],
+    [PROD, 'm.okafor', 'SAFE', { 'used-in-window': 'no', automation: 'no' }, "a person's key idle since March"],
+    [PROD, 'service/report-sync', 'UNSAFE', { 'used-in-window': 'yes' }, 'a bimonthly job used it 61 days ago'],
+    [TEST, 'automation/ci-deployer', 'RISKY', { automation: 'yes' }, 'a CI machine user']
+  ]
+  for (const [account, path, verdict, steps, why] of all) {
+    const arn = `arn:aws:iam::${account}:user/${path}`
+    w.findings.asff.push(asffControl({ account, region: R, control: 'IAM.22', title: 'IAM user credentials unused for 45 days should be removed', severity: 'Medium', resourceType: 'AwsIamUser', resourceId: arn }))
+    w.expect({ control: 'aws.iam.unused-access-key', resource: arn, verdict, steps, why })
+  }
+  w.findings.prowler.push(
+    prowlerFinding({ provider: 'aws', account: TEST, region: R, check: 'iam_user_accesskey_unused', title: 'Ensure User Access Keys unused are disabled.', severity: 'Medium', service: 'iam', resourceType: 'AwsIamUser', resourceUid: `arn:aws:iam::${TEST}:user/automation/ci-deployer`, resourceName: 'ci-deployer', detail: 'User ci-deployer has not used access key 1 in the last 45 days (189 days).' })
+  )
+}
+
+// ---- container images ---------------------------------------------------------------------------
+
+export function containerImages(w: World): void {
+  accounts(w)
+  const prod = w.account(PROD)
+  prod.inventories.add('ecs').add('eks').add('ecr')
+  const registry = `${PROD}.dkr.ecr.${R}.amazonaws.com`
+  const img = (name: string) => ({ name, repository: `${registry}/${name}`, digest: digestOf(name) })
+  const payments = img('payments-api')
+  const ledger = img('ledger-worker')
+  const batch = img('batch-reports')
+  const edge = img('edge-proxy')
+  for (const i of [payments, ledger, batch, edge]) {
+    prod.ecrImages.push({ registryId: PROD, repositoryName: i.name, imageDigest: i.digest, imageTags: ['2026.09.30'], imagePushedAt: '2026-09-30T12:04:11Z', lastRecordedPullTime: i === batch ? '2026-08-30T03:00:00Z' : '2026-11-19T21:02:40Z' })
+  }
+  const cluster = `arn:aws:ecs:${R}:${PROD}:cluster/prod-services`
+  const task = (id: string, i: { name: string; repository: string; digest: string }, status: string): Json => ({
+    taskArn: `arn:aws:ecs:${R}:${PROD}:task/prod-services/${hex(`task:${id}`, 32)}`,
+    clusterArn: cluster,
+    lastStatus: status,
+    desiredStatus: status === 'RUNNING' ? 'RUNNING' : 'STOPPED',
+    group: `service:${i.name}`,
+    containers: [{ name: i.name, image: `${i.repository}:2026.09.30`, imageDigest: i.digest, lastStatus: status }]
+  })
+  prod.ecsTasks.push(task('payments-1', payments, 'RUNNING'), task('payments-2', payments, 'RUNNING'), task('edge-1', edge, 'RUNNING'), task('batch-0930', batch, 'STOPPED'))
+  prod.eksPods.push({
+    metadata: { name: 'ledger-worker-7d9f8c6b5-x2kqz', namespace: 'ledger' },
+    spec: { nodeName: 'ip-10-20-1-16.ec2.internal' },
+    status: { phase: 'Running', containerStatuses: [{ name: 'worker', image: `${ledger.repository}:2026.09.30`, imageID: `${ledger.repository}@${ledger.digest}`, ready: true, state: { running: { startedAt: '2026-10-02T07:55:00Z' } } }] }
+  })
+  const alpine = { family: 'alpine', name: '3.19.1' }
+  w.findings.trivy.push({
+    name: 'payments-api',
+    report: trivyReport({
+      repository: payments.repository,
+      digest: payments.digest,
+      tag: '2026.09.30',
+      os: alpine,
+      osVulns: [{ id: 'CVE-2023-45853', pkg: 'zlib', installed: '1.3-r2', fixed: '1.3.1-r0', severity: 'HIGH', title: 'zlib: integer overflow and resultant heap-based buffer overflow in zipOpenNewFileInZip4_6' }],
+      langVulns: [{ id: 'CVE-2022-42003', pkg: 'com.fasterxml.jackson.core:jackson-databind', installed: '2.13.4', fixed: '2.13.4.2, 2.12.7.1', severity: 'HIGH', title: 'jackson-databind: deep wrapper array nesting wrt UNWRAP_SINGLE_VALUE_ARRAYS', target: 'app/payments-api.jar', type: 'jar' }]
+    })
+  })
+  w.findings.trivy.push({
+    name: 'ledger-worker',
+    report: trivyReport({
+      repository: ledger.repository,
+      digest: ledger.digest,
+      tag: '2026.09.30',
+      os: { family: 'debian', name: '12.5' },
+      osVulns: [],
+      langVulns: [{ id: 'CVE-2019-17571', pkg: 'log4j:log4j', installed: '1.2.17', fixed: '2.17.1', severity: 'CRITICAL', title: 'log4j: deserialization of untrusted data in SocketServer', target: 'opt/ledger/lib/ledger-worker.jar', type: 'jar' }]
+    })
+  })
+  w.findings.trivy.push({
+    name: 'edge-proxy',
+    report: trivyReport({
+      repository: edge.repository,
+      digest: edge.digest,
+      tag: '2026.09.30',
+      os: alpine,
+      osVulns: [{ id: 'CVE-2024-8176', pkg: 'libexpat', installed: '2.6.2-r0', fixed: null, severity: 'HIGH', title: 'libexpat: stack overflow on deeply nested entities' }],
+      langVulns: []
+    })
+  })
+  w.findings.asff.push(asffInspectorImage({ account: PROD, region: R, repository: 'batch-reports', digest: batch.digest, cve: 'CVE-2024-0727', pkg: 'openssl', version: '3.0.8', fixed: '1:3.0.8-1.amzn2023.0.12', manager: 'OS', severity: 'Medium' }))
+  const all: Array<[{ repository: string; digest: string }, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    [payments, 'SAFE', { running: 'yes', 'major-upgrade': 'no' }, 'patch upgrades of a running image'],
+    [ledger, 'UNSAFE', { running: 'yes', 'major-upgrade': 'yes' }, 'log4j 1 → 2 in a running worker'],
+    [batch, 'SAFE', { running: 'no' }, 'the image no longer runs'],
+    [edge, 'RISKY', { 'fix-available': 'no' }, 'no fixed version yet']
+  ]
+  for (const [i, verdict, steps, why] of all) w.expect({ control: 'container.image.vulnerable', resource: `${i.repository}@${i.digest}`, verdict, steps, why })
+}
+
+// ---- Azure storage ------------------------------------------------------------------------------
+
+const storageId = (rg: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`
+
+function storageAccount(rg: string, name: string, https: boolean, tls: string, tags: Record<string, string>, kind = 'StorageV2'): Json {
+  return {
+    id: storageId(rg, name),
+    name,
+    type: 'Microsoft.Storage/storageAccounts',
+    location: 'westeurope',
+    kind,
+    sku: { name: 'Standard_ZRS', tier: 'Standard' },
+    tags,
+    properties: {
+      supportsHttpsTrafficOnly: https,
+      minimumTlsVersion: tls,
+      allowBlobPublicAccess: false,
+      publicNetworkAccess: 'Enabled',
+      networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] },
+      encryption: { keySource: 'Microsoft.Storage', services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } } },
+      creationTime: '2023-04-17T09:30:12.4411235Z',
+      primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` }
+    }
+  }
+}
+
+function storageLog(id: string, name: string, time: string, o: { protocol: 'HTTPS' | 'HTTP' | 'SMB' | 'NFS'; tls?: string | null; op?: string; who?: string }): string {
+  const file = o.protocol === 'SMB' || o.protocol === 'NFS'
+  const service = file ? 'file' : 'blob'
+  return JSON.stringify({
+    time,
+    resourceId: `${id}/${file ? 'fileServices' : 'blobServices'}/default`,
+    category: 'StorageRead',
+    operationName: o.op ?? (file ? 'Read' : 'GetBlob'),
+    operationVersion: '2021-08-06',
+    schemaVersion: '1.0',
+    statusCode: 200,
+    statusText: 'Success',
+    durationMs: 12,
+    callerIpAddress: `10.40.2.${parseInt(hex(time, 2), 16) % 200}:${49152 + (parseInt(hex(time, 3), 16) % 1000)}`,
+    correlationId: uuidLike(`${name}:${time}`),
+    identity: { type: 'OAuth', tokenHash: `key1(${hex(`tok:${name}`, 64).toUpperCase()})`, requester: { objectId: uuidLike(`obj:${o.who ?? name}`), upn: o.who ?? `svc-${name}@acme.example` } },
+    location: 'westeurope',
+    properties: { accountName: name, userAgentHeader: o.protocol === 'HTTP' ? 'Azure-Storage/9.3.2 (.NET CLR 4.0.30319.42000; Win32NT 6.3.9600.0)' : 'azsdk-net-Storage.Blobs/12.19.1', serviceType: service, objectKey: `/${name}/data/report.csv`, ...(o.tls ? { tlsVersion: o.tls } : {}) },
+    uri: `${o.protocol === 'HTTP' ? 'http' : 'https'}://${name}.${service}.core.windows.net:${o.protocol === 'HTTP' ? 80 : 443}/data/report.csv`,
+    protocol: o.protocol,
+    resourceType: `Microsoft.Storage/storageAccounts/${file ? 'fileServices' : 'blobServices'}`
+  })
+}
+
+const uuidLike = (s: string): string => {
+  const h = hex(s, 32)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+/** A request every day of the window (so the logs cover it without a gap), of the given kind. */
+function dailyRequests(id: string, name: string, kind: (k: number) => { protocol: 'HTTPS' | 'HTTP' | 'SMB' | 'NFS'; tls?: string | null }): string[] {
+  const out: string[] = []
+  for (let k = 0; k < 90; k++) out.push(storageLog(id, name, at(k, 3 + (k % 5)), kind(k)))
+  return out
+}
+
+export function azureSecureTransfer(w: World): void {
+  const z = w.subscription(SUBSCRIPTION)
+  const prodTags = { Environment: 'production', Owner: 'data-platform' }
+  const accountsList: Array<[string, string, boolean, string, Record<string, string>, string[] | null, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+    ['rg-prod-data', 'stacmeprodsecure', true, 'TLS1_2', prodTags, dailyRequests(storageId('rg-prod-data', 'stacmeprodsecure'), 'stacmeprodsecure', () => ({ protocol: 'HTTPS', tls: 'TLS 1.2' })), 'SAFE', { 'already-secure': 'yes' }, 'already secure'],
+    ['rg-prod-data', 'stacmeappdata', false, 'TLS1_2', prodTags, dailyRequests(storageId('rg-prod-data', 'stacmeappdata'), 'stacmeappdata', (k) => ({ protocol: 'HTTPS', tls: k % 4 ? 'TLS 1.2' : 'TLS 1.3' })), 'SAFE', { 'http-or-old-tls': 'no', nfs: 'no', smb: 'no' }, 'HTTPS and TLS ≥ 1.2 only'],
+    [
+      'rg-shared',
+      'stacmelegacyftp',
+      false,
+      'TLS1_0',
+      { Environment: 'production', Owner: 'finance-ops' },
+      dailyRequests(storageId('rg-shared', 'stacmelegacyftp'), 'stacmelegacyftp', (k) => (k % 9 === 0 ? { protocol: 'HTTP', tls: null } : k % 7 === 0 ? { protocol: 'HTTPS', tls: 'TLS 1.0' } : { protocol: 'HTTPS', tls: 'TLS 1.2' })),
+      'UNSAFE',
+      { 'http-or-old-tls': 'yes' },
+      'plain HTTP and TLS 1.0 clients'
+    ],
+    ['rg-shared', 'stacmenfsshare', false, 'TLS1_2', { Environment: 'production', Owner: 'hpc-team' }, dailyRequests(storageId('rg-shared', 'stacmenfsshare'), 'stacmenfsshare', (k) => (k % 2 ? { protocol: 'NFS' } : { protocol: 'HTTPS', tls: 'TLS 1.2' })), 'UNSAFE', { nfs: 'yes' }, 'an NFS share in use'],
+    ['rg-shared', 'stacmeteamfiles', false, 'TLS1_2', { Environment: 'production', Owner: 'it-workplace' }, dailyRequests(storageId('rg-shared', 'stacmeteamfiles'), 'stacmeteamfiles', (k) => (k % 3 ? { protocol: 'SMB', tls: null } : { protocol: 'HTTPS', tls: 'TLS 1.2' })), 'RISKY', { smb: 'yes', nfs: 'no' }, 'SMB file shares in use'],
+    ['rg-test', 'stacmetestnologs', false, 'TLS1_0', { Environment: 'test', Owner: 'qa-team' }, null, 'RISKY', { 'http-or-old-tls': 'unknown' }, 'no storage logs']
+  ]
+  for (const [rg, name, https, tls, tags, logs, verdict, steps, why] of accountsList) {
+    z.storageAccounts.push(storageAccount(rg, name, https, tls, tags, name === 'stacmenfsshare' ? 'FileStorage' : 'StorageV2'))
+    if (logs) z.storageLogs.push(...logs)
+    const id = storageId(rg, name)
+    w.expect({ control: 'azure.storage.secure-transfer', resource: id.toLowerCase(), verdict, steps, why })
+    w.findings.prowler.push(
+      prowlerFinding({ provider: 'azure', account: SUBSCRIPTION, region: 'westeurope', check: 'storage_secure_transfer_required_is_enabled', title: 'Ensure that all data transferred between clients and your Azure Storage account is encrypted using the HTTPS protocol.', severity: 'High', service: 'storage', resourceType: 'AzureStorageAccount', resourceUid: id, resourceName: name, detail: `Storage account ${name} from subscription ${SUBSCRIPTION} has secure transfer required ${https ? 'enabled' : 'disabled'}.` })
+    )
+  }
+  // Prowler's separate minimum-TLS check maps to no Lastmile control: the finding stays UNSCORED
+  const legacy = storageId('rg-shared', 'stacmelegacyftp')
+  w.findings.prowler.push(
+    prowlerFinding({ provider: 'azure', account: SUBSCRIPTION, region: 'westeurope', check: 'storage_ensure_minimum_tls_version_12', title: "Ensure the 'Minimum TLS version' for storage accounts is set to 'Version 1.2'", severity: 'Medium', service: 'storage', resourceType: 'AzureStorageAccount', resourceUid: legacy, resourceName: 'stacmelegacyftp', detail: 'Storage account stacmelegacyftp from subscription has TLS version less than 1.2.' })
+  )
+  w.expect({ control: 'prowler.storage_ensure_minimum_tls_version_12', resource: legacy.toLowerCase(), verdict: 'UNSCORED', why: 'no playbook serves this control' })
+}
+
+export const PIECES: Record<string, (w: World) => void> = {
+  'aws.s3.https-only': s3HttpsOnly,
+  'aws.s3.public-access': s3PublicAccess,
+  'aws.ec2.imdsv2': ec2Imdsv2,
+  'aws.ec2.sg-open-admin-ports': sgOpenAdminPorts,
+  'aws.ec2.ebs-default-encryption': ebsDefaultEncryption,
+  'aws.iam.unused-access-key': iamUnusedAccessKey,
+  'container.image.vulnerable': containerImages,
+  'azure.storage.secure-transfer': azureSecureTransfer
+}
+
+export type { Principal }

@@ -1,0 +1,570 @@
+// A deterministic builder of cloud evidence and scanner exports, for the playbooks' test fixtures
+// (playbooks/fixtures/<id>/) and the demo case (resources/demo/). Everything is written in the
+// clouds' and tools' own formats (EVIDENCE_BUNDLE.md, FORMATS.md): CloudTrail deliveries, S3
+// server access logs, VPC flow logs, GetMetricData results, inventories, Azure storage logs; ASFF,
+// Prowler JSON-OCSF and Trivy JSON. No randomness and no clock: ids come from a hash of what they
+// identify, so the same specification always gives the same bytes (the fixture test checks that the
+// files on disk are exactly what this code generates).
+import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
+
+export const WINDOW = { from: '2026-08-22T00:00:00Z', to: '2026-11-20T00:00:00Z' }
+export const COLLECTED_AT = '2026-11-20T10:00:00Z'
+const DAY = 86_400_000
+const START = Date.parse(WINDOW.from)
+
+/** The instant `days` days (and `hours` hours) into the window, as CloudTrail writes times. */
+export function at(days: number, hours = 0, minutes = 0): string {
+  return new Date(START + days * DAY + hours * 3_600_000 + minutes * 60_000).toISOString().replace('.000Z', 'Z')
+}
+
+export const hex = (seed: string, n: number): string => createHash('sha256').update(seed).digest('hex').slice(0, n)
+export const uuidOf = (seed: string): string => {
+  const h = hex(seed, 32)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+export const digestOf = (seed: string): string => `sha256:${hex(`image:${seed}`, 64)}`
+export const gz = (s: string): Buffer => gzipSync(Buffer.from(s, 'utf8'), { level: 9 })
+
+export type Json = Record<string, unknown>
+
+// ---- CloudTrail ---------------------------------------------------------------------------------
+
+export interface Principal {
+  kind: 'role' | 'user' | 'service' | 'anonymous' | 'instance'
+  account: string
+  name: string
+  /** instance role sessions: the instance id and how the credentials were delivered */
+  instance?: string
+  delivery?: '1.0' | '2.0'
+  accessKeyId?: string
+}
+
+export const role = (account: string, name: string): Principal => ({ kind: 'role', account, name })
+export const user = (account: string, name: string, accessKeyId?: string): Principal => ({ kind: 'user', account, name, accessKeyId })
+
+function identity(p: Principal, time: string): Json {
+  switch (p.kind) {
+    case 'anonymous':
+      return { type: 'AWSAccount', principalId: '', accountId: 'ANONYMOUS_PRINCIPAL' }
+    case 'service':
+      return { type: 'AWSService', invokedBy: p.name }
+    case 'user':
+      return {
+        type: 'IAMUser',
+        principalId: `AIDA${hex(`uid:${p.account}:${p.name}`, 16).toUpperCase()}`,
+        arn: `arn:aws:iam::${p.account}:user/${p.name}`,
+        accountId: p.account,
+        accessKeyId: p.accessKeyId ?? `AKIA${hex(`key:${p.account}:${p.name}`, 16).toUpperCase()}`,
+        userName: p.name
+      }
+    case 'role':
+    case 'instance': {
+      const session = p.kind === 'instance' ? p.instance! : `${p.name}-session`
+      const roleId = `AROA${hex(`role:${p.account}:${p.name}`, 17).toUpperCase()}`
+      const ctx: Json = {
+        sessionIssuer: { type: 'Role', principalId: roleId, arn: `arn:aws:iam::${p.account}:role/${p.name}`, accountId: p.account, userName: p.name },
+        attributes: { creationDate: time, mfaAuthenticated: 'false' }
+      }
+      if (p.kind === 'instance') ctx.ec2RoleDelivery = p.delivery ?? '2.0'
+      return {
+        type: 'AssumedRole',
+        principalId: `${roleId}:${session}`,
+        arn: `arn:aws:sts::${p.account}:assumed-role/${p.name}/${session}`,
+        accountId: p.account,
+        accessKeyId: `ASIA${hex(`sts:${p.account}:${p.name}:${session}`, 16).toUpperCase()}`,
+        sessionContext: ctx
+      }
+    }
+  }
+}
+
+export interface ManagementEvent {
+  time: string
+  account: string
+  region: string
+  source: string
+  name: string
+  who: Principal
+  readOnly?: boolean
+  requestParameters?: Json | null
+  responseElements?: Json | null
+  errorCode?: string
+}
+
+export function managementRecord(e: ManagementEvent): Json {
+  const r: Json = {
+    eventVersion: '1.10',
+    userIdentity: identity(e.who, e.time),
+    eventTime: e.time,
+    eventSource: e.source,
+    eventName: e.name,
+    awsRegion: e.region,
+    sourceIPAddress: e.who.kind === 'service' ? e.who.name : e.who.kind === 'instance' ? '10.20.1.15' : '198.51.100.10',
+    userAgent: e.who.kind === 'instance' ? 'aws-sdk-go-v2/1.30.3 os/linux' : 'aws-cli/2.17.20 md/command#' + e.name,
+    requestParameters: e.requestParameters ?? null,
+    responseElements: e.responseElements ?? null,
+    requestID: uuidOf(`req:${e.account}:${e.region}:${e.time}:${e.name}`),
+    eventID: uuidOf(`evt:${e.account}:${e.region}:${e.time}:${e.name}:${JSON.stringify(e.requestParameters ?? null)}`),
+    readOnly: e.readOnly ?? /^(Get|List|Describe|Lookup|Head)/.test(e.name),
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: e.account,
+    eventCategory: 'Management',
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${e.source.split('.')[0]}.${e.region}.amazonaws.com` }
+  }
+  if (e.errorCode) {
+    r.errorCode = e.errorCode
+    r.errorMessage = `${e.errorCode} for ${e.name}`
+  }
+  return r
+}
+
+export interface S3DataEvent {
+  time: string
+  account: string
+  region: string
+  bucket: string
+  name?: string
+  key?: string
+  who: Principal
+  /** tls (default): TLS details; plain: no tlsDetails and no cipher suite (a plain-HTTP candidate) */
+  transport?: 'tls' | 'plain'
+}
+
+export function s3DataRecord(e: S3DataEvent): Json {
+  const name = e.name ?? 'GetObject'
+  const key = e.key ?? 'data/part-0000.json'
+  const plain = e.transport === 'plain'
+  const r: Json = {
+    eventVersion: '1.10',
+    userIdentity: identity(e.who, e.time),
+    eventTime: e.time,
+    eventSource: 's3.amazonaws.com',
+    eventName: name,
+    awsRegion: e.region,
+    sourceIPAddress: e.who.kind === 'anonymous' ? '203.0.113.77' : '10.20.3.41',
+    userAgent: plain ? '[aws-sdk-java/1.11.30 Linux/3.10]' : '[aws-sdk-java/2.25.60 Linux/5.10 OpenJDK_64-Bit_Server_VM/17]',
+    requestParameters: { bucketName: e.bucket, Host: `${e.bucket}.s3.${e.region}.amazonaws.com`, key },
+    responseElements: null,
+    additionalEventData: plain
+      ? { SignatureVersion: 'SigV4', AuthenticationMethod: 'AuthHeader', bytesTransferredIn: 0, bytesTransferredOut: 2048 }
+      : { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', AuthenticationMethod: 'AuthHeader', bytesTransferredIn: 0, bytesTransferredOut: 2048 },
+    requestID: hex(`s3req:${e.bucket}:${e.time}:${key}`, 16).toUpperCase(),
+    eventID: uuidOf(`s3evt:${e.bucket}:${e.time}:${name}:${key}`),
+    readOnly: /^(Get|Head|List)/.test(name),
+    resources: [
+      { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${e.bucket}/${key}` },
+      { accountId: e.account, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${e.bucket}` }
+    ],
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    recipientAccountId: e.account,
+    eventCategory: 'Data'
+  }
+  if (!plain) r.tlsDetails = { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${e.bucket}.s3.${e.region}.amazonaws.com` }
+  return r
+}
+
+// ---- S3 server access logs ----------------------------------------------------------------------
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** One server access log line in the documented field order (FORMATS.md B3). */
+export function accessLogLine(o: { bucket: string; owner: string; time: string; op?: string; key?: string; requester: string; ip: string; http?: boolean; status?: number; agent?: string }): string {
+  const d = new Date(o.time)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  const t = `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`
+  const op = o.op ?? 'REST.GET.OBJECT'
+  const key = o.key ?? 'exports/daily.csv'
+  const method = op.split('.')[1] ?? 'GET'
+  const cipher = o.http ? '-' : 'ECDHE-RSA-AES128-GCM-SHA256'
+  const tls = o.http ? '-' : 'TLSv1.2'
+  const host = `${o.bucket}.s3.us-east-1.amazonaws.com`
+  return [
+    hex(`owner:${o.owner}`, 64),
+    o.bucket,
+    t,
+    o.ip,
+    o.requester,
+    hex(`alreq:${o.bucket}:${o.time}:${key}`, 16).toUpperCase(),
+    op,
+    key,
+    `"${method} /${key} HTTP/1.1"`,
+    String(o.status ?? 200),
+    '-',
+    '18324',
+    '18324',
+    '41',
+    '12',
+    '"-"',
+    `"${o.agent ?? 'aws-sdk-java/1.11.30 Linux/3.10'}"`,
+    '-',
+    Buffer.from(hex(`host:${o.time}`, 48), 'hex').toString('base64'),
+    'SigV4',
+    cipher,
+    'AuthHeader',
+    host,
+    tls,
+    '-',
+    '-'
+  ].join(' ')
+}
+
+// ---- VPC flow logs (custom format with tcp-flags) -----------------------------------------------
+
+export const FLOW_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction'
+
+export function flowLine(o: { account: string; eni: string; src: string; dst: string; srcPort: number; dstPort: number; packets: number; bytes: number; start: string; action?: string; flags: number }): string {
+  const s = Math.floor(Date.parse(o.start) / 1000)
+  return `5 ${o.account} ${o.eni} ${o.src} ${o.dst} ${o.srcPort} ${o.dstPort} 6 ${o.packets} ${o.bytes} ${s} ${s + 60} ${o.action ?? 'ACCEPT'} OK ${o.flags} ingress`
+}
+
+export function noDataLine(account: string, eni: string, start: string): string {
+  const s = Math.floor(Date.parse(start) / 1000)
+  return `5 ${account} ${eni} - - - - - - - ${s} ${s + 60} - NODATA - -`
+}
+
+// ---- the world ----------------------------------------------------------------------------------
+
+export interface Bucket {
+  name: string
+  region: string
+  tags: Record<string, string>
+  policy: Json | null
+  publicAccessBlock: Json | null
+  acl: Json | null
+  objectCount: number
+  website: boolean
+  /** the trail records its S3 data events */
+  dataEvents: boolean
+  creationDate: string
+}
+
+export interface Instance {
+  id: string
+  region: string
+  name: string
+  tags: Record<string, string>
+  httpTokens: 'optional' | 'required'
+  hopLimit: number
+  profile: string | null
+  groups: string[]
+  eni: string
+  privateIp: string
+  publicIp: string | null
+  state?: string
+}
+
+export interface SecurityGroup {
+  id: string
+  region: string
+  name: string
+  vpc: string
+  tags: Record<string, string>
+  permissions: Json[]
+}
+
+export interface Expected {
+  control: string
+  resource: string
+  /** for settings of an account that exist once per Region */
+  region?: string
+  verdict: 'SAFE' | 'RISKY' | 'UNSAFE' | 'UNSCORED'
+  /** step answers that must hold (a subset) */
+  steps?: Record<string, 'yes' | 'no' | 'unknown'>
+  why: string
+}
+
+export interface AccountWorld {
+  account: string
+  alias: string
+  environment: string
+  regions: Set<string>
+  buckets: Bucket[]
+  accountPab: Json | null
+  instances: Instance[]
+  securityGroups: SecurityGroup[]
+  ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }>
+  credentialReport: string[]
+  ecsTasks: Json[]
+  eksPods: Json[]
+  ecrImages: Json[]
+  cloudfront: Json[]
+  /** inventories written even when empty (an empty list is evidence: "there is none") */
+  inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr'>
+  /** CloudTrail records by region (management events and S3 data events) */
+  trail: Map<string, Json[]>
+  accessLogs: Map<string, string[]>
+  flows: string[]
+  metrics: Json[]
+}
+
+export interface AzureWorld {
+  subscription: string
+  storageAccounts: Json[]
+  storageLogs: string[]
+  activity: Json[]
+}
+
+export interface Findings {
+  asff: Json[]
+  prowler: Json[]
+  trivy: Array<{ name: string; report: Json }>
+}
+
+export class World {
+  readonly accounts = new Map<string, AccountWorld>()
+  readonly azure = new Map<string, AzureWorld>()
+  readonly findings: Findings = { asff: [], prowler: [], trivy: [] }
+  readonly expected: Expected[] = []
+
+  account(account: string, alias = `acct-${account}`, environment = 'prod'): AccountWorld {
+    let a = this.accounts.get(account)
+    if (!a) {
+      a = {
+        account,
+        alias,
+        environment,
+        regions: new Set(),
+        buckets: [],
+        accountPab: null,
+        instances: [],
+        securityGroups: [],
+        ebs: {},
+        credentialReport: [],
+        ecsTasks: [],
+        eksPods: [],
+        ecrImages: [],
+        cloudfront: [],
+        inventories: new Set(),
+        trail: new Map(),
+        accessLogs: new Map(),
+        flows: [],
+        metrics: []
+      }
+      this.accounts.set(account, a)
+    }
+    return a
+  }
+
+  subscription(id: string): AzureWorld {
+    let z = this.azure.get(id)
+    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [] }))
+    return z
+  }
+
+  ct(account: string, region: string, record: Json): void {
+    const a = this.account(account)
+    a.regions.add(region)
+    const list = a.trail.get(region) ?? []
+    list.push(record)
+    a.trail.set(region, list)
+  }
+
+  expect(e: Expected): void {
+    this.expected.push(e)
+  }
+}
+
+// ---- finding exports ----------------------------------------------------------------------------
+
+const SEVERITY_IDS: Record<string, number> = { Informational: 1, Low: 2, Medium: 3, High: 4, Critical: 5 }
+
+/** A Security Hub control finding (ASFF, consolidated control findings). */
+export function asffControl(o: { account: string; region: string; control: string; title: string; severity: string; resourceType: string; resourceId: string; tags?: Record<string, string>; details?: Json }): Json {
+  const id = `arn:aws:securityhub:${o.region}:${o.account}:security-control/${o.control}/finding/${uuidOf(`sh:${o.control}:${o.resourceId}:${o.region}`)}`
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: id,
+    ProductArn: `arn:aws:securityhub:${o.region}::product/aws/securityhub`,
+    ProductName: 'Security Hub',
+    CompanyName: 'AWS',
+    Region: o.region,
+    GeneratorId: `security-control/${o.control}`,
+    AwsAccountId: o.account,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    FirstObservedAt: '2026-09-02T08:14:07.512Z',
+    LastObservedAt: '2026-11-19T22:41:55.093Z',
+    CreatedAt: '2026-09-02T08:14:07.512Z',
+    UpdatedAt: '2026-11-19T22:41:55.093Z',
+    Severity: { Label: o.severity.toUpperCase(), Normalized: { Low: 1, Medium: 40, High: 70, Critical: 90 }[o.severity] ?? 40, Original: o.severity.toUpperCase() },
+    Title: o.title,
+    Description: `This control checks ${o.title.toLowerCase()}.`,
+    Remediation: { Recommendation: { Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.', Url: `https://docs.aws.amazon.com/console/securityhub/${o.control}/remediation` } },
+    ProductFields: {
+      'aws/securityhub/ProductName': 'Security Hub',
+      'aws/securityhub/CompanyName': 'AWS',
+      'Resources:0/Id': o.resourceId,
+      'aws/securityhub/FindingId': id
+    },
+    Resources: [{ Type: o.resourceType, Id: o.resourceId, Partition: 'aws', Region: o.region, ...(o.tags ? { Tags: o.tags } : {}), ...(o.details ? { Details: o.details } : {}) }],
+    Compliance: { Status: 'FAILED', SecurityControlId: o.control, AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }] },
+    WorkflowState: 'NEW',
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+    FindingProviderFields: { Severity: { Label: o.severity.toUpperCase(), Original: o.severity.toUpperCase() }, Types: ['Software and Configuration Checks/Industry and Regulatory Standards'] }
+  }
+}
+
+/** An Inspector vulnerability on an ECR image, as Security Hub carries it (ASFF). */
+export function asffInspectorImage(o: { account: string; region: string; repository: string; digest: string; cve: string; pkg: string; version: string; fixed: string | null; manager: string; severity: string }): Json {
+  const id = `arn:aws:inspector2:${o.region}:${o.account}:finding/${hex(`insp:${o.digest}:${o.cve}:${o.pkg}`, 32)}`
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: id,
+    ProductArn: `arn:aws:securityhub:${o.region}::product/aws/inspector`,
+    ProductName: 'Inspector',
+    CompanyName: 'Amazon',
+    Region: o.region,
+    GeneratorId: 'AWSInspector',
+    AwsAccountId: o.account,
+    Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
+    FirstObservedAt: '2026-10-03T11:02:19Z',
+    LastObservedAt: '2026-11-19T06:30:02Z',
+    CreatedAt: '2026-10-03T11:02:19Z',
+    UpdatedAt: '2026-11-19T06:30:02Z',
+    Severity: { Label: o.severity.toUpperCase(), Normalized: o.severity === 'High' ? 70 : 40 },
+    Title: `${o.cve} - ${o.pkg}`,
+    Description: `${o.cve} affects ${o.pkg} ${o.version}.`,
+    Remediation: { Recommendation: { Text: o.fixed ? `Upgrade ${o.pkg} to ${o.fixed}.` : 'None provided' } },
+    ProductFields: { 'aws/inspector/FindingStatus': 'ACTIVE', 'aws/inspector/inspectorScore': '7.5', 'aws/securityhub/ProductName': 'Inspector', 'aws/securityhub/CompanyName': 'Amazon' },
+    Resources: [
+      {
+        Type: 'AwsEcrContainerImage',
+        Id: `arn:aws:ecr:${o.region}:${o.account}:repository/${o.repository}/${o.digest}`,
+        Partition: 'aws',
+        Region: o.region,
+        Details: { AwsEcrContainerImage: { RegistryId: o.account, RepositoryName: o.repository, Architecture: 'amd64', ImageDigest: o.digest, ImageTags: ['2026.09.30'], ImagePublishedAt: '2026-09-30T12:00:00Z' } }
+      }
+    ],
+    WorkflowState: 'NEW',
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+    Vulnerabilities: [
+      {
+        Id: o.cve,
+        VulnerablePackages: [{ Name: o.pkg, Version: o.version, Epoch: '0', PackageManager: o.manager, ...(o.fixed ? { FixedInVersion: o.fixed } : {}), Remediation: o.fixed ? `yum update ${o.pkg}` : 'None' }],
+        Cvss: [{ Version: '3.1', BaseScore: 7.5, BaseVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', Source: 'NVD' }],
+        Vendor: { Name: 'NVD', Url: `https://nvd.nist.gov/vuln/detail/${o.cve}`, VendorSeverity: o.severity.toUpperCase() },
+        ReferenceUrls: [`https://nvd.nist.gov/vuln/detail/${o.cve}`],
+        FixAvailable: o.fixed ? 'YES' : 'NO'
+      }
+    ],
+    FindingProviderFields: { Severity: { Label: o.severity.toUpperCase() }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'] }
+  }
+}
+
+/** A Prowler JSON-OCSF finding (Detection Finding, class 2004), as `prowler -M json-ocsf` writes it. */
+export function prowlerFinding(o: {
+  provider: 'aws' | 'azure'
+  account: string
+  region: string
+  check: string
+  title: string
+  severity: 'Low' | 'Medium' | 'High' | 'Critical'
+  service: string
+  resourceType: string
+  resourceUid: string
+  resourceName: string
+  detail: string
+  labels?: string[]
+}): Json {
+  return {
+    message: o.detail,
+    metadata: { event_code: o.check, product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.4.0' }, profiles: ['cloud', 'datetime'], tenant_uid: '', version: '1.4.0' },
+    severity_id: SEVERITY_IDS[o.severity],
+    severity: o.severity,
+    status: 'New',
+    status_code: 'FAIL',
+    status_detail: o.detail,
+    status_id: 1,
+    unmapped: { related_url: '', categories: [], depends_on: [], related_to: [], additional_urls: [], notes: '', compliance: {} },
+    activity_name: 'Create',
+    activity_id: 1,
+    finding_info: {
+      created_time: 1763545200,
+      created_time_dt: '2026-11-19T09:40:00.000000',
+      desc: o.title,
+      product_uid: 'prowler',
+      title: o.title,
+      types: [],
+      uid: `prowler-${o.provider}-${o.check}-${o.account}-${o.region}-${o.resourceName}`
+    },
+    resources: [
+      {
+        cloud_partition: o.provider === 'aws' ? 'aws' : 'AzureCloud',
+        region: o.region,
+        data: { details: '', metadata: { name: o.resourceName } },
+        group: { name: o.service },
+        labels: o.labels ?? [],
+        name: o.resourceName,
+        type: o.resourceType,
+        uid: o.resourceUid
+      }
+    ],
+    category_name: 'Findings',
+    category_uid: 2,
+    class_name: 'Detection Finding',
+    class_uid: 2004,
+    cloud: {
+      account: { name: '', type: o.provider === 'aws' ? 'AWS Account' : 'Azure AD Account', type_id: o.provider === 'aws' ? 10 : 99, uid: o.account, labels: [] },
+      org: { name: '', uid: '' },
+      provider: o.provider,
+      region: o.region
+    },
+    remediation: { desc: 'See the check documentation.', references: [] },
+    risk_details: o.title,
+    time: 1763545200,
+    time_dt: '2026-11-19T09:40:00.000000',
+    type_uid: 200401,
+    type_name: 'Detection Finding: Create'
+  }
+}
+
+export interface TrivyVuln {
+  id: string
+  pkg: string
+  installed: string
+  fixed: string | null
+  severity: string
+  title: string
+}
+
+/** `trivy image -f json` for one image (SchemaVersion 2). */
+export function trivyReport(o: { repository: string; digest: string; tag: string; os: { family: string; name: string }; osVulns: TrivyVuln[]; langVulns: Array<TrivyVuln & { target: string; type: string }> }): Json {
+  const vuln = (v: TrivyVuln, cls: string): Json => ({
+    VulnerabilityID: v.id,
+    PkgID: `${v.pkg}@${v.installed}`,
+    PkgName: v.pkg,
+    InstalledVersion: v.installed,
+    ...(v.fixed ? { FixedVersion: v.fixed } : {}),
+    Status: v.fixed ? 'fixed' : 'affected',
+    Layer: { DiffID: `sha256:${hex(`layer:${o.digest}:${cls}`, 64)}` },
+    SeveritySource: cls === 'os-pkgs' ? o.os.family : 'ghsa',
+    PrimaryURL: `https://avd.aquasec.com/nvd/${v.id.toLowerCase()}`,
+    Title: v.title,
+    Description: v.title,
+    Severity: v.severity
+  })
+  const results: Json[] = []
+  if (o.osVulns.length) results.push({ Target: `${o.repository}:${o.tag} (${o.os.family} ${o.os.name})`, Class: 'os-pkgs', Type: o.os.family, Vulnerabilities: o.osVulns.map((v) => vuln(v, 'os-pkgs')) })
+  const byTarget = new Map<string, Array<TrivyVuln & { target: string; type: string }>>()
+  for (const v of o.langVulns) byTarget.set(v.target, [...(byTarget.get(v.target) ?? []), v])
+  for (const [target, list] of byTarget) results.push({ Target: target, Class: 'lang-pkgs', Type: list[0].type, Vulnerabilities: list.map((v) => vuln(v, 'lang-pkgs')) })
+  return {
+    SchemaVersion: 2,
+    CreatedAt: '2026-11-19T05:12:44.301922+00:00',
+    ArtifactName: `${o.repository}@${o.digest}`,
+    ArtifactType: 'container_image',
+    Metadata: {
+      OS: { Family: o.os.family, Name: o.os.name },
+      ImageID: `sha256:${hex(`config:${o.digest}`, 64)}`,
+      DiffIDs: [`sha256:${hex(`layer:${o.digest}:os-pkgs`, 64)}`, `sha256:${hex(`layer:${o.digest}:lang-pkgs`, 64)}`],
+      RepoTags: [`${o.repository}:${o.tag}`],
+      RepoDigests: [`${o.repository}@${o.digest}`],
+      ImageConfig: { architecture: 'amd64', os: 'linux' }
+    },
+    Results: results
+  }
+}

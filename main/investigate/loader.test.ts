@@ -1,0 +1,136 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from '../../test/helpers/tmp'
+import { LastmileError } from '../errors'
+import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './loader'
+import { STEP_FUNCTIONS } from './steps'
+import { S3_STEPS } from './steps/s3'
+import { EC2_STEPS } from './steps/ec2'
+import { SG_STEPS } from './steps/security-groups'
+import { EBS_STEPS } from './steps/ebs'
+import { IAM_STEPS } from './steps/iam'
+import { CONTAINER_STEPS } from './steps/containers'
+import { AZURE_STEPS } from './steps/azure'
+
+const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only.yaml'), 'utf8')
+/** the built-in HTTPS playbook, without its fixtures (a text loaded from elsewhere) */
+const base = HTTPS.replace(/^fixtures:.*$/m, '')
+
+function refusal(text: string, file = 'custom/x.yaml'): string {
+  try {
+    parsePlaybook(text, file, { custom: true })
+  } catch (e) {
+    expect(e).toBeInstanceOf(LastmileError)
+    return (e as Error).message
+  }
+  throw new Error('the playbook was accepted')
+}
+
+/** the 1-based line of the first line containing `needle` */
+const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1
+
+describe('playbook loading', () => {
+  it('loads the eight built-in playbooks, each naming its controls, rule ids, steps and verdicts', () => {
+    const set = loadPlaybooks()
+    expect(set.playbooks.map((p) => p.id).sort()).toEqual([
+      'aws.ec2.ebs-default-encryption',
+      'aws.ec2.imdsv2',
+      'aws.ec2.sg-open-admin-ports',
+      'aws.iam.unused-access-key',
+      'aws.s3.https-only',
+      'aws.s3.public-access',
+      'azure.storage.secure-transfer',
+      'container.image.vulnerable'
+    ])
+    for (const pb of set.playbooks) {
+      expect(pb.custom).toBe(false)
+      expect(pb.verdicts).toEqual(['SAFE', 'RISKY', 'UNSAFE'])
+      expect(pb.sha256).toMatch(/^[0-9a-f]{64}$/)
+    }
+    const https = summarise(set.forControl('aws.s3.https-only')!)
+    // the rule ids come from the playbook and agree with playbooks/controls.yaml
+    expect(https.controls[0].rules.securityhub).toEqual(['S3.5'])
+    expect(https.controls[0].rules.prowler).toEqual(['s3_bucket_secure_transport_policy'])
+    expect(https.steps.map((s) => s.id)).toEqual(['already-enforced', 'plain-http', 'empty-unused', 'http-by-design'])
+    expect(https.fix.map((f) => f.kind)).toEqual(['aws-cli', 'terraform', 'cloudformation', 'policy-json'])
+    expect(set.forControl('aws.s3.public-access-block')).toBeNull()
+  })
+
+  it('every step function has a unique name and answers for at least one resource type', () => {
+    const all = [...S3_STEPS, ...EC2_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS]
+    expect(STEP_FUNCTIONS.size).toBe(all.length)
+    for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
+  })
+
+  it('names the file and line of a schema error', () => {
+    const text = base.replace('verdict: UNSAFE', 'verdict: MAYBE')
+    expect(refusal(text)).toMatch(new RegExp(`^custom/x\\.yaml: line ${lineOf(text, 'verdict: MAYBE')}: verdict\\.1\\.verdict: `))
+  })
+
+  it('names the line of a YAML syntax error', () => {
+    const text = base.replace('window:\n  days: 90', 'window:\n  days: [90')
+    expect(refusal(text)).toMatch(/^custom\/x\.yaml: line \d+: /)
+  })
+
+  it('refuses a step function that does not exist, at its line', () => {
+    const text = base.replace('function: s3.empty-and-unused', 'function: s3.empty-and-forgotten')
+    expect(refusal(text)).toBe(
+      `custom/x.yaml: line ${lineOf(text, 's3.empty-and-forgotten')}: step empty-unused: no step function "s3.empty-and-forgotten" (known: ${[...STEP_FUNCTIONS.keys()].sort().join(', ')})`
+    )
+  })
+
+  it("refuses parameters the step function does not take, at the parameter's line", () => {
+    const text = base.replace('    function: s3.plain-http-requests\n', '    function: s3.plain-http-requests\n    params:\n      days: 30\n')
+    expect(refusal(text)).toBe(`custom/x.yaml: line ${lineOf(text, 'days: 30')}: step plain-http: params.days: Unrecognized key: "days"`)
+  })
+
+  it('refuses a step function for another resource type', () => {
+    const text = base.replace('function: s3.empty-and-unused', 'function: ec2.imdsv1-calls')
+    expect(refusal(text)).toContain('step empty-unused: ec2.imdsv1-calls answers for aws.ec2.instance, not aws.s3.bucket')
+  })
+
+  it('refuses a SAFE rule that holds when a step is unknown (the cap would always lower it)', () => {
+    const text = base.replace('  - when: { plain-http: no }', '  - when: { plain-http: [no, unknown] }')
+    expect(refusal(text)).toContain(`line ${lineOf(text, 'plain-http: [no, unknown]')}: rule 5: SAFE when plain-http is unknown can never hold`)
+  })
+
+  it('refuses rules whose default is not last, or that name a step that does not exist', () => {
+    expect(refusal(base.replace('  - when: { empty-unused: yes }\n', '  - when: {}\n'))).toContain('rule 4 has no "when"')
+    expect(refusal(base.replace('when: { empty-unused: yes }', 'when: { empty-used: yes }'))).toContain('rule 4: no step "empty-used" in this playbook')
+    expect(refusal(base.replace('requires: [http-by-design]', 'requires: [http-by-accident]'))).toContain('requires step "http-by-accident"')
+  })
+
+  it('refuses a template placeholder that is not a declared parameter, at the template', () => {
+    const text = base.replace("bucket='{{bucket}}'\n      if aws s3api get-bucket-policy", "bucket='{{bucket_name}}'\n      if aws s3api get-bucket-policy")
+    expect(refusal(text)).toMatch(/line \d+: fix\[0\] \(Merge a DenyInsecureTransport statement into the bucket policy\): placeholder \{\{bucket_name\}\} is not a declared parameter/)
+  })
+
+  it('refuses a tool rule id that playbooks/controls.yaml maps to another control', () => {
+    const text = base.replace('securityhub: [S3.5]', 'securityhub: [S3.5, S3.8]')
+    expect(refusal(text)).toContain('securityhub rule S3.8 is mapped to aws.s3.public-access-block in playbooks/controls.yaml, not to aws.s3.https-only')
+  })
+
+  it("loads a user's own playbooks from a folder, marked custom, and refuses a second playbook for a control", () => {
+    const dir = tempDir()
+    // a playbook for the control Prowler's minimum-TLS check lands in (unmapped in controls.yaml)
+    const custom = readFileSync(join(builtinPlaybooksDir(), 'azure.storage.secure-transfer.yaml'), 'utf8')
+      .replace(/^fixtures:.*$/m, '')
+      .replace('id: azure.storage.secure-transfer', 'id: acme.azure.minimum-tls')
+      .replace(/controls:\n(?: {2}.*\n)+/, 'controls:\n  - id: prowler.storage_ensure_minimum_tls_version_12\n')
+    writeFileSync(join(dir, 'acme.azure.minimum-tls.yaml'), custom)
+    mkdirSync(join(dir, 'notes'))
+    const set = loadPlaybooks({ customDir: dir })
+    const pb = set.forControl('prowler.storage_ensure_minimum_tls_version_12')!
+    expect(pb.id).toBe('acme.azure.minimum-tls')
+    expect(pb.custom).toBe(true)
+    expect(set.playbooks).toHaveLength(9)
+
+    writeFileSync(join(dir, 'zz-copy.yaml'), base.replace('id: aws.s3.https-only', 'id: acme.s3.https'))
+    expect(() => loadPlaybooks({ customDir: dir })).toThrow(/zz-copy\.yaml: line 1: control aws\.s3\.https-only is already served by playbook aws\.s3\.https-only/)
+  })
+
+  it('says which folder cannot be read', () => {
+    expect(() => loadPlaybooks({ customDir: '/nonexistent/playbooks' })).toThrow('/nonexistent/playbooks: cannot read the playbook folder (ENOENT)')
+  })
+})

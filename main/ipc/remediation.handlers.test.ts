@@ -1,0 +1,112 @@
+// The remediation calls through the one contract, as the renderer makes them: the session's
+// identity acts, inputs are checked by their schemas, mutating calls are declared so, and the
+// signed report receives the plans, decisions and stages.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { contract } from '../../shared/contract'
+import type { PlanView } from '../../shared/remediation'
+import { assembleReportData } from '../export/report-assemble'
+import { listInitiatives } from '../ingest/initiatives'
+import { remediationReportContributor } from '../workflow/report'
+import { SCENARIO_FINDINGS, writeAsff, writeScenarioBundle } from '../../test/fixtures/remediation/scenario'
+import { testServices } from '../../test/helpers/services'
+import { createDispatcher } from './dispatch'
+import { createHandlers } from './handlers'
+
+const dir = mkdtempSync(join(tmpdir(), 'lm-ipc-remediation-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const CHANNELS = [
+  'remediation.plan',
+  'remediation.getPlan',
+  'remediation.plans',
+  'approvals.queue',
+  'approvals.approve',
+  'approvals.reject',
+  'workflow.board',
+  'workflow.finding',
+  'workflow.route',
+  'workflow.acceptRisk',
+  'workflow.suppress',
+  'workflow.clearDecision',
+  'workflow.recordExecution',
+  'workflow.validate',
+  'workflow.settings',
+  'workflow.setFourEyes',
+  'guardrails.bundle',
+  'guardrails.export'
+] as const
+const READS = new Set(['remediation.getPlan', 'remediation.plans', 'approvals.queue', 'workflow.board', 'workflow.finding', 'workflow.settings', 'guardrails.bundle'])
+
+describe('remediation through the contract', () => {
+  it('declares every call, and every call that changes the case as mutating (refused on a case open for review)', () => {
+    for (const c of CHANNELS) expect(contract[c].mutates, c).toBe(!READS.has(c))
+  })
+
+  it('plans, queues, approves (four-eyes by identity), records, validates, and fills the report', async () => {
+    const app = testServices(join(dir, 'data'))
+    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => app.session.current()?.readOnly ?? false })
+    expect(await dispatch('case.create', { path: join(dir, 'c.lmcase'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
+    expect(await dispatch('evidence.add', { path: writeScenarioBundle(join(dir, 'bundle')) })).toMatchObject({ ok: true })
+    expect(await dispatch('ingest.import', { paths: [writeAsff(dir, 'sh.json', SCENARIO_FINDINGS)] })).toMatchObject({ ok: true })
+    const db = app.session.require().db
+    db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE control = 'aws.s3.https-only'").run()
+    const ini = listInitiatives(db).find((i) => i.control === 'aws.s3.https-only')!.id
+
+    await dispatch('identity.set', { name: 'Ana Analyst', role: 'analyst' })
+    expect(await dispatch('remediation.plan', { ref: 'X-1' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a finding (F-12) or initiative (I-3) id') } })
+    const planned = await dispatch('remediation.plan', { ref: ini })
+    expect(planned).toMatchObject({ ok: true, value: { id: 'P-1', target: ini, verdict: 'SAFE', requestedBy: { name: 'Ana Analyst', role: 'analyst' } } })
+    const plan = (planned as { value: PlanView }).value
+
+    await dispatch('identity.set', { name: 'Ana Analyst', role: 'approver' })
+    const mine = await dispatch('approvals.queue', {})
+    expect(mine).toMatchObject({ ok: true, value: [{ blockedFor: expect.stringMatching(/four-eyes/) }, {}, {}] })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'mine' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^four-eyes/) } })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: '' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a reason is required') } })
+
+    await dispatch('identity.set', { name: 'Bob Approver', role: 'approver' })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({ ok: true, value: { decision: 'approved', pending: [] } })
+    expect(await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('give the output as text or as a file path') } })
+    const ex = await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed', output: 'lastmile: done' })
+    expect(ex).toMatchObject({ ok: true, value: [{ state: 'remediated', actor: { name: 'Bob Approver' } }, {}, {}] })
+    expect(await dispatch('workflow.validate', { ref: plan.id, method: 'evidence' })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+    expect(await dispatch('workflow.validate', { ref: plan.id, method: 'rescan' })).toMatchObject({ ok: true, value: [{ result: 'unknown' }, {}, {}] })
+    const board = await dispatch('workflow.board', {})
+    expect(board).toMatchObject({ ok: true })
+    expect((board as { value: { initiatives: Array<{ id: string; stage: string }> } }).value.initiatives.find((i) => i.id === ini)!.stage).toBe('remediated')
+    expect(await dispatch('guardrails.bundle', { ref: ini })).toMatchObject({ ok: true, value: { controls: ['aws.s3.https-only'], guardrails: [{ kind: 'aws-rcp' }, { kind: 'aws-config-rule' }] } })
+    expect(await dispatch('workflow.settings', {})).toEqual({ ok: true, value: { fourEyes: true } })
+    expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('admin role') } })
+
+    // the signed report: the initiative as the ingest stage lists it, then this stage's part
+    const data = assembleReportData(app.session.require(), {
+      generatedAt: '2026-11-30T00:00:00Z',
+      generatedBy: { kind: 'person', name: 'Bob Approver', role: 'approver' },
+      contributors: [
+        {
+          name: 'initiatives (test stand-in for the ingest contributor)',
+          fills: ['initiatives'],
+          contribute: (_ctx, d) => {
+            d.initiatives = listInitiatives(db).map((i) => ({ id: i.id, control: i.control, title: i.title, stage: 'new', tools: i.tools, findingIds: [], timeline: [], plan: null, decisions: [], validation: null, guardrails: [] }))
+          }
+        },
+        remediationReportContributor
+      ]
+    })
+    const reported = data.initiatives.find((i) => i.id === ini)!
+    expect(reported.stage).toBe('remediated')
+    expect(reported.plan).toMatchObject({ id: 'P-1', verdict: 'SAFE', requestedBy: { name: 'Ana Analyst' }, validation: plan.validation })
+    expect(reported.plan!.artefacts.length).toBe(plan.artefacts.length)
+    expect(reported.decisions).toHaveLength(3)
+    expect(reported.decisions[0]).toMatchObject({ plan: 'P-1', decision: 'approved', actor: { name: 'Bob Approver', role: 'approver' } })
+    expect(reported.validation).toMatchObject({ method: 'rescan', result: 'still-open' })
+    expect(reported.guardrails.map((g) => g.kind)).toEqual(['aws-rcp', 'aws-config-rule'])
+    expect(data.recorded).toEqual(expect.arrayContaining(['plans', 'decisions', 'validation', 'guardrails']))
+    const other = data.initiatives.find((i) => i.control === 'aws.ec2.imdsv2')!
+    expect(other.plan).toBeNull()
+    expect(other.guardrails.map((g) => g.kind)).toContain('aws-scp')
+  })
+})

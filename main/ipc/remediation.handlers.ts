@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+import type { GuardrailOptions } from '../guardrails'
+import { LastmileError } from '../errors'
+import { MAX_OUTPUT_BYTES } from '../workflow/execution'
+import {
+  acceptRisk,
+  approve,
+  board,
+  clear,
+  exportGuardrails,
+  findingWorkflow,
+  fourEyesEnabled,
+  guardrailBundle,
+  listPlans,
+  plan,
+  queue,
+  recordExecutionOf,
+  reject,
+  routeFindings,
+  setFourEyes,
+  showPlan,
+  suppress,
+  validate,
+  type WorkflowContext
+} from '../workflow'
+import type { AppServices } from '../services/app'
+import type { HandlerSlice } from './handlers'
+
+function guardOpts(x: { breakGlassRoles?: string[]; exceptionTag?: { key: string; value: string } }): GuardrailOptions {
+  return { breakGlassRoles: x.breakGlassRoles, exceptionTag: x.exceptionTag }
+}
+
+function readOutput(path: string): Buffer {
+  try {
+    const b = readFileSync(path)
+    if (b.length > MAX_OUTPUT_BYTES) throw new LastmileError('bad-input', `${path}: ${b.length} bytes of output; at most ${MAX_OUTPUT_BYTES} are kept`)
+    return b
+  } catch (e) {
+    if (e instanceof LastmileError) throw e
+    throw new LastmileError('bad-input', `${path}: cannot read the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+}
+
+/** The workflow service (main/workflow, main/remediate, main/guardrails) behind the remediation calls. */
+export function remediationHandlers(
+  app: AppServices
+): HandlerSlice<
+  | 'remediation.plan'
+  | 'remediation.getPlan'
+  | 'remediation.plans'
+  | 'approvals.queue'
+  | 'approvals.approve'
+  | 'approvals.reject'
+  | 'workflow.board'
+  | 'workflow.finding'
+  | 'workflow.route'
+  | 'workflow.acceptRisk'
+  | 'workflow.suppress'
+  | 'workflow.clearDecision'
+  | 'workflow.recordExecution'
+  | 'workflow.validate'
+  | 'workflow.settings'
+  | 'workflow.setFourEyes'
+  | 'guardrails.bundle'
+  | 'guardrails.export'
+> {
+  const { session } = app
+  const ctx = (guardrails: GuardrailOptions = {}): WorkflowContext => ({ actor: session.actor(), now: session.now, guardrails })
+  return {
+    'remediation.plan': ({ ref, params, ...g }) => plan(session.requireWritable(), ref, { ...ctx(guardOpts(g)), inputs: params }),
+    'remediation.getPlan': ({ id }) => showPlan(session.require(), id, ctx()),
+    'remediation.plans': (filter) => listPlans(session.require().db, filter),
+    'approvals.queue': (filter) => {
+      const me = session.actor()
+      return queue(session.require(), { ...filter, as: me.kind === 'person' ? me.name : undefined }, ctx())
+    },
+    'approvals.approve': ({ plan: p, reason, findings }) => approve(session.requireWritable(), p, { ...ctx(), reason, findings }),
+    'approvals.reject': ({ plan: p, reason, findings }) => reject(session.requireWritable(), p, { ...ctx(), reason, findings }),
+    'workflow.board': () => board(session.require(), ctx()),
+    'workflow.finding': ({ id }) => findingWorkflow(session.require().db, id),
+    'workflow.route': ({ refs, groupBy, out, all }) => routeFindings(session.requireWritable(), refs, { ...ctx(), groupBy, out: resolve(out), all }),
+    'workflow.acceptRisk': ({ id, reason, expires }) => {
+      const c = session.requireWritable()
+      acceptRisk(c, id, { ...ctx(), reason, expires })
+      return findingWorkflow(c.db, id)
+    },
+    'workflow.suppress': ({ id, reason, expires }) => {
+      const c = session.requireWritable()
+      suppress(c, id, { ...ctx(), reason, expires: expires ?? null })
+      return findingWorkflow(c.db, id)
+    },
+    'workflow.clearDecision': ({ id, reason }) => {
+      const c = session.requireWritable()
+      clear(c, id, { ...ctx(), reason })
+      return findingWorkflow(c.db, id)
+    },
+    'workflow.recordExecution': ({ plan: p, outcome, output, outputPath, findings }) => {
+      const path = outputPath ? resolve(outputPath) : null
+      const bytes = path ? readOutput(path) : Buffer.from(output ?? '', 'utf8')
+      return recordExecutionOf(session.requireWritable(), p, { ...ctx(), outcome, output: bytes, outputName: path ? basename(path) : null, findings })
+    },
+    'workflow.validate': ({ ref, method, bundle }) => validate(session.requireWritable(), ref, method === 'evidence' ? { bundle: resolve(bundle!) } : { rescan: true }, ctx()),
+    'workflow.settings': () => ({ fourEyes: fourEyesEnabled(session.require().db) }),
+    'workflow.setFourEyes': ({ enabled, reason }) => ({ fourEyes: setFourEyes(session.requireWritable(), enabled, reason, session.actor(), session.now) }),
+    'guardrails.bundle': ({ ref, ...g }) => guardrailBundle(session.require().db, ref ?? null, guardOpts(g)),
+    'guardrails.export': ({ ref, out, ...g }) => exportGuardrails(session.requireWritable(), ref ?? null, resolve(out), ctx(guardOpts(g)))
+  }
+}

@@ -1,0 +1,152 @@
+// The workflow service (stages 4 and 5) that the CLI and the IPC handlers call. Every operation
+// first lets the automatic checks run (reconcile.ts: expiries, rescans, void approvals, drift), so
+// what a person sees and decides on is the case as it is now.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Actor } from '../../shared/model'
+import type { BoardView, GuardrailBundle, PlanView } from '../../shared/remediation'
+import type { CaseDb, Db } from '../db/case-db'
+import { isLastmileError, LastmileError } from '../errors'
+import { buildGuardrails, type GuardrailOptions } from '../guardrails'
+import { loadPlaybooks, type PlaybookSet } from '../investigate/loader'
+import { approvalQueue, decide, type QueueFilter } from './approvals'
+import { boardInitiatives } from './board'
+import { clearDecision, recordDecision } from './decisions'
+import { recordExecution, type ExecutionOptions } from './execution'
+import { createPlan, getPlan } from './plans'
+import { reconcile } from './reconcile'
+import { route, type RouteOptions } from './routing'
+import { findingsOf, findingsWhere, requireWritable, workflowTx } from './store'
+import { validateByEvidence, validateByRescan } from './validation'
+
+export { findingWorkflow } from './board'
+export { getPlan } from './plans'
+export { listPlans } from './plans'
+export { fourEyesEnabled, setFourEyes } from './store'
+export { MAX_OUTPUT_BYTES } from './execution'
+export { APPROVER_ROLES } from './approvals'
+
+export interface WorkflowContext {
+  actor: Actor
+  now: () => string
+  guardrails?: GuardrailOptions
+  /** playbooks for controls Lastmile computes no fix for (default: the built-in folder) */
+  playbooks?: PlaybookSet | null
+}
+
+function playbooksOf(ctx: WorkflowContext): PlaybookSet | null {
+  if (ctx.playbooks !== undefined) return ctx.playbooks
+  try {
+    return loadPlaybooks()
+  } catch (e) {
+    // a broken playbook must not stop the fixes Lastmile computes itself; it is reported by `investigate`
+    if (isLastmileError(e)) return null
+    throw e
+  }
+}
+
+function sync(c: CaseDb, ctx: WorkflowContext): string[] {
+  return reconcile(c, ctx.now, { guardrails: ctx.guardrails, playbooks: () => playbooksOf(ctx) })
+}
+
+export function plan(c: CaseDb, ref: string, ctx: WorkflowContext & { inputs?: Record<string, string> }): PlanView {
+  requireWritable(c)
+  sync(c, ctx)
+  return createPlan(c, ref, { actor: ctx.actor, now: ctx.now, guardrails: ctx.guardrails, playbooks: playbooksOf(ctx), inputs: ctx.inputs })
+}
+
+/** A plan as it is now (a drifted plan shows as superseded, naming its re-rendered successor). */
+export function showPlan(c: CaseDb, ref: string, ctx: WorkflowContext): PlanView {
+  sync(c, ctx)
+  return getPlan(c.db, ref)
+}
+
+export function approve(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
+  requireWritable(c)
+  sync(c, ctx)
+  return decide(c, ref, 'approved', ctx)
+}
+
+export function reject(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
+  requireWritable(c)
+  sync(c, ctx)
+  return decide(c, ref, 'rejected', ctx)
+}
+
+export function queue(c: CaseDb, filter: QueueFilter, ctx: WorkflowContext) {
+  sync(c, ctx)
+  return approvalQueue(c.db, filter)
+}
+
+export function routeFindings(c: CaseDb, refs: string[], opts: Omit<RouteOptions, 'actor' | 'now'> & WorkflowContext) {
+  requireWritable(c)
+  sync(c, opts)
+  return route(c, refs, opts)
+}
+
+export function acceptRisk(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires: string | null }) {
+  requireWritable(c)
+  sync(c, ctx)
+  return recordDecision(c, ref, 'risk-accepted', ctx)
+}
+
+export function suppress(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires?: string | null }) {
+  requireWritable(c)
+  sync(c, ctx)
+  return recordDecision(c, ref, 'suppressed', ctx)
+}
+
+export function clear(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string }) {
+  requireWritable(c)
+  sync(c, ctx)
+  return clearDecision(c, ref, ctx)
+}
+
+export function recordExecutionOf(c: CaseDb, ref: string, opts: Omit<ExecutionOptions, 'actor' | 'now'> & WorkflowContext) {
+  requireWritable(c)
+  sync(c, opts)
+  return recordExecution(c, ref, opts)
+}
+
+export async function validate(c: CaseDb, ref: string, how: { bundle: string } | { rescan: true }, ctx: WorkflowContext) {
+  requireWritable(c)
+  sync(c, ctx)
+  return 'bundle' in how ? validateByEvidence(c, ref, how.bundle, ctx) : validateByRescan(c, ref, ctx)
+}
+
+export function board(c: CaseDb, ctx: WorkflowContext): BoardView {
+  const changes = sync(c, ctx)
+  return { initiatives: boardInitiatives(c.db), changes }
+}
+
+/** The guardrails for an initiative or finding's controls (or the whole case), with exceptions. */
+export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptions = {}): GuardrailBundle {
+  const scope = ref ? findingsOf(db, ref).findings : findingsWhere(db, '1 = 1')
+  if (!scope.length) throw new LastmileError('conflict', `${ref ?? 'this case'}: no findings, so no control to guard`)
+  const controls = [...new Set(scope.map((f) => f.control))]
+  // exceptions come from every finding of those controls in the case: a guardrail applies account-wide
+  const all = findingsWhere(db, `f.control IN (${controls.map(() => '?').join(',')})`, controls)
+  return buildGuardrails(
+    ref ? ref.toUpperCase() : 'the whole case',
+    all.map((f) => ({ id: f.ref, control: f.control, resourceId: f.resourceId, account: f.account, region: f.region, verdict: f.verdict, decision: f.decision, owner: null })),
+    opts
+  )
+}
+
+/** Write the guardrail bundle to a folder (never over existing files), with an audit entry. */
+export function exportGuardrails(c: CaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
+  requireWritable(c)
+  sync(c, ctx)
+  const bundle = guardrailBundle(c.db, ref, ctx.guardrails)
+  const dir = resolve(out)
+  mkdirSync(dir, { recursive: true })
+  const files = [...bundle.guardrails.map((g) => ({ name: g.name, content: g.content })), { name: 'README.md', content: bundle.readme }]
+  for (const f of files) if (existsSync(join(dir, f.name))) throw new LastmileError('exists', `${join(dir, f.name)}: already exists; export into an empty folder (Lastmile never overwrites)`)
+  const written = files.map((f) => {
+    writeFileSync(join(dir, f.name), f.content, { flag: 'wx' })
+    return { name: f.name, sha256: createHash('sha256').update(f.content).digest('hex'), bytes: Buffer.byteLength(f.content) }
+  })
+  workflowTx(c, ctx.now, (tx) => tx.audit({ actor: ctx.actor, action: 'guardrails.export', target: bundle.scope, details: { dir, controls: bundle.controls, files: written } }))
+  return { dir, scope: bundle.scope, controls: bundle.controls, files: written, notes: bundle.notes }
+}

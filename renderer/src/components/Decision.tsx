@@ -1,0 +1,227 @@
+// A person's decision on findings (suppress, accept the risk, or clear it): for one finding on
+// its page, or for many selected in a table, one `findings.decide` call each, with progress and
+// a Stop button, since a selection can hold thousands.
+import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { Decision, FindingView } from '../../../shared/ingest'
+import { call } from '../api'
+import { describeError } from '../errors'
+import { invalidateFindings } from '../findings/data'
+import { actorName, formatTime, plural } from '../format'
+import { Modal } from './Modal'
+import { Notice } from './Notice'
+import { ProgressBar } from './Progress'
+
+export type DecisionChoice = Decision | 'clear'
+
+const VERB: Record<DecisionChoice, string> = { suppressed: 'Suppress', 'risk-accepted': 'Accept the risk of', clear: 'Clear the decision on' }
+
+/** The form: a reason (required to decide), and for an accepted risk an optional end date. */
+function DecisionForm({
+  choice,
+  count,
+  busy,
+  onSubmit,
+  onCancel
+}: {
+  choice: DecisionChoice
+  count: number
+  busy: boolean
+  onSubmit(reason: string, expires: string | null): void
+  onCancel(): void
+}): ReactElement {
+  const [reason, setReason] = useState('')
+  const [expires, setExpires] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+  const reasonId = useId()
+  const expiresId = useId()
+  const submit = (e: FormEvent): void => {
+    e.preventDefault()
+    if (choice !== 'clear' && !reason.trim()) {
+      setProblem('Say why: the reason is kept in the audit trail with your name.')
+      return
+    }
+    onSubmit(reason.trim(), choice === 'risk-accepted' && expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null)
+  }
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <div className="field">
+        <label htmlFor={reasonId}>{choice === 'clear' ? 'Reason (optional)' : 'Reason'}</label>
+        <textarea
+          id={reasonId}
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${reasonId}-error` : undefined}
+          disabled={busy}
+          placeholder={choice === 'suppressed' ? 'e.g. the bucket only serves a public website through CloudFront' : choice === 'risk-accepted' ? 'e.g. legacy batch client; replacement planned for Q3' : ''}
+        />
+        {problem ? (
+          <p id={`${reasonId}-error`} className="field-error">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+      {choice === 'risk-accepted' ? (
+        <div className="field">
+          <label htmlFor={expiresId}>Accepted until (optional)</label>
+          <input id={expiresId} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} disabled={busy} />
+        </div>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={busy}>
+          {VERB[choice]} {count === 1 ? 'the finding' : plural(count, 'finding')}
+        </button>
+        <button type="button" className="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** The decision recorded on one finding, and the buttons to change it. */
+export function FindingDecision({ finding, readOnly, onChanged }: { finding: FindingView; readOnly: boolean; onChanged(f: FindingView): void }): ReactElement {
+  const [choice, setChoice] = useState<DecisionChoice | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const d = finding.decision
+  async function decide(reason: string, expires: string | null): Promise<void> {
+    if (!choice) return
+    setBusy(true)
+    setError(null)
+    try {
+      const f = await call('findings.decide', { id: finding.id, decision: choice === 'clear' ? null : choice, reason, ...(expires ? { expires } : {}) })
+      invalidateFindings()
+      onChanged(f)
+      setChoice(null)
+    } catch (e) {
+      setError(describeError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div className="stack">
+      {d ? (
+        <table className="kv-table">
+          <tbody>
+            <tr>
+              <th scope="row">Decision</th>
+              <td>
+                <strong>{d.decision === 'suppressed' ? 'Suppressed' : 'Risk accepted'}</strong>
+                {d.expires ? ` until ${formatTime(d.expires)}` : ''}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">By</th>
+              <td>
+                {actorName(d.by)}, {formatTime(d.at)}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Reason</th>
+              <td>{d.reason}</td>
+            </tr>
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No decision: the finding is handled by the scans and the investigation. A later import never changes a decision.</p>
+      )}
+      {error ? <Notice tone="error" title="The decision was not recorded">{error}</Notice> : null}
+      {readOnly ? null : (
+        <div className="button-row">
+          <button type="button" className="button small" onClick={() => setChoice('suppressed')}>
+            Suppress…
+          </button>
+          <button type="button" className="button small" onClick={() => setChoice('risk-accepted')}>
+            Accept the risk…
+          </button>
+          {d ? (
+            <button type="button" className="button small ghost" onClick={() => setChoice('clear')}>
+              Clear the decision…
+            </button>
+          ) : null}
+        </div>
+      )}
+      {choice ? (
+        <Modal title={`${VERB[choice]} ${finding.id}`} onClose={() => !busy && setChoice(null)}>
+          <DecisionForm choice={choice} count={1} busy={busy} onSubmit={(r, x) => void decide(r, x)} onCancel={() => setChoice(null)} />
+        </Modal>
+      ) : null}
+    </div>
+  )
+}
+
+/** Buttons for the findings selected in a table; the work runs one call at a time and can stop. */
+export function BulkDecision({ ids, onDone }: { ids: string[]; onDone(): void }): ReactElement {
+  const [choice, setChoice] = useState<DecisionChoice | null>(null)
+  const [done, setDone] = useState<number | null>(null)
+  const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; title: string; text: string } | null>(null)
+  const stop = useRef(false)
+  const running = done !== null
+  async function run(reason: string, expires: string | null): Promise<void> {
+    if (!choice) return
+    stop.current = false
+    setOutcome(null)
+    const todo = [...ids]
+    let n = 0
+    setDone(0)
+    try {
+      for (const id of todo) {
+        if (stop.current) break
+        await call('findings.decide', { id, decision: choice === 'clear' ? null : choice, reason, ...(expires ? { expires } : {}) })
+        n++
+        setDone(n)
+      }
+      setOutcome(
+        n === todo.length
+          ? { tone: 'success', title: `${plural(n, 'decision')} recorded`, text: 'Each is in the audit trail with your name and the reason.' }
+          : { tone: 'success', title: `Stopped after ${plural(n, 'decision')}`, text: `${plural(todo.length - n, 'finding')} of the selection were left as they were.` }
+      )
+    } catch (e) {
+      setOutcome({ tone: 'error', title: `Stopped after ${plural(n, 'decision')}`, text: describeError(e) })
+    } finally {
+      setDone(null)
+      setChoice(null)
+      if (n > 0) {
+        invalidateFindings()
+        onDone()
+      }
+    }
+  }
+  return (
+    <>
+      <button type="button" className="button small" onClick={() => setChoice('suppressed')}>
+        Suppress…
+      </button>
+      <button type="button" className="button small" onClick={() => setChoice('risk-accepted')}>
+        Accept the risk…
+      </button>
+      <button type="button" className="button small" onClick={() => setChoice('clear')}>
+        Clear decisions…
+      </button>
+      {outcome ? (
+        <span className={outcome.tone === 'error' ? 'error-text' : 'inline-status'} role={outcome.tone === 'error' ? 'alert' : 'status'}>
+          {outcome.title}. {outcome.text}
+        </span>
+      ) : null}
+      {choice ? (
+        <Modal title={`${VERB[choice]} ${plural(ids.length, 'finding')}`} onClose={() => (running ? (stop.current = true) : setChoice(null))}>
+          {running ? (
+            <div className="stack">
+              <ProgressBar label="Recording decisions" done={done ?? 0} total={ids.length} detail={`${(done ?? 0).toLocaleString('en-US')} of ${ids.length.toLocaleString('en-US')}`} />
+              <div className="form-actions">
+                <button type="button" className="button" onClick={() => (stop.current = true)}>
+                  Stop
+                </button>
+              </div>
+            </div>
+          ) : (
+            <DecisionForm choice={choice} count={ids.length} busy={false} onSubmit={(r, x) => void run(r, x)} onCancel={() => setChoice(null)} />
+          )}
+        </Modal>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,330 @@
+import { useEffect, useState, type ReactElement } from 'react'
+import { COVERAGE_SOURCES, type Coverage, type ResourceFacts } from '../../../shared/evidence'
+import type { FindingView } from '../../../shared/ingest'
+import { call } from '../api'
+import { useOpenCase } from '../app-state'
+import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
+import { BulkDecision, FindingDecision } from '../components/Decision'
+import { Notice } from '../components/Notice'
+import { Page, Section } from '../components/Page'
+import { AlertsByTool } from '../components/RawAlerts'
+import { EvidenceTimeline } from '../components/Timeline'
+import { loadFindings } from '../findings/data'
+import { FindingsGrid } from '../findings/FindingsGrid'
+import { formatTime, plural } from '../format'
+import { useNavigation } from '../navigation'
+import { useLoad } from '../use-load'
+
+/** `#/findings`: the table; `#/findings/F-12`: one finding. */
+export function FindingsPage(): ReactElement {
+  const { sub } = useNavigation()
+  return sub ? <FindingDetail key={sub} id={sub} /> : <FindingsList />
+}
+
+function FindingsList(): ReactElement {
+  const current = useOpenCase()
+  const { go } = useNavigation()
+  const findings = useLoad(() => loadFindings(current.id), [current.id], { followFindings: true })
+  return (
+    <Page
+      title="Findings"
+      description="One finding per problem on one resource, with the alerts of every tool that reports it. Sort, filter, group and select; open a finding for its alerts, evidence and verdict."
+      actions={
+        current.readOnly ? null : (
+          <button type="button" className="button" onClick={() => go('import')}>
+            Import…
+          </button>
+        )
+      }
+      fill
+    >
+      {findings.error ? <Notice tone="error" title="The findings could not be loaded">{findings.error}</Notice> : null}
+      {findings.value ? (
+        <FindingsGrid
+          store={findings.value}
+          label="Findings"
+          viewKey="findings"
+          onOpen={(id) => go('findings', id)}
+          selectionActions={current.readOnly ? undefined : (ids, clear) => <BulkDecision ids={ids} onDone={clear} />}
+        />
+      ) : !findings.error ? (
+        <p className="muted" aria-busy="true">
+          Loading the findings…
+        </p>
+      ) : null}
+    </Page>
+  )
+}
+
+function FindingDetail({ id }: { id: string }): ReactElement {
+  const current = useOpenCase()
+  const { go } = useNavigation()
+  const loaded = useLoad(() => call('findings.get', { id }), [id])
+  const [finding, setFinding] = useState<FindingView | null>(null)
+  useEffect(() => setFinding(loaded.value), [loaded.value])
+  const f = finding
+  const back = (
+    <button type="button" className="button" onClick={() => go('findings')}>
+      ← All findings
+    </button>
+  )
+  if (loaded.error) {
+    return (
+      <Page title={id} actions={back}>
+        <Notice tone="error" title="The finding could not be shown">
+          {loaded.error}
+        </Notice>
+      </Page>
+    )
+  }
+  if (!f) {
+    return (
+      <Page title={id} actions={back}>
+        <p className="muted">Loading {id}…</p>
+      </Page>
+    )
+  }
+  return (
+    <Page
+      title={f.title}
+      description={
+        <span className="detail-meta">
+          <span className="mono">{f.id}</span>
+          <SeverityBadge severity={f.severity} />
+          <StatusBadge status={f.status} />
+          {f.regression ? <span className="regression-mark">regressed</span> : null}
+          <span>
+            RCI <VerdictBadge verdict={f.rci.verdict} />
+          </span>
+          <span className="mono muted">{f.control}</span>
+          {f.initiative ? (
+            <a
+              href={`#/initiatives/${f.initiative}`}
+              onClick={(e) => {
+                e.preventDefault()
+                go('initiatives', f.initiative ?? '')
+              }}
+            >
+              Initiative {f.initiative}
+            </a>
+          ) : null}
+        </span>
+      }
+      actions={back}
+    >
+      <div className="detail-grid">
+        <div className="detail-main">
+          <Section title="RCI reasoning" description="The investigation's steps, their answers and the evidence behind each.">
+            <RciSteps finding={f} />
+          </Section>
+          <Section title="Evidence timeline" description="Everything the evidence in this case records about the resource.">
+            <EvidenceTimeline subject={f.id} />
+          </Section>
+          <Section title="Alerts by tool" description={`${plural(f.alerts.length, 'alert')} from ${plural(new Set(f.alerts.map((a) => a.tool)).size, 'tool')}, each with its record as the tool wrote it.`}>
+            <AlertsByTool alerts={f.alerts} />
+          </Section>
+        </div>
+        <div className="detail-side">
+          <Section title="Resource">
+            <ResourceCard finding={f} />
+          </Section>
+          <Section title="Evidence coverage" description="What each source covered for this resource. No evidence is never read as no activity.">
+            <CoverageCard resource={f.resource.id} provider={f.resource.provider} />
+          </Section>
+          <Section title="Decision">
+            <FindingDecision finding={f} readOnly={current.readOnly} onChanged={setFinding} />
+          </Section>
+          <Section title="Seen">
+            <table className="kv-table">
+              <tbody>
+                <tr>
+                  <th scope="row">First seen</th>
+                  <td>{formatTime(f.firstSeen)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Last seen</th>
+                  <td>{formatTime(f.lastSeen)}</td>
+                </tr>
+              </tbody>
+            </table>
+          </Section>
+        </div>
+      </div>
+    </Page>
+  )
+}
+
+/** The verdict's reasons. Steps come with the finding once an investigation has run on it. */
+export function RciSteps({ finding }: { finding: FindingView }): ReactElement {
+  const steps = finding.rci.steps as unknown as Array<{ id: string; question: string; answer: string; explanation: string; evidence: string[] }>
+  const { go } = useNavigation()
+  if (!steps.length) {
+    return (
+      <p className="muted">
+        {finding.rci.verdict === 'UNSCORED'
+          ? 'No investigation has run on this finding yet, so it has no verdict. Its steps, their answers and the evidence behind each will show here.'
+          : 'This verdict came without steps.'}
+      </p>
+    )
+  }
+  return (
+    <ol className="rci-steps">
+      {steps.map((s) => (
+        <li key={s.id} className={`rci-step answer-${s.answer}`}>
+          <div className="rci-step-head">
+            <span className="rci-question">{s.question}</span>
+            <span className={`pill answer answer-pill-${s.answer}`}>{s.answer}</span>
+          </div>
+          <p>{s.explanation}</p>
+          {s.evidence.length ? (
+            <p className="muted small-print">
+              Evidence:{' '}
+              {s.evidence.map((e, i) => (
+                <span key={e}>
+                  {i ? ', ' : ''}
+                  <a
+                    href={`#/evidence/${encodeURIComponent(e)}`}
+                    onClick={(ev) => {
+                      ev.preventDefault()
+                      go('evidence', e)
+                    }}
+                    className="mono"
+                  >
+                    {e}
+                  </a>
+                </span>
+              ))}
+            </p>
+          ) : null}
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+function ResourceCard({ finding }: { finding: FindingView }): ReactElement {
+  const r = finding.resource
+  const facts = useLoad<ResourceFacts>(() => call('evidence.facts', { resourceId: r.id }), [r.id])
+  const fx = facts.value
+  const row = (k: string, v: ReactElement | string | null): ReactElement => (
+    <tr key={k}>
+      <th scope="row">{k}</th>
+      <td>{v ?? <span className="muted">—</span>}</td>
+    </tr>
+  )
+  return (
+    <table className="kv-table">
+      <tbody>
+        {row('Id', <span className="mono break">{r.id}</span>)}
+        {row('Name', r.name)}
+        {row('Type', r.type)}
+        {row('Cloud', r.provider)}
+        {row('Account', r.account ? <span className="mono">{r.account}</span> : null)}
+        {row('Region', r.region)}
+        {row(
+          'Environment',
+          fx && fx.environment.value ? (
+            <span>
+              {fx.environment.value} <span className="muted small-print">({fx.environment.detail})</span>
+            </span>
+          ) : (
+            r.environment
+          )
+        )}
+        {row(
+          'Owner',
+          fx?.owner.value ? (
+            <span>
+              {fx.owner.value} <span className="muted small-print">({fx.owner.detail})</span>
+            </span>
+          ) : fx ? (
+            <span className="muted">{fx.owner.detail}</span>
+          ) : null
+        )}
+        {fx
+          ? row(
+              'Public',
+              fx.exposure.public === null ? <span className="muted">unknown: no configuration in the evidence</span> : `${fx.exposure.public ? 'yes' : 'no'}${fx.exposure.reasons.length ? ` — ${fx.exposure.reasons.join('; ')}` : ''}`
+            )
+          : null}
+        {fx && fx.encryption.encrypted !== null ? row('Encrypted', `${fx.encryption.encrypted ? 'yes' : 'no'} — ${fx.encryption.detail}`) : null}
+        {fx?.activity.length
+          ? row(
+              'Activity',
+              <ul className="plain-list">
+                {fx.activity.map((a) => (
+                  <li key={a.source}>
+                    {a.source}: {plural(a.requests, 'request')}
+                    {a.lastAccess ? `, last ${formatTime(a.lastAccess)}` : ''}
+                  </li>
+                ))}
+              </ul>
+            )
+          : null}
+        {fx?.dependencies.length
+          ? row(
+              'Depends on it',
+              <ul className="plain-list">
+                {fx.dependencies.map((d) => (
+                  <li key={`${d.kind}-${d.resourceId}`} className="mono break">
+                    {d.detail || d.resourceId}
+                  </li>
+                ))}
+              </ul>
+            )
+          : null}
+        {facts.error ? row('Evidence', <span className="error-text">{facts.error}</span>) : null}
+      </tbody>
+    </table>
+  )
+}
+
+function CoverageCard({ resource, provider }: { resource: string; provider: string }): ReactElement {
+  const sources = COVERAGE_SOURCES.filter((s) => s.startsWith(`${provider}.`))
+  const coverage = useLoad<Coverage[]>(() => Promise.all(sources.map((source) => call('evidence.coverage', { source, resourceId: resource }))), [resource, provider])
+  if (!sources.length) return <p className="muted">No evidence source covers {provider} resources.</p>
+  if (coverage.error) return <p className="error-text">{coverage.error}</p>
+  if (!coverage.value) return <p className="muted">Reading the coverage…</p>
+  const some = coverage.value.filter((c) => c.state !== 'none')
+  const none = coverage.value.filter((c) => c.state === 'none')
+  return (
+    <div className="stack">
+      {some.length ? (
+        <table className="data-table compact-table">
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col">Covered</th>
+              <th scope="col" className="num">
+                Records
+              </th>
+              <th scope="col" className="num">
+                Gaps
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {some.map((c) => (
+              <tr key={c.source}>
+                <td className="nowrap">{c.source}</td>
+                <td>
+                  <span className={`pill coverage-${c.state}`}>{c.state}</span>
+                  {c.first && c.last ? <span className="muted small-print"> {formatTime(c.first).slice(0, 10)} – {formatTime(c.last).slice(0, 10)}</span> : null}
+                </td>
+                <td className="num">{c.records.toLocaleString('en-US')}</td>
+                <td className="num" title={c.gaps.map((g) => `${g.from} – ${g.to}: ${g.detail}`).join('\n')}>
+                  {c.gaps.length}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {none.length ? (
+        <p className="muted small-print">
+          No evidence from {none.map((c) => c.source).join(', ')}.
+        </p>
+      ) : null}
+    </div>
+  )
+}
