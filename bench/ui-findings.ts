@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import { CHANNELS } from '../shared/contract'
 import type { FindingsTable } from '../shared/findings-table'
+import type { IngestResult } from '../shared/ingest'
 import { createDispatcher } from '../main/ipc/dispatch'
 import { createHandlers } from '../main/ipc/handlers'
 import { NO_DIALOGS, NO_KEYSTORE } from '../main/platform/ports'
@@ -96,7 +97,7 @@ async function run(): Promise<void> {
     t = performance.now()
     const imported = await dispatch('ingest.import', { paths: [file] })
     if (!imported.ok) throw new Error(`the import failed: ${imported.error.message}`)
-    for (const o of imported.value.imports) if (o.format === null) throw new Error(`the import failed: ${o.error.message}`)
+    for (const o of (imported.value as IngestResult).imports) if (o.format === null) throw new Error(`the import failed: ${o.error.message}`)
     console.log(`imported through ingest.import in ${ms(performance.now() - t)}`)
     t = performance.now()
     const answer = await dispatch('findings.table', {})

@@ -10,7 +10,7 @@ import { writeSampleData } from './sample-data'
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every screen passes axe and is captured (${colorScheme})`, async ({ page, bridge, openApp }) => {
     // A walk through every screen with axe on each: longer than one user action.
-    test.setTimeout(60_000)
+    test.setTimeout(90_000)
     await page.emulateMedia({ colorScheme })
     const screen = async (name: string): Promise<void> => {
       await settle(page)
@@ -61,6 +61,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('status').filter({ hasText: /^Added evb-/ })).toBeVisible()
     await screen('evidence')
 
+    // An initiative investigated from its page: verdicts with reasons, then one of its findings.
+    await openSection(page, 'Initiatives')
+    await page.getByRole('article', { name: /^S3 buckets should require/ }).getByRole('link').click()
+    await page.getByRole('button', { name: 'Investigate', exact: true }).click()
+    await expect(page.getByRole('status').filter({ hasText: /^Investigated/ })).toBeVisible({ timeout: 20_000 })
+    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+    await screen('initiative-detail')
+    await page.getByRole('searchbox', { name: /^Search findings of I-/ }).fill('payments-prod-data')
+    await page.getByRole('grid', { name: /^Findings of I-/ }).getByRole('link', { name: /^F-\d+$/ }).click()
+    await expect(page.getByRole('heading', { level: 3, name: 'How the verdict evolved' })).toBeVisible()
+    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+    await screen('finding-detail')
+
     await openSection(page, 'Findings')
     const grid = page.getByRole('grid', { name: 'Findings' })
     await grid.locator('tr[data-index="1"]').getByRole('checkbox').check()
@@ -70,18 +83,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByLabel('Group by').selectOption('control')
     await expect(grid.locator('tr.group-row').first()).toBeVisible()
     await screen('findings-grouped')
-    await page.getByLabel('Group by').selectOption('')
-    await page.getByRole('searchbox', { name: 'Search findings' }).fill('payments-prod-data')
-    await grid.getByRole('link', { name: /^F-\d+$/ }).click()
-    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
-    await screen('finding-detail')
 
     await openSection(page, 'Initiatives')
     await expect(page.getByRole('article').first()).toBeVisible()
     await screen('initiatives')
-    await page.getByRole('article', { name: /^S3 buckets should require/ }).getByRole('link').click()
-    await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
-    await screen('initiative-detail')
 
     await closeCase(page)
     await screen('start-recent')

@@ -44,7 +44,7 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   const broken = await cells(2)
   expect(broken[0]).toBe('truncated-export.json')
   expect(broken[1]).toBe('Not imported')
-  expect(broken[2]).toMatch(/^[A-Z\/].*\. Check that it is a complete export from a supported tool, or choose its format above and import it again\.$/)
+  expect(broken[2]).toMatch(/^[A-Z/].*\. Check that it is a complete export from a supported tool, or choose its format above and import it again\.$/)
   await snap(page, 'import-summary')
 
   // Importing the same file again changes nothing, and says so.
@@ -142,4 +142,18 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   await expect(page.getByRole('heading', { level: 1, name: https.title })).toBeFocused()
   await expect(page.getByTestId('findings-count')).toHaveText(`${https.findings} findings`)
   await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
+
+  // Investigating the initiative gives its findings a verdict, with reasons on each finding.
+  await page.getByRole('button', { name: 'Investigate', exact: true }).click()
+  await expect(page.getByRole('status').filter({ hasText: `Investigated ${https.findings} open findings` })).toBeVisible({ timeout: 20_000 })
+  await page.getByRole('searchbox', { name: `Search findings of ${https.id}` }).fill('payments-prod-data')
+  await page.getByRole('grid', { name: `Findings of ${https.id}` }).getByRole('link', { name: bucket.id }).click()
+  await expect(page.getByRole('heading', { level: 1, name: bucket.title })).toBeFocused()
+  const rci = await bridge.dispatch('rci.get', { finding: bucket.id })
+  expect(rci.ok).toBe(true)
+  const view = (rci as { value: { verdict: string; document: { because: string; steps: Array<{ question: string }> } } }).value
+  expect(view.verdict).not.toBe('UNSCORED')
+  await expect(page.getByText(view.document.because)).toBeVisible()
+  for (const step of view.document.steps) await expect(page.getByText(step.question, { exact: true })).toBeVisible()
+  await snap(page, 'finding-rci')
 })

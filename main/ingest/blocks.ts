@@ -6,10 +6,15 @@ import { LastmileError } from '../errors'
 /**
  * The imported file is kept in the case byte for byte, in compressed blocks: every alert's
  * record is a byte range of it, so "the original record verbatim" is exactly what the tool
- * wrote (no re-encoding), and the whole export can be recovered for an auditor. Brotli at
- * quality 3 compresses scanner JSON many times over at several hundred MB/s, which is cheaper
- * than encrypting the uncompressed text into the case. Quality 3 measured faster than 1 on
- * scanner JSON (≈600 MB/s) and smaller.
+ * wrote (no re-encoding), and the whole export can be recovered for an auditor. Compressing is
+ * far cheaper than encrypting the uncompressed text into the case (every page is encrypted
+ * three times: into the WAL, and decrypted and encrypted again by the checkpoint).
+ *
+ * Brotli quality 1, measured by CPU time (best of 5, 1 MiB blocks, this machine): on 18 MB of
+ * CloudTrail-like JSON 723 MB/s for 9.6× against 260 MB/s for 10.3× at quality 3; on the
+ * benchmark's ASFF export 2.3 GB/s for 45× against 0.6 GB/s for 50×. The few percent more
+ * bytes cost far less to encrypt than quality 3's time (2 s of the 400,000-alert benchmark).
+ * Quality 2 is slower than both. (Another codec, deflate or zstd, is not one the schema allows.)
  */
 export const BLOCK_BYTES = 1 << 20
 
@@ -51,7 +56,7 @@ export class BlockPacker {
     if (this.fill === 0) return
     const raw = this.buf.subarray(0, this.fill)
     const packed = brotliCompressSync(raw, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 3, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length }
+      params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length }
     })
     const keep = packed.length < raw.length
     // a copy of exactly its own size: it may cross to another thread as a transferred buffer

@@ -11,7 +11,7 @@ import { detectFormat, type Detected } from './detect'
 import { SOURCE_OF } from './formats'
 import { createMissingInitiatives, assignFindings } from './initiatives'
 import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
-import { readInThread } from './reader-thread'
+import { canWaitHere, readAhead, readInThread, settleReadAhead } from './reader-thread'
 import type { CanonicalResource, FormatName, ImportProgress, ImportScope, ImportSummary } from './types'
 
 export interface ImportOptions {
@@ -37,6 +37,11 @@ export interface ImportOptions {
    * default: for files of READER_THREAD_MIN_BYTES or more, where it pays for starting a thread.
    */
   readerThread?: boolean
+  /**
+   * The file the same ingest imports next, with these options: once this file is read, the
+   * reader thread starts on it while this thread finishes the import (findings, commit).
+   */
+  next?: { path: string; displayName?: string }
 }
 
 /**
@@ -63,6 +68,8 @@ export function importFile(c: CaseDb, path: string, opts: ImportOptions): Import
 
   const duplicate = findDuplicate(c.db, path)
   if (duplicate) {
+    // nothing to read: a reading started ahead for it is stopped
+    settleReadAhead(null)
     return {
       ...emptySummary(name, format, SOURCE_OF[format]),
       duplicateOf: duplicate
@@ -111,7 +118,7 @@ export function importFile(c: CaseDb, path: string, opts: ImportOptions): Import
 function withImportPragmas<T>(db: Db, fn: () => T): T {
   const cache = db.pragma('cache_size', { simple: true }) as number
   const temp = db.pragma('temp_store', { simple: true }) as number
-  db.pragma(`cache_size = -${process.env.LASTMILE_CACHE_KB ?? 262144}`)
+  db.pragma('cache_size = -262144')
   db.pragma('temp_store = MEMORY')
   try {
     return fn()
@@ -119,6 +126,27 @@ function withImportPragmas<T>(db: Db, fn: () => T): T {
     db.pragma(`cache_size = ${cache}`)
     db.pragma(`temp_store = ${temp}`)
   }
+}
+
+function useReaderThread(path: string, opts: ImportOptions): boolean {
+  return (opts.readerThread ?? safeSize(path) >= READER_THREAD_MIN_BYTES) && canWaitHere()
+}
+
+/**
+ * Read the next file ahead while this import's findings and commit run (about a third of an
+ * import, during which the reader thread would be idle). A file that cannot be detected is left
+ * to its own import, which reports it.
+ */
+function startReadAhead(next: NonNullable<ImportOptions['next']>, opts: ImportOptions): void {
+  if (!useReaderThread(next.path, opts)) return
+  const name = next.displayName ?? next.path
+  let detected: Detected
+  try {
+    detected = detectFormat(next.path, name, opts.format, opts.chunkBytes)
+  } catch {
+    return
+  }
+  readAhead(readPlan(next.path, name, detected, opts.chunkBytes))
 }
 
 function safeSize(path: string): number {
@@ -317,8 +345,9 @@ class ImportRun {
       }
     }
     const plan = readPlan(this.path, this.name, this.detected, this.opts.chunkBytes)
-    const thread = this.opts.readerThread ?? safeSize(this.path) >= READER_THREAD_MIN_BYTES
+    const thread = settleReadAhead(plan) || useReaderThread(this.path, this.opts)
     const read = thread ? readInThread(plan, sink) : readExport(plan, sink)
+    if (this.opts.next) startReadAhead(this.opts.next, this.opts)
     this.records = read.records
     this.bytesRead = read.bytes
     this.skipped = read.skipped
@@ -536,7 +565,11 @@ class ImportRun {
     return i
   }
 
-  /** Asked before this import writes any alert of the tool, so the answer is about the case before it. */
+  /**
+   * Whether the case held alerts of the tool before this import. Asked at the tool's first alert
+   * (only a 53-bit hash collision with another tool's alert can delay it past an insert, and then
+   * the answer is yes: a lookup too many, never one too few).
+   */
   private hadAlerts(tool: string): boolean {
     let v = this.toolHadAlerts.get(tool)
     if (v === undefined) {

@@ -10,7 +10,7 @@ import {
   BUSY,
   CLOSED,
   IDLE,
-  MAX_IN_FLIGHT,
+  LIMIT,
   PHASE,
   READER_IDLE_MS,
   READING,
@@ -48,7 +48,7 @@ function flush(): void {
   for (;;) {
     if (Atomics.load(state, STOP) !== 0) throw new Stopped()
     const ack = Atomics.load(state, ACK)
-    if (Atomics.load(state, SEQ) - ack < MAX_IN_FLIGHT) break
+    if (Atomics.load(state, SEQ) - ack < Atomics.load(state, LIMIT)) break
     Atomics.wait(state, ACK, ack, 200)
   }
   const m: FromReader = { t: 'batch', items: JSON.stringify(items), blocks, records, bytes }
@@ -94,7 +94,17 @@ function read(req: ReadRequest): void {
     flush()
     last = { t: 'end', result }
   } catch (e) {
-    if (!(e instanceof Stopped)) last = { t: 'error', error: toWireError(e) }
+    if (!(e instanceof Stopped)) {
+      last = { t: 'error', error: toWireError(e) }
+      // what was read before the error goes first, as on the importing thread: a failure in
+      // writing it (a full disk) is the one to report
+      try {
+        flush()
+      } catch (stop) {
+        if (!(stop instanceof Stopped)) throw stop
+        last = null
+      }
+    }
   }
   // idle before the last message, so the writer that receives it can take the reader again
   Atomics.store(state, PHASE, IDLE)
@@ -107,5 +117,13 @@ function read(req: ReadRequest): void {
 
 port.on('message', (req: ReadRequest) => {
   if (Atomics.load(state, PHASE) !== BUSY) return
-  read(req)
+  try {
+    read(req)
+  } catch (e) {
+    // a fault of the reader itself (read() reports every error of the file): say so, and leave,
+    // so the writer never waits for a reader that is gone
+    Atomics.store(state, PHASE, CLOSED)
+    post({ t: 'error', error: toWireError(e), fatal: true })
+    port.close()
+  }
 })

@@ -8,6 +8,9 @@ import { verifyAudit } from '../audit/chain'
 import type { CaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { importFile, type ImportOptions } from './importer'
+import { ingestInProcess } from './service'
+import type { AlertItem } from './reader'
+import { TupleDecoder, TupleEncoder, type AlertTuple } from './reader-thread'
 
 // The reader thread (reader-thread.ts) must leave exactly the case the importing thread alone
 // leaves: same rows, same order, same errors.
@@ -103,6 +106,58 @@ describe('the reader thread', () => {
     }
   })
 
+  it('reading each file of an ingest ahead, while the one before is written, changes nothing', () => {
+    const dir = join(root, 'ahead')
+    mkdirSync(dir)
+    const write = (name: string, text: string): string => {
+      const p = join(dir, name)
+      writeFileSync(p, text)
+      return p
+    }
+    const many: Alarm[] = Array.from({ length: 3000 }, (_, i) => ({ problem: i % 2 ? 's3-pab' : 'imdsv2', account: i % 3 ? A : B, region: 'eu-west-1', n: i, observedAt: at(2) }))
+    const broken = many.map(asffFinding)
+    delete (broken[2100] as Record<string, unknown>).Id
+    const scan = write('scan.json', asffExport(many))
+    const files = [
+      scan,
+      write('scan.ocsf.json', prowlerExport(many.map((a, i) => ({ ...a, status: i % 4 ? 'FAIL' : 'PASS' })))),
+      // a duplicate: the reading started ahead for it is stopped, and the next file read afresh
+      scan,
+      write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
+      write('rescan.json', asffExport(many.slice(0, 2000).map((a) => ({ ...a, observedAt: at(9) })))),
+      join(dir, 'missing.json'),
+      write('truncated.json', asffExport(many).slice(0, 50_000)),
+      write('last.ocsf.json', prowlerExport(many.slice(1000).map((a) => ({ ...a, observedAt: at(10) }))))
+    ]
+    const run = (name: string, readerThread: boolean): { result: unknown; dump: unknown } => {
+      mkdirSync(join(dir, name))
+      const c = freshCase(join(dir, name))
+      try {
+        const result = ingestInProcess(c, files, { actor: ANALYST, now: clock(), readerThread })
+        return {
+          result: { ...result, imports: result.imports.map((o) => ('error' in o ? o : { ...o, importId: o.importId && 'set', duplicateOf: o.duplicateOf && 'set', durationMs: 0 })) },
+          dump: dump(c)
+        }
+      } finally {
+        c.close()
+      }
+    }
+    const inline = run('inline', false)
+    const threaded = run('threaded', true)
+    expect(threaded.result).toEqual(inline.result)
+    expect(threaded.dump).toEqual(inline.dump)
+    expect((inline.result as { imports: Array<{ error?: unknown; duplicateOf?: unknown }> }).imports.map((o) => (o.error ? 'error' : o.duplicateOf ? 'duplicate' : 'ok'))).toEqual([
+      'ok',
+      'ok',
+      'duplicate',
+      'error',
+      'ok',
+      'error',
+      'error',
+      'ok'
+    ])
+  })
+
   it('an error on the writing side stops the reader and rolls back; the next import reads again', () => {
     const dir = join(root, 'stop')
     mkdirSync(dir)
@@ -127,5 +182,48 @@ describe('the reader thread', () => {
     } finally {
       c.close()
     }
+  })
+
+  it('sends every alert whole, words and resources numbered past the dictionary limit', () => {
+    const enc = new TupleEncoder()
+    const dec = new TupleDecoder()
+    const items: AlertItem[] = Array.from({ length: 70_000 }, (_, i) => ({
+      h: i * 7919,
+      tool: i % 3 ? 'securityhub' : 'prowler',
+      toolFindingId: `finding-${i}`,
+      ruleId: `rule-${i % 50}`,
+      kind: 'check',
+      title: `title ${i % 50}`,
+      severity: i % 5,
+      outcome: i % 4 ? 'FAIL' : 'PASS',
+      toolStatus: 'NEW',
+      muted: (i % 7 === 0 ? 1 : 0) as 0 | 1,
+      account: i % 11 ? String(100000000000 + (i % 20)) : null,
+      region: 'eu-west-1',
+      // unique words: the dictionary fills up and later ones are sent as they are
+      observedAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+      artifact: null,
+      recordNo: i + 1,
+      offset: i * 100,
+      length: 99,
+      res: {
+        key: `k${i % 30_000}`,
+        id: `arn:aws:s3:::b${i % 30_000}`,
+        canonical: true,
+        // the same resource reported with another type by some records
+        type: i % 13 ? 'aws.s3.bucket' : 'aws.s3.other',
+        provider: 'aws',
+        account: null,
+        region: `r-${i % 30_000}`,
+        name: i % 2 ? `b${i % 30_000}` : null,
+        environment: i % 3 ? 'prod' : null
+      }
+    }))
+    // a resource met again is sent by key and type: the rest is the first one the file named
+    const firstRes = new Map<string, AlertItem['res']>()
+    for (const a of items) if (!firstRes.has(a.res.key)) firstRes.set(a.res.key, a.res)
+    const wire = JSON.parse(JSON.stringify(items.map((a) => enc.encode(a)))) as AlertTuple[]
+    const back = wire.map((t) => dec.decode(t))
+    expect(back).toEqual(items.map((a) => ({ ...a, res: { ...firstRes.get(a.res.key), type: a.res.type } })))
   })
 })

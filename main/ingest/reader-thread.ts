@@ -24,7 +24,8 @@ export const ACK = 1 // batches the writer has taken in
 export const STOP = 2 // the writer gave up (an error): the reader stops
 export const PHASE = 3 // IDLE, BUSY or CLOSED: who may use the reader
 export const READING = 4 // the number of the read the reader took up
-export const STATE_SLOTS = 5
+export const LIMIT = 5 // batches the reader may post before the writer takes them in
+export const STATE_SLOTS = 6
 
 export const IDLE = 1
 export const BUSY = 2
@@ -37,13 +38,20 @@ export const READER_IDLE_MS = 30_000
 /** Batches the reader may run ahead of the writer (each ≤ BATCH_ALERTS alerts and a few blocks). */
 export const MAX_IN_FLIGHT = 8
 export const BATCH_ALERTS = 512
+/**
+ * Reading the next file of an ingest ahead, while the writer finishes the current one (findings,
+ * commit: about a third of an import), the reader may run further ahead: 64 batches, ~10 MB.
+ */
+export const MAX_AHEAD = 64
 
 /**
  * An alert on the wire: a tuple, since JSON of arrays parses ~2× faster than of objects, and
  * the writer's decoding is on the critical path (the writer is the busier thread). Words that
  * repeat across alerts (tool, rule, title, account, region, time…) are sent once and then by
- * number (`Word`), and a resource once per file and then by its key: this halved the bytes and
- * the writer's parse time on the benchmark exports.
+ * number (`Word`), and a resource once per file and then by its key and type: the writer reads
+ * a resource's other fields only the first time it meets its key (it caches the row id by key),
+ * but the type of each alert's resource picks its control. This halved the bytes and the
+ * writer's parse time on the benchmark exports.
  */
 export type AlertTuple = [
   h: number,
@@ -63,6 +71,7 @@ export type AlertTuple = [
   recordNo: number,
   offset: number,
   length: number,
+  resType: Word,
   res: string | ResourceTuple
 ]
 /** A resource the first time a file names it. */
@@ -118,12 +127,13 @@ export class TupleEncoder {
       a.recordNo,
       a.offset,
       a.length,
+      this.word(a.res.type),
       a.res.key
     ]
     const r = a.res
     if (!this.resources.has(r.key)) {
       this.resources.add(r.key)
-      t[17] = [r.key, r.id, r.canonical ? 1 : 0, this.word(r.type), this.word(r.provider), this.word(r.account), this.word(r.region), r.name, this.word(r.environment)]
+      t[18] = [r.key, r.id, r.canonical ? 1 : 0, this.word(r.type), this.word(r.provider), this.word(r.account), this.word(r.region), r.name, this.word(r.environment)]
     }
     return t
   }
@@ -142,30 +152,44 @@ export class TupleDecoder {
 
   decode(t: AlertTuple): AlertItem {
     // in tuple order, as encode() numbered them: the resource's words after the alert's
-    const a = {
+    const tool = this.word(t[1]) as string
+    const ruleId = this.word(t[3]) as string
+    const kind = this.word(t[4]) as AlertItem['kind']
+    const title = this.word(t[5]) as string
+    const outcome = this.word(t[7]) as AlertItem['outcome']
+    const toolStatus = this.word(t[8]) as string
+    const account = this.word(t[10])
+    const region = this.word(t[11])
+    const observedAt = this.word(t[12])
+    const artifact = this.word(t[13])
+    const type = this.word(t[17]) as string
+    return {
       h: t[0],
-      tool: this.word(t[1]) as string,
+      tool,
       toolFindingId: t[2],
-      ruleId: this.word(t[3]) as string,
-      kind: this.word(t[4]) as AlertItem['kind'],
-      title: this.word(t[5]) as string,
+      ruleId,
+      kind,
+      title,
       severity: t[6],
-      outcome: this.word(t[7]) as AlertItem['outcome'],
-      toolStatus: this.word(t[8]) as string,
+      outcome,
+      toolStatus,
       muted: t[9],
-      account: this.word(t[10]),
-      region: this.word(t[11]),
-      observedAt: this.word(t[12]),
-      artifact: this.word(t[13]),
+      res: this.resource(t[18], type),
+      account,
+      region,
+      observedAt,
+      artifact,
       recordNo: t[14],
       offset: t[15],
       length: t[16]
     }
-    return { ...a, res: this.resource(t[17]) }
   }
 
-  private resource(x: string | ResourceTuple): CanonicalResource {
-    if (typeof x === 'string') return this.resources.get(x) as CanonicalResource
+  private resource(x: string | ResourceTuple, type: string): CanonicalResource {
+    if (typeof x === 'string') {
+      const known = this.resources.get(x) as CanonicalResource
+      return known.type === type ? known : { ...known, type }
+    }
     const r: CanonicalResource = {
       key: x[0],
       id: x[1],
@@ -193,7 +217,8 @@ export type FromReader =
   /** items: JSON of (AlertTuple | ContextTuple)[], in file order */
   | { t: 'batch'; items: string; blocks: PackedBlock[]; records: number; bytes: number }
   | { t: 'end'; result: ReadResult }
-  | { t: 'error'; error: WireError }
+  /** fatal: the reader thread itself failed and is gone */
+  | { t: 'error'; error: WireError; fatal?: boolean }
 
 export interface ReaderData {
   state: SharedArrayBuffer
@@ -232,6 +257,8 @@ interface Reader {
   state: Int32Array
   port: MessagePort
   reads: number
+  /** a read started ahead of its import: its number and plan */
+  ahead: { n: number; plan: string } | null
 }
 
 /**
@@ -239,7 +266,6 @@ interface Reader {
  * ≈0.3-0.6 s under tsx, which compiles its modules). Only the importing thread uses it.
  */
 let cached: Reader | null = null
-const TRACE = { waited: 0 }
 
 function acquire(): Reader {
   if (cached && Atomics.compareExchange(cached.state, PHASE, IDLE, BUSY) === IDLE) return cached
@@ -250,7 +276,7 @@ function acquire(): Reader {
   const data: ReaderData = { state: state.buffer as SharedArrayBuffer, port: port2 }
   const worker = startWorker(join(__dirname, 'read.worker.ts'), { workerData: data, transferList: [port2] })
   worker.unref()
-  cached = { worker, state, port: port1, reads: 0 }
+  cached = { worker, state, port: port1, reads: 0, ahead: null }
   return cached
 }
 
@@ -264,15 +290,71 @@ function drop(): void {
   void r.worker.terminate()
 }
 
+let blockingAllowed: boolean | undefined
+
+/**
+ * Whether this thread may block on Atomics.wait: Node's threads may; an embedder may forbid it
+ * on a main thread (browsers do), and then the file is read on the importing thread.
+ */
+export function canWaitHere(): boolean {
+  if (blockingAllowed === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 0)
+      blockingAllowed = true
+    } catch {
+      blockingAllowed = false
+    }
+  }
+  return blockingAllowed
+}
+
+function ask(r: Reader, plan: ReadPlan, limit: number): number {
+  const n = ++r.reads
+  Atomics.store(r.state, SEQ, 0)
+  Atomics.store(r.state, ACK, 0)
+  Atomics.store(r.state, STOP, 0)
+  Atomics.store(r.state, LIMIT, limit)
+  r.port.postMessage({ n, plan } satisfies ReadRequest)
+  return n
+}
+
+/**
+ * Start reading the next file of an ingest while this thread still writes the current one; its
+ * import then takes what was read (readInThread with the same plan). Nothing of it reaches the
+ * case before that import does, and its errors are reported by that import, in their place.
+ */
+export function readAhead(plan: ReadPlan): void {
+  settleReadAhead(null)
+  const r = acquire()
+  r.ahead = { n: ask(r, plan, MAX_AHEAD), plan: JSON.stringify(plan) }
+}
+
+/**
+ * Whether the reading started ahead is this plan's; any other is stopped (the file turned out a
+ * duplicate, or the ingest ended), so no reading goes on for nothing.
+ */
+export function settleReadAhead(plan: ReadPlan | null): boolean {
+  const ahead = cached?.ahead
+  if (!ahead) return false
+  if (plan !== null && ahead.plan === JSON.stringify(plan)) return true
+  drop()
+  return false
+}
+
 /** Read `plan` on the reader thread, handing everything to `sink` on this thread, in file order. */
 export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
-  const r = acquire()
+  let r: Reader
+  let n: number
+  if (settleReadAhead(plan)) {
+    r = cached as Reader
+    n = (r.ahead as { n: number }).n
+    r.ahead = null
+    Atomics.store(r.state, LIMIT, MAX_IN_FLIGHT)
+  } else {
+    r = acquire()
+    n = ask(r, plan, MAX_IN_FLIGHT)
+  }
   const { state, port } = r
-  const n = ++r.reads
-  Atomics.store(state, SEQ, 0)
-  Atomics.store(state, ACK, 0)
-  Atomics.store(state, STOP, 0)
-  port.postMessage({ n, plan } satisfies ReadRequest)
   const asked = Date.now()
   const decoder = new TupleDecoder()
   let ok = false
@@ -285,19 +367,15 @@ export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
           throw new LastmileError('internal', `${plan.name}: the import's reader thread did not start; nothing was imported`)
         }
         // the reader posts, then bumps SEQ: a batch posted since the load wakes us at once
-        const w0 = performance.now()
         Atomics.wait(state, SEQ, seq, 200)
-        TRACE.waited += performance.now() - w0
         continue
       }
       const m = got.message as FromReader
       if (m.t === 'error') {
-        ok = true // the reader is idle again and its port empty
+        ok = m.fatal !== true // the reader is idle again and its port empty, unless it is gone
         throw fromWireError(m.error)
       }
       if (m.t === 'end') {
-        if (process.env.LASTMILE_TRACE) console.error(`[reader] ${plan.name}: writer waited ${TRACE.waited.toFixed(0)} ms`)
-        TRACE.waited = 0
         ok = true
         return m.result
       }

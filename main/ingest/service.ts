@@ -6,6 +6,7 @@ import type { CaseDb, Db } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { startWorker } from '../platform/worker'
 import { importFile } from './importer'
+import { settleReadAhead } from './reader-thread'
 import type { IngestFileOutcome, IngestResult } from '../../shared/ingest'
 import type { FormatName, ImportProgress } from './types'
 
@@ -25,17 +26,25 @@ export interface IngestOptions {
   chunkBytes?: number
   /** the exports are filtered: do not close alerts they do not mention */
   partial?: boolean
+  /** read on a reader thread (default: files of READER_THREAD_MIN_BYTES or more) */
+  readerThread?: boolean
 }
 
 /** Run on the calling thread (the CLI, tests, and the worker itself). */
 export function ingestInProcess(c: CaseDb, files: readonly string[], opts: IngestOptions): IngestResult {
   const imports: IngestFileOutcome[] = []
-  for (const file of files) {
-    try {
-      imports.push(importFile(c, file, { ...opts, displayName: file }))
-    } catch (e) {
-      imports.push({ file, format: null, error: asApiError(e) })
-    }
+  try {
+    files.forEach((file, i) => {
+      // each file's reading may start while the one before it is written (importer.ts, next)
+      const next = i + 1 < files.length ? { path: files[i + 1], displayName: files[i + 1] } : undefined
+      try {
+        imports.push(importFile(c, file, { ...opts, displayName: file, next }))
+      } catch (e) {
+        imports.push({ file, format: null, error: asApiError(e) })
+      }
+    })
+  } finally {
+    settleReadAhead(null)
   }
   return { imports, ...caseTotals(c.db) }
 }

@@ -3,6 +3,7 @@
 // a Stop button, since a selection can hold thousands.
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { Decision, FindingView } from '../../../shared/ingest'
+import type { FindingWorkflowView } from '../../../shared/remediation'
 import { call } from '../api'
 import { describeError } from '../errors'
 import { invalidateFindings } from '../findings/data'
@@ -10,6 +11,7 @@ import { actorName, formatTime, plural } from '../format'
 import { Modal } from './Modal'
 import { Notice } from './Notice'
 import { ProgressBar } from './Progress'
+import { useLoad } from '../use-load'
 
 export type DecisionChoice = Decision | 'clear'
 
@@ -223,5 +225,34 @@ export function BulkDecision({ ids, onDone }: { ids: string[]; onDone(): void })
         </Modal>
       ) : null}
     </>
+  )
+}
+
+/** What happened to a finding in the workflow, newest first: decisions, plans, approvals, routing. */
+export function WorkflowHistory({ finding }: { finding: string }): ReactElement | null {
+  const wf = useLoad<FindingWorkflowView>(() => call('workflow.finding', { id: finding }), [finding], { followFindings: true })
+  if (wf.error) return <p className="error-text small-print">{wf.error}</p>
+  const history = wf.value?.history ?? []
+  if (!history.length) return null
+  return (
+    <div className="workflow-history">
+      <h3 className="sub-title">History</h3>
+      <ol className="plain-list">
+        {[...history].reverse().map((h, i) => (
+          <li key={`${h.at}-${i}`}>
+            <time dateTime={h.at} className="muted small-print">
+              {formatTime(h.at)}
+            </time>{' '}
+            <span>
+              {h.from} → <strong>{h.to}</strong>
+            </span>{' '}
+            <span className="muted">
+              {h.event} · {actorName(h.actor)}
+            </span>
+            {h.reason ? <div className="small-print">{h.reason}</div> : null}
+          </li>
+        ))}
+      </ol>
+    </div>
   )
 }

@@ -303,7 +303,7 @@ export function FindingsGrid({ store, subset, label, viewKey, hidden = DEFAULT_H
       <div className="grid-toolbar" role="toolbar" aria-label={`${label}: search, group and columns`}>
         <div className="grid-search">
           <label htmlFor={searchId} className="sr-only">
-            Search {label.toLowerCase()}
+            Search {label.charAt(0).toLowerCase() + label.slice(1)}
           </label>
           <input
             id={searchId}

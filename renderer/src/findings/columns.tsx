@@ -35,7 +35,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     numeric: true
   },
   {
-    id: 'severity', width: 78,
+    id: 'severity', width: 88,
     header: 'Severity',
     filter: 'select',
     render: (r) => <SeverityBadge severity={r.severity} />,
@@ -44,7 +44,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'title', width: 320, header: 'Title', filter: 'text', render: (r) => r.title, groupable: true },
   { id: 'control', width: 190, header: 'Control', filter: 'select', render: (r) => r.control, groupable: true },
   {
-    id: 'resource', width: 170,
+    id: 'resource', width: 160,
     header: 'Resource',
     filter: 'text',
     render: (r) => r.resourceName,
@@ -52,7 +52,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
   },
   { id: 'resourceType', width: 150, header: 'Type', filter: 'select', render: (r) => r.resourceType, groupable: true },
   { id: 'provider', width: 70, header: 'Cloud', filter: 'select', render: (r) => r.provider, groupable: true },
-  { id: 'account', width: 104, header: 'Account', filter: 'select', render: (r) => text(r.account), groupable: true },
+  { id: 'account', width: 118, header: 'Account', filter: 'select', render: (r) => text(r.account), groupable: true },
   { id: 'region', width: 110, header: 'Region', filter: 'select', render: (r) => text(r.region), groupable: true },
   {
     id: 'environment', width: 70,
@@ -62,7 +62,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     groupable: true
   },
   { id: 'owner', width: 140, header: 'Owner', filter: 'select', render: (r) => text(r.owner), groupable: true },
-  { id: 'tools', width: 130, header: 'Tools', filter: 'tool', render: (r) => r.tools, groupable: true },
+  { id: 'tools', width: 124, header: 'Tools', filter: 'tool', render: (r) => r.tools, groupable: true },
   {
     id: 'alerts', width: 60,
     header: 'Alerts',

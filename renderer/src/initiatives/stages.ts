@@ -1,13 +1,9 @@
-// Where an initiative is on its way to a validated fix, read from what the case holds today.
-//
-// The board's stages (issue: new, investigating, ready, awaiting approval, routed, remediated,
-// validated) come from two kinds of data. The RCI verdicts of an initiative's findings and what
-// later scans closed are in `initiatives.list` now, so those stages are shown. Awaiting approval,
-// routed and remediated come from plans, approvals and routing, which have no contract call yet:
-// they join STAGES when those calls exist, rather than as columns that could never fill.
-import type { InitiativeView } from '../../../shared/ingest'
+// The board's columns: where an initiative is on its way to a validated fix. The stage itself is
+// the workflow's (`workflow.board`, main/workflow/board.ts: an initiative is as far as its least
+// advanced finding); this adds the two places an initiative can be outside those stages.
+import type { BoardInitiative, BoardStage } from '../../../shared/remediation'
 
-export type StageId = 'new' | 'investigating' | 'ready' | 'validated'
+export type StageId = BoardStage | 'routed'
 
 export interface Stage {
   id: StageId
@@ -16,21 +12,25 @@ export interface Stage {
   rule: string
 }
 
+/** In the order of the issue's board: new → investigated → awaiting approval → … → validated. */
 export const STAGES: readonly Stage[] = [
-  { id: 'new', title: 'New', rule: 'No open finding investigated yet' },
-  { id: 'investigating', title: 'Investigating', rule: 'Some open findings have an RCI verdict' },
-  { id: 'ready', title: 'Ready', rule: 'Every open finding has an RCI verdict' },
-  { id: 'validated', title: 'Validated', rule: 'A later scan resolved every finding' }
+  { id: 'new', title: 'New', rule: 'Not investigated yet' },
+  { id: 'investigated', title: 'Investigated', rule: 'Has RCI verdicts; no plan yet' },
+  { id: 'planned', title: 'Awaiting approval', rule: 'A fix is planned; it waits for a named approver' },
+  { id: 'approved', title: 'Approved', rule: 'The fix may run' },
+  { id: 'routed', title: 'Routed', rule: 'Unsafe to fix here: sent to the owning team' },
+  { id: 'remediated', title: 'Remediated', rule: 'Fixed; a later scan will tell' },
+  { id: 'validated', title: 'Validated', rule: 'A later scan or check confirmed the fix' }
 ]
 
 /**
- * The stage of an initiative, or null when nothing in it is open or resolved: every finding was
- * suppressed or accepted by a person, so there is nothing left to fix or to validate.
+ * The column of an initiative, or null when people set every finding of it aside (suppressed or
+ * risk-accepted): nothing is left to fix or to validate. Routed findings leave the workflow's
+ * stages; an initiative whose every remaining finding went to its owners is "routed".
  */
-export function stageOf(i: InitiativeView): StageId | null {
-  if (i.findings === 0) return i.resolved > 0 ? 'validated' : null
-  const unscored = i.rci.UNSCORED
-  if (unscored >= i.findings) return 'new'
-  if (unscored === 0) return 'ready'
-  return 'investigating'
+export function stageOf(b: BoardInitiative): StageId | null {
+  const active = b.total - b.suppressed - b.accepted
+  if (active <= 0) return null
+  if (b.states.routed > 0 && b.states.routed >= active) return 'routed'
+  return b.stage
 }

@@ -4,10 +4,11 @@ import type { FindingView } from '../../../shared/ingest'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
-import { BulkDecision, FindingDecision } from '../components/Decision'
+import { BulkDecision, FindingDecision, WorkflowHistory } from '../components/Decision'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { AlertsByTool } from '../components/RawAlerts'
+import { RciReasoning } from '../components/Rci'
 import { EvidenceTimeline } from '../components/Timeline'
 import { loadFindings } from '../findings/data'
 import { FindingsGrid } from '../findings/FindingsGrid'
@@ -114,8 +115,8 @@ function FindingDetail({ id }: { id: string }): ReactElement {
     >
       <div className="detail-grid">
         <div className="detail-main">
-          <Section title="RCI reasoning" description="The investigation's steps, their answers and the evidence behind each.">
-            <RciSteps finding={f} />
+          <Section title="RCI reasoning" description="The investigation's steps, their answers and the evidence behind each, and how the verdict evolved.">
+            <RciReasoning finding={f.id} />
           </Section>
           <Section title="Evidence timeline" description="Everything the evidence in this case records about the resource.">
             <EvidenceTimeline subject={f.id} />
@@ -133,6 +134,7 @@ function FindingDetail({ id }: { id: string }): ReactElement {
           </Section>
           <Section title="Decision">
             <FindingDecision finding={f} readOnly={current.readOnly} onChanged={setFinding} />
+            <WorkflowHistory finding={f.id} />
           </Section>
           <Section title="Seen">
             <table className="kv-table">
@@ -151,54 +153,6 @@ function FindingDetail({ id }: { id: string }): ReactElement {
         </div>
       </div>
     </Page>
-  )
-}
-
-/** The verdict's reasons. Steps come with the finding once an investigation has run on it. */
-export function RciSteps({ finding }: { finding: FindingView }): ReactElement {
-  const steps = finding.rci.steps as unknown as Array<{ id: string; question: string; answer: string; explanation: string; evidence: string[] }>
-  const { go } = useNavigation()
-  if (!steps.length) {
-    return (
-      <p className="muted">
-        {finding.rci.verdict === 'UNSCORED'
-          ? 'No investigation has run on this finding yet, so it has no verdict. Its steps, their answers and the evidence behind each will show here.'
-          : 'This verdict came without steps.'}
-      </p>
-    )
-  }
-  return (
-    <ol className="rci-steps">
-      {steps.map((s) => (
-        <li key={s.id} className={`rci-step answer-${s.answer}`}>
-          <div className="rci-step-head">
-            <span className="rci-question">{s.question}</span>
-            <span className={`pill answer answer-pill-${s.answer}`}>{s.answer}</span>
-          </div>
-          <p>{s.explanation}</p>
-          {s.evidence.length ? (
-            <p className="muted small-print">
-              Evidence:{' '}
-              {s.evidence.map((e, i) => (
-                <span key={e}>
-                  {i ? ', ' : ''}
-                  <a
-                    href={`#/evidence/${encodeURIComponent(e)}`}
-                    onClick={(ev) => {
-                      ev.preventDefault()
-                      go('evidence', e)
-                    }}
-                    className="mono"
-                  >
-                    {e}
-                  </a>
-                </span>
-              ))}
-            </p>
-          ) : null}
-        </li>
-      ))}
-    </ol>
   )
 }
 

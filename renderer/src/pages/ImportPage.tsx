@@ -270,7 +270,7 @@ function ImportResultView({
                         ? `Already imported (${o.duplicateOf}): nothing changed`
                         : `${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
                     </td>
-                    <td className="num nowrap">{(o.durationMs / 1000).toFixed(1)} s</td>
+                    <td className="num nowrap">{o.durationMs < 1000 ? `${Math.round(o.durationMs)} ms` : `${(o.durationMs / 1000).toFixed(1)} s`}</td>
                   </tr>
                 ) : (
                   <tr key={o.file} className="row-error">

@@ -1,11 +1,13 @@
 import { useId, useMemo, useState, type ReactElement } from 'react'
 import type { InitiativeView } from '../../../shared/ingest'
+import type { BoardInitiative } from '../../../shared/remediation'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { Legend, severityParts, StackedBar, verdictParts } from '../components/charts'
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
+import { useInvestigation } from '../components/Investigate'
 import { EvidenceTimeline } from '../components/Timeline'
 import { describeError } from '../errors'
 import { invalidateFindings, loadFindings } from '../findings/data'
@@ -37,6 +39,7 @@ function Board(): ReactElement {
   const current = useOpenCase()
   const { go } = useNavigation()
   const initiatives = useLoad(() => call('initiatives.list', {}), [current.id], { followFindings: true })
+  const board = useLoad(() => call('workflow.board', {}), [current.id], { followFindings: true })
   const findings = useLoad(() => loadFindings(current.id), [current.id], { followFindings: true })
   const [filters, setFiltersState] = useState<Partial<Record<FilterKey, string>>>(() => recall('board:filters') ?? {})
   const setFilters = (next: Partial<Record<FilterKey, string>>): void => {
@@ -74,11 +77,13 @@ function Board(): ReactElement {
   }, [store, open, filters])
 
   const list = initiatives.value ?? []
+  const stages = new Map((board.value?.initiatives ?? []).map((b) => [b.id, b]))
   const shown = list.filter((i) => !matching || matching.has(i.id))
   const byStage = new Map<StageId, InitiativeView[]>(STAGES.map((s) => [s.id, []]))
   const setAside: InitiativeView[] = []
   for (const i of shown) {
-    const s = stageOf(i)
+    const b = stages.get(i.id)
+    const s = b ? stageOf(b) : 'new'
     if (s) byStage.get(s)!.push(i)
     else setAside.push(i)
   }
@@ -99,6 +104,16 @@ function Board(): ReactElement {
       }
     >
       {initiatives.error ? <Notice tone="error" title="The initiatives could not be loaded">{initiatives.error}</Notice> : null}
+      {board.error ? <Notice tone="error" title="The stages of the initiatives could not be read">{board.error}</Notice> : null}
+      {board.value?.changes.length ? (
+        <Notice tone="info" title="Changed by the automatic checks">
+          <ul className="plain-list">
+            {board.value.changes.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
       {findings.error ? <Notice tone="error" title="The findings behind the filters could not be loaded">{findings.error}</Notice> : null}
       <div className="board-filters" role="group" aria-label="Filter the board">
         {FILTERS.map((f) => (
@@ -126,21 +141,21 @@ function Board(): ReactElement {
           )}
         </div>
       ) : (
-        <div className="board">
+        <div className="board" role="group" aria-label="Initiatives by stage">
           {STAGES.map((s) => {
             const items = byStage.get(s.id) ?? []
             return (
-              <section key={s.id} className="board-column" aria-labelledby={`stage-${s.id}`}>
+              <section key={s.id} className={items.length ? 'board-column' : 'board-column empty'} aria-labelledby={`stage-${s.id}`} title={items.length ? undefined : s.rule}>
                 <header className="board-column-head">
                   <h2 id={`stage-${s.id}`}>
                     {s.title} <span className="count-badge">{items.length}</span>
                   </h2>
-                  <p className="muted small-print">{s.rule}</p>
+                  <p className="muted small-print board-rule">{s.rule}</p>
                 </header>
                 <ul className="board-cards">
                   {items.map((i) => (
                     <li key={i.id}>
-                      <InitiativeCard initiative={i} matches={matching?.get(i.id)} onOpen={() => go('initiatives', i.id)} />
+                      <InitiativeCard initiative={i} workflow={stages.get(i.id)} matches={matching?.get(i.id)} onOpen={() => go('initiatives', i.id)} />
                     </li>
                   ))}
                 </ul>
@@ -193,7 +208,7 @@ function BoardFilter({ label, value, options, onChange }: { label: string; value
   )
 }
 
-function InitiativeCard({ initiative: i, matches, onOpen }: { initiative: InitiativeView; matches?: number; onOpen(): void }): ReactElement {
+function InitiativeCard({ initiative: i, workflow, matches, onOpen }: { initiative: InitiativeView; workflow?: BoardInitiative; matches?: number; onOpen(): void }): ReactElement {
   const sev = severityParts(i.severity)
   const rci = verdictParts(i.rci)
   const shownTotal = i.findings || i.resolved
@@ -214,6 +229,13 @@ function InitiativeCard({ initiative: i, matches, onOpen }: { initiative: Initia
         <span className="mono">{i.id}</span> · {plural(i.resources, 'resource')} · {plural(i.alerts, 'alert')}
         {i.regressions ? <span className="regression-mark">{i.regressions} regressed</span> : null}
       </p>
+      {workflow && (workflow.states.routed || workflow.drifted.length) ? (
+        <p className="card-sub">
+          {workflow.states.routed ? `${plural(workflow.states.routed, 'finding')} routed to owners` : ''}
+          {workflow.states.routed && workflow.drifted.length ? ' · ' : ''}
+          {workflow.drifted.length ? `${plural(workflow.drifted.length, 'plan')} re-rendered after drift` : ''}
+        </p>
+      ) : null}
       {matches !== undefined ? <p className="card-match">{plural(matches, 'finding')} of {shownTotal.toLocaleString('en-US')} match the filters</p> : null}
       <div className="card-chart">
         <StackedBar parts={sev} label={`Severity of ${i.id}`} />
@@ -239,10 +261,12 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
   const current = useOpenCase()
   const { go } = useNavigation()
   const initiatives = useLoad(() => call('initiatives.list', {}), [current.id], { followFindings: true })
+  const board = useLoad(() => call('workflow.board', {}), [current.id], { followFindings: true })
   const findings = useLoad(() => loadFindings(current.id), [current.id], { followFindings: true })
   const i = initiatives.value?.find((x) => x.id.toLowerCase() === id.toLowerCase()) ?? null
   const subset = useMemo(() => (findings.value && i ? findings.value.where('initiative', i.id) : null), [findings.value, i])
   const [action, setAction] = useState<'rename' | 'merge' | null>(null)
+  const investigation = useInvestigation(i?.id ?? id, !i || i.findings === 0)
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null)
 
   const back = (
@@ -287,7 +311,8 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
     }
   }
 
-  const stage = stageOf(i)
+  const workflow = board.value?.initiatives.find((b) => b.id === i.id)
+  const stage = workflow ? stageOf(workflow) : null
   const sev = severityParts(i.severity)
   const rci = verdictParts(i.rci)
   return (
@@ -296,7 +321,7 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
       description={
         <span className="detail-meta">
           <span className="mono">{i.id}</span>
-          <span className="pill stage">{stage ? STAGES.find((s) => s.id === stage)?.title : 'Set aside'}</span>
+          {workflow ? <span className="pill stage">{stage ? STAGES.find((s) => s.id === stage)?.title : 'Set aside'}</span> : null}
           <span className="mono muted">{i.controls.join(', ')}</span>
           {i.parent ? <span className="muted">split from {i.parent}</span> : null}
         </span>
@@ -305,6 +330,7 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
     >
       {current.readOnly ? null : (
         <div className="button-row" role="group" aria-label="Change this initiative">
+          {investigation.button}
           <button type="button" className="button small" onClick={() => setAction('rename')}>
             Rename…
           </button>
@@ -319,6 +345,7 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
           </button>
         </div>
       )}
+      {investigation.panel}
       {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
       <div className="stat-row">
         <Stat label="Open findings" value={i.findings} />

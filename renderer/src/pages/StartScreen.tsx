@@ -8,6 +8,7 @@ import { IdentityForm, roleLabel } from '../components/IdentityForm'
 import { CaseIcon, FolderIcon, LockIcon, LogoMark, PlusIcon, UserIcon } from '../components/icons'
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
+import { ReviewCaseFileButton } from '../components/ReviewCaseFile'
 import { describeError } from '../errors'
 import { formatTime } from '../format'
 
@@ -91,6 +92,7 @@ export function StartScreen(): ReactElement {
                   <button ref={openButton} type="button" className="button" onClick={() => setPanel('open')}>
                     <FolderIcon /> Open a case
                   </button>
+                  <ReviewCaseFileButton onDone={opened} />
                 </div>
               </section>
             ) : (

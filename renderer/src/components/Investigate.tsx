@@ -1,0 +1,82 @@
+// Run the playbooks over an initiative's open findings (`investigate.run`): long work, in a
+// worker in main, with its progress shown and a Cancel that writes nothing.
+import { useEffect, useRef, useState, type ReactElement } from 'react'
+import type { InvestigationRunResult } from '../../../shared/investigate'
+import type { Progress } from '../../../shared/model'
+import { call, onEvent } from '../api'
+import { describeError } from '../errors'
+import { invalidateFindings } from '../findings/data'
+import { plural } from '../format'
+import { Notice } from './Notice'
+import { describeProgress, ProgressBar } from './Progress'
+
+/** The Investigate button, and the panel under the toolbar with its progress and outcome. */
+export function useInvestigation(initiative: string, disabled?: boolean): { button: ReactElement; panel: ReactElement } {
+  const [running, setRunning] = useState(false)
+  const [progress, setProgress] = useState<Progress | null>(null)
+  const [result, setResult] = useState<InvestigationRunResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const resultRef = useRef<HTMLDivElement>(null)
+  useEffect(() => onEvent('progress', (p) => p.operation === 'investigate' && setProgress(p)), [])
+  useEffect(() => {
+    if (result || error) resultRef.current?.focus()
+  }, [result, error])
+
+  async function run(): Promise<void> {
+    setRunning(true)
+    setProgress(null)
+    setResult(null)
+    setError(null)
+    try {
+      const r = await call('investigate.run', { initiative })
+      setResult(r)
+      if (r.status === 'completed') invalidateFindings()
+    } catch (e) {
+      setError(describeError(e))
+    } finally {
+      setRunning(false)
+    }
+  }
+  async function cancel(): Promise<void> {
+    try {
+      await call('investigate.cancel', {})
+    } catch (e) {
+      setError(describeError(e))
+    }
+  }
+
+  const v = result?.verdicts
+  const button = (
+    <button type="button" className="button small primary" onClick={() => void run()} disabled={disabled || running}>
+      {running ? 'Investigating…' : 'Investigate'}
+    </button>
+  )
+  const panel = (
+    <>
+      {running ? (
+        <div className="investigate-progress" aria-live="polite">
+          <ProgressBar label="Investigating the open findings" done={progress?.done ?? 0} total={progress?.total ?? null} detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'} />
+          <button type="button" className="button small" onClick={() => void cancel()}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {result?.status === 'cancelled' ? (
+        <Notice ref={resultRef} tone="info" title="The investigation was cancelled">
+          Nothing was written: the verdicts are as they were.
+        </Notice>
+      ) : null}
+      {result?.status === 'completed' && v ? (
+        <Notice ref={resultRef} tone="success" title={`Investigated ${plural(result.findings, 'open finding')}`}>
+          {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored (no playbook covers them)` : ''}; {plural(result.changed.length, 'verdict')} changed.
+        </Notice>
+      ) : null}
+      {error ? (
+        <Notice ref={resultRef} tone="error" title="The investigation did not run">
+          {error}
+        </Notice>
+      ) : null}
+    </>
+  )
+  return { button, panel }
+}

@@ -1,0 +1,55 @@
+// Auditor mode: open an exported auditor case file read-only, with its export passphrase. Every
+// mutating call is then refused by main; the header shows the read-only banner.
+import { useState, type FormEvent, type ReactElement } from 'react'
+import type { Case } from '../../../shared/model'
+import { call } from '../api'
+import { describeError } from '../errors'
+import { TextField } from './Field'
+import { Modal } from './Modal'
+
+export function ReviewCaseFileButton({ onDone }: { onDone(c: Case): void }): ReactElement {
+  const [open, setOpen] = useState(false)
+  const [path, setPath] = useState('')
+  const [pass, setPass] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      const c = await call('case.openForReview', { path: path.trim(), exportPassphrase: pass })
+      setOpen(false)
+      onDone(c)
+    } catch (err) {
+      setError(describeError(err))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <>
+      <button type="button" className="button" onClick={() => setOpen(true)}>
+        Open case file for review
+      </button>
+      {open ? (
+        <Modal title="Open a case file for review" onClose={() => setOpen(false)}>
+          <form className="form" onSubmit={(e) => void submit(e)}>
+            <p className="muted modal-lead">An auditor case file opens read-only: you can read and verify everything, and change nothing.</p>
+            <TextField label="Auditor case file" value={path} onChange={(e) => setPath(e.target.value)} className="mono-input" required autoFocus />
+            <TextField label="Export passphrase" type="password" value={pass} onChange={(e) => setPass(e.target.value)} autoComplete="off" error={error} required />
+            <div className="form-actions">
+              <button type="button" className="button" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+              <button type="submit" className="button primary" disabled={busy || !path.trim() || !pass}>
+                {busy ? 'Opening…' : 'Open for review'}
+              </button>
+            </div>
+          </form>
+        </Modal>
+      ) : null}
+    </>
+  )
+}

@@ -1,0 +1,318 @@
+import { useEffect, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
+import type { CaseVerificationResult, CheckpointInfo } from '../../../shared/contract'
+import type { Progress } from '../../../shared/model'
+import { call, onEvent } from '../api'
+import { useOpenCase } from '../app-state'
+import { TextField } from '../components/Field'
+import { Notice } from '../components/Notice'
+import { Page, Section } from '../components/Page'
+import { describeProgress, ProgressBar } from '../components/Progress'
+import { describeError } from '../errors'
+import { formatTime, plural, shortHash } from '../format'
+import '../styles/approvals.css'
+
+const READ_ONLY_REASON = 'This case is open read-only for review: an export writes a checkpoint, so it cannot be made here.'
+
+type Outcome = { tone: 'success' | 'error'; title: string; body: ReactNode } | null
+
+function useAction(onDone?: () => void): [boolean, Outcome, (title: string, fail: string, run: () => Promise<ReactNode>) => Promise<void>] {
+  const [busy, setBusy] = useState(false)
+  const [outcome, setOutcome] = useState<Outcome>(null)
+  async function run(title: string, fail: string, fn: () => Promise<ReactNode>): Promise<void> {
+    setBusy(true)
+    setOutcome(null)
+    try {
+      setOutcome({ tone: 'success', title, body: await fn() })
+      onDone?.()
+    } catch (e) {
+      setOutcome({ tone: 'error', title: fail, body: describeError(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return [busy, outcome, run]
+}
+
+function OutcomeNotice({ outcome }: { outcome: Outcome }): ReactElement | null {
+  if (!outcome) return null
+  return (
+    <Notice tone={outcome.tone} title={outcome.title}>
+      {outcome.body}
+    </Notice>
+  )
+}
+
+function splitRefs(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+/** Signed PDF report, auditor case file, guardrails, routing package and checkpoint status. */
+export function ExportsPage(): ReactElement {
+  const current = useOpenCase()
+  const readOnly = current.readOnly
+  const [progress, setProgress] = useState<Progress | null>(null)
+  useEffect(() => onEvent('progress', setProgress), [])
+  const [exported, setExported] = useState(0)
+  const bump = (): void => setExported((n) => n + 1)
+
+  return (
+    <Page
+      title="Exports"
+      description="Reports and packages that leave the case. Each export writes a signed checkpoint of the audit trail first, so what was exported can be verified later."
+    >
+      {readOnly ? <Notice tone="info" title="Read-only review">{READ_ONLY_REASON}</Notice> : null}
+      {progress ? (
+        <ProgressBar label={progress.operation} done={progress.done} total={progress.total} detail={describeProgress(progress)} />
+      ) : null}
+      <div className="exports-grid">
+        <PdfExport readOnly={readOnly} onDone={bump} />
+        <CaseFileExport readOnly={readOnly} onDone={bump} />
+        <GuardrailsExport readOnly={readOnly} onDone={bump} />
+        <RoutingExport readOnly={readOnly} onDone={bump} />
+      </div>
+      <Checkpoints caseId={current.id} version={exported} />
+    </Page>
+  )
+}
+
+function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
+  const [out, setOut] = useState('')
+  const [p12Path, setP12Path] = useState('')
+  const [passphrase, setPassphrase] = useState('')
+  const [classification, setClassification] = useState('')
+  const [busy, outcome, run] = useAction(onDone)
+  function submit(e: FormEvent): void {
+    e.preventDefault()
+    void run('The signed PDF report was written', 'The PDF report could not be exported', async () => {
+      const r = await call('export.pdf', {
+        out: out.trim(),
+        sign: { p12Path: p12Path.trim(), passphrase },
+        classification: classification.trim() || undefined
+      })
+      return (
+        <>
+          <code className="hash-full">{r.path}</code>: {plural(r.pages, 'page')}, {r.bytes.toLocaleString('en-US')} bytes, SHA-256{' '}
+          <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by {r.signer.subject} ({r.signer.fingerprint}).
+        </>
+      )
+    })
+  }
+  return (
+    <Section title="Signed PDF report" description="The case’s report, signed with your organisation’s PKCS#12 certificate.">
+      <form className="form" onSubmit={submit}>
+        <TextField label="Save the report as" value={out} onChange={(e) => setOut(e.target.value)} placeholder="/path/report.pdf" className="mono-input" disabled={readOnly} required />
+        <TextField label="Signing certificate (.p12)" value={p12Path} onChange={(e) => setP12Path(e.target.value)} disabled={readOnly} required />
+        <TextField label="Certificate passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={readOnly} autoComplete="off" />
+        <TextField label="Classification banner (optional)" value={classification} onChange={(e) => setClassification(e.target.value)} disabled={readOnly} maxLength={200} />
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || !p12Path.trim()} title={readOnly ? READ_ONLY_REASON : undefined}>
+            {busy ? 'Exporting…' : 'Export signed PDF'}
+          </button>
+        </div>
+      </form>
+      <OutcomeNotice outcome={outcome} />
+    </Section>
+  )
+}
+
+function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
+  const [out, setOut] = useState('')
+  const [pass, setPass] = useState('')
+  const [repeat, setRepeat] = useState('')
+  const [busy, outcome, run] = useAction(onDone)
+  const mismatch = repeat !== '' && repeat !== pass
+  function submit(e: FormEvent): void {
+    e.preventDefault()
+    if (mismatch) return
+    void run('The auditor case file was written', 'The case file could not be exported', async () => {
+      const r = await call('export.caseFile', { out: out.trim(), exportPassphrase: pass })
+      return (
+        <>
+          <code className="hash-full">{r.path}</code>: {r.bytes.toLocaleString('en-US')} bytes, SHA-256 <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by{' '}
+          {r.signer.subject} ({r.signer.kind}). Give the auditor the export passphrase separately.
+        </>
+      )
+    })
+  }
+  return (
+    <Section title="Auditor case file" description="A read-only copy of the case under its own export passphrase, for an auditor to open for review.">
+      <form className="form" onSubmit={submit}>
+        <TextField label="Save the case file as" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <TextField label="Export passphrase" type="password" value={pass} onChange={(e) => setPass(e.target.value)} disabled={readOnly} autoComplete="new-password" hint="At least 8 characters." />
+        <TextField
+          label="Repeat the export passphrase"
+          type="password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          disabled={readOnly}
+          autoComplete="new-password"
+          error={mismatch ? 'The passphrases differ.' : null}
+        />
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || !pass || mismatch || repeat === ''} title={readOnly ? READ_ONLY_REASON : undefined}>
+            {busy ? 'Exporting…' : 'Export case file'}
+          </button>
+        </div>
+      </form>
+      <OutcomeNotice outcome={outcome} />
+    </Section>
+  )
+}
+
+function GuardrailsExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
+  const [ref, setRef] = useState('')
+  const [out, setOut] = useState('')
+  const [busy, outcome, run] = useAction(onDone)
+  function submit(e: FormEvent): void {
+    e.preventDefault()
+    void run('The guardrails were written', 'The guardrails could not be exported', async () => {
+      const r = await call('guardrails.export', { ref: ref.trim() || undefined, out: out.trim() })
+      return (
+        <>
+          {plural(r.files.length, 'file')} for {r.scope} ({r.controls.join(', ') || 'no controls'}) in <code className="hash-full">{r.dir}</code>.
+          {r.notes.length ? ` ${r.notes.join(' ')}` : ''}
+        </>
+      )
+    })
+  }
+  return (
+    <Section title="Guardrails" description="Preventive policies (SCPs, Config rules, Azure Policy) for a finding, an initiative or the whole case.">
+      <form className="form" onSubmit={submit}>
+        <TextField label="Finding or initiative (optional)" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="I-3" disabled={readOnly} />
+        <TextField label="Write to folder" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim()} title={readOnly ? READ_ONLY_REASON : undefined}>
+            {busy ? 'Exporting…' : 'Export guardrails'}
+          </button>
+        </div>
+      </form>
+      <OutcomeNotice outcome={outcome} />
+    </Section>
+  )
+}
+
+function RoutingExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
+  const [refs, setRefs] = useState('')
+  const [groupBy, setGroupBy] = useState<'initiative' | 'owner'>('initiative')
+  const [out, setOut] = useState('')
+  const [busy, outcome, run] = useAction(onDone)
+  function submit(e: FormEvent): void {
+    e.preventDefault()
+    void run('The routing package was written', 'The routing package could not be written', async () => {
+      const r = await call('workflow.route', { refs: splitRefs(refs), groupBy, out: out.trim() })
+      return (
+        <>
+          {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>.
+        </>
+      )
+    })
+  }
+  return (
+    <Section title="Routing package" description="Tickets for the owners of findings that cannot be fixed here (UNSAFE ones), one per initiative or owner.">
+      <form className="form" onSubmit={submit}>
+        <TextField label="Findings or initiatives" value={refs} onChange={(e) => setRefs(e.target.value)} placeholder="F-12, I-3" disabled={readOnly} required />
+        <div className="field">
+          <label htmlFor="route-group">One ticket per</label>
+          <div className="field-row">
+            <select id="route-group" value={groupBy} onChange={(e) => setGroupBy(e.target.value as 'initiative' | 'owner')} disabled={readOnly}>
+              <option value="initiative">initiative</option>
+              <option value="owner">owner</option>
+            </select>
+          </div>
+        </div>
+        <TextField label="Write to folder" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <div className="form-actions">
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || splitRefs(refs).length === 0} title={readOnly ? READ_ONLY_REASON : undefined}>
+            {busy ? 'Writing…' : 'Write routing package'}
+          </button>
+        </div>
+      </form>
+      <OutcomeNotice outcome={outcome} />
+    </Section>
+  )
+}
+
+function Checkpoints({ caseId, version }: { caseId: string; version: number }): ReactElement {
+  const [list, setList] = useState<CheckpointInfo[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [reload, setReload] = useState(0)
+  const [verification, setVerification] = useState<CaseVerificationResult | null>(null)
+  const [busy, outcome, run] = useAction()
+  useEffect(() => {
+    let live = true
+    call('checkpoint.list', {})
+      .then((l) => live && (setList(l), setError(null)))
+      .catch((e: unknown) => live && setError(describeError(e)))
+    return () => {
+      live = false
+    }
+  }, [caseId, reload, version])
+  function verify(): void {
+    void run('Checked', 'The checkpoints could not be verified', async () => {
+      const r = await call('checkpoint.verify', {})
+      setVerification(r)
+      setReload((n) => n + 1)
+      return r.ok
+        ? `The audit trail and ${plural(r.checkpoints.count, 'checkpoint')} verify; sealed through entry ${r.checkpoints.sealedThrough}, ${r.checkpoints.unsealed} unsealed.`
+        : `Broken at ${r.firstBad?.kind ?? 'entry'} ${r.firstBad?.seq ?? '?'}: ${r.firstBad?.reason ?? 'a signature or hash does not match'}.`
+    })
+  }
+  return (
+    <Section title="Checkpoints" description="Signed seals over the audit trail, written by every export.">
+      <div className="form-actions">
+        <button type="button" className="button" onClick={() => setReload((n) => n + 1)}>
+          Refresh
+        </button>
+        <button type="button" className="button primary" onClick={verify} disabled={busy}>
+          {busy ? 'Verifying…' : 'Verify checkpoints'}
+        </button>
+      </div>
+      {outcome ? <Notice tone={verification && !verification.ok ? 'error' : outcome.tone} title={outcome.title}>{outcome.body}</Notice> : null}
+      {error ? <Notice tone="error" title="The checkpoints could not be loaded">{error}</Notice> : null}
+      <div className="table-scroll" role="region" aria-label="Checkpoints" tabIndex={0}>
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                No.
+              </th>
+              <th scope="col">Entries</th>
+              <th scope="col">Created</th>
+              <th scope="col">Signer</th>
+              <th scope="col">Head hash</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list?.map((c) => (
+              <tr key={c.number}>
+                <td className="num">{c.number}</td>
+                <td className="nowrap">
+                  {c.firstSeq}–{c.lastSeq}
+                </td>
+                <td className="nowrap">
+                  <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
+                </td>
+                <td className="mono truncate" title={c.signer.fingerprint}>
+                  {c.signer.kind} · {c.signer.algorithm} · {shortHash(c.signer.fingerprint, 17)}
+                </td>
+                <td className="mono nowrap" title={c.headHash}>
+                  {shortHash(c.headHash)}
+                </td>
+              </tr>
+            ))}
+            {list && list.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="table-empty">
+                  No checkpoint yet: the first export writes one.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  )
+}
