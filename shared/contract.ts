@@ -120,6 +120,8 @@ export const contract = {
     { mutates: true }
   ),
   'case.forgetPassphrase': call<null>()(z.object({ path: casePath }).strict(), { mutates: false }),
+  /** the bundled demo case: built on first use in the app data folder (progress events), then opened */
+  'case.openDemo': call<Case>()(z.object({}).strict(), { mutates: false }),
 
   'identity.get': call<Identity>()(z.object({}).strict(), { mutates: false }),
   'identity.set': call<Identity>()(z.object({ name: personName, role }).strict(), { mutates: false }),

@@ -1,3 +1,4 @@
+import { openDemoCase } from '../demo/open-demo'
 import type { AppServices } from '../services/app'
 import type { HandlerSlice } from './handlers'
 
@@ -12,6 +13,7 @@ export function caseHandlers(
   | 'case.recent'
   | 'case.changePassphrase'
   | 'case.forgetPassphrase'
+  | 'case.openDemo'
   | 'identity.get'
   | 'identity.set'
   | 'dialog.chooseCasePath'
@@ -45,6 +47,11 @@ export function caseHandlers(
     'case.changePassphrase': ({ current, next, remember }) => {
       session.changePassphrase(current, next, remember === true)
       return null
+    },
+    'case.openDemo': async () => {
+      const c = await openDemoCase(app)
+      changed()
+      return c
     },
     'case.forgetPassphrase': ({ path }) => {
       session.forget(path)

@@ -9,6 +9,7 @@ import { CaseIcon, FolderIcon, LockIcon, LogoMark, PlusIcon, UserIcon } from '..
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
 import { ReviewCaseFileButton } from '../components/ReviewCaseFile'
+import { OpenDemoButton } from '../components/OpenDemo'
 import { describeError } from '../errors'
 import { formatTime } from '../format'
 
@@ -93,6 +94,7 @@ export function StartScreen(): ReactElement {
                     <FolderIcon /> Open a case
                   </button>
                   <ReviewCaseFileButton onDone={opened} />
+                  <OpenDemoButton onDone={opened} />
                 </div>
               </section>
             ) : (
