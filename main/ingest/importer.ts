@@ -666,10 +666,19 @@ class ImportRun {
     )
     db.exec('CREATE INDEX temp.ingest_agg_key ON ingest_agg (control, resource_id)')
     const p = { imp: this.importId, now: this.importedAt }
+    // Initiatives first (a control's first findings come with its initiative), so new findings
+    // go straight into their control's catch-all initiative when it has no split selectors —
+    // what assignTouchedFindings would set — instead of being updated again after: that UPDATE
+    // of every new finding took 0.5 s of the 400,000-alert benchmark.
+    const firstFindings = db.prepare('SELECT 1 FROM temp.ingest_agg WHERE control = ? AND active > 0 LIMIT 1')
+    createMissingInitiatives(db, this.controlNames, (c) => this.controlTitles.get(c) ?? c, this.importedAt, this.opts.actor, (c) => firstFindings.get(c) !== undefined)
     const created = db
       .prepare(
-        `INSERT INTO findings (control, resource_id, status, muted, severity, title, first_seen, last_seen, opened_by_import)
-         SELECT g.control, g.resource_id, 'open', g.unmuted = 0, g.sev_active, g.title, g.first_seen, g.last_seen, @imp
+        `INSERT INTO findings (control, resource_id, status, muted, severity, title, first_seen, last_seen, opened_by_import, initiative_id)
+         SELECT g.control, g.resource_id, 'open', g.unmuted = 0, g.sev_active, g.title, g.first_seen, g.last_seen, @imp,
+                (SELECT s.initiative_id FROM initiative_selectors s
+                 WHERE s.control = g.control AND s.account IS NULL AND s.environment IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM initiative_selectors x WHERE x.control = g.control AND (x.account IS NOT NULL OR x.environment IS NOT NULL)))
          FROM temp.ingest_agg g
          WHERE g.active > 0 AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.control = g.control AND f.resource_id = g.resource_id)`
       )
@@ -701,7 +710,6 @@ class ImportRun {
       const t = this.controls.title(control)
       if (t) titled.run(t, control, t)
     }
-    createMissingInitiatives(db, this.controlNames, (c) => this.controlTitles.get(c) ?? c, this.importedAt, this.opts.actor)
     assignTouchedFindings(db)
     db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
     db.exec('DELETE FROM temp.ingest_touched')

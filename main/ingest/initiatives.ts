@@ -30,8 +30,19 @@ export function assignFindings(db: Db, where: string, params: Record<string, unk
     .run(params).changes
 }
 
-/** One initiative per control that has findings but no initiative yet. */
-export function createMissingInitiatives(db: Db, controls: Iterable<string>, titleOf: (control: string) => string, now: string, actor: Actor): number {
+/**
+ * One initiative per control that has findings but no initiative yet. `coming` names controls
+ * whose first findings the caller is about to insert (an import creates their initiatives first,
+ * so it can insert the findings straight into them).
+ */
+export function createMissingInitiatives(
+  db: Db,
+  controls: Iterable<string>,
+  titleOf: (control: string) => string,
+  now: string,
+  actor: Actor,
+  coming: (control: string) => boolean = () => false
+): number {
   const hasSelector = db.prepare('SELECT 1 FROM initiative_selectors WHERE control = ? LIMIT 1')
   const hasFinding = db.prepare('SELECT 1 FROM findings WHERE control = ? LIMIT 1')
   const insert = db.prepare("INSERT INTO initiatives (title, origin, created_at, created_by) VALUES (?, 'auto', ?, ?)")
@@ -39,7 +50,7 @@ export function createMissingInitiatives(db: Db, controls: Iterable<string>, tit
   const by = canonicalJson(actor)
   let n = 0
   for (const control of controls) {
-    if (hasSelector.get(control) || !hasFinding.get(control)) continue
+    if (hasSelector.get(control) || !(hasFinding.get(control) || coming(control))) continue
     const id = Number(insert.run(titleOf(control), now, by).lastInsertRowid)
     select.run(id, control)
     n++
