@@ -4,9 +4,8 @@
 // when GetBucketPolicy fails (AccessDenied, throttling): read as "S3 says there is no policy", that
 // would make a bucket look public-safe or HTTPS-unenforced on no evidence.
 //
-// The collector names the failed call at the start of its problem text ("GetBucketPolicy b: …",
-// "DescribeInstances in eu-west-1: …"); that is the contract read here. (A structured `operation`
-// and `region` on each gap would be sturdier; see the report to the evidence engineer.)
+// Each gap names the failed call and its region (`operation`, `region`: structured in the manifest,
+// or read by the inventory loader from the problem text of bundles written before they existed).
 import type { AwsAccountInventory, CollectionGap, S3Bucket } from './inventory'
 import { s3BucketArn } from './aws-ids'
 
@@ -24,8 +23,7 @@ export function bucketWithGaps(inv: AwsAccountInventory, b: S3Bucket): { bucket:
   const bucket: S3Bucket = { ...b }
   const used: CollectionGap[] = []
   for (const g of mine) {
-    const op = /^(\w+) /.exec(g.problem)?.[1] as keyof typeof BUCKET_FIELDS | undefined
-    const field = op ? BUCKET_FIELDS[op] : undefined
+    const field = g.operation && Object.hasOwn(BUCKET_FIELDS, g.operation) ? BUCKET_FIELDS[g.operation as keyof typeof BUCKET_FIELDS] : undefined
     if (!field) continue
     delete bucket[field]
     used.push(g)
@@ -33,17 +31,16 @@ export function bucketWithGaps(inv: AwsAccountInventory, b: S3Bucket): { bucket:
   return { bucket, gaps: used }
 }
 
-/** Regional listing calls that failed: "<Operation> in <region>: <why>". */
+/** Regional listing calls that failed (DescribeInstances in eu-west-1). */
 export function listingGaps(inv: AwsAccountInventory, operation: string): Array<{ region: string; gap: CollectionGap }> {
   const out: Array<{ region: string; gap: CollectionGap }> = []
   for (const g of inv.gaps) {
-    const m = /^(\w+) in ([a-z0-9-]+): /.exec(g.problem)
-    if (m && m[1] === operation && g.resource === null) out.push({ region: m[2], gap: g })
+    if (g.operation === operation && g.region !== null && g.resource === null) out.push({ region: g.region, gap: g })
   }
   return out
 }
 
-/** Account-wide listing calls that failed: "<Operation>: <why>" (ListBuckets). */
+/** Account-wide listing calls that failed (ListBuckets). */
 export function accountGaps(inv: AwsAccountInventory, operation: string): CollectionGap[] {
-  return inv.gaps.filter((g) => g.resource === null && g.problem.startsWith(`${operation}: `))
+  return inv.gaps.filter((g) => g.resource === null && g.operation === operation)
 }
