@@ -71,6 +71,12 @@ export async function startStaticServer(dir = RENDERER_DIR, extra: ExtraAssets =
   return {
     origin,
     entry: `${origin}${MOUNT}index.html`,
-    close: () => new Promise((ok) => server.close(() => ok()))
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok())
+        // close() waits for keep-alive connections the browser still holds; they carry no request
+        // once the tests are done, so end them rather than wait out the teardown timeout.
+        server.closeAllConnections()
+      })
   }
 }
