@@ -43,6 +43,8 @@ export interface Bridge {
   answerDialog(mode: 'create' | 'open', path: string | null): void
   /** what the next "Choose files…" (import) or "Choose folders…" (evidence) answers ([]: cancelled) */
   answerFiles(purpose: 'import' | 'evidence', paths: string[]): void
+  /** every path the page asked the file manager to show, in order */
+  shownInFolder: string[]
   /** every call the page made, in order */
   calls: CallRecord[]
   dispose(): Promise<void>
@@ -55,6 +57,7 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   mkdirSync(join(root, 'cases'))
   const dialogAnswers: Record<'create' | 'open', string | null> = { create: null, open: null }
   const fileAnswers: Record<'import' | 'evidence', string[]> = { import: [], evidence: [] }
+  const shownInFolder: string[] = []
   const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
   const app = createAppServices({
     dataDir,
@@ -71,6 +74,10 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
         const answer = fileAnswers[purpose]
         fileAnswers[purpose] = []
         return answer
+      },
+      showInFolder: (path) => {
+        shownInFolder.push(path)
+        return true
       }
     }
   })
@@ -155,6 +162,7 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     answerDialog: (mode, path) => {
       dialogAnswers[mode] = path
     },
+    shownInFolder,
     answerFiles: (purpose, paths) => {
       fileAnswers[purpose] = paths
     },

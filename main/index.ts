@@ -2,7 +2,7 @@
 // purpose: every decision (webPreferences, CSP, which requests and senders are ours, how files
 // are served, the keystore's backend rule) lives in a tested module under main/platform/.
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { osUser } from './cli/context'
 import { createDispatcher } from './ipc/dispatch'
 import { createHandlers } from './ipc/handlers'
@@ -85,7 +85,7 @@ function onReady(): void {
     osUser: osUser(),
     // safeStorage's backend is only known after `ready`, hence built here.
     keystore: createSafeStorageKeyStore(safeStorage, process.platform),
-    dialogs: createElectronDialogs(dialog, () => mainWindow)
+    dialogs: createElectronDialogs(dialog, () => mainWindow, shell)
   })
   services = appServices
   const dispatch = createDispatcher(createHandlers(appServices), {

@@ -137,6 +137,10 @@ export const contract = {
   }),
   /** the OS file dialog: export files to import, or evidence bundle folders; [] when cancelled */
   'dialog.chooseFiles': call<string[]>()(z.object({ purpose: z.enum(['import', 'evidence']) }).strict(), { mutates: false }),
+  /** the OS file manager on a file or folder this run of the app wrote (an export, a package) */
+  'dialog.showInFolder': call<null>()(z.object({ path: z.string().trim().min(1, 'a path is required').max(4096, 'the path is too long') }).strict(), {
+    mutates: false
+  }),
 
   // Lastmile's own check of the configuration in an evidence bundle (CLI.md `evaluate`). Reads the
   // bundle only; needs no open case.
@@ -251,6 +255,8 @@ export const contract = {
       .strict(),
     { mutates: true }
   ),
+  /** stop the running import: the file being imported is rolled back, files finished before it stay */
+  'ingest.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
   'findings.list': call<FindingView[]>()(
     z
       .object({

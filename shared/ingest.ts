@@ -62,6 +62,11 @@ export interface IngestResult {
   findings: number
   /** initiatives holding findings after the ingest */
   initiatives: number
+  /**
+   * the user cancelled: files before the one being imported stay imported, that one was rolled
+   * back, later ones were not started (their outcomes say which)
+   */
+  cancelled?: true
 }
 
 export type Decision = 'suppressed' | 'risk-accepted'

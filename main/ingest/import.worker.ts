@@ -23,7 +23,8 @@ function main(): void {
       format: req.format,
       chunkBytes: req.chunkBytes,
       partial: req.partial,
-      onProgress: (progress) => post({ type: 'progress', progress })
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      onFile: (outcome) => post({ type: 'file', outcome })
     })
     post({ type: 'done', result })
   } catch (e) {

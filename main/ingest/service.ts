@@ -28,6 +28,8 @@ export interface IngestOptions {
   partial?: boolean
   /** read on a reader thread (default: files of READER_THREAD_MIN_BYTES or more) */
   readerThread?: boolean
+  /** each file's outcome as soon as its transaction has committed (or it failed) */
+  onFile?: (outcome: IngestFileOutcome) => void
 }
 
 /** Run on the calling thread (the CLI, tests, and the worker itself). */
@@ -37,11 +39,14 @@ export function ingestInProcess(c: CaseDb, files: readonly string[], opts: Inges
     files.forEach((file, i) => {
       // each file's reading may start while the one before it is written (importer.ts, next)
       const next = i + 1 < files.length ? { path: files[i + 1], displayName: files[i + 1] } : undefined
+      let outcome: IngestFileOutcome
       try {
-        imports.push(importFile(c, file, { ...opts, displayName: file, next }))
+        outcome = importFile(c, file, { ...opts, displayName: file, next })
       } catch (e) {
-        imports.push({ file, format: null, error: asApiError(e) })
+        outcome = { file, format: null, error: asApiError(e) }
       }
+      imports.push(outcome)
+      opts.onFile?.(outcome)
     })
   } finally {
     settleReadAhead(null)
@@ -94,6 +99,7 @@ export interface WorkerIngestRequest {
 
 export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
+  | { type: 'file'; outcome: IngestFileOutcome }
   | { type: 'done'; result: IngestResult }
   | { type: 'fatal'; error: { code: ApiErrorCode; message: string } }
 
@@ -102,9 +108,31 @@ function spawnImportWorker(req: WorkerIngestRequest): Worker {
 }
 
 export interface RunningIngest {
+  /**
+   * The result; after cancel() it resolves with `cancelled: true`: the files finished before
+   * stay imported, the file being imported was rolled back, the rest were not started.
+   */
   done: Promise<IngestResult>
-  /** stop now: the file being imported is rolled back (it is one transaction), earlier files stay */
-  cancel(): Promise<void>
+  /**
+   * Stop now: the file being imported is rolled back (it is one transaction), earlier files
+   * stay. `totals` reads the case's findings and initiatives on the caller's own connection once
+   * the worker is gone (the worker cannot report them any more).
+   */
+  cancel(totals: () => { findings: number; initiatives: number }): Promise<void>
+}
+
+/** The outcome of a file the cancel stopped (rolled back) or never reached. */
+export function cancelledOutcome(file: string, started: boolean): IngestFileOutcome {
+  return {
+    file,
+    format: null,
+    error: {
+      code: 'cancelled',
+      message: started
+        ? 'cancelled while importing: this file was rolled back and changed nothing'
+        : 'cancelled before this file was started: it was not imported'
+    }
+  }
 }
 
 /**
@@ -114,32 +142,47 @@ export interface RunningIngest {
  */
 export function ingestInWorker(req: WorkerIngestRequest, onProgress?: (p: ImportProgress) => void): RunningIngest {
   const worker = spawnImportWorker(req)
+  const finished: IngestFileOutcome[] = []
   let settled = false
+  let cancelling: (() => { findings: number; initiatives: number }) | null = null
+  let settle: (r: IngestResult) => void = () => undefined
   const done = new Promise<IngestResult>((resolve, reject) => {
+    settle = (r) => {
+      settled = true
+      resolve(r)
+    }
     worker.on('message', (m: WorkerMessage) => {
+      if (settled) return
       if (m.type === 'progress') onProgress?.(m.progress)
-      else if (m.type === 'done') {
-        settled = true
-        resolve(m.result)
-      } else if (m.type === 'fatal') {
+      else if (m.type === 'file') finished.push(m.outcome)
+      else if (m.type === 'done') settle(m.result)
+      else if (m.type === 'fatal') {
         settled = true
         reject(new LastmileError(m.error.code, m.error.message))
       }
     })
     worker.on('error', (e) => {
+      if (settled) return
       settled = true
       reject(new LastmileError('internal', `the import worker failed (${e.message}); the file being imported was rolled back`))
     })
     worker.on('exit', (code) => {
-      if (!settled) {
-        settled = true
-        reject(new LastmileError('unavailable', `the import stopped (worker exit ${code}); the file being imported was rolled back`))
+      if (settled) return
+      if (cancelling) {
+        // The worker's connection closed with its transaction open: SQLite rolled it back.
+        const imports = [...finished, ...req.files.slice(finished.length).map((f, i) => cancelledOutcome(f, i === 0))]
+        settle({ imports, ...cancelling(), cancelled: true })
+        return
       }
+      settled = true
+      reject(new LastmileError('unavailable', `the import stopped (worker exit ${code}); the file being imported was rolled back`))
     })
   })
   return {
     done,
-    cancel: async () => {
+    cancel: async (totals) => {
+      if (settled) return
+      cancelling = totals
       await worker.terminate()
     }
   }

@@ -8,7 +8,7 @@ import { ANALYST, FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/su
 import { verifyAudit } from '../audit/chain'
 import { openCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
-import { ingestInWorker } from './service'
+import { cancelledOutcome, caseTotals, ingestInWorker } from './service'
 import type { ImportProgress } from './types'
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-worker-'))
@@ -73,12 +73,46 @@ describe('the import worker', () => {
     const run = ingestInWorker({ casePath: path, key: KEY, files: [file], actor: ANALYST }, (p) => {
       if (!cancelled && p.phase === 'read' && p.records > 1000) {
         cancelled = true
-        void run.cancel()
+        void run.cancel(() => ({ findings: -1, initiatives: -1 }))
       }
     })
-    await expect(run.done).rejects.toThrow(/the import stopped|rolled back/)
+    const result = await run.done
     expect(cancelled).toBe(true)
+    expect(result.cancelled).toBe(true)
+    expect(result.findings).toBe(-1) // the caller's totals, read after the worker is gone
+    expect(result.imports).toEqual([cancelledOutcome(file, true)])
     expect(state(path)).toEqual(before)
+  })
+
+  it('cancelling in the second of three files keeps the first, rolls back the second, never starts the third', async () => {
+    const path = caseIn('cancel-multi')
+    const first = join(FIXTURES, 'written/orca-alerts.json')
+    const second = join(root, 'cancel-second.json')
+    const third = join(root, 'cancel-third.json')
+    writeLargeExport(second, 'prowler', 20_000, alarm)
+    writeLargeExport(third, 'asff', 100, alarm)
+    let cancelled = false
+    const reader = openCaseDb(path, KEY)
+    const run = ingestInWorker({ casePath: path, key: KEY, files: [first, second, third], actor: ANALYST }, (p) => {
+      if (!cancelled && p.file === second && p.phase === 'read' && p.records > 1000) {
+        cancelled = true
+        void run.cancel(() => caseTotals(reader.db))
+      }
+    })
+    const result = await run.done
+    const afterFirst = (reader.db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n
+    reader.close()
+    expect(cancelled).toBe(true)
+    expect(result.cancelled).toBe(true)
+    expect(result.imports).toHaveLength(3)
+    expect(result.imports[0]).toMatchObject({ file: first, format: 'orca-alerts-json' })
+    expect(result.imports.slice(1)).toEqual([cancelledOutcome(second, true), cancelledOutcome(third, false)])
+    expect(result.findings).toBe(afterFirst)
+    expect(afterFirst).toBeGreaterThan(0)
+    const c = openCaseDb(path, KEY)
+    expect((c.db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n).toBe(1)
+    expect(verifyAudit(c.db, c.id).ok).toBe(true)
+    c.close()
   })
 
   it('a process killed (SIGKILL) mid-import leaves the case exactly as it was', async () => {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { LastmileError } from '../errors'
 import { openDemoCase } from '../demo/open-demo'
 import type { AppServices } from '../services/app'
 import type { HandlerSlice } from './handlers'
@@ -18,6 +21,7 @@ export function caseHandlers(
   | 'identity.set'
   | 'dialog.chooseCasePath'
   | 'dialog.chooseFiles'
+  | 'dialog.showInFolder'
 > {
   const { session, platform, events } = app
   const changed = (): void => events.emit('case.changed', session.current())
@@ -60,6 +64,15 @@ export function caseHandlers(
     'identity.get': () => session.identity(),
     'identity.set': ({ name, role }) => session.setIdentity(name, role),
     'dialog.chooseCasePath': ({ mode }) => platform.dialogs.chooseCasePath(mode),
-    'dialog.chooseFiles': ({ purpose }) => platform.dialogs.chooseFiles(purpose)
+    'dialog.chooseFiles': ({ purpose }) => platform.dialogs.chooseFiles(purpose),
+    'dialog.showInFolder': ({ path }) => {
+      // Only what this run wrote for the user: the renderer cannot make the file manager browse
+      // anywhere else on the machine.
+      const target = resolve(path)
+      if (!app.written.has(target)) throw new LastmileError('bad-input', `${target} was not written by Lastmile in this session, so it is not shown`)
+      if (!existsSync(target)) throw new LastmileError('not-found', `${target} is no longer there (moved or deleted?)`)
+      if (!platform.dialogs.showInFolder(target)) throw new LastmileError('unavailable', `there is no file manager here; the file is at ${target}`)
+      return null
+    }
   }
 }

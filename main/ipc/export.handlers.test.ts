@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, contract, type Channel } from '../../shared/contract'
 import type { Progress } from '../../shared/model'
 import { testP12 } from '../../test/fixtures/export/p12'
+import { NO_DIALOGS } from '../platform/ports'
 import { testKeyStore, testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { createDispatcher } from './dispatch'
@@ -56,6 +57,35 @@ describe('checkpoints and exports through the contract', () => {
     expect(await dispatch('export.verifyFile', { path: out })).toMatchObject({ ok: true, value: { kind: 'pdf', ok: true } })
     const wrong = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: 'wrong' } })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/passphrase of the signing certificate is wrong/) } })
+  })
+})
+
+describe('Show in folder', () => {
+  it('shows only what this run wrote, while it is still there, and says so when there is no file manager', async () => {
+    const shown: string[] = []
+    const dir = tempDir()
+    const app = testServices(join(dir, 'data'), { dialogs: { ...NO_DIALOGS, showInFolder: (path) => (shown.push(path), true) } })
+    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => app.session.current()?.readOnly ?? false })
+    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
+    const p = testP12()
+    const out = join(dir, 'report.pdf')
+    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({ ok: false, error: { code: 'bad-input', message: `${out} was not written by Lastmile in this session, so it is not shown` } })
+    await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: p.passphrase } })
+    expect(await dispatch('dialog.showInFolder', { path: `${dir}/./report.pdf` })).toEqual({ ok: true, value: null })
+    expect(shown).toEqual([out])
+    // the case file itself, the data folder, anything else: refused
+    for (const path of [join(dir, 'a.lmcase'), join(dir, 'data'), '/etc/passwd']) {
+      expect(await dispatch('dialog.showInFolder', { path })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+    }
+    rmSync(out)
+    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({ ok: false, error: { code: 'not-found', message: `${out} is no longer there (moved or deleted?)` } })
+
+    const headless = testServices(join(dir, 'data2'))
+    const d2 = createDispatcher(createHandlers(headless), { isReadOnly: () => false })
+    await d2('case.create', { path: join(dir, 'b.lmcase'), passphrase: PASS })
+    const out2 = join(dir, 'b.pdf')
+    await d2('export.pdf', { out: out2, sign: { p12Path: p.path, passphrase: p.passphrase } })
+    expect(await d2('dialog.showInFolder', { path: out2 })).toMatchObject({ ok: false, error: { code: 'unavailable', message: `there is no file manager here; the file is at ${out2}` } })
   })
 })
 

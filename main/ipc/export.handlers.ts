@@ -40,7 +40,7 @@ export function exportHandlers(
 ): HandlerSlice<
   'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
 > {
-  const { session, platform, events } = app
+  const { session, platform, events, written } = app
 
   /** The chosen certificate, else this device's key (refused without a secure OS keystore). */
   const signer = (sign?: { p12Path: string; passphrase: string }): SigningKey =>
@@ -71,9 +71,9 @@ export function exportHandlers(
       const c = session.require()
       return verifyCase(c.db, c.id, { expectSigner })
     },
-    'export.pdf': ({ out, sign, classification }) => {
+    'export.pdf': async ({ out, sign, classification }) => {
       const c = session.requireWritable()
-      return exportPdf(c, {
+      const r = await exportPdf(c, {
         out,
         p12Path: resolve(sign.p12Path),
         p12Passphrase: sign.passphrase,
@@ -82,10 +82,14 @@ export function exportHandlers(
         now: session.now,
         onProgress: (p) => events.emit('progress', p)
       })
+      written.add(resolve(r.path))
+      return r
     },
     'export.caseFile': ({ out, exportPassphrase, sign }) => {
       const c = session.requireWritable()
-      return exportCaseFile(c, { out, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
+      const r = exportCaseFile(c, { out, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
+      written.add(resolve(r.path))
+      return r
     },
     'export.verifyFile': ({ path, exportPassphrase, expectSigner }) => verifyExportFile(resolve(path), { exportPassphrase, expectSigner }),
     'case.openForReview': ({ path, exportPassphrase }) => {

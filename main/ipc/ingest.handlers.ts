@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { LastmileError } from '../errors'
 import type { IngestResult } from '../../shared/ingest'
 import { alertRecord, getFinding, listFindings, setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
@@ -12,6 +13,7 @@ export function ingestHandlers(
   app: AppServices
 ): HandlerSlice<
   | 'ingest.import'
+  | 'ingest.cancel'
   | 'findings.list'
   | 'findings.table'
   | 'findings.get'
@@ -23,6 +25,8 @@ export function ingestHandlers(
   | 'initiatives.rename'
 > {
   const { session, events } = app
+  // one import at a time: the worker holds the case's write lock while it runs
+  let running: { cancel(): Promise<void> } | null = null
   return {
     'ingest.import': async ({ paths, format, partial }): Promise<IngestResult> => {
       const c = session.requireWritable()
@@ -30,9 +34,21 @@ export function ingestHandlers(
       const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
       const key = session.caseKey()
       if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, now: session.now, onProgress })
-      const result = await ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress).done
-      // the counts as this connection now sees them (the worker committed on its own)
-      return { ...result, ...caseTotals(c.db) }
+      if (running) throw new LastmileError('conflict', 'an import is already running: wait for it or cancel it')
+      const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress)
+      running = { cancel: () => run.cancel(() => caseTotals(c.db)) }
+      try {
+        const result = await run.done
+        // the counts as this connection now sees them (the worker committed on its own)
+        return { ...result, ...caseTotals(c.db) }
+      } finally {
+        running = null
+      }
+    },
+    'ingest.cancel': async () => {
+      if (!running) return { cancelled: false }
+      await running.cancel()
+      return { cancelled: true }
     },
     'findings.list': (filter) => listFindings(session.require().db, filter),
     'findings.table': () => findingsTable(session.require().db),

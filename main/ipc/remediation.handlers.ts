@@ -65,7 +65,7 @@ export function remediationHandlers(
   | 'guardrails.bundle'
   | 'guardrails.export'
 > {
-  const { session } = app
+  const { session, written } = app
   const ctx = (guardrails: GuardrailOptions = {}): WorkflowContext => ({ actor: session.actor(), now: session.now, guardrails })
   return {
     'remediation.plan': ({ ref, params, ...g }) => plan(session.requireWritable(), ref, { ...ctx(guardOpts(g)), inputs: params }),
@@ -79,7 +79,11 @@ export function remediationHandlers(
     'approvals.reject': ({ plan: p, reason, findings }) => reject(session.requireWritable(), p, { ...ctx(), reason, findings }),
     'workflow.board': () => board(session.require(), ctx()),
     'workflow.finding': ({ id }) => findingWorkflow(session.require().db, id),
-    'workflow.route': ({ refs, groupBy, out, all }) => routeFindings(session.requireWritable(), refs, { ...ctx(), groupBy, out: resolve(out), all }),
+    'workflow.route': ({ refs, groupBy, out, all }) => {
+      const r = routeFindings(session.requireWritable(), refs, { ...ctx(), groupBy, out: resolve(out), all })
+      written.add(resolve(r.dir))
+      return r
+    },
     'workflow.acceptRisk': ({ id, reason, expires }) => {
       const c = session.requireWritable()
       acceptRisk(c, id, { ...ctx(), reason, expires })
@@ -104,6 +108,10 @@ export function remediationHandlers(
     'workflow.settings': () => ({ fourEyes: fourEyesEnabled(session.require().db) }),
     'workflow.setFourEyes': ({ enabled, reason }) => ({ fourEyes: setFourEyes(session.requireWritable(), enabled, reason, session.actor(), session.now) }),
     'guardrails.bundle': ({ ref, ...g }) => guardrailBundle(session.require().db, ref ?? null, guardOpts(g)),
-    'guardrails.export': ({ ref, out, ...g }) => exportGuardrails(session.requireWritable(), ref ?? null, resolve(out), ctx(guardOpts(g)))
+    'guardrails.export': ({ ref, out, ...g }) => {
+      const r = exportGuardrails(session.requireWritable(), ref ?? null, resolve(out), ctx(guardOpts(g)))
+      written.add(resolve(r.dir))
+      return r
+    }
   }
 }

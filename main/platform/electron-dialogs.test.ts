@@ -2,6 +2,8 @@ import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electr
 import { describe, expect, it, vi } from 'vitest'
 import { createElectronDialogs, withCaseExtension, type DialogLike } from './electron-dialogs'
 
+const noShell = { showItemInFolder: vi.fn() }
+
 function fakeDialog(save: { canceled: boolean; filePath?: string }, open: { canceled: boolean; filePaths: string[] }) {
   const calls: Array<{ kind: string; parent: unknown; options: SaveDialogOptions | OpenDialogOptions }> = []
   const record = (kind: string, a: unknown, b: unknown) => {
@@ -26,7 +28,7 @@ const win = { id: 1 } as unknown as BrowserWindow
 describe('the Electron dialogs adapter', () => {
   it('creates with a save dialog filtered to .lmcase, modal to the window, and adds the extension', async () => {
     const f = fakeDialog({ canceled: false, filePath: '/home/ana/acme-q3' }, { canceled: false, filePaths: [] })
-    const d = createElectronDialogs(f.dialog, () => win)
+    const d = createElectronDialogs(f.dialog, () => win, noShell)
     expect(await d.chooseCasePath('create')).toBe('/home/ana/acme-q3.lmcase')
     expect(f.calls[0]).toMatchObject({ kind: 'save', parent: win })
     expect(f.calls[0]!.options.filters).toEqual([{ name: 'Lastmile case', extensions: ['lmcase'] }])
@@ -34,7 +36,7 @@ describe('the Electron dialogs adapter', () => {
 
   it('opens one existing file', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/cases/a.lmcase'] })
-    const d = createElectronDialogs(f.dialog, () => null)
+    const d = createElectronDialogs(f.dialog, () => null, noShell)
     expect(await d.chooseCasePath('open')).toBe('/cases/a.lmcase')
     expect(f.calls[0]).toMatchObject({ kind: 'open', parent: null })
     expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openFile'])
@@ -42,14 +44,14 @@ describe('the Electron dialogs adapter', () => {
 
   it('answers null when the user cancels', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: true, filePaths: [] })
-    const d = createElectronDialogs(f.dialog, () => win)
+    const d = createElectronDialogs(f.dialog, () => win, noShell)
     expect(await d.chooseCasePath('create')).toBeNull()
     expect(await d.chooseCasePath('open')).toBeNull()
   })
 
   it('chooses several export files to import, with the scanners\' extensions and "All files"', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/x/sh.json', '/x/prowler.csv'] })
-    const d = createElectronDialogs(f.dialog, () => win)
+    const d = createElectronDialogs(f.dialog, () => win, noShell)
     expect(await d.chooseFiles('import')).toEqual(['/x/sh.json', '/x/prowler.csv'])
     const options = f.calls[0]!.options as OpenDialogOptions
     expect(f.calls[0]).toMatchObject({ kind: 'open', parent: win })
@@ -59,10 +61,10 @@ describe('the Electron dialogs adapter', () => {
 
   it('chooses evidence bundles as folders, and answers [] when the user cancels', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/bundles/acme-2026-11'] })
-    const d = createElectronDialogs(f.dialog, () => null)
+    const d = createElectronDialogs(f.dialog, () => null, noShell)
     expect(await d.chooseFiles('evidence')).toEqual(['/bundles/acme-2026-11'])
     expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openDirectory', 'multiSelections'])
-    const cancelled = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: ['/ignored'] }).dialog, () => win)
+    const cancelled = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: ['/ignored'] }).dialog, () => win, noShell)
     expect(await cancelled.chooseFiles('import')).toEqual([])
   })
 
@@ -70,5 +72,12 @@ describe('the Electron dialogs adapter', () => {
     expect(withCaseExtension('/a/b.lmcase')).toBe('/a/b.lmcase')
     expect(withCaseExtension('/a/B.LMCASE')).toBe('/a/B.LMCASE')
     expect(withCaseExtension('/a/b.db')).toBe('/a/b.db.lmcase')
+  })
+
+  it('shows a file in the file manager through Electron\'s shell, never opening it', () => {
+    const shell = { showItemInFolder: vi.fn() }
+    const d = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: [] }).dialog, () => win, shell)
+    expect(d.showInFolder('/exports/acme.pdf')).toBe(true)
+    expect(shell.showItemInFolder).toHaveBeenCalledWith('/exports/acme.pdf')
   })
 })

@@ -1,6 +1,6 @@
 // Native file dialogs for the services (Dialogs port). Only main sees the chosen path; the
 // renderer gets it back through the contract, never a file handle.
-import type { BrowserWindow, Dialog } from 'electron'
+import type { BrowserWindow, Dialog, Shell } from 'electron'
 import type { Dialogs } from './ports'
 
 export const CASE_EXTENSION = 'lmcase'
@@ -12,12 +12,19 @@ const EXPORT_FILTERS = [
 ]
 
 export type DialogLike = Pick<Dialog, 'showSaveDialog' | 'showOpenDialog'>
+export type ShellLike = Pick<Shell, 'showItemInFolder'>
 
 /**
  * @param parent the window the dialog belongs to (modal to it), or null when there is none
+ * @param shell Electron's shell, for "show in folder" (it never opens or runs the file)
  */
-export function createElectronDialogs(dialog: DialogLike, parent: () => BrowserWindow | null): Dialogs {
+export function createElectronDialogs(dialog: DialogLike, parent: () => BrowserWindow | null, shell: ShellLike): Dialogs {
   return {
+    showInFolder(path) {
+      shell.showItemInFolder(path)
+      return true
+    },
+
     async chooseCasePath(mode) {
       const win = parent()
       if (mode === 'create') {

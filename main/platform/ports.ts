@@ -16,6 +16,8 @@ export interface Dialogs {
   chooseCasePath(mode: 'create' | 'open'): Promise<string | null>
   /** 'import': tool export files; 'evidence': evidence bundle folders. [] when cancelled. */
   chooseFiles(purpose: 'import' | 'evidence'): Promise<string[]>
+  /** open the OS file manager on the folder holding `path`, with it selected; false when there is none */
+  showInFolder(path: string): boolean
 }
 
 export interface Platform {
@@ -42,5 +44,6 @@ export const NO_KEYSTORE: KeyStore = {
 
 export const NO_DIALOGS: Dialogs = {
   chooseCasePath: async () => null,
-  chooseFiles: async () => []
+  chooseFiles: async () => [],
+  showInFolder: () => false
 }

@@ -7,8 +7,13 @@ export interface AppServices {
   platform: Platform
   session: CaseSession
   events: EventBus
+  /**
+   * Files and folders this run of the app wrote for the user (exports, packages): the only
+   * paths the renderer may ask to show in the file manager.
+   */
+  written: Set<string>
 }
 
 export function createAppServices(platform: Platform): AppServices {
-  return { platform, session: new CaseSession(platform), events: new EventBus() }
+  return { platform, session: new CaseSession(platform), events: new EventBus(), written: new Set() }
 }

@@ -42,6 +42,26 @@ function OutcomeNotice({ outcome }: { outcome: Outcome }): ReactElement | null {
   )
 }
 
+/** Opens the OS file manager on what an export just wrote (main only shows files it wrote). */
+function ShowInFolder({ path }: { path: string }): ReactElement {
+  const [error, setError] = useState<string | null>(null)
+  return (
+    <span className="show-in-folder">
+      <button
+        type="button"
+        className="button small"
+        onClick={() => {
+          setError(null)
+          call('dialog.showInFolder', { path }).catch((e: unknown) => setError(describeError(e)))
+        }}
+      >
+        Show in folder
+      </button>
+      {error ? <span className="error-text"> {error}</span> : null}
+    </span>
+  )
+}
+
 function splitRefs(text: string): string[] {
   return text
     .split(/[\s,]+/)
@@ -95,7 +115,8 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
       return (
         <>
           <code className="hash-full">{r.path}</code>: {plural(r.pages, 'page')}, {r.bytes.toLocaleString('en-US')} bytes, SHA-256{' '}
-          <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by {r.signer.subject} ({r.signer.fingerprint}).
+          <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by {r.signer.subject} ({r.signer.fingerprint}).{' '}
+          <ShowInFolder path={r.path} />
         </>
       )
     })
@@ -132,7 +153,7 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
       return (
         <>
           <code className="hash-full">{r.path}</code>: {r.bytes.toLocaleString('en-US')} bytes, SHA-256 <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by{' '}
-          {r.signer.subject} ({r.signer.kind}). Give the auditor the export passphrase separately.
+          {r.signer.subject} ({r.signer.kind}). Give the auditor the export passphrase separately. <ShowInFolder path={r.path} />
         </>
       )
     })
@@ -173,7 +194,7 @@ function GuardrailsExport({ readOnly, onDone }: { readOnly: boolean; onDone(): v
       return (
         <>
           {plural(r.files.length, 'file')} for {r.scope} ({r.controls.join(', ') || 'no controls'}) in <code className="hash-full">{r.dir}</code>.
-          {r.notes.length ? ` ${r.notes.join(' ')}` : ''}
+          {r.notes.length ? ` ${r.notes.join(' ')}` : ''} <ShowInFolder path={r.dir} />
         </>
       )
     })
@@ -205,7 +226,7 @@ function RoutingExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void
       const r = await call('workflow.route', { refs: splitRefs(refs), groupBy, out: out.trim() })
       return (
         <>
-          {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>.
+          {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>. <ShowInFolder path={r.dir} />
         </>
       )
     })

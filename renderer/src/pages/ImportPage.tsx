@@ -21,7 +21,8 @@ const FILE_NEXT_STEP: Record<string, string> = {
   'bad-input': 'Check that it is a complete export from a supported tool, or choose its format above and import it again.',
   'not-found': 'Check that the file is still there and that you may read it, then import it again.',
   unavailable: 'Nothing was changed by this file; import it again.',
-  internal: 'Nothing was changed by this file. Try again; if it happens again, report it with the file’s format.'
+  internal: 'Nothing was changed by this file. Try again; if it happens again, report it with the file’s format.',
+  cancelled: 'Import it again when you are ready.'
 }
 
 function fileError(code: string, message: string): string {
@@ -44,6 +45,7 @@ export function ImportPage(): ReactElement {
   const [result, setResult] = useState<IngestResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState<string | null>(null)
+  const [cancelling, setCancelling] = useState(false)
   const resultRef = useRef<HTMLDivElement>(null)
   const formatId = useId()
 
@@ -72,8 +74,20 @@ export function ImportPage(): ReactElement {
     }
   }
 
+  async function cancel(): Promise<void> {
+    setCancelling(true)
+    try {
+      // the running ingest.import call then returns its result, marked cancelled
+      await call('ingest.cancel', {})
+    } catch (e) {
+      setError(describeError(e))
+      setCancelling(false)
+    }
+  }
+
   async function run(): Promise<void> {
     setRunning(true)
+    setCancelling(false)
     setResult(null)
     setError(null)
     setNote(null)
@@ -88,6 +102,7 @@ export function ImportPage(): ReactElement {
       // even a failed run may have committed the files before the one that failed
       invalidateFindings()
       setRunning(false)
+      setCancelling(false)
       setProgress(null)
     }
   }
@@ -164,6 +179,11 @@ export function ImportPage(): ReactElement {
           <button type="button" className="button primary" onClick={() => void run()} disabled={readOnly || running || files.length === 0}>
             {running ? 'Importing…' : files.length > 1 ? `Import ${files.length} files` : 'Import'}
           </button>
+          {running ? (
+            <button type="button" className="button" onClick={() => void cancel()} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel the import'}
+            </button>
+          ) : null}
           {files.length && !running ? (
             <button type="button" className="button ghost" onClick={() => setFiles([])}>
               Clear the list
@@ -205,15 +225,24 @@ function ImportResultView({
 }): ReactElement {
   const failed = result.imports.filter((o) => !isSummary(o)).length
   const ok = result.imports.length - failed
+  const title = result.cancelled
+    ? `Import cancelled: ${plural(ok, 'file')} imported, ${plural(failed, 'file')} not imported`
+    : failed
+      ? `${plural(ok, 'file')} imported, ${plural(failed, 'file')} not imported`
+      : `${plural(ok, 'file')} imported`
   return (
     <section className="card" aria-labelledby="import-summary-title">
       <div className="card-head">
         <h2 id="import-summary-title">Import summary</h2>
       </div>
       <div className="card-body stack">
-        <Notice ref={resultRef} tone={failed ? 'error' : 'success'} title={failed ? `${plural(ok, 'file')} imported, ${plural(failed, 'file')} not imported` : `${plural(ok, 'file')} imported`}>
+        <Notice ref={resultRef} tone={result.cancelled ? 'info' : failed ? 'error' : 'success'} title={title}>
           The case now holds {plural(result.findings, 'finding')} in {plural(result.initiatives, 'initiative')}.
-          {failed ? ' A file that was not imported changed nothing; the others are in the case.' : ''}
+          {result.cancelled
+            ? ' The file being imported when you cancelled was rolled back; files finished before it stay in the case.'
+            : failed
+              ? ' A file that was not imported changed nothing; the others are in the case.'
+              : ''}
         </Notice>
         <div className="table-scroll" role="region" aria-label="Summary per file" tabIndex={0}>
           <table className="data-table summary-table">
@@ -277,7 +306,7 @@ function ImportResultView({
                     <th scope="row" className="file-cell" title={o.file}>
                       {baseName(o.file)}
                     </th>
-                    <td className="nowrap">Not imported</td>
+                    <td className="nowrap">{o.error.code === 'cancelled' ? 'Cancelled' : 'Not imported'}</td>
                     <td colSpan={7} className="error-text">
                       {fileError(o.error.code, o.error.message)}
                     </td>

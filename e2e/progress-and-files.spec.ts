@@ -1,0 +1,70 @@
+// Long work can be cancelled, and what an export writes can be found: a long import is cancelled
+// from the Import screen (the file being imported is rolled back, the files finished before it
+// stay, and the summary says which is which); an exported file is shown in the file manager.
+import { join } from 'node:path'
+import { verifyAudit } from '../main/audit/chain'
+import { listFindings } from '../main/ingest/findings'
+import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
+import { test, expect } from './fixtures'
+import { createCaseInMain, openSection } from './flows'
+import { writeSampleData } from './sample-data'
+
+const alarm = (i: number): Alarm => ({ problem: i % 2 ? 's3-https' : 'imdsv2', account: String(300000000000 + (i % 7)), region: 'eu-west-1', n: i })
+
+test('a running import is cancelled from the Import screen: the file in progress is rolled back, the one before it stays', async ({ page, bridge, openApp }) => {
+  test.setTimeout(90_000)
+  const data = writeSampleData(join(bridge.root, 'exports'))
+  const large = join(bridge.root, 'exports', 'large-prowler.ocsf.json')
+  writeLargeExport(large, 'prowler', 60_000, alarm)
+  createCaseInMain(bridge)
+  await openApp()
+  await page.getByRole('button', { name: 'Import exports…' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Import' })).toBeFocused()
+
+  bridge.answerFiles('import', [data.securityHub, large])
+  await page.getByRole('button', { name: 'Choose files…' }).click()
+  await page.getByRole('button', { name: 'Import 2 files' }).click()
+
+  // Once the large file is being read, cancel.
+  await expect(page.getByText('Importing large-prowler.ocsf.json')).toBeVisible({ timeout: 30_000 })
+  await page.getByRole('button', { name: 'Cancel the import' }).click()
+
+  const notice = page.getByRole('status').filter({ hasText: 'Import cancelled' })
+  await expect(notice).toContainText('Import cancelled: 1 file imported, 1 file not imported', { timeout: 30_000 })
+  await expect(notice).toContainText('was rolled back; files finished before it stay in the case')
+  const rows = page.getByRole('region', { name: 'Summary per file' }).locator('tbody tr')
+  await expect(rows).toHaveCount(2)
+  await expect(rows.nth(0).locator('th')).toContainText('securityhub-findings.json')
+  await expect(rows.nth(1)).toContainText('Cancelled')
+  await expect(rows.nth(1)).toContainText('this file was rolled back and changed nothing. Import it again when you are ready.')
+  await expect(page.getByRole('button', { name: 'Cancel the import' })).toHaveCount(0)
+
+  // The case holds the first file only, and its audit chain is whole.
+  const c = bridge.app.session.require()
+  expect((c.db.prepare('SELECT count(*) AS n FROM imports').get() as { n: number }).n).toBe(1)
+  expect(listFindings(c.db).length).toBe(data.alarms)
+  expect(verifyAudit(c.db, c.id).ok).toBe(true)
+  await expect(notice).toContainText(`The case now holds ${data.alarms} findings`)
+
+  // Cancelling when nothing runs is harmless.
+  expect(await bridge.dispatch('ingest.cancel', {})).toEqual({ ok: true, value: { cancelled: false } })
+})
+
+test('an exported case file is shown in the file manager; nothing else can be', async ({ page, bridge, openApp }) => {
+  createCaseInMain(bridge)
+  await openApp()
+  await openSection(page, 'Exports')
+  const out = join(bridge.root, 'acme-for-audit.lmcase')
+  const form = page.getByRole('region', { name: 'Auditor case file' })
+  await form.getByLabel('Save the case file as').fill(out)
+  await form.getByLabel('Export passphrase', { exact: true }).fill('auditor passphrase 1')
+  await form.getByLabel('Repeat the export passphrase').fill('auditor passphrase 1')
+  await form.getByRole('button', { name: 'Export case file' }).click()
+  await expect(form.getByRole('status')).toContainText('The auditor case file was written')
+  await form.getByRole('button', { name: 'Show in folder' }).click()
+  await expect.poll(() => bridge.shownInFolder).toEqual([out])
+
+  // The page cannot point the file manager anywhere else.
+  expect(await bridge.dispatch('dialog.showInFolder', { path: bridge.dataDir })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
+  expect(bridge.shownInFolder).toEqual([out])
+})
