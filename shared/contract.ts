@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { Actor, AuditEntry, AuditVerification, Case, Progress, RciVerdict, Role } from './model'
 import { RCI_VERDICTS, ROLES } from './model'
 import type {
+  AccountEnvironmentMap,
   Coverage,
   CoverageSource,
   EvidenceAddResult,
@@ -23,6 +24,7 @@ import { COVERAGE_SOURCES } from './evidence'
 import type { AlertRecordView, FindingView, IngestResult, InitiativeView } from './ingest'
 import { FORMAT_NAMES, type FormatName } from './ingest'
 import type { FindingsTable } from './findings-table'
+import type { CertificateInspection, SigningSettings } from './signing'
 import type { InitiativeRci, InvestigationRunResult, PlaybookSummary, RciView } from './investigate'
 import type {
   ApprovalQueueItem,
@@ -184,6 +186,15 @@ export const contract = {
   /** open an auditor case file read-only: every mutating call is then refused */
   'case.openForReview': call<Case>()(z.object({ path: filePath, exportPassphrase: z.string().min(1).max(1024) }).strict(), { mutates: false }),
 
+  // What signs this machine's exports (Settings): the device key, read without being made, and the
+  // organisation's PKCS#12 certificate remembered by path — never its passphrase. Machine settings,
+  // not case data, so none of these mutates the case (like identity.set).
+  'signing.settings': call<SigningSettings>()(z.object({}).strict(), { mutates: false }),
+  /** remember a certificate file on this machine (it must exist), or forget it (null) */
+  'signing.setCertificate': call<SigningSettings>()(z.object({ path: filePath.nullable() }).strict(), { mutates: false }),
+  /** open a certificate with its passphrase (used for this call only) and describe it */
+  'signing.inspect': call<CertificateInspection>()(signWith, { mutates: false }),
+
   // Evidence (issue 4): offline bundles added to the case (hashed, immutable), what each source
   // covered, the facts per resource, the evidence timeline, and read-only collection through the
   // user's local credential profiles (the bundle is written to a folder; the case is not touched).
@@ -231,6 +242,8 @@ export const contract = {
       .strict(),
     { mutates: false }
   ),
+  /** the account → environment map, and the accounts of the case's findings not mapped yet */
+  'evidence.accountEnvironments': call<AccountEnvironmentMap>()(z.object({}).strict(), { mutates: false }),
   /** enrichment: which environment an account (or Azure subscription) is; null removes the mapping */
   'evidence.setAccountEnvironment': call<null>()(
     z

@@ -3,6 +3,8 @@
 // evidence files it came from (evidence file ids, see `EvidenceItem` in model.ts) and says whether
 // it is proven or only inferred. Types only: no Node built-ins, no Electron, no DOM.
 
+import type { Actor } from './model'
+
 /** proven: the source documents the fact; inferred: a rule of ours reads it from indirect signs */
 export type Certainty = 'proven' | 'inferred'
 
@@ -395,6 +397,33 @@ export interface AzureProfile {
 export interface EvidenceProfiles {
   aws: AwsProfile[]
   azure: AzureProfile[]
+}
+
+/** One account (or Azure subscription) a person mapped to an environment. */
+export interface AccountEnvironmentMapping {
+  account: string
+  /** prod, staging, dev, test… */
+  environment: string
+  setAt: string
+  /** who set it, as the audit trail names them */
+  setBy: Actor
+  /** findings of the case on this account's resources */
+  findings: number
+}
+
+/** An account seen in the case's findings that has no environment yet: what is left to map. */
+export interface UnmappedAccount {
+  account: string
+  provider: string
+  findings: number
+}
+
+/** `evidence.accountEnvironments`: the account → environment map and what it does not cover. */
+export interface AccountEnvironmentMap {
+  /** sorted by account */
+  mappings: AccountEnvironmentMapping[]
+  /** mappable accounts (12-digit AWS ids, Azure subscription ids) without a mapping, most findings first */
+  unmapped: UnmappedAccount[]
 }
 
 export interface EvidenceCollectResult {

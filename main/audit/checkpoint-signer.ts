@@ -228,6 +228,22 @@ export function deviceSigningKey(dataDir: string, keystore: KeyStore, now: () =>
   return { descriptor, sign: (data) => signWith('ed25519', privateKey, data) }
 }
 
+/**
+ * The public half of this machine's device key, read without making one and without unsealing
+ * the private half (for Settings): null when no key has been made yet. A damaged file throws.
+ */
+export function readDevicePublicKey(dataDir: string): { file: string; fingerprint: string; createdAt: string } | null {
+  const file = join(dataDir, DEVICE_KEY_FILE)
+  if (!existsSync(file)) return null
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as DeviceKeyFile
+    if (stored.format !== 'lastmile-device-key/1') throw new Error(`unknown format ${String(stored.format)}`)
+    return { file, fingerprint: spkiFingerprint(createPublicKey(stored.publicKey)), createdAt: String(stored.createdAt) }
+  } catch (e) {
+    throw new LastmileError('unavailable', `${file}: the device signing key file is damaged (${(e as Error).message}); remove it to make a new key, or choose a PKCS#12 certificate`)
+  }
+}
+
 // ---- verification ---------------------------------------------------------------------------
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string }

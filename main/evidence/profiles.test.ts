@@ -50,6 +50,19 @@ describe('local credential profiles', () => {
     expect(text).not.toMatch(/wJalr|secret2|AKIA/)
   })
 
+  it('never returns a session token or a secret, even of a profile defined only in ~/.aws/credentials', () => {
+    const other = mkdtempSync(join(tmpdir(), 'lm-home-'))
+    mkdirSync(join(other, '.aws'))
+    const secret = 'kT9vQm2ZrX8pL4nW7sYb3cF6hJ1dG5eA0uR8iOpE'
+    const token = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDsessiontoken'
+    writeFileSync(join(other, '.aws', 'credentials'), `[temp]\naws_access_key_id = ASIAEXAMPLETEMPKEY01\naws_secret_access_key = ${secret}\naws_session_token = ${token}\nregion = eu-north-1\n`)
+    const p = listAwsProfiles({}, other)
+    expect(p).toEqual([expect.objectContaining({ name: 'temp', kind: 'static-keys', region: 'eu-north-1', files: [join(other, '.aws', 'credentials')] })])
+    // what evidence.profiles answers, as it crosses to the renderer
+    const text = JSON.stringify({ aws: p, azure: listAzureProfiles({}, other) })
+    for (const s of [secret, token, 'ASIAEXAMPLETEMPKEY01', 'kT9vQm', 'IQoJb3']) expect(text).not.toContain(s)
+  })
+
   it('honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE', () => {
     const other = join(home, 'other-config')
     writeFileSync(other, '[profile only-here]\nregion = ap-south-1\n')

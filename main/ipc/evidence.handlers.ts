@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { listAccountEnvironments } from '../evidence/account-environments'
 import { collectEvidence } from '../evidence/collect'
 import { listAwsProfiles, listAzureProfiles } from '../evidence/profiles'
 import { addEvidenceBundle, getCoverage, getFacts, listBundles, listEvidence, setAccountEnvironment, timelineForResources, timelineOf } from '../evidence/service'
@@ -16,6 +17,7 @@ export function evidenceHandlers(
   | 'evidence.timeline'
   | 'evidence.profiles'
   | 'evidence.collect'
+  | 'evidence.accountEnvironments'
   | 'evidence.setAccountEnvironment'
 > {
   const { session, platform } = app
@@ -37,6 +39,7 @@ export function evidenceHandlers(
     'evidence.profiles': () => ({ aws: listAwsProfiles(), azure: listAzureProfiles() }),
     'evidence.collect': async ({ out, provider, profile, days, regions, subscriptions }) =>
       collectEvidence({ out: resolve(out), provider, profile, days, regions, subscriptions, operator: session.actor().name, version: platform.appVersion }),
+    'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),
     'evidence.setAccountEnvironment': ({ account, environment }) => {
       setAccountEnvironment(session.require(), account, environment, { actor: session.actor(), now: session.now })
       return null

@@ -8,6 +8,7 @@ import { exportHandlers } from './export.handlers'
 import { ingestHandlers } from './ingest.handlers'
 import { investigateHandlers } from './investigate.handlers'
 import { remediationHandlers } from './remediation.handlers'
+import { signingHandlers } from './signing.handlers'
 
 /** One handler per contract entry. The input has already been validated by its schema. */
 export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
@@ -28,7 +29,8 @@ export function createHandlers(app: AppServices): Handlers {
     ...exportHandlers(app),
     ...ingestHandlers(app),
     ...investigateHandlers(app),
-    ...remediationHandlers(app)
+    ...remediationHandlers(app),
+    ...signingHandlers(app)
   }
   return handlers
 }

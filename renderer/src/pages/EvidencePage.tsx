@@ -13,6 +13,7 @@ import { invalidateFindings } from '../findings/data'
 import { formatTime, plural, shortHash } from '../format'
 import { baseName } from '../formats'
 import { useNavigation } from '../navigation'
+import { ENVIRONMENT_MAP } from './SettingsPage'
 import { useLoad } from '../use-load'
 
 const FILE_ROWS = 1000
@@ -40,7 +41,7 @@ const shortId = (id: string): string => (id.length > 16 ? `${id.slice(0, 16)}…
 /** `#/evidence`, or `#/evidence/<file id>` to show one evidence file in its bundle. */
 export function EvidencePage(): ReactElement {
   const current = useOpenCase()
-  const { sub } = useNavigation()
+  const { sub, go } = useNavigation()
   const listing = useLoad(() => call('evidence.list', {}), [current.id])
   const [bundle, setBundle] = useState<string | null>(null)
   const files = listing.value?.files ?? []
@@ -98,12 +99,14 @@ export function EvidencePage(): ReactElement {
         )}
       </Section>
       {chosen ? <BundleFiles bundle={chosen} files={files.filter((f) => f.bundle === chosen)} highlight={target?.id ?? null} /> : null}
-      {current.readOnly ? null : (
-        <div className="two-charts">
-          <AccountEnvironment />
-          <CollectEvidence onAdded={listing.reload} />
-        </div>
-      )}
+      <p className="muted" data-testid="environment-map-pointer">
+        Which environment each account or subscription is (prod, test…), for resources whose tags do not say, is kept in the environment map in
+        <button type="button" className="link-button" onClick={() => go('settings', ENVIRONMENT_MAP)}>
+          Settings
+        </button>
+        .
+      </p>
+      {current.readOnly ? null : <CollectEvidence onAdded={listing.reload} />}
     </Page>
   )
 }
@@ -287,39 +290,6 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           </Notice>
         )
       )}
-    </Section>
-  )
-}
-
-function AccountEnvironment(): ReactElement {
-  const [account, setAccount] = useState('')
-  const [environment, setEnvironment] = useState('')
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null)
-  async function submit(e: FormEvent): Promise<void> {
-    e.preventDefault()
-    setMessage(null)
-    try {
-      await call('evidence.setAccountEnvironment', { account: account.trim(), environment: environment.trim() || null })
-      invalidateFindings()
-      setMessage({ tone: 'success', text: environment.trim() ? `Account ${account.trim()} is ${environment.trim()}.` : `Account ${account.trim()} has no environment any more.` })
-    } catch (err) {
-      setMessage({ tone: 'error', text: describeError(err) })
-    }
-  }
-  return (
-    <Section title="Account environments" description="Where tags say nothing, an account's environment tells prod from test. Leave the environment empty to remove a mapping.">
-      <form className="form" onSubmit={(e) => void submit(e)}>
-        <div className="form-grid">
-          <TextField label="Account or subscription" value={account} onChange={(e) => setAccount(e.target.value)} placeholder="111122223333" className="mono-input" />
-          <TextField label="Environment" value={environment} onChange={(e) => setEnvironment(e.target.value)} placeholder="prod" />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={!account.trim()}>
-            Save
-          </button>
-        </div>
-        {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
-      </form>
     </Section>
   )
 }

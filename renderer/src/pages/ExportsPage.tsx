@@ -103,7 +103,23 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
   const [p12Path, setP12Path] = useState('')
   const [passphrase, setPassphrase] = useState('')
   const [classification, setClassification] = useState('')
+  const [remembered, setRemembered] = useState<string | null>(null)
   const [busy, outcome, run] = useAction(onDone)
+  // The certificate remembered in Settings (its path only; the passphrase is asked for here).
+  useEffect(() => {
+    let live = true
+    call('signing.settings', {})
+      .then((s) => {
+        const path = s.certificate?.path
+        if (!live || !path) return
+        setRemembered(path)
+        setP12Path((p) => p || path)
+      })
+      .catch(() => undefined) // the field stays empty, as without a remembered certificate
+    return () => {
+      live = false
+    }
+  }, [])
   function submit(e: FormEvent): void {
     e.preventDefault()
     void run('The signed PDF report was written', 'The PDF report could not be exported', async () => {
@@ -125,7 +141,15 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
     <Section title="Signed PDF report" description="The case’s report, signed with your organisation’s PKCS#12 certificate.">
       <form className="form" onSubmit={submit}>
         <TextField label="Save the report as" value={out} onChange={(e) => setOut(e.target.value)} placeholder="/path/report.pdf" className="mono-input" disabled={readOnly} required />
-        <TextField label="Signing certificate (.p12)" value={p12Path} onChange={(e) => setP12Path(e.target.value)} disabled={readOnly} required />
+        <TextField
+          label="Signing certificate (.p12)"
+          value={p12Path}
+          onChange={(e) => setP12Path(e.target.value)}
+          className="mono-input"
+          disabled={readOnly}
+          required
+          hint={remembered && p12Path.trim() === remembered ? 'The certificate remembered in Settings.' : undefined}
+        />
         <TextField label="Certificate passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={readOnly} autoComplete="off" />
         <TextField label="Classification banner (optional)" value={classification} onChange={(e) => setClassification(e.target.value)} disabled={readOnly} maxLength={200} />
         <div className="form-actions">

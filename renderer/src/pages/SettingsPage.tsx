@@ -2,21 +2,28 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactEle
 import type { Case } from '../../../shared/model'
 import { call } from '../api'
 import { useAppState, useOpenCase } from '../app-state'
+import { CredentialProfiles } from '../components/CredentialProfiles'
+import { EnvironmentMap } from '../components/EnvironmentMap'
 import { Checkbox, TextField } from '../components/Field'
 import { IdentityForm } from '../components/IdentityForm'
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { PassphraseFields } from '../components/PassphraseFields'
+import { SigningCertificate } from '../components/SigningCertificate'
 import { describeError, errorCode } from '../errors'
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase'
 import { useNavigation } from '../navigation'
 
+/** The address of the environment map on this page: `#/settings/environments`. */
+export const ENVIRONMENT_MAP = 'environments'
+
 export function SettingsPage(): ReactElement {
   const { info } = useAppState()
-  const { shortcuts } = useNavigation()
+  const { shortcuts, sub } = useNavigation()
   const current = useOpenCase()
   const [remembered, setRemembered] = useState<boolean | null>(null)
+  const environments = useRef<HTMLDivElement>(null)
 
   const refreshRemembered = useCallback(async () => {
     try {
@@ -31,8 +38,15 @@ export function SettingsPage(): ReactElement {
     void refreshRemembered()
   }, [refreshRemembered])
 
+  // A link from another page (Evidence) opens the environment map itself.
+  useEffect(() => {
+    if (sub !== ENVIRONMENT_MAP) return
+    environments.current?.scrollIntoView({ block: 'start' })
+    environments.current?.focus({ preventScroll: true })
+  }, [sub])
+
   return (
-    <Page title="Settings" description="Who you are in the audit trail, this case’s passphrase, and this installation.">
+    <Page title="Settings" description="Who you are in the audit trail, this case’s passphrase and environment map, what signs your exports, and this installation.">
       <div className="settings-grid">
         <Section title="Identity" description="Recorded with every action in the audit trail, on this machine, for every case.">
           <IdentityForm />
@@ -50,6 +64,16 @@ export function SettingsPage(): ReactElement {
           <RememberPassphrase remembered={remembered} onChanged={() => void refreshRemembered()} />
         </Section>
 
+        <SigningCertificate />
+      </div>
+
+      <div ref={environments} tabIndex={-1} className="settings-anchor">
+        <EnvironmentMap />
+      </div>
+
+      <CredentialProfiles />
+
+      <div className="settings-grid">
         <Section title="Keyboard" description="Everything works from the keyboard; Tab moves between controls.">
           <table className="kv-table shortcuts">
             <tbody>
