@@ -1,23 +1,23 @@
 // Every screen, in the light and the dark theme: axe-core finds no serious or critical
 // violation, and a screenshot of each is kept in artifacts/screenshots/ for people to review.
 // A new page or dialog gets its `await screen('<name>')` here.
-import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
+import { listFindings } from '../main/ingest/findings'
+import { testP12 } from '../test/fixtures/export/p12'
 import { test, expect, snap } from './fixtures'
-import { closeCase, createCase, openSection, PASSPHRASE, seriousA11yViolations } from './flows'
+import { closeCase, createCase, createCaseInMain, openSection, PASSPHRASE, seriousA11yViolations } from './flows'
 import { writeSampleData } from './sample-data'
+
+const DEMO = resolve(__dirname, '..', 'resources', 'demo')
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every screen passes axe and is captured (${colorScheme})`, async ({ page, bridge, openApp }) => {
     // A walk through every screen with axe on each: longer than one user action.
     test.setTimeout(90_000)
     await page.emulateMedia({ colorScheme })
-    const screen = async (name: string): Promise<void> => {
-      await settle(page)
-      await snap(page, `${name}-${colorScheme}`)
-      const violations = await seriousA11yViolations(page)
-      expect(violations, `axe on "${name}" (${colorScheme})`).toEqual([])
-    }
+    const screen = screenOf(page, colorScheme)
 
     await openApp()
     await screen('start-empty')
@@ -102,6 +102,61 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Open a case' }).click()
     await screen('open-case')
   })
+
+  // The sample exports above have no finding with enough evidence to plan, so Approvals and
+  // Exports are walked on a case holding the demo data (set up in main: the walk is about the
+  // screens, e2e/user-story.spec.ts plans and approves through them from the start).
+  test(`Approvals, with a plan open, and Exports pass axe and are captured (${colorScheme})`, async ({ page, bridge, openApp }) => {
+    test.setTimeout(60_000)
+    await page.emulateMedia({ colorScheme })
+    const screen = screenOf(page, colorScheme)
+    createCaseInMain(bridge)
+    const exportsDir = join(DEMO, 'exports')
+    expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => join(exportsDir, f)) })).toMatchObject({ ok: true })
+    expect(await bridge.dispatch('evidence.add', { path: join(DEMO, 'evidence') })).toMatchObject({ ok: true })
+    expect(await bridge.dispatch('investigate.run', {})).toMatchObject({ ok: true })
+    const preview = listFindings(bridge.app.session.require().db).find((f) => f.resource.id === 'arn:aws:s3:::acme-www-preview')
+    expect(preview?.initiative, 'the demo data has the acme-www-preview HTTPS finding in an initiative').toMatch(/^I-\d+$/)
+    const initiative = preview!.initiative!
+
+    // The initiative's plan: its SAFE findings together, its RISKY ones one by one, its UNSAFE one left out with why.
+    await openApp()
+    await openSection(page, 'Approvals')
+    await page.getByLabel('Finding or initiative').fill(initiative)
+    await page.getByRole('button', { name: 'Plan a fix' }).click()
+    const plan = page.getByRole('dialog', { name: /^Plan P-\d+$/ })
+    await expect(plan.getByTestId('plan-view')).toContainText(`For ${initiative}`)
+    await expect(plan.getByRole('heading', { name: 'Excluded findings' })).toBeVisible()
+    await screen('plan-view')
+    await plan.getByRole('button', { name: 'Close' }).click()
+
+    // The queue, as its requester sees it: every row blocked by four-eyes, and the sentence says so.
+    const queue = page.getByRole('region', { name: 'Approval queue' })
+    await expect(queue.getByRole('button', { name: 'Approve' }).first()).toBeDisabled()
+    await expect(queue.getByText(/^four-eyes: /).first()).toBeVisible()
+    await screen('approvals')
+
+    // Exports, after a signed PDF was written: the outcome, the progress and the new checkpoint.
+    const p12 = testP12()
+    await openSection(page, 'Exports')
+    await page.getByLabel('Save the report as').fill(join(bridge.root, 'report.pdf'))
+    await page.getByLabel('Signing certificate (.p12)').fill(p12.path)
+    await page.getByLabel('Certificate passphrase').fill(p12.passphrase)
+    await page.getByRole('button', { name: 'Export signed PDF' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'The signed PDF report was written' })).toBeVisible({ timeout: 30_000 })
+    await expect(page.getByRole('region', { name: 'Checkpoints' }).locator('tbody tr td.num')).toHaveCount(1)
+    await screen('exports')
+  })
+}
+
+/** Settle, screenshot as `<name>-<scheme>.png`, and fail on any serious or critical axe violation. */
+function screenOf(page: Page, colorScheme: 'light' | 'dark'): (name: string) => Promise<void> {
+  return async (name) => {
+    await settle(page)
+    await snap(page, `${name}-${colorScheme}`)
+    const violations = await seriousA11yViolations(page)
+    expect(violations, `axe on "${name}" (${colorScheme})`).toEqual([])
+  }
 }
 
 /** Wait for what is on screen to stop changing: fonts loaded, no pending animation frame. */
