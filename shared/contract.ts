@@ -21,7 +21,7 @@ import type {
   TimelineEvent
 } from './evidence'
 import { COVERAGE_SOURCES } from './evidence'
-import type { AlertRecordView, FindingView, IngestResult, InitiativeView } from './ingest'
+import type { AlertRecordView, ExposurePoint, FindingView, IngestResult, InitiativeView } from './ingest'
 import { FORMAT_NAMES, type FormatName } from './ingest'
 import type { FindingsTable } from './findings-table'
 import type { CertificateInspection, SigningSettings } from './signing'
@@ -282,6 +282,8 @@ export const contract = {
   ),
   /** every finding as columns, for the findings table (see shared/findings-table.ts) */
   'findings.table': call<FindingsTable>()(z.object({}).strict(), { mutates: false }),
+  /** open findings after each import, in the order they were made: exposure over time */
+  'findings.exposure': call<ExposurePoint[]>()(z.object({}).strict(), { mutates: false }),
   'findings.get': call<FindingView>()(z.object({ id: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
   /** a person's decision on a finding; null clears it. Imports never change it. */
   'findings.decide': call<FindingView>()(

@@ -69,6 +69,21 @@ export interface IngestResult {
   cancelled?: true
 }
 
+/** The case after one import: `findings.exposure`, for the exposure-over-time chart. */
+export interface ExposurePoint {
+  import: string
+  file: string
+  /** when the scan ran, when the export says (null when it does not) */
+  scannedAt: string | null
+  importedAt: string
+  /** findings this import opened, resolved and reopened */
+  opened: number
+  resolved: number
+  reopened: number
+  /** findings open after it, as the scans say (a person's decisions aside) */
+  open: number
+}
+
 export type Decision = 'suppressed' | 'risk-accepted'
 
 /** One finding as `findings --json` prints it (CLI.md), plus what people need to act on it. */

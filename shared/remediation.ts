@@ -217,6 +217,8 @@ export interface BoardInitiative {
   stage: BoardStage
   /** findings per workflow state (suppressed and accepted ones are counted apart) */
   states: Record<WorkflowState, number>
+  /** findings per board stage (each finding's own stage; routed and set-aside ones are in none) */
+  stages: Record<BoardStage, number>
   suppressed: number
   accepted: number
   regressions: string[]

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { LastmileError } from '../errors'
 import type { IngestResult } from '../../shared/ingest'
+import { exposureOverTime } from '../ingest/exposure'
 import { alertRecord, getFinding, listFindings, setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
 import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
@@ -16,6 +17,7 @@ export function ingestHandlers(
   | 'ingest.cancel'
   | 'findings.list'
   | 'findings.table'
+  | 'findings.exposure'
   | 'findings.get'
   | 'findings.decide'
   | 'alerts.record'
@@ -52,6 +54,7 @@ export function ingestHandlers(
     },
     'findings.list': (filter) => listFindings(session.require().db, filter),
     'findings.table': () => findingsTable(session.require().db),
+    'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
     'findings.decide': ({ id, decision, reason, expires }) =>
       setFindingDecision(session.requireWritable(), id, decision, reason, session.actor(), session.now, expires ?? null),

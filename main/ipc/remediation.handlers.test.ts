@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { contract } from '../../shared/contract'
-import type { PlanView } from '../../shared/remediation'
+import type { BoardInitiative, PlanView } from '../../shared/remediation'
 import { assembleReportData } from '../export/report-assemble'
 import { listInitiatives } from '../ingest/initiatives'
 import { remediationReportContributor } from '../workflow/report'
@@ -76,7 +76,14 @@ describe('remediation through the contract', () => {
     expect(await dispatch('workflow.validate', { ref: plan.id, method: 'rescan' })).toMatchObject({ ok: true, value: [{ result: 'unknown' }, {}, {}] })
     const board = await dispatch('workflow.board', {})
     expect(board).toMatchObject({ ok: true })
-    expect((board as { value: { initiatives: Array<{ id: string; stage: string }> } }).value.initiatives.find((i) => i.id === ini)!.stage).toBe('remediated')
+    const boardInitiatives = (board as { value: { initiatives: BoardInitiative[] } }).value.initiatives
+    expect(boardInitiatives.find((i) => i.id === ini)!.stage).toBe('remediated')
+    // every finding is in one stage, with its owner (routed), or set aside
+    for (const i of boardInitiatives) {
+      const staged = Object.values(i.stages).reduce((a, b) => a + b, 0)
+      expect(staged + i.states.routed + i.suppressed + i.accepted, i.id).toBe(i.total)
+    }
+    expect(boardInitiatives.find((i) => i.id === ini)!.stages.remediated).toBeGreaterThan(0)
     expect(await dispatch('guardrails.bundle', { ref: ini })).toMatchObject({ ok: true, value: { controls: ['aws.s3.https-only'], guardrails: [{ kind: 'aws-rcp' }, { kind: 'aws-config-rule' }] } })
     expect(await dispatch('workflow.settings', {})).toEqual({ ok: true, value: { fourEyes: true } })
     expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('admin role') } })

@@ -50,6 +50,11 @@ export function boardInitiatives(db: Db): BoardInitiative[] {
     const findings = findingsWhere(db, 'f.initiative_id = ?', [n])
     const states = Object.fromEntries(WORKFLOW_STATES.map((s) => [s, 0])) as Record<WorkflowState, number>
     for (const f of findings) if (!f.decision) states[f.state]++
+    const stages = Object.fromEntries(STAGE_ORDER.map((s) => [s, 0])) as Record<BoardStage, number>
+    for (const f of findings) {
+      const s = stageOf(f)
+      if (s) stages[s]++
+    }
     const drifted = db
       .prepare(
         `SELECT DISTINCT t.finding_id FROM workflow_transitions t JOIN findings f ON f.id = t.finding_id JOIN workflow_findings w ON w.finding_id = f.id
@@ -62,6 +67,7 @@ export function boardInitiatives(db: Db): BoardInitiative[] {
       control: ini.control,
       stage: initiativeStage(findings),
       states,
+      stages,
       suppressed: findings.filter((f) => f.decision === 'suppressed' || (f.muted && f.status === 'open' && !f.decision)).length,
       accepted: findings.filter((f) => f.decision === 'risk-accepted').length,
       regressions: findings.filter((f) => f.state === 'regression' || (f.regression && f.status === 'open' && f.state === 'new')).map((f) => f.ref),

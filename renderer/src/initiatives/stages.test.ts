@@ -9,6 +9,7 @@ function initiative(stage: BoardStage, total: number, over: Partial<Record<Workf
     control: 'aws.s3.https-only',
     stage,
     states: { ...(Object.fromEntries(WORKFLOW_STATES.map((s) => [s, 0])) as Record<WorkflowState, number>), ...over },
+    stages: { new: 0, investigated: 0, planned: 0, approved: 0, remediated: 0, validated: 0, [stage]: total },
     ...setAside,
     regressions: [],
     drifted: [],

@@ -1,9 +1,10 @@
 import { useId, useMemo, useState, type ReactElement } from 'react'
 import type { InitiativeView } from '../../../shared/ingest'
-import type { BoardInitiative } from '../../../shared/remediation'
+import type { ExposurePoint } from '../../../shared/ingest'
+import type { BoardInitiative, BoardView } from '../../../shared/remediation'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
-import { Legend, severityParts, StackedBar, verdictParts } from '../components/charts'
+import { Legend, severityParts, StackedBar, StageFunnel, StepChart, verdictParts } from '../components/charts'
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
@@ -13,7 +14,7 @@ import { describeError } from '../errors'
 import { invalidateFindings, loadFindings } from '../findings/data'
 import { NONE, type ColumnId } from '../findings/engine'
 import { FindingsGrid } from '../findings/FindingsGrid'
-import { plural } from '../format'
+import { formatTime, plural } from '../format'
 import { STAGES, stageOf, type StageId } from '../initiatives/stages'
 import { useNavigation } from '../navigation'
 import { useLoad } from '../use-load'
@@ -115,6 +116,7 @@ function Board(): ReactElement {
         </Notice>
       ) : null}
       {findings.error ? <Notice tone="error" title="The findings behind the filters could not be loaded">{findings.error}</Notice> : null}
+      {list.length ? <Overview initiatives={list} board={board.value} /> : null}
       <div className="board-filters" role="group" aria-label="Filter the board">
         {FILTERS.map((f) => (
           <BoardFilter key={f.key} label={f.label} value={filters[f.key] ?? ''} options={options.get(f.key) ?? []} onChange={(v) => setFilter(f.key, v)} />
@@ -189,6 +191,69 @@ function Board(): ReactElement {
       ) : null}
     </Page>
   )
+}
+
+/** The case at a glance: its RCI verdict mix, where its findings are, and exposure over time. */
+function Overview({ initiatives, board }: { initiatives: InitiativeView[]; board: BoardView | null }): ReactElement {
+  const current = useOpenCase()
+  const exposure = useLoad(() => call('findings.exposure', {}), [current.id], { followFindings: true })
+  const verdicts = verdictParts(
+    initiatives.reduce<InitiativeView['rci']>((m, i) => ({ SAFE: m.SAFE + i.rci.SAFE, RISKY: m.RISKY + i.rci.RISKY, UNSAFE: m.UNSAFE + i.rci.UNSAFE, UNSCORED: m.UNSCORED + i.rci.UNSCORED }), {
+      SAFE: 0,
+      RISKY: 0,
+      UNSAFE: 0,
+      UNSCORED: 0
+    })
+  )
+  const severities = severityParts(
+    initiatives.reduce<InitiativeView['severity']>(
+      (m, i) => ({
+        critical: m.critical + i.severity.critical,
+        high: m.high + i.severity.high,
+        medium: m.medium + i.severity.medium,
+        low: m.low + i.severity.low,
+        informational: m.informational + i.severity.informational
+      }),
+      { critical: 0, high: 0, medium: 0, low: 0, informational: 0 }
+    )
+  )
+  const funnel = STAGES.map((s) => ({
+    key: s.id,
+    label: s.title,
+    rule: s.rule,
+    value: (board?.initiatives ?? []).reduce((n, b) => n + (s.id === 'routed' ? b.states.routed : b.stages[s.id]), 0)
+  }))
+  const setAside = (board?.initiatives ?? []).reduce((n, b) => n + b.suppressed + b.accepted, 0)
+  return (
+    <div className="overview" role="group" aria-label="The case at a glance">
+      <section className="card overview-card" aria-labelledby="overview-rci">
+        <h2 id="overview-rci">Open findings: RCI verdicts and severity</h2>
+        <StackedBar parts={verdicts} label="RCI verdicts of the open findings" className="tall" />
+        <Legend parts={verdicts} />
+        <StackedBar parts={severities} label="Severity of the open findings" className="tall overview-second" />
+        <Legend parts={severities} />
+      </section>
+      <section className="card overview-card" aria-labelledby="overview-stages">
+        <h2 id="overview-stages">Where the findings are</h2>
+        {board ? <StageFunnel rows={funnel} unit={(n) => plural(n, 'finding')} label="Findings per stage" /> : <p className="muted small-print">Reading the stages…</p>}
+        {setAside ? <p className="muted small-print">{plural(setAside, 'finding')} set aside (suppressed or risk-accepted).</p> : null}
+      </section>
+      <section className="card overview-card" aria-labelledby="overview-exposure">
+        <h2 id="overview-exposure">Open findings after each import</h2>
+        {exposure.error ? <p className="error-text">{exposure.error}</p> : null}
+        {exposure.value ? <StepChart points={exposure.value.map(exposurePoint)} label="Open findings after each import" unit={(n) => plural(n, 'open finding')} /> : null}
+      </section>
+    </div>
+  )
+}
+
+function exposurePoint(p: ExposurePoint): { value: number; label: string; detail: string } {
+  const when = p.scannedAt ?? p.importedAt
+  return {
+    value: p.open,
+    label: formatTime(when).slice(0, 10),
+    detail: `${p.file} (${p.import}${p.scannedAt ? `, scanned ${formatTime(p.scannedAt)}` : ''}): ${p.opened} opened, ${p.resolved} resolved, ${p.reopened} reopened.`
+  }
 }
 
 function BoardFilter({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange(v: string): void }): ReactElement {
