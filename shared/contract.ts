@@ -241,7 +241,9 @@ export const contract = {
       })
       .strict(),
     { mutates: false }
-  ),
+  ),  /** stop the running collection at its next step; what it wrote is removed */
+  'evidence.cancelCollect': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
+
   /** the account → environment map, and the accounts of the case's findings not mapped yet */
   'evidence.accountEnvironments': call<AccountEnvironmentMap>()(z.object({}).strict(), { mutates: false }),
   /** enrichment: which environment an account (or Azure subscription) is; null removes the mapping */

@@ -431,4 +431,6 @@ export interface EvidenceCollectResult {
   files: number
   /** parts that could not be collected, recorded in the manifest as coverage gaps */
   gaps: number
+  /** the user cancelled: what was written is removed, nothing is kept */
+  cancelled?: true
 }

@@ -11,8 +11,7 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient 
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { mockClient } from 'aws-sdk-client-mock'
-import { readFileSync } from 'node:fs'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +21,7 @@ import { ACCOUNT, ctFile, gz, managementEvent, s3DataEvent } from '../../test/fi
 import { createCaseDb } from '../db/case-db'
 import { readBundle } from './bundle'
 import { awsClients, ec2Client } from './clients'
+import { runCancellable } from './collect'
 import { collectAws } from './collect-aws'
 import { addEvidenceBundle, getCoverage, getFacts } from './service'
 
@@ -186,6 +186,50 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     // no trail listing at all: no trails.json, which would otherwise say "no trail records anything"
     expect(r.manifest.files.some((f) => f.path.endsWith('trails.json'))).toBe(false)
     expect(r.manifest.gaps?.find((g) => g.operation === 'DescribeTrails')).toMatchObject({ source: 'aws.cloudtrail', region: 'us-east-1' })
+  })
+
+  it('stops at the next step when cancelled, even inside a call that fails into a gap, and keeps nothing', async () => {
+    mockAccount()
+    for (const [name, existing] of [['bundle-cancel-new', false], ['bundle-cancel-empty', true]] as const) {
+      const out = join(dir, name)
+      if (existing) mkdirSync(out)
+      const signal = { aborted: false }
+      // the user cancels while the trail listing is under way, and that call fails: the collector
+      // turns the failure into a gap, reported through progress, where the stop is thrown again
+      ct.on(DescribeTrailsCommand).callsFake(() => {
+        signal.aborted = true
+        throw Object.assign(new Error('User is not authorized to perform: cloudtrail:DescribeTrails'), { name: 'AccessDeniedException' })
+      })
+      const seen: string[] = []
+      const r = await runCancellable(out, signal, (m) => seen.push(m), (progress) =>
+        collectAws({
+          out,
+          clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }),
+          regions: ['us-east-1'],
+          days: 30,
+          now: NOW,
+          account: ACCOUNT,
+          onProgress: progress
+        })
+      )
+      expect(r).toEqual({ out, files: 0, gaps: 0, cancelled: true })
+      // the EC2 step ran and wrote its files before the stop; none is left, nor any later step's
+      expect(seen[0]).toMatch(/^EC2 us-east-1/)
+      expect(seen.at(-1)).toMatch(/^CloudTrail us-east-1: trails/)
+      expect(seen.some((m) => /S3 bucket|IAM|ECR/.test(m))).toBe(false)
+      expect(existsSync(out)).toBe(existing)
+      if (existing) expect(readdirSync(out)).toEqual([])
+    }
+    // without a cancel it is the collector's result
+    mockAccount()
+    const signal = { aborted: false }
+    const out = join(dir, 'bundle-not-cancelled')
+    const r = await runCancellable(out, signal, undefined, (progress) =>
+      collectAws({ out, clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }), regions: ['us-east-1'], days: 30, now: NOW, account: ACCOUNT, onProgress: progress })
+    )
+    expect(r.cancelled).toBeUndefined()
+    expect(r.files).toBeGreaterThan(5)
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true)
   })
 
   it('refuses to write into a folder that is not empty', async () => {

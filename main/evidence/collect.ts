@@ -1,4 +1,6 @@
 // `evidence collect`: choose the credentials from a local profile and run the provider's collector.
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { AzureCliCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity'
 import { LastmileError } from '../errors'
 import { awsClients } from './clients'
@@ -23,9 +25,50 @@ export interface CollectOptions {
   version: string
   env?: NodeJS.ProcessEnv
   onProgress?: (message: string) => void
+  /** set `aborted` to stop at the collector's next step; what was written is removed */
+  signal?: { aborted: boolean }
 }
 
-export async function collectEvidence(o: CollectOptions): Promise<{ out: string; files: number; gaps: number }> {
+export interface CollectOutcome {
+  out: string
+  files: number
+  gaps: number
+  /** cancelled by the user: nothing was kept */
+  cancelled?: true
+}
+
+class CollectionCancelled extends Error {}
+
+/**
+ * Run a collector that reports each step through `progress`, stopping it at its next step once
+ * `signal.aborted` is set. The collector's own error handling turns a failed call into a gap by
+ * reporting it, so the stop is thrown again from there until it leaves the collector. Then the
+ * partial bundle is removed: the folder was new or empty (the bundle writer insists), so all in
+ * it is the collector's, and a bundle without its manifest is no evidence anyway.
+ */
+export async function runCancellable(
+  out: string,
+  signal: { aborted: boolean } | undefined,
+  onProgress: ((message: string) => void) | undefined,
+  collect: (progress: (message: string) => void) => Promise<{ out: string; files: number; gaps: number }>
+): Promise<CollectOutcome> {
+  const existed = existsSync(out)
+  const progress = (message: string): void => {
+    if (signal?.aborted) throw new CollectionCancelled('cancelled')
+    onProgress?.(message)
+  }
+  try {
+    const r = await collect(progress)
+    return { out: r.out, files: r.files, gaps: r.gaps }
+  } catch (e) {
+    if (!(e instanceof CollectionCancelled) && !signal?.aborted) throw e
+    if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true })
+    else rmSync(out, { recursive: true, force: true })
+    return { out, files: 0, gaps: 0, cancelled: true }
+  }
+}
+
+export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome> {
   const env = o.env ?? process.env
   const days = o.days ?? 90
   if (!Number.isInteger(days) || days < 1 || days > 400) throw new LastmileError('bad-input', `--days ${days}: a whole number of days from 1 to 400`)
@@ -37,18 +80,19 @@ export async function collectEvidence(o: CollectOptions): Promise<{ out: string;
       throw new LastmileError('bad-input', `--profile ${o.profile}: no such AWS profile in the shared config or credentials files (known: ${profiles.map((x) => x.name).join(', ') || 'none'})`)
     }
     const region = o.regions?.[0] ?? p?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
-    const r = await collectAws({
-      out: o.out,
-      clients: awsClients({ profile: o.profile, region }),
-      regions: o.regions?.length ? o.regions : [region],
-      days,
-      now,
-      operator: o.operator,
-      version: o.version,
-      profile: o.profile,
-      onProgress: o.onProgress
-    })
-    return { out: r.out, files: r.files, gaps: r.gaps }
+    return runCancellable(o.out, o.signal, o.onProgress, (progress) =>
+      collectAws({
+        out: o.out,
+        clients: awsClients({ profile: o.profile, region }),
+        regions: o.regions?.length ? o.regions : [region],
+        days,
+        now,
+        operator: o.operator,
+        version: o.version,
+        profile: o.profile,
+        onProgress: progress
+      })
+    )
   }
   const profiles = listAzureProfiles(env)
   const name = o.profile ?? profiles.find((x) => x.isDefault)?.name ?? 'default'
@@ -59,6 +103,7 @@ export async function collectEvidence(o: CollectOptions): Promise<{ out: string;
   // The Azure CLI's own login for a CLI profile; otherwise the default chain (environment,
   // managed identity, CLI…). Either way the token stays in memory for this run only.
   const credential: TokenCredential = p.kind === 'azure-cli' ? new AzureCliCredential({ tenantId: p.tenantId ?? undefined }) : new DefaultAzureCredential()
-  const r = await collectAzure({ out: o.out, credential, baseUrl: o.armBaseUrl, subscriptions, days, now, operator: o.operator, version: o.version, profile: name, onProgress: o.onProgress })
-  return { out: r.out, files: r.files, gaps: r.gaps }
+  return runCancellable(o.out, o.signal, o.onProgress, (progress) =>
+    collectAzure({ out: o.out, credential, baseUrl: o.armBaseUrl, subscriptions, days, now, operator: o.operator, version: o.version, profile: name, onProgress: progress })
+  )
 }

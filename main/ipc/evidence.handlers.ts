@@ -1,3 +1,4 @@
+import { LastmileError } from '../errors'
 import { resolve } from 'node:path'
 import { listAccountEnvironments } from '../evidence/account-environments'
 import { collectEvidence } from '../evidence/collect'
@@ -17,10 +18,13 @@ export function evidenceHandlers(
   | 'evidence.timeline'
   | 'evidence.profiles'
   | 'evidence.collect'
+  | 'evidence.cancelCollect'
   | 'evidence.accountEnvironments'
   | 'evidence.setAccountEnvironment'
 > {
-  const { session, platform } = app
+  const { session, platform, events } = app
+  // one collection at a time: its signal, for evidence.cancelCollect
+  let collecting: { aborted: boolean } | null = null
   return {
     'evidence.add': async ({ path }) => {
       const r = await addEvidenceBundle(session.require(), resolve(path), { actor: session.actor(), now: session.now })
@@ -37,8 +41,24 @@ export function evidenceHandlers(
       return ref ? timelineOf(db, ref, q) : timelineForResources(db, resources ?? [], q)
     },
     'evidence.profiles': () => ({ aws: listAwsProfiles(), azure: listAzureProfiles() }),
-    'evidence.collect': async ({ out, provider, profile, days, regions, subscriptions }) =>
-      collectEvidence({ out: resolve(out), provider, profile, days, regions, subscriptions, operator: session.actor().name, version: platform.appVersion }),
+    'evidence.collect': async ({ out, provider, profile, days, regions, subscriptions }) => {
+      if (collecting) throw new LastmileError('conflict', 'a collection is already running: wait for it or cancel it')
+      const signal = { aborted: false }
+      collecting = signal
+      let step = 0
+      const onProgress = (message: string): void =>
+        events.emit('progress', { operation: 'evidence.collect', done: ++step, total: null, unit: 'steps', rate: 0, message })
+      try {
+        return await collectEvidence({ out: resolve(out), provider, profile, days, regions, subscriptions, operator: session.actor().name, version: platform.appVersion, onProgress, signal })
+      } finally {
+        collecting = null
+      }
+    },
+    'evidence.cancelCollect': () => {
+      if (!collecting) return { cancelled: false }
+      collecting.aborted = true
+      return { cancelled: true }
+    },
     'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),
     'evidence.setAccountEnvironment': ({ account, environment }) => {
       setAccountEnvironment(session.require(), account, environment, { actor: session.actor(), now: session.now })

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceCollectResult, EvidenceFileSummary } from '../../../shared/evidence'
-import { call } from '../api'
+import type { Progress } from '../../../shared/model'
+import { call, onEvent } from '../api'
 import { useOpenCase } from '../app-state'
 import { DropZone } from '../components/DropZone'
 import { TextField } from '../components/Field'
@@ -304,7 +305,16 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<EvidenceCollectResult | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [progress, setProgress] = useState<Progress | null>(null)
+  const [cancelling, setCancelling] = useState(false)
   const providerId = useId()
+  useEffect(
+    () =>
+      onEvent('progress', (p) => {
+        if (p.operation === 'evidence.collect') setProgress(p)
+      }),
+    []
+  )
   const profileId = useId()
   const list = provider === 'aws' ? (profiles.value?.aws ?? []).map((p) => p.name) : (profiles.value?.azure ?? []).map((p) => p.name)
 
@@ -313,9 +323,12 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
     setBusy(true)
     setError(null)
     setResult(null)
+    setProgress(null)
+    setCancelling(false)
     try {
       const r = await call('evidence.collect', { out, provider, ...(profile ? { profile } : {}), days: Number(days) })
       setResult(r)
+      if (r.cancelled) return
       await call('evidence.add', { path: r.out })
       invalidateFindings()
       onAdded()
@@ -323,6 +336,18 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       setError(describeError(err))
     } finally {
       setBusy(false)
+      setCancelling(false)
+      setProgress(null)
+    }
+  }
+  async function cancel(): Promise<void> {
+    setCancelling(true)
+    try {
+      // the running evidence.collect call then answers, marked cancelled
+      await call('evidence.cancelCollect', {})
+    } catch (err) {
+      setError(describeError(err))
+      setCancelling(false)
     }
   }
   return (
@@ -375,10 +400,30 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           <button type="submit" className="button" disabled={busy || !out.trim()}>
             {busy ? 'Collecting…' : 'Collect and add'}
           </button>
+          {busy ? (
+            <button type="button" className="button ghost" onClick={() => void cancel()} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel the collection'}
+            </button>
+          ) : null}
         </div>
-        {busy ? <ProgressBar label="Collecting evidence" done={0} total={null} detail="Read-only calls; this can take minutes for 90 days of logs." /> : null}
+        {busy ? (
+          <div aria-live="polite">
+            <ProgressBar
+              label={cancelling ? 'Cancelling: stopping after the call under way' : 'Collecting evidence'}
+              done={0}
+              total={null}
+              detail={progress ? `Step ${progress.done}: ${progress.message}` : 'Read-only calls; this can take minutes for 90 days of logs.'}
+            />
+          </div>
+        ) : null}
         {error ? <Notice tone="error" title="Nothing was collected">{error}</Notice> : null}
-        {result ? <Notice tone="success" title={`Collected ${plural(result.files, 'file')} into ${result.out}`}>{result.gaps ? `${plural(result.gaps, 'part')} could not be collected; recorded as gaps.` : 'Every part was collected.'}</Notice> : null}
+        {result?.cancelled ? (
+          <Notice tone="info" title="Collection cancelled">
+            Nothing was kept: the files written to {result.out} before the cancel were removed, and nothing was added to the case.
+          </Notice>
+        ) : result ? (
+          <Notice tone="success" title={`Collected ${plural(result.files, 'file')} into ${result.out}`}>{result.gaps ? `${plural(result.gaps, 'part')} could not be collected; recorded as gaps.` : 'Every part was collected.'}</Notice>
+        ) : null}
       </form>
     </Section>
   )
