@@ -244,30 +244,32 @@ function CoverageCard({ resource, provider }: { resource: string; provider: stri
   return (
     <div className="stack">
       {some.length ? (
-        <table className="data-table compact-table">
+        <table className="data-table compact-table coverage-table">
           <thead>
             <tr>
               <th scope="col">Source</th>
-              <th scope="col">Covered</th>
-              <th scope="col" className="num">
-                Records
-              </th>
-              <th scope="col" className="num">
-                Gaps
-              </th>
+              <th scope="col">Coverage</th>
             </tr>
           </thead>
           <tbody>
             {some.map((c) => (
               <tr key={c.source}>
-                <td className="nowrap">{c.source}</td>
+                <th scope="row" className="coverage-source">
+                  {c.source}
+                </th>
                 <td>
-                  <span className={`pill coverage-${c.state}`}>{c.state}</span>
-                  {c.first && c.last ? <span className="muted small-print"> {formatTime(c.first).slice(0, 10)} – {formatTime(c.last).slice(0, 10)}</span> : null}
-                </td>
-                <td className="num">{c.records.toLocaleString('en-US')}</td>
-                <td className="num" title={c.gaps.map((g) => `${g.from} – ${g.to}: ${g.detail}`).join('\n')}>
-                  {c.gaps.length}
+                  <span className={`pill coverage-${c.state}`}>{c.state}</span>{' '}
+                  <span className="small-print">
+                    {plural(c.records, 'record')}
+                    {c.gaps.length ? (
+                      <span title={c.gaps.map((g) => `${g.from} – ${g.to}: ${g.detail}`).join('\n')}>, {plural(c.gaps.length, 'gap')}</span>
+                    ) : null}
+                  </span>
+                  {c.first && c.last ? (
+                    <span className="muted small-print coverage-range">
+                      {formatTime(c.first).slice(0, 10)} – {formatTime(c.last).slice(0, 10)}
+                    </span>
+                  ) : null}
                 </td>
               </tr>
             ))}
