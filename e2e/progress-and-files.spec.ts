@@ -8,6 +8,7 @@ import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
 import { test, expect } from './fixtures'
 import { createCaseInMain, openSection } from './flows'
 import { writeSampleData } from './sample-data'
+import { testP12 } from '../test/fixtures/export/p12'
 
 const alarm = (i: number): Alarm => ({ problem: i % 2 ? 's3-https' : 'imdsv2', account: String(300000000000 + (i % 7)), region: 'eu-west-1', n: i })
 
@@ -67,4 +68,28 @@ test('an exported case file is shown in the file manager; nothing else can be', 
   // The page cannot point the file manager anywhere else.
   expect(await bridge.dispatch('dialog.showInFolder', { path: bridge.dataDir })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
   expect(bridge.shownInFolder).toEqual([out])
+})
+
+test('the auditor case file is signed by the organisation\'s certificate when the user chooses it', async ({ page, bridge, openApp }) => {
+  const p12 = testP12({ cn: 'Acme Audit Signing' })
+  createCaseInMain(bridge)
+  await openApp()
+  await openSection(page, 'Exports')
+  const out = join(bridge.root, 'acme-signed.lmcase')
+  const form = page.getByRole('region', { name: 'Auditor case file' })
+  await form.getByLabel('Save the case file as').fill(out)
+  await form.getByLabel('Export passphrase', { exact: true }).fill('auditor passphrase 1')
+  await form.getByLabel('Repeat the export passphrase').fill('auditor passphrase 1')
+  await form.getByRole('radio', { name: 'The organisation’s certificate (.p12)' }).check()
+  const submit = form.getByRole('button', { name: 'Export case file' })
+  await expect(submit).toBeDisabled() // no certificate chosen yet
+  await form.getByLabel('Signing certificate (.p12)').fill(p12.path)
+  await form.getByLabel('Certificate passphrase').fill('not the passphrase')
+  await submit.click()
+  await expect(form.getByRole('alert')).toContainText('The case file could not be exported')
+  await form.getByLabel('Certificate passphrase').fill(p12.passphrase)
+  await submit.click()
+  await expect(form.getByRole('status')).toContainText('Signed by CN=Acme Audit Signing')
+  const verified = await bridge.dispatch('export.verifyFile', { path: out, exportPassphrase: 'auditor passphrase 1', expectSigner: p12.fingerprint })
+  expect(verified).toMatchObject({ ok: true, value: { ok: true } })
 })

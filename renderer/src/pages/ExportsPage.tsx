@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
+import { useEffect, useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
 import type { CaseVerificationResult, CheckpointInfo } from '../../../shared/contract'
 import type { Progress } from '../../../shared/model'
 import { call, onEvent } from '../api'
@@ -98,14 +98,13 @@ export function ExportsPage(): ReactElement {
   )
 }
 
-function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
-  const [out, setOut] = useState('')
+/**
+ * The certificate path field's state, filled with the certificate remembered in Settings (its
+ * path only; the passphrase is asked for at each export).
+ */
+function useCertificatePath(): { p12Path: string; setP12Path(p: string): void; hint: string | undefined } {
   const [p12Path, setP12Path] = useState('')
-  const [passphrase, setPassphrase] = useState('')
-  const [classification, setClassification] = useState('')
   const [remembered, setRemembered] = useState<string | null>(null)
-  const [busy, outcome, run] = useAction(onDone)
-  // The certificate remembered in Settings (its path only; the passphrase is asked for here).
   useEffect(() => {
     let live = true
     call('signing.settings', {})
@@ -120,6 +119,15 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
       live = false
     }
   }, [])
+  return { p12Path, setP12Path, hint: remembered && p12Path.trim() === remembered ? 'The certificate remembered in Settings.' : undefined }
+}
+
+function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
+  const [out, setOut] = useState('')
+  const { p12Path, setP12Path, hint } = useCertificatePath()
+  const [passphrase, setPassphrase] = useState('')
+  const [classification, setClassification] = useState('')
+  const [busy, outcome, run] = useAction(onDone)
   function submit(e: FormEvent): void {
     e.preventDefault()
     void run('The signed PDF report was written', 'The PDF report could not be exported', async () => {
@@ -148,7 +156,7 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
           className="mono-input"
           disabled={readOnly}
           required
-          hint={remembered && p12Path.trim() === remembered ? 'The certificate remembered in Settings.' : undefined}
+          hint={hint}
         />
         <TextField label="Certificate passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={readOnly} autoComplete="off" />
         <TextField label="Classification banner (optional)" value={classification} onChange={(e) => setClassification(e.target.value)} disabled={readOnly} maxLength={200} />
@@ -167,13 +175,21 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
   const [out, setOut] = useState('')
   const [pass, setPass] = useState('')
   const [repeat, setRepeat] = useState('')
+  const [withCertificate, setWithCertificate] = useState(false)
+  const { p12Path, setP12Path, hint } = useCertificatePath()
+  const [certPass, setCertPass] = useState('')
   const [busy, outcome, run] = useAction(onDone)
   const mismatch = repeat !== '' && repeat !== pass
+  const signerId = useId()
   function submit(e: FormEvent): void {
     e.preventDefault()
     if (mismatch) return
     void run('The auditor case file was written', 'The case file could not be exported', async () => {
-      const r = await call('export.caseFile', { out: out.trim(), exportPassphrase: pass })
+      const r = await call('export.caseFile', {
+        out: out.trim(),
+        exportPassphrase: pass,
+        ...(withCertificate ? { sign: { p12Path: p12Path.trim(), passphrase: certPass } } : {})
+      })
       return (
         <>
           <code className="hash-full">{r.path}</code>: {r.bytes.toLocaleString('en-US')} bytes, SHA-256 <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by{' '}
@@ -196,8 +212,31 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
           autoComplete="new-password"
           error={mismatch ? 'The passphrases differ.' : null}
         />
+        <fieldset className="radio-group" aria-describedby={signerId}>
+          <legend>Sign the case file with</legend>
+          <label>
+            <input type="radio" name="case-file-signer" checked={!withCertificate} onChange={() => setWithCertificate(false)} disabled={readOnly} /> This machine’s device key
+          </label>
+          <label>
+            <input type="radio" name="case-file-signer" checked={withCertificate} onChange={() => setWithCertificate(true)} disabled={readOnly} /> The organisation’s certificate (.p12)
+          </label>
+          <p id={signerId} className="muted small-print">
+            The auditor checks the signature against the signer’s fingerprint; a certificate names your organisation, the device key names this machine.
+          </p>
+        </fieldset>
+        {withCertificate ? (
+          <>
+            <TextField label="Signing certificate (.p12)" value={p12Path} onChange={(e) => setP12Path(e.target.value)} className="mono-input" disabled={readOnly} required hint={hint} />
+            <TextField label="Certificate passphrase" type="password" value={certPass} onChange={(e) => setCertPass(e.target.value)} disabled={readOnly} autoComplete="off" />
+          </>
+        ) : null}
         <div className="form-actions">
-          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || !pass || mismatch || repeat === ''} title={readOnly ? READ_ONLY_REASON : undefined}>
+          <button
+            type="submit"
+            className="button primary"
+            disabled={readOnly || busy || !out.trim() || !pass || mismatch || repeat === '' || (withCertificate && !p12Path.trim())}
+            title={readOnly ? READ_ONLY_REASON : undefined}
+          >
             {busy ? 'Exporting…' : 'Export case file'}
           </button>
         </div>
