@@ -112,6 +112,25 @@ describe('findings.table', () => {
     for (const i of others) expect(str(t, t.owner[i]!)).toBeNull()
   })
 
+  it('agrees with findings.list on status and verdict when a finding is muted in its tools, resolved, or scored', () => {
+    // states an import or the RCI engine would write, set directly to cover each code
+    const ids = listFindings(c.db).map((f) => Number(f.id.slice(2)))
+    const set = c.db.prepare('UPDATE findings SET status = ?, muted = ?, rci_verdict = ? WHERE id = ?')
+    const states: Array<[string, number, string]> = [
+      ['open', 1, 'SAFE'],
+      ['resolved', 1, 'RISKY'],
+      ['resolved', 0, 'UNSAFE'],
+      ['open', 0, 'UNSCORED']
+    ]
+    ids.forEach((id, k) => set.run(...states[k % states.length]!, id))
+    const t = findingsTable(c.db)
+    const list = listFindings(c.db)
+    expect(Array.from(t.id, (n) => `F-${n}`)).toEqual(list.map((f) => f.id))
+    expect(Array.from(t.status, (s) => TABLE_STATUSES[s])).toEqual(list.map((f) => f.status))
+    expect(Array.from(t.rci, (v) => TABLE_VERDICTS[v])).toEqual(list.map((f) => f.rci.verdict))
+    expect(new Set(list.map((f) => f.status))).toEqual(new Set(['open', 'resolved', 'suppressed']))
+  })
+
   it('shows a finding a person suppressed as suppressed', () => {
     const id = listFindings(c.db)[0]!.id
     setFindingDecision(c, id, 'suppressed', 'compensating control in place', ANALYST, clock())
