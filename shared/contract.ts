@@ -199,6 +199,8 @@ export const contract = {
   // covered, the facts per resource, the evidence timeline, and read-only collection through the
   // user's local credential profiles (the bundle is written to a folder; the case is not touched).
   'evidence.add': call<EvidenceAddResult>()(z.object({ path: bundlePath }).strict(), { mutates: true }),
+  /** stop adding the bundle at its next safe point (before anything is written: the case is unchanged) */
+  'evidence.cancelAdd': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
   'evidence.list': call<EvidenceListing>()(z.object({ bundle: z.string().trim().min(1).max(100).optional() }).strict(), { mutates: false }),
   'evidence.facts': call<ResourceFacts>()(z.object({ resourceId }).strict(), { mutates: false }),
   'evidence.coverage': call<Coverage>()(
@@ -485,6 +487,8 @@ export type ApiErrorCode =
   | 'not-found'
   | 'conflict'
   | 'unavailable'
+  /** the user cancelled long work; what it says was kept or undone */
+  | 'cancelled'
   | 'internal'
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError }

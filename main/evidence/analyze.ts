@@ -5,6 +5,7 @@ import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { type FileProblem, problemOf } from './bad-evidence'
 import type { BundleFile, VerifiedBundle } from './bundle'
+import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
 import { CloudTrailAggregator, type CloudTrailScan, type FileOutcome } from './cloudtrail-scan'
 import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from './coverage'
@@ -93,11 +94,14 @@ export interface AnalyzeOptions {
   /** CloudTrail worker threads (default: one per core; 0: this thread) */
   threads?: number
   onProgress?: (message: string) => void
+  /** stop between files and phases when set: nothing was written yet, so nothing is undone */
+  signal?: CancelSignal
 }
 
 /** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
 export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
   const { limits } = opts
+  const stop = (): void => stopIfCancelled(opts.signal, `${bundle.root}: cancelled while reading the bundle; nothing was added to the case`)
   const a = new Analysis(bundle, limits)
   const todo = bundle.files.filter((f) => !opts.skip?.has(f.path))
   for (const f of bundle.files) {
@@ -111,35 +115,59 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
   const FIRST: readonly string[] = ['aws.inventory.ec2-instances', 'aws.inventory.security-groups', 'aws.inventory.s3-buckets']
   const rank = (k: string): number => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length)
   const documents = todo.filter((f) => f.kind.startsWith('aws.inventory.') || f.kind === 'aws.trails' || f.kind === 'aws.cloudwatch-metrics' || f.kind === 'azure.storage-accounts')
-  for (const f of documents.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d.kind) - rank(y.d.kind) || x.i - y.i)) await a.document(f.d)
+  for (const f of documents.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d.kind) - rank(y.d.kind) || x.i - y.i)) {
+    stop()
+    await a.document(f.d)
+  }
 
   const ct = byKind('aws.cloudtrail')
   if (ct.length) {
     opts.onProgress?.(`CloudTrail: scanning ${ct.length} files`)
     const scan = await scanCloudTrailFiles(
       ct.map((f) => ({ abs: f.abs, file: f.path })),
-      { source: 'aws.cloudtrail', limits, threads: opts.threads, onFile: (_f, _r, done, total) => opts.onProgress?.(`CloudTrail: ${done}/${total} files`) }
-    )
+      { source: 'aws.cloudtrail', limits, threads: opts.threads, signal: opts.signal, onFile: (_f, _r, done, total) => opts.onProgress?.(`CloudTrail: ${done}/${total} files`) }
+    ).catch((e: unknown) => {
+      stop() // a cancel in the pool is said as the bundle's
+      throw e
+    })
     a.cloudTrail(scan)
   }
   const lookup = byKind('aws.cloudtrail-lookup')
   if (lookup.length) {
     const agg = new CloudTrailAggregator('aws.cloudtrail-lookup', limits)
-    for (const f of lookup) await a.lookupFile(agg, f)
+    for (const f of lookup) {
+      stop()
+      await a.lookupFile(agg, f)
+    }
     a.cloudTrail(agg.scan)
   }
   const access = emptyAccessLogScan(limits)
-  for (const f of byKind('aws.s3-access-logs')) await readAccessLogFile(access, f.abs, f.path, limits, f.bucket)
+  if (byKind('aws.s3-access-logs').length) opts.onProgress?.('S3 access logs')
+  for (const f of byKind('aws.s3-access-logs')) {
+    stop()
+    await readAccessLogFile(access, f.abs, f.path, limits, f.bucket)
+  }
   a.accessLogs(access)
   const flows = emptyFlowLogScan(limits)
-  for (const f of byKind('aws.vpc-flow-logs')) await readFlowLogFile(flows, f.abs, f.path, limits)
+  if (byKind('aws.vpc-flow-logs').length) opts.onProgress?.('VPC flow logs')
+  for (const f of byKind('aws.vpc-flow-logs')) {
+    stop()
+    await readFlowLogFile(flows, f.abs, f.path, limits)
+  }
   a.flowLogs(flows)
   const activity = emptyAzureActivityScan(limits)
-  for (const f of byKind('azure.activity-log')) await readActivityLogFile(activity, f.abs, f.path, limits, f.scope ?? '')
+  for (const f of byKind('azure.activity-log')) {
+    stop()
+    await readActivityLogFile(activity, f.abs, f.path, limits, f.scope ?? '')
+  }
   a.azureActivity(activity)
   const storage = emptyStorageLogScan(limits)
-  for (const f of byKind('azure.storage-logs')) await readStorageLogFile(storage, f.abs, f.path, limits)
+  for (const f of byKind('azure.storage-logs')) {
+    stop()
+    await readStorageLogFile(storage, f.abs, f.path, limits)
+  }
   a.storageLogs(storage)
+  stop()
   a.finish()
   return a.output()
 }

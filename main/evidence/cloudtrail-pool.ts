@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
+import { LastmileError } from '../errors'
 import { startWorker } from '../platform/worker'
+import { type CancelSignal, stopIfCancelled } from './cancel'
 import { CloudTrailAggregator, type CloudTrailScan, type CloudTrailSource, emptyScan, mergeScans } from './cloudtrail-scan'
 import type { FromWorker, ToWorker } from './cloudtrail.worker'
 import { DraftBucket, type TimelineDraft } from './drafts'
@@ -20,6 +22,8 @@ export interface PoolOptions {
   /** worker threads; default: one per core. 0 scans in this thread (small inputs, tests). */
   threads?: number
   onFile?: (file: string, records: number, done: number, total: number) => void
+  /** stop between files when set (the workers are ended; nothing is returned) */
+  signal?: CancelSignal
 }
 
 /**
@@ -33,6 +37,7 @@ export async function scanCloudTrailFiles(files: readonly ScanFile[], opts: Pool
     const agg = new CloudTrailAggregator(opts.source, opts.limits)
     let done = 0
     for (const f of files) {
+      stopIfCancelled(opts.signal, 'cancelled while reading CloudTrail logs')
       const o = await agg.addFile(f.abs, f.file)
       opts.onFile?.(f.file, o.records, ++done, files.length)
     }
@@ -54,7 +59,13 @@ export async function scanCloudTrailFiles(files: readonly ScanFile[], opts: Pool
           }
           w.on('message', (m: FromWorker) => {
             if (m.type === 'done') {
-              opts.onFile?.(m.file, m.records, ++done, files.length)
+              // inside a worker's message event: a throw here would be uncaught, so reject
+              if (opts.signal?.aborted) return reject(new LastmileError('cancelled', 'cancelled while reading CloudTrail logs'))
+              try {
+                opts.onFile?.(m.file, m.records, ++done, files.length)
+              } catch (e) {
+                return reject(e)
+              }
               feed()
             } else if (m.type === 'scan') {
               scans.push(revive(m.scan as CloudTrailScan, opts.limits))

@@ -321,3 +321,49 @@ describe('evidence add: the same file in two bundles is stored and counted once'
     }
   })
 })
+
+describe('evidence add: cancelled', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lm-ev-cancel-'))
+  const bundle = join(dir, 'bundle')
+  beforeAll(() => writeScenario(bundle))
+
+  // where the user cancels: while the files are verified, while CloudTrail is read on this thread or
+  // on worker threads (the pool is ended), and at the last moment before the write
+  const points: Array<{ name: string; threads: number; at: RegExp }> = [
+    { name: 'while verifying the files', threads: 0, at: /^verified 1\// },
+    { name: 'before CloudTrail is read on this thread', threads: 0, at: /^CloudTrail: scanning/ },
+    { name: 'while CloudTrail is read on worker threads', threads: 2, at: /^CloudTrail: 1\// },
+    { name: 'while the access logs are read', threads: 0, at: /^S3 access logs|^VPC flow logs/ }
+  ]
+  for (const p of points) {
+    it(`${p.name}: a clear "cancelled" error, and the case is exactly as it was`, async () => {
+      const c = newCase(dir)
+      try {
+        const before = counts(c)
+        const head = verifyAudit(c.db, c.id).headHash
+        const signal = { aborted: false }
+        const seen: string[] = []
+        const run = addEvidenceBundle(c, bundle, {
+          actor,
+          now,
+          threads: p.threads,
+          signal,
+          onProgress: (m) => {
+            seen.push(m)
+            if (p.at.test(m)) signal.aborted = true
+          }
+        })
+        await expect(run).rejects.toMatchObject({ code: 'cancelled', message: expect.stringMatching(/cancelled.*nothing was added to the case$/) })
+        expect(seen.some((m) => p.at.test(m)), seen.join(' | ')).toBe(true)
+        expect(seen).not.toContain('writing to the case')
+        expect(counts(c)).toEqual(before)
+        expect(verifyAudit(c.db, c.id).headHash).toBe(head)
+        // and the same bundle is then added whole
+        const added = await addEvidenceBundle(c, bundle, { actor, now, threads: p.threads })
+        expect(added.files).toBeGreaterThan(10)
+      } finally {
+        c.close()
+      }
+    })
+  }
+})

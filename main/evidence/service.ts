@@ -5,6 +5,7 @@ import { audited } from '../audit/chain'
 import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { analyzeBundle } from './analyze'
+import { type CancelSignal, stopIfCancelled } from './cancel'
 import { readBundle, sha256File } from './bundle'
 import { type EvidenceLimits, withLimits } from './limits'
 import { type AddResult, planStorage, storeBundle } from './store'
@@ -22,6 +23,8 @@ export interface AddBundleOptions {
   /** CloudTrail worker threads (default one per core) */
   threads?: number
   onProgress?: (message: string) => void
+  /** stop at the next safe point, before anything is written: the case is unchanged */
+  signal?: CancelSignal
 }
 
 export type AddBundleResult = AddResult & EvidenceAddResult
@@ -35,13 +38,17 @@ export async function addEvidenceBundle(c: CaseDb, dir: string, opts: AddBundleO
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; evidence cannot be added`)
   const limits = withLimits(opts.limits)
   const now = opts.now ?? (() => new Date().toISOString())
+  const stop = (): void => stopIfCancelled(opts.signal, `${dir}: cancelled; nothing was added to the case`)
   opts.onProgress?.(`verifying ${dir}`)
-  const bundle = await readBundle(dir, (done, total) => opts.onProgress?.(`verified ${done}/${total} files`))
+  const bundle = await readBundle(dir, (done, total) => {
+    stop()
+    opts.onProgress?.(`verified ${done}/${total} files`)
+  })
   const existing = c.db.prepare('SELECT id, added_at FROM evidence_bundles WHERE manifest_sha256 = ?').get(bundle.manifestSha256) as { id: string; added_at: string } | undefined
   if (existing) throw new LastmileError('exists', `${dir}: this evidence bundle is already in the case (${existing.id}, added ${existing.added_at}); a bundle is added once`)
   const plan = planStorage(c.db, bundle, limits)
   const skip = new Set([...plan.stored].filter(([, s]) => s === 'duplicate').map(([p]) => p))
-  const analysis = await analyzeBundle(bundle, { limits, skip, threads: opts.threads, onProgress: opts.onProgress })
+  const analysis = await analyzeBundle(bundle, { limits, skip, threads: opts.threads, onProgress: opts.onProgress, signal: opts.signal })
   // Files kept as hash only were hashed before they were read: hash them again, so what the facts
   // came from is what the hash names (blobs are re-hashed as they are copied).
   for (const f of bundle.files) {
@@ -49,6 +56,8 @@ export async function addEvidenceBundle(c: CaseDb, dir: string, opts: AddBundleO
     const h = await sha256File(f.abs)
     if (h.sha256 !== f.sha256) throw new LastmileError('conflict', `${f.path}: the file changed while the bundle was being read; nothing was added`)
   }
+  // the last moment to stop: from here the bundle is written in one transaction
+  stop()
   opts.onProgress?.('writing to the case')
   const r = storeBundle(c, bundle, analysis, plan, { actor: opts.actor, now, sourcePath: dir })
   const unreadable = [...analysis.files].filter(([, f]) => f.status === 'problem').map(([path, f]) => ({ path, place: f.place, problem: f.problem ?? '' }))

@@ -18,6 +18,7 @@ export function evidenceHandlers(
   | 'evidence.timeline'
   | 'evidence.profiles'
   | 'evidence.collect'
+  | 'evidence.cancelAdd'
   | 'evidence.cancelCollect'
   | 'evidence.accountEnvironments'
   | 'evidence.setAccountEnvironment'
@@ -25,9 +26,21 @@ export function evidenceHandlers(
   const { session, platform, events } = app
   // one collection at a time: its signal, for evidence.cancelCollect
   let collecting: { aborted: boolean } | null = null
+  // one bundle added at a time: its signal, for evidence.cancelAdd
+  let adding: { aborted: boolean } | null = null
   return {
     'evidence.add': async ({ path }) => {
-      const r = await addEvidenceBundle(session.require(), resolve(path), { actor: session.actor(), now: session.now })
+      if (adding) throw new LastmileError('conflict', 'an evidence bundle is already being added: wait for it or cancel it')
+      const signal = { aborted: false }
+      adding = signal
+      let step = 0
+      const onProgress = (message: string): void => events.emit('progress', { operation: 'evidence.add', done: ++step, total: null, unit: 'steps', rate: 0, message })
+      let r
+      try {
+        r = await addEvidenceBundle(session.require(), resolve(path), { actor: session.actor(), now: session.now, onProgress, signal })
+      } finally {
+        adding = null
+      }
       return { bundleId: r.bundleId, files: r.files, bytes: r.bytes, storedBytes: r.storedBytes, coverage: r.coverage, facts: r.facts, events: r.events, unreadable: r.unreadable, notes: r.notes }
     },
     'evidence.list': ({ bundle }) => {
@@ -41,6 +54,11 @@ export function evidenceHandlers(
       return ref ? timelineOf(db, ref, q) : timelineForResources(db, resources ?? [], q)
     },
     'evidence.profiles': () => ({ aws: listAwsProfiles(), azure: listAzureProfiles() }),
+    'evidence.cancelAdd': () => {
+      if (!adding) return { cancelled: false }
+      adding.aborted = true
+      return { cancelled: true }
+    },
     'evidence.collect': async ({ out, provider, profile, days, regions, subscriptions }) => {
       if (collecting) throw new LastmileError('conflict', 'a collection is already running: wait for it or cancel it')
       const signal = { aborted: false }

@@ -9,7 +9,7 @@ import { FolderIcon } from '../components/icons'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { ProgressBar } from '../components/Progress'
-import { describeError } from '../errors'
+import { describeError, errorCode } from '../errors'
 import { invalidateFindings } from '../findings/data'
 import { formatTime, plural, shortHash } from '../format'
 import { baseName } from '../formats'
@@ -194,9 +194,18 @@ function BundleFiles({ bundle, files, highlight }: { bundle: string; files: Evid
 function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [folders, setFolders] = useState<string[]>([])
   const [running, setRunning] = useState<{ done: number; of: number; now: string } | null>(null)
-  const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string }>>([])
+  const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string; cancelled?: boolean }>>([])
   const [note, setNote] = useState<string | null>(null)
+  const [step, setStep] = useState<string | null>(null)
+  const [cancelling, setCancelling] = useState(false)
   const stop = useRef(false)
+  useEffect(
+    () =>
+      onEvent('progress', (p) => {
+        if (p.operation === 'evidence.add') setStep(p.message ?? null)
+      }),
+    []
+  )
   const add = (paths: string[]): void => setFolders((old) => [...old, ...paths.filter((p) => !old.includes(p))])
 
   async function choose(): Promise<void> {
@@ -207,20 +216,33 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       setNote(describeError(e))
     }
   }
+  async function cancel(): Promise<void> {
+    // this bundle stops at its next safe point (nothing of it is kept), and no later one starts
+    stop.current = true
+    setCancelling(true)
+    try {
+      await call('evidence.cancelAdd', {})
+    } catch (e) {
+      setNote(describeError(e))
+    }
+  }
   async function run(): Promise<void> {
     stop.current = false
+    setCancelling(false)
     const todo = [...folders]
     const out: typeof results = []
     for (let i = 0; i < todo.length && !stop.current; i++) {
       setRunning({ done: i, of: todo.length, now: todo[i]! })
+      setStep(null)
       try {
         out.push({ folder: todo[i]!, result: await call('evidence.add', { path: todo[i]! }) })
       } catch (e) {
-        out.push({ folder: todo[i]!, error: describeError(e) })
+        out.push({ folder: todo[i]!, error: describeError(e), cancelled: errorCode(e) === 'cancelled' })
       }
       setResults([...out])
     }
     setRunning(null)
+    setCancelling(false)
     setFolders(todo.filter((f) => !out.some((o) => o.folder === f && o.result)))
     // facts about owners and environments feed the findings table and the board
     invalidateFindings()
@@ -262,12 +284,21 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           {folders.length > 1 ? `Add ${folders.length} bundles` : 'Add the bundle'}
         </button>
         {running ? (
-          <button type="button" className="button" onClick={() => (stop.current = true)}>
-            Stop after this bundle
+          <button type="button" className="button" onClick={() => void cancel()} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : null}
       </div>
-      {running ? <ProgressBar label={`Reading ${baseName(running.now)}`} done={running.done} total={running.of} detail={`bundle ${running.done + 1} of ${running.of}; each is verified, read and added in one step`} /> : null}
+      {running ? (
+        <div aria-live="polite">
+          <ProgressBar
+            label={cancelling ? `Cancelling ${baseName(running.now)}` : `Reading ${baseName(running.now)}`}
+            done={running.done}
+            total={running.of}
+            detail={`bundle ${running.done + 1} of ${running.of}${step ? `: ${step}` : ''}; each is verified, read and added in one step`}
+          />
+        </div>
+      ) : null}
       {results.map((r) =>
         r.result ? (
           <Notice key={r.folder} tone={r.result.unreadable.length ? 'info' : 'success'} title={`Added ${r.result.bundleId} from ${baseName(r.folder)}`}>
@@ -284,6 +315,10 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
               </ul>
             ) : null}
             {r.result.notes.length ? <p className="muted small-print">{r.result.notes.join(' ')}</p> : null}
+          </Notice>
+        ) : r.cancelled ? (
+          <Notice key={r.folder} tone="info" title={`${baseName(r.folder)} was not added: cancelled`}>
+            Nothing of it was kept; the case is as it was. Add it again when you are ready.
           </Notice>
         ) : (
           <Notice key={r.folder} tone="error" title={`${baseName(r.folder)} was not added`}>
