@@ -34,3 +34,22 @@ test('the board shows the verdict mix, the findings per stage and the open findi
   await expect(stages.nth(6)).toHaveText('Validated: 2 findings')
   await snap(page, 'board-overview')
 })
+
+test('selected findings are investigated on their own from the Findings table', async ({ page, bridge, openApp }) => {
+  createCaseInMain(bridge)
+  const path = join(bridge.root, 'scan.json')
+  writeFileSync(path, asffExport([alarm('s3-https', 1, 1), alarm('s3-https', 2, 1), alarm('imdsv2', 1, 1), alarm('ssh-open', 1, 1)]))
+  expect(await bridge.dispatch('ingest.import', { paths: [path] })).toMatchObject({ ok: true })
+  await openApp()
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Findings/ }).click()
+  const grid = page.getByRole('grid', { name: 'Findings' })
+  await grid.locator('tr[data-index="0"]').getByRole('checkbox').check()
+  await grid.locator('tr[data-index="2"]').getByRole('checkbox').check()
+  await expect(page.getByTestId('findings-count')).toContainText('2 selected')
+  await page.getByRole('button', { name: 'Investigate 2 findings' }).click()
+  // no evidence in this case: each playbook answers from what it has, and says so
+  await expect(page.getByRole('status').filter({ hasText: /^Investigated 2 findings/ })).toBeVisible({ timeout: 20_000 })
+  // one run, over those two only
+  const runs = bridge.app.session.require().db.prepare("SELECT details FROM audit_log WHERE action = 'investigate.run'").all() as Array<{ details: string }>
+  expect(runs.map((r) => (JSON.parse(r.details) as { findings: number }).findings)).toEqual([2])
+})

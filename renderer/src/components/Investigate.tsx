@@ -1,5 +1,6 @@
-// Run the playbooks over an initiative's open findings (`investigate.run`): long work, in a
-// worker in main, with its progress shown and a Cancel that writes nothing.
+// Run the playbooks over an initiative's open findings, or over findings the user selected
+// (`investigate.run`): long work, in a worker in main, with its progress shown and a Cancel that
+// writes nothing.
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { InvestigationRunResult } from '../../../shared/investigate'
 import type { Progress } from '../../../shared/model'
@@ -10,8 +11,11 @@ import { plural } from '../format'
 import { Notice } from './Notice'
 import { describeProgress, ProgressBar } from './Progress'
 
+export type InvestigationTarget = { initiative: string } | { findings: string[] }
+
 /** The Investigate button, and the panel under the toolbar with its progress and outcome. */
-export function useInvestigation(initiative: string, disabled?: boolean): { button: ReactElement; panel: ReactElement } {
+export function useInvestigation(target: InvestigationTarget, disabled?: boolean): { button: ReactElement; panel: ReactElement } {
+  const selected = 'findings' in target
   const [running, setRunning] = useState(false)
   const [progress, setProgress] = useState<Progress | null>(null)
   const [result, setResult] = useState<InvestigationRunResult | null>(null)
@@ -28,7 +32,7 @@ export function useInvestigation(initiative: string, disabled?: boolean): { butt
     setResult(null)
     setError(null)
     try {
-      const r = await call('investigate.run', { initiative })
+      const r = await call('investigate.run', target)
       setResult(r)
       if (r.status === 'completed') invalidateFindings()
     } catch (e) {
@@ -48,14 +52,14 @@ export function useInvestigation(initiative: string, disabled?: boolean): { butt
   const v = result?.verdicts
   const button = (
     <button type="button" className="button small primary" onClick={() => void run()} disabled={disabled || running}>
-      {running ? 'Investigating…' : 'Investigate'}
+      {running ? 'Investigating…' : selected ? `Investigate ${plural(target.findings.length, 'finding')}` : 'Investigate'}
     </button>
   )
   const panel = (
     <>
       {running ? (
         <div className="investigate-progress" aria-live="polite">
-          <ProgressBar label="Investigating the open findings" done={progress?.done ?? 0} total={progress?.total ?? null} detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'} />
+          <ProgressBar label={selected ? 'Investigating the selected findings' : 'Investigating the open findings'} done={progress?.done ?? 0} total={progress?.total ?? null} detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'} />
           <button type="button" className="button small" onClick={() => void cancel()}>
             Cancel
           </button>
@@ -67,7 +71,7 @@ export function useInvestigation(initiative: string, disabled?: boolean): { butt
         </Notice>
       ) : null}
       {result?.status === 'completed' && v ? (
-        <Notice ref={resultRef} tone="success" title={`Investigated ${plural(result.findings, 'open finding')}`}>
+        <Notice ref={resultRef} tone="success" title={`Investigated ${plural(result.findings, selected ? 'finding' : 'open finding')}`}>
           {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored (no playbook covers them)` : ''}; {plural(result.changed.length, 'verdict')} changed.
         </Notice>
       ) : null}

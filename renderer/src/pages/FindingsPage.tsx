@@ -5,6 +5,7 @@ import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
 import { BulkDecision, FindingDecision, WorkflowHistory } from '../components/Decision'
+import { useInvestigation } from '../components/Investigate'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { AlertsByTool } from '../components/RawAlerts'
@@ -46,7 +47,16 @@ function FindingsList(): ReactElement {
           label="Findings"
           viewKey="findings"
           onOpen={(id) => go('findings', id)}
-          selectionActions={current.readOnly ? undefined : (ids, clear) => <BulkDecision ids={ids} onDone={clear} />}
+          selectionActions={
+            current.readOnly
+              ? undefined
+              : (ids, clear) => (
+                  <>
+                    <InvestigateSelected ids={ids} />
+                    <BulkDecision ids={ids} onDone={clear} />
+                  </>
+                )
+          }
         />
       ) : !findings.error ? (
         <p className="muted" aria-busy="true">
@@ -54,6 +64,17 @@ function FindingsList(): ReactElement {
         </p>
       ) : null}
     </Page>
+  )
+}
+
+/** Run the playbooks over the selected findings only (the rest keep their verdicts). */
+function InvestigateSelected({ ids }: { ids: string[] }): ReactElement {
+  const { button, panel } = useInvestigation({ findings: ids })
+  return (
+    <>
+      {button}
+      {panel}
+    </>
   )
 }
 

@@ -331,7 +331,7 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
   const i = initiatives.value?.find((x) => x.id.toLowerCase() === id.toLowerCase()) ?? null
   const subset = useMemo(() => (findings.value && i ? findings.value.where('initiative', i.id) : null), [findings.value, i])
   const [action, setAction] = useState<'rename' | 'merge' | null>(null)
-  const investigation = useInvestigation(i?.id ?? id, !i || i.findings === 0)
+  const investigation = useInvestigation({ initiative: i?.id ?? id }, !i || i.findings === 0)
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null)
 
   const back = (
