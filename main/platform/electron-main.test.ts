@@ -84,6 +84,7 @@ const m = vi.hoisted(() => {
       showSaveDialog: async () => ({ canceled: true, filePath: '' }),
       showOpenDialog: async () => ({ canceled: true, filePaths: [] })
     },
+    shell: { showItemInFolder: (path: string) => state.calls.push(`showItemInFolder ${path}`) },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'basic_text',
