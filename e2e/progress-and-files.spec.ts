@@ -1,6 +1,7 @@
 // Long work can be cancelled, and what an export writes can be found: a long import is cancelled
 // from the Import screen (the file being imported is rolled back, the files finished before it
 // stay, and the summary says which is which); an exported file is shown in the file manager.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { verifyAudit } from '../main/audit/chain'
 import { listFindings } from '../main/ingest/findings'
@@ -92,4 +93,27 @@ test('the auditor case file is signed by the organisation\'s certificate when th
   await expect(form.getByRole('status')).toContainText('Signed by CN=Acme Audit Signing')
   const verified = await bridge.dispatch('export.verifyFile', { path: out, exportPassphrase: 'auditor passphrase 1', expectSigner: p12.fingerprint })
   expect(verified).toMatchObject({ ok: true, value: { ok: true } })
+})
+
+test('a PDF export under way is cancelled from the Exports page: no report is written', async ({ page, bridge, openApp }) => {
+  test.setTimeout(90_000)
+  const p12 = testP12()
+  createCaseInMain(bridge)
+  const scan = join(bridge.root, 'many.json')
+  writeLargeExport(scan, 'asff', 5000, alarm)
+  expect(await bridge.dispatch('ingest.import', { paths: [scan] })).toMatchObject({ ok: true })
+  await openApp()
+  await openSection(page, 'Exports')
+  const form = page.getByRole('region', { name: 'Signed PDF report' })
+  const out = join(bridge.root, 'report.pdf')
+  await form.getByLabel('Save the report as').fill(out)
+  await form.getByLabel('Signing certificate (.p12)').fill(p12.path)
+  await form.getByLabel('Certificate passphrase').fill(p12.passphrase)
+  await form.getByRole('button', { name: 'Export signed PDF' }).click()
+  // the page-wide bar shows the export's progress while it runs
+  await expect(page.getByRole('progressbar', { name: 'Exporting the signed PDF report' })).toBeVisible({ timeout: 30_000 })
+  await form.getByRole('button', { name: 'Cancel the export' }).click()
+  await expect(form.getByRole('status').filter({ hasText: 'Cancelled' })).toContainText('the PDF export was cancelled and no report was written', { timeout: 30_000 })
+  expect(existsSync(out)).toBe(false)
+  await expect(form.getByRole('button', { name: 'Cancel the export' })).toHaveCount(0)
 })

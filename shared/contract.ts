@@ -173,7 +173,9 @@ export const contract = {
       })
       .strict(),
     { mutates: true }
-  ),
+  ),  /** stop the PDF export under way: no report is written (the checkpoint made for it stays) */
+  'export.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
+
   'export.caseFile': call<CaseFileExportResult>()(
     z.object({ out: filePath, exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
     { mutates: true }

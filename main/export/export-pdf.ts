@@ -23,9 +23,14 @@ export interface PdfExportOptions {
   /** render in this thread instead of a worker (tests) */
   inProcess?: boolean
   contributors?: readonly ReportContributor[]
+  /** the user cancelled: the render stops, no report is written (the checkpoint made for it stays) */
+  signal?: AbortSignal
 }
 
 export type { PdfExportResult }
+
+const cancelledError = (out: string): LastmileError =>
+  new LastmileError('cancelled', `${out}: the PDF export was cancelled and no report was written (the checkpoint made for it stays in the audit trail)`)
 
 /**
  * `lastmile export pdf`: seal the audit trail with a checkpoint signed by the chosen
@@ -40,8 +45,11 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
   if (key.descriptor.algorithm === 'ed25519') {
     throw new LastmileError('bad-input', `${opts.p12Path}: PDF signatures need an RSA or EC certificate; this PKCS#12 file holds an Ed25519 key`)
   }
+  if (opts.signal?.aborted) throw new LastmileError('cancelled', `${out}: the PDF export was cancelled before it started; nothing changed`)
   const progress = progressEmitter('export.pdf', 'findings', opts.onProgress)
   const worker: PdfWorker | null = opts.inProcess ? null : startPdfWorker()
+  const onAbort = (): void => worker?.cancel(cancelledError(out))
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
   let data: ReturnType<typeof assembleReportData>
   let checkpoint: ReturnType<typeof createCheckpoint>
   try {
@@ -55,6 +63,7 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
       contributors: opts.contributors
     })
   } catch (e) {
+    opts.signal?.removeEventListener('abort', onAbort)
     worker?.cancel()
     throw e
   }
@@ -70,7 +79,14 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
         else reject(msg.code ? new LastmileError(msg.code as LastmileError['code'], msg.message) : new Error(msg.message))
       })
     })
-  } else built = await worker.render(req, progress)
+  } else {
+    try {
+      built = await worker.render(req, progress)
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+  if (opts.signal?.aborted) throw cancelledError(out)
   const t2 = Date.now()
   writeFileAtomic(out, built.pdf)
   const sha256 = createHash('sha256').update(built.pdf).digest('hex')

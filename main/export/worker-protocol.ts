@@ -57,8 +57,11 @@ export async function renderInWorker(req: WorkerRequest, post: (msg: WorkerMessa
 export interface PdfWorker {
   /** Render and sign; resolves with the signed PDF. A failure comes back as the LastmileError it was. */
   render(req: WorkerRequest, onProgress: (done: number, total: number, message: string) => void): Promise<{ pdf: Buffer; pages: number }>
-  /** Stop the worker without a job (when the export fails before rendering). */
-  cancel(): void
+  /**
+   * Stop the worker: before a job (the export failed before rendering), or during one — the
+   * running render then rejects with `reason` (the user cancelled).
+   */
+  cancel(reason?: Error): void
 }
 
 /**
@@ -78,7 +81,10 @@ export function startPdfWorker(): PdfWorker {
   worker.on('error', (e) => fail(new Error(`the export worker failed: ${e.message}`)))
   worker.on('exit', (code) => fail(new Error(`the export worker stopped (exit code ${code}) before the report was finished`)))
   return {
-    cancel: () => void worker.terminate(),
+    cancel: (reason) => {
+      if (reason) fail(reason)
+      void worker.terminate()
+    },
     render: (req, onProgress) =>
       new Promise((resolve, reject) => {
         let settled = false

@@ -60,6 +60,29 @@ describe('checkpoints and exports through the contract', () => {
   })
 })
 
+describe('Cancelling the PDF export', () => {
+  it('stops the render: no report is written, the export is not recorded, the checkpoint made for it stays', async () => {
+    const { dir, app, dispatch } = setup()
+    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
+    const p = testP12()
+    const out = join(dir, 'report.pdf')
+    expect(await dispatch('export.cancel', {})).toEqual({ ok: true, value: { cancelled: false } })
+    let cancel: Promise<unknown> | null = null
+    app.events.on('progress', (e) => {
+      if (e.operation === 'export.pdf' && e.message === 'rendering' && !cancel) cancel = dispatch('export.cancel', {})
+    })
+    const r = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: p.passphrase } })
+    expect(await cancel).toEqual({ ok: true, value: { cancelled: true } })
+    expect(r).toMatchObject({ ok: false, error: { code: 'cancelled', message: `${out}: the PDF export was cancelled and no report was written (the checkpoint made for it stays in the audit trail)` } })
+    expect(existsSync(out)).toBe(false)
+    const actions = (app.session.require().db.prepare('SELECT action FROM audit_log ORDER BY seq').all() as Array<{ action: string }>).map((a) => a.action)
+    expect(actions).not.toContain('export.pdf')
+    expect(await dispatch('checkpoint.list', {})).toMatchObject({ ok: true, value: [{ number: 1 }] })
+    // the next export runs whole
+    expect(await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: p.passphrase } })).toMatchObject({ ok: true, value: { path: out, checkpoint: { number: 2 } } })
+  })
+})
+
 describe('Show in folder', () => {
   it('shows only what this run wrote, while it is still there, and says so when there is no file manager', async () => {
     const shown: string[] = []

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { CheckpointInfo } from '../../shared/contract'
 import { createCheckpoint, listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoint'
 import { deviceSigningKey, loadPkcs12, signerSummary, type SigningKey } from '../audit/checkpoint-signer'
+import { LastmileError } from '../errors'
 import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { verifyExportFile } from '../export/verify-file'
@@ -38,9 +39,11 @@ export function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
 export function exportHandlers(
   app: AppServices
 ): HandlerSlice<
-  'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
+  'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
 > {
   const { session, platform, events, written } = app
+  // the PDF export under way, for export.cancel (one at a time)
+  let exporting: AbortController | null = null
 
   /** The chosen certificate, else this device's key (refused without a secure OS keystore). */
   const signer = (sign?: { p12Path: string; passphrase: string }): SigningKey =>
@@ -73,7 +76,11 @@ export function exportHandlers(
     },
     'export.pdf': async ({ out, sign, classification }) => {
       const c = session.requireWritable()
+      if (exporting) throw new LastmileError('conflict', 'a PDF export is already under way: wait for it or cancel it')
+      const controller = new AbortController()
+      exporting = controller
       const r = await exportPdf(c, {
+        signal: controller.signal,
         out,
         p12Path: resolve(sign.p12Path),
         p12Passphrase: sign.passphrase,
@@ -81,9 +88,16 @@ export function exportHandlers(
         actor: session.actor(),
         now: session.now,
         onProgress: (p) => events.emit('progress', p)
+      }).finally(() => {
+        exporting = null
       })
       written.add(resolve(r.path))
       return r
+    },
+    'export.cancel': () => {
+      if (!exporting) return { cancelled: false }
+      exporting.abort()
+      return { cancelled: true }
     },
     'export.caseFile': ({ out, exportPassphrase, sign }) => {
       const c = session.requireWritable()

@@ -7,13 +7,13 @@ import { TextField } from '../components/Field'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { describeProgress, ProgressBar } from '../components/Progress'
-import { describeError } from '../errors'
+import { describeError, errorCode } from '../errors'
 import { formatTime, plural, shortHash } from '../format'
 import '../styles/approvals.css'
 
 const READ_ONLY_REASON = 'This case is open read-only for review: an export writes a checkpoint, so it cannot be made here.'
 
-type Outcome = { tone: 'success' | 'error'; title: string; body: ReactNode } | null
+type Outcome = { tone: 'success' | 'error' | 'info'; title: string; body: ReactNode } | null
 
 function useAction(onDone?: () => void): [boolean, Outcome, (title: string, fail: string, run: () => Promise<ReactNode>) => Promise<void>] {
   const [busy, setBusy] = useState(false)
@@ -23,11 +23,14 @@ function useAction(onDone?: () => void): [boolean, Outcome, (title: string, fail
     setOutcome(null)
     try {
       setOutcome({ tone: 'success', title, body: await fn() })
-      onDone?.()
     } catch (e) {
-      setOutcome({ tone: 'error', title: fail, body: describeError(e) })
+      // cancelled by the user: said as what happened, not as a failure
+      if (errorCode(e) === 'cancelled') setOutcome({ tone: 'info', title: 'Cancelled', body: describeError(e) })
+      else setOutcome({ tone: 'error', title: fail, body: describeError(e) })
     } finally {
       setBusy(false)
+      // whatever the outcome: a failed or cancelled export may still have written its checkpoint
+      onDone?.()
     }
   }
   return [busy, outcome, run]
@@ -76,7 +79,10 @@ export function ExportsPage(): ReactElement {
   const [progress, setProgress] = useState<Progress | null>(null)
   useEffect(() => onEvent('progress', setProgress), [])
   const [exported, setExported] = useState(0)
-  const bump = (): void => setExported((n) => n + 1)
+  const bump = (): void => {
+    setExported((n) => n + 1)
+    setProgress(null)
+  }
 
   return (
     <Page
@@ -84,8 +90,10 @@ export function ExportsPage(): ReactElement {
       description="Reports and packages that leave the case. Each export writes a signed checkpoint of the audit trail first, so what was exported can be verified later."
     >
       {readOnly ? <Notice tone="info" title="Read-only review">{READ_ONLY_REASON}</Notice> : null}
-      {progress ? (
-        <ProgressBar label={progress.operation} done={progress.done} total={progress.total} detail={describeProgress(progress)} />
+      {progress?.operation === 'export.pdf' && progress.message !== 'written' ? (
+        <div aria-live="polite">
+          <ProgressBar label="Exporting the signed PDF report" done={progress.done} total={progress.total} detail={describeProgress(progress)} />
+        </div>
       ) : null}
       <div className="exports-grid">
         <PdfExport readOnly={readOnly} onDone={bump} />
@@ -127,6 +135,7 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
   const { p12Path, setP12Path, hint } = useCertificatePath()
   const [passphrase, setPassphrase] = useState('')
   const [classification, setClassification] = useState('')
+  const [cancelError, setCancelError] = useState<string | null>(null)
   const [busy, outcome, run] = useAction(onDone)
   function submit(e: FormEvent): void {
     e.preventDefault()
@@ -164,6 +173,19 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
           <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || !p12Path.trim()} title={readOnly ? READ_ONLY_REASON : undefined}>
             {busy ? 'Exporting…' : 'Export signed PDF'}
           </button>
+          {busy ? (
+            <button
+              type="button"
+              className="button ghost"
+              onClick={() => {
+                setCancelError(null)
+                call('export.cancel', {}).catch((e: unknown) => setCancelError(describeError(e)))
+              }}
+            >
+              Cancel the export
+            </button>
+          ) : null}
+          {cancelError ? <span className="error-text">{cancelError}</span> : null}
         </div>
       </form>
       <OutcomeNotice outcome={outcome} />
