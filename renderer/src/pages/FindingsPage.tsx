@@ -5,6 +5,7 @@ import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
 import { BulkDecision, FindingDecision, WorkflowHistory } from '../components/Decision'
+import { FindingPlan } from '../components/FindingPlan'
 import { useInvestigation } from '../components/Investigate'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
@@ -152,6 +153,9 @@ function FindingDetail({ id }: { id: string }): ReactElement {
           </Section>
           <Section title="Evidence coverage" description="What each source covered for this resource. No evidence is never read as no activity.">
             <CoverageCard resource={f.resource.id} provider={f.resource.provider} />
+          </Section>
+          <Section title="Plan" description="The fix for this finding, its rollback and who approved it.">
+            <FindingPlan finding={f} readOnly={current.readOnly} />
           </Section>
           <Section title="Decision">
             <FindingDecision finding={f} readOnly={current.readOnly} onChanged={setFinding} />

@@ -1,0 +1,39 @@
+// A finding's page carries its plan: planned from there, opened in the plan view, and its state
+// after approval; an UNSAFE finding is never planned, and the page says why.
+import { readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { listFindings } from '../main/ingest/findings'
+import { test, expect } from './fixtures'
+import { createCaseInMain } from './flows'
+
+const DEMO = resolve(__dirname, '..', 'resources', 'demo')
+
+test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one says why it is never planned', async ({ page, bridge, openApp }) => {
+  test.setTimeout(60_000)
+  createCaseInMain(bridge)
+  const exportsDir = join(DEMO, 'exports')
+  expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => join(exportsDir, f)) })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('evidence.add', { path: join(DEMO, 'evidence') })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('investigate.run', {})).toMatchObject({ ok: true })
+  const findings = listFindings(bridge.app.session.require().db)
+  const of = (bucket: string): string => findings.find((f) => f.resource.id === `arn:aws:s3:::${bucket}` && f.control === 'aws.s3.https-only')!.id
+  const risky = of('acme-www-preview')
+  const unsafe = of('acme-legacy-exports')
+  await openApp()
+
+  await page.goto(`${page.url().split('#')[0]}#/findings/${unsafe}`)
+  const planOf = page.getByRole('region', { name: 'Plan' })
+  await planOf.getByRole('button', { name: 'Plan the fix' }).click()
+  await expect(planOf.getByRole('alert')).toContainText('UNSAFE')
+  await expect(planOf.getByRole('alert')).toContainText('route it to its owner')
+
+  await page.goto(`${page.url().split('#')[0]}#/findings/${risky}`)
+  await expect(planOf.getByText('No plan yet.')).toBeVisible()
+  await planOf.getByRole('button', { name: 'Plan the fix' }).click()
+  const dialog = page.getByRole('dialog', { name: /^Plan P-\d+$/ })
+  await expect(dialog.getByTestId('plan-view')).toContainText(`For ${risky}`)
+  await dialog.getByRole('button', { name: 'Close' }).click()
+  await expect(planOf).toContainText(/In plan P-\d+: planned: waiting for a named approver\./)
+  await planOf.getByRole('button', { name: 'Open the plan' }).click()
+  await expect(page.getByRole('dialog', { name: /^Plan P-\d+$/ })).toBeVisible()
+})
