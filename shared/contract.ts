@@ -331,7 +331,11 @@ export const contract = {
   'investigate.run': call<InvestigationRunResult>()(
     z
       .object({
-        findings: z.array(z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')).min(1).max(100_000).optional(),
+        findings: z
+          .array(z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)'))
+          .min(1, 'choose at least one finding')
+          .max(100_000, 'at most 100,000 findings at once: investigate the whole case (no selection) or one initiative instead')
+          .optional(),
         initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
         playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional()
       })
