@@ -8,7 +8,7 @@ import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
 import { accountId } from '../../evidence/ids'
 import { bucketOfOriginDomain } from '../../evidence/inventory'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, whoText, windowText } from './common'
-import { defineStep, type StepContext } from './types'
+import { defineStep, type StepContext, type StepOutcome } from './types'
 
 const BUCKET = ['aws.s3.bucket'] as const
 
@@ -236,35 +236,66 @@ function cloudFrontInventory(ctx: StepContext, account: string | null): string[]
     .map((f) => f.id)
 }
 
+/**
+ * The question both "is something built on the bucket?" steps ask, with their own words: static
+ * website hosting, or a CloudFront distribution using the bucket as an origin in a way that
+ * depends on what the fix would take away. Yes names every reason; unknown when the website
+ * setting or an origin's settings are not in evidence; no says what was ruled out, and is only
+ * inferred when no CloudFront inventory is in evidence.
+ */
+interface BuiltOnTheBucket {
+  /** why static website hosting on the bucket answers yes */
+  website: string
+  /** why this origin answers yes, or null when it does not */
+  origin(o: Origin): string | null
+  /** the end of the "no" sentence for the distributions that do use the bucket */
+  safeOrigins(distributions: string, origins: Origin[]): string
+  /** the end of the "no" sentence when no CloudFront inventory is in evidence */
+  noInventory: string
+}
+
+function builtOnTheBucket(ctx: StepContext, q: BuiltOnTheBucket): StepOutcome {
+  const cfg = configOf(ctx)
+  if (!cfg) return noConfig(ctx)
+  const facts = ctx.ev.facts(ctx.finding.resource.id)
+  const { origins, unreadable } = originsOf(ctx, facts)
+  const cfInventory = cloudFrontInventory(ctx, facts.account)
+  const ev = [cfg.evidence, cfInventory, ...origins.map((o) => o.evidence)]
+  const sources = ['aws.inventory' as const]
+  const reasons: string[] = []
+  if (cfg.value.website === true) reasons.push(q.website)
+  for (const o of origins) {
+    const why = q.origin(o)
+    if (why) reasons.push(why)
+  }
+  if (reasons.length) return outcome('yes', reasons.join('; '), { evidence: ev, certainty: 'proven', sources })
+  if (cfg.value.website === null || cfg.value.website === undefined) return outcome('unknown', 'whether static website hosting is on is not in the inventory ("website" missing)', { evidence: ev, sources })
+  if (unreadable.length) return outcome('unknown', `CloudFront ${unreadable.join(', ')} serves the bucket but its origin settings could not be read from the evidence`, { evidence: ev, sources })
+  const cf = origins.length
+    ? q.safeOrigins([...new Set(origins.map((o) => o.distribution))].join(', '), origins)
+    : cfInventory.length
+      ? 'no CloudFront distribution in the inventory uses it as an origin'
+      : q.noInventory
+  return outcome('no', `static website hosting is off; ${cf}`, { evidence: ev, certainty: cfInventory.length ? 'proven' : 'inferred', sources })
+}
+
 export const servedOverHttpByDesign = defineStep({
   name: 's3.served-over-http-by-design',
   summary: 'whether the bucket is meant to be reached over HTTP: static website hosting (website endpoints speak HTTP only) or CloudFront letting viewers use HTTP to an S3 origin',
   resourceTypes: BUCKET,
   params: z.object({}).strict(),
-  run(ctx) {
-    const cfg = configOf(ctx)
-    if (!cfg) return noConfig(ctx)
-    const facts = ctx.ev.facts(ctx.finding.resource.id)
-    const { origins, unreadable } = originsOf(ctx, facts)
-    const cfInventory = cloudFrontInventory(ctx, facts.account)
-    const ev = [cfg.evidence, cfInventory, ...origins.map((o) => o.evidence)]
-    const sources = ['aws.inventory' as const]
-    const reasons: string[] = []
-    if (cfg.value.website === true) reasons.push('static website hosting is on: S3 website endpoints answer over HTTP only, so a deny on aws:SecureTransport = false refuses every website visitor')
-    for (const o of origins) {
-      if (o.website) reasons.push(`CloudFront ${o.distribution} uses the website endpoint ${o.domain} as its origin, which CloudFront must reach over HTTP`)
-      else if (o.viewerPolicies.includes('allow-all')) reasons.push(`CloudFront ${o.distribution} lets viewers use HTTP (ViewerProtocolPolicy allow-all) and forwards to an S3 origin with the viewer's protocol`)
-    }
-    if (reasons.length) return outcome('yes', reasons.join('; '), { evidence: ev, certainty: 'proven', sources })
-    if (cfg.value.website === null || cfg.value.website === undefined) return outcome('unknown', 'whether static website hosting is on is not in the inventory ("website" missing)', { evidence: ev, sources })
-    if (unreadable.length) return outcome('unknown', `CloudFront ${unreadable.join(', ')} serves the bucket but its origin settings could not be read from the evidence`, { evidence: ev, sources })
-    const cf = origins.length
-      ? `CloudFront ${[...new Set(origins.map((o) => o.distribution))].join(', ')} serves it over HTTPS only (${[...new Set(origins.flatMap((o) => o.viewerPolicies))].join(', ')})`
-      : cfInventory.length
-        ? 'no CloudFront distribution in the inventory uses it as an origin'
-        : 'no CloudFront inventory is in evidence (cloudfront-distributions.json), so a distribution using it is not ruled out'
-    return outcome('no', `static website hosting is off; ${cf}`, { evidence: ev, certainty: cfInventory.length ? 'proven' : 'inferred', sources })
-  }
+  run: (ctx) =>
+    builtOnTheBucket(ctx, {
+      website: 'static website hosting is on: S3 website endpoints answer over HTTP only, so a deny on aws:SecureTransport = false refuses every website visitor',
+      origin: (o) =>
+        o.website
+          ? `CloudFront ${o.distribution} uses the website endpoint ${o.domain} as its origin, which CloudFront must reach over HTTP`
+          : o.viewerPolicies.includes('allow-all')
+            ? `CloudFront ${o.distribution} lets viewers use HTTP (ViewerProtocolPolicy allow-all) and forwards to an S3 origin with the viewer's protocol`
+            : null,
+      safeOrigins: (distributions, origins) => `CloudFront ${distributions} serves it over HTTPS only (${[...new Set(origins.flatMap((o) => o.viewerPolicies))].join(', ')})`,
+      noInventory: 'no CloudFront inventory is in evidence (cloudfront-distributions.json), so a distribution using it is not ruled out'
+    })
 })
 
 // ---- aws.s3.public-access -----------------------------------------------------------------------
@@ -365,30 +396,18 @@ export const publicOriginNeeded = defineStep({
   summary: 'whether something is built on the bucket being public: static website hosting, or a CloudFront origin read anonymously (a website endpoint, or an S3 origin without OAC/OAI)',
   resourceTypes: BUCKET,
   params: z.object({}).strict(),
-  run(ctx) {
-    const cfg = configOf(ctx)
-    if (!cfg) return noConfig(ctx)
-    const facts = ctx.ev.facts(ctx.finding.resource.id)
-    const { origins, unreadable } = originsOf(ctx, facts)
-    const cfInventory = cloudFrontInventory(ctx, facts.account)
-    const ev = [cfg.evidence, cfInventory, ...origins.map((o) => o.evidence)]
-    const sources = ['aws.inventory' as const]
-    const reasons: string[] = []
-    if (cfg.value.website === true) reasons.push('static website hosting is on: the website endpoint serves the bucket to anonymous visitors')
-    for (const o of origins) {
-      if (o.website) reasons.push(`CloudFront ${o.distribution} reads the website endpoint ${o.domain}, anonymously`)
-      else if (!o.identity) reasons.push(`CloudFront ${o.distribution} reads ${o.domain} without an origin access control or identity, i.e. anonymously`)
-    }
-    if (reasons.length) return outcome('yes', reasons.join('; '), { evidence: ev, certainty: 'proven', sources })
-    if (cfg.value.website === null || cfg.value.website === undefined) return outcome('unknown', 'whether static website hosting is on is not in the inventory ("website" missing)', { evidence: ev, sources })
-    if (unreadable.length) return outcome('unknown', `CloudFront ${unreadable.join(', ')} serves the bucket but its origin settings could not be read from the evidence`, { evidence: ev, sources })
-    const cf = origins.length
-      ? `CloudFront ${[...new Set(origins.map((o) => o.distribution))].join(', ')} reads it through an origin access control or identity, which public access blocks do not affect`
-      : cfInventory.length
-        ? 'no CloudFront distribution in the inventory uses it as an origin'
-        : 'no CloudFront inventory is in evidence, so a distribution reading it is not ruled out'
-    return outcome('no', `static website hosting is off; ${cf}`, { evidence: ev, certainty: cfInventory.length ? 'proven' : 'inferred', sources })
-  }
+  run: (ctx) =>
+    builtOnTheBucket(ctx, {
+      website: 'static website hosting is on: the website endpoint serves the bucket to anonymous visitors',
+      origin: (o) =>
+        o.website
+          ? `CloudFront ${o.distribution} reads the website endpoint ${o.domain}, anonymously`
+          : !o.identity
+            ? `CloudFront ${o.distribution} reads ${o.domain} without an origin access control or identity, i.e. anonymously`
+            : null,
+      safeOrigins: (distributions) => `CloudFront ${distributions} reads it through an origin access control or identity, which public access blocks do not affect`,
+      noInventory: 'no CloudFront inventory is in evidence, so a distribution reading it is not ruled out'
+    })
 })
 
 export const S3_STEPS = [policyEnforcesHttps, plainHttpRequests, emptyAndUnused, servedOverHttpByDesign, bucketIsPublic, anonymousRequests, publicOriginNeeded]
