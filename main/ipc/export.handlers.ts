@@ -3,12 +3,12 @@ import { dirname, resolve } from 'node:path'
 import type { CheckpointInfo } from '../../shared/contract'
 import { createCheckpoint, listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoint'
 import { deviceSigningKey, loadPkcs12, signerSummary, type SigningKey } from '../audit/checkpoint-signer'
-import { LastmileError } from '../errors'
 import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { verifyExportFile } from '../export/verify-file'
 import type { AppServices } from '../services/app'
 import type { HandlerSlice } from './handlers'
+import { OneJobAtATime } from './one-job'
 
 /** Temporary review copies still open, removed when the process exits (one hook for all windows). */
 const openReviews = new Set<string>()
@@ -42,8 +42,7 @@ export function exportHandlers(
   'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
 > {
   const { session, platform, events, written } = app
-  // the PDF export under way, for export.cancel (one at a time)
-  let exporting: AbortController | null = null
+  const exporting = new OneJobAtATime('a PDF export is already under way: wait for it or cancel it')
 
   /** The chosen certificate, else this device's key (refused without a secure OS keystore). */
   const signer = (sign?: { p12Path: string; passphrase: string }): SigningKey =>
@@ -76,29 +75,22 @@ export function exportHandlers(
     },
     'export.pdf': async ({ out, sign, classification }) => {
       const c = session.requireWritable()
-      if (exporting) throw new LastmileError('conflict', 'a PDF export is already under way: wait for it or cancel it')
-      const controller = new AbortController()
-      exporting = controller
-      const r = await exportPdf(c, {
-        signal: controller.signal,
+      const r = await exporting.runAbortable((signal) =>
+        exportPdf(c, {
+          signal,
         out,
         p12Path: resolve(sign.p12Path),
         p12Passphrase: sign.passphrase,
         classification,
         actor: session.actor(),
         now: session.now,
-        onProgress: (p) => events.emit('progress', p)
-      }).finally(() => {
-        exporting = null
-      })
+          onProgress: (p) => events.emit('progress', p)
+        })
+      )
       written.add(resolve(r.path))
       return r
     },
-    'export.cancel': () => {
-      if (!exporting) return { cancelled: false }
-      exporting.abort()
-      return { cancelled: true }
-    },
+    'export.cancel': () => exporting.cancel(),
     'export.caseFile': ({ out, exportPassphrase, sign }) => {
       const c = session.requireWritable()
       const r = exportCaseFile(c, { out, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })

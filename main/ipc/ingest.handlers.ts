@@ -1,5 +1,4 @@
 import { resolve } from 'node:path'
-import { LastmileError } from '../errors'
 import type { IngestResult } from '../../shared/ingest'
 import { exposureOverTime } from '../ingest/exposure'
 import { alertRecord, getFinding, listFindings, setFindingDecision } from '../ingest/findings'
@@ -8,6 +7,7 @@ import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '..
 import type { AppServices } from '../services/app'
 import { findingsTable } from './findings-table'
 import type { HandlerSlice } from './handlers'
+import { OneJobAtATime } from './one-job'
 
 /** The ingest service (main/ingest) behind the contract's ingest.*, findings.*, alerts.* and initiatives.* calls. */
 export function ingestHandlers(
@@ -28,7 +28,7 @@ export function ingestHandlers(
 > {
   const { session, events } = app
   // one import at a time: the worker holds the case's write lock while it runs
-  let running: { cancel(): Promise<void> } | null = null
+  const importing = new OneJobAtATime('an import is already running: wait for it or cancel it')
   return {
     'ingest.import': async ({ paths, format, partial }): Promise<IngestResult> => {
       const c = session.requireWritable()
@@ -36,22 +36,14 @@ export function ingestHandlers(
       const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
       const key = session.caseKey()
       if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, now: session.now, onProgress })
-      if (running) throw new LastmileError('conflict', 'an import is already running: wait for it or cancel it')
-      const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress)
-      running = { cancel: () => run.cancel(() => caseTotals(c.db)) }
-      try {
-        const result = await run.done
-        // the counts as this connection now sees them (the worker committed on its own)
-        return { ...result, ...caseTotals(c.db) }
-      } finally {
-        running = null
-      }
+      const result = await importing.run(() => {
+        const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress)
+        return { stop: () => run.cancel(() => caseTotals(c.db)), done: run.done }
+      })
+      // the counts as this connection now sees them (the worker committed on its own)
+      return { ...result, ...caseTotals(c.db) }
     },
-    'ingest.cancel': async () => {
-      if (!running) return { cancelled: false }
-      await running.cancel()
-      return { cancelled: true }
-    },
+    'ingest.cancel': () => importing.cancel(),
     'findings.list': (filter) => listFindings(session.require().db, filter),
     'findings.table': () => findingsTable(session.require().db),
     'findings.exposure': () => exposureOverTime(session.require().db),

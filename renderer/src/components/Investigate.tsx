@@ -3,11 +3,11 @@
 // writes nothing.
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { InvestigationRunResult } from '../../../shared/investigate'
-import type { Progress } from '../../../shared/model'
-import { call, onEvent } from '../api'
+import { call } from '../api'
 import { describeError } from '../errors'
 import { invalidateFindings } from '../findings/data'
 import { plural } from '../format'
+import { useCancel, useProgress } from '../long-work'
 import { Notice } from './Notice'
 import { describeProgress, ProgressBar } from './Progress'
 
@@ -17,17 +17,18 @@ export type InvestigationTarget = { initiative: string } | { findings: string[] 
 export function useInvestigation(target: InvestigationTarget, disabled?: boolean): { button: ReactElement; panel: ReactElement } {
   const selected = 'findings' in target
   const [running, setRunning] = useState(false)
-  const [progress, setProgress] = useState<Progress | null>(null)
+  const [progress, setProgress] = useProgress('investigate')
   const [result, setResult] = useState<InvestigationRunResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const resultRef = useRef<HTMLDivElement>(null)
-  useEffect(() => onEvent('progress', (p) => p.operation === 'investigate' && setProgress(p)), [])
+  const cancelRun = useCancel('investigate.cancel', setError)
   useEffect(() => {
     if (result || error) resultRef.current?.focus()
   }, [result, error])
 
   async function run(): Promise<void> {
     setRunning(true)
+    cancelRun.reset()
     setProgress(null)
     setResult(null)
     setError(null)
@@ -39,13 +40,6 @@ export function useInvestigation(target: InvestigationTarget, disabled?: boolean
       setError(describeError(e))
     } finally {
       setRunning(false)
-    }
-  }
-  async function cancel(): Promise<void> {
-    try {
-      await call('investigate.cancel', {})
-    } catch (e) {
-      setError(describeError(e))
     }
   }
 
@@ -60,8 +54,8 @@ export function useInvestigation(target: InvestigationTarget, disabled?: boolean
       {running ? (
         <div className="investigate-progress" aria-live="polite">
           <ProgressBar label={selected ? 'Investigating the selected findings' : 'Investigating the open findings'} done={progress?.done ?? 0} total={progress?.total ?? null} detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'} />
-          <button type="button" className="button small" onClick={() => void cancel()}>
-            Cancel
+          <button type="button" className="button small" onClick={() => void cancelRun.cancel()} disabled={cancelRun.cancelling}>
+            {cancelRun.cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         </div>
       ) : null}

@@ -1,7 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceCollectResult, EvidenceFileSummary } from '../../../shared/evidence'
-import type { Progress } from '../../../shared/model'
-import { call, onEvent } from '../api'
+import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { DropZone } from '../components/DropZone'
 import { TextField } from '../components/Field'
@@ -11,6 +10,7 @@ import { Page, Section } from '../components/Page'
 import { ProgressBar } from '../components/Progress'
 import { describeError, errorCode } from '../errors'
 import { invalidateFindings } from '../findings/data'
+import { useCancel, useProgress } from '../long-work'
 import { formatTime, plural, shortHash } from '../format'
 import { baseName } from '../formats'
 import { useNavigation } from '../navigation'
@@ -196,16 +196,9 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [running, setRunning] = useState<{ done: number; of: number; now: string } | null>(null)
   const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string; cancelled?: boolean }>>([])
   const [note, setNote] = useState<string | null>(null)
-  const [step, setStep] = useState<string | null>(null)
-  const [cancelling, setCancelling] = useState(false)
+  const [progress, setProgress] = useProgress('evidence.add')
+  const cancelAdd = useCancel('evidence.cancelAdd', setNote)
   const stop = useRef(false)
-  useEffect(
-    () =>
-      onEvent('progress', (p) => {
-        if (p.operation === 'evidence.add') setStep(p.message ?? null)
-      }),
-    []
-  )
   const add = (paths: string[]): void => setFolders((old) => [...old, ...paths.filter((p) => !old.includes(p))])
 
   async function choose(): Promise<void> {
@@ -216,24 +209,19 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       setNote(describeError(e))
     }
   }
-  async function cancel(): Promise<void> {
+  function cancel(): void {
     // this bundle stops at its next safe point (nothing of it is kept), and no later one starts
     stop.current = true
-    setCancelling(true)
-    try {
-      await call('evidence.cancelAdd', {})
-    } catch (e) {
-      setNote(describeError(e))
-    }
+    void cancelAdd.cancel()
   }
   async function run(): Promise<void> {
     stop.current = false
-    setCancelling(false)
+    cancelAdd.reset()
     const todo = [...folders]
     const out: typeof results = []
     for (let i = 0; i < todo.length && !stop.current; i++) {
       setRunning({ done: i, of: todo.length, now: todo[i]! })
-      setStep(null)
+      setProgress(null)
       try {
         out.push({ folder: todo[i]!, result: await call('evidence.add', { path: todo[i]! }) })
       } catch (e) {
@@ -242,7 +230,7 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       setResults([...out])
     }
     setRunning(null)
-    setCancelling(false)
+    cancelAdd.reset()
     setFolders(todo.filter((f) => !out.some((o) => o.folder === f && o.result)))
     // facts about owners and environments feed the findings table and the board
     invalidateFindings()
@@ -284,18 +272,18 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           {folders.length > 1 ? `Add ${folders.length} bundles` : 'Add the bundle'}
         </button>
         {running ? (
-          <button type="button" className="button" onClick={() => void cancel()} disabled={cancelling}>
-            {cancelling ? 'Cancelling…' : 'Cancel'}
+          <button type="button" className="button" onClick={cancel} disabled={cancelAdd.cancelling}>
+            {cancelAdd.cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : null}
       </div>
       {running ? (
         <div aria-live="polite">
           <ProgressBar
-            label={cancelling ? `Cancelling ${baseName(running.now)}` : `Reading ${baseName(running.now)}`}
+            label={cancelAdd.cancelling ? `Cancelling ${baseName(running.now)}` : `Reading ${baseName(running.now)}`}
             done={running.done}
             total={running.of}
-            detail={`bundle ${running.done + 1} of ${running.of}${step ? `: ${step}` : ''}; each is verified, read and added in one step`}
+            detail={`bundle ${running.done + 1} of ${running.of}${progress?.message ? `: ${progress.message}` : ''}; each is verified, read and added in one step`}
           />
         </div>
       ) : null}
@@ -340,16 +328,10 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<EvidenceCollectResult | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [progress, setProgress] = useState<Progress | null>(null)
-  const [cancelling, setCancelling] = useState(false)
+  const [progress, setProgress] = useProgress('evidence.collect')
+  // the running evidence.collect call then answers, marked cancelled
+  const cancelCollect = useCancel('evidence.cancelCollect', setError)
   const providerId = useId()
-  useEffect(
-    () =>
-      onEvent('progress', (p) => {
-        if (p.operation === 'evidence.collect') setProgress(p)
-      }),
-    []
-  )
   const profileId = useId()
   const list = provider === 'aws' ? (profiles.value?.aws ?? []).map((p) => p.name) : (profiles.value?.azure ?? []).map((p) => p.name)
 
@@ -359,7 +341,7 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
     setError(null)
     setResult(null)
     setProgress(null)
-    setCancelling(false)
+    cancelCollect.reset()
     try {
       const r = await call('evidence.collect', { out, provider, ...(profile ? { profile } : {}), days: Number(days) })
       setResult(r)
@@ -371,18 +353,8 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       setError(describeError(err))
     } finally {
       setBusy(false)
-      setCancelling(false)
+      cancelCollect.reset()
       setProgress(null)
-    }
-  }
-  async function cancel(): Promise<void> {
-    setCancelling(true)
-    try {
-      // the running evidence.collect call then answers, marked cancelled
-      await call('evidence.cancelCollect', {})
-    } catch (err) {
-      setError(describeError(err))
-      setCancelling(false)
     }
   }
   return (
@@ -436,15 +408,15 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
             {busy ? 'Collecting…' : 'Collect and add'}
           </button>
           {busy ? (
-            <button type="button" className="button ghost" onClick={() => void cancel()} disabled={cancelling}>
-              {cancelling ? 'Cancelling…' : 'Cancel the collection'}
+            <button type="button" className="button ghost" onClick={() => void cancelCollect.cancel()} disabled={cancelCollect.cancelling}>
+              {cancelCollect.cancelling ? 'Cancelling…' : 'Cancel the collection'}
             </button>
           ) : null}
         </div>
         {busy ? (
           <div aria-live="polite">
             <ProgressBar
-              label={cancelling ? 'Cancelling: stopping after the call under way' : 'Collecting evidence'}
+              label={cancelCollect.cancelling ? 'Cancelling: stopping after the call under way' : 'Collecting evidence'}
               done={0}
               total={null}
               detail={progress ? `Step ${progress.done}: ${progress.message}` : 'Read-only calls; this can take minutes for 90 days of logs.'}

@@ -1,7 +1,6 @@
 import { useEffect, useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
 import type { CaseVerificationResult, CheckpointInfo } from '../../../shared/contract'
-import type { Progress } from '../../../shared/model'
-import { call, onEvent } from '../api'
+import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { TextField } from '../components/Field'
 import { Notice } from '../components/Notice'
@@ -9,6 +8,7 @@ import { Page, Section } from '../components/Page'
 import { describeProgress, ProgressBar } from '../components/Progress'
 import { describeError, errorCode } from '../errors'
 import { formatTime, plural, shortHash } from '../format'
+import { useCancel, useProgress } from '../long-work'
 import '../styles/approvals.css'
 
 const READ_ONLY_REASON = 'This case is open read-only for review: an export writes a checkpoint, so it cannot be made here.'
@@ -76,8 +76,7 @@ function splitRefs(text: string): string[] {
 export function ExportsPage(): ReactElement {
   const current = useOpenCase()
   const readOnly = current.readOnly
-  const [progress, setProgress] = useState<Progress | null>(null)
-  useEffect(() => onEvent('progress', setProgress), [])
+  const [progress, setProgress] = useProgress('export.pdf')
   const [exported, setExported] = useState(0)
   const bump = (): void => {
     setExported((n) => n + 1)
@@ -90,7 +89,7 @@ export function ExportsPage(): ReactElement {
       description="Reports and packages that leave the case. Each export writes a signed checkpoint of the audit trail first, so what was exported can be verified later."
     >
       {readOnly ? <Notice tone="info" title="Read-only review">{READ_ONLY_REASON}</Notice> : null}
-      {progress?.operation === 'export.pdf' && progress.message !== 'written' ? (
+      {progress && progress.message !== 'written' ? (
         <div aria-live="polite">
           <ProgressBar label="Exporting the signed PDF report" done={progress.done} total={progress.total} detail={describeProgress(progress)} />
         </div>
@@ -136,9 +135,12 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
   const [passphrase, setPassphrase] = useState('')
   const [classification, setClassification] = useState('')
   const [cancelError, setCancelError] = useState<string | null>(null)
+  const cancelExport = useCancel('export.cancel', setCancelError)
   const [busy, outcome, run] = useAction(onDone)
   function submit(e: FormEvent): void {
     e.preventDefault()
+    cancelExport.reset()
+    setCancelError(null)
     void run('The signed PDF report was written', 'The PDF report could not be exported', async () => {
       const r = await call('export.pdf', {
         out: out.trim(),
@@ -177,12 +179,13 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
             <button
               type="button"
               className="button ghost"
+              disabled={cancelExport.cancelling}
               onClick={() => {
                 setCancelError(null)
-                call('export.cancel', {}).catch((e: unknown) => setCancelError(describeError(e)))
+                void cancelExport.cancel()
               }}
             >
-              Cancel the export
+              {cancelExport.cancelling ? 'Cancelling…' : 'Cancel the export'}
             </button>
           ) : null}
           {cancelError ? <span className="error-text">{cancelError}</span> : null}

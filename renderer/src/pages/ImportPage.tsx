@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react'
 import { FORMAT_NAMES, type FormatName, type ImportSummary, type IngestFileOutcome, type IngestResult } from '../../../shared/ingest'
-import type { Progress } from '../../../shared/model'
-import { call, onEvent } from '../api'
+import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { StackedBar } from '../components/charts'
 import { DropZone } from '../components/DropZone'
@@ -12,6 +11,7 @@ import { Page, Section } from '../components/Page'
 import { describeProgress, ProgressBar } from '../components/Progress'
 import { describeError, sentence } from '../errors'
 import { invalidateFindings } from '../findings/data'
+import { useCancel, useProgress } from '../long-work'
 import { plural } from '../format'
 import { baseName, FORMAT_LABELS, formatLabel } from '../formats'
 import { useNavigation } from '../navigation'
@@ -41,21 +41,15 @@ export function ImportPage(): ReactElement {
   const [format, setFormat] = useState<FormatName | ''>('')
   const [partial, setPartial] = useState(false)
   const [running, setRunning] = useState(false)
-  const [progress, setProgress] = useState<Progress | null>(null)
+  const [progress, setProgress] = useProgress('ingest')
   const [result, setResult] = useState<IngestResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [note, setNote] = useState<string | null>(null)
-  const [cancelling, setCancelling] = useState(false)
+  // the running ingest.import call then returns its result, marked cancelled
+  const cancelImport = useCancel('ingest.cancel', setError)
   const resultRef = useRef<HTMLDivElement>(null)
   const formatId = useId()
 
-  useEffect(
-    () =>
-      onEvent('progress', (p) => {
-        if (p.operation.startsWith('ingest ')) setProgress(p)
-      }),
-    []
-  )
   useEffect(() => {
     if (result || error) resultRef.current?.focus()
   }, [result, error])
@@ -74,20 +68,9 @@ export function ImportPage(): ReactElement {
     }
   }
 
-  async function cancel(): Promise<void> {
-    setCancelling(true)
-    try {
-      // the running ingest.import call then returns its result, marked cancelled
-      await call('ingest.cancel', {})
-    } catch (e) {
-      setError(describeError(e))
-      setCancelling(false)
-    }
-  }
-
   async function run(): Promise<void> {
     setRunning(true)
-    setCancelling(false)
+    cancelImport.reset()
     setResult(null)
     setError(null)
     setNote(null)
@@ -102,7 +85,7 @@ export function ImportPage(): ReactElement {
       // even a failed run may have committed the files before the one that failed
       invalidateFindings()
       setRunning(false)
-      setCancelling(false)
+      cancelImport.reset()
       setProgress(null)
     }
   }
@@ -180,8 +163,8 @@ export function ImportPage(): ReactElement {
             {running ? 'Importing…' : files.length > 1 ? `Import ${files.length} files` : 'Import'}
           </button>
           {running ? (
-            <button type="button" className="button" onClick={() => void cancel()} disabled={cancelling}>
-              {cancelling ? 'Cancelling…' : 'Cancel the import'}
+            <button type="button" className="button" onClick={() => void cancelImport.cancel()} disabled={cancelImport.cancelling}>
+              {cancelImport.cancelling ? 'Cancelling…' : 'Cancel the import'}
             </button>
           ) : null}
           {files.length && !running ? (
