@@ -58,3 +58,21 @@ export function terraformHeader(comment: string[], providers: Array<{ name: stri
   lines.push('  }', '}', '')
   return lines.join('\n')
 }
+
+/**
+ * An AWS provider block pinned to the account the fix was computed for: with `allowed_account_ids`
+ * the provider refuses to plan or apply with credentials for any other account (the Terraform twin
+ * of the scripts' caller-account check).
+ */
+export function awsProviderBlock(p: { account: string; region?: string | null; alias?: string }): string[] {
+  const lines = ['provider "aws" {']
+  const attrs: Array<[string, string]> = []
+  if (p.alias) attrs.push(['alias', hclString(p.alias)])
+  if (p.region) attrs.push(['region', hclString(p.region)])
+  attrs.push(['allowed_account_ids', `[${hclString(p.account)}]`])
+  // terraform fmt aligns the equals signs of consecutive single-line attributes
+  const width = Math.max(...attrs.map(([k]) => k.length))
+  for (const [k, v] of attrs) lines.push(`  ${k.padEnd(width)} = ${v}`)
+  lines.push('}', '')
+  return lines
+}

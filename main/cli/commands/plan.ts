@@ -2,8 +2,8 @@
 // requested by --as/--role; `plan CASE P-3` shows a plan already made. --out writes every
 // artefact to a folder, ready to review and run.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import type { PlanView } from '../../../shared/remediation'
+import { dirname, join, resolve } from 'node:path'
+import type { Artefact, PlanView } from '../../../shared/remediation'
 import { LastmileError } from '../../errors'
 import { plan as makePlan, showPlan } from '../../workflow'
 import { positional, value } from '../args'
@@ -11,13 +11,30 @@ import { emit, type Command } from '../command'
 import { table } from '../table'
 import { actorLabel, withCase, workflowContext } from './remediation-common'
 
-function writeArtefacts(dir: string, p: PlanView): string[] {
+/**
+ * Where an artefact goes under --out. Every Terraform artefact is a whole root module (its own
+ * `terraform` block and providers pinned to one account), so each gets its own folder
+ * `terraform/F-12/main.tf`: two of them in one folder are one module with duplicate
+ * `required_providers` and `provider` blocks, which `terraform validate` refuses.
+ */
+export function artefactPath(a: Pick<Artefact, 'kind' | 'name'>): string {
+  if (a.kind !== 'terraform') return a.name
+  return `terraform/${a.name.replace(/\.tf$/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}/main.tf`
+}
+
+export function writePlanFiles(dir: string, p: PlanView): string[] {
   const out = resolve(dir)
   mkdirSync(out, { recursive: true })
-  const files = [...p.artefacts, ...p.rollback.map((a) => ({ ...a, name: a.name.includes('rollback') ? a.name : `rollback-${a.name}` })), ...p.guardrails.map((a) => ({ ...a, name: `guardrails/${a.name}` }))]
+  const files = [
+    ...p.artefacts.map((a) => ({ ...a, name: artefactPath(a) })),
+    ...p.rollback.map((a) => ({ ...a, name: artefactPath({ ...a, name: a.name.includes('rollback') ? a.name : `rollback-${a.name}` }) })),
+    ...p.guardrails.map((a) => ({ ...a, name: `guardrails/${a.name}` }))
+  ]
   for (const f of files) if (existsSync(join(out, f.name))) throw new LastmileError('exists', `${join(out, f.name)}: already exists; write the plan into an empty folder`)
-  mkdirSync(join(out, 'guardrails'), { recursive: true })
-  for (const f of files) writeFileSync(join(out, f.name), f.content, { flag: 'wx', mode: f.language === 'bash' ? 0o755 : 0o644 })
+  for (const f of files) {
+    mkdirSync(dirname(join(out, f.name)), { recursive: true })
+    writeFileSync(join(out, f.name), f.content, { flag: 'wx', mode: f.language === 'bash' ? 0o755 : 0o644 })
+  }
   return files.map((f) => f.name)
 }
 
@@ -60,7 +77,7 @@ export const planCommand: Command = {
     const wctx = workflowContext(ctx)
     const p = await withCase(ctx, (c) => (/^P-\d+$/i.test(id) ? showPlan(c, id, wctx) : makePlan(c, id, { ...wctx, inputs })))
     const out = value(ctx.args, '--out')
-    const written = out ? writeArtefacts(out, p) : null
+    const written = out ? writePlanFiles(out, p) : null
     emit(ctx, p, () => human(p, written))
     return 0
   }

@@ -4,7 +4,7 @@
 import { LastmileError } from '../../errors'
 import { accountId } from '../../evidence/ids'
 import { bashScript, sq } from '../shell'
-import { hclName, hclString, terraformHeader } from '../formats'
+import { awsProviderBlock, hclName, terraformHeader } from '../formats'
 import type { FixRenderer } from '../types'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
 
@@ -76,11 +76,7 @@ export const ebsDefaultEncryptionFix: FixRenderer = {
       ...regions.flatMap((r) => {
         const alias = hclName(r)
         return [
-          'provider "aws" {',
-          `  alias  = ${hclString(alias)}`,
-          `  region = ${hclString(r)}`,
-          '}',
-          '',
+          ...awsProviderBlock({ account, region: r, alias }),
           `resource "aws_ebs_encryption_by_default" "${hclName(t.finding, r)}" {`,
           `  provider = aws.${alias}`,
           '  enabled  = true',

@@ -9,7 +9,7 @@ import { LastmileError } from '../../errors'
 import { parseArn } from '../../evidence/ids'
 import { mergeHttpsDeny } from '../s3-policy'
 import { bashScript, heredoc, sq } from '../shell'
-import { cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../formats'
+import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../formats'
 import type { FixRenderer } from '../types'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
 
@@ -157,7 +157,7 @@ export const s3HttpsOnlyFix: FixRenderer = {
         ],
         [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]
       ),
-      ...(t.region || ctx.inputs.values.region ? [`provider "aws" {`, `  region = ${hclString(String(ctx.inputs.values.region ?? t.region))}`, '}', ''] : []),
+      ...awsProviderBlock({ account, region: (ctx.inputs.values.region as string | undefined) ?? t.region }),
       ...(existing !== null ? ['# Adopt the policy the bucket has now, so the plan shows a change, not a create.', 'import {', `  to = aws_s3_bucket_policy.${tfName}`, `  id = ${hclString(bucket)}`, '}', ''] : []),
       `resource "aws_s3_bucket_policy" "${tfName}" {`,
       `  bucket = ${hclString(bucket)}`,

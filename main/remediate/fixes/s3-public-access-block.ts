@@ -8,7 +8,7 @@
 import { LastmileError } from '../../errors'
 import { accountId, parseArn } from '../../evidence/ids'
 import { bashScript, sq } from '../shell'
-import { hclName, hclString, terraformHeader } from '../formats'
+import { awsProviderBlock, hclName, hclString, terraformHeader } from '../formats'
 import type { FixRenderer, FixTarget } from '../types'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
 
@@ -138,7 +138,7 @@ function makeRenderer(control: string): FixRenderer {
         level.kind === 'bucket'
           ? [
               terraformHeader(header, [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]),
-              ...(ctx.inputs.values.region ? ['provider "aws" {', `  region = ${hclString(String(ctx.inputs.values.region))}`, '}', ''] : []),
+              ...awsProviderBlock({ account, region: ctx.inputs.values.region as string | undefined }),
               ...(before !== null ? ['import {', `  to = aws_s3_bucket_public_access_block.${name}`, `  id = ${hclString(level.bucket)}`, '}', ''] : []),
               `resource "aws_s3_bucket_public_access_block" "${name}" {`,
               `  bucket                  = ${hclString(level.bucket)}`,
@@ -151,6 +151,7 @@ function makeRenderer(control: string): FixRenderer {
             ].join('\n')
           : [
               terraformHeader(header, [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]),
+              ...awsProviderBlock({ account }),
               ...(before !== null ? ['import {', `  to = aws_s3_account_public_access_block.${name}`, `  id = ${hclString(level.account)}`, '}', ''] : []),
               `resource "aws_s3_account_public_access_block" "${name}" {`,
               `  account_id              = ${hclString(level.account)}`,
