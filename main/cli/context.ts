@@ -21,6 +21,8 @@ export interface CliContext {
   err(text: string): void
   /** true when stderr is a terminal, so a progress bar may be drawn */
   interactive: boolean
+  /** the terminal's width, when known: progress lines are fitted to it */
+  columns?: number
 }
 
 export function osUser(): string {

@@ -74,6 +74,14 @@ export function asApiError(e: unknown): { code: ApiErrorCode; message: string } 
   return { code: 'internal', message: `internal error while importing (${err?.message ?? String(e)}); the import was rolled back and the case is unchanged` }
 }
 
+/** Each phase of an import in plain words, with the alerts read so far. */
+const INGEST_PHASES: Record<ImportProgress['phase'], (records: string) => string> = {
+  detect: () => 'finding the format',
+  read: (n) => `reading: ${n} alerts`,
+  findings: (n) => `updating findings: ${n} alerts read`,
+  done: (n) => `done: ${n} alerts`
+}
+
 /** Progress in the shape the UI and the CLI bar share (shared/model Progress). */
 export function toModelProgress(p: ImportProgress): Progress {
   return {
@@ -82,7 +90,7 @@ export function toModelProgress(p: ImportProgress): Progress {
     total: p.totalBytes || null,
     unit: 'bytes',
     rate: p.byteRate,
-    message: `${p.records.toLocaleString('en-US')} records, ${Math.round(p.rate).toLocaleString('en-US')} records/s${p.phase === 'findings' ? ', updating findings' : ''}`
+    message: INGEST_PHASES[p.phase](p.records.toLocaleString('en-US'))
   }
 }
 
