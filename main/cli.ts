@@ -10,7 +10,8 @@ runCli(process.argv.slice(2), {
   out: (t) => process.stdout.write(`${t}\n`),
   err: (t) => process.stderr.write(`${t}\n`),
   env: process.env,
-  interactive: process.stderr.isTTY === true
+  interactive: process.stderr.isTTY === true,
+  columns: process.stderr.columns
 }).then(
   (code) => {
     process.exitCode = code

@@ -2,6 +2,7 @@ import { LastmileError } from '../errors'
 import { parseArgs } from './args'
 import type { Command } from './command'
 import { COMMANDS } from './commands'
+import { didYouMean, topHelp, verbHelp } from './help'
 import type { CliContext } from './context'
 
 export interface CliIo {
@@ -9,21 +10,8 @@ export interface CliIo {
   err(text: string): void
   env: NodeJS.ProcessEnv
   interactive: boolean
-}
-
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length))
-  return [
-    'lastmile — carry cloud-security findings the last mile (headless command line)',
-    '',
-    'usage: lastmile <verb> … [--json] [--key-file F] [--as NAME --role ROLE]',
-    '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'The case key comes from --key-file F (its first line) or the LASTMILE_KEY environment variable.',
-    'Exit codes: 0 ok; 1 a problem found (verification failed, nothing matched); 2 bad usage or input.',
-    'lastmile <verb> --help shows the usage of one verb.'
-  ].join('\n')
+  /** the terminal's width, when stderr is one */
+  columns?: number
 }
 
 /** Find the command: the longest name (one or two words) that the arguments start with. */
@@ -36,25 +24,41 @@ function resolve(argv: readonly string[]): { command: Command; rest: string[] } 
   return null
 }
 
+/**
+ * What to say when no verb matches, in one line: the sub-verbs of a group word (`export` →
+ * `export pdf`, `export case`), or the verb a typo most likely meant. Only the word typed is
+ * quoted, never the arguments after it.
+ */
+function unknownVerb(argv: readonly string[]): string {
+  const word = argv[0]
+  const subs = COMMANDS.filter((c) => c.name.startsWith(`${word} `)).map((c) => c.name)
+  if (subs.length > 0) {
+    const given = argv[1] !== undefined && !argv[1].startsWith('-') ? ` "${word} ${argv[1]}" is not one of them;` : ''
+    return `lastmile ${word}:${given} say which: ${subs.join(', ')} (lastmile ${subs[0]} --help shows its options)`
+  }
+  const guess = didYouMean(word, COMMANDS)
+  return `lastmile: unknown verb "${word}"${guess ? `; did you mean ${guess}?` : ''} (lastmile --help lists them)`
+}
+
 /** Run the command line; returns the exit code. Never throws: every failure is a one-line message. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
-    io.out(help())
+    io.out(topHelp(COMMANDS))
     return argv.length === 0 ? 2 : 0
   }
   const found = resolve(argv)
   if (!found) {
-    io.err(`lastmile: unknown verb "${argv.slice(0, 2).join(' ')}" (lastmile --help lists them)`)
+    io.err(unknownVerb(argv))
     return 2
   }
   const { command, rest } = found
   try {
     const args = parseArgs(rest, command.args)
     if (args.switches.has('--help')) {
-      io.out(`usage: lastmile ${command.usage}\n\n${command.summary}`)
+      io.out(verbHelp(command))
       return 0
     }
-    const ctx: CliContext = { args, env: io.env, json: args.switches.has('--json'), out: io.out, err: io.err, interactive: io.interactive }
+    const ctx: CliContext = { args, env: io.env, json: args.switches.has('--json'), out: io.out, err: io.err, interactive: io.interactive, columns: io.columns }
     return await command.run(ctx)
   } catch (e) {
     if (e instanceof LastmileError) {
