@@ -8,6 +8,21 @@ import { tempDir } from '../../../test/helpers/tmp'
 const KEY = 'correct horse battery staple'
 
 describe('lastmile ingest / findings / initiatives', () => {
+  it('says in words what an import did: alerts read and new, findings added', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const sh = join(dir, 'sh.json')
+    copyFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), sh)
+    const r = await cli(['ingest', path, sh], env)
+    expect(r.code).toBe(0)
+    const [header, , row, total] = r.stdout.trim().split('\n')
+    expect(header).toMatch(/ALERTS READ +NEW ALERTS +UPDATED +CLOSED +REOPENED +FINDINGS/)
+    expect(row).toMatch(/asff +1 +1 +0 +0 +0 +\+1 new$/)
+    expect(total).toBe('1 finding in 1 initiative')
+  })
+
   it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
     const dir = tempDir()
     const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }

@@ -21,6 +21,17 @@ function formatOf(ctx: Parameters<Command['run']>[0]): FormatName | undefined {
   return f as FormatName
 }
 
+/** A count with thousands separators. */
+const n = (v: number): string => v.toLocaleString('en-US')
+
+/** What an import did to the findings, in words: `+30,000 new, 12 resolved, 3 reopened`. */
+function findingsChange(f: { new: number; resolved: number; reopened: number }): string {
+  const parts = [`+${n(f.new)} new`]
+  if (f.resolved) parts.push(`${n(f.resolved)} resolved`)
+  if (f.reopened) parts.push(`${n(f.reopened)} reopened`)
+  return parts.join(', ')
+}
+
 export const ingest: Command = {
   name: 'ingest',
   usage: 'ingest CASE FILE… [--format NAME] [--partial] [--key-file F] [--as NAME --role ROLE] [--json]',
@@ -60,15 +71,15 @@ export const ingest: Command = {
     emit(ctx, result, () =>
       [
         table(
-          ['FILE', 'FORMAT', 'ALERTS', 'NEW', 'UPDATED', 'CLOSED', 'REOPENED', 'FINDINGS +/−'],
+          ['FILE', 'FORMAT', 'ALERTS READ', 'NEW ALERTS', 'UPDATED', 'CLOSED', 'REOPENED', 'FINDINGS'],
           result.imports.map((r) =>
             'error' in r
               ? [r.file, 'error', '', '', '', '', '', '']
-              : [r.file, r.format, r.alerts, r.new, r.updated, r.closed, r.reopened, `+${r.findings.new} −${r.findings.resolved} ↺${r.findings.reopened}`]
+              : [r.file, r.format, n(r.alerts), n(r.new), n(r.updated), n(r.closed), n(r.reopened), findingsChange(r.findings)]
           ),
           70
         ),
-        `${result.findings} findings in ${result.initiatives} initiatives`
+        `${n(result.findings)} finding${result.findings === 1 ? '' : 's'} in ${n(result.initiatives)} initiative${result.initiatives === 1 ? '' : 's'}`
       ].join('\n')
     )
     return failed ? 2 : 0
