@@ -17,7 +17,7 @@ import type { GuardrailView } from '../../shared/remediation'
 import { LastmileError } from '../errors'
 import { cfnLogicalId, cfnYaml } from '../remediate/formats'
 import { assertValidPolicy } from '../remediate/policy-grammar'
-import { bashScript } from '../remediate/shell'
+import { bashScript, shellVar } from '../remediate/shell'
 import type { GuardrailException, GuardrailOptions } from './types'
 
 type Statement = Record<string, unknown>
@@ -220,7 +220,7 @@ function guardrailsOf(
         functions: ['REGIONS="${REGIONS:-$(aws configure get region)}"'],
         steps: [
           {
-            title: 'set HttpTokens=required as the default in each Region of $REGIONS',
+            title: `set HttpTokens=required as the default in each Region of ${shellVar('REGIONS')}`,
             apply: [
               'for r in $REGIONS; do',
               '  current="$(aws ec2 get-instance-metadata-defaults --region "$r" --output json | jq -r ".AccountLevel.HttpTokens // empty")"',

@@ -300,7 +300,10 @@ describe('the other controls', () => {
     expect(changes(cloud.calls())).toEqual(['aws iam update-access-key'])
     const del = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
     expect(del.code).toBe(1)
-    expect(del.stderr).toContain('deactivated less than 30 days ago')
+    // the script's own variables are printed with their values, never as $NAME
+    expect(del.stderr).toContain('lastmile: step 1/2: check access key 1 of alice was deactivated by the fix at least 30 days ago\n')
+    expect(del.stderr).toContain('lastmile: access key 1 of alice was deactivated less than 30 days ago; wait before deleting it\n')
+    expect(del.stderr).not.toMatch(/\$[A-Z_]/)
     expect((cloud.state() as any).iam.alice.keys).toHaveLength(2)
     expect(cloud.run(one(fix.rollback, 'rollback.sh')).code).toBe(0)
     expect((cloud.state() as any).iam.alice.keys.map((k: any) => k.Status)).toEqual(['Active', 'Active'])
@@ -309,6 +312,35 @@ describe('the other controls', () => {
     const refused = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('is active: it must be deactivated (and watched) before it is deleted')
+  })
+
+  it('access key: the delete script refuses a key that was already inactive when the fix ran (no deactivation time)', () => {
+    const fix = renderFix(c.db, target('F-8', 'aws.iam.unused-access-key', `arn:aws:iam::${ACCOUNT}:user/alice`), 'P-5')
+    const keys = [
+      { AccessKeyId: 'AKIAKEYONE0000000001', Status: 'Inactive', CreateDate: ALICE_KEY1_CREATED, LastUsedDate: ALICE_KEY1_LAST_USED },
+      { AccessKeyId: 'AKIAKEYTWO0000000002', Status: 'Active', CreateDate: ALICE_KEY2_CREATED, LastUsedDate: '2026-11-19T08:00:00+00:00' }
+    ]
+    const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), { account: ACCOUNT, iam: { alice: { keys } } })
+    const r = cloud.run(one(fix.artefacts, 'fix.sh'))
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('already in place: access key 1 of alice is inactive; skipped')
+    expect(changes(cloud.calls())).toEqual([])
+    const del = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
+    expect(del.code).toBe(1)
+    expect(del.stderr).toContain(`lastmile: no record of when access key 1 of alice was deactivated (${join(cloud.dir, 'rollback', 'F-8')}/access-key-1.deactivated-at is missing: the key was already inactive when the fix ran, or the fix ran elsewhere), so the 30-day observation cannot be shown; nothing was deleted\n`)
+    expect((cloud.state() as any).iam.alice.keys).toHaveLength(2)
+    expect(changes(cloud.calls())).toEqual([])
+    // a deactivation time that is not a number is refused as well, not read as "long ago"
+    writeFileSync(join(cloud.dir, 'rollback', 'F-8', 'access-key-1.deactivated-at'), 'yesterday\n')
+    const bad = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('access-key-1.deactivated-at does not hold a time (epoch seconds); nothing was deleted')
+    expect((cloud.state() as any).iam.alice.keys).toHaveLength(2)
+    // recorded 31 days ago by the fix: deleted
+    writeFileSync(join(cloud.dir, 'rollback', 'F-8', 'access-key-1.deactivated-at'), `${Math.floor(Date.now() / 1000) - 31 * 86400}\n`)
+    const ok = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
+    expect(ok.code).toBe(0)
+    expect((cloud.state() as any).iam.alice.keys.map((k: any) => k.AccessKeyId)).toEqual(['AKIAKEYTWO0000000002'])
   })
 
   it('access key: stops when the key was used after the evidence was collected', () => {

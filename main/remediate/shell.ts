@@ -16,6 +16,27 @@ export function sq(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
+const VAR_MARK = '\u0001'
+
+/**
+ * A reference to one of the script's own variables inside a message (`say`, `fail`, a step
+ * title): `at least ${shellVar('OBSERVE_DAYS')} days`. Messages are single-quoted so nothing from
+ * evidence can expand; a message holding a reference is double-quoted instead, with every `$`,
+ * backtick, quote and backslash of its text escaped, so only the named variable expands.
+ */
+export function shellVar(name: string): string {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new Error(`shellVar: ${name} is not a script variable name (upper case, digits, _)`)
+  return `${VAR_MARK}${name}${VAR_MARK}`
+}
+
+/** Quote a message for bash: as `sq` does, or, when it holds `shellVar` references, expanding only those. */
+export function message(text: string): string {
+  if (!text.includes(VAR_MARK)) return sq(text)
+  const parts = text.split(VAR_MARK)
+  if (parts.length % 2 === 0) throw new Error(`message: an unpaired variable reference in "${parts.join('')}"`)
+  return `"${parts.map((p, i) => (i % 2 ? `\${${p}}` : p.replace(/[\\"$`]/g, (c) => `\\${c}`))).join('')}"`
+}
+
 /** A here-document whose delimiter cannot occur in the content (quoted, so nothing expands). */
 export function heredoc(target: string, content: string): string {
   let tag = 'LASTMILE_EOF'
@@ -111,14 +132,14 @@ export function bashScript(spec: ScriptSpec): string {
   )
   for (const f of spec.functions ?? []) out.push(f, '')
   spec.steps.forEach((s, i) => {
-    out.push(`say ${sq(`step ${i + 1}/${spec.steps.length}: ${s.title}`)}`)
+    out.push(`say ${message(`step ${i + 1}/${spec.steps.length}: ${s.title}`)}`)
     for (const b of s.before ?? []) out.push(b)
     if (s.check) {
-      out.push(`if ${s.check}; then`, `  say ${sq(`already in place: ${s.already ?? s.title}; skipped`)}`, 'else', ...indent(s.apply), 'fi')
+      out.push(`if ${s.check}; then`, `  say ${message(`already in place: ${s.already ?? s.title}; skipped`)}`, 'else', ...indent(s.apply), 'fi')
     } else out.push(...s.apply)
-    if (s.verify) out.push(`${s.verify} || fail ${sq(s.verifyFailure ?? `the change did not take effect: ${s.title}`)}`)
+    if (s.verify) out.push(`${s.verify} || fail ${message(s.verifyFailure ?? `the change did not take effect: ${s.title}`)}`)
     out.push('')
   })
-  out.push(`say ${sq(spec.done)}`, '')
+  out.push(`say ${message(spec.done)}`, '')
   return out.join('\n')
 }

@@ -3,7 +3,7 @@
 // Azure CLI as enableHttpsTrafficOnly and minimumTlsVersion). A minimum TLS version already above
 // 1.2 is never lowered.
 import { LastmileError } from '../../errors'
-import { bashScript, sq } from '../shell'
+import { bashScript, shellVar, sq } from '../shell'
 import { hclName, hclString, terraformHeader } from '../formats'
 import type { FixRenderer } from '../types'
 import { artefact, headerLines, requireConfig, validationText } from './common'
@@ -84,10 +84,11 @@ export const azureStorageSecureTransferFix: FixRenderer = {
       ],
       steps: [
         {
-          title: `set --https-only $HTTPS --min-tls-version $TLS on ${account}`,
+          title: `set --https-only ${shellVar('HTTPS')} --min-tls-version ${shellVar('TLS')} on ${account}`,
           check: 'show_account | jq -e --argjson h "$HTTPS" --arg t "$TLS" \'.enableHttpsTrafficOnly == $h and .minimumTlsVersion == $t\' >/dev/null',
           already: `${account} has its previous settings`,
-          apply: ['az storage account update --ids "$ACCOUNT_ID" --https-only "$HTTPS" --min-tls-version "$TLS" --output none']
+          apply: ['az storage account update --ids "$ACCOUNT_ID" --https-only "$HTTPS" --min-tls-version "$TLS" --output none'],
+          verify: 'show_account | jq -e --argjson h "$HTTPS" --arg t "$TLS" \'.enableHttpsTrafficOnly == $h and .minimumTlsVersion == $t\' >/dev/null'
         }
       ],
       done: `${account} has its previous transfer settings again`

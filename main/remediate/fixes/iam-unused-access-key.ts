@@ -11,7 +11,7 @@ import { LastmileError } from '../../errors'
 import { DEFAULT_UNUSED_KEY_DAYS } from '../../evaluate'
 import { accessKeyState } from '../../evaluate/iam'
 import { parseArn } from '../../evidence/ids'
-import { bashScript, sq } from '../shell'
+import { bashScript, message, shellVar, sq } from '../shell'
 import type { FixRenderer } from '../types'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
 
@@ -127,7 +127,7 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
       functions: [...fns, `OBSERVE_DAYS=${OBSERVATION_DAYS}`],
       steps: unused.flatMap((k) => [
         {
-          title: `check access key ${k.slot} of ${v.user} was deactivated at least $OBSERVE_DAYS days ago`,
+          title: `check access key ${k.slot} of ${v.user} was deactivated by the fix at least ${shellVar('OBSERVE_DAYS')} days ago`,
           apply: [
             `[ -s "$ROLLBACK_DIR/access-key-${k.slot}.id" ] || fail ${sq(`no record that the fix deactivated access key ${k.slot} here; run the fix script first`)}`,
             `KEY${k.slot}="$(cat "$ROLLBACK_DIR/access-key-${k.slot}.id")"`
@@ -139,8 +139,12 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
           already: `access key ${k.slot} of ${v.user} no longer exists`,
           apply: [
             `[ "$(key_status "$KEY${k.slot}")" = Inactive ] || fail ${sq(`access key ${k.slot} of ${v.user} is active: it must be deactivated (and watched) before it is deleted`)}`,
-            `since="$(cat "$ROLLBACK_DIR/access-key-${k.slot}.deactivated-at" 2>/dev/null || echo 0)"`,
-            `[ $(( $(date -u +%s) - since )) -ge $(( OBSERVE_DAYS * 86400 )) ] || fail ${sq(`access key ${k.slot} of ${v.user} was deactivated less than ${OBSERVATION_DAYS} days ago; wait before deleting it`)}`,
+            // No record of when the key was deactivated (it was already inactive when the fix ran,
+            // or the fix ran elsewhere) is not "long ago": the observation period is unproven.
+            `[ -s "$ROLLBACK_DIR/access-key-${k.slot}.deactivated-at" ] || fail ${message(`no record of when access key ${k.slot} of ${v.user} was deactivated (${shellVar('ROLLBACK_DIR')}/access-key-${k.slot}.deactivated-at is missing: the key was already inactive when the fix ran, or the fix ran elsewhere), so the ${shellVar('OBSERVE_DAYS')}-day observation cannot be shown; nothing was deleted`)}`,
+            `since="$(cat "$ROLLBACK_DIR/access-key-${k.slot}.deactivated-at")"`,
+            `case "$since" in ''|*[!0-9]*) fail ${message(`${shellVar('ROLLBACK_DIR')}/access-key-${k.slot}.deactivated-at does not hold a time (epoch seconds); nothing was deleted`)} ;; esac`,
+            `[ $(( $(date -u +%s) - since )) -ge $(( OBSERVE_DAYS * 86400 )) ] || fail ${message(`access key ${k.slot} of ${v.user} was deactivated less than ${shellVar('OBSERVE_DAYS')} days ago; wait before deleting it`)}`,
             `aws iam delete-access-key --user-name "$USER_NAME" --access-key-id "$KEY${k.slot}"`
           ],
           verify: `[ -z "$(key_status "$KEY${k.slot}")" ]`
