@@ -168,6 +168,8 @@ export const contract = {
     z
       .object({
         out: filePath,
+        /** replace an existing file at `out`: the app passes true only after the person confirmed it */
+        overwrite: z.boolean().optional(),
         sign: signWith,
         classification: z.string().trim().max(200, 'the classification banner has at most 200 characters').optional()
       })
@@ -177,7 +179,7 @@ export const contract = {
   'export.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
 
   'export.caseFile': call<CaseFileExportResult>()(
-    z.object({ out: filePath, exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
+    z.object({ out: filePath, overwrite: z.boolean().optional(), exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
     { mutates: true }
   ),
   /** check a signed PDF report or an auditor case file (told apart by content) */

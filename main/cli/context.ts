@@ -55,6 +55,14 @@ export function readKey(ctx: CliContext): string {
   throw new LastmileError('bad-input', 'no case key: give --key-file FILE (the key on its first line) or set LASTMILE_KEY')
 }
 
+/** The flags that name a file a command reads (the key, a certificate, passphrase files). */
+const FILE_FLAGS = ['--key-file', '--sign', '--sign-pass-file', '--export-pass-file'] as const
+
+/** The files this run reads through its flags: an output is never written over one of them. */
+export function filesRead(ctx: CliContext): string[] {
+  return FILE_FLAGS.flatMap((f) => ctx.args.values.get(f) ?? [])
+}
+
 /** `--as NAME --role ROLE`, by default the OS user as an analyst. */
 export function actorOf(ctx: CliContext): Actor {
   const name = value(ctx.args, '--as') ?? osUser()

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync, fsyncSync, renameSync, chmodSync } from 'node:fs'
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { CaseFileExportResult } from '../../shared/contract'
@@ -9,8 +9,8 @@ import { audited } from '../audit/chain'
 import { createCheckpoint, lastCheckpoint, verifyCase, type CaseVerification, type Checkpoint } from '../audit/checkpoint'
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from '../audit/checkpoint-signer'
 import { openCaseDb, type CaseDb } from '../db/case-db'
+import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
 import { LastmileError } from '../errors'
-import { checkWritableTarget } from './files'
 
 /*
  * The auditor's case file: one file holding the whole case (findings, evidence hashes, steps,
@@ -125,6 +125,10 @@ export interface CaseFileExportOptions {
   now: () => string
   /** scrypt cost (default 2^17). Each file records its own parameters, so readers need no setting. */
   kdfCost?: number
+  /** replace an existing file at `out` (the person confirmed it): only another case file, never the case or an input */
+  overwrite?: boolean
+  /** other files this run reads (key or passphrase files): the export is never written over them */
+  inputs?: readonly string[]
 }
 
 export type { CaseFileExportResult }
@@ -136,7 +140,12 @@ export function checkExportPassphrase(p: string, where: string): void {
 /** `lastmile export case`: checkpoint, copy, re-key, seal, write; then record the export. */
 export function exportCaseFile(c: CaseDb, opts: CaseFileExportOptions): CaseFileExportResult {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
-  const out = checkWritableTarget(opts.out)
+  const rules: OutputRules = {
+    inputs: [c.path, ...(opts.inputs ?? [])],
+    overwrite: opts.overwrite,
+    makes: { extension: '.lmaudit', magic: CASE_FILE_MAGIC, what: 'an auditor case file' }
+  }
+  const out = checkOutputFile(opts.out, rules)
   checkExportPassphrase(opts.exportPassphrase, 'export case')
   const checkpoint = createCheckpoint(c.db, c.id, opts.signer, opts.actor, opts.now)
   const work = mkdtempSync(join(tmpdir(), 'lastmile-export-'))
@@ -172,7 +181,7 @@ export function exportCaseFile(c: CaseDb, opts: CaseFileExportOptions): CaseFile
     const sealedBody = Buffer.concat([cipher.update(canonicalJson({ manifest, signature } satisfies Sealed), 'utf8'), cipher.final()])
     const envelope = Buffer.concat([iv, cipher.getAuthTag(), sealedBody])
     const prefix = Buffer.concat([CASE_FILE_MAGIC, u32(headerBytes.length), headerBytes, createHash('sha256').update(headerBytes).digest(), u32(envelope.length), envelope])
-    const fileHash = writeContainer(out, prefix, copy)
+    const fileHash = writeContainer(out, prefix, copy, rules)
     const bytes = prefix.length + dbBytes
     audited(
       c.db,
@@ -236,41 +245,33 @@ function hashPages(path: string): { sha256: string; pages: string[] } {
   }
 }
 
-/** Write prefix + database, streaming, to a temporary name and rename into place. Returns the file's SHA-256. */
-function writeContainer(out: string, prefix: Buffer, dbPath: string): string {
-  const tmp = `${out}.writing-${randomBytes(6).toString('hex')}`
+/** Write prefix + database, streaming, atomically (see writeOutputFile). Returns the file's SHA-256. */
+function writeContainer(out: string, prefix: Buffer, dbPath: string, rules: OutputRules): string {
   const hash = createHash('sha256')
-  try {
-    const fd = openSync(tmp, 'wx', 0o600)
-    try {
-      const write = (b: Buffer): void => {
+  writeOutputFile(
+    out,
+    (write) => {
+      const hashed = (b: Buffer): void => {
         hash.update(b)
-        let off = 0
-        while (off < b.length) off += writeSync(fd, b, off, b.length - off)
+        write(b)
       }
-      write(prefix)
+      hashed(prefix)
       const src = openSync(dbPath, 'r')
       try {
         const buf = Buffer.alloc(1 << 20)
         let n: number
         let pos = 0
         while ((n = readSync(src, buf, 0, buf.length, pos)) > 0) {
-          write(buf.subarray(0, n))
+          hashed(buf.subarray(0, n))
           pos += n
         }
       } finally {
         closeSync(src)
       }
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(tmp, out)
-    return hash.digest('hex')
-  } catch (e) {
-    rmSync(tmp, { force: true })
-    throw new LastmileError('unavailable', `${out}: cannot write the case file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-  }
+    },
+    { ...rules, mode: 0o600 }
+  )
+  return hash.digest('hex')
 }
 
 // ---- reading ----------------------------------------------------------------------------------

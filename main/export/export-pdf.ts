@@ -7,7 +7,7 @@ import { createCheckpoint } from '../audit/checkpoint'
 import { loadPkcs12, signerSummary } from '../audit/checkpoint-signer'
 import type { CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { writeFileAtomic, checkWritableTarget } from './files'
+import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
 import { assembleReportData, type ReportContributor } from './report-assemble'
 import { renderInWorker, startPdfWorker, toTransferable, type PdfWorker, type WorkerMessage } from './worker-protocol'
 
@@ -25,6 +25,10 @@ export interface PdfExportOptions {
   contributors?: readonly ReportContributor[]
   /** the user cancelled: the render stops, no report is written (the checkpoint made for it stays) */
   signal?: AbortSignal
+  /** replace an existing file at `out` (the person confirmed it); never the case or another input */
+  overwrite?: boolean
+  /** other files this run reads (key or passphrase files): the report is never written over them */
+  inputs?: readonly string[]
 }
 
 export type { PdfExportResult }
@@ -40,7 +44,8 @@ const cancelledError = (out: string): LastmileError =>
 export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfExportResult> {
   const t0 = Date.now()
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
-  const out = checkWritableTarget(opts.out)
+  const rules: OutputRules = { inputs: [c.path, opts.p12Path, ...(opts.inputs ?? [])], overwrite: opts.overwrite }
+  const out = checkOutputFile(opts.out, rules)
   const key = loadPkcs12(opts.p12Path, opts.p12Passphrase)
   if (key.descriptor.algorithm === 'ed25519') {
     throw new LastmileError('bad-input', `${opts.p12Path}: PDF signatures need an RSA or EC certificate; this PKCS#12 file holds an Ed25519 key`)
@@ -88,7 +93,7 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
   }
   if (opts.signal?.aborted) throw cancelledError(out)
   const t2 = Date.now()
-  writeFileAtomic(out, built.pdf)
+  writeOutputFile(out, built.pdf, rules)
   const sha256 = createHash('sha256').update(built.pdf).digest('hex')
   audited(
     c.db,

@@ -55,7 +55,10 @@ describe('checkpoints and exports through the contract', () => {
     expect(r).toMatchObject({ ok: true, value: { path: out, checkpoint: { number: 1 } } })
     expect(events.some((e) => e.operation === 'export.pdf')).toBe(true)
     expect(await dispatch('export.verifyFile', { path: out })).toMatchObject({ ok: true, value: { kind: 'pdf', ok: true } })
-    const wrong = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: 'wrong' } })
+    // An existing file is replaced only when the app says the person confirmed it.
+    const again = await dispatch('export.pdf', { out, sign: { p12Path: p.path, passphrase: p.passphrase } })
+    expect(again).toMatchObject({ ok: false, error: { code: 'exists', message: expect.stringMatching(/report\.pdf: already exists/) } })
+    const wrong = await dispatch('export.pdf', { out, overwrite: true, sign: { p12Path: p.path, passphrase: 'wrong' } })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/passphrase of the signing certificate is wrong/) } })
   })
 })

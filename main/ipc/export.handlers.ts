@@ -73,7 +73,7 @@ export function exportHandlers(
       const c = session.require()
       return verifyCase(c.db, c.id, { expectSigner })
     },
-    'export.pdf': async ({ out, sign, classification }) => {
+    'export.pdf': async ({ out, overwrite, sign, classification }) => {
       const c = session.requireWritable()
       const r = await exporting.runAbortable((signal) =>
         exportPdf(c, {
@@ -82,6 +82,7 @@ export function exportHandlers(
         p12Path: resolve(sign.p12Path),
         p12Passphrase: sign.passphrase,
         classification,
+        overwrite,
         actor: session.actor(),
         now: session.now,
           onProgress: (p) => events.emit('progress', p)
@@ -91,9 +92,9 @@ export function exportHandlers(
       return r
     },
     'export.cancel': () => exporting.cancel(),
-    'export.caseFile': ({ out, exportPassphrase, sign }) => {
+    'export.caseFile': ({ out, overwrite, exportPassphrase, sign }) => {
       const c = session.requireWritable()
-      const r = exportCaseFile(c, { out, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
+      const r = exportCaseFile(c, { out, overwrite, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
       written.add(resolve(r.path))
       return r
     },

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { testP12 } from '../../../test/fixtures/export/p12'
@@ -152,5 +153,87 @@ describe('lastmile export case / verify CASEFILE', () => {
     const noSigner = await cli(['export', 'case', path, '--out', join(dir, 'x.lmaudit'), '--key-file', keyFile], { ...env, LASTMILE_EXPORT_KEY: EXPORT_PASS })
     expect(noSigner.code).toBe(2)
     expect(noSigner.stderr).toMatch(/no signing key: give --sign CERT\.p12/)
+  })
+})
+
+describe('no export destroys an input (issue 13)', () => {
+  const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex')
+
+  it('export pdf refuses the case, its -wal, a link to it, an input and an existing file; replaces a file only with --force', async () => {
+    const { dir, env, path, keyFile, sign } = await setup()
+    // a WAL beside the case, as an open case has
+    const c = openCaseDb(path, KEY)
+    const before = sha(path)
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'my notes\n')
+    const link = join(dir, 'link.pdf')
+    symlinkSync(path, link)
+    const hard = join(dir, 'hard.pdf')
+    linkSync(path, hard)
+    const refusals: Array<[string[], RegExp, number]> = [
+      [[path], /q4\.lmcase: the name is that of a Lastmile case/, 2],
+      [[path, '--force'], /q4\.lmcase: the name is that of a Lastmile case/, 2],
+      [[`${path}-wal`, '--force'], /q4\.lmcase-wal: the name is that of a Lastmile case/, 2],
+      [[link, '--force'], /link\.pdf: is the same file as .*q4\.lmcase, which this command reads/, 2],
+      [[hard, '--force'], /hard\.pdf: is the same file as .*q4\.lmcase, which this command reads/, 2],
+      [[keyFile, '--force'], /key\.txt: is .*key\.txt, which this command reads/, 2],
+      [[join(dir, 'old.lmaudit')], /old\.lmaudit: the name is that of an auditor case file/, 2],
+      [[notes], /notes\.txt: already exists; Lastmile replaces a file only when told to \(--force/, 2]
+    ]
+    for (const [out, message, code] of refusals) {
+      const r = await cli(['export', 'pdf', path, '--out', ...out, ...sign, '--key-file', keyFile], env)
+      expect(r.code, out.join(' ')).toBe(code)
+      expect(r.stderr, out.join(' ')).toMatch(message)
+      oneLine(r.stderr)
+    }
+    expect(readFileSync(notes, 'utf8')).toBe('my notes\n')
+    c.close()
+    expect(sha(path)).toBe(before)
+    expect(readFileSync(link).equals(readFileSync(path))).toBe(true)
+
+    const forced = await cli(['export', 'pdf', path, '--out', notes, '--force', ...sign, '--key-file', keyFile, '--json'], env)
+    expect(forced.stderr).toBe('')
+    expect(forced.code).toBe(0)
+    expect(readFileSync(notes).subarray(0, 5).toString()).toBe('%PDF-')
+    expect((await cli(['verify', path, '--key-file', keyFile], env)).code).toBe(0)
+  })
+
+  it('export case refuses the case, its side files, a link to it and an existing file; replaces an earlier case file only with --force', async () => {
+    const { dir, env, path, keyFile, sign, exportFile } = await setup()
+    const before = sha(path)
+    const link = join(dir, 'link.lmaudit')
+    symlinkSync(path, link)
+    const other = join(dir, 'plain.lmaudit')
+    writeFileSync(other, 'not a case file\n')
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'my notes\n')
+    const run = (out: string, ...more: string[]) => cli(['export', 'case', path, '--out', out, ...more, ...sign, '--export-pass-file', exportFile, '--key-file', keyFile], env)
+    for (const [out, force, message] of [
+      [path, true, /q4\.lmcase: the name is that of a Lastmile case/],
+      [`${path}-shm`, true, /q4\.lmcase-shm: the name is that of a Lastmile case/],
+      [link, true, /link\.lmaudit: is the same file as .*q4\.lmcase, which this command reads/],
+      [exportFile, true, /export\.txt: is .*export\.txt, which this command reads/],
+      [other, true, /plain\.lmaudit: exists but is not an auditor case file/],
+      [notes, false, /notes\.txt: already exists/]
+    ] as Array<[string, boolean, RegExp]>) {
+      const r = await run(out, ...(force ? ['--force'] : []))
+      expect(r.code, out).toBe(2)
+      expect(r.stderr, out).toMatch(message)
+      oneLine(r.stderr)
+    }
+    expect(sha(path)).toBe(before)
+    expect(readFileSync(other, 'utf8')).toBe('not a case file\n')
+
+    const out = join(dir, 'q4.lmaudit')
+    expect((await run(out)).code).toBe(0)
+    const first = sha(out)
+    const again = await run(out)
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(/q4\.lmaudit: already exists/)
+    expect(sha(out)).toBe(first)
+    const replaced = await run(out, '--force')
+    expect(replaced.code).toBe(0)
+    expect(sha(out)).not.toBe(first)
+    expect((await cli(['verify', out, '--export-pass-file', exportFile], env)).code).toBe(0)
   })
 })

@@ -3,7 +3,7 @@ import { exportCaseFile } from '../../export/case-file'
 import { exportPdf } from '../../export/export-pdf'
 import { positional, requireValue, value } from '../args'
 import { emit, type Command } from '../command'
-import { actorOf, openCase } from '../context'
+import { actorOf, filesRead, openCase } from '../context'
 import { progressReporter } from '../progress'
 import { SIGN_FLAGS, exportPassphrase, signPassphrase, signingKey } from './export-options'
 
@@ -11,9 +11,10 @@ const kb = (n: number): string => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)}
 
 export const exportPdfCommand: Command = {
   name: 'export pdf',
-  usage: 'export pdf CASE --out FILE.pdf --sign CERT.p12 [--sign-pass-file F] [--classification TEXT] [--key-file F] [--as NAME --role ROLE] [--json]',
-  summary: 'write the signed PDF audit report of a case (PAdES, SHA-256), sealing its audit trail with a checkpoint first',
-  args: { values: ['--out', ...SIGN_FLAGS, '--classification'] },
+  usage: 'export pdf CASE --out FILE.pdf [--force] --sign CERT.p12 [--sign-pass-file F] [--classification TEXT] [--key-file F] [--as NAME --role ROLE] [--json]',
+  summary:
+    'write the signed PDF audit report of a case (PAdES, SHA-256), sealing its audit trail with a checkpoint first; never over the case, its side files or an input, and over an existing file only with --force',
+  args: { values: ['--out', ...SIGN_FLAGS, '--classification'], switches: ['--force'] },
   async run(ctx) {
     const path = positional(ctx.args, 0, 'CASE (the case to report on)')
     const out = requireValue(ctx.args, '--out')
@@ -31,7 +32,9 @@ export const exportPdfCommand: Command = {
         classification: value(ctx.args, '--classification'),
         actor,
         now: () => new Date().toISOString(),
-        onProgress: progress.update
+        onProgress: progress.update,
+        overwrite: ctx.args.switches.has('--force'),
+        inputs: filesRead(ctx)
       })
       progress.done()
       emit(
@@ -51,9 +54,10 @@ export const exportPdfCommand: Command = {
 
 export const exportCaseCommand: Command = {
   name: 'export case',
-  usage: 'export case CASE --out FILE [--export-pass-file F] [--sign CERT.p12 --sign-pass-file F] [--key-file F] [--as NAME --role ROLE] [--json]',
-  summary: 'write the auditor case file: the whole case, encrypted with an export passphrase, with a signed manifest',
-  args: { values: ['--out', '--export-pass-file', ...SIGN_FLAGS] },
+  usage: 'export case CASE --out FILE.lmaudit [--force] [--export-pass-file F] [--sign CERT.p12 --sign-pass-file F] [--key-file F] [--as NAME --role ROLE] [--json]',
+  summary:
+    'write the auditor case file: the whole case, encrypted with an export passphrase, with a signed manifest; never over the case, its side files or an input, and over an existing file (only an earlier case file, if named .lmaudit) only with --force',
+  args: { values: ['--out', '--export-pass-file', ...SIGN_FLAGS], switches: ['--force'] },
   run(ctx) {
     const path = positional(ctx.args, 0, 'CASE (the case to export)')
     const out = requireValue(ctx.args, '--out')
@@ -62,7 +66,15 @@ export const exportCaseCommand: Command = {
     const actor = actorOf(ctx)
     const c = openCase(ctx, path)
     try {
-      const r = exportCaseFile(c, { out, exportPassphrase: passphrase, signer, actor, now: () => new Date().toISOString() })
+      const r = exportCaseFile(c, {
+        out,
+        exportPassphrase: passphrase,
+        signer,
+        actor,
+        now: () => new Date().toISOString(),
+        overwrite: ctx.args.switches.has('--force'),
+        inputs: filesRead(ctx)
+      })
       emit(
         ctx,
         r,
