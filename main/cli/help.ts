@@ -62,13 +62,15 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--sign-pass-file': "F: the certificate's passphrase, first line of F"
   },
   'export pdf': {
-    '--out': 'FILE.pdf: where to write the report',
+    '--out': 'FILE.pdf: where to write the report (never the case, its side files or a file the command reads)',
+    '--force': 'replace FILE.pdf if it exists (without it, an existing file is refused)',
     '--sign': 'CERT.p12: the PKCS#12 certificate that signs the report',
     '--sign-pass-file': "F: the certificate's passphrase, first line of F",
     '--classification': 'TEXT: the classification printed on every page'
   },
   'export case': {
-    '--out': 'FILE: where to write the case file',
+    '--out': 'FILE.lmaudit: where to write the case file (never the case, its side files or a file the command reads)',
+    '--force': 'replace FILE if it exists (an earlier case file, if named .lmaudit)',
     '--export-pass-file': 'F: the passphrase that encrypts the case file, first line of F',
     '--sign': 'CERT.p12: sign the manifest with this certificate instead of the device key',
     '--sign-pass-file': "F: the certificate's passphrase, first line of F"
