@@ -52,6 +52,11 @@ export function nativeId(resourceId: string): string {
   return resourceId.split('/').pop() ?? resourceId
 }
 
+/** The parameter names a template's placeholders use. */
+export function templatePlaceholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))]
+}
+
 /** The value of every declared parameter for this finding; `inputs` are what a person gave. */
 export function templateValues(params: Record<string, TemplateParameter>, target: FixTarget, inputs: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {}

@@ -11,7 +11,7 @@ import { isLastmileError, LastmileError } from '../errors'
 import { buildGuardrails, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
 import { FIX_RENDERERS, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
-import { templateArtefact, templateValues } from '../remediate/templates'
+import { templateArtefact, templatePlaceholders, templateValues } from '../remediate/templates'
 import { currentBasis, type Basis } from './basis'
 import { nextState, TRANSITIONS } from './states'
 import { findingsOf, findingsWhere, fourEyesEnabled, isSetAside, parsePlanRef, planRef, transition, workflowTx, type WfFinding } from './store'
@@ -96,6 +96,42 @@ function renderFinding(db: Db, t: FixTarget, plan: string, playbooks: PlaybookSe
   return { fix, hash: createHash('sha256').update(canonicalJson(values)).digest('hex') }
 }
 
+/**
+ * The `input` parameters a plan's artefacts take: those of the playbook templates it renders (the
+ * fix and rollback templates of controls Lastmile computes no fix for, and the guardrail templates
+ * for mechanisms its own guardrails do not cover), name → description.
+ */
+function takenInputs(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined): Map<string, string> {
+  const covered = new Set(mine.map((g) => `${g.control}:${mechanismOf(g)}`))
+  const out = new Map<string, string>()
+  for (const control of new Set(included.map((i) => i.f.control))) {
+    const pb = playbooks?.forControl(control)
+    if (!pb) continue
+    const templates = [
+      ...(FIX_RENDERERS.some((r) => r.control === control) ? [] : [...pb.def.fix, ...pb.def.rollback]),
+      ...pb.def.guardrails.filter((tpl) => !covered.has(`${control}:${tpl.mechanism}`))
+    ]
+    for (const tpl of templates) {
+      for (const name of templatePlaceholders(tpl.template)) {
+        const p = pb.def.parameters[name]
+        if (p?.source === 'input') out.set(name, p.description)
+      }
+    }
+  }
+  return out
+}
+
+/** A parameter given for a plan must be one its artefacts take: a misspelt name is never ignored. */
+function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<string, string>): void {
+  const unknown = Object.keys(inputs).filter((n) => !taken.has(n)).sort()
+  if (!unknown.length) return
+  const list = [...taken].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, d]) => `${n} (${d})`)
+  throw new LastmileError(
+    'bad-input',
+    `parameter${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}: not taken by the plan for ${ref.toUpperCase()}; ${list.length ? `it takes ${list.join('; ')}` : 'it takes no parameters'}. Nothing was planned.`
+  )
+}
+
 /** Guardrail templates of the playbooks for mechanisms Lastmile's own guardrails do not cover. */
 function playbookGuardrails(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined, plan: string, inputs: Record<string, string>): { artefacts: Artefact[]; notes: string[] } {
   const covered = new Set(mine.map((g) => `${g.control}:${mechanismOf(g)}`))
@@ -174,6 +210,7 @@ export function createPlan(c: CaseDb, ref: string, opts: PlanOptions): PlanView 
   const controls = uniq(included.map((i) => i.f.control))
   const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, controls), opts.guardrails)
   const own: Artefact[] = guard.guardrails.map((g) => ({ kind: g.kind, language: g.language, content: g.content, name: g.name, finding: null, purpose: g.prevents }))
+  checkInputs(ref, opts.inputs ?? {}, takenInputs(included, guard.guardrails, opts.playbooks))
   const fromPlaybooks = playbookGuardrails(included, guard.guardrails, opts.playbooks, plan, opts.inputs ?? {})
   const guardrails = [...own, ...fromPlaybooks.artefacts]
   const verdict = worstVerdict(included.map((i) => i.f.verdict))

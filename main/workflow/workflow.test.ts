@@ -342,6 +342,12 @@ describe('playbook templates', () => {
       k.db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE id = ?").run(f.id)
       const ctx = { actor: ana, now }
       expect(() => plan(k, f.ref, ctx)).toThrow(`${f.ref}: no plan: template parameter new_tag (the tag of the rebuilt image) has no value: give it (--param new_tag=VALUE)`)
+      // a misspelt or unknown parameter is refused with the list the fix takes; nothing is planned
+      const plansBefore = k.db.prepare('SELECT count(*) AS n FROM remediation_plans').get()
+      expect(() => plan(k, f.ref, { ...ctx, inputs: { new_tag: 'patched-1', cluster: 'prod', service: 'web', servce: 'web' } })).toThrow(
+        `parameter servce: not taken by the plan for ${f.ref}; it takes cluster (the ECS cluster of a service running the image); new_tag (the tag of the rebuilt image); service (the ECS service running the image). Nothing was planned.`
+      )
+      expect(k.db.prepare('SELECT count(*) AS n FROM remediation_plans').get()).toEqual(plansBefore)
       const p = plan(k, f.ref, { ...ctx, inputs: { new_tag: 'patched-1', cluster: 'prod', service: 'web' } })
       const fix = p.artefacts.find((a) => a.name === `${f.ref}.fix-1.sh`)!
       expect(fix.kind).toBe('aws-cli')
@@ -362,5 +368,9 @@ describe('playbook templates', () => {
     const p = plan(c, ref('arn:aws:iam::111122223333:user/alice'), { actor: ana, now })
     expect(p.guardrails.map((g) => g.kind)).toEqual(['aws-scp', 'aws-config-rule'])
     expect(p.artefacts.map((a) => a.name)).toEqual([`${p.findings[0].id}.fix.sh`, `${p.findings[0].id}.delete-after-observation.sh`])
+    // Lastmile's own fix and guardrails take no template parameter: one given is refused, not ignored
+    expect(() => plan(c, ref('arn:aws:iam::111122223333:user/alice'), { actor: ana, now, inputs: { hop_limit: '2' } })).toThrow(
+      `parameter hop_limit: not taken by the plan for ${p.findings[0].id}; it takes no parameters. Nothing was planned.`
+    )
   })
 })

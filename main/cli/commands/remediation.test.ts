@@ -73,6 +73,10 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     const u = await cli(['plan', path, unsafe, ...ana], env)
     expect(u.code).toBe(2)
     expect(u.stderr).toMatch(/nothing to plan .*UNSAFE/)
+    const misspelt = await cli(['plan', path, https, ...ana, '--param', 'brake_glass_role=Admin'], env)
+    expect(misspelt.code).toBe(2)
+    expect(misspelt.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^lastmile plan: parameter brake_glass_role: not taken by the plan for ${https}; it takes .*Nothing was planned\\.$`))])
+    expect((await cli(['plan', path, 'P-2', '--json'], env)).stderr).toContain('P-2: no such plan in this case')
   })
 
   it('approves in bulk, lists the queue, records the execution and validates by rescan (exit 1 until a scan shows it)', async () => {
