@@ -57,7 +57,18 @@ describe('canonical resource ids', () => {
     expect(ecr).toMatchObject({ id: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os@${digest}`, type: 'container.image', canonical: true })
     const trivy = r({ image: { repository: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os', digest, reference: 'repo-os:1' } })
     expect(trivy.key).toBe(ecr.key)
-    expect(r({ image: { repository: 'teamdojo', digest: null, reference: 'teamdojo:latest' } })).toMatchObject({ id: 'teamdojo:latest', canonical: false })
+    expect(r({ image: { repository: 'teamdojo', digest: null, reference: 'teamdojo:latest' } })).toMatchObject({ id: 'teamdojo:latest', canonical: false, account: null, region: null })
+  })
+
+  it('places an ECR image in the account and Region its registry names, when the tool (Trivy) gives neither', () => {
+    const digest = `sha256:${'cd'.repeat(32)}`
+    const repository = '111122223333.dkr.ecr.ap-southeast-2.amazonaws.com/team/payments-api'
+    expect(r({ image: { repository, digest, reference: `${repository}:2026.09.30` } })).toMatchObject({ id: `${repository}@${digest}`, account: '111122223333', region: 'ap-southeast-2' })
+    const tagOnly = r({ image: { repository, digest: null, reference: `${repository}:2026.09.30` } })
+    expect(tagOnly).toMatchObject({ account: '111122223333', region: 'ap-southeast-2', canonical: false })
+    expect(tagOnly.key).toBe(`given:container:::${repository}:2026.09.30`)
+    expect(r({ image: { repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/x', digest, reference: 'x' } })).toMatchObject({ account: '123456789012', region: 'us-gov-west-1' })
+    expect(r({ image: { repository: 'ghcr.io/acme/payments', digest, reference: 'ghcr.io/acme/payments:1' } })).toMatchObject({ account: null, region: null })
   })
 
   it('identifies IaC results by file and Terraform address', () => {

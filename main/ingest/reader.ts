@@ -231,8 +231,10 @@ function item(d: AlertDraft, recordNo: number, offset: number, length: number): 
     toolStatus: d.toolStatus,
     muted: d.muted ? 1 : 0,
     res,
-    account: res.account ?? d.resource.account ?? null,
-    region: res.region ?? d.resource.region ?? null,
+    // the scan's scope (what a rescan closes) is what the tool covered: an image placed by its
+    // registry (Trivy gives no account) stays an account-less scan of that image
+    account: d.resource.image ? (d.resource.account ?? null) : (res.account ?? d.resource.account ?? null),
+    region: d.resource.image ? (d.resource.region ?? null) : (res.region ?? d.resource.region ?? null),
     observedAt: d.observedAt ?? null,
     artifact: d.artifact ?? null,
     recordNo,

@@ -18,13 +18,19 @@ export function canonicalResource(d: ResourceDraft): CanonicalResource {
   const name = d.name ?? null
 
   if (d.image) {
+    // An ECR image's registry names its account and Region: tools that report only the image
+    // reference (Trivy) still place it, so its fix can be planned where the image lives.
+    const ecr = ecrPlace(d.image.repository ?? d.image.reference)
+    const account = ecr?.account ?? d.account ?? null
+    const region = ecr?.region ?? d.region ?? null
     const digest = d.image.digest && /^sha256:[0-9a-f]{64}$/.test(d.image.digest) ? d.image.digest : null
     if (digest) {
       const id = d.image.repository ? `${d.image.repository}@${digest}` : digest
-      return done(id, id, true, 'container.image', 'container', d.account, d.region, name ?? d.image.repository, environment)
+      return done(id, id, true, 'container.image', 'container', account, region, name ?? d.image.repository, environment)
     }
     const given = d.image.reference ?? d.id ?? d.image.repository ?? 'unknown image'
-    return kept(given, 'container.image', 'container', d, name ?? given, environment)
+    // the key stays the one a tag was always kept under (re-imports keep matching it)
+    return { ...kept(given, 'container.image', 'container', d, name ?? given, environment), account, region }
   }
 
   if (d.iac) {
@@ -65,6 +71,14 @@ export function canonicalResource(d: ResourceDraft): CanonicalResource {
   if (given) return kept(given, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
   if (name) return kept(name, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
   return kept('(no resource given)', 'unknown', provider, d, null, environment)
+}
+
+/** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>`: where an ECR image lives. */
+const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)\.amazonaws\.com(?:\.cn)?\//
+
+export function ecrPlace(reference: string | null | undefined): { account: string; region: string } | null {
+  const m = reference ? ECR_REGISTRY.exec(reference) : null
+  return m ? { account: m[1], region: m[2] } : null
 }
 
 function done(

@@ -584,7 +584,8 @@ export function containerImages(w: World): void {
     [batch, 'SAFE', { running: 'no' }, 'the image no longer runs'],
     [edge, 'RISKY', { 'fix-available': 'no' }, 'no fixed version yet']
   ]
-  for (const [i, verdict, steps, why] of all) w.expect({ control: 'container.image.vulnerable', resource: `${i.repository}@${i.digest}`, verdict, steps, why })
+  // Trivy reports only the image reference: the Region (and account) come from its ECR registry
+  for (const [i, verdict, steps, why] of all) w.expect({ control: 'container.image.vulnerable', resource: `${i.repository}@${i.digest}`, region: R, verdict, steps, why })
 }
 
 // ---- Azure storage ------------------------------------------------------------------------------
