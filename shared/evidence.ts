@@ -226,6 +226,25 @@ export interface AdminFlowFact {
   tcpFlags: boolean
 }
 
+/** Inbound flows to one port other than 22/3389 of one interface (main/evidence/vpc-flow-logs.ts). */
+export interface ServedPortFact {
+  eni: string
+  /** IANA protocol number (6 TCP, 17 UDP, 1 ICMP) */
+  protocol: number
+  /** -1 for protocols without ports */
+  port: number
+  sessions: number
+  probes: number
+  /** distinct sources (a lower bound when several bundles are merged) */
+  sources: number
+  ipv4: boolean
+  ipv6: boolean
+  /** days with a session, as YYYY-MM-DD */
+  days: string[]
+  first: string
+  last: string
+}
+
 export interface SecurityGroupFacts {
   groupId: string
   vpcId: string | null
@@ -236,6 +255,15 @@ export interface SecurityGroupFacts {
   adminFlows: AdminFlowFact[]
   /** admin-port flows beyond the per-interface source cap, counted but not itemised */
   adminFlowsOverflow: { flows: number; sessions: number; synOnly: number }
+  /** inbound flows to other ports (and portless protocols) on the group's interfaces */
+  servedPorts: ServedPortFact[]
+  /**
+   * interfaces whose other ports cannot all be listed: flows without a flow-direction field, or
+   * more distinct ports than the scan itemises
+   */
+  servedIncomplete: Array<{ eni: string; why: string }>
+  /** interfaces with flow-log records at all (the others have no flow log in evidence) */
+  flowEnis: string[]
   flowEvidence: string[]
 }
 

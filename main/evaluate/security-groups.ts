@@ -91,9 +91,11 @@ export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: numb
   for (const family of [4, 6] as const) {
     const o = openness(family, cidrs)
     if (o === 'partial') continue
-    const mine = cidrs.filter((c) => c.family === family)
+    // Name only the blocks that admit internet addresses: a 172.16.0.0/12 rule beside 0.0.0.0/0
+    // opens nothing to the internet, and listing it under "every address admitted" misleads.
+    const mine = cidrs.filter((c) => c.family === family && internetShare(family, [c]) > 0)
     const blocks = [...new Set(mine.map((c) => `${c.text} in ${c.rule}`))].join(', ')
-    const how = o === 'whole-space' ? `every IPv${family} address` : `every public IPv${family} address (all but private and reserved space)`
+    const how = openness(family, mine) === 'whole-space' ? `every IPv${family} address` : `every public IPv${family} address (all but private and reserved space)`
     opened.push(`${how} is admitted (${blocks})`)
   }
   if (opened.length) return { port, name, state: 'open', detail: `${label} is open to the internet: ${opened.join(', and ')}`, rules }

@@ -666,6 +666,8 @@ class Analysis {
     }
     const adminByEni = new Map<string, unknown[]>()
     for (const a of scan.admin.values()) adminByEni.set(a.eni, [...(adminByEni.get(a.eni) ?? []), a])
+    const servedByEni = new Map<string, Array<FlowLogScan['served'] extends Map<string, infer V> ? V : never>>()
+    for (const p of scan.served.values()) servedByEni.set(p.eni, [...(servedByEni.get(p.eni) ?? []), p])
     for (const e of scan.enis.values()) {
       const key = eniKey(e.account, e.eni)
       const row = this.cov('aws.vpc-flow-logs', key)
@@ -676,6 +678,8 @@ class Analysis {
       const admin = adminByEni.get(e.eni) ?? []
       const overflow = scan.adminOverflow.get(e.eni) ?? null
       if (admin.length || overflow) this.fact(key, 'flows.admin', { flows: admin, overflow }, e.files)
+      const served = (servedByEni.get(e.eni) ?? []).map(({ seen, daySet, ...p }) => ({ ...p, sources: seen.size, days: [...daySet].sort((a, b) => a - b) }))
+      this.fact(key, 'flows.served', { ports: served, overflow: scan.servedOverflow.get(e.eni) ?? null, directionUnknown: scan.servedUnknown.has(e.eni) }, e.files)
       // An interface named only by a custom format's instance-id still links to its instance.
       const known = this.enis.get(e.eni)
       if (!known && e.instanceId) {

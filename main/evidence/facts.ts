@@ -11,6 +11,7 @@ import type {
   ActivityFact,
   AdminFlowFact,
   Certainty,
+  ServedPortFact,
   CoverageSource,
   Dependency,
   EncryptionFact,
@@ -395,6 +396,44 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
         overflow.synOnly += v.overflow.synOnly
       }
     }
+    const served = new Map<string, ServedPortFact & { f: number; l: number; d: Set<string> }>()
+    const incomplete: Array<{ eni: string; why: string }> = []
+    const flowEnis = new Set<string>()
+    const dayText = (d: number): string => new Date(d * 86_400_000).toISOString().slice(0, 10)
+    for (const eniKey of enis) {
+      const eniName = eniKey.split(':')[2] ?? eniKey
+      const rows = rowsOf(db, [eniKey])
+      if (!rows.some((r) => r.facet === 'flows.interface')) continue
+      flowEnis.add(eniName)
+      const servedRows = rows.filter((r) => r.facet === 'flows.served')
+      if (!servedRows.length) incomplete.push({ eni: eniName, why: 'its flow logs were read by an earlier version of Lastmile that did not list other ports; add the bundle again' })
+      for (const r of servedRows) {
+        const v = r.value as { ports: Array<Omit<ServedPortFact, 'days' | 'first' | 'last'> & { days: number[]; first: number; last: number }>; overflow: { flows: number; sessions: number } | null; directionUnknown: boolean }
+        r.evidence.forEach((e) => flowEvidence.add(e))
+        if (v.directionUnknown) incomplete.push({ eni: eniName, why: 'its flow log has no flow-direction field, so the ports it serves cannot be told from its own connections out' })
+        if (v.overflow && v.overflow.sessions > 0) incomplete.push({ eni: eniName, why: `more than ${v.ports.length} distinct ports carried traffic; ${v.overflow.sessions} sessions to further ports were counted, not itemised` })
+        for (const p of v.ports) {
+          const k = `${p.eni}|${p.protocol}|${p.port}`
+          const have = served.get(k)
+          if (!have) {
+            served.set(k, { ...p, days: [], first: iso(p.first), last: iso(p.last), f: p.first, l: p.last, d: new Set(p.days.map(dayText)) })
+            continue
+          }
+          have.sessions += p.sessions
+          have.probes += p.probes
+          have.sources = Math.max(have.sources, p.sources)
+          have.ipv4 ||= p.ipv4
+          have.ipv6 ||= p.ipv6
+          p.days.forEach((d) => have.d.add(dayText(d)))
+          if (p.sessions > 0) {
+            have.f = have.sessions === p.sessions ? p.first : Math.min(have.f, p.first)
+            have.l = Math.max(have.l, p.last)
+            have.first = iso(have.f)
+            have.last = iso(have.l)
+          }
+        }
+      }
+    }
     flowEvidence.forEach((e) => evidence.add(e))
     const open = sgcfg?.openToInternet ?? []
     if (sgcfg) exposure = { public: open.length > 0, reasons: open.length ? open.map((o) => `ingress ${o.protocol === '-1' ? 'all traffic' : `${o.protocol} ${o.fromPort}-${o.toPort}`} from ${o.cidr}`) : ['no ingress from 0.0.0.0/0 or ::/0'], evidence: cfgEvidence('sg.config') }
@@ -406,6 +445,9 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       instances,
       adminFlows: [...flows.values()].map(({ f: _f, l: _l, ...x }) => x),
       adminFlowsOverflow: overflow,
+      servedPorts: [...served.values()].map(({ f: _f, l: _l, d, ...x }) => ({ ...x, days: [...d].sort() })),
+      servedIncomplete: incomplete,
+      flowEnis: [...flowEnis].sort(),
       flowEvidence: [...flowEvidence]
     }
   }

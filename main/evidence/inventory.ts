@@ -249,6 +249,8 @@ export interface SgRule {
   ipv6: string[]
   prefixLists: string[]
   groups: string[]
+  /** each range's Description, by CIDR (a rollback puts a rule back with it) */
+  descriptions?: Record<string, string>
 }
 
 export interface SecurityGroupItem {
@@ -287,7 +289,12 @@ export function parseSecurityGroups(doc: unknown, file: string, account: string)
           cidrs: arr(po?.IpRanges).map((r) => str(obj(r)?.CidrIp) ?? '').filter(Boolean),
           ipv6: arr(po?.Ipv6Ranges).map((r) => str(obj(r)?.CidrIpv6) ?? '').filter(Boolean),
           prefixLists: arr(po?.PrefixListIds).map((r) => str(obj(r)?.PrefixListId) ?? '').filter(Boolean),
-          groups: arr(po?.UserIdGroupPairs).map((r) => str(obj(r)?.GroupId) ?? '').filter(Boolean)
+          groups: arr(po?.UserIdGroupPairs).map((r) => str(obj(r)?.GroupId) ?? '').filter(Boolean),
+          descriptions: Object.fromEntries(
+            [...arr(po?.IpRanges).map((r) => [str(obj(r)?.CidrIp), str(obj(r)?.Description)]), ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])].filter(
+              (x): x is [string, string] => !!x[0] && x[1] !== null
+            )
+          )
         }
       })
     }

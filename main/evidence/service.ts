@@ -10,7 +10,7 @@ import { readBundle, sha256File } from './bundle'
 import { type EvidenceLimits, withLimits } from './limits'
 import { type AddResult, planStorage, storeBundle } from './store'
 
-export { getFacts, adminFlowsOutside, PRIVATE_RANGES } from './facts'
+export { getFacts, adminFlowsOutside, inCidr, PRIVATE_RANGES } from './facts'
 export { getCoverage } from './coverage-query'
 export { timelineForResources, timelineOf, resourcesOfRef, timelineEventRaw } from './timeline'
 export { readEvidenceBytes } from './store'

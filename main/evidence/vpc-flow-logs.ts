@@ -35,9 +35,12 @@ export interface AdminFlow {
   flows: number
   packets: number
   bytes: number
-  /** flows that only ever showed a SYN: a scan or an unanswered attempt, not a session */
+  /**
+   * flows too small to be a session (isSession): SYN-only scans, SYN-then-RST probes, a handshake
+   * closed without data. (The field keeps its first name so facts stored by earlier versions read.)
+   */
   synOnly: number
-  /** flows with data or a handshake beyond the SYN */
+  /** flows whose packet and byte counts carry a session: handshake, data and close */
   sessions: number
   first: number
   last: number
@@ -64,9 +67,41 @@ export interface EniFlows {
   files: Set<string>
 }
 
+/**
+ * Inbound flows to one port other than 22/3389 that the interface serves (or, for protocols
+ * without ports, to the protocol): what an all-traffic or port-range rule also carries.
+ */
+export interface ServedPort {
+  eni: string
+  /** IANA protocol number: 6 TCP, 17 UDP, 1 ICMP, … */
+  protocol: number
+  /** the destination port; -1 for protocols without ports */
+  port: number
+  /** flows that carried a session (TCP: isSession; other protocols: every accepted flow) */
+  sessions: number
+  /** TCP flows too small to be a session */
+  probes: number
+  /** distinct sources, counted up to MAX_SERVED_SOURCES */
+  sources: number
+  /** address families the sessions came from */
+  ipv4: boolean
+  ipv6: boolean
+  /** UTC days (epoch day numbers) with a session */
+  days: number[]
+  first: number
+  last: number
+}
+
 export interface FlowLogScan {
   enis: Map<string, EniFlows>
   admin: Map<string, AdminFlow>
+  /** inbound flows to other ports, per interface, protocol and port */
+  served: Map<string, ServedPort & { seen: Set<string>; daySet: Set<number> }>
+  /** served-port flows dropped once an interface had this many distinct ports (counted here) */
+  servedOverflow: Map<string, { flows: number; sessions: number }>
+  servedPorts: Map<string, number>
+  /** interfaces with accepted flows whose direction the log does not give (no flow-direction field) */
+  servedUnknown: Set<string>
   /** admin-port flows dropped once an interface had this many distinct sources (counted here) */
   adminOverflow: Map<string, { flows: number; sessions: number; synOnly: number }>
   adminSources: Map<string, number>
@@ -75,22 +110,62 @@ export interface FlowLogScan {
 }
 
 export const MAX_ADMIN_SOURCES_PER_ENI = 5000
+export const MAX_SERVED_PORTS_PER_ENI = 2000
+export const MAX_SERVED_SOURCES = 10_000
 
 export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
-  return { enis: new Map(), admin: new Map(), adminOverflow: new Map(), adminSources: new Map(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }
+  return { enis: new Map(), admin: new Map(), adminOverflow: new Map(), adminSources: new Map(), served: new Map(), servedOverflow: new Map(), servedPorts: new Map(), servedUnknown: new Set(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }
 }
 
 const num = (s: string | undefined): number | null => (s === undefined || s === '-' ? null : Number.isFinite(+s) ? +s : null)
 
 /**
- * A SYN-only flow: tcp-flags exactly 2 (SYN; ACKs are not reported, FIN=1, RST=4, SYN-ACK=18)
- * with no more packets than SYN retries. Without tcp-flags: at most 2 packets of at most 60 bytes
- * each, which is what an unanswered SYN and its retry weigh.
+ * Does one inbound TCP flow record carry a session, or only a probe?
+ *
+ * VPC flow logs record no ACK and no PSH: tcp-flags is the OR of FIN (1), SYN (2), RST (4) and
+ * SYN-ACK (18) seen in the aggregation interval, so a client's flow shows at most 1|2|4 = 7. A
+ * half-open scan (SYN, the instance's SYN-ACK, then the scanner's RST) shows 6 on the client side
+ * and 18 on the instance side: a SYN-ACK proves the port answered, not that anyone logged in. What
+ * does tell a session is what it carries: the handshake's ACK, at least one segment of data and the
+ * close are four packets or more, and data makes the average packet larger than a bare IPv4/TCP
+ * header with options (60 bytes; 80 over IPv6). SYN retries, SYN→RST probes and a connect()
+ * closed without a byte are at most three packets or carry no payload.
+ *
+ * A record without counts ("-") cannot be told apart: it counts as a session, never as proof of
+ * a scan.
  */
-export function isSynOnly(flags: number | null, packets: number | null, bytes: number | null): boolean {
-  if (flags !== null) return flags === 2 && (packets === null || packets <= 3)
-  return packets !== null && bytes !== null && packets <= 2 && bytes <= packets * 60
+export function isSession(packets: number | null, bytes: number | null, ipv6 = false): boolean {
+  if (packets === null || bytes === null) return true
+  return packets >= 4 && bytes > packets * (ipv6 ? 80 : 60)
 }
+
+/** The opposite of isSession, kept for callers that ask about scans. */
+export function isSynOnly(_flags: number | null, packets: number | null, bytes: number | null): boolean {
+  return !isSession(packets, bytes)
+}
+
+/**
+ * The port an inbound flow was served on, or null when the flow is the reply half of a
+ * connection the instance opened (security groups admit those by state, not by an inbound rule).
+ * A SYN without SYN-ACK starts a connection to dstport; a SYN-ACK answers one. Without a SYN in
+ * the interval (the middle of a long flow, UDP, no tcp-flags field), the usual port convention
+ * decides: a reply comes from a well-known or registered port to an ephemeral one.
+ */
+export function servedPortOf(protocol: number, srcport: number | null, dstport: number | null, flags: number | null): number | null {
+  if (protocol !== 6 && protocol !== 17) return -1
+  if (dstport === null) return null
+  if (protocol === 6 && flags !== null) {
+    if (flags & 16) return null
+    if (flags & 2) return dstport
+  }
+  if (srcport === null) return dstport
+  const ephemeral = (p: number): boolean => p >= 32768
+  if (srcport < 1024 && dstport >= 1024) return null
+  if (ephemeral(dstport) && !ephemeral(srcport)) return null
+  return dstport
+}
+
+const DAY = 86_400
 
 export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: string, limits: EvidenceLimits): Promise<void> {
   const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0, format: 'default' }
@@ -172,10 +247,56 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
       const dstport = num(get('dstport'))
       if (get('pkt-dst-aws-service') === 'S3' && dstport === 80) e.s3Http++
       const direction = get('flow-direction')
-      if (action !== 'ACCEPT' || get('protocol') !== '6' || dstport === null || !ADMIN_PORTS.includes(dstport) || direction === 'egress') return
+      if (action !== 'ACCEPT' || direction === 'egress') return
       const src = get('pkt-srcaddr') && get('pkt-srcaddr') !== '-' ? get('pkt-srcaddr')! : (get('srcaddr') ?? '-')
+      const protocol = num(get('protocol'))
       const flags = num(get('tcp-flags'))
-      const syn = isSynOnly(flags, packets, bytes)
+      const v6 = src.includes(':')
+      if (protocol === null) return
+      if (protocol !== 6 || dstport === null || !ADMIN_PORTS.includes(dstport)) {
+        // Without flow-direction (the default format) an instance's own connection to a remote 443
+        // reads exactly like a client's connection to the instance's 443: which ports the interface
+        // serves cannot be told, and the interface is marked so.
+        if (direction !== 'ingress') {
+          scan.servedUnknown.add(eniId)
+          return
+        }
+        const port = servedPortOf(protocol, num(get('srcport')), dstport, flags)
+        if (port === null) return
+        const session = protocol !== 6 || isSession(packets, bytes, v6)
+        const sk = `${eniId}|${protocol}|${port}`
+        let sp = scan.served.get(sk)
+        if (!sp) {
+          const count = scan.servedPorts.get(eniId) ?? 0
+          if (count >= MAX_SERVED_PORTS_PER_ENI) {
+            const o = scan.servedOverflow.get(eniId) ?? { flows: 0, sessions: 0 }
+            o.flows++
+            if (session) o.sessions++
+            scan.servedOverflow.set(eniId, o)
+            return
+          }
+          sp = { eni: eniId, protocol, port, sessions: 0, probes: 0, sources: 0, ipv4: false, ipv6: false, days: [], first: start, last: end, seen: new Set(), daySet: new Set() }
+          scan.served.set(sk, sp)
+          scan.servedPorts.set(eniId, count + 1)
+        }
+        if (!session) {
+          sp.probes++
+          return
+        }
+        sp.sessions++
+        if (sp.sessions === 1) {
+          sp.first = start
+          sp.last = end
+        }
+        if (sp.seen.size < MAX_SERVED_SOURCES) sp.seen.add(src)
+        if (v6) sp.ipv6 = true
+        else sp.ipv4 = true
+        sp.daySet.add(Math.floor(start / DAY))
+        sp.first = Math.min(sp.first, start)
+        sp.last = Math.max(sp.last, end)
+        return
+      }
+      const syn = !isSession(packets, bytes, v6)
       const ak = `${eniId}|${dstport}|${src}`
       let a = scan.admin.get(ak)
       if (!a) {

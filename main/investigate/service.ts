@@ -46,7 +46,7 @@ export function subjectOf(f: FindingView): FindingSubject {
 }
 
 /** The end of the evidence: the latest window end (or collection time) over the case's bundles. */
-export function evidenceEnd(c: CaseDb): string | null {
+export function evidenceEnd(c: Pick<CaseDb, 'db'>): string | null {
   const ends = listBundles(c.db)
     .map((b) => Date.parse(b.window?.to ?? b.collectedAt))
     .filter(Number.isFinite)

@@ -22,6 +22,8 @@ export interface SgRuleConfig {
   ipv6: string[]
   prefixLists: string[]
   groups: string[]
+  /** each range's Description, by CIDR (absent in facts stored by earlier versions) */
+  descriptions?: Record<string, string>
 }
 
 /** The `--ip-permissions` element EC2 takes (and returns in DescribeSecurityGroups). */
@@ -29,12 +31,18 @@ export interface RevokePermission {
   IpProtocol: string
   FromPort?: number
   ToPort?: number
-  IpRanges?: Array<{ CidrIp: string }>
-  Ipv6Ranges?: Array<{ CidrIpv6: string }>
+  IpRanges?: Array<{ CidrIp: string; Description?: string }>
+  Ipv6Ranges?: Array<{ CidrIpv6: string; Description?: string }>
 }
 
 export interface SgRevoke {
   permissions: RevokePermission[]
+  /** the same permissions with each range's Description, as the rollback authorizes them again */
+  restore: RevokePermission[]
+  /** for each permission, the index of the rule it comes from */
+  rules: number[]
+  /** the group's rules once the permissions are revoked */
+  remaining: IpPermission[]
   /** what the revocation also closes, for people to see before they approve */
   sideEffects: string[]
   /** the evaluator's answer on the rules that remain */
@@ -97,10 +105,18 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
     if (r.family === 4) p.IpRanges = [{ CidrIp: r.cidr }]
     else p.Ipv6Ranges = [{ CidrIpv6: r.cidr }]
     const exact = rule.IpProtocol !== '-1' && rule.FromPort !== undefined && rule.FromPort === rule.ToPort && ADMIN_PORTS.some((a) => a.port === rule.FromPort)
-    if (!exact) sideEffects.push(`revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}`)
+    if (!exact) sideEffects.push(`revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}, except those the plan authorizes first`)
     return p
+  })
+  const restore = permissions.map((p, i) => {
+    const d = rules[removed[i].rule].descriptions ?? {}
+    return {
+      ...p,
+      ...(p.IpRanges ? { IpRanges: p.IpRanges.map((r) => (d[r.CidrIp] !== undefined ? { ...r, Description: d[r.CidrIp] } : r)) } : {}),
+      ...(p.Ipv6Ranges ? { Ipv6Ranges: p.Ipv6Ranges.map((r) => (d[r.CidrIpv6] !== undefined ? { ...r, Description: d[r.CidrIpv6] } : r)) } : {})
+    }
   })
   const verdict = securityGroupVerdict({ IpPermissions: current }).verdict
   if (verdict.status === 'FAIL') throw new Error(`${groupId}: the computed revocation leaves the group open (${verdict.reason})`)
-  return { permissions, sideEffects, after: { status: verdict.status, reason: verdict.reason } }
+  return { permissions, restore, rules: removed.map((r) => r.rule), remaining: current, sideEffects, after: { status: verdict.status, reason: verdict.reason } }
 }

@@ -318,7 +318,15 @@ export function ec2Imdsv2(w: World): void {
 
 // ---- security groups ----------------------------------------------------------------------------
 
-const tcp = (port: number, cidrs: string[], v6: string[] = []): Json => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: cidrs.map((c) => ({ CidrIp: c })), Ipv6Ranges: v6.map((c) => ({ CidrIpv6: c })), PrefixListIds: [], UserIdGroupPairs: [] })
+const tcp = (port: number, cidrs: string[], v6: string[] = [], description?: string): Json => ({
+  IpProtocol: 'tcp',
+  FromPort: port,
+  ToPort: port,
+  IpRanges: cidrs.map((c) => ({ CidrIp: c, ...(description ? { Description: description } : {}) })),
+  Ipv6Ranges: v6.map((c) => ({ CidrIpv6: c })),
+  PrefixListIds: [],
+  UserIdGroupPairs: []
+})
 
 /** Flow-log records for one interface: a record every 12 hours (traffic or NODATA), plus `extra`. */
 function flows(w: World, account: string, inst: Instance, extra: string[], traffic: (time: string, k: number) => string | null): void {
@@ -330,61 +338,96 @@ function flows(w: World, account: string, inst: Instance, extra: string[], traff
   a.flows.push(...extra)
 }
 
-const scans = (account: string, inst: Instance, port: number, n: number): string[] =>
+// What scanners leave in a flow log (tcp-flags is the OR of FIN 1, SYN 2, RST 4 and SYN-ACK 18 in
+// the interval; ACK is not recorded): a lone SYN of 44 bytes, a SYN and its retry, or a SYN-scan's
+// SYN then RST after the instance's SYN-ACK. None of them is a session.
+const PROBES = [
+  { flags: 2, packets: 1, bytes: 44 },
+  { flags: 2, packets: 2, bytes: 120 },
+  { flags: 6, packets: 2, bytes: 84 }
+]
+const scans = (account: string, inst: Instance, port: number, n: number, kinds = 2): string[] =>
   spread(n, `scan:${inst.id}:${port}`).map((time, k) =>
-    flowLine({ account, eni: inst.eni, src: `45.${(k * 7) % 200}.${(k * 13) % 250}.${(k * 29) % 250}`, dst: inst.privateIp, srcPort: 40000 + k, dstPort: port, packets: 1, bytes: 44, start: time, flags: 2 })
+    flowLine({ account, eni: inst.eni, src: `45.${(k * 7) % 200}.${(k * 13) % 250}.${(k * 29) % 250}`, dst: inst.privateIp, srcPort: 40000 + k, dstPort: port, start: time, ...PROBES[k % kinds] })
   )
+
+/** A client's session as its own flow record shows it: SYN and FIN (3), data in many packets. */
+const session = (o: { account: string; inst: Instance; src: string; srcPort: number; dstPort: number; packets: number; bytes: number; start: string }): string =>
+  flowLine({ account: o.account, eni: o.inst.eni, src: o.src, dst: o.inst.privateIp, srcPort: o.srcPort, dstPort: o.dstPort, packets: o.packets, bytes: o.bytes, start: o.start, flags: 3 })
 
 export function sgOpenAdminPorts(w: World): void {
   accounts(w)
   const sgs = w.account(PROD).securityGroups
   const tsgs = w.account(TEST).securityGroups
   const vpc = 'vpc-0a11b22c33d44e55f'
+  const tvpc = 'vpc-0b22c33d44e55f66a'
   sgs.push({ id: 'sg-0c00000000000001', region: R, name: 'internal-ssh', vpc, tags: { Owner: 'platform-team' }, permissions: [tcp(22, ['10.0.0.0/8'])] })
-  sgs.push({ id: 'sg-0c00000000000002', region: R, name: 'bastion-ssh', vpc, tags: { Owner: 'platform-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  sgs.push({ id: 'sg-0c00000000000002', region: R, name: 'bastion-ssh', vpc, tags: { Owner: 'platform-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0'], [], 'SSH to the bastion')] })
   sgs.push({ id: 'sg-0c00000000000003', region: R, name: 'vendor-rdp', vpc, tags: { Owner: 'erp-team', Environment: 'production' }, permissions: [tcp(3389, ['0.0.0.0/0'])] })
+  sgs.push({ id: 'sg-0c00000000000006', region: R, name: 'sftp-ssh', vpc, tags: { Owner: 'data-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] })
   tsgs.push({
     id: 'sg-0d00000000000004',
     region: R,
     name: 'web-all-open',
-    vpc: 'vpc-0b22c33d44e55f66a',
+    vpc: tvpc,
     tags: { Owner: 'web-team', Environment: 'test' },
-    permissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
+    permissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'open for the load test' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
   })
-  tsgs.push({ id: 'sg-0d00000000000005', region: R, name: 'legacy-ssh', vpc: 'vpc-0b22c33d44e55f66a', tags: { Owner: 'qa-team', Environment: 'test' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  tsgs.push({ id: 'sg-0d00000000000005', region: R, name: 'legacy-ssh', vpc: tvpc, tags: { Owner: 'qa-team', Environment: 'test' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  tsgs.push({
+    id: 'sg-0d00000000000007',
+    region: R,
+    name: 'api-any-tcp',
+    vpc: tvpc,
+    tags: { Owner: 'api-team', Environment: 'test' },
+    permissions: [{ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
+  })
 
   const bastion = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b1', name: 'bastion-1', tags: { Name: 'bastion-1', Environment: 'production', Owner: 'platform-team' }, httpTokens: 'required', groups: ['sg-0c00000000000002'], publicIp: '54.210.17.4' })
   const erp = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b2', name: 'erp-gateway-1', tags: { Name: 'erp-gateway-1', Environment: 'production', Owner: 'erp-team' }, httpTokens: 'required', groups: ['sg-0c00000000000003'], publicIp: '54.210.17.9' })
+  const sftp = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b6', name: 'sftp-1', tags: { Name: 'sftp-1', Environment: 'production', Owner: 'data-team' }, httpTokens: 'required', groups: ['sg-0c00000000000006'], publicIp: '54.210.17.12' })
   const web = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b3', name: 'web-test-1', tags: { Name: 'web-test-1', Environment: 'test', Owner: 'web-team' }, httpTokens: 'required', groups: ['sg-0d00000000000004'], publicIp: '3.91.44.120' })
   instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b4', name: 'legacy-tools-1', tags: { Name: 'legacy-tools-1', Environment: 'test', Owner: 'qa-team' }, httpTokens: 'required', groups: ['sg-0d00000000000005'], publicIp: '3.91.44.121' })
+  const api = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b7', name: 'api-test-1', tags: { Name: 'api-test-1', Environment: 'test', Owner: 'api-team' }, httpTokens: 'required', groups: ['sg-0d00000000000007'], publicIp: '3.91.44.127' })
 
-  // bastion: engineers from the office network (private), and the scans every open port gets
+  // bastion: two administrators on private addresses — one over the client VPN (172.20.5.10), one
+  // from the office through a peered network (192.168.40.12) — every few days, and the scans every
+  // open port gets. No other rule admits them: they come in through 0.0.0.0/0.
   flows(w, PROD, bastion, scans(PROD, bastion, 22, 60), (time, k) =>
-    k % 3 === 0 ? flowLine({ account: PROD, eni: bastion.eni, src: `10.8.${k % 5}.${20 + (k % 40)}`, dst: bastion.privateIp, srcPort: 50000 + k, dstPort: 22, packets: 410, bytes: 88210, start: time, flags: 19 }) : null
+    k % 6 === 0 ? session({ account: PROD, inst: bastion, src: k % 12 === 0 ? '172.20.5.10' : '192.168.40.12', srcPort: 50000 + k, dstPort: 22, packets: 410, bytes: 88210, start: time }) : null
   )
   // the ERP gateway: a vendor administers it over RDP from their own office
   flows(
     w,
     PROD,
     erp,
-    [
-      ...scans(PROD, erp, 3389, 40),
-      ...spread(13, 'vendor-rdp').map((time, k) => flowLine({ account: PROD, eni: erp.eni, src: '203.0.113.50', dst: erp.privateIp, srcPort: 51000 + k, dstPort: 3389, packets: 5200, bytes: 2_480_113, start: time, flags: 27 }))
-    ],
+    [...scans(PROD, erp, 3389, 40), ...spread(13, 'vendor-rdp').map((time, k) => session({ account: PROD, inst: erp, src: '203.0.113.50', srcPort: 51000 + k, dstPort: 3389, packets: 5200, bytes: 2_480_113, start: time }))],
     () => null
+  )
+  // the SFTP host: 179 probes from the internet (SYN, SYN and retry, SYN then RST), and a batch job
+  // in the VPC that the 10.0.0.0/8 range of the same rule admits
+  flows(w, PROD, sftp, scans(PROD, sftp, 22, 179, PROBES.length), (time, k) =>
+    k % 14 === 0 ? session({ account: PROD, inst: sftp, src: '10.20.9.14', srcPort: 52000 + k, dstPort: 22, packets: 96, bytes: 61_440, start: time }) : null
   )
   // the test web server: public HTTPS traffic, and scans of port 22
   flows(w, TEST, web, scans(TEST, web, 22, 30), (time, k) =>
-    flowLine({ account: TEST, eni: web.eni, src: `198.51.100.${(k * 11) % 250}`, dst: web.privateIp, srcPort: 43000 + k, dstPort: 443, packets: 22, bytes: 9120, start: time, flags: 19 })
+    session({ account: TEST, inst: web, src: `198.51.100.${(k * 11) % 250}`, srcPort: 43000 + k, dstPort: 443, packets: 22, bytes: 9120, start: time })
+  )
+  // the test API: daily HTTPS clients from the internet, replies to its own calls out (from a
+  // remote 443 to an ephemeral port, SYN-ACK 18 | FIN 1: not a port it serves), SYN probes on 22
+  flows(w, TEST, api, [...scans(TEST, api, 22, 45), ...spread(30, 'api-out').map((time, k) => flowLine({ account: TEST, eni: api.eni, src: '52.94.0.12', dst: api.privateIp, srcPort: 443, dstPort: 41000 + k, packets: 30, bytes: 40_200, start: time, flags: 19 }))], (time, k) =>
+    session({ account: TEST, inst: api, src: `203.0.113.${(k * 7) % 250}`, srcPort: 44000 + k, dstPort: 443, packets: 18, bytes: 7_320, start: time })
   )
   // legacy-tools-1: no flow log on its interface
 
   const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, string]> = [
     [PROD, 'sg-0c00000000000001', 'SAFE', { open: 'no' }, 'SSH only from 10.0.0.0/8', 'EC2.13'],
-    [PROD, 'sg-0c00000000000002', 'SAFE', { 'outside-sessions': 'no' }, 'only internal sessions; the rest are scans', 'EC2.13'],
+    [PROD, 'sg-0c00000000000002', 'SAFE', { open: 'yes', 'all-traffic': 'no', 'outside-sessions': 'no', 'admitted-first': 'yes' }, 'admins on private addresses come in only through 0.0.0.0/0: the plan admits them first', 'EC2.13'],
     [PROD, 'sg-0c00000000000003', 'UNSAFE', { 'outside-sessions': 'yes' }, 'a vendor administers over RDP from the internet', 'EC2.14'],
-    [TEST, 'sg-0d00000000000004', 'RISKY', { 'all-traffic': 'yes' }, 'an all-traffic rule', 'EC2.53'],
-    [TEST, 'sg-0d00000000000005', 'RISKY', { 'outside-sessions': 'unknown' }, 'no flow logs', 'EC2.13']
+    [PROD, 'sg-0c00000000000006', 'SAFE', { open: 'yes', 'all-traffic': 'no', 'outside-sessions': 'no', 'admitted-first': 'no' }, '179 SYN and SYN-then-RST probes are not sessions; the batch job comes in through 10.0.0.0/8', 'EC2.13'],
+    [TEST, 'sg-0d00000000000004', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'an all-traffic rule: the plan keeps 443/tcp', 'EC2.53'],
+    [TEST, 'sg-0d00000000000005', 'RISKY', { 'outside-sessions': 'unknown', 'admitted-first': 'unknown' }, 'no flow logs', 'EC2.13'],
+    [TEST, 'sg-0d00000000000007', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'tcp 0-65535 also serves 443 (daily sessions); only probes on 22', 'EC2.13']
   ]
   for (const [account, id, verdict, steps, why, control] of all) {
     const arn = `arn:aws:ec2:${R}:${account}:security-group/${id}`

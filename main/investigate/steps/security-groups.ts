@@ -5,9 +5,11 @@ import { z } from 'zod'
 import { securityGroupVerdict } from '../../evaluate'
 import { parseCidr } from '../../evaluate/cidr'
 import type { IpPermission } from '../../evaluate/inventory'
-import { adminFlowsOutside, PRIVATE_RANGES } from '../../evidence/service'
+import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../evidence/service'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
 import { defineStep, type StepContext } from './types'
+import { LastmileError } from '../../errors'
+import { MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from '../../remediate/sg-plan'
 
 const GROUP = ['aws.ec2.security-group'] as const
 
@@ -66,6 +68,17 @@ export const attached = defineStep({
   }
 })
 
+/**
+ * The coverage text, naming every interface of the group that has no flow log at all (the shared
+ * coverage text names gaps by reason; an interface without a log is exactly where an unseen
+ * session would be).
+ */
+function flowCoverageText(cov: Parameters<typeof coverageText>[0], enis: readonly string[], flowEnis: readonly string[]): string {
+  const text = coverageText(cov, 'VPC flow logs of the group\'s interfaces')
+  const missing = enis.filter((e) => !flowEnis.includes(e) && !text.includes(e))
+  return missing.length ? `${text}; no flow log in evidence for ${missing.join(', ')}` : text
+}
+
 const cidr = z.string().refine((s) => parseCidr(s) !== null, 'a CIDR block like 198.51.100.0/24')
 
 export const adminSessionsFromOutside = defineStep({
@@ -94,11 +107,10 @@ export const adminSessionsFromOutside = defineStep({
       const sessions = flows.reduce((n, f) => n + f.sessions, 0)
       const bySource = [...new Set(flows.map((f) => f.src))].sort()
       const last = flows.map((f) => f.last).sort().pop() ?? null
-      const flagsKnown = flows.every((f) => f.tcpFlags)
       return outcome(
         'yes',
-        `${plural(sessions, 'accepted session')} to port ${[...new Set(flows.map((f) => f.port))].sort((a, b) => a - b).join('/')} from ${plural(bySource.length, 'address', 'addresses')} outside private space${approved} (${bySource.slice(0, 5).join(', ')}${bySource.length > 5 ? ', …' : ''}), the last on ${day(last)} on ${[...new Set(flows.map((f) => f.eni))].join(', ')}: someone administers through this rule and would be locked out — ${flagsKnown ? 'proven (TCP flags show full sessions, not scans)' : 'inferred (no tcp-flags in the logs: sessions told from scans by packet counts)'}`,
-        { evidence: ev, certainty: flagsKnown ? 'proven' : 'inferred', sources, windowed: true, timeline: link }
+        `${plural(sessions, 'accepted session')} to port ${[...new Set(flows.map((f) => f.port))].sort((a, b) => a - b).join('/')} from ${plural(bySource.length, 'address', 'addresses')} outside private space${approved} (${bySource.slice(0, 5).join(', ')}${bySource.length > 5 ? ', …' : ''}), the last on ${day(last)} on ${[...new Set(flows.map((f) => f.eni))].join(', ')}: someone administers through this rule and would be locked out — proven: each of these flows carried four or more packets with data, which a SYN scan or a SYN-then-RST probe never does`,
+        { evidence: ev, certainty: 'proven', sources, windowed: true, timeline: link }
       )
     }
     if (r.uncheckable.sessions > 0) {
@@ -110,17 +122,19 @@ export const adminSessionsFromOutside = defineStep({
       })
     }
     const cov = ctx.ev.coverage('aws.vpc-flow-logs', id, ctx.window)
-    const scanText = scans.length ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'SYN-only attempt')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} were scans, not sessions` : ''
+    const scanText = scans.length
+      ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'probe')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} (at most three packets or no data: SYN scans, SYN then RST) were scans, not sessions`
+      : ''
     if (cov.state === 'covered') {
       return outcome('no', `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved}${scanText}`, {
         evidence: [...ev, cov.evidence],
-        certainty: facts.securityGroup?.adminFlows.every((f) => f.tcpFlags) === false ? 'inferred' : 'proven',
+        certainty: 'proven',
         sources,
         windowed: true,
         timeline: link
       })
     }
-    return outcome('unknown', `no session from outside was seen${scanText}, but ${coverageText(cov, 'VPC flow logs of the group\'s interfaces')}`, {
+    return outcome('unknown', `no session from outside was seen${scanText}, but ${flowCoverageText(cov, facts.securityGroup?.enis ?? [], facts.securityGroup?.flowEnis ?? [])}`, {
       evidence: [...ev, cov.evidence],
       sources,
       windowed: true,
@@ -129,23 +143,73 @@ export const adminSessionsFromOutside = defineStep({
   }
 })
 
+/** The fix the plan will render, computed from the same rules and flow facts (main/remediate/sg-plan.ts). */
+function planOf(ctx: StepContext): { plan: SgPlan; evidence: string[][] } | { none: string } | null {
+  const cfg = configOf(ctx)
+  if (!cfg) return null
+  const sg = ctx.ev.facts(ctx.finding.resource.id).securityGroup
+  const use: SgUse | null = sg ? { enis: sg.enis, flowEnis: sg.flowEnis ?? [], adminFlows: sg.adminFlows, adminFlowsOverflow: sg.adminFlowsOverflow, servedPorts: sg.servedPorts ?? [], servedIncomplete: sg.servedIncomplete ?? [] } : null
+  try {
+    return { plan: planSgFix(cfg.value.groupId, cfg.value.ingress, use, ctx.window?.from ?? null), evidence: [cfg.evidence, sg?.flowEvidence ?? []] }
+  } catch (e) {
+    if (e instanceof LastmileError) return { none: e.message }
+    throw e
+  }
+}
+
 export const allTrafficFromInternet = defineStep({
   name: 'sg.all-traffic-from-internet',
-  summary: 'whether a rule admits ALL traffic (every protocol and port) from the internet: closing the admin ports then means replacing that rule, which also serves whatever else the group exposes',
+  summary:
+    'whether a rule the fix revokes also serves ports other than 22/3389 (all traffic, or a port range such as tcp 0-65535), and which of those ports the flow logs show in use through it: the plan authorizes those ports from the same range before it revokes the rule',
   resourceTypes: GROUP,
   params: z.object({}).strict(),
   run(ctx) {
-    const cfg = configOf(ctx)
-    if (!cfg) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
-    const all = cfg.value.ingress
-      .map((r, i) => ({ r, i }))
-      .filter(({ r }) => r.protocol === '-1' && (r.cidrs.includes('0.0.0.0/0') || r.ipv6.includes('::/0')))
-    const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
-    if (all.length) {
-      return outcome('yes', `${all.map(({ r, i }) => `rule ${i + 1} admits every protocol and port from ${[...r.cidrs, ...r.ipv6].filter((c) => c === '0.0.0.0/0' || c === '::/0').join(' and ')}`).join('; ')}: revoking it closes every port, not only 22 and 3389, so it must be replaced by rules for the ports the group really serves`, o)
-    }
-    return outcome('no', 'no rule admits all traffic from the internet: the fix touches only the rules that reach 22 or 3389', o)
+    const r = planOf(ctx)
+    if (!r) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
+    if ('none' in r) return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so no other port is affected', { certainty: 'proven', sources: ['aws.inventory'] })
+    const { plan } = r
+    const o = { evidence: r.evidence, certainty: 'proven' as const, sources: ['aws.inventory' as const, 'aws.vpc-flow-logs' as const], windowed: true }
+    if (!plan.wide.length) return outcome('no', 'every rule the fix revokes opens only 22 or 3389: no other port is closed with it', o)
+    const rules = plan.wide.map((w) => `${w.name} admits ${w.cidrs.join(' and ')} to more than 22 and 3389`).join('; ')
+    const ports = plan.keep.filter((k) => k.kind === 'port')
+    const inUse = ports.length
+      ? `the flow logs show in use through it ${ports.map((k) => k.text).join('; ')} — the plan authorizes ${ports.length === 1 ? 'that port' : 'those ports'} from the same range first, then revokes the rule`
+      : `the flow logs show no other port in use through it ${windowText(ctx.window)}, so the plan revokes it without adding any port back`
+    const short = plan.unknown.length ? `; but the list may be short: ${plan.unknown.join('; ')}` : ''
+    return outcome('yes', `${rules}: ${inUse}${short}`, o)
   }
 })
 
-export const SG_STEPS = [openToInternet, allTrafficFromInternet, attached, adminSessionsFromOutside]
+export const sourcesThroughOpenRule = defineStep({
+  name: 'sg.sources-through-open-rule',
+  summary:
+    'whether addresses seen in SSH/RDP sessions (private, approved or not) come in only through the ranges the fix revokes — then the plan admits each of them to the port it used before revoking; more than a handful, or sources the evidence did not itemise, is unknown',
+  resourceTypes: GROUP,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const r = planOf(ctx)
+    const sources = ['aws.vpc-flow-logs' as const]
+    if (!r) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
+    if ('none' in r) return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so nobody loses the way in', { certainty: 'proven', sources: ['aws.inventory'] })
+    const { plan } = r
+    const o = { evidence: r.evidence, sources, windowed: true }
+    if (plan.tooManySources !== null) {
+      return outcome('unknown', `${plural(plan.tooManySources, 'address', 'addresses')} reached 22/3389 in sessions that only the revoked ranges admit: too many to admit one by one (at most ${MAX_ADMITTED_SOURCES}); a person must choose the range to admit`, o)
+    }
+    const admits = plan.keep.filter((k) => k.kind === 'source')
+    if (admits.length) {
+      const short = plan.unknown.length ? `; other addresses may be missed: ${plan.unknown.join('; ')}` : ''
+      const outside = admits.map((k) => k.source ?? '').filter((a) => !PRIVATE_RANGES.some((c) => inCidr(a, c)))
+      const note = outside.length ? ` (${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside private space: whether the finding may be planned at all is the outside-sessions step's answer)` : ''
+      return outcome(
+        'yes',
+        `no other rule admits ${admits.length === 1 ? 'this address' : `these ${admits.length} addresses`}, so ${admits.length === 1 ? 'it comes' : 'they come'} in through the open rule: ${admits.map((k) => k.text).join('; ')} — the plan admits ${admits.length === 1 ? 'it' : 'each'} to the port used before revoking the open range${note}${short}`,
+        { ...o, certainty: 'proven' }
+      )
+    }
+    if (plan.unknown.length) return outcome('unknown', `no address seen in a session depends on the revoked ranges, but ${plan.unknown.join('; ')}`, o)
+    return outcome('no', `no address seen in an SSH/RDP session ${windowText(ctx.window)} depends on the revoked ranges (none, or another rule admits it)`, { ...o, certainty: 'proven' })
+  }
+})
+
+export const SG_STEPS = [openToInternet, allTrafficFromInternet, attached, adminSessionsFromOutside, sourcesThroughOpenRule]
