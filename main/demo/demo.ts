@@ -3,7 +3,7 @@
 // exports signed with a throw-away certificate made on the spot. It is what a new user runs first,
 // and what shows that every stage works on a fresh checkout.
 import { createHash, randomBytes } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Actor, RciVerdict } from '../../shared/model'
 import type { PlanView } from '../../shared/remediation'
@@ -12,6 +12,7 @@ import { verifyCase } from '../audit/checkpoint'
 import { createCaseDb, type CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { exportCaseFile } from '../export/case-file'
+import { prepareOutputFolder, writeOutputFile } from '../services/outputs'
 import { makeDemoCertificate } from '../export/demo-certificate'
 import { exportPdf } from '../export/export-pdf'
 import { buildCase } from '../investigate/case-builder'
@@ -58,11 +59,7 @@ const DEMO_BUCKET = 'arn:aws:s3:::acme-reports-prod'
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const now = o.now ?? (() => new Date().toISOString())
   const step = o.onStep ?? (() => undefined)
-  const out = resolve(o.out)
-  if (existsSync(out) && readdirSync(out).length > 0) {
-    throw new LastmileError('exists', `${out}: the folder is not empty; give --out a new or empty folder (the demo never overwrites)`)
-  }
-  mkdirSync(out, { recursive: true })
+  const out = prepareOutputFolder(o.out, { inputs: [], empty: true, emptyHint: 'give --out a new or empty folder (the demo never overwrites)' })
   const demo = resolve(o.demoDir)
   for (const part of ['exports', 'evidence']) {
     if (!existsSync(join(demo, part))) throw new LastmileError('not-found', `${join(demo, part)}: the demo data is missing from this installation`)
@@ -72,7 +69,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // able to reopen and verify everything it made.
   const keyFile = join(out, 'demo-case.key')
   const key = `demo-${randomBytes(12).toString('base64url')}`
-  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 })
+  writeOutputFile(keyFile, Buffer.from(`${key}\n`), { inputs: [], mode: 0o600 })
   const casePath = join(out, 'acme-demo.lmcase')
   const c = createCaseDb(casePath, key, { name: 'Acme demo case', now: now() })
   try {
@@ -102,8 +99,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const cert = makeDemoCertificate(new Date(now()))
     const p12 = join(out, 'demo-signer.p12')
     const p12Pass = join(out, 'demo-signer.pass')
-    writeFileSync(p12, cert.p12, { mode: 0o600 })
-    writeFileSync(p12Pass, `${cert.passphrase}\n`, { mode: 0o600 })
+    writeOutputFile(p12, cert.p12, { inputs: [], mode: 0o600 })
+    writeOutputFile(p12Pass, Buffer.from(`${cert.passphrase}\n`), { inputs: [], mode: 0o600 })
     const report = join(out, 'acme-demo-report.pdf')
     const pdf = await exportPdf(c, {
       out: report,
@@ -116,7 +113,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     })
     const exportPass = `demo-export-${randomBytes(9).toString('base64url')}`
     const exportPassFile = join(out, 'demo-export.pass')
-    writeFileSync(exportPassFile, `${exportPass}\n`, { mode: 0o600 })
+    writeOutputFile(exportPassFile, Buffer.from(`${exportPass}\n`), { inputs: [], mode: 0o600 })
     const caseFile = join(out, 'acme-demo.lmaudit')
     exportCaseFile(c, { out: caseFile, exportPassphrase: exportPass, signer: loadPkcs12(p12, cert.passphrase), actor: ANALYST, now })
     const verified = verifyCase(c.db, c.id).ok

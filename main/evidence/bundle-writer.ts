@@ -2,11 +2,11 @@
 // hashed while it is written, and the manifest lists every file with its SHA-256 and size, plus
 // the parts that could not be collected (coverage gaps).
 import { createHash } from 'node:crypto'
-import { createWriteStream, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { LastmileError } from '../errors'
+import { prepareOutputFolder, writeOutputFile, writeOutputStream } from '../services/outputs'
 import { type CollectionGap, MANIFEST, MANIFEST_FORMAT, type Manifest, unsafePathReason } from './bundle'
 
 export class BundleWriter {
@@ -15,10 +15,7 @@ export class BundleWriter {
   readonly gaps: CollectionGap[] = []
 
   constructor(readonly dir: string) {
-    if (existsSync(dir) && readdirSync(dir).length > 0) {
-      throw new LastmileError('exists', `${dir}: the folder is not empty; evidence collect writes a new bundle into an empty or new folder`)
-    }
-    mkdirSync(dir, { recursive: true })
+    prepareOutputFolder(dir, { inputs: [], empty: true, emptyHint: 'evidence collect writes a new bundle into an empty or new folder' })
   }
 
   private target(rel: string): string {
@@ -38,7 +35,7 @@ export class BundleWriter {
 
   writeBuffer(rel: string, buf: Buffer): void {
     const abs = this.target(rel)
-    writeFileSync(abs, buf)
+    writeOutputFile(abs, buf, { inputs: [] })
     this.files.push({ path: rel, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length })
   }
 
@@ -54,7 +51,7 @@ export class BundleWriter {
         cb(null, chunk)
       }
     })
-    await pipeline(body as Readable, tap, createWriteStream(abs))
+    await writeOutputStream(abs, body, { inputs: [] }, [tap])
     this.files.push({ path: rel, sha256: h.digest('hex'), bytes })
     return bytes
   }
@@ -79,7 +76,7 @@ export class BundleWriter {
       files: [...this.files].sort((a, b) => a.path.localeCompare(b.path)),
       ...(this.gaps.length ? { gaps: this.gaps } : {})
     }
-    writeFileSync(join(this.dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
+    writeOutputFile(join(this.dir, MANIFEST), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), { inputs: [] })
     return manifest
   }
 }

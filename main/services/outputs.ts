@@ -184,7 +184,8 @@ export async function writeOutputStream(path: string, source: Readable | AsyncIt
     return abs
   } catch (e) {
     rmSync(tmp, { force: true })
-    throw asWriteError(abs, e)
+    // the source's own errors (a dropped download) stay what they are, for the caller to handle
+    throw e
   }
 }
 
@@ -192,7 +193,20 @@ export async function writeOutputStream(path: string, source: Readable | AsyncIt
  * A folder that outputs go into: it is a folder (or is made), is not an input, and when `empty`
  * is asked for holds nothing yet. `emptyHint` finishes the "not empty" message.
  */
-export function prepareOutputFolder(dir: string, rules: { inputs: OutputRules['inputs']; empty?: boolean; emptyHint?: string }): string {
+export function prepareOutputFolder(dir: string, rules: FolderRules): string {
+  const abs = checkOutputFolder(dir, rules)
+  try {
+    mkdirSync(abs, { recursive: true })
+  } catch (e) {
+    throw new LastmileError('unavailable', `${abs}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+  return abs
+}
+
+type FolderRules = { inputs: OutputRules['inputs']; empty?: boolean; emptyHint?: string }
+
+/** prepareOutputFolder's checks without making the folder: to refuse before any work is done. */
+export function checkOutputFolder(dir: string, rules: FolderRules): string {
   const abs = resolve(dir)
   const target = identify(abs)
   for (const input of inputIdentities(rules.inputs)) {
@@ -207,11 +221,6 @@ export function prepareOutputFolder(dir: string, rules: { inputs: OutputRules['i
       throw new LastmileError('unavailable', `${abs}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
     }
     if (entries.length > 0) throw new LastmileError('exists', `${abs}: the folder is not empty; ${rules.emptyHint ?? 'give a new or empty folder (Lastmile never overwrites)'}`)
-  }
-  try {
-    mkdirSync(abs, { recursive: true })
-  } catch (e) {
-    throw new LastmileError('unavailable', `${abs}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
   }
   return abs
 }
@@ -252,4 +261,36 @@ function place(tmp: string, abs: string, overwrite: boolean): void {
 function asWriteError(abs: string, e: unknown): LastmileError {
   if (e instanceof LastmileError) return e
   return new LastmileError('unavailable', `${abs}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+}
+
+export interface NewFile {
+  /** relative to the folder; may name a subfolder (`guardrails/scp.json`) */
+  name: string
+  content: string | Buffer
+  mode?: number
+}
+
+/**
+ * Write a set of new files into a folder (a package, a plan's artefacts): none may exist yet —
+ * all are checked before the first is written — and each is written atomically. `existsHint`
+ * finishes the "already exists" message. Returns the folder's absolute path.
+ */
+export function writeNewFiles(dir: string, files: readonly NewFile[], rules: { inputs: OutputRules['inputs']; existsHint: string }): string {
+  const abs = prepareOutputFolder(dir, { inputs: rules.inputs })
+  for (const f of files) {
+    const path = join(abs, f.name)
+    let there = true
+    try {
+      lstatSync(path)
+    } catch {
+      there = false
+    }
+    if (there) throw new LastmileError('exists', `${path}: already exists; ${rules.existsHint}`)
+  }
+  for (const f of files) {
+    const path = join(abs, f.name)
+    if (dirname(path) !== abs) prepareOutputFolder(dirname(path), { inputs: rules.inputs })
+    writeOutputFile(path, typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : f.content, { inputs: rules.inputs, mode: f.mode })
+  }
+  return abs
 }

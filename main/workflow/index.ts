@@ -2,13 +2,12 @@
 // first lets the automatic checks run (reconcile.ts: expiries, rescans, void approvals, drift), so
 // what a person sees and decides on is the case as it is now.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import type { Actor } from '../../shared/model'
 import type { BoardView, GuardrailBundle, PlanView } from '../../shared/remediation'
 import type { CaseDb, Db } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { buildGuardrails, type GuardrailOptions } from '../guardrails'
+import { checkOutputFolder, writeNewFiles } from '../services/outputs'
 import { loadPlaybooks, type PlaybookSet } from '../investigate/loader'
 import { approvalQueue, decide, type QueueFilter } from './approvals'
 import { boardInitiatives } from './board'
@@ -137,14 +136,12 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
 /** Write the guardrail bundle to a folder (never over existing files), with an audit entry. */
 export function exportGuardrails(c: CaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
   requireWritable(c)
+  checkOutputFolder(out, { inputs: [c.path] })
   sync(c, ctx)
   const bundle = guardrailBundle(c.db, ref, ctx.guardrails)
-  const dir = resolve(out)
-  mkdirSync(dir, { recursive: true })
   const files = [...bundle.guardrails.map((g) => ({ name: g.name, content: g.content })), { name: 'README.md', content: bundle.readme }]
-  for (const f of files) if (existsSync(join(dir, f.name))) throw new LastmileError('exists', `${join(dir, f.name)}: already exists; export into an empty folder (Lastmile never overwrites)`)
+  const dir = writeNewFiles(out, files, { inputs: [c.path], existsHint: 'export into an empty folder (Lastmile never overwrites)' })
   const written = files.map((f) => {
-    writeFileSync(join(dir, f.name), f.content, { flag: 'wx' })
     return { name: f.name, sha256: createHash('sha256').update(f.content).digest('hex'), bytes: Buffer.byteLength(f.content) }
   })
   workflowTx(c, ctx.now, (tx) => tx.audit({ actor: ctx.actor, action: 'guardrails.export', target: bundle.scope, details: { dir, controls: bundle.controls, files: written } }))

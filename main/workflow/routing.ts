@@ -4,13 +4,13 @@
 // system imports (one ticket per initiative or per owner). Routing is also available on demand for
 // any finding that is not suppressed or accepted.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { Actor, RciVerdict } from '../../shared/model'
 import type { RoutingResult } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { checkOutputFolder, writeNewFiles } from '../services/outputs'
 import { getFacts } from '../evidence/facts'
 import { toCsv } from '../ingest/csv-writer'
 import { SEVERITY_BY_RANK } from '../ingest/types'
@@ -121,6 +121,7 @@ const PRIORITY: Record<string, string> = { critical: 'Highest', high: 'High', me
 
 export function route(c: CaseDb, refs: string[], opts: RouteOptions): RoutingResult {
   if (!refs.length) throw new LastmileError('bad-input', 'name what to route: one or more findings (F-12) or initiatives (I-3)')
+  checkOutputFolder(opts.out, { inputs: [c.path] })
   const db = c.db
   const chosen = new Map<number, WfFinding>()
   const skipped: string[] = []
@@ -155,7 +156,6 @@ export function route(c: CaseDb, refs: string[], opts: RouteOptions): RoutingRes
     groups.set(key, g)
   }
   const out = resolve(opts.out)
-  mkdirSync(out, { recursive: true })
   const files: Array<{ name: string; content: string }> = []
   const rows: Array<Array<string | number>> = []
   for (const [key, g] of groups) {
@@ -175,11 +175,8 @@ export function route(c: CaseDb, refs: string[], opts: RouteOptions): RoutingRes
     ])
   }
   files.push({ name: 'tickets.csv', content: toCsv(['Summary', 'Description', 'Priority', 'Labels', 'Owner', 'Lastmile findings', 'Resources'], rows) })
-  for (const f of files) {
-    if (existsSync(join(out, f.name))) throw new LastmileError('exists', `${join(out, f.name)}: already exists; route into an empty folder (Lastmile never overwrites a package)`)
-  }
+  writeNewFiles(out, files, { inputs: [c.path], existsHint: 'route into an empty folder (Lastmile never overwrites a package)' })
   const written = files.map((f) => {
-    writeFileSync(join(out, f.name), f.content, { flag: 'wx' })
     return { name: f.name, sha256: createHash('sha256').update(f.content).digest('hex'), bytes: Buffer.byteLength(f.content) }
   })
   const id = workflowTx(c, opts.now, (tx) => {

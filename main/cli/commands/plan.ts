@@ -1,13 +1,13 @@
 // `plan CASE ID` (CLI.md): the remediation plan for a finding (F-12) or an initiative (I-3),
 // requested by --as/--role; `plan CASE P-3` shows a plan already made. --out writes every
 // artefact to a folder, ready to review and run.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
 import type { Artefact, PlanView } from '../../../shared/remediation'
 import { LastmileError } from '../../errors'
+import { checkOutputFolder, writeNewFiles } from '../../services/outputs'
 import { plan as makePlan, showPlan } from '../../workflow'
 import { positional, value } from '../args'
 import { emit, type Command } from '../command'
+import { filesRead } from '../context'
 import { table } from '../table'
 import { actorLabel, withCase, workflowContext } from './remediation-common'
 
@@ -22,19 +22,13 @@ export function artefactPath(a: Pick<Artefact, 'kind' | 'name'>): string {
   return `terraform/${a.name.replace(/\.tf$/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}/main.tf`
 }
 
-export function writePlanFiles(dir: string, p: PlanView): string[] {
-  const out = resolve(dir)
-  mkdirSync(out, { recursive: true })
+export function writePlanFiles(dir: string, p: PlanView, inputs: readonly string[] = []): string[] {
   const files = [
     ...p.artefacts.map((a) => ({ ...a, name: artefactPath(a) })),
     ...p.rollback.map((a) => ({ ...a, name: artefactPath({ ...a, name: a.name.includes('rollback') ? a.name : `rollback-${a.name}` }) })),
     ...p.guardrails.map((a) => ({ ...a, name: `guardrails/${a.name}` }))
   ]
-  for (const f of files) if (existsSync(join(out, f.name))) throw new LastmileError('exists', `${join(out, f.name)}: already exists; write the plan into an empty folder`)
-  for (const f of files) {
-    mkdirSync(dirname(join(out, f.name)), { recursive: true })
-    writeFileSync(join(out, f.name), f.content, { flag: 'wx', mode: f.language === 'bash' ? 0o755 : 0o644 })
-  }
+  writeNewFiles(dir, files.map((f) => ({ name: f.name, content: f.content, mode: f.language === 'bash' ? 0o755 : 0o644 })), { inputs, existsHint: 'write the plan into an empty folder' })
   return files.map((f) => f.name)
 }
 
@@ -74,10 +68,13 @@ export const planCommand: Command = {
       if (!m) throw new LastmileError('bad-input', `--param ${p}: give NAME=VALUE (a playbook template parameter)`)
       inputs[m[1]] = m[2]
     }
+    const out = value(ctx.args, '--out')
+    const read = [positional(ctx.args, 0, 'CASE'), ...filesRead(ctx)]
+    // refuse a bad --out before the plan is made: a refused write must not leave a new plan behind
+    if (out) checkOutputFolder(out, { inputs: read })
     const wctx = workflowContext(ctx)
     const p = await withCase(ctx, (c) => (/^P-\d+$/i.test(id) ? showPlan(c, id, wctx) : makePlan(c, id, { ...wctx, inputs })))
-    const out = value(ctx.args, '--out')
-    const written = out ? writePlanFiles(out, p) : null
+    const written = out ? writePlanFiles(out, p, read) : null
     emit(ctx, p, () => human(p, written))
     return 0
   }

@@ -2,7 +2,8 @@
 // errors on stderr, exit 0/1/2, --as/--role, the key from LASTMILE_KEY), on a case built from a
 // real evidence bundle and a Security Hub export.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -118,5 +119,33 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     const b = await cli(['board', path, '--json'], env)
     const board = b.json() as { initiatives: Array<{ id: string; stage: string; states: Record<string, number> }> }
     expect(board.initiatives.find((i) => i.id === https)).toMatchObject({ stage: 'remediated', states: { remediated: 3 } })
+  })
+
+  it('never writes a package over the case, its side files, a link to it, or an existing file (issue 13)', async () => {
+    const sha = (): string => createHash('sha256').update(readFileSync(path)).digest('hex')
+    const before = sha()
+    const link = join(dir, 'case-link')
+    symlinkSync(path, link)
+    const refused = (r: { code: number; stderr: string }, what: RegExp): void => {
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(what)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+    for (const out of [path, `${path}-wal`, link]) {
+      refused(await cli(['plan', path, https, ...ana, '--out', out], env), /which this command reads/)
+      refused(await cli(['route', path, unsafe, '--out', out, ...ana], env), /which this command reads/)
+      refused(await cli(['guardrails', path, '--out', out, ...ana], env), /which this command reads/)
+    }
+    expect(existsSync(`${path}-wal`) && statSync(`${path}-wal`).isDirectory()).toBe(false)
+    // the guardrails folder of the test above: its files are never replaced
+    const g = join(dir, 'guardrails')
+    const readme = readFileSync(join(g, 'README.md'))
+    refused(await cli(['guardrails', path, '--out', g, ...ana], env), /guardrails\/\S+: already exists; export into an empty folder/)
+    expect(readFileSync(join(g, 'README.md')).equals(readme)).toBe(true)
+    refused(await cli(['plan', path, 'P-1', ...ana, '--out', join(dir, 'plan-files')], env), /already exists; write the plan into an empty folder/)
+    expect(sha()).toBe(before)
+    // a refused --out leaves no new plan behind
+    const plans = (await cli(['plan', path, 'P-9', ...ana], env)).code
+    expect(plans).toBe(2)
   })
 })
