@@ -5,7 +5,7 @@ export { CONTROLS, type ControlDefinition } from './registry'
 export { CONTROL_IDS, DEFAULT_UNUSED_KEY_DAYS, isControlId, type ControlId, type EvaluateOptions, type Verdict } from './types'
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
 // Per-resource verdicts, for checking one live configuration without a bundle.
-export { httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket } from './s3'
+export { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket, type Exposure } from './s3'
 export { imdsVerdict, ebsVerdict } from './ec2'
 export { securityGroupVerdict } from './security-groups'
 export { accessKeyVerdict } from './iam'

@@ -169,7 +169,7 @@ const PUBLIC_GROUPS: Record<string, string> = {
   'http://acs.amazonaws.com/groups/global/AuthenticatedUsers': 'AuthenticatedUsers (any AWS account)'
 }
 
-type Exposure = { state: 'public'; why: string } | { state: 'closed'; why: string } | { state: 'unknown'; why: string }
+export type Exposure = { state: 'public'; why: string } | { state: 'closed'; why: string } | { state: 'unknown'; why: string }
 
 function onBy(e: EffectiveSetting): string {
   return `${e.by} level`
@@ -215,14 +215,25 @@ function aclExposure(b: S3Bucket, ipa: EffectiveSetting, bpa: EffectiveSetting, 
   return { state: 'public', why: `the ACL grants ${what} and IgnorePublicAcls is off${note}` }
 }
 
+/**
+ * What of the bucket is public now, part by part: the policy (neutralised by RestrictPublicBuckets)
+ * and the ACL (neutralised by IgnorePublicAcls). Turning on Block Public Access removes exactly the
+ * parts that are public here.
+ */
+export function bucketExposure(b: S3Bucket, account: PublicAccessBlock | null | undefined, places: { policy: string; acl: string }): { policy: Exposure; acl: Exposure } {
+  const eff = (s: PabSetting) => effectiveSetting(b.publicAccessBlock, account, s)
+  return {
+    policy: policyExposure(b, eff('RestrictPublicBuckets'), eff('BlockPublicPolicy'), places.policy),
+    acl: aclExposure(b, eff('IgnorePublicAcls'), eff('BlockPublicAcls'), places.acl)
+  }
+}
+
 export function publicAccessForBucket(
   b: S3Bucket,
   account: PublicAccessBlock | null | undefined,
   places: { policy: string; acl: string }
 ): Verdict {
-  const eff = (s: PabSetting) => effectiveSetting(b.publicAccessBlock, account, s)
-  const policy = policyExposure(b, eff('RestrictPublicBuckets'), eff('BlockPublicPolicy'), places.policy)
-  const acl = aclExposure(b, eff('IgnorePublicAcls'), eff('BlockPublicAcls'), places.acl)
+  const { policy, acl } = bucketExposure(b, account, places)
   const both = [policy, acl]
   const open = both.filter((e) => e.state === 'public')
   if (open.length) return fail(`the bucket is public: ${open.map((e) => e.why).join('; and ')}`)

@@ -1,6 +1,7 @@
 // CloudTrail records of one account, read back from the log files kept in the case, for the two
 // questions the evidence stage does not aggregate: were snapshots or AMIs shared with other
-// accounts (EBS default encryption), and did an IAM user's long-term key make calls (unused keys).
+// accounts (EBS default encryption), did an IAM user's long-term key make calls (unused keys), and
+// which S3 requests to a bucket were served, refused, anonymous or from another account.
 //
 // Only what those questions need is kept per record. Files the case keeps as hash only (too large
 // to store) cannot be read back: they are listed in `unreadable`, and a step that needed them
@@ -15,6 +16,8 @@ export interface SlimRecord {
   error: string | null
   identity: {
     type: string | null
+    /** userIdentity.accountId: ANONYMOUS_PRINCIPAL for anonymous S3 requests */
+    account: string | null
     arn: string | null
     userName: string | null
     accessKeyId: string | null
@@ -22,6 +25,8 @@ export interface SlimRecord {
   }
   /** requestParameters, kept only for the events a step reads them from */
   params: Record<string, unknown> | null
+  /** S3 requests: the bucket, whether it is a data event, and what the record says of TLS (FORMATS.md B1) */
+  s3: { bucket: string; data: boolean; tlsDetails: boolean; cipherSuite: boolean; console: boolean } | null
   /** evidence file id */
   file: string
   /** 1-based record number in the file */
@@ -59,14 +64,27 @@ function slim(r: Record<string, unknown>, file: string, record: number): SlimRec
   if (!time || !name || !Number.isFinite(Date.parse(time))) return null
   const ui = obj(r.userIdentity) ?? {}
   const issuer = obj(obj(obj(ui.sessionContext)?.sessionIssuer))
+  const source = s(r.eventSource) ?? ''
+  const bucket = source === 's3.amazonaws.com' ? s(obj(r.requestParameters)?.bucketName) : null
+  const tls = obj(r.tlsDetails)
+  const extra = obj(r.additionalEventData)
   return {
     time: new Date(Date.parse(time)).toISOString().replace('.000Z', 'Z'),
-    source: s(r.eventSource) ?? '',
+    source,
     name,
     region: s(r.awsRegion) ?? '',
     error: s(r.errorCode),
-    identity: { type: s(ui.type), arn: s(ui.arn), userName: s(ui.userName), accessKeyId: s(ui.accessKeyId), issuer: s(issuer?.arn) },
+    identity: { type: s(ui.type), account: s(ui.accountId), arn: s(ui.arn), userName: s(ui.userName), accessKeyId: s(ui.accessKeyId), issuer: s(issuer?.arn) },
     params: KEEP_PARAMS.has(name) ? obj(r.requestParameters) : null,
+    s3: bucket
+      ? {
+          bucket,
+          data: r.managementEvent === false || r.eventCategory === 'Data',
+          tlsDetails: !!s(tls?.tlsVersion),
+          cipherSuite: !!(s(extra?.CipherSuite) ?? s(extra?.cipherSuite)),
+          console: r.sessionCredentialFromConsole === 'true' || r.sessionCredentialFromConsole === true
+        }
+      : null,
     file,
     record
   }

@@ -49,6 +49,11 @@ export class CaseEvidence implements EvidenceView {
     return this.configMemo.get(k) as { value: T; evidence: string[] } | null
   }
 
+  resourcesWith(facet: string): string[] {
+    const rows = this.db.prepare('SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = ? ORDER BY resource_id').all(facet) as Array<{ resource_id: string }>
+    return rows.map((r) => r.resource_id)
+  }
+
   timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[] {
     return timelineForResources(this.db, resourceIds, { ...q, limit: 100_000 })
   }

@@ -31,7 +31,7 @@ function refusal(text: string, file = 'custom/x.yaml'): string {
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1
 
 describe('playbook loading', () => {
-  it('loads the eight built-in playbooks, each naming its controls, rule ids, steps and verdicts', () => {
+  it('loads the nine built-in playbooks, each naming its controls, rule ids, steps and verdicts', () => {
     const set = loadPlaybooks()
     expect(set.playbooks.map((p) => p.id).sort()).toEqual([
       'aws.ec2.ebs-default-encryption',
@@ -40,6 +40,7 @@ describe('playbook loading', () => {
       'aws.iam.unused-access-key',
       'aws.s3.https-only',
       'aws.s3.public-access',
+      'aws.s3.public-access-block',
       'azure.storage.secure-transfer',
       'container.image.vulnerable'
     ])
@@ -54,7 +55,11 @@ describe('playbook loading', () => {
     expect(https.controls[0].rules.prowler).toEqual(['s3_bucket_secure_transport_policy'])
     expect(https.steps.map((s) => s.id)).toEqual(['already-enforced', 'plain-http', 'empty-unused', 'http-by-design'])
     expect(https.fix.map((f) => f.kind)).toEqual(['aws-cli', 'terraform', 'cloudformation', 'policy-json'])
-    expect(set.forControl('aws.s3.public-access-block')).toBeNull()
+    // Block Public Access (S3.8 bucket, S3.1 account) is investigated with the public-access steps
+    const bpa = set.forControl('aws.s3.public-access-block')!
+    expect(bpa.def.resourceTypes).toEqual(['aws.s3.bucket', 'aws.account'])
+    expect(bpa.steps.map((s) => s.id)).toEqual(set.forControl('aws.s3.public-access')!.steps.map((s) => s.id))
+    expect(bpa.rules.map((r) => [r.when, r.verdict])).toEqual(set.forControl('aws.s3.public-access')!.rules.map((r) => [r.when, r.verdict]))
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
@@ -124,7 +129,7 @@ describe('playbook loading', () => {
     const pb = set.forControl('prowler.storage_ensure_minimum_tls_version_12')!
     expect(pb.id).toBe('acme.azure.minimum-tls')
     expect(pb.custom).toBe(true)
-    expect(set.playbooks).toHaveLength(9)
+    expect(set.playbooks).toHaveLength(10)
 
     writeFileSync(join(dir, 'zz-copy.yaml'), base.replace('id: aws.s3.https-only', 'id: acme.s3.https'))
     expect(() => loadPlaybooks({ customDir: dir })).toThrow(/zz-copy\.yaml: line 1: control aws\.s3\.https-only is already served by playbook aws\.s3\.https-only/)

@@ -25,6 +25,8 @@ interface ExpectedFinding {
   verdict: string
   steps?: Record<string, string>
   why: string
+  says?: Record<string, string>
+  never?: Record<string, string>
 }
 
 function filesUnder(dir: string): string[] {
@@ -61,6 +63,9 @@ describe('playbook fixtures', () => {
           const label = `${e.resource}${e.region ? ` (${e.region})` : ''} — ${e.why}: ${doc?.because}\n${(doc?.steps ?? []).map((s) => `  ${s.id}=${s.answer}: ${s.explanation}`).join('\n')}`
           expect(f!.rci.verdict, label).toBe(e.verdict)
           for (const [step, answer] of Object.entries(e.steps ?? {})) expect(answers[step], `${label}\nstep ${step}`).toBe(answer)
+          const text = Object.fromEntries((doc?.steps ?? []).map((s) => [s.id, s.explanation]))
+          for (const [step, says] of Object.entries(e.says ?? {})) expect(text[step], `${label}\nstep ${step} must say`).toContain(says)
+          for (const [step, never] of Object.entries(e.never ?? {})) expect(text[step], `${label}\nstep ${step} must not say`).not.toContain(never)
           seen.add(f!.id)
         }
         // nothing in the fixture goes unchecked

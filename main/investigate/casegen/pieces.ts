@@ -18,6 +18,7 @@ import {
   trivyReport,
   user,
   type Bucket,
+  type Expected,
   type Instance,
   type Json,
   type Principal,
@@ -61,6 +62,18 @@ const ownerOnlyAcl = (account: string): Json => ({
   Grants: [{ Grantee: { Type: 'CanonicalUser', DisplayName: `acme-${account.slice(-4)}`, ID: hex(`canonical:${account}`, 64) }, Permission: 'FULL_CONTROL' }]
 })
 
+/** An account outside Acme: the partner whose ETL reads Acme's feed */
+const PARTNER = '555566667777'
+const ANONYMOUS: Principal = { kind: 'anonymous', account: '', name: '' }
+
+/** What a fixture case's step explanations must say, and must not (the texts a user reads). */
+type Says = Pick<Expected, 'says' | 'never'>
+
+const aclGranting = (account: string, group: 'AllUsers' | 'AuthenticatedUsers', permission: string): Json => ({
+  ...ownerOnlyAcl(account),
+  Grants: [...(ownerOnlyAcl(account).Grants as Json[]), { Grantee: { Type: 'Group', URI: `http://acs.amazonaws.com/groups/global/${group}` }, Permission: permission }]
+})
+
 const publicReadPolicy = (name: string): Json => ({
   Version: '2012-10-17',
   Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${name}/*` }]
@@ -79,6 +92,11 @@ export function s3HttpsOnly(w: World): void {
   // the production reports bucket: busy, HTTPS only
   const reports = bucket(w, PROD, { name: 'acme-reports-prod', tags: { Environment: 'production', Owner: 'finance-analytics', CostCenter: 'FIN-204' }, objectCount: 12840 })
   tlsTraffic(w, PROD, reports, role(PROD, 'reports-api'), 120)
+  // analysts download reports through the console: CloudTrail logs those without TLS details (and
+  // without a cipher suite), yet they are HTTPS (FORMATS.md B1)
+  spread(150, 'console:reports').forEach((time, i) =>
+    w.ct(PROD, R, s3DataRecord({ time, account: PROD, region: R, bucket: reports.name, name: 'GetObject', key: `monthly/2026-${String((i % 11) + 1).padStart(2, '0')}/summary.pdf`, who: role(PROD, 'finance-analyst'), transport: 'console' }))
+  )
   // the legacy exports bucket: a batch job still reads it over plain HTTP, 45 times in 90 days
   const legacy = bucket(w, PROD, { name: 'acme-legacy-exports', tags: { Environment: 'production', Owner: 'data-platform' }, objectCount: 5401 })
   tlsTraffic(w, PROD, legacy, role(PROD, 'exports-writer'), 40, ['PutObject'])
@@ -117,17 +135,24 @@ export function s3HttpsOnly(w: World): void {
   tlsTraffic(w, TEST, preview, role(TEST, 'web-deployer'), 20, ['PutObject'])
   w.account(TEST).cloudfront.push(distribution(TEST, 'E2PREVIEW0001', 'acme-www-preview.s3-website-us-east-1.amazonaws.com', 'custom', 'allow-all'))
 
-  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Says?]> = [
     [TEST, empty, 'SAFE', { 'empty-unused': 'yes' }, 'empty and unused for 90 days of recorded data events'],
-    [PROD, reports, 'SAFE', { 'plain-http': 'no' }, 'only HTTPS requests, recorded without a gap'],
+    [
+      PROD,
+      reports,
+      'SAFE',
+      { 'plain-http': 'no' },
+      'only HTTPS requests, recorded without a gap; 150 console downloads carry no TLS details',
+      { says: { 'plain-http': '270 requests: 120 with TLS details, 150 made through the console' }, never: { 'plain-http': 'each with TLS details' } }
+    ],
     [PROD, legacy, 'UNSAFE', { 'plain-http': 'yes' }, '45 plain-HTTP GetObject calls in 90 days'],
     [PROD, archive, 'RISKY', { 'plain-http': 'unknown' }, 'data events never recorded'],
     [PROD, config, 'SAFE', { 'already-enforced': 'yes' }, 'the policy already refuses HTTP'],
     [TEST, preview, 'RISKY', { 'http-by-design': 'yes' }, 'a website served over HTTP']
   ]
-  for (const [account, b, verdict, steps, why] of all) {
+  for (const [account, b, verdict, steps, why, says] of all) {
     w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.5', title: 'S3 general purpose buckets should require requests to use SSL', severity: 'Medium', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
-    w.expect({ control: 'aws.s3.https-only', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+    w.expect({ control: 'aws.s3.https-only', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why, ...says })
   }
   // Prowler reports three of them too: one finding per bucket all the same
   for (const [account, b] of [all[1], all[2], all[3]]) {
@@ -186,26 +211,103 @@ export function s3PublicAccess(w: World): void {
     name: 'acme-qa-shared',
     tags: { Environment: 'test', Owner: 'qa-team' },
     objectCount: 4120,
-    acl: { ...ownerOnlyAcl(TEST), Grants: [...(ownerOnlyAcl(TEST).Grants as Json[]), { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] }
+    acl: aclGranting(TEST, 'AllUsers', 'READ')
   })
   tlsTraffic(w, TEST, qa, role(TEST, 'qa-runner'), 50, ['GetObject'])
   // a partner drop-box, public by policy, with no logs of any kind
   const partner = bucket(w, PROD, { name: 'acme-partner-drop', tags: { Environment: 'production', Owner: 'partnerships' }, objectCount: 932, policy: publicReadPolicy('acme-partner-drop'), dataEvents: false })
+  // a partner feed with no policy: its ACL grants READ to AuthenticatedUsers, i.e. to any AWS
+  // account, and the partner's ETL role (another account) lists and reads it every day. Nothing is
+  // anonymous, but IgnorePublicAcls removes the very grant the partner reads through.
+  const feed = bucket(w, PROD, { name: 'acme-partner-feed', tags: { Environment: 'production', Owner: 'partnerships' }, objectCount: 3120, acl: aclGranting(PROD, 'AuthenticatedUsers', 'READ') })
+  tlsTraffic(w, PROD, feed, role(PARTNER, 'partner-etl'), 180, ['ListObjects', 'GetObject'])
+  spread(30, 'feed:publisher').forEach((time, i) => w.ct(PROD, R, s3DataRecord({ time, account: PROD, region: R, bucket: feed.name, name: 'PutObject', key: `feed/2026/${i}.csv.gz`, who: role(PROD, 'feed-publisher') })))
+  // QA artifacts: a policy publishes only public/*, which nobody fetched; scanners probing other
+  // keys anonymously were all refused (AccessDenied) — proof that nothing is served, not use
+  const artifacts = bucket(w, TEST, {
+    name: 'acme-qa-artifacts',
+    tags: { Environment: 'test', Owner: 'qa-team' },
+    objectCount: 2210,
+    policy: { Version: '2012-10-17', Statement: [{ Sid: 'PublicReports', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-qa-artifacts/public/*' }] }
+  })
+  tlsTraffic(w, TEST, artifacts, role(TEST, 'qa-runner'), 40, ['PutObject'])
+  spread(25, 'probe:artifacts').forEach((time, i) =>
+    w.ct(TEST, R, s3DataRecord({ time, account: TEST, region: R, bucket: artifacts.name, name: 'GetObject', key: ['.env', 'backup.zip', 'config.json', 'id_rsa', '.git/config'][i % 5], who: ANONYMOUS, errorCode: 'AccessDenied' }))
+  )
 
-  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+  const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Says?]> = [
     [PROD, customer, 'SAFE', { 'is-public': 'no' }, 'not public: Block Public Access is on'],
     [PROD, downloads, 'UNSAFE', { anonymous: 'yes' }, 'anonymous downloads in the access logs'],
     [TEST, site, 'RISKY', { 'public-origin': 'yes' }, 'a website built on public reads'],
-    [TEST, qa, 'SAFE', { anonymous: 'no', 'public-origin': 'no' }, 'public ACL nobody uses anonymously'],
-    [PROD, partner, 'RISKY', { anonymous: 'unknown' }, 'no logs of any kind']
+    [TEST, qa, 'SAFE', { anonymous: 'no', 'outside-account': 'no', 'public-origin': 'no' }, 'public ACL nobody uses anonymously or from another account'],
+    [PROD, partner, 'RISKY', { anonymous: 'unknown', 'outside-account': 'unknown' }, 'no logs of any kind'],
+    [
+      PROD,
+      feed,
+      'UNSAFE',
+      { 'is-public': 'yes', anonymous: 'no', 'outside-account': 'yes' },
+      'an AuthenticatedUsers ACL grant read daily by another account',
+      { says: { 'outside-account': `180 requests from 1 other AWS account (${PARTNER})`, 'is-public': 'AuthenticatedUsers (any AWS account)' } }
+    ],
+    [
+      TEST,
+      artifacts,
+      'SAFE',
+      { 'is-public': 'yes', anonymous: 'no', 'outside-account': 'no', 'public-origin': 'no' },
+      'anonymous probes, all refused',
+      { says: { anonymous: '25 other anonymous requests were refused (AccessDenied)' }, never: { anonymous: 'refuses them' } }
+    ]
   ]
-  for (const [account, b, verdict, steps, why] of all) {
+  for (const [account, b, verdict, steps, why, says] of all) {
     w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.2', title: 'S3 general purpose buckets should block public read access', severity: 'Critical', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
-    w.expect({ control: 'aws.s3.public-access', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+    w.expect({ control: 'aws.s3.public-access', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why, ...says })
   }
   w.findings.prowler.push(
     prowlerFinding({ provider: 'aws', account: PROD, region: R, check: 's3_bucket_public_access', title: 'Ensure there are no S3 buckets open to Everyone or Any AWS user.', severity: 'Critical', service: 's3', resourceType: 'AwsS3Bucket', resourceUid: `arn:aws:s3:::${downloads.name}`, resourceName: downloads.name, detail: `S3 Bucket ${downloads.name} has public access due to bucket policy.` })
   )
+}
+
+/**
+ * Block Public Access as its own finding: Security Hub S3.8 on buckets and S3.1 on the accounts.
+ * A bucket's S3.8 and S3.2 findings get the same answers; an account gets the worst of its buckets
+ * (in the demo, every bucket of the account counts, so the accounts' verdicts hold there too).
+ */
+export function s3PublicAccessBlock(w: World): void {
+  accounts(w)
+  // public media: a public policy, and anonymous clients served from it every day
+  const media = bucket(w, PROD, { name: 'acme-media-public', tags: { Environment: 'production', Owner: 'marketing' }, objectCount: 1804, policy: publicReadPolicy('acme-media-public'), dataEvents: false })
+  w.account(PROD).accessLogs.set(
+    media.name,
+    spread(90, 'anon:media').map((time, i) => accessLogLine({ bucket: media.name, owner: PROD, time, key: `img/hero-${i % 12}.webp`, requester: '-', ip: `203.0.113.${(i * 29) % 250}`, agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)' }))
+  )
+  // a private build cache without a Block Public Access configuration of its own
+  const cache = bucket(w, TEST, { name: 'acme-build-cache', tags: { Environment: 'test', Owner: 'platform-team' }, objectCount: 5120 })
+  tlsTraffic(w, TEST, cache, role(TEST, 'ci-builder'), 60, ['GetObject', 'PutObject'])
+  // a press kit, public by policy, with no logs of any kind
+  const press = bucket(w, TEST, { name: 'acme-press-kit', tags: { Environment: 'test', Owner: 'marketing' }, objectCount: 48, policy: publicReadPolicy('acme-press-kit'), dataEvents: false })
+
+  const bpa = (account: string, b: Bucket, verdict: Expected['verdict'], steps: Record<string, 'yes' | 'no' | 'unknown'>, why: string) => {
+    w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.8', title: 'S3 general purpose buckets should block public access', severity: 'High', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
+    w.expect({ control: 'aws.s3.public-access-block', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+  }
+  const publicRead = (account: string, b: Bucket, verdict: Expected['verdict'], steps: Record<string, 'yes' | 'no' | 'unknown'>, why: string) => {
+    w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.2', title: 'S3 general purpose buckets should block public read access', severity: 'Critical', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
+    w.expect({ control: 'aws.s3.public-access', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why })
+  }
+  // the same bucket, the same fix, the same answers under both controls
+  bpa(PROD, media, 'UNSAFE', { anonymous: 'yes' }, 'S3.8 on a bucket anonymous clients are served from')
+  publicRead(PROD, media, 'UNSAFE', { anonymous: 'yes' }, 'S3.2 on the same bucket: the same verdict as its S3.8')
+  bpa(TEST, cache, 'SAFE', { 'is-public': 'no' }, 'S3.8 on a private bucket: nothing to take away')
+  bpa(TEST, press, 'RISKY', { anonymous: 'unknown', 'outside-account': 'unknown' }, 'S3.8 on a public bucket with no logs')
+  publicRead(TEST, press, 'RISKY', { anonymous: 'unknown', 'outside-account': 'unknown' }, 'S3.2 on the same bucket: the same verdict as its S3.8')
+  // the account-level setting (S3.1) inherits the worst of the buckets it would make private
+  for (const [account, verdict, steps, why] of [
+    [PROD, 'UNSAFE', { 'is-public': 'yes', anonymous: 'yes' }, 'the account holds a bucket anonymous clients are served from'],
+    [TEST, 'RISKY', { 'is-public': 'yes', anonymous: 'unknown' }, 'the account holds a public bucket with no logs']
+  ] as const) {
+    w.findings.asff.push(asffControl({ account, region: R, control: 'S3.1', title: 'S3 general purpose buckets should have block public access settings enabled', severity: 'Medium', resourceType: 'AwsAccount', resourceId: `AWS::::Account:${account}` }))
+    w.expect({ control: 'aws.s3.public-access-block', resource: `AWS::::Account:${account}`, verdict, steps: { ...steps }, why })
+  }
 }
 
 // ---- EC2 instance metadata ----------------------------------------------------------------------
@@ -734,6 +836,7 @@ export function azureSecureTransfer(w: World): void {
 export const PIECES: Record<string, (w: World) => void> = {
   'aws.s3.https-only': s3HttpsOnly,
   'aws.s3.public-access': s3PublicAccess,
+  'aws.s3.public-access-block': s3PublicAccessBlock,
   'aws.ec2.imdsv2': ec2Imdsv2,
   'aws.ec2.sg-open-admin-ports': sgOpenAdminPorts,
   'aws.ec2.ebs-default-encryption': ebsDefaultEncryption,

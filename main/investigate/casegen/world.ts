@@ -128,14 +128,19 @@ export interface S3DataEvent {
   name?: string
   key?: string
   who: Principal
-  /** tls (default): TLS details; plain: no tlsDetails and no cipher suite (a plain-HTTP candidate) */
-  transport?: 'tls' | 'plain'
+  /**
+   * tls (default): TLS details; plain: no tlsDetails and no cipher suite (a plain-HTTP candidate);
+   * console: made through the console, which CloudTrail logs with only the host header (FORMATS.md B1)
+   */
+  transport?: 'tls' | 'plain' | 'console'
+  /** S3 refused the request (AccessDenied) */
+  errorCode?: string
 }
 
 export function s3DataRecord(e: S3DataEvent): Json {
   const name = e.name ?? 'GetObject'
   const key = e.key ?? 'data/part-0000.json'
-  const plain = e.transport === 'plain'
+  const plain = e.transport === 'plain' || e.transport === 'console'
   const r: Json = {
     eventVersion: '1.10',
     userIdentity: identity(e.who, e.time),
@@ -143,7 +148,7 @@ export function s3DataRecord(e: S3DataEvent): Json {
     eventSource: 's3.amazonaws.com',
     eventName: name,
     awsRegion: e.region,
-    sourceIPAddress: e.who.kind === 'anonymous' ? '203.0.113.77' : '10.20.3.41',
+    sourceIPAddress: e.who.kind === 'anonymous' ? '203.0.113.77' : e.who.account !== e.account ? '192.0.2.45' : '10.20.3.41',
     userAgent: plain ? '[aws-sdk-java/1.11.30 Linux/3.10]' : '[aws-sdk-java/2.25.60 Linux/5.10 OpenJDK_64-Bit_Server_VM/17]',
     requestParameters: { bucketName: e.bucket, Host: `${e.bucket}.s3.${e.region}.amazonaws.com`, key },
     responseElements: null,
@@ -163,6 +168,16 @@ export function s3DataRecord(e: S3DataEvent): Json {
     eventCategory: 'Data'
   }
   if (!plain) r.tlsDetails = { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${e.bucket}.s3.${e.region}.amazonaws.com` }
+  if (e.transport === 'console') {
+    r.userAgent = '[AWS Console S3, aws-internal/3 aws-sdk-java/1.12.772]'
+    r.tlsDetails = { clientProvidedHostHeader: 's3.console.aws.amazon.com' }
+    r.sessionCredentialFromConsole = 'true'
+  }
+  if (e.errorCode) {
+    r.errorCode = e.errorCode
+    r.errorMessage = e.errorCode === 'AccessDenied' ? 'Access Denied' : e.errorCode
+    r.additionalEventData = { ...(r.additionalEventData as Json), bytesTransferredOut: 0 }
+  }
   return r
 }
 
@@ -274,6 +289,10 @@ export interface Expected {
   /** step answers that must hold (a subset) */
   steps?: Record<string, 'yes' | 'no' | 'unknown'>
   why: string
+  /** text a step's explanation must contain (step id → text) */
+  says?: Record<string, string>
+  /** text a step's explanation must not contain: what a wrong explanation said */
+  never?: Record<string, string>
 }
 
 export interface AccountWorld {

@@ -40,6 +40,8 @@ export interface EvidenceView {
   coverage(source: CoverageSource, resourceId: string, window: { from: string; to: string } | null): Coverage
   /** the latest configuration facet the evidence stage drew for a resource (s3.config, ec2.config, …) */
   config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null
+  /** every resource the evidence stage drew a configuration facet for (the buckets an account-level setting covers) */
+  resourcesWith(facet: string): string[]
   timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[]
   files(): EvidenceFileSummary[]
   /** the bytes of an evidence file kept in the case; null when only its hash was kept */
