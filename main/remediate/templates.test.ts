@@ -17,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lm-templates-'))
 const TARGETS: Record<string, FixTarget> = {
   'aws.s3.https-only': { finding: 'F-1', control: 'aws.s3.https-only', resourceId: 'arn:aws:s3:::lm-app-data', resourceType: 'aws.s3.bucket', account: '111122223333', region: 'us-east-1', name: 'lm-app-data' },
   'aws.s3.public-access': { finding: 'F-2', control: 'aws.s3.public-access', resourceId: 'arn:aws:s3:::lm-public-site', resourceType: 'aws.s3.bucket', account: '111122223333', region: 'us-east-1', name: null },
+  'aws.s3.public-access-block': { finding: 'F-9', control: 'aws.s3.public-access-block', resourceId: 'AWS::::Account:111122223333', resourceType: 'aws.account', account: '111122223333', region: 'us-east-1', name: null },
   'aws.ec2.imdsv2': { finding: 'F-3', control: 'aws.ec2.imdsv2', resourceId: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0aaa0000000000001', resourceType: 'aws.ec2.instance', account: '111122223333', region: 'us-east-1', name: null },
   'aws.ec2.sg-open-admin-ports': { finding: 'F-4', control: 'aws.ec2.sg-open-admin-ports', resourceId: 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60001', resourceType: 'aws.ec2.security-group', account: '111122223333', region: 'us-east-1', name: null },
   'aws.ec2.ebs-default-encryption': { finding: 'F-5', control: 'aws.ec2.ebs-default-encryption', resourceId: 'AWS::::Account:111122223333', resourceType: 'aws.account', account: '111122223333', region: 'us-east-1', name: null },

@@ -1,5 +1,8 @@
+import type { StepAnswer } from '../../../shared/model'
 import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../../shared/remediation'
+import type { Db } from '../../db/case-db'
 import { LastmileError } from '../../errors'
+import { rciDocument } from '../../investigate/rci-read'
 import { evidenceLabels, latestConfig, type ConfigFact } from '../config'
 import type { FixContext, FixTarget } from '../types'
 
@@ -45,4 +48,24 @@ export function requireRegion(target: FixTarget, fromConfig?: string | null): st
   const r = fromConfig && fromConfig !== 'unknown' ? fromConfig : target.region
   if (!r || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(r)) throw new LastmileError('not-found', `${target.finding}: the Region of ${target.resourceId} is not in the evidence`)
   return r
+}
+
+/** What an approver must know for one step's answer: a sentence the step's own explanation follows. */
+export type StepWording = Record<string, Partial<Record<StepAnswer, string>>>
+
+/**
+ * The preconditions a plan stands on, derived from the finding's stored RCI: for every step whose
+ * answer the fix's safety depends on, the sentence for that answer followed by what the
+ * investigation found. Never a fixed claim ("the investigation must have found none") that the
+ * verdict's own reasoning may contradict. A finding never investigated says so.
+ */
+export function verdictPreconditions(db: Db, target: FixTarget, wording: StepWording, uninvestigated: string): string[] {
+  const doc = rciDocument(db, Number(target.finding.replace(/^F-/, '')))
+  if (!doc || doc.verdict === 'UNSCORED' || !doc.steps.length) return [`no investigation of this finding is stored: ${uninvestigated}`]
+  const out = [`the RCI verdict is ${doc.verdict}: ${doc.because}`]
+  for (const s of doc.steps) {
+    const w = wording[s.id]?.[s.answer]
+    if (w) out.push(`${w} — ${s.explanation}`)
+  }
+  return out
 }

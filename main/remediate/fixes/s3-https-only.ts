@@ -11,7 +11,7 @@ import { mergeHttpsDeny } from '../s3-policy'
 import { bashScript, heredoc, sq } from '../shell'
 import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../formats'
 import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from './common'
 
 interface S3Config {
   name: string
@@ -27,6 +27,20 @@ export const HAS_HTTPS_DENY_JQ = `def arr: if type == "array" then . else [.] en
 def everyone: . == "*" or . == {"AWS": "*"} or . == {"AWS": ["*"]};
 def norm: {e: .Effect, p: (.Principal | everyone), a: (.Action | arr | sort), r: (.Resource | arr | sort), c: .Condition};
 (.Statement // [] | arr) | any(.[]; norm == ($want | norm))`
+
+/** What the approver of an HTTPS-only fix must know, per step answer of aws.s3.https-only. */
+const HTTPS_ONLY_WORDING: StepWording = {
+  'already-enforced': { yes: 'the bucket policy already refuses plain HTTP, so the fix changes nothing' },
+  'plain-http': {
+    no: 'no plain-HTTP request to the bucket was found over the window',
+    unknown: 'whether any client still uses plain HTTP is NOT known; the approver accepts that such a client would be refused'
+  },
+  'empty-unused': { yes: 'the bucket is empty and unused, so no caller can be refused' },
+  'http-by-design': {
+    yes: 'the bucket is served over HTTP by design: the owner must confirm that path is retired, since the fix refuses every HTTP visitor',
+    unknown: 'whether the bucket is served over HTTP by design (website endpoint, CloudFront with HTTP viewers) is NOT known; the owner must confirm it is not'
+  }
+}
 
 export const s3HttpsOnlyFix: FixRenderer = {
   control: 'aws.s3.https-only',
@@ -199,7 +213,7 @@ export const s3HttpsOnlyFix: FixRenderer = {
         'AWS CLI v2 and jq on PATH',
         `credentials for account ${account} allowed s3:GetBucketPolicy, s3:PutBucketPolicy (and s3:DeleteBucketPolicy for the rollback) on ${bucket}`,
         `the live policy of ${bucket} is the one collected ${ctx.inputs.collectedAt} (the script checks and stops otherwise)`,
-        'no client still uses plain HTTP: the investigation must have found none (RCI), since they will be refused'
+        ...verdictPreconditions(ctx.db, t, HTTPS_ONLY_WORDING, `nothing shows whether a client still uses plain HTTP to ${bucket}; investigate it first (lastmile investigate), or accept that every such client will be refused`)
       ],
       validation: validationText(t),
       notes: merged.notes

@@ -10,7 +10,14 @@ import { accountId, parseArn } from '../../evidence/ids'
 import { bashScript, sq } from '../shell'
 import { awsProviderBlock, hclName, hclString, terraformHeader } from '../formats'
 import type { FixRenderer, FixTarget } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
+import type { RciVerdict } from '../../../shared/model'
+import type { Db } from '../../db/case-db'
+import { publicAccessForBucket } from '../../evaluate'
+import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
+import { getFacts } from '../../evidence/facts'
+import { hasRciTables } from '../../investigate/rci-read'
+import { latestConfig } from '../config'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from './common'
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
 const ALL_ON = Object.fromEntries(SETTINGS.map((s) => [s, true])) as Record<(typeof SETTINGS)[number], boolean>
@@ -30,6 +37,56 @@ function allOn(pab: Record<string, boolean> | null): boolean {
 }
 
 const ALL_ON_JQ = '. != null and .BlockPublicAcls == true and .IgnorePublicAcls == true and .BlockPublicPolicy == true and .RestrictPublicBuckets == true'
+
+/** What the approver of a Block Public Access fix must know, per step answer (both S3 public-access playbooks). */
+const PUBLIC_ACCESS_WORDING: StepWording = {
+  'is-public': {
+    no: 'nothing the fix affects is public today, so it changes nothing anyone can do',
+    unknown: 'whether the bucket is public today is NOT known'
+  },
+  anonymous: {
+    no: 'S3 served no anonymous request over the window',
+    unknown: 'whether anyone reads anonymously is NOT known; the approver accepts that such readers would be refused'
+  },
+  'outside-account': {
+    no: 'no principal of another AWS account was served through the public access over the window',
+    unknown: 'whether principals of other AWS accounts rely on the public access is NOT known; the approver accepts that they would be refused'
+  },
+  'public-origin': {
+    yes: 'something is built on public access: the owner must confirm it is retired, since the fix refuses it',
+    unknown: 'whether a website or CloudFront origin needs public access is NOT known; the owner must confirm none does'
+  }
+}
+
+/**
+ * The account-level setting overrides every bucket of the account: name the buckets it would make
+ * private (public today, or not known), each with the worst verdict its own findings have.
+ */
+function affectedBuckets(db: Db, account: string): string {
+  const acct = latestConfig<{ publicAccessBlock: PublicAccessBlock | null }>(db, accountId(account), 'account.s3-pab')
+  const ids = (db.prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 's3.config' ORDER BY resource_id").all() as Array<{ resource_id: string }>).map((r) => r.resource_id)
+  const named: string[] = []
+  for (const id of ids) {
+    if (getFacts(db, id).account !== account) continue
+    const cfg = latestConfig<S3Bucket>(db, id, 's3.config')
+    if (!cfg) continue
+    const v = publicAccessForBucket(cfg.value, acct ? acct.value.publicAccessBlock : undefined, { policy: 'policy', acl: 'ACL' })
+    if (v.status === 'PASS') continue
+    const verdicts = hasRciTables(db)
+      ? (db
+          .prepare("SELECT x.verdict AS v FROM findings f JOIN resources r ON r.id = f.resource_id JOIN rci_results x ON x.finding_id = f.id WHERE r.canonical_id = ? AND f.control IN ('aws.s3.public-access', 'aws.s3.public-access-block')")
+          .all(id) as Array<{ v: RciVerdict }>)
+      : []
+    const worst = verdicts.length ? worstOf(verdicts.map((x) => x.v)) : null
+    named.push(`${id.replace(/^arn:[^:]+:s3:::/, '')} (${v.status === 'FAIL' ? 'public' : 'may be public'}${worst ? `; its own findings: ${worst}` : ''})`)
+  }
+  return named.length
+    ? `the account-level setting makes every bucket of account ${account} private at once; the buckets public today or possibly public, each checked by the steps below: ${named.join(', ')}`
+    : `the account-level setting covers every bucket of account ${account}; none in evidence is public today`
+}
+
+const RANK: Record<RciVerdict, number> = { SAFE: 0, RISKY: 1, UNSCORED: 2, UNSAFE: 3 }
+const worstOf = (vs: readonly RciVerdict[]): RciVerdict => vs.reduce((w, v) => (RANK[v] > RANK[w] ? v : w), 'SAFE' as RciVerdict)
 
 function makeRenderer(control: string): FixRenderer {
   return {
@@ -171,9 +228,13 @@ function makeRenderer(control: string): FixRenderer {
         preconditions: [
           'AWS CLI v2 and jq on PATH',
           `credentials for account ${account} allowed ${level.kind === 'bucket' ? 's3:GetBucketPublicAccessBlock and s3:PutBucketPublicAccessBlock' : 's3:GetAccountPublicAccessBlock and s3:PutAccountPublicAccessBlock'}`,
-          level.kind === 'bucket'
-            ? `nothing relies on public access to ${level.bucket} (anonymous reads, a public website): the investigation must have found none`
-            : `no bucket in account ${level.account} is meant to be public (websites, public datasets): the account-level setting overrides every bucket`
+          ...(level.kind === 'account' ? [affectedBuckets(ctx.db, level.account)] : []),
+          ...verdictPreconditions(
+            ctx.db,
+            t,
+            PUBLIC_ACCESS_WORDING,
+            `nothing shows whether anyone relies on public access to ${where} (anonymous readers, other AWS accounts, a public website); investigate it first (lastmile investigate), or accept that they will be refused`
+          )
         ],
         validation: validationText(t),
         notes:
