@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { httpsOnlyVerdict, limitsCaller, parsePolicy, publicGrants, type PolicyStatement } from './iam-policy'
+import { denyingStatement, httpsOnlyVerdict, limitsCaller, parsePolicy, publicGrants, type PolicyRequest, type PolicyStatement } from './iam-policy'
 
 const B = 'arn:aws:s3:::b'
 const policy = (...Statement: unknown[]): PolicyStatement[] => {
@@ -219,5 +219,53 @@ describe('public bucket policies (S3 "The meaning of public")', () => {
   it('limitsCaller refuses an IP key under a string operator and a string key under IpAddress', () => {
     const [s] = policy(allow({ Condition: { StringEquals: { 'aws:SourceIp': '203.0.113.1/32' }, IpAddress: { 'aws:SourceVpc': 'vpc-1' } } }))
     expect(s.conditions.map(limitsCaller)).toEqual([false, false])
+  })
+})
+
+describe('request evaluation (SCP and RCP Deny statements)', () => {
+  const scp = (...Statement: unknown[]): PolicyStatement[] => {
+    const p = parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement }), { requirePrincipal: false })
+    if (!p.ok) throw new Error(p.error)
+    return p.statements
+  }
+  const req = (action: string, resource: string, context: PolicyRequest['context'] = {}): PolicyRequest => ({ action, resource, context })
+  const denied = (s: PolicyStatement[], r: PolicyRequest) => denyingStatement(s, r)?.sid ?? null
+
+  it('parses an SCP only when asked not to require a Principal', () => {
+    expect(parsePolicy(JSON.stringify({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] })).ok).toBe(false)
+    expect(scp({ Effect: 'Deny', Action: '*', Resource: '*' })).toHaveLength(1)
+  })
+
+  it('negated operators hold when the key is absent; IfExists and positive operators follow AWS', () => {
+    const s = scp({ Sid: 'A', Effect: 'Deny', Action: 'ec2:RunInstances', Resource: '*', Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } })
+    expect(denied(s, req('ec2:RunInstances', 'arn:aws:ec2:us-east-1:1:instance/i-1', { 'ec2:MetadataHttpTokens': 'required' }))).toBeNull()
+    expect(denied(s, req('ec2:runinstances', 'x', { 'EC2:MetadataHttpTokens': 'optional' }))).toBe('A')
+    expect(denied(s, req('ec2:RunInstances', 'x'))).toBe('A')
+    const ifExists = scp({ Sid: 'B', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-1' } } })
+    expect(denied(ifExists, req('s3:GetObject', 'x'))).toBe('B')
+    expect(denied(scp({ Sid: 'C', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), req('s3:GetObject', 'x'))).toBeNull()
+    const pos = scp({ Sid: 'D', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } })
+    expect(denied(pos, req('s3:PutObject', 'x', { 'aws:SecureTransport': 'true' }))).toBeNull()
+    expect(denied(pos, req('s3:PutObject', 'x', { 'aws:SecureTransport': 'false' }))).toBe('D')
+    expect(denied(pos, req('s3:PutObject', 'x'))).toBe('D')
+  })
+
+  it('ANDs condition entries, ORs values; NotResource and ArnNotLike carve out', () => {
+    const s = scp({
+      Sid: 'E',
+      Effect: 'Deny',
+      Action: ['ec2:DisableEbsEncryptionByDefault'],
+      NotResource: ['arn:aws:ec2:*:*:volume/keep'],
+      Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] }, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/break-glass' } }
+    })
+    const r = (region: string, who: string, resource = '*') => req('ec2:DisableEbsEncryptionByDefault', resource, { 'aws:RequestedRegion': region, 'aws:PrincipalArn': who })
+    expect(denied(s, r('us-east-1', 'arn:aws:iam::111122223333:role/ops'))).toBe('E')
+    expect(denied(s, r('ap-southeast-2', 'arn:aws:iam::111122223333:role/ops'))).toBeNull()
+    expect(denied(s, r('us-east-1', 'arn:aws:iam::111122223333:role/break-glass'))).toBeNull()
+    expect(denied(s, r('us-east-1', 'arn:aws:iam::111122223333:role/ops', 'arn:aws:ec2:us-east-1:1:volume/keep'))).toBeNull()
+    const num = scp({ Sid: 'F', Effect: 'Deny', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'ec2:RoleDelivery': '2.0' } } })
+    expect(denied(num, req('s3:GetObject', 'x', { 'ec2:RoleDelivery': '1.0' }))).toBe('F')
+    expect(denied(num, req('s3:GetObject', 'x', { 'ec2:RoleDelivery': '2.0' }))).toBeNull()
+    expect(denied(num, req('s3:GetObject', 'x'))).toBeNull()
   })
 })

@@ -104,8 +104,11 @@ function parseCondition(v: unknown): ConditionEntry[] | null {
   return out
 }
 
-/** Parse a policy document (the JSON text S3 returns from GetBucketPolicy). */
-export function parsePolicy(text: string): PolicyParse {
+/**
+ * Parse a policy document (the JSON text S3 returns from GetBucketPolicy). Resource-based policies
+ * name a Principal in each statement; identity policies and SCPs name none (`requirePrincipal: false`).
+ */
+export function parsePolicy(text: string, opts: { requirePrincipal?: boolean } = {}): PolicyParse {
   const parsed = parseJson(text)
   if (!parsed.ok) return { ok: false, error: `the policy is not JSON: ${parsed.error}` }
   const doc = parsed.value
@@ -136,7 +139,7 @@ export function parsePolicy(text: string): PolicyParse {
       ([, v]) => v === 'bad'
     )
     if (bad) return { ok: false, error: `${where}: ${bad[0]} is malformed` }
-    if (principal === null && notPrincipal === null) {
+    if (principal === null && notPrincipal === null && opts.requirePrincipal !== false) {
       // A resource-based policy statement must name who it applies to; S3 refuses one that does not.
       return { ok: false, error: `${where}: no Principal or NotPrincipal` }
     }
@@ -382,4 +385,121 @@ export function publicGrants(statements: readonly PolicyStatement[]): PublicGran
     })
   }
   return out
+}
+
+/**
+ * One API request as a policy sees it: the IAM action, the resource ARN it acts on, and its request
+ * context (condition keys, case-insensitive; a list for a multivalued key).
+ */
+export interface PolicyRequest {
+  action: string
+  resource: string
+  /** the caller, for statements that name a Principal (RCPs, bucket policies): an ARN or account */
+  principal?: string
+  context: Record<string, string | string[]>
+}
+
+const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike', 'NumericNotEquals', 'DateNotEquals', 'NotIpAddress'])
+
+function contextValue(req: PolicyRequest, keyLower: string): string[] | null {
+  for (const [k, v] of Object.entries(req.context)) if (k.toLowerCase() === keyLower) return Array.isArray(v) ? v : [v]
+  return null
+}
+
+/** Does one request value match one policy value under a (non-negated form of the) operator? */
+function valueMatches(base: string, policy: string, value: string): boolean {
+  switch (base) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+      return policy === value
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase':
+      return policy.toLowerCase() === value.toLowerCase()
+    case 'StringLike':
+    case 'StringNotLike':
+      return globMatch(policy, value)
+    // ARNs: the wildcards of StringLike, per the six colon-separated parts (IAM User Guide)
+    case 'ArnEquals':
+    case 'ArnNotEquals':
+    case 'ArnLike':
+    case 'ArnNotLike': {
+      const p = policy.split(':')
+      const v = value.split(':')
+      if (p.length < 6 || v.length < 6) return false
+      const head = (a: string[]) => [...a.slice(0, 5), a.slice(5).join(':')]
+      const [hp, hv] = [head(p), head(v)]
+      return hp.every((x, i) => globMatch(x, hv[i]))
+    }
+    case 'Bool':
+      return policy.toLowerCase() === value.toLowerCase()
+    case 'NumericEquals':
+    case 'NumericNotEquals':
+      return Number(value) === Number(policy)
+    case 'NumericLessThan':
+      return Number(value) < Number(policy)
+    case 'NumericLessThanEquals':
+      return Number(value) <= Number(policy)
+    case 'NumericGreaterThan':
+      return Number(value) > Number(policy)
+    case 'NumericGreaterThanEquals':
+      return Number(value) >= Number(policy)
+    case 'IpAddress':
+    case 'NotIpAddress': {
+      const net = parseCidr(policy.includes('/') ? policy : `${policy}/32`)
+      const ip = parseCidr(`${value}/32`)
+      return net !== null && ip !== null && ip.family === net.family && ip.start >= net.start && ip.start <= net.end
+    }
+    default:
+      throw new Error(`condition operator ${base} is not evaluated here`)
+  }
+}
+
+/** One condition entry against the request (IAM User Guide, "Condition operators", "…IfExists", multivalued keys). */
+export function conditionHolds(c: ConditionEntry, req: PolicyRequest): boolean {
+  const values = contextValue(req, c.keyLower)
+  if (c.base === 'Null') {
+    const wantAbsent = c.values.some((v) => v.toLowerCase() === 'true')
+    return wantAbsent ? values === null : values !== null
+  }
+  const negated = NEGATED.has(c.base)
+  if (values === null) {
+    // an absent key: …IfExists holds; ForAllValues holds (an empty set); ForAnyValue does not;
+    // a negated operator holds (nothing matched), any other does not
+    if (c.ifExists) return true
+    if (c.set === 'ForAllValues') return true
+    if (c.set === 'ForAnyValue') return false
+    return negated
+  }
+  const one = (v: string): boolean => {
+    const any = c.values.some((p) => valueMatches(c.base, p, v))
+    return negated ? !any : any
+  }
+  if (c.set === 'ForAllValues') return values.every(one)
+  if (c.set === 'ForAnyValue') return values.some(one)
+  return values.length === 1 ? one(values[0]) : values.some(one)
+}
+
+function principalMatches(p: Principal, who: string | undefined): boolean {
+  if (p === '*') return true
+  if (!who) return false
+  return Object.values(p).some((list) => list.some((x) => x === '*' || globMatch(x, who) || (/^\d{12}$/.test(x) && who.includes(`:${x}:`))))
+}
+
+/** Does the statement apply to the request: its principal, action, resource and every condition? */
+export function statementApplies(s: PolicyStatement, req: PolicyRequest): boolean {
+  if (s.principal && !principalMatches(s.principal, req.principal)) return false
+  if (s.notPrincipal && principalMatches(s.notPrincipal, req.principal)) return false
+  const action = s.action ? s.action.some((a) => globMatch(a, req.action, true)) : !s.notAction!.some((a) => globMatch(a, req.action, true))
+  if (!action) return false
+  const resource = s.resource ? s.resource.some((r) => globMatch(r, req.resource)) : s.notResource ? !s.notResource.some((r) => globMatch(r, req.resource)) : true
+  if (!resource) return false
+  return s.conditions.every((c) => conditionHolds(c, req))
+}
+
+/**
+ * What a guardrail policy (SCP or RCP: Deny statements over an implicit allow) does to a request:
+ * denied by the first Deny statement that applies, or not denied.
+ */
+export function denyingStatement(statements: readonly PolicyStatement[], req: PolicyRequest): PolicyStatement | null {
+  return statements.find((s) => s.effect === 'Deny' && statementApplies(s, req)) ?? null
 }
