@@ -239,6 +239,8 @@ export interface GuardrailView {
   name: string
   content: string
   control: string
+  /** every control this one file guards, when it guards more than `control` (one SCP for both S3 public-access controls) */
+  covers?: string[]
   /** what applying it prevents */
   prevents: string
   /** what it would break or refuse, named from the case's evidence where known */

@@ -18,7 +18,7 @@ import { LastmileError } from '../errors'
 import { cfnLogicalId, cfnYaml } from '../remediate/formats'
 import { assertValidPolicy } from '../remediate/policy-grammar'
 import { bashScript, shellVar } from '../remediate/shell'
-import type { GuardrailException, GuardrailOptions } from './types'
+import { breakGlassRolesOf, type GuardrailException, type GuardrailOptions } from './types'
 
 type Statement = Record<string, unknown>
 
@@ -37,9 +37,8 @@ function policyJson(kind: 'scp' | 'rcp', name: string, statements: Statement[]):
   return out
 }
 
-function principalException(opts: GuardrailOptions): Record<string, unknown> | null {
-  const roles = opts.breakGlassRoles ?? []
-  return roles.length ? { ArnNotLike: { 'aws:PrincipalArn': roles } } : null
+function principalException(opts: GuardrailOptions): Record<string, unknown> {
+  return { ArnNotLike: { 'aws:PrincipalArn': breakGlassRolesOf(opts) } }
 }
 
 function withCondition(s: Statement, extra: Record<string, unknown> | null): Statement {
@@ -53,10 +52,20 @@ function resourceOrExcept(arns: string[]): Statement {
   return arns.length ? { NotResource: arns } : { Resource: '*' }
 }
 
-const breakGlassNote = (opts: GuardrailOptions): string =>
-  opts.breakGlassRoles?.length
-    ? `principals matching ${opts.breakGlassRoles.join(', ')} are exempt (break-glass)`
-    : 'no break-glass role was given: every principal in the attached accounts is denied, administrators included (give --break-glass-role to exempt one)'
+const breakGlassNote = (opts: GuardrailOptions): string => {
+  const roles = breakGlassRolesOf(opts)
+  return opts.breakGlassRoles?.length
+    ? `principals matching ${roles.join(', ')} are exempt (break-glass)`
+    : `the break-glass role ${roles[0]} is exempt (the default name: create it with a trust policy for your incident responders, or name your own with --break-glass-role)`
+}
+
+/**
+ * Statement ids unique across every policy Lastmile generates, so attaching several side by side
+ * never has two statements of the same name: the control's name, then the statement's.
+ */
+function sid(control: string, name: string): string {
+  return cfnLogicalId('Lastmile', control.replace(/^aws\./, ''), name)
+}
 
 function exceptionNames(ex: GuardrailException[]): string[] {
   return ex.map((e) => `${e.resourceId} (${e.finding}: ${e.why})`)
@@ -106,6 +115,9 @@ function configRules(control: string, title: string, rules: ConfigRule[], except
   }
 }
 
+/** Controls whose preventive policy is one SCP: both are kept by S3 Block Public Access. */
+export const S3_BLOCK_PUBLIC_ACCESS_CONTROLS = ['aws.s3.public-access-block', 'aws.s3.public-access'] as const
+
 /**
  * The guardrails of one AWS control, with its exceptions. With `policies: false`, only those that
  * are not Organizations policies (when the exceptions do not fit one).
@@ -113,6 +125,91 @@ function configRules(control: string, title: string, rules: ConfigRule[], except
 export function awsGuardrails(control: string, exceptions: GuardrailException[], opts: GuardrailOptions, mode: { policies: boolean } = { policies: true }): GuardrailView[] {
   const made = guardrailsOf(control, exceptions, opts, (kind, name, statements) => (mode.policies ? policyJson(kind, name, statements) : ''))
   return made.filter((g) => g.content !== '')
+}
+
+/**
+ * One SCP keeping S3 Block Public Access on, for both S3 public-access controls at once: two
+ * policies denying the same calls would each cancel the other's exceptions (an explicit Deny in
+ * any attached SCP wins), so the exceptions of both controls go into this one.
+ *
+ * S3 has no condition key for the four settings' values (Service Authorization Reference, Amazon
+ * S3: PutBucketPublicAccessBlock and PutAccountPublicAccessBlock take only s3:ResourceAccount,
+ * s3:authType, s3:signatureAge, s3:signatureversion, s3:TlsVersion, s3:x-amz-content-sha256), so no
+ * policy can tell turning a setting on from turning it off, and DeletePublicAccessBlock is
+ * authorized as s3:PutBucketPublicAccessBlock. The SCP therefore leaves every change to the
+ * break-glass role: Lastmile's fix and rollback included, which the plan's preconditions say.
+ */
+export function s3BlockPublicAccessScp(exceptions: GuardrailException[], opts: GuardrailOptions, controls: readonly string[]): GuardrailView {
+  const control = 'aws.s3.public-access-block'
+  const arns = [...new Set(exceptions.filter((e) => e.resourceId.startsWith('arn:')).map((e) => e.resourceId))]
+  const accounts = [
+    ...new Set(
+      exceptions
+        .filter((e) => e.resourceId.startsWith('AWS::::Account:'))
+        .map((e) => e.account ?? e.resourceId.slice('AWS::::Account:'.length))
+        .filter((a) => /^\d{12}$/.test(a))
+    )
+  ]
+  const principal = principalException(opts)
+  const content = policyJson('scp', 'S3 Block Public Access SCP', [
+    withCondition({ Sid: sid(control, 'DenyBucketSettingChanges'), Effect: 'Deny', Action: 's3:PutBucketPublicAccessBlock', ...resourceOrExcept(arns) }, principal),
+    withCondition(
+      { Sid: sid(control, 'DenyAccountSettingChanges'), Effect: 'Deny', Action: 's3:PutAccountPublicAccessBlock', Resource: '*' },
+      accounts.length ? { ...principal, StringNotEquals: { 'aws:PrincipalAccount': accounts } } : principal
+    )
+  ])
+  return {
+    kind: 'aws-scp',
+    language: 'json',
+    name: 'aws.s3.block-public-access.scp.json',
+    content,
+    control,
+    covers: [...controls],
+    prevents: `changing S3 Block Public Access (s3:PutBucketPublicAccessBlock, which also authorizes DeletePublicAccessBlock, and s3:PutAccountPublicAccessBlock) by anyone but the break-glass role; ${breakGlassNote(opts)}`,
+    wouldBreak: [
+      'turning Block Public Access ON as well: S3 offers no condition key on the settings, so only the break-glass role may change them once this is attached — run Lastmile\'s fix and rollback with that role, or before attaching it',
+      'creating buckets with Block Public Access off, and pipelines that set it (Terraform aws_s3_bucket_public_access_block)',
+      'publishing a bucket on purpose (a public website) without the break-glass role',
+      ...(accounts.length ? [`the account-level setting of ${accounts.join(', ')} stays changeable (excepted)`] : [])
+    ],
+    exceptions: [...new Set(exceptions.map((e) => e.resourceId))]
+  }
+}
+
+/** Per Region, which accounts are excepted: a Region of null means every Region. */
+function accountsByRegion(exceptions: GuardrailException[]): { everywhere: string[]; byRegion: Map<string, string[]> } {
+  const everywhere = new Set<string>()
+  const byRegion = new Map<string, Set<string>>()
+  for (const e of exceptions) {
+    const account = e.account ?? (e.resourceId.startsWith('AWS::::Account:') ? e.resourceId.slice('AWS::::Account:'.length) : null)
+    if (!account) continue
+    if (!e.region) everywhere.add(account)
+    else byRegion.set(e.region, (byRegion.get(e.region) ?? new Set()).add(account))
+  }
+  const regions = new Map([...byRegion.keys()].sort().map((r) => [r, [...new Set([...byRegion.get(r)!, ...everywhere])].sort()]))
+  return { everywhere: [...everywhere].sort(), byRegion: regions }
+}
+
+/**
+ * A Deny that spares the (account, Region) pairs excepted: one statement for the Regions with no
+ * exception, and one per excepted Region sparing only its accounts (aws:RequestedRegion), so an
+ * exception in one Region never opens the account's other Regions.
+ */
+function regionalDeny(control: string, name: string, base: Statement, exceptions: GuardrailException[], principal: Record<string, unknown>): Statement[] {
+  const { everywhere, byRegion } = accountsByRegion(exceptions)
+  const notAccounts = (accounts: string[]) => (accounts.length ? { StringNotEquals: { 'aws:PrincipalAccount': accounts } } : {})
+  const out: Statement[] = []
+  const regions = [...byRegion.keys()]
+  out.push(
+    withCondition(
+      { Sid: sid(control, regions.length ? `${name}ElsewhereRegions` : name), ...base },
+      { ...principal, ...(regions.length ? { StringNotEquals: { 'aws:RequestedRegion': regions, ...(everywhere.length ? { 'aws:PrincipalAccount': everywhere } : {}) } } : notAccounts(everywhere)) }
+    )
+  )
+  for (const [region, accounts] of byRegion) {
+    out.push(withCondition({ Sid: sid(control, `${name}In ${region}`), ...base }, { ...principal, StringEquals: { 'aws:RequestedRegion': region }, ...notAccounts(accounts) }))
+  }
+  return out
 }
 
 function guardrailsOf(
@@ -126,19 +223,18 @@ function guardrailsOf(
   switch (control) {
     case 'aws.s3.https-only': {
       const arns = exceptions.flatMap((e) => [e.resourceId, `${e.resourceId}/*`])
+      // No break-glass here: nobody needs plain HTTP to mend an incident, and every S3 call of
+      // Lastmile's fix and rollback goes over TLS.
       const rcp = policyJson('rcp', `${control} RCP`, [
-        withCondition(
-          {
-            Sid: 'DenyS3WithoutTLS',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            ...resourceOrExcept(arns),
-            // BoolIfExists, as AWS's data-perimeter RCP examples: a request without the key is not TLS either
-            Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } }
-          },
-          null
-        )
+        {
+          Sid: sid(control, 'DenyPlainHttp'),
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          ...resourceOrExcept(arns),
+          // BoolIfExists, as AWS's data-perimeter RCP examples: a request without the key is not TLS either
+          Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } }
+        }
       ])
       return [
         {
@@ -166,13 +262,7 @@ function guardrailsOf(
     }
     case 'aws.s3.public-access-block':
     case 'aws.s3.public-access': {
-      const arns = exceptions.filter((e) => e.resourceId.startsWith('arn:')).map((e) => e.resourceId)
-      const accountExcepted = exceptions.some((e) => e.resourceId.startsWith('AWS::::Account:'))
-      const statements: Statement[] = [
-        withCondition({ Sid: 'DenyBucketPublicAccessBlockChanges', Effect: 'Deny', Action: 's3:PutBucketPublicAccessBlock', ...resourceOrExcept(arns) }, principal)
-      ]
-      if (!accountExcepted) statements.push(withCondition({ Sid: 'DenyAccountPublicAccessBlockChanges', Effect: 'Deny', Action: 's3:PutAccountPublicAccessBlock', Resource: '*' }, principal))
-      const scp = policyJson('scp', `${control} SCP`, statements)
+      // the preventive SCP is s3BlockPublicAccessScp, one for both controls
       const rules: ConfigRule[] =
         control === 'aws.s3.public-access'
           ? [
@@ -183,34 +273,31 @@ function guardrailsOf(
               { name: 's3-bucket-level-public-access-prohibited', identifier: 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED', resourceTypes: ['AWS::S3::Bucket'], description: 'Block Public Access must be on for each bucket' },
               { name: 's3-account-level-public-access-blocks-periodic', identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC', periodic: true, description: 'Block Public Access must be on for the account' }
             ]
-      return [
-        {
-          kind: 'aws-scp',
-          language: 'json',
-          name: `${control}.scp.json`,
-          content: scp,
-          control,
-          prevents: `turning S3 Block Public Access off again (s3:PutBucketPublicAccessBlock, which also governs DeletePublicAccessBlock${accountExcepted ? '' : ', and the account-level setting'}); ${breakGlassNote(opts)}`,
-          wouldBreak: [
-            'creating new buckets with Block Public Access off, and any pipeline that sets it (Terraform aws_s3_bucket_public_access_block with false values)',
-            'publishing a bucket on purpose (a public website) without a break-glass role'
-          ],
-          exceptions: exceptions.map((e) => e.resourceId)
-        },
-        configRules(control, 'S3 buckets open to the public', rules, exceptions, ['nothing: Config rules only report'])
-      ]
+      return [configRules(control, 'S3 buckets open to the public', rules, exceptions, ['nothing: Config rules only report'])]
     }
     case 'aws.ec2.imdsv2': {
       const instanceArns = exceptions.map((e) => e.resourceId)
+      // Only the insecure value is refused. ec2:MetadataHttpTokens is what a launch asks for;
+      // ec2:Attribute/HttpTokens what ModifyInstanceMetadataOptions asks for. A modify call that
+      // omits HttpTokens carries no such key, and StringNotEquals then holds (IAM User Guide,
+      // condition operators on absent keys): refused, since an omitted value may mean "optional".
+      // Lastmile's fix sets "required" and passes; its rollback puts "optional" back, which is the
+      // call this SCP exists to refuse: the break-glass role may still make it.
+      const modify = withCondition(
+        { Sid: sid(control, 'DenyTokensOptionalOnModify'), Effect: 'Deny', Action: 'ec2:ModifyInstanceMetadataOptions', ...resourceOrExcept(instanceArns), Condition: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' } } },
+        principal
+      )
       const statements: Statement[] = [
-        { Sid: 'RequireImdsv2AtLaunch', Effect: 'Deny', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } },
-        withCondition({ Sid: 'DenyMetadataOptionChanges', Effect: 'Deny', Action: 'ec2:ModifyInstanceMetadataOptions', ...resourceOrExcept(instanceArns) }, principal),
         withCondition(
-          { Sid: 'DenyImdsv1RoleCredentials', Effect: 'Deny', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'ec2:RoleDelivery': '2.0' } } },
+          { Sid: sid(control, 'RequireTokensAtLaunch'), Effect: 'Deny', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } },
+          principal
+        ),
+        tag ? withCondition(modify, { StringNotEquals: { ...((modify.Condition as Record<string, Record<string, unknown>>).StringNotEquals ?? {}), [`aws:ResourceTag/${tag.key}`]: tag.value } }) : modify,
+        withCondition(
+          { Sid: sid(control, 'DenyImdsv1RoleCredentials'), Effect: 'Deny', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'ec2:RoleDelivery': '2.0' } } },
           instanceArns.length ? { ArnNotLike: { 'ec2:SourceInstanceARN': instanceArns } } : null
         )
       ]
-      if (tag) statements[1] = withCondition(statements[1], { StringNotEquals: { [`aws:ResourceTag/${tag.key}`]: tag.value } })
       const scp = policyJson('scp', `${control} SCP`, statements)
       const defaults = bashScript({
         title: 'Guardrail: make IMDSv2 the account default for new instances, per Region',
@@ -239,10 +326,11 @@ function guardrailsOf(
           name: `${control}.scp.json`,
           content: scp,
           control,
-          prevents: `launching an instance without IMDSv2, turning it off again, and using role credentials fetched over IMDSv1 (${breakGlassNote(opts)})`,
+          prevents: `launching an instance without IMDSv2, setting its metadata options back to tokens optional, and using role credentials fetched over IMDSv1 (${breakGlassNote(opts)})`,
           wouldBreak: [
             'launch templates, AMIs pipelines and Auto Scaling groups that do not set http_tokens = "required"',
             'software on instances that still calls IMDSv1 for role credentials (old SDKs and agents): its AWS calls are denied',
+            'Lastmile\'s rollback (tokens back to optional) once attached: run it with the break-glass role',
             ...(instanceArns.length ? [] : ['no instance is excepted: every IMDSv1 caller in the attached accounts is affected'])
           ],
           exceptions: exceptions.map((e) => e.resourceId)
@@ -274,17 +362,14 @@ function guardrailsOf(
         )
       ]
     case 'aws.ec2.ebs-default-encryption': {
-      const accounts = [...new Set(exceptions.map((e) => e.account).filter((a): a is string => !!a))]
+      // The setting is per account and Region, and so are the exceptions (an UNSAFE finding in
+      // us-east-1 says nothing of eu-west-1). The fix (EnableEbsEncryptionByDefault) is never
+      // refused; the rollback (Disable…) is the insecure call, left to the break-glass role.
       const scp = policyJson('scp', `${control} SCP`, [
-        withCondition(
-          { Sid: 'DenyDisablingEbsDefaultEncryption', Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' },
-          accounts.length ? { StringNotEquals: { 'aws:PrincipalAccount': accounts } } : null
-        ),
-        withCondition(
-          { Sid: 'DenyUnencryptedVolumes', Effect: 'Deny', Action: 'ec2:CreateVolume', Resource: 'arn:aws:ec2:*:*:volume/*', Condition: { Bool: { 'ec2:Encrypted': 'false' } } },
-          accounts.length ? { StringNotEquals: { 'aws:PrincipalAccount': accounts } } : null
-        )
+        ...regionalDeny(control, 'DenyDisablingDefaultEncryption', { Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' }, exceptions, principal),
+        ...regionalDeny(control, 'DenyUnencryptedVolumes', { Effect: 'Deny', Action: 'ec2:CreateVolume', Resource: 'arn:aws:ec2:*:*:volume/*', Condition: { Bool: { 'ec2:Encrypted': 'false' } } }, exceptions, principal)
       ])
+      const { everywhere, byRegion } = accountsByRegion(exceptions)
       return [
         {
           kind: 'aws-scp',
@@ -292,30 +377,23 @@ function guardrailsOf(
           name: `${control}.scp.json`,
           content: scp,
           control,
-          prevents: 'turning EBS encryption by default off, and creating unencrypted volumes',
+          prevents: `turning EBS encryption by default off, and creating unencrypted volumes (${breakGlassNote(opts)})`,
           wouldBreak: [
             'launches from unencrypted snapshots or shared AMIs whose KMS key the account cannot use',
-            ...(accounts.length ? [`accounts ${accounts.join(', ')} are excepted`] : [])
+            'Lastmile\'s rollback (DisableEbsEncryptionByDefault) once attached: run it with the break-glass role',
+            ...[...byRegion].map(([r, a]) => `excepted in ${r} only: ${a.join(', ')}`),
+            ...(everywhere.length ? [`excepted in every Region: ${everywhere.join(', ')}`] : [])
           ],
           exceptions: exceptions.map((e) => e.resourceId)
         },
         configRules(control, 'Regions without EBS encryption by default', [{ name: 'ec2-ebs-encryption-by-default', identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT', periodic: true, description: 'EBS encryption by default must be on' }], exceptions, ['nothing: Config rules only report'])
       ]
     }
-    case 'aws.iam.unused-access-key': {
-      const users = exceptions.map((e) => e.resourceId)
-      const scp = policyJson('scp', `${control} SCP`, [withCondition({ Sid: 'DenyNewAccessKeys', Effect: 'Deny', Action: 'iam:CreateAccessKey', ...resourceOrExcept(users) }, principal)])
+    case 'aws.iam.unused-access-key':
+      // No SCP: the insecure state (a key left unused) has no API call to refuse, and denying
+      // iam:CreateAccessKey would refuse the rotation the access-keys-rotated rule below asks for
+      // (and the documented rollback of a deleted key, which is a new key).
       return [
-        {
-          kind: 'aws-scp',
-          language: 'json',
-          name: `${control}.scp.json`,
-          content: scp,
-          control,
-          prevents: `creating new long-lived access keys for IAM users (${breakGlassNote(opts)})`,
-          wouldBreak: ['tools and CI systems that create access keys for users; use roles (OIDC federation, IAM Roles Anywhere) instead', ...(users.length ? [`users ${users.join(', ')} are excepted`] : [])],
-          exceptions: users
-        },
         configRules(
           control,
           'IAM users with unused or old access keys',
@@ -324,12 +402,10 @@ function guardrailsOf(
             { name: 'access-keys-rotated', identifier: 'ACCESS_KEYS_ROTATED', periodic: true, params: { maxAccessKeyAge: '90' }, description: 'Access keys must be rotated within 90 days' }
           ],
           exceptions,
-          ['nothing: Config rules only report']
+          ['nothing: Config rules only report. There is no preventive SCP: an unused key is not a call to refuse, and denying iam:CreateAccessKey would also refuse the rotation this rule asks for']
         )
       ]
-    }
     default:
       return []
   }
 }
-

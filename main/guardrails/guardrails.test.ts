@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../remediate/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from './azure'
-import { buildGuardrails, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
+import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))
 const f = (id: string, control: string, resourceId: string, verdict: RciVerdict = 'SAFE', decision: GuardrailFinding['decision'] = null): GuardrailFinding => ({
@@ -78,11 +78,22 @@ describe('guardrails for every control', () => {
         expect(g.wouldBreak.length).toBeGreaterThan(0)
       }
       const kinds = new Set(b.guardrails.map((g) => `${g.control}:${g.kind}`))
-      for (const k of ['aws.s3.https-only:aws-rcp', 'aws.s3.public-access-block:aws-scp', 'aws.ec2.imdsv2:aws-scp', 'aws.ec2.ebs-default-encryption:aws-scp', 'aws.iam.unused-access-key:aws-scp', 'azure.storage.secure-transfer:azure-policy']) {
+      for (const k of ['aws.s3.https-only:aws-rcp', 'aws.s3.public-access-block:aws-scp', 'aws.ec2.imdsv2:aws-scp', 'aws.ec2.ebs-default-encryption:aws-scp', 'azure.storage.secure-transfer:azure-policy']) {
         expect(kinds.has(k), k).toBe(true)
       }
       for (const c of GUARDRAIL_CONTROLS.filter((x) => x.startsWith('aws.'))) expect(kinds.has(`${c}:aws-config-rule`), c).toBe(true)
       expect(b.readme).toContain('**Prevents:**')
+      // no SCP for unused keys: denying CreateAccessKey would refuse the rotation the Config rule asks for
+      expect(kinds.has('aws.iam.unused-access-key:aws-scp')).toBe(false)
+      // one SCP for both S3 public-access controls, so neither cancels the other's exceptions
+      expect(b.guardrails.filter((g) => g.kind === 'aws-scp' && g.content.includes('PutBucketPublicAccessBlock')).map((g) => g.name)).toEqual(['aws.s3.block-public-access.scp.json'])
+      // statement ids unique across every policy, and every SCP statement but the IMDSv1-credentials one spares the break-glass role
+      const statements = b.guardrails.filter((g) => g.kind === 'aws-scp' || g.kind === 'aws-rcp').flatMap((g) => (JSON.parse(g.content) as { Statement: Array<{ Sid: string; Condition?: Record<string, Record<string, unknown>> }> }).Statement.map((st) => ({ g, st })))
+      const sids = statements.map((x) => x.st.Sid)
+      expect(new Set(sids).size).toBe(sids.length)
+      for (const { g, st } of statements.filter((x) => x.g.kind === 'aws-scp' && !/RoleCredentials$/.test(x.st.Sid))) {
+        expect(st.Condition?.ArnNotLike?.['aws:PrincipalArn'], `${g.name} ${st.Sid}`).toEqual(['arn:aws:iam::*:role/BreakGlass'])
+      }
     })
   }
 
@@ -104,27 +115,37 @@ describe('guardrails for every control', () => {
       Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } }
     })
     const scp = JSON.parse(b.guardrails.find((g) => g.control === 'aws.ec2.imdsv2' && g.kind === 'aws-scp')!.content)
-    const roleDelivery = scp.Statement.find((s: { Sid: string }) => s.Sid === 'DenyImdsv1RoleCredentials')
+    const roleDelivery = scp.Statement.find((s: { Sid: string }) => s.Sid === 'LastmileEc2Imdsv2DenyImdsv1RoleCredentials')
     expect(roleDelivery.Condition).toEqual({ NumericLessThan: { 'ec2:RoleDelivery': '2.0' }, ArnNotLike: { 'ec2:SourceInstanceARN': ['arn:aws:ec2:us-east-1:111122223333:instance/i-0old'] } })
     // EC2 evaluates resource tags: the exception tag works there
-    expect(scp.Statement.find((s: { Sid: string }) => s.Sid === 'DenyMetadataOptionChanges').Condition.StringNotEquals).toEqual({ 'aws:ResourceTag/lastmile-guardrail-exception': 'true' })
+    expect(scp.Statement.find((s: { Sid: string }) => s.Sid === 'LastmileEc2Imdsv2DenyTokensOptionalOnModify').Condition.StringNotEquals).toEqual({
+      'ec2:Attribute/HttpTokens': 'required',
+      'aws:ResourceTag/lastmile-guardrail-exception': 'true'
+    })
     const config = b.guardrails.find((g) => g.control === 'aws.s3.https-only' && g.kind === 'aws-config-rule')!
     expect(config.content).toContain('will stay NON_COMPLIANT')
     expect(config.exceptions).toEqual(['arn:aws:s3:::legacy-http', 'arn:aws:s3:::accepted'])
   })
 
-  it('without a break-glass role says every principal is denied; with one, exempts it by aws:PrincipalArn', () => {
-    const without = buildGuardrails('I-1', [f('F-1', 'aws.iam.unused-access-key', RESOURCES['aws.iam.unused-access-key'])])
-    expect(without.guardrails[0].prevents).toContain('no break-glass role was given')
-    const withRole = buildGuardrails('I-1', [f('F-1', 'aws.iam.unused-access-key', RESOURCES['aws.iam.unused-access-key'])], { breakGlassRoles: ['arn:aws:iam::111122223333:role/IdentityAdmin'] })
-    expect(JSON.parse(withRole.guardrails[0].content).Statement[0].Condition).toEqual({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/IdentityAdmin'] } })
+  it('always leaves a break-glass role: a default name when none is given, the named ones otherwise', () => {
+    const imds = (opts: { breakGlassRoles?: string[] }) => {
+      const b = buildGuardrails('I-1', [f('F-1', 'aws.ec2.imdsv2', RESOURCES['aws.ec2.imdsv2'])], opts)
+      const g = b.guardrails.find((x) => x.kind === 'aws-scp')!
+      return { g, readme: b.readme, statement: JSON.parse(g.content).Statement[1] }
+    }
+    const without = imds({})
+    expect(without.statement.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': [DEFAULT_BREAK_GLASS_ROLE] })
+    expect(without.g.prevents).toContain(`the break-glass role ${DEFAULT_BREAK_GLASS_ROLE} is exempt`)
+    expect(without.readme).toContain(`Every SCP exempts the break-glass role \`${DEFAULT_BREAK_GLASS_ROLE}\``)
+    const named = imds({ breakGlassRoles: ['arn:aws:iam::111122223333:role/IdentityAdmin'] })
+    expect(named.statement.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/IdentityAdmin'] })
   })
 
   it('refuses an SCP whose exceptions do not fit the quota, keeping the Config rules and saying why', () => {
-    const many = Array.from({ length: 120 }, (_, i) => f(`F-${i + 1}`, 'aws.iam.unused-access-key', `arn:aws:iam::111122223333:user/service-account-number-${i}`, 'UNSAFE'))
+    const many = Array.from({ length: 120 }, (_, i) => f(`F-${i + 1}`, 'aws.ec2.imdsv2', `arn:aws:ec2:us-east-1:111122223333:instance/i-0000000000000${String(i).padStart(4, '0')}`, 'UNSAFE'))
     const b = buildGuardrails('I-1', many)
-    expect(b.guardrails.map((g) => g.kind)).toEqual(['aws-config-rule'])
-    expect(b.notes[0]).toMatch(/^aws.iam.unused-access-key: no preventive policy: the SCP with its exceptions is \d+ characters, over the 5,120 an SCP may have/)
+    expect(b.guardrails.map((g) => g.kind)).toEqual(['aws-cli', 'aws-config-rule'])
+    expect(b.notes[0]).toMatch(/^aws.ec2.imdsv2: no preventive policy: the SCP with its exceptions is \d+ characters, over the 5,120 an SCP may have/)
   })
 
   it('Azure: exemptions (Waiver) for excepted storage accounts in the assignment script', () => {

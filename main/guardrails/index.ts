@@ -4,12 +4,25 @@
 // accepted).
 import type { GuardrailBundle, GuardrailView } from '../../shared/remediation'
 import { isLastmileError } from '../errors'
-import { awsGuardrails } from './aws'
+import { awsGuardrails, S3_BLOCK_PUBLIC_ACCESS_CONTROLS, s3BlockPublicAccessScp } from './aws'
 import { azureGuardrails } from './azure'
-import { DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from './types'
+import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from './types'
 
 export type { GuardrailFinding, GuardrailOptions } from './types'
-export { DEFAULT_EXCEPTION_TAG } from './types'
+export { DEFAULT_BREAK_GLASS_ROLE, DEFAULT_EXCEPTION_TAG } from './types'
+
+/** Controls guarded by one shared policy: the exceptions of each belong in it. */
+const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [S3_BLOCK_PUBLIC_ACCESS_CONTROLS]
+
+/**
+ * The controls whose findings a guardrail for `controls` must see: those controls and every
+ * control that shares a policy with one of them (else an exception of the other is lost).
+ */
+export function guardrailScope(controls: readonly string[]): string[] {
+  const out = new Set(controls)
+  for (const group of GUARDED_TOGETHER) if (group.some((c) => out.has(c))) for (const c of group) out.add(c)
+  return [...out].sort()
+}
 
 /** Controls with guardrails (container images have none that an SCP or policy could enforce). */
 export const GUARDRAIL_CONTROLS = [
@@ -40,11 +53,17 @@ export function exceptionsOf(findings: readonly GuardrailFinding[]): GuardrailEx
   return out
 }
 
-export function buildGuardrails(scope: string, findings: readonly GuardrailFinding[], opts: GuardrailOptions = {}): GuardrailBundle {
-  const controls = [...new Set(findings.map((f) => f.control))].sort()
+/**
+ * The guardrails for the controls of `findings` (or only `opts.controls` of them), with the
+ * exceptions of every finding given: pass the findings of guardrailScope(controls).
+ */
+export function buildGuardrails(scope: string, findings: readonly GuardrailFinding[], opts: GuardrailOptions & { controls?: readonly string[] } = {}): GuardrailBundle {
+  const controls = [...new Set(opts.controls ?? findings.map((f) => f.control))].sort()
   const notes: string[] = []
   const guardrails: GuardrailView[] = []
   const tag = opts.exceptionTag ?? DEFAULT_EXCEPTION_TAG
+  const guardOpts = { breakGlassRoles: opts.breakGlassRoles, exceptionTag: tag }
+  const s3Group = controls.filter((c) => (S3_BLOCK_PUBLIC_ACCESS_CONTROLS as readonly string[]).includes(c))
   for (const control of controls) {
     const mine = findings.filter((f) => f.control === control)
     const exceptions = exceptionsOf(mine)
@@ -52,21 +71,29 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
       const subs = [...new Set(mine.map((f) => f.account).filter((a): a is string => !!a))]
       guardrails.push(...azureGuardrails(control, exceptions, subs))
     } else if (control.startsWith('aws.')) {
+      if (control === s3Group[0]) {
+        try {
+          guardrails.push(s3BlockPublicAccessScp(exceptionsOf(findings.filter((f) => (S3_BLOCK_PUBLIC_ACCESS_CONTROLS as readonly string[]).includes(f.control))), guardOpts, s3Group))
+        } catch (e) {
+          if (!isLastmileError(e)) throw e
+          notes.push(`${s3Group.join(', ')}: no preventive policy: ${e.message}`)
+        }
+      }
       try {
-        guardrails.push(...awsGuardrails(control, exceptions, { ...opts, exceptionTag: tag }))
+        guardrails.push(...awsGuardrails(control, exceptions, guardOpts))
       } catch (e) {
         if (!isLastmileError(e)) throw e
         notes.push(`${control}: no preventive policy: ${e.message}`)
-        guardrails.push(...awsGuardrails(control, exceptions, { ...opts, exceptionTag: tag }, { policies: false }))
+        guardrails.push(...awsGuardrails(control, exceptions, guardOpts, { policies: false }))
       }
     }
     if (!(GUARDRAIL_CONTROLS as readonly string[]).includes(control)) notes.push(`${control}: no guardrail is known for this control`)
   }
-  const readme = guardrailReadme(scope, guardrails, notes, tag)
+  const readme = guardrailReadme(scope, guardrails, notes, tag, breakGlassRolesOf(opts))
   return { scope, controls, guardrails, readme, notes }
 }
 
-function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: string[], tag: { key: string; value: string }): string {
+function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: string[], tag: { key: string; value: string }, breakGlass: string[]): string {
   const lines = [
     `# Guardrails for ${scope}`,
     '',
@@ -83,10 +110,12 @@ function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: stri
     '- `*.policy-assignments.json`: `az deployment sub create --location LOCATION --template-file FILE`; run the `.sh` beside it',
     '  for the exemptions.',
     `- Where a service evaluates resource tags (EC2), the tag \`${tag.key}=${tag.value}\` marks further agreed exceptions.`,
+    `- Every SCP exempts the break-glass role ${breakGlass.map((r) => `\`${r}\``).join(', ')}: create it (with a trust policy for the people who`,
+    '  answer incidents) before attaching an SCP. Rollbacks that put an insecure value back are refused to everyone else.',
     ''
   ]
   for (const g of guardrails) {
-    lines.push(`## ${g.name}`, '', `Control: \`${g.control}\` — ${g.kind}`, '', `**Prevents:** ${g.prevents}`, '', '**Would break:**', ...g.wouldBreak.map((w) => `- ${w}`), '')
+    lines.push(`## ${g.name}`, '', `Control: ${(g.covers ?? [g.control]).map((c) => `\`${c}\``).join(', ')} — ${g.kind}`, '', `**Prevents:** ${g.prevents}`, '', '**Would break:**', ...g.wouldBreak.map((w) => `- ${w}`), '')
     if (g.exceptions.length) lines.push('**Excepted:**', ...g.exceptions.map((e) => `- \`${e}\``), '')
   }
   if (notes.length) lines.push('## Notes', '', ...notes.map((n) => `- ${n}`), '')

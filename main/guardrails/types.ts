@@ -14,7 +14,11 @@ export interface GuardrailFinding {
 }
 
 export interface GuardrailOptions {
-  /** principals (role ARNs, wildcards allowed) still allowed what the guardrails deny */
+  /**
+   * principals (role ARNs, wildcards allowed) still allowed what the guardrails deny; when none is
+   * given, DEFAULT_BREAK_GLASS_ROLE — a guardrail with no way around it locks out the people who
+   * must undo a change in an incident (and Lastmile's own rollbacks)
+   */
   breakGlassRoles?: string[]
   /** a tag that marks a resource as an agreed exception, where the service evaluates tags */
   exceptionTag?: { key: string; value: string }
@@ -30,3 +34,10 @@ export interface GuardrailException {
 }
 
 export const DEFAULT_EXCEPTION_TAG = { key: 'lastmile-guardrail-exception', value: 'true' }
+
+/** The break-glass role every SCP exempts when no other is named (`--break-glass-role`). */
+export const DEFAULT_BREAK_GLASS_ROLE = 'arn:aws:iam::*:role/lastmile-break-glass'
+
+export function breakGlassRolesOf(opts: GuardrailOptions): string[] {
+  return opts.breakGlassRoles?.length ? opts.breakGlassRoles : [DEFAULT_BREAK_GLASS_ROLE]
+}

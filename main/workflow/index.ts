@@ -6,7 +6,7 @@ import type { Actor } from '../../shared/model'
 import type { BoardView, GuardrailBundle, PlanView } from '../../shared/remediation'
 import type { CaseDb, Db } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { buildGuardrails, type GuardrailOptions } from '../guardrails'
+import { buildGuardrails, guardrailScope, type GuardrailOptions } from '../guardrails'
 import { checkOutputFolder, writeNewFiles } from '../services/outputs'
 import { loadPlaybooks, type PlaybookSet } from '../investigate/loader'
 import { approvalQueue, decide, type QueueFilter } from './approvals'
@@ -125,11 +125,13 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
   if (!scope.length) throw new LastmileError('conflict', `${ref ?? 'this case'}: no findings, so no control to guard`)
   const controls = [...new Set(scope.map((f) => f.control))]
   // exceptions come from every finding of those controls in the case: a guardrail applies account-wide
-  const all = findingsWhere(db, `f.control IN (${controls.map(() => '?').join(',')})`, controls)
+  // (and of the controls that share a policy with them)
+  const guarded = guardrailScope(controls)
+  const all = findingsWhere(db, `f.control IN (${guarded.map(() => '?').join(',')})`, guarded)
   return buildGuardrails(
     ref ? ref.toUpperCase() : 'the whole case',
     all.map((f) => ({ id: f.ref, control: f.control, resourceId: f.resourceId, account: f.account, region: f.region, verdict: f.verdict, decision: f.decision, owner: null })),
-    opts
+    { ...opts, controls }
   )
 }
 

@@ -8,7 +8,7 @@ import type { ApprovalView, Artefact, GuardrailView, PlanFindingView, PlanSummar
 import { canonicalJson } from '../audit/canonical'
 import type { CaseDb, Db } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { buildGuardrails, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
+import { buildGuardrails, guardrailScope, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
 import { FIX_RENDERERS, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
 import { templateArtefact, templatePlaceholders, templateValues } from '../remediate/templates'
@@ -134,7 +134,7 @@ function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<str
 
 /** Guardrail templates of the playbooks for mechanisms Lastmile's own guardrails do not cover. */
 function playbookGuardrails(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined, plan: string, inputs: Record<string, string>): { artefacts: Artefact[]; notes: string[] } {
-  const covered = new Set(mine.map((g) => `${g.control}:${mechanismOf(g)}`))
+  const covered = new Set(mine.flatMap((g) => (g.covers ?? [g.control]).map((c) => `${c}:${mechanismOf(g)}`)))
   const artefacts: Artefact[] = []
   const notes: string[] = []
   const seen = new Set<string>()
@@ -208,7 +208,7 @@ export function createPlan(c: CaseDb, ref: string, opts: PlanOptions): PlanView 
     throw new LastmileError('conflict', `${ref.toUpperCase()}: nothing to plan${findings.length ? ` (${why}${excluded.length > 5 ? `; and ${excluded.length - 5} more` : ''})` : ': it holds no findings'}`)
   }
   const controls = uniq(included.map((i) => i.f.control))
-  const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, controls), opts.guardrails)
+  const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, guardrailScope(controls)), { ...opts.guardrails, controls })
   const own: Artefact[] = guard.guardrails.map((g) => ({ kind: g.kind, language: g.language, content: g.content, name: g.name, finding: null, purpose: g.prevents }))
   checkInputs(ref, opts.inputs ?? {}, takenInputs(included, guard.guardrails, opts.playbooks))
   const fromPlaybooks = playbookGuardrails(included, guard.guardrails, opts.playbooks, plan, opts.inputs ?? {})

@@ -114,8 +114,11 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     expect((await cli(['guardrails', path, '--out', g, '--break-glass-role', 'arn:aws:iam::*:role/BreakGlass', ...ana], env)).code).toBe(0)
     expect(existsSync(join(g, 'README.md'))).toBe(true)
     const scp = JSON.parse(readFileSync(join(g, 'aws.ec2.ebs-default-encryption.scp.json'), 'utf8'))
-    // the accepted account is excepted
-    expect(scp.Statement[0].Condition.StringNotEquals['aws:PrincipalAccount']).toEqual(['111122223333'])
+    // the accepted account is excepted, in the Region of its finding only
+    const excepted = (scp.Statement as Array<{ Condition: Record<string, Record<string, unknown>> }>).filter((s) => s.Condition.StringEquals?.['aws:RequestedRegion'])
+    expect(excepted.length).toBeGreaterThan(0)
+    for (const s of excepted) expect(s.Condition.StringNotEquals['aws:PrincipalAccount']).toEqual(['111122223333'])
+    expect(scp.Statement[0].Condition.StringNotEquals['aws:RequestedRegion']).toEqual(expect.arrayContaining([excepted[0].Condition.StringEquals['aws:RequestedRegion']]))
     const b = await cli(['board', path, '--json'], env)
     const board = b.json() as { initiatives: Array<{ id: string; stage: string; states: Record<string, number> }> }
     expect(board.initiatives.find((i) => i.id === https)).toMatchObject({ stage: 'remediated', states: { remediated: 3 } })
