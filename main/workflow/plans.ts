@@ -96,13 +96,18 @@ function renderFinding(db: Db, t: FixTarget, plan: string, playbooks: PlaybookSe
   return { fix, hash: createHash('sha256').update(canonicalJson(values)).digest('hex') }
 }
 
+/** `control:mechanism` for each guardrail Lastmile wrote itself (one file may guard several controls). */
+function coveredMechanisms(mine: readonly GuardrailView[]): Set<string> {
+  return new Set(mine.flatMap((g) => (g.covers ?? [g.control]).map((c) => `${c}:${mechanismOf(g)}`)))
+}
+
 /**
  * The `input` parameters a plan's artefacts take: those of the playbook templates it renders (the
  * fix and rollback templates of controls Lastmile computes no fix for, and the guardrail templates
  * for mechanisms its own guardrails do not cover), name → description.
  */
 function takenInputs(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined): Map<string, string> {
-  const covered = new Set(mine.map((g) => `${g.control}:${mechanismOf(g)}`))
+  const covered = coveredMechanisms(mine)
   const out = new Map<string, string>()
   for (const control of new Set(included.map((i) => i.f.control))) {
     const pb = playbooks?.forControl(control)
@@ -134,7 +139,7 @@ function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<str
 
 /** Guardrail templates of the playbooks for mechanisms Lastmile's own guardrails do not cover. */
 function playbookGuardrails(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined, plan: string, inputs: Record<string, string>): { artefacts: Artefact[]; notes: string[] } {
-  const covered = new Set(mine.flatMap((g) => (g.covers ?? [g.control]).map((c) => `${c}:${mechanismOf(g)}`)))
+  const covered = coveredMechanisms(mine)
   const artefacts: Artefact[] = []
   const notes: string[] = []
   const seen = new Set<string>()
