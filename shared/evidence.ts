@@ -208,7 +208,15 @@ export interface Ec2Facts {
   publicIp: string | null
   metadataNoToken: { sum: number; datapoints: number; first: string | null; last: string | null; lastNonZero: string | null; evidence: string[] } | null
   /** CloudTrail calls with credentials delivered over IMDSv1 (ec2RoleDelivery 1.0) vs 2.0 */
-  roleDelivery: { v1: number; v2: number; v1Last: string | null; v2Last: string | null; evidence: string[] } | null
+  roleDelivery: {
+    v1: number
+    v2: number
+    v1Last: string | null
+    v2Last: string | null
+    /** per Region the calls were made in (the credentials work against any Region's endpoint) */
+    byRegion: Array<{ region: string; v1: number; v2: number; v1Last: string | null; v2Last: string | null }>
+    evidence: string[]
+  } | null
 }
 
 /** Inbound TCP flows to an admin port from one source address (see `adminFlowsOutside`). */

@@ -305,13 +305,23 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
 
   if (type === 'aws.ec2.instance') {
     const id = arn!.resource.split('/').pop()!
-    const rd = all('imds.role-delivery')
+    // Role credentials from IMDS work against every Region's endpoint, and CloudTrail logs a call
+    // in the Region called: the evidence stage keys those calls by that Region's instance ARN.
+    const elsewhere = (
+      db
+        .prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 'imds.role-delivery' AND resource_id LIKE ? AND resource_id <> ?")
+        .all(`arn:${arn!.partition}:ec2:%:${arn!.account}:instance/${id}`, key) as Array<{ resource_id: string }>
+    )
+      .map((r) => r.resource_id)
+      .filter((r) => r.endsWith(`:instance/${id}`))
+    const rd = [...all('imds.role-delivery').map((r) => ({ ...r, region: arn!.region })), ...elsewhere.flatMap((k) => rowsOf(db, [k]).filter((r) => r.facet === 'imds.role-delivery').map((r) => ({ ...r, region: parseArn(k)!.region })))]
     const metric = all('metric.MetadataNoToken')
     const roles = new Set<string>()
     let v1 = 0
     let v2 = 0
     let v1Last: number | null = null
     let v2Last: number | null = null
+    const byRegion = new Map<string, { v1: number; v2: number; v1Last: number; v2Last: number }>()
     for (const r of rd) {
       const v = r.value as { v1: number; v2: number; v1Last: number | null; v2Last: number | null; roles: string[] }
       v1 += v.v1
@@ -319,6 +329,12 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       v1Last = Math.max(v1Last ?? -Infinity, v.v1Last ?? -Infinity)
       v2Last = Math.max(v2Last ?? -Infinity, v.v2Last ?? -Infinity)
       v.roles.forEach((x) => roles.add(x))
+      const g = byRegion.get(r.region) ?? { v1: 0, v2: 0, v1Last: -Infinity, v2Last: -Infinity }
+      g.v1 += v.v1
+      g.v2 += v.v2
+      g.v1Last = Math.max(g.v1Last, v.v1Last ?? -Infinity)
+      g.v2Last = Math.max(g.v2Last, v.v2Last ?? -Infinity)
+      byRegion.set(r.region, g)
     }
     // Metric points from several bundles may overlap: count each timestamp once.
     const points = new Map<number, number>()
@@ -359,7 +375,18 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       metadataNoToken: metric.length
         ? { sum: [...points.values()].reduce((x, y) => x + y, 0), datapoints, first: t(mFirst), last: t(mLast), lastNonZero: nz.length ? iso(Math.max(...nz)) : null, evidence: [...new Set(metric.flatMap((m) => m.evidence))] }
         : null,
-      roleDelivery: rd.length ? { v1, v2, v1Last: t(Number.isFinite(v1Last) ? v1Last : null), v2Last: t(Number.isFinite(v2Last) ? v2Last : null), evidence: [...new Set(rd.flatMap((x) => x.evidence))] } : null
+      roleDelivery: rd.length
+        ? {
+            v1,
+            v2,
+            v1Last: t(Number.isFinite(v1Last) ? v1Last : null),
+            v2Last: t(Number.isFinite(v2Last) ? v2Last : null),
+            byRegion: [...byRegion]
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([region, g]) => ({ region, v1: g.v1, v2: g.v2, v1Last: t(Number.isFinite(g.v1Last) ? g.v1Last : null), v2Last: t(Number.isFinite(g.v2Last) ? g.v2Last : null) })),
+            evidence: [...new Set(rd.flatMap((x) => x.evidence))]
+          }
+        : null
     }
   }
 

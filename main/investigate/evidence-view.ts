@@ -17,6 +17,7 @@ export class CaseEvidence implements EvidenceView {
   private readonly configMemo = new Map<string, { value: unknown; evidence: string[] } | null>()
   private readonly trailMemo = new Map<string, CloudTrailIndex>()
   private readonly userMemo = new Map<string, string>()
+  private readonly regionsMemo = new Map<string, string[]>()
   private filesMemo: EvidenceFileSummary[] | null = null
   private collectedMemo: string | null | undefined
 
@@ -105,6 +106,22 @@ export class CaseEvidence implements EvidenceView {
     }
     this.userMemo.set(arn, out)
     return out
+  }
+
+  regions(account: string): string[] {
+    let r = this.regionsMemo.get(account)
+    if (!r) {
+      const out = new Set<string>()
+      for (const row of this.db.prepare('SELECT scopes FROM evidence_bundles').all() as Array<{ scopes: string }>) {
+        for (const s of JSON.parse(row.scopes) as Array<{ provider?: string; account?: string; regions?: string[] }>) {
+          if (s.provider === 'aws' && s.account === account) for (const x of s.regions ?? []) out.add(x)
+        }
+      }
+      const streams = this.db.prepare("SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?").all(`aws-stream:${account}:%`) as Array<{ resource_id: string }>
+      for (const x of streams) out.add(x.resource_id.split(':')[2])
+      this.regionsMemo.set(account, (r = [...out].filter(Boolean).sort()))
+    }
+    return r
   }
 
   collectedAt(): string | null {

@@ -334,27 +334,27 @@ function instance(w: World, account: string, i: Partial<Instance> & Pick<Instanc
 
 const profileOf = (account: string, name: string): string => `arn:aws:iam::${account}:instance-profile/${name}`
 
-/** MetadataNoToken over the window: one daily Sum per day, non-zero on the given days. */
-function metadataNoToken(w: World, account: string, inst: Instance, nonZero: Record<number, number> = {}): void {
+/** MetadataNoToken over the window (or from day `firstDay` on): one daily Sum per day, non-zero on the given days. */
+function metadataNoToken(w: World, account: string, inst: Instance, nonZero: Record<number, number> = {}, firstDay = 0): void {
   const timestamps: string[] = []
   const values: number[] = []
-  for (let d = 0; d < 90; d++) {
+  for (let d = firstDay; d < 90; d++) {
     timestamps.push(at(d))
     values.push(nonZero[d] ?? 0)
   }
   w.account(account).metrics.push({ namespace: 'AWS/EC2', name: 'MetadataNoToken', dimensions: { InstanceId: inst.id }, stat: 'Sum', period: 86400, region: inst.region, timestamps, values })
 }
 
-/** Calls an instance made with its role's credentials, delivered over IMDSv1 or v2. */
-function roleCalls(w: World, account: string, inst: Instance, roleName: string, delivery: '1.0' | '2.0', n: number): void {
-  spread(n, `role:${inst.id}:${delivery}`).forEach((time, k) =>
+/** Calls an instance made with its role's credentials, delivered over IMDSv1 or v2, in its own Region or another one. */
+function roleCalls(w: World, account: string, inst: Instance, roleName: string, delivery: '1.0' | '2.0', n: number, region = inst.region, lastDay = 89): void {
+  spread(n, `role:${inst.id}:${delivery}:${region === inst.region ? '' : region}`, 0, lastDay).forEach((time, k) =>
     w.ct(
       account,
-      inst.region,
+      region,
       managementRecord({
         time,
         account,
-        region: inst.region,
+        region,
         source: k % 2 ? 'ssm.amazonaws.com' : 'sts.amazonaws.com',
         name: k % 2 ? 'UpdateInstanceInformation' : 'GetCallerIdentity',
         readOnly: k % 2 === 0,
@@ -387,6 +387,18 @@ export function ec2Imdsv2(w: World): void {
   })
   metadataNoToken(w, PROD, node)
   roleCalls(w, PROD, node, 'eks-node', '2.0', 30)
+  // IMDSv1 credentials used only against another Region's endpoints; the metric only since day 60
+  const sync = instance(w, PROD, { id: 'i-0a1b2c3d4e5f60007', name: 'apac-sync-1', tags: { Name: 'apac-sync-1', Environment: 'production', Owner: 'data-platform' }, profile: profileOf(PROD, 'apac-sync') })
+  metadataNoToken(w, PROD, sync, {}, 60)
+  roleCalls(w, PROD, sync, 'apac-sync', '2.0', 10)
+  roleCalls(w, PROD, sync, 'apac-sync', '1.0', 45, 'ap-southeast-2', 55)
+  // the test account's scope names eu-west-1, whose CloudTrail was not collected
+  const test = w.account(TEST)
+  test.regions.add('eu-west-1')
+  test.trailNotCollected.add('eu-west-1')
+  const cache = instance(w, TEST, { id: 'i-0b1b2c3d4e5f60008', name: 'ci-cache-1', tags: { Name: 'ci-cache-1', Environment: 'test', Owner: 'qa-team' }, profile: profileOf(TEST, 'ci-cache') })
+  metadataNoToken(w, TEST, cache)
+  roleCalls(w, TEST, cache, 'ci-cache', '2.0', 12)
 
   const all: Array<[string, Instance, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
     [PROD, api, 'SAFE', { 'already-required': 'yes' }, 'IMDSv2 already required'],
@@ -394,7 +406,9 @@ export function ec2Imdsv2(w: World): void {
     [PROD, legacy, 'UNSAFE', { 'imdsv1-calls': 'yes' }, 'MetadataNoToken counts IMDSv1 calls'],
     [TEST, runner, 'UNSAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'yes' }, 'role credentials fetched over IMDSv1'],
     [TEST, sandbox, 'RISKY', { 'imdsv1-calls': 'unknown' }, 'no metric in evidence'],
-    [PROD, node, 'RISKY', { 'container-hop-limit': 'yes' }, 'EKS node at hop limit 1']
+    [PROD, node, 'RISKY', { 'container-hop-limit': 'yes' }, 'EKS node at hop limit 1'],
+    [PROD, sync, 'UNSAFE', { 'imdsv1-calls': 'unknown', 'imdsv1-role-credentials': 'yes' }, 'IMDSv1 credentials used in ap-southeast-2 only'],
+    [TEST, cache, 'RISKY', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'unknown' }, 'CloudTrail of eu-west-1 not collected']
   ]
   for (const [account, i, verdict, steps, why] of all) {
     const arn = `arn:aws:ec2:${i.region}:${account}:instance/${i.id}`

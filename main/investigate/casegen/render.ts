@@ -32,6 +32,7 @@ function background(a: AccountWorld, region: string): Json[] {
 function cloudTrailFiles(a: AccountWorld, files: Map<string, Buffer>): void {
   const regions = new Set([...a.regions, ...a.trail.keys()])
   for (const region of [...regions].sort()) {
+    if (a.trailNotCollected.has(region)) continue
     const records = [...background(a, region), ...(a.trail.get(region) ?? [])].sort((x, y) => (String(x.eventTime) < String(y.eventTime) ? -1 : String(x.eventTime) > String(y.eventTime) ? 1 : 0))
     // one delivery file per month (CloudTrail delivers every few minutes; the content is what counts)
     const byMonth = new Map<string, Json[]>()

@@ -314,6 +314,8 @@ export interface AccountWorld {
   inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr'>
   /** CloudTrail records by region (management events and S3 data events) */
   trail: Map<string, Json[]>
+  /** Regions in the bundle's scope whose CloudTrail files were not collected */
+  trailNotCollected: Set<string>
   accessLogs: Map<string, string[]>
   flows: string[]
   metrics: Json[]
@@ -358,6 +360,7 @@ export class World {
         cloudfront: [],
         inventories: new Set(),
         trail: new Map(),
+        trailNotCollected: new Set(),
         accessLogs: new Map(),
         flows: [],
         metrics: []

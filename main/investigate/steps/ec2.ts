@@ -3,6 +3,7 @@
 // on the instance lose the metadata service at hop limit 1.
 import { z } from 'zod'
 import { imdsVerdict } from '../../evaluate'
+import { instanceId, parseArn, streamKey } from '../../evidence/ids'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
 import { defineStep, type StepContext } from './types'
 
@@ -88,44 +89,53 @@ export const imdsv1Calls = defineStep({
 
 export const imdsv1RoleCredentials = defineStep({
   name: 'ec2.imdsv1-role-credentials',
-  summary: 'calls made with the instance role\'s credentials fetched over IMDSv1 (CloudTrail ec2RoleDelivery 1.0) in the window',
+  summary:
+    'calls made with the instance role\'s credentials fetched over IMDSv1 (CloudTrail ec2RoleDelivery 1.0) in the window, searched in every Region the evidence holds for the account (the credentials work against any Region\'s endpoint); "no" needs CloudTrail for all of them',
   resourceTypes: INSTANCE,
   params: z.object({}).strict(),
   run(ctx) {
     const id = ctx.finding.resource.id
+    const arn = parseArn(id)
     const cfg = configOf(ctx)
     const ec2 = ctx.ev.facts(id).ec2
     const rd = ec2?.roleDelivery ?? null
     const sources = ['aws.cloudtrail' as const]
-    const events = ctx.ev.timeline([id], { from: ctx.window?.from, sources: ['aws.cloudtrail'], summaries: false }).filter((e) => /IMDSv1/.test(e.summary))
-    const link = timelineLink(ctx, [id], ['aws.cloudtrail'], events)
-    if (rd && rd.v1 > 0 && inWindow(rd.v1Last, ctx.window)) {
+    const account = arn?.account || ctx.finding.resource.account || ''
+    const home = arn?.region || ctx.finding.resource.region || ''
+    const regions = [...new Set([home, ...(account ? ctx.ev.regions(account) : [])])].filter(Boolean).sort()
+    // calls in another Region are kept under that Region's ARN of the instance
+    const ids = [id, ...(rd?.byRegion ?? []).filter((r) => r.region !== home).map((r) => instanceId(r.region, account, arn?.resource.split('/').pop() ?? ''))]
+    const events = ctx.ev.timeline(ids, { from: ctx.window?.from, sources: ['aws.cloudtrail'], summaries: false }).filter((e) => /IMDSv1/.test(e.summary))
+    const link = timelineLink(ctx, ids, ['aws.cloudtrail'], events)
+    const covs = regions.map((r) => ({ region: r, cov: ctx.ev.coverage('aws.cloudtrail', streamKey(account, r), ctx.window) }))
+    const uncovered = covs.filter((c) => c.cov.state !== 'covered')
+    const uncoveredText = uncovered.map((c) => coverageText(c.cov, `CloudTrail in ${c.region}`)).join('; ')
+    const v1 = (rd?.byRegion ?? []).filter((r) => r.v1 > 0 && inWindow(r.v1Last, ctx.window))
+    if (rd && v1.length) {
+      const where = v1.map((r) => `${plural(r.v1, 'call')} in ${r.region}${r.region === home ? ' (its own Region)' : ''}, the last on ${day(r.v1Last)}`).join('; ')
       return outcome(
         'yes',
-        `${plural(rd.v1, 'call')} with role credentials delivered over IMDSv1 (ec2RoleDelivery "1.0"), the last on ${day(rd.v1Last)}${ec2?.roles.length ? ` (role ${ec2.roles.join(', ')})` : ''}: the software that fetched them would lose its credentials — proven`,
+        `${where}, with role credentials delivered over IMDSv1 (ec2RoleDelivery "1.0")${ec2?.roles.length ? ` (role ${ec2.roles.join(', ')})` : ''}: the software that fetched them would lose its credentials — proven${uncovered.length ? `. Not searched for lack of evidence: ${uncoveredText}` : ''}`,
         { evidence: [rd.evidence], certainty: 'proven', sources, windowed: true, timeline: link }
       )
     }
     if (cfg && cfg.value.instanceProfileArn === null) {
       return outcome('no', 'the instance has no instance profile: IMDS hands it no role credentials', { evidence: [cfg.evidence], certainty: 'proven', sources: ['aws.inventory'] })
     }
-    const cov = ctx.ev.coverage('aws.cloudtrail', id, ctx.window)
-    if (cov.state === 'covered') {
-      const seen = rd ? `${plural(rd.v2, 'call')} with its role credentials, all delivered over IMDSv2` : 'no call with its role credentials'
-      return outcome('no', `CloudTrail covered the instance's account and Region over ${windowText(ctx.window)} without a gap: ${seen} (management events; S3 data calls are counted only where recorded)`, {
-        evidence: [cov.evidence, rd?.evidence],
-        certainty: 'proven',
-        sources,
-        windowed: true,
-        timeline: link
-      })
+    const seen = rd && rd.v2 ? `${plural(rd.v2, 'call')} with its role credentials, all delivered over IMDSv2 (${rd.byRegion.filter((r) => r.v2).map((r) => `${r.region}: ${r.v2.toLocaleString('en-US')}`).join(', ')})` : 'no call with its role credentials'
+    if (!uncovered.length) {
+      return outcome(
+        'no',
+        `CloudTrail covered every Region the evidence holds for account ${account} (${regions.join(', ')}) over ${windowText(ctx.window)} without a gap: ${seen} (management events; S3 data calls are counted only where recorded); Regions outside the evidence are not searched`,
+        { evidence: [...covs.map((c) => c.cov.evidence), rd?.evidence], certainty: 'proven', sources, windowed: true, timeline: link }
+      )
     }
-    return outcome('unknown', `no IMDSv1 role delivery was seen, but ${coverageText(cov, 'CloudTrail for the instance\'s account and Region')}`, {
-      evidence: [cov.evidence, rd?.evidence],
-      sources,
-      windowed: true,
-      timeline: link
-    })
+    const covered = covs.filter((c) => c.cov.state === 'covered').map((c) => c.region)
+    return outcome(
+      'unknown',
+      `no IMDSv1 role delivery was seen${covered.length ? ` in ${covered.join(', ')}` : ''}, but the credentials work in every Region and ${uncoveredText}`,
+      { evidence: [...covs.map((c) => c.cov.evidence), rd?.evidence], sources, windowed: true, timeline: link }
+    )
   }
 })
 

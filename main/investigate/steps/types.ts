@@ -52,6 +52,11 @@ export interface EvidenceView {
   alertRecords(alertIds: readonly string[]): AlertRecord[]
   /** an IAM user's ARN as the credential report gives it (with its path), when the finding's lacks it */
   resolveUserArn(arn: string): string
+  /**
+   * The Regions the evidence holds for an AWS account: those the bundles' manifests name in their
+   * scope, and any whose CloudTrail is in evidence. Empty when no bundle names the account.
+   */
+  regions(account: string): string[]
   /** the collection time of the latest bundle: "now" for ages (never the wall clock) */
   collectedAt(): string | null
 }
