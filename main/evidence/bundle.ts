@@ -1,10 +1,12 @@
 // Reading an evidence bundle folder (EVIDENCE_BUNDLE.md): the manifest, the safety of every path
 // in it, the SHA-256 of every file, and what kind of evidence each file is.
 import { createHash } from 'node:crypto'
-import { createReadStream, promises as fsp } from 'node:fs'
+import { closeSync, createReadStream, promises as fsp, readSync, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import { LastmileError } from '../errors'
+import { locateJsonError } from '../evaluate/json-text'
+import { openRegularFile } from '../services/input-files'
 
 export const MANIFEST = 'manifest.json'
 export const MANIFEST_FORMAT = 'lastmile-evidence-bundle'
@@ -174,6 +176,39 @@ export interface VerifiedBundle {
   notes: string[]
 }
 
+/** A manifest is a list of files: far below this, while a link to /dev/zero or a disk image is far above. */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+/**
+ * The manifest is checked like the files it lists: a link must stay inside the bundle, it must be
+ * a regular file (a FIFO would block the read forever), and it has a size limit.
+ */
+function readManifest(dir: string, rootReal: string): string {
+  const shown = join(dir, MANIFEST)
+  let real: string
+  try {
+    real = realpathSync(join(rootReal, MANIFEST))
+  } catch (e) {
+    refuse(`${shown}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); an evidence bundle needs one`)
+  }
+  const rel = relative(rootReal, real)
+  if (rel.startsWith('..') || isAbsolute(rel) || rel === '') refuse(`${shown}: refused: a link leaving the bundle (it points to ${real})`)
+  const { fd, size } = openRegularFile(real, shown, 'a manifest file')
+  try {
+    if (size > MAX_MANIFEST_BYTES) refuse(`${shown}: refused: ${size} bytes, more than a manifest may have (${MAX_MANIFEST_BYTES})`)
+    const buf = Buffer.alloc(size)
+    let got = 0
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got)
+      if (n <= 0) break
+      got += n
+    }
+    return buf.subarray(0, got).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function refuse(message: string): never {
   throw new LastmileError('bad-input', message)
 }
@@ -204,18 +239,15 @@ export async function readBundle(dir: string, onProgress?: (done: number, total:
     if (e instanceof LastmileError) throw e
     refuse(`${dir}: cannot open the evidence bundle (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
   }
-  const manifestPath = join(rootReal, MANIFEST)
-  let manifestText: string
-  try {
-    manifestText = await fsp.readFile(manifestPath, 'utf8')
-  } catch (e) {
-    refuse(`${join(dir, MANIFEST)}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); an evidence bundle needs one`)
-  }
+  const manifestText = readManifest(dir, rootReal)
   let raw: unknown
   try {
     raw = JSON.parse(manifestText)
-  } catch (e) {
-    refuse(`${join(dir, MANIFEST)}: bad JSON (${(e as Error).message})`)
+  } catch {
+    // JSON.parse quotes the text it choked on: never echo a file's content (the "manifest" may be
+    // a link to a secret), only the place.
+    const { line, column } = locateJsonError(manifestText) ?? { line: 1, column: 1 }
+    refuse(`${join(dir, MANIFEST)}: bad JSON at line ${line}, column ${column}`)
   }
   const parsed = manifestSchema.safeParse(raw)
   if (!parsed.success) {

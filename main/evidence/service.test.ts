@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +8,7 @@ import { DIGEST, STORAGE_ID, writeScenario } from '../../test/fixtures/evidence/
 import type { Actor } from '../../shared/model'
 import { verifyAudit } from '../audit/chain'
 import { type CaseDb, createCaseDb } from '../db/case-db'
+import { MAX_MANIFEST_BYTES } from './bundle'
 import { adminFlowsOutside } from './facts'
 import { addEvidenceBundle, getCoverage, getFacts, listEvidence, readEvidenceBytes, setAccountEnvironment, timelineForResources } from './service'
 
@@ -279,6 +281,45 @@ describe('evidence add: refusals leave the case unchanged', () => {
   it('a missing file, a bad manifest', async () => {
     await refused('missing', edit2((m) => m.files.push({ path: `aws/${ACCOUNT}/trails.json`, sha256: 'a'.repeat(64), bytes: 3 })), /trails\.json: listed in the manifest but missing/)
     await refused('badmanifest', (b) => writeFileSync(join(b, 'manifest.json'), '{"format":"x"}'), /manifest\.json: format: Invalid input/)
+  })
+
+  it('manifest.json is checked like the files it lists: a link out, a FIFO, a device, an oversized file; content never echoed (issue 13)', async () => {
+    const secret = join(dir, 'secret.txt')
+    writeFileSync(secret, 'SECRET-TOKEN-abc123 not json')
+    const relink = (target: string) => (b: string) => {
+      rmSync(join(b, 'manifest.json'))
+      symlinkSync(target, join(b, 'manifest.json'))
+    }
+    await refused('manifest-link-out', relink(secret), /manifest\.json: refused: a link leaving the bundle \(it points to .*secret\.txt\)/)
+    await refused('manifest-dev-zero', relink('/dev/zero'), /manifest\.json: refused: a link leaving the bundle \(it points to \/dev\/zero\)/)
+    // a FIFO must be refused at once: opening it for reading would wait for a writer forever
+    const t0 = Date.now()
+    await refused(
+      'manifest-fifo',
+      (b) => {
+        rmSync(join(b, 'manifest.json'))
+        execFileSync('mkfifo', [join(b, 'manifest.json')])
+      },
+      /manifest\.json: is a named pipe \(FIFO\), not a manifest file/
+    )
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    // a bad manifest's own text is not shown, only the place where it breaks
+    let message = ''
+    const b = join(dir, 'manifest-secret-inside')
+    writeBundle(b, { files: good() })
+    writeFileSync(join(b, 'manifest.json'), '\nSECRET-TOKEN-abc123')
+    await addEvidenceBundle(c, b, { actor, now, threads: 0 }).catch((e: Error) => (message = e.message))
+    expect(message).toMatch(/manifest\.json: bad JSON at line 2, column 1$/)
+    expect(message).not.toContain('SECRET')
+    await refused(
+      'manifest-huge',
+      (b) => {
+        const fd = openSync(join(b, 'manifest.json'), 'r+')
+        ftruncateSync(fd, MAX_MANIFEST_BYTES + 1)
+        closeSync(fd)
+      },
+      new RegExp(`manifest\\.json: refused: ${MAX_MANIFEST_BYTES + 1} bytes, more than a manifest may have`)
+    )
   })
 
   it('a decompression bomb is refused as a gap, named, and the rest of the bundle is read', async () => {

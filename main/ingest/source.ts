@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer'
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
-import { LastmileError } from '../errors'
+import { closeSync, readSync } from 'node:fs'
+import { openRegularFile } from '../services/input-files'
 import { badInput, lineAt } from './place'
 
 /** A piece of the file decoded to text, never splitting a UTF-8 character. */
@@ -48,22 +48,9 @@ export class FileSource {
   constructor(path: string, name: string, opts: SourceOptions = {}) {
     this.path = path
     this.name = name
-    try {
-      this.fd = openSync(path, 'r')
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') throw new LastmileError('not-found', `${name}: no such file`)
-      if (code === 'EISDIR') throw new LastmileError('bad-input', `${name}: is a folder, not an export file`)
-      throw new LastmileError('unavailable', `${name}: cannot read the file (${code ?? (e as Error).message})`)
-    }
-    try {
-      const st = fstatSync(this.fd)
-      if (st.isDirectory()) throw new LastmileError('bad-input', `${name}: is a folder, not an export file`)
-      this.size = st.size
-    } catch (e) {
-      closeSync(this.fd)
-      throw e
-    }
+    const opened = openRegularFile(path, name, 'an export file')
+    this.fd = opened.fd
+    this.size = opened.size
     if (this.size === 0) {
       closeSync(this.fd)
       throw badInput(name, {}, 'the file is empty (0 bytes); nothing was imported')

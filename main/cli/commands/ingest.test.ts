@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES } from '../../../test/fixtures/ingest/support'
 import { cli } from '../../../test/helpers/cli'
+import { cliProcess } from '../../../test/helpers/cli-process'
 import { tempDir } from '../../../test/helpers/tmp'
 
 const KEY = 'correct horse battery staple'
@@ -109,5 +111,24 @@ describe('lastmile ingest / findings / initiatives', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--format nessus: not a format Lastmile reads; one of asff, /)
     expect((await cli(['ingest', join(dir, 'c.lmcase')], env)).stderr).toMatch(/FILE is required/)
+  })
+})
+
+describe('a named pipe or device given as an export (issue 13)', () => {
+  it('is refused at once with one line, instead of blocking forever on the open', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const fifo = join(dir, 'export.json')
+    execFileSync('mkfifo', [fifo])
+    const before = readFileSync(path)
+    for (const file of [fifo, '/dev/zero']) {
+      const r = await cliProcess(['ingest', path, file], { env, timeoutMs: 30_000 })
+      expect(r.timedOut, file).toBe(false)
+      expect(r.code, file).toBe(2)
+      expect(r.stderr.trim().split('\n'), file).toEqual([expect.stringMatching(file === fifo ? /export\.json: is a named pipe \(FIFO\), not an export file/ : /\/dev\/zero: is a device, not an export file/)])
+    }
+    expect(readFileSync(path).equals(before)).toBe(true)
   })
 })
