@@ -135,8 +135,28 @@ export function s3HttpsOnly(w: World): void {
   tlsTraffic(w, TEST, preview, role(TEST, 'web-deployer'), 20, ['PutObject'])
   w.account(TEST).cloudfront.push(distribution(TEST, 'E2PREVIEW0001', 'acme-www-preview.s3-website-us-east-1.amazonaws.com', 'custom', 'allow-all'))
 
+  // an ops scratch bucket: a retired job still knocks over plain HTTP with its revoked role and is
+  // refused every time (AccessDenied), while the current tooling uses HTTPS
+  const scratch = bucket(w, PROD, { name: 'acme-ops-scratch', tags: { Environment: 'production', Owner: 'sre-team' }, objectCount: 77 })
+  tlsTraffic(w, PROD, scratch, role(PROD, 'ops-tooling'), 40, ['GetObject', 'PutObject'])
+  const denied: string[] = []
+  spread(30, 'http:scratch', 1, 88).forEach((time, i) => {
+    const key = `jobs/nightly-${i}.log`
+    w.ct(PROD, R, s3DataRecord({ time, account: PROD, region: R, bucket: scratch.name, name: 'GetObject', key, who: role(PROD, 'retired-cron'), transport: 'plain', errorCode: 'AccessDenied' }))
+    denied.push(accessLogLine({ bucket: scratch.name, owner: PROD, time, key, requester: sts(PROD, 'retired-cron'), ip: '10.20.9.14', http: true, status: 403, error: 'AccessDenied', agent: 'aws-sdk-java/1.11.30 Linux/3.10' }))
+  })
+  w.account(PROD).accessLogs.set(scratch.name, denied)
+
   const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Says?]> = [
     [TEST, empty, 'SAFE', { 'empty-unused': 'yes' }, 'empty and unused for 90 days of recorded data events'],
+    [
+      PROD,
+      scratch,
+      'SAFE',
+      { 'plain-http': 'no' },
+      'plain-HTTP requests, every one refused (AccessDenied): nothing is served over HTTP',
+      { says: { 'plain-http': '30 plain-HTTP requests were refused (AccessDenied)' } }
+    ],
     [
       PROD,
       reports,

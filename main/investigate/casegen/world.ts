@@ -186,7 +186,7 @@ export function s3DataRecord(e: S3DataEvent): Json {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** One server access log line in the documented field order (FORMATS.md B3). */
-export function accessLogLine(o: { bucket: string; owner: string; time: string; op?: string; key?: string; requester: string; ip: string; http?: boolean; status?: number; agent?: string }): string {
+export function accessLogLine(o: { bucket: string; owner: string; time: string; op?: string; key?: string; requester: string; ip: string; http?: boolean; status?: number; error?: string; agent?: string }): string {
   const d = new Date(o.time)
   const p = (n: number): string => String(n).padStart(2, '0')
   const t = `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`
@@ -207,7 +207,7 @@ export function accessLogLine(o: { bucket: string; owner: string; time: string; 
     key,
     `"${method} /${key} HTTP/1.1"`,
     String(o.status ?? 200),
-    '-',
+    o.error ?? '-',
     '18324',
     '18324',
     '41',

@@ -98,25 +98,46 @@ export const plainHttpRequests = defineStep({
       return ` (${ops}); made by ${whoText(mine)}${mine.length >= 100 ? ' among the requests the timeline itemises' : ''}`
     }
 
-    if (al && al.plainHttp > 0 && inWindow(al.plainHttpLast, ctx.window)) {
+    // Requests S3 refused (AccessDenied) are not use: enforcing HTTPS takes nothing from them. The
+    // requests are read back one by one; what cannot be read back counts as the facts say.
+    const back = bucketRequests(ctx.ev, ctx.ev.facts(id).account, bucketName(ctx))
+    const inW = back.requests.filter((r) => inWindow(r.time, ctx.window))
+    const alHttp = inW.filter((r) => r.source === 'aws.s3-access-logs' && r.transport === 'http')
+    const ctNone = inW.filter((r) => r.source === 'aws.cloudtrail' && r.cloudTrailTls === 'none')
+    const partial = back.unreadable.length > 0
+    const served = (rs: S3Request[]) => rs.filter((r) => !r.refused)
+    const refusedNote = (rs: S3Request[], other = true): string => {
+      const n = rs.length - served(rs).length
+      const what = other ? plural(n, 'other plain-HTTP request was', 'other plain-HTTP requests were') : plural(n, 'plain-HTTP request was', 'plain-HTTP requests were')
+      return n ? `; ${what} refused (AccessDenied), which enforcing HTTPS changes nothing for` : ''
+    }
+    const alUse = served(alHttp)
+    if (alUse.length || (partial && al && al.plainHttp > 0 && inWindow(al.plainHttpLast, ctx.window))) {
+      const n = alUse.length || al!.plainHttp
+      const last = alUse.length ? lastOf(alUse) : al!.plainHttpLast
+      const who = alUse.length ? ` (${opsOf(alUse)}); made by ${callersText(alUse)}` : detail('aws.s3-access-logs')
       return outcome(
         'yes',
-        `${plural(al.plainHttp, 'request')} over plain HTTP in the server access logs, the last on ${day(al.plainHttpLast)}${detail('aws.s3-access-logs')} — proven: the logs write cipher suite and TLS version "-" only for HTTP. Enforcing HTTPS would refuse these callers`,
-        { evidence: [al.evidence, events.map((e) => e.evidence)], certainty: 'proven', sources: [...sources], windowed: true, timeline: link }
+        `${plural(n, 'request')} over plain HTTP served in the server access logs, the last on ${day(last)}${who}${refusedNote(alHttp)} — proven: the logs write cipher suite and TLS version "-" only for HTTP. Enforcing HTTPS would refuse these callers`,
+        { evidence: [al?.evidence, back.files, events.map((e) => e.evidence)], certainty: 'proven', sources: [...sources], windowed: true, timeline: link }
       )
     }
-    if (ct && ct.nonTlsInferred > 0 && inWindow(ct.nonTlsLast, ctx.window)) {
-      const alSaw = al ? ` Server access logs of the bucket show ${al.plainHttp ? 'some' : 'none'} (their delivery is best-effort).` : ' No server access logs are in evidence to confirm it.'
+    const ctUse = served(ctNone)
+    if (ctUse.length || (partial && ct && ct.nonTlsInferred > 0 && inWindow(ct.nonTlsLast, ctx.window))) {
+      const n = ctUse.length || ct!.nonTlsInferred
+      const last = ctUse.length ? lastOf(ctUse) : ct!.nonTlsLast
+      const who = ctUse.length ? ` (${opsOf(ctUse)}); made by ${callersText(ctUse)}` : detail('aws.cloudtrail')
+      const alSaw = al ? ` Server access logs of the bucket show ${alUse.length ? 'some' : 'none'} (their delivery is best-effort).` : ' No server access logs are in evidence to confirm it.'
       return outcome(
         'yes',
-        `${plural(ct.nonTlsInferred, 'S3 data event')} without TLS details, the last on ${day(ct.nonTlsLast)}${detail('aws.cloudtrail')} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
-        { evidence: [ct.evidence, events.map((e) => e.evidence)], certainty: 'inferred', sources: [...sources], windowed: true, timeline: link }
+        `${plural(n, 'S3 data event')} served without TLS details, the last on ${day(last)}${who}${refusedNote(ctNone)} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
+        { evidence: [ct?.evidence, back.files, events.map((e) => e.evidence)], certainty: 'inferred', sources: [...sources], windowed: true, timeline: link }
       )
     }
     if (covCt.state === 'covered' && allRecorded(covCt) && !websiteOn(ctx)) {
       return outcome(
         'no',
-        `CloudTrail recorded every S3 data event of the bucket (reads and writes) over ${windowText(ctx.window)} without a gap: ${tlsCounts(ctx, ct?.requests ?? 0)} — none is a plain-HTTP candidate`,
+        `CloudTrail recorded every S3 data event of the bucket (reads and writes) over ${windowText(ctx.window)} without a gap: ${tlsCounts(ctx, ct?.requests ?? 0)} — no plain-HTTP request was served${refusedNote(ctNone, false)}`,
         { evidence: [covCt.evidence, ct?.evidence], certainty: 'proven', sources: [...sources], windowed: true, timeline: timelineLink(ctx, [id], ['aws.cloudtrail'], []) }
       )
     }
@@ -130,7 +151,7 @@ export const plainHttpRequests = defineStep({
     if (covAl.state === 'covered') {
       return outcome(
         'no',
-        `the server access logs hold requests for every day of ${windowText(ctx.window)} and none was over plain HTTP (${plural(al?.requests ?? 0, 'request')}; their delivery is best-effort); S3 data events: ${covCt.state === 'none' ? 'not recorded' : 'only partly recorded'}`,
+        `the server access logs hold requests for every day of ${windowText(ctx.window)} and S3 served none over plain HTTP (${plural(al?.requests ?? 0, 'request')}; their delivery is best-effort)${refusedNote(alHttp, false)}; S3 data events: ${covCt.state === 'none' ? 'not recorded' : covCt.state !== 'covered' ? 'only partly recorded' : websiteOn(ctx) ? 'recorded, but CloudTrail does not log the website endpoint' : 'recorded, but not every read and write'}`,
         { evidence: [covAl.evidence, al?.evidence], certainty: 'proven', sources: [...sources], windowed: true, timeline: timelineLink(ctx, [id], ['aws.s3-access-logs'], []) }
       )
     }
