@@ -10,10 +10,12 @@ import { CreateAccessKeyCommand, DeleteUserCommand, GenerateCredentialReportComm
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { awsClients, type AwsClients, cloudTrailClient, ec2Client, iamClient, s3Client } from './clients'
-import { GUARD_NAME, isAllowed, READ_EFFECT_EXCEPTIONS, READ_ONLY_OPERATIONS, ReadOnlyViolation, withReadOnlyGuard } from './guard'
+import { isAllowed, READ_EFFECT_EXCEPTIONS, READ_ONLY_OPERATIONS, ReadOnlyViolation, withReadOnlyGuard } from './guard'
 
 /** A request handler that records every request it is asked to send, and answers 200. */
 function recorder(body = '') {
@@ -120,12 +122,70 @@ describe('read-only guard', () => {
     for (const call of r.calls) expect(call.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
   })
 
-  it('runs at the initialize step, first, and is not duplicated when added twice', () => {
-    const ct = withReadOnlyGuard(cloudTrailClient({ region: 'us-east-1', credentials: creds }))
-    const entries = (ct.middlewareStack as unknown as { identify(): string[] }).identify()
-    const mine = entries.filter((e) => e.startsWith(GUARD_NAME))
-    expect(mine).toEqual([`${GUARD_NAME} - initialize`])
-    expect(entries.findIndex((e) => e.startsWith(GUARD_NAME))).toBeLessThan(entries.findIndex((e) => / - (serialize|build|finalizeRequest)$/.test(e)))
-    void CloudTrailClient
+  it('runs at the initialize step, before the request is built, and is not duplicated when added twice', () => {
+    const anonymousInitialize = (c: CloudTrailClient): number =>
+      (c.middlewareStack as unknown as { identify(): string[] }).identify().filter((e) => e === 'anonymous - initialize').length
+    const plain = new CloudTrailClient({ region: 'us-east-1', credentials: creds })
+    const before = anonymousInitialize(plain)
+    withReadOnlyGuard(withReadOnlyGuard(plain))
+    expect(anonymousInitialize(plain)).toBe(before + 1)
+    const entries = (plain.middlewareStack as unknown as { identify(): string[] }).identify()
+    expect(entries.indexOf('anonymous - initialize')).toBeLessThan(entries.findIndex((e) => / - (serialize|build|finalizeRequest)$/.test(e)))
+  })
+
+  it('cannot be replaced, removed or bypassed through the middleware stack (issue 13)', async () => {
+    const r = recorder()
+    const s3 = s3Client({ region: 'us-east-1', credentials: creds, requestHandler: r.handler, maxAttempts: 1 })
+    const passThrough = (next: (a: unknown) => Promise<unknown>) => (a: unknown) => next(a)
+    const stack = s3.middlewareStack as unknown as {
+      add(mw: unknown, o: object): void
+      remove(x: string): boolean
+    }
+    // the name the guard once had, and any other: a same-named middleware with override replaces nothing
+    for (const name of ['lastmileReadOnlyGuard', 'anonymous']) {
+      stack.add(passThrough, { step: 'initialize', priority: 'high', name, override: true })
+      stack.remove(name)
+    }
+    expect(() => {
+      ;(s3 as unknown as { middlewareStack: unknown }).middlewareStack = { add() {}, identify: () => [] }
+    }).toThrow(TypeError)
+    await expect(s3.send(new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }))).rejects.toBeInstanceOf(ReadOnlyViolation)
+    // a command's own stack is merged into the client's at send time: an override there, or a
+    // middleware that renames the command for the checks after it, changes nothing either
+    const put = new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })
+    const cmdStack = put.middlewareStack as unknown as { add(mw: unknown, o: object): void }
+    cmdStack.add(passThrough, { step: 'initialize', priority: 'high', name: 'lastmileReadOnlyGuard', override: true })
+    cmdStack.add(
+      (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => (a: unknown) => {
+        context.commandName = 'ListBucketsCommand'
+        return next(a)
+      },
+      { step: 'initialize', priority: 'high' }
+    )
+    await expect(s3.send(put)).rejects.toBeInstanceOf(ReadOnlyViolation)
+    expect(r.calls).toHaveLength(0)
+  })
+
+  it('allows exactly the operations the code calls: every SDK command and paginator it imports, per client', async () => {
+    const ROOT = join(__dirname, '..')
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.test\.ts$|test-helper/.test(e.name) ? [join(dir, e.name)] : []))
+    const used: Record<string, Set<string>> = {}
+    for (const file of files(ROOT)) {
+      const text = readFileSync(file, 'utf8')
+      for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+        const mod = (await import(m[2])) as Record<string, unknown>
+        const client = Object.keys(mod).find((k) => /^[A-Z][A-Za-z0-9]*Client$/.test(k))!
+        for (const spec of m[1].split(',')) {
+          const name = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]
+          const op = /^paginate([A-Z]\w+)$/.exec(name)?.[1] ?? /^([A-Z]\w+)Command$/.exec(name)?.[1]
+          if (op) (used[client] ??= new Set()).add(op)
+        }
+      }
+    }
+    const sorted = (r: Readonly<Record<string, ReadonlySet<string>>>): Record<string, string[]> =>
+      Object.fromEntries(Object.keys(r).sort().map((k) => [k, [...r[k]].sort()]))
+    expect(sorted(used)).toEqual(sorted(READ_ONLY_OPERATIONS))
+    expect(isAllowed('EC2Client', 'DescribeInstanceAttributeCommand')).toBe(false)
   })
 })

@@ -27,32 +27,19 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
     'ListBuckets',
     'ListObjectsV2',
     'GetObject',
-    'HeadObject',
-    'HeadBucket',
     'GetBucketLocation',
     'GetBucketPolicy',
-    'GetBucketPolicyStatus',
     'GetPublicAccessBlock',
     'GetBucketEncryption',
     'GetBucketVersioning',
     'GetBucketLogging',
     'GetBucketAcl',
     'GetBucketTagging',
-    'GetBucketWebsite',
-    'GetBucketOwnershipControls'
+    'GetBucketWebsite'
   ]),
-  CloudTrailClient: new Set(['DescribeTrails', 'ListTrails', 'GetTrail', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents']),
-  EC2Client: new Set([
-    'DescribeInstances',
-    'DescribeSecurityGroups',
-    'DescribeNetworkInterfaces',
-    'DescribeFlowLogs',
-    'DescribeRegions',
-    'DescribeVolumes',
-    'GetEbsEncryptionByDefault',
-    'GetEbsDefaultKmsKeyId',
-    'DescribeInstanceAttribute'
-  ]),
+  CloudTrailClient: new Set(['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents']),
+  // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
+  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
   STSClient: new Set(['GetCallerIdentity']),
   IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport']),
   S3ControlClient: new Set(['GetPublicAccessBlock']),
@@ -66,8 +53,6 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */
 export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set(['IAMClient GenerateCredentialReport'])
-
-export const GUARD_NAME = 'lastmileReadOnlyGuard'
 
 export class ReadOnlyViolation extends LastmileError {
   constructor(
@@ -88,21 +73,35 @@ interface GuardableClient {
   middlewareStack: {
     add(
       mw: (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => (args: unknown) => Promise<unknown>,
-      opts: { step: 'initialize'; name: string; priority: 'high'; override?: boolean }
+      opts: { step: 'initialize'; priority: 'high' }
     ): void
   }
 }
 
-/** Add the guard to a client (idempotent). Returns the client. */
+/** Module-private: nothing outside can name it to remove it (middlewareStack.remove takes a reference). */
+const readOnlyGuard: Parameters<GuardableClient['middlewareStack']['add']>[0] = (next, context) => async (args) => {
+  if (!isAllowed(context.clientName, context.commandName)) {
+    throw new ReadOnlyViolation(context.clientName ?? 'unknown client', (context.commandName ?? 'unknown command').replace(/Command$/, ''))
+  }
+  return next(args)
+}
+
+const guarded = new WeakSet<object>()
+
+/**
+ * Add the guard to a client (idempotent). Returns the client.
+ *
+ * The guard has no name, on purpose: the SDK lets any middleware added with `override: true` —
+ * on the client, or on one command's own stack, which is merged into the client's at send time —
+ * replace a middleware of the same name, and `remove` and `addRelativeTo` find middleware by name.
+ * Nameless, it can be neither replaced, removed nor wrapped; added first at the first step, it
+ * runs before anything added later. The stack itself cannot be swapped for an unguarded one.
+ */
 export function withReadOnlyGuard<C>(client: C): C {
-  ;(client as unknown as GuardableClient).middlewareStack.add(
-    (next, context) => async (args) => {
-      if (!isAllowed(context.clientName, context.commandName)) {
-        throw new ReadOnlyViolation(context.clientName ?? 'unknown client', (context.commandName ?? 'unknown command').replace(/Command$/, ''))
-      }
-      return next(args)
-    },
-    { step: 'initialize', name: GUARD_NAME, priority: 'high', override: true }
-  )
+  const c = client as unknown as GuardableClient
+  if (guarded.has(c)) return client
+  c.middlewareStack.add(readOnlyGuard, { step: 'initialize', priority: 'high' })
+  Object.defineProperty(c, 'middlewareStack', { value: c.middlewareStack, writable: false, configurable: false, enumerable: true })
+  guarded.add(c)
   return client
 }
