@@ -4,16 +4,20 @@ import type { Actor } from '../../shared/model'
 import type { BoardInitiative, BoardStage, FindingWorkflowView, WorkflowState } from '../../shared/remediation'
 import { WORKFLOW_STATES } from '../../shared/remediation'
 import type { Db } from '../db/case-db'
+import { cachedRead } from '../db/read-cache'
 import { listInitiatives } from '../ingest/initiatives'
 import { executionView } from './execution'
 import { approvalView } from './plans'
-import { findingById, findingsWhere, planRef, type WfFinding } from './store'
+import { findingById, findingRef, planRef, type WfFinding } from './store'
 import { validationView } from './validation'
 
 const STAGE_ORDER: readonly BoardStage[] = ['new', 'investigated', 'planned', 'approved', 'remediated', 'validated']
 
+/** What decides a finding's stage: its decision, muting, status, workflow state and verdict. */
+export type StageInputs = Pick<WfFinding, 'decision' | 'muted' | 'status' | 'state' | 'verdict'>
+
 /** How far one finding has come. Null: out of the stages (set aside, or with its owner). */
-export function stageOf(f: WfFinding): BoardStage | null {
+export function stageOf(f: StageInputs): BoardStage | null {
   if (f.decision || (f.muted && f.status === 'open') || f.state === 'routed') return null
   switch (f.state) {
     case 'new':
@@ -38,41 +42,98 @@ export function stageOf(f: WfFinding): BoardStage | null {
 }
 
 /** An initiative is as far as its least advanced finding that is still in the stages. */
-export function initiativeStage(findings: readonly WfFinding[]): BoardStage {
-  const stages = findings.map(stageOf).filter((s): s is BoardStage => s !== null)
-  if (!stages.length) return 'new'
-  return stages.reduce((a, b) => (STAGE_ORDER.indexOf(b) < STAGE_ORDER.indexOf(a) ? b : a))
+export function initiativeStage(findings: readonly StageInputs[]): BoardStage {
+  return leastAdvanced(findings.map(stageOf))
 }
 
+function leastAdvanced(stages: ReadonlyArray<BoardStage | null>): BoardStage {
+  let least: BoardStage | null = null
+  for (const s of stages) if (s !== null && (least === null || STAGE_ORDER.indexOf(s) < STAGE_ORDER.indexOf(least))) least = s
+  return least ?? 'new'
+}
+
+/** One group of an initiative's findings that share everything the board counts by. */
+interface BoardGroup extends StageInputs {
+  initiative: number
+  regression: boolean
+  n: number
+}
+
+/**
+ * The board in one pass over the findings (in rowid order, which reads the encrypted pages
+ * once) grouped by what the board counts, instead of loading every finding of every initiative:
+ * the case's size no longer multiplies with its number of initiatives.
+ */
 export function boardInitiatives(db: Db): BoardInitiative[] {
+  return cachedRead(db, 'board', () => computeBoard(db))
+}
+
+function computeBoard(db: Db): BoardInitiative[] {
+  const groups = new Map<number, BoardGroup[]>()
+  for (const r of db
+    .prepare(
+      `SELECT f.initiative_id AS initiative, f.status, f.muted, f.decision, f.rci_verdict AS verdict, ifnull(w.state, 'new') AS state,
+              f.regression, count(*) AS n
+       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id
+       WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`
+    )
+    .iterate() as IterableIterator<Omit<BoardGroup, 'muted' | 'regression'> & { muted: number; regression: number }>) {
+    const g: BoardGroup = { ...r, muted: r.muted === 1, regression: r.regression === 1 }
+    const list = groups.get(g.initiative)
+    if (list) list.push(g)
+    else groups.set(g.initiative, [g])
+  }
+  const isRegression = (g: BoardGroup): boolean => g.state === 'regression' || (g.regression && g.status === 'open' && g.state === 'new')
+  // the findings named one by one: regressions and drifted plans (few, and found through indexes)
+  const named = (sql: string): Map<number, string[]> => {
+    const m = new Map<number, string[]>()
+    for (const r of db.prepare(sql).iterate() as IterableIterator<{ i: number; id: number }>) {
+      const list = m.get(r.i)
+      if (list) list.push(findingRef(r.id))
+      else m.set(r.i, [findingRef(r.id)])
+    }
+    return m
+  }
+  const anyRegression = [...groups.values()].some((gs) => gs.some(isRegression))
+  const regressions = anyRegression
+    ? named(
+        `SELECT f.initiative_id AS i, f.id FROM findings f LEFT JOIN workflow_findings w ON w.finding_id = f.id
+         WHERE f.initiative_id IS NOT NULL AND (w.state = 'regression' OR (f.regression = 1 AND f.status = 'open' AND ifnull(w.state, 'new') = 'new')) ORDER BY f.id`
+      )
+    : new Map<number, string[]>()
+  const drifted = named(
+    `SELECT DISTINCT f.initiative_id AS i, t.finding_id AS id FROM workflow_findings w JOIN workflow_transitions t ON t.finding_id = w.finding_id
+     JOIN findings f ON f.id = w.finding_id
+     WHERE w.state IN ('planned', 'approved') AND t.reason LIKE 'drift:%' ORDER BY 1, 2`
+  )
   return listInitiatives(db).map((ini) => {
     const n = Number(ini.id.slice(2))
-    const findings = findingsWhere(db, 'f.initiative_id = ?', [n])
+    const gs = groups.get(n) ?? []
     const states = Object.fromEntries(WORKFLOW_STATES.map((s) => [s, 0])) as Record<WorkflowState, number>
-    for (const f of findings) if (!f.decision) states[f.state]++
     const stages = Object.fromEntries(STAGE_ORDER.map((s) => [s, 0])) as Record<BoardStage, number>
-    for (const f of findings) {
-      const s = stageOf(f)
-      if (s) stages[s]++
+    let suppressed = 0
+    let accepted = 0
+    let total = 0
+    for (const g of gs) {
+      total += g.n
+      if (!g.decision) states[g.state] += g.n
+      const s = stageOf(g)
+      if (s) stages[s] += g.n
+      if (g.decision === 'suppressed' || (g.muted && g.status === 'open' && !g.decision)) suppressed += g.n
+      if (g.decision === 'risk-accepted') accepted += g.n
     }
-    const drifted = db
-      .prepare(
-        `SELECT DISTINCT t.finding_id FROM workflow_transitions t JOIN findings f ON f.id = t.finding_id JOIN workflow_findings w ON w.finding_id = f.id
-         WHERE f.initiative_id = ? AND t.reason LIKE 'drift:%' AND w.state IN ('planned', 'approved')`
-      )
-      .all(n) as Array<{ finding_id: number }>
     return {
       id: ini.id,
       title: ini.title,
       control: ini.control,
-      stage: initiativeStage(findings),
+      stage: leastAdvanced(gs.map(stageOf)),
       states,
       stages,
-      suppressed: findings.filter((f) => f.decision === 'suppressed' || (f.muted && f.status === 'open' && !f.decision)).length,
-      accepted: findings.filter((f) => f.decision === 'risk-accepted').length,
-      regressions: findings.filter((f) => f.state === 'regression' || (f.regression && f.status === 'open' && f.state === 'new')).map((f) => f.ref),
-      drifted: drifted.map((d) => `F-${d.finding_id}`),
-      total: findings.length
+      suppressed,
+      accepted,
+      regressions: regressions.get(n) ?? [],
+      drifted: drifted.get(n) ?? [],
+      total
     }
   })
 }

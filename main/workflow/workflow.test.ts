@@ -19,6 +19,7 @@ import { FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/support'
 import { APP_DATA_POLICY, SCENARIO_FINDINGS, writeAsff, writeScenarioBundle, OPEN_GROUP_RULES } from '../../test/fixtures/remediation/scenario'
 import { mergeHttpsDeny } from '../remediate/s3-policy'
 import { findingsWhere } from './store'
+import { initiativeStage, stageOf } from './board'
 import { acceptRisk, approve, board, clear, exportGuardrails, findingWorkflow, plan, queue, recordExecutionOf, reject, routeFindings, setFourEyes, showPlan, suppress, validate, type WorkflowContext } from '.'
 
 const ana: Actor = { kind: 'person', name: 'Ana Analyst', role: 'analyst' }
@@ -303,6 +304,32 @@ describe('board, guardrails and the audit trail', () => {
     expect(https.states).toMatchObject({ regression: 1, reopened: 2, closed: 0 })
     expect(https.stage).toBe('investigated')
     expect(b.initiatives.find((i) => i.control === 'aws.s3.public-access-block')!.states.routed).toBe(1)
+  })
+
+  it('counts in one grouped pass exactly what a finding-by-finding count gives', () => {
+    const b = board(c, as(ana))
+    expect(b.initiatives.length).toBeGreaterThan(3)
+    for (const ini of b.initiatives) {
+      const fs = findingsWhere(c.db, 'f.initiative_id = ?', [Number(ini.id.slice(2))])
+      const states: Record<string, number> = {}
+      const stages: Record<string, number> = {}
+      for (const f of fs) {
+        if (!f.decision) states[f.state] = (states[f.state] ?? 0) + 1
+        const s = stageOf(f)
+        if (s) stages[s] = (stages[s] ?? 0) + 1
+      }
+      const nonZero = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).filter(([, n]) => n > 0))
+      expect(nonZero(ini.states), ini.id).toEqual(states)
+      expect(nonZero(ini.stages), ini.id).toEqual(stages)
+      expect(ini.stage, ini.id).toBe(initiativeStage(fs))
+      expect(ini.total).toBe(fs.length)
+      expect(ini.suppressed).toBe(fs.filter((f) => f.decision === 'suppressed' || (f.muted && f.status === 'open' && !f.decision)).length)
+      expect(ini.accepted).toBe(fs.filter((f) => f.decision === 'risk-accepted').length)
+      expect(ini.regressions).toEqual(fs.filter((f) => f.state === 'regression' || (f.regression && f.status === 'open' && f.state === 'new')).map((f) => f.ref))
+    }
+    // the states this case went through are all counted somewhere
+    const seen = new Set(b.initiatives.flatMap((i) => Object.entries(i.states).filter(([, n]) => n > 0).map(([s]) => s)))
+    for (const s of ['regression', 'reopened', 'routed']) expect(seen).toContain(s)
   })
 
   it('exports guardrails with UNSAFE resources excepted, never over existing files', () => {
