@@ -3,6 +3,7 @@ import type { Actor, RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { CaseDb, Db } from '../db/case-db'
+import { cachedRead } from '../db/read-cache'
 import { LastmileError } from '../errors'
 import { initiativeRef, parseInitiativeRef } from './ids'
 import { SEVERITY_BY_RANK } from './types'
@@ -62,8 +63,17 @@ export type { InitiativeView } from '../../shared/ingest'
 
 const OPEN = "f.status = 'open' AND f.decision IS NULL AND f.muted = 0"
 
-/** Every initiative holding findings, largest (open findings) first. */
+/**
+ * Every initiative holding findings, largest (open findings) first. Each aggregate reads its
+ * table in rowid order (NOT INDEXED): on an encrypted case, walking an index and fetching rows in
+ * its order decrypts the same pages again and again (alerts by `alerts_open_scope`: 4.6 s of CPU
+ * at 400k alerts against 0.9 s for the scan).
+ */
 export function listInitiatives(db: Db): InitiativeView[] {
+  return cachedRead(db, 'initiatives', () => computeInitiatives(db))
+}
+
+function computeInitiatives(db: Db): InitiativeView[] {
   const base = db
     .prepare('SELECT id, title, origin, parent_id FROM initiatives WHERE merged_into IS NULL ORDER BY id')
     .all() as Array<{ id: number; title: string; origin: 'auto' | 'split'; parent_id: number | null }>
@@ -107,7 +117,7 @@ export function listInitiatives(db: Db): InitiativeView[] {
       `SELECT f.initiative_id AS i,
               CASE WHEN f.decision IS NOT NULL OR (f.status = 'open' AND f.muted = 1) THEN 'suppressed' ELSE f.status END AS s,
               f.severity AS sev, f.rci_verdict AS rci, count(*) AS n, sum(f.regression) AS reg
-       FROM findings f WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4`
+       FROM findings f NOT INDEXED WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4`
     )
     .all() as Array<{ i: number; s: string; sev: number; rci: RciVerdict; n: number; reg: number }>
   for (const r of statusRows) {
@@ -124,7 +134,7 @@ export function listInitiatives(db: Db): InitiativeView[] {
   for (const r of db
     .prepare(
       `SELECT f.initiative_id AS i, count(DISTINCT f.resource_id) AS res, group_concat(DISTINCT r.account) AS accounts
-       FROM findings f JOIN resources r ON r.id = f.resource_id WHERE ${OPEN} AND f.initiative_id IS NOT NULL GROUP BY 1`
+       FROM findings f NOT INDEXED JOIN resources r ON r.id = f.resource_id WHERE ${OPEN} AND f.initiative_id IS NOT NULL GROUP BY 1`
     )
     .iterate() as IterableIterator<{ i: number; res: number; accounts: string | null }>) {
     const v = views.get(r.i)
@@ -136,7 +146,7 @@ export function listInitiatives(db: Db): InitiativeView[] {
   for (const r of db
     .prepare(
       `SELECT f.initiative_id AS i, a.tool AS tool, count(*) AS n
-       FROM findings f JOIN alerts a ON a.control = f.control AND a.resource_id = f.resource_id
+       FROM alerts a NOT INDEXED JOIN findings f ON a.control = f.control AND a.resource_id = f.resource_id
        WHERE ${OPEN} AND f.initiative_id IS NOT NULL AND a.closed_at IS NULL AND a.outcome = 'FAIL'
        GROUP BY 1, 2 ORDER BY 1, 2`
     )
