@@ -60,6 +60,11 @@ function applyConnectionSettings(db: Db, readOnly: boolean): void {
   // FULL: a committed transaction survives power loss, which an audit trail promises.
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 5000')
+  // Decrypting a page costs far more than reading it. With the driver's default 16 MiB cache every
+  // case-wide read of a 200k-finding case (250 MB) decrypted the same pages again (a join of the
+  // findings to their resources: 1.1 s, against 0.1 s once cached); up to 256 MiB of decrypted
+  // pages, allocated only as they are read, keeps them. Imports already used this size.
+  db.pragma('cache_size = -262144')
 }
 
 /** Create a new encrypted case at `path`. Refuses to overwrite anything already there. */
