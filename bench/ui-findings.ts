@@ -40,7 +40,7 @@ const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2']
 const FRAME = 1000 / 60
 
 /** Alarm i: problem, account and region cycle; n numbers the resources of each problem, so all are distinct. */
-function alarmAt(i: number): Alarm {
+export function alarmAt(i: number): Alarm {
   const p = PROBLEMS.length
   return {
     problem: PROBLEMS[i % p]!,
