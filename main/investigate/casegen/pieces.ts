@@ -217,6 +217,10 @@ export function s3PublicAccess(w: World): void {
   const pabOn = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }
   const customer = bucket(w, PROD, { name: 'acme-customer-data', tags: { Environment: 'production', Owner: 'crm-team', DataClass: 'confidential' }, objectCount: 240311, publicAccessBlock: pabOn })
   tlsTraffic(w, PROD, customer, role(PROD, 'crm-api'), 60, ['GetObject', 'PutObject'])
+  // scanners guessing its URLs anonymously: Block Public Access refuses every one
+  spread(12, 'probe:customer').forEach((time, i) =>
+    w.ct(PROD, R, s3DataRecord({ time, account: PROD, region: R, bucket: customer.name, name: 'GetObject', key: ['exports/customers.csv', 'backup.sql', '.env'][i % 3], who: ANONYMOUS, errorCode: 'AccessDenied' }))
+  )
   // public downloads: anonymous clients fetch installers straight from the bucket
   const downloads = bucket(w, PROD, { name: 'acme-public-downloads', tags: { Environment: 'production', Owner: 'support-team' }, objectCount: 86, policy: publicReadPolicy('acme-public-downloads'), dataEvents: false })
   const lines = spread(70, 'anon:downloads').map((time, i) =>
@@ -256,7 +260,14 @@ export function s3PublicAccess(w: World): void {
   )
 
   const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Says?]> = [
-    [PROD, customer, 'SAFE', { 'is-public': 'no' }, 'not public: Block Public Access is on'],
+    [
+      PROD,
+      customer,
+      'SAFE',
+      { 'is-public': 'no', anonymous: 'no' },
+      'not public: Block Public Access is on; anonymous probes all refused',
+      { says: { anonymous: 'all 12 anonymous requests were refused (AccessDenied)' }, never: { anonymous: 'refuses them' } }
+    ],
     [PROD, downloads, 'UNSAFE', { anonymous: 'yes' }, 'anonymous downloads in the access logs'],
     [TEST, site, 'RISKY', { 'public-origin': 'yes' }, 'a website built on public reads'],
     [TEST, qa, 'SAFE', { anonymous: 'no', 'outside-account': 'no', 'public-origin': 'no' }, 'public ACL nobody uses anonymously or from another account'],
@@ -275,7 +286,7 @@ export function s3PublicAccess(w: World): void {
       'SAFE',
       { 'is-public': 'yes', anonymous: 'no', 'outside-account': 'no', 'public-origin': 'no' },
       'anonymous probes, all refused',
-      { says: { anonymous: '25 other anonymous requests were refused (AccessDenied)' }, never: { anonymous: 'refuses them' } }
+      { says: { anonymous: 'all 25 anonymous requests were refused (AccessDenied)' }, never: { anonymous: 'refuses them' } }
     ]
   ]
   for (const [account, b, verdict, steps, why, says] of all) {

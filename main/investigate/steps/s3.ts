@@ -521,7 +521,11 @@ function anonymousForBucket(ctx: StepContext): StepOutcome {
   const refused = anon.filter((r) => r.refused)
   const link = timelineLink(ctx, [id], ['aws.s3-access-logs', 'aws.cloudtrail'], flaggedEvents(ctx, /anonymous/))
   const o = { evidence: [...v.evidence, files], sources: [...sources], windowed: true, timeline: link }
-  const refusedText = refused.length ? `; ${plural(refused.length, 'other anonymous request was', 'other anonymous requests were')} refused (AccessDenied), which shows nobody is served by them` : ''
+  const refusedText = !refused.length
+    ? ''
+    : served.length
+      ? `; ${plural(refused.length, 'other anonymous request was', 'other anonymous requests were')} refused (AccessDenied)`
+      : `; ${refused.length === 1 ? 'the one anonymous request was' : `all ${refused.length} anonymous requests were`} refused (AccessDenied), which shows nobody is served anonymously`
   if (served.length) {
     const what = `${plural(served.length, 'anonymous request')} served (${opsOf(served)}) in the ${sourcesOf(served)}, the last on ${day(lastOf(served))}${refusedText}`
     const removes = whatTheFixRemoves(v)
