@@ -36,6 +36,22 @@ const GONE = new Set(['terminated', 'shutting-down'])
  * `ec2-imdsv2-check` looks at HttpTokens only, so it reports an instance whose endpoint is disabled
  * as non-compliant — stricter than AWS's own definition of "IMDSv1 not usable", which we follow.
  */
+/** Tags container orchestrators put on the hosts they run (EKS node groups, ECS container instances). */
+const CONTAINER_HOST_TAG = /^(eks:cluster-name|aws:eks:cluster-name|eks:nodegroup-name|kubernetes\.io\/cluster\/.+|k8s\.io\/.+|aws:ecs:cluster(name)?|amazonecsmanaged|ecs:cluster)$/i
+
+/**
+ * What marks an instance as a container host (an EKS node or an ECS container instance): its
+ * orchestrator's tags, or an instance profile named for one. Containers in bridge networking reach
+ * IMDS one hop further than the host, so with tokens required they need hop limit 2 (EC2 User
+ * Guide, "Configure the instance metadata options") — and at 2 they can also fetch the host
+ * role's credentials. The IMDSv2 step and fix decide the hop limit from the same signs.
+ */
+export function containerHostSigns(i: { tags?: Record<string, string> | null; instanceProfileArn?: string | null }): string[] {
+  const signs = Object.keys(i.tags ?? {}).filter((k) => CONTAINER_HOST_TAG.test(k))
+  if (/ecs|eks|node|k8s|kube/i.test(i.instanceProfileArn ?? '')) signs.push(`instance profile ${i.instanceProfileArn}`)
+  return signs
+}
+
 export function imdsVerdict(i: Ec2Instance): Verdict | 'skip' {
   const state = i.State?.Name
   if (state && GONE.has(state)) return 'skip'

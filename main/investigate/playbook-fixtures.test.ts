@@ -24,6 +24,7 @@ interface ExpectedFinding {
   region?: string
   verdict: string
   steps?: Record<string, string>
+  explains?: Record<string, string>
   why: string
   says?: Record<string, string>
   never?: Record<string, string>
@@ -63,6 +64,7 @@ describe('playbook fixtures', () => {
           const label = `${e.resource}${e.region ? ` (${e.region})` : ''} — ${e.why}: ${doc?.because}\n${(doc?.steps ?? []).map((s) => `  ${s.id}=${s.answer}: ${s.explanation}`).join('\n')}`
           expect(f!.rci.verdict, label).toBe(e.verdict)
           for (const [step, answer] of Object.entries(e.steps ?? {})) expect(answers[step], `${label}\nstep ${step}`).toBe(answer)
+          for (const [step, text] of Object.entries(e.explains ?? {})) expect(doc?.steps.find((s) => s.id === step)?.explanation, `${label}\nstep ${step}`).toContain(text)
           const text = Object.fromEntries((doc?.steps ?? []).map((s) => [s.id, s.explanation]))
           for (const [step, says] of Object.entries(e.says ?? {})) expect(text[step], `${label}\nstep ${step} must say`).toContain(says)
           for (const [step, never] of Object.entries(e.never ?? {})) expect(text[step], `${label}\nstep ${step} must not say`).not.toContain(never)

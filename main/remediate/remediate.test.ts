@@ -254,21 +254,41 @@ describe('security group: revoke exactly the open ranges', () => {
 })
 
 describe('the other controls', () => {
-  it('IMDSv2: requires tokens, keeps the endpoint and hop limit, rolls back to optional', () => {
+  it('IMDSv2: requires tokens, keeps the endpoint and hop limit (passed explicitly), rolls back to the saved options exactly', () => {
     const fix = renderFix(c.db, target('F-5', 'aws.ec2.imdsv2', `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0aaa0000000000001`), 'P-3')
     checkScripts(fix)
-    expect(one(fix.artefacts, 'fix.sh')).not.toContain('--http-endpoint')
+    expect(one(fix.artefacts, 'fix.sh')).toContain('# The hop limit stays as it is (2): nothing marks the instance as a container host.')
     const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), {
       account: ACCOUNT,
-      ec2: { [REGION]: { instances: { 'i-0aaa0000000000001': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 } } }, securityGroups: {} } }
+      ec2: { [REGION]: { instances: { 'i-0aaa0000000000001': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 } } }, securityGroups: {} } }
     })
-    expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 })
+    const r = cloud.run(one(fix.artefacts, 'fix.sh'))
+    expect(r.code).toBe(0)
+    expect(r.stderr).toContain('now refuses IMDSv1 (token-less) metadata requests, hop limit 3\n')
+    expect(changes(cloud.calls())).toEqual(['aws ec2 modify-instance-metadata-options'])
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 })
     cloud.clearCalls()
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect(changes(cloud.calls())).toEqual([])
     expect(cloud.run(one(fix.rollback, 'rollback.sh')).code).toBe(0)
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions.HttpTokens).toBe('optional')
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({ HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 })
+  })
+
+  it('IMDSv2 on an EKS node at hop limit 1: the fix raises it to 2 and says why; the rollback puts 1 and optional back', () => {
+    const fix = renderFix(c.db, target('F-6', 'aws.ec2.imdsv2', `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0aaa0000000000002`), 'P-3')
+    checkScripts(fix)
+    expect(one(fix.artefacts, 'fix.sh')).toContain('# The hop limit goes from 1 to 2: the instance runs containers (eks:cluster-name, eks:nodegroup-name), which need it to get a token reply; at 2 they can also fetch the instance role\'s credentials.')
+    expect(fix.preconditions.join('\n')).toContain('accepts hop limit 2')
+    const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), {
+      account: ACCOUNT,
+      ec2: { [REGION]: { instances: { 'i-0aaa0000000000002': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 } } }, securityGroups: {} } }
+    })
+    expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 })
+    const back = cloud.run(one(fix.rollback, 'rollback.sh'))
+    expect(back.stderr).toContain('step 1/1: set the metadata options of i-0aaa0000000000002 back to HttpTokens=optional, hop limit 1, endpoint enabled\n')
+    expect(back.code).toBe(0)
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({ HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 })
   })
 
   it('EBS default encryption: enables it in the Region, idempotent, rollback turns it off', () => {

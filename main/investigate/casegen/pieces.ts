@@ -431,17 +431,17 @@ export function ec2Imdsv2(w: World): void {
   metadataNoToken(w, TEST, cache)
   roleCalls(w, TEST, cache, 'ci-cache', '2.0', 12)
 
-  const all: Array<[string, Instance, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
+  const all: Array<[string, Instance, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>?]> = [
     [PROD, api, 'SAFE', { 'already-required': 'yes' }, 'IMDSv2 already required'],
-    [PROD, reports, 'SAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'no' }, 'no IMDSv1 use in 90 days'],
+    [PROD, reports, 'SAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'no', 'container-hop-limit': 'no' }, 'no IMDSv1 use in 90 days', { 'container-hop-limit': 'the fix keeps hop limit 1' }],
     [PROD, legacy, 'UNSAFE', { 'imdsv1-calls': 'yes' }, 'MetadataNoToken counts IMDSv1 calls'],
     [TEST, runner, 'UNSAFE', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'yes' }, 'role credentials fetched over IMDSv1'],
     [TEST, sandbox, 'RISKY', { 'imdsv1-calls': 'unknown' }, 'no metric in evidence'],
-    [PROD, node, 'RISKY', { 'container-hop-limit': 'yes' }, 'EKS node at hop limit 1'],
-    [PROD, sync, 'UNSAFE', { 'imdsv1-calls': 'unknown', 'imdsv1-role-credentials': 'yes' }, 'IMDSv1 credentials used in ap-southeast-2 only'],
-    [TEST, cache, 'RISKY', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'unknown' }, 'CloudTrail of eu-west-1 not collected']
+    [PROD, node, 'RISKY', { 'container-hop-limit': 'yes' }, 'EKS node at hop limit 1', { 'container-hop-limit': "the fix raises the hop limit to 2 — which also lets every container on the host fetch the instance role's credentials" }],
+    [PROD, sync, 'UNSAFE', { 'imdsv1-calls': 'unknown', 'imdsv1-role-credentials': 'yes' }, 'IMDSv1 credentials used in ap-southeast-2 only', { 'imdsv1-role-credentials': '45 calls in ap-southeast-2' }],
+    [TEST, cache, 'RISKY', { 'imdsv1-calls': 'no', 'imdsv1-role-credentials': 'unknown' }, 'CloudTrail of eu-west-1 not collected', { 'imdsv1-role-credentials': 'CloudTrail in eu-west-1: no evidence' }]
   ]
-  for (const [account, i, verdict, steps, why] of all) {
+  for (const [account, i, verdict, steps, why, explains] of all) {
     const arn = `arn:aws:ec2:${i.region}:${account}:instance/${i.id}`
     w.findings.asff.push(
       asffControl({
@@ -456,7 +456,7 @@ export function ec2Imdsv2(w: World): void {
         details: { AwsEc2Instance: { Type: 't3.large', ImageId: 'ami-0c02fb55956c7d316', IpV4Addresses: [i.privateIp], VpcId: 'vpc-0a11b22c33d44e55f', MetadataOptions: { HttpTokens: i.httpTokens } } }
       })
     )
-    w.expect({ control: 'aws.ec2.imdsv2', resource: arn, verdict, steps, why })
+    w.expect({ control: 'aws.ec2.imdsv2', resource: arn, verdict, steps, why, ...(explains ? { explains } : {}) })
   }
   w.findings.prowler.push(
     prowlerFinding({ provider: 'aws', account: TEST, region: R, check: 'ec2_instance_imdsv2_enabled', title: 'Check if EC2 Instance Metadata Service Version 2 (IMDSv2) is Enabled and Required.', severity: 'High', service: 'ec2', resourceType: 'AwsEc2Instance', resourceUid: `arn:aws:ec2:${R}:${TEST}:instance/${sandbox.id}`, resourceName: sandbox.id, detail: `EC2 Instance ${sandbox.id} has IMDSv2 disabled or not required.` })

@@ -288,6 +288,8 @@ export interface Expected {
   verdict: 'SAFE' | 'RISKY' | 'UNSAFE' | 'UNSCORED'
   /** step answers that must hold (a subset) */
   steps?: Record<string, 'yes' | 'no' | 'unknown'>
+  /** text each of these steps' explanations must contain */
+  explains?: Record<string, string>
   why: string
   /** text a step's explanation must contain (step id → text) */
   says?: Record<string, string>

@@ -2,7 +2,7 @@
 // still call IMDS without a token, are role credentials fetched over IMDSv1, and would containers
 // on the instance lose the metadata service at hop limit 1.
 import { z } from 'zod'
-import { imdsVerdict } from '../../evaluate'
+import { containerHostSigns, imdsVerdict } from '../../evaluate'
 import { instanceId, parseArn, streamKey } from '../../evidence/ids'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
 import { defineStep, type StepContext } from './types'
@@ -139,12 +139,10 @@ export const imdsv1RoleCredentials = defineStep({
   }
 })
 
-/** Tags and names container orchestrators put on the hosts they run (EKS node groups, ECS container instances). */
-const CONTAINER_HOST_TAG = /^(eks:cluster-name|aws:eks:cluster-name|eks:nodegroup-name|kubernetes\.io\/cluster\/.+|k8s\.io\/.+|aws:ecs:cluster(name)?|amazonecsmanaged|ecs:cluster)$/i
-
 export const containerHopLimit = defineStep({
   name: 'ec2.container-hop-limit',
-  summary: 'whether containers on the instance would lose the metadata service once tokens are required: hop limit 1 on a host that runs containers (the token reply does not survive the extra hop)',
+  summary:
+    'whether containers on the instance would lose the metadata service once tokens are required: hop limit 1 on a container host (EKS/ECS tags or node role), where the token reply does not survive the extra hop; the fix then raises the hop limit, which also lets containers fetch the host role\'s credentials',
   resourceTypes: INSTANCE,
   params: z.object({ minimum: z.number().int().min(1).max(64).default(2) }).strict(),
   run(ctx, p) {
@@ -153,16 +151,16 @@ export const containerHopLimit = defineStep({
     const c = cfg.value
     const o = { evidence: [cfg.evidence], sources: ['aws.inventory' as const] }
     if (c.hopLimit === null) return outcome('unknown', 'HttpPutResponseHopLimit is not in the inventory', o)
-    if (c.hopLimit >= p.minimum) return outcome('no', `the hop limit is ${c.hopLimit}: a token reply reaches containers behind one bridge hop`, { ...o, certainty: 'proven' })
-    const signs = Object.keys(c.tags ?? {}).filter((k) => CONTAINER_HOST_TAG.test(k))
-    if (/ecs|eks|node|k8s|kube/i.test(c.instanceProfileArn ?? '')) signs.push(`instance profile ${c.instanceProfileArn}`)
+    if (c.hopLimit >= p.minimum) return outcome('no', `the hop limit is ${c.hopLimit}: a token reply reaches containers behind one bridge hop, and the fix keeps it`, { ...o, certainty: 'proven' })
+    const signs = containerHostSigns(c)
     if (signs.length) {
-      return outcome('yes', `the hop limit is ${c.hopLimit} and the instance runs containers (${signs.join(', ')}): containers in bridge networking would get no token and lose the metadata service; raise the hop limit to ${p.minimum} with the fix`, {
-        ...o,
-        certainty: 'inferred'
-      })
+      return outcome(
+        'yes',
+        `the hop limit is ${c.hopLimit} and the instance runs containers (${signs.join(', ')}): containers in bridge networking would get no token and lose the metadata service, so the fix raises the hop limit to ${p.minimum} — which also lets every container on the host fetch the instance role's credentials (pods using their own role, e.g. IRSA or EKS Pod Identity, do not need them)`,
+        { ...o, certainty: 'inferred' }
+      )
     }
-    return outcome('no', `the hop limit is ${c.hopLimit}, and nothing marks the instance as a container host (no EKS/ECS tags or node role): processes on the instance reach IMDS in one hop`, { ...o, certainty: 'inferred' })
+    return outcome('no', `the hop limit is ${c.hopLimit}, and nothing marks the instance as a container host (no EKS/ECS tags or node role): processes on the instance reach IMDS in one hop, and the fix keeps hop limit ${c.hopLimit}`, { ...o, certainty: 'inferred' })
   }
 })
 
