@@ -64,6 +64,8 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   bridge,
   openApp
 }) => {
+  // a long walk: table, finding, board, two initiatives investigated
+  test.setTimeout(60_000)
   const data = writeSampleData(join(bridge.root, 'exports'))
   createCaseInMain(bridge)
   const imported = await bridge.dispatch('ingest.import', { paths: [data.securityHub, data.prowler] })
@@ -156,4 +158,21 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   await expect(page.getByText(view.document.because)).toBeVisible()
   for (const step of view.document.steps) await expect(page.getByText(step.question, { exact: true })).toBeVisible()
   await snap(page, 'finding-rci')
+
+  // An initiative no playbook covers says so before the run, and once investigated it leaves "New".
+  const books = await bridge.dispatch('playbooks.list', {})
+  expect(books.ok).toBe(true)
+  const covered = new Set((books as { value: Array<{ controls: Array<{ id: string }> }> }).value.flatMap((b) => b.controls.map((c) => c.id)))
+  const bare = initiatives.find((i) => !covered.has(i.control))!
+  expect(bare, 'the sample case has a control no playbook covers').toBeDefined()
+  await page.keyboard.press('Alt+1')
+  await page.getByLabel('Tool', { exact: true }).selectOption('')
+  await page.getByRole('region', { name: /^New/ }).getByRole('article', { name: bare.title }).getByRole('link', { name: bare.title }).click()
+  await expect(page.getByRole('heading', { level: 1, name: bare.title })).toBeFocused()
+  await expect(page.getByRole('note')).toHaveText(`No playbook covers ${bare.control} yet: investigating records that its findings were looked at, and they stay not scored.`)
+  await page.getByRole('button', { name: 'Investigate', exact: true }).click()
+  await expect(page.getByRole('status').filter({ hasText: /not scored \(no playbook covers them\)/ })).toBeVisible({ timeout: 20_000 })
+  await page.keyboard.press('Alt+1')
+  await expect(page.getByRole('region', { name: /^Investigated/ }).getByRole('article', { name: bare.title })).toBeVisible()
+  await expect(page.getByRole('region', { name: /^New/ }).getByRole('article', { name: bare.title })).toHaveCount(0)
 })

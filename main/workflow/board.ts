@@ -13,8 +13,8 @@ import { validationView } from './validation'
 
 const STAGE_ORDER: readonly BoardStage[] = ['new', 'investigated', 'planned', 'approved', 'remediated', 'validated']
 
-/** What decides a finding's stage: its decision, muting, status, workflow state and verdict. */
-export type StageInputs = Pick<WfFinding, 'decision' | 'muted' | 'status' | 'state' | 'verdict'>
+/** What decides a finding's stage: its decision, muting, status, workflow state, verdict and whether it was investigated. */
+export type StageInputs = Pick<WfFinding, 'decision' | 'muted' | 'status' | 'state' | 'verdict' | 'investigated'>
 
 /** How far one finding has come. Null: out of the stages (set aside, or with its owner). */
 export function stageOf(f: StageInputs): BoardStage | null {
@@ -22,7 +22,8 @@ export function stageOf(f: StageInputs): BoardStage | null {
   switch (f.state) {
     case 'new':
       if (f.status === 'resolved') return 'validated'
-      return f.verdict === 'UNSCORED' ? 'new' : 'investigated'
+      // investigated even when no playbook covers the control (UNSCORED): it is not "new" any more
+      return f.verdict === 'UNSCORED' && !f.investigated ? 'new' : 'investigated'
     case 'rejected':
     case 'reopened':
     case 'regression':
@@ -73,12 +74,12 @@ function computeBoard(db: Db): BoardInitiative[] {
   for (const r of db
     .prepare(
       `SELECT f.initiative_id AS initiative, f.status, f.muted, f.decision, f.rci_verdict AS verdict, ifnull(w.state, 'new') AS state,
-              f.regression, count(*) AS n
-       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id
-       WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7`
+              f.regression, x.finding_id IS NOT NULL AS investigated, count(*) AS n
+       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id LEFT JOIN rci_results x ON x.finding_id = f.id
+       WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
     )
-    .iterate() as IterableIterator<Omit<BoardGroup, 'muted' | 'regression'> & { muted: number; regression: number }>) {
-    const g: BoardGroup = { ...r, muted: r.muted === 1, regression: r.regression === 1 }
+    .iterate() as IterableIterator<Omit<BoardGroup, 'muted' | 'regression' | 'investigated'> & { muted: number; regression: number; investigated: number }>) {
+    const g: BoardGroup = { ...r, muted: r.muted === 1, regression: r.regression === 1, investigated: r.investigated === 1 }
     const list = groups.get(g.initiative)
     if (list) list.push(g)
     else groups.set(g.initiative, [g])

@@ -75,12 +75,14 @@ export interface WfFinding {
   stateReason: string | null
   executedAt: string | null
   closedAt: string | null
+  /** an investigation ran over it (its verdict may still be UNSCORED: no playbook covers the control) */
+  investigated: boolean
 }
 
 const SELECT = `SELECT f.id, f.control, f.title, f.severity, f.status, f.muted, f.decision, f.decision_reason, f.decision_actor, f.decision_at,
   f.decision_expires, f.rci_verdict, f.initiative_id, f.regression, f.resolved_at, f.resolved_by_import, f.reopened_at,
   r.canonical_id, r.type, r.provider, r.account, r.region, r.name, r.environment,
-  w.state, w.plan_id, w.reason, w.executed_at, w.closed_at
+  w.state, w.plan_id, w.reason, w.executed_at, w.closed_at, EXISTS (SELECT 1 FROM rci_results x WHERE x.finding_id = f.id) AS investigated
   FROM findings f JOIN resources r ON r.id = f.resource_id LEFT JOIN workflow_findings w ON w.finding_id = f.id`
 
 type Row = Record<string, unknown>
@@ -116,7 +118,8 @@ function toFinding(r: Row): WfFinding {
     planId: (r.plan_id as number | null) ?? null,
     stateReason: (r.reason as string | null) ?? null,
     executedAt: (r.executed_at as string | null) ?? null,
-    closedAt: (r.closed_at as string | null) ?? null
+    closedAt: (r.closed_at as string | null) ?? null,
+    investigated: r.investigated === 1
   }
 }
 

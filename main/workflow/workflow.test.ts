@@ -306,6 +306,13 @@ describe('board, guardrails and the audit trail', () => {
     expect(b.initiatives.find((i) => i.control === 'aws.s3.public-access-block')!.states.routed).toBe(1)
   })
 
+  it('a finding investigated with no playbook for its control is investigated, not new', () => {
+    const base = { decision: null, muted: false, status: 'open', state: 'new', verdict: 'UNSCORED' } as const
+    expect(stageOf({ ...base, investigated: false })).toBe('new')
+    expect(stageOf({ ...base, investigated: true })).toBe('investigated')
+    expect(initiativeStage([{ ...base, investigated: true }, { ...base, verdict: 'SAFE', investigated: true }])).toBe('investigated')
+  })
+
   it('counts in one grouped pass exactly what a finding-by-finding count gives', () => {
     const b = board(c, as(ana))
     expect(b.initiatives.length).toBeGreaterThan(3)

@@ -332,6 +332,7 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
   const subset = useMemo(() => (findings.value && i ? findings.value.where('initiative', i.id) : null), [findings.value, i])
   const [action, setAction] = useState<'rename' | 'merge' | null>(null)
   const investigation = useInvestigation({ initiative: i?.id ?? id }, !i || i.findings === 0)
+  const playbooks = useLoad(() => call('playbooks.list', {}), [])
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null)
 
   const back = (
@@ -376,6 +377,9 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
     }
   }
 
+  const covered = new Set(playbooks.value?.flatMap((p) => p.controls.map((c) => c.id)) ?? [])
+  // said before the run, once the playbooks are known
+  const uncovered = playbooks.value ? i.controls.filter((c) => !covered.has(c)) : []
   const workflow = board.value?.initiatives.find((b) => b.id === i.id)
   const stage = workflow ? stageOf(workflow) : null
   const sev = severityParts(i.severity)
@@ -410,6 +414,11 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
           </button>
         </div>
       )}
+      {uncovered.length && !current.readOnly ? (
+        <p className="muted" role="note">
+          No playbook covers {uncovered.join(', ')} yet: investigating records that its findings were looked at, and they stay not scored.
+        </p>
+      ) : null}
       {investigation.panel}
       {message ? <Notice tone={message.tone}>{message.text}</Notice> : null}
       <div className="stat-row">
