@@ -93,9 +93,9 @@ async function run(): Promise<void> {
     const written = writeLargeExport(file, 'asff', count, alarmAt)
     console.log(`generated ${count.toLocaleString('en-US')} Security Hub alarms (${(written.bytes / 1e6).toFixed(0)} MB) in ${ms(performance.now() - t)}`)
     const opened = app.session.create(join(dir, 'bench.lmcase'), 'bench case passphrase', { name: 'UI benchmark' })
-    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => false, log: (e) => console.error(e) })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false, log: (e) => console.error(e) })
     t = performance.now()
-    const imported = await dispatch('ingest.import', { paths: [file] })
+    const imported = await dispatch('ingest.import', { paths: [app.paths.issue(file, 'open-file')] })
     if (!imported.ok) throw new Error(`the import failed: ${imported.error.message}`)
     for (const o of (imported.value as IngestResult).imports) if (o.format === null) throw new Error(`the import failed: ${o.error.message}`)
     console.log(`imported through ingest.import in ${ms(performance.now() - t)}`)
@@ -217,7 +217,7 @@ const BENCH_BRIDGE = `(({ channels, current }) => {
     api[c] = async () => (answers[c] ? answers[c]() : { ok: false, error: { code: 'unavailable', message: c + ' is not part of the UI benchmark' } })
   }
   api.on = () => () => undefined
-  api.pathForFile = () => ''
+  api.dropped = async (files) => ({ ok: true, value: files.map(() => null) })
   Object.defineProperty(globalThis, 'lastmile', { value: Object.freeze(api) })
 })(__ARGS__)`
 

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test'
 import { listFindings } from '../main/ingest/findings'
 import { testP12 } from '../test/fixtures/export/p12'
 import { test, expect, snap } from './fixtures'
-import { closeCase, createCase, createCaseInMain, openSection, PASSPHRASE, seriousA11yViolations } from './flows'
+import { browse, closeCase, createCase, createCaseInMain, openSection, PASSPHRASE, seriousA11yViolations } from './flows'
 import { writeSampleData } from './sample-data'
 
 const DEMO = resolve(__dirname, '..', 'resources', 'demo')
@@ -28,7 +28,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Escape')
 
     await page.getByRole('button', { name: 'Create a case' }).click()
-    await page.getByLabel('Case file').fill(bridge.casePath('acme.lmcase'))
+    bridge.answerSave('case', bridge.casePath('acme.lmcase'))
+    await browse(page, 'Case file', bridge.casePath('acme.lmcase'))
     await page.getByLabel('Passphrase', { exact: true }).fill('short')
     await page.getByRole('button', { name: 'Create case' }).click()
     await expect(page.getByText('The passphrase needs at least 8 characters.')).toBeVisible()
@@ -48,14 +49,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     // The work screens, with data imported and evidence added through them.
     const data = writeSampleData(join(bridge.root, 'exports'))
     await openSection(page, 'Import')
-    bridge.answerFiles('import', [data.securityHub, data.prowler, data.broken])
+    bridge.answerOpen('import', [data.securityHub, data.prowler, data.broken])
     await page.getByRole('button', { name: 'Choose files…' }).click()
     await page.getByRole('button', { name: 'Import 3 files' }).click()
     await expect(page.getByRole('region', { name: 'Summary per file' })).toBeVisible()
     await screen('import-summary')
 
     await openSection(page, 'Evidence')
-    bridge.answerFiles('evidence', [data.bundle])
+    bridge.answerOpen('evidence', [data.bundle])
     await page.getByRole('button', { name: 'Choose folders…' }).click()
     await page.getByRole('button', { name: 'Add the bundle' }).click()
     await expect(page.getByRole('status').filter({ hasText: /^Added evb-/ })).toBeVisible()
@@ -112,8 +113,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     const screen = screenOf(page, colorScheme)
     createCaseInMain(bridge)
     const exportsDir = join(DEMO, 'exports')
-    expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => join(exportsDir, f)) })).toMatchObject({ ok: true })
-    expect(await bridge.dispatch('evidence.add', { path: join(DEMO, 'evidence') })).toMatchObject({ ok: true })
+    expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => bridge.grant(join(exportsDir, f))) })).toMatchObject({ ok: true })
+    expect(await bridge.dispatch('evidence.add', { path: bridge.grant(join(DEMO, 'evidence'), 'open-folder') })).toMatchObject({ ok: true })
     expect(await bridge.dispatch('investigate.run', {})).toMatchObject({ ok: true })
     const preview = listFindings(bridge.app.session.require().db).find((f) => f.resource.id === 'arn:aws:s3:::acme-www-preview')
     expect(preview?.initiative, 'the demo data has the acme-www-preview HTTPS finding in an initiative').toMatch(/^I-\d+$/)
@@ -139,8 +140,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     // Exports, after a signed PDF was written: the outcome, the progress and the new checkpoint.
     const p12 = testP12()
     await openSection(page, 'Exports')
-    await page.getByLabel('Save the report as').fill(join(bridge.root, 'report.pdf'))
-    await page.getByLabel('Signing certificate (.p12)').fill(p12.path)
+    bridge.answerSave('report', join(bridge.root, 'report.pdf'))
+    await browse(page, 'Save the report as', join(bridge.root, 'report.pdf'))
+    bridge.answerOpen('certificate', [p12.path])
+    await browse(page, 'Signing certificate (.p12)', p12.path)
     await page.getByLabel('Certificate passphrase').fill(p12.passphrase)
     await page.getByRole('button', { name: 'Export signed PDF' }).click()
     await expect(page.getByRole('status').filter({ hasText: 'The signed PDF report was written' })).toBeVisible({ timeout: 30_000 })

@@ -4,12 +4,15 @@
 // binding is production code: createAppServices → createHandlers → createDispatcher, a real
 // encrypted case database in a temporary folder, the real audit chain. Only the platform edges
 // are test doubles: the keystore (AES with a random key) and the file dialogs (preset answers).
+// What a dialog or a drop answers becomes a token exactly as in the app (main issues it); a test
+// that calls main directly gets its token with grant(), as the dialog would have given it.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { CHANNELS, EVENT_NAMES, type Envelope } from '../shared/contract'
+import { CHANNELS, EVENT_NAMES, type Envelope, type OpenPurpose, type PathKind, type SavePurpose } from '../shared/contract'
 import { createDispatcher, type Dispatch } from '../main/ipc/dispatch'
+import { registerDropped } from '../main/ipc/dropped'
 import { createHandlers } from '../main/ipc/handlers'
 import { eventChannel, forwardEvents } from '../main/platform/ipc-bridge'
 import { NO_KEYSTORE, type KeyStore } from '../main/platform/ports'
@@ -39,10 +42,12 @@ export interface Bridge {
   dataDir: string
   /** a path for a case file in this test's folder (not created) */
   casePath(name: string): string
-  /** what the next "Browse…" of that kind answers (null: the user cancelled) */
-  answerDialog(mode: 'create' | 'open', path: string | null): void
-  /** what the next "Choose files…" (import) or "Choose folders…" (evidence) answers ([]: cancelled) */
-  answerFiles(purpose: 'import' | 'evidence', paths: string[]): void
+  /** what the next open dialog for that purpose answers ([]: the user cancelled) */
+  answerOpen(purpose: OpenPurpose, paths: string[]): void
+  /** what the next save dialog for that purpose answers (null: the user cancelled) */
+  answerSave(purpose: SavePurpose, path: string | null): void
+  /** a token for `path`, as a dialog would have issued it, for calls a test makes directly */
+  grant(path: string, kind?: PathKind): string
   /** every path the page asked the file manager to show, in order */
   shownInFolder: string[]
   /** every call the page made, in order */
@@ -55,8 +60,8 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   const root = mkdtempSync(join(tmpdir(), 'lastmile-e2e-'))
   const dataDir = join(root, 'data')
   mkdirSync(join(root, 'cases'))
-  const dialogAnswers: Record<'create' | 'open', string | null> = { create: null, open: null }
-  const fileAnswers: Record<'import' | 'evidence', string[]> = { import: [], evidence: [] }
+  const openAnswers = new Map<OpenPurpose, string[]>()
+  const saveAnswers = new Map<SavePurpose, string>()
   const shownInFolder: string[] = []
   const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
   const app = createAppServices({
@@ -65,14 +70,14 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     osUser: TEST_OS_USER,
     keystore,
     dialogs: {
-      chooseCasePath: async (mode) => {
-        const answer = dialogAnswers[mode]
-        dialogAnswers[mode] = null
+      open: async (purpose) => {
+        const answer = openAnswers.get(purpose) ?? []
+        openAnswers.delete(purpose)
         return answer
       },
-      chooseFiles: async (purpose) => {
-        const answer = fileAnswers[purpose]
-        fileAnswers[purpose] = []
+      save: async (purpose) => {
+        const answer = saveAnswers.get(purpose) ?? null
+        saveAnswers.delete(purpose)
         return answer
       },
       showInFolder: (path) => {
@@ -83,6 +88,7 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   })
   const internalErrors: string[] = []
   const dispatch = createDispatcher(createHandlers(app), {
+    paths: app.paths,
     isReadOnly: () => app.session.current()?.readOnly === true,
     log: (e, channel) => internalErrors.push(`${channel}: ${(e as Error)?.stack ?? String(e)}`)
   })
@@ -93,6 +99,10 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     calls.push({ channel: String(channel), ok: envelope.ok, code: envelope.ok ? undefined : envelope.error.code })
     return envelope
   })
+
+  // Drops: the page's dropped() hands the paths the test registered for its Files (the preload's
+  // webUtils.getPathForFile in the app) to main's own registration.
+  await page.exposeBinding('__lastmileDropped', (_source, paths: unknown) => registerDropped(app.paths, { paths }))
 
   // Events: the page subscribes through a binding; main's events are pushed with page.evaluate
   // to a dispatcher the init script installs, on the same channel names main uses for IPC.
@@ -131,7 +141,8 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
       // of the files it drops (e2e/flows.ts dropFiles). Any other File has no path, as in the app.
       const dropped = new Map<string, string>()
       Object.defineProperty(g, '__e2eDropped', { value: dropped })
-      api.pathForFile = (file: object): string => dropped.get((file as { name?: string }).name ?? '') ?? ''
+      api.dropped = (files: object[]): Promise<unknown> =>
+        (g.__lastmileDropped as (p: string[]) => Promise<unknown>)(Array.from(files, (f) => dropped.get((f as { name?: string }).name ?? '') ?? ''))
       api.on = (event: string, listener: Listener): (() => void) => {
         const channel = eventChannels.get(event)
         if (!channel) throw new Error(`lastmile.on: unknown event "${String(event)}" (known: ${[...eventChannels.keys()].join(', ')})`)
@@ -159,13 +170,15 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     dataDir,
     calls,
     casePath: (name) => join(root, 'cases', name),
-    answerDialog: (mode, path) => {
-      dialogAnswers[mode] = path
+    answerOpen: (purpose, paths) => {
+      openAnswers.set(purpose, paths)
     },
+    answerSave: (purpose, path) => {
+      if (path === null) saveAnswers.delete(purpose)
+      else saveAnswers.set(purpose, path)
+    },
+    grant: (path, kind = 'open-file') => app.paths.issue(path, kind),
     shownInFolder,
-    answerFiles: (purpose, paths) => {
-      fileAnswers[purpose] = paths
-    },
     async dispose() {
       stopEvents()
       app.session.close()

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { test, expect } from './fixtures'
-import { auditRows, closeCase, createCase, openSection, PASSPHRASE, sha256File } from './flows'
+import { auditRows, browse, closeCase, createCase, openSection, PASSPHRASE, sha256File } from './flows'
 import { TEST_OS_USER } from './bridge'
 
 test('first start shows what to do; a new case is created and its audit trail read from the real database', async ({
@@ -19,7 +19,8 @@ test('first start shows what to do; a new case is created and its audit trail re
   await page.getByRole('button', { name: 'Create a case' }).click()
   await expect(page.getByLabel('Case file')).toBeFocused()
   const path = bridge.casePath('acme-q4.lmcase')
-  await page.getByLabel('Case file').fill(path)
+  bridge.answerSave('case', path)
+  await browse(page, 'Case file', path)
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
   await expect(page.getByText('Strong.')).toBeVisible()
   await page.getByLabel('Repeat the passphrase').fill(`${PASSPHRASE}!`)
@@ -82,7 +83,7 @@ test('a wrong passphrase is refused with a clear error and changes nothing; the 
 
   // 1. Through the Open form.
   await page.getByRole('button', { name: 'Open a case' }).click()
-  bridge.answerDialog('open', path)
+  bridge.answerOpen('case', [path])
   await page.getByRole('button', { name: 'Browse…' }).click()
   await expect(page.getByLabel('Case file')).toHaveValue(path)
   await page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase')
@@ -135,7 +136,8 @@ test('a case file that is not there is a sentence saying what to do, next to the
   await openApp()
   await page.getByRole('button', { name: 'Open a case' }).click()
   const missing = bridge.casePath('nowhere.lmcase')
-  await page.getByLabel('Case file').fill(missing)
+  bridge.answerOpen('case', [missing])
+  await browse(page, 'Case file', missing)
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
   await page.getByRole('button', { name: 'Open case' }).click()
   await expect(page.getByRole('alert')).toContainText(`${missing}: no such case file. Check the path, or choose the file with Browse….`)

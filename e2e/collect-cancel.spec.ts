@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
-import { createCaseInMain, openSection } from './flows'
+import { browse, createCaseInMain, openSection } from './flows'
 
 const ENV = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE'] as const
 
@@ -37,7 +37,8 @@ test('a live collection shows its steps and is cancelled from the Evidence page,
     await openSection(page, 'Evidence')
     const section = page.getByRole('region', { name: 'Collect from the cloud' })
     const out = join(bridge.root, 'collected')
-    await section.getByLabel('Bundle folder').fill(out)
+    bridge.answerSave('bundle', out)
+    await browse(section, 'Bundle folder', out)
     await section.getByRole('button', { name: 'Collect and add' }).click()
     // the steps show as they are taken
     await expect(section.getByText(/^Step \d+: /)).toBeVisible({ timeout: 15_000 })

@@ -32,7 +32,7 @@ test('adding a large evidence bundle shows its steps and is cancelled, leaving t
   await openApp()
   await openSection(page, 'Evidence')
   const section = page.getByRole('region', { name: 'Add evidence' })
-  bridge.answerFiles('evidence', [bundle])
+  bridge.answerOpen('evidence', [bundle])
   await section.getByRole('button', { name: 'Choose folders…' }).click()
   await section.getByRole('button', { name: 'Add the bundle' }).click()
   await expect(section.getByText(/: (verified|CloudTrail)/)).toBeVisible({ timeout: 30_000 })

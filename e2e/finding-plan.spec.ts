@@ -12,8 +12,8 @@ test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one
   test.setTimeout(60_000)
   createCaseInMain(bridge)
   const exportsDir = join(DEMO, 'exports')
-  expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => join(exportsDir, f)) })).toMatchObject({ ok: true })
-  expect(await bridge.dispatch('evidence.add', { path: join(DEMO, 'evidence') })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('ingest.import', { paths: readdirSync(exportsDir).map((f) => bridge.grant(join(exportsDir, f))) })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('evidence.add', { path: bridge.grant(join(DEMO, 'evidence'), 'open-folder') })).toMatchObject({ ok: true })
   expect(await bridge.dispatch('investigate.run', {})).toMatchObject({ ok: true })
   const findings = listFindings(bridge.app.session.require().db)
   const of = (bucket: string): string => findings.find((f) => f.resource.id === `arn:aws:s3:::${bucket}` && f.control === 'aws.s3.https-only')!.id

@@ -15,7 +15,7 @@ export async function createCase(
   const path = bridge.casePath(opts.file ?? 'acme-q4.lmcase')
   const passphrase = opts.passphrase ?? PASSPHRASE
   await page.getByRole('button', { name: 'Create a case' }).click()
-  bridge.answerDialog('create', path)
+  bridge.answerSave('case', path)
   await page.getByRole('button', { name: 'Browse…' }).click()
   await expect(page.getByLabel('Case file')).toHaveValue(path)
   if (opts.name) await page.getByLabel('Name (optional)').fill(opts.name)
@@ -25,6 +25,18 @@ export async function createCase(
   await page.getByRole('button', { name: 'Create case' }).click()
   await expect(page.getByTestId('case-path')).toHaveText(path)
   return path
+}
+
+/**
+ * Choose a file or folder in a path field, as a person does: Browse… opens the dialog, which
+ * answers what the test told the bridge (answerOpen / answerSave), and the field shows the path.
+ */
+export async function browse(scope: Page | Locator, label: string, expected: string): Promise<void> {
+  const page = 'goto' in scope ? scope : scope.page()
+  const exactLabel = page.locator('label').filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+  const field = scope.locator('.field').filter({ has: exactLabel })
+  await field.getByRole('button', { name: 'Browse…' }).click()
+  await expect(field.locator('input')).toHaveValue(expected)
 }
 
 /** Open a section from the navigation and wait for its heading. */

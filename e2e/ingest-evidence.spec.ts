@@ -20,7 +20,7 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   await expect(page.getByRole('heading', { level: 1, name: 'Import' })).toBeFocused()
 
   // Two files from the dialog, one dropped, and one dropped that has no place on disk.
-  bridge.answerFiles('import', [data.securityHub, data.prowler])
+  bridge.answerOpen('import', [data.securityHub, data.prowler])
   await page.getByRole('button', { name: 'Choose files…' }).click()
   await dropFiles(page, page.locator('.dropzone'), [data.broken], ['from-a-browser.json'])
   await expect(page.getByRole('list', { name: 'Files to import' }).getByRole('listitem')).toHaveCount(3)
@@ -48,7 +48,7 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   await snap(page, 'import-summary')
 
   // Importing the same file again changes nothing, and says so.
-  bridge.answerFiles('import', [data.securityHub])
+  bridge.answerOpen('import', [data.securityHub])
   await page.getByRole('button', { name: 'Choose files…' }).click()
   await page.getByRole('button', { name: 'Import', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: '1 file imported' })).toBeVisible()
@@ -68,7 +68,7 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   test.setTimeout(60_000)
   const data = writeSampleData(join(bridge.root, 'exports'))
   createCaseInMain(bridge)
-  const imported = await bridge.dispatch('ingest.import', { paths: [data.securityHub, data.prowler] })
+  const imported = await bridge.dispatch('ingest.import', { paths: [bridge.grant(data.securityHub), bridge.grant(data.prowler)] })
   expect(imported.ok).toBe(true)
   const db = bridge.app.session.require().db
   const all = listFindings(db)
@@ -77,7 +77,7 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   // Evidence first: a bundle folder chosen on the Evidence page.
   await page.keyboard.press('Alt+4')
   await expect(page.getByRole('heading', { level: 1, name: 'Evidence' })).toBeFocused()
-  bridge.answerFiles('evidence', [data.bundle])
+  bridge.answerOpen('evidence', [data.bundle])
   await page.getByRole('button', { name: 'Choose folders…' }).click()
   await page.getByRole('button', { name: 'Add the bundle' }).click()
   await expect(page.getByRole('status').filter({ hasText: /^Added evb-[0-9a-f]+ from evidence-2026-11/ })).toBeVisible()

@@ -20,7 +20,7 @@ test('the board shows the verdict mix, the findings per stage and the open findi
   }
   const first = scan('scan1.json', [alarm('s3-https', 1, 1), alarm('s3-https', 2, 1), alarm('imdsv2', 1, 1)])
   const second = scan('scan2.json', [alarm('s3-https', 1, 8), alarm('imdsv2', 1, 8, 'PASS')])
-  expect(await bridge.dispatch('ingest.import', { paths: [first, second] })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(first), bridge.grant(second)] })).toMatchObject({ ok: true })
   await openApp()
 
   const glance = page.getByRole('group', { name: 'The case at a glance' })
@@ -39,7 +39,7 @@ test('selected findings are investigated on their own from the Findings table', 
   createCaseInMain(bridge)
   const path = join(bridge.root, 'scan.json')
   writeFileSync(path, asffExport([alarm('s3-https', 1, 1), alarm('s3-https', 2, 1), alarm('imdsv2', 1, 1), alarm('ssh-open', 1, 1)]))
-  expect(await bridge.dispatch('ingest.import', { paths: [path] })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(path)] })).toMatchObject({ ok: true })
   await openApp()
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Findings/ }).click()
   const grid = page.getByRole('grid', { name: 'Findings' })

@@ -7,7 +7,7 @@ import { verifyAudit } from '../main/audit/chain'
 import { listFindings } from '../main/ingest/findings'
 import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
 import { test, expect } from './fixtures'
-import { createCaseInMain, openSection } from './flows'
+import { browse, createCaseInMain, openSection } from './flows'
 import { writeSampleData } from './sample-data'
 import { testP12 } from '../test/fixtures/export/p12'
 
@@ -23,7 +23,7 @@ test('a running import is cancelled from the Import screen: the file in progress
   await page.getByRole('button', { name: 'Import exports…' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Import' })).toBeFocused()
 
-  bridge.answerFiles('import', [data.securityHub, large])
+  bridge.answerOpen('import', [data.securityHub, large])
   await page.getByRole('button', { name: 'Choose files…' }).click()
   await page.getByRole('button', { name: 'Import 2 files' }).click()
 
@@ -58,7 +58,8 @@ test('an exported case file is shown in the file manager; nothing else can be', 
   await openSection(page, 'Exports')
   const out = join(bridge.root, 'acme-for-audit.lmcase')
   const form = page.getByRole('region', { name: 'Auditor case file' })
-  await form.getByLabel('Save the case file as').fill(out)
+  bridge.answerSave('case-file', out)
+  await browse(form, 'Save the case file as', out)
   await form.getByLabel('Export passphrase', { exact: true }).fill('auditor passphrase 1')
   await form.getByLabel('Repeat the export passphrase').fill('auditor passphrase 1')
   await form.getByRole('button', { name: 'Export case file' }).click()
@@ -78,20 +79,22 @@ test('the auditor case file is signed by the organisation\'s certificate when th
   await openSection(page, 'Exports')
   const out = join(bridge.root, 'acme-signed.lmcase')
   const form = page.getByRole('region', { name: 'Auditor case file' })
-  await form.getByLabel('Save the case file as').fill(out)
+  bridge.answerSave('case-file', out)
+  await browse(form, 'Save the case file as', out)
   await form.getByLabel('Export passphrase', { exact: true }).fill('auditor passphrase 1')
   await form.getByLabel('Repeat the export passphrase').fill('auditor passphrase 1')
   await form.getByRole('radio', { name: 'The organisation’s certificate (.p12)' }).check()
   const submit = form.getByRole('button', { name: 'Export case file' })
   await expect(submit).toBeDisabled() // no certificate chosen yet
-  await form.getByLabel('Signing certificate (.p12)').fill(p12.path)
+  bridge.answerOpen('certificate', [p12.path])
+  await browse(form, 'Signing certificate (.p12)', p12.path)
   await form.getByLabel('Certificate passphrase').fill('not the passphrase')
   await submit.click()
   await expect(form.getByRole('alert')).toContainText('The case file could not be exported')
   await form.getByLabel('Certificate passphrase').fill(p12.passphrase)
   await submit.click()
   await expect(form.getByRole('status')).toContainText('Signed by CN=Acme Audit Signing')
-  const verified = await bridge.dispatch('export.verifyFile', { path: out, exportPassphrase: 'auditor passphrase 1', expectSigner: p12.fingerprint })
+  const verified = await bridge.dispatch('export.verifyFile', { path: bridge.grant(out), exportPassphrase: 'auditor passphrase 1', expectSigner: p12.fingerprint })
   expect(verified).toMatchObject({ ok: true, value: { ok: true } })
 })
 
@@ -101,13 +104,15 @@ test('a PDF export under way is cancelled from the Exports page: no report is wr
   createCaseInMain(bridge)
   const scan = join(bridge.root, 'many.json')
   writeLargeExport(scan, 'asff', 5000, alarm)
-  expect(await bridge.dispatch('ingest.import', { paths: [scan] })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(scan)] })).toMatchObject({ ok: true })
   await openApp()
   await openSection(page, 'Exports')
   const form = page.getByRole('region', { name: 'Signed PDF report' })
   const out = join(bridge.root, 'report.pdf')
-  await form.getByLabel('Save the report as').fill(out)
-  await form.getByLabel('Signing certificate (.p12)').fill(p12.path)
+  bridge.answerSave('report', out)
+  await browse(form, 'Save the report as', out)
+  bridge.answerOpen('certificate', [p12.path])
+  await browse(form, 'Signing certificate (.p12)', p12.path)
   await form.getByLabel('Certificate passphrase').fill(p12.passphrase)
   await form.getByRole('button', { name: 'Export signed PDF' }).click()
   // the page-wide bar shows the export's progress while it runs

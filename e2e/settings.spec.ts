@@ -4,7 +4,7 @@ import type { CheckpointInfo, Envelope } from '../shared/contract'
 import { testP12 } from '../test/fixtures/export/p12'
 import { prowlerExport } from '../test/fixtures/ingest/generate'
 import { test, expect, snap } from './fixtures'
-import { auditRows, closeCase, createCase, createCaseInMain, openSection, PASSPHRASE } from './flows'
+import { auditRows, browse, closeCase, createCase, createCaseInMain, openSection, PASSPHRASE } from './flows'
 import { TEST_OS_USER } from './bridge'
 
 const NEW_PASSPHRASE = 'violet tractor under the quiet harbour'
@@ -52,7 +52,8 @@ test('the identity set in Settings is recorded on later audit entries; a changed
   // The old passphrase no longer opens the case; the new one does.
   await closeCase(page)
   await page.getByRole('button', { name: 'Open a case' }).click()
-  await page.getByLabel('Case file').fill(path)
+  bridge.answerOpen('case', [path])
+  await browse(page, 'Case file', path)
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
   await page.getByRole('button', { name: 'Open case' }).click()
   await expect(page.getByRole('alert')).toContainText('the passphrase is wrong')
@@ -148,7 +149,7 @@ test('the environment map: accounts left to map, set, edited and removed in Sett
       { problem: 'ssh-open', account: '222222222222', region: 'eu-west-1', n: 3 }
     ])
   )
-  expect(await bridge.dispatch('ingest.import', { paths: [exportFile] })).toMatchObject({ ok: true })
+  expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(exportFile)] })).toMatchObject({ ok: true })
   await openApp()
 
   // The Evidence page no longer has a form of its own: it points to Settings.
@@ -215,12 +216,14 @@ test('Settings shows the device key and remembers the signing certificate by pat
   // A path that is no file is refused with a sentence naming it.
   const form = page.getByRole('form', { name: 'Signing certificate on this machine' })
   const missing = join(bridge.root, 'missing.p12')
-  await form.getByLabel('Certificate file (.p12 or .pfx)').fill(missing)
+  bridge.answerOpen('certificate', [missing])
+  await browse(form, 'Certificate file (.p12 or .pfx)', missing)
   await form.getByRole('button', { name: 'Remember on this machine' }).click()
   await expect(form.getByText(`${missing}: there is no such file; choose your organisation's .p12 or .pfx signing certificate`)).toBeVisible()
   await expect(page.getByTestId('certificate-status')).toHaveText(/^None remembered/)
 
-  await form.getByLabel('Certificate file (.p12 or .pfx)').fill(p12.path)
+  bridge.answerOpen('certificate', [p12.path])
+  await browse(form, 'Certificate file (.p12 or .pfx)', p12.path)
   await form.getByRole('button', { name: 'Remember on this machine' }).click()
   await expect(page.getByTestId('certificate-status')).toHaveText(/^Remembered on this machine/)
 

@@ -5,7 +5,7 @@
 // who is acting in Settings and approves it with a reason, and finds that an UNSAFE finding is
 // never put up for approval; exports the signed PDF report; and imports two scanner exports,
 // reading the summary per file. The only things the test does for the user are the answers of the
-// native file dialog (the bridge's answerFiles) and the certificate file an organisation would have.
+// native file dialog (the bridge's answerOpen) and the certificate file an organisation would have.
 // Each screen is saved to artifacts/screenshots/user-story/.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { testP12 } from '../test/fixtures/export/p12'
 import { TEST_OS_USER } from './bridge'
 import { test, expect, snap } from './fixtures'
-import { openSection } from './flows'
+import { browse, openSection } from './flows'
 import { writeSampleData } from './sample-data'
 
 const S3_HTTPS = 'S3 buckets should require requests to use HTTPS'
@@ -131,8 +131,10 @@ test('a new user opens the demo, follows a finding to its evidence, approves a R
   const checkpoints = page.getByRole('region', { name: 'Checkpoints' }).locator('tbody tr td.num')
   await expect(checkpoints.first()).toBeVisible()
   const before = await checkpoints.count()
-  await page.getByLabel('Save the report as').fill(report)
-  await page.getByLabel('Signing certificate (.p12)').fill(p12.path)
+  bridge.answerSave('report', report)
+  await browse(page, 'Save the report as', report)
+  bridge.answerOpen('certificate', [p12.path])
+  await browse(page, 'Signing certificate (.p12)', p12.path)
   await page.getByLabel('Certificate passphrase').fill(p12.passphrase)
   await page.getByRole('button', { name: 'Export signed PDF' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'The signed PDF report was written' })).toBeVisible({ timeout: 30_000 })
@@ -147,7 +149,7 @@ test('a new user opens the demo, follows a finding to its evidence, approves a R
   // ---- Import: two exports chosen in the file dialog, a summary row for each -----------------
   const data = writeSampleData(join(bridge.root, 'exports'))
   await openSection(page, 'Import')
-  bridge.answerFiles('import', [data.securityHub, data.prowler])
+  bridge.answerOpen('import', [data.securityHub, data.prowler])
   await page.getByRole('button', { name: 'Choose files…' }).click()
   await expect(page.getByRole('list', { name: 'Files to import' }).getByRole('listitem')).toHaveCount(2)
   await page.getByRole('button', { name: 'Import 2 files' }).click()

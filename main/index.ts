@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { osUser } from './cli/context'
 import { createDispatcher } from './ipc/dispatch'
+import { registerDropped } from './ipc/dropped'
 import { createHandlers } from './ipc/handlers'
 import { createAppProtocolHandler } from './platform/app-protocol'
 import { hardenWebContents } from './platform/contents-guard'
@@ -89,10 +90,11 @@ function onReady(): void {
   })
   services = appServices
   const dispatch = createDispatcher(createHandlers(appServices), {
+    paths: appServices.paths,
     isReadOnly: () => appServices.session.current()?.readOnly === true,
     log: (e, channel) => console.error(`[lastmile] ${channel} failed`, e)
   })
-  registerContractHandlers(ipcMain, dispatch, log)
+  registerContractHandlers(ipcMain, dispatch, log, (input) => registerDropped(appServices.paths, input))
   forwardEvents(appServices.events, (channel, payload) => {
     const win = mainWindow
     if (win && !win.isDestroyed() && isAppUrl(win.webContents.getURL())) win.webContents.send(channel, payload)

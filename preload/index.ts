@@ -7,7 +7,7 @@
 // (electron.vite.config.ts), and the build fails if the output requires anything but electron
 // (scripts/build-guards.ts).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { CHANNELS, EVENT_NAMES, ipcChannel, type EventName, type Events, type LastmileApi } from '../shared/contract'
+import { CHANNELS, DROP_CHANNEL, EVENT_NAMES, ipcChannel, type EventName, type Events, type LastmileApi } from '../shared/contract'
 
 /** Must match eventChannel() in main/platform/ipc-bridge.ts (preload may not import main). */
 function eventChannel(name: EventName): string {
@@ -34,8 +34,10 @@ function buildApi(): LastmileApi {
   }
   // Drag-and-drop: the page sees a dropped File but not where it is on disk. Electron tells the
   // preload, for a File the user dropped or picked, and nothing else ('' for a File made in
-  // script). The page only learns the path of a file it was handed by the user.
-  api.pathForFile = (file: object): string => webUtils.getPathForFile(file as File)
+  // script); the preload hands those paths to main, which answers with tokens. The page never
+  // sends a path of its own: DROP_CHANNEL is not one of its methods.
+  api.dropped = (files: object[]): Promise<unknown> =>
+    ipcRenderer.invoke(DROP_CHANNEL, { paths: Array.from(files, (file) => webUtils.getPathForFile(file as File)) })
   return Object.freeze(api) as LastmileApi
 }
 

@@ -7,7 +7,7 @@
 //
 // Imports: zod and the model only. No Node built-ins, no Electron, no DOM.
 import { z } from 'zod'
-import type { Actor, AuditEntry, AuditVerification, Case, Progress, RciVerdict, Role } from './model'
+import type { Actor, AuditEntry, AuditVerification, Case, ChosenPath, PathKind, Progress, RciVerdict, Role } from './model'
 import { RCI_VERDICTS, ROLES } from './model'
 import type {
   AccountEnvironmentMap,
@@ -60,6 +60,52 @@ export interface CallSpec<I extends z.ZodType, O> {
   output: O
 }
 
+// ---- paths: the renderer names only what the user chose ---------------------------------------
+//
+// A path field takes a token main issued in this run (main/services/path-grants.ts): when the user
+// chose the file or folder in a dialog (`dialog.open`, `dialog.save`), dropped it on the window
+// (the preload's `dropped`), or when main offered one of the app's own files (a recent case, the
+// remembered certificate, a bundle it collected). A typed path is refused here; a token of another
+// kind (read vs write, file vs folder) or from another run is refused by main before the handler.
+
+export const PATH_TOKEN_PATTERN = /^lmpath:[0-9a-f]{12}:[0-9a-f]{32}$/
+
+const PATH_KINDS = new WeakMap<z.ZodType, PathKind>()
+/** A path field: a token main issued for `kind`. */
+function pathToken(kind: PathKind) {
+  const schema = z.string().regex(PATH_TOKEN_PATTERN, 'a file or folder chosen in a dialog or dropped on the window (a typed path is not accepted)')
+  PATH_KINDS.set(schema, kind)
+  return schema
+}
+/** The kind of path a schema is a token for, or undefined when it is not a path field. */
+export function pathKindOf(schema: z.ZodType): PathKind | undefined {
+  return PATH_KINDS.get(schema)
+}
+
+/** What each dialog chooses: files to read, folders to read, a file or a folder to write. */
+export const OPEN_PURPOSES = ['case', 'import', 'evidence', 'certificate', 'case-file', 'export-file', 'execution-output', 'playbooks'] as const
+export type OpenPurpose = (typeof OPEN_PURPOSES)[number]
+export const SAVE_PURPOSES = ['case', 'report', 'case-file', 'bundle', 'guardrails', 'routing'] as const
+export type SavePurpose = (typeof SAVE_PURPOSES)[number]
+export const OPEN_KIND: Record<OpenPurpose, 'open-file' | 'open-folder'> = {
+  case: 'open-file',
+  import: 'open-file',
+  evidence: 'open-folder',
+  certificate: 'open-file',
+  'case-file': 'open-file',
+  'export-file': 'open-file',
+  'execution-output': 'open-file',
+  playbooks: 'open-folder'
+}
+export const SAVE_KIND: Record<SavePurpose, 'save-file' | 'save-folder'> = {
+  case: 'save-file',
+  report: 'save-file',
+  'case-file': 'save-file',
+  bundle: 'save-folder',
+  guardrails: 'save-folder',
+  routing: 'save-folder'
+}
+
 const casePath = z
   .string()
   .trim()
@@ -71,9 +117,9 @@ const passphrase = z
   .max(1024, 'the passphrase is too long')
 const role = z.enum(ROLES as unknown as [Role, ...Role[]])
 const personName = z.string().trim().min(1, 'a name is required').max(200)
-const filePath = z.string().trim().min(1, 'a file path is required').max(4096, 'the path is too long')
+const certificate = pathToken('open-file')
 const signWith = z
-  .object({ p12Path: filePath, passphrase: z.string().max(1024, 'the passphrase is too long') })
+  .object({ p12Path: certificate, passphrase: z.string().max(1024, 'the passphrase is too long') })
   .strict()
 const fingerprint = z
   .string()
@@ -81,7 +127,10 @@ const fingerprint = z
   .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'a SHA-256 fingerprint looks like AB:CD:… (32 pairs)')
 
 // Evidence inputs
-const bundlePath = z.string().trim().min(1, 'an evidence bundle folder is required').max(4096, 'the path is too long')
+const bundleFolder = pathToken('open-folder')
+const playbooksFolder = pathToken('open-folder')
+const saveFile = pathToken('save-file')
+const saveFolder = pathToken('save-folder')
 const resourceId = z.string().trim().min(1, 'a resource id is required').max(2048, 'the resource id is too long')
 const isoTime = z.string().trim().refine((s) => Number.isFinite(Date.parse(s)), 'an ISO-8601 time')
 
@@ -102,7 +151,7 @@ export const contract = {
   'case.create': call<Case>()(
     z
       .object({
-        path: casePath,
+        path: saveFile,
         passphrase,
         name: z.string().trim().min(1).max(200).optional(),
         remember: z.boolean().optional()
@@ -111,17 +160,20 @@ export const contract = {
     { mutates: true }
   ),
   'case.open': call<Case>()(
-    z.object({ path: casePath, passphrase: z.string().min(1).max(1024).optional(), remember: z.boolean().optional() }).strict(),
+    z.object({ path: pathToken('open-file'), passphrase: z.string().min(1).max(1024).optional(), remember: z.boolean().optional() }).strict(),
     { mutates: false }
   ),
   'case.close': call<null>()(z.object({}).strict(), { mutates: false }),
   'case.current': call<Case | null>()(z.object({}).strict(), { mutates: false }),
-  'case.recent': call<RecentCase[]>()(z.object({}).strict(), { mutates: false }),
+  'case.recent': call<RecentCaseEntry[]>()(z.object({}).strict(), { mutates: false }),
   'case.changePassphrase': call<null>()(
     z.object({ current: z.string().min(1).max(1024), next: passphrase, remember: z.boolean().optional() }).strict(),
     { mutates: true }
   ),
+  /** the passphrase store's entry for a case (by its path); forgetting reads and writes no case file */
   'case.forgetPassphrase': call<null>()(z.object({ path: casePath }).strict(), { mutates: false }),
+  /** reopen the open case with its passphrase (which proves it right) and remember it on this machine */
+  'case.rememberPassphrase': call<Case>()(z.object({ passphrase: z.string().min(1).max(1024) }).strict(), { mutates: false }),
   /** the bundled demo case: built on first use in the app data folder (progress events), then opened */
   'case.openDemo': call<Case>()(z.object({}).strict(), { mutates: false }),
 
@@ -134,11 +186,10 @@ export const contract = {
   ),
   'audit.verify': call<AuditVerification>()(z.object({}).strict(), { mutates: false }),
 
-  'dialog.chooseCasePath': call<string | null>()(z.object({ mode: z.enum(['create', 'open']) }).strict(), {
-    mutates: false
-  }),
-  /** the OS file dialog: export files to import, or evidence bundle folders; [] when cancelled */
-  'dialog.chooseFiles': call<string[]>()(z.object({ purpose: z.enum(['import', 'evidence']) }).strict(), { mutates: false }),
+  /** the OS open dialog for files or folders to read (OPEN_KIND says which); [] when cancelled */
+  'dialog.open': call<ChosenPath[]>()(z.object({ purpose: z.enum(OPEN_PURPOSES) }).strict(), { mutates: false }),
+  /** the OS save dialog for a file or folder to write (SAVE_KIND says which); null when cancelled */
+  'dialog.save': call<ChosenPath | null>()(z.object({ purpose: z.enum(SAVE_PURPOSES) }).strict(), { mutates: false }),
   /** the OS file manager on a file or folder this run of the app wrote (an export, a package) */
   'dialog.showInFolder': call<null>()(z.object({ path: z.string().trim().min(1, 'a path is required').max(4096, 'the path is too long') }).strict(), {
     mutates: false
@@ -149,7 +200,7 @@ export const contract = {
   'evaluate.bundle': call<BundleEvaluation>()(
     z
       .object({
-        path: z.string().trim().min(1, 'an evidence bundle folder is required').max(4096, 'the path is too long'),
+        path: bundleFolder,
         controls: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
         unusedKeyDays: z.number().int().min(1, 'at least 1 day').max(3650, 'at most 3650 days').optional()
       })
@@ -167,7 +218,7 @@ export const contract = {
   'export.pdf': call<PdfExportResult>()(
     z
       .object({
-        out: filePath,
+        out: saveFile,
         /** replace an existing file at `out`: the app passes true only after the person confirmed it */
         overwrite: z.boolean().optional(),
         sign: signWith,
@@ -179,30 +230,30 @@ export const contract = {
   'export.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
 
   'export.caseFile': call<CaseFileExportResult>()(
-    z.object({ out: filePath, overwrite: z.boolean().optional(), exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
+    z.object({ out: saveFile, overwrite: z.boolean().optional(), exportPassphrase: passphrase, sign: signWith.optional() }).strict(),
     { mutates: true }
   ),
   /** check a signed PDF report or an auditor case file (told apart by content) */
   'export.verifyFile': call<ExportFileVerification>()(
-    z.object({ path: filePath, exportPassphrase: z.string().min(1).max(1024).optional(), expectSigner: fingerprint.optional() }).strict(),
+    z.object({ path: pathToken('open-file'), exportPassphrase: z.string().min(1).max(1024).optional(), expectSigner: fingerprint.optional() }).strict(),
     { mutates: false }
   ),
   /** open an auditor case file read-only: every mutating call is then refused */
-  'case.openForReview': call<Case>()(z.object({ path: filePath, exportPassphrase: z.string().min(1).max(1024) }).strict(), { mutates: false }),
+  'case.openForReview': call<Case>()(z.object({ path: pathToken('open-file'), exportPassphrase: z.string().min(1).max(1024) }).strict(), { mutates: false }),
 
   // What signs this machine's exports (Settings): the device key, read without being made, and the
   // organisation's PKCS#12 certificate remembered by path — never its passphrase. Machine settings,
   // not case data, so none of these mutates the case (like identity.set).
   'signing.settings': call<SigningSettings>()(z.object({}).strict(), { mutates: false }),
   /** remember a certificate file on this machine (it must exist), or forget it (null) */
-  'signing.setCertificate': call<SigningSettings>()(z.object({ path: filePath.nullable() }).strict(), { mutates: false }),
+  'signing.setCertificate': call<SigningSettings>()(z.object({ path: certificate.nullable() }).strict(), { mutates: false }),
   /** open a certificate with its passphrase (used for this call only) and describe it */
   'signing.inspect': call<CertificateInspection>()(signWith, { mutates: false }),
 
   // Evidence (issue 4): offline bundles added to the case (hashed, immutable), what each source
   // covered, the facts per resource, the evidence timeline, and read-only collection through the
   // user's local credential profiles (the bundle is written to a folder; the case is not touched).
-  'evidence.add': call<EvidenceAddResult>()(z.object({ path: bundlePath }).strict(), { mutates: true }),
+  'evidence.add': call<EvidenceAddResult>()(z.object({ path: bundleFolder }).strict(), { mutates: true }),
   /** stop adding the bundle at its next safe point (before anything is written: the case is unchanged) */
   'evidence.cancelAdd': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
   'evidence.list': call<EvidenceListing>()(z.object({ bundle: z.string().trim().min(1).max(100).optional() }).strict(), { mutates: false }),
@@ -238,7 +289,7 @@ export const contract = {
   'evidence.collect': call<EvidenceCollectResult>()(
     z
       .object({
-        out: bundlePath,
+        out: saveFolder,
         provider: z.enum(['aws', 'azure']),
         profile: z.string().trim().min(1).max(200).optional(),
         days: z.number().int().min(1, 'at least 1 day').max(400, 'at most 400 days').optional(),
@@ -268,7 +319,7 @@ export const contract = {
   'ingest.import': call<IngestResult>()(
     z
       .object({
-        paths: z.array(filePath).min(1, 'choose at least one export file').max(100, 'at most 100 files at once'),
+        paths: z.array(pathToken('open-file')).min(1, 'choose at least one export file').max(100, 'at most 100 files at once'),
         format: z.enum(FORMAT_NAMES as unknown as [FormatName, ...FormatName[]]).optional(),
         /** the exports are filtered: alerts they do not mention are not closed */
         partial: z.boolean().optional()
@@ -339,14 +390,14 @@ export const contract = {
           .max(100_000, 'at most 100,000 findings at once: investigate the whole case (no selection) or one initiative instead')
           .optional(),
         initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
-        playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional()
+        playbooksDir: playbooksFolder.optional()
       })
       .strict(),
     { mutates: true }
   ),
   'investigate.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
   'rci.get': call<RciView>()(z.object({ finding: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
-  'playbooks.list': call<PlaybookSummary[]>()(z.object({ playbooksDir: z.string().trim().min(1).max(4096, 'the path is too long').optional() }).strict(), { mutates: false }),
+  'playbooks.list': call<PlaybookSummary[]>()(z.object({ playbooksDir: playbooksFolder.optional() }).strict(), { mutates: false }),
   'initiatives.rci': call<InitiativeRci>()(z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)') }).strict(), { mutates: false }),
 
   // Remediate, approve, execute, validate, prevent (issue 6). Plans are rendered from the evidence
@@ -384,7 +435,7 @@ export const contract = {
   'workflow.board': call<BoardView>()(z.object({}).strict(), { mutates: false }),
   'workflow.finding': call<FindingWorkflowView>()(z.object({ id: findingId }).strict(), { mutates: false }),
   'workflow.route': call<RoutingResult>()(
-    z.object({ refs: z.array(findingOrInitiative).min(1).max(10_000), groupBy: z.enum(['initiative', 'owner']), out: filePath, all: z.boolean().optional() }).strict(),
+    z.object({ refs: z.array(findingOrInitiative).min(1).max(10_000), groupBy: z.enum(['initiative', 'owner']), out: saveFolder, all: z.boolean().optional() }).strict(),
     { mutates: true }
   ),
   'workflow.acceptRisk': call<FindingWorkflowView>()(z.object({ id: findingId, reason: decisionReason, expires: isoTime }).strict(), { mutates: true }),
@@ -397,7 +448,7 @@ export const contract = {
         plan: planId,
         outcome: z.enum(['executed', 'failed']),
         output: z.string().max(10 * 1024 * 1024, 'at most 10 MB of output').optional(),
-        outputPath: filePath.optional(),
+        outputPath: pathToken('open-file').optional(),
         findings: findingList.optional()
       })
       .strict()
@@ -406,7 +457,7 @@ export const contract = {
   ),
   'workflow.validate': call<ValidationView[]>()(
     z
-      .object({ ref: z.string().trim().regex(/^[FfIiPp]-\d{1,15}$/, 'a finding (F-12), initiative (I-3) or plan (P-3) id'), method: z.enum(['evidence', 'rescan']), bundle: bundlePath.optional() })
+      .object({ ref: z.string().trim().regex(/^[FfIiPp]-\d{1,15}$/, 'a finding (F-12), initiative (I-3) or plan (P-3) id'), method: z.enum(['evidence', 'rescan']), bundle: bundleFolder.optional() })
       .strict()
       .refine((x) => (x.method === 'evidence') === (x.bundle !== undefined), 'validation by evidence takes a bundle folder; by rescan, none'),
     { mutates: true }
@@ -415,9 +466,10 @@ export const contract = {
   'workflow.setFourEyes': call<WorkflowSettings>()(z.object({ enabled: z.boolean(), reason: decisionReason }).strict(), { mutates: true }),
   /** guardrails for an initiative or finding's controls, or the whole case (no ref) */
   'guardrails.bundle': call<GuardrailBundle>()(z.object({ ref: findingOrInitiative.optional(), ...guardrailInputs }).strict(), { mutates: false }),
-  'guardrails.export': call<GuardrailExport>()(z.object({ ref: findingOrInitiative.optional(), out: filePath, ...guardrailInputs }).strict(), { mutates: true })
+  'guardrails.export': call<GuardrailExport>()(z.object({ ref: findingOrInitiative.optional(), out: saveFolder, ...guardrailInputs }).strict(), { mutates: true })
 } as const
 
+export type { ChosenPath, PathKind } from './model'
 export type Contract = typeof contract
 export type Channel = keyof Contract
 export type CallInput<C extends Channel> = z.input<Contract[C]['input']>
@@ -436,6 +488,11 @@ export interface RecentCase {
   name: string
   openedAt: string
   remembered: boolean
+}
+
+/** A recent case as case.recent lists it: with a token to open it again (main offers what it remembers). */
+export interface RecentCaseEntry extends RecentCase {
+  token: string
 }
 
 export interface Identity {
@@ -515,12 +572,20 @@ export type LastmileApi = {
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
   /**
-   * The path on disk of a file the user dropped on the window ('' when it has none). Only the
-   * preload can ask Electron for it (webUtils.getPathForFile); the renderer then passes the path
-   * to a contract call like any chosen in a dialog. Typed loosely: shared/ knows no DOM `File`.
+   * Files or folders the user dropped on the window, each as main then names it (null for one
+   * with no path on disk, e.g. dragged from a browser). Only the preload can ask Electron where a
+   * dropped File is (webUtils.getPathForFile); it hands that to main on DROP_CHANNEL, and the page
+   * gets tokens, never a way to name a path itself. Typed loosely: shared/ knows no DOM `File`.
    */
-  pathForFile(file: object): string
+  dropped(files: object[]): Promise<Envelope<Array<ChosenPath | null>>>
 }
+
+/**
+ * The one IPC channel outside the contract: the preload's registration of dropped files. It is
+ * not a `window.lastmile` method, so the page cannot name a path on it.
+ */
+export const DROP_CHANNEL = 'lastmile:dropped'
+export const droppedInput = z.object({ paths: z.array(z.string().max(4096)).max(1000) }).strict()
 
 export const CHANNELS = Object.keys(contract) as Channel[]
 

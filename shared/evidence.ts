@@ -3,7 +3,7 @@
 // evidence files it came from (evidence file ids, see `EvidenceItem` in model.ts) and says whether
 // it is proven or only inferred. Types only: no Node built-ins, no Electron, no DOM.
 
-import type { Actor } from './model'
+import type { Actor, ChosenPath } from './model'
 
 /** proven: the source documents the fact; inferred: a rule of ours reads it from indirect signs */
 export type Certainty = 'proven' | 'inferred'
@@ -464,6 +464,8 @@ export interface AccountEnvironmentMap {
 
 export interface EvidenceCollectResult {
   out: string
+  /** the bundle written, to add to the case (evidence.add); absent when cancelled */
+  bundle?: ChosenPath
   files: number
   /** parts that could not be collected, recorded in the manifest as coverage gaps */
   gaps: number

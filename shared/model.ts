@@ -154,3 +154,16 @@ export interface Progress {
   rate: number
   message?: string
 }
+
+/** What a path token lets main do with its path (shared/contract.ts, main/services/path-grants.ts). */
+export type PathKind = 'open-file' | 'open-folder' | 'save-file' | 'save-folder'
+
+/** A file or folder main handed the renderer: the token to give back, and the path to show people. */
+export interface ChosenPath {
+  token: string
+  path: string
+  /** the last part of the path */
+  name: string
+  /** a file to write that exists: the person confirmed replacing it in the save dialog */
+  replaces?: true
+}

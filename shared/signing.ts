@@ -1,6 +1,7 @@
 // What signs this machine's exports, as Settings shows it (signing.* calls): the device key and
 // the organisation's PKCS#12 certificate remembered by path. Never a passphrase, never a private
 // key. Types only: no Node built-ins, no Electron, no DOM.
+import type { ChosenPath } from './model'
 
 /** The Ed25519 key this machine signs checkpoints and case files with when no certificate is given. */
 export interface DeviceKeyInfo {
@@ -25,7 +26,12 @@ export interface DeviceKeyInfo {
 export interface SigningSettings {
   deviceKey: DeviceKeyInfo
   /** the organisation's PKCS#12 certificate remembered on this machine (its path only) */
-  certificate: { path: string; exists: boolean } | null
+  certificate: {
+    path: string
+    exists: boolean
+    /** main offers it to sign with (sign.p12Path takes its token); null when the file is missing */
+    file: ChosenPath | null
+  } | null
 }
 
 /** `signing.inspect`: what a PKCS#12 file holds, read with its passphrase (which is not kept). */

@@ -9,7 +9,7 @@ import { createHandlers } from '../ipc/handlers'
 describe('case.openDemo', () => {
   it('builds the demo case once in the app data folder, opens it, and reopens it later', async () => {
     const app = testServices(join(tempDir(), 'data'))
-    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => false })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false })
     const messages: string[] = []
     app.events.on('progress', (p: Progress) => p.message && messages.push(p.message))
     const first = await dispatch('case.openDemo', {})

@@ -75,19 +75,21 @@ describe('lastmile evaluate BUNDLE', () => {
 describe('the evaluate.bundle contract call', () => {
   function dispatcher() {
     const app = testServices(join(tempDir(), 'data'))
-    return createDispatcher(createHandlers(app), { isReadOnly: () => false })
+    const d = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false })
+    return Object.assign(d, { folder: (path: string) => app.paths.issue(path, 'open-folder') })
   }
 
   it('answers with the evaluation in the envelope, with no case open', async () => {
-    const r = await dispatcher()('evaluate.bundle', { path: BASIC, controls: ['aws.ec2.imdsv2'] })
+    const d = dispatcher()
+    const r = await d('evaluate.bundle', { path: d.folder(BASIC), controls: ['aws.ec2.imdsv2'] })
     expect(r).toMatchObject({ ok: true, value: { collectedAt: '2026-11-20T10:00:00Z', unusedKeyDays: 45, evaluations: [{ control: 'aws.ec2.imdsv2' }, {}, {}] } })
   })
 
   it('refuses bad input with a people-facing error', async () => {
     const d = dispatcher()
     expect(await d('evaluate.bundle', { path: '' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/^evaluate\.bundle: path: /) } })
-    expect(await d('evaluate.bundle', { path: BASIC, unusedKeyDays: 0 })).toMatchObject({ ok: false, error: { code: 'bad-input', message: 'evaluate.bundle: unusedKeyDays: at least 1 day' } })
-    expect(await d('evaluate.bundle', { path: BASIC, controls: ['aws.nope'] })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('unknown control "aws.nope"') } })
-    expect(await d('evaluate.bundle', { path: join(BASIC, 'nope') })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot open the evidence bundle') } })
+    expect(await d('evaluate.bundle', { path: d.folder(BASIC), unusedKeyDays: 0 })).toMatchObject({ ok: false, error: { code: 'bad-input', message: 'evaluate.bundle: unusedKeyDays: at least 1 day' } })
+    expect(await d('evaluate.bundle', { path: d.folder(BASIC), controls: ['aws.nope'] })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('unknown control "aws.nope"') } })
+    expect(await d('evaluate.bundle', { path: d.folder(join(BASIC, 'nope')) })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot open the evidence bundle') } })
   })
 })

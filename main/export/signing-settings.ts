@@ -29,7 +29,7 @@ export class SigningSettingsStore {
 
   settings(): SigningSettings {
     const path = this.certificatePath()
-    return { deviceKey: deviceKeyInfo(this.dataDir, this.keystore), certificate: path ? { path, exists: isFile(path) } : null }
+    return { deviceKey: deviceKeyInfo(this.dataDir, this.keystore), certificate: path ? { path, exists: isFile(path), file: null } : null }
   }
 
   /** The remembered certificate's path, or null. */

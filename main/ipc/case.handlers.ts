@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { OPEN_KIND, SAVE_KIND } from '../../shared/contract'
 import { LastmileError } from '../errors'
 import { openDemoCase } from '../demo/open-demo'
 import type { AppServices } from '../services/app'
@@ -19,11 +20,12 @@ export function caseHandlers(
   | 'case.openDemo'
   | 'identity.get'
   | 'identity.set'
-  | 'dialog.chooseCasePath'
-  | 'dialog.chooseFiles'
+  | 'case.rememberPassphrase'
+  | 'dialog.open'
+  | 'dialog.save'
   | 'dialog.showInFolder'
 > {
-  const { session, platform, events } = app
+  const { session, platform, events, paths } = app
   const changed = (): void => events.emit('case.changed', session.current())
   return {
     'app.info': () => ({
@@ -47,7 +49,8 @@ export function caseHandlers(
       return null
     },
     'case.current': () => session.current(),
-    'case.recent': () => session.recentCases(),
+    // the app's own list: each case it remembers can be opened again without a dialog
+    'case.recent': () => session.recentCases().map((r) => ({ ...r, token: paths.issue(r.path, 'open-file') })),
     'case.changePassphrase': ({ current, next, remember }) => {
       session.changePassphrase(current, next, remember === true)
       return null
@@ -57,14 +60,22 @@ export function caseHandlers(
       changed()
       return c
     },
+    'case.rememberPassphrase': ({ passphrase }) => {
+      const c = session.openCase(session.requireWritable().path, passphrase, { remember: true })
+      changed()
+      return c
+    },
     'case.forgetPassphrase': ({ path }) => {
       session.forget(path)
       return null
     },
     'identity.get': () => session.identity(),
     'identity.set': ({ name, role }) => session.setIdentity(name, role),
-    'dialog.chooseCasePath': ({ mode }) => platform.dialogs.chooseCasePath(mode),
-    'dialog.chooseFiles': ({ purpose }) => platform.dialogs.chooseFiles(purpose),
+    'dialog.open': async ({ purpose }) => (await platform.dialogs.open(purpose)).map((p) => paths.choose(p, OPEN_KIND[purpose])),
+    'dialog.save': async ({ purpose }) => {
+      const chosen = await platform.dialogs.save(purpose)
+      return chosen === null ? null : paths.choose(chosen, SAVE_KIND[purpose])
+    },
     'dialog.showInFolder': ({ path }) => {
       // Only what this run wrote for the user: the renderer cannot make the file manager browse
       // anywhere else on the machine.

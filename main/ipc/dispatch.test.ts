@@ -14,7 +14,7 @@ function setup() {
   const dir = tempDir()
   const app = testServices(join(dir, 'data'))
   const handlers = createHandlers(app)
-  const dispatch = createDispatcher(handlers, { isReadOnly: () => app.session.current()?.readOnly ?? false })
+  const dispatch = createDispatcher(handlers, { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
   return { dir, app, handlers, dispatch }
 }
 
@@ -25,12 +25,12 @@ describe('the contract dispatcher', () => {
   })
 
   it('rejects bad input with a clear error naming the call and the field', async () => {
-    const { dispatch } = setup()
+    const { dispatch, app } = setup()
     expect(await dispatch('audit.list', { offset: -1, limit: 5 })).toEqual({
       ok: false,
       error: { code: 'bad-input', message: expect.stringMatching(/^audit\.list: offset: .*>=\s?0/) }
     })
-    expect(await dispatch('case.create', { path: '/tmp/x.lmcase', passphrase: 'short' })).toMatchObject({
+    expect(await dispatch('case.create', { path: app.paths.issue('/tmp/x.lmcase', 'save-file'), passphrase: 'short' })).toMatchObject({
       ok: false,
       error: { code: 'bad-input', message: 'case.create: passphrase: a passphrase has at least 8 characters' }
     })
@@ -43,14 +43,14 @@ describe('the contract dispatcher', () => {
   })
 
   it('answers in the envelope: values, people-facing errors, and no case open', async () => {
-    const { dispatch, dir } = setup()
+    const { dispatch, dir, app } = setup()
     expect(await dispatch('audit.list', { offset: 0, limit: 5 })).toMatchObject({ ok: false, error: { code: 'no-case' } })
-    const created = await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: 'correct horse battery' })
+    const created = await dispatch('case.create', { path: app.paths.issue(join(dir, 'a.lmcase'), 'save-file'), passphrase: 'correct horse battery' })
     expect(created).toMatchObject({ ok: true, value: { name: 'a', readOnly: false } })
     const page = await dispatch('audit.list', { offset: 0, limit: 5 })
     expect(page).toMatchObject({ ok: true, value: { total: 1, entries: [{ action: 'case.create', actor: { name: 'tester' } }] } })
     expect(await dispatch('audit.verify', {})).toMatchObject({ ok: true, value: { ok: true, entries: 1 } })
-    expect(await dispatch('case.open', { path: join(dir, 'a.lmcase'), passphrase: 'wrong passphrase' })).toMatchObject({
+    expect(await dispatch('case.open', { path: app.paths.issue(join(dir, 'a.lmcase'), 'open-file'), passphrase: 'wrong passphrase' })).toMatchObject({
       ok: false,
       error: { code: 'wrong-key' }
     })
@@ -61,7 +61,7 @@ describe('the contract dispatcher', () => {
     const path = join(dir, 'a.lmcase')
     app.session.create(path, 'correct horse battery')
     app.session.openCase(path, 'correct horse battery', { readOnly: true })
-    const dispatch = createDispatcher(handlers, { isReadOnly: () => app.session.current()?.readOnly ?? false })
+    const dispatch = createDispatcher(handlers, { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
     const mutating = CHANNELS.filter((c) => contract[c].mutates)
     expect(mutating.length).toBeGreaterThan(0)
     for (const c of mutating) {

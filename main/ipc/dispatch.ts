@@ -1,20 +1,24 @@
 import type { z } from 'zod'
-import { contract, type Channel, type Envelope } from '../../shared/contract'
+import { CHANNELS, contract, type Channel, type Envelope } from '../../shared/contract'
 import { LastmileError } from '../errors'
+import type { PathGrants } from '../services/path-grants'
 import type { Handlers } from './handlers'
+import { pathFields, resolvePathTokens } from './path-fields'
 
 export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>
 
 /**
  * The single entry point for calls from the renderer (IPC, or the test bridge): the channel must
- * be in the contract, the input must pass its schema, and a mutating call is refused on a case
- * open for review. Whatever happens, the answer is an envelope; only LastmileError messages are
+ * be in the contract, the input must pass its schema, a mutating call is refused on a case open
+ * for review, and every path field must hold a token `paths` issued in this run for its kind
+ * (the handler then gets the path). Whatever happens, the answer is an envelope; only LastmileError messages are
  * shown to people — anything else is logged and reported as an internal error.
  */
 export function createDispatcher(
   handlers: Handlers,
-  opts: { isReadOnly: () => boolean; log?: (e: unknown, channel: string) => void }
+  opts: { isReadOnly: () => boolean; paths: PathGrants; log?: (e: unknown, channel: string) => void }
 ): Dispatch {
+  const withPaths = new Set(CHANNELS.filter((c) => Object.keys(pathFields(contract[c].input)).length > 0))
   return async (channel, input) => {
     if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(contract, channel)) {
       return { ok: false, error: { code: 'bad-input', message: `unknown call "${String(channel)}"` } }
@@ -32,8 +36,11 @@ export function createDispatcher(
       }
     }
     try {
+      const data = withPaths.has(name)
+        ? resolvePathTokens(spec.input as z.ZodType, parsed.data, (token, kind, field) => opts.paths.resolve(token, kind, `${name}: ${field}`))
+        : parsed.data
       const handler = handlers[name] as (i: unknown) => unknown
-      const value = await handler(parsed.data)
+      const value = await handler(data)
       return { ok: true, value }
     } catch (e) {
       if (e instanceof LastmileError) return { ok: false, error: { code: e.code, message: e.message } }

@@ -51,8 +51,8 @@ export function evidenceHandlers(
     },
     'evidence.profiles': () => ({ aws: listAwsProfiles(), azure: listAzureProfiles() }),
     'evidence.cancelAdd': () => adding.cancel(),
-    'evidence.collect': ({ out, provider, profile, days, regions, subscriptions }) =>
-      collecting.runAbortable((signal) =>
+    'evidence.collect': async ({ out, provider, profile, days, regions, subscriptions }) => {
+      const r = await collecting.runAbortable((signal) =>
         collectEvidence({
           out: resolve(out),
           provider,
@@ -65,7 +65,10 @@ export function evidenceHandlers(
           onProgress: steps('evidence.collect'),
           signal
         })
-      ),
+      )
+      // what it wrote may be added to the case next: main offers it, as a folder to read
+      return r.cancelled ? r : { ...r, bundle: app.paths.choose(r.out, 'open-folder') }
+    },
     'evidence.cancelCollect': () => collecting.cancel(),
     'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),
     'evidence.setAccountEnvironment': ({ account, environment }) => {

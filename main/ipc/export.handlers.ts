@@ -41,7 +41,9 @@ export function exportHandlers(
 ): HandlerSlice<
   'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
 > {
-  const { session, platform, events, written } = app
+  const { session, platform, events, written, paths } = app
+  /** an existing file is replaced when the page asks and the person confirmed it in the save dialog */
+  const replacing = (out: string, asked: boolean | undefined): boolean => asked === true && paths.replaceConfirmed(out)
   const exporting = new OneJobAtATime('a PDF export is already under way: wait for it or cancel it')
 
   /** The chosen certificate, else this device's key (refused without a secure OS keystore). */
@@ -82,7 +84,7 @@ export function exportHandlers(
         p12Path: resolve(sign.p12Path),
         p12Passphrase: sign.passphrase,
         classification,
-        overwrite,
+        overwrite: replacing(out, overwrite),
         actor: session.actor(),
         now: session.now,
           onProgress: (p) => events.emit('progress', p)
@@ -94,7 +96,7 @@ export function exportHandlers(
     'export.cancel': () => exporting.cancel(),
     'export.caseFile': ({ out, overwrite, exportPassphrase, sign }) => {
       const c = session.requireWritable()
-      const r = exportCaseFile(c, { out, overwrite, exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
+      const r = exportCaseFile(c, { out, overwrite: replacing(out, overwrite), exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
       written.add(resolve(r.path))
       return r
     },

@@ -17,11 +17,11 @@ describe('investigation through the contract', () => {
   it('runs with progress events, then serves the RCI of a finding and of an initiative', async () => {
     const dir = tempDir()
     const app = testServices(join(dir, 'data'))
-    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => app.session.current()?.readOnly ?? false })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
     expect(await dispatch('investigate.run', {})).toMatchObject({ ok: false, error: { code: 'no-case' } })
-    await dispatch('case.create', { path: join(dir, 'a.lmcase'), passphrase: PASS })
-    await dispatch('ingest.import', { paths: exportFiles(join(FIXTURE, 'exports')) })
-    await dispatch('evidence.add', { path: join(FIXTURE, 'bundle') })
+    await dispatch('case.create', { path: app.paths.issue(join(dir, 'a.lmcase'), 'save-file'), passphrase: PASS })
+    await dispatch('ingest.import', { paths: exportFiles(join(FIXTURE, 'exports')).map((f) => app.paths.issue(f, 'open-file')) })
+    await dispatch('evidence.add', { path: app.paths.issue(join(FIXTURE, 'bundle'), 'open-folder') })
     expect(await dispatch('investigate.cancel', {})).toEqual({ ok: true, value: { cancelled: false } })
     expect(await dispatch('investigate.run', { findings: ['X-1'] })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a finding id (F-12)') } })
 
@@ -51,6 +51,6 @@ describe('investigation through the contract', () => {
 
     const playbooks = ((await dispatch('playbooks.list', {})) as { value: PlaybookSummary[] }).value
     expect(playbooks.find((p) => p.id === 'aws.s3.public-access')).toMatchObject({ custom: false, verdicts: ['SAFE', 'RISKY', 'UNSAFE'], windowDays: 90 })
-    expect(await dispatch('playbooks.list', { playbooksDir: join(dir, 'missing') })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot read the playbook folder') } })
+    expect(await dispatch('playbooks.list', { playbooksDir: app.paths.issue(join(dir, 'missing'), 'open-folder') })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot read the playbook folder') } })
   })
 })

@@ -47,10 +47,10 @@ describe('remediation through the contract', () => {
 
   it('plans, queues, approves (four-eyes by identity), records, validates, and fills the report', async () => {
     const app = testServices(join(dir, 'data'))
-    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => app.session.current()?.readOnly ?? false })
-    expect(await dispatch('case.create', { path: join(dir, 'c.lmcase'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
-    expect(await dispatch('evidence.add', { path: writeScenarioBundle(join(dir, 'bundle')) })).toMatchObject({ ok: true })
-    expect(await dispatch('ingest.import', { paths: [writeAsff(dir, 'sh.json', SCENARIO_FINDINGS)] })).toMatchObject({ ok: true })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
+    expect(await dispatch('case.create', { path: app.paths.issue(join(dir, 'c.lmcase'), 'save-file'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
+    expect(await dispatch('evidence.add', { path: app.paths.issue(writeScenarioBundle(join(dir, 'bundle')), 'open-folder') })).toMatchObject({ ok: true })
+    expect(await dispatch('ingest.import', { paths: [app.paths.issue(writeAsff(dir, 'sh.json', SCENARIO_FINDINGS), 'open-file')] })).toMatchObject({ ok: true })
     const db = app.session.require().db
     db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE control = 'aws.s3.https-only'").run()
     const ini = listInitiatives(db).find((i) => i.control === 'aws.s3.https-only')!.id

@@ -29,7 +29,7 @@ describe('the Electron dialogs adapter', () => {
   it('creates with a save dialog filtered to .lmcase, modal to the window, and adds the extension', async () => {
     const f = fakeDialog({ canceled: false, filePath: '/home/ana/acme-q3' }, { canceled: false, filePaths: [] })
     const d = createElectronDialogs(f.dialog, () => win, noShell)
-    expect(await d.chooseCasePath('create')).toBe('/home/ana/acme-q3.lmcase')
+    expect(await d.save('case')).toBe('/home/ana/acme-q3.lmcase')
     expect(f.calls[0]).toMatchObject({ kind: 'save', parent: win })
     expect(f.calls[0]!.options.filters).toEqual([{ name: 'Lastmile case', extensions: ['lmcase'] }])
   })
@@ -37,7 +37,7 @@ describe('the Electron dialogs adapter', () => {
   it('opens one existing file', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/cases/a.lmcase'] })
     const d = createElectronDialogs(f.dialog, () => null, noShell)
-    expect(await d.chooseCasePath('open')).toBe('/cases/a.lmcase')
+    expect(await d.open('case')).toEqual(['/cases/a.lmcase'])
     expect(f.calls[0]).toMatchObject({ kind: 'open', parent: null })
     expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openFile'])
   })
@@ -45,14 +45,14 @@ describe('the Electron dialogs adapter', () => {
   it('answers null when the user cancels', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: true, filePaths: [] })
     const d = createElectronDialogs(f.dialog, () => win, noShell)
-    expect(await d.chooseCasePath('create')).toBeNull()
-    expect(await d.chooseCasePath('open')).toBeNull()
+    expect(await d.save('case')).toBeNull()
+    expect(await d.open('case')).toEqual([])
   })
 
   it('chooses several export files to import, with the scanners\' extensions and "All files"', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/x/sh.json', '/x/prowler.csv'] })
     const d = createElectronDialogs(f.dialog, () => win, noShell)
-    expect(await d.chooseFiles('import')).toEqual(['/x/sh.json', '/x/prowler.csv'])
+    expect(await d.open('import')).toEqual(['/x/sh.json', '/x/prowler.csv'])
     const options = f.calls[0]!.options as OpenDialogOptions
     expect(f.calls[0]).toMatchObject({ kind: 'open', parent: win })
     expect(options.properties).toEqual(['openFile', 'multiSelections'])
@@ -62,10 +62,23 @@ describe('the Electron dialogs adapter', () => {
   it('chooses evidence bundles as folders, and answers [] when the user cancels', async () => {
     const f = fakeDialog({ canceled: true }, { canceled: false, filePaths: ['/bundles/acme-2026-11'] })
     const d = createElectronDialogs(f.dialog, () => null, noShell)
-    expect(await d.chooseFiles('evidence')).toEqual(['/bundles/acme-2026-11'])
+    expect(await d.open('evidence')).toEqual(['/bundles/acme-2026-11'])
     expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openDirectory', 'multiSelections'])
     const cancelled = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: ['/ignored'] }).dialog, () => win, noShell)
-    expect(await cancelled.chooseFiles('import')).toEqual([])
+    expect(await cancelled.open('import')).toEqual([])
+  })
+
+  it('chooses one certificate file to read, and names new folders to write with a save dialog', async () => {
+    const f = fakeDialog({ canceled: false, filePath: '/out/guardrails-q4' }, { canceled: false, filePaths: ['/keys/org.p12', '/keys/other.p12'] })
+    const d = createElectronDialogs(f.dialog, () => win, noShell)
+    expect(await d.open('certificate')).toEqual(['/keys/org.p12'])
+    expect((f.calls[0]!.options as OpenDialogOptions).properties).toEqual(['openFile'])
+    expect(await d.open('playbooks')).toEqual(['/keys/org.p12'])
+    expect((f.calls[1]!.options as OpenDialogOptions).properties).toEqual(['openDirectory'])
+    expect(await d.save('guardrails')).toBe('/out/guardrails-q4')
+    expect(await d.save('report')).toBe('/out/guardrails-q4')
+    expect(f.calls[2]).toMatchObject({ kind: 'save', parent: win, options: { buttonLabel: 'Choose', defaultPath: 'guardrails' } })
+    expect(f.calls[3]!.options).toMatchObject({ buttonLabel: 'Save', filters: [{ extensions: ['pdf'] }] })
   })
 
   it('keeps an extension that is already there, whatever its case', () => {

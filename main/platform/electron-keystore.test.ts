@@ -76,12 +76,12 @@ describe('the safeStorage keystore', () => {
       keystore: createSafeStorageKeyStore(fakeSafeStorage('basic_text'), 'linux'),
       dialogs: NO_DIALOGS
     })
-    const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => false })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false })
     expect(await dispatch('app.info', {})).toMatchObject({
       ok: true,
       value: { canRememberPassphrase: false, keystoreBackend: 'basic_text' }
     })
-    const r = await dispatch('case.create', { path: join(dataDir, 'c.lmcase'), passphrase: 'correct horse battery', remember: true })
+    const r = await dispatch('case.create', { path: app.paths.issue(join(dataDir, 'c.lmcase'), 'save-file'), passphrase: 'correct horse battery', remember: true })
     expect(r).toMatchObject({ ok: false, error: { code: 'unavailable' } })
     expect(r.ok ? '' : r.error.message).toMatch(/keystore is "basic_text", which does not protect secrets/)
     app.session.close()

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { CHANNELS, ipcChannel } from '../../shared/contract'
+import { CHANNELS, DROP_CHANNEL, ipcChannel } from '../../shared/contract'
 import { APP_ENTRY_URL } from './shell-policy'
 
 type Fn = (...args: never[]) => unknown
@@ -187,8 +187,10 @@ describe('main/index.ts', () => {
     expect(openHandler!({ url: 'https://evil.example/' } as never)).toEqual({ action: 'deny' })
   })
 
-  it('handles exactly the contract channels, refusing foreign senders', async () => {
-    expect([...m.state.ipc.keys()].sort()).toEqual(CHANNELS.map((c) => ipcChannel(c)).sort())
+  it('handles exactly the contract channels and the drop registration, refusing foreign senders', async () => {
+    expect([...m.state.ipc.keys()].sort()).toEqual([...CHANNELS.map((c) => ipcChannel(c)), DROP_CHANNEL].sort())
+    // a File with no path on disk (made in script) gets no token
+    expect(await m.state.ipc.get(DROP_CHANNEL)!(ours as never, { paths: [''] } as never)).toEqual({ ok: true, value: [null] })
     const info = m.state.ipc.get(ipcChannel('app.info'))!
     expect(await info(ours as never, {} as never)).toEqual({
       ok: true,

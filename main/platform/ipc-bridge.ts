@@ -1,7 +1,7 @@
 // The main-process half of the preload bridge: one `ipcMain.handle` per contract entry, each
 // refusing calls that do not come from our own page, then handing the input to the dispatcher
 // (which validates it against the contract). Events go the other way, on their own channels.
-import { CHANNELS, EVENT_NAMES, ipcChannel, type Envelope, type EventName, type Events } from '../../shared/contract'
+import { CHANNELS, DROP_CHANNEL, EVENT_NAMES, ipcChannel, type Envelope, type EventName, type Events } from '../../shared/contract'
 import type { Dispatch } from '../ipc/dispatch'
 import type { EventBus } from '../services/events'
 import { isTrustedSender, type SenderFrame } from './shell-policy'
@@ -30,21 +30,27 @@ export const UNTRUSTED_SENDER: Envelope<never> = {
 }
 
 /**
- * Register exactly the contract's channels. There is no generic channel: a name that is not in
- * the contract has no handler at all, and Electron rejects the invoke.
+ * Register exactly the contract's channels, and the preload's registration of dropped files
+ * (DROP_CHANNEL, answered by `dropped`). There is no generic channel: a name that is not in the
+ * contract has no handler at all, and Electron rejects the invoke.
  */
-export function registerContractHandlers(ipc: IpcMainLike, dispatch: Dispatch, log: (message: string) => void): void {
-  for (const channel of CHANNELS) {
-    ipc.handle(ipcChannel(channel), async (event, input) => {
-      // senderFrame is null when the frame navigated away or was destroyed since it sent the call.
-      const frame = event.senderFrame
-      if (!isTrustedSender(frame)) {
-        log(`refused ${channel} from ${frame ? frame.url : 'a frame that is gone'}`)
-        return UNTRUSTED_SENDER
-      }
-      return dispatch(channel, input)
-    })
+export function registerContractHandlers(
+  ipc: IpcMainLike,
+  dispatch: Dispatch,
+  log: (message: string) => void,
+  dropped: (input: unknown) => Envelope<unknown> | Promise<Envelope<unknown>>
+): void {
+  const trusted = (event: InvokeEvent, what: string): boolean => {
+    // senderFrame is null when the frame navigated away or was destroyed since it sent the call.
+    const frame = event.senderFrame
+    if (isTrustedSender(frame)) return true
+    log(`refused ${what} from ${frame ? frame.url : 'a frame that is gone'}`)
+    return false
   }
+  for (const channel of CHANNELS) {
+    ipc.handle(ipcChannel(channel), async (event, input) => (trusted(event, channel) ? dispatch(channel, input) : UNTRUSTED_SENDER))
+  }
+  ipc.handle(DROP_CHANNEL, async (event, input) => (trusted(event, 'dropped files') ? dropped(input) : UNTRUSTED_SENDER))
 }
 
 /** Forward every service event to `send` (the main window). Returns a function that stops it. */

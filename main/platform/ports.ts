@@ -1,6 +1,7 @@
 // What the services need from the desktop platform, as interfaces. main/index.ts gives them
 // Electron's implementations (safeStorage, dialogs); the CLI and the tests give Node ones. This
 // is what keeps Electron out of every service.
+import type { OpenPurpose, SavePurpose } from '../../shared/contract'
 
 /** The OS keystore, used only to remember a case passphrase on this machine. */
 export interface KeyStore {
@@ -12,10 +13,15 @@ export interface KeyStore {
   decrypt(cipher: Buffer): string
 }
 
+/**
+ * The OS dialogs. Only main sees what they answer: the renderer gets a token for each path
+ * (main/services/path-grants.ts), of the kind the purpose says (OPEN_KIND, SAVE_KIND).
+ */
 export interface Dialogs {
-  chooseCasePath(mode: 'create' | 'open'): Promise<string | null>
-  /** 'import': tool export files; 'evidence': evidence bundle folders. [] when cancelled. */
-  chooseFiles(purpose: 'import' | 'evidence'): Promise<string[]>
+  /** files or folders to read; [] when cancelled */
+  open(purpose: OpenPurpose): Promise<string[]>
+  /** a new file or folder to write; null when cancelled */
+  save(purpose: SavePurpose): Promise<string | null>
   /** open the OS file manager on the folder holding `path`, with it selected; false when there is none */
   showInFolder(path: string): boolean
 }
@@ -43,7 +49,7 @@ export const NO_KEYSTORE: KeyStore = {
 }
 
 export const NO_DIALOGS: Dialogs = {
-  chooseCasePath: async () => null,
-  chooseFiles: async () => [],
+  open: async () => [],
+  save: async () => null,
   showInFolder: () => false
 }

@@ -2,7 +2,7 @@
 // channels are the ones main sends on. Lives here because vitest runs main/**; the boundary rules
 // let tests (only tests) import the preload.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { CHANNELS, EVENT_NAMES, ipcChannel, type LastmileApi } from '../../shared/contract'
+import { CHANNELS, DROP_CHANNEL, EVENT_NAMES, ipcChannel, type LastmileApi } from '../../shared/contract'
 import { eventChannel } from './ipc-bridge'
 
 const electron = vi.hoisted(() => {
@@ -39,18 +39,20 @@ function sendFromMain(channel: string, payload: unknown) {
 }
 
 describe('the preload bridge', () => {
-  it('exposes window.lastmile only, with one method per contract channel plus on() and pathForFile()', () => {
+  it('exposes window.lastmile only, with one method per contract channel plus on() and dropped()', () => {
     expect([...electron.exposed.keys()]).toEqual(['lastmile'])
-    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on', 'pathForFile'].sort())
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'dropped', 'on'].sort())
     expect(Object.isFrozen(api)).toBe(true)
     for (const name of ['invoke', 'send', 'ipcRenderer', 'sendSync', 'removeAllListeners']) {
       expect(api, name).not.toHaveProperty(name)
     }
   })
 
-  it('tells the path of a dropped file through Electron, and nothing for a file made in script', () => {
-    expect(api.pathForFile({ dropped: '/home/ana/exports/securityhub.json' })).toBe('/home/ana/exports/securityhub.json')
-    expect(api.pathForFile({})).toBe('')
+  it('hands main the paths Electron tells for dropped files (nothing for a file made in script), on the drop channel only', async () => {
+    expect(await api.dropped([{ dropped: '/home/ana/exports/securityhub.json' }, {}])).toEqual({
+      ok: true,
+      value: { channel: DROP_CHANNEL, input: { paths: ['/home/ana/exports/securityhub.json', ''] } }
+    })
   })
 
   it('invokes each channel on its own namespaced IPC channel with the input as given', async () => {

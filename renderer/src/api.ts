@@ -6,6 +6,7 @@
 // Type-only imports from the contract: the zod schemas stay in main, where inputs are checked.
 import type {
   ApiErrorCode,
+  ChosenPath,
   CallInput,
   CallOutput,
   Channel,
@@ -27,8 +28,8 @@ export type CallErrorCode = ApiErrorCode | 'no-bridge'
 /** A call that main (or the bridge) refused; `message` is a sentence for people. */
 export class ApiCallError extends Error {
   readonly code: CallErrorCode
-  readonly channel: Channel
-  constructor(code: CallErrorCode, channel: Channel, message: string) {
+  readonly channel: Channel | 'dropped'
+  constructor(code: CallErrorCode, channel: Channel | 'dropped', message: string) {
     super(message)
     this.name = 'ApiCallError'
     this.code = code
@@ -40,7 +41,7 @@ export function hasBridge(): boolean {
   return typeof window.lastmile === 'object' && window.lastmile !== null
 }
 
-function bridge(channel: Channel): LastmileApi {
+function bridge(channel: Channel | 'dropped'): LastmileApi {
   const api = window.lastmile
   if (!api) {
     throw new ApiCallError(
@@ -64,6 +65,22 @@ export async function call<C extends Channel>(channel: C, input: CallInput<C>): 
   }
   if (envelope.ok) return envelope.value
   throw new ApiCallError(envelope.error.code, channel, envelope.error.message)
+}
+
+/**
+ * Files or folders the user dropped, as main names them (a token each; null for one with no path
+ * on disk). The preload asks Electron where they are and tells main; the page never names a path.
+ */
+export async function dropped(files: readonly object[]): Promise<Array<ChosenPath | null>> {
+  const api = bridge('dropped')
+  let envelope: Envelope<Array<ChosenPath | null>>
+  try {
+    envelope = await api.dropped([...files])
+  } catch (e) {
+    throw new ApiCallError('internal', 'dropped', `the dropped files could not reach Lastmile’s main process (${(e as Error)?.message ?? String(e)})`)
+  }
+  if (envelope.ok) return envelope.value
+  throw new ApiCallError(envelope.error.code, 'dropped', envelope.error.message)
 }
 
 /** Subscribe to an event pushed by main; returns the unsubscribe function. */

@@ -33,3 +33,16 @@ export function testServices(dataDir: string, overrides: Partial<Platform> = {})
     ...overrides
   })
 }
+
+/**
+ * Tokens for paths, as main issues them when the user chooses in a dialog: the contract takes no
+ * typed path (main/services/path-grants.ts). For tests that call the dispatcher directly.
+ */
+export function chooser(app: AppServices) {
+  return {
+    open: (path: string) => app.paths.issue(path, 'open-file'),
+    openFolder: (path: string) => app.paths.issue(path, 'open-folder'),
+    save: (path: string, opts: { replaceConfirmed?: boolean } = {}) => app.paths.issue(path, 'save-file', opts),
+    saveFolder: (path: string) => app.paths.issue(path, 'save-folder')
+  }
+}

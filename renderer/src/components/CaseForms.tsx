@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react'
-import type { RecentCase } from '../../../shared/contract'
+import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { ChosenPath, RecentCaseEntry } from '../../../shared/contract'
 import type { Case } from '../../../shared/model'
 import { call } from '../api'
 import { useAppState } from '../app-state'
@@ -9,58 +9,11 @@ import { Checkbox, TextField } from './Field'
 import { Modal } from './Modal'
 import { Notice } from './Notice'
 import { PassphraseFields } from './PassphraseFields'
-
-/** The path field with a Browse… button that asks main for the OS file dialog. */
-function CasePathField({
-  mode,
-  value,
-  onChange,
-  error,
-  fieldRef
-}: {
-  mode: 'create' | 'open'
-  value: string
-  onChange(v: string): void
-  error: string | null
-  fieldRef: RefObject<HTMLInputElement | null>
-}): ReactElement {
-  const [browseError, setBrowseError] = useState<string | null>(null)
-  async function browse(): Promise<void> {
-    setBrowseError(null)
-    try {
-      const chosen = await call('dialog.chooseCasePath', { mode })
-      if (chosen) {
-        onChange(chosen)
-        fieldRef.current?.focus()
-      }
-    } catch (e) {
-      setBrowseError(describeError(e))
-    }
-  }
-  return (
-    <TextField
-      ref={fieldRef}
-      label="Case file"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-      error={error ?? browseError}
-      spellCheck={false}
-      className="mono-input"
-      placeholder={mode === 'create' ? '/home/you/cases/acme-2026.lmcase' : 'Path of an existing .lmcase file'}
-      hint={mode === 'create' ? 'A new file; Lastmile never overwrites an existing one.' : undefined}
-      required
-      addon={
-        <button type="button" className="button" onClick={browse}>
-          Browse…
-        </button>
-      }
-    />
-  )
-}
+import { PathField } from './PathField'
 
 export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(c: Case): void }): ReactElement {
   const { info } = useAppState()
-  const [path, setPath] = useState('')
+  const [path, setPath] = useState<ChosenPath | null>(null)
   const [name, setName] = useState('')
   const [passphrase, setPassphrase] = useState('')
   const [confirm, setConfirm] = useState('')
@@ -77,7 +30,7 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
     e.preventDefault()
     setFormError(null)
     const next: typeof errors = {}
-    if (!path.trim()) next.path = 'Enter where to save the case file, or choose it with Browse….'
+    if (!path) next.path = 'Choose where to save the case file with Browse….'
     if (passphrase.length < MIN_PASSPHRASE_LENGTH) next.passphrase = `The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`
     else if (confirm !== passphrase) next.confirm = 'The two passphrases differ. Type the same passphrase in both fields.'
     setErrors(next)
@@ -86,7 +39,7 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
     setBusy(true)
     try {
       const c = await call('case.create', {
-        path: path.trim(),
+        path: path!.token,
         passphrase,
         name: name.trim() || undefined,
         remember: info.canRememberPassphrase ? remember : undefined
@@ -108,7 +61,15 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
       </h2>
       <p className="panel-lead">A case is one encrypted file holding the findings, evidence and audit trail of one engagement.</p>
       {formError ? <Notice tone="error" title="The case was not created">{formError}</Notice> : null}
-      <CasePathField mode="create" value={path} onChange={setPath} error={errors.path ?? null} fieldRef={pathRef} />
+      <PathField
+        label="Case file"
+        chooser={{ save: 'case' }}
+        value={path}
+        onChange={(p) => (setPath(p), pathRef.current?.focus())}
+        error={errors.path ?? null}
+        fieldRef={pathRef}
+        hint="A new file; Lastmile never overwrites an existing one."
+      />
       <TextField
         label="Name (optional)"
         value={name}
@@ -145,17 +106,9 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
   )
 }
 
-export function OpenCaseForm({
-  onCancel,
-  onDone,
-  initialPath = ''
-}: {
-  onCancel(): void
-  onDone(c: Case): void
-  initialPath?: string
-}): ReactElement {
+export function OpenCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(c: Case): void }): ReactElement {
   const { info } = useAppState()
-  const [path, setPath] = useState(initialPath)
+  const [path, setPath] = useState<ChosenPath | null>(null)
   const [passphrase, setPassphrase] = useState('')
   const [remember, setRemember] = useState(false)
   const [errors, setErrors] = useState<{ path?: string; passphrase?: string }>({})
@@ -170,7 +123,7 @@ export function OpenCaseForm({
     e.preventDefault()
     setFormError(null)
     const next: typeof errors = {}
-    if (!path.trim()) next.path = 'Enter the path of the case file, or choose it with Browse….'
+    if (!path) next.path = 'Choose the case file with Browse….'
     if (!passphrase && !info.canRememberPassphrase) next.passphrase = 'Enter the passphrase of this case.'
     setErrors(next)
     if (next.path) return pathRef.current?.focus()
@@ -178,7 +131,7 @@ export function OpenCaseForm({
     setBusy(true)
     try {
       const c = await call('case.open', {
-        path: path.trim(),
+        path: path!.token,
         passphrase: passphrase || undefined,
         remember: info.canRememberPassphrase && passphrase ? remember : undefined
       })
@@ -202,7 +155,7 @@ export function OpenCaseForm({
       </h2>
       <p className="panel-lead">Open a case file created on this machine or handed to you, with its passphrase.</p>
       {formError ? <Notice tone="error" title="The case was not opened">{formError}</Notice> : null}
-      <CasePathField mode="open" value={path} onChange={setPath} error={errors.path ?? null} fieldRef={pathRef} />
+      <PathField label="Case file" chooser={{ open: 'case' }} value={path} onChange={(p) => (setPath(p), pathRef.current?.focus())} error={errors.path ?? null} fieldRef={pathRef} />
       <TextField
         ref={passRef}
         label="Passphrase"
@@ -240,7 +193,7 @@ export function PassphrasePrompt({
   onCancel,
   onDone
 }: {
-  recent: RecentCase
+  recent: RecentCaseEntry
   initialError?: string | null
   onCancel(): void
   onDone(c: Case): void
@@ -266,7 +219,7 @@ export function PassphrasePrompt({
     setFieldError(null)
     setBusy(true)
     try {
-      onDone(await call('case.open', { path: recent.path, passphrase, remember: info.canRememberPassphrase ? remember : undefined }))
+      onDone(await call('case.open', { path: recent.token, passphrase, remember: info.canRememberPassphrase ? remember : undefined }))
     } catch (err) {
       setError(describeError(err))
       passRef.current?.focus()

@@ -1,18 +1,22 @@
 import { useState, type DragEvent, type ReactElement, type ReactNode } from 'react'
+import type { ChosenPath } from '../../../shared/contract'
+import { dropped } from '../api'
+import { describeError } from '../errors'
 
 /**
  * Where files (or folders) can be dropped. The page cannot read a dropped file's path; the
- * preload asks Electron for it (`pathForFile`), and the paths go to main like any chosen in a
- * dialog. A file that has no path on disk (dragged from a browser) is reported, not guessed.
+ * preload asks Electron for it and main answers with a token for each, like a dialog's answer.
+ * A file that has no path on disk (dragged from a browser) is reported, not guessed.
  */
 export function DropZone({
-  onPaths,
+  onChosen,
   onUnreadable,
   disabled,
   children
 }: {
-  onPaths(paths: string[]): void
-  onUnreadable(names: string[]): void
+  onChosen(chosen: ChosenPath[]): void
+  /** the names of dropped files that cannot be read, or why the drop failed */
+  onUnreadable(names: string[], error?: string): void
   disabled?: boolean
   children: ReactNode
 }): ReactElement {
@@ -27,20 +31,16 @@ export function DropZone({
     e.preventDefault()
     setOver(false)
     if (disabled) return
-    const paths: string[] = []
-    const unreadable: string[] = []
-    for (const file of Array.from(e.dataTransfer.files)) {
-      let path = ''
-      try {
-        path = window.lastmile?.pathForFile(file) ?? ''
-      } catch {
-        path = ''
-      }
-      if (path) paths.push(path)
-      else unreadable.push(file.name)
-    }
-    if (paths.length) onPaths(paths)
-    if (unreadable.length) onUnreadable(unreadable)
+    const files = Array.from(e.dataTransfer.files)
+    dropped(files).then(
+      (answers) => {
+        const chosen = answers.filter((c): c is ChosenPath => c !== null)
+        const unreadable = files.filter((_f, i) => !answers[i]).map((f) => f.name)
+        if (chosen.length) onChosen(chosen)
+        if (unreadable.length) onUnreadable(unreadable)
+      },
+      (err: unknown) => onUnreadable(files.map((f) => f.name), describeError(err))
+    )
   }
   return (
     <div

@@ -1,15 +1,17 @@
 // Auditor mode: open an exported auditor case file read-only, with its export passphrase. Every
 // mutating call is then refused by main; the header shows the read-only banner.
 import { useState, type FormEvent, type ReactElement } from 'react'
+import type { ChosenPath } from '../../../shared/contract'
 import type { Case } from '../../../shared/model'
 import { call } from '../api'
 import { describeError } from '../errors'
 import { TextField } from './Field'
 import { Modal } from './Modal'
+import { PathField } from './PathField'
 
 export function ReviewCaseFileButton({ onDone }: { onDone(c: Case): void }): ReactElement {
   const [open, setOpen] = useState(false)
-  const [path, setPath] = useState('')
+  const [path, setPath] = useState<ChosenPath | null>(null)
   const [pass, setPass] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -19,7 +21,7 @@ export function ReviewCaseFileButton({ onDone }: { onDone(c: Case): void }): Rea
     setBusy(true)
     setError(null)
     try {
-      const c = await call('case.openForReview', { path: path.trim(), exportPassphrase: pass })
+      const c = await call('case.openForReview', { path: path!.token, exportPassphrase: pass })
       setOpen(false)
       onDone(c)
     } catch (err) {
@@ -37,13 +39,13 @@ export function ReviewCaseFileButton({ onDone }: { onDone(c: Case): void }): Rea
         <Modal title="Open a case file for review" onClose={() => setOpen(false)}>
           <form className="form" onSubmit={(e) => void submit(e)}>
             <p className="muted modal-lead">An auditor case file opens read-only: you can read and verify everything, and change nothing.</p>
-            <TextField label="Auditor case file" value={path} onChange={(e) => setPath(e.target.value)} className="mono-input" required autoFocus />
+            <PathField label="Auditor case file" chooser={{ open: 'case-file' }} value={path} onChange={setPath} />
             <TextField label="Export passphrase" type="password" value={pass} onChange={(e) => setPass(e.target.value)} autoComplete="off" error={error} required />
             <div className="form-actions">
               <button type="button" className="button" onClick={() => setOpen(false)}>
                 Cancel
               </button>
-              <button type="submit" className="button primary" disabled={busy || !path.trim() || !pass}>
+              <button type="submit" className="button primary" disabled={busy || !path || !pass}>
                 {busy ? 'Opening…' : 'Open for review'}
               </button>
             </div>

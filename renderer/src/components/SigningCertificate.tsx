@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { ChosenPath } from '../../../shared/contract'
 import type { CertificateInspection, DeviceKeyInfo } from '../../../shared/signing'
 import { call } from '../api'
 import { describeError } from '../errors'
@@ -7,6 +8,7 @@ import { useLoad } from '../use-load'
 import { TextField } from './Field'
 import { Notice } from './Notice'
 import { Section } from './Page'
+import { PathField } from './PathField'
 
 /**
  * What signs this machine's exports: the device key, and the organisation's PKCS#12 certificate
@@ -15,7 +17,7 @@ import { Section } from './Page'
 export function SigningCertificate(): ReactElement {
   const settings = useLoad(() => call('signing.settings', {}), [])
   const remembered = settings.value?.certificate ?? null
-  const [path, setPath] = useState('')
+  const [path, setPath] = useState<ChosenPath | null>(null)
   const [pathError, setPathError] = useState<string | null>(null)
   const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null)
   const [busy, setBusy] = useState(false)
@@ -25,23 +27,23 @@ export function SigningCertificate(): ReactElement {
   useEffect(() => {
     if (settings.value && !filled.current) {
       filled.current = true
-      setPath((p) => p || settings.value?.certificate?.path || '')
+      setPath((p) => p ?? settings.value?.certificate?.file ?? null)
     }
   }, [settings.value])
 
   async function remember(e: FormEvent): Promise<void> {
     e.preventDefault()
     setMessage(null)
-    if (!path.trim()) {
-      setPathError('Enter the path of the .p12 or .pfx file.')
+    if (!path) {
+      setPathError('Choose the .p12 or .pfx file with Browse….')
       pathRef.current?.focus()
       return
     }
     setPathError(null)
     setBusy(true)
     try {
-      const s = await call('signing.setCertificate', { path: path.trim() })
-      setPath(s.certificate?.path ?? '')
+      const s = await call('signing.setCertificate', { path: path.token })
+      setPath(s.certificate?.file ?? null)
       setMessage({ tone: 'success', text: 'Remembered. The Exports page fills in this certificate; its passphrase is asked for each time.' })
       settings.reload()
     } catch (err) {
@@ -58,7 +60,7 @@ export function SigningCertificate(): ReactElement {
     setBusy(true)
     try {
       await call('signing.setCertificate', { path: null })
-      setPath('')
+      setPath(null)
       setMessage({ tone: 'success', text: 'Forgotten. The Exports page asks for the certificate file each time.' })
       settings.reload()
     } catch (err) {
@@ -89,15 +91,13 @@ export function SigningCertificate(): ReactElement {
               : 'None remembered: the Exports page asks for the certificate file each time.'}
         </p>
         <form className="form" onSubmit={(e) => void remember(e)} noValidate aria-label="Signing certificate on this machine">
-          <TextField
-            ref={pathRef}
+          <PathField
+            fieldRef={pathRef}
             label="Certificate file (.p12 or .pfx)"
+            chooser={{ open: 'certificate' }}
             value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/path/organisation-signer.p12"
-            className="mono-input"
+            onChange={(p) => (setPath(p), setPathError(null))}
             error={pathError}
-            autoComplete="off"
           />
           <div className="form-actions">
             <button type="submit" className="button" disabled={busy}>
@@ -153,7 +153,7 @@ function DeviceKey({ info }: { info: DeviceKeyInfo }): ReactElement {
 }
 
 /** Open the certificate with its passphrase, once, and show what it is. */
-function CheckCertificate({ path }: { path: string }): ReactElement {
+function CheckCertificate({ path }: { path: ChosenPath | null }): ReactElement {
   const [passphrase, setPassphrase] = useState('')
   const [result, setResult] = useState<CertificateInspection | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -166,7 +166,7 @@ function CheckCertificate({ path }: { path: string }): ReactElement {
     setResult(null)
     setBusy(true)
     try {
-      setResult(await call('signing.inspect', { p12Path: path.trim(), passphrase }))
+      setResult(await call('signing.inspect', { p12Path: path!.token, passphrase }))
       setPassphrase('')
     } catch (err) {
       setError(describeError(err))
@@ -189,7 +189,7 @@ function CheckCertificate({ path }: { path: string }): ReactElement {
         hint="Used for this check only; it is not kept."
       />
       <div className="form-actions">
-        <button type="submit" className="button" disabled={busy || !path.trim()}>
+        <button type="submit" className="button" disabled={busy || !path}>
           {busy ? 'Checking…' : 'Check certificate'}
         </button>
       </div>

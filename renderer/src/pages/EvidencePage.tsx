@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { ChosenPath } from '../../../shared/contract'
 import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceCollectResult, EvidenceFileSummary } from '../../../shared/evidence'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
@@ -7,6 +8,7 @@ import { TextField } from '../components/Field'
 import { FolderIcon } from '../components/icons'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
+import { PathField } from '../components/PathField'
 import { ProgressBar } from '../components/Progress'
 import { describeError, errorCode } from '../errors'
 import { invalidateFindings } from '../findings/data'
@@ -192,19 +194,19 @@ function BundleFiles({ bundle, files, highlight }: { bundle: string; files: Evid
 }
 
 function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
-  const [folders, setFolders] = useState<string[]>([])
+  const [folders, setFolders] = useState<ChosenPath[]>([])
   const [running, setRunning] = useState<{ done: number; of: number; now: string } | null>(null)
   const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string; cancelled?: boolean }>>([])
   const [note, setNote] = useState<string | null>(null)
   const [progress, setProgress] = useProgress('evidence.add')
   const cancelAdd = useCancel('evidence.cancelAdd', setNote)
   const stop = useRef(false)
-  const add = (paths: string[]): void => setFolders((old) => [...old, ...paths.filter((p) => !old.includes(p))])
+  const add = (chosen: ChosenPath[]): void => setFolders((old) => [...old, ...chosen.filter((c) => !old.some((o) => o.path === c.path))])
 
   async function choose(): Promise<void> {
     setNote(null)
     try {
-      add(await call('dialog.chooseFiles', { purpose: 'evidence' }))
+      add(await call('dialog.open', { purpose: 'evidence' }))
     } catch (e) {
       setNote(describeError(e))
     }
@@ -220,18 +222,19 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
     const todo = [...folders]
     const out: typeof results = []
     for (let i = 0; i < todo.length && !stop.current; i++) {
-      setRunning({ done: i, of: todo.length, now: todo[i]! })
+      const folder = todo[i]!
+      setRunning({ done: i, of: todo.length, now: folder.path })
       setProgress(null)
       try {
-        out.push({ folder: todo[i]!, result: await call('evidence.add', { path: todo[i]! }) })
+        out.push({ folder: folder.path, result: await call('evidence.add', { path: folder.token }) })
       } catch (e) {
-        out.push({ folder: todo[i]!, error: describeError(e), cancelled: errorCode(e) === 'cancelled' })
+        out.push({ folder: folder.path, error: describeError(e), cancelled: errorCode(e) === 'cancelled' })
       }
       setResults([...out])
     }
     setRunning(null)
     cancelAdd.reset()
-    setFolders(todo.filter((f) => !out.some((o) => o.folder === f && o.result)))
+    setFolders(todo.filter((f) => !out.some((o) => o.folder === f.path && o.result)))
     // facts about owners and environments feed the findings table and the board
     invalidateFindings()
     onAdded()
@@ -239,7 +242,7 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
 
   return (
     <Section title="Add evidence" description="An evidence bundle is a folder with a manifest.json; every file is checked against its SHA-256 before anything is kept.">
-      <DropZone onPaths={add} onUnreadable={(names) => setNote(`${names.join(', ')}: no place on disk; save the bundle to a folder first.`)} disabled={running !== null}>
+      <DropZone onChosen={add} onUnreadable={(names, why) => setNote(why ?? `${names.join(', ')}: no place on disk; save the bundle to a folder first.`)} disabled={running !== null}>
         <div className="dropzone-body">
           <span className="dropzone-icon">
             <FolderIcon />
@@ -257,10 +260,10 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       {folders.length ? (
         <ul className="file-list" aria-label="Bundles to add">
           {folders.map((f) => (
-            <li key={f}>
-              <span className="file-name">{baseName(f)}</span>
-              <span className="mono muted file-path">{f}</span>
-              <button type="button" className="button small ghost" aria-label={`Remove ${baseName(f)}`} onClick={() => setFolders((o) => o.filter((x) => x !== f))} disabled={running !== null}>
+            <li key={f.path}>
+              <span className="file-name">{f.name}</span>
+              <span className="mono muted file-path">{f.path}</span>
+              <button type="button" className="button small ghost" aria-label={`Remove ${f.name}`} onClick={() => setFolders((o) => o.filter((x) => x !== f))} disabled={running !== null}>
                 Remove
               </button>
             </li>
@@ -324,7 +327,7 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [provider, setProvider] = useState<'aws' | 'azure'>('aws')
   const [profile, setProfile] = useState('')
   const [days, setDays] = useState('90')
-  const [out, setOut] = useState('')
+  const [out, setOut] = useState<ChosenPath | null>(null)
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<EvidenceCollectResult | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -343,10 +346,10 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
     setProgress(null)
     cancelCollect.reset()
     try {
-      const r = await call('evidence.collect', { out, provider, ...(profile ? { profile } : {}), days: Number(days) })
+      const r = await call('evidence.collect', { out: out!.token, provider, ...(profile ? { profile } : {}), days: Number(days) })
       setResult(r)
-      if (r.cancelled) return
-      await call('evidence.add', { path: r.out })
+      if (r.cancelled || !r.bundle) return
+      await call('evidence.add', { path: r.bundle.token })
       invalidateFindings()
       onAdded()
     } catch (err) {
@@ -381,30 +384,12 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           </div>
         </div>
         <div className="form-grid">
-          <TextField
-            label="Bundle folder"
-            value={out}
-            onChange={(e) => setOut(e.target.value)}
-            className="mono-input"
-            addon={
-              <button
-                type="button"
-                className="button"
-                onClick={() =>
-                  void call('dialog.chooseFiles', { purpose: 'evidence' })
-                    .then((p) => p[0] && setOut(p[0]))
-                    .catch((err: unknown) => setError(describeError(err)))
-                }
-              >
-                Browse…
-              </button>
-            }
-          />
+          <PathField label="Bundle folder" chooser={{ save: 'bundle' }} value={out} onChange={setOut} />
           <TextField label="Days of logs" type="number" min={1} max={400} value={days} onChange={(e) => setDays(e.target.value)} />
         </div>
         {profiles.value && list.length === 0 ? <p className="muted small-print">No {provider === 'aws' ? 'AWS' : 'Azure'} profile found on this machine; the default credential chain is used.</p> : null}
         <div className="form-actions">
-          <button type="submit" className="button" disabled={busy || !out.trim()}>
+          <button type="submit" className="button" disabled={busy || !out}>
             {busy ? 'Collecting…' : 'Collect and add'}
           </button>
           {busy ? (

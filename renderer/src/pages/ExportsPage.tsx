@@ -1,10 +1,11 @@
 import { useEffect, useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
-import type { CaseVerificationResult, CheckpointInfo } from '../../../shared/contract'
+import type { CaseVerificationResult, CheckpointInfo, ChosenPath } from '../../../shared/contract'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { TextField } from '../components/Field'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
+import { PathField } from '../components/PathField'
 import { describeProgress, ProgressBar } from '../components/Progress'
 import { describeError, errorCode } from '../errors'
 import { formatTime, plural, shortHash } from '../format'
@@ -106,32 +107,32 @@ export function ExportsPage(): ReactElement {
 }
 
 /**
- * The certificate path field's state, filled with the certificate remembered in Settings (its
- * path only; the passphrase is asked for at each export).
+ * The certificate field's state, filled with the certificate remembered in Settings (main offers
+ * it; the passphrase is asked for at each export).
  */
-function useCertificatePath(): { p12Path: string; setP12Path(p: string): void; hint: string | undefined } {
-  const [p12Path, setP12Path] = useState('')
+function useCertificate(): { p12: ChosenPath | null; setP12(p: ChosenPath): void; hint: string | undefined } {
+  const [p12, setP12] = useState<ChosenPath | null>(null)
   const [remembered, setRemembered] = useState<string | null>(null)
   useEffect(() => {
     let live = true
     call('signing.settings', {})
       .then((s) => {
-        const path = s.certificate?.path
-        if (!live || !path) return
-        setRemembered(path)
-        setP12Path((p) => p || path)
+        const file = s.certificate?.file
+        if (!live || !file) return
+        setRemembered(file.path)
+        setP12((p) => p ?? file)
       })
       .catch(() => undefined) // the field stays empty, as without a remembered certificate
     return () => {
       live = false
     }
   }, [])
-  return { p12Path, setP12Path, hint: remembered && p12Path.trim() === remembered ? 'The certificate remembered in Settings.' : undefined }
+  return { p12, setP12, hint: remembered && p12?.path === remembered ? 'The certificate remembered in Settings.' : undefined }
 }
 
 function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
-  const [out, setOut] = useState('')
-  const { p12Path, setP12Path, hint } = useCertificatePath()
+  const [out, setOut] = useState<ChosenPath | null>(null)
+  const { p12, setP12, hint } = useCertificate()
   const [passphrase, setPassphrase] = useState('')
   const [classification, setClassification] = useState('')
   const [cancelError, setCancelError] = useState<string | null>(null)
@@ -143,8 +144,9 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
     setCancelError(null)
     void run('The signed PDF report was written', 'The PDF report could not be exported', async () => {
       const r = await call('export.pdf', {
-        out: out.trim(),
-        sign: { p12Path: p12Path.trim(), passphrase },
+        out: out!.token,
+        ...(out!.replaces ? { overwrite: true } : {}),
+        sign: { p12Path: p12!.token, passphrase },
         classification: classification.trim() || undefined
       })
       return (
@@ -159,20 +161,12 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
   return (
     <Section title="Signed PDF report" description="The case’s report, signed with your organisation’s PKCS#12 certificate.">
       <form className="form" onSubmit={submit}>
-        <TextField label="Save the report as" value={out} onChange={(e) => setOut(e.target.value)} placeholder="/path/report.pdf" className="mono-input" disabled={readOnly} required />
-        <TextField
-          label="Signing certificate (.p12)"
-          value={p12Path}
-          onChange={(e) => setP12Path(e.target.value)}
-          className="mono-input"
-          disabled={readOnly}
-          required
-          hint={hint}
-        />
+        <PathField label="Save the report as" chooser={{ save: 'report' }} value={out} onChange={setOut} disabled={readOnly} />
+        <PathField label="Signing certificate (.p12)" chooser={{ open: 'certificate' }} value={p12} onChange={setP12} disabled={readOnly} hint={hint} />
         <TextField label="Certificate passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} disabled={readOnly} autoComplete="off" />
         <TextField label="Classification banner (optional)" value={classification} onChange={(e) => setClassification(e.target.value)} disabled={readOnly} maxLength={200} />
         <div className="form-actions">
-          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || !p12Path.trim()} title={readOnly ? READ_ONLY_REASON : undefined}>
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out || !p12} title={readOnly ? READ_ONLY_REASON : undefined}>
             {busy ? 'Exporting…' : 'Export signed PDF'}
           </button>
           {busy ? (
@@ -197,11 +191,11 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
 }
 
 function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
-  const [out, setOut] = useState('')
+  const [out, setOut] = useState<ChosenPath | null>(null)
   const [pass, setPass] = useState('')
   const [repeat, setRepeat] = useState('')
   const [withCertificate, setWithCertificate] = useState(false)
-  const { p12Path, setP12Path, hint } = useCertificatePath()
+  const { p12, setP12, hint } = useCertificate()
   const [certPass, setCertPass] = useState('')
   const [busy, outcome, run] = useAction(onDone)
   const mismatch = repeat !== '' && repeat !== pass
@@ -211,9 +205,10 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
     if (mismatch) return
     void run('The auditor case file was written', 'The case file could not be exported', async () => {
       const r = await call('export.caseFile', {
-        out: out.trim(),
+        out: out!.token,
+        ...(out!.replaces ? { overwrite: true } : {}),
         exportPassphrase: pass,
-        ...(withCertificate ? { sign: { p12Path: p12Path.trim(), passphrase: certPass } } : {})
+        ...(withCertificate && p12 ? { sign: { p12Path: p12.token, passphrase: certPass } } : {})
       })
       return (
         <>
@@ -226,7 +221,7 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
   return (
     <Section title="Auditor case file" description="A read-only copy of the case under its own export passphrase, for an auditor to open for review.">
       <form className="form" onSubmit={submit}>
-        <TextField label="Save the case file as" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <PathField label="Save the case file as" chooser={{ save: 'case-file' }} value={out} onChange={setOut} disabled={readOnly} />
         <TextField label="Export passphrase" type="password" value={pass} onChange={(e) => setPass(e.target.value)} disabled={readOnly} autoComplete="new-password" hint="At least 8 characters." />
         <TextField
           label="Repeat the export passphrase"
@@ -251,7 +246,7 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
         </fieldset>
         {withCertificate ? (
           <>
-            <TextField label="Signing certificate (.p12)" value={p12Path} onChange={(e) => setP12Path(e.target.value)} className="mono-input" disabled={readOnly} required hint={hint} />
+            <PathField label="Signing certificate (.p12)" chooser={{ open: 'certificate' }} value={p12} onChange={setP12} disabled={readOnly} hint={hint} />
             <TextField label="Certificate passphrase" type="password" value={certPass} onChange={(e) => setCertPass(e.target.value)} disabled={readOnly} autoComplete="off" />
           </>
         ) : null}
@@ -259,7 +254,7 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
           <button
             type="submit"
             className="button primary"
-            disabled={readOnly || busy || !out.trim() || !pass || mismatch || repeat === '' || (withCertificate && !p12Path.trim())}
+            disabled={readOnly || busy || !out || !pass || mismatch || repeat === '' || (withCertificate && !p12)}
             title={readOnly ? READ_ONLY_REASON : undefined}
           >
             {busy ? 'Exporting…' : 'Export case file'}
@@ -273,12 +268,12 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
 
 function GuardrailsExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
   const [ref, setRef] = useState('')
-  const [out, setOut] = useState('')
+  const [out, setOut] = useState<ChosenPath | null>(null)
   const [busy, outcome, run] = useAction(onDone)
   function submit(e: FormEvent): void {
     e.preventDefault()
     void run('The guardrails were written', 'The guardrails could not be exported', async () => {
-      const r = await call('guardrails.export', { ref: ref.trim() || undefined, out: out.trim() })
+      const r = await call('guardrails.export', { ref: ref.trim() || undefined, out: out!.token })
       return (
         <>
           {plural(r.files.length, 'file')} for {r.scope} ({r.controls.join(', ') || 'no controls'}) in <code className="hash-full">{r.dir}</code>.
@@ -291,9 +286,9 @@ function GuardrailsExport({ readOnly, onDone }: { readOnly: boolean; onDone(): v
     <Section title="Guardrails" description="Preventive policies (SCPs, Config rules, Azure Policy) for a finding, an initiative or the whole case.">
       <form className="form" onSubmit={submit}>
         <TextField label="Finding or initiative (optional)" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="I-3" disabled={readOnly} />
-        <TextField label="Write to folder" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <PathField label="Write to folder" chooser={{ save: 'guardrails' }} value={out} onChange={setOut} disabled={readOnly} />
         <div className="form-actions">
-          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim()} title={readOnly ? READ_ONLY_REASON : undefined}>
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out} title={readOnly ? READ_ONLY_REASON : undefined}>
             {busy ? 'Exporting…' : 'Export guardrails'}
           </button>
         </div>
@@ -306,12 +301,12 @@ function GuardrailsExport({ readOnly, onDone }: { readOnly: boolean; onDone(): v
 function RoutingExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }): ReactElement {
   const [refs, setRefs] = useState('')
   const [groupBy, setGroupBy] = useState<'initiative' | 'owner'>('initiative')
-  const [out, setOut] = useState('')
+  const [out, setOut] = useState<ChosenPath | null>(null)
   const [busy, outcome, run] = useAction(onDone)
   function submit(e: FormEvent): void {
     e.preventDefault()
     void run('The routing package was written', 'The routing package could not be written', async () => {
-      const r = await call('workflow.route', { refs: splitRefs(refs), groupBy, out: out.trim() })
+      const r = await call('workflow.route', { refs: splitRefs(refs), groupBy, out: out!.token })
       return (
         <>
           {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>. <ShowInFolder path={r.dir} />
@@ -332,9 +327,9 @@ function RoutingExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void
             </select>
           </div>
         </div>
-        <TextField label="Write to folder" value={out} onChange={(e) => setOut(e.target.value)} disabled={readOnly} required />
+        <PathField label="Write to folder" chooser={{ save: 'routing' }} value={out} onChange={setOut} disabled={readOnly} />
         <div className="form-actions">
-          <button type="submit" className="button primary" disabled={readOnly || busy || !out.trim() || splitRefs(refs).length === 0} title={readOnly ? READ_ONLY_REASON : undefined}>
+          <button type="submit" className="button primary" disabled={readOnly || busy || !out || splitRefs(refs).length === 0} title={readOnly ? READ_ONLY_REASON : undefined}>
             {busy ? 'Writing…' : 'Write routing package'}
           </button>
         </div>

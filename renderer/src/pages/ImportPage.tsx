@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react'
+import type { ChosenPath } from '../../../shared/contract'
 import { FORMAT_NAMES, type FormatName, type ImportSummary, type IngestFileOutcome, type IngestResult } from '../../../shared/ingest'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
@@ -37,7 +38,7 @@ const isSummary = (o: IngestFileOutcome): o is ImportSummary => o.format !== nul
 export function ImportPage(): ReactElement {
   const current = useOpenCase()
   const { go } = useNavigation()
-  const [files, setFiles] = useState<string[]>([])
+  const [files, setFiles] = useState<ChosenPath[]>([])
   const [format, setFormat] = useState<FormatName | ''>('')
   const [partial, setPartial] = useState(false)
   const [running, setRunning] = useState(false)
@@ -54,15 +55,15 @@ export function ImportPage(): ReactElement {
     if (result || error) resultRef.current?.focus()
   }, [result, error])
 
-  const add = (paths: string[]): void => {
+  const add = (chosen: ChosenPath[]): void => {
     setNote(null)
-    setFiles((old) => [...old, ...paths.filter((p) => !old.includes(p))])
+    setFiles((old) => [...old, ...chosen.filter((c) => !old.some((o) => o.path === c.path))])
   }
 
   async function choose(): Promise<void> {
     setError(null)
     try {
-      add(await call('dialog.chooseFiles', { purpose: 'import' }))
+      add(await call('dialog.open', { purpose: 'import' }))
     } catch (e) {
       setError(describeError(e))
     }
@@ -76,7 +77,7 @@ export function ImportPage(): ReactElement {
     setNote(null)
     setProgress(null)
     try {
-      const r = await call('ingest.import', { paths: files, ...(format ? { format } : {}), ...(partial ? { partial: true } : {}) })
+      const r = await call('ingest.import', { paths: files.map((f) => f.token), ...(format ? { format } : {}), ...(partial ? { partial: true } : {}) })
       setResult(r)
       setFiles([])
     } catch (e) {
@@ -103,10 +104,10 @@ export function ImportPage(): ReactElement {
       ) : null}
       <Section title="Exports to import" description="Security Hub, Prowler, Wiz, Trivy, Defender for Cloud, Orca, OCSF and SARIF exports, as files.">
         <DropZone
-          onPaths={add}
+          onChosen={add}
           disabled={readOnly || running}
-          onUnreadable={(names) =>
-            setNote(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no place on disk (dragged from another application?). Save ${names.length === 1 ? 'it' : 'them'} to a folder first, then drop or choose the file.`)
+          onUnreadable={(names, why) =>
+            setNote(why ??`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no place on disk (dragged from another application?). Save ${names.length === 1 ? 'it' : 'them'} to a folder first, then drop or choose the file.`)
           }
         >
           <div className="dropzone-body">
@@ -126,12 +127,12 @@ export function ImportPage(): ReactElement {
         {files.length ? (
           <ul className="file-list" aria-label="Files to import">
             {files.map((f) => (
-              <li key={f}>
-                <span className="file-name">{baseName(f)}</span>
-                <span className="mono muted file-path" title={f}>
-                  {f}
+              <li key={f.path}>
+                <span className="file-name">{f.name}</span>
+                <span className="mono muted file-path" title={f.path}>
+                  {f.path}
                 </span>
-                <button type="button" className="button small ghost" onClick={() => setFiles((old) => old.filter((x) => x !== f))} disabled={running} aria-label={`Remove ${baseName(f)}`}>
+                <button type="button" className="button small ghost" onClick={() => setFiles((old) => old.filter((x) => x !== f))} disabled={running} aria-label={`Remove ${f.name}`}>
                   Remove
                 </button>
               </li>

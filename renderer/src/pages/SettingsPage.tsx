@@ -287,7 +287,7 @@ function RememberPrompt({ onCancel, onDone }: { onCancel(): void; onDone(c: Case
     }
     setBusy(true)
     try {
-      onDone(await call('case.open', { path: current.path, passphrase, remember: true }))
+      onDone(await call('case.rememberPassphrase', { passphrase }))
     } catch (err) {
       setError(describeError(err))
       ref.current?.focus()

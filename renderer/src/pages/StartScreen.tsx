@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import type { RecentCase } from '../../../shared/contract'
+import type { RecentCaseEntry } from '../../../shared/contract'
 import type { Case } from '../../../shared/model'
 import { call } from '../api'
 import { useAppState } from '../app-state'
@@ -19,9 +19,9 @@ type Panel = 'choose' | 'create' | 'open'
 export function StartScreen(): ReactElement {
   const { info, identity, setCurrent } = useAppState()
   const [panel, setPanel] = useState<Panel>('choose')
-  const [recent, setRecent] = useState<RecentCase[] | null>(null)
+  const [recent, setRecent] = useState<RecentCaseEntry[] | null>(null)
   const [recentError, setRecentError] = useState<string | null>(null)
-  const [prompt, setPrompt] = useState<{ recent: RecentCase; error: string | null } | null>(null)
+  const [prompt, setPrompt] = useState<{ recent: RecentCaseEntry; error: string | null } | null>(null)
   const [editIdentity, setEditIdentity] = useState(false)
   const heading = useRef<HTMLHeadingElement>(null)
   const createButton = useRef<HTMLButtonElement>(null)
@@ -43,13 +43,13 @@ export function StartScreen(): ReactElement {
 
   const opened = (c: Case): void => setCurrent(c)
 
-  async function openRecent(r: RecentCase): Promise<void> {
+  async function openRecent(r: RecentCaseEntry): Promise<void> {
     if (!r.remembered) {
       setPrompt({ recent: r, error: null })
       return
     }
     try {
-      opened(await call('case.open', { path: r.path }))
+      opened(await call('case.open', { path: r.token }))
     } catch (e) {
       // The keystore could not unseal it (or the file moved): ask for the passphrase instead.
       setPrompt({ recent: r, error: describeError(e) })
