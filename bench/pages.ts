@@ -27,13 +27,13 @@ async function run(): Promise<void> {
   const count = Number(process.env.PAGES_BENCH_FINDINGS ?? 200_000)
   const dir = mkdtempSync(join(tmpdir(), 'lastmile-bench-pages-'))
   const app = createAppServices({ dataDir: join(dir, 'data'), appVersion: 'bench', osUser: 'Bench Analyst', keystore: NO_KEYSTORE, dialogs: NO_DIALOGS })
-  const dispatch = createDispatcher(createHandlers(app), { isReadOnly: () => false, log: (e) => console.error(e) })
+  const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false, log: (e) => console.error(e) })
   try {
     const file = join(dir, 'securityhub.json')
     writeLargeExport(file, 'asff', count, alarmAt)
     const path = join(dir, 'bench.lmcase')
     app.session.create(path, 'bench case passphrase', { name: 'pages benchmark' })
-    const imported = await dispatch('ingest.import', { paths: [file] })
+    const imported = await dispatch('ingest.import', { paths: [app.paths.issue(file, 'open-file')] })
     if (!imported.ok) throw new Error(`the import failed: ${imported.error.message}`)
     console.log(`${count.toLocaleString('en-US')} findings; load average ${loadavg()[0].toFixed(1)} on this machine`)
     for (const p of PAGES) {
