@@ -11,7 +11,7 @@ import { emptyAccessLogScan, parseAccessLogLine, parseAccessLogTime, readAccessL
 import { evaluateTrail, s3DataRecording, type TrailItem } from './selectors'
 import { openDecoded } from './source-stream'
 import { isoSecondsAt } from './time'
-import { emptyFlowLogScan, isSynOnly, readFlowLogFile } from './vpc-flow-logs'
+import { emptyFlowLogScan, isSession, readFlowLogFile, servedPortOf } from './vpc-flow-logs'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-readers-'))
 const file = (name: string, content: string | Buffer): string => {
@@ -83,12 +83,37 @@ describe('VPC flow logs, mapped by the header line', () => {
     ])
   })
 
-  it('tells a SYN-only scan from a session', () => {
-    expect(isSynOnly(2, 1, 44)).toBe(true)
-    expect(isSynOnly(3, 20, 4000)).toBe(false)
-    expect(isSynOnly(2, 40, 9000)).toBe(false)
-    expect(isSynOnly(null, 1, 44)).toBe(true)
-    expect(isSynOnly(null, 20, 4249)).toBe(false)
+  it('a probe is never a session: flow logs record no ACK, so a session shows in its packet and byte counts', () => {
+    // lone SYN, SYN and retry, SYN then RST (flags 6), connect() and close without data
+    expect(isSession(1, 44)).toBe(false)
+    expect(isSession(2, 120)).toBe(false)
+    expect(isSession(2, 84)).toBe(false)
+    expect(isSession(4, 216)).toBe(false)
+    expect(isSession(12, 3000)).toBe(true)
+    expect(isSession(5, 400, true)).toBe(false)
+    expect(isSession(null, null)).toBe(true)
+  })
+
+  it('lists the other ports an interface serves, never the replies to its own calls', async () => {
+    expect(servedPortOf(6, 443, 41000, 19)).toBeNull()
+    expect(servedPortOf(6, 44000, 443, 3)).toBe(443)
+    expect(servedPortOf(6, 443, 41000, null)).toBeNull()
+    expect(servedPortOf(17, 53, 50000, null)).toBeNull()
+    expect(servedPortOf(17, 50000, 53, null)).toBe(53)
+    expect(servedPortOf(1, 0, 0, null)).toBe(-1)
+    const text = [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction',
+      '5 111122223333 eni-7 203.0.113.9 10.0.0.7 44000 443 6 18 7320 1700000000 1700000060 ACCEPT OK 3 ingress',
+      '5 111122223333 eni-7 203.0.113.10 10.0.0.7 44001 443 6 1 44 1700000100 1700000160 ACCEPT OK 2 ingress',
+      '5 111122223333 eni-7 52.94.0.12 10.0.0.7 443 41000 6 30 40200 1700000200 1700000260 ACCEPT OK 19 ingress',
+      '5 111122223333 eni-7 10.0.0.7 52.94.0.12 41000 443 6 30 4000 1700000200 1700000260 ACCEPT OK 3 egress',
+      '5 111122223333 eni-7 45.1.2.3 10.0.0.7 40000 22 6 2 84 1700000300 1700000360 ACCEPT OK 6 ingress'
+    ].join('\n')
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f4.log.gz', gz(text)), 'f4.log.gz', DEFAULT_LIMITS)
+    expect([...scan.served.values()].map((p) => [p.protocol, p.port, p.sessions, p.probes, p.seen.size])).toEqual([[6, 443, 1, 1, 1]])
+    expect([...scan.admin.values()].map((a) => [a.port, a.src, a.sessions, a.synOnly])).toEqual([[22, '45.1.2.3', 0, 1]])
+    expect(scan.servedUnknown.size).toBe(0)
   })
 })
 

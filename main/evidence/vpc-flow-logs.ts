@@ -139,11 +139,6 @@ export function isSession(packets: number | null, bytes: number | null, ipv6 = f
   return packets >= 4 && bytes > packets * (ipv6 ? 80 : 60)
 }
 
-/** The opposite of isSession, kept for callers that ask about scans. */
-export function isSynOnly(_flags: number | null, packets: number | null, bytes: number | null): boolean {
-  return !isSession(packets, bytes)
-}
-
 /**
  * The port an inbound flow was served on, or null when the flow is the reply half of a
  * connection the instance opened (security groups admit those by state, not by an inbound rule).

@@ -1,0 +1,190 @@
+// The security-group fix and rollback, run for real: the playbook fixture is built into a case, each
+// plannable group's scripts are rendered, the group is created in moto (the machine's AWS emulator,
+// `moto_server`) exactly as the evidence shows it, and the AWS CLI runs fix.sh, fix.sh again (no
+// change), then rollback.sh. The group must end in the state the plan describes — the open ranges
+// gone, what the flow logs showed in use authorized first — and come back exactly, Descriptions
+// included. moto gives groups ids of its own: the evidence's id is replaced by moto's in the
+// scripts, and nothing else is touched.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Artefact } from '../../shared/remediation'
+import { createCaseDb, type CaseDb } from '../db/case-db'
+import { securityGroupVerdict } from '../evaluate'
+import type { IpPermission } from '../evaluate/inventory'
+import { LastmileError } from '../errors'
+import { listFindings } from '../ingest/findings'
+import { buildCase } from '../investigate/case-builder'
+import { fixturesDir } from '../investigate/casegen/generate'
+import { loadPlaybooks } from '../investigate/loader'
+import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
+import { renderFix, type FixTarget } from '.'
+
+const FIXTURE = fixturesDir('aws.ec2.sg-open-admin-ports')
+const ACCOUNTS = ['111122223333', '444455556666']
+const REGION = 'us-east-1'
+const NOW = () => '2026-11-21T09:00:00.000Z'
+
+let tmp: string
+let c: CaseDb
+const moto = new Map<string, { proc: ChildProcess; url: string }>()
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const port = typeof a === 'object' && a ? a.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function startMoto(account: string): Promise<{ proc: ChildProcess; url: string }> {
+  const port = await freePort()
+  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, MOTO_ACCOUNT_ID: account }, stdio: 'ignore' })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/moto-api/`)).status < 500) return { proc, url }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  proc.kill()
+  throw new Error(`moto_server did not start on port ${port}`)
+}
+
+function env(account: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: tmp,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ENDPOINT_URL: moto.get(account)!.url,
+    LASTMILE_ROLLBACK_DIR: join(tmp, `rollback-${account}`)
+  }
+}
+
+function aws(account: string, args: string[]): unknown {
+  const r = spawnSync('aws', [...args, '--region', REGION, '--output', 'json'], { env: env(account), encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`aws ${args.join(' ')}: ${r.stderr}`)
+  return r.stdout.trim() ? JSON.parse(r.stdout) : null
+}
+
+/** One comparable line per range: protocol, ports, address, Description. */
+function normalise(perms: IpPermission[]): string[] {
+  const proto = (p: string): string => ({ '6': 'tcp', '17': 'udp', '1': 'icmp' })[p] ?? p
+  return perms
+    .flatMap((p) => [
+      ...(p.IpRanges ?? []).map((r) => `${proto(p.IpProtocol)} ${p.FromPort ?? '-'}-${p.ToPort ?? '-'} ${r.CidrIp} ${r.Description ?? ''}`),
+      ...(p.Ipv6Ranges ?? []).map((r) => `${proto(p.IpProtocol)} ${p.FromPort ?? '-'}-${p.ToPort ?? '-'} ${r.CidrIpv6} ${r.Description ?? ''}`)
+    ])
+    .map((l) => l.replace(/ -1--1 /, ' - - ').replace(/ (-1|-)-(-1|-) /, ' - - '))
+    .sort()
+}
+
+function evidenceGroup(account: string, groupId: string): { IpPermissions: IpPermission[]; VpcId: string } {
+  const doc = JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'aws', account, 'inventory', 'security-groups.json'), 'utf8')) as { SecurityGroups: Array<{ GroupId: string; IpPermissions: IpPermission[]; VpcId: string }> }
+  return doc.SecurityGroups.find((g) => g.GroupId === groupId)!
+}
+
+/** The group as the evidence shows it, created in moto; returns moto's id for it. */
+function createGroup(account: string, evidenceId: string): string {
+  const g = evidenceGroup(account, evidenceId)
+  const vpc = (aws(account, ['ec2', 'create-vpc', '--cidr-block', '10.99.0.0/16']) as { Vpc: { VpcId: string } }).Vpc.VpcId
+  const id = (aws(account, ['ec2', 'create-security-group', '--group-name', `${evidenceId}-copy`, '--description', 'the evidence group', '--vpc-id', vpc]) as { GroupId: string }).GroupId
+  const perms = g.IpPermissions.map(({ PrefixListIds: _p, UserIdGroupPairs: _u, ...p }) => p)
+  aws(account, ['ec2', 'authorize-security-group-ingress', '--group-id', id, '--ip-permissions', JSON.stringify(perms)])
+  return id
+}
+
+function liveRules(account: string, id: string): IpPermission[] {
+  return (aws(account, ['ec2', 'describe-security-groups', '--group-ids', id]) as { SecurityGroups: Array<{ IpPermissions: IpPermission[] }> }).SecurityGroups[0].IpPermissions
+}
+
+function run(account: string, script: string, evidenceId: string, motoId: string): { code: number | null; out: string } {
+  const file = join(tmp, `script-${Math.random().toString(36).slice(2)}.sh`)
+  writeFileSync(file, script.split(evidenceId).join(motoId), { mode: 0o700 })
+  const r = spawnSync('bash', [file], { env: env(account), encoding: 'utf8' })
+  return { code: r.status, out: `${r.stdout}${r.stderr}` }
+}
+
+const one = (list: Artefact[], suffix: string): string => list.find((a) => a.name.endsWith(suffix))!.content
+
+function targetOf(groupId: string): FixTarget & { account: string } {
+  const f = listFindings(c.db).find((x) => x.resource.id.endsWith(`/${groupId}`))!
+  return { finding: f.id, control: f.control, resourceId: f.resource.id, resourceType: f.resource.type, account: f.resource.account!, region: f.resource.region, name: null }
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'lm-sg-moto-'))
+  c = createCaseDb(join(tmp, 'case.lmcase'), 'fixture passphrase', { now: NOW() })
+  await buildCase(c, { exportsDir: join(FIXTURE, 'exports'), bundleDir: join(FIXTURE, 'bundle'), actor: { kind: 'person', name: 'Fixture Analyst', role: 'analyst' }, playbooks: loadPlaybooks(), now: NOW })
+  for (const a of ACCOUNTS) moto.set(a, await startMoto(a))
+}, 120_000)
+
+afterAll(() => {
+  for (const m of moto.values()) m.proc.kill()
+  c?.close()
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+// The fixture's groups whose plans do more than revoke one range (plain revocations are run against
+// the scripted cloud in remediate.test.ts): what must be gone and what must be added after the fix.
+// The AWS CLI takes seconds a call on a loaded machine, so only the first runs the fix twice.
+const CASES: Array<{ group: string; why: string; gone: string[]; added: string[]; twice: boolean }> = [
+  {
+    group: 'sg-0c00000000000002',
+    why: 'bastion-ssh: the two private administrators are admitted before 0.0.0.0/0 goes',
+    gone: ['tcp 22-22 0.0.0.0/0 SSH to the bastion'],
+    added: ['tcp 22-22 172.20.5.10/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-14)', 'tcp 22-22 192.168.40.12/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-17)'],
+    twice: true
+  },
+  { group: 'sg-0d00000000000004', why: 'web-all-open: 443/tcp is authorized before the all-traffic rule goes', gone: ['-1 - - 0.0.0.0/0 open for the load test'], added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (all traffic): in use'], twice: false },
+  { group: 'sg-0d00000000000007', why: 'api-any-tcp: 443/tcp is authorized before tcp 0-65535 goes', gone: ['tcp 0-65535 0.0.0.0/0 '], added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (tcp 0-65535): in use'], twice: false }
+]
+
+describe('security-group fix and rollback against moto', () => {
+  for (const k of CASES) {
+    it(`${k.why}${k.twice ? '; twice is harmless' : ''}; the rollback restores the group exactly, Descriptions included`, () => {
+      const t = targetOf(k.group)
+      const fix = renderFix(c.db, t, 'P-1')
+      const id = createGroup(t.account, k.group)
+      const before = normalise(liveRules(t.account, id))
+      expect(before).toEqual(normalise(evidenceGroup(t.account, k.group).IpPermissions))
+      const first = run(t.account, one(fix.artefacts, 'fix.sh'), k.group, id)
+      expect(first.code, first.out).toBe(0)
+      const live = liveRules(t.account, id)
+      const after = normalise(live)
+      expect(after).toEqual([...before.filter((l) => !k.gone.includes(l)), ...k.added].sort())
+      expect(securityGroupVerdict({ IpPermissions: live }).verdict.status).toBe('PASS')
+      if (k.twice) {
+        const again = run(t.account, one(fix.artefacts, 'fix.sh'), k.group, id)
+        expect(again.code, again.out).toBe(0)
+        expect(again.out).not.toMatch(/authorize-security-group-ingress|revoke-security-group-ingress/)
+        expect(normalise(liveRules(t.account, id))).toEqual(after)
+      }
+      const back = run(t.account, one(fix.rollback, 'rollback.sh'), k.group, id)
+      expect(back.code, back.out).toBe(0)
+      expect(normalise(liveRules(t.account, id))).toEqual(before)
+    }, 400_000)
+  }
+})
+
+describe('security-group plan refusals', () => {
+  it('refuses to replace a wide rule when the flow logs cannot list the ports it serves', () => {
+    const t = targetOf('sg-0d00000000000004')
+    const inputs = sgOpenAdminPortsFix.inputs(c.db, t)
+    const v = inputs.values as { use: { flowEnis: string[] } }
+    const blind = { ...inputs, values: { ...inputs.values, use: { ...v.use, flowEnis: [] } } }
+    expect(() => sgOpenAdminPortsFix.render({ db: c.db, target: t, plan: 'P-1', inputs: blind })).toThrow(LastmileError)
+    expect(() => sgOpenAdminPortsFix.render({ db: c.db, target: t, plan: 'P-1', inputs: blind })).toThrow(/also serves other ports, and which of them are in use cannot be told \(no flow log in evidence for eni-/)
+  })
+})
