@@ -102,7 +102,7 @@ function contains(outer: Cidr, inner: Cidr): boolean {
 }
 
 /** Do the rules that remain admit `cidr` to protocol/port? (then nothing needs to be added back) */
-function admitted(remaining: readonly IpPermission[], proto: number, port: number, cidr: string): boolean {
+export function admittedBy(remaining: readonly IpPermission[], proto: number, port: number, cidr: string): boolean {
   const c = parseCidr(cidr)
   if (!c) return false
   return remaining.some(
@@ -181,7 +181,7 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
         const v6 = cidr.includes(':')
         for (const p of sorted) {
           if (!ruleServes(perm, p.proto, p.port) || (v6 ? !p.v6 : !p.v4)) continue
-          if (admitted(revoke.remaining, p.proto, p.port, cidr)) continue
+          if (admittedBy(revoke.remaining, p.proto, p.port, cidr)) continue
           if (added.has(`${p.proto}|${p.port}|${cidr}`)) continue
           added.add(`${p.proto}|${p.port}|${cidr}`)
           keep.push({
@@ -202,7 +202,7 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
     for (const f of use.adminFlows) {
       if (f.sessions === 0 || !inWindow(f.last, from)) continue
       const host = f.src.includes(':') ? `${f.src}/128` : `${f.src}/32`
-      if (parseCidr(host) === null || admitted(revoke.remaining, 6, f.port, host)) continue
+      if (parseCidr(host) === null || admittedBy(revoke.remaining, 6, f.port, host)) continue
       const k = `${f.port}|${f.src}`
       const a = seen.get(k) ?? { port: f.port, src: f.src, sessions: 0, last: f.last }
       a.sessions += f.sessions

@@ -512,6 +512,14 @@ export function sgOpenAdminPorts(w: World): void {
   sgs.push({ id: 'sg-0c00000000000002', region: R, name: 'bastion-ssh', vpc, tags: { Owner: 'platform-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0'], [], 'SSH to the bastion')] })
   sgs.push({ id: 'sg-0c00000000000003', region: R, name: 'vendor-rdp', vpc, tags: { Owner: 'erp-team', Environment: 'production' }, permissions: [tcp(3389, ['0.0.0.0/0'])] })
   sgs.push({ id: 'sg-0c00000000000006', region: R, name: 'sftp-ssh', vpc, tags: { Owner: 'data-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'])] })
+  sgs.push({
+    id: 'sg-0c00000000000008',
+    region: R,
+    name: 'office-ssh',
+    vpc,
+    tags: { Owner: 'build-team', Environment: 'production' },
+    permissions: [{ ...tcp(22, ['0.0.0.0/0']), IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '198.51.100.0/24', Description: 'office' }] }]
+  })
   tsgs.push({
     id: 'sg-0d00000000000004',
     region: R,
@@ -533,6 +541,7 @@ export function sgOpenAdminPorts(w: World): void {
   const bastion = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b1', name: 'bastion-1', tags: { Name: 'bastion-1', Environment: 'production', Owner: 'platform-team' }, httpTokens: 'required', groups: ['sg-0c00000000000002'], publicIp: '54.210.17.4' })
   const erp = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b2', name: 'erp-gateway-1', tags: { Name: 'erp-gateway-1', Environment: 'production', Owner: 'erp-team' }, httpTokens: 'required', groups: ['sg-0c00000000000003'], publicIp: '54.210.17.9' })
   const sftp = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b6', name: 'sftp-1', tags: { Name: 'sftp-1', Environment: 'production', Owner: 'data-team' }, httpTokens: 'required', groups: ['sg-0c00000000000006'], publicIp: '54.210.17.12' })
+  const build = instance(w, PROD, { id: 'i-0a1b2c3d4e5f600b8', name: 'build-1', tags: { Name: 'build-1', Environment: 'production', Owner: 'build-team' }, httpTokens: 'required', groups: ['sg-0c00000000000008'], publicIp: '54.210.17.15' })
   const web = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b3', name: 'web-test-1', tags: { Name: 'web-test-1', Environment: 'test', Owner: 'web-team' }, httpTokens: 'required', groups: ['sg-0d00000000000004'], publicIp: '3.91.44.120' })
   instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b4', name: 'legacy-tools-1', tags: { Name: 'legacy-tools-1', Environment: 'test', Owner: 'qa-team' }, httpTokens: 'required', groups: ['sg-0d00000000000005'], publicIp: '3.91.44.121' })
   const api = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b7', name: 'api-test-1', tags: { Name: 'api-test-1', Environment: 'test', Owner: 'api-team' }, httpTokens: 'required', groups: ['sg-0d00000000000007'], publicIp: '3.91.44.127' })
@@ -556,6 +565,11 @@ export function sgOpenAdminPorts(w: World): void {
   flows(w, PROD, sftp, scans(PROD, sftp, 22, 179, PROBES.length), (time, k) =>
     k % 14 === 0 ? session({ account: PROD, inst: sftp, src: '10.20.9.14', srcPort: 52000 + k, dstPort: 22, packets: 96, bytes: 61_440, start: time }) : null
   )
+  // the build host: engineers log in from the office's public range, which its own rule admits
+  // beside 0.0.0.0/0; revoking 0.0.0.0/0 leaves them their way in
+  flows(w, PROD, build, scans(PROD, build, 22, 50), (time, k) =>
+    k % 8 === 0 ? session({ account: PROD, inst: build, src: '198.51.100.23', srcPort: 53000 + k, dstPort: 22, packets: 240, bytes: 51_200, start: time }) : null
+  )
   // the test web server: public HTTPS traffic, and scans of port 22
   flows(w, TEST, web, scans(TEST, web, 22, 30), (time, k) =>
     session({ account: TEST, inst: web, src: `198.51.100.${(k * 11) % 250}`, srcPort: 43000 + k, dstPort: 443, packets: 22, bytes: 9120, start: time })
@@ -572,6 +586,7 @@ export function sgOpenAdminPorts(w: World): void {
     [PROD, 'sg-0c00000000000002', 'SAFE', { open: 'yes', 'all-traffic': 'no', 'outside-sessions': 'no', 'admitted-first': 'yes' }, 'admins on private addresses come in only through 0.0.0.0/0: the plan admits them first', 'EC2.13'],
     [PROD, 'sg-0c00000000000003', 'UNSAFE', { 'outside-sessions': 'yes' }, 'a vendor administers over RDP from the internet', 'EC2.14'],
     [PROD, 'sg-0c00000000000006', 'SAFE', { open: 'yes', 'all-traffic': 'no', 'outside-sessions': 'no', 'admitted-first': 'no' }, '179 SYN and SYN-then-RST probes are not sessions; the batch job comes in through 10.0.0.0/8', 'EC2.13'],
+    [PROD, 'sg-0c00000000000008', 'SAFE', { open: 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'the engineers come from the office range that the same rule also admits, which the fix keeps', 'EC2.13'],
     [TEST, 'sg-0d00000000000004', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'an all-traffic rule: the plan keeps 443/tcp', 'EC2.53'],
     [TEST, 'sg-0d00000000000005', 'RISKY', { 'outside-sessions': 'unknown', 'admitted-first': 'unknown' }, 'no flow logs', 'EC2.13'],
     [TEST, 'sg-0d00000000000007', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'tcp 0-65535 also serves 443 (daily sessions); only probes on 22', 'EC2.13']

@@ -9,7 +9,7 @@ import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../evidence/servic
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
 import { defineStep, type StepContext } from './types'
 import { LastmileError } from '../../errors'
-import { MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from '../../remediate/sg-plan'
+import { admittedBy, MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from '../../remediate/sg-plan'
 
 const GROUP = ['aws.ec2.security-group'] as const
 
@@ -96,7 +96,15 @@ export const adminSessionsFromOutside = defineStep({
     const facts = ctx.ev.facts(id)
     const allowed = [...PRIVATE_RANGES, ...p.approvedRanges]
     const r = adminFlowsOutside(facts, allowed, p.ports)
-    const flows = r.flows.filter((f) => f.sessions > 0 && inWindow(f.last, ctx.window))
+    // A session from an address another rule admits (an office range beside 0.0.0.0/0) does not
+    // come in through the ranges the fix revokes: the fix keeps it, so it locks nobody out.
+    const plan = planOf(ctx)
+    const remaining = plan && 'plan' in plan ? plan.plan.revoke.remaining : null
+    const keptByOther = (f: { src: string; port: number }): boolean => remaining !== null && admittedBy(remaining, 6, f.port, f.src.includes(':') ? `${f.src}/128` : `${f.src}/32`)
+    const inUse = r.flows.filter((f) => f.sessions > 0 && inWindow(f.last, ctx.window))
+    const flows = inUse.filter((f) => !keptByOther(f))
+    const kept = [...new Set(inUse.filter(keptByOther).map((f) => f.src))].sort()
+    const keptText = kept.length ? `; sessions from ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ', …' : ''} come in through another rule of the group, which the fix keeps` : ''
     const scans = r.flows.filter((f) => f.sessions === 0 && inWindow(f.last, ctx.window))
     const sources = ['aws.vpc-flow-logs' as const]
     const events = ctx.ev.timeline([id], { from: ctx.window?.from, sources: ['aws.vpc-flow-logs'], summaries: false })
@@ -126,7 +134,7 @@ export const adminSessionsFromOutside = defineStep({
       ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'probe')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} (at most three packets or no data: SYN scans, SYN then RST) were scans, not sessions`
       : ''
     if (cov.state === 'covered') {
-      return outcome('no', `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved}${scanText}`, {
+      return outcome('no', `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved} through the ranges the fix revokes${keptText}${scanText}`, {
         evidence: [...ev, cov.evidence],
         certainty: 'proven',
         sources,
@@ -134,7 +142,7 @@ export const adminSessionsFromOutside = defineStep({
         timeline: link
       })
     }
-    return outcome('unknown', `no session from outside was seen${scanText}, but ${flowCoverageText(cov, facts.securityGroup?.enis ?? [], facts.securityGroup?.flowEnis ?? [])}`, {
+    return outcome('unknown', `no session from outside was seen${keptText}${scanText}, but ${flowCoverageText(cov, facts.securityGroup?.enis ?? [], facts.securityGroup?.flowEnis ?? [])}`, {
       evidence: [...ev, cov.evidence],
       sources,
       windowed: true,
