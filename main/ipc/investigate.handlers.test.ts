@@ -30,8 +30,8 @@ describe('investigation through the contract', () => {
     const run = await dispatch('investigate.run', {})
     expect(run.ok).toBe(true)
     const result = (run as { value: InvestigationRunResult }).value
-    expect(result).toMatchObject({ status: 'completed', findings: 7, verdicts: { SAFE: 3, RISKY: 2, UNSAFE: 2 } })
-    expect(progress.filter((p) => p.operation === 'investigate').at(-1)).toMatchObject({ done: 7, total: 7 })
+    expect(result).toMatchObject({ status: 'completed', findings: 9, verdicts: { SAFE: 4, RISKY: 2, UNSAFE: 3 } })
+    expect(progress.filter((p) => p.operation === 'investigate').at(-1)).toMatchObject({ done: 9, total: 9 })
 
     const findings = ((await dispatch('findings.list', {})) as { value: FindingView[] }).value
     const downloads = findings.find((f) => f.resource.id === 'arn:aws:s3:::acme-public-downloads')!
@@ -46,7 +46,7 @@ describe('investigation through the contract', () => {
     expect(anon.timeline!.events.every((id) => ids.has(id))).toBe(true)
 
     const board = ((await dispatch('initiatives.rci', { id: downloads.initiative! })) as { value: InitiativeRci }).value
-    expect(board.counts).toEqual({ SAFE: 3, RISKY: 2, UNSAFE: 2, UNSCORED: 0 })
+    expect(board.counts).toEqual({ SAFE: 4, RISKY: 2, UNSAFE: 3, UNSCORED: 0 })
     expect(board.resources.find((r) => r.finding === downloads.id)).toMatchObject({ verdict: 'UNSAFE', playbook: 'aws.s3.public-access', resource: { name: 'acme-public-downloads', account: '111122223333' } })
 
     const playbooks = ((await dispatch('playbooks.list', {})) as { value: PlaybookSummary[] }).value

@@ -259,7 +259,53 @@ export function s3PublicAccess(w: World): void {
     w.ct(TEST, R, s3DataRecord({ time, account: TEST, region: R, bucket: artifacts.name, name: 'GetObject', key: ['.env', 'backup.zip', 'config.json', 'id_rsa', '.git/config'][i % 5], who: ANONYMOUS, errorCode: 'AccessDenied' }))
   )
 
+  // shared datasets: public/* is public, and a statement also grants the partner account the whole
+  // bucket. A public policy under RestrictPublicBuckets is confined to the owner account, so the
+  // partner loses even what its own statement grants.
+  const datasets = bucket(w, PROD, {
+    name: 'acme-shared-datasets',
+    tags: { Environment: 'production', Owner: 'data-platform' },
+    objectCount: 15230,
+    policy: {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'PublicSamples', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-shared-datasets/public/*' },
+        { Sid: 'PartnerRead', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PARTNER}:root` }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::acme-shared-datasets', 'arn:aws:s3:::acme-shared-datasets/*'] }
+      ]
+    }
+  })
+  tlsTraffic(w, PROD, datasets, role(PARTNER, 'partner-etl'), 60, ['GetObject'])
+  // a vendor exchange with a legacy AuthenticatedUsers grant; the vendor's reads are granted by a
+  // policy statement naming its account, which Block Public Access leaves in force
+  const exchange = bucket(w, TEST, {
+    name: 'acme-vendor-exchange',
+    tags: { Environment: 'test', Owner: 'procurement' },
+    objectCount: 412,
+    acl: aclGranting(TEST, 'AuthenticatedUsers', 'READ'),
+    policy: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'VendorRead', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${PARTNER}:role/partner-etl` }, Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::acme-vendor-exchange', 'arn:aws:s3:::acme-vendor-exchange/*'] }]
+    }
+  })
+  tlsTraffic(w, TEST, exchange, role(PARTNER, 'partner-etl'), 45, ['ListObjects', 'GetObject'])
+
   const all: Array<[string, Bucket, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, Says?]> = [
+    [
+      PROD,
+      datasets,
+      'UNSAFE',
+      { anonymous: 'no', 'outside-account': 'yes' },
+      'a public policy: RestrictPublicBuckets would cut the partner account even from its own statement',
+      { says: { 'outside-account': `60 requests from 1 other AWS account (${PARTNER})` } }
+    ],
+    [
+      TEST,
+      exchange,
+      'SAFE',
+      { 'is-public': 'yes', anonymous: 'no', 'outside-account': 'no' },
+      'the vendor reads through a policy statement naming its account, which the fix keeps',
+      { says: { 'outside-account': '45 requests from other accounts named in the policy keep their access' } }
+    ],
     [
       PROD,
       customer,

@@ -605,7 +605,11 @@ function outsideAccountForBucket(ctx: StepContext): StepOutcome {
   if (cut.length) {
     return outcome(
       'yes',
-      `${plural(cut.length, 'request')} from ${plural(accounts.length, 'other AWS account')} (${accounts.join(', ')}) served (${opsOf(cut)}) in the ${sourcesOf(cut)}, the last on ${day(lastOf(cut))}, by ${callersText(cut)} — proven: blocking public access removes ${removes ?? 'the public access'}, which is how they reach the bucket, so they would be refused${refusedText}`,
+      `${plural(cut.length, 'request')} from ${plural(accounts.length, 'other AWS account')} (${accounts.join(', ')}) served (${opsOf(cut)}) in the ${sourcesOf(cut)}, the last on ${day(lastOf(cut))}, by ${callersText(cut)} — proven: ${
+        v.exposure.policy.state === 'public'
+          ? 'the bucket policy is public, and RestrictPublicBuckets confines a bucket with a public policy to its owner account and AWS services, whatever statement grants the other accounts'
+          : `no statement of the bucket policy names their account, so they read through the public ACL grant, which IgnorePublicAcls makes S3 ignore`
+      }: the fix would refuse them${refusedText}`,
       { ...o, certainty: 'proven' }
     )
   }
