@@ -627,8 +627,19 @@ export interface CaseVerificationResult {
     signers: Array<SignerInfo & { checkpoints: number[] }>
     last: { number: number; lastSeq: number; headHash: string; signer: string; createdAt: string } | null
   }
-  firstBad: { kind: 'entry' | 'checkpoint'; seq: number; reason: string } | null
-  problems: Array<{ kind: 'entry' | 'checkpoint'; seq: number; reason: string }>
+  /** the case state (every sealed table) against what the audit trail recorded */
+  state: { ok: boolean; sealed: boolean; sealedBy: number | null; tables: number; rows: number; millis: number }
+  firstBad: VerificationProblem | null
+  problems: VerificationProblem[]
+}
+
+/** A break, named: an audit entry, a checkpoint, or a row (table and key) or table of the case state. */
+export interface VerificationProblem {
+  kind: 'entry' | 'checkpoint' | 'row' | 'table'
+  seq: number
+  reason: string
+  table?: string
+  key?: string
 }
 
 export interface ExportedCheckpoint {

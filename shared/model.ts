@@ -133,6 +133,8 @@ export interface AuditEntry {
   details: Record<string, unknown>
   prevHash: string
   hash: string
+  /** the digest of the sealed case state after this entry (absent on entries from before the seal) */
+  state?: string
 }
 
 export interface AuditVerification {

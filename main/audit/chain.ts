@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Actor, AuditEntry, AuditVerification } from '../../shared/model'
 import type { Db } from '../db/case-db'
 import { canonicalJson } from './canonical'
+import { sealState } from './state-seal'
 
 /**
  * The audit chain. Each entry's hash covers the previous entry's hash and the entry's own
@@ -29,14 +30,20 @@ type Row = {
   details: string
   prev_hash: string
   hash: string
+  /** the digest of the case state after this entry (state-seal.ts); null before migration 0090 */
+  state?: string | null
 }
 
 function sha256(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('hex')
 }
 
+/**
+ * An entry's hash. `state` (the sealed case state after the entry) is covered when present; an
+ * entry written before the state seal existed has none, and hashes exactly as it always did.
+ */
 export function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
-  const body = canonicalJson({ seq: e.seq, time: e.time, actor: e.actor, action: e.action, target: e.target, details: e.details })
+  const body = canonicalJson({ seq: e.seq, time: e.time, actor: e.actor, action: e.action, target: e.target, details: e.details, state: e.state ?? undefined })
   return sha256(`${prevHash}\n${body}`)
 }
 
@@ -45,6 +52,11 @@ export function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
  * `audited`); on its own it is still atomic, but then it records nothing else.
  */
 export function appendAudit(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+  // Its own transaction (a savepoint inside the caller's): the entry and the state it seals.
+  return db.transaction(() => append(db, caseId, entry, time))()
+}
+
+function append(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
   const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined
@@ -53,11 +65,19 @@ export function appendAudit(db: Db, caseId: string, entry: NewAuditEntry, time: 
   const details = entry.details ?? {}
   // Round-trip through canonical JSON so what is hashed is exactly what is stored.
   const detailsJson = canonicalJson(details)
-  const stored = { seq, time, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.parse(detailsJson) }
+  // Seal the rows this entry's transaction wrote: the entry's hash then covers the case state.
+  const state = sealState(db, seq)
+  const stored = { seq, time, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.parse(detailsJson), ...(state ? { state } : {}) }
   const hash = entryHash(prevHash, stored)
-  db.prepare(
-    'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-  ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash)
+  if (state) {
+    db.prepare(
+      'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash, state)
+  } else {
+    db.prepare(
+      'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
+    ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash)
+  }
   return { ...stored, prevHash, hash }
 }
 
@@ -88,7 +108,8 @@ function toEntry(r: Row): AuditEntry {
     target: r.target,
     details: JSON.parse(r.details) as Record<string, unknown>,
     prevHash: r.prev_hash,
-    hash: r.hash
+    hash: r.hash,
+    ...(r.state ? { state: r.state } : {})
   }
 }
 

@@ -66,7 +66,8 @@ function recomputeChain(path: string): void {
       actor: JSON.parse(r.actor as string),
       action: r.action as string,
       target: r.target as string,
-      details: JSON.parse(r.details as string)
+      details: JSON.parse(r.details as string),
+      state: (r.state as string | null) ?? undefined
     })
     upd.run(prev, h, r.seq)
     prev = h

@@ -4,6 +4,7 @@ import { LastmileError } from '../errors'
 import { canonicalJson } from './canonical'
 import { audited, entryHash, verifyAudit } from './chain'
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from './checkpoint-signer'
+import { verifyState, type StateVerification } from './state-seal'
 
 /**
  * A signed checkpoint, in the spirit of CloudTrail's digest files: it seals the audit entries
@@ -80,7 +81,15 @@ function fromRow(r: Row): Checkpoint {
  * Seal every audit entry since the last checkpoint. Refuses when the entries it would seal do not
  * verify: a checkpoint must never bless a trail that was already broken.
  */
-export function createCheckpoint(db: Db, caseId: string, key: SigningKey, actor: Actor, now: () => string): Checkpoint {
+export function createCheckpoint(
+  db: Db,
+  caseId: string,
+  key: SigningKey,
+  actor: Actor,
+  now: () => string,
+  /** how a refusal starts: what could not be done (an export names itself) */
+  refusal = 'cannot write a checkpoint'
+): Checkpoint {
   return audited(
     db,
     caseId,
@@ -93,10 +102,17 @@ export function createCheckpoint(db: Db, caseId: string, key: SigningKey, actor:
       if (!head) throw new LastmileError('conflict', 'nothing to seal: the audit trail of this case is empty')
       const firstSeq = prev ? prev.last_seq + 1 : 1
       const broken = verifyRange(db, caseId, prev ? { seq: prev.last_seq, hash: prev.head_hash } : null)
-      if (broken) throw new LastmileError('conflict', `cannot write a checkpoint: the audit trail does not verify (${broken})`)
+      if (broken) throw new LastmileError('conflict', `${refusal}: the audit trail does not verify (${broken})`)
+      // Nor bless a case whose state, or an earlier checkpoint, no longer verifies: what is sealed
+      // (and exported from it) must be what the trail recorded.
+      const whole = verifyCase(db, caseId)
+      if (!whole.ok) {
+        const more = whole.problems.length > 1 ? ` (and ${whole.problems.length - 1} more problem${whole.problems.length === 2 ? '' : 's'}; run lastmile verify)` : ''
+        throw new LastmileError('conflict', `${refusal}: the case does not verify: ${whole.firstBad?.reason}${more}`)
+      }
       if (head.seq < firstSeq) {
         // Only possible if entries after the last checkpoint were removed, which verifyRange reports.
-        throw new LastmileError('conflict', `cannot write a checkpoint: the audit trail ends at entry ${head.seq}, before the last checkpoint's end`)
+        throw new LastmileError('conflict', `${refusal}: the audit trail ends at entry ${head.seq}, before the last checkpoint's end`)
       }
       const first = db.prepare('SELECT time FROM audit_log WHERE seq = ?').get(firstSeq) as { time: string }
       const body: CheckpointBody = {
@@ -171,13 +187,14 @@ function verifyRange(db: Db, caseId: string, from: { seq: number; hash: string }
     details: string
     prev_hash: string
     hash: string
+    state: string | null
   }>
   for (const r of rows) {
     if (r.seq !== expected) return `entry ${expected} is missing`
     if (r.prev_hash !== prev) return `entry ${r.seq} does not link to entry ${r.seq - 1}`
     let h: string
     try {
-      h = entryHash(prev, { seq: r.seq, time: r.time, actor: JSON.parse(r.actor), action: r.action, target: r.target, details: JSON.parse(r.details) })
+      h = entryHash(prev, { seq: r.seq, time: r.time, actor: JSON.parse(r.actor), action: r.action, target: r.target, details: JSON.parse(r.details), state: r.state ?? undefined })
     } catch {
       return `entry ${r.seq} is not valid JSON`
     }
@@ -191,10 +208,15 @@ function verifyRange(db: Db, caseId: string, from: { seq: number; hash: string }
 // ---- verification ---------------------------------------------------------------------------
 
 export interface CheckpointProblem {
-  /** where the break is: an audit entry, or a checkpoint */
-  kind: 'entry' | 'checkpoint'
+  /**
+   * where the break is: an audit entry, a checkpoint, or the case state — one row of a table
+   * (`table`, `key`; `seq` is the entry that sealed it), or a table as a whole
+   */
+  kind: 'entry' | 'checkpoint' | 'row' | 'table'
   seq: number
   reason: string
+  table?: string
+  key?: string
 }
 
 export interface SignerUse {
@@ -217,7 +239,9 @@ export interface CaseVerification {
     signers: SignerUse[]
     last: { number: number; lastSeq: number; headHash: string; signer: string; createdAt: string } | null
   }
-  /** the first break, named: an entry (chain) or a checkpoint */
+  /** the case state (every sealed table) against what the trail recorded */
+  state: StateVerification
+  /** the first break, named: an entry (chain), a checkpoint, or a row or table of the state */
   firstBad: CheckpointProblem | null
   problems: CheckpointProblem[]
 }
@@ -368,10 +392,12 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
     }
   }
 
-  const unique = dedupe([...chainProblems, ...problems])
+  const state = verifyState(db)
+  const unique = dedupe([...chainProblems, ...problems, ...state.problems])
   return {
     ok: unique.length === 0,
     audit,
+    state,
     checkpoints: {
       count: rows.length,
       sealedThrough,
@@ -387,7 +413,7 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
 function dedupe(ps: CheckpointProblem[]): CheckpointProblem[] {
   const seen = new Set<string>()
   return ps.filter((p) => {
-    const k = `${p.kind}|${p.seq}|${p.reason}`
+    const k = `${p.kind}|${p.seq}|${p.table ?? ''}|${p.key ?? ''}|${p.reason}`
     if (seen.has(k)) return false
     seen.add(k)
     return true

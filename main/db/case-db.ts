@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
+import { appendAudit } from '../audit/chain'
+import { installStateMarks, markAllRows } from '../audit/state-seal'
 import { LastmileError } from '../errors'
 import { LATEST_SCHEMA, MIGRATIONS, type Migration } from './migrations'
 
@@ -65,6 +67,10 @@ function applyConnectionSettings(db: Db, readOnly: boolean): void {
   // findings to their resources: 1.1 s, against 0.1 s once cached); up to 256 MiB of decrypted
   // pages, allocated only as they are read, keeps them. Imports already used this size.
   db.pragma('cache_size = -262144')
+  // Temporary tables in memory: nothing of the case reaches disk unencrypted, and the state seal's
+  // marks (TEMP triggers and table, state-seal.ts) survive — changing temp_store deletes every
+  // temporary object, so it is set once, here, and an import setting the same value changes nothing.
+  db.pragma('temp_store = MEMORY')
 }
 
 /** Create a new encrypted case at `path`. Refuses to overwrite anything already there. */
@@ -158,6 +164,10 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
       migrate(db)
     }
     const meta = readMeta(db, path)
+    if (!readOnly) {
+      installStateMarks(db)
+      sealUpgradedState(db, meta.id)
+    }
     return {
       db,
       path,
@@ -175,6 +185,36 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
     if (e instanceof LastmileError) throw e
     throw new LastmileError('not-a-case', `${path}: cannot read the case (${(e as Error).message})`)
   }
+}
+
+/**
+ * A case upgraded to the state seal (migration 0090) has every existing row marked; one audit
+ * entry seals them, so the state from here on is verified against the chain. The state before
+ * it was not sealed and is taken as the trail left it — which the entry says.
+ */
+function sealUpgradedState(db: Db, caseId: string): void {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_upgrade'").get()) return
+  // A case whose trail is still empty (just created) has nothing sealed yet: what it holds is
+  // sealed by its first entry.
+  if (db.prepare('SELECT 1 FROM audit_log LIMIT 1').get() === undefined) {
+    markAllRows(db)
+    return
+  }
+  if (!db.prepare('SELECT 1 FROM state_upgrade').get()) return
+  db.transaction(() => {
+    const rows = markAllRows(db)
+    appendAudit(
+      db,
+      caseId,
+      {
+        actor: { kind: 'engine', name: 'lastmile' },
+        action: 'case.state-sealed',
+        target: caseId,
+        details: { rows, note: 'upgrade: the case state is sealed into the audit trail from this entry on' }
+      },
+      new Date().toISOString()
+    )
+  })()
 }
 
 /** Cheap checks on the raw bytes, so the common mistakes get a precise message. */

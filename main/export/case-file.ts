@@ -147,7 +147,7 @@ export function exportCaseFile(c: CaseDb, opts: CaseFileExportOptions): CaseFile
   }
   const out = checkOutputFile(opts.out, rules)
   checkExportPassphrase(opts.exportPassphrase, 'export case')
-  const checkpoint = createCheckpoint(c.db, c.id, opts.signer, opts.actor, opts.now)
+  const checkpoint = createCheckpoint(c.db, c.id, opts.signer, opts.actor, opts.now, `${out}: not exported`)
   const work = mkdtempSync(join(tmpdir(), 'lastmile-export-'))
   try {
     const copy = join(work, 'case.db')

@@ -58,7 +58,7 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
   let data: ReturnType<typeof assembleReportData>
   let checkpoint: ReturnType<typeof createCheckpoint>
   try {
-    checkpoint = createCheckpoint(c.db, c.id, key, opts.actor, opts.now)
+    checkpoint = createCheckpoint(c.db, c.id, key, opts.actor, opts.now, `${out}: not exported`)
     data = assembleReportData(c, {
       generatedAt: opts.now(),
       generatedBy: opts.actor,

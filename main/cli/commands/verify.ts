@@ -51,7 +51,7 @@ export const verify: Command = {
     const c = openCase(ctx, path, { readOnly: true })
     try {
       const v = verifyCase(c.db, c.id, { expectSigner })
-      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, firstBad: v.firstBad, problems: v.problems }
+      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, firstBad: v.firstBad, problems: v.problems }
       emit(ctx, result, () => {
         if (!v.ok) {
           const more = v.problems.slice(1).map((p) => `  also: ${p.reason}`)
@@ -65,7 +65,8 @@ export const verify: Command = {
             ? `; ${cps.count} checkpoint${cps.count === 1 ? '' : 's'} verify, sealing entries 1–${cps.sealedThrough}` +
               (cps.unsealed ? ` (${cps.unsealed} later entr${cps.unsealed === 1 ? 'y is' : 'ies are'} not sealed yet)` : '') +
               `; signed by ${cps.signers.map((s) => `${s.kind === 'device' ? 'device key' : s.subject} (${s.fingerprint})`).join(', ')}`
-            : '; no checkpoint yet')
+            : '; no checkpoint yet') +
+          (v.state.sealedBy !== null ? `\ncase state: ${v.state.rows} rows in ${v.state.tables} tables match what the trail sealed (last by entry ${v.state.sealedBy})` : '')
         )
       })
       return v.ok ? 0 : 1

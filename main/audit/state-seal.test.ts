@@ -1,0 +1,219 @@
+// The case state is sealed into the audit chain (issue 13). Each attack is made the way someone
+// holding the case key would: better-sqlite3 opened with the key, not through Lastmile, and the
+// case is then verified, written and exported by Lastmile.
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3-multiple-ciphers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Actor } from '../../shared/model'
+import { testP12 } from '../../test/fixtures/export/p12'
+import { tempDir } from '../../test/helpers/tmp'
+import { cli } from '../../test/helpers/cli'
+import { openCaseDb, createCaseDb, type CaseDb } from '../db/case-db'
+import { buildCase, demoDir } from '../investigate/case-builder'
+import { setFindingDecision } from '../ingest/findings'
+import { approve, plan, recordExecutionOf } from '../workflow'
+import { exportCaseFile } from '../export/case-file'
+import { exportPdf } from '../export/export-pdf'
+import { appendAudit } from './chain'
+import { verifyCase } from './checkpoint'
+import { loadPkcs12 } from './checkpoint-signer'
+import { rowHash } from './state-seal'
+
+const KEY = 'state seal test passphrase'
+const ana: Actor = { kind: 'person', name: 'Ana Analyst', role: 'analyst' }
+const rita: Actor = { kind: 'person', name: 'Rita Approver', role: 'approver' }
+const olga: Actor = { kind: 'person', name: 'Olga Operator', role: 'operator' }
+let t = Date.parse('2026-12-01T09:00:00Z')
+const now = (): string => new Date((t += 1000)).toISOString()
+
+let built: string
+let safeFinding: number
+
+/** A real case: five scanner exports, an evidence bundle, investigated, a plan approved and run. */
+beforeAll(async () => {
+  built = join(tempDir(), 'built.lmcase')
+  const c = createCaseDb(built, KEY, { now: now() })
+  appendAudit(c.db, c.id, { actor: ana, action: 'case.create', target: c.id, details: {} }, now())
+  await buildCase(c, { exportsDir: join(demoDir(), 'exports'), bundleDir: join(demoDir(), 'evidence'), actor: ana, now })
+  safeFinding = c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'SAFE' ORDER BY id LIMIT 1").pluck().get() as number
+  const p = plan(c, `F-${safeFinding}`, { actor: ana, now })
+  approve(c, p.id, { actor: rita, now, reason: 'evidence shows HTTPS only' })
+  recordExecutionOf(c, p.id, { actor: olga, now, outcome: 'executed', output: Buffer.from('ran it\n'), outputName: 'out.txt' })
+  c.close()
+}, 120_000)
+
+/** A fresh copy of the built case (each attack on its own). */
+function copyCase(): string {
+  const path = join(tempDir(), 'case.lmcase')
+  copyFileSync(built, path)
+  return path
+}
+
+/** What someone holding the case key can do: raw SQL on the file, not through Lastmile. */
+function raw(path: string): Database.Database {
+  const db = new Database(path)
+  db.pragma("cipher='sqlcipher'")
+  db.pragma('legacy=4')
+  db.key(Buffer.from(KEY, 'utf8'))
+  return db
+}
+
+function forge(path: string, sql: string): void {
+  const db = raw(path)
+  db.exec(sql)
+  db.close()
+}
+
+function verifyAt(path: string) {
+  const c = openCaseDb(path, KEY, { readOnly: true })
+  try {
+    return verifyCase(c.db, c.id)
+  } finally {
+    c.close()
+  }
+}
+
+function withCase<T>(path: string, fn: (c: CaseDb) => T): T {
+  const c = openCaseDb(path, KEY)
+  try {
+    return fn(c)
+  } finally {
+    c.close()
+  }
+}
+
+describe('the sealed case state', () => {
+  it('verifies through every normal operation: ingest, evidence, investigation, plan, approval, execution', () => {
+    const v = verifyAt(copyCase())
+    expect(v.problems).toEqual([])
+    expect(v.ok).toBe(true)
+    expect(v.state).toMatchObject({ ok: true, sealed: true })
+    expect(v.state.tables).toBeGreaterThanOrEqual(20)
+    expect(v.state.rows).toBeGreaterThan(300)
+  })
+
+  it('names the finding whose status and verdict were set by hand', () => {
+    const path = copyCase()
+    const other = withCase(path, (c) => c.db.prepare("SELECT id FROM findings WHERE rci_verdict <> 'SAFE' ORDER BY id LIMIT 1").pluck().get() as number)
+    forge(path, `UPDATE findings SET status = 'resolved', rci_verdict = 'SAFE' WHERE id = ${other}`)
+    const v = verifyAt(path)
+    expect(v.ok).toBe(false)
+    expect(v.audit.ok).toBe(true) // the audit table itself is untouched
+    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(other) })
+    expect(v.firstBad?.reason).toMatch(new RegExp(`^findings row ${other} \\(F-${other}\\) was changed outside Lastmile: it differs from what audit entry \\d+ \\(investigate\\.run\\) sealed`))
+    expect(v.problems).toHaveLength(1)
+  })
+
+  it('names the approval whose approver was changed', () => {
+    const path = copyCase()
+    forge(path, `UPDATE approvals SET actor = '{"kind":"person","name":"Mallory","role":"approver"}'`)
+    const v = verifyAt(path)
+    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'approvals', key: '1' })
+    expect(v.firstBad?.reason).toMatch(/^approvals row 1 was changed outside Lastmile: it differs from what audit entry \d+ \(workflow\.approve\) sealed/)
+  })
+
+  it('names every verdict set to SAFE, in the findings and in the RCI results', () => {
+    const path = copyCase()
+    const notSafe = withCase(path, (c) => c.db.prepare("SELECT COUNT(*) FROM findings WHERE rci_verdict <> 'SAFE'").pluck().get() as number)
+    expect(notSafe).toBeGreaterThan(10)
+    forge(path, "UPDATE findings SET rci_verdict = 'SAFE'; UPDATE rci_results SET verdict = 'SAFE'")
+    const v = verifyAt(path)
+    const rows = (table: string) => v.problems.filter((p) => p.kind === 'row' && p.table === table)
+    expect(rows('findings')).toHaveLength(10)
+    expect(rows('rci_results')).toHaveLength(10)
+    expect(rows('rci_results')[0].reason).toMatch(/^rci_results row \d+ \(F-\d+\) was changed outside Lastmile/)
+    expect(v.problems.find((p) => p.kind === 'table' && p.table === 'findings')?.reason).toBe(`findings: ${notSafe - 10} more rows differ from their seal`)
+  })
+
+  it('names rows added and removed by hand', () => {
+    const path = copyCase()
+    forge(path, "INSERT INTO workflow_settings (key, value) VALUES ('four_eyes', 'off'); DELETE FROM executions")
+    const v = verifyAt(path)
+    expect(v.problems.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/^workflow_settings row four_eyes was added outside Lastmile: no audit entry sealed it/),
+      expect.stringMatching(/^executions row 1 was removed outside Lastmile: audit entry \d+ \(workflow\.execute\) sealed it/)
+    ])
+  })
+
+  it('names the table when a row is changed together with its seal', () => {
+    const path = copyCase()
+    // The forger recomputes the row's hash as Lastmile would and writes it into state_rows.
+    const db = raw(path)
+    const id = db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number
+    db.exec(`UPDATE findings SET rci_verdict = 'SAFE' WHERE id = ${id}`)
+    const image = db.prepare(`SELECT ${imageOf(db, 'findings')} FROM findings WHERE id = ?`).pluck().get(id) as string
+    expect(db.prepare("UPDATE state_rows SET hash = ? WHERE tbl = 'findings' AND key = ?").run(rowHash('findings', String(id), image), String(id)).changes).toBe(1)
+    db.close()
+    const v = verifyAt(path)
+    expect(v.ok).toBe(false)
+    expect(v.problems.some((p) => p.kind === 'row')).toBe(false) // its seal matches it now…
+    // …but the seals no longer add up to what the last entry recorded
+    expect(v.problems).toEqual([
+      expect.objectContaining({
+        kind: 'table',
+        table: 'findings',
+        reason: expect.stringMatching(/^findings: its rows and their seals were changed together outside Lastmile: the table no longer adds up to the state audit entry \d+ \(execution\.record\) recorded/)
+      })
+    ])
+  })
+
+  it('refuses to seal a later change over a row changed by hand, and leaves the case as it was', () => {
+    const path = copyCase()
+    const victim = withCase(path, (c) => c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number)
+    forge(path, `UPDATE findings SET rci_verdict = 'SAFE' WHERE id = ${victim}`)
+    const before = withCase(path, (c) => c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number)
+    withCase(path, (c) => {
+      expect(() => setFindingDecision(c, `F-${victim}`, 'suppressed', 'noise', rita, now)).toThrow(
+        new RegExp(`the case does not verify, so nothing was changed: findings row ${victim} \\(F-${victim}\\) was changed outside Lastmile after audit entry \\d+ sealed it`)
+      )
+      expect(c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(before)
+      expect(c.db.prepare('SELECT decision FROM findings WHERE id = ?').pluck().get(victim)).toBeNull()
+    })
+    // still named by verify: the forged row was not blessed
+    expect(verifyAt(path).firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(victim) })
+  })
+
+  it('exports neither a signed PDF nor a case file from a tampered case, naming what differs', async () => {
+    const path = copyCase()
+    forge(path, `UPDATE approvals SET actor = '{"kind":"person","name":"Mallory","role":"approver"}'`)
+    const p12 = testP12()
+    const out = tempDir()
+    await withCaseAsync(path, async (c) => {
+      await expect(exportPdf(c, { out: join(out, 'r.pdf'), p12Path: p12.path, p12Passphrase: p12.passphrase, actor: ana, now, inProcess: true })).rejects.toThrow(
+        /r\.pdf: not exported: the case does not verify: approvals row 1 was changed outside Lastmile/
+      )
+      expect(() =>
+        exportCaseFile(c, { out: join(out, 'c.lmaudit'), exportPassphrase: 'export passphrase', signer: loadPkcs12(p12.path, p12.passphrase), actor: ana, now, kdfCost: 1024 })
+      ).toThrow(/c\.lmaudit: not exported: the case does not verify: approvals row 1 was changed outside Lastmile/)
+    })
+    expect(existsSync(join(out, 'r.pdf'))).toBe(false)
+    expect(existsSync(join(out, 'c.lmaudit'))).toBe(false)
+  })
+
+  it('`lastmile verify` names the table and row and exits 1', async () => {
+    const path = copyCase()
+    forge(path, `UPDATE findings SET status = 'resolved' WHERE id = ${safeFinding}`)
+    const keyFile = join(tempDir(), 'key')
+    writeFileSync(keyFile, `${KEY}\n`)
+    const r = await cli(['verify', path, '--key-file', keyFile])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`TAMPERED: .*case\\.lmcase: findings row ${safeFinding} \\(F-${safeFinding}\\) was changed outside Lastmile`))
+    const ok = await cli(['verify', copyCase(), '--key-file', keyFile])
+    expect(ok.code).toBe(0)
+  })
+})
+
+async function withCaseAsync<T>(path: string, fn: (c: CaseDb) => Promise<T>): Promise<T> {
+  const c = openCaseDb(path, KEY)
+  try {
+    return await fn(c)
+  } finally {
+    c.close()
+  }
+}
+
+function imageOf(db: Database.Database, table: string): string {
+  const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
+  return cols.map((x) => `quote("${x}")`).join(` || ',' || `)
+}

@@ -1,0 +1,409 @@
+import { createHash } from 'node:crypto'
+import type { Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
+
+/**
+ * The case state, sealed into the audit chain (issue 13: with the case key, a direct
+ * `UPDATE findings SET rci_verdict = 'SAFE'` used to pass verification).
+ *
+ * How: Lastmile's own connection marks every row it writes to a sealed table (TEMP triggers,
+ * installed at open, so they exist only on connections Lastmile opened: a write from any other
+ * program leaves no mark). The audit entry that every state change writes in the same
+ * transaction (DESIGN.md) calls `sealState` before it is hashed: the marked rows are hashed into
+ * `state_rows` (with the entry's seq), their buckets and tables re-digested, and the digest of the
+ * whole state becomes the entry's `state`, which the entry's hash covers and checkpoints sign
+ * through the chain. `verifyState` recomputes every row.
+ *
+ * What is caught, and why this shape:
+ * - A row changed with the key but without an audit entry no longer matches its sealed hash:
+ *   `verify` names the table, the row and the entry that last sealed it — also after the last
+ *   checkpoint, since the hash was recorded by that entry's own transaction.
+ * - Such a row is never blessed by a later write: each mark keeps the row as it was before
+ *   Lastmile's first change to it (its image), and sealing refuses — and rolls the write back —
+ *   when that image is not what was sealed.
+ * - A row changed together with its `state_rows` hash no longer adds up to the state the last
+ *   entry recorded: named by table (state_tables says which, unless it was forged too).
+ * A row's hash covers its table, primary key and SQLite's quote() of every column in schema order
+ * (the trigger and the check compute the same text). Digests are sorted, not order-independent
+ * sums: additive or XOR set hashes let someone who can write many rows find changes that cancel
+ * out; a sorted hash over 256-row buckets has no such weakness and costs one bucket's re-read per
+ * small write. An import that writes 200,000 rows re-digests every bucket once.
+ */
+export const STATE_FORMAT = 'lastmile-state/1'
+const BUCKET_ROWS = 256
+
+const byName = new Map(SEALED_TABLES.map((t) => [t.name, t]))
+
+function sha256(): ReturnType<typeof createHash> {
+  return createHash('sha256')
+}
+
+/** The hash of one row: its table, key, and image (quote() of every column, comma-separated). */
+export function rowHash(table: string, key: string, image: string): Buffer {
+  return sha256().update(`${table}\n${key}\n`).update(image).digest()
+}
+
+export function bucketOf(table: SealedTable, key: string): number {
+  if (table.integerKey) return Math.floor(Number(key) / BUCKET_ROWS)
+  return sha256().update(key).digest()[0]
+}
+
+/** Per connection: each sealed table's image expression, read from the schema once. */
+const images = new WeakMap<Db, Map<string, (alias: string) => string>>()
+
+function imageSql(db: Db, table: SealedTable, alias = ''): string {
+  let m = images.get(db)
+  if (!m) images.set(db, (m = new Map()))
+  let f = m.get(table.name)
+  if (!f) {
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info('${table.name}') ORDER BY cid`).pluck().all() as string[])
+    f = (a: string) => cols.map((c) => `quote(${a}"${c}")`).join(` || ',' || `)
+    m.set(table.name, f)
+  }
+  return f(alias)
+}
+
+/** The marked rows of one table as they are now, by key (an index on the primary key). */
+function currentOfMarked(db: Db, table: SealedTable, keys: Iterable<string>): Array<[string, string]> {
+  const select = `SELECT ${keySql(table)} AS k, ${imageSql(db, table)} AS image FROM ${table.name}`
+  if (table.key.length === 1) {
+    const keyOf = table.integerKey ? 'CAST(key AS INTEGER)' : 'key'
+    return db.prepare(`${select} WHERE ${table.key[0]} IN (SELECT ${keyOf} FROM temp.state_dirty WHERE tbl = ?)`).raw().all(table.name) as Array<[string, string]>
+  }
+  const one = db.prepare(`${select} WHERE ${table.key.map((c) => `${c} = ?`).join(' AND ')}`).raw()
+  const out: Array<[string, string]> = []
+  for (const key of keys) {
+    const row = one.get(...key.split(':')) as [string, string] | undefined
+    if (row) out.push(row)
+  }
+  return out
+}
+
+/**
+ * Install the marks on this connection (every open of a case that has the seal). TEMP objects:
+ * they belong to this connection only, are never written to the file, and vanish with it.
+ */
+export function installStateMarks(db: Db): void {
+  if (!stateSealed(db)) return
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS state_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, old TEXT, PRIMARY KEY (tbl, key)) WITHOUT ROWID')
+  for (const table of SEALED_TABLES) {
+    const { name } = table
+    // The first mark of a row since the last seal wins: it holds the row as it was sealed.
+    // (Not INSERT OR IGNORE: an UPSERT that fires the trigger overrides the trigger's conflict
+    // clause, and the second mark of a row would abort the write.)
+    const mark = (alias: string, image: string): string =>
+      `INSERT INTO temp.state_dirty (tbl, key, old) SELECT '${name}', ${keySql(table, alias)}, ${image} WHERE NOT EXISTS (SELECT 1 FROM temp.state_dirty WHERE tbl = '${name}' AND key = ${keySql(table, alias)});`
+    db.exec(
+      [
+        `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_i AFTER INSERT ON main.${name} BEGIN ${mark('NEW.', 'NULL')} END;`,
+        `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_u AFTER UPDATE ON main.${name} BEGIN ${mark('OLD.', imageSql(db, table, 'OLD.'))} ${mark('NEW.', 'NULL')} END;`,
+        `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_d AFTER DELETE ON main.${name} BEGIN ${mark('OLD.', imageSql(db, table, 'OLD.'))} END;`
+      ].join('\n')
+    )
+  }
+}
+
+/** Mark every row of every sealed table (an upgraded case's first seal). */
+export function markAllRows(db: Db): number {
+  let n = 0
+  for (const table of SEALED_TABLES) {
+    n += db.prepare(`INSERT OR IGNORE INTO temp.state_dirty (tbl, key, old) SELECT '${table.name}', ${keySql(table)}, NULL FROM ${table.name}`).run().changes
+  }
+  return n
+}
+
+const hasSeal = new WeakMap<Db, boolean>()
+
+/** Whether this case has the state seal (a database from before migration 0090 has not). */
+export function stateSealed(db: Db): boolean {
+  let v = hasSeal.get(db)
+  if (v === undefined) {
+    v = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_rows'").get() !== undefined
+    // Only remember a yes: a case migrated on this connection later gains the tables.
+    if (v) hasSeal.set(db, v)
+  }
+  return v
+}
+
+function bucketDigest(rows: Iterable<[string, Buffer]>): { rows: number; digest: Buffer } {
+  const h = sha256()
+  let n = 0
+  for (const [key, hash] of rows) {
+    h.update(key).update('\0').update(hash)
+    n++
+  }
+  return { rows: n, digest: h.digest() }
+}
+
+function tableDigest(buckets: Iterable<{ bucket: number; rows: number; digest: Buffer }>): { rows: number; digest: Buffer } {
+  const h = sha256()
+  let n = 0
+  for (const b of buckets) {
+    h.update(`${b.bucket}:${b.rows}:`).update(b.digest)
+    n += b.rows
+  }
+  return { rows: n, digest: h.digest() }
+}
+
+/** The digest of the whole state: every sealed table's row count and digest, by name. */
+export function stateDigest(tables: ReadonlyArray<{ tbl: string; rows: number; digest: Buffer }>): string {
+  const h = sha256().update(`${STATE_FORMAT}\n`)
+  // By name (table names are ASCII, so JavaScript's order is SQLite's)
+  for (const t of [...tables].sort((a, b) => (a.tbl < b.tbl ? -1 : a.tbl > b.tbl ? 1 : 0))) h.update(`${t.tbl}\0${t.rows}\0${t.digest.toString('hex')}\n`)
+  return h.digest('hex')
+}
+
+function storedTables(db: Db): Array<{ tbl: string; rows: number; digest: Buffer }> {
+  return db.prepare('SELECT tbl, rows, digest FROM state_tables ORDER BY tbl').all() as Array<{ tbl: string; rows: number; digest: Buffer }>
+}
+
+/**
+ * Seal the rows marked since the last audit entry, on behalf of the entry `seq` being written,
+ * and return the digest of the whole state after it (null for a case without the seal). Runs
+ * inside the entry's transaction; refuses (and so rolls the write back) when a marked row was not,
+ * before Lastmile changed it, what was sealed: the change it carries must not bless a change made
+ * outside Lastmile.
+ */
+export function sealState(db: Db, seq: number): string | null {
+  if (!stateSealed(db)) return null
+  const hasMarks = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'state_dirty'").get() !== undefined
+  const dirtyTables = hasMarks ? (db.prepare('SELECT DISTINCT tbl FROM temp.state_dirty').pluck().all() as string[]) : []
+  if (dirtyTables.length) {
+    const upgrade = db.prepare('SELECT 1 FROM state_upgrade').get() !== undefined
+    const sealedHash = db.prepare('SELECT hash, seq FROM state_rows WHERE tbl = ? AND bucket = ? AND key = ?')
+    const upsert = db.prepare(
+      'INSERT INTO state_rows (tbl, bucket, key, hash, seq) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tbl, bucket, key) DO UPDATE SET hash = excluded.hash, seq = excluded.seq'
+    )
+    const remove = db.prepare('DELETE FROM state_rows WHERE tbl = ? AND bucket = ? AND key = ?')
+    const marksOf = db.prepare('SELECT key, old FROM temp.state_dirty WHERE tbl = ?').raw()
+    const bucketRows = db.prepare('SELECT key, hash FROM state_rows WHERE tbl = ? AND bucket = ? ORDER BY key').raw()
+    const putBucket = db.prepare('INSERT OR REPLACE INTO state_buckets (tbl, bucket, rows, digest) VALUES (?, ?, ?, ?)')
+    const dropBucket = db.prepare('DELETE FROM state_buckets WHERE tbl = ? AND bucket = ?')
+    const bucketsOf = db.prepare('SELECT bucket, rows, digest FROM state_buckets WHERE tbl = ? ORDER BY bucket')
+    const putTable = db.prepare('INSERT OR REPLACE INTO state_tables (tbl, rows, digest) VALUES (?, ?, ?)')
+    const dropTable = db.prepare('DELETE FROM state_tables WHERE tbl = ?')
+    const outside: string[] = []
+    for (const tbl of dirtyTables) {
+      const table = byName.get(tbl)
+      if (!table) continue
+      const marks = marksOf.all(tbl) as Array<[string, string | null]>
+      const dirty = new Set<string>()
+      for (const [key, old] of marks) {
+        dirty.add(key)
+        if (upgrade) continue
+        const s = sealedHash.get(tbl, bucketOf(table, key), key) as { hash: Buffer; seq: number } | undefined
+        if (old === null) {
+          if (s) outside.push(`${rowName(table, key)} was removed outside Lastmile after ${`audit entry ${s.seq}`} sealed it`)
+        } else if (!s) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
+        else if (!rowHash(tbl, key, old).equals(s.hash)) outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${s.seq} sealed it`)
+      }
+      const touched = new Set<number>()
+      // Read first, then write: a connection cannot write while a read on it is open.
+      for (const [k, image] of currentOfMarked(db, table, dirty)) {
+        const key = String(k)
+        const bucket = bucketOf(table, key)
+        upsert.run(tbl, bucket, key, rowHash(tbl, key, image), seq)
+        touched.add(bucket)
+        dirty.delete(key)
+      }
+      // What is still marked is gone from the table: the row was deleted.
+      for (const key of dirty) {
+        const bucket = bucketOf(table, key)
+        remove.run(tbl, bucket, key)
+        touched.add(bucket)
+      }
+      for (const bucket of touched) {
+        const d = bucketDigest(bucketRows.all(tbl, bucket) as Array<[string, Buffer]>)
+        if (d.rows) putBucket.run(tbl, bucket, d.rows, d.digest)
+        else dropBucket.run(tbl, bucket)
+      }
+      const td = tableDigest(bucketsOf.all(tbl) as Array<{ bucket: number; rows: number; digest: Buffer }>)
+      if (td.rows) putTable.run(tbl, td.rows, td.digest)
+      else dropTable.run(tbl)
+    }
+    if (outside.length) {
+      throw new LastmileError(
+        'conflict',
+        `the case does not verify, so nothing was changed: ${outside[0]}${outside.length > 1 ? ` (and ${outside.length - 1} more row${outside.length === 2 ? '' : 's'}; run lastmile verify)` : ''}`
+      )
+    }
+    db.prepare('DELETE FROM temp.state_dirty').run()
+  }
+  db.prepare('DELETE FROM state_upgrade').run()
+  return stateDigest(storedTables(db))
+}
+
+// ---- verification ---------------------------------------------------------------------------
+
+export interface StateProblem {
+  kind: 'row' | 'table'
+  table: string
+  /** the row's key (its primary key as text), for a row */
+  key?: string
+  /** the audit entry that sealed the row or the state that no longer matches */
+  seq: number
+  reason: string
+}
+
+export interface StateVerification {
+  ok: boolean
+  /** false for a case from before the seal (nothing to check) */
+  sealed: boolean
+  /** the audit entry whose recorded state was checked */
+  sealedBy: number | null
+  tables: number
+  rows: number
+  problems: StateProblem[]
+  millis: number
+}
+
+/** How many rows of one table are named before the rest are counted. */
+const NAMED_PER_TABLE = 10
+
+function rowName(table: SealedTable, key: string): string {
+  const label = table.label?.(key)
+  return `${table.name} row ${key}${label ? ` (${label})` : ''}`
+}
+
+/**
+ * Recompute every sealed row and the digest of the whole state, and compare them with what the
+ * audit trail recorded. Reads only (a case open for review verifies too).
+ */
+export function verifyState(db: Db): StateVerification {
+  const t0 = Date.now()
+  if (!stateSealed(db)) return { ok: true, sealed: false, sealedBy: null, tables: 0, rows: 0, problems: [], millis: 0 }
+  const problems: StateProblem[] = []
+  const actions = new Map<number, string>()
+  const actionOf = db.prepare('SELECT action FROM audit_log WHERE seq = ?').pluck()
+  const entryName = (seq: number): string => {
+    if (!actions.has(seq)) actions.set(seq, (actionOf.get(seq) as string | undefined) ?? 'missing')
+    return `audit entry ${seq} (${actions.get(seq)})`
+  }
+  const head = db.prepare('SELECT seq, state FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; state: string | null } | undefined
+  // Nothing is sealed before the first entry (a case is created, then its first entry written).
+  if (!head) return { ok: true, sealed: true, sealedBy: null, tables: 0, rows: 0, problems: [], millis: Date.now() - t0 }
+  const lastSealing = db.prepare('SELECT seq, state FROM audit_log WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1').get() as
+    | { seq: number; state: string }
+    | undefined
+  if (head && lastSealing && head.seq !== lastSealing.seq) {
+    problems.push({
+      kind: 'table',
+      table: 'audit_log',
+      seq: head.seq,
+      reason: `audit entry ${head.seq} (the last) records no state, though entry ${lastSealing.seq} before it does: it was not written by Lastmile`
+    })
+  }
+  const upgrades = db.prepare("SELECT seq FROM audit_log WHERE action = 'case.state-sealed' ORDER BY seq").pluck().all() as number[]
+  const firstSealing = db.prepare('SELECT MIN(seq) FROM audit_log WHERE state IS NOT NULL').pluck().get() as number | null
+  for (const seq of upgrades) {
+    if (seq !== firstSealing) {
+      problems.push({
+        kind: 'table',
+        table: 'audit_log',
+        seq,
+        reason: `audit entry ${seq} resealed the whole case state as an upgrade, but the state was already sealed from entry ${firstSealing}: someone marked the case for resealing to bless changes made outside Lastmile`
+      })
+    }
+  }
+
+  const recomputed: Array<{ tbl: string; rows: number; digest: Buffer }> = []
+  let rows = 0
+  for (const table of SEALED_TABLES) {
+    const sealed = new Map<string, { hash: Buffer; seq: number }>()
+    const buckets: Array<{ bucket: number; rows: number; digest: Buffer }> = []
+    let current: { bucket: number; h: ReturnType<typeof createHash>; n: number } | null = null
+    const close = (): void => {
+      if (current) buckets.push({ bucket: current.bucket, rows: current.n, digest: current.h.digest() })
+    }
+    for (const [bucket, key, hash, seq] of db
+      .prepare('SELECT bucket, key, hash, seq FROM state_rows WHERE tbl = ? ORDER BY bucket, key')
+      .raw()
+      .iterate(table.name) as IterableIterator<[number, string, Buffer, number]>) {
+      if (!current || current.bucket !== bucket) {
+        close()
+        current = { bucket, h: sha256(), n: 0 }
+      }
+      current.h.update(key).update('\0').update(hash)
+      current.n++
+      sealed.set(key, { hash, seq })
+    }
+    close()
+    const td = tableDigest(buckets)
+    if (td.rows) recomputed.push({ tbl: table.name, ...td })
+
+    let named = 0
+    let unnamed = 0
+    const report = (p: StateProblem): void => {
+      if (named < NAMED_PER_TABLE) {
+        problems.push(p)
+        named++
+      } else unnamed++
+    }
+    for (const [k, image] of db.prepare(`SELECT ${keySql(table)} AS k, ${imageSql(db, table)} FROM ${table.name}`).raw().iterate() as IterableIterator<[string, string]>) {
+      rows++
+      const key = String(k)
+      const s = sealed.get(key)
+      if (!s) {
+        report({ kind: 'row', table: table.name, key, seq: head.seq, reason: `${rowName(table, key)} was added outside Lastmile: no audit entry sealed it` })
+        continue
+      }
+      sealed.delete(key)
+      if (!rowHash(table.name, key, image).equals(s.hash)) {
+        report({
+          kind: 'row',
+          table: table.name,
+          key,
+          seq: s.seq,
+          reason: `${rowName(table, key)} was changed outside Lastmile: it differs from what ${entryName(s.seq)} sealed`
+        })
+      }
+    }
+    for (const [key, s] of sealed) {
+      report({ kind: 'row', table: table.name, key, seq: s.seq, reason: `${rowName(table, key)} was removed outside Lastmile: ${entryName(s.seq)} sealed it` })
+    }
+    if (unnamed) {
+      problems.push({ kind: 'table', table: table.name, seq: head.seq, reason: `${table.name}: ${unnamed} more row${unnamed === 1 ? '' : 's'} differ from their seal` })
+    }
+  }
+
+  // The seals themselves must add up to the state the last entry recorded.
+  if (lastSealing) {
+    const now = stateDigest(recomputed)
+    if (now !== lastSealing.state) {
+      const stored = storedTables(db)
+      const storedBy = new Map(stored.map((t) => [t.tbl, t]))
+      const recomputedBy = new Map(recomputed.map((t) => [t.tbl, t]))
+      const differing = [...new Set([...storedBy.keys(), ...recomputedBy.keys()])]
+        .filter((tbl) => {
+          const a = storedBy.get(tbl)
+          const b = recomputedBy.get(tbl)
+          return !a || !b || a.rows !== b.rows || !a.digest.equals(b.digest)
+        })
+        .sort()
+      const at = entryName(lastSealing.seq)
+      if (stateDigest(stored) === lastSealing.state && differing.length) {
+        for (const tbl of differing) {
+          problems.push({
+            kind: 'table',
+            table: tbl,
+            seq: lastSealing.seq,
+            reason: `${tbl}: its rows and their seals were changed together outside Lastmile: the table no longer adds up to the state ${at} recorded`
+          })
+        }
+      } else {
+        problems.push({
+          kind: 'table',
+          table: differing[0] ?? 'state_tables',
+          seq: lastSealing.seq,
+          reason:
+            `the case state no longer adds up to the state ${at} recorded: rows were changed outside Lastmile together with their seals` +
+            (differing.length ? ` (in ${differing.join(', ')})` : '')
+        })
+      }
+    }
+  } else if (rows > 0) {
+    problems.push({ kind: 'table', table: 'audit_log', seq: head.seq, reason: 'the case holds rows but no audit entry sealed the case state' })
+  }
+  return { ok: problems.length === 0, sealed: true, sealedBy: lastSealing?.seq ?? null, tables: recomputed.length, rows, problems, millis: Date.now() - t0 }
+}
