@@ -166,10 +166,14 @@ describe('checkpoints', () => {
 
     recomputeChain(path)
     const v = verifyAt(path)
-    // The chain now verifies on its own; only the signed head shows the rewrite.
+    // The chain now verifies on its own; the signed checkpoint names the first entry that changed.
     expect(v.audit.ok).toBe(true)
     expect(v.ok).toBe(false)
-    expect(v.firstBad).toMatchObject({ kind: 'entry', seq: 4, reason: expect.stringMatching(/entry 4 is not the head checkpoint 1 sealed: the audit trail up to it was rewritten/) })
+    expect(v.firstBad).toMatchObject({
+      kind: 'entry',
+      seq: 2,
+      reason: expect.stringMatching(/^entry 2 \(test\.step\) is not the entry checkpoint 1 sealed: the audit trail was rewritten from entry 2 on/)
+    })
   })
 
   it('names entries removed after a checkpoint sealed them (truncation)', () => {

@@ -31,6 +31,13 @@ export interface CheckpointBody {
   toTime: string
   /** the signature of checkpoint number-1, null for the first */
   previousSignature: string | null
+  /**
+   * The first 16 hex digits of the hash of every entry it seals, firstSeq..lastSeq, one after the
+   * other. The head hash alone shows that a trail was rewritten; these name the first entry that
+   * changed (a forger who recomputes every hash after an edit changes them all, but the signed
+   * prefixes still match the entries before the edit). Absent on checkpoints made before.
+   */
+  entryHashes?: string
   createdAt: string
   signer: SignerDescriptor
 }
@@ -56,6 +63,7 @@ type Row = {
 }
 
 const FORMAT = 'lastmile-checkpoint/1'
+const ENTRY_PREFIX = 16
 
 /** The bytes that are signed. */
 export function checkpointSigningBytes(body: CheckpointBody): Buffer {
@@ -115,6 +123,7 @@ export function createCheckpoint(
         throw new LastmileError('conflict', `${refusal}: the audit trail ends at entry ${head.seq}, before the last checkpoint's end`)
       }
       const first = db.prepare('SELECT time FROM audit_log WHERE seq = ?').get(firstSeq) as { time: string }
+      const sealed = db.prepare('SELECT hash FROM audit_log WHERE seq BETWEEN ? AND ? ORDER BY seq').pluck().all(firstSeq, head.seq) as string[]
       const body: CheckpointBody = {
         format: FORMAT,
         caseId,
@@ -125,6 +134,7 @@ export function createCheckpoint(
         fromTime: first.time,
         toTime: head.time,
         previousSignature: prev?.signature ?? null,
+        entryHashes: sealed.map((h) => h.slice(0, ENTRY_PREFIX)).join(''),
         createdAt: now(),
         signer: key.descriptor
       }
@@ -329,7 +339,15 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
     // The head it sealed must still be in the trail, unchanged.
     const last = entryAt.get(body.lastSeq) as { time: string; hash: string } | undefined
     const first = entryAt.get(body.firstSeq) as { time: string; hash: string } | undefined
-    if (!last) {
+    const changed = last && sig.ok && typeof body.entryHashes === 'string' ? firstChangedEntry(db, body) : null
+    if (changed) {
+      add({
+        kind: 'entry',
+        seq: changed.seq,
+        reason: `entry ${changed.seq} (${changed.action}) is not the entry checkpoint ${n} sealed: the audit trail was rewritten from entry ${changed.seq} on`
+      })
+      bad = true
+    } else if (!last) {
       add({
         kind: 'entry',
         seq: maxSeq + 1,
@@ -408,6 +426,22 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
     firstBad: unique[0] ?? null,
     problems: unique
   }
+}
+
+/** The first entry of a checkpoint's range whose hash is not the one it sealed, or null. */
+function firstChangedEntry(db: Db, body: CheckpointBody): { seq: number; action: string } | null {
+  const sealed = body.entryHashes ?? ''
+  let i = 0
+  for (const r of db.prepare('SELECT seq, action, hash FROM audit_log WHERE seq BETWEEN ? AND ? ORDER BY seq').iterate(body.firstSeq, body.lastSeq) as IterableIterator<{
+    seq: number
+    action: string
+    hash: string
+  }>) {
+    if (r.seq !== body.firstSeq + i) return null // a gap: the chain check names it
+    if (r.hash.slice(0, ENTRY_PREFIX) !== sealed.slice(i * ENTRY_PREFIX, (i + 1) * ENTRY_PREFIX)) return { seq: r.seq, action: r.action }
+    i++
+  }
+  return null
 }
 
 function dedupe(ps: CheckpointProblem[]): CheckpointProblem[] {

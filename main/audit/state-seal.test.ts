@@ -15,8 +15,8 @@ import { setFindingDecision } from '../ingest/findings'
 import { approve, plan, recordExecutionOf } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
-import { appendAudit } from './chain'
-import { verifyCase } from './checkpoint'
+import { appendAudit, entryHash, genesisHash } from './chain'
+import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './checkpoint-signer'
 import { rowHash } from './state-seal'
 
@@ -189,6 +189,52 @@ describe('the sealed case state', () => {
     })
     expect(existsSync(join(out, 'r.pdf'))).toBe(false)
     expect(existsSync(join(out, 'c.lmaudit'))).toBe(false)
+  })
+
+  it('names the removal of the last entry, not yet sealed by any checkpoint, through the rows it wrote', () => {
+    const path = copyCase()
+    const p12 = testP12()
+    const victim = withCase(path, (c) => {
+      createCheckpoint(c.db, c.id, loadPkcs12(p12.path, p12.passphrase), ana, now)
+      const id = c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number
+      setFindingDecision(c, `F-${id}`, 'risk-accepted', 'accepted by the board', rita, now)
+      return id
+    })
+    const last = withCase(path, (c) => c.db.prepare('SELECT MAX(seq) FROM audit_log').pluck().get() as number)
+    forge(path, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = ${last}`)
+    const v = verifyAt(path)
+    expect(v.audit.ok).toBe(true)
+    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(victim) })
+    expect(v.firstBad?.reason).toBe(`the audit trail ends at entry ${last - 1}, but findings row ${victim} (F-${victim}) was sealed by entry ${last}: entries ${last}–${last} were removed`)
+  })
+
+  it('names the first entry of a trail rewritten with recomputed hashes, not the checkpoint head', () => {
+    const path = copyCase()
+    const p12 = testP12()
+    withCase(path, (c) => createCheckpoint(c.db, c.id, loadPkcs12(p12.path, p12.passphrase), ana, now))
+    const db = raw(path)
+    db.exec('DROP TRIGGER audit_log_no_update')
+    db.prepare("UPDATE audit_log SET details = json_set(details, '$.forged', 1) WHERE seq = 3").run()
+    const caseId = db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string
+    let prev = genesisHash(caseId)
+    const upd = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?')
+    for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<Record<string, string | number | null>>) {
+      const h = entryHash(prev, {
+        seq: r.seq as number,
+        time: r.time as string,
+        actor: JSON.parse(r.actor as string),
+        action: r.action as string,
+        target: r.target as string,
+        details: JSON.parse(r.details as string),
+        state: (r.state as string | null) ?? undefined
+      })
+      upd.run(prev, h, r.seq)
+      prev = h
+    }
+    db.close()
+    const v = verifyAt(path)
+    expect(v.audit.ok).toBe(true)
+    expect(v.firstBad).toMatchObject({ kind: 'entry', seq: 3, reason: expect.stringMatching(/^entry 3 \(ingest\.import\) is not the entry checkpoint 1 sealed: the audit trail was rewritten from entry 3 on/) })
   })
 
   it('`lastmile verify` names the table and row and exits 1', async () => {

@@ -191,11 +191,11 @@ export function sealState(db: Db, seq: number): string | null {
       const dirty = new Set<string>()
       for (const [key, old] of marks) {
         dirty.add(key)
-        if (upgrade) continue
+        // A row Lastmile inserted has no earlier image to check (the common case of an import:
+        // no lookup). A row it changed or deleted must have been, until then, what was sealed.
+        if (upgrade || old === null) continue
         const s = sealedHash.get(tbl, bucketOf(table, key), key) as { hash: Buffer; seq: number } | undefined
-        if (old === null) {
-          if (s) outside.push(`${rowName(table, key)} was removed outside Lastmile after ${`audit entry ${s.seq}`} sealed it`)
-        } else if (!s) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
+        if (!s) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
         else if (!rowHash(tbl, key, old).equals(s.hash)) outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${s.seq} sealed it`)
       }
       const touched = new Set<number>()
@@ -292,6 +292,19 @@ export function verifyState(db: Db): StateVerification {
       table: 'audit_log',
       seq: head.seq,
       reason: `audit entry ${head.seq} (the last) records no state, though entry ${lastSealing.seq} before it does: it was not written by Lastmile`
+    })
+  }
+  // Rows sealed by an entry the trail no longer has: the last entries were removed.
+  const orphan = db.prepare('SELECT seq, tbl, key FROM state_rows WHERE seq > ? ORDER BY seq DESC LIMIT 1').get(head.seq) as
+    | { seq: number; tbl: string; key: string }
+    | undefined
+  if (orphan) {
+    problems.push({
+      kind: 'row',
+      table: orphan.tbl,
+      key: orphan.key,
+      seq: head.seq + 1,
+      reason: `the audit trail ends at entry ${head.seq}, but ${rowName(byName.get(orphan.tbl) ?? { name: orphan.tbl, key: [], integerKey: false }, orphan.key)} was sealed by entry ${orphan.seq}: entries ${head.seq + 1}–${orphan.seq} were removed`
     })
   }
   const upgrades = db.prepare("SELECT seq FROM audit_log WHERE action = 'case.state-sealed' ORDER BY seq").pluck().all() as number[]
