@@ -192,6 +192,16 @@ describe('trails and event selectors', () => {
     expect(s3DataRecording([], false)).toMatchObject({ recorded: 'unknown' })
   })
 
+  it('says what a partial recording leaves out: write-only and key-prefix selectors', () => {
+    const writeOnly = s3DataRecording([ev(trail({ basic: [{ ReadWriteType: 'WriteOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }))], true)
+    expect(writeOnly).toMatchObject({ recorded: 'some', reads: 'none', writes: 'all' })
+    expect(writeOnly.explanation).toBe("only part of the bucket's S3 data events are recorded — reads are not recorded, writes of every object are recorded (t: basic selector (WriteOnly) records writes only of every object)")
+    const prefix = s3DataRecording([ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/logs/'] }] }] }))], true)
+    expect(prefix.explanation).toBe(
+      'only part of the bucket\'s S3 data events are recorded — reads are recorded for part of the objects or events only, writes are recorded for part of the objects or events only (t: basic selector (All) records reads and writes of objects under "logs/" only)'
+    )
+  })
+
   it('the latest selector change bounds the window it is known for', () => {
     const t = trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }], startLogging: '2025-01-01T00:00:00Z' })
     const r = evaluateTrail(t, bucket, [{ trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', time: Date.parse('2026-10-15T00:00:00Z') / 1000, eventName: 'PutEventSelectors' }])

@@ -80,17 +80,22 @@ function evalBasic(selectors: Json[], bucket: string): { reads: Level; writes: L
   for (const sel of selectors) {
     const rw = str(sel.ReadWriteType) ?? 'All'
     let level: Level = 'none'
+    const under: string[] = []
     for (const dr of arr(sel.DataResources)) {
       const d = obj(dr)
       if (str(d?.Type) !== 'AWS::S3::Object') continue
       for (const raw of arr(d?.Values)) {
         const v = normArn(String(raw))
         if (v === 'arn:aws:s3' || v === 'arn:aws:s3:::' || v === prefix || v === `arn:aws:s3:::${bucket}`) level = 'all'
-        else if (v.startsWith(prefix)) level = maxL(level, 'some')
+        else if (v.startsWith(prefix)) {
+          level = maxL(level, 'some')
+          under.push(v.slice(prefix.length))
+        }
       }
     }
     if (level === 'none') continue
-    why.push(`basic selector (${rw}) covers ${level === 'all' ? 'every object' : 'objects under a key prefix'}`)
+    const what = rw === 'ReadOnly' ? 'reads only' : rw === 'WriteOnly' ? 'writes only' : 'reads and writes'
+    why.push(`basic selector (${rw}) records ${what} of ${level === 'all' ? 'every object' : `objects under ${under.map((u) => `"${u}"`).join(', ')} only`}`)
     if (rw === 'All' || rw === 'ReadOnly') reads = maxL(reads, level)
     if (rw === 'All' || rw === 'WriteOnly') writes = maxL(writes, level)
   }
@@ -207,6 +212,11 @@ export function evaluateTrail(
   }
 }
 
+/** What a level of recording leaves out, for one side (reads or writes). */
+function side(what: 'reads' | 'writes', l: Level): string {
+  return l === 'all' ? `${what} of every object are recorded` : l === 'some' ? `${what} are recorded for part of the objects or events only` : `${what} are not recorded`
+}
+
 /** The union over every trail: the best recording any trail gives the bucket. */
 export function s3DataRecording(trails: readonly TrailRecording[], anyTrailConfig: boolean): S3DataRecording {
   if (!anyTrailConfig) {
@@ -228,7 +238,9 @@ export function s3DataRecording(trails: readonly TrailRecording[], anyTrailConfi
       ? trails.length
         ? `no logging trail records this bucket's S3 data events${stopped.length ? ` (a trail that did was stopped: ${stopped.map((t) => t.until ?? 'time unknown').join(', ')})` : ''}`
         : 'no trail in evidence'
-      : `${recorded === 'all' ? 'all' : 'some'} S3 data events recorded by ${useful.map((t) => t.trail.split('/').pop()).join(', ')}`
+      : recorded === 'all'
+        ? `all S3 data events recorded by ${useful.map((t) => t.trail.split('/').pop()).join(', ')}`
+        : `only part of the bucket's S3 data events are recorded — ${side('reads', reads)}, ${side('writes', writes)} (${useful.map((t) => `${t.trail.split('/').pop()}: ${t.explanation}`).join('; ')})`
   return { recorded, reads, writes, trails: [...trails], since, until: null, explanation }
 }
 

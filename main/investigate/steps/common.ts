@@ -61,7 +61,13 @@ export function coverageText(c: Coverage, what: string): string {
     const why = c.recording?.explanation ?? c.notes[0] ?? 'nothing of this source in the evidence'
     return `${what}: no evidence (${why})`
   }
-  return `${what}: only partly covered — ${gaps.join('; ')}${more}`
+  // A partial coverage always says what is missing: its gaps, what the trail leaves unrecorded
+  // (prefix-only or write-only data-event selectors have no gap in time), unreadable files.
+  const parts = [...gaps]
+  if (c.recording && c.recording.recorded !== 'all' && c.recording.recorded !== 'none' && !c.gaps.some((g) => g.reason === 'not-recorded' && g.detail === c.recording!.explanation)) parts.push(c.recording.explanation)
+  if (c.problems.length) parts.push(`${plural(c.problems.length, 'unreadable file')} (${c.problems.slice(0, 2).map((p) => `${p.path}${p.place ? ` at ${p.place}` : ''}: ${p.problem}`).join('; ')})`)
+  if (!parts.length) parts.push(c.notes[0] ?? 'the records do not cover the whole window')
+  return `${what}: only partly covered — ${parts.join('; ')}${more}`
 }
 
 /** A timeline link for the renderer: the events of these resources and sources in the window. */
