@@ -65,7 +65,7 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
         label="Case file"
         chooser={{ save: 'case' }}
         value={path}
-        onChange={(p) => (setPath(p), pathRef.current?.focus())}
+        onChange={setPath}
         error={errors.path ?? null}
         fieldRef={pathRef}
         hint="A new file; Lastmile never overwrites an existing one."
@@ -155,7 +155,7 @@ export function OpenCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(c:
       </h2>
       <p className="panel-lead">Open a case file created on this machine or handed to you, with its passphrase.</p>
       {formError ? <Notice tone="error" title="The case was not opened">{formError}</Notice> : null}
-      <PathField label="Case file" chooser={{ open: 'case' }} value={path} onChange={(p) => (setPath(p), pathRef.current?.focus())} error={errors.path ?? null} fieldRef={pathRef} />
+      <PathField label="Case file" chooser={{ open: 'case' }} value={path} onChange={setPath} error={errors.path ?? null} fieldRef={pathRef} />
       <TextField
         ref={passRef}
         label="Passphrase"
