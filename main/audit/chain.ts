@@ -96,7 +96,8 @@ export function audited<T>(
     const result = change()
     appendAudit(db, caseId, describe(result), now())
     return result
-  })()
+    // IMMEDIATE: take the write lock first, so a second writer waits (busy_timeout) instead of failing
+  }).immediate()
 }
 
 function toEntry(r: Row): AuditEntry {

@@ -19,6 +19,8 @@ export interface CliContext {
   out(text: string): void
   /** progress and messages (stderr) */
   err(text: string): void
+  /** the case this run opened (set by openCase), for messages about it */
+  casePath?: string
   /** true when stderr is a terminal, so a progress bar may be drawn */
   interactive: boolean
   /** the terminal's width, when known: progress lines are fitted to it */
@@ -73,6 +75,7 @@ export function actorOf(ctx: CliContext): Actor {
 }
 
 export function openCase(ctx: CliContext, path: string, opts: { readOnly?: boolean } = {}): CaseDb {
+  ctx.casePath = path
   return openCaseDb(path, readKey(ctx), opts)
 }
 

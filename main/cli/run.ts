@@ -1,3 +1,4 @@
+import { caseBusyError, isCaseBusy } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { parseArgs } from './args'
 import type { Command } from './command'
@@ -52,15 +53,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2
   }
   const { command, rest } = found
+  let ctx: CliContext | null = null
   try {
     const args = parseArgs(rest, command.args)
     if (args.switches.has('--help')) {
       io.out(verbHelp(command))
       return 0
     }
-    const ctx: CliContext = { args, env: io.env, json: args.switches.has('--json'), out: io.out, err: io.err, interactive: io.interactive, columns: io.columns }
+    ctx = { args, env: io.env, json: args.switches.has('--json'), out: io.out, err: io.err, interactive: io.interactive, columns: io.columns }
     return await command.run(ctx)
-  } catch (e) {
+  } catch (caught) {
+    // SQLite gave up waiting for another process's write lock: say who holds the case
+    const e = isCaseBusy(caught) ? caseBusyError(ctx?.casePath) : caught
     if (e instanceof LastmileError) {
       io.err(`lastmile ${command.name}: ${e.message}`)
       return e.code === 'bad-input' || e.code === 'wrong-key' || e.code === 'not-a-case' || e.code === 'not-found' || e.code === 'exists' || e.code === 'conflict'

@@ -54,6 +54,30 @@ function applyKey(db: Db, passphrase: string): void {
   db.pragma("cipher='sqlcipher'")
   db.pragma('legacy=4')
   db.key(Buffer.from(passphrase, 'utf8'))
+  // before the first read: opening may have to wait for another process's write too
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+}
+
+/**
+ * How long a write waits for another process writing the same case (one writer at a time:
+ * SQLite's write lock) before giving up. Write transactions begin IMMEDIATE (audited,
+ * workflowTx), so they take the lock first and wait here, instead of failing at once when a
+ * transaction that has read something tries to write.
+ */
+export const BUSY_TIMEOUT_MS = 5000
+
+/** SQLite gave up waiting for the write lock (SQLITE_BUSY and its variants). */
+export function isCaseBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
+
+/** What a person is told when isCaseBusy: who holds the case, and that nothing changed. */
+export function caseBusyError(path?: string): LastmileError {
+  return new LastmileError(
+    'unavailable',
+    `${path ? `${path}: ` : ''}another Lastmile process is writing this case; waited ${BUSY_TIMEOUT_MS / 1000} s for it to finish, then gave up without changing anything — try again when it is done`
+  )
 }
 
 function applyConnectionSettings(db: Db, readOnly: boolean): void {
@@ -61,7 +85,6 @@ function applyConnectionSettings(db: Db, readOnly: boolean): void {
   db.pragma('foreign_keys = ON')
   // FULL: a committed transaction survives power loss, which an audit trail promises.
   db.pragma('synchronous = FULL')
-  db.pragma('busy_timeout = 5000')
   // Decrypting a page costs far more than reading it. With the driver's default 16 MiB cache every
   // case-wide read of a 200k-finding case (250 MB) decrypted the same pages again (a join of the
   // findings to their resources: 1.1 s, against 0.1 s once cached); up to 256 MiB of decrypted
@@ -183,6 +206,7 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
   } catch (e) {
     if (db.open) db.close()
     if (e instanceof LastmileError) throw e
+    if (isCaseBusy(e)) throw caseBusyError(path)
     throw new LastmileError('not-a-case', `${path}: cannot read the case (${(e as Error).message})`)
   }
 }
@@ -305,6 +329,8 @@ export function migrate(db: Db): void {
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue
     db.transaction(() => {
+      // another process may have applied it while this one waited for the write lock
+      if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return
       db.exec(m.sql)
       db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
         m.version,
@@ -314,7 +340,7 @@ export function migrate(db: Db): void {
       )
       const highest = db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number
       db.pragma(`user_version = ${highest}`)
-    })()
+    }).immediate()
   }
 }
 

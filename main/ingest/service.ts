@@ -2,7 +2,7 @@ import { basename, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { Actor, Progress } from '../../shared/model'
-import type { CaseDb, Db } from '../db/case-db'
+import { caseBusyError, isCaseBusy, type CaseDb, type Db } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { startWorker } from '../platform/worker'
 import { importFile } from './importer'
@@ -67,6 +67,7 @@ export function caseTotals(db: Db): { findings: number; initiatives: number } {
 
 export function asApiError(e: unknown): { code: ApiErrorCode; message: string } {
   if (isLastmileError(e)) return { code: e.code, message: e.message }
+  if (isCaseBusy(e)) return asApiError(caseBusyError())
   const err = e as NodeJS.ErrnoException
   if (err && typeof err.code === 'string' && /^(SQLITE_FULL|ENOSPC)$/.test(err.code)) {
     return { code: 'unavailable', message: 'the disk is full: the import was rolled back and the case is unchanged' }

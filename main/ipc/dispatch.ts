@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { CHANNELS, contract, type Channel, type Envelope } from '../../shared/contract'
+import { caseBusyError, isCaseBusy } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { PathGrants } from '../services/path-grants'
 import type { Handlers } from './handlers'
@@ -44,6 +45,7 @@ export function createDispatcher(
       return { ok: true, value }
     } catch (e) {
       if (e instanceof LastmileError) return { ok: false, error: { code: e.code, message: e.message } }
+      if (isCaseBusy(e)) return { ok: false, error: { code: 'unavailable', message: caseBusyError().message } }
       opts.log?.(e, name)
       return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}` } }
     }

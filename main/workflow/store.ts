@@ -32,7 +32,7 @@ export function workflowTx<T>(c: CaseDb, now: () => string, fn: (tx: Tx) => T): 
     const result = fn({ db: c.db, at, audit: (e) => entries.push(e) })
     for (const e of entries) appendAudit(c.db, c.id, e, at)
     return result
-  })()
+  }).immediate()
 }
 
 export const planRef = (id: number): string => `P-${id}`
