@@ -8,6 +8,8 @@
 // step that needed it never treats it as "no request".
 import { gunzipSync } from 'node:zlib'
 import { parseAccessLogLine, transportOf } from '../../evidence/s3-access-logs'
+import type { EvidenceFileSummary } from '../../../shared/evidence'
+import type { CloudTrailIndex, SlimRecord } from '../cloudtrail-index'
 import type { EvidenceView } from './types'
 
 export type CloudTrailTls = 'tls-details' | 'cipher-suite' | 'aws-service' | 'console' | 'none'
@@ -42,6 +44,41 @@ export interface BucketRequests {
 }
 
 const memo = new WeakMap<EvidenceView, Map<string, BucketRequests>>()
+/** an account's S3 data events by bucket, and the access log files by bucket folder: built once per view */
+const trailByBucket = new WeakMap<CloudTrailIndex, Map<string, SlimRecord[]>>()
+const logsByBucket = new WeakMap<EvidenceView, Map<string, EvidenceFileSummary[]>>()
+
+function dataEventsOf(idx: CloudTrailIndex, bucket: string): SlimRecord[] {
+  let m = trailByBucket.get(idx)
+  if (!m) {
+    m = new Map()
+    for (const r of idx.records) {
+      if (!r.s3 || !r.s3.data) continue
+      const list = m.get(r.s3.bucket)
+      if (list) list.push(r)
+      else m.set(r.s3.bucket, [r])
+    }
+    trailByBucket.set(idx, m)
+  }
+  return m.get(bucket) ?? []
+}
+
+function accessLogFilesOf(ev: EvidenceView, owner: string, bucket: string): EvidenceFileSummary[] {
+  let m = logsByBucket.get(ev)
+  if (!m) {
+    m = new Map()
+    for (const f of ev.files()) {
+      const k = f.kind === 'aws.s3-access-logs' && f.stored !== 'duplicate' ? /^aws\/(\d{12})\/s3-access-logs\/([^/]+)\//.exec(f.path) : null
+      if (!k) continue
+      const key = `${k[1]}/${k[2]}`
+      const list = m.get(key)
+      if (list) list.push(f)
+      else m.set(key, [f])
+    }
+    logsByBucket.set(ev, m)
+  }
+  return m.get(`${owner}/${bucket}`) ?? []
+}
 
 const iso = (sec: number): string => new Date(sec * 1000).toISOString().replace('.000Z', 'Z')
 
@@ -57,8 +94,7 @@ export function accountOfArn(arn: string): string | null {
 }
 
 function accessLogRequests(ev: EvidenceView, owner: string, bucket: string, out: BucketRequests): void {
-  const prefix = `aws/${owner}/s3-access-logs/${bucket}/`
-  for (const f of ev.files().filter((x) => x.kind === 'aws.s3-access-logs' && x.path.startsWith(prefix) && x.stored !== 'duplicate')) {
+  for (const f of accessLogFilesOf(ev, owner, bucket)) {
     const bytes = ev.bytes(f.id)
     if (!bytes) {
       out.unreadable.push(`${f.path}: kept in the case as its SHA-256 only`)
@@ -108,8 +144,8 @@ export function bucketRequests(ev: EvidenceView, owner: string | null, bucket: s
     const idx = ev.cloudTrail(owner)
     for (const u of idx.unreadable) out.unreadable.push(`${u.path}: ${u.why}`)
     const files = new Set<string>()
-    for (const r of idx.records) {
-      if (!r.s3 || !r.s3.data || r.s3.bucket !== bucket) continue
+    for (const r of dataEventsOf(idx, bucket)) {
+      if (!r.s3) continue
       files.add(r.file)
       const anonymous = r.identity.type === 'AWSAccount' && (/^anonymous(_principal)?$/i.test(r.identity.account ?? '') || !r.identity.arn)
       const service = r.identity.type === 'AWSService'
