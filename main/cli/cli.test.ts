@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { FIXTURES } from '../../test/fixtures/ingest/support'
 import { cli } from '../../test/helpers/cli'
+import { cliProcess } from '../../test/helpers/cli-process'
 import { tempDir } from '../../test/helpers/tmp'
 import { openCaseDb } from '../db/case-db'
 
@@ -89,4 +91,25 @@ describe('lastmile case create / verify', () => {
     expect(JSON.parse(r.stdout).path).toBe(join(dir, 'rel.lmcase'))
     expect(readFileSync(keyFile, 'utf8')).toContain(KEY)
   })
+})
+
+describe('output into a pipe closed early (lastmile … | head)', () => {
+  it('ends quietly: no EPIPE stack trace, the exit code of the command', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    // one alert whose record is far larger than a pipe's buffer
+    const doc = JSON.parse(readFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), 'utf8')) as { Findings: Array<Record<string, unknown>> }
+    doc.Findings[0].Description = 'x'.repeat(2 * 1024 * 1024)
+    const sh = join(dir, 'sh.json')
+    writeFileSync(sh, JSON.stringify(doc, null, 2))
+    expect((await cli(['ingest', path, sh], env)).code).toBe(0)
+    for (const argv of [['alert', path, 'A-1'], ['alert', path, 'A-1', '--json'], ['--help']]) {
+      const r = await cliProcess(argv, { env, onStdout: (_chunk, close) => close() })
+      expect(r.timedOut, argv.join(' ')).toBe(false)
+      expect(r.stderr, argv.join(' ')).toBe('')
+      expect(r.code, argv.join(' ')).toBe(0)
+    }
+  }, 120_000)
 })
