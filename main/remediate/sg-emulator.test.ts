@@ -21,6 +21,7 @@ import { buildCase } from '../investigate/case-builder'
 import { fixturesDir } from '../investigate/casegen/generate'
 import { loadPlaybooks } from '../investigate/loader'
 import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
+import { MAX_KEPT_PORTS, planSgFix } from './sg-plan'
 import { renderFix, type FixTarget } from '.'
 
 const FIXTURE = fixturesDir('aws.ec2.sg-open-admin-ports')
@@ -179,6 +180,19 @@ describe('security-group fix and rollback against moto', () => {
 })
 
 describe('security-group plan refusals', () => {
+  it('does not keep a port per scanned port: past MAX_KEPT_PORTS the list is unknown', () => {
+    const udp = Array.from({ length: MAX_KEPT_PORTS + 5 }, (_, i) => ({ eni: 'eni-1', protocol: 17, port: 1000 + i, sessions: 1, probes: 0, sources: 1, ipv4: true, ipv6: false, days: ['2026-11-01'], first: '2026-11-01T00:00:00Z', last: '2026-11-01T00:01:00Z' }))
+    const use = { enis: ['eni-1'], flowEnis: ['eni-1'], adminFlows: [], adminFlowsOverflow: { flows: 0, sessions: 0 }, servedPorts: udp, servedIncomplete: [] }
+    const p = planSgFix('sg-1', [{ protocol: '-1', fromPort: null, toPort: null, cidrs: ['0.0.0.0/0'], ipv6: [], prefixLists: [], groups: [] }], use, '2026-08-22T00:00:00Z')
+    expect(p.keep).toEqual([])
+    expect(p.unknown.join()).toMatch(/25 ports carried inbound traffic through rule 1 \(all traffic\).*more than 20 to keep one by one/)
+    const tcp = planSgFix('sg-1', [{ protocol: 'tcp', fromPort: 0, toPort: 65535, cidrs: ['0.0.0.0/0'], ipv6: [], prefixLists: [], groups: [] }], use, '2026-08-22T00:00:00Z')
+    // a TCP range rule carries no UDP: nothing of the scan is its to keep
+    expect(tcp.keep).toEqual([])
+    expect(tcp.unknown).toEqual([])
+  })
+
+
   it('refuses to replace a wide rule when the flow logs cannot list the ports it serves', () => {
     const t = targetOf('sg-0d00000000000004')
     const inputs = sgOpenAdminPortsFix.inputs(c.db, t)

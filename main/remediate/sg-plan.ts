@@ -21,6 +21,12 @@ import { computeSgRevoke, type RevokePermission, type SgRevoke, type SgRuleConfi
 
 /** More addresses than this are not admitted one by one: a person chooses their range. */
 export const MAX_ADMITTED_SOURCES = 20
+/**
+ * More ports than this are not authorized one by one: a group serves a few ports, and many ports
+ * each with a little traffic (UDP has no handshake to tell a probe) is what scans leave. A person
+ * lists the ports instead.
+ */
+export const MAX_KEPT_PORTS = 20
 
 /** What the evidence shows in use on the group's interfaces (ResourceFacts.securityGroup). */
 export interface SgUse {
@@ -172,11 +178,15 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
       a.v6 ||= s.ipv6
       ports.set(k, a)
     }
-    const sorted = [...ports.values()].sort((a, b) => a.proto - b.proto || a.port - b.port)
+    const permOf = (w: SgWideRule): Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'> => ({ IpProtocol: original[w.rule].protocol, FromPort: original[w.rule].fromPort ?? undefined, ToPort: original[w.rule].toPort ?? undefined })
+    const sorted = [...ports.values()].filter((p) => wide.some((w) => ruleServes(permOf(w), p.proto, p.port))).sort((a, b) => a.proto - b.proto || a.port - b.port)
+    if (sorted.length > MAX_KEPT_PORTS) {
+      unknown.push(`${sorted.length} ports carried inbound traffic through ${wide.map((w) => w.name).join(' and ')} (${sorted.slice(0, 8).map((p) => portText(p.proto, p.port)).join(', ')}, …): more than ${MAX_KEPT_PORTS} to keep one by one, and scans of many ports look like this`)
+      sorted.length = 0
+    }
     const added = new Set<string>()
     for (const w of wide) {
-      const rule = original[w.rule]
-      const perm = { IpProtocol: rule.protocol, FromPort: rule.fromPort ?? undefined, ToPort: rule.toPort ?? undefined }
+      const perm = permOf(w)
       for (const cidr of w.cidrs) {
         const v6 = cidr.includes(':')
         for (const p of sorted) {

@@ -180,11 +180,14 @@ export const allTrafficFromInternet = defineStep({
     if (!plan.wide.length) return outcome('no', 'every rule the fix revokes opens only 22 or 3389: no other port is closed with it', o)
     const rules = plan.wide.map((w) => `${w.name} admits ${w.cidrs.join(' and ')} to more than 22 and 3389`).join('; ')
     const ports = plan.keep.filter((k) => k.kind === 'port')
+    const seen = ports.length ? `the flow logs show in use through it ${ports.map((k) => k.text).join('; ')}` : ''
+    if (plan.unknown.length) {
+      return outcome('yes', `${rules}: ${seen ? `${seen}, but ` : ''}which ports are in use through it cannot all be listed (${plan.unknown.join('; ')}), so no plan is made for it: replace it by hand with the ports the group must serve`, o)
+    }
     const inUse = ports.length
-      ? `the flow logs show in use through it ${ports.map((k) => k.text).join('; ')} — the plan authorizes ${ports.length === 1 ? 'that port' : 'those ports'} from the same range first, then revokes the rule`
+      ? `${seen} — the plan authorizes ${ports.length === 1 ? 'that port' : 'those ports'} from the same range first, then revokes the rule`
       : `the flow logs show no other port in use through it ${windowText(ctx.window)}, so the plan revokes it without adding any port back`
-    const short = plan.unknown.length ? `; but the list may be short: ${plan.unknown.join('; ')}` : ''
-    return outcome('yes', `${rules}: ${inUse}${short}`, o)
+    return outcome('yes', `${rules}: ${inUse}`, o)
   }
 })
 
