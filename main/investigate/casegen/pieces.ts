@@ -703,9 +703,14 @@ export function ebsDefaultEncryption(w: World): void {
 export const REPORT_HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated'
 
-function reportRow(account: string, path: string, o: { created: string; password: boolean; passwordUsed?: string; mfa: boolean; key1: { active: boolean; rotated: string; used?: string; service?: string } | null }): string {
+function reportRow(
+  account: string,
+  path: string,
+  o: { created: string; password: boolean; passwordUsed?: string; mfa: boolean; key1: { active: boolean; rotated: string; used?: string; service?: string } | null; key2?: { active: boolean; rotated: string; used?: string; service?: string } }
+): string {
   const name = path.split('/').pop()!
   const k = o.key1
+  const k2 = o.key2 ?? null
   return [
     name,
     `arn:aws:iam::${account}:user/${path}`,
@@ -720,11 +725,11 @@ function reportRow(account: string, path: string, o: { created: string; password
     k?.used ?? 'N/A',
     k?.used ? 'us-east-1' : 'N/A',
     k?.used ? (k.service ?? 's3') : 'N/A',
-    'false',
-    'N/A',
-    'N/A',
-    'N/A',
-    'N/A',
+    k2 ? String(k2.active) : 'false',
+    k2 ? k2.rotated : 'N/A',
+    k2?.used ?? 'N/A',
+    k2?.used ? 'us-east-1' : 'N/A',
+    k2?.used ? (k2.service ?? 's3') : 'N/A',
     'false',
     'N/A',
     'false',
@@ -748,11 +753,20 @@ export function iamUnusedAccessKey(w: World): void {
   // the CI user of the test account: idle since May, automation
   test.credentialReport.push(reportRow(TEST, 'automation/ci-deployer', { created: '2022-11-03T08:00:00+00:00', password: false, mfa: false, key1: { active: true, rotated: '2022-11-03T08:07:00+00:00', used: '2026-05-14T04:10:00+00:00', service: 'cloudformation' } }))
   w.ct(PROD, R, managementRecord({ time: '2026-09-20T02:00:00Z', account: PROD, region: R, source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true, who: user(PROD, 'report-sync', 'AKIAQ3EGRSYNC7EXAMPL') }))
+  // a person's key used yesterday: nothing idle, and the answer says it was used
+  prod.credentialReport.push(reportRow(PROD, 'l.moreau', { created: '2022-03-01T08:00:00+00:00', password: true, passwordUsed: '2026-11-18T09:10:00+00:00', mfa: true, key1: { active: true, rotated: '2024-09-12T10:00:00+00:00', used: '2026-11-19T16:45:00-08:00', service: 'sts' } }))
+  // two active keys; the report (older than the calls) says key 1 is idle since April, but
+  // CloudTrail shows both key ids signing calls, one yesterday
+  prod.credentialReport.push(reportRow(PROD, 'r.tanaka', { created: '2021-06-01T08:00:00+00:00', password: true, passwordUsed: '2026-11-17T08:00:00+00:00', mfa: true, key1: { active: true, rotated: '2023-02-14T09:00:00+00:00', used: '2026-04-02T11:00:00+00:00', service: 'ec2' }, key2: { active: true, rotated: '2025-01-20T09:00:00+00:00', used: '2026-11-10T13:30:00+00:00', service: 's3' } }))
+  w.ct(PROD, R, managementRecord({ time: '2026-11-10T13:30:00Z', account: PROD, region: R, source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true, who: user(PROD, 'r.tanaka', 'AKIAQ3EGRTANAKA2EXMP') }))
+  w.ct(PROD, R, managementRecord({ time: '2026-11-19T07:12:00Z', account: PROD, region: R, source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, who: user(PROD, 'r.tanaka', 'AKIAQ3EGRTANAKA1EXMP') }))
   const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
     [PROD, 'dana.whitfield', 'SAFE', { 'still-unused': 'no' }, 'the key was deactivated after the scan'],
     [PROD, 'm.okafor', 'SAFE', { 'used-in-window': 'no', automation: 'no' }, "a person's key idle since March"],
     [PROD, 'service/report-sync', 'UNSAFE', { 'used-in-window': 'yes' }, 'a bimonthly job used it 61 days ago'],
-    [TEST, 'automation/ci-deployer', 'RISKY', { automation: 'yes' }, 'a CI machine user']
+    [TEST, 'automation/ci-deployer', 'RISKY', { automation: 'yes' }, 'a CI machine user'],
+    [PROD, 'l.moreau', 'SAFE', { 'still-unused': 'no', 'used-in-window': 'yes' }, 'the key was used yesterday: nothing to deactivate'],
+    [PROD, 'r.tanaka', 'UNSAFE', { 'used-in-window': 'yes' }, 'CloudTrail shows both keys in use; the report is older']
   ]
   for (const [account, path, verdict, steps, why] of all) {
     const arn = `arn:aws:iam::${account}:user/${path}`

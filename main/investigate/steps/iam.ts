@@ -12,6 +12,12 @@ import { defineStep, type StepContext } from './types'
 
 const USER = ['aws.iam.user'] as const
 
+/** The UTC day of a time the credential report may write with an offset (2026-11-19T20:00:00-08:00 is 2026-11-20). */
+function utcDay(t: string | null | undefined): string {
+  const ms = t ? Date.parse(t) : NaN
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : day(t)
+}
+
 /** The credential report row as the evaluator reads it (the evidence stage keeps it parsed). */
 function reportKeys(u: IamUserFacts): CredentialReportKey[] {
   return u.accessKeys.map((k) => ({ slot: k.slot, active: k.active ? 'true' : 'false', lastRotated: k.lastRotated ?? 'N/A', lastUsedDate: k.lastUsed ?? 'N/A' }))
@@ -68,34 +74,63 @@ export const keyUsedInWindow = defineStep({
     if (!when) return outcome('unknown', 'no evidence bundle says when it was collected', {})
     const keys = targets(user, when, p.days)
     const sources = ['aws.iam.credential-report' as const, 'aws.cloudtrail' as const]
-    if (!keys.length) return outcome('no', 'no active key is idle for the threshold, so the fix deactivates nothing', { evidence: [user.evidence], certainty: 'proven', sources })
-    const used = keys.filter((k) => inWindow(k.lastUsed, ctx.window))
-    if (used.length) {
-      return outcome(
-        'yes',
-        used.map((k) => `access key ${k.slot} was last used on ${day(k.lastUsed)}${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`).join('; ') +
-          ` — inside ${windowText(ctx.window)}: idle for ${p.days} days but not abandoned; a periodic job may still need it — proven (credential report)`,
-        { evidence: [user.evidence], certainty: 'proven', sources, windowed: true }
-      )
-    }
-    // CloudTrail names the key id, the credential report only the slot: calls signed with a
-    // long-term key (AKIA…) are this user's target keys only when every active key is a target.
-    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] ?? null
-    const allTargets = user.accessKeys.filter((k) => k.active).every((k) => keys.includes(k))
-    if (account && allTargets) {
-      const idx = ctx.ev.cloudTrail(account)
-      const calls = idx.records.filter((r) => r.identity.type === 'IAMUser' && r.identity.userName === user.user && /^AKIA/.test(r.identity.accessKeyId ?? '') && inWindow(r.time, ctx.window))
-      if (calls.length) {
-        const last = calls[calls.length - 1]
-        return outcome('yes', `CloudTrail shows ${plural(calls.length, 'call')} signed with the user's long-term key ${last.identity.accessKeyId} in the window, the last ${last.name} on ${day(last.time)} — proven`, {
-          evidence: [user.evidence, [...new Set(calls.map((c) => c.file))]],
+    if (!keys.length) {
+      // No key is idle: say what the keys did, never "no" for a key used yesterday.
+      const active = user.accessKeys.filter((k) => k.active)
+      const recent = active.filter((k) => inWindow(k.lastUsed, ctx.window))
+      if (recent.length) {
+        return outcome('yes', `${recent.map((k) => `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}`).join('; ')} — in use, so no key is idle for ${p.days} days and the fix deactivates nothing — proven (credential report)`, {
+          evidence: [user.evidence],
           certainty: 'proven',
           sources,
           windowed: true
         })
       }
+      return outcome('no', `${active.length ? 'no active key was used in the window, and none is idle for the threshold either' : 'the user has no active access key'}: the fix deactivates nothing`, { evidence: [user.evidence], certainty: 'proven', sources })
     }
-    const lastSeen = keys.map((k) => `access key ${k.slot}: ${k.lastUsed ? `last used ${day(k.lastUsed)}` : 'never used'}`).join('; ')
+    const used = keys.filter((k) => inWindow(k.lastUsed, ctx.window))
+    if (used.length) {
+      return outcome(
+        'yes',
+        used.map((k) => `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`).join('; ') +
+          ` — inside ${windowText(ctx.window)}: idle for ${p.days} days but not abandoned; a periodic job may still need it — proven (credential report)`,
+        { evidence: [user.evidence], certainty: 'proven', sources, windowed: true }
+      )
+    }
+    // CloudTrail names the key id, the credential report only the slot. Calls signed with a
+    // long-term key (AKIA…) of the user are a target key's when every active key is a target, or
+    // when as many distinct key ids signed calls as the user has active keys. A report generated
+    // before those calls (it is a snapshot, regenerated at most every 4 hours, and may be older
+    // than the bundle) cannot be trusted over them: calls it does not account for leave the
+    // answer open instead of "no".
+    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] ?? null
+    const active = user.accessKeys.filter((k) => k.active)
+    const others = active.filter((k) => !keys.includes(k))
+    if (account) {
+      const idx = ctx.ev.cloudTrail(account)
+      const calls = idx.records.filter((r) => r.identity.type === 'IAMUser' && r.identity.userName === user.user && /^AKIA/.test(r.identity.accessKeyId ?? '') && inWindow(r.time, ctx.window))
+      const ids = [...new Set(calls.map((c) => c.identity.accessKeyId!))].sort()
+      const files = [...new Set(calls.map((c) => c.file))]
+      if (calls.length && (!others.length || ids.length >= active.length)) {
+        const last = calls[calls.length - 1]
+        return outcome(
+          'yes',
+          `CloudTrail shows ${plural(calls.length, 'call')} signed with ${ids.length === 1 ? `the user's long-term key ${ids[0]}` : `${ids.length} different long-term keys of the user (${ids.join(', ')}): every active key`} in the window, the last ${last.name} on ${utcDay(last.time)}, though the credential report says access key ${keys.map((k) => k.slot).join(' and ')} ${keys.every((k) => !k.lastUsed) ? 'was never used' : `was last used ${keys.map((k) => utcDay(k.lastUsed)).join(', ')}`} (the report is older than these calls) — proven`,
+          { evidence: [user.evidence, files], certainty: 'proven', sources, windowed: true }
+        )
+      }
+      const lastOther = Math.max(...others.map((k) => (k.lastUsed ? Date.parse(k.lastUsed) : -Infinity)))
+      const unexplained = calls.filter((c) => Date.parse(c.time) > lastOther)
+      if (unexplained.length) {
+        const last = unexplained[unexplained.length - 1]
+        return outcome(
+          'unknown',
+          `CloudTrail shows ${plural(unexplained.length, 'call')} signed with the long-term key ${[...new Set(unexplained.map((c) => c.identity.accessKeyId))].join(', ')} after the credential report's last use of the user's other active key (the last ${last.name} on ${utcDay(last.time)}): the report is older than these calls, and CloudTrail does not say which slot signed them, so the idle key may be the one in use`,
+          { evidence: [user.evidence, files], sources, windowed: true }
+        )
+      }
+    }
+    const lastSeen = keys.map((k) => `access key ${k.slot}: ${k.lastUsed ? `last used ${utcDay(k.lastUsed)}` : 'never used'}`).join('; ')
     return outcome('no', `${lastSeen} — before ${windowText(ctx.window)}; the credential report records every key's last use (proven), so no use in the window was missed`, {
       evidence: [user.evidence],
       certainty: 'proven',
