@@ -15,6 +15,13 @@ import type { RciVerdict, Severity } from './model'
 export const TABLE_STATUSES = ['open', 'resolved', 'suppressed'] as const
 /** `rci` codes, in this order */
 export const TABLE_VERDICTS: readonly RciVerdict[] = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED']
+/**
+ * `stage` codes, in this order: where the finding is on its way to a validated fix (the board's
+ * stages, main/workflow/board.ts), or outside them: routed to its owner, or set aside (suppressed,
+ * risk accepted, muted in every tool).
+ */
+export const TABLE_STAGES = ['new', 'investigated', 'planned', 'approved', 'remediated', 'validated', 'routed', 'set aside'] as const
+export type TableStage = (typeof TABLE_STAGES)[number]
 /** `severity` codes: the rank, 0 (informational) to 4 (critical) */
 export const TABLE_SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical']
 
@@ -37,6 +44,8 @@ export interface FindingsTable {
   status: Int32Array
   /** index into TABLE_VERDICTS */
   rci: Int32Array
+  /** index into TABLE_STAGES */
+  stage: Int32Array
   /** 1: came back after a rescan had resolved it */
   regression: Int32Array
   /** the initiative's number (`I-${n}`), or -1 */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TABLE_SEVERITIES, TABLE_STATUSES, TABLE_VERDICTS, type FindingsTable } from '../../shared/findings-table'
+import { TABLE_SEVERITIES, TABLE_STAGES, TABLE_STATUSES, TABLE_VERDICTS, type FindingsTable } from '../../shared/findings-table'
 import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { writeScenario } from '../../test/fixtures/evidence/scenario'
 import { asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
@@ -11,6 +11,8 @@ import type { CaseDb } from '../db/case-db'
 import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings, setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
+import { stageOf } from '../workflow/board'
+import { findingsWhere } from '../workflow/store'
 import { findingsTable } from './findings-table'
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-findings-table-'))
@@ -129,6 +131,12 @@ describe('findings.table', () => {
     expect(Array.from(t.status, (s) => TABLE_STATUSES[s])).toEqual(list.map((f) => f.status))
     expect(Array.from(t.rci, (v) => TABLE_VERDICTS[v])).toEqual(list.map((f) => f.rci.verdict))
     expect(new Set(list.map((f) => f.status))).toEqual(new Set(['open', 'resolved', 'suppressed']))
+    // each finding's stage is the board's (workflow/board.ts stageOf), outside the stages "set aside"
+    const wf = new Map(findingsWhere(c.db, '1 = 1').map((f) => [f.ref, f]))
+    expect(Array.from(t.stage, (s, i) => [`F-${t.id[i]}`, TABLE_STAGES[s]])).toEqual(
+      list.map((f) => [f.id, stageOf(wf.get(f.id)!) ?? (wf.get(f.id)!.state === 'routed' ? 'routed' : 'set aside')])
+    )
+    expect(new Set(Array.from(t.stage, (s) => TABLE_STAGES[s]))).toEqual(new Set(['new', 'validated', 'set aside']))
   })
 
   it('shows a finding a person suppressed as suppressed', () => {
@@ -136,5 +144,6 @@ describe('findings.table', () => {
     setFindingDecision(c, id, 'suppressed', 'compensating control in place', ANALYST, clock())
     const t = findingsTable(c.db)
     expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
+    expect(TABLE_STAGES[t.stage[row(t, id)]!]).toBe('set aside')
   })
 })

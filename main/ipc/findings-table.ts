@@ -11,12 +11,14 @@
 // in its B-tree (pages evicted and decrypted again), then sorts all rows in a temporary B-tree.
 // Reading each table once in rowid order into arrays indexed by id, and ordering by severity
 // with a counting sort in JS, took 200,000 findings from ~4.5 s to ~2 s (2 loaded cores).
-import type { FindingsTable } from '../../shared/findings-table'
+import { TABLE_STAGES, type FindingsTable, type TableStage } from '../../shared/findings-table'
+import type { WorkflowState } from '../../shared/remediation'
 import type { Db } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { getFacts } from '../evidence/facts'
 import { evidenceKeyOf } from '../evidence/ids'
 import { shortName } from '../../shared/findings-table'
+import { stageOf } from '../workflow/board'
 
 const SEVERITIES = 5
 
@@ -178,6 +180,8 @@ function readTable(db: Db): FindingsTable {
     }
   }
 
+  const fStage = findingStages(db, fId, fStatus, fRci)
+
   const start = new Int32Array(SEVERITIES + 1)
   for (let k = 0; k < n; k++) start[SEVERITIES - 1 - fSeverity[k]!]!++
   for (let s = 0, at = 0; s <= SEVERITIES; s++) {
@@ -196,6 +200,7 @@ function readTable(db: Db): FindingsTable {
     severity: col(),
     status: col(),
     rci: col(),
+    stage: col(),
     regression: col(),
     initiative: col(),
     resource: new Array<string>(n),
@@ -231,6 +236,7 @@ function readTable(db: Db): FindingsTable {
     t.severity[p] = fSeverity[k]!
     t.status[p] = fStatus[k]!
     t.rci[p] = fRci[k]!
+    t.stage[p] = fStage[k]!
     t.regression[p] = fRegression[k]!
     t.initiative[p] = fInitiative[k]!
     t.resource[p] = resource
@@ -250,4 +256,33 @@ function readTable(db: Db): FindingsTable {
     t.lastSeen[p] = coded(fLastSeen[k]!)
   }
   return t
+}
+
+const STAGE_CODE = new Map<TableStage, number>(TABLE_STAGES.map((s, i) => [s, i]))
+const VERDICT_OF_CODE = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED'] as const
+
+/**
+ * Each finding's stage, by the board's own rule (stageOf): its workflow state from the (small)
+ * workflow table, and for the UNSCORED ones only, whether an investigation looked at them (an
+ * RCI document exists: no playbook covers the control). Set aside (status code 2: a decision, or
+ * muted in every tool) and routed are the two places outside the stages.
+ */
+function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Array): Int32Array {
+  const states = new Map<number, WorkflowState>()
+  for (const [id, state] of db.prepare('SELECT finding_id, state FROM workflow_findings').raw(true).iterate() as IterableIterator<[number, WorkflowState]>) states.set(id, state)
+  const hasRci = db.prepare('SELECT 1 FROM rci_results WHERE finding_id = ?').pluck()
+  const out = new Int32Array(ids.length)
+  for (let k = 0; k < ids.length; k++) {
+    const state = states.get(ids[k]!) ?? 'new'
+    let stage: TableStage
+    if (status[k] === 2) stage = 'set aside'
+    else if (state === 'routed') stage = 'routed'
+    else {
+      const verdict = VERDICT_OF_CODE[rci[k]!] ?? 'UNSCORED'
+      const investigated = verdict !== 'UNSCORED' || hasRci.get(ids[k]) !== undefined
+      stage = stageOf({ decision: null, muted: false, status: status[k] === 0 ? 'open' : 'resolved', state, verdict, investigated }) ?? 'set aside'
+    }
+    out[k] = STAGE_CODE.get(stage)!
+  }
+  return out
 }

@@ -8,7 +8,7 @@ import { cachedRead } from '../db/read-cache'
 import { listInitiatives } from '../ingest/initiatives'
 import { executionView } from './execution'
 import { approvalView } from './plans'
-import { findingById, findingRef, planRef, type WfFinding } from './store'
+import { findingById, findingRef, INVESTIGATED, planRef, type WfFinding } from './store'
 import { validationView } from './validation'
 
 const STAGE_ORDER: readonly BoardStage[] = ['new', 'investigated', 'planned', 'approved', 'remediated', 'validated']
@@ -74,8 +74,8 @@ function computeBoard(db: Db): BoardInitiative[] {
   for (const r of db
     .prepare(
       `SELECT f.initiative_id AS initiative, f.status, f.muted, f.decision, f.rci_verdict AS verdict, ifnull(w.state, 'new') AS state,
-              f.regression, x.finding_id IS NOT NULL AS investigated, count(*) AS n
-       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id LEFT JOIN rci_results x ON x.finding_id = f.id
+              f.regression, ${INVESTIGATED} AS investigated, count(*) AS n
+       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id
        WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
     )
     .iterate() as IterableIterator<Omit<BoardGroup, 'muted' | 'regression' | 'investigated'> & { muted: number; regression: number; investigated: number }>) {

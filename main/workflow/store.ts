@@ -79,10 +79,18 @@ export interface WfFinding {
   investigated: boolean
 }
 
+/**
+ * 1 when an investigation ran over finding `f`: any verdict but UNSCORED says so; an UNSCORED one
+ * was investigated when it has an RCI document (no playbook covers its control). The document
+ * table is looked into only for those (CASE stops at the first branch that holds): its rows are
+ * large, and probing it for every finding of a big case would read most of it.
+ */
+export const INVESTIGATED = `CASE WHEN f.rci_verdict <> 'UNSCORED' THEN 1 ELSE EXISTS (SELECT 1 FROM rci_results x WHERE x.finding_id = f.id) END`
+
 const SELECT = `SELECT f.id, f.control, f.title, f.severity, f.status, f.muted, f.decision, f.decision_reason, f.decision_actor, f.decision_at,
   f.decision_expires, f.rci_verdict, f.initiative_id, f.regression, f.resolved_at, f.resolved_by_import, f.reopened_at,
   r.canonical_id, r.type, r.provider, r.account, r.region, r.name, r.environment,
-  w.state, w.plan_id, w.reason, w.executed_at, w.closed_at, EXISTS (SELECT 1 FROM rci_results x WHERE x.finding_id = f.id) AS investigated
+  w.state, w.plan_id, w.reason, w.executed_at, w.closed_at, ${INVESTIGATED} AS investigated
   FROM findings f JOIN resources r ON r.id = f.resource_id LEFT JOIN workflow_findings w ON w.finding_id = f.id`
 
 type Row = Record<string, unknown>

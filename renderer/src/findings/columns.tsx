@@ -3,7 +3,7 @@
 import type { ReactElement } from 'react'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
 import { formatTime } from '../format'
-import { NONE, type ColumnId, type FindingRow } from './engine'
+import { NONE, STAGE_LABEL, type ColumnId, type FindingRow } from './engine'
 
 export type { ColumnId } from './engine'
 
@@ -88,6 +88,13 @@ export const COLUMNS: readonly ColumnSpec[] = [
     header: 'RCI',
     filter: 'select',
     render: (r) => <VerdictBadge verdict={r.rci} />,
+    groupable: true
+  },
+  {
+    id: 'stage', width: 128,
+    header: 'Stage',
+    filter: 'select',
+    render: (r) => STAGE_LABEL[r.stage],
     groupable: true
   },
   {

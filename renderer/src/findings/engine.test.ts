@@ -9,6 +9,7 @@ interface Spec {
   severity: number
   status?: number
   rci?: number
+  stage?: number
   initiative?: number
   resource: string
   account?: string
@@ -36,6 +37,7 @@ function table(rows: Spec[]): FindingsTable {
     severity: a((r) => r.severity),
     status: a((r) => r.status ?? 0),
     rci: a((r) => r.rci ?? 3),
+    stage: a((r) => r.stage ?? 0),
     regression: a(() => 0),
     initiative: a((r) => r.initiative ?? -1),
     resource: rows.map((r) => r.resource),
@@ -56,8 +58,8 @@ function table(rows: Spec[]): FindingsTable {
 const store = new FindingsStore(
   table([
     { id: 1, control: 'aws.ec2.imdsv2', title: 'EC2 instances should use IMDSv2', severity: 3, resource: 'arn:aws:ec2:us-east-1:111:instance/i-0abc', account: '111', environment: 'prod', tools: 'prowler, securityhub', initiative: 2 },
-    { id: 2, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::Payments-Data', account: '111', environment: 'prod', tools: 'securityhub', initiative: 1, rci: 2 },
-    { id: 3, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::logs', account: '222', tools: 'prowler', initiative: 1, status: 2 },
+    { id: 2, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::Payments-Data', account: '111', environment: 'prod', tools: 'securityhub', initiative: 1, rci: 2, stage: 6 },
+    { id: 3, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::logs', account: '222', tools: 'prowler', initiative: 1, status: 2, stage: 7 },
     { id: 4, control: 'aws.rds.public', title: 'RDS should not be public', severity: 4, resource: 'arn:aws:rds:us-east-1:222:db:db-1', account: '222', environment: 'dev', tools: 'securityhub', initiative: 3, alerts: 3 }
   ])
 )
@@ -81,6 +83,9 @@ describe('the findings engine', () => {
     expect(ids(q({ filters: [{ id: 'title', value: 'https' }, { id: 'account', value: '111' }] }).rows)).toEqual(['F-2'])
     expect(ids(q({ filters: [{ id: 'severity', value: 'critical' }] }).rows)).toEqual(['F-4'])
     expect(ids(q({ filters: [{ id: 'rci', value: 'not scored' }] }).rows)).toEqual(['F-1', 'F-3', 'F-4'])
+    expect(ids(q({ filters: [{ id: 'stage', value: 'Routed' }] }).rows)).toEqual(['F-2'])
+    expect(ids(q({ filters: [{ id: 'stage', value: 'Set aside' }] }).rows)).toEqual(['F-3'])
+    expect(store.row(1).stage).toBe('routed')
   })
 
   it('searches ids, titles, resources, accounts and initiatives', () => {
@@ -108,6 +113,14 @@ describe('the findings engine', () => {
     ])
     expect(Array.from(v.items, (x) => (x < 0 ? v.groups[-1 - x]!.label : store.idOf(x)))).toEqual(['aws.s3.https-only', 'F-2', 'F-3', 'aws.ec2.imdsv2', 'aws.rds.public'])
     expect(q({ groupBy: 'control', expanded: true }).items.length).toBe(7)
+  })
+
+  it('groups severity most severe first, RCI unsafe first, stages in the board\'s order, unless sorted otherwise', () => {
+    const labels = (by: ColumnId, sort: Array<{ id: ColumnId; desc: boolean }> = []): string[] => q({ groupBy: by, sort }).groups.map((g) => g.label)
+    expect(labels('severity')).toEqual(['critical', 'high', 'medium'])
+    expect(labels('severity', [{ id: 'severity', desc: false }])).toEqual(['medium', 'high', 'critical'])
+    expect(labels('rci')).toEqual(['UNSAFE', 'not scored'])
+    expect(labels('stage')).toEqual(['New', 'Routed', 'Set aside'])
   })
 
   it('counts the values a filter offers, over a subset too', () => {

@@ -7,7 +7,7 @@
 // and columns (manual sorting/filtering/grouping); this module computes what that state shows,
 // on integer codes: a select filter is one pass over an Int32Array, a text filter tests each
 // distinct string once, a sort compares precomputed ranks.
-import { shortName, TABLE_SEVERITIES, TABLE_STATUSES, TABLE_VERDICTS, type FindingsTable } from '../../../shared/findings-table'
+import { shortName, TABLE_SEVERITIES, TABLE_STAGES, TABLE_STATUSES, TABLE_VERDICTS, type FindingsTable, type TableStage } from '../../../shared/findings-table'
 import type { FindingStatus, RciVerdict, Severity } from '../../../shared/model'
 
 export type ColumnId =
@@ -26,6 +26,7 @@ export type ColumnId =
   | 'alerts'
   | 'status'
   | 'rci'
+  | 'stage'
   | 'initiative'
   | 'firstSeen'
   | 'lastSeen'
@@ -40,6 +41,8 @@ export interface FindingRow {
   severity: Severity
   status: FindingStatus
   rci: RciVerdict
+  /** where it is on its way to a validated fix */
+  stage: TableStage
   regression: boolean
   /** I-3, or null */
   initiative: string | null
@@ -65,6 +68,20 @@ export const NONE = '—'
 export const SEVERITY_LABEL: Record<Severity, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' }
 const STATUS_RANK = [0, 2, 1] // open, resolved, suppressed → open, suppressed, resolved
 const VERDICT_RANK = [2, 1, 0, 3] // SAFE, RISKY, UNSAFE, UNSCORED → UNSAFE first
+/** Columns whose values have an order of their own, and its direction for groups (1: as ranked, −1: reversed). */
+const ORDERED_GROUPS: Partial<Record<ColumnId, 1 | -1>> = { severity: -1, rci: 1, status: 1, stage: 1 }
+/** The board's words for each stage (initiatives/stages.ts), and "Set aside" for the rest. */
+export const STAGE_LABEL: Record<TableStage, string> = {
+  new: 'New',
+  investigated: 'Investigated',
+  planned: 'Awaiting approval',
+  approved: 'Approved',
+  remediated: 'Remediated',
+  validated: 'Validated',
+  routed: 'Routed',
+  'set aside': 'Set aside'
+}
+const STAGE_RANK = [0, 1, 2, 3, 5, 6, 4, 7] // the board's column order: routed between approved and remediated
 export const VERDICT_LABEL = (v: RciVerdict): string => (v === 'UNSCORED' ? 'not scored' : v)
 
 /** A column the engine can filter, sort and group: integer codes with a label and a rank each. */
@@ -152,6 +169,7 @@ export class FindingsStore {
       alerts: { kind: 'number', values: i32(t.alerts) },
       status: fixed(t.status, TABLE_STATUSES, STATUS_RANK),
       rci: fixed(t.rci, TABLE_VERDICTS.map(VERDICT_LABEL), VERDICT_RANK),
+      stage: fixed(t.stage, TABLE_STAGES.map((s) => STAGE_LABEL[s]), STAGE_RANK),
       initiative: { kind: 'coded', codes: i32(t.initiative), label: (x) => (x < 0 ? NONE : `I-${x}`), rank: (x) => (x < 0 ? Number.MAX_SAFE_INTEGER : x) },
       firstSeen: strCol(t.firstSeen),
       lastSeen: strCol(t.lastSeen)
@@ -175,6 +193,7 @@ export class FindingsStore {
       severity: TABLE_SEVERITIES[t.severity[i]!] ?? 'informational',
       status: TABLE_STATUSES[t.status[i]!] ?? 'open',
       rci: TABLE_VERDICTS[t.rci[i]!] ?? 'UNSCORED',
+      stage: TABLE_STAGES[t.stage[i]!] ?? 'new',
       regression: t.regression[i] === 1,
       initiative: ini < 0 ? null : `I-${ini}`,
       resource,
@@ -419,13 +438,15 @@ export class FindingsStore {
       if (!list) members.set(l, (list = []))
       list.push(i)
     }
-    // groups in the order of their column (the way its sort would order them), or by size
+    // groups in the order of their column (the way its sort would order them); a column whose
+    // values have an order of their own (severity: critical first) in that order; else by size
     const key = this.key(by)
     const s = sort.find((x) => x.id === by)
+    const dir = s ? (s.desc ? -1 : 1) : (ORDERED_GROUPS[by] ?? 0)
     const order = [...members.entries()].sort((a, b) => {
       const x = key[a[1][0]!]!
       const y = key[b[1][0]!]!
-      if (s) return x === y ? 0 : (x < y ? -1 : 1) * (s.desc ? -1 : 1)
+      if (dir) return x === y ? 0 : (x < y ? -1 : 1) * dir
       return b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)
     })
     const groups: Group[] = []
