@@ -1,5 +1,5 @@
 // A finding's page carries its plan: planned from there, opened in the plan view, and its state
-// after approval; an UNSAFE finding is never planned, and the page says why.
+// after approval; an UNSAFE finding is never planned: the page says why and routes it to its owner.
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { listFindings } from '../main/ingest/findings'
@@ -8,7 +8,7 @@ import { createCaseInMain } from './flows'
 
 const DEMO = resolve(__dirname, '..', 'resources', 'demo')
 
-test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one says why it is never planned', async ({ page, bridge, openApp }) => {
+test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one says why it is never planned and is routed from there', async ({ page, bridge, openApp }) => {
   test.setTimeout(60_000)
   createCaseInMain(bridge)
   const exportsDir = join(DEMO, 'exports')
@@ -21,11 +21,19 @@ test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one
   const unsafe = of('acme-legacy-exports')
   await openApp()
 
+  // UNSAFE: never planned; the page offers to route it to its owner instead, right there
   await page.goto(`${page.url().split('#')[0]}#/findings/${unsafe}`)
   const planOf = page.getByRole('region', { name: 'Plan' })
-  await planOf.getByRole('button', { name: 'Plan the fix' }).click()
-  await expect(planOf.getByRole('alert')).toContainText('UNSAFE')
-  await expect(planOf.getByRole('alert')).toContainText('route it to its owner')
+  await expect(planOf).toContainText('UNSAFE: the evidence shows the fix would break something in use, so it is never planned here.')
+  await expect(planOf.getByRole('button', { name: 'Plan the fix' })).toHaveCount(0)
+  const out = join(bridge.root, 'to-owner')
+  bridge.answerSave('routing', out)
+  await planOf.getByRole('button', { name: 'Route to owner…' }).click()
+  await expect(planOf.getByRole('status')).toContainText(`files in ${out}`)
+  await expect(planOf).toContainText('Routed to its owner')
+  expect(readdirSync(out).length).toBeGreaterThanOrEqual(3)
+  const wf = await bridge.dispatch('workflow.finding', { id: unsafe })
+  expect(wf).toMatchObject({ ok: true, value: { state: 'routed' } })
 
   await page.goto(`${page.url().split('#')[0]}#/findings/${risky}`)
   await expect(planOf.getByText('No plan yet.')).toBeVisible()

@@ -1,15 +1,17 @@
 // The plan of one finding on its detail page: which plan holds it and where it stands (planned,
 // approved, rejected…), the plan itself in the plan view, and — when there is none yet — a way to
-// plan the fix. UNSAFE findings are never planned: the service says why, and the sentence shows.
+// plan the fix. UNSAFE findings are never planned: the page says why and offers to route the finding
+// to its owner instead.
 import { useState, type ReactElement } from 'react'
 import type { FindingView } from '../../../shared/ingest'
-import type { FindingWorkflowView, PlanView as PlanData } from '../../../shared/remediation'
+import type { FindingWorkflowView, PlanView as PlanData, RoutingResult } from '../../../shared/remediation'
 import { call } from '../api'
 import { PlanDialog } from '../approvals/PlanView'
 import { describeError } from '../errors'
 import { invalidateFindings } from '../findings/data'
 import { actorName, formatTime } from '../format'
 import { useLoad } from '../use-load'
+import { ShowInFolder } from './ShowInFolder'
 
 const STATE_WORDS: Partial<Record<FindingWorkflowView['state'], string>> = {
   planned: 'planned: waiting for a named approver',
@@ -26,6 +28,7 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
   const [open, setOpen] = useState<{ id: string; initial?: PlanData } | null>(null)
   const [planning, setPlanning] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [routed, setRouted] = useState<RoutingResult | null>(null)
 
   async function plan(): Promise<void> {
     setPlanning(true)
@@ -33,6 +36,24 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
     try {
       const p = await call('remediation.plan', { ref: finding.id })
       setOpen({ id: p.id, initial: p })
+      invalidateFindings()
+    } catch (e) {
+      setError(describeError(e))
+    } finally {
+      setPlanning(false)
+    }
+  }
+
+  async function route(): Promise<void> {
+    setError(null)
+    const out = await call('dialog.save', { purpose: 'routing' }).catch((e: unknown) => {
+      setError(describeError(e))
+      return null
+    })
+    if (!out) return
+    setPlanning(true)
+    try {
+      setRouted(await call('workflow.route', { refs: [finding.id], groupBy: 'owner', out: out.token }))
       invalidateFindings()
     } catch (e) {
       setError(describeError(e))
@@ -69,6 +90,22 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
         </>
       ) : finding.status !== 'open' ? (
         <p className="muted">No plan: the finding is {finding.status}.</p>
+      ) : w.state === 'routed' ? (
+        <p>Routed to its owner{w.reason ? `: ${w.reason}` : ''}. Its history shows when and by whom.</p>
+      ) : finding.rci.verdict === 'UNSAFE' ? (
+        <>
+          <p className="muted">
+            UNSAFE: the evidence shows the fix would break something in use, so it is never planned here. Route it to its owner with the whole
+            investigation: a Markdown, JSON and ticket CSV package.
+          </p>
+          {readOnly ? null : (
+            <div className="form-actions">
+              <button type="button" className="button" onClick={() => void route()} disabled={planning}>
+                {planning ? 'Routing…' : 'Route to owner…'}
+              </button>
+            </div>
+          )}
+        </>
       ) : (
         <>
           <p className="muted">
@@ -85,6 +122,11 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
           )}
         </>
       )}
+      {routed ? (
+        <p role="status">
+          Routing package written: {routed.files.length} files in <code className="hash-full">{routed.dir}</code>. <ShowInFolder path={routed.dir} />
+        </p>
+      ) : null}
       {error ? (
         <p className="error-text" role="alert">
           {error}

@@ -6,6 +6,7 @@ import { TextField } from '../components/Field'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
 import { PathField } from '../components/PathField'
+import { ShowInFolder } from '../components/ShowInFolder'
 import { describeProgress, ProgressBar } from '../components/Progress'
 import { describeError, errorCode } from '../errors'
 import { formatTime, plural, shortHash } from '../format'
@@ -46,25 +47,6 @@ function OutcomeNotice({ outcome }: { outcome: Outcome }): ReactElement | null {
   )
 }
 
-/** Opens the OS file manager on what an export just wrote (main only shows files it wrote). */
-function ShowInFolder({ path }: { path: string }): ReactElement {
-  const [error, setError] = useState<string | null>(null)
-  return (
-    <span className="show-in-folder">
-      <button
-        type="button"
-        className="button small"
-        onClick={() => {
-          setError(null)
-          call('dialog.showInFolder', { path }).catch((e: unknown) => setError(describeError(e)))
-        }}
-      >
-        Show in folder
-      </button>
-      {error ? <span className="error-text"> {error}</span> : null}
-    </span>
-  )
-}
 
 function splitRefs(text: string): string[] {
   return text
