@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
@@ -294,6 +297,34 @@ describe('coverage, time, decompression', () => {
       })()
     ).rejects.toThrow(/bomb\.gz: decompressed byte 4194304: refused: expands past 4194304 bytes/)
     expect(seen).toBeLessThanOrEqual(4 * 1024 * 1024)
+  })
+
+  it('a corrupt second gzip member is reported at the compressed byte where it broke, not at 0 (issue 13)', async () => {
+    // two members, as gzip writes when files are appended; the first larger than one 1 MiB read
+    const first = gzipSync(randomBytes(1536 * 1024).toString('hex'))
+    const second = gzipSync(Buffer.from('{"Records":[]}'.repeat(5000)))
+    const bytes = Buffer.concat([first, second])
+    // the second member's deflate data starts after its 10-byte header: block type 11 is invalid
+    const at = first.length + 10
+    bytes[at] = 0x07
+    const path = file('two-members.json.gz', bytes)
+    expect(spawnSync('gzip', ['-t', path]).status).not.toBe(0)
+    const d = await openDecoded(path, 'two-members.json.gz', DEFAULT_LIMITS)
+    await expect(
+      (async () => {
+        for await (const _ of d.chunks) void _
+      })()
+    ).rejects.toThrow(new RegExp(`two-members\\.json\\.gz: compressed byte ${at}, after \\d+ decompressed bytes: corrupt gzip data \\(invalid block type\\)`))
+    // a small file inflated in one read: the place is still where it broke
+    const small = Buffer.concat([gzipSync('{"Records":[]}'), gzipSync('{"Records":[]}')])
+    const smallAt = small.length / 2 + 10
+    small[smallAt] = 0x07
+    const s = await openDecoded(file('small.json.gz', small), 'small.json.gz', DEFAULT_LIMITS)
+    await expect(
+      (async () => {
+        for await (const _ of s.chunks) void _
+      })()
+    ).rejects.toThrow(`small.json.gz: compressed byte ${smallAt}, after`)
   })
 
   it('corrupt gzip data is named with its compressed offset', async () => {

@@ -70,12 +70,59 @@ async function* inflate(abs: string, display: string, size: number, bound: numbe
     }
   } catch (e) {
     if (e instanceof BadEvidence) throw e
-    throw gzipProblem(display, gunzip.bytesWritten, out, e as Error)
+    failure = e as Error
   } finally {
     src.destroy()
     gunzip.destroy()
   }
-  if (failure) throw gzipProblem(display, gunzip.bytesWritten, out, failure)
+  if (failure) throw gzipProblem(display, (await brokeAt(abs)) ?? gunzip.bytesWritten, out, failure)
+}
+
+/**
+ * The compressed offset where inflating `abs` fails. zlib reports an error for the input it was
+ * given (1 MiB at a time here, the whole file when it is smaller: "compressed byte 0") and counts
+ * only what it consumed before, so the place is found by inflating the file again, on this error
+ * path only: up to the last known-good offset in 1 MiB pieces, then in 4 KiB pieces, then byte by
+ * byte. null when the second reading does not fail (the file changed underneath).
+ */
+async function brokeAt(abs: string): Promise<number | null> {
+  let from = 0
+  for (const slice of [CHUNK, 4096, 1]) {
+    const at = await consumedBeforeFailure(abs, from, slice)
+    if (at === null) return null
+    from = at
+  }
+  return from
+}
+
+/** Feed `abs` to a fresh gunzip, `slice` bytes at a time from `from` on; the bytes consumed when it fails, or null. */
+async function consumedBeforeFailure(abs: string, from: number, slice: number): Promise<number | null> {
+  const gunzip = createGunzip()
+  gunzip.resume()
+  let failed = false
+  const errored = new Promise<void>((resolve) =>
+    gunzip.once('error', () => {
+      failed = true
+      resolve()
+    })
+  )
+  const fh = await fsp.open(abs, 'r')
+  try {
+    let pos = 0
+    while (!failed) {
+      const size = pos < from ? Math.min(CHUNK, from - pos) : slice
+      const chunk = Buffer.allocUnsafe(size)
+      const { bytesRead } = await fh.read(chunk, 0, size, pos)
+      if (bytesRead === 0) break
+      await Promise.race([new Promise<void>((resolve) => gunzip.write(chunk.subarray(0, bytesRead), () => resolve())), errored])
+      pos += bytesRead
+    }
+    if (!failed) await Promise.race([new Promise<void>((resolve) => gunzip.end(() => resolve())), errored])
+    return failed ? gunzip.bytesWritten : null
+  } finally {
+    await fh.close()
+    gunzip.destroy()
+  }
 }
 
 function gzipProblem(display: string, compressedAt: number, out: number, e: Error): BadEvidence {
