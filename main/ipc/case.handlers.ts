@@ -50,7 +50,7 @@ export function caseHandlers(
     },
     'case.current': () => session.current(),
     // the app's own list: each case it remembers can be opened again without a dialog
-    'case.recent': () => session.recentCases().map((r) => ({ ...r, token: paths.issue(r.path, 'open-file') })),
+    'case.recent': () => session.recentCases().map((r) => ({ ...r, token: paths.offer(r.path, 'open-file').token })),
     'case.changePassphrase': ({ current, next, remember }) => {
       session.changePassphrase(current, next, remember === true)
       return null

@@ -67,7 +67,7 @@ export function evidenceHandlers(
         })
       )
       // what it wrote may be added to the case next: main offers it, as a folder to read
-      return r.cancelled ? r : { ...r, bundle: app.paths.choose(r.out, 'open-folder') }
+      return r.cancelled ? r : { ...r, bundle: app.paths.offer(r.out, 'open-folder') }
     },
     'evidence.cancelCollect': () => collecting.cancel(),
     'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),

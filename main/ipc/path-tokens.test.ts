@@ -179,6 +179,9 @@ describe('what the dialogs and main offer', () => {
     const [entry] = recent.value as Array<{ path: string; token: string }>
     expect(entry!.path).toBe(path)
     expect(await dispatch('case.open', { path: entry!.token, passphrase: 'correct horse battery' })).toMatchObject({ ok: true, value: { path } })
+    // asked again, main offers the same token: a page polling the list does not grow the table
+    const again = await dispatch('case.recent', {})
+    expect((again as { value: Array<{ token: string }> }).value[0]!.token).toBe(entry!.token)
     // remembering reopens the open case itself: no path is given
     expect(await dispatch('case.rememberPassphrase', { passphrase: 'correct horse battery' })).toMatchObject({ ok: true, value: { path } })
   })

@@ -9,7 +9,7 @@ export function signingHandlers(app: AppServices): HandlerSlice<'signing.setting
   const store = new SigningSettingsStore(platform.dataDir, platform.keystore)
   /** the remembered certificate is the app's own setting: main offers it to sign with */
   const offered = (s: SigningSettings): SigningSettings =>
-    s.certificate ? { ...s, certificate: { ...s.certificate, file: s.certificate.exists ? paths.choose(s.certificate.path, 'open-file') : null } } : s
+    s.certificate ? { ...s, certificate: { ...s.certificate, file: s.certificate.exists ? paths.offer(s.certificate.path, 'open-file') : null } } : s
   return {
     'signing.settings': () => offered(store.settings()),
     'signing.setCertificate': ({ path }) => offered(store.setCertificate(path)),

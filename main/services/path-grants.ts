@@ -25,6 +25,8 @@ export class PathGrants {
   private readonly granted = new Map<string, { path: string; kind: PathKind }>()
   /** files the person agreed to replace: the save dialog answered them while they existed */
   private readonly replaceable = new Set<string>()
+  /** the token main offered for one of the app's own files, by kind and path */
+  private readonly offered = new Map<string, string>()
 
   /**
    * A token for `path`, usable as `kind` only, until the app quits. `replaceConfirmed`: the person
@@ -47,6 +49,19 @@ export class PathGrants {
     const abs = resolve(path)
     const replaces = kind === 'save-file' && existsSync(abs)
     return { token: this.issue(abs, kind, { replaceConfirmed: replaces }), path: abs, name: basename(abs), ...(replaces ? { replaces: true as const } : {}) }
+  }
+
+  /**
+   * One of the app's own files offered to the renderer (a recent case, the remembered
+   * certificate, a bundle main collected): the same token each time, so a page asking again and
+   * again does not grow the table.
+   */
+  offer(path: string, kind: PathKind): ChosenPath {
+    const abs = resolve(path)
+    const key = `${kind}\0${abs}`
+    let token = this.offered.get(key)
+    if (token === undefined) this.offered.set(key, (token = this.issue(abs, kind)))
+    return { token, path: abs, name: basename(abs) }
   }
 
   /** Whether the person confirmed, in a save dialog of this run, replacing the file at `path`. */
