@@ -7,6 +7,7 @@ import { bucketPlace } from './coverage-query'
 import { accountId, evidenceKeyOf, parseArn, securityGroupId } from './ids'
 import { publicAclGrants, s3Encryption, type InstanceItem, type SecurityGroupItem, type AzureStorageAccount } from './inventory'
 import { iso } from './time'
+import type { ServedPort } from './vpc-flow-logs'
 import type {
   ActivityFact,
   AdminFlowFact,
@@ -435,7 +436,7 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       const servedRows = rows.filter((r) => r.facet === 'flows.served')
       if (!servedRows.length) incomplete.push({ eni: eniName, why: 'its flow logs were read by an earlier version of Lastmile that did not list other ports; add the bundle again' })
       for (const r of servedRows) {
-        const v = r.value as { ports: Array<Omit<ServedPortFact, 'days' | 'first' | 'last'> & { days: number[]; first: number; last: number }>; overflow: { flows: number; sessions: number } | null; directionUnknown: boolean }
+        const v = r.value as { ports: ServedPort[]; overflow: { flows: number; sessions: number } | null; directionUnknown: boolean }
         r.evidence.forEach((e) => flowEvidence.add(e))
         if (v.directionUnknown) incomplete.push({ eni: eniName, why: 'its flow log has no flow-direction field, so the ports it serves cannot be told from its own connections out' })
         if (v.overflow && v.overflow.sessions > 0) incomplete.push({ eni: eniName, why: `more than ${v.ports.length} distinct ports carried traffic; ${v.overflow.sessions} sessions to further ports were counted, not itemised` })

@@ -6,6 +6,7 @@ import type { EvidenceLimits } from './limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from './time'
+import type { ServedPortFact } from './types'
 
 export const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -69,23 +70,10 @@ export interface EniFlows {
 
 /**
  * Inbound flows to one port other than 22/3389 that the interface serves (or, for protocols
- * without ports, to the protocol): what an all-traffic or port-range rule also carries.
+ * without ports, to the protocol): what an all-traffic or port-range rule also carries. The fact
+ * stored per interface; getFacts turns its epoch days and seconds into dates (ServedPortFact).
  */
-export interface ServedPort {
-  eni: string
-  /** IANA protocol number: 6 TCP, 17 UDP, 1 ICMP, … */
-  protocol: number
-  /** the destination port; -1 for protocols without ports */
-  port: number
-  /** flows that carried a session (TCP: isSession; other protocols: every accepted flow) */
-  sessions: number
-  /** TCP flows too small to be a session */
-  probes: number
-  /** distinct sources, counted up to MAX_SERVED_SOURCES */
-  sources: number
-  /** address families the sessions came from */
-  ipv4: boolean
-  ipv6: boolean
+export type ServedPort = Omit<ServedPortFact, 'days' | 'first' | 'last'> & {
   /** UTC days (epoch day numbers) with a session */
   days: number[]
   first: number

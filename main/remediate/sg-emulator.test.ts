@@ -21,7 +21,7 @@ import { buildCase } from '../investigate/case-builder'
 import { fixturesDir } from '../investigate/casegen/generate'
 import { loadPlaybooks } from '../investigate/loader'
 import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
-import { MAX_KEPT_PORTS, planSgFix } from './sg-plan'
+import { MAX_ADMITTED_SOURCES, MAX_KEPT_PORTS, planSgFix } from './sg-plan'
 import { renderFix, type FixTarget } from '.'
 
 const FIXTURE = fixturesDir('aws.ec2.sg-open-admin-ports')
@@ -180,6 +180,27 @@ describe('security-group fix and rollback against moto', () => {
 })
 
 describe('security-group plan refusals', () => {
+  it('admits the addresses only the open range lets in, IPv6 included, up to MAX_ADMITTED_SOURCES', () => {
+    const flow = (src: string) => ({ eni: 'eni-1', port: 22, src, flows: 3, sessions: 3, synOnly: 0, packets: 900, bytes: 90_000, first: '2026-11-01T00:00:00Z', last: '2026-11-02T00:00:00Z', tcpFlags: true })
+    const rules = [
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0', '10.0.0.0/8'], ipv6: ['::/0'], prefixLists: [], groups: [], descriptions: { '0.0.0.0/0': 'ssh' } }
+    ]
+    const use = (srcs: string[]) => ({ enis: ['eni-1'], flowEnis: ['eni-1'], adminFlows: srcs.map(flow), adminFlowsOverflow: { flows: 0, sessions: 0 }, servedPorts: [], servedIncomplete: [] })
+    const p = planSgFix('sg-1', rules, use(['10.1.2.3', '172.20.5.10', 'fd00::5']), '2026-08-22T00:00:00Z')
+    // 10.1.2.3 keeps coming in through 10.0.0.0/8, which stays
+    expect(p.keep.map((k) => k.permission)).toEqual([
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '172.20.5.10/32', Description: 'admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-02)' }] },
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: 'fd00::5/128', Description: 'admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-02)' }] }
+    ])
+    expect(p.revoke.restore).toEqual([
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh' }] },
+      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }
+    ])
+    const many = planSgFix('sg-1', rules, use(Array.from({ length: MAX_ADMITTED_SOURCES + 1 }, (_, i) => `172.20.6.${i + 1}`)), null)
+    expect(many.tooManySources).toBe(MAX_ADMITTED_SOURCES + 1)
+    expect(many.keep).toEqual([])
+  })
+
   it('does not keep a port per scanned port: past MAX_KEPT_PORTS the list is unknown', () => {
     const udp = Array.from({ length: MAX_KEPT_PORTS + 5 }, (_, i) => ({ eni: 'eni-1', protocol: 17, port: 1000 + i, sessions: 1, probes: 0, sources: 1, ipv4: true, ipv6: false, days: ['2026-11-01'], first: '2026-11-01T00:00:00Z', last: '2026-11-01T00:01:00Z' }))
     const use = { enis: ['eni-1'], flowEnis: ['eni-1'], adminFlows: [], adminFlowsOverflow: { flows: 0, sessions: 0 }, servedPorts: udp, servedIncomplete: [] }
