@@ -36,6 +36,18 @@ test('exports are imported from the Import screen, picked and dropped at once, w
 
   const rows = page.getByRole('region', { name: 'Summary per file' }).locator('tbody tr')
   await expect(rows).toHaveCount(3)
+  // the counts say what they count: alerts, and what became of findings
+  expect((await page.getByRole('region', { name: 'Summary per file' }).locator('thead th').allTextContents()).map((t) => t.trim())).toEqual([
+    'File',
+    'Format found',
+    'Alerts read',
+    'New alerts',
+    'Updated alerts',
+    'Closed alerts',
+    'Reopened alerts',
+    'Findings',
+    'Time'
+  ])
   const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('th, td').allTextContents()).map((t) => t.trim())
   const sh = await cells(0)
   expect(sh.slice(0, 7)).toEqual(['securityhub-findings.json', 'AWS Security Hub (ASFF)', String(data.alarms), String(data.alarms), '0', '0', '0'])
@@ -82,6 +94,12 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   await page.getByRole('button', { name: 'Add the bundle' }).click()
   await expect(page.getByRole('status').filter({ hasText: /^Added evb-[0-9a-f]+ from evidence-2026-11/ })).toBeVisible()
   await expect(page.getByRole('region', { name: 'Evidence bundles' }).locator('tbody tr')).toHaveCount(1)
+  // the same bundle again: nothing wrong happened, nothing changed, and it reads that way
+  bridge.answerOpen('evidence', [data.bundle])
+  await page.getByRole('button', { name: 'Choose folders…' }).click()
+  await page.getByRole('button', { name: 'Add the bundle' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'evidence-2026-11 is already in the case' })).toContainText('Nothing changed.')
+  await expect(page.getByRole('alert').filter({ hasText: 'already in the case' })).toHaveCount(0)
 
   // The table: every finding; a column filter and the search narrow it.
   await page.keyboard.press('Alt+2')

@@ -171,7 +171,7 @@ function BundleFiles({ bundle, files, highlight }: { bundle: string; files: Evid
                 <tr key={f.id} ref={f.id === highlight ? rowRef : undefined} tabIndex={f.id === highlight ? -1 : undefined} className={f.id === highlight ? 'chosen' : undefined}>
                   <td className="mono break">
                     {f.path}
-                    {f.problem ? <div className="error-text small-print">{f.problem}</div> : null}
+                    {f.problem ? <div className={`${f.status === 'problem' ? 'error-text' : 'muted'} small-print`}>{f.problem}</div> : null}
                   </td>
                   <td className="nowrap">{f.kind}</td>
                   <td className="nowrap">
@@ -196,7 +196,7 @@ function BundleFiles({ bundle, files, highlight }: { bundle: string; files: Evid
 function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
   const [folders, setFolders] = useState<ChosenPath[]>([])
   const [running, setRunning] = useState<{ done: number; of: number; now: string } | null>(null)
-  const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string; cancelled?: boolean }>>([])
+  const [results, setResults] = useState<Array<{ folder: string; result?: EvidenceAddResult; error?: string; cancelled?: boolean; already?: boolean }>>([])
   const [note, setNote] = useState<string | null>(null)
   const [progress, setProgress] = useProgress('evidence.add')
   const cancelAdd = useCancel('evidence.cancelAdd', setNote)
@@ -228,7 +228,7 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       try {
         out.push({ folder: folder.path, result: await call('evidence.add', { path: folder.token }) })
       } catch (e) {
-        out.push({ folder: folder.path, error: describeError(e), cancelled: errorCode(e) === 'cancelled' })
+        out.push({ folder: folder.path, error: describeError(e), cancelled: errorCode(e) === 'cancelled', already: errorCode(e) === 'exists' })
       }
       setResults([...out])
     }
@@ -310,6 +310,10 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
         ) : r.cancelled ? (
           <Notice key={r.folder} tone="info" title={`${baseName(r.folder)} was not added: cancelled`}>
             Nothing of it was kept; the case is as it was. Add it again when you are ready.
+          </Notice>
+        ) : r.already ? (
+          <Notice key={r.folder} tone="info" title={`${baseName(r.folder)} is already in the case`}>
+            {r.error} Nothing changed.
           </Notice>
         ) : (
           <Notice key={r.folder} tone="error" title={`${baseName(r.folder)} was not added`}>

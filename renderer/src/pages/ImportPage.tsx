@@ -235,19 +235,19 @@ function ImportResultView({
                 <th scope="col">File</th>
                 <th scope="col">Format found</th>
                 <th scope="col" className="num">
-                  Alerts
+                  Alerts read
                 </th>
                 <th scope="col" className="num">
-                  New
+                  New alerts
                 </th>
                 <th scope="col" className="num">
-                  Updated
+                  Updated alerts
                 </th>
                 <th scope="col" className="num">
-                  Closed
+                  Closed alerts
                 </th>
                 <th scope="col" className="num">
-                  Reopened
+                  Reopened alerts
                 </th>
                 <th scope="col">Findings</th>
                 <th scope="col" className="num">
@@ -281,7 +281,7 @@ function ImportResultView({
                     <td className="findings-cell">
                       {o.duplicateOf
                         ? `Already imported (${o.duplicateOf}): nothing changed`
-                        : `${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
+                        : `+${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
                     </td>
                     <td className="num nowrap">{o.durationMs < 1000 ? `${Math.round(o.durationMs)} ms` : `${(o.durationMs / 1000).toFixed(1)} s`}</td>
                   </tr>
@@ -304,7 +304,7 @@ function ImportResultView({
           {['new', 'updated', 'unchanged', 'closed', 'reopened'].map((k) => (
             <li key={k}>
               <span className={`swatch bg-chg-${k}`} />
-              {k}
+              {k} alerts
             </li>
           ))}
         </ul>
