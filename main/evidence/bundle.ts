@@ -1,12 +1,12 @@
 // Reading an evidence bundle folder (EVIDENCE_BUNDLE.md): the manifest, the safety of every path
 // in it, the SHA-256 of every file, and what kind of evidence each file is.
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, promises as fsp, readSync, realpathSync } from 'node:fs'
+import { createReadStream, promises as fsp, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import { LastmileError } from '../errors'
 import { locateJsonError } from '../evaluate/json-text'
-import { openRegularFile } from '../services/input-files'
+import { readRegularFile } from '../services/input-files'
 
 export const MANIFEST = 'manifest.json'
 export const MANIFEST_FORMAT = 'lastmile-evidence-bundle'
@@ -193,20 +193,7 @@ function readManifest(dir: string, rootReal: string): string {
   }
   const rel = relative(rootReal, real)
   if (rel.startsWith('..') || isAbsolute(rel) || rel === '') refuse(`${shown}: refused: a link leaving the bundle (it points to ${real})`)
-  const { fd, size } = openRegularFile(real, shown, 'a manifest file')
-  try {
-    if (size > MAX_MANIFEST_BYTES) refuse(`${shown}: refused: ${size} bytes, more than a manifest may have (${MAX_MANIFEST_BYTES})`)
-    const buf = Buffer.alloc(size)
-    let got = 0
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got)
-      if (n <= 0) break
-      got += n
-    }
-    return buf.subarray(0, got).toString('utf8')
-  } finally {
-    closeSync(fd)
-  }
+  return readRegularFile(real, shown, 'a manifest', MAX_MANIFEST_BYTES).toString('utf8')
 }
 
 function refuse(message: string): never {

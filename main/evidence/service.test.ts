@@ -300,9 +300,13 @@ describe('evidence add: refusals leave the case unchanged', () => {
         rmSync(join(b, 'manifest.json'))
         execFileSync('mkfifo', [join(b, 'manifest.json')])
       },
-      /manifest\.json: is a named pipe \(FIFO\), not a manifest file/
+      /manifest\.json: is a named pipe \(FIFO\), not a manifest; Lastmile reads only regular files/
     )
     expect(Date.now() - t0).toBeLessThan(10_000)
+    // a FIFO given as the bundle itself: refused by its type, never opened
+    const fifo = join(dir, 'bundle-fifo')
+    execFileSync('mkfifo', [fifo])
+    await expect(addEvidenceBundle(c, fifo, { actor, now, threads: 0 })).rejects.toThrow(/bundle-fifo: not a folder/)
     // a bad manifest's own text is not shown, only the place where it breaks
     let message = ''
     const b = join(dir, 'manifest-secret-inside')

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { GuardrailOptions } from '../guardrails'
-import { LastmileError } from '../errors'
+import { readRegularFile } from '../services/input-files'
 import { MAX_OUTPUT_BYTES } from '../workflow/execution'
 import {
   acceptRisk,
@@ -32,14 +31,7 @@ function guardOpts(x: { breakGlassRoles?: string[]; exceptionTag?: { key: string
 }
 
 function readOutput(path: string): Buffer {
-  try {
-    const b = readFileSync(path)
-    if (b.length > MAX_OUTPUT_BYTES) throw new LastmileError('bad-input', `${path}: ${b.length} bytes of output; at most ${MAX_OUTPUT_BYTES} are kept`)
-    return b
-  } catch (e) {
-    if (e instanceof LastmileError) throw e
-    throw new LastmileError('bad-input', `${path}: cannot read the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-  }
+  return readRegularFile(path, path, 'an output file', MAX_OUTPUT_BYTES)
 }
 
 /** The workflow service (main/workflow, main/remediate, main/guardrails) behind the remediation calls. */

@@ -3,7 +3,7 @@
 // /dev/zero never ends, so both would hang an import forever (issue 13). The type is checked
 // before the open, and again on the opened descriptor (O_NONBLOCK, so even a pipe swapped in
 // between cannot block the open), which must be the very file that was checked.
-import { closeSync, constants as fsConstants, fstatSync, openSync, statSync, type Stats } from 'node:fs'
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { LastmileError } from '../errors'
 
 export interface OpenedFile {
@@ -51,4 +51,25 @@ function unreadable(name: string, e: unknown): LastmileError {
   const code = (e as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return new LastmileError('not-found', `${name}: no such file`)
   return new LastmileError('unavailable', `${name}: cannot read the file (${code ?? (e as Error).message})`)
+}
+
+/**
+ * Read a whole regular file of at most `maxBytes` (refused before reading when larger: a link to
+ * a disk image or /dev/zero must not be read into memory). Messages name the file, never its content.
+ */
+export function readRegularFile(path: string, name: string, what: string, maxBytes: number): Buffer {
+  const { fd, size } = openRegularFile(path, name, what)
+  try {
+    if (size > maxBytes) throw new LastmileError('bad-input', `${name}: refused: ${size} bytes, more than ${what} may have (${maxBytes})`)
+    const buf = Buffer.alloc(size)
+    let got = 0
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got)
+      if (n <= 0) break
+      got += n
+    }
+    return buf.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
 }

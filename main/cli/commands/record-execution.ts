@@ -1,9 +1,9 @@
 // `record-execution CASE PLAN_ID --outcome executed|failed --output FILE`: the operator ran the
 // approved artefacts; the result and its output go into the case.
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { LastmileError } from '../../errors'
-import { recordExecutionOf } from '../../workflow'
+import { readRegularFile } from '../../services/input-files'
+import { MAX_OUTPUT_BYTES, recordExecutionOf } from '../../workflow'
 import { positional, value } from '../args'
 import { emit, type Command } from '../command'
 import { findingsFlag, withCase, workflowContext } from './remediation-common'
@@ -19,12 +19,7 @@ export const recordExecutionCommand: Command = {
     if (outcome !== 'executed' && outcome !== 'failed') throw new LastmileError('bad-input', '--outcome executed|failed is required')
     const file = value(ctx.args, '--output')
     if (!file) throw new LastmileError('bad-input', '--output FILE is required: the output of the run (a log, a transcript)')
-    let output: Buffer
-    try {
-      output = readFileSync(file)
-    } catch (e) {
-      throw new LastmileError('bad-input', `${file}: cannot read the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-    }
+    const output = readRegularFile(file, file, 'an output file', MAX_OUTPUT_BYTES)
     const list = await withCase(ctx, (c) => recordExecutionOf(c, plan, { ...workflowContext(ctx), outcome, output, outputName: basename(file), findings: findingsFlag(ctx) }))
     emit(ctx, list, () => list.map((e) => `${e.finding}: ${e.outcome} (${e.id}); now ${e.state}`).join('\n'))
     return 0
