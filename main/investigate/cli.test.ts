@@ -29,7 +29,7 @@ describe('lastmile investigate', () => {
     const run = await cli(['investigate', path, ...k, '--as', 'Ana', '--role', 'analyst', '--json'], env)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect((run.json() as InvestigationRunResult).verdicts).toEqual({ SAFE: 3, RISKY: 2, UNSAFE: 1, UNSCORED: 0 })
+    expect((run.json() as InvestigationRunResult).verdicts).toEqual({ SAFE: 4, RISKY: 2, UNSAFE: 1, UNSCORED: 0 })
 
     const findings = (await cli(['findings', path, ...k, '--json'], env)).json() as FindingView[]
     const verdict = (bucket: string) => findings.find((f) => f.resource.id === `arn:aws:s3:::${bucket}`)!.rci
@@ -44,7 +44,7 @@ describe('lastmile investigate', () => {
     expect(verdict('acme-archive-2019').steps.find((s) => s.id === 'plain-http')!.explanation).toContain("no logging trail records this bucket's S3 data events")
 
     const initiatives = (await cli(['initiatives', path, ...k, '--json'], env)).json() as InitiativeView[]
-    expect(initiatives[0].rci).toEqual({ SAFE: 3, RISKY: 2, UNSAFE: 1, UNSCORED: 0 })
+    expect(initiatives[0].rci).toEqual({ SAFE: 4, RISKY: 2, UNSAFE: 1, UNSCORED: 0 })
 
     const id = findings.find((f) => f.resource.id === 'arn:aws:s3:::acme-legacy-exports')!.id
     const rci = (await cli(['rci', path, id, ...k, '--json'], env)).json() as RciView
@@ -56,7 +56,7 @@ describe('lastmile investigate', () => {
 
     // again, on the same evidence: nothing changes
     const again = (await cli(['investigate', path, ...k, '--json'], env)).json() as InvestigationRunResult
-    expect(again).toMatchObject({ changed: [], unchanged: 6 })
+    expect(again).toMatchObject({ changed: [], unchanged: 7 })
   })
 
   it('lists the playbooks, and refuses a broken custom playbook with its file and line', async () => {

@@ -65,15 +65,15 @@ describe('investigation runs', () => {
     try {
       const progress: Progress[] = []
       const first = await investigateCase(c, { actor: ACTOR, now: clock, playbooks: set, onProgress: (p) => progress.push(p), batch: 2 })
-      expect(first).toMatchObject({ status: 'completed', run: 1, findings: 6, verdicts: { SAFE: 3, RISKY: 2, UNSAFE: 1, UNSCORED: 0 }, unchanged: 0 })
+      expect(first).toMatchObject({ status: 'completed', run: 1, findings: 7, verdicts: { SAFE: 4, RISKY: 2, UNSAFE: 1, UNSCORED: 0 }, unchanged: 0 })
       expect(first.changed.every((x) => x.before === null)).toBe(true)
-      expect(progress.at(-1)).toMatchObject({ operation: 'investigate', done: 6, total: 6, unit: 'findings' })
+      expect(progress.at(-1)).toMatchObject({ operation: 'investigate', done: 7, total: 7, unit: 'findings' })
       const before = documents(c)
       const audit = listAudit(c.db, 0, 10).entries
-      expect(audit[0]).toMatchObject({ action: 'investigate.run', target: 'run-1', actor: ACTOR, details: { findings: 6, changedCount: 6 } })
+      expect(audit[0]).toMatchObject({ action: 'investigate.run', target: 'run-1', actor: ACTOR, details: { findings: 7, changedCount: 7 } })
 
       const second = await investigateCase(c, { actor: ACTOR, now: clock, playbooks: set })
-      expect(second).toMatchObject({ status: 'completed', run: 2, changed: [], unchanged: 6 })
+      expect(second).toMatchObject({ status: 'completed', run: 2, changed: [], unchanged: 7 })
       expect(documents(c)).toEqual(before)
       const legacy = rciView(c.db, findingOf(c, 'acme-legacy-exports').id)
       expect(legacy.history).toHaveLength(1)
@@ -160,7 +160,7 @@ describe('investigation runs', () => {
     expect((await cancelled.done).status).toBe('cancelled')
     const seen: Progress[] = []
     const r = await investigateInWorker({ casePath, key: KEY, actor: ACTOR }, (p) => seen.push(p)).done
-    expect(r).toMatchObject({ status: 'completed', run: 1, findings: 6 })
+    expect(r).toMatchObject({ status: 'completed', run: 1, findings: 7 })
     expect(seen.length).toBeGreaterThan(0)
     const c = openCaseDb(casePath, KEY)
     try {

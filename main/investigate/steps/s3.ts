@@ -118,7 +118,7 @@ export const plainHttpRequests = defineStep({
       const who = alUse.length ? ` (${opsOf(alUse)}); made by ${callersText(alUse)}` : detail('aws.s3-access-logs')
       return outcome(
         'yes',
-        `${plural(n, 'request')} over plain HTTP served in the server access logs, the last on ${day(last)}${who}${refusedNote(alHttp)} — proven: the logs write cipher suite and TLS version "-" only for HTTP. Enforcing HTTPS would refuse these callers`,
+        `${plural(n, 'request')} over plain HTTP in the server access logs, the last on ${day(last)}${who}${refusedNote(alHttp)} — proven: the logs write cipher suite and TLS version "-" only for HTTP. Enforcing HTTPS would refuse these callers`,
         { evidence: [al?.evidence, back.files, events.map((e) => e.evidence)], certainty: 'proven', sources: [...sources], windowed: true, timeline: link }
       )
     }
@@ -130,7 +130,7 @@ export const plainHttpRequests = defineStep({
       const alSaw = al ? ` Server access logs of the bucket show ${alUse.length ? 'some' : 'none'} (their delivery is best-effort).` : ' No server access logs are in evidence to confirm it.'
       return outcome(
         'yes',
-        `${plural(n, 'S3 data event')} served without TLS details, the last on ${day(last)}${who}${refusedNote(ctNone)} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
+        `${plural(n, 'S3 data event')} without TLS details, the last on ${day(last)}${who}${refusedNote(ctNone)} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
         { evidence: [ct?.evidence, back.files, events.map((e) => e.evidence)], certainty: 'inferred', sources: [...sources], windowed: true, timeline: link }
       )
     }
