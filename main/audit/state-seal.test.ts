@@ -12,6 +12,7 @@ import { cli } from '../../test/helpers/cli'
 import { openCaseDb, createCaseDb, type CaseDb } from '../db/case-db'
 import { buildCase, demoDir } from '../investigate/case-builder'
 import { setFindingDecision } from '../ingest/findings'
+import { importFile } from '../ingest/importer'
 import { approve, plan, recordExecutionOf } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
@@ -263,3 +264,44 @@ function imageOf(db: Database.Database, table: string): string {
   const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
   return cols.map((x) => `quote("${x}")`).join(` || ',' || `)
 }
+
+describe('a case from before the state seal (schema 70)', () => {
+  it('upgrades cleanly: one entry seals what it holds, and from then on a change by hand is named', () => {
+    const path = join(tempDir(), 'old.lmcase')
+    createCaseDb(path, KEY, { now: now() }).close()
+    // Take the new case back to schema 70, as a case written by the Lastmile before this one.
+    const db = raw(path)
+    db.exec(
+      "DROP TABLE state_rows; DROP TABLE state_buckets; DROP TABLE state_tables; DROP TABLE state_upgrade; ALTER TABLE audit_log DROP COLUMN state; DELETE FROM schema_migrations WHERE version = 90; PRAGMA user_version = 70"
+    )
+    const id = db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string
+    // …and let that Lastmile import into it (no seal: its tables do not exist)
+    const old = { db, path, id, name: 'old', createdAt: 'x', schemaVersion: 70, readOnly: false, close: () => db.close() } as CaseDb
+    appendAudit(db, id, { actor: ana, action: 'case.create', target: id, details: {} }, now())
+    importFile(old, join(demoDir(), 'exports', 'securityhub-findings.json'), { actor: ana, now })
+    expect(db.prepare('SELECT COUNT(*) FROM audit_log WHERE seq > 0').pluck().get()).toBe(2)
+    db.close()
+
+    const c = openCaseDb(path, KEY)
+    const last = c.db.prepare('SELECT seq, action, details FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; action: string; details: string }
+    expect(last).toMatchObject({ seq: 3, action: 'case.state-sealed' })
+    const findings = c.db.prepare('SELECT COUNT(*) FROM findings').pluck().get() as number
+    expect(findings).toBeGreaterThan(5)
+    expect(JSON.parse(last.details).rows).toBeGreaterThan(findings)
+    c.close()
+    const v = verifyAt(path)
+    expect(v.problems).toEqual([])
+    expect(v.state).toMatchObject({ ok: true, sealedBy: 3 })
+    // the entries before the upgrade still verify as they were written (no state in their hash)
+    expect(v.audit).toMatchObject({ ok: true, entries: 3 })
+
+    forge(path, "UPDATE findings SET rci_verdict = 'SAFE' WHERE id = 1")
+    expect(verifyAt(path).firstBad).toMatchObject({ kind: 'row', table: 'findings', key: '1' })
+    // Marking the case for resealing does not bless the change: a second upgrade entry is named.
+    forge(path, 'INSERT INTO state_upgrade (pending) VALUES (1)')
+    openCaseDb(path, KEY).close()
+    const again = verifyAt(path)
+    expect(again.ok).toBe(false)
+    expect(again.problems.map((p) => p.reason)).toContainEqual(expect.stringMatching(/^audit entry 4 resealed the whole case state as an upgrade, but the state was already sealed from entry 3/))
+  })
+})
