@@ -45,6 +45,15 @@ describe('aws.ec2.sg-open-admin-ports', () => {
     const v = verdict(tcp(22, 22, ['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1']))
     expect(v).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('every public IPv4 address (all but private and reserved space)') })
   })
+  it('names under "every address admitted" only the blocks that admit internet addresses', () => {
+    const v = verdict(tcp(22, 22, ['0.0.0.0/0', '172.16.0.0/12', '192.168.0.0/16']))
+    expect(v.reason).toContain('every IPv4 address is admitted (0.0.0.0/0 in rule 1 (tcp 22))')
+    expect(v.reason).not.toMatch(/172\.16|192\.168/)
+    // every public block plus private space adds up to the whole space: still named by the public blocks
+    const w = verdict(tcp(22, 22, ['0.0.0.0/5', '8.0.0.0/7', '10.0.0.0/8', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1']))
+    expect(w.reason).toContain('every public IPv4 address (all but private and reserved space) is admitted (0.0.0.0/5 in rule 1')
+    expect(w.reason).not.toContain('10.0.0.0/8')
+  })
   it('PASS: half the internet is not "open" (admits every address); the reason says how much', () => {
     expect(verdict(tcp(22, 22, ['0.0.0.0/1']))).toMatchObject({ status: 'PASS', reason: expect.stringMatching(/admits only 0\.0\.0\.0\/1 \(5\d\.\d% of public IPv4\)/) })
   })
