@@ -934,7 +934,19 @@ export function azureSecureTransfer(w: World): void {
     ],
     ['rg-shared', 'stacmenfsshare', false, 'TLS1_2', { Environment: 'production', Owner: 'hpc-team' }, dailyRequests(storageId('rg-shared', 'stacmenfsshare'), 'stacmenfsshare', (k) => (k % 2 ? { protocol: 'NFS' } : { protocol: 'HTTPS', tls: 'TLS 1.2' })), 'UNSAFE', { nfs: 'yes' }, 'an NFS share in use'],
     ['rg-shared', 'stacmeteamfiles', false, 'TLS1_2', { Environment: 'production', Owner: 'it-workplace' }, dailyRequests(storageId('rg-shared', 'stacmeteamfiles'), 'stacmeteamfiles', (k) => (k % 3 ? { protocol: 'SMB', tls: null } : { protocol: 'HTTPS', tls: 'TLS 1.2' })), 'RISKY', { smb: 'yes', nfs: 'no' }, 'SMB file shares in use'],
-    ['rg-test', 'stacmetestnologs', false, 'TLS1_0', { Environment: 'test', Owner: 'qa-team' }, null, 'RISKY', { 'http-or-old-tls': 'unknown' }, 'no storage logs']
+    ['rg-test', 'stacmetestnologs', false, 'TLS1_0', { Environment: 'test', Owner: 'qa-team' }, null, 'RISKY', { 'http-or-old-tls': 'unknown' }, 'no storage logs'],
+    // HTTPS requests whose log lines carry no tlsVersion: "all TLS 1.2 or later" is not shown
+    [
+      'rg-test',
+      'stacmetestuploads',
+      false,
+      'TLS1_0',
+      { Environment: 'test', Owner: 'qa-team' },
+      dailyRequests(storageId('rg-test', 'stacmetestuploads'), 'stacmetestuploads', (k) => (k % 5 ? { protocol: 'HTTPS', tls: 'TLS 1.2' } : { protocol: 'HTTPS', tls: null })),
+      'RISKY',
+      { 'http-or-old-tls': 'unknown' },
+      'HTTPS requests without a TLS version'
+    ]
   ]
   for (const [rg, name, https, tls, tags, logs, verdict, steps, why] of accountsList) {
     z.storageAccounts.push(storageAccount(rg, name, https, tls, tags, name === 'stacmenfsshare' ? 'FileStorage' : 'StorageV2'))

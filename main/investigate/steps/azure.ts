@@ -62,6 +62,17 @@ export const httpOrOldTlsRequests = defineStep({
       })
     }
     const cov = ctx.ev.coverage('azure.storage-logs', id, ctx.window)
+    // "all over HTTPS with TLS 1.2" needs every HTTPS request's tlsVersion and every request's protocol
+    const count = (k: string) => Object.entries(logs?.protocols ?? {}).filter(([p]) => p.toUpperCase() === k).reduce((n, [, c]) => n + c, 0)
+    const noTls = Math.max(0, count('HTTPS') - Object.values(logs?.tlsVersions ?? {}).reduce((n, c) => n + c, 0))
+    const noProtocol = count('UNKNOWN')
+    if (cov.state === 'covered' && (noTls || noProtocol)) {
+      return outcome(
+        'unknown',
+        `no HTTP or old-TLS request was seen, but ${[noTls ? `${plural(noTls, 'HTTPS request')} carry no tlsVersion` : '', noProtocol ? `${plural(noProtocol, 'request')} carry no protocol` : ''].filter(Boolean).join(' and ')} in the storage logs: whether they would be refused cannot be shown`,
+        { evidence: [cov.evidence, logs?.evidence], sources, windowed: true, timeline: link }
+      )
+    }
     if (cov.state === 'covered') {
       return outcome('no', `the storage logs hold requests for every day of ${windowText(ctx.window)} (${plural(logs?.requests ?? 0, 'request')}), all over HTTPS with TLS 1.2 or later`, {
         evidence: [cov.evidence, logs?.evidence],

@@ -120,7 +120,7 @@ export const azureStorageSecureTransferFix: FixRenderer = {
       preconditions: [
         'Azure CLI and jq on PATH, signed in (az login)',
         `a role on ${account} allowing Microsoft.Storage/storageAccounts/read and /write`,
-        'no client uses plain HTTP or TLS 1.0/1.1 (the storage logs showed none); SMB 2.1, NFS 3.0 file shares and custom-domain HTTP endpoints stop working under secure transfer'
+        "no client uses plain HTTP or TLS 1.0/1.1: the investigation must have found none in storage logs covering the whole window (its RCI says whether they did); SMB 2.1, NFS 3.0 file shares and custom-domain HTTP endpoints stop working under secure transfer, and blob logs show no file-share traffic unless the file service's own diagnostic setting is on"
       ],
       validation: validationText(t),
       notes: [`before: secure transfer ${v.https === null ? 'unknown' : v.https ? 'on' : 'off'}, minimum TLS ${v.tls ?? 'unknown'}`]
