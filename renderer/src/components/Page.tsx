@@ -9,6 +9,7 @@ export function Page({
   description,
   actions,
   fill,
+  wide,
   children
 }: {
   title: string
@@ -16,6 +17,8 @@ export function Page({
   actions?: ReactNode
   /** the page takes the window's height, for a table that scrolls inside it */
   fill?: boolean
+  /** the page uses the whole width of a large window (the board's seven columns) */
+  wide?: boolean
   children: ReactNode
 }): ReactElement {
   const heading = useRef<HTMLHeadingElement>(null)
@@ -23,7 +26,7 @@ export function Page({
     heading.current?.focus({ preventScroll: true })
   }, [])
   return (
-    <div className={fill ? 'page page-fill' : 'page'}>
+    <div className={['page', fill ? 'page-fill' : '', wide ? 'page-wide' : ''].filter(Boolean).join(' ')}>
       <div className="page-head">
         <div>
           <h1 ref={heading} tabIndex={-1}>

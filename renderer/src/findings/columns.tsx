@@ -25,9 +25,11 @@ export const SELECT_WIDTH = 34
 
 const text = (v: string | null): string => v ?? NONE
 
+// In the order a person reads a row by: what it is and how bad, what Lastmile concluded and where
+// it stands (kept on screen at 1024 px), then what and where.
 export const COLUMNS: readonly ColumnSpec[] = [
   {
-    id: 'id', width: 60,
+    id: 'id', width: 78,
     header: 'ID',
     filter: 'none',
     render: (r) => r.id,
@@ -41,10 +43,36 @@ export const COLUMNS: readonly ColumnSpec[] = [
     render: (r) => <SeverityBadge severity={r.severity} />,
     groupable: true
   },
+  {
+    id: 'rci', width: 88,
+    header: 'RCI',
+    filter: 'select',
+    render: (r) => <VerdictBadge verdict={r.rci} />,
+    groupable: true
+  },
+  {
+    id: 'stage', width: 124,
+    header: 'Stage',
+    filter: 'select',
+    render: (r) => STAGE_LABEL[r.stage],
+    groupable: true
+  },
+  {
+    id: 'status', width: 84,
+    header: 'Status',
+    filter: 'select',
+    render: (r) => (
+      <>
+        <StatusBadge status={r.status} />
+        {r.regression ? <span className="regression-mark" title="Came back after a rescan had resolved it">regressed</span> : null}
+      </>
+    ),
+    groupable: true
+  },
   { id: 'title', width: 320, header: 'Title', filter: 'text', render: (r) => r.title, groupable: true },
   { id: 'control', width: 190, header: 'Control', filter: 'select', render: (r) => r.control, groupable: true },
   {
-    id: 'resource', width: 160,
+    id: 'resource', width: 210,
     header: 'Resource',
     filter: 'text',
     render: (r) => r.resourceName,
@@ -70,32 +98,6 @@ export const COLUMNS: readonly ColumnSpec[] = [
     render: (r) => r.alerts.toLocaleString('en-US'),
     groupable: false,
     numeric: true
-  },
-  {
-    id: 'status', width: 84,
-    header: 'Status',
-    filter: 'select',
-    render: (r) => (
-      <>
-        <StatusBadge status={r.status} />
-        {r.regression ? <span className="regression-mark" title="Came back after a rescan had resolved it">regressed</span> : null}
-      </>
-    ),
-    groupable: true
-  },
-  {
-    id: 'rci', width: 88,
-    header: 'RCI',
-    filter: 'select',
-    render: (r) => <VerdictBadge verdict={r.rci} />,
-    groupable: true
-  },
-  {
-    id: 'stage', width: 128,
-    header: 'Stage',
-    filter: 'select',
-    render: (r) => STAGE_LABEL[r.stage],
-    groupable: true
   },
   {
     id: 'initiative', width: 86,

@@ -94,6 +94,7 @@ function Board(): ReactElement {
 
   return (
     <Page
+      wide
       title="Initiatives"
       description="Findings that share a root cause, grouped to be fixed together, by how far they have come."
       actions={

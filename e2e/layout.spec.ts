@@ -1,0 +1,48 @@
+// What must stay on screen at the window sizes people use: at 1024 px the findings table keeps
+// its verdict, stage and status columns in view and the board shows all seven stages side by
+// side; at 1920 px the board uses the width instead of stopping at a reading column.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page, Locator } from '@playwright/test'
+import { asffExport, type Alarm } from '../test/fixtures/ingest/generate'
+import { test, expect } from './fixtures'
+import { createCaseInMain } from './flows'
+
+const alarm = (problem: Alarm['problem'], n: number): Alarm => ({ problem, account: '111111111111', region: 'us-east-1', n, status: 'FAIL', observedAt: '2025-03-01T10:00:00.000Z' })
+
+async function inView(page: Page, target: Locator): Promise<void> {
+  const box = await target.boundingBox()
+  const width = page.viewportSize()!.width
+  expect(box, 'on the page').not.toBeNull()
+  expect(box!.x, 'left edge in the window').toBeGreaterThanOrEqual(0)
+  expect(box!.x + box!.width, 'right edge in the window').toBeLessThanOrEqual(width)
+}
+
+test('at 1024 px the table keeps RCI, stage and status in view and the board its seven stages; at 1920 the board uses the width', async ({ page, bridge, openApp }) => {
+  createCaseInMain(bridge)
+  const path = join(bridge.root, 'scan.json')
+  writeFileSync(path, asffExport([alarm('s3-https', 1), alarm('s3-https', 2), alarm('imdsv2', 1), alarm('ssh-open', 1)]))
+  expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(path)] })).toMatchObject({ ok: true })
+  await openApp()
+
+  await page.setViewportSize({ width: 1024, height: 768 })
+  await page.keyboard.press('Alt+2')
+  const grid = page.getByRole('grid', { name: 'Findings' })
+  for (const name of ['ID', 'Severity', 'RCI', 'Stage', 'Status']) await inView(page, grid.getByRole('columnheader', { name, exact: true }))
+  // an id is never cut
+  const id = grid.getByRole('link', { name: /^F-\d+$/ }).first()
+  expect(await id.evaluate((a) => {
+    const cell = a.closest('td, [role="gridcell"]')!
+    return cell.clientWidth > 0 && cell.scrollWidth <= cell.clientWidth
+  })).toBe(true)
+
+  await page.keyboard.press('Alt+1')
+  const board = page.getByRole('group', { name: 'Initiatives by stage' })
+  const columns = board.getByRole('region')
+  await expect(columns).toHaveCount(7)
+  for (let i = 0; i < 7; i++) await inView(page, columns.nth(i))
+
+  await page.setViewportSize({ width: 1920, height: 900 })
+  const right = await columns.nth(6).boundingBox()
+  expect(right!.x + right!.width).toBeGreaterThan(1800)
+})
