@@ -46,3 +46,16 @@ test('at 1024 px the table keeps RCI, stage and status in view and the board its
   const right = await columns.nth(6).boundingBox()
   expect(right!.x + right!.width).toBeGreaterThan(1800)
 })
+
+test('the first-start card holds all its buttons at 1024 and 1280 px', async ({ page, openApp }) => {
+  await openApp()
+  const card = page.getByRole('region', { name: 'No case is open' })
+  for (const width of [1024, 1280]) {
+    await page.setViewportSize({ width, height: 768 })
+    const box = (await card.boundingBox())!
+    for (const name of ['Create a case', 'Open a case', 'Open case file for review', 'Open the demo case']) {
+      const b = (await card.getByRole('button', { name }).boundingBox())!
+      expect(b.x + b.width, `${name} at ${width} px`).toBeLessThanOrEqual(box.x + box.width)
+    }
+  }
+})
