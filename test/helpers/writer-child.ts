@@ -5,6 +5,9 @@ import { openCaseDb } from '../../main/db/case-db'
 
 const [path, key] = process.argv.slice(2)
 const c = openCaseDb(path, key)
+// A small page cache, as SQLite's default: the large transaction below must spill into the WAL
+// before its commit (case connections keep 256 MiB of pages, which would hold all of it).
+c.db.pragma('cache_size = -2000')
 const actor = { kind: 'engine' as const, name: 'crash-test' }
 c.db.exec('CREATE TABLE IF NOT EXISTS payload (batch INTEGER NOT NULL, n INTEGER NOT NULL, blob TEXT NOT NULL) STRICT')
 const ins = c.db.prepare('INSERT INTO payload (batch, n, blob) VALUES (?, ?, ?)')
