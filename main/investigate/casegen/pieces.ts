@@ -575,6 +575,7 @@ export function sgOpenAdminPorts(w: World): void {
     permissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'open for the load test' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
   })
   tsgs.push({ id: 'sg-0d00000000000005', region: R, name: 'legacy-ssh', vpc: tvpc, tags: { Owner: 'qa-team', Environment: 'test' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  tsgs.push({ id: 'sg-0d00000000000009', region: R, name: 'batch-ssh', vpc: tvpc, tags: { Owner: 'qa-team', Environment: 'test' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
   tsgs.push({
     id: 'sg-0d00000000000007',
     region: R,
@@ -626,6 +627,10 @@ export function sgOpenAdminPorts(w: World): void {
     session({ account: TEST, inst: api, src: `203.0.113.${(k * 7) % 250}`, srcPort: 44000 + k, dstPort: 443, packets: 18, bytes: 7_320, start: time })
   )
   // legacy-tools-1: no flow log on its interface
+  // batch-test-1: its flow log was turned on 60 days into the window; only scans since
+  const batch = instance(w, TEST, { id: 'i-0b1b2c3d4e5f600b9', name: 'batch-test-1', tags: { Name: 'batch-test-1', Environment: 'test', Owner: 'qa-team' }, httpTokens: 'required', groups: ['sg-0d00000000000009'], publicIp: '3.91.44.129' })
+  for (let k = 120; k < 180; k++) w.account(TEST).flows.push(noDataLine(TEST, batch.eni, at(Math.floor(k / 2), (k % 2) * 12 + 1)))
+  w.account(TEST).flows.push(...spread(20, `scan:${batch.id}:22`, 61, 89).map((time, k) => flowLine({ account: TEST, eni: batch.eni, src: `45.${(k * 7) % 200}.${(k * 13) % 250}.${(k * 29) % 250}`, dst: batch.privateIp, srcPort: 40000 + k, dstPort: 22, start: time, ...PROBES[k % 2] })))
 
   const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, string]> = [
     [PROD, 'sg-0c00000000000001', 'SAFE', { open: 'no' }, 'SSH only from 10.0.0.0/8', 'EC2.13'],
@@ -635,6 +640,7 @@ export function sgOpenAdminPorts(w: World): void {
     [PROD, 'sg-0c00000000000008', 'SAFE', { open: 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'the engineers come from the office range that the same rule also admits, which the fix keeps', 'EC2.13'],
     [TEST, 'sg-0d00000000000004', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'an all-traffic rule: the plan keeps 443/tcp', 'EC2.53'],
     [TEST, 'sg-0d00000000000005', 'RISKY', { 'outside-sessions': 'unknown', 'admitted-first': 'unknown' }, 'no flow logs', 'EC2.13'],
+    [TEST, 'sg-0d00000000000009', 'RISKY', { 'outside-sessions': 'unknown', 'admitted-first': 'unknown' }, 'flow logs only for the last 30 days of the window', 'EC2.13'],
     [TEST, 'sg-0d00000000000007', 'RISKY', { 'all-traffic': 'yes', 'outside-sessions': 'no', 'admitted-first': 'no' }, 'tcp 0-65535 also serves 443 (daily sessions); only probes on 22', 'EC2.13']
   ]
   for (const [account, id, verdict, steps, why, control] of all) {

@@ -76,7 +76,10 @@ export const attached = defineStep({
 function flowCoverageText(cov: Parameters<typeof coverageText>[0], enis: readonly string[], flowEnis: readonly string[]): string {
   const text = coverageText(cov, 'VPC flow logs of the group\'s interfaces')
   const missing = enis.filter((e) => !flowEnis.includes(e) && !text.includes(e))
-  return missing.length ? `${text}; no flow log in evidence for ${missing.join(', ')}` : text
+  // each gap of a per-interface source names its interface first ("eni-…: …")
+  const gappy = [...new Set(cov.gaps.map((g) => /^(eni-[0-9a-f]+):/.exec(g.detail)?.[1]).filter((e): e is string => !!e && !missing.includes(e) && !text.includes(e)))]
+  const parts = [missing.length ? `no flow log in evidence for ${missing.join(', ')}` : '', gappy.length ? `the gaps are on ${gappy.join(', ')}` : ''].filter(Boolean)
+  return parts.length ? `${text}; ${parts.join('; ')}` : text
 }
 
 const cidr = z.string().refine((s) => parseCidr(s) !== null, 'a CIDR block like 198.51.100.0/24')
@@ -219,6 +222,11 @@ export const sourcesThroughOpenRule = defineStep({
       )
     }
     if (plan.unknown.length) return outcome('unknown', `no address seen in a session depends on the revoked ranges, but ${plan.unknown.join('; ')}`, o)
+    // Nobody seen is not nobody: an administrator who logged in before a flow log was turned on
+    // is unseen, so 'no' needs the whole window covered on every interface.
+    const cov = ctx.ev.coverage('aws.vpc-flow-logs', ctx.finding.resource.id, ctx.window)
+    const sg = ctx.ev.facts(ctx.finding.resource.id).securityGroup
+    if (cov.state !== 'covered') return outcome('unknown', `no address seen in a session depends on the revoked ranges, but ${flowCoverageText(cov, sg?.enis ?? [], sg?.flowEnis ?? [])}`, { ...o, evidence: [...o.evidence, cov.evidence] })
     return outcome('no', `no address seen in an SSH/RDP session ${windowText(ctx.window)} depends on the revoked ranges (none, or another rule admits it)`, { ...o, certainty: 'proven' })
   }
 })
