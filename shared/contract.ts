@@ -178,7 +178,12 @@ export const contract = {
   'case.openDemo': call<Case>()(z.object({}).strict(), { mutates: false }),
 
   'identity.get': call<Identity>()(z.object({}).strict(), { mutates: false }),
-  'identity.set': call<Identity>()(z.object({ name: personName, role }).strict(), { mutates: false }),
+  /** make this person's signing key with the name bound to it for good (refused once a key exists) */
+  'identity.create': call<Identity>()(z.object({ name: personName }).strict(), { mutates: false }),
+  /** the people of the open case, with their roles */
+  'people.list': call<CasePersonView[]>()(z.object({}).strict(), { mutates: false }),
+  /** grant or take back a role: the open case's owner's signed decision */
+  'people.setRole': call<CasePersonView[]>()(z.object({ person: z.string().trim().min(8).max(200), role, grant: z.boolean() }).strict(), { mutates: true }),
 
   'audit.list': call<AuditPage>()(
     z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
@@ -495,9 +500,32 @@ export interface RecentCaseEntry extends RecentCase {
   token: string
 }
 
+/**
+ * The person using this app: their own signing key (made on first use, sealed by the OS keystore)
+ * with the name bound to it once, and the roles the open case's owner granted them.
+ */
 export interface Identity {
   name: string
+  /** the role acted in now: the strongest one held in the open case */
   role: Role
+  /** the key's fingerprint (AB:CD:…); null until the key is made */
+  key: string | null
+  osUser: string
+  /** every role held in the open case (the owner holds all of them) */
+  roles: Role[]
+  /** true when this person owns the open case (created it): they grant the roles */
+  owner: boolean
+  /** why decisions cannot be signed on this machine (no keystore that protects secrets), else null */
+  problem: string | null
+}
+
+/** A person bound to the open case, as the Settings screen lists them. */
+export interface CasePersonView {
+  key: string
+  name: string
+  osUser: string
+  owner: boolean
+  roles: Role[]
 }
 
 export interface AuditPage {
@@ -597,7 +625,7 @@ export function ipcChannel(channel: Channel): string {
 // ---- audit exports ----------------------------------------------------------------------------
 
 export interface SignerInfo {
-  kind: 'pkcs12' | 'device'
+  kind: 'pkcs12' | 'device' | 'person'
   algorithm: 'rsa-sha256' | 'ecdsa-sha256' | 'ed25519'
   /** SHA-256 of the certificate (pkcs12) or of the public key (device), AB:CD:… */
   fingerprint: string
@@ -631,6 +659,8 @@ export interface CaseVerificationResult {
   state: { ok: boolean; sealed: boolean; sealedBy: number | null; tables: number; rows: number; millis: number }
   firstBad: VerificationProblem | null
   problems: VerificationProblem[]
+  /** who signed which decision, the case owner and every four-eyes change (main/identity/verify.ts) */
+  people: PeopleVerification
 }
 
 /** A break, named: an audit entry, a checkpoint, or a row (table and key) or table of the case state. */
@@ -640,6 +670,38 @@ export interface VerificationProblem {
   reason: string
   table?: string
   key?: string
+}
+
+/** A person's decision as the auditor sees it: what, on what, by whom (name, role, key, OS user). */
+export interface SignedDecision {
+  seq: number
+  time: string
+  action: string
+  target: string
+  name: string
+  role: Role
+  key: string | null
+  osUser: string | null
+  signed: boolean
+}
+
+export interface FourEyesChange {
+  seq: number
+  time: string
+  enabled: boolean
+  by: string
+  key: string | null
+  reason: string
+}
+
+export interface PeopleVerification {
+  ok: boolean
+  /** the case owner (the key that signed case.create); null in a case made before people had keys */
+  owner: { key: string; name: string; osUser: string } | null
+  people: Array<{ key: string; name: string; osUser: string; boundAt: number; roles: Role[] }>
+  decisions: SignedDecision[]
+  fourEyes: FourEyesChange[]
+  problems: Array<{ seq: number; reason: string }>
 }
 
 export interface ExportedCheckpoint {

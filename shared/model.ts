@@ -10,7 +10,8 @@ export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium'
 /** The person or process that acted. The engine acts for itself; people act with a role. */
 export type Actor =
   | { kind: 'engine'; name: string }
-  | { kind: 'person'; name: string; role: Role }
+  /** `key`: the id (fingerprint) of the person's signing key; their decisions are signed with it */
+  | { kind: 'person'; name: string; role: Role; key?: string }
 
 export type Role = 'analyst' | 'approver' | 'auditor' | 'operator' | 'admin'
 export const ROLES: readonly Role[] = ['analyst', 'approver', 'auditor', 'operator', 'admin']

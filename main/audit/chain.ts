@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { Actor, AuditEntry, AuditVerification } from '../../shared/model'
 import type { Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { signerOf } from '../identity/agent'
+import { decisionSigningBytes, isDecision } from '../identity/decisions'
+import type { PersonSigner } from '../identity/signer'
 import { canonicalJson } from './canonical'
 import { sealState } from './state-seal'
 
@@ -50,10 +54,80 @@ export function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
 /**
  * Append one entry. Call it inside the same transaction as the change it records (see
  * `audited`); on its own it is still atomic, but then it records nothing else.
+ *
+ * A person's decision (identity/decisions.ts) is signed by that person's own key, which must be
+ * unlocked in this process (identity/agent.ts); the first signed entry of a key in a case is
+ * preceded by its `identity.bound` entry, which puts the public key and the bound name in the
+ * chain. A decision nobody can sign is refused: four-eyes compares keys, not names.
  */
 export function appendAudit(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
-  // Its own transaction (a savepoint inside the caller's): the entry and the state it seals.
-  return db.transaction(() => append(db, caseId, entry, time))()
+  // Its own transaction (a savepoint inside the caller's): the entry, the state it seals, its signature.
+  return db.transaction(() => appendSigned(db, caseId, entry, time))()
+}
+
+function appendSigned(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+  const actor = entry.actor
+  const signer = signerOf(actor)
+  const decision = actor.kind === 'person' && isDecision(entry.action)
+  if (decision && !signer) {
+    throw new LastmileError(
+      'bad-input',
+      `${entry.action} by ${actor.name}: a decision is signed by the person's own key, and ${
+        actor.key ? `the key ${actor.key} is not unlocked here` : 'no personal signing key is set up (the app makes one in Settings; the command line uses --person-key F)'
+      }`
+    )
+  }
+  const creates = signer !== null && entry.action === 'case.create'
+  const signs = signer !== null && (decision || creates)
+  if (signs && actor.kind === 'person') {
+    if (actor.name !== signer.name) throw new LastmileError('bad-input', `${actor.name}: the key ${signer.id} is bound to "${signer.name}"; a person acts under the name bound to their key`)
+    if (entry.action !== 'identity.bound' && !creates) bindPerson(db, caseId, signer, actor.role, time)
+  }
+  // The creator of a case is its owner: case.create itself binds their key (no entry before it).
+  const e = append(db, caseId, creates ? { ...entry, details: { ...entry.details, owner: ownerDetails(signer) } } : entry, time)
+  if (creates) {
+    db.prepare('INSERT INTO people (key_id, name, os_user, signer, bound_seq, owner) VALUES (?, ?, ?, ?, ?, 1)').run(signer.id, signer.name, signer.osUser, canonicalJson(signer.descriptor), e.seq)
+  }
+  if (signs) {
+    db.prepare('INSERT INTO audit_signatures (seq, key_id, signature) VALUES (?, ?, ?)').run(e.seq, signer.id, signer.sign(decisionSigningBytes(caseId, e.seq, e.hash)).toString('base64'))
+  }
+  return e
+}
+
+function ownerDetails(s: PersonSigner): Record<string, unknown> {
+  return { key: s.id, name: s.name, osUser: s.osUser, signer: s.descriptor }
+}
+
+/**
+ * Put a key in the case the first time it signs there: a signed `identity.bound` entry with its
+ * public key (or certificate), the name bound to it and the OS user. The creator of a case is its
+ * owner, who grants the roles. A key whose bound name changed since says so in a signed
+ * `identity.renamed` entry: changing who you are is itself in the trail.
+ */
+export function bindPerson(db: Db, caseId: string, signer: PersonSigner, role: Extract<Actor, { kind: 'person' }>['role'], time: string): void {
+  const known = db.prepare('SELECT name FROM people WHERE key_id = ?').get(signer.id) as { name: string } | undefined
+  const actor: Actor = { kind: 'person', name: signer.name, role, key: signer.id }
+  if (known) {
+    if (known.name !== signer.name) {
+      appendAudit(db, caseId, { actor, action: 'identity.renamed', target: signer.id, details: { from: known.name, to: signer.name, osUser: signer.osUser } }, time)
+      db.prepare('UPDATE people SET name = ? WHERE key_id = ?').run(signer.name, signer.id)
+    }
+    return
+  }
+  const e = appendAudit(
+    db,
+    caseId,
+    { actor, action: 'identity.bound', target: signer.id, details: { name: signer.name, osUser: signer.osUser, signer: signer.descriptor } },
+    time
+  )
+  db.prepare('INSERT INTO people (key_id, name, os_user, signer, bound_seq, owner) VALUES (?, ?, ?, ?, ?, ?)').run(
+    signer.id,
+    signer.name,
+    signer.osUser,
+    canonicalJson(signer.descriptor),
+    e.seq,
+    0
+  )
 }
 
 function append(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {

@@ -25,7 +25,8 @@ import type { KeyStore } from '../platform/ports'
  * fingerprint is what a person compares with the one their organisation publishes.
  */
 export interface SignerDescriptor {
-  kind: 'pkcs12' | 'device'
+  /** 'person': a person's own Ed25519 key (main/identity), verified like the device key */
+  kind: 'pkcs12' | 'device' | 'person'
   algorithm: SignatureAlgorithm
   /** SHA-256 of the certificate's DER (pkcs12) or of the public key's SPKI DER (device), `AB:CD:…` */
   fingerprint: string
@@ -261,7 +262,7 @@ export function verifySigned(descriptor: SignerDescriptor, data: Buffer, signatu
       const cert = new X509Certificate(descriptor.certificate)
       key = cert.publicKey
       fingerprint = cert.fingerprint256
-    } else if (descriptor.kind === 'device') {
+    } else if (descriptor.kind === 'device' || descriptor.kind === 'person') {
       if (!descriptor.publicKey) return { ok: false, reason: 'the signer names no public key' }
       key = createPublicKey(descriptor.publicKey)
       fingerprint = spkiFingerprint(key)

@@ -1,4 +1,5 @@
 import type { Actor, AuditVerification } from '../../shared/model'
+import { verifyDecisions, type PersonVerification } from '../identity/verify'
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { canonicalJson } from './canonical'
@@ -254,6 +255,8 @@ export interface CaseVerification {
   /** the first break, named: an entry (chain), a checkpoint, or a row or table of the state */
   firstBad: CheckpointProblem | null
   problems: CheckpointProblem[]
+  /** who signed which decision (main/identity/verify.ts) */
+  people: PersonVerification
 }
 
 export interface VerifyOptions {
@@ -411,8 +414,12 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
   }
 
   const state = verifyState(db)
+  // Every decision signed by the key it names, four-eyes by key, roles granted by the owner.
+  const people = verifyDecisions(db, caseId)
+  for (const p of people.problems) add({ kind: 'entry', seq: p.seq, reason: p.reason })
   const unique = dedupe([...chainProblems, ...problems, ...state.problems])
   return {
+    people,
     ok: unique.length === 0,
     audit,
     state,

@@ -14,7 +14,7 @@ export interface ParsedArgs {
   switches: Set<string>
 }
 
-const COMMON_VALUES = ['--key-file', '--as', '--role', '--format'] as const
+const COMMON_VALUES = ['--key-file', '--as', '--role', '--format', '--person-key', '--person-cert', '--person-cert-pass-file'] as const
 const COMMON_SWITCHES = ['--json', '--help'] as const
 
 /** Parse `--flag value`, `--flag=value` and switches; anything unknown is bad usage (exit 2). */

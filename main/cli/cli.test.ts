@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIXTURES } from '../../test/fixtures/ingest/support'
@@ -7,6 +7,8 @@ import { cli } from '../../test/helpers/cli'
 import { cliProcess } from '../../test/helpers/cli-process'
 import { tempDir } from '../../test/helpers/tmp'
 import { openCaseDb } from '../db/case-db'
+import { casePeople } from '../identity/case-people'
+import { readPersonKeyInfo } from '../identity/personal-key'
 
 const KEY = 'correct horse battery staple'
 
@@ -26,8 +28,12 @@ describe('lastmile case create / verify', () => {
     expect(r.json()).toMatchObject({ path, name: 'q4', readOnly: false })
     const c = openCaseDb(path, KEY)
     const entry = c.db.prepare('SELECT actor, action FROM audit_log').get() as { actor: string; action: string }
-    expect(JSON.parse(entry.actor)).toEqual({ kind: 'person', name: 'Dana Ops', role: 'operator' })
+    // Dana's key was made on first use (0600) and signs case.create: she owns the case
+    const keyInfo = readPersonKeyInfo(join(dir, 'data', 'people', 'dana-ops.key.json'))!
+    expect(statSync(keyInfo.file).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(entry.actor)).toEqual({ kind: 'person', name: 'Dana Ops', role: 'operator', key: keyInfo.fingerprint })
     expect(entry.action).toBe('case.create')
+    expect(casePeople(c.db)).toEqual([expect.objectContaining({ name: 'Dana Ops', key: keyInfo.fingerprint, owner: true })])
     c.close()
 
     const again = await cli(['case', 'create', path, '--key-file', keyFile], env)

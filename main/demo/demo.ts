@@ -2,10 +2,10 @@
 // ingest, evidence, investigate, plan, one approval, a recorded execution, validation, and both
 // exports signed with a throw-away certificate made on the spot. It is what a new user runs first,
 // and what shows that every stage works on a fresh checkout.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Actor, RciVerdict } from '../../shared/model'
+import type { Actor, RciVerdict, Role } from '../../shared/model'
 import type { PlanView } from '../../shared/remediation'
 import { loadPkcs12 } from '../audit/checkpoint-signer'
 import { verifyCase } from '../audit/checkpoint'
@@ -18,6 +18,9 @@ import { exportPdf } from '../export/export-pdf'
 import { buildCase } from '../investigate/case-builder'
 import { approve, plan, recordExecutionOf, validate } from '../workflow'
 import { appendAudit } from '../audit/chain'
+import { actorFor } from '../identity/agent'
+import { joinCase, setRole } from '../identity/case-people'
+import { personalSigner } from '../identity/signer'
 import type { Progress } from '../../shared/model'
 
 export interface DemoOptions {
@@ -27,6 +30,11 @@ export interface DemoOptions {
   now?: () => string
   onStep?: (message: string) => void
   onProgress?: (p: Progress) => void
+  /**
+   * Who creates (and so owns) the demo case: the person opening it in the app, or running
+   * `lastmile demo`, so that they can grant roles in it. Default: the demo's analyst.
+   */
+  owner?: Extract<Actor, { kind: 'person' }>
 }
 
 export interface DemoResult {
@@ -48,10 +56,14 @@ export interface DemoResult {
   verified: boolean
 }
 
-/** The three people of the demo: the analyst asks, the approver decides, the operator runs. */
-const ANALYST: Actor = { kind: 'person', name: 'Dana Analyst (demo)', role: 'analyst' }
-const APPROVER: Actor = { kind: 'person', name: 'Rita Approver (demo)', role: 'approver' }
-const OPERATOR: Actor = { kind: 'person', name: 'Omar Operator (demo)', role: 'operator' }
+/**
+ * The three people of the demo: the analyst asks, the approver decides, the operator runs. Each
+ * has their own signing key, made for this run and never kept (they are fictitious): four-eyes
+ * holds because the requester's and the approver's keys differ.
+ */
+function demoPerson(name: string, role: Role): Extract<Actor, { kind: 'person' }> {
+  return actorFor(personalSigner(generateKeyPairSync('ed25519').privateKey, name, 'demo'), role)
+}
 
 /** The finding the demo carries to the end: an HTTPS-only fix the evidence says is SAFE. */
 const DEMO_BUCKET = 'arn:aws:s3:::acme-reports-prod'
@@ -72,8 +84,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   writeOutputFile(keyFile, Buffer.from(`${key}\n`), { inputs: [], mode: 0o600 })
   const casePath = join(out, 'acme-demo.lmcase')
   const c = createCaseDb(casePath, key, { name: 'Acme demo case', now: now() })
+  const ANALYST = demoPerson('Dana Analyst (demo)', 'analyst')
+  const APPROVER = demoPerson('Rita Approver (demo)', 'approver')
+  const OPERATOR = demoPerson('Omar Operator (demo)', 'operator')
+  const owner = o.owner ?? ANALYST
   try {
-    appendAudit(c.db, c.id, { actor: ANALYST, action: 'case.create', target: c.id, details: { name: c.name, demo: true } }, now())
+    appendAudit(c.db, c.id, { actor: owner, action: 'case.create', target: c.id, details: { name: c.name, demo: true } }, now())
+    // the owner grants the demo's people their roles (the analyst role everyone holds)
+    for (const p of [ANALYST, APPROVER, OPERATOR]) {
+      joinCase(c, p, now)
+      if (p.role !== 'analyst' && p.key !== owner.key) setRole(c, p.key!, p.role, true, owner, now)
+    }
 
     step('ingest the exports and add the evidence bundle, then investigate every finding')
     const built = await buildCase(c, { exportsDir: join(demo, 'exports'), bundleDir: join(demo, 'evidence'), actor: ANALYST, now })

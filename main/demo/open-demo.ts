@@ -19,7 +19,10 @@ export async function openDemoCase(app: AppServices): Promise<Case> {
     if (existsSync(dir)) {
       throw new LastmileError('conflict', `${dir}: a half-built demo is in the way (a previous build was interrupted); delete the folder and try again`)
     }
+    // the person opening the demo owns it, so they can grant roles in it as in a case of their own
+    const me = app.session.actor()
     await runDemo({
+      owner: me.kind === 'person' && me.key ? me : undefined,
       out: dir,
       demoDir: demoDir(),
       now: app.session.now,

@@ -19,7 +19,9 @@ export function caseHandlers(
   | 'case.forgetPassphrase'
   | 'case.openDemo'
   | 'identity.get'
-  | 'identity.set'
+  | 'identity.create'
+  | 'people.list'
+  | 'people.setRole'
   | 'case.rememberPassphrase'
   | 'dialog.open'
   | 'dialog.save'
@@ -70,7 +72,9 @@ export function caseHandlers(
       return null
     },
     'identity.get': () => session.identity(),
-    'identity.set': ({ name, role }) => session.setIdentity(name, role),
+    'identity.create': ({ name }) => session.createIdentity(name),
+    'people.list': () => session.people(),
+    'people.setRole': ({ person, role, grant }) => session.setRole(person, role, grant),
     'dialog.open': async ({ purpose }) => (await platform.dialogs.open(purpose)).map((p) => paths.choose(p, OPEN_KIND[purpose])),
     'dialog.save': async ({ purpose }) => {
       const chosen = await platform.dialogs.save(purpose)

@@ -46,8 +46,14 @@ describe('remediation through the contract', () => {
   })
 
   it('plans, queues, approves (four-eyes by identity), records, validates, and fills the report', async () => {
-    const app = testServices(join(dir, 'data'))
-    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
+    // two people, two apps, two keys: Ana creates (and owns) the case, Bob joins it
+    const app = testServices(join(dir, 'ana'), { osUser: 'ana' })
+    const bobApp = testServices(join(dir, 'bob'), { osUser: 'bob' })
+    const anaCalls = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
+    const bobCalls = createDispatcher(createHandlers(bobApp), { paths: bobApp.paths, isReadOnly: () => bobApp.session.current()?.readOnly ?? false })
+    expect(await anaCalls('identity.create', { name: 'Ana Analyst' })).toMatchObject({ ok: true, value: { name: 'Ana Analyst', key: expect.any(String) } })
+    expect(await bobCalls('identity.create', { name: 'Bob Approver' })).toMatchObject({ ok: true })
+    let dispatch = anaCalls
     expect(await dispatch('case.create', { path: app.paths.issue(join(dir, 'c.lmcase'), 'save-file'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
     expect(await dispatch('evidence.add', { path: app.paths.issue(writeScenarioBundle(join(dir, 'bundle')), 'open-folder') })).toMatchObject({ ok: true })
     expect(await dispatch('ingest.import', { paths: [app.paths.issue(writeAsff(dir, 'sh.json', SCENARIO_FINDINGS), 'open-file')] })).toMatchObject({ ok: true })
@@ -55,19 +61,24 @@ describe('remediation through the contract', () => {
     db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE control = 'aws.s3.https-only'").run()
     const ini = listInitiatives(db).find((i) => i.control === 'aws.s3.https-only')!.id
 
-    await dispatch('identity.set', { name: 'Ana Analyst', role: 'analyst' })
     expect(await dispatch('remediation.plan', { ref: 'X-1' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a finding (F-12) or initiative (I-3) id') } })
     const planned = await dispatch('remediation.plan', { ref: ini })
-    expect(planned).toMatchObject({ ok: true, value: { id: 'P-1', target: ini, verdict: 'SAFE', requestedBy: { name: 'Ana Analyst', role: 'analyst' } } })
+    expect(planned).toMatchObject({ ok: true, value: { id: 'P-1', target: ini, verdict: 'SAFE', requestedBy: { name: 'Ana Analyst', role: 'admin' } } })
     const plan = (planned as { value: PlanView }).value
 
-    await dispatch('identity.set', { name: 'Ana Analyst', role: 'approver' })
+    // Ana owns the case and so holds the approver role, but her key requested the plan
     const mine = await dispatch('approvals.queue', {})
     expect(mine).toMatchObject({ ok: true, value: [{ blockedFor: expect.stringMatching(/four-eyes/) }, {}, {}] })
-    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'mine' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^four-eyes/) } })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'mine' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^four-eyes: .* the same key cannot also approve it/) } })
     expect(await dispatch('approvals.approve', { plan: plan.id, reason: '' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a reason is required') } })
 
-    await dispatch('identity.set', { name: 'Bob Approver', role: 'approver' })
+    // Bob opens the case (his key joins it) and holds nothing but analyst until Ana grants more
+    expect(await bobCalls('case.open', { path: bobApp.paths.issue(join(dir, 'c.lmcase'), 'open-file'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
+    dispatch = bobCalls
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/to approve a plan you need the approver or admin role/) } })
+    expect(await bobCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'approver', grant: true })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/only the case owner Ana Analyst/) } })
+    expect(await anaCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'approver', grant: true })).toMatchObject({ ok: true })
+    expect(await anaCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'operator', grant: true })).toMatchObject({ ok: true })
     expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({ ok: true, value: { decision: 'approved', pending: [] } })
     expect(await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('give the output as text or as a file path') } })
     const ex = await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed', output: 'lastmile: done' })
@@ -86,7 +97,8 @@ describe('remediation through the contract', () => {
     expect(boardInitiatives.find((i) => i.id === ini)!.stages.remediated).toBeGreaterThan(0)
     expect(await dispatch('guardrails.bundle', { ref: ini })).toMatchObject({ ok: true, value: { controls: ['aws.s3.https-only'], guardrails: [{ kind: 'aws-rcp' }, { kind: 'aws-config-rule' }] } })
     expect(await dispatch('workflow.settings', {})).toEqual({ ok: true, value: { fourEyes: true } })
-    expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('admin role') } })
+    expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('only the case owner Ana Analyst') } })
+    bobApp.session.close()
 
     // the signed report: the initiative as the ingest stage lists it, then this stage's part
     const data = assembleReportData(app.session.require(), {
@@ -108,7 +120,7 @@ describe('remediation through the contract', () => {
     expect(reported.plan).toMatchObject({ id: 'P-1', verdict: 'SAFE', requestedBy: { name: 'Ana Analyst' }, validation: plan.validation })
     expect(reported.plan!.artefacts.length).toBe(plan.artefacts.length)
     expect(reported.decisions).toHaveLength(3)
-    expect(reported.decisions[0]).toMatchObject({ plan: 'P-1', decision: 'approved', actor: { name: 'Bob Approver', role: 'approver' } })
+    expect(reported.decisions[0]).toMatchObject({ plan: 'P-1', decision: 'approved', actor: { name: 'Bob Approver', role: 'approver', key: bobApp.session.identity().key } })
     expect(reported.validation).toMatchObject({ method: 'rescan', result: 'still-open' })
     expect(reported.guardrails.map((g) => g.kind)).toEqual(['aws-rcp', 'aws-config-rule'])
     expect(data.recorded).toEqual(expect.arrayContaining(['plans', 'decisions', 'validation', 'guardrails']))

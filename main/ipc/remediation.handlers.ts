@@ -65,7 +65,7 @@ export function remediationHandlers(
     'remediation.plans': (filter) => listPlans(session.require().db, filter),
     'approvals.queue': (filter) => {
       const me = session.actor()
-      return queue(session.require(), { ...filter, as: me.kind === 'person' ? me.name : undefined }, ctx())
+      return queue(session.require(), { ...filter, as: me }, ctx())
     },
     'approvals.approve': ({ plan: p, reason, findings }) => approve(session.requireWritable(), p, { ...ctx(), reason, findings }),
     'approvals.reject': ({ plan: p, reason, findings }) => reject(session.requireWritable(), p, { ...ctx(), reason, findings }),

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { testKeyStore, testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { listAudit } from '../audit/chain'
+import { verifyCase } from '../audit/checkpoint'
+import { PERSON_KEY_FILE } from './session'
 
 const KEY = 'correct horse battery staple'
 
@@ -45,11 +47,41 @@ describe('the case session', () => {
     expect(app.session.openCase(path, 'new passphrase here').path).toBe(path)
   })
 
-  it('attributes entries to the identity the user set', () => {
+  it('signs as the person of this app: a key sealed by the OS keystore, its name bound once; the creator owns the case', () => {
     const dir = tempDir()
     const app = testServices(join(dir, 'data'))
-    app.session.setIdentity('Rita Reviewer', 'approver')
+    expect(app.session.identity()).toMatchObject({ key: null, roles: ['analyst'], owner: false, problem: null })
+    const me = app.session.createIdentity('Rita Reviewer')
+    expect(me.key).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
+    expect(readFileSync(join(dir, 'data', PERSON_KEY_FILE), 'utf8')).not.toMatch(/PRIVATE KEY/)
+    expect(() => app.session.createIdentity('Administrator')).toThrow(/is bound to "Rita Reviewer"; a name is bound to its key once/)
     app.session.create(join(dir, 'a.lmcase'), KEY)
-    expect(listAudit(app.session.require().db, 0, 1).entries[0].actor).toEqual({ kind: 'person', name: 'Rita Reviewer', role: 'approver' })
+    const entry = listAudit(app.session.require().db, 0, 1).entries[0]
+    expect(entry.actor).toEqual({ kind: 'person', name: 'Rita Reviewer', role: 'analyst', key: me.key })
+    expect(app.session.identity()).toMatchObject({ owner: true, role: 'admin', roles: ['admin', 'approver', 'operator', 'auditor', 'analyst'] })
+  })
+
+  it('a second person joins the case on opening it, holds analyst until the owner grants more, and cannot grant', () => {
+    const dir = tempDir()
+    const path = join(dir, 'a.lmcase')
+    const owner = testServices(join(dir, 'owner'))
+    owner.session.create(path, KEY)
+    const other = testServices(join(dir, 'other'), { osUser: 'rita' })
+    other.session.openCase(path, KEY)
+    const rita = other.session.identity()
+    expect(rita).toMatchObject({ name: 'rita', owner: false, roles: ['analyst'], role: 'analyst' })
+    expect(() => other.session.setRole(rita.key!, 'approver', true)).toThrow(/only the case owner/)
+    expect(owner.session.setRole(rita.key!, 'approver', true).find((p) => p.key === rita.key)?.roles).toEqual(['approver', 'analyst'])
+    expect(other.session.identity()).toMatchObject({ role: 'approver', roles: ['approver', 'analyst'] })
+    expect(verifyCase(owner.session.require().db, owner.session.require().id).ok).toBe(true)
+    other.session.close()
+    owner.session.close()
+  })
+
+  it('without a keystore that protects secrets there is no key: decisions cannot be signed, and Settings says why', () => {
+    const dir = tempDir()
+    const app = testServices(join(dir, 'data'), { keystore: testKeyStore({ secure: false, backend: 'basic_text' }) })
+    expect(app.session.identity().problem).toMatch(/basic_text\) does not protect secrets/)
+    expect(app.session.actor()).toEqual({ kind: 'person', name: app.session.identity().name, role: 'analyst' })
   })
 })

@@ -1,12 +1,19 @@
 import { resolve } from 'node:path'
 import { join } from 'node:path'
-import type { Identity, RecentCase } from '../../shared/contract'
+import type { CasePersonView, Identity, RecentCase } from '../../shared/contract'
 import type { Actor, Case, Role } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { createCaseDb, openCaseDb, rekeyCaseDb, type CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { Platform } from '../platform/ports'
+import { unlock } from '../identity/agent'
+import { caseOwner, casePeople, joinCase, rolesOf, setRole, strongestRole } from '../identity/case-people'
+import { readPersonKeyInfo, sealedPersonKey } from '../identity/personal-key'
+import type { PersonSigner } from '../identity/signer'
 import { JsonStore } from './json-store'
+
+/** This person's signing key in the app data folder, its private half sealed by the OS keystore. */
+export const PERSON_KEY_FILE = 'person-signing-key.json'
 
 interface Remembered {
   [path: string]: { caseId: string; sealed: string }
@@ -29,33 +36,90 @@ export class CaseSession {
    */
   private key: string | null = null
   private readonly recent: JsonStore<RecentCase[]>
-  private readonly identityStore: JsonStore<Identity | null>
   private readonly remembered: JsonStore<Remembered>
   readonly now: () => string
 
   constructor(private readonly platform: Platform) {
     this.now = platform.now ?? (() => new Date().toISOString())
     this.recent = new JsonStore(join(platform.dataDir, 'recent-cases.json'), () => [])
-    this.identityStore = new JsonStore(join(platform.dataDir, 'identity.json'), () => null)
     this.remembered = new JsonStore(join(platform.dataDir, 'remembered-passphrases.json'), () => ({}))
   }
 
-  // ---- identity -------------------------------------------------------------------------
+  // ---- identity ----------------------------------------------------------------------------
+
+  /** where this person's signing key lives, sealed by the OS keystore */
+  personKeyFile(): string {
+    return join(this.platform.dataDir, PERSON_KEY_FILE)
+  }
+
+  private signer: PersonSigner | null = null
+
+  /**
+   * This person's signing key, unsealed (and made, on first use, under the name chosen in
+   * identity.json or the OS user's) — or null where the keystore cannot keep one.
+   */
+  private personSigner(): PersonSigner | null {
+    if (this.signer) return this.signer
+    const ks = this.platform.keystore
+    if (!ks.isSecure()) return null
+    const s = sealedPersonKey(this.personKeyFile(), ks, { name: this.platform.osUser, osUser: this.platform.osUser, now: this.now, create: true })
+    if (s) this.signer = unlock(s)
+    return this.signer
+  }
 
   identity(): Identity {
-    return this.identityStore.read() ?? { name: this.platform.osUser, role: 'analyst' }
+    const info = readPersonKeyInfo(this.personKeyFile())
+    const key = info?.fingerprint ?? null
+    const ks = this.platform.keystore
+    const problem = ks.isSecure()
+      ? null
+      : `This machine's keystore (${ks.backend()}) does not protect secrets, so no personal signing key can be kept here: you can read cases, but decisions (plan requests, approvals, …) cannot be signed.`
+    const db = this.open?.db
+    const owned = db ? caseOwner(db) : null
+    const roles = db && owned ? rolesOf(db, key ?? undefined) : ['analyst' as Role]
+    return {
+      name: info?.name ?? this.platform.osUser,
+      role: strongestRole(roles),
+      key,
+      osUser: info?.osUser ?? this.platform.osUser,
+      roles,
+      owner: owned !== null && key !== null && owned.key === key,
+      problem
+    }
   }
 
-  setIdentity(name: string, role: Role): Identity {
-    const id = { name, role }
-    this.identityStore.write(id)
-    return id
+  /** Make this person's key with `name` bound to it. A name is bound once: a key that exists is never renamed. */
+  createIdentity(name: string): Identity {
+    const existing = readPersonKeyInfo(this.personKeyFile())
+    if (existing) {
+      throw new LastmileError('conflict', `your signing key (${existing.fingerprint.slice(0, 23)}…) is bound to "${existing.name}"; a name is bound to its key once and is never changed here`)
+    }
+    const s = sealedPersonKey(this.personKeyFile(), this.platform.keystore, { name, osUser: this.platform.osUser, now: this.now, create: true })
+    if (s) this.signer = unlock(s)
+    return this.identity()
   }
 
-  /** The person acting now, as recorded in the audit trail. */
+  /** The person acting now, as recorded (and, for decisions, signed) in the audit trail. */
   actor(): Actor {
+    const s = this.personSigner()
     const id = this.identity()
-    return { kind: 'person', name: id.name, role: id.role }
+    return s ? { kind: 'person', name: s.name, role: id.role, key: s.id } : { kind: 'person', name: id.name, role: id.role }
+  }
+
+  people(): CasePersonView[] {
+    return casePeople(this.require().db).map((p) => ({ key: p.key, name: p.name, osUser: p.osUser, owner: p.owner, roles: p.roles }))
+  }
+
+  setRole(person: string, role: Role, grant: boolean): CasePersonView[] {
+    setRole(this.requireWritable(), person, role, grant, this.actor(), this.now)
+    return this.people()
+  }
+
+  /** On opening a case with an owner, put this person's key in it, so the owner can grant them a role. */
+  private joinIfOwned(c: CaseDb): void {
+    if (c.readOnly || !caseOwner(c.db)) return
+    const actor = this.actor()
+    if (actor.kind === 'person' && actor.key) joinCase(c, actor, this.now)
   }
 
   // ---- the open case --------------------------------------------------------------------
@@ -105,6 +169,7 @@ export class CaseSession {
     }
     const c = openCaseDb(abs, key, { readOnly: opts.readOnly })
     this.replace(c, key)
+    this.joinIfOwned(c)
     if (opts.remember && passphrase) this.remember(c, passphrase)
     return toCase(c)
   }

@@ -36,7 +36,7 @@ export function decide(c: CaseDb, ref: string, decision: 'approved' | 'rejected'
   const row = planRow(db, ref)
   const plan = planRef(row.id)
   const verb = decision === 'approved' ? 'approve' : 'reject'
-  requireRole(opts.actor, APPROVER_ROLES, `${verb} a plan`)
+  requireRole(db, opts.actor, APPROVER_ROLES, `${verb} a plan`)
   const reason = opts.reason.trim()
   if (!reason) throw new LastmileError('bad-input', `${plan}: a decision needs a reason (--reason TEXT)`)
   if (row.status !== 'active') {
@@ -68,7 +68,7 @@ export function decide(c: CaseDb, ref: string, decision: 'approved' | 'rejected'
     if (row.four_eyes === 1 && samePerson(requester, opts.actor)) {
       throw new LastmileError(
         'conflict',
-        `four-eyes: ${opts.actor.kind === 'person' ? opts.actor.name : ''} requested ${plan} and cannot also approve it; another approver must (the case's four-eyes rule, on by default)`
+        `four-eyes: ${requester.kind === 'person' ? requester.name : ''}${requester.kind === 'person' && requester.key ? ` (key ${requester.key.slice(0, 23)}…)` : ''} requested ${plan}, and the same ${requester.kind === 'person' && requester.key ? 'key' : 'person'} cannot also approve it; another approver, with their own key, must (the case's four-eyes rule, on by default)`
       )
     }
     const unsafe = chosen.filter((f) => f.verdict === 'UNSAFE')
@@ -129,8 +129,8 @@ export interface QueueFilter {
   /** the requester's name */
   requester?: string
   plan?: string
-  /** mark what this person may not approve (four-eyes) */
-  as?: string
+  /** mark what this person may not approve (four-eyes: the same key requested it) */
+  as?: Actor
 }
 
 /** The Approvals queue: every planned finding of an active plan, oldest plan first. */
@@ -153,7 +153,7 @@ export function approvalQueue(db: Db, filter: QueueFilter = {}): ApprovalQueueIt
     if (filter.requester && !(requestedBy.kind === 'person' && requestedBy.name.toLowerCase() === filter.requester.trim().toLowerCase())) continue
     if (filter.plan && planRef(r.plan_id) !== filter.plan.toUpperCase()) continue
     const blocked =
-      filter.as && r.four_eyes === 1 && requestedBy.kind === 'person' && requestedBy.name.toLowerCase() === filter.as.trim().toLowerCase()
+      filter.as && r.four_eyes === 1 && requestedBy.kind === 'person' && samePerson(requestedBy, filter.as)
         ? `four-eyes: ${requestedBy.name} requested this plan`
         : f.verdict === 'UNSAFE'
           ? 'UNSAFE: route it'

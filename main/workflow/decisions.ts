@@ -51,7 +51,7 @@ function writeDecision(tx: Tx, f: WfFinding, decision: 'suppressed' | 'risk-acce
 
 export function recordDecision(c: CaseDb, ref: string, decision: 'suppressed' | 'risk-accepted', opts: DecisionOptions): WfFinding {
   const what = decision === 'suppressed' ? 'suppress a finding' : "accept a finding's risk"
-  requireRole(opts.actor, APPROVER_ROLES, what)
+  requireRole(c.db, opts.actor, APPROVER_ROLES, what)
   const reason = opts.reason.trim()
   if (!reason) throw new LastmileError('bad-input', `${ref}: say why (--reason TEXT): the justification is recorded with the decision`)
   const f = findingById(c.db, ref)
@@ -68,7 +68,7 @@ export function recordDecision(c: CaseDb, ref: string, decision: 'suppressed' | 
 
 /** End a decision early: the finding is open again, where it was before (`new`). */
 export function clearDecision(c: CaseDb, ref: string, opts: Omit<DecisionOptions, 'expires'>): WfFinding {
-  requireRole(opts.actor, APPROVER_ROLES, 'clear a decision')
+  requireRole(c.db, opts.actor, APPROVER_ROLES, 'clear a decision')
   const reason = opts.reason.trim()
   if (!reason) throw new LastmileError('bad-input', `${ref}: say why the decision ends (--reason TEXT)`)
   const f = findingById(c.db, ref)

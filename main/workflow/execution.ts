@@ -29,7 +29,7 @@ export interface ExecutionOptions {
 }
 
 export function recordExecution(c: CaseDb, ref: string, opts: ExecutionOptions): ExecutionView[] {
-  requireRole(opts.actor, OPERATOR_ROLES, 'record an execution')
+  requireRole(c.db, opts.actor, OPERATOR_ROLES, 'record an execution')
   if (opts.output.length > MAX_OUTPUT_BYTES) throw new LastmileError('bad-input', `the output is ${opts.output.length} bytes; at most ${MAX_OUTPUT_BYTES} are kept: attach the relevant part`)
   const db = c.db
   const row = planRow(db, ref)

@@ -7,6 +7,7 @@ import { canonicalJson } from '../audit/canonical'
 import { appendAudit, type NewAuditEntry } from '../audit/chain'
 import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { caseOwner, requireCaseRole, requireOwner } from '../identity/case-people'
 import { nextState, type WorkflowEvent } from './states'
 
 /** The engine, when it changes a state on its own (an expiry, a rescan, drift). */
@@ -201,8 +202,13 @@ export function fourEyesEnabled(db: Db): boolean {
   return r ? r.value === 'on' : true
 }
 
+/**
+ * Turn the four-eyes rule on or off: the case owner's signed decision (in a case made before
+ * people had keys, an admin's). The PDF report and the auditor's review show every change.
+ */
 export function setFourEyes(c: CaseDb, enabled: boolean, reason: string, actor: Actor, now: () => string): boolean {
-  if (actor.kind !== 'person' || actor.role !== 'admin') throw new LastmileError('bad-input', 'changing the four-eyes rule needs the admin role (--role admin)')
+  if (caseOwner(c.db)) requireOwner(c.db, actor, 'turn the four-eyes rule on or off')
+  else if (actor.kind !== 'person' || actor.role !== 'admin') throw new LastmileError('bad-input', 'changing the four-eyes rule needs the admin role (--role admin)')
   if (!reason.trim()) throw new LastmileError('bad-input', 'say why the four-eyes rule changes (--reason)')
   return workflowTx(c, now, (tx) => {
     const before = fourEyesEnabled(tx.db)
@@ -212,14 +218,17 @@ export function setFourEyes(c: CaseDb, enabled: boolean, reason: string, actor: 
   })
 }
 
-/** The person's name as the four-eyes rule compares it. */
+/**
+ * Whether two actors are the same person as the four-eyes rule sees it: the same signing KEY.
+ * Only where one of them has no key (a plan requested before people had keys) do names decide.
+ */
 export function samePerson(a: Actor, b: Actor): boolean {
-  return a.kind === 'person' && b.kind === 'person' && a.name.trim().toLowerCase() === b.name.trim().toLowerCase()
+  if (a.kind !== 'person' || b.kind !== 'person') return false
+  if (a.key && b.key) return a.key === b.key
+  return a.name.trim().toLowerCase() === b.name.trim().toLowerCase()
 }
 
-export function requireRole(actor: Actor, roles: readonly string[], what: string): asserts actor is Extract<Actor, { kind: 'person' }> {
-  if (actor.kind !== 'person') throw new LastmileError('bad-input', `only a person can ${what}`)
-  if (!roles.includes(actor.role)) {
-    throw new LastmileError('bad-input', `${actor.name} acts as ${actor.role}; to ${what} you need the ${roles.join(' or ')} role (--role ${roles[0]})`)
-  }
+/** Refuse `what` unless the actor holds one of `roles` in this case (granted by its owner). */
+export function requireRole(db: Db, actor: Actor, roles: readonly string[], what: string): asserts actor is Extract<Actor, { kind: 'person' }> {
+  requireCaseRole(db, actor, roles, what)
 }

@@ -16,17 +16,18 @@ import { importFile } from '../ingest/importer'
 import { listInitiatives } from '../ingest/initiatives'
 import { parseCsv } from '../evidence/documents'
 import { FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/support'
+import { inRole, testPerson } from '../../test/fixtures/people'
 import { APP_DATA_POLICY, SCENARIO_FINDINGS, writeAsff, writeScenarioBundle, OPEN_GROUP_RULES } from '../../test/fixtures/remediation/scenario'
 import { mergeHttpsDeny } from '../remediate/s3-policy'
 import { findingsWhere } from './store'
 import { initiativeStage, stageOf } from './board'
 import { acceptRisk, approve, board, clear, exportGuardrails, findingWorkflow, plan, queue, recordExecutionOf, reject, routeFindings, setFourEyes, showPlan, suppress, validate, type WorkflowContext } from '.'
 
-const ana: Actor = { kind: 'person', name: 'Ana Analyst', role: 'analyst' }
-const anaApprover: Actor = { kind: 'person', name: 'Ana Analyst', role: 'approver' }
-const bob: Actor = { kind: 'person', name: 'Bob Approver', role: 'approver' }
-const olga: Actor = { kind: 'person', name: 'Olga Operator', role: 'operator' }
-const admin: Actor = { kind: 'person', name: 'Ada Admin', role: 'admin' }
+const ana = testPerson('Ana Analyst', 'analyst')
+const anaApprover: Actor = inRole(ana, 'approver')
+const bob: Actor = testPerson('Bob Approver', 'approver')
+const olga: Actor = testPerson('Olga Operator', 'operator')
+const admin: Actor = testPerson('Ada Admin', 'admin')
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-workflow-'))
 let c: CaseDb
@@ -93,7 +94,16 @@ describe('plans', () => {
 describe('the gate', () => {
   it('an analyst cannot approve; the requester cannot approve their own plan (four-eyes)', () => {
     expect(() => approve(c, 'P-1', { ...as(ana), reason: 'ok' })).toThrow('Ana Analyst acts as analyst; to approve a plan you need the approver or admin role (--role approver)')
-    expect(() => approve(c, 'P-1', { ...as(anaApprover), reason: 'ok' })).toThrow('four-eyes: Ana Analyst requested P-1 and cannot also approve it')
+    expect(() => approve(c, 'P-1', { ...as(anaApprover), reason: 'ok' })).toThrow(/^four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/)
+  })
+
+  it('four-eyes compares keys, not names: the requester\'s key is refused under any name, and nothing is written', () => {
+    const entries = listAudit(c.db, 0, 1).total
+    // the same key under another name is still the requester
+    expect(() => approve(c, 'P-1', { ...as({ ...anaApprover, name: 'Somebody Else' }), reason: 'ok' })).toThrow(/the same key cannot also approve it/)
+    // a name that is only a string (no key) is not a person who can decide
+    expect(() => approve(c, 'P-1', { ...as({ kind: 'person', name: 'Bob Approver', role: 'approver' }), reason: 'ok' })).toThrow(/signed by the person's own key/)
+    expect(listAudit(c.db, 0, 1).total).toBe(entries)
   })
 
   it('approves the SAFE findings in bulk and leaves the RISKY one for its own decision', () => {
@@ -123,7 +133,7 @@ describe('the gate', () => {
     expect(all.map((q) => q.finding).sort()).toEqual([ref(INSTANCE), ref(SG)].sort())
     expect(queue(c, { verdict: 'RISKY' }, as(ana)).map((q) => q.finding)).toEqual([ref(INSTANCE)])
     expect(queue(c, { requester: 'bob approver' }, as(ana)).map((q) => q.finding)).toEqual([ref(SG)])
-    expect(queue(c, { as: 'Ana Analyst' }, as(ana)).find((q) => q.finding === ref(INSTANCE))!.blockedFor).toMatch(/four-eyes/)
+    expect(queue(c, { as: anaApprover }, as(ana)).find((q) => q.finding === ref(INSTANCE))!.blockedFor).toMatch(/four-eyes/)
     expect(queue(c, {}, as(ana)).find((q) => q.finding === ref(SG))!.bulk).toBe(true)
   })
 

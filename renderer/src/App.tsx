@@ -44,6 +44,13 @@ export function App(): ReactElement {
   // Views remember their filters and selection for the open case only.
   const caseId = current?.id ?? null
   useEffect(() => forgetViews(), [caseId])
+  // The roles a person holds are the open case's (granted by its owner): read them again per case.
+  useEffect(() => {
+    if (!boot) return
+    call('identity.get', {})
+      .then(setIdentity)
+      .catch(() => undefined)
+  }, [boot, caseId])
 
   const state = useMemo<AppState | null>(
     () =>

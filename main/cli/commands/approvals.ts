@@ -17,7 +17,7 @@ export const approvalsCommand: Command = {
     if (verdict !== undefined && !RCI_VERDICTS.includes(verdict as RciVerdict)) throw new LastmileError('bad-input', `--verdict ${verdict}: one of ${RCI_VERDICTS.join(', ')}`)
     const wctx = workflowContext(ctx)
     const list = await withCase(ctx, (c) =>
-      queue(c, { verdict: verdict as RciVerdict | undefined, initiative: value(ctx.args, '--initiative'), requester: value(ctx.args, '--requester'), as: value(ctx.args, '--as') }, wctx)
+      queue(c, { verdict: verdict as RciVerdict | undefined, initiative: value(ctx.args, '--initiative'), requester: value(ctx.args, '--requester'), as: value(ctx.args, '--as') !== undefined ? wctx.actor : undefined }, wctx)
     )
     emit(ctx, list, () =>
       list.length

@@ -3,6 +3,7 @@ import { value } from '../args'
 import { emit, type Command } from '../command'
 import { progressReporter } from '../progress'
 import { runDemo } from '../../demo/demo'
+import { actorOf } from '../context'
 import { demoDir } from '../../investigate/case-builder'
 
 export const demo: Command = {
@@ -15,7 +16,7 @@ export const demo: Command = {
     const out = value(ctx.args, '--out') ?? join(process.cwd(), 'lastmile-demo')
     const progress = progressReporter(ctx)
     try {
-      const r = await runDemo({ out, demoDir: demoDir(), onStep: (m) => ctx.err(`demo: ${m}`), onProgress: progress.update })
+      const r = await runDemo({ out, demoDir: demoDir(), owner: actorOf(ctx), onStep: (m) => ctx.err(`demo: ${m}`), onProgress: progress.update })
       progress.done()
       emit(ctx, r, () =>
         [

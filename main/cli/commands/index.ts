@@ -8,7 +8,8 @@ import { demo } from './demo'
 import { EVIDENCE_COMMANDS } from './evidence'
 import { INGEST_COMMANDS } from './ingest'
 import { INVESTIGATE_COMMANDS } from './investigate'
+import { PEOPLE_COMMANDS } from './people'
 import { REMEDIATION_COMMANDS } from './remediation'
 
 /** Every verb of the command line, in the order `lastmile --help` lists them. */
-export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS, ...REMEDIATION_COMMANDS, demo]
+export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS, ...REMEDIATION_COMMANDS, ...PEOPLE_COMMANDS, demo]

@@ -66,7 +66,7 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
   it('refuses with one line and exit 2: four-eyes, a missing reason, an unknown plan, an UNSAFE finding', async () => {
     const self = await cli(['approve', path, 'P-1', '--as', 'Ana Analyst', '--role', 'approver', '--reason', 'mine'], env)
     expect(self.code).toBe(2)
-    expect(self.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lastmile approve: four-eyes: Ana Analyst requested P-1 and cannot also approve it/)])
+    expect(self.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lastmile approve: four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/)])
     const noReason = await cli(['approve', path, 'P-1', ...bob], env)
     expect(noReason.code).toBe(2)
     expect(noReason.stderr).toContain('--reason TEXT is required')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { verifyCase } from '../../audit/checkpoint'
+import { describeDecisions } from '../../identity/verify'
 import { verifyCaseFile } from '../../export/case-file'
 import { verifyPdf } from '../../export/pdf/verify-pdf'
 import { detectFileKind } from '../../export/verify-file'
@@ -42,7 +43,8 @@ export const verify: Command = {
         return (
           `OK: ${path}: case file of "${v.case?.name}" (${v.case?.id}), exported ${v.exportedAt}; ` +
           `manifest signed by ${v.signer?.kind === 'device' ? 'a device key' : v.signer?.subject} (${v.signer?.fingerprint}); every database page matches it\n` +
-          `inside: audit chain of ${ct.audit.entries} entries and ${ct.checkpoints.count} checkpoint${ct.checkpoints.count === 1 ? '' : 's'} verify`
+          `inside: audit chain of ${ct.audit.entries} entries and ${ct.checkpoints.count} checkpoint${ct.checkpoints.count === 1 ? '' : 's'} verify\n` +
+          `who signed what:\n${describeDecisions(ct.people).join('\n')}`
         )
       })
       return v.ok ? 0 : 1
@@ -51,12 +53,12 @@ export const verify: Command = {
     const c = openCase(ctx, path, { readOnly: true })
     try {
       const v = verifyCase(c.db, c.id, { expectSigner })
-      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, firstBad: v.firstBad, problems: v.problems }
+      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, firstBad: v.firstBad, problems: v.problems, people: v.people }
       emit(ctx, result, () => {
         if (!v.ok) {
           const more = v.problems.slice(1).map((p) => `  also: ${p.reason}`)
           const before = v.audit.ok ? '' : ` (${v.audit.entries} entries before it verify)`
-          return [`TAMPERED: ${c.path}: ${v.firstBad?.reason}${before}`, ...more].join('\n')
+          return [`TAMPERED: ${c.path}: ${v.firstBad?.reason}${before}`, ...more, 'who signed what:', ...describeDecisions(v.people)].join('\n')
         }
         const cps = v.checkpoints
         return (
@@ -66,7 +68,8 @@ export const verify: Command = {
               (cps.unsealed ? ` (${cps.unsealed} later entr${cps.unsealed === 1 ? 'y is' : 'ies are'} not sealed yet)` : '') +
               `; signed by ${cps.signers.map((s) => `${s.kind === 'device' ? 'device key' : s.subject} (${s.fingerprint})`).join(', ')}`
             : '; no checkpoint yet') +
-          (v.state.sealedBy !== null ? `\ncase state: ${v.state.rows} rows in ${v.state.tables} tables match what the trail sealed (last by entry ${v.state.sealedBy})` : '')
+          (v.state.sealedBy !== null ? `\ncase state: ${v.state.rows} rows in ${v.state.tables} tables match what the trail sealed (last by entry ${v.state.sealedBy})` : '') +
+          `\nwho signed what (every decision's signature verifies with the key bound in the trail):\n${describeDecisions(v.people).join('\n')}`
         )
       })
       return v.ok ? 0 : 1

@@ -5,7 +5,7 @@ import { useAppState, useOpenCase } from '../app-state'
 import { CredentialProfiles } from '../components/CredentialProfiles'
 import { EnvironmentMap } from '../components/EnvironmentMap'
 import { Checkbox, TextField } from '../components/Field'
-import { IdentityForm } from '../components/IdentityForm'
+import { CasePeople, IdentityForm } from '../components/IdentityForm'
 import { Modal } from '../components/Modal'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
@@ -48,8 +48,12 @@ export function SettingsPage(): ReactElement {
   return (
     <Page title="Settings" description="Who you are in the audit trail, this case’s passphrase and environment map, what signs your exports, and this installation.">
       <div className="settings-grid">
-        <Section title="Identity" description="Recorded with every action in the audit trail, on this machine, for every case.">
+        <Section title="Identity" description="Your signing key: every decision you make is signed with it and recorded in the audit trail.">
           <IdentityForm />
+        </Section>
+
+        <Section title="People" description="Everyone who has acted on this case, by key, and the roles its owner granted them.">
+          <CasePeople />
         </Section>
 
         <Section title="Case passphrase" description={`Change the passphrase that encrypts ${current.name}.`}>
