@@ -34,9 +34,16 @@ export interface CallRecord {
 }
 
 export interface Bridge {
-  app: AppServices
-  /** the dispatcher the page talks to, for calls a test makes directly */
-  dispatch: Dispatch
+  /** the services of the person at the keyboard now (see actAs) */
+  readonly app: AppServices
+  /** the dispatcher the page talks to (the person at the keyboard's), for calls a test makes directly */
+  readonly dispatch: Dispatch
+  /**
+   * Another person takes the keyboard: their own app data folder, OS keystore and so their own
+   * signing key (made under `name` on first use), with the case open now opened for them too.
+   * Reload the page afterwards, as a person logging in would start the app.
+   */
+  actAs(name: string): Promise<AppServices>
   /** this test's own temporary folder: the app data folder and case files live under it */
   root: string
   dataDir: string
@@ -63,46 +70,53 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   const openAnswers = new Map<OpenPurpose, string[]>()
   const saveAnswers = new Map<SavePurpose, string>()
   const shownInFolder: string[] = []
-  const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
-  const app = createAppServices({
-    dataDir,
-    appVersion,
-    osUser: TEST_OS_USER,
-    keystore,
-    dialogs: {
-      open: async (purpose) => {
-        const answer = openAnswers.get(purpose) ?? []
-        openAnswers.delete(purpose)
-        return answer
-      },
-      save: async (purpose) => {
-        const answer = saveAnswers.get(purpose) ?? null
-        saveAnswers.delete(purpose)
-        return answer
-      },
-      showInFolder: (path) => {
-        shownInFolder.push(path)
-        return true
-      }
-    }
-  })
   const internalErrors: string[] = []
-  const dispatch = createDispatcher(createHandlers(app), {
-    paths: app.paths,
-    isReadOnly: () => app.session.current()?.readOnly === true,
-    log: (e, channel) => internalErrors.push(`${channel}: ${(e as Error)?.stack ?? String(e)}`)
-  })
+  // Each simulated person has their own app data folder and keystore, so their own signing key:
+  // four-eyes in the case compares those keys. The first person is the OS user of the machine.
+  const makePerson = (personDir: string, osUser: string): { app: AppServices; dispatch: Dispatch } => {
+    const keystore: KeyStore = opts.keystore === 'none' ? NO_KEYSTORE : createTestKeyStore()
+    const app = createAppServices({
+      dataDir: personDir,
+      appVersion,
+      osUser,
+      keystore,
+      dialogs: {
+        open: async (purpose) => {
+          const answer = openAnswers.get(purpose) ?? []
+          openAnswers.delete(purpose)
+          return answer
+        },
+        save: async (purpose) => {
+          const answer = saveAnswers.get(purpose) ?? null
+          saveAnswers.delete(purpose)
+          return answer
+        },
+        showInFolder: (path) => {
+          shownInFolder.push(path)
+          return true
+        }
+      }
+    })
+    const dispatch = createDispatcher(createHandlers(app), {
+      paths: app.paths,
+      isReadOnly: () => app.session.current()?.readOnly === true,
+      log: (e, channel) => internalErrors.push(`${channel}: ${(e as Error)?.stack ?? String(e)}`)
+    })
+    return { app, dispatch }
+  }
+  const people = new Map<string, { app: AppServices; dispatch: Dispatch }>([[TEST_OS_USER, makePerson(dataDir, TEST_OS_USER)]])
+  let active = people.get(TEST_OS_USER)!
   const calls: CallRecord[] = []
 
   await page.exposeBinding('__lastmileInvoke', async (_source, channel: unknown, input: unknown) => {
-    const envelope: Envelope<unknown> = await dispatch(channel as string, input)
+    const envelope: Envelope<unknown> = await active.dispatch(channel as string, input)
     calls.push({ channel: String(channel), ok: envelope.ok, code: envelope.ok ? undefined : envelope.error.code })
     return envelope
   })
 
   // Drops: the page's dropped() hands the paths the test registered for its Files (the preload's
   // webUtils.getPathForFile in the app) to main's own registration.
-  await page.exposeBinding('__lastmileDropped', (_source, paths: unknown) => registerDropped(app.paths, { paths }))
+  await page.exposeBinding('__lastmileDropped', (_source, paths: unknown) => registerDropped(active.app.paths, { paths }))
 
   // Events: the page subscribes through a binding; main's events are pushed with page.evaluate
   // to a dispatcher the init script installs, on the same channel names main uses for IPC.
@@ -110,15 +124,21 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   await page.exposeBinding('__lastmileSubscribe', (_source, channel: unknown) => {
     subscribed.add(String(channel))
   })
-  const stopEvents = forwardEvents(app.events, (channel, payload) => {
-    if (!subscribed.has(channel) || page.isClosed()) return
+  const stops: Array<() => void> = []
+  const forward = (app: AppServices): void => {
+    stops.push(
+      forwardEvents(app.events, (channel, payload) => {
+        if (active.app !== app || !subscribed.has(channel) || page.isClosed()) return
     page
       .evaluate(
         ([c, p]) => (globalThis as unknown as { __lastmileDeliver(c: string, p: unknown): void }).__lastmileDeliver(c, p),
         [channel, payload] as const
       )
       .catch(() => undefined) // the page navigated or closed meanwhile: nobody to tell
-  })
+      })
+    )
+  }
+  forward(active.app)
 
   await page.addInitScript(
     ({ channels, events }) => {
@@ -164,8 +184,28 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
   )
 
   return {
-    app,
-    dispatch,
+    get app() {
+      return active.app
+    },
+    get dispatch() {
+      return active.dispatch
+    },
+    async actAs(name: string) {
+      const from = active.app.session
+      let next = people.get(name)
+      if (!next) {
+        const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+        next = makePerson(join(root, 'people', slug), slug)
+        next.app.session.createIdentity(name)
+        people.set(name, next)
+        forward(next.app)
+      }
+      const open = from.current()
+      const key = from.caseKey()
+      if (open && key && next.app.session.current()?.path !== open.path) next.app.session.openCase(open.path, key)
+      active = next
+      return next.app
+    },
     root,
     dataDir,
     calls,
@@ -177,11 +217,11 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
       if (path === null) saveAnswers.delete(purpose)
       else saveAnswers.set(purpose, path)
     },
-    grant: (path, kind = 'open-file') => app.paths.issue(path, kind),
+    grant: (path, kind = 'open-file') => active.app.paths.issue(path, kind),
     shownInFolder,
     async dispose() {
-      stopEvents()
-      app.session.close()
+      for (const stop of stops) stop()
+      for (const p of people.values()) p.app.session.close()
       rmSync(root, { recursive: true, force: true })
       if (internalErrors.length > 0) {
         throw new Error(`main reported internal errors during the test:\n${internalErrors.join('\n')}`)

@@ -53,8 +53,8 @@ test('bad input to a contract call is rejected with a clear bad-input error', as
       hugeLimit: await l['audit.list']({ offset: 0, limit: 100000 }),
       wrongType: await l['case.create']({ path: 42, passphrase: 'long enough passphrase' }),
       shortPassphrase: await l['case.create']({ path: 'lmpath:000000000000:00000000000000000000000000000000', passphrase: 'short' }),
-      extraField: await l['identity.set']({ name: 'Eve', role: 'admin', isAdmin: true }),
-      badRole: await l['identity.set']({ name: 'Eve', role: 'root' }),
+      extraField: await l['identity.create']({ name: 'Eve', isAdmin: true }),
+      badRole: await l['people.setRole']({ person: 'AB:CD:EF:01:23', role: 'root', grant: true }),
       unknownChannel: await invoke('case.delete', {}),
       notAString: await invoke(42 as unknown as string, {})
     }
@@ -70,7 +70,7 @@ test('bad input to a contract call is rejected with a clear bad-input error', as
     error: { code: 'bad-input', message: 'case.create: passphrase: a passphrase has at least 8 characters' }
   })
   expect(answers.extraField).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('isAdmin') } })
-  expect(answers.badRole).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/^identity\.set: role: /) } })
+  expect(answers.badRole).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/^people\.setRole: role: /) } })
   expect(answers.unknownChannel).toEqual({ ok: false, error: { code: 'bad-input', message: 'unknown call "case.delete"' } })
   expect(answers.notAString).toEqual({ ok: false, error: { code: 'bad-input', message: 'unknown call "42"' } })
   // Refused before any handler ran: nothing was created, the identity is unchanged.

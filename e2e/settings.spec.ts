@@ -9,7 +9,7 @@ import { TEST_OS_USER } from './bridge'
 
 const NEW_PASSPHRASE = 'violet tractor under the quiet harbour'
 
-test('the identity set in Settings is recorded on later audit entries; a changed passphrase opens the case', async ({
+test('Settings shows this person\'s signing key and the case\'s people, with no rename; a changed passphrase opens the case', async ({
   page,
   bridge,
   openApp
@@ -18,13 +18,15 @@ test('the identity set in Settings is recorded on later audit entries; a changed
   const path = await createCase(page, bridge, { file: 'settings.lmcase' })
 
   await openSection(page, 'Settings')
-  const identity = page.getByRole('form', { name: 'Identity' })
-  await identity.getByLabel('Name').fill('Dana Reviewer')
-  await identity.getByLabel('Role').selectOption('approver')
-  await identity.getByRole('button', { name: 'Save identity' }).click()
-  await expect(identity.getByRole('status')).toHaveText('Saved. New audit entries are recorded as Dana Reviewer (approver).')
-  await expect(page.getByTestId('identity-name')).toHaveText('Dana Reviewer')
-  expect(bridge.app.session.identity()).toEqual({ name: 'Dana Reviewer', role: 'approver' })
+  // Creating the case made this person's signing key (under the OS user's name) and made them its owner.
+  const me = bridge.app.session.identity()
+  expect(me).toMatchObject({ name: TEST_OS_USER, owner: true, role: 'admin', key: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) })
+  const identity = page.getByRole('group', { name: 'Identity' })
+  await expect(identity.getByTestId('identity-key')).toHaveText(me.key!)
+  await expect(identity.getByTestId('identity-roles')).toContainText('you own this case')
+  await expect(page.getByRole('table', { name: 'People of this case' })).toContainText(`${TEST_OS_USER} (owner)`)
+  // no rename: a name is bound to its key once
+  expect(await bridge.dispatch('identity.create', { name: 'Dana Reviewer' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('a name is bound to its key once') } })
 
   // A wrong current passphrase changes nothing.
   const change = page.getByRole('form', { name: 'Change the passphrase' })
@@ -40,12 +42,12 @@ test('the identity set in Settings is recorded on later audit entries; a changed
   await expect(change.getByRole('status')).toContainText('Passphrase changed')
   await expect(change.getByLabel('Current passphrase')).toHaveValue('')
 
-  // The change is on the trail, attributed to the identity set above; the creation is not.
+  // Both are on the trail, by the same key: the creation before the case had roles, the change as its owner.
   await openSection(page, 'Audit')
   await expect(page.getByText('Entries 1–2 of 2')).toBeVisible()
   const rows = await auditRows(page)
   expect(rows.map((r) => [r[0], r[2], r[3]])).toEqual([
-    ['2', 'Dana Reviewer approver', 'case.passphrase-changed'],
+    ['2', `${TEST_OS_USER} admin`, 'case.passphrase-changed'],
     ['1', `${TEST_OS_USER} analyst`, 'case.create']
   ])
 

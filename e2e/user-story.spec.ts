@@ -1,8 +1,9 @@
 // Issue #8: a new user's first session, through the screens only, against the real services. A
 // fresh install (no case, no identity) opens the demo case from the first-start screen; walks the
 // initiatives board to an initiative, to one of its findings and that finding's evidence timeline;
-// plans a fix for a RISKY finding on Approvals, cannot approve their own plan (four-eyes), changes
-// who is acting in Settings and approves it with a reason, and finds that an UNSAFE finding is
+// plans a fix for a RISKY finding on Approvals, cannot approve their own plan (four-eyes: their key
+// requested it); a second person with their own key opens the case, its owner grants them approver in
+// Settings, and they approve it with a reason; and finds that an UNSAFE finding is
 // never put up for approval; exports the signed PDF report; and imports two scanner exports,
 // reading the summary per file. The only things the test does for the user are the answers of the
 // native file dialog (the bridge's answerOpen) and the certificate file an organisation would have.
@@ -10,6 +11,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { verifyCase } from '../main/audit/checkpoint'
 import { testP12 } from '../test/fixtures/export/p12'
 import { TEST_OS_USER } from './bridge'
 import { test, expect, snap } from './fixtures'
@@ -101,15 +103,36 @@ test('a new user opens the demo, follows a finding to its evidence, approves a R
   await expect(page.getByTestId(`queue-${unsafe}`)).toHaveCount(0)
   await snap(page, 'user-story/07-approvals-blocked')
 
-  // ---- Settings: a second person, an approver, takes the keyboard ----------------------------
+  // ---- Settings: this person's signing key; they own the demo case they opened ---------------
   await openSection(page, 'Settings')
-  const identity = page.getByRole('form', { name: 'Identity' })
-  await identity.getByLabel('Name').fill('Rita Reviewer')
-  await identity.getByLabel('Role').selectOption({ label: 'Approver' })
-  await identity.getByRole('button', { name: 'Save identity' }).click()
-  await expect(identity.getByRole('status')).toHaveText('Saved. New audit entries are recorded as Rita Reviewer (approver).')
+  const me = page.getByRole('group', { name: 'Identity' })
+  const ownerKey = bridge.app.session.identity().key!
+  await expect(me.getByTestId('identity-bound-name')).toHaveText(TEST_OS_USER)
+  await expect(me.getByTestId('identity-key')).toHaveText(ownerKey)
+  await expect(me.getByTestId('identity-roles')).toContainText('you own this case and grant its roles')
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveCount(0) // no free-text rename
+
+  // ---- a second person, with their own key, opens the case; the owner grants them approver ---
+  await bridge.actAs('Rita Reviewer')
+  await page.reload()
   await expect(page.getByTestId('identity-name')).toHaveText('Rita Reviewer')
+  await openSection(page, 'Settings')
+  const ritaKey = bridge.app.session.identity().key!
+  expect(ritaKey, 'two people, two keys').not.toBe(ownerKey)
+  await expect(page.getByRole('group', { name: 'Identity' }).getByTestId('identity-roles')).toHaveText('Analyst')
+  await expect(page.getByRole('checkbox', { name: 'Approver: Rita Reviewer' })).toBeDisabled() // only the owner grants
+
+  await bridge.actAs(TEST_OS_USER)
+  await page.reload()
+  await openSection(page, 'Settings')
+  const grant = page.getByRole('checkbox', { name: 'Approver: Rita Reviewer' })
+  await grant.check()
+  await expect(grant).toBeChecked()
   await snap(page, 'user-story/08-identity')
+
+  await bridge.actAs('Rita Reviewer')
+  await page.reload()
+  await expect(page.getByTestId('identity-name')).toHaveText('Rita Reviewer')
 
   // ---- Approvals: approved with a reason, from the keyboard ----------------------------------
   await openSection(page, 'Approvals')
@@ -168,11 +191,19 @@ test('a new user opens the demo, follows a finding to its evidence, approves a R
   const db = bridge.app.session.require().db
   const actions = db.prepare('SELECT action FROM audit_log').pluck().all() as string[]
   expect(actions).toEqual(expect.arrayContaining(['ingest.import', 'evidence.add', 'investigate.run', 'plan.create', 'plan.approve', 'export.pdf']))
-  const last = (action: string): { actor: { name: string }; details: { reason?: string } } => {
+  const last = (action: string): { actor: { name: string; key?: string }; details: { reason?: string } } => {
     const r = db.prepare('SELECT actor, details FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1').get(action) as { actor: string; details: string }
-    return { actor: JSON.parse(r.actor) as { name: string }, details: JSON.parse(r.details) as { reason?: string } }
+    return { actor: JSON.parse(r.actor) as { name: string; key?: string }, details: JSON.parse(r.details) as { reason?: string } }
   }
   expect(last('plan.create').actor.name).toBe(TEST_OS_USER)
   expect(last('plan.approve').actor.name).toBe('Rita Reviewer')
   expect(last('plan.approve').details.reason).toMatch(/^CloudFront origin moves to HTTPS/)
+  // four-eyes is two keys: the plan was requested with one key and approved with another, each
+  // signature verifies, and the auditor's verification lists who signed what
+  expect(last('plan.create').actor.key).toBe(ownerKey)
+  expect(last('plan.approve').actor.key).toBe(ritaKey)
+  expect(last('plan.approve').actor.key, 'one key requested and approved').not.toBe(last('plan.create').actor.key)
+  const v = verifyCase(db, bridge.app.session.require().id)
+  expect(v.ok, v.firstBad?.reason).toBe(true)
+  expect(v.people.decisions.filter((d) => d.action === 'plan.approve').at(-1)).toMatchObject({ name: 'Rita Reviewer', key: ritaKey, signed: true })
 })

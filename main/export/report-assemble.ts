@@ -97,7 +97,8 @@ export function assembleReportData(c: CaseDb, opts: AssembleOptions): ReportData
       firstBad: verification.firstBad?.reason ?? null,
       byAction,
       byActor,
-      recent
+      recent,
+      people: { owner: verification.people.owner, fourEyes: verification.people.fourEyes, decisions: verification.people.decisions }
     },
     checkpoint: opts.checkpoint ?? null,
     checkpoints: listCheckpoints(db).map((cp) => ({

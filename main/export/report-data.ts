@@ -181,6 +181,13 @@ export interface ReportAuditSummary {
   byActor: Array<{ actor: string; count: number }>
   /** the most recent entries, newest first (at most a page's worth) */
   recent: Array<{ seq: number; time: string; actor: string; action: string; target: string; hash: string }>
+  /** who decided what, each decision signed by its person's key (main/identity/verify.ts) */
+  people: {
+    owner: { name: string; key: string; osUser: string } | null
+    /** every time the four-eyes rule was switched, oldest first: the report shows it prominently */
+    fourEyes: Array<{ seq: number; time: string; enabled: boolean; by: string; key: string | null; reason: string }>
+    decisions: Array<{ seq: number; time: string; action: string; target: string; name: string; role: string; key: string | null; osUser: string | null; signed: boolean }>
+  }
 }
 
 export interface ReportCheckpointSummary {

@@ -2,6 +2,7 @@
 // OS keystore in the app), what a decision signature covers, and what `verify` says when someone
 // with write access to the case forges who decided: the same key requesting and approving, a role
 // the owner never granted, four-eyes turned off by someone else, a signature moved or missing.
+import { spawnSync } from 'node:child_process'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +14,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import { appendAudit } from '../audit/chain'
 import { verifyCase } from '../audit/checkpoint'
 import { createCaseDb, type CaseDb } from '../db/case-db'
+import { exportPdf } from '../export/export-pdf'
 import { setFourEyes } from '../workflow/store'
 import { actorFor } from './agent'
 import { casePeople, joinCase, rolesOf, setRole } from './case-people'
@@ -159,4 +161,26 @@ describe('signed decisions and what verify says', () => {
     expect(describeDecisions(v.people).join('\n')).toMatch(/\*\*\* FOUR-EYES TURNED OFF \*\*\* at .* by Ada Owner .*: one-person team during the freeze/)
     c.close()
   })
+})
+
+describe('the signed PDF report', () => {
+  it('shows four-eyes turned off, by whom and why, on its cover and lists each decision with its signer', async () => {
+    const owner = testPerson('Ada Owner', 'admin', 'ada')
+    const c = ownedCase(owner)
+    appendAudit(c.db, c.id, { actor: inRole(owner, 'analyst'), action: 'plan.create', target: 'P-1', details: { fourEyes: true } }, now())
+    setFourEyes(c, false, 'one-person team during the freeze', owner, now)
+    const p = testP12()
+    const out = join(tempDir(), 'report.pdf')
+    await exportPdf(c, { out, p12Path: p.path, p12Passphrase: p.passphrase, classification: '', actor: owner, now, inProcess: true })
+    const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ')
+    // the cover (page 1): its labels and values come out of pdftotext in two runs
+    const cover = text.slice(0, text.indexOf('page 1 of'))
+    expect(cover).toContain('Four-eyes')
+    expect(cover).toMatch(/TURNED OFF .* by Ada Owner \(signed, entry \d+\): one-person team during the freeze; STILL OFF/)
+    expect(text).toMatch(/FOUR-EYES TURNED OFF at .* by Ada Owner \(entry \d+, signed\): one-person team during the freeze/)
+    expect(cover).toMatch(/Ada Owner \(OS user ada\); grants the roles/)
+    expect(text).toContain('Decisions and who signed them')
+    expect(text).toMatch(/plan\.create P-1 Ada Owner \(analyst, ada\)/)
+    c.close()
+  }, 60_000)
 })

@@ -191,7 +191,9 @@ function cover(flow: Flow, data: ReportData): void {
         'Audit trail',
         `${data.audit.entries} entries${data.audit.headHash ? `, head ${data.audit.headHash.slice(0, 16)}…` : ''}; ${data.audit.verified ? 'chain and checkpoints verified' : `VERIFICATION FAILED: ${data.audit.firstBad ?? ''}`}`
       ],
-      ['Checkpoint', data.checkpoint ? `no. ${data.checkpoint.number}, sealing entries ${data.checkpoint.firstSeq}–${data.checkpoint.lastSeq}` : 'none']
+      ['Checkpoint', data.checkpoint ? `no. ${data.checkpoint.number}, sealing entries ${data.checkpoint.firstSeq}–${data.checkpoint.lastSeq}` : 'none'],
+      ['Case owner', data.audit.people.owner ? `${data.audit.people.owner.name} (OS user ${data.audit.people.owner.osUser}); grants the roles` : 'none: roles were declared, not granted'],
+      fourEyesRow(data)
     ],
     110
   )
@@ -617,6 +619,16 @@ function evidence(flow: Flow, data: ReportData, recorded: Set<ReportSection>): v
   )
 }
 
+/** The four-eyes rule as the cover states it: a rule turned off is printed in red, with who and why. */
+function fourEyesRow(data: ReportData): [string, string, TextStyle] {
+  const changes = data.audit.people.fourEyes
+  const off = changes.filter((f) => !f.enabled)
+  if (!off.length) return ['Four-eyes', 'on throughout: no plan was approved with the key that requested it', STYLE.body]
+  const now = changes[changes.length - 1]
+  const text = off.map((f) => `TURNED OFF ${minute(f.time)} UTC by ${f.by} (signed, entry ${f.seq}): ${f.reason}`).join('; ')
+  return ['Four-eyes', `${text}${now.enabled ? `; on again since ${minute(now.time)} UTC` : '; STILL OFF'}`, { ...STYLE.bodyBold, color: '#c62828' }]
+}
+
 function appendix(flow: Flow, data: ReportData): void {
   const a = data.audit
   flow.heading('Appendix A — Audit trail', 1, { dest: 'appendix-audit', bookmark: true, newPage: true })
@@ -630,6 +642,39 @@ function appendix(flow: Flow, data: ReportData): void {
     ['Head hash', a.headHash ?? '—', STYLE.mono],
     ['Verification', a.verified ? 'the chain and every checkpoint verified when this report was made' : `FAILED: ${a.firstBad ?? 'unknown'}`, a.verified ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' }]
   ])
+  const p = a.people
+  flow.heading('Decisions and who signed them', 3)
+  flow.paragraph(
+    `Each decision is signed by the key of the person who made it; four-eyes compares keys. ${
+      p.owner ? `The case owner, ${p.owner.name} (key ${p.owner.key.slice(0, 23)}…), grants the roles.` : 'This case has no owner (made before people had signing keys): roles were declared, not granted.'
+    }`,
+    STYLE.muted
+  )
+  for (const f of p.fourEyes) {
+    flow.paragraph(`${f.enabled ? 'Four-eyes turned on' : 'FOUR-EYES TURNED OFF'} at ${minute(f.time)} UTC by ${f.by} (entry ${f.seq}, signed): ${f.reason}`, f.enabled ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' })
+  }
+  const shown = p.decisions.slice(-400)
+  if (shown.length) {
+    flow.table(
+      [
+        { title: 'No.', width: 34, align: 'right' },
+        { title: 'Time (UTC)', width: 80 },
+        { title: 'Decision', width: 95 },
+        { title: 'Target', width: 60, middle: true },
+        { title: 'Person (role, OS user)', width: 120, middle: true },
+        { title: 'Signed by key', width: flow.width - 389, mono: true, middle: true }
+      ],
+      shown.map((d) => [
+        { text: String(d.seq) },
+        { text: minute(d.time) },
+        { text: d.action },
+        { text: d.target },
+        { text: `${d.name} (${d.role}${d.osUser ? `, ${d.osUser}` : ''})` },
+        { text: d.signed ? (d.key ?? '') : 'NOT SIGNED' }
+      ])
+    )
+    if (shown.length < p.decisions.length) flow.paragraph(`The ${p.decisions.length - shown.length} earlier decisions are in the case file; \`lastmile verify\` lists them all.`, STYLE.muted)
+  }
   if (a.byAction.length) {
     flow.heading('Entries by action', 3)
     flow.table([{ title: 'Action', width: 300 }, { title: 'Entries', width: 60, align: 'right' }], a.byAction.map((r) => [{ text: r.action }, { text: String(r.count) }]))
