@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent, type ReactElement, type ReactNode } from 'react'
-import type { CaseVerificationResult, CheckpointInfo, ChosenPath } from '../../../shared/contract'
+import type { CaseVerificationResult, CheckpointInfo, ChosenPath, PeopleVerification } from '../../../shared/contract'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { TextField } from '../components/Field'
@@ -358,6 +358,7 @@ function Checkpoints({ caseId, version }: { caseId: string; version: number }): 
       </div>
       {outcome ? <Notice tone={verification && !verification.ok ? 'error' : outcome.tone} title={outcome.title}>{outcome.body}</Notice> : null}
       {error ? <Notice tone="error" title="The checkpoints could not be loaded">{error}</Notice> : null}
+      {verification ? <SignedDecisions people={verification.people} /> : null}
       <div className="table-scroll" role="region" aria-label="Checkpoints" tabIndex={0}>
         <table className="data-table">
           <thead>
@@ -400,5 +401,58 @@ function Checkpoints({ caseId, version }: { caseId: string; version: number }): 
         </table>
       </div>
     </Section>
+  )
+}
+
+/**
+ * Who decided what, as the verification found it: the case owner, every time four-eyes was
+ * switched (off in red), and each decision with the person and key that signed it.
+ */
+function SignedDecisions({ people }: { people: PeopleVerification }): ReactElement {
+  const off = people.fourEyes.filter((f) => !f.enabled)
+  return (
+    <div role="region" aria-label="Who signed what">
+      <p className="muted">
+        {people.owner
+          ? `Case owner: ${people.owner.name} (OS user ${people.owner.osUser}, key ${shortHash(people.owner.key, 17)}); the owner grants the roles.`
+          : 'This case has no owner (made before people had signing keys): roles were declared, not granted.'}
+      </p>
+      {off.length ? (
+        <Notice tone="error" title="Four-eyes was turned off">
+          {people.fourEyes.map((f) => `${f.enabled ? 'On' : 'OFF'} at ${formatTime(f.time)} by ${f.by} (entry ${f.seq}, signed): ${f.reason}`).join(' · ')}
+        </Notice>
+      ) : null}
+      <div className="table-scroll" tabIndex={0}>
+        <table className="data-table" aria-label="Decisions and their signers">
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                No.
+              </th>
+              <th scope="col">Decision</th>
+              <th scope="col">Target</th>
+              <th scope="col">Person</th>
+              <th scope="col">Signed by key</th>
+            </tr>
+          </thead>
+          <tbody>
+            {people.decisions.map((d) => (
+              <tr key={d.seq}>
+                <td className="num">{d.seq}</td>
+                <td>{d.action}</td>
+                <td>{d.target}</td>
+                <td>
+                  {d.name} ({d.role}
+                  {d.osUser ? `, ${d.osUser}` : ''})
+                </td>
+                <td className="mono" title={d.key ?? ''}>
+                  {d.signed && d.key ? shortHash(d.key, 17) : 'NOT SIGNED'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   )
 }
