@@ -48,8 +48,9 @@ function actorOf(text: string): Actor {
   try {
     const a = JSON.parse(text) as Partial<Actor>
     if (a && typeof a === 'object' && typeof a.name === 'string') {
-      const role = (a as { role?: unknown }).role
-      return a.kind === 'person' && ROLES.includes(role as Role) ? { kind: 'person', name: a.name, role: role as Role } : { kind: 'engine', name: a.name }
+      const { role, key } = a as { role?: unknown; key?: unknown }
+      if (a.kind !== 'person' || !ROLES.includes(role as Role)) return { kind: 'engine', name: a.name }
+      return typeof key === 'string' ? { kind: 'person', name: a.name, role: role as Role, key } : { kind: 'person', name: a.name, role: role as Role }
     }
   } catch {
     // not JSON: fall through
