@@ -20,11 +20,14 @@ import { appendAudit, entryHash, genesisHash } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './checkpoint-signer'
 import { rowHash } from './state-seal'
+import { testPerson } from '../../test/fixtures/people'
+import { joinCase, setRole } from '../identity/case-people'
 
 const KEY = 'state seal test passphrase'
-const ana: Actor = { kind: 'person', name: 'Ana Analyst', role: 'analyst' }
-const rita: Actor = { kind: 'person', name: 'Rita Approver', role: 'approver' }
-const olga: Actor = { kind: 'person', name: 'Olga Operator', role: 'operator' }
+// each person with their own signing key (issue 13): decisions are signed
+const ana: Actor = testPerson('Ana Analyst', 'analyst')
+const rita: Actor = testPerson('Rita Approver', 'approver')
+const olga: Actor = testPerson('Olga Operator', 'operator')
 let t = Date.parse('2026-12-01T09:00:00Z')
 const now = (): string => new Date((t += 1000)).toISOString()
 
@@ -37,6 +40,11 @@ beforeAll(async () => {
   const c = createCaseDb(built, KEY, { now: now() })
   appendAudit(c.db, c.id, { actor: ana, action: 'case.create', target: c.id, details: {} }, now())
   await buildCase(c, { exportsDir: join(demoDir(), 'exports'), bundleDir: join(demoDir(), 'evidence'), actor: ana, now })
+  // Ana created the case, so she owns it and grants the roles
+  for (const p of [rita, olga]) {
+    joinCase(c, p, now)
+    setRole(c, (p as { key: string }).key, (p as { role: 'approver' | 'operator' }).role, true, ana, now)
+  }
   safeFinding = c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'SAFE' ORDER BY id LIMIT 1").pluck().get() as number
   const p = plan(c, `F-${safeFinding}`, { actor: ana, now })
   approve(c, p.id, { actor: rita, now, reason: 'evidence shows HTTPS only' })

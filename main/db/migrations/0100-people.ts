@@ -7,7 +7,7 @@ export const version = 100
 export const name = 'people'
 export const sql = `
 CREATE TABLE audit_signatures (
-  seq       INTEGER PRIMARY KEY REFERENCES audit_log (seq),
+  seq       INTEGER PRIMARY KEY,
   key_id    TEXT NOT NULL,
   signature TEXT NOT NULL
 ) STRICT;
