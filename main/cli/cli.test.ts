@@ -51,6 +51,33 @@ describe('lastmile case create / verify', () => {
     expect(none.stderr.trim().split('\n')).toHaveLength(1)
   })
 
+  it('people: the creator owns the case, grants roles, turns four-eyes off; verify says who signed what and shows it', async () => {
+    const { dir, keyFile, env } = setup()
+    const path = join(dir, 'people.lmcase')
+    const k = ['--key-file', keyFile]
+    expect((await cli(['case', 'create', path, ...k, '--as', 'Olive Owner'], env)).code).toBe(0)
+    // Rita joins with her own key; nobody but the owner grants her a role
+    const join_ = await cli(['join', path, ...k, '--as', 'Rita Reviewer', '--json'], env)
+    expect(join_.json()).toMatchObject({ name: 'Rita Reviewer', roles: ['analyst'], owner: false })
+    const self = await cli(['grant', path, ...k, '--as', 'Rita Reviewer', '--person', 'Rita Reviewer', '--role', 'approver'], env)
+    expect(self.code).toBe(2)
+    expect(self.stderr).toMatch(/only the case owner Olive Owner .* can grant roles/)
+    expect((await cli(['grant', path, ...k, '--as', 'Olive Owner', '--person', 'Rita Reviewer', '--role', 'approver'], env)).code).toBe(0)
+    const people = (await cli(['people', path, ...k, '--json'], env)).json() as Array<{ name: string; roles: string[]; owner: boolean }>
+    expect(people.map((p) => [p.name, p.owner, p.roles])).toEqual([
+      ['Olive Owner', true, ['admin', 'approver', 'operator', 'auditor', 'analyst']],
+      ['Rita Reviewer', false, ['approver', 'analyst']]
+    ])
+    expect((await cli(['four-eyes', path, 'off', ...k, '--as', 'Rita Reviewer', '--role', 'approver', '--reason', 'mine'], env)).stderr).toMatch(/only the case owner Olive Owner/)
+    expect((await cli(['four-eyes', path, 'off', ...k, '--as', 'Olive Owner', '--reason', 'two-person team this week'], env)).code).toBe(0)
+    const v = await cli(['verify', path, ...k], env)
+    expect(v.code).toBe(0)
+    expect(v.stdout).toMatch(/case owner: Olive Owner \(key [0-9A-F:]+, OS user .+\); roles are granted by the owner/)
+    expect(v.stdout).toMatch(/\*\*\* FOUR-EYES TURNED OFF \*\*\* at .* by Olive Owner .*: two-person team this week/)
+    expect(v.stdout).toMatch(/identity\.role-granted .* — Olive Owner \(admin, OS user .+\) signed by key/)
+    expect((await cli(['verify', path, ...k, '--json'], env)).json()).toMatchObject({ people: { ok: true, fourEyes: [{ enabled: false, by: 'Olive Owner' }] } })
+  })
+
   it('verify: exit 0 on an intact case, 1 naming the entry on tampering, 2 on a wrong key', async () => {
     const { dir, keyFile, env } = setup()
     const path = join(dir, 'case.lmcase')

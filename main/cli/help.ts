@@ -11,7 +11,7 @@ export interface Stage {
 
 /** The five stages of DESIGN.md, plus the case itself and the demo, in the order a person meets them. */
 export const STAGES: readonly Stage[] = [
-  { title: 'The case', verbs: ['case create', 'demo', 'verify', 'checkpoint'] },
+  { title: 'The case', verbs: ['case create', 'demo', 'verify', 'checkpoint', 'whoami', 'join', 'people', 'grant', 'revoke'] },
   { title: '1. Ingest', verbs: ['ingest', 'findings', 'findings decide', 'initiatives', 'initiatives split', 'initiatives merge', 'alert'] },
   { title: '2. Enrich', verbs: ['evidence add', 'evidence collect', 'evidence list', 'evidence profiles', 'evidence facts', 'evidence coverage', 'timeline', 'evaluate'] },
   { title: '3. Investigate', verbs: ['investigate', 'rci', 'playbooks'] },
@@ -25,8 +25,11 @@ export const STAGES: readonly Stage[] = [
 /** Options every verb accepts, and what they mean everywhere. */
 export const COMMON_OPTIONS: Readonly<Record<string, string>> = {
   '--key-file': 'F: read the case key from the first line of file F (else LASTMILE_KEY)',
-  '--as': 'NAME: the person acting (recorded in the audit trail)',
-  '--role': 'ROLE: their role: analyst, approver or admin',
+  '--as': 'NAME: the person acting: their own signing key (made on first use)',
+  '--role': 'ROLE: the role acted in, as granted by the case owner',
+  '--person-key': 'F: your personal signing key file (else LASTMILE_PERSON_KEY)',
+  '--person-cert': 'F.p12: sign as the person an organisation certificate names',
+  '--person-cert-pass-file': 'F: the passphrase of --person-cert, first line of F',
   '--format': 'NAME: read the files as this format instead of detecting it',
   '--json': 'print the result as one JSON document',
   '--help': 'show this help'
@@ -136,6 +139,8 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--exception-tag': 'KEY=VALUE: resources with this tag are exempt'
   },
   'four-eyes': { '--reason': 'TEXT: why (recorded)' },
+  grant: { '--person': 'NAME|KEY: the person of the case (lastmile people)' },
+  revoke: { '--person': 'NAME|KEY: the person of the case (lastmile people)' },
   demo: { '--out': 'DIR: where to build the demo (default ./lastmile-demo)' }
 }
 
@@ -172,7 +177,12 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   suppress: 'lastmile suppress acme.lmcase F-12 --reason "false positive" --as "Bo Approver" --role approver --key-file acme.key',
   'clear-decision': 'lastmile clear-decision acme.lmcase F-12 --reason "partner moved" --as "Bo Approver" --role approver --key-file acme.key',
   'record-execution': 'lastmile record-execution acme.lmcase P-2 --outcome executed --output run.log --key-file acme.key',
-  'four-eyes': 'lastmile four-eyes acme.lmcase off --reason "single-person lab" --as "Cy Admin" --role admin --key-file acme.key',
+  'four-eyes': 'lastmile four-eyes acme.lmcase off --reason "single-person lab" --as "Cy Owner" --key-file acme.key',
+  whoami: 'lastmile whoami --as "Bo Approver"',
+  join: 'lastmile join acme.lmcase --as "Bo Approver" --key-file acme.key',
+  people: 'lastmile people acme.lmcase --key-file acme.key',
+  grant: 'lastmile grant acme.lmcase --person "Bo Approver" --role approver --as "Cy Owner" --key-file acme.key',
+  revoke: 'lastmile revoke acme.lmcase --person "Bo Approver" --role approver --as "Cy Owner" --key-file acme.key',
   validate: 'lastmile validate acme.lmcase P-2 --bundle ./evidence-after --key-file acme.key',
   board: 'lastmile board acme.lmcase --key-file acme.key',
   workflow: 'lastmile workflow acme.lmcase F-12 --key-file acme.key',

@@ -14,8 +14,10 @@ import { buildCase } from '../../main/investigate/case-builder'
 import { loadPlaybooks } from '../../main/investigate/loader'
 import { plan } from '../../main/workflow'
 import type { GuardrailOptions } from '../../main/guardrails'
+import { testPerson } from '../fixtures/people'
 
-const ACTOR = { kind: 'person' as const, name: 'Fixture Analyst', role: 'analyst' as const }
+// a plan request is a decision: signed with the requester's own key
+const ACTOR = testPerson('Fixture Analyst', 'analyst')
 const NOW = () => '2026-11-21T09:00:00.000Z'
 
 export interface FixtureCase {

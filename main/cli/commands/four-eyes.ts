@@ -1,5 +1,6 @@
 // `four-eyes CASE on|off --reason TEXT`: the case's four-eyes rule (on by default): an approver may
-// not approve a plan they requested. Changing it needs the admin role and is audited.
+// not approve a plan they requested (compared by signing key). Changing it is the case owner's signed
+// decision (in a case made before people had keys, an admin's); the PDF report and verify show it.
 import { LastmileError } from '../../errors'
 import { setFourEyes } from '../../workflow'
 import { positional } from '../args'
@@ -9,8 +10,8 @@ import { reasonOf, withCase } from './remediation-common'
 
 export const fourEyesCommand: Command = {
   name: 'four-eyes',
-  usage: 'four-eyes CASE on|off --reason TEXT --as NAME --role admin [--key-file F] [--json]',
-  summary: "turn the case's four-eyes rule on or off (an approver may not approve their own plan; on by default)",
+  usage: 'four-eyes CASE on|off --reason TEXT [--as OWNER] [--role admin (a case without owner)] [--key-file F] [--json]',
+  summary: "turn the case's four-eyes rule on or off (the key that requested a plan may not approve it; on by default): the case owner's signed decision",
   args: { values: ['--reason'] },
   async run(ctx) {
     const v = positional(ctx.args, 1, 'on|off')
