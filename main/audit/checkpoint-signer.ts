@@ -16,7 +16,7 @@ import {
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import forge from 'node-forge'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import type { KeyStore } from '../platform/ports'
 
 /**
@@ -103,7 +103,7 @@ export function loadPkcs12(path: string, passphrase: string): CertificateSigning
   try {
     raw = readFileSync(path)
   } catch (e) {
-    throw new LastmileError('bad-input', `${path}: cannot read the signing certificate (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${path}: cannot read the signing certificate: ${fsReason(e)}`)
   }
   let pfx: forge.Pkcs12Pfx
   try {
@@ -114,7 +114,8 @@ export function loadPkcs12(path: string, passphrase: string): CertificateSigning
     if (/MAC could not be verified|Invalid password|wrong password/i.test(msg)) {
       throw new LastmileError('bad-input', `${path}: the passphrase of the signing certificate is wrong`)
     }
-    throw new LastmileError('bad-input', `${path}: not a PKCS#12 (.p12/.pfx) signing certificate (${msg.split('\n')[0]})`)
+    // node-forge's ASN.1 complaint ("Too few bytes to read ASN.1 value") tells a person nothing
+    throw new LastmileError('bad-input', `${path}: not a PKCS#12 (.p12/.pfx) signing certificate; export the certificate with its private key from your certificate store as .p12 or .pfx`)
   }
   const oids = forge.pki.oids
   const keyBags = [

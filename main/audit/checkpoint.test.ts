@@ -95,7 +95,9 @@ describe('signing keys', () => {
     const junk = join(dir, 'junk.p12')
     writeFileSync(junk, 'hello')
     expect(() => loadPkcs12(junk, 'x')).toThrow(/junk\.p12: not a PKCS#12/)
-    expect(() => loadPkcs12(join(dir, 'absent.p12'), 'x')).toThrow(/absent\.p12: cannot read the signing certificate \(ENOENT\)/)
+    // what to do, and no ASN.1 parser's complaint
+    expect(() => loadPkcs12(junk, 'x')).toThrow(/export the certificate with its private key from your certificate store as \.p12 or \.pfx$/)
+    expect(() => loadPkcs12(join(dir, 'absent.p12'), 'x')).toThrow(/absent\.p12: cannot read the signing certificate: there is no such file or folder/)
   })
 
   it('keeps one device key sealed by the keystore, and refuses one without a secure keystore', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { ROLES, type Actor, type Role } from '../../shared/model'
 import type { CaseDb } from '../db/case-db'
 import { openCaseDb } from '../db/case-db'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import { NO_DIALOGS, NO_KEYSTORE } from '../platform/ports'
 import { createAppServices, type AppServices } from '../services/app'
 import { value, type ParsedArgs } from './args'
@@ -49,7 +49,7 @@ export function readKey(ctx: CliContext): string {
     try {
       text = readFileSync(file, 'utf8')
     } catch (e) {
-      throw new LastmileError('bad-input', `${file}: cannot read the key file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+      throw new LastmileError('bad-input', `${file}: cannot read the key file: ${fsReason(e)}`)
     }
     const key = text.split(/\r?\n/, 1)[0]
     if (!key) throw new LastmileError('bad-input', `${file}: line 1: the key file is empty`)

@@ -26,8 +26,8 @@ describe('loadBundle: what makes a folder a bundle', () => {
     const dir = tempDir()
     const manifest = (m: Record<string, unknown>) =>
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'lastmile-evidence-bundle', version: 1, collectedAt: '2026-11-20T10:00:00Z', collector: { tool: 'manual' }, files: [], ...m }))
-    expect(await refused(join(dir, 'nope'))).toMatch(/nope: cannot open the evidence bundle \(ENOENT\)/)
-    expect(await refused(dir)).toMatch(/manifest\.json: cannot read the manifest \(ENOENT\); an evidence bundle needs one/)
+    expect(await refused(join(dir, 'nope'))).toMatch(/nope: cannot open the evidence bundle: there is no such file or folder/)
+    expect(await refused(dir)).toMatch(/manifest\.json: cannot read the manifest: there is no such file or folder; an evidence bundle needs one/)
     writeFileSync(join(dir, 'manifest.json'), '{"format": "lastmile-evidence-bundle",\n "version": 1,,}')
     expect(await refused(dir)).toMatch(/manifest\.json: bad JSON/)
     manifest({ format: 'something-else' })

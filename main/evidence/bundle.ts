@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, promises as fsp, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { z } from 'zod'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import { locateJsonError } from '../evaluate/json-text'
 import { readRegularFile } from '../services/input-files'
 
@@ -189,7 +189,7 @@ function readManifest(dir: string, rootReal: string): string {
   try {
     real = realpathSync(join(rootReal, MANIFEST))
   } catch (e) {
-    refuse(`${shown}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); an evidence bundle needs one`)
+    refuse(`${shown}: cannot read the manifest: ${fsReason(e)}; an evidence bundle needs one`)
   }
   const rel = relative(rootReal, real)
   if (rel.startsWith('..') || isAbsolute(rel) || rel === '') refuse(`${shown}: refused: a link leaving the bundle (it points to ${real})`)
@@ -224,7 +224,7 @@ export async function readBundle(dir: string, onProgress?: (done: number, total:
     rootReal = await fsp.realpath(dir)
   } catch (e) {
     if (e instanceof LastmileError) throw e
-    refuse(`${dir}: cannot open the evidence bundle (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    refuse(`${dir}: cannot open the evidence bundle: ${fsReason(e)}`)
   }
   const manifestText = readManifest(dir, rootReal)
   let raw: unknown

@@ -10,7 +10,7 @@ import { createCheckpoint, lastCheckpoint, verifyCase, type CaseVerification, ty
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from '../audit/checkpoint-signer'
 import { openCaseDb, type CaseDb } from '../db/case-db'
 import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 
 /*
  * The auditor's case file: one file holding the whole case (findings, evidence hashes, steps,
@@ -486,7 +486,7 @@ function openFile(path: string): number {
   } catch (e) {
     if (e instanceof LastmileError) throw e
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LastmileError('not-found', `${path}: no such file`)
-    throw new LastmileError('unavailable', `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('unavailable', `${path}: cannot read the file: ${fsReason(e)}`)
   }
 }
 

@@ -41,7 +41,7 @@ describe('the remembered signing certificate', () => {
     const p = testP12()
     const store = new SigningSettingsStore(data, testKeyStore())
     expect(store.settings().certificate).toBeNull()
-    expect(store.setCertificate(p.path).certificate).toEqual({ path: p.path, exists: true })
+    expect(store.setCertificate(p.path).certificate).toEqual({ path: p.path, exists: true, file: null })
     // a second store on the same folder (the next start of the app) sees it
     expect(new SigningSettingsStore(data, testKeyStore()).certificatePath()).toBe(p.path)
     const file = readFileSync(join(data, SIGNING_SETTINGS_FILE), 'utf8')
@@ -66,9 +66,9 @@ describe('the remembered signing certificate', () => {
     const copy = join(dir, 'org.p12')
     writeFileSync(copy, readFileSync(testP12().path))
     const store = new SigningSettingsStore(join(dir, 'data'), testKeyStore())
-    expect(store.setCertificate(copy).certificate).toEqual({ path: copy, exists: true })
+    expect(store.setCertificate(copy).certificate).toEqual({ path: copy, exists: true, file: null })
     rmSync(copy)
-    expect(store.settings().certificate).toEqual({ path: copy, exists: false })
+    expect(store.settings().certificate).toEqual({ path: copy, exists: false, file: null })
   })
 })
 

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { CertificateInspection, DeviceKeyInfo, SigningSettings } from '../../shared/signing'
 import { DEVICE_KEY_FILE, loadPkcs12, readDevicePublicKey, verifySigned } from '../audit/checkpoint-signer'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import type { KeyStore } from '../platform/ports'
 import { JsonStore } from '../services/json-store'
 import * as der from './der'
@@ -88,7 +88,7 @@ function checkCertificateFile(abs: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new LastmileError('not-found', `${abs}: there is no such file; choose your organisation's .p12 or .pfx signing certificate`)
-    throw new LastmileError('bad-input', `${abs}: the signing certificate cannot be read (${code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${abs}: the signing certificate cannot be read: ${fsReason(e)}`)
   }
   if (!st.isFile()) throw new LastmileError('bad-input', `${abs}: this is a folder, not a signing certificate file; choose the .p12 or .pfx file itself`)
   // A PKCS#12 file is DER: it starts with a SEQUENCE. Without the passphrase this is all that can be checked.
@@ -97,7 +97,7 @@ function checkCertificateFile(abs: string): void {
   try {
     fd = openSync(abs, 'r')
   } catch (e) {
-    throw new LastmileError('bad-input', `${abs}: the signing certificate cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${abs}: the signing certificate cannot be read: ${fsReason(e)}`)
   }
   try {
     if (readSync(fd, head, 0, 1, 0) !== 1 || head[0] !== der.TAG.SEQUENCE) {

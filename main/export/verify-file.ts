@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import type { ExportFileVerification } from '../../shared/contract'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import { looksLikeCaseFile, verifyCaseFile } from './case-file'
 import { verifyPdf } from './pdf/verify-pdf'
 
@@ -14,7 +14,7 @@ export function detectFileKind(path: string): FileKind {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new LastmileError('not-found', `${path}: no such file`)
-    throw new LastmileError('bad-input', `${path}: cannot read the file (${code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${path}: cannot read the file: ${fsReason(e)}`)
   }
   try {
     const head = Buffer.alloc(32)
@@ -23,7 +23,7 @@ export function detectFileKind(path: string): FileKind {
     if (looksLikeCaseFile(h)) return 'case-file'
     return 'case'
   } catch (e) {
-    throw new LastmileError('bad-input', `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${path}: cannot read the file: ${fsReason(e)}`)
   } finally {
     closeSync(fd)
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import type { RuleKind } from './types'
 import { appRoot } from '../platform/app-root'
 
@@ -126,7 +126,7 @@ export function loadControls(path = defaultControlsPath()): ControlTable {
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    throw new LastmileError('unavailable', `${path}: cannot read the control table (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('unavailable', `${path}: cannot read the control table: ${fsReason(e)}`)
   }
   const table = parseControls(text, path)
   cache.set(path, table)

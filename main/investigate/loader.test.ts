@@ -136,6 +136,6 @@ describe('playbook loading', () => {
   })
 
   it('says which folder cannot be read', () => {
-    expect(() => loadPlaybooks({ customDir: '/nonexistent/playbooks' })).toThrow('/nonexistent/playbooks: cannot read the playbook folder (ENOENT)')
+    expect(() => loadPlaybooks({ customDir: '/nonexistent/playbooks' })).toThrow('/nonexistent/playbooks: cannot read the playbook folder: there is no such file or folder')
   })
 })

@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml'
 import type { PlaybookSummary } from '../../shared/investigate'
 import type { RciVerdict, StepAnswer } from '../../shared/model'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import { loadControls } from '../ingest/controls'
 import { playbookSchema, type PlaybookFile } from './schema'
 import { STEP_FUNCTIONS, type StepFunction } from './steps'
@@ -192,7 +192,7 @@ function yamlFiles(dir: string): string[] {
   try {
     names = readdirSync(dir)
   } catch (e) {
-    throw new LastmileError('bad-input', `${dir}: cannot read the playbook folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${dir}: cannot read the playbook folder: ${fsReason(e)}`)
   }
   return names
     .filter((n) => /\.ya?ml$/i.test(n) && n !== 'controls.yaml')
@@ -205,7 +205,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (e) {
-    throw new LastmileError('bad-input', `${path}: cannot read the playbook (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${path}: cannot read the playbook: ${fsReason(e)}`)
   }
 }
 

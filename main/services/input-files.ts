@@ -4,7 +4,7 @@
 // before the open, and again on the opened descriptor (O_NONBLOCK, so even a pipe swapped in
 // between cannot block the open), which must be the very file that was checked.
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 
 export interface OpenedFile {
   fd: number
@@ -50,7 +50,7 @@ function refuseUnlessRegular(st: Stats, name: string, what: string): void {
 function unreadable(name: string, e: unknown): LastmileError {
   const code = (e as NodeJS.ErrnoException).code
   if (code === 'ENOENT') return new LastmileError('not-found', `${name}: no such file`)
-  return new LastmileError('unavailable', `${name}: cannot read the file (${code ?? (e as Error).message})`)
+  return new LastmileError('unavailable', `${name}: cannot read the file: ${fsReason(e)}`)
 }
 
 /**

@@ -11,7 +11,7 @@ import { closeSync, constants as fsConstants, createWriteStream, fsyncSync, link
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 
 export interface OutputRules {
   /** the files this run reads (the case, a certificate, a key or passphrase file): never written over, under any name */
@@ -198,7 +198,7 @@ export function prepareOutputFolder(dir: string, rules: FolderRules): string {
   try {
     mkdirSync(abs, { recursive: true })
   } catch (e) {
-    throw new LastmileError('unavailable', `${abs}: cannot make the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('unavailable', `${abs}: cannot make the folder: ${fsReason(e)}`)
   }
   return abs
 }
@@ -218,7 +218,7 @@ export function checkOutputFolder(dir: string, rules: FolderRules): string {
     try {
       entries = readdirSync(abs)
     } catch (e) {
-      throw new LastmileError('unavailable', `${abs}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+      throw new LastmileError('unavailable', `${abs}: cannot read the folder: ${fsReason(e)}`)
     }
     if (entries.length > 0) throw new LastmileError('exists', `${abs}: the folder is not empty; ${rules.emptyHint ?? 'give a new or empty folder (Lastmile never overwrites)'}`)
   }
@@ -260,7 +260,7 @@ function place(tmp: string, abs: string, overwrite: boolean): void {
 
 function asWriteError(abs: string, e: unknown): LastmileError {
   if (e instanceof LastmileError) return e
-  return new LastmileError('unavailable', `${abs}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  return new LastmileError('unavailable', `${abs}: cannot write the file: ${fsReason(e)}`)
 }
 
 export interface NewFile {

@@ -9,7 +9,7 @@ import type { Actor } from '../../shared/model'
 import type { ValidationView, WorkflowState } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import type { CaseDb, Db } from '../db/case-db'
-import { LastmileError } from '../errors'
+import { LastmileError, fsReason } from '../errors'
 import { evaluateLoaded, findEvaluation, isControlId, loadBundle, type ControlId } from '../evaluate'
 import { addEvidenceBundle } from '../evidence/service'
 import { planRow } from './plans'
@@ -79,7 +79,7 @@ export async function validateByEvidence(c: CaseDb, ref: string, bundleDir: stri
   try {
     manifestText = readFileSync(join(dir, 'manifest.json'), 'utf8')
   } catch (e) {
-    throw new LastmileError('bad-input', `${join(dir, 'manifest.json')}: cannot read the manifest (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${join(dir, 'manifest.json')}: cannot read the manifest: ${fsReason(e)}`)
   }
   const sha = createHash('sha256').update(manifestText, 'utf8').digest('hex')
   const known = c.db.prepare('SELECT id FROM evidence_bundles WHERE manifest_sha256 = ?').get(sha) as { id: string } | undefined

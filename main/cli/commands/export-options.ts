@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { deviceSigningKey, loadPkcs12, type SigningKey } from '../../audit/checkpoint-signer'
-import { LastmileError } from '../../errors'
+import { LastmileError, fsReason } from '../../errors'
 import { value } from '../args'
 import type { CliContext } from '../context'
 import { cliServices } from '../context'
@@ -14,7 +14,7 @@ function firstLine(file: string, what: string): string {
   try {
     text = readFileSync(file, 'utf8')
   } catch (e) {
-    throw new LastmileError('bad-input', `${file}: cannot read the ${what} file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    throw new LastmileError('bad-input', `${file}: cannot read the ${what} file: ${fsReason(e)}`)
   }
   return text.split(/\r?\n/, 1)[0]
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { LastmileError } from '../../errors'
+import { LastmileError, fsReason } from '../../errors'
 
 /** The report's three faces; each is a TTF shipped in resources/fonts and embedded (subset). */
 export type FontFace = 'regular' | 'bold' | 'mono'
@@ -37,7 +37,7 @@ export function loadFonts(dir = fontsDir()): FontFiles {
     try {
       out[face] = readFileSync(p)
     } catch (e) {
-      throw new LastmileError('unavailable', `${p}: cannot read the report font (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+      throw new LastmileError('unavailable', `${p}: cannot read the report font: ${fsReason(e)}`)
     }
   }
   return out
