@@ -1,0 +1,167 @@
+// Per AWS control: how to put into the emulator the state a fix was computed from (the fix's own
+// inputs, read from the evidence), how to read that resource's state back, and what "fixed" means.
+// A control with plans but no entry here fails the harness: new fixes cannot go unrun.
+import { httpsOnlyVerdict, parsePolicy, securityGroupVerdict } from '../../main/evaluate'
+import type { Emulator } from './emulator'
+
+type Env = NodeJS.ProcessEnv
+type Values = Record<string, unknown>
+
+export interface ControlHarness {
+  seed(emu: Emulator, env: Env, v: Values): Promise<void>
+  /** the resource's state, as comparable JSON */
+  snapshot(emu: Emulator, env: Env, v: Values): Promise<unknown>
+  /** why the state is not fixed, or null */
+  notFixed(state: unknown, v: Values): string | null
+}
+
+const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }
+
+async function seedBucket(emu: Emulator, env: Env, v: Values): Promise<void> {
+  const region = String(v.region ?? 'us-east-1')
+  await emu.aws(env, ['s3api', 'create-bucket', '--bucket', String(v.bucket), '--region', region, ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])])
+  if (typeof v.policy === 'string') await emu.aws(env, ['s3api', 'put-bucket-policy', '--bucket', String(v.bucket), '--policy', v.policy])
+  if (v.publicAccessBlock) await emu.aws(env, ['s3api', 'put-public-access-block', '--bucket', String(v.bucket), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
+}
+
+async function bucketState(emu: Emulator, env: Env, bucket: string) {
+  const policy = (await emu.awsOrNull(env, ['s3api', 'get-bucket-policy', '--bucket', bucket])) as { Policy: string } | null
+  const pab = (await emu.awsOrNull(env, ['s3api', 'get-public-access-block', '--bucket', bucket])) as { PublicAccessBlockConfiguration: unknown } | null
+  return { policy: policy ? JSON.parse(policy.Policy) : null, publicAccessBlock: pab?.PublicAccessBlockConfiguration ?? null }
+}
+
+const publicAccessBlock: ControlHarness = {
+  async seed(emu, env, v) {
+    if (v.level === 'account') {
+      if (v.publicAccessBlock) await emu.aws(env, ['s3control', 'put-public-access-block', '--account-id', String(v.account), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
+    } else await seedBucket(emu, env, v)
+  },
+  async snapshot(emu, env, v) {
+    if (v.level === 'account') {
+      const r = (await emu.awsOrNull(env, ['s3control', 'get-public-access-block', '--account-id', String(v.account)])) as { PublicAccessBlockConfiguration: unknown } | null
+      return { publicAccessBlock: r?.PublicAccessBlockConfiguration ?? null }
+    }
+    return bucketState(emu, env, String(v.bucket))
+  },
+  notFixed(state) {
+    const pab = (state as { publicAccessBlock: unknown }).publicAccessBlock
+    return JSON.stringify(pab) === JSON.stringify(ALL_ON) ? null : `Block Public Access is ${JSON.stringify(pab)}, not all four on`
+  }
+}
+
+/** moto drops HttpEndpoint (and the IPv6/tags options) when a modify call omits them; AWS keeps them. */
+function metadataOptions(o: Record<string, unknown>) {
+  return { HttpTokens: o.HttpTokens, HttpPutResponseHopLimit: o.HttpPutResponseHopLimit }
+}
+
+function ipPermissions(perms: Array<Record<string, unknown>>) {
+  const norm = perms.map((p) => ({
+    IpProtocol: p.IpProtocol,
+    FromPort: p.FromPort ?? null,
+    ToPort: p.ToPort ?? null,
+    IpRanges: ((p.IpRanges as Array<{ CidrIp: string; Description?: string }>) ?? []).map((r) => ({ CidrIp: r.CidrIp, Description: r.Description ?? null })).sort((a, b) => a.CidrIp.localeCompare(b.CidrIp)),
+    Ipv6Ranges: ((p.Ipv6Ranges as Array<{ CidrIpv6: string; Description?: string }>) ?? []).map((r) => ({ CidrIpv6: r.CidrIpv6, Description: r.Description ?? null })).sort((a, b) => a.CidrIpv6.localeCompare(b.CidrIpv6))
+  }))
+  // one permission per (protocol, ports, address); the API may group them either way
+  return norm
+    .flatMap((p) => [...p.IpRanges.map((r) => ({ ...p, IpRanges: [r], Ipv6Ranges: [] })), ...p.Ipv6Ranges.map((r) => ({ ...p, IpRanges: [], Ipv6Ranges: [r] }))])
+    .map((p) => JSON.stringify(p))
+    .sort()
+}
+
+export const AWS_CONTROLS: Record<string, ControlHarness> = {
+  'aws.s3.https-only': {
+    seed: seedBucket,
+    snapshot: (emu, env, v) => bucketState(emu, env, String(v.bucket)),
+    notFixed(state, v) {
+      const policy = (state as { policy: unknown }).policy
+      if (!policy) return 'the bucket has no policy'
+      const parsed = parsePolicy(JSON.stringify(policy))
+      if (!parsed.ok) return parsed.error
+      const verdict = httpsOnlyVerdict(parsed.statements, `arn:aws:s3:::${String(v.bucket)}`)
+      return verdict.status === 'PASS' ? null : verdict.reason
+    }
+  },
+  'aws.s3.public-access': publicAccessBlock,
+  'aws.s3.public-access-block': publicAccessBlock,
+  'aws.ec2.imdsv2': {
+    async seed(emu, env, v) {
+      emu.want({ instance: [String(v.instanceId)] })
+      const opts = `HttpTokens=${String(v.httpTokens)},HttpEndpoint=${String(v.httpEndpoint ?? 'enabled')},HttpPutResponseHopLimit=${Number(v.hopLimit ?? 1)}`
+      await emu.aws(env, ['ec2', 'run-instances', '--region', String(v.region), '--image-id', 'ami-12c6146b', '--instance-type', 't3.micro', '--count', '1', '--metadata-options', opts])
+    },
+    async snapshot(emu, env, v) {
+      const r = (await emu.aws(env, ['ec2', 'describe-instances', '--region', String(v.region), '--instance-ids', String(v.instanceId)])) as { Reservations: Array<{ Instances: Array<{ MetadataOptions: Record<string, unknown> }> }> }
+      return metadataOptions(r.Reservations[0].Instances[0].MetadataOptions)
+    },
+    notFixed(state) {
+      const o = state as { HttpTokens: string }
+      return o.HttpTokens === 'required' ? null : `HttpTokens is ${o.HttpTokens}`
+    }
+  },
+  'aws.ec2.sg-open-admin-ports': {
+    async seed(emu, env, v) {
+      emu.want({ 'security-group': [String(v.groupId)] })
+      const region = String(v.region)
+      await emu.aws(env, ['ec2', 'create-security-group', '--region', region, '--group-name', String(v.name ?? v.groupId), '--description', 'seeded from the evidence'])
+      const ingress = (v.ingress as Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidrs: string[]; ipv6: string[]; descriptions: Record<string, string> }>) ?? []
+      const perms = ingress.map((r) => ({
+        IpProtocol: r.protocol,
+        ...(r.protocol === '-1' ? {} : { FromPort: r.fromPort, ToPort: r.toPort }),
+        IpRanges: r.cidrs.map((c) => ({ CidrIp: c, ...(r.descriptions[c] ? { Description: r.descriptions[c] } : {}) })),
+        Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c, ...(r.descriptions[c] ? { Description: r.descriptions[c] } : {}) }))
+      }))
+      if (perms.length) await emu.aws(env, ['ec2', 'authorize-security-group-ingress', '--region', region, '--group-id', String(v.groupId), '--ip-permissions', JSON.stringify(perms)])
+    },
+    async snapshot(emu, env, v) {
+      const r = (await emu.aws(env, ['ec2', 'describe-security-groups', '--region', String(v.region), '--group-ids', String(v.groupId)])) as { SecurityGroups: Array<{ IpPermissions: Array<Record<string, unknown>> }> }
+      return ipPermissions(r.SecurityGroups[0].IpPermissions)
+    },
+    notFixed(state) {
+      const perms = (state as string[]).map((s) => JSON.parse(s) as Record<string, unknown>)
+      const verdict = securityGroupVerdict({ IpPermissions: perms as never }).verdict
+      return verdict.status === 'PASS' ? null : verdict.reason
+    }
+  },
+  'aws.ec2.ebs-default-encryption': {
+    async seed(emu, env, v) {
+      for (const [region, s] of Object.entries(v.regions as Record<string, { enabled: boolean }>)) {
+        await emu.aws(env, ['ec2', s.enabled ? 'enable-ebs-encryption-by-default' : 'disable-ebs-encryption-by-default', '--region', region])
+      }
+    },
+    async snapshot(emu, env, v) {
+      const out: Record<string, boolean> = {}
+      for (const region of Object.keys(v.regions as Record<string, unknown>).sort()) {
+        out[region] = ((await emu.aws(env, ['ec2', 'get-ebs-encryption-by-default', '--region', region])) as { EbsEncryptionByDefault: boolean }).EbsEncryptionByDefault
+      }
+      return out
+    },
+    notFixed(state) {
+      const off = Object.entries(state as Record<string, boolean>).filter(([, on]) => !on)
+      return off.length ? `still off in ${off.map(([r]) => r).join(', ')}` : null
+    }
+  },
+  'aws.iam.unused-access-key': {
+    async seed(emu, env, v) {
+      const arn = String(v.arn)
+      const path = arn.slice(arn.indexOf(':user') + ':user'.length).replace(/[^/]+$/, '')
+      await emu.aws(env, ['iam', 'create-user', '--user-name', String(v.user), '--path', path || '/'])
+      for (const k of (v.keys as Array<{ slot: number; active: boolean; lastRotated: string }>).sort((a, b) => a.slot - b.slot)) {
+        emu.want({ 'access-key-created': [k.lastRotated] })
+        const key = (await emu.aws(env, ['iam', 'create-access-key', '--user-name', String(v.user)])) as { AccessKey: { AccessKeyId: string } }
+        if (!k.active) await emu.aws(env, ['iam', 'update-access-key', '--user-name', String(v.user), '--access-key-id', key.AccessKey.AccessKeyId, '--status', 'Inactive'])
+      }
+    },
+    async snapshot(emu, env, v) {
+      const r = (await emu.aws(env, ['iam', 'list-access-keys', '--user-name', String(v.user)])) as { AccessKeyMetadata: Array<{ AccessKeyId: string; Status: string; CreateDate: string }> }
+      return r.AccessKeyMetadata.map((k) => ({ id: k.AccessKeyId, created: k.CreateDate, status: k.Status })).sort((a, b) => a.created.localeCompare(b.created))
+    },
+    notFixed(state, v) {
+      // every key the evidence shows active and idle (its slot, by creation time) is now inactive
+      const keys = state as Array<{ created: string; status: string }>
+      const idle = (v.keys as Array<{ active: boolean; lastRotated: string }>).filter((k) => k.active)
+      const stillActive = idle.filter((k) => keys.some((s) => Date.parse(s.created) === Date.parse(k.lastRotated) && s.status === 'Active'))
+      return stillActive.length === idle.length ? `no idle key was deactivated (${JSON.stringify(keys)})` : null
+    }
+  }
+}

@@ -1,0 +1,66 @@
+# moto's server on 127.0.0.1 and a free port (printed as "port N" once it listens), with one
+# addition: EC2 instances and security groups can be created with the ids the evidence names, and
+# IAM access keys with the creation time it names.
+#
+# The generated scripts address resources as the evidence names them (i-0a1b…, sg-0c00…, "key 1,
+# created 2024-04-02T09:00:00Z"), and moto draws random ids and stamps keys with the current time,
+# with no way to ask otherwise. Before a create call, the harness writes what it wants into
+# $LASTMILE_MOTO_IDS (a JSON object: kind -> list of values); moto takes the next one from there,
+# and behaves as usual when the list is empty.
+import datetime
+import json
+import os
+import sys
+import threading
+
+from moto.ec2 import utils as ec2_utils
+from moto.ec2.models import instances as ec2_instances
+from moto.ec2.models import security_groups as ec2_security_groups
+from moto.iam import models as iam_models
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+ID_FILE = os.environ.get("LASTMILE_MOTO_IDS")
+_lock = threading.Lock()
+
+
+def _take(kind):
+    with _lock:
+        if ID_FILE and os.path.exists(ID_FILE):
+            with open(ID_FILE) as f:
+                wanted = json.load(f)
+            values = wanted.get(kind) or []
+            if values:
+                wanted[kind] = values[1:]
+                with open(ID_FILE, "w") as f:
+                    json.dump(wanted, f)
+                return values[0]
+    return None
+
+
+def _wanted(kind, fallback):
+    return lambda: _take(kind) or fallback()
+
+
+_access_key_init = iam_models.AccessKey.__init__
+
+
+def _access_key_with_date(self, *args, **kwargs):
+    _access_key_init(self, *args, **kwargs)
+    created = _take("access-key-created")
+    if created:
+        self.create_date = datetime.datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+iam_models.AccessKey.__init__ = _access_key_with_date
+
+
+ec2_instances.random_instance_id = _wanted("instance", ec2_utils.random_instance_id)
+ec2_security_groups.random_security_group_id = _wanted("security-group", ec2_utils.random_security_group_id)
+
+server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
+print(f"port {server.server_port}", flush=True)
+try:
+    server.serve_forever()
+except KeyboardInterrupt:
+    sys.exit(0)
