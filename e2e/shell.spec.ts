@@ -3,7 +3,7 @@
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../main/platform/shell-policy'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
-import { createCase, PASSPHRASE } from './flows'
+import { createCase, PASSPHRASE, seriousA11yViolations } from './flows'
 
 /** The focused element's outline, as the user sees it. */
 async function focusRing(page: Page): Promise<{ tag: string; text: string; style: string; width: string }> {
@@ -144,6 +144,10 @@ test('a case open read-only for review shows the banner and offers no change to 
   await page.keyboard.press(`Alt+${await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').count()}`)
   await expect(page.getByText('This case is open read-only for review; its passphrase cannot be changed here.')).toBeVisible()
   await expect(page.getByRole('form', { name: 'Change the passphrase' })).toHaveCount(0)
+  // the Import screen's drop zone is disabled in review, and still readable (axe: no serious violation)
+  await page.keyboard.press('Alt+3')
+  await expect(page.locator('.dropzone.disabled')).toBeVisible()
+  expect(await seriousA11yViolations(page)).toEqual([])
   // And main refuses a mutating call anyway.
   const answer = await page.evaluate(() =>
     (globalThis as unknown as { lastmile: Record<string, (i: unknown) => Promise<unknown>> }).lastmile['case.changePassphrase']({
