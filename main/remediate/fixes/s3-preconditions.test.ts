@@ -9,8 +9,10 @@ import { buildCase } from '../../investigate/case-builder'
 import { fixturesDir } from '../../investigate/casegen/generate'
 import { loadPlaybooks } from '../../investigate/loader'
 import { plan } from '../../workflow'
+import { testPerson } from '../../../test/fixtures/people'
 
-const ACTOR = { kind: 'person' as const, name: 'Ana Analyst', role: 'analyst' as const }
+// a plan request is a decision, signed with the requester's own key
+const ACTOR = testPerson('Ana Analyst', 'analyst')
 const NOW = () => '2026-11-21T09:00:00.000Z'
 const set = loadPlaybooks()
 
