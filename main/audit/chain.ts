@@ -6,6 +6,7 @@ import { signerOf } from '../identity/agent'
 import { decisionSigningBytes, isDecision } from '../identity/decisions'
 import type { PersonSigner } from '../identity/signer'
 import { canonicalJson } from './canonical'
+import { sealHead } from './head-seal'
 import { sealState } from './state-seal'
 
 /**
@@ -152,6 +153,7 @@ function append(db: Db, caseId: string, entry: NewAuditEntry, time: string): Aud
       'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
     ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash)
   }
+  sealHead(db, caseId, seq, hash)
   return { ...stored, prevHash, hash }
 }
 

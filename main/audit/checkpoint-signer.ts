@@ -246,6 +246,18 @@ export function readDevicePublicKey(dataDir: string): { file: string; fingerprin
   }
 }
 
+/**
+ * This machine's device key fingerprint, for pinning what it sealed (the trail's head): undefined
+ * when there is no key yet, or its file is damaged (then nothing is pinned; the seal is still checked).
+ */
+export function thisDeviceFingerprint(dataDir: string): string | undefined {
+  try {
+    return readDevicePublicKey(dataDir)?.fingerprint
+  } catch {
+    return undefined
+  }
+}
+
 // ---- verification ---------------------------------------------------------------------------
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string }

@@ -5,6 +5,7 @@ import { LastmileError } from '../errors'
 import { canonicalJson } from './canonical'
 import { audited, entryHash, verifyAudit } from './chain'
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from './checkpoint-signer'
+import { verifyHead, type HeadVerification } from './head-seal'
 import { verifyState, type StateVerification } from './state-seal'
 
 /**
@@ -252,6 +253,8 @@ export interface CaseVerification {
   }
   /** the case state (every sealed table) against what the trail recorded */
   state: StateVerification
+  /** the head of the trail as this device last sealed it */
+  head: HeadVerification
   /** the first break, named: an entry (chain), a checkpoint, or a row or table of the state */
   firstBad: CheckpointProblem | null
   problems: CheckpointProblem[]
@@ -262,6 +265,8 @@ export interface CaseVerification {
 export interface VerifyOptions {
   /** the fingerprint every checkpoint must be signed with (anything else is a wrong key) */
   expectSigner?: string
+  /** this device's key: the head seal must be its (verify on the machine that wrote the case) */
+  expectDevice?: string
 }
 
 /**
@@ -413,16 +418,18 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
     }
   }
 
+  const head = verifyHead(db, caseId, { expectDevice: opts.expectDevice })
   const state = verifyState(db)
   // Every decision signed by the key it names, four-eyes by key, roles granted by the owner.
   const people = verifyDecisions(db, caseId)
   for (const p of people.problems) add({ kind: 'entry', seq: p.seq, reason: p.reason })
-  const unique = dedupe([...chainProblems, ...problems, ...state.problems])
+  const unique = dedupe([...chainProblems, ...problems, ...(head.problem ? [head.problem] : []), ...state.problems])
   return {
     people,
     ok: unique.length === 0,
     audit,
     state,
+    head,
     checkpoints: {
       count: rows.length,
       sealedThrough,

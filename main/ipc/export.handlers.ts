@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { CheckpointInfo } from '../../shared/contract'
 import { createCheckpoint, listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoint'
-import { deviceSigningKey, loadPkcs12, signerSummary, type SigningKey } from '../audit/checkpoint-signer'
+import { deviceSigningKey, loadPkcs12, signerSummary, thisDeviceFingerprint, type SigningKey } from '../audit/checkpoint-signer'
 import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { verifyExportFile } from '../export/verify-file'
@@ -73,7 +73,7 @@ export function exportHandlers(
     'checkpoint.list': () => listCheckpoints(session.require().db).map(toCheckpointInfo),
     'checkpoint.verify': ({ expectSigner }) => {
       const c = session.require()
-      return verifyCase(c.db, c.id, { expectSigner })
+      return verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(platform.dataDir) })
     },
     'export.pdf': async ({ out, overwrite, sign, classification }) => {
       const c = session.requireWritable()

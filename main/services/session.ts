@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { CasePersonView, Identity, RecentCase } from '../../shared/contract'
 import type { Actor, Case, Role } from '../../shared/model'
 import { audited } from '../audit/chain'
+import { deviceSigningKey, thisDeviceFingerprint } from '../audit/checkpoint-signer'
+import { sealHeadsWith } from '../audit/head-seal'
 import { createCaseDb, openCaseDb, rekeyCaseDb, type CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { Platform } from '../platform/ports'
@@ -144,6 +146,7 @@ export class CaseSession {
     const abs = resolve(path)
     if (opts.remember) this.assertCanRemember()
     const c = createCaseDb(abs, passphrase, { name: opts.name, now: this.now() })
+    this.sealHeads(c)
     try {
       audited(
         c.db,
@@ -168,6 +171,7 @@ export class CaseSession {
       throw new LastmileError('wrong-key', `${abs}: a passphrase is needed to open this case (none is remembered on this machine)`)
     }
     const c = openCaseDb(abs, key, { readOnly: opts.readOnly })
+    this.sealHeads(c)
     this.replace(c, key)
     this.joinIfOwned(c)
     if (opts.remember && passphrase) this.remember(c, passphrase)
@@ -197,6 +201,21 @@ export class CaseSession {
   /** The open case's key, for a worker thread's own connection; null when no case is open. */
   caseKey(): string | null {
     return this.open ? this.key : null
+  }
+
+  /**
+   * Every entry this session writes seals the trail's head with the device key (head-seal.ts),
+   * where the OS keystore keeps one. The key is not made here — it is made by the first
+   * checkpoint or case file signed without a certificate (Settings says so) — so until then, and
+   * on the command line (no keystore), the head is not sealed.
+   */
+  private sealHeads(c: CaseDb): void {
+    if (c.readOnly || !this.platform.keystore.isSecure() || !thisDeviceFingerprint(this.platform.dataDir)) return
+    try {
+      sealHeadsWith(c.db, deviceSigningKey(this.platform.dataDir, this.platform.keystore, this.now))
+    } catch {
+      // A keystore that cannot unseal the device key: the case still opens, its head unsealed.
+    }
   }
 
   private replace(c: CaseDb, key: string): void {

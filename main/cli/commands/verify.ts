@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { verifyCase } from '../../audit/checkpoint'
 import { describeDecisions } from '../../identity/verify'
+import { thisDeviceFingerprint } from '../../audit/checkpoint-signer'
 import { verifyCaseFile } from '../../export/case-file'
 import { verifyPdf } from '../../export/pdf/verify-pdf'
 import { detectFileKind } from '../../export/verify-file'
 import { positional, value } from '../args'
 import { emit, type Command } from '../command'
-import { openCase } from '../context'
+import { cliServices, openCase } from '../context'
 import { exportPassphrase } from './export-options'
 
 export const verify: Command = {
@@ -52,8 +53,9 @@ export const verify: Command = {
 
     const c = openCase(ctx, path, { readOnly: true })
     try {
-      const v = verifyCase(c.db, c.id, { expectSigner })
-      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, firstBad: v.firstBad, problems: v.problems, people: v.people }
+      // On the machine that wrote the case, the head seal must be this device's.
+      const v = verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(cliServices(ctx).platform.dataDir) })
+      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, head: v.head, firstBad: v.firstBad, problems: v.problems, people: v.people }
       emit(ctx, result, () => {
         if (!v.ok) {
           const more = v.problems.slice(1).map((p) => `  also: ${p.reason}`)
@@ -69,6 +71,9 @@ export const verify: Command = {
               `; signed by ${cps.signers.map((s) => `${s.kind === 'device' ? 'device key' : s.subject} (${s.fingerprint})`).join(', ')}`
             : '; no checkpoint yet') +
           (v.state.sealedBy !== null ? `\ncase state: ${v.state.rows} rows in ${v.state.tables} tables match what the trail sealed (last by entry ${v.state.sealedBy})` : '') +
+          (v.head.sealed
+            ? `\nhead sealed at entry ${v.head.sealed.seq} by the device key ${v.head.sealed.signer.fingerprint}${v.head.after ? ` (${v.head.after} later entr${v.head.after === 1 ? 'y was' : 'ies were'} written without it: command line or worker)` : ''}`
+            : '') +
           `\nwho signed what (every decision's signature verifies with the key bound in the trail):\n${describeDecisions(v.people).join('\n')}`
         )
       })
