@@ -45,3 +45,21 @@ test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one
   await planOf.getByRole('button', { name: 'Open the plan' }).click()
   await expect(page.getByRole('dialog', { name: /^Plan P-\d+$/ })).toBeVisible()
 })
+
+test('a finding validated by evidence reads closed in its header and Validated in the table, though its scanner still reports it open', async ({ page, bridge, openApp }) => {
+  test.setTimeout(90_000)
+  expect(await bridge.dispatch('case.openDemo', {})).toMatchObject({ ok: true })
+  const db = bridge.app.session.require().db
+  const closed = db.prepare("SELECT finding_id FROM workflow_findings WHERE state = 'closed' ORDER BY finding_id LIMIT 1").get() as { finding_id: number } | undefined
+  expect(closed, 'the demo validates one fix').toBeDefined()
+  const id = `F-${closed!.finding_id}`
+  await openApp()
+  await page.goto(`${page.url().split('#')[0]}#/findings/${id}`)
+  await expect(page.locator('.detail-meta')).toContainText('Closed: validated')
+  await page.keyboard.press('Alt+2')
+  const grid = page.getByRole('grid', { name: 'Findings' })
+  await page.getByRole('searchbox', { name: 'Search findings' }).fill(id)
+  const row = grid.locator('tbody tr[data-index]').filter({ has: page.getByRole('link', { name: id, exact: true }) })
+  await expect(row).toContainText('Validated')
+  await expect(row).toContainText('open')
+})

@@ -11,7 +11,7 @@ import type { CaseDb } from '../db/case-db'
 import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings, setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
-import { stageOf } from '../workflow/board'
+import { placeOf } from '../workflow/board'
 import { findingsWhere } from '../workflow/store'
 import { findingsTable } from './findings-table'
 
@@ -134,7 +134,7 @@ describe('findings.table', () => {
     // each finding's stage is the board's (workflow/board.ts stageOf), outside the stages "set aside"
     const wf = new Map(findingsWhere(c.db, '1 = 1').map((f) => [f.ref, f]))
     expect(Array.from(t.stage, (s, i) => [`F-${t.id[i]}`, TABLE_STAGES[s]])).toEqual(
-      list.map((f) => [f.id, stageOf(wf.get(f.id)!) ?? (wf.get(f.id)!.state === 'routed' ? 'routed' : 'set aside')])
+      list.map((f) => [f.id, placeOf(wf.get(f.id)!)])
     )
     expect(new Set(Array.from(t.stage, (s) => TABLE_STAGES[s]))).toEqual(new Set(['new', 'validated', 'set aside']))
   })

@@ -18,7 +18,7 @@ import { cachedRead } from '../db/read-cache'
 import { getFacts } from '../evidence/facts'
 import { evidenceKeyOf } from '../evidence/ids'
 import { shortName } from '../../shared/findings-table'
-import { stageOf } from '../workflow/board'
+import { placeOf } from '../workflow/board'
 
 const SEVERITIES = 5
 
@@ -262,10 +262,9 @@ const STAGE_CODE = new Map<TableStage, number>(TABLE_STAGES.map((s, i) => [s, i]
 const VERDICT_OF_CODE = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED'] as const
 
 /**
- * Each finding's stage, by the board's own rule (stageOf): its workflow state from the (small)
+ * Each finding's place, by the board's own rule (placeOf): its workflow state from the (small)
  * workflow table, and for the UNSCORED ones only, whether an investigation looked at them (an
- * RCI document exists: no playbook covers the control). Set aside (status code 2: a decision, or
- * muted in every tool) and routed are the two places outside the stages.
+ * RCI document exists: no playbook covers the control).
  */
 function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Array): Int32Array {
   const states = new Map<number, WorkflowState>()
@@ -273,15 +272,16 @@ function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Ar
   const hasRci = db.prepare('SELECT 1 FROM rci_results WHERE finding_id = ?').pluck()
   const out = new Int32Array(ids.length)
   for (let k = 0; k < ids.length; k++) {
-    const state = states.get(ids[k]!) ?? 'new'
-    let stage: TableStage
-    if (status[k] === 2) stage = 'set aside'
-    else if (state === 'routed') stage = 'routed'
-    else {
-      const verdict = VERDICT_OF_CODE[rci[k]!] ?? 'UNSCORED'
-      const investigated = verdict !== 'UNSCORED' || hasRci.get(ids[k]) !== undefined
-      stage = stageOf({ decision: null, muted: false, status: status[k] === 0 ? 'open' : 'resolved', state, verdict, investigated }) ?? 'set aside'
-    }
+    const verdict = VERDICT_OF_CODE[rci[k]!] ?? 'UNSCORED'
+    // status code 2 is already "a decision, or muted in every tool while open"
+    const stage = placeOf({
+      decision: status[k] === 2 ? 'suppressed' : null,
+      muted: false,
+      status: status[k] === 1 ? 'resolved' : 'open',
+      state: states.get(ids[k]!) ?? 'new',
+      verdict,
+      investigated: verdict !== 'UNSCORED' || (status[k] !== 2 && hasRci.get(ids[k]) !== undefined)
+    })
     out[k] = STAGE_CODE.get(stage)!
   }
   return out

@@ -1,5 +1,6 @@
 // The board: where each initiative is on its way from verdict to closed finding, and each
 // finding's workflow history (transitions, decisions, executions, validations).
+import type { TableStage } from '../../shared/findings-table'
 import type { Actor } from '../../shared/model'
 import type { BoardInitiative, BoardStage, FindingWorkflowView, WorkflowState } from '../../shared/remediation'
 import { WORKFLOW_STATES } from '../../shared/remediation'
@@ -40,6 +41,13 @@ export function stageOf(f: StageInputs): BoardStage | null {
     default:
       return null
   }
+}
+
+/** A finding's place on its way: its stage, or outside the stages: set aside (a decision, or muted in every tool) or routed to its owner. */
+export function placeOf(f: StageInputs): TableStage {
+  if (f.decision || (f.muted && f.status === 'open')) return 'set aside'
+  if (f.state === 'routed') return 'routed'
+  return stageOf(f) ?? 'set aside'
 }
 
 /** An initiative is as far as its least advanced finding that is still in the stages. */

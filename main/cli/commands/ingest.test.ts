@@ -85,7 +85,7 @@ describe('lastmile ingest / findings / initiatives', () => {
     expect((again.json() as { imports: unknown[] }).imports[0]).toMatchObject({ new: 0, updated: 0, closed: 0, reopened: 0 })
 
     const human = await cli(['findings', path], env)
-    expect(human.stdout).toMatch(/aws\.s3\.https-only\s+arn:aws:s3:::customer-invoices-123456789012 \(us-east-1\)\s+prowler securityhub/)
+    expect(human.stdout).toMatch(/open\s+new\s+aws\.s3\.https-only\s+arn:aws:s3:::customer-invoices-123456789012 \(us-east-1\)\s+prowler securityhub/)
   })
 
   it('writes findings as CSV with formula-like cells neutralised', async () => {

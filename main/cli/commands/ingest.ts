@@ -11,6 +11,8 @@ import { emit, type Command } from '../command'
 import { actorOf, openCase, readKey } from '../context'
 import { progressReporter } from '../progress'
 import { table } from '../table'
+import { placeOf } from '../../workflow/board'
+import { findingsWhere } from '../../workflow/store'
 
 function formatOf(ctx: Parameters<Command['run']>[0]): FormatName | undefined {
   const f = value(ctx.args, '--format')
@@ -103,14 +105,18 @@ export const findings: Command = {
         return 0
       }
       const list = listFindings(c.db, { status: status as FindingStatus | undefined, initiative: value(ctx.args, '--initiative'), control: value(ctx.args, '--control') })
+      // where each stands in the workflow, beside the scanner's status: validated by evidence is
+      // closed even while the scanner (until its next scan) still reports it open
+      const place = new Map(findingsWhere(c.db, '1 = 1').map((f) => [f.ref, placeOf(f)]))
       emit(ctx, list, () =>
         list.length
           ? table(
-              ['ID', 'SEVERITY', 'STATUS', 'CONTROL', 'RESOURCE', 'TOOLS'],
+              ['ID', 'SEVERITY', 'STATUS', 'STAGE', 'CONTROL', 'RESOURCE', 'TOOLS'],
               list.map((f) => [
                 f.id,
                 f.severity,
                 f.regression && f.status === 'open' ? 'open (regression)' : f.status,
+                place.get(f.id) === 'validated' ? 'closed (validated)' : (place.get(f.id) ?? ''),
                 f.control,
                 f.resource.region ? `${f.resource.id} (${f.resource.region})` : f.resource.id,
                 [...new Set(f.alerts.map((a) => a.tool))].join(' ')

@@ -96,6 +96,9 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     expect((v.json() as Array<{ result: string }>).every((x) => x.result === 'unknown')).toBe(true)
     const w = await cli(['workflow', path, bucketFinding, '--json'], env)
     expect((w.json() as { history: Array<{ to: string }> }).history.map((h) => h.to)).toEqual(['planned', 'approved', 'remediated'])
+    // the findings list says where it stands beside what the scanner last said
+    const human = await cli(['findings', path], env)
+    expect(human.stdout.split('\n').find((l) => l.startsWith(`${bucketFinding} `))).toMatch(/\bopen\s+remediated\s+aws\.s3\.https-only/)
   })
 
   it('routes, accepts a risk, suppresses, exports guardrails and shows the board', async () => {

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactElement } from 'react'
 import { COVERAGE_SOURCES, type Coverage, type ResourceFacts } from '../../../shared/evidence'
 import type { FindingView } from '../../../shared/ingest'
+import type { WorkflowState } from '../../../shared/remediation'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { SeverityBadge, StatusBadge, VerdictBadge } from '../components/charts'
@@ -79,10 +80,25 @@ function InvestigateSelected({ ids }: { ids: string[] }): ReactElement {
   )
 }
 
+/**
+ * Where a finding stands in the workflow, beside the scanner's status: a finding validated by
+ * evidence is closed even while the scanner (until its next scan) still reports it open.
+ */
+const WORKFLOW_WORDS: Partial<Record<WorkflowState, string>> = {
+  planned: 'Awaiting approval',
+  approved: 'Approved: the fix may run',
+  failed: 'The fix failed',
+  remediated: 'Remediated: awaiting validation',
+  closed: 'Closed: validated',
+  routed: 'Routed to its owner',
+  regression: 'Came back after it was closed'
+}
+
 function FindingDetail({ id }: { id: string }): ReactElement {
   const current = useOpenCase()
   const { go } = useNavigation()
   const loaded = useLoad(() => call('findings.get', { id }), [id])
+  const workflow = useLoad(() => call('workflow.finding', { id }), [id], { followFindings: true })
   const [finding, setFinding] = useState<FindingView | null>(null)
   useEffect(() => setFinding(loaded.value), [loaded.value])
   const f = finding
@@ -115,6 +131,7 @@ function FindingDetail({ id }: { id: string }): ReactElement {
           <span className="mono">{f.id}</span>
           <SeverityBadge severity={f.severity} />
           <StatusBadge status={f.status} />
+          {workflow.value && WORKFLOW_WORDS[workflow.value.state] ? <span className="pill stage">{WORKFLOW_WORDS[workflow.value.state]}</span> : null}
           {f.regression ? <span className="regression-mark">regressed</span> : null}
           <span>
             RCI <VerdictBadge verdict={f.rci.verdict} />
