@@ -25,12 +25,12 @@ export function detectFormat(path: string, name: string, forced?: FormatName, ch
   const forcedAdapter = forced ? ADAPTERS.find((a) => a.format === forced) : undefined
   if (first === '{' || first === '[') {
     if (forcedAdapter && forcedAdapter.kind !== 'json') {
-      throw badInput(name, { byte: 0 }, `--format ${forced} is a CSV format, but the file is JSON`)
+      throw badInput(name, { byte: 0 }, `the format chosen, ${forced}, is a CSV format, but the file is JSON`)
     }
     return detectJson(path, name, forcedAdapter ? [forcedAdapter as JsonAdapter] : JSON_ADAPTERS, forcedAdapter !== undefined, chunkBytes)
   }
   if (forcedAdapter && forcedAdapter.kind !== 'csv') {
-    throw badInput(name, { line: 1, byte: 0 }, `--format ${forced} is a JSON format, but the file does not start with { or [`)
+    throw badInput(name, { line: 1, byte: 0 }, `the format chosen, ${forced}, is a JSON format, but the file does not start with { or [`)
   }
   return detectCsv(path, name, forcedAdapter ? [forcedAdapter as CsvAdapter] : CSV_ADAPTERS, forcedAdapter !== undefined, chunkBytes)
 }
@@ -61,7 +61,7 @@ function detectJson(path: string, name: string, adapters: readonly JsonAdapter[]
     const plan = adapter.detect(probe)
     if (plan) return { kind: 'json', adapter, plan }
   }
-  throw badInput(name, {}, `not an export Lastmile recognises: ${describeProbe(probe)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, name it with --format`)
+  throw badInput(name, {}, `not an export Lastmile recognises: ${describeProbe(probe)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, choose its format`)
 }
 
 /**
@@ -185,11 +185,11 @@ function detectCsv(path: string, name: string, adapters: readonly CsvAdapter[], 
   if (forced) {
     const adapter = adapters[0]
     const missing = adapter.required.filter((c) => !header.some((h) => h.toLowerCase() === c.toLowerCase()))
-    throw badInput(name, { line: 1 }, `--format ${adapter.format}: the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+    throw badInput(name, { line: 1 }, `the format chosen, ${adapter.format}: the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
   }
   throw badInput(
     name,
     { line: 1 },
-    `not an export Lastmile recognises: a CSV whose header starts ${header.slice(0, 6).join(delimiter)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, name it with --format`
+    `not an export Lastmile recognises: a CSV whose header starts ${header.slice(0, 6).join(delimiter)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, choose its format`
   )
 }

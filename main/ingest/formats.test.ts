@@ -269,8 +269,8 @@ describe('formats without a public sample', () => {
   it('--format forces a format, and refuses one the file is not', () => {
     expect(detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'x', 'orca-alerts-json').adapter.format).toBe('orca-alerts-json')
     expect(() => detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'orca.json', 'prowler-csv')).toThrow(
-      'orca.json: byte offset 0: --format prowler-csv is a CSV format, but the file is JSON'
+      'orca.json: byte offset 0: the format chosen, prowler-csv, is a CSV format, but the file is JSON'
     )
-    expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(/w\.csv: line 1: --format prowler-csv: the header lacks the column CHECK_ID$/)
+    expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(/w\.csv: line 1: the format chosen, prowler-csv: the header lacks the column CHECK_ID$/)
   })
 })

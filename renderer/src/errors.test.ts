@@ -2,20 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { ApiCallError } from './api'
 import { describeError, sentence } from './errors'
 
-describe('describeError', () => {
-  it('turns an envelope error into a sentence followed by what to do', () => {
-    const e = new ApiCallError('wrong-key', 'case.open', '/cases/a.lmcase: cannot decrypt the case: the passphrase is wrong')
-    expect(describeError(e)).toBe(
-      '/cases/a.lmcase: cannot decrypt the case: the passphrase is wrong. Check the passphrase (it is case-sensitive) and try again.'
+describe('errors as the app shows them', () => {
+  it('leaves out command-line flags and code marks, keeping the sentence', () => {
+    expect(sentence('/tmp/report.pdf: already exists; Lastmile replaces a file only when told to (--force on the command line) — choose another name or confirm')).toBe(
+      '/tmp/report.pdf: already exists; Lastmile replaces a file only when told to — choose another name or confirm.'
     )
+    expect(sentence('check it with `lastmile verify`')).toBe('Check it with lastmile verify.')
+    expect(sentence('the format chosen, prowler-csv, is a CSV format, but the file is JSON')).toBe('The format chosen, prowler-csv, is a CSV format, but the file is JSON.')
   })
-  it('capitalises a message that starts with a word and keeps its own full stop', () => {
-    expect(sentence('no case is open: create a case or open one first')).toBe('No case is open: create a case or open one first.')
-    expect(sentence('Done.')).toBe('Done.')
-  })
-  it('explains an unexpected failure without a stack trace', () => {
-    const text = describeError(new TypeError('x is undefined'))
-    expect(text).toMatch(/^Something went wrong in this window: x is undefined\. This is a fault in Lastmile/)
-    expect(text).not.toMatch(/\n\s+at /)
+
+  it('adds what to do by the kind of error', () => {
+    const e = new ApiCallError('not-found', 'ingest.import', 'x.json: there is no such file or folder')
+    expect(describeError(e)).toBe('X.json: there is no such file or folder. Check the path, or choose the file with Browse….')
+    expect(describeError(e)).not.toMatch(/ENOENT|--|`/)
   })
 })

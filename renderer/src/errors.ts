@@ -13,9 +13,19 @@ const NEXT_STEP: Partial<Record<CallErrorCode, string>> = {
   internal: 'This is a fault in Lastmile, not in your data. Try again; if it happens again, report it with the steps that led here.'
 }
 
+/**
+ * Main's messages serve the command line too: in the app, a flag in brackets ("(--force on the
+ * command line)") means nothing, and `code` marks are shown as plain words.
+ */
+function forTheApp(text: string): string {
+  return text
+    .replace(/\s*\((?:[^()]*\s)?--[a-z][a-z-]*[^()]*\)/g, '')
+    .replace(/`([^`]*)`/g, '$1')
+}
+
 /** One sentence: capital first letter (unless it starts with a path), full stop at the end. */
 export function sentence(text: string): string {
-  const t = text.trim()
+  const t = forTheApp(text).trim()
   if (!t) return t
   const first = /^[a-z]/.test(t) ? t[0].toUpperCase() + t.slice(1) : t
   return /[.!?…]$/.test(first) ? first : `${first}.`

@@ -65,7 +65,8 @@ export const ingest: Command = {
     for (const r of result.imports) {
       if ('error' in r) {
         failed = true
-        ctx.err(`lastmile ingest: ${r.error.message}`)
+        // the service's words fit every front end; here, choosing a format is a flag
+        ctx.err(`lastmile ingest: ${r.error.message.replace(/choose its format$/, 'choose its format with --format NAME')}`)
       } else if (r.duplicateOf) {
         ctx.err(`lastmile ingest: ${r.file}: already imported (import ${r.duplicateOf}); nothing changed`)
       }
