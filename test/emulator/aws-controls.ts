@@ -101,8 +101,11 @@ export const AWS_CONTROLS: Record<string, ControlHarness> = {
   },
   'aws.ec2.sg-open-admin-ports': {
     async seed(emu, env, v) {
-      emu.want({ 'security-group': [String(v.groupId)] })
       const region = String(v.region)
+      // moto makes the Region's default VPC and its default group on the first EC2 call there: that
+      // group must not take the wanted id, so the Region is touched first
+      await emu.aws(env, ['ec2', 'describe-vpcs', '--region', region])
+      emu.want({ 'security-group': [String(v.groupId)] })
       await emu.aws(env, ['ec2', 'create-security-group', '--region', region, '--group-name', String(v.name ?? v.groupId), '--description', 'seeded from the evidence'])
       const ingress = (v.ingress as Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidrs: string[]; ipv6: string[]; descriptions: Record<string, string> }>) ?? []
       const perms = ingress.map((r) => ({

@@ -27,21 +27,18 @@ const BREAK_GLASS = 'lastmile-break-glass'
 /** aws-cli artefacts run later than the fix, by a person, after an observation window */
 const LATER = /\.delete-after-observation\.sh$/
 
-let emu: Emulator
 let cases: FixtureCase[] = []
 const root = mkdtempSync(join(tmpdir(), 'lm-emulator-runs-'))
 
 beforeAll(async () => {
   const missing = emulatorMissing()
   if (missing) throw new Error(`the emulator harness needs moto (python3 -m moto), the AWS CLI and jq from the machine image: ${missing}`)
-  emu = await startEmulator()
   cases = await fixtureCases()
 }, 180_000)
 
 afterAll(async () => {
   if (notes.length) console.log(`emulator harness notes:\n${notes.join('\n')}`)
   for (const c of cases) c.close()
-  await emu?.stop()
   rmSync(root, { recursive: true, force: true })
 })
 
@@ -123,7 +120,7 @@ interface Ran {
   control: string
 }
 
-async function runPlan(fc: FixtureCase, ref: string, p: PlanView, ran: Ran[]): Promise<void> {
+async function runPlan(emu: Emulator, fc: FixtureCase, ref: string, p: PlanView, ran: Ran[]): Promise<void> {
   const f = findingsOf(fc.c.db, ref).findings[0]
   const target = targetOf(f)
   const harness = AWS_CONTROLS[f.control]
@@ -181,20 +178,43 @@ const ran: Ran[] = []
 const refused: string[] = []
 const notes: string[] = []
 
-// One moto for the file, reset between findings; under a loaded machine each finding takes tens of
-// seconds (every `aws` call starts a Python), hence the long per-playbook timeout.
-describe('generated AWS CLI fixes and rollbacks, run against moto', () => {
+// Every `aws` call starts a Python, so a playbook's findings take tens of seconds. The playbooks
+// run two at a time (one per core), each with its own moto, reset between its findings: the
+// scripts of one never see another's state. Hence the long per-playbook timeout.
+const LANES = 2
+let free = LANES
+const waiting: Array<() => void> = []
+async function lane<T>(fn: () => Promise<T>): Promise<T> {
+  if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve))
+  else free--
+  try {
+    return await fn()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else free++
+  }
+}
+
+describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', () => {
   for (const pb of AWS_PLAYBOOKS) {
     it(`${pb.id}: every finding's fix and rollback, from the evidence's state to fixed and back exactly`, async () => {
-      const fc = cases.find((x) => x.playbook === pb.id)!
-      for (const ref of refsOf(fc.c).findings) {
-        const r = tryPlan(fc.c, ref)
-        if (!('plan' in r)) {
-          refused.push(`${fc.playbook} ${ref}: ${r.refused}`)
-          continue
+      await lane(async () => {
+        const emu = await startEmulator()
+        try {
+          const fc = cases.find((x) => x.playbook === pb.id)!
+          for (const ref of refsOf(fc.c).findings) {
+            const r = tryPlan(fc.c, ref)
+            if (!('plan' in r)) {
+              refused.push(`${fc.playbook} ${ref}: ${r.refused}`)
+              continue
+            }
+            await runPlan(emu, fc, ref, r.plan, ran)
+          }
+        } finally {
+          await emu.stop()
         }
-        await runPlan(fc, ref, r.plan, ran)
-      }
+      })
       expect(ran.some((x) => x.control === pb.id), `no ${pb.id} fix was run (refused: ${refused.filter((x) => x.startsWith(pb.id)).join(' | ')})`).toBe(true)
     }, 1_200_000)
   }
