@@ -60,7 +60,8 @@ test('first start shows what to do; a new case is created and its audit trail re
   expect(row[4]).toBe(stored[0].target)
   const details = JSON.parse(stored[0].details) as { name: string; schema: number }
   expect(details.name).toBe('Acme Q4 review')
-  expect(row[5]).toBe(`name=Acme Q4 review · schema=${details.schema}`)
+  // the creator owns the case (a person is a signing key; the entry holds it)
+  expect(row[5]).toBe(`name=Acme Q4 review · owner={…} · schema=${details.schema}`)
   expect(row[6]).toBe(stored[0].hash.slice(0, 12))
 
   await page.getByRole('button', { name: 'Verify chain' }).click()

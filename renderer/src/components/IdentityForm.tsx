@@ -155,6 +155,8 @@ export function CasePeople(): ReactElement {
     <div>
       {error ? <Notice tone="error">{error}</Notice> : null}
       {owner ? null : <p className="muted">This case was made before people had signing keys: it has no owner, and roles here are declared, not granted.</p>}
+      {/* its own scroll: five role columns are wider than the Settings card */}
+      <div className="table-scroll" role="region" aria-label="People and their roles" tabIndex={0}>
       <table className="data-table" aria-label="People of this case">
         <thead>
           <tr>
@@ -196,6 +198,7 @@ export function CasePeople(): ReactElement {
           ))}
         </tbody>
       </table>
+      </div>
       <p className="muted">{canGrant ? 'You own this case: what you grant or take back is signed with your key and recorded.' : `Roles are granted by the case owner${owner ? `, ${owner.name}` : ''}.`}</p>
     </div>
   )
