@@ -121,11 +121,20 @@ function CaseHeader(): ReactElement {
           </span>
         </div>
         <div className="case-header-actions">
-          <span className="identity-chip" title="Recorded with your actions in the audit trail">
-            <UserIcon />
-            <span data-testid="identity-name">{identity.name}</span>
-            <span className="role">{roleLabel(identity.role).toLowerCase()}</span>
-          </span>
+          {current.readOnly ? (
+            // in review the person at the keyboard is the reviewer, whoever last worked on the case
+            <span className="identity-chip" title="Reviewing: nothing you do here is recorded in the case">
+              <UserIcon />
+              <span data-testid="identity-name">{identity.osUser ?? identity.name}</span>
+              <span className="role">reviewer</span>
+            </span>
+          ) : (
+            <span className="identity-chip" title="Recorded with your actions in the audit trail">
+              <UserIcon />
+              <span data-testid="identity-name">{identity.name}</span>
+              <span className="role">{roleLabel(identity.role).toLowerCase()}</span>
+            </span>
+          )}
           <button type="button" className="button" onClick={() => void close()} disabled={closing}>
             Close case
           </button>

@@ -71,18 +71,28 @@ export function ExportsPage(): ReactElement {
       title="Exports"
       description="Reports and packages that leave the case. Each export writes a signed checkpoint of the audit trail first, so what was exported can be verified later."
     >
-      {readOnly ? <Notice tone="info" title="Read-only review">{READ_ONLY_REASON}</Notice> : null}
-      {progress && progress.message !== 'written' ? (
-        <div aria-live="polite">
-          <ProgressBar label="Exporting the signed PDF report" done={progress.done} total={progress.total} detail={describeProgress(progress)} />
-        </div>
-      ) : null}
-      <div className="exports-grid">
-        <PdfExport readOnly={readOnly} onDone={bump} />
-        <CaseFileExport readOnly={readOnly} onDone={bump} />
-        <GuardrailsExport readOnly={readOnly} onDone={bump} />
-        <RoutingExport readOnly={readOnly} onDone={bump} />
-      </div>
+      {readOnly ? (
+        // the auditor's workbench: what the verification found comes first; nothing is exported
+        // from a review copy, so the export forms give way to one line
+        <>
+          <AuditorReview />
+          <p className="muted">{READ_ONLY_REASON} Exports are made from the case itself.</p>
+        </>
+      ) : (
+        <>
+          {progress && progress.message !== 'written' ? (
+            <div aria-live="polite">
+              <ProgressBar label="Exporting the signed PDF report" done={progress.done} total={progress.total} detail={describeProgress(progress)} />
+            </div>
+          ) : null}
+          <div className="exports-grid">
+            <PdfExport readOnly={readOnly} onDone={bump} />
+            <CaseFileExport readOnly={readOnly} onDone={bump} />
+            <GuardrailsExport readOnly={readOnly} onDone={bump} />
+            <RoutingExport readOnly={readOnly} onDone={bump} />
+          </div>
+        </>
+      )}
       <Checkpoints caseId={current.id} version={exported} />
     </Page>
   )
@@ -400,6 +410,114 @@ function Checkpoints({ caseId, version }: { caseId: string; version: number }): 
           </tbody>
         </table>
       </div>
+    </Section>
+  )
+}
+
+/** The demo's throw-away certificate names itself so (main/export/demo-certificate.ts). */
+const isThrowAway = (subject: string): boolean => /\bDEMO\b|throw-away/i.test(subject)
+
+/**
+ * The auditor's workbench in review mode: the case file is verified as soon as it is open (audit
+ * chain, checkpoints and their signers, the sealed case state, every decision's signature), the
+ * result first; the auditor can name the signer they expect (its fingerprint, from the
+ * organisation) and the verification says whether the checkpoints were signed by it.
+ */
+function AuditorReview(): ReactElement {
+  const [result, setResult] = useState<CaseVerificationResult | null>(null)
+  const [checked, setChecked] = useState<string | null>(null)
+  const [expected, setExpected] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  async function verify(expectSigner?: string): Promise<void> {
+    setBusy(true)
+    setError(null)
+    try {
+      setResult(await call('checkpoint.verify', expectSigner ? { expectSigner } : {}))
+      setChecked(expectSigner ?? null)
+    } catch (e) {
+      setError(describeError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  useEffect(() => {
+    void verify()
+  }, [])
+  const r = result
+  const signerProblem = checked ? r?.problems.find((p) => /expected|signer/i.test(p.reason)) : undefined
+  return (
+    <Section title="Verification of this case file" description="Checked when the case file was opened: the audit trail, its signed checkpoints, the case state they seal and who signed each decision.">
+      {error ? <Notice tone="error" title="The case file could not be verified">{error}</Notice> : null}
+      {!r && !error ? <p className="muted">Verifying…</p> : null}
+      {r ? (
+        <>
+          <Notice tone={r.ok ? 'success' : 'error'} title={r.ok ? 'The case file verifies' : 'The case file does not verify'}>
+            {r.ok
+              ? `Audit trail of ${plural(r.audit.entries, 'entry', 'entries')} intact; ${plural(r.checkpoints.count, 'signed checkpoint')} sealing it through entry ${r.checkpoints.sealedThrough}; case state (${plural(r.state.tables, 'table')}, ${plural(r.state.rows, 'row')}) as the trail recorded it; ${plural(r.people.decisions.filter((d) => d.signed).length, 'decision')} signed.`
+              : `${r.firstBad ? `${r.firstBad.kind === 'row' || r.firstBad.kind === 'table' ? `${r.firstBad.table ?? 'a table'}${r.firstBad.key ? ` row ${r.firstBad.key}` : ''}` : `${r.firstBad.kind} ${r.firstBad.seq}`}: ${r.firstBad.reason}` : 'a signature or hash does not match'}`}
+          </Notice>
+          <div className="table-scroll" role="region" aria-label="Signers of the checkpoints" tabIndex={0}>
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Signed by</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Fingerprint (SHA-256)</th>
+                  <th scope="col">Checkpoints</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.checkpoints.signers.map((s) => (
+                  <tr key={s.fingerprint}>
+                    <td>
+                      {s.subject}
+                      {isThrowAway(s.subject) ? <span className="pill warning-pill"> throw-away demo certificate: proves nothing about a person</span> : null}
+                    </td>
+                    <td className="nowrap">
+                      {s.kind === 'pkcs12' ? 'organisation certificate' : s.kind === 'device' ? 'device key' : 'personal key'} · {s.algorithm}
+                    </td>
+                    <td className="mono break">{s.fingerprint}</td>
+                    <td>{s.checkpoints.join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <form
+            className="form inline-form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              void verify(expected.trim())
+            }}
+          >
+            <TextField
+              label="The signer you expect (fingerprint)"
+              value={expected}
+              onChange={(e) => setExpected(e.target.value)}
+              placeholder="AB:CD:…"
+              hint="From your organisation: the SHA-256 fingerprint of the certificate or key that should have signed."
+            />
+            <div className="form-actions">
+              <button type="submit" className="button" disabled={busy || !expected.trim()}>
+                {busy ? 'Checking…' : 'Check the signer'}
+              </button>
+            </div>
+          </form>
+          {checked ? (
+            signerProblem || !r.ok ? (
+              <Notice tone="error" title="Not signed by the signer you expect">
+                {signerProblem?.reason ?? r.firstBad?.reason ?? `no checkpoint was signed by ${checked}`}
+              </Notice>
+            ) : (
+              <Notice tone="success" title="Signed by the signer you expect">
+                Every checkpoint was signed by {r.checkpoints.signers.map((s) => s.subject).join(', ')} ({checked}).
+              </Notice>
+            )
+          ) : null}
+          <SignedDecisions people={r.people} />
+        </>
+      ) : null}
     </Section>
   )
 }
