@@ -44,7 +44,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
     groupable: true
   },
   {
-    id: 'rci', width: 88,
+    id: 'rci', width: 106,
     header: 'RCI',
     filter: 'select',
     render: (r) => <VerdictBadge verdict={r.rci} />,
