@@ -28,8 +28,20 @@ test('an auditor opens a case file, checks the expected signer and reads the ver
   await openApp()
   await page.getByRole('button', { name: 'Open case file for review' }).click()
   const dialog = page.getByRole('dialog', { name: 'Open a case file for review' })
+  // a file that is not a case file: the error is on the file field
+  bridge.answerOpen('case-file', [data.prowler])
+  await browse(dialog, 'Auditor case file', data.prowler)
+  await dialog.getByLabel('Export passphrase').fill('auditor passphrase 1')
+  await dialog.getByRole('button', { name: 'Open for review' }).click()
+  await expect(dialog.getByLabel('Auditor case file')).toHaveAccessibleDescription(/not a Lastmile case file/)
+  await expect(dialog.getByLabel('Export passphrase')).not.toHaveAccessibleDescription(/not a Lastmile case file/)
+  // the right file, a wrong passphrase: the error is on the passphrase field
   bridge.answerOpen('case-file', [file])
   await browse(dialog, 'Auditor case file', file)
+  await dialog.getByLabel('Export passphrase').fill('not the passphrase')
+  await dialog.getByRole('button', { name: 'Open for review' }).click()
+  await expect(dialog.getByLabel('Export passphrase')).toHaveAccessibleDescription(/the export passphrase is wrong/)
+  await expect(dialog.getByText(/not a Lastmile case file/)).toHaveCount(0)
   await dialog.getByLabel('Export passphrase').fill('auditor passphrase 1')
   await dialog.getByRole('button', { name: 'Open for review' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Read-only review.' })).toBeVisible()
@@ -41,6 +53,7 @@ test('an auditor opens a case file, checks the expected signer and reads the ver
   await expect(review.getByRole('status').filter({ hasText: 'The case file verifies' })).toContainText(/Audit trail of \d+ entries intact; 1 signed checkpoint/)
   await expect(review.getByRole('region', { name: 'Signers of the checkpoints' })).toContainText('Acme Audit Signing')
   await expect(review.getByRole('region', { name: 'Signers of the checkpoints' })).toContainText(p12.fingerprint)
+  await expect(review.getByRole('region', { name: 'Signers of the checkpoints' })).toContainText('issued by itself (self-signed)')
   // no export form fills the screen of a review copy
   await expect(page.getByRole('region', { name: 'Signed PDF report' })).toHaveCount(0)
   await expect(page.getByRole('button', { name: 'Export case file' })).toHaveCount(0)

@@ -652,7 +652,7 @@ export interface CaseVerificationResult {
     count: number
     sealedThrough: number
     unsealed: number
-    signers: Array<SignerInfo & { checkpoints: number[] }>
+    signers: Array<SignerInfo & { issuer: string | null; checkpoints: number[] }>
     last: { number: number; lastSeq: number; headHash: string; signer: string; createdAt: string } | null
   }
   /** the case state (every sealed table) against what the audit trail recorded */

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto'
 import type { Actor, AuditVerification } from '../../shared/model'
 import { verifyDecisions, type PersonVerification } from '../identity/verify'
 import type { Db } from '../db/case-db'
@@ -231,11 +232,23 @@ export interface CheckpointProblem {
   key?: string
 }
 
+/** The issuer of a certificate signer, as one line (a self-signed one names itself). */
+function issuerOf(d: SignerDescriptor): string | null {
+  if (!d.certificate) return null
+  try {
+    return new X509Certificate(d.certificate).issuer.replace(/\n/g, ', ')
+  } catch {
+    return null
+  }
+}
+
 export interface SignerUse {
   kind: SignerDescriptor['kind']
   algorithm: SignerDescriptor['algorithm']
   fingerprint: string
   subject: string
+  /** who issued the signing certificate (pkcs12), read from the certificate the checkpoint carries; null for keys */
+  issuer: string | null
   checkpoints: number[]
 }
 
@@ -379,6 +392,7 @@ export function verifyCase(db: Db, caseId: string, opts: VerifyOptions = {}): Ca
         algorithm: body.signer.algorithm,
         fingerprint: body.signer.fingerprint,
         subject: body.signer.subject,
+        issuer: issuerOf(body.signer),
         checkpoints: []
       }
       use.checkpoints.push(n)

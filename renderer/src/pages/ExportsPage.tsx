@@ -472,6 +472,7 @@ function AuditorReview(): ReactElement {
                   <tr key={s.fingerprint}>
                     <td>
                       {s.subject}
+                      {s.issuer ? <div className="muted small-print">issued by {s.issuer === s.subject ? 'itself (self-signed)' : s.issuer}</div> : null}
                       {isThrowAway(s.subject) ? <span className="pill warning-pill"> throw-away demo certificate: proves nothing about a person</span> : null}
                     </td>
                     <td className="nowrap">
