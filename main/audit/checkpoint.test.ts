@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../shared/model'
 import { testP12 } from '../../test/fixtures/export/p12'
 import { testKeyStore } from '../../test/helpers/services'
+import { rechainAudit } from '../../test/helpers/forge'
 import { tempDir } from '../../test/helpers/tmp'
 import { createCaseDb, openCaseDb, type CaseDb } from '../db/case-db'
 import { canonicalJson } from './canonical'
-import { appendAudit, entryHash, genesisHash, verifyAudit } from './chain'
+import { appendAudit, verifyAudit } from './chain'
 import { createCheckpoint, listCheckpoints, verifyCase, checkpointSigningBytes, type CheckpointBody } from './checkpoint'
 import { DEVICE_KEY_FILE, deviceSigningKey, loadPkcs12, verifySigned, type SigningKey } from './checkpoint-signer'
 
@@ -55,23 +56,7 @@ function verifyAt(path: string, opts = {}) {
 /** Rewrite every hash from entry `from` on, as a forger with the code and the key would. */
 function recomputeChain(path: string): void {
   const c = openCaseDb(path, KEY)
-  c.db.exec('DROP TRIGGER IF EXISTS audit_log_no_update')
-  const rows = c.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<Record<string, string | number>>
-  let prev = genesisHash(c.id)
-  const upd = c.db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?')
-  for (const r of rows) {
-    const h = entryHash(prev, {
-      seq: r.seq as number,
-      time: r.time as string,
-      actor: JSON.parse(r.actor as string),
-      action: r.action as string,
-      target: r.target as string,
-      details: JSON.parse(r.details as string),
-      state: (r.state as string | null) ?? undefined
-    })
-    upd.run(prev, h, r.seq)
-    prev = h
-  }
+  rechainAudit(c.db, c.id)
   c.close()
 }
 

@@ -1,7 +1,7 @@
 // The head of the audit trail, sealed by the device key on every write: removing the last
 // entries, which no checkpoint seals yet, is named (issue 13).
 import { join } from 'node:path'
-import Database from 'better-sqlite3-multiple-ciphers'
+import { rawCaseDb } from '../../test/helpers/forge'
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../shared/model'
 import { testKeyStore } from '../../test/helpers/services'
@@ -17,13 +17,7 @@ const ana: Actor = { kind: 'person', name: 'Ana Analyst', role: 'analyst' }
 let t = Date.parse('2026-12-02T09:00:00Z')
 const now = (): string => new Date((t += 1000)).toISOString()
 
-function raw(path: string): Database.Database {
-  const db = new Database(path)
-  db.pragma("cipher='sqlcipher'")
-  db.pragma('legacy=4')
-  db.key(Buffer.from(KEY, 'utf8'))
-  return db
-}
+const raw = (path: string): ReturnType<typeof rawCaseDb> => rawCaseDb(path, KEY)
 
 function verifyAt(path: string, expectDevice?: string) {
   const c = openCaseDb(path, KEY, { readOnly: true })

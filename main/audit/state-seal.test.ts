@@ -3,10 +3,10 @@
 // case is then verified, written and exported by Lastmile.
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3-multiple-ciphers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../shared/model'
 import { testP12 } from '../../test/fixtures/export/p12'
+import { rawCaseDb, rechainAudit } from '../../test/helpers/forge'
 import { tempDir } from '../../test/helpers/tmp'
 import { cli } from '../../test/helpers/cli'
 import { openCaseDb, createCaseDb, type CaseDb } from '../db/case-db'
@@ -16,7 +16,7 @@ import { importFile } from '../ingest/importer'
 import { approve, plan, recordExecutionOf } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
-import { appendAudit, entryHash, genesisHash } from './chain'
+import { appendAudit } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './checkpoint-signer'
 import { rowHash } from './state-seal'
@@ -60,13 +60,7 @@ function copyCase(): string {
 }
 
 /** What someone holding the case key can do: raw SQL on the file, not through Lastmile. */
-function raw(path: string): Database.Database {
-  const db = new Database(path)
-  db.pragma("cipher='sqlcipher'")
-  db.pragma('legacy=4')
-  db.key(Buffer.from(KEY, 'utf8'))
-  return db
-}
+const raw = (path: string): ReturnType<typeof rawCaseDb> => rawCaseDb(path, KEY)
 
 function forge(path: string, sql: string): void {
   const db = raw(path)
@@ -224,22 +218,7 @@ describe('the sealed case state', () => {
     const db = raw(path)
     db.exec('DROP TRIGGER audit_log_no_update')
     db.prepare("UPDATE audit_log SET details = json_set(details, '$.forged', 1) WHERE seq = 3").run()
-    const caseId = db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string
-    let prev = genesisHash(caseId)
-    const upd = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?')
-    for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Array<Record<string, string | number | null>>) {
-      const h = entryHash(prev, {
-        seq: r.seq as number,
-        time: r.time as string,
-        actor: JSON.parse(r.actor as string),
-        action: r.action as string,
-        target: r.target as string,
-        details: JSON.parse(r.details as string),
-        state: (r.state as string | null) ?? undefined
-      })
-      upd.run(prev, h, r.seq)
-      prev = h
-    }
+    rechainAudit(db, db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string)
     db.close()
     const v = verifyAt(path)
     expect(v.audit.ok).toBe(true)
@@ -268,7 +247,7 @@ async function withCaseAsync<T>(path: string, fn: (c: CaseDb) => Promise<T>): Pr
   }
 }
 
-function imageOf(db: Database.Database, table: string): string {
+function imageOf(db: ReturnType<typeof rawCaseDb>, table: string): string {
   const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
   return cols.map((x) => `quote("${x}")`).join(` || ',' || `)
 }
