@@ -15,10 +15,10 @@
 // there, which is the record of the exception.
 import type { GuardrailView } from '../../shared/remediation'
 import { LastmileError } from '../errors'
-import { cfnLogicalId, cfnYaml } from '../remediate/formats'
-import { assertValidPolicy } from '../remediate/policy-grammar'
-import { bashScript, shellVar } from '../remediate/shell'
-import { breakGlassRolesOf, type GuardrailException, type GuardrailOptions } from './types'
+import { cfnLogicalId, cfnYaml } from '../controls/formats'
+import { assertValidPolicy } from '../controls/policy-grammar'
+import { bashScript, shellVar } from '../controls/shell'
+import { breakGlassRolesOf, type GuardrailException, type GuardrailOptions } from '../controls/guardrail'
 
 type Statement = Record<string, unknown>
 

@@ -9,8 +9,8 @@
 // Audit|Deny|Disabled) and "Storage accounts should have the specified minimum TLS version"
 // fe83a0eb-a853-422d-aac2-1bffd182c5d0 (parameters effect, minimumTlsVersion).
 import type { GuardrailView } from '../../shared/remediation'
-import { bashScript, sq } from '../remediate/shell'
-import type { GuardrailException } from './types'
+import { bashScript, sq } from '../controls/shell'
+import type { GuardrailException } from '../controls/guardrail'
 
 export const SECURE_TRANSFER_POLICY = '404c3081-a854-4457-ae30-26a93ef643f9'
 export const MINIMUM_TLS_POLICY = 'fe83a0eb-a853-422d-aac2-1bffd182c5d0'

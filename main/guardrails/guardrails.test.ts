@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
-import { policyProblems } from '../remediate/policy-grammar'
+import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from './azure'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
 

@@ -6,10 +6,10 @@ import type { GuardrailBundle, GuardrailView } from '../../shared/remediation'
 import { isLastmileError } from '../errors'
 import { awsGuardrails, S3_BLOCK_PUBLIC_ACCESS_CONTROLS, s3BlockPublicAccessScp } from './aws'
 import { azureGuardrails } from './azure'
-import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from './types'
+import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from '../controls/guardrail'
 
-export type { GuardrailFinding, GuardrailOptions } from './types'
-export { DEFAULT_BREAK_GLASS_ROLE, DEFAULT_EXCEPTION_TAG } from './types'
+export type { GuardrailFinding, GuardrailOptions } from '../controls/guardrail'
+export { DEFAULT_BREAK_GLASS_ROLE, DEFAULT_EXCEPTION_TAG } from '../controls/guardrail'
 
 /** Controls guarded by one shared policy: the exceptions of each belong in it. */
 const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [S3_BLOCK_PUBLIC_ACCESS_CONTROLS]

@@ -7,7 +7,7 @@ import type { Db } from '../db/case-db'
 import { getCoverage, getFacts, listEvidence, readEvidenceBytes, timelineForResources } from '../evidence/service'
 import { alertRecord } from '../ingest/findings'
 import { indexCloudTrail, type CloudTrailIndex } from './cloudtrail-index'
-import type { AlertRecord, EvidenceView } from './steps/types'
+import type { AlertRecord, EvidenceView } from '../controls/step'
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
 

@@ -13,9 +13,9 @@ import { iamUnusedAccessKeyFix } from './fixes/iam-unused-access-key'
 import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
 import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
-import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from './types'
+import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
-export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from './types'
+export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
 export const FIX_RENDERERS: readonly FixRenderer[] = [
   s3HttpsOnlyFix,

@@ -29,7 +29,7 @@ import {
   writeScenarioBundle
 } from '../../test/fixtures/remediation/scenario'
 import { inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
-import { policyProblems } from './policy-grammar'
+import { policyProblems } from '../controls/policy-grammar'
 import { mergeHttpsDeny } from './s3-policy'
 import { computeSgRevoke } from './sg-revoke'
 

@@ -4,7 +4,7 @@
 // existing one, every statement kept as it was, plus the Deny.
 import { httpsOnlyVerdict, parsePolicy } from '../evaluate'
 import { LastmileError } from '../errors'
-import { policyProblems } from './policy-grammar'
+import { policyProblems } from '../controls/policy-grammar'
 
 export const HTTPS_SID = 'DenyInsecureTransport'
 

@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { loadPlaybooks } from '../investigate/loader'
-import { policyProblems } from './policy-grammar'
+import { policyProblems } from '../controls/policy-grammar'
 import { fillTemplate, nativeId, templateArtefact, templateValues } from './templates'
-import type { FixTarget } from './types'
+import type { FixTarget } from '../controls/fix'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-templates-'))
 

@@ -13,9 +13,9 @@ import type { PlaybookTemplate } from '../../shared/investigate'
 import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/remediation'
 import { LastmileError } from '../errors'
 import { partitionOf } from '../evidence/ids'
-import { hclName } from './formats'
-import { bashScript } from './shell'
-import type { FixTarget } from './types'
+import { hclName } from '../controls/formats'
+import { bashScript } from '../controls/shell'
+import type { FixTarget } from '../controls/fix'
 
 export interface TemplateParameter {
   source: string

@@ -3,8 +3,8 @@
 // file-share protocols that secure transfer affects (NFS, SMB) carry traffic.
 import { z } from 'zod'
 import { secureTransferVerdict } from '../../evaluate'
-import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
-import { defineStep, type StepContext } from './types'
+import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
+import { defineStep, type StepContext } from '../../controls/step'
 
 const ACCOUNT = ['azure.storage.account'] as const
 

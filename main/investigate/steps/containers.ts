@@ -4,8 +4,8 @@
 // What the scanners said is read from the alerts' own records (Trivy, Inspector via ASFF, Wiz).
 import { z } from 'zod'
 import { parseCsv } from '../../evaluate/csv'
-import { outcome, plural } from './common'
-import { defineStep, type AlertRecord, type StepContext } from './types'
+import { outcome, plural } from '../../controls/step-common'
+import { defineStep, type AlertRecord, type StepContext } from '../../controls/step'
 
 const IMAGE = ['container.image'] as const
 

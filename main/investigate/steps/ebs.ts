@@ -4,8 +4,8 @@
 // being shareable under the AWS managed key.
 import { z } from 'zod'
 import { ebsVerdict } from '../../evaluate'
-import { coverageText, day, inWindow, outcome, plural, windowText } from './common'
-import { defineStep, type StepContext } from './types'
+import { coverageText, day, inWindow, outcome, plural, windowText } from '../../controls/step-common'
+import { defineStep, type StepContext } from '../../controls/step'
 
 const ACCOUNT = ['aws.account'] as const
 

@@ -4,8 +4,8 @@
 import { z } from 'zod'
 import { containerHostSigns, imdsVerdict } from '../../evaluate'
 import { instanceId, parseArn, streamKey } from '../../evidence/ids'
-import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from './common'
-import { defineStep, type StepContext } from './types'
+import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
+import { defineStep, type StepContext } from '../../controls/step'
 
 const INSTANCE = ['aws.ec2.instance'] as const
 

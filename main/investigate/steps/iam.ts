@@ -7,8 +7,8 @@ import { accessKeyVerdict } from '../../evaluate'
 import { accessKeyState } from '../../evaluate/iam'
 import type { CredentialReportKey } from '../../evaluate/inventory'
 import type { IamUserFacts } from '../../../shared/evidence'
-import { day, inWindow, outcome, plural, windowText } from './common'
-import { defineStep, type StepContext } from './types'
+import { day, inWindow, outcome, plural, windowText } from '../../controls/step-common'
+import { defineStep, type StepContext } from '../../controls/step'
 
 const USER = ['aws.iam.user'] as const
 

@@ -8,9 +8,9 @@ import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
 import { effectiveSetting } from '../../evaluate/s3'
 import { accountId } from '../../evidence/ids'
 import { bucketOfOriginDomain } from '../../evidence/inventory'
-import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, whoText, windowText } from './common'
+import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, whoText, windowText } from '../../controls/step-common'
 import { bucketRequests, callersText, type S3Request } from './s3-requests'
-import { defineStep, type StepContext, type StepOutcome } from './types'
+import { defineStep, type StepContext, type StepOutcome } from '../../controls/step'
 
 const BUCKET = ['aws.s3.bucket'] as const
 

@@ -3,10 +3,10 @@
 // Azure CLI as enableHttpsTrafficOnly and minimumTlsVersion). A minimum TLS version already above
 // 1.2 is never lowered.
 import { LastmileError } from '../../errors'
-import { bashScript, shellVar, sq } from '../shell'
-import { hclName, hclString, terraformHeader } from '../formats'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireConfig, validationText } from './common'
+import { bashScript, shellVar, sq } from '../../controls/shell'
+import { hclName, hclString, terraformHeader } from '../../controls/formats'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireConfig, validationText } from '../../controls/fix-common'
 
 interface StorageConfig {
   id: string

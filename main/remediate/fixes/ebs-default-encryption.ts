@@ -3,10 +3,10 @@
 // encrypted, with the Region's default EBS KMS key (EC2 User Guide, "Encryption by default").
 import { LastmileError } from '../../errors'
 import { accountId } from '../../evidence/ids'
-import { bashScript, sq } from '../shell'
-import { awsProviderBlock, hclName, terraformHeader } from '../formats'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
+import { bashScript, sq } from '../../controls/shell'
+import { awsProviderBlock, hclName, terraformHeader } from '../../controls/formats'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../controls/fix-common'
 
 type Regions = Record<string, { enabled: boolean; kmsKeyId: string | null }>
 

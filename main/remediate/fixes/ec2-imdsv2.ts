@@ -13,9 +13,9 @@
 import { containerHostSigns } from '../../evaluate'
 import { LastmileError } from '../../errors'
 import { parseArn } from '../../evidence/ids'
-import { bashScript, shellVar, sq } from '../shell'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from './common'
+import { bashScript, shellVar, sq } from '../../controls/shell'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../controls/fix-common'
 
 interface Ec2Config {
   instanceId: string

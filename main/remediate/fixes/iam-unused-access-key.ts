@@ -11,9 +11,9 @@ import { LastmileError } from '../../errors'
 import { DEFAULT_UNUSED_KEY_DAYS } from '../../evaluate'
 import { accessKeyState } from '../../evaluate/iam'
 import { parseArn } from '../../evidence/ids'
-import { bashScript, message, shellVar, sq } from '../shell'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from './common'
+import { bashScript, message, shellVar, sq } from '../../controls/shell'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../controls/fix-common'
 
 interface KeySlot {
   slot: 1 | 2

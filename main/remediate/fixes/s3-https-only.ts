@@ -8,10 +8,10 @@
 import { LastmileError } from '../../errors'
 import { parseArn } from '../../evidence/ids'
 import { mergeHttpsDeny } from '../s3-policy'
-import { bashScript, heredoc, sq } from '../shell'
-import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../formats'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from './common'
+import { bashScript, heredoc, sq } from '../../controls/shell'
+import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../../controls/formats'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../controls/fix-common'
 
 interface S3Config {
   name: string

@@ -7,9 +7,9 @@
 // puts the previous configuration back and the bucket is as it was.
 import { LastmileError } from '../../errors'
 import { accountId, parseArn } from '../../evidence/ids'
-import { bashScript, sq } from '../shell'
-import { awsProviderBlock, hclName, hclString, terraformHeader } from '../formats'
-import type { FixRenderer, FixTarget } from '../types'
+import { bashScript, sq } from '../../controls/shell'
+import { awsProviderBlock, hclName, hclString, terraformHeader } from '../../controls/formats'
+import type { FixRenderer, FixTarget } from '../../controls/fix'
 import type { RciVerdict } from '../../../shared/model'
 import type { Db } from '../../db/case-db'
 import { publicAccessForBucket } from '../../evaluate'
@@ -17,7 +17,7 @@ import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
 import { getFacts } from '../../evidence/facts'
 import { hasRciTables } from '../../investigate/rci-read'
 import { latestConfig } from '../config'
-import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from './common'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../controls/fix-common'
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
 const ALL_ON = Object.fromEntries(SETTINGS.map((s) => [s, true])) as Record<(typeof SETTINGS)[number], boolean>

@@ -12,9 +12,9 @@ import { evidenceEnd } from '../../investigate/service'
 import { playbookWindow } from '../../investigate/engine'
 import { planSgFix, type SgKeep, type SgUse } from '../sg-plan'
 import type { RevokePermission, SgRuleConfig } from '../sg-revoke'
-import { bashScript, sq } from '../shell'
-import type { FixRenderer } from '../types'
-import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from './common'
+import { bashScript, sq } from '../../controls/shell'
+import type { FixRenderer } from '../../controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../controls/fix-common'
 
 interface SgConfig {
   groupId: string

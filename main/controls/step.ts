@@ -3,10 +3,10 @@
 // functions read evidence through `EvidenceView` (main/investigate/evidence-view.ts) only, so the
 // same function runs over a case, a fixture or the demo, and never writes anything.
 import type { z } from 'zod'
-import type { Coverage, CoverageSource, ResourceFacts, TimelineEvent, EvidenceFileSummary } from '../../../shared/evidence'
-import type { StepCertainty, TimelineLink } from '../../../shared/investigate'
-import type { StepAnswer } from '../../../shared/model'
-import type { CloudTrailIndex } from '../cloudtrail-index'
+import type { Coverage, CoverageSource, ResourceFacts, TimelineEvent, EvidenceFileSummary } from '../../shared/evidence'
+import type { StepCertainty, TimelineLink } from '../../shared/investigate'
+import type { StepAnswer } from '../../shared/model'
+import type { CloudTrailIndex } from '../investigate/cloudtrail-index'
 
 export interface FindingSubject {
   /** F-12 */

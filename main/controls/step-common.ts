@@ -1,9 +1,9 @@
 // Building blocks the step functions share: answers with their evidence, and coverage said in
 // plain words (what was covered, and where and why it was not).
-import type { Coverage, CoverageSource, TimelineEvent } from '../../../shared/evidence'
-import type { StepCertainty, TimelineLink } from '../../../shared/investigate'
-import type { StepAnswer } from '../../../shared/model'
-import type { StepContext, StepOutcome } from './types'
+import type { Coverage, CoverageSource, TimelineEvent } from '../../shared/evidence'
+import type { StepCertainty, TimelineLink } from '../../shared/investigate'
+import type { StepAnswer } from '../../shared/model'
+import type { StepContext, StepOutcome } from './step'
 
 export function sortedUnique(...lists: ReadonlyArray<readonly string[] | undefined>): string[] {
   return [...new Set(lists.flatMap((l) => l ?? []))].filter(Boolean).sort()

@@ -1,10 +1,10 @@
-import type { StepAnswer } from '../../../shared/model'
-import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../../shared/remediation'
-import type { Db } from '../../db/case-db'
-import { LastmileError } from '../../errors'
-import { rciDocument } from '../../investigate/rci-read'
-import { evidenceLabels, latestConfig, type ConfigFact } from '../config'
-import type { FixContext, FixTarget } from '../types'
+import type { StepAnswer } from '../../shared/model'
+import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/remediation'
+import type { Db } from '../db/case-db'
+import { LastmileError } from '../errors'
+import { rciDocument } from '../investigate/rci-read'
+import { evidenceLabels, latestConfig, type ConfigFact } from '../remediate/config'
+import type { FixContext, FixTarget } from './fix'
 
 /** The comment lines that head every artefact: which plan, finding, resource and evidence. */
 export function headerLines(ctx: FixContext): string[] {

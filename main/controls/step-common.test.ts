@@ -1,7 +1,7 @@
 // Coverage said in words: a partial coverage always names what is missing.
 import { describe, expect, it } from 'vitest'
-import type { Coverage } from '../../../shared/evidence'
-import { coverageText } from './common'
+import type { Coverage } from '../../shared/evidence'
+import { coverageText } from './step-common'
 
 const base: Coverage = {
   source: 'aws.cloudtrail.s3-data',
