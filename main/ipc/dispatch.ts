@@ -1,12 +1,13 @@
 import type { z } from 'zod'
-import { CHANNELS, contract, type Channel, type Envelope } from '../../shared/contract'
+import { CHANNELS, contract, type Channel } from '../../shared/contract'
 import { caseBusyError, isCaseBusy } from '../db/case-db'
 import { LastmileError } from '../errors'
+import type { Dispatch } from '../platform/ipc-bridge'
 import type { PathGrants } from '../services/path-grants'
 import type { Handlers } from './handlers'
 import { pathFields, resolvePathTokens } from './path-fields'
 
-export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>
+export type { Dispatch }
 
 /**
  * The single entry point for calls from the renderer (IPC, or the test bridge): the channel must

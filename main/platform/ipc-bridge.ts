@@ -2,9 +2,18 @@
 // refusing calls that do not come from our own page, then handing the input to the dispatcher
 // (which validates it against the contract). Events go the other way, on their own channels.
 import { CHANNELS, DROP_CHANNEL, EVENT_NAMES, ipcChannel, type Envelope, type EventName, type Events } from '../../shared/contract'
-import type { Dispatch } from '../ipc/dispatch'
-import type { EventBus } from '../services/events'
 import { isTrustedSender, type SenderFrame } from './shell-policy'
+
+/**
+ * What the bridge hands a call to: main/ipc's dispatcher (declared here, at the bottom, so the
+ * adapter does not import the handlers above it).
+ */
+export type Dispatch = (channel: string, input: unknown) => Promise<Envelope<unknown>>
+
+/** What the bridge listens to: main/services' event bus. */
+export interface EventSource {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}
 
 /**
  * The IPC channel of a main→renderer event. preload/index.ts builds the same name (it may not
@@ -54,7 +63,7 @@ export function registerContractHandlers(
 }
 
 /** Forward every service event to `send` (the main window). Returns a function that stops it. */
-export function forwardEvents(events: Pick<EventBus, 'on'>, send: (channel: string, payload: unknown) => void): () => void {
+export function forwardEvents(events: EventSource, send: (channel: string, payload: unknown) => void): () => void {
   const stops = EVENT_NAMES.map((name) =>
     events.on(name, (payload: Events[typeof name]) => send(eventChannel(name), payload))
   )
