@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { homedir, userInfo } from 'node:os'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ROLES, type Actor, type Role } from '../../shared/model'
 import type { CaseDb } from '../db/case-db'
@@ -9,6 +9,7 @@ import { NO_DIALOGS, NO_KEYSTORE } from '../platform/ports'
 import { createAppServices, type AppServices } from '../services/app'
 import { value, type ParsedArgs } from './args'
 import { appRoot } from '../platform/app-root'
+import { osUser } from '../platform/os-user'
 import { actorFor } from '../identity/agent'
 import { personKeyFromFile } from '../identity/personal-key'
 import { certificateSigner } from '../identity/signer'
@@ -28,14 +29,6 @@ export interface CliContext {
   interactive: boolean
   /** the terminal's width, when known: progress lines are fitted to it */
   columns?: number
-}
-
-export function osUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return process.env.USER ?? 'unknown'
-  }
 }
 
 /**

@@ -8,7 +8,8 @@ import { COVERAGE_SOURCES, type CoverageSource } from '../../evidence/types'
 import { LastmileError } from '../../errors'
 import { positional, value } from '../args'
 import { emit, type Command } from '../command'
-import { actorOf, appVersion, openCase, osUser } from '../context'
+import { osUser } from '../../platform/os-user'
+import { actorOf, appVersion, openCase } from '../context'
 import { table } from '../table'
 
 function note(ctx: Parameters<Command['run']>[0], message: string): void {
