@@ -4,8 +4,8 @@
 // initiatives the ingest contributor listed, so it must come after it in REPORT_CONTRIBUTORS.
 // Read-only (the export may run on a case open for review).
 import type { Db } from '../db/case-db'
-import type { ReportContributor } from '../export/report-assemble'
-import type { ReportEvidenceItem, ReportTimelineEvent } from '../export/report-data'
+import type { ReportContributor } from '../report/contributor'
+import type { ReportEvidenceItem, ReportTimelineEvent } from '../report/data'
 import { evidenceKeyOf } from './ids'
 import { listEvidence, resourcesOfRef, timelineOf } from './service'
 

@@ -8,7 +8,8 @@ import { loadPkcs12, signerSummary } from '../audit/checkpoint-signer'
 import type { CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
-import { assembleReportData, type ReportContributor } from './report-assemble'
+import type { ReportContributor } from '../report/contributor'
+import { assembleReportData } from './report-assemble'
 import { renderInWorker, startPdfWorker, toTransferable, type PdfWorker, type WorkerMessage } from './worker-protocol'
 
 export interface PdfExportOptions {

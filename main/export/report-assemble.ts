@@ -2,33 +2,12 @@ import type { Actor } from '../../shared/model'
 import { listCheckpoints, verifyCase, type Checkpoint } from '../audit/checkpoint'
 import { signerSummary, type SignerDescriptor } from '../audit/checkpoint-signer'
 import type { CaseDb } from '../db/case-db'
-import { actorLabel, type ReportData, type ReportSection } from './report-data'
+import type { ReportContext, ReportContributor } from '../report/contributor'
+import { actorLabel, type ReportData } from '../report/data'
 import { evidenceReportContributor } from '../evidence/report'
 import { ingestReportContributor } from '../ingest/report'
 import { investigateReportContributor } from '../investigate/report'
 import { remediationReportContributor } from '../workflow/report'
-
-export interface ReportContext {
-  c: CaseDb
-  generatedAt: string
-  generatedBy: Actor
-}
-
-/**
- * A domain's part of the report. Each stage that keeps data in the case (ingest: scope, imports,
- * findings, initiatives; evidence: the register and timelines; investigation: RCI steps;
- * remediation: plans, decisions, validation, guardrails) adds one contributor to
- * REPORT_CONTRIBUTORS. `fills` names its sections: they print "none in this case" when empty,
- * instead of "not recorded by this version of Lastmile".
- *
- * A contributor must read only (the export may run on a case open for review) and must fill
- * plain data (the report crosses to the export worker by structured clone).
- */
-export interface ReportContributor {
-  name: string
-  fills: ReportSection[]
-  contribute(ctx: ReportContext, data: ReportData): void
-}
 
 /** One line a domain. (The case, its audit trail and its checkpoints are assembled below.) */
 export const REPORT_CONTRIBUTORS: ReportContributor[] = [ingestReportContributor, evidenceReportContributor, investigateReportContributor, remediationReportContributor]

@@ -5,7 +5,7 @@ import type { TransferListItem, Worker } from 'node:worker_threads'
 import { signWith, type CertificateSigningKey, type SignerDescriptor } from '../audit/checkpoint-signer'
 import { LastmileError, isLastmileError } from '../errors'
 import { buildSignedReport } from './pdf/build'
-import type { ReportData } from './report-data'
+import type { ReportData } from '../report/data'
 
 // What crosses between the main thread and the export worker. A KeyObject is cloneable between
 // threads (node:crypto), so the private key goes over as a key, never as PEM text.

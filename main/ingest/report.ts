@@ -5,8 +5,8 @@
 // first in REPORT_CONTRIBUTORS. Read-only, and a fixed number of queries whatever the case's size.
 import type { Provider, RciVerdict } from '../../shared/model'
 import type { Db } from '../db/case-db'
-import type { ReportContributor } from '../export/report-assemble'
-import type { ReportData, ReportFinding, ReportImport, ReportInitiative, ReportScope } from '../export/report-data'
+import type { ReportContributor } from '../report/contributor'
+import type { ReportData, ReportFinding, ReportImport, ReportInitiative, ReportScope } from '../report/data'
 import { findingRef, initiativeRef } from './ids'
 import { listInitiatives } from './initiatives'
 import { SEVERITY_BY_RANK } from './types'

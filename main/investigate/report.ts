@@ -1,8 +1,8 @@
 // The investigation's part of the signed PDF report: each finding's RCI with its steps, and the
 // evidence behind every answer pinned by its SHA-256, so a reader sees the reasoning and can check
 // that the evidence is the evidence. Read-only (the export may run on a case open for review).
-import type { ReportContributor } from '../export/report-assemble'
-import type { ReportEvidenceRef } from '../export/report-data'
+import type { ReportContributor } from '../report/contributor'
+import type { ReportEvidenceRef } from '../report/data'
 import { hasRciTables, rciDocument } from './rci-read'
 
 export const investigateReportContributor: ReportContributor = {

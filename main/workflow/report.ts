@@ -4,8 +4,8 @@
 // on a case open for review).
 import type { Actor } from '../../shared/model'
 import type { Artefact } from '../../shared/remediation'
-import type { ReportContributor } from '../export/report-assemble'
-import type { ReportDecision, ReportEvidenceRef, ReportPlan, ReportValidation } from '../export/report-data'
+import type { ReportContributor } from '../report/contributor'
+import type { ReportDecision, ReportEvidenceRef, ReportPlan, ReportValidation } from '../report/data'
 import { stageOf, initiativeStage } from './board'
 import { guardrailBundle } from './index'
 import { getPlan } from './plans'

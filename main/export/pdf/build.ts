@@ -1,5 +1,5 @@
 import type { CertificateSigningKey } from '../../audit/checkpoint-signer'
-import type { ReportData } from '../report-data'
+import type { ReportData } from '../../report/data'
 import { loadFonts, type FontFiles } from './fonts'
 import { renderReport, type RenderProgress } from './render-report'
 import { addSignaturePlaceholder, signPdf } from './sign'

@@ -1,4 +1,4 @@
-import type { ReportFinding } from '../report-data'
+import type { ReportFinding } from '../../report/data'
 
 export interface ExposurePoint {
   /** end of the bucket (ISO time) */

@@ -1,6 +1,6 @@
 import type { RciVerdict, StepAnswer } from '../../../shared/model'
 import { RCI_VERDICTS } from '../../../shared/model'
-import { INITIATIVE_STAGES, actorLabel, type InitiativeStage, type ReportData, type ReportFinding, type ReportInitiative, type ReportSection } from '../report-data'
+import { INITIATIVE_STAGES, actorLabel, type InitiativeStage, type ReportData, type ReportFinding, type ReportInitiative, type ReportSection } from '../../report/data'
 import { PAGE, PdfCanvas, type TextStyle } from './canvas'
 import { barChart, donutChart, emptyChart, exposureChart, type Box } from './charts'
 import { exposureSeries } from './exposure'

@@ -1,5 +1,6 @@
-// What the signed PDF audit report shows, as one typed value. It is assembled from the case by
-// report contributors (main/export/report-assemble.ts), one per domain: the case and its audit
+// What the signed PDF audit report shows, as one typed value: the report's contract, below the
+// stages that fill it and the export that assembles and draws it. It is assembled from the case by
+// report contributors (./contributor.ts, listed in main/export/report-assemble.ts), one per domain: the case and its audit
 // trail fill it today; ingest, evidence, investigation and remediation each add their part by
 // filling their fields and naming their section in `recorded`. The renderer draws whatever is
 // there, and says plainly what is not: "none in this case" when a recorded section is empty,
