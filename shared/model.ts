@@ -5,7 +5,6 @@
 export type Provider = 'aws' | 'azure' | 'gcp' | 'kubernetes' | 'container' | 'iac' | 'unknown'
 
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical'
-export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical']
 
 /** The person or process that acted. The engine acts for itself; people act with a role. */
 export type Actor =
@@ -36,25 +35,6 @@ export interface Resource {
   name?: string | null
 }
 
-/** One record of one tool's export, kept verbatim beside its normalised fields. */
-export interface Alert {
-  id: string
-  tool: string
-  toolFindingId: string
-  ruleId: string
-  title: string
-  severity: Severity
-  /** FAIL: the tool reports a problem; PASS: the check passed; INFO: neither (manual, not applicable) */
-  outcome: 'FAIL' | 'PASS' | 'INFO'
-  toolStatus: string
-  resource: Resource
-  import: string
-  firstSeen: string
-  lastSeen: string
-  closedAt: string | null
-  raw: string
-}
-
 export type FindingStatus = 'open' | 'resolved' | 'suppressed'
 
 export type RciVerdict = 'SAFE' | 'RISKY' | 'UNSAFE' | 'UNSCORED'
@@ -68,61 +48,6 @@ export interface InvestigationStep {
   answer: StepAnswer
   evidence: string[]
   explanation: string
-}
-
-export interface Rci {
-  verdict: RciVerdict
-  steps: InvestigationStep[]
-}
-
-export interface Finding {
-  id: string
-  control: string
-  resource: Resource
-  alerts: Array<{ tool: string; toolFindingId: string; ruleId: string; import: string }>
-  severity: Severity
-  status: FindingStatus
-  rci: Rci
-  initiative: string | null
-}
-
-export interface Initiative {
-  id: string
-  control: string
-  title: string
-  findings: number
-  alerts: number
-  tools: string[]
-  rci: Record<RciVerdict, number>
-}
-
-export interface EvidenceItem {
-  id: string
-  kind: string
-  path: string
-  sha256: string
-  bytes: number
-  addedAt: string
-}
-
-export interface RemediationPlan {
-  id: string
-  target: string
-  verdict: RciVerdict
-  artefacts: Array<{ kind: string; language: string; content: string }>
-  rollback: Array<{ kind: string; language: string; content: string }>
-  guardrails: Array<{ kind: string; language: string; content: string }>
-  preconditions: string[]
-  validation: string
-}
-
-export interface Approval {
-  id: string
-  plan: string
-  decision: 'approved' | 'rejected'
-  actor: Actor
-  reason: string
-  at: string
 }
 
 export interface AuditEntry {

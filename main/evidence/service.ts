@@ -12,7 +12,7 @@ import { type AddResult, planStorage, storeBundle } from './store'
 
 export { getFacts, adminFlowsOutside, inCidr, PRIVATE_RANGES } from './facts'
 export { getCoverage } from './coverage-query'
-export { timelineForResources, timelineOf, resourcesOfRef, timelineEventRaw } from './timeline'
+export { timelineForResources, timelineOf, resourcesOfRef } from './timeline'
 export { readEvidenceBytes } from './store'
 export type * from './types'
 
@@ -79,7 +79,7 @@ export function listBundles(db: Db): EvidenceBundleSummary[] {
   }))
 }
 
-/** The case's evidence items (shared/model.ts EvidenceItem), optionally of one bundle. */
+/** The case's evidence files, optionally of one bundle. */
 export function listEvidence(db: Db, bundleId?: string): EvidenceFileSummary[] {
   const rows = (
     bundleId
