@@ -53,7 +53,7 @@ function call<O>() {
   })
 }
 
-export interface CallSpec<I extends z.ZodType, O> {
+interface CallSpec<I extends z.ZodType, O> {
   input: I
   mutates: boolean
   /** phantom: never read at run time */
@@ -83,9 +83,9 @@ export function pathKindOf(schema: z.ZodType): PathKind | undefined {
 }
 
 /** What each dialog chooses: files to read, folders to read, a file or a folder to write. */
-export const OPEN_PURPOSES = ['case', 'import', 'evidence', 'certificate', 'case-file', 'export-file', 'execution-output', 'playbooks'] as const
+const OPEN_PURPOSES = ['case', 'import', 'evidence', 'certificate', 'case-file', 'export-file', 'execution-output', 'playbooks'] as const
 export type OpenPurpose = (typeof OPEN_PURPOSES)[number]
-export const SAVE_PURPOSES = ['case', 'report', 'case-file', 'bundle', 'guardrails', 'routing'] as const
+const SAVE_PURPOSES = ['case', 'report', 'case-file', 'bundle', 'guardrails', 'routing'] as const
 export type SavePurpose = (typeof SAVE_PURPOSES)[number]
 export const OPEN_KIND: Record<OpenPurpose, 'open-file' | 'open-folder'> = {
   case: 'open-file',
@@ -475,7 +475,7 @@ export const contract = {
 } as const
 
 export type { ChosenPath, PathKind } from './model'
-export type Contract = typeof contract
+type Contract = typeof contract
 export type Channel = keyof Contract
 export type CallInput<C extends Channel> = z.input<Contract[C]['input']>
 export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>
@@ -566,7 +566,7 @@ export interface BundleEvaluation {
 }
 
 /** The error half of the envelope: a sentence for people, and a stable code for code. */
-export interface ApiError {
+interface ApiError {
   code: ApiErrorCode
   message: string
 }
@@ -624,7 +624,7 @@ export function ipcChannel(channel: Channel): string {
 
 // ---- audit exports ----------------------------------------------------------------------------
 
-export interface SignerInfo {
+interface SignerInfo {
   kind: 'pkcs12' | 'device' | 'person'
   algorithm: 'rsa-sha256' | 'ecdsa-sha256' | 'ed25519'
   /** SHA-256 of the certificate (pkcs12) or of the public key (device), AB:CD:… */
@@ -664,7 +664,7 @@ export interface CaseVerificationResult {
 }
 
 /** A break, named: an audit entry, a checkpoint, or a row (table and key) or table of the case state. */
-export interface VerificationProblem {
+interface VerificationProblem {
   kind: 'entry' | 'checkpoint' | 'row' | 'table'
   seq: number
   reason: string
@@ -704,7 +704,7 @@ export interface PeopleVerification {
   problems: Array<{ seq: number; reason: string }>
 }
 
-export interface ExportedCheckpoint {
+interface ExportedCheckpoint {
   number: number
   firstSeq: number
   lastSeq: number
@@ -729,7 +729,7 @@ export interface CaseFileExportResult {
   signer: { kind: SignerInfo['kind']; subject: string; fingerprint: string }
 }
 
-export interface PdfVerificationResult {
+interface PdfVerificationResult {
   kind: 'pdf'
   ok: boolean
   file: string
@@ -742,7 +742,7 @@ export interface PdfVerificationResult {
   note: string
 }
 
-export interface CaseFileVerificationResult {
+interface CaseFileVerificationResult {
   kind: 'case-file'
   ok: boolean
   file: string

@@ -38,7 +38,7 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'azure.inventory'
 ]
 
-export type GapReason =
+type GapReason =
   /** no record for more than a day between two records (logging off, files missing — or no traffic) */
   | 'no-records'
   /** the window starts more than a day before the first record */
@@ -179,7 +179,7 @@ export interface Dependency {
   evidence: string[]
 }
 
-export interface S3Facts {
+interface S3Facts {
   region: string | null
   objectCount: number | null
   website: boolean | null
@@ -195,7 +195,7 @@ export interface S3Facts {
   cloudTrailManagement: ActivityFact | null
 }
 
-export interface Ec2Facts {
+interface Ec2Facts {
   instanceId: string
   state: string | null
   httpTokens: string | null
@@ -253,7 +253,7 @@ export interface ServedPortFact {
   last: string
 }
 
-export interface SecurityGroupFacts {
+interface SecurityGroupFacts {
   groupId: string
   vpcId: string | null
   /** ingress rules open to 0.0.0.0/0 or ::/0 */
@@ -285,7 +285,7 @@ export interface IamUserFacts {
   evidence: string[]
 }
 
-export interface ImageFacts {
+interface ImageFacts {
   digest: string
   repositories: string[]
   tags: string[]
@@ -295,7 +295,7 @@ export interface ImageFacts {
   evidence: string[]
 }
 
-export interface AzureStorageFacts {
+interface AzureStorageFacts {
   supportsHttpsTrafficOnly: boolean | null
   minimumTlsVersion: string | null
   allowBlobPublicAccess: boolean | null
@@ -303,7 +303,7 @@ export interface AzureStorageFacts {
   logs: (ActivityFact & { http: number; httpLast: string | null; oldTls: number; oldTlsLast: string | null; anonymous: number; tlsVersions: Record<string, number>; protocols: Record<string, number> }) | null
 }
 
-export interface AccountFacts {
+interface AccountFacts {
   account: string
   ebsEncryptionByDefault: Record<string, { enabled: boolean; kmsKeyId: string | null }>
   s3PublicAccessBlock: Record<string, boolean> | null

@@ -98,7 +98,7 @@ export interface PlaybookTemplate {
   mechanism?: string
 }
 
-export interface PlaybookParameter {
+interface PlaybookParameter {
   name: string
   description: string
   /** where the value comes from: resource.name, resource.id, resource.account, resource.region, … or input */

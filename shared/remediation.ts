@@ -179,7 +179,7 @@ export interface ValidationView {
   state: WorkflowState
 }
 
-export interface RoutingFile {
+interface RoutingFile {
   name: string
   sha256: string
   bytes: number

@@ -55,7 +55,7 @@ export interface CertificateSigningKey extends SigningKey {
 }
 
 /** `AB:CD:…` — the form openssl and X509Certificate print. */
-export function colonHex(digest: Buffer): string {
+function colonHex(digest: Buffer): string {
   return digest.toString('hex').toUpperCase().match(/../g)!.join(':')
 }
 

@@ -220,7 +220,7 @@ function verifyRange(db: Db, caseId: string, from: { seq: number; hash: string }
 
 // ---- verification ---------------------------------------------------------------------------
 
-export interface CheckpointProblem {
+interface CheckpointProblem {
   /**
    * where the break is: an audit entry, a checkpoint, or the case state — one row of a table
    * (`table`, `key`; `seq` is the entry that sealed it), or a table as a whole
@@ -242,7 +242,7 @@ function issuerOf(d: SignerDescriptor): string | null {
   }
 }
 
-export interface SignerUse {
+interface SignerUse {
   kind: SignerDescriptor['kind']
   algorithm: SignerDescriptor['algorithm']
   fingerprint: string

@@ -30,7 +30,7 @@ import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
  * out; a sorted hash over 256-row buckets has no such weakness and costs one bucket's re-read per
  * small write. An import that writes 200,000 rows re-digests every bucket once.
  */
-export const STATE_FORMAT = 'lastmile-state/1'
+const STATE_FORMAT = 'lastmile-state/1'
 const BUCKET_ROWS = 256
 
 const byName = new Map(SEALED_TABLES.map((t) => [t.name, t]))
@@ -45,7 +45,7 @@ export function rowHash(table: string, key: string, image: string): Buffer {
   return hash('sha256', `${table}\n${key}\n${image}`, 'buffer') as unknown as Buffer
 }
 
-export function bucketOf(table: SealedTable, key: string): number {
+function bucketOf(table: SealedTable, key: string): number {
   if (table.integerKey) return Math.floor(Number(key) / BUCKET_ROWS)
   return sha256().update(key).digest()[0]
 }
@@ -117,7 +117,7 @@ export function markAllRows(db: Db): number {
 const hasSeal = new WeakMap<Db, boolean>()
 
 /** Whether this case has the state seal (a database from before migration 0090 has not). */
-export function stateSealed(db: Db): boolean {
+function stateSealed(db: Db): boolean {
   let v = hasSeal.get(db)
   if (v === undefined) {
     v = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_rows'").get() !== undefined
@@ -148,7 +148,7 @@ function tableDigest(buckets: Iterable<{ bucket: number; rows: number; digest: B
 }
 
 /** The digest of the whole state: every sealed table's row count and digest, by name. */
-export function stateDigest(tables: ReadonlyArray<{ tbl: string; rows: number; digest: Buffer }>): string {
+function stateDigest(tables: ReadonlyArray<{ tbl: string; rows: number; digest: Buffer }>): string {
   const h = sha256().update(`${STATE_FORMAT}\n`)
   // By name (table names are ASCII, so JavaScript's order is SQLite's)
   for (const t of [...tables].sort((a, b) => (a.tbl < b.tbl ? -1 : a.tbl > b.tbl ? 1 : 0))) h.update(`${t.tbl}\0${t.rows}\0${t.digest.toString('hex')}\n`)
@@ -237,7 +237,7 @@ export function sealState(db: Db, seq: number): string | null {
 
 // ---- verification ---------------------------------------------------------------------------
 
-export interface StateProblem {
+interface StateProblem {
   kind: 'row' | 'table'
   table: string
   /** the row's key (its primary key as text), for a row */

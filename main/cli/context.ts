@@ -62,7 +62,7 @@ export function filesRead(ctx: CliContext): string[] {
 }
 
 /** The config folder of the command line (keys, app data): LASTMILE_DATA_DIR, else ~/.config/lastmile. */
-export function configDir(ctx: CliContext): string {
+function configDir(ctx: CliContext): string {
   return ctx.env.LASTMILE_DATA_DIR ?? join(homedir(), '.config', 'lastmile')
 }
 

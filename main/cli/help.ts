@@ -23,7 +23,7 @@ export const STAGES: readonly Stage[] = [
 ]
 
 /** Options every verb accepts, and what they mean everywhere. */
-export const COMMON_OPTIONS: Readonly<Record<string, string>> = {
+const COMMON_OPTIONS: Readonly<Record<string, string>> = {
   '--key-file': 'F: read the case key from the first line of file F (else LASTMILE_KEY)',
   '--as': 'NAME: the person acting: their own signing key (made on first use)',
   '--role': 'ROLE: the role acted in, as granted by the case owner',

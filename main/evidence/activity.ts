@@ -78,9 +78,3 @@ export function mergeActivity(into: Activity, from: Activity, cap: number): Acti
   if (from.principalsTruncated) into.principalsTruncated = true
   return into
 }
-
-/** Whether an operation name reads (Get/List/Head/Describe…) — used when a log gives no flag. */
-export function isReadOperation(name: string): boolean | null {
-  if (!name) return null
-  return /^(get|list|head|describe|lookup|select|query|read|options)/i.test(name.replace(/^(REST|WEBSITE|BATCH|S3)\./i, ''))
-}

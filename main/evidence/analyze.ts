@@ -45,7 +45,7 @@ import { parseTrails, type TrailItem } from './selectors'
 import { hourOf, isoDay, parseTime } from './time'
 import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'
 
-export interface FileResult {
+interface FileResult {
   status: 'read' | 'problem' | 'ignored'
   place: string | null
   problem: string | null
@@ -54,7 +54,7 @@ export interface FileResult {
   last: number | null
 }
 
-export interface CoverageRow {
+interface CoverageRow {
   source: string
   resourceId: string
   first: number | null
@@ -63,7 +63,7 @@ export interface CoverageRow {
   detail: CoverageDetail
 }
 
-export interface FactRow {
+interface FactRow {
   resourceId: string
   facet: string
   value: unknown
@@ -71,7 +71,7 @@ export interface FactRow {
   evidence: string[]
 }
 
-export interface LinkRow {
+interface LinkRow {
   kind: string
   from: string
   to: string

@@ -23,19 +23,19 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 const inner = (v: unknown): string | null => (isObject(v) ? str(v.value) : str(v))
 
 /** Azure resource ids are case-insensitive; the canonical form (DESIGN.md) is lower-case. */
-export function azureId(id: string): string {
+function azureId(id: string): string {
   return id.trim().toLowerCase().replace(/\/+$/, '')
 }
 
 /** The top-level resource of a child resource id (…/storageAccounts/x/blobServices/default → …/storageAccounts/x). */
-export function azureTopResource(id: string): string {
+function azureTopResource(id: string): string {
   const parts = azureId(id).split('/')
   const p = parts.indexOf('providers')
   if (p < 0 || parts.length < p + 4) return parts.join('/')
   return parts.slice(0, p + 4).join('/')
 }
 
-export function subscriptionOf(id: string): string | null {
+function subscriptionOf(id: string): string | null {
   const m = /^\/subscriptions\/([^/]+)/i.exec(id)
   return m ? m[1].toLowerCase() : null
 }
@@ -79,11 +79,11 @@ export function normaliseActivityEvent(e: Record<string, unknown>): ActivityEven
   }
 }
 
-export function isAzureWrite(operation: string): boolean {
+function isAzureWrite(operation: string): boolean {
   return /\/(write|delete|action)$/i.test(operation)
 }
 
-export interface SubscriptionStream {
+interface SubscriptionStream {
   subscription: string
   records: number
   first: number | null
@@ -92,7 +92,7 @@ export interface SubscriptionStream {
   files: Set<string>
 }
 
-export interface AzureResourceActivity {
+interface AzureResourceActivity {
   resourceId: string
   writes: number
   lastWrite: number | null
@@ -174,7 +174,7 @@ export async function readActivityLogFile(scan: AzureActivityScan, abs: string, 
   if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} event(s) could not be read and were skipped` }
 }
 
-export interface StorageDay {
+interface StorageDay {
   requests: number
   reads: number
   writes: number
@@ -183,7 +183,7 @@ export interface StorageDay {
   anonymous: number
 }
 
-export interface StorageAccess {
+interface StorageAccess {
   account: string
   activity: Activity
   http: number
@@ -208,7 +208,7 @@ export function emptyStorageLogScan(limits: EvidenceLimits): StorageLogScan {
   return { accounts: new Map(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }
 }
 
-export const OLD_TLS = new Set(['TLS 1.0', 'TLS 1.1', 'TLS1_0', 'TLS1_1', 'TLSv1', 'TLSv1.1'])
+const OLD_TLS = new Set(['TLS 1.0', 'TLS 1.1', 'TLS1_0', 'TLS1_1', 'TLSv1', 'TLSv1.1'])
 
 function storageAccountOf(resourceId: string): string {
   const id = azureId(resourceId)

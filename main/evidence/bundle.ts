@@ -20,7 +20,7 @@ const sha256Hex = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
  * bundles written before they existed, and gaps that are not a failed call (a source this collector
  * does not read), have neither.
  */
-export const collectionGapSchema = z
+const collectionGapSchema = z
   .object({
     source: z.string(),
     scope: z.string(),
@@ -34,7 +34,7 @@ export const collectionGapSchema = z
   .passthrough()
 export type CollectionGap = z.infer<typeof collectionGapSchema>
 
-export const manifestSchema = z
+const manifestSchema = z
   .object({
     format: z.literal(MANIFEST_FORMAT),
     version: z.literal(1),
@@ -60,7 +60,7 @@ export const manifestSchema = z
   .passthrough()
 export type Manifest = z.infer<typeof manifestSchema>
 
-export type EvidenceKind =
+type EvidenceKind =
   | 'aws.cloudtrail'
   | 'aws.cloudtrail-digest'
   | 'aws.cloudtrail-lookup'
@@ -85,7 +85,7 @@ export type EvidenceKind =
   | 'azure.storage-logs'
   | 'unknown'
 
-export interface Classified {
+interface Classified {
   kind: EvidenceKind
   provider: 'aws' | 'azure' | null
   /** AWS account id or Azure subscription id from the path */
@@ -112,7 +112,7 @@ const INVENTORY: Record<string, EvidenceKind> = {
 }
 
 /** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */
-export function classify(path: string): Classified {
+function classify(path: string): Classified {
   const p = path.split('/')
   const none: Classified = { kind: 'unknown', provider: null, scope: null, bucket: null }
   if (p[0] === 'aws' && p.length >= 3) {

@@ -55,7 +55,7 @@ export function ec2Client(o: AwsClientOptions): EC2Client {
   return withReadOnlyGuard(new EC2Client(common(o)))
 }
 
-export function stsClient(o: AwsClientOptions): STSClient {
+function stsClient(o: AwsClientOptions): STSClient {
   return withReadOnlyGuard(new STSClient(common(o)))
 }
 
@@ -63,11 +63,11 @@ export function iamClient(o: AwsClientOptions): IAMClient {
   return withReadOnlyGuard(new IAMClient(common(o)))
 }
 
-export function s3ControlClient(o: AwsClientOptions): S3ControlClient {
+function s3ControlClient(o: AwsClientOptions): S3ControlClient {
   return withReadOnlyGuard(new S3ControlClient(common(o)))
 }
 
-export function cloudWatchClient(o: AwsClientOptions): CloudWatchClient {
+function cloudWatchClient(o: AwsClientOptions): CloudWatchClient {
   return withReadOnlyGuard(new CloudWatchClient(common(o)))
 }
 
@@ -75,19 +75,19 @@ export function ecsClient(o: AwsClientOptions): ECSClient {
   return withReadOnlyGuard(new ECSClient(common(o)))
 }
 
-export function eksClient(o: AwsClientOptions): EKSClient {
+function eksClient(o: AwsClientOptions): EKSClient {
   return withReadOnlyGuard(new EKSClient(common(o)))
 }
 
-export function ecrClient(o: AwsClientOptions): ECRClient {
+function ecrClient(o: AwsClientOptions): ECRClient {
   return withReadOnlyGuard(new ECRClient(common(o)))
 }
 
-export function cloudFrontClient(o: AwsClientOptions): CloudFrontClient {
+function cloudFrontClient(o: AwsClientOptions): CloudFrontClient {
   return withReadOnlyGuard(new CloudFrontClient(common(o)))
 }
 
-export function elbv2Client(o: AwsClientOptions): ElasticLoadBalancingV2Client {
+function elbv2Client(o: AwsClientOptions): ElasticLoadBalancingV2Client {
   return withReadOnlyGuard(new ElasticLoadBalancingV2Client(common(o)))
 }
 

@@ -11,7 +11,7 @@ import type { Captures, SelectiveScanner } from './json-scan'
 import type { EvidenceLimits } from './limits'
 import { openDecoded } from './source-stream'
 import { bucketArn, instanceId, securityGroupId } from './ids'
-import { dayOf, hourOf, isoSecondsAt, iso } from './time'
+import { dayOf, hourOf, isoSecondsAt } from './time'
 
 export type CloudTrailSource = 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
 
@@ -55,7 +55,7 @@ export interface BucketTrailActivity {
 }
 
 /** Calls made with instance-role credentials, by IMDS version (userIdentity.sessionContext.ec2RoleDelivery). */
-export interface RoleDelivery {
+interface RoleDelivery {
   instanceId: string
   account: string
   region: string
@@ -67,7 +67,7 @@ export interface RoleDelivery {
   files: Set<number>
 }
 
-export interface Creation {
+interface Creation {
   resource: string
   time: number
   principal: string
@@ -76,7 +76,7 @@ export interface Creation {
   place: string
 }
 
-export interface TrailChange {
+interface TrailChange {
   trail: string
   account: string
   region: string
@@ -445,7 +445,7 @@ function raw(cap: Captures, at: RecordAt): string {
   return cap.buf.toString('utf8', at.start, at.end)
 }
 
-export const instanceArn = instanceId
+const instanceArn = instanceId
 
 function draft(source: string, time: number, actor: string, action: string, resource: string, summary: string, file: string, place: string, raw: string): TimelineDraft {
   return { time, source, actor, action, resource, summary, file, place, raw }
@@ -534,14 +534,4 @@ export function mergeScans(a: CloudTrailScan, b: CloudTrailScan, limits: Evidenc
 
 function maxOf(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.max(a, b)
-}
-
-/** Human form of a scan's size, for progress lines and the bench. */
-export function describeScan(s: CloudTrailScan): string {
-  let records = 0
-  for (const f of s.files) records += f.records
-  const bad = s.files.filter((f) => f.problem).length
-  const first = Math.min(...s.files.map((f) => f.first ?? Infinity))
-  const last = Math.max(...s.files.map((f) => f.last ?? -Infinity))
-  return `${s.files.length} files (${bad} unreadable), ${records} records, ${s.buckets.size} buckets${Number.isFinite(first) ? `, ${iso(first)} … ${iso(last)}` : ''}`
 }

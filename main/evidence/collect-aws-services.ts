@@ -31,7 +31,7 @@ export interface GapInput {
   from?: string
   to?: string
 }
-export type Gap = (g: GapInput) => void
+type Gap = (g: GapInput) => void
 
 /** The error as one line: the AWS error name and message, never a stack. */
 export function why(e: unknown): string {

@@ -18,7 +18,7 @@ export interface ArmOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
-export class ArmError extends Error {
+class ArmError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,

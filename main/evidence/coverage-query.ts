@@ -4,7 +4,7 @@
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from './coverage'
-import { accountId, eniKey, evidenceKeyOf, parseArn, streamKey, subscriptionId } from './ids'
+import { accountId, evidenceKeyOf, parseArn, streamKey, subscriptionId } from './ids'
 import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from './selectors'
 import { iso, parseTime } from './time'
 import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from './types'
@@ -259,5 +259,3 @@ function recordingOf(db: Db, bucketId: string, cov: Coverage, window: { from: nu
   if (recording.recorded === 'some') cov.notes.push(`only part of the bucket's S3 data events are recorded (reads: ${recording.reads}, writes: ${recording.writes})`)
   cov.gaps.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))
 }
-
-export { eniKey }

@@ -241,7 +241,7 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
   return out
 }
 
-export interface SgRule {
+interface SgRule {
   protocol: string
   fromPort: number | null
   toPort: number | null
@@ -383,7 +383,7 @@ export function parseCredentialReport(text: string, file: string): CredentialRep
 
 const DIGEST = /sha256:[0-9a-f]{64}/
 
-export function digestOf(v: string | null | undefined): string | null {
+function digestOf(v: string | null | undefined): string | null {
   if (!v) return null
   const m = DIGEST.exec(v)
   return m ? m[0] : null

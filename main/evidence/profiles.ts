@@ -9,7 +9,7 @@ import type { AwsProfile, AzureProfile } from '../../shared/evidence'
 export type { AwsProfile, AzureProfile }
 
 /** INI as the AWS CLI writes it: `[section]`, `key = value`, `#`/`;` comments, indented sub-keys. */
-export function parseIni(text: string): Map<string, Map<string, string>> {
+function parseIni(text: string): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>()
   let cur: Map<string, string> | null = null
   for (const raw of text.split(/\r?\n/)) {

@@ -10,14 +10,14 @@ import { evidenceKeyOf } from './ids'
 import { listEvidence, resourcesOfRef, timelineOf } from './service'
 
 /** Events printed per initiative; the rest are named in a closing line (the CLI lists them all). */
-export const REPORT_TIMELINE_CAP = 200
+const REPORT_TIMELINE_CAP = 200
 
 function hasTable(db: Db, name: string): boolean {
   return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)
 }
 
 /** Every evidence file in the case, oldest bundle first. */
-export function evidenceRegister(db: Db): ReportEvidenceItem[] {
+function evidenceRegister(db: Db): ReportEvidenceItem[] {
   return listEvidence(db).map((f) => ({ id: f.id, kind: f.kind, path: f.path, sha256: f.sha256, bytes: f.bytes, addedAt: f.addedAt }))
 }
 

@@ -1,7 +1,7 @@
 // S3 server access logs (FORMATS.md B3). They are the authority on plain HTTP: AWS documents the
 // CipherSuite field as "-" for HTTP and the TLS version as "-" when TLS was not used, so a request
 // with both "-" is *proven* to have been plain HTTP — unlike CloudTrail, where it is only inferred.
-import { type Activity, countRequest, emptyActivity, mergeActivity } from './activity'
+import { type Activity, countRequest, emptyActivity } from './activity'
 import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
 import { DraftBucket } from './drafts'
 import type { EvidenceLimits } from './limits'
@@ -40,7 +40,7 @@ export function parseAccessLogTime(s: string): number {
 }
 
 /** Split one line into fields: space-separated, `[…]` and `"…"` kept whole (they hold spaces). */
-export function splitAccessLogLine(line: string): string[] {
+function splitAccessLogLine(line: string): string[] {
   const out: string[] = []
   let i = 0
   const n = line.length
@@ -112,17 +112,17 @@ export function transportOf(r: AccessLogRecord): 'http' | 'tls' | 'unknown' {
  * S3.* operations (lifecycle transitions, expirations) are S3 acting on its own, not requests from
  * a client: they carry no cipher and would otherwise look like plain HTTP.
  */
-export function isInternalOperation(op: string): boolean {
+function isInternalOperation(op: string): boolean {
   return op.startsWith('S3.')
 }
 
-export function isReadAccess(op: string): boolean | null {
+function isReadAccess(op: string): boolean | null {
   const m = /^(?:REST|WEBSITE|BATCH)\.([A-Z]+)\./.exec(op)
   if (!m) return null
   return m[1] === 'GET' || m[1] === 'HEAD' || m[1] === 'OPTIONS'
 }
 
-export interface AccessLogDay {
+interface AccessLogDay {
   requests: number
   reads: number
   writes: number
@@ -130,7 +130,7 @@ export interface AccessLogDay {
   anonymous: number
 }
 
-export interface BucketAccess {
+interface BucketAccess {
   bucket: string
   activity: Activity
   http: number
@@ -239,15 +239,4 @@ export async function readAccessLogFile(scan: AccessLogScan, abs: string, file: 
   } catch (e) {
     out.problem = problemOf(e instanceof BadEvidence ? e : e, file)
   }
-}
-
-export function mergeBucketAccess(a: BucketAccess, b: BucketAccess, cap: number): void {
-  mergeActivity(a.activity, b.activity, cap)
-  a.http += b.http
-  a.httpLast = a.httpLast === null ? b.httpLast : b.httpLast === null ? a.httpLast : Math.max(a.httpLast, b.httpLast)
-  a.tlsUnknown += b.tlsUnknown
-  a.anonymous += b.anonymous
-  a.anonymousLast = a.anonymousLast === null ? b.anonymousLast : b.anonymousLast === null ? a.anonymousLast : Math.max(a.anonymousLast, b.anonymousLast)
-  a.internal += b.internal
-  for (const [k, v] of Object.entries(b.tlsVersions)) a.tlsVersions[k] = (a.tlsVersions[k] ?? 0) + v
 }

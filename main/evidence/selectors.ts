@@ -243,5 +243,3 @@ export function s3DataRecording(trails: readonly TrailRecording[], anyTrailConfi
         : `only part of the bucket's S3 data events are recorded — ${side('reads', reads)}, ${side('writes', writes)} (${useful.map((t) => `${t.trail.split('/').pop()}: ${t.explanation}`).join('; ')})`
   return { recorded, reads, writes, trails: [...trails], since, until: null, explanation }
 }
-
-export { type Json }

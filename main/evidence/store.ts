@@ -13,13 +13,13 @@ import type { BundleFile, VerifiedBundle } from './bundle'
 import type { EvidenceLimits } from './limits'
 import { iso } from './time'
 
-export const bundleIdOf = (manifestSha256: string): string => `evb-${manifestSha256.slice(0, 32)}`
-export const fileIdOf = (bundleId: string, path: string): string => `evf-${createHash('sha256').update(`${bundleId}\n${path}`).digest('hex').slice(0, 32)}`
+const bundleIdOf = (manifestSha256: string): string => `evb-${manifestSha256.slice(0, 32)}`
+const fileIdOf = (bundleId: string, path: string): string => `evf-${createHash('sha256').update(`${bundleId}\n${path}`).digest('hex').slice(0, 32)}`
 
 /** 1 MiB per blob row: one row never needs the whole file in memory, on the way in or out. */
 const BLOB_CHUNK = 1024 * 1024
 
-export type StoredAs = 'blob' | 'hash-only' | 'duplicate'
+type StoredAs = 'blob' | 'hash-only' | 'duplicate'
 
 export interface StorePlan {
   stored: Map<string, StoredAs>

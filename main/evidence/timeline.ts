@@ -78,13 +78,6 @@ export function timelineForResources(db: Db, resourceIds: readonly string[], q: 
   }))
 }
 
-/** The verbatim record behind one timeline event, when it was kept. */
-export function timelineEventRaw(db: Db, id: number): string | null {
-  const r = db.prepare('SELECT raw FROM evidence_timeline WHERE id = ?').get(id) as { raw: string | null } | undefined
-  if (!r) throw new LastmileError('not-found', `timeline event ${id}: not in this case`)
-  return r.raw
-}
-
 /**
  * The resources of a finding (`F-12`) or an initiative (`I-3`), by canonical id, read from the
  * ingest stage's tables.

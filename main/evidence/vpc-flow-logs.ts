@@ -8,7 +8,7 @@ import { openDecoded } from './source-stream'
 import { hourOf } from './time'
 import type { ServedPortFact } from './types'
 
-export const DEFAULT_FLOW_FIELDS = [
+const DEFAULT_FLOW_FIELDS = [
   'version',
   'account-id',
   'interface-id',
@@ -26,10 +26,10 @@ export const DEFAULT_FLOW_FIELDS = [
 ]
 
 /** The administrative ports whose inbound sessions the security-group playbook asks about. */
-export const ADMIN_PORTS = [22, 3389]
+const ADMIN_PORTS = [22, 3389]
 
 /** Inbound TCP flows to an admin port from one source address, on one interface. */
-export interface AdminFlow {
+interface AdminFlow {
   eni: string
   port: number
   src: string
@@ -49,7 +49,7 @@ export interface AdminFlow {
   tcpFlags: boolean
 }
 
-export interface EniFlows {
+interface EniFlows {
   eni: string
   account: string
   instanceId: string | null
@@ -97,9 +97,9 @@ export interface FlowLogScan {
   drafts: DraftBucket
 }
 
-export const MAX_ADMIN_SOURCES_PER_ENI = 5000
-export const MAX_SERVED_PORTS_PER_ENI = 2000
-export const MAX_SERVED_SOURCES = 10_000
+const MAX_ADMIN_SOURCES_PER_ENI = 5000
+const MAX_SERVED_PORTS_PER_ENI = 2000
+const MAX_SERVED_SOURCES = 10_000
 
 export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
   return { enis: new Map(), admin: new Map(), adminOverflow: new Map(), adminSources: new Map(), served: new Map(), servedOverflow: new Map(), servedPorts: new Map(), servedUnknown: new Set(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }

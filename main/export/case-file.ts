@@ -45,7 +45,7 @@ import { LastmileError, fsReason } from '../errors'
 class TamperError extends Error {}
 
 /** A case file that was changed after it was exported; the message names the part. */
-export class CaseFileTampered extends LastmileError {
+class CaseFileTampered extends LastmileError {
   constructor(message: string) {
     super('conflict', message)
     this.name = 'CaseFileTampered'
@@ -65,7 +65,7 @@ interface Header {
   database: 'sqlcipher-4'
 }
 
-export interface CaseFileManifest {
+interface CaseFileManifest {
   format: typeof FORMAT
   case: { id: string; name: string; createdAt: string; schemaVersion: number }
   exportedAt: string
@@ -133,7 +133,7 @@ export interface CaseFileExportOptions {
 
 export type { CaseFileExportResult }
 
-export function checkExportPassphrase(p: string, where: string): void {
+function checkExportPassphrase(p: string, where: string): void {
   if (p.length < 8) throw new LastmileError('bad-input', `${where}: the export passphrase must have at least 8 characters`)
 }
 

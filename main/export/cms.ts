@@ -8,7 +8,7 @@ import * as der from './der'
 // same PKCS#12 reading serves checkpoints and PDFs, EC certificates work as well as RSA, and the
 // document is hashed by node:crypto instead of forge's JavaScript SHA-256.
 
-export const OID = {
+const OID = {
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',
   sha256: '2.16.840.1.101.3.4.2.1',

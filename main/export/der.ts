@@ -27,7 +27,7 @@ export interface DerNode {
   end: number
 }
 
-export class DerError extends Error {}
+class DerError extends Error {}
 
 /** Read the element at `offset`; its end must lie within `limit`. */
 export function readNode(buf: Buffer, offset: number, limit = buf.length): DerNode {

@@ -129,7 +129,7 @@ export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfE
 }
 
 /** Turn (done, total) into the app's Progress events, with a rate. */
-export function progressEmitter(operation: string, unit: string, sink?: (p: Progress) => void): (done: number, total: number, message: string) => void {
+function progressEmitter(operation: string, unit: string, sink?: (p: Progress) => void): (done: number, total: number, message: string) => void {
   const start = Date.now()
   return (done, total, message) => {
     if (!sink) return

@@ -51,7 +51,7 @@ export class SigningSettingsStore {
   }
 }
 
-export function deviceKeyInfo(dataDir: string, keystore: KeyStore): DeviceKeyInfo {
+function deviceKeyInfo(dataDir: string, keystore: KeyStore): DeviceKeyInfo {
   const base = { algorithm: 'ed25519' as const, file: join(dataDir, DEVICE_KEY_FILE), keystore: keystore.backend() }
   let key: ReturnType<typeof readDevicePublicKey>
   try {
@@ -178,7 +178,7 @@ const KEY_USAGE_OID = '2.5.29.15'
  * The key usage extension's bits by name, or null when the certificate has none (then any use is
  * allowed). node:crypto does not expose it (X509Certificate.keyUsage is the *extended* key usage).
  */
-export function keyUsageOf(cert: X509Certificate): string[] | null {
+function keyUsageOf(cert: X509Certificate): string[] | null {
   const buf = cert.raw
   const tbs = der.children(buf, der.readNode(buf, 0))[0]
   if (!tbs) return null

@@ -24,7 +24,7 @@ export function toTransferable(key: CertificateSigningKey): WorkerRequest['key']
   return { privateKey: key.privateKey, chain: key.chain, descriptor: key.descriptor }
 }
 
-export function fromTransferable(k: WorkerRequest['key']): CertificateSigningKey {
+function fromTransferable(k: WorkerRequest['key']): CertificateSigningKey {
   const chain = k.chain.map((c) => Buffer.from(c))
   return {
     descriptor: k.descriptor,

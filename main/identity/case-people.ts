@@ -82,7 +82,7 @@ export function requireOwner(db: Db, actor: Actor, what: string): void {
 }
 
 /** Find a person of the case by key id (or a unique prefix of it) or by name. */
-export function findPerson(db: Db, ref: string): CasePerson {
+function findPerson(db: Db, ref: string): CasePerson {
   const t = ref.trim()
   const all = casePeople(db)
   const norm = (s: string): string => s.replace(/:/g, '').toUpperCase()

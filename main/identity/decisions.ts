@@ -6,7 +6,7 @@
  * sending it to its owner, saying it ran, and the case's rules about people. A person's entry with
  * one of these actions is refused unless that person's key signs it.
  */
-export const DECISION_ACTIONS: ReadonlySet<string> = new Set([
+const DECISION_ACTIONS: ReadonlySet<string> = new Set([
   'plan.create',
   'plan.approve',
   'plan.reject',

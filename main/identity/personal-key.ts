@@ -12,7 +12,7 @@ import { LastmileError } from '../errors'
 import type { KeyStore } from '../platform/ports'
 import { personalSignerFromPem, type PersonSigner } from './signer'
 
-export const PERSON_KEY_FORMAT = 'lastmile-person-key/1'
+const PERSON_KEY_FORMAT = 'lastmile-person-key/1'
 
 interface PersonKeyFile {
   format: typeof PERSON_KEY_FORMAT
@@ -34,7 +34,7 @@ export interface PersonKeyInfo {
   createdAt: string
 }
 
-export function validName(name: string, where: string): string {
+function validName(name: string, where: string): string {
   const n = name.trim()
   if (!n) throw new LastmileError('bad-input', `${where}: a person needs a name`)
   // eslint-disable-next-line no-control-regex -- a name with control characters could forge lines in reports

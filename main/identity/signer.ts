@@ -46,7 +46,7 @@ export function personalSignerFromPem(pkcs8Pem: string, name: string, osUser: st
 }
 
 /** The common name of an X.509 subject (`CN=Rita Reviewer, O=Acme`), else the whole subject. */
-export function commonName(subject: string): string {
+function commonName(subject: string): string {
   const cn = subject.split(/\n|,\s*/).find((p) => p.startsWith('CN='))
   return (cn ? cn.slice(3) : subject).trim()
 }

@@ -16,7 +16,7 @@ import { LastmileError } from '../errors'
  * bytes cost far less to encrypt than quality 3's time (2 s of the 400,000-alert benchmark).
  * Quality 2 is slower than both. (Another codec, deflate or zstd, is not one the schema allows.)
  */
-export const BLOCK_BYTES = 1 << 20
+const BLOCK_BYTES = 1 << 20
 
 /** One stored block of the file, compressed or (when brotli does not shrink it) as it was. */
 export interface PackedBlock {
@@ -91,11 +91,4 @@ export function readImportBytes(db: Db, importId: string, offset: number, length
   const all = parts.length === 1 ? parts[0] : Buffer.concat(parts)
   const start = offset - rows[0].byte_offset
   return all.subarray(start, start + length)
-}
-
-/** The whole stored file, for an auditor or a re-import. */
-export function* importFileChunks(db: Db, importId: string): Generator<Buffer> {
-  for (const r of db.prepare('SELECT codec, data FROM import_blocks WHERE import_id = ? ORDER BY block_no').iterate(importId) as IterableIterator<BlockRow>) {
-    yield r.codec === 'brotli' ? brotliDecompressSync(r.data) : r.data
-  }
 }

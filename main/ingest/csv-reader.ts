@@ -17,7 +17,7 @@ const CR = 13
 const LF = 10
 
 /** A cell longer than this cannot be an export's cell: the file is damaged (or a quote never closes). */
-export const MAX_CELL_CHARS = 32 * 1024 * 1024
+const MAX_CELL_CHARS = 32 * 1024 * 1024
 
 /**
  * Streaming RFC 4180 reader: quoted cells may hold delimiters, doubled quotes and line breaks

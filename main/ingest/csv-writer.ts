@@ -23,7 +23,7 @@ export function csvCell(value: string | number | boolean | null | undefined, del
   return text
 }
 
-export function csvLine(values: ReadonlyArray<string | number | boolean | null | undefined>, delimiter = ','): string {
+function csvLine(values: ReadonlyArray<string | number | boolean | null | undefined>, delimiter = ','): string {
   return values.map((v) => csvCell(v, delimiter)).join(delimiter)
 }
 

@@ -48,7 +48,7 @@ export interface ImportOptions {
  * Below this a file is read on the importing thread: starting the reader thread costs ~50 ms
  * built (~0.3 s under tsx, which compiles its modules), about what reading 4 MB takes.
  */
-export const READER_THREAD_MIN_BYTES = 16 * 1024 * 1024
+const READER_THREAD_MIN_BYTES = 16 * 1024 * 1024
 
 const PROGRESS_EVERY_MS = 200
 

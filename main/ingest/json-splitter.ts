@@ -80,7 +80,7 @@ export interface SplitOptions {
   maxValues?: number
 }
 
-export const MAX_RECORD_CHARS = 64 * 1024 * 1024
+const MAX_RECORD_CHARS = 64 * 1024 * 1024
 const MAX_CONTEXT_CHARS = 16 * 1024 * 1024
 
 const QUOTE = 34

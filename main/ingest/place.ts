@@ -9,7 +9,7 @@ export interface Place {
   record?: number | null
 }
 
-export function describePlace(p: Place): string {
+function describePlace(p: Place): string {
   const parts: string[] = []
   if (p.line != null) parts.push(p.column != null ? `line ${p.line}, column ${p.column}` : `line ${p.line}`)
   if (p.byte != null) parts.push(`byte offset ${p.byte}`)

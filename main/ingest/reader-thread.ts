@@ -30,7 +30,7 @@ export const STOP = 2 // the writer gave up (an error): the reader stops
 export const PHASE = 3 // IDLE, BUSY or CLOSED: who may use the reader
 export const READING = 4 // the number of the read the reader took up
 export const LIMIT = 5 // batches the reader may post before the writer takes them in
-export const STATE_SLOTS = 6
+const STATE_SLOTS = 6
 
 export const IDLE = 1
 export const BUSY = 2
@@ -41,13 +41,13 @@ export const CLOSED = 3
 export const READER_IDLE_MS = 30_000
 
 /** Batches the reader may run ahead of the writer (each ≤ BATCH_ALERTS alerts and a few blocks). */
-export const MAX_IN_FLIGHT = 8
+const MAX_IN_FLIGHT = 8
 export const BATCH_ALERTS = 512
 /**
  * Reading the next file of an ingest ahead, while the writer finishes the current one (findings,
  * commit: about a third of an import), the reader may run further ahead: 64 batches, ~10 MB.
  */
-export const MAX_AHEAD = 64
+const MAX_AHEAD = 64
 
 /**
  * An alert on the wire: a tuple, since JSON of arrays parses ~2× faster than of objects, and

@@ -76,7 +76,7 @@ export function canonicalResource(d: ResourceDraft): CanonicalResource {
 /** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>`: where an ECR image lives. */
 const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)\.amazonaws\.com(?:\.cn)?\//
 
-export function ecrPlace(reference: string | null | undefined): { account: string; region: string } | null {
+function ecrPlace(reference: string | null | undefined): { account: string; region: string } | null {
   const m = reference ? ECR_REGISTRY.exec(reference) : null
   return m ? { account: m[1], region: m[2] } : null
 }
@@ -238,7 +238,7 @@ function iacType(address: string): string {
 }
 
 /** Paths as tools write them differ only in noise: file:// prefixes, ./, backslashes. */
-export function normaliseFile(f: string): string {
+function normaliseFile(f: string): string {
   let s = f.trim().replace(/^file:\/\//i, '').replace(/\\/g, '/')
   while (s.startsWith('./')) s = s.slice(2)
   return s

@@ -25,7 +25,7 @@ export interface SourceOptions {
  * 64 KiB: V8 allocates strings above ~128 KiB in its large-object space, which made decoding
  * 1 MiB chunks 20-30× slower (≈100 MB/s) than 64 KiB ones (≈3 GB/s) on the target machine.
  */
-export const DEFAULT_CHUNK_BYTES = 64 * 1024
+const DEFAULT_CHUNK_BYTES = 64 * 1024
 
 /**
  * Reads a file front to back in fixed chunks, synchronously (imports run in a worker thread,
@@ -128,7 +128,7 @@ export class FileSource {
 }
 
 /** The length of the longest prefix of buf[0, n) that does not end inside a UTF-8 character. */
-export function completeUtf8Prefix(buf: Buffer, n: number): number {
+function completeUtf8Prefix(buf: Buffer, n: number): number {
   for (let k = 1; k <= 3 && k <= n; k++) {
     const b = buf[n - k]
     if ((b & 0xc0) === 0x80) continue
@@ -142,7 +142,7 @@ export function completeUtf8Prefix(buf: Buffer, n: number): number {
 }
 
 /** Index of the first byte that breaks UTF-8 (only called once isUtf8 said there is one). */
-export function firstInvalidUtf8(b: Buffer): number {
+function firstInvalidUtf8(b: Buffer): number {
   let i = 0
   while (i < b.length) {
     const c = b[i]

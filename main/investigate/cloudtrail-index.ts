@@ -45,7 +45,7 @@ export interface CloudTrailIndex {
 const KEEP_PARAMS = new Set(['ModifySnapshotAttribute', 'ModifyImageAttribute'])
 
 /** What one index may hold: beyond it the steps that need it answer unknown rather than run out of memory. */
-export const INDEX_LIMITS = { maxDecodedBytes: 256 * 1024 * 1024, maxRecords: 1_000_000 }
+const INDEX_LIMITS = { maxDecodedBytes: 256 * 1024 * 1024, maxRecords: 1_000_000 }
 
 export interface TrailFile {
   id: string

@@ -35,7 +35,7 @@ export interface InvestigateOptions {
   batch?: number
 }
 
-export function subjectOf(f: FindingView): FindingSubject {
+function subjectOf(f: FindingView): FindingSubject {
   return {
     ref: f.id,
     id: Number(f.id.slice(2)),

@@ -23,12 +23,12 @@ export interface RunToWrite {
 }
 
 /** The document as stored: canonical JSON, so the same RCI is the same bytes and digest. */
-export function documentText(doc: RciDocument): { text: string; digest: string } {
+function documentText(doc: RciDocument): { text: string; digest: string } {
   const text = canonicalJson(doc)
   return { text, digest: createHash('sha256').update(text, 'utf8').digest('hex') }
 }
 
-export function stepChanges(before: RciDocument | null, after: RciDocument): RciStepChange[] {
+function stepChanges(before: RciDocument | null, after: RciDocument): RciStepChange[] {
   const prev = new Map((before?.steps ?? []).map((s) => [s.id, s]))
   const out: RciStepChange[] = []
   for (const s of after.steps) {

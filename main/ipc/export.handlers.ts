@@ -21,7 +21,7 @@ function removeReviewsAtExit(): void {
   })
 }
 
-export function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
+function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
   return {
     number: cp.number,
     firstSeq: cp.firstSeq,

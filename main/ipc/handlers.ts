@@ -11,7 +11,7 @@ import { remediationHandlers } from './remediation.handlers'
 import { signingHandlers } from './signing.handlers'
 
 /** One handler per contract entry. The input has already been validated by its schema. */
-export type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
+type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
 export type Handlers = { [C in Channel]: Handler<C> }
 /** The handlers of one domain: a slice of the contract. */
 export type HandlerSlice<C extends Channel> = { [K in C]: Handler<K> }

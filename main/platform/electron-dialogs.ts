@@ -5,7 +5,7 @@ import type { BrowserWindow, Dialog, OpenDialogOptions, SaveDialogOptions, Shell
 import { OPEN_KIND, SAVE_KIND, type OpenPurpose, type SavePurpose } from '../../shared/contract'
 import type { Dialogs } from './ports'
 
-export const CASE_EXTENSION = 'lmcase'
+const CASE_EXTENSION = 'lmcase'
 const CASE_FILTERS = [{ name: 'Lastmile case', extensions: [CASE_EXTENSION] }]
 const ALL_FILES = { name: 'All files', extensions: ['*'] }
 /** What the scanners write (shared/FORMATS.md); "All files" too, since exports are often renamed. */

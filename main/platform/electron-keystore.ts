@@ -9,7 +9,7 @@ import type { SafeStorage } from 'electron'
 import type { KeyStore } from './ports'
 
 /** Linux backends that keep the key in a real secret store. */
-export const SECURE_LINUX_BACKENDS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'])
+const SECURE_LINUX_BACKENDS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'])
 
 export type SafeStorageLike = Pick<
   SafeStorage,

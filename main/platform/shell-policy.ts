@@ -7,7 +7,7 @@
 /** The app's own scheme. Registered as privileged (standard + secure) before `ready`. */
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'lastmile'
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`
 
 /**
@@ -26,7 +26,7 @@ export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, codeCache: 
  * React sets `style` through the CSSOM, which `style-src 'self'` does not block, so no
  * `'unsafe-inline'` is needed.
  */
-export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
+const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'none'"],
   ['script-src', "'self'"],
   ['style-src', "'self'"],

@@ -6,10 +6,10 @@ import { httpsOnlyVerdict, parsePolicy } from '../evaluate'
 import { LastmileError } from '../errors'
 import { policyProblems } from '../controls/policy-grammar'
 
-export const HTTPS_SID = 'DenyInsecureTransport'
+const HTTPS_SID = 'DenyInsecureTransport'
 
 /** The statement of FORMATS.md C.1 / S3 User Guide "Enforce encryption in transit" for one bucket. */
-export function httpsDenyStatement(bucketArn: string, sid = HTTPS_SID): Record<string, unknown> {
+function httpsDenyStatement(bucketArn: string, sid = HTTPS_SID): Record<string, unknown> {
   return {
     Sid: sid,
     Effect: 'Deny',

@@ -48,7 +48,7 @@ export interface SgKeep {
   text: string
 }
 
-export interface SgWideRule {
+interface SgWideRule {
   rule: number
   /** "rule 1 (tcp 0-65535)" */
   name: string
@@ -78,7 +78,7 @@ function protoNumber(p: string): number | null {
   return /^\d+$/.test(l) ? Number(l) : null
 }
 
-export function ruleLabel(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>, index: number): string {
+function ruleLabel(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>, index: number): string {
   const proto = protoNumber(p.IpProtocol)
   const name = proto !== null && PROTO_NAME[proto] ? PROTO_NAME[proto] : p.IpProtocol
   if (proto === -1) return `rule ${index + 1} (all traffic)`
@@ -96,7 +96,7 @@ function ruleServes(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>,
 }
 
 /** A rule that spans more than the single admin port it opens: it serves other ports too. */
-export function isWide(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>): boolean {
+function isWide(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>): boolean {
   const proto = protoNumber(p.IpProtocol)
   if (proto !== 6) return true
   if (p.FromPort === undefined || p.FromPort === -1 || p.FromPort !== p.ToPort) return true
@@ -129,7 +129,7 @@ function permissionFor(proto: number, port: number, cidr: string, description: s
   return { IpProtocol: name, ...range }
 }
 
-export function portText(proto: number, port: number): string {
+function portText(proto: number, port: number): string {
   const name = PROTO_NAME[proto] ?? `protocol ${proto}`
   return port === -1 ? name : `${port}/${name}`
 }

@@ -49,7 +49,7 @@ export interface SgRevoke {
   after: { status: 'PASS' | 'FAIL' | 'UNKNOWN'; reason: string }
 }
 
-export function toIpPermissions(rules: readonly SgRuleConfig[]): IpPermission[] {
+function toIpPermissions(rules: readonly SgRuleConfig[]): IpPermission[] {
   return rules.map((r) => ({
     IpProtocol: r.protocol,
     ...(r.fromPort !== null ? { FromPort: r.fromPort } : {}),

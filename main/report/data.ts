@@ -131,7 +131,7 @@ export interface ReportTimelineEvent {
   evidence: ReportEvidenceRef[]
 }
 
-export interface ReportArtefact {
+interface ReportArtefact {
   kind: string
   language: string
   content: string
@@ -167,7 +167,7 @@ export interface ReportValidation {
   evidence: ReportEvidenceRef[]
 }
 
-export interface ReportAuditSummary {
+interface ReportAuditSummary {
   entries: number
   firstSeq: number | null
   lastSeq: number | null
@@ -191,7 +191,7 @@ export interface ReportAuditSummary {
   }
 }
 
-export interface ReportCheckpointSummary {
+interface ReportCheckpointSummary {
   number: number
   firstSeq: number
   lastSeq: number

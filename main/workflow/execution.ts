@@ -13,7 +13,7 @@ import { describeState } from './states'
 import { findingsWhere, isSetAside, planRef, requireRole, transition, workflowTx } from './store'
 
 /** Everybody but an auditor may record what they ran (auditors only read). */
-export const OPERATOR_ROLES = ['operator', 'admin', 'approver', 'analyst'] as const
+const OPERATOR_ROLES = ['operator', 'admin', 'approver', 'analyst'] as const
 
 /** At most this much output is kept per execution (a log, not a dump). */
 export const MAX_OUTPUT_BYTES = 10 * 1024 * 1024

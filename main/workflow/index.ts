@@ -20,11 +20,9 @@ import { findingsOf, findingsWhere, requireWritable, workflowTx } from './store'
 import { validateByEvidence, validateByRescan } from './validation'
 
 export { findingWorkflow } from './board'
-export { getPlan } from './plans'
 export { listPlans } from './plans'
 export { fourEyesEnabled, setFourEyes } from './store'
 export { MAX_OUTPUT_BYTES } from './execution'
-export { APPROVER_ROLES } from './approvals'
 
 export interface WorkflowContext {
   actor: Actor

@@ -36,7 +36,7 @@ export function targetOf(f: WfFinding): FixTarget {
 
 const RANK: Record<RciVerdict, number> = { SAFE: 0, RISKY: 1, UNSCORED: 2, UNSAFE: 3 }
 
-export function worstVerdict(vs: readonly RciVerdict[]): RciVerdict {
+function worstVerdict(vs: readonly RciVerdict[]): RciVerdict {
   return vs.reduce<RciVerdict>((w, v) => (RANK[v] > RANK[w] ? v : w), 'SAFE')
 }
 
@@ -48,7 +48,7 @@ interface Included {
 }
 
 /** Why a finding cannot be in a plan now, or null. */
-export function planBlocker(f: WfFinding): string | null {
+function planBlocker(f: WfFinding): string | null {
   const aside = isSetAside(f)
   if (aside) return aside
   if (f.status === 'resolved' && !['remediated', 'closed'].includes(f.state)) return 'the last scan no longer reports it (resolved): nothing to fix; it closes on validation'

@@ -103,7 +103,7 @@ export async function validateByEvidence(c: CaseDb, ref: string, bundleDir: stri
 }
 
 /** What the imports say about a finding since it was fixed (or closed), or null when no scan since covers it. */
-export function rescanOutcome(db: Db, f: WfFinding): Omit<Outcome, 'f'> | null {
+function rescanOutcome(db: Db, f: WfFinding): Omit<Outcome, 'f'> | null {
   const since = f.state === 'closed' ? f.closedAt : f.executedAt
   if (!since) return null
   // times compared as instants: tools write ISO 8601 with and without fractions

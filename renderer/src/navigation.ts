@@ -56,7 +56,7 @@ export function shortcutsFor(pages: readonly PageDef[]): Shortcut[] {
 }
 
 /** `#/findings/F-12` → ['findings', 'F-12']; `#/audit` → ['audit', '']. */
-export function parseHash(hash: string): [string, string] {
+function parseHash(hash: string): [string, string] {
   const path = hash.replace(/^#\/?/, '').split('?', 1)[0] ?? ''
   const slash = path.indexOf('/')
   if (slash < 0) return [path, '']
@@ -69,7 +69,7 @@ export function parseHash(hash: string): [string, string] {
   return [path.slice(0, slash), sub]
 }
 
-export function hashFor(id: string, sub = ''): string {
+function hashFor(id: string, sub = ''): string {
   return sub ? `#/${id}/${encodeURIComponent(sub)}` : `#/${id}`
 }
 

@@ -2,7 +2,7 @@
 // too lets the form say so next to the field before anything is sent.
 export const MIN_PASSPHRASE_LENGTH = 8
 
-export type StrengthLevel = 'too-short' | 'weak' | 'fair' | 'strong'
+type StrengthLevel = 'too-short' | 'weak' | 'fair' | 'strong'
 
 export interface Strength {
   level: StrengthLevel

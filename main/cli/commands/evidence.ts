@@ -16,7 +16,7 @@ function note(ctx: Parameters<Command['run']>[0], message: string): void {
   if (ctx.interactive || !ctx.json) ctx.err(message)
 }
 
-export const evidenceAdd: Command = {
+const evidenceAdd: Command = {
   name: 'evidence add',
   usage: 'evidence add CASE BUNDLE [--key-file F] [--as NAME --role ROLE] [--json]',
   summary: 'attach an offline evidence bundle: verify every SHA-256, copy the files into the case, compute coverage, facts and the timeline',
@@ -44,7 +44,7 @@ export const evidenceAdd: Command = {
   }
 }
 
-export const evidenceCollect: Command = {
+const evidenceCollect: Command = {
   name: 'evidence collect',
   usage: 'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--subscription S]… [--arm-url URL] [--json]',
   summary: 'gather an evidence bundle with read-only calls through a local credential profile (AWS shared config, Azure CLI)',
@@ -74,7 +74,7 @@ export const evidenceCollect: Command = {
   }
 }
 
-export const evidenceList: Command = {
+const evidenceList: Command = {
   name: 'evidence list',
   usage: 'evidence list CASE [--bundle ID] [--key-file F] [--json]',
   summary: 'the evidence bundles and files in a case, with their SHA-256 and what could not be read',
@@ -96,7 +96,7 @@ export const evidenceList: Command = {
   }
 }
 
-export const evidenceProfiles: Command = {
+const evidenceProfiles: Command = {
   name: 'evidence profiles',
   usage: 'evidence profiles [--json]',
   summary: 'the local AWS and Azure credential profiles evidence collect can use (names only, never secrets)',
@@ -118,7 +118,7 @@ export const evidenceProfiles: Command = {
   }
 }
 
-export const evidenceFacts: Command = {
+const evidenceFacts: Command = {
   name: 'evidence facts',
   usage: 'evidence facts CASE RESOURCE [--key-file F] [--json]',
   summary: 'what the evidence says about one resource: environment, owner, activity, exposure, encryption, dependencies',
@@ -145,7 +145,7 @@ export const evidenceFacts: Command = {
   }
 }
 
-export const evidenceCoverage: Command = {
+const evidenceCoverage: Command = {
   name: 'evidence coverage',
   usage: `evidence coverage CASE SOURCE RESOURCE [--from T --to T] [--key-file F] [--json]   (SOURCE: ${COVERAGE_SOURCES.join(', ')})`,
   summary: 'what one evidence source actually covered for a resource: first/last record, gaps, unreadable files, selectors',
@@ -173,7 +173,7 @@ export const evidenceCoverage: Command = {
   }
 }
 
-export const timeline: Command = {
+const timeline: Command = {
   name: 'timeline',
   usage: 'timeline CASE ID [--from T] [--to T] [--source S]… [--actor A]… [--events-only] [--key-file F] [--json]',
   summary: 'the evidence timeline of a finding (F-12) or an initiative (I-3): time, source, actor, action, resource, summary, evidence',

@@ -34,7 +34,7 @@ function findingsChange(f: { new: number; resolved: number; reopened: number }):
   return parts.join(', ')
 }
 
-export const ingest: Command = {
+const ingest: Command = {
   name: 'ingest',
   usage: 'ingest CASE FILE… [--format NAME] [--partial] [--key-file F] [--as NAME --role ROLE] [--json]',
   summary:
@@ -89,7 +89,7 @@ export const ingest: Command = {
   }
 }
 
-export const findings: Command = {
+const findings: Command = {
   name: 'findings',
   usage: 'findings CASE [--status open|resolved|suppressed] [--initiative I-N] [--control C] [--csv] [--key-file F] [--json]',
   summary: 'every deduplicated finding (control, resource, the alerts of every tool that report it); --csv for a spreadsheet (formulas neutralised)',
@@ -133,7 +133,7 @@ export const findings: Command = {
   }
 }
 
-export const findingsDecide: Command = {
+const findingsDecide: Command = {
   name: 'findings decide',
   usage: 'findings decide CASE F-ID --decision suppressed|risk-accepted|clear --reason TEXT [--expires DATE] [--as NAME --role ROLE] [--key-file F] [--json]',
   summary: "record a person's decision on a finding (suppress it, accept its risk, or clear the decision); later imports never change it",
@@ -162,7 +162,7 @@ export const findingsDecide: Command = {
   }
 }
 
-export const initiatives: Command = {
+const initiatives: Command = {
   name: 'initiatives',
   usage: 'initiatives CASE [--key-file F] [--json]',
   summary: 'every initiative: findings grouped by root cause (control), with resources, alerts, tools, accounts and the severity mix',
@@ -196,7 +196,7 @@ export const initiatives: Command = {
   }
 }
 
-export const initiativesSplit: Command = {
+const initiativesSplit: Command = {
   name: 'initiatives split',
   usage: 'initiatives split CASE I-ID --by account|environment [--as NAME --role ROLE] [--key-file F] [--json]',
   summary: 'split an initiative into one per account (or environment); findings arriving later follow the split',
@@ -215,7 +215,7 @@ export const initiativesSplit: Command = {
   }
 }
 
-export const initiativesMerge: Command = {
+const initiativesMerge: Command = {
   name: 'initiatives merge',
   usage: 'initiatives merge CASE INTO-ID FROM-ID [--as NAME --role ROLE] [--key-file F] [--json]',
   summary: 'merge the second initiative into the first; findings arriving later follow the merge',
@@ -232,7 +232,7 @@ export const initiativesMerge: Command = {
   }
 }
 
-export const alertShow: Command = {
+const alertShow: Command = {
   name: 'alert',
   usage: 'alert CASE A-ID [--key-file F] [--json]',
   summary: "an alert's original record, byte for byte as the tool wrote it",

@@ -58,7 +58,7 @@ async function collectLive(ctx: CliContext, casePath: string, profile: string): 
   }
 }
 
-export const investigate: Command = {
+const investigate: Command = {
   name: 'investigate',
   usage:
     'investigate CASE [--finding F-ID]… [--initiative I-ID] [--playbooks DIR] [--profile P [--provider aws|azure] [--days 90] [--region R]…] [--key-file F] [--as NAME --role ROLE] [--json]',
@@ -110,7 +110,7 @@ export const investigate: Command = {
   }
 }
 
-export const rci: Command = {
+const rci: Command = {
   name: 'rci',
   usage: 'rci CASE F-ID [--key-file F] [--json]',
   summary: "a finding's Remediation Confidence Indicator: the verdict, every step's answer with its evidence and explanation, and how the verdict evolved",
@@ -140,7 +140,7 @@ export const rci: Command = {
   }
 }
 
-export const playbooks: Command = {
+const playbooks: Command = {
   name: 'playbooks',
   usage: 'playbooks [--playbooks DIR] [--json]',
   summary: 'the playbooks Lastmile loads (built-in, and your own from --playbooks DIR or LASTMILE_PLAYBOOKS, marked custom): controls, steps and the verdicts they can give',

@@ -19,7 +19,7 @@ function peopleTable(list: CasePerson[]): string {
     : 'nobody has signed anything in this case yet (a case made before people had signing keys has no owner)'
 }
 
-export const whoamiCommand: Command = {
+const whoamiCommand: Command = {
   name: 'whoami',
   usage: 'whoami [--as NAME | --person-key F | --person-cert F.p12 --person-cert-pass-file F] [--json]',
   summary: 'your signing key: the name bound to it, its fingerprint and the OS user (made on first use)',
@@ -33,7 +33,7 @@ export const whoamiCommand: Command = {
   }
 }
 
-export const joinCommand: Command = {
+const joinCommand: Command = {
   name: 'join',
   usage: 'join CASE [--as NAME | --person-key F] [--key-file F] [--json]',
   summary: 'bind your signing key to a case (a signed identity.bound entry), so its owner can grant you a role',
@@ -46,7 +46,7 @@ export const joinCommand: Command = {
   }
 }
 
-export const peopleCommand: Command = {
+const peopleCommand: Command = {
   name: 'people',
   usage: 'people CASE [--key-file F] [--json]',
   summary: 'everyone bound to a case: name, key, OS user, roles; the owner grants the roles',

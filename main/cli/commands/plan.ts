@@ -17,7 +17,7 @@ import { actorLabel, withCase, workflowContext } from './remediation-common'
  * `terraform/F-12/main.tf`: two of them in one folder are one module with duplicate
  * `required_providers` and `provider` blocks, which `terraform validate` refuses.
  */
-export function artefactPath(a: Pick<Artefact, 'kind' | 'name'>): string {
+function artefactPath(a: Pick<Artefact, 'kind' | 'name'>): string {
   if (a.kind !== 'terraform') return a.name
   return `terraform/${a.name.replace(/\.tf$/, '').replace(/[^A-Za-z0-9._-]+/g, '-')}/main.tf`
 }

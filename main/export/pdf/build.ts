@@ -4,7 +4,7 @@ import { loadFonts, type FontFiles } from './fonts'
 import { renderReport, type RenderProgress } from './render-report'
 import { addSignaturePlaceholder, signPdf } from './sign'
 
-export const CHECKPOINT_ATTACHMENT = 'lastmile-checkpoint.json'
+const CHECKPOINT_ATTACHMENT = 'lastmile-checkpoint.json'
 
 export interface BuiltReport {
   pdf: Buffer

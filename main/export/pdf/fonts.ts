@@ -18,7 +18,7 @@ export type FontFiles = Record<FontFace, Buffer>
  * (out/main) or a packaged app (process.resourcesPath). Never the system's fonts: the report must
  * look the same on every machine and fetch nothing.
  */
-export function fontsDir(): string {
+function fontsDir(): string {
   const candidates: string[] = []
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath
   if (resourcesPath) candidates.push(join(resourcesPath, 'fonts'), join(resourcesPath, 'resources', 'fonts'))

@@ -7,7 +7,7 @@ import { exposureSeries } from './exposure'
 import { Flow, STYLE, type Cell, type Column, type TocEntry } from './flow'
 import type { FontFiles } from './fonts'
 
-export const VERDICT_COLOR: Record<RciVerdict, string> = { SAFE: '#2e7d32', RISKY: '#e08a00', UNSAFE: '#c62828', UNSCORED: '#8a8a8a' }
+const VERDICT_COLOR: Record<RciVerdict, string> = { SAFE: '#2e7d32', RISKY: '#e08a00', UNSAFE: '#c62828', UNSCORED: '#8a8a8a' }
 const ANSWER_COLOR: Record<StepAnswer, string> = { yes: '#1f3b57', no: '#1f3b57', unknown: '#e08a00' }
 const STAGE_LABEL: Record<InitiativeStage, string> = {
   new: 'New',

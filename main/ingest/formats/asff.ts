@@ -12,7 +12,7 @@ const FINDINGS_LOWER = ['findings', '*'] as const
 const EVENT = ['detail', 'findings', '*'] as const
 const EVENT_ARRAY = ['*', 'detail', 'findings', '*'] as const
 
-export function isAsff(v: Record<string, unknown>): boolean {
+function isAsff(v: Record<string, unknown>): boolean {
   return (
     typeof get(v, 'SchemaVersion') === 'string' ||
     (typeof get(v, 'ProductArn') === 'string' && typeof get(v, 'Id') === 'string') ||
@@ -127,7 +127,7 @@ function threatType(t: string | undefined): string | null {
 }
 
 /** The tool behind an ASFF finding, from its product ARN: `product/<company>/<product>`. */
-export function toolOfProduct(productArn: string, productName: string | null): string {
+function toolOfProduct(productArn: string, productName: string | null): string {
   const m = /product\/([^/]+)\/([^/]+)$/.exec(productArn)
   if (m) {
     const company = m[1].toLowerCase()

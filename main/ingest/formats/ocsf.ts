@@ -15,7 +15,7 @@ const FINDINGS_LOWER = ['findings', '*'] as const
 const PER_LINE = [] as const
 const FINDING_CLASSES = new Set([2001, 2002, 2003, 2004, 2005, 2006, 2007])
 
-export function isOcsf(v: Record<string, unknown>): boolean {
+function isOcsf(v: Record<string, unknown>): boolean {
   const cls = get(v, 'class_uid')
   return (typeof cls === 'number' && FINDING_CLASSES.has(cls)) || (obj(get(v, 'metadata')) !== null && obj(get(v, 'finding_info')) !== null)
 }
@@ -79,7 +79,7 @@ function toolOf(v: Record<string, unknown>): string {
 
 const PROVIDERS: Record<string, Provider> = { aws: 'aws', azure: 'azure', gcp: 'gcp', kubernetes: 'kubernetes', k8s: 'kubernetes' }
 
-export function normaliseOcsf(v: Record<string, unknown>): AlertDraft {
+function normaliseOcsf(v: Record<string, unknown>): AlertDraft {
   const info = obj(get(v, 'finding_info'))
   const uid = str(get(info, 'uid'))
   if (!uid) throw new RecordError('an OCSF finding without finding_info.uid')

@@ -36,7 +36,7 @@ function Artefacts({ title, list, empty }: { title: string; list: Artefact[]; em
   )
 }
 
-export function PlanBody({ plan }: { plan: PlanData }): ReactElement {
+function PlanBody({ plan }: { plan: PlanData }): ReactElement {
   return (
     <div className="plan-body" data-testid="plan-view">
       <p className="modal-lead">

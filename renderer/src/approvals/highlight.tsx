@@ -81,5 +81,3 @@ export function Highlighted({ text, language }: { text: string; language: Artefa
   const parts: ReactNode[] = tokenize(text, language).map((t, n) => (t.kind ? <span key={n} className={`tok-${t.kind}`}>{t.text}</span> : t.text))
   return <>{parts}</>
 }
-
-export { tokenize }

@@ -13,7 +13,7 @@ import { Notice } from './Notice'
 import { ProgressBar } from './Progress'
 import { useLoad } from '../use-load'
 
-export type DecisionChoice = Decision | 'clear'
+type DecisionChoice = Decision | 'clear'
 
 const VERB: Record<DecisionChoice, string> = { suppressed: 'Suppress', 'risk-accepted': 'Accept the risk of', clear: 'Clear the decision on' }
 

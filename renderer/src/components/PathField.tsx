@@ -10,7 +10,7 @@ import { TextField } from './Field'
 export type Chooser = { open: OpenPurpose } | { save: SavePurpose }
 
 /** Ask main for the OS dialog; null when the user cancelled. */
-export async function choosePath(chooser: Chooser): Promise<ChosenPath | null> {
+async function choosePath(chooser: Chooser): Promise<ChosenPath | null> {
   if ('open' in chooser) return (await call('dialog.open', { purpose: chooser.open }))[0] ?? null
   return call('dialog.save', { purpose: chooser.save })
 }

@@ -10,7 +10,7 @@ import { formatTime, plural } from '../format'
 type Alert = FindingView['alerts'][number]
 
 /** Split one CSV record (quotes, doubled quotes, delimiters inside quotes). */
-export function splitCsvRecord(line: string, delimiter: string): string[] {
+function splitCsvRecord(line: string, delimiter: string): string[] {
   const out: string[] = []
   let cur = ''
   let quoted = false
@@ -33,10 +33,10 @@ export function splitCsvRecord(line: string, delimiter: string): string[] {
   return out
 }
 
-export type PrettyRecord = { kind: 'json'; text: string } | { kind: 'fields'; fields: Array<[string, string]> } | { kind: 'text'; text: string }
+type PrettyRecord = { kind: 'json'; text: string } | { kind: 'fields'; fields: Array<[string, string]> } | { kind: 'text'; text: string }
 
 /** How a record reads best: indented JSON, a CSV row against its header, else as it is. */
-export function prettyRecord(r: Pick<AlertRecordView, 'raw' | 'context'>): PrettyRecord {
+function prettyRecord(r: Pick<AlertRecordView, 'raw' | 'context'>): PrettyRecord {
   const raw = r.raw.trim()
   if (raw.startsWith('{') || raw.startsWith('[')) {
     try {

@@ -20,13 +20,13 @@ const LIST_LIMIT = 500
 const BINS = 60
 const DAY = 86_400_000
 
-export interface Range {
+interface Range {
   from: number
   to: number
 }
 
 /** Counts of events per bin over [from, to). */
-export function histogram(times: readonly number[], range: Range, bins = BINS): number[] {
+function histogram(times: readonly number[], range: Range, bins = BINS): number[] {
   const out = new Array<number>(bins).fill(0)
   const width = (range.to - range.from) / bins
   if (width <= 0) return out
@@ -41,14 +41,14 @@ export function histogram(times: readonly number[], range: Range, bins = BINS): 
  * Zoom by `factor` (< 1 in, > 1 out) around `center` (default: the middle), never beyond `span`,
  * never under a minute.
  */
-export function zoom(range: Range, factor: number, span: Range, center?: number): Range {
+function zoom(range: Range, factor: number, span: Range, center?: number): Range {
   const mid = center ?? (range.from + range.to) / 2
   const half = Math.max(30_000, ((range.to - range.from) * factor) / 2)
   return clamp({ from: mid - half, to: mid + half }, span)
 }
 
 /** Move by `fraction` of the range's width, staying inside `span`. */
-export function pan(range: Range, fraction: number, span: Range): Range {
+function pan(range: Range, fraction: number, span: Range): Range {
   const d = (range.to - range.from) * fraction
   return clamp({ from: range.from + d, to: range.to + d }, span)
 }

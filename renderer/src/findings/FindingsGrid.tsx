@@ -68,7 +68,7 @@ const columns = helper.columns(
 
 // ---- the view's state, kept while the case is open ---------------------------------------
 
-export interface GridState {
+interface GridState {
   sorting: SortingState
   columnFilters: ColumnFiltersState
   globalFilter: string

@@ -6,7 +6,7 @@
 import { call } from '../api'
 import { FindingsStore } from './engine'
 
-export { FindingsStore, shortName, type FindingRow } from './engine'
+export { FindingsStore, shortName } from './engine'
 
 interface Held {
   caseId: string

@@ -65,7 +65,7 @@ export interface FindingRow {
 export { shortName }
 
 export const NONE = '—'
-export const SEVERITY_LABEL: Record<Severity, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' }
+const SEVERITY_LABEL: Record<Severity, string> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' }
 const STATUS_RANK = [0, 2, 1] // open, resolved, suppressed → open, suppressed, resolved
 const VERDICT_RANK = [2, 1, 0, 3] // SAFE, RISKY, UNSAFE, UNSCORED → UNSAFE first
 /** Columns whose values have an order of their own, and its direction for groups (1: as ranked, −1: reversed). */
@@ -82,7 +82,7 @@ export const STAGE_LABEL: Record<TableStage, string> = {
   'set aside': 'Set aside'
 }
 const STAGE_RANK = [0, 1, 2, 3, 5, 6, 4, 7] // the board's column order: routed between approved and remediated
-export const VERDICT_LABEL = (v: RciVerdict): string => (v === 'UNSCORED' ? 'not scored' : v)
+const VERDICT_LABEL = (v: RciVerdict): string => (v === 'UNSCORED' ? 'not scored' : v)
 
 /** A column the engine can filter, sort and group: integer codes with a label and a rank each. */
 interface Coded {
