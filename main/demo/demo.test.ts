@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli } from '../../test/helpers/cli'
 import { tempDir } from '../../test/helpers/tmp'
-import { demoDir } from '../investigate/case-builder'
+import { demoDir } from './case-builder'
 import { runDemo } from './demo'
 
 describe('lastmile demo', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Case } from '../../shared/model'
 import { LastmileError } from '../errors'
-import { demoDir } from '../investigate/case-builder'
+import { demoDir } from './case-builder'
 import type { AppServices } from '../services/app'
 import { runDemo } from './demo'
 

@@ -9,7 +9,7 @@ import { createCaseDb, openCaseDb, type CaseDb } from '../db/case-db'
 import { assembleReportData } from '../export/report-assemble'
 import type { ReportData } from '../report/data'
 import { ingestReportContributor } from '../ingest/report'
-import { buildCase, demoDir } from '../investigate/case-builder'
+import { buildCase, demoDir } from '../demo/case-builder'
 import { evidenceReportContributor, reportTimeline } from './report'
 import { listEvidence, timelineOf } from './service'
 

@@ -10,7 +10,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import type { FindingView, InitiativeView } from '../../shared/ingest'
 import type { InvestigationRunResult, PlaybookSummary, RciView } from '../../shared/investigate'
 import { fixturesDir } from './casegen/generate'
-import { exportFiles } from './case-builder'
+import { exportFiles } from '../demo/case-builder'
 
 const FIXTURE = fixturesDir('aws.s3.https-only')
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { createCaseDb } from '../db/case-db'
 import { listFindings } from '../ingest/findings'
-import { buildCase } from './case-builder'
+import { buildCase } from '../demo/case-builder'
 import { DEMO_DIR, demoFiles } from './casegen/generate'
 import { loadPlaybooks } from './loader'
 

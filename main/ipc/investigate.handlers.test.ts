@@ -6,7 +6,7 @@ import type { Progress } from '../../shared/model'
 import { testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { fixturesDir } from '../investigate/casegen/generate'
-import { exportFiles } from '../investigate/case-builder'
+import { exportFiles } from '../demo/case-builder'
 import { createDispatcher } from './dispatch'
 import { createHandlers } from './handlers'
 

@@ -4,7 +4,7 @@ import { emit, type Command } from '../command'
 import { progressReporter } from '../progress'
 import { runDemo } from '../../demo/demo'
 import { actorOf } from '../context'
-import { demoDir } from '../../investigate/case-builder'
+import { demoDir } from '../../demo/case-builder'
 
 export const demo: Command = {
   name: 'demo',

@@ -1,5 +1,6 @@
 // Build a case from scanner exports and an evidence bundle, then investigate it: what the
-// playbook fixtures test, and what `lastmile demo` does with resources/demo (stages 1 to 3).
+// playbook fixtures test, and what `lastmile demo` does with resources/demo (stages 1 to 3). It
+// composes three stages (ingest, evidence, investigate), so it sits above them, with the demo.
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { InvestigationRunResult } from '../../shared/investigate'
@@ -9,11 +10,11 @@ import { LastmileError } from '../errors'
 import { addEvidenceBundle } from '../evidence/service'
 import { ingestInProcess } from '../ingest/service'
 import type { IngestResult } from '../../shared/ingest'
-import type { PlaybookSet } from './loader'
-import { investigateCase } from './service'
+import type { PlaybookSet } from '../investigate/loader'
+import { investigateCase } from '../investigate/service'
 import { appRoot } from '../platform/app-root'
 
-/** resources/demo, from the sources (main/investigate) and from the build (out/main). */
+/** resources/demo, from the sources and from the build (out/main). */
 export function demoDir(): string {
   return join(appRoot(), 'resources', 'demo')
 }
