@@ -2,7 +2,7 @@ import type { StepAnswer } from '../../shared/model'
 import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/remediation'
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { rciDocument } from '../investigate/rci-read'
+import { rciDocument } from '../case/rci'
 import { evidenceLabels, latestConfig, type ConfigFact } from '../remediate/config'
 import type { FixContext, FixTarget } from './fix'
 

@@ -2,7 +2,7 @@
 // touch (CLI.md `timeline CASE ID --json`). The renderer's timeline view reads the same rows.
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { parseRef } from '../ingest/ids'
+import { parseRef } from '../case/refs'
 import { evidenceKeyOf } from './ids'
 import type { TimelineEvent } from './types'
 

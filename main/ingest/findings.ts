@@ -6,9 +6,8 @@ import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { readImportBytes } from './blocks'
 import { toCsv } from './csv-writer'
-import { findingRef, initiativeRef, parseFindingRef } from './ids'
-// the RCI the investigate stage stored (a leaf module: no cycle back into ingest)
-import { modelSteps, rciDocument, rciStepsLookup } from '../investigate/rci-read'
+import { findingRef, initiativeRef, parseFindingRef } from '../case/refs'
+import { modelSteps, rciDocument, rciStepsLookup } from '../case/rci'
 import { SEVERITY_BY_RANK } from './types'
 
 export type { Decision, FindingView, AlertRecordView } from '../../shared/ingest'

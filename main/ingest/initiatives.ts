@@ -5,7 +5,7 @@ import { audited } from '../audit/chain'
 import type { CaseDb, Db } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { LastmileError } from '../errors'
-import { initiativeRef, parseInitiativeRef } from './ids'
+import { initiativeRef, parseInitiativeRef } from '../case/refs'
 import { SEVERITY_BY_RANK } from './types'
 
 /**

@@ -7,7 +7,7 @@ import type { Provider, RciVerdict } from '../../shared/model'
 import type { Db } from '../db/case-db'
 import type { ReportContributor } from '../report/contributor'
 import type { ReportData, ReportFinding, ReportImport, ReportInitiative, ReportScope } from '../report/data'
-import { findingRef, initiativeRef } from './ids'
+import { findingRef, initiativeRef } from '../case/refs'
 import { listInitiatives } from './initiatives'
 import { SEVERITY_BY_RANK } from './types'
 

@@ -12,7 +12,7 @@ import { listFindings } from '../ingest/findings'
 import { buildCase } from '../demo/case-builder'
 import { fixtureFiles } from './casegen/generate'
 import { loadPlaybooks } from './loader'
-import { rciDocument } from './rci-read'
+import { rciDocument } from '../case/rci'
 
 const ACTOR = { kind: 'person' as const, name: 'fixture', role: 'analyst' as const }
 const NOW = () => '2026-11-21T09:00:00.000Z'

@@ -3,7 +3,7 @@
 // that the evidence is the evidence. Read-only (the export may run on a case open for review).
 import type { ReportContributor } from '../report/contributor'
 import type { ReportEvidenceRef } from '../report/data'
-import { hasRciTables, rciDocument } from './rci-read'
+import { hasRciTables, rciDocument } from '../case/rci'
 
 export const investigateReportContributor: ReportContributor = {
   name: 'investigate',

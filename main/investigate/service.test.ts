@@ -18,7 +18,7 @@ import { accessLogLine, at, COLLECTED_AT, WINDOW } from './casegen/world'
 import { fixturesDir } from './casegen/generate'
 import { exportFiles } from '../demo/case-builder'
 import { loadPlaybooks } from './loader'
-import { rciView } from './rci-read'
+import { rciView } from '../case/rci'
 import { investigateReportContributor } from './report'
 import { investigateCase, investigateInWorker } from './service'
 

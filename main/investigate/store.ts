@@ -8,7 +8,7 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { CaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { hasRciTables } from './rci-read'
+import { hasRciTables } from '../case/rci'
 
 export interface DerivedRci {
   findingId: number

@@ -10,7 +10,7 @@ import type { RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
 import { getFacts } from '../evidence/facts'
-import { hasRciTables } from '../investigate/rci-read'
+import { hasRciTables } from '../case/rci'
 import type { WfFinding } from './store'
 
 export interface Basis {

@@ -15,7 +15,7 @@ import type { Db } from '../../db/case-db'
 import { publicAccessForBucket } from '../../evaluate'
 import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
 import { getFacts } from '../../evidence/facts'
-import { hasRciTables } from '../../investigate/rci-read'
+import { hasRciTables } from '../../case/rci'
 import { latestConfig } from '../config'
 import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../controls/fix-common'
 

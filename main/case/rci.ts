@@ -1,5 +1,6 @@
-// Reading the RCI the investigate stage stored (migration 0040). A leaf module: the ingest stage's
-// finding views, the report and the IPC handlers read through it without importing the engine.
+// Reading the RCI the investigate stage stored (migration 0040). Part of the case read model, below
+// the stages: the finding views, the report, the fixes and the workflow read it without importing
+// the investigate stage that wrote it.
 import type { InitiativeRci, RciDocument, RciHistoryEntry, RciView } from '../../shared/investigate'
 import type { InvestigationStep, RciVerdict } from '../../shared/model'
 import type { Db } from '../db/case-db'
