@@ -4,6 +4,11 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import { CONTENT_SECURITY_POLICY_META } from './main/platform/shell-policy'
 import { cspMetaPlugin, sandboxedPreloadGuard } from './scripts/build-guards'
+// @ts-expect-error: a plain .mjs script, no declarations
+import { writeControlsIndex } from './scripts/controls-index.mjs'
+
+// the control registry's index of control folders (generated, not committed)
+writeControlsIndex()
 
 /** Every `main/**\/*.worker.ts` becomes its own entry, `out/main/<name>.worker.js` (see main/platform/worker.ts). */
 function workerEntries(dir: string): Record<string, string> {

@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config'
+// @ts-expect-error: a plain .mjs script, no declarations
+import { writeControlsIndex } from './scripts/controls-index.mjs'
+
+// the control registry's index of control folders (generated, not committed)
+writeControlsIndex()
 
 export default defineConfig({
   test: {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { writeBundle } from './bundle-builder.test-helper'
 import { compareEvaluations, evaluateBundle, findEvaluation } from './evaluate'
-import { CONTROLS } from './registry'
-import { CONTROL_IDS } from './types'
+import { CONTROL_IDS, CONTROLS } from './registry'
+import { loadControls } from '../ingest/controls'
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'evaluate')
 const BASIC = join(FIXTURES, 'basic')
@@ -267,8 +267,13 @@ describe('bundles written by lastmile evidence collect: its recorded gaps are UN
 })
 
 describe('the control registry', () => {
-  it('has one evaluator per control id, each with a title and peers', () => {
-    expect(CONTROLS.map((c) => c.id)).toEqual([...CONTROL_IDS])
-    for (const c of CONTROLS) expect(c.title.length && c.peers.length).toBeTruthy()
+  it('has one evaluator per control id, each a control of the catalogue with its tools\' rule ids', () => {
+    expect(new Set(CONTROL_IDS).size).toBe(CONTROLS.length)
+    const catalogue = loadControls()
+    for (const c of CONTROLS) {
+      const entry = catalogue.controls.find((x) => x.id === c.id)
+      expect(entry?.title, c.id).toBeTruthy()
+      expect(Object.keys(entry?.rules ?? {}).length + (entry?.match.length ?? 0), c.id).toBeGreaterThan(0)
+    }
   })
 })

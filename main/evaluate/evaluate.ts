@@ -6,9 +6,9 @@
 import { LastmileError } from '../errors'
 import type { EvaluationContext } from './context'
 import { loadBundle, type LoadedBundle } from './inventory'
-import { CONTROLS } from './registry'
+import { CONTROL_IDS, CONTROLS, isControlId } from './registry'
 import type { BundleEvaluation, ControlId, EvaluateOptions, Evaluation } from './types'
-import { CONTROL_IDS, DEFAULT_UNUSED_KEY_DAYS, isControlId } from './types'
+import { DEFAULT_UNUSED_KEY_DAYS } from './types'
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 

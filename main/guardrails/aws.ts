@@ -1,6 +1,7 @@
 // AWS guardrails of the controls that do not yet carry their own (in their folder's control.ts),
 // built from the kit in main/controls/guardrail-aws.ts.
 import type { GuardrailView } from '../../shared/remediation'
+import type { PolicyRenderer } from '../controls/control'
 import { bashScript, shellVar } from '../controls/shell'
 import type { GuardrailException, GuardrailOptions } from '../controls/guardrail'
 import {
@@ -24,9 +25,8 @@ export const S3_BLOCK_PUBLIC_ACCESS_CONTROLS = ['aws.s3.public-access-block', 'a
  * The guardrails of one AWS control, with its exceptions. With `policies: false`, only those that
  * are not Organizations policies (when the exceptions do not fit one).
  */
-export function awsGuardrails(control: string, exceptions: GuardrailException[], opts: GuardrailOptions, mode: { policies: boolean } = { policies: true }): GuardrailView[] {
-  const made = guardrailsOf(control, exceptions, opts, (kind, name, statements) => (mode.policies ? policyJson(kind, name, statements) : ''))
-  return made.filter((g) => g.content !== '')
+export function awsGuardrails(control: string, exceptions: GuardrailException[], opts: GuardrailOptions, policy: PolicyRenderer = policyJson): GuardrailView[] {
+  return guardrailsOf(control, exceptions, opts, policy)
 }
 
 /**

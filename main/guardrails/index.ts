@@ -3,6 +3,9 @@
 // break, and which resources it leaves alone (those whose fix is UNSAFE, or whose risk a person
 // accepted).
 import type { GuardrailBundle, GuardrailView } from '../../shared/remediation'
+import type { PolicyRenderer } from '../controls/control'
+import { policyJson } from '../controls/guardrail-aws'
+import { CONTROL_CODE, controlCode } from '../controls/registry'
 import { isLastmileError } from '../errors'
 import { awsGuardrails, S3_BLOCK_PUBLIC_ACCESS_CONTROLS, s3BlockPublicAccessScp } from './aws'
 import { azureGuardrails } from './azure'
@@ -12,7 +15,10 @@ export type { GuardrailFinding, GuardrailOptions } from '../controls/guardrail'
 export { DEFAULT_BREAK_GLASS_ROLE, DEFAULT_EXCEPTION_TAG } from '../controls/guardrail'
 
 /** Controls guarded by one shared policy: the exceptions of each belong in it. */
-const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [S3_BLOCK_PUBLIC_ACCESS_CONTROLS]
+const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [
+  S3_BLOCK_PUBLIC_ACCESS_CONTROLS,
+  ...[...new Set(CONTROL_CODE.flatMap((m) => (m.sharedGuardrail ? [m.sharedGuardrail.key] : [])))].map((key) => CONTROL_CODE.filter((m) => m.sharedGuardrail?.key === key).map((m) => m.id))
+]
 
 /**
  * The controls whose findings a guardrail for `controls` must see: those controls and every
@@ -24,8 +30,7 @@ export function guardrailScope(controls: readonly string[]): string[] {
   return [...out].sort()
 }
 
-/** Controls with guardrails (container images have none that an SCP or policy could enforce). */
-export const GUARDRAIL_CONTROLS = [
+const NOT_YET_IN_FOLDERS = [
   'aws.s3.https-only',
   'aws.s3.public-access-block',
   'aws.s3.public-access',
@@ -35,6 +40,23 @@ export const GUARDRAIL_CONTROLS = [
   'aws.iam.unused-access-key',
   'azure.storage.secure-transfer'
 ] as const
+
+/** Controls with guardrails (container images have none that an SCP or policy could enforce). */
+export const GUARDRAIL_CONTROLS: readonly string[] = [...NOT_YET_IN_FOLDERS, ...CONTROL_CODE.filter((m) => m.guardrails || m.sharedGuardrail).map((m) => m.id)]
+
+/**
+ * A control's guardrails rendered with its exceptions; when the Organizations policies cannot hold
+ * them (too long), the others alone, and a note saying why there is no preventive policy.
+ */
+function withPolicyFallback(control: string, render: (policy: PolicyRenderer) => GuardrailView[], notes: string[]): GuardrailView[] {
+  try {
+    return render(policyJson)
+  } catch (e) {
+    if (!isLastmileError(e)) throw e
+    notes.push(`${control}: no preventive policy: ${e.message}`)
+    return render(() => '').filter((g) => g.content !== '')
+  }
+}
 
 /** Which findings must keep working under a guardrail, and why. */
 export function exceptionsOf(findings: readonly GuardrailFinding[]): GuardrailException[] {
@@ -64,12 +86,29 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
   const tag = opts.exceptionTag ?? DEFAULT_EXCEPTION_TAG
   const guardOpts = { breakGlassRoles: opts.breakGlassRoles, exceptionTag: tag }
   const s3Group = controls.filter((c) => (S3_BLOCK_PUBLIC_ACCESS_CONTROLS as readonly string[]).includes(c))
+  const sharedDone = new Set<string>()
   for (const control of controls) {
     const mine = findings.filter((f) => f.control === control)
     const exceptions = exceptionsOf(mine)
-    if (control.startsWith('azure.')) {
-      const subs = [...new Set(mine.map((f) => f.account).filter((a): a is string => !!a))]
-      guardrails.push(...azureGuardrails(control, exceptions, subs))
+    const code = controlCode(control)
+    const subscriptions = [...new Set(mine.map((f) => f.account).filter((a): a is string => !!a))]
+    const shared = code?.sharedGuardrail
+    if (shared && !sharedDone.has(shared.key)) {
+      sharedDone.add(shared.key)
+      const group = controls.filter((c) => controlCode(c)?.sharedGuardrail?.key === shared.key)
+      const groupExceptions = exceptionsOf(findings.filter((f) => group.includes(f.control)))
+      try {
+        guardrails.push(shared.render({ control, exceptions: groupExceptions, opts: guardOpts, policy: policyJson, subscriptions, controls: group }))
+      } catch (e) {
+        if (!isLastmileError(e)) throw e
+        notes.push(`${group.join(', ')}: no preventive policy: ${e.message}`)
+      }
+    }
+    if (code?.guardrails) {
+      const render = code.guardrails.bind(code)
+      guardrails.push(...withPolicyFallback(control, (policy) => render({ control, exceptions, opts: guardOpts, policy, subscriptions }), notes))
+    } else if (control.startsWith('azure.')) {
+      guardrails.push(...azureGuardrails(control, exceptions, subscriptions))
     } else if (control.startsWith('aws.')) {
       if (control === s3Group[0]) {
         try {
@@ -79,15 +118,9 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
           notes.push(`${s3Group.join(', ')}: no preventive policy: ${e.message}`)
         }
       }
-      try {
-        guardrails.push(...awsGuardrails(control, exceptions, guardOpts))
-      } catch (e) {
-        if (!isLastmileError(e)) throw e
-        notes.push(`${control}: no preventive policy: ${e.message}`)
-        guardrails.push(...awsGuardrails(control, exceptions, guardOpts, { policies: false }))
-      }
+      guardrails.push(...withPolicyFallback(control, (policy) => awsGuardrails(control, exceptions, guardOpts, policy), notes))
     }
-    if (!(GUARDRAIL_CONTROLS as readonly string[]).includes(control)) notes.push(`${control}: no guardrail is known for this control`)
+    if (!GUARDRAIL_CONTROLS.includes(control)) notes.push(`${control}: no guardrail is known for this control`)
   }
   const readme = guardrailReadme(scope, guardrails, notes, tag, breakGlassRolesOf(opts))
   return { scope, controls, guardrails, readme, notes }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { LastmileError, fsReason } from '../errors'
@@ -19,8 +19,13 @@ const schema = z
   .object({
     version: z.literal(1),
     tools: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tool name is lower-case')).min(1),
-    controls: z.array(
-      z
+    controls: z.array(catalogueRowSchema())
+  })
+  .strict()
+
+/** One control of the catalogue: in the table, or in its folder's playbook.yaml `controls:`. */
+function catalogueRowSchema() {
+  return z
         .object({
           id: controlId,
           title: z.string().trim().min(1),
@@ -39,9 +44,9 @@ const schema = z
             .optional()
         })
         .strict()
-    )
-  })
-  .strict()
+}
+
+const catalogueRow = catalogueRowSchema()
 
 export type ControlsFile = z.infer<typeof schema>
 
@@ -118,7 +123,38 @@ function ruleKey(tool: string, id: string): string {
 
 const cache = new Map<string, ControlTable>()
 
-/** Load and check the table; a broken table is refused with the line of the problem. */
+/** A control folder's playbook, whose `controls:` entries with a title are catalogue rows. */
+export interface CatalogueSource {
+  path: string
+  text: string
+}
+
+/** playbooks/<control-id>/playbook.yaml beside the table: each control folder's catalogue entry. */
+export function controlFolderSources(tablePath: string): CatalogueSource[] {
+  const dir = dirname(tablePath)
+  let names: string[]
+  try {
+    names = readdirSync(dir).sort()
+  } catch {
+    return []
+  }
+  const out: CatalogueSource[] = []
+  for (const n of names) {
+    const path = join(dir, n, 'playbook.yaml')
+    if (!existsSync(path)) continue
+    try {
+      out.push({ path, text: readFileSync(path, 'utf8') })
+    } catch (e) {
+      throw new LastmileError('unavailable', `${path}: cannot read the control's playbook: ${fsReason(e)}`)
+    }
+  }
+  return out
+}
+
+/**
+ * Load and check the catalogue: the table (tools, and controls without a folder) and every control
+ * folder's own entry; a broken one is refused with its file and the line of the problem.
+ */
 export function loadControls(path = defaultControlsPath()): ControlTable {
   const cached = cache.get(path)
   if (cached) return cached
@@ -128,13 +164,14 @@ export function loadControls(path = defaultControlsPath()): ControlTable {
   } catch (e) {
     throw new LastmileError('unavailable', `${path}: cannot read the control table: ${fsReason(e)}`)
   }
-  const table = parseControls(text, path)
+  const table = parseControls(text, path, controlFolderSources(path))
   cache.set(path, table)
   return table
 }
 
-/** Parse and check a control table's text (exported for the schema check in tests). */
-export function parseControls(text: string, path: string): ControlTable {
+type Located = (p: ReadonlyArray<PropertyKey>) => string
+
+function parseYaml(text: string, path: string): { data: unknown; lineOf: Located } {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -142,55 +179,72 @@ export function parseControls(text: string, path: string): ControlTable {
     const at = e.linePos?.[0]
     throw new LastmileError('bad-input', `${path}: ${at ? `line ${at.line}: ` : ''}${e.message.split('\n')[0]}`)
   }
-  const lineOf = (p: ReadonlyArray<PropertyKey>): string => {
-    const node = doc.getIn(p as unknown[], true)
-    if (isNode(node) && node.range) return `line ${lines.linePos(node.range[0]).line}: `
+  const lineOf: Located = (p) => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n) as unknown[], true)
+      if (isNode(node) && node.range) return `line ${lines.linePos(node.range[0]).line}: `
+    }
     return ''
   }
-  const parsed = schema.safeParse(doc.toJS())
+  return { data: doc.toJS(), lineOf }
+}
+
+/**
+ * Parse and check a control table's text, with the catalogue entries of the control folders
+ * (exported for the schema check in tests).
+ */
+export function parseControls(text: string, path: string, folders: readonly CatalogueSource[] = []): ControlTable {
+  const { data, lineOf: tableLine } = parseYaml(text, path)
+  const parsed = schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new LastmileError('bad-input', `${path}: ${lineOf(issue.path)}${issue.path.join('.') || '(top)'}: ${issue.message}`)
+    throw new LastmileError('bad-input', `${path}: ${tableLine(issue.path)}${issue.path.join('.') || '(top)'}: ${issue.message}`)
   }
   const file = parsed.data
-  const known = new Set(file.tools)
-  const seenControl = new Map<string, number>()
-  const seenRule = new Map<string, string>()
-  file.controls.forEach((c, i) => {
-    if (seenControl.has(c.id)) {
-      throw new LastmileError('bad-input', `${path}: ${lineOf(['controls', i, 'id'])}control ${c.id} is defined twice`)
-    }
-    seenControl.set(c.id, i)
-    if (known.has(c.id.split('.')[0])) {
-      throw new LastmileError(
-        'bad-input',
-        `${path}: ${lineOf(['controls', i, 'id'])}control ${c.id} starts with a tool name; that namespace belongs to unmapped rules (${c.id.split('.')[0]}.<rule id>)`
-      )
-    }
-    if (!c.rules && !c.match) {
-      throw new LastmileError('bad-input', `${path}: ${lineOf(['controls', i])}control ${c.id} maps no rule: give rules or match`)
-    }
-    for (const [tool, ids] of Object.entries(c.rules ?? {})) {
-      if (!known.has(tool)) {
-        throw new LastmileError('bad-input', `${path}: ${lineOf(['controls', i, 'rules', tool])}control ${c.id}: unknown tool ${tool} (add it to tools: if an adapter emits it)`)
+  // every row with where it was written: `at(sub)` is "FILE: line N: " for a path inside the row
+  const rows: Array<{ c: ControlsFile['controls'][number]; at: (sub: ReadonlyArray<PropertyKey>) => string }> = file.controls.map((c, i) => ({
+    c,
+    at: (sub) => `${path}: ${tableLine(['controls', i, ...sub])}`
+  }))
+  for (const src of folders) {
+    const { data: pb, lineOf } = parseYaml(src.text, src.path)
+    const entries = (pb as { controls?: unknown } | null)?.controls
+    if (!Array.isArray(entries)) continue
+    entries.forEach((entry, i) => {
+      if (!entry || typeof entry !== 'object' || !('title' in entry)) return // a control it serves, not one it defines
+      const ok = catalogueRow.safeParse(entry)
+      if (!ok.success) {
+        const issue = ok.error.issues[0]
+        throw new LastmileError('bad-input', `${src.path}: ${lineOf(['controls', i, ...issue.path])}controls.${i}.${issue.path.join('.')}: ${issue.message}`)
       }
+      rows.push({ c: ok.data, at: (sub) => `${src.path}: ${lineOf(['controls', i, ...sub])}` })
+    })
+  }
+  const known = new Set(file.tools)
+  const seenControl = new Map<string, string>()
+  const seenRule = new Map<string, string>()
+  for (const { c, at } of rows) {
+    const other = seenControl.get(c.id)
+    if (other !== undefined) throw new LastmileError('bad-input', `${at(['id'])}control ${c.id} is defined twice (also in ${other})`)
+    seenControl.set(c.id, at([]).split(': ')[0])
+    if (known.has(c.id.split('.')[0])) {
+      throw new LastmileError('bad-input', `${at(['id'])}control ${c.id} starts with a tool name; that namespace belongs to unmapped rules (${c.id.split('.')[0]}.<rule id>)`)
+    }
+    if (!c.rules && !c.match) throw new LastmileError('bad-input', `${at([])}control ${c.id} maps no rule: give rules or match`)
+    for (const [tool, ids] of Object.entries(c.rules ?? {})) {
+      if (!known.has(tool)) throw new LastmileError('bad-input', `${at(['rules', tool])}control ${c.id}: unknown tool ${tool} (add it to tools: if an adapter emits it)`)
       ids.forEach((id, k) => {
         const key = ruleKey(tool, id)
-        const other = seenRule.get(key)
-        if (other !== undefined && other !== c.id) {
-          throw new LastmileError(
-            'bad-input',
-            `${path}: ${lineOf(['controls', i, 'rules', tool, k])}${tool} rule ${id} is mapped to both ${other} and ${c.id}; a rule reports one problem`
-          )
+        const prior = seenRule.get(key)
+        if (prior !== undefined && prior !== c.id) {
+          throw new LastmileError('bad-input', `${at(['rules', tool, k])}${tool} rule ${id} is mapped to both ${prior} and ${c.id}; a rule reports one problem`)
         }
         seenRule.set(key, c.id)
       })
     }
     for (const [k, m] of (c.match ?? []).entries()) {
-      if (m.tool && !known.has(m.tool)) {
-        throw new LastmileError('bad-input', `${path}: ${lineOf(['controls', i, 'match', k, 'tool'])}control ${c.id}: unknown tool ${m.tool}`)
-      }
+      if (m.tool && !known.has(m.tool)) throw new LastmileError('bad-input', `${at(['match', k, 'tool'])}control ${c.id}: unknown tool ${m.tool}`)
     }
-  })
-  return new ControlTable(file)
+  }
+  return new ControlTable({ ...file, controls: rows.map((r) => r.c) })
 }

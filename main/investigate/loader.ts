@@ -1,10 +1,10 @@
-// Loading playbooks: the built-in ones (playbooks/*.yaml) and a user's own from a folder they
+// Loading playbooks: the built-in ones (playbooks/<control-id>/playbook.yaml) and a user's own from a folder they
 // choose (marked custom). Each file is checked against the schema (schema.ts) and then against
 // what the schema cannot say — step functions that exist, their parameters, rules naming real
 // steps, template placeholders that are declared, rule ids that agree with playbooks/controls.yaml.
 // A playbook that fails is refused with its file, its line and what is wrong.
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml'
 import type { PlaybookSummary } from '../../shared/investigate'
@@ -187,18 +187,21 @@ function lineIn(doc: Document, lines: LineCounter, path: ReadonlyArray<PropertyK
   return null
 }
 
+/** The playbooks of a folder: loose *.yaml files, and each control folder's playbook.yaml. */
 function yamlFiles(dir: string): string[] {
-  let names: string[]
+  let entries: Dirent[]
   try {
-    names = readdirSync(dir)
+    entries = readdirSync(dir, { withFileTypes: true })
   } catch (e) {
     throw new LastmileError('bad-input', `${dir}: cannot read the playbook folder: ${fsReason(e)}`)
   }
-  return names
-    .filter((n) => /\.ya?ml$/i.test(n) && n !== 'controls.yaml')
-    .sort()
-    .map((n) => join(dir, n))
-    .filter((p) => statSync(p).isFile())
+  const out: string[] = []
+  for (const d of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = join(dir, d.name)
+    if (d.isFile() && /\.ya?ml$/i.test(d.name) && d.name !== 'controls.yaml') out.push(p)
+    else if (d.isDirectory() && existsSync(join(p, 'playbook.yaml'))) out.push(join(p, 'playbook.yaml'))
+  }
+  return out
 }
 
 function readText(path: string): string {

@@ -105,7 +105,12 @@ export const playbookSchema = z
           .object({
             // a control of playbooks/controls.yaml, or an unmapped tool rule (<tool>.<rule id>)
             id: z.string().regex(/^[a-z0-9-]+\.\S+$/, 'a control id: a mapped control (aws.s3.https-only) or a tool and its rule id (prowler.<check>)'),
-            rules: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tool name is lower-case'), z.array(z.string().trim().min(1)).min(1)).optional()
+            rules: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tool name is lower-case'), z.array(z.string().trim().min(1)).min(1)).optional(),
+            // with a title, the entry DEFINES the control in the catalogue (main/ingest/controls.ts)
+            // rather than serving one defined in playbooks/controls.yaml
+            title: z.string().trim().min(1).optional(),
+            resourceType: z.string().min(1).optional(),
+            match: z.array(z.object({ kind: z.string(), resourceType: z.string().optional(), tool: z.string().optional() }).strict()).optional()
           })
           .strict()
       )
@@ -136,13 +141,19 @@ export const playbookSchema = z
       .min(1),
     verdict: z.array(rule).min(1),
     parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a parameter name is lower_snake_case'), parameter),
-    fix: z.array(template).min(1),
-    rollback: z.array(template).min(1),
-    guardrails: z.array(guardrail).min(1),
+    // Templates: the fix of a playbook whose control has no code (a user's own playbooks). A
+    // built-in control's fix, rollback and guardrails are its code (playbooks/<id>/control.ts), and
+    // its playbook carries no templates for what the code renders: one source of truth per fix.
+    fix: z.array(template).default([]),
+    rollback: z.array(template).default([]),
+    guardrails: z.array(guardrail).default([]),
+    /** what the owner of an UNSAFE finding is advised to do first (the routing package says it) */
+    routing: z.object({ suggested: z.string().trim().min(20) }).strict().optional(),
     /** a folder beside the playbook: bundle/, findings export(s), expected.json */
     fixtures: z.string().min(1).optional()
   })
   .strict()
+  .refine((p) => (p.fix.length > 0) === (p.rollback.length > 0), { message: 'a fix needs a rollback, and a rollback a fix', path: ['rollback'] })
 
 export type PlaybookFile = z.infer<typeof playbookSchema>
 export type PlaybookRule = z.infer<typeof rule>

@@ -1,5 +1,6 @@
 import { evaluateBundle } from '../evaluate'
-import { isControlId, type ControlId } from '../evaluate/types'
+import { isControlId } from '../evaluate/registry'
+import type { ControlId } from '../evaluate/types'
 import { LastmileError } from '../errors'
 import type { AppServices } from '../services/app'
 import type { HandlerSlice } from './handlers'

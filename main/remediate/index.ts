@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
+import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
 import { azureStorageSecureTransferFix } from './fixes/azure-storage-secure-transfer'
 import { ebsDefaultEncryptionFix } from './fixes/ebs-default-encryption'
@@ -17,7 +18,7 @@ import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls
 
 export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
-export const FIX_RENDERERS: readonly FixRenderer[] = [
+const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
   s3HttpsOnlyFix,
   s3PublicAccessBlockFix,
   s3PublicAccessFix,
@@ -27,6 +28,9 @@ export const FIX_RENDERERS: readonly FixRenderer[] = [
   iamUnusedAccessKeyFix,
   azureStorageSecureTransferFix
 ]
+
+/** Every control's fix: each control folder's (playbooks/<id>/control.ts) and the not yet moved. */
+export const FIX_RENDERERS: readonly FixRenderer[] = [...NOT_YET_IN_FOLDERS, ...CONTROL_CODE.flatMap((m) => (m.fix ? [{ ...m.fix, control: m.id }] : []))]
 
 export function fixRendererFor(control: string): FixRenderer {
   const r = FIX_RENDERERS.find((x) => x.control === control)

@@ -79,7 +79,7 @@ export function queue(c: CaseDb, filter: QueueFilter, ctx: WorkflowContext) {
 export function routeFindings(c: CaseDb, refs: string[], opts: Omit<RouteOptions, 'actor' | 'now'> & WorkflowContext) {
   requireWritable(c)
   sync(c, opts)
-  return route(c, refs, opts)
+  return route(c, refs, { ...opts, playbooks: playbooksOf(opts) })
 }
 
 export function acceptRisk(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires: string | null }) {

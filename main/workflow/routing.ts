@@ -15,6 +15,7 @@ import { getFacts } from '../evidence/facts'
 import { toCsv } from '../ingest/csv-writer'
 import { SEVERITY_BY_RANK } from '../ingest/types'
 import { rciDocument } from '../case/rci'
+import type { PlaybookSet } from '../investigate/loader'
 import { evidenceLabels } from '../remediate/config'
 import { describeState, TRANSITIONS } from './states'
 import { findingsOf, isSetAside, transition, workflowTx, type WfFinding } from './store'
@@ -27,6 +28,8 @@ export interface RouteOptions {
   out: string
   /** for an initiative: route every finding, not only the UNSAFE ones */
   all?: boolean
+  /** the playbooks whose `routing:` says what an owner is advised to do first */
+  playbooks?: PlaybookSet | null
 }
 
 const SUGGESTED: Record<string, string> = {
@@ -63,7 +66,7 @@ interface RoutedFinding {
   suggestedPath: string
 }
 
-function routedFinding(db: Db, f: WfFinding): RoutedFinding {
+function routedFinding(db: Db, f: WfFinding, playbooks: PlaybookSet | null): RoutedFinding {
   const facts = getFacts(db, f.resourceId)
   const doc = rciDocument(db, f.id)
   const tools = (db.prepare('SELECT DISTINCT a.tool || \' \' || a.rule_id AS t FROM alerts a JOIN findings x ON x.control = a.control AND x.resource_id = a.resource_id WHERE x.id = ? ORDER BY t').all(f.id) as Array<{ t: string }>).map((r) => r.t)
@@ -82,7 +85,7 @@ function routedFinding(db: Db, f: WfFinding): RoutedFinding {
         : `${f.verdict}${doc?.because ? `: ${doc.because}` : f.verdict === 'UNSCORED' ? ': not investigated yet' : ''} (routed on request)`,
     checked: (doc?.steps ?? []).map((s) => ({ question: s.question, answer: s.answer, explanation: s.explanation, evidence: evidenceLabels(db, s.evidence) })),
     tools,
-    suggestedPath: SUGGESTED[f.control] ?? 'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
+    suggestedPath: playbooks?.forControl(f.control)?.def.routing?.suggested ?? SUGGESTED[f.control] ?? 'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
   }
 }
 
@@ -140,7 +143,7 @@ export function route(c: CaseDb, refs: string[], opts: RouteOptions): RoutingRes
     }
   }
   if (!chosen.size) throw new LastmileError('conflict', `nothing to route in ${refs.join(', ')}: ${skipped.length ? skipped.slice(0, 3).join('; ') : 'no UNSAFE finding (add --all to route every finding)'}`)
-  const items = [...chosen.values()].map((f) => ({ f, r: routedFinding(db, f) }))
+  const items = [...chosen.values()].map((f) => ({ f, r: routedFinding(db, f, opts.playbooks ?? null) }))
   const groups = new Map<string, { title: string; items: RoutedFinding[]; findings: WfFinding[] }>()
   for (const { f, r } of items) {
     const key = opts.groupBy === 'owner' ? (r.owner.value ?? '(owner unknown)') : f.initiative === null ? '(no initiative)' : `I-${f.initiative}`

@@ -1,5 +1,7 @@
-// The step-function registry: every function a playbook may name. A new finding type is a new
-// playbook file plus, at most, a new step here.
+// The step-function registry: every function a playbook may name — those each control folder
+// defines (playbooks/<id>/control.ts, through the control registry) and those of the controls not
+// yet in a folder of their own.
+import { controlSteps } from '../../controls/registry'
 import { AZURE_STEPS } from './azure'
 import { CONTAINER_STEPS } from './containers'
 import { EBS_STEPS } from './ebs'
@@ -9,8 +11,9 @@ import { S3_STEPS } from './s3'
 import { SG_STEPS } from './security-groups'
 import type { StepFunction } from '../../controls/step'
 
-export const STEP_FUNCTIONS: ReadonlyMap<string, StepFunction> = new Map(
-  ([...S3_STEPS, ...EC2_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS] as StepFunction[]).map((s) => [s.name, s])
-)
+const ALL: StepFunction[] = [...(([...S3_STEPS, ...EC2_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS] as StepFunction[])), ...controlSteps()]
+
+export const STEP_FUNCTIONS: ReadonlyMap<string, StepFunction> = new Map(ALL.map((s) => [s.name, s]))
+if (STEP_FUNCTIONS.size !== ALL.length) throw new Error(`step functions defined twice: ${ALL.map((s) => s.name).filter((n, i, a) => a.indexOf(n) !== i).join(', ')}`)
 
 export type { StepFunction, StepContext, StepOutcome, EvidenceView, FindingSubject } from '../../controls/step'
