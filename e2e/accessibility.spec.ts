@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from '@playwright/test'
-import { listFindings } from '../main/ingest/findings'
+import { listFindings } from '../main/case/findings'
 import { testP12 } from '../test/fixtures/export/p12'
 import { test, expect, snap } from './fixtures'
 import { browse, closeCase, createCase, createCaseInMain, openSection, PASSPHRASE, seriousA11yViolations } from './flows'

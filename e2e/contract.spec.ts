@@ -2,7 +2,7 @@
 // and bad input answered with a `bad-input` envelope whose message names the call and the field.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { listFindings } from '../main/ingest/findings'
+import { listFindings } from '../main/case/findings'
 import { CHANNELS, EVENT_NAMES } from '../shared/contract'
 import { test, expect } from './fixtures'
 import { createCaseInMain } from './flows'

@@ -2,7 +2,7 @@
 // after approval; an UNSAFE finding is never planned: the page says why and routes it to its owner.
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { listFindings } from '../main/ingest/findings'
+import { listFindings } from '../main/case/findings'
 import { test, expect } from './fixtures'
 import { createCaseInMain } from './flows'
 

@@ -3,7 +3,7 @@
 // table, a finding with its raw alerts and evidence timeline; the initiatives board and an
 // initiative.
 import { join } from 'node:path'
-import { listFindings } from '../main/ingest/findings'
+import { listFindings } from '../main/case/findings'
 import { listInitiatives } from '../main/ingest/initiatives'
 import { test, expect, snap } from './fixtures'
 import { createCaseInMain, dropFiles } from './flows'

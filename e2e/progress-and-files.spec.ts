@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { verifyAudit } from '../main/audit/chain'
-import { listFindings } from '../main/ingest/findings'
+import { listFindings } from '../main/case/findings'
 import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
 import { test, expect } from './fixtures'
 import { browse, createCaseInMain, openSection } from './flows'

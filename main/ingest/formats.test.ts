@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import type { CaseDb } from '../db/case-db'
 import { detectFormat } from './detect'
-import { alertRecord } from './findings'
+import { alertRecord } from '../case/findings'
 import { importFile } from './importer'
 import type { FormatName, ImportSummary } from './types'
 

@@ -7,7 +7,7 @@ import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit } from '../audit/chain'
 import type { CaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
-import { listFindings } from './findings'
+import { listFindings } from '../case/findings'
 import { importFile } from './importer'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from './initiatives'
 

@@ -6,7 +6,7 @@ import type { CaseDb, Db } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { LastmileError } from '../errors'
 import { initiativeRef, parseInitiativeRef } from '../case/refs'
-import { SEVERITY_BY_RANK } from './types'
+import { SEVERITY_BY_RANK } from '../case/severity'
 
 /**
  * Initiatives group findings by root cause: by default one per control. A person may split one

@@ -2,7 +2,7 @@
 // reads, hashes, compresses, splits, parses and normalises, and posts batches to the importing
 // thread, which writes them in its one transaction. It never touches the case.
 import { workerData } from 'node:worker_threads'
-import type { PackedBlock } from './blocks'
+import type { PackedBlock } from '../case/import-blocks'
 import { readExport, type ReadSink } from './reader'
 import {
   ACK,

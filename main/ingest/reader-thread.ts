@@ -3,7 +3,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { ApiErrorCode } from '../../shared/contract'
 import { LastmileError } from '../errors'
 import { startWorker } from '../platform/worker'
-import type { PackedBlock } from './blocks'
+import type { PackedBlock } from '../case/import-blocks'
 import type { AlertItem, ReadPlan, ReadResult, ReadSink } from './reader'
 import type { CanonicalResource } from './types'
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { BlockPacker, type PackedBlock } from './blocks'
+import { BlockPacker, type PackedBlock } from '../case/import-blocks'
 import { CsvReader } from './csv-reader'
 import type { Detected } from './detect'
 import { adapterFor } from './formats'
@@ -11,7 +11,8 @@ import { badInput, lineAt } from './place'
 import { canonicalResource } from './resource-id'
 import { TextScanner } from './scanner'
 import { FileSource } from './source'
-import { SEVERITY_RANK, type AlertDraft, type CanonicalResource, type FormatName, type Outcome, type RuleKind } from './types'
+import { SEVERITY_RANK } from '../case/severity'
+import type { AlertDraft, CanonicalResource, FormatName, Outcome, RuleKind } from './types'
 
 /**
  * The reading half of an import: file → bytes kept (sha256, compressed blocks) → records →

@@ -12,7 +12,7 @@ import { exportPdf } from '../export/export-pdf'
 import { assembleReportData, REPORT_CONTRIBUTORS } from '../export/report-assemble'
 import type { ReportData } from '../report/data'
 import { buildCase, demoDir, type BuiltCase } from '../demo/case-builder'
-import { listFindings } from './findings'
+import { listFindings } from '../case/findings'
 import { listInitiatives } from './initiatives'
 import { ingestReport, ingestReportContributor } from './report'
 

@@ -9,7 +9,7 @@ import type { ReportContributor } from '../report/contributor'
 import type { ReportData, ReportFinding, ReportImport, ReportInitiative, ReportScope } from '../report/data'
 import { findingRef, initiativeRef } from '../case/refs'
 import { listInitiatives } from './initiatives'
-import { SEVERITY_BY_RANK } from './types'
+import { SEVERITY_BY_RANK } from '../case/severity'
 
 interface FindingRow {
   id: number

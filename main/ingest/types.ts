@@ -71,12 +71,3 @@ export interface ImportProgress {
   byteRate: number
   phase: 'detect' | 'read' | 'findings' | 'done'
 }
-
-export const SEVERITY_RANK: Record<Severity, number> = {
-  informational: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4
-}
-export const SEVERITY_BY_RANK: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical']

@@ -5,7 +5,7 @@
 import type { Coverage, CoverageSource, EvidenceFileSummary, ResourceFacts, TimelineEvent } from '../../shared/evidence'
 import type { Db } from '../db/case-db'
 import { getCoverage, getFacts, listEvidence, readEvidenceBytes, timelineForResources } from '../evidence/service'
-import { alertRecord } from '../ingest/findings'
+import { alertRecord } from '../case/findings'
 import { indexCloudTrail, type CloudTrailIndex } from './cloudtrail-index'
 import type { AlertRecord, EvidenceView } from '../controls/step'
 
