@@ -15,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createGzip } from 'node:zlib'
 import { scanCloudTrailFiles } from '../main/evidence/cloudtrail-pool'
-import { DEFAULT_LIMITS } from '../main/evidence/limits'
+import { DEFAULT_LIMITS } from '../main/semantics/limits'
 import type { Bench } from './registry'
 
 const ACCOUNT = '123456789012'

@@ -12,7 +12,7 @@
 //   api-version was used to list, not that it is unset. We refuse to guess either way.
 import type { EvaluationContext } from './context'
 import { fileProblem } from './context'
-import type { AzureStorageAccount } from './inventory'
+import type { AzureStorageAccount } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

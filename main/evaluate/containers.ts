@@ -13,8 +13,8 @@
 //   gives the scan time.
 // - UNKNOWN: the image is not in ecr-images.json, or its scan did not complete.
 import type { EvaluationContext } from './context'
-import { accountResource, parseArn } from './aws-ids'
-import type { AwsAccountInventory, EcrImage } from './inventory'
+import { accountResource, parseArn } from '../semantics/aws-ids'
+import type { AwsAccountInventory, EcrImage } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 import { fileProblem } from './context'

@@ -1,9 +1,9 @@
 // What every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
-import type { AwsAccountInventory, FileState, Item, LoadedBundle } from './inventory'
+import type { AwsAccountInventory, FileState, Item, LoadedBundle } from '../semantics/inventory'
 import type { ControlId, Evaluation } from './types'
 import { evaluation, unknown } from './types'
-import { accountResource } from './aws-ids'
+import { accountResource } from '../semantics/aws-ids'
 
 export interface EvaluationContext {
   bundle: LoadedBundle

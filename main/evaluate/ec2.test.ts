@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { isRegion, partitionOf, regionOfZone } from './aws-ids'
+import { isRegion, partitionOf, regionOfZone } from '../semantics/aws-ids'
 import { ebsVerdict, imdsVerdict, regionFor } from './ec2'
-import type { AwsAccountInventory, Ec2Instance } from './inventory'
+import type { AwsAccountInventory, Ec2Instance } from '../semantics/inventory'
 
 const inst = (m: Ec2Instance['MetadataOptions'], state = 'running'): Ec2Instance => ({ InstanceId: 'i-1', State: { Name: state }, MetadataOptions: m })
 

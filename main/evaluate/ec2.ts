@@ -2,9 +2,9 @@
 // (Security Hub EC2.8) and aws.ec2.ebs-default-encryption (EC2.7).
 import type { EvaluationContext } from './context'
 import { accountUnknown, namelessProblems } from './context'
-import type { AwsAccountInventory, Ec2Instance, EbsRegionSetting } from './inventory'
-import { accountResource, ec2Arn, regionOfZone } from './aws-ids'
-import { gapEvidence, listingGaps } from './gaps'
+import type { AwsAccountInventory, Ec2Instance, EbsRegionSetting } from '../semantics/inventory'
+import { accountResource, ec2Arn, regionOfZone } from '../semantics/aws-ids'
+import { gapEvidence, listingGaps } from '../semantics/gaps'
 import type { ControlId, Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

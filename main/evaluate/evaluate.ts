@@ -5,7 +5,7 @@
 // plain code-unit comparison (not locale-aware), so the same bundle gives byte-identical output.
 import { LastmileError } from '../errors'
 import type { EvaluationContext } from './context'
-import { loadBundle, type LoadedBundle } from './inventory'
+import { loadBundle, type LoadedBundle } from '../semantics/inventory'
 import { CONTROL_IDS, CONTROLS, isControlId } from './registry'
 import type { BundleEvaluation, ControlId, EvaluateOptions, Evaluation } from './types'
 import { DEFAULT_UNUSED_KEY_DAYS } from './types'

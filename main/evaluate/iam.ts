@@ -17,7 +17,7 @@
 // created a year ago passes there and fails here.
 import type { EvaluationContext } from './context'
 import { accountUnknown, namelessProblems } from './context'
-import type { AwsAccountInventory, CredentialReportKey, CredentialReportRow } from './inventory'
+import type { AwsAccountInventory, CredentialReportKey, CredentialReportRow } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

@@ -1,6 +1,6 @@
 // The control evaluators' public surface, for the CLI, IPC and the investigate/validate engines.
 export { evaluateBundle, evaluateLoaded, findEvaluation, compareEvaluations } from './evaluate'
-export { loadBundle, type LoadedBundle } from './inventory'
+export { loadBundle, type LoadedBundle } from '../semantics/inventory'
 export { CONTROL_IDS, CONTROLS, isControlId, type ControlDefinition } from './registry'
 export { DEFAULT_UNUSED_KEY_DAYS, type ControlId, type EvaluateOptions, type Verdict } from './types'
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
@@ -11,4 +11,4 @@ export { securityGroupVerdict } from './security-groups'
 export { accessKeyVerdict } from './iam'
 export { imageVerdict } from './containers'
 export { secureTransferVerdict } from './azure-storage'
-export { parsePolicy, httpsOnlyVerdict, publicGrants } from './iam-policy'
+export { parsePolicy, httpsOnlyVerdict, publicGrants } from '../semantics/iam-policy'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PublicAccessBlock, S3Bucket } from './inventory'
+import type { PublicAccessBlock, S3Bucket } from '../semantics/inventory'
 import { effectiveSetting, httpsOnlyForBucket, publicAccessBlockForBucket, publicAccessForBucket } from './s3'
 
 const ARN = 'arn:aws:s3:::b'

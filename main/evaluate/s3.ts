@@ -2,10 +2,10 @@
 // bucket actually public) and aws.s3.public-access-block (S3.1 account, S3.8 bucket).
 import type { EvaluationContext } from './context'
 import { accountUnknown, fileProblem, namelessProblems } from './context'
-import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from './inventory'
-import { accountResource, s3BucketArn } from './aws-ids'
-import { accountGaps, bucketWithGaps, gapEvidence } from './gaps'
-import { httpsOnlyVerdict, parsePolicy, publicGrants } from './iam-policy'
+import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../semantics/inventory'
+import { accountResource, s3BucketArn } from '../semantics/aws-ids'
+import { accountGaps, bucketWithGaps, gapEvidence } from '../semantics/gaps'
+import { httpsOnlyVerdict, parsePolicy, publicGrants } from '../semantics/iam-policy'
 import type { ControlId, Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { IpPermission } from './inventory'
+import type { IpPermission } from '../semantics/inventory'
 import { portFinding, reaches, securityGroupVerdict } from './security-groups'
 
 const tcp = (from: number, to: number, v4: string[] = [], v6: string[] = [], extra: Partial<IpPermission> = {}): IpPermission => ({

@@ -21,10 +21,10 @@
 // "6", or `0.0.0.0/0` spread over two rules with different port ranges is missed there.
 import type { EvaluationContext } from './context'
 import { accountUnknown, namelessProblems } from './context'
-import type { AwsAccountInventory, IpPermission, SecurityGroup } from './inventory'
-import { ec2Arn, parseArn } from './aws-ids'
+import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../semantics/inventory'
+import { ec2Arn, parseArn } from '../semantics/aws-ids'
 import { listingGapRows, regionFor } from './ec2'
-import { internetShare, openness, parseCidr, type Cidr } from './cidr'
+import { internetShare, openness, parseCidr, type Cidr } from '../semantics/cidr'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

@@ -1,6 +1,9 @@
 // The vocabulary of the control evaluators. The result types are declared once, in the shared
 // contract (the renderer shows them too); this file adds what only main needs.
-import type { Evaluation, EvaluationStatus } from '../../shared/contract'
+import type { Evaluation } from '../../shared/contract'
+import type { Verdict } from '../semantics/verdict'
+
+export { fail, pass, unknown, type Verdict } from '../semantics/verdict'
 
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from '../../shared/contract'
 
@@ -17,15 +20,6 @@ export interface EvaluateOptions {
   unusedKeyDays?: number
 }
 
-/** A verdict before it is placed on a resource: the per-resource evaluators return these. */
-export interface Verdict {
-  status: EvaluationStatus
-  reason: string
-}
-
-export const pass = (reason: string): Verdict => ({ status: 'PASS', reason })
-export const fail = (reason: string): Verdict => ({ status: 'FAIL', reason })
-export const unknown = (reason: string): Verdict => ({ status: 'UNKNOWN', reason })
 
 export function evaluation(
   control: ControlId,

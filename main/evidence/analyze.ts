@@ -4,7 +4,7 @@
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { type FileProblem, problemOf } from './bad-evidence'
-import type { BundleFile, VerifiedBundle } from './bundle'
+import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
 import { CloudTrailAggregator, type CloudTrailScan, type FileOutcome } from './cloudtrail-scan'
@@ -40,7 +40,7 @@ import {
   type EcrImage,
   type AzureStorageAccount
 } from './inventory'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { parseTrails, type TrailItem } from './selectors'
 import { hourOf, isoDay, parseTime } from './time'
 import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'

@@ -4,7 +4,7 @@ import { type Activity, countRequest, emptyActivity } from './activity'
 import { type FileProblem, problemOf } from './bad-evidence'
 import { DraftBucket } from './drafts'
 import { forEachJsonEvent, isObject } from './json-events'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded } from './source-stream'
 import { dayOf, hourOf, parseTime } from './time'
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { LastmileError } from '../errors'
 import { prepareOutputFolder, writeOutputFile, writeOutputStream } from '../services/outputs'
-import { type CollectionGap, MANIFEST, MANIFEST_FORMAT, type Manifest, unsafePathReason } from './bundle'
+import { type CollectionGap, MANIFEST, MANIFEST_FORMAT, type Manifest, unsafePathReason } from '../semantics/bundle'
 
 export class BundleWriter {
   private readonly files: Array<{ path: string; sha256: string; bytes: number }> = []

@@ -7,7 +7,7 @@ import { type CancelSignal, stopIfCancelled } from './cancel'
 import { CloudTrailAggregator, type CloudTrailScan, type CloudTrailSource, emptyScan, mergeScans } from './cloudtrail-scan'
 import type { FromWorker, ToWorker } from './cloudtrail.worker'
 import { DraftBucket, type TimelineDraft } from './drafts'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 
 export interface ScanFile {
   /** absolute path on disk */

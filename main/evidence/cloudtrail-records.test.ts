@@ -7,7 +7,7 @@ import { ctFile, gz, managementEvent, s3DataEvent, sample } from '../../test/fix
 import { BadEvidence } from './bad-evidence'
 import { CT, cloudTrailScanner, readCloudTrailRecords } from './cloudtrail-records'
 import { CloudTrailAggregator } from './cloudtrail-scan'
-import { DEFAULT_LIMITS } from './limits'
+import { DEFAULT_LIMITS } from '../semantics/limits'
 
 const REAL = 'cloudtrail/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa'
 

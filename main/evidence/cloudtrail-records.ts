@@ -3,7 +3,7 @@
 // are located, and the caller decodes the ones it needs.
 import { BadEvidence } from './bad-evidence'
 import { each, JsonScanError, NeedMoreInput, present, SelectiveScanner, type Captures, type FieldSpec } from './json-scan'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 
 /** Capture slots of a CloudTrail record. */
 export const CT = {

@@ -3,7 +3,7 @@
 // keeps the merge in the main thread down to one per worker instead of one per file.
 import { parentPort, workerData } from 'node:worker_threads'
 import { CloudTrailAggregator, type CloudTrailSource } from './cloudtrail-scan'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 
 export type ToWorker = { type: 'file'; abs: string; file: string } | { type: 'finish' }
 export type FromWorker =

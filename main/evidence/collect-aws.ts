@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import { BundleWriter } from './bundle-writer'
-import type { Manifest } from './bundle'
+import type { Manifest } from '../semantics/bundle'
 import type { AwsClients } from './clients'
 import {
   accountPublicAccessBlock,

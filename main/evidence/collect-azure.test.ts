@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SUBSCRIPTION } from '../../test/fixtures/evidence/bundle-builder'
 import { STORAGE_ID } from '../../test/fixtures/evidence/scenario'
 import { createCaseDb } from '../db/case-db'
-import { readBundle } from './bundle'
+import { readBundle } from '../semantics/bundle'
 import { ArmReader, collectAzure } from './collect-azure'
 import { addEvidenceBundle, getCoverage, getFacts } from './service'
 

@@ -4,7 +4,7 @@
 // can stand in for management.azure.com in tests (and sovereign clouds work the same way).
 import type { TokenCredential } from '@azure/identity'
 import { BundleWriter } from './bundle-writer'
-import type { Manifest } from './bundle'
+import type { Manifest } from '../semantics/bundle'
 
 export interface ArmOptions {
   credential: TokenCredential

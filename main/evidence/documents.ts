@@ -3,7 +3,7 @@
 // AWS/Azure outputs, and a field one API version lacks must not void the file.
 import { BadEvidence } from './bad-evidence'
 import { jsonErrorPlace } from './json-events'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded } from './source-stream'
 
 export async function readDocumentText(abs: string, file: string, limits: EvidenceLimits): Promise<string> {

@@ -1,5 +1,5 @@
 import { BadEvidence } from './bad-evidence'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 
 /**

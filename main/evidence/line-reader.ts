@@ -1,5 +1,5 @@
 import { BadEvidence } from './bad-evidence'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 
 /**
  * Split decompressed chunks into lines (LF or CRLF), calling `onLine` with the text and its

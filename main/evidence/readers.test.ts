@@ -9,7 +9,7 @@ import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-b
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { gapsOf, hoursToRuns, timeInName } from './coverage'
 import { parseCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz, parseS3Buckets, parseCloudFront, parseEksClusters } from './inventory'
-import { DEFAULT_LIMITS, withLimits } from './limits'
+import { DEFAULT_LIMITS, withLimits } from '../semantics/limits'
 import { emptyAccessLogScan, parseAccessLogLine, parseAccessLogTime, readAccessLogFile, transportOf } from './s3-access-logs'
 import { evaluateTrail, s3DataRecording, type TrailItem } from './selectors'
 import { openDecoded } from './source-stream'

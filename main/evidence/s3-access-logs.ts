@@ -4,7 +4,7 @@
 import { type Activity, countRequest, emptyActivity } from './activity'
 import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
 import { DraftBucket } from './drafts'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { dayOf, hourOf } from './time'

@@ -8,7 +8,7 @@ import { DIGEST, STORAGE_ID, writeScenario } from '../../test/fixtures/evidence/
 import type { Actor } from '../../shared/model'
 import { verifyAudit } from '../audit/chain'
 import { type CaseDb, createCaseDb } from '../db/case-db'
-import { MAX_MANIFEST_BYTES } from './bundle'
+import { MAX_MANIFEST_BYTES } from '../semantics/bundle'
 import { adminFlowsOutside } from './facts'
 import { addEvidenceBundle, getCoverage, getFacts, listEvidence, readEvidenceBytes, setAccountEnvironment, timelineForResources } from './service'
 

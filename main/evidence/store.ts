@@ -9,8 +9,8 @@ import { canonicalJson } from '../audit/canonical'
 import type { CaseDb, Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { BundleAnalysis } from './analyze'
-import type { BundleFile, VerifiedBundle } from './bundle'
-import type { EvidenceLimits } from './limits'
+import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
+import type { EvidenceLimits } from '../semantics/limits'
 import { iso } from './time'
 
 const bundleIdOf = (manifestSha256: string): string => `evb-${manifestSha256.slice(0, 32)}`

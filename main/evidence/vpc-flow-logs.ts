@@ -2,7 +2,7 @@
 // so default (v2) and custom formats (tcp-flags, flow-direction, pkt-dst-aws-service, …) read alike.
 import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
 import { DraftBucket } from './drafts'
-import type { EvidenceLimits } from './limits'
+import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from './time'

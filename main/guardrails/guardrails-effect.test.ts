@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
-import { denyingStatement, parsePolicy, type PolicyRequest, type PolicyStatement } from '../evaluate/iam-policy'
+import { denyingStatement, parsePolicy, type PolicyRequest, type PolicyStatement } from '../semantics/iam-policy'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
 
 const A = '111122223333'

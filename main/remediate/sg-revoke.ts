@@ -8,8 +8,8 @@
 // (0.0.0.0/0, ::/0), then, for a split range (0.0.0.0/1 + 128.0.0.0/1) or "every public block",
 // the broadest public block at a time, until neither port is open. A range to a known office
 // (203.0.113.0/24) next to 0.0.0.0/0 is kept.
-import { internetShare, parseCidr } from '../evaluate/cidr'
-import type { IpPermission } from '../evaluate/inventory'
+import { internetShare, parseCidr } from '../semantics/cidr'
+import type { IpPermission } from '../semantics/inventory'
 import { ADMIN_PORTS, portFinding, securityGroupVerdict } from '../evaluate/security-groups'
 import { LastmileError } from '../errors'
 

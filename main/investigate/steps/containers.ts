@@ -3,7 +3,7 @@
 // scanners reported, and does taking it mean a new major version of an application package.
 // What the scanners said is read from the alerts' own records (Trivy, Inspector via ASFF, Wiz).
 import { z } from 'zod'
-import { parseCsv } from '../../evaluate/csv'
+import { parseCsv } from '../../semantics/csv'
 import { outcome, plural } from '../../controls/step-common'
 import { defineStep, type AlertRecord, type StepContext } from '../../controls/step'
 

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { Coverage, ResourceFacts, TimelineEvent } from '../../../shared/evidence'
 import { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, type Exposure } from '../../evaluate'
-import type { PublicAccessBlock, S3Bucket } from '../../evaluate/inventory'
+import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
 import { effectiveSetting } from '../../evaluate/s3'
 import { accountId } from '../../evidence/ids'
 import { bucketOfOriginDomain } from '../../evidence/inventory'

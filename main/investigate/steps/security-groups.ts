@@ -3,8 +3,8 @@
 // anyone outside the approved ranges open real sessions to those ports (flow logs).
 import { z } from 'zod'
 import { securityGroupVerdict } from '../../evaluate'
-import { parseCidr } from '../../evaluate/cidr'
-import type { IpPermission } from '../../evaluate/inventory'
+import { parseCidr } from '../../semantics/cidr'
+import type { IpPermission } from '../../semantics/inventory'
 import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../evidence/service'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
 import { defineStep, type StepContext } from '../../controls/step'

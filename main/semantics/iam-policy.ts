@@ -11,8 +11,8 @@
 // - The condition entries of a statement are ANDed; the values of one entry are ORed.
 // - `…IfExists` operators are true when the key is absent from the request; other operators are
 //   false when the key is absent (except `Null`).
-import type { Verdict } from './types'
-import { fail, pass } from './types'
+import type { Verdict } from './verdict'
+import { fail, pass } from './verdict'
 import { parseCidr } from './cidr'
 import { parseJson } from './json-text'
 import { globCoversPrefix, globMatch, globMayMatchPrefix, isFixedValue } from './policy-glob'

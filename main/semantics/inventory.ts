@@ -1,7 +1,7 @@
 // The inventory files of an evidence bundle (EVIDENCE_BUNDLE.md), loaded and shape-checked for the
 // control evaluators: the configuration AWS and Azure report, in their own formats.
 //
-// The bundle itself is opened by the evidence reader (main/evidence/bundle.ts `readBundle`): the
+// The bundle itself is opened by the bundle reader (./bundle.ts `readBundle`, the evidence stage's too): the
 // manifest, the safety of every path (relative, inside the bundle, links included), and the size and
 // SHA-256 of every listed file — a tampered or truncated bundle is refused (exit 2), naming the
 // file. A file on disk that the manifest does not list is not evidence (nothing vouches for it): it
@@ -21,8 +21,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { LastmileError } from '../errors'
-import { readBundle, type BundleFile } from '../evidence/bundle'
-import { DEFAULT_LIMITS } from '../evidence/limits'
+import { readBundle, type BundleFile } from './bundle'
+import { DEFAULT_LIMITS } from './limits'
 import { parseCsv, type CsvRow } from './csv'
 import { decodeText, parseJson } from './json-text'
 

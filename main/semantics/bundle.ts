@@ -5,7 +5,7 @@ import { createReadStream, promises as fsp, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { z } from 'zod'
 import { LastmileError, fsReason } from '../errors'
-import { locateJsonError } from '../evaluate/json-text'
+import { locateJsonError } from './json-text'
 import { readRegularFile } from '../services/input-files'
 
 export const MANIFEST = 'manifest.json'
