@@ -6,7 +6,7 @@ import { setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
 import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
 import type { AppServices } from '../services/app'
-import { findingsTable } from './findings-table'
+import { findingsTable } from '../workflow/findings-table'
 import type { HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 

@@ -12,8 +12,8 @@ import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings } from '../case/findings'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
-import { placeOf } from '../workflow/board'
-import { findingsWhere } from '../workflow/store'
+import { placeOf } from './board'
+import { findingsWhere } from './store'
 import { findingsTable } from './findings-table'
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-findings-table-'))

@@ -4,7 +4,8 @@
 //
 // It reads the ingest tables (findings, resources, alerts) and, for the few resources the
 // evidence speaks about, the evidence service's own reading of them (owner, environment): the
-// same answers `evidence.facts` gives, never a second interpretation of the evidence.
+// same answers `evidence.facts` gives, never a second interpretation of the evidence. It sits with
+// the workflow, whose place of a finding (`placeOf`) each row shows, not in the IPC handlers.
 //
 // Why scans and not one SELECT joining findings with resources, ORDER BY severity: on an
 // encrypted case every page read is decrypted and checked, and the join looks each resource up
@@ -18,7 +19,7 @@ import { cachedRead } from '../db/read-cache'
 import { getFacts } from '../evidence/facts'
 import { evidenceKeyOf } from '../evidence/ids'
 import { shortName } from '../../shared/findings-table'
-import { placeOf } from '../workflow/board'
+import { placeOf } from './board'
 
 const SEVERITIES = 5
 
