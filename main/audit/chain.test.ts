@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import type { Actor } from '../../shared/model'
-import { createCaseDb, openCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { canonicalJson } from './canonical'
 import { appendAudit, audited, listAudit, verifyAudit } from './chain'
 
@@ -11,7 +11,7 @@ const alice: Actor = { kind: 'person', name: 'Alice Analyst', role: 'analyst' }
 let tick = 0
 const now = (): string => new Date(Date.UTC(2026, 10, 27, 10, 0, tick++)).toISOString()
 
-function caseWithEntries(n: number): { c: CaseDb; path: string } {
+function caseWithEntries(n: number): { c: WritableCaseDb; path: string } {
   const path = join(tempDir(), 'case.lmcase')
   const c = createCaseDb(path, KEY, { now: now() })
   for (let i = 1; i <= n; i++) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Actor, AuditEntry, AuditVerification } from '../../shared/model'
-import type { Db } from '../db/case-db'
+import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { signerOf } from '../identity/agent'
 import { decisionSigningBytes, isDecision } from '../identity/decisions'
@@ -61,12 +61,12 @@ export function entryHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHa
  * preceded by its `identity.bound` entry, which puts the public key and the bound name in the
  * chain. A decision nobody can sign is refused: four-eyes compares keys, not names.
  */
-export function appendAudit(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+export function appendAudit(db: WritableDb, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
   // Its own transaction (a savepoint inside the caller's): the entry, the state it seals, its signature.
   return db.transaction(() => appendSigned(db, caseId, entry, time))()
 }
 
-function appendSigned(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+function appendSigned(db: WritableDb, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
   const actor = entry.actor
   const signer = signerOf(actor)
   const decision = actor.kind === 'person' && isDecision(entry.action)
@@ -105,7 +105,7 @@ function ownerDetails(s: PersonSigner): Record<string, unknown> {
  * owner, who grants the roles. A key whose bound name changed since says so in a signed
  * `identity.renamed` entry: changing who you are is itself in the trail.
  */
-export function bindPerson(db: Db, caseId: string, signer: PersonSigner, role: Extract<Actor, { kind: 'person' }>['role'], time: string): void {
+export function bindPerson(db: WritableDb, caseId: string, signer: PersonSigner, role: Extract<Actor, { kind: 'person' }>['role'], time: string): void {
   const known = db.prepare('SELECT name FROM people WHERE key_id = ?').get(signer.id) as { name: string } | undefined
   const actor: Actor = { kind: 'person', name: signer.name, role, key: signer.id }
   if (known) {
@@ -131,7 +131,7 @@ export function bindPerson(db: Db, caseId: string, signer: PersonSigner, role: E
   )
 }
 
-function append(db: Db, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
+function append(db: WritableDb, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
   const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined
@@ -162,7 +162,7 @@ function append(db: Db, caseId: string, entry: NewAuditEntry, time: string): Aud
  * neither is. `describe` may look at the change's result to fill in the entry's details.
  */
 export function audited<T>(
-  db: Db,
+  db: WritableDb,
   caseId: string,
   now: () => string,
   change: () => T,

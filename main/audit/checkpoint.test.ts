@@ -6,7 +6,7 @@ import { testP12 } from '../../test/fixtures/export/p12'
 import { testKeyStore } from '../../test/helpers/services'
 import { rechainAudit } from '../../test/helpers/forge'
 import { tempDir } from '../../test/helpers/tmp'
-import { createCaseDb, openCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { canonicalJson } from './canonical'
 import { appendAudit, verifyAudit } from './chain'
 import { createCheckpoint, listCheckpoints, verifyCase, checkpointSigningBytes, type CheckpointBody } from './checkpoint'
@@ -17,14 +17,14 @@ const alice: Actor = { kind: 'person', name: 'Alice Analyst', role: 'analyst' }
 let tick = 0
 const now = (): string => new Date(Date.UTC(2026, 10, 27, 10, 0, tick++)).toISOString()
 
-function newCase(entries: number): { c: CaseDb; path: string } {
+function newCase(entries: number): { c: WritableCaseDb; path: string } {
   const path = join(tempDir(), 'case.lmcase')
   const c = createCaseDb(path, KEY, { now: now() })
   add(c, entries)
   return { c, path }
 }
 
-function add(c: CaseDb, n: number): void {
+function add(c: WritableCaseDb, n: number): void {
   for (let i = 0; i < n; i++) appendAudit(c.db, c.id, { actor: alice, action: 'test.step', target: `t${i}`, details: { i } }, now())
 }
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import type { Actor, AuditVerification } from '../../shared/model'
 import { verifyDecisions, type PersonVerification } from '../identity/verify'
-import type { Db } from '../db/case-db'
+import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { canonicalJson } from './canonical'
 import { audited, entryHash, verifyAudit } from './chain'
@@ -93,7 +93,7 @@ function fromRow(r: Row): Checkpoint {
  * verify: a checkpoint must never bless a trail that was already broken.
  */
 export function createCheckpoint(
-  db: Db,
+  db: WritableDb,
   caseId: string,
   key: SigningKey,
   actor: Actor,

@@ -1,4 +1,4 @@
-import type { Db } from '../db/case-db'
+import type { Db, WritableDb } from '../db/case-db'
 import { canonicalJson } from './canonical'
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from './checkpoint-signer'
 
@@ -23,7 +23,7 @@ const FORMAT = 'lastmile-head/1'
 const sealers = new WeakMap<Db, SigningKey>()
 
 /** Seal the head of this connection's trail with `key` at every entry from now on. */
-export function sealHeadsWith(db: Db, key: SigningKey): void {
+export function sealHeadsWith(db: WritableDb, key: SigningKey): void {
   sealers.set(db, key)
 }
 
@@ -36,7 +36,7 @@ function hasTable(db: Db): boolean {
 }
 
 /** Called by the chain for each entry it appends, inside the entry's transaction. */
-export function sealHead(db: Db, caseId: string, seq: number, hash: string): void {
+export function sealHead(db: WritableDb, caseId: string, seq: number, hash: string): void {
   const key = sealers.get(db)
   if (!key || !hasTable(db)) return
   const signature = key.sign(headSigningBytes(caseId, seq, hash)).toString('base64')

@@ -9,7 +9,7 @@ import { testP12 } from '../../test/fixtures/export/p12'
 import { rawCaseDb, rechainAudit } from '../../test/helpers/forge'
 import { tempDir } from '../../test/helpers/tmp'
 import { cli } from '../../test/helpers/cli'
-import { openCaseDb, createCaseDb, type CaseDb } from '../db/case-db'
+import { openCaseDb, createCaseDb, type WritableCaseDb, type WritableDb } from '../db/case-db'
 import { buildCase, demoDir } from '../demo/case-builder'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
@@ -77,7 +77,7 @@ function verifyAt(path: string) {
   }
 }
 
-function withCase<T>(path: string, fn: (c: CaseDb) => T): T {
+function withCase<T>(path: string, fn: (c: WritableCaseDb) => T): T {
   const c = openCaseDb(path, KEY)
   try {
     return fn(c)
@@ -215,7 +215,8 @@ describe('the sealed case state', () => {
     const path = copyCase()
     const p12 = testP12()
     withCase(path, (c) => createCheckpoint(c.db, c.id, loadPkcs12(p12.path, p12.passphrase), ana, now))
-    const db = raw(path)
+    // (a raw connection: a writable one, as that Lastmile opened it)
+    const db = raw(path) as WritableDb
     db.exec('DROP TRIGGER audit_log_no_update')
     db.prepare("UPDATE audit_log SET details = json_set(details, '$.forged', 1) WHERE seq = 3").run()
     rechainAudit(db, db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string)
@@ -238,7 +239,7 @@ describe('the sealed case state', () => {
   })
 })
 
-async function withCaseAsync<T>(path: string, fn: (c: CaseDb) => Promise<T>): Promise<T> {
+async function withCaseAsync<T>(path: string, fn: (c: WritableCaseDb) => Promise<T>): Promise<T> {
   const c = openCaseDb(path, KEY)
   try {
     return await fn(c)
@@ -257,13 +258,14 @@ describe('a case from before the state seal (schema 70)', () => {
     const path = join(tempDir(), 'old.lmcase')
     createCaseDb(path, KEY, { now: now() }).close()
     // Take the new case back to schema 70, as a case written by the Lastmile before this one.
-    const db = raw(path)
+    // (a raw connection: a writable one, as that Lastmile opened it)
+    const db = raw(path) as WritableDb
     db.exec(
       "DROP TABLE state_rows; DROP TABLE state_buckets; DROP TABLE state_tables; DROP TABLE state_upgrade; ALTER TABLE audit_log DROP COLUMN state; DELETE FROM schema_migrations WHERE version = 90; PRAGMA user_version = 70"
     )
     const id = db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string
     // …and let that Lastmile import into it (no seal: its tables do not exist)
-    const old = { db, path, id, name: 'old', createdAt: 'x', schemaVersion: 70, readOnly: false, close: () => db.close() } as CaseDb
+    const old = { db, path, id, name: 'old', createdAt: 'x', schemaVersion: 70, readOnly: false, close: () => db.close() } satisfies WritableCaseDb
     appendAudit(db, id, { actor: ana, action: 'case.create', target: id, details: {} }, now())
     importFile(old, join(demoDir(), 'exports', 'securityhub-findings.json'), { actor: ana, now })
     expect(db.prepare('SELECT COUNT(*) FROM audit_log WHERE seq > 0').pluck().get()).toBe(2)

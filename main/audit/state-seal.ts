@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto'
-import type { Db } from '../db/case-db'
+import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
 
@@ -85,7 +85,7 @@ function currentOfMarked(db: Db, table: SealedTable, keys: Iterable<string>): Ar
  * Install the marks on this connection (every open of a case that has the seal). TEMP objects:
  * they belong to this connection only, are never written to the file, and vanish with it.
  */
-export function installStateMarks(db: Db): void {
+export function installStateMarks(db: WritableDb): void {
   if (!stateSealed(db)) return
   db.exec('CREATE TEMP TABLE IF NOT EXISTS state_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, old TEXT, PRIMARY KEY (tbl, key)) WITHOUT ROWID')
   for (const table of SEALED_TABLES) {
@@ -106,7 +106,7 @@ export function installStateMarks(db: Db): void {
 }
 
 /** Mark every row of every sealed table (an upgraded case's first seal). */
-export function markAllRows(db: Db): number {
+export function markAllRows(db: WritableDb): number {
   let n = 0
   for (const table of SEALED_TABLES) {
     n += db.prepare(`INSERT OR IGNORE INTO temp.state_dirty (tbl, key, old) SELECT '${table.name}', ${keySql(table)}, NULL FROM ${table.name}`).run().changes
@@ -166,7 +166,7 @@ function storedTables(db: Db): Array<{ tbl: string; rows: number; digest: Buffer
  * before Lastmile changed it, what was sealed: the change it carries must not bless a change made
  * outside Lastmile.
  */
-export function sealState(db: Db, seq: number): string | null {
+export function sealState(db: WritableDb, seq: number): string | null {
   if (!stateSealed(db)) return null
   const hasMarks = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'state_dirty'").get() !== undefined
   const dirtyTables = hasMarks ? (db.prepare('SELECT DISTINCT tbl FROM temp.state_dirty').pluck().all() as string[]) : []

@@ -1,6 +1,6 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
 import type Database from 'better-sqlite3-multiple-ciphers'
-import type { Db } from '../db/case-db'
+import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 
 /**
@@ -68,7 +68,7 @@ export class BlockPacker {
 }
 
 /** The statement that stores a PackedBlock of an import. */
-export function blockInserter(db: Db, importId: string): (b: PackedBlock) => void {
+export function blockInserter(db: WritableDb, importId: string): (b: PackedBlock) => void {
   const insert: Database.Statement = db.prepare('INSERT INTO import_blocks (import_id, block_no, byte_offset, bytes, codec, data) VALUES (?, ?, ?, ?, ?, ?)')
   return (b) => {
     insert.run(importId, b.blockNo, b.byteOffset, b.bytes, b.codec, Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength))

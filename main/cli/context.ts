@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ROLES, type Actor, type Role } from '../../shared/model'
-import type { CaseDb } from '../db/case-db'
+import type { OpenCaseDb, ReadOnlyCaseDb, WritableCaseDb } from '../db/case-db'
 import { openCaseDb } from '../db/case-db'
 import { LastmileError, fsReason } from '../errors'
 import { NO_DIALOGS, NO_KEYSTORE } from '../platform/ports'
@@ -104,7 +104,10 @@ export function actorOf(ctx: CliContext, opts: { role?: Role } = {}): Extract<Ac
   return actorFor(signer, role)
 }
 
-export function openCase(ctx: CliContext, path: string, opts: { readOnly?: boolean } = {}): CaseDb {
+export function openCase(ctx: CliContext, path: string, opts: { readOnly: true }): ReadOnlyCaseDb
+export function openCase(ctx: CliContext, path: string, opts?: { readOnly?: false }): WritableCaseDb
+export function openCase(ctx: CliContext, path: string, opts?: { readOnly?: boolean }): OpenCaseDb
+export function openCase(ctx: CliContext, path: string, opts: { readOnly?: boolean } = {}): OpenCaseDb {
   ctx.casePath = path
   return openCaseDb(path, readKey(ctx), opts)
 }

@@ -7,13 +7,56 @@ import { installStateMarks, markAllRows } from '../audit/state-seal'
 import { LastmileError } from '../errors'
 import { LATEST_SCHEMA, MIGRATIONS, type Migration } from './migrations'
 
-export type Db = Database.Database
+type Sqlite = Database.Database
+
+/**
+ * A prepared statement as a reader holds it: it can be read (get, all, iterate) but not run.
+ */
+export interface ReadStatement<P extends unknown[], R = unknown> {
+  readonly source: string
+  readonly reader: boolean
+  get(...params: P): R | undefined
+  all(...params: P): R[]
+  iterate(...params: P): IterableIterator<R>
+  pluck(toggleState?: boolean): this
+  expand(toggleState?: boolean): this
+  raw(toggleState?: boolean): this
+  bind(...params: P): this
+  columns(): ReturnType<Database.Statement['columns']>
+  safeIntegers(toggleState?: boolean): this
+}
+
+/**
+ * A case's database as every reader gets it: statements that read, transactions for a consistent
+ * read, pragmas — and no run(), exec(), key or rekey. A function that changes the case takes a
+ * `WritableDb` instead, which only a case opened for writing hands out (`WritableCaseDb`); a case
+ * file opened for review has none, so passing its handle to a writer does not compile. (The
+ * readable/writable pair is Signal Desktop's ReadableDB/WritableDB, here with the write methods
+ * left off the readable type too, so a raw INSERT behind a reader's signature does not compile
+ * either.)
+ */
+export interface Db {
+  readonly open: boolean
+  readonly inTransaction: boolean
+  readonly readonly: boolean
+  readonly name: string
+  // the driver's own type parameters, so that a handle that may be either (OpenCaseDb) can be called
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  prepare<P extends unknown[] | {} = unknown[], R = unknown>(source: string): P extends unknown[] ? ReadStatement<P, R> : ReadStatement<[P], R>
+  transaction: Sqlite['transaction']
+  pragma(source: string, options?: Database.PragmaOptions): unknown
+}
+
+declare const WRITABLE: unique symbol
+/** A case's database that may be changed: only `createCaseDb` and `openCaseDb` (not read-only) make one. */
+export type WritableDb = Sqlite & { readonly [WRITABLE]: true }
 
 /** 'LMC1' — marks a SQLite file as a Lastmile case, so a foreign SQLCipher file is named as such. */
 export const APPLICATION_ID = 0x4c4d4331
 
 const SQLITE_PLAIN_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
+/** An open case as a reader sees it: whether it may be changed is not its business. */
 export interface CaseDb {
   db: Db
   path: string
@@ -24,6 +67,23 @@ export interface CaseDb {
   readOnly: boolean
   close(): void
 }
+
+/** An open case that may be changed: the handle every function that writes requires. */
+export interface WritableCaseDb extends CaseDb {
+  db: WritableDb
+  readOnly: false
+}
+
+/** A case opened read-only (an auditor's case file under review, a CLI read): it has no writable handle. */
+export interface ReadOnlyCaseDb extends CaseDb {
+  readOnly: true
+}
+
+/**
+ * A case as `openCaseDb` returns it when the caller does not know which: a function that writes
+ * only when it may (a read that also expires decisions) checks `readOnly`, which narrows it.
+ */
+export type OpenCaseDb = WritableCaseDb | ReadOnlyCaseDb
 
 /**
  * The compiled SQLite module to load. Under Node (CLI, tests) the package's own build; inside
@@ -36,7 +96,7 @@ export function useNativeBinding(file: string): void {
   process.env[BINDING_ENV] = file
 }
 
-function connect(path: string, opts: { fileMustExist?: boolean; readonly?: boolean } = {}): Db {
+function connect(path: string, opts: { fileMustExist?: boolean; readonly?: boolean } = {}): Sqlite {
   const nativeBinding = process.env[BINDING_ENV]
   return new Database(path, nativeBinding ? { ...opts, nativeBinding } : opts)
 }
@@ -50,7 +110,7 @@ export interface OpenOptions {
  * pragmas must come before the key: without them sqlite3mc would use its own default cipher
  * (chacha20), and a case written by one would not open with the other.
  */
-function applyKey(db: Db, passphrase: string): void {
+function applyKey(db: Sqlite, passphrase: string): void {
   db.pragma("cipher='sqlcipher'")
   db.pragma('legacy=4')
   db.key(Buffer.from(passphrase, 'utf8'))
@@ -80,7 +140,7 @@ export function caseBusyError(path?: string): LastmileError {
   )
 }
 
-function applyConnectionSettings(db: Db, readOnly: boolean): void {
+function applyConnectionSettings(db: Sqlite, readOnly: boolean): void {
   if (!readOnly) db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   // FULL: a committed transaction survives power loss, which an audit trail promises.
@@ -97,7 +157,7 @@ function applyConnectionSettings(db: Db, readOnly: boolean): void {
 }
 
 /** Create a new encrypted case at `path`. Refuses to overwrite anything already there. */
-export function createCaseDb(path: string, passphrase: string, opts: { name?: string; now: string }): CaseDb {
+export function createCaseDb(path: string, passphrase: string, opts: { name?: string; now: string }): WritableCaseDb {
   if (existsSync(path)) {
     throw new LastmileError('exists', `${path}: a file already exists there; choose another name (Lastmile never overwrites a case)`)
   }
@@ -105,13 +165,13 @@ export function createCaseDb(path: string, passphrase: string, opts: { name?: st
   // no half-made case under the user's name, and link() refuses to replace a file that
   // appeared in the meantime.
   const tmp = `${path}.creating-${randomBytes(6).toString('hex')}`
-  let db: Db | undefined
+  let db: Sqlite | undefined
   try {
     db = connect(tmp)
     applyKey(db, passphrase)
     applyConnectionSettings(db, false)
     db.pragma(`application_id = ${APPLICATION_ID}`)
-    migrate(db)
+    migrate(db as WritableDb)
     const id = randomUUID()
     const name = opts.name ?? basename(path).replace(/\.lmcase$/i, '')
     const put = db.prepare('INSERT INTO case_meta (key, value) VALUES (?, ?)')
@@ -141,10 +201,13 @@ export function createCaseDb(path: string, passphrase: string, opts: { name?: st
  * Open an existing case. A wrong key, a file that is not a case, a damaged file or a case
  * from a newer Lastmile is a LastmileError, and the file is left exactly as it was.
  */
-export function openCaseDb(path: string, passphrase: string, opts: OpenOptions = {}): CaseDb {
+export function openCaseDb(path: string, passphrase: string, opts: { readOnly: true }): ReadOnlyCaseDb
+export function openCaseDb(path: string, passphrase: string, opts?: { readOnly?: false }): WritableCaseDb
+export function openCaseDb(path: string, passphrase: string, opts?: OpenOptions): OpenCaseDb
+export function openCaseDb(path: string, passphrase: string, opts: OpenOptions = {}): OpenCaseDb {
   const readOnly = opts.readOnly === true
   preflight(path)
-  let db: Db
+  let db: Sqlite
   try {
     db = connect(path, { fileMustExist: true, readonly: readOnly })
   } catch (e) {
@@ -184,25 +247,26 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
       applyConnectionSettings(db, true)
     } else {
       applyConnectionSettings(db, false)
-      migrate(db)
+      migrate(db as WritableDb)
     }
     const meta = readMeta(db, path)
-    if (!readOnly) {
-      installStateMarks(db)
-      sealUpgradedState(db, meta.id)
-    }
-    return {
-      db,
+    const opened = {
       path,
       id: meta.id,
       name: meta.name,
       createdAt: meta.created_at,
       schemaVersion: db.pragma('user_version', { simple: true }) as number,
-      readOnly,
       close: () => {
         if (db.open) db.close()
       }
     }
+    // SQLite opened the connection read-only above, so even a handle cast to writable cannot write;
+    // the types make sure no writer is given one in the first place.
+    if (readOnly) return { ...opened, db, readOnly: true }
+    const writable = db as WritableDb
+    installStateMarks(writable)
+    sealUpgradedState(writable, meta.id)
+    return { ...opened, db: writable, readOnly: false }
   } catch (e) {
     if (db.open) db.close()
     if (e instanceof LastmileError) throw e
@@ -216,7 +280,7 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
  * entry seals them, so the state from here on is verified against the chain. The state before
  * it was not sealed and is taken as the trail left it — which the entry says.
  */
-function sealUpgradedState(db: Db, caseId: string): void {
+function sealUpgradedState(db: WritableDb, caseId: string): void {
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_upgrade'").get()) return
   // A case whose trail is still empty (just created) has nothing sealed yet: what it holds is
   // sealed by its first entry.
@@ -323,7 +387,7 @@ function checkLedger(db: Db, path: string): void {
  * user_version) decides, so a migration numbered below one already applied — work that landed in
  * a different order — is still applied; user_version stays the highest version applied.
  */
-export function migrate(db: Db): void {
+export function migrate(db: WritableDb): void {
   db.exec(LEDGER_SQL)
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]))
   for (const m of MIGRATIONS) {
@@ -349,7 +413,7 @@ export function migrate(db: Db): void {
  * DELETE for the rekey and back to WAL after; the WAL is checkpointed first so no page is left
  * under the old key.
  */
-export function rekeyCaseDb(c: CaseDb, next: string): void {
+export function rekeyCaseDb(c: WritableCaseDb, next: string): void {
   c.db.pragma('wal_checkpoint(TRUNCATE)')
   c.db.pragma('journal_mode = DELETE')
   c.db.rekey(Buffer.from(next, 'utf8'))

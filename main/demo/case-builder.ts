@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { InvestigationRunResult } from '../../shared/investigate'
 import type { Actor } from '../../shared/model'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { addEvidenceBundle } from '../evidence/service'
 import { ingestInProcess } from '../ingest/service'
@@ -38,7 +38,7 @@ export function exportFiles(dir: string): string[] {
  * cannot be imported stops the build (a demo or fixture must import whole).
  */
 export async function buildCase(
-  c: CaseDb,
+  c: WritableCaseDb,
   o: { exportsDir: string; bundleDir: string; actor: Actor; playbooks?: PlaybookSet; now?: () => string; threads?: number }
 ): Promise<BuiltCase> {
   const ingest = ingestInProcess(c, exportFiles(o.exportsDir), { actor: o.actor, now: o.now })

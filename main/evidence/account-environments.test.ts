@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prowlerExport } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { importFile } from '../ingest/importer'
 import { listAccountEnvironments } from './account-environments'
 import { setAccountEnvironment } from './service'
@@ -15,7 +15,7 @@ const root = mkdtempSync(join(tmpdir(), 'lastmile-account-env-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 describe('evidence.accountEnvironments', () => {
-  let c: CaseDb
+  let c: WritableCaseDb
   beforeAll(() => {
     c = freshCase(root)
     const file = join(root, 'prowler.json')

@@ -7,7 +7,7 @@ import { ACCOUNT, ctFile, gz, s3DataEvent, writeBundle } from '../../test/fixtur
 import { DIGEST, STORAGE_ID, writeScenario } from '../../test/fixtures/evidence/scenario'
 import type { Actor } from '../../shared/model'
 import { verifyAudit } from '../audit/chain'
-import { type CaseDb, createCaseDb } from '../db/case-db'
+import { type WritableCaseDb, createCaseDb } from '../db/case-db'
 import { MAX_MANIFEST_BYTES } from '../semantics/bundle'
 import { adminFlowsOutside } from './facts'
 import { addEvidenceBundle, getCoverage, getFacts, listEvidence, readEvidenceBytes, setAccountEnvironment, timelineForResources } from './service'
@@ -18,11 +18,11 @@ const BUCKET = 'arn:aws:s3:::payments-prod-data'
 const INSTANCE = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`
 const SG = `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0ssh000000000001`
 
-function newCase(dir: string): CaseDb {
+function newCase(dir: string): WritableCaseDb {
   return createCaseDb(join(dir, `c-${Math.random().toString(36).slice(2)}.lmcase`), 'correct horse battery', { now: now() })
 }
 
-const counts = (c: CaseDb): Record<string, number> =>
+const counts = (c: WritableCaseDb): Record<string, number> =>
   Object.fromEntries(
     ['evidence_bundles', 'evidence_files', 'evidence_blobs', 'evidence_coverage', 'evidence_facts', 'evidence_timeline', 'audit_log'].map((t) => [t, (c.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n])
   )
@@ -30,7 +30,7 @@ const counts = (c: CaseDb): Record<string, number> =>
 describe('evidence add: a bundle with every source', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lm-ev-'))
   const bundle = join(dir, 'bundle')
-  let c: CaseDb
+  let c: WritableCaseDb
   let added: Awaited<ReturnType<typeof addEvidenceBundle>>
 
   beforeAll(async () => {
@@ -230,7 +230,7 @@ describe('evidence add: a bundle with every source', () => {
 
 describe('evidence add: refusals leave the case unchanged', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lm-ev-bad-'))
-  let c: CaseDb
+  let c: WritableCaseDb
   beforeAll(() => {
     c = newCase(dir)
   })

@@ -2,7 +2,7 @@
 import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceFileSummary } from '../../shared/evidence'
 import type { Actor } from '../../shared/model'
 import { audited } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { analyzeBundle } from './analyze'
 import { type CancelSignal, stopIfCancelled } from './cancel'
@@ -34,7 +34,7 @@ export type AddBundleResult = AddResult & EvidenceAddResult
  * read every file, and write the bundle, its bytes, coverage, facts and timeline in one audited
  * transaction. Unreadable files are recorded as gaps; nothing in the case changes on refusal.
  */
-export async function addEvidenceBundle(c: CaseDb, dir: string, opts: AddBundleOptions): Promise<AddBundleResult> {
+export async function addEvidenceBundle(c: WritableCaseDb, dir: string, opts: AddBundleOptions): Promise<AddBundleResult> {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; evidence cannot be added`)
   const limits = withLimits(opts.limits)
   const now = opts.now ?? (() => new Date().toISOString())
@@ -103,7 +103,7 @@ export function listEvidence(db: Db, bundleId?: string): EvidenceFileSummary[] {
 const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/
 
 /** Enrichment: the user's account-to-environment map. Audited; `null` removes the mapping. */
-export function setAccountEnvironment(c: CaseDb, account: string, environment: string | null, opts: { actor: Actor; now?: () => string }): void {
+export function setAccountEnvironment(c: WritableCaseDb, account: string, environment: string | null, opts: { actor: Actor; now?: () => string }): void {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only`)
   if (!/^\d{12}$/.test(account) && !/^[0-9a-f-]{36}$/i.test(account)) throw new LastmileError('bad-input', `${account}: not an AWS account id (12 digits) or Azure subscription id`)
   if (environment !== null && !ENVIRONMENT.test(environment)) throw new LastmileError('bad-input', `${environment}: an environment is a short lower-case word (prod, staging, dev, test, …)`)

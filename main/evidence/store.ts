@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import type { Actor } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { BundleAnalysis } from './analyze'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
@@ -80,7 +80,7 @@ function isoOrNull(t: number | null): string | null {
 
 /** Write one analysed bundle and its audit entry, atomically. */
 export function storeBundle(
-  c: CaseDb,
+  c: WritableCaseDb,
   bundle: VerifiedBundle,
   analysis: BundleAnalysis,
   plan: StorePlan,

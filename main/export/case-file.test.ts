@@ -8,7 +8,7 @@ import { testKeyStore } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { appendAudit, listAudit } from '../audit/chain'
 import { deviceSigningKey, loadPkcs12 } from '../audit/checkpoint-signer'
-import { createCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../db/case-db'
 import { CASE_FILE_MAGIC, exportCaseFile, openCaseFile, verifyCaseFile } from './case-file'
 
 const KEY = 'correct horse battery staple'
@@ -18,7 +18,7 @@ const dana: Actor = { kind: 'person', name: 'Dana Ops', role: 'operator' }
 let tick = 0
 const now = (): string => new Date(Date.UTC(2026, 10, 27, 9, 0, tick++)).toISOString()
 
-function setup(): { dir: string; c: CaseDb } {
+function setup(): { dir: string; c: WritableCaseDb } {
   const dir = tempDir()
   const c = createCaseDb(join(dir, 'case.lmcase'), KEY, { now: now() })
   appendAudit(c.db, c.id, { actor: dana, action: 'case.create', target: c.id }, now())
@@ -32,7 +32,7 @@ function setup(): { dir: string; c: CaseDb } {
 /** A cheap scrypt cost keeps the tests quick; the round trip uses the real default once. */
 const FAST_KDF = 1 << 14
 
-function exported(kdfCost: number | undefined = FAST_KDF): { dir: string; c: CaseDb; file: string } {
+function exported(kdfCost: number | undefined = FAST_KDF): { dir: string; c: WritableCaseDb; file: string } {
   const { dir, c } = setup()
   const p = testP12()
   const file = join(dir, 'review.lmaudit')
@@ -63,6 +63,7 @@ describe('the auditor case file', () => {
       expect(opened.manifest.checkpoint).toMatchObject({ number: 1, firstSeq: 1, lastSeq: 61 })
       // The copy ends with the checkpoint's own record (62); the export's record is only in the original.
       expect(listAudit(opened.caseDb.db, 0, 1).entries[0]).toMatchObject({ seq: 62, action: 'checkpoint.create' })
+      // @ts-expect-error a case file open for review has no writable handle: its statements have no run()
       expect(() => opened.caseDb.db.prepare("INSERT INTO case_meta (key, value) VALUES ('x', 'y')").run()).toThrow(/readonly/)
       // The temporary database is encrypted: the marker is not in it either.
       expect(readFileSync(opened.tempPath).includes(MARKER)).toBe(false)

@@ -8,7 +8,7 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import { createCheckpoint, lastCheckpoint, verifyCase, type CaseVerification, type Checkpoint } from '../audit/checkpoint'
 import { signerSummary, verifySigned, type SignerDescriptor, type SigningKey } from '../audit/checkpoint-signer'
-import { openCaseDb, type CaseDb } from '../db/case-db'
+import { openCaseDb, type CaseDb, type WritableCaseDb } from '../db/case-db'
 import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
 import { LastmileError, fsReason } from '../errors'
 
@@ -138,7 +138,7 @@ function checkExportPassphrase(p: string, where: string): void {
 }
 
 /** `lastmile export case`: checkpoint, copy, re-key, seal, write; then record the export. */
-export function exportCaseFile(c: CaseDb, opts: CaseFileExportOptions): CaseFileExportResult {
+export function exportCaseFile(c: WritableCaseDb, opts: CaseFileExportOptions): CaseFileExportResult {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
   const rules: OutputRules = {
     inputs: [c.path, ...(opts.inputs ?? [])],
@@ -212,7 +212,7 @@ export function exportCaseFile(c: CaseDb, opts: CaseFileExportOptions): CaseFile
  * writes the copy through SQLCipher under the case key; the copy is then attached to the same
  * connection (an ATTACH without KEY takes the main database's key) and re-keyed in place.
  */
-function copyReKeyed(c: CaseDb, path: string, key: string): void {
+function copyReKeyed(c: WritableCaseDb, path: string, key: string): void {
   const quoted = `'${path.replace(/'/g, "''")}'`
   c.db.exec(`VACUUM INTO ${quoted}`)
   c.db.exec(`ATTACH DATABASE ${quoted} AS lastmile_export`)

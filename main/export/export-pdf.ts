@@ -5,7 +5,7 @@ import type { Actor, Progress } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { createCheckpoint } from '../audit/checkpoint'
 import { loadPkcs12, signerSummary } from '../audit/checkpoint-signer'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
 import type { ReportContributor } from '../report/contributor'
@@ -42,7 +42,7 @@ const cancelledError = (out: string): LastmileError =>
  * certificate, assemble the report from the case, render and sign it in a worker, write it, and
  * record the export (with the PDF's hash) in the audit trail — which the next checkpoint seals.
  */
-export async function exportPdf(c: CaseDb, opts: PdfExportOptions): Promise<PdfExportResult> {
+export async function exportPdf(c: WritableCaseDb, opts: PdfExportOptions): Promise<PdfExportResult> {
   const t0 = Date.now()
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
   const rules: OutputRules = { inputs: [c.path, opts.p12Path, ...(opts.inputs ?? [])], overwrite: opts.overwrite }

@@ -6,7 +6,7 @@
 // is what the person declared, as it always was, and verification says so.
 import { ROLES, type Actor, type Role } from '../../shared/model'
 import { appendAudit, bindPerson } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { signerOf } from './agent'
 
@@ -98,7 +98,7 @@ function findPerson(db: Db, ref: string): CasePerson {
 }
 
 /** Grant (or revoke) a role: the owner's signed decision. */
-export function setRole(c: CaseDb, personRef: string, role: Role, grant: boolean, actor: Actor, now: () => string): CasePerson {
+export function setRole(c: WritableCaseDb, personRef: string, role: Role, grant: boolean, actor: Actor, now: () => string): CasePerson {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
   if (!ROLES.includes(role)) throw new LastmileError('bad-input', `${role}: not a role (one of ${ROLES.join(', ')})`)
   if (!caseOwner(c.db)) throw new LastmileError('conflict', 'this case has no owner (it was made before people had signing keys): roles here are declared, not granted')
@@ -117,7 +117,7 @@ export function setRole(c: CaseDb, personRef: string, role: Role, grant: boolean
 }
 
 /** Bind the acting person's key to the case (a signed `identity.bound` entry), if it is not yet. */
-export function joinCase(c: CaseDb, actor: Actor, now: () => string): CasePerson {
+export function joinCase(c: WritableCaseDb, actor: Actor, now: () => string): CasePerson {
   const signer = signerOf(actor)
   if (actor.kind !== 'person' || !signer) throw new LastmileError('bad-input', 'joining a case needs your personal signing key')
   const known = c.db.prepare('SELECT name FROM people WHERE key_id = ?').get(signer.id) as { name: string } | undefined

@@ -13,7 +13,7 @@ import { testKeyStore } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { appendAudit } from '../audit/chain'
 import { verifyCase } from '../audit/checkpoint'
-import { createCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../db/case-db'
 import { exportPdf } from '../export/export-pdf'
 import { setFourEyes } from '../workflow/store'
 import { actorFor } from './agent'
@@ -26,7 +26,7 @@ let t = Date.parse('2026-12-01T09:00:00Z')
 const now = (): string => new Date((t += 1000)).toISOString()
 
 /** A new case created (and so owned) by `owner`. */
-function ownedCase(owner: Actor): CaseDb {
+function ownedCase(owner: Actor): WritableCaseDb {
   const c = createCaseDb(join(tempDir(), 'c.lmcase'), 'identity-test-key', { now: now() })
   appendAudit(c.db, c.id, { actor: owner, action: 'case.create', target: c.id, details: { name: c.name } }, now())
   return c

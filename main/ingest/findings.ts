@@ -4,7 +4,7 @@ import type { Decision, FindingView } from '../../shared/ingest'
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { getFinding, listFindings } from '../case/findings'
 import { parseFindingRef } from '../case/refs'
@@ -15,7 +15,7 @@ import { toCsv } from './csv-writer'
  * or clear a decision (null). Imports never write these columns, so a rescan cannot undo them.
  */
 export function setFindingDecision(
-  c: CaseDb,
+  c: WritableCaseDb,
   ref: string,
   decision: Decision | null,
   reason: string,

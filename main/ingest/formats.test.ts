@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { detectFormat } from './detect'
 import { alertRecord } from '../case/findings'
 import { importFile } from './importer'
 import type { FormatName, ImportSummary } from './types'
 
 const dir = mkdtempSync(join(tmpdir(), 'lastmile-formats-'))
-let c: CaseDb
+let c: WritableCaseDb
 beforeAll(() => {
   c = freshCase(dir)
 })

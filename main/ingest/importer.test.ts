@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit, verifyAudit } from '../audit/chain'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { alertRecord, getFinding, listFindings } from '../case/findings'
 import { setFindingDecision } from './findings'
@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'lastmile-importer-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 let dir: string
-let c: CaseDb
+let c: WritableCaseDb
 let now: () => string
 let n = 0
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from './controls'
@@ -58,7 +58,7 @@ const PROGRESS_EVERY_MS = 200
  * all in ONE transaction with its audit entry. Any error (a bad record, a full disk, a kill)
  * leaves the case exactly as it was.
  */
-export function importFile(c: CaseDb, path: string, opts: ImportOptions): ImportSummary {
+export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions): ImportSummary {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: the case is open read-only; nothing can be imported`)
   const name = opts.displayName ?? path
   const now = opts.now ?? (() => new Date().toISOString())
@@ -275,7 +275,7 @@ class ImportRun {
   private readonly st: ReturnType<ImportRun['prepare']>
 
   constructor(
-    private readonly db: Db,
+    private readonly db: WritableDb,
     private readonly importId: string,
     private readonly path: string,
     private readonly name: string,
@@ -740,7 +740,7 @@ class ImportRun {
  * catch-all initiative: those are set in one join; controls a person split go through the
  * general most-specific-selector rule.
  */
-function assignTouchedFindings(db: Db): void {
+function assignTouchedFindings(db: WritableDb): void {
   db.prepare(
     `UPDATE findings SET initiative_id = s.initiative_id
      FROM temp.ingest_agg g, initiative_selectors s

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit } from '../audit/chain'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { listFindings } from '../case/findings'
 import { importFile } from './importer'
@@ -13,7 +13,7 @@ import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } 
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-initiatives-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
-let c: CaseDb
+let c: WritableCaseDb
 let dir: string
 let now: () => string
 let n = 0

@@ -2,7 +2,7 @@ import type { InitiativeView } from '../../shared/ingest'
 import type { Actor, RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { CaseDb, Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { LastmileError } from '../errors'
 import { initiativeRef, parseInitiativeRef } from '../case/refs'
@@ -16,7 +16,7 @@ import { SEVERITY_BY_RANK } from '../case/severity'
  */
 
 /** Assign findings to initiatives. `where` narrows which findings (SQL over `findings`). */
-export function assignFindings(db: Db, where: string, params: Record<string, unknown> = {}): number {
+export function assignFindings(db: WritableDb, where: string, params: Record<string, unknown> = {}): number {
   return db
     .prepare(
       `UPDATE findings SET initiative_id = (
@@ -37,7 +37,7 @@ export function assignFindings(db: Db, where: string, params: Record<string, unk
  * so it can insert the findings straight into them).
  */
 export function createMissingInitiatives(
-  db: Db,
+  db: WritableDb,
   controls: Iterable<string>,
   titleOf: (control: string) => string,
   now: string,
@@ -167,7 +167,7 @@ type SplitBy = 'account' | 'environment'
  * Split an initiative by account or environment: one new initiative per value among its
  * findings. The original keeps catching findings from accounts (environments) not seen yet.
  */
-export function splitInitiative(c: CaseDb, ref: string, by: SplitBy, actor: Actor, now: () => string): InitiativeView[] {
+export function splitInitiative(c: WritableCaseDb, ref: string, by: SplitBy, actor: Actor, now: () => string): InitiativeView[] {
   refuseReadOnly(c)
   const id = parseInitiativeRef(ref)
   const db = c.db
@@ -224,7 +224,7 @@ export function splitInitiative(c: CaseDb, ref: string, by: SplitBy, actor: Acto
 }
 
 /** Merge `fromRef` into `intoRef`: its findings, and any that arrive later, go to `intoRef`. */
-export function mergeInitiatives(c: CaseDb, intoRef: string, fromRef: string, actor: Actor, now: () => string): InitiativeView {
+export function mergeInitiatives(c: WritableCaseDb, intoRef: string, fromRef: string, actor: Actor, now: () => string): InitiativeView {
   refuseReadOnly(c)
   const into = parseInitiativeRef(intoRef)
   const from = parseInitiativeRef(fromRef)
@@ -249,7 +249,7 @@ export function mergeInitiatives(c: CaseDb, intoRef: string, fromRef: string, ac
   return v
 }
 
-export function renameInitiative(c: CaseDb, ref: string, title: string, actor: Actor, now: () => string): void {
+export function renameInitiative(c: WritableCaseDb, ref: string, title: string, actor: Actor, now: () => string): void {
   refuseReadOnly(c)
   const id = parseInitiativeRef(ref)
   const t = title.trim()

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { verifyAudit } from '../audit/chain'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { importFile, type ImportOptions } from './importer'
 import { ingestInProcess } from './service'
@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** Every row of the tables an import writes, with import ids replaced by their sequence number. */
-function dump(c: CaseDb): unknown {
+function dump(c: WritableCaseDb): unknown {
   const seqOf = new Map((c.db.prepare('SELECT id, seq FROM imports').all() as Array<{ id: string; seq: number }>).map((r) => [r.id, `import ${r.seq}`]))
   const norm = (row: Record<string, unknown>): Record<string, unknown> =>
     Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && seqOf.has(v) ? seqOf.get(v) : v]))
@@ -39,7 +39,7 @@ function dump(c: CaseDb): unknown {
   }
 }
 
-function outcome(c: CaseDb, path: string, opts: Partial<ImportOptions>): unknown {
+function outcome(c: WritableCaseDb, path: string, opts: Partial<ImportOptions>): unknown {
   try {
     const s = importFile(c, path, { actor: ANALYST, displayName: path.slice(path.lastIndexOf('/') + 1), ...opts })
     return { ...s, importId: s.importId === null ? null : 'set', duplicateOf: s.duplicateOf === null ? null : 'set', durationMs: 0 }

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { Actor, Progress } from '../../shared/model'
-import { caseBusyError, isCaseBusy, type CaseDb, type Db } from '../db/case-db'
+import { caseBusyError, isCaseBusy, type Db, type WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { startWorker } from '../platform/worker'
 import { importFile } from './importer'
@@ -33,7 +33,7 @@ export interface IngestOptions {
 }
 
 /** Run on the calling thread (the CLI, tests, and the worker itself). */
-export function ingestInProcess(c: CaseDb, files: readonly string[], opts: IngestOptions): IngestResult {
+export function ingestInProcess(c: WritableCaseDb, files: readonly string[], opts: IngestOptions): IngestResult {
   const imports: IngestFileOutcome[] = []
   try {
     files.forEach((file, i) => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import type { Progress } from '../../shared/model'
 import { listAudit, verifyAudit } from '../audit/chain'
-import { createCaseDb, openCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle } from '../evidence/service'
 import { assembleReportData } from '../export/report-assemble'
 import type { ReportContributor } from '../report/contributor'
@@ -30,15 +30,15 @@ const set = loadPlaybooks()
 let tick = 0
 const clock = () => new Date(Date.parse('2026-11-21T09:00:00Z') + tick++ * 1000).toISOString()
 
-async function fixtureCase(dir: string): Promise<CaseDb> {
+async function fixtureCase(dir: string): Promise<WritableCaseDb> {
   const c = createCaseDb(join(dir, 'case.lmcase'), KEY, { now: clock() })
   ingestInProcess(c, exportFiles(join(FIXTURE, 'exports')), { actor: ACTOR, now: clock })
   await addEvidenceBundle(c, join(FIXTURE, 'bundle'), { actor: ACTOR, now: clock, threads: 0 })
   return c
 }
 
-const documents = (c: CaseDb) => c.db.prepare('SELECT finding_id, document, digest, run_id, updated_at FROM rci_results ORDER BY finding_id').all() as Array<{ finding_id: number; document: string; digest: string }>
-const findingOf = (c: CaseDb, bucket: string) => listFindings(c.db).find((f) => f.resource.id === `arn:aws:s3:::${bucket}`)!
+const documents = (c: WritableCaseDb) => c.db.prepare('SELECT finding_id, document, digest, run_id, updated_at FROM rci_results ORDER BY finding_id').all() as Array<{ finding_id: number; document: string; digest: string }>
+const findingOf = (c: WritableCaseDb, bucket: string) => listFindings(c.db).find((f) => f.resource.id === `arn:aws:s3:::${bucket}`)!
 
 /** A second bundle: server access logs of the archive bucket, which the first bundle lacked. */
 function accessLogBundle(dir: string): string {
@@ -146,6 +146,7 @@ describe('investigation runs', () => {
     ;(await fixtureCase(dir)).close()
     const ro = openCaseDb(join(dir, 'case.lmcase'), KEY, { readOnly: true })
     try {
+      // @ts-expect-error a read-only case has no writable handle: this call does not compile
       await expect(investigateCase(ro, { actor: ACTOR, playbooks: set })).rejects.toThrow('opened read-only; an investigation cannot be recorded')
     } finally {
       ro.close()

@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { InvestigationRunResult } from '../../shared/investigate'
 import type { Actor, Progress, RciVerdict } from '../../shared/model'
-import type { CaseDb } from '../db/case-db'
+import type { CaseDb, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { listBundles, listEvidence } from '../evidence/service'
 import { listFindings, type FindingView } from '../case/findings'
@@ -66,7 +66,7 @@ function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
 
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
 
-export async function investigateCase(c: CaseDb, opts: InvestigateOptions): Promise<InvestigationRunResult> {
+export async function investigateCase(c: WritableCaseDb, opts: InvestigateOptions): Promise<InvestigationRunResult> {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; an investigation cannot be recorded`)
   const now = opts.now ?? (() => new Date().toISOString())
   const t0 = Date.now()

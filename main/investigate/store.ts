@@ -6,7 +6,7 @@ import type { InvestigationRunResult, RciDocument, RciHistoryEntry, RciStepChang
 import type { Actor, RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { hasRciTables } from '../case/rci'
 
@@ -47,7 +47,7 @@ function reasonOf(before: RciDocument | null, after: RciDocument): RciHistoryEnt
   return 'finding'
 }
 
-export function writeRun(c: CaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs'> {
+export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs'> {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; an investigation cannot be recorded`)
   if (!hasRciTables(c.db)) throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
   const db = c.db

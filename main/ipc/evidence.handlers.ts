@@ -33,7 +33,7 @@ export function evidenceHandlers(
   }
   return {
     'evidence.add': async ({ path }) => {
-      const c = session.require()
+      const c = session.requireWritable()
       const r = await adding.runAbortable((signal) =>
         addEvidenceBundle(c, resolve(path), { actor: session.actor(), now: session.now, onProgress: steps('evidence.add'), signal })
       )
@@ -72,7 +72,7 @@ export function evidenceHandlers(
     'evidence.cancelCollect': () => collecting.cancel(),
     'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),
     'evidence.setAccountEnvironment': ({ account, environment }) => {
-      setAccountEnvironment(session.require(), account, environment, { actor: session.actor(), now: session.now })
+      setAccountEnvironment(session.requireWritable(), account, environment, { actor: session.actor(), now: session.now })
       return null
     }
   }

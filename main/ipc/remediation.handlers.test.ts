@@ -57,7 +57,7 @@ describe('remediation through the contract', () => {
     expect(await dispatch('case.create', { path: app.paths.issue(join(dir, 'c.lmcase'), 'save-file'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
     expect(await dispatch('evidence.add', { path: app.paths.issue(writeScenarioBundle(join(dir, 'bundle')), 'open-folder') })).toMatchObject({ ok: true })
     expect(await dispatch('ingest.import', { paths: [app.paths.issue(writeAsff(dir, 'sh.json', SCENARIO_FINDINGS), 'open-file')] })).toMatchObject({ ok: true })
-    const db = app.session.require().db
+    const db = app.session.requireWritable().db
     db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE control = 'aws.s3.https-only'").run()
     const ini = listInitiatives(db).find((i) => i.control === 'aws.s3.https-only')!.id
 

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Artefact } from '../../shared/remediation'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { httpsOnlyVerdict, parsePolicy, securityGroupVerdict } from '../evaluate'
 import { addEvidenceBundle } from '../evidence/service'
 import { freshCase } from '../../test/fixtures/ingest/support'
@@ -35,7 +35,7 @@ import { computeSgRevoke } from './sg-revoke'
 
 const actor = { kind: 'person' as const, name: 'Ana Analyst', role: 'analyst' as const }
 const dir = mkdtempSync(join(tmpdir(), 'lm-remediate-'))
-let c: CaseDb
+let c: WritableCaseDb
 
 beforeAll(async () => {
   c = freshCase(dir)

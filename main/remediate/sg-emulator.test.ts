@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Artefact } from '../../shared/remediation'
-import { createCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../db/case-db'
 import { securityGroupVerdict } from '../evaluate'
 import type { IpPermission } from '../semantics/inventory'
 import { LastmileError } from '../errors'
@@ -30,7 +30,7 @@ const REGION = 'us-east-1'
 const NOW = () => '2026-11-21T09:00:00.000Z'
 
 let tmp: string
-let c: CaseDb
+let c: WritableCaseDb
 const moto = new Map<string, { proc: ChildProcess; url: string }>()
 
 function freePort(): Promise<number> {

@@ -5,7 +5,7 @@ import type { Actor, Case, Role } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { deviceSigningKey, thisDeviceFingerprint } from '../audit/checkpoint-signer'
 import { sealHeadsWith } from '../audit/head-seal'
-import { createCaseDb, openCaseDb, rekeyCaseDb, type CaseDb } from '../db/case-db'
+import { createCaseDb, openCaseDb, rekeyCaseDb, type OpenCaseDb, type WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { Platform } from '../platform/ports'
 import { unlock } from '../identity/agent'
@@ -28,7 +28,7 @@ const MAX_RECENT = 10
  * which cases were opened recently, and which passphrases this machine may remember.
  */
 export class CaseSession {
-  private open: CaseDb | null = null
+  private open: OpenCaseDb | null = null
   /** for a case file opened for review: the file the auditor chose, not its temporary copy */
   private reviewOf: string | null = null
   /**
@@ -118,7 +118,7 @@ export class CaseSession {
   }
 
   /** On opening a case with an owner, put this person's key in it, so the owner can grant them a role. */
-  private joinIfOwned(c: CaseDb): void {
+  private joinIfOwned(c: OpenCaseDb): void {
     if (c.readOnly || !caseOwner(c.db)) return
     const actor = this.actor()
     if (actor.kind === 'person' && actor.key) joinCase(c, actor, this.now)
@@ -130,13 +130,22 @@ export class CaseSession {
     return this.open ? toCase(this.open, this.reviewOf) : null
   }
 
-  /** The open case, or a clear error saying one must be opened first. */
-  require(): CaseDb {
+  /**
+   * The open case, or a clear error saying one must be opened first. It may be a case file open
+   * for review, so what it gives a writer is a type error: a writer needs `requireWritable()`, or
+   * a check of `readOnly` first.
+   */
+  require(): OpenCaseDb {
     if (!this.open) throw new LastmileError('no-case', 'no case is open: create a case or open one first')
     return this.open
   }
 
-  requireWritable(): CaseDb {
+  /**
+   * The open case's writable handle — the only way a handler gets one — or the read-only refusal
+   * when the case is open for review. Whether a case is under review is known only when it is
+   * opened, so this is the one place it is checked at run time; from here on the types carry it.
+   */
+  requireWritable(): WritableCaseDb {
     const c = this.require()
     if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
     return c
@@ -209,7 +218,7 @@ export class CaseSession {
    * checkpoint or case file signed without a certificate (Settings says so) — so until then, and
    * on the command line (no keystore), the head is not sealed.
    */
-  private sealHeads(c: CaseDb): void {
+  private sealHeads(c: OpenCaseDb): void {
     if (c.readOnly || !this.platform.keystore.isSecure() || !thisDeviceFingerprint(this.platform.dataDir)) return
     try {
       sealHeadsWith(c.db, deviceSigningKey(this.platform.dataDir, this.platform.keystore, this.now))
@@ -218,7 +227,7 @@ export class CaseSession {
     }
   }
 
-  private replace(c: CaseDb, key: string): void {
+  private replace(c: OpenCaseDb, key: string): void {
     this.open?.close()
     this.open = c
     this.key = key
@@ -272,7 +281,7 @@ export class CaseSession {
     }
   }
 
-  private remember(c: CaseDb, passphrase: string): void {
+  private remember(c: OpenCaseDb, passphrase: string): void {
     this.assertCanRemember()
     const ks = this.platform.keystore
     const all = this.remembered.read()
@@ -306,7 +315,7 @@ export class CaseSession {
   }
 }
 
-function toCase(c: CaseDb, shownPath: string | null = null): Case {
+function toCase(c: OpenCaseDb, shownPath: string | null = null): Case {
   return {
     id: c.id,
     name: c.name,

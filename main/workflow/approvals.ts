@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import type { Actor, RciVerdict } from '../../shared/model'
 import type { ApprovalQueueItem, DecisionResult } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { basisChange, currentBasis } from './basis'
 import { approvalView, planBasis, planRow } from './plans'
@@ -31,7 +31,7 @@ function bulkable(v: RciVerdict): boolean {
 }
 
 /** Approve or reject findings of a plan. */
-export function decide(c: CaseDb, ref: string, decision: 'approved' | 'rejected', opts: DecideOptions): DecisionResult {
+export function decide(c: WritableCaseDb, ref: string, decision: 'approved' | 'rejected', opts: DecideOptions): DecisionResult {
   const db = c.db
   const row = planRow(db, ref)
   const plan = planRef(row.id)

@@ -6,7 +6,7 @@
 // decision expires the finding is reopened automatically (reconcile.ts).
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { APPROVER_ROLES } from './approvals'
 import { describeState } from './states'
@@ -49,7 +49,7 @@ function writeDecision(tx: Tx, f: WfFinding, decision: 'suppressed' | 'risk-acce
   tx.audit({ actor, action: `finding.${decision}`, target: f.ref, details: { reason, expires, approver: actor, previousState: f.state } })
 }
 
-export function recordDecision(c: CaseDb, ref: string, decision: 'suppressed' | 'risk-accepted', opts: DecisionOptions): WfFinding {
+export function recordDecision(c: WritableCaseDb, ref: string, decision: 'suppressed' | 'risk-accepted', opts: DecisionOptions): WfFinding {
   const what = decision === 'suppressed' ? 'suppress a finding' : "accept a finding's risk"
   requireRole(c.db, opts.actor, APPROVER_ROLES, what)
   const reason = opts.reason.trim()
@@ -67,7 +67,7 @@ export function recordDecision(c: CaseDb, ref: string, decision: 'suppressed' | 
 }
 
 /** End a decision early: the finding is open again, where it was before (`new`). */
-export function clearDecision(c: CaseDb, ref: string, opts: Omit<DecisionOptions, 'expires'>): WfFinding {
+export function clearDecision(c: WritableCaseDb, ref: string, opts: Omit<DecisionOptions, 'expires'>): WfFinding {
   requireRole(c.db, opts.actor, APPROVER_ROLES, 'clear a decision')
   const reason = opts.reason.trim()
   if (!reason) throw new LastmileError('bad-input', `${ref}: say why the decision ends (--reason TEXT)`)

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import type { Actor } from '../../shared/model'
 import type { ExecutionView } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { planRow } from './plans'
 import { describeState } from './states'
@@ -28,7 +28,7 @@ export interface ExecutionOptions {
   findings?: string[]
 }
 
-export function recordExecution(c: CaseDb, ref: string, opts: ExecutionOptions): ExecutionView[] {
+export function recordExecution(c: WritableCaseDb, ref: string, opts: ExecutionOptions): ExecutionView[] {
   requireRole(c.db, opts.actor, OPERATOR_ROLES, 'record an execution')
   if (opts.output.length > MAX_OUTPUT_BYTES) throw new LastmileError('bad-input', `the output is ${opts.output.length} bytes; at most ${MAX_OUTPUT_BYTES} are kept: attach the relevant part`)
   const db = c.db

@@ -7,7 +7,7 @@ import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { writeScenario } from '../../test/fixtures/evidence/scenario'
 import { asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
-import type { CaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings } from '../case/findings'
 import { setFindingDecision } from '../ingest/findings'
@@ -40,7 +40,7 @@ const row = (t: FindingsTable, id: string): number => t.id.indexOf(Number(id.sli
 const str = (t: FindingsTable, c: number): string | null => (c < 0 ? null : t.strings[c]!)
 
 describe('findings.table', () => {
-  let c: CaseDb
+  let c: WritableCaseDb
   beforeAll(async () => {
     const dir = mkdtempSync(join(root, 'case-'))
     c = freshCase(dir)

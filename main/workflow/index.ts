@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { Actor } from '../../shared/model'
 import type { BoardView, GuardrailBundle, PlanView } from '../../shared/remediation'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, OpenCaseDb, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { buildGuardrails, guardrailScope, type GuardrailOptions } from '../guardrails'
 import { checkOutputFolder, writeNewFiles } from '../services/outputs'
@@ -43,76 +43,76 @@ function playbooksOf(ctx: WorkflowContext): PlaybookSet | null {
   }
 }
 
-function sync(c: CaseDb, ctx: WorkflowContext): string[] {
+function sync(c: OpenCaseDb, ctx: WorkflowContext): string[] {
   return reconcile(c, ctx.now, { guardrails: ctx.guardrails, playbooks: () => playbooksOf(ctx) })
 }
 
-export function plan(c: CaseDb, ref: string, ctx: WorkflowContext & { inputs?: Record<string, string> }): PlanView {
+export function plan(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { inputs?: Record<string, string> }): PlanView {
   requireWritable(c)
   sync(c, ctx)
   return createPlan(c, ref, { actor: ctx.actor, now: ctx.now, guardrails: ctx.guardrails, playbooks: playbooksOf(ctx), inputs: ctx.inputs })
 }
 
 /** A plan as it is now (a drifted plan shows as superseded, naming its re-rendered successor). */
-export function showPlan(c: CaseDb, ref: string, ctx: WorkflowContext): PlanView {
+export function showPlan(c: OpenCaseDb, ref: string, ctx: WorkflowContext): PlanView {
   sync(c, ctx)
   return getPlan(c.db, ref)
 }
 
-export function approve(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
+export function approve(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
   requireWritable(c)
   sync(c, ctx)
   return decide(c, ref, 'approved', ctx)
 }
 
-export function reject(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
+export function reject(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
   requireWritable(c)
   sync(c, ctx)
   return decide(c, ref, 'rejected', ctx)
 }
 
-export function queue(c: CaseDb, filter: QueueFilter, ctx: WorkflowContext) {
+export function queue(c: OpenCaseDb, filter: QueueFilter, ctx: WorkflowContext) {
   sync(c, ctx)
   return approvalQueue(c.db, filter)
 }
 
-export function routeFindings(c: CaseDb, refs: string[], opts: Omit<RouteOptions, 'actor' | 'now'> & WorkflowContext) {
+export function routeFindings(c: WritableCaseDb, refs: string[], opts: Omit<RouteOptions, 'actor' | 'now'> & WorkflowContext) {
   requireWritable(c)
   sync(c, opts)
   return route(c, refs, { ...opts, playbooks: playbooksOf(opts) })
 }
 
-export function acceptRisk(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires: string | null }) {
+export function acceptRisk(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires: string | null }) {
   requireWritable(c)
   sync(c, ctx)
   return recordDecision(c, ref, 'risk-accepted', ctx)
 }
 
-export function suppress(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires?: string | null }) {
+export function suppress(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires?: string | null }) {
   requireWritable(c)
   sync(c, ctx)
   return recordDecision(c, ref, 'suppressed', ctx)
 }
 
-export function clear(c: CaseDb, ref: string, ctx: WorkflowContext & { reason: string }) {
+export function clear(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string }) {
   requireWritable(c)
   sync(c, ctx)
   return clearDecision(c, ref, ctx)
 }
 
-export function recordExecutionOf(c: CaseDb, ref: string, opts: Omit<ExecutionOptions, 'actor' | 'now'> & WorkflowContext) {
+export function recordExecutionOf(c: WritableCaseDb, ref: string, opts: Omit<ExecutionOptions, 'actor' | 'now'> & WorkflowContext) {
   requireWritable(c)
   sync(c, opts)
   return recordExecution(c, ref, opts)
 }
 
-export async function validate(c: CaseDb, ref: string, how: { bundle: string } | { rescan: true }, ctx: WorkflowContext) {
+export async function validate(c: WritableCaseDb, ref: string, how: { bundle: string } | { rescan: true }, ctx: WorkflowContext) {
   requireWritable(c)
   sync(c, ctx)
   return 'bundle' in how ? validateByEvidence(c, ref, how.bundle, ctx) : validateByRescan(c, ref, ctx)
 }
 
-export function board(c: CaseDb, ctx: WorkflowContext): BoardView {
+export function board(c: OpenCaseDb, ctx: WorkflowContext): BoardView {
   const changes = sync(c, ctx)
   return { initiatives: boardInitiatives(c.db), changes }
 }
@@ -134,7 +134,7 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
 }
 
 /** Write the guardrail bundle to a folder (never over existing files), with an audit entry. */
-export function exportGuardrails(c: CaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
+export function exportGuardrails(c: WritableCaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
   requireWritable(c)
   checkOutputFolder(out, { inputs: [c.path] })
   sync(c, ctx)

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import type { Actor, RciVerdict } from '../../shared/model'
 import type { ApprovalView, Artefact, GuardrailView, PlanFindingView, PlanSummary, PlanView } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { buildGuardrails, guardrailScope, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
@@ -186,7 +186,7 @@ function uniq(list: string[]): string[] {
  * Render and store a plan for a finding (F-12) or an initiative (I-3). The findings move to
  * `planned`; a finding that was in another active plan leaves it (its approval there is void).
  */
-export function createPlan(c: CaseDb, ref: string, opts: PlanOptions): PlanView {
+export function createPlan(c: WritableCaseDb, ref: string, opts: PlanOptions): PlanView {
   const db = c.db
   const { kind, findings } = findingsOf(db, ref)
   const id = ((db.prepare('SELECT coalesce(max(id), 0) AS n FROM remediation_plans').get() as { n: number }).n ?? 0) + 1

@@ -8,7 +8,7 @@
 // 4. a planned or approved finding whose resource's configuration changed after its plan was made
 //    has drifted: its plan is re-rendered from the new evidence before anyone runs it.
 import type { Actor } from '../../shared/model'
-import type { CaseDb } from '../db/case-db'
+import type { OpenCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { inputsHash, readFixInputs } from '../remediate'
 import { basisChange, currentBasis } from './basis'
@@ -23,7 +23,7 @@ export interface ReconcileOptions {
   playbooks?: () => PlanOptions['playbooks']
 }
 
-export function reconcile(c: CaseDb, now: () => string, opts: ReconcileOptions = {}): string[] {
+export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptions = {}): string[] {
   if (c.readOnly) return []
   const db = c.db
   const changes: string[] = []

@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import type { Actor, RciVerdict } from '../../shared/model'
 import type { RoutingResult } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { checkOutputFolder, writeNewFiles } from '../services/outputs'
 import { getFacts } from '../evidence/facts'
@@ -122,7 +122,7 @@ function markdown(title: string, items: RoutedFinding[]): string {
 
 const PRIORITY: Record<string, string> = { critical: 'Highest', high: 'High', medium: 'Medium', low: 'Low', informational: 'Lowest' }
 
-export function route(c: CaseDb, refs: string[], opts: RouteOptions): RoutingResult {
+export function route(c: WritableCaseDb, refs: string[], opts: RouteOptions): RoutingResult {
   if (!refs.length) throw new LastmileError('bad-input', 'name what to route: one or more findings (F-12) or initiatives (I-3)')
   checkOutputFolder(opts.out, { inputs: [c.path] })
   const db = c.db

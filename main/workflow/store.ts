@@ -5,7 +5,7 @@ import type { Actor, Provider, RciVerdict } from '../../shared/model'
 import type { WorkflowState } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import { appendAudit, type NewAuditEntry } from '../audit/chain'
-import type { CaseDb, Db } from '../db/case-db'
+import type { CaseDb, Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { caseOwner, requireCaseRole, requireOwner } from '../identity/case-people'
 import { nextState, type WorkflowEvent } from './states'
@@ -14,7 +14,7 @@ import { nextState, type WorkflowEvent } from './states'
 export const ENGINE: Actor = { kind: 'engine', name: 'lastmile-workflow' }
 
 export interface Tx {
-  db: Db
+  db: WritableDb
   /** the time of this operation (one reading of the clock for all its rows) */
   at: string
   audit(entry: NewAuditEntry): void
@@ -25,7 +25,7 @@ export function requireWritable(c: CaseDb): void {
 }
 
 /** Run `fn` and append its audit entries in one transaction: all of it is in the case, or none. */
-export function workflowTx<T>(c: CaseDb, now: () => string, fn: (tx: Tx) => T): T {
+export function workflowTx<T>(c: WritableCaseDb, now: () => string, fn: (tx: Tx) => T): T {
   requireWritable(c)
   return c.db.transaction(() => {
     const entries: NewAuditEntry[] = []
@@ -206,7 +206,7 @@ export function fourEyesEnabled(db: Db): boolean {
  * Turn the four-eyes rule on or off: the case owner's signed decision (in a case made before
  * people had keys, an admin's). The PDF report and the auditor's review show every change.
  */
-export function setFourEyes(c: CaseDb, enabled: boolean, reason: string, actor: Actor, now: () => string): boolean {
+export function setFourEyes(c: WritableCaseDb, enabled: boolean, reason: string, actor: Actor, now: () => string): boolean {
   if (caseOwner(c.db)) requireOwner(c.db, actor, 'turn the four-eyes rule on or off')
   else if (actor.kind !== 'person' || actor.role !== 'admin') throw new LastmileError('bad-input', 'changing the four-eyes rule needs the admin role (--role admin)')
   if (!reason.trim()) throw new LastmileError('bad-input', 'say why the four-eyes rule changes (--reason)')

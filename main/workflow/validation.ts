@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import type { Actor } from '../../shared/model'
 import type { ValidationView, WorkflowState } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
-import type { CaseDb, Db } from '../db/case-db'
+import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError, fsReason } from '../errors'
 import { evaluateLoaded, findEvaluation, isControlId, loadBundle, type ControlId } from '../evaluate'
 import { addEvidenceBundle } from '../evidence/service'
@@ -67,7 +67,7 @@ function record(tx: Tx, method: 'evidence' | 'rescan', outcomes: Outcome[], acto
 }
 
 /** Validation by evidence: evaluate a bundle collected after the fix, and keep it in the case. */
-export async function validateByEvidence(c: CaseDb, ref: string, bundleDir: string, opts: ValidateOptions): Promise<ValidationView[]> {
+export async function validateByEvidence(c: WritableCaseDb, ref: string, bundleDir: string, opts: ValidateOptions): Promise<ValidationView[]> {
   if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
   const findings = targets(c.db, ref)
   const dir = resolve(bundleDir)
@@ -136,7 +136,7 @@ function rescanOutcome(db: Db, f: WfFinding): Omit<Outcome, 'f'> | null {
 }
 
 /** Validation by rescan: what later imports say. */
-export function validateByRescan(c: CaseDb, ref: string, opts: ValidateOptions): ValidationView[] {
+export function validateByRescan(c: WritableCaseDb, ref: string, opts: ValidateOptions): ValidationView[] {
   const findings = targets(c.db, ref)
   const outcomes: Outcome[] = findings.map((f) => {
     const o = rescanOutcome(c.db, f)

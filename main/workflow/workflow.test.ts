@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Actor, RciVerdict } from '../../shared/model'
 import { listAudit, verifyAudit } from '../audit/chain'
-import { openCaseDb, type CaseDb } from '../db/case-db'
+import { openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle } from '../evidence/service'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
@@ -30,7 +30,7 @@ const olga: Actor = testPerson('Olga Operator', 'operator')
 const admin: Actor = testPerson('Ada Admin', 'admin')
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-workflow-'))
-let c: CaseDb
+let c: WritableCaseDb
 let t = Date.parse('2026-11-21T09:00:00Z')
 const now = (): string => new Date((t += 1000)).toISOString()
 const as = (actor: Actor): WorkflowContext => ({ actor, now, playbooks: null })
@@ -368,6 +368,7 @@ describe('board, guardrails and the audit trail', () => {
   it('a case open read-only refuses every change', () => {
     const ro = openCaseDb(c.path, KEY, { readOnly: true })
     try {
+      // @ts-expect-error a read-only case has no writable handle: this call does not compile
       expect(() => plan(ro, ref(EBS), as(ana))).toThrow(/read-only/)
       expect(board(ro, as(ana)).changes).toEqual([])
     } finally {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PlanView } from '../../shared/remediation'
-import { createCaseDb, type CaseDb } from '../../main/db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../../main/db/case-db'
 import { isLastmileError } from '../../main/errors'
 import { listFindings } from '../../main/case/findings'
 import { listInitiatives } from '../../main/ingest/initiatives'
@@ -24,7 +24,7 @@ export interface FixtureCase {
   playbook: string
   /** the fixture's bundle folder (the evidence the plans were computed from) */
   bundleDir: string
-  c: CaseDb
+  c: WritableCaseDb
   close(): void
 }
 
@@ -51,7 +51,7 @@ export async function fixtureCases(): Promise<FixtureCase[]> {
 }
 
 /** The plan for a finding (F-3) or an initiative (I-2), or null with the reason it is refused. */
-export function tryPlan(c: CaseDb, ref: string, guardrails?: GuardrailOptions): { plan: PlanView } | { refused: string } {
+export function tryPlan(c: WritableCaseDb, ref: string, guardrails?: GuardrailOptions): { plan: PlanView } | { refused: string } {
   try {
     return { plan: plan(c, ref, { actor: ACTOR, now: NOW, guardrails }) }
   } catch (e) {
@@ -61,6 +61,6 @@ export function tryPlan(c: CaseDb, ref: string, guardrails?: GuardrailOptions): 
 }
 
 /** The finding and initiative refs of a case. */
-export function refsOf(c: CaseDb): { findings: string[]; initiatives: string[] } {
+export function refsOf(c: WritableCaseDb): { findings: string[]; initiatives: string[] } {
   return { findings: listFindings(c.db).map((f) => f.id), initiatives: listInitiatives(c.db).map((i) => i.id) }
 }

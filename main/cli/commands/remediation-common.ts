@@ -3,7 +3,7 @@
 // case opened for the run, the person acting, the clock.
 import { resolve } from 'node:path'
 import type { Actor } from '../../../shared/model'
-import type { CaseDb } from '../../db/case-db'
+import type { OpenCaseDb, ReadOnlyCaseDb, WritableCaseDb } from '../../db/case-db'
 import { LastmileError } from '../../errors'
 import type { WorkflowContext } from '../../workflow'
 import { positional, value } from '../args'
@@ -25,10 +25,13 @@ export function workflowContext(ctx: CliContext, actor: Actor = actorOf(ctx)): W
 }
 
 /** Open CASE (the first argument) for the run and close it whatever happens. */
-export async function withCase<T>(ctx: CliContext, fn: (c: CaseDb) => T | Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
+export async function withCase<T>(ctx: CliContext, fn: (c: ReadOnlyCaseDb) => T | Promise<T>, opts: { readOnly: true }): Promise<T>
+export async function withCase<T>(ctx: CliContext, fn: (c: WritableCaseDb) => T | Promise<T>): Promise<T>
+export async function withCase<T>(ctx: CliContext, fn: ((c: ReadOnlyCaseDb) => T | Promise<T>) | ((c: WritableCaseDb) => T | Promise<T>), opts: { readOnly?: boolean } = {}): Promise<T> {
   const c = openCase(ctx, resolve(positional(ctx.args, 0, 'CASE')), opts)
   try {
-    return await fn(c)
+    // the overloads pair them: a read-only case goes only to a function that takes one
+    return await (fn as (c: OpenCaseDb) => T | Promise<T>)(c)
   } finally {
     c.close()
   }

@@ -8,7 +8,7 @@ import { testP12 } from '../../../test/fixtures/export/p12'
 import { sampleContributor } from '../../../test/fixtures/export/report-data'
 import { tempDir } from '../../../test/helpers/tmp'
 import { appendAudit, listAudit } from '../../audit/chain'
-import { createCaseDb, type CaseDb } from '../../db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../../db/case-db'
 import { exportPdf } from '../export-pdf'
 import type { ReportContributor } from '../../report/contributor'
 import { axisTicks } from './charts'
@@ -26,7 +26,7 @@ function run(cmd: string, args: string[]): { code: number | null; out: string } 
   return { code: r.status, out: `${r.stdout}${r.stderr}` }
 }
 
-function newCase(dir: string): CaseDb {
+function newCase(dir: string): WritableCaseDb {
   const c = createCaseDb(join(dir, 'q4-review.lmcase'), KEY, { now: now() })
   appendAudit(c.db, c.id, { actor: zoe, action: 'case.create', target: c.id }, now())
   return c
@@ -55,7 +55,7 @@ describe('the signed PDF audit report', () => {
   let dir: string
   let out: string
   let text: string
-  let c: CaseDb
+  let c: WritableCaseDb
   let result: Awaited<ReturnType<typeof exportPdf>>
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
-import { createCaseDb, type CaseDb } from '../../db/case-db'
+import { createCaseDb, type WritableCaseDb } from '../../db/case-db'
 import { listFindings } from '../../case/findings'
 import { buildCase } from '../../demo/case-builder'
 import { fixturesDir } from '../../investigate/casegen/generate'
@@ -16,14 +16,14 @@ const ACTOR = testPerson('Ana Analyst', 'analyst')
 const NOW = () => '2026-11-21T09:00:00.000Z'
 const set = loadPlaybooks()
 
-async function investigated(playbook: string): Promise<CaseDb> {
+async function investigated(playbook: string): Promise<WritableCaseDb> {
   const c = createCaseDb(join(tempDir(), 'case.lmcase'), 'fixture passphrase', { now: NOW() })
   const dir = fixturesDir(playbook)
   await buildCase(c, { exportsDir: join(dir, 'exports'), bundleDir: join(dir, 'bundle'), actor: ACTOR, playbooks: set, now: NOW })
   return c
 }
 
-const findingOf = (c: CaseDb, control: string, resource: string): string => {
+const findingOf = (c: WritableCaseDb, control: string, resource: string): string => {
   const f = listFindings(c.db).find((x) => x.control === control && x.resource.id === resource)
   if (!f) throw new Error(`no ${control} finding on ${resource}`)
   return f.id
