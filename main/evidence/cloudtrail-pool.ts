@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
 import { LastmileError } from '../errors'
-import { startWorker } from '../platform/worker'
+import { WorkerClient, type WorkerFailures } from '../platform/worker'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { CloudTrailAggregator, type CloudTrailScan, type CloudTrailSource, emptyScan, mergeScans } from './cloudtrail-scan'
-import type { FromWorker, ToWorker } from './cloudtrail.worker'
+import type { CloudTrailAnswer, CloudTrailRequest } from './cloudtrail.worker'
 import { DraftBucket, type TimelineDraft } from './drafts'
 import type { EvidenceLimits } from '../semantics/limits'
 
@@ -43,41 +42,33 @@ export async function scanCloudTrailFiles(files: readonly ScanFile[], opts: Pool
     }
     return agg.scan
   }
-  const workers: Worker[] = []
+  const workers: Array<WorkerClient<CloudTrailRequest, CloudTrailAnswer>> = []
   let next = 0
   let done = 0
   const scans: CloudTrailScan[] = []
+  const failures: WorkerFailures = {
+    failed: (e) => new LastmileError('internal', `CloudTrail scan worker: ${e.message}`),
+    stopped: (code) => new LastmileError('internal', `CloudTrail scan worker exited with code ${code}`)
+  }
+  // Each worker takes the next file as soon as it is done with one, then answers its whole scan.
+  const drain = async (w: WorkerClient<CloudTrailRequest, CloudTrailAnswer>): Promise<void> => {
+    for (let f = files[next++]; f; f = files[next++]) {
+      const answer = (await w.request({ type: 'file', abs: f.abs, file: f.file })) as { records: number }
+      if (opts.signal?.aborted) throw new LastmileError('cancelled', 'cancelled while reading CloudTrail logs')
+      opts.onFile?.(f.file, answer.records, ++done, files.length)
+    }
+    const answer = (await w.request({ type: 'finish' })) as { scan: unknown }
+    scans.push(revive(answer.scan as CloudTrailScan, opts.limits))
+  }
   try {
     await Promise.all(
       Array.from({ length: threads }, () => {
-        const w = startWorker(join(__dirname, 'cloudtrail.worker.ts'), { workerData: { source: opts.source, limits: opts.limits } })
-        workers.push(w)
-        return new Promise<void>((resolve, reject) => {
-          const feed = (): void => {
-            const f = files[next++]
-            w.postMessage((f ? { type: 'file', abs: f.abs, file: f.file } : { type: 'finish' }) satisfies ToWorker)
-          }
-          w.on('message', (m: FromWorker) => {
-            if (m.type === 'done') {
-              // inside a worker's message event: a throw here would be uncaught, so reject
-              if (opts.signal?.aborted) return reject(new LastmileError('cancelled', 'cancelled while reading CloudTrail logs'))
-              try {
-                opts.onFile?.(m.file, m.records, ++done, files.length)
-              } catch (e) {
-                return reject(e)
-              }
-              feed()
-            } else if (m.type === 'scan') {
-              scans.push(revive(m.scan as CloudTrailScan, opts.limits))
-              resolve()
-            } else reject(new Error(`CloudTrail scan worker: ${m.message}`))
-          })
-          w.on('error', reject)
-          w.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`CloudTrail scan worker exited with code ${code}`))
-          })
-          feed()
+        const w = new WorkerClient<CloudTrailRequest, CloudTrailAnswer>(join(__dirname, 'cloudtrail.worker.ts'), {
+          workerData: { source: opts.source, limits: opts.limits },
+          failures
         })
+        workers.push(w)
+        return drain(w)
       })
     )
   } finally {

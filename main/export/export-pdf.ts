@@ -10,7 +10,7 @@ import { LastmileError } from '../errors'
 import { checkOutputFile, writeOutputFile, type OutputRules } from '../services/outputs'
 import type { ReportContributor } from '../report/contributor'
 import { assembleReportData } from './report-assemble'
-import { renderInWorker, startPdfWorker, toTransferable, type PdfWorker, type WorkerMessage } from './worker-protocol'
+import { renderReport, startPdfWorker, toTransferable, type PdfWorker } from './worker-protocol'
 
 export interface PdfExportOptions {
   out: string
@@ -78,13 +78,8 @@ export async function exportPdf(c: WritableCaseDb, opts: PdfExportOptions): Prom
   const req = { data, key: toTransferable(key) }
   let built: { pdf: Buffer; pages: number }
   if (!worker) {
-    built = await new Promise((resolve, reject) => {
-      void renderInWorker(req, (msg: WorkerMessage) => {
-        if (msg.type === 'progress') progress(msg.done, msg.total, msg.message)
-        else if (msg.type === 'done') resolve({ pdf: Buffer.from(msg.pdf.buffer, msg.pdf.byteOffset, msg.pdf.byteLength), pages: msg.pages })
-        else reject(msg.code ? new LastmileError(msg.code as LastmileError['code'], msg.message) : new Error(msg.message))
-      })
-    })
+    const r = await renderReport(req, (p) => progress(p.done, p.total, p.message))
+    built = { pdf: Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength), pages: r.pages }
   } else {
     try {
       built = await worker.render(req, progress)

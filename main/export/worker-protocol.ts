@@ -1,7 +1,6 @@
 import { X509Certificate, type KeyObject } from 'node:crypto'
-import { startWorker } from '../platform/worker'
 import { join } from 'node:path'
-import type { TransferListItem, Worker } from 'node:worker_threads'
+import { WorkerClient } from '../platform/worker'
 import { signWith, type CertificateSigningKey, type SignerDescriptor } from '../audit/checkpoint-signer'
 import { LastmileError, isLastmileError } from '../errors'
 import { buildSignedReport } from './pdf/build'
@@ -15,10 +14,17 @@ export interface WorkerRequest {
   key: { privateKey: KeyObject; chain: Buffer[]; descriptor: SignerDescriptor }
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; done: number; total: number; message: string }
-  | { type: 'done'; pdf: Uint8Array; pages: number }
-  | { type: 'error'; code: string | null; message: string }
+/** The signed report, as the worker answers it (its buffer moved, not copied, when it can be). */
+export interface RenderedPdf {
+  pdf: Uint8Array
+  pages: number
+}
+
+export interface PdfProgress {
+  done: number
+  total: number
+  message: string
+}
 
 export function toTransferable(key: CertificateSigningKey): WorkerRequest['key'] {
   return { privateKey: key.privateKey, chain: key.chain, descriptor: key.descriptor }
@@ -36,22 +42,27 @@ function fromTransferable(k: WorkerRequest['key']): CertificateSigningKey {
 }
 
 /** The worker's job, also callable in-process (tests, or where a worker cannot start). */
-export async function renderInWorker(req: WorkerRequest, post: (msg: WorkerMessage, transfer?: TransferListItem[]) => void): Promise<void> {
-  try {
-    let last = 0
-    const { pdf, pages } = await buildSignedReport(req.data, fromTransferable(req.key), {
-      onProgress: (done, total, message) => {
-        const t = Date.now()
-        if (t - last < 100 && done < total) return
-        last = t
-        post({ type: 'progress', done, total, message })
-      }
-    })
-    const bytes = new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength)
-    post({ type: 'done', pdf: bytes, pages }, pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? [pdf.buffer as ArrayBuffer] : [])
-  } catch (e) {
-    post({ type: 'error', code: isLastmileError(e) ? e.code : null, message: (e as Error)?.message ?? String(e) })
-  }
+export async function renderReport(req: WorkerRequest, onProgress: (p: PdfProgress) => void): Promise<RenderedPdf> {
+  let last = 0
+  const { pdf, pages } = await buildSignedReport(req.data, fromTransferable(req.key), {
+    onProgress: (done, total, message) => {
+      const t = Date.now()
+      if (t - last < 100 && done < total) return
+      last = t
+      onProgress({ done, total, message })
+    }
+  })
+  return { pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), pages }
+}
+
+/** The buffer of a PDF that fills it can move to the other thread instead of being copied. */
+export function movableBuffers(r: RenderedPdf): ArrayBuffer[] {
+  return r.pdf.byteOffset === 0 && r.pdf.byteLength === r.pdf.buffer.byteLength ? [r.pdf.buffer as ArrayBuffer] : []
+}
+
+/** A failure in the worker that is not already said for people. */
+export function exportWorkerError(e: unknown): LastmileError {
+  return isLastmileError(e) ? e : new LastmileError('internal', `the export worker failed: ${(e as Error)?.message ?? String(e)}`)
 }
 
 export interface PdfWorker {
@@ -69,44 +80,21 @@ export interface PdfWorker {
  * with the checkpoint and the assembly of the report on the main thread; give it the job later.
  */
 export function startPdfWorker(): PdfWorker {
-  const worker = exportWorker()
-  let onMessage: ((msg: WorkerMessage) => void) | null = null
-  let failure: Error | null = null
-  let failed: ((e: Error) => void) | null = null
-  const fail = (e: Error): void => {
-    failure ??= e
-    failed?.(e)
-  }
-  worker.on('message', (msg: WorkerMessage) => onMessage?.(msg))
-  worker.on('error', (e) => fail(new Error(`the export worker failed: ${e.message}`)))
-  worker.on('exit', (code) => fail(new Error(`the export worker stopped (exit code ${code}) before the report was finished`)))
+  const worker = new WorkerClient<WorkerRequest, RenderedPdf, PdfProgress>(join(__dirname, 'export.worker.ts'), {
+    failures: {
+      failed: (e) => exportWorkerError(e),
+      stopped: (code) => new LastmileError('internal', `the export worker stopped (exit code ${code}) before the report was finished`)
+    }
+  })
   return {
-    cancel: (reason) => {
-      if (reason) fail(reason)
-      void worker.terminate()
-    },
-    render: (req, onProgress) =>
-      new Promise((resolve, reject) => {
-        let settled = false
-        const finish = (fn: () => void): void => {
-          if (settled) return
-          settled = true
-          fn()
-          void worker.terminate()
-        }
-        if (failure) return finish(() => reject(failure))
-        failed = (e) => finish(() => reject(e))
-        onMessage = (msg) => {
-          if (msg.type === 'progress') onProgress(msg.done, msg.total, msg.message)
-          else if (msg.type === 'done') finish(() => resolve({ pdf: Buffer.from(msg.pdf.buffer, msg.pdf.byteOffset, msg.pdf.byteLength), pages: msg.pages }))
-          else finish(() => reject(msg.code ? new LastmileError(msg.code as LastmileError['code'], msg.message) : new Error(`the export worker failed: ${msg.message}`)))
-        }
-        worker.postMessage(req)
-      })
+    cancel: (reason) => void worker.terminate(reason),
+    render: async (req, onProgress) => {
+      try {
+        const r = await worker.request(req, { onProgress: (p) => onProgress(p.done, p.total, p.message) })
+        return { pdf: Buffer.from(r.pdf.buffer, r.pdf.byteOffset, r.pdf.byteLength), pages: r.pages }
+      } finally {
+        void worker.terminate()
+      }
+    }
   }
-}
-
-/** The worker, from the build or from the sources (see platform/worker.ts). */
-function exportWorker(): Worker {
-  return startWorker(join(__dirname, 'export.worker.ts'))
 }

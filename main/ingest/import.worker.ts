@@ -1,37 +1,32 @@
 // The import worker: opens the case with its own connection, imports each file in its own
-// transaction, and reports progress and the result to the thread that started it.
-import { parentPort, workerData } from 'node:worker_threads'
+// transaction, and reports progress, each file's outcome and the result to the thread that
+// started it.
 import { openCaseDb } from '../db/case-db'
-import { asApiError, ingestInProcess, type WorkerIngestRequest, type WorkerMessage } from './service'
+import { LastmileError } from '../errors'
+import { serveRequests } from '../platform/worker'
+import type { IngestResult } from '../../shared/ingest'
+import { asApiError, ingestInProcess, type IngestWorkerEvent, type WorkerIngestRequest } from './service'
 
-function post(m: WorkerMessage): void {
-  parentPort?.postMessage(m)
-}
-
-function main(): void {
-  const req = workerData as WorkerIngestRequest
-  let c
-  try {
-    c = openCaseDb(req.casePath, req.key)
-  } catch (e) {
-    post({ type: 'fatal', error: asApiError(e) })
-    return
+serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
+  (req, task) => {
+    const c = openCaseDb(req.casePath, req.key)
+    try {
+      return ingestInProcess(c, req.files, {
+        actor: req.actor,
+        format: req.format,
+        chunkBytes: req.chunkBytes,
+        partial: req.partial,
+        onProgress: (progress) => task.progress({ progress }),
+        onFile: (outcome) => task.progress({ outcome })
+      })
+    } finally {
+      c.close()
+    }
+  },
+  {
+    asError: (e) => {
+      const { code, message } = asApiError(e)
+      return new LastmileError(code, message)
+    }
   }
-  try {
-    const result = ingestInProcess(c, req.files, {
-      actor: req.actor,
-      format: req.format,
-      chunkBytes: req.chunkBytes,
-      partial: req.partial,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-      onFile: (outcome) => post({ type: 'file', outcome })
-    })
-    post({ type: 'done', result })
-  } catch (e) {
-    post({ type: 'fatal', error: asApiError(e) })
-  } finally {
-    c.close()
-  }
-}
-
-main()
+)

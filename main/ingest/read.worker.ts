@@ -2,6 +2,7 @@
 // reads, hashes, compresses, splits, parses and normalises, and posts batches to the importing
 // thread, which writes them in its one transaction. It never touches the case.
 import { workerData } from 'node:worker_threads'
+import { toWireError } from '../platform/worker'
 import type { PackedBlock } from '../case/import-blocks'
 import { readExport, type ReadSink } from './reader'
 import {
@@ -17,7 +18,6 @@ import {
   SEQ,
   STOP,
   TupleEncoder,
-  toWireError,
   type AlertTuple,
   type ContextTuple,
   type FromReader,

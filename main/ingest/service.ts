@@ -1,10 +1,9 @@
 import { basename, join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { Actor, Progress } from '../../shared/model'
 import { caseBusyError, isCaseBusy, type Db, type WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { startWorker } from '../platform/worker'
+import { WorkerClient } from '../platform/worker'
 import { importFile } from './importer'
 import { settleReadAhead } from './reader-thread'
 import type { IngestFileOutcome, IngestResult } from '../../shared/ingest'
@@ -106,15 +105,8 @@ export interface WorkerIngestRequest {
   partial?: boolean
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; progress: ImportProgress }
-  | { type: 'file'; outcome: IngestFileOutcome }
-  | { type: 'done'; result: IngestResult }
-  | { type: 'fatal'; error: { code: ApiErrorCode; message: string } }
-
-function spawnImportWorker(req: WorkerIngestRequest): Worker {
-  return startWorker(join(__dirname, 'import.worker.ts'), { workerData: req })
-}
+/** What the import worker reports while it works: each progress step, and each file as it is done. */
+export type IngestWorkerEvent = { progress: ImportProgress } | { outcome: IngestFileOutcome }
 
 export interface RunningIngest {
   /**
@@ -150,43 +142,31 @@ export function cancelledOutcome(file: string, started: boolean): IngestFileOutc
  * file's transaction commits (WAL).
  */
 export function ingestInWorker(req: WorkerIngestRequest, onProgress?: (p: ImportProgress) => void): RunningIngest {
-  const worker = spawnImportWorker(req)
+  const worker = new WorkerClient<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(join(__dirname, 'import.worker.ts'), {
+    failures: {
+      failed: (e) => new LastmileError('internal', `the import worker failed (${e.message}); the file being imported was rolled back`),
+      stopped: (code) => new LastmileError('unavailable', `the import stopped (worker exit ${code}); the file being imported was rolled back`)
+    }
+  })
   const finished: IngestFileOutcome[] = []
   let settled = false
   let cancelling: (() => { findings: number; initiatives: number }) | null = null
-  let settle: (r: IngestResult) => void = () => undefined
-  const done = new Promise<IngestResult>((resolve, reject) => {
-    settle = (r) => {
-      settled = true
-      resolve(r)
-    }
-    worker.on('message', (m: WorkerMessage) => {
-      if (settled) return
-      if (m.type === 'progress') onProgress?.(m.progress)
-      else if (m.type === 'file') finished.push(m.outcome)
-      else if (m.type === 'done') settle(m.result)
-      else if (m.type === 'fatal') {
+  const done = worker
+    .request(req, { onProgress: (e) => ('outcome' in e ? finished.push(e.outcome) : onProgress?.(e.progress)) })
+    .then(
+      (result) => {
         settled = true
-        reject(new LastmileError(m.error.code, m.error.message))
-      }
-    })
-    worker.on('error', (e) => {
-      if (settled) return
-      settled = true
-      reject(new LastmileError('internal', `the import worker failed (${e.message}); the file being imported was rolled back`))
-    })
-    worker.on('exit', (code) => {
-      if (settled) return
-      if (cancelling) {
-        // The worker's connection closed with its transaction open: SQLite rolled it back.
+        void worker.terminate()
+        return result
+      },
+      (e: unknown): IngestResult => {
+        settled = true
+        if (!cancelling) throw e
+        // The thread is gone and its connection closed with its transaction open: SQLite rolled it back.
         const imports = [...finished, ...req.files.slice(finished.length).map((f, i) => cancelledOutcome(f, i === 0))]
-        settle({ imports, ...cancelling(), cancelled: true })
-        return
+        return { imports, ...cancelling(), cancelled: true }
       }
-      settled = true
-      reject(new LastmileError('unavailable', `the import stopped (worker exit ${code}); the file being imported was rolled back`))
-    })
-  })
+    )
   return {
     done,
     cancel: async (totals) => {

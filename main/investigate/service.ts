@@ -3,7 +3,6 @@
 // result and the audit entry in one transaction (store.ts). Long runs go to a worker thread with
 // progress; a cancelled run writes nothing.
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { InvestigationRunResult } from '../../shared/investigate'
 import type { Actor, Progress, RciVerdict } from '../../shared/model'
@@ -11,7 +10,7 @@ import type { CaseDb, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { listBundles, listEvidence } from '../evidence/service'
 import { listFindings, type FindingView } from '../case/findings'
-import { startWorker } from '../platform/worker'
+import { WorkerClient } from '../platform/worker'
 import { deriveRci } from './engine'
 import { CaseEvidence } from './evidence-view'
 import { loadPlaybooks, type PlaybookSet } from './loader'
@@ -129,11 +128,6 @@ export interface WorkerInvestigateRequest {
   initiative?: string
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; progress: Progress }
-  | { type: 'done'; result: InvestigationRunResult }
-  | { type: 'fatal'; error: { code: ApiErrorCode; message: string } }
-
 export function asApiError(e: unknown): { code: ApiErrorCode; message: string } {
   if (isLastmileError(e)) return { code: e.code, message: e.message }
   return { code: 'internal', message: `internal error while investigating (${(e as Error)?.message ?? String(e)}); nothing was written` }
@@ -147,49 +141,43 @@ export interface RunningInvestigation {
 
 /** Investigate in a worker thread, off the calling thread's event loop, streaming progress. */
 export function investigateInWorker(req: WorkerInvestigateRequest, onProgress?: (p: Progress) => void): RunningInvestigation {
-  const worker: Worker = startWorker(join(__dirname, 'investigate.worker.ts'), { workerData: req })
+  const worker = new WorkerClient<WorkerInvestigateRequest, InvestigationRunResult, Progress>(join(__dirname, 'investigate.worker.ts'), {
+    failures: {
+      failed: (e) => new LastmileError('internal', `the investigation worker failed (${e.message}); nothing was written`),
+      stopped: (code) => new LastmileError('unavailable', `the investigation stopped (worker exit ${code}); nothing was written`)
+    }
+  })
   let settled = false
   let cancelRequested = false
   let killTimer: NodeJS.Timeout | null = null
-  const done = new Promise<InvestigationRunResult>((resolve, reject) => {
-    const finish = (): void => {
-      settled = true
-      if (killTimer) clearTimeout(killTimer)
-      void worker.terminate()
-    }
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') onProgress?.(m.progress)
-      else if (m.type === 'done') {
-        finish()
-        resolve(m.result)
-      } else {
-        finish()
-        reject(new LastmileError(m.error.code, m.error.message))
-      }
-    })
-    worker.on('error', (e) => {
-      if (settled) return
+  /** the reason the kill timer ends the thread with: a cancel, not a failure */
+  const killed = new LastmileError('cancelled', 'the investigation was cancelled; nothing was written')
+  const finish = (): void => {
+    settled = true
+    if (killTimer) clearTimeout(killTimer)
+    void worker.terminate()
+  }
+  const done = worker.request(req, { onProgress }).then(
+    (result) => {
       finish()
-      reject(new LastmileError('internal', `the investigation worker failed (${e.message}); nothing was written`))
-    })
-    worker.on('exit', (code) => {
-      if (settled) return
-      settled = true
-      if (cancelRequested) {
-        const none: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
-        resolve({ status: 'cancelled', run: null, findings: 0, verdicts: none, changed: [], unchanged: 0, playbooks: [], bundles: [], durationMs: 0 })
-      } else reject(new LastmileError('unavailable', `the investigation stopped (worker exit ${code}); nothing was written`))
-    })
-  })
+      return result
+    },
+    (e: unknown): InvestigationRunResult => {
+      finish()
+      if (!(cancelRequested && e === killed)) throw e
+      const none: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
+      return { status: 'cancelled', run: null, findings: 0, verdicts: none, changed: [], unchanged: 0, playbooks: [], bundles: [], durationMs: 0 }
+    }
+  )
   return {
     done,
     cancel() {
       if (settled || cancelRequested) return
       cancelRequested = true
-      worker.postMessage({ type: 'cancel' })
+      worker.cancel()
       // A run answers between findings; one stuck in a long read is stopped outright, which is
       // safe: its write is a single transaction that either committed or never began.
-      killTimer = setTimeout(() => void worker.terminate(), 5000)
+      killTimer = setTimeout(() => void worker.terminate(killed), 5000)
       killTimer.unref()
     }
   }
