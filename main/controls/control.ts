@@ -10,6 +10,7 @@
 import type { GuardrailView } from '../../shared/remediation'
 import type { Evaluation } from '../../shared/contract'
 import type { EvaluationContext } from '../evaluate/context'
+import type { AwsAccountInventory } from '../semantics/inventory'
 import type { FixRenderer } from './fix'
 import type { GuardrailException, GuardrailOptions } from './guardrail'
 import type { Statement } from './guardrail-aws'
@@ -57,3 +58,9 @@ export interface ControlModule {
 export function defineControl<T extends ControlModule>(m: T): T {
   return m
 }
+
+/** An evaluator run once per AWS account of the bundle. */
+export const perAccount =
+  (fn: (ctx: EvaluationContext, inv: AwsAccountInventory) => Evaluation[]) =>
+  (ctx: EvaluationContext): Evaluation[] =>
+    ctx.bundle.aws.flatMap((inv) => fn(ctx, inv))

@@ -4,6 +4,7 @@ import type { AwsAccountInventory, FileState, Item, LoadedBundle } from '../sema
 import type { ControlId, Evaluation } from './types'
 import { evaluation, unknown } from './types'
 import { accountResource } from '../semantics/aws-ids'
+import { gapEvidence, listingGaps } from '../semantics/gaps'
 
 export interface EvaluationContext {
   bundle: LoadedBundle
@@ -44,4 +45,30 @@ export function namelessProblems<T>(control: ControlId, inv: AwsAccountInventory
       { account: inv.account, evidence: bad.map((b) => `${rel}#${b.pointer}`) }
     )
   ]
+}
+
+/**
+ * The Region of a resource whose describe output does not carry it: from its own data when it has
+ * some, else the bundle's scope when that names exactly one Region for the account.
+ */
+export function regionFor(own: string | null, inv: AwsAccountInventory): { region: string } | { problem: string } {
+  if (own) return { region: own }
+  if (inv.scopeRegions.length === 1) return { region: inv.scopeRegions[0] }
+  return {
+    problem:
+      inv.scopeRegions.length === 0
+        ? 'its Region is not in the data and the manifest scope names no Region for the account'
+        : `its Region is not in the data and the manifest scope names several (${inv.scopeRegions.join(', ')})`
+  }
+}
+
+/** Regions where the collector could not list the resources: UNKNOWN on the account, per Region. */
+export function listingGapRows(control: ControlId, inv: AwsAccountInventory, operation: string, what: string): Evaluation[] {
+  return listingGaps(inv, operation).map(({ region, gap }) =>
+    evaluation(control, accountResource(inv.account), unknown(`the collector could not list ${what} in ${region}: ${gap.problem}`), {
+      account: inv.account,
+      region,
+      evidence: [gapEvidence(gap)]
+    })
+  )
 }

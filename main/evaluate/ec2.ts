@@ -1,112 +1,11 @@
-// EC2 controls read from DescribeInstances and GetEbsEncryptionByDefault: aws.ec2.imdsv2
-// (Security Hub EC2.8) and aws.ec2.ebs-default-encryption (EC2.7).
+// aws.ec2.ebs-default-encryption (Security Hub EC2.7), read from GetEbsEncryptionByDefault.
 import type { EvaluationContext } from './context'
-import { accountUnknown, namelessProblems } from './context'
-import type { AwsAccountInventory, Ec2Instance, EbsRegionSetting } from '../semantics/inventory'
-import { accountResource, ec2Arn, regionOfZone } from '../semantics/aws-ids'
+import { accountUnknown } from './context'
+import type { AwsAccountInventory, EbsRegionSetting } from '../semantics/inventory'
+import { accountResource } from '../semantics/aws-ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
-import type { ControlId, Evaluation, Verdict } from './types'
+import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
-
-/**
- * The Region of a resource whose describe output does not carry it: from its own data when it has
- * some, else the bundle's scope when that names exactly one Region for the account.
- */
-export function regionFor(own: string | null, inv: AwsAccountInventory): { region: string } | { problem: string } {
-  if (own) return { region: own }
-  if (inv.scopeRegions.length === 1) return { region: inv.scopeRegions[0] }
-  return {
-    problem:
-      inv.scopeRegions.length === 0
-        ? 'its Region is not in the data and the manifest scope names no Region for the account'
-        : `its Region is not in the data and the manifest scope names several (${inv.scopeRegions.join(', ')})`
-  }
-}
-
-/** Instances that no longer exist or are about to stop existing: nothing to enforce on. */
-const GONE = new Set(['terminated', 'shutting-down'])
-
-/**
- * aws.ec2.imdsv2. IMDSv2 is enforced when IMDSv1 cannot be used: `HttpTokens = required` (every
- * request needs a session token), or `HttpEndpoint = disabled` (no metadata service at all).
- * Stopped instances are evaluated (they start with the same options); terminated and
- * shutting-down ones are skipped.
- *
- * Peers: Prowler's `ec2_instance_imdsv2_enabled` passes the same two cases. AWS Config's
- * `ec2-imdsv2-check` looks at HttpTokens only, so it reports an instance whose endpoint is disabled
- * as non-compliant — stricter than AWS's own definition of "IMDSv1 not usable", which we follow.
- */
-/** Tags container orchestrators put on the hosts they run (EKS node groups, ECS container instances). */
-const CONTAINER_HOST_TAG = /^(eks:cluster-name|aws:eks:cluster-name|eks:nodegroup-name|kubernetes\.io\/cluster\/.+|k8s\.io\/.+|aws:ecs:cluster(name)?|amazonecsmanaged|ecs:cluster)$/i
-
-/**
- * What marks an instance as a container host (an EKS node or an ECS container instance): its
- * orchestrator's tags, or an instance profile named for one. Containers in bridge networking reach
- * IMDS one hop further than the host, so with tokens required they need hop limit 2 (EC2 User
- * Guide, "Configure the instance metadata options") — and at 2 they can also fetch the host
- * role's credentials. The IMDSv2 step and fix decide the hop limit from the same signs.
- */
-export function containerHostSigns(i: { tags?: Record<string, string> | null; instanceProfileArn?: string | null }): string[] {
-  const signs = Object.keys(i.tags ?? {}).filter((k) => CONTAINER_HOST_TAG.test(k))
-  if (/ecs|eks|node|k8s|kube/i.test(i.instanceProfileArn ?? '')) signs.push(`instance profile ${i.instanceProfileArn}`)
-  return signs
-}
-
-export function imdsVerdict(i: Ec2Instance): Verdict | 'skip' {
-  const state = i.State?.Name
-  if (state && GONE.has(state)) return 'skip'
-  const m = i.MetadataOptions
-  if (!m) return unknown('DescribeInstances gives no MetadataOptions for the instance')
-  if (m.State === 'pending') {
-    return unknown(`a metadata-options change is still being applied (MetadataOptions.State = pending; HttpTokens = ${m.HttpTokens ?? '?'}): collect again once it is applied`)
-  }
-  if (m.HttpEndpoint === 'disabled') return pass('the instance metadata service is turned off (HttpEndpoint = disabled), so IMDSv1 cannot be used')
-  if (m.HttpTokens === 'required') return pass('IMDSv2 is required (HttpTokens = required): requests without a session token are refused')
-  if (m.HttpTokens === 'optional') {
-    return fail(`IMDSv1 is allowed (HttpTokens = optional, HttpEndpoint = ${m.HttpEndpoint ?? 'enabled'}): requests without a session token are answered`)
-  }
-  return unknown(`MetadataOptions.HttpTokens is ${m.HttpTokens === undefined ? 'missing' : `"${m.HttpTokens}"`}, not "required" or "optional"`)
-}
-
-export function evaluateImdsv2(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  const control = 'aws.ec2.imdsv2'
-  const f = inv.ec2Instances
-  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the instances')]
-  const out = namelessProblems(control, inv, f.rel, f.value, 'instances')
-  for (const item of f.value) {
-    const account = item.ownerId ?? inv.account
-    const zone = item.ok ? (item.value.Placement?.AvailabilityZone ?? null) : null
-    const where = regionFor(zone ? regionOfZone(zone) : null, inv)
-    const id = item.ok ? item.value.InstanceId : item.name
-    if (id === null) continue
-    const resource = 'region' in where ? ec2Arn(where.region, account, 'instance', id) : `arn:aws:ec2::${account}:instance/${id}`
-    const evidence = [`${f.rel}#${item.pointer}`]
-    if (!item.ok) {
-      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region: 'region' in where ? where.region : null, evidence }))
-      continue
-    }
-    const v = imdsVerdict(item.value)
-    if (v === 'skip') continue
-    if (!('region' in where)) {
-      out.push(evaluation(control, resource, unknown(`cannot name the instance: ${where.problem}; on its own: ${v.status} — ${v.reason}`), { account, evidence }))
-      continue
-    }
-    out.push(evaluation(control, resource, v, { account, region: where.region, evidence }))
-  }
-  out.push(...listingGapRows(control, inv, 'DescribeInstances', 'the instances'))
-  return out
-}
-
-/** Regions where the collector could not list the resources: UNKNOWN on the account, per Region. */
-export function listingGapRows(control: ControlId, inv: AwsAccountInventory, operation: string, what: string): Evaluation[] {
-  return listingGaps(inv, operation).map(({ region, gap }) =>
-    evaluation(control, accountResource(inv.account), unknown(`the collector could not list ${what} in ${region}: ${gap.problem}`), {
-      account: inv.account,
-      region,
-      evidence: [gapEvidence(gap)]
-    })
-  )
-}
 
 /**
  * aws.ec2.ebs-default-encryption, per Region: the setting is regional and applies to volumes

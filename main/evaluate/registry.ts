@@ -4,7 +4,7 @@ import type { EvaluationContext } from './context'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateAzureSecureTransfer } from './azure-storage'
 import { evaluateContainerImages } from './containers'
-import { evaluateEbsDefaultEncryption, evaluateImdsv2 } from './ec2'
+import { evaluateEbsDefaultEncryption } from './ec2'
 import { evaluateUnusedAccessKeys } from './iam'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import { evaluateSecurityGroups } from './security-groups'
@@ -33,10 +33,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.s3.public-access-block',
     evaluate: perAccount(evaluatePublicAccessBlock)
-  },
-  {
-    id: 'aws.ec2.imdsv2',
-    evaluate: perAccount(evaluateImdsv2)
   },
   {
     id: 'aws.ec2.sg-open-admin-ports',

@@ -34,7 +34,6 @@ const NOT_YET_IN_FOLDERS = [
   'aws.s3.https-only',
   'aws.s3.public-access-block',
   'aws.s3.public-access',
-  'aws.ec2.imdsv2',
   'aws.ec2.sg-open-admin-ports',
   'aws.ec2.ebs-default-encryption',
   'aws.iam.unused-access-key',

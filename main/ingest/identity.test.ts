@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isLastmileError } from '../errors'
 import { defaultControlsPath, loadControls, parseControls } from './controls'
@@ -114,15 +115,26 @@ describe('control table (playbooks/controls.yaml)', () => {
     expect(t.isMapped('prowler.accessanalyzer_enabled')).toBe(false)
   })
 
-  it('refuses a table that maps one rule to two controls, with the line', () => {
-    const text = readFileSync(defaultControlsPath(), 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
+  it('refuses a catalogue that maps one rule to two controls (a control folder against the table), with the file and line', () => {
+    const table = readFileSync(defaultControlsPath(), 'utf8')
+    const folder = join(dirname(defaultControlsPath()), 'aws.ec2.imdsv2', 'playbook.yaml')
+    const text = readFileSync(folder, 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
     try {
-      parseControls(text, 'controls.yaml')
+      parseControls(table, 'controls.yaml', [{ path: 'aws.ec2.imdsv2/playbook.yaml', text }])
       throw new Error('accepted')
     } catch (e) {
       expect(isLastmileError(e)).toBe(true)
-      expect((e as Error).message).toMatch(/^controls\.yaml: line \d+: prowler rule s3_bucket_secure_transport_policy is mapped to both aws\.s3\.https-only and aws\.ec2\.imdsv2/)
+      expect((e as Error).message).toMatch(/^aws\.ec2\.imdsv2\/playbook\.yaml: line \d+: prowler rule s3_bucket_secure_transport_policy is mapped to both aws\.s3\.https-only and aws\.ec2\.imdsv2/)
     }
+  })
+
+  it('takes each control folder\'s entry into the catalogue, and refuses a broken one with its file and line', () => {
+    const t = loadControls()
+    expect(t.title('aws.ec2.imdsv2')).toMatch(/IMDSv2/)
+    const table = readFileSync(defaultControlsPath(), 'utf8')
+    expect(() => parseControls(table, 'controls.yaml', [{ path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n' }])).toThrow(
+      /^x\/playbook\.yaml: line 6: control aws\.x\.y: unknown tool snyk/
+    )
   })
 
   it('refuses unknown tools and malformed entries', () => {

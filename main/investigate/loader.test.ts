@@ -1,3 +1,4 @@
+import { controlSteps } from '../controls/registry'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -6,7 +7,6 @@ import { LastmileError } from '../errors'
 import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './loader'
 import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
-import { EC2_STEPS } from './steps/ec2'
 import { SG_STEPS } from './steps/security-groups'
 import { EBS_STEPS } from './steps/ebs'
 import { IAM_STEPS } from './steps/iam'
@@ -63,7 +63,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = [...S3_STEPS, ...EC2_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS]
+    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS, ...controlSteps()]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })

@@ -140,7 +140,7 @@ export const playbookSchema = z
       )
       .min(1),
     verdict: z.array(rule).min(1),
-    parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a parameter name is lower_snake_case'), parameter),
+    parameters: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a parameter name is lower_snake_case'), parameter).default({}),
     // Templates: the fix of a playbook whose control has no code (a user's own playbooks). A
     // built-in control's fix, rollback and guardrails are its code (playbooks/<id>/control.ts), and
     // its playbook carries no templates for what the code renders: one source of truth per fix.

@@ -9,7 +9,6 @@ import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
 import { azureStorageSecureTransferFix } from './fixes/azure-storage-secure-transfer'
 import { ebsDefaultEncryptionFix } from './fixes/ebs-default-encryption'
-import { ec2Imdsv2Fix } from './fixes/ec2-imdsv2'
 import { iamUnusedAccessKeyFix } from './fixes/iam-unused-access-key'
 import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
@@ -22,7 +21,6 @@ const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
   s3HttpsOnlyFix,
   s3PublicAccessBlockFix,
   s3PublicAccessFix,
-  ec2Imdsv2Fix,
   sgOpenAdminPortsFix,
   ebsDefaultEncryptionFix,
   iamUnusedAccessKeyFix,

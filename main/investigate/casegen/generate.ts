@@ -1,4 +1,4 @@
-// Writes the playbooks' fixtures (playbooks/fixtures/<playbook>/) and the demo case
+// Writes the playbooks' fixtures (playbooks/<control-id>/fixtures/) and the demo case
 // (resources/demo/) from the scenarios in pieces.ts:
 //
 //   npx tsx main/investigate/casegen/generate.ts
@@ -7,7 +7,7 @@
 // scanners reported) and `expected.json` (the verdicts). The demo holds `evidence/`, `exports/` and
 // `expected.json`; its README.md is written by hand. The fixture test fails when the files on disk
 // differ from what this writes, so run it after changing a scenario and commit the result.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { PIECES } from './pieces'
 import { render } from './render'
@@ -52,6 +52,8 @@ function writeTree(dir: string, files: Map<string, Buffer>, generated: readonly 
 }
 
 export function fixturesDir(playbook: string): string {
+  // a control's own folder (playbooks/<id>/fixtures) once it has one
+  if (existsSync(join(ROOT, 'playbooks', playbook, 'playbook.yaml'))) return join(ROOT, 'playbooks', playbook, 'fixtures')
   return join(ROOT, 'playbooks', 'fixtures', playbook)
 }
 

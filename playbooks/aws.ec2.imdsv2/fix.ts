@@ -10,12 +10,12 @@
 // switched on: an instance whose metadata service is off needs no fix. The rollback puts back the
 // saved tokens, hop limit and endpoint settings exactly. ModifyInstanceMetadataOptions applies
 // asynchronously (MetadataOptions.State pending → applied), but the values read back at once.
-import { containerHostSigns } from '../../evaluate'
-import { LastmileError } from '../../errors'
-import { parseArn } from '../../evidence/ids'
-import { bashScript, shellVar, sq } from '../../controls/shell'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../controls/fix-common'
+import { containerHostSigns } from './evaluate'
+import { LastmileError } from '../../main/errors'
+import { parseArn } from '../../main/evidence/ids'
+import { bashScript, shellVar, sq } from '../../main/controls/shell'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 
 interface Ec2Config {
   instanceId: string

@@ -2,10 +2,10 @@
 // still call IMDS without a token, are role credentials fetched over IMDSv1, and would containers
 // on the instance lose the metadata service at hop limit 1.
 import { z } from 'zod'
-import { containerHostSigns, imdsVerdict } from '../../evaluate'
-import { instanceId, parseArn, streamKey } from '../../evidence/ids'
-import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
-import { defineStep, type StepContext } from '../../controls/step'
+import { containerHostSigns, imdsVerdict } from './evaluate'
+import { instanceId, parseArn, streamKey } from '../../main/evidence/ids'
+import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
 
 const INSTANCE = ['aws.ec2.instance'] as const
 
