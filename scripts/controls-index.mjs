@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Writes main/controls/index.generated.ts: one import per control folder that has code
 // (playbooks/<control-id>/control.ts). It is generated, never edited and never committed, so
 // adding a control is adding its folder: no central list changes. Run by `npm install`/`npm ci`
