@@ -9,7 +9,7 @@
 // plans, whose rollback is part of the same render; guardrails → the prevent stage.
 import type { GuardrailView } from '../../shared/remediation'
 import type { Evaluation } from '../../shared/contract'
-import type { EvaluationContext } from '../evaluate/context'
+import type { EvaluationContext } from './evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import type { FixRenderer } from './fix'
 import type { GuardrailException, GuardrailOptions } from './guardrail'

@@ -10,8 +10,8 @@
 // - minimumTlsVersion: the ARM reference says "the default interpretation is TLS 1.0" when unset,
 //   but the property only appears from api-version 2019-06-01 on, so its absence may mean an older
 //   api-version was used to list, not that it is unset. We refuse to guess either way.
-import type { EvaluationContext } from './context'
-import { fileProblem } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
+import { fileProblem } from '../controls/evaluation'
 import type { AzureStorageAccount } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'

@@ -12,12 +12,12 @@
 // - PASS: an ECR scan completed and reports none of those. It is as fresh as the scan: the reason
 //   gives the scan time.
 // - UNKNOWN: the image is not in ecr-images.json, or its scan did not complete.
-import type { EvaluationContext } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
 import { accountResource, parseArn } from '../semantics/aws-ids'
 import type { AwsAccountInventory, EcrImage } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
-import { fileProblem } from './context'
+import { fileProblem } from '../controls/evaluation'
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/
 const SERIOUS = ['CRITICAL', 'HIGH'] as const

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isRegion, partitionOf, regionOfZone } from '../semantics/aws-ids'
-import { regionFor } from './context'
+import { regionFor } from '../controls/evaluation'
 import { ebsVerdict } from './ec2'
 import type { AwsAccountInventory } from '../semantics/inventory'
 

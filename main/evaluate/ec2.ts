@@ -1,6 +1,6 @@
 // aws.ec2.ebs-default-encryption (Security Hub EC2.7), read from GetEbsEncryptionByDefault.
-import type { EvaluationContext } from './context'
-import { accountUnknown } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
+import { accountUnknown } from '../controls/evaluation'
 import type { AwsAccountInventory, EbsRegionSetting } from '../semantics/inventory'
 import { accountResource } from '../semantics/aws-ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'

@@ -4,7 +4,7 @@
 // folders are visited in sorted order, and the result is sorted by control, resource, region with
 // plain code-unit comparison (not locale-aware), so the same bundle gives byte-identical output.
 import { LastmileError } from '../errors'
-import type { EvaluationContext } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
 import { loadBundle, type LoadedBundle } from '../semantics/inventory'
 import { CONTROL_IDS, CONTROLS, isControlId } from './registry'
 import type { BundleEvaluation, ControlId, EvaluateOptions, Evaluation } from './types'

@@ -15,8 +15,8 @@
 // exactly 45 days passes there, fails here, as CIS says "45 days or greater"), and never looks at
 // a key that was never used (`_last_used_date` "N/A"), however old — an active, never-used key
 // created a year ago passes there and fails here.
-import type { EvaluationContext } from './context'
-import { accountUnknown, namelessProblems } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
+import { accountUnknown, namelessProblems } from '../controls/evaluation'
 import type { AwsAccountInventory, CredentialReportKey, CredentialReportRow } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'

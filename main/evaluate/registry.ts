@@ -1,6 +1,6 @@
 // Every control Lastmile evaluates from a bundle: those whose folder's control.ts has an evaluator
 // (found by the control registry), and the controls not yet moved into a folder of their own.
-import type { EvaluationContext } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateAzureSecureTransfer } from './azure-storage'
 import { evaluateContainerImages } from './containers'

@@ -1,7 +1,7 @@
 // The S3 controls: aws.s3.https-only (Security Hub S3.5), aws.s3.public-access (S3.2/S3.3: is the
 // bucket actually public) and aws.s3.public-access-block (S3.1 account, S3.8 bucket).
-import type { EvaluationContext } from './context'
-import { accountUnknown, fileProblem, namelessProblems } from './context'
+import type { EvaluationContext } from '../controls/evaluation'
+import { accountUnknown, fileProblem, namelessProblems } from '../controls/evaluation'
 import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../semantics/inventory'
 import { accountResource, s3BucketArn } from '../semantics/aws-ids'
 import { accountGaps, bucketWithGaps, gapEvidence } from '../semantics/gaps'

@@ -13,6 +13,9 @@ import { buildCase } from '../demo/case-builder'
 import { fixtureFiles } from './casegen/generate'
 import { loadPlaybooks } from './loader'
 import { rciDocument } from '../case/rci'
+import { controlCode } from '../controls/registry'
+import { isLastmileError } from '../errors'
+import { renderFix } from '../remediate'
 
 const ACTOR = { kind: 'person' as const, name: 'fixture', role: 'analyst' as const }
 const NOW = () => '2026-11-21T09:00:00.000Z'
@@ -74,6 +77,24 @@ describe('playbook fixtures', () => {
         expect(findings.filter((f) => !seen.has(f.id)).map((f) => `${f.control} ${f.resource.id}`)).toEqual([])
         const produced = new Set(expected.filter((e) => e.control === pb.id).map((e) => e.verdict))
         expect([...produced].sort()).toEqual([...pb.verdicts].sort())
+        // a fix the control's code renders comes with its rollback, for every finding it can fix
+        if (controlCode(pb.id)?.fix) {
+          let rendered = 0
+          for (const f of findings.filter((x) => x.control === pb.id && x.rci.verdict !== 'UNSAFE')) {
+            const target = { finding: f.id, control: f.control, resourceId: f.resource.id, resourceType: f.resource.type, account: f.resource.account, region: f.resource.region, name: f.resource.name }
+            let fix: ReturnType<typeof renderFix>
+            try {
+              fix = renderFix(c.db, target, 'P-1')
+            } catch (e) {
+              if (isLastmileError(e)) continue // nothing to fix (already compliant), or no evidence to compute it from
+              throw e
+            }
+            rendered++
+            expect(fix.artefacts.length, `${f.id}: no artefact`).toBeGreaterThan(0)
+            expect(fix.rollback.length, `${f.id}: a fix without a rollback`).toBeGreaterThan(0)
+          }
+          expect(rendered, `${pb.id}: the fixture has no finding the fix renders for`).toBeGreaterThan(0)
+        }
       } finally {
         c.close()
       }

@@ -1,10 +1,11 @@
 // aws.ec2.imdsv2 (Security Hub EC2.8) over a bundle: read from DescribeInstances.
-import type { EvaluationContext } from '../../main/evaluate/context'
-import { accountUnknown, listingGapRows, namelessProblems, regionFor } from '../../main/evaluate/context'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { accountUnknown, listingGapRows, namelessProblems, regionFor } from '../../main/controls/evaluation'
 import type { AwsAccountInventory, Ec2Instance } from '../../main/semantics/inventory'
 import { ec2Arn, regionOfZone } from '../../main/semantics/aws-ids'
-import type { Evaluation, Verdict } from '../../main/evaluate/types'
-import { evaluation, fail, pass, unknown } from '../../main/evaluate/types'
+import type { Evaluation } from '../../shared/contract'
+import { evaluation } from '../../main/controls/evaluation'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 /** Instances that no longer exist or are about to stop existing: nothing to enforce on. */
 const GONE = new Set(['terminated', 'shutting-down'])

@@ -1,8 +1,11 @@
-// What every control evaluator receives, and the small helpers they share for turning a missing or
+// The evaluator kit: what every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
 import type { AwsAccountInventory, FileState, Item, LoadedBundle } from '../semantics/inventory'
-import type { ControlId, Evaluation } from './types'
-import { evaluation, unknown } from './types'
+import type { Evaluation } from '../../shared/contract'
+import { unknown, type Verdict } from '../semantics/verdict'
+
+/** A control id (aws.s3.https-only). */
+export type ControlId = string
 import { accountResource } from '../semantics/aws-ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 
@@ -71,4 +74,23 @@ export function listingGapRows(control: ControlId, inv: AwsAccountInventory, ope
       evidence: [gapEvidence(gap)]
     })
   )
+}
+
+
+/** One evaluation row: a verdict placed on a resource. */
+export function evaluation(
+  control: ControlId,
+  resource: string,
+  verdict: Verdict,
+  where: { account: string | null; region?: string | null; evidence: string[] }
+): Evaluation {
+  return {
+    control,
+    resource,
+    status: verdict.status,
+    reason: verdict.reason,
+    account: where.account,
+    region: where.region ?? null,
+    evidence: where.evidence
+  }
 }
