@@ -3,13 +3,14 @@
 // Nothing here touches the case; the store writes the result in one transaction.
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
-import { type FileProblem, problemOf } from './bad-evidence'
+import { type FileProblem, problemOf } from '../semantics/bad-evidence'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
 import { CloudTrailAggregator, type CloudTrailScan, type FileOutcome } from './cloudtrail-scan'
-import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from './coverage'
-import { obj, readDocumentText, readJsonDocument, requireArray, str } from './documents'
+import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../semantics/coverage'
+import { obj, requireArray, str } from '../semantics/cloud-output'
+import { readDocumentText, readJsonDocument } from './documents'
 import type { TimelineDraft } from './drafts'
 import { accountId, bucketArn, eniKey, instanceId, parseArn, securityGroupId, streamKey, subscriptionId } from './ids'
 import {
@@ -39,10 +40,10 @@ import {
   publicPolicyStatements,
   type EcrImage,
   type AzureStorageAccount
-} from './inventory'
+} from '../semantics/inventory-items'
 import type { EvidenceLimits } from '../semantics/limits'
-import { parseTrails, type TrailItem } from './selectors'
-import { hourOf, isoDay, parseTime } from './time'
+import { parseTrails, type TrailItem } from '../semantics/trail-selectors'
+import { hourOf, isoDay, parseTime } from '../semantics/time'
 import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'
 
 interface FileResult {

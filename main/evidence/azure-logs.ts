@@ -1,12 +1,12 @@
 // Azure evidence that arrives as logs (FORMATS.md B5): the Activity Log in its two shapes (REST
 // `value` items and diagnostic-setting records) and storage resource logs (StorageRead/Write/Delete).
-import { type Activity, countRequest, emptyActivity } from './activity'
-import { type FileProblem, problemOf } from './bad-evidence'
+import { type Activity, countRequest, emptyActivity } from '../semantics/activity'
+import { type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { DraftBucket } from './drafts'
 import { forEachJsonEvent, isObject } from './json-events'
 import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded } from './source-stream'
-import { dayOf, hourOf, parseTime } from './time'
+import { dayOf, hourOf, parseTime } from '../semantics/time'
 
 export interface ActivityEvent {
   time: number

@@ -1,7 +1,7 @@
 // Streaming reader for CloudTrail log files as delivered to S3: `{"Records":[ … ]}` (gzipped or not,
 // compact or pretty-printed). Each record is walked by the selective scanner; only the fields below
 // are located, and the caller decodes the ones it needs.
-import { BadEvidence } from './bad-evidence'
+import { BadEvidence } from '../semantics/bad-evidence'
 import { each, JsonScanError, NeedMoreInput, present, SelectiveScanner, type Captures, type FieldSpec } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
 

@@ -3,15 +3,15 @@
 // per bucket with the plain-HTTP inference of FORMATS.md B1, IMDSv1 credential use, who created a
 // resource, trail configuration changes), plus bounded timeline drafts. Everything here merges
 // across files, worker threads and bundles.
-import { type Activity, countRequest, emptyActivity, mergeActivity } from './activity'
-import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
+import { type Activity, countRequest, emptyActivity, mergeActivity } from '../semantics/activity'
+import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { CT, cloudTrailScanner, readCloudTrailRecords, type RecordAt } from './cloudtrail-records'
 import { DraftBucket, type TimelineDraft } from './drafts'
 import type { Captures, SelectiveScanner } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded } from './source-stream'
 import { bucketArn, instanceId, securityGroupId } from './ids'
-import { dayOf, hourOf, isoSecondsAt } from './time'
+import { dayOf, hourOf, isoSecondsAt } from '../semantics/time'
 
 export type CloudTrailSource = 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
 

@@ -2,7 +2,7 @@
 // (STS), the account-level S3 public access block (S3 Control), the IAM credential report,
 // CloudWatch MetadataNoToken metrics, what runs where (ECS tasks, EKS clusters, ECR images) and who
 // fronts what (CloudFront, load balancers). Each writes its file in the shape the bundle readers
-// accept (main/evidence/inventory.ts, main/semantics/inventory.ts) — the AWS API's own output — and
+// accept (main/semantics/inventory-items.ts, main/semantics/inventory.ts) — the AWS API's own output — and
 // each call that fails becomes a coverage gap with the operation and region, never a crash.
 // Paging uses the SDK paginators (NextToken / Marker); throttling is retried, with backoff and a
 // bounded number of attempts, by the clients themselves (clients.ts: adaptive retry mode).

@@ -3,10 +3,10 @@
 // the log streams that stand for it (a bucket's CloudTrail region, an instance's interfaces).
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from './coverage'
+import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from '../semantics/coverage'
 import { accountId, evidenceKeyOf, parseArn, streamKey, subscriptionId } from './ids'
-import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from './selectors'
-import { iso, parseTime } from './time'
+import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from '../semantics/trail-selectors'
+import { iso, parseTime } from '../semantics/time'
 import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from './types'
 
 interface Row {

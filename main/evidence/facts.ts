@@ -2,11 +2,11 @@
 // configuration from the most recently collected bundle, activity summed over all of them (the
 // same file added twice is stored once, so it is not counted twice).
 import type { Db } from '../db/case-db'
-import { type Activity, emptyActivity, mergeActivity } from './activity'
+import { type Activity, emptyActivity, mergeActivity } from '../semantics/activity'
 import { bucketPlace } from './coverage-query'
 import { accountId, evidenceKeyOf, parseArn, securityGroupId } from './ids'
-import { publicAclGrants, s3Encryption, type InstanceItem, type SecurityGroupItem, type AzureStorageAccount } from './inventory'
-import { iso } from './time'
+import { publicAclGrants, s3Encryption, type InstanceItem, type SecurityGroupItem, type AzureStorageAccount } from '../semantics/inventory-items'
+import { iso } from '../semantics/time'
 import type { ServedPort } from './vpc-flow-logs'
 import type {
   ActivityFact,

@@ -1,4 +1,4 @@
-import { BadEvidence } from './bad-evidence'
+import { BadEvidence } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 

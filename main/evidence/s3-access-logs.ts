@@ -1,13 +1,13 @@
 // S3 server access logs (FORMATS.md B3). They are the authority on plain HTTP: AWS documents the
 // CipherSuite field as "-" for HTTP and the TLS version as "-" when TLS was not used, so a request
 // with both "-" is *proven* to have been plain HTTP — unlike CloudTrail, where it is only inferred.
-import { type Activity, countRequest, emptyActivity } from './activity'
-import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
+import { type Activity, countRequest, emptyActivity } from '../semantics/activity'
+import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { DraftBucket } from './drafts'
 import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
-import { dayOf, hourOf } from './time'
+import { dayOf, hourOf } from '../semantics/time'
 
 export interface AccessLogRecord {
   bucketOwner: string

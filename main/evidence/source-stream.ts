@@ -1,7 +1,7 @@
 import { createReadStream, promises as fsp } from 'node:fs'
 import { pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import { BadEvidence } from './bad-evidence'
+import { BadEvidence } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
 
 // 1 MiB reads and inflate output chunks: with zlib's default 16 KiB chunks, Node spends more time

@@ -11,7 +11,7 @@ import { LastmileError } from '../errors'
 import type { BundleAnalysis } from './analyze'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import type { EvidenceLimits } from '../semantics/limits'
-import { iso } from './time'
+import { iso } from '../semantics/time'
 
 const bundleIdOf = (manifestSha256: string): string => `evb-${manifestSha256.slice(0, 32)}`
 const fileIdOf = (bundleId: string, path: string): string => `evf-${createHash('sha256').update(`${bundleId}\n${path}`).digest('hex').slice(0, 32)}`

@@ -1,11 +1,11 @@
 // VPC flow logs (FORMATS.md B2): fields are mapped by the header line's names, never by position,
 // so default (v2) and custom formats (tcp-flags, flow-direction, pkt-dst-aws-service, …) read alike.
-import { BadEvidence, type FileProblem, problemOf } from './bad-evidence'
+import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { DraftBucket } from './drafts'
 import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
-import { hourOf } from './time'
+import { hourOf } from '../semantics/time'
 import type { ServedPortFact } from './types'
 
 const DEFAULT_FLOW_FIELDS = [

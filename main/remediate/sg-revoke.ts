@@ -13,7 +13,7 @@ import type { IpPermission } from '../semantics/inventory'
 import { ADMIN_PORTS, portFinding, securityGroupVerdict } from '../evaluate/security-groups'
 import { LastmileError } from '../errors'
 
-/** One inbound rule as the evidence store keeps it (main/evidence/inventory.ts SgRule). */
+/** One inbound rule as the evidence store keeps it (main/semantics/inventory-items.ts SgRule). */
 export interface SgRuleConfig {
   protocol: string
   fromPort: number | null

@@ -10,7 +10,7 @@
 // What this module adds, for the evaluators:
 // - Strict shapes (zod, the exact AWS CLI / ARM field names) that keep apart what a tolerant reader
 //   may merge: a missing key ("not collected", UNKNOWN) and `null` ("S3 says there is none").
-//   main/evidence/inventory.ts reads the same files tolerantly for enrichment facts, folding both to
+//   main/semantics/inventory-items.ts reads the same files tolerantly for enrichment facts, folding both to
 //   null, which is right there and wrong here.
 // - A missing file is *no evidence*, never "nothing there": evaluators answer UNKNOWN.
 // - A corrupt file (bad JSON, wrong shape) does not stop the rest: it is reported with its path and

@@ -7,7 +7,7 @@ import { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, type Exposur
 import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
 import { effectiveSetting } from '../../evaluate/s3'
 import { accountId } from '../../evidence/ids'
-import { bucketOfOriginDomain } from '../../evidence/inventory'
+import { bucketOfOriginDomain } from '../../semantics/inventory-items'
 import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, whoText, windowText } from '../../controls/step-common'
 import { bucketRequests, callersText, type S3Request } from './s3-requests'
 import { defineStep, type StepContext, type StepOutcome } from '../../controls/step'

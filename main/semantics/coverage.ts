@@ -3,7 +3,7 @@
 // files that could not be read, parts a collector could not fetch.
 import type { FileProblem } from './bad-evidence'
 import { iso } from './time'
-import type { CoverageGap } from './types'
+import type { CoverageGap } from '../../shared/evidence'
 
 const HOUR = 3600
 const DAY = 86400

@@ -2,9 +2,9 @@
 // events of this bucket, reads and writes, and since when? Basic event selectors (DataResources)
 // and advanced event selectors (field selectors) are both evaluated here.
 import { BadEvidence } from './bad-evidence'
-import { arr, bool, type Json, obj, pick, requireArray, str } from './documents'
+import { arr, bool, type Json, obj, pick, requireArray, str } from './cloud-output'
 import { iso } from './time'
-import type { S3DataRecording, TrailRecording } from './types'
+import type { S3DataRecording, TrailRecording } from '../../shared/evidence'
 
 export interface TrailItem {
   file: string

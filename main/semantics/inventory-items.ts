@@ -1,8 +1,9 @@
 // Inventories (EVIDENCE_BUNDLE.md `inventory/`, Azure `storage-accounts.json`): what exists, how it
 // is configured, what depends on what. Each parser takes the parsed document and the file's path
-// (the evidence every item links back to) and returns plain items.
+// (the evidence every item links back to) and returns plain items. Tolerant (the evidence analysis
+// keeps what it can for the facts); ./inventory.ts reads the same files strictly for the evaluators.
 import { BadEvidence } from './bad-evidence'
-import { arr, bool, type Json, num, obj, parseCsv, pick, requireArray, str, tagsOf } from './documents'
+import { arr, bool, type Json, num, obj, parseCsv, pick, requireArray, str, tagsOf } from './cloud-output'
 import { parseTime } from './time'
 
 export interface S3BucketItem {
