@@ -2,7 +2,7 @@
 // already has. PutBucketPolicy replaces the whole policy (S3 API Reference), so writing only the
 // Deny statement would silently drop every grant the bucket relies on: the new policy is the
 // existing one, every statement kept as it was, plus the Deny.
-import { httpsOnlyVerdict, parsePolicy } from '../evaluate'
+import { httpsOnlyVerdict, parsePolicy } from '../semantics/iam-policy'
 import { LastmileError } from '../errors'
 import { policyProblems } from '../controls/policy-grammar'
 
