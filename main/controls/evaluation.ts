@@ -6,7 +6,7 @@ import { unknown, type Verdict } from '../semantics/verdict'
 
 /** A control id (aws.s3.https-only). */
 export type ControlId = string
-import { accountResource } from '../semantics/aws-ids'
+import { accountResource } from '../semantics/ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 
 export interface EvaluationContext {

@@ -13,7 +13,7 @@
 //   gives the scan time.
 // - UNKNOWN: the image is not in ecr-images.json, or its scan did not complete.
 import type { EvaluationContext } from '../controls/evaluation'
-import { accountResource, parseArn } from '../semantics/aws-ids'
+import { accountResource, parseArn } from '../semantics/ids'
 import type { AwsAccountInventory, EcrImage } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isRegion, partitionOf, regionOfZone } from '../semantics/aws-ids'
+import { isRegion, partitionOf, regionOfZone } from '../semantics/ids'
 import { regionFor } from '../controls/evaluation'
 import { ebsVerdict } from './ec2'
 import type { AwsAccountInventory } from '../semantics/inventory'

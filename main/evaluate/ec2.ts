@@ -2,7 +2,7 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import { accountUnknown } from '../controls/evaluation'
 import type { AwsAccountInventory, EbsRegionSetting } from '../semantics/inventory'
-import { accountResource } from '../semantics/aws-ids'
+import { accountResource } from '../semantics/ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'

@@ -3,7 +3,7 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import { accountUnknown, fileProblem, namelessProblems } from '../controls/evaluation'
 import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../semantics/inventory'
-import { accountResource, s3BucketArn } from '../semantics/aws-ids'
+import { accountResource, s3BucketArn } from '../semantics/ids'
 import { accountGaps, bucketWithGaps, gapEvidence } from '../semantics/gaps'
 import { httpsOnlyVerdict, parsePolicy, publicGrants } from '../semantics/iam-policy'
 import type { ControlId, Evaluation, Verdict } from './types'

@@ -22,7 +22,7 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import { accountUnknown, namelessProblems } from '../controls/evaluation'
 import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../semantics/inventory'
-import { ec2Arn, parseArn } from '../semantics/aws-ids'
+import { ec2Arn, parseArn } from '../semantics/ids'
 import { listingGapRows, regionFor } from '../controls/evaluation'
 import { internetShare, openness, parseCidr, type Cidr } from '../semantics/cidr'
 import type { Evaluation, Verdict } from './types'

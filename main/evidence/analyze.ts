@@ -12,7 +12,7 @@ import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../sem
 import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
 import type { TimelineDraft } from './drafts'
-import { accountId, bucketArn, eniKey, instanceId, parseArn, securityGroupId, streamKey, subscriptionId } from './ids'
+import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
   type CredentialReportRow,
   type Fronting,
@@ -272,7 +272,7 @@ class Analysis {
           n = this.s3Buckets(parseS3Buckets(value, f.path, account), f)
           break
         case 'aws.inventory.s3-account': {
-          this.fact(accountId(account), 'account.s3-pab', { publicAccessBlock: parseS3Account(value) }, [f.path])
+          this.fact(accountResource(account), 'account.s3-pab', { publicAccessBlock: parseS3Account(value) }, [f.path])
           n = 1
           break
         }
@@ -284,7 +284,7 @@ class Analysis {
           break
         case 'aws.inventory.ebs-encryption': {
           const regions = ebsEncryption(value, f.path)
-          this.fact(accountId(account), 'account.ebs-encryption', { regions }, [f.path])
+          this.fact(accountResource(account), 'account.ebs-encryption', { regions }, [f.path])
           n = Object.keys(regions).length
           break
         }
@@ -313,7 +313,7 @@ class Analysis {
         case 'aws.trails': {
           const trails = parseTrails(value, f.path, account)
           this.trails.push(...trails)
-          this.fact(accountId(account), 'account.trails', { trails: trails.map(({ file: _f, ...t }) => t) }, [f.path])
+          this.fact(accountResource(account), 'account.trails', { trails: trails.map(({ file: _f, ...t }) => t) }, [f.path])
           n = trails.length
           break
         }
@@ -335,7 +335,7 @@ class Analysis {
 
   private inventoryCoverage(f: BundleFile, p: FileProblem | null): void {
     const source = f.provider === 'azure' ? 'azure.inventory' : 'aws.inventory'
-    const scope = f.provider === 'azure' ? subscriptionId(f.scope ?? 'unknown') : accountId(f.scope ?? 'unknown')
+    const scope = f.provider === 'azure' ? subscriptionId(f.scope ?? 'unknown') : accountResource(f.scope ?? 'unknown')
     const row = this.cov(source, scope)
     if (p) row.detail.problems.push(p)
     else {
@@ -351,7 +351,7 @@ class Analysis {
 
   private s3Buckets(items: S3BucketItem[], f: BundleFile): number {
     for (const b of items) {
-      const id = bucketArn(b.name, b.region)
+      const id = s3BucketArn(b.name, b.region)
       if (b.region) this.bucketRegion.set(b.name, b.region)
       const pol = publicPolicyStatements(b.policy)
       const { file: _f, ...config } = b
@@ -378,19 +378,19 @@ class Analysis {
   private ec2(items: InstanceItem[], f: BundleFile): number {
     for (const i of items) {
       const region = i.region ?? this.soleRegion(i.account) ?? 'unknown'
-      const id = instanceId(region, i.account, i.instanceId)
+      const id = ec2Arn(region, i.account, 'instance', i.instanceId)
       this.instances.set(i.instanceId, { ...i, region })
       const { file: _f, ...config } = i
       this.fact(id, 'ec2.config', { ...config, region }, [f.path])
       for (const g of i.securityGroups) {
         this.sgRegion.set(g, region)
-        this.link('instance-uses-security-group', id, securityGroupId(region, i.account, g), `instance ${i.instanceId} is in ${g}`, f.path)
+        this.link('instance-uses-security-group', id, ec2Arn(region, i.account, 'security-group', g), `instance ${i.instanceId} is in ${g}`, f.path)
       }
       if (i.instanceProfileArn) this.link('instance-uses-instance-profile', id, i.instanceProfileArn, `instance ${i.instanceId} runs with ${i.instanceProfileArn}`, f.path)
       for (const e of i.enis) {
         this.enis.set(e.id, { instance: { ...i, region }, groups: e.groups })
         this.link('interface-of-instance', eniKey(i.account, e.id), id, `${e.id} is attached to ${i.instanceId}`, f.path)
-        for (const g of e.groups) this.link('interface-uses-security-group', eniKey(i.account, e.id), securityGroupId(region, i.account, g), `${e.id} is in ${g}`, f.path)
+        for (const g of e.groups) this.link('interface-uses-security-group', eniKey(i.account, e.id), ec2Arn(region, i.account, 'security-group', g), `${e.id} is in ${g}`, f.path)
       }
       const t = i.launchTime ? parseTime(i.launchTime) : NaN
       if (Number.isFinite(t)) {
@@ -404,7 +404,7 @@ class Analysis {
     for (const g of items) {
       const region = g.region ?? this.sgRegion.get(g.groupId) ?? this.soleRegion(g.account) ?? 'unknown'
       this.sgRegion.set(g.groupId, region)
-      const id = g.arn ?? securityGroupId(region, g.account, g.groupId)
+      const id = g.arn ?? ec2Arn(region, g.account, 'security-group', g.groupId)
       const { file: _f, ...config } = g
       this.fact(id, 'sg.config', { ...config, region, openToInternet: openToInternet(g) }, [f.path])
     }
@@ -428,7 +428,7 @@ class Analysis {
         ev(k.lastUsed, 'AccessKeyUsed', `access key ${k.slot} of ${r.user} last used${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`)
       }
     }
-    const row = this.cov('aws.iam.credential-report', accountId(account))
+    const row = this.cov('aws.iam.credential-report', accountResource(account))
     row.records += rows.length
     row.detail.files.push(f.path)
     row.detail.notes.push('the credential report records last use per credential, not each use')
@@ -471,17 +471,17 @@ class Analysis {
   private fronting(items: Fronting[], account: string): number {
     for (const x of items) {
       const kind = x.kind === 'cloudfront' ? 'cloudfront-fronts' : 'load-balancer-fronts'
-      for (const b of x.buckets) this.link(kind, x.id, bucketArn(b, this.bucketRegion.get(b)), `${x.id} (${x.domain ?? 'no domain'}) serves bucket ${b}`, x.file)
+      for (const b of x.buckets) this.link(kind, x.id, s3BucketArn(b, this.bucketRegion.get(b)), `${x.id} (${x.domain ?? 'no domain'}) serves bucket ${b}`, x.file)
       for (const i of x.instances) {
         const inst = this.instances.get(i)
         const region = inst?.region ?? parseArn(x.id)?.region ?? this.soleRegion(account) ?? 'unknown'
-        this.link(kind, x.id, instanceId(region, inst?.account ?? account, i), `${x.id} (${x.scheme ?? 'scheme unknown'}) sends traffic to ${i}`, x.file)
+        this.link(kind, x.id, ec2Arn(region, inst?.account ?? account, 'instance', i), `${x.id} (${x.scheme ?? 'scheme unknown'}) sends traffic to ${i}`, x.file)
       }
       // Custom origins pointing at an instance's public name or address.
       for (const d of x.originDomains) {
         for (const inst of this.instances.values()) {
           if (inst.publicDns === d || inst.publicIp === d) {
-            this.link(kind, x.id, instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId), `${x.id} uses ${d} (instance ${inst.instanceId}) as an origin`, x.file)
+            this.link(kind, x.id, ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId), `${x.id} uses ${d} (instance ${inst.instanceId}) as an origin`, x.file)
           }
         }
       }
@@ -497,7 +497,7 @@ class Analysis {
       if (!iid) continue
       const inst = this.instances.get(iid)
       const region = m.region ?? inst?.region ?? this.soleRegion(account) ?? 'unknown'
-      const id = instanceId(region, inst?.account ?? account, iid)
+      const id = ec2Arn(region, inst?.account ?? account, 'instance', iid)
       const nonzero = m.points.filter(([, v]) => v > 0)
       const times = m.points.map(([t]) => t)
       const period = m.period ?? 300
@@ -572,12 +572,12 @@ class Analysis {
       // A file that could not be read is a gap in the stream its path names (AWSLogs/…/<acct>/CloudTrail/<region>/…).
       const m = /(?:^|\/)(\d{12})\/CloudTrail\/([a-z0-9-]+)\//.exec(o.file)
       const scope = /^aws\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
-      this.cov(source, m ? streamKey(m[1], m[2]) : accountId(scope)).detail.problems.push(o.problem)
+      this.cov(source, m ? streamKey(m[1], m[2]) : accountResource(scope)).detail.problems.push(o.problem)
     }
     const label = source === 'aws.cloudtrail' ? 'aws.cloudtrail' : 'aws.cloudtrail-lookup'
     for (const b of scan.buckets.values()) {
       const region = this.bucketRegion.get(b.bucket) ?? (b.regions.size === 1 ? [...b.regions][0] : null)
-      const id = bucketArn(b.bucket, region)
+      const id = s3BucketArn(b.bucket, region)
       const files = [...b.files].map((n) => scan.paths[n])
       if (b.data.requests) {
         this.fact(id, `activity.${label}.s3-data`, { activity: b.data, nonTlsInferred: b.nonTlsInferred, nonTlsLast: b.nonTlsLast, anonymous: b.anonymous, anonymousLast: b.anonymousLast, regions: [...b.regions], accounts: [...b.accounts] }, files)
@@ -598,7 +598,7 @@ class Analysis {
       if (!this.bucketRegion.has(b.bucket) && region) this.bucketRegion.set(b.bucket, region)
     }
     for (const r of scan.roleDelivery.values()) {
-      this.fact(instanceId(r.region, r.account, r.instanceId), 'imds.role-delivery', { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] }, [...r.files].map((n) => scan.paths[n]))
+      this.fact(ec2Arn(r.region, r.account, 'instance', r.instanceId), 'imds.role-delivery', { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] }, [...r.files].map((n) => scan.paths[n]))
     }
     for (const c of scan.creations.values()) {
       this.fact(this.resolveUser(c.resource), 'creator', { principal: c.principal, time: c.time, eventName: c.eventName, source, place: c.place }, [c.file])
@@ -607,7 +607,7 @@ class Analysis {
       const byAccount = new Map<string, typeof scan.trailChanges>()
       for (const t of scan.trailChanges) byAccount.set(t.account, [...(byAccount.get(t.account) ?? []), t])
       for (const [acct, list] of byAccount) {
-        this.fact(accountId(acct), `account.trail-changes.${label}`, { changes: list.map(({ file: _f, ...c }) => c) }, list.map((c) => c.file))
+        this.fact(accountResource(acct), `account.trail-changes.${label}`, { changes: list.map(({ file: _f, ...c }) => c) }, list.map((c) => c.file))
       }
     }
     for (const d of scan.drafts.all()) this.drafts.push({ ...d, resource: this.resolveUser(d.resource) })
@@ -630,7 +630,7 @@ class Analysis {
       else this.ok(o.file, o.records, o.first, o.last)
     }
     for (const b of scan.buckets.values()) {
-      const id = bucketArn(b.bucket, this.bucketRegion.get(b.bucket))
+      const id = s3BucketArn(b.bucket, this.bucketRegion.get(b.bucket))
       const files = [...b.files]
       this.span(this.cov('aws.s3-access-logs', id), b.activity.first, b.activity.last, b.activity.requests + b.internal, b.hours, files)
       this.fact(id, 'activity.aws.s3-access-logs', { activity: b.activity, http: b.http, httpLast: b.httpLast, tlsUnknown: b.tlsUnknown, anonymous: b.anonymous, anonymousLast: b.anonymousLast, internal: b.internal, tlsVersions: b.tlsVersions }, files)
@@ -651,7 +651,7 @@ class Analysis {
     for (const o of scan.files) {
       if (!o.problem) continue
       const m = /^aws\/[^/]+\/s3-access-logs\/([^/]+)\//.exec(o.file)
-      if (m) this.cov('aws.s3-access-logs', bucketArn(m[1], this.bucketRegion.get(m[1]))).detail.problems.push(o.problem)
+      if (m) this.cov('aws.s3-access-logs', s3BucketArn(m[1], this.bucketRegion.get(m[1]))).detail.problems.push(o.problem)
     }
     this.drafts.push(...scan.drafts.all())
   }
@@ -662,7 +662,7 @@ class Analysis {
       else this.ok(o.file, o.records, o.first, o.last)
       if (o.problem) {
         const acct = /^aws\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
-        this.cov('aws.vpc-flow-logs', accountId(acct)).detail.problems.push(o.problem)
+        this.cov('aws.vpc-flow-logs', accountResource(acct)).detail.problems.push(o.problem)
       }
     }
     const adminByEni = new Map<string, unknown[]>()
@@ -685,7 +685,7 @@ class Analysis {
       const known = this.enis.get(e.eni)
       if (!known && e.instanceId) {
         const inst = this.instances.get(e.instanceId)
-        if (inst) this.link('interface-of-instance', key, instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId), `${e.eni} carries traffic of ${e.instanceId} (flow log instance-id)`, [...e.files][0])
+        if (inst) this.link('interface-of-instance', key, ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId), `${e.eni} carries traffic of ${e.instanceId} (flow log instance-id)`, [...e.files][0])
       }
     }
     // Accepted admin-port sessions belong on the timelines of the instance and its groups too.
@@ -695,8 +695,8 @@ class Analysis {
       this.drafts.push(d)
       if (known) {
         const inst = known.instance
-        this.drafts.push({ ...d, resource: instanceId(inst.region ?? 'unknown', inst.account, inst.instanceId) })
-        for (const g of known.groups) this.drafts.push({ ...d, resource: securityGroupId(inst.region ?? 'unknown', inst.account, g) })
+        this.drafts.push({ ...d, resource: ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId) })
+        for (const g of known.groups) this.drafts.push({ ...d, resource: ec2Arn(inst.region ?? 'unknown', inst.account, 'security-group', g) })
       }
     }
   }
@@ -752,7 +752,7 @@ class Analysis {
   /** Collection gaps recorded in the manifest become coverage gaps of their source. */
   finish(): void {
     for (const g of this.bundle.manifest.gaps ?? []) {
-      const scope = /^\/subscriptions\//i.test(g.scope) ? g.scope.toLowerCase() : /^\d{12}$/.test(g.scope) ? accountId(g.scope) : g.scope
+      const scope = /^\/subscriptions\//i.test(g.scope) ? g.scope.toLowerCase() : /^\d{12}$/.test(g.scope) ? accountResource(g.scope) : g.scope
       this.cov(g.source, g.resource ?? scope).detail.collectionGaps.push({ from: g.from ?? null, to: g.to ?? null, problem: g.problem })
     }
   }

@@ -10,7 +10,7 @@ import { DraftBucket, type TimelineDraft } from './drafts'
 import type { Captures, SelectiveScanner } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded } from './source-stream'
-import { bucketArn, instanceId, securityGroupId } from './ids'
+import { ec2Arn, s3BucketArn } from '../semantics/ids'
 import { dayOf, hourOf, isoSecondsAt } from '../semantics/time'
 
 export type CloudTrailSource = 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
@@ -359,13 +359,13 @@ export class CloudTrailAggregator {
         if (nonTls || anon) {
           const eventName = cap.str(CT.eventName) ?? ''
           const what = [nonTls ? 'no TLS details (plain HTTP inferred, not proven)' : '', anon ? 'anonymous' : ''].filter(Boolean).join(', ')
-          scan.drafts.add(draft(this.source, ts, principal, eventName, bucketArn(bucket, region), `${eventName} on s3://${bucket}: ${what}`, file, where, raw(cap, at)))
+          scan.drafts.add(draft(this.source, ts, principal, eventName, s3BucketArn(bucket, region), `${eventName} on s3://${bucket}: ${what}`, file, where, raw(cap, at)))
         }
       } else {
         countRequest(b.management, ts, read, error, principal, limits.maxPrincipals)
         if (read === false) {
           const eventName = cap.str(CT.eventName) ?? ''
-          const resource = bucketArn(bucket, region)
+          const resource = s3BucketArn(bucket, region)
           scan.drafts.add(draft(this.source, ts, principal, eventName, resource, `${eventName} on bucket ${bucket}${error ? ' (failed)' : ''}`, file, where, raw(cap, at)))
           if (eventName === 'CreateBucket' && !error) this.created(resource, ts, principal, eventName, file, where)
         }
@@ -390,7 +390,7 @@ export class CloudTrailAggregator {
           rd.v1++
           if (rd.v1Last === null || ts > rd.v1Last) rd.v1Last = ts
           scan.drafts.add(
-            draft(this.source, ts, role ?? pid, eventName, instanceArn(region, account, session), `${eventName} with instance-role credentials fetched over IMDSv1`, file, where, raw(cap, at))
+            draft(this.source, ts, role ?? pid, eventName, ec2Arn(region, account, 'instance', session), `${eventName} with instance-role credentials fetched over IMDSv1`, file, where, raw(cap, at))
           )
         } else {
           rd.v2++
@@ -409,13 +409,13 @@ export class CloudTrailAggregator {
       const one = cap.str(CT.reqInstanceId)
       if (one) ids.add(one)
       for (const id of ids) {
-        const r = instanceArn(region, account, id)
+        const r = ec2Arn(region, account, 'instance', id)
         scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${id}${failed}`, file, where, raw(cap, at)))
         if (eventName === 'RunInstances' && !error) this.created(r, ts, principal, eventName, file, where)
       }
       const sg = cap.str(CT.reqGroupId) ?? cap.str(CT.respGroupId)
       if (sg && /^sg-/.test(sg)) {
-        const r = securityGroupId(region, account, sg)
+        const r = ec2Arn(region, account, 'security-group', sg)
         scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${sg}${failed}`, file, where, raw(cap, at)))
         if (eventName === 'CreateSecurityGroup' && !error) this.created(r, ts, principal, eventName, file, where)
       }
@@ -444,8 +444,6 @@ export class CloudTrailAggregator {
 function raw(cap: Captures, at: RecordAt): string {
   return cap.buf.toString('utf8', at.start, at.end)
 }
-
-const instanceArn = instanceId
 
 function draft(source: string, time: number, actor: string, action: string, resource: string, summary: string, file: string, place: string, raw: string): TimelineDraft {
   return { time, source, actor, action, resource, summary, file, place, raw }

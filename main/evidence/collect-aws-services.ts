@@ -17,7 +17,7 @@ import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } fro
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
 import type { BundleWriter } from './bundle-writer'
 import type { AwsClients } from './clients'
-import { instanceId } from './ids'
+import { ec2Arn } from '../semantics/ids'
 
 /** A gap as the collector records it (bundle.ts collectionGapSchema, less the scope). */
 export interface GapInput {
@@ -168,7 +168,7 @@ export async function metadataNoTokenMetrics(x: ServiceContext, instancesByRegio
         MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'MetadataNoToken', Dimensions: [{ Name: 'InstanceId', Value: id }] }, Period: period, Stat: 'Sum' }
       }))
       const got = new Map<string, { timestamps: string[]; values: number[]; status: string | undefined; message: string | undefined }>()
-      const resource = (id: string): string => instanceId(region, x.account ?? 'unknown', id)
+      const resource = (id: string): string => ec2Arn(region, x.account ?? 'unknown', 'instance', id)
       try {
         for await (const page of paginateGetMetricData({ client: cw }, { MetricDataQueries: queries, StartTime: x.from, EndTime: x.to, ScanBy: 'TimestampAscending' })) {
           for (const r of page.MetricDataResults ?? []) {

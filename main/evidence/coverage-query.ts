@@ -4,7 +4,7 @@
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from '../semantics/coverage'
-import { accountId, evidenceKeyOf, parseArn, streamKey, subscriptionId } from './ids'
+import { accountOfResource, accountResource, evidenceKeyOf, parseArn, streamKey, subscriptionId } from '../semantics/ids'
 import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from '../semantics/trail-selectors'
 import { iso, parseTime } from '../semantics/time'
 import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from './types'
@@ -72,10 +72,10 @@ export function bucketPlace(db: Db, bucketId: string): { region: string | null; 
 /** The CloudTrail streams (account/region) that would log events about a resource. */
 function streamsOf(db: Db, key: string): { keys: string[]; accounts: string[]; notes: string[] } {
   if (key.startsWith('aws-stream:')) return { keys: [key], accounts: [key.split(':')[1]], notes: [] }
-  const acct = /^AWS::::Account:(\d{12})$/.exec(key)
+  const acct = accountOfResource(key)
   if (acct) {
-    const rows = db.prepare("SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?").all(`aws-stream:${acct[1]}:%`) as Array<{ resource_id: string }>
-    return { keys: rows.map((r) => r.resource_id), accounts: [acct[1]], notes: [] }
+    const rows = db.prepare("SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?").all(`aws-stream:${acct}:%`) as Array<{ resource_id: string }>
+    return { keys: rows.map((r) => r.resource_id), accounts: [acct], notes: [] }
   }
   const arn = parseArn(key)
   if (arn?.service === 's3') {
@@ -97,8 +97,8 @@ function interfacesOf(db: Db, key: string): string[] {
 }
 
 function accountOf(key: string): string | null {
-  const a = /^AWS::::Account:(\d{12})$/.exec(key)
-  if (a) return a[1]
+  const a = accountOfResource(key)
+  if (a) return a
   if (key.startsWith('eni:') || key.startsWith('aws-stream:')) return key.split(':')[1]
   return parseArn(key)?.account || null
 }
@@ -160,19 +160,19 @@ export function getCoverage(db: Db, source: CoverageSource, resourceId: string, 
       if (source === 'aws.cloudtrail.s3-data') sourceForRows = 'aws.cloudtrail'
       const s = streamsOf(db, key)
       notes.push(...s.notes)
-      rows = rowsFor(db, sourceForRows, [...s.keys, ...s.accounts.map(accountId)])
+      rows = rowsFor(db, sourceForRows, [...s.keys, ...s.accounts.map(accountResource)])
       break
     }
     case 'aws.vpc-flow-logs': {
       const enis = interfacesOf(db, key)
       perInterface = enis.map((e) => ({ eni: e, rows: rowsFor(db, source, [e]) }))
-      rows = [...perInterface.flatMap((p) => p.rows), ...(acct ? rowsFor(db, source, [accountId(acct)]) : [])]
+      rows = [...perInterface.flatMap((p) => p.rows), ...(acct ? rowsFor(db, source, [accountResource(acct)]) : [])]
       if (!enis.length) notes.push('no network interface of this resource is in evidence (add ec2-instances.json)')
       break
     }
     case 'aws.iam.credential-report':
     case 'aws.inventory':
-      rows = acct ? rowsFor(db, source, [accountId(acct)]) : []
+      rows = acct ? rowsFor(db, source, [accountResource(acct)]) : []
       break
     case 'azure.activity-log':
     case 'azure.inventory':

@@ -4,7 +4,7 @@
 import type { Db } from '../db/case-db'
 import { type Activity, emptyActivity, mergeActivity } from '../semantics/activity'
 import { bucketPlace } from './coverage-query'
-import { accountId, evidenceKeyOf, parseArn, securityGroupId } from './ids'
+import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } from '../semantics/ids'
 import { publicAclGrants, s3Encryption, type InstanceItem, type SecurityGroupItem, type AzureStorageAccount } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
 import type { ServedPort } from './vpc-flow-logs'
@@ -105,7 +105,7 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
 
   const place = type === 'aws.s3.bucket' ? bucketPlace(db, key) : null
   const account =
-    place?.account ?? ec2cfg?.account ?? sgcfg?.account ?? (arn?.account ? arn.account : null) ?? /^AWS::::Account:(\d{12})$/.exec(key)?.[1] ?? (key.startsWith('/subscriptions/') ? key.split('/')[2] : null)
+    place?.account ?? ec2cfg?.account ?? sgcfg?.account ?? (arn?.account ? arn.account : null) ?? accountOfResource(key) ?? (key.startsWith('/subscriptions/') ? key.split('/')[2] : null)
   const region = place?.region ?? ec2cfg?.region ?? (arn?.region ? arn.region : null) ?? azcfg?.location ?? null
   const name = arn ? (arn.service === 's3' ? arn.resource : arn.resource.split('/').pop() ?? null) : key.startsWith('/subscriptions/') ? key.split('/').pop() ?? null : key
 
@@ -234,7 +234,7 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
   }
 
   if (type === 'aws.s3.bucket') {
-    const acctPab = account ? (latestValue(db, accountId(account), 'account.s3-pab') as { publicAccessBlock: Record<string, boolean> | null } | null) : null
+    const acctPab = account ? (latestValue(db, accountResource(account), 'account.s3-pab') as { publicAccessBlock: Record<string, boolean> | null } | null) : null
     if (s3cfg) {
       const pab = (s3cfg.publicAccessBlock as Record<string, boolean> | null) ?? null
       const apab = acctPab?.publicAccessBlock ?? null
@@ -268,7 +268,7 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
       if (unread.length) reasons.push(`${unread.join(' and ')} could not be collected`)
       // Unknown unless public already, or the full public access block makes policy and ACL moot.
       const exposed: boolean | null = isPublic ? true : unread.length && !allFour ? null : false
-      exposure = { public: exposed, reasons, evidence: [...cfgEvidence('s3.config'), ...(acctPab ? latestEvidence(db, accountId(account!), 'account.s3-pab') : [])] }
+      exposure = { public: exposed, reasons, evidence: [...cfgEvidence('s3.config'), ...(acctPab ? latestEvidence(db, accountResource(account!), 'account.s3-pab') : [])] }
       const enc = s3Encryption(s3cfg.encryption)
       encryption = { ...enc, evidence: cfgEvidence('s3.config') }
     }
@@ -353,15 +353,15 @@ export function getFacts(db: Db, resourceId: string, opts: FactsOptions = {}): R
     if (ec2cfg) {
       const reasons: string[] = []
       const sgOpen = (ec2cfg.securityGroups ?? []).flatMap((g) => {
-        const sg = latestValue(db, securityGroupId(ec2cfg.region, ec2cfg.account, g), 'sg.config') as { openToInternet: Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> } | null
+        const sg = latestValue(db, ec2Arn(ec2cfg.region, ec2cfg.account, 'security-group', g), 'sg.config') as { openToInternet: Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> } | null
         return (sg?.openToInternet ?? []).map((o) => `${g} allows ${o.protocol === '-1' ? 'all traffic' : `${o.protocol}/${o.fromPort}-${o.toPort}`} from ${o.cidr}`)
       })
       if (ec2cfg.publicIp) reasons.push(`public IP ${ec2cfg.publicIp}`)
       reasons.push(...sgOpen)
       exposure = { public: !!ec2cfg.publicIp && sgOpen.length > 0, reasons: reasons.length ? reasons : ['no public IP'], evidence: cfgEvidence('ec2.config') }
-      const ebs = account ? (latestValue(db, accountId(account), 'account.ebs-encryption') as { regions: Record<string, { enabled: boolean }> } | null) : null
+      const ebs = account ? (latestValue(db, accountResource(account), 'account.ebs-encryption') as { regions: Record<string, { enabled: boolean }> } | null) : null
       const r = ebs?.regions?.[ec2cfg.region]
-      encryption = r ? { encrypted: null, detail: `EBS encryption by default is ${r.enabled ? 'on' : 'off'} in ${ec2cfg.region} (volumes themselves are not in evidence)`, evidence: latestEvidence(db, accountId(account!), 'account.ebs-encryption') } : encryption
+      encryption = r ? { encrypted: null, detail: `EBS encryption by default is ${r.enabled ? 'on' : 'off'} in ${ec2cfg.region} (volumes themselves are not in evidence)`, evidence: latestEvidence(db, accountResource(account!), 'account.ebs-encryption') } : encryption
     }
     facts.ec2 = {
       instanceId: id,

@@ -6,7 +6,7 @@
 import type { Db } from '../db/case-db'
 import type { ReportContributor } from '../report/contributor'
 import type { ReportEvidenceItem, ReportTimelineEvent } from '../report/data'
-import { evidenceKeyOf } from './ids'
+import { evidenceKeyOf } from '../semantics/ids'
 import { listEvidence, resourcesOfRef, timelineOf } from './service'
 
 /** Events printed per initiative; the rest are named in a closing line (the CLI lists them all). */

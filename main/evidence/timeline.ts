@@ -3,7 +3,7 @@
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { parseRef } from '../case/refs'
-import { evidenceKeyOf } from './ids'
+import { evidenceKeyOf } from '../semantics/ids'
 import type { TimelineEvent } from './types'
 
 export interface TimelineQuery {

@@ -4,7 +4,7 @@
 // every inbound rule of a security group, the exact policy — and the bundle it came from, so a
 // plan can say "as collected on …" and drift can be told from a changed configuration.
 import type { Db } from '../db/case-db'
-import { evidenceKeyOf } from '../evidence/ids'
+import { evidenceKeyOf } from '../semantics/ids'
 
 export interface ConfigFact<T> {
   value: T

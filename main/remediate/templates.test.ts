@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { loadPlaybooks } from '../investigate/loader'
 import { policyProblems } from '../controls/policy-grammar'
-import { fillTemplate, nativeId, templateArtefact, templateValues } from './templates'
+import { fillTemplate, templateArtefact, templateValues } from './templates'
 import type { FixTarget } from '../controls/fix'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-templates-'))
@@ -94,8 +94,6 @@ describe('values are checked before they land in a template', () => {
   it('fills the provider\'s own id', () => {
     const t = TARGETS['aws.s3.https-only']
     expect(fillTemplate(tpl, templateValues(params, t))).toBe("aws s3api get-bucket-policy --bucket 'lm-app-data'")
-    expect(nativeId('arn:aws:iam::111122223333:user/path/alice')).toBe('alice')
-    expect(nativeId('AWS::::Account:111122223333')).toBe('111122223333')
   })
 
   it('refuses a value a shell would read as code, one that breaks its pattern, and a missing input', () => {

@@ -12,7 +12,7 @@
 import type { PlaybookTemplate } from '../../shared/investigate'
 import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/remediation'
 import { LastmileError } from '../errors'
-import { partitionOf } from '../evidence/ids'
+import { azureParts, nativeId, partitionOf } from '../semantics/ids'
 import { hclName } from '../controls/formats'
 import { bashScript } from '../controls/shell'
 import type { FixTarget } from '../controls/fix'
@@ -32,24 +32,6 @@ const LANGUAGE: Record<string, ArtefactLanguage> = {
   terraform: 'hcl',
   cloudformation: 'yaml',
   'policy-json': 'json'
-}
-
-function azureParts(id: string): { subscription: string | null; group: string | null } {
-  const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(id)
-  return { subscription: m?.[1] ?? null, group: m?.[2] ?? null }
-}
-
-/** The provider's own short id: the bucket name, i-…, sg-…, the IAM user name, the account name. */
-export function nativeId(resourceId: string): string {
-  const acct = /^AWS::::Account:(\d{12})$/.exec(resourceId)
-  if (acct) return acct[1]
-  if (resourceId.startsWith('arn:')) {
-    const resource = resourceId.split(':').slice(5).join(':')
-    return resource.split('/').pop() ?? resource
-  }
-  const digest = /(?:^|@)(sha256:[0-9a-f]{64})$/.exec(resourceId)
-  if (digest) return digest[1]
-  return resourceId.split('/').pop() ?? resourceId
 }
 
 /** The parameter names a template's placeholders use. */

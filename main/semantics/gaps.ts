@@ -7,7 +7,7 @@
 // Each gap names the failed call and its region (`operation`, `region`: structured in the manifest,
 // or read by the inventory loader from the problem text of bundles written before they existed).
 import type { AwsAccountInventory, CollectionGap, S3Bucket } from './inventory'
-import { s3BucketArn } from './aws-ids'
+import { s3BucketArn } from './ids'
 
 const BUCKET_FIELDS = { GetBucketPolicy: 'policy', GetPublicAccessBlock: 'publicAccessBlock', GetBucketAcl: 'acl' } as const
 

@@ -17,7 +17,7 @@ import type { WorkflowState } from '../../shared/remediation'
 import type { Db } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { getFacts } from '../evidence/facts'
-import { evidenceKeyOf } from '../evidence/ids'
+import { evidenceKeyOf } from '../semantics/ids'
 import { shortName } from '../../shared/findings-table'
 import { placeOf } from './board'
 

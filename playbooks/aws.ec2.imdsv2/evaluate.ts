@@ -2,7 +2,7 @@
 import type { EvaluationContext } from '../../main/controls/evaluation'
 import { accountUnknown, listingGapRows, namelessProblems, regionFor } from '../../main/controls/evaluation'
 import type { AwsAccountInventory, Ec2Instance } from '../../main/semantics/inventory'
-import { ec2Arn, regionOfZone } from '../../main/semantics/aws-ids'
+import { ec2Arn, regionOfZone } from '../../main/semantics/ids'
 import type { Evaluation } from '../../shared/contract'
 import { evaluation } from '../../main/controls/evaluation'
 import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'

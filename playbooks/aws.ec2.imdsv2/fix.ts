@@ -12,7 +12,7 @@
 // asynchronously (MetadataOptions.State pending → applied), but the values read back at once.
 import { containerHostSigns } from './evaluate'
 import { LastmileError } from '../../main/errors'
-import { parseArn } from '../../main/evidence/ids'
+import { parseArn } from '../../main/semantics/ids'
 import { bashScript, shellVar, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'

@@ -3,7 +3,7 @@
 // on the instance lose the metadata service at hop limit 1.
 import { z } from 'zod'
 import { containerHostSigns, imdsVerdict } from './evaluate'
-import { instanceId, parseArn, streamKey } from '../../main/evidence/ids'
+import { ec2Arn, parseArn, streamKey } from '../../main/semantics/ids'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
 
@@ -104,7 +104,7 @@ export const imdsv1RoleCredentials = defineStep({
     const home = arn?.region || ctx.finding.resource.region || ''
     const regions = [...new Set([home, ...(account ? ctx.ev.regions(account) : [])])].filter(Boolean).sort()
     // calls in another Region are kept under that Region's ARN of the instance
-    const ids = [id, ...(rd?.byRegion ?? []).filter((r) => r.region !== home).map((r) => instanceId(r.region, account, arn?.resource.split('/').pop() ?? ''))]
+    const ids = [id, ...(rd?.byRegion ?? []).filter((r) => r.region !== home).map((r) => ec2Arn(r.region, account, 'instance', arn?.resource.split('/').pop() ?? ''))]
     const events = ctx.ev.timeline(ids, { from: ctx.window?.from, sources: ['aws.cloudtrail'], summaries: false }).filter((e) => /IMDSv1/.test(e.summary))
     const link = timelineLink(ctx, ids, ['aws.cloudtrail'], events)
     const covs = regions.map((r) => ({ region: r, cov: ctx.ev.coverage('aws.cloudtrail', streamKey(account, r), ctx.window) }))

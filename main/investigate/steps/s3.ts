@@ -6,7 +6,7 @@ import type { Coverage, ResourceFacts, TimelineEvent } from '../../../shared/evi
 import { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, type Exposure } from '../../evaluate'
 import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
 import { effectiveSetting } from '../../evaluate/s3'
-import { accountId } from '../../evidence/ids'
+import { accountResource } from '../../semantics/ids'
 import { bucketOfOriginDomain } from '../../semantics/inventory-items'
 import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, whoText, windowText } from '../../controls/step-common'
 import { bucketRequests, callersText, type S3Request } from './s3-requests'
@@ -390,7 +390,7 @@ function bucketView(ctx: StepContext): BucketView | null {
   const cfg = configOf(ctx)
   if (!cfg) return null
   const facts = ctx.ev.facts(ctx.finding.resource.id)
-  const acct = facts.account ? ctx.ev.config<{ publicAccessBlock: PublicAccessBlock | null }>(accountId(facts.account), 'account.s3-pab') : null
+  const acct = facts.account ? ctx.ev.config<{ publicAccessBlock: PublicAccessBlock | null }>(accountResource(facts.account), 'account.s3-pab') : null
   // An ACL the evaluator cannot read is "not collected" for it (unknown), never "no grants".
   const acl = ACL.safeParse(cfg.value.acl)
   const bucket: S3Bucket = {

@@ -2,7 +2,7 @@
 // Region (FORMATS.md C.5). It changes nothing that exists: only volumes created afterwards are
 // encrypted, with the Region's default EBS KMS key (EC2 User Guide, "Encryption by default").
 import { LastmileError } from '../../errors'
-import { accountId } from '../../evidence/ids'
+import { accountResource } from '../../semantics/ids'
 import { bashScript, sq } from '../../controls/shell'
 import { awsProviderBlock, hclName, terraformHeader } from '../../controls/formats'
 import type { FixRenderer } from '../../controls/fix'
@@ -16,7 +16,7 @@ export const ebsDefaultEncryptionFix: FixRenderer = {
   inputs(db, target) {
     const acct = /^AWS::::Account:(\d{12})$/.exec(target.resourceId)?.[1] ?? target.account
     if (!acct) throw new LastmileError('bad-input', `${target.finding}: ${target.resourceId} is not an AWS account`)
-    const cfg = requireConfig<{ regions: Regions }>({ db }, target, accountId(acct), 'account.ebs-encryption', 'inventory/ebs-encryption.json')
+    const cfg = requireConfig<{ regions: Regions }>({ db }, target, accountResource(acct), 'account.ebs-encryption', 'inventory/ebs-encryption.json')
     const all = cfg.value.regions
     const regions = target.region ? [target.region] : Object.keys(all).filter((r) => !all[r].enabled).sort()
     const missing = regions.filter((r) => !(r in all))

@@ -10,7 +10,7 @@
 import { LastmileError } from '../../errors'
 import { DEFAULT_UNUSED_KEY_DAYS } from '../../evaluate'
 import { accessKeyState } from '../../evaluate/iam'
-import { parseArn } from '../../evidence/ids'
+import { parseArn } from '../../semantics/ids'
 import { bashScript, message, shellVar, sq } from '../../controls/shell'
 import type { FixRenderer } from '../../controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../controls/fix-common'

@@ -6,7 +6,7 @@
 // plan has not seen could drop a grant somebody added since. It then puts the merged policy and
 // reads it back.
 import { LastmileError } from '../../errors'
-import { parseArn } from '../../evidence/ids'
+import { parseArn } from '../../semantics/ids'
 import { mergeHttpsDeny } from '../s3-policy'
 import { bashScript, heredoc, sq } from '../../controls/shell'
 import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../../controls/formats'

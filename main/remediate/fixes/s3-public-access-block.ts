@@ -6,7 +6,7 @@
 // services (S3 User Guide, "Blocking public access"), without deleting a grant — the rollback
 // puts the previous configuration back and the bucket is as it was.
 import { LastmileError } from '../../errors'
-import { accountId, parseArn } from '../../evidence/ids'
+import { accountResource, parseArn } from '../../semantics/ids'
 import { bashScript, sq } from '../../controls/shell'
 import { awsProviderBlock, hclName, hclString, terraformHeader } from '../../controls/formats'
 import type { FixRenderer, FixTarget } from '../../controls/fix'
@@ -63,7 +63,7 @@ const PUBLIC_ACCESS_WORDING: StepWording = {
  * private (public today, or not known), each with the worst verdict its own findings have.
  */
 function affectedBuckets(db: Db, account: string): string {
-  const acct = latestConfig<{ publicAccessBlock: PublicAccessBlock | null }>(db, accountId(account), 'account.s3-pab')
+  const acct = latestConfig<{ publicAccessBlock: PublicAccessBlock | null }>(db, accountResource(account), 'account.s3-pab')
   const ids = (db.prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 's3.config' ORDER BY resource_id").all() as Array<{ resource_id: string }>).map((r) => r.resource_id)
   const named: string[] = []
   for (const id of ids) {
@@ -104,7 +104,7 @@ function makeRenderer(control: string): FixRenderer {
         )
         return { values: { level: 'bucket', bucket: cfg.value.name, region: cfg.value.region, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
       }
-      const cfg = requireConfig<{ publicAccessBlock: Record<string, boolean> | null }>({ db }, target, accountId(level.account), 'account.s3-pab', 'inventory/s3-account.json')
+      const cfg = requireConfig<{ publicAccessBlock: Record<string, boolean> | null }>({ db }, target, accountResource(level.account), 'account.s3-pab', 'inventory/s3-account.json')
       return { values: { level: 'account', account: level.account, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
     },
     render(ctx) {

@@ -6,7 +6,7 @@
 // 22/3389 only through the open rule. The rollback puts the revoked ranges back with their
 // Descriptions, then removes what the fix added.
 import { LastmileError } from '../../errors'
-import { parseArn } from '../../evidence/ids'
+import { parseArn } from '../../semantics/ids'
 import { getFacts } from '../../evidence/service'
 import { evidenceEnd } from '../../investigate/service'
 import { playbookWindow } from '../../investigate/engine'
