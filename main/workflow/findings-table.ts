@@ -50,86 +50,159 @@ function computeFindingsTable(db: Db): FindingsTable {
 }
 
 function readTable(db: Db): FindingsTable {
-  // The answer's strings, numbered in the order the rows below first use them.
-  const strings: string[] = []
-  const codes = new Map<string, number>()
-  const code = (s: string | null | undefined): number => {
-    if (s === null || s === undefined || s === '') return -1
-    let c = codes.get(s)
-    if (c === undefined) {
-      c = strings.length
-      strings.push(s)
-      codes.set(s, c)
-    }
-    return c
-  }
-  // Repeated strings met while scanning, numbered as met; given their answer's number when a
-  // row in the answer's order first uses them, so `strings` comes out in that order.
-  const seen: string[] = []
-  const seenAt = new Map<string, number>()
-  const local = (s: string | null): number => {
-    if (s === null) return -1
-    let c = seenAt.get(s)
-    if (c === undefined) {
-      c = seen.length
-      seen.push(s)
-      seenAt.set(s, c)
-    }
-    return c
-  }
-
-  // What the evidence says about owner and environment, for the resources it covers only.
+  const words = new Strings()
   const accountEnvironments = Object.fromEntries(
     (db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map(
       (r) => [r.account, r.environment]
     )
   )
+  const evidenced = evidencedResources(db, accountEnvironments)
+  const resources = readResources(db, words, accountEnvironments)
+  const findings = readFindings(db, words, resources.rows)
+  const alerts = readAlerts(db, words, findings)
+  const stage = findingStages(db, findings.id, findings.status, findings.rci)
+  return assemble(words, severityOrder(findings.severity), resources, findings, alerts, stage, evidenced)
+}
+
+/**
+ * The answer's strings. A string met while scanning is first numbered locally, in the order met
+ * (`local`); it gets its number in the answer when a row in the answer's order first uses it
+ * (`coded`, or `code` for a string made for one row), so `strings` comes out in that order.
+ */
+class Strings {
+  readonly strings: string[] = []
+  private readonly codes = new Map<string, number>()
+  readonly seen: string[] = []
+  private readonly seenAt = new Map<string, number>()
+  /** the answer's number of each local one; -2 until a row uses it */
+  private answer = new Int32Array(0)
+
+  code(s: string | null | undefined): number {
+    if (s === null || s === undefined || s === '') return -1
+    let c = this.codes.get(s)
+    if (c === undefined) {
+      c = this.strings.length
+      this.strings.push(s)
+      this.codes.set(s, c)
+    }
+    return c
+  }
+
+  local(s: string | null): number {
+    if (s === null) return -1
+    let c = this.seenAt.get(s)
+    if (c === undefined) {
+      c = this.seen.length
+      this.seen.push(s)
+      this.seenAt.set(s, c)
+    }
+    return c
+  }
+
+  /** Call once the scans are done, before `coded`. */
+  startAnswer(): void {
+    this.answer = new Int32Array(this.seen.length).fill(-2)
+  }
+
+  coded(l: number): number {
+    if (l < 0) return -1
+    let c = this.answer[l]!
+    if (c === -2) this.answer[l] = c = this.code(this.seen[l])
+    return c
+  }
+}
+
+/** What the evidence says about owner and environment, for the resources it covers only. */
+function evidencedResources(db: Db, accountEnvironments: Record<string, string>): Map<string, { owner: string | null; environment: string | null }> {
   const evidenced = new Map<string, { owner: string | null; environment: string | null }>()
   for (const [key] of db.prepare('SELECT DISTINCT resource_id FROM evidence_facts').raw(true).iterate() as IterableIterator<[string]>) {
     const facts = getFacts(db, key, { accountEnvironments })
     evidenced.set(key, { owner: facts.owner.value, environment: facts.environment.value })
   }
+  return evidenced
+}
 
-  // Resources, by their row id.
-  const resourceRows = ((db.prepare('SELECT max(id) FROM resources').pluck().get() as number | null) ?? 0) + 1
-  const rId = new Array<string>(resourceRows)
-  const rType = new Int32Array(resourceRows)
-  const rProvider = new Int32Array(resourceRows)
-  const rAccount = new Int32Array(resourceRows)
-  const rRegion = new Int32Array(resourceRows)
-  const rName = new Int32Array(resourceRows)
-  const rEnvironment = new Int32Array(resourceRows)
+/** The resources as columns indexed by their row id; strings as local numbers. */
+interface ResourceColumns {
+  /** max(id) + 1 */
+  rows: number
+  id: string[]
+  type: Int32Array
+  provider: Int32Array
+  account: Int32Array
+  region: Int32Array
+  name: Int32Array
+  environment: Int32Array
+}
+
+function readResources(db: Db, words: Strings, accountEnvironments: Record<string, string>): ResourceColumns {
+  const rows = ((db.prepare('SELECT max(id) FROM resources').pluck().get() as number | null) ?? 0) + 1
+  const r: ResourceColumns = {
+    rows,
+    id: new Array<string>(rows),
+    type: new Int32Array(rows),
+    provider: new Int32Array(rows),
+    account: new Int32Array(rows),
+    region: new Int32Array(rows),
+    name: new Int32Array(rows),
+    environment: new Int32Array(rows)
+  }
   for (const [id, resource, type, provider, account, region, name, environment] of db
     .prepare('SELECT id, canonical_id, type, provider, account, region, name, environment FROM resources')
     .raw(true)
     .iterate() as IterableIterator<ResourceRow>) {
-    rId[id] = resource
-    rType[id] = local(type)
-    rProvider[id] = local(provider)
-    rAccount[id] = local(account)
-    rRegion[id] = local(region)
+    r.id[id] = resource
+    r.type[id] = words.local(type)
+    r.provider[id] = words.local(provider)
+    r.account[id] = words.local(account)
+    r.region[id] = words.local(region)
     // most names are the end of the id: the renderer derives those, so only the others are sent
-    rName[id] = name && name !== shortName(resource) ? local(name) : -1
-    rEnvironment[id] = local(environment ?? (account ? (accountEnvironments[account] ?? null) : null))
+    r.name[id] = name && name !== shortName(resource) ? words.local(name) : -1
+    r.environment[id] = words.local(environment ?? (account ? (accountEnvironments[account] ?? null) : null))
   }
+  return r
+}
 
-  // Findings in id order; the answer's order (findings.list: most severe first, then oldest) is
-  // a stable counting sort of that by severity.
+/** The findings as columns, in id order; strings as local numbers. */
+interface FindingColumns {
+  count: number
+  id: Int32Array
+  control: Int32Array
+  resource: Int32Array
+  title: Int32Array
+  /** TABLE_STATUSES code */
+  status: Int32Array
+  severity: Int32Array
+  regression: Int32Array
+  /** TABLE_VERDICTS code */
+  rci: Int32Array
+  initiative: Int32Array
+  firstSeen: Int32Array
+  lastSeen: Int32Array
+  /** the findings of each resource, as a chain: first[resource row] → next[finding] → … → -1 */
+  first: Int32Array
+  next: Int32Array
+}
+
+function readFindings(db: Db, words: Strings, resourceRows: number): FindingColumns {
   const n = db.prepare('SELECT count(*) FROM findings').pluck().get() as number
-  const fId = new Int32Array(n)
-  const fControl = new Int32Array(n)
-  const fResource = new Int32Array(n)
-  const fTitle = new Int32Array(n)
-  const fStatus = new Int32Array(n)
-  const fSeverity = new Int32Array(n)
-  const fRegression = new Int32Array(n)
-  const fRci = new Int32Array(n)
-  const fInitiative = new Int32Array(n)
-  const fFirstSeen = new Int32Array(n)
-  const fLastSeen = new Int32Array(n)
-  // the findings of each resource, as a chain: first[resource row] → next[finding] → … → -1
-  const first = new Int32Array(resourceRows).fill(-1)
-  const next = new Int32Array(n)
+  const col = (): Int32Array => new Int32Array(n)
+  const f: FindingColumns = {
+    count: n,
+    id: col(),
+    control: col(),
+    resource: col(),
+    title: col(),
+    status: col(),
+    severity: col(),
+    regression: col(),
+    rci: col(),
+    initiative: col(),
+    firstSeen: col(),
+    lastSeen: col(),
+    first: new Int32Array(resourceRows).fill(-1),
+    next: col()
+  }
   let i = 0
   // Status and verdict come as their codes (TABLE_STATUSES, TABLE_VERDICTS): three strings a
   // row fewer to make and look up. The status is findings.list's rule: a decision, or muted in
@@ -145,56 +218,86 @@ function readTable(db: Db): FindingsTable {
     )
     .raw(true)
     .iterate() as IterableIterator<FindingRow>) {
-    fId[i] = id
-    fControl[i] = local(control)
-    fResource[i] = resourceRow
-    fTitle[i] = local(title)
-    fStatus[i] = status
-    fSeverity[i] = severity
-    fRegression[i] = regression
-    fRci[i] = rci
-    fInitiative[i] = initiative ?? -1
-    fFirstSeen[i] = local(firstSeen)
-    fLastSeen[i] = local(lastSeen)
-    next[i] = first[resourceRow]!
-    first[resourceRow] = i
+    f.id[i] = id
+    f.control[i] = words.local(control)
+    f.resource[i] = resourceRow
+    f.title[i] = words.local(title)
+    f.status[i] = status
+    f.severity[i] = severity
+    f.regression[i] = regression
+    f.rci[i] = rci
+    f.initiative[i] = initiative ?? -1
+    f.firstSeen[i] = words.local(firstSeen)
+    f.lastSeen[i] = words.local(lastSeen)
+    f.next[i] = f.first[resourceRow]!
+    f.first[resourceRow] = i
     i++
   }
+  return f
+}
 
-  // Tools and alert counts per finding, from one pass over the alerts (a GROUP BY with
-  // group_concat(DISTINCT) costs several times more on an encrypted case).
-  const alertCount = new Int32Array(n)
-  const firstTool = new Int32Array(n)
-  const moreTools = new Map<number, number[]>()
+/** Per finding (by its index in FindingColumns): its alerts, its first tool, the others. */
+interface AlertColumns {
+  count: Int32Array
+  /** local number of the first tool met */
+  firstTool: Int32Array
+  /** local numbers of the other tools, for the few findings more than one tool reports */
+  moreTools: Map<number, number[]>
+}
+
+/**
+ * Tools and alert counts per finding, from one pass over the alerts (a GROUP BY with
+ * group_concat(DISTINCT) costs several times more on an encrypted case).
+ */
+function readAlerts(db: Db, words: Strings, f: FindingColumns): AlertColumns {
+  const a: AlertColumns = { count: new Int32Array(f.count), firstTool: new Int32Array(f.count), moreTools: new Map() }
   for (const [control, resourceRow, tool] of db.prepare('SELECT control, resource_id, tool FROM alerts').raw(true).iterate() as IterableIterator<
     [string, number, string]
   >) {
-    let f = first[resourceRow] ?? -1
-    while (f >= 0 && seen[fControl[f]!] !== control) f = next[f]!
-    if (f < 0) continue
-    const t = local(tool)
-    if (alertCount[f]++ === 0) firstTool[f] = t
-    else if (firstTool[f] !== t) {
-      const more = moreTools.get(f)
-      if (!more) moreTools.set(f, [t])
+    let k = f.first[resourceRow] ?? -1
+    while (k >= 0 && words.seen[f.control[k]!] !== control) k = f.next[k]!
+    if (k < 0) continue
+    const t = words.local(tool)
+    if (a.count[k]++ === 0) a.firstTool[k] = t
+    else if (a.firstTool[k] !== t) {
+      const more = a.moreTools.get(k)
+      if (!more) a.moreTools.set(k, [t])
       else if (!more.includes(t)) more.push(t)
     }
   }
+  return a
+}
 
-  const fStage = findingStages(db, fId, fStatus, fRci)
-
+/** findings.list's order: most severe first, then oldest — a stable counting sort of id order by severity. */
+function severityOrder(severity: Int32Array): Int32Array {
+  const n = severity.length
   const start = new Int32Array(SEVERITIES + 1)
-  for (let k = 0; k < n; k++) start[SEVERITIES - 1 - fSeverity[k]!]!++
+  for (let k = 0; k < n; k++) start[SEVERITIES - 1 - severity[k]!]!++
   for (let s = 0, at = 0; s <= SEVERITIES; s++) {
     const c = start[s]!
     start[s] = at
     at += c
   }
+  const order = new Int32Array(n)
+  for (let k = 0; k < n; k++) order[start[SEVERITIES - 1 - severity[k]!]!++] = k
+  return order
+}
 
+/** The answer's columns, row p being finding order[p], its strings numbered in that order. */
+function assemble(
+  words: Strings,
+  order: Int32Array,
+  r: ResourceColumns,
+  f: FindingColumns,
+  a: AlertColumns,
+  stage: Int32Array,
+  evidenced: Map<string, { owner: string | null; environment: string | null }>
+): FindingsTable {
+  const n = f.count
   const col = (): Int32Array => new Int32Array(n)
   const t: FindingsTable = {
     count: n,
-    strings,
+    strings: words.strings,
     id: col(),
     control: col(),
     title: col(),
@@ -217,44 +320,36 @@ function readTable(db: Db): FindingsTable {
     firstSeen: col(),
     lastSeen: col()
   }
-  const order = new Int32Array(n)
-  for (let k = 0; k < n; k++) order[start[SEVERITIES - 1 - fSeverity[k]!]!++] = k
-  const answer = new Int32Array(seen.length).fill(-2)
-  const coded = (l: number): number => {
-    if (l < 0) return -1
-    let c = answer[l]!
-    if (c === -2) answer[l] = c = code(seen[l])
-    return c
-  }
+  words.startAnswer()
   for (let p = 0; p < n; p++) {
     const k = order[p]!
-    const r = fResource[k]!
-    const resource = rId[r]!
+    const row = f.resource[k]!
+    const resource = r.id[row]!
     const ev = evidenced.size ? evidenced.get(evidenceKeyOf(resource)) : undefined
-    t.id[p] = fId[k]!
-    t.control[p] = coded(fControl[k]!)
-    t.title[p] = coded(fTitle[k]!)
-    t.severity[p] = fSeverity[k]!
-    t.status[p] = fStatus[k]!
-    t.rci[p] = fRci[k]!
-    t.stage[p] = fStage[k]!
-    t.regression[p] = fRegression[k]!
-    t.initiative[p] = fInitiative[k]!
+    t.id[p] = f.id[k]!
+    t.control[p] = words.coded(f.control[k]!)
+    t.title[p] = words.coded(f.title[k]!)
+    t.severity[p] = f.severity[k]!
+    t.status[p] = f.status[k]!
+    t.rci[p] = f.rci[k]!
+    t.stage[p] = stage[k]!
+    t.regression[p] = f.regression[k]!
+    t.initiative[p] = f.initiative[k]!
     t.resource[p] = resource
-    t.resourceName[p] = coded(rName[r]!)
-    t.resourceType[p] = coded(rType[r]!)
-    t.provider[p] = coded(rProvider[r]!)
-    t.account[p] = coded(rAccount[r]!)
-    t.region[p] = coded(rRegion[r]!)
-    t.environment[p] = ev?.environment != null ? code(ev.environment) : coded(rEnvironment[r]!)
-    t.owner[p] = code(ev?.owner)
-    if (alertCount[k]) {
-      const more = moreTools.get(k)
-      t.tools[p] = more ? code([seen[firstTool[k]!]!, ...more.map((x) => seen[x]!)].sort().join(', ')) : coded(firstTool[k]!)
-      t.alerts[p] = alertCount[k]!
+    t.resourceName[p] = words.coded(r.name[row]!)
+    t.resourceType[p] = words.coded(r.type[row]!)
+    t.provider[p] = words.coded(r.provider[row]!)
+    t.account[p] = words.coded(r.account[row]!)
+    t.region[p] = words.coded(r.region[row]!)
+    t.environment[p] = ev?.environment != null ? words.code(ev.environment) : words.coded(r.environment[row]!)
+    t.owner[p] = words.code(ev?.owner)
+    if (a.count[k]) {
+      const more = a.moreTools.get(k)
+      t.tools[p] = more ? words.code([words.seen[a.firstTool[k]!]!, ...more.map((x) => words.seen[x]!)].sort().join(', ')) : words.coded(a.firstTool[k]!)
+      t.alerts[p] = a.count[k]!
     } else t.tools[p] = -1
-    t.firstSeen[p] = coded(fFirstSeen[k]!)
-    t.lastSeen[p] = coded(fLastSeen[k]!)
+    t.firstSeen[p] = words.coded(f.firstSeen[k]!)
+    t.lastSeen[p] = words.coded(f.lastSeen[k]!)
   }
   return t
 }
