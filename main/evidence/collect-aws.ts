@@ -88,44 +88,107 @@ function daysOf(from: Date, to: Date): Array<{ slash: string; dash: string }> {
   return out
 }
 
+type GapOf = (source: string, problem: string, extra?: Omit<GapInput, 'source' | 'problem'>) => void
+
+/** One collection run: what its phases share — the options, the writer, the window, the account. */
+interface Run {
+  o: CollectAwsOptions
+  w: BundleWriter
+  from: Date
+  to: Date
+  /** the window's days, for the log prefixes */
+  days: Array<{ slash: string; dash: string }>
+  /** the account, once known: from the options, STS, then the inventory */
+  account: string | null
+  gap: GapOf
+  progress: (message: string) => void
+}
+
+/** The folder every file is filed under: aws/<account>, or aws/unknown. */
+function baseOf(r: Run): string {
+  return `aws/${r.account ?? 'unknown'}`
+}
+
 export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   const w = new BundleWriter(o.out)
   const to = o.now
   const from = new Date(to.getTime() - o.days * DAY)
   const progress = o.onProgress ?? (() => undefined)
-  let account = o.account ?? null
-  const base = (): string => `aws/${account ?? 'unknown'}`
-  const gap = (source: string, problem: string, extra: Omit<GapInput, 'source' | 'problem'> = {}): void => {
-    w.gap({ source, scope: account ?? 'unknown', problem, ...extra })
-    progress(`gap: ${source}: ${problem}`)
+  const r: Run = {
+    o,
+    w,
+    from,
+    to,
+    days: daysOf(from, to),
+    account: o.account ?? null,
+    gap: (source, problem, extra = {}) => {
+      w.gap({ source, scope: r.account ?? 'unknown', problem, ...extra })
+      progress(`gap: ${source}: ${problem}`)
+    },
+    progress
   }
 
-  // --- who the profile is: the account every file is filed under --------------------------------
-  let stsError: string | null = null
-  if (!account) {
-    progress('STS: the account of the profile')
-    const who = await callerAccount(o.clients)
-    account = who.account
-    stsError = who.error
-    // Not a gap: the account is also read from the inventory below; only if it stays unknown does
-    // it cost evidence, and the parts that need it say so with this reason.
-    if (stsError) progress(`${stsError}; the account is read from the inventory instead`)
-  }
+  const stsError = await profileAccount(r)
+  const ec2 = await ec2Inventory(r)
+  const trails = await cloudTrailTrails(r)
+  const lookup = await eventHistory(r)
 
-  // --- EC2 inventory first: it names the account (every VPC has a default security group) ----
-  const instances: unknown[] = []
-  const groups: unknown[] = []
-  const instancesByRegion = new Map<string, string[]>()
-  const ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }> = {}
-  const flowLogs: Array<{ region: string; destination: string }> = []
-  for (const region of o.regions) {
-    const ec2: EC2Client = o.clients.ec2(region)
-    progress(`EC2 ${region}: instances, security groups, EBS default encryption, flow logs`)
+  // Everything below is filed under the account, now known (or "unknown").
+  const base = baseOf(r)
+  for (const p of lookup) w.writeJson(`${base}/cloudtrail-lookup/${p.region}-${String(p.n).padStart(4, '0')}.json`, { Events: p.events })
+  // No DescribeTrails answer at all: no trails.json — an empty list would say "no trail records anything".
+  if (trails.listed) w.writeJson(`${base}/trails.json`, { trails: trails.trails })
+  w.writeJson(`${base}/inventory/ec2-instances.json`, { Reservations: ec2.instances })
+  w.writeJson(`${base}/inventory/security-groups.json`, { SecurityGroups: ec2.groups })
+  if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
+
+  await otherServices(r, stsError, ec2.instancesByRegion)
+  await cloudTrailLogFiles(r, trails.trails)
+  await s3Buckets(r)
+  await flowLogFiles(r, ec2.flowLogs)
+
+  const manifest = w.finish({
+    collectedAt: to.toISOString(),
+    collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },
+    window: { from: from.toISOString(), to: to.toISOString() },
+    scopes: [{ provider: 'aws', account: r.account ?? 'unknown', regions: o.regions }]
+  })
+  return { out: o.out, manifest, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), gaps: manifest.gaps?.length ?? 0 }
+}
+
+/** Who the profile is: the account every file is filed under. Returns why STS could not say, or null. */
+async function profileAccount(r: Run): Promise<string | null> {
+  if (r.account) return null
+  r.progress('STS: the account of the profile')
+  const who = await callerAccount(r.o.clients)
+  r.account = who.account
+  // Not a gap: the account is also read from the inventory below; only if it stays unknown does
+  // it cost evidence, and the parts that need it say so with this reason.
+  if (who.error) r.progress(`${who.error}; the account is read from the inventory instead`)
+  return who.error
+}
+
+interface Ec2Inventory {
+  instances: unknown[]
+  groups: unknown[]
+  instancesByRegion: Map<string, string[]>
+  ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }>
+  /** flow logs delivered to S3 (the others are gaps) */
+  flowLogs: Array<{ region: string; destination: string }>
+}
+
+/** EC2 inventory first: it names the account (every VPC has a default security group). */
+async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
+  const inv: Ec2Inventory = { instances: [], groups: [], instancesByRegion: new Map(), ebs: {}, flowLogs: [] }
+  const { gap } = r
+  for (const region of r.o.regions) {
+    const ec2: EC2Client = r.o.clients.ec2(region)
+    r.progress(`EC2 ${region}: instances, security groups, EBS default encryption, flow logs`)
     try {
       for await (const page of paginateDescribeInstances({ client: ec2 }, {})) {
-        for (const r of page.Reservations ?? []) {
-          instances.push(r)
-          for (const i of r.Instances ?? []) if (i.InstanceId) instancesByRegion.set(region, [...(instancesByRegion.get(region) ?? []), i.InstanceId])
+        for (const res of page.Reservations ?? []) {
+          inv.instances.push(res)
+          for (const i of res.Instances ?? []) if (i.InstanceId) inv.instancesByRegion.set(region, [...(inv.instancesByRegion.get(region) ?? []), i.InstanceId])
         }
       }
     } catch (e) {
@@ -134,9 +197,9 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
     try {
       for await (const page of paginateDescribeSecurityGroups({ client: ec2 }, {})) {
         for (const g of page.SecurityGroups ?? []) {
-          account ??= g.OwnerId ?? null
+          r.account ??= g.OwnerId ?? null
           // DescribeSecurityGroups does not say the region; the reader needs it for the ARN.
-          groups.push({ ...g, Region: region })
+          inv.groups.push({ ...g, Region: region })
         }
       }
     } catch (e) {
@@ -145,14 +208,14 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
     try {
       const enc = await ec2.send(new GetEbsEncryptionByDefaultCommand({}))
       const key = await ec2.send(new GetEbsDefaultKmsKeyIdCommand({})).catch(() => ({ KmsKeyId: undefined }))
-      ebs[region] = { EbsEncryptionByDefault: enc.EbsEncryptionByDefault === true, KmsKeyId: key.KmsKeyId ?? null }
+      inv.ebs[region] = { EbsEncryptionByDefault: enc.EbsEncryptionByDefault === true, KmsKeyId: key.KmsKeyId ?? null }
     } catch (e) {
       gap('aws.inventory', `GetEbsEncryptionByDefault in ${region}: ${why(e)}`, { operation: 'GetEbsEncryptionByDefault', region })
     }
     try {
       for await (const page of paginateDescribeFlowLogs({ client: ec2 }, {})) {
         for (const f of page.FlowLogs ?? []) {
-          if (f.LogDestinationType === 's3' && f.LogDestination) flowLogs.push({ region, destination: f.LogDestination })
+          if (f.LogDestinationType === 's3' && f.LogDestination) inv.flowLogs.push({ region, destination: f.LogDestination })
           else gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, { resource: f.ResourceId, region })
         }
       }
@@ -160,23 +223,27 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
       gap('aws.vpc-flow-logs', `DescribeFlowLogs in ${region}: ${why(e)}`, { operation: 'DescribeFlowLogs', region })
     }
   }
+  return inv
+}
 
-  // --- CloudTrail: trails, selectors, status; Event history --------------------------------
+/** CloudTrail's trails, each with its event selectors and status; `listed`: regions that answered DescribeTrails. */
+async function cloudTrailTrails(r: Run): Promise<{ trails: Array<Record<string, unknown>>; listed: number }> {
   const trails: Array<Record<string, unknown>> = []
   const seenTrails = new Set<string>()
-  let trailsListed = 0
-  for (const region of o.regions) {
-    const ct: CloudTrailClient = o.clients.cloudTrail(region)
-    progress(`CloudTrail ${region}: trails and event selectors`)
+  let listed = 0
+  const { gap } = r
+  for (const region of r.o.regions) {
+    const ct: CloudTrailClient = r.o.clients.cloudTrail(region)
+    r.progress(`CloudTrail ${region}: trails and event selectors`)
     try {
-      const r = await ct.send(new DescribeTrailsCommand({ includeShadowTrails: true }))
-      trailsListed++
-      for (const t of r.trailList ?? []) {
+      const res = await ct.send(new DescribeTrailsCommand({ includeShadowTrails: true }))
+      listed++
+      for (const t of res.trailList ?? []) {
         if (!t.TrailARN || seenTrails.has(t.TrailARN)) continue
         seenTrails.add(t.TrailARN)
-        account ??= t.TrailARN.split(':')[4] || null
+        r.account ??= t.TrailARN.split(':')[4] || null
         // A trail's selectors and status are read in its home region.
-        const home = o.clients.cloudTrail(t.HomeRegion ?? region)
+        const home = r.o.clients.cloudTrail(t.HomeRegion ?? region)
         const item: Record<string, unknown> = { ...t }
         try {
           const s = await home.send(new GetEventSelectorsCommand({ TrailName: t.TrailARN }))
@@ -196,67 +263,70 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
       gap('aws.cloudtrail', `DescribeTrails in ${region}: ${why(e)}`, { operation: 'DescribeTrails', region })
     }
   }
+  return { trails, listed }
+}
 
-  const maxPages = o.maxLookupPages ?? 200
-  // Pages are held until the account is known (their path names it); at most maxPages × 50 events.
-  const pendingLookup: Array<{ region: string; n: number; events: unknown[] }> = []
-  for (const region of o.regions) {
-    progress(`CloudTrail ${region}: Event history (LookupEvents)`)
+/**
+ * CloudTrail's Event history (LookupEvents), page by page. The pages are held until the account
+ * is known (their path names it): at most maxLookupPages × 50 events a region.
+ */
+async function eventHistory(r: Run): Promise<Array<{ region: string; n: number; events: unknown[] }>> {
+  const maxPages = r.o.maxLookupPages ?? 200
+  const pages: Array<{ region: string; n: number; events: unknown[] }> = []
+  for (const region of r.o.regions) {
+    r.progress(`CloudTrail ${region}: Event history (LookupEvents)`)
     let n = 0
     try {
-      for await (const page of paginateLookupEvents({ client: o.clients.cloudTrail(region), pageSize: 50 }, { StartTime: from, EndTime: to })) {
+      for await (const page of paginateLookupEvents({ client: r.o.clients.cloudTrail(region), pageSize: 50 }, { StartTime: r.from, EndTime: r.to })) {
         n++
-        pendingLookup.push({ region, n, events: page.Events ?? [] })
+        pages.push({ region, n, events: page.Events ?? [] })
         if (n >= maxPages) {
-          gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { operation: 'LookupEvents', region, resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+          r.gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { operation: 'LookupEvents', region, resource: `aws-stream:${r.account ?? 'unknown'}:${region}` })
           break
         }
       }
     } catch (e) {
-      gap('aws.cloudtrail-lookup', `LookupEvents in ${region}: ${why(e)}`, { operation: 'LookupEvents', region, resource: `aws-stream:${account ?? 'unknown'}:${region}` })
+      r.gap('aws.cloudtrail-lookup', `LookupEvents in ${region}: ${why(e)}`, { operation: 'LookupEvents', region, resource: `aws-stream:${r.account ?? 'unknown'}:${region}` })
     }
   }
+  return pages
+}
 
-  // Everything below is filed under the account, now known (or "unknown").
-  for (const p of pendingLookup.splice(0)) w.writeJson(`${base()}/cloudtrail-lookup/${p.region}-${String(p.n).padStart(4, '0')}.json`, { Events: p.events })
-  // No DescribeTrails answer at all: no trails.json — an empty list would say "no trail records anything".
-  if (trailsListed) w.writeJson(`${base()}/trails.json`, { trails })
-  w.writeJson(`${base()}/inventory/ec2-instances.json`, { Reservations: instances })
-  w.writeJson(`${base()}/inventory/security-groups.json`, { SecurityGroups: groups })
-  if (Object.keys(ebs).length) w.writeJson(`${base()}/inventory/ebs-encryption.json`, { regions: ebs })
-
-  // --- the other services: account settings, credentials, metrics, workloads, fronting ---------
+/** The other services (collect-aws-services.ts): account settings, credentials, metrics, workloads, fronting. */
+async function otherServices(r: Run, stsError: string | null, instancesByRegion: Map<string, string[]>): Promise<void> {
   const x: ServiceContext = {
-    w,
-    clients: o.clients,
-    regions: o.regions,
-    base: base(),
-    account,
-    from,
-    to,
-    gap: ({ source, problem, ...extra }) => gap(source, problem, extra),
-    progress,
-    sleep: o.sleep ?? sleep,
-    reportPolls: o.reportPolls ?? 10,
-    maxScanLookups: o.maxScanLookups ?? 1000
+    w: r.w,
+    clients: r.o.clients,
+    regions: r.o.regions,
+    base: baseOf(r),
+    account: r.account,
+    from: r.from,
+    to: r.to,
+    gap: ({ source, problem, ...extra }) => r.gap(source, problem, extra),
+    progress: r.progress,
+    sleep: r.o.sleep ?? sleep,
+    reportPolls: r.o.reportPolls ?? 10,
+    maxScanLookups: r.o.maxScanLookups ?? 1000
   }
   await accountPublicAccessBlock(x, stsError)
   await credentialReport(x)
-  await metadataNoTokenMetrics(x, instancesByRegion, o.days)
+  await metadataNoTokenMetrics(x, instancesByRegion, r.o.days)
   await ecsTasks(x)
   await eksClusters(x)
   await ecrImages(x)
   await cloudFrontDistributions(x)
   await loadBalancers(x)
+}
 
-  // --- CloudTrail log files, exactly as delivered, from each trail's bucket ------------------
-  const s3 = o.clients.s3
-  const days = daysOf(from, to)
+/** CloudTrail log files, exactly as delivered, from each trail's bucket. */
+async function cloudTrailLogFiles(r: Run, trails: Array<Record<string, unknown>>): Promise<void> {
+  const s3 = r.o.clients.s3
+  const { account, gap } = r
   for (const t of trails) {
     const bucket = t.S3BucketName as string | undefined
     if (!bucket) continue
     const prefix = t.S3KeyPrefix ? `${t.S3KeyPrefix as string}/` : ''
-    progress(`CloudTrail logs of ${t.Name as string} from s3://${bucket}/${prefix}`)
+    r.progress(`CloudTrail logs of ${t.Name as string} from s3://${bucket}/${prefix}`)
     try {
       // Organisation trails deliver under AWSLogs/<org-id>/<account>/…; plain ones under
       // AWSLogs/<account>/…. Only this account's logs are read, one day prefix at a time, so a
@@ -268,9 +338,9 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
       const orgs = await organisationIds(s3, bucket, `${prefix}AWSLogs/`)
       const accountRoots = [`${prefix}AWSLogs/${account}/`, ...orgs.map((org) => `${prefix}AWSLogs/${org}/${account}/`)]
       for (const root of accountRoots) {
-        for (const region of o.regions) {
-          for (const d of days) {
-            await copyPrefix(s3, w, bucket, `${root}CloudTrail/${region}/${d.slash}/`, (key) => `${base()}/cloudtrail/${key}`, gap, 'aws.cloudtrail')
+        for (const region of r.o.regions) {
+          for (const d of r.days) {
+            await copyPrefix(s3, r.w, bucket, `${root}CloudTrail/${region}/${d.slash}/`, (key) => `${baseOf(r)}/cloudtrail/${key}`, gap, 'aws.cloudtrail')
           }
         }
       }
@@ -278,25 +348,30 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
       gap('aws.cloudtrail', `reading the log files of trail ${t.Name as string} from s3://${bucket}: ${why(e)}`)
     }
   }
+}
 
-  // --- S3 inventory and server access logs -----------------------------------------------------
+/** The S3 inventory (s3-buckets.json), and each bucket's server access logs. */
+async function s3Buckets(r: Run): Promise<void> {
+  const s3 = r.o.clients.s3
+  const { gap } = r
+  const base = baseOf(r)
   const buckets: unknown[] = []
   try {
     const list = await s3.send(new ListBucketsCommand({}))
     for (const b of list.Buckets ?? []) {
       if (!b.Name) continue
-      progress(`S3 bucket ${b.Name}`)
-      const inv = await bucketInventory(s3, b.Name, b.CreationDate, o.maxObjectCount ?? 10_000, (p, extra) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}`, ...extra }))
+      r.progress(`S3 bucket ${b.Name}`)
+      const inv = await bucketInventory(s3, b.Name, b.CreationDate, r.o.maxObjectCount ?? 10_000, (p, extra) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}`, ...extra }))
       buckets.push(inv)
       const logging = inv.logging as { TargetBucket?: string; TargetPrefix?: string } | null | undefined
       if (logging?.TargetBucket) {
         const target = logging.TargetBucket
         const tp = logging.TargetPrefix ?? ''
-        for (const d of days) {
+        for (const d of r.days) {
           // simple keys: <prefix>YYYY-MM-DD-HH-MM-SS-<id>; partitioned: <prefix><acct>/<region>/<bucket>/YYYY/MM/DD/…
-          await copyPrefix(s3, w, target, `${tp}${d.dash}-`, (key) => `${base()}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
-          for (const region of o.regions) {
-            await copyPrefix(s3, w, target, `${tp}${account ?? ''}/${region}/${b.Name}/${d.slash}/`, (key) => `${base()}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+          await copyPrefix(s3, r.w, target, `${tp}${d.dash}-`, (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+          for (const region of r.o.regions) {
+            await copyPrefix(s3, r.w, target, `${tp}${r.account ?? ''}/${region}/${b.Name}/${d.slash}/`, (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
           }
         }
       }
@@ -304,26 +379,20 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   } catch (e) {
     gap('aws.inventory', `ListBuckets: ${why(e)}`, { operation: 'ListBuckets', region: await s3.config.region() })
   }
-  w.writeJson(`${base()}/inventory/s3-buckets.json`, { buckets })
+  r.w.writeJson(`${base}/inventory/s3-buckets.json`, { buckets })
+}
 
-  // --- VPC flow logs delivered to S3 -----------------------------------------------------------
+/** VPC flow logs delivered to S3. */
+async function flowLogFiles(r: Run, flowLogs: Array<{ region: string; destination: string }>): Promise<void> {
   for (const f of flowLogs) {
     const m = /^arn:[^:]+:s3:::([^/]+)\/?(.*)$/.exec(f.destination)
     if (!m) continue
     const [, bucket, p] = m
     const prefix = p ? `${p.replace(/\/$/, '')}/` : ''
-    for (const d of days) {
-      await copyPrefix(s3, w, bucket, `${prefix}AWSLogs/${account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`, (key) => `${base()}/vpc-flow-logs/${key}`, gap, 'aws.vpc-flow-logs')
+    for (const d of r.days) {
+      await copyPrefix(r.o.clients.s3, r.w, bucket, `${prefix}AWSLogs/${r.account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`, (key) => `${baseOf(r)}/vpc-flow-logs/${key}`, r.gap, 'aws.vpc-flow-logs')
     }
   }
-
-  const manifest = w.finish({
-    collectedAt: to.toISOString(),
-    collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },
-    window: { from: from.toISOString(), to: to.toISOString() },
-    scopes: [{ provider: 'aws', account: account ?? 'unknown', regions: o.regions }]
-  })
-  return { out: o.out, manifest, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), gaps: manifest.gaps?.length ?? 0 }
 }
 
 /**
@@ -354,7 +423,7 @@ async function copyPrefix(
   bucket: string,
   prefix: string,
   dest: (key: string) => string,
-  gap: (source: string, problem: string, extra?: Omit<GapInput, 'source' | 'problem'>) => void,
+  gap: GapOf,
   source: string,
   resource?: string
 ): Promise<void> {
