@@ -1,19 +1,14 @@
-// Per AWS control: how to put into the emulator the state a fix was computed from (the fix's own
+// Per AWS control not yet in a folder of its own (a control folder has its emulator.harness.ts): how to put into the emulator the state a fix was computed from (the fix's own
 // inputs, read from the evidence), how to read that resource's state back, and what "fixed" means.
 // A control with plans but no entry here fails the harness: new fixes cannot go unrun.
 import { httpsOnlyVerdict, parsePolicy, securityGroupVerdict } from '../../main/evaluate'
-import type { Emulator } from './emulator'
+import type { ControlHarness, Emulator } from './emulator'
+
+export type { ControlHarness } from './emulator'
 
 type Env = NodeJS.ProcessEnv
 type Values = Record<string, unknown>
 
-export interface ControlHarness {
-  seed(emu: Emulator, env: Env, v: Values): Promise<void>
-  /** the resource's state, as comparable JSON */
-  snapshot(emu: Emulator, env: Env, v: Values): Promise<unknown>
-  /** why the state is not fixed, or null */
-  notFixed(state: unknown, v: Values): string | null
-}
 
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }
 
@@ -49,11 +44,6 @@ const publicAccessBlock: ControlHarness = {
   }
 }
 
-/** moto drops HttpEndpoint (and the IPv6/tags options) when a modify call omits them; AWS keeps them. */
-function metadataOptions(o: Record<string, unknown>) {
-  return { HttpTokens: o.HttpTokens, HttpPutResponseHopLimit: o.HttpPutResponseHopLimit }
-}
-
 function ipPermissions(perms: Array<Record<string, unknown>>) {
   const norm = perms.map((p) => ({
     IpProtocol: p.IpProtocol,
@@ -84,21 +74,6 @@ export const AWS_CONTROLS: Record<string, ControlHarness> = {
   },
   'aws.s3.public-access': publicAccessBlock,
   'aws.s3.public-access-block': publicAccessBlock,
-  'aws.ec2.imdsv2': {
-    async seed(emu, env, v) {
-      emu.want({ instance: [String(v.instanceId)] })
-      const opts = `HttpTokens=${String(v.httpTokens)},HttpEndpoint=${String(v.httpEndpoint ?? 'enabled')},HttpPutResponseHopLimit=${Number(v.hopLimit ?? 1)}`
-      await emu.aws(env, ['ec2', 'run-instances', '--region', String(v.region), '--image-id', 'ami-12c6146b', '--instance-type', 't3.micro', '--count', '1', '--metadata-options', opts])
-    },
-    async snapshot(emu, env, v) {
-      const r = (await emu.aws(env, ['ec2', 'describe-instances', '--region', String(v.region), '--instance-ids', String(v.instanceId)])) as { Reservations: Array<{ Instances: Array<{ MetadataOptions: Record<string, unknown> }> }> }
-      return metadataOptions(r.Reservations[0].Instances[0].MetadataOptions)
-    },
-    notFixed(state) {
-      const o = state as { HttpTokens: string }
-      return o.HttpTokens === 'required' ? null : `HttpTokens is ${o.HttpTokens}`
-    }
-  },
   'aws.ec2.sg-open-admin-ports': {
     async seed(emu, env, v) {
       const region = String(v.region)

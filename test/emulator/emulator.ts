@@ -177,3 +177,17 @@ export async function startEmulator(): Promise<Emulator> {
     }
   }
 }
+
+/**
+ * Per AWS control with fixes: how to put into the emulator the state a fix was computed from (the
+ * fix's own inputs, read from the evidence), how to read that resource's state back, and what
+ * "fixed" means. A control folder gives its own as playbooks/<id>/emulator.harness.ts (export
+ * `harness`); a control with plans but none fails the harness, so new fixes cannot go unrun.
+ */
+export interface ControlHarness {
+  seed(emu: Emulator, env: NodeJS.ProcessEnv, v: Record<string, unknown>): Promise<void>
+  /** the resource's state, as comparable JSON */
+  snapshot(emu: Emulator, env: NodeJS.ProcessEnv, v: Record<string, unknown>): Promise<unknown>
+  /** why the state is not fixed, or null */
+  notFixed(state: unknown, v: Record<string, unknown>): string | null
+}

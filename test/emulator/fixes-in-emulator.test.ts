@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Every AWS CLI fix and rollback Lastmile generates for the playbook fixtures, run for real against
 // a local AWS (moto): the emulator is seeded with the state the evidence describes (the fix's own
 // inputs), the plan is written with `plan --out`'s writer and its scripts run unchanged (only the
@@ -20,8 +21,14 @@ import { targetOf } from '../../main/workflow/plans'
 import { findingsOf } from '../../main/workflow/store'
 import { loadPlaybooks } from '../../main/investigate/loader'
 import { fixtureCases, refsOf, tryPlan, type FixtureCase } from '../helpers/fixture-plans'
-import { AWS_CONTROLS } from './aws-controls'
-import { emulatorMissing, startEmulator, type AwsCall, type Emulator } from './emulator'
+import { AWS_CONTROLS as NOT_YET_IN_FOLDERS } from './aws-controls'
+import { emulatorMissing, startEmulator, type AwsCall, type ControlHarness, type Emulator } from './emulator'
+
+/** each control folder's own harness (playbooks/<id>/emulator.harness.ts), by control id */
+const FOLDER_HARNESSES = Object.fromEntries(
+  Object.entries(import.meta.glob<ControlHarness>('../../playbooks/*/emulator.harness.ts', { eager: true, import: 'harness' })).map(([path, h]) => [path.split('/').at(-2)!, h])
+)
+const AWS_CONTROLS: Record<string, ControlHarness> = { ...NOT_YET_IN_FOLDERS, ...FOLDER_HARNESSES }
 
 const BREAK_GLASS = 'lastmile-break-glass'
 /** aws-cli artefacts run later than the fix, by a person, after an observation window */
@@ -128,7 +135,7 @@ async function runPlan(emu: Emulator, fc: FixtureCase, ref: string, p: PlanView,
   const fixes = scripts(p.artefacts).filter((a) => !LATER.test(a.name))
   const rollbacks = scripts(p.rollback)
   if (!fixes.length && !rollbacks.length) return
-  expect(harness, `${fc.playbook} ${ref}: ${f.control} has AWS CLI scripts but no emulator seeding (test/emulator/aws-controls.ts)`).toBeDefined()
+  expect(harness, `${fc.playbook} ${ref}: ${f.control} has AWS CLI scripts but no emulator seeding (playbooks/<id>/emulator.harness.ts)`).toBeDefined()
   const label = `${fc.playbook} ${ref} (${f.control} on ${f.resourceId}, ${f.verdict})`
   const values = readFixInputs(fc.c.db, target).values
   const account = String(values.account ?? f.account)
