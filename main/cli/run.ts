@@ -1,4 +1,4 @@
-import { caseBusyError, isCaseBusy } from '../db/case-db'
+import { caseRefusal } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { parseArgs } from './args'
 import type { Command } from './command'
@@ -63,8 +63,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     ctx = { args, env: io.env, json: args.switches.has('--json'), out: io.out, err: io.err, interactive: io.interactive, columns: io.columns }
     return await command.run(ctx)
   } catch (caught) {
-    // SQLite gave up waiting for another process's write lock: say who holds the case
-    const e = isCaseBusy(caught) ? caseBusyError(ctx?.casePath) : caught
+    // SQLite gave up waiting for another process's write lock, or refused a write to a case opened
+    // read-only: say so, naming the case
+    const e = caseRefusal(caught, ctx?.casePath) ?? caught
     if (e instanceof LastmileError) {
       io.err(`lastmile ${command.name}: ${e.message}`)
       return e.code === 'bad-input' || e.code === 'wrong-key' || e.code === 'not-a-case' || e.code === 'not-found' || e.code === 'exists' || e.code === 'conflict'

@@ -132,6 +132,28 @@ export function isCaseBusy(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }
 
+/** SQLite refused to write through a connection it opened read-only (SQLITE_READONLY and its variants). */
+export function isCaseReadOnly(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_READONLY')
+}
+
+/**
+ * What a person is told when isCaseReadOnly. The types keep every writer from a read-only case (a
+ * writer takes a WritableCaseDb, which a case open for review does not have); this is the line
+ * behind them: the connection itself is read-only, so a write that got past them changes nothing.
+ */
+export function caseReadOnlyError(path?: string): LastmileError {
+  return new LastmileError('read-only', `${path ? `${path}: ` : ''}the case is open read-only (for review): nothing was changed`)
+}
+
+/** SQLite's refusals that concern the case as a whole (busy, read-only) in words; null for any other error. */
+export function caseRefusal(e: unknown, path?: string): LastmileError | null {
+  if (isCaseBusy(e)) return caseBusyError(path)
+  if (isCaseReadOnly(e)) return caseReadOnlyError(path)
+  return null
+}
+
 /** What a person is told when isCaseBusy: who holds the case, and that nothing changed. */
 export function caseBusyError(path?: string): LastmileError {
   return new LastmileError(

@@ -35,7 +35,6 @@ export type AddBundleResult = AddResult & EvidenceAddResult
  * transaction. Unreadable files are recorded as gaps; nothing in the case changes on refusal.
  */
 export async function addEvidenceBundle(c: WritableCaseDb, dir: string, opts: AddBundleOptions): Promise<AddBundleResult> {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; evidence cannot be added`)
   const limits = withLimits(opts.limits)
   const now = opts.now ?? (() => new Date().toISOString())
   const stop = (): void => stopIfCancelled(opts.signal, `${dir}: cancelled; nothing was added to the case`)
@@ -104,7 +103,6 @@ const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/
 
 /** Enrichment: the user's account-to-environment map. Audited; `null` removes the mapping. */
 export function setAccountEnvironment(c: WritableCaseDb, account: string, environment: string | null, opts: { actor: Actor; now?: () => string }): void {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only`)
   if (!/^\d{12}$/.test(account) && !/^[0-9a-f-]{36}$/i.test(account)) throw new LastmileError('bad-input', `${account}: not an AWS account id (12 digits) or Azure subscription id`)
   if (environment !== null && !ENVIRONMENT.test(environment)) throw new LastmileError('bad-input', `${environment}: an environment is a short lower-case word (prod, staging, dev, test, …)`)
   const now = opts.now ?? (() => new Date().toISOString())

@@ -139,7 +139,6 @@ function checkExportPassphrase(p: string, where: string): void {
 
 /** `lastmile export case`: checkpoint, copy, re-key, seal, write; then record the export. */
 export function exportCaseFile(c: WritableCaseDb, opts: CaseFileExportOptions): CaseFileExportResult {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
   const rules: OutputRules = {
     inputs: [c.path, ...(opts.inputs ?? [])],
     overwrite: opts.overwrite,

@@ -44,7 +44,6 @@ const cancelledError = (out: string): LastmileError =>
  */
 export async function exportPdf(c: WritableCaseDb, opts: PdfExportOptions): Promise<PdfExportResult> {
   const t0 = Date.now()
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: exporting writes a checkpoint, so it needs the case itself`)
   const rules: OutputRules = { inputs: [c.path, opts.p12Path, ...(opts.inputs ?? [])], overwrite: opts.overwrite }
   const out = checkOutputFile(opts.out, rules)
   const key = loadPkcs12(opts.p12Path, opts.p12Passphrase)

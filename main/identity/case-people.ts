@@ -99,7 +99,6 @@ function findPerson(db: Db, ref: string): CasePerson {
 
 /** Grant (or revoke) a role: the owner's signed decision. */
 export function setRole(c: WritableCaseDb, personRef: string, role: Role, grant: boolean, actor: Actor, now: () => string): CasePerson {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
   if (!ROLES.includes(role)) throw new LastmileError('bad-input', `${role}: not a role (one of ${ROLES.join(', ')})`)
   if (!caseOwner(c.db)) throw new LastmileError('conflict', 'this case has no owner (it was made before people had signing keys): roles here are declared, not granted')
   requireOwner(c.db, actor, `${grant ? 'grant' : 'revoke'} roles`)
@@ -122,7 +121,6 @@ export function joinCase(c: WritableCaseDb, actor: Actor, now: () => string): Ca
   if (actor.kind !== 'person' || !signer) throw new LastmileError('bad-input', 'joining a case needs your personal signing key')
   const known = c.db.prepare('SELECT name FROM people WHERE key_id = ?').get(signer.id) as { name: string } | undefined
   if (!known || known.name !== signer.name) {
-    if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
     c.db.transaction(() => bindPerson(c.db, c.id, signer, actor.role, now()))()
   }
   return findPerson(c.db, signer.id)

@@ -4,7 +4,6 @@ import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
-import { LastmileError } from '../errors'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from './controls'
 import { detectFormat, type Detected } from './detect'
@@ -59,7 +58,6 @@ const PROGRESS_EVERY_MS = 200
  * leaves the case exactly as it was.
  */
 export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions): ImportSummary {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: the case is open read-only; nothing can be imported`)
   const name = opts.displayName ?? path
   const now = opts.now ?? (() => new Date().toISOString())
   const detected = detectFormat(path, name, opts.format, opts.chunkBytes)

@@ -2,7 +2,7 @@ import type { InitiativeView } from '../../shared/ingest'
 import type { Actor, RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
-import type { CaseDb, Db, WritableCaseDb, WritableDb } from '../db/case-db'
+import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
 import { LastmileError } from '../errors'
 import { initiativeRef, parseInitiativeRef } from '../case/refs'
@@ -168,7 +168,6 @@ type SplitBy = 'account' | 'environment'
  * findings. The original keeps catching findings from accounts (environments) not seen yet.
  */
 export function splitInitiative(c: WritableCaseDb, ref: string, by: SplitBy, actor: Actor, now: () => string): InitiativeView[] {
-  refuseReadOnly(c)
   const id = parseInitiativeRef(ref)
   const db = c.db
   const created = audited(
@@ -225,7 +224,6 @@ export function splitInitiative(c: WritableCaseDb, ref: string, by: SplitBy, act
 
 /** Merge `fromRef` into `intoRef`: its findings, and any that arrive later, go to `intoRef`. */
 export function mergeInitiatives(c: WritableCaseDb, intoRef: string, fromRef: string, actor: Actor, now: () => string): InitiativeView {
-  refuseReadOnly(c)
   const into = parseInitiativeRef(intoRef)
   const from = parseInitiativeRef(fromRef)
   if (into === from) throw new LastmileError('bad-input', `${intoRef}: cannot merge an initiative into itself`)
@@ -250,7 +248,6 @@ export function mergeInitiatives(c: WritableCaseDb, intoRef: string, fromRef: st
 }
 
 export function renameInitiative(c: WritableCaseDb, ref: string, title: string, actor: Actor, now: () => string): void {
-  refuseReadOnly(c)
   const id = parseInitiativeRef(ref)
   const t = title.trim()
   if (!t) throw new LastmileError('bad-input', 'an initiative needs a title')
@@ -278,6 +275,3 @@ function liveInitiative(db: Db, id: number): { id: number; title: string } {
   return row
 }
 
-function refuseReadOnly(c: CaseDb): void {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: the case is open read-only; initiatives cannot be changed`)
-}

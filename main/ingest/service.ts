@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path'
 import type { ApiErrorCode } from '../../shared/contract'
 import type { Actor, Progress } from '../../shared/model'
-import { caseBusyError, isCaseBusy, type Db, type WritableCaseDb } from '../db/case-db'
+import { caseRefusal, type Db, type WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { WorkerClient } from '../platform/worker'
 import { importFile } from './importer'
@@ -66,7 +66,8 @@ export function caseTotals(db: Db): { findings: number; initiatives: number } {
 
 export function asApiError(e: unknown): { code: ApiErrorCode; message: string } {
   if (isLastmileError(e)) return { code: e.code, message: e.message }
-  if (isCaseBusy(e)) return asApiError(caseBusyError())
+  const refused = caseRefusal(e)
+  if (refused) return asApiError(refused)
   const err = e as NodeJS.ErrnoException
   if (err && typeof err.code === 'string' && /^(SQLITE_FULL|ENOSPC)$/.test(err.code)) {
     return { code: 'unavailable', message: 'the disk is full: the import was rolled back and the case is unchanged' }

@@ -146,8 +146,10 @@ describe('investigation runs', () => {
     ;(await fixtureCase(dir)).close()
     const ro = openCaseDb(join(dir, 'case.lmcase'), KEY, { readOnly: true })
     try {
-      // @ts-expect-error a read-only case has no writable handle: this call does not compile
-      await expect(investigateCase(ro, { actor: ACTOR, playbooks: set })).rejects.toThrow('opened read-only; an investigation cannot be recorded')
+      // A read-only case has no writable handle, so this call does not compile; forced, the
+      // connection SQLite opened read-only refuses the write.
+      // @ts-expect-error investigateCase needs a WritableCaseDb
+      await expect(investigateCase(ro, { actor: ACTOR, playbooks: set })).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_READONLY/) })
     } finally {
       ro.close()
     }

@@ -66,7 +66,6 @@ function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 export async function investigateCase(c: WritableCaseDb, opts: InvestigateOptions): Promise<InvestigationRunResult> {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; an investigation cannot be recorded`)
   const now = opts.now ?? (() => new Date().toISOString())
   const t0 = Date.now()
   const startedAt = now()

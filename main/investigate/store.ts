@@ -48,7 +48,6 @@ function reasonOf(before: RciDocument | null, after: RciDocument): RciHistoryEnt
 }
 
 export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs'> {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path}: opened read-only; an investigation cannot be recorded`)
   if (!hasRciTables(c.db)) throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
   const db = c.db
   const verdicts: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }

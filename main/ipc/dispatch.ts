@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { CHANNELS, contract, type Channel } from '../../shared/contract'
-import { caseBusyError, isCaseBusy } from '../db/case-db'
+import { caseRefusal } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { Dispatch } from '../platform/ipc-bridge'
 import type { PathGrants } from '../services/path-grants'
@@ -46,7 +46,8 @@ export function createDispatcher(
       return { ok: true, value }
     } catch (e) {
       if (e instanceof LastmileError) return { ok: false, error: { code: e.code, message: e.message } }
-      if (isCaseBusy(e)) return { ok: false, error: { code: 'unavailable', message: caseBusyError().message } }
+      const refused = caseRefusal(e)
+      if (refused) return { ok: false, error: { code: refused.code, message: refused.message } }
       opts.log?.(e, name)
       return { ok: false, error: { code: 'internal', message: `${name} failed unexpectedly: ${(e as Error)?.message ?? String(e)}` } }
     }

@@ -16,7 +16,7 @@ import { recordExecution, type ExecutionOptions } from './execution'
 import { createPlan, getPlan } from './plans'
 import { reconcile } from './reconcile'
 import { route, type RouteOptions } from './routing'
-import { findingsOf, findingsWhere, requireWritable, workflowTx } from './store'
+import { findingsOf, findingsWhere, workflowTx } from './store'
 import { validateByEvidence, validateByRescan } from './validation'
 
 export { findingWorkflow } from './board'
@@ -48,7 +48,6 @@ function sync(c: OpenCaseDb, ctx: WorkflowContext): string[] {
 }
 
 export function plan(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { inputs?: Record<string, string> }): PlanView {
-  requireWritable(c)
   sync(c, ctx)
   return createPlan(c, ref, { actor: ctx.actor, now: ctx.now, guardrails: ctx.guardrails, playbooks: playbooksOf(ctx), inputs: ctx.inputs })
 }
@@ -60,13 +59,11 @@ export function showPlan(c: OpenCaseDb, ref: string, ctx: WorkflowContext): Plan
 }
 
 export function approve(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
-  requireWritable(c)
   sync(c, ctx)
   return decide(c, ref, 'approved', ctx)
 }
 
 export function reject(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; findings?: string[] }) {
-  requireWritable(c)
   sync(c, ctx)
   return decide(c, ref, 'rejected', ctx)
 }
@@ -77,37 +74,31 @@ export function queue(c: OpenCaseDb, filter: QueueFilter, ctx: WorkflowContext) 
 }
 
 export function routeFindings(c: WritableCaseDb, refs: string[], opts: Omit<RouteOptions, 'actor' | 'now'> & WorkflowContext) {
-  requireWritable(c)
   sync(c, opts)
   return route(c, refs, { ...opts, playbooks: playbooksOf(opts) })
 }
 
 export function acceptRisk(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires: string | null }) {
-  requireWritable(c)
   sync(c, ctx)
   return recordDecision(c, ref, 'risk-accepted', ctx)
 }
 
 export function suppress(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string; expires?: string | null }) {
-  requireWritable(c)
   sync(c, ctx)
   return recordDecision(c, ref, 'suppressed', ctx)
 }
 
 export function clear(c: WritableCaseDb, ref: string, ctx: WorkflowContext & { reason: string }) {
-  requireWritable(c)
   sync(c, ctx)
   return clearDecision(c, ref, ctx)
 }
 
 export function recordExecutionOf(c: WritableCaseDb, ref: string, opts: Omit<ExecutionOptions, 'actor' | 'now'> & WorkflowContext) {
-  requireWritable(c)
   sync(c, opts)
   return recordExecution(c, ref, opts)
 }
 
 export async function validate(c: WritableCaseDb, ref: string, how: { bundle: string } | { rescan: true }, ctx: WorkflowContext) {
-  requireWritable(c)
   sync(c, ctx)
   return 'bundle' in how ? validateByEvidence(c, ref, how.bundle, ctx) : validateByRescan(c, ref, ctx)
 }
@@ -135,7 +126,6 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
 
 /** Write the guardrail bundle to a folder (never over existing files), with an audit entry. */
 export function exportGuardrails(c: WritableCaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
-  requireWritable(c)
   checkOutputFolder(out, { inputs: [c.path] })
   sync(c, ctx)
   const bundle = guardrailBundle(c.db, ref, ctx.guardrails)

@@ -5,7 +5,7 @@ import type { Actor, Provider, RciVerdict } from '../../shared/model'
 import type { WorkflowState } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import { appendAudit, type NewAuditEntry } from '../audit/chain'
-import type { CaseDb, Db, WritableCaseDb, WritableDb } from '../db/case-db'
+import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { caseOwner, requireCaseRole, requireOwner } from '../identity/case-people'
 import { nextState, type WorkflowEvent } from './states'
@@ -20,13 +20,8 @@ export interface Tx {
   audit(entry: NewAuditEntry): void
 }
 
-export function requireWritable(c: CaseDb): void {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
-}
-
 /** Run `fn` and append its audit entries in one transaction: all of it is in the case, or none. */
 export function workflowTx<T>(c: WritableCaseDb, now: () => string, fn: (tx: Tx) => T): T {
-  requireWritable(c)
   return c.db.transaction(() => {
     const entries: NewAuditEntry[] = []
     const at = now()

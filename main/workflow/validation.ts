@@ -68,7 +68,6 @@ function record(tx: Tx, method: 'evidence' | 'rescan', outcomes: Outcome[], acto
 
 /** Validation by evidence: evaluate a bundle collected after the fix, and keep it in the case. */
 export async function validateByEvidence(c: WritableCaseDb, ref: string, bundleDir: string, opts: ValidateOptions): Promise<ValidationView[]> {
-  if (c.readOnly) throw new LastmileError('read-only', `${c.path} is open read-only for review: nothing can be changed`)
   const findings = targets(c.db, ref)
   const dir = resolve(bundleDir)
   const loaded = await loadBundle(dir)

@@ -19,7 +19,7 @@ import { FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/support'
 import { inRole, testPerson } from '../../test/fixtures/people'
 import { APP_DATA_POLICY, SCENARIO_FINDINGS, writeAsff, writeScenarioBundle, OPEN_GROUP_RULES } from '../../test/fixtures/remediation/scenario'
 import { mergeHttpsDeny } from '../remediate/s3-policy'
-import { findingsWhere } from './store'
+import { findingsWhere, workflowTx } from './store'
 import { initiativeStage, stageOf } from './board'
 import { acceptRisk, approve, board, clear, exportGuardrails, findingWorkflow, plan, queue, recordExecutionOf, reject, routeFindings, setFourEyes, showPlan, suppress, validate, type WorkflowContext } from '.'
 
@@ -368,8 +368,14 @@ describe('board, guardrails and the audit trail', () => {
   it('a case open read-only refuses every change', () => {
     const ro = openCaseDb(c.path, KEY, { readOnly: true })
     try {
-      // @ts-expect-error a read-only case has no writable handle: this call does not compile
-      expect(() => plan(ro, ref(EBS), as(ana))).toThrow(/read-only/)
+      // A read-only case has no writable handle, so this call does not compile; forced, the
+      // connection SQLite opened read-only refuses the write.
+      // @ts-expect-error plan needs a WritableCaseDb
+      expect(() => plan(ro, ref(EBS), as(ana))).toThrow()
+      // @ts-expect-error workflowTx (every workflow write's transaction) needs a WritableCaseDb
+      expect(() => workflowTx(ro, now, (tx) => tx.audit({ actor: ana, action: 'test.write', target: 'x' }))).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^SQLITE_READONLY/) })
+      )
       expect(board(ro, as(ana)).changes).toEqual([])
     } finally {
       ro.close()
