@@ -88,8 +88,8 @@ describe('canonical resource ids', () => {
 describe('control table (playbooks/controls.yaml)', () => {
   it('passes its own schema check and maps every playbook control', () => {
     const t = loadControls()
-    expect(t.controls.map((c) => c.id).sort()).toEqual(
-      [
+    expect(t.controls.map((c) => c.id)).toEqual(
+      expect.arrayContaining([
         'aws.ec2.ebs-default-encryption',
         'aws.ec2.imdsv2',
         'aws.ec2.sg-open-admin-ports',
@@ -99,7 +99,7 @@ describe('control table (playbooks/controls.yaml)', () => {
         'aws.s3.public-access-block',
         'azure.storage.secure-transfer',
         'container.image.vulnerable'
-      ].sort()
+      ])
     )
     expect(t.resolve('securityhub', 'S3.5', 'check', 'aws.s3.bucket')).toBe('aws.s3.https-only')
     expect(t.resolve('prowler', 's3_bucket_secure_transport_policy', 'check', 'aws.s3.bucket')).toBe('aws.s3.https-only')
