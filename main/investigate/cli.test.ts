@@ -9,7 +9,7 @@ import { cli } from '../../test/helpers/cli'
 import { tempDir } from '../../test/helpers/tmp'
 import type { FindingView, InitiativeView } from '../../shared/ingest'
 import type { InvestigationRunResult, PlaybookSummary, RciView } from '../../shared/investigate'
-import { fixturesDir } from './casegen/generate'
+import { fixturesDir } from '../../test/casegen/generate'
 import { exportFiles } from '../demo/case-builder'
 
 const FIXTURE = fixturesDir('aws.s3.https-only')

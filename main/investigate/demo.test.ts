@@ -9,7 +9,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import { createCaseDb } from '../db/case-db'
 import { listFindings } from '../case/findings'
 import { buildCase } from '../demo/case-builder'
-import { DEMO_DIR, demoFiles } from './casegen/generate'
+import { DEMO_DIR, demoFiles } from '../../test/casegen/generate'
 import { loadPlaybooks } from './loader'
 
 const ACTOR = { kind: 'person' as const, name: 'demo', role: 'analyst' as const }
@@ -56,6 +56,6 @@ describe('the demo case', () => {
       .map((p) => relative(DEMO_DIR, p).split('\\').join('/'))
       .filter((p) => p !== 'README.md')
     expect(have.sort()).toEqual([...want.keys()].sort())
-    for (const [rel, bytes] of want) expect(readFileSync(join(DEMO_DIR, rel)).equals(bytes), `${rel} differs: run npx tsx main/investigate/casegen/generate.ts`).toBe(true)
+    for (const [rel, bytes] of want) expect(readFileSync(join(DEMO_DIR, rel)).equals(bytes), `${rel} differs: run npx tsx test/casegen/generate.ts`).toBe(true)
   })
 })

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The playbooks' own tests: every built-in playbook carries a fixture beside it (a small evidence
 // bundle, the scanner exports that report its findings, and the verdicts expected). Each fixture
 // is built into a fresh case — ingest, evidence add, investigate — and every finding must get
@@ -10,7 +11,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import { createCaseDb } from '../db/case-db'
 import { listFindings } from '../case/findings'
 import { buildCase } from '../demo/case-builder'
-import { fixtureFiles } from './casegen/generate'
+import { fixtureFiles, type Scenario } from '../../test/casegen/generate'
 import { loadPlaybooks } from './loader'
 import { rciDocument } from '../case/rci'
 import { controlCode } from '../controls/registry'
@@ -20,6 +21,10 @@ import { renderFix } from '../remediate'
 const ACTOR = { kind: 'person' as const, name: 'fixture', role: 'analyst' as const }
 const NOW = () => '2026-11-21T09:00:00.000Z'
 const set = loadPlaybooks()
+/** the scenarios control folders bring (playbooks/<id>/fixtures.scenario.ts), by control id */
+const FOLDER_SCENARIOS = Object.fromEntries(
+  Object.entries(import.meta.glob<Scenario>('../../playbooks/*/fixtures.scenario.ts', { eager: true, import: 'scenario' })).map(([path, s]) => [path.split('/').at(-2)!, s])
+)
 
 interface ExpectedFinding {
   control: string
@@ -102,10 +107,10 @@ describe('playbook fixtures', () => {
 
     it(`${pb.id}: the fixture on disk is what the generator writes`, () => {
       const dir = pb.fixturesDir!
-      const want = fixtureFiles(pb.id)
+      const want = fixtureFiles(pb.id, FOLDER_SCENARIOS[pb.id])
       const have = filesUnder(dir).map((p) => relative(dir, p).split('\\').join('/'))
       expect(have.sort()).toEqual([...want.keys()].sort())
-      for (const [rel, bytes] of want) expect(readFileSync(join(dir, rel)).equals(bytes), `${rel} differs: run npx tsx main/investigate/casegen/generate.ts`).toBe(true)
+      for (const [rel, bytes] of want) expect(readFileSync(join(dir, rel)).equals(bytes), `${rel} differs: run npx tsx test/casegen/generate.ts`).toBe(true)
     })
   }
 })

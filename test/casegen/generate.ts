@@ -1,23 +1,39 @@
 // Writes the playbooks' fixtures (playbooks/<control-id>/fixtures/) and the demo case
-// (resources/demo/) from the scenarios in pieces.ts:
+// (resources/demo/) from the scenarios in pieces.ts, and the fixtures of control folders that bring
+// their own scenario (playbooks/<id>/fixtures.scenario.ts):
 //
-//   npx tsx main/investigate/casegen/generate.ts
+//   npx tsx test/casegen/generate.ts
 //
 // Each fixture holds `bundle/` (an evidence bundle with its manifest), `exports/` (what the
 // scanners reported) and `expected.json` (the verdicts). The demo holds `evidence/`, `exports/` and
 // `expected.json`; its README.md is written by hand. The fixture test fails when the files on disk
 // differ from what this writes, so run it after changing a scenario and commit the result.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { PIECES } from './pieces'
 import { render } from './render'
 import { World } from './world'
 
-export const ROOT = join(__dirname, '..', '..', '..')
+export const ROOT = join(__dirname, '..', '..')
+
+/** A scenario: what one fixture's world holds (resources, evidence, tool findings, expected verdicts). */
+export type Scenario = (w: World) => void
+
+/**
+ * The scenarios control folders bring themselves: playbooks/<id>/fixtures.scenario.ts, exporting
+ * `scenario` (the built-in controls' are in pieces.ts, which the demo case is also made of).
+ */
+export function folderScenarioFiles(): Array<{ id: string; file: string }> {
+  const dir = join(ROOT, 'playbooks')
+  return readdirSync(dir)
+    .sort()
+    .map((id) => ({ id, file: join(dir, id, 'fixtures.scenario.ts') }))
+    .filter((x) => existsSync(x.file))
+}
 
 /** Every file of one playbook's fixture, relative to its folder. */
-export function fixtureFiles(playbook: string): Map<string, Buffer> {
-  const piece = PIECES[playbook]
+export function fixtureFiles(playbook: string, piece: Scenario | undefined = PIECES[playbook]): Map<string, Buffer> {
   if (!piece) throw new Error(`no scenario for playbook ${playbook}`)
   const w = new World()
   piece(w)
@@ -59,11 +75,20 @@ export function fixturesDir(playbook: string): string {
 
 export const DEMO_DIR = join(ROOT, 'resources', 'demo')
 
-if (require.main === module) {
-  for (const id of Object.keys(PIECES)) {
-    writeTree(fixturesDir(id), fixtureFiles(id), ['bundle', 'exports', 'expected.json'])
+async function main(): Promise<void> {
+  const folders: Array<readonly [string, Scenario]> = []
+  for (const { id, file } of folderScenarioFiles()) folders.push([id, ((await import(pathToFileURL(file).href)) as { scenario: Scenario }).scenario])
+  for (const [id, piece] of [...Object.entries(PIECES), ...folders]) {
+    writeTree(fixturesDir(id), fixtureFiles(id, piece), ['bundle', 'exports', 'expected.json'])
     process.stdout.write(`wrote ${fixturesDir(id)}\n`)
   }
   writeTree(DEMO_DIR, demoFiles(), ['evidence', 'exports', 'expected.json'])
   process.stdout.write(`wrote ${DEMO_DIR}\n`)
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exit(1)
+  })
 }
