@@ -17,7 +17,8 @@
 // created a year ago passes there and fails here.
 import type { EvaluationContext } from '../controls/evaluation'
 import { accountUnknown, namelessProblems } from '../controls/evaluation'
-import type { AwsAccountInventory, CredentialReportKey, CredentialReportRow } from '../semantics/inventory'
+import type { CredentialReportKey, CredentialReportRow } from '../semantics/credential-report'
+import type { AwsAccountInventory } from '../semantics/inventory'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
 

@@ -14,7 +14,7 @@ import { readDocumentText, readJsonDocument } from './documents'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
-  type CredentialReportRow,
+  type CredentialReportFact,
   type Fronting,
   type InstanceItem,
   type MetricSeries,
@@ -24,7 +24,7 @@ import {
   ebsEncryption,
   openToInternet,
   parseCloudFront,
-  parseCredentialReport,
+  readCredentialReport,
   parseEcrImages,
   parseEcsTasks,
   parseEksClusters,
@@ -186,7 +186,7 @@ class Analysis {
   readonly instances = new Map<string, InstanceItem>() // by instance id
   readonly enis = new Map<string, { instance: InstanceItem; groups: string[] }>() // by eni id
   readonly sgRegion = new Map<string, string>() // sg id → region
-  readonly users = new Map<string, CredentialReportRow>() // by account/name
+  readonly users = new Map<string, CredentialReportFact>() // by account/name
   readonly bucketRegion = new Map<string, string>()
   readonly trails: TrailItem[] = []
   readonly regionsByAccount = new Map<string, string[]>()
@@ -260,7 +260,7 @@ class Analysis {
     const account = f.scope ?? 'unknown'
     try {
       if (f.kind === 'aws.inventory.iam-credential-report') {
-        const rows = parseCredentialReport(await readDocumentText(f.abs, f.path, this.limits), f.path)
+        const rows = readCredentialReport(await readDocumentText(f.abs, f.path, this.limits), f.path)
         this.credentialReport(rows, f, account)
         this.ok(f.path, rows.length)
         return
@@ -411,7 +411,7 @@ class Analysis {
     return items.length
   }
 
-  private credentialReport(rows: CredentialReportRow[], f: BundleFile, account: string): void {
+  private credentialReport(rows: CredentialReportFact[], f: BundleFile, account: string): void {
     for (const r of rows) {
       const acct = parseArn(r.arn)?.account || account
       this.users.set(`${acct}/${r.user}`, r)

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { gapsOf, hoursToRuns, timeInName } from '../semantics/coverage'
-import { parseCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz, parseS3Buckets, parseCloudFront, parseEksClusters } from '../semantics/inventory-items'
+import { readCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz, parseS3Buckets, parseCloudFront, parseEksClusters } from '../semantics/inventory-items'
 import { DEFAULT_LIMITS, withLimits } from '../semantics/limits'
 import { emptyAccessLogScan, parseAccessLogLine, parseAccessLogTime, readAccessLogFile, transportOf } from './s3-access-logs'
 import { evaluateTrail, s3DataRecording, type TrailItem } from '../semantics/trail-selectors'
@@ -224,14 +224,15 @@ describe('inventories', () => {
   })
 
   it('credential report: dates, N/A and no_information; refuses a CSV that is not one', () => {
-    const rows = parseCredentialReport(
+    const rows = readCredentialReport(
       'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service\n' +
         'bob,arn:aws:iam::1:user/bob,2020-01-01T00:00:00+00:00,true,no_information,false,true,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A\n',
       'r.csv'
     )
     expect(rows[0]).toMatchObject({ user: 'bob', passwordLastUsed: null, keys: [{ slot: 1, active: true, lastUsed: null }] })
-    expect(() => parseCredentialReport('a,b\n1,2\n', 'r.csv')).toThrow(/r\.csv: line 1: not an IAM credential report/)
-    expect(() => parseCredentialReport('user,arn\n"bob,arn', 'r.csv')).toThrow(/line 2: a quoted field is not closed/)
+    expect(() => readCredentialReport('a,b\n1,2\n', 'r.csv')).toThrow(/r\.csv: line 1: not an IAM credential report/)
+    expect(() => readCredentialReport('user,arn\n"bob,arn', 'r.csv')).toThrow(/line 2: a quoted field is not closed/)
+    expect(() => readCredentialReport('user,arn,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\nbob,arn\n', 'r.csv')).toThrow(/^r\.csv: line 2: 2 fields where the header has 8$/)
   })
 
   it('metrics: timestamps and values pair up; CloudFront origins and AZs', () => {

@@ -3,7 +3,8 @@
 // (the evidence every item links back to) and returns plain items. Tolerant (the evidence analysis
 // keeps what it can for the facts); ./inventory.ts reads the same files strictly for the evaluators.
 import { BadEvidence } from './bad-evidence'
-import { arr, bool, type Json, num, obj, parseCsv, pick, requireArray, str, tagsOf } from './cloud-output'
+import { arr, bool, type Json, num, obj, pick, requireArray, str, tagsOf } from './cloud-output'
+import { parseCredentialReport } from './credential-report'
 import { parseTime } from './time'
 
 export interface S3BucketItem {
@@ -327,7 +328,8 @@ export function ebsEncryption(doc: unknown, file: string): Record<string, { enab
 
 // --- IAM credential report ---------------------------------------------------------------------
 
-export interface CredentialReportRow {
+/** A credential report row as the `iam.credential-report` fact keeps it: dates and flags normalised. */
+export interface CredentialReportFact {
   file: string
   line: number
   user: string
@@ -347,17 +349,23 @@ function reportDate(v: string | undefined): string | null {
 const reportBool = (v: string | undefined): boolean | null => (v === 'true' ? true : v === 'false' ? false : null)
 const reportStr = (v: string | undefined): string | null => (!v || v === 'N/A' ? null : v)
 
-export function parseCredentialReport(text: string, file: string): CredentialReportRow[] {
-  const rows = parseCsv(text, file)
-  if (rows.length === 0) throw new BadEvidence(file, '', 'the credential report is empty')
-  const header = rows[0]
-  const col = (name: string): number => header.indexOf(name)
-  for (const need of ['user', 'arn']) {
-    if (col(need) < 0) throw new BadEvidence(file, 'line 1', `not an IAM credential report (no "${need}" column)`)
-  }
-  return rows.slice(1).map((r, i) => {
-    if (r.length !== header.length) throw new BadEvidence(file, `line ${i + 2}`, `${r.length} fields where the header has ${header.length}`)
-    const get = (name: string): string | undefined => (col(name) >= 0 ? r[col(name)] : undefined)
+/** The parser's "line N: what" as a BadEvidence with its place. */
+function badReport(file: string, error: string): BadEvidence {
+  const m = /^(line \d+): ([\s\S]*)$/.exec(error)
+  return m ? new BadEvidence(file, m[1], m[2]) : new BadEvidence(file, '', error)
+}
+
+/**
+ * The credential report's facts, read by the one parser (./credential-report.ts). Any unreadable
+ * row refuses the file: its facts would otherwise be silently short of a user.
+ */
+export function readCredentialReport(text: string, file: string): CredentialReportFact[] {
+  const parsed = parseCredentialReport(text)
+  if (!parsed.ok) throw badReport(file, parsed.error)
+  return parsed.rows.map((item) => {
+    if (!item.ok) throw badReport(file, item.error)
+    const r = item.value
+    const get = (name: string): string | undefined => r.columns.get(name)
     const keys = ([1, 2] as const).map((slot) => ({
       slot,
       active: get(`access_key_${slot}_active`) === 'true',
@@ -368,9 +376,9 @@ export function parseCredentialReport(text: string, file: string): CredentialRep
     }))
     return {
       file,
-      line: i + 2,
-      user: get('user')!,
-      arn: get('arn')!,
+      line: r.line,
+      user: r.user,
+      arn: r.arn,
       createdAt: reportDate(get('user_creation_time')),
       passwordEnabled: reportBool(get('password_enabled')),
       passwordLastUsed: reportDate(get('password_last_used')),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { LastmileError } from '../errors'
 import { writeBundle } from './bundle-builder.test-helper'
-import { loadBundle, parseCredentialReport } from './inventory'
+import { loadBundle } from './inventory'
 
 const INV = 'aws/111122223333/inventory'
 const SUB = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'
@@ -149,23 +149,6 @@ describe('loadBundle: inventory files', () => {
     )
     expect(b.notes.some((n) => n.includes('load-balancers.json'))).toBe(false)
     expect(b.aws.map((a) => a.account)).toEqual(['111122223333'])
-  })
-})
-
-describe('the IAM credential report', () => {
-  const header =
-    'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated'
-  it('reads the rows with their keys, quoted names included', () => {
-    const r = parseCredentialReport(`${header}\n"a,b",arn:aws:iam::111122223333:user/a,2021-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2021-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`)
-    expect(r).toMatchObject({ ok: true, rows: [{ ok: true, pointer: 'row=2', value: { user: 'a,b', keys: [{ slot: 1, active: 'true', lastUsedDate: 'N/A' }, { slot: 2, active: 'false' }] } }] })
-  })
-  it('refuses a file that is not a credential report, and one still base64-encoded', () => {
-    expect(parseCredentialReport('user,arn\nx,y\n')).toMatchObject({ ok: false, error: expect.stringContaining('no column access_key_1_active') })
-    expect(parseCredentialReport(Buffer.from(`${header}\n`).toString('base64'))).toMatchObject({ ok: false, error: expect.stringContaining('base64 -d') })
-  })
-  it('a short row is invalid on its own, named by its ARN', () => {
-    const r = parseCredentialReport(`${header}\nbob,arn:aws:iam::111122223333:user/bob,2021\n`)
-    expect(r).toMatchObject({ ok: true, rows: [{ ok: false, pointer: 'row=2', error: 'line 2: 3 fields where the header has 22', name: 'arn:aws:iam::111122223333:user/bob' }] })
   })
 })
 

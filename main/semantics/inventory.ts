@@ -23,7 +23,7 @@ import { z } from 'zod'
 import { LastmileError } from '../errors'
 import { readBundle, type BundleFile } from './bundle'
 import { DEFAULT_LIMITS } from './limits'
-import { parseCsv, type CsvRow } from './csv'
+import { parseCredentialReport, type CredentialReportRow } from './credential-report'
 import { decodeText, parseJson } from './json-text'
 
 // ---- results -------------------------------------------------------------------------------------
@@ -258,18 +258,6 @@ export interface AzureStorageAccount {
   minimumTlsVersion: string | undefined
 }
 
-export interface CredentialReportKey {
-  slot: 1 | 2
-  active: string
-  lastRotated: string
-  lastUsedDate: string
-}
-export interface CredentialReportRow {
-  row: number
-  user: string
-  arn: string
-  keys: CredentialReportKey[]
-}
 
 // ---- reading -------------------------------------------------------------------------------------
 
@@ -394,49 +382,6 @@ function mapOk<A, B>(f: FileState<A>, fn: (a: A) => B): FileState<B> {
 }
 
 const listOf = (key: string) => z.object({ [key]: z.array(z.unknown()) }) as z.ZodType<Record<string, unknown[]>>
-
-const REPORT_COLUMNS = [
-  'user',
-  'arn',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date'
-] as const
-
-/** The IAM credential report, as downloaded (the decoded `Content` of GetCredentialReport). */
-export function parseCredentialReport(text: string): { ok: true; rows: Array<Item<CredentialReportRow>> } | { ok: false; error: string } {
-  const first = text.split(/\r?\n/, 1)[0] ?? ''
-  if (!first.includes(',') && /^[A-Za-z0-9+/=\s]+$/.test(text.slice(0, 4096)) && text.trim().length > 0) {
-    return { ok: false, error: 'looks base64-encoded: decode the report first (aws iam get-credential-report --query Content --output text | base64 -d)' }
-  }
-  const csv = parseCsv(text)
-  if (!csv.ok) return csv
-  const [header, ...rows] = csv.rows
-  if (!header) return { ok: false, error: 'empty: no header row' }
-  const col = new Map(header.fields.map((h, i) => [h.trim(), i]))
-  const missing = REPORT_COLUMNS.filter((c) => !col.has(c))
-  if (missing.length) return { ok: false, error: `line 1: not an IAM credential report header: no column ${missing.join(', ')}` }
-  const get = (r: CsvRow, c: (typeof REPORT_COLUMNS)[number]) => r.fields[col.get(c)!]
-  return {
-    ok: true,
-    rows: rows.map((r): Item<CredentialReportRow> => {
-      const at = `row=${r.row}`
-      if (r.fields.length !== header.fields.length) {
-        return { ok: false, pointer: at, error: `line ${r.line}: ${r.fields.length} fields where the header has ${header.fields.length}`, name: r.fields[col.get('arn')!] ?? null }
-      }
-      const key = (slot: 1 | 2): CredentialReportKey => ({
-        slot,
-        active: get(r, `access_key_${slot}_active`),
-        lastRotated: get(r, `access_key_${slot}_last_rotated`),
-        lastUsedDate: get(r, `access_key_${slot}_last_used_date`)
-      })
-      return { ok: true, pointer: at, value: { row: r.row, user: get(r, 'user'), arn: get(r, 'arn'), keys: [key(1), key(2)] } }
-    })
-  }
-}
 
 async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: string[]): Promise<AwsAccountInventory> {
   const rel = (f: string) => `aws/${account}/inventory/${f}`

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { accessKeyVerdict } from '../../evaluate'
 import { accessKeyState } from '../../evaluate/iam'
-import type { CredentialReportKey } from '../../semantics/inventory'
+import type { CredentialReportKey } from '../../semantics/credential-report'
 import type { IamUserFacts } from '../../../shared/evidence'
 import { day, inWindow, outcome, plural, windowText } from '../../controls/step-common'
 import { defineStep, type StepContext } from '../../controls/step'
