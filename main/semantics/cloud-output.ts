@@ -1,5 +1,6 @@
-// Tolerant accessors for cloud API output (AWS CLI and SDK JSON, Azure ARM), and RFC 4180 CSV: what
-// the evidence parsers read documents with. A field one API version lacks must not void the file.
+// Tolerant accessors for cloud API output (AWS CLI and SDK JSON, Azure ARM): what the evidence
+// parsers read documents with. A field one API version lacks must not void the file. CSV is read by
+// ./csv.ts, the one parser.
 import { BadEvidence } from './bad-evidence'
 
 export type Json = Record<string, unknown>
@@ -41,59 +42,4 @@ export function requireArray(doc: unknown, file: string, ...keys: string[]): unk
   }
   if (Array.isArray(doc)) return doc
   throw new BadEvidence(file, '', `expected ${keys.map((k) => `{"${k}":[…]}`).join(' or ')}`)
-}
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF), returned as rows of fields. */
-export function parseCsv(text: string, file: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  let line = 1
-  let i = 0
-  const n = text.length
-  while (i < n) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i += 2
-          continue
-        }
-        quoted = false
-        i++
-        continue
-      }
-      if (c === '\n') line++
-      field += c
-      i++
-      continue
-    }
-    if (c === '"' && field === '') {
-      quoted = true
-      i++
-    } else if (c === ',') {
-      row.push(field)
-      field = ''
-      i++
-    } else if (c === '\n' || c === '\r') {
-      row.push(field)
-      field = ''
-      rows.push(row)
-      row = []
-      if (c === '\r' && text[i + 1] === '\n') i++
-      i++
-      line++
-    } else {
-      field += c
-      i++
-    }
-  }
-  if (quoted) throw new BadEvidence(file, `line ${line}`, 'a quoted field is not closed (truncated CSV)')
-  if (field !== '' || row.length) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows.filter((r) => r.length > 1 || r[0] !== '')
 }

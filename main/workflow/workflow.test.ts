@@ -14,7 +14,7 @@ import { addEvidenceBundle } from '../evidence/service'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
 import { listInitiatives } from '../ingest/initiatives'
-import { parseCsv } from '../semantics/cloud-output'
+import { parseCsv } from '../semantics/csv'
 import { FIXTURES, freshCase, KEY } from '../../test/fixtures/ingest/support'
 import { inRole, testPerson } from '../../test/fixtures/people'
 import { APP_DATA_POLICY, SCENARIO_FINDINGS, writeAsff, writeScenarioBundle, OPEN_GROUP_RULES } from '../../test/fixtures/remediation/scenario'
@@ -175,7 +175,9 @@ describe('routing UNSAFE findings', () => {
     expect(r.findings.sort()).toEqual([ref(bucket('lm-public-site')), ref(INSTANCE)].sort())
     expect(r.tickets).toBe(2)
     expect(readdirSync(out).sort()).toEqual(['owner-app-team.json', 'owner-app-team.md', 'owner-web-team.json', 'owner-web-team.md', 'tickets.csv'])
-    const csv = parseCsv(readFileSync(join(out, 'tickets.csv'), 'utf8'), 'tickets.csv')
+    const parsed = parseCsv(readFileSync(join(out, 'tickets.csv'), 'utf8'))
+    if (!parsed.ok) throw new Error(`tickets.csv: ${parsed.error}`)
+    const csv = parsed.rows.map((r) => r.fields)
     expect(csv[0]).toEqual(['Summary', 'Description', 'Priority', 'Labels', 'Owner', 'Lastmile findings', 'Resources'])
     expect(csv.map((row) => row[4])).toContain("'=web-team")
     const md = readFileSync(join(out, 'owner-web-team.md'), 'utf8')
