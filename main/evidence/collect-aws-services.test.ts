@@ -40,7 +40,9 @@ import { loadBundle } from '../semantics/inventory'
 import { awsClients } from './clients'
 import { collectAws } from './collect-aws'
 import { READ_ONLY_OPERATIONS } from './guard'
-import { addEvidenceBundle, getCoverage, getFacts } from './service'
+import { addEvidenceBundle } from './service'
+import { getCoverage } from '../case/coverage-query'
+import { getFacts } from '../case/facts'
 
 const NOW = new Date('2026-11-20T00:00:00Z')
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }

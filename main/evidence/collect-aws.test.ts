@@ -23,7 +23,9 @@ import { readBundle } from '../semantics/bundle'
 import { awsClients, ec2Client } from './clients'
 import { runCancellable } from './collect'
 import { collectAws } from './collect-aws'
-import { addEvidenceBundle, getCoverage, getFacts } from './service'
+import { addEvidenceBundle } from './service'
+import { getCoverage } from '../case/coverage-query'
+import { getFacts } from '../case/facts'
 
 const creds = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
 

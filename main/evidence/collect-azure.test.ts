@@ -9,7 +9,9 @@ import { STORAGE_ID } from '../../test/fixtures/evidence/scenario'
 import { createCaseDb } from '../db/case-db'
 import { readBundle } from '../semantics/bundle'
 import { ArmReader, collectAzure } from './collect-azure'
-import { addEvidenceBundle, getCoverage, getFacts } from './service'
+import { addEvidenceBundle } from './service'
+import { getCoverage } from '../case/coverage-query'
+import { getFacts } from '../case/facts'
 
 /** A stand-in for @azure/identity's credentials: what a real one returns, with no network. */
 const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }

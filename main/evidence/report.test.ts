@@ -11,7 +11,8 @@ import type { ReportData } from '../report/data'
 import { ingestReportContributor } from '../ingest/report'
 import { buildCase, demoDir } from '../demo/case-builder'
 import { evidenceReportContributor, reportTimeline } from './report'
-import { listEvidence, timelineOf } from './service'
+import { listEvidence } from '../case/evidence'
+import { timelineOf } from '../case/timeline'
 
 const KEY = 'evidence report test passphrase'
 const ACTOR: Actor = { kind: 'person', name: 'Ana', role: 'analyst' }

@@ -7,7 +7,8 @@ import type { Db } from '../db/case-db'
 import type { ReportContributor } from '../report/contributor'
 import type { ReportEvidenceItem, ReportTimelineEvent } from '../report/data'
 import { evidenceKeyOf } from '../semantics/ids'
-import { listEvidence, resourcesOfRef, timelineOf } from './service'
+import { listEvidence } from '../case/evidence'
+import { resourcesOfRef, timelineOf } from '../case/timeline'
 
 /** Events printed per initiative; the rest are named in a closing line (the CLI lists them all). */
 const REPORT_TIMELINE_CAP = 200

@@ -1,8 +1,10 @@
-// The evidence service: what the CLI, IPC handlers and the investigate stage call.
-import type { EvidenceAddResult, EvidenceBundleSummary, EvidenceFileSummary } from '../../shared/evidence'
+// The evidence service: adding a bundle and the account environments (what the CLI and IPC
+// handlers call). Reading the evidence is the case read model's (main/case: evidence, facts,
+// coverage-query, timeline).
+import type { EvidenceAddResult } from '../../shared/evidence'
 import type { Actor } from '../../shared/model'
 import { audited } from '../audit/chain'
-import type { Db, WritableCaseDb } from '../db/case-db'
+import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { analyzeBundle } from './analyze'
 import { type CancelSignal, stopIfCancelled } from './cancel'
@@ -10,10 +12,6 @@ import { readBundle, sha256File } from '../semantics/bundle'
 import { type EvidenceLimits, withLimits } from '../semantics/limits'
 import { type AddResult, planStorage, storeBundle } from './store'
 
-export { getFacts, adminFlowsOutside, inCidr, PRIVATE_RANGES } from './facts'
-export { getCoverage } from './coverage-query'
-export { timelineForResources, timelineOf, resourcesOfRef } from './timeline'
-export { readEvidenceBytes } from './store'
 export type * from './types'
 
 export interface AddBundleOptions {
@@ -61,42 +59,6 @@ export async function addEvidenceBundle(c: WritableCaseDb, dir: string, opts: Ad
   const r = storeBundle(c, bundle, analysis, plan, { actor: opts.actor, now, sourcePath: dir })
   const unreadable = [...analysis.files].filter(([, f]) => f.status === 'problem').map(([path, f]) => ({ path, place: f.place, problem: f.problem ?? '' }))
   return { ...r, unreadable }
-}
-
-export function listBundles(db: Db): EvidenceBundleSummary[] {
-  const rows = db.prepare('SELECT * FROM evidence_bundles ORDER BY seq').all() as Array<Record<string, string | number | null>>
-  return rows.map((r) => ({
-    id: String(r.id),
-    collectedAt: String(r.collected_at),
-    collector: JSON.parse(String(r.collector)),
-    window: r.window_from && r.window_to ? { from: String(r.window_from), to: String(r.window_to) } : null,
-    files: Number(r.files),
-    bytes: Number(r.bytes),
-    storedBytes: Number(r.stored_bytes),
-    addedAt: String(r.added_at),
-    source: String(r.source_path)
-  }))
-}
-
-/** The case's evidence files, optionally of one bundle. */
-export function listEvidence(db: Db, bundleId?: string): EvidenceFileSummary[] {
-  const rows = (
-    bundleId
-      ? db.prepare('SELECT f.*, b.added_at FROM evidence_files f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.bundle_id = ? ORDER BY f.path').all(bundleId)
-      : db.prepare('SELECT f.*, b.added_at FROM evidence_files f JOIN evidence_bundles b ON b.id = f.bundle_id ORDER BY b.seq, f.path').all()
-  ) as Array<Record<string, string | number | null>>
-  return rows.map((r) => ({
-    id: String(r.id),
-    kind: String(r.kind),
-    path: String(r.path),
-    sha256: String(r.sha256),
-    bytes: Number(r.bytes),
-    addedAt: String(r.added_at),
-    bundle: String(r.bundle_id),
-    stored: String(r.stored),
-    status: String(r.status),
-    problem: r.problem === null ? null : `${r.place ? `${r.place}: ` : ''}${r.problem}`
-  }))
 }
 
 const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/

@@ -251,13 +251,3 @@ function storeBytes(ins: { run(...params: unknown[]): unknown }, fileId: string,
     throw new LastmileError('conflict', `${f.path}: the file changed while the bundle was being added; nothing was added`)
   }
 }
-
-/** The bytes of a stored evidence file, or null when only its hash is kept. */
-export function readEvidenceBytes(db: Db, fileId: string): Buffer | null {
-  const f = db.prepare('SELECT stored, duplicate_of FROM evidence_files WHERE id = ?').get(fileId) as { stored: string; duplicate_of: string | null } | undefined
-  if (!f) throw new LastmileError('not-found', `evidence file ${fileId}: not in this case`)
-  if (f.stored === 'duplicate' && f.duplicate_of) return readEvidenceBytes(db, f.duplicate_of)
-  if (f.stored !== 'blob') return null
-  const rows = db.prepare('SELECT data FROM evidence_blobs WHERE file_id = ? ORDER BY seq').all(fileId) as Array<{ data: Buffer }>
-  return Buffer.concat(rows.map((r) => r.data))
-}

@@ -6,7 +6,7 @@ import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
-import type { ServedPortFact } from './types'
+import type { ServedPort } from '../case/facts'
 
 const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -66,18 +66,6 @@ interface EniFlows {
   /** flows to the S3 service on port 80 (pkt-dst-aws-service=S3): an instance speaking HTTP to S3 */
   s3Http: number
   files: Set<string>
-}
-
-/**
- * Inbound flows to one port other than 22/3389 that the interface serves (or, for protocols
- * without ports, to the protocol): what an all-traffic or port-range rule also carries. The fact
- * stored per interface; getFacts turns its epoch days and seconds into dates (ServedPortFact).
- */
-export type ServedPort = Omit<ServedPortFact, 'days' | 'first' | 'last'> & {
-  /** UTC days (epoch day numbers) with a session */
-  days: number[]
-  first: number
-  last: number
 }
 
 export interface FlowLogScan {

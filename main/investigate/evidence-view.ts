@@ -4,7 +4,10 @@
 // question of the same resource many times across a playbook.
 import type { Coverage, CoverageSource, EvidenceFileSummary, ResourceFacts, TimelineEvent } from '../../shared/evidence'
 import type { Db } from '../db/case-db'
-import { getCoverage, getFacts, listEvidence, readEvidenceBytes, timelineForResources } from '../evidence/service'
+import { getCoverage } from '../case/coverage-query'
+import { getFacts } from '../case/facts'
+import { listEvidence, readEvidenceBytes } from '../case/evidence'
+import { timelineForResources } from '../case/timeline'
 import { alertRecord } from '../case/findings'
 import { indexCloudTrail, type CloudTrailIndex } from './cloudtrail-index'
 import type { AlertRecord, EvidenceView } from '../controls/step'

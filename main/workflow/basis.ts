@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import type { RciVerdict } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
-import { getFacts } from '../evidence/facts'
+import { getFacts } from '../case/facts'
 import { hasRciTables } from '../case/rci'
 import type { WfFinding } from './store'
 

@@ -16,7 +16,7 @@ import { TABLE_STAGES, type FindingsTable, type TableStage } from '../../shared/
 import type { WorkflowState } from '../../shared/remediation'
 import type { Db } from '../db/case-db'
 import { cachedRead } from '../db/read-cache'
-import { getFacts } from '../evidence/facts'
+import { getFacts } from '../case/facts'
 import { evidenceKeyOf } from '../semantics/ids'
 import { shortName } from '../../shared/findings-table'
 import { placeOf } from './board'

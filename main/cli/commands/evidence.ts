@@ -2,7 +2,11 @@
 // `evidence coverage` and `timeline` (CLI.md): the evidence service on the command line.
 import { resolve } from 'node:path'
 import { collectEvidence } from '../../evidence/collect'
-import { addEvidenceBundle, getCoverage, getFacts, listBundles, listEvidence, timelineOf } from '../../evidence/service'
+import { addEvidenceBundle } from '../../evidence/service'
+import { getCoverage } from '../../case/coverage-query'
+import { getFacts } from '../../case/facts'
+import { listBundles, listEvidence } from '../../case/evidence'
+import { timelineOf } from '../../case/timeline'
 import { listAwsProfiles, listAzureProfiles } from '../../evidence/profiles'
 import { COVERAGE_SOURCES, type CoverageSource } from '../../evidence/types'
 import { LastmileError } from '../../errors'

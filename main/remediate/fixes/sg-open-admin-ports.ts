@@ -7,7 +7,7 @@
 // Descriptions, then removes what the fix added.
 import { LastmileError } from '../../errors'
 import { parseArn } from '../../semantics/ids'
-import { getFacts } from '../../evidence/service'
+import { getFacts } from '../../case/facts'
 import { evidenceEnd } from '../../investigate/service'
 import { playbookWindow } from '../../investigate/engine'
 import { planSgFix, type SgKeep, type SgUse } from '../sg-plan'

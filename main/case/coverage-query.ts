@@ -7,7 +7,7 @@ import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from '../seman
 import { accountOfResource, accountResource, evidenceKeyOf, parseArn, streamKey, subscriptionId } from '../semantics/ids'
 import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from '../semantics/trail-selectors'
 import { iso, parseTime } from '../semantics/time'
-import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from './types'
+import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from '../../shared/evidence'
 
 interface Row {
   bundle_id: string

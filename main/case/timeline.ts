@@ -2,9 +2,9 @@
 // touch (CLI.md `timeline CASE ID --json`). The renderer's timeline view reads the same rows.
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { parseRef } from '../case/refs'
+import { parseRef } from './refs'
 import { evidenceKeyOf } from '../semantics/ids'
-import type { TimelineEvent } from './types'
+import type { TimelineEvent } from '../../shared/evidence'
 
 export interface TimelineQuery {
   from?: string

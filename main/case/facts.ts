@@ -1,13 +1,13 @@
 // getFacts: everything the evidence in a case says about one resource, merged over its bundles —
 // configuration from the most recently collected bundle, activity summed over all of them (the
-// same file added twice is stored once, so it is not counted twice).
+// same file added twice is stored once, so it is not counted twice). Part of the case read model:
+// the evidence stage writes these facts, investigate, remediate and the workflow read them here.
 import type { Db } from '../db/case-db'
 import { type Activity, emptyActivity, mergeActivity } from '../semantics/activity'
 import { bucketPlace } from './coverage-query'
 import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } from '../semantics/ids'
 import { publicAclGrants, s3Encryption, type InstanceItem, type SecurityGroupItem, type AzureStorageAccount } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
-import type { ServedPort } from './vpc-flow-logs'
 import type {
   ActivityFact,
   AdminFlowFact,
@@ -20,7 +20,20 @@ import type {
   ExposureFact,
   OwnerFact,
   ResourceFacts
-} from './types'
+} from '../../shared/evidence'
+
+/**
+ * Inbound flows to one port other than 22/3389 that the interface serves (or, for protocols
+ * without ports, to the protocol): what an all-traffic or port-range rule also carries. The fact
+ * the flow-log reader (main/evidence/vpc-flow-logs.ts) stores per interface; getFacts turns its
+ * epoch days and seconds into dates (ServedPortFact).
+ */
+export type ServedPort = Omit<ServedPortFact, 'days' | 'first' | 'last'> & {
+  /** UTC days (epoch day numbers) with a session */
+  days: number[]
+  first: number
+  last: number
+}
 
 interface FactRow {
   facet: string
