@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import type { Coverage, CoverageSource, ResourceFacts, TimelineEvent, EvidenceFileSummary } from '../../shared/evidence'
 import type { StepCertainty, TimelineLink } from '../../shared/investigate'
 import type { StepAnswer } from '../../shared/model'
-import type { CloudTrailIndex } from '../investigate/cloudtrail-index'
+import type { CloudTrailIndex } from '../case/cloudtrail-index'
 
 export interface FindingSubject {
   /** F-12 */

@@ -9,7 +9,7 @@ import { getFacts } from '../case/facts'
 import { listEvidence, readEvidenceBytes } from '../case/evidence'
 import { timelineForResources } from '../case/timeline'
 import { alertRecord } from '../case/findings'
-import { indexCloudTrail, type CloudTrailIndex } from './cloudtrail-index'
+import { indexCloudTrail, type CloudTrailIndex } from '../case/cloudtrail-index'
 import type { AlertRecord, EvidenceView } from '../controls/step'
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')

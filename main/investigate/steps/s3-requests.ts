@@ -9,7 +9,7 @@
 import { gunzipSync } from 'node:zlib'
 import { parseAccessLogLine, transportOf } from '../../evidence/s3-access-logs'
 import type { EvidenceFileSummary } from '../../../shared/evidence'
-import type { CloudTrailIndex, SlimRecord } from '../cloudtrail-index'
+import type { CloudTrailIndex, SlimRecord } from '../../case/cloudtrail-index'
 import type { EvidenceView } from '../../controls/step'
 
 export type CloudTrailTls = 'tls-details' | 'cipher-suite' | 'aws-service' | 'console' | 'none'
