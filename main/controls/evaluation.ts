@@ -9,10 +9,14 @@ export type ControlId = string
 import { accountResource } from '../semantics/ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 
+/** CIS AWS Foundations 1.12 and Security Hub IAM.22: credentials unused for 45 days or more. */
+export const DEFAULT_UNUSED_KEY_DAYS = 45
+
 export interface EvaluationContext {
   bundle: LoadedBundle
   /** the manifest's collectedAt, as a Date: "now" for every age (never the wall clock) */
   at: Date
+  /** an active access key idle this many days or more is unused (DEFAULT_UNUSED_KEY_DAYS unless asked) */
   unusedKeyDays: number
   /** say something that is not a result (a control skipped, an element ignored) */
   note(text: string): void

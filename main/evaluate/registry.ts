@@ -5,7 +5,6 @@ import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateAzureSecureTransfer } from './azure-storage'
 import { evaluateContainerImages } from './containers'
 import { evaluateEbsDefaultEncryption } from './ec2'
-import { evaluateUnusedAccessKeys } from './iam'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import { evaluateSecurityGroups } from './security-groups'
 import type { ControlId, Evaluation } from './types'
@@ -41,10 +40,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.ec2.ebs-default-encryption',
     evaluate: perAccount(evaluateEbsDefaultEncryption)
-  },
-  {
-    id: 'aws.iam.unused-access-key',
-    evaluate: perAccount(evaluateUnusedAccessKeys)
   },
   {
     id: 'container.image.vulnerable',

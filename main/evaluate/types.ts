@@ -6,10 +6,8 @@ export { evaluation } from '../controls/evaluation'
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from '../../shared/contract'
 
 export type { ControlId } from '../controls/evaluation'
+export { DEFAULT_UNUSED_KEY_DAYS } from '../controls/evaluation'
 import type { ControlId } from '../controls/evaluation'
-
-/** CIS AWS Foundations 1.12 and Security Hub IAM.22: credentials unused for 45 days or more. */
-export const DEFAULT_UNUSED_KEY_DAYS = 45
 
 export interface EvaluateOptions {
   /** only these controls (default: all) */

@@ -36,7 +36,6 @@ const NOT_YET_IN_FOLDERS = [
   'aws.s3.public-access',
   'aws.ec2.sg-open-admin-ports',
   'aws.ec2.ebs-default-encryption',
-  'aws.iam.unused-access-key',
   'azure.storage.secure-transfer'
 ] as const
 

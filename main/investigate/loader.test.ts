@@ -9,7 +9,6 @@ import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
 import { SG_STEPS } from './steps/security-groups'
 import { EBS_STEPS } from './steps/ebs'
-import { IAM_STEPS } from './steps/iam'
 import { CONTAINER_STEPS } from './steps/containers'
 import { AZURE_STEPS } from './steps/azure'
 
@@ -65,7 +64,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...IAM_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS, ...controlSteps()]
+    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS, ...controlSteps()]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })

@@ -43,8 +43,6 @@ const SUGGESTED: Record<string, string> = {
     'Give the people who connect from the internet another way in — SSM Session Manager, a VPN or a bastion, or a rule for their approved CIDR — then ask for a new investigation: revoking the open range becomes SAFE.',
   'aws.ec2.ebs-default-encryption':
     "Grant the Region's default EBS KMS key to the users, Auto Scaling's service-linked role and the accounts that launch from shared snapshots or AMIs; then ask for a new investigation.",
-  'aws.iam.unused-access-key':
-    'Confirm with the owner which system still holds the key; replace it with a role (OIDC federation, IAM Roles Anywhere) or a rotated key, then deactivate it.',
   'azure.storage.secure-transfer':
     'Move the clients seen using HTTP or TLS 1.0/1.1 (StorageBlobLogs) to HTTPS with TLS 1.2, and SMB 2.1/NFS 3.0 file-share users to SMB 3; then ask for a new investigation.'
 }

@@ -15,12 +15,12 @@
 // exactly 45 days passes there, fails here, as CIS says "45 days or greater"), and never looks at
 // a key that was never used (`_last_used_date` "N/A"), however old — an active, never-used key
 // created a year ago passes there and fails here.
-import type { EvaluationContext } from '../controls/evaluation'
-import { accountUnknown, namelessProblems } from '../controls/evaluation'
-import type { CredentialReportKey, CredentialReportRow } from '../semantics/credential-report'
-import type { AwsAccountInventory } from '../semantics/inventory'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { accountUnknown, evaluation, namelessProblems } from '../../main/controls/evaluation'
+import type { CredentialReportKey, CredentialReportRow } from '../../main/semantics/credential-report'
+import type { AwsAccountInventory } from '../../main/semantics/inventory'
+import type { Evaluation } from '../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 const DAY_MS = 86_400_000
 

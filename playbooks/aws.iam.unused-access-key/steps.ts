@@ -3,12 +3,11 @@
 // were used in the window after all (credential report, CloudTrail), and whether the user is a
 // machine whose automation depends on them.
 import { z } from 'zod'
-import { accessKeyVerdict } from '../../evaluate'
-import { accessKeyState } from '../../evaluate/iam'
-import type { CredentialReportKey } from '../../semantics/credential-report'
-import type { IamUserFacts } from '../../../shared/evidence'
-import { day, inWindow, outcome, plural, windowText } from '../../controls/step-common'
-import { defineStep, type StepContext } from '../../controls/step'
+import { accessKeyState, accessKeyVerdict } from './evaluate'
+import type { CredentialReportKey } from '../../main/semantics/credential-report'
+import type { IamUserFacts } from '../../shared/evidence'
+import { day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
 
 const USER = ['aws.iam.user'] as const
 

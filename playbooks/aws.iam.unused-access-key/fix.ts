@@ -7,13 +7,13 @@
 // ListAccessKeys by its creation time, which the report gives as access_key_N_last_rotated (the
 // creation time until the key is rotated — IAM User Guide, "Credential reports"). A key used
 // after the evidence was collected (GetAccessKeyLastUsed) is not touched: the evidence is stale.
-import { LastmileError } from '../../errors'
-import { DEFAULT_UNUSED_KEY_DAYS } from '../../evaluate'
-import { accessKeyState } from '../../evaluate/iam'
-import { parseArn } from '../../semantics/ids'
-import { bashScript, message, shellVar, sq } from '../../controls/shell'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../controls/fix-common'
+import { LastmileError } from '../../main/errors'
+import { DEFAULT_UNUSED_KEY_DAYS } from '../../main/controls/evaluation'
+import { accessKeyState } from './evaluate'
+import { parseArn } from '../../main/semantics/ids'
+import { bashScript, message, shellVar, sq } from '../../main/controls/shell'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
 
 interface KeySlot {
   slot: 1 | 2

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { accessKeyVerdict } from './iam'
-import type { CredentialReportKey } from '../semantics/credential-report'
+import { accessKeyVerdict } from './evaluate'
+import type { CredentialReportKey } from '../../main/semantics/credential-report'
 
 const AT = new Date('2026-11-20T10:00:00Z')
 const key = (slot: 1 | 2, active: string, lastRotated: string, lastUsedDate: string): CredentialReportKey => ({ slot, active, lastRotated, lastUsedDate })
