@@ -21,6 +21,13 @@ export const FORMAT_NAMES = [
 ] as const
 export type FormatName = (typeof FORMAT_NAMES)[number]
 
+/**
+ * What a rule checks; lets the control catalogue map by kind (`match:` in controls.yaml or a
+ * control folder's playbook.yaml) where rule ids cannot be listed.
+ */
+export const RULE_KINDS = ['check', 'vulnerability', 'misconfiguration', 'secret', 'threat', 'issue'] as const
+export type RuleKind = (typeof RULE_KINDS)[number]
+
 export interface ImportScope {
   /** the family of exports (securityhub, prowler, wiz-issues…): a rescan closes only its own */
   source: string

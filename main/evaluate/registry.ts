@@ -3,7 +3,6 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateAzureSecureTransfer } from './azure-storage'
-import { evaluateContainerImages } from './containers'
 import { evaluateEbsDefaultEncryption } from './ec2'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import { evaluateSecurityGroups } from './security-groups'
@@ -40,10 +39,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.ec2.ebs-default-encryption',
     evaluate: perAccount(evaluateEbsDefaultEncryption)
-  },
-  {
-    id: 'container.image.vulnerable',
-    evaluate: evaluateContainerImages
   },
   {
     id: 'azure.storage.secure-transfer',

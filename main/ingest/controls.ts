@@ -3,15 +3,13 @@ import { dirname, join } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { LastmileError, fsReason } from '../errors'
-import type { RuleKind } from './types'
+import { RULE_KINDS, type RuleKind } from '../../shared/ingest'
 import { appRoot } from '../platform/app-root'
 
 /** playbooks/controls.yaml, from the sources (main/ingest) and from the build (out/main). */
 export function defaultControlsPath(): string {
   return join(appRoot(), 'playbooks', 'controls.yaml')
 }
-
-const RULE_KINDS = ['check', 'vulnerability', 'misconfiguration', 'secret', 'threat', 'issue'] as const satisfies readonly RuleKind[]
 
 const controlId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'a control id is lower-case words joined by dots, like aws.s3.https-only')
 

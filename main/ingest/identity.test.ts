@@ -137,6 +137,20 @@ describe('control table (playbooks/controls.yaml)', () => {
     )
   })
 
+  it('maps by match from a control folder\'s entry (container images, by kind and resource type), and refuses an unknown kind with its file and line', () => {
+    const t = loadControls()
+    expect(t.title('container.image.vulnerable')).toBe('Container images with known vulnerabilities')
+    expect(t.resolve('grype', 'CVE-2024-3094', 'vulnerability', 'container.image')).toBe('container.image.vulnerable')
+    expect(t.resolve('trivy', 'CVE-2024-3094', 'misconfiguration', 'container.image')).toBe('trivy.CVE-2024-3094')
+    const table = readFileSync(defaultControlsPath(), 'utf8')
+    const folder = readFileSync(join(dirname(defaultControlsPath()), 'container.image.vulnerable', 'playbook.yaml'), 'utf8')
+    const text = folder.replace('- kind: vulnerability', '- kind: cve')
+    expect(text).not.toBe(folder)
+    expect(() => parseControls(table, 'controls.yaml', [{ path: 'container.image.vulnerable/playbook.yaml', text }])).toThrow(
+      new RegExp(`^container\\.image\\.vulnerable/playbook\\.yaml: line ${text.split('\n').findIndex((l) => l.includes('- kind: cve')) + 1}: controls\\.0\\.match\\.0\\.kind: `)
+    )
+  })
+
   it('refuses unknown tools and malformed entries', () => {
     expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n', 'c.yaml')).toThrow(
       /c\.yaml: line 7: control aws\.x\.y: unknown tool snyk/

@@ -1,9 +1,7 @@
 import type { Provider, Severity } from '../../shared/model'
+import type { RuleKind } from '../../shared/ingest'
 
-export { FORMAT_NAMES, type FormatName, type ImportScope, type ImportSummary } from '../../shared/ingest'
-
-/** What a rule checks; lets the control table map by kind where rule ids cannot be listed. */
-export type RuleKind = 'check' | 'vulnerability' | 'misconfiguration' | 'secret' | 'threat' | 'issue'
+export { FORMAT_NAMES, type FormatName, type ImportScope, type ImportSummary, type RuleKind } from '../../shared/ingest'
 
 export type Outcome = 'FAIL' | 'PASS' | 'INFO'
 

@@ -9,7 +9,6 @@ import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
 import { SG_STEPS } from './steps/security-groups'
 import { EBS_STEPS } from './steps/ebs'
-import { CONTAINER_STEPS } from './steps/containers'
 import { AZURE_STEPS } from './steps/azure'
 
 const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only.yaml'), 'utf8')
@@ -64,7 +63,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...CONTAINER_STEPS, ...AZURE_STEPS, ...controlSteps()]
+    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...AZURE_STEPS, ...controlSteps()]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })
@@ -72,6 +71,13 @@ describe('playbook loading', () => {
   it('names the file and line of a schema error', () => {
     const text = base.replace('verdict: UNSAFE', 'verdict: MAYBE')
     expect(refusal(text)).toMatch(new RegExp(`^custom/x\\.yaml: line ${lineOf(text, 'verdict: MAYBE')}: verdict\\.1\\.verdict: `))
+  })
+
+  it('takes a catalogue entry that maps by match only with a kind an alert can have, at its line', () => {
+    const image = readFileSync(join(builtinPlaybooksDir(), 'container.image.vulnerable', 'playbook.yaml'), 'utf8').replace(/^fixtures:.*$/m, '')
+    expect(() => parsePlaybook(image, 'custom/image.yaml', { custom: true })).not.toThrow()
+    const text = image.replace('- kind: vulnerability', '- kind: cve')
+    expect(refusal(text)).toMatch(new RegExp(`^custom/x\\.yaml: line ${lineOf(text, '- kind: cve')}: controls\\.0\\.match\\.0\\.kind: `))
   })
 
   it('names the line of a YAML syntax error', () => {

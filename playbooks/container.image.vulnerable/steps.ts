@@ -3,9 +3,9 @@
 // scanners reported, and does taking it mean a new major version of an application package.
 // What the scanners said is read from the alerts' own records (Trivy, Inspector via ASFF, Wiz).
 import { z } from 'zod'
-import { parseCsv } from '../../semantics/csv'
-import { outcome, plural } from '../../controls/step-common'
-import { defineStep, type AlertRecord, type StepContext } from '../../controls/step'
+import { parseCsv } from '../../main/semantics/csv'
+import { outcome, plural } from '../../main/controls/step-common'
+import { defineStep, type AlertRecord, type StepContext } from '../../main/controls/step'
 
 const IMAGE = ['container.image'] as const
 

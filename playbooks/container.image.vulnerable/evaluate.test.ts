@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { digestOfImageId, imageVerdict } from './containers'
-import type { EcrImage } from '../semantics/inventory'
+import { digestOfImageId, imageVerdict } from './evaluate'
+import type { EcrImage } from '../../main/semantics/inventory'
 
 const D = `sha256:${'ab'.repeat(32)}`
 const img = (counts: Record<string, number> | undefined, status = 'COMPLETE'): { image: EcrImage } => ({

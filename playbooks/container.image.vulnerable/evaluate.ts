@@ -12,12 +12,12 @@
 // - PASS: an ECR scan completed and reports none of those. It is as fresh as the scan: the reason
 //   gives the scan time.
 // - UNKNOWN: the image is not in ecr-images.json, or its scan did not complete.
-import type { EvaluationContext } from '../controls/evaluation'
-import { accountResource, parseArn } from '../semantics/ids'
-import type { AwsAccountInventory, EcrImage } from '../semantics/inventory'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
-import { fileProblem } from '../controls/evaluation'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { evaluation, fileProblem } from '../../main/controls/evaluation'
+import { accountResource, parseArn } from '../../main/semantics/ids'
+import type { AwsAccountInventory, EcrImage } from '../../main/semantics/inventory'
+import type { Evaluation } from '../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/
 const SERIOUS = ['CRITICAL', 'HIGH'] as const
