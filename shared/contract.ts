@@ -46,16 +46,17 @@ import type {
  * for the compiler; a mutating call is refused on a case opened read-only (auditor mode).
  */
 function call<O>() {
-  return <I extends z.ZodType>(input: I, opts: { mutates: boolean }): CallSpec<I, O> => ({
+  return <I extends z.ZodType, M extends boolean>(input: I, opts: { mutates: M }): CallSpec<I, O, M> => ({
     input,
     mutates: opts.mutates,
     output: undefined as unknown as O
   })
 }
 
-interface CallSpec<I extends z.ZodType, O> {
+interface CallSpec<I extends z.ZodType, O, M extends boolean = boolean> {
   input: I
-  mutates: boolean
+  /** as a type too (true or false): main's handler for a call that does not mutate gets no writable case */
+  mutates: M
   /** phantom: never read at run time */
   output: O
 }
@@ -480,6 +481,7 @@ export type Channel = keyof Contract
 export type CallInput<C extends Channel> = z.input<Contract[C]['input']>
 export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>
 export type CallOutput<C extends Channel> = Contract[C]['output']
+export type Mutates<C extends Channel> = Contract[C]['mutates']
 
 export interface AppInfo {
   version: string

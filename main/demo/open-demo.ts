@@ -11,7 +11,7 @@ import { runDemo } from './demo'
  * demo`, into the app data folder, and opened from there afterwards. Its key lives beside it: a
  * demo holds only fictitious data, and it must open without a passphrase to remember.
  */
-export async function openDemoCase(app: AppServices): Promise<Case> {
+export async function openDemoCase(app: Pick<AppServices, 'platform' | 'events'> & { session: Pick<AppServices['session'], 'actor' | 'now' | 'openCase'> }): Promise<Case> {
   const dir = join(app.platform.dataDir, 'demo')
   const casePath = join(dir, 'acme-demo.lmcase')
   const keyFile = join(dir, 'demo-case.key')

@@ -1,8 +1,7 @@
 import { listAudit, verifyAudit } from '../audit/chain'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 
-export function auditHandlers({ session }: AppServices): HandlerSlice<'audit.list' | 'audit.verify'> {
+export function auditHandlers({ session }: HandlerServices): HandlerSlice<'audit.list' | 'audit.verify'> {
   return {
     'audit.list': ({ offset, limit }) => listAudit(session.require().db, offset, limit),
     'audit.verify': () => {

@@ -3,11 +3,10 @@ import { resolve } from 'node:path'
 import { OPEN_KIND, SAVE_KIND } from '../../shared/contract'
 import { LastmileError } from '../errors'
 import { openDemoCase } from '../demo/open-demo'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 
 export function caseHandlers(
-  app: AppServices
+  app: HandlerServices
 ): HandlerSlice<
   | 'app.info'
   | 'case.create'
@@ -62,8 +61,12 @@ export function caseHandlers(
       changed()
       return c
     },
-    'case.rememberPassphrase': ({ passphrase }) => {
-      const c = session.openCase(session.requireWritable().path, passphrase, { remember: true })
+    'case.rememberPassphrase': ({ passphrase }, cases) => {
+      // Not a change to the case, but the case is reopened as the user's own: a case file open for
+      // review stays as it is (its working copy is temporary, and its passphrase the auditor's).
+      const open = cases.open()
+      if (open.readOnly) throw new LastmileError('read-only', `${open.path} is open read-only for review: nothing can be changed`)
+      const c = session.openCase(open.path, passphrase, { remember: true })
       changed()
       return c
     },

@@ -2,11 +2,10 @@ import { evaluateBundle } from '../evaluate'
 import { isControlId } from '../evaluate/registry'
 import type { ControlId } from '../evaluate/types'
 import { LastmileError } from '../errors'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 
 /** Lastmile's own check of a bundle's configuration; reads the bundle only, needs no open case. */
-export function evaluateHandlers(_app: AppServices): HandlerSlice<'evaluate.bundle'> {
+export function evaluateHandlers(_app: HandlerServices): HandlerSlice<'evaluate.bundle'> {
   return {
     'evaluate.bundle': ({ path, controls, unusedKeyDays }) => {
       const unknownId = controls?.find((c) => !isControlId(c))

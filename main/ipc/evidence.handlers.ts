@@ -7,13 +7,12 @@ import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
 import { listBundles, listEvidence } from '../case/evidence'
 import { timelineForResources, timelineOf } from '../case/timeline'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
 /** The evidence service (main/evidence) behind the contract's evidence.* calls. */
 export function evidenceHandlers(
-  app: AppServices
+  app: HandlerServices
 ): HandlerSlice<
   | 'evidence.add'
   | 'evidence.list'
@@ -36,8 +35,8 @@ export function evidenceHandlers(
     return (message) => events.emit('progress', { operation, done: ++step, total: null, unit: 'steps', rate: 0, message })
   }
   return {
-    'evidence.add': async ({ path }) => {
-      const c = session.requireWritable()
+    'evidence.add': async ({ path }, cases) => {
+      const c = cases.writable()
       const r = await adding.runAbortable((signal) =>
         addEvidenceBundle(c, resolve(path), { actor: session.actor(), now: session.now, onProgress: steps('evidence.add'), signal })
       )
@@ -75,8 +74,8 @@ export function evidenceHandlers(
     },
     'evidence.cancelCollect': () => collecting.cancel(),
     'evidence.accountEnvironments': () => listAccountEnvironments(session.require().db),
-    'evidence.setAccountEnvironment': ({ account, environment }) => {
-      setAccountEnvironment(session.requireWritable(), account, environment, { actor: session.actor(), now: session.now })
+    'evidence.setAccountEnvironment': ({ account, environment }, cases) => {
+      setAccountEnvironment(cases.writable(), account, environment, { actor: session.actor(), now: session.now })
       return null
     }
   }

@@ -6,8 +6,7 @@ import { deviceSigningKey, loadPkcs12, signerSummary, thisDeviceFingerprint, typ
 import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { verifyExportFile } from '../export/verify-file'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
 /** Temporary review copies still open, removed when the process exits (one hook for all windows). */
@@ -37,7 +36,7 @@ function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
 }
 
 export function exportHandlers(
-  app: AppServices
+  app: HandlerServices
 ): HandlerSlice<
   'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
 > {
@@ -66,8 +65,8 @@ export function exportHandlers(
   })
 
   return {
-    'checkpoint.create': ({ sign }) => {
-      const c = session.requireWritable()
+    'checkpoint.create': ({ sign }, cases) => {
+      const c = cases.writable()
       return toCheckpointInfo(createCheckpoint(c.db, c.id, signer(sign), session.actor(), session.now))
     },
     'checkpoint.list': () => listCheckpoints(session.require().db).map(toCheckpointInfo),
@@ -75,8 +74,8 @@ export function exportHandlers(
       const c = session.require()
       return verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(platform.dataDir) })
     },
-    'export.pdf': async ({ out, overwrite, sign, classification }) => {
-      const c = session.requireWritable()
+    'export.pdf': async ({ out, overwrite, sign, classification }, cases) => {
+      const c = cases.writable()
       const r = await exporting.runAbortable((signal) =>
         exportPdf(c, {
           signal,
@@ -94,8 +93,8 @@ export function exportHandlers(
       return r
     },
     'export.cancel': () => exporting.cancel(),
-    'export.caseFile': ({ out, overwrite, exportPassphrase, sign }) => {
-      const c = session.requireWritable()
+    'export.caseFile': ({ out, overwrite, exportPassphrase, sign }, cases) => {
+      const c = cases.writable()
       const r = exportCaseFile(c, { out, overwrite: replacing(out, overwrite), exportPassphrase, signer: signer(sign), actor: session.actor(), now: session.now })
       written.add(resolve(r.path))
       return r

@@ -1,5 +1,7 @@
-import type { CallOutput, Channel, ParsedInput } from '../../shared/contract'
+import { CHANNELS, contract, type CallOutput, type Channel, type Mutates, type ParsedInput } from '../../shared/contract'
+import type { OpenCaseDb, WritableCaseDb } from '../db/case-db'
 import type { AppServices } from '../services/app'
+import type { CaseSession } from '../services/session'
 import { auditHandlers } from './audit.handlers'
 import { caseHandlers } from './case.handlers'
 import { evaluateHandlers } from './evaluate.handlers'
@@ -13,15 +15,31 @@ import { signingHandlers } from './signing.handlers'
 /** One handler per contract entry. The input has already been validated by its schema. */
 type Handler<C extends Channel> = (input: ParsedInput<C>) => Promise<CallOutput<C>> | CallOutput<C>
 export type Handlers = { [C in Channel]: Handler<C> }
+
+/**
+ * What a handler may reach of the open case. The case as it is open — perhaps an auditor's case file
+ * under review, whose handle no writer takes — for every call; its writable handle only for a call
+ * the contract marks `mutates: true`, which the dispatcher refuses on a case open for review. So a
+ * handler that writes for a call not marked as mutating does not compile, and neither does one that
+ * hands a writer the case as it is open.
+ */
+export type CaseAccess<C extends Channel> = Mutates<C> extends true ? { open(): OpenCaseDb; writable(): WritableCaseDb } : { open(): OpenCaseDb }
+type SliceHandler<C extends Channel> = (input: ParsedInput<C>, cases: CaseAccess<C>) => Promise<CallOutput<C>> | CallOutput<C>
 /** The handlers of one domain: a slice of the contract. */
-export type HandlerSlice<C extends Channel> = { [K in C]: Handler<K> }
+export type HandlerSlice<C extends Channel> = { [K in C]: SliceHandler<K> }
+
+/**
+ * The services as a handler slice sees them: the session without requireWritable, so that the
+ * writable case comes only through CaseAccess — to the calls that mutate.
+ */
+export type HandlerServices = Omit<AppServices, 'session'> & { session: Omit<CaseSession, 'requireWritable'> }
 
 /**
  * The complete handler table. Its type is `Handlers`, so a contract entry without a handler, or a
  * handler whose name is not in the contract, is a compile error here.
  */
 export function createHandlers(app: AppServices): Handlers {
-  const handlers: Handlers = {
+  const slices: { [C in Channel]: SliceHandler<C> } = {
     ...caseHandlers(app),
     ...auditHandlers(app),
     ...evaluateHandlers(app),
@@ -32,5 +50,15 @@ export function createHandlers(app: AppServices): Handlers {
     ...remediationHandlers(app),
     ...signingHandlers(app)
   }
-  return handlers
+  const open = (): OpenCaseDb => app.session.require()
+  const reading = { open }
+  const writing = { open, writable: (): WritableCaseDb => app.session.requireWritable() }
+  const handlers = {} as Record<Channel, (input: unknown) => unknown>
+  for (const channel of CHANNELS) {
+    const handler = slices[channel] as (input: unknown, cases: CaseAccess<Channel>) => unknown
+    // at run time too, a call that does not mutate is given no writable case
+    const cases = contract[channel].mutates ? writing : reading
+    handlers[channel] = (input) => handler(input, cases)
+  }
+  return handlers as Handlers
 }

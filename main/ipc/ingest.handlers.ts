@@ -5,14 +5,13 @@ import { alertRecord, getFinding, listFindings } from '../case/findings'
 import { setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
 import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
-import type { AppServices } from '../services/app'
 import { findingsTable } from '../workflow/findings-table'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
 /** The ingest service (main/ingest) behind the contract's ingest.*, findings.*, alerts.* and initiatives.* calls. */
 export function ingestHandlers(
-  app: AppServices
+  app: HandlerServices
 ): HandlerSlice<
   | 'ingest.import'
   | 'ingest.cancel'
@@ -31,8 +30,8 @@ export function ingestHandlers(
   // one import at a time: the worker holds the case's write lock while it runs
   const importing = new OneJobAtATime('an import is already running: wait for it or cancel it')
   return {
-    'ingest.import': async ({ paths, format, partial }): Promise<IngestResult> => {
-      const c = session.requireWritable()
+    'ingest.import': async ({ paths, format, partial }, cases): Promise<IngestResult> => {
+      const c = cases.writable()
       const files = paths.map((p) => resolve(p))
       const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
       const key = session.caseKey()
@@ -49,14 +48,14 @@ export function ingestHandlers(
     'findings.table': () => findingsTable(session.require().db),
     'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
-    'findings.decide': ({ id, decision, reason, expires }) =>
-      setFindingDecision(session.requireWritable(), id, decision, reason, session.actor(), session.now, expires ?? null),
+    'findings.decide': ({ id, decision, reason, expires }, cases) =>
+      setFindingDecision(cases.writable(), id, decision, reason, session.actor(), session.now, expires ?? null),
     'alerts.record': ({ id }) => alertRecord(session.require().db, id),
     'initiatives.list': () => listInitiatives(session.require().db),
-    'initiatives.split': ({ id, by }) => splitInitiative(session.requireWritable(), id, by, session.actor(), session.now),
-    'initiatives.merge': ({ into, from }) => mergeInitiatives(session.requireWritable(), into, from, session.actor(), session.now),
-    'initiatives.rename': ({ id, title }) => {
-      renameInitiative(session.requireWritable(), id, title, session.actor(), session.now)
+    'initiatives.split': ({ id, by }, cases) => splitInitiative(cases.writable(), id, by, session.actor(), session.now),
+    'initiatives.merge': ({ into, from }, cases) => mergeInitiatives(cases.writable(), into, from, session.actor(), session.now),
+    'initiatives.rename': ({ id, title }, cases) => {
+      renameInitiative(cases.writable(), id, title, session.actor(), session.now)
       return null
     }
   }

@@ -4,18 +4,17 @@ import type { Progress } from '../../shared/model'
 import { loadPlaybooks, summarise } from '../investigate/loader'
 import { initiativeRci, rciView } from '../case/rci'
 import { investigateCase, investigateInWorker } from '../investigate/service'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
 /** The investigate service (main/investigate) behind investigate.*, rci.get, playbooks.list and initiatives.rci. */
-export function investigateHandlers(app: AppServices): HandlerSlice<'investigate.run' | 'investigate.cancel' | 'rci.get' | 'playbooks.list' | 'initiatives.rci'> {
+export function investigateHandlers(app: HandlerServices): HandlerSlice<'investigate.run' | 'investigate.cancel' | 'rci.get' | 'playbooks.list' | 'initiatives.rci'> {
   const { session, events } = app
   // one investigation at a time per window: a second start while one runs is refused
   const investigating = new OneJobAtATime('an investigation is already running: wait for it or cancel it')
   return {
-    'investigate.run': async ({ findings, initiative, playbooksDir }): Promise<InvestigationRunResult> => {
-      const c = session.requireWritable()
+    'investigate.run': async ({ findings, initiative, playbooksDir }, cases): Promise<InvestigationRunResult> => {
+      const c = cases.writable()
       const customDir = playbooksDir ? resolve(playbooksDir) : null
       const onProgress = (p: Progress): void => events.emit('progress', p)
       const key = session.caseKey()

@@ -23,8 +23,7 @@ import {
   validate,
   type WorkflowContext
 } from '../workflow'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 
 function guardOpts(x: { breakGlassRoles?: string[]; exceptionTag?: { key: string; value: string } }): GuardrailOptions {
   return { breakGlassRoles: x.breakGlassRoles, exceptionTag: x.exceptionTag }
@@ -36,7 +35,7 @@ function readOutput(path: string): Buffer {
 
 /** The workflow service (main/workflow, main/remediate, main/guardrails) behind the remediation calls. */
 export function remediationHandlers(
-  app: AppServices
+  app: HandlerServices
 ): HandlerSlice<
   | 'remediation.plan'
   | 'remediation.getPlan'
@@ -60,48 +59,48 @@ export function remediationHandlers(
   const { session, written } = app
   const ctx = (guardrails: GuardrailOptions = {}): WorkflowContext => ({ actor: session.actor(), now: session.now, guardrails })
   return {
-    'remediation.plan': ({ ref, params, ...g }) => plan(session.requireWritable(), ref, { ...ctx(guardOpts(g)), inputs: params }),
+    'remediation.plan': ({ ref, params, ...g }, cases) => plan(cases.writable(), ref, { ...ctx(guardOpts(g)), inputs: params }),
     'remediation.getPlan': ({ id }) => showPlan(session.require(), id, ctx()),
     'remediation.plans': (filter) => listPlans(session.require().db, filter),
     'approvals.queue': (filter) => {
       const me = session.actor()
       return queue(session.require(), { ...filter, as: me }, ctx())
     },
-    'approvals.approve': ({ plan: p, reason, findings }) => approve(session.requireWritable(), p, { ...ctx(), reason, findings }),
-    'approvals.reject': ({ plan: p, reason, findings }) => reject(session.requireWritable(), p, { ...ctx(), reason, findings }),
+    'approvals.approve': ({ plan: p, reason, findings }, cases) => approve(cases.writable(), p, { ...ctx(), reason, findings }),
+    'approvals.reject': ({ plan: p, reason, findings }, cases) => reject(cases.writable(), p, { ...ctx(), reason, findings }),
     'workflow.board': () => board(session.require(), ctx()),
     'workflow.finding': ({ id }) => findingWorkflow(session.require().db, id),
-    'workflow.route': ({ refs, groupBy, out, all }) => {
-      const r = routeFindings(session.requireWritable(), refs, { ...ctx(), groupBy, out: resolve(out), all })
+    'workflow.route': ({ refs, groupBy, out, all }, cases) => {
+      const r = routeFindings(cases.writable(), refs, { ...ctx(), groupBy, out: resolve(out), all })
       written.add(resolve(r.dir))
       return r
     },
-    'workflow.acceptRisk': ({ id, reason, expires }) => {
-      const c = session.requireWritable()
+    'workflow.acceptRisk': ({ id, reason, expires }, cases) => {
+      const c = cases.writable()
       acceptRisk(c, id, { ...ctx(), reason, expires })
       return findingWorkflow(c.db, id)
     },
-    'workflow.suppress': ({ id, reason, expires }) => {
-      const c = session.requireWritable()
+    'workflow.suppress': ({ id, reason, expires }, cases) => {
+      const c = cases.writable()
       suppress(c, id, { ...ctx(), reason, expires: expires ?? null })
       return findingWorkflow(c.db, id)
     },
-    'workflow.clearDecision': ({ id, reason }) => {
-      const c = session.requireWritable()
+    'workflow.clearDecision': ({ id, reason }, cases) => {
+      const c = cases.writable()
       clear(c, id, { ...ctx(), reason })
       return findingWorkflow(c.db, id)
     },
-    'workflow.recordExecution': ({ plan: p, outcome, output, outputPath, findings }) => {
+    'workflow.recordExecution': ({ plan: p, outcome, output, outputPath, findings }, cases) => {
       const path = outputPath ? resolve(outputPath) : null
       const bytes = path ? readOutput(path) : Buffer.from(output ?? '', 'utf8')
-      return recordExecutionOf(session.requireWritable(), p, { ...ctx(), outcome, output: bytes, outputName: path ? basename(path) : null, findings })
+      return recordExecutionOf(cases.writable(), p, { ...ctx(), outcome, output: bytes, outputName: path ? basename(path) : null, findings })
     },
-    'workflow.validate': ({ ref, method, bundle }) => validate(session.requireWritable(), ref, method === 'evidence' ? { bundle: resolve(bundle!) } : { rescan: true }, ctx()),
+    'workflow.validate': ({ ref, method, bundle }, cases) => validate(cases.writable(), ref, method === 'evidence' ? { bundle: resolve(bundle!) } : { rescan: true }, ctx()),
     'workflow.settings': () => ({ fourEyes: fourEyesEnabled(session.require().db) }),
-    'workflow.setFourEyes': ({ enabled, reason }) => ({ fourEyes: setFourEyes(session.requireWritable(), enabled, reason, session.actor(), session.now) }),
+    'workflow.setFourEyes': ({ enabled, reason }, cases) => ({ fourEyes: setFourEyes(cases.writable(), enabled, reason, session.actor(), session.now) }),
     'guardrails.bundle': ({ ref, ...g }) => guardrailBundle(session.require().db, ref ?? null, guardOpts(g)),
-    'guardrails.export': ({ ref, out, ...g }) => {
-      const r = exportGuardrails(session.requireWritable(), ref ?? null, resolve(out), ctx(guardOpts(g)))
+    'guardrails.export': ({ ref, out, ...g }, cases) => {
+      const r = exportGuardrails(cases.writable(), ref ?? null, resolve(out), ctx(guardOpts(g)))
       written.add(resolve(r.dir))
       return r
     }

@@ -1,10 +1,9 @@
 import { SigningSettingsStore, inspectCertificate } from '../export/signing-settings'
 import type { SigningSettings } from '../../shared/signing'
-import type { AppServices } from '../services/app'
-import type { HandlerSlice } from './handlers'
+import type { HandlerServices, HandlerSlice } from './handlers'
 
 /** What signs this machine's exports (main/export/signing-settings) behind the signing.* calls. */
-export function signingHandlers(app: AppServices): HandlerSlice<'signing.settings' | 'signing.setCertificate' | 'signing.inspect'> {
+export function signingHandlers(app: HandlerServices): HandlerSlice<'signing.settings' | 'signing.setCertificate' | 'signing.inspect'> {
   const { platform, session, paths } = app
   const store = new SigningSettingsStore(platform.dataDir, platform.keystore)
   /** the remembered certificate is the app's own setting: main offers it to sign with */

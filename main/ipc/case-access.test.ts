@@ -1,0 +1,55 @@
+// A handler reaches the open case only through CaseAccess: the case as it is open (perhaps for
+// review) for every call, its writable handle only for a call the contract marks as mutating —
+// which the dispatcher refuses on a case open for review. The `@ts-expect-error` lines are the
+// type-level half of this test (`npm run typecheck` fails on a directive with nothing under it);
+// the rest runs the real handler table on a case open read-only.
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { testServices } from '../../test/helpers/services'
+import { tempDir } from '../../test/helpers/tmp'
+import { listBundles } from '../case/evidence'
+import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
+import { createDispatcher } from './dispatch'
+import { createHandlers, type CaseAccess, type HandlerServices } from './handlers'
+
+const PASS = 'correct horse battery'
+
+describe('what a handler may reach of the open case', () => {
+  it('gives a call that does not mutate no writable case, and a handler no other way to one', () => {
+    // Compiled, never run: the handlers of a read (evidence.list) and of a write (evidence.add).
+    const handlerBodies = (app: HandlerServices, list: CaseAccess<'evidence.list'>, add: CaseAccess<'evidence.add'>, account: CaseAccess<'evidence.setAccountEnvironment'>): void => {
+      const opts = { actor: app.session.actor(), now: app.session.now }
+      listBundles(list.open().db)
+      void addEvidenceBundle(add.writable(), '/bundle', opts)
+      setAccountEnvironment(account.writable(), '111122223333', 'prod', opts)
+      // @ts-expect-error evidence.list does not mutate: it has no writable case
+      void addEvidenceBundle(list.writable(), '/bundle', opts)
+      // @ts-expect-error the case as it is open may be under review: no writer takes it
+      void addEvidenceBundle(add.open(), '/bundle', opts)
+      // @ts-expect-error the case as it is open may be under review: no writer takes it
+      setAccountEnvironment(app.session.require(), '111122223333', 'prod', opts)
+      // @ts-expect-error a handler has no session.requireWritable: the writable case comes through CaseAccess
+      void addEvidenceBundle(app.session.requireWritable(), '/bundle', opts)
+    }
+    expect(handlerBodies).toBeTypeOf('function')
+  })
+
+  it('on a case open for review, reads answer, mutating calls are refused, and a non-mutating call that would reopen it is too', async () => {
+    const dir = tempDir()
+    const app = testServices(join(dir, 'data'))
+    const path = join(dir, 'a.lmcase')
+    app.session.create(path, PASS)
+    app.session.openCase(path, PASS, { readOnly: true })
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
+
+    expect(await dispatch('evidence.list', {})).toMatchObject({ ok: true, value: { bundles: [] } })
+    expect(await dispatch('evidence.setAccountEnvironment', { account: '111122223333', environment: 'prod' })).toMatchObject({ ok: false, error: { code: 'read-only' } })
+    // case.rememberPassphrase does not mutate the case, but would reopen it as the user's own
+    expect(await dispatch('case.rememberPassphrase', { passphrase: PASS })).toMatchObject({
+      ok: false,
+      error: { code: 'read-only', message: `${path} is open read-only for review: nothing can be changed` }
+    })
+    expect(app.session.current()?.readOnly).toBe(true)
+    app.session.close()
+  })
+})
