@@ -3,7 +3,6 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateAzureSecureTransfer } from './azure-storage'
-import { evaluateEbsDefaultEncryption } from './ec2'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import { evaluateSecurityGroups } from './security-groups'
 import type { ControlId, Evaluation } from './types'
@@ -35,10 +34,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.ec2.sg-open-admin-ports',
     evaluate: perAccount(evaluateSecurityGroups)
-  },
-  {
-    id: 'aws.ec2.ebs-default-encryption',
-    evaluate: perAccount(evaluateEbsDefaultEncryption)
   },
   {
     id: 'azure.storage.secure-transfer',

@@ -8,13 +8,11 @@ import {
   configRules,
   policyJson,
   principalException,
-  regionalDeny,
   resourceOrExcept,
   sid,
   withCondition,
   type ConfigRule,
-  type Statement,
-  accountsByRegion
+  type Statement
 } from '../controls/guardrail-aws'
 
 /** Controls whose preventive policy is one SCP: both are kept by S3 Block Public Access. */
@@ -83,7 +81,6 @@ function guardrailsOf(
   opts: GuardrailOptions,
   policyJson: (kind: 'scp' | 'rcp', name: string, statements: Statement[]) => string
 ): GuardrailView[] {
-  const principal = principalException(opts)
   switch (control) {
     case 'aws.s3.https-only': {
       const arns = exceptions.flatMap((e) => [e.resourceId, `${e.resourceId}/*`])
@@ -152,34 +149,6 @@ function guardrailsOf(
           ['nothing: Config rules only report. An SCP cannot see the CIDR of a rule, so there is no preventive SCP for this control (FORMATS.md C.4); Firewall Manager security group policies can enforce it']
         )
       ]
-    case 'aws.ec2.ebs-default-encryption': {
-      // The setting is per account and Region, and so are the exceptions (an UNSAFE finding in
-      // us-east-1 says nothing of eu-west-1). The fix (EnableEbsEncryptionByDefault) is never
-      // refused; the rollback (Disable…) is the insecure call, left to the break-glass role.
-      const scp = policyJson('scp', `${control} SCP`, [
-        ...regionalDeny(control, 'DenyDisablingDefaultEncryption', { Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' }, exceptions, principal),
-        ...regionalDeny(control, 'DenyUnencryptedVolumes', { Effect: 'Deny', Action: 'ec2:CreateVolume', Resource: 'arn:aws:ec2:*:*:volume/*', Condition: { Bool: { 'ec2:Encrypted': 'false' } } }, exceptions, principal)
-      ])
-      const { everywhere, byRegion } = accountsByRegion(exceptions)
-      return [
-        {
-          kind: 'aws-scp',
-          language: 'json',
-          name: `${control}.scp.json`,
-          content: scp,
-          control,
-          prevents: `turning EBS encryption by default off, and creating unencrypted volumes (${breakGlassNote(opts)})`,
-          wouldBreak: [
-            'launches from unencrypted snapshots or shared AMIs whose KMS key the account cannot use',
-            'Lastmile\'s rollback (DisableEbsEncryptionByDefault) once attached: run it with the break-glass role',
-            ...[...byRegion].map(([r, a]) => `excepted in ${r} only: ${a.join(', ')}`),
-            ...(everywhere.length ? [`excepted in every Region: ${everywhere.join(', ')}`] : [])
-          ],
-          exceptions: exceptions.map((e) => e.resourceId)
-        },
-        configRules(control, 'Regions without EBS encryption by default', [{ name: 'ec2-ebs-encryption-by-default', identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT', periodic: true, description: 'EBS encryption by default must be on' }], exceptions, ['nothing: Config rules only report'])
-      ]
-    }
     default:
       return []
   }

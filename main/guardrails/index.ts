@@ -35,7 +35,6 @@ const NOT_YET_IN_FOLDERS = [
   'aws.s3.public-access-block',
   'aws.s3.public-access',
   'aws.ec2.sg-open-admin-ports',
-  'aws.ec2.ebs-default-encryption',
   'azure.storage.secure-transfer'
 ] as const
 

@@ -8,7 +8,6 @@ import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './
 import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
 import { SG_STEPS } from './steps/security-groups'
-import { EBS_STEPS } from './steps/ebs'
 import { AZURE_STEPS } from './steps/azure'
 
 const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only.yaml'), 'utf8')
@@ -63,7 +62,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = [...S3_STEPS, ...SG_STEPS, ...EBS_STEPS, ...AZURE_STEPS, ...controlSteps()]
+    const all = [...S3_STEPS, ...SG_STEPS, ...AZURE_STEPS, ...controlSteps()]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })

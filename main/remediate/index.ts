@@ -8,7 +8,6 @@ import type { Db } from '../db/case-db'
 import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
 import { azureStorageSecureTransferFix } from './fixes/azure-storage-secure-transfer'
-import { ebsDefaultEncryptionFix } from './fixes/ebs-default-encryption'
 import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
 import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
@@ -21,7 +20,6 @@ const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
   s3PublicAccessBlockFix,
   s3PublicAccessFix,
   sgOpenAdminPortsFix,
-  ebsDefaultEncryptionFix,
   azureStorageSecureTransferFix
 ]
 

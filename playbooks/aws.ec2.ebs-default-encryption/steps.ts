@@ -3,9 +3,9 @@
 // volumes, and does the account share snapshots or AMIs that new encrypted volumes would stop
 // being shareable under the AWS managed key.
 import { z } from 'zod'
-import { ebsVerdict } from '../../evaluate'
-import { coverageText, day, inWindow, outcome, plural, windowText } from '../../controls/step-common'
-import { defineStep, type StepContext } from '../../controls/step'
+import { ebsVerdict } from './evaluate'
+import { coverageText, day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
 
 const ACCOUNT = ['aws.account'] as const
 

@@ -1,11 +1,11 @@
 // aws.ec2.ebs-default-encryption (Security Hub EC2.7), read from GetEbsEncryptionByDefault.
-import type { EvaluationContext } from '../controls/evaluation'
-import { accountUnknown } from '../controls/evaluation'
-import type { AwsAccountInventory, EbsRegionSetting } from '../semantics/inventory'
-import { accountResource } from '../semantics/ids'
-import { gapEvidence, listingGaps } from '../semantics/gaps'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { accountUnknown, evaluation } from '../../main/controls/evaluation'
+import type { AwsAccountInventory, EbsRegionSetting } from '../../main/semantics/inventory'
+import { accountResource } from '../../main/semantics/ids'
+import { gapEvidence, listingGaps } from '../../main/semantics/gaps'
+import type { Evaluation } from '../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 /**
  * aws.ec2.ebs-default-encryption, per Region: the setting is regional and applies to volumes

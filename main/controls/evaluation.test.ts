@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isRegion, partitionOf, regionOfZone } from '../semantics/ids'
-import { regionFor } from '../controls/evaluation'
-import { ebsVerdict } from './ec2'
+import { regionFor } from './evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
-
-describe('aws.ec2.ebs-default-encryption', () => {
-  it('PASS or FAIL per region', () => {
-    expect(ebsVerdict({ region: 'eu-west-1', EbsEncryptionByDefault: true, KmsKeyId: null })).toMatchObject({ status: 'PASS', reason: expect.stringContaining('alias/aws/ebs') })
-    expect(ebsVerdict({ region: 'eu-west-1', EbsEncryptionByDefault: false })).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('eu-west-1') })
-  })
-})
 
 describe('Regions and partitions', () => {
   it('derives the Region of an Availability, Local or Wavelength Zone', () => {

@@ -1,12 +1,12 @@
 // aws.ec2.ebs-default-encryption (Security Hub EC2.7): turn on EBS encryption by default, per
 // Region (FORMATS.md C.5). It changes nothing that exists: only volumes created afterwards are
 // encrypted, with the Region's default EBS KMS key (EC2 User Guide, "Encryption by default").
-import { LastmileError } from '../../errors'
-import { accountResource } from '../../semantics/ids'
-import { bashScript, sq } from '../../controls/shell'
-import { awsProviderBlock, hclName, terraformHeader } from '../../controls/formats'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../controls/fix-common'
+import { LastmileError } from '../../main/errors'
+import { accountResource } from '../../main/semantics/ids'
+import { bashScript, sq } from '../../main/controls/shell'
+import { awsProviderBlock, hclName, terraformHeader } from '../../main/controls/formats'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
 
 type Regions = Record<string, { enabled: boolean; kmsKeyId: string | null }>
 
