@@ -101,24 +101,6 @@ export const AWS_CONTROLS: Record<string, ControlHarness> = {
       return verdict.status === 'PASS' ? null : verdict.reason
     }
   },
-  'aws.ec2.ebs-default-encryption': {
-    async seed(emu, env, v) {
-      for (const [region, s] of Object.entries(v.regions as Record<string, { enabled: boolean }>)) {
-        await emu.aws(env, ['ec2', s.enabled ? 'enable-ebs-encryption-by-default' : 'disable-ebs-encryption-by-default', '--region', region])
-      }
-    },
-    async snapshot(emu, env, v) {
-      const out: Record<string, boolean> = {}
-      for (const region of Object.keys(v.regions as Record<string, unknown>).sort()) {
-        out[region] = ((await emu.aws(env, ['ec2', 'get-ebs-encryption-by-default', '--region', region])) as { EbsEncryptionByDefault: boolean }).EbsEncryptionByDefault
-      }
-      return out
-    },
-    notFixed(state) {
-      const off = Object.entries(state as Record<string, boolean>).filter(([, on]) => !on)
-      return off.length ? `still off in ${off.map(([r]) => r).join(', ')}` : null
-    }
-  },
   'aws.iam.unused-access-key': {
     async seed(emu, env, v) {
       const arn = String(v.arn)
