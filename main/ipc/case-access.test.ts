@@ -15,7 +15,7 @@ import { createHandlers, type CaseAccess, type HandlerServices } from './handler
 const PASS = 'correct horse battery'
 
 describe('what a handler may reach of the open case', () => {
-  it('gives a call that does not mutate no writable case, and a handler no other way to one', () => {
+  it('gives a call that does not mutate no writable case, and a handler no other way to one (nor to the key of a worker that writes)', () => {
     // Compiled, never run: the handlers of a read (evidence.list) and of a write (evidence.add).
     const handlerBodies = (app: HandlerServices, list: CaseAccess<'evidence.list'>, add: CaseAccess<'evidence.add'>, account: CaseAccess<'evidence.setAccountEnvironment'>): void => {
       const opts = { actor: app.session.actor(), now: app.session.now }
@@ -30,6 +30,14 @@ describe('what a handler may reach of the open case', () => {
       setAccountEnvironment(app.session.require(), '111122223333', 'prod', opts)
       // @ts-expect-error a handler has no session.requireWritable: the writable case comes through CaseAccess
       void addEvidenceBundle(app.session.requireWritable(), '/bundle', opts)
+      // the session's own writes and a writing worker's key want the writable case too
+      app.session.setRole(add.writable(), 'rita', 'approver', true)
+      // @ts-expect-error setRole wants the writable case
+      app.session.setRole(list.open(), 'rita', 'approver', true)
+      // @ts-expect-error workerKey wants the writable case
+      app.session.workerKey(list.open())
+      // @ts-expect-error a handler has no session.caseKey: a worker's key is for the writable case
+      app.session.caseKey()
     }
     expect(handlerBodies).toBeTypeOf('function')
   })

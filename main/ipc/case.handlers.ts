@@ -52,8 +52,8 @@ export function caseHandlers(
     'case.current': () => session.current(),
     // the app's own list: each case it remembers can be opened again without a dialog
     'case.recent': () => session.recentCases().map((r) => ({ ...r, token: paths.offer(r.path, 'open-file').token })),
-    'case.changePassphrase': ({ current, next, remember }) => {
-      session.changePassphrase(current, next, remember === true)
+    'case.changePassphrase': ({ current, next, remember }, cases) => {
+      session.changePassphrase(cases.writable(), current, next, remember === true)
       return null
     },
     'case.openDemo': async () => {
@@ -77,7 +77,7 @@ export function caseHandlers(
     'identity.get': () => session.identity(),
     'identity.create': ({ name }) => session.createIdentity(name),
     'people.list': () => session.people(),
-    'people.setRole': ({ person, role, grant }) => session.setRole(person, role, grant),
+    'people.setRole': ({ person, role, grant }, cases) => session.setRole(cases.writable(), person, role, grant),
     'dialog.open': async ({ purpose }) => (await platform.dialogs.open(purpose)).map((p) => paths.choose(p, OPEN_KIND[purpose])),
     'dialog.save': async ({ purpose }) => {
       const chosen = await platform.dialogs.save(purpose)

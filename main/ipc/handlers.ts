@@ -30,9 +30,10 @@ export type HandlerSlice<C extends Channel> = { [K in C]: SliceHandler<K> }
 
 /**
  * The services as a handler slice sees them: the session without requireWritable, so that the
- * writable case comes only through CaseAccess — to the calls that mutate.
+ * writable case comes only through CaseAccess — to the calls that mutate — and without caseKey, so
+ * that a worker that writes gets the key only for that writable case (session.workerKey).
  */
-export type HandlerServices = Omit<AppServices, 'session'> & { session: Omit<CaseSession, 'requireWritable'> }
+export type HandlerServices = Omit<AppServices, 'session'> & { session: Omit<CaseSession, 'requireWritable' | 'caseKey'> }
 
 /**
  * The complete handler table. Its type is `Handlers`, so a contract entry without a handler, or a

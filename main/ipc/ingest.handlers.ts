@@ -34,7 +34,7 @@ export function ingestHandlers(
       const c = cases.writable()
       const files = paths.map((p) => resolve(p))
       const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
-      const key = session.caseKey()
+      const key = session.workerKey(c)
       if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, now: session.now, onProgress })
       const result = await importing.run(() => {
         const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress)

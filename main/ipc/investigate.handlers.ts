@@ -17,7 +17,7 @@ export function investigateHandlers(app: HandlerServices): HandlerSlice<'investi
       const c = cases.writable()
       const customDir = playbooksDir ? resolve(playbooksDir) : null
       const onProgress = (p: Progress): void => events.emit('progress', p)
-      const key = session.caseKey()
+      const key = session.workerKey(c)
       return investigating.run(() => {
         // load (and check) the playbooks here, so a broken one is reported before any work starts
         loadPlaybooks({ customDir })

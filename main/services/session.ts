@@ -112,8 +112,9 @@ export class CaseSession {
     return casePeople(this.require().db).map((p) => ({ key: p.key, name: p.name, osUser: p.osUser, owner: p.owner, roles: p.roles }))
   }
 
-  setRole(person: string, role: Role, grant: boolean): CasePersonView[] {
-    setRole(this.requireWritable(), person, role, grant, this.actor(), this.now)
+  /** Grant or revoke a role in the open case, given as its writable handle (a case under review has none). */
+  setRole(c: WritableCaseDb, person: string, role: Role, grant: boolean): CasePersonView[] {
+    setRole(c, person, role, grant, this.actor(), this.now)
     return this.people()
   }
 
@@ -207,9 +208,17 @@ export class CaseSession {
     this.reviewOf = null
   }
 
-  /** The open case's key, for a worker thread's own connection; null when no case is open. */
+  /** The open case's key; null when no case is open. */
   caseKey(): string | null {
     return this.open ? this.key : null
+  }
+
+  /**
+   * The key for a worker thread that writes to the open case on its own connection (imports,
+   * investigations): given only for the case's writable handle, which a case under review has none of.
+   */
+  workerKey(c: WritableCaseDb): string | null {
+    return c === this.open ? this.key : null
   }
 
   /**
@@ -241,9 +250,12 @@ export class CaseSession {
     return this.recent.read().map((r) => ({ ...r, remembered: this.isRemembered(r.path) }))
   }
 
-  /** Change the passphrase of the open case; the current one must be given again. */
-  changePassphrase(current: string, next: string, remember: boolean): void {
-    const c = this.requireWritable()
+  /**
+   * Change the passphrase of the open case, given as its writable handle (a case under review has
+   * none); the current passphrase must be given again.
+   */
+  changePassphrase(c: WritableCaseDb, current: string, next: string, remember: boolean): void {
+    if (c !== this.open) throw new LastmileError('conflict', `${c.path}: not the case open here; its passphrase was not changed`)
     try {
       openCaseDb(c.path, current, { readOnly: true }).close()
     } catch (e) {
