@@ -7,5 +7,4 @@ export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
 // Per-resource verdicts, for checking one live configuration without a bundle.
 export { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket, type Exposure } from './s3'
 export { securityGroupVerdict } from './security-groups'
-export { secureTransferVerdict } from './azure-storage'
 export { parsePolicy, httpsOnlyVerdict, publicGrants } from '../semantics/iam-policy'

@@ -2,7 +2,6 @@
 // (found by the control registry), and the controls not yet moved into a folder of their own.
 import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
-import { evaluateAzureSecureTransfer } from './azure-storage'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import { evaluateSecurityGroups } from './security-groups'
 import type { ControlId, Evaluation } from './types'
@@ -34,10 +33,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.ec2.sg-open-admin-ports',
     evaluate: perAccount(evaluateSecurityGroups)
-  },
-  {
-    id: 'azure.storage.secure-transfer',
-    evaluate: evaluateAzureSecureTransfer
   }
 ]
 

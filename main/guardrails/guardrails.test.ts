@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
-import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from './azure'
+import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))

@@ -8,7 +8,6 @@ import { policyJson } from '../controls/guardrail-aws'
 import { CONTROL_CODE, controlCode } from '../controls/registry'
 import { isLastmileError } from '../errors'
 import { awsGuardrails, S3_BLOCK_PUBLIC_ACCESS_CONTROLS, s3BlockPublicAccessScp } from './aws'
-import { azureGuardrails } from './azure'
 import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from '../controls/guardrail'
 
 export type { GuardrailFinding, GuardrailOptions } from '../controls/guardrail'
@@ -34,8 +33,7 @@ const NOT_YET_IN_FOLDERS = [
   'aws.s3.https-only',
   'aws.s3.public-access-block',
   'aws.s3.public-access',
-  'aws.ec2.sg-open-admin-ports',
-  'azure.storage.secure-transfer'
+  'aws.ec2.sg-open-admin-ports'
 ] as const
 
 /** Controls with guardrails (container images have none that an SCP or policy could enforce). */
@@ -104,8 +102,6 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
     if (code?.guardrails) {
       const render = code.guardrails.bind(code)
       guardrails.push(...withPolicyFallback(control, (policy) => render({ control, exceptions, opts: guardOpts, policy, subscriptions }), notes))
-    } else if (control.startsWith('azure.')) {
-      guardrails.push(...azureGuardrails(control, exceptions, subscriptions))
     } else if (control.startsWith('aws.')) {
       if (control === s3Group[0]) {
         try {

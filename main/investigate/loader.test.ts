@@ -8,7 +8,6 @@ import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './
 import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
 import { SG_STEPS } from './steps/security-groups'
-import { AZURE_STEPS } from './steps/azure'
 
 const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only.yaml'), 'utf8')
 /** the built-in HTTPS playbook, without its fixtures (a text loaded from elsewhere) */
@@ -62,7 +61,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = [...S3_STEPS, ...SG_STEPS, ...AZURE_STEPS, ...controlSteps()]
+    const all = [...S3_STEPS, ...SG_STEPS, ...controlSteps()]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })
@@ -125,7 +124,7 @@ describe('playbook loading', () => {
   it("loads a user's own playbooks from a folder, marked custom, and refuses a second playbook for a control", () => {
     const dir = tempDir()
     // a playbook for the control Prowler's minimum-TLS check lands in (unmapped in controls.yaml)
-    const custom = readFileSync(join(builtinPlaybooksDir(), 'azure.storage.secure-transfer.yaml'), 'utf8')
+    const custom = readFileSync(join(builtinPlaybooksDir(), 'azure.storage.secure-transfer', 'playbook.yaml'), 'utf8')
       .replace(/^fixtures:.*$/m, '')
       .replace('id: azure.storage.secure-transfer', 'id: acme.azure.minimum-tls')
       .replace(/controls:\n(?: {2}.*\n)+/, 'controls:\n  - id: prowler.storage_ensure_minimum_tls_version_12\n')

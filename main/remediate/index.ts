@@ -7,7 +7,6 @@ import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
 import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
-import { azureStorageSecureTransferFix } from './fixes/azure-storage-secure-transfer'
 import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
 import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
@@ -19,8 +18,7 @@ const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
   s3HttpsOnlyFix,
   s3PublicAccessBlockFix,
   s3PublicAccessFix,
-  sgOpenAdminPortsFix,
-  azureStorageSecureTransferFix
+  sgOpenAdminPortsFix
 ]
 
 /** Every control's fix: each control folder's (playbooks/<id>/control.ts) and the not yet moved. */

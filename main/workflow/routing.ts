@@ -40,9 +40,7 @@ const SUGGESTED: Record<string, string> = {
   'aws.s3.public-access':
     'Find who reads the bucket anonymously (access logs) and move them to signed or authenticated access, or CloudFront with origin access control; if it is public on purpose, record an accepted risk with its owner.',
   'aws.ec2.sg-open-admin-ports':
-    'Give the people who connect from the internet another way in — SSM Session Manager, a VPN or a bastion, or a rule for their approved CIDR — then ask for a new investigation: revoking the open range becomes SAFE.',
-  'azure.storage.secure-transfer':
-    'Move the clients seen using HTTP or TLS 1.0/1.1 (StorageBlobLogs) to HTTPS with TLS 1.2, and SMB 2.1/NFS 3.0 file-share users to SMB 3; then ask for a new investigation.'
+    'Give the people who connect from the internet another way in — SSM Session Manager, a VPN or a bastion, or a rule for their approved CIDR — then ask for a new investigation: revoking the open range becomes SAFE.'
 }
 
 interface RoutedFinding {

@@ -2,12 +2,11 @@
 // defines (playbooks/<id>/control.ts, through the control registry) and those of the controls not
 // yet in a folder of their own.
 import { controlSteps } from '../../controls/registry'
-import { AZURE_STEPS } from './azure'
 import { S3_STEPS } from './s3'
 import { SG_STEPS } from './security-groups'
 import type { StepFunction } from '../../controls/step'
 
-const ALL: StepFunction[] = [...(([...S3_STEPS, ...SG_STEPS, ...AZURE_STEPS] as StepFunction[])), ...controlSteps()]
+const ALL: StepFunction[] = [...(([...S3_STEPS, ...SG_STEPS] as StepFunction[])), ...controlSteps()]
 
 export const STEP_FUNCTIONS: ReadonlyMap<string, StepFunction> = new Map(ALL.map((s) => [s.name, s]))
 if (STEP_FUNCTIONS.size !== ALL.length) throw new Error(`step functions defined twice: ${ALL.map((s) => s.name).filter((n, i, a) => a.indexOf(n) !== i).join(', ')}`)

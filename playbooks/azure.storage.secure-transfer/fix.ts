@@ -2,11 +2,12 @@
 // (FORMATS.md C.7; ARM properties supportsHttpsTrafficOnly and minimumTlsVersion, shown by the
 // Azure CLI as enableHttpsTrafficOnly and minimumTlsVersion). A minimum TLS version already above
 // 1.2 is never lowered.
-import { LastmileError } from '../../errors'
-import { bashScript, shellVar, sq } from '../../controls/shell'
-import { hclName, hclString, terraformHeader } from '../../controls/formats'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireConfig, validationText } from '../../controls/fix-common'
+import { LastmileError } from '../../main/errors'
+import { bashScript, shellVar, sq } from '../../main/controls/shell'
+import { hclName, hclString, terraformHeader } from '../../main/controls/formats'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireConfig, validationText } from '../../main/controls/fix-common'
+import { TLS_ORDER } from './evaluate'
 
 interface StorageConfig {
   id: string
@@ -15,8 +16,6 @@ interface StorageConfig {
   supportsHttpsTrafficOnly: boolean | null
   minimumTlsVersion: string | null
 }
-
-const TLS_ORDER = ['TLS1_0', 'TLS1_1', 'TLS1_2', 'TLS1_3']
 
 function tlsBelow12(v: string | null): boolean {
   const i = TLS_ORDER.indexOf(v ?? 'TLS1_0')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { secureTransferVerdict } from './azure-storage'
+import { secureTransferVerdict } from './evaluate'
 
 describe('azure.storage.secure-transfer', () => {
   it('PASS: HTTPS only and TLS 1.2 or later', () => {

@@ -2,9 +2,9 @@
 // already require HTTPS and TLS 1.2, did clients use plain HTTP or TLS < 1.2 in the window, and do
 // file-share protocols that secure transfer affects (NFS, SMB) carry traffic.
 import { z } from 'zod'
-import { secureTransferVerdict } from '../../evaluate'
-import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
-import { defineStep, type StepContext } from '../../controls/step'
+import { secureTransferVerdict } from './evaluate'
+import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
 
 const ACCOUNT = ['azure.storage.account'] as const
 

@@ -10,14 +10,14 @@
 // - minimumTlsVersion: the ARM reference says "the default interpretation is TLS 1.0" when unset,
 //   but the property only appears from api-version 2019-06-01 on, so its absence may mean an older
 //   api-version was used to list, not that it is unset. We refuse to guess either way.
-import type { EvaluationContext } from '../controls/evaluation'
-import { fileProblem } from '../controls/evaluation'
-import type { AzureStorageAccount } from '../semantics/inventory'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { evaluation, fileProblem } from '../../main/controls/evaluation'
+import type { AzureStorageAccount } from '../../main/semantics/inventory'
+import type { Evaluation } from '../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 /** ARM's MinimumTlsVersion values, oldest first. */
-const TLS_ORDER = ['TLS1_0', 'TLS1_1', 'TLS1_2', 'TLS1_3']
+export const TLS_ORDER = ['TLS1_0', 'TLS1_1', 'TLS1_2', 'TLS1_3']
 
 export function secureTransferVerdict(a: Pick<AzureStorageAccount, 'supportsHttpsTrafficOnly' | 'minimumTlsVersion'>): Verdict {
   const problems: string[] = []
