@@ -111,5 +111,26 @@ export default defineConfig(
     files: ['main/**/*.ts'],
     ignores: ['main/index.ts', 'main/platform/electron-*.ts', '**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] }
+  },
+  // An IPC handler opens no case of its own: the session opens cases, and a handler reaches the
+  // open one through CaseAccess, which gives the writable case only to calls that mutate.
+  {
+    files: ['main/ipc/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            noElectron,
+            {
+              name: '../db/case-db',
+              importNames: ['openCaseDb', 'createCaseDb', 'migrate', 'rekeyCaseDb'],
+              message: 'A handler opens no case itself: it reaches the open case through CaseAccess (main/ipc/handlers.ts).'
+            }
+          ]
+        }
+      ]
+    }
   }
 )

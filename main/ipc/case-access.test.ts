@@ -4,6 +4,7 @@
 // type-level half of this test (`npm run typecheck` fails on a directive with nothing under it);
 // the rest runs the real handler table on a case open read-only.
 import { join } from 'node:path'
+import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 import { testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
@@ -13,6 +14,7 @@ import { createDispatcher } from './dispatch'
 import { createHandlers, type CaseAccess, type HandlerServices } from './handlers'
 
 const PASS = 'correct horse battery'
+const ROOT = join(__dirname, '..', '..')
 
 describe('what a handler may reach of the open case', () => {
   it('gives a call that does not mutate no writable case, and a handler no other way to one (nor to the key of a worker that writes)', () => {
@@ -41,6 +43,17 @@ describe('what a handler may reach of the open case', () => {
     }
     expect(handlerBodies).toBeTypeOf('function')
   })
+
+  it('lets no handler open a case of its own (npm run lint)', async () => {
+    const eslint = new ESLint({ cwd: ROOT })
+    const restricted = async (code: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'main/ipc/x.handlers.ts') })
+      return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+    }
+    expect(await restricted("import { openCaseDb } from '../db/case-db'\nexport const x = openCaseDb\n")).toEqual([expect.stringContaining('through CaseAccess')])
+    expect(await restricted("import { createCaseDb } from '../db/case-db'\nexport const x = createCaseDb\n")).toHaveLength(1)
+    expect(await restricted("import { caseRefusal, type OpenCaseDb } from '../db/case-db'\nexport const x: [typeof caseRefusal, OpenCaseDb?] = [caseRefusal]\n")).toEqual([])
+  }, 60_000)
 
   it('on a case open for review, reads answer, mutating calls are refused, and a non-mutating call that would reopen it is too', async () => {
     const dir = tempDir()
