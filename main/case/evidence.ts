@@ -1,9 +1,28 @@
-// The case's evidence register, read: the bundles added, the files they hold, and a stored file's
-// bytes. The evidence stage writes it (main/evidence/service.ts, store.ts); the investigate stage,
+// The case's evidence register, read: the bundles added, the files they hold, a stored file's
+// bytes, and where the evidence ends (the end every playbook's look-back is measured from). The evidence stage writes it (main/evidence/service.ts, store.ts); the investigate stage,
 // the workflow and the front ends read it here.
 import type { EvidenceBundleSummary, EvidenceFileSummary } from '../../shared/evidence'
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
+
+const DAY_MS = 86_400_000
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
+
+/** The end of the evidence: the latest window end (or collection time) over the case's bundles. */
+export function evidenceEnd(db: Db): string | null {
+  const ends = listBundles(db)
+    .map((b) => Date.parse(b.window?.to ?? b.collectedAt))
+    .filter(Number.isFinite)
+  return ends.length ? iso(Math.max(...ends)) : null
+}
+
+/** A playbook's look-back, ending where the evidence ends (never at the wall clock). */
+export function playbookWindow(evidenceEnd: string | null, days: number): { from: string; to: string } | null {
+  if (!evidenceEnd) return null
+  const to = Date.parse(evidenceEnd)
+  if (!Number.isFinite(to)) return null
+  return { from: iso(to - days * DAY_MS), to: iso(to) }
+}
 
 export function listBundles(db: Db): EvidenceBundleSummary[] {
   const rows = db.prepare('SELECT * FROM evidence_bundles ORDER BY seq').all() as Array<Record<string, string | number | null>>

@@ -6,5 +6,4 @@ export { DEFAULT_UNUSED_KEY_DAYS, type ControlId, type EvaluateOptions, type Ver
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
 // Per-resource verdicts, for checking one live configuration without a bundle.
 export { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket, type Exposure } from './s3'
-export { securityGroupVerdict } from './security-groups'
 export { parsePolicy, httpsOnlyVerdict, publicGrants } from '../semantics/iam-policy'

@@ -3,7 +3,6 @@
 import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
 import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
-import { evaluateSecurityGroups } from './security-groups'
 import type { ControlId, Evaluation } from './types'
 import { CONTROL_CODE } from '../controls/registry'
 
@@ -29,10 +28,6 @@ const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
   {
     id: 'aws.s3.public-access-block',
     evaluate: perAccount(evaluatePublicAccessBlock)
-  },
-  {
-    id: 'aws.ec2.sg-open-admin-ports',
-    evaluate: perAccount(evaluateSecurityGroups)
   }
 ]
 

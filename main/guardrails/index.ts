@@ -32,8 +32,7 @@ export function guardrailScope(controls: readonly string[]): string[] {
 const NOT_YET_IN_FOLDERS = [
   'aws.s3.https-only',
   'aws.s3.public-access-block',
-  'aws.s3.public-access',
-  'aws.ec2.sg-open-admin-ports'
+  'aws.s3.public-access'
 ] as const
 
 /** Controls with guardrails (container images have none that an SCP or policy could enforce). */

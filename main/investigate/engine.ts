@@ -6,17 +6,7 @@ import type { RciVerdict, StepAnswer } from '../../shared/model'
 import { isLastmileError } from '../errors'
 import type { LoadedPlaybook, LoadedRule } from './loader'
 import type { EvidenceView, FindingSubject, StepOutcome } from './steps'
-
-const DAY_MS = 86_400_000
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
-
-/** A playbook's look-back, ending where the evidence ends (never at the wall clock). */
-export function playbookWindow(evidenceEnd: string | null, days: number): { from: string; to: string } | null {
-  if (!evidenceEnd) return null
-  const to = Date.parse(evidenceEnd)
-  if (!Number.isFinite(to)) return null
-  return { from: iso(to - days * DAY_MS), to: iso(to) }
-}
+import { playbookWindow } from '../case/evidence'
 
 export interface RuleResult {
   verdict: Exclude<RciVerdict, 'UNSCORED'>

@@ -8,7 +8,7 @@ import type { InvestigationRunResult } from '../../shared/investigate'
 import type { Actor, Progress, RciVerdict } from '../../shared/model'
 import type { CaseDb, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { listBundles, listEvidence } from '../case/evidence'
+import { evidenceEnd, listBundles, listEvidence } from '../case/evidence'
 import { listFindings, type FindingView } from '../case/findings'
 import { WorkerClient } from '../platform/worker'
 import { deriveRci } from './engine'
@@ -44,14 +44,6 @@ function subjectOf(f: FindingView): FindingSubject {
   }
 }
 
-/** The end of the evidence: the latest window end (or collection time) over the case's bundles. */
-export function evidenceEnd(c: Pick<CaseDb, 'db'>): string | null {
-  const ends = listBundles(c.db)
-    .map((b) => Date.parse(b.window?.to ?? b.collectedAt))
-    .filter(Number.isFinite)
-  return ends.length ? new Date(Math.max(...ends)).toISOString().replace('.000Z', 'Z') : null
-}
-
 function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
   const open = listFindings(c.db, { status: 'open', initiative: opts.initiative })
   if (!opts.findings?.length) return open.sort((a, b) => Number(a.id.slice(2)) - Number(b.id.slice(2)))
@@ -72,7 +64,7 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
   const set = opts.playbooks ?? loadPlaybooks({ customDir: opts.customDir })
   const findings = selectFindings(c, opts)
   const bundles = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
-  const ctx = { evidenceEnd: evidenceEnd(c), bundleOf: (id: string) => bundles.get(id) ?? null }
+  const ctx = { evidenceEnd: evidenceEnd(c.db), bundleOf: (id: string) => bundles.get(id) ?? null }
   const ev = new CaseEvidence(c.db)
   const results: DerivedRci[] = []
   const used = new Map<string, { id: string; sha256: string; custom: boolean }>()

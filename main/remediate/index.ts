@@ -9,7 +9,6 @@ import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
 import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
-import { sgOpenAdminPortsFix } from './fixes/sg-open-admin-ports'
 import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
 export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
@@ -17,8 +16,7 @@ export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls
 const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
   s3HttpsOnlyFix,
   s3PublicAccessBlockFix,
-  s3PublicAccessFix,
-  sgOpenAdminPortsFix
+  s3PublicAccessFix
 ]
 
 /** Every control's fix: each control folder's (playbooks/<id>/control.ts) and the not yet moved. */

@@ -10,7 +10,8 @@ import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Artefact } from '../../shared/remediation'
 import type { WritableCaseDb } from '../db/case-db'
-import { httpsOnlyVerdict, parsePolicy, securityGroupVerdict } from '../evaluate'
+import { httpsOnlyVerdict, parsePolicy } from '../evaluate'
+import { securityGroupVerdict } from '../../playbooks/aws.ec2.sg-open-admin-ports/evaluate'
 import { addEvidenceBundle } from '../evidence/service'
 import { freshCase } from '../../test/fixtures/ingest/support'
 import { changes, fakeCloud } from '../../test/fixtures/remediation/run-script'
@@ -31,7 +32,7 @@ import {
 import { inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
 import { policyProblems } from '../controls/policy-grammar'
 import { mergeHttpsDeny } from './s3-policy'
-import { computeSgRevoke } from './sg-revoke'
+import { computeSgRevoke } from '../../playbooks/aws.ec2.sg-open-admin-ports/sg-revoke'
 
 const actor = { kind: 'person' as const, name: 'Ana Analyst', role: 'analyst' as const }
 const dir = mkdtempSync(join(tmpdir(), 'lm-remediate-'))

@@ -38,9 +38,7 @@ const SUGGESTED: Record<string, string> = {
   'aws.s3.public-access-block':
     'Decide whether the bucket must stay public. If it serves a website or public data, front it with CloudFront and origin access control and keep the bucket private, or record the exception as an accepted risk. Then ask for a new investigation.',
   'aws.s3.public-access':
-    'Find who reads the bucket anonymously (access logs) and move them to signed or authenticated access, or CloudFront with origin access control; if it is public on purpose, record an accepted risk with its owner.',
-  'aws.ec2.sg-open-admin-ports':
-    'Give the people who connect from the internet another way in — SSM Session Manager, a VPN or a bastion, or a rule for their approved CIDR — then ask for a new investigation: revoking the open range becomes SAFE.'
+    'Find who reads the bucket anonymously (access logs) and move them to signed or authenticated access, or CloudFront with origin access control; if it is public on purpose, record an accepted risk with its owner.'
 }
 
 interface RoutedFinding {

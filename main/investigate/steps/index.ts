@@ -3,10 +3,9 @@
 // yet in a folder of their own.
 import { controlSteps } from '../../controls/registry'
 import { S3_STEPS } from './s3'
-import { SG_STEPS } from './security-groups'
 import type { StepFunction } from '../../controls/step'
 
-const ALL: StepFunction[] = [...(([...S3_STEPS, ...SG_STEPS] as StepFunction[])), ...controlSteps()]
+const ALL: StepFunction[] = [...(([...S3_STEPS] as StepFunction[])), ...controlSteps()]
 
 export const STEP_FUNCTIONS: ReadonlyMap<string, StepFunction> = new Map(ALL.map((s) => [s.name, s]))
 if (STEP_FUNCTIONS.size !== ALL.length) throw new Error(`step functions defined twice: ${ALL.map((s) => s.name).filter((n, i, a) => a.indexOf(n) !== i).join(', ')}`)

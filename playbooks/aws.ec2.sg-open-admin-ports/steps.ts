@@ -2,14 +2,14 @@
 // internet on 22/3389 (the control evaluator reads the rules), what is it attached to, and did
 // anyone outside the approved ranges open real sessions to those ports (flow logs).
 import { z } from 'zod'
-import { securityGroupVerdict } from '../../evaluate'
-import { parseCidr } from '../../semantics/cidr'
-import type { IpPermission } from '../../semantics/inventory'
-import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../case/facts'
-import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../controls/step-common'
-import { defineStep, type StepContext } from '../../controls/step'
-import { LastmileError } from '../../errors'
-import { admittedBy, MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from '../../remediate/sg-plan'
+import { securityGroupVerdict } from './evaluate'
+import { parseCidr } from '../../main/semantics/cidr'
+import type { IpPermission } from '../../main/semantics/inventory'
+import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../main/case/facts'
+import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
+import { LastmileError } from '../../main/errors'
+import { admittedBy, MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from './sg-plan'
 
 const GROUP = ['aws.ec2.security-group'] as const
 
@@ -154,7 +154,7 @@ export const adminSessionsFromOutside = defineStep({
   }
 })
 
-/** The fix the plan will render, computed from the same rules and flow facts (main/remediate/sg-plan.ts). */
+/** The fix the plan will render, computed from the same rules and flow facts (sg-plan.ts). */
 function planOf(ctx: StepContext): { plan: SgPlan; evidence: string[][] } | { none: string } | null {
   const cfg = configOf(ctx)
   if (!cfg) return null

@@ -14,9 +14,9 @@
 // The investigation's steps (sg.all-traffic-from-internet, sg.sources-through-open-rule) and the
 // fix renderer both call planSgFix, so what a step says the plan keeps is what the plan keeps.
 import type { AdminFlowFact, ServedPortFact } from '../../shared/evidence'
-import { parseCidr, type Cidr } from '../semantics/cidr'
-import type { IpPermission } from '../semantics/inventory'
-import { ADMIN_PORTS } from '../evaluate/security-groups'
+import { parseCidr, type Cidr } from '../../main/semantics/cidr'
+import type { IpPermission } from '../../main/semantics/inventory'
+import { ADMIN_PORTS } from './evaluate'
 import { computeSgRevoke, type RevokePermission, type SgRevoke, type SgRuleConfig } from './sg-revoke'
 
 /** More addresses than this are not admitted one by one: a person chooses their range. */

@@ -8,10 +8,10 @@
 // (0.0.0.0/0, ::/0), then, for a split range (0.0.0.0/1 + 128.0.0.0/1) or "every public block",
 // the broadest public block at a time, until neither port is open. A range to a known office
 // (203.0.113.0/24) next to 0.0.0.0/0 is kept.
-import { internetShare, parseCidr } from '../semantics/cidr'
-import type { IpPermission } from '../semantics/inventory'
-import { ADMIN_PORTS, portFinding, securityGroupVerdict } from '../evaluate/security-groups'
-import { LastmileError } from '../errors'
+import { internetShare, parseCidr } from '../../main/semantics/cidr'
+import type { IpPermission } from '../../main/semantics/inventory'
+import { ADMIN_PORTS, portFinding, securityGroupVerdict } from './evaluate'
+import { LastmileError } from '../../main/errors'
 
 /** One inbound rule as the evidence store keeps it (main/semantics/inventory-items.ts SgRule). */
 export interface SgRuleConfig {

@@ -5,16 +5,15 @@
 // those ranges (sg-plan.ts): the other ports a wide rule serves, and the addresses that reach
 // 22/3389 only through the open rule. The rollback puts the revoked ranges back with their
 // Descriptions, then removes what the fix added.
-import { LastmileError } from '../../errors'
-import { parseArn } from '../../semantics/ids'
-import { getFacts } from '../../case/facts'
-import { evidenceEnd } from '../../investigate/service'
-import { playbookWindow } from '../../investigate/engine'
-import { planSgFix, type SgKeep, type SgUse } from '../sg-plan'
-import type { RevokePermission, SgRuleConfig } from '../sg-revoke'
-import { bashScript, sq } from '../../controls/shell'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../controls/fix-common'
+import { LastmileError } from '../../main/errors'
+import { parseArn } from '../../main/semantics/ids'
+import { getFacts } from '../../main/case/facts'
+import { evidenceEnd, playbookWindow } from '../../main/case/evidence'
+import { planSgFix, type SgKeep, type SgUse } from './sg-plan'
+import type { RevokePermission, SgRuleConfig } from './sg-revoke'
+import { bashScript, sq } from '../../main/controls/shell'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 
 interface SgConfig {
   groupId: string
@@ -25,7 +24,7 @@ interface SgConfig {
   ingress: SgRuleConfig[]
 }
 
-/** The playbook's window (playbooks/aws.ec2.sg-open-admin-ports.yaml): what the flow logs must show in use. */
+/** The playbook's window (playbook.yaml beside this file): what the flow logs must show in use. */
 const WINDOW_DAYS = 90
 
 interface SgInputs extends SgConfig {
@@ -53,7 +52,7 @@ export const sgOpenAdminPortsFix: FixRenderer = {
     const v = cfg.value
     const sg = getFacts(db, target.resourceId).securityGroup
     const use: SgUse | null = sg ? { enis: sg.enis, flowEnis: sg.flowEnis, adminFlows: sg.adminFlows, adminFlowsOverflow: sg.adminFlowsOverflow, servedPorts: sg.servedPorts, servedIncomplete: sg.servedIncomplete } : null
-    const from = playbookWindow(evidenceEnd({ db }), WINDOW_DAYS)?.from ?? null
+    const from = playbookWindow(evidenceEnd(db), WINDOW_DAYS)?.from ?? null
     return {
       values: { groupId: v.groupId, account: v.account, region: v.region, name: v.name, vpcId: v.vpcId, ingress: v.ingress, use, from },
       evidence: [...new Set([...cfg.evidence, ...(sg?.flowEvidence ?? [])])],

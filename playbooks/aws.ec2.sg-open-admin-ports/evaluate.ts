@@ -19,14 +19,14 @@
 // Peers, for comparison: Prowler's port 22/3389 checks compare each rule's CidrIp with the literal
 // "0.0.0.0/0"/"::/0" and IpProtocol with "tcp", so a split range, a rule written with protocol
 // "6", or `0.0.0.0/0` spread over two rules with different port ranges is missed there.
-import type { EvaluationContext } from '../controls/evaluation'
-import { accountUnknown, namelessProblems } from '../controls/evaluation'
-import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../semantics/inventory'
-import { ec2Arn, parseArn } from '../semantics/ids'
-import { listingGapRows, regionFor } from '../controls/evaluation'
-import { internetShare, openness, parseCidr, type Cidr } from '../semantics/cidr'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
+import type { EvaluationContext } from '../../main/controls/evaluation'
+import { accountUnknown, evaluation, namelessProblems } from '../../main/controls/evaluation'
+import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../../main/semantics/inventory'
+import { ec2Arn, parseArn } from '../../main/semantics/ids'
+import { listingGapRows, regionFor } from '../../main/controls/evaluation'
+import { internetShare, openness, parseCidr, type Cidr } from '../../main/semantics/cidr'
+import type { Evaluation } from '../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 export const ADMIN_PORTS = [
   { port: 22, name: 'SSH' },
