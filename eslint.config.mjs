@@ -112,6 +112,21 @@ export default defineConfig(
     ignores: ['main/index.ts', 'main/platform/electron-*.ts', '**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] }
   },
+  // A writable case handle is made only where a case is opened for writing (main/db/case-db.ts); a
+  // cast anywhere else would hand a writer the handle of a case that may be under review.
+  {
+    files: ['main/**/*.ts', 'playbooks/**/*.ts'],
+    ignores: ['main/db/case-db.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(TSAsExpression, TSTypeAssertion, TSSatisfiesExpression) > TSTypeReference[typeName.name=/^Writable(Case)?Db$/]',
+          message: 'Only openCaseDb and createCaseDb make a writable case: take one as a parameter instead of casting to it.'
+        }
+      ]
+    }
+  },
   // An IPC handler opens no case of its own: the session opens cases, and a handler reaches the
   // open one through CaseAccess, which gives the writable case only to calls that mutate.
   {

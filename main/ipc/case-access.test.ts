@@ -44,7 +44,7 @@ describe('what a handler may reach of the open case', () => {
     expect(handlerBodies).toBeTypeOf('function')
   })
 
-  it('lets no handler open a case of its own (npm run lint)', async () => {
+  it('lets no handler open a case of its own, and no code cast to a writable one (npm run lint)', async () => {
     const eslint = new ESLint({ cwd: ROOT })
     const restricted = async (code: string): Promise<string[]> => {
       const [result] = await eslint.lintText(code, { filePath: join(ROOT, 'main/ipc/x.handlers.ts') })
@@ -53,6 +53,16 @@ describe('what a handler may reach of the open case', () => {
     expect(await restricted("import { openCaseDb } from '../db/case-db'\nexport const x = openCaseDb\n")).toEqual([expect.stringContaining('through CaseAccess')])
     expect(await restricted("import { createCaseDb } from '../db/case-db'\nexport const x = createCaseDb\n")).toHaveLength(1)
     expect(await restricted("import { caseRefusal, type OpenCaseDb } from '../db/case-db'\nexport const x: [typeof caseRefusal, OpenCaseDb?] = [caseRefusal]\n")).toEqual([])
+
+    // nor does any code outside case-db.ts make a writable handle by casting
+    const cast = "import type { Db, WritableDb } from '../db/case-db'\nexport const w = (db: Db): WritableDb => db as WritableDb\n"
+    const syntax = async (file: string): Promise<number> => {
+      const [result] = await eslint.lintText(cast, { filePath: join(ROOT, file) })
+      return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length
+    }
+    expect(await syntax('main/ipc/x.handlers.ts')).toBe(1)
+    expect(await syntax('main/workflow/x.ts')).toBe(1)
+    expect(await syntax('main/db/case-db.ts')).toBe(0)
   }, 60_000)
 
   it('on a case open for review, reads answer, mutating calls are refused, and a non-mutating call that would reopen it is too', async () => {
