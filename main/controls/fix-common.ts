@@ -4,6 +4,8 @@ import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { rciDocument } from '../case/rci'
 import { evidenceLabels, latestConfig, type ConfigFact } from '../remediate/config'
+
+export { configuredResources, latestConfig } from '../remediate/config'
 import type { FixContext, FixTarget } from './fix'
 
 /** The comment lines that head every artefact: which plan, finding, resource and evidence. */

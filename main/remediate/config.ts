@@ -30,6 +30,12 @@ export function latestConfig<T>(db: Db, resourceId: string, facet: string): Conf
   return { value, evidence: JSON.parse(row.evidence) as string[], bundle: row.bundle_id, collectedAt: row.collected_at }
 }
 
+/** Every resource the evidence holds a `facet` configuration for (the buckets of a case, …). */
+export function configuredResources(db: Db, facet: string): string[] {
+  const rows = db.prepare('SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = ? ORDER BY resource_id').all(facet) as Array<{ resource_id: string }>
+  return rows.map((r) => r.resource_id)
+}
+
 /** Evidence file ids → `bundle path` labels people can find (for plan comments and packages). */
 export function evidenceLabels(db: Db, ids: readonly string[]): string[] {
   if (!ids.length) return []

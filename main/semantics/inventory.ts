@@ -147,7 +147,9 @@ const S3Bucket = z.object({
   region: z.string().nullable().optional(),
   policy: z.string().nullable().optional(),
   publicAccessBlock: PublicAccessBlock.nullable().optional(),
-  acl: Acl.nullable().optional()
+  acl: Acl.nullable().optional(),
+  /** GetBucketLogging's LoggingEnabled: null = logging off, absent = not collected */
+  logging: z.object({ TargetBucket: z.string().min(1), TargetPrefix: z.string().optional() }).nullable().optional()
 })
 export type S3Bucket = z.infer<typeof S3Bucket>
 
