@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
+import { loadControls } from '../ingest/controls'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))
@@ -36,10 +37,20 @@ const RESOURCES: Record<string, string> = {
   'azure.storage.secure-transfer': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct'
 }
 
+/** a resource of the control's type, for a control added after this table */
+const BY_TYPE: Record<string, string> = {
+  'aws.s3.bucket': 'arn:aws:s3:::bucket-x',
+  'aws.ec2.instance': 'arn:aws:ec2:us-east-1:111122223333:instance/i-0x',
+  'aws.iam.user': 'arn:aws:iam::111122223333:user/x',
+  'aws.account': 'AWS::::Account:111122223333'
+}
+const catalogue = loadControls()
+const resourceOf = (control: string): string => RESOURCES[control] ?? BY_TYPE[catalogue.controls.find((c) => c.id === control)?.resourceType ?? ''] ?? `arn:aws:unknown:::${control}`
+
 function all(unsafe: boolean) {
   return GUARDRAIL_CONTROLS.flatMap((control, i) => [
-    f(`F-${i * 2 + 1}`, control, RESOURCES[control]),
-    ...(unsafe ? [f(`F-${i * 2 + 2}`, control, RESOURCES[control].replace(/(a|b|c|abc|bob|acct)$/, 'unsafe'), 'UNSAFE')] : [])
+    f(`F-${i * 2 + 1}`, control, resourceOf(control)),
+    ...(unsafe ? [f(`F-${i * 2 + 2}`, control, resourceOf(control).replace(/(a|b|c|x|0x|abc|bob|acct)$/, 'unsafe'), 'UNSAFE')] : [])
   ])
 }
 

@@ -133,7 +133,7 @@ describe('playbook loading', () => {
     const pb = set.forControl('prowler.storage_ensure_minimum_tls_version_12')!
     expect(pb.id).toBe('acme.azure.minimum-tls')
     expect(pb.custom).toBe(true)
-    expect(set.playbooks).toHaveLength(10)
+    expect(set.playbooks).toHaveLength(loadPlaybooks().playbooks.length + 1)
 
     writeFileSync(join(dir, 'zz-copy.yaml'), base.replace('id: aws.s3.https-only', 'id: acme.s3.https'))
     expect(() => loadPlaybooks({ customDir: dir })).toThrow(/zz-copy\.yaml: line 1: control aws\.s3\.https-only is already served by playbook aws\.s3\.https-only/)

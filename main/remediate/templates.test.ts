@@ -53,13 +53,14 @@ function bashOk(name: string, script: string): void {
 }
 
 describe('the built-in playbooks\' templates, rendered', () => {
-  const set = loadPlaybooks()
+  // the playbooks that carry templates (a control whose code renders its fix carries none)
+  const set = loadPlaybooks().playbooks.filter((pb) => pb.def.fix.length + pb.def.rollback.length + pb.def.guardrails.length > 0)
 
-  it('covers every playbook with a target here', () => {
-    for (const pb of set.playbooks) expect(TARGETS[pb.def.controls[0].id], pb.id).toBeDefined()
+  it('covers every playbook with templates with a target here', () => {
+    for (const pb of set) expect(TARGETS[pb.def.controls[0].id], pb.id).toBeDefined()
   })
 
-  for (const pb of set.playbooks) {
+  for (const pb of set) {
     it(`${pb.id}: every template renders to a valid artefact with no placeholder left`, () => {
       const t = TARGETS[pb.def.controls[0].id]
       const values = templateValues(pb.def.parameters, t, INPUTS)
