@@ -24,7 +24,6 @@ import {
   OPEN_GROUP_RULES,
   PREFIX_DENY_POLICY,
   REGION,
-  SPLIT_GROUP_RULES,
   STORAGE_ID,
   SUBSCRIPTION,
   writeScenarioBundle
@@ -32,7 +31,6 @@ import {
 import { inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
 import { policyProblems } from '../controls/policy-grammar'
 import { mergeHttpsDeny } from './s3-policy'
-import { computeSgRevoke } from '../../playbooks/aws.ec2.sg-open-admin-ports/sg-revoke'
 
 const actor = { kind: 'person' as const, name: 'Ana Analyst', role: 'analyst' as const }
 const dir = mkdtempSync(join(tmpdir(), 'lm-remediate-'))
@@ -207,32 +205,7 @@ describe('S3 HTTPS: the Deny is merged into the existing policy', () => {
   })
 })
 
-describe('security group: revoke exactly the open ranges', () => {
-  it('revokes 0.0.0.0/0 on 22 and ::/0 on 3389, keeping the office range and 443', () => {
-    const r = computeSgRevoke('sg-x', OPEN_GROUP_RULES.map(toConfig))
-    expect(r.permissions).toEqual([
-      { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
-      { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, Ipv6Ranges: [{ CidrIpv6: '::/0' }] }
-    ])
-    expect(r.sideEffects).toEqual([])
-    expect(r.after.status).toBe('PASS')
-  })
-
-  it('closes a split 0.0.0.0/1 + 128.0.0.0/1 with one revocation, as the evaluator reads it', () => {
-    const r = computeSgRevoke('sg-y', SPLIT_GROUP_RULES.map(toConfig))
-    expect(r.permissions).toHaveLength(1)
-    expect(r.permissions[0]).toMatchObject({ IpProtocol: '6', FromPort: 22, ToPort: 22 })
-    expect(r.after.status).toBe('PASS')
-  })
-
-  it('names what an all-traffic rule also closes', () => {
-    const r = computeSgRevoke('sg-z', [{ protocol: '-1', fromPort: null, toPort: null, cidrs: ['0.0.0.0/0'], ipv6: [], prefixLists: [], groups: [] }])
-    expect(r.permissions).toEqual([{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }])
-    expect(r.sideEffects[0]).toMatch(/all traffic.*also closes the other ports/)
-    const before = securityGroupVerdict({ IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })
-    expect(before.verdict.status).toBe('FAIL')
-  })
-
+describe('security group: the fix run against the group', () => {
   it('runs against the group: only the two ranges go, twice is harmless, the rollback restores them', () => {
     const t = target('F-6', 'aws.ec2.sg-open-admin-ports', `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0a1b2c3d4e5f60001`)
     const fix = renderFix(c.db, t, 'P-2')
@@ -435,15 +408,3 @@ describe('refusals and drift inputs', () => {
     expect(readdirSync(dir).some((f) => f.startsWith('lastmile-rollback'))).toBe(false)
   })
 })
-
-function toConfig(r: (typeof OPEN_GROUP_RULES)[number] | (typeof SPLIT_GROUP_RULES)[number]) {
-  return {
-    protocol: r.IpProtocol,
-    fromPort: r.FromPort,
-    toPort: r.ToPort,
-    cidrs: r.IpRanges.map((x) => x.CidrIp),
-    ipv6: r.Ipv6Ranges.map((x: { CidrIpv6: string }) => x.CidrIpv6),
-    prefixLists: [],
-    groups: []
-  }
-}
