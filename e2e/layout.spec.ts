@@ -1,5 +1,5 @@
 // What must stay on screen at the window sizes people use: at 1024 px the findings table keeps
-// its verdict, stage and status columns in view and the board shows all seven stages side by
+// its verdict, stage and status columns in view (and at 1280 px every title is read whole) and the board shows all seven stages side by
 // side; at 1920 px the board uses the width instead of stopping at a reading column.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -35,6 +35,15 @@ test('at 1024 px the table keeps RCI, stage and status in view and the board its
     const cell = a.closest('td, [role="gridcell"]')!
     return cell.clientWidth > 0 && cell.scrollWidth <= cell.clientWidth
   })).toBe(true)
+
+  // at 1280 px a finding's title is read whole: it wraps onto the row's second line, not cut
+  await page.setViewportSize({ width: 1280, height: 800 })
+  const titles = grid.locator('td .two-lines')
+  await expect(titles.first()).toBeVisible()
+  const cut = await titles.evaluateAll((els) => els.filter((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent))
+  expect(cut, 'titles cut at 1280 px').toEqual([])
+  expect(await titles.evaluateAll((els) => els.some((el) => el.getBoundingClientRect().height > 20)), 'a long title takes the second line').toBe(true)
+  await page.setViewportSize({ width: 1024, height: 768 })
 
   await page.keyboard.press('Alt+1')
   const board = page.getByRole('group', { name: 'Initiatives by stage' })

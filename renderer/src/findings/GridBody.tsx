@@ -10,7 +10,8 @@ import { COLUMN_BY_ID, type ColumnId } from './columns'
 import type { FindingRow, FindingsStore, Group, View } from './engine'
 import { gridMemoryKey, type GridState } from './grid-state'
 
-const ROW_HEIGHT = 32
+/** every row's height (screens.css .grid tbody td): two lines, so a long title is read, not cut */
+const ROW_HEIGHT = 44
 
 /**
  * The rows in view and a spacer above and below them. Its own component: scrolling re-renders
@@ -216,7 +217,7 @@ const FindingRowView = memo(function FindingRowView({ finding: f, index, columns
         }
         return (
           <td key={id} className={spec.numeric ? 'num' : id === 'resource' ? 'mono' : undefined} title={id === 'resource' ? f.resource : id === 'title' ? f.title : undefined}>
-            {spec.render(f)}
+            {id === 'title' ? <span className="two-lines">{spec.render(f)}</span> : spec.render(f)}
           </td>
         )
       })}

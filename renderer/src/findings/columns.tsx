@@ -20,7 +20,7 @@ export interface ColumnSpec {
   width: number
 }
 
-export const FLEX_MIN = 200
+export const FLEX_MIN = 300
 export const SELECT_WIDTH = 34
 
 const text = (v: string | null): string => v ?? NONE
