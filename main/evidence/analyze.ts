@@ -41,6 +41,7 @@ import {
   type EcrImage,
   type AzureStorageAccount
 } from '../semantics/inventory-items'
+import type { AdminFlow, FacetMap, FacetName } from '../semantics/facets'
 import type { EvidenceLimits } from '../semantics/limits'
 import { parseTrails, type TrailItem } from '../semantics/trail-selectors'
 import { hourOf, isoDay, parseTime } from '../semantics/time'
@@ -66,7 +67,7 @@ interface CoverageRow {
 
 interface FactRow {
   resourceId: string
-  facet: string
+  facet: FacetName
   value: unknown
   /** bundle paths */
   evidence: string[]
@@ -217,7 +218,8 @@ class Analysis {
     this.files.set(p.file, { status: 'problem', place: p.place || null, problem: p.problem, records, first, last })
   }
 
-  fact(resourceId: string, facet: string, value: unknown, evidence: Iterable<string>): void {
+  /** One facet of a resource, in the shape main/semantics/facets.ts declares for it. */
+  fact<K extends FacetName>(resourceId: string, facet: K, value: FacetMap[K], evidence: Iterable<string>): void {
     this.facts.push({ resourceId, facet, value, evidence: [...new Set(evidence)] })
   }
 
@@ -453,7 +455,7 @@ class Analysis {
         digest,
         'image.ecr',
         {
-          repositories: [...new Set(list.map((i) => i.repository).filter(Boolean))],
+          repositories: [...new Set(list.map((i) => i.repository).filter((r): r is string => !!r))],
           tags: [...new Set(list.flatMap((i) => i.tags))],
           pushedAt: list.map((i) => i.pushedAt).filter(Boolean).sort()[0] ?? null,
           lastRecordedPull: list.map((i) => i.lastRecordedPull).filter(Boolean).sort().pop() ?? null
@@ -492,7 +494,8 @@ class Analysis {
   private metrics(series: MetricSeries[], f: BundleFile): number {
     const account = f.scope ?? 'unknown'
     for (const m of series) {
-      if (m.namespace !== 'AWS/EC2' || !/^MetadataNoToken(Rejected)?$/.test(m.name)) continue
+      const name = m.name
+      if (m.namespace !== 'AWS/EC2' || (name !== 'MetadataNoToken' && name !== 'MetadataNoTokenRejected')) continue
       const iid = m.dimensions.InstanceId
       if (!iid) continue
       const inst = this.instances.get(iid)
@@ -503,11 +506,11 @@ class Analysis {
       const period = m.period ?? 300
       this.fact(
         id,
-        `metric.${m.name}`,
+        `metric.${name}`,
         { stat: m.stat, period, datapoints: m.points.length, first: times.length ? Math.min(...times) : null, last: times.length ? Math.max(...times) + period : null, nonzero },
         [f.path]
       )
-      if (m.name === 'MetadataNoToken') {
+      if (name === 'MetadataNoToken') {
         const row = this.cov('aws.cloudwatch.metadata-no-token', id)
         const hours = new Set<number>()
         for (const t of times) for (let h = hourOf(t); h <= hourOf(t + period - 1); h++) hours.add(h)
@@ -665,7 +668,7 @@ class Analysis {
         this.cov('aws.vpc-flow-logs', accountResource(acct)).detail.problems.push(o.problem)
       }
     }
-    const adminByEni = new Map<string, unknown[]>()
+    const adminByEni = new Map<string, AdminFlow[]>()
     for (const a of scan.admin.values()) adminByEni.set(a.eni, [...(adminByEni.get(a.eni) ?? []), a])
     const servedByEni = new Map<string, Array<FlowLogScan['served'] extends Map<string, infer V> ? V : never>>()
     for (const p of scan.served.values()) servedByEni.set(p.eni, [...(servedByEni.get(p.eni) ?? []), p])
@@ -713,7 +716,8 @@ class Analysis {
     for (const r of scan.resources.values()) {
       const files = new Set<string>()
       if (r.earliestWrite) files.add(r.earliestWrite.file)
-      this.fact(r.resourceId, 'azure.activity', { writes: r.writes, lastWrite: r.lastWrite, callers: [...r.callers], earliestWrite: r.earliestWrite ? { ...r.earliestWrite, file: undefined } : null }, files.size ? files : scan.files.map((f) => f.file))
+      const earliestWrite = r.earliestWrite ? (({ file: _f, ...w }) => w)(r.earliestWrite) : null
+      this.fact(r.resourceId, 'azure.activity', { writes: r.writes, lastWrite: r.lastWrite, callers: [...r.callers], earliestWrite }, files.size ? files : scan.files.map((f) => f.file))
       if (r.earliestWrite) {
         this.fact(r.resourceId, 'creator', { principal: r.earliestWrite.caller, time: r.earliestWrite.time, eventName: r.earliestWrite.operation, source: 'azure.activity-log', place: r.earliestWrite.place, earliestWriteOnly: true }, [r.earliestWrite.file])
       }

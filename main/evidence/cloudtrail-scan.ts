@@ -3,6 +3,7 @@
 // per bucket with the plain-HTTP inference of FORMATS.md B1, IMDSv1 credential use, who created a
 // resource, trail configuration changes), plus bounded timeline drafts. Everything here merges
 // across files, worker threads and bundles.
+import type { TrailChange as TrailChangeFact } from '../semantics/facets'
 import { type Activity, countRequest, emptyActivity, mergeActivity } from '../semantics/activity'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { CT, cloudTrailScanner, readCloudTrailRecords, type RecordAt } from './cloudtrail-records'
@@ -76,16 +77,8 @@ interface Creation {
   place: string
 }
 
-interface TrailChange {
-  trail: string
-  account: string
-  region: string
-  time: number
-  eventName: string
-  principal: string
-  file: string
-  place: string
-}
+/** A change to a trail as seen (an element of the `account.trail-changes.*` facets). */
+type TrailChange = TrailChangeFact & { file: string }
 
 export interface FileOutcome {
   file: string

@@ -6,7 +6,7 @@ import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
-import type { ServedPort } from '../case/facts'
+import type { AdminFlow, ServedPort } from '../semantics/facets'
 
 const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -28,26 +28,6 @@ const DEFAULT_FLOW_FIELDS = [
 /** The administrative ports whose inbound sessions the security-group playbook asks about. */
 const ADMIN_PORTS = [22, 3389]
 
-/** Inbound TCP flows to an admin port from one source address, on one interface. */
-interface AdminFlow {
-  eni: string
-  port: number
-  src: string
-  flows: number
-  packets: number
-  bytes: number
-  /**
-   * flows too small to be a session (isSession): SYN-only scans, SYN-then-RST probes, a handshake
-   * closed without data. (The field keeps its first name so facts stored by earlier versions read.)
-   */
-  synOnly: number
-  /** flows whose packet and byte counts carry a session: handshake, data and close */
-  sessions: number
-  first: number
-  last: number
-  /** whether tcp-flags were in the log (without them the session/scan split rests on packet and byte counts) */
-  tcpFlags: boolean
-}
 
 interface EniFlows {
   eni: string

@@ -1,22 +1,8 @@
+import type { Activity } from './facets'
 import { maxTime, minTime } from './time'
 
-/**
- * Requests seen against one resource in one source, mergeable across files, workers and bundles.
- * Times are epoch seconds. Principals are listed up to a cap; `principalsTruncated` says the list
- * (and so its length) is a lower bound.
- */
-export interface Activity {
-  requests: number
-  reads: number
-  writes: number
-  errors: number
-  first: number | null
-  last: number | null
-  lastRead: number | null
-  lastWrite: number | null
-  principals: string[]
-  principalsTruncated: boolean
-}
+/** Requests seen against one resource in one source (its shape: main/semantics/facets.ts `Activity`). */
+export type { Activity }
 
 export function emptyActivity(): Activity {
   return { requests: 0, reads: 0, writes: 0, errors: 0, first: null, last: null, lastRead: null, lastWrite: null, principals: [], principalsTruncated: false }

@@ -2,32 +2,19 @@
 // is configured, what depends on what. Each parser takes the parsed document and the file's path
 // (the evidence every item links back to) and returns plain items. Tolerant (the evidence analysis
 // keeps what it can for the facts); ./inventory.ts reads the same files strictly for the evaluators.
+import type { AzureStorageConfigFacet, CredentialReportFacet, Ec2ConfigFacet, EksClusterFacet, OpenRule, S3ConfigFacet, SgConfigFacet } from './facets'
 import { BadEvidence } from './bad-evidence'
 import { arr, bool, type Json, num, obj, pick, requireArray, str, tagsOf } from './cloud-output'
 import { parseCredentialReport } from './credential-report'
 import { parseTime } from './time'
 
-export interface S3BucketItem {
-  file: string
-  account: string
-  name: string
-  region: string | null
-  creationDate: string | null
-  tags: Record<string, string>
-  /**
-   * For policy, publicAccessBlock and acl, undefined (no key in the file) means the collector could
-   * not read it — unknown — and null means S3 said there is none (NoSuchBucketPolicy…). Folding the
-   * two would turn a failed GetBucketPolicy into "no policy".
-   */
-  policy: string | null | undefined
-  publicAccessBlock: Record<string, boolean> | null | undefined
-  encryption: unknown
-  versioning: string | null
-  logging: { targetBucket: string; targetPrefix: string } | null
-  objectCount: number | null
-  website: boolean | null
-  acl: unknown
-}
+/**
+ * One bucket as read, before the exposure conclusions the `s3.config` facet adds. For policy,
+ * publicAccessBlock and acl, undefined (no key in the file) means the collector could not read it —
+ * unknown — and null means S3 said there is none (NoSuchBucketPolicy…). Folding the two would turn
+ * a failed GetBucketPolicy into "no policy".
+ */
+export type S3BucketItem = Omit<S3ConfigFacet, 'policyPublic' | 'policyError' | 'aclPublic'> & { file: string }
 
 function pabOf(v: unknown): Record<string, boolean> | null {
   const o = obj(v)
@@ -167,28 +154,8 @@ export function s3Encryption(enc: unknown): { encrypted: boolean | null; detail:
 
 // --- EC2 -------------------------------------------------------------------------------------
 
-export interface InstanceItem {
-  file: string
-  account: string
-  instanceId: string
-  region: string | null
-  state: string | null
-  type: string | null
-  launchTime: string | null
-  tags: Record<string, string>
-  httpTokens: string | null
-  hopLimit: number | null
-  httpEndpoint: string | null
-  instanceProfileArn: string | null
-  securityGroups: string[]
-  enis: Array<{ id: string; groups: string[]; privateIp: string | null; publicIp: string | null }>
-  publicIp: string | null
-  publicDns: string | null
-  privateIps: string[]
-  vpcId: string | null
-  subnetId: string | null
-  imageId: string | null
-}
+/** One instance as read (the `ec2.config` facet, its Region not yet resolved from the scope). */
+export type InstanceItem = Omit<Ec2ConfigFacet, 'region'> & { file: string; region: string | null }
 
 /** us-east-1a → us-east-1; local zones (us-east-1-bos-1a) → us-east-1 */
 export function regionOfAz(az: string | null): string | null {
@@ -243,29 +210,8 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
   return out
 }
 
-interface SgRule {
-  protocol: string
-  fromPort: number | null
-  toPort: number | null
-  cidrs: string[]
-  ipv6: string[]
-  prefixLists: string[]
-  groups: string[]
-  /** each range's Description, by CIDR (a rollback puts a rule back with it) */
-  descriptions?: Record<string, string>
-}
-
-export interface SecurityGroupItem {
-  file: string
-  account: string
-  groupId: string
-  arn: string | null
-  region: string | null
-  name: string | null
-  vpcId: string | null
-  tags: Record<string, string>
-  ingress: SgRule[]
-}
+/** One security group as read (the `sg.config` facet before its Region is resolved and its open ranges drawn). */
+export type SecurityGroupItem = Omit<SgConfigFacet, 'region' | 'openToInternet'> & { file: string; region: string | null }
 
 export function parseSecurityGroups(doc: unknown, file: string, account: string): SecurityGroupItem[] {
   return requireArray(doc, file, 'SecurityGroups').map((x, i) => {
@@ -303,8 +249,8 @@ export function parseSecurityGroups(doc: unknown, file: string, account: string)
   })
 }
 
-export function openToInternet(g: SecurityGroupItem): Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> {
-  const out: Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidr: string }> = []
+export function openToInternet(g: SecurityGroupItem): OpenRule[] {
+  const out: OpenRule[] = []
   for (const r of g.ingress) {
     for (const c of [...r.cidrs, ...r.ipv6]) {
       if (c === '0.0.0.0/0' || c === '::/0') out.push({ protocol: r.protocol, fromPort: r.fromPort, toPort: r.toPort, cidr: c })
@@ -328,18 +274,8 @@ export function ebsEncryption(doc: unknown, file: string): Record<string, { enab
 
 // --- IAM credential report ---------------------------------------------------------------------
 
-/** A credential report row as the `iam.credential-report` fact keeps it: dates and flags normalised. */
-export interface CredentialReportFact {
-  file: string
-  line: number
-  user: string
-  arn: string
-  createdAt: string | null
-  passwordEnabled: boolean | null
-  passwordLastUsed: string | null
-  mfaActive: boolean | null
-  keys: Array<{ slot: 1 | 2; active: boolean; lastRotated: string | null; lastUsed: string | null; lastUsedRegion: string | null; lastUsedService: string | null }>
-}
+/** A credential report row as the `iam.credential-report` fact keeps it, dates and flags normalised (with the file it is in). */
+export type CredentialReportFact = CredentialReportFacet & { file: string }
 
 /** N/A, no_information, not_supported and empty mean "no date" in the credential report. */
 function reportDate(v: string | undefined): string | null {
@@ -476,19 +412,8 @@ export function parseEcrImages(doc: unknown, file: string): EcrImage[] {
   return out
 }
 
-/** One EKS cluster as DescribeCluster gives it (eks-clusters.json, written by evidence collect). */
-export interface EksCluster {
-  file: string
-  arn: string
-  name: string
-  version: string | null
-  status: string | null
-  endpoint: string | null
-  endpointPublicAccess: boolean | null
-  endpointPrivateAccess: boolean | null
-  publicAccessCidrs: string[]
-  vpcId: string | null
-}
+/** One EKS cluster as DescribeCluster gives it (eks-clusters.json, written by evidence collect): the `eks.cluster` facet. */
+export type EksCluster = EksClusterFacet & { file: string }
 
 export function parseEksClusters(doc: unknown, file: string): EksCluster[] {
   return requireArray(doc, file, 'clusters').map((x, i) => {
@@ -638,20 +563,8 @@ export function parseMetrics(doc: unknown, file: string): MetricSeries[] {
 
 // --- Azure storage accounts --------------------------------------------------------------------
 
-export interface AzureStorageAccount {
-  file: string
-  id: string
-  name: string | null
-  location: string | null
-  tags: Record<string, string>
-  supportsHttpsTrafficOnly: boolean | null
-  minimumTlsVersion: string | null
-  allowBlobPublicAccess: boolean | null
-  publicNetworkAccess: string | null
-  networkDefaultAction: string | null
-  encryption: { encrypted: boolean | null; detail: string }
-  creationTime: string | null
-}
+/** One storage account as read (the `azure.storage.config` facet). */
+export type AzureStorageAccount = AzureStorageConfigFacet & { file: string }
 
 export function parseStorageAccounts(doc: unknown, file: string): AzureStorageAccount[] {
   return requireArray(doc, file, 'value').map((x, i) => {

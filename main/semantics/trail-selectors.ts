@@ -1,27 +1,14 @@
 // trails.json and the question every S3 safety step depends on: did a trail record the S3 data
 // events of this bucket, reads and writes, and since when? Basic event selectors (DataResources)
 // and advanced event selectors (field selectors) are both evaluated here.
+import type { TrailConfig } from './facets'
 import { BadEvidence } from './bad-evidence'
 import { arr, bool, type Json, obj, pick, requireArray, str } from './cloud-output'
 import { iso } from './time'
 import type { S3DataRecording, TrailRecording } from '../../shared/evidence'
 
-export interface TrailItem {
-  file: string
-  name: string
-  arn: string
-  account: string
-  homeRegion: string | null
-  multiRegion: boolean
-  organization: boolean
-  s3Bucket: string | null
-  s3KeyPrefix: string | null
-  basic: Json[] | null
-  advanced: Json[] | null
-  isLogging: boolean | null
-  startLogging: string | null
-  stopLogging: string | null
-}
+/** One trail as read (an element of the `account.trails` facet). */
+export type TrailItem = TrailConfig & { file: string }
 
 function selectorsOf(t: Json): { basic: Json[] | null; advanced: Json[] | null } {
   // "eventSelectors" may be the GetEventSelectors response or just its array.
@@ -171,13 +158,13 @@ export interface TrailChangeSeen {
   eventName: string
 }
 
-function trailMatches(change: string, t: TrailItem): boolean {
+function trailMatches(change: string, t: TrailConfig): boolean {
   return change === t.arn || change.endsWith(`:trail/${t.name}`) || change === t.name
 }
 
 /** Does `trail` record the S3 data events of `bucket`, and over what span? */
 export function evaluateTrail(
-  t: TrailItem,
+  t: TrailConfig,
   bucket: { name: string; region: string | null; account: string | null },
   changes: readonly TrailChangeSeen[]
 ): TrailRecording {
