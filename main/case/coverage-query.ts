@@ -5,9 +5,11 @@ import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from '../semantics/coverage'
 import { accountOfResource, accountResource, evidenceKeyOf, parseArn, streamKey, subscriptionId } from '../semantics/ids'
-import { evaluateTrail, s3DataRecording, type TrailChangeSeen, type TrailItem } from '../semantics/trail-selectors'
+import { evaluateTrail, s3DataRecording, type TrailChangeSeen } from '../semantics/trail-selectors'
 import { iso, parseTime } from '../semantics/time'
 import { COVERAGE_SOURCES, type Coverage, type CoverageGap, type CoverageSource, type FileProblemRef } from '../../shared/evidence'
+import { latestFacet, facetValues } from './facets'
+import type { FacetMap, FacetName, TrailConfig } from '../semantics/facets'
 
 interface Row {
   bundle_id: string
@@ -43,29 +45,21 @@ function rowsFor(db: Db, source: string, keys: readonly string[]): Row[] {
   return q.all(source, ...keys) as Row[]
 }
 
-function latestFact<T>(db: Db, resourceId: string, facet: string): T | null {
-  const r = db
-    .prepare('SELECT f.value FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1')
-    .get(resourceId, facet) as { value: string } | undefined
-  return r ? (JSON.parse(r.value) as T) : null
+/** Every stored value of `facet` (of every resource), oldest bundle first; a merged row gives each of its values. */
+function allFacts<K extends FacetName>(db: Db, facet: K): Array<{ resource_id: string; value: FacetMap[K]; collected_at: string }> {
+  const rows = db
+    .prepare('SELECT f.resource_id, f.value, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.facet = ? ORDER BY b.collected_at, b.seq')
+    .all(facet) as Array<{ resource_id: string; value: string; collected_at: string }>
+  return rows.flatMap((r) => facetValues(r.value).map((value) => ({ resource_id: r.resource_id, value: value as FacetMap[K], collected_at: r.collected_at })))
 }
 
-function allFacts<T>(db: Db, facet: string, resourceId?: string): Array<{ resource_id: string; value: T; collected_at: string }> {
-  const rows = (
-    resourceId
-      ? db.prepare('SELECT f.resource_id, f.value, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.facet = ? AND f.resource_id = ? ORDER BY b.collected_at, b.seq').all(facet, resourceId)
-      : db.prepare('SELECT f.resource_id, f.value, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.facet = ? ORDER BY b.collected_at, b.seq').all(facet)
-  ) as Array<{ resource_id: string; value: string; collected_at: string }>
-  return rows.map((r) => ({ resource_id: r.resource_id, value: JSON.parse(r.value) as T, collected_at: r.collected_at }))
-}
-
-/** Where a bucket lives, from its inventory entry or the CloudTrail events that named it. */
+/** Where a bucket lives, from its inventory entry or the CloudTrail data events that named it. */
 export function bucketPlace(db: Db, bucketId: string): { region: string | null; account: string | null } {
-  const cfg = latestFact<{ region: string | null; account: string | null }>(db, bucketId, 's3.config')
-  const ct = latestFact<{ regions: string[]; accounts: string[] }>(db, bucketId, 'activity.aws.cloudtrail.s3-data') ?? latestFact<{ activity: unknown; regions?: string[]; accounts?: string[] }>(db, bucketId, 'activity.aws.cloudtrail.s3-management')
+  const cfg = latestFacet(db, bucketId, 's3.config')?.value
+  const ct = latestFacet(db, bucketId, 'activity.aws.cloudtrail.s3-data')?.value
   return {
-    region: cfg?.region ?? (ct?.regions && ct.regions.length === 1 ? ct.regions[0] : null),
-    account: cfg?.account ?? (ct?.accounts && ct.accounts.length === 1 ? ct.accounts[0] : null)
+    region: cfg?.region ?? (ct && ct.regions.length === 1 ? ct.regions[0] : null),
+    account: cfg?.account ?? (ct && ct.accounts.length === 1 ? ct.accounts[0] : null)
   }
 }
 
@@ -238,11 +232,11 @@ function recordingOf(db: Db, bucketId: string, cov: Coverage, window: { from: nu
   }
   const place = bucketPlace(db, bucketId)
   // Latest trails.json per account (organisation trails live in the management account).
-  const latest = new Map<string, TrailItem[]>()
-  for (const f of allFacts<{ trails: TrailItem[] }>(db, 'account.trails')) latest.set(f.resource_id, f.value.trails)
+  const latest = new Map<string, TrailConfig[]>()
+  for (const f of allFacts(db, 'account.trails')) latest.set(f.resource_id, f.value.trails)
   const changes: TrailChangeSeen[] = []
-  for (const facet of ['account.trail-changes.aws.cloudtrail', 'account.trail-changes.aws.cloudtrail-lookup']) {
-    for (const f of allFacts<{ changes: TrailChangeSeen[] }>(db, facet)) changes.push(...f.value.changes)
+  for (const facet of ['account.trail-changes.aws.cloudtrail', 'account.trail-changes.aws.cloudtrail-lookup'] as const) {
+    for (const f of allFacts(db, facet)) changes.push(...f.value.changes)
   }
   const trails = [...latest.values()].flat()
   const recs = trails.map((t) => evaluateTrail(t, { name: arn.resource, region: place.region, account: place.account }, changes))

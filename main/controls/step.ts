@@ -7,6 +7,7 @@ import type { Coverage, CoverageSource, ResourceFacts, TimelineEvent, EvidenceFi
 import type { StepCertainty, TimelineLink } from '../../shared/investigate'
 import type { StepAnswer } from '../../shared/model'
 import type { CloudTrailIndex } from '../case/cloudtrail-index'
+import type { FacetMap, FacetName } from '../semantics/facets'
 
 export interface FindingSubject {
   /** F-12 */
@@ -38,10 +39,15 @@ export interface AlertRecord {
 export interface EvidenceView {
   facts(resourceId: string): ResourceFacts
   coverage(source: CoverageSource, resourceId: string, window: { from: string; to: string } | null): Coverage
-  /** the latest configuration facet the evidence stage drew for a resource (s3.config, ec2.config, …) */
+  /**
+   * The latest value of a facet the evidence stage drew for a resource (s3.config, ec2.config, …),
+   * typed by its name (main/semantics/facets.ts); null when no bundle in the case holds it.
+   */
+  config<K extends FacetName>(resourceId: string, facet: K): { value: FacetMap[K]; evidence: string[] } | null
+  /** @deprecated the untyped read, while readers move to the typed one above */
   config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null
-  /** every resource the evidence stage drew a configuration facet for (the buckets an account-level setting covers) */
-  resourcesWith(facet: string): string[]
+  /** every resource the evidence stage drew a facet for (the buckets an account-level setting covers) */
+  resourcesWith(facet: FacetName): string[]
   timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[]
   files(): EvidenceFileSummary[]
   /** the bytes of an evidence file kept in the case; null when only its hash was kept */

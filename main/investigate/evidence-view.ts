@@ -10,6 +10,8 @@ import { listEvidence, readEvidenceBytes } from '../case/evidence'
 import { timelineForResources } from '../case/timeline'
 import { alertRecord } from '../case/findings'
 import { indexCloudTrail, type CloudTrailIndex } from '../case/cloudtrail-index'
+import { latestFacet, resourcesWithFacet } from '../case/facets'
+import type { FacetMap, FacetName } from '../semantics/facets'
 import type { AlertRecord, EvidenceView } from '../controls/step'
 
 const isoSecond = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
@@ -39,23 +41,20 @@ export class CaseEvidence implements EvidenceView {
     return c
   }
 
-  config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null {
+  config<K extends FacetName>(resourceId: string, facet: K): { value: FacetMap[K]; evidence: string[] } | null
+  config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null
+  config(resourceId: string, facet: string): { value: unknown; evidence: string[] } | null {
     const k = `${resourceId}\n${facet}`
     if (!this.configMemo.has(k)) {
-      // the most recently collected bundle's configuration wins, as in getFacts
-      const r = this.db
-        .prepare(
-          'SELECT f.value, f.evidence FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1'
-        )
-        .get(resourceId, facet) as { value: string; evidence: string } | undefined
-      this.configMemo.set(k, r ? { value: JSON.parse(r.value) as unknown, evidence: JSON.parse(r.evidence) as string[] } : null)
+      // the most recently collected bundle's value wins, as in getFacts
+      const r = latestFacet(this.db, resourceId, facet as FacetName)
+      this.configMemo.set(k, r ? { value: r.value, evidence: r.evidence } : null)
     }
-    return this.configMemo.get(k) as { value: T; evidence: string[] } | null
+    return this.configMemo.get(k)!
   }
 
-  resourcesWith(facet: string): string[] {
-    const rows = this.db.prepare('SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = ? ORDER BY resource_id').all(facet) as Array<{ resource_id: string }>
-    return rows.map((r) => r.resource_id)
+  resourcesWith(facet: FacetName): string[] {
+    return resourcesWithFacet(this.db, facet)
   }
 
   timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[] {

@@ -5,7 +5,12 @@
 // plan can say "as collected on …" and drift can be told from a changed configuration.
 import type { Db } from '../db/case-db'
 import { evidenceKeyOf } from '../semantics/ids'
+import { latestFacet, resourcesWithFacet, type StoredFacet } from '../case/facets'
+import type { FacetName } from '../semantics/facets'
 
+export type { StoredFacet } from '../case/facets'
+
+/** @deprecated the untyped shape, while fixes move to `StoredFacet<'facet'>` */
 export interface ConfigFact<T> {
   value: T
   /** evidence file ids it was read from */
@@ -14,26 +19,17 @@ export interface ConfigFact<T> {
   collectedAt: string
 }
 
-/** The newest value of `facet` for the resource, by the bundles' collection time. */
-export function latestConfig<T>(db: Db, resourceId: string, facet: string): ConfigFact<T> | null {
-  const row = db
-    .prepare(
-      `SELECT f.value, f.evidence, f.bundle_id, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id
-       WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1`
-    )
-    .get(evidenceKeyOf(resourceId), facet) as { value: string; evidence: string; bundle_id: string; collected_at: string } | undefined
-  if (!row) return null
-  const parsed = JSON.parse(row.value) as unknown
-  // One bundle describing a resource twice stores both ({merged: [...]}); the later file wins.
-  const merged = (parsed as { merged?: unknown[] } | null)?.merged
-  const value = (Array.isArray(merged) ? merged[merged.length - 1] : parsed) as T
-  return { value, evidence: JSON.parse(row.evidence) as string[], bundle: row.bundle_id, collectedAt: row.collected_at }
+/** The newest value of `facet` for the resource, by the bundles' collection time (of a merged row, the later file). */
+export function latestConfig<K extends FacetName>(db: Db, resourceId: string, facet: K): StoredFacet<K> | null
+/** @deprecated the untyped read, while fixes move to the typed one above */
+export function latestConfig<T>(db: Db, resourceId: string, facet: string): ConfigFact<T> | null
+export function latestConfig(db: Db, resourceId: string, facet: string): ConfigFact<unknown> | null {
+  return latestFacet(db, evidenceKeyOf(resourceId), facet as FacetName)
 }
 
 /** Every resource the evidence holds a `facet` configuration for (the buckets of a case, …). */
-export function configuredResources(db: Db, facet: string): string[] {
-  const rows = db.prepare('SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = ? ORDER BY resource_id').all(facet) as Array<{ resource_id: string }>
-  return rows.map((r) => r.resource_id)
+export function configuredResources(db: Db, facet: FacetName): string[] {
+  return resourcesWithFacet(db, facet)
 }
 
 /** Evidence file ids → `bundle path` labels people can find (for plan comments and packages). */
