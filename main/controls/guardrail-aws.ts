@@ -66,7 +66,7 @@ export function sid(control: string, name: string): string {
   return cfnLogicalId('Lastmile', control.replace(/^aws\./, ''), name)
 }
 
-export function exceptionNames(ex: GuardrailException[]): string[] {
+function exceptionNames(ex: GuardrailException[]): string[] {
   return ex.map((e) => `${e.resourceId} (${e.finding}: ${e.why})`)
 }
 

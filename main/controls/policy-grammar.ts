@@ -16,7 +16,7 @@
 //   customer-written RCP may use (Allow is reserved for RCPFullAWSAccess); at most 5,120
 //   characters.
 
-export type PolicyKind = 'bucket' | 'scp' | 'rcp'
+type PolicyKind = 'bucket' | 'scp' | 'rcp'
 
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'])
 

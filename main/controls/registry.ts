@@ -8,7 +8,7 @@ import type { StepFunction } from './step'
 export type { ControlModule } from './control'
 
 /** Check the modules found: each names its own folder, and no step function is defined twice. */
-export function checkModules(found: ReadonlyArray<readonly [string, ControlModule]>): ControlModule[] {
+function checkModules(found: ReadonlyArray<readonly [string, ControlModule]>): ControlModule[] {
   const steps = new Map<string, string>()
   for (const [folder, m] of found) {
     if (!m || typeof m !== 'object') throw new Error(`playbooks/${folder}/control.ts: its default export is not a control (use defineControl)`)

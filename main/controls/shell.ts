@@ -47,7 +47,7 @@ export function heredoc(target: string, content: string): string {
   return `cat > ${target} <<'${tag}'\n${body}${tag}`
 }
 
-export interface ScriptStep {
+interface ScriptStep {
   /** what the step does, shown while it runs */
   title: string
   /** bash commands whose exit status 0 means the desired state is already there */
@@ -63,7 +63,7 @@ export interface ScriptStep {
   verifyFailure?: string
 }
 
-export interface ScriptSpec {
+interface ScriptSpec {
   /** first comment line: what the script is */
   title: string
   lines: string[]

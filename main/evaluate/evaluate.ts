@@ -43,7 +43,7 @@ function oneRowPerResource(rows: Evaluation[]): Evaluation[] {
   return out
 }
 
-export function checkOptions(opts: EvaluateOptions = {}): { controls: ControlId[]; unusedKeyDays: number } {
+function checkOptions(opts: EvaluateOptions = {}): { controls: ControlId[]; unusedKeyDays: number } {
   const days = opts.unusedKeyDays ?? DEFAULT_UNUSED_KEY_DAYS
   if (!Number.isInteger(days) || days < 1 || days > 3650) {
     throw new LastmileError('bad-input', `unused-key days: ${days} is not a whole number of days between 1 and 3650`)

@@ -46,9 +46,9 @@ function catalogueRowSchema() {
 
 const catalogueRow = catalogueRowSchema()
 
-export type ControlsFile = z.infer<typeof schema>
+type ControlsFile = z.infer<typeof schema>
 
-export interface ControlDef {
+interface ControlDef {
   id: string
   title: string
   resourceType: string | null
@@ -122,13 +122,13 @@ function ruleKey(tool: string, id: string): string {
 const cache = new Map<string, ControlTable>()
 
 /** A control folder's playbook, whose `controls:` entries with a title are catalogue rows. */
-export interface CatalogueSource {
+interface CatalogueSource {
   path: string
   text: string
 }
 
 /** playbooks/<control-id>/playbook.yaml beside the table: each control folder's catalogue entry. */
-export function controlFolderSources(tablePath: string): CatalogueSource[] {
+function controlFolderSources(tablePath: string): CatalogueSource[] {
   const dir = dirname(tablePath)
   let names: string[]
   try {

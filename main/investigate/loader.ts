@@ -15,9 +15,9 @@ import { playbookSchema, type PlaybookFile } from './schema'
 import { STEP_FUNCTIONS, type StepFunction } from './steps'
 import { appRoot } from '../platform/app-root'
 
-export type Verdict3 = Exclude<RciVerdict, 'UNSCORED'>
+type Verdict3 = Exclude<RciVerdict, 'UNSCORED'>
 
-export interface LoadedStep {
+interface LoadedStep {
   id: string
   question: string
   fn: StepFunction
@@ -212,7 +212,7 @@ function readText(path: string): string {
   }
 }
 
-export interface LoadOptions {
+interface LoadOptions {
   /** a folder of the user's own playbooks (marked custom) */
   customDir?: string | null
   /** the built-in folder (tests point it elsewhere) */

@@ -26,7 +26,7 @@ import { RULE_KINDS } from '../../shared/ingest'
 import { ARTEFACT_KINDS, type ArtefactKind } from '../../shared/investigate'
 import { COVERAGE_SOURCES, type CoverageSource } from '../../shared/evidence'
 
-export const STEP_ID = /^[a-z][a-z0-9-]{0,62}$/
+const STEP_ID = /^[a-z][a-z0-9-]{0,62}$/
 const stepId = z.string().regex(STEP_ID, 'a step id is lower-case words joined by dashes, like plain-http')
 const answer = z.enum(['yes', 'no', 'unknown'])
 const controlId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'a control id is lower-case words joined by dots, like aws.s3.https-only')
@@ -40,7 +40,7 @@ const controlId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'a control id i
  * repository (an image id without its digest), and input (a person supplies it; `default` if
  * given).
  */
-export const PARAMETER_SOURCES = [
+const PARAMETER_SOURCES = [
   'resource.id',
   'resource.native-id',
   'resource.name',
@@ -82,7 +82,7 @@ const template = z
   .strict()
 
 /** scp/rcp: AWS Organizations policies; account-default: an account-wide default for new resources */
-export const GUARDRAIL_MECHANISMS = ['scp', 'rcp', 'aws-config-rule', 'azure-policy', 'ecr-scanning', 'account-default'] as const
+const GUARDRAIL_MECHANISMS = ['scp', 'rcp', 'aws-config-rule', 'azure-policy', 'ecr-scanning', 'account-default'] as const
 const guardrail = template.extend({ mechanism: z.enum(GUARDRAIL_MECHANISMS) }).strict()
 
 const rule = z
@@ -158,4 +158,3 @@ export const playbookSchema = z
   .refine((p) => (p.fix.length > 0) === (p.rollback.length > 0), { message: 'a fix needs a rollback, and a rollback a fix', path: ['rollback'] })
 
 export type PlaybookFile = z.infer<typeof playbookSchema>
-export type PlaybookRule = z.infer<typeof rule>

@@ -17,7 +17,7 @@ import { hclName } from '../controls/formats'
 import { bashScript } from '../controls/shell'
 import type { FixTarget } from '../controls/fix'
 
-export interface TemplateParameter {
+interface TemplateParameter {
   source: string
   description: string
   default?: string

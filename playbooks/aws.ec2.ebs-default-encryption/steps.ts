@@ -20,7 +20,7 @@ function isAwsManagedKey(kmsKeyId: string | null): boolean {
   return kmsKeyId === null || /(^|:)alias\/aws\/ebs$/.test(kmsKeyId)
 }
 
-export const ebsAlreadyEnabled = defineStep({
+const ebsAlreadyEnabled = defineStep({
   name: 'ebs.already-enabled',
   summary: 'whether EBS encryption by default is already on in the finding\'s Region (the control evaluator reads ebs-encryption.json)',
   resourceTypes: ACCOUNT,
@@ -45,7 +45,7 @@ function volumeCreators(ctx: StepContext): { names: string[]; evidence: string[]
   return { names, evidence: [...new Set(recs.map((r) => r.file))] }
 }
 
-export const kmsKeyUsable = defineStep({
+const kmsKeyUsable = defineStep({
   name: 'ebs.kms-key-usable',
   summary: 'whether the KMS key new volumes would be encrypted with can be used by the roles and services that create volumes (the AWS managed key can; a customer key depends on its policy, which is not in evidence)',
   resourceTypes: ACCOUNT,
@@ -81,7 +81,7 @@ function sharedWith(params: Record<string, unknown> | null): string[] {
   return list.map(obj).flatMap((i) => (i ? [String(i.userId ?? i.group ?? i.organizationArn ?? i.organizationalUnitArn ?? '')].filter(Boolean) : []))
 }
 
-export const sharedSnapshotsOrImages = defineStep({
+const sharedSnapshotsOrImages = defineStep({
   name: 'ebs.shared-snapshots-or-images',
   summary: 'whether the account shared EBS snapshots or AMIs with other accounts in the window (CloudTrail ModifySnapshotAttribute / ModifyImageAttribute): snapshots of volumes encrypted with the AWS managed key cannot be shared',
   resourceTypes: ACCOUNT,

@@ -32,7 +32,7 @@ interface Ec2Config {
 }
 
 /** Containers in bridge networking need this hop limit to get a token reply. */
-export const CONTAINER_HOP_LIMIT = 2
+const CONTAINER_HOP_LIMIT = 2
 
 export const ec2Imdsv2Fix: FixRenderer = {
   control: 'aws.ec2.imdsv2',

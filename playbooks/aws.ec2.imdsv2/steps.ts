@@ -28,7 +28,7 @@ const noConfig = (ctx: StepContext) =>
     sources: ['aws.inventory']
   })
 
-export const imdsv2AlreadyRequired = defineStep({
+const imdsv2AlreadyRequired = defineStep({
   name: 'ec2.imdsv2-already-required',
   summary: 'whether the instance already refuses IMDSv1 (HttpTokens required, or the metadata endpoint off), as the control evaluator decides',
   resourceTypes: INSTANCE,
@@ -50,7 +50,7 @@ export const imdsv2AlreadyRequired = defineStep({
   }
 })
 
-export const imdsv1Calls = defineStep({
+const imdsv1Calls = defineStep({
   name: 'ec2.imdsv1-calls',
   summary: 'IMDSv1 (token-less) calls in the window, from the CloudWatch metric MetadataNoToken; "no" needs the metric for the whole window',
   resourceTypes: INSTANCE,
@@ -87,7 +87,7 @@ export const imdsv1Calls = defineStep({
   }
 })
 
-export const imdsv1RoleCredentials = defineStep({
+const imdsv1RoleCredentials = defineStep({
   name: 'ec2.imdsv1-role-credentials',
   summary:
     'calls made with the instance role\'s credentials fetched over IMDSv1 (CloudTrail ec2RoleDelivery 1.0) in the window, searched in every Region the evidence holds for the account (the credentials work against any Region\'s endpoint); "no" needs CloudTrail for all of them',
@@ -139,7 +139,7 @@ export const imdsv1RoleCredentials = defineStep({
   }
 })
 
-export const containerHopLimit = defineStep({
+const containerHopLimit = defineStep({
   name: 'ec2.container-hop-limit',
   summary:
     'whether containers on the instance would lose the metadata service once tokens are required: hop limit 1 on a container host (EKS/ECS tags or node role), where the token reply does not survive the extra hop; the fix then raises the hop limit, which also lets containers fetch the host role\'s credentials',

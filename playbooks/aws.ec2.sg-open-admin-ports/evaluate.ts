@@ -50,7 +50,7 @@ function ruleName(p: IpPermission, index: number): string {
   return `rule ${index + 1} (${proto})`
 }
 
-export interface PortFinding {
+interface PortFinding {
   port: number
   name: string
   state: 'open' | 'restricted' | 'unknown' | 'closed'

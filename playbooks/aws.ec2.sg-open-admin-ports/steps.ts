@@ -84,7 +84,7 @@ function flowCoverageText(cov: Parameters<typeof coverageText>[0], enis: readonl
 
 const cidr = z.string().refine((s) => parseCidr(s) !== null, 'a CIDR block like 198.51.100.0/24')
 
-export const adminSessionsFromOutside = defineStep({
+const adminSessionsFromOutside = defineStep({
   name: 'sg.admin-sessions-from-outside',
   summary: 'accepted SSH/RDP sessions (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered',
   resourceTypes: GROUP,
@@ -168,7 +168,7 @@ function planOf(ctx: StepContext): { plan: SgPlan; evidence: string[][] } | { no
   }
 }
 
-export const allTrafficFromInternet = defineStep({
+const allTrafficFromInternet = defineStep({
   name: 'sg.all-traffic-from-internet',
   summary:
     'whether a rule the fix revokes also serves ports other than 22/3389 (all traffic, or a port range such as tcp 0-65535), and which of those ports the flow logs show in use through it: the plan authorizes those ports from the same range before it revokes the rule',
@@ -194,7 +194,7 @@ export const allTrafficFromInternet = defineStep({
   }
 })
 
-export const sourcesThroughOpenRule = defineStep({
+const sourcesThroughOpenRule = defineStep({
   name: 'sg.sources-through-open-rule',
   summary:
     'whether addresses seen in SSH/RDP sessions (private, approved or not) come in only through the ranges the fix revokes — then the plan admits each of them to the port it used before revoking; more than a handful, or sources the evidence did not itemise, is unknown',

@@ -29,7 +29,7 @@ interface ReportRow {
 }
 
 /** Days a deactivated key is watched before the delete script will delete it. */
-export const OBSERVATION_DAYS = 30
+const OBSERVATION_DAYS = 30
 
 function epoch(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000)

@@ -43,7 +43,7 @@ function targets(u: IamUserFacts, when: Date, days: number): Array<IamUserFacts[
 
 const daysParam = z.object({ days: z.number().int().min(1).max(3650).default(45) }).strict()
 
-export const keyStillUnused = defineStep({
+const keyStillUnused = defineStep({
   name: 'iam.key-still-unused',
   summary: 'whether an active access key of the user is still unused for the threshold (the control evaluator reads the credential report)',
   resourceTypes: USER,
@@ -61,7 +61,7 @@ export const keyStillUnused = defineStep({
   }
 })
 
-export const keyUsedInWindow = defineStep({
+const keyUsedInWindow = defineStep({
   name: 'iam.key-used-in-window',
   summary: 'whether the keys the fix would deactivate were used in the window after all (credential report last-used dates; calls signed with a long-term key in CloudTrail), e.g. by a job that runs monthly',
   resourceTypes: USER,
@@ -142,7 +142,7 @@ export const keyUsedInWindow = defineStep({
 /** Names and paths people give to machine users. */
 const AUTOMATION = /(^|[-_./])(ci|cd|bot|svc|service|automation|deploy|deployer|jenkins|github|gitlab|terraform|ansible|backup|etl|batch|sync|app|integration)([-_./]|\d|$)/i
 
-export const userRunsAutomation = defineStep({
+const userRunsAutomation = defineStep({
   name: 'iam.user-runs-automation',
   summary: 'whether the user is a machine identity whose jobs depend on its keys: an automation name or path, no console password, keys used by services (inferred)',
   resourceTypes: USER,

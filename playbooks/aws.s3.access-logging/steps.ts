@@ -7,7 +7,7 @@ import { logTargetFor, type BucketConfig, type ConfigReader } from './target'
 const BUCKET = ['aws.s3.bucket'] as const
 
 /** The evidence, as target.ts reads it. */
-export function stepReader(ctx: StepContext): ConfigReader {
+function stepReader(ctx: StepContext): ConfigReader {
   return {
     config: (id) => ctx.ev.config<BucketConfig>(id, 's3.config'),
     resourcesWith: () => ctx.ev.resourcesWith('s3.config')
@@ -16,7 +16,7 @@ export function stepReader(ctx: StepContext): ConfigReader {
 
 const name = (ctx: StepContext): string => ctx.finding.resource.name ?? ctx.finding.resource.id
 
-export const accessLoggingOn = defineStep({
+const accessLoggingOn = defineStep({
   name: 's3.access-logging-on',
   summary: 'whether the bucket already delivers server access logs (GetBucketLogging), and where',
   resourceTypes: BUCKET,
@@ -34,7 +34,7 @@ export const accessLoggingOn = defineStep({
   }
 })
 
-export const accessLogTarget = defineStep({
+const accessLogTarget = defineStep({
   name: 's3.access-log-target',
   summary: "whether a bucket in the same account and Region already receives other buckets' access logs and would accept this bucket's",
   resourceTypes: BUCKET,

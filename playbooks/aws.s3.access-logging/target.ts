@@ -31,14 +31,14 @@ export interface ConfigReader {
   resourcesWith(): string[]
 }
 
-export interface LogTarget {
+interface LogTarget {
   bucket: string
   /** the buckets whose logs it already receives */
   receives: string[]
   evidence: string[]
 }
 
-export type TargetAnswer =
+type TargetAnswer =
   | { answer: 'yes'; target: LogTarget; evidence: string[]; why: string }
   | { answer: 'no' | 'unknown'; evidence: string[]; why: string }
 

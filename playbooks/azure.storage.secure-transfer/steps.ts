@@ -15,7 +15,7 @@ interface AzConfig {
 
 const configOf = (ctx: StepContext) => ctx.ev.config<AzConfig>(ctx.finding.resource.id, 'azure.storage.config')
 
-export const secureTransferAlready = defineStep({
+const secureTransferAlready = defineStep({
   name: 'azure.secure-transfer-already',
   summary: 'whether the account already refuses HTTP and TLS older than 1.2 (the control evaluator reads the ARM properties)',
   resourceTypes: ACCOUNT,
@@ -32,7 +32,7 @@ export const secureTransferAlready = defineStep({
   }
 })
 
-export const httpOrOldTlsRequests = defineStep({
+const httpOrOldTlsRequests = defineStep({
   name: 'azure.http-or-old-tls-requests',
   summary: 'requests over plain HTTP or with TLS older than 1.2 in the window, from the storage resource logs (protocol and tlsVersion are logged per request)',
   resourceTypes: ACCOUNT,
@@ -91,7 +91,7 @@ export const httpOrOldTlsRequests = defineStep({
   }
 })
 
-export const fileProtocolRequests = defineStep({
+const fileProtocolRequests = defineStep({
   name: 'azure.file-protocol-requests',
   summary: 'requests over the given file-share protocols in the window (NFS shares need secure transfer off; SMB clients without encryption are refused once it is on)',
   resourceTypes: ACCOUNT,

@@ -10,7 +10,7 @@ import { defineStep, type AlertRecord, type StepContext } from '../../main/contr
 const IMAGE = ['container.image'] as const
 
 /** One vulnerable package, as any scanner reports it. */
-export interface VulnerablePackage {
+interface VulnerablePackage {
   alert: string
   vulnerability: string
   pkg: string
@@ -41,7 +41,7 @@ function fromContext(context: unknown, key: string): unknown {
 // Inspector's package managers: OS is the distribution's package manager, the rest application ecosystems.
 const OS_MANAGERS = new Set(['OS', 'DPKG', 'RPM', 'APK'])
 
-export function packagesOf(a: AlertRecord): VulnerablePackage[] {
+function packagesOf(a: AlertRecord): VulnerablePackage[] {
   if (a.format === 'trivy-json') {
     const r = obj(safeJson(a.raw))
     if (!r) return []
@@ -111,7 +111,7 @@ function failing(ctx: StepContext): VulnerablePackage[] {
 
 const alertEvidence = (pkgs: VulnerablePackage[]) => [...new Set(pkgs.map((p) => p.alert))]
 
-export const imageRunning = defineStep({
+const imageRunning = defineStep({
   name: 'image.running',
   summary: 'whether the image digest runs anywhere in evidence (ECS tasks, EKS pods), i.e. whether replacing it means a deployment',
   resourceTypes: IMAGE,
@@ -139,7 +139,7 @@ export const imageRunning = defineStep({
   }
 })
 
-export const fixAvailable = defineStep({
+const fixAvailable = defineStep({
   name: 'image.fix-available',
   summary: 'whether the scanners name a fixed version for the vulnerable packages they reported on the image',
   resourceTypes: IMAGE,
@@ -158,7 +158,7 @@ export const fixAvailable = defineStep({
   }
 })
 
-export const majorUpgrade = defineStep({
+const majorUpgrade = defineStep({
   name: 'image.major-upgrade',
   summary: 'whether taking the fix means a new major version of an application package (an API change the application must be made ready for); distribution packages are patched in place',
   resourceTypes: IMAGE,
@@ -187,7 +187,7 @@ export const majorUpgrade = defineStep({
   }
 })
 
-export const baseImagePackages = defineStep({
+const baseImagePackages = defineStep({
   name: 'image.base-image-packages',
   summary: 'whether the vulnerable packages come from the base image (distribution packages: rebuild on a patched base) rather than the application\'s dependencies',
   resourceTypes: IMAGE,
