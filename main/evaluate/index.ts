@@ -5,5 +5,4 @@ export { CONTROL_IDS, CONTROLS, isControlId, type ControlDefinition } from './re
 export { DEFAULT_UNUSED_KEY_DAYS, type ControlId, type EvaluateOptions, type Verdict } from './types'
 export type { BundleEvaluation, Evaluation, EvaluationStatus } from './types'
 // Per-resource verdicts, for checking one live configuration without a bundle.
-export { bucketExposure, httpsOnlyForBucket, publicAccessForBucket, publicAccessBlockForBucket, type Exposure } from './s3'
 export { parsePolicy, httpsOnlyVerdict, publicGrants } from '../semantics/iam-policy'

@@ -12,7 +12,7 @@ import { awsProviderBlock, hclName, hclString, terraformHeader } from '../../con
 import type { FixRenderer, FixTarget } from '../../controls/fix'
 import type { RciVerdict } from '../../../shared/model'
 import type { Db } from '../../db/case-db'
-import { publicAccessForBucket } from '../../evaluate'
+import { publicAccessForBucket } from '../../semantics/s3'
 import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
 import { getFacts } from '../../case/facts'
 import { hasRciTables } from '../../case/rci'

@@ -2,15 +2,16 @@
 // bucket owner's CloudTrail S3 data events (through the account's CloudTrail index) and the
 // bucket's server access logs. The evidence stage's facts count requests per bucket; the S3 steps
 // need what the counts cannot say: whether S3 served or refused each request, which account the
-// caller belongs to, and what a CloudTrail record says of TLS.
+// caller belongs to, and what a CloudTrail record says of TLS. Step plumbing of the kit: the
+// steps of more than one S3 control read requests this way.
 //
 // A file the case keeps as its hash only cannot be read back: it is listed in `unreadable`, and a
 // step that needed it never treats it as "no request".
 import { gunzipSync } from 'node:zlib'
-import { parseAccessLogLine, transportOf } from '../../evidence/s3-access-logs'
+import { parseAccessLogLine, transportOf } from '../../semantics/s3-access-log'
 import type { EvidenceFileSummary } from '../../../shared/evidence'
 import type { CloudTrailIndex, SlimRecord } from '../../case/cloudtrail-index'
-import type { EvidenceView } from '../../controls/step'
+import type { EvidenceView } from '../step'
 
 export type CloudTrailTls = 'tls-details' | 'cipher-suite' | 'aws-service' | 'console' | 'none'
 
