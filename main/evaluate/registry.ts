@@ -2,7 +2,7 @@
 // (found by the control registry), and the controls not yet moved into a folder of their own.
 import type { EvaluationContext } from '../controls/evaluation'
 import type { AwsAccountInventory } from '../semantics/inventory'
-import { evaluateHttpsOnly, evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
+import { evaluatePublicAccess, evaluatePublicAccessBlock } from './s3'
 import type { ControlId, Evaluation } from './types'
 import { CONTROL_CODE } from '../controls/registry'
 
@@ -17,10 +17,6 @@ const perAccount =
     ctx.bundle.aws.flatMap((inv) => fn(ctx, inv))
 
 const NOT_YET_IN_FOLDERS: readonly ControlDefinition[] = [
-  {
-    id: 'aws.s3.https-only',
-    evaluate: perAccount(evaluateHttpsOnly)
-  },
   {
     id: 'aws.s3.public-access',
     evaluate: perAccount(evaluatePublicAccess)

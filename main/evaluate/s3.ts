@@ -5,29 +5,9 @@ import { accountUnknown, fileProblem } from '../controls/evaluation'
 import { accountPab, eachBucket } from '../controls/s3/evaluation'
 import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../semantics/inventory'
 import { accountResource } from '../semantics/ids'
-import { httpsOnlyVerdict, parsePolicy } from '../semantics/iam-policy'
 import { effectiveSetting, PAB_SETTINGS, publicAccessForBucket, settingAt } from '../semantics/s3'
 import type { Evaluation, Verdict } from './types'
 import { evaluation, fail, pass, unknown } from './types'
-
-// ---- aws.s3.https-only ---------------------------------------------------------------------------
-
-/**
- * The bucket policy as the bundle records it: a missing `policy` key is unknown (not collected),
- * `null` is S3's NoSuchBucketPolicy — known, and then nothing refuses plain HTTP, which S3 serves
- * by default.
- */
-export function httpsOnlyForBucket(b: Pick<S3Bucket, 'policy'>, arn: string, place: string): Verdict {
-  if (b.policy === undefined) return unknown(`${place}: the bucket's policy was not collected (no "policy" key)`)
-  if (b.policy === null) return fail('the bucket has no bucket policy, so nothing refuses requests over plain HTTP')
-  const parsed = parsePolicy(b.policy)
-  if (!parsed.ok) return unknown(`${place}: ${parsed.error}`)
-  return httpsOnlyVerdict(parsed.statements, arn)
-}
-
-export function evaluateHttpsOnly(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  return eachBucket('aws.s3.https-only', inv, (b, arn, ev) => httpsOnlyForBucket(b, arn, ev('policy')), { accountRowWhenNoFile: true })
-}
 
 // ---- Block Public Access settings ----------------------------------------------------------------
 

@@ -78,49 +78,10 @@ export function s3BlockPublicAccessScp(exceptions: GuardrailException[], opts: G
 function guardrailsOf(
   control: string,
   exceptions: GuardrailException[],
-  opts: GuardrailOptions,
-  policyJson: (kind: 'scp' | 'rcp', name: string, statements: Statement[]) => string
+  _opts: GuardrailOptions,
+  _policyJson: (kind: 'scp' | 'rcp', name: string, statements: Statement[]) => string
 ): GuardrailView[] {
   switch (control) {
-    case 'aws.s3.https-only': {
-      const arns = exceptions.flatMap((e) => [e.resourceId, `${e.resourceId}/*`])
-      // No break-glass here: nobody needs plain HTTP to mend an incident, and every S3 call of
-      // Lastmile's fix and rollback goes over TLS.
-      const rcp = policyJson('rcp', `${control} RCP`, [
-        {
-          Sid: sid(control, 'DenyPlainHttp'),
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          ...resourceOrExcept(arns),
-          // BoolIfExists, as AWS's data-perimeter RCP examples: a request without the key is not TLS either
-          Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } }
-        }
-      ])
-      return [
-        {
-          kind: 'aws-rcp',
-          language: 'json',
-          name: `${control}.rcp.json`,
-          content: rcp,
-          control,
-          prevents: 'any request to an S3 bucket in the attached accounts over plain HTTP, whatever the bucket policy says, including buckets created later',
-          wouldBreak: [
-            'every client that still reads or writes S3 over HTTP in those accounts, in any bucket not listed as an exception',
-            ...(exceptions.length ? [] : ['no bucket is excepted: check the case has no UNSAFE https-only finding left']),
-            'RCPs apply to every account under the OU they are attached to, not only the accounts in this case'
-          ],
-          exceptions: exceptions.map((e) => e.resourceId)
-        },
-        configRules(
-          control,
-          'S3 buckets that accept plain HTTP',
-          [{ name: 's3-bucket-ssl-requests-only', identifier: 'S3_BUCKET_SSL_REQUESTS_ONLY', resourceTypes: ['AWS::S3::Bucket'], description: 'Bucket policies must deny requests without TLS (aws:SecureTransport false)' }],
-          exceptions,
-          ['nothing: Config rules only report']
-        )
-      ]
-    }
     case 'aws.s3.public-access-block':
     case 'aws.s3.public-access': {
       // the preventive SCP is s3BlockPublicAccessScp, one for both controls

@@ -30,7 +30,6 @@ export function guardrailScope(controls: readonly string[]): string[] {
 }
 
 const NOT_YET_IN_FOLDERS = [
-  'aws.s3.https-only',
   'aws.s3.public-access-block',
   'aws.s3.public-access'
 ] as const

@@ -117,10 +117,11 @@ describe('control table (playbooks/controls.yaml)', () => {
 
   it('refuses a catalogue that maps one rule to two controls (a control folder against the table), with the file and line', () => {
     const table = readFileSync(defaultControlsPath(), 'utf8')
-    const folder = join(dirname(defaultControlsPath()), 'aws.ec2.imdsv2', 'playbook.yaml')
-    const text = readFileSync(folder, 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
+    const folder = (id: string) => join(dirname(defaultControlsPath()), id, 'playbook.yaml')
+    const https = { path: 'aws.s3.https-only/playbook.yaml', text: readFileSync(folder('aws.s3.https-only'), 'utf8') }
+    const text = readFileSync(folder('aws.ec2.imdsv2'), 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
     try {
-      parseControls(table, 'controls.yaml', [{ path: 'aws.ec2.imdsv2/playbook.yaml', text }])
+      parseControls(table, 'controls.yaml', [https, { path: 'aws.ec2.imdsv2/playbook.yaml', text }])
       throw new Error('accepted')
     } catch (e) {
       expect(isLastmileError(e)).toBe(true)

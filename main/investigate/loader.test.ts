@@ -8,7 +8,7 @@ import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './
 import { STEP_FUNCTIONS } from './steps'
 import { S3_STEPS } from './steps/s3'
 
-const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only.yaml'), 'utf8')
+const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only', 'playbook.yaml'), 'utf8')
 /** the built-in HTTPS playbook, without its fixtures (a text loaded from elsewhere) */
 const base = HTTPS.replace(/^fixtures:.*$/m, '')
 
@@ -51,7 +51,8 @@ describe('playbook loading', () => {
     expect(https.controls[0].rules.securityhub).toEqual(['S3.5'])
     expect(https.controls[0].rules.prowler).toEqual(['s3_bucket_secure_transport_policy'])
     expect(https.steps.map((s) => s.id)).toEqual(['already-enforced', 'plain-http', 'empty-unused', 'http-by-design'])
-    expect(https.fix.map((f) => f.kind)).toEqual(['aws-cli', 'terraform', 'cloudformation', 'policy-json'])
+    // its fix is its code (playbooks/aws.s3.https-only/control.ts), not a template
+    expect([...https.fix, ...https.rollback, ...https.guardrails]).toEqual([])
     // Block Public Access (S3.8 bucket, S3.1 account) is investigated with the public-access steps
     const bpa = set.forControl('aws.s3.public-access-block')!
     expect(bpa.def.resourceTypes).toEqual(['aws.s3.bucket', 'aws.account'])
@@ -111,8 +112,14 @@ describe('playbook loading', () => {
   })
 
   it('refuses a template placeholder that is not a declared parameter, at the template', () => {
-    const text = base.replace("bucket='{{bucket}}'\n      if aws s3api get-bucket-policy", "bucket='{{bucket_name}}'\n      if aws s3api get-bucket-policy")
-    expect(refusal(text)).toMatch(/line \d+: fix\[0\] \(Merge a DenyInsecureTransport statement into the bucket policy\): placeholder \{\{bucket_name\}\} is not a declared parameter/)
+    // a user's playbook carries its fix as templates, with the parameters they fill
+    const text =
+      base +
+      "parameters:\n  bucket:\n    source: resource.native-id\n    description: the bucket's name\n" +
+      "fix:\n  - kind: aws-cli\n    title: Save the bucket policy\n    template: aws s3api get-bucket-policy --bucket '{{bucket_name}}'\n" +
+      "rollback:\n  - kind: aws-cli\n    title: Nothing to undo\n    template: echo '{{bucket}}'\n"
+    expect(refusal(text)).toMatch(new RegExp(`line ${lineOf(text, '{{bucket_name}}')}: fix\\[0\\] \\(Save the bucket policy\\): placeholder \\{\\{bucket_name\\}\\} is not a declared parameter \\(declared: bucket\\)`))
+    expect(() => parsePlaybook(text.replace('{{bucket_name}}', '{{bucket}}'), 'custom/x.yaml', { custom: true })).not.toThrow()
   })
 
   it('refuses a tool rule id that playbooks/controls.yaml maps to another control', () => {

@@ -7,14 +7,12 @@ import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
 import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
-import { s3HttpsOnlyFix } from './fixes/s3-https-only'
 import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
 import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
 export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
 const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
-  s3HttpsOnlyFix,
   s3PublicAccessBlockFix,
   s3PublicAccessFix
 ]

@@ -30,7 +30,7 @@ import {
 } from '../../test/fixtures/remediation/scenario'
 import { inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
 import { policyProblems } from '../controls/policy-grammar'
-import { mergeHttpsDeny } from './s3-policy'
+import { mergeHttpsDeny } from '../../playbooks/aws.s3.https-only/policy'
 
 const actor = { kind: 'person' as const, name: 'Ana Analyst', role: 'analyst' as const }
 const dir = mkdtempSync(join(tmpdir(), 'lm-remediate-'))

@@ -33,8 +33,6 @@ export interface RouteOptions {
 }
 
 const SUGGESTED: Record<string, string> = {
-  'aws.s3.https-only':
-    'Move the clients seen using plain HTTP to HTTPS (the principals are listed under "What was checked"). When the evidence shows no plain-HTTP request for a whole window, ask for a new investigation: the fix (a Deny on aws:SecureTransport=false merged into the bucket policy) then becomes SAFE.',
   'aws.s3.public-access-block':
     'Decide whether the bucket must stay public. If it serves a website or public data, front it with CloudFront and origin access control and keep the bucket private, or record the exception as an accepted risk. Then ask for a new investigation.',
   'aws.s3.public-access':

@@ -5,13 +5,13 @@
 // the policy the merge was computed from, and stops when they differ: merging into a policy the
 // plan has not seen could drop a grant somebody added since. It then puts the merged policy and
 // reads it back.
-import { LastmileError } from '../../errors'
-import { parseArn } from '../../semantics/ids'
-import { mergeHttpsDeny } from '../s3-policy'
-import { bashScript, heredoc, sq } from '../../controls/shell'
-import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../../controls/formats'
-import type { FixRenderer } from '../../controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../controls/fix-common'
+import { LastmileError } from '../../main/errors'
+import { parseArn } from '../../main/semantics/ids'
+import { mergeHttpsDeny } from './policy'
+import { bashScript, heredoc, sq } from '../../main/controls/shell'
+import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclString, terraformHeader } from '../../main/controls/formats'
+import type { FixRenderer } from '../../main/controls/fix'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../main/controls/fix-common'
 
 interface S3Config {
   name: string

@@ -2,9 +2,9 @@
 // already has. PutBucketPolicy replaces the whole policy (S3 API Reference), so writing only the
 // Deny statement would silently drop every grant the bucket relies on: the new policy is the
 // existing one, every statement kept as it was, plus the Deny.
-import { httpsOnlyVerdict, parsePolicy } from '../semantics/iam-policy'
-import { LastmileError } from '../errors'
-import { policyProblems } from '../controls/policy-grammar'
+import { httpsOnlyVerdict, parsePolicy } from '../../main/semantics/iam-policy'
+import { LastmileError } from '../../main/errors'
+import { policyProblems } from '../../main/controls/policy-grammar'
 
 const HTTPS_SID = 'DenyInsecureTransport'
 
