@@ -15,19 +15,12 @@ import { LastmileError } from '../../main/errors'
 import { parseArn } from '../../main/semantics/ids'
 import { bashScript, shellVar, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
+import type { Ec2ConfigFacet } from '../../main/semantics/facets'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 
-interface Ec2Config {
-  instanceId: string
-  account: string
-  region: string
-  state: string | null
-  httpTokens: string | null
-  httpEndpoint: string | null
-  hopLimit: number | null
-  tags?: Record<string, string>
-  instanceProfileArn?: string | null
-  /** what marks the instance as a container host (inputs only) */
+/** The plan's inputs: the instance's metadata options as collected (the `ec2.config` facet). */
+type Ec2Inputs = Pick<Ec2ConfigFacet, 'instanceId' | 'account' | 'region' | 'state' | 'httpTokens' | 'httpEndpoint' | 'hopLimit'> & {
+  /** what marks the instance as a container host */
   containerHost?: string[]
 }
 
@@ -38,26 +31,27 @@ export const ec2Imdsv2Fix: FixRenderer = {
   control: 'aws.ec2.imdsv2',
   summary: 'require IMDSv2 session tokens on the instance',
   inputs(db, target) {
-    const cfg = requireConfig<Ec2Config>({ db }, target, target.resourceId, 'ec2.config', 'inventory/ec2-instances.json (DescribeInstances)')
+    const cfg = requireConfig({ db }, target, target.resourceId, 'ec2.config', 'inventory/ec2-instances.json (DescribeInstances)')
     const v = cfg.value
+    const values: Ec2Inputs = {
+      instanceId: v.instanceId,
+      account: v.account,
+      region: v.region,
+      httpTokens: v.httpTokens,
+      httpEndpoint: v.httpEndpoint,
+      hopLimit: v.hopLimit,
+      state: v.state,
+      containerHost: containerHostSigns(v)
+    }
     return {
-      values: {
-        instanceId: v.instanceId,
-        account: v.account,
-        region: v.region,
-        httpTokens: v.httpTokens,
-        httpEndpoint: v.httpEndpoint,
-        hopLimit: v.hopLimit,
-        state: v.state,
-        containerHost: containerHostSigns(v)
-      },
+      values,
       evidence: cfg.evidence,
       collectedAt: cfg.collectedAt
     }
   },
   render(ctx) {
     const t = ctx.target
-    const v = ctx.inputs.values as unknown as Ec2Config
+    const v = ctx.inputs.values as unknown as Ec2Inputs
     if (parseArn(t.resourceId)?.service !== 'ec2') throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is not an EC2 instance ARN`)
     if (v.httpTokens === 'required') throw new LastmileError('conflict', `${t.finding}: ${v.instanceId} already requires IMDSv2 in the evidence; validate the finding instead of planning a fix`)
     if (v.httpEndpoint === 'disabled') throw new LastmileError('conflict', `${t.finding}: the metadata service of ${v.instanceId} is disabled in the evidence, so no IMDSv1 call is possible; validate the finding instead`)

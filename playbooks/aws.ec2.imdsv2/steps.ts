@@ -9,18 +9,8 @@ import { defineStep, type StepContext } from '../../main/controls/step'
 
 const INSTANCE = ['aws.ec2.instance'] as const
 
-interface Ec2Config {
-  instanceId: string
-  state: string | null
-  httpTokens: string | null
-  hopLimit: number | null
-  httpEndpoint: string | null
-  instanceProfileArn: string | null
-  tags: Record<string, string>
-}
-
-function configOf(ctx: StepContext): { value: Ec2Config; evidence: string[] } | null {
-  return ctx.ev.config<Ec2Config>(ctx.finding.resource.id, 'ec2.config')
+function configOf(ctx: StepContext) {
+  return ctx.ev.config(ctx.finding.resource.id, 'ec2.config')
 }
 
 const noConfig = (ctx: StepContext) =>
