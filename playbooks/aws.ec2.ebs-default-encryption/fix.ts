@@ -6,9 +6,10 @@ import { accountResource } from '../../main/semantics/ids'
 import { bashScript, sq } from '../../main/controls/shell'
 import { awsProviderBlock, hclName, terraformHeader } from '../../main/controls/formats'
 import type { FixRenderer } from '../../main/controls/fix'
+import type { EbsEncryptionFacet } from '../../main/semantics/facets'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
 
-type Regions = Record<string, { enabled: boolean; kmsKeyId: string | null }>
+type Regions = EbsEncryptionFacet['regions']
 
 export const ebsDefaultEncryptionFix: FixRenderer = {
   control: 'aws.ec2.ebs-default-encryption',
@@ -16,7 +17,7 @@ export const ebsDefaultEncryptionFix: FixRenderer = {
   inputs(db, target) {
     const acct = /^AWS::::Account:(\d{12})$/.exec(target.resourceId)?.[1] ?? target.account
     if (!acct) throw new LastmileError('bad-input', `${target.finding}: ${target.resourceId} is not an AWS account`)
-    const cfg = requireConfig<{ regions: Regions }>({ db }, target, accountResource(acct), 'account.ebs-encryption', 'inventory/ebs-encryption.json')
+    const cfg = requireConfig({ db }, target, accountResource(acct), 'account.ebs-encryption', 'inventory/ebs-encryption.json')
     const all = cfg.value.regions
     const regions = target.region ? [target.region] : Object.keys(all).filter((r) => !all[r].enabled).sort()
     const missing = regions.filter((r) => !(r in all))

@@ -6,12 +6,14 @@ import { z } from 'zod'
 import { ebsVerdict } from './evaluate'
 import { coverageText, day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
+import type { EbsEncryptionFacet } from '../../main/semantics/facets'
 
 const ACCOUNT = ['aws.account'] as const
 
-function setting(ctx: StepContext): { region: string | null; value: { enabled: boolean; kmsKeyId: string | null } | null; evidence: string[] } {
+/** The finding's Region's setting; null when the Region is not in ebs-encryption.json (not collected). */
+function setting(ctx: StepContext): { region: string | null; value: EbsEncryptionFacet['regions'][string] | null; evidence: string[] } {
   const region = ctx.finding.resource.region
-  const cfg = ctx.ev.config<{ regions: Record<string, { enabled: boolean; kmsKeyId: string | null }> }>(ctx.finding.resource.id, 'account.ebs-encryption')
+  const cfg = ctx.ev.config(ctx.finding.resource.id, 'account.ebs-encryption')
   return { region, value: region && cfg ? (cfg.value.regions[region] ?? null) : null, evidence: cfg?.evidence ?? [] }
 }
 
