@@ -10,24 +10,18 @@ import { parseArn } from '../../main/semantics/ids'
 import { getFacts } from '../../main/case/facts'
 import { evidenceEnd, playbookWindow } from '../../main/case/evidence'
 import { planSgFix, type SgKeep, type SgUse } from './sg-plan'
-import type { RevokePermission, SgRuleConfig } from './sg-revoke'
+import type { RevokePermission } from './sg-revoke'
+import type { SgConfigFacet } from '../../main/semantics/facets'
 import { bashScript, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 
-interface SgConfig {
-  groupId: string
-  account: string
-  region: string
-  name: string | null
-  vpcId: string | null
-  ingress: SgRuleConfig[]
-}
 
 /** The playbook's window (playbook.yaml beside this file): what the flow logs must show in use. */
 const WINDOW_DAYS = 90
 
-interface SgInputs extends SgConfig {
+/** The plan's inputs: the group as collected (the `sg.config` facet) and the flows in use. */
+interface SgInputs extends Pick<SgConfigFacet, 'groupId' | 'account' | 'region' | 'name' | 'vpcId' | 'ingress'> {
   /** the flow facts the plan keeps things from, read with the investigation's window */
   use: SgUse | null
   from: string | null
@@ -48,7 +42,7 @@ export const sgOpenAdminPortsFix: FixRenderer = {
   control: 'aws.ec2.sg-open-admin-ports',
   summary: 'revoke the ingress ranges that open SSH/RDP to the internet',
   inputs(db, target) {
-    const cfg = requireConfig<SgConfig>({ db }, target, target.resourceId, 'sg.config', 'inventory/security-groups.json (DescribeSecurityGroups)')
+    const cfg = requireConfig({ db }, target, target.resourceId, 'sg.config', 'inventory/security-groups.json (DescribeSecurityGroups)')
     const v = cfg.value
     const sg = getFacts(db, target.resourceId).securityGroup
     const use: SgUse | null = sg ? { enis: sg.enis, flowEnis: sg.flowEnis, adminFlows: sg.adminFlows, adminFlowsOverflow: sg.adminFlowsOverflow, servedPorts: sg.servedPorts, servedIncomplete: sg.servedIncomplete } : null

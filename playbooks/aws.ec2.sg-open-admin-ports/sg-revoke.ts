@@ -9,22 +9,13 @@
 // the broadest public block at a time, until neither port is open. A range to a known office
 // (203.0.113.0/24) next to 0.0.0.0/0 is kept.
 import { internetShare, parseCidr } from '../../main/semantics/cidr'
+import type { SgRuleConfig } from '../../main/semantics/facets'
 import type { IpPermission } from '../../main/semantics/inventory'
 import { ADMIN_PORTS, portFinding, securityGroupVerdict } from './evaluate'
 import { LastmileError } from '../../main/errors'
 
-/** One inbound rule as the evidence store keeps it (main/semantics/inventory-items.ts SgRule). */
-export interface SgRuleConfig {
-  protocol: string
-  fromPort: number | null
-  toPort: number | null
-  cidrs: string[]
-  ipv6: string[]
-  prefixLists: string[]
-  groups: string[]
-  /** each range's Description, by CIDR (absent in facts stored by earlier versions) */
-  descriptions?: Record<string, string>
-}
+/** One inbound rule as the `sg.config` facet keeps it. */
+export type { SgRuleConfig }
 
 /** The `--ip-permissions` element EC2 takes (and returns in DescribeSecurityGroups). */
 export interface RevokePermission {

@@ -13,14 +13,8 @@ import { admittedBy, MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } 
 
 const GROUP = ['aws.ec2.security-group'] as const
 
-interface SgConfig {
-  groupId: string
-  name: string | null
-  ingress: Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidrs: string[]; ipv6: string[]; prefixLists: string[]; groups: string[] }>
-}
-
-function configOf(ctx: StepContext): { value: SgConfig; evidence: string[] } | null {
-  return ctx.ev.config<SgConfig>(ctx.finding.resource.id, 'sg.config')
+function configOf(ctx: StepContext) {
+  return ctx.ev.config(ctx.finding.resource.id, 'sg.config')
 }
 
 export const openToInternet = defineStep({
