@@ -13,19 +13,12 @@ import { accessKeyState } from './evaluate'
 import { parseArn } from '../../main/semantics/ids'
 import { bashScript, message, shellVar, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
+import type { AccessKeyReport, CredentialReportFacet } from '../../main/semantics/facets'
 import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
 
-interface KeySlot {
-  slot: 1 | 2
-  active: boolean
-  lastRotated: string | null
-  lastUsed: string | null
-}
-
-interface ReportRow {
-  user: string
-  arn: string
-  keys: KeySlot[]
+/** The plan's inputs: the user's row of the credential report (the `iam.credential-report` facet), each key's slot, state and dates. */
+interface ReportRow extends Pick<CredentialReportFacet, 'user' | 'arn'> {
+  keys: Array<Pick<AccessKeyReport, 'slot' | 'active' | 'lastRotated' | 'lastUsed'>>
 }
 
 /** Days a deactivated key is watched before the delete script will delete it. */
@@ -42,7 +35,7 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
   control: 'aws.iam.unused-access-key',
   summary: 'deactivate the unused access keys (delete them after an observation period)',
   inputs(db, target) {
-    const cfg = requireConfig<ReportRow>({ db }, target, target.resourceId, 'iam.credential-report', 'inventory/iam-credential-report.csv')
+    const cfg = requireConfig({ db }, target, target.resourceId, 'iam.credential-report', 'inventory/iam-credential-report.csv')
     return {
       values: { user: cfg.value.user, arn: cfg.value.arn, keys: cfg.value.keys.map((k) => ({ slot: k.slot, active: k.active, lastRotated: k.lastRotated, lastUsed: k.lastUsed })) },
       evidence: cfg.evidence,
