@@ -9,14 +9,6 @@ import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireConfig, validationText } from '../../main/controls/fix-common'
 import { TLS_ORDER } from './evaluate'
 
-interface StorageConfig {
-  id: string
-  name: string | null
-  location: string | null
-  supportsHttpsTrafficOnly: boolean | null
-  minimumTlsVersion: string | null
-}
-
 function tlsBelow12(v: string | null): boolean {
   const i = TLS_ORDER.indexOf(v ?? 'TLS1_0')
   return i < 2
@@ -26,7 +18,7 @@ export const azureStorageSecureTransferFix: FixRenderer = {
   control: 'azure.storage.secure-transfer',
   summary: 'require secure transfer (HTTPS) and TLS 1.2 on the storage account',
   inputs(db, target) {
-    const cfg = requireConfig<StorageConfig>({ db }, target, target.resourceId, 'azure.storage.config', 'azure/<subscription>/storage-accounts.json')
+    const cfg = requireConfig({ db }, target, target.resourceId, 'azure.storage.config', 'azure/<subscription>/storage-accounts.json')
     const v = cfg.value
     return { values: { id: v.id, name: v.name, location: v.location, https: v.supportsHttpsTrafficOnly, tls: v.minimumTlsVersion }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
   },

@@ -8,12 +8,7 @@ import { defineStep, type StepContext } from '../../main/controls/step'
 
 const ACCOUNT = ['azure.storage.account'] as const
 
-interface AzConfig {
-  supportsHttpsTrafficOnly: boolean | null
-  minimumTlsVersion: string | null
-}
-
-const configOf = (ctx: StepContext) => ctx.ev.config<AzConfig>(ctx.finding.resource.id, 'azure.storage.config')
+const configOf = (ctx: StepContext) => ctx.ev.config(ctx.finding.resource.id, 'azure.storage.config')
 
 const secureTransferAlready = defineStep({
   name: 'azure.secure-transfer-already',
