@@ -35,7 +35,7 @@ export interface GuardrailContext {
  * the controls declaring the same `key` get one policy with all their exceptions, never two
  * policies that would each cancel the other's exceptions.
  */
-interface SharedGuardrail {
+export interface SharedGuardrail {
   key: string
   render(ctx: GuardrailContext & { controls: readonly string[] }): GuardrailView
 }

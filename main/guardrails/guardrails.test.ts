@@ -12,7 +12,7 @@ import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
 import { loadControls } from '../ingest/controls'
-import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, type GuardrailFinding } from '.'
+import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))
 const f = (id: string, control: string, resourceId: string, verdict: RciVerdict = 'SAFE', decision: GuardrailFinding['decision'] = null): GuardrailFinding => ({
@@ -107,6 +107,16 @@ describe('guardrails for every control', () => {
       }
     })
   }
+
+  it('the shared Block Public Access SCP keeps the exceptions of both controls when only one is asked for (the findings given are guardrailScope\'s)', () => {
+    expect(guardrailScope(['aws.s3.public-access'])).toEqual(['aws.s3.public-access', 'aws.s3.public-access-block'])
+    const findings = [f('F-1', 'aws.s3.public-access', 'arn:aws:s3:::site', 'UNSAFE'), f('F-2', 'aws.s3.public-access-block', 'arn:aws:s3:::partner-drop', 'UNSAFE')]
+    const b = buildGuardrails('I-1', findings, { controls: ['aws.s3.public-access'] })
+    const scp = b.guardrails.find((g) => g.name === 'aws.s3.block-public-access.scp.json')!
+    expect(scp.covers).toEqual(['aws.s3.public-access'])
+    expect(scp.exceptions).toEqual(['arn:aws:s3:::site', 'arn:aws:s3:::partner-drop'])
+    expect(JSON.parse(scp.content).Statement[0].NotResource).toEqual(['arn:aws:s3:::site', 'arn:aws:s3:::partner-drop'])
+  })
 
   it('excepts UNSAFE and accepted resources by ARN where the mechanism allows, and says what stays NON_COMPLIANT', () => {
     const findings = [

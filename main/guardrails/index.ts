@@ -7,17 +7,15 @@ import type { PolicyRenderer } from '../controls/control'
 import { policyJson } from '../controls/guardrail-aws'
 import { CONTROL_CODE, controlCode } from '../controls/registry'
 import { isLastmileError } from '../errors'
-import { awsGuardrails, S3_BLOCK_PUBLIC_ACCESS_CONTROLS, s3BlockPublicAccessScp } from './aws'
 import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from '../controls/guardrail'
 
 export type { GuardrailFinding, GuardrailOptions } from '../controls/guardrail'
 export { DEFAULT_BREAK_GLASS_ROLE, DEFAULT_EXCEPTION_TAG } from '../controls/guardrail'
 
 /** Controls guarded by one shared policy: the exceptions of each belong in it. */
-const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [
-  S3_BLOCK_PUBLIC_ACCESS_CONTROLS,
-  ...[...new Set(CONTROL_CODE.flatMap((m) => (m.sharedGuardrail ? [m.sharedGuardrail.key] : [])))].map((key) => CONTROL_CODE.filter((m) => m.sharedGuardrail?.key === key).map((m) => m.id))
-]
+const GUARDED_TOGETHER: ReadonlyArray<readonly string[]> = [...new Set(CONTROL_CODE.flatMap((m) => (m.sharedGuardrail ? [m.sharedGuardrail.key] : [])))].map((key) =>
+  CONTROL_CODE.filter((m) => m.sharedGuardrail?.key === key).map((m) => m.id)
+)
 
 /**
  * The controls whose findings a guardrail for `controls` must see: those controls and every
@@ -29,13 +27,8 @@ export function guardrailScope(controls: readonly string[]): string[] {
   return [...out].sort()
 }
 
-const NOT_YET_IN_FOLDERS = [
-  'aws.s3.public-access-block',
-  'aws.s3.public-access'
-] as const
-
 /** Controls with guardrails (container images have none that an SCP or policy could enforce). */
-export const GUARDRAIL_CONTROLS: readonly string[] = [...NOT_YET_IN_FOLDERS, ...CONTROL_CODE.filter((m) => m.guardrails || m.sharedGuardrail).map((m) => m.id)]
+export const GUARDRAIL_CONTROLS: readonly string[] = [...CONTROL_CODE.filter((m) => m.guardrails || m.sharedGuardrail).map((m) => m.id)]
 
 /**
  * A control's guardrails rendered with its exceptions; when the Organizations policies cannot hold
@@ -78,7 +71,6 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
   const guardrails: GuardrailView[] = []
   const tag = opts.exceptionTag ?? DEFAULT_EXCEPTION_TAG
   const guardOpts = { breakGlassRoles: opts.breakGlassRoles, exceptionTag: tag }
-  const s3Group = controls.filter((c) => (S3_BLOCK_PUBLIC_ACCESS_CONTROLS as readonly string[]).includes(c))
   const sharedDone = new Set<string>()
   for (const control of controls) {
     const mine = findings.filter((f) => f.control === control)
@@ -89,7 +81,10 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
     if (shared && !sharedDone.has(shared.key)) {
       sharedDone.add(shared.key)
       const group = controls.filter((c) => controlCode(c)?.sharedGuardrail?.key === shared.key)
-      const groupExceptions = exceptionsOf(findings.filter((f) => group.includes(f.control)))
+      // the exceptions of every control sharing the policy, asked for or not: one the policy
+      // leaves out would be refused by it (the findings given are guardrailScope's)
+      const sharing = GUARDED_TOGETHER.find((g) => g.includes(control)) ?? group
+      const groupExceptions = exceptionsOf(findings.filter((f) => sharing.includes(f.control)))
       try {
         guardrails.push(shared.render({ control, exceptions: groupExceptions, opts: guardOpts, policy: policyJson, subscriptions, controls: group }))
       } catch (e) {
@@ -100,16 +95,6 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
     if (code?.guardrails) {
       const render = code.guardrails.bind(code)
       guardrails.push(...withPolicyFallback(control, (policy) => render({ control, exceptions, opts: guardOpts, policy, subscriptions }), notes))
-    } else if (control.startsWith('aws.')) {
-      if (control === s3Group[0]) {
-        try {
-          guardrails.push(s3BlockPublicAccessScp(exceptionsOf(findings.filter((f) => (S3_BLOCK_PUBLIC_ACCESS_CONTROLS as readonly string[]).includes(f.control))), guardOpts, s3Group))
-        } catch (e) {
-          if (!isLastmileError(e)) throw e
-          notes.push(`${s3Group.join(', ')}: no preventive policy: ${e.message}`)
-        }
-      }
-      guardrails.push(...withPolicyFallback(control, (policy) => awsGuardrails(control, exceptions, guardOpts, policy), notes))
     }
     if (!GUARDRAIL_CONTROLS.includes(control)) notes.push(`${control}: no guardrail is known for this control`)
   }

@@ -7,18 +7,12 @@ import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
 import { CONTROL_CODE } from '../controls/registry'
 import { LastmileError } from '../errors'
-import { s3PublicAccessBlockFix, s3PublicAccessFix } from './fixes/s3-public-access-block'
 import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
 export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
-const NOT_YET_IN_FOLDERS: readonly FixRenderer[] = [
-  s3PublicAccessBlockFix,
-  s3PublicAccessFix
-]
-
-/** Every control's fix: each control folder's (playbooks/<id>/control.ts) and the not yet moved. */
-export const FIX_RENDERERS: readonly FixRenderer[] = [...NOT_YET_IN_FOLDERS, ...CONTROL_CODE.flatMap((m) => (m.fix ? [{ ...m.fix, control: m.id }] : []))]
+/** Every control's fix: each control folder's (playbooks/<id>/control.ts). */
+export const FIX_RENDERERS: readonly FixRenderer[] = [...CONTROL_CODE.flatMap((m) => (m.fix ? [{ ...m.fix, control: m.id }] : []))]
 
 export function fixRendererFor(control: string): FixRenderer {
   const r = FIX_RENDERERS.find((x) => x.control === control)

@@ -32,13 +32,6 @@ export interface RouteOptions {
   playbooks?: PlaybookSet | null
 }
 
-const SUGGESTED: Record<string, string> = {
-  'aws.s3.public-access-block':
-    'Decide whether the bucket must stay public. If it serves a website or public data, front it with CloudFront and origin access control and keep the bucket private, or record the exception as an accepted risk. Then ask for a new investigation.',
-  'aws.s3.public-access':
-    'Find who reads the bucket anonymously (access logs) and move them to signed or authenticated access, or CloudFront with origin access control; if it is public on purpose, record an accepted risk with its owner.'
-}
-
 interface RoutedFinding {
   finding: string
   control: string
@@ -73,7 +66,7 @@ function routedFinding(db: Db, f: WfFinding, playbooks: PlaybookSet | null): Rou
         : `${f.verdict}${doc?.because ? `: ${doc.because}` : f.verdict === 'UNSCORED' ? ': not investigated yet' : ''} (routed on request)`,
     checked: (doc?.steps ?? []).map((s) => ({ question: s.question, answer: s.answer, explanation: s.explanation, evidence: evidenceLabels(db, s.evidence) })),
     tools,
-    suggestedPath: playbooks?.forControl(f.control)?.def.routing?.suggested ?? SUGGESTED[f.control] ?? 'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
+    suggestedPath: playbooks?.forControl(f.control)?.def.routing?.suggested ?? 'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
   }
 }
 

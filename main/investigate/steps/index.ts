@@ -1,11 +1,9 @@
-// The step-function registry: every function a playbook may name — those each control folder
-// defines (playbooks/<id>/control.ts, through the control registry) and those of the controls not
-// yet in a folder of their own.
+// The step-function registry: every function a playbook may name, as each control folder defines
+// them (playbooks/<id>/control.ts, through the control registry).
 import { controlSteps } from '../../controls/registry'
-import { S3_STEPS } from './s3'
 import type { StepFunction } from '../../controls/step'
 
-const ALL: StepFunction[] = [...(([...S3_STEPS] as StepFunction[])), ...controlSteps()]
+const ALL: StepFunction[] = controlSteps()
 
 export const STEP_FUNCTIONS: ReadonlyMap<string, StepFunction> = new Map(ALL.map((s) => [s.name, s]))
 if (STEP_FUNCTIONS.size !== ALL.length) throw new Error(`step functions defined twice: ${ALL.map((s) => s.name).filter((n, i, a) => a.indexOf(n) !== i).join(', ')}`)

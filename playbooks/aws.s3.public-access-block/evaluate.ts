@@ -1,15 +1,12 @@
-// The S3 controls: aws.s3.https-only (Security Hub S3.5), aws.s3.public-access (S3.2/S3.3: is the
-// bucket actually public) and aws.s3.public-access-block (S3.1 account, S3.8 bucket).
-import type { EvaluationContext } from '../controls/evaluation'
-import { accountUnknown, fileProblem } from '../controls/evaluation'
-import { accountPab, eachBucket } from '../controls/s3/evaluation'
-import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../semantics/inventory'
-import { accountResource } from '../semantics/ids'
-import { effectiveSetting, PAB_SETTINGS, publicAccessForBucket, settingAt } from '../semantics/s3'
-import type { Evaluation, Verdict } from './types'
-import { evaluation, fail, pass, unknown } from './types'
-
-// ---- Block Public Access settings ----------------------------------------------------------------
+// aws.s3.public-access-block's evaluator (Security Hub S3.1 for the account, S3.8 for a bucket): are
+// all four Block Public Access settings on, counting the bucket and the account level as S3 does?
+import type { Evaluation } from '../../shared/contract'
+import { accountUnknown, evaluation, type EvaluationContext } from '../../main/controls/evaluation'
+import { accountPab, eachBucket } from '../../main/controls/s3/evaluation'
+import type { AwsAccountInventory, PublicAccessBlock, S3Bucket } from '../../main/semantics/inventory'
+import { accountResource } from '../../main/semantics/ids'
+import { effectiveSetting, PAB_SETTINGS, settingAt } from '../../main/semantics/s3'
+import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 function levelWord(cfg: PublicAccessBlock | null | undefined): string {
   return cfg === undefined ? 'not in the bundle' : cfg === null ? 'no configuration' : 'off'
@@ -66,22 +63,4 @@ export function evaluatePublicAccessBlock(ctx: EvaluationContext, inv: AwsAccoun
     else out.push({ ...e, evidence: [...e.evidence, ...accountEvidence].sort() })
   }
   return out
-}
-
-// ---- aws.s3.public-access ------------------------------------------------------------------------
-
-export function evaluatePublicAccess(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  const account = accountPab(inv)
-  const accountEvidence = inv.s3Account.state === 'ok' ? [`${inv.s3Account.rel}#/publicAccessBlock`] : []
-  const accountNote = inv.s3Account.state === 'ok' ? '' : ` (account level: ${fileProblem(inv.s3Account)})`
-  return eachBucket(
-    'aws.s3.public-access',
-    inv,
-    (b, _arn, ev) => {
-      const v = publicAccessForBucket(b, account, { policy: ev('policy'), acl: ev('acl') })
-      ev('publicAccessBlock')
-      return v.status === 'UNKNOWN' && accountNote ? { ...v, reason: v.reason + accountNote } : v
-    },
-    { accountRowWhenNoFile: true }
-  ).map((e) => (e.resource.startsWith('arn:') ? { ...e, evidence: [...e.evidence, ...accountEvidence].sort() } : e))
 }

@@ -1,17 +1,17 @@
-// Step functions for S3 buckets: the public-access playbooks (aws.s3.public-access and
-// aws.s3.public-access-block). Policy and ACL semantics are main/semantics/s3.ts': these steps feed
-// them the bucket's configuration from the case's evidence.
+// aws.s3.public-access's step functions, which aws.s3.public-access-block's playbook names too (a
+// bucket's two findings are investigated alike): is the bucket public, who was served anonymously
+// or from another account through the access the fix removes, is something built on it being
+// public. Policy and ACL semantics are main/semantics/s3.ts': these steps feed them the bucket's
+// configuration from the case's evidence.
 import { z } from 'zod'
-import { bucketExposure, effectiveSetting, publicAccessForBucket, type Exposure } from '../../semantics/s3'
-import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
-import { accountResource } from '../../semantics/ids'
-import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, windowText } from '../../controls/step-common'
-import { bucketRequests, callersText, type S3Request } from '../../controls/s3/requests'
-import { builtOnTheBucket, bucketName, configOf, flaggedEvents, lastOf, noConfig, opsOf, sourcesOf, websiteOn } from '../../controls/s3/steps'
-import { obj } from '../../semantics/cloud-output'
-import { defineStep, type StepContext, type StepOutcome } from '../../controls/step'
-
-// ---- aws.s3.public-access (and aws.s3.public-access-block: the same fix) -----------------------
+import { bucketExposure, effectiveSetting, publicAccessForBucket, type Exposure } from '../../main/semantics/s3'
+import type { PublicAccessBlock, S3Bucket } from '../../main/semantics/inventory'
+import { accountResource } from '../../main/semantics/ids'
+import { coverageText, day, inWindow, outcome, plural, sortedUnique, timelineLink, windowText } from '../../main/controls/step-common'
+import { bucketRequests, callersText, type S3Request } from '../../main/controls/s3/requests'
+import { builtOnTheBucket, bucketName, configOf, flaggedEvents, lastOf, noConfig, opsOf, sourcesOf, websiteOn } from '../../main/controls/s3/steps'
+import { obj } from '../../main/semantics/cloud-output'
+import { defineStep, type StepContext, type StepOutcome } from '../../main/controls/step'
 
 const ACL = z.object({ Grants: z.array(z.object({ Grantee: z.object({ Type: z.string(), URI: z.string().optional(), ID: z.string().optional() }).loose(), Permission: z.string() }).loose()) }).loose()
 
@@ -279,4 +279,4 @@ export const publicOriginNeeded = defineStep({
     }))
 })
 
-export const S3_STEPS = [bucketIsPublic, anonymousRequests, outsideAccountUse, publicOriginNeeded]
+export const PUBLIC_ACCESS_STEPS = [bucketIsPublic, anonymousRequests, outsideAccountUse, publicOriginNeeded]

@@ -1,5 +1,8 @@
-// aws.s3.public-access-block (Security Hub S3.8 bucket, S3.1 account) and aws.s3.public-access
-// (S3.2/S3.3): turn on all four Block Public Access settings (FORMATS.md C.2).
+// The fix and the preventive policy two S3 controls share, aws.s3.public-access-block (Security
+// Hub S3.8 bucket, S3.1 account) and aws.s3.public-access (S3.2/S3.3): turn on all four Block
+// Public Access settings (FORMATS.md C.2), and one SCP that keeps them on. Each control's folder
+// declares them (control.ts: `fix`, `sharedGuardrail`); they live in the kit because a control
+// never imports another control's folder.
 //
 // For a public bucket this is the reversible fix: IgnorePublicAcls makes S3 ignore public ACL
 // grants and RestrictPublicBuckets limits a public policy to the owner's account and AWS
@@ -7,17 +10,21 @@
 // puts the previous configuration back and the bucket is as it was.
 import { LastmileError } from '../../errors'
 import { accountResource, parseArn } from '../../semantics/ids'
-import { bashScript, sq } from '../../controls/shell'
-import { awsProviderBlock, hclName, hclString, terraformHeader } from '../../controls/formats'
-import type { FixRenderer, FixTarget } from '../../controls/fix'
+import { bashScript, sq } from '../shell'
+import { awsProviderBlock, hclName, hclString, terraformHeader } from '../formats'
+import type { FixRenderer, FixTarget } from '../fix'
 import type { RciVerdict } from '../../../shared/model'
 import type { Db } from '../../db/case-db'
 import { publicAccessForBucket } from '../../semantics/s3'
 import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
 import { getFacts } from '../../case/facts'
 import { hasRciTables } from '../../case/rci'
-import { latestConfig } from '../config'
-import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../controls/fix-common'
+import { latestConfig } from '../../remediate/config'
+import type { GuardrailView } from '../../../shared/remediation'
+import type { PolicyRenderer, SharedGuardrail } from '../control'
+import type { GuardrailException, GuardrailOptions } from '../guardrail'
+import { breakGlassNote, principalException, resourceOrExcept, sid, withCondition } from '../guardrail-aws'
+import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../fix-common'
 
 const SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const
 const ALL_ON = Object.fromEntries(SETTINGS.map((s) => [s, true])) as Record<(typeof SETTINGS)[number], boolean>
@@ -88,7 +95,8 @@ function affectedBuckets(db: Db, account: string): string {
 const RANK: Record<RciVerdict, number> = { SAFE: 0, RISKY: 1, UNSCORED: 2, UNSAFE: 3 }
 const worstOf = (vs: readonly RciVerdict[]): RciVerdict => vs.reduce((w, v) => (RANK[v] > RANK[w] ? v : w), 'SAFE' as RciVerdict)
 
-function makeRenderer(control: string): FixRenderer {
+/** The Block Public Access fix, rendered for `control`'s findings. */
+export function blockPublicAccessFix(control: string): FixRenderer {
   return {
     control,
     summary: 'turn on all four S3 Block Public Access settings',
@@ -246,5 +254,59 @@ function makeRenderer(control: string): FixRenderer {
   }
 }
 
-export const s3PublicAccessBlockFix = makeRenderer('aws.s3.public-access-block')
-export const s3PublicAccessFix = makeRenderer('aws.s3.public-access')
+// ---- the preventive policy ------------------------------------------------------------------------
+
+/**
+ * One SCP keeping S3 Block Public Access on, for both S3 public-access controls at once: two
+ * policies denying the same calls would each cancel the other's exceptions (an explicit Deny in
+ * any attached SCP wins), so the exceptions of both controls go into this one.
+ *
+ * S3 has no condition key for the four settings' values (Service Authorization Reference, Amazon
+ * S3: PutBucketPublicAccessBlock and PutAccountPublicAccessBlock take only s3:ResourceAccount,
+ * s3:authType, s3:signatureAge, s3:signatureversion, s3:TlsVersion, s3:x-amz-content-sha256), so no
+ * policy can tell turning a setting on from turning it off, and DeletePublicAccessBlock is
+ * authorized as s3:PutBucketPublicAccessBlock. The SCP therefore leaves every change to the
+ * break-glass role: Lastmile's fix and rollback included, which the plan's preconditions say.
+ */
+function s3BlockPublicAccessScp(exceptions: readonly GuardrailException[], opts: GuardrailOptions, controls: readonly string[], policyJson: PolicyRenderer): GuardrailView {
+  const control = 'aws.s3.public-access-block'
+  const arns = [...new Set(exceptions.filter((e) => e.resourceId.startsWith('arn:')).map((e) => e.resourceId))]
+  const accounts = [
+    ...new Set(
+      exceptions
+        .filter((e) => e.resourceId.startsWith('AWS::::Account:'))
+        .map((e) => e.account ?? e.resourceId.slice('AWS::::Account:'.length))
+        .filter((a) => /^\d{12}$/.test(a))
+    )
+  ]
+  const principal = principalException(opts)
+  const content = policyJson('scp', 'S3 Block Public Access SCP', [
+    withCondition({ Sid: sid(control, 'DenyBucketSettingChanges'), Effect: 'Deny', Action: 's3:PutBucketPublicAccessBlock', ...resourceOrExcept(arns) }, principal),
+    withCondition(
+      { Sid: sid(control, 'DenyAccountSettingChanges'), Effect: 'Deny', Action: 's3:PutAccountPublicAccessBlock', Resource: '*' },
+      accounts.length ? { ...principal, StringNotEquals: { 'aws:PrincipalAccount': accounts } } : principal
+    )
+  ])
+  return {
+    kind: 'aws-scp',
+    language: 'json',
+    name: 'aws.s3.block-public-access.scp.json',
+    content,
+    control,
+    covers: [...controls],
+    prevents: `changing S3 Block Public Access (s3:PutBucketPublicAccessBlock, which also authorizes DeletePublicAccessBlock, and s3:PutAccountPublicAccessBlock) by anyone but the break-glass role; ${breakGlassNote(opts)}`,
+    wouldBreak: [
+      'turning Block Public Access ON as well: S3 offers no condition key on the settings, so only the break-glass role may change them once this is attached — run Lastmile\'s fix and rollback with that role, or before attaching it',
+      'creating buckets with Block Public Access off, and pipelines that set it (Terraform aws_s3_bucket_public_access_block)',
+      'publishing a bucket on purpose (a public website) without the break-glass role',
+      ...(accounts.length ? [`the account-level setting of ${accounts.join(', ')} stays changeable (excepted)`] : [])
+    ],
+    exceptions: [...new Set(exceptions.map((e) => e.resourceId))]
+  }
+}
+
+/** The SCP both S3 public-access controls declare (`sharedGuardrail`): one policy, the exceptions of both. */
+export const BLOCK_PUBLIC_ACCESS_SCP: SharedGuardrail = {
+  key: 'aws.s3.block-public-access',
+  render: ({ exceptions, opts, controls, policy }) => s3BlockPublicAccessScp(exceptions, opts, controls, policy)
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { PublicAccessBlock } from '../semantics/inventory'
-import { publicAccessBlockForBucket } from './s3'
+import type { PublicAccessBlock } from '../../main/semantics/inventory'
+import { publicAccessBlockForBucket } from './evaluate'
 
 const ALL_ON: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }
 
