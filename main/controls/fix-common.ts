@@ -3,10 +3,10 @@ import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/reme
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { rciDocument } from '../case/rci'
-import { evidenceLabels, latestConfig, type ConfigFact, type StoredFacet } from '../remediate/config'
+import { evidenceLabels, latestConfig, type ConfigFact, type StoredFacet } from '../case/resource-config'
 import type { FacetName } from '../semantics/facets'
 
-export { configuredResources, latestConfig } from '../remediate/config'
+export { configuredResources, latestConfig } from '../case/resource-config'
 import type { FixContext, FixTarget } from './fix'
 
 /** The comment lines that head every artefact: which plan, finding, resource and evidence. */

@@ -16,7 +16,7 @@ import { toCsv } from '../ingest/csv-writer'
 import { SEVERITY_BY_RANK } from '../case/severity'
 import { rciDocument } from '../case/rci'
 import type { PlaybookSet } from '../investigate/loader'
-import { evidenceLabels } from '../remediate/config'
+import { evidenceLabels } from '../case/resource-config'
 import { describeState, TRANSITIONS } from './states'
 import { findingsOf, isSetAside, transition, workflowTx, type WfFinding } from './store'
 

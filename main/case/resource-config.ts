@@ -5,10 +5,10 @@
 // plan can say "as collected on …" and drift can be told from a changed configuration.
 import type { Db } from '../db/case-db'
 import { evidenceKeyOf } from '../semantics/ids'
-import { latestFacet, resourcesWithFacet, type StoredFacet } from '../case/facets'
+import { latestFacet, resourcesWithFacet, type StoredFacet } from './facets'
 import type { FacetName } from '../semantics/facets'
 
-export type { StoredFacet } from '../case/facets'
+export type { StoredFacet } from './facets'
 
 /** @deprecated the untyped shape, while fixes move to `StoredFacet<'facet'>` */
 export interface ConfigFact<T> {
