@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadControls, defaultControlsPath } from '../ingest/controls'
+import { loadControls, defaultControlsPath } from './catalogue'
 import { loadPlaybooks, builtinPlaybooksDir } from '../investigate/loader'
 // @ts-expect-error: a plain .mjs script, no declarations
 import { writeControlsIndex } from '../../scripts/controls-index.mjs'

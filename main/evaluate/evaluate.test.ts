@@ -5,7 +5,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import { writeBundle } from '../semantics/bundle-builder.test-helper'
 import { compareEvaluations, evaluateBundle, findEvaluation } from './evaluate'
 import { CONTROL_IDS, CONTROLS } from './registry'
-import { loadControls } from '../ingest/controls'
+import { loadControls } from '../controls/catalogue'
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'evaluate')
 const BASIC = join(FIXTURES, 'basic')

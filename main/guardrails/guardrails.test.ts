@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
-import { loadControls } from '../ingest/controls'
+import { loadControls } from '../controls/catalogue'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
 const dir = mkdtempSync(join(tmpdir(), 'lm-guardrails-'))

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isLastmileError } from '../errors'
-import { defaultControlsPath, loadControls, parseControls } from './controls'
+import { defaultControlsPath, loadControls, parseControls } from '../controls/catalogue'
 import { canonicalResource } from './resource-id'
 import type { ResourceDraft } from './types'
 

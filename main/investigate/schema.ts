@@ -107,7 +107,7 @@ export const playbookSchema = z
             // a control of playbooks/controls.yaml, or an unmapped tool rule (<tool>.<rule id>)
             id: z.string().regex(/^[a-z0-9-]+\.\S+$/, 'a control id: a mapped control (aws.s3.https-only) or a tool and its rule id (prowler.<check>)'),
             rules: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a tool name is lower-case'), z.array(z.string().trim().min(1)).min(1)).optional(),
-            // with a title, the entry DEFINES the control in the catalogue (main/ingest/controls.ts)
+            // with a title, the entry DEFINES the control in the catalogue (main/controls/catalogue.ts)
             // rather than serving one defined in playbooks/controls.yaml
             title: z.string().trim().min(1).optional(),
             resourceType: z.string().min(1).optional(),

@@ -6,7 +6,7 @@ import { LastmileError, fsReason } from '../errors'
 import { RULE_KINDS, type RuleKind } from '../../shared/ingest'
 import { appRoot } from '../platform/app-root'
 
-/** playbooks/controls.yaml, from the sources (main/ingest) and from the build (out/main). */
+/** playbooks/controls.yaml, from the sources and from the build (out/main). */
 export function defaultControlsPath(): string {
   return join(appRoot(), 'playbooks', 'controls.yaml')
 }
