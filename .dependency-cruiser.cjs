@@ -157,10 +157,26 @@ module.exports = {
     },
     ...layerRules,
     {
+      name: 'stage-not-to-other-stage',
+      severity: 'error',
+      comment:
+        'A stage does not import another stage: what two stages share moves down (main/semantics, ' +
+        'main/case) and what composes them moves up (main/workflow, main/demo).',
+      from: { path: `^main/(${STAGES.join('|')})/`, pathNot: TESTS },
+      to: { path: `^main/(${STAGES.join('|')})/`, pathNot: '^main/$1/' }
+    },
+    {
       name: 'control-not-up',
       severity: 'error',
       comment: "A control's code (playbooks/<id>/) imports the base, the models and the kit: never a stage or anything above.",
       from: { path: '^playbooks/', pathNot: TESTS },
+      to: { path: ABOVE_CONTROLS }
+    },
+    {
+      name: 'controls-kit-not-up',
+      severity: 'error',
+      comment: 'The controls kit (main/controls) imports the base and the models: never a stage or anything above.',
+      from: { path: '^main/controls/', pathNot: TESTS },
       to: { path: ABOVE_CONTROLS }
     },
     {

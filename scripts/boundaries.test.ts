@@ -59,6 +59,7 @@ const FIXTURE: Record<string, string> = {
   'main/controls/kit.ts': "import { facts } from '../case/facts'\nexport const defineControl = <T>(c: T): T => c\nexport const k = facts",
   'main/controls/registry.ts':
     "import one from '../../playbooks/aws.one/control'\nimport two from '../../playbooks/aws.two/control'\nexport const controls = [one, two]\nexport type Controls = typeof controls",
+  'main/controls/kit-up.ts': "import { ev } from '../evidence/ev'\nexport const x = ev",
   'main/controls/kit-to-control.ts': "import one from '../../playbooks/aws.one/control'\nexport const x = one",
   'playbooks/aws.one/control.ts':
     "import { defineControl } from '../../main/controls/kit'\nimport { ids } from '../../main/semantics/ids'\nimport { help } from './help'\nexport default defineControl({ id: 'aws.one', uses: [ids, help] })",
@@ -72,6 +73,7 @@ const FIXTURE: Record<string, string> = {
   'main/evidence/ev.ts': "import { controls } from '../controls/registry'\nimport { k } from '../controls/kit'\nexport const ev = [controls, k]",
   'main/investigate/inv.ts': "import { f } from '../investigate/other'\nexport const inv = f",
   'main/investigate/other.ts': 'export const f = 1',
+  'main/remediate/to-stage.ts': "import { inv } from '../investigate/inv'\nexport const x = inv",
   'main/investigate/inv.test.ts': "import { w } from '../workflow/w'\nexport const t = w",
   'main/workflow/w.ts': "import { ev } from '../evidence/ev'\nimport { inv } from '../investigate/inv'\nexport const w = [ev, inv]",
   'main/workflow/up.ts': "import { ex } from '../export/ex'\nexport const x = ex",
@@ -152,10 +154,12 @@ describe('dependency-cruiser boundaries (npm run lint)', () => {
         'layer-base-not-up: main/platform/up.ts -> main/ipc/h.ts',
         'layer-models-not-up: main/case/up.ts -> main/evidence/ev.ts',
         'control-not-up: playbooks/aws.two/control.ts -> main/investigate/inv.ts',
+        'controls-kit-not-up: main/controls/kit-up.ts -> main/evidence/ev.ts',
         'control-not-to-other-control: playbooks/aws.two/control.ts -> playbooks/aws.one/help.ts',
         'control-not-to-registry: playbooks/aws.two/control.ts -> main/controls/registry.ts',
         'controls-kit-not-to-controls: main/controls/kit-to-control.ts -> playbooks/aws.one/control.ts',
         'layer-stages-not-up: main/ingest/up.ts -> main/workflow/w.ts',
+        'stage-not-to-other-stage: main/remediate/to-stage.ts -> main/investigate/inv.ts',
         'layer-workflow-not-up: main/workflow/up.ts -> main/export/ex.ts',
         'layer-export-not-up: main/export/up.ts -> main/demo/d.ts',
         'layer-demo-not-up: main/demo/up.ts -> main/cli/c.ts',
