@@ -13,12 +13,6 @@ import { awsProviderBlock, cfnLogicalId, cfnYaml, hclJsonHeredoc, hclName, hclSt
 import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../main/controls/fix-common'
 
-interface S3Config {
-  name: string
-  region: string | null
-  policy: string | null
-}
-
 /**
  * jq: does the policy in the file hold our Deny (whatever its Sid, with "*" written either way)?
  * Action, Resource and Principal may be a string or a list, so both sides are normalised first.
@@ -46,7 +40,7 @@ export const s3HttpsOnlyFix: FixRenderer = {
   control: 'aws.s3.https-only',
   summary: 'merge a Deny on plain-HTTP requests into the bucket policy',
   inputs(db, target) {
-    const cfg = requireConfig<S3Config>({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json describing the bucket and its policy')
+    const cfg = requireConfig({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json describing the bucket and its policy')
     return {
       values: { bucket: cfg.value.name, region: cfg.value.region, policy: cfg.value.policy },
       evidence: cfg.evidence,

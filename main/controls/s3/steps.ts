@@ -7,26 +7,18 @@ import { obj } from '../../semantics/cloud-output'
 import { bucketOfOriginDomain } from '../../semantics/inventory-items'
 import { outcome } from '../step-common'
 import type { StepContext, StepOutcome } from '../step'
+import type { S3ConfigFacet } from '../../semantics/facets'
 import type { S3Request } from './requests'
 
 export const BUCKET = ['aws.s3.bucket'] as const
-
-export interface S3Config {
-  name: string
-  region: string | null
-  policy: string | null
-  publicAccessBlock: Record<string, boolean> | null
-  objectCount: number | null
-  website: boolean | null
-  acl: unknown
-}
 
 export function bucketName(ctx: StepContext): string {
   return ctx.finding.resource.id.replace(/^arn:[^:]+:s3:::/, '')
 }
 
-export function configOf(ctx: StepContext): { value: S3Config; evidence: string[] } | null {
-  return ctx.ev.config<S3Config>(ctx.finding.resource.id, 's3.config')
+/** The bucket's `s3.config` facet (main/semantics/facets.ts): a policy or ACL not collected has no key. */
+export function configOf(ctx: StepContext): { value: S3ConfigFacet; evidence: string[] } | null {
+  return ctx.ev.config(ctx.finding.resource.id, 's3.config')
 }
 
 export const noConfig = (ctx: StepContext) =>
