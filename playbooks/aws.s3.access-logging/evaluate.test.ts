@@ -19,7 +19,7 @@ function reader(buckets: BucketConfig[]) {
   const byId = new Map(buckets.map((b) => [`arn:aws:s3:::${b.name}`, b]))
   return { config: (id: string) => (byId.has(id) ? { value: byId.get(id)!, evidence: [`s3#${id}`] } : null), resourcesWith: () => [...byId.keys()] }
 }
-const base = { account: A, region: 'us-east-1', acl: null }
+const base = { account: A, region: 'us-east-1', creationDate: null, tags: {}, versioning: null, objectCount: null, website: null, acl: null }
 const logs = (over: Partial<BucketConfig> = {}): BucketConfig => ({ ...base, name: 'logs', policy: policy({ StringEquals: { 'aws:SourceAccount': A } }), encryption: sse('AES256'), logging: null, ...over })
 const web: BucketConfig = { ...base, name: 'web', policy: null, encryption: sse('AES256'), logging: { targetBucket: 'logs', targetPrefix: 'web/' } }
 const app: BucketConfig = { ...base, name: 'app', policy: null, encryption: sse('AES256'), logging: null }
@@ -39,7 +39,7 @@ describe('the log target (target.ts)', () => {
     const acl = { Grants: [{ Grantee: { URI: 'http://acs.amazonaws.com/groups/s3/LogDelivery' }, Permission: 'WRITE' }] }
     expect(logTargetFor('arn:aws:s3:::app', reader([app, web, logs({ policy: null, acl })]))).toMatchObject({ answer: 'yes' })
     expect(logTargetFor('arn:aws:s3:::app', reader([app, logs()]))).toMatchObject({ answer: 'no', why: expect.stringContaining("receives other buckets' access logs") })
-    const selfLogging: BucketConfig = { ...app, logging: { targetBucket: 'app' } }
+    const selfLogging: BucketConfig = { ...app, logging: { targetBucket: 'app', targetPrefix: '' } }
     expect(logTargetFor('arn:aws:s3:::web', reader([{ ...web, logging: null }, selfLogging]))).toMatchObject({ answer: 'no' })
   })
   it('answers unknown when a candidate target\'s policy and ACL were not collected', () => {

@@ -2,14 +2,14 @@
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { outcome } from '../../main/controls/step-common'
-import { logTargetFor, type BucketConfig, type ConfigReader } from './target'
+import { asBucketConfig, logTargetFor, type ConfigReader } from './target'
 
 const BUCKET = ['aws.s3.bucket'] as const
 
 /** The evidence, as target.ts reads it. */
 function stepReader(ctx: StepContext): ConfigReader {
   return {
-    config: (id) => ctx.ev.config<BucketConfig>(id, 's3.config'),
+    config: (id) => asBucketConfig(ctx.ev.config(id, 's3.config')),
     resourcesWith: () => ctx.ev.resourcesWith('s3.config')
   }
 }
@@ -22,7 +22,7 @@ const accessLoggingOn = defineStep({
   resourceTypes: BUCKET,
   params: z.object({}).strict(),
   run(ctx) {
-    const cfg = ctx.ev.config<BucketConfig>(ctx.finding.resource.id, 's3.config')
+    const cfg = ctx.ev.config(ctx.finding.resource.id, 's3.config')
     const sources = ['aws.inventory' as const]
     if (!cfg) return outcome('unknown', `the bucket ${name(ctx)} is not in the evidence's S3 inventory (inventory/s3-buckets.json)`, { sources })
     const l = cfg.value.logging

@@ -10,21 +10,21 @@
 // A target is never guessed: with no such bucket the answer is "no", and a person chooses.
 import { parsePolicy, statementApplies, type PolicyRequest } from '../../main/semantics/iam-policy'
 import { s3BucketArn } from '../../main/semantics/ids'
+import type { S3ConfigFacet } from '../../main/semantics/facets'
 
-/** The s3.config facet as the evidence analysis writes it (a key that is absent was not collected). */
-export interface BucketConfig {
-  name: string
-  account?: string | null
-  region?: string | null
-  /** the bucket policy's text; null = no policy */
-  policy?: string | null
-  /** GetBucketAcl's output; null = not readable */
+/**
+ * The s3.config facet (main/semantics/facets.ts, which says what an absent key and null mean),
+ * with the two parts it keeps as the collector wrote them — GetBucketAcl's and GetBucketEncryption's
+ * output — seen through the fields read here, each optional (read defensively).
+ */
+export type BucketConfig = Omit<S3ConfigFacet, 'acl' | 'encryption'> & {
   acl?: { Grants?: Array<{ Grantee?: { URI?: string }; Permission?: string }> } | null
-  /** GetBucketEncryption's output; null = none configured */
   encryption?: { ServerSideEncryptionConfiguration?: { Rules?: Array<{ ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }> } } | null
-  /** GetBucketLogging's LoggingEnabled as the evidence analysis records it; null = logging off */
-  logging?: { targetBucket?: string; targetPrefix?: string } | null
 }
+
+/** A stored s3.config as this module reads it (the one place the ACL and encryption are narrowed). */
+export const asBucketConfig = (c: { value: S3ConfigFacet; evidence: string[] } | null): { value: BucketConfig; evidence: string[] } | null =>
+  c as { value: BucketConfig; evidence: string[] } | null
 
 export interface ConfigReader {
   config(resourceId: string): { value: BucketConfig; evidence: string[] } | null
