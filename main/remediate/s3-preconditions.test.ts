@@ -2,14 +2,14 @@
 // investigated: never a fixed "the investigation must have found none" that the RCI contradicts.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../../../test/helpers/tmp'
-import { createCaseDb, type WritableCaseDb } from '../../db/case-db'
-import { listFindings } from '../../case/findings'
-import { buildCase } from '../../demo/case-builder'
-import { fixturesDir } from '../../../test/casegen/generate'
-import { loadPlaybooks } from '../../investigate/loader'
-import { plan } from '../../workflow'
-import { testPerson } from '../../../test/fixtures/people'
+import { tempDir } from '../../test/helpers/tmp'
+import { createCaseDb, type WritableCaseDb } from '../db/case-db'
+import { listFindings } from '../case/findings'
+import { buildCase } from '../demo/case-builder'
+import { fixturesDir } from '../../test/casegen/generate'
+import { loadPlaybooks } from '../investigate/loader'
+import { plan } from '../workflow'
+import { testPerson } from '../../test/fixtures/people'
 
 // a plan request is a decision, signed with the requester's own key
 const ACTOR = testPerson('Ana Analyst', 'analyst')
