@@ -21,14 +21,13 @@ import { targetOf } from '../../main/workflow/plans'
 import { findingsOf } from '../../main/workflow/store'
 import { loadPlaybooks } from '../../main/investigate/loader'
 import { fixtureCases, refsOf, tryPlan, type FixtureCase } from '../helpers/fixture-plans'
-import { AWS_CONTROLS as NOT_YET_IN_FOLDERS } from './aws-controls'
 import { emulatorMissing, startEmulator, type AwsCall, type ControlHarness, type Emulator } from './emulator'
 
 /** each control folder's own harness (playbooks/<id>/emulator.harness.ts), by control id */
 const FOLDER_HARNESSES = Object.fromEntries(
   Object.entries(import.meta.glob<ControlHarness>('../../playbooks/*/emulator.harness.ts', { eager: true, import: 'harness' })).map(([path, h]) => [path.split('/').at(-2)!, h])
 )
-const AWS_CONTROLS: Record<string, ControlHarness> = { ...NOT_YET_IN_FOLDERS, ...FOLDER_HARNESSES }
+const AWS_CONTROLS: Record<string, ControlHarness> = FOLDER_HARNESSES
 
 const BREAK_GLASS = 'lastmile-break-glass'
 /** aws-cli artefacts run later than the fix, by a person, after an observation window */
