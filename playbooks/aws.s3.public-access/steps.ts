@@ -28,7 +28,7 @@ function bucketView(ctx: StepContext): BucketView | null {
   const cfg = configOf(ctx)
   if (!cfg) return null
   const facts = ctx.ev.facts(ctx.finding.resource.id)
-  const acct = facts.account ? ctx.ev.config<{ publicAccessBlock: PublicAccessBlock | null }>(accountResource(facts.account), 'account.s3-pab') : null
+  const acct = facts.account ? ctx.ev.config(accountResource(facts.account), 'account.s3-pab') : null
   // An ACL the evaluator cannot read is "not collected" for it (unknown), never "no grants".
   const acl = ACL.safeParse(cfg.value.acl)
   const bucket: S3Bucket = {

@@ -16,10 +16,10 @@ import type { FixRenderer, FixTarget } from '../fix'
 import type { RciVerdict } from '../../../shared/model'
 import type { Db } from '../../db/case-db'
 import { publicAccessForBucket } from '../../semantics/s3'
-import type { PublicAccessBlock, S3Bucket } from '../../semantics/inventory'
+import type { S3Bucket } from '../../semantics/inventory'
 import { getFacts } from '../../case/facts'
 import { hasRciTables } from '../../case/rci'
-import { latestConfig } from '../../case/resource-config'
+import { configuredResources, latestConfig } from '../../case/resource-config'
 import type { GuardrailView } from '../../../shared/remediation'
 import type { PolicyRenderer, SharedGuardrail } from '../control'
 import type { GuardrailException, GuardrailOptions } from '../guardrail'
@@ -70,14 +70,16 @@ const PUBLIC_ACCESS_WORDING: StepWording = {
  * private (public today, or not known), each with the worst verdict its own findings have.
  */
 function affectedBuckets(db: Db, account: string): string {
-  const acct = latestConfig<{ publicAccessBlock: PublicAccessBlock | null }>(db, accountResource(account), 'account.s3-pab')
-  const ids = (db.prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 's3.config' ORDER BY resource_id").all() as Array<{ resource_id: string }>).map((r) => r.resource_id)
+  const acct = latestConfig(db, accountResource(account), 'account.s3-pab')
+  const ids = configuredResources(db, 's3.config')
   const named: string[] = []
   for (const id of ids) {
     if (getFacts(db, id).account !== account) continue
-    const cfg = latestConfig<S3Bucket>(db, id, 's3.config')
+    const cfg = latestConfig(db, id, 's3.config')
     if (!cfg) continue
-    const v = publicAccessForBucket(cfg.value, acct ? acct.value.publicAccessBlock : undefined, { policy: 'policy', acl: 'ACL' })
+    const c = cfg.value
+    // the evaluator reads the ACL the collector kept (GetBucketAcl's output) in AWS's own shape
+    const v = publicAccessForBucket({ name: c.name, region: c.region, policy: c.policy, publicAccessBlock: c.publicAccessBlock, acl: c.acl as S3Bucket['acl'] }, acct ? acct.value.publicAccessBlock : undefined, { policy: 'policy', acl: 'ACL' })
     if (v.status === 'PASS') continue
     const verdicts = hasRciTables(db)
       ? (db
@@ -103,7 +105,7 @@ export function blockPublicAccessFix(control: string): FixRenderer {
     inputs(db, target) {
       const level = levelOf(target)
       if (level.kind === 'bucket') {
-        const cfg = requireConfig<{ name: string; region: string | null; publicAccessBlock: Record<string, boolean> | null }>(
+        const cfg = requireConfig(
           { db },
           target,
           target.resourceId,
@@ -112,7 +114,7 @@ export function blockPublicAccessFix(control: string): FixRenderer {
         )
         return { values: { level: 'bucket', bucket: cfg.value.name, region: cfg.value.region, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
       }
-      const cfg = requireConfig<{ publicAccessBlock: Record<string, boolean> | null }>({ db }, target, accountResource(level.account), 'account.s3-pab', 'inventory/s3-account.json')
+      const cfg = requireConfig({ db }, target, accountResource(level.account), 'account.s3-pab', 'inventory/s3-account.json')
       return { values: { level: 'account', account: level.account, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
     },
     render(ctx) {
