@@ -10,21 +10,12 @@ import type { FacetName } from '../semantics/facets'
 
 export type { StoredFacet } from './facets'
 
-/** @deprecated the untyped shape, while fixes move to `StoredFacet<'facet'>` */
-export interface ConfigFact<T> {
-  value: T
-  /** evidence file ids it was read from */
-  evidence: string[]
-  bundle: string
-  collectedAt: string
-}
-
-/** The newest value of `facet` for the resource, by the bundles' collection time (of a merged row, the later file). */
-export function latestConfig<K extends FacetName>(db: Db, resourceId: string, facet: K): StoredFacet<K> | null
-/** @deprecated the untyped read, while fixes move to the typed one above */
-export function latestConfig<T>(db: Db, resourceId: string, facet: string): ConfigFact<T> | null
-export function latestConfig(db: Db, resourceId: string, facet: string): ConfigFact<unknown> | null {
-  return latestFacet(db, evidenceKeyOf(resourceId), facet as FacetName)
+/**
+ * The newest value of `facet` for the resource (any id form: normalised to its evidence key), by the
+ * bundles' collection time (of a merged row, the later file).
+ */
+export function latestConfig<K extends FacetName>(db: Db, resourceId: string, facet: K): StoredFacet<K> | null {
+  return latestFacet(db, evidenceKeyOf(resourceId), facet)
 }
 
 /** Every resource the evidence holds a `facet` configuration for (the buckets of a case, …). */

@@ -3,7 +3,7 @@ import type { Artefact, ArtefactKind, ArtefactLanguage } from '../../shared/reme
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { rciDocument } from '../case/rci'
-import { evidenceLabels, latestConfig, type ConfigFact, type StoredFacet } from '../case/resource-config'
+import { evidenceLabels, latestConfig, type StoredFacet } from '../case/resource-config'
 import type { FacetName } from '../semantics/facets'
 
 export { configuredResources, latestConfig } from '../case/resource-config'
@@ -23,11 +23,8 @@ export function artefact(ctx: FixContext, kind: ArtefactKind, language: Artefact
 }
 
 /** The configuration facet a fix needs, or a clear refusal naming the evidence file to add. */
-export function requireConfig<K extends FacetName>(ctx: { db: FixContext['db'] }, target: FixTarget, resourceId: string, facet: K, what: string): StoredFacet<K>
-/** @deprecated the untyped read, while fixes move to the typed one above */
-export function requireConfig<T>(ctx: { db: FixContext['db'] }, target: FixTarget, resourceId: string, facet: string, what: string): ConfigFact<T>
-export function requireConfig(ctx: { db: FixContext['db'] }, target: FixTarget, resourceId: string, facet: string, what: string): ConfigFact<unknown> {
-  const c = latestConfig<unknown>(ctx.db, resourceId, facet)
+export function requireConfig<K extends FacetName>(ctx: { db: FixContext['db'] }, target: FixTarget, resourceId: string, facet: K, what: string): StoredFacet<K> {
+  const c = latestConfig(ctx.db, resourceId, facet)
   if (!c) {
     throw new LastmileError('not-found', `${target.finding}: no configuration of ${resourceId} in the case's evidence; add an evidence bundle with ${what} before planning`)
   }

@@ -44,8 +44,6 @@ export interface EvidenceView {
    * typed by its name (main/semantics/facets.ts); null when no bundle in the case holds it.
    */
   config<K extends FacetName>(resourceId: string, facet: K): { value: FacetMap[K]; evidence: string[] } | null
-  /** @deprecated the untyped read, while readers move to the typed one above */
-  config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null
   /** every resource the evidence stage drew a facet for (the buckets an account-level setting covers) */
   resourcesWith(facet: FacetName): string[]
   timeline(resourceIds: readonly string[], q: { from?: string; to?: string; sources?: readonly string[]; summaries?: boolean }): TimelineEvent[]

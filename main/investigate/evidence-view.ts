@@ -41,16 +41,14 @@ export class CaseEvidence implements EvidenceView {
     return c
   }
 
-  config<K extends FacetName>(resourceId: string, facet: K): { value: FacetMap[K]; evidence: string[] } | null
-  config<T>(resourceId: string, facet: string): { value: T; evidence: string[] } | null
-  config(resourceId: string, facet: string): { value: unknown; evidence: string[] } | null {
+  config<K extends FacetName>(resourceId: string, facet: K): { value: FacetMap[K]; evidence: string[] } | null {
     const k = `${resourceId}\n${facet}`
     if (!this.configMemo.has(k)) {
       // the most recently collected bundle's value wins, as in getFacts
-      const r = latestFacet(this.db, resourceId, facet as FacetName)
+      const r = latestFacet(this.db, resourceId, facet)
       this.configMemo.set(k, r ? { value: r.value, evidence: r.evidence } : null)
     }
-    return this.configMemo.get(k)!
+    return this.configMemo.get(k) as { value: FacetMap[K]; evidence: string[] } | null
   }
 
   resourcesWith(facet: FacetName): string[] {
