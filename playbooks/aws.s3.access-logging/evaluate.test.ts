@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { tempDir } from '../../test/helpers/tmp'
+import { evaluateBundle, findEvaluation } from '../../main/evaluate'
+import { writeBundle } from '../../main/semantics/bundle-builder.test-helper'
 import { accessLoggingVerdict } from './evaluate'
 import { logTargetFor, type BucketConfig } from './target'
 
@@ -7,6 +10,17 @@ describe('aws.s3.access-logging evaluator', () => {
     expect(accessLoggingVerdict({ logging: { TargetBucket: 'logs', TargetPrefix: 'a/' } })).toMatchObject({ status: 'PASS', reason: expect.stringContaining('logs under a/') })
     expect(accessLoggingVerdict({ logging: null })).toMatchObject({ status: 'FAIL' })
     expect(accessLoggingVerdict({})).toMatchObject({ status: 'UNKNOWN' })
+  })
+
+  it('over a bundle: one row per bucket, pointing at its logging, and an account-level UNKNOWN without the bucket list', async () => {
+    const BUCKETS = 'aws/111122223333/inventory/s3-buckets.json'
+    const buckets = { buckets: [{ name: 'web', region: 'us-east-1', logging: { TargetBucket: 'logs', TargetPrefix: 'web/' } }, { name: 'app', region: 'us-east-1', logging: null }, { name: 'old', region: 'us-east-1' }] }
+    const r = await evaluateBundle(writeBundle(tempDir(), { files: { [BUCKETS]: buckets } }), { controls: ['aws.s3.access-logging'] })
+    expect(findEvaluation(r, 'aws.s3.access-logging', 'arn:aws:s3:::web')).toMatchObject({ status: 'PASS', evidence: [`${BUCKETS}#/buckets/0/logging`] })
+    expect(findEvaluation(r, 'aws.s3.access-logging', 'arn:aws:s3:::app')).toMatchObject({ status: 'FAIL' })
+    expect(findEvaluation(r, 'aws.s3.access-logging', 'arn:aws:s3:::old')).toMatchObject({ status: 'UNKNOWN' })
+    const none = await evaluateBundle(writeBundle(tempDir(), { files: {} }), { controls: ['aws.s3.access-logging'] })
+    expect(none.evaluations).toEqual([expect.objectContaining({ control: 'aws.s3.access-logging', resource: 'AWS::::Account:111122223333', status: 'UNKNOWN' })])
   })
 })
 
