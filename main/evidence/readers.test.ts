@@ -246,10 +246,14 @@ describe('inventories', () => {
 })
 
 describe('inventories written by evidence collect', () => {
-  it('s3-buckets.json: a missing policy, public access block or ACL key is unknown (undefined), null is "none"', () => {
-    const [gappy, none] = parseS3Buckets({ buckets: [{ name: 'gappy', region: 'eu-west-1', tags: {} }, { name: 'none', policy: null, publicAccessBlock: null, acl: null }] }, 'b.json', '111122223333')
-    expect([gappy.policy, gappy.publicAccessBlock, gappy.acl]).toEqual([undefined, undefined, undefined])
-    expect([none.policy, none.publicAccessBlock, none.acl]).toEqual([null, null, null])
+  it('s3-buckets.json: a missing policy, public access block, ACL, encryption or logging key is unknown (undefined), null is "none"', () => {
+    const [gappy, none] = parseS3Buckets(
+      { buckets: [{ name: 'gappy', region: 'eu-west-1', tags: {} }, { name: 'none', policy: null, publicAccessBlock: null, acl: null, encryption: null, logging: null }] },
+      'b.json',
+      '111122223333'
+    )
+    expect([gappy.policy, gappy.publicAccessBlock, gappy.acl, gappy.encryption, gappy.logging]).toEqual([undefined, undefined, undefined, undefined, undefined])
+    expect([none.policy, none.publicAccessBlock, none.acl, none.encryption, none.logging]).toEqual([null, null, null, null, null])
     expect(publicPolicyStatements(gappy.policy)).toEqual({ statements: [], error: null })
   })
 

@@ -49,12 +49,12 @@ export const S3ConfigFacet = z.strictObject({
    * none of the four).
    */
   publicAccessBlock: PublicAccessBlockSettings.nullable().optional(),
-  /** GetBucketEncryption's output as collected, or null when the file has none (not told apart from "not collected") */
-  encryption: z.unknown(),
+  /** GetBucketEncryption's output as collected; null when the file says none; absent when not collected */
+  encryption: z.unknown().optional(),
   /** Enabled / Suspended; null when the file does not say (never enabled, or not collected) */
   versioning: nullableString,
-  /** server access logging; null when off or not in the file */
-  logging: z.strictObject({ targetBucket: z.string(), targetPrefix: z.string() }).nullable(),
+  /** server access logging; null when off; absent when not collected (no "logging" in the file) */
+  logging: z.strictObject({ targetBucket: z.string(), targetPrefix: z.string() }).nullable().optional(),
   objectCount: nullableNumber,
   /** static website hosting; null when the file does not say */
   website: z.boolean().nullable(),

@@ -45,8 +45,10 @@ export function parseS3Buckets(doc: unknown, file: string, account: string): S3B
     const policy = pick(b, 'policy', 'Policy')
     const pab = pick(b, 'publicAccessBlock', 'PublicAccessBlock')
     const acl = pick(b, 'acl', 'Acl', 'ACL')
-    const logging = obj(pick(b, 'logging', 'Logging'))
+    const rawLogging = pick(b, 'logging', 'Logging')
+    const logging = obj(rawLogging)
     const le = obj(logging?.LoggingEnabled) ?? logging
+    const encryption = pick(b, 'encryption', 'Encryption')
     const versioning = pick(b, 'versioning', 'Versioning')
     return {
       file,
@@ -57,9 +59,10 @@ export function parseS3Buckets(doc: unknown, file: string, account: string): S3B
       tags: tagsOf(pick(b, 'tags', 'Tags', 'TagSet')),
       policy: policy === undefined ? undefined : typeof policy === 'string' ? policy : policy && typeof policy === 'object' ? JSON.stringify(policy) : null,
       publicAccessBlock: pab === undefined ? undefined : pabOf(pab),
-      encryption: pick(b, 'encryption', 'Encryption') ?? null,
+      // a part the collector did not read stays without a key (not collected); null is "none"
+      encryption: encryption === undefined ? undefined : encryption,
       versioning: typeof versioning === 'string' ? versioning : str(obj(versioning)?.Status) ?? null,
-      logging: le && str(le.TargetBucket) ? { targetBucket: str(le.TargetBucket)!, targetPrefix: str(le.TargetPrefix) ?? '' } : null,
+      logging: rawLogging === undefined ? undefined : le && str(le.TargetBucket) ? { targetBucket: str(le.TargetBucket)!, targetPrefix: str(le.TargetPrefix) ?? '' } : null,
       objectCount: num(pick(b, 'objectCount', 'ObjectCount')),
       website: bool(pick(b, 'website', 'Website')) ?? (obj(pick(b, 'website', 'Website')) ? true : null),
       acl: acl === undefined ? undefined : acl
