@@ -41,6 +41,10 @@ export const s3HttpsOnlyFix: FixRenderer = {
   summary: 'merge a Deny on plain-HTTP requests into the bucket policy',
   inputs(db, target) {
     const cfg = requireConfig({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json describing the bucket and its policy')
+    // the fix merges a Deny into the live policy: one nobody collected cannot be merged into
+    if (cfg.value.policy === undefined) {
+      throw new LastmileError('not-found', `${target.finding}: the policy of ${cfg.value.name} was not collected (inventory/s3-buckets.json has no "policy" for it); collect it before planning, or the fix could not keep what the policy already says`)
+    }
     return {
       values: { bucket: cfg.value.name, region: cfg.value.region, policy: cfg.value.policy },
       evidence: cfg.evidence,
