@@ -55,7 +55,11 @@ const layerRules = LAYERS.slice(0, -1)
   .map((layer, i) => ({
     name: `layer-${layer.name}-not-up`,
     severity: 'error',
-    comment: `${layer.name} imports only ${LAYERS.slice(0, i + 1).map((l) => l.name).join(', ')}: not ${LAYERS.slice(i + 1).map((l) => l.name).join(', ')}.`,
+    comment: `${layer.name} imports only ${LAYERS.slice(0, i + 1)
+      .map((l) => l.name)
+      .join(', ')}: not ${LAYERS.slice(i + 1)
+      .map((l) => l.name)
+      .join(', ')}.`,
     from: { path: layer.path, pathNot: TESTS },
     to: { path: paths(LAYERS.slice(i + 1)) }
   }))
@@ -68,9 +72,7 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment:
-        'A cycle makes load order matter and modules impossible to test alone. Cycles made only of ' +
-        'type imports vanish at compile time and are allowed.',
+      comment: 'A cycle makes load order matter and modules impossible to test alone. Cycles made only of ' + 'type imports vanish at compile time and are allowed.',
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } }
     },
@@ -160,8 +162,7 @@ module.exports = {
       name: 'stage-not-to-other-stage',
       severity: 'error',
       comment:
-        'A stage does not import another stage: what two stages share moves down (main/semantics, ' +
-        'main/case) and what composes them moves up (main/workflow, main/demo).',
+        'A stage does not import another stage: what two stages share moves down (main/semantics, ' + 'main/case) and what composes them moves up (main/workflow, main/demo).',
       from: { path: `^main/(${STAGES.join('|')})/`, pathNot: TESTS },
       to: { path: `^main/(${STAGES.join('|')})/`, pathNot: '^main/$1/' }
     },

@@ -47,10 +47,7 @@ export default defineConfig(
       // or a buffer reset at the end of a loop body. tsc already reports unused variables.
       'no-useless-assignment': 'off',
       // `_name` marks a parameter kept for its position (handlers, listeners).
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }
-      ]
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }]
     }
   },
   {
@@ -77,10 +74,7 @@ export default defineConfig(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [noElectron, ...noNode('The renderer').paths], patterns: [mainPattern, ...noNode('The renderer').patterns] }
-      ]
+      'no-restricted-imports': ['error', { paths: [noElectron, ...noNode('The renderer').paths], patterns: [mainPattern, ...noNode('The renderer').patterns] }]
     }
   },
   {
@@ -90,10 +84,7 @@ export default defineConfig(
         'error',
         {
           paths: [noElectron, ...noNode('shared/').paths],
-          patterns: [
-            { group: ['**/main', '**/main/**', '**/renderer/**', '**/preload/**'], message: 'shared/ imports no process code.' },
-            ...noNode('shared/').patterns
-          ]
+          patterns: [{ group: ['**/main', '**/main/**', '**/renderer/**', '**/preload/**'], message: 'shared/ imports no process code.' }, ...noNode('shared/').patterns]
         }
       ]
     }
@@ -101,10 +92,7 @@ export default defineConfig(
   {
     files: ['preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [mainPattern, { group: ['**/renderer/**'], message: 'The preload imports only Electron and shared/.' }] }
-      ]
+      'no-restricted-imports': ['error', { patterns: [mainPattern, { group: ['**/renderer/**'], message: 'The preload imports only Electron and shared/.' }] }]
     }
   },
   {

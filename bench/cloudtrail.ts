@@ -79,13 +79,25 @@ function record(r: () => number, ms: number, region: string): string {
     return `{"eventVersion":"1.10","userIdentity":${ui},"eventTime":"${t}","eventSource":"s3.amazonaws.com","eventName":"${name}","awsRegion":"${region}","sourceIPAddress":"10.${(r() * 255) | 0}.${(r() * 255) | 0}.${(r() * 255) | 0}","userAgent":"[aws-sdk-java/1.12.${(r() * 700) | 0} Linux/5.10 OpenJDK_64-Bit_Server_VM/17.0.8+7-LTS java/17.0.8 vendor/Amazon.com_Inc.]","requestParameters":{"bucketName":"${bucket}","Host":"${bucket}.s3.${region}.amazonaws.com","key":"${key}"},"responseElements":null,"additionalEventData":${aed},"requestID":"${rid}","eventID":"${eid}","readOnly":${!write},"resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::${bucket}/${key}"},{"accountId":"${ACCOUNT}","type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::${bucket}"}],"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"${ACCOUNT}","eventCategory":"Data"${tls}}`
   }
   const mg = r()
-  const [source, name, ro] = mg < 0.3 ? ['ec2.amazonaws.com', 'DescribeInstances', true] : mg < 0.5 ? ['sts.amazonaws.com', 'AssumeRole', true] : mg < 0.7 ? ['kms.amazonaws.com', 'Decrypt', true] : mg < 0.9 ? ['ssm.amazonaws.com', 'UpdateInstanceInformation', false] : ['ec2.amazonaws.com', 'CreateTags', false]
+  const [source, name, ro] =
+    mg < 0.3
+      ? ['ec2.amazonaws.com', 'DescribeInstances', true]
+      : mg < 0.5
+        ? ['sts.amazonaws.com', 'AssumeRole', true]
+        : mg < 0.7
+          ? ['kms.amazonaws.com', 'Decrypt', true]
+          : mg < 0.9
+            ? ['ssm.amazonaws.com', 'UpdateInstanceInformation', false]
+            : ['ec2.amazonaws.com', 'CreateTags', false]
   const inst = INSTANCES[(r() * INSTANCES.length) | 0]
   const viaRole = source === 'ssm.amazonaws.com'
   const ui = viaRole
     ? `{"type":"AssumedRole","principalId":"AROAINSTANCE:${inst}","arn":"arn:aws:sts::${ACCOUNT}:assumed-role/ecs-instance/${inst}","accountId":"${ACCOUNT}","accessKeyId":"ASIA${hex(r, 16).toUpperCase()}","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAINSTANCE","arn":"arn:aws:iam::${ACCOUNT}:role/ecs-instance","accountId":"${ACCOUNT}","userName":"ecs-instance"},"attributes":{"creationDate":"${t}","mfaAuthenticated":"false"},"ec2RoleDelivery":"${r() < 0.05 ? '1.0' : '2.0'}"}}`
     : `{"type":"IAMUser","principalId":"AIDA${hex(r, 16).toUpperCase()}","arn":"arn:aws:iam::${ACCOUNT}:user/ops-${(r() * 10) | 0}","accountId":"${ACCOUNT}","accessKeyId":"AKIA${hex(r, 16).toUpperCase()}","userName":"ops"}`
-  const params = source === 'ec2.amazonaws.com' && name === 'CreateTags' ? `{"resourcesSet":{"items":[{"resourceId":"${inst}"}]},"tagSet":{"items":[{"key":"Owner","value":"team-${(r() * 9) | 0}"}]}}` : `{"instanceId":"${inst}","agentVersion":"3.3.1611.0","platformType":"Linux"}`
+  const params =
+    source === 'ec2.amazonaws.com' && name === 'CreateTags'
+      ? `{"resourcesSet":{"items":[{"resourceId":"${inst}"}]},"tagSet":{"items":[{"key":"Owner","value":"team-${(r() * 9) | 0}"}]}}`
+      : `{"instanceId":"${inst}","agentVersion":"3.3.1611.0","platformType":"Linux"}`
   return `{"eventVersion":"1.10","userIdentity":${ui},"eventTime":"${t}","eventSource":"${source}","eventName":"${name}","awsRegion":"${region}","sourceIPAddress":"203.0.113.${(r() * 255) | 0}","userAgent":"aws-cli/2.15.${(r() * 40) | 0} Python/3.11.6 Linux/6.1 exe/x86_64","requestParameters":${params},"responseElements":null,"requestID":"${uuid(r)}","eventID":"${eid}","readOnly":${ro},"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"${ACCOUNT}","eventCategory":"Management","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"${source.split('.')[0]}.${region}.amazonaws.com"}}`
 }
 
@@ -109,7 +121,7 @@ async function writeFile(dir: string, i: number): Promise<number> {
   gz.pipe(out)
   const parts: string[] = ['{"Records":[']
   for (let k = 0; k < RECORDS_PER_FILE; k++) {
-    parts.push(k ? `,${record(r, start + ((k * 300_000) / RECORDS_PER_FILE) | 0, region)}` : record(r, start, region))
+    parts.push(k ? `,${record(r, (start + (k * 300_000) / RECORDS_PER_FILE) | 0, region)}` : record(r, start, region))
     if (parts.length >= 256) {
       if (!gz.write(parts.join(''))) await new Promise((res) => gz.once('drain', res))
       parts.length = 0
@@ -152,11 +164,15 @@ async function ensureData(mb: number): Promise<string> {
   const t = Date.now()
   console.log(`generating ${mb} MB of gzipped CloudTrail logs in ${n} processes (once; kept in ${dir}) …`)
   await Promise.all(
-    Array.from({ length: n }, (_, k) =>
-      new Promise<void>((res, rej) => {
-        const c = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, 'generate', tmp, String(k), String(n), String(Math.ceil((mb * 1024 * 1024) / n))], { stdio: 'inherit' })
-        c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`generator exited ${code}`))))
-      })
+    Array.from(
+      { length: n },
+      (_, k) =>
+        new Promise<void>((res, rej) => {
+          const c = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, 'generate', tmp, String(k), String(n), String(Math.ceil((mb * 1024 * 1024) / n))], {
+            stdio: 'inherit'
+          })
+          c.on('exit', (code) => (code === 0 ? res() : rej(new Error(`generator exited ${code}`))))
+        })
     )
   )
   writeFileSync(join(tmp, 'DONE'), '')
@@ -367,7 +383,9 @@ async function run(): Promise<void> {
   const dir = await ensureData(mb)
   const files = listFiles(dir)
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0)
-  console.log(`${files.length} files, ${(bytes / 1024 / 1024).toFixed(0)} MB gzipped, ${RECORDS_PER_FILE} records each (${(files.length * RECORDS_PER_FILE).toLocaleString()} records)`)
+  console.log(
+    `${files.length} files, ${(bytes / 1024 / 1024).toFixed(0)} MB gzipped, ${RECORDS_PER_FILE} records each (${(files.length * RECORDS_PER_FILE).toLocaleString()} records)`
+  )
   const list = join(dir, '..', `cloudtrail-${VERSION}-${mb}mb.files`)
   writeFileSync(list, files.join('\0'))
   // Warm the page cache so the first contender does not pay for the disk alone.
@@ -382,7 +400,7 @@ async function run(): Promise<void> {
   console.log(`zcat to /dev/null (${cores} processes):        ${zcat2.seconds.toFixed(2)} s   (for reference; ${zcat2.cpuSeconds.toFixed(2)} s CPU)`)
   console.log(
     `Lastmile scan (${cores} worker threads):       ${scan.seconds.toFixed(2)} s   → ${(scan.seconds / zcat.seconds).toFixed(2)}× zcat (target ≤ 1.5), ` +
-      `${((bytes / 1024 / 1024) / scan.seconds).toFixed(0)} MB/s gzipped, ${Math.round(scan.records / scan.seconds).toLocaleString()} records/s, peak RSS ${scan.maxRssMb.toFixed(0)} MB`
+      `${(bytes / 1024 / 1024 / scan.seconds).toFixed(0)} MB/s gzipped, ${Math.round(scan.records / scan.seconds).toLocaleString()} records/s, peak RSS ${scan.maxRssMb.toFixed(0)} MB`
   )
   // On a shared machine wall time swings with other load; CPU time does not. Spread over the
   // cores, the scan's CPU time is what its wall time would be on an otherwise idle machine.

@@ -74,17 +74,25 @@ async function run(): Promise<void> {
     const alerts = 2 * count
     const parseSecs = parse.detail.parseSeconds as number
     const readParseSecs = parse.seconds
-    console.log(`JSON.parse alone:        ${parseSecs.toFixed(2)} s  on the same bytes, ${parse.detail.records} records (with reading them as text: ${readParseSecs.toFixed(2)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB)`)
+    console.log(
+      `JSON.parse alone:        ${parseSecs.toFixed(2)} s  on the same bytes, ${parse.detail.records} records (with reading them as text: ${readParseSecs.toFixed(2)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB)`
+    )
     const importSecs = (ingest.detail.importMs as number) / 1000
     console.log(`ingest + dedup + persist: ${ingest.seconds.toFixed(2)} s  →  ${Math.round(alerts / ingest.seconds).toLocaleString()} alerts/s  (target ≥ 50,000 on 2 cores)`)
-    console.log(`  of which the imports:   ${importSecs.toFixed(2)} s  →  ${Math.round(alerts / importSecs).toLocaleString()} alerts/s  (the rest: starting the worker, deriving the case key)`)
-    console.log(`ratio to JSON.parse:      ${(ingest.seconds / parseSecs).toFixed(2)}  (imports alone ${(importSecs / parseSecs).toFixed(2)}; target ≤ 2.0; ${(ingest.seconds / readParseSecs).toFixed(2)} against read + parse)`)
+    console.log(
+      `  of which the imports:   ${importSecs.toFixed(2)} s  →  ${Math.round(alerts / importSecs).toLocaleString()} alerts/s  (the rest: starting the worker, deriving the case key)`
+    )
+    console.log(
+      `ratio to JSON.parse:      ${(ingest.seconds / parseSecs).toFixed(2)}  (imports alone ${(importSecs / parseSecs).toFixed(2)}; target ≤ 2.0; ${(ingest.seconds / readParseSecs).toFixed(2)} against read + parse)`
+    )
     console.log(
       `CPU time:                 ingest ${ingest.cpuSeconds.toFixed(2)} s (${Math.round(alerts / ingest.cpuSeconds).toLocaleString()} alerts per CPU-second), ` +
         `JSON.parse ${(parse.detail.parseCpuSeconds as number).toFixed(2)} s  →  CPU ratio ${(ingest.cpuSeconds / (parse.detail.parseCpuSeconds as number)).toFixed(2)}`
     )
     console.log(`peak RSS (import):        ${ingest.maxRssMb.toFixed(0)} MB  (target < 1024 MB)`)
-    console.log(`load average (1 min):     ${load0.toFixed(2)} before, ${load1.toFixed(2)} after, on ${availableParallelism()} cores: above the cores, figures are slower than the code`)
+    console.log(
+      `load average (1 min):     ${load0.toFixed(2)} before, ${load1.toFixed(2)} after, on ${availableParallelism()} cores: above the cores, figures are slower than the code`
+    )
     console.log(`result: ${JSON.stringify(ingest.detail)}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })

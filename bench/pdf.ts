@@ -32,7 +32,8 @@ export const pdfBench: Bench = {
       const c = createCaseDb(join(dir, 'bench.lmcase'), 'bench case passphrase', { now: new Date().toISOString() })
       // A realistic trail: one entry per import, investigation batch and decision, not per finding.
       c.db.transaction(() => {
-        for (let i = 0; i < 500; i++) appendAudit(c.db, c.id, { actor, action: i % 5 === 0 ? 'ingest.import' : 'investigate.batch', target: `batch-${i}`, details: { n: i } }, new Date().toISOString())
+        for (let i = 0; i < 500; i++)
+          appendAudit(c.db, c.id, { actor, action: i % 5 === 0 ? 'ingest.import' : 'investigate.batch', target: `batch-${i}`, details: { n: i } }, new Date().toISOString())
       })()
       const p12 = testP12({ cn: 'Bench Signer' })
       const out = join(dir, 'report.pdf')
@@ -66,13 +67,21 @@ export const pdfBench: Bench = {
       const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
       console.log(`findings          ${FINDINGS.toLocaleString('en')} in ${INITIATIVES} initiatives, 3 RCI steps each`)
       console.log(`signed export     ${s(wall)} wall  (target < 10 s: ${(wall / 10_000).toFixed(2)}× of the budget)`)
-      console.log(`  assemble        ${s(r.timings.assembleMs)} on the main thread, synchronous (checkpoint, chain verification, reading the case; here also generating the sample data)`)
+      console.log(
+        `  assemble        ${s(r.timings.assembleMs)} on the main thread, synchronous (checkpoint, chain verification, reading the case; here also generating the sample data)`
+      )
       console.log(`  render + sign   ${s(r.timings.renderMs)} in the export worker (includes its start-up; from the sources that is tsx compiling TypeScript)`)
       console.log(`cpu time          ${s((cpu.user + cpu.system) / 1000)} (all threads; wall/cpu shows how contended the machine was)`)
       console.log(`output            ${r.pages.toLocaleString('en')} pages, ${(r.bytes / 1048576).toFixed(1)} MB, ${progressEvents} progress events`)
-      console.log(`main event loop   max delay ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms while the worker rendered (the assembly above is not in these figures)`)
+      console.log(
+        `main event loop   max delay ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms while the worker rendered (the assembly above is not in these figures)`
+      )
       console.log(`check             lastmile verify: ${v.ok ? 'ok' : `FAILED: ${v.problem}`}; ${pdfsig}`)
-      console.log(`machine load      ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1/5/15 min)`)
+      console.log(
+        `machine load      ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} (1/5/15 min)`
+      )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -64,13 +64,19 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     // An initiative investigated from its page: verdicts with reasons, then one of its findings.
     await openSection(page, 'Initiatives')
-    await page.getByRole('article', { name: /^S3 buckets should require/ }).getByRole('link').click()
+    await page
+      .getByRole('article', { name: /^S3 buckets should require/ })
+      .getByRole('link')
+      .click()
     await page.getByRole('button', { name: 'Investigate', exact: true }).click()
     await expect(page.getByRole('status').filter({ hasText: /^Investigated/ })).toBeVisible({ timeout: 20_000 })
     await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
     await screen('initiative-detail')
     await page.getByRole('searchbox', { name: /^Search findings of I-/ }).fill('payments-prod-data')
-    await page.getByRole('grid', { name: /^Findings of I-/ }).getByRole('link', { name: /^F-\d+$/ }).click()
+    await page
+      .getByRole('grid', { name: /^Findings of I-/ })
+      .getByRole('link', { name: /^F-\d+$/ })
+      .click()
     await expect(page.getByRole('heading', { level: 3, name: 'How the verdict evolved' })).toBeVisible()
     await expect(page.getByRole('region', { name: 'Timeline events' })).toBeVisible()
     await screen('finding-detail')
@@ -92,7 +98,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await closeCase(page)
     await screen('start-recent')
 
-    await page.getByRole('complementary', { name: 'Recent cases' }).getByRole('button', { name: /acme-q4/ }).click()
+    await page
+      .getByRole('complementary', { name: 'Recent cases' })
+      .getByRole('button', { name: /acme-q4/ })
+      .click()
     const prompt = page.getByRole('dialog', { name: 'Open Acme Q4 review' })
     await prompt.getByLabel('Passphrase', { exact: true }).fill(`${PASSPHRASE}?`)
     await prompt.getByRole('button', { name: 'Open case' }).click()

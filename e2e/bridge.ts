@@ -129,12 +129,9 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
     stops.push(
       forwardEvents(app.events, (channel, payload) => {
         if (active.app !== app || !subscribed.has(channel) || page.isClosed()) return
-    page
-      .evaluate(
-        ([c, p]) => (globalThis as unknown as { __lastmileDeliver(c: string, p: unknown): void }).__lastmileDeliver(c, p),
-        [channel, payload] as const
-      )
-      .catch(() => undefined) // the page navigated or closed meanwhile: nobody to tell
+        page
+          .evaluate(([c, p]) => (globalThis as unknown as { __lastmileDeliver(c: string, p: unknown): void }).__lastmileDeliver(c, p), [channel, payload] as const)
+          .catch(() => undefined) // the page navigated or closed meanwhile: nobody to tell
       })
     )
   }
@@ -146,8 +143,7 @@ export async function installBridge(page: Page, opts: BridgeOptions = {}): Promi
       // channel and on(); no generic invoke is reachable through it.
       type Listener = (payload: unknown) => void
       const g = globalThis as unknown as Record<string, unknown>
-      const invoke = (channel: string, input: unknown): Promise<unknown> =>
-        (g.__lastmileInvoke as (c: string, i: unknown) => Promise<unknown>)(channel, input)
+      const invoke = (channel: string, input: unknown): Promise<unknown> => (g.__lastmileInvoke as (c: string, i: unknown) => Promise<unknown>)(channel, input)
       const listeners = new Map<string, Set<Listener>>()
       const eventChannels = new Map(events)
       Object.defineProperty(g, '__lastmileDeliver', {

@@ -3,11 +3,7 @@ import { test, expect } from './fixtures'
 import { auditRows, browse, closeCase, createCase, openSection, PASSPHRASE, sha256File } from './flows'
 import { TEST_OS_USER } from './bridge'
 
-test('first start shows what to do; a new case is created and its audit trail read from the real database', async ({
-  page,
-  bridge,
-  openApp
-}) => {
+test('first start shows what to do; a new case is created and its audit trail read from the real database', async ({ page, bridge, openApp }) => {
   await openApp()
   await expect(page.getByRole('heading', { name: 'No case is open' })).toBeVisible()
   await expect(page.getByText('Create a case to start a new engagement, or open a case file you already have.')).toBeVisible()
@@ -70,11 +66,7 @@ test('first start shows what to do; a new case is created and its audit trail re
   await expect(page.getByTestId('head-hash')).toHaveText(stored[0].hash)
 })
 
-test('a wrong passphrase is refused with a clear error and changes nothing; the right one opens the case', async ({
-  page,
-  bridge,
-  openApp
-}) => {
+test('a wrong passphrase is refused with a clear error and changes nothing; the right one opens the case', async ({ page, bridge, openApp }) => {
   await openApp()
   const path = await createCase(page, bridge, { file: 'wrong-key.lmcase' })
   await closeCase(page)

@@ -43,7 +43,9 @@ test('a live collection shows its steps and is cancelled from the Evidence page,
     // the steps show as they are taken
     await expect(section.getByText(/^Step \d+: /)).toBeVisible({ timeout: 15_000 })
     await section.getByRole('button', { name: 'Cancel the collection' }).click()
-    await expect(section.getByRole('status').filter({ hasText: 'Collection cancelled' })).toContainText(`the files written to ${out} before the cancel were removed`, { timeout: 15_000 })
+    await expect(section.getByRole('status').filter({ hasText: 'Collection cancelled' })).toContainText(`the files written to ${out} before the cancel were removed`, {
+      timeout: 15_000
+    })
     await expect(section.getByRole('button', { name: 'Cancel the collection' })).toHaveCount(0)
     expect(existsSync(out)).toBe(false)
     expect(requests.length).toBeGreaterThan(0)

@@ -106,7 +106,11 @@ test('script in the page can name no file: typed paths, made-up Files and forged
   await openApp()
   const answers = await page.evaluate(
     async ({ secret, root }) => {
-      const l = (globalThis as unknown as { lastmile: Record<string, (i?: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>> & { dropped(f: object[]): Promise<unknown> } }).lastmile
+      const l = (
+        globalThis as unknown as {
+          lastmile: Record<string, (i?: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>> & { dropped(f: object[]): Promise<unknown> }
+        }
+      ).lastmile
       const File = (globalThis as unknown as { File: new (bits: string[], name: string) => object }).File
       return {
         overwrite: await l['export.pdf']({ out: `${root}/overwritten.txt`, sign: { p12Path: secret, passphrase: 'x' } }),
@@ -120,7 +124,10 @@ test('script in the page can name no file: typed paths, made-up Files and forged
     { secret, root: bridge.root }
   )
   for (const key of ['overwrite', 'readIntoCase', 'importSecret', 'listRoot'] as const) {
-    expect(answers[key], key).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a file or folder chosen in a dialog or dropped on the window') } })
+    expect(answers[key], key).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('a file or folder chosen in a dialog or dropped on the window') }
+    })
   }
   expect(answers.forged).toMatchObject({ ok: false, error: { code: 'bad-input', message: 'case.open: path: this file was chosen in an earlier run of Lastmile; choose it again' } })
   expect(answers.madeUpFile).toEqual({ ok: true, value: [null] })

@@ -86,9 +86,7 @@ export const test = base.extend<TestFixtures, { server: StaticServer; sharedCont
         })
       })
       const cspViolations = async (): Promise<string[]> =>
-        page.isClosed()
-          ? []
-          : page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => [])
+        page.isClosed() ? [] : page.evaluate(() => (globalThis as unknown as { __cspViolations?: string[] }).__cspViolations ?? []).catch(() => [])
       const problems: PageProblems = {
         list: async () => [...seen, ...(await cspViolations())],
         clear: async () => {

@@ -7,11 +7,7 @@ import type { Bridge } from './bridge'
 export const PASSPHRASE = 'correct horse battery staple'
 
 /** Create a case through the start screen's form, choosing the file with Browse…. */
-export async function createCase(
-  page: Page,
-  bridge: Bridge,
-  opts: { file?: string; name?: string; passphrase?: string; remember?: boolean } = {}
-): Promise<string> {
+export async function createCase(page: Page, bridge: Bridge, opts: { file?: string; name?: string; passphrase?: string; remember?: boolean } = {}): Promise<string> {
   const path = bridge.casePath(opts.file ?? 'acme-q4.lmcase')
   const passphrase = opts.passphrase ?? PASSPHRASE
   await page.getByRole('button', { name: 'Create a case' }).click()
@@ -41,7 +37,10 @@ export async function browse(scope: Page | Locator, label: string, expected: str
 
 /** Open a section from the navigation and wait for its heading. */
 export async function openSection(page: Page, title: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: new RegExp(`^${title}`) }).click()
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: new RegExp(`^${title}`) })
+    .click()
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeFocused()
 }
 
@@ -53,9 +52,7 @@ export async function closeCase(page: Page): Promise<void> {
 /** The audit table's body rows as text cells, newest first. */
 export async function auditRows(page: Page): Promise<string[][]> {
   const rows = page.getByRole('region', { name: 'Audit entries' }).locator('tbody tr')
-  return rows.evaluateAll((trs) =>
-    trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => (c.textContent ?? '').trim()))
-  )
+  return rows.evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => (c.textContent ?? '').trim())))
 }
 
 export function sha256File(path: string): string {

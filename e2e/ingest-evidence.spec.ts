@@ -71,11 +71,7 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   await expect(page.getByTestId('findings-count')).toHaveText(`${findings} findings`)
 })
 
-test('findings are filtered, searched and opened: raw alerts per tool and the evidence timeline; the board filters and opens an initiative', async ({
-  page,
-  bridge,
-  openApp
-}) => {
+test('findings are filtered, searched and opened: raw alerts per tool and the evidence timeline; the board filters and opens an initiative', async ({ page, bridge, openApp }) => {
   // a long walk: table, finding, board, two initiatives investigated
   test.setTimeout(60_000)
   const data = writeSampleData(join(bridge.root, 'exports'))
@@ -167,7 +163,10 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   await page.getByRole('button', { name: 'Investigate', exact: true }).click()
   await expect(page.getByRole('status').filter({ hasText: `Investigated ${https.findings} open findings` })).toBeVisible({ timeout: 20_000 })
   await page.getByRole('searchbox', { name: `Search findings of ${https.id}` }).fill('payments-prod-data')
-  await page.getByRole('grid', { name: `Findings of ${https.id}` }).getByRole('link', { name: bucket.id }).click()
+  await page
+    .getByRole('grid', { name: `Findings of ${https.id}` })
+    .getByRole('link', { name: bucket.id })
+    .click()
   await expect(page.getByRole('heading', { level: 1, name: bucket.title })).toBeFocused()
   const rci = await bridge.dispatch('rci.get', { finding: bucket.id })
   expect(rci.ok).toBe(true)

@@ -8,7 +8,14 @@ import { asffExport, type Alarm } from '../test/fixtures/ingest/generate'
 import { test, expect } from './fixtures'
 import { createCaseInMain } from './flows'
 
-const alarm = (problem: Alarm['problem'], n: number): Alarm => ({ problem, account: '111111111111', region: 'us-east-1', n, status: 'FAIL', observedAt: '2025-03-01T10:00:00.000Z' })
+const alarm = (problem: Alarm['problem'], n: number): Alarm => ({
+  problem,
+  account: '111111111111',
+  region: 'us-east-1',
+  n,
+  status: 'FAIL',
+  observedAt: '2025-03-01T10:00:00.000Z'
+})
 
 async function inView(page: Page, target: Locator): Promise<void> {
   const box = await target.boundingBox()
@@ -31,10 +38,12 @@ test('at 1024 px the table keeps RCI, stage and status in view and the board its
   for (const name of ['ID', 'Severity', 'RCI', 'Stage', 'Status']) await inView(page, grid.getByRole('columnheader', { name, exact: true }))
   // an id is never cut
   const id = grid.getByRole('link', { name: /^F-\d+$/ }).first()
-  expect(await id.evaluate((a) => {
-    const cell = a.closest('td, [role="gridcell"]')!
-    return cell.clientWidth > 0 && cell.scrollWidth <= cell.clientWidth
-  })).toBe(true)
+  expect(
+    await id.evaluate((a) => {
+      const cell = a.closest('td, [role="gridcell"]')!
+      return cell.clientWidth > 0 && cell.scrollWidth <= cell.clientWidth
+    })
+  ).toBe(true)
 
   // at 1280 px a finding's title is read whole: it wraps onto the row's second line, not cut
   await page.setViewportSize({ width: 1280, height: 800 })

@@ -9,7 +9,14 @@ import { createCaseInMain } from './flows'
 
 const A = '111111111111'
 const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
-const alarm = (problem: Alarm['problem'], n: number, day: number, status: Alarm['status'] = 'FAIL'): Alarm => ({ problem, account: A, region: 'us-east-1', n, status, observedAt: at(day) })
+const alarm = (problem: Alarm['problem'], n: number, day: number, status: Alarm['status'] = 'FAIL'): Alarm => ({
+  problem,
+  account: A,
+  region: 'us-east-1',
+  n,
+  status,
+  observedAt: at(day)
+})
 
 test('the board shows the verdict mix, the findings per stage and the open findings after each import', async ({ page, bridge, openApp }) => {
   createCaseInMain(bridge)
@@ -27,7 +34,11 @@ test('the board shows the verdict mix, the findings per stage and the open findi
   await expect(glance.getByRole('img', { name: /^RCI verdicts of the open findings: 1 not scored$/ })).toBeVisible()
   await expect(glance.getByRole('img', { name: /^Severity of the open findings: 1 / })).toBeVisible()
   // 3 findings opened by the first scan; the second resolved 2 (one bucket gone, the instance passing)
-  await expect(glance.getByRole('img', { name: 'Open findings after each import: 3 open findings after 2025-03-01, 1 open finding after 2025-03-08; highest 3 open findings after 2025-03-01' })).toBeVisible()
+  await expect(
+    glance.getByRole('img', {
+      name: 'Open findings after each import: 3 open findings after 2025-03-01, 1 open finding after 2025-03-08; highest 3 open findings after 2025-03-01'
+    })
+  ).toBeVisible()
   const stages = glance.getByRole('list', { name: 'Findings per stage' }).getByRole('listitem')
   await expect(stages).toHaveCount(7)
   await expect(stages.nth(0)).toHaveText('New: 1 finding')
@@ -41,7 +52,10 @@ test('selected findings are investigated on their own from the Findings table', 
   writeFileSync(path, asffExport([alarm('s3-https', 1, 1), alarm('s3-https', 2, 1), alarm('imdsv2', 1, 1), alarm('ssh-open', 1, 1)]))
   expect(await bridge.dispatch('ingest.import', { paths: [bridge.grant(path)] })).toMatchObject({ ok: true })
   await openApp()
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Findings/ }).click()
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: /^Findings/ })
+    .click()
   const grid = page.getByRole('grid', { name: 'Findings' })
   await grid.locator('tr[data-index="0"]').getByRole('checkbox').check()
   await grid.locator('tr[data-index="2"]').getByRole('checkbox').check()

@@ -72,7 +72,7 @@ test('an exported case file is shown in the file manager; nothing else can be', 
   expect(bridge.shownInFolder).toEqual([out])
 })
 
-test('the auditor case file is signed by the organisation\'s certificate when the user chooses it', async ({ page, bridge, openApp }) => {
+test("the auditor case file is signed by the organisation's certificate when the user chooses it", async ({ page, bridge, openApp }) => {
   const p12 = testP12({ cn: 'Acme Audit Signing' })
   createCaseInMain(bridge)
   await openApp()

@@ -55,7 +55,14 @@ export function writeSampleData(dir: string): SampleData {
   // Prowler sees two thirds of the same problems, and passes some of them
   const prowlerAlarms = alarms.filter((_, i) => i % 3 !== 1).map((a, i): Alarm => (i % 7 === 3 ? { ...a, status: 'PASS' } : a))
   const prowler = join(dir, 'prowler-output.ocsf.json')
-  writeFileSync(prowler, JSON.stringify(prowlerAlarms.map((a) => record(a, prowlerFinding)), null, 4))
+  writeFileSync(
+    prowler,
+    JSON.stringify(
+      prowlerAlarms.map((a) => record(a, prowlerFinding)),
+      null,
+      4
+    )
+  )
   const broken = join(dir, 'truncated-export.json')
   writeFileSync(broken, JSON.stringify({ Findings: alarms.slice(0, 2).map(asffFinding) }, null, 4).slice(0, 1500))
   const bundle = join(dir, 'evidence-2026-11')

@@ -9,11 +9,7 @@ import { TEST_OS_USER } from './bridge'
 
 const NEW_PASSPHRASE = 'violet tractor under the quiet harbour'
 
-test('Settings shows this person\'s signing key and the case\'s people, with no rename; a changed passphrase opens the case', async ({
-  page,
-  bridge,
-  openApp
-}) => {
+test("Settings shows this person's signing key and the case's people, with no rename; a changed passphrase opens the case", async ({ page, bridge, openApp }) => {
   await openApp()
   const path = await createCase(page, bridge, { file: 'settings.lmcase' })
 
@@ -26,7 +22,10 @@ test('Settings shows this person\'s signing key and the case\'s people, with no 
   await expect(identity.getByTestId('identity-roles')).toContainText('you own this case')
   await expect(page.getByRole('table', { name: 'People of this case' })).toContainText(`${TEST_OS_USER} (owner)`)
   // no rename: a name is bound to its key once
-  expect(await bridge.dispatch('identity.create', { name: 'Dana Reviewer' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('a name is bound to its key once') } })
+  expect(await bridge.dispatch('identity.create', { name: 'Dana Reviewer' })).toMatchObject({
+    ok: false,
+    error: { code: 'conflict', message: expect.stringContaining('a name is bound to its key once') }
+  })
 
   // A wrong current passphrase changes nothing.
   const change = page.getByRole('form', { name: 'Change the passphrase' })
@@ -101,7 +100,10 @@ test('Settings lists the credential profiles on this machine and never a secret'
   const token = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN'
   const aws = join(bridge.root, 'aws')
   mkdirSync(aws)
-  writeFileSync(join(aws, 'config'), '[default]\nregion = eu-west-1\n[profile audit]\nrole_arn = arn:aws:iam::111122223333:role/SecurityAudit\nsource_profile = default\nregion = us-east-1\n')
+  writeFileSync(
+    join(aws, 'config'),
+    '[default]\nregion = eu-west-1\n[profile audit]\nrole_arn = arn:aws:iam::111122223333:role/SecurityAudit\nsource_profile = default\nregion = us-east-1\n'
+  )
   writeFileSync(join(aws, 'credentials'), `[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${secret}\naws_session_token = ${token}\n`)
   mkdirSync(join(bridge.root, 'azure'))
   const restore = setEnv({

@@ -68,12 +68,7 @@ test('a case is created with the keyboard alone, with a visible focus ring on ev
   await expect(page.locator('main#main')).toBeFocused()
 })
 
-test('every section in the navigation opens a working page; an unknown address shows the first one', async ({
-  page,
-  bridge,
-  openApp,
-  server
-}) => {
+test('every section in the navigation opens a working page; an unknown address shows the first one', async ({ page, bridge, openApp, server }) => {
   await openApp()
   await createCase(page, bridge, { file: 'nav.lmcase' })
   const links = page.getByRole('navigation', { name: 'Sections' }).getByRole('link')

@@ -21,11 +21,7 @@ import { writeSampleData } from './sample-data'
 const S3_HTTPS = 'S3 buckets should require requests to use HTTPS'
 const F_ID = /^F-\d+$/
 
-test('a new user opens the demo, follows a finding to its evidence, approves a RISKY plan, exports the signed PDF and imports exports', async ({
-  page,
-  bridge,
-  openApp
-}) => {
+test('a new user opens the demo, follows a finding to its evidence, approves a RISKY plan, exports the signed PDF and imports exports', async ({ page, bridge, openApp }) => {
   // A whole first session (about 25 s here; building the demo case alone takes about 10 s), with
   // room for a machine busy with other runs.
   test.setTimeout(90_000)

@@ -76,9 +76,7 @@ function onReady(): void {
   // From a checkout (`npm start`) the SQLite module built for Electron lives beside the Node build
   // (scripts/build-electron-native.mjs); a packaged app's own module is already Electron's.
   if (!app.isPackaged) {
-    useNativeBinding(
-      join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node')
-    )
+    useNativeBinding(join(app.getAppPath(), '.native', `electron-${process.versions.electron}`, 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node'))
   }
   const appServices = createAppServices({
     dataDir: app.getPath('userData'),

@@ -36,8 +36,7 @@ function buildApi(): LastmileApi {
   // preload, for a File the user dropped or picked, and nothing else ('' for a File made in
   // script); the preload hands those paths to main, which answers with tokens. The page never
   // sends a path of its own: DROP_CHANNEL is not one of its methods.
-  api.dropped = (files: object[]): Promise<unknown> =>
-    ipcRenderer.invoke(DROP_CHANNEL, { paths: Array.from(files, (file) => webUtils.getPathForFile(file as File)) })
+  api.dropped = (files: object[]): Promise<unknown> => ipcRenderer.invoke(DROP_CHANNEL, { paths: Array.from(files, (file) => webUtils.getPathForFile(file as File)) })
   return Object.freeze(api) as LastmileApi
 }
 

@@ -18,14 +18,7 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 const SHIPPED = '101100011'
 
 function syntheticElectron(states = SHIPPED): Buffer {
-  return Buffer.concat([
-    Buffer.from('\x7fELF'),
-    Buffer.alloc(4096, 0x90),
-    Buffer.from(SENTINEL),
-    Buffer.from([1, states.length]),
-    Buffer.from(states),
-    Buffer.alloc(4096, 0x90)
-  ])
+  return Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(4096, 0x90), Buffer.from(SENTINEL), Buffer.from([1, states.length]), Buffer.from(states), Buffer.alloc(4096, 0x90)])
 }
 
 function wireOf(file: string): string {
@@ -104,7 +97,11 @@ describe('after-pack: fuses', () => {
   })
 
   it('configures every fuse @electron/fuses knows, explicitly', () => {
-    expect(Object.keys(afterPack.FUSES).filter((k) => k !== 'version').sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7'])
+    expect(
+      Object.keys(afterPack.FUSES)
+        .filter((k) => k !== 'version')
+        .sort()
+    ).toEqual(['0', '1', '2', '3', '4', '5', '6', '7'])
   })
 })
 

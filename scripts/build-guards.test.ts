@@ -4,14 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY_META } from '../main/platform/shell-policy'
-import {
-  cspMetaOf,
-  forbiddenPreloadRequires,
-  injectCspMeta,
-  normalizeCsp,
-  requiredModules,
-  sandboxedPreloadGuard
-} from './build-guards'
+import { cspMetaOf, forbiddenPreloadRequires, injectCspMeta, normalizeCsp, requiredModules, sandboxedPreloadGuard } from './build-guards'
 
 const ROOT = resolve(__dirname, '..')
 
@@ -23,10 +16,7 @@ describe('the sandboxed-preload guard', () => {
 
   it('allows only electron', () => {
     expect(forbiddenPreloadRequires('const { ipcRenderer } = require("electron")')).toEqual([])
-    expect(forbiddenPreloadRequires('require("electron"); require("node:path"); require("./chunk.js")')).toEqual([
-      'node:path',
-      './chunk.js'
-    ])
+    expect(forbiddenPreloadRequires('require("electron"); require("node:path"); require("./chunk.js")')).toEqual(['node:path', './chunk.js'])
   })
 
   it('fails the build with a message that says what to do', () => {

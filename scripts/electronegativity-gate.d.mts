@@ -22,9 +22,6 @@ export const FAILING_SEVERITIES: Set<string>
 export const ACCEPTED: Acceptance[]
 export function copyScanTree(root: string, dest: string): void
 export function acceptanceFor(finding: Finding, accepted?: Acceptance[]): Acceptance | undefined
-export function judge(
-  findings: Finding[],
-  accepted?: Acceptance[]
-): { failing: Finding[]; accepted: Array<{ finding: Finding; reason: string }>; other: Finding[] }
+export function judge(findings: Finding[], accepted?: Acceptance[]): { failing: Finding[]; accepted: Array<{ finding: Finding; reason: string }>; other: Finding[] }
 export function toCsv(findings: Finding[], verdictOf: (f: Finding) => string): string
 export function main(argv: string[], out?: (m: string) => void, err?: (m: string) => void): Promise<number>

@@ -26,13 +26,7 @@ const REPO = resolve(HERE, '..')
 export const SCAN_ROOTS = ['main', 'preload', 'renderer', 'shared', 'out', 'package.json']
 
 /** Without these the scan would pass for the wrong reason (nothing built, nothing to check). */
-export const REQUIRED_FILES = [
-  'main/index.ts',
-  'preload/index.ts',
-  'out/main/index.js',
-  'out/preload/index.js',
-  'out/renderer/index.html'
-]
+export const REQUIRED_FILES = ['main/index.ts', 'preload/index.ts', 'out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html']
 
 export const FAILING_SEVERITIES = new Set(['HIGH', 'MEDIUM'])
 
@@ -76,9 +70,7 @@ export function copyScanTree(root, dest) {
 
 /** The accepted entry that covers this finding, if any. */
 export function acceptanceFor(finding, accepted = ACCEPTED) {
-  return accepted.find(
-    (a) => a.check === finding.check && a.files.includes(finding.file) && a.sample.test(finding.sample ?? '')
-  )
+  return accepted.find((a) => a.check === finding.check && a.files.includes(finding.file) && a.sample.test(finding.sample ?? ''))
 }
 
 /**

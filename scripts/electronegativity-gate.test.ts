@@ -96,7 +96,13 @@ describe('the gate run', () => {
     const root = tmp()
     write(root, { 'main/index.ts': '', 'preload/index.ts': '' })
     const err: string[] = []
-    expect(await main(['--root', root], () => {}, (m) => err.push(m))).toBe(2)
+    expect(
+      await main(
+        ['--root', root],
+        () => {},
+        (m) => err.push(m)
+      )
+    ).toBe(2)
     expect(err.join('\n')).toMatch(/out\/main\/index\.js.*missing.*npm run build/)
   })
 
@@ -106,7 +112,7 @@ describe('the gate run', () => {
     files['package.json'] = JSON.stringify({ devDependencies: { electron: '45.5.0' } })
     files['main/index.ts'] = [
       "import { BrowserWindow, shell } from 'electron'",
-      "const win = new BrowserWindow({ webPreferences: { contextIsolation: false, sandbox: false, nodeIntegration: true } })",
+      'const win = new BrowserWindow({ webPreferences: { contextIsolation: false, sandbox: false, nodeIntegration: true } })',
       "win.webContents.on('will-navigate', (e, url) => shell.openExternal(url))"
     ].join('\n')
     files['main/broken.ts'] = 'const x = {{{ ;'
@@ -114,7 +120,13 @@ describe('the gate run', () => {
     const csv = join(tmp(), 'report.csv')
     const out: string[] = []
     const err: string[] = []
-    expect(await main(['--root', root, '--csv', csv], (m) => out.push(m), (m) => err.push(m))).toBe(1)
+    expect(
+      await main(
+        ['--root', root, '--csv', csv],
+        (m) => out.push(m),
+        (m) => err.push(m)
+      )
+    ).toBe(1)
     const errors = err.join('\n')
     expect(errors).toMatch(/HIGH\s+CONTEXT_ISOLATION_JS_CHECK\s+main\/index\.ts:2/)
     expect(errors).toMatch(/MEDIUM\s+SANDBOX_JS_CHECK/)

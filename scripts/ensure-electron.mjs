@@ -55,8 +55,7 @@ export function electronStatus({ electronDir = DEFAULT_ELECTRON_DIR, env = proce
       return null
     }
   }
-  const installed =
-    read('dist/version')?.trim().replace(/^v/, '') === version && read('path.txt') === exe && existsSync(binary)
+  const installed = read('dist/version')?.trim().replace(/^v/, '') === version && read('path.txt') === exe && existsSync(binary)
   return { version, binary, installed, override: false }
 }
 

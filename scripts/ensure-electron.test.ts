@@ -65,7 +65,11 @@ describe('electronStatus', () => {
 describe('cacheLocation', () => {
   it('is the file @electron/get reads from its cache, for the official URL and for a mirror', async () => {
     const { Cache } = await electronGetCache()
-    for (const env of [{}, { ELECTRON_MIRROR: 'https://mirror.example.internal/electron/' }, { npm_config_electron_mirror: 'https://npm.example/e/', ELECTRON_CUSTOM_DIR: '{{ version }}' }]) {
+    for (const env of [
+      {},
+      { ELECTRON_MIRROR: 'https://mirror.example.internal/electron/' },
+      { npm_config_electron_mirror: 'https://npm.example/e/', ELECTRON_CUSTOM_DIR: '{{ version }}' }
+    ]) {
       const loc = cacheLocation({ version: '45.5.0', platform: 'linux', arch: 'x64', env: { ...env, electron_config_cache: '/c' } })
       expect(loc.fileName).toBe('electron-v45.5.0-linux-x64.zip')
       expect(loc.file).toBe(new Cache('/c').getCachePath(loc.url, loc.fileName))

@@ -107,21 +107,12 @@ export const SAVE_KIND: Record<SavePurpose, 'save-file' | 'save-folder'> = {
   routing: 'save-folder'
 }
 
-const casePath = z
-  .string()
-  .trim()
-  .min(1, 'a case file path is required')
-  .max(4096, 'the path is too long')
-const passphrase = z
-  .string()
-  .min(8, 'a passphrase has at least 8 characters')
-  .max(1024, 'the passphrase is too long')
+const casePath = z.string().trim().min(1, 'a case file path is required').max(4096, 'the path is too long')
+const passphrase = z.string().min(8, 'a passphrase has at least 8 characters').max(1024, 'the passphrase is too long')
 const role = z.enum(ROLES as unknown as [Role, ...Role[]])
 const personName = z.string().trim().min(1, 'a name is required').max(200)
 const certificate = pathToken('open-file')
-const signWith = z
-  .object({ p12Path: certificate, passphrase: z.string().max(1024, 'the passphrase is too long') })
-  .strict()
+const signWith = z.object({ p12Path: certificate, passphrase: z.string().max(1024, 'the passphrase is too long') }).strict()
 const fingerprint = z
   .string()
   .trim()
@@ -133,17 +124,40 @@ const playbooksFolder = pathToken('open-folder')
 const saveFile = pathToken('save-file')
 const saveFolder = pathToken('save-folder')
 const resourceId = z.string().trim().min(1, 'a resource id is required').max(2048, 'the resource id is too long')
-const isoTime = z.string().trim().refine((s) => Number.isFinite(Date.parse(s)), 'an ISO-8601 time')
+const isoTime = z
+  .string()
+  .trim()
+  .refine((s) => Number.isFinite(Date.parse(s)), 'an ISO-8601 time')
 
 // Remediation inputs
-const findingId = z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
-const planId = z.string().trim().regex(/^[Pp]-\d{1,15}$/, 'a plan id (P-3)')
-const findingOrInitiative = z.string().trim().regex(/^[FfIi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id')
+const findingId = z
+  .string()
+  .trim()
+  .regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
+const planId = z
+  .string()
+  .trim()
+  .regex(/^[Pp]-\d{1,15}$/, 'a plan id (P-3)')
+const findingOrInitiative = z
+  .string()
+  .trim()
+  .regex(/^[FfIi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id')
 const findingList = z.array(findingId).min(1).max(10_000)
 const decisionReason = z.string().trim().min(1, 'a reason is required').max(2000, 'the reason has at most 2000 characters')
 const guardrailInputs = {
-  breakGlassRoles: z.array(z.string().trim().regex(/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@*/-]+$/, 'an IAM role ARN')).max(20).optional(),
-  exceptionTag: z.object({ key: z.string().trim().min(1).max(128), value: z.string().max(256) }).strict().optional()
+  breakGlassRoles: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@*/-]+$/, 'an IAM role ARN')
+    )
+    .max(20)
+    .optional(),
+  exceptionTag: z
+    .object({ key: z.string().trim().min(1).max(128), value: z.string().max(256) })
+    .strict()
+    .optional()
 }
 
 export const contract = {
@@ -160,17 +174,13 @@ export const contract = {
       .strict(),
     { mutates: true }
   ),
-  'case.open': call<Case>()(
-    z.object({ path: pathToken('open-file'), passphrase: z.string().min(1).max(1024).optional(), remember: z.boolean().optional() }).strict(),
-    { mutates: false }
-  ),
+  'case.open': call<Case>()(z.object({ path: pathToken('open-file'), passphrase: z.string().min(1).max(1024).optional(), remember: z.boolean().optional() }).strict(), {
+    mutates: false
+  }),
   'case.close': call<null>()(z.object({}).strict(), { mutates: false }),
   'case.current': call<Case | null>()(z.object({}).strict(), { mutates: false }),
   'case.recent': call<RecentCaseEntry[]>()(z.object({}).strict(), { mutates: false }),
-  'case.changePassphrase': call<null>()(
-    z.object({ current: z.string().min(1).max(1024), next: passphrase, remember: z.boolean().optional() }).strict(),
-    { mutates: true }
-  ),
+  'case.changePassphrase': call<null>()(z.object({ current: z.string().min(1).max(1024), next: passphrase, remember: z.boolean().optional() }).strict(), { mutates: true }),
   /** the passphrase store's entry for a case (by its path); forgetting reads and writes no case file */
   'case.forgetPassphrase': call<null>()(z.object({ path: casePath }).strict(), { mutates: false }),
   /** reopen the open case with its passphrase (which proves it right) and remember it on this machine */
@@ -186,10 +196,7 @@ export const contract = {
   /** grant or take back a role: the open case's owner's signed decision */
   'people.setRole': call<CasePersonView[]>()(z.object({ person: z.string().trim().min(8).max(200), role, grant: z.boolean() }).strict(), { mutates: true }),
 
-  'audit.list': call<AuditPage>()(
-    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
-    { mutates: false }
-  ),
+  'audit.list': call<AuditPage>()(z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(), { mutates: false }),
   'audit.verify': call<AuditVerification>()(z.object({}).strict(), { mutates: false }),
 
   /** the OS open dialog for files or folders to read (OPEN_KIND says which); [] when cancelled */
@@ -232,7 +239,7 @@ export const contract = {
       })
       .strict(),
     { mutates: true }
-  ),  /** stop the PDF export under way: no report is written (the checkpoint made for it stays) */
+  ) /** stop the PDF export under way: no report is written (the checkpoint made for it stays) */,
   'export.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
 
   'export.caseFile': call<CaseFileExportResult>()(
@@ -278,7 +285,11 @@ export const contract = {
   'evidence.timeline': call<TimelineEvent[]>()(
     z
       .object({
-        ref: z.string().trim().regex(/^[FIfi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id').optional(),
+        ref: z
+          .string()
+          .trim()
+          .regex(/^[FIfi]-\d{1,15}$/, 'a finding (F-12) or initiative (I-3) id')
+          .optional(),
         resources: z.array(resourceId).min(1).max(1000).optional(),
         from: isoTime.optional(),
         to: isoTime.optional(),
@@ -299,12 +310,15 @@ export const contract = {
         provider: z.enum(['aws', 'azure']),
         profile: z.string().trim().min(1).max(200).optional(),
         days: z.number().int().min(1, 'at least 1 day').max(400, 'at most 400 days').optional(),
-        regions: z.array(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region name')).max(40).optional(),
+        regions: z
+          .array(z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region name'))
+          .max(40)
+          .optional(),
         subscriptions: z.array(z.string().trim().min(1).max(100)).max(50).optional()
       })
       .strict(),
     { mutates: false }
-  ),  /** stop the running collection at its next step; what it wrote is removed */
+  ) /** stop the running collection at its next step; what it wrote is removed */,
   'evidence.cancelCollect': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
 
   /** the account → environment map, and the accounts of the case's findings not mapped yet */
@@ -314,7 +328,10 @@ export const contract = {
     z
       .object({
         account: z.string().regex(/^(\d{12}|[0-9a-fA-F-]{36})$/, 'an AWS account id (12 digits) or an Azure subscription id'),
-        environment: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a short lower-case word: prod, staging, dev, test…').nullable()
+        environment: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a short lower-case word: prod, staging, dev, test…')
+          .nullable()
       })
       .strict(),
     { mutates: true }
@@ -339,7 +356,11 @@ export const contract = {
     z
       .object({
         status: z.enum(['open', 'resolved', 'suppressed']).optional(),
-        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        initiative: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+          .optional(),
         control: z.string().trim().min(1).max(300).optional()
       })
       .strict(),
@@ -349,12 +370,25 @@ export const contract = {
   'findings.table': call<FindingsTable>()(z.object({}).strict(), { mutates: false }),
   /** open findings after each import, in the order they were made: exposure over time */
   'findings.exposure': call<ExposurePoint[]>()(z.object({}).strict(), { mutates: false }),
-  'findings.get': call<FindingView>()(z.object({ id: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
+  'findings.get': call<FindingView>()(
+    z
+      .object({
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
+      })
+      .strict(),
+    { mutates: false }
+  ),
   /** a person's decision on a finding; null clears it. Imports never change it. */
   'findings.decide': call<FindingView>()(
     z
       .object({
-        id: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)'),
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)'),
         decision: z.enum(['suppressed', 'risk-accepted']).nullable(),
         reason: z.string().trim().max(2000, 'the reason has at most 2000 characters'),
         expires: isoTime.optional()
@@ -363,23 +397,55 @@ export const contract = {
     { mutates: true }
   ),
   /** an alert's original record, byte for byte as the tool wrote it */
-  'alerts.record': call<AlertRecordView>()(z.object({ id: z.string().trim().regex(/^[Aa]-\d{1,15}$/, 'an alert id (A-7)') }).strict(), { mutates: false }),
+  'alerts.record': call<AlertRecordView>()(
+    z
+      .object({
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Aa]-\d{1,15}$/, 'an alert id (A-7)')
+      })
+      .strict(),
+    { mutates: false }
+  ),
   'initiatives.list': call<InitiativeView[]>()(z.object({}).strict(), { mutates: false }),
   'initiatives.split': call<InitiativeView[]>()(
-    z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'), by: z.enum(['account', 'environment']) }).strict(),
+    z
+      .object({
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'),
+        by: z.enum(['account', 'environment'])
+      })
+      .strict(),
     { mutates: true }
   ),
   'initiatives.merge': call<InitiativeView>()(
     z
       .object({
-        into: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'),
-        from: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+        into: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'),
+        from: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
       })
       .strict(),
     { mutates: true }
   ),
   'initiatives.rename': call<null>()(
-    z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'), title: z.string().trim().min(1, 'a title is required').max(300) }).strict(),
+    z
+      .object({
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)'),
+        title: z.string().trim().min(1, 'a title is required').max(300)
+      })
+      .strict(),
     { mutates: true }
   ),
 
@@ -391,20 +457,49 @@ export const contract = {
     z
       .object({
         findings: z
-          .array(z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)'))
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
+          )
           .min(1, 'choose at least one finding')
           .max(100_000, 'at most 100,000 findings at once: investigate the whole case (no selection) or one initiative instead')
           .optional(),
-        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        initiative: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+          .optional(),
         playbooksDir: playbooksFolder.optional()
       })
       .strict(),
     { mutates: true }
   ),
   'investigate.cancel': call<{ cancelled: boolean }>()(z.object({}).strict(), { mutates: false }),
-  'rci.get': call<RciView>()(z.object({ finding: z.string().trim().regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)') }).strict(), { mutates: false }),
+  'rci.get': call<RciView>()(
+    z
+      .object({
+        finding: z
+          .string()
+          .trim()
+          .regex(/^[Ff]-\d{1,15}$/, 'a finding id (F-12)')
+      })
+      .strict(),
+    { mutates: false }
+  ),
   'playbooks.list': call<PlaybookSummary[]>()(z.object({ playbooksDir: playbooksFolder.optional() }).strict(), { mutates: false }),
-  'initiatives.rci': call<InitiativeRci>()(z.object({ id: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)') }).strict(), { mutates: false }),
+  'initiatives.rci': call<InitiativeRci>()(
+    z
+      .object({
+        id: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+      })
+      .strict(),
+    { mutates: false }
+  ),
 
   // Remediate, approve, execute, validate, prevent (issue 6). Plans are rendered from the evidence
   // for a finding or an initiative and stored as rendered; decisions follow the gate (SAFE in bulk,
@@ -422,13 +517,19 @@ export const contract = {
     { mutates: true }
   ),
   'remediation.getPlan': call<PlanView>()(z.object({ id: planId }).strict(), { mutates: false }),
-  'remediation.plans': call<PlanSummary[]>()(z.object({ target: findingOrInitiative.optional(), status: z.enum(['active', 'superseded']).optional() }).strict(), { mutates: false }),
+  'remediation.plans': call<PlanSummary[]>()(z.object({ target: findingOrInitiative.optional(), status: z.enum(['active', 'superseded']).optional() }).strict(), {
+    mutates: false
+  }),
   /** the Approvals queue; rows the session's identity may not approve (four-eyes) say why */
   'approvals.queue': call<ApprovalQueueItem[]>()(
     z
       .object({
         verdict: z.enum(RCI_VERDICTS as unknown as [RciVerdict, ...RciVerdict[]]).optional(),
-        initiative: z.string().trim().regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)').optional(),
+        initiative: z
+          .string()
+          .trim()
+          .regex(/^[Ii]-\d{1,15}$/, 'an initiative id (I-3)')
+          .optional(),
         requester: z.string().trim().min(1).max(200).optional(),
         plan: planId.optional()
       })
@@ -453,7 +554,10 @@ export const contract = {
       .object({
         plan: planId,
         outcome: z.enum(['executed', 'failed']),
-        output: z.string().max(10 * 1024 * 1024, 'at most 10 MB of output').optional(),
+        output: z
+          .string()
+          .max(10 * 1024 * 1024, 'at most 10 MB of output')
+          .optional(),
         outputPath: pathToken('open-file').optional(),
         findings: findingList.optional()
       })
@@ -463,7 +567,14 @@ export const contract = {
   ),
   'workflow.validate': call<ValidationView[]>()(
     z
-      .object({ ref: z.string().trim().regex(/^[FfIiPp]-\d{1,15}$/, 'a finding (F-12), initiative (I-3) or plan (P-3) id'), method: z.enum(['evidence', 'rescan']), bundle: bundleFolder.optional() })
+      .object({
+        ref: z
+          .string()
+          .trim()
+          .regex(/^[FfIiPp]-\d{1,15}$/, 'a finding (F-12), initiative (I-3) or plan (P-3) id'),
+        method: z.enum(['evidence', 'rescan']),
+        bundle: bundleFolder.optional()
+      })
       .strict()
       .refine((x) => (x.method === 'evidence') === (x.bundle !== undefined), 'validation by evidence takes a bundle folder; by rescan, none'),
     { mutates: true }

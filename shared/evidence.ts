@@ -166,13 +166,7 @@ export interface EncryptionFact {
 }
 
 export interface Dependency {
-  kind:
-    | 'instance-uses-security-group'
-    | 'instance-uses-instance-profile'
-    | 'task-runs-image'
-    | 'pod-runs-image'
-    | 'cloudfront-fronts'
-    | 'load-balancer-fronts'
+  kind: 'instance-uses-security-group' | 'instance-uses-instance-profile' | 'task-runs-image' | 'pod-runs-image' | 'cloudfront-fronts' | 'load-balancer-fronts'
   /** the other end */
   resourceId: string
   detail: string
@@ -189,7 +183,17 @@ interface S3Facts {
   versioning: string | null
   logging: { targetBucket: string; targetPrefix: string } | null
   /** proven plain-HTTP requests from server access logs (cipher "-" and TLS version "-") */
-  accessLogs: (ActivityFact & { plainHttpCertainty: 'proven'; plainHttp: number; plainHttpLast: string | null; anonymous: number; anonymousLast: string | null; tlsUnknown: number; tlsVersions: Record<string, number> }) | null
+  accessLogs:
+    | (ActivityFact & {
+        plainHttpCertainty: 'proven'
+        plainHttp: number
+        plainHttpLast: string | null
+        anonymous: number
+        anonymousLast: string | null
+        tlsUnknown: number
+        tlsVersions: Record<string, number>
+      })
+    | null
   /** S3 data events from CloudTrail; non-TLS is *inferred* (FORMATS.md B1) */
   cloudTrailData: (ActivityFact & { nonTlsCertainty: 'inferred'; nonTlsInferred: number; nonTlsLast: string | null; anonymous: number; anonymousLast: string | null }) | null
   cloudTrailManagement: ActivityFact | null
@@ -300,7 +304,17 @@ interface AzureStorageFacts {
   minimumTlsVersion: string | null
   allowBlobPublicAccess: boolean | null
   publicNetworkAccess: string | null
-  logs: (ActivityFact & { http: number; httpLast: string | null; oldTls: number; oldTlsLast: string | null; anonymous: number; tlsVersions: Record<string, number>; protocols: Record<string, number> }) | null
+  logs:
+    | (ActivityFact & {
+        http: number
+        httpLast: string | null
+        oldTls: number
+        oldTlsLast: string | null
+        anonymous: number
+        tlsVersions: Record<string, number>
+        protocols: Record<string, number>
+      })
+    | null
 }
 
 interface AccountFacts {

@@ -3,17 +3,7 @@
 import type { Actor, RciVerdict } from './model'
 
 /** What an artefact is for people and tools (CLI.md `plan --json` artefacts[].kind). */
-export type ArtefactKind =
-  | 'aws-cli'
-  | 'azure-cli'
-  | 'terraform'
-  | 'cloudformation'
-  | 'policy-json'
-  | 'aws-scp'
-  | 'aws-rcp'
-  | 'aws-config-rule'
-  | 'azure-policy'
-  | 'procedure'
+export type ArtefactKind = 'aws-cli' | 'azure-cli' | 'terraform' | 'cloudformation' | 'policy-json' | 'aws-scp' | 'aws-rcp' | 'aws-config-rule' | 'azure-policy' | 'procedure'
 
 export type ArtefactLanguage = 'bash' | 'hcl' | 'yaml' | 'json' | 'markdown'
 
@@ -34,30 +24,9 @@ export interface Artefact {
  * touched yet; a person's suppression or risk acceptance is shown beside it (`decision`), and
  * blocks planning, approval and routing until it is cleared or expires.
  */
-export type WorkflowState =
-  | 'new'
-  | 'planned'
-  | 'approved'
-  | 'rejected'
-  | 'routed'
-  | 'failed'
-  | 'remediated'
-  | 'closed'
-  | 'reopened'
-  | 'regression'
+export type WorkflowState = 'new' | 'planned' | 'approved' | 'rejected' | 'routed' | 'failed' | 'remediated' | 'closed' | 'reopened' | 'regression'
 
-export const WORKFLOW_STATES: readonly WorkflowState[] = [
-  'new',
-  'planned',
-  'approved',
-  'rejected',
-  'routed',
-  'failed',
-  'remediated',
-  'closed',
-  'reopened',
-  'regression'
-]
+export const WORKFLOW_STATES: readonly WorkflowState[] = ['new', 'planned', 'approved', 'rejected', 'routed', 'failed', 'remediated', 'closed', 'reopened', 'regression']
 
 export interface ApprovalView {
   id: string

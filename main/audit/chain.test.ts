@@ -55,11 +55,9 @@ describe('the audit chain', () => {
     const { c } = caseWithEntries(2)
     expect(() => c.db.prepare("UPDATE audit_log SET target = 'x' WHERE seq = 1").run()).toThrow(/append-only/)
     expect(() => c.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/)
-    expect(() =>
-      c.db
-        .prepare("INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (9, 't', '{}', 'a', 't', '{}', 'p', 'h')")
-        .run()
-    ).toThrow(/contiguous/)
+    expect(() => c.db.prepare("INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (9, 't', '{}', 'a', 't', '{}', 'p', 'h')").run()).toThrow(
+      /contiguous/
+    )
     c.close()
   })
 
@@ -101,10 +99,7 @@ describe('the audit chain', () => {
   it('names entries swapped in order', () => {
     const { c, path } = caseWithEntries(4)
     c.close()
-    behindTheAppsBack(
-      path,
-      `UPDATE audit_log SET seq = -2 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -2;`
-    )
+    behindTheAppsBack(path, `UPDATE audit_log SET seq = -2 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -2;`)
     const again = openCaseDb(path, KEY)
     expect(verifyAudit(again.db, again.id).firstBad?.seq).toBe(2)
     again.close()

@@ -81,16 +81,27 @@ function appendSigned(db: WritableDb, caseId: string, entry: NewAuditEntry, time
   const creates = signer !== null && entry.action === 'case.create'
   const signs = signer !== null && (decision || creates)
   if (signs && actor.kind === 'person') {
-    if (actor.name !== signer.name) throw new LastmileError('bad-input', `${actor.name}: the key ${signer.id} is bound to "${signer.name}"; a person acts under the name bound to their key`)
+    if (actor.name !== signer.name)
+      throw new LastmileError('bad-input', `${actor.name}: the key ${signer.id} is bound to "${signer.name}"; a person acts under the name bound to their key`)
     if (entry.action !== 'identity.bound' && !creates) bindPerson(db, caseId, signer, actor.role, time)
   }
   // The creator of a case is its owner: case.create itself binds their key (no entry before it).
   const e = append(db, caseId, creates ? { ...entry, details: { ...entry.details, owner: ownerDetails(signer) } } : entry, time)
   if (creates) {
-    db.prepare('INSERT INTO people (key_id, name, os_user, signer, bound_seq, owner) VALUES (?, ?, ?, ?, ?, 1)').run(signer.id, signer.name, signer.osUser, canonicalJson(signer.descriptor), e.seq)
+    db.prepare('INSERT INTO people (key_id, name, os_user, signer, bound_seq, owner) VALUES (?, ?, ?, ?, ?, 1)').run(
+      signer.id,
+      signer.name,
+      signer.osUser,
+      canonicalJson(signer.descriptor),
+      e.seq
+    )
   }
   if (signs) {
-    db.prepare('INSERT INTO audit_signatures (seq, key_id, signature) VALUES (?, ?, ?)').run(e.seq, signer.id, signer.sign(decisionSigningBytes(caseId, e.seq, e.hash)).toString('base64'))
+    db.prepare('INSERT INTO audit_signatures (seq, key_id, signature) VALUES (?, ?, ?)').run(
+      e.seq,
+      signer.id,
+      signer.sign(decisionSigningBytes(caseId, e.seq, e.hash)).toString('base64')
+    )
   }
   return e
 }
@@ -115,12 +126,7 @@ export function bindPerson(db: WritableDb, caseId: string, signer: PersonSigner,
     }
     return
   }
-  const e = appendAudit(
-    db,
-    caseId,
-    { actor, action: 'identity.bound', target: signer.id, details: { name: signer.name, osUser: signer.osUser, signer: signer.descriptor } },
-    time
-  )
+  const e = appendAudit(db, caseId, { actor, action: 'identity.bound', target: signer.id, details: { name: signer.name, osUser: signer.osUser, signer: signer.descriptor } }, time)
   db.prepare('INSERT INTO people (key_id, name, os_user, signer, bound_seq, owner) VALUES (?, ?, ?, ?, ?, ?)').run(
     signer.id,
     signer.name,
@@ -132,9 +138,7 @@ export function bindPerson(db: WritableDb, caseId: string, signer: PersonSigner,
 }
 
 function append(db: WritableDb, caseId: string, entry: NewAuditEntry, time: string): AuditEntry {
-  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined
+  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
   const seq = (last?.seq ?? 0) + 1
   const prevHash = last?.hash ?? genesisHash(caseId)
   const details = entry.details ?? {}
@@ -145,13 +149,28 @@ function append(db: WritableDb, caseId: string, entry: NewAuditEntry, time: stri
   const stored = { seq, time, actor: entry.actor, action: entry.action, target: entry.target, details: JSON.parse(detailsJson), ...(state ? { state } : {}) }
   const hash = entryHash(prevHash, stored)
   if (state) {
-    db.prepare(
-      'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-    ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash, state)
+    db.prepare('INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      seq,
+      time,
+      canonicalJson(entry.actor),
+      entry.action,
+      entry.target,
+      detailsJson,
+      prevHash,
+      hash,
+      state
+    )
   } else {
-    db.prepare(
-      'INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
-    ).run(seq, time, canonicalJson(entry.actor), entry.action, entry.target, detailsJson, prevHash, hash)
+    db.prepare('INSERT INTO audit_log (seq, time, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      seq,
+      time,
+      canonicalJson(entry.actor),
+      entry.action,
+      entry.target,
+      detailsJson,
+      prevHash,
+      hash
+    )
   }
   sealHead(db, caseId, seq, hash)
   return { ...stored, prevHash, hash }
@@ -161,19 +180,15 @@ function append(db: WritableDb, caseId: string, entry: NewAuditEntry, time: stri
  * Run `change` and append its audit entry in one transaction: either both are in the case or
  * neither is. `describe` may look at the change's result to fill in the entry's details.
  */
-export function audited<T>(
-  db: WritableDb,
-  caseId: string,
-  now: () => string,
-  change: () => T,
-  describe: (result: T) => NewAuditEntry
-): T {
-  return db.transaction(() => {
-    const result = change()
-    appendAudit(db, caseId, describe(result), now())
-    return result
-    // IMMEDIATE: take the write lock first, so a second writer waits (busy_timeout) instead of failing
-  }).immediate()
+export function audited<T>(db: WritableDb, caseId: string, now: () => string, change: () => T, describe: (result: T) => NewAuditEntry): T {
+  return db
+    .transaction(() => {
+      const result = change()
+      appendAudit(db, caseId, describe(result), now())
+      return result
+      // IMMEDIATE: take the write lock first, so a second writer waits (busy_timeout) instead of failing
+    })
+    .immediate()
 }
 
 function toEntry(r: Row): AuditEntry {

@@ -3,16 +3,7 @@
 // compile test builds a program from a single file).
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="../export/node-forge.d.ts" />
-import {
-  X509Certificate,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign as cryptoSign,
-  verify as cryptoVerify,
-  createHash,
-  type KeyObject
-} from 'node:crypto'
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, createHash, type KeyObject } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import forge from 'node-forge'
@@ -60,7 +51,11 @@ function colonHex(digest: Buffer): string {
 }
 
 export function spkiFingerprint(key: KeyObject): string {
-  return colonHex(createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest())
+  return colonHex(
+    createHash('sha256')
+      .update(key.export({ type: 'spki', format: 'der' }))
+      .digest()
+  )
 }
 
 function algorithmOf(key: KeyObject, where: string): SignatureAlgorithm {
@@ -115,13 +110,13 @@ export function loadPkcs12(path: string, passphrase: string): CertificateSigning
       throw new LastmileError('bad-input', `${path}: the passphrase of the signing certificate is wrong`)
     }
     // node-forge's ASN.1 complaint ("Too few bytes to read ASN.1 value") tells a person nothing
-    throw new LastmileError('bad-input', `${path}: not a PKCS#12 (.p12/.pfx) signing certificate; export the certificate with its private key from your certificate store as .p12 or .pfx`)
+    throw new LastmileError(
+      'bad-input',
+      `${path}: not a PKCS#12 (.p12/.pfx) signing certificate; export the certificate with its private key from your certificate store as .p12 or .pfx`
+    )
   }
   const oids = forge.pki.oids
-  const keyBags = [
-    ...(pfx.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
-    ...(pfx.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])
-  ]
+  const keyBags = [...(pfx.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []), ...(pfx.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])]
   if (keyBags.length === 0) throw new LastmileError('bad-input', `${path}: the PKCS#12 file holds no private key, so nothing can be signed with it`)
   const keyBag = keyBags[0]
   const pkcs8 = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1
@@ -191,7 +186,10 @@ export function deviceSigningKey(dataDir: string, keystore: KeyStore, now: () =>
       stored = JSON.parse(readFileSync(file, 'utf8')) as DeviceKeyFile
       if (stored.format !== 'lastmile-device-key/1') throw new Error(`unknown format ${String(stored.format)}`)
     } catch (e) {
-      throw new LastmileError('unavailable', `${file}: the device signing key file is damaged (${(e as Error).message}); remove it to make a new key, or choose a PKCS#12 certificate`)
+      throw new LastmileError(
+        'unavailable',
+        `${file}: the device signing key file is damaged (${(e as Error).message}); remove it to make a new key, or choose a PKCS#12 certificate`
+      )
     }
     let pem: string
     try {
@@ -202,7 +200,11 @@ export function deviceSigningKey(dataDir: string, keystore: KeyStore, now: () =>
     }
     privateKey = createPrivateKey(pem)
     publicKey = createPublicKey(stored.publicKey)
-    if (!createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).equals(publicKey.export({ type: 'spki', format: 'der' }))) {
+    if (
+      !createPublicKey(privateKey)
+        .export({ type: 'spki', format: 'der' })
+        .equals(publicKey.export({ type: 'spki', format: 'der' }))
+    ) {
       throw new LastmileError('unavailable', `${file}: the sealed device key does not match its public key (the file was altered)`)
     }
   } else {
@@ -242,7 +244,10 @@ export function readDevicePublicKey(dataDir: string): { file: string; fingerprin
     if (stored.format !== 'lastmile-device-key/1') throw new Error(`unknown format ${String(stored.format)}`)
     return { file, fingerprint: spkiFingerprint(createPublicKey(stored.publicKey)), createdAt: String(stored.createdAt) }
   } catch (e) {
-    throw new LastmileError('unavailable', `${file}: the device signing key file is damaged (${(e as Error).message}); remove it to make a new key, or choose a PKCS#12 certificate`)
+    throw new LastmileError(
+      'unavailable',
+      `${file}: the device signing key file is damaged (${(e as Error).message}); remove it to make a new key, or choose a PKCS#12 certificate`
+    )
   }
 }
 

@@ -96,9 +96,7 @@ describe('signing keys', () => {
     expect(stored).not.toMatch(/PRIVATE KEY/)
     // Another keystore (another machine, a reset keyring) cannot unseal it: fail closed.
     expect(() => deviceSigningKey(dir, testKeyStore(), now)).toThrow(/could not unseal the device signing key/)
-    expect(() => deviceSigningKey(tempDir(), testKeyStore({ secure: false, backend: 'basic_text' }), now)).toThrow(
-      /keystore is "basic_text".*choose a PKCS#12 signing certificate/
-    )
+    expect(() => deviceSigningKey(tempDir(), testKeyStore({ secure: false, backend: 'basic_text' }), now)).toThrow(/keystore is "basic_text".*choose a PKCS#12 signing certificate/)
   })
 })
 
@@ -242,9 +240,7 @@ describe('checkpoints', () => {
     const v = verifyAt(third.path)
     expect(v.ok).toBe(true)
     expect(v.checkpoints.signers.map((x) => x.subject).join()).toMatch(/CN=Mallory/)
-    expect(verifyAt(third.path, { expectSigner: key.descriptor.fingerprint }).firstBad?.reason).toMatch(
-      /checkpoint 1: signed with the wrong key: .*CN=Mallory.*not the expected/
-    )
+    expect(verifyAt(third.path, { expectSigner: key.descriptor.fingerprint }).firstBad?.reason).toMatch(/checkpoint 1: signed with the wrong key: .*CN=Mallory.*not the expected/)
   })
 
   it('an untouched chain still verifies with the plain chain check', () => {

@@ -107,9 +107,7 @@ export function createCheckpoint(
     now,
     () => {
       const prev = db.prepare('SELECT * FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as Row | undefined
-      const head = db.prepare('SELECT seq, time, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
-        | { seq: number; time: string; hash: string }
-        | undefined
+      const head = db.prepare('SELECT seq, time, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; time: string; hash: string } | undefined
       if (!head) throw new LastmileError('conflict', 'nothing to seal: the audit trail of this case is empty')
       const firstSeq = prev ? prev.last_seq + 1 : 1
       const broken = verifyRange(db, caseId, prev ? { seq: prev.last_seq, hash: prev.head_hash } : null)

@@ -53,9 +53,7 @@ export interface HeadVerification {
 
 export function verifyHead(db: Db, caseId: string, opts: { expectDevice?: string } = {}): HeadVerification {
   if (!hasTable(db)) return { sealed: null, after: 0, problem: null }
-  const row = db.prepare('SELECT seq, hash, signer, signature FROM audit_head WHERE one = 1').get() as
-    | { seq: number; hash: string; signer: string; signature: string }
-    | undefined
+  const row = db.prepare('SELECT seq, hash, signer, signature FROM audit_head WHERE one = 1').get() as { seq: number; hash: string; signer: string; signature: string } | undefined
   if (!row) return { sealed: null, after: 0, problem: null }
   const max = (db.prepare('SELECT COALESCE(MAX(seq), 0) FROM audit_log').pluck().get() as number) ?? 0
   const fail = (seq: number, reason: string): HeadVerification => ({ sealed: null, after: 0, problem: { kind: 'entry', seq, reason } })

@@ -104,7 +104,9 @@ describe('the sealed case state', () => {
     expect(v.ok).toBe(false)
     expect(v.audit.ok).toBe(true) // the audit table itself is untouched
     expect(v.firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(other) })
-    expect(v.firstBad?.reason).toMatch(new RegExp(`^findings row ${other} \\(F-${other}\\) was changed outside Lastmile: it differs from what audit entry \\d+ \\(investigate\\.run\\) sealed`))
+    expect(v.firstBad?.reason).toMatch(
+      new RegExp(`^findings row ${other} \\(F-${other}\\) was changed outside Lastmile: it differs from what audit entry \\d+ \\(investigate\\.run\\) sealed`)
+    )
     expect(v.problems).toHaveLength(1)
   })
 
@@ -145,7 +147,10 @@ describe('the sealed case state', () => {
     const db = raw(path)
     const id = db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number
     db.exec(`UPDATE findings SET rci_verdict = 'SAFE' WHERE id = ${id}`)
-    const image = db.prepare(`SELECT ${imageOf(db, 'findings')} FROM findings WHERE id = ?`).pluck().get(id) as string
+    const image = db
+      .prepare(`SELECT ${imageOf(db, 'findings')} FROM findings WHERE id = ?`)
+      .pluck()
+      .get(id) as string
     expect(db.prepare("UPDATE state_rows SET hash = ? WHERE tbl = 'findings' AND key = ?").run(rowHash('findings', String(id), image), String(id)).changes).toBe(1)
     db.close()
     const v = verifyAt(path)
@@ -156,7 +161,9 @@ describe('the sealed case state', () => {
       expect.objectContaining({
         kind: 'table',
         table: 'findings',
-        reason: expect.stringMatching(/^findings: its rows and their seals were changed together outside Lastmile: the table no longer adds up to the state audit entry \d+ \(execution\.record\) recorded/)
+        reason: expect.stringMatching(
+          /^findings: its rows and their seals were changed together outside Lastmile: the table no longer adds up to the state audit entry \d+ \(execution\.record\) recorded/
+        )
       })
     ])
   })
@@ -208,7 +215,9 @@ describe('the sealed case state', () => {
     const v = verifyAt(path)
     expect(v.audit.ok).toBe(true)
     expect(v.firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(victim) })
-    expect(v.firstBad?.reason).toBe(`the audit trail ends at entry ${last - 1}, but findings row ${victim} (F-${victim}) was sealed by entry ${last}: entries ${last}–${last} were removed`)
+    expect(v.firstBad?.reason).toBe(
+      `the audit trail ends at entry ${last - 1}, but findings row ${victim} (F-${victim}) was sealed by entry ${last}: entries ${last}–${last} were removed`
+    )
   })
 
   it('names the first entry of a trail rewritten with recomputed hashes, not the checkpoint head', () => {
@@ -223,7 +232,11 @@ describe('the sealed case state', () => {
     db.close()
     const v = verifyAt(path)
     expect(v.audit.ok).toBe(true)
-    expect(v.firstBad).toMatchObject({ kind: 'entry', seq: 3, reason: expect.stringMatching(/^entry 3 \(ingest\.import\) is not the entry checkpoint 1 sealed: the audit trail was rewritten from entry 3 on/) })
+    expect(v.firstBad).toMatchObject({
+      kind: 'entry',
+      seq: 3,
+      reason: expect.stringMatching(/^entry 3 \(ingest\.import\) is not the entry checkpoint 1 sealed: the audit trail was rewritten from entry 3 on/)
+    })
   })
 
   it('`lastmile verify` names the table and row and exits 1', async () => {
@@ -261,7 +274,7 @@ describe('a case from before the state seal (schema 70)', () => {
     // (a raw connection: a writable one, as that Lastmile opened it)
     const db = raw(path) as WritableDb
     db.exec(
-      "DROP TABLE state_rows; DROP TABLE state_buckets; DROP TABLE state_tables; DROP TABLE state_upgrade; ALTER TABLE audit_log DROP COLUMN state; DELETE FROM schema_migrations WHERE version = 90; PRAGMA user_version = 70"
+      'DROP TABLE state_rows; DROP TABLE state_buckets; DROP TABLE state_tables; DROP TABLE state_upgrade; ALTER TABLE audit_log DROP COLUMN state; DELETE FROM schema_migrations WHERE version = 90; PRAGMA user_version = 70'
     )
     const id = db.prepare("SELECT value FROM case_meta WHERE key = 'id'").pluck().get() as string
     // …and let that Lastmile import into it (no seal: its tables do not exist)
@@ -291,6 +304,8 @@ describe('a case from before the state seal (schema 70)', () => {
     openCaseDb(path, KEY).close()
     const again = verifyAt(path)
     expect(again.ok).toBe(false)
-    expect(again.problems.map((p) => p.reason)).toContainEqual(expect.stringMatching(/^audit entry 4 resealed the whole case state as an upgrade, but the state was already sealed from entry 3/))
+    expect(again.problems.map((p) => p.reason)).toContainEqual(
+      expect.stringMatching(/^audit entry 4 resealed the whole case state as an upgrade, but the state was already sealed from entry 3/)
+    )
   })
 })

@@ -58,7 +58,7 @@ function imageSql(db: Db, table: SealedTable, alias = ''): string {
   if (!m) images.set(db, (m = new Map()))
   let f = m.get(table.name)
   if (!f) {
-    const cols = (db.prepare(`SELECT name FROM pragma_table_info('${table.name}') ORDER BY cid`).pluck().all() as string[])
+    const cols = db.prepare(`SELECT name FROM pragma_table_info('${table.name}') ORDER BY cid`).pluck().all() as string[]
     f = (a: string) => cols.map((c) => `quote(${a}"${c}")`).join(` || ',' || `)
     m.set(table.name, f)
   }
@@ -284,9 +284,7 @@ export function verifyState(db: Db): StateVerification {
   const head = db.prepare('SELECT seq, state FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; state: string | null } | undefined
   // Nothing is sealed before the first entry (a case is created, then its first entry written).
   if (!head) return { ok: true, sealed: true, sealedBy: null, tables: 0, rows: 0, problems: [], millis: Date.now() - t0 }
-  const lastSealing = db.prepare('SELECT seq, state FROM audit_log WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; state: string }
-    | undefined
+  const lastSealing = db.prepare('SELECT seq, state FROM audit_log WHERE state IS NOT NULL ORDER BY seq DESC LIMIT 1').get() as { seq: number; state: string } | undefined
   if (head && lastSealing && head.seq !== lastSealing.seq) {
     problems.push({
       kind: 'table',
@@ -296,9 +294,7 @@ export function verifyState(db: Db): StateVerification {
     })
   }
   // Rows sealed by an entry the trail no longer has: the last entries were removed.
-  const orphan = db.prepare('SELECT seq, tbl, key FROM state_rows WHERE seq > ? ORDER BY seq DESC LIMIT 1').get(head.seq) as
-    | { seq: number; tbl: string; key: string }
-    | undefined
+  const orphan = db.prepare('SELECT seq, tbl, key FROM state_rows WHERE seq > ? ORDER BY seq DESC LIMIT 1').get(head.seq) as { seq: number; tbl: string; key: string } | undefined
   if (orphan) {
     problems.push({
       kind: 'row',
@@ -354,7 +350,10 @@ export function verifyState(db: Db): StateVerification {
         named++
       } else unnamed++
     }
-    for (const [k, image] of db.prepare(`SELECT ${keySql(table)} AS k, ${imageSql(db, table)} FROM ${table.name}`).raw().iterate() as IterableIterator<[string, string]>) {
+    for (const [k, image] of db
+      .prepare(`SELECT ${keySql(table)} AS k, ${imageSql(db, table)} FROM ${table.name}`)
+      .raw()
+      .iterate() as IterableIterator<[string, string]>) {
       rows++
       const key = String(k)
       const s = sealed.get(key)

@@ -41,7 +41,9 @@ export interface CoverageOptions {
 
 function rowsFor(db: Db, source: string, keys: readonly string[]): Row[] {
   if (!keys.length) return []
-  const q = db.prepare(`SELECT bundle_id, resource_id, first_time, last_time, records, detail FROM evidence_coverage WHERE source = ? AND resource_id IN (${keys.map(() => '?').join(',')})`)
+  const q = db.prepare(
+    `SELECT bundle_id, resource_id, first_time, last_time, records, detail FROM evidence_coverage WHERE source = ? AND resource_id IN (${keys.map(() => '?').join(',')})`
+  )
   return q.all(source, ...keys) as Row[]
 }
 
@@ -68,14 +70,18 @@ function streamsOf(db: Db, key: string): { keys: string[]; accounts: string[]; n
   if (key.startsWith('aws-stream:')) return { keys: [key], accounts: [key.split(':')[1]], notes: [] }
   const acct = accountOfResource(key)
   if (acct) {
-    const rows = db.prepare("SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?").all(`aws-stream:${acct}:%`) as Array<{ resource_id: string }>
+    const rows = db.prepare('SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?').all(`aws-stream:${acct}:%`) as Array<{ resource_id: string }>
     return { keys: rows.map((r) => r.resource_id), accounts: [acct], notes: [] }
   }
   const arn = parseArn(key)
   if (arn?.service === 's3') {
     const p = bucketPlace(db, key)
     if (!p.region || !p.account) {
-      return { keys: [], accounts: p.account ? [p.account] : [], notes: [`the bucket's ${!p.region ? 'region' : 'account'} is not in evidence (add s3-buckets.json): its CloudTrail stream cannot be chosen`] }
+      return {
+        keys: [],
+        accounts: p.account ? [p.account] : [],
+        notes: [`the bucket's ${!p.region ? 'region' : 'account'} is not in evidence (add s3-buckets.json): its CloudTrail stream cannot be chosen`]
+      }
     }
     return { keys: [streamKey(p.account, p.region)], accounts: [p.account], notes: [] }
   }
@@ -86,7 +92,9 @@ function streamsOf(db: Db, key: string): { keys: string[]; accounts: string[]; n
 
 function interfacesOf(db: Db, key: string): string[] {
   if (key.startsWith('eni:')) return [key]
-  const direct = db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE to_id = ? AND kind IN ('interface-of-instance', 'interface-uses-security-group')").all(key) as Array<{ from_id: string }>
+  const direct = db
+    .prepare("SELECT DISTINCT from_id FROM evidence_links WHERE to_id = ? AND kind IN ('interface-of-instance', 'interface-uses-security-group')")
+    .all(key) as Array<{ from_id: string }>
   return direct.map((r) => r.from_id)
 }
 
@@ -191,7 +199,13 @@ export function getCoverage(db: Db, source: CoverageSource, resourceId: string, 
     // log is exactly the one that matters.
     for (const p of perInterface) {
       const mm = merge(p.rows)
-      if (!p.rows.length) gaps.push({ from: window ? iso(window.from) : '', to: window ? iso(window.to) : '', reason: 'no-records', detail: `${p.eni.split(':')[2]}: no flow log records for this interface` })
+      if (!p.rows.length)
+        gaps.push({
+          from: window ? iso(window.from) : '',
+          to: window ? iso(window.to) : '',
+          reason: 'no-records',
+          detail: `${p.eni.split(':')[2]}: no flow log records for this interface`
+        })
       else gaps.push(...gapsOf(mm.detail, window, silence).map((g) => ({ ...g, detail: `${p.eni.split(':')[2]}: ${g.detail}` })))
     }
     const acctRows = rows.filter((r) => r.resource_id.startsWith('AWS::::Account:'))
@@ -247,7 +261,12 @@ function recordingOf(db: Db, bucketId: string, cov: Coverage, window: { from: nu
     return
   }
   if (recording.since && window && parseTime(recording.since) > window.from) {
-    cov.gaps.push({ from: iso(window.from), to: recording.since, reason: 'not-recorded', detail: `event selectors are known only from ${recording.since} (logging started or selectors changed then)` })
+    cov.gaps.push({
+      from: iso(window.from),
+      to: recording.since,
+      reason: 'not-recorded',
+      detail: `event selectors are known only from ${recording.since} (logging started or selectors changed then)`
+    })
   }
   if (recording.since === null) cov.notes.push('no selector change seen in the management events in evidence: the selectors are assumed unchanged over the window')
   if (recording.recorded === 'some') cov.notes.push(`only part of the bucket's S3 data events are recorded (reads: ${recording.reads}, writes: ${recording.writes})`)

@@ -11,7 +11,19 @@ import { type Activity, emptyActivity, mergeActivity } from '../semantics/activi
 import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } from '../semantics/ids'
 import { publicAclGrants, s3Encryption } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
-import type { ActivityFact, AdminFlowFact, Certainty, ServedPortFact, CoverageSource, Dependency, EncryptionFact, EnvironmentFact, ExposureFact, OwnerFact, ResourceFacts } from '../../shared/evidence'
+import type {
+  ActivityFact,
+  AdminFlowFact,
+  Certainty,
+  ServedPortFact,
+  CoverageSource,
+  Dependency,
+  EncryptionFact,
+  EnvironmentFact,
+  ExposureFact,
+  OwnerFact,
+  ResourceFacts
+} from '../../shared/evidence'
 import { bucketPlace } from './coverage-query'
 import { facetValues, latestFacet } from './facets'
 
@@ -222,17 +234,30 @@ function configsOf(rows: ResourceRows): Configs {
 }
 
 /** The resource's account, Region and name: from its configuration, else its id. */
-function identityOf(db: Db, key: string, type: string | null, arn: ReturnType<typeof parseArn>, cfg: Configs): { account: string | null; region: string | null; name: string | null } {
+function identityOf(
+  db: Db,
+  key: string,
+  type: string | null,
+  arn: ReturnType<typeof parseArn>,
+  cfg: Configs
+): { account: string | null; region: string | null; name: string | null } {
   const place = type === 'aws.s3.bucket' ? bucketPlace(db, key) : null
   const account =
-    place?.account ?? cfg.ec2?.account ?? cfg.sg?.account ?? (arn?.account ? arn.account : null) ?? accountOfResource(key) ?? (key.startsWith('/subscriptions/') ? key.split('/')[2] : null)
+    place?.account ??
+    cfg.ec2?.account ??
+    cfg.sg?.account ??
+    (arn?.account ? arn.account : null) ??
+    accountOfResource(key) ??
+    (key.startsWith('/subscriptions/') ? key.split('/')[2] : null)
   const region = place?.region ?? cfg.ec2?.region ?? (arn?.region ? arn.region : null) ?? cfg.azure?.location ?? null
-  const name = arn ? (arn.service === 's3' ? arn.resource : arn.resource.split('/').pop() ?? null) : key.startsWith('/subscriptions/') ? key.split('/').pop() ?? null : key
+  const name = arn ? (arn.service === 's3' ? arn.resource : (arn.resource.split('/').pop() ?? null)) : key.startsWith('/subscriptions/') ? (key.split('/').pop() ?? null) : key
   return { account, region, name }
 }
 
 function caseAccountEnvironments(db: Db): Record<string, string> {
-  return Object.fromEntries((db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map((r) => [r.account, r.environment]))
+  return Object.fromEntries(
+    (db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map((r) => [r.account, r.environment])
+  )
 }
 
 /** Environment: a tag, else the account's mapping, else a telling name. */
@@ -240,9 +265,16 @@ function environmentOf(cfg: Configs, rows: ResourceRows, account: string | null,
   const { tags } = cfg
   const envTag = tagValue(tags, ENV_KEYS)
   if (envTag) return { value: normaliseEnvironment(envTag[1]), basis: 'tag', detail: `tag ${envTag[0]}=${envTag[1]}`, evidence: rows.evidenceOf(cfg.facet) }
-  if (account && accountEnvs[account]) return { value: normaliseEnvironment(accountEnvs[account]), basis: 'account-map', detail: `account ${account} is mapped to ${accountEnvs[account]}`, evidence: [] }
-  const fromName = [name, tags.Name].filter((x): x is string => !!x).map(environmentFromName).find((x) => x !== null) ?? null
-  return fromName ? { value: fromName, basis: 'name-pattern', detail: `the name "${tags.Name ?? name}" reads as ${fromName}`, evidence: [] } : { value: null, basis: 'none', detail: 'no environment tag, account mapping or telling name', evidence: [] }
+  if (account && accountEnvs[account])
+    return { value: normaliseEnvironment(accountEnvs[account]), basis: 'account-map', detail: `account ${account} is mapped to ${accountEnvs[account]}`, evidence: [] }
+  const fromName =
+    [name, tags.Name]
+      .filter((x): x is string => !!x)
+      .map(environmentFromName)
+      .find((x) => x !== null) ?? null
+  return fromName
+    ? { value: fromName, basis: 'name-pattern', detail: `the name "${tags.Name ?? name}" reads as ${fromName}`, evidence: [] }
+    : { value: null, basis: 'none', detail: 'no environment tag, account mapping or telling name', evidence: [] }
 }
 
 /** Owner: a tag, else whoever created it (or wrote to it first) in the evidence. */
@@ -387,7 +419,14 @@ function s3Section(s: Subject, facts: ResourceFacts): Section {
         : null,
     cloudTrailData:
       ctData && c
-        ? { ...toFact('aws.cloudtrail.s3-data', 'proven', ctData), nonTlsCertainty: 'inferred' as const, nonTlsInferred: num(c.nonTlsInferred), nonTlsLast: tn(c.nonTlsLast), anonymous: num(c.anonymous), anonymousLast: tn(c.anonymousLast) }
+        ? {
+            ...toFact('aws.cloudtrail.s3-data', 'proven', ctData),
+            nonTlsCertainty: 'inferred' as const,
+            nonTlsInferred: num(c.nonTlsInferred),
+            nonTlsLast: tn(c.nonTlsLast),
+            anonymous: num(c.anonymous),
+            anonymousLast: tn(c.anonymousLast)
+          }
         : null,
     cloudTrailManagement: s.activity.ctMgmt ? toFact(s.activity.ctMgmtSource, 'proven', s.activity.ctMgmt) : null
   }
@@ -420,7 +459,10 @@ function s3Exposure(s3cfg: S3ConfigFacet, acctPab: { value: FacetMap['account.s3
     }
   }
   const allFour = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].every(on)
-  if (!allFour) reasons.push(pab || apab ? 'public access block is only partly on (bucket and account)' : 'no public access block on the bucket or the account: a public policy or ACL would take effect')
+  if (!allFour)
+    reasons.push(
+      pab || apab ? 'public access block is only partly on (bucket and account)' : 'no public access block on the bucket or the account: a public policy or ACL would take effect'
+    )
   if (s3cfg.website === true) reasons.push('static website hosting is on')
   if (!isPublic && !unread.length && !policyPublic.length && !aclPublic.length) reasons.unshift('no bucket policy statement or ACL grant allows everyone')
   if (allFour) reasons.push('public access block fully on (bucket or account)')
@@ -449,7 +491,10 @@ function roleDeliveryOf(s: Subject, id: string): { roles: Set<string>; value: No
   )
     .map((r) => r.resource_id)
     .filter((r) => r.endsWith(`:instance/${id}`))
-  const rd = [...s.rows.all('imds.role-delivery').map((r) => ({ ...r, region: arn.region })), ...elsewhere.flatMap((k) => ofFacet(rowsOf(db, [k]), 'imds.role-delivery').map((r) => ({ ...r, region: parseArn(k)!.region })))]
+  const rd = [
+    ...s.rows.all('imds.role-delivery').map((r) => ({ ...r, region: arn.region })),
+    ...elsewhere.flatMap((k) => ofFacet(rowsOf(db, [k]), 'imds.role-delivery').map((r) => ({ ...r, region: parseArn(k)!.region })))
+  ]
   const roles = new Set<string>()
   let v1 = 0
   let v2 = 0
@@ -503,7 +548,14 @@ function metadataNoTokenOf(rows: ResourceRows): NonNullable<ResourceFacts['ec2']
   }
   const nz = [...points.keys()]
   return metric.length
-    ? { sum: [...points.values()].reduce((x, y) => x + y, 0), datapoints, first: t(mFirst), last: t(mLast), lastNonZero: nz.length ? iso(Math.max(...nz)) : null, evidence: [...new Set(metric.flatMap((m) => m.evidence))] }
+    ? {
+        sum: [...points.values()].reduce((x, y) => x + y, 0),
+        datapoints,
+        first: t(mFirst),
+        last: t(mLast),
+        lastNonZero: nz.length ? iso(Math.max(...nz)) : null,
+        evidence: [...new Set(metric.flatMap((m) => m.evidence))]
+      }
     : null
 }
 
@@ -525,7 +577,12 @@ function ec2Section(s: Subject, facts: ResourceFacts): Section {
     out.exposure = { public: !!ec2cfg.publicIp && sgOpen.length > 0, reasons: reasons.length ? reasons : ['no public IP'], evidence: rows.evidenceOf('ec2.config') }
     const ebs = account ? latestFacet(db, accountResource(account), 'account.ebs-encryption') : null
     const r = ebs?.value.regions?.[ec2cfg.region]
-    if (r) out.encryption = { encrypted: null, detail: `EBS encryption by default is ${r.enabled ? 'on' : 'off'} in ${ec2cfg.region} (volumes themselves are not in evidence)`, evidence: ebs!.evidence }
+    if (r)
+      out.encryption = {
+        encrypted: null,
+        detail: `EBS encryption by default is ${r.enabled ? 'on' : 'off'} in ${ec2cfg.region} (volumes themselves are not in evidence)`,
+        evidence: ebs!.evidence
+      }
   }
   facts.ec2 = {
     instanceId: id,
@@ -595,7 +652,11 @@ function servedPortsOf(db: Db, enis: string[], flowEvidence: Set<string>): { por
       const v = r.value
       r.evidence.forEach((e) => flowEvidence.add(e))
       if (v.directionUnknown) incomplete.push({ eni: eniName, why: 'its flow log has no flow-direction field, so the ports it serves cannot be told from its own connections out' })
-      if (v.overflow && v.overflow.sessions > 0) incomplete.push({ eni: eniName, why: `more than ${v.ports.length} distinct ports carried traffic; ${v.overflow.sessions} sessions to further ports were counted, not itemised` })
+      if (v.overflow && v.overflow.sessions > 0)
+        incomplete.push({
+          eni: eniName,
+          why: `more than ${v.ports.length} distinct ports carried traffic; ${v.overflow.sessions} sessions to further ports were counted, not itemised`
+        })
       for (const p of v.ports) {
         const k = `${p.eni}|${p.protocol}|${p.port}`
         const have = served.get(k)
@@ -625,15 +686,26 @@ function securityGroupSection(s: Subject, facts: ResourceFacts): Section {
   const { db, key } = s
   const sgcfg = s.cfg.sg
   const groupId = s.arn!.resource.split('/').pop()!
-  const enis = (db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'interface-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>).map((r) => r.from_id)
-  const instances = (db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'instance-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>).map((r) => r.from_id)
+  const enis = (db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'interface-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>).map(
+    (r) => r.from_id
+  )
+  const instances = (
+    db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'instance-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>
+  ).map((r) => r.from_id)
   const flowEvidence = new Set<string>()
   const admin = adminFlowsOf(db, enis, flowEvidence)
   const served = servedPortsOf(db, enis, flowEvidence)
   flowEvidence.forEach((e) => s.evidence.add(e))
   const open = sgcfg?.openToInternet ?? []
   const out: Section = {}
-  if (sgcfg) out.exposure = { public: open.length > 0, reasons: open.length ? open.map((o) => `ingress ${o.protocol === '-1' ? 'all traffic' : `${o.protocol} ${o.fromPort}-${o.toPort}`} from ${o.cidr}`) : ['no ingress from 0.0.0.0/0 or ::/0'], evidence: s.rows.evidenceOf('sg.config') }
+  if (sgcfg)
+    out.exposure = {
+      public: open.length > 0,
+      reasons: open.length
+        ? open.map((o) => `ingress ${o.protocol === '-1' ? 'all traffic' : `${o.protocol} ${o.fromPort}-${o.toPort}`} from ${o.cidr}`)
+        : ['no ingress from 0.0.0.0/0 or ::/0'],
+      evidence: s.rows.evidenceOf('sg.config')
+    }
   facts.securityGroup = {
     groupId,
     vpcId: sgcfg?.vpcId ?? null,
@@ -677,7 +749,12 @@ function imageSection(s: Subject, facts: ResourceFacts): void {
     lastRecordedPull: ecr?.lastRecordedPull ?? null,
     running: dependencies
       .filter((d) => d.kind === 'task-runs-image' || d.kind === 'pod-runs-image')
-      .map((d) => ({ kind: d.kind === 'task-runs-image' ? ('ecs-task' as const) : ('eks-pod' as const), id: d.resourceId, cluster: / in (\S+)/.exec(d.detail)?.[1] ?? null, detail: d.detail })),
+      .map((d) => ({
+        kind: d.kind === 'task-runs-image' ? ('ecs-task' as const) : ('eks-pod' as const),
+        id: d.resourceId,
+        cluster: / in (\S+)/.exec(d.detail)?.[1] ?? null,
+        detail: d.detail
+      })),
     evidence: [...s.rows.evidenceOf('image.ecr'), ...dependencies.flatMap((d) => d.evidence)]
   }
 }
@@ -689,7 +766,11 @@ function azureStorageSection(s: Subject, facts: ResourceFacts): Section {
     const reasons: string[] = []
     if (azcfg.allowBlobPublicAccess === true) reasons.push('allowBlobPublicAccess is on')
     if (azcfg.publicNetworkAccess !== 'Disabled' && azcfg.networkDefaultAction !== 'Deny') reasons.push('reachable from all networks (network default action Allow)')
-    out.exposure = { public: azcfg.allowBlobPublicAccess === true, reasons: reasons.length ? reasons : ['no public blob access, network restricted'], evidence: s.rows.evidenceOf('azure.storage.config') }
+    out.exposure = {
+      public: azcfg.allowBlobPublicAccess === true,
+      reasons: reasons.length ? reasons : ['no public blob access, network restricted'],
+      evidence: s.rows.evidenceOf('azure.storage.config')
+    }
     out.encryption = { ...azcfg.encryption, evidence: s.rows.evidenceOf('azure.storage.config') }
   }
   const azLogs = s.activity.azureLogs
@@ -721,8 +802,16 @@ function awsAccountSection(s: Subject, facts: ResourceFacts, account: string): S
   const pab = s.rows.latest('account.s3-pab')
   facts.awsAccount = { account, ebsEncryptionByDefault: ebs?.regions ?? {}, s3PublicAccessBlock: pab?.publicAccessBlock ?? null }
   if (!ebs) return {}
-  const off = Object.entries(ebs.regions).filter(([, v]) => !v.enabled).map(([r]) => r)
-  return { encryption: { encrypted: off.length === 0, detail: off.length ? `EBS encryption by default is off in ${off.join(', ')}` : 'EBS encryption by default is on in every region in evidence', evidence: s.rows.evidenceOf('account.ebs-encryption') } }
+  const off = Object.entries(ebs.regions)
+    .filter(([, v]) => !v.enabled)
+    .map(([r]) => r)
+  return {
+    encryption: {
+      encrypted: off.length === 0,
+      detail: off.length ? `EBS encryption by default is off in ${off.join(', ')}` : 'EBS encryption by default is on in every region in evidence',
+      evidence: s.rows.evidenceOf('account.ebs-encryption')
+    }
+  }
 }
 
 /** The resource type from its canonical id, in the ingest stage's words. */
@@ -781,7 +870,12 @@ export function adminFlowsOutside(facts: ResourceFacts, allowed: readonly string
     sessions: flows.reduce((n, f) => n + f.sessions, 0),
     synOnly: flows.reduce((n, f) => n + f.synOnly, 0),
     sources: [...new Set(flows.filter((f) => f.sessions > 0).map((f) => f.src))],
-    lastSession: flows.filter((f) => f.sessions > 0).map((f) => f.last).sort().pop() ?? null,
+    lastSession:
+      flows
+        .filter((f) => f.sessions > 0)
+        .map((f) => f.last)
+        .sort()
+        .pop() ?? null,
     /** flows past the per-interface source cap: counted, not itemised, so their sources are unknown */
     uncheckable: facts.securityGroup?.adminFlowsOverflow ?? { flows: 0, sessions: 0, synOnly: 0 }
   }

@@ -63,9 +63,7 @@ export function listFindings(db: Db, filter: FindingFilter = {}): FindingView[] 
     where.push('f.initiative_id = @ini')
     params.ini = Number(m[1])
   }
-  const rows = db
-    .prepare(`${SELECT_FINDINGS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.severity DESC, f.id`)
-    .all(params) as FindingRow[]
+  const rows = db.prepare(`${SELECT_FINDINGS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.severity DESC, f.id`).all(params) as FindingRow[]
   const alerts = alertsOf(db)
   const steps = rciStepsLookup(db)
   const out: FindingView[] = []

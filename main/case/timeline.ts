@@ -87,7 +87,9 @@ export function resourcesOfRef(db: Db, ref: string): string[] {
   const rows =
     r.kind === 'finding'
       ? (db.prepare('SELECT r.canonical_id FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.id = ?').all(r.id) as Array<{ canonical_id: string }>)
-      : (db.prepare('SELECT DISTINCT r.canonical_id FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.initiative_id = ?').all(r.id) as Array<{ canonical_id: string }>)
+      : (db.prepare('SELECT DISTINCT r.canonical_id FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.initiative_id = ?').all(r.id) as Array<{
+          canonical_id: string
+        }>)
   if (!rows.length) {
     const exists = r.kind === 'finding' ? db.prepare('SELECT 1 FROM findings WHERE id = ?').get(r.id) : db.prepare('SELECT 1 FROM initiatives WHERE id = ?').get(r.id)
     if (!exists) throw new LastmileError('not-found', `${ref}: no such ${r.kind} in this case`)

@@ -68,7 +68,12 @@ function configDir(ctx: CliContext): string {
 
 /** A file name for a person's default key file: the name, reduced to safe characters. */
 function keyFileName(name: string): string {
-  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'person'
+  const slug =
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'person'
   return `${slug}.key.json`
 }
 
@@ -96,7 +101,8 @@ export function actorOf(ctx: CliContext, opts: { role?: Role } = {}): Extract<Ac
       throw new LastmileError('bad-input', `${passFile}: cannot read the passphrase file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
     }
     const signer = certificateSigner(cert, pass, osUser())
-    if (as !== undefined && as.trim() !== signer.name) throw new LastmileError('bad-input', `--as ${as.trim()}: the certificate ${cert} names "${signer.name}"; a certificate's person is who it names`)
+    if (as !== undefined && as.trim() !== signer.name)
+      throw new LastmileError('bad-input', `--as ${as.trim()}: the certificate ${cert} names "${signer.name}"; a certificate's person is who it names`)
     return actorFor(signer, role)
   }
   const file = value(ctx.args, '--person-key') ?? ctx.env.LASTMILE_PERSON_KEY ?? join(configDir(ctx), 'people', keyFileName(as ?? osUser()))

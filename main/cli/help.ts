@@ -122,7 +122,7 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   route: {
     '--out': 'DIR: write the routing package (Markdown, JSON, ticket CSV) to DIR',
     '--by': 'initiative|owner: one ticket per initiative or per owner',
-    '--all': "route every finding of an initiative, not only its UNSAFE ones"
+    '--all': 'route every finding of an initiative, not only its UNSAFE ones'
   },
   'accept-risk': { '--reason': 'TEXT: the justification', '--expires': 'DATE: when the acceptance lapses' },
   suppress: { '--reason': 'TEXT: the justification', '--expires': 'DATE: when the suppression lapses (optional)' },

@@ -68,9 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const e = caseRefusal(caught, ctx?.casePath) ?? caught
     if (e instanceof LastmileError) {
       io.err(`lastmile ${command.name}: ${e.message}`)
-      return e.code === 'bad-input' || e.code === 'wrong-key' || e.code === 'not-a-case' || e.code === 'not-found' || e.code === 'exists' || e.code === 'conflict'
-        ? 2
-        : 1
+      return e.code === 'bad-input' || e.code === 'wrong-key' || e.code === 'not-a-case' || e.code === 'not-found' || e.code === 'exists' || e.code === 'conflict' ? 2 : 1
     }
     // A bug, not bad input: say so plainly, without a stack trace unless asked for.
     io.err(`lastmile ${command.name}: internal error: ${(e as Error)?.message ?? String(e)} (set LASTMILE_DEBUG=1 for details)`)

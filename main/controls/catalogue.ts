@@ -24,24 +24,24 @@ const schema = z
 /** One control of the catalogue: in the table, or in its folder's playbook.yaml `controls:`. */
 function catalogueRowSchema() {
   return z
-        .object({
-          id: controlId,
-          title: z.string().trim().min(1),
-          resourceType: z.string().min(1).optional(),
-          rules: z.record(z.string(), z.array(z.string().trim().min(1)).min(1)).optional(),
-          match: z
-            .array(
-              z
-                .object({
-                  kind: z.enum(RULE_KINDS),
-                  resourceType: z.string().min(1).optional(),
-                  tool: z.string().min(1).optional()
-                })
-                .strict()
-            )
-            .optional()
-        })
-        .strict()
+    .object({
+      id: controlId,
+      title: z.string().trim().min(1),
+      resourceType: z.string().min(1).optional(),
+      rules: z.record(z.string(), z.array(z.string().trim().min(1)).min(1)).optional(),
+      match: z
+        .array(
+          z
+            .object({
+              kind: z.enum(RULE_KINDS),
+              resourceType: z.string().min(1).optional(),
+              tool: z.string().min(1).optional()
+            })
+            .strict()
+        )
+        .optional()
+    })
+    .strict()
 }
 
 const catalogueRow = catalogueRowSchema()

@@ -45,12 +45,10 @@ export function namelessProblems<T>(control: ControlId, inv: AwsAccountInventory
   const bad = list.filter((i): i is Extract<Item<T>, { ok: false }> => !i.ok && i.name === null)
   if (!bad.length) return []
   return [
-    evaluation(
-      control,
-      accountResource(inv.account),
-      unknown(`${what} in ${rel} that cannot be read, so not evaluated (${bad.length}): ${bad.map((b) => b.error).join('; ')}`),
-      { account: inv.account, evidence: bad.map((b) => `${rel}#${b.pointer}`) }
-    )
+    evaluation(control, accountResource(inv.account), unknown(`${what} in ${rel} that cannot be read, so not evaluated (${bad.length}): ${bad.map((b) => b.error).join('; ')}`), {
+      account: inv.account,
+      evidence: bad.map((b) => `${rel}#${b.pointer}`)
+    })
   ]
 }
 
@@ -80,14 +78,8 @@ export function listingGapRows(control: ControlId, inv: AwsAccountInventory, ope
   )
 }
 
-
 /** One evaluation row: a verdict placed on a resource. */
-export function evaluation(
-  control: ControlId,
-  resource: string,
-  verdict: Verdict,
-  where: { account: string | null; region?: string | null; evidence: string[] }
-): Evaluation {
+export function evaluation(control: ControlId, resource: string, verdict: Verdict, where: { account: string | null; region?: string | null; evidence: string[] }): Evaluation {
   return {
     control,
     resource,

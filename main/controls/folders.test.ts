@@ -52,7 +52,8 @@ describe('control folders', () => {
       it('has one source for its fix, rollback and guardrails: its code or its templates, never both', () => {
         if (!pb) return
         if (code?.fix) expect([...pb.def.fix, ...pb.def.rollback], `${id}: control.ts renders the fix; the playbook must not carry fix/rollback templates`).toEqual([])
-        if (code?.guardrails || code?.sharedGuardrail) expect(pb.def.guardrails, `${id}: control.ts renders the guardrails; the playbook must not carry guardrail templates`).toEqual([])
+        if (code?.guardrails || code?.sharedGuardrail)
+          expect(pb.def.guardrails, `${id}: control.ts renders the guardrails; the playbook must not carry guardrail templates`).toEqual([])
         expect(pb.def.fix.length > 0, `${id}: a fix template without a rollback template`).toBe(pb.def.rollback.length > 0)
       })
 
@@ -66,7 +67,8 @@ describe('control folders', () => {
       it('has every step function it defines run by a fixture or named by a test in its folder', () => {
         const used = new Set(playbooks.playbooks.filter((p) => p.fixturesDir).flatMap((p) => p.steps.map((s) => s.fn.name)))
         const tests = testsOf(id)
-        for (const s of code?.steps ?? []) expect(used.has(s.name) || tests.includes(s.name), `${id}: step ${s.name} is neither run by a playbook's fixture nor named by a test`).toBe(true)
+        for (const s of code?.steps ?? [])
+          expect(used.has(s.name) || tests.includes(s.name), `${id}: step ${s.name} is neither run by a playbook's fixture nor named by a test`).toBe(true)
       })
 
       it('has a test beside its evaluator', () => {

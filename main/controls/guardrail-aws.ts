@@ -30,7 +30,10 @@ export function policyJson(kind: 'scp' | 'rcp', name: string, statements: Statem
   if (compact.length > 5120) {
     // Exceptions cannot be spread over several Deny statements (each would deny what the others
     // except), so a list that does not fit one policy is refused, not split.
-    throw new LastmileError('conflict', `the ${kind.toUpperCase()} with its exceptions is ${compact.length} characters, over the 5,120 an ${kind.toUpperCase()} may have: tag the excepted resources and use the exception tag, or except fewer`)
+    throw new LastmileError(
+      'conflict',
+      `the ${kind.toUpperCase()} with its exceptions is ${compact.length} characters, over the 5,120 an ${kind.toUpperCase()} may have: tag the excepted resources and use the exception tag, or except fewer`
+    )
   }
   assertValidPolicy(doc, kind, name, out.trimEnd())
   return out
@@ -141,7 +144,12 @@ export function regionalDeny(control: string, name: string, base: Statement, exc
   out.push(
     withCondition(
       { Sid: sid(control, regions.length ? `${name}ElsewhereRegions` : name), ...base },
-      { ...principal, ...(regions.length ? { StringNotEquals: { 'aws:RequestedRegion': regions, ...(everywhere.length ? { 'aws:PrincipalAccount': everywhere } : {}) } } : notAccounts(everywhere)) }
+      {
+        ...principal,
+        ...(regions.length
+          ? { StringNotEquals: { 'aws:RequestedRegion': regions, ...(everywhere.length ? { 'aws:PrincipalAccount': everywhere } : {}) } }
+          : notAccounts(everywhere))
+      }
     )
   )
   for (const [region, accounts] of byRegion) {
@@ -149,4 +157,3 @@ export function regionalDeny(control: string, name: string, base: Statement, exc
   }
   return out
 }
-

@@ -13,7 +13,14 @@ const guardrail = (over: Partial<PolicyGuardrail> = {}): PolicyGuardrail => ({
   control: 'azure.keyvault.purge-protection',
   exceptions: [],
   subscriptions: [SUB],
-  assignments: [{ name: 'lastmile-kv-purge', displayName: 'Key vaults should have deletion protection enabled', definition: '0b60c0b2-2dc2-4e1c-b5c9-abbed971de53', parameters: { effect: 'Deny' } }],
+  assignments: [
+    {
+      name: 'lastmile-kv-purge',
+      displayName: 'Key vaults should have deletion protection enabled',
+      definition: '0b60c0b2-2dc2-4e1c-b5c9-abbed971de53',
+      parameters: { effect: 'Deny' }
+    }
+  ],
   what: 'the key vault policies',
   description: 'deny key vaults without purge protection',
   prevents: 'key vaults without purge protection',
@@ -30,11 +37,22 @@ describe('the Azure guardrail kit', () => {
 
   it('renders the assignments as a subscription deployment template and a script, for any control', () => {
     const [template, script] = policyAssignmentGuardrails(guardrail())
-    expect(template).toMatchObject({ kind: 'azure-policy', name: 'azure.keyvault.purge-protection.policy-assignments.json', prevents: 'key vaults without purge protection', exceptions: [] })
-    const doc = JSON.parse(template.content) as { metadata: { description: string }; resources: Array<{ name: string; properties: { policyDefinitionId: string; parameters: unknown } }> }
+    expect(template).toMatchObject({
+      kind: 'azure-policy',
+      name: 'azure.keyvault.purge-protection.policy-assignments.json',
+      prevents: 'key vaults without purge protection',
+      exceptions: []
+    })
+    const doc = JSON.parse(template.content) as {
+      metadata: { description: string }
+      resources: Array<{ name: string; properties: { policyDefinitionId: string; parameters: unknown } }>
+    }
     expect(doc.metadata.description).toBe('Lastmile guardrail for azure.keyvault.purge-protection: deny key vaults without purge protection')
     expect(doc.resources).toMatchObject([
-      { name: 'lastmile-kv-purge', properties: { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/0b60c0b2-2dc2-4e1c-b5c9-abbed971de53', parameters: { effect: { value: 'Deny' } } } }
+      {
+        name: 'lastmile-kv-purge',
+        properties: { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/0b60c0b2-2dc2-4e1c-b5c9-abbed971de53', parameters: { effect: { value: 'Deny' } } }
+      }
     ])
     expect(template.wouldBreak).toEqual(['creating a vault without purge protection is refused'])
     expect(script).toMatchObject({ kind: 'azure-cli', prevents: 'the same, assigned with the Azure CLI, with a Waiver exemption for each excepted vault' })
@@ -55,7 +73,9 @@ describe('the Azure guardrail kit', () => {
     expect(script.content).toContain(
       `az policy exemption create --name 'lastmile-kv-purge-f-1' --scope '${VAULT}' --policy-assignment '/subscriptions/${SUB.toLowerCase()}/providers/Microsoft.Authorization/policyAssignments/lastmile-kv-purge' --exemption-category Waiver`
     )
-    expect(script.content).toContain(`--policy-assignment '/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.Authorization/policyAssignments/lastmile-kv-purge'`)
+    expect(script.content).toContain(
+      `--policy-assignment '/subscriptions/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/providers/Microsoft.Authorization/policyAssignments/lastmile-kv-purge'`
+    )
     const file = join(tempDir(), 'assign.sh')
     writeFileSync(file, script.content)
     expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' }).stderr).toBe('')

@@ -66,7 +66,10 @@ export function policyAssignmentGuardrails(g: PolicyGuardrail): GuardrailView[] 
   const assignmentId = (sub: string, a: PolicyAssignment) => `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/${a.name}`
   const script = bashScript({
     title: `Guardrail: assign ${g.what} (Deny) to ${subs.length ? subs.join(', ') : 'the signed-in subscription'}, with exemptions`,
-    lines: ['Each assignment and exemption is created only when missing, so the script can run again.', ...exceptions.map((e) => `Exemption: ${e.resourceId} (${e.finding}: ${e.why})`)],
+    lines: [
+      'Each assignment and exemption is created only when missing, so the script can run again.',
+      ...exceptions.map((e) => `Exemption: ${e.resourceId} (${e.finding}: ${e.why})`)
+    ],
     tools: ['az', 'jq'],
     rollbackKey: 'azure-policy',
     functions: [`SUBSCRIPTIONS=${sq(subs.join(' '))}`, '[ -n "$SUBSCRIPTIONS" ] || SUBSCRIPTIONS="$(az account show --output json | jq -r .id)"'],

@@ -88,7 +88,8 @@ export function policyProblems(doc: unknown, kind: PolicyKind, text = JSON.strin
   const problems: string[] = []
   const max = MAX_SIZE[kind]
   const size = max.unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : text.length
-  if (size > max.size) problems.push(`the policy is ${size} ${max.unit}, over the ${max.size} ${max.unit} ${kind === 'bucket' ? 'a bucket policy' : `an ${kind.toUpperCase()}`} may have`)
+  if (size > max.size)
+    problems.push(`the policy is ${size} ${max.unit}, over the ${max.size} ${max.unit} ${kind === 'bucket' ? 'a bucket policy' : `an ${kind.toUpperCase()}`} may have`)
   if (!isObject(doc)) return [...problems, 'the policy is not a JSON object']
   for (const k of Object.keys(doc)) if (!['Version', 'Id', 'Statement'].includes(k)) problems.push(`unknown top-level element "${k}"`)
   // A bucket policy may still carry the older language version; Lastmile keeps what it found.

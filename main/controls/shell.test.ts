@@ -7,7 +7,10 @@ import { tempDir } from '../../test/helpers/tmp'
 import { bashScript, message, shellVar, sq } from './shell'
 
 function run(script: string, env: Record<string, string> = {}): { code: number; stderr: string } {
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tempDir(), LASTMILE_ROLLBACK_DIR: join(tempDir(), 'rollback'), ...env } })
+  const r = spawnSync('bash', ['-c', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: tempDir(), LASTMILE_ROLLBACK_DIR: join(tempDir(), 'rollback'), ...env }
+  })
   return { code: r.status ?? -1, stderr: r.stderr }
 }
 

@@ -20,7 +20,8 @@ const base: Coverage = {
 
 describe('coverageText', () => {
   it('a write-only or key-prefix data-event selector: partly covered, saying what is and is not recorded (never an empty reason)', () => {
-    const explanation = "only part of the bucket's S3 data events are recorded — reads are not recorded, writes of every object are recorded (t: basic selector (WriteOnly) records writes only of every object)"
+    const explanation =
+      "only part of the bucket's S3 data events are recorded — reads are not recorded, writes of every object are recorded (t: basic selector (WriteOnly) records writes only of every object)"
     const text = coverageText({ ...base, recording: { recorded: 'some', reads: 'none', writes: 'all', trails: [], since: null, until: null, explanation } }, 'S3 data events')
     expect(text).toBe(`S3 data events: only partly covered — ${explanation}`)
     expect(text).not.toMatch(/— ;|—\s*$/)

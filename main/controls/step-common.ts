@@ -12,7 +12,13 @@ export function sortedUnique(...lists: ReadonlyArray<readonly string[] | undefin
 export function outcome(
   answer: StepAnswer,
   explanation: string,
-  o: { evidence?: ReadonlyArray<readonly string[] | undefined>; certainty?: StepCertainty | null; sources?: CoverageSource[]; windowed?: boolean; timeline?: TimelineLink | null } = {}
+  o: {
+    evidence?: ReadonlyArray<readonly string[] | undefined>
+    certainty?: StepCertainty | null
+    sources?: CoverageSource[]
+    windowed?: boolean
+    timeline?: TimelineLink | null
+  } = {}
 ): StepOutcome {
   return {
     answer,
@@ -55,7 +61,12 @@ const REASON_WORDS: Record<string, string> = {
 /** Coverage in one clause: "covered 2026-08-22 to 2026-11-20 (1,234 records in 4 files)" or why not. */
 export function coverageText(c: Coverage, what: string): string {
   if (c.state === 'covered') return `${what}: covered ${windowText(c.window)} (${c.records.toLocaleString('en-US')} records in ${c.files} file${c.files === 1 ? '' : 's'})`
-  const gaps = c.gaps.slice(0, 3).map((g) => `${g.from && g.to ? `${day(g.from)} to ${day(g.to)}` : 'the whole window'}: ${REASON_WORDS[g.reason] ?? g.reason}${g.reason === 'not-recorded' || g.reason === 'collection-failed' || g.reason === 'corrupt-file' ? ` (${g.detail})` : ''}`)
+  const gaps = c.gaps
+    .slice(0, 3)
+    .map(
+      (g) =>
+        `${g.from && g.to ? `${day(g.from)} to ${day(g.to)}` : 'the whole window'}: ${REASON_WORDS[g.reason] ?? g.reason}${g.reason === 'not-recorded' || g.reason === 'collection-failed' || g.reason === 'corrupt-file' ? ` (${g.detail})` : ''}`
+    )
   const more = c.gaps.length > 3 ? `; and ${c.gaps.length - 3} more gap(s)` : ''
   if (c.state === 'none') {
     const why = c.recording?.explanation ?? c.notes[0] ?? 'nothing of this source in the evidence'
@@ -64,8 +75,15 @@ export function coverageText(c: Coverage, what: string): string {
   // A partial coverage always says what is missing: its gaps, what the trail leaves unrecorded
   // (prefix-only or write-only data-event selectors have no gap in time), unreadable files.
   const parts = [...gaps]
-  if (c.recording && c.recording.recorded !== 'all' && c.recording.recorded !== 'none' && !c.gaps.some((g) => g.reason === 'not-recorded' && g.detail === c.recording!.explanation)) parts.push(c.recording.explanation)
-  if (c.problems.length) parts.push(`${plural(c.problems.length, 'unreadable file')} (${c.problems.slice(0, 2).map((p) => `${p.path}${p.place ? ` at ${p.place}` : ''}: ${p.problem}`).join('; ')})`)
+  if (c.recording && c.recording.recorded !== 'all' && c.recording.recorded !== 'none' && !c.gaps.some((g) => g.reason === 'not-recorded' && g.detail === c.recording!.explanation))
+    parts.push(c.recording.explanation)
+  if (c.problems.length)
+    parts.push(
+      `${plural(c.problems.length, 'unreadable file')} (${c.problems
+        .slice(0, 2)
+        .map((p) => `${p.path}${p.place ? ` at ${p.place}` : ''}: ${p.problem}`)
+        .join('; ')})`
+    )
   if (!parts.length) parts.push(c.notes[0] ?? 'the records do not cover the whole window')
   return `${what}: only partly covered — ${parts.join('; ')}${more}`
 }

@@ -242,10 +242,7 @@ export function openCaseDb(path: string, passphrase: string, opts: OpenOptions =
     } catch (e) {
       const code = (e as { code?: string }).code
       if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-        throw new LastmileError(
-          'wrong-key',
-          `${path}: cannot decrypt the case: the passphrase is wrong, or the file is not a Lastmile case or is damaged`
-        )
+        throw new LastmileError('wrong-key', `${path}: cannot decrypt the case: the passphrase is wrong, or the file is not a Lastmile case or is damaged`)
       }
       throw e
     }
@@ -411,19 +408,14 @@ function checkLedger(db: Db, path: string): void {
  */
 export function migrate(db: WritableDb): void {
   db.exec(LEDGER_SQL)
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]))
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   for (const m of MIGRATIONS) {
     if (applied.has(m.version)) continue
     db.transaction(() => {
       // another process may have applied it while this one waited for the write lock
       if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return
       db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        migrationHash(m),
-        new Date().toISOString()
-      )
+      db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)').run(m.version, m.name, migrationHash(m), new Date().toISOString())
       const highest = db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number
       db.pragma(`user_version = ${highest}`)
     }).immediate()

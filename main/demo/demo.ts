@@ -108,7 +108,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       actor: OPERATOR,
       now,
       outcome: 'executed',
-      output: Buffer.from(`DEMO — no cloud was touched. In a real session the operator runs the approved script and attaches its output here.\n${p.artefacts.map((a) => `# ${a.kind} (${a.language})`).join('\n')}\n`),
+      output: Buffer.from(
+        `DEMO — no cloud was touched. In a real session the operator runs the approved script and attaches its output here.\n${p.artefacts.map((a) => `# ${a.kind} (${a.language})`).join('\n')}\n`
+      ),
       outputName: 'demo-execution.txt'
     })
 
@@ -172,9 +174,7 @@ function countVerdicts(c: CaseDb): Record<RciVerdict, number> {
 
 function demoFinding(c: CaseDb): string {
   const row = c.db
-    .prepare(
-      "SELECT f.id, f.rci_verdict AS v FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.control = 'aws.s3.https-only' AND r.canonical_id = ?"
-    )
+    .prepare("SELECT f.id, f.rci_verdict AS v FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.control = 'aws.s3.https-only' AND r.canonical_id = ?")
     .get(DEMO_BUCKET) as { id: number; v: string | null } | undefined
   if (!row) throw new LastmileError('internal', `the demo data has no HTTPS finding for ${DEMO_BUCKET}`)
   if (row.v !== 'SAFE') throw new LastmileError('internal', `the demo expects ${DEMO_BUCKET} to be SAFE to fix, the investigation says ${row.v}`)

@@ -42,7 +42,12 @@ describe('lastmile evaluate BUNDLE', () => {
 
   it('people get a table and a summary; notes go to stderr', async () => {
     // the controls the bundle was written for (a control added later is tested in its own folder)
-    const r = await cli(['evaluate', PARTIAL, '--control', 'aws.s3.https-only,aws.s3.public-access,aws.s3.public-access-block,aws.ec2.imdsv2,aws.ec2.sg-open-admin-ports,aws.ec2.ebs-default-encryption,aws.iam.unused-access-key,container.image.vulnerable,azure.storage.secure-transfer'])
+    const r = await cli([
+      'evaluate',
+      PARTIAL,
+      '--control',
+      'aws.s3.https-only,aws.s3.public-access,aws.s3.public-access-block,aws.ec2.imdsv2,aws.ec2.sg-open-admin-ports,aws.ec2.ebs-default-encryption,aws.iam.unused-access-key,container.image.vulnerable,azure.storage.secure-transfer'
+    ])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^STATUS\s+CONTROL\s+RESOURCE\s+REASON/)
     expect(r.stdout).toMatch(/UNKNOWN\s+aws\.ec2\.ebs-default-encryption\s+AWS::::Account:444455556666 \(us-west-2\)/)
@@ -89,8 +94,17 @@ describe('the evaluate.bundle contract call', () => {
   it('refuses bad input with a people-facing error', async () => {
     const d = dispatcher()
     expect(await d('evaluate.bundle', { path: '' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/^evaluate\.bundle: path: /) } })
-    expect(await d('evaluate.bundle', { path: d.folder(BASIC), unusedKeyDays: 0 })).toMatchObject({ ok: false, error: { code: 'bad-input', message: 'evaluate.bundle: unusedKeyDays: at least 1 day' } })
-    expect(await d('evaluate.bundle', { path: d.folder(BASIC), controls: ['aws.nope'] })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('unknown control "aws.nope"') } })
-    expect(await d('evaluate.bundle', { path: d.folder(join(BASIC, 'nope')) })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot open the evidence bundle') } })
+    expect(await d('evaluate.bundle', { path: d.folder(BASIC), unusedKeyDays: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: 'evaluate.bundle: unusedKeyDays: at least 1 day' }
+    })
+    expect(await d('evaluate.bundle', { path: d.folder(BASIC), controls: ['aws.nope'] })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('unknown control "aws.nope"') }
+    })
+    expect(await d('evaluate.bundle', { path: d.folder(join(BASIC, 'nope')) })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('cannot open the evidence bundle') }
+    })
   })
 })

@@ -14,9 +14,18 @@ const ACCT = 'AWS::::Account:111122223333'
 const SUB = '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups'
 const digest = (hex: string) => `sha256:${hex.repeat(32)}`
 
-
 /** the controls these bundles were written for (a control added later has tests in its own folder) */
-const FIRST_NINE = ['aws.s3.https-only', 'aws.s3.public-access', 'aws.s3.public-access-block', 'aws.ec2.imdsv2', 'aws.ec2.sg-open-admin-ports', 'aws.ec2.ebs-default-encryption', 'aws.iam.unused-access-key', 'container.image.vulnerable', 'azure.storage.secure-transfer']
+const FIRST_NINE = [
+  'aws.s3.https-only',
+  'aws.s3.public-access',
+  'aws.s3.public-access-block',
+  'aws.ec2.imdsv2',
+  'aws.ec2.sg-open-admin-ports',
+  'aws.ec2.ebs-default-encryption',
+  'aws.iam.unused-access-key',
+  'container.image.vulnerable',
+  'azure.storage.secure-transfer'
+]
 
 describe('evaluate the basic fixture bundle (every control, real AWS CLI / ARM shapes)', () => {
   it('gives each resource the verdict AWS semantics call for', async () => {
@@ -104,7 +113,13 @@ describe('evaluate the basic fixture bundle (every control, real AWS CLI / ARM s
     // Terminated instances are skipped.
     expect(r.evaluations.some((e) => e.resource.endsWith('i-0a1b2c3d4e5f60003'))).toBe(false)
     // Azure ids are looked up case-insensitively.
-    expect(findEvaluation(r, 'azure.storage.secure-transfer', `/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/RG-Data/providers/Microsoft.Storage/storageAccounts/lmdatalake01`)?.status).toBe('PASS')
+    expect(
+      findEvaluation(
+        r,
+        'azure.storage.secure-transfer',
+        `/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourceGroups/RG-Data/providers/Microsoft.Storage/storageAccounts/lmdatalake01`
+      )?.status
+    ).toBe('PASS')
   })
 
   it('is byte-identical across runs, sorted by control then resource, one row per resource', async () => {
@@ -162,7 +177,9 @@ describe('evaluate a partial bundle: missing and broken files are UNKNOWN, never
       'cannot evaluate the instances: aws/444455556666/inventory/ec2-instances.json is not in the bundle (no evidence, which is not "nothing there")'
     )
     expect(find('aws.ec2.sg-open-admin-ports', acct)).toMatch(/security-groups\.json cannot be read: line 1 column 67: expected a property name/)
-    expect(find('aws.s3.https-only', acct)).toBe('buckets in aws/444455556666/inventory/s3-buckets.json that cannot be read, so not evaluated (1): buckets[1].name: missing (expected string)')
+    expect(find('aws.s3.https-only', acct)).toBe(
+      'buckets in aws/444455556666/inventory/s3-buckets.json that cannot be read, so not evaluated (1): buckets[1].name: missing (expected string)'
+    )
     expect(find('aws.s3.public-access-block', acct)).toMatch(/^cannot evaluate the account-level Block Public Access: .*s3-account\.json is not in the bundle/)
     expect(find('aws.s3.https-only', 'arn:aws:s3:::partial-archive')).toBe('aws/444455556666/inventory/s3-buckets.json: buckets[2].policy: expected string, found number')
     expect(find('aws.s3.public-access', 'arn:aws:s3:::partial-reports')).toMatch(/the bucket ACL is not in the bundle/)
@@ -170,7 +187,7 @@ describe('evaluate a partial bundle: missing and broken files are UNKNOWN, never
     expect(r.notes).toEqual([
       'aws/444455556666/inventory/notes.txt: ignored: not a file Lastmile knows (EVIDENCE_BUNDLE.md lists the known ones)',
       'aws/444455556666/inventory/ec2-instances.json: ignored: present in the folder but not listed in the manifest',
-      "aws/444455556666/inventory/security-groups.json: line 1 column 67: expected a property name in double quotes, found \"}\" — what depends on it is UNKNOWN",
+      'aws/444455556666/inventory/security-groups.json: line 1 column 67: expected a property name in double quotes, found "}" — what depends on it is UNKNOWN',
       'aws.s3.public-access-block: buckets in aws/444455556666/inventory/s3-buckets.json that cannot be read, so not evaluated (1): buckets[1].name: missing (expected string)',
       'container.image.vulnerable: not evaluated — no ecs-tasks.json or eks-pods.json says which images run (a vulnerability needs an image that runs, and a scan of it)'
     ])
@@ -182,7 +199,20 @@ describe('evaluate a partial bundle: missing and broken files are UNKNOWN, never
         'aws/111122223333/inventory/s3-buckets.json': {
           buckets: [
             { name: 'twice', policy: null },
-            { name: 'twice', policy: JSON.stringify({ Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::twice', 'arn:aws:s3:::twice/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }) }
+            {
+              name: 'twice',
+              policy: JSON.stringify({
+                Statement: [
+                  {
+                    Effect: 'Deny',
+                    Principal: '*',
+                    Action: 's3:*',
+                    Resource: ['arn:aws:s3:::twice', 'arn:aws:s3:::twice/*'],
+                    Condition: { Bool: { 'aws:SecureTransport': 'false' } }
+                  }
+                ]
+              })
+            }
           ]
         }
       }
@@ -204,12 +234,19 @@ describe('evaluate a partial bundle: missing and broken files are UNKNOWN, never
           apiVersion: 'v1',
           kind: 'List',
           items: [
-            { metadata: { name: 'web-7d4b9c', namespace: 'shop' }, status: { phase: 'Running', containerStatuses: [{ name: 'web', image: 'web:1', imageID: `docker-pullable://111122223333.dkr.ecr.us-east-1.amazonaws.com/web@${D}` }] } },
+            {
+              metadata: { name: 'web-7d4b9c', namespace: 'shop' },
+              status: { phase: 'Running', containerStatuses: [{ name: 'web', image: 'web:1', imageID: `docker-pullable://111122223333.dkr.ecr.us-east-1.amazonaws.com/web@${D}` }] }
+            },
             { metadata: { name: 'job-1', namespace: 'shop' }, status: { phase: 'Succeeded', containerStatuses: [{ name: 'job', imageID: `x@sha256:${'f6'.repeat(32)}` }] } }
           ]
         },
-        'aws/111122223333/inventory/security-groups.json': { SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }] },
-        'aws/111122223333/inventory/ec2-instances.json': { Reservations: [{ OwnerId: '111122223333', Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, MetadataOptions: { HttpTokens: 'required' } }] }] }
+        'aws/111122223333/inventory/security-groups.json': {
+          SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]
+        },
+        'aws/111122223333/inventory/ec2-instances.json': {
+          Reservations: [{ OwnerId: '111122223333', Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, MetadataOptions: { HttpTokens: 'required' } }] }]
+        }
       }
     })
     const r = await evaluateBundle(dir, { controls: ['container.image.vulnerable', 'aws.ec2.sg-open-admin-ports', 'aws.ec2.imdsv2'] })
@@ -218,7 +255,9 @@ describe('evaluate a partial bundle: missing and broken files are UNKNOWN, never
       ['aws.ec2.sg-open-admin-ports', 'arn:aws:ec2::111122223333:security-group/sg-1', 'UNKNOWN'],
       ['container.image.vulnerable', D, 'UNKNOWN']
     ])
-    expect(r.evaluations[1].reason).toMatch(/^cannot name the group: its Region is not in the data and the manifest scope names several \(eu-west-1, us-east-1\); on its own: FAIL — port 22/)
+    expect(r.evaluations[1].reason).toMatch(
+      /^cannot name the group: its Region is not in the data and the manifest scope names several \(eu-west-1, us-east-1\); on its own: FAIL — port 22/
+    )
     expect(r.evaluations[2].reason).toMatch(/^runs in pod shop\/web-7d4b9c; the image is not in ecr-images.json/)
   })
 })
@@ -242,10 +281,17 @@ describe('bundles written by lastmile evidence collect: its recorded gaps are UN
         },
         [`aws/${A}/inventory/s3-account.json`]: { publicAccessBlock: null },
         [`aws/${A}/inventory/ec2-instances.json`]: {
-          Reservations: [{ OwnerId: A, Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, Placement: { AvailabilityZone: 'us-east-1a' }, MetadataOptions: { HttpTokens: 'required' } }] }]
+          Reservations: [
+            {
+              OwnerId: A,
+              Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, Placement: { AvailabilityZone: 'us-east-1a' }, MetadataOptions: { HttpTokens: 'required' } }]
+            }
+          ]
         },
         [`aws/${A}/inventory/security-groups.json`]: {
-          SecurityGroups: [{ GroupId: 'sg-1', OwnerId: A, Region: 'eu-west-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }]
+          SecurityGroups: [
+            { GroupId: 'sg-1', OwnerId: A, Region: 'eu-west-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }
+          ]
         }
       }
     })
@@ -271,7 +317,7 @@ describe('bundles written by lastmile evidence collect: its recorded gaps are UN
 })
 
 describe('the control registry', () => {
-  it('has one evaluator per control id, each a control of the catalogue with its tools\' rule ids', () => {
+  it("has one evaluator per control id, each a control of the catalogue with its tools' rule ids", () => {
     expect(new Set(CONTROL_IDS).size).toBe(CONTROLS.length)
     const catalogue = loadControls()
     for (const c of CONTROLS) {

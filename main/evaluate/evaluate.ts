@@ -81,12 +81,7 @@ export async function evaluateBundle(dir: string, opts: EvaluateOptions = {}): P
  * still true in the bundle?" `region` matters only for regional account settings (EBS default
  * encryption); without it the first row for the resource is returned.
  */
-export function findEvaluation(
-  result: Pick<BundleEvaluation, 'evaluations'>,
-  control: string,
-  resource: string,
-  region?: string | null
-): Evaluation | undefined {
+export function findEvaluation(result: Pick<BundleEvaluation, 'evaluations'>, control: string, resource: string, region?: string | null): Evaluation | undefined {
   const id = resource.startsWith('/subscriptions/') ? resource.toLowerCase() : resource
   return result.evaluations.find((e) => e.control === control && e.resource === id && (region == null || e.region === null || e.region === region))
 }

@@ -11,7 +11,9 @@ const MAPPABLE = /^(\d{12}|[0-9a-fA-F-]{36})$/
 export function listAccountEnvironments(db: Db): AccountEnvironmentMap {
   const perAccount = new Map<string, { provider: string; findings: number }>()
   const seen = db
-    .prepare('SELECT r.account AS account, r.provider AS provider, count(*) AS findings FROM findings f JOIN resources r ON r.id = f.resource_id WHERE r.account IS NOT NULL GROUP BY r.account, r.provider')
+    .prepare(
+      'SELECT r.account AS account, r.provider AS provider, count(*) AS findings FROM findings f JOIN resources r ON r.id = f.resource_id WHERE r.account IS NOT NULL GROUP BY r.account, r.provider'
+    )
     .all() as Array<{ account: string; provider: string; findings: number }>
   for (const s of seen) {
     const a = perAccount.get(s.account)

@@ -371,7 +371,16 @@ class Analysis {
       )
       const t = b.creationDate ? parseTime(b.creationDate) : NaN
       if (Number.isFinite(t)) {
-        this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'CreateBucket', resource: id, summary: `bucket ${b.name} created (inventory creation date)`, file: f.path, place: `bucket ${b.name}` })
+        this.draft({
+          time: t,
+          source: 'aws.inventory',
+          actor: 'unknown',
+          action: 'CreateBucket',
+          resource: id,
+          summary: `bucket ${b.name} created (inventory creation date)`,
+          file: f.path,
+          place: `bucket ${b.name}`
+        })
       }
     }
     return items.length
@@ -396,7 +405,16 @@ class Analysis {
       }
       const t = i.launchTime ? parseTime(i.launchTime) : NaN
       if (Number.isFinite(t)) {
-        this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'LaunchInstance', resource: id, summary: `instance ${i.instanceId} launched (${i.state ?? 'state unknown'} at collection)`, file: f.path, place: `instance ${i.instanceId}` })
+        this.draft({
+          time: t,
+          source: 'aws.inventory',
+          actor: 'unknown',
+          action: 'LaunchInstance',
+          resource: id,
+          summary: `instance ${i.instanceId} launched (${i.state ?? 'state unknown'} at collection)`,
+          file: f.path,
+          place: `instance ${i.instanceId}`
+        })
       }
     }
     return items.length
@@ -427,7 +445,11 @@ class Analysis {
       ev(r.passwordLastUsed, 'PasswordUsed', `console password of ${r.user} last used`)
       for (const k of r.keys) {
         ev(k.lastRotated, 'AccessKeyRotated', `access key ${k.slot} of ${r.user} created or rotated`)
-        ev(k.lastUsed, 'AccessKeyUsed', `access key ${k.slot} of ${r.user} last used${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`)
+        ev(
+          k.lastUsed,
+          'AccessKeyUsed',
+          `access key ${k.slot} of ${r.user} last used${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`
+        )
       }
     }
     const row = this.cov('aws.iam.credential-report', accountResource(account))
@@ -442,7 +464,13 @@ class Analysis {
 
   private running(items: RunningImage[], f: BundleFile): number {
     for (const r of items) {
-      this.link(r.kind === 'ecs-task' ? 'task-runs-image' : 'pod-runs-image', r.id, r.digest, `${r.kind} ${r.id}${r.cluster ? ` in ${r.cluster}` : ''} runs ${r.image ?? r.digest}${r.status ? ` (${r.status})` : ''}`, f.path)
+      this.link(
+        r.kind === 'ecs-task' ? 'task-runs-image' : 'pod-runs-image',
+        r.id,
+        r.digest,
+        `${r.kind} ${r.id}${r.cluster ? ` in ${r.cluster}` : ''} runs ${r.image ?? r.digest}${r.status ? ` (${r.status})` : ''}`,
+        f.path
+      )
     }
     return items.length
   }
@@ -457,14 +485,33 @@ class Analysis {
         {
           repositories: [...new Set(list.map((i) => i.repository).filter((r): r is string => !!r))],
           tags: [...new Set(list.flatMap((i) => i.tags))],
-          pushedAt: list.map((i) => i.pushedAt).filter(Boolean).sort()[0] ?? null,
-          lastRecordedPull: list.map((i) => i.lastRecordedPull).filter(Boolean).sort().pop() ?? null
+          pushedAt:
+            list
+              .map((i) => i.pushedAt)
+              .filter(Boolean)
+              .sort()[0] ?? null,
+          lastRecordedPull:
+            list
+              .map((i) => i.lastRecordedPull)
+              .filter(Boolean)
+              .sort()
+              .pop() ?? null
         },
         list.map((i) => i.file)
       )
       for (const i of list) {
         const t = i.lastRecordedPull ? parseTime(i.lastRecordedPull) : NaN
-        if (Number.isFinite(t)) this.draft({ time: t, source: 'aws.inventory', actor: 'unknown', action: 'ImagePulled', resource: digest, summary: `last recorded pull of ${i.repository ?? 'image'}`, file: i.file, place: digest })
+        if (Number.isFinite(t))
+          this.draft({
+            time: t,
+            source: 'aws.inventory',
+            actor: 'unknown',
+            action: 'ImagePulled',
+            resource: digest,
+            summary: `last recorded pull of ${i.repository ?? 'image'}`,
+            file: i.file,
+            place: digest
+          })
       }
     }
     return items.length
@@ -483,7 +530,13 @@ class Analysis {
       for (const d of x.originDomains) {
         for (const inst of this.instances.values()) {
           if (inst.publicDns === d || inst.publicIp === d) {
-            this.link(kind, x.id, ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId), `${x.id} uses ${d} (instance ${inst.instanceId}) as an origin`, x.file)
+            this.link(
+              kind,
+              x.id,
+              ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId),
+              `${x.id} uses ${d} (instance ${inst.instanceId}) as an origin`,
+              x.file
+            )
           }
         }
       }
@@ -517,7 +570,16 @@ class Analysis {
         this.span(row, times.length ? Math.min(...times) : null, times.length ? Math.max(...times) + period : null, m.points.length, hours, [f.path])
         row.detail.notes.push('EC2 publishes metrics only while an instance runs: a gap may be a stopped instance')
         for (const [t, v] of nonzero.slice(-this.limits.maxEventsPerResource)) {
-          this.draft({ time: t, source: 'aws.cloudwatch.metadata-no-token', actor: iid, action: 'MetadataNoToken', resource: id, summary: `${v} IMDSv1 (no-token) metadata call(s) in ${period / 60} min`, file: f.path, place: m.place })
+          this.draft({
+            time: t,
+            source: 'aws.cloudwatch.metadata-no-token',
+            actor: iid,
+            action: 'MetadataNoToken',
+            resource: id,
+            summary: `${v} IMDSv1 (no-token) metadata call(s) in ${period / 60} min`,
+            file: f.path,
+            place: m.place
+          })
         }
       }
     }
@@ -529,7 +591,17 @@ class Analysis {
       const { file, ...config } = s
       this.fact(s.id, 'azure.storage.config', config, [file])
       const t = s.creationTime ? parseTime(s.creationTime) : NaN
-      if (Number.isFinite(t)) this.draft({ time: t, source: 'azure.inventory', actor: 'unknown', action: 'CreateStorageAccount', resource: s.id, summary: `storage account ${s.name ?? s.id} created`, file, place: s.name ?? s.id })
+      if (Number.isFinite(t))
+        this.draft({
+          time: t,
+          source: 'azure.inventory',
+          actor: 'unknown',
+          action: 'CreateStorageAccount',
+          resource: s.id,
+          summary: `storage account ${s.name ?? s.id} created`,
+          file,
+          place: s.name ?? s.id
+        })
     }
     return items.length
   }
@@ -568,7 +640,14 @@ class Analysis {
       else this.ok(o.file, o.records, o.first, o.last)
     }
     for (const s of scan.streams.values()) {
-      this.span(this.cov(source, streamKey(s.account, s.region)), s.first, s.last, s.records, s.hours, [...s.files].map((n) => scan.paths[n]))
+      this.span(
+        this.cov(source, streamKey(s.account, s.region)),
+        s.first,
+        s.last,
+        s.records,
+        s.hours,
+        [...s.files].map((n) => scan.paths[n])
+      )
     }
     for (const o of scan.files) {
       if (!o.problem) continue
@@ -583,7 +662,20 @@ class Analysis {
       const id = s3BucketArn(b.bucket, region)
       const files = [...b.files].map((n) => scan.paths[n])
       if (b.data.requests) {
-        this.fact(id, `activity.${label}.s3-data`, { activity: b.data, nonTlsInferred: b.nonTlsInferred, nonTlsLast: b.nonTlsLast, anonymous: b.anonymous, anonymousLast: b.anonymousLast, regions: [...b.regions], accounts: [...b.accounts] }, files)
+        this.fact(
+          id,
+          `activity.${label}.s3-data`,
+          {
+            activity: b.data,
+            nonTlsInferred: b.nonTlsInferred,
+            nonTlsLast: b.nonTlsLast,
+            anonymous: b.anonymous,
+            anonymousLast: b.anonymousLast,
+            regions: [...b.regions],
+            accounts: [...b.accounts]
+          },
+          files
+        )
         for (const [day, c] of b.byDay) {
           this.draft({
             time: day * 86400,
@@ -601,7 +693,12 @@ class Analysis {
       if (!this.bucketRegion.has(b.bucket) && region) this.bucketRegion.set(b.bucket, region)
     }
     for (const r of scan.roleDelivery.values()) {
-      this.fact(ec2Arn(r.region, r.account, 'instance', r.instanceId), 'imds.role-delivery', { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] }, [...r.files].map((n) => scan.paths[n]))
+      this.fact(
+        ec2Arn(r.region, r.account, 'instance', r.instanceId),
+        'imds.role-delivery',
+        { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] },
+        [...r.files].map((n) => scan.paths[n])
+      )
     }
     for (const c of scan.creations.values()) {
       this.fact(this.resolveUser(c.resource), 'creator', { principal: c.principal, time: c.time, eventName: c.eventName, source, place: c.place }, [c.file])
@@ -610,13 +707,20 @@ class Analysis {
       const byAccount = new Map<string, typeof scan.trailChanges>()
       for (const t of scan.trailChanges) byAccount.set(t.account, [...(byAccount.get(t.account) ?? []), t])
       for (const [acct, list] of byAccount) {
-        this.fact(accountResource(acct), `account.trail-changes.${label}`, { changes: list.map(({ file: _f, ...c }) => c) }, list.map((c) => c.file))
+        this.fact(
+          accountResource(acct),
+          `account.trail-changes.${label}`,
+          { changes: list.map(({ file: _f, ...c }) => c) },
+          list.map((c) => c.file)
+        )
       }
     }
     for (const d of scan.drafts.all()) this.drafts.push({ ...d, resource: this.resolveUser(d.resource) })
     for (const [key, n] of scan.drafts.dropped) {
       const [src, resource] = key.split('\n')
-      this.cov(src, this.resolveUser(resource)).detail.notes.push(`${n} further timeline events were left out (only the ${this.limits.maxEventsPerResource} most recent are kept; daily summaries count all)`)
+      this.cov(src, this.resolveUser(resource)).detail.notes.push(
+        `${n} further timeline events were left out (only the ${this.limits.maxEventsPerResource} most recent are kept; daily summaries count all)`
+      )
     }
   }
 
@@ -636,7 +740,21 @@ class Analysis {
       const id = s3BucketArn(b.bucket, this.bucketRegion.get(b.bucket))
       const files = [...b.files]
       this.span(this.cov('aws.s3-access-logs', id), b.activity.first, b.activity.last, b.activity.requests + b.internal, b.hours, files)
-      this.fact(id, 'activity.aws.s3-access-logs', { activity: b.activity, http: b.http, httpLast: b.httpLast, tlsUnknown: b.tlsUnknown, anonymous: b.anonymous, anonymousLast: b.anonymousLast, internal: b.internal, tlsVersions: b.tlsVersions }, files)
+      this.fact(
+        id,
+        'activity.aws.s3-access-logs',
+        {
+          activity: b.activity,
+          http: b.http,
+          httpLast: b.httpLast,
+          tlsUnknown: b.tlsUnknown,
+          anonymous: b.anonymous,
+          anonymousLast: b.anonymousLast,
+          internal: b.internal,
+          tlsVersions: b.tlsVersions
+        },
+        files
+      )
       for (const [day, c] of b.byDay) {
         this.draft({
           time: day * 86400,
@@ -688,7 +806,14 @@ class Analysis {
       const known = this.enis.get(e.eni)
       if (!known && e.instanceId) {
         const inst = this.instances.get(e.instanceId)
-        if (inst) this.link('interface-of-instance', key, ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId), `${e.eni} carries traffic of ${e.instanceId} (flow log instance-id)`, [...e.files][0])
+        if (inst)
+          this.link(
+            'interface-of-instance',
+            key,
+            ec2Arn(inst.region ?? 'unknown', inst.account, 'instance', inst.instanceId),
+            `${e.eni} carries traffic of ${e.instanceId} (flow log instance-id)`,
+            [...e.files][0]
+          )
       }
     }
     // Accepted admin-port sessions belong on the timelines of the instance and its groups too.
@@ -717,9 +842,26 @@ class Analysis {
       const files = new Set<string>()
       if (r.earliestWrite) files.add(r.earliestWrite.file)
       const earliestWrite = r.earliestWrite ? (({ file: _f, ...w }) => w)(r.earliestWrite) : null
-      this.fact(r.resourceId, 'azure.activity', { writes: r.writes, lastWrite: r.lastWrite, callers: [...r.callers], earliestWrite }, files.size ? files : scan.files.map((f) => f.file))
+      this.fact(
+        r.resourceId,
+        'azure.activity',
+        { writes: r.writes, lastWrite: r.lastWrite, callers: [...r.callers], earliestWrite },
+        files.size ? files : scan.files.map((f) => f.file)
+      )
       if (r.earliestWrite) {
-        this.fact(r.resourceId, 'creator', { principal: r.earliestWrite.caller, time: r.earliestWrite.time, eventName: r.earliestWrite.operation, source: 'azure.activity-log', place: r.earliestWrite.place, earliestWriteOnly: true }, [r.earliestWrite.file])
+        this.fact(
+          r.resourceId,
+          'creator',
+          {
+            principal: r.earliestWrite.caller,
+            time: r.earliestWrite.time,
+            eventName: r.earliestWrite.operation,
+            source: 'azure.activity-log',
+            place: r.earliestWrite.place,
+            earliestWriteOnly: true
+          },
+          [r.earliestWrite.file]
+        )
       }
     }
     this.drafts.push(...scan.drafts.all())
@@ -736,7 +878,21 @@ class Analysis {
     for (const a of scan.accounts.values()) {
       const files = [...a.files]
       this.span(this.cov('azure.storage-logs', a.account), a.activity.first, a.activity.last, a.activity.requests, a.hours, files)
-      this.fact(a.account, 'activity.azure.storage-logs', { activity: a.activity, http: a.http, httpLast: a.httpLast, oldTls: a.oldTls, oldTlsLast: a.oldTlsLast, anonymous: a.anonymous, tlsVersions: a.tlsVersions, protocols: a.protocols }, files)
+      this.fact(
+        a.account,
+        'activity.azure.storage-logs',
+        {
+          activity: a.activity,
+          http: a.http,
+          httpLast: a.httpLast,
+          oldTls: a.oldTls,
+          oldTlsLast: a.oldTlsLast,
+          anonymous: a.anonymous,
+          tlsVersions: a.tlsVersions,
+          protocols: a.protocols
+        },
+        files
+      )
       for (const [day, c] of a.byDay) {
         this.draft({
           time: day * 86400,
@@ -765,4 +921,3 @@ class Analysis {
     return { files: this.files, coverage: [...this.coverage.values()], facts: this.facts, links: [...this.links.values()], drafts: this.drafts }
   }
 }
-

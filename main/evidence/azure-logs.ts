@@ -159,7 +159,9 @@ export async function readActivityLogFile(scan: AzureActivityScan, abs: string, 
           actor: e.caller,
           action: e.operation,
           resource: top,
-          summary: `${e.operation} ${e.status || ''}${e.resourceId !== top ? ` on ${e.resourceId.slice(top.length + 1)}` : ''}${e.callerIp ? ` from ${e.callerIp}` : ''}`.replace(/\s+/g, ' ').trim(),
+          summary: `${e.operation} ${e.status || ''}${e.resourceId !== top ? ` on ${e.resourceId.slice(top.length + 1)}` : ''}${e.callerIp ? ` from ${e.callerIp}` : ''}`
+            .replace(/\s+/g, ' ')
+            .trim(),
           file,
           place,
           raw: JSON.stringify(raw)
@@ -242,7 +244,20 @@ export async function readStorageLogFile(scan: StorageLogScan, abs: string, file
         const account = storageAccountOf(rid)
         let a = scan.accounts.get(account)
         if (!a) {
-          a = { account, activity: emptyActivity(), http: 0, httpLast: null, oldTls: 0, oldTlsLast: null, anonymous: 0, tlsVersions: {}, protocols: {}, byDay: new Map(), hours: new Set(), files: new Set() }
+          a = {
+            account,
+            activity: emptyActivity(),
+            http: 0,
+            httpLast: null,
+            oldTls: 0,
+            oldTlsLast: null,
+            anonymous: 0,
+            tlsVersions: {},
+            protocols: {},
+            byDay: new Map(),
+            hours: new Set(),
+            files: new Set()
+          }
           scan.accounts.set(account, a)
         }
         a.files.add(file)

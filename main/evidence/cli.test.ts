@@ -30,7 +30,18 @@ function prowlerFinding(): string {
         title: 'Check if S3 buckets have secure transport policy.',
         uid: `prowler-aws-s3_bucket_secure_transport_policy-${ACCOUNT}-us-east-1-payments-prod-data`
       },
-      resources: [{ cloud_partition: 'aws', region: 'us-east-1', data: { details: '' }, group: { name: 's3' }, labels: [], name: 'payments-prod-data', type: 'AwsS3Bucket', uid: 'arn:aws:s3:::payments-prod-data' }],
+      resources: [
+        {
+          cloud_partition: 'aws',
+          region: 'us-east-1',
+          data: { details: '' },
+          group: { name: 's3' },
+          labels: [],
+          name: 'payments-prod-data',
+          type: 'AwsS3Bucket',
+          uid: 'arn:aws:s3:::payments-prod-data'
+        }
+      ],
       category_name: 'Findings',
       category_uid: 2,
       class_name: 'DetectionFinding',
@@ -79,7 +90,9 @@ describe('lastmile evidence add / facts / coverage / timeline / list', () => {
     const prowler = join(dir, 'prowler.ocsf.json')
     writeFileSync(prowler, prowlerFinding())
     const ing = ingestInProcess(c, [prowler], { actor: { kind: 'engine', name: 'test' } })
-    const finding = c.db.prepare("SELECT f.id FROM findings f JOIN resources r ON r.id = f.resource_id WHERE r.canonical_id = 'arn:aws:s3:::payments-prod-data'").get() as { id: number } | undefined
+    const finding = c.db.prepare("SELECT f.id FROM findings f JOIN resources r ON r.id = f.resource_id WHERE r.canonical_id = 'arn:aws:s3:::payments-prod-data'").get() as
+      | { id: number }
+      | undefined
     c.close()
     expect(ing.findings).toBe(1)
     const tl = await cli(['timeline', path, `F-${finding!.id}`, '--key-file', keyFile, '--json'], env)
@@ -87,7 +100,11 @@ describe('lastmile evidence add / facts / coverage / timeline / list', () => {
     const events = tl.json() as Array<Record<string, string>>
     expect(events.length).toBeGreaterThan(3)
     for (const e of events) expect(Object.keys(e)).toEqual(expect.arrayContaining(['time', 'source', 'actor', 'action', 'resource', 'summary', 'evidence']))
-    expect(events.find((e) => e.kind === 'event' && /plain HTTP \(proven/.test(e.summary))).toMatchObject({ source: 'aws.s3-access-logs', resource: 'arn:aws:s3:::payments-prod-data', place: 'line 2' })
+    expect(events.find((e) => e.kind === 'event' && /plain HTTP \(proven/.test(e.summary))).toMatchObject({
+      source: 'aws.s3-access-logs',
+      resource: 'arn:aws:s3:::payments-prod-data',
+      place: 'line 2'
+    })
     const only = await cli(['timeline', path, `F-${finding!.id}`, '--source', 'aws.cloudtrail', '--events-only', '--key-file', keyFile, '--json'], env)
     expect((only.json() as Array<{ source: string }>).every((e) => e.source === 'aws.cloudtrail')).toBe(true)
     expect((await cli(['timeline', path, 'F-99999', '--key-file', keyFile], env)).code).toBe(2)
@@ -115,7 +132,11 @@ describe('lastmile evidence add / facts / coverage / timeline / list', () => {
     const home = mkdtempSync(join(tmpdir(), 'lm-ev-home-'))
     writeFileSync(join(home, 'config'), '[profile audit]\nrole_arn = arn:aws:iam::111122223333:role/Audit\nsource_profile = base\n')
     writeFileSync(join(home, 'credentials'), '[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = topsecret\n')
-    const r = await cli(['evidence', 'profiles', '--json'], { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AZURE_CONFIG_DIR: join(home, 'az') })
+    const r = await cli(['evidence', 'profiles', '--json'], {
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      AZURE_CONFIG_DIR: join(home, 'az')
+    })
     expect(r.code).toBe(0)
     expect((r.json() as { aws: Array<{ name: string; kind: string }> }).aws.map((p) => [p.name, p.kind])).toEqual([
       ['audit', 'assume-role'],

@@ -89,4 +89,3 @@ function revive(s: CloudTrailScan, limits: EvidenceLimits): CloudTrailScan {
   drafts.addAll(plain)
   return { ...s, drafts }
 }
-

@@ -81,7 +81,9 @@ describe('CloudTrail record scanner', () => {
 
   it('finishes a record cut by a big chunk boundary in the joint buffer and then scans on in place', async () => {
     // Chunks larger than the joint window (2 × 64 KiB) exercise the no-copy path.
-    const records = Array.from({ length: 600 }, (_, i) => s3DataEvent({ time: `2026-11-01T00:${String(i % 60).padStart(2, '0')}:00Z`, bucket: `b-${i % 7}`, key: `k/${'x'.repeat(i % 300)}` }))
+    const records = Array.from({ length: 600 }, (_, i) =>
+      s3DataEvent({ time: `2026-11-01T00:${String(i % 60).padStart(2, '0')}:00Z`, bucket: `b-${i % 7}`, key: `k/${'x'.repeat(i % 300)}` })
+    )
     const buf = Buffer.from(ctFile(records))
     for (const sizes of [[150_000], [140_000, 200_001], [131_073]]) {
       const got = await scanAll(buf, sizes)
@@ -90,13 +92,16 @@ describe('CloudTrail record scanner', () => {
   })
 
   it('decodes keys and values that use JSON escapes', async () => {
-    const text = '{"Records":[{"event\\u0054ime":"2026-11-01T00:00:00Z","eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"b\\u0061d"},"eventName":"Get\\"Object"}]}'
+    const text =
+      '{"Records":[{"event\\u0054ime":"2026-11-01T00:00:00Z","eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"b\\u0061d"},"eventName":"Get\\"Object"}]}'
     const got = await scanAll(Buffer.from(text), [text.length])
     expect(got[0]).toMatchObject({ eventTime: '2026-11-01T00:00:00Z', bucket: 'bad', eventName: 'Get"Object' })
   })
 
   it('names the record and byte of a truncated file', async () => {
-    const full = Buffer.from(ctFile([managementEvent({ time: '2026-11-01T00:00:00Z', source: 'ec2.amazonaws.com', name: 'RunInstances' }), s3DataEvent({ time: '2026-11-01T00:00:01Z', bucket: 'b1' })]))
+    const full = Buffer.from(
+      ctFile([managementEvent({ time: '2026-11-01T00:00:00Z', source: 'ec2.amazonaws.com', name: 'RunInstances' }), s3DataEvent({ time: '2026-11-01T00:00:01Z', bucket: 'b1' })])
+    )
     const cut = full.subarray(0, full.length - 40)
     const err = await scanAll(cut, [64]).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BadEvidence)
@@ -176,7 +181,9 @@ describe('CloudTrail scan on worker threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lm-pool-'))
     const files = Array.from({ length: 6 }, (_, i) => {
       const abs = join(dir, `f${i}.json.gz`)
-      const recs = Array.from({ length: 50 }, (_, k) => s3DataEvent({ time: `2026-11-0${1 + (i % 5)}T10:${String(k).padStart(2, '0')}:00Z`, bucket: `b${k % 3}`, transport: k % 10 === 0 ? 'none' : 'tls' }))
+      const recs = Array.from({ length: 50 }, (_, k) =>
+        s3DataEvent({ time: `2026-11-0${1 + (i % 5)}T10:${String(k).padStart(2, '0')}:00Z`, bucket: `b${k % 3}`, transport: k % 10 === 0 ? 'none' : 'tls' })
+      )
       writeFileSync(abs, i === 5 ? Buffer.from('not gzip, not json') : gz(ctFile(recs)))
       return { abs, file: `aws/x/cloudtrail/f${i}.json.gz` }
     })

@@ -383,7 +383,17 @@ export class CloudTrailAggregator {
           rd.v1++
           if (rd.v1Last === null || ts > rd.v1Last) rd.v1Last = ts
           scan.drafts.add(
-            draft(this.source, ts, role ?? pid, eventName, ec2Arn(region, account, 'instance', session), `${eventName} with instance-role credentials fetched over IMDSv1`, file, where, raw(cap, at))
+            draft(
+              this.source,
+              ts,
+              role ?? pid,
+              eventName,
+              ec2Arn(region, account, 'instance', session),
+              `${eventName} with instance-role credentials fetched over IMDSv1`,
+              file,
+              where,
+              raw(cap, at)
+            )
           )
         } else {
           rd.v2++

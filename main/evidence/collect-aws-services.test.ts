@@ -6,7 +6,14 @@
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
-import { DescribeFlowLogsCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand } from '@aws-sdk/client-ec2'
+import {
+  DescribeFlowLogsCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetEbsDefaultKmsKeyIdCommand,
+  GetEbsEncryptionByDefaultCommand
+} from '@aws-sdk/client-ec2'
 import { DescribeImageScanFindingsCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { DescribeTasksCommand, ECSClient, ListClustersCommand as EcsListClusters, ListTasksCommand } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, EKSClient, ListClustersCommand as EksListClusters } from '@aws-sdk/client-eks'
@@ -92,7 +99,12 @@ function mockAccount(): void {
     const region = await regionOf(getClient)
     if (region === 'eu-west-1') return { Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-3', Placement: { AvailabilityZone: 'eu-west-1a' } }] }] }
     if (input.NextToken === 'n2') return { Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-2', Placement: { AvailabilityZone: 'us-east-1b' } }] }] }
-    return { Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-1', Placement: { AvailabilityZone: 'us-east-1a' }, PublicDnsName: 'ec2-198-51-100-7.compute-1.amazonaws.com' }] }], NextToken: 'n2' }
+    return {
+      Reservations: [
+        { OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-1', Placement: { AvailabilityZone: 'us-east-1a' }, PublicDnsName: 'ec2-198-51-100-7.compute-1.amazonaws.com' }] }
+      ],
+      NextToken: 'n2'
+    }
   })
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
   ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true })
@@ -100,7 +112,12 @@ function mockAccount(): void {
   ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [] })
 
   // S3: generic answers first, then the two buckets' own (TOOLCHAIN §2.6)
-  s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'gappy-bucket', CreationDate: new Date('2025-01-01T00:00:00Z') }, { Name: 'site-assets', CreationDate: new Date('2025-02-01T00:00:00Z') }] })
+  s3.on(ListBucketsCommand).resolves({
+    Buckets: [
+      { Name: 'gappy-bucket', CreationDate: new Date('2025-01-01T00:00:00Z') },
+      { Name: 'site-assets', CreationDate: new Date('2025-02-01T00:00:00Z') }
+    ]
+  })
   s3.on(GetBucketLocationCommand).resolves({ LocationConstraint: undefined })
   s3.on(GetBucketLocationCommand, { Bucket: 'gappy-bucket' }).resolves({ LocationConstraint: 'eu-west-1' })
   s3.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy', 'The bucket policy does not exist'))
@@ -115,33 +132,47 @@ function mockAccount(): void {
   s3.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration'))
   s3.on(ListObjectsV2Command).resolves({ KeyCount: 2, Contents: [{ Key: 'a' }, { Key: 'b' }] })
 
-  s3c.on(GetAccountPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } })
+  s3c
+    .on(GetAccountPublicAccessBlockCommand)
+    .resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } })
 
   iam.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' })
   iam.on(GetCredentialReportCommand).resolves({ Content: new Uint8Array(Buffer.from(REPORT)), ReportFormat: 'text/csv', GeneratedTime: NOW })
 
   // CloudWatch: i-1's series comes on two pages; i-3's query fails in eu-west-1
-  cw.on(GetMetricDataCommand).callsFake(async (input: { NextToken?: string; MetricDataQueries: Array<{ Id: string; MetricStat: { Metric: { Dimensions: Array<{ Value: string }> } } }> }, getClient) => {
-    const region = await regionOf(getClient)
-    const id = (q: { MetricStat: { Metric: { Dimensions: Array<{ Value: string }> } } }): string => q.MetricStat.Metric.Dimensions[0].Value
-    if (region === 'eu-west-1') return { MetricDataResults: input.MetricDataQueries.map((q) => ({ Id: q.Id, Label: id(q), StatusCode: 'InternalError', Timestamps: [], Values: [] })) }
-    if (input.NextToken === 'cw2') {
-      return { MetricDataResults: input.MetricDataQueries.filter((q) => id(q) === 'i-1').map((q) => ({ Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date('2026-11-02T10:00:00Z')], Values: [0] })) }
+  cw.on(GetMetricDataCommand).callsFake(
+    async (input: { NextToken?: string; MetricDataQueries: Array<{ Id: string; MetricStat: { Metric: { Dimensions: Array<{ Value: string }> } } }> }, getClient) => {
+      const region = await regionOf(getClient)
+      const id = (q: { MetricStat: { Metric: { Dimensions: Array<{ Value: string }> } } }): string => q.MetricStat.Metric.Dimensions[0].Value
+      if (region === 'eu-west-1')
+        return { MetricDataResults: input.MetricDataQueries.map((q) => ({ Id: q.Id, Label: id(q), StatusCode: 'InternalError', Timestamps: [], Values: [] })) }
+      if (input.NextToken === 'cw2') {
+        return {
+          MetricDataResults: input.MetricDataQueries.filter((q) => id(q) === 'i-1').map((q) => ({
+            Id: q.Id,
+            StatusCode: 'Complete',
+            Timestamps: [new Date('2026-11-02T10:00:00Z')],
+            Values: [0]
+          }))
+        }
+      }
+      return {
+        MetricDataResults: input.MetricDataQueries.map((q) =>
+          id(q) === 'i-1'
+            ? { Id: q.Id, StatusCode: 'PartialData', Timestamps: [new Date('2026-11-01T10:00:00Z')], Values: [5] }
+            : { Id: q.Id, StatusCode: 'Complete', Timestamps: [], Values: [] }
+        ),
+        NextToken: 'cw2'
+      }
     }
-    return {
-      MetricDataResults: input.MetricDataQueries.map((q) =>
-        id(q) === 'i-1'
-          ? { Id: q.Id, StatusCode: 'PartialData', Timestamps: [new Date('2026-11-01T10:00:00Z')], Values: [5] }
-          : { Id: q.Id, StatusCode: 'Complete', Timestamps: [], Values: [] }
-      ),
-      NextToken: 'cw2'
-    }
-  })
+  )
 
   // ECS: two pages of clusters, two pages of tasks, one task DescribeTasks cannot find; eu-west-1 throttled past retries
   ecs.on(EcsListClusters).callsFake(async (input: { nextToken?: string }, getClient) => {
     if ((await regionOf(getClient)) === 'eu-west-1') throw awsError('ThrottlingException', 'Rate exceeded')
-    return input.nextToken === 'c2' ? { clusterArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/batch`] } : { clusterArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`], nextToken: 'c2' }
+    return input.nextToken === 'c2'
+      ? { clusterArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/batch`] }
+      : { clusterArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`], nextToken: 'c2' }
   })
   ecs.on(ListTasksCommand).resolves({ taskArns: [] })
   ecs.on(ListTasksCommand, { cluster: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web` }).resolves({ taskArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/t1`], nextToken: 't2' })
@@ -174,9 +205,13 @@ function mockAccount(): void {
   })
 
   // ECR: two pages of images; D2 has enhanced scanning (no summary in DescribeImages), D3 no scan
-  ecr.on(DescribeRepositoriesCommand).callsFake(async (_input, getClient) =>
-    (await regionOf(getClient)) === 'eu-west-1' ? { repositories: [] } : { repositories: [{ repositoryName: 'web', registryId: ACCOUNT, repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/web` }] }
-  )
+  ecr
+    .on(DescribeRepositoriesCommand)
+    .callsFake(async (_input, getClient) =>
+      (await regionOf(getClient)) === 'eu-west-1'
+        ? { repositories: [] }
+        : { repositories: [{ repositoryName: 'web', registryId: ACCOUNT, repositoryArn: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/web` }] }
+    )
   ecr.on(DescribeImagesCommand).resolves({
     imageDetails: [
       {
@@ -210,17 +245,29 @@ function mockAccount(): void {
     Status: 'Deployed',
     Origins: { Quantity: 1, Items: [{ Id: 'o1', DomainName: origin }] }
   })
-  cf.on(ListDistributionsCommand).resolves({ DistributionList: { Marker: '', MaxItems: 1, IsTruncated: true, NextMarker: 'E2', Quantity: 1, Items: [dist('E1', 'site-assets.s3.us-east-1.amazonaws.com')] as never } })
-  cf.on(ListDistributionsCommand, { Marker: 'E2' }).resolves({ DistributionList: { Marker: 'E2', MaxItems: 1, IsTruncated: false, Quantity: 1, Items: [dist('E2', 'ec2-198-51-100-7.compute-1.amazonaws.com')] as never } })
+  cf.on(ListDistributionsCommand).resolves({
+    DistributionList: { Marker: '', MaxItems: 1, IsTruncated: true, NextMarker: 'E2', Quantity: 1, Items: [dist('E1', 'site-assets.s3.us-east-1.amazonaws.com')] as never }
+  })
+  cf.on(ListDistributionsCommand, { Marker: 'E2' }).resolves({
+    DistributionList: { Marker: 'E2', MaxItems: 1, IsTruncated: false, Quantity: 1, Items: [dist('E2', 'ec2-198-51-100-7.compute-1.amazonaws.com')] as never }
+  })
 
   // ELB: Marker paging; the second load balancer's target groups cannot be read
-  const lb = (n: string) => ({ LoadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/${n}/1`, LoadBalancerName: n, DNSName: `${n}.elb.amazonaws.com`, Scheme: 'internet-facing' as const, Type: 'application' as const })
+  const lb = (n: string) => ({
+    LoadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/${n}/1`,
+    LoadBalancerName: n,
+    DNSName: `${n}.elb.amazonaws.com`,
+    Scheme: 'internet-facing' as const,
+    Type: 'application' as const
+  })
   elb.on(DescribeLoadBalancersCommand).callsFake(async (input: { Marker?: string }, getClient) => {
     if ((await regionOf(getClient)) === 'eu-west-1') return { LoadBalancers: [] }
     return input.Marker === 'lb2' ? { LoadBalancers: [lb('internal')] } : { LoadBalancers: [lb('public')], NextMarker: 'lb2' }
   })
   elb.on(DescribeTargetGroupsCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: elasticloadbalancing:DescribeTargetGroups'))
-  elb.on(DescribeTargetGroupsCommand, { LoadBalancerArn: lb('public').LoadBalancerArn }).resolves({ TargetGroups: [{ TargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web/1`, TargetType: 'instance', Port: 80 }] })
+  elb
+    .on(DescribeTargetGroupsCommand, { LoadBalancerArn: lb('public').LoadBalancerArn })
+    .resolves({ TargetGroups: [{ TargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web/1`, TargetType: 'instance', Port: 80 }] })
   elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'healthy' } }] })
 }
 
@@ -274,8 +321,15 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       calls(mocks.elb, DescribeLoadBalancersCommand),
       calls(mocks.cw, GetMetricDataCommand)
     ]).toEqual([3, 3, 3, 2, 2, 3, 3])
-    expect(((read('inventory/ec2-instances.json') as { Reservations: Array<{ Instances: Array<{ InstanceId: string }> }> }).Reservations.flatMap((x) => x.Instances.map((i) => i.InstanceId)))).toEqual(['i-1', 'i-2', 'i-3'])
-    expect(((read('inventory/cloudfront-distributions.json') as { DistributionList: { Items: Array<{ Id: string }> } }).DistributionList.Items.map((d) => d.Id))).toEqual(['E1', 'E2'])
+    expect(
+      (read('inventory/ec2-instances.json') as { Reservations: Array<{ Instances: Array<{ InstanceId: string }> }> }).Reservations.flatMap((x) =>
+        x.Instances.map((i) => i.InstanceId)
+      )
+    ).toEqual(['i-1', 'i-2', 'i-3'])
+    expect((read('inventory/cloudfront-distributions.json') as { DistributionList: { Items: Array<{ Id: string }> } }).DistributionList.Items.map((d) => d.Id)).toEqual([
+      'E1',
+      'E2'
+    ])
     const mq = mocks.cw.commandCalls(GetMetricDataCommand)[0].args[0].input
     expect(mq.MetricDataQueries?.[0]).toMatchObject({ MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'MetadataNoToken' }, Period: 300, Stat: 'Sum' } })
     expect(mq.StartTime).toEqual(new Date('2026-10-21T00:00:00Z'))
@@ -286,15 +340,33 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     expect(waits).toEqual([1000, 2000])
 
     // the files, in the AWS APIs' own shapes
-    expect(read('inventory/s3-account.json')).toEqual({ publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } })
+    expect(read('inventory/s3-account.json')).toEqual({
+      publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false }
+    })
     expect(readFileSync(join(out, base, 'inventory/iam-credential-report.csv'), 'utf8')).toBe(REPORT)
     const metrics = (read('cloudwatch/metrics.json') as { metrics: Array<Record<string, unknown>> }).metrics
     expect(metrics).toEqual([
-      { namespace: 'AWS/EC2', name: 'MetadataNoToken', dimensions: { InstanceId: 'i-1' }, region: 'us-east-1', stat: 'Sum', period: 300, timestamps: ['2026-11-01T10:00:00.000Z', '2026-11-02T10:00:00.000Z'], values: [5, 0] },
+      {
+        namespace: 'AWS/EC2',
+        name: 'MetadataNoToken',
+        dimensions: { InstanceId: 'i-1' },
+        region: 'us-east-1',
+        stat: 'Sum',
+        period: 300,
+        timestamps: ['2026-11-01T10:00:00.000Z', '2026-11-02T10:00:00.000Z'],
+        values: [5, 0]
+      },
       { namespace: 'AWS/EC2', name: 'MetadataNoToken', dimensions: { InstanceId: 'i-2' }, region: 'us-east-1', stat: 'Sum', period: 300, timestamps: [], values: [] }
     ])
-    expect((read('inventory/ecs-tasks.json') as { tasks: unknown[] }).tasks).toEqual([expect.objectContaining({ taskArn: expect.stringMatching(/task\/web\/t1$/), containers: [expect.objectContaining({ imageDigest: D1 })] })])
-    expect((read('inventory/ecr-images.json') as { imageDetails: Array<{ imageDigest: string; imageScanFindingsSummary?: unknown }> }).imageDetails.map((i) => [i.imageDigest, i.imageScanFindingsSummary ? 'summary' : 'none'])).toEqual([
+    expect((read('inventory/ecs-tasks.json') as { tasks: unknown[] }).tasks).toEqual([
+      expect.objectContaining({ taskArn: expect.stringMatching(/task\/web\/t1$/), containers: [expect.objectContaining({ imageDigest: D1 })] })
+    ])
+    expect(
+      (read('inventory/ecr-images.json') as { imageDetails: Array<{ imageDigest: string; imageScanFindingsSummary?: unknown }> }).imageDetails.map((i) => [
+        i.imageDigest,
+        i.imageScanFindingsSummary ? 'summary' : 'none'
+      ])
+    ).toEqual([
       [D1, 'summary'],
       [D2, 'summary'],
       [D3, 'none']
@@ -316,13 +388,29 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     // every failure is a gap, with the operation and the region as fields
     const gaps = r.manifest.gaps ?? []
     const g = (operation: string, resource?: string) => gaps.filter((x) => x.operation === operation && (resource === undefined || x.resource === resource))
-    expect(g('GetBucketPolicy')).toEqual([{ source: 'aws.inventory', scope: ACCOUNT, resource: 'arn:aws:s3:::gappy-bucket', operation: 'GetBucketPolicy', region: 'eu-west-1', problem: 'GetBucketPolicy gappy-bucket: AccessDenied: Access Denied' }])
+    expect(g('GetBucketPolicy')).toEqual([
+      {
+        source: 'aws.inventory',
+        scope: ACCOUNT,
+        resource: 'arn:aws:s3:::gappy-bucket',
+        operation: 'GetBucketPolicy',
+        region: 'eu-west-1',
+        problem: 'GetBucketPolicy gappy-bucket: AccessDenied: Access Denied'
+      }
+    ])
     expect(g('GetBucketAcl')).toMatchObject([{ region: 'eu-west-1', problem: 'GetBucketAcl gappy-bucket: SlowDown: Please reduce your request rate.' }])
-    expect(g('ListClusters')).toEqual([{ source: 'aws.inventory', scope: ACCOUNT, operation: 'ListClusters', region: 'eu-west-1', problem: 'ListClusters in eu-west-1: ThrottlingException: Rate exceeded (ECS)' }])
+    expect(g('ListClusters')).toEqual([
+      { source: 'aws.inventory', scope: ACCOUNT, operation: 'ListClusters', region: 'eu-west-1', problem: 'ListClusters in eu-west-1: ThrottlingException: Rate exceeded (ECS)' }
+    ])
     expect(g('DescribeTasks')).toMatchObject([{ region: 'us-east-1', resource: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/t2`, problem: expect.stringMatching(/MISSING$/) }])
     // i-1's PartialData on the first page was completed by the next page: no gap for it
     expect(g('GetMetricData')).toMatchObject([
-      { source: 'aws.cloudwatch.metadata-no-token', region: 'eu-west-1', resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-3`, problem: expect.stringMatching(/status InternalError/) }
+      {
+        source: 'aws.cloudwatch.metadata-no-token',
+        region: 'eu-west-1',
+        resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-3`,
+        problem: expect.stringMatching(/status InternalError/)
+      }
     ])
     expect(g('DescribeTargetGroups')).toMatchObject([{ region: 'us-east-1', resource: expect.stringMatching(/loadbalancer\/app\/internal\//) }])
     const pods = gaps.filter((x) => x.resource === `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`)
@@ -358,11 +446,24 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       expect(added.notes).toEqual([])
       const i1 = `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`
       expect(getFacts(c.db, i1).ec2?.metadataNoToken).toMatchObject({ sum: 5, datapoints: 2, lastNonZero: expect.stringMatching(/^2026-11-01T10:/) })
-      expect(getFacts(c.db, i1).dependencies.map((d) => d.kind).sort()).toEqual(['cloudfront-fronts', 'load-balancer-fronts'])
-      expect(getCoverage(c.db, 'aws.cloudwatch.metadata-no-token', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-3`).gaps).toEqual([expect.objectContaining({ reason: 'collection-failed' })])
-      expect(getFacts(c.db, 'arn:aws:s3:::site-assets').dependencies).toEqual([expect.objectContaining({ kind: 'cloudfront-fronts', resourceId: `arn:aws:cloudfront::${ACCOUNT}:distribution/E1` })])
+      expect(
+        getFacts(c.db, i1)
+          .dependencies.map((d) => d.kind)
+          .sort()
+      ).toEqual(['cloudfront-fronts', 'load-balancer-fronts'])
+      expect(getCoverage(c.db, 'aws.cloudwatch.metadata-no-token', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-3`).gaps).toEqual([
+        expect.objectContaining({ reason: 'collection-failed' })
+      ])
+      expect(getFacts(c.db, 'arn:aws:s3:::site-assets').dependencies).toEqual([
+        expect.objectContaining({ kind: 'cloudfront-fronts', resourceId: `arn:aws:cloudfront::${ACCOUNT}:distribution/E1` })
+      ])
       expect(getFacts(c.db, D1).image).toMatchObject({ repositories: ['web'], tags: ['1.4'], running: [expect.objectContaining({ kind: 'ecs-task' })] })
-      expect(getFacts(c.db, `AWS::::Account:${ACCOUNT}`).awsAccount?.s3PublicAccessBlock).toEqual({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false })
+      expect(getFacts(c.db, `AWS::::Account:${ACCOUNT}`).awsAccount?.s3PublicAccessBlock).toEqual({
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: false
+      })
       expect(getFacts(c.db, `arn:aws:iam::${ACCOUNT}:user/deploy`).iamUser?.accessKeys).toEqual([expect.objectContaining({ slot: 1, active: true })])
       // a policy nobody could read leaves the bucket's exposure unknown, with the reason
       const ex = getFacts(c.db, 'arn:aws:s3:::gappy-bucket').exposure
@@ -395,7 +496,9 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     const out = join(dir, 'empty')
     const r = await collectAws({ out, clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 90, now: NOW, sleep: async () => undefined })
     expect(r.manifest.gaps?.filter((g) => /ECS|EKS|ECR|Distributions|LoadBalancers/.test(g.problem))).toEqual([])
-    expect(JSON.parse(readFileSync(join(out, `aws/${ACCOUNT}/inventory/cloudfront-distributions.json`), 'utf8'))).toEqual({ DistributionList: { Quantity: 0, IsTruncated: false, Items: [] } })
+    expect(JSON.parse(readFileSync(join(out, `aws/${ACCOUNT}/inventory/cloudfront-distributions.json`), 'utf8'))).toEqual({
+      DistributionList: { Quantity: 0, IsTruncated: false, Items: [] }
+    })
     // a 90-day window is older than CloudWatch keeps 5-minute data: hourly periods
     expect(mocks.cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries?.[0].MetricStat?.Period).toBe(3600)
     const c = createCaseDb(join(dir, 'e.lmcase'), 'correct horse battery', { now: NOW.toISOString() })
@@ -412,7 +515,15 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     mocks.iam.reset()
     mocks.iam.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' })
     const waits: number[] = []
-    const r = await collectAws({ out: join(dir, 'report-slow'), clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, reportPolls: 4, sleep: async (ms) => void waits.push(ms) })
+    const r = await collectAws({
+      out: join(dir, 'report-slow'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      reportPolls: 4,
+      sleep: async (ms) => void waits.push(ms)
+    })
     expect(mocks.iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(4)
     expect(mocks.iam.commandCalls(GetCredentialReportCommand)).toHaveLength(0)
     expect(waits).toEqual([1000, 2000, 4000])
@@ -425,23 +536,49 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
 
     mocks.iam.reset()
     mocks.iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' })
-    mocks.iam.on(GetCredentialReportCommand).rejectsOnce(awsError('CredentialReportNotReadyException', 'Report is in progress')).resolves({ Content: Buffer.from(REPORT) })
-    const r2 = await collectAws({ out: join(dir, 'report-late'), clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
+    mocks.iam
+      .on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('CredentialReportNotReadyException', 'Report is in progress'))
+      .resolves({ Content: Buffer.from(REPORT) })
+    const r2 = await collectAws({
+      out: join(dir, 'report-late'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
     expect(mocks.iam.commandCalls(GetCredentialReportCommand)).toHaveLength(2)
     expect(r2.manifest.files.some((f) => f.path.endsWith('iam-credential-report.csv'))).toBe(true)
     expect(r2.manifest.gaps?.filter((g) => g.source === 'aws.iam.credential-report')).toEqual([])
 
     mocks.iam.reset()
     mocks.iam.on(GenerateCredentialReportCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: iam:GenerateCredentialReport'))
-    const r3 = await collectAws({ out: join(dir, 'report-denied'), clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
-    expect(r3.manifest.gaps?.find((g) => g.source === 'aws.iam.credential-report')?.problem).toBe('GenerateCredentialReport: AccessDenied: User is not authorized to perform: iam:GenerateCredentialReport')
+    const r3 = await collectAws({
+      out: join(dir, 'report-denied'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
+    expect(r3.manifest.gaps?.find((g) => g.source === 'aws.iam.credential-report')?.problem).toBe(
+      'GenerateCredentialReport: AccessDenied: User is not authorized to perform: iam:GenerateCredentialReport'
+    )
   })
 
   it('the account: from STS; when STS and the inventory cannot name it, the account-level public access block is a gap saying why', async () => {
     mockAccount()
     mocks.sts.on(GetCallerIdentityCommand).rejects(awsError('ExpiredToken', 'The security token included in the request is expired'))
     mocks.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] })
-    const r = await collectAws({ out: join(dir, 'no-account'), clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
+    const r = await collectAws({
+      out: join(dir, 'no-account'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
     expect(r.manifest.scopes?.[0].account).toBe('unknown')
     expect(mocks.s3c.commandCalls(GetAccountPublicAccessBlockCommand)).toHaveLength(0)
     expect(r.manifest.gaps?.find((g) => g.operation === 'GetPublicAccessBlock' && !g.resource)?.problem).toBe(
@@ -457,9 +594,19 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     expect(mocks.s3c.commandCalls(GetAccountPublicAccessBlockCommand)[0].args[0].input).toEqual({ AccountId: ACCOUNT })
 
     mocks.s3c.on(GetAccountPublicAccessBlockCommand).rejects(awsError('AccessDenied', 'Access Denied'))
-    const b = await collectAws({ out: join(dir, 'pab-denied'), clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
+    const b = await collectAws({
+      out: join(dir, 'pab-denied'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
     expect(b.manifest.files.some((f) => f.path.endsWith('s3-account.json'))).toBe(false)
-    expect(b.manifest.gaps?.find((g) => g.operation === 'GetPublicAccessBlock' && !g.resource)).toMatchObject({ region: 'us-east-1', problem: 'GetPublicAccessBlock: AccessDenied: Access Denied (the account-level setting, through S3 Control)' })
+    expect(b.manifest.gaps?.find((g) => g.operation === 'GetPublicAccessBlock' && !g.resource)).toMatchObject({
+      region: 'us-east-1',
+      problem: 'GetPublicAccessBlock: AccessDenied: Access Denied (the account-level setting, through S3 Control)'
+    })
     const loaded = await loadBundle(b.out)
     expect(loaded.aws[0].s3Account.state).toBe('absent')
   })

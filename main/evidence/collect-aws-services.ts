@@ -80,7 +80,12 @@ export async function callerAccount(c: AwsClients): Promise<{ account: string | 
 export async function accountPublicAccessBlock(x: ServiceContext, stsError: string | null): Promise<void> {
   const region = await x.clients.s3Control.config.region()
   if (!x.account) {
-    x.gap({ source: 'aws.inventory', operation: 'GetPublicAccessBlock', region, problem: `GetPublicAccessBlock: the account-level S3 public access block needs the account id, which is unknown${stsError ? ` (${stsError})` : ''}` })
+    x.gap({
+      source: 'aws.inventory',
+      operation: 'GetPublicAccessBlock',
+      region,
+      problem: `GetPublicAccessBlock: the account-level S3 public access block needs the account id, which is unknown${stsError ? ` (${stsError})` : ''}`
+    })
     return
   }
   x.progress('S3 Control: account-level public access block')
@@ -186,18 +191,31 @@ export async function metadataNoTokenMetrics(x: ServiceContext, instancesByRegio
           }
         }
       } catch (e) {
-        for (const id of chunk) x.gap({ source: 'aws.cloudwatch.metadata-no-token', operation: 'GetMetricData', region, resource: resource(id), problem: `GetMetricData in ${region}: ${why(e)}` })
+        for (const id of chunk)
+          x.gap({ source: 'aws.cloudwatch.metadata-no-token', operation: 'GetMetricData', region, resource: resource(id), problem: `GetMetricData in ${region}: ${why(e)}` })
         continue
       }
       answered++
       chunk.forEach((id, k) => {
         const g = got.get(`m${k}`)
         if (!g || (g.status !== 'Complete' && g.status !== 'PartialData')) {
-          x.gap({ source: 'aws.cloudwatch.metadata-no-token', operation: 'GetMetricData', region, resource: resource(id), problem: `GetMetricData in ${region}: MetadataNoToken of ${id}: ${g ? `status ${g.status ?? 'none'}${g.message ? ` (${g.message})` : ''}` : 'no result in the answer'}` })
+          x.gap({
+            source: 'aws.cloudwatch.metadata-no-token',
+            operation: 'GetMetricData',
+            region,
+            resource: resource(id),
+            problem: `GetMetricData in ${region}: MetadataNoToken of ${id}: ${g ? `status ${g.status ?? 'none'}${g.message ? ` (${g.message})` : ''}` : 'no result in the answer'}`
+          })
           return
         }
         if (g.status === 'PartialData') {
-          x.gap({ source: 'aws.cloudwatch.metadata-no-token', operation: 'GetMetricData', region, resource: resource(id), problem: `GetMetricData in ${region}: MetadataNoToken of ${id}: CloudWatch returned partial data` })
+          x.gap({
+            source: 'aws.cloudwatch.metadata-no-token',
+            operation: 'GetMetricData',
+            region,
+            resource: resource(id),
+            problem: `GetMetricData in ${region}: MetadataNoToken of ${id}: CloudWatch returned partial data`
+          })
         }
         metrics.push({ namespace: 'AWS/EC2', name: 'MetadataNoToken', dimensions: { InstanceId: id }, region, stat: 'Sum', period, timestamps: g.timestamps, values: g.values })
       })
@@ -239,7 +257,13 @@ export async function ecsTasks(x: ServiceContext): Promise<void> {
           const r = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + TASKS_PER_CALL) }))
           tasks.push(...(r.tasks ?? []))
           for (const f of r.failures ?? []) {
-            x.gap({ source: 'aws.inventory', operation: 'DescribeTasks', region, resource: f.arn ?? cluster, problem: `DescribeTasks ${f.arn ?? cluster}: ${f.reason ?? 'failed'}${f.detail ? ` (${f.detail})` : ''}` })
+            x.gap({
+              source: 'aws.inventory',
+              operation: 'DescribeTasks',
+              region,
+              resource: f.arn ?? cluster,
+              problem: `DescribeTasks ${f.arn ?? cluster}: ${f.reason ?? 'failed'}${f.detail ? ` (${f.detail})` : ''}`
+            })
           }
         } catch (e) {
           x.gap({ source: 'aws.inventory', operation: 'DescribeTasks', region, resource: cluster, problem: `DescribeTasks ${cluster}: ${why(e)}` })
@@ -337,21 +361,38 @@ export async function ecrImages(x: ServiceContext): Promise<void> {
         }
         lookups++
         try {
-          const r = await ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: repo.name, registryId: repo.registryId, imageId: { imageDigest: img.imageDigest }, maxResults: 1 }))
+          const r = await ecr.send(
+            new DescribeImageScanFindingsCommand({ repositoryName: repo.name, registryId: repo.registryId, imageId: { imageDigest: img.imageDigest }, maxResults: 1 })
+          )
           if (r.imageScanStatus) img.imageScanStatus = r.imageScanStatus
           const f = r.imageScanFindings
-          if (f) img.imageScanFindingsSummary = { imageScanCompletedAt: f.imageScanCompletedAt, vulnerabilitySourceUpdatedAt: f.vulnerabilitySourceUpdatedAt, findingSeverityCounts: f.findingSeverityCounts ?? {} }
+          if (f)
+            img.imageScanFindingsSummary = {
+              imageScanCompletedAt: f.imageScanCompletedAt,
+              vulnerabilitySourceUpdatedAt: f.vulnerabilitySourceUpdatedAt,
+              findingSeverityCounts: f.findingSeverityCounts ?? {}
+            }
         } catch (e) {
           // No scan of this image is a fact DescribeImages already gives (no summary), not a gap.
           if (errName(e) !== 'ScanNotFoundException') {
-            x.gap({ source: 'aws.inventory', operation: 'DescribeImageScanFindings', region, resource: `${repo.name}@${img.imageDigest}`, problem: `DescribeImageScanFindings ${repo.name}@${img.imageDigest}: ${why(e)}` })
+            x.gap({
+              source: 'aws.inventory',
+              operation: 'DescribeImageScanFindings',
+              region,
+              resource: `${repo.name}@${img.imageDigest}`,
+              problem: `DescribeImageScanFindings ${repo.name}@${img.imageDigest}: ${why(e)}`
+            })
           }
         }
       }
     }
   }
   if (skipped) {
-    x.gap({ source: 'aws.inventory', operation: 'DescribeImageScanFindings', problem: `DescribeImageScanFindings: stopped after ${x.maxScanLookups} images; the scan summaries of ${skipped} more are not collected` })
+    x.gap({
+      source: 'aws.inventory',
+      operation: 'DescribeImageScanFindings',
+      problem: `DescribeImageScanFindings: stopped after ${x.maxScanLookups} images; the scan summaries of ${skipped} more are not collected`
+    })
   }
   if (listed) x.w.writeJson(`${x.base}/inventory/ecr-images.json`, { imageDetails: images })
 }

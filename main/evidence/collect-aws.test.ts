@@ -1,5 +1,12 @@
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
-import { DescribeFlowLogsCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand } from '@aws-sdk/client-ec2'
+import {
+  DescribeFlowLogsCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetEbsDefaultKmsKeyIdCommand,
+  GetEbsEncryptionByDefaultCommand
+} from '@aws-sdk/client-ec2'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
@@ -67,8 +74,19 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     await s3.send(new CreateBucketCommand({ Bucket: 'payments-prod-data' }))
     const root = `AWSLogs/o-abc123/${ACCOUNT}/CloudTrail/us-east-1`
     const put = (Key: string, Body: Buffer): Promise<unknown> => s3.send(new PutObjectCommand({ Bucket: 'org-trail-logs', Key, Body }))
-    await put(`${root}/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T0000Z_A.json.gz`, gz(ctFile([s3DataEvent({ time: '2026-11-01T10:00:00Z', bucket: 'payments-prod-data' }), s3DataEvent({ time: '2026-11-01T10:05:00Z', bucket: 'payments-prod-data', transport: 'none' })])))
-    await put(`${root}/2026/11/02/${ACCOUNT}_CloudTrail_us-east-1_20261102T0000Z_B.json.gz`, gz(ctFile([managementEvent({ time: '2026-11-02T09:00:00Z', source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true })])))
+    await put(
+      `${root}/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T0000Z_A.json.gz`,
+      gz(
+        ctFile([
+          s3DataEvent({ time: '2026-11-01T10:00:00Z', bucket: 'payments-prod-data' }),
+          s3DataEvent({ time: '2026-11-01T10:05:00Z', bucket: 'payments-prod-data', transport: 'none' })
+        ])
+      )
+    )
+    await put(
+      `${root}/2026/11/02/${ACCOUNT}_CloudTrail_us-east-1_20261102T0000Z_B.json.gz`,
+      gz(ctFile([managementEvent({ time: '2026-11-02T09:00:00Z', source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true })]))
+    )
     // outside the 30-day window, and a digest file: neither is collected
     await put(`${root}/2026/09/01/${ACCOUNT}_CloudTrail_us-east-1_20260901T0000Z_C.json.gz`, gz(ctFile([])))
     await put(`AWSLogs/o-abc123/${ACCOUNT}/CloudTrail-Digest/us-east-1/2026/11/01/digest.json.gz`, gz('{}'))
@@ -88,21 +106,55 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
   })
 
   function mockAccount(): void {
-    ct.on(DescribeTrailsCommand).resolves({ trailList: [{ Name: 'org-main', TrailARN: TRAIL, S3BucketName: 'org-trail-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true, HomeRegion: 'us-east-1' }] })
-    ct.on(GetEventSelectorsCommand).resolves({ TrailARN: TRAIL, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] })
+    ct.on(DescribeTrailsCommand).resolves({
+      trailList: [{ Name: 'org-main', TrailARN: TRAIL, S3BucketName: 'org-trail-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true, HomeRegion: 'us-east-1' }]
+    })
+    ct.on(GetEventSelectorsCommand).resolves({
+      TrailARN: TRAIL,
+      EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }]
+    })
     ct.on(GetTrailStatusCommand).resolves({ IsLogging: true, StartLoggingTime: new Date('2025-01-01T00:00:00Z') })
-    const ev = (id: string) => ({ EventId: id, EventName: 'PutBucketPolicy', EventTime: new Date('2026-11-03T00:00:00Z'), CloudTrailEvent: JSON.stringify(managementEvent({ time: '2026-11-03T00:00:00Z', source: 's3.amazonaws.com', name: 'PutBucketPolicy', requestParameters: { bucketName: 'payments-prod-data' } })) })
-    ct.on(LookupEventsCommand).resolves({ Events: [ev('e1')], NextToken: 'p2' }).on(LookupEventsCommand, { NextToken: 'p2' }).resolves({ Events: [ev('e2')] })
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-1', Placement: { AvailabilityZone: 'us-east-1a' }, MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 1 } }] }], NextToken: 'n2' })
-    ec2.on(DescribeInstancesCommand, { NextToken: 'n2' }).resolves({ Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-2', Placement: { AvailabilityZone: 'us-east-1b' } }] }] })
-    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-1', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }] })
+    const ev = (id: string) => ({
+      EventId: id,
+      EventName: 'PutBucketPolicy',
+      EventTime: new Date('2026-11-03T00:00:00Z'),
+      CloudTrailEvent: JSON.stringify(
+        managementEvent({ time: '2026-11-03T00:00:00Z', source: 's3.amazonaws.com', name: 'PutBucketPolicy', requestParameters: { bucketName: 'payments-prod-data' } })
+      )
+    })
+    ct.on(LookupEventsCommand)
+      .resolves({ Events: [ev('e1')], NextToken: 'p2' })
+      .on(LookupEventsCommand, { NextToken: 'p2' })
+      .resolves({ Events: [ev('e2')] })
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          OwnerId: ACCOUNT,
+          Instances: [{ InstanceId: 'i-1', Placement: { AvailabilityZone: 'us-east-1a' }, MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 1 } }]
+        }
+      ],
+      NextToken: 'n2'
+    })
+    ec2
+      .on(DescribeInstancesCommand, { NextToken: 'n2' })
+      .resolves({ Reservations: [{ OwnerId: ACCOUNT, Instances: [{ InstanceId: 'i-2', Placement: { AvailabilityZone: 'us-east-1b' } }] }] })
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-1', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }] })
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false })
     ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
     ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', LogDestinationType: 'cloud-watch-logs' }] })
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Audit/me` })
-    s3c.on(GetAccountPublicAccessBlockCommand).rejects(Object.assign(new Error('The public access block configuration was not found'), { name: 'NoSuchPublicAccessBlockConfiguration' }))
+    s3c
+      .on(GetAccountPublicAccessBlockCommand)
+      .rejects(Object.assign(new Error('The public access block configuration was not found'), { name: 'NoSuchPublicAccessBlockConfiguration' }))
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' })
-    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(`user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service\nci,arn:aws:iam::${ACCOUNT}:user/ci,2025-01-01T00:00:00+00:00,false,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-10T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A\n`), ReportFormat: 'text/csv' })
+    iam.on(GetCredentialReportCommand).resolves({
+      Content: Buffer.from(
+        `user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service\nci,arn:aws:iam::${ACCOUNT}:user/ci,2025-01-01T00:00:00+00:00,false,N/A,false,true,2025-01-01T00:00:00+00:00,2026-11-10T00:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A\n`
+      ),
+      ReportFormat: 'text/csv'
+    })
     cw.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: Array<{ Id: string }> }) => ({
       MetricDataResults: input.MetricDataQueries.map((q, k) => ({ Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date('2026-11-01T10:00:00Z')], Values: [k === 0 ? 4 : 0] }))
     }))
@@ -143,8 +195,15 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     // s3rver does not implement bucket policy/encryption/ACL/PAB: each is a gap with its operation
     // and region, and the bucket has no key for it (unknown), never a null (which means "none")
     const gaps = r.manifest.gaps ?? []
-    expect(gaps.find((g) => /GetBucketEncryption payments-prod-data/.test(g.problem))).toMatchObject({ source: 'aws.inventory', resource: 'arn:aws:s3:::payments-prod-data', operation: 'GetBucketEncryption', region: 'us-east-1' })
-    expect(gaps.find((g) => g.operation === 'GetBucketPolicy' && g.resource === 'arn:aws:s3:::payments-prod-data')?.problem).toMatch(/^GetBucketPolicy payments-prod-data: MethodNotAllowed/)
+    expect(gaps.find((g) => /GetBucketEncryption payments-prod-data/.test(g.problem))).toMatchObject({
+      source: 'aws.inventory',
+      resource: 'arn:aws:s3:::payments-prod-data',
+      operation: 'GetBucketEncryption',
+      region: 'us-east-1'
+    })
+    expect(gaps.find((g) => g.operation === 'GetBucketPolicy' && g.resource === 'arn:aws:s3:::payments-prod-data')?.problem).toMatch(
+      /^GetBucketPolicy payments-prod-data: MethodNotAllowed/
+    )
     const inv = JSON.parse(readFileSync(join(out, `aws/${ACCOUNT}/inventory/s3-buckets.json`), 'utf8')) as { buckets: Array<Record<string, unknown>> }
     const prod = inv.buckets.find((b) => b.name === 'payments-prod-data')!
     expect(prod.region).toBe('us-east-1')
@@ -183,7 +242,11 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     const problems = (r.manifest.gaps ?? []).map((g) => g.problem)
     expect(problems).toContain('DescribeSecurityGroups in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation.')
     expect(problems).toContain('LookupEvents in us-east-1: ThrottlingException: Rate exceeded')
-    expect(r.manifest.gaps?.find((g) => g.operation === 'LookupEvents')).toMatchObject({ source: 'aws.cloudtrail-lookup', region: 'us-east-1', resource: `aws-stream:${ACCOUNT}:us-east-1` })
+    expect(r.manifest.gaps?.find((g) => g.operation === 'LookupEvents')).toMatchObject({
+      source: 'aws.cloudtrail-lookup',
+      region: 'us-east-1',
+      resource: `aws-stream:${ACCOUNT}:us-east-1`
+    })
     expect(r.manifest.files.some((f) => f.path.endsWith('ec2-instances.json'))).toBe(true)
     // no trail listing at all: no trails.json, which would otherwise say "no trail records anything"
     expect(r.manifest.files.some((f) => f.path.endsWith('trails.json'))).toBe(false)
@@ -192,7 +255,10 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
 
   it('stops at the next step when cancelled, even inside a call that fails into a gap, and keeps nothing', async () => {
     mockAccount()
-    for (const [name, existing] of [['bundle-cancel-new', false], ['bundle-cancel-empty', true]] as const) {
+    for (const [name, existing] of [
+      ['bundle-cancel-new', false],
+      ['bundle-cancel-empty', true]
+    ] as const) {
       const out = join(dir, name)
       if (existing) mkdirSync(out)
       const signal = { aborted: false }
@@ -203,16 +269,20 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
         throw Object.assign(new Error('User is not authorized to perform: cloudtrail:DescribeTrails'), { name: 'AccessDeniedException' })
       })
       const seen: string[] = []
-      const r = await runCancellable(out, signal, (m) => seen.push(m), (progress) =>
-        collectAws({
-          out,
-          clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }),
-          regions: ['us-east-1'],
-          days: 30,
-          now: NOW,
-          account: ACCOUNT,
-          onProgress: progress
-        })
+      const r = await runCancellable(
+        out,
+        signal,
+        (m) => seen.push(m),
+        (progress) =>
+          collectAws({
+            out,
+            clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }),
+            regions: ['us-east-1'],
+            days: 30,
+            now: NOW,
+            account: ACCOUNT,
+            onProgress: progress
+          })
       )
       expect(r).toEqual({ out, files: 0, gaps: 0, cancelled: true })
       // the EC2 step ran and wrote its files before the stop; none is left, nor any later step's
@@ -227,7 +297,15 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     const signal = { aborted: false }
     const out = join(dir, 'bundle-not-cancelled')
     const r = await runCancellable(out, signal, undefined, (progress) =>
-      collectAws({ out, clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }), regions: ['us-east-1'], days: 30, now: NOW, account: ACCOUNT, onProgress: progress })
+      collectAws({
+        out,
+        clients: awsClients({ endpoint, forcePathStyle: true, credentials: creds }),
+        regions: ['us-east-1'],
+        days: 30,
+        now: NOW,
+        account: ACCOUNT,
+        onProgress: progress
+      })
     )
     expect(r.cancelled).toBeUndefined()
     expect(r.files).toBeGreaterThan(5)

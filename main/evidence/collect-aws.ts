@@ -5,7 +5,14 @@
 // (with the failed operation and its region), never a crash. CloudTrail, EC2 and S3 are here; the
 // other services are in collect-aws-services.ts.
 import { type CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail'
-import { type EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand, paginateDescribeFlowLogs, paginateDescribeInstances, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2'
+import {
+  type EC2Client,
+  GetEbsDefaultKmsKeyIdCommand,
+  GetEbsEncryptionByDefaultCommand,
+  paginateDescribeFlowLogs,
+  paginateDescribeInstances,
+  paginateDescribeSecurityGroups
+} from '@aws-sdk/client-ec2'
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -216,7 +223,11 @@ async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
       for await (const page of paginateDescribeFlowLogs({ client: ec2 }, {})) {
         for (const f of page.FlowLogs ?? []) {
           if (f.LogDestinationType === 's3' && f.LogDestination) inv.flowLogs.push({ region, destination: f.LogDestination })
-          else gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, { resource: f.ResourceId, region })
+          else
+            gap('aws.vpc-flow-logs', `flow log ${f.FlowLogId} delivers to ${f.LogDestinationType ?? 'CloudWatch Logs'}, which this collector does not read`, {
+              resource: f.ResourceId,
+              region
+            })
         }
       }
     } catch (e) {
@@ -281,7 +292,11 @@ async function eventHistory(r: Run): Promise<Array<{ region: string; n: number; 
         n++
         pages.push({ region, n, events: page.Events ?? [] })
         if (n >= maxPages) {
-          r.gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, { operation: 'LookupEvents', region, resource: `aws-stream:${r.account ?? 'unknown'}:${region}` })
+          r.gap('aws.cloudtrail-lookup', `stopped after ${maxPages} pages of Event history in ${region}; older events not collected`, {
+            operation: 'LookupEvents',
+            region,
+            resource: `aws-stream:${r.account ?? 'unknown'}:${region}`
+          })
           break
         }
       }
@@ -361,7 +376,9 @@ async function s3Buckets(r: Run): Promise<void> {
     for (const b of list.Buckets ?? []) {
       if (!b.Name) continue
       r.progress(`S3 bucket ${b.Name}`)
-      const inv = await bucketInventory(s3, b.Name, b.CreationDate, r.o.maxObjectCount ?? 10_000, (p, extra) => gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}`, ...extra }))
+      const inv = await bucketInventory(s3, b.Name, b.CreationDate, r.o.maxObjectCount ?? 10_000, (p, extra) =>
+        gap('aws.inventory', p, { resource: `arn:aws:s3:::${b.Name}`, ...extra })
+      )
       buckets.push(inv)
       const logging = inv.logging as { TargetBucket?: string; TargetPrefix?: string } | null | undefined
       if (logging?.TargetBucket) {
@@ -369,9 +386,27 @@ async function s3Buckets(r: Run): Promise<void> {
         const tp = logging.TargetPrefix ?? ''
         for (const d of r.days) {
           // simple keys: <prefix>YYYY-MM-DD-HH-MM-SS-<id>; partitioned: <prefix><acct>/<region>/<bucket>/YYYY/MM/DD/…
-          await copyPrefix(s3, r.w, target, `${tp}${d.dash}-`, (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+          await copyPrefix(
+            s3,
+            r.w,
+            target,
+            `${tp}${d.dash}-`,
+            (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`,
+            gap,
+            'aws.s3-access-logs',
+            `arn:aws:s3:::${b.Name}`
+          )
           for (const region of r.o.regions) {
-            await copyPrefix(s3, r.w, target, `${tp}${r.account ?? ''}/${region}/${b.Name}/${d.slash}/`, (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`, gap, 'aws.s3-access-logs', `arn:aws:s3:::${b.Name}`)
+            await copyPrefix(
+              s3,
+              r.w,
+              target,
+              `${tp}${r.account ?? ''}/${region}/${b.Name}/${d.slash}/`,
+              (key) => `${base}/s3-access-logs/${b.Name}/${key.slice(tp.length)}`,
+              gap,
+              'aws.s3-access-logs',
+              `arn:aws:s3:::${b.Name}`
+            )
           }
         }
       }
@@ -390,7 +425,15 @@ async function flowLogFiles(r: Run, flowLogs: Array<{ region: string; destinatio
     const [, bucket, p] = m
     const prefix = p ? `${p.replace(/\/$/, '')}/` : ''
     for (const d of r.days) {
-      await copyPrefix(r.o.clients.s3, r.w, bucket, `${prefix}AWSLogs/${r.account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`, (key) => `${baseOf(r)}/vpc-flow-logs/${key}`, r.gap, 'aws.vpc-flow-logs')
+      await copyPrefix(
+        r.o.clients.s3,
+        r.w,
+        bucket,
+        `${prefix}AWSLogs/${r.account ?? ''}/vpcflowlogs/${f.region}/${d.slash}/`,
+        (key) => `${baseOf(r)}/vpc-flow-logs/${key}`,
+        r.gap,
+        'aws.vpc-flow-logs'
+      )
     }
   }
 }

@@ -35,15 +35,29 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
           throttleOnce = false
           return json(429, { error: { code: 'TooManyRequests', message: 'slow down' } }, { 'retry-after': '1' })
         }
-        if (url.searchParams.get('page') === '2') return json(200, { value: [{ id: `${STORAGE_ID}2`, name: 'stdata012', properties: { supportsHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' } }] })
+        if (url.searchParams.get('page') === '2')
+          return json(200, { value: [{ id: `${STORAGE_ID}2`, name: 'stdata012', properties: { supportsHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' } }] })
         return json(200, {
-          value: [{ id: STORAGE_ID, name: 'stdata01', location: 'westeurope', tags: { Owner: 'data-team' }, properties: { supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' } }],
+          value: [
+            { id: STORAGE_ID, name: 'stdata01', location: 'westeurope', tags: { Owner: 'data-team' }, properties: { supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' } }
+          ],
           nextLink: `${base}${url.pathname}?api-version=2023-05-01&page=2`
         })
       }
       if (url.pathname.endsWith('/eventtypes/management/values')) {
-        if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? '')) return json(400, { error: { code: 'BadFilter', message: 'no window' } })
-        return json(200, { value: [{ caller: 'dana@example.com', eventTimestamp: '2026-09-01T10:00:00Z', operationName: { value: 'Microsoft.Storage/storageAccounts/write' }, status: { value: 'Succeeded' }, resourceId: STORAGE_ID }] })
+        if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? ''))
+          return json(400, { error: { code: 'BadFilter', message: 'no window' } })
+        return json(200, {
+          value: [
+            {
+              caller: 'dana@example.com',
+              eventTimestamp: '2026-09-01T10:00:00Z',
+              operationName: { value: 'Microsoft.Storage/storageAccounts/write' },
+              status: { value: 'Succeeded' },
+              resourceId: STORAGE_ID
+            }
+          ]
+        })
       }
       json(404, { error: { code: 'NotFound', message: url.pathname } })
     })

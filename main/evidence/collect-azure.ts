@@ -148,7 +148,10 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     }
     // Storage resource logs live where their diagnostic setting sends them (a storage account or
     // a Log Analytics workspace), not in ARM: say so, so their absence reads as unknown.
-    gap('azure.storage-logs', 'storage resource logs (StorageRead/Write/Delete) are not collected through ARM; copy the diagnostic-setting JSON lines into storage-logs/ (EVIDENCE_BUNDLE.md)')
+    gap(
+      'azure.storage-logs',
+      'storage resource logs (StorageRead/Write/Delete) are not collected through ARM; copy the diagnostic-setting JSON lines into storage-logs/ (EVIDENCE_BUNDLE.md)'
+    )
   }
   const manifest = w.finish({
     collectedAt: to.toISOString(),

@@ -5,7 +5,14 @@
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { DescribeFlowLogsCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, GetEbsDefaultKmsKeyIdCommand, GetEbsEncryptionByDefaultCommand } from '@aws-sdk/client-ec2'
+import {
+  DescribeFlowLogsCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  GetEbsDefaultKmsKeyIdCommand,
+  GetEbsEncryptionByDefaultCommand
+} from '@aws-sdk/client-ec2'
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { ListClustersCommand } from '@aws-sdk/client-ecs'
 import { EKSClient, ListClustersCommand as EksListClusters } from '@aws-sdk/client-eks'
@@ -48,7 +55,11 @@ function scripted(replies: (n: number) => Reply) {
 }
 
 // ECS speaks JSON 1.1; IAM the query protocol (XML).
-const ecsThrottled: Reply = { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException' }, body: '{"__type":"ThrottlingException","message":"Rate exceeded"}' }
+const ecsThrottled: Reply = {
+  status: 400,
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException' },
+  body: '{"__type":"ThrottlingException","message":"Rate exceeded"}'
+}
 const ecsClusters: Reply = { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: `{"clusterArns":["arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web"]}` }
 const iamThrottled: Reply = {
   status: 400,
@@ -110,7 +121,13 @@ describe('a collection with one service throttled past its retries', () => {
     restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw].map((m) => () => m.restore()))
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT })
     ct.on(DescribeTrailsCommand).resolves({ trailList: [] }).on(LookupEventsCommand).resolves({ Events: [] })
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] }).on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] }).on(DescribeFlowLogsCommand).resolves({ FlowLogs: [] })
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [] })
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [] })
+      .on(DescribeFlowLogsCommand)
+      .resolves({ FlowLogs: [] })
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true }).on(GetEbsDefaultKmsKeyIdCommand).resolves({})
     s3.on(ListBucketsCommand).resolves({ Buckets: [] })
     s3c.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true } })
@@ -129,13 +146,21 @@ describe('a collection with one service throttled past its retries', () => {
     expect(r.manifest.gaps).toEqual(
       expect.arrayContaining([
         { source: 'aws.inventory', scope: ACCOUNT, operation: 'ListClusters', region: 'us-east-1', problem: 'ListClusters in us-east-1: ThrottlingException: Rate exceeded (ECS)' },
-        { source: 'aws.iam.credential-report', scope: ACCOUNT, operation: 'GenerateCredentialReport', region: 'us-east-1', problem: 'GenerateCredentialReport: Throttling: Rate exceeded' }
+        {
+          source: 'aws.iam.credential-report',
+          scope: ACCOUNT,
+          operation: 'GenerateCredentialReport',
+          region: 'us-east-1',
+          problem: 'GenerateCredentialReport: Throttling: Rate exceeded'
+        }
       ])
     )
     const paths = r.manifest.files.map((f) => f.path)
     // no ecs-tasks.json: the tasks are unknown, not "none"
     expect(paths).not.toContain(`aws/${ACCOUNT}/inventory/ecs-tasks.json`)
-    expect(paths).toEqual(expect.arrayContaining([`aws/${ACCOUNT}/inventory/s3-account.json`, `aws/${ACCOUNT}/inventory/load-balancers.json`, `aws/${ACCOUNT}/inventory/ecr-images.json`]))
+    expect(paths).toEqual(
+      expect.arrayContaining([`aws/${ACCOUNT}/inventory/s3-account.json`, `aws/${ACCOUNT}/inventory/load-balancers.json`, `aws/${ACCOUNT}/inventory/ecr-images.json`])
+    )
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).gaps).toHaveLength(r.gaps)
   })
 })

@@ -77,7 +77,10 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
     const profiles = listAwsProfiles(env)
     const p = o.profile ? profiles.find((x) => x.name === o.profile) : undefined
     if (o.profile && !p) {
-      throw new LastmileError('bad-input', `--profile ${o.profile}: no such AWS profile in the shared config or credentials files (known: ${profiles.map((x) => x.name).join(', ') || 'none'})`)
+      throw new LastmileError(
+        'bad-input',
+        `--profile ${o.profile}: no such AWS profile in the shared config or credentials files (known: ${profiles.map((x) => x.name).join(', ') || 'none'})`
+      )
     }
     const region = o.regions?.[0] ?? p?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
     return runCancellable(o.out, o.signal, o.onProgress, (progress) =>
@@ -97,7 +100,11 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
   const profiles = listAzureProfiles(env)
   const name = o.profile ?? profiles.find((x) => x.isDefault)?.name ?? 'default'
   const p = profiles.find((x) => x.name === name || x.subscriptionName === name)
-  if (!p) throw new LastmileError('bad-input', `--profile ${name}: no such Azure profile (known: ${profiles.map((x) => x.subscriptionName ? `${x.name} (${x.subscriptionName})` : x.name).join(', ')})`)
+  if (!p)
+    throw new LastmileError(
+      'bad-input',
+      `--profile ${name}: no such Azure profile (known: ${profiles.map((x) => (x.subscriptionName ? `${x.name} (${x.subscriptionName})` : x.name)).join(', ')})`
+    )
   const subscriptions = o.subscriptions?.length ? o.subscriptions : p.subscriptionId ? [p.subscriptionId] : []
   if (!subscriptions.length) throw new LastmileError('bad-input', 'no Azure subscription: give --subscription ID, or a --profile naming one (az account list)')
   // The Azure CLI's own login for a CLI profile; otherwise the default chain (environment,

@@ -47,14 +47,39 @@ describe('evidence facets as written', () => {
     const rest = mkdtempSync(join(tmpdir(), 'lastmile-facets-'))
     tmp.push(rest)
     const a = `aws/${ACCOUNT}`
-    const lookup = (records: Array<Record<string, unknown>>) => JSON.stringify({ Events: records.map((r, i) => ({ EventId: `e${i}`, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) })) })
+    const lookup = (records: Array<Record<string, unknown>>) =>
+      JSON.stringify({ Events: records.map((r, i) => ({ EventId: `e${i}`, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) })) })
     const trailChange = (time: string) => managementEvent({ time, source: 'cloudtrail.amazonaws.com', name: 'PutEventSelectors', requestParameters: { trailName: 'main' } })
     writeBundle(rest, {
       files: {
-        [`${a}/inventory/eks-clusters.json`]: JSON.stringify({ clusters: [{ name: 'prod', arn: `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`, version: '1.31', status: 'ACTIVE', resourcesVpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] } }] }),
-        [`${a}/cloudtrail/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T0000Z_a.json.gz`]: gz(ctFile([trailChange('2026-11-01T00:00:00Z')])),
+        [`${a}/inventory/eks-clusters.json`]: JSON.stringify({
+          clusters: [
+            {
+              name: 'prod',
+              arn: `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`,
+              version: '1.31',
+              status: 'ACTIVE',
+              resourcesVpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] }
+            }
+          ]
+        }),
+        [`${a}/cloudtrail/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T0000Z_a.json.gz`]: gz(
+          ctFile([trailChange('2026-11-01T00:00:00Z')])
+        ),
         [`${a}/cloudtrail-lookup/page-1.json`]: lookup([trailChange('2026-11-02T00:00:00Z'), s3DataEvent({ time: '2026-11-02T01:00:00Z', bucket: 'b1' })]),
-        [`${a}/cloudwatch/metrics.json`]: JSON.stringify({ metrics: [{ namespace: 'AWS/EC2', name: 'MetadataNoTokenRejected', dimensions: { InstanceId: 'i-0abc' }, stat: 'Sum', period: 300, timestamps: ['2026-11-10T12:00:00Z'], values: [2] }] })
+        [`${a}/cloudwatch/metrics.json`]: JSON.stringify({
+          metrics: [
+            {
+              namespace: 'AWS/EC2',
+              name: 'MetadataNoTokenRejected',
+              dimensions: { InstanceId: 'i-0abc' },
+              stat: 'Sum',
+              period: 300,
+              timestamps: ['2026-11-10T12:00:00Z'],
+              values: [2]
+            }
+          ]
+        })
       }
     })
     const bundles = [...shippedBundles(), scenario, rest]
@@ -81,7 +106,11 @@ describe('evidence facets as written', () => {
           buckets: [
             { Name: 'unread', Region: 'us-east-1' },
             { Name: 'none', Region: 'us-east-1', Policy: null, PublicAccessBlock: null, Acl: null },
-            { Name: 'public', Region: 'us-east-1', Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' }] }) }
+            {
+              Name: 'public',
+              Region: 'us-east-1',
+              Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public/*' }] })
+            }
           ]
         })
       },

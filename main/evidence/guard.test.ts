@@ -6,7 +6,13 @@ import { BatchDeleteImageCommand, DescribeRepositoriesCommand, PutImageScanningC
 import { ListClustersCommand as EcsListClustersCommand, StopTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { DeleteClusterCommand, ListClustersCommand as EksListClustersCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks'
 import { DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { CreateAccessKeyCommand, DeleteUserCommand, GenerateCredentialReportCommand, GenerateServiceLastAccessedDetailsCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
+import {
+  CreateAccessKeyCommand,
+  DeleteUserCommand,
+  GenerateCredentialReportCommand,
+  GenerateServiceLastAccessedDetailsCommand,
+  GetCredentialReportCommand
+} from '@aws-sdk/client-iam'
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
@@ -94,22 +100,63 @@ describe('read-only guard', () => {
     const t = new Date('2026-11-20T00:00:00Z')
     // One entry per client of AwsClients: a new client without a line here fails the test.
     const cases: { [K in keyof AwsClients]: { client: AwsClients[K] extends (r: string) => infer C ? C : AwsClients[K]; writes: unknown[]; read: unknown } } = {
-      s3: { client: c.s3, writes: [new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }), new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })], read: new ListBucketsCommand({}) },
-      sts: { client: c.sts, writes: [new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111122223333:role/Admin', RoleSessionName: 's' }), new GetSessionTokenCommand({})], read: new GetCallerIdentityCommand({}) },
+      s3: {
+        client: c.s3,
+        writes: [new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }), new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })],
+        read: new ListBucketsCommand({})
+      },
+      sts: {
+        client: c.sts,
+        writes: [new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111122223333:role/Admin', RoleSessionName: 's' }), new GetSessionTokenCommand({})],
+        read: new GetCallerIdentityCommand({})
+      },
       iam: { client: c.iam, writes: [new CreateAccessKeyCommand({ UserName: 'ci' }), new DeleteUserCommand({ UserName: 'ci' })], read: new GetCredentialReportCommand({}) },
       s3Control: {
         client: c.s3Control,
-        writes: [new PutPublicAccessBlockCommand({ AccountId: '111122223333', PublicAccessBlockConfiguration: {} }), new DeletePublicAccessBlockCommand({ AccountId: '111122223333' })],
+        writes: [
+          new PutPublicAccessBlockCommand({ AccountId: '111122223333', PublicAccessBlockConfiguration: {} }),
+          new DeletePublicAccessBlockCommand({ AccountId: '111122223333' })
+        ],
         read: new GetAccountPublicAccessBlockCommand({ AccountId: '111122223333' })
       },
-      cloudFront: { client: c.cloudFront, writes: [new DeleteDistributionCommand({ Id: 'E1', IfMatch: 'x' }), new CreateInvalidationCommand({ DistributionId: 'E1', InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } } })], read: new ListDistributionsCommand({}) },
+      cloudFront: {
+        client: c.cloudFront,
+        writes: [
+          new DeleteDistributionCommand({ Id: 'E1', IfMatch: 'x' }),
+          new CreateInvalidationCommand({ DistributionId: 'E1', InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } } })
+        ],
+        read: new ListDistributionsCommand({})
+      },
       cloudTrail: { client: c.cloudTrail('eu-west-1'), writes: [new StopLoggingCommand({ Name: 't' })], read: new LookupEventsCommand({}) },
-      ec2: { client: c.ec2('eu-west-1'), writes: [new TerminateInstancesCommand({ InstanceIds: ['i-1'] }), new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' })], read: new DescribeInstancesCommand({}) },
-      cloudWatch: { client: c.cloudWatch('eu-west-1'), writes: [new PutMetricDataCommand({ Namespace: 'x', MetricData: [] }), new DeleteAlarmsCommand({ AlarmNames: ['a'] })], read: new GetMetricDataCommand({ MetricDataQueries: [], StartTime: t, EndTime: t }) },
+      ec2: {
+        client: c.ec2('eu-west-1'),
+        writes: [new TerminateInstancesCommand({ InstanceIds: ['i-1'] }), new ModifyInstanceMetadataOptionsCommand({ InstanceId: 'i-1', HttpTokens: 'required' })],
+        read: new DescribeInstancesCommand({})
+      },
+      cloudWatch: {
+        client: c.cloudWatch('eu-west-1'),
+        writes: [new PutMetricDataCommand({ Namespace: 'x', MetricData: [] }), new DeleteAlarmsCommand({ AlarmNames: ['a'] })],
+        read: new GetMetricDataCommand({ MetricDataQueries: [], StartTime: t, EndTime: t })
+      },
       ecs: { client: c.ecs('eu-west-1'), writes: [new StopTaskCommand({ task: 't' }), new UpdateServiceCommand({ service: 's' })], read: new EcsListClustersCommand({}) },
-      eks: { client: c.eks('eu-west-1'), writes: [new DeleteClusterCommand({ name: 'prod' }), new UpdateClusterConfigCommand({ name: 'prod' })], read: new EksListClustersCommand({}) },
-      ecr: { client: c.ecr('eu-west-1'), writes: [new BatchDeleteImageCommand({ repositoryName: 'web', imageIds: [] }), new PutImageScanningConfigurationCommand({ repositoryName: 'web', imageScanningConfiguration: {} })], read: new DescribeRepositoriesCommand({}) },
-      elbv2: { client: c.elbv2('eu-west-1'), writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })], read: new DescribeLoadBalancersCommand({}) }
+      eks: {
+        client: c.eks('eu-west-1'),
+        writes: [new DeleteClusterCommand({ name: 'prod' }), new UpdateClusterConfigCommand({ name: 'prod' })],
+        read: new EksListClustersCommand({})
+      },
+      ecr: {
+        client: c.ecr('eu-west-1'),
+        writes: [
+          new BatchDeleteImageCommand({ repositoryName: 'web', imageIds: [] }),
+          new PutImageScanningConfigurationCommand({ repositoryName: 'web', imageScanningConfiguration: {} })
+        ],
+        read: new DescribeRepositoriesCommand({})
+      },
+      elbv2: {
+        client: c.elbv2('eu-west-1'),
+        writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })],
+        read: new DescribeLoadBalancersCommand({})
+      }
     }
     for (const [name, x] of Object.entries(cases)) {
       const client = x.client as unknown as { send(c: unknown): Promise<unknown> }
@@ -169,7 +216,9 @@ describe('read-only guard', () => {
   it('allows exactly the operations the code calls: every SDK command and paginator it imports, per client', async () => {
     const ROOT = join(__dirname, '..')
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.test\.ts$|test-helper/.test(e.name) ? [join(dir, e.name)] : []))
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.test\.ts$|test-helper/.test(e.name) ? [join(dir, e.name)] : []
+      )
     const used: Record<string, Set<string>> = {}
     for (const file of files(ROOT)) {
       const text = readFileSync(file, 'utf8')
@@ -177,14 +226,21 @@ describe('read-only guard', () => {
         const mod = (await import(m[2])) as Record<string, unknown>
         const client = Object.keys(mod).find((k) => /^[A-Z][A-Za-z0-9]*Client$/.test(k))!
         for (const spec of m[1].split(',')) {
-          const name = spec.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]
+          const name = spec
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0]
           const op = /^paginate([A-Z]\w+)$/.exec(name)?.[1] ?? /^([A-Z]\w+)Command$/.exec(name)?.[1]
           if (op) (used[client] ??= new Set()).add(op)
         }
       }
     }
     const sorted = (r: Readonly<Record<string, ReadonlySet<string>>>): Record<string, string[]> =>
-      Object.fromEntries(Object.keys(r).sort().map((k) => [k, [...r[k]].sort()]))
+      Object.fromEntries(
+        Object.keys(r)
+          .sort()
+          .map((k) => [k, [...r[k]].sort()])
+      )
     expect(sorted(used)).toEqual(sorted(READ_ONLY_OPERATIONS))
     expect(isAllowed('EC2Client', 'DescribeInstanceAttributeCommand')).toBe(false)
   })

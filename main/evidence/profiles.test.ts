@@ -30,7 +30,10 @@ describe('local credential profiles', () => {
       'credential_process = /usr/local/bin/get-creds'
     ].join('\n')
   )
-  writeFileSync(join(home, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[ci]\naws_access_key_id = AKIAEXAMPLE2\naws_secret_access_key = secret2\n')
+  writeFileSync(
+    join(home, '.aws', 'credentials'),
+    '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[ci]\naws_access_key_id = AKIAEXAMPLE2\naws_secret_access_key = secret2\n'
+  )
 
   it('lists static keys, assume-role, SSO and credential-process profiles, from both files', () => {
     const p = listAwsProfiles({}, home)
@@ -42,7 +45,12 @@ describe('local credential profiles', () => {
       ['tool', 'credential-process']
     ])
     expect(p.find((x) => x.name === 'audit')).toMatchObject({ roleArn: 'arn:aws:iam::111122223333:role/SecurityAudit', sourceProfile: 'default', region: 'us-east-1' })
-    expect(p.find((x) => x.name === 'sso-dev')).toMatchObject({ ssoStartUrl: 'https://corp.awsapps.com/start', ssoAccountId: '444455556666', ssoRoleName: 'ReadOnly', region: 'eu-central-1' })
+    expect(p.find((x) => x.name === 'sso-dev')).toMatchObject({
+      ssoStartUrl: 'https://corp.awsapps.com/start',
+      ssoAccountId: '444455556666',
+      ssoRoleName: 'ReadOnly',
+      region: 'eu-central-1'
+    })
   })
 
   it('never returns a secret or a key id', () => {
@@ -55,7 +63,10 @@ describe('local credential profiles', () => {
     mkdirSync(join(other, '.aws'))
     const secret = 'kT9vQm2ZrX8pL4nW7sYb3cF6hJ1dG5eA0uR8iOpE'
     const token = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDsessiontoken'
-    writeFileSync(join(other, '.aws', 'credentials'), `[temp]\naws_access_key_id = ASIAEXAMPLETEMPKEY01\naws_secret_access_key = ${secret}\naws_session_token = ${token}\nregion = eu-north-1\n`)
+    writeFileSync(
+      join(other, '.aws', 'credentials'),
+      `[temp]\naws_access_key_id = ASIAEXAMPLETEMPKEY01\naws_secret_access_key = ${secret}\naws_session_token = ${token}\nregion = eu-north-1\n`
+    )
     const p = listAwsProfiles({}, other)
     expect(p).toEqual([expect.objectContaining({ name: 'temp', kind: 'static-keys', region: 'eu-north-1', files: [join(other, '.aws', 'credentials')] })])
     // what evidence.profiles answers, as it crosses to the renderer

@@ -65,17 +65,18 @@ export function listAwsProfiles(env: NodeJS.ProcessEnv = process.env, home = hom
     .map(([name, { conf, files }]): AwsProfile => {
       const session = conf.get('sso_session') ?? null
       const sess = session ? sso.get(session) : undefined
-      const kind: AwsProfile['kind'] = conf.has('sso_start_url') || session
-        ? 'sso'
-        : conf.has('role_arn') && conf.has('web_identity_token_file')
-          ? 'web-identity'
-          : conf.has('role_arn')
-            ? 'assume-role'
-            : conf.has('credential_process')
-              ? 'credential-process'
-              : conf.has('aws_access_key_id')
-                ? 'static-keys'
-                : 'config-only'
+      const kind: AwsProfile['kind'] =
+        conf.has('sso_start_url') || session
+          ? 'sso'
+          : conf.has('role_arn') && conf.has('web_identity_token_file')
+            ? 'web-identity'
+            : conf.has('role_arn')
+              ? 'assume-role'
+              : conf.has('credential_process')
+                ? 'credential-process'
+                : conf.has('aws_access_key_id')
+                  ? 'static-keys'
+                  : 'config-only'
       return {
         name,
         kind,
@@ -102,17 +103,35 @@ export function listAzureProfiles(env: NodeJS.ProcessEnv = process.env, home = h
   const text = readIfExists(join(dir, 'azureProfile.json'))
   if (text) {
     try {
-      const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as { subscriptions?: Array<{ id?: string; name?: string; tenantId?: string; isDefault?: boolean; user?: { name?: string } }> }
+      const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as {
+        subscriptions?: Array<{ id?: string; name?: string; tenantId?: string; isDefault?: boolean; user?: { name?: string } }>
+      }
       for (const s of doc.subscriptions ?? []) {
         if (!s.id) continue
-        out.push({ name: s.id, kind: 'azure-cli', subscriptionId: s.id, subscriptionName: s.name ?? null, tenantId: s.tenantId ?? null, user: s.user?.name ?? null, isDefault: s.isDefault === true })
+        out.push({
+          name: s.id,
+          kind: 'azure-cli',
+          subscriptionId: s.id,
+          subscriptionName: s.name ?? null,
+          tenantId: s.tenantId ?? null,
+          user: s.user?.name ?? null,
+          isDefault: s.isDefault === true
+        })
       }
     } catch {
       // A damaged CLI profile is the CLI's problem: list what else there is.
     }
   }
   if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID) {
-    out.push({ name: 'environment', kind: 'environment', subscriptionId: env.AZURE_SUBSCRIPTION_ID ?? null, subscriptionName: null, tenantId: env.AZURE_TENANT_ID, user: env.AZURE_CLIENT_ID, isDefault: false })
+    out.push({
+      name: 'environment',
+      kind: 'environment',
+      subscriptionId: env.AZURE_SUBSCRIPTION_ID ?? null,
+      subscriptionName: null,
+      tenantId: env.AZURE_TENANT_ID,
+      user: env.AZURE_CLIENT_ID,
+      isDefault: false
+    })
   }
   out.push({ name: 'default', kind: 'default-chain', subscriptionId: null, subscriptionName: null, tenantId: null, user: null, isDefault: out.length === 0 })
   return out

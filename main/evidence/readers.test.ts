@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest'
 import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { gapsOf, hoursToRuns, timeInName } from '../semantics/coverage'
-import { readCredentialReport, publicPolicyStatements, publicAclGrants, parseMetrics, bucketOfOriginDomain, regionOfAz, parseS3Buckets, parseCloudFront, parseEksClusters } from '../semantics/inventory-items'
+import {
+  readCredentialReport,
+  publicPolicyStatements,
+  publicAclGrants,
+  parseMetrics,
+  bucketOfOriginDomain,
+  regionOfAz,
+  parseS3Buckets,
+  parseCloudFront,
+  parseEksClusters
+} from '../semantics/inventory-items'
 import { DEFAULT_LIMITS, withLimits } from '../semantics/limits'
 import { emptyAccessLogScan, readAccessLogFile } from './s3-access-logs'
 import { parseAccessLogLine, parseAccessLogTime, transportOf } from '../semantics/s3-access-log'
@@ -46,7 +56,11 @@ describe('S3 server access logs', () => {
   })
 
   it('names a malformed line and still reads the others', async () => {
-    const text = [accessLogLine({ bucket: 'b', time: '2026-11-01T10:00:00Z', http: true }), 'garbage line here', accessLogLine({ bucket: 'b', time: '2026-11-01T11:00:00Z', requester: '-' })].join('\n')
+    const text = [
+      accessLogLine({ bucket: 'b', time: '2026-11-01T10:00:00Z', http: true }),
+      'garbage line here',
+      accessLogLine({ bucket: 'b', time: '2026-11-01T11:00:00Z', requester: '-' })
+    ].join('\n')
     const scan = emptyAccessLogScan(DEFAULT_LIMITS)
     await readAccessLogFile(scan, file('bad.log', gz(text)), 'bad.log', DEFAULT_LIMITS, 'b')
     expect(scan.files[0].problem).toMatchObject({ place: expect.stringMatching(/^line 2: only 3 fields/) })
@@ -123,8 +137,20 @@ describe('VPC flow logs, mapped by the header line', () => {
 
 describe('Azure logs: both Activity Log shapes, storage logs', () => {
   it('normalises REST and diagnostic-setting events; the caller of a diagnostic record is in identity.claims', () => {
-    const rest = normaliseActivityEvent({ eventTimestamp: '2026-09-01T10:00:00Z', caller: 'a@x', operationName: { value: 'Microsoft.Storage/storageAccounts/write' }, status: { value: 'Succeeded' }, resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG' })
-    const diag = normaliseActivityEvent({ time: '2026-09-01T10:00:00Z', resourceId: '/SUBSCRIPTIONS/S', operationName: 'X/WRITE', resultType: 'Success', identity: { claims: { name: 'Erin' } } })
+    const rest = normaliseActivityEvent({
+      eventTimestamp: '2026-09-01T10:00:00Z',
+      caller: 'a@x',
+      operationName: { value: 'Microsoft.Storage/storageAccounts/write' },
+      status: { value: 'Succeeded' },
+      resourceId: '/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG'
+    })
+    const diag = normaliseActivityEvent({
+      time: '2026-09-01T10:00:00Z',
+      resourceId: '/SUBSCRIPTIONS/S',
+      operationName: 'X/WRITE',
+      resultType: 'Success',
+      identity: { claims: { name: 'Erin' } }
+    })
     expect(rest).toMatchObject({ caller: 'a@x', status: 'Succeeded', resourceId: '/subscriptions/s/resourcegroups/rg' })
     expect(diag).toMatchObject({ caller: 'Erin', status: 'Success', operation: 'X/WRITE' })
     expect(normaliseActivityEvent({ time: 'x', resourceId: 'r' })).toMatch(/not a time/)
@@ -132,7 +158,16 @@ describe('Azure logs: both Activity Log shapes, storage logs', () => {
 
   it('reads an Event Hub {"records":[…]} file and counts HTTP and old TLS in storage logs', async () => {
     const id = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct'
-    const rec = (protocol: string, tls?: string) => ({ time: '2026-11-01T00:00:00Z', resourceId: `${id}/blobServices/default`, category: 'StorageRead', operationName: 'GetBlob', statusCode: 200, identity: { type: 'SAS' }, properties: tls ? { tlsVersion: tls } : {}, protocol })
+    const rec = (protocol: string, tls?: string) => ({
+      time: '2026-11-01T00:00:00Z',
+      resourceId: `${id}/blobServices/default`,
+      category: 'StorageRead',
+      operationName: 'GetBlob',
+      statusCode: 200,
+      identity: { type: 'SAS' },
+      properties: tls ? { tlsVersion: tls } : {},
+      protocol
+    })
     const scan = emptyStorageLogScan(DEFAULT_LIMITS)
     await readStorageLogFile(scan, file('st.json', JSON.stringify({ records: [rec('HTTP'), rec('HTTPS', 'TLS 1.1'), rec('HTTPS', 'TLS 1.2')] })), 'st.json', DEFAULT_LIMITS)
     const a = scan.accounts.get(id.toLowerCase())!
@@ -168,14 +203,26 @@ describe('trails and event selectors', () => {
   const ev = (t: TrailItem) => evaluateTrail(t, bucket, [])
 
   it('basic selectors: all buckets, this bucket, a key prefix, read-only', () => {
-    expect(ev(trail({ basic: [{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }))).toMatchObject({ reads: 'all', writes: 'all', inScope: true })
-    expect(ev(trail({ basic: [{ ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/'] }] }] }))).toMatchObject({ reads: 'all', writes: 'none' })
+    expect(ev(trail({ basic: [{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }))).toMatchObject({
+      reads: 'all',
+      writes: 'all',
+      inScope: true
+    })
+    expect(ev(trail({ basic: [{ ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/'] }] }] }))).toMatchObject({
+      reads: 'all',
+      writes: 'none'
+    })
     expect(ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/logs/'] }] }] }))).toMatchObject({ reads: 'some', writes: 'some' })
     expect(ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::Lambda::Function', Values: ['arn:aws:lambda'] }] }] }))).toMatchObject({ reads: 'none', writes: 'none' })
   })
 
   it('advanced selectors: prefixes, exclusions, event names, other resource types', () => {
-    const adv = (fs: unknown[]) => ev(trail({ advanced: [{ Name: 'x', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, ...fs] as never }] }))
+    const adv = (fs: unknown[]) =>
+      ev(
+        trail({
+          advanced: [{ Name: 'x', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, ...fs] as never }]
+        })
+      )
     expect(adv([])).toMatchObject({ reads: 'all', writes: 'all', selectors: 'advanced' })
     expect(adv([{ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::data/'] }])).toMatchObject({ reads: 'all' })
     expect(adv([{ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::other/'] }])).toMatchObject({ reads: 'none' })
@@ -183,7 +230,21 @@ describe('trails and event selectors', () => {
     expect(adv([{ Field: 'resources.ARN', NotStartsWith: ['arn:aws:s3:::data/tmp/'] }])).toMatchObject({ reads: 'some' })
     expect(adv([{ Field: 'eventName', Equals: ['PutObject'] }])).toMatchObject({ reads: 'some', writes: 'some' })
     expect(adv([{ Field: 'readOnly', Equals: ['true'] }])).toMatchObject({ reads: 'all', writes: 'none' })
-    expect(ev(trail({ advanced: [{ Name: 'l', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }] }] }))).toMatchObject({ reads: 'none' })
+    expect(
+      ev(
+        trail({
+          advanced: [
+            {
+              Name: 'l',
+              FieldSelectors: [
+                { Field: 'eventCategory', Equals: ['Data'] },
+                { Field: 'resources.type', Equals: ['AWS::Lambda::Function'] }
+              ]
+            }
+          ]
+        })
+      )
+    ).toMatchObject({ reads: 'none' })
   })
 
   it('a single-region trail elsewhere, another account, a stopped trail', () => {
@@ -199,7 +260,9 @@ describe('trails and event selectors', () => {
   it('says what a partial recording leaves out: write-only and key-prefix selectors', () => {
     const writeOnly = s3DataRecording([ev(trail({ basic: [{ ReadWriteType: 'WriteOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }))], true)
     expect(writeOnly).toMatchObject({ recorded: 'some', reads: 'none', writes: 'all' })
-    expect(writeOnly.explanation).toBe("only part of the bucket's S3 data events are recorded — reads are not recorded, writes of every object are recorded (t: basic selector (WriteOnly) records writes only of every object)")
+    expect(writeOnly.explanation).toBe(
+      "only part of the bucket's S3 data events are recorded — reads are not recorded, writes of every object are recorded (t: basic selector (WriteOnly) records writes only of every object)"
+    )
     const prefix = s3DataRecording([ev(trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::data/logs/'] }] }] }))], true)
     expect(prefix.explanation).toBe(
       'only part of the bucket\'s S3 data events are recorded — reads are recorded for part of the objects or events only, writes are recorded for part of the objects or events only (t: basic selector (All) records reads and writes of objects under "logs/" only)'
@@ -208,20 +271,25 @@ describe('trails and event selectors', () => {
 
   it('the latest selector change bounds the window it is known for', () => {
     const t = trail({ basic: [{ DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }], startLogging: '2025-01-01T00:00:00Z' })
-    const r = evaluateTrail(t, bucket, [{ trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', time: Date.parse('2026-10-15T00:00:00Z') / 1000, eventName: 'PutEventSelectors' }])
+    const r = evaluateTrail(t, bucket, [
+      { trail: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/t', time: Date.parse('2026-10-15T00:00:00Z') / 1000, eventName: 'PutEventSelectors' }
+    ])
     expect(r.since).toBe('2026-10-15T00:00:00Z')
   })
 })
 
 describe('inventories', () => {
   it('a policy statement for everyone is public unless a condition ties it to a network or an organisation', () => {
-    const p = (cond?: unknown) => JSON.stringify({ Statement: [{ Sid: 'S', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*', ...(cond ? { Condition: cond } : {}) }] })
+    const p = (cond?: unknown) =>
+      JSON.stringify({ Statement: [{ Sid: 'S', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*', ...(cond ? { Condition: cond } : {}) }] })
     expect(publicPolicyStatements(p()).statements).toEqual(['statement S allows s3:GetObject to everyone'])
     expect(publicPolicyStatements(p({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })).statements).toEqual([])
     expect(publicPolicyStatements(p({ StringEquals: { 'aws:PrincipalOrgID': 'o-1' } })).statements).toEqual([])
     expect(publicPolicyStatements(p({ Bool: { 'aws:SecureTransport': 'true' } })).statements).toHaveLength(1)
     expect(publicPolicyStatements('{not json').error).toMatch(/not JSON/)
-    expect(publicAclGrants({ Grants: [{ Grantee: { URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, Permission: 'WRITE' }] })).toEqual(['ACL grants WRITE to any AWS account (AuthenticatedUsers)'])
+    expect(publicAclGrants({ Grants: [{ Grantee: { URI: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, Permission: 'WRITE' }] })).toEqual([
+      'ACL grants WRITE to any AWS account (AuthenticatedUsers)'
+    ])
   })
 
   it('credential report: dates, N/A and no_information; refuses a CSV that is not one', () => {
@@ -233,11 +301,18 @@ describe('inventories', () => {
     expect(rows[0]).toMatchObject({ user: 'bob', passwordLastUsed: null, keys: [{ slot: 1, active: true, lastUsed: null }] })
     expect(() => readCredentialReport('a,b\n1,2\n', 'r.csv')).toThrow(/r\.csv: line 1: not an IAM credential report/)
     expect(() => readCredentialReport('user,arn\n"bob,arn', 'r.csv')).toThrow(/line 2: a quoted field is not closed/)
-    expect(() => readCredentialReport('user,arn,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\nbob,arn\n', 'r.csv')).toThrow(/^r\.csv: line 2: 2 fields where the header has 8$/)
+    expect(() =>
+      readCredentialReport(
+        'user,arn,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\nbob,arn\n',
+        'r.csv'
+      )
+    ).toThrow(/^r\.csv: line 2: 2 fields where the header has 8$/)
   })
 
   it('metrics: timestamps and values pair up; CloudFront origins and AZs', () => {
-    expect(() => parseMetrics({ metrics: [{ namespace: 'AWS/EC2', name: 'MetadataNoToken', timestamps: ['2026-01-01T00:00:00Z'], values: [] }] }, 'm.json')).toThrow(/metrics\[0\]: 1 timestamps but 0 values/)
+    expect(() => parseMetrics({ metrics: [{ namespace: 'AWS/EC2', name: 'MetadataNoToken', timestamps: ['2026-01-01T00:00:00Z'], values: [] }] }, 'm.json')).toThrow(
+      /metrics\[0\]: 1 timestamps but 0 values/
+    )
     expect(bucketOfOriginDomain('my.bucket.s3.eu-west-1.amazonaws.com')).toBe('my.bucket')
     expect(bucketOfOriginDomain('site.s3-website-us-east-1.amazonaws.com')).toBe('site')
     expect(bucketOfOriginDomain('example.com')).toBeNull()
@@ -248,7 +323,12 @@ describe('inventories', () => {
 describe('inventories written by evidence collect', () => {
   it('s3-buckets.json: a missing policy, public access block, ACL, encryption or logging key is unknown (undefined), null is "none"', () => {
     const [gappy, none] = parseS3Buckets(
-      { buckets: [{ name: 'gappy', region: 'eu-west-1', tags: {} }, { name: 'none', policy: null, publicAccessBlock: null, acl: null, encryption: null, logging: null }] },
+      {
+        buckets: [
+          { name: 'gappy', region: 'eu-west-1', tags: {} },
+          { name: 'none', policy: null, publicAccessBlock: null, acl: null, encryption: null, logging: null }
+        ]
+      },
       'b.json',
       '111122223333'
     )
@@ -264,7 +344,20 @@ describe('inventories written by evidence collect', () => {
   })
 
   it('eks-clusters.json: DescribeCluster clusters, with endpoint access', () => {
-    const [c] = parseEksClusters({ clusters: [{ name: 'prod', arn: 'arn:aws:eks:us-east-1:111122223333:cluster/prod', version: '1.31', status: 'ACTIVE', resourcesVpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], vpcId: 'vpc-1' } }] }, 'eks.json')
+    const [c] = parseEksClusters(
+      {
+        clusters: [
+          {
+            name: 'prod',
+            arn: 'arn:aws:eks:us-east-1:111122223333:cluster/prod',
+            version: '1.31',
+            status: 'ACTIVE',
+            resourcesVpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'], vpcId: 'vpc-1' }
+          }
+        ]
+      },
+      'eks.json'
+    )
     expect(c).toMatchObject({ name: 'prod', version: '1.31', endpointPublicAccess: true, endpointPrivateAccess: null, publicAccessCidrs: ['0.0.0.0/0'], vpcId: 'vpc-1' })
     expect(() => parseEksClusters({ clusters: [{ name: 'x' }] }, 'eks.json')).toThrow(/without arn or name/)
   })
@@ -275,7 +368,11 @@ describe('coverage, time, decompression', () => {
     const h = (iso: string): number => Date.parse(iso) / 3_600_000
     const runs = hoursToRuns([h('2026-11-01T00:00:00Z'), h('2026-11-01T01:00:00Z'), h('2026-11-03T05:00:00Z')])
     expect(runs).toHaveLength(2)
-    const gaps = gapsOf({ runs, files: [], problems: [], skipped: [], collectionGaps: [], notes: [] }, { from: Date.parse('2026-10-01T00:00:00Z') / 1000, to: Date.parse('2026-11-03T12:00:00Z') / 1000 }, 'silence')
+    const gaps = gapsOf(
+      { runs, files: [], problems: [], skipped: [], collectionGaps: [], notes: [] },
+      { from: Date.parse('2026-10-01T00:00:00Z') / 1000, to: Date.parse('2026-11-03T12:00:00Z') / 1000 },
+      'silence'
+    )
     expect(gaps.map((g) => [g.reason, g.from, g.to])).toEqual([
       ['before-first-record', '2026-10-01T00:00:00Z', '2026-11-01T00:00:00Z'],
       ['no-records', '2026-11-01T02:00:00Z', '2026-11-03T05:00:00Z']

@@ -50,7 +50,9 @@ describe('the evidence report contributor, on the demo case', () => {
     for (const ini of data.initiatives) {
       const cli = timelineOf(c.db, ini.id)
       const shown = cli.slice(0, 200)
-      expect(ini.timeline.slice(0, shown.length).map((e) => [e.time, e.source, e.actor, e.action, e.resource])).toEqual(shown.map((e) => [e.time, e.source, e.actor, e.action, e.resource]))
+      expect(ini.timeline.slice(0, shown.length).map((e) => [e.time, e.source, e.actor, e.action, e.resource])).toEqual(
+        shown.map((e) => [e.time, e.source, e.actor, e.action, e.resource])
+      )
       expect(ini.timeline.length).toBe(cli.length > 200 ? 201 : cli.length)
       for (const [k, e] of shown.entries()) {
         const ev = ini.timeline[k].evidence

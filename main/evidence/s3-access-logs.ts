@@ -60,7 +60,20 @@ export function emptyAccessLogScan(limits: EvidenceLimits): AccessLogScan {
 function bucketAccess(scan: AccessLogScan, bucket: string): BucketAccess {
   let b = scan.buckets.get(bucket)
   if (!b) {
-    b = { bucket, activity: emptyActivity(), http: 0, httpLast: null, tlsUnknown: 0, anonymous: 0, anonymousLast: null, internal: 0, tlsVersions: {}, byDay: new Map(), hours: new Set(), files: new Set() }
+    b = {
+      bucket,
+      activity: emptyActivity(),
+      http: 0,
+      httpLast: null,
+      tlsUnknown: 0,
+      anonymous: 0,
+      anonymousLast: null,
+      internal: 0,
+      tlsVersions: {},
+      byDay: new Map(),
+      hours: new Set(),
+      files: new Set()
+    }
     scan.buckets.set(bucket, b)
   }
   return b

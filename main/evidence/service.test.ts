@@ -28,7 +28,10 @@ function newCase(dir: string): WritableCaseDb {
 
 const counts = (c: WritableCaseDb): Record<string, number> =>
   Object.fromEntries(
-    ['evidence_bundles', 'evidence_files', 'evidence_blobs', 'evidence_coverage', 'evidence_facts', 'evidence_timeline', 'audit_log'].map((t) => [t, (c.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n])
+    ['evidence_bundles', 'evidence_files', 'evidence_blobs', 'evidence_coverage', 'evidence_facts', 'evidence_timeline', 'audit_log'].map((t) => [
+      t,
+      (c.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n
+    ])
   )
 
 describe('evidence add: a bundle with every source', () => {
@@ -80,7 +83,16 @@ describe('evidence add: a bundle with every source', () => {
     expect(f.exposure.public).toBe(false)
     expect(f.encryption).toMatchObject({ encrypted: true, detail: expect.stringMatching(/aws:kms/) })
     const logs = f.s3!.accessLogs!
-    expect(logs).toMatchObject({ certainty: 'proven', plainHttpCertainty: 'proven', requests: 4, reads: 3, writes: 1, plainHttp: 1, anonymous: 1, lastAccess: '2026-11-03T10:00:00Z' })
+    expect(logs).toMatchObject({
+      certainty: 'proven',
+      plainHttpCertainty: 'proven',
+      requests: 4,
+      reads: 3,
+      writes: 1,
+      plainHttp: 1,
+      anonymous: 1,
+      lastAccess: '2026-11-03T10:00:00Z'
+    })
     expect(logs.principals).toContain('anonymous')
     const ct = f.s3!.cloudTrailData!
     expect(ct).toMatchObject({ certainty: 'proven', nonTlsCertainty: 'inferred', requests: 4, writes: 1, nonTlsInferred: 2, nonTlsLast: '2026-11-03T10:00:00Z' })
@@ -132,7 +144,12 @@ describe('evidence add: a bundle with every source', () => {
 
   it('EC2 instance: IMDS options, MetadataNoToken sum, IMDSv1 role delivery, profile, dependencies, staging by name', () => {
     const f = getFacts(c.db, INSTANCE)
-    expect(f.ec2).toMatchObject({ httpTokens: 'optional', hopLimit: 1, instanceProfileArn: `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`, securityGroups: ['sg-0ssh000000000001'] })
+    expect(f.ec2).toMatchObject({
+      httpTokens: 'optional',
+      hopLimit: 1,
+      instanceProfileArn: `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`,
+      securityGroups: ['sg-0ssh000000000001']
+    })
     expect(f.ec2!.metadataNoToken).toMatchObject({ sum: 4, datapoints: 3, lastNonZero: '2026-11-10T12:10:00Z' })
     expect(f.ec2!.roleDelivery).toMatchObject({ v1: 1, v2: 1, v1Last: '2026-11-10T12:00:00Z' })
     expect(f.ec2!.roles).toEqual([`arn:aws:iam::${ACCOUNT}:role/web-role`])
@@ -255,7 +272,11 @@ describe('evidence add: refusals leave the case unchanged', () => {
   }
 
   it('a file whose SHA-256 does not match: refused, naming the file', async () => {
-    await refused('tampered', (b) => writeFileSync(join(b, `aws/${ACCOUNT}/inventory/s3-buckets.json`), JSON.stringify({ buckets: [{ name: 'b2', region: 'us-east-1' }] })), new RegExp(`inventory/s3-buckets\\.json: SHA-256 [0-9a-f]{64} does not match the manifest`))
+    await refused(
+      'tampered',
+      (b) => writeFileSync(join(b, `aws/${ACCOUNT}/inventory/s3-buckets.json`), JSON.stringify({ buckets: [{ name: 'b2', region: 'us-east-1' }] })),
+      new RegExp(`inventory/s3-buckets\\.json: SHA-256 [0-9a-f]{64} does not match the manifest`)
+    )
   })
 
   it('a truncated file: refused by its size', async () => {
@@ -268,8 +289,16 @@ describe('evidence add: refusals leave the case unchanged', () => {
       fn(m)
       writeFileSync(join(b, 'manifest.json'), JSON.stringify(m))
     }
-    await refused('dotdot', edit((m) => (m.files[0].path = `aws/${ACCOUNT}/../../etc/passwd`)), /"aws\/111122223333\/\.\.\/\.\.\/etc\/passwd": refused: a "\.\." segment/)
-    await refused('absolute', edit((m) => (m.files[0].path = '/etc/passwd')), /"\/etc\/passwd": refused: an absolute path/)
+    await refused(
+      'dotdot',
+      edit((m) => (m.files[0].path = `aws/${ACCOUNT}/../../etc/passwd`)),
+      /"aws\/111122223333\/\.\.\/\.\.\/etc\/passwd": refused: a "\.\." segment/
+    )
+    await refused(
+      'absolute',
+      edit((m) => (m.files[0].path = '/etc/passwd')),
+      /"\/etc\/passwd": refused: an absolute path/
+    )
     await refused(
       'link',
       (b) => {
@@ -283,7 +312,11 @@ describe('evidence add: refusals leave the case unchanged', () => {
   })
 
   it('a missing file, a bad manifest', async () => {
-    await refused('missing', edit2((m) => m.files.push({ path: `aws/${ACCOUNT}/trails.json`, sha256: 'a'.repeat(64), bytes: 3 })), /trails\.json: listed in the manifest but missing/)
+    await refused(
+      'missing',
+      edit2((m) => m.files.push({ path: `aws/${ACCOUNT}/trails.json`, sha256: 'a'.repeat(64), bytes: 3 })),
+      /trails\.json: listed in the manifest but missing/
+    )
     await refused('badmanifest', (b) => writeFileSync(join(b, 'manifest.json'), '{"format":"x"}'), /manifest\.json: format: Invalid input/)
   })
 
@@ -335,7 +368,13 @@ describe('evidence add: refusals leave the case unchanged', () => {
     const bomb = gz(Buffer.alloc(64 * 1024 * 1024, 0x20))
     writeBundle(b, { files: { ...good(), [`aws/${ACCOUNT}/cloudtrail/bomb.json.gz`]: bomb } })
     const r = await addEvidenceBundle(c, b, { actor, now, threads: 0, limits: { ratioFloorBytes: 1024 * 1024 } })
-    expect(r.unreadable).toEqual([{ path: `aws/${ACCOUNT}/cloudtrail/bomb.json.gz`, place: expect.stringMatching(/decompressed byte/), problem: expect.stringMatching(/refused: a \d+-byte gzip file expanding more than 200x/) }])
+    expect(r.unreadable).toEqual([
+      {
+        path: `aws/${ACCOUNT}/cloudtrail/bomb.json.gz`,
+        place: expect.stringMatching(/decompressed byte/),
+        problem: expect.stringMatching(/refused: a \d+-byte gzip file expanding more than 200x/)
+      }
+    ])
     expect(getFacts(c.db, 'arn:aws:s3:::b1').s3?.cloudTrailData?.requests).toBe(1)
     const cov = getCoverage(c.db, 'aws.cloudtrail', 'arn:aws:s3:::b1')
     expect(cov.problems.map((p) => p.path)).toEqual([`aws/${ACCOUNT}/cloudtrail/bomb.json.gz`])
@@ -358,7 +397,10 @@ describe('evidence add: the same file in two bundles is stored and counted once'
     try {
       const ct = gz(ctFile([s3DataEvent({ time: '2026-11-01T10:00:00Z', bucket: 'b1' })]))
       writeBundle(join(dir, 'one'), { files: { [`aws/${ACCOUNT}/cloudtrail/a.json.gz`]: ct }, collectedAt: '2026-11-20T10:00:00Z' })
-      writeBundle(join(dir, 'two'), { files: { [`aws/${ACCOUNT}/cloudtrail/copy.json.gz`]: ct, [`aws/${ACCOUNT}/inventory/s3-buckets.json`]: '{"buckets":[{"name":"b1","region":"us-east-1"}]}' }, collectedAt: '2026-11-21T10:00:00Z' })
+      writeBundle(join(dir, 'two'), {
+        files: { [`aws/${ACCOUNT}/cloudtrail/copy.json.gz`]: ct, [`aws/${ACCOUNT}/inventory/s3-buckets.json`]: '{"buckets":[{"name":"b1","region":"us-east-1"}]}' },
+        collectedAt: '2026-11-21T10:00:00Z'
+      })
       await addEvidenceBundle(c, join(dir, 'one'), { actor, now, threads: 0 })
       await addEvidenceBundle(c, join(dir, 'two'), { actor, now, threads: 0 })
       const copy = listEvidence(c.db).find((i) => i.path.endsWith('copy.json.gz'))!
@@ -403,7 +445,10 @@ describe('evidence add: cancelled', () => {
           }
         })
         await expect(run).rejects.toMatchObject({ code: 'cancelled', message: expect.stringMatching(/cancelled.*nothing was added to the case$/) })
-        expect(seen.some((m) => p.at.test(m)), seen.join(' | ')).toBe(true)
+        expect(
+          seen.some((m) => p.at.test(m)),
+          seen.join(' | ')
+        ).toBe(true)
         expect(seen).not.toContain('writing to the case')
         expect(counts(c)).toEqual(before)
         expect(verifyAudit(c.db, c.id).headHash).toBe(head)

@@ -66,7 +66,8 @@ const ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/
 /** Enrichment: the user's account-to-environment map. Audited; `null` removes the mapping. */
 export function setAccountEnvironment(c: WritableCaseDb, account: string, environment: string | null, opts: { actor: Actor; now?: () => string }): void {
   if (!/^\d{12}$/.test(account) && !/^[0-9a-f-]{36}$/i.test(account)) throw new LastmileError('bad-input', `${account}: not an AWS account id (12 digits) or Azure subscription id`)
-  if (environment !== null && !ENVIRONMENT.test(environment)) throw new LastmileError('bad-input', `${environment}: an environment is a short lower-case word (prod, staging, dev, test, …)`)
+  if (environment !== null && !ENVIRONMENT.test(environment))
+    throw new LastmileError('bad-input', `${environment}: an environment is a short lower-case word (prod, staging, dev, test, …)`)
   const now = opts.now ?? (() => new Date().toISOString())
   audited(
     c.db,
@@ -76,7 +77,9 @@ export function setAccountEnvironment(c: WritableCaseDb, account: string, enviro
       if (environment === null) c.db.prepare('DELETE FROM evidence_account_environments WHERE account = ?').run(account)
       else
         c.db
-          .prepare('INSERT INTO evidence_account_environments (account, environment, set_at, set_by) VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET environment = excluded.environment, set_at = excluded.set_at, set_by = excluded.set_by')
+          .prepare(
+            'INSERT INTO evidence_account_environments (account, environment, set_at, set_by) VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET environment = excluded.environment, set_at = excluded.set_at, set_by = excluded.set_by'
+          )
           .run(account, environment, now(), JSON.stringify(opts.actor))
     },
     () => ({ actor: opts.actor, action: 'evidence.account-environment', target: account, details: { environment } })

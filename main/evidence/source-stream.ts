@@ -127,9 +127,6 @@ async function consumedBeforeFailure(abs: string, from: number, slice: number): 
 
 function gzipProblem(display: string, compressedAt: number, out: number, e: Error): BadEvidence {
   const code = (e as NodeJS.ErrnoException).code ?? ''
-  const what =
-    code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message)
-      ? 'the gzip data ends early (a truncated file)'
-      : `corrupt gzip data (${e.message})`
+  const what = code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message) ? 'the gzip data ends early (a truncated file)' : `corrupt gzip data (${e.message})`
   return new BadEvidence(display, `compressed byte ${compressedAt}, after ${out} decompressed bytes`, what)
 }

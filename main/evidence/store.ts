@@ -152,7 +152,7 @@ export function storeBundle(
           f.sha256,
           f.bytes,
           stored,
-          stored === 'duplicate' ? plan.duplicateOf.get(f.path) ?? null : null,
+          stored === 'duplicate' ? (plan.duplicateOf.get(f.path) ?? null) : null,
           status,
           r?.place ?? null,
           r?.problem ?? (stored === 'duplicate' ? 'the same bytes are already in the case; read once' : null),
@@ -164,7 +164,15 @@ export function storeBundle(
       }
       const insCov = db.prepare('INSERT INTO evidence_coverage (bundle_id, source, resource_id, first_time, last_time, records, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
       for (const row of analysis.coverage) {
-        insCov.run(bundleId, row.source, row.resourceId, isoOrNull(row.first), isoOrNull(row.last), row.records, JSON.stringify({ ...row.detail, files: ids(row.detail.files), problems: row.detail.problems.map((p) => ({ ...p, evidence: idOfPath.get(p.file) ?? null })) }))
+        insCov.run(
+          bundleId,
+          row.source,
+          row.resourceId,
+          isoOrNull(row.first),
+          isoOrNull(row.last),
+          row.records,
+          JSON.stringify({ ...row.detail, files: ids(row.detail.files), problems: row.detail.problems.map((p) => ({ ...p, evidence: idOfPath.get(p.file) ?? null })) })
+        )
       }
       // Facets of one resource from several readers of the same kind merge before storing
       // (one row per bundle, resource and facet).

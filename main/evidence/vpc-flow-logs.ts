@@ -28,7 +28,6 @@ const DEFAULT_FLOW_FIELDS = [
 /** The administrative ports whose inbound sessions the security-group playbook asks about. */
 const ADMIN_PORTS = [22, 3389]
 
-
 interface EniFlows {
   eni: string
   account: string
@@ -70,7 +69,18 @@ const MAX_SERVED_PORTS_PER_ENI = 2000
 const MAX_SERVED_SOURCES = 10_000
 
 export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
-  return { enis: new Map(), admin: new Map(), adminOverflow: new Map(), adminSources: new Map(), served: new Map(), servedOverflow: new Map(), servedPorts: new Map(), servedUnknown: new Set(), files: [], drafts: new DraftBucket(limits.maxEventsPerResource) }
+  return {
+    enis: new Map(),
+    admin: new Map(),
+    adminOverflow: new Map(),
+    adminSources: new Map(),
+    served: new Map(),
+    servedOverflow: new Map(),
+    servedPorts: new Map(),
+    servedUnknown: new Set(),
+    files: [],
+    drafts: new DraftBucket(limits.maxEventsPerResource)
+  }
 }
 
 const num = (s: string | undefined): number | null => (s === undefined || s === '-' ? null : Number.isFinite(+s) ? +s : null)
@@ -169,7 +179,22 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
       const key = eniId
       let e = scan.enis.get(key)
       if (!e) {
-        e = { eni: eniId, account, instanceId: null, records: 0, nodata: 0, accepted: 0, rejected: 0, bytes: 0, first: null, last: null, hours: new Set(), skipped: [], s3Http: 0, files: new Set() }
+        e = {
+          eni: eniId,
+          account,
+          instanceId: null,
+          records: 0,
+          nodata: 0,
+          accepted: 0,
+          rejected: 0,
+          bytes: 0,
+          first: null,
+          last: null,
+          hours: new Set(),
+          skipped: [],
+          s3Http: 0,
+          files: new Set()
+        }
         scan.enis.set(key, e)
       }
       e.records++

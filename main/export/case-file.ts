@@ -235,7 +235,12 @@ function hashPages(path: string): { sha256: string; pages: string[] } {
     while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) {
       const chunk = buf.subarray(0, n)
       whole.update(chunk)
-      for (let o = 0; o < n; o += PAGE) pages.push(createHash('sha256').update(chunk.subarray(o, Math.min(n, o + PAGE))).digest('hex'))
+      for (let o = 0; o < n; o += PAGE)
+        pages.push(
+          createHash('sha256')
+            .update(chunk.subarray(o, Math.min(n, o + PAGE)))
+            .digest('hex')
+        )
       pos += n
     }
     return { sha256: whole.digest('hex'), pages }
@@ -346,7 +351,8 @@ function parseFrame(path: string, fd: number): Parsed {
   } catch {
     throw new TamperError(`${path}: the header (bytes ${p}–${p + h - 1}) is not valid JSON`)
   }
-  if (header.format !== FORMAT) throw new LastmileError('conflict', `${path}: case file format ${String(header.format)} is not one this Lastmile reads (${FORMAT}); upgrade Lastmile`)
+  if (header.format !== FORMAT)
+    throw new LastmileError('conflict', `${path}: case file format ${String(header.format)} is not one this Lastmile reads (${FORMAT}); upgrade Lastmile`)
   const k = header.kdf
   // Bounds keep a hostile header from asking for gigabytes of scrypt memory.
   if (k?.name !== 'scrypt' || !(k.N >= 1 << 14 && k.N <= 1 << 20 && (k.N & (k.N - 1)) === 0) || !(k.r >= 1 && k.r <= 16) || !(k.p >= 1 && k.p <= 4)) {
@@ -389,7 +395,6 @@ function unseal(path: string, fd: number, frame: Parsed, passphrase: string): { 
   return { sealed, keys }
 }
 
-
 /** Everything that does not need the database opened: the signature, the header binding, every page's hash. */
 function checkSealed(path: string, fd: number, frame: Parsed, sealed: Sealed): void {
   const { manifest, signature } = sealed
@@ -411,7 +416,9 @@ function checkSealed(path: string, fd: number, frame: Parsed, sealed: Sealed): v
     const chunk = buf.subarray(0, n)
     whole.update(chunk)
     for (let o = 0; o < n; o += PAGE, page++) {
-      const h = createHash('sha256').update(chunk.subarray(o, Math.min(n, o + PAGE))).digest('hex')
+      const h = createHash('sha256')
+        .update(chunk.subarray(o, Math.min(n, o + PAGE)))
+        .digest('hex')
       if (h !== manifest.database.pageHashes[page]) {
         const start = pos + o
         throw new TamperError(
@@ -474,7 +481,8 @@ function contentsMismatch(c: CaseDb, m: CaseFileManifest): string | null {
   const last = lastCheckpoint(c.db)
   if (!last || last.signature !== m.checkpoint.signature) return `the database does not hold the checkpoint the manifest names (no. ${m.checkpoint.number})`
   const audit = c.db.prepare('SELECT COUNT(*) AS n, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS head FROM audit_log').get() as { n: number; head: string | null }
-  if (audit.n !== m.audit.entries || audit.head !== m.audit.headHash) return `the database's audit trail (${audit.n} entries) is not the one the manifest records (${m.audit.entries})`
+  if (audit.n !== m.audit.entries || audit.head !== m.audit.headHash)
+    return `the database's audit trail (${audit.n} entries) is not the one the manifest records (${m.audit.entries})`
   return null
 }
 

@@ -41,9 +41,10 @@ export function assembleReportData(c: CaseDb, opts: AssembleOptions): ReportData
     action: string
     count: number
   }>
-  const byActor = (db.prepare('SELECT actor, COUNT(*) AS count FROM audit_log GROUP BY actor ORDER BY count DESC').all() as Array<{ actor: string; count: number }>).map(
-    (r) => ({ actor: labelOf(r.actor), count: r.count })
-  )
+  const byActor = (db.prepare('SELECT actor, COUNT(*) AS count FROM audit_log GROUP BY actor ORDER BY count DESC').all() as Array<{ actor: string; count: number }>).map((r) => ({
+    actor: labelOf(r.actor),
+    count: r.count
+  }))
   const recent = (
     db.prepare('SELECT seq, time, actor, action, target, hash FROM audit_log ORDER BY seq DESC LIMIT ?').all(opts.recentEntries ?? 40) as Array<{
       seq: number

@@ -24,7 +24,10 @@ describe('the device key in Settings', () => {
   it('is unavailable on a keystore that does not protect secrets, and damaged when its file cannot be read', () => {
     const data = tempDir()
     const insecure = new SigningSettingsStore(data, testKeyStore({ secure: false, backend: 'basic_text' }))
-    expect(insecure.settings().deviceKey).toMatchObject({ status: 'unavailable', problem: expect.stringMatching(/keystore \(basic_text\) does not protect secrets.*PKCS#12 certificate/) })
+    expect(insecure.settings().deviceKey).toMatchObject({
+      status: 'unavailable',
+      problem: expect.stringMatching(/keystore \(basic_text\) does not protect secrets.*PKCS#12 certificate/)
+    })
 
     writeFileSync(join(data, DEVICE_KEY_FILE), '{"format": "something else"}')
     expect(new SigningSettingsStore(data, testKeyStore()).settings().deviceKey).toMatchObject({
@@ -101,7 +104,9 @@ describe('checking a certificate', () => {
     const r = inspectCertificate(p.path, p.passphrase)
     const later = inspectCertificate(p.path, p.passphrase, new Date(Date.parse(r.validTo) + 24 * 3600_000))
     expect(later.current).toBe(false)
-    expect(later.warnings).toEqual([`The certificate expired on ${r.validTo.slice(0, 10)}: what it signs now is reported as signed with an expired certificate; ask your organisation for a new one.`])
+    expect(later.warnings).toEqual([
+      `The certificate expired on ${r.validTo.slice(0, 10)}: what it signs now is reported as signed with an expired certificate; ask your organisation for a new one.`
+    ])
     const earlier = inspectCertificate(p.path, p.passphrase, new Date(Date.parse(r.validFrom) - 24 * 3600_000))
     expect(earlier.warnings).toEqual([expect.stringMatching(/^The certificate is not valid yet: it becomes valid on \d{4}-\d\d-\d\d/)])
     // it can still sign; only its dates are wrong

@@ -69,7 +69,9 @@ function deviceKeyInfo(dataDir: string, keystore: KeyStore): DeviceKeyInfo {
       problem: `This machine's keystore (${keystore.backend()}) does not protect secrets, so there is no device signing key: every checkpoint and case file needs a PKCS#12 certificate.`
     }
   }
-  return key ? { ...base, status: 'ready', fingerprint: key.fingerprint, createdAt: key.createdAt, problem: null } : { ...base, status: 'not-created', fingerprint: null, createdAt: null, problem: null }
+  return key
+    ? { ...base, status: 'ready', fingerprint: key.fingerprint, createdAt: key.createdAt, problem: null }
+    : { ...base, status: 'not-created', fingerprint: null, createdAt: null, problem: null }
 }
 
 function isFile(path: string): boolean {
@@ -126,7 +128,8 @@ export function inspectCertificate(path: string, passphrase: string, now: Date =
   const warnings: string[] = []
   const day = (d: Date): string => d.toISOString().slice(0, 10)
   if (now < validFrom) warnings.push(`The certificate is not valid yet: it becomes valid on ${day(validFrom)}; a signature made before then is reported as invalid.`)
-  if (now > validTo) warnings.push(`The certificate expired on ${day(validTo)}: what it signs now is reported as signed with an expired certificate; ask your organisation for a new one.`)
+  if (now > validTo)
+    warnings.push(`The certificate expired on ${day(validTo)}: what it signs now is reported as signed with an expired certificate; ask your organisation for a new one.`)
   const usageAllows = keyUsage === null || keyUsage.includes('digitalSignature') || keyUsage.includes('nonRepudiation')
   if (!usageAllows) warnings.push(`The certificate cannot sign: its key usage allows only ${keyUsage!.join(', ')}, not digital signatures; verifiers reject what it signs.`)
   // Sign and verify a random message: proves the key in the file matches its certificate and works.

@@ -56,12 +56,15 @@ function policyOf(findings: GuardrailFinding[], name: string): PolicyStatement[]
 
 const denied = (p: PolicyStatement[], r: PolicyRequest): string | null => denyingStatement(p, r)?.sid ?? null
 
-describe('each guardrail permits Lastmile\'s fix and rollback and denies the insecure call', () => {
+describe("each guardrail permits Lastmile's fix and rollback and denies the insecure call", () => {
   it('IMDSv2: tokens required passes, tokens optional (or omitted) is refused except to the break-glass role and excepted instances', () => {
     const inst = (id: string) => `arn:aws:ec2:us-east-1:${A}:instance/${id}`
     const scp = policyOf([f('F-1', 'aws.ec2.imdsv2', inst('i-0fix'), 'SAFE'), f('F-2', 'aws.ec2.imdsv2', inst('i-0legacy'), 'UNSAFE')], 'aws.ec2.imdsv2.scp.json')
     const modify = (id: string, who: string, tokens?: string, hop?: string) =>
-      call('ec2:ModifyInstanceMetadataOptions', inst(id), who, 'us-east-1', { ...(tokens ? { 'ec2:Attribute/HttpTokens': tokens } : {}), ...(hop ? { 'ec2:Attribute/HttpPutResponseHopLimit': hop } : {}) })
+      call('ec2:ModifyInstanceMetadataOptions', inst(id), who, 'us-east-1', {
+        ...(tokens ? { 'ec2:Attribute/HttpTokens': tokens } : {}),
+        ...(hop ? { 'ec2:Attribute/HttpPutResponseHopLimit': hop } : {})
+      })
     // the fix: `modify-instance-metadata-options --http-tokens required` (and, for EKS nodes, --http-put-response-hop-limit 2)
     expect(denied(scp, modify('i-0fix', OPS(A), 'required'))).toBeNull()
     expect(denied(scp, modify('i-0fix', OPS(A), 'required', '2'))).toBeNull()
@@ -80,7 +83,10 @@ describe('each guardrail permits Lastmile\'s fix and rollback and denies the ins
 
   it('EBS: an exception in one Region spares that account in that Region only', () => {
     const scp = policyOf(
-      [f('F-1', 'aws.ec2.ebs-default-encryption', `AWS::::Account:${A}`, 'UNSAFE', A, 'us-east-1'), f('F-2', 'aws.ec2.ebs-default-encryption', `AWS::::Account:${B}`, 'SAFE', B, 'eu-west-1')],
+      [
+        f('F-1', 'aws.ec2.ebs-default-encryption', `AWS::::Account:${A}`, 'UNSAFE', A, 'us-east-1'),
+        f('F-2', 'aws.ec2.ebs-default-encryption', `AWS::::Account:${B}`, 'SAFE', B, 'eu-west-1')
+      ],
       'aws.ec2.ebs-default-encryption.scp.json'
     )
     const disable = (who: string, region: string) => call('ec2:DisableEbsEncryptionByDefault', '*', who, region)
@@ -93,7 +99,8 @@ describe('each guardrail permits Lastmile\'s fix and rollback and denies the ins
     expect(denied(scp, disable(OPS(A), 'eu-west-1'))).not.toBeNull()
     expect(denied(scp, disable(OPS(A), 'ap-southeast-2'))).not.toBeNull()
     expect(denied(scp, disable(OPS(B), 'us-east-1'))).not.toBeNull()
-    const volume = (who: string, region: string, encrypted: string) => call('ec2:CreateVolume', `arn:aws:ec2:${region}:${who.split(':')[4]}:volume/*`, who, region, { 'ec2:Encrypted': encrypted })
+    const volume = (who: string, region: string, encrypted: string) =>
+      call('ec2:CreateVolume', `arn:aws:ec2:${region}:${who.split(':')[4]}:volume/*`, who, region, { 'ec2:Encrypted': encrypted })
     expect(denied(scp, volume(OPS(A), 'eu-west-1', 'false'))).not.toBeNull()
     expect(denied(scp, volume(OPS(A), 'us-east-1', 'false'))).toBeNull()
     expect(denied(scp, volume(OPS(B), 'eu-west-1', 'true'))).toBeNull()
@@ -125,8 +132,12 @@ describe('each guardrail permits Lastmile\'s fix and rollback and denies the ins
   })
 
   it('S3 HTTPS: the RCP lets every TLS call of the fix and rollback through and refuses plain HTTP', () => {
-    const rcp = policyOf([f('F-1', 'aws.s3.https-only', 'arn:aws:s3:::reports', 'SAFE'), f('F-2', 'aws.s3.https-only', 'arn:aws:s3:::legacy', 'UNSAFE')], 'aws.s3.https-only.rcp.json')
-    for (const action of ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy']) expect(denied(rcp, call(action, 'arn:aws:s3:::reports', OPS(A), 'us-east-1'))).toBeNull()
+    const rcp = policyOf(
+      [f('F-1', 'aws.s3.https-only', 'arn:aws:s3:::reports', 'SAFE'), f('F-2', 'aws.s3.https-only', 'arn:aws:s3:::legacy', 'UNSAFE')],
+      'aws.s3.https-only.rcp.json'
+    )
+    for (const action of ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'])
+      expect(denied(rcp, call(action, 'arn:aws:s3:::reports', OPS(A), 'us-east-1'))).toBeNull()
     expect(denied(rcp, call('s3:GetObject', 'arn:aws:s3:::reports/a.csv', OPS(A), 'us-east-1', { 'aws:SecureTransport': 'false' }))).toBe('LastmileS3HttpsOnlyDenyPlainHttp')
     expect(denied(rcp, call('s3:GetObject', 'arn:aws:s3:::legacy/a.csv', OPS(A), 'us-east-1', { 'aws:SecureTransport': 'false' }))).toBeNull()
   })
@@ -149,7 +160,7 @@ describe('policy grammar, checked by cfn-lint', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lm-guardrail-lint-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('every SCP and RCP passes cfn-lint\'s IAM policy rules (wrapped as a managed policy / bucket policy)', () => {
+  it("every SCP and RCP passes cfn-lint's IAM policy rules (wrapped as a managed policy / bucket policy)", () => {
     const findings = GUARDRAIL_CONTROLS.filter((c) => c.startsWith('aws.')).flatMap((c, i) => [
       f(`F-${i * 2 + 1}`, c, c.includes('ebs') ? `AWS::::Account:${A}` : `arn:aws:s3:::bucket-${i}`, 'SAFE'),
       f(`F-${i * 2 + 2}`, c, c.includes('ebs') ? `AWS::::Account:${B}` : `arn:aws:s3:::unsafe-${i}`, 'UNSAFE', B, 'eu-west-1')

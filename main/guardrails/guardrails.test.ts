@@ -45,7 +45,8 @@ const BY_TYPE: Record<string, string> = {
   'aws.account': 'AWS::::Account:111122223333'
 }
 const catalogue = loadControls()
-const resourceOf = (control: string): string => RESOURCES[control] ?? BY_TYPE[catalogue.controls.find((c) => c.id === control)?.resourceType ?? ''] ?? `arn:aws:unknown:::${control}`
+const resourceOf = (control: string): string =>
+  RESOURCES[control] ?? BY_TYPE[catalogue.controls.find((c) => c.id === control)?.resourceType ?? ''] ?? `arn:aws:unknown:::${control}`
 
 function all(unsafe: boolean) {
   return GUARDRAIL_CONTROLS.flatMap((control, i) => [
@@ -58,7 +59,10 @@ function checkFile(name: string, kind: string, content: string): void {
   if (kind === 'aws-scp' || kind === 'aws-rcp') {
     expect(policyProblems(JSON.parse(content), kind === 'aws-scp' ? 'scp' : 'rcp', content.trimEnd()), name).toEqual([])
   } else if (kind === 'aws-config-rule') {
-    const t = parseYaml(content) as { AWSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: { Source: { Owner: string; SourceIdentifier: string } } }> }
+    const t = parseYaml(content) as {
+      AWSTemplateFormatVersion: string
+      Resources: Record<string, { Type: string; Properties: { Source: { Owner: string; SourceIdentifier: string } } }>
+    }
     expect(t.AWSTemplateFormatVersion).toBe('2010-09-09')
     for (const r of Object.values(t.Resources)) {
       expect(r.Type).toBe('AWS::Config::ConfigRule')
@@ -89,7 +93,13 @@ describe('guardrails for every control', () => {
         expect(g.wouldBreak.length).toBeGreaterThan(0)
       }
       const kinds = new Set(b.guardrails.map((g) => `${g.control}:${g.kind}`))
-      for (const k of ['aws.s3.https-only:aws-rcp', 'aws.s3.public-access-block:aws-scp', 'aws.ec2.imdsv2:aws-scp', 'aws.ec2.ebs-default-encryption:aws-scp', 'azure.storage.secure-transfer:azure-policy']) {
+      for (const k of [
+        'aws.s3.https-only:aws-rcp',
+        'aws.s3.public-access-block:aws-scp',
+        'aws.ec2.imdsv2:aws-scp',
+        'aws.ec2.ebs-default-encryption:aws-scp',
+        'azure.storage.secure-transfer:azure-policy'
+      ]) {
         expect(kinds.has(k), k).toBe(true)
       }
       for (const c of GUARDRAIL_CONTROLS.filter((x) => x.startsWith('aws.'))) expect(kinds.has(`${c}:aws-config-rule`), c).toBe(true)
@@ -97,9 +107,13 @@ describe('guardrails for every control', () => {
       // no SCP for unused keys: denying CreateAccessKey would refuse the rotation the Config rule asks for
       expect(kinds.has('aws.iam.unused-access-key:aws-scp')).toBe(false)
       // one SCP for both S3 public-access controls, so neither cancels the other's exceptions
-      expect(b.guardrails.filter((g) => g.kind === 'aws-scp' && g.content.includes('PutBucketPublicAccessBlock')).map((g) => g.name)).toEqual(['aws.s3.block-public-access.scp.json'])
+      expect(b.guardrails.filter((g) => g.kind === 'aws-scp' && g.content.includes('PutBucketPublicAccessBlock')).map((g) => g.name)).toEqual([
+        'aws.s3.block-public-access.scp.json'
+      ])
       // statement ids unique across every policy, and every SCP statement but the IMDSv1-credentials one spares the break-glass role
-      const statements = b.guardrails.filter((g) => g.kind === 'aws-scp' || g.kind === 'aws-rcp').flatMap((g) => (JSON.parse(g.content) as { Statement: Array<{ Sid: string; Condition?: Record<string, Record<string, unknown>> }> }).Statement.map((st) => ({ g, st })))
+      const statements = b.guardrails
+        .filter((g) => g.kind === 'aws-scp' || g.kind === 'aws-rcp')
+        .flatMap((g) => (JSON.parse(g.content) as { Statement: Array<{ Sid: string; Condition?: Record<string, Record<string, unknown>> }> }).Statement.map((st) => ({ g, st })))
       const sids = statements.map((x) => x.st.Sid)
       expect(new Set(sids).size).toBe(sids.length)
       for (const { g, st } of statements.filter((x) => x.g.kind === 'aws-scp' && !/RoleCredentials$/.test(x.st.Sid))) {
@@ -108,7 +122,7 @@ describe('guardrails for every control', () => {
     })
   }
 
-  it('the shared Block Public Access SCP keeps the exceptions of both controls when only one is asked for (the findings given are guardrailScope\'s)', () => {
+  it("the shared Block Public Access SCP keeps the exceptions of both controls when only one is asked for (the findings given are guardrailScope's)", () => {
     expect(guardrailScope(['aws.s3.public-access'])).toEqual(['aws.s3.public-access', 'aws.s3.public-access-block'])
     const findings = [f('F-1', 'aws.s3.public-access', 'arn:aws:s3:::site', 'UNSAFE'), f('F-2', 'aws.s3.public-access-block', 'arn:aws:s3:::partner-drop', 'UNSAFE')]
     const b = buildGuardrails('I-1', findings, { controls: ['aws.s3.public-access'] })
@@ -137,7 +151,10 @@ describe('guardrails for every control', () => {
     })
     const scp = JSON.parse(b.guardrails.find((g) => g.control === 'aws.ec2.imdsv2' && g.kind === 'aws-scp')!.content)
     const roleDelivery = scp.Statement.find((s: { Sid: string }) => s.Sid === 'LastmileEc2Imdsv2DenyImdsv1RoleCredentials')
-    expect(roleDelivery.Condition).toEqual({ NumericLessThan: { 'ec2:RoleDelivery': '2.0' }, ArnNotLike: { 'ec2:SourceInstanceARN': ['arn:aws:ec2:us-east-1:111122223333:instance/i-0old'] } })
+    expect(roleDelivery.Condition).toEqual({
+      NumericLessThan: { 'ec2:RoleDelivery': '2.0' },
+      ArnNotLike: { 'ec2:SourceInstanceARN': ['arn:aws:ec2:us-east-1:111122223333:instance/i-0old'] }
+    })
     // EC2 evaluates resource tags: the exception tag works there
     expect(scp.Statement.find((s: { Sid: string }) => s.Sid === 'LastmileEc2Imdsv2DenyTokensOptionalOnModify').Condition.StringNotEquals).toEqual({
       'ec2:Attribute/HttpTokens': 'required',
@@ -163,7 +180,9 @@ describe('guardrails for every control', () => {
   })
 
   it('refuses an SCP whose exceptions do not fit the quota, keeping the Config rules and saying why', () => {
-    const many = Array.from({ length: 120 }, (_, i) => f(`F-${i + 1}`, 'aws.ec2.imdsv2', `arn:aws:ec2:us-east-1:111122223333:instance/i-0000000000000${String(i).padStart(4, '0')}`, 'UNSAFE'))
+    const many = Array.from({ length: 120 }, (_, i) =>
+      f(`F-${i + 1}`, 'aws.ec2.imdsv2', `arn:aws:ec2:us-east-1:111122223333:instance/i-0000000000000${String(i).padStart(4, '0')}`, 'UNSAFE')
+    )
     const b = buildGuardrails('I-1', many)
     expect(b.guardrails.map((g) => g.kind)).toEqual(['aws-cli', 'aws-config-rule'])
     expect(b.notes[0]).toMatch(/^aws.ec2.imdsv2: no preventive policy: the SCP with its exceptions is \d+ characters, over the 5,120 an SCP may have/)
@@ -182,8 +201,12 @@ describe('the policy grammar catches what Organizations and S3 would refuse', ()
     expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }] }, 'rcp')).toContain(
       'Statement[0]: an RCP statement must be a Deny (Allow is reserved for RCPFullAWSAccess)'
     )
-    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'x' }, Action: 's3:*', Resource: '*' }] }, 'rcp')).toContain('Statement[0]: RCPs do not support NotPrincipal')
-    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }] }, 'scp')).toContain('Statement[0]: an SCP names no Principal or NotPrincipal')
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'x' }, Action: 's3:*', Resource: '*' }] }, 'rcp')).toContain(
+      'Statement[0]: RCPs do not support NotPrincipal'
+    )
+    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }] }, 'scp')).toContain(
+      'Statement[0]: an SCP names no Principal or NotPrincipal'
+    )
     expect(policyProblems({ Version: '2012-10-17', Statement: [{ Sid: 'a-b', Effect: 'Deny', Action: 'S3 Get', Resource: '*' }] }, 'scp')).toEqual([
       'Statement[0]: Sid "a-b" must be letters and digits only',
       'Statement[0]: "S3 Get" is not an action name (service:Action)'

@@ -124,7 +124,17 @@ function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: stri
     ''
   ]
   for (const g of guardrails) {
-    lines.push(`## ${g.name}`, '', `Control: ${(g.covers ?? [g.control]).map((c) => `\`${c}\``).join(', ')} — ${g.kind}`, '', `**Prevents:** ${g.prevents}`, '', '**Would break:**', ...g.wouldBreak.map((w) => `- ${w}`), '')
+    lines.push(
+      `## ${g.name}`,
+      '',
+      `Control: ${(g.covers ?? [g.control]).map((c) => `\`${c}\``).join(', ')} — ${g.kind}`,
+      '',
+      `**Prevents:** ${g.prevents}`,
+      '',
+      '**Would break:**',
+      ...g.wouldBreak.map((w) => `- ${w}`),
+      ''
+    )
     if (g.exceptions.length) lines.push('**Excepted:**', ...g.exceptions.map((e) => `- \`${e}\``), '')
   }
   if (notes.length) lines.push('## Notes', '', ...notes.map((n) => `- ${n}`), '')

@@ -30,7 +30,13 @@ export function caseOwner(db: Db): { key: string; name: string } | null {
 }
 
 export function casePeople(db: Db): CasePerson[] {
-  const rows = db.prepare('SELECT key_id, name, os_user, owner, bound_seq FROM people ORDER BY bound_seq').all() as Array<{ key_id: string; name: string; os_user: string; owner: number; bound_seq: number }>
+  const rows = db.prepare('SELECT key_id, name, os_user, owner, bound_seq FROM people ORDER BY bound_seq').all() as Array<{
+    key_id: string
+    name: string
+    os_user: string
+    owner: number
+    bound_seq: number
+  }>
   return rows.map((r) => ({ key: r.key_id, name: r.name, osUser: r.os_user, owner: r.owner === 1, roles: rolesOf(db, r.key_id), boundSeq: r.bound_seq }))
 }
 
@@ -77,7 +83,10 @@ export function requireOwner(db: Db, actor: Actor, what: string): void {
   const owner = caseOwner(db)
   if (!owner) return
   if (actor.kind !== 'person' || actor.key !== owner.key) {
-    throw new LastmileError('bad-input', `only the case owner ${owner.name} (key ${owner.key}) can ${what}; ${actor.kind === 'person' ? `${actor.name} is not the owner` : 'the engine cannot'}`)
+    throw new LastmileError(
+      'bad-input',
+      `only the case owner ${owner.name} (key ${owner.key}) can ${what}; ${actor.kind === 'person' ? `${actor.name} is not the owner` : 'the engine cannot'}`
+    )
   }
 }
 
@@ -90,7 +99,8 @@ function findPerson(db: Db, ref: string): CasePerson {
   const byName = all.filter((p) => p.name.toLowerCase() === t.toLowerCase())
   const hits = byKey.length ? byKey : byName
   if (hits.length === 1) return hits[0]
-  if (hits.length > 1) throw new LastmileError('conflict', `${ref}: ${hits.length} people of this case match (${hits.map((p) => `${p.name} ${p.key.slice(0, 23)}`).join('; ')}); name the key instead`)
+  if (hits.length > 1)
+    throw new LastmileError('conflict', `${ref}: ${hits.length} people of this case match (${hits.map((p) => `${p.name} ${p.key.slice(0, 23)}`).join('; ')}); name the key instead`)
   throw new LastmileError(
     'not-found',
     `${ref}: nobody of this case has that name or key; a person joins a case when they first act on it (lastmile join CASE)${all.length ? ` — known: ${all.map((p) => p.name).join(', ')}` : ''}`

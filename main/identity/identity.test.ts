@@ -64,7 +64,9 @@ describe('personal keys', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(sealedPersonKey(file, ks, { name: 'ignored', osUser: 'dana', now, create: true })!.id).toBe(made.id)
     expect(() => sealedPersonKey(file, testKeyStore(), { name: 'Dana', osUser: 'dana', now, create: true })).toThrow(/could not unseal your personal signing key/)
-    expect(() => sealedPersonKey(file, testKeyStore({ secure: false, backend: 'basic_text' }), { name: 'Dana', osUser: 'dana', now, create: true })).toThrow(/"basic_text", which does not protect secrets/)
+    expect(() => sealedPersonKey(file, testKeyStore({ secure: false, backend: 'basic_text' }), { name: 'Dana', osUser: 'dana', now, create: true })).toThrow(
+      /"basic_text", which does not protect secrets/
+    )
   })
 
   it('an organisation certificate (PKCS#12) is a person too: the name is its common name', () => {
@@ -151,7 +153,7 @@ describe('signed decisions and what verify says', () => {
     c.close()
   })
 
-  it('four-eyes off is the owner\'s signed decision, and verify says so prominently', () => {
+  it("four-eyes off is the owner's signed decision, and verify says so prominently", () => {
     const owner = testPerson('Ada Owner', 'admin')
     const c = ownedCase(owner)
     setFourEyes(c, false, 'one-person team during the freeze', owner, now)

@@ -94,7 +94,8 @@ export function personKeyFromFile(file: string, opts: { name: string | null; osU
       throw new LastmileError('bad-input', `${file}: the personal signing key can be read by other users (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 on it`)
     }
     const stored = readKeyFile(file)
-    if (typeof stored.privateKey !== 'string') throw new LastmileError('bad-input', `${file}: this key is sealed by the desktop app's OS keystore; the command line needs its own key file`)
+    if (typeof stored.privateKey !== 'string')
+      throw new LastmileError('bad-input', `${file}: this key is sealed by the desktop app's OS keystore; the command line needs its own key file`)
     if (opts.name !== null && opts.name.trim() !== stored.name) {
       throw new LastmileError(
         'bad-input',
@@ -106,7 +107,14 @@ export function personKeyFromFile(file: string, opts: { name: string | null; osU
   const name = validName(opts.name ?? opts.osUser, file)
   const pair = generateKeyPairSync('ed25519')
   const pem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  writeNew(file, { format: PERSON_KEY_FORMAT, name, osUser: opts.osUser, createdAt: opts.now(), publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey: pem })
+  writeNew(file, {
+    format: PERSON_KEY_FORMAT,
+    name,
+    osUser: opts.osUser,
+    createdAt: opts.now(),
+    publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey: pem
+  })
   return personalSignerFromPem(pem, name, opts.osUser)
 }
 
@@ -129,7 +137,10 @@ export function sealedPersonKey(file: string, keystore: KeyStore, opts: { name: 
     try {
       pem = keystore.decrypt(Buffer.from(stored.sealed, 'base64'))
     } catch {
-      throw new LastmileError('unavailable', `${file}: the OS keystore could not unseal your personal signing key; decisions cannot be signed until it can (a new key would be a new person)`)
+      throw new LastmileError(
+        'unavailable',
+        `${file}: the OS keystore could not unseal your personal signing key; decisions cannot be signed until it can (a new key would be a new person)`
+      )
     }
     return checked(file, stored, pem, stored.osUser)
   }

@@ -34,7 +34,9 @@ export function verifyDecisions(db: Db, caseId: string): PersonVerification {
   let owner: PersonVerification['owner'] = null
   let fourEyesOn = true
   const rows = db
-    .prepare('SELECT l.seq, l.time, l.actor, l.action, l.target, l.details, l.hash, s.key_id, s.signature FROM audit_log l LEFT JOIN audit_signatures s ON s.seq = l.seq ORDER BY l.seq')
+    .prepare(
+      'SELECT l.seq, l.time, l.actor, l.action, l.target, l.details, l.hash, s.key_id, s.signature FROM audit_log l LEFT JOIN audit_signatures s ON s.seq = l.seq ORDER BY l.seq'
+    )
     .iterate() as IterableIterator<Row>
   for (const r of rows) {
     let actor: Actor
@@ -56,7 +58,8 @@ export function verifyDecisions(db: Db, caseId: string): PersonVerification {
     if (r.action === 'identity.bound') {
       const d = details.signer as SignerDescriptor | undefined
       if (!d || d.fingerprint !== r.target || key !== r.target) problem('binds a key other than the one that signs it')
-      else if (!keys.has(r.target)) keys.set(r.target, { name: String(details.name), osUser: String(details.osUser ?? ''), descriptor: d, boundAt: r.seq, roles: new Set(['analyst']) })
+      else if (!keys.has(r.target))
+        keys.set(r.target, { name: String(details.name), osUser: String(details.osUser ?? ''), descriptor: d, boundAt: r.seq, roles: new Set(['analyst']) })
     }
 
     // case.create binds its creator's key, the case owner
@@ -137,7 +140,9 @@ export function describeDecisions(v: PersonVerification): string[] {
       : 'case owner: none (the case was made before people had signing keys): roles were declared, not granted'
   )
   for (const f of v.fourEyes) {
-    lines.push(`${f.enabled ? 'four-eyes turned ON' : '*** FOUR-EYES TURNED OFF ***'} at ${f.time} by ${f.by}${f.key ? ` (key ${f.key.slice(0, 23)}…)` : ''}, entry ${f.seq}: ${f.reason}`)
+    lines.push(
+      `${f.enabled ? 'four-eyes turned ON' : '*** FOUR-EYES TURNED OFF ***'} at ${f.time} by ${f.by}${f.key ? ` (key ${f.key.slice(0, 23)}…)` : ''}, entry ${f.seq}: ${f.reason}`
+    )
   }
   for (const d of v.decisions) {
     lines.push(

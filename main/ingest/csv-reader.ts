@@ -132,11 +132,9 @@ export class CsvReader {
       parts.push(buf.slice(from, end))
       chars += end - from
       if (chars > MAX_CELL_CHARS) {
-        throw sc.errorAt(
-          openByte,
-          `a quoted cell opened on line ${openLine} runs past ${MAX_CELL_CHARS >> 20} MiB: a quote is probably never closed`,
-          { record: this.rowNo > 0 ? this.rowNo : null }
-        )
+        throw sc.errorAt(openByte, `a quoted cell opened on line ${openLine} runs past ${MAX_CELL_CHARS >> 20} MiB: a quote is probably never closed`, {
+          record: this.rowNo > 0 ? this.rowNo : null
+        })
       }
       if (j === -1) {
         sc.pos = sc.len

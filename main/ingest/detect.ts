@@ -8,9 +8,7 @@ import { TextScanner } from './scanner'
 import { FileSource } from './source'
 import { FORMAT_NAMES, type FormatName } from './types'
 
-export type Detected =
-  | { kind: 'json'; adapter: JsonAdapter; plan: JsonPlan }
-  | { kind: 'csv'; adapter: CsvAdapter; delimiter: ',' | ';'; header: string[] }
+export type Detected = { kind: 'json'; adapter: JsonAdapter; plan: JsonPlan } | { kind: 'csv'; adapter: CsvAdapter; delimiter: ',' | ';'; header: string[] }
 
 /**
  * Which export a file is, from its content, never its name. JSON is recognised by where its

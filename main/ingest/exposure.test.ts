@@ -13,7 +13,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const A = '111111111111'
 const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
-const alarm = (problem: Alarm['problem'], n: number, day: number, status: Alarm['status'] = 'FAIL'): Alarm => ({ problem, account: A, region: 'us-east-1', n, status, observedAt: at(day) })
+const alarm = (problem: Alarm['problem'], n: number, day: number, status: Alarm['status'] = 'FAIL'): Alarm => ({
+  problem,
+  account: A,
+  region: 'us-east-1',
+  n,
+  status,
+  observedAt: at(day)
+})
 
 describe('exposure over time', () => {
   it('is the open findings after each import, in import order, and ends at what the case holds open', () => {

@@ -9,10 +9,7 @@ import type { Db } from '../db/case-db'
 type Row = [id: string, file: string, scannedAt: string | null, importedAt: string, opened: number, resolved: number, reopened: number]
 
 export function exposureOverTime(db: Db): ExposurePoint[] {
-  const rows = db
-    .prepare('SELECT id, file_name, scanned_at, imported_at, new_findings, resolved_findings, reopened_findings FROM imports ORDER BY seq')
-    .raw(true)
-    .all() as Row[]
+  const rows = db.prepare('SELECT id, file_name, scanned_at, imported_at, new_findings, resolved_findings, reopened_findings FROM imports ORDER BY seq').raw(true).all() as Row[]
   let open = 0
   return rows.map(([id, file, scannedAt, importedAt, opened, resolved, reopened]) => {
     open += opened + reopened - resolved

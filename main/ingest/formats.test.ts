@@ -271,6 +271,8 @@ describe('formats without a public sample', () => {
     expect(() => detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'orca.json', 'prowler-csv')).toThrow(
       'orca.json: byte offset 0: the format chosen, prowler-csv, is a CSV format, but the file is JSON'
     )
-    expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(/w\.csv: line 1: the format chosen, prowler-csv: the header lacks the column CHECK_ID$/)
+    expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(
+      /w\.csv: line 1: the format chosen, prowler-csv: the header lacks the column CHECK_ID$/
+    )
   })
 })

@@ -13,7 +13,13 @@ function r(d: Partial<ResourceDraft>): ReturnType<typeof canonicalResource> {
 describe('canonical resource ids', () => {
   it('keeps an ARN and reads its type, account and region', () => {
     const x = r({ id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0', provider: 'aws' })
-    expect(x).toMatchObject({ id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0', canonical: true, type: 'aws.ec2.security-group', account: '111122223333', region: 'eu-west-1' })
+    expect(x).toMatchObject({
+      id: 'arn:aws:ec2:eu-west-1:111122223333:security-group/sg-0123456789abcdef0',
+      canonical: true,
+      type: 'aws.ec2.security-group',
+      account: '111122223333',
+      region: 'eu-west-1'
+    })
     expect(r({ id: 'arn:aws:s3:::logs', provider: 'aws', account: '1', region: 'us-east-1' })).toMatchObject({ type: 'aws.s3.bucket', region: 'us-east-1' })
   })
 
@@ -46,7 +52,10 @@ describe('canonical resource ids', () => {
   })
 
   it('lower-cases Azure ids, which Azure compares case-insensitively', () => {
-    const a = r({ id: '/subscriptions/0B6E7B1C-2222-4444-8888-ABCDEF012345/resourceGroups/Payments-RG/providers/Microsoft.Storage/storageAccounts/PaymentsDiag', provider: 'azure' })
+    const a = r({
+      id: '/subscriptions/0B6E7B1C-2222-4444-8888-ABCDEF012345/resourceGroups/Payments-RG/providers/Microsoft.Storage/storageAccounts/PaymentsDiag',
+      provider: 'azure'
+    })
     const b = r({ id: '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/payments-rg/providers/microsoft.storage/storageaccounts/paymentsdiag' })
     expect(a.key).toBe(b.key)
     expect(a).toMatchObject({ type: 'azure.storage.account', account: '0b6e7b1c-2222-4444-8888-abcdef012345', canonical: true })
@@ -58,22 +67,38 @@ describe('canonical resource ids', () => {
     expect(ecr).toMatchObject({ id: `123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os@${digest}`, type: 'container.image', canonical: true })
     const trivy = r({ image: { repository: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/repo-os', digest, reference: 'repo-os:1' } })
     expect(trivy.key).toBe(ecr.key)
-    expect(r({ image: { repository: 'teamdojo', digest: null, reference: 'teamdojo:latest' } })).toMatchObject({ id: 'teamdojo:latest', canonical: false, account: null, region: null })
+    expect(r({ image: { repository: 'teamdojo', digest: null, reference: 'teamdojo:latest' } })).toMatchObject({
+      id: 'teamdojo:latest',
+      canonical: false,
+      account: null,
+      region: null
+    })
   })
 
   it('places an ECR image in the account and Region its registry names, when the tool (Trivy) gives neither', () => {
     const digest = `sha256:${'cd'.repeat(32)}`
     const repository = '111122223333.dkr.ecr.ap-southeast-2.amazonaws.com/team/payments-api'
-    expect(r({ image: { repository, digest, reference: `${repository}:2026.09.30` } })).toMatchObject({ id: `${repository}@${digest}`, account: '111122223333', region: 'ap-southeast-2' })
+    expect(r({ image: { repository, digest, reference: `${repository}:2026.09.30` } })).toMatchObject({
+      id: `${repository}@${digest}`,
+      account: '111122223333',
+      region: 'ap-southeast-2'
+    })
     const tagOnly = r({ image: { repository, digest: null, reference: `${repository}:2026.09.30` } })
     expect(tagOnly).toMatchObject({ account: '111122223333', region: 'ap-southeast-2', canonical: false })
     expect(tagOnly.key).toBe(`given:container:::${repository}:2026.09.30`)
-    expect(r({ image: { repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/x', digest, reference: 'x' } })).toMatchObject({ account: '123456789012', region: 'us-gov-west-1' })
+    expect(r({ image: { repository: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/x', digest, reference: 'x' } })).toMatchObject({
+      account: '123456789012',
+      region: 'us-gov-west-1'
+    })
     expect(r({ image: { repository: 'ghcr.io/acme/payments', digest, reference: 'ghcr.io/acme/payments:1' } })).toMatchObject({ account: null, region: null })
   })
 
   it('identifies IaC results by file and Terraform address', () => {
-    expect(r({ iac: { file: './infra/s3.tf', address: 'aws_s3_bucket.logs', line: 3 } })).toMatchObject({ id: 'infra/s3.tf#aws_s3_bucket.logs', type: 'iac.aws_s3_bucket', canonical: true })
+    expect(r({ iac: { file: './infra/s3.tf', address: 'aws_s3_bucket.logs', line: 3 } })).toMatchObject({
+      id: 'infra/s3.tf#aws_s3_bucket.logs',
+      type: 'iac.aws_s3_bucket',
+      canonical: true
+    })
     expect(r({ iac: { file: 'file://infra/s3.tf', address: 'module.web.aws_instance.this', line: null } }).type).toBe('iac.aws_instance')
     expect(r({ iac: { file: 'infra/s3.tf', address: null, line: 12 } })).toMatchObject({ id: 'infra/s3.tf#L12', canonical: false })
   })
@@ -119,26 +144,31 @@ describe('control table (playbooks/controls.yaml)', () => {
     const table = readFileSync(defaultControlsPath(), 'utf8')
     const folder = (id: string) => join(dirname(defaultControlsPath()), id, 'playbook.yaml')
     const https = { path: 'aws.s3.https-only/playbook.yaml', text: readFileSync(folder('aws.s3.https-only'), 'utf8') }
-    const text = readFileSync(folder('aws.ec2.imdsv2'), 'utf8').replace('prowler: [ec2_instance_imdsv2_enabled]', 'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]')
+    const text = readFileSync(folder('aws.ec2.imdsv2'), 'utf8').replace(
+      'prowler: [ec2_instance_imdsv2_enabled]',
+      'prowler: [ec2_instance_imdsv2_enabled, s3_bucket_secure_transport_policy]'
+    )
     try {
       parseControls(table, 'controls.yaml', [https, { path: 'aws.ec2.imdsv2/playbook.yaml', text }])
       throw new Error('accepted')
     } catch (e) {
       expect(isLastmileError(e)).toBe(true)
-      expect((e as Error).message).toMatch(/^aws\.ec2\.imdsv2\/playbook\.yaml: line \d+: prowler rule s3_bucket_secure_transport_policy is mapped to both aws\.s3\.https-only and aws\.ec2\.imdsv2/)
+      expect((e as Error).message).toMatch(
+        /^aws\.ec2\.imdsv2\/playbook\.yaml: line \d+: prowler rule s3_bucket_secure_transport_policy is mapped to both aws\.s3\.https-only and aws\.ec2\.imdsv2/
+      )
     }
   })
 
-  it('takes each control folder\'s entry into the catalogue, and refuses a broken one with its file and line', () => {
+  it("takes each control folder's entry into the catalogue, and refuses a broken one with its file and line", () => {
     const t = loadControls()
     expect(t.title('aws.ec2.imdsv2')).toMatch(/IMDSv2/)
     const table = readFileSync(defaultControlsPath(), 'utf8')
-    expect(() => parseControls(table, 'controls.yaml', [{ path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n' }])).toThrow(
-      /^x\/playbook\.yaml: line 6: control aws\.x\.y: unknown tool snyk/
-    )
+    expect(() =>
+      parseControls(table, 'controls.yaml', [{ path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n' }])
+    ).toThrow(/^x\/playbook\.yaml: line 6: control aws\.x\.y: unknown tool snyk/)
   })
 
-  it('maps by match from a control folder\'s entry (container images, by kind and resource type), and refuses an unknown kind with its file and line', () => {
+  it("maps by match from a control folder's entry (container images, by kind and resource type), and refuses an unknown kind with its file and line", () => {
     const t = loadControls()
     expect(t.title('container.image.vulnerable')).toBe('Container images with known vulnerabilities')
     expect(t.resolve('grype', 'CVE-2024-3094', 'vulnerability', 'container.image')).toBe('container.image.vulnerable')
@@ -156,6 +186,8 @@ describe('control table (playbooks/controls.yaml)', () => {
     expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n', 'c.yaml')).toThrow(
       /c\.yaml: line 7: control aws\.x\.y: unknown tool snyk/
     )
-    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: Bad Id\n    title: T\n    rules: {prowler: [a]}\n', 'c.yaml')).toThrow(/c\.yaml: line 4: controls\.0\.id: a control id is lower-case/)
+    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: Bad Id\n    title: T\n    rules: {prowler: [a]}\n', 'c.yaml')).toThrow(
+      /c\.yaml: line 4: controls\.0\.id: a control id is lower-case/
+    )
   })
 })

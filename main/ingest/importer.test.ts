@@ -68,7 +68,15 @@ describe('deduplication across tools', () => {
       ['securityhub', 'S3.5']
     ])
     const [ini] = listInitiatives(c.db)
-    expect(ini).toMatchObject({ control: 'aws.s3.https-only', title: 'S3 buckets should require requests to use HTTPS', findings: 1, alerts: 2, resources: 1, tools: ['prowler', 'securityhub'], accounts: 1 })
+    expect(ini).toMatchObject({
+      control: 'aws.s3.https-only',
+      title: 'S3 buckets should require requests to use HTTPS',
+      findings: 1,
+      alerts: 2,
+      resources: 1,
+      tools: ['prowler', 'securityhub'],
+      accounts: 1
+    })
     expect(f.initiative).toBe(ini.id)
   })
 
@@ -169,7 +177,11 @@ describe('re-import and rescan', () => {
     viaHub.GeneratorId = 'prowler-ec2_instance_imdsv2_enabled'
     const s = imp(write('hub.json', JSON.stringify({ Findings: [viaHub] })))
     expect(s).toMatchObject({ closed: 0, scope: { source: 'securityhub', tools: ['prowler'] } })
-    expect(listFindings(c.db).map((f) => [f.control, f.status]).sort()).toEqual([
+    expect(
+      listFindings(c.db)
+        .map((f) => [f.control, f.status])
+        .sort()
+    ).toEqual([
       ['aws.ec2.imdsv2', 'open'],
       ['aws.s3.https-only', 'open']
     ])
@@ -289,17 +301,48 @@ function badInput(fn: () => unknown): string {
 
 describe('bad input: one clear error, nothing imported', () => {
   const cases: Array<[string, () => string | Buffer, RegExp]> = [
-    ['truncated.json', () => truncatedInRecord2(), /^truncated\.json: line \d+, byte offset \d+, record 2: the file ends inside record 2 \(which starts at byte offset \d+\): the export is truncated or incomplete$/],
-    ['broken-quote.csv', () => readFileSync(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'utf8').replace('"#### Description', '#### Description"x'), /^broken-quote\.csv: line 2, byte offset \d+, record 1: .*quote/],
-    ['unknown.json', () => JSON.stringify({ items: [{ name: 'x', kind: 'y' }] }), /^unknown\.json: not an export Lastmile recognises: a JSON object with the keys name, kind|^unknown\.json: not an export Lastmile recognises/],
+    [
+      'truncated.json',
+      () => truncatedInRecord2(),
+      /^truncated\.json: line \d+, byte offset \d+, record 2: the file ends inside record 2 \(which starts at byte offset \d+\): the export is truncated or incomplete$/
+    ],
+    [
+      'broken-quote.csv',
+      () => readFileSync(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'utf8').replace('"#### Description', '#### Description"x'),
+      /^broken-quote\.csv: line 2, byte offset \d+, record 1: .*quote/
+    ],
+    [
+      'unknown.json',
+      () => JSON.stringify({ items: [{ name: 'x', kind: 'y' }] }),
+      /^unknown\.json: not an export Lastmile recognises: a JSON object with the keys name, kind|^unknown\.json: not an export Lastmile recognises/
+    ],
     ['unknown.csv', () => 'name,value\nx,1\n', /^unknown\.csv: line 1: not an export Lastmile recognises: a CSV whose header starts name,value/],
     ['binary.bin', () => Buffer.from([0x00, 0x01, 0x02, 0x7b]), /^binary\.bin: (byte offset 0: )?the file holds NUL bytes/],
-    ['latin1.csv', () => Buffer.concat([Buffer.from(readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace('my_virtual_network', 'my_r\u00e9seau')).subarray(0, 700), Buffer.from([0xe9, 0x0a])]), /^latin1\.csv: line \d+, byte offset 700: not valid UTF-8 text \(byte 0xe9\)/],
-    ['proto.json', () => asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }]).replace('"ProductFields": {', '"ProductFields": {\n "__proto__": {"polluted": "yes"},'), /^proto\.json: line 3, byte offset 28, record 1: the record has a key named "__proto__"/],
+    [
+      'latin1.csv',
+      () =>
+        Buffer.concat([
+          Buffer.from(readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace('my_virtual_network', 'my_r\u00e9seau')).subarray(
+            0,
+            700
+          ),
+          Buffer.from([0xe9, 0x0a])
+        ]),
+      /^latin1\.csv: line \d+, byte offset 700: not valid UTF-8 text \(byte 0xe9\)/
+    ],
+    [
+      'proto.json',
+      () => asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }]).replace('"ProductFields": {', '"ProductFields": {\n "__proto__": {"polluted": "yes"},'),
+      /^proto\.json: line 3, byte offset 28, record 1: the record has a key named "__proto__"/
+    ],
     ['proto.csv', () => 'Issue ID,Control ID,Resource external ID,Status,__proto__\n1,2,3,OPEN,x\n', /^proto\.csv: line 1: a column is named "__proto__"/],
     ['empty.json', () => '', /^empty\.json: the file is empty \(0 bytes\); nothing was imported$/],
     ['blank.json', () => '   \n\n  ', /^blank\.json: the file holds only white space/],
-    ['extra-cells.csv', () => readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace(/\r?\n$/, ',"extra"\n'), /^extra-cells\.csv: line \d+, byte offset \d+, record 4: 21 cells where the header has 20/]
+    [
+      'extra-cells.csv',
+      () => readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').replace(/\r?\n$/, ',"extra"\n'),
+      /^extra-cells\.csv: line \d+, byte offset \d+, record 4: 21 cells where the header has 20/
+    ]
   ]
   for (const [name, content, expected] of cases) {
     it(name, () => {

@@ -77,32 +77,34 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
   const controls = opts.controls ?? loadControls()
   const importId = randomUUID()
   const started = performance.now()
-  const summary = withImportPragmas(c.db, () => audited(
-    c.db,
-    c.id,
-    now,
-    () => new ImportRun(c.db, importId, path, name, detected, controls, now(), opts).run(),
-    (s) => ({
-      actor: opts.actor,
-      action: 'ingest.import',
-      target: importId,
-      details: {
-        file: name,
-        format: s.format,
-        sha256: s.sha256,
-        bytes: s.bytes,
-        records: s.records,
-        alerts: s.alerts,
-        new: s.new,
-        updated: s.updated,
-        unchanged: s.unchanged,
-        closed: s.closed,
-        reopened: s.reopened,
-        findings: s.findings,
-        scope: s.scope
-      }
-    })
-  )).summary
+  const summary = withImportPragmas(c.db, () =>
+    audited(
+      c.db,
+      c.id,
+      now,
+      () => new ImportRun(c.db, importId, path, name, detected, controls, now(), opts).run(),
+      (s) => ({
+        actor: opts.actor,
+        action: 'ingest.import',
+        target: importId,
+        details: {
+          file: name,
+          format: s.format,
+          sha256: s.sha256,
+          bytes: s.bytes,
+          records: s.records,
+          alerts: s.alerts,
+          new: s.new,
+          updated: s.updated,
+          unchanged: s.unchanged,
+          closed: s.closed,
+          reopened: s.reopened,
+          findings: s.findings,
+          scope: s.scope
+        }
+      })
+    )
+  ).summary
   summary.durationMs = Math.round(performance.now() - started)
   return summary
 }
@@ -294,18 +296,12 @@ class ImportRun {
       // and 7.5 µs for a miss + INSERT, against 5.6 µs and 11 µs for one INSERT … ON CONFLICT DO
       // UPDATE … RETURNING (plus a SELECT when the upsert returns no row).
       resourceByKey: db.prepare('SELECT id, name IS NULL AS no_name, environment IS NULL AS no_env FROM resources WHERE key = ?'),
-      insertResource: db.prepare(
-        'INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
-      ),
+      insertResource: db.prepare('INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       // a later tool fills in a known resource's missing name or environment, never replaces them
       fillResource: db.prepare('UPDATE resources SET name = coalesce(name, ?), environment = coalesce(environment, ?) WHERE id = ?'),
       anyAlertOfTool: db.prepare('SELECT 1 FROM alerts WHERE tool = ? LIMIT 1'),
-      alertsByHash: db.prepare(
-        'SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'
-      ),
-      alertById: db.prepare(
-        'SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'
-      ),
+      alertsByHash: db.prepare('SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'),
+      alertById: db.prepare('SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'),
       insertAlert: db.prepare(
         `INSERT INTO alerts (uid_hash, source, tool, tool_finding_id, rule_id, rule_kind, control, resource_id, title, severity, outcome,
            tool_status, muted, account, region, artifact, first_seen, last_seen, first_import, last_import, record_no, raw_offset, raw_length, context_id)
@@ -636,9 +632,7 @@ class ImportRun {
   /** Findings are (control, resource): create, resolve, reopen the ones this import touched. */
   private updateFindings(): ImportSummary['findings'] {
     const db = this.db
-    db.exec(
-      'CREATE TEMP TABLE IF NOT EXISTS ingest_touched (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID'
-    )
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_touched (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID')
     db.exec('DELETE FROM temp.ingest_touched')
     if (this.firstNewId !== null) {
       db.prepare('INSERT OR IGNORE INTO temp.ingest_touched (control, resource_id) SELECT control, resource_id FROM alerts WHERE id >= ?').run(this.firstNewId)
@@ -669,7 +663,14 @@ class ImportRun {
     // what assignTouchedFindings would set — instead of being updated again after: that UPDATE
     // of every new finding took 0.5 s of the 400,000-alert benchmark.
     const firstFindings = db.prepare('SELECT 1 FROM temp.ingest_agg WHERE control = ? AND active > 0 LIMIT 1')
-    createMissingInitiatives(db, this.controlNames, (c) => this.controlTitles.get(c) ?? c, this.importedAt, this.opts.actor, (c) => firstFindings.get(c) !== undefined)
+    createMissingInitiatives(
+      db,
+      this.controlNames,
+      (c) => this.controlTitles.get(c) ?? c,
+      this.importedAt,
+      this.opts.actor,
+      (c) => firstFindings.get(c) !== undefined
+    )
     const created = db
       .prepare(
         `INSERT INTO findings (control, resource_id, status, muted, severity, title, first_seen, last_seen, opened_by_import, initiative_id)

@@ -69,21 +69,27 @@ describe('initiatives', () => {
   })
 
   it('a split by account is kept across re-imports: new findings follow it, new accounts go to the original', () => {
-    imp('scan1.json', asffExport([
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 's3-https', account: B, region: 'us-east-1', n: 1, observedAt: at(1) }
-    ]))
+    imp(
+      'scan1.json',
+      asffExport([
+        { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+        { problem: 's3-https', account: B, region: 'us-east-1', n: 1, observedAt: at(1) }
+      ])
+    )
     const [original] = byControl('aws.s3.https-only')
     const made = splitInitiative(c, original.id, 'account', ANALYST, now)
     expect(made.map((i) => [i.title, i.findings, i.selectors[0].account])).toEqual([
       ['S3 buckets should require requests to use HTTPS — account 111111111111', 1, A],
       ['S3 buckets should require requests to use HTTPS — account 222222222222', 1, B]
     ])
-    imp('scan2.json', asffExport([
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(8) },
-      { problem: 's3-https', account: C, region: 'us-east-1', n: 1, observedAt: at(8) }
-    ]))
+    imp(
+      'scan2.json',
+      asffExport([
+        { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
+        { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(8) },
+        { problem: 's3-https', account: C, region: 'us-east-1', n: 1, observedAt: at(8) }
+      ])
+    )
     const counts = Object.fromEntries(byControl('aws.s3.https-only').map((i) => [i.id, i.findings]))
     expect(counts).toEqual({ [made[0].id]: 2, [made[1].id]: 1, [original.id]: 1 })
     const inC = listFindings(c.db).find((f) => f.resource.account === C)
@@ -93,10 +99,13 @@ describe('initiatives', () => {
   })
 
   it('splits by environment (from resource tags), and refuses a split with nothing to split', () => {
-    imp('p.json', prowlerExport([
-      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 0 },
-      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1 }
-    ]))
+    imp(
+      'p.json',
+      prowlerExport([
+        { problem: 'imdsv2', account: A, region: 'us-east-1', n: 0 },
+        { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1 }
+      ])
+    )
     const [ini] = byControl('aws.ec2.imdsv2')
     const made = splitInitiative(c, ini.id, 'environment', ANALYST, now)
     expect(made.map((i) => i.selectors[0].environment).sort()).toEqual(['prod', 'staging'])
@@ -110,20 +119,26 @@ describe('initiatives', () => {
   })
 
   it('a merge is kept across re-imports, and the merged initiative cannot be used again', () => {
-    imp('scan1.json', asffExport([
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 's3-pab', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }
-    ]))
+    imp(
+      'scan1.json',
+      asffExport([
+        { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+        { problem: 's3-pab', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }
+      ])
+    )
     const [https] = byControl('aws.s3.https-only')
     const [pab] = byControl('aws.s3.public-access-block')
     const merged = mergeInitiatives(c, https.id, pab.id, ANALYST, now)
     expect(merged).toMatchObject({ id: https.id, findings: 2, controls: ['aws.s3.https-only', 'aws.s3.public-access-block'] })
     renameInitiative(c, https.id, 'S3 hardening', ANALYST, now)
-    imp('scan2.json', asffExport([
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
-      { problem: 's3-pab', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
-      { problem: 's3-pab', account: A, region: 'us-east-1', n: 2, observedAt: at(8) }
-    ]))
+    imp(
+      'scan2.json',
+      asffExport([
+        { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
+        { problem: 's3-pab', account: A, region: 'us-east-1', n: 1, observedAt: at(8) },
+        { problem: 's3-pab', account: A, region: 'us-east-1', n: 2, observedAt: at(8) }
+      ])
+    )
     expect(listInitiatives(c.db).map((i) => [i.id, i.title, i.findings])).toEqual([[https.id, 'S3 hardening', 3]])
     expect(() => splitInitiative(c, pab.id, 'account', ANALYST, now)).toThrow(new RegExp(`${pab.id}: was merged into ${https.id}`))
     const actions = listAudit(c.db, 0, 50).entries.map((e) => e.action)

@@ -74,9 +74,12 @@ export function listInitiatives(db: Db): InitiativeView[] {
 }
 
 function computeInitiatives(db: Db): InitiativeView[] {
-  const base = db
-    .prepare('SELECT id, title, origin, parent_id FROM initiatives WHERE merged_into IS NULL ORDER BY id')
-    .all() as Array<{ id: number; title: string; origin: 'auto' | 'split'; parent_id: number | null }>
+  const base = db.prepare('SELECT id, title, origin, parent_id FROM initiatives WHERE merged_into IS NULL ORDER BY id').all() as Array<{
+    id: number
+    title: string
+    origin: 'auto' | 'split'
+    parent_id: number | null
+  }>
   const views = new Map<number, InitiativeView>()
   for (const b of base) {
     views.set(b.id, {
@@ -265,13 +268,10 @@ export function renameInitiative(c: WritableCaseDb, ref: string, title: string, 
 }
 
 function liveInitiative(db: Db, id: number): { id: number; title: string } {
-  const row = db.prepare('SELECT id, title, merged_into FROM initiatives WHERE id = ?').get(id) as
-    | { id: number; title: string; merged_into: number | null }
-    | undefined
+  const row = db.prepare('SELECT id, title, merged_into FROM initiatives WHERE id = ?').get(id) as { id: number; title: string; merged_into: number | null } | undefined
   if (!row) throw new LastmileError('not-found', `${initiativeRef(id)}: no such initiative in this case`)
   if (row.merged_into !== null) {
     throw new LastmileError('conflict', `${initiativeRef(id)}: was merged into ${initiativeRef(row.merged_into)}; use that one`)
   }
   return row
 }
-

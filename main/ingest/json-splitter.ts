@@ -170,9 +170,13 @@ export class JsonSplitter {
       })
     }
     sc.startCapture(this.maxRecord, () => {
-      throw sc.errorAt(startByte, `record ${recordNo} is larger than ${Math.round(this.maxRecord / (1 << 20))} MiB, far beyond any real finding; the file is damaged or not an export`, {
-        record: recordNo
-      })
+      throw sc.errorAt(
+        startByte,
+        `record ${recordNo} is larger than ${Math.round(this.maxRecord / (1 << 20))} MiB, far beyond any real finding; the file is damaged or not an export`,
+        {
+          record: recordNo
+        }
+      )
     })
     this.skipContainer(recordNo, startByte)
     const text = sc.endCapture() as string
@@ -412,11 +416,7 @@ export class JsonSplitter {
   private truncated(recordNo: number | null, startByte = 0): Error {
     const sc = this.sc
     if (recordNo !== null) {
-      return sc.errorAt(
-        sc.byte,
-        `the file ends inside record ${recordNo} (which starts at byte offset ${startByte}): the export is truncated or incomplete`,
-        { record: recordNo }
-      )
+      return sc.errorAt(sc.byte, `the file ends inside record ${recordNo} (which starts at byte offset ${startByte}): the export is truncated or incomplete`, { record: recordNo })
     }
     return sc.errorAt(sc.byte, 'the file ends before its JSON is complete: the export is truncated or incomplete')
   }

@@ -34,7 +34,9 @@ function dump(c: WritableCaseDb): unknown {
     Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && seqOf.has(v) ? seqOf.get(v) : v]))
   const tables = ['imports', 'import_blocks', 'resources', 'alert_contexts', 'alerts', 'findings', 'initiatives', 'initiative_selectors']
   return {
-    ...Object.fromEntries(tables.map((t) => [t, (c.db.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'imports' ? 'seq' : 'id'}`).all() as Array<Record<string, unknown>>).map(norm)])),
+    ...Object.fromEntries(
+      tables.map((t) => [t, (c.db.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'imports' ? 'seq' : 'id'}`).all() as Array<Record<string, unknown>>).map(norm)])
+    ),
     audit: c.db.prepare('SELECT action, details FROM audit_log ORDER BY seq').all()
   }
 }
@@ -82,7 +84,13 @@ describe('the reader thread', () => {
       write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
       write('truncated.json', asffExport(scan1).slice(0, 3000)),
       // a finding that comes back
-      write('scan3.json', asffExport([{ ...scan1[1], observedAt: at(15) }, { ...scan1[2], observedAt: at(15) }]))
+      write(
+        'scan3.json',
+        asffExport([
+          { ...scan1[1], observedAt: at(15) },
+          { ...scan1[2], observedAt: at(15) }
+        ])
+      )
     ]
     mkdirSync(join(root, 'inline'))
     mkdirSync(join(root, 'threaded'))
@@ -137,7 +145,10 @@ describe('the reader thread', () => {
       try {
         const result = ingestInProcess(c, files, { actor: ANALYST, now: clock(), readerThread })
         return {
-          result: { ...result, imports: result.imports.map((o) => ('error' in o ? o : { ...o, importId: o.importId && 'set', duplicateOf: o.duplicateOf && 'set', durationMs: 0 })) },
+          result: {
+            ...result,
+            imports: result.imports.map((o) => ('error' in o ? o : { ...o, importId: o.importId && 'set', duplicateOf: o.duplicateOf && 'set', durationMs: 0 }))
+          },
           dump: dump(c)
         }
       } finally {

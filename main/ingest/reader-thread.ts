@@ -83,17 +83,7 @@ export type AlertTuple = [
   res: string | ResourceTuple
 ]
 /** A resource the first time a file names it. */
-export type ResourceTuple = [
-  key: string,
-  id: string,
-  canonical: 0 | 1,
-  type: Word,
-  provider: Word,
-  account: Word,
-  region: Word,
-  name: string | null,
-  environment: Word
-]
+export type ResourceTuple = [key: string, id: string, canonical: 0 | 1, type: Word, provider: Word, account: Word, region: Word, name: string | null, environment: Word]
 /** A string, the number of a string sent before, or null. */
 export type Word = string | number | null
 /** A change of context on the wire: a one-element tuple. */

@@ -93,9 +93,7 @@ describe('JSON splitter', () => {
     expect(errorOf(() => split(p, [['*']]))).toMatch(/line 1, byte offset 9: expected ',' or '\]' after record 1, found "x/)
     const big = file('big.json', `[{"a":"${'x'.repeat(5000)}"}]`)
     const src = new FileSource(big, 'f.json', { chunkBytes: 1024 })
-    const msg = errorOf(() =>
-      new JsonSplitter(new TextScanner(src, 'f.json'), compilePatterns([{ path: ['*'], tag: 0 }]), { maxRecordChars: 2000 }).run(() => undefined)
-    )
+    const msg = errorOf(() => new JsonSplitter(new TextScanner(src, 'f.json'), compilePatterns([{ path: ['*'], tag: 0 }]), { maxRecordChars: 2000 }).run(() => undefined))
     src.close()
     expect(msg).toMatch(/record 1 is larger than 0 MiB/)
   })
@@ -205,7 +203,10 @@ describe('CSV writer', () => {
   it('writes CSV the reader reads back to the neutralised values', () => {
     const values = [['@evil', 'multi\nline, with "quotes"', '']]
     const p = file('w.csv', toCsv(['x', 'y', 'z'], values))
-    expect(rows0(p)).toEqual([['x', 'y', 'z'], ["'@evil", 'multi\nline, with "quotes"', '']])
+    expect(rows0(p)).toEqual([
+      ['x', 'y', 'z'],
+      ["'@evil", 'multi\nline, with "quotes"', '']
+    ])
   })
 })
 

@@ -51,7 +51,14 @@ describe('the ingest report contributor, on the demo case', () => {
       const f = data.findings.find((x) => x.id === v.id)!
       expect(f.id).toMatch(/^F-\d+$/)
       expect(f).toMatchObject({ control: v.control, title: v.title, severity: v.severity, status: v.status, initiative: v.initiative, firstSeen: v.firstSeen })
-      expect(f.resource).toEqual({ id: v.resource.id, type: v.resource.type, provider: v.resource.provider, account: v.resource.account, region: v.resource.region, name: v.resource.name })
+      expect(f.resource).toEqual({
+        id: v.resource.id,
+        type: v.resource.type,
+        provider: v.resource.provider,
+        account: v.resource.account,
+        region: v.resource.region,
+        name: v.resource.name
+      })
       expect(f.alerts).toBe(v.alerts.length)
       expect(f.tools).toEqual([...new Set(v.alerts.map((a) => a.tool))].sort())
       expect(f.rci).toEqual({ verdict: v.rci.verdict, steps: [] })
@@ -84,7 +91,13 @@ describe('the ingest report contributor, on the demo case', () => {
       expect(im.tool).not.toBe('')
       expect(Date.parse(im.importedAt)).not.toBeNaN()
     }
-    expect(data.scope.imports.map((i) => basename(i.file)).sort()).toEqual(['prowler-output.ocsf.json', 'securityhub-findings.json', 'trivy-edge-proxy.json', 'trivy-ledger-worker.json', 'trivy-payments-api.json'])
+    expect(data.scope.imports.map((i) => basename(i.file)).sort()).toEqual([
+      'prowler-output.ocsf.json',
+      'securityhub-findings.json',
+      'trivy-edge-proxy.json',
+      'trivy-ledger-worker.json',
+      'trivy-payments-api.json'
+    ])
     for (const a of ['111122223333', '444455556666', '9b2f6c1e-3d4a-4e8b-a1f2-7c6d5e4b3a21']) expect(data.scope.accounts).toContain(a)
     expect(data.scope.providers).toEqual(expect.arrayContaining(['aws', 'azure']))
     expect(data.scope.regions).toContain('us-east-1')
@@ -134,7 +147,9 @@ describe('the ingest report at 10,000 findings', () => {
         ).run('a'.repeat(64), at, N * 2)
         db.prepare("INSERT INTO initiatives (id, title, origin, created_at, created_by) VALUES (1, 'Buckets without HTTPS', 'auto', ?, '{}')").run(at)
         db.prepare("INSERT INTO initiative_selectors (initiative_id, control) VALUES (1, 'aws.s3.https-only')").run()
-        const res = db.prepare("INSERT INTO resources (id, key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, ?, 1, 'aws.s3.bucket', 'aws', '111122223333', 'us-east-1')")
+        const res = db.prepare(
+          "INSERT INTO resources (id, key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, ?, 1, 'aws.s3.bucket', 'aws', '111122223333', 'us-east-1')"
+        )
         const fin = db.prepare(
           "INSERT INTO findings (id, control, resource_id, status, severity, title, first_seen, last_seen, opened_by_import, initiative_id) VALUES (?, 'aws.s3.https-only', ?, 'open', 3, 'no HTTPS', ?, ?, 'IMP-1', 1)"
         )

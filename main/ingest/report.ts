@@ -79,7 +79,9 @@ export function ingestReport(db: Db): Pick<ReportData, 'scope' | 'findings' | 'i
   const regions = new Set<string>()
   const tools = new Set<string>()
 
-  const imports: ReportImport[] = (db.prepare('SELECT id, file_name, file_sha256, format, source, tools, accounts, regions, imported_at, alerts FROM imports ORDER BY seq').all() as ImportRow[]).map((r) => {
+  const imports: ReportImport[] = (
+    db.prepare('SELECT id, file_name, file_sha256, format, source, tools, accounts, regions, imported_at, alerts FROM imports ORDER BY seq').all() as ImportRow[]
+  ).map((r) => {
     const own = jsonStrings(r.tools)
     for (const t of own) tools.add(t)
     for (const a of jsonStrings(r.accounts)) accounts.add(a)

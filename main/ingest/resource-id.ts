@@ -239,7 +239,10 @@ function iacType(address: string): string {
 
 /** Paths as tools write them differ only in noise: file:// prefixes, ./, backslashes. */
 function normaliseFile(f: string): string {
-  let s = f.trim().replace(/^file:\/\//i, '').replace(/\\/g, '/')
+  let s = f
+    .trim()
+    .replace(/^file:\/\//i, '')
+    .replace(/\\/g, '/')
   while (s.startsWith('./')) s = s.slice(2)
   return s
 }

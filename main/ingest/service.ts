@@ -57,9 +57,7 @@ export function ingestInProcess(c: WritableCaseDb, files: readonly string[], opt
 export function caseTotals(db: Db): { findings: number; initiatives: number } {
   const findings = (db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n
   const initiatives = (
-    db
-      .prepare('SELECT count(*) AS n FROM initiatives i WHERE i.merged_into IS NULL AND EXISTS (SELECT 1 FROM findings f WHERE f.initiative_id = i.id)')
-      .get() as { n: number }
+    db.prepare('SELECT count(*) AS n FROM initiatives i WHERE i.merged_into IS NULL AND EXISTS (SELECT 1 FROM findings f WHERE f.initiative_id = i.id)').get() as { n: number }
   ).n
   return { findings, initiatives }
 }
@@ -130,9 +128,7 @@ export function cancelledOutcome(file: string, started: boolean): IngestFileOutc
     format: null,
     error: {
       code: 'cancelled',
-      message: started
-        ? 'cancelled while importing: this file was rolled back and changed nothing'
-        : 'cancelled before this file was started: it was not imported'
+      message: started ? 'cancelled while importing: this file was rolled back and changed nothing' : 'cancelled before this file was started: it was not imported'
     }
   }
 }
@@ -152,22 +148,20 @@ export function ingestInWorker(req: WorkerIngestRequest, onProgress?: (p: Import
   const finished: IngestFileOutcome[] = []
   let settled = false
   let cancelling: (() => { findings: number; initiatives: number }) | null = null
-  const done = worker
-    .request(req, { onProgress: (e) => ('outcome' in e ? finished.push(e.outcome) : onProgress?.(e.progress)) })
-    .then(
-      (result) => {
-        settled = true
-        void worker.terminate()
-        return result
-      },
-      (e: unknown): IngestResult => {
-        settled = true
-        if (!cancelling) throw e
-        // The thread is gone and its connection closed with its transaction open: SQLite rolled it back.
-        const imports = [...finished, ...req.files.slice(finished.length).map((f, i) => cancelledOutcome(f, i === 0))]
-        return { imports, ...cancelling(), cancelled: true }
-      }
-    )
+  const done = worker.request(req, { onProgress: (e) => ('outcome' in e ? finished.push(e.outcome) : onProgress?.(e.progress)) }).then(
+    (result) => {
+      settled = true
+      void worker.terminate()
+      return result
+    },
+    (e: unknown): IngestResult => {
+      settled = true
+      if (!cancelling) throw e
+      // The thread is gone and its connection closed with its transaction open: SQLite rolled it back.
+      const imports = [...finished, ...req.files.slice(finished.length).map((f, i) => cancelledOutcome(f, i === 0))]
+      return { imports, ...cancelling(), cancelled: true }
+    }
+  )
   return {
     done,
     cancel: async (totals) => {

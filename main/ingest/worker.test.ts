@@ -40,7 +40,12 @@ describe('the import worker', () => {
     const path = caseIn('ok')
     const seen: ImportProgress[] = []
     const run = ingestInWorker(
-      { casePath: path, key: KEY, files: [join(FIXTURES, 'written/dedup/securityhub-s3.json'), join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'), join(root, 'missing.json')], actor: ANALYST },
+      {
+        casePath: path,
+        key: KEY,
+        files: [join(FIXTURES, 'written/dedup/securityhub-s3.json'), join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'), join(root, 'missing.json')],
+        actor: ANALYST
+      },
       (p) => seen.push(p)
     )
     // the calling thread stays free while the worker works

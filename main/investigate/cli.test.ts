@@ -40,7 +40,9 @@ describe('lastmile investigate', () => {
     // CLI.md: rci.steps = [{id, question, answer, evidence, explanation}]
     const http = verdict('acme-legacy-exports').steps.find((s) => s.id === 'plain-http')!
     expect(Object.keys(http).sort()).toEqual(['answer', 'evidence', 'explanation', 'id', 'question'])
-    expect(http.explanation).toMatch(/^45 requests over plain HTTP in the server access logs.*made by arn:aws:sts::111122223333:assumed-role\/legacy-batch\/legacy-batch-session \(45\)/)
+    expect(http.explanation).toMatch(
+      /^45 requests over plain HTTP in the server access logs.*made by arn:aws:sts::111122223333:assumed-role\/legacy-batch\/legacy-batch-session \(45\)/
+    )
     expect(verdict('acme-archive-2019').steps.find((s) => s.id === 'plain-http')!.explanation).toContain("no logging trail records this bucket's S3 data events")
 
     const initiatives = (await cli(['initiatives', path, ...k, '--json'], env)).json() as InitiativeView[]
@@ -78,7 +80,11 @@ describe('lastmile investigate', () => {
   it('live evidence through a profile that does not exist is a one-line error', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'config'), '[profile audit]\nregion = eu-west-1\n')
-    const r = await cli(['investigate', join(dir, 'c.lmcase'), '--profile', 'nope'], { LASTMILE_KEY: 'x', AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') })
+    const r = await cli(['investigate', join(dir, 'c.lmcase'), '--profile', 'nope'], {
+      LASTMILE_KEY: 'x',
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials')
+    })
     expect(r.code).toBe(2)
     expect(r.stderr.trim()).toBe('lastmile investigate: --profile nope: no such AWS profile in the shared config or credentials files (known: audit)')
   })

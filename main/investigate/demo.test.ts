@@ -40,7 +40,9 @@ describe('the demo case', () => {
         const got = new Set(mine.map((f) => f.rci.verdict))
         for (const v of pb.verdicts) expect(got.has(v), `${pb.id} never gave ${v} (gave ${[...got].join(', ')})`).toBe(true)
       }
-      const expected = (JSON.parse(readFileSync(join(DEMO_DIR, 'expected.json'), 'utf8')) as { findings: Array<{ control: string; resource: string; region?: string; verdict: string }> }).findings
+      const expected = (
+        JSON.parse(readFileSync(join(DEMO_DIR, 'expected.json'), 'utf8')) as { findings: Array<{ control: string; resource: string; region?: string; verdict: string }> }
+      ).findings
       for (const e of expected) {
         const f = findings.find((x) => x.control === e.control && x.resource.id === e.resource && (e.region === undefined || x.resource.region === e.region))
         expect(f?.rci.verdict, `${e.control} ${e.resource} ${e.region ?? ''}`).toBe(e.verdict)

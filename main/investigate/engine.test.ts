@@ -70,14 +70,28 @@ describe('deriveRci', () => {
   const ok = (answer: StepAnswer) => () => ({ answer, explanation: answer, evidence: ['evf-2', 'evf-1', 'evf-2'], certainty: 'proven' as const, sources: [], windowed: true })
 
   it('is UNSCORED without a playbook, or for a resource type the playbook does not cover', () => {
-    expect(deriveRci(null, subject, ev, { evidenceEnd: null, bundleOf: () => null })).toMatchObject({ verdict: 'UNSCORED', rule: null, steps: [], because: 'no playbook serves the control aws.s3.https-only: the finding is not scored' })
+    expect(deriveRci(null, subject, ev, { evidenceEnd: null, bundleOf: () => null })).toMatchObject({
+      verdict: 'UNSCORED',
+      rule: null,
+      steps: [],
+      because: 'no playbook serves the control aws.s3.https-only: the finding is not scored'
+    })
     const other = { ...subject, resource: { ...subject.resource, type: 'aws.s3.object' } }
-    expect(deriveRci(pb([]), other, ev, { evidenceEnd: null, bundleOf: () => null }).because).toContain('this finding\'s resource is a aws.s3.object')
+    expect(deriveRci(pb([]), other, ev, { evidenceEnd: null, bundleOf: () => null }).because).toContain("this finding's resource is a aws.s3.object")
   })
 
   it('records every step with its window, sorted evidence and the playbook pinned by hash', () => {
-    const d = deriveRci(pb([step('a', ok('no')), step('b', ok('no')), step('c', ok('no'))]), subject, ev, { evidenceEnd: '2026-11-20T00:00:00Z', bundleOf: (id) => (id === 'evf-1' ? 'evb-1' : null) })
-    expect(d).toMatchObject({ verdict: 'SAFE', rule: 3, bundles: ['evb-1'], playbook: { id: 'test.playbook', version: 3, sha256: 'ab'.repeat(32), custom: true }, window: { from: '2026-10-21T00:00:00Z', to: '2026-11-20T00:00:00Z' } })
+    const d = deriveRci(pb([step('a', ok('no')), step('b', ok('no')), step('c', ok('no'))]), subject, ev, {
+      evidenceEnd: '2026-11-20T00:00:00Z',
+      bundleOf: (id) => (id === 'evf-1' ? 'evb-1' : null)
+    })
+    expect(d).toMatchObject({
+      verdict: 'SAFE',
+      rule: 3,
+      bundles: ['evb-1'],
+      playbook: { id: 'test.playbook', version: 3, sha256: 'ab'.repeat(32), custom: true },
+      window: { from: '2026-10-21T00:00:00Z', to: '2026-11-20T00:00:00Z' }
+    })
     expect(d.steps[0]).toMatchObject({ id: 'already', answer: 'no', evidence: ['evf-1', 'evf-2'], window: { from: '2026-10-21T00:00:00Z' } })
   })
 

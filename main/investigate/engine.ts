@@ -64,7 +64,15 @@ function runStep(fn: () => StepOutcome): StepOutcome {
     // Evidence that cannot be read (a file gone from the case, a malformed record) makes this one
     // answer unknown and says why; a bug anywhere else still stops the run.
     if (!isLastmileError(e)) throw e
-    return { answer: 'unknown', explanation: `the evidence for this step could not be read: ${e.message}`, evidence: [], certainty: null, sources: [], windowed: false, timeline: null }
+    return {
+      answer: 'unknown',
+      explanation: `the evidence for this step could not be read: ${e.message}`,
+      evidence: [],
+      certainty: null,
+      sources: [],
+      windowed: false,
+      timeline: null
+    }
   }
 }
 
@@ -72,7 +80,12 @@ function runStep(fn: () => StepOutcome): StepOutcome {
 export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev: EvidenceView, ctx: DeriveContext): RciDocument {
   if (!pb) return unscored(subject, `no playbook serves the control ${subject.control}: the finding is not scored`, ctx, null)
   if (!pb.def.resourceTypes.includes(subject.resource.type)) {
-    return unscored(subject, `playbook ${pb.id} investigates ${pb.def.resourceTypes.join(', ')}; this finding's resource is a ${subject.resource.type} (${subject.resource.id})`, ctx, pb)
+    return unscored(
+      subject,
+      `playbook ${pb.id} investigates ${pb.def.resourceTypes.join(', ')}; this finding's resource is a ${subject.resource.type} (${subject.resource.id})`,
+      ctx,
+      pb
+    )
   }
   const window = playbookWindow(ctx.evidenceEnd, pb.def.window.days)
   const steps: RciStep[] = []
@@ -95,7 +108,14 @@ export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev
   }
   const r = applyRules(pb.rules, answers)
   // a bundle about other resources leaves this result untouched
-  const bundles = [...new Set(steps.flatMap((s) => s.evidence).map(ctx.bundleOf).filter((b): b is string => b !== null))].sort()
+  const bundles = [
+    ...new Set(
+      steps
+        .flatMap((s) => s.evidence)
+        .map(ctx.bundleOf)
+        .filter((b): b is string => b !== null)
+    )
+  ].sort()
   return {
     finding: subject.ref,
     control: subject.control,

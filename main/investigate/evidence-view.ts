@@ -117,7 +117,9 @@ export class CaseEvidence implements EvidenceView {
           if (s.provider === 'aws' && s.account === account) for (const x of s.regions ?? []) out.add(x)
         }
       }
-      const streams = this.db.prepare("SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?").all(`aws-stream:${account}:%`) as Array<{ resource_id: string }>
+      const streams = this.db.prepare('SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?').all(`aws-stream:${account}:%`) as Array<{
+        resource_id: string
+      }>
       for (const x of streams) out.add(x.resource_id.split(':')[2])
       this.regionsMemo.set(account, (r = [...out].filter(Boolean).sort()))
     }

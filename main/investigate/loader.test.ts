@@ -117,7 +117,11 @@ describe('playbook loading', () => {
       "parameters:\n  bucket:\n    source: resource.native-id\n    description: the bucket's name\n" +
       "fix:\n  - kind: aws-cli\n    title: Save the bucket policy\n    template: aws s3api get-bucket-policy --bucket '{{bucket_name}}'\n" +
       "rollback:\n  - kind: aws-cli\n    title: Nothing to undo\n    template: echo '{{bucket}}'\n"
-    expect(refusal(text)).toMatch(new RegExp(`line ${lineOf(text, '{{bucket_name}}')}: fix\\[0\\] \\(Save the bucket policy\\): placeholder \\{\\{bucket_name\\}\\} is not a declared parameter \\(declared: bucket\\)`))
+    expect(refusal(text)).toMatch(
+      new RegExp(
+        `line ${lineOf(text, '{{bucket_name}}')}: fix\\[0\\] \\(Save the bucket policy\\): placeholder \\{\\{bucket_name\\}\\} is not a declared parameter \\(declared: bucket\\)`
+      )
+    )
     expect(() => parsePlaybook(text.replace('{{bucket_name}}', '{{bucket}}'), 'custom/x.yaml', { custom: true })).not.toThrow()
   })
 

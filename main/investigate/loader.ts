@@ -130,7 +130,12 @@ export function parsePlaybook(text: string, file: string, opts: { custom: boolea
   for (const section of ['fix', 'rollback', 'guardrails'] as const) {
     def[section].forEach((t, i) => {
       for (const m of t.template.matchAll(PLACEHOLDER)) {
-        if (!params.has(m[1])) fail(file, lineOf([section, i, 'template']), `${section}[${i}] (${t.title}): placeholder {{${m[1]}}} is not a declared parameter (declared: ${[...params].sort().join(', ') || 'none'})`)
+        if (!params.has(m[1]))
+          fail(
+            file,
+            lineOf([section, i, 'template']),
+            `${section}[${i}] (${t.title}): placeholder {{${m[1]}}} is not a declared parameter (declared: ${[...params].sort().join(', ') || 'none'})`
+          )
       }
     })
   }
@@ -143,7 +148,8 @@ export function parsePlaybook(text: string, file: string, opts: { custom: boolea
     const merged: Record<string, Set<string>> = {}
     for (const [tool, ids] of Object.entries(known?.rules ?? {})) merged[tool] = new Set(ids)
     for (const [tool, ids] of Object.entries(c.rules ?? {})) {
-      if (!table.tools.has(tool)) fail(file, lineOf(['controls', i, 'rules', tool]), `control ${c.id}: unknown tool ${tool} (tools in playbooks/controls.yaml: ${[...table.tools].join(', ')})`)
+      if (!table.tools.has(tool))
+        fail(file, lineOf(['controls', i, 'rules', tool]), `control ${c.id}: unknown tool ${tool} (tools in playbooks/controls.yaml: ${[...table.tools].join(', ')})`)
       ids.forEach((rid, k) => {
         const maps = table.resolve(tool, rid, 'check', known?.resourceType ?? '')
         if (known && maps !== c.id) {

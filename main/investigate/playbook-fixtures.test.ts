@@ -86,7 +86,15 @@ describe('playbook fixtures', () => {
         if (controlCode(pb.id)?.fix) {
           let rendered = 0
           for (const f of findings.filter((x) => x.control === pb.id && x.rci.verdict !== 'UNSAFE')) {
-            const target = { finding: f.id, control: f.control, resourceId: f.resource.id, resourceType: f.resource.type, account: f.resource.account, region: f.resource.region, name: f.resource.name }
+            const target = {
+              finding: f.id,
+              control: f.control,
+              resourceId: f.resource.id,
+              resourceType: f.resource.type,
+              account: f.resource.account,
+              region: f.resource.region,
+              name: f.resource.name
+            }
             let fix: ReturnType<typeof renderFix>
             try {
               fix = renderFix(c.db, target, 'P-1')

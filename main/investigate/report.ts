@@ -32,7 +32,13 @@ export const investigateReportContributor: ReportContributor = {
       if (!doc) continue
       f.rci = {
         verdict: doc.verdict,
-        steps: doc.steps.map((s) => ({ id: s.id, question: s.question, answer: s.answer, explanation: s.explanation + (s.certainty ? ` (${s.certainty})` : ''), evidence: s.evidence.map(refOf) }))
+        steps: doc.steps.map((s) => ({
+          id: s.id,
+          question: s.question,
+          answer: s.answer,
+          explanation: s.explanation + (s.certainty ? ` (${s.certainty})` : ''),
+          evidence: s.evidence.map(refOf)
+        }))
       }
     }
   }

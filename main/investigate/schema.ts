@@ -150,11 +150,14 @@ export const playbookSchema = z
     rollback: z.array(template).default([]),
     guardrails: z.array(guardrail).default([]),
     /** what the owner of an UNSAFE finding is advised to do first (the routing package says it) */
-    routing: z.object({ suggested: z.string().trim().min(20) }).strict().optional(),
+    routing: z
+      .object({ suggested: z.string().trim().min(20) })
+      .strict()
+      .optional(),
     /** a folder beside the playbook: bundle/, findings export(s), expected.json */
     fixtures: z.string().min(1).optional()
   })
   .strict()
-  .refine((p) => (p.fix.length > 0) === (p.rollback.length > 0), { message: 'a fix needs a rollback, and a rollback a fix', path: ['rollback'] })
+  .refine((p) => p.fix.length > 0 === p.rollback.length > 0, { message: 'a fix needs a rollback, and a rollback a fix', path: ['rollback'] })
 
 export type PlaybookFile = z.infer<typeof playbookSchema>

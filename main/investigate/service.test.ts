@@ -37,12 +37,27 @@ async function fixtureCase(dir: string): Promise<WritableCaseDb> {
   return c
 }
 
-const documents = (c: WritableCaseDb) => c.db.prepare('SELECT finding_id, document, digest, run_id, updated_at FROM rci_results ORDER BY finding_id').all() as Array<{ finding_id: number; document: string; digest: string }>
+const documents = (c: WritableCaseDb) =>
+  c.db.prepare('SELECT finding_id, document, digest, run_id, updated_at FROM rci_results ORDER BY finding_id').all() as Array<{
+    finding_id: number
+    document: string
+    digest: string
+  }>
 const findingOf = (c: WritableCaseDb, bucket: string) => listFindings(c.db).find((f) => f.resource.id === `arn:aws:s3:::${bucket}`)!
 
 /** A second bundle: server access logs of the archive bucket, which the first bundle lacked. */
 function accessLogBundle(dir: string): string {
-  const lines = [3, 40, 77].map((d) => accessLogLine({ bucket: 'acme-archive-2019', owner: '111122223333', time: at(d, 9), key: 'archive/2019/ledger.csv', requester: 'arn:aws:sts::111122223333:assumed-role/records-export/s', ip: '10.20.9.14', http: true }))
+  const lines = [3, 40, 77].map((d) =>
+    accessLogLine({
+      bucket: 'acme-archive-2019',
+      owner: '111122223333',
+      time: at(d, 9),
+      key: 'archive/2019/ledger.csv',
+      requester: 'arn:aws:sts::111122223333:assumed-role/records-export/s',
+      ip: '10.20.9.14',
+      http: true
+    })
+  )
   const rel = 'aws/111122223333/s3-access-logs/acme-archive-2019/2026-08-25-09-00-00-0A1B2C3D4E5F6789'
   const body = Buffer.from(`${lines.join('\n')}\n`)
   mkdirSync(join(dir, rel, '..'), { recursive: true })
@@ -103,7 +118,9 @@ describe('investigation runs', () => {
       const before = documents(c).filter((d) => d.finding_id !== Number(archive.id.slice(2)))
       await addEvidenceBundle(c, accessLogBundle(tempDir()), { actor: ACTOR, now: clock, threads: 0 })
       const run = await investigateCase(c, { actor: ACTOR, now: clock, playbooks: set })
-      expect(run.changed).toEqual([{ finding: archive.id, before: 'RISKY', after: 'UNSAFE', changes: [{ step: 'plain-http', question: expect.any(String), before: 'unknown', after: 'yes' }] }])
+      expect(run.changed).toEqual([
+        { finding: archive.id, before: 'RISKY', after: 'UNSAFE', changes: [{ step: 'plain-http', question: expect.any(String), before: 'unknown', after: 'yes' }] }
+      ])
       expect(documents(c).filter((d) => d.finding_id !== Number(archive.id.slice(2)))).toEqual(before)
       const v = rciView(c.db, archive.id)
       expect(v.verdict).toBe('UNSAFE')
@@ -169,7 +186,11 @@ describe('investigation runs', () => {
     const c = openCaseDb(casePath, KEY)
     try {
       expect(c.db.prepare('SELECT count(*) AS n FROM investigation_runs').get()).toEqual({ n: 1 })
-      expect(listFindings(c.db).filter((f) => f.rci.verdict === 'UNSAFE').map((f) => f.resource.id)).toEqual(['arn:aws:s3:::acme-legacy-exports'])
+      expect(
+        listFindings(c.db)
+          .filter((f) => f.rci.verdict === 'UNSAFE')
+          .map((f) => f.resource.id)
+      ).toEqual(['arn:aws:s3:::acme-legacy-exports'])
     } finally {
       c.close()
     }
@@ -186,7 +207,20 @@ describe('investigation runs', () => {
         name: 'findings',
         fills: ['findings'],
         contribute(_ctx, data) {
-          data.findings.push({ id: legacy.id, control: legacy.control, title: legacy.title, resource: { ...legacy.resource }, severity: legacy.severity, status: 'open', tools: [], alerts: 0, firstSeen: legacy.firstSeen, closedAt: null, rci: { verdict: 'UNSCORED', steps: [] }, initiative: null })
+          data.findings.push({
+            id: legacy.id,
+            control: legacy.control,
+            title: legacy.title,
+            resource: { ...legacy.resource },
+            severity: legacy.severity,
+            status: 'open',
+            tools: [],
+            alerts: 0,
+            firstSeen: legacy.firstSeen,
+            closedAt: null,
+            rci: { verdict: 'UNSCORED', steps: [] },
+            initiative: null
+          })
         }
       }
       const data = assembleReportData(c, { generatedAt: clock(), generatedBy: ACTOR, contributors: [findings, investigateReportContributor] })

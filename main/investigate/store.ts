@@ -48,7 +48,8 @@ function reasonOf(before: RciDocument | null, after: RciDocument): RciHistoryEnt
 }
 
 export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs'> {
-  if (!hasRciTables(c.db)) throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
+  if (!hasRciTables(c.db))
+    throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
   const db = c.db
   const verdicts: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
   for (const r of run.results) verdicts[r.doc.verdict]++
@@ -68,8 +69,16 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
       const runId = Number(
         db
           .prepare('INSERT INTO investigation_runs (started_at, finished_at, actor, playbooks, bundles, findings, changed, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(run.startedAt, finishedAt, canonicalJson(opts.actor), canonicalJson(run.playbooks), canonicalJson(run.bundles), run.results.length, changed.length, canonicalJson(verdicts))
-          .lastInsertRowid
+          .run(
+            run.startedAt,
+            finishedAt,
+            canonicalJson(opts.actor),
+            canonicalJson(run.playbooks),
+            canonicalJson(run.bundles),
+            run.results.length,
+            changed.length,
+            canonicalJson(verdicts)
+          ).lastInsertRowid
       )
       const upsert = db.prepare(
         `INSERT INTO rci_results (finding_id, verdict, playbook, document, digest, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -82,7 +91,17 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
       for (const p of changed) {
         const changes = stepChanges(p.prev?.doc ?? null, p.doc)
         upsert.run(p.findingId, p.doc.verdict, p.doc.playbook?.id ?? null, p.text, p.digest, runId, finishedAt)
-        history.run(p.findingId, runId, finishedAt, p.doc.verdict, p.prev?.verdict ?? null, reasonOf(p.prev?.doc ?? null, p.doc), canonicalJson(changes), canonicalJson(p.doc.bundles), p.digest)
+        history.run(
+          p.findingId,
+          runId,
+          finishedAt,
+          p.doc.verdict,
+          p.prev?.verdict ?? null,
+          reasonOf(p.prev?.doc ?? null, p.doc),
+          canonicalJson(changes),
+          canonicalJson(p.doc.bundles),
+          p.digest
+        )
         out.push({ finding: p.doc.finding, before: p.prev?.verdict ?? null, after: p.doc.verdict, changes })
       }
       for (const p of planned) mirror.run(p.doc.verdict, p.findingId, p.doc.verdict)
@@ -98,7 +117,9 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
         unchanged: r.unchanged,
         changedCount: r.changed.length,
         // the first changes in full; the history table holds every one
-        changed: r.changed.slice(0, 200).map((x) => ({ finding: x.finding, before: x.before, after: x.after, steps: x.changes.map((s) => `${s.step}: ${s.before ?? '-'} → ${s.after ?? '-'}`) })),
+        changed: r.changed
+          .slice(0, 200)
+          .map((x) => ({ finding: x.finding, before: x.before, after: x.after, steps: x.changes.map((s) => `${s.step}: ${s.before ?? '-'} → ${s.after ?? '-'}`) })),
         playbooks: r.playbooks,
         bundles: r.bundles
       }

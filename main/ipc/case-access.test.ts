@@ -19,7 +19,12 @@ const ROOT = join(__dirname, '..', '..')
 describe('what a handler may reach of the open case', () => {
   it('gives a call that does not mutate no writable case, and a handler no other way to one (nor to the key of a worker that writes)', () => {
     // Compiled, never run: the handlers of a read (evidence.list) and of a write (evidence.add).
-    const handlerBodies = (app: HandlerServices, list: CaseAccess<'evidence.list'>, add: CaseAccess<'evidence.add'>, account: CaseAccess<'evidence.setAccountEnvironment'>): void => {
+    const handlerBodies = (
+      app: HandlerServices,
+      list: CaseAccess<'evidence.list'>,
+      add: CaseAccess<'evidence.add'>,
+      account: CaseAccess<'evidence.setAccountEnvironment'>
+    ): void => {
       const opts = { actor: app.session.actor(), now: app.session.now }
       listBundles(list.open().db)
       void addEvidenceBundle(add.writable(), '/bundle', opts)

@@ -105,10 +105,7 @@ describe('the compiler enforces one handler per contract entry', () => {
   })
 
   it('rejects a table with a handler missing', () => {
-    const r = typecheck(
-      'missing',
-      `${header}export const h = (app: AppServices): Handlers => { const { ['audit.verify']: _gone, ...rest } = createHandlers(app); return rest }\n`
-    )
+    const r = typecheck('missing', `${header}export const h = (app: AppServices): Handlers => { const { ['audit.verify']: _gone, ...rest } = createHandlers(app); return rest }\n`)
     expect(r.status).not.toBe(0)
     expect(r.out).toMatch(/audit\.verify/)
   })

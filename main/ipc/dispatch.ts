@@ -16,10 +16,7 @@ export type { Dispatch }
  * (the handler then gets the path). Whatever happens, the answer is an envelope; only LastmileError messages are
  * shown to people — anything else is logged and reported as an internal error.
  */
-export function createDispatcher(
-  handlers: Handlers,
-  opts: { isReadOnly: () => boolean; paths: PathGrants; log?: (e: unknown, channel: string) => void }
-): Dispatch {
+export function createDispatcher(handlers: Handlers, opts: { isReadOnly: () => boolean; paths: PathGrants; log?: (e: unknown, channel: string) => void }): Dispatch {
   const withPaths = new Set(CHANNELS.filter((c) => Object.keys(pathFields(contract[c].input)).length > 0))
   return async (channel, input) => {
     if (typeof channel !== 'string' || !Object.prototype.hasOwnProperty.call(contract, channel)) {

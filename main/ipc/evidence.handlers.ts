@@ -37,10 +37,18 @@ export function evidenceHandlers(
   return {
     'evidence.add': async ({ path }, cases) => {
       const c = cases.writable()
-      const r = await adding.runAbortable((signal) =>
-        addEvidenceBundle(c, resolve(path), { actor: session.actor(), now: session.now, onProgress: steps('evidence.add'), signal })
-      )
-      return { bundleId: r.bundleId, files: r.files, bytes: r.bytes, storedBytes: r.storedBytes, coverage: r.coverage, facts: r.facts, events: r.events, unreadable: r.unreadable, notes: r.notes }
+      const r = await adding.runAbortable((signal) => addEvidenceBundle(c, resolve(path), { actor: session.actor(), now: session.now, onProgress: steps('evidence.add'), signal }))
+      return {
+        bundleId: r.bundleId,
+        files: r.files,
+        bytes: r.bytes,
+        storedBytes: r.storedBytes,
+        coverage: r.coverage,
+        facts: r.facts,
+        events: r.events,
+        unreadable: r.unreadable,
+        notes: r.notes
+      }
     },
     'evidence.list': ({ bundle }) => {
       const db = session.require().db

@@ -100,13 +100,19 @@ describe('Cancelling the PDF export', () => {
     })
     const r = await dispatch('export.pdf', { out: c.save(out), sign: { p12Path: c.open(p.path), passphrase: p.passphrase } })
     expect(await cancel).toEqual({ ok: true, value: { cancelled: true } })
-    expect(r).toMatchObject({ ok: false, error: { code: 'cancelled', message: `${out}: the PDF export was cancelled and no report was written (the checkpoint made for it stays in the audit trail)` } })
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'cancelled', message: `${out}: the PDF export was cancelled and no report was written (the checkpoint made for it stays in the audit trail)` }
+    })
     expect(existsSync(out)).toBe(false)
     const actions = (app.session.require().db.prepare('SELECT action FROM audit_log ORDER BY seq').all() as Array<{ action: string }>).map((a) => a.action)
     expect(actions).not.toContain('export.pdf')
     expect(await dispatch('checkpoint.list', {})).toMatchObject({ ok: true, value: [{ number: 1 }] })
     // the next export runs whole
-    expect(await dispatch('export.pdf', { out: c.save(out), sign: { p12Path: c.open(p.path), passphrase: p.passphrase } })).toMatchObject({ ok: true, value: { path: out, checkpoint: { number: 2 } } })
+    expect(await dispatch('export.pdf', { out: c.save(out), sign: { p12Path: c.open(p.path), passphrase: p.passphrase } })).toMatchObject({
+      ok: true,
+      value: { path: out, checkpoint: { number: 2 } }
+    })
   })
 })
 
@@ -120,7 +126,10 @@ describe('Show in folder', () => {
     await dispatch('case.create', { path: c.save(join(dir, 'a.lmcase')), passphrase: PASS })
     const p = testP12()
     const out = join(dir, 'report.pdf')
-    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({ ok: false, error: { code: 'bad-input', message: `${out} was not written by Lastmile in this session, so it is not shown` } })
+    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: `${out} was not written by Lastmile in this session, so it is not shown` }
+    })
     await dispatch('export.pdf', { out: c.save(out), sign: { p12Path: c.open(p.path), passphrase: p.passphrase } })
     expect(await dispatch('dialog.showInFolder', { path: `${dir}/./report.pdf` })).toEqual({ ok: true, value: null })
     expect(shown).toEqual([out])
@@ -129,7 +138,10 @@ describe('Show in folder', () => {
       expect(await dispatch('dialog.showInFolder', { path })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
     }
     rmSync(out)
-    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({ ok: false, error: { code: 'not-found', message: `${out} is no longer there (moved or deleted?)` } })
+    expect(await dispatch('dialog.showInFolder', { path: out })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found', message: `${out} is no longer there (moved or deleted?)` }
+    })
 
     const headless = testServices(join(dir, 'data2'))
     const d2 = createDispatcher(createHandlers(headless), { paths: headless.paths, isReadOnly: () => false })
@@ -137,7 +149,10 @@ describe('Show in folder', () => {
     await d2('case.create', { path: c2.save(join(dir, 'b.lmcase')), passphrase: PASS })
     const out2 = join(dir, 'b.pdf')
     await d2('export.pdf', { out: c2.save(out2), sign: { p12Path: c2.open(p.path), passphrase: p.passphrase } })
-    expect(await d2('dialog.showInFolder', { path: out2 })).toMatchObject({ ok: false, error: { code: 'unavailable', message: `there is no file manager here; the file is at ${out2}` } })
+    expect(await d2('dialog.showInFolder', { path: out2 })).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: `there is no file manager here; the file is at ${out2}` }
+    })
   })
 })
 
@@ -148,7 +163,10 @@ describe('Open case file for review', () => {
     const file = join(dir, 'a.lmaudit')
     expect(await dispatch('export.caseFile', { out: c.save(file), exportPassphrase: EXPORT_PASS })).toMatchObject({ ok: true, value: { signer: { kind: 'device' } } })
     expect(await dispatch('export.verifyFile', { path: c.open(file), exportPassphrase: EXPORT_PASS })).toMatchObject({ ok: true, value: { kind: 'case-file', ok: true } })
-    expect(await dispatch('export.verifyFile', { path: c.open(file) })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/export passphrase is needed/) } })
+    expect(await dispatch('export.verifyFile', { path: c.open(file) })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringMatching(/export passphrase is needed/) }
+    })
 
     expect(await dispatch('case.openForReview', { path: c.open(file), exportPassphrase: 'not it at all' })).toMatchObject({
       ok: false,

@@ -37,9 +37,7 @@ function toCheckpointInfo(cp: Checkpoint): CheckpointInfo {
 
 export function exportHandlers(
   app: HandlerServices
-): HandlerSlice<
-  'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'
-> {
+): HandlerSlice<'checkpoint.create' | 'checkpoint.list' | 'checkpoint.verify' | 'export.pdf' | 'export.cancel' | 'export.caseFile' | 'export.verifyFile' | 'case.openForReview'> {
   const { session, platform, events, written, paths } = app
   /** an existing file is replaced when the page asks and the person confirmed it in the save dialog */
   const replacing = (out: string, asked: boolean | undefined): boolean => asked === true && paths.replaceConfirmed(out)
@@ -79,13 +77,13 @@ export function exportHandlers(
       const r = await exporting.runAbortable((signal) =>
         exportPdf(c, {
           signal,
-        out,
-        p12Path: resolve(sign.p12Path),
-        p12Passphrase: sign.passphrase,
-        classification,
-        overwrite: replacing(out, overwrite),
-        actor: session.actor(),
-        now: session.now,
+          out,
+          p12Path: resolve(sign.p12Path),
+          p12Passphrase: sign.passphrase,
+          classification,
+          overwrite: replacing(out, overwrite),
+          actor: session.actor(),
+          now: session.now,
           onProgress: (p) => events.emit('progress', p)
         })
       )

@@ -48,8 +48,7 @@ export function ingestHandlers(
     'findings.table': () => findingsTable(session.require().db),
     'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
-    'findings.decide': ({ id, decision, reason, expires }, cases) =>
-      setFindingDecision(cases.writable(), id, decision, reason, session.actor(), session.now, expires ?? null),
+    'findings.decide': ({ id, decision, reason, expires }, cases) => setFindingDecision(cases.writable(), id, decision, reason, session.actor(), session.now, expires ?? null),
     'alerts.record': ({ id }) => alertRecord(session.require().db, id),
     'initiatives.list': () => listInitiatives(session.require().db),
     'initiatives.split': ({ id, by }, cases) => splitInitiative(cases.writable(), id, by, session.actor(), session.now),

@@ -23,7 +23,10 @@ describe('investigation through the contract', () => {
     await dispatch('ingest.import', { paths: exportFiles(join(FIXTURE, 'exports')).map((f) => app.paths.issue(f, 'open-file')) })
     await dispatch('evidence.add', { path: app.paths.issue(join(FIXTURE, 'bundle'), 'open-folder') })
     expect(await dispatch('investigate.cancel', {})).toEqual({ ok: true, value: { cancelled: false } })
-    expect(await dispatch('investigate.run', { findings: ['X-1'] })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a finding id (F-12)') } })
+    expect(await dispatch('investigate.run', { findings: ['X-1'] })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('a finding id (F-12)') }
+    })
 
     const progress: Progress[] = []
     app.events.on('progress', (p) => progress.push(p))
@@ -42,15 +45,22 @@ describe('investigation through the contract', () => {
     expect(anon.timeline).toMatchObject({ resources: ['arn:aws:s3:::acme-public-downloads'], from: '2026-08-22T00:00:00Z', sources: ['aws.cloudtrail', 'aws.s3-access-logs'] })
     expect(anon.timeline!.events.length).toBe(20)
     const events = await dispatch('evidence.timeline', { resources: anon.timeline!.resources, from: anon.timeline!.from!, sources: anon.timeline!.sources, summaries: false })
-    const ids = new Set(((events as { value: Array<{ id: number }> }).value).map((e) => e.id))
+    const ids = new Set((events as { value: Array<{ id: number }> }).value.map((e) => e.id))
     expect(anon.timeline!.events.every((id) => ids.has(id))).toBe(true)
 
     const board = ((await dispatch('initiatives.rci', { id: downloads.initiative! })) as { value: InitiativeRci }).value
     expect(board.counts).toEqual({ SAFE: 4, RISKY: 2, UNSAFE: 3, UNSCORED: 0 })
-    expect(board.resources.find((r) => r.finding === downloads.id)).toMatchObject({ verdict: 'UNSAFE', playbook: 'aws.s3.public-access', resource: { name: 'acme-public-downloads', account: '111122223333' } })
+    expect(board.resources.find((r) => r.finding === downloads.id)).toMatchObject({
+      verdict: 'UNSAFE',
+      playbook: 'aws.s3.public-access',
+      resource: { name: 'acme-public-downloads', account: '111122223333' }
+    })
 
     const playbooks = ((await dispatch('playbooks.list', {})) as { value: PlaybookSummary[] }).value
     expect(playbooks.find((p) => p.id === 'aws.s3.public-access')).toMatchObject({ custom: false, verdicts: ['SAFE', 'RISKY', 'UNSAFE'], windowDays: 90 })
-    expect(await dispatch('playbooks.list', { playbooksDir: app.paths.issue(join(dir, 'missing'), 'open-folder') })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('cannot read the playbook folder') } })
+    expect(await dispatch('playbooks.list', { playbooksDir: app.paths.issue(join(dir, 'missing'), 'open-folder') })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('cannot read the playbook folder') }
+    })
   })
 })

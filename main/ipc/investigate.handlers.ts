@@ -26,7 +26,10 @@ export function investigateHandlers(app: HandlerServices): HandlerSlice<'investi
           return { stop: () => run.cancel(), done: run.done }
         }
         const signal = { aborted: false }
-        return { stop: () => void (signal.aborted = true), done: investigateCase(c, { actor: session.actor(), now: session.now, customDir, findings, initiative, onProgress, signal }) }
+        return {
+          stop: () => void (signal.aborted = true),
+          done: investigateCase(c, { actor: session.actor(), now: session.now, customDir, findings, initiative, onProgress, signal })
+        }
       })
     },
     'investigate.cancel': () => investigating.cancel(),

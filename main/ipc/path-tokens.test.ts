@@ -110,7 +110,10 @@ describe('path-taking channels take only a token main issued for what the user c
     it(`${channel}: accepts tokens its dialogs issued and hands the handler the chosen paths`, async () => {
       const { issued, received, dispatch } = await setup()
       const kinds = fields()
-      const r = await dispatch(channel, VALID[channel]!((f) => issued[kinds[f]!]))
+      const r = await dispatch(
+        channel,
+        VALID[channel]!((f) => issued[kinds[f]!])
+      )
       expect(r, JSON.stringify(r)).toEqual({ ok: true, value: null })
       expect(received).toHaveLength(1)
       const expected = VALID[channel]!((f) => DIALOG[kinds[f]!].path)
@@ -126,17 +129,32 @@ describe('path-taking channels take only a token main issued for what the user c
         const withBad = (bad: string) => VALID[channel]!((f) => (f === field ? bad : issued[kinds[f]!]))
 
         const typed = await dispatch(channel, withBad(DIALOG[kind].path))
-        expect(typed, `${channel} ${field} typed`).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a file or folder chosen in a dialog or dropped on the window') } })
+        expect(typed, `${channel} ${field} typed`).toMatchObject({
+          ok: false,
+          error: { code: 'bad-input', message: expect.stringContaining('a file or folder chosen in a dialog or dropped on the window') }
+        })
         expect(typed.ok ? '' : typed.error.message).toMatch(new RegExp(`^${channel.replace('.', '\\.')}: ${name.replace('.', '\\.')}`))
 
         const wrongKind = await dispatch(channel, withBad(issued[WRONG[kind]]))
-        expect(wrongKind, `${channel} ${field} wrong kind`).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(new RegExp(`^${channel.replace('.', '\\.')}: ${name.replace('.', '\\.')}.*: ${DIALOG[WRONG[kind]].path} is a .* but this needs a`)) } })
+        expect(wrongKind, `${channel} ${field} wrong kind`).toMatchObject({
+          ok: false,
+          error: {
+            code: 'bad-input',
+            message: expect.stringMatching(new RegExp(`^${channel.replace('.', '\\.')}: ${name.replace('.', '\\.')}.*: ${DIALOG[WRONG[kind]].path} is a .* but this needs a`))
+          }
+        })
 
         const earlier = await dispatch(channel, withBad(otherRun.issue(DIALOG[kind].path, kind)))
-        expect(earlier, `${channel} ${field} other run`).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('chosen in an earlier run of Lastmile; choose it again') } })
+        expect(earlier, `${channel} ${field} other run`).toMatchObject({
+          ok: false,
+          error: { code: 'bad-input', message: expect.stringContaining('chosen in an earlier run of Lastmile; choose it again') }
+        })
 
         const forged = await dispatch(channel, withBad(issued[kind].replace(/[0-9a-f]{32}$/, '0'.repeat(32))))
-        expect(forged, `${channel} ${field} forged`).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('not a file or folder Lastmile handed out') } })
+        expect(forged, `${channel} ${field} forged`).toMatchObject({
+          ok: false,
+          error: { code: 'bad-input', message: expect.stringContaining('not a file or folder Lastmile handed out') }
+        })
       }
       expect(received).toEqual([])
     })

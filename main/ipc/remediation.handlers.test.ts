@@ -61,7 +61,10 @@ describe('remediation through the contract', () => {
     db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE control = 'aws.s3.https-only'").run()
     const ini = listInitiatives(db).find((i) => i.control === 'aws.s3.https-only')!.id
 
-    expect(await dispatch('remediation.plan', { ref: 'X-1' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a finding (F-12) or initiative (I-3) id') } })
+    expect(await dispatch('remediation.plan', { ref: 'X-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('a finding (F-12) or initiative (I-3) id') }
+    })
     const planned = await dispatch('remediation.plan', { ref: ini })
     expect(planned).toMatchObject({ ok: true, value: { id: 'P-1', target: ini, verdict: 'SAFE', requestedBy: { name: 'Ana Analyst', role: 'admin' } } })
     const plan = (planned as { value: PlanView }).value
@@ -69,18 +72,33 @@ describe('remediation through the contract', () => {
     // Ana owns the case and so holds the approver role, but her key requested the plan
     const mine = await dispatch('approvals.queue', {})
     expect(mine).toMatchObject({ ok: true, value: [{ blockedFor: expect.stringMatching(/four-eyes/) }, {}, {}] })
-    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'mine' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^four-eyes: .* the same key cannot also approve it/) } })
-    expect(await dispatch('approvals.approve', { plan: plan.id, reason: '' })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringContaining('a reason is required') } })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'mine' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/^four-eyes: .* the same key cannot also approve it/) }
+    })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-input', message: expect.stringContaining('a reason is required') }
+    })
 
     // Bob opens the case (his key joins it) and holds nothing but analyst until Ana grants more
     expect(await bobCalls('case.open', { path: bobApp.paths.issue(join(dir, 'c.lmcase'), 'open-file'), passphrase: 'correct horse battery' })).toMatchObject({ ok: true })
     dispatch = bobCalls
-    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/to approve a plan you need the approver or admin role/) } })
-    expect(await bobCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'approver', grant: true })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/only the case owner Ana Analyst/) } })
+    expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/to approve a plan you need the approver or admin role/) }
+    })
+    expect(await bobCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'approver', grant: true })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/only the case owner Ana Analyst/) }
+    })
     expect(await anaCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'approver', grant: true })).toMatchObject({ ok: true })
     expect(await anaCalls('people.setRole', { person: bobApp.session.identity().key!, role: 'operator', grant: true })).toMatchObject({ ok: true })
     expect(await dispatch('approvals.approve', { plan: plan.id, reason: 'window CHG-3' })).toMatchObject({ ok: true, value: { decision: 'approved', pending: [] } })
-    expect(await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('give the output as text or as a file path') } })
+    expect(await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('give the output as text or as a file path') }
+    })
     const ex = await dispatch('workflow.recordExecution', { plan: plan.id, outcome: 'executed', output: 'lastmile: done' })
     expect(ex).toMatchObject({ ok: true, value: [{ state: 'remediated', actor: { name: 'Bob Approver' } }, {}, {}] })
     expect(await dispatch('workflow.validate', { ref: plan.id, method: 'evidence' })).toMatchObject({ ok: false, error: { code: 'bad-input' } })
@@ -95,9 +113,15 @@ describe('remediation through the contract', () => {
       expect(staged + i.states.routed + i.suppressed + i.accepted, i.id).toBe(i.total)
     }
     expect(boardInitiatives.find((i) => i.id === ini)!.stages.remediated).toBeGreaterThan(0)
-    expect(await dispatch('guardrails.bundle', { ref: ini })).toMatchObject({ ok: true, value: { controls: ['aws.s3.https-only'], guardrails: [{ kind: 'aws-rcp' }, { kind: 'aws-config-rule' }] } })
+    expect(await dispatch('guardrails.bundle', { ref: ini })).toMatchObject({
+      ok: true,
+      value: { controls: ['aws.s3.https-only'], guardrails: [{ kind: 'aws-rcp' }, { kind: 'aws-config-rule' }] }
+    })
     expect(await dispatch('workflow.settings', {})).toEqual({ ok: true, value: { fourEyes: true } })
-    expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('only the case owner Ana Analyst') } })
+    expect(await dispatch('workflow.setFourEyes', { enabled: false, reason: 'x' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('only the case owner Ana Analyst') }
+    })
     bobApp.session.close()
 
     // the signed report: the initiative as the ingest stage lists it, then this stage's part
@@ -109,7 +133,19 @@ describe('remediation through the contract', () => {
           name: 'initiatives (test stand-in for the ingest contributor)',
           fills: ['initiatives'],
           contribute: (_ctx, d) => {
-            d.initiatives = listInitiatives(db).map((i) => ({ id: i.id, control: i.control, title: i.title, stage: 'new', tools: i.tools, findingIds: [], timeline: [], plan: null, decisions: [], validation: null, guardrails: [] }))
+            d.initiatives = listInitiatives(db).map((i) => ({
+              id: i.id,
+              control: i.control,
+              title: i.title,
+              stage: 'new',
+              tools: i.tools,
+              findingIds: [],
+              timeline: [],
+              plan: null,
+              decisions: [],
+              validation: null,
+              guardrails: []
+            }))
           }
         },
         remediationReportContributor

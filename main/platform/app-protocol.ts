@@ -28,9 +28,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm'
 }
 
-export type AppRequest =
-  | { ok: true; file: string; contentType: string }
-  | { ok: false; status: 400 | 403 | 404 | 405; reason: string }
+export type AppRequest = { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 403 | 404 | 405; reason: string }
 
 /**
  * Map a request to a file under `rootDir`, or say why not. Pure (no file system access): the
@@ -77,10 +75,7 @@ function isInside(root: string, file: string): boolean {
  * The `protocol.handle('app', …)` handler. Uses only the fetch API's Request/Response, which
  * Electron's protocol module and Node both provide, so it is tested under Node.
  */
-export function createAppProtocolHandler(
-  rootDir: string,
-  log: (message: string) => void = () => {}
-): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(rootDir: string, log: (message: string) => void = () => {}): (request: Request) => Promise<Response> {
   const root = resolve(rootDir)
   return async (request) => {
     const target = resolveAppRequest(request.url, request.method, root)

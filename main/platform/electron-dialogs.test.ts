@@ -87,7 +87,7 @@ describe('the Electron dialogs adapter', () => {
     expect(withCaseExtension('/a/b.db')).toBe('/a/b.db.lmcase')
   })
 
-  it('shows a file in the file manager through Electron\'s shell, never opening it', () => {
+  it("shows a file in the file manager through Electron's shell, never opening it", () => {
     const shell = { showItemInFolder: vi.fn() }
     const d = createElectronDialogs(fakeDialog({ canceled: true }, { canceled: true, filePaths: [] }).dialog, () => win, shell)
     expect(d.showInFolder('/exports/acme.pdf')).toBe(true)

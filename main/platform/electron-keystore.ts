@@ -11,10 +11,7 @@ import type { KeyStore } from './ports'
 /** Linux backends that keep the key in a real secret store. */
 const SECURE_LINUX_BACKENDS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'])
 
-export type SafeStorageLike = Pick<
-  SafeStorage,
-  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
->
+export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>
 
 /** The backend's name, as shown in Settings and in refusals. */
 export function keystoreBackend(safeStorage: SafeStorageLike, platform: NodeJS.Platform): string {

@@ -64,9 +64,7 @@ export function registerContractHandlers(
 
 /** Forward every service event to `send` (the main window). Returns a function that stops it. */
 export function forwardEvents(events: EventSource, send: (channel: string, payload: unknown) => void): () => void {
-  const stops = EVENT_NAMES.map((name) =>
-    events.on(name, (payload: Events[typeof name]) => send(eventChannel(name), payload))
-  )
+  const stops = EVENT_NAMES.map((name) => events.on(name, (payload: Events[typeof name]) => send(eventChannel(name), payload)))
   return () => {
     for (const stop of stops) stop()
   }

@@ -38,10 +38,7 @@ export interface MainWindowOptions {
  * @param opts.preload absolute path of the built preload (out/preload/index.js)
  * @param opts.devTools true only when running from a checkout, never in a packaged app
  */
-export function createMainWindow<W>(
-  BrowserWindow: new (options: MainWindowOptions) => W,
-  opts: { preload: string; devTools: boolean }
-): W {
+export function createMainWindow<W>(BrowserWindow: new (options: MainWindowOptions) => W, opts: { preload: string; devTools: boolean }): W {
   return new BrowserWindow({
     width: 1440,
     height: 900,

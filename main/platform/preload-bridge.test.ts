@@ -82,9 +82,7 @@ describe('the preload bridge', () => {
   })
 
   it('refuses events outside the contract and listeners that are not functions', () => {
-    expect(() => (api.on as (e: string, l: () => void) => void)('lastmile:case.open', () => {})).toThrow(
-      /unknown event "lastmile:case.open"/
-    )
+    expect(() => (api.on as (e: string, l: () => void) => void)('lastmile:case.open', () => {})).toThrow(/unknown event "lastmile:case.open"/)
     expect(() => api.on('progress', 'x' as never)).toThrow(/must be a function/)
   })
 })

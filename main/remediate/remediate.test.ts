@@ -123,7 +123,10 @@ describe('S3 HTTPS: the Deny is merged into the existing policy', () => {
   })
 
   it('picks another Sid when DenyInsecureTransport names an unrelated statement', () => {
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] })
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]
+    })
     const m = mergeHttpsDeny(policy, 'arn:aws:s3:::b')
     expect((m.policy.Statement as unknown[]).length).toBe(2)
     expect(m.sid).toBe('LastmileDenyInsecureTransport')
@@ -137,7 +140,16 @@ describe('S3 HTTPS: the Deny is merged into the existing policy', () => {
   })
 
   it('refuses a merge past the 20 KB bucket-policy quota', () => {
-    const big = { Version: '2012-10-17', Statement: Array.from({ length: 120 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/role-with-a-long-name-${i}` }, Action: 's3:GetObject', Resource: `arn:aws:s3:::b/prefix-${i}/*` })) }
+    const big = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 120 }, (_, i) => ({
+        Sid: `S${i}`,
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/role-with-a-long-name-${i}` },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::b/prefix-${i}/*`
+      }))
+    }
     expect(() => mergeHttpsDeny(JSON.stringify(big), 'arn:aws:s3:::b')).toThrow(/20480 bytes/)
   })
 
@@ -210,7 +222,10 @@ describe('security group: the fix run against the group', () => {
     const t = target('F-6', 'aws.ec2.sg-open-admin-ports', `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0a1b2c3d4e5f60001`)
     const fix = renderFix(c.db, t, 'P-2')
     checkScripts(fix)
-    const groupState = () => ({ account: ACCOUNT, ec2: { [REGION]: { instances: {}, securityGroups: { 'sg-0a1b2c3d4e5f60001': { IpPermissions: structuredClone(OPEN_GROUP_RULES) } }, ebsDefault: false } } })
+    const groupState = () => ({
+      account: ACCOUNT,
+      ec2: { [REGION]: { instances: {}, securityGroups: { 'sg-0a1b2c3d4e5f60001': { IpPermissions: structuredClone(OPEN_GROUP_RULES) } }, ebsDefault: false } }
+    })
     const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), groupState())
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect(changes(cloud.calls())).toEqual(['aws ec2 revoke-security-group-ingress', 'aws ec2 revoke-security-group-ingress'])
@@ -234,35 +249,57 @@ describe('the other controls', () => {
     expect(one(fix.artefacts, 'fix.sh')).toContain('# The hop limit stays as it is (2): nothing marks the instance as a container host.')
     const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), {
       account: ACCOUNT,
-      ec2: { [REGION]: { instances: { 'i-0aaa0000000000001': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 } } }, securityGroups: {} } }
+      ec2: {
+        [REGION]: { instances: { 'i-0aaa0000000000001': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 } } }, securityGroups: {} }
+      }
     })
     const r = cloud.run(one(fix.artefacts, 'fix.sh'))
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('now refuses IMDSv1 (token-less) metadata requests, hop limit 3\n')
     expect(changes(cloud.calls())).toEqual(['aws ec2 modify-instance-metadata-options'])
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 })
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({
+      HttpTokens: 'required',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: 3
+    })
     cloud.clearCalls()
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect(changes(cloud.calls())).toEqual([])
     expect(cloud.run(one(fix.rollback, 'rollback.sh')).code).toBe(0)
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({ HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 3 })
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000001'].MetadataOptions).toMatchObject({
+      HttpTokens: 'optional',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: 3
+    })
   })
 
   it('IMDSv2 on an EKS node at hop limit 1: the fix raises it to 2 and says why; the rollback puts 1 and optional back', () => {
     const fix = renderFix(c.db, target('F-6', 'aws.ec2.imdsv2', `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0aaa0000000000002`), 'P-3')
     checkScripts(fix)
-    expect(one(fix.artefacts, 'fix.sh')).toContain('# The hop limit goes from 1 to 2: the instance runs containers (eks:cluster-name, eks:nodegroup-name), which need it to get a token reply; at 2 they can also fetch the instance role\'s credentials.')
+    expect(one(fix.artefacts, 'fix.sh')).toContain(
+      "# The hop limit goes from 1 to 2: the instance runs containers (eks:cluster-name, eks:nodegroup-name), which need it to get a token reply; at 2 they can also fetch the instance role's credentials."
+    )
     expect(fix.preconditions.join('\n')).toContain('accepts hop limit 2')
     const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), {
       account: ACCOUNT,
-      ec2: { [REGION]: { instances: { 'i-0aaa0000000000002': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 } } }, securityGroups: {} } }
+      ec2: {
+        [REGION]: { instances: { 'i-0aaa0000000000002': { MetadataOptions: { HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 } } }, securityGroups: {} }
+      }
     })
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({ HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 2 })
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({
+      HttpTokens: 'required',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: 2
+    })
     const back = cloud.run(one(fix.rollback, 'rollback.sh'))
     expect(back.stderr).toContain('step 1/1: set the metadata options of i-0aaa0000000000002 back to HttpTokens=optional, hop limit 1, endpoint enabled\n')
     expect(back.code).toBe(0)
-    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({ HttpTokens: 'optional', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 })
+    expect((cloud.state() as any).ec2[REGION].instances['i-0aaa0000000000002'].MetadataOptions).toMatchObject({
+      HttpTokens: 'optional',
+      HttpEndpoint: 'enabled',
+      HttpPutResponseHopLimit: 1
+    })
   })
 
   it('EBS default encryption: enables it in the Region, idempotent, rollback turns it off', () => {
@@ -321,7 +358,9 @@ describe('the other controls', () => {
     expect(changes(cloud.calls())).toEqual([])
     const del = cloud.run(one(fix.artefacts, 'delete-after-observation.sh'))
     expect(del.code).toBe(1)
-    expect(del.stderr).toContain(`lastmile: no record of when access key 1 of alice was deactivated (${join(cloud.dir, 'rollback', 'F-8')}/access-key-1.deactivated-at is missing: the key was already inactive when the fix ran, or the fix ran elsewhere), so the 30-day observation cannot be shown; nothing was deleted\n`)
+    expect(del.stderr).toContain(
+      `lastmile: no record of when access key 1 of alice was deactivated (${join(cloud.dir, 'rollback', 'F-8')}/access-key-1.deactivated-at is missing: the key was already inactive when the fix ran, or the fix ran elsewhere), so the 30-day observation cannot be shown; nothing was deleted\n`
+    )
     expect((cloud.state() as any).iam.alice.keys).toHaveLength(2)
     expect(changes(cloud.calls())).toEqual([])
     // a deactivation time that is not a number is refused as well, not read as "long ago"
@@ -351,7 +390,9 @@ describe('the other controls', () => {
     const fix = renderFix(c.db, target('F-9', 'azure.storage.secure-transfer', STORAGE_ID, { account: SUBSCRIPTION, region: null }), 'P-6')
     checkScripts(fix)
     expect(one(fix.artefacts, '.tf')).toContain('resource "azapi_update_resource"')
-    const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), { azure: { subscription: SUBSCRIPTION, accounts: { [STORAGE_ID]: { enableHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' } } } })
+    const cloud = fakeCloud(mkdtempSync(join(dir, 'cloud-')), {
+      azure: { subscription: SUBSCRIPTION, accounts: { [STORAGE_ID]: { enableHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' } } }
+    })
     expect(cloud.run(one(fix.artefacts, 'fix.sh')).code).toBe(0)
     expect((cloud.state() as any).azure.accounts[STORAGE_ID]).toEqual({ enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' })
     cloud.clearCalls()
@@ -394,7 +435,9 @@ describe('Terraform artefacts', () => {
 
 describe('refusals and drift inputs', () => {
   it('says which evidence is missing instead of guessing', () => {
-    expect(() => readFixInputs(c.db, target('F-10', 'aws.s3.https-only', 'arn:aws:s3:::not-in-evidence'))).toThrow(/no configuration of arn:aws:s3:::not-in-evidence.*s3-buckets\.json/)
+    expect(() => readFixInputs(c.db, target('F-10', 'aws.s3.https-only', 'arn:aws:s3:::not-in-evidence'))).toThrow(
+      /no configuration of arn:aws:s3:::not-in-evidence.*s3-buckets\.json/
+    )
     expect(() => renderFix(c.db, target('F-11', 'container.image.vulnerable', 'sha256:00'), 'P-1')).toThrow(/no fix is known for control container.image.vulnerable.*route/)
   })
 

@@ -58,7 +58,9 @@ describe('S3 plan preconditions', () => {
       const p = plan(c, findingOf(c, 'aws.s3.public-access-block', 'AWS::::Account:444455556666'), { actor: ACTOR, now: NOW, playbooks: set })
       expect(p.verdict).toBe('RISKY')
       const text = p.preconditions.join('\n')
-      expect(text).toContain('the account-level setting makes every bucket of account 444455556666 private at once; the buckets public today or possibly public, each checked by the steps below: acme-press-kit (public; its own findings: RISKY)')
+      expect(text).toContain(
+        'the account-level setting makes every bucket of account 444455556666 private at once; the buckets public today or possibly public, each checked by the steps below: acme-press-kit (public; its own findings: RISKY)'
+      )
       expect(text).not.toContain('acme-build-cache')
       expect(text).toContain('whether anyone reads anonymously is NOT known')
       expect(text).not.toMatch(/must have found none|is meant to be public/)

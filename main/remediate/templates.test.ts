@@ -15,13 +15,69 @@ import type { FixTarget } from '../controls/fix'
 const dir = mkdtempSync(join(tmpdir(), 'lm-templates-'))
 
 const TARGETS: Record<string, FixTarget> = {
-  'aws.s3.https-only': { finding: 'F-1', control: 'aws.s3.https-only', resourceId: 'arn:aws:s3:::lm-app-data', resourceType: 'aws.s3.bucket', account: '111122223333', region: 'us-east-1', name: 'lm-app-data' },
-  'aws.s3.public-access': { finding: 'F-2', control: 'aws.s3.public-access', resourceId: 'arn:aws:s3:::lm-public-site', resourceType: 'aws.s3.bucket', account: '111122223333', region: 'us-east-1', name: null },
-  'aws.s3.public-access-block': { finding: 'F-9', control: 'aws.s3.public-access-block', resourceId: 'AWS::::Account:111122223333', resourceType: 'aws.account', account: '111122223333', region: 'us-east-1', name: null },
-  'aws.ec2.imdsv2': { finding: 'F-3', control: 'aws.ec2.imdsv2', resourceId: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0aaa0000000000001', resourceType: 'aws.ec2.instance', account: '111122223333', region: 'us-east-1', name: null },
-  'aws.ec2.sg-open-admin-ports': { finding: 'F-4', control: 'aws.ec2.sg-open-admin-ports', resourceId: 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60001', resourceType: 'aws.ec2.security-group', account: '111122223333', region: 'us-east-1', name: null },
-  'aws.ec2.ebs-default-encryption': { finding: 'F-5', control: 'aws.ec2.ebs-default-encryption', resourceId: 'AWS::::Account:111122223333', resourceType: 'aws.account', account: '111122223333', region: 'us-east-1', name: null },
-  'aws.iam.unused-access-key': { finding: 'F-6', control: 'aws.iam.unused-access-key', resourceId: 'arn:aws:iam::111122223333:user/alice', resourceType: 'aws.iam.user', account: '111122223333', region: 'us-east-1', name: 'alice' },
+  'aws.s3.https-only': {
+    finding: 'F-1',
+    control: 'aws.s3.https-only',
+    resourceId: 'arn:aws:s3:::lm-app-data',
+    resourceType: 'aws.s3.bucket',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: 'lm-app-data'
+  },
+  'aws.s3.public-access': {
+    finding: 'F-2',
+    control: 'aws.s3.public-access',
+    resourceId: 'arn:aws:s3:::lm-public-site',
+    resourceType: 'aws.s3.bucket',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
+  },
+  'aws.s3.public-access-block': {
+    finding: 'F-9',
+    control: 'aws.s3.public-access-block',
+    resourceId: 'AWS::::Account:111122223333',
+    resourceType: 'aws.account',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
+  },
+  'aws.ec2.imdsv2': {
+    finding: 'F-3',
+    control: 'aws.ec2.imdsv2',
+    resourceId: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0aaa0000000000001',
+    resourceType: 'aws.ec2.instance',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
+  },
+  'aws.ec2.sg-open-admin-ports': {
+    finding: 'F-4',
+    control: 'aws.ec2.sg-open-admin-ports',
+    resourceId: 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-0a1b2c3d4e5f60001',
+    resourceType: 'aws.ec2.security-group',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
+  },
+  'aws.ec2.ebs-default-encryption': {
+    finding: 'F-5',
+    control: 'aws.ec2.ebs-default-encryption',
+    resourceId: 'AWS::::Account:111122223333',
+    resourceType: 'aws.account',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
+  },
+  'aws.iam.unused-access-key': {
+    finding: 'F-6',
+    control: 'aws.iam.unused-access-key',
+    resourceId: 'arn:aws:iam::111122223333:user/alice',
+    resourceType: 'aws.iam.user',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: 'alice'
+  },
   'azure.storage.secure-transfer': {
     finding: 'F-7',
     control: 'azure.storage.secure-transfer',
@@ -52,7 +108,7 @@ function bashOk(name: string, script: string): void {
   expect(r.stderr, name).toBe('')
 }
 
-describe('the built-in playbooks\' templates, rendered', () => {
+describe("the built-in playbooks' templates, rendered", () => {
   // the playbooks that carry templates (a control whose code renders its fix carries none)
   const set = loadPlaybooks().playbooks.filter((pb) => pb.def.fix.length + pb.def.rollback.length + pb.def.guardrails.length > 0)
 
@@ -92,7 +148,7 @@ describe('values are checked before they land in a template', () => {
   const tpl = { kind: 'aws-cli' as const, title: 'demo template', template: "aws s3api get-bucket-policy --bucket '{{bucket}}'" }
   const params = { bucket: { source: 'resource.native-id', description: 'the bucket' } }
 
-  it('fills the provider\'s own id', () => {
+  it("fills the provider's own id", () => {
     const t = TARGETS['aws.s3.https-only']
     expect(fillTemplate(tpl, templateValues(params, t))).toBe("aws s3api get-bucket-policy --bucket 'lm-app-data'")
   })

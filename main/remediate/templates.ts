@@ -60,7 +60,10 @@ export function templateValues(params: Record<string, TemplateParameter>, target
     }
     const v = fromSource[p.source] ?? p.default ?? null
     if (v === null || v === '') {
-      throw new LastmileError('bad-input', `${target.finding}: template parameter ${name} (${p.description}) has no value: ${p.source === 'input' ? `give it (--param ${name}=VALUE)` : `its source ${p.source} is unknown for ${target.resourceId}`}`)
+      throw new LastmileError(
+        'bad-input',
+        `${target.finding}: template parameter ${name} (${p.description}) has no value: ${p.source === 'input' ? `give it (--param ${name}=VALUE)` : `its source ${p.source} is unknown for ${target.resourceId}`}`
+      )
     }
     if (p.pattern && !new RegExp(p.pattern.startsWith('^') ? p.pattern : `^(?:${p.pattern})$`).test(v)) {
       throw new LastmileError('bad-input', `${target.finding}: template parameter ${name} = "${v}" does not match its pattern ${p.pattern}`)
@@ -107,7 +110,10 @@ export function templateArtefact(
   const content = shell
     ? bashScript({
         title: `${tpl.title} (${target.finding})`,
-        lines: [`Lastmile plan ${opts.plan}, finding ${target.finding}: rendered from playbook ${opts.playbook}, template ${opts.role}[${opts.index}]`, `Resource: ${target.resourceId}`],
+        lines: [
+          `Lastmile plan ${opts.plan}, finding ${target.finding}: rendered from playbook ${opts.playbook}, template ${opts.role}[${opts.index}]`,
+          `Resource: ${target.resourceId}`
+        ],
         tools: [tpl.kind === 'azure-cli' ? 'az' : 'aws'],
         awsAccount: tpl.kind === 'aws-cli' ? target.account : null,
         azureSubscription: tpl.kind === 'azure-cli' ? azureParts(target.resourceId).subscription : null,

@@ -256,7 +256,9 @@ export async function readBundle(dir: string, onProgress?: (done: number, total:
     try {
       real = await fsp.realpath(abs)
     } catch (e) {
-      refuse(`${join(dir, f.path)}: listed in the manifest but ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`}; the bundle is incomplete and is refused`)
+      refuse(
+        `${join(dir, f.path)}: listed in the manifest but ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable (${(e as Error).message})`}; the bundle is incomplete and is refused`
+      )
     }
     const rel = relative(rootReal, real)
     if (rel.startsWith('..') || isAbsolute(rel) || rel === '') refuse(`${join(dir, f.path)}: refused: a link leaving the bundle (it points to ${real})`)

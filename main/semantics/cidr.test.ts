@@ -26,13 +26,47 @@ describe('CIDR parsing', () => {
 
 describe('interval arithmetic', () => {
   it('merges overlapping and adjacent intervals', () => {
-    expect(union([[5n, 9n], [0n, 4n], [20n, 30n], [25n, 40n]])).toEqual([[0n, 9n], [20n, 40n]])
-    expect(size([[0n, 9n], [5n, 14n]])).toBe(15n)
+    expect(
+      union([
+        [5n, 9n],
+        [0n, 4n],
+        [20n, 30n],
+        [25n, 40n]
+      ])
+    ).toEqual([
+      [0n, 9n],
+      [20n, 40n]
+    ])
+    expect(
+      size([
+        [0n, 9n],
+        [5n, 14n]
+      ])
+    ).toBe(15n)
   })
   it('covers and subtracts', () => {
-    expect(covers([[0n, 4n], [5n, 9n]], [[0n, 9n]])).toBe(true)
-    expect(covers([[0n, 4n], [6n, 9n]], [[0n, 9n]])).toBe(false)
-    expect(subtract([[0n, 9n]], [[3n, 4n]])).toEqual([[0n, 2n], [5n, 9n]])
+    expect(
+      covers(
+        [
+          [0n, 4n],
+          [5n, 9n]
+        ],
+        [[0n, 9n]]
+      )
+    ).toBe(true)
+    expect(
+      covers(
+        [
+          [0n, 4n],
+          [6n, 9n]
+        ],
+        [[0n, 9n]]
+      )
+    ).toBe(false)
+    expect(subtract([[0n, 9n]], [[3n, 4n]])).toEqual([
+      [0n, 2n],
+      [5n, 9n]
+    ])
   })
 })
 
@@ -48,13 +82,46 @@ describe('openness: do the blocks, together, admit the internet?', () => {
   })
   it('every block but private space is still every internet address', () => {
     // the classic "everything except RFC 1918" list
-    const allButPrivate = c('0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/3',
-      '160.0.0.0/5', '168.0.0.0/6', '172.0.0.0/12', '172.32.0.0/11', '172.64.0.0/10', '172.128.0.0/9', '173.0.0.0/8', '174.0.0.0/7',
-      '176.0.0.0/4', '192.0.0.0/9', '192.128.0.0/11', '192.160.0.0/13', '192.169.0.0/16', '192.170.0.0/15', '192.172.0.0/14',
-      '192.176.0.0/12', '192.192.0.0/10', '193.0.0.0/8', '194.0.0.0/7', '196.0.0.0/6', '200.0.0.0/5', '208.0.0.0/4')
+    const allButPrivate = c(
+      '0.0.0.0/5',
+      '8.0.0.0/7',
+      '11.0.0.0/8',
+      '12.0.0.0/6',
+      '16.0.0.0/4',
+      '32.0.0.0/3',
+      '64.0.0.0/2',
+      '128.0.0.0/3',
+      '160.0.0.0/5',
+      '168.0.0.0/6',
+      '172.0.0.0/12',
+      '172.32.0.0/11',
+      '172.64.0.0/10',
+      '172.128.0.0/9',
+      '173.0.0.0/8',
+      '174.0.0.0/7',
+      '176.0.0.0/4',
+      '192.0.0.0/9',
+      '192.128.0.0/11',
+      '192.160.0.0/13',
+      '192.169.0.0/16',
+      '192.170.0.0/15',
+      '192.172.0.0/14',
+      '192.176.0.0/12',
+      '192.192.0.0/10',
+      '193.0.0.0/8',
+      '194.0.0.0/7',
+      '196.0.0.0/6',
+      '200.0.0.0/5',
+      '208.0.0.0/4'
+    )
     expect(openness(4, allButPrivate)).toBe('every-internet-address')
     // drop one public /8 and it is no longer everything
-    expect(openness(4, allButPrivate.filter((x) => x.text !== '11.0.0.0/8'))).toBe('partial')
+    expect(
+      openness(
+        4,
+        allButPrivate.filter((x) => x.text !== '11.0.0.0/8')
+      )
+    ).toBe('partial')
   })
   it('a rule to specific public addresses is restricted, however public they are', () => {
     expect(openness(4, c('1.2.3.4/32'))).toBe('partial')

@@ -5,8 +5,25 @@ describe('the IAM credential report', () => {
   const header =
     'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated'
   it('reads the rows with their keys, quoted names included', () => {
-    const r = parseCredentialReport(`${header}\n"a,b",arn:aws:iam::111122223333:user/a,2021-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2021-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`)
-    expect(r).toMatchObject({ ok: true, rows: [{ ok: true, pointer: 'row=2', value: { user: 'a,b', keys: [{ slot: 1, active: 'true', lastUsedDate: 'N/A' }, { slot: 2, active: 'false' }] } }] })
+    const r = parseCredentialReport(
+      `${header}\n"a,b",arn:aws:iam::111122223333:user/a,2021-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2021-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`
+    )
+    expect(r).toMatchObject({
+      ok: true,
+      rows: [
+        {
+          ok: true,
+          pointer: 'row=2',
+          value: {
+            user: 'a,b',
+            keys: [
+              { slot: 1, active: 'true', lastUsedDate: 'N/A' },
+              { slot: 2, active: 'false' }
+            ]
+          }
+        }
+      ]
+    })
   })
   it('refuses a file that is not a credential report, and one still base64-encoded', () => {
     expect(parseCredentialReport('user,arn\nx,y\n')).toMatchObject({ ok: false, error: expect.stringContaining('no column access_key_1_active') })
@@ -17,7 +34,9 @@ describe('the IAM credential report', () => {
     expect(r).toMatchObject({ ok: true, rows: [{ ok: false, pointer: 'row=2', error: 'line 2: 3 fields where the header has 22', name: 'arn:aws:iam::111122223333:user/bob' }] })
   })
   it('gives every cell by its header name and the line each record starts on', () => {
-    const r = parseCredentialReport(`${header}\n<root_account>,arn:aws:iam::111122223333:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T08:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\r\n\r\n"x,\ny",arn:aws:iam::111122223333:user/x,2021-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`)
+    const r = parseCredentialReport(
+      `${header}\n<root_account>,arn:aws:iam::111122223333:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T08:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\r\n\r\n"x,\ny",arn:aws:iam::111122223333:user/x,2021-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`
+    )
     if (!r.ok) throw new Error(r.error)
     const [root, x] = r.rows.map((i) => (i.ok ? i.value : null))
     expect(root?.columns.get('password_last_used')).toBe('2026-11-01T08:00:00+00:00')

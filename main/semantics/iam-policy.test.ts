@@ -21,12 +21,17 @@ const https = (...s: unknown[]) => httpsOnlyVerdict(policy(...s), B)
 
 describe('parsePolicy', () => {
   it('accepts one statement object, string-or-array values, and boolean condition values', () => {
-    const p = parsePolicy(JSON.stringify({ Statement: { Effect: 'Deny', Principal: { AWS: ['*'] }, Action: ['s3:*'], Resource: B, Condition: { Bool: { 'aws:SecureTransport': false } } } }))
+    const p = parsePolicy(
+      JSON.stringify({ Statement: { Effect: 'Deny', Principal: { AWS: ['*'] }, Action: ['s3:*'], Resource: B, Condition: { Bool: { 'aws:SecureTransport': false } } } })
+    )
     expect(p.ok && p.statements[0]).toMatchObject({ effect: 'Deny', principal: { AWS: ['*'] }, resource: [B], conditions: [{ base: 'Bool', values: ['false'] }] })
   })
 
   it('says where a policy is malformed', () => {
-    expect(parsePolicy('{"Statement": [ {"Effect": "Deny",} ]}')).toEqual({ ok: false, error: 'the policy is not JSON: line 1 column 35: expected a property name in double quotes, found "}"' })
+    expect(parsePolicy('{"Statement": [ {"Effect": "Deny",} ]}')).toEqual({
+      ok: false,
+      error: 'the policy is not JSON: line 1 column 35: expected a property name in double quotes, found "}"'
+    })
     expect(parsePolicy('[]')).toMatchObject({ ok: false, error: 'the policy is not a JSON object' })
     expect(parsePolicy('{"Version":"2012-10-17"}')).toMatchObject({ ok: false, error: 'the policy has no Statement' })
     expect(parsePolicy(JSON.stringify({ Statement: [enforce(), { Effect: 'Maybe', Principal: '*', Action: '*' }] }))).toMatchObject({
@@ -243,7 +248,9 @@ describe('request evaluation (SCP and RCP Deny statements)', () => {
     expect(denied(s, req('ec2:RunInstances', 'x'))).toBe('A')
     const ifExists = scp({ Sid: 'B', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-1' } } })
     expect(denied(ifExists, req('s3:GetObject', 'x'))).toBe('B')
-    expect(denied(scp({ Sid: 'C', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), req('s3:GetObject', 'x'))).toBeNull()
+    expect(
+      denied(scp({ Sid: 'C', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }), req('s3:GetObject', 'x'))
+    ).toBeNull()
     const pos = scp({ Sid: 'D', Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } })
     expect(denied(pos, req('s3:PutObject', 'x', { 'aws:SecureTransport': 'true' }))).toBeNull()
     expect(denied(pos, req('s3:PutObject', 'x', { 'aws:SecureTransport': 'false' }))).toBe('D')

@@ -59,8 +59,7 @@ function strings(v: unknown): string[] | null {
 }
 
 function scalarStrings(v: unknown): string[] | null {
-  const one = (x: unknown): string | null =>
-    typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null
+  const one = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null)
   if (Array.isArray(v)) {
     const out = v.map(one)
     return out.length > 0 && out.every((x) => x !== null) ? (out as string[]) : null
@@ -135,9 +134,15 @@ export function parsePolicy(text: string, opts: { requirePrincipal?: boolean } =
     const resource = field('Resource', strings)
     const notResource = field('NotResource', strings)
     const conditions = field('Condition', parseCondition)
-    const bad = Object.entries({ Principal: principal, NotPrincipal: notPrincipal, Action: action, NotAction: notAction, Resource: resource, NotResource: notResource, Condition: conditions }).find(
-      ([, v]) => v === 'bad'
-    )
+    const bad = Object.entries({
+      Principal: principal,
+      NotPrincipal: notPrincipal,
+      Action: action,
+      NotAction: notAction,
+      Resource: resource,
+      NotResource: notResource,
+      Condition: conditions
+    }).find(([, v]) => v === 'bad')
     if (bad) return { ok: false, error: `${where}: ${bad[0]} is malformed` }
     if (principal === null && notPrincipal === null && opts.requirePrincipal !== false) {
       // A resource-based policy statement must name who it applies to; S3 refuses one that does not.
@@ -196,12 +201,7 @@ function coversAllObjects(s: PolicyStatement, bucketArn: string): boolean {
 }
 
 function isInsecureTransportTest(c: ConditionEntry): boolean {
-  return (
-    c.set === null &&
-    c.base === 'Bool' &&
-    c.keyLower === 'aws:securetransport' &&
-    c.values.some((v) => v.toLowerCase() === 'false')
-  )
+  return c.set === null && c.base === 'Bool' && c.keyLower === 'aws:securetransport' && c.values.some((v) => v.toLowerCase() === 'false')
 }
 
 /**
@@ -272,9 +272,7 @@ export function httpsOnlyVerdict(statements: readonly PolicyStatement[], bucketA
   }
   const res = (s: PolicyStatement) => (s.resource ? s.resource.join(', ') : `everything but ${s.notResource?.join(', ') ?? '(no Resource)'}`)
   const covered = qualifying.map((s) => `${label(s)} covers ${res(s)}`).join('; ')
-  const missing = [!bucket.length ? `the bucket itself (${bucketArn})` : null, !objects.length ? `every object (${bucketArn}/*)` : null]
-    .filter(Boolean)
-    .join(' and ')
+  const missing = [!bucket.length ? `the bucket itself (${bucketArn})` : null, !objects.length ? `every object (${bucketArn}/*)` : null].filter(Boolean).join(' and ')
   return fail(`the Deny on aws:SecureTransport = false does not cover ${missing}: ${covered}`)
 }
 

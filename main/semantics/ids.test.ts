@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  accountOfResource,
-  accountResource,
-  azureParts,
-  ec2Arn,
-  eniKey,
-  evidenceKeyOf,
-  nativeId,
-  parseArn,
-  partitionOf,
-  s3BucketArn,
-  streamKey,
-  subscriptionId
-} from './ids'
+import { accountOfResource, accountResource, azureParts, ec2Arn, eniKey, evidenceKeyOf, nativeId, parseArn, partitionOf, s3BucketArn, streamKey, subscriptionId } from './ids'
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`
 

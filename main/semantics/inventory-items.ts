@@ -61,7 +61,7 @@ export function parseS3Buckets(doc: unknown, file: string, account: string): S3B
       publicAccessBlock: pab === undefined ? undefined : pabOf(pab),
       // a part the collector did not read stays without a key (not collected); null is "none"
       encryption: encryption === undefined ? undefined : encryption,
-      versioning: typeof versioning === 'string' ? versioning : str(obj(versioning)?.Status) ?? null,
+      versioning: typeof versioning === 'string' ? versioning : (str(obj(versioning)?.Status) ?? null),
       logging: rawLogging === undefined ? undefined : le && str(le.TargetBucket) ? { targetBucket: str(le.TargetBucket)!, targetPrefix: str(le.TargetPrefix) ?? '' } : null,
       objectCount: num(pick(b, 'objectCount', 'ObjectCount')),
       website: bool(pick(b, 'website', 'Website')) ?? (obj(pick(b, 'website', 'Website')) ? true : null),
@@ -181,7 +181,9 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
         const no = obj(n)
         return {
           id: str(no?.NetworkInterfaceId) ?? '',
-          groups: arr(no?.Groups).map((g) => str(obj(g)?.GroupId) ?? '').filter(Boolean),
+          groups: arr(no?.Groups)
+            .map((g) => str(obj(g)?.GroupId) ?? '')
+            .filter(Boolean),
           privateIp: str(no?.PrivateIpAddress),
           publicIp: str(obj(no?.Association)?.PublicIp)
         }
@@ -199,7 +201,9 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
         hopLimit: num(mo?.HttpPutResponseHopLimit),
         httpEndpoint: str(mo?.HttpEndpoint),
         instanceProfileArn: str(obj(i.IamInstanceProfile)?.Arn),
-        securityGroups: arr(i.SecurityGroups).map((g) => str(obj(g)?.GroupId) ?? '').filter(Boolean),
+        securityGroups: arr(i.SecurityGroups)
+          .map((g) => str(obj(g)?.GroupId) ?? '')
+          .filter(Boolean),
         enis: enis.filter((e) => e.id),
         publicIp: str(i.PublicIpAddress),
         publicDns: str(i.PublicDnsName) || null,
@@ -237,14 +241,23 @@ export function parseSecurityGroups(doc: unknown, file: string, account: string)
           protocol: String(po?.IpProtocol ?? '-1'),
           fromPort: num(po?.FromPort),
           toPort: num(po?.ToPort),
-          cidrs: arr(po?.IpRanges).map((r) => str(obj(r)?.CidrIp) ?? '').filter(Boolean),
-          ipv6: arr(po?.Ipv6Ranges).map((r) => str(obj(r)?.CidrIpv6) ?? '').filter(Boolean),
-          prefixLists: arr(po?.PrefixListIds).map((r) => str(obj(r)?.PrefixListId) ?? '').filter(Boolean),
-          groups: arr(po?.UserIdGroupPairs).map((r) => str(obj(r)?.GroupId) ?? '').filter(Boolean),
+          cidrs: arr(po?.IpRanges)
+            .map((r) => str(obj(r)?.CidrIp) ?? '')
+            .filter(Boolean),
+          ipv6: arr(po?.Ipv6Ranges)
+            .map((r) => str(obj(r)?.CidrIpv6) ?? '')
+            .filter(Boolean),
+          prefixLists: arr(po?.PrefixListIds)
+            .map((r) => str(obj(r)?.PrefixListId) ?? '')
+            .filter(Boolean),
+          groups: arr(po?.UserIdGroupPairs)
+            .map((r) => str(obj(r)?.GroupId) ?? '')
+            .filter(Boolean),
           descriptions: Object.fromEntries(
-            [...arr(po?.IpRanges).map((r) => [str(obj(r)?.CidrIp), str(obj(r)?.Description)]), ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])].filter(
-              (x): x is [string, string] => !!x[0] && x[1] !== null
-            )
+            [
+              ...arr(po?.IpRanges).map((r) => [str(obj(r)?.CidrIp), str(obj(r)?.Description)]),
+              ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])
+            ].filter((x): x is [string, string] => !!x[0] && x[1] !== null)
           )
         }
       })
@@ -469,7 +482,9 @@ export function parseCloudFront(doc: unknown, file: string): Fronting[] {
   const items = list ? arr(list.Items) : requireArray(doc, file, 'Distributions', 'distributions', 'Items')
   return items.map((x) => {
     const d = obj(x)
-    const origins = arr(obj(d?.Origins)?.Items).map((y) => str(obj(y)?.DomainName) ?? '').filter(Boolean)
+    const origins = arr(obj(d?.Origins)?.Items)
+      .map((y) => str(obj(y)?.DomainName) ?? '')
+      .filter(Boolean)
     return {
       file,
       kind: 'cloudfront' as const,
@@ -501,7 +516,16 @@ export function parseLoadBalancers(doc: unknown, file: string): Fronting[] {
         if (id && /^i-/.test(id)) instances.push(id)
       }
     }
-    out.push({ file, kind: 'load-balancer', id: str(lb?.LoadBalancerArn) ?? str(lb?.LoadBalancerName) ?? 'lb', domain: str(lb?.DNSName), scheme: str(lb?.Scheme), buckets: [], instances: [...new Set(instances)], originDomains: [] })
+    out.push({
+      file,
+      kind: 'load-balancer',
+      id: str(lb?.LoadBalancerArn) ?? str(lb?.LoadBalancerName) ?? 'lb',
+      domain: str(lb?.DNSName),
+      scheme: str(lb?.Scheme),
+      buckets: [],
+      instances: [...new Set(instances)],
+      originDomains: []
+    })
   }
   for (const x of classic) {
     const lb = obj(x)
@@ -512,7 +536,9 @@ export function parseLoadBalancers(doc: unknown, file: string): Fronting[] {
       domain: str(lb?.DNSName),
       scheme: str(lb?.Scheme),
       buckets: [],
-      instances: arr(lb?.Instances).map((i) => str(obj(i)?.InstanceId) ?? '').filter(Boolean),
+      instances: arr(lb?.Instances)
+        .map((i) => str(obj(i)?.InstanceId) ?? '')
+        .filter(Boolean),
       originDomains: []
     })
   }
@@ -590,7 +616,7 @@ export function parseStorageAccounts(doc: unknown, file: string): AzureStorageAc
       publicNetworkAccess: str(p.publicNetworkAccess),
       networkDefaultAction: str(obj(p.networkAcls)?.defaultAction),
       encryption: enc
-        ? { encrypted: blob ? bool(blob.enabled) ?? true : true, detail: `key source ${str(enc.keySource) ?? 'unknown'}` }
+        ? { encrypted: blob ? (bool(blob.enabled) ?? true) : true, detail: `key source ${str(enc.keySource) ?? 'unknown'}` }
         : { encrypted: null, detail: 'no encryption block in evidence' },
       creationTime: str(p.creationTime)
     }

@@ -25,7 +25,10 @@ describe('loadBundle: what makes a folder a bundle', () => {
   it('refuses a missing folder, a folder without manifest, and a malformed manifest, naming the file (main/evidence readBundle)', async () => {
     const dir = tempDir()
     const manifest = (m: Record<string, unknown>) =>
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'lastmile-evidence-bundle', version: 1, collectedAt: '2026-11-20T10:00:00Z', collector: { tool: 'manual' }, files: [], ...m }))
+      writeFileSync(
+        join(dir, 'manifest.json'),
+        JSON.stringify({ format: 'lastmile-evidence-bundle', version: 1, collectedAt: '2026-11-20T10:00:00Z', collector: { tool: 'manual' }, files: [], ...m })
+      )
     expect(await refused(join(dir, 'nope'))).toMatch(/nope: cannot open the evidence bundle: there is no such file or folder/)
     expect(await refused(dir)).toMatch(/manifest\.json: cannot read the manifest: there is no such file or folder; an evidence bundle needs one/)
     writeFileSync(join(dir, 'manifest.json'), '{"format": "lastmile-evidence-bundle",\n "version": 1,,}')
@@ -125,7 +128,12 @@ describe('loadBundle: inventory files', () => {
           [`${INV}/s3-account.json`]: { publicAccessBlock: { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true } } },
           [`azure/${SUB}/storage-accounts.json`]: Buffer.concat([
             Buffer.from([0xff, 0xfe]),
-            Buffer.from(JSON.stringify([{ id: `/subscriptions/${SUB}/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/x`, enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' }]), 'utf16le')
+            Buffer.from(
+              JSON.stringify([
+                { id: `/subscriptions/${SUB}/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/x`, enableHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2' }
+              ]),
+              'utf16le'
+            )
           ])
         }
       })
@@ -160,9 +168,22 @@ describe('collection gaps: the operation and region of the failed call', () => {
         scopes: [{ provider: 'aws', account: A, regions: ['us-east-1'] }],
         gaps: [
           // this collector: fields, and a problem sentence for people
-          { source: 'aws.inventory', scope: A, resource: 'arn:aws:s3:::b', operation: 'GetBucketPolicy', region: 'eu-west-1', problem: 'GetBucketPolicy b: AccessDenied: Access Denied' },
+          {
+            source: 'aws.inventory',
+            scope: A,
+            resource: 'arn:aws:s3:::b',
+            operation: 'GetBucketPolicy',
+            region: 'eu-west-1',
+            problem: 'GetBucketPolicy b: AccessDenied: Access Denied'
+          },
           // fields win over the text
-          { source: 'aws.inventory', scope: A, operation: 'ListClusters', region: 'ap-southeast-2', problem: 'ListClusters in us-east-1: ThrottlingException: Rate exceeded (ECS)' },
+          {
+            source: 'aws.inventory',
+            scope: A,
+            operation: 'ListClusters',
+            region: 'ap-southeast-2',
+            problem: 'ListClusters in us-east-1: ThrottlingException: Rate exceeded (ECS)'
+          },
           // older bundles: only the text
           { source: 'aws.inventory', scope: A, problem: 'DescribeInstances in us-gov-west-1: UnauthorizedOperation: You are not authorized' },
           { source: 'aws.inventory', scope: A, resource: 'arn:aws:s3:::b', problem: 'GetBucketAcl b: SlowDown: Please reduce your request rate.' },
@@ -187,6 +208,13 @@ describe('collection gaps: the operation and region of the failed call', () => {
       [6, null, 'us-east-1'],
       [7, 'DescribeSecurityGroups', 'eu-west-1']
     ])
-    expect(b.aws[0].gaps[0]).toEqual({ index: 0, source: 'aws.inventory', resource: 'arn:aws:s3:::b', operation: 'GetBucketPolicy', region: 'eu-west-1', problem: 'GetBucketPolicy b: AccessDenied: Access Denied' })
+    expect(b.aws[0].gaps[0]).toEqual({
+      index: 0,
+      source: 'aws.inventory',
+      resource: 'arn:aws:s3:::b',
+      operation: 'GetBucketPolicy',
+      region: 'eu-west-1',
+      problem: 'GetBucketPolicy b: AccessDenied: Access Denied'
+    })
   })
 })

@@ -28,15 +28,10 @@ import { decodeText, parseJson } from './json-text'
 
 // ---- results -------------------------------------------------------------------------------------
 
-export type FileState<T> =
-  | { state: 'absent'; rel: string }
-  | { state: 'invalid'; rel: string; error: string }
-  | { state: 'ok'; rel: string; value: T }
+export type FileState<T> = { state: 'absent'; rel: string } | { state: 'invalid'; rel: string; error: string } | { state: 'ok'; rel: string; value: T }
 
 /** One element of a list in a file, e.g. one bucket: valid, or the reason it is not. */
-export type Item<T> =
-  | { ok: true; pointer: string; value: T }
-  | { ok: false; pointer: string; error: string; /** the element's own id/name when readable */ name: string | null }
+export type Item<T> = { ok: true; pointer: string; value: T } | { ok: false; pointer: string; error: string; /** the element's own id/name when readable */ name: string | null }
 
 export interface AwsAccountInventory {
   account: string
@@ -149,7 +144,10 @@ const S3Bucket = z.object({
   publicAccessBlock: PublicAccessBlock.nullable().optional(),
   acl: Acl.nullable().optional(),
   /** GetBucketLogging's LoggingEnabled: null = logging off, absent = not collected */
-  logging: z.object({ TargetBucket: z.string().min(1), TargetPrefix: z.string().optional() }).nullable().optional()
+  logging: z
+    .object({ TargetBucket: z.string().min(1), TargetPrefix: z.string().optional() })
+    .nullable()
+    .optional()
 })
 export type S3Bucket = z.infer<typeof S3Bucket>
 
@@ -160,9 +158,7 @@ const Ec2Instance = z.object({
   InstanceId: z.string().min(1),
   State: z.object({ Name: z.string() }).optional(),
   Placement: z.object({ AvailabilityZone: z.string().optional() }).optional(),
-  MetadataOptions: z
-    .object({ State: z.string().optional(), HttpTokens: z.string().optional(), HttpEndpoint: z.string().optional() })
-    .optional()
+  MetadataOptions: z.object({ State: z.string().optional(), HttpTokens: z.string().optional(), HttpEndpoint: z.string().optional() }).optional()
 })
 export type Ec2Instance = z.infer<typeof Ec2Instance>
 
@@ -201,9 +197,7 @@ const EcsTask = z.object({
   taskArn: z.string().min(1),
   clusterArn: z.string().optional(),
   lastStatus: z.string().optional(),
-  containers: z
-    .array(z.object({ name: z.string().optional(), image: z.string().optional(), imageDigest: z.string().optional(), lastStatus: z.string().optional() }))
-    .optional()
+  containers: z.array(z.object({ name: z.string().optional(), image: z.string().optional(), imageDigest: z.string().optional(), lastStatus: z.string().optional() })).optional()
 })
 export type EcsTask = z.infer<typeof EcsTask>
 
@@ -246,9 +240,7 @@ export type EcrImage = z.infer<typeof EcrImage>
 const AzureStorageAccountRaw = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
-  properties: z
-    .object({ supportsHttpsTrafficOnly: z.boolean().nullable().optional(), minimumTlsVersion: z.string().nullable().optional() })
-    .optional(),
+  properties: z.object({ supportsHttpsTrafficOnly: z.boolean().nullable().optional(), minimumTlsVersion: z.string().nullable().optional() }).optional(),
   enableHttpsTrafficOnly: z.boolean().nullable().optional(),
   minimumTlsVersion: z.string().nullable().optional()
 })
@@ -259,7 +251,6 @@ export interface AzureStorageAccount {
   supportsHttpsTrafficOnly: boolean | undefined
   minimumTlsVersion: string | undefined
 }
-
 
 // ---- reading -------------------------------------------------------------------------------------
 
@@ -364,12 +355,7 @@ class BundleReader {
 }
 
 /** Validate each element of a list on its own, so that one bad element spoils only itself. */
-function items<T>(
-  list: readonly unknown[],
-  schema: z.ZodType<T>,
-  base: ReadonlyArray<string | number>,
-  nameKey: string
-): Array<Item<T>> {
+function items<T>(list: readonly unknown[], schema: z.ZodType<T>, base: ReadonlyArray<string | number>, nameKey: string): Array<Item<T>> {
   return list.map((raw, i) => {
     const path = [...base, i]
     const r = schema.safeParse(raw)
@@ -424,9 +410,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   )
   const ecsTasks = mapOk(await b.json(rel(INVENTORY_FILES.ecsTasks), listOf('tasks')), (v) => items(v.tasks, EcsTask, ['tasks'], 'taskArn'))
   const eksPods = mapOk(await b.json(rel(INVENTORY_FILES.eksPods), listOf('items')), (v) => items(v.items, EksPod, ['items'], 'name'))
-  const ecrImages = mapOk(await b.json(rel(INVENTORY_FILES.ecrImages), listOf('imageDetails')), (v) =>
-    items(v.imageDetails, EcrImage, ['imageDetails'], 'imageDigest')
-  )
+  const ecrImages = mapOk(await b.json(rel(INVENTORY_FILES.ecrImages), listOf('imageDetails')), (v) => items(v.imageDetails, EcrImage, ['imageDetails'], 'imageDigest'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return { account, scopeRegions, gaps, s3Buckets, s3Account, ec2Instances, securityGroups, credentialReport, ebsEncryption, ecsTasks, eksPods, ecrImages }
 }

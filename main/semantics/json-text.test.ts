@@ -10,7 +10,7 @@ describe('JSON with errors that say where', () => {
     const cases: Array<[string, string]> = [
       ['{\n  "a": 1,\n}', 'line 3 column 1: expected a property name in double quotes, found "}"'],
       ['{"a": tru}', 'line 1 column 7: expected a value, found "t"'],
-      ['{"a": 1', 'line 1 column 8: expected \',\' or \'}\' after a property value, found the end of the text'],
+      ['{"a": 1', "line 1 column 8: expected ',' or '}' after a property value, found the end of the text"],
       ['["a"\n "b"]', "line 2 column 2: expected ',' or ']' after an array element, found \"\\\"\""],
       ['{"a": "x\ny"}', 'line 1 column 9: a control character (such as a line break) inside a string'],
       ['{"a": "open', 'line 1 column 7: a string that is not closed'],

@@ -27,7 +27,10 @@ describe('Block Public Access: the most restrictive combination of bucket and ac
 
 describe('aws.s3.public-access: actually public, after Block Public Access', () => {
   it('PASS: no policy, private ACL, nothing on', () => {
-    expect(publicAccessForBucket(bucket({}), null, places)).toMatchObject({ status: 'PASS', reason: expect.stringMatching(/^not public: no bucket policy; the ACL grants nothing/) })
+    expect(publicAccessForBucket(bucket({}), null, places)).toMatchObject({
+      status: 'PASS',
+      reason: expect.stringMatching(/^not public: no bucket policy; the ACL grants nothing/)
+    })
   })
 
   it('FAIL: a public policy with RestrictPublicBuckets off', () => {
@@ -71,13 +74,18 @@ describe('aws.s3.public-access: actually public, after Block Public Access', () 
   })
 
   it('a policy pinned to a VPC endpoint is not public', () => {
-    const vpce = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: `${ARN}/*`, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c' } } }] })
+    const vpce = JSON.stringify({
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: `${ARN}/*`, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c' } } }]
+    })
     expect(publicAccessForBucket(bucket({ policy: vpce }), null, places).status).toBe('PASS')
   })
 
   it('UNKNOWN, never PASS, when the policy or ACL was not collected and nothing neutralises it', () => {
     expect(publicAccessForBucket(bucket({ policy: undefined }), null, places)).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('f#/buckets/0/policy') })
-    expect(publicAccessForBucket(bucket({ acl: undefined }), null, places)).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('the bucket ACL is not in the bundle') })
+    expect(publicAccessForBucket(bucket({ acl: undefined }), null, places)).toMatchObject({
+      status: 'UNKNOWN',
+      reason: expect.stringContaining('the bucket ACL is not in the bundle')
+    })
     expect(publicAccessForBucket(bucket({ acl: null }), null, places).status).toBe('UNKNOWN')
     expect(publicAccessForBucket(bucket({ policy: '{not json' }), null, places).status).toBe('UNKNOWN')
   })

@@ -105,11 +105,7 @@ export function bucketExposure(b: S3Bucket, account: PublicAccessBlock | null | 
   }
 }
 
-export function publicAccessForBucket(
-  b: S3Bucket,
-  account: PublicAccessBlock | null | undefined,
-  places: { policy: string; acl: string }
-): Verdict {
+export function publicAccessForBucket(b: S3Bucket, account: PublicAccessBlock | null | undefined, places: { policy: string; acl: string }): Verdict {
   const { policy, acl } = bucketExposure(b, account, places)
   const both = [policy, acl]
   const open = both.filter((e) => e.state === 'public')

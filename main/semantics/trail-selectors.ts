@@ -163,12 +163,13 @@ function trailMatches(change: string, t: TrailConfig): boolean {
 }
 
 /** Does `trail` record the S3 data events of `bucket`, and over what span? */
-export function evaluateTrail(
-  t: TrailConfig,
-  bucket: { name: string; region: string | null; account: string | null },
-  changes: readonly TrailChangeSeen[]
-): TrailRecording {
-  const ev = t.advanced && t.advanced.length ? evalAdvanced(t.advanced, bucket.name) : t.basic ? evalBasic(t.basic, bucket.name) : { reads: 'none' as Level, writes: 'none' as Level, why: [] }
+export function evaluateTrail(t: TrailConfig, bucket: { name: string; region: string | null; account: string | null }, changes: readonly TrailChangeSeen[]): TrailRecording {
+  const ev =
+    t.advanced && t.advanced.length
+      ? evalAdvanced(t.advanced, bucket.name)
+      : t.basic
+        ? evalBasic(t.basic, bucket.name)
+        : { reads: 'none' as Level, writes: 'none' as Level, why: [] }
   const regionOk: boolean | 'unknown' = t.multiRegion ? true : bucket.region === null || t.homeRegion === null ? 'unknown' : t.homeRegion === bucket.region
   const accountOk: boolean | 'unknown' = t.organization ? true : bucket.account === null ? 'unknown' : t.account === bucket.account
   const inScope: boolean | 'unknown' = regionOk === false || accountOk === false ? false : regionOk === true && accountOk === true ? true : 'unknown'
@@ -183,7 +184,10 @@ export function evaluateTrail(
   const parts: string[] = []
   if (ev.why.length) parts.push(...ev.why)
   else parts.push(t.basic || t.advanced ? 'no selector records S3 object events for this bucket' : 'no event selectors in evidence for this trail')
-  if (inScope === false) parts.push(regionOk === false ? `the trail is single-region (${t.homeRegion}) and the bucket is in ${bucket.region}` : `the trail belongs to account ${t.account}, not ${bucket.account}`)
+  if (inScope === false)
+    parts.push(
+      regionOk === false ? `the trail is single-region (${t.homeRegion}) and the bucket is in ${bucket.region}` : `the trail belongs to account ${t.account}, not ${bucket.account}`
+    )
   if (t.isLogging === false) parts.push(`logging was stopped${t.stopLogging ? ` at ${t.stopLogging}` : ''}`)
   if (lastChange !== null) parts.push(`selectors or logging last changed at ${iso(lastChange)}`)
   return {
@@ -207,7 +211,15 @@ function side(what: 'reads' | 'writes', l: Level): string {
 /** The union over every trail: the best recording any trail gives the bucket. */
 export function s3DataRecording(trails: readonly TrailRecording[], anyTrailConfig: boolean): S3DataRecording {
   if (!anyTrailConfig) {
-    return { recorded: 'unknown', reads: 'unknown', writes: 'unknown', trails: [], since: null, until: null, explanation: 'no trails.json in evidence: whether S3 data events were recorded is unknown' }
+    return {
+      recorded: 'unknown',
+      reads: 'unknown',
+      writes: 'unknown',
+      trails: [],
+      since: null,
+      until: null,
+      explanation: 'no trails.json in evidence: whether S3 data events were recorded is unknown'
+    }
   }
   let reads: Level = 'none'
   let writes: Level = 'none'

@@ -7,7 +7,25 @@
 // atomic: a temporary file beside the target, renamed (or linked, when nothing may be replaced)
 // into place, so a failed export leaves the old file or none, never half of one.
 import { randomBytes } from 'node:crypto'
-import { closeSync, constants as fsConstants, createWriteStream, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs'
+import {
+  closeSync,
+  constants as fsConstants,
+  createWriteStream,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats
+} from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -175,7 +193,12 @@ export function writeOutputFile(path: string, content: Content, rules: OutputRul
  * Stream into a new output file (never replacing one): through `through` (e.g. a hashing tap),
  * to a temporary file, then into place.
  */
-export async function writeOutputStream(path: string, source: Readable | AsyncIterable<Uint8Array>, rules: OutputRules & { mode?: number }, through: Transform[] = []): Promise<string> {
+export async function writeOutputStream(
+  path: string,
+  source: Readable | AsyncIterable<Uint8Array>,
+  rules: OutputRules & { mode?: number },
+  through: Transform[] = []
+): Promise<string> {
   const abs = checkOutputFile(path, { ...rules, overwrite: false })
   const tmp = temporaryBeside(abs)
   try {

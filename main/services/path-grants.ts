@@ -82,9 +82,7 @@ export class PathGrants {
       const earlier = !token.startsWith(`lmpath:${this.run}:`)
       throw new LastmileError(
         'bad-input',
-        earlier
-          ? `${where}: this file was chosen in an earlier run of Lastmile; choose it again`
-          : `${where}: this is not a file or folder Lastmile handed out; choose it again`
+        earlier ? `${where}: this file was chosen in an earlier run of Lastmile; choose it again` : `${where}: this is not a file or folder Lastmile handed out; choose it again`
       )
     }
     if (g.kind !== kind) throw new LastmileError('bad-input', `${where}: ${g.path} is ${KIND_WORDS[g.kind]}, but this needs ${KIND_WORDS[kind]}; choose it again`)

@@ -94,7 +94,10 @@ export class CaseSession {
   createIdentity(name: string): Identity {
     const existing = readPersonKeyInfo(this.personKeyFile())
     if (existing) {
-      throw new LastmileError('conflict', `your signing key (${existing.fingerprint.slice(0, 23)}…) is bound to "${existing.name}"; a name is bound to its key once and is never changed here`)
+      throw new LastmileError(
+        'conflict',
+        `your signing key (${existing.fingerprint.slice(0, 23)}…) is bound to "${existing.name}"; a name is bound to its key once and is never changed here`
+      )
     }
     const s = sealedPersonKey(this.personKeyFile(), this.platform.keystore, { name, osUser: this.platform.osUser, now: this.now, create: true })
     if (s) this.signer = unlock(s)

@@ -85,7 +85,10 @@ export function decide(c: WritableCaseDb, ref: string, decision: 'approved' | 'r
         )
       }
     } else if (oneByOne.length && chosen.length > 1) {
-      throw new LastmileError('conflict', `${oneByOne.map((f) => `${f.ref} (${f.verdict})`).join(', ')}: RISKY and uninvestigated findings are approved one by one, each with its own reason`)
+      throw new LastmileError(
+        'conflict',
+        `${oneByOne.map((f) => `${f.ref} (${f.verdict})`).join(', ')}: RISKY and uninvestigated findings are approved one by one, each with its own reason`
+      )
     }
   }
 
@@ -94,13 +97,16 @@ export function decide(c: WritableCaseDb, ref: string, decision: 'approved' | 'r
     const now = currentBasis(db, f)
     const recorded = planBasis(db, row.id, f.id)
     const change = recorded ? basisChange(recorded, now) : 'it is not in the plan'
-    if (change && decision === 'approved') throw new LastmileError('conflict', `${f.ref}: ${change} since ${plan} was rendered; render the plan again (lastmile plan CASE ${f.ref}) and decide on the new one`)
+    if (change && decision === 'approved')
+      throw new LastmileError('conflict', `${f.ref}: ${change} since ${plan} was rendered; render the plan again (lastmile plan CASE ${f.ref}) and decide on the new one`)
     return now
   })
 
   const batch = decision === 'approved' && chosen.length > 1 ? randomUUID() : null
   const ids = workflowTx(c, opts.now, (tx) => {
-    const ins = tx.db.prepare('INSERT INTO approvals (plan_id, finding_id, decision, actor, reason, at, verdict, evidence, basis_hash, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const ins = tx.db.prepare(
+      'INSERT INTO approvals (plan_id, finding_id, decision, actor, reason, at, verdict, evidence, basis_hash, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    )
     const out: number[] = []
     chosen.forEach((f, i) => {
       out.push(Number(ins.run(row.id, f.id, decision, canonicalJson(opts.actor), reason, tx.at, f.verdict, canonicalJson(bases[i].evidence), bases[i].hash, batch).lastInsertRowid))
@@ -110,7 +116,12 @@ export function decide(c: WritableCaseDb, ref: string, decision: 'approved' | 'r
       actor: opts.actor,
       action: `plan.${verb}`,
       target: plan,
-      details: { findings: chosen.map((f, i) => ({ finding: f.ref, verdict: f.verdict, basis: bases[i].hash, evidence: bases[i].evidence.length })), reason, batch, planSha256: row.body_sha256 }
+      details: {
+        findings: chosen.map((f, i) => ({ finding: f.ref, verdict: f.verdict, basis: bases[i].hash, evidence: bases[i].evidence.length })),
+        reason,
+        batch,
+        planSha256: row.body_sha256
+      }
     })
     return out
   })

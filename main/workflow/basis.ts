@@ -35,7 +35,9 @@ export function currentBasis(db: Db, f: WfFinding): Basis {
   }
   for (const e of getFacts(db, f.resourceId).evidence) evidence.add(e)
   const list = [...evidence].sort()
-  const hash = createHash('sha256').update(canonicalJson({ verdict: f.verdict, rci, evidence: list })).digest('hex')
+  const hash = createHash('sha256')
+    .update(canonicalJson({ verdict: f.verdict, rci, evidence: list }))
+    .digest('hex')
   return { verdict: f.verdict, rci, evidence: list, hash }
 }
 

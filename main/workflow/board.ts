@@ -159,7 +159,15 @@ export function findingWorkflow(db: Db, ref: string): FindingWorkflowView {
       actor: string
       at: string
     }>
-  ).map((t) => ({ at: t.at, from: t.from_state, to: t.to_state, event: t.event, reason: t.reason, actor: JSON.parse(t.actor) as Actor, plan: t.plan_id === null ? null : planRef(t.plan_id) }))
+  ).map((t) => ({
+    at: t.at,
+    from: t.from_state,
+    to: t.to_state,
+    event: t.event,
+    reason: t.reason,
+    actor: JSON.parse(t.actor) as Actor,
+    plan: t.plan_id === null ? null : planRef(t.plan_id)
+  }))
   return {
     finding: f.ref,
     state: f.state,

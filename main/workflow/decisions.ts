@@ -58,7 +58,11 @@ export function recordDecision(c: WritableCaseDb, ref: string, decision: 'suppre
   if (f.state === 'remediated' || f.state === 'closed') {
     throw new LastmileError('conflict', `${f.ref} is ${describeState(f.state)}: validate it instead of ${decision === 'suppressed' ? 'suppressing it' : 'accepting its risk'}`)
   }
-  if (f.decision) throw new LastmileError('conflict', `${f.ref} is already ${f.decision === 'suppressed' ? 'suppressed' : 'risk-accepted'} (by ${f.decisionActor?.name}, ${f.decisionReason}); clear it first (lastmile clear-decision)`)
+  if (f.decision)
+    throw new LastmileError(
+      'conflict',
+      `${f.ref} is already ${f.decision === 'suppressed' ? 'suppressed' : 'risk-accepted'} (by ${f.decisionActor?.name}, ${f.decisionReason}); clear it first (lastmile clear-decision)`
+    )
   return workflowTx(c, opts.now, (tx) => {
     const expires = parseExpiry(opts.expires, tx.at, decision === 'risk-accepted', f.ref)
     writeDecision(tx, f, decision, reason, opts.actor, expires)
@@ -82,7 +86,12 @@ export function clearDecision(c: WritableCaseDb, ref: string, opts: Omit<Decisio
 function endDecision(tx: Tx, f: WfFinding, how: 'cleared' | 'expired', reason: string, actor: Actor): void {
   tx.db.prepare('UPDATE findings SET decision = NULL, decision_reason = NULL, decision_actor = NULL, decision_at = NULL, decision_expires = NULL WHERE id = ?').run(f.id)
   tx.db.prepare('UPDATE decision_history SET ended_at = ?, end_reason = ? WHERE finding_id = ? AND ended_at IS NULL').run(tx.at, `${how}: ${reason}`, f.id)
-  tx.audit({ actor, action: `finding.decision-${how}`, target: f.ref, details: { decision: f.decision, reason, was: { by: f.decisionActor, at: f.decisionAt, expires: f.decisionExpires, reason: f.decisionReason } } })
+  tx.audit({
+    actor,
+    action: `finding.decision-${how}`,
+    target: f.ref,
+    details: { decision: f.decision, reason, was: { by: f.decisionActor, at: f.decisionAt, expires: f.decisionExpires, reason: f.decisionReason } }
+  })
 }
 
 /**
@@ -108,4 +117,3 @@ export function expireDecisions(tx: Tx, findings: WfFinding[]): string[] {
   }
   return out
 }
-

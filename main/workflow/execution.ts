@@ -30,11 +30,16 @@ export interface ExecutionOptions {
 
 export function recordExecution(c: WritableCaseDb, ref: string, opts: ExecutionOptions): ExecutionView[] {
   requireRole(c.db, opts.actor, OPERATOR_ROLES, 'record an execution')
-  if (opts.output.length > MAX_OUTPUT_BYTES) throw new LastmileError('bad-input', `the output is ${opts.output.length} bytes; at most ${MAX_OUTPUT_BYTES} are kept: attach the relevant part`)
+  if (opts.output.length > MAX_OUTPUT_BYTES)
+    throw new LastmileError('bad-input', `the output is ${opts.output.length} bytes; at most ${MAX_OUTPUT_BYTES} are kept: attach the relevant part`)
   const db = c.db
   const row = planRow(db, ref)
   const plan = planRef(row.id)
-  if (row.status !== 'active') throw new LastmileError('conflict', `${plan} was superseded by P-${row.superseded_by} (${row.supersede_reason ?? 'a newer plan'}): its artefacts must not be run; run P-${row.superseded_by} once approved`)
+  if (row.status !== 'active')
+    throw new LastmileError(
+      'conflict',
+      `${plan} was superseded by P-${row.superseded_by} (${row.supersede_reason ?? 'a newer plan'}): its artefacts must not be run; run P-${row.superseded_by} once approved`
+    )
   const inPlan = findingsWhere(db, 'f.id IN (SELECT finding_id FROM plan_findings WHERE plan_id = ?) AND w.plan_id = ?', [row.id, row.id])
   let chosen = inPlan.filter((f) => f.state === 'approved' || f.state === 'failed')
   if (opts.findings?.length) {
@@ -53,7 +58,9 @@ export function recordExecution(c: WritableCaseDb, ref: string, opts: ExecutionO
   const sha256 = createHash('sha256').update(opts.output).digest('hex')
   const approval = db.prepare("SELECT id FROM approvals WHERE plan_id = ? AND finding_id = ? AND decision = 'approved' AND void_at IS NULL ORDER BY id DESC LIMIT 1")
   const ids = workflowTx(c, opts.now, (tx) => {
-    const ins = tx.db.prepare('INSERT INTO executions (plan_id, finding_id, approval_id, outcome, output, output_name, output_sha256, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    const ins = tx.db.prepare(
+      'INSERT INTO executions (plan_id, finding_id, approval_id, outcome, output, output_name, output_sha256, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    )
     const out: number[] = []
     for (const f of chosen) {
       const a = approval.get(row.id, f.id) as { id: number } | undefined
@@ -71,7 +78,12 @@ export function recordExecution(c: WritableCaseDb, ref: string, opts: ExecutionO
       actor: opts.actor,
       action: 'execution.record',
       target: plan,
-      details: { outcome: opts.outcome, findings: chosen.map((f) => f.ref), output: { name: opts.outputName ?? null, sha256, bytes: opts.output.length }, planSha256: row.body_sha256 }
+      details: {
+        outcome: opts.outcome,
+        findings: chosen.map((f) => f.ref),
+        output: { name: opts.outputName ?? null, sha256, bytes: opts.output.length },
+        planSha256: row.body_sha256
+      }
     })
     return out
   })

@@ -134,9 +134,7 @@ describe('findings.table', () => {
     expect(new Set(list.map((f) => f.status))).toEqual(new Set(['open', 'resolved', 'suppressed']))
     // each finding's stage is the board's (workflow/board.ts stageOf), outside the stages "set aside"
     const wf = new Map(findingsWhere(c.db, '1 = 1').map((f) => [f.ref, f]))
-    expect(Array.from(t.stage, (s, i) => [`F-${t.id[i]}`, TABLE_STAGES[s]])).toEqual(
-      list.map((f) => [f.id, placeOf(wf.get(f.id)!)])
-    )
+    expect(Array.from(t.stage, (s, i) => [`F-${t.id[i]}`, TABLE_STAGES[s]])).toEqual(list.map((f) => [f.id, placeOf(wf.get(f.id)!)]))
     expect(new Set(Array.from(t.stage, (s) => TABLE_STAGES[s]))).toEqual(new Set(['new', 'validated', 'set aside']))
   })
 

@@ -52,9 +52,7 @@ function computeFindingsTable(db: Db): FindingsTable {
 function readTable(db: Db): FindingsTable {
   const words = new Strings()
   const accountEnvironments = Object.fromEntries(
-    (db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map(
-      (r) => [r.account, r.environment]
-    )
+    (db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map((r) => [r.account, r.environment])
   )
   const evidenced = evidencedResources(db, accountEnvironments)
   const resources = readResources(db, words, accountEnvironments)
@@ -251,9 +249,7 @@ interface AlertColumns {
  */
 function readAlerts(db: Db, words: Strings, f: FindingColumns): AlertColumns {
   const a: AlertColumns = { count: new Int32Array(f.count), firstTool: new Int32Array(f.count), moreTools: new Map() }
-  for (const [control, resourceRow, tool] of db.prepare('SELECT control, resource_id, tool FROM alerts').raw(true).iterate() as IterableIterator<
-    [string, number, string]
-  >) {
+  for (const [control, resourceRow, tool] of db.prepare('SELECT control, resource_id, tool FROM alerts').raw(true).iterate() as IterableIterator<[string, number, string]>) {
     let k = f.first[resourceRow] ?? -1
     while (k >= 0 && words.seen[f.control[k]!] !== control) k = f.next[k]!
     if (k < 0) continue

@@ -52,7 +52,8 @@ function planBlocker(f: WfFinding): string | null {
   const aside = isSetAside(f)
   if (aside) return aside
   if (f.status === 'resolved' && !['remediated', 'closed'].includes(f.state)) return 'the last scan no longer reports it (resolved): nothing to fix; it closes on validation'
-  if (f.verdict === 'UNSAFE') return `its RCI verdict is UNSAFE (the evidence shows the fix would break something in use): it is never planned; route it to its owner (lastmile route CASE ${f.ref})`
+  if (f.verdict === 'UNSAFE')
+    return `its RCI verdict is UNSAFE (the evidence shows the fix would break something in use): it is never planned; route it to its owner (lastmile route CASE ${f.ref})`
   if (!TRANSITIONS.plan.from.includes(f.state)) {
     try {
       nextState(f.ref, f.state, 'plan')
@@ -91,7 +92,11 @@ function renderFinding(db: Db, t: FixTarget, plan: string, playbooks: PlaybookSe
     rollback: pb.def.rollback.map((tpl, index) => templateArtefact(tpl, values, t, { plan, role: 'rollback', index, playbook: pb.id })),
     preconditions: [`playbook ${pb.id}'s templates are run as written: their idempotency is the template's own, not checked by Lastmile`],
     validation: `Collect evidence after the change and run \`lastmile validate CASE ${t.finding} --bundle BUNDLE\`, or import a later scan and run \`lastmile validate CASE ${t.finding} --rescan\`.`,
-    notes: [`rendered from playbook ${pb.id} (${pb.file}) with ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ')}`]
+    notes: [
+      `rendered from playbook ${pb.id} (${pb.file}) with ${Object.entries(values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`
+    ]
   }
   return { fix, hash: createHash('sha256').update(canonicalJson(values)).digest('hex') }
 }
@@ -128,7 +133,9 @@ function takenInputs(included: readonly Included[], mine: readonly GuardrailView
 
 /** A parameter given for a plan must be one its artefacts take: a misspelt name is never ignored. */
 function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<string, string>): void {
-  const unknown = Object.keys(inputs).filter((n) => !taken.has(n)).sort()
+  const unknown = Object.keys(inputs)
+    .filter((n) => !taken.has(n))
+    .sort()
   if (!unknown.length) return
   const list = [...taken].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, d]) => `${n} (${d})`)
   throw new LastmileError(
@@ -138,7 +145,13 @@ function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<str
 }
 
 /** Guardrail templates of the playbooks for mechanisms Lastmile's own guardrails do not cover. */
-function playbookGuardrails(included: readonly Included[], mine: readonly GuardrailView[], playbooks: PlaybookSet | null | undefined, plan: string, inputs: Record<string, string>): { artefacts: Artefact[]; notes: string[] } {
+function playbookGuardrails(
+  included: readonly Included[],
+  mine: readonly GuardrailView[],
+  playbooks: PlaybookSet | null | undefined,
+  plan: string,
+  inputs: Record<string, string>
+): { artefacts: Artefact[]; notes: string[] } {
   const covered = coveredMechanisms(mine)
   const artefacts: Artefact[] = []
   const notes: string[] = []
@@ -209,8 +222,14 @@ export function createPlan(c: WritableCaseDb, ref: string, opts: PlanOptions): P
   }
   if (kind === 'finding' && excluded.length) throw new LastmileError('conflict', `${findings[0].ref}: no plan: ${excluded[0].reason}`)
   if (!included.length) {
-    const why = excluded.slice(0, 5).map((x) => `${x.finding}: ${x.reason}`).join('; ')
-    throw new LastmileError('conflict', `${ref.toUpperCase()}: nothing to plan${findings.length ? ` (${why}${excluded.length > 5 ? `; and ${excluded.length - 5} more` : ''})` : ': it holds no findings'}`)
+    const why = excluded
+      .slice(0, 5)
+      .map((x) => `${x.finding}: ${x.reason}`)
+      .join('; ')
+    throw new LastmileError(
+      'conflict',
+      `${ref.toUpperCase()}: nothing to plan${findings.length ? ` (${why}${excluded.length > 5 ? `; and ${excluded.length - 5} more` : ''})` : ': it holds no findings'}`
+    )
   }
   const controls = uniq(included.map((i) => i.f.control))
   const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, guardrailScope(controls)), { ...opts.guardrails, controls })
@@ -373,7 +392,17 @@ export function listPlans(db: Db, filter: { target?: string; status?: 'active' |
          (SELECT count(DISTINCT finding_id) FROM approvals a WHERE a.plan_id = p.id AND a.decision = 'rejected') AS rejected
        FROM remediation_plans p ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id`
     )
-    .all(...params) as Array<{ id: number; target: string; verdict: RciVerdict; status: 'active' | 'superseded'; requested_by: string; created_at: string; findings: number; approved: number; rejected: number }>
+    .all(...params) as Array<{
+    id: number
+    target: string
+    verdict: RciVerdict
+    status: 'active' | 'superseded'
+    requested_by: string
+    created_at: string
+    findings: number
+    approved: number
+    rejected: number
+  }>
   return rows.map((r) => ({
     id: planRef(r.id),
     target: r.target,

@@ -38,7 +38,10 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
       ...workflowTx(c, now, (tx) =>
         decided.map((f) => {
           const why = `${f.decision} by ${f.decisionActor?.kind === 'person' ? f.decisionActor.name : 'unknown'}: ${f.decisionReason ?? ''}`
-          if (f.planId !== null) tx.db.prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'").run(tx.at, why, f.planId, f.id)
+          if (f.planId !== null)
+            tx.db
+              .prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'")
+              .run(tx.at, why, f.planId, f.id)
           transition(tx, f, 'withdraw', { actor: ENGINE, plan: null, reason: why })
           return `${f.ref}: left its plan — ${why}`
         })
@@ -52,9 +55,11 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
   const approved = findingsWhere(db, "w.state = 'approved'")
   const voids: Array<{ f: (typeof approved)[number]; approval: number; why: string }> = []
   for (const f of approved) {
-    const a = db.prepare("SELECT id, verdict, evidence, basis_hash FROM approvals WHERE plan_id = ? AND finding_id = ? AND decision = 'approved' AND void_at IS NULL ORDER BY id DESC LIMIT 1").get(f.planId, f.id) as
-      | { id: number; verdict: typeof f.verdict; evidence: string; basis_hash: string }
-      | undefined
+    const a = db
+      .prepare(
+        "SELECT id, verdict, evidence, basis_hash FROM approvals WHERE plan_id = ? AND finding_id = ? AND decision = 'approved' AND void_at IS NULL ORDER BY id DESC LIMIT 1"
+      )
+      .get(f.planId, f.id) as { id: number; verdict: typeof f.verdict; evidence: string; basis_hash: string } | undefined
     const why = a ? basisChange({ verdict: a.verdict, evidence: JSON.parse(a.evidence) as string[], hash: a.basis_hash }, currentBasis(db, f)) : 'its approval is missing'
     if (why) voids.push({ f, approval: a?.id ?? 0, why })
   }
@@ -63,7 +68,12 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
       ...workflowTx(c, now, (tx) =>
         voids.map(({ f, approval, why }) => {
           if (approval) tx.db.prepare('UPDATE approvals SET void_at = ?, void_reason = ? WHERE id = ?').run(tx.at, why, approval)
-          tx.audit({ actor: ENGINE, action: 'approval.void', target: `D-${approval}`, details: { finding: f.ref, plan: f.planId === null ? null : planRef(f.planId), reason: why } })
+          tx.audit({
+            actor: ENGINE,
+            action: 'approval.void',
+            target: `D-${approval}`,
+            details: { finding: f.ref, plan: f.planId === null ? null : planRef(f.planId), reason: why }
+          })
           transition(tx, f, 'void', { actor: ENGINE, reason: `approval void: ${why}` })
           return `${f.ref}: approval void — ${why}`
         })
@@ -96,7 +106,9 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
       // the new configuration leaves nothing to render (already fixed by hand, say): stop the old plan
       changes.push(
         ...workflowTx(c, now, (tx) => {
-          tx.db.prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'").run(tx.at, `drift: ${e.message}`, f.planId, f.id)
+          tx.db
+            .prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'")
+            .run(tx.at, `drift: ${e.message}`, f.planId, f.id)
           transition(tx, f, f.state === 'approved' ? 'void' : 'drift', { actor: ENGINE, reason: `drift: ${e.message} ${mark}` })
           return [`${f.ref}: the configuration changed after ${old} was rendered and no new plan can be made: ${e.message}`]
         })

@@ -32,9 +32,11 @@ export const remediationReportContributor: ReportContributor = {
       const marks = ids.map(() => '?').join(',')
       const planRow =
         (db.prepare("SELECT id FROM remediation_plans WHERE target = ? AND status = 'active' ORDER BY id DESC LIMIT 1").get(ini.id) as { id: number } | undefined) ??
-        (db.prepare(`SELECT p.id FROM remediation_plans p JOIN plan_findings x ON x.plan_id = p.id WHERE x.finding_id IN (${marks}) ORDER BY p.status = 'active' DESC, p.id DESC LIMIT 1`).get(...ids) as
-          | { id: number }
-          | undefined)
+        (db
+          .prepare(
+            `SELECT p.id FROM remediation_plans p JOIN plan_findings x ON x.plan_id = p.id WHERE x.finding_id IN (${marks}) ORDER BY p.status = 'active' DESC, p.id DESC LIMIT 1`
+          )
+          .get(...ids) as { id: number } | undefined)
       if (planRow) {
         const p = getPlan(db, planRef(planRow.id))
         const plan: ReportPlan = {
@@ -74,9 +76,14 @@ export const remediationReportContributor: ReportContributor = {
           at: a.at
         })
       )
-      const validations = db
-        .prepare(`SELECT finding_id, method, result, reason, evidence, at FROM validations WHERE finding_id IN (${marks}) ORDER BY id`)
-        .all(...ids) as Array<{ finding_id: number; method: 'evidence' | 'rescan'; result: string; reason: string; evidence: string; at: string }>
+      const validations = db.prepare(`SELECT finding_id, method, result, reason, evidence, at FROM validations WHERE finding_id IN (${marks}) ORDER BY id`).all(...ids) as Array<{
+        finding_id: number
+        method: 'evidence' | 'rescan'
+        result: string
+        reason: string
+        evidence: string
+        at: string
+      }>
       if (validations.length) {
         const last = validations[validations.length - 1]
         const inStages = findings.filter((f) => stageOf(f) !== null)

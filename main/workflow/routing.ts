@@ -50,7 +50,11 @@ interface RoutedFinding {
 function routedFinding(db: Db, f: WfFinding, playbooks: PlaybookSet | null): RoutedFinding {
   const facts = getFacts(db, f.resourceId)
   const doc = rciDocument(db, f.id)
-  const tools = (db.prepare('SELECT DISTINCT a.tool || \' \' || a.rule_id AS t FROM alerts a JOIN findings x ON x.control = a.control AND x.resource_id = a.resource_id WHERE x.id = ? ORDER BY t').all(f.id) as Array<{ t: string }>).map((r) => r.t)
+  const tools = (
+    db
+      .prepare("SELECT DISTINCT a.tool || ' ' || a.rule_id AS t FROM alerts a JOIN findings x ON x.control = a.control AND x.resource_id = a.resource_id WHERE x.id = ? ORDER BY t")
+      .all(f.id) as Array<{ t: string }>
+  ).map((r) => r.t)
   return {
     finding: f.ref,
     control: f.control,
@@ -66,16 +70,29 @@ function routedFinding(db: Db, f: WfFinding, playbooks: PlaybookSet | null): Rou
         : `${f.verdict}${doc?.because ? `: ${doc.because}` : f.verdict === 'UNSCORED' ? ': not investigated yet' : ''} (routed on request)`,
     checked: (doc?.steps ?? []).map((s) => ({ question: s.question, answer: s.answer, explanation: s.explanation, evidence: evidenceLabels(db, s.evidence) })),
     tools,
-    suggestedPath: playbooks?.forControl(f.control)?.def.routing?.suggested ?? 'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
+    suggestedPath:
+      playbooks?.forControl(f.control)?.def.routing?.suggested ??
+      'Review the finding with the owning team and fix it through their change process; then import a new scan so Lastmile can validate it.'
   }
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'group'
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'group'
+  )
 }
 
 function markdown(title: string, items: RoutedFinding[]): string {
-  const lines = [`# ${title}`, '', `${items.length} finding(s) routed by Lastmile. Lastmile did not change these resources: the evidence says a fix needs the owner's work first.`, '']
+  const lines = [
+    `# ${title}`,
+    '',
+    `${items.length} finding(s) routed by Lastmile. Lastmile did not change these resources: the evidence says a fix needs the owner's work first.`,
+    ''
+  ]
   for (const r of items) {
     lines.push(
       `## ${r.finding}: ${r.title}`,
@@ -123,7 +140,11 @@ export function route(c: WritableCaseDb, refs: string[], opts: RouteOptions): Ro
       chosen.set(f.id, f)
     }
   }
-  if (!chosen.size) throw new LastmileError('conflict', `nothing to route in ${refs.join(', ')}: ${skipped.length ? skipped.slice(0, 3).join('; ') : 'no UNSAFE finding (add --all to route every finding)'}`)
+  if (!chosen.size)
+    throw new LastmileError(
+      'conflict',
+      `nothing to route in ${refs.join(', ')}: ${skipped.length ? skipped.slice(0, 3).join('; ') : 'no UNSAFE finding (add --all to route every finding)'}`
+    )
   const items = [...chosen.values()].map((f) => ({ f, r: routedFinding(db, f, opts.playbooks ?? null) }))
   const groups = new Map<string, { title: string; items: RoutedFinding[]; findings: WfFinding[] }>()
   for (const { f, r } of items) {
@@ -170,10 +191,18 @@ export function route(c: WritableCaseDb, refs: string[], opts: RouteOptions): Ro
         .run(opts.groupBy, canonicalJson(items.map((i) => i.f.ref)), canonicalJson(written), canonicalJson(opts.actor), tx.at).lastInsertRowid
     )
     for (const { f, r } of items) {
-      if (f.planId !== null) tx.db.prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'").run(tx.at, `routed (R-${rid})`, f.planId, f.id)
+      if (f.planId !== null)
+        tx.db
+          .prepare("UPDATE approvals SET void_at = ?, void_reason = ? WHERE plan_id = ? AND finding_id = ? AND void_at IS NULL AND decision = 'approved'")
+          .run(tx.at, `routed (R-${rid})`, f.planId, f.id)
       transition(tx, f, 'route', { actor: opts.actor, plan: null, reason: `routed to ${r.owner.value ?? 'an unknown owner'} (R-${rid})` })
     }
-    tx.audit({ actor: opts.actor, action: 'route.create', target: `R-${rid}`, details: { groupBy: opts.groupBy, findings: items.map((i) => i.f.ref), skipped, files: written, dir: out } })
+    tx.audit({
+      actor: opts.actor,
+      action: 'route.create',
+      target: `R-${rid}`,
+      details: { groupBy: opts.groupBy, findings: items.map((i) => i.f.ref), skipped, files: written, dir: out }
+    })
     return rid
   })
   return { id: `R-${id}`, groupBy: opts.groupBy, dir: out, findings: items.map((i) => i.f.ref), files: written, tickets: groups.size }

@@ -35,7 +35,13 @@ describe('the workflow state machine', () => {
   })
 
   it('says what a person can do in each state', () => {
-    expect(allowedIn('planned')).toEqual(['plan it (lastmile plan)', 'approve it (lastmile approve)', 'reject it (lastmile reject)', 'route it to its owner (lastmile route)', 'suppress it or accept its risk (lastmile suppress / accept-risk)'])
+    expect(allowedIn('planned')).toEqual([
+      'plan it (lastmile plan)',
+      'approve it (lastmile approve)',
+      'reject it (lastmile reject)',
+      'route it to its owner (lastmile route)',
+      'suppress it or accept its risk (lastmile suppress / accept-risk)'
+    ])
     expect(allowedIn('remediated')).toEqual(['validate it (lastmile validate)'])
   })
 })

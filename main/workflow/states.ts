@@ -49,7 +49,11 @@ export const TRANSITIONS: Record<WorkflowEvent, Rule> = {
   'validate-fail': { from: ['remediated'], to: 'reopened', verb: 'validate it (lastmile validate)' },
   // a closed finding is validated again (a later bundle or scan); failing, it is a regression
   regress: { from: ['closed'], to: 'regression', verb: 'validate it (lastmile validate)' },
-  withdraw: { from: ['new', 'planned', 'approved', 'rejected', 'routed', 'failed', 'reopened', 'regression'], to: 'new', verb: 'suppress it or accept its risk (lastmile suppress / accept-risk)' },
+  withdraw: {
+    from: ['new', 'planned', 'approved', 'rejected', 'routed', 'failed', 'reopened', 'regression'],
+    to: 'new',
+    verb: 'suppress it or accept its risk (lastmile suppress / accept-risk)'
+  },
   expire: { from: ['new'], to: 'reopened', verb: 'reopen it when its decision expires' }
 }
 

@@ -22,13 +22,15 @@ export interface Tx {
 
 /** Run `fn` and append its audit entries in one transaction: all of it is in the case, or none. */
 export function workflowTx<T>(c: WritableCaseDb, now: () => string, fn: (tx: Tx) => T): T {
-  return c.db.transaction(() => {
-    const entries: NewAuditEntry[] = []
-    const at = now()
-    const result = fn({ db: c.db, at, audit: (e) => entries.push(e) })
-    for (const e of entries) appendAudit(c.db, c.id, e, at)
-    return result
-  }).immediate()
+  return c.db
+    .transaction(() => {
+      const entries: NewAuditEntry[] = []
+      const at = now()
+      const result = fn({ db: c.db, at, audit: (e) => entries.push(e) })
+      for (const e of entries) appendAudit(c.db, c.id, e, at)
+      return result
+    })
+    .immediate()
 }
 
 export const planRef = (id: number): string => `P-${id}`
@@ -151,7 +153,8 @@ export function findingsOf(db: Db, ref: string): { kind: 'finding' | 'initiative
 
 /** A suppressed or accepted finding (a person's decision, or muted in every tool that reports it). */
 export function isSetAside(f: WfFinding): string | null {
-  if (f.decision === 'risk-accepted') return `its risk was accepted${f.decisionExpires ? ` until ${f.decisionExpires}` : ''}: accepted findings are never planned, approved or routed`
+  if (f.decision === 'risk-accepted')
+    return `its risk was accepted${f.decisionExpires ? ` until ${f.decisionExpires}` : ''}: accepted findings are never planned, approved or routed`
   if (f.decision === 'suppressed') return `it is suppressed${f.decisionExpires ? ` until ${f.decisionExpires}` : ''}: suppressed findings are never planned, approved or routed`
   if (f.muted && f.status === 'open') return 'every tool that reports it has muted it: suppressed findings are never planned, approved or routed'
   return null

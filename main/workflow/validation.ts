@@ -37,7 +37,10 @@ function targets(db: Db, ref: string): WfFinding[] {
     single = r.kind === 'finding'
   }
   if (single && !VALIDATABLE.includes(list[0].state)) {
-    throw new LastmileError('conflict', `${list[0].ref} is ${describeState(list[0].state)}: only a remediated finding (awaiting validation), a closed or a reopened one can be validated`)
+    throw new LastmileError(
+      'conflict',
+      `${list[0].ref} is ${describeState(list[0].state)}: only a remediated finding (awaiting validation), a closed or a reopened one can be validated`
+    )
   }
   const out = list.filter((f) => VALIDATABLE.includes(f.state))
   if (!out.length) throw new LastmileError('conflict', `${t.toUpperCase()}: no finding is remediated, closed or reopened, so there is nothing to validate`)
@@ -62,7 +65,12 @@ function record(tx: Tx, method: 'evidence' | 'rescan', outcomes: Outcome[], acto
     else if (o.result === 'failed' && f.state === 'closed') transition(tx, f, 'regress', { actor, reason: `came back: ${o.reason}` })
     ids.push(Number(ins.run(f.id, f.planId, method, o.result, o.reason, canonicalJson(o.evidence), canonicalJson(actor), tx.at).lastInsertRowid))
   }
-  tx.audit({ actor, action: 'validation.record', target: outcomes.length === 1 ? outcomes[0].f.ref : `${outcomes.length} findings`, details: { method, outcomes: outcomes.map((o) => ({ finding: o.f.ref, result: o.result, reason: o.reason, state: o.f.state })) } })
+  tx.audit({
+    actor,
+    action: 'validation.record',
+    target: outcomes.length === 1 ? outcomes[0].f.ref : `${outcomes.length} findings`,
+    details: { method, outcomes: outcomes.map((o) => ({ finding: o.f.ref, result: o.result, reason: o.reason, state: o.f.state })) }
+  })
   return ids
 }
 
@@ -119,18 +127,30 @@ function rescanOutcome(db: Db, f: WfFinding): Omit<Outcome, 'f'> | null {
   if (f.state === 'closed') {
     if (f.status === 'open' && f.reopenedAt && Date.parse(f.reopenedAt) > Date.parse(since)) {
       const imp = db.prepare('SELECT reopened_by_import FROM findings WHERE id = ?').get(f.id) as { reopened_by_import: string | null }
-      return { result: 'failed', reason: `a scan reports it again (import ${imp.reopened_by_import ?? 'unknown'}, ${f.reopenedAt})`, evidence: [`import ${imp.reopened_by_import}`] }
+      return {
+        result: 'failed',
+        reason: `a scan reports it again (import ${imp.reopened_by_import ?? 'unknown'}, ${f.reopenedAt})`,
+        evidence: [`import ${imp.reopened_by_import}`]
+      }
     }
-    if (f.status === 'open' && still) return { result: 'failed', reason: `${still.tool} reports ${still.rule_id} failing again at ${still.last_seen}, after it was closed`, evidence: [`import ${still.last_import}`] }
+    if (f.status === 'open' && still)
+      return {
+        result: 'failed',
+        reason: `${still.tool} reports ${still.rule_id} failing again at ${still.last_seen}, after it was closed`,
+        evidence: [`import ${still.last_import}`]
+      }
     return null
   }
   if (f.status === 'resolved' && f.resolvedByImport) {
-    const imp = db.prepare('SELECT file_name, coalesce(scanned_at, imported_at) AS at, source FROM imports WHERE id = ?').get(f.resolvedByImport) as { file_name: string; at: string; source: string } | undefined
+    const imp = db.prepare('SELECT file_name, coalesce(scanned_at, imported_at) AS at, source FROM imports WHERE id = ?').get(f.resolvedByImport) as
+      | { file_name: string; at: string; source: string }
+      | undefined
     if (imp && Date.parse(imp.at) >= Date.parse(since)) {
       return { result: 'passed', reason: `a later ${imp.source} scan (${imp.file_name}, ${imp.at}) no longer reports it`, evidence: [`import ${f.resolvedByImport}`] }
     }
   }
-  if (still) return { result: 'failed', reason: `${still.tool} still reports ${still.rule_id} failing at ${still.last_seen}, after the fix`, evidence: [`import ${still.last_import}`] }
+  if (still)
+    return { result: 'failed', reason: `${still.tool} still reports ${still.rule_id} failing at ${still.last_seen}, after the fix`, evidence: [`import ${still.last_import}`] }
   return null
 }
 
@@ -141,7 +161,12 @@ export function validateByRescan(c: WritableCaseDb, ref: string, opts: ValidateO
     const o = rescanOutcome(c.db, f)
     return o
       ? { f, ...o }
-      : { f, result: 'unknown', reason: `no scan imported since ${f.state === 'closed' ? `it was closed (${f.closedAt})` : `the fix was run (${f.executedAt ?? 'unknown'})`} covers it; import a later export`, evidence: [] }
+      : {
+          f,
+          result: 'unknown',
+          reason: `no scan imported since ${f.state === 'closed' ? `it was closed (${f.closedAt})` : `the fix was run (${f.executedAt ?? 'unknown'})`} covers it; import a later export`,
+          evidence: []
+        }
   })
   const ids = workflowTx(c, opts.now, (tx) => record(tx, 'rescan', outcomes, opts.actor))
   return ids.map((id) => validationView(c.db, id))

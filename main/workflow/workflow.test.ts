@@ -21,7 +21,24 @@ import { APP_DATA_POLICY, SCENARIO_FINDINGS, writeAsff, writeScenarioBundle, OPE
 import { mergeHttpsDeny } from '../../playbooks/aws.s3.https-only/policy'
 import { findingsWhere, workflowTx } from './store'
 import { initiativeStage, stageOf } from './board'
-import { acceptRisk, approve, board, clear, exportGuardrails, findingWorkflow, plan, queue, recordExecutionOf, reject, routeFindings, setFourEyes, showPlan, suppress, validate, type WorkflowContext } from '.'
+import {
+  acceptRisk,
+  approve,
+  board,
+  clear,
+  exportGuardrails,
+  findingWorkflow,
+  plan,
+  queue,
+  recordExecutionOf,
+  reject,
+  routeFindings,
+  setFourEyes,
+  showPlan,
+  suppress,
+  validate,
+  type WorkflowContext
+} from '.'
 
 const ana = testPerson('Ana Analyst', 'analyst')
 const anaApprover: Actor = inRole(ana, 'approver')
@@ -66,7 +83,7 @@ beforeAll(async () => {
 afterAll(() => c?.close())
 
 describe('plans', () => {
-  it('renders one plan for an initiative with each finding\'s artefacts, rollback, guardrails and validation', () => {
+  it("renders one plan for an initiative with each finding's artefacts, rollback, guardrails and validation", () => {
     const p = plan(c, initiativeOf('aws.s3.https-only'), as(ana))
     expect(p.id).toBe('P-1')
     expect(p.verdict).toBe('RISKY')
@@ -94,10 +111,12 @@ describe('plans', () => {
 describe('the gate', () => {
   it('an analyst cannot approve; the requester cannot approve their own plan (four-eyes)', () => {
     expect(() => approve(c, 'P-1', { ...as(ana), reason: 'ok' })).toThrow('Ana Analyst acts as analyst; to approve a plan you need the approver or admin role (--role approver)')
-    expect(() => approve(c, 'P-1', { ...as(anaApprover), reason: 'ok' })).toThrow(/^four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/)
+    expect(() => approve(c, 'P-1', { ...as(anaApprover), reason: 'ok' })).toThrow(
+      /^four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/
+    )
   })
 
-  it('four-eyes compares keys, not names: the requester\'s key is refused under any name, and nothing is written', () => {
+  it("four-eyes compares keys, not names: the requester's key is refused under any name, and nothing is written", () => {
     const entries = listAudit(c.db, 0, 1).total
     // the same key under another name is still the requester
     expect(() => approve(c, 'P-1', { ...as({ ...anaApprover, name: 'Somebody Else' }), reason: 'ok' })).toThrow(/the same key cannot also approve it/)
@@ -183,7 +202,11 @@ describe('routing UNSAFE findings', () => {
     const md = readFileSync(join(out, 'owner-web-team.md'), 'utf8')
     expect(md).toContain('### Why it is routed')
     expect(md).toContain('### Suggested path')
-    expect(JSON.parse(readFileSync(join(out, 'owner-app-team.json'), 'utf8')).findings[0]).toMatchObject({ finding: ref(INSTANCE), verdict: 'UNSAFE', owner: { value: 'app-team' } })
+    expect(JSON.parse(readFileSync(join(out, 'owner-app-team.json'), 'utf8')).findings[0]).toMatchObject({
+      finding: ref(INSTANCE),
+      verdict: 'UNSAFE',
+      owner: { value: 'app-team' }
+    })
     expect(stateOf(ref(bucket('lm-public-site')))).toBe('routed')
     expect(stateOf(ref(INSTANCE))).toBe('routed')
     expect(() => routeFindings(c, [ref(INSTANCE)], { ...as(ana), groupBy: 'owner', out })).toThrow(/already exists|cannot be routed/)
@@ -242,7 +265,9 @@ describe('execution and validation', () => {
     const ex = recordExecutionOf(c, 'P-1', { ...as(olga), outcome: 'executed', output: out, outputName: 'run.log' })
     expect(ex.map((e) => e.state)).toEqual(['remediated', 'remediated', 'remediated'])
     expect(ex[0]).toMatchObject({ outcome: 'executed', outputName: 'run.log', outputBytes: out.length })
-    expect(() => approve(c, 'P-1', { ...as(bob), reason: 'again', findings: [ex[0].finding] })).toThrow(/is remediated, awaiting validation: only a planned finding waits for a decision/)
+    expect(() => approve(c, 'P-1', { ...as(bob), reason: 'again', findings: [ex[0].finding] })).toThrow(
+      /is remediated, awaiting validation: only a planned finding waits for a decision/
+    )
     expect(() => plan(c, ex[0].finding, as(ana))).toThrow(/it is remediated, awaiting validation: it cannot plan it now; allowed: validate it/)
   })
 
@@ -288,8 +313,20 @@ describe('drift', () => {
     const sg = ref(SG)
     const sgPlan = plan(c, sg, as(ana))
     approve(c, sgPlan.id, { ...as(bob), reason: 'regression fix' })
-    const changed = [...OPEN_GROUP_RULES, { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
-    await addEvidenceBundle(c, writeScenarioBundle(join(dir, 'bundle-3'), { collectedAt: '2026-11-29T10:00:00Z', openGroupRules: changed, ebsEnabled: true, appDataPolicy: mergeHttpsDeny(APP_DATA_POLICY, bucket('lm-app-data')).text }), { actor: ana, now, threads: 0 })
+    const changed = [
+      ...OPEN_GROUP_RULES,
+      { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }
+    ]
+    await addEvidenceBundle(
+      c,
+      writeScenarioBundle(join(dir, 'bundle-3'), {
+        collectedAt: '2026-11-29T10:00:00Z',
+        openGroupRules: changed,
+        ebsEnabled: true,
+        appDataPolicy: mergeHttpsDeny(APP_DATA_POLICY, bucket('lm-app-data')).text
+      }),
+      { actor: ana, now, threads: 0 }
+    )
     const b = board(c, as(ana))
     const old = showPlan(c, sgPlan.id, as(ana))
     expect(old.status).toBe('superseded')
@@ -297,7 +334,12 @@ describe('drift', () => {
     expect(next.notes[0]).toMatch(/^drift: the configuration of .*sg-0a1b2c3d4e5f60001 changed after P-\d+ was rendered/)
     expect(next.requestedBy).toEqual(ana)
     expect(next.findings[0].state).toBe('planned')
-    expect(JSON.parse(next.artefacts.find((a) => a.name.endsWith('ip-permissions.json'))!.content)).toContainEqual({ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] })
+    expect(JSON.parse(next.artefacts.find((a) => a.name.endsWith('ip-permissions.json'))!.content)).toContainEqual({
+      IpProtocol: 'tcp',
+      FromPort: 3389,
+      ToPort: 3389,
+      IpRanges: [{ CidrIp: '0.0.0.0/0' }]
+    })
     expect(b.initiatives.find((i) => i.control === 'aws.ec2.sg-open-admin-ports')!.drifted).toEqual([sg])
     // EBS was turned on by hand meanwhile: nothing to re-render, the approval is void
     expect(stateOf(ebs)).toBe('planned')
@@ -307,7 +349,7 @@ describe('drift', () => {
 })
 
 describe('board, guardrails and the audit trail', () => {
-  it('shows each initiative\'s stage, with the regressions the later scans flagged', () => {
+  it("shows each initiative's stage, with the regressions the later scans flagged", () => {
     const b = board(c, as(ana))
     const https = b.initiatives.find((i) => i.control === 'aws.s3.https-only')!
     // lm-app-data was closed on evidence, then Security Hub's next scans still reported it
@@ -322,7 +364,12 @@ describe('board, guardrails and the audit trail', () => {
     const base = { decision: null, muted: false, status: 'open', state: 'new', verdict: 'UNSCORED' } as const
     expect(stageOf({ ...base, investigated: false })).toBe('new')
     expect(stageOf({ ...base, investigated: true })).toBe('investigated')
-    expect(initiativeStage([{ ...base, investigated: true }, { ...base, verdict: 'SAFE', investigated: true }])).toBe('investigated')
+    expect(
+      initiativeStage([
+        { ...base, investigated: true },
+        { ...base, verdict: 'SAFE', investigated: true }
+      ])
+    ).toBe('investigated')
   })
 
   it('counts in one grouped pass exactly what a finding-by-finding count gives', () => {
@@ -347,7 +394,13 @@ describe('board, guardrails and the audit trail', () => {
       expect(ini.regressions).toEqual(fs.filter((f) => f.state === 'regression' || (f.regression && f.status === 'open' && f.state === 'new')).map((f) => f.ref))
     }
     // the states this case went through are all counted somewhere
-    const seen = new Set(b.initiatives.flatMap((i) => Object.entries(i.states).filter(([, n]) => n > 0).map(([s]) => s)))
+    const seen = new Set(
+      b.initiatives.flatMap((i) =>
+        Object.entries(i.states)
+          .filter(([, n]) => n > 0)
+          .map(([s]) => s)
+      )
+    )
     for (const s of ['regression', 'reopened', 'routed']) expect(seen).toContain(s)
   })
 
@@ -386,7 +439,7 @@ describe('board, guardrails and the audit trail', () => {
 })
 
 describe('playbook templates', () => {
-  it('render a control Lastmile computes no fix for (container images), with the person\'s inputs', () => {
+  it("render a control Lastmile computes no fix for (container images), with the person's inputs", () => {
     const d = mkdtempSync(join(tmpdir(), 'lm-workflow-pb-'))
     const k = freshCase(d)
     try {
@@ -405,7 +458,7 @@ describe('playbook templates', () => {
       const fix = p.artefacts.find((a) => a.name === `${f.ref}.fix-1.sh`)!
       expect(fix.kind).toBe('aws-cli')
       expect(fix.content).toContain(f.resourceId)
-      expect(fix.content).toContain("caller_account=")
+      expect(fix.content).toContain('caller_account=')
       writeFileSync(join(d, 'fix.sh'), fix.content)
       expect(spawnSync('bash', ['-n', join(d, 'fix.sh')]).status).toBe(0)
       expect(p.rollback.map((a) => a.kind)).toEqual(['aws-cli'])

@@ -40,12 +40,11 @@ export function evaluateEbsDefaultEncryption(ctx: EvaluationContext, inv: AwsAcc
     if (seen.has(region)) continue
     const gap = listingGaps(inv, 'GetEbsEncryptionByDefault').find((g) => g.region === region)?.gap
     out.push(
-      evaluation(
-        control,
-        resource,
-        unknown(`${region} is in the bundle's scope but ${f.rel} has no entry for it${gap ? ` (the collector: ${gap.problem})` : ''}`),
-        { account: inv.account, region, evidence: gap ? [f.rel, gapEvidence(gap)] : [f.rel] }
-      )
+      evaluation(control, resource, unknown(`${region} is in the bundle's scope but ${f.rel} has no entry for it${gap ? ` (the collector: ${gap.problem})` : ''}`), {
+        account: inv.account,
+        region,
+        evidence: gap ? [f.rel, gapEvidence(gap)] : [f.rel]
+      })
     )
   }
   return out

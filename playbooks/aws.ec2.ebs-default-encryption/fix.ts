@@ -19,9 +19,14 @@ export const ebsDefaultEncryptionFix: FixRenderer = {
     if (!acct) throw new LastmileError('bad-input', `${target.finding}: ${target.resourceId} is not an AWS account`)
     const cfg = requireConfig({ db }, target, accountResource(acct), 'account.ebs-encryption', 'inventory/ebs-encryption.json')
     const all = cfg.value.regions
-    const regions = target.region ? [target.region] : Object.keys(all).filter((r) => !all[r].enabled).sort()
+    const regions = target.region
+      ? [target.region]
+      : Object.keys(all)
+          .filter((r) => !all[r].enabled)
+          .sort()
     const missing = regions.filter((r) => !(r in all))
-    if (missing.length) throw new LastmileError('not-found', `${target.finding}: the evidence has no EBS default-encryption setting for ${missing.join(', ')} (inventory/ebs-encryption.json)`)
+    if (missing.length)
+      throw new LastmileError('not-found', `${target.finding}: the evidence has no EBS default-encryption setting for ${missing.join(', ')} (inventory/ebs-encryption.json)`)
     return { values: { account: acct, regions: Object.fromEntries(regions.map((r) => [r, all[r]])) }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
   },
   render(ctx) {
@@ -29,7 +34,11 @@ export const ebsDefaultEncryptionFix: FixRenderer = {
     const account = requireAccount(t, ctx.inputs.values.account as string)
     const settings = ctx.inputs.values.regions as Regions
     const regions = Object.keys(settings).filter((r) => !settings[r].enabled)
-    if (!regions.length) throw new LastmileError('conflict', `${t.finding}: EBS encryption by default is already on in ${Object.keys(settings).join(', ') || 'the Region'} in the evidence; validate the finding instead`)
+    if (!regions.length)
+      throw new LastmileError(
+        'conflict',
+        `${t.finding}: EBS encryption by default is already on in ${Object.keys(settings).join(', ') || 'the Region'} in the evidence; validate the finding instead`
+      )
     const header = headerLines(ctx)
     const fns = ['enabled_in() { aws ec2 get-ebs-encryption-by-default --region "$1" --output json | jq -e ".EbsEncryptionByDefault == true" >/dev/null; }']
     const fix = bashScript({

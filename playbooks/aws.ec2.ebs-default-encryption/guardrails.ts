@@ -11,7 +11,13 @@ export function ebsDefaultEncryptionGuardrails({ control, exceptions, opts, poli
   // refused; the rollback (Disable…) is the insecure call, left to the break-glass role.
   const scp = policyJson('scp', `${control} SCP`, [
     ...regionalDeny(control, 'DenyDisablingDefaultEncryption', { Effect: 'Deny', Action: 'ec2:DisableEbsEncryptionByDefault', Resource: '*' }, exceptions, principal),
-    ...regionalDeny(control, 'DenyUnencryptedVolumes', { Effect: 'Deny', Action: 'ec2:CreateVolume', Resource: 'arn:aws:ec2:*:*:volume/*', Condition: { Bool: { 'ec2:Encrypted': 'false' } } }, exceptions, principal)
+    ...regionalDeny(
+      control,
+      'DenyUnencryptedVolumes',
+      { Effect: 'Deny', Action: 'ec2:CreateVolume', Resource: 'arn:aws:ec2:*:*:volume/*', Condition: { Bool: { 'ec2:Encrypted': 'false' } } },
+      exceptions,
+      principal
+    )
   ])
   const { everywhere, byRegion } = accountsByRegion(exceptions)
   return [
@@ -24,12 +30,18 @@ export function ebsDefaultEncryptionGuardrails({ control, exceptions, opts, poli
       prevents: `turning EBS encryption by default off, and creating unencrypted volumes (${breakGlassNote(opts)})`,
       wouldBreak: [
         'launches from unencrypted snapshots or shared AMIs whose KMS key the account cannot use',
-        'Lastmile\'s rollback (DisableEbsEncryptionByDefault) once attached: run it with the break-glass role',
+        "Lastmile's rollback (DisableEbsEncryptionByDefault) once attached: run it with the break-glass role",
         ...[...byRegion].map(([r, a]) => `excepted in ${r} only: ${a.join(', ')}`),
         ...(everywhere.length ? [`excepted in every Region: ${everywhere.join(', ')}`] : [])
       ],
       exceptions: exceptions.map((e) => e.resourceId)
     },
-    configRules(control, 'Regions without EBS encryption by default', [{ name: 'ec2-ebs-encryption-by-default', identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT', periodic: true, description: 'EBS encryption by default must be on' }], exceptions, ['nothing: Config rules only report'])
+    configRules(
+      control,
+      'Regions without EBS encryption by default',
+      [{ name: 'ec2-ebs-encryption-by-default', identifier: 'EC2_EBS_ENCRYPTION_BY_DEFAULT', periodic: true, description: 'EBS encryption by default must be on' }],
+      exceptions,
+      ['nothing: Config rules only report']
+    )
   ]
 }

@@ -24,7 +24,7 @@ function isAwsManagedKey(kmsKeyId: string | null): boolean {
 
 const ebsAlreadyEnabled = defineStep({
   name: 'ebs.already-enabled',
-  summary: 'whether EBS encryption by default is already on in the finding\'s Region (the control evaluator reads ebs-encryption.json)',
+  summary: "whether EBS encryption by default is already on in the finding's Region (the control evaluator reads ebs-encryption.json)",
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
@@ -42,27 +42,36 @@ function volumeCreators(ctx: StepContext): { names: string[]; evidence: string[]
   const acct = ctx.finding.resource.account
   if (!acct) return { names: [], evidence: [] }
   const idx = ctx.ev.cloudTrail(acct)
-  const recs = idx.records.filter((r) => (r.name === 'CreateVolume' || r.name === 'RunInstances') && !r.error && r.region === ctx.finding.resource.region && inWindow(r.time, ctx.window))
+  const recs = idx.records.filter(
+    (r) => (r.name === 'CreateVolume' || r.name === 'RunInstances') && !r.error && r.region === ctx.finding.resource.region && inWindow(r.time, ctx.window)
+  )
   const names = [...new Set(recs.map((r) => r.identity.issuer ?? r.identity.arn ?? r.identity.type ?? 'unknown'))].sort()
   return { names, evidence: [...new Set(recs.map((r) => r.file))] }
 }
 
 const kmsKeyUsable = defineStep({
   name: 'ebs.kms-key-usable',
-  summary: 'whether the KMS key new volumes would be encrypted with can be used by the roles and services that create volumes (the AWS managed key can; a customer key depends on its policy, which is not in evidence)',
+  summary:
+    'whether the KMS key new volumes would be encrypted with can be used by the roles and services that create volumes (the AWS managed key can; a customer key depends on its policy, which is not in evidence)',
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
     const s = setting(ctx)
-    if (!s.value) return outcome('unknown', 'the Region\'s default KMS key is not in evidence (ebs-encryption.json)', { evidence: [s.evidence], sources: ['aws.inventory'] })
+    if (!s.value) return outcome('unknown', "the Region's default KMS key is not in evidence (ebs-encryption.json)", { evidence: [s.evidence], sources: ['aws.inventory'] })
     const creators = volumeCreators(ctx)
-    const who = creators.names.length ? `volumes were created in the window by ${creators.names.slice(0, 6).join(', ')}${creators.names.length > 6 ? ', …' : ''}` : 'no volume creation was seen in the CloudTrail kept in the case'
+    const who = creators.names.length
+      ? `volumes were created in the window by ${creators.names.slice(0, 6).join(', ')}${creators.names.length > 6 ? ', …' : ''}`
+      : 'no volume creation was seen in the CloudTrail kept in the case'
     if (isAwsManagedKey(s.value.kmsKeyId)) {
-      return outcome('yes', `new volumes would use the AWS managed key alias/aws/ebs, whose policy lets every principal of the account use it through EC2 (Auto Scaling's service-linked role included); ${who}`, {
-        evidence: [s.evidence, creators.evidence],
-        certainty: 'proven',
-        sources: ['aws.inventory', 'aws.cloudtrail']
-      })
+      return outcome(
+        'yes',
+        `new volumes would use the AWS managed key alias/aws/ebs, whose policy lets every principal of the account use it through EC2 (Auto Scaling's service-linked role included); ${who}`,
+        {
+          evidence: [s.evidence, creators.evidence],
+          certainty: 'proven',
+          sources: ['aws.inventory', 'aws.cloudtrail']
+        }
+      )
     }
     return outcome(
       'unknown',
@@ -85,7 +94,8 @@ function sharedWith(params: Record<string, unknown> | null): string[] {
 
 const sharedSnapshotsOrImages = defineStep({
   name: 'ebs.shared-snapshots-or-images',
-  summary: 'whether the account shared EBS snapshots or AMIs with other accounts in the window (CloudTrail ModifySnapshotAttribute / ModifyImageAttribute): snapshots of volumes encrypted with the AWS managed key cannot be shared',
+  summary:
+    'whether the account shared EBS snapshots or AMIs with other accounts in the window (CloudTrail ModifySnapshotAttribute / ModifyImageAttribute): snapshots of volumes encrypted with the AWS managed key cannot be shared',
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
@@ -94,7 +104,12 @@ const sharedSnapshotsOrImages = defineStep({
     if (!acct || !region) return outcome('unknown', 'the finding names no account or Region', {})
     const idx = ctx.ev.cloudTrail(acct)
     const shares = idx.records.filter(
-      (r) => (r.name === 'ModifySnapshotAttribute' || r.name === 'ModifyImageAttribute') && !r.error && r.region === region && inWindow(r.time, ctx.window) && sharedWith(r.params).some((x) => x !== acct)
+      (r) =>
+        (r.name === 'ModifySnapshotAttribute' || r.name === 'ModifyImageAttribute') &&
+        !r.error &&
+        r.region === region &&
+        inWindow(r.time, ctx.window) &&
+        sharedWith(r.params).some((x) => x !== acct)
     )
     const sources = ['aws.cloudtrail' as const]
     if (shares.length) {
@@ -108,19 +123,27 @@ const sharedSnapshotsOrImages = defineStep({
     }
     const cov = ctx.ev.coverage('aws.cloudtrail', `aws-stream:${acct}:${region}`, ctx.window)
     if (idx.unreadable.length) {
-      return outcome('unknown', `no sharing call was seen, but ${plural(idx.unreadable.length, 'CloudTrail file')} of the account could not be read back (${idx.unreadable[0].path}: ${idx.unreadable[0].why})`, {
-        evidence: [idx.files, idx.unreadable.map((u) => u.file)],
-        sources,
-        windowed: true
-      })
+      return outcome(
+        'unknown',
+        `no sharing call was seen, but ${plural(idx.unreadable.length, 'CloudTrail file')} of the account could not be read back (${idx.unreadable[0].path}: ${idx.unreadable[0].why})`,
+        {
+          evidence: [idx.files, idx.unreadable.map((u) => u.file)],
+          sources,
+          windowed: true
+        }
+      )
     }
     if (cov.state === 'covered') {
-      return outcome('no', `CloudTrail covered ${acct} in ${region} over ${windowText(ctx.window)} without a gap (${plural(idx.records.length, 'record')} read) and shows no snapshot or AMI shared with another account (sharing set up before the window, of existing snapshots, is not changed by the fix)`, {
-        evidence: [cov.evidence],
-        certainty: 'proven',
-        sources,
-        windowed: true
-      })
+      return outcome(
+        'no',
+        `CloudTrail covered ${acct} in ${region} over ${windowText(ctx.window)} without a gap (${plural(idx.records.length, 'record')} read) and shows no snapshot or AMI shared with another account (sharing set up before the window, of existing snapshots, is not changed by the fix)`,
+        {
+          evidence: [cov.evidence],
+          certainty: 'proven',
+          sources,
+          windowed: true
+        }
+      )
     }
     return outcome('unknown', `no sharing call was seen, but ${coverageText(cov, `CloudTrail for ${acct} in ${region}`)}`, { evidence: [cov.evidence], sources, windowed: true })
   }

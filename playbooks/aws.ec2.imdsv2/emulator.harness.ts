@@ -11,10 +11,25 @@ export const harness: ControlHarness = {
   async seed(emu, env, v) {
     emu.want({ instance: [String(v.instanceId)] })
     const opts = `HttpTokens=${String(v.httpTokens)},HttpEndpoint=${String(v.httpEndpoint ?? 'enabled')},HttpPutResponseHopLimit=${Number(v.hopLimit ?? 1)}`
-    await emu.aws(env, ['ec2', 'run-instances', '--region', String(v.region), '--image-id', 'ami-12c6146b', '--instance-type', 't3.micro', '--count', '1', '--metadata-options', opts])
+    await emu.aws(env, [
+      'ec2',
+      'run-instances',
+      '--region',
+      String(v.region),
+      '--image-id',
+      'ami-12c6146b',
+      '--instance-type',
+      't3.micro',
+      '--count',
+      '1',
+      '--metadata-options',
+      opts
+    ])
   },
   async snapshot(emu, env, v) {
-    const r = (await emu.aws(env, ['ec2', 'describe-instances', '--region', String(v.region), '--instance-ids', String(v.instanceId)])) as { Reservations: Array<{ Instances: Array<{ MetadataOptions: Record<string, unknown> }> }> }
+    const r = (await emu.aws(env, ['ec2', 'describe-instances', '--region', String(v.region), '--instance-ids', String(v.instanceId)])) as {
+      Reservations: Array<{ Instances: Array<{ MetadataOptions: Record<string, unknown> }> }>
+    }
     return metadataOptions(r.Reservations[0].Instances[0].MetadataOptions)
   },
   notFixed(state) {

@@ -29,4 +29,3 @@ describe('aws.ec2.imdsv2', () => {
     expect(imdsVerdict(inst({ State: 'pending', HttpTokens: 'required' }))).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('pending') })
   })
 })
-

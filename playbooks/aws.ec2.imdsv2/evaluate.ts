@@ -21,7 +21,8 @@ const GONE = new Set(['terminated', 'shutting-down'])
  * as non-compliant — stricter than AWS's own definition of "IMDSv1 not usable", which we follow.
  */
 /** Tags container orchestrators put on the hosts they run (EKS node groups, ECS container instances). */
-const CONTAINER_HOST_TAG = /^(eks:cluster-name|aws:eks:cluster-name|eks:nodegroup-name|kubernetes\.io\/cluster\/.+|k8s\.io\/.+|aws:ecs:cluster(name)?|amazonecsmanaged|ecs:cluster)$/i
+const CONTAINER_HOST_TAG =
+  /^(eks:cluster-name|aws:eks:cluster-name|eks:nodegroup-name|kubernetes\.io\/cluster\/.+|k8s\.io\/.+|aws:ecs:cluster(name)?|amazonecsmanaged|ecs:cluster)$/i
 
 /**
  * What marks an instance as a container host (an EKS node or an ECS container instance): its
@@ -80,4 +81,3 @@ export function evaluateImdsv2(ctx: EvaluationContext, inv: AwsAccountInventory)
   out.push(...listingGapRows(control, inv, 'DescribeInstances', 'the instances'))
   return out
 }
-

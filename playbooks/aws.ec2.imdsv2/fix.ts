@@ -53,8 +53,13 @@ export const ec2Imdsv2Fix: FixRenderer = {
     const t = ctx.target
     const v = ctx.inputs.values as unknown as Ec2Inputs
     if (parseArn(t.resourceId)?.service !== 'ec2') throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is not an EC2 instance ARN`)
-    if (v.httpTokens === 'required') throw new LastmileError('conflict', `${t.finding}: ${v.instanceId} already requires IMDSv2 in the evidence; validate the finding instead of planning a fix`)
-    if (v.httpEndpoint === 'disabled') throw new LastmileError('conflict', `${t.finding}: the metadata service of ${v.instanceId} is disabled in the evidence, so no IMDSv1 call is possible; validate the finding instead`)
+    if (v.httpTokens === 'required')
+      throw new LastmileError('conflict', `${t.finding}: ${v.instanceId} already requires IMDSv2 in the evidence; validate the finding instead of planning a fix`)
+    if (v.httpEndpoint === 'disabled')
+      throw new LastmileError(
+        'conflict',
+        `${t.finding}: the metadata service of ${v.instanceId} is disabled in the evidence, so no IMDSv1 call is possible; validate the finding instead`
+      )
     const account = requireAccount(t, v.account)
     const region = requireRegion(t, v.region)
     const previous = v.httpTokens ?? 'optional'
@@ -95,7 +100,9 @@ export const ec2Imdsv2Fix: FixRenderer = {
           ],
           check: 'options_are required "$HOP_LIMIT" "$ENDPOINT"',
           already: `${v.instanceId} already requires IMDSv2 with hop limit ${shellVar('HOP_LIMIT')}`,
-          apply: ['aws ec2 modify-instance-metadata-options --instance-id "$INSTANCE" --region "$REGION" --http-tokens required --http-put-response-hop-limit "$HOP_LIMIT" --http-endpoint "$ENDPOINT" --output json > /dev/null'],
+          apply: [
+            'aws ec2 modify-instance-metadata-options --instance-id "$INSTANCE" --region "$REGION" --http-tokens required --http-put-response-hop-limit "$HOP_LIMIT" --http-endpoint "$ENDPOINT" --output json > /dev/null'
+          ],
           verify: 'options_are required "$HOP_LIMIT" "$ENDPOINT"'
         }
       ],
@@ -124,7 +131,9 @@ export const ec2Imdsv2Fix: FixRenderer = {
           title: `set the metadata options of ${v.instanceId} back to HttpTokens=${shellVar('TOKENS')}, hop limit ${shellVar('HOP_LIMIT')}, endpoint ${shellVar('ENDPOINT')}`,
           check: 'options_are "$TOKENS" "$HOP_LIMIT" "$ENDPOINT"',
           already: `${v.instanceId} already has its previous settings`,
-          apply: ['aws ec2 modify-instance-metadata-options --instance-id "$INSTANCE" --region "$REGION" --http-tokens "$TOKENS" --http-put-response-hop-limit "$HOP_LIMIT" --http-endpoint "$ENDPOINT" --output json > /dev/null'],
+          apply: [
+            'aws ec2 modify-instance-metadata-options --instance-id "$INSTANCE" --region "$REGION" --http-tokens "$TOKENS" --http-put-response-hop-limit "$HOP_LIMIT" --http-endpoint "$ENDPOINT" --output json > /dev/null'
+          ],
           verify: 'options_are "$TOKENS" "$HOP_LIMIT" "$ENDPOINT"'
         }
       ],
@@ -138,7 +147,9 @@ export const ec2Imdsv2Fix: FixRenderer = {
         `credentials for account ${account} allowed ec2:DescribeInstances and ec2:ModifyInstanceMetadataOptions in ${region}`,
         `no process on ${v.instanceId} still calls IMDSv1: the investigation must have found no MetadataNoToken count and no CloudTrail call with ec2RoleDelivery 1.0 in any Region (its RCI says whether the evidence covered the whole window)`,
         ...(raise
-          ? [`the owner of ${v.instanceId} accepts hop limit ${CONTAINER_HOP_LIMIT}: containers on it keep the metadata service and can fetch the instance role's credentials (give pods their own role, e.g. IRSA or EKS Pod Identity, where that matters)`]
+          ? [
+              `the owner of ${v.instanceId} accepts hop limit ${CONTAINER_HOP_LIMIT}: containers on it keep the metadata service and can fetch the instance role's credentials (give pods their own role, e.g. IRSA or EKS Pod Identity, where that matters)`
+            ]
           : []),
         'if the instance is launched from a launch template or Auto Scaling group, set http_tokens = "required" there as well, or replacements come back with IMDSv1'
       ],

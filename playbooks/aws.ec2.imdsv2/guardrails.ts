@@ -16,15 +16,31 @@ export function imdsv2Guardrails({ control, exceptions, opts, policy: policyJson
   // Lastmile's fix sets "required" and passes; its rollback puts "optional" back, which is the
   // call this SCP exists to refuse: the break-glass role may still make it.
   const modify = withCondition(
-    { Sid: sid(control, 'DenyTokensOptionalOnModify'), Effect: 'Deny', Action: 'ec2:ModifyInstanceMetadataOptions', ...resourceOrExcept(instanceArns), Condition: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' } } },
+    {
+      Sid: sid(control, 'DenyTokensOptionalOnModify'),
+      Effect: 'Deny',
+      Action: 'ec2:ModifyInstanceMetadataOptions',
+      ...resourceOrExcept(instanceArns),
+      Condition: { StringNotEquals: { 'ec2:Attribute/HttpTokens': 'required' } }
+    },
     principal
   )
   const statements: Statement[] = [
     withCondition(
-      { Sid: sid(control, 'RequireTokensAtLaunch'), Effect: 'Deny', Action: 'ec2:RunInstances', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } } },
+      {
+        Sid: sid(control, 'RequireTokensAtLaunch'),
+        Effect: 'Deny',
+        Action: 'ec2:RunInstances',
+        Resource: 'arn:aws:ec2:*:*:instance/*',
+        Condition: { StringNotEquals: { 'ec2:MetadataHttpTokens': 'required' } }
+      },
       principal
     ),
-    tag ? withCondition(modify, { StringNotEquals: { ...((modify.Condition as Record<string, Record<string, unknown>>).StringNotEquals ?? {}), [`aws:ResourceTag/${tag.key}`]: tag.value } }) : modify,
+    tag
+      ? withCondition(modify, {
+          StringNotEquals: { ...((modify.Condition as Record<string, Record<string, unknown>>).StringNotEquals ?? {}), [`aws:ResourceTag/${tag.key}`]: tag.value }
+        })
+      : modify,
     withCondition(
       { Sid: sid(control, 'DenyImdsv1RoleCredentials'), Effect: 'Deny', Action: '*', Resource: '*', Condition: { NumericLessThan: { 'ec2:RoleDelivery': '2.0' } } },
       instanceArns.length ? { ArnNotLike: { 'ec2:SourceInstanceARN': instanceArns } } : null
@@ -33,7 +49,10 @@ export function imdsv2Guardrails({ control, exceptions, opts, policy: policyJson
   const scp = policyJson('scp', `${control} SCP`, statements)
   const defaults = bashScript({
     title: 'Guardrail: make IMDSv2 the account default for new instances, per Region',
-    lines: ['ModifyInstanceMetadataDefaults sets what launches get when they do not say (EC2 User Guide, "Set IMDS defaults for the account").', 'Run it once per account and Region, with credentials for that account.'],
+    lines: [
+      'ModifyInstanceMetadataDefaults sets what launches get when they do not say (EC2 User Guide, "Set IMDS defaults for the account").',
+      'Run it once per account and Region, with credentials for that account.'
+    ],
     tools: ['aws', 'jq'],
     rollbackKey: 'imds-defaults',
     functions: ['REGIONS="${REGIONS:-$(aws configure get region)}"'],
@@ -62,7 +81,7 @@ export function imdsv2Guardrails({ control, exceptions, opts, policy: policyJson
       wouldBreak: [
         'launch templates, AMIs pipelines and Auto Scaling groups that do not set http_tokens = "required"',
         'software on instances that still calls IMDSv1 for role credentials (old SDKs and agents): its AWS calls are denied',
-        'Lastmile\'s rollback (tokens back to optional) once attached: run it with the break-glass role',
+        "Lastmile's rollback (tokens back to optional) once attached: run it with the break-glass role",
         ...(instanceArns.length ? [] : ['no instance is excepted: every IMDSv1 caller in the attached accounts is affected'])
       ],
       exceptions: exceptions.map((e) => e.resourceId)
@@ -77,6 +96,12 @@ export function imdsv2Guardrails({ control, exceptions, opts, policy: policyJson
       wouldBreak: ['new instances whose software needs IMDSv1 (they can still opt out at launch unless the SCP is attached)'],
       exceptions: []
     },
-    configRules(control, 'EC2 instances that allow IMDSv1', [{ name: 'ec2-imdsv2-check', identifier: 'EC2_IMDSV2_CHECK', resourceTypes: ['AWS::EC2::Instance'], description: 'Instances must require IMDSv2' }], exceptions, ['nothing: Config rules only report'])
+    configRules(
+      control,
+      'EC2 instances that allow IMDSv1',
+      [{ name: 'ec2-imdsv2-check', identifier: 'EC2_IMDSV2_CHECK', resourceTypes: ['AWS::EC2::Instance'], description: 'Instances must require IMDSv2' }],
+      exceptions,
+      ['nothing: Config rules only report']
+    )
   ]
 }

@@ -14,9 +14,13 @@ function configOf(ctx: StepContext) {
 }
 
 const noConfig = (ctx: StepContext) =>
-  outcome('unknown', `the instance ${ctx.finding.resource.name ?? ctx.finding.resource.id} is not in the evidence's EC2 inventory (inventory/ec2-instances.json), so its metadata options are unknown`, {
-    sources: ['aws.inventory']
-  })
+  outcome(
+    'unknown',
+    `the instance ${ctx.finding.resource.name ?? ctx.finding.resource.id} is not in the evidence's EC2 inventory (inventory/ec2-instances.json), so its metadata options are unknown`,
+    {
+      sources: ['aws.inventory']
+    }
+  )
 
 const imdsv2AlreadyRequired = defineStep({
   name: 'ec2.imdsv2-already-required',
@@ -60,13 +64,17 @@ const imdsv1Calls = defineStep({
       )
     }
     if (cov.state === 'covered') {
-      return outcome('no', `MetadataNoToken was 0 in every one of its ${plural(m?.datapoints ?? cov.records, 'datapoint')} over ${windowText(ctx.window)}: nothing called IMDS without a token`, {
-        evidence: [cov.evidence, m?.evidence],
-        certainty: 'proven',
-        sources,
-        windowed: true,
-        timeline: link
-      })
+      return outcome(
+        'no',
+        `MetadataNoToken was 0 in every one of its ${plural(m?.datapoints ?? cov.records, 'datapoint')} over ${windowText(ctx.window)}: nothing called IMDS without a token`,
+        {
+          evidence: [cov.evidence, m?.evidence],
+          certainty: 'proven',
+          sources,
+          windowed: true,
+          timeline: link
+        }
+      )
     }
     return outcome('unknown', `no IMDSv1 call was seen, but ${coverageText(cov, 'the MetadataNoToken metric')} (EC2 publishes it only while the instance runs)`, {
       evidence: [cov.evidence],
@@ -112,7 +120,13 @@ const imdsv1RoleCredentials = defineStep({
     if (cfg && cfg.value.instanceProfileArn === null) {
       return outcome('no', 'the instance has no instance profile: IMDS hands it no role credentials', { evidence: [cfg.evidence], certainty: 'proven', sources: ['aws.inventory'] })
     }
-    const seen = rd && rd.v2 ? `${plural(rd.v2, 'call')} with its role credentials, all delivered over IMDSv2 (${rd.byRegion.filter((r) => r.v2).map((r) => `${r.region}: ${r.v2.toLocaleString('en-US')}`).join(', ')})` : 'no call with its role credentials'
+    const seen =
+      rd && rd.v2
+        ? `${plural(rd.v2, 'call')} with its role credentials, all delivered over IMDSv2 (${rd.byRegion
+            .filter((r) => r.v2)
+            .map((r) => `${r.region}: ${r.v2.toLocaleString('en-US')}`)
+            .join(', ')})`
+        : 'no call with its role credentials'
     if (!uncovered.length) {
       return outcome(
         'no',
@@ -132,7 +146,7 @@ const imdsv1RoleCredentials = defineStep({
 const containerHopLimit = defineStep({
   name: 'ec2.container-hop-limit',
   summary:
-    'whether containers on the instance would lose the metadata service once tokens are required: hop limit 1 on a container host (EKS/ECS tags or node role), where the token reply does not survive the extra hop; the fix then raises the hop limit, which also lets containers fetch the host role\'s credentials',
+    "whether containers on the instance would lose the metadata service once tokens are required: hop limit 1 on a container host (EKS/ECS tags or node role), where the token reply does not survive the extra hop; the fix then raises the hop limit, which also lets containers fetch the host role's credentials",
   resourceTypes: INSTANCE,
   params: z.object({ minimum: z.number().int().min(1).max(64).default(2) }).strict(),
   run(ctx, p) {
@@ -141,7 +155,8 @@ const containerHopLimit = defineStep({
     const c = cfg.value
     const o = { evidence: [cfg.evidence], sources: ['aws.inventory' as const] }
     if (c.hopLimit === null) return outcome('unknown', 'HttpPutResponseHopLimit is not in the inventory', o)
-    if (c.hopLimit >= p.minimum) return outcome('no', `the hop limit is ${c.hopLimit}: a token reply reaches containers behind one bridge hop, and the fix keeps it`, { ...o, certainty: 'proven' })
+    if (c.hopLimit >= p.minimum)
+      return outcome('no', `the hop limit is ${c.hopLimit}: a token reply reaches containers behind one bridge hop, and the fix keeps it`, { ...o, certainty: 'proven' })
     const signs = containerHostSigns(c)
     if (signs.length) {
       return outcome(
@@ -150,7 +165,11 @@ const containerHopLimit = defineStep({
         { ...o, certainty: 'inferred' }
       )
     }
-    return outcome('no', `the hop limit is ${c.hopLimit}, and nothing marks the instance as a container host (no EKS/ECS tags or node role): processes on the instance reach IMDS in one hop, and the fix keeps hop limit ${c.hopLimit}`, { ...o, certainty: 'inferred' })
+    return outcome(
+      'no',
+      `the hop limit is ${c.hopLimit}, and nothing marks the instance as a container host (no EKS/ECS tags or node role): processes on the instance reach IMDS in one hop, and the fix keeps hop limit ${c.hopLimit}`,
+      { ...o, certainty: 'inferred' }
+    )
   }
 })
 

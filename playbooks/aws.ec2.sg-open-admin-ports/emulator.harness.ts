@@ -9,8 +9,12 @@ function ipPermissions(perms: Array<Record<string, unknown>>) {
     IpProtocol: p.IpProtocol,
     FromPort: p.FromPort ?? null,
     ToPort: p.ToPort ?? null,
-    IpRanges: ((p.IpRanges as Array<{ CidrIp: string; Description?: string }>) ?? []).map((r) => ({ CidrIp: r.CidrIp, Description: r.Description ?? null })).sort((a, b) => a.CidrIp.localeCompare(b.CidrIp)),
-    Ipv6Ranges: ((p.Ipv6Ranges as Array<{ CidrIpv6: string; Description?: string }>) ?? []).map((r) => ({ CidrIpv6: r.CidrIpv6, Description: r.Description ?? null })).sort((a, b) => a.CidrIpv6.localeCompare(b.CidrIpv6))
+    IpRanges: ((p.IpRanges as Array<{ CidrIp: string; Description?: string }>) ?? [])
+      .map((r) => ({ CidrIp: r.CidrIp, Description: r.Description ?? null }))
+      .sort((a, b) => a.CidrIp.localeCompare(b.CidrIp)),
+    Ipv6Ranges: ((p.Ipv6Ranges as Array<{ CidrIpv6: string; Description?: string }>) ?? [])
+      .map((r) => ({ CidrIpv6: r.CidrIpv6, Description: r.Description ?? null }))
+      .sort((a, b) => a.CidrIpv6.localeCompare(b.CidrIpv6))
   }))
   // one permission per (protocol, ports, address); the API may group them either way
   return norm
@@ -27,17 +31,21 @@ export const harness: ControlHarness = {
     await emu.aws(env, ['ec2', 'describe-vpcs', '--region', region])
     emu.want({ 'security-group': [String(v.groupId)] })
     await emu.aws(env, ['ec2', 'create-security-group', '--region', region, '--group-name', String(v.name ?? v.groupId), '--description', 'seeded from the evidence'])
-    const ingress = (v.ingress as Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidrs: string[]; ipv6: string[]; descriptions: Record<string, string> }>) ?? []
+    const ingress =
+      (v.ingress as Array<{ protocol: string; fromPort: number | null; toPort: number | null; cidrs: string[]; ipv6: string[]; descriptions: Record<string, string> }>) ?? []
     const perms = ingress.map((r) => ({
       IpProtocol: r.protocol,
       ...(r.protocol === '-1' ? {} : { FromPort: r.fromPort, ToPort: r.toPort }),
       IpRanges: r.cidrs.map((c) => ({ CidrIp: c, ...(r.descriptions[c] ? { Description: r.descriptions[c] } : {}) })),
       Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c, ...(r.descriptions[c] ? { Description: r.descriptions[c] } : {}) }))
     }))
-    if (perms.length) await emu.aws(env, ['ec2', 'authorize-security-group-ingress', '--region', region, '--group-id', String(v.groupId), '--ip-permissions', JSON.stringify(perms)])
+    if (perms.length)
+      await emu.aws(env, ['ec2', 'authorize-security-group-ingress', '--region', region, '--group-id', String(v.groupId), '--ip-permissions', JSON.stringify(perms)])
   },
   async snapshot(emu, env, v) {
-    const r = (await emu.aws(env, ['ec2', 'describe-security-groups', '--region', String(v.region), '--group-ids', String(v.groupId)])) as { SecurityGroups: Array<{ IpPermissions: Array<Record<string, unknown>> }> }
+    const r = (await emu.aws(env, ['ec2', 'describe-security-groups', '--region', String(v.region), '--group-ids', String(v.groupId)])) as {
+      SecurityGroups: Array<{ IpPermissions: Array<Record<string, unknown>> }>
+    }
     return ipPermissions(r.SecurityGroups[0].IpPermissions)
   },
   notFixed(state) {

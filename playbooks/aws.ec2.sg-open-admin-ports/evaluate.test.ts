@@ -29,7 +29,10 @@ describe('which rules reach an admin port', () => {
 describe('aws.ec2.sg-open-admin-ports', () => {
   it('FAIL: 0.0.0.0/0 or ::/0 on 22 or 3389', () => {
     expect(verdict(tcp(22, 22, ['0.0.0.0/0']))).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('port 22/tcp (SSH) is open to the internet: every IPv4 address') })
-    expect(verdict(tcp(3389, 3389, [], ['::/0']))).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('port 3389/tcp (RDP) is open to the internet: every IPv6 address') })
+    expect(verdict(tcp(3389, 3389, [], ['::/0']))).toMatchObject({
+      status: 'FAIL',
+      reason: expect.stringContaining('port 3389/tcp (RDP) is open to the internet: every IPv6 address')
+    })
   })
   it('FAIL: an all-protocols rule open to the world', () => {
     expect(verdict({ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] })).toMatchObject({ status: 'FAIL', reason: expect.stringMatching(/22\/tcp.*3389\/tcp/) })

@@ -137,9 +137,7 @@ export function securityGroupVerdict(sg: Pick<SecurityGroup, 'IpPermissions'>): 
   const restricted = ports.filter((p) => p.state === 'restricted')
   return {
     verdict: pass(
-      restricted.length
-        ? `no inbound rule opens 22 or 3389 to the internet: ${restricted.map((p) => p.detail).join('; ')}`
-        : 'no inbound rule reaches port 22 or 3389'
+      restricted.length ? `no inbound rule opens 22 or 3389 to the internet: ${restricted.map((p) => p.detail).join('; ')}` : 'no inbound rule reaches port 22 or 3389'
     ),
     rules
   }

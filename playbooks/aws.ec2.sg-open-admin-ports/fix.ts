@@ -16,7 +16,6 @@ import { bashScript, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 
-
 /** The playbook's window (playbook.yaml beside this file): what the flow logs must show in use. */
 const WINDOW_DAYS = 90
 
@@ -45,7 +44,16 @@ export const sgOpenAdminPortsFix: FixRenderer = {
     const cfg = requireConfig({ db }, target, target.resourceId, 'sg.config', 'inventory/security-groups.json (DescribeSecurityGroups)')
     const v = cfg.value
     const sg = getFacts(db, target.resourceId).securityGroup
-    const use: SgUse | null = sg ? { enis: sg.enis, flowEnis: sg.flowEnis, adminFlows: sg.adminFlows, adminFlowsOverflow: sg.adminFlowsOverflow, servedPorts: sg.servedPorts, servedIncomplete: sg.servedIncomplete } : null
+    const use: SgUse | null = sg
+      ? {
+          enis: sg.enis,
+          flowEnis: sg.flowEnis,
+          adminFlows: sg.adminFlows,
+          adminFlowsOverflow: sg.adminFlowsOverflow,
+          servedPorts: sg.servedPorts,
+          servedIncomplete: sg.servedIncomplete
+        }
+      : null
     const from = playbookWindow(evidenceEnd(db), WINDOW_DAYS)?.from ?? null
     return {
       values: { groupId: v.groupId, account: v.account, region: v.region, name: v.name, vpcId: v.vpcId, ingress: v.ingress, use, from },
@@ -70,7 +78,10 @@ export const sgOpenAdminPortsFix: FixRenderer = {
       )
     }
     if (plan.tooManySources !== null) {
-      throw new LastmileError('conflict', `${t.finding}: ${plan.tooManySources} addresses reach SSH/RDP on ${v.groupId} only through the open rule; admit their range by hand (or list it in the playbook's approvedRanges) before revoking`)
+      throw new LastmileError(
+        'conflict',
+        `${t.finding}: ${plan.tooManySources} addresses reach SSH/RDP on ${v.groupId} only through the open rule; admit their range by hand (or list it in the playbook's approvedRanges) before revoking`
+      )
     }
     const header = headerLines(ctx)
     const fns = [
@@ -157,17 +168,27 @@ export const sgOpenAdminPortsFix: FixRenderer = {
     })
     const sources = plan.keep.filter((k) => k.kind === 'source')
     const ports = plan.keep.filter((k) => k.kind === 'port')
-    const who = !v.use || !v.use.flowEnis.length
-      ? 'no flow log of the group is in evidence, so who administers through the open rule is not known: anyone who does (an engineer, a vendor, a CI runner) loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)'
-      : sources.length
-        ? `the plan admits the ${sources.length === 1 ? 'address' : `${sources.length} addresses`} seen in SSH/RDP sessions that only the open rule let in (${sources.map((k) => describe(k.permission)).join('; ')}); anyone connecting from another address loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)`
-        : `no address seen in an SSH/RDP session in the flow logs depends on the revoked ranges${plan.unknown.length ? ` (but ${plan.unknown.join('; ')})` : ''}; anyone connecting from elsewhere loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)`
+    const who =
+      !v.use || !v.use.flowEnis.length
+        ? 'no flow log of the group is in evidence, so who administers through the open rule is not known: anyone who does (an engineer, a vendor, a CI runner) loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)'
+        : sources.length
+          ? `the plan admits the ${sources.length === 1 ? 'address' : `${sources.length} addresses`} seen in SSH/RDP sessions that only the open rule let in (${sources.map((k) => describe(k.permission)).join('; ')}); anyone connecting from another address loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)`
+          : `no address seen in an SSH/RDP session in the flow logs depends on the revoked ranges${plan.unknown.length ? ` (but ${plan.unknown.join('; ')})` : ''}; anyone connecting from elsewhere loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)`
     return {
       artefacts: [
-        artefact(ctx, 'aws-cli', 'bash', 'fix.sh', `${plan.keep.length ? `authorize ${plan.keep.map((k) => describe(k.permission)).join('; ')}, then ` : ''}revoke ${revoke.permissions.map(describe).join('; ')} on ${v.groupId}`, fix),
+        artefact(
+          ctx,
+          'aws-cli',
+          'bash',
+          'fix.sh',
+          `${plan.keep.length ? `authorize ${plan.keep.map((k) => describe(k.permission)).join('; ')}, then ` : ''}revoke ${revoke.permissions.map(describe).join('; ')} on ${v.groupId}`,
+          fix
+        ),
         artefact(ctx, 'policy-json', 'json', 'ip-permissions.json', 'the exact --ip-permissions revoked (as EC2 takes them)', `${JSON.stringify(revoke.permissions, null, 2)}\n`)
       ],
-      rollback: [artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `authorize the revoked ranges on ${v.groupId} again${plan.keep.length ? ' and revoke what the fix added' : ''}`, rollback)],
+      rollback: [
+        artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `authorize the revoked ranges on ${v.groupId} again${plan.keep.length ? ' and revoke what the fix added' : ''}`, rollback)
+      ],
       preconditions: [
         'AWS CLI and jq on PATH',
         `credentials for account ${account} allowed ec2:DescribeSecurityGroups, ec2:RevokeSecurityGroupIngress and ec2:AuthorizeSecurityGroupIngress in ${region}`,

@@ -92,7 +92,9 @@ function normalise(perms: IpPermission[]): string[] {
 }
 
 function evidenceGroup(account: string, groupId: string): { IpPermissions: IpPermission[]; VpcId: string } {
-  const doc = JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'aws', account, 'inventory', 'security-groups.json'), 'utf8')) as { SecurityGroups: Array<{ GroupId: string; IpPermissions: IpPermission[]; VpcId: string }> }
+  const doc = JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'aws', account, 'inventory', 'security-groups.json'), 'utf8')) as {
+    SecurityGroups: Array<{ GroupId: string; IpPermissions: IpPermission[]; VpcId: string }>
+  }
   return doc.SecurityGroups.find((g) => g.GroupId === groupId)!
 }
 
@@ -100,7 +102,8 @@ function evidenceGroup(account: string, groupId: string): { IpPermissions: IpPer
 function createGroup(account: string, evidenceId: string): string {
   const g = evidenceGroup(account, evidenceId)
   const vpc = (aws(account, ['ec2', 'create-vpc', '--cidr-block', '10.99.0.0/16']) as { Vpc: { VpcId: string } }).Vpc.VpcId
-  const id = (aws(account, ['ec2', 'create-security-group', '--group-name', `${evidenceId}-copy`, '--description', 'the evidence group', '--vpc-id', vpc]) as { GroupId: string }).GroupId
+  const id = (aws(account, ['ec2', 'create-security-group', '--group-name', `${evidenceId}-copy`, '--description', 'the evidence group', '--vpc-id', vpc]) as { GroupId: string })
+    .GroupId
   const perms = g.IpPermissions.map(({ PrefixListIds: _p, UserIdGroupPairs: _u, ...p }) => p)
   aws(account, ['ec2', 'authorize-security-group-ingress', '--group-id', id, '--ip-permissions', JSON.stringify(perms)])
   return id
@@ -127,7 +130,13 @@ function targetOf(groupId: string): FixTarget & { account: string } {
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'lm-sg-moto-'))
   c = createCaseDb(join(tmp, 'case.lmcase'), 'fixture passphrase', { now: NOW() })
-  await buildCase(c, { exportsDir: join(FIXTURE, 'exports'), bundleDir: join(FIXTURE, 'bundle'), actor: { kind: 'person', name: 'Fixture Analyst', role: 'analyst' }, playbooks: loadPlaybooks(), now: NOW })
+  await buildCase(c, {
+    exportsDir: join(FIXTURE, 'exports'),
+    bundleDir: join(FIXTURE, 'bundle'),
+    actor: { kind: 'person', name: 'Fixture Analyst', role: 'analyst' },
+    playbooks: loadPlaybooks(),
+    now: NOW
+  })
   for (const a of ACCOUNTS) moto.set(a, await startMoto(a))
 }, 120_000)
 
@@ -145,11 +154,26 @@ const CASES: Array<{ group: string; why: string; gone: string[]; added: string[]
     group: 'sg-0c00000000000002',
     why: 'bastion-ssh: the two private administrators are admitted before 0.0.0.0/0 goes',
     gone: ['tcp 22-22 0.0.0.0/0 SSH to the bastion'],
-    added: ['tcp 22-22 172.20.5.10/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-14)', 'tcp 22-22 192.168.40.12/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-17)'],
+    added: [
+      'tcp 22-22 172.20.5.10/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-14)',
+      'tcp 22-22 192.168.40.12/32 admitted by Lastmile: seen in SSH/RDP sessions (last 2026-11-17)'
+    ],
     twice: true
   },
-  { group: 'sg-0d00000000000004', why: 'web-all-open: 443/tcp is authorized before the all-traffic rule goes', gone: ['-1 - - 0.0.0.0/0 open for the load test'], added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (all traffic): in use'], twice: false },
-  { group: 'sg-0d00000000000007', why: 'api-any-tcp: 443/tcp is authorized before tcp 0-65535 goes', gone: ['tcp 0-65535 0.0.0.0/0 '], added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (tcp 0-65535): in use'], twice: false }
+  {
+    group: 'sg-0d00000000000004',
+    why: 'web-all-open: 443/tcp is authorized before the all-traffic rule goes',
+    gone: ['-1 - - 0.0.0.0/0 open for the load test'],
+    added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (all traffic): in use'],
+    twice: false
+  },
+  {
+    group: 'sg-0d00000000000007',
+    why: 'api-any-tcp: 443/tcp is authorized before tcp 0-65535 goes',
+    gone: ['tcp 0-65535 0.0.0.0/0 '],
+    added: ['tcp 443-443 0.0.0.0/0 kept by Lastmile from rule 1 (tcp 0-65535): in use'],
+    twice: false
+  }
 ]
 
 describe('security-group fix and rollback against moto', () => {
@@ -181,11 +205,30 @@ describe('security-group fix and rollback against moto', () => {
 
 describe('security-group plan refusals', () => {
   it('admits the addresses only the open range lets in, IPv6 included, up to MAX_ADMITTED_SOURCES', () => {
-    const flow = (src: string) => ({ eni: 'eni-1', port: 22, src, flows: 3, sessions: 3, synOnly: 0, packets: 900, bytes: 90_000, first: '2026-11-01T00:00:00Z', last: '2026-11-02T00:00:00Z', tcpFlags: true })
+    const flow = (src: string) => ({
+      eni: 'eni-1',
+      port: 22,
+      src,
+      flows: 3,
+      sessions: 3,
+      synOnly: 0,
+      packets: 900,
+      bytes: 90_000,
+      first: '2026-11-01T00:00:00Z',
+      last: '2026-11-02T00:00:00Z',
+      tcpFlags: true
+    })
     const rules = [
       { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0', '10.0.0.0/8'], ipv6: ['::/0'], prefixLists: [], groups: [], descriptions: { '0.0.0.0/0': 'ssh' } }
     ]
-    const use = (srcs: string[]) => ({ enis: ['eni-1'], flowEnis: ['eni-1'], adminFlows: srcs.map(flow), adminFlowsOverflow: { flows: 0, sessions: 0 }, servedPorts: [], servedIncomplete: [] })
+    const use = (srcs: string[]) => ({
+      enis: ['eni-1'],
+      flowEnis: ['eni-1'],
+      adminFlows: srcs.map(flow),
+      adminFlowsOverflow: { flows: 0, sessions: 0 },
+      servedPorts: [],
+      servedIncomplete: []
+    })
     const p = planSgFix('sg-1', rules, use(['10.1.2.3', '172.20.5.10', 'fd00::5']), '2026-08-22T00:00:00Z')
     // 10.1.2.3 keeps coming in through 10.0.0.0/8, which stays
     expect(p.keep.map((k) => k.permission)).toEqual([
@@ -202,7 +245,19 @@ describe('security-group plan refusals', () => {
   })
 
   it('does not keep a port per scanned port: past MAX_KEPT_PORTS the list is unknown', () => {
-    const udp = Array.from({ length: MAX_KEPT_PORTS + 5 }, (_, i) => ({ eni: 'eni-1', protocol: 17, port: 1000 + i, sessions: 1, probes: 0, sources: 1, ipv4: true, ipv6: false, days: ['2026-11-01'], first: '2026-11-01T00:00:00Z', last: '2026-11-01T00:01:00Z' }))
+    const udp = Array.from({ length: MAX_KEPT_PORTS + 5 }, (_, i) => ({
+      eni: 'eni-1',
+      protocol: 17,
+      port: 1000 + i,
+      sessions: 1,
+      probes: 0,
+      sources: 1,
+      ipv4: true,
+      ipv6: false,
+      days: ['2026-11-01'],
+      first: '2026-11-01T00:00:00Z',
+      last: '2026-11-01T00:01:00Z'
+    }))
     const use = { enis: ['eni-1'], flowEnis: ['eni-1'], adminFlows: [], adminFlowsOverflow: { flows: 0, sessions: 0 }, servedPorts: udp, servedIncomplete: [] }
     const p = planSgFix('sg-1', [{ protocol: '-1', fromPort: null, toPort: null, cidrs: ['0.0.0.0/0'], ipv6: [], prefixLists: [], groups: [] }], use, '2026-08-22T00:00:00Z')
     expect(p.keep).toEqual([])
@@ -213,13 +268,14 @@ describe('security-group plan refusals', () => {
     expect(tcp.unknown).toEqual([])
   })
 
-
   it('refuses to replace a wide rule when the flow logs cannot list the ports it serves', () => {
     const t = targetOf('sg-0d00000000000004')
     const inputs = sgOpenAdminPortsFix.inputs(c.db, t)
     const v = inputs.values as { use: { flowEnis: string[] } }
     const blind = { ...inputs, values: { ...inputs.values, use: { ...v.use, flowEnis: [] } } }
     expect(() => sgOpenAdminPortsFix.render({ db: c.db, target: t, plan: 'P-1', inputs: blind })).toThrow(LastmileError)
-    expect(() => sgOpenAdminPortsFix.render({ db: c.db, target: t, plan: 'P-1', inputs: blind })).toThrow(/also serves other ports, and which of them are in use cannot be told \(no flow log in evidence for eni-/)
+    expect(() => sgOpenAdminPortsFix.render({ db: c.db, target: t, plan: 'P-1', inputs: blind })).toThrow(
+      /also serves other ports, and which of them are in use cannot be told \(no flow log in evidence for eni-/
+    )
   })
 })

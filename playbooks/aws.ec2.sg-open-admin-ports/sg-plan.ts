@@ -178,10 +178,19 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
       a.v6 ||= s.ipv6
       ports.set(k, a)
     }
-    const permOf = (w: SgWideRule): Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'> => ({ IpProtocol: original[w.rule].protocol, FromPort: original[w.rule].fromPort ?? undefined, ToPort: original[w.rule].toPort ?? undefined })
+    const permOf = (w: SgWideRule): Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'> => ({
+      IpProtocol: original[w.rule].protocol,
+      FromPort: original[w.rule].fromPort ?? undefined,
+      ToPort: original[w.rule].toPort ?? undefined
+    })
     const sorted = [...ports.values()].filter((p) => wide.some((w) => ruleServes(permOf(w), p.proto, p.port))).sort((a, b) => a.proto - b.proto || a.port - b.port)
     if (sorted.length > MAX_KEPT_PORTS) {
-      unknown.push(`${sorted.length} ports carried inbound traffic through ${wide.map((w) => w.name).join(' and ')} (${sorted.slice(0, 8).map((p) => portText(p.proto, p.port)).join(', ')}, …): more than ${MAX_KEPT_PORTS} to keep one by one, and scans of many ports look like this`)
+      unknown.push(
+        `${sorted.length} ports carried inbound traffic through ${wide.map((w) => w.name).join(' and ')} (${sorted
+          .slice(0, 8)
+          .map((p) => portText(p.proto, p.port))
+          .join(', ')}, …): more than ${MAX_KEPT_PORTS} to keep one by one, and scans of many ports look like this`
+      )
       sorted.length = 0
     }
     const added = new Set<string>()
@@ -207,7 +216,8 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
   // 2. addresses that reached 22/3389 in a session and that no remaining rule admits
   let tooManySources: number | null = null
   if (use) {
-    if (use.adminFlowsOverflow.sessions > 0) unknown.push(`${plural(use.adminFlowsOverflow.sessions, 'session')} to 22/3389 came from sources the evidence counted but did not itemise`)
+    if (use.adminFlowsOverflow.sessions > 0)
+      unknown.push(`${plural(use.adminFlowsOverflow.sessions, 'session')} to 22/3389 came from sources the evidence counted but did not itemise`)
     const seen = new Map<string, { port: number; src: string; sessions: number; last: string }>()
     for (const f of use.adminFlows) {
       if (f.sessions === 0 || !inWindow(f.last, from)) continue

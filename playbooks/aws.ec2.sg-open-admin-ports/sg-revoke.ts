@@ -85,7 +85,8 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
       else p.Ipv6Ranges = p.Ipv6Ranges.filter((r) => r.CidrIpv6 !== pick.cidr)
     }
   }
-  if (!removed.length) throw new LastmileError('conflict', `${groupId}: neither port 22 nor 3389 is open to the internet in the evidence; validate the finding instead of planning a fix`)
+  if (!removed.length)
+    throw new LastmileError('conflict', `${groupId}: neither port 22 nor 3389 is open to the internet in the evidence; validate the finding instead of planning a fix`)
   const original = toIpPermissions(rules)
   const sideEffects: string[] = []
   const permissions = removed.map((r) => {
@@ -96,7 +97,10 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
     if (r.family === 4) p.IpRanges = [{ CidrIp: r.cidr }]
     else p.Ipv6Ranges = [{ CidrIpv6: r.cidr }]
     const exact = rule.IpProtocol !== '-1' && rule.FromPort !== undefined && rule.FromPort === rule.ToPort && ADMIN_PORTS.some((a) => a.port === rule.FromPort)
-    if (!exact) sideEffects.push(`revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}, except those the plan authorizes first`)
+    if (!exact)
+      sideEffects.push(
+        `revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}, except those the plan authorizes first`
+      )
     return p
   })
   const restore = permissions.map((p, i) => {

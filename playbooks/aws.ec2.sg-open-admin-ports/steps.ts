@@ -24,7 +24,7 @@ export const openToInternet = defineStep({
   params: z.object({}).strict(),
   run(ctx) {
     const cfg = configOf(ctx)
-    if (!cfg) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
+    if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
     // The evidence stage keeps the rules in its own words; the evaluator reads AWS's.
     const perms: IpPermission[] = cfg.value.ingress.map((r) => ({
       IpProtocol: r.protocol,
@@ -52,13 +52,24 @@ export const attached = defineStep({
     const facts = ctx.ev.facts(ctx.finding.resource.id)
     const sg = facts.securityGroup
     const inv = ctx.ev.files().filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/ec2-instances.json` && f.status === 'read')
-    const o = { evidence: [inv.map((f) => f.id), facts.dependencies.filter((d) => d.kind === 'instance-uses-security-group').flatMap((d) => d.evidence)], sources: ['aws.inventory' as const] }
+    const o = {
+      evidence: [inv.map((f) => f.id), facts.dependencies.filter((d) => d.kind === 'instance-uses-security-group').flatMap((d) => d.evidence)],
+      sources: ['aws.inventory' as const]
+    }
     if (sg && (sg.instances.length || sg.enis.length)) {
       const names = sg.instances.map((i) => i.split('/').pop())
-      return outcome('yes', `used by ${plural(sg.instances.length, 'instance')} (${names.join(', ')}) through ${plural(sg.enis.length, 'network interface')} (${sg.enis.join(', ')})`, { ...o, certainty: 'proven' })
+      return outcome(
+        'yes',
+        `used by ${plural(sg.instances.length, 'instance')} (${names.join(', ')}) through ${plural(sg.enis.length, 'network interface')} (${sg.enis.join(', ')})`,
+        { ...o, certainty: 'proven' }
+      )
     }
-    if (!inv.length) return outcome('unknown', 'no EC2 inventory of the group\'s account is in evidence', o)
-    return outcome('no', 'no instance in the EC2 inventory uses it (interfaces of load balancers, databases or Lambda functions are not in the bundle format, so this is inferred)', { ...o, certainty: 'inferred' })
+    if (!inv.length) return outcome('unknown', "no EC2 inventory of the group's account is in evidence", o)
+    return outcome(
+      'no',
+      'no instance in the EC2 inventory uses it (interfaces of load balancers, databases or Lambda functions are not in the bundle format, so this is inferred)',
+      { ...o, certainty: 'inferred' }
+    )
   }
 })
 
@@ -68,7 +79,7 @@ export const attached = defineStep({
  * session would be).
  */
 function flowCoverageText(cov: Parameters<typeof coverageText>[0], enis: readonly string[], flowEnis: readonly string[]): string {
-  const text = coverageText(cov, 'VPC flow logs of the group\'s interfaces')
+  const text = coverageText(cov, "VPC flow logs of the group's interfaces")
   const missing = enis.filter((e) => !flowEnis.includes(e) && !text.includes(e))
   // each gap of a per-interface source names its interface first ("eni-…: …")
   const gappy = [...new Set(cov.gaps.map((g) => /^(eni-[0-9a-f]+):/.exec(g.detail)?.[1]).filter((e): e is string => !!e && !missing.includes(e) && !text.includes(e)))]
@@ -80,7 +91,8 @@ const cidr = z.string().refine((s) => parseCidr(s) !== null, 'a CIDR block like 
 
 const adminSessionsFromOutside = defineStep({
   name: 'sg.admin-sessions-from-outside',
-  summary: 'accepted SSH/RDP sessions (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered',
+  summary:
+    'accepted SSH/RDP sessions (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered',
   resourceTypes: GROUP,
   params: z
     .object({
@@ -101,7 +113,9 @@ const adminSessionsFromOutside = defineStep({
     const inUse = r.flows.filter((f) => f.sessions > 0 && inWindow(f.last, ctx.window))
     const flows = inUse.filter((f) => !keptByOther(f))
     const kept = [...new Set(inUse.filter(keptByOther).map((f) => f.src))].sort()
-    const keptText = kept.length ? `; sessions from ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ', …' : ''} come in through another rule of the group, which the fix keeps` : ''
+    const keptText = kept.length
+      ? `; sessions from ${kept.slice(0, 5).join(', ')}${kept.length > 5 ? ', …' : ''} come in through another rule of the group, which the fix keeps`
+      : ''
     const scans = r.flows.filter((f) => f.sessions === 0 && inWindow(f.last, ctx.window))
     const sources = ['aws.vpc-flow-logs' as const]
     const events = ctx.ev.timeline([id], { from: ctx.window?.from, sources: ['aws.vpc-flow-logs'], summaries: false })
@@ -111,7 +125,11 @@ const adminSessionsFromOutside = defineStep({
     if (flows.length) {
       const sessions = flows.reduce((n, f) => n + f.sessions, 0)
       const bySource = [...new Set(flows.map((f) => f.src))].sort()
-      const last = flows.map((f) => f.last).sort().pop() ?? null
+      const last =
+        flows
+          .map((f) => f.last)
+          .sort()
+          .pop() ?? null
       return outcome(
         'yes',
         `${plural(sessions, 'accepted session')} to port ${[...new Set(flows.map((f) => f.port))].sort((a, b) => a - b).join('/')} from ${plural(bySource.length, 'address', 'addresses')} outside private space${approved} (${bySource.slice(0, 5).join(', ')}${bySource.length > 5 ? ', …' : ''}), the last on ${day(last)} on ${[...new Set(flows.map((f) => f.eni))].join(', ')}: someone administers through this rule and would be locked out — proven: each of these flows carried four or more packets with data, which a SYN scan or a SYN-then-RST probe never does`,
@@ -119,32 +137,47 @@ const adminSessionsFromOutside = defineStep({
       )
     }
     if (r.uncheckable.sessions > 0) {
-      return outcome('unknown', `${plural(r.uncheckable.sessions, 'session')} to admin ports came from sources the evidence counted but did not itemise (too many sources on one interface), so whether they were outside the approved ranges cannot be told`, {
-        evidence: ev,
-        sources,
-        windowed: true,
-        timeline: link
-      })
+      return outcome(
+        'unknown',
+        `${plural(r.uncheckable.sessions, 'session')} to admin ports came from sources the evidence counted but did not itemise (too many sources on one interface), so whether they were outside the approved ranges cannot be told`,
+        {
+          evidence: ev,
+          sources,
+          windowed: true,
+          timeline: link
+        }
+      )
     }
     const cov = ctx.ev.coverage('aws.vpc-flow-logs', id, ctx.window)
     const scanText = scans.length
-      ? `; ${plural(scans.reduce((n, f) => n + f.synOnly, 0), 'probe')} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} (at most three packets or no data: SYN scans, SYN then RST) were scans, not sessions`
+      ? `; ${plural(
+          scans.reduce((n, f) => n + f.synOnly, 0),
+          'probe'
+        )} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} (at most three packets or no data: SYN scans, SYN then RST) were scans, not sessions`
       : ''
     if (cov.state === 'covered') {
-      return outcome('no', `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved} through the ranges the fix revokes${keptText}${scanText}`, {
+      return outcome(
+        'no',
+        `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to port ${p.ports.join('/')} from outside private space${approved} through the ranges the fix revokes${keptText}${scanText}`,
+        {
+          evidence: [...ev, cov.evidence],
+          certainty: 'proven',
+          sources,
+          windowed: true,
+          timeline: link
+        }
+      )
+    }
+    return outcome(
+      'unknown',
+      `no session from outside was seen${keptText}${scanText}, but ${flowCoverageText(cov, facts.securityGroup?.enis ?? [], facts.securityGroup?.flowEnis ?? [])}`,
+      {
         evidence: [...ev, cov.evidence],
-        certainty: 'proven',
         sources,
         windowed: true,
         timeline: link
-      })
-    }
-    return outcome('unknown', `no session from outside was seen${keptText}${scanText}, but ${flowCoverageText(cov, facts.securityGroup?.enis ?? [], facts.securityGroup?.flowEnis ?? [])}`, {
-      evidence: [...ev, cov.evidence],
-      sources,
-      windowed: true,
-      timeline: link
-    })
+      }
+    )
   }
 })
 
@@ -153,7 +186,16 @@ function planOf(ctx: StepContext): { plan: SgPlan; evidence: string[][] } | { no
   const cfg = configOf(ctx)
   if (!cfg) return null
   const sg = ctx.ev.facts(ctx.finding.resource.id).securityGroup
-  const use: SgUse | null = sg ? { enis: sg.enis, flowEnis: sg.flowEnis ?? [], adminFlows: sg.adminFlows, adminFlowsOverflow: sg.adminFlowsOverflow, servedPorts: sg.servedPorts ?? [], servedIncomplete: sg.servedIncomplete ?? [] } : null
+  const use: SgUse | null = sg
+    ? {
+        enis: sg.enis,
+        flowEnis: sg.flowEnis ?? [],
+        adminFlows: sg.adminFlows,
+        adminFlowsOverflow: sg.adminFlowsOverflow,
+        servedPorts: sg.servedPorts ?? [],
+        servedIncomplete: sg.servedIncomplete ?? []
+      }
+    : null
   try {
     return { plan: planSgFix(cfg.value.groupId, cfg.value.ingress, use, ctx.window?.from ?? null), evidence: [cfg.evidence, sg?.flowEvidence ?? []] }
   } catch (e) {
@@ -170,8 +212,9 @@ const allTrafficFromInternet = defineStep({
   params: z.object({}).strict(),
   run(ctx) {
     const r = planOf(ctx)
-    if (!r) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
-    if ('none' in r) return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so no other port is affected', { certainty: 'proven', sources: ['aws.inventory'] })
+    if (!r) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+    if ('none' in r)
+      return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so no other port is affected', { certainty: 'proven', sources: ['aws.inventory'] })
     const { plan } = r
     const o = { evidence: r.evidence, certainty: 'proven' as const, sources: ['aws.inventory' as const, 'aws.vpc-flow-logs' as const], windowed: true }
     if (!plan.wide.length) return outcome('no', 'every rule the fix revokes opens only 22 or 3389: no other port is closed with it', o)
@@ -179,7 +222,11 @@ const allTrafficFromInternet = defineStep({
     const ports = plan.keep.filter((k) => k.kind === 'port')
     const seen = ports.length ? `the flow logs show in use through it ${ports.map((k) => k.text).join('; ')}` : ''
     if (plan.unknown.length) {
-      return outcome('yes', `${rules}: ${seen ? `${seen}, but ` : ''}which ports are in use through it cannot all be listed (${plan.unknown.join('; ')}), so no plan is made for it: replace it by hand with the ports the group must serve`, o)
+      return outcome(
+        'yes',
+        `${rules}: ${seen ? `${seen}, but ` : ''}which ports are in use through it cannot all be listed (${plan.unknown.join('; ')}), so no plan is made for it: replace it by hand with the ports the group must serve`,
+        o
+      )
     }
     const inUse = ports.length
       ? `${seen} — the plan authorizes ${ports.length === 1 ? 'that port' : 'those ports'} from the same range first, then revokes the rule`
@@ -197,18 +244,25 @@ const sourcesThroughOpenRule = defineStep({
   run(ctx) {
     const r = planOf(ctx)
     const sources = ['aws.vpc-flow-logs' as const]
-    if (!r) return outcome('unknown', 'the group is not in the evidence\'s security-groups.json, so its rules are unknown', { sources: ['aws.inventory'] })
-    if ('none' in r) return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so nobody loses the way in', { certainty: 'proven', sources: ['aws.inventory'] })
+    if (!r) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+    if ('none' in r)
+      return outcome('no', 'neither 22 nor 3389 is open to the internet: nothing is revoked, so nobody loses the way in', { certainty: 'proven', sources: ['aws.inventory'] })
     const { plan } = r
     const o = { evidence: r.evidence, sources, windowed: true }
     if (plan.tooManySources !== null) {
-      return outcome('unknown', `${plural(plan.tooManySources, 'address', 'addresses')} reached 22/3389 in sessions that only the revoked ranges admit: too many to admit one by one (at most ${MAX_ADMITTED_SOURCES}); a person must choose the range to admit`, o)
+      return outcome(
+        'unknown',
+        `${plural(plan.tooManySources, 'address', 'addresses')} reached 22/3389 in sessions that only the revoked ranges admit: too many to admit one by one (at most ${MAX_ADMITTED_SOURCES}); a person must choose the range to admit`,
+        o
+      )
     }
     const admits = plan.keep.filter((k) => k.kind === 'source')
     if (admits.length) {
       const short = plan.unknown.length ? `; other addresses may be missed: ${plan.unknown.join('; ')}` : ''
       const outside = admits.map((k) => k.source ?? '').filter((a) => !PRIVATE_RANGES.some((c) => inCidr(a, c)))
-      const note = outside.length ? ` (${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside private space: whether the finding may be planned at all is the outside-sessions step's answer)` : ''
+      const note = outside.length
+        ? ` (${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside private space: whether the finding may be planned at all is the outside-sessions step's answer)`
+        : ''
       return outcome(
         'yes',
         `no other rule admits ${admits.length === 1 ? 'this address' : `these ${admits.length} addresses`}, so ${admits.length === 1 ? 'it comes' : 'they come'} in through the open rule: ${admits.map((k) => k.text).join('; ')} — the plan admits ${admits.length === 1 ? 'it' : 'each'} to the port used before revoking the open range${note}${short}`,
@@ -220,8 +274,15 @@ const sourcesThroughOpenRule = defineStep({
     // is unseen, so 'no' needs the whole window covered on every interface.
     const cov = ctx.ev.coverage('aws.vpc-flow-logs', ctx.finding.resource.id, ctx.window)
     const sg = ctx.ev.facts(ctx.finding.resource.id).securityGroup
-    if (cov.state !== 'covered') return outcome('unknown', `no address seen in a session depends on the revoked ranges, but ${flowCoverageText(cov, sg?.enis ?? [], sg?.flowEnis ?? [])}`, { ...o, evidence: [...o.evidence, cov.evidence] })
-    return outcome('no', `no address seen in an SSH/RDP session ${windowText(ctx.window)} depends on the revoked ranges (none, or another rule admits it)`, { ...o, certainty: 'proven' })
+    if (cov.state !== 'covered')
+      return outcome('unknown', `no address seen in a session depends on the revoked ranges, but ${flowCoverageText(cov, sg?.enis ?? [], sg?.flowEnis ?? [])}`, {
+        ...o,
+        evidence: [...o.evidence, cov.evidence]
+      })
+    return outcome('no', `no address seen in an SSH/RDP session ${windowText(ctx.window)} depends on the revoked ranges (none, or another rule admits it)`, {
+      ...o,
+      certainty: 'proven'
+    })
   }
 })
 

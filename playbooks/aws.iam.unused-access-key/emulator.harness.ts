@@ -15,7 +15,9 @@ export const harness: ControlHarness = {
     }
   },
   async snapshot(emu, env, v) {
-    const r = (await emu.aws(env, ['iam', 'list-access-keys', '--user-name', String(v.user)])) as { AccessKeyMetadata: Array<{ AccessKeyId: string; Status: string; CreateDate: string }> }
+    const r = (await emu.aws(env, ['iam', 'list-access-keys', '--user-name', String(v.user)])) as {
+      AccessKeyMetadata: Array<{ AccessKeyId: string; Status: string; CreateDate: string }>
+    }
     return r.AccessKeyMetadata.map((k) => ({ id: k.AccessKeyId, created: k.CreateDate, status: k.Status })).sort((a, b) => a.created.localeCompare(b.created))
   },
   notFixed(state, v) {

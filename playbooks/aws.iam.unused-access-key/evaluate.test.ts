@@ -13,7 +13,10 @@ describe('aws.iam.unused-access-key (IAM.22 / CIS 1.12: unused 45 days or more)'
     expect(v(key(1, 'false', '2020-01-01T00:00:00+00:00', '2020-02-01T00:00:00+00:00'))).toMatchObject({ status: 'PASS' })
   })
   it('PASS: an active key used recently', () => {
-    expect(v(key(1, 'true', '2025-01-01T00:00:00+00:00', '2026-11-18T09:00:00+00:00'))).toMatchObject({ status: 'PASS', reason: expect.stringContaining('last used 2026-11-18, 2 days before collection') })
+    expect(v(key(1, 'true', '2025-01-01T00:00:00+00:00', '2026-11-18T09:00:00+00:00'))).toMatchObject({
+      status: 'PASS',
+      reason: expect.stringContaining('last used 2026-11-18, 2 days before collection')
+    })
   })
   it('FAIL: an active key last used more than the threshold ago', () => {
     expect(v(key(1, 'true', '2024-01-01T00:00:00+00:00', '2026-09-01T00:00:00+00:00'))).toMatchObject({
@@ -26,7 +29,10 @@ describe('aws.iam.unused-access-key (IAM.22 / CIS 1.12: unused 45 days or more)'
     expect(v(key(1, 'true', '2024-01-01T00:00:00+00:00', '2026-10-06T10:00:01+00:00')).status).toBe('PASS')
   })
   it('FAIL: an active key never used and older than the threshold (Prowler skips never-used keys)', () => {
-    expect(v(key(1, 'true', '2025-06-01T00:00:00+00:00', 'N/A'))).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('has never been used; it was created 2025-06-01, 537 days') })
+    expect(v(key(1, 'true', '2025-06-01T00:00:00+00:00', 'N/A'))).toMatchObject({
+      status: 'FAIL',
+      reason: expect.stringContaining('has never been used; it was created 2025-06-01, 537 days')
+    })
   })
   it('PASS: a new key not used yet', () => {
     expect(v(key(1, 'true', '2026-11-10T00:00:00+00:00', 'N/A'))).toMatchObject({ status: 'PASS', reason: expect.stringContaining('never been used') })

@@ -39,11 +39,7 @@ function day(t: number): string {
   return new Date(t).toISOString().slice(0, 10)
 }
 
-type KeyState =
-  | { kind: 'inactive' }
-  | { kind: 'unused'; text: string }
-  | { kind: 'in-use'; text: string }
-  | { kind: 'unknown'; text: string }
+type KeyState = { kind: 'inactive' } | { kind: 'unused'; text: string } | { kind: 'in-use'; text: string } | { kind: 'unknown'; text: string }
 
 export function accessKeyState(k: CredentialReportKey, at: Date, threshold: number): KeyState {
   const name = `access key ${k.slot}`

@@ -47,16 +47,28 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
     const v = ctx.inputs.values as unknown as ReportRow
     const arn = parseArn(t.resourceId)
     if (arn?.service !== 'iam' || !arn.resource.startsWith('user/')) throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is not an IAM user ARN`)
-    if (v.user === '<root_account>') throw new LastmileError('conflict', `${t.finding}: the root user's access keys are deleted from the root user's security credentials page, not with an IAM user's API calls; route the finding`)
+    if (v.user === '<root_account>')
+      throw new LastmileError(
+        'conflict',
+        `${t.finding}: the root user's access keys are deleted from the root user's security credentials page, not with an IAM user's API calls; route the finding`
+      )
     const account = requireAccount(t, arn.account)
     const at = new Date(ctx.inputs.collectedAt)
     const unused = v.keys.filter((k) => {
       const s = accessKeyState({ slot: k.slot, active: String(k.active), lastRotated: k.lastRotated ?? 'N/A', lastUsedDate: k.lastUsed ?? 'N/A' }, at, DEFAULT_UNUSED_KEY_DAYS)
       return s.kind === 'unused'
     })
-    if (!unused.length) throw new LastmileError('conflict', `${t.finding}: no active access key of ${v.user} is unused for ${DEFAULT_UNUSED_KEY_DAYS} days in the evidence; validate the finding instead`)
+    if (!unused.length)
+      throw new LastmileError(
+        'conflict',
+        `${t.finding}: no active access key of ${v.user} is unused for ${DEFAULT_UNUSED_KEY_DAYS} days in the evidence; validate the finding instead`
+      )
     for (const k of unused) {
-      if (!k.lastRotated) throw new LastmileError('not-found', `${t.finding}: access key ${k.slot} of ${v.user} has no creation time in the credential report; it cannot be told apart from the other key`)
+      if (!k.lastRotated)
+        throw new LastmileError(
+          'not-found',
+          `${t.finding}: access key ${k.slot} of ${v.user} has no creation time in the credential report; it cannot be told apart from the other key`
+        )
     }
     const header = headerLines(ctx)
     const fns = [
@@ -175,7 +187,14 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
     return {
       artefacts: [
         artefact(ctx, 'aws-cli', 'bash', 'fix.sh', `deactivate unused access key(s) ${unused.map((k) => k.slot).join(', ')} of ${v.user}`, fix),
-        artefact(ctx, 'aws-cli', 'bash', 'delete-after-observation.sh', `delete the deactivated key(s) of ${v.user}, no sooner than ${OBSERVATION_DAYS} days after deactivation`, remove)
+        artefact(
+          ctx,
+          'aws-cli',
+          'bash',
+          'delete-after-observation.sh',
+          `delete the deactivated key(s) of ${v.user}, no sooner than ${OBSERVATION_DAYS} days after deactivation`,
+          remove
+        )
       ],
       rollback: [
         artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `reactivate the access key(s) of ${v.user}`, rollback),

@@ -12,11 +12,25 @@ export function unusedAccessKeyGuardrails({ control, exceptions }: GuardrailCont
       control,
       'IAM users with unused or old access keys',
       [
-        { name: 'iam-user-unused-credentials-check', identifier: 'IAM_USER_UNUSED_CREDENTIALS_CHECK', periodic: true, params: { maxCredentialUsageAge: '45' }, description: 'Credentials unused for 45 days must be removed (CIS 1.12)' },
-        { name: 'access-keys-rotated', identifier: 'ACCESS_KEYS_ROTATED', periodic: true, params: { maxAccessKeyAge: '90' }, description: 'Access keys must be rotated within 90 days' }
+        {
+          name: 'iam-user-unused-credentials-check',
+          identifier: 'IAM_USER_UNUSED_CREDENTIALS_CHECK',
+          periodic: true,
+          params: { maxCredentialUsageAge: '45' },
+          description: 'Credentials unused for 45 days must be removed (CIS 1.12)'
+        },
+        {
+          name: 'access-keys-rotated',
+          identifier: 'ACCESS_KEYS_ROTATED',
+          periodic: true,
+          params: { maxAccessKeyAge: '90' },
+          description: 'Access keys must be rotated within 90 days'
+        }
       ],
       exceptions,
-      ['nothing: Config rules only report. There is no preventive SCP: an unused key is not a call to refuse, and denying iam:CreateAccessKey would also refuse the rotation this rule asks for']
+      [
+        'nothing: Config rules only report. There is no preventive SCP: an unused key is not a call to refuse, and denying iam:CreateAccessKey would also refuse the rotation this rule asks for'
+      ]
     )
   ]
 }

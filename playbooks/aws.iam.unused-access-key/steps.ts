@@ -63,7 +63,8 @@ const keyStillUnused = defineStep({
 
 const keyUsedInWindow = defineStep({
   name: 'iam.key-used-in-window',
-  summary: 'whether the keys the fix would deactivate were used in the window after all (credential report last-used dates; calls signed with a long-term key in CloudTrail), e.g. by a job that runs monthly',
+  summary:
+    'whether the keys the fix would deactivate were used in the window after all (credential report last-used dates; calls signed with a long-term key in CloudTrail), e.g. by a job that runs monthly',
   resourceTypes: USER,
   params: daysParam,
   run(ctx, p) {
@@ -78,21 +79,33 @@ const keyUsedInWindow = defineStep({
       const active = user.accessKeys.filter((k) => k.active)
       const recent = active.filter((k) => inWindow(k.lastUsed, ctx.window))
       if (recent.length) {
-        return outcome('yes', `${recent.map((k) => `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}`).join('; ')} — in use, so no key is idle for ${p.days} days and the fix deactivates nothing — proven (credential report)`, {
-          evidence: [user.evidence],
-          certainty: 'proven',
-          sources,
-          windowed: true
-        })
+        return outcome(
+          'yes',
+          `${recent.map((k) => `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}`).join('; ')} — in use, so no key is idle for ${p.days} days and the fix deactivates nothing — proven (credential report)`,
+          {
+            evidence: [user.evidence],
+            certainty: 'proven',
+            sources,
+            windowed: true
+          }
+        )
       }
-      return outcome('no', `${active.length ? 'no active key was used in the window, and none is idle for the threshold either' : 'the user has no active access key'}: the fix deactivates nothing`, { evidence: [user.evidence], certainty: 'proven', sources })
+      return outcome(
+        'no',
+        `${active.length ? 'no active key was used in the window, and none is idle for the threshold either' : 'the user has no active access key'}: the fix deactivates nothing`,
+        { evidence: [user.evidence], certainty: 'proven', sources }
+      )
     }
     const used = keys.filter((k) => inWindow(k.lastUsed, ctx.window))
     if (used.length) {
       return outcome(
         'yes',
-        used.map((k) => `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`).join('; ') +
-          ` — inside ${windowText(ctx.window)}: idle for ${p.days} days but not abandoned; a periodic job may still need it — proven (credential report)`,
+        used
+          .map(
+            (k) =>
+              `access key ${k.slot} was last used on ${utcDay(k.lastUsed)}${k.lastUsedService ? ` (${k.lastUsedService}${k.lastUsedRegion ? `, ${k.lastUsedRegion}` : ''})` : ''}`
+          )
+          .join('; ') + ` — inside ${windowText(ctx.window)}: idle for ${p.days} days but not abandoned; a periodic job may still need it — proven (credential report)`,
         { evidence: [user.evidence], certainty: 'proven', sources, windowed: true }
       )
     }
@@ -107,7 +120,9 @@ const keyUsedInWindow = defineStep({
     const others = active.filter((k) => !keys.includes(k))
     if (account) {
       const idx = ctx.ev.cloudTrail(account)
-      const calls = idx.records.filter((r) => r.identity.type === 'IAMUser' && r.identity.userName === user.user && /^AKIA/.test(r.identity.accessKeyId ?? '') && inWindow(r.time, ctx.window))
+      const calls = idx.records.filter(
+        (r) => r.identity.type === 'IAMUser' && r.identity.userName === user.user && /^AKIA/.test(r.identity.accessKeyId ?? '') && inWindow(r.time, ctx.window)
+      )
       const ids = [...new Set(calls.map((c) => c.identity.accessKeyId!))].sort()
       const files = [...new Set(calls.map((c) => c.file))]
       if (calls.length && (!others.length || ids.length >= active.length)) {
@@ -156,8 +171,13 @@ const userRunsAutomation = defineStep({
     if (user.passwordEnabled === false && user.accessKeys.some((k) => k.active)) signs.push('it has no console password, only access keys')
     const services = [...new Set(user.accessKeys.map((k) => k.lastUsedService).filter((s): s is string => !!s && s !== 'N/A'))]
     const o = { evidence: [user.evidence], certainty: 'inferred' as const, sources: ['aws.iam.credential-report' as const] }
-    if (signs.length) return outcome('yes', `${signs.join('; ')}${services.length ? `; its keys were used for ${services.join(', ')}` : ''}: deactivating a key may stop a job nobody watches`, o)
-    return outcome('no', `a person's account: ${user.passwordEnabled ? `console password in use${user.mfaActive ? ' with MFA' : ''}` : 'no automation name or path'}${services.length ? `; keys used for ${services.join(', ')}` : ''}`, o)
+    if (signs.length)
+      return outcome('yes', `${signs.join('; ')}${services.length ? `; its keys were used for ${services.join(', ')}` : ''}: deactivating a key may stop a job nobody watches`, o)
+    return outcome(
+      'no',
+      `a person's account: ${user.passwordEnabled ? `console password in use${user.mfaActive ? ' with MFA' : ''}` : 'no automation name or path'}${services.length ? `; keys used for ${services.join(', ')}` : ''}`,
+      o
+    )
   }
 })
 

@@ -4,7 +4,15 @@
 import type { ControlHarness } from '../../test/emulator/emulator'
 
 async function createBucket(emu: Parameters<ControlHarness['seed']>[0], env: NodeJS.ProcessEnv, name: string, region: string): Promise<void> {
-  await emu.aws(env, ['s3api', 'create-bucket', '--bucket', name, '--region', region, ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])])
+  await emu.aws(env, [
+    's3api',
+    'create-bucket',
+    '--bucket',
+    name,
+    '--region',
+    region,
+    ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])
+  ])
 }
 
 export const harness: ControlHarness = {

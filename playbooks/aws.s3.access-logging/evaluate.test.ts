@@ -14,7 +14,13 @@ describe('aws.s3.access-logging evaluator', () => {
 
   it('over a bundle: one row per bucket, pointing at its logging, and an account-level UNKNOWN without the bucket list', async () => {
     const BUCKETS = 'aws/111122223333/inventory/s3-buckets.json'
-    const buckets = { buckets: [{ name: 'web', region: 'us-east-1', logging: { TargetBucket: 'logs', TargetPrefix: 'web/' } }, { name: 'app', region: 'us-east-1', logging: null }, { name: 'old', region: 'us-east-1' }] }
+    const buckets = {
+      buckets: [
+        { name: 'web', region: 'us-east-1', logging: { TargetBucket: 'logs', TargetPrefix: 'web/' } },
+        { name: 'app', region: 'us-east-1', logging: null },
+        { name: 'old', region: 'us-east-1' }
+      ]
+    }
     const r = await evaluateBundle(writeBundle(tempDir(), { files: { [BUCKETS]: buckets } }), { controls: ['aws.s3.access-logging'] })
     expect(findEvaluation(r, 'aws.s3.access-logging', 'arn:aws:s3:::web')).toMatchObject({ status: 'PASS', evidence: [`${BUCKETS}#/buckets/0/logging`] })
     expect(findEvaluation(r, 'aws.s3.access-logging', 'arn:aws:s3:::app')).toMatchObject({ status: 'FAIL' })
@@ -26,7 +32,10 @@ describe('aws.s3.access-logging evaluator', () => {
 
 const A = '111122223333'
 const policy = (condition: Record<string, unknown>) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/*', Condition: condition }] })
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/*', Condition: condition }]
+  })
 const sse = (alg: string) => ({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: alg } }] } })
 
 function reader(buckets: BucketConfig[]) {
@@ -34,7 +43,14 @@ function reader(buckets: BucketConfig[]) {
   return { config: (id: string) => (byId.has(id) ? { value: byId.get(id)!, evidence: [`s3#${id}`] } : null), resourcesWith: () => [...byId.keys()] }
 }
 const base = { account: A, region: 'us-east-1', creationDate: null, tags: {}, versioning: null, objectCount: null, website: null, acl: null }
-const logs = (over: Partial<BucketConfig> = {}): BucketConfig => ({ ...base, name: 'logs', policy: policy({ StringEquals: { 'aws:SourceAccount': A } }), encryption: sse('AES256'), logging: null, ...over })
+const logs = (over: Partial<BucketConfig> = {}): BucketConfig => ({
+  ...base,
+  name: 'logs',
+  policy: policy({ StringEquals: { 'aws:SourceAccount': A } }),
+  encryption: sse('AES256'),
+  logging: null,
+  ...over
+})
 const web: BucketConfig = { ...base, name: 'web', policy: null, encryption: sse('AES256'), logging: { targetBucket: 'logs', targetPrefix: 'web/' } }
 const app: BucketConfig = { ...base, name: 'app', policy: null, encryption: sse('AES256'), logging: null }
 
@@ -56,7 +72,7 @@ describe('the log target (target.ts)', () => {
     const selfLogging: BucketConfig = { ...app, logging: { targetBucket: 'app', targetPrefix: '' } }
     expect(logTargetFor('arn:aws:s3:::web', reader([{ ...web, logging: null }, selfLogging]))).toMatchObject({ answer: 'no' })
   })
-  it('answers unknown when a candidate target\'s policy and ACL were not collected', () => {
+  it("answers unknown when a candidate target's policy and ACL were not collected", () => {
     const { policy: _p, acl: _a, ...bare } = logs()
     expect(logTargetFor('arn:aws:s3:::app', reader([app, web, bare]))).toMatchObject({ answer: 'unknown' })
   })

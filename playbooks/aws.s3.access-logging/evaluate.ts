@@ -7,7 +7,7 @@ import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 /** A missing `logging` key is unknown (not collected); null is logging off. */
 export function accessLoggingVerdict(b: Pick<S3Bucket, 'logging'>): Verdict {
-  if (b.logging === undefined) return unknown("the bucket's logging configuration was not collected (no \"logging\" key)")
+  if (b.logging === undefined) return unknown('the bucket\'s logging configuration was not collected (no "logging" key)')
   if (b.logging === null) return fail('server access logging is off: requests to the bucket are not recorded by S3')
   return pass(`server access logs are delivered to ${b.logging.TargetBucket}${b.logging.TargetPrefix ? ` under ${b.logging.TargetPrefix}` : ''}`)
 }

@@ -11,17 +11,29 @@ import { LastmileError } from '../../main/errors'
 import { asBucketConfig, logTargetFor } from './target'
 
 export const accessLoggingFix: Omit<FixRenderer, 'control'> = {
-  summary: "turn S3 server access logging on, into a log bucket of the same account and Region",
+  summary: 'turn S3 server access logging on, into a log bucket of the same account and Region',
   inputs(db, target) {
     const cfg = requireConfig({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json')
     const b = cfg.value
-    if (b.logging === undefined) throw new LastmileError('not-found', `${target.finding}: the bucket's logging configuration is not in the evidence (inventory/s3-buckets.json has no "logging"); collect it before planning`)
-    if (b.logging?.targetBucket) throw new LastmileError('conflict', `${target.finding}: ${b.name} already delivers its access logs to ${b.logging.targetBucket} in the evidence; validate the finding instead`)
+    if (b.logging === undefined)
+      throw new LastmileError(
+        'not-found',
+        `${target.finding}: the bucket's logging configuration is not in the evidence (inventory/s3-buckets.json has no "logging"); collect it before planning`
+      )
+    if (b.logging?.targetBucket)
+      throw new LastmileError(
+        'conflict',
+        `${target.finding}: ${b.name} already delivers its access logs to ${b.logging.targetBucket} in the evidence; validate the finding instead`
+      )
     const t = logTargetFor(target.resourceId, {
       config: (id) => asBucketConfig(latestConfig(db, id, 's3.config')),
       resourcesWith: () => configuredResources(db, 's3.config')
     })
-    if (t.answer !== 'yes') throw new LastmileError('conflict', `${target.finding}: Lastmile found no log target for ${b.name}: ${t.why}. Choose or create one (same account and Region, a policy letting logging.s3.amazonaws.com write, SSE-S3), then investigate again`)
+    if (t.answer !== 'yes')
+      throw new LastmileError(
+        'conflict',
+        `${target.finding}: Lastmile found no log target for ${b.name}: ${t.why}. Choose or create one (same account and Region, a policy letting logging.s3.amazonaws.com write, SSE-S3), then investigate again`
+      )
     const targetCfg = latestConfig(db, configuredResources(db, 's3.config').find((id) => latestConfig(db, id, 's3.config')?.value.name === t.target.bucket)!, 's3.config')!
     return {
       values: { bucket: b.name, account: b.account, region: b.region, target: t.target.bucket, prefix: `${b.name}/`, targetPolicy: targetCfg.value.policy ?? null },

@@ -12,11 +12,31 @@ const ACL_OWNER = (account: string): Json => ({
 /** A log bucket's policy: S3's logging service may write, under the conditions given. */
 const logDeliveryPolicy = (bucket: string, condition: Json): Json => ({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'S3ServerAccessLogsPolicy', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/*`, Condition: condition }]
+  Statement: [
+    {
+      Sid: 'S3ServerAccessLogsPolicy',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${bucket}/*`,
+      Condition: condition
+    }
+  ]
 })
 
 function bucket(w: World, account: string, b: Partial<Bucket> & Pick<Bucket, 'name'>, logs = false): Bucket {
-  const full: Bucket = { region: 'us-east-1', tags: {}, policy: null, publicAccessBlock: null, acl: ACL_OWNER(account), objectCount: 120, website: false, dataEvents: true, creationDate: '2024-05-06T10:00:00Z', ...b }
+  const full: Bucket = {
+    region: 'us-east-1',
+    tags: {},
+    policy: null,
+    publicAccessBlock: null,
+    acl: ACL_OWNER(account),
+    objectCount: 120,
+    website: false,
+    dataEvents: true,
+    creationDate: '2024-05-06T10:00:00Z',
+    ...b
+  }
   const a = w.account(account)
   a.buckets.push(full)
   a.regions.add(full.region)
@@ -41,15 +61,47 @@ export function scenario(w: World): void {
   const batch = bucket(w, TEST, { name: 'acme-test-batch', tags: { Owner: 'data-platform' } })
 
   const cases: Array<[string, Bucket, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Pick<Expected, 'says'>?]> = [
-    [PROD, payroll, 'SAFE', { 'already-logging': 'no', 'log-target': 'yes' }, `${prodLogs} already receives acme-web-assets' logs and accepts any bucket of the account`, { says: { 'log-target': `${prodLogs} (${PROD}, us-east-1) already receives the access logs of acme-web-assets` } }],
+    [
+      PROD,
+      payroll,
+      'SAFE',
+      { 'already-logging': 'no', 'log-target': 'yes' },
+      `${prodLogs} already receives acme-web-assets' logs and accepts any bucket of the account`,
+      { says: { 'log-target': `${prodLogs} (${PROD}, us-east-1) already receives the access logs of acme-web-assets` } }
+    ],
     [PROD, web, 'SAFE', { 'already-logging': 'yes' }, 'a stale finding: the bucket already delivers its logs'],
     [PROD, eu, 'RISKY', { 'log-target': 'no' }, 'the only log bucket is in us-east-1, the bucket in eu-west-1', { says: { 'log-target': 'is in us-east-1, not eu-west-1' } }],
-    [PROD, logBucket, 'RISKY', { 'log-target': 'no' }, 'the log bucket itself: logging it into itself would log its own log writes', { says: { 'log-target': `no bucket in ${PROD} in us-east-1 receives other buckets' access logs` } }],
-    [TEST, batch, 'RISKY', { 'log-target': 'no' }, "the test log bucket's policy lets the logging service write for acme-test-web only", { says: { 'log-target': 'would not accept this bucket' } }]
+    [
+      PROD,
+      logBucket,
+      'RISKY',
+      { 'log-target': 'no' },
+      'the log bucket itself: logging it into itself would log its own log writes',
+      { says: { 'log-target': `no bucket in ${PROD} in us-east-1 receives other buckets' access logs` } }
+    ],
+    [
+      TEST,
+      batch,
+      'RISKY',
+      { 'log-target': 'no' },
+      "the test log bucket's policy lets the logging service write for acme-test-web only",
+      { says: { 'log-target': 'would not accept this bucket' } }
+    ]
   ]
   for (const [account, b, verdict, steps, why, says] of cases) {
     if (b !== web) {
-      w.findings.asff.push(asffControl({ account, region: b.region, control: 'S3.9', title: 'S3 general purpose buckets should have server access logging enabled', severity: 'Medium', resourceType: 'AwsS3Bucket', resourceId: `arn:aws:s3:::${b.name}`, tags: b.tags }))
+      w.findings.asff.push(
+        asffControl({
+          account,
+          region: b.region,
+          control: 'S3.9',
+          title: 'S3 general purpose buckets should have server access logging enabled',
+          severity: 'Medium',
+          resourceType: 'AwsS3Bucket',
+          resourceId: `arn:aws:s3:::${b.name}`,
+          tags: b.tags
+        })
+      )
     }
     w.expect({ control: 'aws.s3.access-logging', resource: `arn:aws:s3:::${b.name}`, verdict, steps, why, ...says })
   }

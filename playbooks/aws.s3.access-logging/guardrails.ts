@@ -11,7 +11,14 @@ export function accessLoggingGuardrails({ control, exceptions }: GuardrailContex
     configRules(
       control,
       'S3 buckets without server access logging',
-      [{ name: 's3-bucket-logging-enabled', identifier: 'S3_BUCKET_LOGGING_ENABLED', resourceTypes: ['AWS::S3::Bucket'], description: 'S3 buckets must deliver server access logs' }],
+      [
+        {
+          name: 's3-bucket-logging-enabled',
+          identifier: 'S3_BUCKET_LOGGING_ENABLED',
+          resourceTypes: ['AWS::S3::Bucket'],
+          description: 'S3 buckets must deliver server access logs'
+        }
+      ],
       exceptions,
       ['nothing: Config rules only report']
     )

@@ -26,9 +26,14 @@ const accessLoggingOn = defineStep({
     const sources = ['aws.inventory' as const]
     if (!cfg) return outcome('unknown', `the bucket ${name(ctx)} is not in the evidence's S3 inventory (inventory/s3-buckets.json)`, { sources })
     const l = cfg.value.logging
-    if (l === undefined) return outcome('unknown', `the bucket's logging configuration was not collected (no "logging" in inventory/s3-buckets.json)`, { evidence: [cfg.evidence], sources })
+    if (l === undefined)
+      return outcome('unknown', `the bucket's logging configuration was not collected (no "logging" in inventory/s3-buckets.json)`, { evidence: [cfg.evidence], sources })
     if (l?.targetBucket) {
-      return outcome('yes', `the bucket delivers its server access logs to ${l.targetBucket}${l.targetPrefix ? ` under ${l.targetPrefix}` : ''}`, { evidence: [cfg.evidence], certainty: 'proven', sources })
+      return outcome('yes', `the bucket delivers its server access logs to ${l.targetBucket}${l.targetPrefix ? ` under ${l.targetPrefix}` : ''}`, {
+        evidence: [cfg.evidence],
+        certainty: 'proven',
+        sources
+      })
     }
     return outcome('no', 'server access logging is off (GetBucketLogging has no LoggingEnabled)', { evidence: [cfg.evidence], certainty: 'proven', sources })
   }

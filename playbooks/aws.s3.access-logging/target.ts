@@ -38,9 +38,7 @@ interface LogTarget {
   evidence: string[]
 }
 
-type TargetAnswer =
-  | { answer: 'yes'; target: LogTarget; evidence: string[]; why: string }
-  | { answer: 'no' | 'unknown'; evidence: string[]; why: string }
+type TargetAnswer = { answer: 'yes'; target: LogTarget; evidence: string[]; why: string } | { answer: 'no' | 'unknown'; evidence: string[]; why: string }
 
 const LOG_DELIVERY_GROUP = 'http://acs.amazonaws.com/groups/s3/LogDelivery'
 
@@ -75,9 +73,14 @@ function acceptsLogsFrom(target: BucketConfig, source: { arn: string; account: s
 /** The bucket a source bucket's logs can go to, or why there is none (see the header). */
 export function logTargetFor(bucketId: string, read: ConfigReader): TargetAnswer {
   const self = read.config(bucketId)
-  if (!self) return { answer: 'unknown', evidence: [], why: 'the bucket is not in the evidence\'s S3 inventory (inventory/s3-buckets.json)' }
+  if (!self) return { answer: 'unknown', evidence: [], why: "the bucket is not in the evidence's S3 inventory (inventory/s3-buckets.json)" }
   const b = self.value
-  if (!b.account || !b.region) return { answer: 'unknown', evidence: self.evidence, why: `the bucket's ${!b.account ? 'account' : 'Region'} is not in the evidence, and a log target must be in the same account and Region` }
+  if (!b.account || !b.region)
+    return {
+      answer: 'unknown',
+      evidence: self.evidence,
+      why: `the bucket's ${!b.account ? 'account' : 'Region'} is not in the evidence, and a log target must be in the same account and Region`
+    }
   const peers = read
     .resourcesWith()
     .filter((id) => id !== bucketId)
@@ -105,7 +108,8 @@ export function logTargetFor(bucketId: string, read: ConfigReader): TargetAnswer
     if (accepts === null) {
       unsure = true
       refused.push(`${t.name}'s policy, ACL or default encryption was not collected or cannot be read`)
-    } else if (!accepts) refused.push(`${t.name} would not accept this bucket's logs (its policy does not let logging.s3.amazonaws.com write them for ${b.name}, or it defaults to SSE-KMS)`)
+    } else if (!accepts)
+      refused.push(`${t.name} would not accept this bucket's logs (its policy does not let logging.s3.amazonaws.com write them for ${b.name}, or it defaults to SSE-KMS)`)
     else ok.push({ bucket: t.name, receives: from.sort(), evidence: p.c.evidence })
   }
   ok.sort((x, y) => y.receives.length - x.receives.length || (x.bucket < y.bucket ? -1 : 1))

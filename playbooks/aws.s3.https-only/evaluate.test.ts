@@ -5,7 +5,10 @@ const ARN = 'arn:aws:s3:::b'
 
 describe('aws.s3.https-only for one bucket: missing key vs null', () => {
   it('a missing policy key is UNKNOWN (not collected), with the place', () => {
-    expect(httpsOnlyForBucket({}, ARN, 'f#/buckets/0/policy')).toEqual({ status: 'UNKNOWN', reason: 'f#/buckets/0/policy: the bucket\'s policy was not collected (no "policy" key)' })
+    expect(httpsOnlyForBucket({}, ARN, 'f#/buckets/0/policy')).toEqual({
+      status: 'UNKNOWN',
+      reason: 'f#/buckets/0/policy: the bucket\'s policy was not collected (no "policy" key)'
+    })
   })
   it('policy null is known: no policy, so HTTP is allowed — FAIL', () => {
     expect(httpsOnlyForBucket({ policy: null }, ARN, 'p')).toMatchObject({ status: 'FAIL', reason: expect.stringMatching(/no bucket policy/) })

@@ -43,7 +43,10 @@ export const s3HttpsOnlyFix: FixRenderer = {
     const cfg = requireConfig({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json describing the bucket and its policy')
     // the fix merges a Deny into the live policy: one nobody collected cannot be merged into
     if (cfg.value.policy === undefined) {
-      throw new LastmileError('not-found', `${target.finding}: the policy of ${cfg.value.name} was not collected (inventory/s3-buckets.json has no "policy" for it); collect it before planning, or the fix could not keep what the policy already says`)
+      throw new LastmileError(
+        'not-found',
+        `${target.finding}: the policy of ${cfg.value.name} was not collected (inventory/s3-buckets.json has no "policy" for it); collect it before planning, or the fix could not keep what the policy already says`
+      )
     }
     return {
       values: { bucket: cfg.value.name, region: cfg.value.region, policy: cfg.value.policy },
@@ -163,14 +166,23 @@ export const s3HttpsOnlyFix: FixRenderer = {
       terraformHeader(
         [
           ...header,
-          'The policy is the bucket\'s existing policy with the Deny merged in. If Terraform already manages this',
+          "The policy is the bucket's existing policy with the Deny merged in. If Terraform already manages this",
           "bucket's policy elsewhere, replace that policy with this one instead: two aws_s3_bucket_policy",
           'resources for one bucket overwrite each other.'
         ],
         [{ name: 'aws', source: 'hashicorp/aws', version: '>= 5.0' }]
       ),
       ...awsProviderBlock({ account, region: (ctx.inputs.values.region as string | undefined) ?? t.region }),
-      ...(existing !== null ? ['# Adopt the policy the bucket has now, so the plan shows a change, not a create.', 'import {', `  to = aws_s3_bucket_policy.${tfName}`, `  id = ${hclString(bucket)}`, '}', ''] : []),
+      ...(existing !== null
+        ? [
+            '# Adopt the policy the bucket has now, so the plan shows a change, not a create.',
+            'import {',
+            `  to = aws_s3_bucket_policy.${tfName}`,
+            `  id = ${hclString(bucket)}`,
+            '}',
+            ''
+          ]
+        : []),
       `resource "aws_s3_bucket_policy" "${tfName}" {`,
       `  bucket = ${hclString(bucket)}`,
       `  policy = ${hclJsonHeredoc(merged.text, '  ')}`,
@@ -179,7 +191,11 @@ export const s3HttpsOnlyFix: FixRenderer = {
     ].join('\n')
 
     const cfn = cfnYaml(
-      [...header, 'Deploying it puts the merged policy (the existing statements plus the Deny). Retained on stack deletion,', 'so deleting the stack never leaves the bucket without its policy.'],
+      [
+        ...header,
+        'Deploying it puts the merged policy (the existing statements plus the Deny). Retained on stack deletion,',
+        'so deleting the stack never leaves the bucket without its policy.'
+      ],
       {
         AWSTemplateFormatVersion: '2010-09-09',
         Description: `Lastmile ${ctx.plan} ${t.finding}: enforce HTTPS on ${bucket}`,
@@ -204,14 +220,28 @@ export const s3HttpsOnlyFix: FixRenderer = {
       rollback: [
         artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `restore the previous policy of ${bucket}`, rollback),
         ...(existing !== null
-          ? [artefact(ctx, 'policy-json', 'json', 'bucket-policy.before.json', `the policy of ${bucket} before the fix, as in evidence`, `${JSON.stringify(JSON.parse(existing), null, 2)}\n`)]
+          ? [
+              artefact(
+                ctx,
+                'policy-json',
+                'json',
+                'bucket-policy.before.json',
+                `the policy of ${bucket} before the fix, as in evidence`,
+                `${JSON.stringify(JSON.parse(existing), null, 2)}\n`
+              )
+            ]
           : [])
       ],
       preconditions: [
         'AWS CLI v2 and jq on PATH',
         `credentials for account ${account} allowed s3:GetBucketPolicy, s3:PutBucketPolicy (and s3:DeleteBucketPolicy for the rollback) on ${bucket}`,
         `the live policy of ${bucket} is the one collected ${ctx.inputs.collectedAt} (the script checks and stops otherwise)`,
-        ...verdictPreconditions(ctx.db, t, HTTPS_ONLY_WORDING, `nothing shows whether a client still uses plain HTTP to ${bucket}; investigate it first (lastmile investigate), or accept that every such client will be refused`)
+        ...verdictPreconditions(
+          ctx.db,
+          t,
+          HTTPS_ONLY_WORDING,
+          `nothing shows whether a client still uses plain HTTP to ${bucket}; investigate it first (lastmile investigate), or accept that every such client will be refused`
+        )
       ],
       validation: validationText(t),
       notes: merged.notes

@@ -37,7 +37,14 @@ export function httpsOnlyGuardrails({ control, exceptions, policy: policyJson }:
     configRules(
       control,
       'S3 buckets that accept plain HTTP',
-      [{ name: 's3-bucket-ssl-requests-only', identifier: 'S3_BUCKET_SSL_REQUESTS_ONLY', resourceTypes: ['AWS::S3::Bucket'], description: 'Bucket policies must deny requests without TLS (aws:SecureTransport false)' }],
+      [
+        {
+          name: 's3-bucket-ssl-requests-only',
+          identifier: 'S3_BUCKET_SSL_REQUESTS_ONLY',
+          resourceTypes: ['AWS::S3::Bucket'],
+          description: 'Bucket policies must deny requests without TLS (aws:SecureTransport false)'
+        }
+      ],
       exceptions,
       ['nothing: Config rules only report']
     )

@@ -86,7 +86,9 @@ export const plainHttpRequests = defineStep({
       const n = ctUse.length || ct!.nonTlsInferred
       const last = ctUse.length ? lastOf(ctUse) : ct!.nonTlsLast
       const who = ctUse.length ? ` (${opsOf(ctUse)}); made by ${callersText(ctUse)}` : detail('aws.cloudtrail')
-      const alSaw = al ? ` Server access logs of the bucket show ${alUse.length ? 'some' : 'none'} (their delivery is best-effort).` : ' No server access logs are in evidence to confirm it.'
+      const alSaw = al
+        ? ` Server access logs of the bucket show ${alUse.length ? 'some' : 'none'} (their delivery is best-effort).`
+        : ' No server access logs are in evidence to confirm it.'
       return outcome(
         'yes',
         `${plural(n, 'S3 data event')} without TLS details, the last on ${day(last)}${who}${refusedNote(ctNone)} — inferred, not proven: CloudTrail does not document that a missing tlsDetails means HTTP (AWS-service and console calls are left out).${alSaw}`,
@@ -114,7 +116,10 @@ export const plainHttpRequests = defineStep({
         { evidence: [covAl.evidence, al?.evidence], certainty: 'proven', sources: [...sources], windowed: true, timeline: timelineLink(ctx, [id], ['aws.s3-access-logs'], []) }
       )
     }
-    const ctText = covCt.state === 'covered' && websiteOn(ctx) ? 'S3 data events (CloudTrail): recorded, but CloudTrail does not log requests to the website endpoint, which speaks only HTTP' : coverageText(covCt, 'S3 data events (CloudTrail)')
+    const ctText =
+      covCt.state === 'covered' && websiteOn(ctx)
+        ? 'S3 data events (CloudTrail): recorded, but CloudTrail does not log requests to the website endpoint, which speaks only HTTP'
+        : coverageText(covCt, 'S3 data events (CloudTrail)')
     return outcome(
       'unknown',
       `no plain-HTTP request was seen, but no source covered the whole window, so their absence proves nothing — ${ctText}; ${coverageText(covAl, 'server access logs')}`,
@@ -177,23 +182,31 @@ export const emptyAndUnused = defineStep({
     const counted = [s3?.cloudTrailData, s3?.accessLogs].find((a) => a && a.requests > 0 && inWindow(a.lastAccess, ctx.window))
     if (counted && (back.unreadable.length || !inW.length)) {
       // the evidence stage counted requests the read-back could not itemise: count them as use
-      return outcome('no', `the bucket is empty but ${plural(counted.requests, 'request')} to it ${counted.requests === 1 ? 'was' : 'were'} recorded, the last on ${day(counted.lastAccess)}, and could not be read back one by one to tell served from refused`, {
-        evidence: [cfg.evidence, counted.evidence],
-        certainty: 'proven',
-        sources: [...sources],
-        windowed: true
-      })
+      return outcome(
+        'no',
+        `the bucket is empty but ${plural(counted.requests, 'request')} to it ${counted.requests === 1 ? 'was' : 'were'} recorded, the last on ${day(counted.lastAccess)}, and could not be read back one by one to tell served from refused`,
+        {
+          evidence: [cfg.evidence, counted.evidence],
+          certainty: 'proven',
+          sources: [...sources],
+          windowed: true
+        }
+      )
     }
     const refused = inW.length ? ` (${plural(inW.length, 'request was', 'requests were')} refused with AccessDenied: nobody was served)` : ''
     const covCt = ctx.ev.coverage('aws.cloudtrail.s3-data', id, ctx.window)
     if (covCt.state === 'covered' && allRecorded(covCt) && !websiteOn(ctx)) {
-      return outcome('yes', `the bucket holds no objects and CloudTrail, recording every read and write of it over ${windowText(ctx.window)} without a gap, shows no served request${refused}`, {
-        evidence: [cfg.evidence, covCt.evidence],
-        certainty: 'proven',
-        sources: [...sources],
-        windowed: true,
-        timeline: timelineLink(ctx, [id], ['aws.cloudtrail', 'aws.inventory'], [])
-      })
+      return outcome(
+        'yes',
+        `the bucket holds no objects and CloudTrail, recording every read and write of it over ${windowText(ctx.window)} without a gap, shows no served request${refused}`,
+        {
+          evidence: [cfg.evidence, covCt.evidence],
+          certainty: 'proven',
+          sources: [...sources],
+          windowed: true,
+          timeline: timelineLink(ctx, [id], ['aws.cloudtrail', 'aws.inventory'], [])
+        }
+      )
     }
     return outcome('unknown', `the bucket holds no objects, but whether anyone used it cannot be told — ${coverageText(covCt, 'S3 data events (CloudTrail)')}`, {
       evidence: [cfg.evidence, covCt.evidence],

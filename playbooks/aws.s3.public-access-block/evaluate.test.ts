@@ -7,7 +7,10 @@ const ALL_ON: PublicAccessBlock = { BlockPublicAcls: true, IgnorePublicAcls: tru
 describe('aws.s3.public-access-block for one bucket: the bucket and the account level together', () => {
   it('PASS with all four on at either level, mixed', () => {
     const v = publicAccessBlockForBucket({ publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true } }, { BlockPublicPolicy: true, RestrictPublicBuckets: true })
-    expect(v).toMatchObject({ status: 'PASS', reason: expect.stringContaining('BlockPublicAcls: bucket, IgnorePublicAcls: bucket, BlockPublicPolicy: account, RestrictPublicBuckets: account') })
+    expect(v).toMatchObject({
+      status: 'PASS',
+      reason: expect.stringContaining('BlockPublicAcls: bucket, IgnorePublicAcls: bucket, BlockPublicPolicy: account, RestrictPublicBuckets: account')
+    })
   })
   it('FAIL naming the settings off at both levels', () => {
     expect(publicAccessBlockForBucket({ publicAccessBlock: { ...ALL_ON, RestrictPublicBuckets: false } }, null)).toEqual({

@@ -20,9 +20,7 @@ export function publicAccessBlockForBucket(b: Pick<S3Bucket, 'publicAccessBlock'
     return fail(`Block Public Access is off at both the bucket and the account level for ${off.join(', ')}`)
   }
   if (open.length) {
-    return unknown(
-      `${open.join(', ')}: not on for the bucket (bucket level ${levelWord(b.publicAccessBlock)}) and the account level is ${levelWord(account)}`
-    )
+    return unknown(`${open.join(', ')}: not on for the bucket (bucket level ${levelWord(b.publicAccessBlock)}) and the account level is ${levelWord(account)}`)
   }
   return pass(`all four Block Public Access settings are on (${eff.map((e) => `${e.s}: ${e.by}`).join(', ')})`)
 }

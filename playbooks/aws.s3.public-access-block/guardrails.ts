@@ -11,8 +11,18 @@ export function publicAccessBlockGuardrails({ control, exceptions }: GuardrailCo
       control,
       'S3 buckets open to the public',
       [
-        { name: 's3-bucket-level-public-access-prohibited', identifier: 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED', resourceTypes: ['AWS::S3::Bucket'], description: 'Block Public Access must be on for each bucket' },
-        { name: 's3-account-level-public-access-blocks-periodic', identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC', periodic: true, description: 'Block Public Access must be on for the account' }
+        {
+          name: 's3-bucket-level-public-access-prohibited',
+          identifier: 'S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED',
+          resourceTypes: ['AWS::S3::Bucket'],
+          description: 'Block Public Access must be on for each bucket'
+        },
+        {
+          name: 's3-account-level-public-access-blocks-periodic',
+          identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC',
+          periodic: true,
+          description: 'Block Public Access must be on for the account'
+        }
       ],
       exceptions,
       ['nothing: Config rules only report']

@@ -5,7 +5,8 @@ import { writeBundle } from '../../main/semantics/bundle-builder.test-helper'
 
 const owner = { Type: 'CanonicalUser', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }
 const privateAcl = { Grants: [{ Grantee: owner, Permission: 'FULL_CONTROL' }] }
-const publicPolicy = (b: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/*` }] })
+const publicPolicy = (b: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${b}/*` }] })
 const BUCKETS = 'aws/111122223333/inventory/s3-buckets.json'
 const ACCOUNT = 'aws/111122223333/inventory/s3-account.json'
 const buckets = {
@@ -31,7 +32,10 @@ describe('aws.s3.public-access evaluator, over a bundle', () => {
   it('the account-level RestrictPublicBuckets neutralises a public policy; without s3-account.json an UNKNOWN says so', async () => {
     const on = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: true }
     const r = await evaluateBundle(writeBundle(tempDir(), { files: { [BUCKETS]: buckets, [ACCOUNT]: { publicAccessBlock: on } } }), { controls: ['aws.s3.public-access'] })
-    expect(findEvaluation(r, 'aws.s3.public-access', 'arn:aws:s3:::open')).toMatchObject({ status: 'PASS', reason: expect.stringContaining('neutralised by RestrictPublicBuckets (account level)') })
+    expect(findEvaluation(r, 'aws.s3.public-access', 'arn:aws:s3:::open')).toMatchObject({
+      status: 'PASS',
+      reason: expect.stringContaining('neutralised by RestrictPublicBuckets (account level)')
+    })
     const none = await evaluateBundle(writeBundle(tempDir(), { files: { [BUCKETS]: buckets } }), { controls: ['aws.s3.public-access'] })
     expect(findEvaluation(none, 'aws.s3.public-access', 'arn:aws:s3:::unsure')).toMatchObject({ status: 'UNKNOWN', reason: expect.stringContaining('(account level: ') })
   })

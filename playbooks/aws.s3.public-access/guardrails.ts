@@ -11,8 +11,18 @@ export function publicAccessGuardrails({ control, exceptions }: GuardrailContext
       control,
       'S3 buckets open to the public',
       [
-        { name: 's3-bucket-public-read-prohibited', identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED', resourceTypes: ['AWS::S3::Bucket'], description: 'Buckets must not allow public read access' },
-        { name: 's3-bucket-public-write-prohibited', identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED', resourceTypes: ['AWS::S3::Bucket'], description: 'Buckets must not allow public write access' }
+        {
+          name: 's3-bucket-public-read-prohibited',
+          identifier: 'S3_BUCKET_PUBLIC_READ_PROHIBITED',
+          resourceTypes: ['AWS::S3::Bucket'],
+          description: 'Buckets must not allow public read access'
+        },
+        {
+          name: 's3-bucket-public-write-prohibited',
+          identifier: 'S3_BUCKET_PUBLIC_WRITE_PROHIBITED',
+          resourceTypes: ['AWS::S3::Bucket'],
+          description: 'Buckets must not allow public write access'
+        }
       ],
       exceptions,
       ['nothing: Config rules only report']

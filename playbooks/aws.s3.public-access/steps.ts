@@ -13,7 +13,9 @@ import { builtOnTheBucket, bucketName, configOf, flaggedEvents, lastOf, noConfig
 import { obj } from '../../main/semantics/cloud-output'
 import { defineStep, type StepContext, type StepOutcome } from '../../main/controls/step'
 
-const ACL = z.object({ Grants: z.array(z.object({ Grantee: z.object({ Type: z.string(), URI: z.string().optional(), ID: z.string().optional() }).loose(), Permission: z.string() }).loose()) }).loose()
+const ACL = z
+  .object({ Grants: z.array(z.object({ Grantee: z.object({ Type: z.string(), URI: z.string().optional(), ID: z.string().optional() }).loose(), Permission: z.string() }).loose()) })
+  .loose()
 
 /** One bucket as the control evaluator reads it: its configuration and the account-level setting. */
 interface BucketView {
@@ -39,7 +41,13 @@ function bucketView(ctx: StepContext): BucketView | null {
     acl: acl.success ? (acl.data as S3Bucket['acl']) : undefined
   }
   const account = acct ? acct.value.publicAccessBlock : undefined
-  return { bucket, account, owner: facts.account, evidence: [cfg.evidence, acct?.evidence ?? []], exposure: bucketExposure(bucket, account, { policy: 'the bucket policy', acl: 'the bucket ACL' }) }
+  return {
+    bucket,
+    account,
+    owner: facts.account,
+    evidence: [cfg.evidence, acct?.evidence ?? []],
+    exposure: bucketExposure(bucket, account, { policy: 'the bucket policy', acl: 'the bucket ACL' })
+  }
 }
 
 /** What turning on Block Public Access takes away from this bucket, in words; null when nothing. */
@@ -62,14 +70,24 @@ function perBucket(ctx: StepContext, onlyExposed: boolean, ask: (c: StepContext)
   const account = ctx.finding.resource.account
   const buckets = ctx.ev.resourcesWith('s3.config').filter((id) => account !== null && ctx.ev.facts(id).account === account)
   if (!buckets.length) {
-    return outcome('unknown', `no bucket of account ${account ?? '?'} is in the evidence's S3 inventory (inventory/s3-buckets.json), so what the account-level setting would change is unknown`, { sources: ['aws.inventory'] })
+    return outcome(
+      'unknown',
+      `no bucket of account ${account ?? '?'} is in the evidence's S3 inventory (inventory/s3-buckets.json), so what the account-level setting would change is unknown`,
+      { sources: ['aws.inventory'] }
+    )
   }
-  const sub = (id: string): StepContext => ({ ...ctx, finding: { ...ctx.finding, resource: { ...ctx.finding.resource, id, type: 'aws.s3.bucket', region: ctx.ev.facts(id).region ?? null } } })
-  const asked = buckets
-    .filter((id) => !onlyExposed || bucketIsPublic.run(sub(id), {}).answer !== 'no')
-    .map((id) => ({ name: id.replace(/^arn:[^:]+:s3:::/, ''), o: ask(sub(id)) }))
+  const sub = (id: string): StepContext => ({
+    ...ctx,
+    finding: { ...ctx.finding, resource: { ...ctx.finding.resource, id, type: 'aws.s3.bucket', region: ctx.ev.facts(id).region ?? null } }
+  })
+  const asked = buckets.filter((id) => !onlyExposed || bucketIsPublic.run(sub(id), {}).answer !== 'no').map((id) => ({ name: id.replace(/^arn:[^:]+:s3:::/, ''), o: ask(sub(id)) }))
   const all = `account-level Block Public Access applies to ${buckets.length === 1 ? 'the one bucket' : `all ${buckets.length} buckets`} of account ${account} in evidence`
-  if (!asked.length) return outcome('no', `${all}, and none of them is public today: the account-level setting takes nothing away from any of them`, { sources: ['aws.inventory'], certainty: 'proven', evidence: [] })
+  if (!asked.length)
+    return outcome('no', `${all}, and none of them is public today: the account-level setting takes nothing away from any of them`, {
+      sources: ['aws.inventory'],
+      certainty: 'proven',
+      evidence: []
+    })
   const by = (a: string) => asked.filter((x) => x.o.answer === a)
   const answer = by('yes').length ? 'yes' : by('unknown').length ? 'unknown' : 'no'
   const shown = [...by('yes'), ...by('unknown')]
@@ -86,7 +104,8 @@ function perBucket(ctx: StepContext, onlyExposed: boolean, ask: (c: StepContext)
     answer,
     explanation,
     evidence: sortedUnique(...picked.map((x) => x.o.evidence)),
-    certainty: answer === 'unknown' ? null : answer === 'yes' ? (certainties.includes('proven') ? 'proven' : 'inferred') : certainties.every((c) => c === 'proven') ? 'proven' : 'inferred',
+    certainty:
+      answer === 'unknown' ? null : answer === 'yes' ? (certainties.includes('proven') ? 'proven' : 'inferred') : certainties.every((c) => c === 'proven') ? 'proven' : 'inferred',
     sources: [...new Set(asked.flatMap((x) => x.o.sources))].sort(),
     windowed: asked.some((x) => x.o.windowed),
     timeline: null
@@ -126,11 +145,22 @@ function readsCovered(ctx: StepContext): { covered: boolean; text: string; evide
   const covAl = ctx.ev.coverage('aws.s3-access-logs', id, ctx.window)
   const evidence = [covCt.evidence, covAl.evidence]
   if (covCt.state === 'covered' && covCt.recording?.reads === 'all' && websiteOn(ctx)) {
-    if (covAl.state === 'covered') return { covered: true, text: `the server access logs hold requests for every day of ${windowText(ctx.window)} (delivery is best-effort; CloudTrail does not log the website endpoint)`, evidence }
-    return { covered: false, text: `CloudTrail recorded every read of the bucket, but not those made through its website endpoint (CloudTrail does not log website requests); ${coverageText(covAl, 'server access logs')}`, evidence }
+    if (covAl.state === 'covered')
+      return {
+        covered: true,
+        text: `the server access logs hold requests for every day of ${windowText(ctx.window)} (delivery is best-effort; CloudTrail does not log the website endpoint)`,
+        evidence
+      }
+    return {
+      covered: false,
+      text: `CloudTrail recorded every read of the bucket, but not those made through its website endpoint (CloudTrail does not log website requests); ${coverageText(covAl, 'server access logs')}`,
+      evidence
+    }
   }
-  if (covCt.state === 'covered' && covCt.recording?.reads === 'all') return { covered: true, text: `CloudTrail recorded every read of the bucket over ${windowText(ctx.window)} without a gap`, evidence }
-  if (covAl.state === 'covered') return { covered: true, text: `the server access logs hold requests for every day of ${windowText(ctx.window)} (delivery is best-effort)`, evidence }
+  if (covCt.state === 'covered' && covCt.recording?.reads === 'all')
+    return { covered: true, text: `CloudTrail recorded every read of the bucket over ${windowText(ctx.window)} without a gap`, evidence }
+  if (covAl.state === 'covered')
+    return { covered: true, text: `the server access logs hold requests for every day of ${windowText(ctx.window)} (delivery is best-effort)`, evidence }
   return { covered: false, text: `${coverageText(covCt, 'S3 data events (CloudTrail)')}; ${coverageText(covAl, 'server access logs')}`, evidence }
 }
 
@@ -164,7 +194,11 @@ function anonymousForBucket(ctx: StepContext): StepOutcome {
     const removes = whatTheFixRemoves(v)
     const pab = (s: 'IgnorePublicAcls' | 'RestrictPublicBuckets') => effectiveSetting(v.bucket.publicAccessBlock, v.account, s).value === true
     if (pab('IgnorePublicAcls') && pab('RestrictPublicBuckets')) {
-      return outcome('no', `${what}; but IgnorePublicAcls and RestrictPublicBuckets are in force now, so S3 already refuses anonymous requests and the fix takes nothing more away from them`, { ...o, certainty: 'proven' })
+      return outcome(
+        'no',
+        `${what}; but IgnorePublicAcls and RestrictPublicBuckets are in force now, so S3 already refuses anonymous requests and the fix takes nothing more away from them`,
+        { ...o, certainty: 'proven' }
+      )
     }
     const why = removes
       ? `blocking public access removes ${removes}, so it would refuse them`
@@ -172,17 +206,24 @@ function anonymousForBucket(ctx: StepContext): StepOutcome {
     return outcome('yes', `${what} — proven: ${why}`, { ...o, certainty: 'proven' })
   }
   if (unreadable.length) {
-    return outcome('unknown', `no served anonymous request was read back${refusedText}, but ${plural(unreadable.length, 'log file')} could not be read again (${unreadable.slice(0, 2).join('; ')})`, o)
+    return outcome(
+      'unknown',
+      `no served anonymous request was read back${refusedText}, but ${plural(unreadable.length, 'log file')} could not be read again (${unreadable.slice(0, 2).join('; ')})`,
+      o
+    )
   }
   const cov = readsCovered(ctx)
   if (cov.covered) {
-    return outcome(
-      'no',
-      `${cov.text}, and S3 served no anonymous request (${plural(requests.length, 'request')} in all)${refusedText}`,
-      { ...o, evidence: [...o.evidence, ...cov.evidence], certainty: 'proven' }
-    )
+    return outcome('no', `${cov.text}, and S3 served no anonymous request (${plural(requests.length, 'request')} in all)${refusedText}`, {
+      ...o,
+      evidence: [...o.evidence, ...cov.evidence],
+      certainty: 'proven'
+    })
   }
-  return outcome('unknown', `no served anonymous request was seen${refusedText}, but no source covered every read of the window — ${cov.text}`, { ...o, evidence: [...o.evidence, ...cov.evidence] })
+  return outcome('unknown', `no served anonymous request was seen${refusedText}, but no source covered every read of the window — ${cov.text}`, {
+    ...o,
+    evidence: [...o.evidence, ...cov.evidence]
+  })
 }
 
 /** The 12-digit accounts a non-public Allow of the policy names (they keep that access after the fix). */
@@ -223,8 +264,13 @@ function outsideAccountForBucket(ctx: StepContext): StepOutcome {
   const base = { evidence: v.evidence, sources: [...sources], windowed: true }
   const removes = whatTheFixRemoves(v)
   const unsure = [v.exposure.policy, v.exposure.acl].filter((e) => e.state === 'unknown')
-  if (!removes && !unsure.length) return outcome('no', `the bucket is not public (${v.exposure.policy.why}; ${v.exposure.acl.why}): the fix removes no access from anyone outside account ${v.owner ?? '?'}`, { ...base, certainty: 'proven', windowed: false })
-  if (!v.owner) return outcome('unknown', 'the bucket owner\'s account is not known from the evidence, so callers from other accounts cannot be told apart', base)
+  if (!removes && !unsure.length)
+    return outcome('no', `the bucket is not public (${v.exposure.policy.why}; ${v.exposure.acl.why}): the fix removes no access from anyone outside account ${v.owner ?? '?'}`, {
+      ...base,
+      certainty: 'proven',
+      windowed: false
+    })
+  if (!v.owner) return outcome('unknown', "the bucket owner's account is not known from the evidence, so callers from other accounts cannot be told apart", base)
   const { requests, files, unreadable } = requestsOf(ctx, v.owner)
   const o = { ...base, evidence: [...v.evidence, files] }
   const outside = requests.filter((r) => !r.anonymous && !r.service && r.account !== null && r.account !== v.owner)
@@ -234,7 +280,10 @@ function outsideAccountForBucket(ctx: StepContext): StepOutcome {
   const named = v.exposure.policy.state === 'public' ? new Set<string>() : accountsNamedByPolicy(v.bucket.policy)
   const cut = served.filter((r) => !named.has(r.account!))
   const accounts = [...new Set(cut.map((r) => r.account!))].sort()
-  const refusedText = outside.length > served.length ? `; ${plural(outside.length - served.length, 'request')} from other accounts ${outside.length - served.length === 1 ? 'was' : 'were'} refused (AccessDenied) and count for nothing` : ''
+  const refusedText =
+    outside.length > served.length
+      ? `; ${plural(outside.length - served.length, 'request')} from other accounts ${outside.length - served.length === 1 ? 'was' : 'were'} refused (AccessDenied) and count for nothing`
+      : ''
   if (cut.length) {
     return outcome(
       'yes',
@@ -246,37 +295,59 @@ function outsideAccountForBucket(ctx: StepContext): StepOutcome {
       { ...o, certainty: 'proven' }
     )
   }
-  const otherGrantees = (v.bucket.acl?.Grants ?? []).filter((g) => g.Grantee.Type === 'CanonicalUser' && g.Grantee.ID !== undefined && g.Grantee.ID !== (v.bucket.acl as { Owner?: { ID?: string } }).Owner?.ID)
+  const otherGrantees = (v.bucket.acl?.Grants ?? []).filter(
+    (g) => g.Grantee.Type === 'CanonicalUser' && g.Grantee.ID !== undefined && g.Grantee.ID !== (v.bucket.acl as { Owner?: { ID?: string } }).Owner?.ID
+  )
   if (served.length && otherGrantees.length) {
-    return outcome('unknown', `${plural(served.length, 'request')} from other accounts were served, and the ACL also grants ${plural(otherGrantees.length, 'canonical user')} by id: whether they rely on that grant or on the public one cannot be told`, o)
+    return outcome(
+      'unknown',
+      `${plural(served.length, 'request')} from other accounts were served, and the ACL also grants ${plural(otherGrantees.length, 'canonical user')} by id: whether they rely on that grant or on the public one cannot be told`,
+      o
+    )
   }
-  if (unsure.length) return outcome('unknown', `whether the bucket is public is not known (${unsure.map((e) => e.why).join('; ')}), so what the fix removes from other accounts cannot be told`, o)
-  if (unreadable.length) return outcome('unknown', `no request from another account was read back${refusedText}, but ${plural(unreadable.length, 'log file')} could not be read again (${unreadable.slice(0, 2).join('; ')})`, o)
+  if (unsure.length)
+    return outcome('unknown', `whether the bucket is public is not known (${unsure.map((e) => e.why).join('; ')}), so what the fix removes from other accounts cannot be told`, o)
+  if (unreadable.length)
+    return outcome(
+      'unknown',
+      `no request from another account was read back${refusedText}, but ${plural(unreadable.length, 'log file')} could not be read again (${unreadable.slice(0, 2).join('; ')})`,
+      o
+    )
   const cov = readsCovered(ctx)
   const keep = served.length ? `; ${plural(served.length, 'request')} from other accounts named in the policy keep their access` : ''
   if (cov.covered) {
-    return outcome('no', `${cov.text}, and no principal of another AWS account was served through the public access (${plural(requests.length, 'request')} in all)${keep}${refusedText}`, { ...o, evidence: [...o.evidence, ...cov.evidence], certainty: 'proven' })
+    return outcome(
+      'no',
+      `${cov.text}, and no principal of another AWS account was served through the public access (${plural(requests.length, 'request')} in all)${keep}${refusedText}`,
+      { ...o, evidence: [...o.evidence, ...cov.evidence], certainty: 'proven' }
+    )
   }
-  return outcome('unknown', `no request from another AWS account was seen${refusedText}, but no source covered every read of the window — ${cov.text}`, { ...o, evidence: [...o.evidence, ...cov.evidence] })
+  return outcome('unknown', `no request from another AWS account was seen${refusedText}, but no source covered every read of the window — ${cov.text}`, {
+    ...o,
+    evidence: [...o.evidence, ...cov.evidence]
+  })
 }
 
 export const publicOriginNeeded = defineStep({
   name: 's3.public-origin-needed',
-  summary: 'whether something is built on the bucket being public: static website hosting, or a CloudFront origin read anonymously (a website endpoint, or an S3 origin without OAC/OAI)',
+  summary:
+    'whether something is built on the bucket being public: static website hosting, or a CloudFront origin read anonymously (a website endpoint, or an S3 origin without OAC/OAI)',
   resourceTypes: BUCKET_OR_ACCOUNT,
   params: z.object({}).strict(),
   run: (ctx) =>
-    perBucket(ctx, true, (c) => builtOnTheBucket(c, {
-      website: 'static website hosting is on: the website endpoint serves the bucket to anonymous visitors',
-      origin: (o) =>
-        o.website
-          ? `CloudFront ${o.distribution} reads the website endpoint ${o.domain}, anonymously`
-          : !o.identity
-            ? `CloudFront ${o.distribution} reads ${o.domain} without an origin access control or identity, i.e. anonymously`
-            : null,
-      safeOrigins: (distributions) => `CloudFront ${distributions} reads it through an origin access control or identity, which public access blocks do not affect`,
-      noInventory: 'no CloudFront inventory is in evidence, so a distribution reading it is not ruled out'
-    }))
+    perBucket(ctx, true, (c) =>
+      builtOnTheBucket(c, {
+        website: 'static website hosting is on: the website endpoint serves the bucket to anonymous visitors',
+        origin: (o) =>
+          o.website
+            ? `CloudFront ${o.distribution} reads the website endpoint ${o.domain}, anonymously`
+            : !o.identity
+              ? `CloudFront ${o.distribution} reads ${o.domain} without an origin access control or identity, i.e. anonymously`
+              : null,
+        safeOrigins: (distributions) => `CloudFront ${distributions} reads it through an origin access control or identity, which public access blocks do not affect`,
+        noInventory: 'no CloudFront inventory is in evidence, so a distribution reading it is not ruled out'
+      })
+    )
 })
 
 export const PUBLIC_ACCESS_STEPS = [bucketIsPublic, anonymousRequests, outsideAccountUse, publicOriginNeeded]

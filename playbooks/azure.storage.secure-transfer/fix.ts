@@ -20,7 +20,11 @@ export const azureStorageSecureTransferFix: FixRenderer = {
   inputs(db, target) {
     const cfg = requireConfig({ db }, target, target.resourceId, 'azure.storage.config', 'azure/<subscription>/storage-accounts.json')
     const v = cfg.value
-    return { values: { id: v.id, name: v.name, location: v.location, https: v.supportsHttpsTrafficOnly, tls: v.minimumTlsVersion }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
+    return {
+      values: { id: v.id, name: v.name, location: v.location, https: v.supportsHttpsTrafficOnly, tls: v.minimumTlsVersion },
+      evidence: cfg.evidence,
+      collectedAt: cfg.collectedAt
+    }
   },
   render(ctx) {
     const t = ctx.target
@@ -30,10 +34,15 @@ export const azureStorageSecureTransferFix: FixRenderer = {
     const [, subscription, , account] = m
     const needHttps = v.https !== true
     const needTls = tlsBelow12(v.tls)
-    if (!needHttps && !needTls) throw new LastmileError('conflict', `${t.finding}: ${account} already requires secure transfer and TLS ${v.tls} in the evidence; validate the finding instead`)
+    if (!needHttps && !needTls)
+      throw new LastmileError('conflict', `${t.finding}: ${account} already requires secure transfer and TLS ${v.tls} in the evidence; validate the finding instead`)
     const header = headerLines(ctx)
     const want = '.enableHttpsTrafficOnly == true and (.minimumTlsVersion == "TLS1_2" or .minimumTlsVersion == "TLS1_3")'
-    const fns = [`ACCOUNT_ID=${sq(v.id)}`, 'show_account() { az storage account show --ids "$ACCOUNT_ID" --output json; }', `secure() { show_account | jq -e ${sq(want)} >/dev/null; }`]
+    const fns = [
+      `ACCOUNT_ID=${sq(v.id)}`,
+      'show_account() { az storage account show --ids "$ACCOUNT_ID" --output json; }',
+      `secure() { show_account | jq -e ${sq(want)} >/dev/null; }`
+    ]
     const flags = [...(needHttps ? ['--https-only true'] : []), ...(needTls ? ['--min-tls-version TLS1_2'] : [])].join(' ')
     const fix = bashScript({
       title: `Fix: require secure transfer and TLS 1.2 on storage account ${account}`,
@@ -87,7 +96,11 @@ export const azureStorageSecureTransferFix: FixRenderer = {
     const name = hclName(t.finding, account)
     const tf = [
       terraformHeader(
-        [...header, 'azapi_update_resource changes only these two properties of the existing account (azurerm_storage_account', 'would need the whole account definition and would take it over).'],
+        [
+          ...header,
+          'azapi_update_resource changes only these two properties of the existing account (azurerm_storage_account',
+          'would need the whole account definition and would take it over).'
+        ],
         [{ name: 'azapi', source: 'Azure/azapi', version: '>= 2.0' }]
       ),
       `resource "azapi_update_resource" "${name}" {`,

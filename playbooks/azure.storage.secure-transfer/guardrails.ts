@@ -15,7 +15,12 @@ export const SECURE_TRANSFER_POLICY = '404c3081-a854-4457-ae30-26a93ef643f9'
 export const MINIMUM_TLS_POLICY = 'fe83a0eb-a853-422d-aac2-1bffd182c5d0'
 
 const ASSIGNMENTS: PolicyAssignment[] = [
-  { name: 'lastmile-storage-secure-transfer', displayName: 'Secure transfer to storage accounts should be enabled (Lastmile guardrail)', definition: SECURE_TRANSFER_POLICY, parameters: { effect: 'Deny' } },
+  {
+    name: 'lastmile-storage-secure-transfer',
+    displayName: 'Secure transfer to storage accounts should be enabled (Lastmile guardrail)',
+    definition: SECURE_TRANSFER_POLICY,
+    parameters: { effect: 'Deny' }
+  },
   {
     name: 'lastmile-storage-min-tls-1-2',
     displayName: 'Storage accounts should have the specified minimum TLS version (Lastmile guardrail)',

@@ -17,7 +17,7 @@ const secureTransferAlready = defineStep({
   params: z.object({}).strict(),
   run(ctx) {
     const cfg = configOf(ctx)
-    if (!cfg) return outcome('unknown', 'the storage account is not in the evidence\'s storage-accounts.json', { sources: ['azure.inventory'] })
+    if (!cfg) return outcome('unknown', "the storage account is not in the evidence's storage-accounts.json", { sources: ['azure.inventory'] })
     // null in the evidence's reading is "not in the data", which the evaluator calls undefined
     const v = secureTransferVerdict({ supportsHttpsTrafficOnly: cfg.value.supportsHttpsTrafficOnly ?? undefined, minimumTlsVersion: cfg.value.minimumTlsVersion ?? undefined })
     const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['azure.inventory' as const] }
@@ -48,17 +48,24 @@ const httpOrOldTlsRequests = defineStep({
     }
     if (parts.length) {
       const who = [...new Set(events.map((e) => e.actor))].slice(0, 5)
-      return outcome('yes', `${parts.join(' and ')} in the storage logs${who.length ? `, by ${who.join(', ')}` : ''}: requiring HTTPS and TLS 1.2 would refuse them — proven (protocol and tlsVersion of each request)`, {
-        evidence: [logs!.evidence, events.map((e) => e.evidence)],
-        certainty: 'proven',
-        sources,
-        windowed: true,
-        timeline: link
-      })
+      return outcome(
+        'yes',
+        `${parts.join(' and ')} in the storage logs${who.length ? `, by ${who.join(', ')}` : ''}: requiring HTTPS and TLS 1.2 would refuse them — proven (protocol and tlsVersion of each request)`,
+        {
+          evidence: [logs!.evidence, events.map((e) => e.evidence)],
+          certainty: 'proven',
+          sources,
+          windowed: true,
+          timeline: link
+        }
+      )
     }
     const cov = ctx.ev.coverage('azure.storage-logs', id, ctx.window)
     // "all over HTTPS with TLS 1.2" needs every HTTPS request's tlsVersion and every request's protocol
-    const count = (k: string) => Object.entries(logs?.protocols ?? {}).filter(([p]) => p.toUpperCase() === k).reduce((n, [, c]) => n + c, 0)
+    const count = (k: string) =>
+      Object.entries(logs?.protocols ?? {})
+        .filter(([p]) => p.toUpperCase() === k)
+        .reduce((n, [, c]) => n + c, 0)
     const noTls = Math.max(0, count('HTTPS') - Object.values(logs?.tlsVersions ?? {}).reduce((n, c) => n + c, 0))
     const noProtocol = count('UNKNOWN')
     if (cov.state === 'covered' && (noTls || noProtocol)) {
@@ -69,20 +76,28 @@ const httpOrOldTlsRequests = defineStep({
       )
     }
     if (cov.state === 'covered') {
-      return outcome('no', `the storage logs hold requests for every day of ${windowText(ctx.window)} (${plural(logs?.requests ?? 0, 'request')}), all over HTTPS with TLS 1.2 or later`, {
-        evidence: [cov.evidence, logs?.evidence],
-        certainty: 'proven',
+      return outcome(
+        'no',
+        `the storage logs hold requests for every day of ${windowText(ctx.window)} (${plural(logs?.requests ?? 0, 'request')}), all over HTTPS with TLS 1.2 or later`,
+        {
+          evidence: [cov.evidence, logs?.evidence],
+          certainty: 'proven',
+          sources,
+          windowed: true,
+          timeline: link
+        }
+      )
+    }
+    return outcome(
+      'unknown',
+      `no HTTP or old-TLS request was seen, but ${coverageText(cov, 'the storage resource logs')} (storage logs exist only where a diagnostic setting sends them)`,
+      {
+        evidence: [cov.evidence],
         sources,
         windowed: true,
         timeline: link
-      })
-    }
-    return outcome('unknown', `no HTTP or old-TLS request was seen, but ${coverageText(cov, 'the storage resource logs')} (storage logs exist only where a diagnostic setting sends them)`, {
-      evidence: [cov.evidence],
-      sources,
-      windowed: true,
-      timeline: link
-    })
+      }
+    )
   }
 })
 
@@ -98,22 +113,33 @@ const fileProtocolRequests = defineStep({
     const seen = Object.entries(logs?.protocols ?? {}).filter(([k, n]) => n > 0 && p.protocols.includes(k.toUpperCase() as 'NFS' | 'SMB'))
     const what = p.protocols.join(' or ')
     if (logs && seen.length && inWindow(logs.lastAccess, ctx.window)) {
-      return outcome('yes', `${seen.map(([k, n]) => `${plural(n, 'request')} over ${k}`).join(', ')} in the storage logs: ${p.protocols.includes('NFS') ? 'NFS shares stop working when secure transfer is required' : 'SMB clients that do not encrypt (SMB 2.1, or 3.x without encryption) are refused once secure transfer is required'} — proven (protocol of each request)`, {
-        evidence: [logs.evidence],
-        certainty: 'proven',
-        sources,
-        windowed: true
-      })
+      return outcome(
+        'yes',
+        `${seen.map(([k, n]) => `${plural(n, 'request')} over ${k}`).join(', ')} in the storage logs: ${p.protocols.includes('NFS') ? 'NFS shares stop working when secure transfer is required' : 'SMB clients that do not encrypt (SMB 2.1, or 3.x without encryption) are refused once secure transfer is required'} — proven (protocol of each request)`,
+        {
+          evidence: [logs.evidence],
+          certainty: 'proven',
+          sources,
+          windowed: true
+        }
+      )
     }
     const cov = ctx.ev.coverage('azure.storage-logs', id, ctx.window)
     if (cov.state === 'covered') {
-      const proto = Object.keys(logs?.protocols ?? {}).sort().join(', ') || 'none'
-      return outcome('no', `the storage logs cover ${windowText(ctx.window)} and no request used ${what} (protocols seen: ${proto}) — inferred: file shares are logged only where their own diagnostic setting is on`, {
-        evidence: [cov.evidence, logs?.evidence],
-        certainty: 'inferred',
-        sources,
-        windowed: true
-      })
+      const proto =
+        Object.keys(logs?.protocols ?? {})
+          .sort()
+          .join(', ') || 'none'
+      return outcome(
+        'no',
+        `the storage logs cover ${windowText(ctx.window)} and no request used ${what} (protocols seen: ${proto}) — inferred: file shares are logged only where their own diagnostic setting is on`,
+        {
+          evidence: [cov.evidence, logs?.evidence],
+          certainty: 'inferred',
+          sources,
+          windowed: true
+        }
+      )
     }
     return outcome('unknown', `no ${what} request was seen, but ${coverageText(cov, 'the storage resource logs')}`, { evidence: [cov.evidence], sources, windowed: true })
   }

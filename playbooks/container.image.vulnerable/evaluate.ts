@@ -45,9 +45,7 @@ function time(v: string | number | undefined): string | null {
 }
 
 export function imageVerdict(scans: ReadonlyArray<{ image: EcrImage }>): Verdict {
-  const complete = scans.filter(
-    (s) => s.image.imageScanFindingsSummary && ['COMPLETE', 'ACTIVE'].includes(s.image.imageScanStatus?.status ?? 'COMPLETE')
-  )
+  const complete = scans.filter((s) => s.image.imageScanFindingsSummary && ['COMPLETE', 'ACTIVE'].includes(s.image.imageScanStatus?.status ?? 'COMPLETE'))
   const describe = (s: { image: EcrImage }) => {
     const counts = s.image.imageScanFindingsSummary?.findingSeverityCounts ?? {}
     const list = Object.keys(counts)
@@ -61,7 +59,10 @@ export function imageVerdict(scans: ReadonlyArray<{ image: EcrImage }>): Verdict
   if (serious.length) return fail(serious.map(describe).join('; '))
   if (complete.length) return pass(`${complete.map(describe).join('; ')}: no CRITICAL or HIGH finding`)
   if (!scans.length) return unknown('the image is not in ecr-images.json: the bundle holds no scan result for it')
-  const states = scans.map((s) => `${s.image.repositoryName ?? '?'}: ${s.image.imageScanStatus?.status ?? 'no scan'}${s.image.imageScanStatus?.description ? ` (${s.image.imageScanStatus.description})` : ''}`)
+  const states = scans.map(
+    (s) =>
+      `${s.image.repositoryName ?? '?'}: ${s.image.imageScanStatus?.status ?? 'no scan'}${s.image.imageScanStatus?.description ? ` (${s.image.imageScanStatus.description})` : ''}`
+  )
   return unknown(`no completed ECR scan of the image (${states.join('; ')})`)
 }
 
@@ -79,9 +80,7 @@ export function evaluateContainerImages(ctx: EvaluationContext): Evaluation[] {
   const scans = new Map<string, Array<{ image: EcrImage; ev: string }>>()
   let anyWorkloadFile = false
   const unreadable = (inv: AwsAccountInventory, f: AwsAccountInventory['ecsTasks'] | AwsAccountInventory['eksPods']) => {
-    out.push(
-      evaluation(control, accountResource(inv.account), unknown(`cannot tell which images run: ${fileProblem(f)}`), { account: inv.account, evidence: [f.rel] })
-    )
+    out.push(evaluation(control, accountResource(inv.account), unknown(`cannot tell which images run: ${fileProblem(f)}`), { account: inv.account, evidence: [f.rel] }))
   }
   for (const inv of ctx.bundle.aws) {
     const ecs = inv.ecsTasks
@@ -150,10 +149,15 @@ export function evaluateContainerImages(ctx: EvaluationContext): Evaluation[] {
     const where = u.where.length > 3 ? `${u.where.slice(0, 3).join(', ')} and ${u.where.length - 3} more` : u.where.join(', ')
     const accounts = [...u.accounts]
     out.push(
-      evaluation(control, digest, { ...v, reason: `runs in ${where}; ${v.reason}` }, {
-        account: accounts.length === 1 ? accounts[0] : null,
-        evidence: [...u.evidence, ...found.map((s) => s.ev)].sort()
-      })
+      evaluation(
+        control,
+        digest,
+        { ...v, reason: `runs in ${where}; ${v.reason}` },
+        {
+          account: accounts.length === 1 ? accounts[0] : null,
+          evidence: [...u.evidence, ...found.map((s) => s.ev)].sort()
+        }
+      )
     )
   }
   return out

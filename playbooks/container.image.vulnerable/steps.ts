@@ -84,7 +84,16 @@ function packagesOf(a: AlertRecord): VulnerablePackage[] {
     const row = parsed.rows[1].fields
     const col = (n: string) => row[h.indexOf(n)] ?? ''
     const method = col('DetectionMethod')
-    return [{ alert: a.id, vulnerability: col('Name') || a.ruleId, pkg: col('DetailedName'), installed: col('Version'), fixed: splitFixed(col('FixedVersion')), layer: /os ?package/i.test(method) ? 'os' : method ? 'app' : 'unknown' }]
+    return [
+      {
+        alert: a.id,
+        vulnerability: col('Name') || a.ruleId,
+        pkg: col('DetailedName'),
+        installed: col('Version'),
+        fixed: splitFixed(col('FixedVersion')),
+        layer: /os ?package/i.test(method) ? 'os' : method ? 'app' : 'unknown'
+      }
+    ]
   }
   return []
 }
@@ -101,7 +110,12 @@ function safeJson(s: string): unknown {
 function numbers(v: string): number[] {
   const core = v.replace(/^v/i, '').replace(/^\d+:/, '')
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(core)
-  return m ? m.slice(1).filter((x) => x !== undefined).map(Number) : []
+  return m
+    ? m
+        .slice(1)
+        .filter((x) => x !== undefined)
+        .map(Number)
+    : []
 }
 
 function failing(ctx: StepContext): VulnerablePackage[] {
@@ -124,11 +138,18 @@ const imageRunning = defineStep({
     const ev = [inventories.map((f) => f.id), facts.image?.evidence]
     if (running.length) {
       const where = [...new Set(running.map((r) => `${r.kind === 'ecs-task' ? 'ECS' : 'EKS'} ${r.cluster ?? ''}`.trim()))].join(', ')
-      return outcome('yes', `${plural(running.length, 'workload')} run this digest (${where}: ${running.slice(0, 4).map((r) => r.id.split('/').pop()).join(', ')}${running.length > 4 ? ', …' : ''}): a fix is a rebuild and a redeployment of running services`, {
-        evidence: ev,
-        certainty: 'proven',
-        sources: ['aws.inventory']
-      })
+      return outcome(
+        'yes',
+        `${plural(running.length, 'workload')} run this digest (${where}: ${running
+          .slice(0, 4)
+          .map((r) => r.id.split('/').pop())
+          .join(', ')}${running.length > 4 ? ', …' : ''}): a fix is a rebuild and a redeployment of running services`,
+        {
+          evidence: ev,
+          certainty: 'proven',
+          sources: ['aws.inventory']
+        }
+      )
     }
     if (!inventories.length) return outcome('unknown', 'no ECS task or EKS pod inventory is in evidence, so where the image runs is unknown', { sources: ['aws.inventory'] })
     return outcome(
@@ -146,21 +167,34 @@ const fixAvailable = defineStep({
   params: z.object({}).strict(),
   run(ctx) {
     const pkgs = failing(ctx)
-    if (!pkgs.length) return outcome('unknown', 'the alerts\' records name no vulnerable package (the scanners\' formats give no package or version)', {})
+    if (!pkgs.length) return outcome('unknown', "the alerts' records name no vulnerable package (the scanners' formats give no package or version)", {})
     const fixed = pkgs.filter((p) => p.fixed.length)
     const unfixed = pkgs.filter((p) => !p.fixed.length)
-    const list = (ps: VulnerablePackage[]) => ps.slice(0, 5).map((p) => `${p.vulnerability} in ${p.pkg} ${p.installed}${p.fixed.length ? ` → ${p.fixed.join(' or ')}` : ''}`).join('; ')
-    if (!fixed.length) return outcome('no', `no fixed version exists yet for any of the ${plural(pkgs.length, 'vulnerable package')} (${list(pkgs)}): there is nothing to upgrade to`, { evidence: [alertEvidence(pkgs)], certainty: 'proven' })
-    return outcome('yes', `${fixed.length} of ${plural(pkgs.length, 'vulnerable package')} have a fixed version (${list(fixed)})${unfixed.length ? `; ${unfixed.length} have none yet (${list(unfixed)}) and stay open after the rebuild` : ''}`, {
-      evidence: [alertEvidence(pkgs)],
-      certainty: 'proven'
-    })
+    const list = (ps: VulnerablePackage[]) =>
+      ps
+        .slice(0, 5)
+        .map((p) => `${p.vulnerability} in ${p.pkg} ${p.installed}${p.fixed.length ? ` → ${p.fixed.join(' or ')}` : ''}`)
+        .join('; ')
+    if (!fixed.length)
+      return outcome('no', `no fixed version exists yet for any of the ${plural(pkgs.length, 'vulnerable package')} (${list(pkgs)}): there is nothing to upgrade to`, {
+        evidence: [alertEvidence(pkgs)],
+        certainty: 'proven'
+      })
+    return outcome(
+      'yes',
+      `${fixed.length} of ${plural(pkgs.length, 'vulnerable package')} have a fixed version (${list(fixed)})${unfixed.length ? `; ${unfixed.length} have none yet (${list(unfixed)}) and stay open after the rebuild` : ''}`,
+      {
+        evidence: [alertEvidence(pkgs)],
+        certainty: 'proven'
+      }
+    )
   }
 })
 
 const majorUpgrade = defineStep({
   name: 'image.major-upgrade',
-  summary: 'whether taking the fix means a new major version of an application package (an API change the application must be made ready for); distribution packages are patched in place',
+  summary:
+    'whether taking the fix means a new major version of an application package (an API change the application must be made ready for); distribution packages are patched in place',
   resourceTypes: IMAGE,
   params: z.object({}).strict(),
   run(ctx) {
@@ -181,26 +215,41 @@ const majorUpgrade = defineStep({
     }
     const os = pkgs.filter((p) => p.layer === 'os').length
     const ev = { evidence: [alertEvidence(pkgs)] }
-    if (majors.length) return outcome('yes', `the fix needs a new major version of ${plural(majors.length, 'application package')}: ${majors.slice(0, 4).join('; ')} — the application must be changed and tested for it`, { ...ev, certainty: 'inferred' })
+    if (majors.length)
+      return outcome(
+        'yes',
+        `the fix needs a new major version of ${plural(majors.length, 'application package')}: ${majors.slice(0, 4).join('; ')} — the application must be changed and tested for it`,
+        { ...ev, certainty: 'inferred' }
+      )
     if (unclear.length) return outcome('unknown', `the version change of ${unclear.slice(0, 4).join('; ')} cannot be read as semantic versions`, ev)
-    return outcome('no', `every fixed version stays in the installed major line${os ? ` (${plural(os, 'distribution package')} patched in the base image)` : ''}: a patch or minor upgrade`, { ...ev, certainty: 'inferred' })
+    return outcome(
+      'no',
+      `every fixed version stays in the installed major line${os ? ` (${plural(os, 'distribution package')} patched in the base image)` : ''}: a patch or minor upgrade`,
+      { ...ev, certainty: 'inferred' }
+    )
   }
 })
 
 const baseImagePackages = defineStep({
   name: 'image.base-image-packages',
-  summary: 'whether the vulnerable packages come from the base image (distribution packages: rebuild on a patched base) rather than the application\'s dependencies',
+  summary: "whether the vulnerable packages come from the base image (distribution packages: rebuild on a patched base) rather than the application's dependencies",
   resourceTypes: IMAGE,
   params: z.object({}).strict(),
   run(ctx) {
     const pkgs = failing(ctx)
-    if (!pkgs.length) return outcome('unknown', 'the alerts\' records name no vulnerable package', {})
+    if (!pkgs.length) return outcome('unknown', "the alerts' records name no vulnerable package", {})
     const os = pkgs.filter((p) => p.layer === 'os')
     const app = pkgs.filter((p) => p.layer === 'app')
     const ev = { evidence: [alertEvidence(pkgs)], certainty: 'proven' as const }
     const names = (ps: VulnerablePackage[]) => [...new Set(ps.map((p) => p.pkg))].slice(0, 6).join(', ')
-    if (os.length && !app.length) return outcome('yes', `all ${plural(os.length, 'vulnerable package')} are distribution packages of the base image (${names(os)}): rebuild on a patched base image`, ev)
-    if (app.length && !os.length) return outcome('no', `all ${plural(app.length, 'vulnerable package')} are application dependencies (${names(app)}): update them in the application's lock file and rebuild`, ev)
+    if (os.length && !app.length)
+      return outcome('yes', `all ${plural(os.length, 'vulnerable package')} are distribution packages of the base image (${names(os)}): rebuild on a patched base image`, ev)
+    if (app.length && !os.length)
+      return outcome(
+        'no',
+        `all ${plural(app.length, 'vulnerable package')} are application dependencies (${names(app)}): update them in the application's lock file and rebuild`,
+        ev
+      )
     if (os.length && app.length) return outcome('yes', `both: ${os.length} in the base image (${names(os)}) and ${app.length} application dependencies (${names(app)})`, ev)
     return outcome('unknown', 'the scanners do not say which layer the packages belong to', { evidence: [alertEvidence(pkgs)] })
   }

@@ -52,13 +52,7 @@ export function App(): ReactElement {
       .catch(() => undefined)
   }, [boot, caseId])
 
-  const state = useMemo<AppState | null>(
-    () =>
-      boot && identity
-        ? { info: boot.info, current, identity, setIdentity, setCurrent }
-        : null,
-    [boot, current, identity]
-  )
+  const state = useMemo<AppState | null>(() => (boot && identity ? { info: boot.info, current, identity, setIdentity, setCurrent } : null), [boot, current, identity])
 
   if (fatal) {
     return (

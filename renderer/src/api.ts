@@ -4,17 +4,7 @@
 // `await call('audit.list', {...})` and show `error.message` to people.
 //
 // Type-only imports from the contract: the zod schemas stay in main, where inputs are checked.
-import type {
-  ApiErrorCode,
-  ChosenPath,
-  CallInput,
-  CallOutput,
-  Channel,
-  Envelope,
-  EventName,
-  Events,
-  LastmileApi
-} from '../../shared/contract'
+import type { ApiErrorCode, ChosenPath, CallInput, CallOutput, Channel, Envelope, EventName, Events, LastmileApi } from '../../shared/contract'
 
 declare global {
   interface Window {

@@ -18,9 +18,7 @@ const NEXT_STEP: Partial<Record<CallErrorCode, string>> = {
  * command line)") means nothing, and `code` marks are shown as plain words.
  */
 function forTheApp(text: string): string {
-  return text
-    .replace(/\s*\((?:[^()]*\s)?--[a-z][a-z-]*[^()]*\)/g, '')
-    .replace(/`([^`]*)`/g, '$1')
+  return text.replace(/\s*\((?:[^()]*\s)?--[a-z][a-z-]*[^()]*\)/g, '').replace(/`([^`]*)`/g, '$1')
 }
 
 /** One sentence: capital first letter (unless it starts with a path), full stop at the end. */

@@ -10,10 +10,7 @@ describe('audit formatting', () => {
     expect(long.endsWith('…')).toBe(true)
   })
   it('names people with their role and the engine as such', () => {
-    expect([actorName({ kind: 'person', name: 'Dana', role: 'approver' }), actorRole({ kind: 'person', name: 'Dana', role: 'approver' })]).toEqual([
-      'Dana',
-      'approver'
-    ])
+    expect([actorName({ kind: 'person', name: 'Dana', role: 'approver' }), actorRole({ kind: 'person', name: 'Dana', role: 'approver' })]).toEqual(['Dana', 'approver'])
     expect([actorName({ kind: 'engine', name: 'ingest' }), actorRole({ kind: 'engine', name: 'ingest' })]).toEqual(['ingest (engine)', 'engine'])
     expect(shortHash('0123456789abcdef0123')).toBe('0123456789ab')
   })

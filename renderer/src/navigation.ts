@@ -83,12 +83,15 @@ export interface Route {
  * the app's custom scheme and with `base: './'` alike, and lets Back/Forward move between pages.
  */
 export function useHashRoute(pages: readonly PageDef[]): [Route, (id: string, sub?: string) => void] {
-  const find = useCallback((hash: string): Route => {
-    const [id, sub] = parseHash(hash)
-    const page = pages.find((p) => p.id === id)
-    // an unknown page shows the first one, without the rest of the address
-    return page ? { page, sub } : { page: pages[0], sub: '' }
-  }, [pages])
+  const find = useCallback(
+    (hash: string): Route => {
+      const [id, sub] = parseHash(hash)
+      const page = pages.find((p) => p.id === id)
+      // an unknown page shows the first one, without the rest of the address
+      return page ? { page, sub } : { page: pages[0], sub: '' }
+    },
+    [pages]
+  )
   const [route, setRoute] = useState<Route>(() => find(window.location.hash))
   useEffect(() => {
     const onHash = (): void => setRoute(find(window.location.hash))

@@ -33,7 +33,9 @@ function cloudTrailFiles(a: AccountWorld, files: Map<string, Buffer>): void {
   const regions = new Set([...a.regions, ...a.trail.keys()])
   for (const region of [...regions].sort()) {
     if (a.trailNotCollected.has(region)) continue
-    const records = [...background(a, region), ...(a.trail.get(region) ?? [])].sort((x, y) => (String(x.eventTime) < String(y.eventTime) ? -1 : String(x.eventTime) > String(y.eventTime) ? 1 : 0))
+    const records = [...background(a, region), ...(a.trail.get(region) ?? [])].sort((x, y) =>
+      String(x.eventTime) < String(y.eventTime) ? -1 : String(x.eventTime) > String(y.eventTime) ? 1 : 0
+    )
     // one delivery file per month (CloudTrail delivers every few minutes; the content is what counts)
     const byMonth = new Map<string, Json[]>()
     for (const r of records) {
@@ -128,7 +130,14 @@ function instancesInventory(a: AccountWorld): Json {
           ],
           SecurityGroups: i.groups.map((g) => ({ GroupId: g, GroupName: g })),
           Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
-          MetadataOptions: { State: 'applied', HttpTokens: i.httpTokens, HttpPutResponseHopLimit: i.hopLimit, HttpEndpoint: 'enabled', HttpProtocolIpv6: 'disabled', InstanceMetadataTags: 'disabled' }
+          MetadataOptions: {
+            State: 'applied',
+            HttpTokens: i.httpTokens,
+            HttpPutResponseHopLimit: i.hopLimit,
+            HttpEndpoint: 'enabled',
+            HttpProtocolIpv6: 'disabled',
+            InstanceMetadataTags: 'disabled'
+          }
         }
       ]
     }))
@@ -160,7 +169,10 @@ export function render(w: World, opts: { collector: string }): Rendered {
     // ListDistributions output; an account without distributions as the list the evidence reader
     // accepts for "none" (it refuses a DistributionList without Items)
     if (a.inventories.has('cloudfront')) {
-      put('inventory/cloudfront-distributions.json', a.cloudfront.length ? { DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: a.cloudfront.length, Items: a.cloudfront } } : { Distributions: [] })
+      put(
+        'inventory/cloudfront-distributions.json',
+        a.cloudfront.length ? { DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: a.cloudfront.length, Items: a.cloudfront } } : { Distributions: [] }
+      )
     }
     if (a.instances.length) put('inventory/ec2-instances.json', instancesInventory(a))
     if (a.securityGroups.length) {
@@ -195,7 +207,10 @@ export function render(w: World, opts: { collector: string }): Rendered {
       for (const [month, list] of byMonth) {
         const sorted = [...list].sort((x, y) => (timeOfLine(x) < timeOfLine(y) ? -1 : 1))
         const t = timeOfLine(sorted[0])
-        files.set(`${base}/s3-access-logs/${bucket}/${t.replace(/[-:T]/g, '-').slice(0, 19)}-${hex(`al:${bucket}:${month}`, 16).toUpperCase()}`, Buffer.from(`${sorted.join('\n')}\n`))
+        files.set(
+          `${base}/s3-access-logs/${bucket}/${t.replace(/[-:T]/g, '-').slice(0, 19)}-${hex(`al:${bucket}:${month}`, 16).toUpperCase()}`,
+          Buffer.from(`${sorted.join('\n')}\n`)
+        )
       }
     }
     if (a.flows.length) {
@@ -209,7 +224,10 @@ export function render(w: World, opts: { collector: string }): Rendered {
         const sorted = [...list].sort((x, y) => Number(x.split(' ')[10]) - Number(y.split(' ')[10]) || (x < y ? -1 : 1))
         const day = new Date(Number(sorted[0].split(' ')[10]) * 1000).toISOString()
         const name = `${a.account}_vpcflowlogs_us-east-1_fl-0${hex(`fl:${a.account}`, 16)}_${day.slice(0, 4)}${day.slice(5, 7)}${day.slice(8, 10)}T0000Z_${hex(`flf:${month}`, 8)}.log.gz`
-        files.set(`${base}/vpc-flow-logs/AWSLogs/${a.account}/vpcflowlogs/us-east-1/${month.slice(0, 4)}/${month.slice(5, 7)}/${day.slice(8, 10)}/${name}`, gz(`${FLOW_HEADER}\n${sorted.join('\n')}\n`))
+        files.set(
+          `${base}/vpc-flow-logs/AWSLogs/${a.account}/vpcflowlogs/us-east-1/${month.slice(0, 4)}/${month.slice(5, 7)}/${day.slice(8, 10)}/${name}`,
+          gz(`${FLOW_HEADER}\n${sorted.join('\n')}\n`)
+        )
       }
     }
     scopes.push({ provider: 'aws', account: a.account, regions: [...new Set([...a.regions, ...a.trail.keys()])].sort() })

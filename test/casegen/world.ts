@@ -186,7 +186,19 @@ export function s3DataRecord(e: S3DataEvent): Json {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 /** One server access log line in the documented field order (FORMATS.md B3). */
-export function accessLogLine(o: { bucket: string; owner: string; time: string; op?: string; key?: string; requester: string; ip: string; http?: boolean; status?: number; error?: string; agent?: string }): string {
+export function accessLogLine(o: {
+  bucket: string
+  owner: string
+  time: string
+  op?: string
+  key?: string
+  requester: string
+  ip: string
+  http?: boolean
+  status?: number
+  error?: string
+  agent?: string
+}): string {
   const d = new Date(o.time)
   const p = (n: number): string => String(n).padStart(2, '0')
   const t = `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`
@@ -230,7 +242,19 @@ export function accessLogLine(o: { bucket: string; owner: string; time: string; 
 
 export const FLOW_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction'
 
-export function flowLine(o: { account: string; eni: string; src: string; dst: string; srcPort: number; dstPort: number; packets: number; bytes: number; start: string; action?: string; flags: number }): string {
+export function flowLine(o: {
+  account: string
+  eni: string
+  src: string
+  dst: string
+  srcPort: number
+  dstPort: number
+  packets: number
+  bytes: number
+  start: string
+  action?: string
+  flags: number
+}): string {
   const s = Math.floor(Date.parse(o.start) / 1000)
   return `5 ${o.account} ${o.eni} ${o.src} ${o.dst} ${o.srcPort} ${o.dstPort} 6 ${o.packets} ${o.bytes} ${s} ${s + 60} ${o.action ?? 'ACCEPT'} OK ${o.flags} ingress`
 }
@@ -396,7 +420,17 @@ export class World {
 const SEVERITY_IDS: Record<string, number> = { Informational: 1, Low: 2, Medium: 3, High: 4, Critical: 5 }
 
 /** A Security Hub control finding (ASFF, consolidated control findings). */
-export function asffControl(o: { account: string; region: string; control: string; title: string; severity: string; resourceType: string; resourceId: string; tags?: Record<string, string>; details?: Json }): Json {
+export function asffControl(o: {
+  account: string
+  region: string
+  control: string
+  title: string
+  severity: string
+  resourceType: string
+  resourceId: string
+  tags?: Record<string, string>
+  details?: Json
+}): Json {
   const id = `arn:aws:securityhub:${o.region}:${o.account}:security-control/${o.control}/finding/${uuidOf(`sh:${o.control}:${o.resourceId}:${o.region}`)}`
   return {
     SchemaVersion: '2018-10-08',
@@ -415,7 +449,12 @@ export function asffControl(o: { account: string; region: string; control: strin
     Severity: { Label: o.severity.toUpperCase(), Normalized: { Low: 1, Medium: 40, High: 70, Critical: 90 }[o.severity] ?? 40, Original: o.severity.toUpperCase() },
     Title: o.title,
     Description: `This control checks ${o.title.toLowerCase()}.`,
-    Remediation: { Recommendation: { Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.', Url: `https://docs.aws.amazon.com/console/securityhub/${o.control}/remediation` } },
+    Remediation: {
+      Recommendation: {
+        Text: 'For information on how to correct this issue, consult the AWS Security Hub controls documentation.',
+        Url: `https://docs.aws.amazon.com/console/securityhub/${o.control}/remediation`
+      }
+    },
     ProductFields: {
       'aws/securityhub/ProductName': 'Security Hub',
       'aws/securityhub/CompanyName': 'AWS',
@@ -427,12 +466,26 @@ export function asffControl(o: { account: string; region: string; control: strin
     WorkflowState: 'NEW',
     Workflow: { Status: 'NEW' },
     RecordState: 'ACTIVE',
-    FindingProviderFields: { Severity: { Label: o.severity.toUpperCase(), Original: o.severity.toUpperCase() }, Types: ['Software and Configuration Checks/Industry and Regulatory Standards'] }
+    FindingProviderFields: {
+      Severity: { Label: o.severity.toUpperCase(), Original: o.severity.toUpperCase() },
+      Types: ['Software and Configuration Checks/Industry and Regulatory Standards']
+    }
   }
 }
 
 /** An Inspector vulnerability on an ECR image, as Security Hub carries it (ASFF). */
-export function asffInspectorImage(o: { account: string; region: string; repository: string; digest: string; cve: string; pkg: string; version: string; fixed: string | null; manager: string; severity: string }): Json {
+export function asffInspectorImage(o: {
+  account: string
+  region: string
+  repository: string
+  digest: string
+  cve: string
+  pkg: string
+  version: string
+  fixed: string | null
+  manager: string
+  severity: string
+}): Json {
   const id = `arn:aws:inspector2:${o.region}:${o.account}:finding/${hex(`insp:${o.digest}:${o.cve}:${o.pkg}`, 32)}`
   return {
     SchemaVersion: '2018-10-08',
@@ -452,14 +505,28 @@ export function asffInspectorImage(o: { account: string; region: string; reposit
     Title: `${o.cve} - ${o.pkg}`,
     Description: `${o.cve} affects ${o.pkg} ${o.version}.`,
     Remediation: { Recommendation: { Text: o.fixed ? `Upgrade ${o.pkg} to ${o.fixed}.` : 'None provided' } },
-    ProductFields: { 'aws/inspector/FindingStatus': 'ACTIVE', 'aws/inspector/inspectorScore': '7.5', 'aws/securityhub/ProductName': 'Inspector', 'aws/securityhub/CompanyName': 'Amazon' },
+    ProductFields: {
+      'aws/inspector/FindingStatus': 'ACTIVE',
+      'aws/inspector/inspectorScore': '7.5',
+      'aws/securityhub/ProductName': 'Inspector',
+      'aws/securityhub/CompanyName': 'Amazon'
+    },
     Resources: [
       {
         Type: 'AwsEcrContainerImage',
         Id: `arn:aws:ecr:${o.region}:${o.account}:repository/${o.repository}/${o.digest}`,
         Partition: 'aws',
         Region: o.region,
-        Details: { AwsEcrContainerImage: { RegistryId: o.account, RepositoryName: o.repository, Architecture: 'amd64', ImageDigest: o.digest, ImageTags: ['2026.09.30'], ImagePublishedAt: '2026-09-30T12:00:00Z' } }
+        Details: {
+          AwsEcrContainerImage: {
+            RegistryId: o.account,
+            RepositoryName: o.repository,
+            Architecture: 'amd64',
+            ImageDigest: o.digest,
+            ImageTags: ['2026.09.30'],
+            ImagePublishedAt: '2026-09-30T12:00:00Z'
+          }
+        }
       }
     ],
     WorkflowState: 'NEW',
@@ -468,7 +535,16 @@ export function asffInspectorImage(o: { account: string; region: string; reposit
     Vulnerabilities: [
       {
         Id: o.cve,
-        VulnerablePackages: [{ Name: o.pkg, Version: o.version, Epoch: '0', PackageManager: o.manager, ...(o.fixed ? { FixedInVersion: o.fixed } : {}), Remediation: o.fixed ? `yum update ${o.pkg}` : 'None' }],
+        VulnerablePackages: [
+          {
+            Name: o.pkg,
+            Version: o.version,
+            Epoch: '0',
+            PackageManager: o.manager,
+            ...(o.fixed ? { FixedInVersion: o.fixed } : {}),
+            Remediation: o.fixed ? `yum update ${o.pkg}` : 'None'
+          }
+        ],
         Cvss: [{ Version: '3.1', BaseScore: 7.5, BaseVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', Source: 'NVD' }],
         Vendor: { Name: 'NVD', Url: `https://nvd.nist.gov/vuln/detail/${o.cve}`, VendorSeverity: o.severity.toUpperCase() },
         ReferenceUrls: [`https://nvd.nist.gov/vuln/detail/${o.cve}`],
@@ -496,7 +572,13 @@ export function prowlerFinding(o: {
 }): Json {
   return {
     message: o.detail,
-    metadata: { event_code: o.check, product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.4.0' }, profiles: ['cloud', 'datetime'], tenant_uid: '', version: '1.4.0' },
+    metadata: {
+      event_code: o.check,
+      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.4.0' },
+      profiles: ['cloud', 'datetime'],
+      tenant_uid: '',
+      version: '1.4.0'
+    },
     severity_id: SEVERITY_IDS[o.severity],
     severity: o.severity,
     status: 'New',
@@ -556,7 +638,14 @@ export interface TrivyVuln {
 }
 
 /** `trivy image -f json` for one image (SchemaVersion 2). */
-export function trivyReport(o: { repository: string; digest: string; tag: string; os: { family: string; name: string }; osVulns: TrivyVuln[]; langVulns: Array<TrivyVuln & { target: string; type: string }> }): Json {
+export function trivyReport(o: {
+  repository: string
+  digest: string
+  tag: string
+  os: { family: string; name: string }
+  osVulns: TrivyVuln[]
+  langVulns: Array<TrivyVuln & { target: string; type: string }>
+}): Json {
   const vuln = (v: TrivyVuln, cls: string): Json => ({
     VulnerabilityID: v.id,
     PkgID: `${v.pkg}@${v.installed}`,
@@ -572,7 +661,13 @@ export function trivyReport(o: { repository: string; digest: string; tag: string
     Severity: v.severity
   })
   const results: Json[] = []
-  if (o.osVulns.length) results.push({ Target: `${o.repository}:${o.tag} (${o.os.family} ${o.os.name})`, Class: 'os-pkgs', Type: o.os.family, Vulnerabilities: o.osVulns.map((v) => vuln(v, 'os-pkgs')) })
+  if (o.osVulns.length)
+    results.push({
+      Target: `${o.repository}:${o.tag} (${o.os.family} ${o.os.name})`,
+      Class: 'os-pkgs',
+      Type: o.os.family,
+      Vulnerabilities: o.osVulns.map((v) => vuln(v, 'os-pkgs'))
+    })
   const byTarget = new Map<string, Array<TrivyVuln & { target: string; type: string }>>()
   for (const v of o.langVulns) byTarget.set(v.target, [...(byTarget.get(v.target) ?? []), v])
   for (const [target, list] of byTarget) results.push({ Target: target, Class: 'lang-pkgs', Type: list[0].type, Vulnerabilities: list.map((v) => vuln(v, 'lang-pkgs')) })

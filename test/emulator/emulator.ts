@@ -134,7 +134,12 @@ export async function startEmulator(): Promise<Emulator> {
         '--role-session-name',
         'lastmile-harness'
       ])) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } }
-      return { ...base, AWS_ACCESS_KEY_ID: creds.Credentials.AccessKeyId, AWS_SECRET_ACCESS_KEY: creds.Credentials.SecretAccessKey, AWS_SESSION_TOKEN: creds.Credentials.SessionToken }
+      return {
+        ...base,
+        AWS_ACCESS_KEY_ID: creds.Credentials.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: creds.Credentials.SecretAccessKey,
+        AWS_SESSION_TOKEN: creds.Credentials.SessionToken
+      }
     },
     aws: awsRaw,
     async awsOrNull(env, args) {

@@ -167,7 +167,8 @@ async function runPlan(emu: Emulator, fc: FixtureCase, ref: string, p: PlanView,
   const guard = policies(p)
   const glass = `arn:aws:iam::${account}:role/${BREAK_GLASS}`
   const ops = `arn:aws:iam::${account}:role/ops-admin`
-  for (const c of [...fixCalls, ...rollbackCalls]) expect(deniedBy(guard, requestOf(c, account, glass)), `${label}: the break-glass role is refused aws ${c.args.join(' ')}`).toBeNull()
+  for (const c of [...fixCalls, ...rollbackCalls])
+    expect(deniedBy(guard, requestOf(c, account, glass)), `${label}: the break-glass role is refused aws ${c.args.join(' ')}`).toBeNull()
   for (const c of fixCalls.filter(isMutation)) {
     const by = deniedBy(guard, requestOf(c, account, ops))
     // S3 has no condition key on the Block Public Access settings: that SCP leaves every change to the break-glass role (it says so)
@@ -221,7 +222,10 @@ describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', (
           await emu.stop()
         }
       })
-      expect(ran.some((x) => x.control === pb.id), `no ${pb.id} fix was run (refused: ${refused.filter((x) => x.startsWith(pb.id)).join(' | ')})`).toBe(true)
+      expect(
+        ran.some((x) => x.control === pb.id),
+        `no ${pb.id} fix was run (refused: ${refused.filter((x) => x.startsWith(pb.id)).join(' | ')})`
+      ).toBe(true)
     }, 1_200_000)
   }
 })

@@ -10,9 +10,18 @@ const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolic
 
 export async function seedBucket(emu: Emulator, env: Env, v: Values): Promise<void> {
   const region = String(v.region ?? 'us-east-1')
-  await emu.aws(env, ['s3api', 'create-bucket', '--bucket', String(v.bucket), '--region', region, ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])])
+  await emu.aws(env, [
+    's3api',
+    'create-bucket',
+    '--bucket',
+    String(v.bucket),
+    '--region',
+    region,
+    ...(region === 'us-east-1' ? [] : ['--create-bucket-configuration', `LocationConstraint=${region}`])
+  ])
   if (typeof v.policy === 'string') await emu.aws(env, ['s3api', 'put-bucket-policy', '--bucket', String(v.bucket), '--policy', v.policy])
-  if (v.publicAccessBlock) await emu.aws(env, ['s3api', 'put-public-access-block', '--bucket', String(v.bucket), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
+  if (v.publicAccessBlock)
+    await emu.aws(env, ['s3api', 'put-public-access-block', '--bucket', String(v.bucket), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
 }
 
 export async function bucketState(emu: Emulator, env: Env, bucket: string) {
@@ -24,7 +33,8 @@ export async function bucketState(emu: Emulator, env: Env, bucket: string) {
 export const publicAccessBlockHarness: ControlHarness = {
   async seed(emu, env, v) {
     if (v.level === 'account') {
-      if (v.publicAccessBlock) await emu.aws(env, ['s3control', 'put-public-access-block', '--account-id', String(v.account), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
+      if (v.publicAccessBlock)
+        await emu.aws(env, ['s3control', 'put-public-access-block', '--account-id', String(v.account), '--public-access-block-configuration', JSON.stringify(v.publicAccessBlock)])
     } else await seedBucket(emu, env, v)
   },
   async snapshot(emu, env, v) {

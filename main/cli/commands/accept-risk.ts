@@ -8,7 +8,8 @@ import { reasonOf, withCase, workflowContext } from './remediation-common'
 export const acceptRiskCommand: Command = {
   name: 'accept-risk',
   usage: 'accept-risk CASE F-ID --reason TEXT --expires DATE --as NAME --role approver|admin [--key-file F] [--json]',
-  summary: "accept a finding's risk, with the justification, the approver (--as, approver role) and an expiry; accepted findings are never planned, approved or routed, and reopen when it expires",
+  summary:
+    "accept a finding's risk, with the justification, the approver (--as, approver role) and an expiry; accepted findings are never planned, approved or routed, and reopen when it expires",
   args: { values: ['--reason', '--expires'] },
   async run(ctx) {
     const ref = positional(ctx.args, 1, 'F-ID (the finding)')

@@ -17,13 +17,30 @@ export const approvalsCommand: Command = {
     if (verdict !== undefined && !RCI_VERDICTS.includes(verdict as RciVerdict)) throw new LastmileError('bad-input', `--verdict ${verdict}: one of ${RCI_VERDICTS.join(', ')}`)
     const wctx = workflowContext(ctx)
     const list = await withCase(ctx, (c) =>
-      queue(c, { verdict: verdict as RciVerdict | undefined, initiative: value(ctx.args, '--initiative'), requester: value(ctx.args, '--requester'), as: value(ctx.args, '--as') !== undefined ? wctx.actor : undefined }, wctx)
+      queue(
+        c,
+        {
+          verdict: verdict as RciVerdict | undefined,
+          initiative: value(ctx.args, '--initiative'),
+          requester: value(ctx.args, '--requester'),
+          as: value(ctx.args, '--as') !== undefined ? wctx.actor : undefined
+        },
+        wctx
+      )
     )
     emit(ctx, list, () =>
       list.length
         ? table(
             ['PLAN', 'FINDING', 'VERDICT', 'BULK', 'REQUESTED BY', 'RESOURCE', 'NOTE'],
-            list.map((q) => [q.plan, q.finding, q.verdict, q.bulk ? 'yes' : 'one by one', q.requestedBy.kind === 'person' ? q.requestedBy.name : q.requestedBy.name, q.resource, q.blockedFor ?? '']),
+            list.map((q) => [
+              q.plan,
+              q.finding,
+              q.verdict,
+              q.bulk ? 'yes' : 'one by one',
+              q.requestedBy.kind === 'person' ? q.requestedBy.name : q.requestedBy.name,
+              q.resource,
+              q.blockedFor ?? ''
+            ]),
             70
           )
         : 'nothing is waiting for a decision'

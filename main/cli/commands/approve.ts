@@ -8,7 +8,10 @@ import { findingsFlag, reasonOf, withCase, workflowContext } from './remediation
 
 export function decisionText(r: DecisionResult): string {
   return [
-    ...r.approvals.map((a) => `${a.finding}: ${a.decision} by ${a.actor.kind === 'person' ? `${a.actor.name} (${a.actor.role})` : a.actor.name} at ${a.at} — ${a.verdict}, ${a.evidence.length} evidence file(s)`),
+    ...r.approvals.map(
+      (a) =>
+        `${a.finding}: ${a.decision} by ${a.actor.kind === 'person' ? `${a.actor.name} (${a.actor.role})` : a.actor.name} at ${a.at} — ${a.verdict}, ${a.evidence.length} evidence file(s)`
+    ),
     ...(r.pending.length ? [`still waiting for a decision in ${r.plan}: ${r.pending.join(', ')} (RISKY findings are approved one by one: --finding F-ID)`] : [])
   ].join('\n')
 }
@@ -16,7 +19,8 @@ export function decisionText(r: DecisionResult): string {
 export const approveCommand: Command = {
   name: 'approve',
   usage: 'approve CASE PLAN_ID --as NAME --role approver|admin --reason TEXT [--finding F-ID]… [--key-file F] [--json]',
-  summary: "approve a plan: SAFE findings together, a RISKY one on its own with --finding; records who, when, why and the verdict and evidence it stands on (four-eyes: not the plan's requester)",
+  summary:
+    "approve a plan: SAFE findings together, a RISKY one on its own with --finding; records who, when, why and the verdict and evidence it stands on (four-eyes: not the plan's requester)",
   args: { values: ['--reason', '--finding'], repeatable: ['--finding'] },
   async run(ctx) {
     const plan = positional(ctx.args, 1, 'PLAN_ID (P-3)')

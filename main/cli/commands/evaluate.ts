@@ -22,7 +22,10 @@ export const evaluate: Command = {
   async run(ctx) {
     const bundle = positional(ctx.args, 0, 'BUNDLE (an evidence bundle folder)')
     if (ctx.args.positional.length > 1) throw new LastmileError('bad-input', `one BUNDLE at a time (also given: ${ctx.args.positional.slice(1).join(' ')})`)
-    const controls = (ctx.args.values.get('--control') ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean)
+    const controls = (ctx.args.values.get('--control') ?? [])
+      .flatMap((c) => c.split(','))
+      .map((c) => c.trim())
+      .filter(Boolean)
     for (const c of controls) if (!isControlId(c)) throw new LastmileError('bad-input', `--control ${c}: not a control Lastmile evaluates`)
     const daysText = value(ctx.args, '--unused-key-days')
     let unusedKeyDays: number | undefined

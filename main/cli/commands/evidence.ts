@@ -35,11 +35,24 @@ const evidenceAdd: Command = {
       if (ctx.interactive) ctx.err('\r\x1b[2K')
       for (const n of r.notes) note(ctx, `note: ${n}`)
       for (const u of r.unreadable) note(ctx, `gap: ${u.path}${u.place ? `: ${u.place}` : ''}: ${u.problem}`)
-      emit(ctx, { bundle: r.bundleId, files: r.files, bytes: r.bytes, storedBytes: r.storedBytes, coverage: r.coverage, facts: r.facts, events: r.events, unreadable: r.unreadable, notes: r.notes }, () =>
-        [
-          `added evidence bundle ${r.bundleId}: ${r.files} files, ${r.bytes.toLocaleString()} bytes (${r.storedBytes.toLocaleString()} kept in the case, the rest as SHA-256 + facts)`,
-          `${r.coverage} coverage records, ${r.facts} facts, ${r.events} timeline events${r.unreadable.length ? `; ${r.unreadable.length} file(s) unreadable in part or whole, recorded as coverage gaps` : ''}`
-        ].join('\n')
+      emit(
+        ctx,
+        {
+          bundle: r.bundleId,
+          files: r.files,
+          bytes: r.bytes,
+          storedBytes: r.storedBytes,
+          coverage: r.coverage,
+          facts: r.facts,
+          events: r.events,
+          unreadable: r.unreadable,
+          notes: r.notes
+        },
+        () =>
+          [
+            `added evidence bundle ${r.bundleId}: ${r.files} files, ${r.bytes.toLocaleString()} bytes (${r.storedBytes.toLocaleString()} kept in the case, the rest as SHA-256 + facts)`,
+            `${r.coverage} coverage records, ${r.facts} facts, ${r.events} timeline events${r.unreadable.length ? `; ${r.unreadable.length} file(s) unreadable in part or whole, recorded as coverage gaps` : ''}`
+          ].join('\n')
       )
       return 0
     } finally {
@@ -90,7 +103,11 @@ const evidenceList: Command = {
       const files = listEvidence(c.db, value(ctx.args, '--bundle'))
       emit(ctx, { bundles, files }, () =>
         bundles.length
-          ? table(['ID', 'PATH', 'KIND', 'BYTES', 'STATUS'], files.map((f) => [f.id, f.path, f.kind, f.bytes, f.problem ? `${f.status}: ${f.problem}` : f.status]), 120)
+          ? table(
+              ['ID', 'PATH', 'KIND', 'BYTES', 'STATUS'],
+              files.map((f) => [f.id, f.path, f.kind, f.bytes, f.problem ? `${f.status}: ${f.problem}` : f.status]),
+              120
+            )
           : 'no evidence in this case'
       )
       return 0
@@ -138,7 +155,10 @@ const evidenceFacts: Command = {
           `owner: ${f.owner.value ?? 'unknown'} (${f.owner.detail})`,
           `exposure: ${f.exposure.public === null ? 'unknown' : f.exposure.public ? 'PUBLIC' : 'not public'} — ${f.exposure.reasons.join('; ')}`,
           `encryption: ${f.encryption.encrypted === null ? 'unknown' : f.encryption.encrypted ? 'yes' : 'no'} — ${f.encryption.detail}`,
-          ...f.activity.map((a) => `activity (${a.source}): ${a.requests} requests, ${a.reads} reads, ${a.writes} writes, ${a.principals.length}${a.principalsTruncated ? '+' : ''} principals, last ${a.lastAccess ?? 'never'}`),
+          ...f.activity.map(
+            (a) =>
+              `activity (${a.source}): ${a.requests} requests, ${a.reads} reads, ${a.writes} writes, ${a.principals.length}${a.principalsTruncated ? '+' : ''} principals, last ${a.lastAccess ?? 'never'}`
+          ),
           ...f.dependencies.map((d) => `depends: ${d.kind} ${d.resourceId}`)
         ].join('\n')
       )
@@ -192,7 +212,15 @@ const timeline: Command = {
         actors: ctx.args.values.get('--actor'),
         summaries: !ctx.args.switches.has('--events-only')
       })
-      emit(ctx, events, () => (events.length ? table(['TIME', 'SOURCE', 'ACTOR', 'ACTION', 'SUMMARY'], events.map((e) => [e.time, e.source, e.actor, e.action, e.summary]), 90) : 'no evidence events for this finding'))
+      emit(ctx, events, () =>
+        events.length
+          ? table(
+              ['TIME', 'SOURCE', 'ACTOR', 'ACTION', 'SUMMARY'],
+              events.map((e) => [e.time, e.source, e.actor, e.action, e.summary]),
+              90
+            )
+          : 'no evidence events for this finding'
+      )
       return 0
     } finally {
       c.close()

@@ -40,7 +40,9 @@ describe('lastmile checkpoint', () => {
     const v = await cli(['verify', path, '--key-file', keyFile, '--json'], env)
     expect(v.code).toBe(0)
     expect(v.json()).toMatchObject({ kind: 'case', ok: true, checkpoints: { count: 1, sealedThrough: 1, unsealed: 1 } })
-    expect((await cli(['verify', path, '--key-file', keyFile], env)).stdout).toMatch(/^OK: .*1 checkpoint verify, sealing entries 1–1 \(1 later entry is not sealed yet\); signed by CN=Audit Signer/)
+    expect((await cli(['verify', path, '--key-file', keyFile], env)).stdout).toMatch(
+      /^OK: .*1 checkpoint verify, sealing entries 1–1 \(1 later entry is not sealed yet\); signed by CN=Audit Signer/
+    )
 
     const none = await cli(['checkpoint', path, '--key-file', keyFile], env)
     expect(none.code).toBe(2)
@@ -76,7 +78,10 @@ describe('lastmile export pdf / verify report.pdf', () => {
   it('writes a signed report that pdfsig and verify accept, and both catch one changed byte', async () => {
     const { dir, env, path, keyFile, sign, p12 } = await setup()
     const out = join(dir, 'report.pdf')
-    const r = await cli(['export', 'pdf', path, '--out', out, ...sign, '--classification', 'RESTRICTED', '--key-file', keyFile, '--as', 'Ana Auditor', '--role', 'auditor', '--json'], env)
+    const r = await cli(
+      ['export', 'pdf', path, '--out', out, ...sign, '--classification', 'RESTRICTED', '--key-file', keyFile, '--as', 'Ana Auditor', '--role', 'auditor', '--json'],
+      env
+    )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.json()).toMatchObject({ path: out, checkpoint: { number: 1 }, signer: { fingerprint: p12.fingerprint } })

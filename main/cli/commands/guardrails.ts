@@ -17,7 +17,9 @@ export const guardrailsCommand: Command = {
     const wctx = workflowContext(ctx)
     if (out) {
       const r = await withCase(ctx, (c) => exportGuardrails(c, ref, out, wctx))
-      emit(ctx, r, () => [`guardrails for ${r.scope} written to ${r.dir}:`, ...r.files.map((f) => `  ${f.name}  sha256 ${f.sha256}`), ...r.notes.map((n) => `note: ${n}`)].join('\n'))
+      emit(ctx, r, () =>
+        [`guardrails for ${r.scope} written to ${r.dir}:`, ...r.files.map((f) => `  ${f.name}  sha256 ${f.sha256}`), ...r.notes.map((n) => `note: ${n}`)].join('\n')
+      )
       return 0
     }
     const b = await withCase(ctx, (c) => guardrailBundle(c.db, ref, wctx.guardrails), { readOnly: true })

@@ -12,4 +12,17 @@ import { PEOPLE_COMMANDS } from './people'
 import { REMEDIATION_COMMANDS } from './remediation'
 
 /** Every verb of the command line, in the order `lastmile --help` lists them. */
-export const COMMANDS: Command[] = [caseCreate, ...INGEST_COMMANDS, verify, evaluate, checkpointCommand, exportPdfCommand, exportCaseCommand, ...EVIDENCE_COMMANDS, ...INVESTIGATE_COMMANDS, ...REMEDIATION_COMMANDS, ...PEOPLE_COMMANDS, demo]
+export const COMMANDS: Command[] = [
+  caseCreate,
+  ...INGEST_COMMANDS,
+  verify,
+  evaluate,
+  checkpointCommand,
+  exportPdfCommand,
+  exportCaseCommand,
+  ...EVIDENCE_COMMANDS,
+  ...INVESTIGATE_COMMANDS,
+  ...REMEDIATION_COMMANDS,
+  ...PEOPLE_COMMANDS,
+  demo
+]

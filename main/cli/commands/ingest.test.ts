@@ -127,7 +127,9 @@ describe('a named pipe or device given as an export (issue 13)', () => {
       const r = await cliProcess(['ingest', path, file], { env, timeoutMs: 30_000 })
       expect(r.timedOut, file).toBe(false)
       expect(r.code, file).toBe(2)
-      expect(r.stderr.trim().split('\n'), file).toEqual([expect.stringMatching(file === fifo ? /export\.json: is a named pipe \(FIFO\), not an export file/ : /\/dev\/zero: is a device, not an export file/)])
+      expect(r.stderr.trim().split('\n'), file).toEqual([
+        expect.stringMatching(file === fifo ? /export\.json: is a named pipe \(FIFO\), not an export file/ : /\/dev\/zero: is a device, not an export file/)
+      ])
     }
     expect(readFileSync(path).equals(before)).toBe(true)
   })

@@ -155,7 +155,11 @@ const findingsDecide: Command = {
         () => new Date().toISOString(),
         value(ctx.args, '--expires') ?? null
       )
-      emit(ctx, f, () => `${f.id}: ${f.decision ? `${f.decision.decision} by ${f.decision.by.kind === 'person' ? f.decision.by.name : 'engine'}: ${f.decision.reason}` : 'decision cleared'}`)
+      emit(
+        ctx,
+        f,
+        () => `${f.id}: ${f.decision ? `${f.decision.decision} by ${f.decision.by.kind === 'person' ? f.decision.by.name : 'engine'}: ${f.decision.reason}` : 'decision cleared'}`
+      )
       return 0
     } finally {
       c.close()

@@ -63,7 +63,7 @@ const investigate: Command = {
   usage:
     'investigate CASE [--finding F-ID]… [--initiative I-ID] [--playbooks DIR] [--profile P [--provider aws|azure] [--days 90] [--region R]…] [--key-file F] [--as NAME --role ROLE] [--json]',
   summary:
-    'run the playbooks over the open findings from the evidence in the case (or, with --profile, from evidence gathered now with read-only calls) and record each finding\'s RCI: SAFE, RISKY or UNSAFE, with the steps behind it',
+    "run the playbooks over the open findings from the evidence in the case (or, with --profile, from evidence gathered now with read-only calls) and record each finding's RCI: SAFE, RISKY or UNSAFE, with the steps behind it",
   args: { values: ['--finding', '--initiative', '--playbooks', '--profile', '--provider', '--days', '--region'], repeatable: ['--finding', '--region'] },
   async run(ctx) {
     const casePath = resolve(positional(ctx.args, 0, 'CASE (the case to investigate)'))
@@ -125,10 +125,18 @@ const rci: Command = {
         return [
           `${v.finding}  ${d.control}  ${d.resource}`,
           `${d.verdict}: ${d.because}`,
-          d.playbook ? `playbook ${d.playbook.id} v${d.playbook.version}${d.playbook.custom ? ' (custom)' : ''}, window ${d.window ? `${d.window.from} to ${d.window.to}` : 'none'}` : '',
-          ...d.steps.map((s) => `  [${s.answer.toUpperCase().padEnd(7)}] ${s.question}\n            ${s.explanation}${s.certainty ? ` (${s.certainty})` : ''}\n            evidence: ${s.evidence.join(', ') || 'none'}`),
+          d.playbook
+            ? `playbook ${d.playbook.id} v${d.playbook.version}${d.playbook.custom ? ' (custom)' : ''}, window ${d.window ? `${d.window.from} to ${d.window.to}` : 'none'}`
+            : '',
+          ...d.steps.map(
+            (s) =>
+              `  [${s.answer.toUpperCase().padEnd(7)}] ${s.question}\n            ${s.explanation}${s.certainty ? ` (${s.certainty})` : ''}\n            evidence: ${s.evidence.join(', ') || 'none'}`
+          ),
           v.history.length ? 'history:' : '',
-          ...v.history.map((h) => `  ${h.at}  run ${h.run}  ${h.previous ?? '-'} → ${h.verdict} (${h.reason})${h.changes.length ? `: ${h.changes.map((x) => `${x.step} ${x.before ?? '-'}→${x.after ?? '-'}`).join(', ')}` : ''}`)
+          ...v.history.map(
+            (h) =>
+              `  ${h.at}  run ${h.run}  ${h.previous ?? '-'} → ${h.verdict} (${h.reason})${h.changes.length ? `: ${h.changes.map((x) => `${x.step} ${x.before ?? '-'}→${x.after ?? '-'}`).join(', ')}` : ''}`
+          )
         ]
           .filter(Boolean)
           .join('\n')
@@ -150,7 +158,14 @@ const playbooks: Command = {
     emit(ctx, list, () =>
       table(
         ['PLAYBOOK', 'VERSION', 'CONTROLS', 'STEPS', 'VERDICTS', 'ORIGIN'],
-        list.map((p) => [p.id, p.version, p.controls.map((c) => c.id).join(' '), p.steps.map((s) => s.id).join(' '), p.verdicts.join('/'), p.custom ? `custom (${p.file})` : 'built-in']),
+        list.map((p) => [
+          p.id,
+          p.version,
+          p.controls.map((c) => c.id).join(' '),
+          p.steps.map((s) => s.id).join(' '),
+          p.verdicts.join('/'),
+          p.custom ? `custom (${p.file})` : 'built-in'
+        ]),
         80
       )
     )

@@ -15,7 +15,11 @@ const now = (): string => new Date().toISOString()
 
 function peopleTable(list: CasePerson[]): string {
   return list.length
-    ? table(['NAME', 'KEY', 'OS USER', 'ROLES'], list.map((p) => [`${p.name}${p.owner ? ' (owner)' : ''}`, p.key, p.osUser, p.roles.join(', ')]), 60)
+    ? table(
+        ['NAME', 'KEY', 'OS USER', 'ROLES'],
+        list.map((p) => [`${p.name}${p.owner ? ' (owner)' : ''}`, p.key, p.osUser, p.roles.join(', ')]),
+        60
+      )
     : 'nobody has signed anything in this case yet (a case made before people had signing keys has no owner)'
 }
 

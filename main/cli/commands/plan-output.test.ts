@@ -53,11 +53,13 @@ function writeAll(): Written[] {
 
 function foldersWith(dir: string, file: string): string[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, file))).map((e) => join(dir, e.name))
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, file)))
+    .map((e) => join(dir, e.name))
 }
 
 describe('plan --out output, checked by terraform and cfn-lint', () => {
-  it('each Terraform module is valid, fmt-clean and pinned to its finding\'s account', () => {
+  it("each Terraform module is valid, fmt-clean and pinned to its finding's account", () => {
     const written = writeAll()
     expect(written.length).toBeGreaterThan(10)
     let modules = 0
@@ -65,7 +67,10 @@ describe('plan --out output, checked by terraform and cfn-lint', () => {
     for (const w of written) {
       const folders = foldersWith(join(w.dir, 'terraform'), 'main.tf')
       // nothing Terraform is left beside the other files, where it would join one module
-      expect(readdirSync(w.dir).filter((n) => n.endsWith('.tf')), w.label).toEqual([])
+      expect(
+        readdirSync(w.dir).filter((n) => n.endsWith('.tf')),
+        w.label
+      ).toEqual([])
       const accounts = new Set(folders.map((f) => w.accounts.get(f.split('/').pop()!)))
       if (accounts.size > 1) mixedAccounts++
       for (const folder of folders) {
@@ -82,11 +87,17 @@ describe('plan --out output, checked by terraform and cfn-lint', () => {
         }
         const init = tf(folder, ['init', '-backend=false', '-input=false', '-no-color'])
         const offline = init.status !== 0
-        if (offline) expect(`${init.stdout}${init.stderr}`, `${where}: terraform init failed for another reason than the registry`).toMatch(/Failed to query available provider packages|could not connect to registry|Failed to install provider/)
+        if (offline)
+          expect(`${init.stdout}${init.stderr}`, `${where}: terraform init failed for another reason than the registry`).toMatch(
+            /Failed to query available provider packages|could not connect to registry|Failed to install provider/
+          )
         const v = tf(folder, ['validate', '-json', '-no-color'])
         const report = JSON.parse(v.stdout) as { valid: boolean; diagnostics: Array<{ severity: string; summary: string; detail?: string }> }
         const problems = report.diagnostics.filter((d) => !(offline && d.summary === 'Missing required provider'))
-        expect(problems.map((d) => `${d.severity}: ${d.summary}: ${d.detail ?? ''}`), where).toEqual([])
+        expect(
+          problems.map((d) => `${d.severity}: ${d.summary}: ${d.detail ?? ''}`),
+          where
+        ).toEqual([])
         if (!offline) expect(report.valid, where).toBe(true)
       }
     }

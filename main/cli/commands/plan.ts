@@ -28,7 +28,11 @@ export function writePlanFiles(dir: string, p: PlanView, inputs: readonly string
     ...p.rollback.map((a) => ({ ...a, name: artefactPath({ ...a, name: a.name.includes('rollback') ? a.name : `rollback-${a.name}` }) })),
     ...p.guardrails.map((a) => ({ ...a, name: `guardrails/${a.name}` }))
   ]
-  writeNewFiles(dir, files.map((f) => ({ name: f.name, content: f.content, mode: f.language === 'bash' ? 0o755 : 0o644 })), { inputs, existsHint: 'write the plan into an empty folder' })
+  writeNewFiles(
+    dir,
+    files.map((f) => ({ name: f.name, content: f.content, mode: f.language === 'bash' ? 0o755 : 0o644 })),
+    { inputs, existsHint: 'write the plan into an empty folder' }
+  )
   return files.map((f) => f.name)
 }
 
@@ -37,7 +41,11 @@ function human(p: PlanView, written: string[] | null): string {
     `${p.id} for ${p.target}: ${p.verdict}, ${p.status}${p.supersededBy ? ` (superseded by ${p.supersededBy}: ${p.supersedeReason})` : ''}`,
     `requested by ${actorLabel(p.requestedBy)} at ${p.createdAt}; four-eyes ${p.fourEyes ? 'on' : 'off'}; sha256 ${p.sha256}`,
     '',
-    table(['FINDING', 'VERDICT', 'STATE', 'RESOURCE'], p.findings.map((f) => [f.id, f.verdict, f.state, f.resource]), 90),
+    table(
+      ['FINDING', 'VERDICT', 'STATE', 'RESOURCE'],
+      p.findings.map((f) => [f.id, f.verdict, f.state, f.resource]),
+      90
+    ),
     ...(p.excluded.length ? ['', 'Not in the plan:', ...p.excluded.map((x) => `  ${x.finding}: ${x.reason}`)] : []),
     '',
     'Artefacts:',

@@ -19,7 +19,8 @@ export function workflowContext(ctx: CliContext, actor: Actor = actorOf(ctx)): W
     exceptionTag = { key: m[1], value: m[2] }
   }
   for (const r of roles) {
-    if (!/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@*/-]+$/.test(r)) throw new LastmileError('bad-input', `--break-glass-role ${r}: not an IAM role ARN (arn:aws:iam::123456789012:role/BreakGlass, * allowed)`)
+    if (!/^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@*/-]+$/.test(r))
+      throw new LastmileError('bad-input', `--break-glass-role ${r}: not an IAM role ARN (arn:aws:iam::123456789012:role/BreakGlass, * allowed)`)
   }
   return { actor, now: () => new Date().toISOString(), guardrails: { breakGlassRoles: roles, exceptionTag } }
 }
@@ -27,7 +28,11 @@ export function workflowContext(ctx: CliContext, actor: Actor = actorOf(ctx)): W
 /** Open CASE (the first argument) for the run and close it whatever happens. */
 export async function withCase<T>(ctx: CliContext, fn: (c: ReadOnlyCaseDb) => T | Promise<T>, opts: { readOnly: true }): Promise<T>
 export async function withCase<T>(ctx: CliContext, fn: (c: WritableCaseDb) => T | Promise<T>): Promise<T>
-export async function withCase<T>(ctx: CliContext, fn: ((c: ReadOnlyCaseDb) => T | Promise<T>) | ((c: WritableCaseDb) => T | Promise<T>), opts: { readOnly?: boolean } = {}): Promise<T> {
+export async function withCase<T>(
+  ctx: CliContext,
+  fn: ((c: ReadOnlyCaseDb) => T | Promise<T>) | ((c: WritableCaseDb) => T | Promise<T>),
+  opts: { readOnly?: boolean } = {}
+): Promise<T> {
   const c = openCase(ctx, resolve(positional(ctx.args, 0, 'CASE')), opts)
   try {
     // the overloads pair them: a read-only case goes only to a function that takes one
@@ -45,7 +50,10 @@ export function reasonOf(ctx: CliContext): string {
 }
 
 export function findingsFlag(ctx: CliContext): string[] | undefined {
-  const list = (ctx.args.values.get('--finding') ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean)
+  const list = (ctx.args.values.get('--finding') ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter(Boolean)
   return list.length ? list : undefined
 }
 

@@ -45,10 +45,11 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
 
   it('lists the new verbs in --help', async () => {
     const r = await cli(['--help'], env)
-    for (const v of ['plan', 'approve', 'reject', 'approvals', 'route', 'accept-risk', 'suppress', 'record-execution', 'validate', 'guardrails', 'board']) expect(r.stdout).toMatch(new RegExp(`^  ${v} `, 'm'))
+    for (const v of ['plan', 'approve', 'reject', 'approvals', 'route', 'accept-risk', 'suppress', 'record-execution', 'validate', 'guardrails', 'board'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${v} `, 'm'))
   })
 
-  it('plan --json prints CLI.md\'s shape and --out writes runnable scripts', async () => {
+  it("plan --json prints CLI.md's shape and --out writes runnable scripts", async () => {
     const out = join(dir, 'plan-files')
     const r = await cli(['plan', path, https, ...ana, '--json', '--out', out], env)
     expect(r.stderr).toBe('')
@@ -66,7 +67,9 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
   it('refuses with one line and exit 2: four-eyes, a missing reason, an unknown plan, an UNSAFE finding', async () => {
     const self = await cli(['approve', path, 'P-1', '--as', 'Ana Analyst', '--role', 'approver', '--reason', 'mine'], env)
     expect(self.code).toBe(2)
-    expect(self.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^lastmile approve: four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/)])
+    expect(self.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^lastmile approve: four-eyes: Ana Analyst \(key [0-9A-F:]+…\) requested P-1, and the same key cannot also approve it/)
+    ])
     const noReason = await cli(['approve', path, 'P-1', ...bob], env)
     expect(noReason.code).toBe(2)
     expect(noReason.stderr).toContain('--reason TEXT is required')
@@ -76,7 +79,9 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     expect(u.stderr).toMatch(/nothing to plan .*UNSAFE/)
     const misspelt = await cli(['plan', path, https, ...ana, '--param', 'brake_glass_role=Admin'], env)
     expect(misspelt.code).toBe(2)
-    expect(misspelt.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^lastmile plan: parameter brake_glass_role: not taken by the plan for ${https}; it takes .*Nothing was planned\\.$`))])
+    expect(misspelt.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^lastmile plan: parameter brake_glass_role: not taken by the plan for ${https}; it takes .*Nothing was planned\\.$`))
+    ])
     expect((await cli(['plan', path, 'P-2', '--json'], env)).stderr).toContain('P-2: no such plan in this case')
   })
 

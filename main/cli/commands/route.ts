@@ -10,7 +10,7 @@ export const routeCommand: Command = {
   name: 'route',
   usage: 'route CASE F-ID|I-ID… --out DIR [--by initiative|owner] [--all] [--as NAME --role ROLE] [--key-file F] [--json]',
   summary:
-    "route findings to their owners: what was found, what was checked, why it is unsafe, the owner, the suggested path — as Markdown, JSON and a ticket CSV (one ticket per initiative or per owner); an initiative routes its UNSAFE findings (--all: every one)",
+    'route findings to their owners: what was found, what was checked, why it is unsafe, the owner, the suggested path — as Markdown, JSON and a ticket CSV (one ticket per initiative or per owner); an initiative routes its UNSAFE findings (--all: every one)',
   args: { values: ['--out', '--by'], switches: ['--all'] },
   async run(ctx) {
     const refs = ctx.args.positional.slice(1)
@@ -20,7 +20,11 @@ export const routeCommand: Command = {
     const by = value(ctx.args, '--by') ?? 'initiative'
     if (by !== 'initiative' && by !== 'owner') throw new LastmileError('bad-input', `--by ${by}: initiative or owner`)
     const r = await withCase(ctx, (c) => routeFindings(c, refs, { ...workflowContext(ctx), groupBy: by, out, all: ctx.args.switches.has('--all') }))
-    emit(ctx, r, () => [`${r.id}: ${r.findings.length} finding(s) routed in ${r.tickets} ticket(s) to ${r.dir}`, ...r.files.map((f) => `  ${f.name}  ${f.bytes} bytes  sha256 ${f.sha256}`)].join('\n'))
+    emit(ctx, r, () =>
+      [`${r.id}: ${r.findings.length} finding(s) routed in ${r.tickets} ticket(s) to ${r.dir}`, ...r.files.map((f) => `  ${f.name}  ${f.bytes} bytes  sha256 ${f.sha256}`)].join(
+        '\n'
+      )
+    )
     return 0
   }
 }

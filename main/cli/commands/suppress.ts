@@ -13,7 +13,12 @@ export const suppressCommand: Command = {
   async run(ctx) {
     const ref = positional(ctx.args, 1, 'F-ID (the finding)')
     const f = await withCase(ctx, (c) => suppress(c, ref, { ...workflowContext(ctx), reason: reasonOf(ctx), expires: value(ctx.args, '--expires') ?? null }))
-    emit(ctx, f, () => `${f.ref}: suppressed by ${f.decisionActor?.kind === 'person' ? f.decisionActor.name : ''}${f.decisionExpires ? ` until ${f.decisionExpires}` : ''}: ${f.decisionReason}`)
+    emit(
+      ctx,
+      f,
+      () =>
+        `${f.ref}: suppressed by ${f.decisionActor?.kind === 'person' ? f.decisionActor.name : ''}${f.decisionExpires ? ` until ${f.decisionExpires}` : ''}: ${f.decisionReason}`
+    )
     return 0
   }
 }

@@ -19,7 +19,13 @@ export const validateCommand: Command = {
     const rescan = ctx.args.switches.has('--rescan')
     if (!!bundle === rescan) throw new LastmileError('bad-input', 'give either --bundle DIR (validation by evidence) or --rescan (validation by later imports)')
     const list = await withCase(ctx, (c) => validate(c, ref, bundle ? { bundle } : { rescan: true }, workflowContext(ctx)))
-    emit(ctx, list, () => table(['FINDING', 'RESULT', 'NOW', 'REASON'], list.map((v) => [v.finding, v.result, v.state, v.reason]), 110))
+    emit(ctx, list, () =>
+      table(
+        ['FINDING', 'RESULT', 'NOW', 'REASON'],
+        list.map((v) => [v.finding, v.result, v.state, v.reason]),
+        110
+      )
+    )
     return list.every((v) => v.result === 'passed') ? 0 : 1
   }
 }

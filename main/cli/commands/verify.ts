@@ -13,8 +13,7 @@ import { exportPassphrase } from './export-options'
 export const verify: Command = {
   name: 'verify',
   usage: 'verify FILE [--key-file F] [--export-pass-file F] [--expect-signer FINGERPRINT] [--json]',
-  summary:
-    'check a case, an auditor case file or a signed PDF report (told apart by content): audit chain, checkpoints, signatures; exit 1 naming the first break',
+  summary: 'check a case, an auditor case file or a signed PDF report (told apart by content): audit chain, checkpoints, signatures; exit 1 naming the first break',
   args: { values: ['--export-pass-file', '--expect-signer'] },
   run(ctx) {
     const path = positional(ctx.args, 0, 'FILE (a case, a case file or a signed PDF report)')
@@ -29,7 +28,9 @@ export const verify: Command = {
         return (
           `OK: ${path}: signature valid over the whole document, signed by ${v.signer?.subject} (${v.signer?.fingerprint})` +
           `${v.signer?.signingTime ? ` at ${v.signer.signingTime}` : ''}` +
-          (cp ? `\nembeds checkpoint ${cp.number} of case ${cp.caseId}, sealing audit entries ${cp.firstSeq}–${cp.lastSeq} (head ${cp.headHash.slice(0, 16)}…); its signature verifies` : '') +
+          (cp
+            ? `\nembeds checkpoint ${cp.number} of case ${cp.caseId}, sealing audit entries ${cp.firstSeq}–${cp.lastSeq} (head ${cp.headHash.slice(0, 16)}…); its signature verifies`
+            : '') +
           `\nnote: ${v.note}`
         )
       })
@@ -55,7 +56,18 @@ export const verify: Command = {
     try {
       // On the machine that wrote the case, the head seal must be this device's.
       const v = verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(cliServices(ctx).platform.dataDir) })
-      const result = { file: c.path, kind: 'case', ok: v.ok, audit: v.audit, checkpoints: v.checkpoints, state: v.state, head: v.head, firstBad: v.firstBad, problems: v.problems, people: v.people }
+      const result = {
+        file: c.path,
+        kind: 'case',
+        ok: v.ok,
+        audit: v.audit,
+        checkpoints: v.checkpoints,
+        state: v.state,
+        head: v.head,
+        firstBad: v.firstBad,
+        problems: v.problems,
+        people: v.people
+      }
       emit(ctx, result, () => {
         if (!v.ok) {
           const more = v.problems.slice(1).map((p) => `  also: ${p.reason}`)

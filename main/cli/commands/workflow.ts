@@ -16,7 +16,9 @@ export const workflowCommand: Command = {
     emit(ctx, w, () =>
       [
         `${w.finding}: ${w.state}${w.plan ? ` (${w.plan})` : ''}${w.reason ? ` — ${w.reason}` : ''}`,
-        ...(w.decision ? [`decision: ${w.decision.decision} by ${actorLabel(w.decision.by)}${w.decision.expires ? ` until ${w.decision.expires}` : ''}: ${w.decision.reason}`] : []),
+        ...(w.decision
+          ? [`decision: ${w.decision.decision} by ${actorLabel(w.decision.by)}${w.decision.expires ? ` until ${w.decision.expires}` : ''}: ${w.decision.reason}`]
+          : []),
         ...w.history.map((h) => `  ${h.at}  ${h.from} → ${h.to}  (${h.event}${h.plan ? ` ${h.plan}` : ''}) by ${actorLabel(h.actor)}${h.reason ? `: ${h.reason}` : ''}`)
       ].join('\n')
     )

@@ -79,11 +79,17 @@ function affectedBuckets(db: Db, account: string): string {
     if (!cfg) continue
     const c = cfg.value
     // the evaluator reads the ACL the collector kept (GetBucketAcl's output) in AWS's own shape
-    const v = publicAccessForBucket({ name: c.name, region: c.region, policy: c.policy, publicAccessBlock: c.publicAccessBlock, acl: c.acl as S3Bucket['acl'] }, acct ? acct.value.publicAccessBlock : undefined, { policy: 'policy', acl: 'ACL' })
+    const v = publicAccessForBucket(
+      { name: c.name, region: c.region, policy: c.policy, publicAccessBlock: c.publicAccessBlock, acl: c.acl as S3Bucket['acl'] },
+      acct ? acct.value.publicAccessBlock : undefined,
+      { policy: 'policy', acl: 'ACL' }
+    )
     if (v.status === 'PASS') continue
     const verdicts = hasRciTables(db)
       ? (db
-          .prepare("SELECT x.verdict AS v FROM findings f JOIN resources r ON r.id = f.resource_id JOIN rci_results x ON x.finding_id = f.id WHERE r.canonical_id = ? AND f.control IN ('aws.s3.public-access', 'aws.s3.public-access-block')")
+          .prepare(
+            "SELECT x.verdict AS v FROM findings f JOIN resources r ON r.id = f.resource_id JOIN rci_results x ON x.finding_id = f.id WHERE r.canonical_id = ? AND f.control IN ('aws.s3.public-access', 'aws.s3.public-access-block')"
+          )
           .all(id) as Array<{ v: RciVerdict }>)
       : []
     const worst = verdicts.length ? worstOf(verdicts.map((x) => x.v)) : null
@@ -105,14 +111,12 @@ export function blockPublicAccessFix(control: string): FixRenderer {
     inputs(db, target) {
       const level = levelOf(target)
       if (level.kind === 'bucket') {
-        const cfg = requireConfig(
-          { db },
-          target,
-          target.resourceId,
-          's3.config',
-          'inventory/s3-buckets.json describing the bucket'
-        )
-        return { values: { level: 'bucket', bucket: cfg.value.name, region: cfg.value.region, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
+        const cfg = requireConfig({ db }, target, target.resourceId, 's3.config', 'inventory/s3-buckets.json describing the bucket')
+        return {
+          values: { level: 'bucket', bucket: cfg.value.name, region: cfg.value.region, publicAccessBlock: cfg.value.publicAccessBlock },
+          evidence: cfg.evidence,
+          collectedAt: cfg.collectedAt
+        }
       }
       const cfg = requireConfig({ db }, target, accountResource(level.account), 'account.s3-pab', 'inventory/s3-account.json')
       return { values: { level: 'account', account: level.account, publicAccessBlock: cfg.value.publicAccessBlock }, evidence: cfg.evidence, collectedAt: cfg.collectedAt }
@@ -178,11 +182,7 @@ export function blockPublicAccessFix(control: string): FixRenderer {
         tools: ['aws', 'jq'],
         awsAccount: account,
         rollbackKey: t.finding,
-        functions: [
-          liveFn,
-          'BEFORE="$ROLLBACK_DIR/public-access-block.before.json"',
-          `[ -s "$BEFORE" ] || printf '%s' ${sq(JSON.stringify(before))} > "$BEFORE"`
-        ],
+        functions: [liveFn, 'BEFORE="$ROLLBACK_DIR/public-access-block.before.json"', `[ -s "$BEFORE" ] || printf '%s' ${sq(JSON.stringify(before))} > "$BEFORE"`],
         steps: [
           {
             title: `restore the previous configuration of ${where}`,
@@ -298,7 +298,7 @@ function s3BlockPublicAccessScp(exceptions: readonly GuardrailException[], opts:
     covers: [...controls],
     prevents: `changing S3 Block Public Access (s3:PutBucketPublicAccessBlock, which also authorizes DeletePublicAccessBlock, and s3:PutAccountPublicAccessBlock) by anyone but the break-glass role; ${breakGlassNote(opts)}`,
     wouldBreak: [
-      'turning Block Public Access ON as well: S3 offers no condition key on the settings, so only the break-glass role may change them once this is attached — run Lastmile\'s fix and rollback with that role, or before attaching it',
+      "turning Block Public Access ON as well: S3 offers no condition key on the settings, so only the break-glass role may change them once this is attached — run Lastmile's fix and rollback with that role, or before attaching it",
       'creating buckets with Block Public Access off, and pipelines that set it (Terraform aws_s3_bucket_public_access_block)',
       'publishing a bucket on purpose (a public website) without the break-glass role',
       ...(accounts.length ? [`the account-level setting of ${accounts.join(', ')} stays changeable (excepted)`] : [])

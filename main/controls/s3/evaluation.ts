@@ -40,7 +40,9 @@ export function eachBucket(
   // Buckets the collector could not list at all: the account answers UNKNOWN for them.
   for (const g of accountGaps(inv, 'ListBuckets')) {
     if (!opts.accountRowWhenNoFile) continue
-    out.push(evaluation(control, accountResource(inv.account), unknown(`the collector could not list the buckets: ${g.problem}`), { account: inv.account, evidence: [gapEvidence(g)] }))
+    out.push(
+      evaluation(control, accountResource(inv.account), unknown(`the collector could not list the buckets: ${g.problem}`), { account: inv.account, evidence: [gapEvidence(g)] })
+    )
   }
   return out
 }

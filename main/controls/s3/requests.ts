@@ -179,5 +179,10 @@ export function callersText(reqs: readonly S3Request[], max = 5): string {
   const n = new Map<string, number>()
   for (const r of reqs) n.set(r.principal, (n.get(r.principal) ?? 0) + 1)
   const list = [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-  return list.slice(0, max).map(([p, c]) => `${p} (${c})`).join(', ') + (list.length > max ? `, and ${list.length - max} more` : '')
+  return (
+    list
+      .slice(0, max)
+      .map(([p, c]) => `${p} (${c})`)
+      .join(', ') + (list.length > max ? `, and ${list.length - max} more` : '')
+  )
 }

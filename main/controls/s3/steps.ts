@@ -89,7 +89,14 @@ function originsOf(ctx: StepContext, facts: ResourceFacts): { origins: Origin[];
           if (!o || bucketOfOriginDomain(domain) !== name) continue
           found = true
           const oai = String(obj(o.S3OriginConfig)?.OriginAccessIdentity ?? '')
-          origins.push({ distribution: dep.resourceId, domain, website: /\.s3-website[.-]/.test(domain), identity: oai !== '' || !!o.OriginAccessControlId, viewerPolicies, evidence: [fileId] })
+          origins.push({
+            distribution: dep.resourceId,
+            domain,
+            website: /\.s3-website[.-]/.test(domain),
+            identity: oai !== '' || !!o.OriginAccessControlId,
+            viewerPolicies,
+            evidence: [fileId]
+          })
         }
       }
     }
@@ -139,8 +146,10 @@ export function builtOnTheBucket(ctx: StepContext, q: BuiltOnTheBucket): StepOut
     if (why) reasons.push(why)
   }
   if (reasons.length) return outcome('yes', reasons.join('; '), { evidence: ev, certainty: 'proven', sources })
-  if (cfg.value.website === null || cfg.value.website === undefined) return outcome('unknown', 'whether static website hosting is on is not in the inventory ("website" missing)', { evidence: ev, sources })
-  if (unreadable.length) return outcome('unknown', `CloudFront ${unreadable.join(', ')} serves the bucket but its origin settings could not be read from the evidence`, { evidence: ev, sources })
+  if (cfg.value.website === null || cfg.value.website === undefined)
+    return outcome('unknown', 'whether static website hosting is on is not in the inventory ("website" missing)', { evidence: ev, sources })
+  if (unreadable.length)
+    return outcome('unknown', `CloudFront ${unreadable.join(', ')} serves the bucket but its origin settings could not be read from the evidence`, { evidence: ev, sources })
   const cf = origins.length
     ? q.safeOrigins([...new Set(origins.map((o) => o.distribution))].join(', '), origins)
     : cfInventory.length

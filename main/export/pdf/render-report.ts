@@ -111,8 +111,7 @@ export function renderReport(data: ReportData, fonts: FontFiles, onProgress: Ren
         : 'None yet: this case has no findings, so there is nothing to group into initiatives.',
       STYLE.muted
     )
-  }
-  else initiativesOverview(flow, data, recorded, findingsById)
+  } else initiativesOverview(flow, data, recorded, findingsById)
   data.initiatives.forEach((ini, i) => initiative(flow, data, recorded, ini, `initiative-${i + 1}`, findingsById, tick))
 
   if (outside.length) {
@@ -192,7 +191,10 @@ function cover(flow: Flow, data: ReportData): void {
         `${data.audit.entries} entries${data.audit.headHash ? `, head ${data.audit.headHash.slice(0, 16)}…` : ''}; ${data.audit.verified ? 'chain and checkpoints verified' : `VERIFICATION FAILED: ${data.audit.firstBad ?? ''}`}`
       ],
       ['Checkpoint', data.checkpoint ? `no. ${data.checkpoint.number}, sealing entries ${data.checkpoint.firstSeq}–${data.checkpoint.lastSeq}` : 'none'],
-      ['Case owner', data.audit.people.owner ? `${data.audit.people.owner.name} (OS user ${data.audit.people.owner.osUser}); grants the roles` : 'none: roles were declared, not granted'],
+      [
+        'Case owner',
+        data.audit.people.owner ? `${data.audit.people.owner.name} (OS user ${data.audit.people.owner.osUser}); grants the roles` : 'none: roles were declared, not granted'
+      ],
       fourEyesRow(data)
     ],
     110
@@ -277,7 +279,11 @@ function summary(flow: Flow, data: ReportData, recorded: Set<ReportSection>): vo
   const rejected = decisions.length - approved
   const figures: Array<[string, string, string]> = [
     ['Findings', recorded.has('findings') ? String(data.findings.length) : '—', recorded.has('findings') ? `${open} open · ${resolved} resolved` : 'not recorded'],
-    ['Initiatives', recorded.has('initiatives') ? String(data.initiatives.length) : '—', recorded.has('initiatives') ? `${data.initiatives.filter((i) => i.stage === 'validated').length} validated` : 'not recorded'],
+    [
+      'Initiatives',
+      recorded.has('initiatives') ? String(data.initiatives.length) : '—',
+      recorded.has('initiatives') ? `${data.initiatives.filter((i) => i.stage === 'validated').length} validated` : 'not recorded'
+    ],
     ['Decisions', recorded.has('decisions') ? String(decisions.length) : '—', recorded.has('decisions') ? `${approved} approved · ${rejected} rejected` : 'not recorded'],
     ['Audit entries', String(data.audit.entries), data.audit.verified ? 'chain verified' : 'VERIFICATION FAILED']
   ]
@@ -505,13 +511,7 @@ function initiativesOverview(flow: Flow, data: ReportData, recorded: Set<ReportS
         .map(([v, n]) => `${n} ${v}`)
         .join(' · ')
       const last = ini.decisions[ini.decisions.length - 1]
-      const decision = !recorded.has('decisions')
-        ? 'not recorded'
-        : last
-          ? `${last.decision} ${day(last.at)}`
-          : ini.plan
-            ? 'plan awaits a decision'
-            : 'no plan yet'
+      const decision = !recorded.has('decisions') ? 'not recorded' : last ? `${last.decision} ${day(last.at)}` : ini.plan ? 'plan awaits a decision' : 'no plan yet'
       return [
         { text: String(i + 1) },
         { text: ini.title },
@@ -640,18 +640,27 @@ function appendix(flow: Flow, data: ReportData): void {
     ['Entries', a.entries ? `${a.entries} (no. ${a.firstSeq}–${a.lastSeq})` : 'none'],
     ['Time range', a.fromTime ? `${minute(a.fromTime)} — ${minute(a.toTime)} UTC` : '—'],
     ['Head hash', a.headHash ?? '—', STYLE.mono],
-    ['Verification', a.verified ? 'the chain and every checkpoint verified when this report was made' : `FAILED: ${a.firstBad ?? 'unknown'}`, a.verified ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' }]
+    [
+      'Verification',
+      a.verified ? 'the chain and every checkpoint verified when this report was made' : `FAILED: ${a.firstBad ?? 'unknown'}`,
+      a.verified ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' }
+    ]
   ])
   const p = a.people
   flow.heading('Decisions and who signed them', 3)
   flow.paragraph(
     `Each decision is signed by the key of the person who made it; four-eyes compares keys. ${
-      p.owner ? `The case owner, ${p.owner.name} (key ${p.owner.key.slice(0, 23)}…), grants the roles.` : 'This case has no owner (made before people had signing keys): roles were declared, not granted.'
+      p.owner
+        ? `The case owner, ${p.owner.name} (key ${p.owner.key.slice(0, 23)}…), grants the roles.`
+        : 'This case has no owner (made before people had signing keys): roles were declared, not granted.'
     }`,
     STYLE.muted
   )
   for (const f of p.fourEyes) {
-    flow.paragraph(`${f.enabled ? 'Four-eyes turned on' : 'FOUR-EYES TURNED OFF'} at ${minute(f.time)} UTC by ${f.by} (entry ${f.seq}, signed): ${f.reason}`, f.enabled ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' })
+    flow.paragraph(
+      `${f.enabled ? 'Four-eyes turned on' : 'FOUR-EYES TURNED OFF'} at ${minute(f.time)} UTC by ${f.by} (entry ${f.seq}, signed): ${f.reason}`,
+      f.enabled ? STYLE.body : { ...STYLE.bodyBold, color: '#c62828' }
+    )
   }
   const shown = p.decisions.slice(-400)
   if (shown.length) {
@@ -673,15 +682,28 @@ function appendix(flow: Flow, data: ReportData): void {
         { text: d.signed ? (d.key ?? '') : 'NOT SIGNED' }
       ])
     )
-    if (shown.length < p.decisions.length) flow.paragraph(`The ${p.decisions.length - shown.length} earlier decisions are in the case file; \`lastmile verify\` lists them all.`, STYLE.muted)
+    if (shown.length < p.decisions.length)
+      flow.paragraph(`The ${p.decisions.length - shown.length} earlier decisions are in the case file; \`lastmile verify\` lists them all.`, STYLE.muted)
   }
   if (a.byAction.length) {
     flow.heading('Entries by action', 3)
-    flow.table([{ title: 'Action', width: 300 }, { title: 'Entries', width: 60, align: 'right' }], a.byAction.map((r) => [{ text: r.action }, { text: String(r.count) }]))
+    flow.table(
+      [
+        { title: 'Action', width: 300 },
+        { title: 'Entries', width: 60, align: 'right' }
+      ],
+      a.byAction.map((r) => [{ text: r.action }, { text: String(r.count) }])
+    )
   }
   if (a.byActor.length) {
     flow.heading('Entries by actor', 3)
-    flow.table([{ title: 'Actor', width: 300 }, { title: 'Entries', width: 60, align: 'right' }], a.byActor.map((r) => [{ text: r.actor }, { text: String(r.count) }]))
+    flow.table(
+      [
+        { title: 'Actor', width: 300 },
+        { title: 'Entries', width: 60, align: 'right' }
+      ],
+      a.byActor.map((r) => [{ text: r.actor }, { text: String(r.count) }])
+    )
   }
   if (a.recent.length) {
     flow.heading(`Most recent entries (${a.recent.length} of ${a.entries})`, 3)

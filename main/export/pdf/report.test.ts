@@ -106,7 +106,15 @@ describe('the signed PDF audit report', () => {
       outlines: Array<{ title: string; destpageposfrom1: number; kids: Array<{ title: string }> }>
     }
     const titles = outline.outlines.map((o) => o.title)
-    expect(titles).toEqual(['Executive summary', 'Scope and imports', 'Initiatives', 'Evidence register', 'Appendix A — Audit trail', 'Appendix B — Checkpoints', 'Appendix C — Signatures and keys'])
+    expect(titles).toEqual([
+      'Executive summary',
+      'Scope and imports',
+      'Initiatives',
+      'Evidence register',
+      'Appendix A — Audit trail',
+      'Appendix B — Checkpoints',
+      'Appendix C — Signatures and keys'
+    ])
     expect(outline.outlines[2].kids.map((k) => k.title)).toHaveLength(6)
     expect(outline.outlines[0].destpageposfrom1).toBe(3)
   })

@@ -21,7 +21,11 @@ class CmsSigner extends Signer {
  * must NOT be ended again: the placeholder already ends the signature and the widget, and
  * pdfkit's own endAcroForm() ends the form; a second end() leaves the document never finishing.
  */
-export function addSignaturePlaceholder(doc: PDFKit.PDFDocument, key: CertificateSigningKey, info: { reason: string; location: string; contactInfo: string; signingTime: Date }): void {
+export function addSignaturePlaceholder(
+  doc: PDFKit.PDFDocument,
+  key: CertificateSigningKey,
+  info: { reason: string; location: string; contactInfo: string; signingTime: Date }
+): void {
   // Room for the CMS: the certificates it carries, the signature and the attributes, with a margin.
   const chainBytes = key.chain.reduce((n, c) => n + c.length, 0)
   const signatureLength = Math.max(8192, chainBytes + 4096)
@@ -30,7 +34,11 @@ export function addSignaturePlaceholder(doc: PDFKit.PDFDocument, key: Certificat
     pdfBuffer: Buffer.alloc(0),
     reason: info.reason,
     contactInfo: info.contactInfo,
-    name: key.certificate.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? key.descriptor.subject,
+    name:
+      key.certificate.subject
+        .split('\n')
+        .find((l) => l.startsWith('CN='))
+        ?.slice(3) ?? key.descriptor.subject,
     location: info.location,
     signingTime: info.signingTime,
     signatureLength,

@@ -104,7 +104,10 @@ export function verifyPdf(file: string, buf: Buffer, opts: { expectSigner?: stri
   }
   const hash = hashNameOf(cms.digestAlgorithm)
   if (!hash) return fail(`${file}: the signature uses a digest algorithm Lastmile does not accept (${cms.digestAlgorithm})`)
-  const digest = createHash(hash).update(buf.subarray(a, a + b)).update(buf.subarray(c, c + d)).digest()
+  const digest = createHash(hash)
+    .update(buf.subarray(a, a + b))
+    .update(buf.subarray(c, c + d))
+    .digest()
   if (!digest.equals(cms.messageDigest)) {
     return fail(
       `${file}: the document was changed after it was signed: the ${hash.toUpperCase()} of the signed bytes (0–${b - 1} and ${c}–${c + d - 1}) is not the one the signature holds`

@@ -13,18 +13,7 @@ import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
  * Every format, in the order detection tries them: the most specific shapes first, the generic
  * OCSF reader last among JSON formats.
  */
-export const JSON_ADAPTERS: readonly JsonAdapter[] = [
-  asff,
-  prowlerOcsf,
-  securityHubOcsf,
-  trivy,
-  sarif,
-  wizApiJson,
-  defenderAssessmentsJson,
-  defenderAlertsJson,
-  orca,
-  genericOcsf
-]
+export const JSON_ADAPTERS: readonly JsonAdapter[] = [asff, prowlerOcsf, securityHubOcsf, trivy, sarif, wizApiJson, defenderAssessmentsJson, defenderAlertsJson, orca, genericOcsf]
 
 export const CSV_ADAPTERS: readonly CsvAdapter[] = [prowlerCsv, wizIssuesCsv, wizVulnerabilitiesCsv, defenderRecommendationsCsv]
 

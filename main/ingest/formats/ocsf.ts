@@ -72,7 +72,12 @@ function toolOf(v: Record<string, unknown>): string {
       return 'securityhub'
     default: {
       const name = str(path(v, 'metadata', 'product', 'name')) ?? str(path(v, 'metadata', 'product', 'uid'))
-      return name ? name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '') || 'ocsf' : 'ocsf'
+      return name
+        ? name
+            .toLowerCase()
+            .replace(/[^a-z0-9-]+/g, '-')
+            .replace(/^-|-$/g, '') || 'ocsf'
+        : 'ocsf'
     }
   }
 }

@@ -42,8 +42,7 @@ export const orca: JsonAdapter = {
     let outcome: Outcome = 'FAIL'
     if (status === 'closed' || status === 'resolved') outcome = 'PASS'
     const score = get(state, 'score')
-    const severity =
-      typeof score === 'number' ? severityFromScore(score) : (severityOf(get(state, 'severity')) ?? severityOf(get(v, 'severity')) ?? 'informational')
+    const severity = typeof score === 'number' ? severityFromScore(score) : (severityOf(get(state, 'severity')) ?? severityOf(get(v, 'severity')) ?? 'informational')
     const provider = PROVIDERS[(str(get(v, 'cloud_provider')) ?? '').toLowerCase()] ?? null
     return {
       tool: 'orca',

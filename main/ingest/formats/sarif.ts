@@ -60,8 +60,7 @@ export const sarif: JsonAdapter = {
     const muted = suppressions.some((s) => s !== null && (str(get(s, 'status')) ?? 'accepted') === 'accepted')
 
     const kind: RuleKind = /^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration'
-    const title =
-      str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
+    const title = str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
     return {
       tool: run.tool,
       toolFindingId: `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}`,

@@ -40,7 +40,11 @@ export const trivy: JsonAdapter = {
   detect(p) {
     const f = p.first
     if (p.rootKind === 'object' && p.rootKeys.includes('ClusterName')) return plan(K8S)
-    if (p.rootKind === 'object' && (p.rootScalars.SchemaVersion === 2 || p.rootKeys.includes('ArtifactName')) && (p.rootKeys.includes('Results') || p.rootKeys.includes('ArtifactName'))) {
+    if (
+      p.rootKind === 'object' &&
+      (p.rootScalars.SchemaVersion === 2 || p.rootKeys.includes('ArtifactName')) &&
+      (p.rootKeys.includes('Results') || p.rootKeys.includes('ArtifactName'))
+    ) {
       return plan(STANDARD)
     }
     if (f && STANDARD.some((x) => samePath(x, f.path))) return plan(STANDARD)
@@ -156,7 +160,9 @@ function artifactOf(ctx: JsonContext): Artifact {
         name: str(ctx.find('Name'))
       }
       // `trivy k8s` lists the workload's images under Metadata (one entry per image)
-      const meta = arr(ctx.find('Metadata')).map(obj).filter((m): m is Record<string, unknown> => m !== null)
+      const meta = arr(ctx.find('Metadata'))
+        .map(obj)
+        .filter((m): m is Record<string, unknown> => m !== null)
       return {
         name,
         type: 'kubernetes',
@@ -195,9 +201,7 @@ function vulnerableThing(art: Artifact, target: string, resultClass: string | nu
   if (art.k8s) {
     // the image a workload runs: Target reads "nginx:1.14 (debian 9.13)" for OS packages
     const reference = target.replace(/\s+\(.*\)$/, '')
-    const meta = art.meta.find((m) =>
-      arr(get(m, 'RepoTags')).some((t) => t === reference)
-    )
+    const meta = art.meta.find((m) => arr(get(m, 'RepoTags')).some((t) => t === reference))
     const digestRef = meta ? str(arr(get(meta, 'RepoDigests'))[0]) : null
     const [repository, digest] = digestRef && digestRef.includes('@') ? digestRef.split('@') : [null, null]
     if (resultClass === 'os-pkgs' || resultClass === 'lang-pkgs' || digest) {
@@ -232,4 +236,3 @@ function joinTarget(artifact: string, target: string): string {
   if (/^[^/]+:[^/]+$/.test(artifact)) return posix.normalize(target)
   return posix.normalize(posix.join(artifact, target))
 }
-

@@ -91,8 +91,7 @@ export const wizIssuesCsv: CsvAdapter = {
           region: cell(f, c.region),
           tags: tagsOf(cell(f, c.tags))
         },
-        observedAt:
-          isoTime(cell(f, c.updated)) ?? isoTime(cell(f, c.statusChanged)) ?? isoTime(cell(f, c.resolved)) ?? isoTime(cell(f, c.created)),
+        observedAt: isoTime(cell(f, c.updated)) ?? isoTime(cell(f, c.statusChanged)) ?? isoTime(cell(f, c.resolved)) ?? isoTime(cell(f, c.created)),
         artifact: null
       }
     }

@@ -40,8 +40,7 @@ function PlanBody({ plan }: { plan: PlanData }): ReactElement {
   return (
     <div className="plan-body" data-testid="plan-view">
       <p className="modal-lead">
-        For <strong>{plan.target}</strong> · least safe verdict <span className={`verdict verdict-${plan.verdict.toLowerCase()}`}>{plan.verdict}</span> ·{' '}
-        {plan.status}
+        For <strong>{plan.target}</strong> · least safe verdict <span className={`verdict verdict-${plan.verdict.toLowerCase()}`}>{plan.verdict}</span> · {plan.status}
         {plan.supersededBy ? ` by ${plan.supersededBy} (${plan.supersedeReason ?? 'no reason given'})` : ''} · requested by {actorName(plan.requestedBy)}{' '}
         <time dateTime={plan.createdAt}>{formatTime(plan.createdAt)}</time> · SHA-256 <code title={plan.sha256}>{shortHash(plan.sha256)}</code>
         {plan.fourEyes ? ' · four-eyes: the requester cannot approve it' : ''}
@@ -51,9 +50,11 @@ function PlanBody({ plan }: { plan: PlanData }): ReactElement {
         <ul className="plan-list">
           {plan.findings.map((f) => (
             <li key={f.id}>
-              <strong>{f.id}</strong> <span className={`verdict verdict-${f.verdict.toLowerCase()}`}>{f.verdict}</span> {f.control} ·{' '}
-              <span className="mono">{f.resource}</span> · {f.state}
-              {f.approval ? ` · ${f.approval.decision} by ${actorName(f.approval.actor)}: “${f.approval.reason}”${f.approval.void ? ` (void: ${f.approval.void.reason})` : ''}` : ''}
+              <strong>{f.id}</strong> <span className={`verdict verdict-${f.verdict.toLowerCase()}`}>{f.verdict}</span> {f.control} · <span className="mono">{f.resource}</span> ·{' '}
+              {f.state}
+              {f.approval
+                ? ` · ${f.approval.decision} by ${actorName(f.approval.actor)}: “${f.approval.reason}”${f.approval.void ? ` (void: ${f.approval.void.reason})` : ''}`
+                : ''}
             </li>
           ))}
         </ul>
@@ -122,7 +123,11 @@ export function PlanDialog({ id, initial, onClose }: { id: string; initial?: Pla
   return (
     <Modal title={`Plan ${id}`} onClose={onClose}>
       <div className="plan-dialog">
-        {error ? <Notice tone="error" title="The plan could not be loaded">{error}</Notice> : null}
+        {error ? (
+          <Notice tone="error" title="The plan could not be loaded">
+            {error}
+          </Notice>
+        ) : null}
         {plan ? <PlanBody plan={plan} /> : error ? null : <p className="muted">Loading…</p>}
       </div>
       <div className="form-actions">

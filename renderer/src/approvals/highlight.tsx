@@ -78,6 +78,14 @@ function tokenize(text: string, language: ArtefactLanguage): Array<{ kind: Kind 
 
 /** The artefact's text with highlighting spans; the text content is unchanged. */
 export function Highlighted({ text, language }: { text: string; language: ArtefactLanguage }): ReactElement {
-  const parts: ReactNode[] = tokenize(text, language).map((t, n) => (t.kind ? <span key={n} className={`tok-${t.kind}`}>{t.text}</span> : t.text))
+  const parts: ReactNode[] = tokenize(text, language).map((t, n) =>
+    t.kind ? (
+      <span key={n} className={`tok-${t.kind}`}>
+        {t.text}
+      </span>
+    ) : (
+      t.text
+    )
+  )
   return <>{parts}</>
 }

@@ -60,7 +60,11 @@ export function CreateCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(
         Create a case
       </h2>
       <p className="panel-lead">A case is one encrypted file holding the findings, evidence and audit trail of one engagement.</p>
-      {formError ? <Notice tone="error" title="The case was not created">{formError}</Notice> : null}
+      {formError ? (
+        <Notice tone="error" title="The case was not created">
+          {formError}
+        </Notice>
+      ) : null}
       <PathField
         label="Case file"
         chooser={{ save: 'case' }}
@@ -154,7 +158,11 @@ export function OpenCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(c:
         Open a case
       </h2>
       <p className="panel-lead">Open a case file created on this machine or handed to you, with its passphrase.</p>
-      {formError ? <Notice tone="error" title="The case was not opened">{formError}</Notice> : null}
+      {formError ? (
+        <Notice tone="error" title="The case was not opened">
+          {formError}
+        </Notice>
+      ) : null}
       <PathField label="Case file" chooser={{ open: 'case' }} value={path} onChange={setPath} error={errors.path ?? null} fieldRef={pathRef} />
       <TextField
         ref={passRef}
@@ -167,12 +175,7 @@ export function OpenCaseForm({ onCancel, onDone }: { onCancel(): void; onDone(c:
         hint={info.canRememberPassphrase ? 'Leave it empty if this machine remembers it.' : undefined}
       />
       {info.canRememberPassphrase ? (
-        <Checkbox
-          label="Remember the passphrase on this machine"
-          checked={remember}
-          disabled={!passphrase}
-          onChange={(e) => setRemember(e.target.checked)}
-        />
+        <Checkbox label="Remember the passphrase on this machine" checked={remember} disabled={!passphrase} onChange={(e) => setRemember(e.target.checked)} />
       ) : null}
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={busy}>
@@ -233,7 +236,11 @@ export function PassphrasePrompt({
     <Modal title={`Open ${recent.name}`} onClose={onCancel}>
       <form className="form" onSubmit={submit} noValidate>
         <p className="mono muted path-line">{recent.path}</p>
-        {error ? <Notice tone="error" title="The case was not opened">{error}</Notice> : null}
+        {error ? (
+          <Notice tone="error" title="The case was not opened">
+            {error}
+          </Notice>
+        ) : null}
         <TextField
           ref={passRef}
           label="Passphrase"
@@ -243,9 +250,7 @@ export function PassphrasePrompt({
           onChange={(e) => setPassphrase(e.target.value)}
           error={fieldError}
         />
-        {info.canRememberPassphrase ? (
-          <Checkbox label="Remember the passphrase on this machine" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-        ) : null}
+        {info.canRememberPassphrase ? <Checkbox label="Remember the passphrase on this machine" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> : null}
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Opening…' : 'Open case'}

@@ -37,13 +37,16 @@ export function CredentialProfiles(): ReactElement {
       description="What live evidence collection can sign in with. Names and settings only: keys, secrets and tokens are never read into Lastmile, and nothing here is shown to anyone else."
     >
       <div className="stack">
-        {profiles.error ? <Notice tone="error" title="The profiles could not be listed">{profiles.error}</Notice> : null}
+        {profiles.error ? (
+          <Notice tone="error" title="The profiles could not be listed">
+            {profiles.error}
+          </Notice>
+        ) : null}
         <h3 className="sub-title">AWS</h3>
         {profiles.value && aws.length === 0 ? (
           <p className="muted" data-testid="aws-profiles-empty">
-            No AWS profile found. Lastmile looks in the files named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config
-            and ~/.aws/credentials; without a profile, collection uses the AWS SDK’s default credential chain (environment variables, instance or
-            container role).
+            No AWS profile found. Lastmile looks in the files named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config and ~/.aws/credentials; without a
+            profile, collection uses the AWS SDK’s default credential chain (environment variables, instance or container role).
           </p>
         ) : (
           <div className="table-scroll" role="region" aria-label="AWS profiles" tabIndex={0}>
@@ -78,8 +81,8 @@ export function CredentialProfiles(): ReactElement {
         <h3 className="sub-title">Azure</h3>
         {profiles.value && azure.length === 0 ? (
           <p className="muted" data-testid="azure-profiles-empty">
-            No Azure subscription found. Lastmile reads the Azure CLI’s sign-ins in ~/.azure (or AZURE_CONFIG_DIR) and a service principal named
-            by AZURE_CLIENT_ID and AZURE_TENANT_ID; without them, collection uses the default Azure credential chain.
+            No Azure subscription found. Lastmile reads the Azure CLI’s sign-ins in ~/.azure (or AZURE_CONFIG_DIR) and a service principal named by AZURE_CLIENT_ID and
+            AZURE_TENANT_ID; without them, collection uses the default Azure credential chain.
           </p>
         ) : (
           <div className="table-scroll" role="region" aria-label="Azure subscriptions" tabIndex={0}>

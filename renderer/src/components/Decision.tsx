@@ -56,7 +56,13 @@ function DecisionForm({
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? `${reasonId}-error` : undefined}
           disabled={busy}
-          placeholder={choice === 'suppressed' ? 'e.g. the bucket only serves a public website through CloudFront' : choice === 'risk-accepted' ? 'e.g. legacy batch client; replacement planned for Q3' : ''}
+          placeholder={
+            choice === 'suppressed'
+              ? 'e.g. the bucket only serves a public website through CloudFront'
+              : choice === 'risk-accepted'
+                ? 'e.g. legacy batch client; replacement planned for Q3'
+                : ''
+          }
         />
         {problem ? (
           <p id={`${reasonId}-error`} className="field-error">
@@ -130,7 +136,11 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
       ) : (
         <p className="muted">No decision: the finding is handled by the scans and the investigation. A later import never changes a decision.</p>
       )}
-      {error ? <Notice tone="error" title="The decision was not recorded">{error}</Notice> : null}
+      {error ? (
+        <Notice tone="error" title="The decision was not recorded">
+          {error}
+        </Notice>
+      ) : null}
       {readOnly ? null : (
         <div className="button-row">
           <button type="button" className="button small" onClick={() => setChoice('suppressed')}>
@@ -212,7 +222,12 @@ export function BulkDecision({ ids, onDone }: { ids: string[]; onDone(): void })
         <Modal title={`${VERB[choice]} ${plural(ids.length, 'finding')}`} onClose={() => (running ? (stop.current = true) : setChoice(null))}>
           {running ? (
             <div className="stack">
-              <ProgressBar label="Recording decisions" done={done ?? 0} total={ids.length} detail={`${(done ?? 0).toLocaleString('en-US')} of ${ids.length.toLocaleString('en-US')}`} />
+              <ProgressBar
+                label="Recording decisions"
+                done={done ?? 0}
+                total={ids.length}
+                detail={`${(done ?? 0).toLocaleString('en-US')} of ${ids.length.toLocaleString('en-US')}`}
+              />
               <div className="form-actions">
                 <button type="button" className="button" onClick={() => (stop.current = true)}>
                   Stop

@@ -39,17 +39,15 @@ export function DropZone({
         if (chosen.length) onChosen(chosen)
         if (unreadable.length) onUnreadable(unreadable)
       },
-      (err: unknown) => onUnreadable(files.map((f) => f.name), describeError(err))
+      (err: unknown) =>
+        onUnreadable(
+          files.map((f) => f.name),
+          describeError(err)
+        )
     )
   }
   return (
-    <div
-      className={`dropzone${over ? ' over' : ''}${disabled ? ' disabled' : ''}`}
-      onDragEnter={accept}
-      onDragOver={accept}
-      onDragLeave={() => setOver(false)}
-      onDrop={drop}
-    >
+    <div className={`dropzone${over ? ' over' : ''}${disabled ? ' disabled' : ''}`} onDragEnter={accept} onDragOver={accept} onDragLeave={() => setOver(false)} onDrop={drop}>
       {children}
     </div>
   )

@@ -77,7 +77,11 @@ export function EnvironmentMap(): ReactElement {
       description="Which environment each account or Azure subscription is (prod, test…), for resources whose tags do not say. Saved in this case and recorded in its audit trail."
     >
       <div className="stack">
-        {map.error ? <Notice tone="error" title="The environment map could not be loaded">{map.error}</Notice> : null}
+        {map.error ? (
+          <Notice tone="error" title="The environment map could not be loaded">
+            {map.error}
+          </Notice>
+        ) : null}
         <div className="table-scroll" role="region" aria-label="Account environments" tabIndex={0}>
           <table className="data-table">
             <thead>

@@ -95,8 +95,8 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
       ) : finding.rci.verdict === 'UNSAFE' ? (
         <>
           <p className="muted">
-            UNSAFE: the evidence shows the fix would break something in use, so it is never planned here. Route it to its owner with the whole
-            investigation: a Markdown, JSON and ticket CSV package.
+            UNSAFE: the evidence shows the fix would break something in use, so it is never planned here. Route it to its owner with the whole investigation: a Markdown, JSON and
+            ticket CSV package.
           </p>
           {readOnly ? null : (
             <div className="form-actions">

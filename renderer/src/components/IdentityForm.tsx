@@ -85,9 +85,7 @@ export function IdentityForm({ onSaved, onCancel }: { onSaved?(identity: Identit
             </tr>
           </tbody>
         </table>
-        <p className="muted">
-          Your decisions are signed with this key. The name is bound to it for good: a new name would be a new key, that is, a new person in the audit trail.
-        </p>
+        <p className="muted">Your decisions are signed with this key. The name is bound to it for good: a new name would be a new key, that is, a new person in the audit trail.</p>
         {onCancel ? (
           <div className="form-actions">
             <button type="button" className="button ghost" onClick={onCancel}>
@@ -104,7 +102,8 @@ export function IdentityForm({ onSaved, onCancel }: { onSaved?(identity: Identit
       {identity.problem ? <Notice tone="info">{identity.problem}</Notice> : null}
       {error ? <Notice tone="error">{error}</Notice> : null}
       <p className="muted">
-        Lastmile makes you a signing key, sealed by this machine’s keystore ({identity.osUser}), and binds your name to it once. Without one, it is made on your first action under your OS user name.
+        Lastmile makes you a signing key, sealed by this machine’s keystore ({identity.osUser}), and binds your name to it once. Without one, it is made on your first action under
+        your OS user name.
       </p>
       <div className="form-grid">
         <TextField ref={nameRef} label="Name" value={name} onChange={(e) => setName(e.target.value)} error={nameError} autoComplete="name" maxLength={200} required />
@@ -157,49 +156,53 @@ export function CasePeople(): ReactElement {
       {owner ? null : <p className="muted">This case was made before people had signing keys: it has no owner, and roles here are declared, not granted.</p>}
       {/* its own scroll: five role columns are wider than the Settings card */}
       <div className="table-scroll" role="region" aria-label="People and their roles" tabIndex={0}>
-      <table className="data-table" aria-label="People of this case">
-        <thead>
-          <tr>
-            <th scope="col">Person</th>
-            <th scope="col">Key</th>
-            <th scope="col">OS user</th>
-            {GRANTABLE.map((r) => (
-              <th key={r} scope="col">
-                {ROLE_LABEL[r]}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((p) => (
-            <tr key={p.key}>
-              <td>
-                {p.name}
-                {p.owner ? ' (owner)' : ''}
-              </td>
-              <td>
-                <code className="fingerprint" title={p.key}>
-                  {p.key.slice(0, 23)}…
-                </code>
-              </td>
-              <td>{p.osUser}</td>
+        <table className="data-table" aria-label="People of this case">
+          <thead>
+            <tr>
+              <th scope="col">Person</th>
+              <th scope="col">Key</th>
+              <th scope="col">OS user</th>
               {GRANTABLE.map((r) => (
-                <td key={r}>
-                  <input
-                    type="checkbox"
-                    aria-label={`${ROLE_LABEL[r]}: ${p.name}`}
-                    checked={p.roles.includes(r)}
-                    disabled={!canGrant || p.owner || busy}
-                    onChange={(e) => void toggle(p, r, e.target.checked)}
-                  />
-                </td>
+                <th key={r} scope="col">
+                  {ROLE_LABEL[r]}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {people.map((p) => (
+              <tr key={p.key}>
+                <td>
+                  {p.name}
+                  {p.owner ? ' (owner)' : ''}
+                </td>
+                <td>
+                  <code className="fingerprint" title={p.key}>
+                    {p.key.slice(0, 23)}…
+                  </code>
+                </td>
+                <td>{p.osUser}</td>
+                {GRANTABLE.map((r) => (
+                  <td key={r}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${ROLE_LABEL[r]}: ${p.name}`}
+                      checked={p.roles.includes(r)}
+                      disabled={!canGrant || p.owner || busy}
+                      onChange={(e) => void toggle(p, r, e.target.checked)}
+                    />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
-      <p className="muted">{canGrant ? 'You own this case: what you grant or take back is signed with your key and recorded.' : `Roles are granted by the case owner${owner ? `, ${owner.name}` : ''}.`}</p>
+      <p className="muted">
+        {canGrant
+          ? 'You own this case: what you grant or take back is signed with your key and recorded.'
+          : `Roles are granted by the case owner${owner ? `, ${owner.name}` : ''}.`}
+      </p>
     </div>
   )
 }

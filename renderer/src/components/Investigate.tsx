@@ -53,7 +53,12 @@ export function useInvestigation(target: InvestigationTarget, disabled?: boolean
     <>
       {running ? (
         <div className="investigate-progress" aria-live="polite">
-          <ProgressBar label={selected ? 'Investigating the selected findings' : 'Investigating the open findings'} done={progress?.done ?? 0} total={progress?.total ?? null} detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'} />
+          <ProgressBar
+            label={selected ? 'Investigating the selected findings' : 'Investigating the open findings'}
+            done={progress?.done ?? 0}
+            total={progress?.total ?? null}
+            detail={progress ? describeProgress(progress) : 'Loading the playbooks and the evidence…'}
+          />
           <button type="button" className="button small" onClick={() => void cancelRun.cancel()} disabled={cancelRun.cancelling}>
             {cancelRun.cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
@@ -66,7 +71,8 @@ export function useInvestigation(target: InvestigationTarget, disabled?: boolean
       ) : null}
       {result?.status === 'completed' && v ? (
         <Notice ref={resultRef} tone="success" title={`Investigated ${plural(result.findings, selected ? 'finding' : 'open finding')}`}>
-          {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored (no playbook covers them)` : ''}; {plural(result.changed.length, 'verdict')} changed.
+          {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored (no playbook covers them)` : ''}; {plural(result.changed.length, 'verdict')}{' '}
+          changed.
         </Notice>
       ) : null}
       {error ? (

@@ -39,17 +39,7 @@ export function PassphraseFields({
   )
   return (
     <>
-      <TextField
-        ref={ref}
-        label={label}
-        type="password"
-        autoComplete="new-password"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        error={error}
-        hint={hint}
-        required
-      />
+      <TextField ref={ref} label={label} type="password" autoComplete="new-password" value={value} onChange={(e) => onChange(e.target.value)} error={error} hint={hint} required />
       <TextField
         label={`Repeat the ${label.toLowerCase()}`}
         type="password"

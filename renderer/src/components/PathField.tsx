@@ -57,7 +57,7 @@ export function PathField({
       spellCheck={false}
       className="mono-input"
       placeholder={placeholder ?? ('open' in chooser ? 'Choose with Browse…' : 'Choose where with Browse…')}
-      hint={value?.replaces ? (hint ? <>{hint} Replaces the existing file, as you confirmed.</> : 'Replaces the existing file, as you confirmed.') : hint}
+      hint={value?.replaces ? hint ? <>{hint} Replaces the existing file, as you confirmed.</> : 'Replaces the existing file, as you confirmed.' : hint}
       disabled={disabled}
       addon={
         <button type="button" className="button" onClick={() => void browse()} disabled={disabled}>

@@ -19,7 +19,12 @@ const REASON: Record<string, string> = {
 
 export function RciReasoning({ finding }: { finding: string }): ReactElement {
   const rci = useLoad<RciView>(() => call('rci.get', { finding }), [finding], { followFindings: true })
-  if (rci.error) return <Notice tone="error" title="The RCI could not be read">{rci.error}</Notice>
+  if (rci.error)
+    return (
+      <Notice tone="error" title="The RCI could not be read">
+        {rci.error}
+      </Notice>
+    )
   if (!rci.value) return <p className="muted">Reading the RCI…</p>
   const { document: doc, history } = rci.value
   if (!doc) {

@@ -10,10 +10,7 @@ import { Notice } from './Notice'
 /** The window while a case is open: navigation, the case header, and the current page. */
 export function Shell({ pages: declared }: { pages: readonly PageDef[] }): ReactElement {
   // Work sections first, then system ones (Settings); shortcuts follow this visible order.
-  const pages = useMemo(
-    () => [...declared.filter((p) => p.group !== 'system'), ...declared.filter((p) => p.group === 'system')],
-    [declared]
-  )
+  const pages = useMemo(() => [...declared.filter((p) => p.group !== 'system'), ...declared.filter((p) => p.group === 'system')], [declared])
   const [{ page, sub }, go] = useHashRoute(pages)
   const mainRef = useRef<HTMLElement>(null)
   // Asking for the page already shown still moves focus to its heading, as a new page would.
@@ -144,12 +141,15 @@ function CaseHeader(): ReactElement {
         <div className="readonly-banner" role="status">
           <LockIcon />
           <span>
-            <strong>Read-only review.</strong> This case was opened for review: you can read and verify everything, and nothing can
-            be changed.
+            <strong>Read-only review.</strong> This case was opened for review: you can read and verify everything, and nothing can be changed.
           </span>
         </div>
       ) : null}
-      {error ? <Notice tone="error" title="The case was not closed">{error}</Notice> : null}
+      {error ? (
+        <Notice tone="error" title="The case was not closed">
+          {error}
+        </Notice>
+      ) : null}
     </header>
   )
 }

@@ -76,7 +76,11 @@ export function SigningCertificate(): ReactElement {
       description="Checkpoints and auditor case files are signed with your organisation’s PKCS#12 certificate when one is given, otherwise with this machine’s device key. The signed PDF report always needs the certificate."
     >
       <div className="stack">
-        {settings.error ? <Notice tone="error" title="The signing settings could not be read">{settings.error}</Notice> : null}
+        {settings.error ? (
+          <Notice tone="error" title="The signing settings could not be read">
+            {settings.error}
+          </Notice>
+        ) : null}
         <h3 className="sub-title">Device key</h3>
         {settings.value ? <DeviceKey info={settings.value.deviceKey} /> : <p className="muted">Reading…</p>}
 
@@ -193,7 +197,11 @@ function CheckCertificate({ path }: { path: ChosenPath | null }): ReactElement {
           {busy ? 'Checking…' : 'Check certificate'}
         </button>
       </div>
-      {error ? <Notice tone="error" title="The certificate could not be opened">{error}</Notice> : null}
+      {error ? (
+        <Notice tone="error" title="The certificate could not be opened">
+          {error}
+        </Notice>
+      ) : null}
       {result ? <Inspection result={result} /> : null}
     </form>
   )

@@ -128,7 +128,12 @@ export function EvidenceTimeline({ subject }: { subject: string }): ReactElement
     }
   }, [listQuery])
 
-  if (overview.error) return <Notice tone="error" title="The evidence timeline could not be read">{overview.error}</Notice>
+  if (overview.error)
+    return (
+      <Notice tone="error" title="The evidence timeline could not be read">
+        {overview.error}
+      </Notice>
+    )
   if (!events) return <p className="muted">Reading the evidence timeline…</p>
   if (!events.length || !span || !shown) {
     return (
@@ -186,7 +191,9 @@ export function EvidenceTimeline({ subject }: { subject: string }): ReactElement
       {list ? (
         <>
           <p className="muted small-print" aria-live="polite" data-testid="timeline-count">
-            {list.length >= LIST_LIMIT ? `The first ${LIST_LIMIT.toLocaleString('en-US')} events of this range; zoom in to see the rest.` : `${plural(list.length, 'event')} in this range.`}
+            {list.length >= LIST_LIMIT
+              ? `The first ${LIST_LIMIT.toLocaleString('en-US')} events of this range; zoom in to see the rest.`
+              : `${plural(list.length, 'event')} in this range.`}
           </p>
           <div className="table-scroll timeline-list" role="region" aria-label="Timeline events" tabIndex={0}>
             <table className="data-table timeline-table">

@@ -13,16 +13,16 @@ export interface BarPart {
 /** One horizontal bar split by the parts' shares; empty parts take no room. */
 export function StackedBar({ parts, label, className }: { parts: BarPart[]; label: string; className?: string }): ReactElement {
   const total = parts.reduce((n, p) => n + p.value, 0)
-  const words = total === 0 ? 'none' : parts.filter((p) => p.value > 0).map((p) => `${p.value.toLocaleString('en-US')} ${p.label}`).join(', ')
+  const words =
+    total === 0
+      ? 'none'
+      : parts
+          .filter((p) => p.value > 0)
+          .map((p) => `${p.value.toLocaleString('en-US')} ${p.label}`)
+          .join(', ')
   let x = 0
   return (
-    <svg
-      className={`stacked-bar${className ? ` ${className}` : ''}`}
-      viewBox="0 0 100 6"
-      preserveAspectRatio="none"
-      role="img"
-      aria-label={`${label}: ${words}`}
-    >
+    <svg className={`stacked-bar${className ? ` ${className}` : ''}`} viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label={`${label}: ${words}`}>
       <rect className="bar-track" x="0" y="0" width="100" height="6" />
       {total > 0
         ? parts.map((p) => {

@@ -118,7 +118,9 @@ export function FindingsGrid({ store, subset, label, viewKey, hidden = DEFAULT_H
             onToggleGroup={toggleGroup}
           />
         </table>
-        {view.items.length === 0 ? <p className="grid-empty">{total === 0 ? 'No findings yet. Import scanner exports to see them here.' : 'No finding matches these filters.'}</p> : null}
+        {view.items.length === 0 ? (
+          <p className="grid-empty">{total === 0 ? 'No findings yet. Import scanner exports to see them here.' : 'No finding matches these filters.'}</p>
+        ) : null}
       </div>
     </div>
   )

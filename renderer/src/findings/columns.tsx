@@ -29,7 +29,8 @@ const text = (v: string | null): string => v ?? NONE
 // it stands (kept on screen at 1024 px), then what and where.
 export const COLUMNS: readonly ColumnSpec[] = [
   {
-    id: 'id', width: 78,
+    id: 'id',
+    width: 78,
     header: 'ID',
     filter: 'none',
     render: (r) => r.id,
@@ -37,34 +38,42 @@ export const COLUMNS: readonly ColumnSpec[] = [
     numeric: true
   },
   {
-    id: 'severity', width: 88,
+    id: 'severity',
+    width: 88,
     header: 'Severity',
     filter: 'select',
     render: (r) => <SeverityBadge severity={r.severity} />,
     groupable: true
   },
   {
-    id: 'rci', width: 106,
+    id: 'rci',
+    width: 106,
     header: 'RCI',
     filter: 'select',
     render: (r) => <VerdictBadge verdict={r.rci} />,
     groupable: true
   },
   {
-    id: 'stage', width: 124,
+    id: 'stage',
+    width: 124,
     header: 'Stage',
     filter: 'select',
     render: (r) => STAGE_LABEL[r.stage],
     groupable: true
   },
   {
-    id: 'status', width: 84,
+    id: 'status',
+    width: 84,
     header: 'Status',
     filter: 'select',
     render: (r) => (
       <>
         <StatusBadge status={r.status} />
-        {r.regression ? <span className="regression-mark" title="Came back after a rescan had resolved it">regressed</span> : null}
+        {r.regression ? (
+          <span className="regression-mark" title="Came back after a rescan had resolved it">
+            regressed
+          </span>
+        ) : null}
       </>
     ),
     groupable: true
@@ -72,7 +81,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'title', width: 320, header: 'Title', filter: 'text', render: (r) => r.title, groupable: true },
   { id: 'control', width: 190, header: 'Control', filter: 'select', render: (r) => r.control, groupable: true },
   {
-    id: 'resource', width: 210,
+    id: 'resource',
+    width: 210,
     header: 'Resource',
     filter: 'text',
     render: (r) => r.resourceName,
@@ -83,7 +93,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'account', width: 118, header: 'Account', filter: 'select', render: (r) => text(r.account), groupable: true },
   { id: 'region', width: 110, header: 'Region', filter: 'select', render: (r) => text(r.region), groupable: true },
   {
-    id: 'environment', width: 70,
+    id: 'environment',
+    width: 70,
     header: 'Env',
     filter: 'select',
     render: (r) => text(r.environment),
@@ -92,7 +103,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { id: 'owner', width: 140, header: 'Owner', filter: 'select', render: (r) => text(r.owner), groupable: true },
   { id: 'tools', width: 124, header: 'Tools', filter: 'tool', render: (r) => r.tools, groupable: true },
   {
-    id: 'alerts', width: 60,
+    id: 'alerts',
+    width: 60,
     header: 'Alerts',
     filter: 'none',
     render: (r) => r.alerts.toLocaleString('en-US'),
@@ -100,21 +112,24 @@ export const COLUMNS: readonly ColumnSpec[] = [
     numeric: true
   },
   {
-    id: 'initiative', width: 86,
+    id: 'initiative',
+    width: 86,
     header: 'Initiative',
     filter: 'select',
     render: (r) => text(r.initiative),
     groupable: true
   },
   {
-    id: 'firstSeen', width: 140,
+    id: 'firstSeen',
+    width: 140,
     header: 'First seen',
     filter: 'none',
     render: (r) => formatTime(r.firstSeen),
     groupable: false
   },
   {
-    id: 'lastSeen', width: 140,
+    id: 'lastSeen',
+    width: 140,
     header: 'Last seen',
     filter: 'none',
     render: (r) => formatTime(r.lastSeen),

@@ -57,10 +57,54 @@ function table(rows: Spec[]): FindingsTable {
 
 const store = new FindingsStore(
   table([
-    { id: 1, control: 'aws.ec2.imdsv2', title: 'EC2 instances should use IMDSv2', severity: 3, resource: 'arn:aws:ec2:us-east-1:111:instance/i-0abc', account: '111', environment: 'prod', tools: 'prowler, securityhub', initiative: 2 },
-    { id: 2, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::Payments-Data', account: '111', environment: 'prod', tools: 'securityhub', initiative: 1, rci: 2, stage: 6 },
-    { id: 3, control: 'aws.s3.https-only', title: 'S3 buckets should require HTTPS', severity: 2, resource: 'arn:aws:s3:::logs', account: '222', tools: 'prowler', initiative: 1, status: 2, stage: 7 },
-    { id: 4, control: 'aws.rds.public', title: 'RDS should not be public', severity: 4, resource: 'arn:aws:rds:us-east-1:222:db:db-1', account: '222', environment: 'dev', tools: 'securityhub', initiative: 3, alerts: 3 }
+    {
+      id: 1,
+      control: 'aws.ec2.imdsv2',
+      title: 'EC2 instances should use IMDSv2',
+      severity: 3,
+      resource: 'arn:aws:ec2:us-east-1:111:instance/i-0abc',
+      account: '111',
+      environment: 'prod',
+      tools: 'prowler, securityhub',
+      initiative: 2
+    },
+    {
+      id: 2,
+      control: 'aws.s3.https-only',
+      title: 'S3 buckets should require HTTPS',
+      severity: 2,
+      resource: 'arn:aws:s3:::Payments-Data',
+      account: '111',
+      environment: 'prod',
+      tools: 'securityhub',
+      initiative: 1,
+      rci: 2,
+      stage: 6
+    },
+    {
+      id: 3,
+      control: 'aws.s3.https-only',
+      title: 'S3 buckets should require HTTPS',
+      severity: 2,
+      resource: 'arn:aws:s3:::logs',
+      account: '222',
+      tools: 'prowler',
+      initiative: 1,
+      status: 2,
+      stage: 7
+    },
+    {
+      id: 4,
+      control: 'aws.rds.public',
+      title: 'RDS should not be public',
+      severity: 4,
+      resource: 'arn:aws:rds:us-east-1:222:db:db-1',
+      account: '222',
+      environment: 'dev',
+      tools: 'securityhub',
+      initiative: 3,
+      alerts: 3
+    }
   ])
 )
 
@@ -70,7 +114,16 @@ const q = (over: Partial<Parameters<FindingsStore['view']>[0]> = {}) =>
 
 describe('the findings engine', () => {
   it('makes a row only when asked, with what the columns hold', () => {
-    expect(store.row(1)).toMatchObject({ id: 'F-2', severity: 'medium', status: 'open', rci: 'UNSAFE', initiative: 'I-1', resourceName: 'Payments-Data', account: '111', owner: null })
+    expect(store.row(1)).toMatchObject({
+      id: 'F-2',
+      severity: 'medium',
+      status: 'open',
+      rci: 'UNSAFE',
+      initiative: 'I-1',
+      resourceName: 'Payments-Data',
+      account: '111',
+      owner: null
+    })
     expect(store.row(2).status).toBe('suppressed')
     expect(shortName('arn:aws:rds:us-east-1:222:db:db-1')).toBe('db-1')
   })
@@ -80,7 +133,16 @@ describe('the findings engine', () => {
     expect(ids(q({ filters: [{ id: 'environment', value: '—' }] }).rows)).toEqual(['F-3'])
     expect(ids(q({ filters: [{ id: 'tools', value: 'prowler' }] }).rows)).toEqual(['F-1', 'F-3'])
     expect(ids(q({ filters: [{ id: 'resource', value: 'payments' }] }).rows)).toEqual(['F-2'])
-    expect(ids(q({ filters: [{ id: 'title', value: 'https' }, { id: 'account', value: '111' }] }).rows)).toEqual(['F-2'])
+    expect(
+      ids(
+        q({
+          filters: [
+            { id: 'title', value: 'https' },
+            { id: 'account', value: '111' }
+          ]
+        }).rows
+      )
+    ).toEqual(['F-2'])
     expect(ids(q({ filters: [{ id: 'severity', value: 'critical' }] }).rows)).toEqual(['F-4'])
     expect(ids(q({ filters: [{ id: 'rci', value: 'not scored' }] }).rows)).toEqual(['F-1', 'F-3', 'F-4'])
     expect(ids(q({ filters: [{ id: 'stage', value: 'Routed' }] }).rows)).toEqual(['F-2'])
@@ -98,7 +160,16 @@ describe('the findings engine', () => {
 
   it('sorts by several columns, ties in the order of the case', () => {
     expect(ids(q({ sort: [{ id: 'severity', desc: true }] }).rows)).toEqual(['F-4', 'F-1', 'F-2', 'F-3'])
-    expect(ids(q({ sort: [{ id: 'account', desc: false }, { id: 'alerts', desc: true }] }).rows)).toEqual(['F-1', 'F-2', 'F-4', 'F-3'])
+    expect(
+      ids(
+        q({
+          sort: [
+            { id: 'account', desc: false },
+            { id: 'alerts', desc: true }
+          ]
+        }).rows
+      )
+    ).toEqual(['F-1', 'F-2', 'F-4', 'F-3'])
     expect(ids(q({ sort: [{ id: 'resource', desc: false }] }).rows)).toEqual(['F-1', 'F-4', 'F-2', 'F-3'])
     // findings with no environment come last, whichever way
     expect(ids(q({ sort: [{ id: 'environment', desc: false }] }).rows).at(-1)).toBe('F-3')
@@ -115,7 +186,7 @@ describe('the findings engine', () => {
     expect(q({ groupBy: 'control', expanded: true }).items.length).toBe(7)
   })
 
-  it('groups severity most severe first, RCI unsafe first, stages in the board\'s order, unless sorted otherwise', () => {
+  it("groups severity most severe first, RCI unsafe first, stages in the board's order, unless sorted otherwise", () => {
     const labels = (by: ColumnId, sort: Array<{ id: ColumnId; desc: boolean }> = []): string[] => q({ groupBy: by, sort }).groups.map((g) => g.label)
     expect(labels('severity')).toEqual(['critical', 'high', 'medium'])
     expect(labels('severity', [{ id: 'severity', desc: false }])).toEqual(['medium', 'high', 'critical'])

@@ -155,7 +155,11 @@ export class FindingsStore {
     })
     this.cols = {
       id: { kind: 'number', values: i32(t.id) },
-      severity: fixed(t.severity, TABLE_SEVERITIES.map((s) => SEVERITY_LABEL[s]), [0, 1, 2, 3, 4]),
+      severity: fixed(
+        t.severity,
+        TABLE_SEVERITIES.map((s) => SEVERITY_LABEL[s]),
+        [0, 1, 2, 3, 4]
+      ),
       title: strCol(t.title),
       control: strCol(t.control),
       resource: { kind: 'text', values: t.resource },
@@ -169,7 +173,11 @@ export class FindingsStore {
       alerts: { kind: 'number', values: i32(t.alerts) },
       status: fixed(t.status, TABLE_STATUSES, STATUS_RANK),
       rci: fixed(t.rci, TABLE_VERDICTS.map(VERDICT_LABEL), VERDICT_RANK),
-      stage: fixed(t.stage, TABLE_STAGES.map((s) => STAGE_LABEL[s]), STAGE_RANK),
+      stage: fixed(
+        t.stage,
+        TABLE_STAGES.map((s) => STAGE_LABEL[s]),
+        STAGE_RANK
+      ),
       initiative: { kind: 'coded', codes: i32(t.initiative), label: (x) => (x < 0 ? NONE : `I-${x}`), rank: (x) => (x < 0 ? Number.MAX_SAFE_INTEGER : x) },
       firstSeen: strCol(t.firstSeen),
       lastSeen: strCol(t.lastSeen)
@@ -272,7 +280,15 @@ export class FindingsStore {
   }
 
   /** Rows of `subset` (default: all) that pass the filters and the search, in the sort's order, grouped. */
-  view(q: { filters: readonly Filter[]; search: string; sort: readonly Sort[]; groupBy: ColumnId | null; expanded: true | Record<string, boolean>; subset?: Int32Array; textColumns: ReadonlySet<ColumnId> }): View {
+  view(q: {
+    filters: readonly Filter[]
+    search: string
+    sort: readonly Sort[]
+    groupBy: ColumnId | null
+    expanded: true | Record<string, boolean>
+    subset?: Int32Array
+    textColumns: ReadonlySet<ColumnId>
+  }): View {
     const tests = q.filters.filter((f) => f.value !== '').map((f) => this.matcher(f, q.textColumns.has(f.id) ? 'text' : f.id === 'tools' ? 'tool' : 'select'))
     const search = q.search.trim().toLowerCase()
     if (search) tests.push(this.searcher(search))

@@ -124,10 +124,7 @@ export function useGridTable({ store, subset, viewKey, hidden, without }: GridOp
     }),
     [slice]
   )
-  const columnVisibility = useMemo(
-    () => ({ ...state.columnVisibility, ...Object.fromEntries(without.map((id) => [id, false])) }),
-    [state.columnVisibility, without]
-  )
+  const columnVisibility = useMemo(() => ({ ...state.columnVisibility, ...Object.fromEntries(without.map((id) => [id, false])) }), [state.columnVisibility, without])
 
   const table = useTable({
     features,

@@ -122,8 +122,16 @@ export function ApprovalsPage(): ReactElement {
         </button>
       }
     >
-      {readOnly ? <Notice tone="info" title="Read-only review">{READ_ONLY_REASON}</Notice> : null}
-      {done ? <Notice tone="success" title="Decision recorded">{done}</Notice> : null}
+      {readOnly ? (
+        <Notice tone="info" title="Read-only review">
+          {READ_ONLY_REASON}
+        </Notice>
+      ) : null}
+      {done ? (
+        <Notice tone="success" title="Decision recorded">
+          {done}
+        </Notice>
+      ) : null}
 
       <Section title="Plan a fix" description="Render a remediation plan from the evidence for a finding (F-12) or an initiative (I-3).">
         <form className="approvals-plan-form" onSubmit={(e) => void planFix(e)}>
@@ -165,7 +173,11 @@ export function ApprovalsPage(): ReactElement {
         </button>
       </form>
 
-      {error ? <Notice tone="error" title="The queue could not be loaded">{error}</Notice> : null}
+      {error ? (
+        <Notice tone="error" title="The queue could not be loaded">
+          {error}
+        </Notice>
+      ) : null}
 
       <div className="table-card">
         <div className="table-scroll" role="region" aria-label="Approval queue">
@@ -225,13 +237,7 @@ export function ApprovalsPage(): ReactElement {
                       {blocked ? <div className="approvals-blocked">{blocked}</div> : null}
                     </td>
                     <td className="nowrap">
-                      <button
-                        type="button"
-                        className="button small primary"
-                        disabled={blocked !== null}
-                        title={blocked ?? undefined}
-                        onClick={() => open('approve', row)}
-                      >
+                      <button type="button" className="button small primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => open('approve', row)}>
                         Approve
                       </button>{' '}
                       <button type="button" className="button small" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => open('reject', row)}>

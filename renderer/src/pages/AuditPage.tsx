@@ -85,9 +85,8 @@ export function AuditPage(): ReactElement {
       ) : null}
       {verification && !verification.ok ? (
         <Notice ref={resultRef} tone="error" title={`The audit chain is broken at entry ${verification.firstBad?.seq ?? '?'}`}>
-          {verification.firstBad?.reason ?? 'An entry does not match.'} {plural(verification.entries, 'entry', 'entries')} before it
-          verified. The case file was changed outside Lastmile: keep this copy as evidence and compare it with a backup before
-          relying on it.
+          {verification.firstBad?.reason ?? 'An entry does not match.'} {plural(verification.entries, 'entry', 'entries')} before it verified. The case file was changed outside
+          Lastmile: keep this copy as evidence and compare it with a backup before relying on it.
         </Notice>
       ) : null}
       {verifyError ? (
@@ -95,7 +94,11 @@ export function AuditPage(): ReactElement {
           {verifyError}
         </Notice>
       ) : null}
-      {error ? <Notice tone="error" title="The audit entries could not be loaded">{error}</Notice> : null}
+      {error ? (
+        <Notice tone="error" title="The audit entries could not be loaded">
+          {error}
+        </Notice>
+      ) : null}
 
       <div className="table-card">
         <div className="table-scroll" role="region" aria-label="Audit entries" tabIndex={0}>
@@ -153,12 +156,7 @@ export function AuditPage(): ReactElement {
             <button type="button" className="button small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
               Newer
             </button>
-            <button
-              type="button"
-              className="button small"
-              disabled={offset + PAGE_SIZE >= total}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
+            <button type="button" className="button small" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
               Older
             </button>
           </div>

@@ -62,7 +62,11 @@ export function EvidencePage(): ReactElement {
       description="Evidence bundles added to this case: configuration and logs collected from the clouds, hashed and kept unchanged. Investigations read only this evidence."
     >
       {current.readOnly ? null : <AddEvidence onAdded={listing.reload} />}
-      {listing.error ? <Notice tone="error" title="The evidence could not be listed">{listing.error}</Notice> : null}
+      {listing.error ? (
+        <Notice tone="error" title="The evidence could not be listed">
+          {listing.error}
+        </Notice>
+      ) : null}
       {sub && listing.value && !target ? (
         <Notice tone="error" title={`No evidence file ${sub} in this case`}>
           The link may come from another case. Choose a bundle below to see its files.
@@ -187,7 +191,11 @@ function BundleFiles({ bundle, files, highlight }: { bundle: string; files: Evid
             </tbody>
           </table>
         </div>
-        {shown.length > FILE_ROWS ? <p className="muted small-print">The first {FILE_ROWS.toLocaleString('en-US')} of {plural(shown.length, 'file')}; filter to find the others.</p> : null}
+        {shown.length > FILE_ROWS ? (
+          <p className="muted small-print">
+            The first {FILE_ROWS.toLocaleString('en-US')} of {plural(shown.length, 'file')}; filter to find the others.
+          </p>
+        ) : null}
       </div>
     </Section>
   )
@@ -242,7 +250,11 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
 
   return (
     <Section title="Add evidence" description="An evidence bundle is a folder with a manifest.json; every file is checked against its SHA-256 before anything is kept.">
-      <DropZone onChosen={add} onUnreadable={(names, why) => setNote(why ?? `${names.join(', ')}: no place on disk; save the bundle to a folder first.`)} disabled={running !== null}>
+      <DropZone
+        onChosen={add}
+        onUnreadable={(names, why) => setNote(why ?? `${names.join(', ')}: no place on disk; save the bundle to a folder first.`)}
+        disabled={running !== null}
+      >
         <div className="dropzone-body">
           <span className="dropzone-icon">
             <FolderIcon />
@@ -263,7 +275,13 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
             <li key={f.path}>
               <span className="file-name">{f.name}</span>
               <span className="mono muted file-path">{f.path}</span>
-              <button type="button" className="button small ghost" aria-label={`Remove ${f.name}`} onClick={() => setFolders((o) => o.filter((x) => x !== f))} disabled={running !== null}>
+              <button
+                type="button"
+                className="button small ghost"
+                aria-label={`Remove ${f.name}`}
+                onClick={() => setFolders((o) => o.filter((x) => x !== f))}
+                disabled={running !== null}
+              >
                 Remove
               </button>
             </li>
@@ -293,8 +311,8 @@ function AddEvidence({ onAdded }: { onAdded(): void }): ReactElement {
       {results.map((r) =>
         r.result ? (
           <Notice key={r.folder} tone={r.result.unreadable.length ? 'info' : 'success'} title={`Added ${r.result.bundleId} from ${baseName(r.folder)}`}>
-            {plural(r.result.files, 'file')} ({bytes(r.result.bytes)}, {bytes(r.result.storedBytes)} kept in the case): {plural(r.result.facts, 'fact')}, {plural(r.result.events, 'timeline event')}, coverage for{' '}
-            {plural(r.result.coverage, 'source and resource', 'sources and resources')}.
+            {plural(r.result.files, 'file')} ({bytes(r.result.bytes)}, {bytes(r.result.storedBytes)} kept in the case): {plural(r.result.facts, 'fact')},{' '}
+            {plural(r.result.events, 'timeline event')}, coverage for {plural(r.result.coverage, 'source and resource', 'sources and resources')}.
             {r.result.unreadable.length ? (
               <ul className="plain-list">
                 {r.result.unreadable.map((u) => (
@@ -391,7 +409,9 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
           <PathField label="Bundle folder" chooser={{ save: 'bundle' }} value={out} onChange={setOut} />
           <TextField label="Days of logs" type="number" min={1} max={400} value={days} onChange={(e) => setDays(e.target.value)} />
         </div>
-        {profiles.value && list.length === 0 ? <p className="muted small-print">No {provider === 'aws' ? 'AWS' : 'Azure'} profile found on this machine; the default credential chain is used.</p> : null}
+        {profiles.value && list.length === 0 ? (
+          <p className="muted small-print">No {provider === 'aws' ? 'AWS' : 'Azure'} profile found on this machine; the default credential chain is used.</p>
+        ) : null}
         <div className="form-actions">
           <button type="submit" className="button" disabled={busy || !out}>
             {busy ? 'Collecting…' : 'Collect and add'}
@@ -412,13 +432,19 @@ function CollectEvidence({ onAdded }: { onAdded(): void }): ReactElement {
             />
           </div>
         ) : null}
-        {error ? <Notice tone="error" title="Nothing was collected">{error}</Notice> : null}
+        {error ? (
+          <Notice tone="error" title="Nothing was collected">
+            {error}
+          </Notice>
+        ) : null}
         {result?.cancelled ? (
           <Notice tone="info" title="Collection cancelled">
             Nothing was kept: the files written to {result.out} before the cancel were removed, and nothing was added to the case.
           </Notice>
         ) : result ? (
-          <Notice tone="success" title={`Collected ${plural(result.files, 'file')} into ${result.out}`}>{result.gaps ? `${plural(result.gaps, 'part')} could not be collected; recorded as gaps.` : 'Every part was collected.'}</Notice>
+          <Notice tone="success" title={`Collected ${plural(result.files, 'file')} into ${result.out}`}>
+            {result.gaps ? `${plural(result.gaps, 'part')} could not be collected; recorded as gaps.` : 'Every part was collected.'}
+          </Notice>
         ) : null}
       </form>
     </Section>

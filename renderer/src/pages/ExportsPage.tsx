@@ -47,7 +47,6 @@ function OutcomeNotice({ outcome }: { outcome: Outcome }): ReactElement | null {
   )
 }
 
-
 function splitRefs(text: string): string[] {
   return text
     .split(/[\s,]+/)
@@ -144,8 +143,7 @@ function PdfExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void }):
       return (
         <>
           <code className="hash-full">{r.path}</code>: {plural(r.pages, 'page')}, {r.bytes.toLocaleString('en-US')} bytes, SHA-256{' '}
-          <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by {r.signer.subject} ({r.signer.fingerprint}).{' '}
-          <ShowInFolder path={r.path} />
+          <code title={r.sha256}>{shortHash(r.sha256)}</code>. Signed by {r.signer.subject} ({r.signer.fingerprint}). <ShowInFolder path={r.path} />
         </>
       )
     })
@@ -214,7 +212,15 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
     <Section title="Auditor case file" description="A read-only copy of the case under its own export passphrase, for an auditor to open for review.">
       <form className="form" onSubmit={submit}>
         <PathField label="Save the case file as" chooser={{ save: 'case-file' }} value={out} onChange={setOut} disabled={readOnly} />
-        <TextField label="Export passphrase" type="password" value={pass} onChange={(e) => setPass(e.target.value)} disabled={readOnly} autoComplete="new-password" hint="At least 8 characters." />
+        <TextField
+          label="Export passphrase"
+          type="password"
+          value={pass}
+          onChange={(e) => setPass(e.target.value)}
+          disabled={readOnly}
+          autoComplete="new-password"
+          hint="At least 8 characters."
+        />
         <TextField
           label="Repeat the export passphrase"
           type="password"
@@ -230,7 +236,8 @@ function CaseFileExport({ readOnly, onDone }: { readOnly: boolean; onDone(): voi
             <input type="radio" name="case-file-signer" checked={!withCertificate} onChange={() => setWithCertificate(false)} disabled={readOnly} /> This machine’s device key
           </label>
           <label>
-            <input type="radio" name="case-file-signer" checked={withCertificate} onChange={() => setWithCertificate(true)} disabled={readOnly} /> The organisation’s certificate (.p12)
+            <input type="radio" name="case-file-signer" checked={withCertificate} onChange={() => setWithCertificate(true)} disabled={readOnly} /> The organisation’s certificate
+            (.p12)
           </label>
           <p id={signerId} className="muted small-print">
             The auditor checks the signature against the signer’s fingerprint; a certificate names your organisation, the device key names this machine.
@@ -301,7 +308,8 @@ function RoutingExport({ readOnly, onDone }: { readOnly: boolean; onDone(): void
       const r = await call('workflow.route', { refs: splitRefs(refs), groupBy, out: out!.token })
       return (
         <>
-          {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>. <ShowInFolder path={r.dir} />
+          {plural(r.tickets, 'ticket')} for {plural(r.findings.length, 'finding')} ({plural(r.files.length, 'file')}) in <code className="hash-full">{r.dir}</code>.{' '}
+          <ShowInFolder path={r.dir} />
         </>
       )
     })
@@ -366,8 +374,16 @@ function Checkpoints({ caseId, version }: { caseId: string; version: number }): 
           {busy ? 'Verifying…' : 'Verify checkpoints'}
         </button>
       </div>
-      {outcome ? <Notice tone={verification && !verification.ok ? 'error' : outcome.tone} title={outcome.title}>{outcome.body}</Notice> : null}
-      {error ? <Notice tone="error" title="The checkpoints could not be loaded">{error}</Notice> : null}
+      {outcome ? (
+        <Notice tone={verification && !verification.ok ? 'error' : outcome.tone} title={outcome.title}>
+          {outcome.body}
+        </Notice>
+      ) : null}
+      {error ? (
+        <Notice tone="error" title="The checkpoints could not be loaded">
+          {error}
+        </Notice>
+      ) : null}
       {verification ? <SignedDecisions people={verification.people} /> : null}
       <div className="table-scroll" role="region" aria-label="Checkpoints" tabIndex={0}>
         <table className="data-table">
@@ -447,8 +463,15 @@ function AuditorReview(): ReactElement {
   const r = result
   const signerProblem = checked ? r?.problems.find((p) => /expected|signer/i.test(p.reason)) : undefined
   return (
-    <Section title="Verification of this case file" description="Checked when the case file was opened: the audit trail, its signed checkpoints, the case state they seal and who signed each decision.">
-      {error ? <Notice tone="error" title="The case file could not be verified">{error}</Notice> : null}
+    <Section
+      title="Verification of this case file"
+      description="Checked when the case file was opened: the audit trail, its signed checkpoints, the case state they seal and who signed each decision."
+    >
+      {error ? (
+        <Notice tone="error" title="The case file could not be verified">
+          {error}
+        </Notice>
+      ) : null}
       {!r && !error ? <p className="muted">Verifying…</p> : null}
       {r ? (
         <>

@@ -42,7 +42,11 @@ function FindingsList(): ReactElement {
       }
       fill
     >
-      {findings.error ? <Notice tone="error" title="The findings could not be loaded">{findings.error}</Notice> : null}
+      {findings.error ? (
+        <Notice tone="error" title="The findings could not be loaded">
+          {findings.error}
+        </Notice>
+      ) : null}
       {findings.value ? (
         <FindingsGrid
           store={findings.value}
@@ -160,7 +164,10 @@ function FindingDetail({ id }: { id: string }): ReactElement {
           <Section title="Evidence timeline" description="Everything the evidence in this case records about the resource.">
             <EvidenceTimeline subject={f.id} />
           </Section>
-          <Section title="Alerts by tool" description={`${plural(f.alerts.length, 'alert')} from ${plural(new Set(f.alerts.map((a) => a.tool)).size, 'tool')}, each with its record as the tool wrote it.`}>
+          <Section
+            title="Alerts by tool"
+            description={`${plural(f.alerts.length, 'alert')} from ${plural(new Set(f.alerts.map((a) => a.tool)).size, 'tool')}, each with its record as the tool wrote it.`}
+          >
             <AlertsByTool alerts={f.alerts} />
           </Section>
         </div>
@@ -240,7 +247,11 @@ function ResourceCard({ finding }: { finding: FindingView }): ReactElement {
         {fx
           ? row(
               'Public',
-              fx.exposure.public === null ? <span className="muted">unknown: no configuration in the evidence</span> : `${fx.exposure.public ? 'yes' : 'no'}${fx.exposure.reasons.length ? ` — ${fx.exposure.reasons.join('; ')}` : ''}`
+              fx.exposure.public === null ? (
+                <span className="muted">unknown: no configuration in the evidence</span>
+              ) : (
+                `${fx.exposure.public ? 'yes' : 'no'}${fx.exposure.reasons.length ? ` — ${fx.exposure.reasons.join('; ')}` : ''}`
+              )
             )
           : null}
         {fx && fx.encryption.encrypted !== null ? row('Encrypted', `${fx.encryption.encrypted ? 'yes' : 'no'} — ${fx.encryption.detail}`) : null}
@@ -303,9 +314,7 @@ function CoverageCard({ resource, provider }: { resource: string; provider: stri
                   <span className={`pill coverage-${c.state}`}>{c.state}</span>{' '}
                   <span className="small-print">
                     {plural(c.records, 'record')}
-                    {c.gaps.length ? (
-                      <span title={c.gaps.map((g) => `${g.from} – ${g.to}: ${g.detail}`).join('\n')}>, {plural(c.gaps.length, 'gap')}</span>
-                    ) : null}
+                    {c.gaps.length ? <span title={c.gaps.map((g) => `${g.from} – ${g.to}: ${g.detail}`).join('\n')}>, {plural(c.gaps.length, 'gap')}</span> : null}
                   </span>
                   {c.first && c.last ? (
                     <span className="muted small-print coverage-range">
@@ -318,11 +327,7 @@ function CoverageCard({ resource, provider }: { resource: string; provider: stri
           </tbody>
         </table>
       ) : null}
-      {none.length ? (
-        <p className="muted small-print">
-          No evidence from {none.map((c) => c.source).join(', ')}.
-        </p>
-      ) : null}
+      {none.length ? <p className="muted small-print">No evidence from {none.map((c) => c.source).join(', ')}.</p> : null}
     </div>
   )
 }

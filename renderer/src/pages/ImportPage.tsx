@@ -107,7 +107,10 @@ export function ImportPage(): ReactElement {
           onChosen={add}
           disabled={readOnly || running}
           onUnreadable={(names, why) =>
-            setNote(why ??`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no place on disk (dragged from another application?). Save ${names.length === 1 ? 'it' : 'them'} to a folder first, then drop or choose the file.`)
+            setNote(
+              why ??
+                `${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} no place on disk (dragged from another application?). Save ${names.length === 1 ? 'it' : 'them'} to a folder first, then drop or choose the file.`
+            )
           }
         >
           <div className="dropzone-body">
@@ -132,7 +135,13 @@ export function ImportPage(): ReactElement {
                 <span className="mono muted file-path" title={f.path}>
                   {f.path}
                 </span>
-                <button type="button" className="button small ghost" onClick={() => setFiles((old) => old.filter((x) => x !== f))} disabled={running} aria-label={`Remove ${f.name}`}>
+                <button
+                  type="button"
+                  className="button small ghost"
+                  onClick={() => setFiles((old) => old.filter((x) => x !== f))}
+                  disabled={running}
+                  aria-label={`Remove ${f.name}`}
+                >
                   Remove
                 </button>
               </li>

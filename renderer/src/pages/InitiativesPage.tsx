@@ -55,7 +55,15 @@ function Board(): ReactElement {
   const options = useMemo(() => {
     const m = new Map<FilterKey, string[]>()
     if (!store || !open) return m
-    for (const f of FILTERS) m.set(f.key, store.facet(f.column, open).map(([v]) => v).filter((v) => v !== NONE).sort())
+    for (const f of FILTERS)
+      m.set(
+        f.key,
+        store
+          .facet(f.column, open)
+          .map(([v]) => v)
+          .filter((v) => v !== NONE)
+          .sort()
+      )
     return m
   }, [store, open])
 
@@ -105,8 +113,16 @@ function Board(): ReactElement {
         )
       }
     >
-      {initiatives.error ? <Notice tone="error" title="The initiatives could not be loaded">{initiatives.error}</Notice> : null}
-      {board.error ? <Notice tone="error" title="The stages of the initiatives could not be read">{board.error}</Notice> : null}
+      {initiatives.error ? (
+        <Notice tone="error" title="The initiatives could not be loaded">
+          {initiatives.error}
+        </Notice>
+      ) : null}
+      {board.error ? (
+        <Notice tone="error" title="The stages of the initiatives could not be read">
+          {board.error}
+        </Notice>
+      ) : null}
       {board.value?.changes.length ? (
         <Notice tone="info" title="Changed by the automatic checks">
           <ul className="plain-list">
@@ -116,7 +132,11 @@ function Board(): ReactElement {
           </ul>
         </Notice>
       ) : null}
-      {findings.error ? <Notice tone="error" title="The findings behind the filters could not be loaded">{findings.error}</Notice> : null}
+      {findings.error ? (
+        <Notice tone="error" title="The findings behind the filters could not be loaded">
+          {findings.error}
+        </Notice>
+      ) : null}
       {list.length ? <Overview initiatives={list} board={board.value} /> : null}
       <div className="board-filters" role="group" aria-label="Filter the board">
         {FILTERS.map((f) => (
@@ -169,9 +189,7 @@ function Board(): ReactElement {
       )}
       {setAside.length ? (
         <details className="card set-aside">
-          <summary>
-            {plural(setAside.length, 'initiative')} with every finding suppressed or risk-accepted
-          </summary>
+          <summary>{plural(setAside.length, 'initiative')} with every finding suppressed or risk-accepted</summary>
           <ul className="plain-list">
             {setAside.map((i) => (
               <li key={i.id}>
@@ -199,12 +217,15 @@ function Overview({ initiatives, board }: { initiatives: InitiativeView[]; board
   const current = useOpenCase()
   const exposure = useLoad(() => call('findings.exposure', {}), [current.id], { followFindings: true })
   const verdicts = verdictParts(
-    initiatives.reduce<InitiativeView['rci']>((m, i) => ({ SAFE: m.SAFE + i.rci.SAFE, RISKY: m.RISKY + i.rci.RISKY, UNSAFE: m.UNSAFE + i.rci.UNSAFE, UNSCORED: m.UNSCORED + i.rci.UNSCORED }), {
-      SAFE: 0,
-      RISKY: 0,
-      UNSAFE: 0,
-      UNSCORED: 0
-    })
+    initiatives.reduce<InitiativeView['rci']>(
+      (m, i) => ({ SAFE: m.SAFE + i.rci.SAFE, RISKY: m.RISKY + i.rci.RISKY, UNSAFE: m.UNSAFE + i.rci.UNSAFE, UNSCORED: m.UNSCORED + i.rci.UNSCORED }),
+      {
+        SAFE: 0,
+        RISKY: 0,
+        UNSAFE: 0,
+        UNSCORED: 0
+      }
+    )
   )
   const severities = severityParts(
     initiatives.reduce<InitiativeView['severity']>(
@@ -302,7 +323,11 @@ function InitiativeCard({ initiative: i, workflow, matches, onOpen }: { initiati
           {workflow.drifted.length ? `${plural(workflow.drifted.length, 'plan')} re-rendered after drift` : ''}
         </p>
       ) : null}
-      {matches !== undefined ? <p className="card-match">{plural(matches, 'finding')} of {shownTotal.toLocaleString('en-US')} match the filters</p> : null}
+      {matches !== undefined ? (
+        <p className="card-match">
+          {plural(matches, 'finding')} of {shownTotal.toLocaleString('en-US')} match the filters
+        </p>
+      ) : null}
       <div className="card-chart">
         <StackedBar parts={sev} label={`Severity of ${i.id}`} />
         <Legend parts={sev} />

@@ -170,7 +170,11 @@ function ChangePassphraseForm({ onChanged }: { onChanged(): void }): ReactElemen
 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Change the passphrase">
-      {formError ? <Notice tone="error" title="The passphrase was not changed">{formError}</Notice> : null}
+      {formError ? (
+        <Notice tone="error" title="The passphrase was not changed">
+          {formError}
+        </Notice>
+      ) : null}
       {done ? (
         <Notice tone="success" title="Passphrase changed">
           Use the new passphrase the next time you open this case. The change is in the audit trail.
@@ -196,9 +200,7 @@ function ChangePassphraseForm({ onChanged }: { onChanged(): void }): ReactElemen
         error={errors.next}
         confirmError={errors.confirm}
       />
-      {info.canRememberPassphrase ? (
-        <Checkbox label="Remember the new passphrase on this machine" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-      ) : null}
+      {info.canRememberPassphrase ? <Checkbox label="Remember the new passphrase on this machine" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> : null}
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Changing…' : 'Change passphrase'}
@@ -230,8 +232,7 @@ function RememberPassphrase({ remembered, onChanged }: { remembered: boolean | n
   if (!info.canRememberPassphrase && !remembered) {
     return (
       <p className="muted">
-        This machine’s keystore ({info.keystoreBackend}) does not protect secrets, so Lastmile does not remember passphrases
-        here: enter the passphrase each time you open the case.
+        This machine’s keystore ({info.keystoreBackend}) does not protect secrets, so Lastmile does not remember passphrases here: enter the passphrase each time you open the case.
       </p>
     )
   }

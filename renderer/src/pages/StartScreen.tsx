@@ -83,8 +83,8 @@ export function StartScreen(): ReactElement {
                 </span>
                 <h2 id="no-case-title">No case is open</h2>
                 <p>
-                  Create a case to start a new engagement, or open a case file you already have. A case is encrypted
-                  with its passphrase and never leaves this machine unless you export it.
+                  Create a case to start a new engagement, or open a case file you already have. A case is encrypted with its passphrase and never leaves this machine unless you
+                  export it.
                 </p>
                 <div className="empty-actions">
                   <button ref={createButton} type="button" className="button primary" onClick={() => setPanel('create')}>
@@ -100,11 +100,7 @@ export function StartScreen(): ReactElement {
             ) : (
               <div className="card">
                 <div className="card-body">
-                  {panel === 'create' ? (
-                    <CreateCaseForm onCancel={backToChoice} onDone={opened} />
-                  ) : (
-                    <OpenCaseForm onCancel={backToChoice} onDone={opened} />
-                  )}
+                  {panel === 'create' ? <CreateCaseForm onCancel={backToChoice} onDone={opened} /> : <OpenCaseForm onCancel={backToChoice} onDone={opened} />}
                 </div>
               </div>
             )}
@@ -115,9 +111,7 @@ export function StartScreen(): ReactElement {
               <h2 id="recent-title">Recent cases</h2>
             </div>
             {recentError ? <Notice tone="error">{recentError}</Notice> : null}
-            {recent && recent.length === 0 ? (
-              <p className="recent-empty muted">Cases you create or open on this machine are listed here.</p>
-            ) : null}
+            {recent && recent.length === 0 ? <p className="recent-empty muted">Cases you create or open on this machine are listed here.</p> : null}
             {recent && recent.length > 0 ? (
               <ul className="recent-list">
                 {recent.map((r) => (
@@ -154,9 +148,7 @@ export function StartScreen(): ReactElement {
         </footer>
       </div>
 
-      {prompt ? (
-        <PassphrasePrompt recent={prompt.recent} initialError={prompt.error} onCancel={() => setPrompt(null)} onDone={opened} />
-      ) : null}
+      {prompt ? <PassphrasePrompt recent={prompt.recent} initialError={prompt.error} onCancel={() => setPrompt(null)} onDone={opened} /> : null}
       {editIdentity ? (
         <Modal title="Who is acting" onClose={() => setEditIdentity(false)}>
           <p className="muted modal-lead">The audit trail records this name and role with everything you do.</p>
