@@ -12,7 +12,7 @@ export interface Stage {
 /** The five stages of DESIGN.md, plus the case itself and the demo, in the order a person meets them. */
 export const STAGES: readonly Stage[] = [
   { title: 'The case', verbs: ['case create', 'demo', 'verify', 'checkpoint', 'whoami', 'join', 'people', 'grant', 'revoke'] },
-  { title: '1. Ingest', verbs: ['ingest', 'findings', 'findings decide', 'initiatives', 'initiatives split', 'initiatives merge', 'alert'] },
+  { title: '1. Ingest', verbs: ['ingest', 'controls', 'findings', 'findings decide', 'initiatives', 'initiatives split', 'initiatives merge', 'alert'] },
   { title: '2. Enrich', verbs: ['evidence add', 'evidence collect', 'evidence list', 'evidence profiles', 'evidence facts', 'evidence coverage', 'timeline', 'evaluate'] },
   { title: '3. Investigate', verbs: ['investigate', 'rci', 'playbooks'] },
   {
@@ -168,6 +168,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   investigate: 'lastmile investigate acme.lmcase --initiative I-3 --key-file acme.key',
   rci: 'lastmile rci acme.lmcase F-12 --key-file acme.key',
   playbooks: 'lastmile playbooks --playbooks ./our-playbooks',
+  controls: 'lastmile controls --json',
   plan: 'lastmile plan acme.lmcase I-3 --out ./fix-I-3 --as "Ana Analyst" --role analyst --key-file acme.key',
   approvals: 'lastmile approvals acme.lmcase --verdict RISKY --key-file acme.key',
   approve: 'lastmile approve acme.lmcase P-2 --finding F-12 --reason "owner agreed" --as "Bo Approver" --role approver --key-file acme.key',

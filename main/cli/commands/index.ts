@@ -1,6 +1,7 @@
 import type { Command } from '../command'
 import { caseCreate } from './case-create'
 import { checkpointCommand } from './checkpoint'
+import { controls } from './controls'
 import { evaluate } from './evaluate'
 import { exportCaseCommand, exportPdfCommand } from './export'
 import { verify } from './verify'
@@ -15,6 +16,7 @@ import { REMEDIATION_COMMANDS } from './remediation'
 export const COMMANDS: Command[] = [
   caseCreate,
   ...INGEST_COMMANDS,
+  controls,
   verify,
   evaluate,
   checkpointCommand,

@@ -1,0 +1,32 @@
+import { readdirSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli } from '../../../test/helpers/cli'
+import { builtinPlaybooksDir } from '../../investigate/loader'
+
+describe('lastmile controls', () => {
+  it('lists the catalogue: every control folder with its rule ids and what Lastmile has for it', async () => {
+    const r = await cli(['controls', '--json'])
+    expect(r.code).toBe(0)
+    const list = JSON.parse(r.stdout) as Array<{ id: string; rules: Record<string, string[]>; evaluator: boolean; playbook: string | null; fix: boolean; guardrails: boolean }>
+    const folders = readdirSync(builtinPlaybooksDir()).filter((n) => existsSync(join(builtinPlaybooksDir(), n, 'playbook.yaml')))
+    expect(list.map((c) => c.id)).toEqual(expect.arrayContaining(folders))
+    expect(list.find((c) => c.id === 'aws.s3.access-logging')).toMatchObject({
+      rules: { securityhub: ['S3.9'], prowler: ['s3_bucket_server_access_logging_enabled'] },
+      evaluator: true,
+      playbook: 'aws.s3.access-logging',
+      fix: true,
+      guardrails: true
+    })
+    // container images: a fix only as the playbook's templates, found by kind rather than rule id
+    expect(list.find((c) => c.id === 'container.image.vulnerable')).toMatchObject({ rules: {}, fix: true })
+  })
+
+  it('people get a table with a line per control and the count', async () => {
+    const r = await cli(['controls'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^CONTROL\s+TITLE\s+RESOURCE TYPE\s+RULES\s+LASTMILE HAS/)
+    expect(r.stdout).toMatch(/aws\.ec2\.imdsv2\s+EC2 instances should require IMDSv2.*evaluator, playbook, fix, guardrails/)
+    expect(r.stdout).toMatch(/\n\d+ controls; a tool rule mapped to none becomes its own control/)
+  })
+})
