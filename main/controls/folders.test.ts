@@ -13,7 +13,7 @@ import { CONTROL_CODE, controlCode } from './registry'
 
 const DIR = builtinPlaybooksDir()
 const folders = readdirSync(DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'fixtures')
+  .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort()
 const playbooks = loadPlaybooks()

@@ -68,9 +68,8 @@ function writeTree(dir: string, files: Map<string, Buffer>, generated: readonly 
 }
 
 export function fixturesDir(playbook: string): string {
-  // a control's own folder (playbooks/<id>/fixtures) once it has one
-  if (existsSync(join(ROOT, 'playbooks', playbook, 'playbook.yaml'))) return join(ROOT, 'playbooks', playbook, 'fixtures')
-  return join(ROOT, 'playbooks', 'fixtures', playbook)
+  // every control's fixture is in its own folder
+  return join(ROOT, 'playbooks', playbook, 'fixtures')
 }
 
 export const DEMO_DIR = join(ROOT, 'resources', 'demo')
