@@ -64,9 +64,7 @@ export const asff: JsonAdapter = {
       ruleId = generator.replace(/^prowler-/, '') || id
     } else if (tool === 'securityhub') {
       ruleId =
-        str(get(compliance, 'SecurityControlId')) ??
-        str(get(productFields, 'ControlId')) ??
-        ((generator.includes('/') ? generator.slice(generator.lastIndexOf('/') + 1) : generator) || id)
+        str(get(compliance, 'SecurityControlId')) ?? legacyControlId(generator) ?? str(get(productFields, 'ControlId')) ?? str(get(productFields, 'RuleId')) ?? (generator || id)
     } else if (vulns.length > 0) {
       kind = 'vulnerability'
       ruleId = str(get(obj(vulns[0]), 'Id')) ?? generator
@@ -110,6 +108,37 @@ export const asff: JsonAdapter = {
       artifact: null
     } satisfies AlertDraft
   }
+}
+
+/**
+ * Standards whose control ids are the consolidated (security control) ids: their legacy
+ * GeneratorId's tail is the control, e.g. `aws-foundational-security-best-practices/v/1.0.0/S3.5`
+ * and `nist-800-53/v/5.0.0/S3.5` are both S3.5 (AWS Security Hub user guide, "Sample control
+ * findings": ProductFields.ControlId and Compliance.SecurityControlId are the tail there).
+ */
+const CONSOLIDATED_TAIL = /^(?:aws-foundational-security-best-practices|nist-800-53|service-managed-aws-control-tower)\/v\/[^/]+\/([^/]+)$/
+
+/**
+ * A Security Hub control finding from before consolidated control findings (no
+ * Compliance.SecurityControlId): the standard-specific id, from the GeneratorId, because the
+ * short ids are ambiguous across standards and versions (CIS 1.2.0's `RuleId` 2.7 is CIS 1.4.0's
+ * `ControlId` 3.7, and "1.10" exists in every CIS version). The GeneratorId's ARN prefix goes and
+ * `/rule/` becomes `/`: `arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.10`
+ * is `cis-aws-foundations-benchmark/v/1.2.0/1.10`, `pci-dss/v/3.2.1/PCI.IAM.4` stays as it is.
+ * FSBP, NIST 800-53 and Control Tower findings give their tail, the consolidated id itself.
+ */
+export function legacyControlId(generatorId: string): string | null {
+  const g = generatorId
+    .trim()
+    .replace(/^arn:[^:]+:securityhub:[^:]*:[^:]*:(?:ruleset|standards)\//, '')
+    .replace('/rule/', '/')
+  if (!g) return null
+  // consolidated findings name the control directly
+  const control = /^security-control\/([^/]+)$/.exec(g)
+  if (control) return control[1]
+  const tail = CONSOLIDATED_TAIL.exec(g)
+  if (tail) return tail[1]
+  return /\/v\/[^/]+\/[^/]+$/.test(g) ? g : null
 }
 
 /**
