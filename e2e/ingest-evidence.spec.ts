@@ -5,6 +5,8 @@
 import { join } from 'node:path'
 import { listFindings } from '../main/case/findings'
 import { listInitiatives } from '../main/ingest/initiatives'
+import { loadControls } from '../main/controls/catalogue'
+import { shareSentence } from '../shared/catalogue-share'
 import { test, expect, snap } from './fixtures'
 import { createCaseInMain, dropFiles } from './flows'
 import { writeSampleData } from './sample-data'
@@ -46,6 +48,7 @@ test('exports are imported from the Import screen, picked and dropped at once, w
     'Closed alerts',
     'Reopened alerts',
     'Findings',
+    'On catalogued controls',
     'Time'
   ])
   const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('th, td').allTextContents()).map((t) => t.trim())
@@ -56,6 +59,21 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   const broken = await cells(2)
   expect(broken[0]).toBe('truncated-export.json')
   expect(broken[1]).toBe('Not imported')
+  // where the failing alerts landed, as the alerts in the case say: catalogued controls, or per-tool ones
+  const failing = db.prepare("SELECT control, count(*) AS n FROM alerts WHERE outcome = 'FAIL' GROUP BY control").all() as Array<{ control: string; n: number }>
+  const table = loadControls()
+  const share = {
+    failing: failing.reduce((t, r) => t + r.n, 0),
+    catalogued: failing.filter((r) => table.isMapped(r.control)).reduce((t, r) => t + r.n, 0),
+    fallback: failing
+      .filter((r) => !table.isMapped(r.control))
+      .map((r) => ({ control: r.control, alerts: r.n }))
+      .sort((a, b) => b.alerts - a.alerts || a.control.localeCompare(b.control))
+  }
+  expect(share.failing).toBeGreaterThan(data.alarms)
+  await expect(page.getByTestId('catalogue-share')).toContainText(`${shareSentence(share)}.`)
+  expect(sh[7]).toMatch(/^\+\d+ new/)
+  expect(sh[8]).toMatch(/^(100|\d{1,2}(\.\d)?)%$/)
   expect(broken[2]).toMatch(/^[A-Z/].*\. Check that it is a complete export from a supported tool, or choose its format above and import it again\.$/)
   await snap(page, 'import-summary')
 

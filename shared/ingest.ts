@@ -59,6 +59,22 @@ export interface ImportSummary {
   skipped: number
   /** how long the import took, reading to commit */
   durationMs: number
+  /** where the file's failing alerts landed: on controls of the catalogue, or on per-tool ones */
+  catalogue: CatalogueShare
+}
+
+/**
+ * An import's FAIL alerts by the control they landed on: a control of the catalogue (where the
+ * same problem from every tool is one finding), or a per-tool fallback control `<tool>.<rule id>`
+ * for a rule the catalogue does not map (it deduplicates with nothing of another tool's).
+ */
+export interface CatalogueShare {
+  /** distinct failing alerts in the file */
+  failing: number
+  /** of them, on a control of the catalogue */
+  catalogued: number
+  /** the per-tool fallback controls the others landed on, most alerts first: the rules to add to the catalogue */
+  fallback: Array<{ control: string; alerts: number }>
 }
 
 export type IngestFileOutcome = ImportSummary | { file: string; format: null; error: { code: string; message: string } }

@@ -98,6 +98,56 @@ describe('deduplication across tools', () => {
   })
 })
 
+describe('the catalogue share', () => {
+  /** a Security Hub finding for a control the catalogue does not map: it lands on its per-tool control */
+  function unmapped(control: string, n: number, status: 'FAILED' | 'PASSED' = 'FAILED'): Record<string, unknown> {
+    const f = asffFinding({ problem: 's3-https', account: A, region: 'us-east-1', n })
+    f.Id = `${String(f.Id)}-${control}`
+    f.GeneratorId = `security-control/${control}`
+    ;(f.Compliance as Record<string, unknown>).SecurityControlId = control
+    ;(f.Compliance as Record<string, unknown>).Status = status
+    return f
+  }
+
+  it('counts the failing alerts on catalogued controls and names the per-tool controls the others landed on, most first', () => {
+    const mapped = [1, 2, 3].map((k) => asffFinding({ problem: 's3-https', account: A, region: 'us-east-1', n: k }))
+    const passing = asffFinding({ problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, status: 'PASS' })
+    const findings = [...mapped, passing, unmapped('Macie.1', 1), unmapped('Athena.4', 1), unmapped('Athena.4', 2), unmapped('Athena.4', 3, 'PASSED')]
+    // the same record twice in the file is one alert
+    const s = imp(write('hub.json', JSON.stringify({ Findings: [...findings, mapped[0]] })))
+    expect(s.alerts).toBe(8)
+    expect(s.catalogue).toEqual({
+      failing: 6,
+      catalogued: 3,
+      fallback: [
+        { control: 'securityhub.Athena.4', alerts: 2 },
+        { control: 'securityhub.Macie.1', alerts: 1 }
+      ]
+    })
+    // what the summary says is where the alerts are
+    const failing = c.db.prepare("SELECT control, count(*) AS n FROM alerts WHERE outcome = 'FAIL' GROUP BY control ORDER BY control").all()
+    expect(failing).toEqual([
+      { control: 'aws.s3.https-only', n: 3 },
+      { control: 'securityhub.Athena.4', n: 2 },
+      { control: 'securityhub.Macie.1', n: 1 }
+    ])
+  })
+
+  it('a rescan counts what it reports failing, new or already known; a duplicate file and a clean scan count none', () => {
+    const scan = asffExport([
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }
+    ])
+    const p = write('scan1.json', scan)
+    expect(imp(p).catalogue).toEqual({ failing: 2, catalogued: 2, fallback: [] })
+    expect(imp(p).catalogue).toEqual({ failing: 0, catalogued: 0, fallback: [] })
+    const later = imp(write('scan2.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) }])))
+    expect(later).toMatchObject({ new: 0, updated: 1, catalogue: { failing: 1, catalogued: 1, fallback: [] } })
+    const clean = imp(write('scan3.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, status: 'PASS', observedAt: at(9) }])))
+    expect(clean.catalogue).toEqual({ failing: 0, catalogued: 0, fallback: [] })
+  })
+})
+
 describe('re-import and rescan', () => {
   const scan1: Alarm[] = [
     { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },

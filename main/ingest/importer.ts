@@ -11,6 +11,7 @@ import { SOURCE_OF } from './formats'
 import { createMissingInitiatives, assignFindings } from './initiatives'
 import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
 import { canWaitHere, readAhead, readInThread, settleReadAhead } from './reader-thread'
+import type { CatalogueShare } from '../../shared/ingest'
 import type { CanonicalResource, FormatName, ImportProgress, ImportScope, ImportSummary } from './types'
 
 export interface ImportOptions {
@@ -173,7 +174,8 @@ function emptySummary(file: string, format: FormatName, source: string): ImportS
     scope: { source, tools: [], accounts: [], regions: [], artifacts: [] },
     duplicateOf: null,
     skipped: 0,
-    durationMs: 0
+    durationMs: 0,
+    catalogue: { failing: 0, catalogued: 0, fallback: [] }
   }
 }
 
@@ -261,6 +263,8 @@ class ImportRun {
   private readonly controlIndex = new Map<string, number>()
   private readonly controlNames: string[] = []
   private readonly controlTitles = new Map<string, string>()
+  /** the file's distinct failing alerts per control index: the catalogue share */
+  private readonly failingBy: number[] = []
   private readonly seen = new Map<number, number>()
   /** whether the case held alerts of a tool before this import */
   private readonly toolHadAlerts = new Map<string, boolean>()
@@ -396,7 +400,8 @@ class ImportRun {
       scope,
       duplicateOf: null,
       skipped: this.skipped,
-      durationMs: 0
+      durationMs: 0,
+      catalogue: this.catalogueShare()
     }
     return {
       summary,
@@ -490,10 +495,14 @@ class ImportRun {
       this.firstNewId ??= id
       this.created++
       this.alerts++
+      if (d.outcome === 'FAIL') this.failingBy[cidx] = (this.failingBy[cidx] ?? 0) + 1
       return
     }
     this.seen.set(h, prior.id)
-    if (!repeated) this.alerts++
+    if (!repeated) {
+      this.alerts++
+      if (d.outcome === 'FAIL') this.failingBy[cidx] = (this.failingBy[cidx] ?? 0) + 1
+    }
     if (this.firstNewId === null || prior.id < this.firstNewId) this.pairs.add(rid * 1048576 + cidx)
     // an older observation (an old scan imported late, or an older copy of the record further
     // down the same file) tells us nothing new about this alert
@@ -546,6 +555,22 @@ class ImportRun {
     } else {
       this.unchanged++
     }
+  }
+
+  /** The file's failing alerts: how many landed on catalogued controls, and on which per-tool ones the others did. */
+  private catalogueShare(): CatalogueShare {
+    let failing = 0
+    let catalogued = 0
+    const fallback: CatalogueShare['fallback'] = []
+    this.failingBy.forEach((alerts, cidx) => {
+      if (!alerts) return
+      failing += alerts
+      const control = this.controlNames[cidx]
+      if (this.controls.isMapped(control)) catalogued += alerts
+      else fallback.push({ control, alerts })
+    })
+    fallback.sort((a, b) => b.alerts - a.alerts || a.control.localeCompare(b.control))
+    return { failing, catalogued, fallback }
   }
 
   private indexOf(control: string): number {

@@ -1,6 +1,7 @@
 // `ingest`, `findings`, `initiatives` (CLI.md) and their companions: stage 1 on the command line.
 import { resolve } from 'node:path'
-import { FORMAT_NAMES, type FormatName } from '../../../shared/ingest'
+import { combineShares, shareSentence } from '../../../shared/catalogue-share'
+import { FORMAT_NAMES, type FormatName, type ImportSummary } from '../../../shared/ingest'
 import type { FindingStatus } from '../../../shared/model'
 import { LastmileError } from '../../errors'
 import { alertRecord, listFindings } from '../../case/findings'
@@ -72,6 +73,8 @@ const ingest: Command = {
         ctx.err(`lastmile ingest: ${r.file}: already imported (import ${r.duplicateOf}); nothing changed`)
       }
     }
+    // where the failing alerts of every file imported landed: catalogued controls, or per-tool ones
+    const share = shareSentence(combineShares(result.imports.filter((r): r is ImportSummary => !('error' in r)).map((r) => r.catalogue)))
     emit(ctx, result, () =>
       [
         table(
@@ -83,7 +86,8 @@ const ingest: Command = {
           ),
           70
         ),
-        `${n(result.findings)} finding${result.findings === 1 ? '' : 's'} in ${n(result.initiatives)} initiative${result.initiatives === 1 ? '' : 's'}`
+        `${n(result.findings)} finding${result.findings === 1 ? '' : 's'} in ${n(result.initiatives)} initiative${result.initiatives === 1 ? '' : 's'}`,
+        ...(share ? [share] : [])
       ].join('\n')
     )
     return failed ? 2 : 0

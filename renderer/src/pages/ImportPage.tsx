@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react'
+import { combineShares, sharePercent, shareSentence } from '../../../shared/catalogue-share'
 import type { ChosenPath } from '../../../shared/contract'
 import { FORMAT_NAMES, type FormatName, type ImportSummary, type IngestFileOutcome, type IngestResult } from '../../../shared/ingest'
 import { call } from '../api'
@@ -218,6 +219,7 @@ function ImportResultView({
 }): ReactElement {
   const failed = result.imports.filter((o) => !isSummary(o)).length
   const ok = result.imports.length - failed
+  const share = shareSentence(combineShares(result.imports.filter(isSummary).map((o) => o.catalogue)))
   const title = result.cancelled
     ? `Import cancelled: ${plural(ok, 'file')} imported, ${plural(failed, 'file')} not imported`
     : failed
@@ -237,6 +239,12 @@ function ImportResultView({
               ? ' A file that was not imported changed nothing; the others are in the case.'
               : ''}
         </Notice>
+        {share ? (
+          <p data-testid="catalogue-share">
+            {share}. An alert on a per-tool control (<span className="mono">tool.rule-id</span>) joins no other tool’s alert about the same problem: its rule is not in the
+            catalogue yet.
+          </p>
+        ) : null}
         <div className="table-scroll" role="region" aria-label="Summary per file" tabIndex={0}>
           <table className="data-table summary-table">
             <thead>
@@ -259,6 +267,9 @@ function ImportResultView({
                   Reopened alerts
                 </th>
                 <th scope="col">Findings</th>
+                <th scope="col" className="num" title="Of the file's failing alerts, the share on controls of the catalogue (the rest are on per-tool controls)">
+                  On catalogued controls
+                </th>
                 <th scope="col" className="num">
                   Time
                 </th>
@@ -292,6 +303,9 @@ function ImportResultView({
                         ? `Already imported (${o.duplicateOf}): nothing changed`
                         : `+${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
                     </td>
+                    <td className="num" title={shareSentence(o.catalogue) ?? 'No failing alerts'}>
+                      {o.catalogue.failing ? sharePercent(o.catalogue) : <span className="muted">—</span>}
+                    </td>
                     <td className="num nowrap">{o.durationMs < 1000 ? `${Math.round(o.durationMs)} ms` : `${(o.durationMs / 1000).toFixed(1)} s`}</td>
                   </tr>
                 ) : (
@@ -300,7 +314,7 @@ function ImportResultView({
                       {baseName(o.file)}
                     </th>
                     <td className="nowrap">{o.error.code === 'cancelled' ? 'Cancelled' : 'Not imported'}</td>
-                    <td colSpan={7} className="error-text">
+                    <td colSpan={8} className="error-text">
                       {fileError(o.error.code, o.error.message)}
                     </td>
                   </tr>
