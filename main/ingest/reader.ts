@@ -136,20 +136,22 @@ class ExportReader {
       this.records++
       const value = this.parseRecord(r)
       ctx.reset(r.frames, r.contextVersion, r.tag, patterns[r.tag].path)
-      let draft: AlertDraft | null
+      let draft: AlertDraft | readonly AlertDraft[] | null
       try {
         draft = adapter.normalise(value, ctx)
       } catch (e) {
         throw this.recordError(e, r.recordNo, r.startByte)
       }
-      if (!draft) {
+      if (!draft || (isDraftList(draft) && draft.length === 0)) {
         this.skipped++
       } else {
         if (ctx.contextVersion !== this.contextVersion) {
           this.contextVersion = ctx.contextVersion
           this.sink.context(ctx.serialise())
         }
-        this.sink.alert(item(draft, r.recordNo, r.startByte, r.endByte - r.startByte))
+        // the alerts of one record (one per resource it reports) share its bytes
+        if (isDraftList(draft)) for (const d of draft) this.sink.alert(item(d, r.recordNo, r.startByte, r.endByte - r.startByte))
+        else this.sink.alert(item(draft, r.recordNo, r.startByte, r.endByte - r.startByte))
       }
       if ((this.records & 1023) === 0) this.sink.progress(this.records, this.bytesRead)
     })
@@ -242,6 +244,10 @@ function item(d: AlertDraft, recordNo: number, offset: number, length: number): 
     offset,
     length
   }
+}
+
+function isDraftList(d: AlertDraft | readonly AlertDraft[]): d is readonly AlertDraft[] {
+  return Array.isArray(d)
 }
 
 function hasProtoKey(v: unknown): boolean {

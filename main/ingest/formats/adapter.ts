@@ -34,7 +34,8 @@ export interface JsonAdapter {
   /** every path this format keeps records under */
   paths: readonly RecordPath[]
   detect(probe: JsonProbe): JsonPlan | null
-  normalise(record: Record<string, unknown>, ctx: JsonContext): AlertDraft | null
+  /** the record's alert; several when one record reports several resources (ASFF `Resources[]`); null: not an alert */
+  normalise(record: Record<string, unknown>, ctx: JsonContext): AlertDraft | readonly AlertDraft[] | null
 }
 
 export interface CsvAdapter {

@@ -71,6 +71,11 @@ export const asff: JsonAdapter = {
     } else if (tool === 'guardduty' || types.some((t) => /^(TTPs|Effects|Unusual Behaviors)\//.test(t))) {
       kind = 'threat'
       ruleId = threatType(types[0]) ?? generator
+    } else if (tool === 'inspector') {
+      // Inspector's GeneratorId (AWSInspector, or a rules package ARN) is the same for all its
+      // findings: a network reachability or code finding without Vulnerabilities is told by its
+      // title ("Port 22 is reachable from an Internet Gateway - TCP")
+      ruleId = str(get(f, 'Title')) ?? (generator || id)
     } else {
       ruleId = generator || id
     }
@@ -88,12 +93,13 @@ export const asff: JsonAdapter = {
     else if (complianceStatus === 'PASSED') outcome = 'PASS'
     else if (complianceStatus === 'NOT_AVAILABLE') outcome = 'INFO'
 
-    const resources = arr(get(f, 'Resources'))
     const account = str(get(f, 'AwsAccountId'))
     const region = str(get(f, 'Region'))
-    const resource = resourceOf(obj(resources[0]), account, region)
+    const resources = arr(get(f, 'Resources'))
+      .map(obj)
+      .filter((r): r is Record<string, unknown> => r !== null)
 
-    return {
+    const draft = {
       tool,
       toolFindingId: id,
       ruleId,
@@ -103,10 +109,23 @@ export const asff: JsonAdapter = {
       outcome,
       toolStatus: [complianceStatus, workflow, recordState].filter(Boolean).join(' ') || 'ACTIVE',
       muted: workflow === 'SUPPRESSED',
-      resource,
+      resource: resourceOf(resources[0] ?? null, account, region),
       observedAt: isoTime(get(f, 'LastObservedAt')) ?? isoTime(get(f, 'UpdatedAt')) ?? isoTime(get(f, 'CreatedAt')),
       artifact: null
     } satisfies AlertDraft
+    if (resources.length <= 1) return draft
+    // One alert per resource. Each is told apart by its resource id, so the alerts of a rescan
+    // match whatever order the resources come in; a finding with one resource keeps its bare Id.
+    const seen = new Set<string>()
+    const out: AlertDraft[] = []
+    resources.forEach((r, i) => {
+      const resource = resourceOf(r, account, region)
+      const key = resource.id ?? `#${i}`
+      if (seen.has(key)) return
+      seen.add(key)
+      out.push({ ...draft, toolFindingId: `${id}|${key}`, resource })
+    })
+    return out
   }
 }
 
