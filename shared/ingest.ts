@@ -9,6 +9,8 @@ export const FORMAT_NAMES = [
   'prowler-ocsf',
   'ocsf',
   'prowler-csv',
+  'prowler-json',
+  'prowler-v2-json',
   'wiz-issues-csv',
   'wiz-vulnerabilities-csv',
   'wiz-api-json',

@@ -109,6 +109,53 @@ describe('real exports', () => {
     expect(rows.length).toBeLessThanOrEqual(1)
   })
 
+  it('Prowler 3 JSON: the check id is the rule, FindingUniqueId the alert, the ARN (else the account) the resource', () => {
+    const { s, alerts } = imp('real/prowler/v3_many_vuln.json')
+    expect(s).toMatchObject({ format: 'prowler-json', records: 3, alerts: 3 })
+    expect(s.scope).toMatchObject({ source: 'prowler', tools: ['prowler'], accounts: ['999999999999'], regions: ['us-east-1'] })
+    expect(alerts.map((a) => [a.rule_id, a.control, a.resource, a.resource_type, a.severity, a.outcome])).toEqual([
+      [
+        'acm_certificates_expiration_check',
+        'prowler.acm_certificates_expiration_check',
+        'arn:aws:acm:us-east-1:999999999999:certificate/ffffffff-0000-0000-0000-000000000000',
+        'aws.acm.certificate',
+        3,
+        'FAIL'
+      ],
+      ['accessanalyzer_enabled', 'prowler.accessanalyzer_enabled', 'AWS::::Account:999999999999', 'aws.account', 1, 'FAIL'],
+      ['account_maintain_current_contact_details', 'prowler.account_maintain_current_contact_details', 'AWS::::Account:999999999999', 'aws.account', 2, 'FAIL']
+    ])
+    expect(alerts[0]).toMatchObject({
+      tool: 'prowler',
+      tool_finding_id: 'prowler-aws-acm_certificates_expiration_check-999999999999-us-east-1-api.teste.teste.com',
+      last_seen: '2023-04-25T23:49:42.744Z'
+    })
+  })
+
+  it('Prowler 3 JSON from Azure: the Azure id names the subscription; PASS rows are alerts, not problems', () => {
+    const { s, alerts } = imp('written/prowler-v3-azure.json')
+    expect(s.format).toBe('prowler-json')
+    expect(alerts.map((a) => [a.control, a.outcome, a.account, a.resource_type])).toEqual([
+      ['azure.storage.secure-transfer', 'FAIL', '0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c', 'azure.storage.account'],
+      ['prowler.defender_ensure_defender_for_storage_is_on', 'PASS', '0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c', expect.any(String)]
+    ])
+    expect(alerts[0].resource).toBe('/subscriptions/0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c/resourcegroups/rg-payments/providers/microsoft.storage/storageaccounts/stpaymentsprod01')
+  })
+
+  it("Prowler 2 JSON (one result per line): v2 check ids become the current ids through Prowler's v2-to-v3 table", () => {
+    const { s, alerts } = imp('real/prowler/v2_many_vuln.json')
+    expect(s).toMatchObject({ format: 'prowler-v2-json', records: 6, alerts: 6 })
+    expect(alerts.map((a) => [a.rule_id, a.outcome, a.severity, a.resource])).toEqual([
+      ['iam_avoid_root_usage', 'PASS', 3, 'root'],
+      ['iam_root_hardware_mfa_enabled', 'FAIL', 4, 'MFA'],
+      ['eks_control_plane_endpoint_access_restricted', 'FAIL', 3, 'prod-eksc'],
+      ['eks_control_plane_logging_all_types_enabled', 'FAIL', 2, 'prod-eksc'],
+      ['iam_policy_attached_only_to_group_or_roles', 'FAIL', 1, 'dtpa.prod.config_read.iam'],
+      ['account_maintain_current_contact_details', 'INFO', 2, 'AWS::::Account:012345678912']
+    ])
+    expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
+  })
+
   it('Wiz issues CSV: multi-line Markdown cells; a resolved issue is not an open problem', () => {
     const one = imp('real/wiz/issues_one_finding.csv')
     expect(one.s.format).toBe('wiz-issues-csv')

@@ -80,6 +80,18 @@ describe('deduplication across tools', () => {
     expect(f.initiative).toBe(ini.id)
   })
 
+  it('Prowler 3 JSON and Prowler JSON-OCSF on one bucket are one alert of one finding, and a later scan in either format updates it', () => {
+    const v3 = imp(join(FIXTURES, 'written/dedup/prowler-s3.v3.json'))
+    expect(v3).toMatchObject({ format: 'prowler-json', new: 1, findings: { new: 1 } })
+    const ocsf = imp(join(FIXTURES, 'written/dedup/prowler-s3.ocsf.json'))
+    expect(ocsf).toMatchObject({ format: 'prowler-ocsf', new: 0, updated: 1, closed: 0, findings: { new: 0 } })
+    const findings = listFindings(c.db)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({ control: 'aws.s3.https-only', status: 'open' })
+    expect(findings[0].resource).toMatchObject({ id: 'arn:aws:s3:::customer-invoices-123456789012', environment: 'prod' })
+    expect(findings[0].alerts.map((a) => [a.tool, a.ruleId])).toEqual([['prowler', 's3_bucket_secure_transport_policy']])
+  })
+
   it('never merges distinct resources, accounts or regions', () => {
     const alarms: Alarm[] = [
       { problem: 's3-https', account: A, region: 'us-east-1', n: 1 },
@@ -367,6 +379,16 @@ describe('bad input: one clear error, nothing imported', () => {
       /^unknown\.json: not an export Lastmile recognises: a JSON object with the keys name, kind|^unknown\.json: not an export Lastmile recognises/
     ],
     ['unknown.csv', () => 'name,value\nx,1\n', /^unknown\.csv: line 1: not an export Lastmile recognises: a CSV whose header starts name,value/],
+    [
+      'truncated-prowler3.json',
+      () => readFileSync(join(FIXTURES, 'real/prowler/v3_many_vuln.json'), 'utf8').slice(0, 4000),
+      /^truncated-prowler3\.json: line \d+, byte offset \d+, record 2: the file ends inside record 2 \(which starts at byte offset \d+\): the export is truncated or incomplete$/
+    ],
+    [
+      'prowler2-no-check.json',
+      () => readFileSync(join(FIXTURES, 'real/prowler/v2_many_vuln.json'), 'utf8').replace('"Control":"[check114] Ensure', '"Control":"Ensure'),
+      /^prowler2-no-check\.json: line 2, byte offset \d+, record 2: a Prowler 2 result whose Control does not start with its check id in brackets/
+    ],
     ['binary.bin', () => Buffer.from([0x00, 0x01, 0x02, 0x7b]), /^binary\.bin: (byte offset 0: )?the file holds NUL bytes/],
     [
       'latin1.csv',

@@ -7,6 +7,8 @@ export const FORMAT_LABELS: Record<FormatName, string> = {
   'prowler-ocsf': 'Prowler (JSON-OCSF)',
   ocsf: 'OCSF findings',
   'prowler-csv': 'Prowler (CSV)',
+  'prowler-json': 'Prowler 3 (JSON)',
+  'prowler-v2-json': 'Prowler 2 (JSON)',
   'wiz-issues-csv': 'Wiz issues (CSV)',
   'wiz-vulnerabilities-csv': 'Wiz vulnerabilities (CSV)',
   'wiz-api-json': 'Wiz API (JSON)',

@@ -5,6 +5,7 @@ import { defenderAlertsJson, defenderAssessmentsJson, defenderRecommendationsCsv
 import { genericOcsf, prowlerOcsf, securityHubOcsf } from './ocsf'
 import { orca } from './orca'
 import { prowlerCsv } from './prowler-csv'
+import { prowlerJson, prowlerV2Json } from './prowler-json'
 import { sarif } from './sarif'
 import { trivy } from './trivy'
 import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
@@ -13,7 +14,20 @@ import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
  * Every format, in the order detection tries them: the most specific shapes first, the generic
  * OCSF reader last among JSON formats.
  */
-export const JSON_ADAPTERS: readonly JsonAdapter[] = [asff, prowlerOcsf, securityHubOcsf, trivy, sarif, wizApiJson, defenderAssessmentsJson, defenderAlertsJson, orca, genericOcsf]
+export const JSON_ADAPTERS: readonly JsonAdapter[] = [
+  asff,
+  prowlerOcsf,
+  prowlerJson,
+  prowlerV2Json,
+  securityHubOcsf,
+  trivy,
+  sarif,
+  wizApiJson,
+  defenderAssessmentsJson,
+  defenderAlertsJson,
+  orca,
+  genericOcsf
+]
 
 export const CSV_ADAPTERS: readonly CsvAdapter[] = [prowlerCsv, wizIssuesCsv, wizVulnerabilitiesCsv, defenderRecommendationsCsv]
 
@@ -35,6 +49,8 @@ export const SOURCE_OF: Record<FormatName, string> = {
   'securityhub-ocsf': 'securityhub',
   'prowler-ocsf': 'prowler',
   'prowler-csv': 'prowler',
+  'prowler-json': 'prowler',
+  'prowler-v2-json': 'prowler',
   ocsf: 'ocsf',
   'wiz-issues-csv': 'wiz-issues',
   'wiz-api-json': 'wiz-issues',
