@@ -46,14 +46,42 @@ function catalogueRowSchema() {
 
 const catalogueRow = catalogueRowSchema()
 
-type ControlsFile = z.infer<typeof schema>
 
-interface ControlDef {
+const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'informational'])
+
+/** One row of playbooks/catalogue/catalogue.generated.json (scripts/catalogue/generate.ts writes it). */
+const generatedRow = z
+  .object({
+    id: controlId,
+    extends: z.literal(true).optional(),
+    title: z.string().trim().min(1),
+    resourceType: z.string().min(1).nullable(),
+    severity: SEVERITY.nullable(),
+    rules: z.record(z.string(), z.array(z.string().trim().min(1))),
+    frameworks: z.record(z.string(), z.array(z.string())).optional(),
+    why: z.string().optional(),
+    source: z.array(z.string())
+  })
+  .strict()
+const generatedFile = z.object({ generatedBy: z.string(), controls: z.array(generatedRow) }).strict()
+
+/** Where a control is defined: its own folder, the generated catalogue, or the table. */
+export type ControlOrigin = 'folder' | 'catalogue' | 'table'
+
+export interface ControlDef {
   id: string
   title: string
   resourceType: string | null
   rules: Record<string, string[]>
   match: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
+  severity: z.infer<typeof SEVERITY> | null
+  /** benchmark requirement ids that name the same problem (cis-aws-3.0: [2.1.1]) */
+  frameworks: Record<string, string[]>
+  /** why several published controls are one here */
+  why: string | null
+  /** the reference rows and hand-made files it was built from */
+  source: string[]
+  origin: ControlOrigin
 }
 
 /** The mapping table, validated: tool rule id → control. */
@@ -65,15 +93,9 @@ export class ControlTable {
   private readonly matches: Array<{ kind: RuleKind; resourceType?: string; tool?: string; control: string }> = []
   private readonly memo = new Map<string, string>()
 
-  constructor(file: ControlsFile) {
-    this.tools = new Set(file.tools)
-    this.controls = file.controls.map((c) => ({
-      id: c.id,
-      title: c.title,
-      resourceType: c.resourceType ?? null,
-      rules: c.rules ?? {},
-      match: c.match ?? []
-    }))
+  constructor(tools: readonly string[], controls: ControlDef[]) {
+    this.tools = new Set(tools)
+    this.controls = controls
     for (const c of this.controls) {
       this.titles.set(c.id, c.title)
       for (const [tool, ids] of Object.entries(c.rules)) {
@@ -127,18 +149,17 @@ interface CatalogueSource {
   text: string
 }
 
-/** playbooks/<control-id>/playbook.yaml beside the table: each control folder's catalogue entry. */
-function controlFolderSources(tablePath: string): CatalogueSource[] {
-  const dir = dirname(tablePath)
+/** playbooks/<control-id>/playbook.yaml: each control folder's catalogue entry. */
+function controlFolderSources(playbooksDir: string): CatalogueSource[] {
   let names: string[]
   try {
-    names = readdirSync(dir).sort()
+    names = readdirSync(playbooksDir).sort()
   } catch {
     return []
   }
   const out: CatalogueSource[] = []
   for (const n of names) {
-    const path = join(dir, n, 'playbook.yaml')
+    const path = join(playbooksDir, n, 'playbook.yaml')
     if (!existsSync(path)) continue
     try {
       out.push({ path, text: readFileSync(path, 'utf8') })
@@ -149,9 +170,21 @@ function controlFolderSources(tablePath: string): CatalogueSource[] {
   return out
 }
 
+/** playbooks/catalogue/catalogue.generated.json beside the table, when there is one. */
+function generatedSource(tablePath: string): CatalogueSource | null {
+  const path = join(dirname(tablePath), 'catalogue', 'catalogue.generated.json')
+  if (!existsSync(path)) return null
+  try {
+    return { path, text: readFileSync(path, 'utf8') }
+  } catch (e) {
+    throw new LastmileError('unavailable', `${path}: cannot read the generated catalogue: ${fsReason(e)}`)
+  }
+}
+
 /**
- * Load and check the catalogue: the table (tools, and controls without a folder) and every control
- * folder's own entry; a broken one is refused with its file and the line of the problem.
+ * Load and check the catalogue: the table (tools, and controls without a folder), every control
+ * folder's own entry, and the catalogue generated from the published mappings; a broken one is
+ * refused with its file and the place of the problem.
  */
 export function loadControls(path = defaultControlsPath()): ControlTable {
   const cached = cache.get(path)
@@ -162,9 +195,14 @@ export function loadControls(path = defaultControlsPath()): ControlTable {
   } catch (e) {
     throw new LastmileError('unavailable', `${path}: cannot read the control table: ${fsReason(e)}`)
   }
-  const table = parseControls(text, path, controlFolderSources(path))
+  const table = parseControls(text, path, controlFolderSources(dirname(path)), generatedSource(path))
   cache.set(path, table)
   return table
+}
+
+/** The catalogue entries the control folders under `playbooksDir` define (for the catalogue generator). */
+export function folderCatalogueRows(playbooksDir: string): Array<{ id: string; rules?: Record<string, string[]> }> {
+  return folderRows(controlFolderSources(playbooksDir)).map((r) => r.c)
 }
 
 type Located = (p: ReadonlyArray<PropertyKey>) => string
@@ -187,23 +225,10 @@ function parseYaml(text: string, path: string): { data: unknown; lineOf: Located
   return { data: doc.toJS(), lineOf }
 }
 
-/**
- * Parse and check a control table's text, with the catalogue entries of the control folders
- * (exported for the schema check in tests).
- */
-export function parseControls(text: string, path: string, folders: readonly CatalogueSource[] = []): ControlTable {
-  const { data, lineOf: tableLine } = parseYaml(text, path)
-  const parsed = schema.safeParse(data)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new LastmileError('bad-input', `${path}: ${tableLine(issue.path)}${issue.path.join('.') || '(top)'}: ${issue.message}`)
-  }
-  const file = parsed.data
-  // every row with where it was written: `at(sub)` is "FILE: line N: " for a path inside the row
-  const rows: Array<{ c: ControlsFile['controls'][number]; at: (sub: ReadonlyArray<PropertyKey>) => string }> = file.controls.map((c, i) => ({
-    c,
-    at: (sub) => `${path}: ${tableLine(['controls', i, ...sub])}`
-  }))
+type Row = { c: z.infer<typeof catalogueRow>; at: (sub: ReadonlyArray<PropertyKey>) => string }
+
+function folderRows(folders: readonly CatalogueSource[]): Row[] {
+  const rows: Row[] = []
   for (const src of folders) {
     const { data: pb, lineOf } = parseYaml(src.text, src.path)
     const entries = (pb as { controls?: unknown } | null)?.controls
@@ -218,18 +243,92 @@ export function parseControls(text: string, path: string, folders: readonly Cata
       rows.push({ c: ok.data, at: (sub) => `${src.path}: ${lineOf(['controls', i, ...sub])}` })
     })
   }
+  return rows
+}
+
+/** Trivy's current ids drop the AVD- prefix (AVD-AWS-0086 is now AWS-0086): both name the rule. */
+function withCurrentTrivyIds(rules: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [tool, ids] of Object.entries(rules)) {
+    const derived = tool === 'trivy' || tool === 'tfsec' ? ids.flatMap((id) => (/^AVD-[A-Z0-9]+-\d{4}$/i.test(id) ? [id.slice(4)] : [])) : []
+    out[tool] = [...new Set([...ids, ...derived])]
+  }
+  return out
+}
+
+/**
+ * Parse and check a control table's text, with the catalogue entries of the control folders and
+ * the generated catalogue (exported for the schema check in tests).
+ */
+export function parseControls(text: string, path: string, folders: readonly CatalogueSource[] = [], generated: CatalogueSource | null = null): ControlTable {
+  const { data, lineOf: tableLine } = parseYaml(text, path)
+  const parsed = schema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new LastmileError('bad-input', `${path}: ${tableLine(issue.path)}${issue.path.join('.') || '(top)'}: ${issue.message}`)
+  }
+  const file = parsed.data
+  // every row with where it was written: `at(sub)` is "FILE: line N: " for a path inside the row
+  const tableRows: Row[] = file.controls.map((c, i) => ({ c, at: (sub) => `${path}: ${tableLine(['controls', i, ...sub])}` }))
+  const fromFolders = folderRows(folders)
+  const defs: Array<{ d: ControlDef; at: Row['at'] }> = [
+    ...tableRows.map((r) => ({ d: defOf(r.c, 'table'), at: r.at })),
+    ...fromFolders.map((r) => ({ d: defOf(r.c, 'folder'), at: r.at }))
+  ]
+  if (generated) {
+    let json: unknown
+    try {
+      json = JSON.parse(generated.text)
+    } catch (e) {
+      throw new LastmileError('bad-input', `${generated.path}: not JSON (${(e as Error).message}); regenerate it with npm run catalogue`)
+    }
+    const ok = generatedFile.safeParse(json)
+    if (!ok.success) {
+      const issue = ok.error.issues[0]
+      throw new LastmileError('bad-input', `${generated.path}: ${issue.path.join('.') || '(top)'}: ${issue.message}; regenerate it with npm run catalogue`)
+    }
+    const byId = new Map(defs.map((x) => [x.d.id, x.d]))
+    ok.data.controls.forEach((g, i) => {
+      const at = (sub: ReadonlyArray<PropertyKey>): string => `${generated.path}: controls.${i}${sub.length ? '.' + sub.join('.') : ''}: `
+      if (g.extends) {
+        // rules the tables add to a control folder's own entry; the folder keeps its title and playbook
+        const d = byId.get(g.id)
+        if (!d || d.origin !== 'folder') throw new LastmileError('bad-input', `${at(['id'])}extends ${g.id}, which is no control folder; regenerate with npm run catalogue`)
+        for (const [tool, ids] of Object.entries(g.rules)) d.rules[tool] = [...new Set([...(d.rules[tool] ?? []), ...ids])]
+        d.frameworks = { ...d.frameworks, ...g.frameworks }
+        d.source = [...d.source, ...g.source]
+        if (g.why) d.why = [d.why, g.why].filter(Boolean).join(' ')
+        return
+      }
+      const d: ControlDef = {
+        id: g.id,
+        title: g.title,
+        resourceType: g.resourceType,
+        rules: g.rules,
+        match: [],
+        severity: g.severity,
+        frameworks: g.frameworks ?? {},
+        why: g.why ?? null,
+        source: g.source,
+        origin: 'catalogue'
+      }
+      defs.push({ d, at })
+      byId.set(d.id, d)
+    })
+  }
   const known = new Set(file.tools)
   const seenControl = new Map<string, string>()
   const seenRule = new Map<string, string>()
-  for (const { c, at } of rows) {
+  for (const { d: c, at } of defs) {
     const other = seenControl.get(c.id)
     if (other !== undefined) throw new LastmileError('bad-input', `${at(['id'])}control ${c.id} is defined twice (also in ${other})`)
     seenControl.set(c.id, at([]).split(': ')[0])
     if (known.has(c.id.split('.')[0])) {
       throw new LastmileError('bad-input', `${at(['id'])}control ${c.id} starts with a tool name; that namespace belongs to unmapped rules (${c.id.split('.')[0]}.<rule id>)`)
     }
-    if (!c.rules && !c.match) throw new LastmileError('bad-input', `${at([])}control ${c.id} maps no rule: give rules or match`)
-    for (const [tool, ids] of Object.entries(c.rules ?? {})) {
+    if (Object.keys(c.rules).length === 0 && c.match.length === 0) throw new LastmileError('bad-input', `${at([])}control ${c.id} maps no rule: give rules or match`)
+    c.rules = withCurrentTrivyIds(c.rules)
+    for (const [tool, ids] of Object.entries(c.rules)) {
       if (!known.has(tool)) throw new LastmileError('bad-input', `${at(['rules', tool])}control ${c.id}: unknown tool ${tool} (add it to tools: if an adapter emits it)`)
       ids.forEach((id, k) => {
         const key = ruleKey(tool, id)
@@ -240,9 +339,27 @@ export function parseControls(text: string, path: string, folders: readonly Cata
         seenRule.set(key, c.id)
       })
     }
-    for (const [k, m] of (c.match ?? []).entries()) {
+    for (const [k, m] of c.match.entries()) {
       if (m.tool && !known.has(m.tool)) throw new LastmileError('bad-input', `${at(['match', k, 'tool'])}control ${c.id}: unknown tool ${m.tool}`)
     }
   }
-  return new ControlTable({ ...file, controls: rows.map((r) => r.c) })
+  return new ControlTable(
+    file.tools,
+    defs.map((x) => x.d)
+  )
+}
+
+function defOf(c: z.infer<typeof catalogueRow>, origin: ControlOrigin): ControlDef {
+  return {
+    id: c.id,
+    title: c.title,
+    resourceType: c.resourceType ?? null,
+    rules: { ...(c.rules ?? {}) },
+    match: c.match ?? [],
+    severity: null,
+    frameworks: {},
+    why: null,
+    source: [],
+    origin
+  }
 }

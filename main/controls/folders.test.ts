@@ -13,7 +13,7 @@ import { CONTROL_CODE, controlCode } from './registry'
 
 const DIR = builtinPlaybooksDir()
 const folders = readdirSync(DIR, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && d.name !== 'catalogue') // playbooks/catalogue: the generated catalogue, not a control
   .map((d) => d.name)
   .sort()
 const playbooks = loadPlaybooks()

@@ -63,9 +63,13 @@ describe('initiatives', () => {
       severity: { informational: 0, low: 0, medium: 3, high: 0, critical: 0 },
       rci: { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 3 }
     })
-    // an unmapped rule is its own initiative, titled by the tool's rule
-    const [rds] = byControl('securityhub.RDS.2')
-    expect(rds).toMatchObject({ findings: 1, severity: { critical: 1 }, title: PROBLEM_TITLE_RDS })
+    // a catalogued control without a folder is its own initiative, titled by the catalogue
+    const [rds] = byControl('aws.rds.2')
+    expect(rds).toMatchObject({
+      findings: 1,
+      severity: { critical: 1 },
+      title: 'RDS DB instances should prohibit public access, determined by the PubliclyAccessible configuration'
+    })
   })
 
   it('a split by account is kept across re-imports: new findings follow it, new accounts go to the original', () => {
@@ -145,5 +149,3 @@ describe('initiatives', () => {
     expect(actions).toEqual(expect.arrayContaining(['initiative.merge', 'initiative.rename']))
   })
 })
-
-const PROBLEM_TITLE_RDS = 'RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration'

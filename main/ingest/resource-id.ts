@@ -68,8 +68,8 @@ export function canonicalResource(d: ResourceDraft): CanonicalResource {
     if (built) return fromArn(built, d, name ?? given, environment)
   }
 
-  if (given) return kept(given, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
-  if (name) return kept(name, d.type ? typeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
+  if (given) return kept(given, d.type ? toolTypeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
+  if (name) return kept(name, d.type ? toolTypeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
   return kept('(no resource given)', 'unknown', provider, d, null, environment)
 }
 
@@ -213,7 +213,7 @@ function azureType(id: string): string {
  * A tool's type name in our form: ASFF/Prowler `AwsEc2SecurityGroup` → aws.ec2.security-group,
  * ARM `Microsoft.Storage/storageAccounts` → azure.storage.account, anything else lower-cased.
  */
-function typeName(provider: Provider, toolType: string): string {
+export function toolTypeName(provider: Provider, toolType: string): string {
   const t = toolType.trim()
   const aws = /^Aws([A-Z][a-z0-9]*)([A-Za-z0-9]*)$/.exec(t)
   if (aws) return aws[2] ? `aws.${aws[1].toLowerCase()}.${kebab(aws[2])}` : `aws.${aws[1].toLowerCase()}`

@@ -136,11 +136,11 @@ describe('playbook loading', () => {
     const custom = readFileSync(join(builtinPlaybooksDir(), 'azure.storage.secure-transfer', 'playbook.yaml'), 'utf8')
       .replace(/^fixtures:.*$/m, '')
       .replace('id: azure.storage.secure-transfer', 'id: acme.azure.minimum-tls')
-      .replace(/controls:\n(?: {2}.*\n)+/, 'controls:\n  - id: prowler.storage_ensure_minimum_tls_version_12\n')
+      .replace(/controls:\n(?: {2}.*\n)+/, 'controls:\n  - id: azure.storage.ensure-minimum-tls-version-12\n')
     writeFileSync(join(dir, 'acme.azure.minimum-tls.yaml'), custom)
     mkdirSync(join(dir, 'notes'))
     const set = loadPlaybooks({ customDir: dir })
-    const pb = set.forControl('prowler.storage_ensure_minimum_tls_version_12')!
+    const pb = set.forControl('azure.storage.ensure-minimum-tls-version-12')!
     expect(pb.id).toBe('acme.azure.minimum-tls')
     expect(pb.custom).toBe(true)
     expect(set.playbooks).toHaveLength(loadPlaybooks().playbooks.length + 1)

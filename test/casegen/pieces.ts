@@ -1758,7 +1758,7 @@ export function azureSecureTransfer(w: World): void {
       detail: 'Storage account stacmelegacyftp from subscription has TLS version less than 1.2.'
     })
   )
-  w.expect({ control: 'prowler.storage_ensure_minimum_tls_version_12', resource: legacy.toLowerCase(), verdict: 'UNSCORED', why: 'no playbook serves this control' })
+  w.expect({ control: 'azure.storage.ensure-minimum-tls-version-12', resource: legacy.toLowerCase(), verdict: 'UNSCORED', why: 'no playbook serves this control' })
 }
 
 export const PIECES: Record<string, (w: World) => void> = {

@@ -1,0 +1,446 @@
+// The control catalogue, generated from the field's published mappings (playbooks/catalogue/sources,
+// with their provenance in SOURCES.md) and the hand-made decisions beside them
+// (playbooks/catalogue/overrides/*.yaml). Run `npm run catalogue` after a newer Prowler or Security
+// Hub release lands in sources/; the test beside this file fails while the committed
+// catalogue.generated.json is stale.
+//
+// How a control is found: every Security Hub control and every Prowler check is a node; the
+// FSBP <-> Prowler table joins a Security Hub control to the Prowler checks that test the same
+// problem. A connected group of nodes is ONE control (a Prowler check named for two Security Hub
+// controls makes them one remediation unit, and the catalogue says why). Overrides cut a pair the
+// tables join wrongly (`splits`), join what they keep apart (`merges`), and add the rule ids of
+// other tools (Checkov, KICS, tfsec, Trivy, Config, Defender, Wiz). A group that touches a control
+// FOLDER (playbooks/<id>/, with its own playbook) becomes that control only for the rules an
+// `attach` decision lists: a folder's playbook investigates them, so a person decides.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parse } from 'yaml'
+import { z } from 'zod'
+import { folderCatalogueRows } from '../../main/controls/catalogue'
+import { toolTypeName } from '../../main/ingest/resource-id'
+
+export const CATALOGUE_DIR = join('playbooks', 'catalogue')
+export const GENERATED = join(CATALOGUE_DIR, 'catalogue.generated.json')
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const
+type Severity = (typeof SEVERITIES)[number]
+
+/** One control as the generator writes it. */
+export interface GeneratedControl {
+  id: string
+  /** true: rules added to a control folder's own entry (its title and playbook stay the folder's) */
+  extends?: true
+  title: string
+  resourceType: string | null
+  severity: Severity | null
+  rules: Record<string, string[]>
+  frameworks?: Record<string, string[]>
+  /** why several published controls are one here */
+  why?: string
+  /** the table rows and override files this control comes from */
+  source: string[]
+}
+
+const ruleRef = z.string().regex(/^(securityhub|prowler):\S+$/, 'a rule is securityhub:<control id> or prowler:<check id>')
+const toolRules = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().trim().min(1)).min(1))
+const overrideFile = z
+  .object({
+    controls: z
+      .array(
+        z
+          .object({
+            anchor: ruleRef.optional(),
+            id: z
+              .string()
+              .regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/)
+              .optional(),
+            title: z.string().trim().min(1).optional(),
+            resourceType: z.string().min(1).optional(),
+            severity: z.enum(SEVERITIES).optional(),
+            rules: toolRules.optional(),
+            source: z.string().trim().min(1)
+          })
+          .strict()
+          .refine((c) => (c.anchor === undefined) !== (c.id === undefined), 'give exactly one of anchor (an existing control) or id (a new one)')
+          .refine((c) => c.anchor !== undefined || (c.title && c.rules), 'a new control needs a title and rules')
+      )
+      .optional(),
+    splits: z.array(z.object({ rules: z.tuple([ruleRef, ruleRef]), why: z.string().trim().min(10) }).strict()).optional(),
+    merges: z.array(z.object({ rules: z.array(ruleRef).min(2), why: z.string().trim().min(10) }).strict()).optional(),
+    attach: z.array(z.object({ control: z.string(), rules: z.array(ruleRef).min(1), why: z.string().trim().min(10) }).strict()).optional()
+  })
+  .strict()
+type OverrideFile = z.infer<typeof overrideFile>
+
+interface Table {
+  name: string
+  rows: Array<Record<string, string>>
+}
+
+/** A reference table: tab-separated, a header row, no quoting (the sources are written that way). */
+function readTsv(path: string, name: string, required: readonly string[]): Table {
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/)
+  const header = lines[0].split('\t')
+  for (const col of required) if (!header.includes(col)) throw new Error(`${path}: line 1: no column ${col} (has ${header.join(', ')})`)
+  const rows: Table['rows'] = []
+  lines.slice(1).forEach((line, i) => {
+    if (line.trim() === '') return
+    const cells = line.split('\t')
+    if (cells.length > header.length) throw new Error(`${path}: line ${i + 2}: ${cells.length} cells for ${header.length} columns`)
+    rows.push(Object.fromEntries(header.map((h, k) => [h, (cells[k] ?? '').trim()])))
+  })
+  return { name, rows }
+}
+
+function list(cell: string | undefined): string[] {
+  return (cell ?? '')
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+function severityOf(s: string | undefined): Severity | null {
+  const v = (s ?? '').toLowerCase()
+  return (SEVERITIES as readonly string[]).includes(v) ? (v as Severity) : null
+}
+
+/** Union-find over rule refs (`securityhub:RDS.2`, `prowler:rds_instance_no_public_access`). */
+class Groups {
+  private readonly parent = new Map<string, string>()
+  add(x: string): void {
+    if (!this.parent.has(x)) this.parent.set(x, x)
+  }
+  find(x: string): string {
+    this.add(x)
+    let r = x
+    while (this.parent.get(r) !== r) r = this.parent.get(r)!
+    let y = x
+    while (y !== r) {
+      const next = this.parent.get(y)!
+      this.parent.set(y, r)
+      y = next
+    }
+    return r
+  }
+  join(a: string, b: string): void {
+    const ra = this.find(a)
+    const rb = this.find(b)
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb)
+  }
+  components(): string[][] {
+    const by = new Map<string, string[]>()
+    for (const x of this.parent.keys()) {
+      const r = this.find(x)
+      let c = by.get(r)
+      if (!c) by.set(r, (c = []))
+      c.push(x)
+    }
+    return [...by.values()].map((c) => c.sort(compareRefs)).sort((a, b) => compareRefs(a[0], b[0]))
+  }
+}
+
+/** Security Hub ids in their natural order (IAM.2 before IAM.10), then Prowler checks by name. */
+function compareRefs(a: string, b: string): number {
+  const [ta, ia] = splitRef(a)
+  const [tb, ib] = splitRef(b)
+  if (ta !== tb) return ta === 'securityhub' ? -1 : 1
+  return ia.localeCompare(ib, 'en', { numeric: true })
+}
+
+function splitRef(ref: string): [string, string] {
+  const i = ref.indexOf(':')
+  return [ref.slice(0, i), ref.slice(i + 1)]
+}
+
+interface Inputs {
+  fsbp: Table
+  prowler: Table
+  cis: Array<{ framework: string; table: Table }>
+  shControls: Table | null
+  legacy: Table | null
+  overrides: Array<{ file: string; data: OverrideFile }>
+}
+
+function readInputs(root: string): Inputs {
+  const src = join(root, CATALOGUE_DIR, 'sources')
+  const opt = (file: string, cols: string[]): Table | null => (existsSync(join(src, file)) ? readTsv(join(src, file), file, cols) : null)
+  const cis = readdirSync(src)
+    .map((f) => /^cis-(aws|azure)-([\d.]+)-to-prowler\.tsv$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map((m) => ({ framework: `cis-${m[1]}-${m[2]}`, table: readTsv(join(src, m[0]), m[0], ['requirement_id', 'prowler_checks']) }))
+  const dir = join(root, CATALOGUE_DIR, 'overrides')
+  const overrides = (existsSync(dir) ? readdirSync(dir) : [])
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const path = join(dir, f)
+      const parsed = overrideFile.safeParse(parse(readFileSync(path, 'utf8')) ?? {})
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new Error(`${relative(root, path)}: ${issue.path.join('.') || '(top)'}: ${issue.message}`)
+      }
+      return { file: `overrides/${f}`, data: parsed.data }
+    })
+  return {
+    fsbp: readTsv(join(src, 'securityhub-fsbp-to-prowler.tsv'), 'securityhub-fsbp-to-prowler.tsv', ['requirement_id', 'severity', 'title', 'prowler_checks']),
+    prowler: readTsv(join(src, 'prowler-checks.tsv'), 'prowler-checks.tsv', ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']),
+    cis,
+    shControls: opt('securityhub-controls.tsv', ['control_id', 'title', 'severity', 'config_rule', 'resource_types']),
+    legacy: opt('securityhub-legacy-ids.tsv', ['standard', 'generator_id', 'control_id']),
+    overrides
+  }
+}
+
+interface ShInfo {
+  title: string
+  severity: Severity | null
+  config: string[]
+  resourceTypes: string[]
+  source: string
+}
+
+/** Generate the catalogue; throws with the file and the decision missing when the inputs disagree. */
+export function generateCatalogue(root: string): GeneratedControl[] {
+  const input = readInputs(root)
+  const groups = new Groups()
+  const sh = new Map<string, ShInfo>()
+  const prowler = new Map<string, Record<string, string>>()
+  for (const r of input.prowler.rows) prowler.set(r.check_id, r)
+
+  // every Security Hub control, its pairs with Prowler checks, and every Prowler check
+  for (const r of input.fsbp.rows) {
+    sh.set(r.requirement_id, { title: r.title, severity: severityOf(r.severity), config: [], resourceTypes: [], source: `${input.fsbp.name} ${r.requirement_id}` })
+  }
+  for (const r of input.shControls?.rows ?? []) {
+    const known = sh.get(r.control_id)
+    sh.set(r.control_id, {
+      title: r.title || known?.title || r.control_id,
+      severity: severityOf(r.severity) ?? known?.severity ?? null,
+      config: list(r.config_rule),
+      resourceTypes: list(r.resource_types),
+      source: [known?.source, `securityhub-controls.tsv ${r.control_id}`].filter(Boolean).join('; ')
+    })
+  }
+  for (const id of sh.keys()) groups.add(`securityhub:${id}`)
+  for (const id of prowler.keys()) groups.add(`prowler:${id}`)
+
+  const splits = new Set<string>()
+  const pairKey = (a: string, b: string): string => [a, b].sort().join(' ')
+  for (const { file, data } of input.overrides) {
+    for (const s of data.splits ?? []) {
+      for (const ref of s.rules) requireRef(ref, file)
+      splits.add(pairKey(s.rules[0], s.rules[1]))
+    }
+  }
+  function requireRef(ref: string, file: string): void {
+    const [tool, id] = splitRef(ref)
+    if (tool === 'securityhub' ? !sh.has(id) : !prowler.has(id)) throw new Error(`${file}: ${ref} is in no source table`)
+  }
+
+  const why = new Map<string, string[]>() // component member -> reasons
+  for (const r of input.fsbp.rows) {
+    for (const check of list(r.prowler_checks)) {
+      // a check the mapping names but the check list lacks is an older Prowler's name for it:
+      // exports of that version still carry it, so it stays a rule (a merge can join it to its new name)
+      if (!prowler.has(check))
+        prowler.set(check, { provider: 'aws', check_id: check, service: check.split('_')[0], resource_type: '', severity: '', title: r.title, retired: r.requirement_id })
+      const a = `securityhub:${r.requirement_id}`
+      const b = `prowler:${check}`
+      if (splits.has(pairKey(a, b))) continue
+      groups.join(a, b)
+    }
+  }
+  for (const { file, data } of input.overrides) {
+    for (const m of data.merges ?? []) {
+      m.rules.forEach((ref) => requireRef(ref, file))
+      for (const ref of m.rules.slice(1)) groups.join(m.rules[0], ref)
+      for (const ref of m.rules) why.set(ref, [...(why.get(ref) ?? []), `${m.why} (${file})`])
+    }
+  }
+
+  // the folders: which refs each claims, and what the decisions let each take
+  const folderRows = folderCatalogueRows(join(root, 'playbooks'))
+  const claimedBy = new Map<string, string>()
+  for (const f of folderRows) {
+    for (const tool of ['securityhub', 'prowler'] as const) for (const id of f.rules?.[tool] ?? []) claimedBy.set(`${tool}:${id}`, f.id)
+  }
+  const attached = new Map<string, { control: string; why: string; file: string }>()
+  for (const { file, data } of input.overrides) {
+    for (const a of data.attach ?? []) {
+      if (!folderRows.some((f) => f.id === a.control)) throw new Error(`${file}: attach names ${a.control}, which is not a control folder`)
+      for (const ref of a.rules) {
+        requireRef(ref, file)
+        attached.set(ref, { control: a.control, why: a.why, file })
+      }
+    }
+  }
+
+  const byRef = new Map<string, GeneratedControl>()
+  const out: GeneratedControl[] = []
+  const problems: string[] = []
+  for (const members of groups.components()) {
+    const folders = new Set(members.map((m) => claimedBy.get(m)).filter((x): x is string => x !== undefined))
+    if (folders.size > 1) {
+      problems.push(`${members.join(', ')} are one control by the tables but touch the folders ${[...folders].join(' and ')}: split them (overrides splits:)`)
+      continue
+    }
+    const folder = [...folders][0]
+    let rest = members
+    if (folder !== undefined) {
+      rest = members.filter((m) => claimedBy.get(m) === undefined && attached.get(m)?.control !== folder)
+      if (rest.length > 0) {
+        problems.push(
+          `${rest.join(', ')} ${rest.length === 1 ? 'is' : 'are'} one control with ${members.filter((m) => claimedBy.has(m)).join(', ')} of the folder ${folder}: attach them to it (its playbook will investigate them) or split them (overrides attach: / splits:)`
+        )
+        continue
+      }
+      const extra = members.filter((m) => !claimedBy.has(m))
+      const c = build(folder, members, extra)
+      c.extends = true
+      c.why = [...new Set(extra.map((m) => `${m}: ${attached.get(m)!.why} (${attached.get(m)!.file})`))].join(' ') || undefined
+      if (!c.why) delete c.why
+      out.push(c)
+      for (const m of members) byRef.set(m, c)
+      continue
+    }
+    const c = build(canonicalId(members), members, members)
+    out.push(c)
+    for (const m of members) byRef.set(m, c)
+  }
+
+  function canonicalId(members: string[]): string {
+    const first = members[0]
+    const [tool, id] = splitRef(first)
+    if (tool === 'securityhub') {
+      const [service, n] = id.split('.')
+      return `aws.${service.toLowerCase()}.${n}`
+    }
+    const row = prowler.get(id)!
+    const service = row.service
+    const rest = id.startsWith(`${service}_`) ? id.slice(service.length + 1) : id
+    return `${row.provider}.${service.replace(/_/g, '-')}.${rest.replace(/_/g, '-')}`
+  }
+
+  function build(id: string, members: string[], own: string[]): GeneratedControl {
+    const shIds = own.filter((m) => m.startsWith('securityhub:')).map((m) => splitRef(m)[1])
+    const checks = own.filter((m) => m.startsWith('prowler:')).map((m) => splitRef(m)[1])
+    const rules: Record<string, string[]> = {}
+    const add = (tool: string, ids: string[]): void => {
+      if (ids.length === 0) return
+      rules[tool] = [...new Set([...(rules[tool] ?? []), ...ids])]
+    }
+    add('securityhub', shIds)
+    add(
+      'config',
+      shIds.flatMap((s) => sh.get(s)!.config)
+    )
+    add('prowler', checks)
+    const firstSh = members.find((m) => m.startsWith('securityhub:'))
+    const firstCheck = members.find((m) => m.startsWith('prowler:'))
+    const shInfo = firstSh ? sh.get(splitRef(firstSh)[1])! : null
+    const check = firstCheck ? prowler.get(splitRef(firstCheck)[1])! : null
+    const shType = shInfo?.resourceTypes[0]
+    const checkType = check && !['Other', 'NotDefined', ''].includes(check.resource_type) ? check.resource_type : undefined
+    const toolType = shType ?? checkType
+    const provider = check?.provider === 'azure' ? 'azure' : 'aws'
+    const source = members.map((m) => {
+      const [tool, ref] = splitRef(m)
+      if (tool === 'securityhub') return sh.get(ref)!.source
+      const row = prowler.get(ref)!
+      return row.retired ? `${input.fsbp.name} ${row.retired} (a check prowler-checks.tsv no longer lists)` : `${input.prowler.name} ${ref}`
+    })
+    const c: GeneratedControl = {
+      id,
+      title: shInfo?.title ?? check?.title ?? id,
+      resourceType: toolType ? toolTypeName(provider, toolType) : null,
+      severity: shInfo?.severity ?? severityOf(check?.severity),
+      rules,
+      source
+    }
+    const shCount = members.filter((m) => m.startsWith('securityhub:')).length
+    const reasons = members.flatMap((m) => why.get(m) ?? [])
+    if (reasons.length > 0) c.why = [...new Set(reasons)].join(' ')
+    else if (shCount > 1) {
+      const shared = members.filter((m) => m.startsWith('prowler:')).map((m) => splitRef(m)[1])
+      c.why = `Security Hub ${members
+        .filter((m) => m.startsWith('securityhub:'))
+        .map((m) => splitRef(m)[1])
+        .join(
+          ' and '
+        )} are one control here: the FSBP mapping tests them with the same Prowler check${shared.length > 1 ? 's' : ''} (${shared.join(', ')}), so one fix closes them all.`
+    }
+    return c
+  }
+
+  // legacy (standard-specific) Security Hub ids: rules of the control their consolidated id is in
+  for (const r of input.legacy?.rows ?? []) {
+    const c = byRef.get(`securityhub:${r.control_id}`)
+    if (!c) {
+      problems.push(`securityhub-legacy-ids.tsv: ${r.generator_id} maps to ${r.control_id}, which no table lists`)
+      continue
+    }
+    if (r.generator_id.toLowerCase() === r.control_id.toLowerCase()) continue
+    c.rules.securityhub = [...new Set([...(c.rules.securityhub ?? []), r.generator_id])]
+  }
+
+  // CIS benchmark ids: the frameworks of the controls their Prowler checks are in
+  for (const { framework, table } of input.cis) {
+    for (const r of table.rows) {
+      for (const check of list(r.prowler_checks)) {
+        const c = byRef.get(`prowler:${check}`)
+        if (!c) continue
+        const f = (c.frameworks ??= {})
+        f[framework] = [...new Set([...(f[framework] ?? []), r.requirement_id])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      }
+    }
+  }
+
+  // the other tools' ids, and new controls, from the hand-made files
+  const byId = new Map(out.map((c) => [c.id, c]))
+  for (const { file, data } of input.overrides) {
+    for (const o of data.controls ?? []) {
+      let c: GeneratedControl
+      if (o.anchor !== undefined) {
+        requireRef(o.anchor, file)
+        const found = byRef.get(o.anchor)
+        if (!found) {
+          problems.push(`${file}: ${o.anchor} is in no control (its group is waiting for a decision above)`)
+          continue
+        }
+        c = found
+        if (o.title && !c.extends) c.title = o.title
+        if (o.resourceType && !c.extends) c.resourceType = o.resourceType
+        if (o.severity && !c.extends) c.severity = o.severity
+      } else {
+        if (byId.has(o.id!)) throw new Error(`${file}: control ${o.id} already exists`)
+        c = { id: o.id!, title: o.title!, resourceType: o.resourceType ?? null, severity: o.severity ?? null, rules: {}, source: [] }
+        out.push(c)
+        byId.set(c.id, c)
+      }
+      for (const [tool, ids] of Object.entries(o.rules ?? {})) c.rules[tool] = [...new Set([...(c.rules[tool] ?? []), ...ids])]
+      c.source.push(`${file}: ${o.source}`)
+    }
+  }
+
+  if (problems.length > 0) throw new Error(`the catalogue needs ${problems.length} decision${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`)
+  // a folder's extension without any rule beyond the folder's own says nothing
+  return out.filter((c) => !c.extends || Object.keys(c.rules).length > 0 || c.frameworks).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
+}
+
+/** The file's text: one control per line, so a regeneration's diff reads control by control. */
+export function renderCatalogue(controls: GeneratedControl[]): string {
+  return `{\n  "generatedBy": "scripts/catalogue/generate.ts (npm run catalogue): do not edit; edit playbooks/catalogue/overrides/ or sources/",\n  "controls": [\n${controls.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]\n}\n`
+}
+
+if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {
+  const root = process.cwd()
+  try {
+    const controls = generateCatalogue(root)
+    writeFileSync(join(root, GENERATED), renderCatalogue(controls))
+    console.log(`${GENERATED}: ${controls.length} controls`)
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e))
+    process.exit(1)
+  }
+}
