@@ -135,6 +135,11 @@ export class ControlTable {
   isMapped(control: string): boolean {
     return this.titles.has(control)
   }
+
+  /** A control's catalogue row (its id, title, resource type and every tool rule id), or null for a per-tool one. */
+  row(control: string): ControlDef | null {
+    return this.controls.find((c) => c.id === control) ?? null
+  }
 }
 
 function ruleKey(tool: string, id: string): string {
