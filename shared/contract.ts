@@ -21,7 +21,7 @@ import type {
   TimelineEvent
 } from './evidence'
 import { COVERAGE_SOURCES } from './evidence'
-import type { AlertRecordView, ExposurePoint, FindingView, IngestResult, InitiativeView } from './ingest'
+import type { AlertRecordView, ControlView, ExposurePoint, FindingView, IngestResult, InitiativeView } from './ingest'
 import { FORMAT_NAMES, type FormatName } from './ingest'
 import type { FindingsTable } from './findings-table'
 import type { CertificateInspection, SigningSettings } from './signing'
@@ -381,6 +381,11 @@ export const contract = {
       .strict(),
     { mutates: false }
   ),
+  /**
+   * a control of the catalogue with every tool rule id it covers (a finding's `control`), or what a
+   * per-tool control `<tool>.<rule id>` is; needs no open case
+   */
+  'controls.get': call<ControlView>()(z.object({ id: z.string().trim().min(1).max(300) }).strict(), { mutates: false }),
   /** a person's decision on a finding; null clears it. Imports never change it. */
   'findings.decide': call<FindingView>()(
     z

@@ -150,6 +150,32 @@ export interface FindingView {
   lastSeen: string
 }
 
+/**
+ * A control as a finding's page shows it: the catalogue's canonical control with every tool rule
+ * id it covers (so alerts of all those rules on one resource are one finding), or the per-tool
+ * fallback control `<tool>.<rule id>` of a rule the catalogue does not map.
+ */
+export interface ControlView {
+  id: string
+  /** the catalogue's title; null for a per-tool control (the alerts' own title is the finding's) */
+  title: string | null
+  /** false for a per-tool fallback control: it joins no other tool's alert about the same problem */
+  catalogued: boolean
+  resourceType: string | null
+  /** every rule id it covers, by tool, as the tools emit them; a per-tool control's own one rule */
+  rules: Record<string, string[]>
+  /** rules it takes by kind rather than by id (every vulnerability of an image, any tool) */
+  match: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
+  /** what the catalogue adds when its tables give it */
+  severity?: Severity
+  /** benchmark requirement ids that name the same problem (cis-aws-3.0: [2.1.1]) */
+  frameworks?: Record<string, string[]>
+  /** the reference tables and hand-made files the control was built from */
+  source?: string[]
+  /** why several published controls are one here */
+  why?: string
+}
+
 export interface InitiativeView {
   id: string
   /** the control it was created for (the first, after a merge) */

@@ -4,6 +4,7 @@ import type { AppServices } from '../services/app'
 import type { CaseSession } from '../services/session'
 import { auditHandlers } from './audit.handlers'
 import { caseHandlers } from './case.handlers'
+import { controlsHandlers } from './controls.handlers'
 import { evaluateHandlers } from './evaluate.handlers'
 import { evidenceHandlers } from './evidence.handlers'
 import { exportHandlers } from './export.handlers'
@@ -42,6 +43,7 @@ export type HandlerServices = Omit<AppServices, 'session'> & { session: Omit<Cas
 export function createHandlers(app: AppServices): Handlers {
   const slices: { [C in Channel]: SliceHandler<C> } = {
     ...caseHandlers(app),
+    ...controlsHandlers(app),
     ...auditHandlers(app),
     ...evaluateHandlers(app),
     ...evidenceHandlers(app),

@@ -1,6 +1,6 @@
-import { useEffect, useState, type ReactElement } from 'react'
+import { useEffect, useState, type ReactElement, type ReactNode } from 'react'
 import { COVERAGE_SOURCES, type Coverage, type ResourceFacts } from '../../../shared/evidence'
-import type { FindingView } from '../../../shared/ingest'
+import type { ControlView, FindingView } from '../../../shared/ingest'
 import type { WorkflowState } from '../../../shared/remediation'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
@@ -172,6 +172,7 @@ function FindingDetail({ id }: { id: string }): ReactElement {
           </Section>
         </div>
         <div className="detail-side">
+          <ControlSection finding={f} />
           <Section title="Resource">
             <ResourceCard finding={f} />
           </Section>
@@ -202,6 +203,75 @@ function FindingDetail({ id }: { id: string }): ReactElement {
         </div>
       </div>
     </Page>
+  )
+}
+
+/**
+ * The canonical control the finding belongs to, with every tool rule id the catalogue maps to it:
+ * alerts of any of those rules on this resource are this one finding. A per-tool control (a rule
+ * the catalogue does not map) says so, since another tool's alert about the same problem stays apart.
+ */
+function ControlSection({ finding }: { finding: FindingView }): ReactElement {
+  const control = useLoad<ControlView>(() => call('controls.get', { id: finding.control }), [finding.control])
+  const c = control.value
+  const description = !c
+    ? undefined
+    : c.catalogued
+      ? 'Alerts of any of these rules on this resource, from any tool, are this one finding.'
+      : 'A rule the catalogue does not map yet: its alerts are a control of their own, and another tool’s alert about the same problem stays a separate finding.'
+  // the rule ids this finding's own alerts carry (rule ids compare case-insensitively)
+  const reported = new Set(finding.alerts.map((a) => `${a.tool}\u0000${a.ruleId.toLowerCase()}`))
+  const row = (k: string, v: ReactNode, key = k): ReactElement => (
+    <tr key={key}>
+      <th scope="row">{k}</th>
+      <td>{v}</td>
+    </tr>
+  )
+  return (
+    <Section title="Control" description={description}>
+      {control.error ? <p className="error-text">{control.error}</p> : null}
+      {!c && !control.error ? <p className="muted">Reading the catalogue…</p> : null}
+      {c ? (
+        <table className="kv-table">
+          <tbody>
+            {row('Id', <span className="mono break">{c.id}</span>)}
+            {row('Title', c.title ?? <span className="muted">none: not in the catalogue</span>)}
+            {row('Catalogue', c.catalogued ? 'catalogued' : 'per-tool control')}
+            {c.resourceType ? row('Resource type', c.resourceType) : null}
+            {c.severity ? row('Severity', <SeverityBadge severity={c.severity} />) : null}
+            {Object.entries(c.rules).map(([tool, ids]) =>
+              row(
+                tool,
+                <ul className="plain-list" aria-label={`${tool} rule ids`}>
+                  {ids.map((id) => (
+                    <li key={id} className="mono break">
+                      {id}
+                      {reported.has(`${tool}\u0000${id.toLowerCase()}`) ? <span className="muted small-print"> (reported here)</span> : null}
+                    </li>
+                  ))}
+                </ul>,
+                `rules-${tool}`
+              )
+            )}
+            {c.match.map((m, i) => row(m.tool ?? 'any tool', `every ${m.kind}${m.resourceType ? ` on ${m.resourceType}` : ''}`, `match-${i}`))}
+            {c.frameworks
+              ? Object.entries(c.frameworks).map(([framework, ids]) => row(framework, <span className="mono break">{ids.join(', ')}</span>, `framework-${framework}`))
+              : null}
+            {c.why ? row('Why one control', c.why) : null}
+            {c.source
+              ? row(
+                  'Source',
+                  <ul className="plain-list small-print">
+                    {c.source.map((s) => (
+                      <li key={s}>{s}</li>
+                    ))}
+                  </ul>
+                )
+              : null}
+          </tbody>
+        </table>
+      ) : null}
+    </Section>
   )
 }
 

@@ -1,0 +1,74 @@
+// A finding's page shows its canonical control: the catalogue's id and title with every tool rule
+// id it covers (the ones this finding's alerts carry marked), or, for a rule the catalogue does not
+// map, the per-tool control it landed on, said as such.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { listFindings } from '../main/case/findings'
+import { loadControls } from '../main/controls/catalogue'
+import { asffFinding } from '../test/fixtures/ingest/generate'
+import { test, expect, snap } from './fixtures'
+import { createCaseInMain, seriousA11yViolations } from './flows'
+import { writeSampleData } from './sample-data'
+
+async function openFinding(page: Page, id: string, title: string): Promise<void> {
+  await page.evaluate((hash) => ((globalThis as unknown as { location: { hash: string } }).location.hash = hash), `#/findings/${id}`)
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
+}
+
+test("a finding's page shows its control with every tool rule id the catalogue maps to it, or says it is a per-tool control", async ({ page, bridge, openApp }) => {
+  const data = writeSampleData(join(bridge.root, 'exports'))
+  // a Security Hub control no catalogue has: its alert lands on the per-tool control securityhub.Lastmile.99
+  const unmapped = asffFinding({ problem: 's3-https', account: '123456789012', region: 'us-east-1', n: 40 })
+  unmapped.Id = `${String(unmapped.Id)}-lastmile-99`
+  unmapped.GeneratorId = 'security-control/Lastmile.99'
+  ;(unmapped.Compliance as Record<string, unknown>).SecurityControlId = 'Lastmile.99'
+  const extra = join(bridge.root, 'exports', 'unmapped.json')
+  writeFileSync(extra, JSON.stringify({ Findings: [unmapped] }))
+  createCaseInMain(bridge)
+  const imported = await bridge.dispatch('ingest.import', { paths: [bridge.grant(data.securityHub), bridge.grant(data.prowler), bridge.grant(extra)] })
+  expect(imported.ok).toBe(true)
+  const all = listFindings(bridge.app.session.require().db)
+  await openApp()
+
+  // the bucket both tools report: one finding on the catalogue's control
+  const bucket = all.find((f) => f.control === 'aws.s3.https-only' && f.alerts.some((a) => a.tool === 'prowler'))!
+  const row = loadControls().row('aws.s3.https-only')!
+  await openFinding(page, bucket.id, bucket.title)
+  const control = page.getByRole('region', { name: 'Control' })
+  await expect(control).toContainText('Alerts of any of these rules on this resource, from any tool, are this one finding.')
+  const cell = (name: string) => control.getByRole('row', { name: new RegExp(`^${name}\\b`) }).getByRole('cell')
+  await expect(cell('Id')).toHaveText('aws.s3.https-only')
+  await expect(cell('Title')).toHaveText(row.title)
+  await expect(cell('Catalogue')).toHaveText('catalogued')
+  await expect(cell('Resource type')).toHaveText('aws.s3.bucket')
+  // every rule id of every tool, as the catalogue has them; those this finding's alerts carry are marked
+  expect(Object.keys(row.rules)).toEqual(expect.arrayContaining(['securityhub', 'prowler', 'config']))
+  for (const [tool, ids] of Object.entries(row.rules)) {
+    const list = control.getByRole('list', { name: `${tool} rule ids` })
+    const shown = (await list.getByRole('listitem').allTextContents()).map((t) => t.replace(' (reported here)', ''))
+    expect(shown).toEqual(ids)
+  }
+  await expect(
+    control
+      .getByRole('list', { name: 'securityhub rule ids' })
+      .getByRole('listitem')
+      .filter({ hasText: /^S3\.5 \(reported here\)$/ })
+  ).toHaveCount(1)
+  await expect(control.getByRole('list', { name: 'prowler rule ids' }).getByRole('listitem').filter({ hasText: 's3_bucket_secure_transport_policy (reported here)' })).toHaveCount(
+    1
+  )
+  await expect(control.getByRole('list', { name: 'config rule ids' }).getByText('(reported here)')).toHaveCount(0)
+  expect(await seriousA11yViolations(page)).toEqual([])
+  await snap(page, 'finding-control')
+
+  // the rule no catalogue maps: a control of its own, and the page says what that means
+  const alone = all.find((f) => f.control === 'securityhub.Lastmile.99')!
+  expect(loadControls().isMapped(alone.control)).toBe(false)
+  await openFinding(page, alone.id, alone.title)
+  await expect(control).toContainText('A rule the catalogue does not map yet')
+  await expect(cell('Id')).toHaveText('securityhub.Lastmile.99')
+  await expect(cell('Title')).toHaveText('none: not in the catalogue')
+  await expect(cell('Catalogue')).toHaveText('per-tool control')
+  await expect(control.getByRole('list', { name: 'securityhub rule ids' }).getByRole('listitem')).toHaveText(['Lastmile.99 (reported here)'])
+})

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { loadControls, type ControlTable } from './catalogue'
+import { controlView } from './view'
+
+describe("a control as a finding's page shows it", () => {
+  it('a catalogued control: its title, resource type and every tool rule id it covers', () => {
+    const v = controlView('aws.s3.https-only')
+    expect(v).toMatchObject({ id: 'aws.s3.https-only', title: 'S3 buckets should require requests to use HTTPS', catalogued: true, resourceType: 'aws.s3.bucket' })
+    expect(v.rules).toMatchObject({
+      securityhub: expect.arrayContaining(['S3.5']),
+      config: expect.arrayContaining(['s3-bucket-ssl-requests-only']),
+      prowler: expect.arrayContaining(['s3_bucket_secure_transport_policy'])
+    })
+    // the rules are the catalogue's: every rule the view names resolves to the control
+    const table = loadControls()
+    for (const [tool, ids] of Object.entries(v.rules)) for (const id of ids) expect(table.resolve(tool, id, 'check', 'aws.s3.bucket')).toBe('aws.s3.https-only')
+  })
+
+  it('a control that takes rules by kind says so', () => {
+    expect(controlView('container.image.vulnerable')).toMatchObject({ catalogued: true, match: [{ kind: 'vulnerability', resourceType: 'container.image' }] })
+  })
+
+  it('a per-tool control is its one rule of its one tool, not catalogued, with no title of its own', () => {
+    expect(controlView('securityhub.Macie.1')).toEqual({
+      id: 'securityhub.Macie.1',
+      title: null,
+      catalogued: false,
+      resourceType: null,
+      rules: { securityhub: ['Macie.1'] },
+      match: []
+    })
+    // what the importer makes of a rule the catalogue does not map is what the view takes apart
+    const table = loadControls()
+    const control = table.resolve('prowler', 'made_up_check_for_the_test', 'check', 'aws.s3.bucket')
+    expect(controlView(control).rules).toEqual({ prowler: ['made_up_check_for_the_test'] })
+    // an id that is no tool's is shown as it is, with no rule invented for it
+    expect(controlView('nothing-known')).toMatchObject({ catalogued: false, rules: {} })
+  })
+
+  it("carries the catalogue's severity, frameworks, source and why when its row gives them, and omits them when not", () => {
+    const row = {
+      id: 'aws.rds.instance-no-public-access',
+      title: 'RDS DB instances should prohibit public access',
+      resourceType: 'aws.rds.db-instance',
+      rules: { securityhub: ['RDS.2'], prowler: ['rds_instance_no_public_access'] },
+      match: [],
+      severity: 'critical',
+      frameworks: { 'cis-aws-3.0': ['2.3.3'] },
+      source: ['securityhub-controls.tsv RDS.2'],
+      why: null
+    }
+    const table = { row: (id: string) => (id === row.id ? row : null), tools: new Set(['securityhub', 'prowler']) } as unknown as ControlTable
+    expect(controlView(row.id, table)).toEqual({
+      id: row.id,
+      title: row.title,
+      catalogued: true,
+      resourceType: row.resourceType,
+      rules: row.rules,
+      match: [],
+      severity: 'critical',
+      frameworks: { 'cis-aws-3.0': ['2.3.3'] },
+      source: ['securityhub-controls.tsv RDS.2']
+    })
+    const bare = { ...row, severity: null, frameworks: {}, source: [] }
+    const plain = controlView(row.id, { row: () => bare, tools: new Set() } as unknown as ControlTable)
+    expect(Object.keys(plain).sort()).toEqual(['catalogued', 'id', 'match', 'resourceType', 'rules', 'title'])
+  })
+})
