@@ -62,6 +62,17 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   expect(await seriousA11yViolations(page)).toEqual([])
   await snap(page, 'finding-control')
 
+  // what the catalogue's tables give beyond the rules: severity, benchmark ids, the rows it was built from
+  const rds = all.find((f) => f.alerts.some((a) => a.ruleId === 'RDS.2'))!
+  const rdsRow = loadControls().row(rds.control)!
+  expect(rdsRow.severity && Object.keys(rdsRow.frameworks).length && rdsRow.source.length).toBeTruthy()
+  await openFinding(page, rds.id, rds.title)
+  await expect(cell('Id')).toHaveText(rds.control)
+  await expect(cell('Severity')).toHaveText(rdsRow.severity!)
+  for (const [framework, ids] of Object.entries(rdsRow.frameworks)) await expect(cell(framework)).toHaveText(ids.join(', '))
+  await expect(cell('Source').getByRole('listitem')).toHaveText(rdsRow.source)
+  await expect(control.getByRole('list', { name: 'prowler rule ids' }).getByRole('listitem').filter({ hasText: 'rds_instance_no_public_access (reported here)' })).toHaveCount(1)
+
   // the rule no catalogue maps: a control of its own, and the page says what that means
   const alone = all.find((f) => f.control === 'securityhub.Lastmile.99')!
   expect(loadControls().isMapped(alone.control)).toBe(false)

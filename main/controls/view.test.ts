@@ -37,32 +37,20 @@ describe("a control as a finding's page shows it", () => {
     expect(controlView('nothing-known')).toMatchObject({ catalogued: false, rules: {} })
   })
 
-  it("carries the catalogue's severity, frameworks, source and why when its row gives them, and omits them when not", () => {
-    const row = {
-      id: 'aws.rds.instance-no-public-access',
-      title: 'RDS DB instances should prohibit public access',
-      resourceType: 'aws.rds.db-instance',
-      rules: { securityhub: ['RDS.2'], prowler: ['rds_instance_no_public_access'] },
-      match: [],
-      severity: 'critical',
-      frameworks: { 'cis-aws-3.0': ['2.3.3'] },
-      source: ['securityhub-controls.tsv RDS.2'],
-      why: null
-    }
-    const table = { row: (id: string) => (id === row.id ? row : null), tools: new Set(['securityhub', 'prowler']) } as unknown as ControlTable
-    expect(controlView(row.id, table)).toEqual({
-      id: row.id,
-      title: row.title,
-      catalogued: true,
-      resourceType: row.resourceType,
-      rules: row.rules,
-      match: [],
-      severity: 'critical',
-      frameworks: { 'cis-aws-3.0': ['2.3.3'] },
-      source: ['securityhub-controls.tsv RDS.2']
-    })
-    const bare = { ...row, severity: null, frameworks: {}, source: [] }
-    const plain = controlView(row.id, { row: () => bare, tools: new Set() } as unknown as ControlTable)
-    expect(Object.keys(plain).sort()).toEqual(['catalogued', 'id', 'match', 'resourceType', 'rules', 'title'])
+  it("carries the catalogue's severity, frameworks, source and why when its row gives them, and omits what it does not", () => {
+    const table = loadControls()
+    const rds = table.resolve('securityhub', 'RDS.2', 'check', 'aws.rds.db-instance')
+    const row = table.row(rds)!
+    expect(row.severity).not.toBeNull()
+    const v = controlView(rds)
+    expect(v).toMatchObject({ id: rds, catalogued: true, severity: row.severity, frameworks: row.frameworks, source: row.source })
+    expect(v.rules).toMatchObject({ securityhub: expect.arrayContaining(['RDS.2']), prowler: expect.arrayContaining(['rds_instance_no_public_access']) })
+    // a row without them: the view has no empty severity, frameworks, source or why
+    const plain = { ...row, severity: null, frameworks: {}, source: [], why: null }
+    const fake = { row: () => plain, tools: new Set<string>() } as unknown as ControlTable
+    expect(Object.keys(controlView(rds, fake)).sort()).toEqual(['catalogued', 'id', 'match', 'resourceType', 'rules', 'title'])
+    expect(controlView(rds, { row: () => ({ ...plain, why: 'EC2.13 and EC2.14 are one fix' }), tools: new Set<string>() } as unknown as ControlTable).why).toBe(
+      'EC2.13 and EC2.14 are one fix'
+    )
   })
 })

@@ -1,16 +1,7 @@
 // A control as people see it on a finding's page: the catalogue's row with every tool rule id it
 // covers, or what a per-tool fallback control (`<tool>.<rule id>`) is made of.
 import type { ControlView } from '../../shared/ingest'
-import type { Severity } from '../../shared/model'
 import { loadControls, type ControlTable } from './catalogue'
-
-/** What a catalogue row may carry beyond id, title, resource type and rules, when its tables give it. */
-interface RowExtras {
-  severity?: Severity | null
-  frameworks?: Record<string, string[]>
-  source?: string[] | string
-  why?: string | null
-}
 
 /** The control `id` as the catalogue has it; an id it does not list is a per-tool control. */
 export function controlView(id: string, table: ControlTable = loadControls()): ControlView {
@@ -28,12 +19,11 @@ export function controlView(id: string, table: ControlTable = loadControls()): C
       match: []
     }
   }
-  const extra = row as typeof row & RowExtras
   const view: ControlView = { id: row.id, title: row.title, catalogued: true, resourceType: row.resourceType, rules: row.rules, match: row.match }
-  if (extra.severity) view.severity = extra.severity
-  if (extra.frameworks && Object.keys(extra.frameworks).length) view.frameworks = extra.frameworks
-  const source = typeof extra.source === 'string' ? [extra.source] : extra.source
-  if (source?.length) view.source = source
-  if (extra.why) view.why = extra.why
+  // what the catalogue's tables give beyond the rules, when they give it
+  if (row.severity) view.severity = row.severity
+  if (Object.keys(row.frameworks).length) view.frameworks = row.frameworks
+  if (row.source.length) view.source = row.source
+  if (row.why) view.why = row.why
   return view
 }
