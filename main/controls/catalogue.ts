@@ -46,7 +46,6 @@ function catalogueRowSchema() {
 
 const catalogueRow = catalogueRowSchema()
 
-
 const SEVERITY = z.enum(['critical', 'high', 'medium', 'low', 'informational'])
 
 /** One row of playbooks/catalogue/catalogue.generated.json (scripts/catalogue/generate.ts writes it). */
@@ -58,6 +57,7 @@ const generatedRow = z
     resourceType: z.string().min(1).nullable(),
     severity: SEVERITY.nullable(),
     rules: z.record(z.string(), z.array(z.string().trim().min(1))),
+    match: z.array(z.object({ kind: z.enum(RULE_KINDS), resourceType: z.string().min(1).optional(), tool: z.string().min(1).optional() }).strict()).optional(),
     frameworks: z.record(z.string(), z.array(z.string())).optional(),
     why: z.string().optional(),
     source: z.array(z.string())
@@ -310,7 +310,7 @@ export function parseControls(text: string, path: string, folders: readonly Cata
         title: g.title,
         resourceType: g.resourceType,
         rules: g.rules,
-        match: [],
+        match: g.match ?? [],
         severity: g.severity,
         frameworks: g.frameworks ?? {},
         why: g.why ?? null,

@@ -136,8 +136,10 @@ describe('control table (playbooks/controls.yaml)', () => {
   it('namespaces an unmapped rule by its tool', () => {
     const t = loadControls()
     expect(t.resolve('prowler', 'acme_check_not_yet_released', 'check', 'aws.other')).toBe('prowler.acme_check_not_yet_released')
-    expect(t.resolve('trivy', 'CVE-2021-33503', 'vulnerability', 'file')).toBe('trivy.CVE-2021-33503')
+    expect(t.resolve('checkov', 'CKV_ACME_1', 'misconfiguration', 'iac.acme_thing')).toBe('checkov.CKV_ACME_1')
     expect(t.isMapped('prowler.acme_check_not_yet_released')).toBe(false)
+    // a vulnerability is taken by kind: every CVE on a host or a repository is one remediation unit
+    expect(t.resolve('trivy', 'CVE-2021-33503', 'vulnerability', 'file')).toBe('software.package.vulnerable')
   })
 
   it('refuses a catalogue that maps one rule to two controls (a control folder against the table), with the file and line', () => {

@@ -18,6 +18,7 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 import { folderCatalogueRows } from '../../main/controls/catalogue'
 import { toolTypeName } from '../../main/ingest/resource-id'
+import { RULE_KINDS, type RuleKind } from '../../shared/ingest'
 
 export const CATALOGUE_DIR = join('playbooks', 'catalogue')
 export const GENERATED = join(CATALOGUE_DIR, 'catalogue.generated.json')
@@ -34,6 +35,8 @@ export interface GeneratedControl {
   resourceType: string | null
   severity: Severity | null
   rules: Record<string, string[]>
+  /** alerts this control takes by what they are rather than by rule id (every CVE on a host) */
+  match?: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
   frameworks?: Record<string, string[]>
   /** why several published controls are one here */
   why?: string
@@ -58,11 +61,13 @@ const overrideFile = z
             resourceType: z.string().min(1).optional(),
             severity: z.enum(SEVERITIES).optional(),
             rules: toolRules.optional(),
+            match: z.array(z.object({ kind: z.enum(RULE_KINDS), resourceType: z.string().min(1).optional(), tool: z.string().min(1).optional() }).strict()).optional(),
             source: z.string().trim().min(1)
           })
           .strict()
           .refine((c) => (c.anchor === undefined) !== (c.id === undefined), 'give exactly one of anchor (an existing control) or id (a new one)')
-          .refine((c) => c.anchor !== undefined || (c.title && c.rules), 'a new control needs a title and rules')
+          .refine((c) => c.anchor !== undefined || (c.title && (c.rules || c.match)), 'a new control needs a title and rules or match')
+          .refine((c) => c.anchor === undefined || c.match === undefined, 'match is for a new control')
       )
       .optional(),
     splits: z.array(z.object({ rules: z.tuple([ruleRef, ruleRef]), why: z.string().trim().min(10) }).strict()).optional(),
@@ -200,6 +205,39 @@ interface ShInfo {
   source: string
 }
 
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+}
+
+/**
+ * The tools' own published rule lists (sources/, extracted by scripts/catalogue/extract-*.ts): a
+ * rule no control above covers becomes a control of its own, named in its tool's namespace.
+ */
+const RULE_LISTS: Array<{
+  file: string
+  /** the tools that emit these ids (tfsec reports Trivy's checks) */
+  tools: string[]
+  /** the columns holding the rule's ids, in every form the adapters emit */
+  ids: string[]
+  id: (r: Record<string, string>) => string
+  resourceType?: (r: Record<string, string>) => string | null
+}> = [
+  {
+    file: 'guardduty-finding-types.tsv',
+    tools: ['guardduty'],
+    ids: ['rule_id', 'finding_type'],
+    id: (r) => `aws.guardduty.${slug(r.finding_type)}`,
+    resourceType: (r) => (r.resource_type ? `aws.${slug(r.resource_type)}` : null)
+  },
+  { file: 'trivy-checks.tsv', tools: ['trivy', 'tfsec'], ids: ['avd_id', 'id', 'long_id'], id: (r) => `iac.trivy.${slug(r.id || r.avd_id.replace(/^AVD-/i, ''))}` },
+  { file: 'trivy-secret-rules.tsv', tools: ['trivy'], ids: ['id'], id: (r) => `secret.trivy.${slug(r.id)}` },
+  { file: 'checkov-checks.tsv', tools: ['checkov'], ids: ['id'], id: (r) => `iac.checkov.${slug(r.id)}` },
+  { file: 'kics-queries.tsv', tools: ['kics'], ids: ['id'], id: (r) => `iac.kics.${slug(r.id)}` }
+]
+
 /** Generate the catalogue; throws with the file and the decision missing when the inputs disagree. */
 export function generateCatalogue(root: string): GeneratedControl[] {
   const input = readInputs(root)
@@ -253,7 +291,15 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   }
   for (const { file, data } of input.overrides) {
     for (const m of data.merges ?? []) {
-      m.rules.forEach((ref) => requireRef(ref, file))
+      m.rules.forEach((ref) => {
+        const [tool, id] = splitRef(ref)
+        // a merge may name a check an older Prowler reported (renamed or folded into another since)
+        if (tool === 'prowler' && !prowler.has(id) && /renam|older|removed|replaced/i.test(m.why)) {
+          prowler.set(id, { provider: 'aws', check_id: id, service: id.split('_')[0], resource_type: '', severity: '', title: id, retired: file })
+          groups.add(ref)
+        }
+        requireRef(ref, file)
+      })
       for (const ref of m.rules.slice(1)) groups.join(m.rules[0], ref)
       for (const ref of m.rules) why.set(ref, [...(why.get(ref) ?? []), `${m.why} (${file})`])
     }
@@ -348,7 +394,10 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       const [tool, ref] = splitRef(m)
       if (tool === 'securityhub') return sh.get(ref)!.source
       const row = prowler.get(ref)!
-      return row.retired ? `${input.fsbp.name} ${row.retired} (a check prowler-checks.tsv no longer lists)` : `${input.prowler.name} ${ref}`
+      if (!row.retired) return `${input.prowler.name} ${ref}`
+      return row.retired.startsWith('overrides/')
+        ? `${row.retired}: ${ref}, an older Prowler's check`
+        : `${input.fsbp.name} ${row.retired} (a check prowler-checks.tsv no longer lists)`
     })
     const c: GeneratedControl = {
       id,
@@ -415,11 +464,43 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       } else {
         if (byId.has(o.id!)) throw new Error(`${file}: control ${o.id} already exists`)
         c = { id: o.id!, title: o.title!, resourceType: o.resourceType ?? null, severity: o.severity ?? null, rules: {}, source: [] }
+        if (o.match) c.match = o.match
         out.push(c)
         byId.set(c.id, c)
       }
       for (const [tool, ids] of Object.entries(o.rules ?? {})) c.rules[tool] = [...new Set([...(c.rules[tool] ?? []), ...ids])]
       c.source.push(`${file}: ${o.source}`)
+    }
+  }
+
+  // every other published rule no control above covers: a control of its own, as a Prowler-only check is
+  const claimed = new Set<string>()
+  const claim = (tool: string, id: string): void => {
+    claimed.add(`${tool}\u0000${id.toLowerCase()}`)
+  }
+  for (const c of [...out, ...folderRows]) for (const [tool, ids] of Object.entries(c.rules ?? {})) ids.forEach((id) => claim(tool, id))
+  for (const list of RULE_LISTS) {
+    const path = join(root, CATALOGUE_DIR, 'sources', list.file)
+    if (!existsSync(path)) continue
+    const table = readTsv(path, list.file, [...list.ids, 'title'])
+    for (const r of table.rows) {
+      const ids = [...new Set(list.ids.map((col) => r[col]).filter(Boolean))]
+      if (ids.length === 0) continue
+      if (list.tools.some((tool) => ids.some((id) => claimed.has(`${tool}\u0000${id.toLowerCase()}`)))) continue
+      let id = list.id(r)
+      if (byId.has(id)) id = `${id}-${list.tools[0]}`
+      if (byId.has(id)) throw new Error(`${list.file}: ${ids[0]}: control id ${id} is taken twice`)
+      const c: GeneratedControl = {
+        id,
+        title: r.title || ids[0],
+        resourceType: list.resourceType?.(r) ?? null,
+        severity: severityOf(r.severity),
+        rules: Object.fromEntries(list.tools.map((tool) => [tool, ids])),
+        source: [`${list.file} ${ids[0]}`]
+      }
+      out.push(c)
+      byId.set(id, c)
+      for (const tool of list.tools) ids.forEach((x) => claim(tool, x))
     }
   }
 
