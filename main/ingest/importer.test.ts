@@ -124,7 +124,7 @@ describe('the catalogue share', () => {
   it('counts the failing alerts on catalogued controls and names the per-tool controls the others landed on, most first', () => {
     const mapped = [1, 2, 3].map((k) => asffFinding({ problem: 's3-https', account: A, region: 'us-east-1', n: k }))
     const passing = asffFinding({ problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, status: 'PASS' })
-    const findings = [...mapped, passing, unmapped('Macie.1', 1), unmapped('Athena.4', 1), unmapped('Athena.4', 2), unmapped('Athena.4', 3, 'PASSED')]
+    const findings = [...mapped, passing, unmapped('Acme.1', 1), unmapped('Acme.4', 1), unmapped('Acme.4', 2), unmapped('Acme.4', 3, 'PASSED')]
     // the same record twice in the file is one alert
     const s = imp(write('hub.json', JSON.stringify({ Findings: [...findings, mapped[0]] })))
     expect(s.alerts).toBe(8)
@@ -132,16 +132,16 @@ describe('the catalogue share', () => {
       failing: 6,
       catalogued: 3,
       fallback: [
-        { control: 'securityhub.Athena.4', alerts: 2 },
-        { control: 'securityhub.Macie.1', alerts: 1 }
+        { control: 'securityhub.Acme.4', alerts: 2 },
+        { control: 'securityhub.Acme.1', alerts: 1 }
       ]
     })
     // what the summary says is where the alerts are
     const failing = c.db.prepare("SELECT control, count(*) AS n FROM alerts WHERE outcome = 'FAIL' GROUP BY control ORDER BY control").all()
     expect(failing).toEqual([
       { control: 'aws.s3.https-only', n: 3 },
-      { control: 'securityhub.Athena.4', n: 2 },
-      { control: 'securityhub.Macie.1', n: 1 }
+      { control: 'securityhub.Acme.1', n: 1 },
+      { control: 'securityhub.Acme.4', n: 2 }
     ])
   })
 
