@@ -36,21 +36,21 @@ describe('lastmile ingest / findings / initiatives', () => {
     // the same finding for a control the catalogue does not map, twice (two buckets), in a second file
     const record = (JSON.parse(readFileSync(sh, 'utf8')) as { Findings: Array<Record<string, unknown>> }).Findings[0]
     const unmapped = [1, 2].map((k) => {
-      const text = JSON.stringify(record).replaceAll('S3.5', 'Macie.1').replaceAll('customer-invoices', `bucket-${k}`)
+      const text = JSON.stringify(record).replaceAll('S3.5', 'Madeup.1').replaceAll('customer-invoices', `bucket-${k}`)
       return JSON.parse(text.replace('/finding/dd1', `/finding/m${k}`)) as unknown
     })
     const other = join(dir, 'macie.json')
     writeFileSync(other, JSON.stringify({ Findings: unmapped }))
     const r = await cli(['ingest', path, sh, other], env)
     expect(r.code).toBe(0)
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('33.3% of 3 failing alerts on catalogued controls; 2 on per-tool controls: securityhub.Macie.1 (2)')
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('33.3% of 3 failing alerts on catalogued controls; 2 on per-tool controls: securityhub.Madeup.1 (2)')
 
     const again = join(dir, 'macie-again.json')
     writeFileSync(again, JSON.stringify({ Findings: unmapped.slice(0, 1) }, null, 1))
     const j = await cli(['ingest', path, again, '--json'], env)
     expect(j.code).toBe(0)
     const out = j.json() as { imports: Array<Record<string, unknown>> }
-    expect(out.imports[0].catalogue).toEqual({ failing: 1, catalogued: 0, fallback: [{ control: 'securityhub.Macie.1', alerts: 1 }] })
+    expect(out.imports[0].catalogue).toEqual({ failing: 1, catalogued: 0, fallback: [{ control: 'securityhub.Madeup.1', alerts: 1 }] })
   })
 
   it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
