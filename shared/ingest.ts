@@ -63,6 +63,12 @@ export interface ImportSummary {
   durationMs: number
   /** where the file's failing alerts landed: on controls of the catalogue, or on per-tool ones */
   catalogue: CatalogueShare
+  /**
+   * Records that share one tool finding id but report different checks (a tool whose id is not
+   * unique per check): each check is kept as its own alert. `ids` finding ids were shared by
+   * `alerts` alerts; `example` names one, with its rules.
+   */
+  sharedIds: { ids: number; alerts: number; example: { tool: string; toolFindingId: string; rules: string[] } | null }
 }
 
 /**

@@ -96,15 +96,34 @@ describe('real exports', () => {
       severity: 3,
       outcome: 'FAIL'
     })
-    // every row of the upstream examples carries the placeholder <finding_uid>: one alert
+    // every row of the upstream examples carries the placeholder <finding_uid>, each for another
+    // check: an alert per check (not the last row), and the summary says the id was shared
     const ex = imp('real/prowler/example_output_aws.ocsf.json')
-    expect(ex.s).toMatchObject({ records: 3, alerts: 1 })
+    expect(ex.s).toMatchObject({
+      records: 3,
+      alerts: 3,
+      sharedIds: {
+        ids: 1,
+        alerts: 3,
+        example: {
+          tool: 'prowler',
+          toolFindingId: '<finding_uid>',
+          rules: ['accessanalyzer_enabled', 'account_maintain_current_contact_details', 'account_maintain_different_contact_details_to_security_billing_and_operations']
+        }
+      }
+    })
+    expect(ex.alerts.map((a) => a.rule_id)).toEqual([
+      'accessanalyzer_enabled',
+      'account_maintain_current_contact_details',
+      'account_maintain_different_contact_details_to_security_billing_and_operations'
+    ])
+    expect(one.s.sharedIds).toEqual({ ids: 0, alerts: 0, example: null })
   })
 
   it('Prowler CSV is semicolon-separated and MANUAL rows are neither PASS nor FAIL', () => {
     expect(detectFormat(join(FIXTURES, 'real/prowler/example_output_aws.csv'), 'x')).toMatchObject({ kind: 'csv', delimiter: ';' })
     const { s } = imp('real/prowler/example_output_aws.csv')
-    expect(s).toMatchObject({ format: 'prowler-csv', records: 4 })
+    expect(s).toMatchObject({ format: 'prowler-csv', records: 4, alerts: 4, sharedIds: { ids: 1, alerts: 4 } })
     const rows = c.db.prepare("SELECT DISTINCT outcome FROM alerts WHERE tool = 'prowler' AND rule_id = 'account_maintain_current_contact_details'").all()
     expect(rows.length).toBeLessThanOrEqual(1)
   })

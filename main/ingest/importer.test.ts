@@ -249,6 +249,27 @@ describe('re-import and rescan', () => {
     ])
   })
 
+  it('records sharing one finding id but reporting different checks are an alert each, matched again by id and check', () => {
+    const records = JSON.parse(readFileSync(join(FIXTURES, 'real/prowler/one_vuln_after_4_5_0.ocsf.json'), 'utf8')) as Array<Record<string, Record<string, unknown>>>
+    const base = records[0]
+    // a second check on the same finding uid (a tool whose uid does not name the check)
+    const other = { ...base, metadata: { ...base.metadata, event_code: 'iam_role_cross_service_confused_deputy_prevention' } }
+    const s1 = imp(write('shared.ocsf.json', JSON.stringify([base, other, base])))
+    expect(s1).toMatchObject({ records: 3, alerts: 2, new: 2, sharedIds: { ids: 1, alerts: 2 } })
+    expect(s1.sharedIds.example).toEqual({
+      tool: 'prowler',
+      toolFindingId: 'prowler-aws-iam_role_administratoraccess_policy_permissive_trust_relationship-123456789012-us-east-1-myAdministratorExecutionRole',
+      rules: ['iam_role_administratoraccess_policy_permissive_trust_relationship', 'iam_role_cross_service_confused_deputy_prevention']
+    })
+    expect(new Set(listFindings(c.db).map((f) => f.control)).size).toBe(2)
+    // the same two alerts, found again by (id, check), in a rescan listing them the other way round
+    const s2 = imp(write('shared-again.ocsf.json', JSON.stringify([other, base], null, 1)))
+    expect(s2).toMatchObject({ alerts: 2, new: 0, unchanged: 2, closed: 0 })
+    // a rescan with one check left closes the other's alert only
+    const s3 = imp(write('one-left.ocsf.json', JSON.stringify([{ ...base, time: 1893456000, time_dt: '2030-01-01T00:00:00.000Z' }])))
+    expect(s3).toMatchObject({ alerts: 1, new: 0, closed: 1, sharedIds: { ids: 0, alerts: 0, example: null } })
+  })
+
   it('a partial export (filtered) closes nothing it does not mention', () => {
     imp(write('scan1.json', asffExport(scan1)))
     const s = imp(write('filtered.json', asffExport([scan1[0]].map((a) => ({ ...a, observedAt: at(9) })))), { partial: true })

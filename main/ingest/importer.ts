@@ -101,7 +101,8 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
           closed: s.closed,
           reopened: s.reopened,
           findings: s.findings,
-          scope: s.scope
+          scope: s.scope,
+          ...(s.summary.sharedIds.ids ? { sharedIds: s.summary.sharedIds } : {})
         }
       })
     )
@@ -175,7 +176,8 @@ function emptySummary(file: string, format: FormatName, source: string): ImportS
     duplicateOf: null,
     skipped: 0,
     durationMs: 0,
-    catalogue: { failing: 0, catalogued: 0, fallback: [] }
+    catalogue: { failing: 0, catalogued: 0, fallback: [] },
+    sharedIds: { ids: 0, alerts: 0, example: null }
   }
 }
 
@@ -230,6 +232,7 @@ type PriorAlert = {
   id: number
   tool: string
   tool_finding_id: string
+  rule_id: string
   control: string
   resource_id: number
   outcome: string
@@ -265,7 +268,17 @@ class ImportRun {
   private readonly controlTitles = new Map<string, string>()
   /** the file's distinct failing alerts per control index: the catalogue share */
   private readonly failingBy: number[] = []
+  /** the first alert of each (tool, tool finding id) hash this import wrote or matched */
   private readonly seen = new Map<number, number>()
+  /**
+   * Alerts whose tool finding id an alert of another rule in this file already has (a tool's id
+   * that is not unique per check): `<hash>\u0001<rule>` → alert id. Only such records are here.
+   */
+  private readonly sharedIdAlerts = new Map<string, number>()
+  /** the hashes of the ids shared by several rules in this file, and an example */
+  private readonly sharedIdHashes = new Set<number>()
+  private sharedIdCount = 0
+  private sharedIdExample: ImportSummary['sharedIds']['example'] = null
   /** whether the case held alerts of a tool before this import */
   private readonly toolHadAlerts = new Map<string, boolean>()
   /** (resource, control) pairs of existing alerts this import touched; new alerts are found by id */
@@ -304,8 +317,8 @@ class ImportRun {
       // a later tool fills in a known resource's missing name or environment, never replaces them
       fillResource: db.prepare('UPDATE resources SET name = coalesce(name, ?), environment = coalesce(environment, ?) WHERE id = ?'),
       anyAlertOfTool: db.prepare('SELECT 1 FROM alerts WHERE tool = ? LIMIT 1'),
-      alertsByHash: db.prepare('SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'),
-      alertById: db.prepare('SELECT id, tool, tool_finding_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'),
+      alertsByHash: db.prepare('SELECT id, tool, tool_finding_id, rule_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'),
+      alertById: db.prepare('SELECT id, tool, tool_finding_id, rule_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'),
       insertAlert: db.prepare(
         `INSERT INTO alerts (uid_hash, source, tool, tool_finding_id, rule_id, rule_kind, control, resource_id, title, severity, outcome,
            tool_status, muted, account, region, artifact, first_seen, last_seen, first_import, last_import, record_no, raw_offset, raw_length, context_id)
@@ -401,7 +414,8 @@ class ImportRun {
       duplicateOf: null,
       skipped: this.skipped,
       durationMs: 0,
-      catalogue: this.catalogueShare()
+      catalogue: this.catalogueShare(),
+      sharedIds: { ids: this.sharedIdHashes.size, alerts: this.sharedIdCount, example: this.sharedIdExample }
     }
     return {
       summary,
@@ -444,24 +458,41 @@ class ImportRun {
     const severity = d.severity
     const muted = d.muted
 
+    // An alert is (tool, tool finding id, rule): a tool that gives several checks one finding id
+    // (Prowler's example files, hand-made exports) gets an alert per check, not the last row.
     let prior: PriorAlert | undefined
+    let repeated = false
+    /** an alert of this file with the same tool finding id but another rule */
+    let otherRule: PriorAlert | undefined
     const sameFile = this.seen.get(h)
     if (sameFile !== undefined) {
       const row = this.st.alertById.get(sameFile) as PriorAlert
-      if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) prior = row
+      if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) {
+        if (row.rule_id === d.ruleId) {
+          prior = row
+          repeated = true
+        } else {
+          otherRule = row
+          const again = this.sharedIdAlerts.get(`${h}\u0001${d.ruleId}`)
+          if (again !== undefined) {
+            prior = this.st.alertById.get(again) as PriorAlert
+            repeated = true
+          }
+        }
+      }
     }
-    const repeated = prior !== undefined
     // Every alert this import wrote is in `seen` under its hash, so for a tool the case held no
     // alerts of before, an alert whose hash `seen` lacks is new without asking the database:
     // on a first import that skips one index lookup per alert (~5 µs each).
     if (!prior && (sameFile !== undefined || this.hadAlerts(d.tool))) {
       for (const row of this.st.alertsByHash.all(h) as PriorAlert[]) {
-        if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool) {
+        if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool && row.rule_id === d.ruleId) {
           prior = row
           break
         }
       }
     }
+    if (otherRule && !repeated) this.noteSharedId(h, d, otherRule.rule_id)
     if (!prior) {
       const id = Number(
         this.st.insertAlert.run(
@@ -491,14 +522,16 @@ class ImportRun {
           this.contextId
         ).lastInsertRowid
       )
-      this.seen.set(h, id)
+      if (otherRule) this.sharedIdAlerts.set(`${h}\u0001${d.ruleId}`, id)
+      else this.seen.set(h, id)
       this.firstNewId ??= id
       this.created++
       this.alerts++
       if (d.outcome === 'FAIL') this.failingBy[cidx] = (this.failingBy[cidx] ?? 0) + 1
       return
     }
-    this.seen.set(h, prior.id)
+    if (otherRule) this.sharedIdAlerts.set(`${h}\u0001${d.ruleId}`, prior.id)
+    else this.seen.set(h, prior.id)
     if (!repeated) {
       this.alerts++
       if (d.outcome === 'FAIL') this.failingBy[cidx] = (this.failingBy[cidx] ?? 0) + 1
@@ -555,6 +588,18 @@ class ImportRun {
     } else {
       this.unchanged++
     }
+  }
+
+  /** A record whose tool finding id an alert of another rule in this file has: counted, the first kept as the example. */
+  private noteSharedId(h: number, d: AlertItem, otherRule: string): void {
+    if (!this.sharedIdHashes.has(h)) {
+      this.sharedIdHashes.add(h)
+      this.sharedIdCount++ // the alert of the other rule, seen first
+    }
+    this.sharedIdCount++
+    const ex = this.sharedIdExample
+    if (ex === null) this.sharedIdExample = { tool: d.tool, toolFindingId: d.toolFindingId, rules: [otherRule, d.ruleId] }
+    else if (ex.tool === d.tool && ex.toolFindingId === d.toolFindingId && ex.rules.length < 5 && !ex.rules.includes(d.ruleId)) ex.rules.push(d.ruleId)
   }
 
   /** The file's failing alerts: how many landed on catalogued controls, and on which per-tool ones the others did. */

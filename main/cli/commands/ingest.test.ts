@@ -53,6 +53,20 @@ describe('lastmile ingest / findings / initiatives', () => {
     expect(out.imports[0].catalogue).toEqual({ failing: 1, catalogued: 0, fallback: [{ control: 'securityhub.Madeup.1', alerts: 1 }] })
   })
 
+  it('says on stderr when records shared one finding id across checks (each kept as its own alert)', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const ex = join(dir, 'example.ocsf.json')
+    copyFileSync(join(FIXTURES, 'real/prowler/example_output_aws.ocsf.json'), ex)
+    const r = await cli(['ingest', path, ex], env)
+    expect(r.code).toBe(0)
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `lastmile ingest: ${ex}: 3 alerts share 1 finding id across different checks (e.g. prowler <finding_uid>: accessanalyzer_enabled, account_maintain_current_contact_details, account_maintain_different_contact_details_to_security_billing_and_operations); each check is kept as its own alert`
+    ])
+  })
+
   it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
     const dir = tempDir()
     const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { combineShares, shareSentence } from '../../../shared/catalogue-share'
 import { FORMAT_NAMES, type FormatName, type ImportSummary } from '../../../shared/ingest'
+import { sharedIdsSentence } from '../../../shared/shared-ids'
 import type { FindingStatus } from '../../../shared/model'
 import { LastmileError } from '../../errors'
 import { alertRecord, listFindings } from '../../case/findings'
@@ -71,6 +72,9 @@ const ingest: Command = {
         ctx.err(`lastmile ingest: ${r.error.message.replace(/choose its format$/, 'choose its format with --format NAME')}`)
       } else if (r.duplicateOf) {
         ctx.err(`lastmile ingest: ${r.file}: already imported (import ${r.duplicateOf}); nothing changed`)
+      } else {
+        const shared = sharedIdsSentence(r.sharedIds)
+        if (shared) ctx.err(`lastmile ingest: ${r.file}: ${shared}`)
       }
     }
     // where the failing alerts of every file imported landed: catalogued controls, or per-tool ones

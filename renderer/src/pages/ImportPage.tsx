@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react'
 import { combineShares, sharePercent, shareSentence } from '../../../shared/catalogue-share'
+import { sharedIdsSentence } from '../../../shared/shared-ids'
 import type { ChosenPath } from '../../../shared/contract'
 import { FORMAT_NAMES, type FormatName, type ImportSummary, type IngestFileOutcome, type IngestResult } from '../../../shared/ingest'
 import { call } from '../api'
@@ -301,7 +302,7 @@ function ImportResultView({
                     <td className="findings-cell">
                       {o.duplicateOf
                         ? `Already imported (${o.duplicateOf}): nothing changed`
-                        : `+${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}`}
+                        : `+${o.findings.new.toLocaleString('en-US')} new · ${o.findings.resolved.toLocaleString('en-US')} resolved · ${o.findings.reopened.toLocaleString('en-US')} reopened${o.skipped ? `; ${plural(o.skipped, 'record')} not findings, skipped` : ''}${o.unchanged ? `; ${plural(o.unchanged, 'alert')} unchanged` : ''}${o.sharedIds.ids ? `; ${sharedIdsSentence(o.sharedIds)}` : ''}`}
                     </td>
                     <td className="num" title={shareSentence(o.catalogue) ?? 'No failing alerts'}>
                       {o.catalogue.failing ? sharePercent(o.catalogue) : <span className="muted">—</span>}
