@@ -1,0 +1,895 @@
+// The hand decisions behind playbooks/catalogue/overrides/azure.yaml (extract-azure.ts writes it):
+// which Defender for Cloud recommendation and which Wiz control reports the same problem as which
+// Prowler Azure check, and which of them are controls of their own.
+//
+// Defender for Cloud: the Lastmile adapters emit the assessment key (the GUID the portal CSV calls
+// `recommendationName`, the REST/Resource Graph assessment's `name`). Microsoft publishes the keys
+// only in its recommendations reference (MicrosoftDocs/azure-docs, each heading links to
+// `…/RecommendationsBlade/assessmentKey/<key>`); that repository is 26 GB and cannot be mirrored
+// here, so the keys below were read from the pages named in DOCS and typed with the page they
+// come from. The Prowler `defender_*` checks that read an assessment name it by display name in
+// their code (prowler-cloud/prowler@3e000faa providers/azure/services/defender/*): those twins are exact.
+//
+// Wiz: no published list. The adapter emits the CSV's `Control ID` (a UUID, stable across
+// exports) or the API's `sourceRule.id`; the ids and titles come from the Wiz exports in
+// sources/wiz-rules.tsv (extracted by `extract-azure.ts wiz`).
+//
+// A twin is the same problem on the same kind of resource, whatever the scanner's wording; where
+// the tools' pass conditions differ (Prowler's function-app FTP check also refuses FTPS), the
+// rule stays apart.
+
+/** The Defender for Cloud recommendations reference pages the keys were read from. */
+export const DOCS = {
+  data: 'MicrosoftDocs/azure-docs@346444e1 articles/defender-for-cloud/recommendations-reference-data.md (ms.date 03/13/2024)',
+  compute: 'MicrosoftDocs/azure-docs@0af0f2ef articles/defender-for-cloud/recommendations-reference-compute.md (ms.date 03/13/2024)',
+  container: 'MicrosoftDocs/azure-docs@346444e1 articles/defender-for-cloud/recommendations-reference-container.md (ms.date 03/13/2024)',
+  appServices: 'MicrosoftDocs/azure-docs@346444e1 articles/defender-for-cloud/recommendations-reference-app-services.md (ms.date 03/13/2024)',
+  identity: 'MicrosoftDocs/azure-docs articles/defender-for-cloud/recommendations-reference-identity-access.md (ms.date 03/13/2024)',
+  networking: 'MicrosoftDocs/azure-docs articles/defender-for-cloud/recommendations-reference-networking.md (ms.date 03/13/2024)',
+  appServicesInclude: 'MicrosoftDocs/azure-docs@07b28aee includes/asc-recs-appservices.md (ms.date 07/06/2021)'
+} as const
+
+export type DocPage = keyof typeof DOCS
+
+/** A Defender for Cloud recommendation: assessment key, its title in the reference, and the page. */
+export interface DefenderRec {
+  key: string
+  title: string
+  page: DocPage
+}
+
+const d = (key: string, title: string, page: DocPage): DefenderRec => ({ key, title, page })
+
+/** Extra rules for a control the generated catalogue already has (a Prowler Azure check). */
+export interface AnchorEntry {
+  anchor: string
+  /** a title for the control where the table's (one Prowler check's) says less than the control is */
+  title?: string
+  defender?: DefenderRec[]
+  /** Wiz control ids, as in sources/wiz-rules.tsv */
+  wiz?: string[]
+  why?: string
+}
+
+/** A control no reference table has: Defender and Wiz rules with no Prowler twin. */
+export interface NewControl {
+  id: string
+  title: string
+  resourceType: string
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'informational'
+  defender?: DefenderRec[]
+  wiz?: string[]
+  why?: string
+}
+
+/** Two Prowler checks the tables keep apart that are one problem (one Defender rule names both). */
+export interface Merge {
+  rules: string[]
+  why: string
+}
+
+export const MERGES: Merge[] = [
+  {
+    rules: ['prowler:keyvault_rbac_key_expiration_set', 'prowler:keyvault_key_expiration_set_in_non_rbac'],
+    why: "Prowler splits 'key has an expiration date' by the vault's permission model; the problem and its fix (set the key's expiry) are the same, and Defender's 'Key Vault keys should have an expiration date' reports both kinds of vault."
+  },
+  {
+    rules: ['prowler:keyvault_rbac_secret_expiration_set', 'prowler:keyvault_non_rbac_secret_expiration_set'],
+    why: "Prowler splits 'secret has an expiration date' by the vault's permission model; the problem and its fix (set the secret's expiry) are the same, and Defender's 'Key Vault secrets should have an expiration date' reports both kinds of vault."
+  }
+]
+
+export const ANCHORS: AnchorEntry[] = [
+  // Storage (secure transfer, 1c5de8e1-f68d-6a17-e0d2-ec259c42768c, is in the folder control azure.storage.secure-transfer)
+  {
+    anchor: 'prowler:storage_blob_public_access_level_is_disabled',
+    defender: [d('51fd8bb1-0db4-bbf1-7e2b-cfcba7eb66a6', 'Storage account public access should be disallowed', 'identity')]
+  },
+  {
+    anchor: 'prowler:storage_default_network_access_rule_is_denied',
+    defender: [d('45d313c3-3fca-5040-035f-d61928366d31', 'Access to storage accounts with firewall and virtual network configurations should be restricted', 'networking')],
+    why: "The recommendation's policy (Storage accounts should restrict network access) fails an account whose network rules' default action is Allow, as the Prowler check does."
+  },
+  {
+    anchor: 'prowler:storage_ensure_private_endpoints_in_storage_accounts',
+    defender: [d('cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a', 'Storage account should use a private link connection', 'data')]
+  },
+  {
+    anchor: 'prowler:storage_ensure_encryption_with_customer_managed_keys',
+    defender: [d('ca98bba7-719e-48ee-e193-0b76766cdb07', '(Enable if required) Storage accounts should use customer-managed key (CMK) for encryption', 'data')]
+  },
+  { anchor: 'prowler:storage_account_key_access_disabled', defender: [d('3b363842-30f5-4056-980d-3a40fa5de8b3', 'Storage accounts should prevent shared key access', 'data')] },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_storage_is_on',
+    defender: [d('1be22853-8ed1-4005-9907-ddad64cb1417', 'Microsoft Defender for Storage should be enabled', 'data')]
+  },
+
+  // SQL and databases
+  {
+    anchor: 'prowler:sqlserver_azuread_administrator_enabled',
+    defender: [d('f0553104-cfdb-65e6-759c-002812e38500', 'SQL servers should have an Azure Active Directory administrator provisioned', 'data')]
+  },
+  { anchor: 'prowler:sqlserver_auditing_enabled', defender: [d('94208a8b-16e8-4e5b-abbd-4e81c9d02bee', 'Auditing on SQL server should be enabled', 'data')] },
+  {
+    anchor: 'prowler:sqlserver_auditing_retention_90_days',
+    defender: [d('620671b8-6661-273a-38ac-4574967750ec', 'Audit retention for SQL servers should be set to at least 90 days', 'data')]
+  },
+  {
+    anchor: 'prowler:sqlserver_tde_encryption_enabled',
+    defender: [d('651967bf-044e-4bde-8376-3e08e0600105', 'Transparent Data Encryption on SQL databases should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:sqlserver_tde_encrypted_with_cmk',
+    defender: [d('1a93e945-3675-aef6-075d-c661498e1046', '(Enable if required) SQL servers should use customer-managed keys to encrypt data at rest', 'data')]
+  },
+  {
+    anchor: 'prowler:sqlserver_vulnerability_assessment_enabled',
+    defender: [d('1db4f204-cb5a-4c9c-9254-7556403ce51c', 'SQL servers should have vulnerability assessment configured', 'data')]
+  },
+  {
+    anchor: 'prowler:sqlserver_microsoft_defender_enabled',
+    defender: [d('400a6682-992c-4726-9549-629fbc3b988f', 'Microsoft Defender for SQL should be enabled for unprotected Azure SQL servers', 'data')]
+  },
+  {
+    anchor: 'prowler:sqlserver_recommended_minimal_tls_version',
+    defender: [d('8e9a37b9-2828-4c8f-a24e-7b0ab0e89c78', 'Azure SQL Database should be running TLS version 1.2 or newer', 'data')],
+    why: "The recommendation's policy reads the server's minimalTlsVersion, the setting the Prowler check reads."
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_azure_sql_databases_is_on',
+    defender: [d('58d72d9d-0310-4792-9a3b-6dd111093cdb', 'Microsoft Defender for Azure SQL Database servers should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_sql_servers_is_on',
+    defender: [d('6ac66a74-761f-4a59-928a-d373eea3f028', 'Microsoft Defender for SQL servers on machines should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_os_relational_databases_is_on',
+    defender: [d('b6a28450-dd5d-4ba4-8806-245e20ef6632', 'Microsoft Defender for open-source relational databases should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:cosmosdb_account_firewall_use_selected_networks',
+    defender: [d('276b1952-c364-852b-11e5-657f0fa34dc6', 'Azure Cosmos DB accounts should have firewall rules', 'data')]
+  },
+  { anchor: 'prowler:cosmosdb_account_use_private_endpoints', defender: [d('80dc29d6-9887-4071-a66c-e763376c2de3', 'Cosmos DB accounts should use private link', 'data')] },
+  {
+    anchor: 'prowler:cosmosdb_account_public_network_access_disabled',
+    defender: [d('334a182c-7c2c-41bc-ae1e-55327891ab50', 'Azure Cosmos DB should disable public network access', 'data')]
+  },
+  {
+    anchor: 'prowler:cosmosdb_account_use_aad_and_rbac',
+    defender: [d('14acab4e-ad95-11ec-b909-0242ac120002', 'Azure Cosmos DB accounts should use Azure Active Directory as the only authentication method', 'identity')]
+  },
+
+  // Key Vault
+  {
+    anchor: 'prowler:keyvault_rbac_key_expiration_set',
+    title: 'Key Vault keys should have an expiration date',
+    defender: [d('1aabfa0d-7585-f9f5-1d92-ecb40291d9f2', 'Key Vault keys should have an expiration date', 'identity')],
+    why: 'Covers vaults of both permission models (see the merge with keyvault_key_expiration_set_in_non_rbac).'
+  },
+  {
+    anchor: 'prowler:keyvault_rbac_secret_expiration_set',
+    title: 'Key Vault secrets should have an expiration date',
+    defender: [d('14257785-9437-97fa-11ae-898cfb24302b', 'Key Vault secrets should have an expiration date', 'identity')],
+    why: 'Covers vaults of both permission models (see the merge with keyvault_non_rbac_secret_expiration_set).'
+  },
+  {
+    anchor: 'prowler:keyvault_recoverable',
+    defender: [
+      d('4ed62ae4-5072-f9e7-8d94-51c76c48159a', 'Key vaults should have purge protection enabled', 'identity'),
+      d('78211c00-15a9-336e-17c4-0b48613dadf4', 'Key vaults should have soft delete enabled', 'identity')
+    ],
+    why: 'Prowler passes a vault only with both soft delete and purge protection; Defender reports each setting apart. Turning both on is one change to the vault.'
+  },
+  { anchor: 'prowler:keyvault_private_endpoints', defender: [d('2e96bc2f-1972-e471-9e70-ae58d41e9d2a', 'Private endpoint should be configured for Key Vault', 'identity')] },
+  { anchor: 'prowler:keyvault_logging_enabled', defender: [d('88bbc99c-e5af-ddd7-6105-6150b2bfa519', 'Diagnostic logs in Key Vault should be enabled', 'identity')] },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_keyvault_is_on',
+    defender: [d('b1af52e4-e968-4e2b-b6d0-6736c9651f0a', 'Microsoft Defender for Key Vault should be enabled', 'identity')]
+  },
+
+  // Network
+  { anchor: 'prowler:network_watcher_enabled', defender: [d('f1f2f7dc-7bd5-18bf-c403-cbbdb7ec3d68', 'Network Watcher should be enabled', 'data')] },
+  {
+    anchor: 'prowler:network_subnet_nsg_associated',
+    defender: [d('eade5b56-eefd-444f-95c8-23f29e5d93cb', 'Subnets should be associated with a network security group', 'networking')]
+  },
+  {
+    anchor: 'prowler:network_vnet_ddos_protection_enabled',
+    defender: [d('e3de1cc0-f4dd-3b34-e496-8b5381ba2d70', 'Azure DDoS Protection Standard should be enabled', 'networking')],
+    why: 'Both report the virtual network without a DDoS protection plan (Defender only those holding public IPs).'
+  },
+  {
+    anchor: 'prowler:vm_jit_access_enabled',
+    defender: [d('805651bc-6ecd-4c73-9b55-97a19d0582d0', 'Management ports of virtual machines should be protected with just-in-time network access control', 'compute')]
+  },
+
+  // App Service: Defender has one recommendation per app kind (web, API, function); an API app is a web app
+  // (Microsoft.Web/sites) and the setting is the same, so the kinds share the Prowler web-app control
+  // unless Prowler has a function-app check of its own.
+  {
+    anchor: 'prowler:app_ensure_http_is_redirected_to_https',
+    defender: [
+      d('1b351b29-41ca-6df5-946c-c190a56be5fe', 'Web Application should only be accessible over HTTPS', 'appServices'),
+      d('bf82a334-13b6-ca57-ea75-096fc2ffce50', 'API App should only be accessible over HTTPS', 'appServices')
+    ]
+  },
+  {
+    anchor: 'prowler:app_function_ensure_http_is_redirected_to_https',
+    defender: [d('cb0acdc6-0846-fd48-debe-9905af151b6d', 'Function App should only be accessible over HTTPS', 'appServices')]
+  },
+  {
+    anchor: 'prowler:app_minimum_tls_version_12',
+    defender: [
+      d('2a54c352-7ca4-4bae-ad46-47ecd9595bd2', 'TLS should be updated to the latest version for web apps', 'appServices'),
+      d('5a659d57-117d-bb18-65f6-54e51da1bb9b', 'TLS should be updated to the latest version for API apps', 'appServices'),
+      d('15be5f3c-e0a4-c0fa-fbff-8e50339b4b22', 'TLS should be updated to the latest version for function apps', 'appServices')
+    ],
+    why: 'The same site setting (minTlsVersion) for every app kind; Prowler has no function-app TLS check of its own.'
+  },
+  {
+    anchor: 'prowler:app_ftp_deployment_disabled',
+    defender: [
+      d('19beaa2a-a126-b4dd-6d35-617f6cc83fca', 'FTPS should be required in web apps', 'appServices'),
+      d('67fc622b-4ce6-8c52-08ae-9f830036b757', 'FTPS should be required in API apps', 'appServices'),
+      d('972a6579-f38f-c0b9-1b4b-a5bbeba3ab5b', 'FTPS should be required in function apps', 'appServices')
+    ],
+    why: "Defender passes FTPS-only, as this check does ('FTP disabled or FTPS-only'); Prowler's app_function_ftps_deployment_disabled also refuses FTPS, a stricter rule, so the function-app recommendation is not its twin."
+  },
+  {
+    anchor: 'prowler:app_register_with_identity',
+    defender: [
+      d('4a3d7cd3-f17c-637a-1ffc-614a01dd03cf', 'Managed identity should be used in web apps', 'appServices'),
+      d('cc6d1865-7617-3cb2-cf7d-4cfc01ece1df', 'Managed identity should be used in API apps', 'appServices')
+    ]
+  },
+  {
+    anchor: 'prowler:app_function_identity_is_configured',
+    defender: [d('23aa9cbe-c2fb-6a2f-6c97-885a6d48c4d1', 'Managed identity should be used in function apps', 'appServices')]
+  },
+  {
+    anchor: 'prowler:app_client_certificates_on',
+    defender: [
+      d('ca4e6a5a-3a9a-bad3-798a-d420a1d9bd6d', 'Web apps should request an SSL certificate for all incoming requests', 'appServices'),
+      d('ce2768c3-a7c7-1bbf-22cd-f9db675a9807', 'Ensure API app has Client Certificates Incoming client certificates set to On', 'appServices'),
+      d('c2ab4bea-c663-3259-a4cd-03a8feb02825', 'Function apps should have Client Certificates (Incoming client certificates) enabled', 'appServices')
+    ]
+  },
+  {
+    anchor: 'prowler:app_ensure_java_version_is_latest',
+    defender: [
+      d('39c63596-aa92-1b90-ee7c-628bee592cc0', 'Java should be updated to the latest version for your web app', 'appServicesInclude'),
+      d('08a3b009-0178-ee60-e357-e7ee5aea59c7', 'Java should be updated to the latest version for API apps', 'appServices'),
+      d('f0fd27eb-25aa-4335-0ba2-0720cccda9a4', 'Java should be updated to the latest version for your function app', 'appServicesInclude')
+    ]
+  },
+  {
+    anchor: 'prowler:app_ensure_php_version_is_latest',
+    defender: [
+      d('7b2a234d-614b-562f-ac85-91b419688b59', 'PHP should be updated to the latest version for your web app', 'appServicesInclude'),
+      d('6b86d069-b3c3-b4d7-47c7-e73ddf786a63', 'PHP should be updated to the latest version for API apps', 'appServices')
+    ]
+  },
+  {
+    anchor: 'prowler:app_ensure_python_version_is_latest',
+    defender: [
+      d('e8407fab-bf38-b0a4-79c1-068bbf82eca1', 'Python should be updated to the latest version for your web app', 'appServicesInclude'),
+      d('c2c90d64-38e2-e984-1457-7f4a98168c72', 'Python should be updated to the latest version for API apps', 'appServices'),
+      d('96327a68-4aec-5e76-8f0e-d4670bc5a3a7', 'Python should be updated to the latest version for your function app', 'appServicesInclude')
+    ]
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_app_services_is_on',
+    defender: [d('0876ef51-fee7-449d-ba1e-f2662c7e43c6', 'Microsoft Defender for App Service should be enabled', 'appServices')]
+  },
+
+  // Virtual machines
+  {
+    anchor: 'prowler:vm_linux_enforce_ssh_authentication',
+    defender: [d('22441184-2f7b-d4a0-e00b-4c5eaef4afc9', 'Authentication to Linux machines should require SSH keys', 'compute')]
+  },
+  { anchor: 'prowler:vm_backup_enabled', defender: [d('f2f595ec-5dc6-68b4-82ef-b63563e9c610', 'Azure Backup should be enabled for virtual machines', 'compute')] },
+  {
+    anchor: 'prowler:vm_trusted_launch_enabled',
+    defender: [
+      d('69ad830b-d98c-b1cf-2158-9d69d38c7093', 'Secure Boot should be enabled on supported Windows virtual machines', 'compute'),
+      d('861bbc73-0a55-8d1d-efc6-e92d9e1176e0', 'vTPM should be enabled on supported virtual machines', 'compute')
+    ],
+    why: 'Prowler passes a VM only with Trusted Launch, Secure Boot and vTPM; Defender reports Secure Boot and vTPM apart on Trusted Launch VMs.'
+  },
+  {
+    anchor: 'prowler:defender_assessments_vm_endpoint_protection_installed',
+    defender: [
+      d('83f577bd-a1b6-b7e1-0891-12ca19d1e6df', 'Install endpoint protection solution on virtual machines', 'compute'),
+      d('06e3a6db-6c0c-4ad9-943f-31d9d73ecf6c', 'EDR solution should be installed on Virtual Machines', 'compute'),
+      d('4fb67663-9ab9-475d-b026-8c544cced439', 'Endpoint protection should be installed on your machines (preview)', 'compute')
+    ],
+    wiz: ['60ab6694-8045-4607-a723-c41bd6f19225'],
+    why: "The Prowler check reads the Defender assessment 'Install endpoint protection solution on virtual machines' itself; the EDR recommendations replace it (compute reference)."
+  },
+  {
+    anchor: 'prowler:defender_auto_provisioning_vulnerabilty_assessments_machines_on',
+    defender: [d('ffff0522-1e88-47fc-8382-2a80ba848f5d', 'Machines should have a vulnerability assessment solution', 'compute')],
+    why: 'The Prowler check reads this Defender assessment by name.'
+  },
+  {
+    anchor: 'prowler:defender_ensure_system_updates_are_applied',
+    defender: [
+      d('4ab6e3c5-74dd-8b35-9ab9-f61b30875b27', 'System updates should be installed on your machines', 'compute'),
+      d('e1145ab1-eb4f-43d8-911b-36ddf771d13f', 'System updates should be installed on your machines (powered by Update Center)', 'compute')
+    ],
+    why: "The Prowler check reads the Defender assessment 'System updates should be installed on your machines'; the Update Center one replaces it."
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_server_is_on',
+    defender: [d('56a6e81f-7413-4f72-9a1b-aaeeaa87c872', 'Microsoft Defender for Servers should be enabled', 'compute')]
+  },
+
+  // Containers
+  {
+    anchor: 'prowler:aks_cluster_defender_enabled',
+    defender: [d('56a83a6e-c417-42ec-b567-1e6fcb3d09a9', 'Azure Kubernetes Service clusters should have Defender profile enabled', 'container')]
+  },
+  {
+    anchor: 'prowler:aks_cluster_rbac_enabled',
+    defender: [d('b0fdc63a-38e7-4bab-a7c4-2c2665abbaa9', 'Role-Based Access Control should be used on Kubernetes Services', 'container')]
+  },
+  {
+    anchor: 'prowler:defender_ensure_defender_for_containers_is_on',
+    defender: [d('e599a9fe-30e3-47c6-a173-8b4b6d9d3255', 'Microsoft Defender for Containers should be enabled', 'container')]
+  },
+  {
+    anchor: 'prowler:defender_container_images_resolved_vulnerabilities',
+    defender: [
+      d(
+        'c609cf0f-71ab-41e9-a3c6-9a1f7fe1b8d5',
+        'Azure running container images should have vulnerabilities resolved (powered by Microsoft Defender Vulnerability Management)',
+        'container'
+      ),
+      d('41503391-efa5-47ee-9282-4eff6131462c', 'Azure running container images should have vulnerabilities resolved - (powered by Qualys)', 'container')
+    ],
+    why: 'The Prowler check reads the Defender Vulnerability Management assessment by name; the Qualys one is its predecessor.'
+  },
+  { anchor: 'prowler:containerregistry_uses_private_link', defender: [d('13e7d036-6903-821c-6018-962938929bf0', 'Container registries should use private link', 'container')] },
+
+  // Subscription: Defender plans and security contacts
+  {
+    anchor: 'prowler:defender_ensure_defender_for_arm_is_on',
+    defender: [d('f0fb2a7e-16d5-849f-be57-86db712e9bd0', 'Microsoft Defender for Resource Manager should be enabled', 'data')]
+  },
+  { anchor: 'prowler:defender_ensure_defender_for_dns_is_on', defender: [d('aae10e53-8403-3576-5d97-3b00f97332b2', 'Microsoft Defender for DNS should be enabled', 'data')] },
+  {
+    anchor: 'prowler:defender_ensure_notify_alerts_severity_is_high',
+    defender: [d('3869fbd7-5d90-84e4-37bd-d9a7f4ce9a24', 'Email notification for high severity alerts should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:defender_ensure_notify_emails_to_owners',
+    defender: [d('9f97e78d-88ee-a48d-abe2-5ef12954e7ea', 'Email notification to subscription owner for high severity alerts should be enabled', 'data')]
+  },
+  {
+    anchor: 'prowler:defender_additional_email_configured_with_a_security_contact',
+    defender: [d('77758c9d-8a56-5f54-6ff7-69a762ca6004', 'Subscriptions should have a contact email address for security issues', 'data')]
+  },
+  {
+    anchor: 'prowler:defender_auto_provisioning_log_analytics_agent_vms_on',
+    defender: [d('af849052-4299-0692-acc0-bffcbe9e440c', 'Auto provisioning of the Log Analytics agent should be enabled on subscriptions', 'data')]
+  },
+
+  // Identity
+  {
+    anchor: 'prowler:entra_user_with_recent_sign_in',
+    wiz: ['c3adf940-d041-4592-bf5d-1c5c4dd88ed0'],
+    why: "Wiz's 'Admin account is inactive for over 90 days' is Prowler's 'enabled user has signed in within the last 90 days' for an administrator: the same user, the same fix (disable or remove it)."
+  }
+]
+
+export const NEW_CONTROLS: NewControl[] = [
+  // Network
+  {
+    id: 'azure.network.vnet-azure-firewall',
+    title: 'Virtual networks should be protected by Azure Firewall',
+    resourceType: 'azure.network.vnet',
+    severity: 'low',
+    defender: [d('f67fb4ed-d481-44d7-91e5-efadf504f74a', 'Virtual networks should be protected by Azure Firewall', 'networking')]
+  },
+  {
+    id: 'azure.compute.vm-management-ports-open',
+    title: 'Virtual machines should not expose management ports (SSH, RDP, WinRM) to the internet',
+    resourceType: 'azure.compute.vm',
+    severity: 'medium',
+    defender: [d('bc303248-3d14-44c2-96a0-55f5c326b5fe', 'Management ports should be closed on your virtual machines', 'networking')],
+    wiz: ['6f4be9cf-9bd6-490a-8bfc-1eea45fca8aa'],
+    why: "Wiz's 'Publicly exposed Linux VM on port 22' is one of the management ports Defender's recommendation reports on the same VM. Prowler's SSH/RDP checks report the network security group, not the VM, so they stay apart."
+  },
+  {
+    id: 'azure.compute.vm-nsg-missing',
+    title: 'Virtual machines should be protected with network security groups',
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    defender: [
+      d('483f12ed-ae23-447e-a2de-a67a10db4353', 'Internet-facing virtual machines should be protected with network security groups', 'networking'),
+      d('a9341235-9389-42f0-a0bf-9bfb57960d44', 'Non-internet-facing virtual machines should be protected with network security groups', 'networking')
+    ],
+    why: 'Defender splits the recommendation by whether the VM faces the internet; the fix (attach a network security group) is the same.'
+  },
+  {
+    id: 'azure.compute.vm-nsg-open-inbound',
+    title: "Network security groups of a virtual machine should not allow inbound traffic from 'Any' or 'Internet'",
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    defender: [d('3b20e985-f71f-483b-b078-f30d73936d43', 'All network ports should be restricted on network security groups associated to your virtual machine', 'networking')]
+  },
+  {
+    id: 'azure.compute.vm-ip-forwarding',
+    title: 'IP forwarding on virtual machines should be disabled',
+    resourceType: 'azure.compute.vm',
+    severity: 'medium',
+    defender: [d('c3b51c94-588b-426b-a892-24696f9e54cc', 'IP forwarding on your virtual machine should be disabled', 'networking')]
+  },
+
+  // Storage
+  {
+    id: 'azure.storage.blob-container-anonymous-access',
+    title: 'Blob containers should not allow anonymous access',
+    resourceType: 'azure.storage.blob-container',
+    severity: 'medium',
+    wiz: ['1eef05dd-84ae-4a48-9320-9b4809a0a2dc', 'c7992cb0-32d4-426e-9286-bd047a60a05e', 'a770dc8b-4001-44ad-9e43-608bf00e1cdf'],
+    why: "Wiz reports the container itself (Prowler and Defender report the account's 'allow blob anonymous access' setting). Its toxic combinations on a publicly exposed container (a lateral-movement path to admin, sensitive financial data) have the same remediation unit: remove the container's public access."
+  },
+
+  // SQL
+  {
+    id: 'azure.sql.public-network-access',
+    title: 'Public network access on Azure SQL Database should be disabled',
+    resourceType: 'azure.sql.server',
+    severity: 'medium',
+    defender: [d('22e93e92-4a31-b4cd-d640-3ef908430aa6', 'Public network access on Azure SQL Database should be disabled', 'data')],
+    why: "Not Prowler's sqlserver_unrestricted_inbound_access, which fails only a 0.0.0.0-255.255.255.255 firewall rule."
+  },
+  {
+    id: 'azure.sql.private-endpoint',
+    title: 'Private endpoint connections on Azure SQL Database should be enabled',
+    resourceType: 'azure.sql.server',
+    severity: 'medium',
+    defender: [d('75396512-3323-9be4-059d-32ecb113c3de', 'Private endpoint connections on Azure SQL Database should be enabled', 'data')]
+  },
+  {
+    id: 'azure.sql.vulnerability-findings',
+    title: 'SQL databases should have vulnerability findings resolved',
+    resourceType: 'azure.sql.server',
+    severity: 'high',
+    defender: [d('82e20e14-edc5-4373-bfc4-f13121257c37', 'SQL databases should have vulnerability findings resolved', 'data')]
+  },
+
+  // Key Vault
+  {
+    id: 'azure.keyvault.firewall',
+    title: 'Firewall should be enabled on Key Vault',
+    resourceType: 'azure.keyvault.vault',
+    severity: 'medium',
+    defender: [d('52f7826a-ace7-3107-dd0d-4875853c1576', 'Firewall should be enabled on Key Vault', 'identity')],
+    why: "Not Prowler's keyvault_access_only_through_private_endpoints, which judges only vaults that have a private endpoint."
+  },
+
+  // App Service
+  {
+    id: 'azure.web.remote-debugging',
+    title: 'Remote debugging should be turned off for App Service apps',
+    resourceType: 'azure.web.site',
+    severity: 'low',
+    defender: [
+      d('64b8637e-4e1d-76a9-0fc9-c1e487a97ed8', 'Remote debugging should be turned off for Web Applications', 'appServices'),
+      d('9172da4e-9571-6e33-2b5b-d742847f3be7', 'Remote debugging should be turned off for API App', 'appServices'),
+      d('093c685b-56dd-13a3-8ed5-887a001837a2', 'Remote debugging should be turned off for Function App', 'appServices')
+    ]
+  },
+  {
+    id: 'azure.web.cors-any-origin',
+    title: 'CORS should not allow every origin to access App Service apps',
+    resourceType: 'azure.web.site',
+    severity: 'low',
+    defender: [
+      d('df4d1739-47f0-60c7-1706-3731fea6ab03', 'CORS should not allow every resource to access Web Applications', 'appServices'),
+      d('e40df93c-7a7c-1b0a-c787-9987ceb98e54', 'CORS should not allow every resource to access API Apps', 'appServices'),
+      d('7b3d4796-9400-2904-692b-4a5ede7f0a1e', 'CORS should not allow every resource to access Function Apps', 'appServices')
+    ]
+  },
+
+  // Virtual machines
+  {
+    id: 'azure.compute.vm-disk-encryption',
+    title: 'Virtual machines should encrypt temp disks, caches and data flows (Azure Disk Encryption or encryption at host)',
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    defender: [
+      d('d57a4221-a804-52ca-3dea-768284f06bb7', 'Virtual machines should encrypt temp disks, caches, and data flows between Compute and Storage resources', 'compute'),
+      d('a40cc620-e72c-fdf4-c554-c6ca2cd705c0', 'Linux virtual machines should enable Azure Disk Encryption or EncryptionAtHost', 'compute'),
+      d('0cb5f317-a94b-6b80-7212-13a9cc8826af', 'Windows virtual machines should enable Azure Disk Encryption or EncryptionAtHost', 'compute')
+    ],
+    why: "The Linux and Windows recommendations replace the first one (compute reference). Not Prowler's vm_ensure_attached_disks_encrypted_with_cmk: a customer-managed key does not encrypt temp disks or caches."
+  },
+  {
+    id: 'azure.compute.vm-vulnerability-findings',
+    title: 'Virtual machines should have vulnerability findings resolved',
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    defender: [d('1195afff-c881-495e-9bc5-1486211ae03f', 'Machines should have vulnerability findings resolved', 'compute')],
+    wiz: ['432689f7-dcc9-4172-9355-e8560d4980c0', '058512e0-10c7-43f5-b860-81e55e9d03aa'],
+    why: 'The Wiz controls report unresolved high or critical vulnerabilities on the same VM; the remediation (patch the machine) is the same.'
+  },
+  {
+    id: 'azure.compute.vm-exposed-exploitable-vulnerability',
+    title: 'Publicly exposed virtual machines should not have exploitable vulnerabilities',
+    resourceType: 'azure.compute.vm',
+    severity: 'critical',
+    wiz: ['12b948d7-3b3e-4c2e-8f2c-3a743bba3155', 'e5b5a1d4-abeb-44f2-a146-787d1d4df242', '5d631407-9a11-4e81-af10-f7dcf99c0f57', '82c3a122-700e-468a-968b-9238cb710dd8'],
+    why: "Wiz raises one toxic combination per exploited CVE (Log4Shell, CVE-2023-20867, GameOver(lay)) and one for any network vulnerability with a known exploit; each is 'internet-exposed and exploitable' on the same machine, fixed by patching it and closing the exposure."
+  },
+  {
+    id: 'azure.compute.vm-security-baseline',
+    title: 'Machines should be configured securely (security baseline findings resolved)',
+    resourceType: 'azure.compute.vm',
+    severity: 'low',
+    defender: [d('c476dc48-8110-4139-91af-c8d940896b98', 'Machines should be configured securely', 'compute')]
+  },
+  {
+    id: 'azure.compute.vm-end-of-life-software',
+    title: 'Virtual machines should not run end-of-life software',
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    wiz: ['91becca8-ba05-4c60-84f5-d19448b32a93']
+  },
+  {
+    id: 'azure.compute.vm-exposed-cleartext-keys',
+    title: 'Publicly exposed virtual machines should not hold cleartext cloud or SaaS keys',
+    resourceType: 'azure.compute.vm',
+    severity: 'high',
+    wiz: ['71f62f01-5640-438b-ae08-7535b230c7c2', 'e0ee5bd8-064b-4095-8a06-c3d6c033e152'],
+    why: 'Wiz splits the secret by kind (cloud keys with high Entra ID privileges, SaaS API keys); on one exposed machine the fix is the same: remove and rotate the keys.'
+  },
+  {
+    id: 'azure.compute.vm-malware',
+    title: 'Virtual machines should not be infected with malware',
+    resourceType: 'azure.compute.vm',
+    severity: 'critical',
+    wiz: ['8451beda-a15e-461b-bd94-7e8319312cc1']
+  },
+  {
+    id: 'azure.compute.vm-unused',
+    title: 'Virtual machines nobody has logged in to for six months should be reviewed',
+    resourceType: 'azure.compute.vm',
+    severity: 'low',
+    wiz: ['03ebf870-abb1-49f9-997c-1ab0a1b5dfce']
+  },
+
+  // AKS
+  {
+    id: 'azure.aks.api-server-public',
+    title: 'The Kubernetes API server of an AKS cluster should not be open to the internet',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('1a2b5b4c-f80d-46e7-ac81-b51a9fb363de', 'Kubernetes API server should be configured with restricted access', 'container')],
+    wiz: ['5e029a63-783d-4ce0-b02a-0461c01f3250'],
+    why: "Both pass a cluster whose API server has authorized IP ranges or is private. Not Prowler's aks_clusters_public_access_disabled, which requires a private cluster."
+  },
+  {
+    id: 'azure.aks.policy-addon',
+    title: 'AKS clusters should have the Azure Policy add-on for Kubernetes installed',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('08e628db-e2ed-4793-bc91-d13e684401c3', 'Azure Kubernetes Service clusters should have the Azure Policy add-on for Kubernetes installed', 'container')]
+  },
+  {
+    id: 'azure.aks.container-added-capabilities',
+    title: 'Containers in an AKS cluster should not add Linux capabilities',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [
+      d('11c95609-3553-430d-b788-fd41cde8b2db', 'Least privileged Linux capabilities should be enforced for containers', 'container'),
+      d('aba14f78-27c5-af84-848e-9105d18dfd92', 'Kubernetes clusters should not grant CAPSYSADMIN security capabilities', 'container')
+    ],
+    wiz: ['319074a6-37af-4687-af80-d4eff7474aeb'],
+    why: "All report the cluster whose pods add capabilities (CAP_SYS_ADMIN is one of them); the fix is the pods' securityContext."
+  },
+  {
+    id: 'azure.aks.privileged-containers',
+    title: 'AKS clusters should not run privileged containers',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('5d90913f-a1c5-4429-ad54-2c6c17fb3c73', 'Privileged containers should be avoided', 'container')],
+    wiz: ['ed0a02f3-bc87-4a68-b018-8d8fa95d4000']
+  },
+  {
+    id: 'azure.aks.automount-service-account-token',
+    title: 'AKS clusters should not mount service account tokens into pods automatically',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('32060ac3-f17f-4848-db8e-e7cf2c9a53eb', 'Kubernetes clusters should disable automounting API credentials', 'container')],
+    wiz: ['e0648231-c3cb-48b1-899e-fe5fee151be5']
+  },
+  {
+    id: 'azure.aks.privilege-escalation',
+    title: 'Containers in an AKS cluster should not allow privilege escalation',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('43dc2a2e-ce69-4d42-923e-ab7d136f2cfe', 'Container with privilege escalation should be avoided', 'container')]
+  },
+  {
+    id: 'azure.aks.run-as-root',
+    title: 'Containers in an AKS cluster should not run as root',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('9b795646-9130-41a4-90b7-df9eae2437c8', 'Running containers as root user should be avoided', 'container')]
+  },
+  {
+    id: 'azure.aks.host-namespaces',
+    title: 'Containers in an AKS cluster should not share the host process ID or IPC namespace',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('802c0637-5a8c-4c98-abd7-7c96d89d6010', 'Containers sharing sensitive host namespaces should be avoided', 'container')]
+  },
+  {
+    id: 'azure.aks.host-network',
+    title: 'Pods in an AKS cluster should not use host networking or host ports',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('ebc68898-5c0f-4353-a426-4a5f1e737b12', 'Usage of host networking and ports should be restricted', 'container')]
+  },
+  {
+    id: 'azure.aks.host-path-volumes',
+    title: 'Pods in an AKS cluster should mount only allowed host paths',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [
+      d(
+        'f0debc84-981c-4a0d-924d-aa4bd7d55fef',
+        'Usage of pod HostPath volume mounts should be restricted to a known list to restrict node access from compromised containers',
+        'container'
+      )
+    ]
+  },
+  {
+    id: 'azure.aks.read-only-root-filesystem',
+    title: 'Containers in an AKS cluster should run with a read-only root file system',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('27d6f0e9-b4d5-468b-ae7e-03d5473fd864', 'Immutable (read-only) root filesystem should be enforced for containers', 'container')]
+  },
+  {
+    id: 'azure.aks.resource-limits',
+    title: 'Containers in an AKS cluster should have CPU and memory limits',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('405c9ae6-49f9-46c4-8873-a86690f27818', 'Container CPU and memory limits should be enforced', 'container')]
+  },
+  {
+    id: 'azure.aks.trusted-registries',
+    title: 'AKS clusters should run images from trusted registries only',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('8d244d29-fa00-4332-b935-c3a51d525417', 'Container images should be deployed from trusted registries only', 'container')]
+  },
+  {
+    id: 'azure.aks.default-namespace',
+    title: 'AKS clusters should not use the default namespace',
+    resourceType: 'azure.aks.cluster',
+    severity: 'low',
+    defender: [d('ff87e0b4-17df-d338-5b19-80e71e0dcc9d', 'Kubernetes clusters should not use the default namespace', 'container')]
+  },
+  {
+    id: 'azure.aks.https-ingress',
+    title: 'AKS clusters should be accessible only over HTTPS',
+    resourceType: 'azure.aks.cluster',
+    severity: 'high',
+    defender: [d('c6d87087-9ebe-b31f-b452-0bf3bbbaccd2', 'Kubernetes clusters should be accessible only over HTTPS', 'container')]
+  },
+  {
+    id: 'azure.aks.allowed-ports',
+    title: 'Services in an AKS cluster should listen on allowed ports only',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    defender: [d('add45209-73f6-4fa5-a5a5-74a451b07fbe', 'Services should listen on allowed ports only', 'container')]
+  },
+  {
+    id: 'azure.aks.default-service-account',
+    title: 'Pods in an AKS cluster should not use the default service account',
+    resourceType: 'azure.aks.cluster',
+    severity: 'low',
+    wiz: ['5ad273f6-379c-4fa8-91c6-cec8763b1b87']
+  },
+  {
+    id: 'azure.aks.cluster-admin-in-use',
+    title: 'The cluster-admin role of an AKS cluster should not be bound to an account',
+    resourceType: 'azure.aks.cluster',
+    severity: 'medium',
+    wiz: ['9ab37204-39f0-48e9-8c43-dabdb5e0dbfb']
+  },
+  {
+    id: 'azure.aks.admission-controller-missing',
+    title: 'AKS clusters should run the Wiz admission controller',
+    resourceType: 'azure.aks.cluster',
+    severity: 'low',
+    wiz: ['fd9b9c59-2adb-4c09-b79a-1c2139e1d7aa']
+  },
+  // Kubernetes RBAC subjects: Wiz reports the user or service account itself (any cluster)
+  {
+    id: 'azure.aks.role-wildcard',
+    title: 'Kubernetes roles and cluster roles should not grant permissions with wildcards',
+    resourceType: 'kubernetes.user',
+    severity: 'medium',
+    wiz: ['5bd69891-b61f-49c8-85a5-c8f90c3eff80']
+  },
+  {
+    id: 'azure.aks.principal-can-create-pods',
+    title: 'Kubernetes users and service accounts should not be able to create pods unless they need to',
+    resourceType: 'kubernetes.serviceaccount',
+    severity: 'medium',
+    wiz: ['f114d8a8-7e24-4fff-aaf8-69ce385004f4']
+  },
+  {
+    id: 'azure.aks.principal-can-read-secrets',
+    title: 'Kubernetes users and service accounts should not get, list or watch secrets unless they need to',
+    resourceType: 'kubernetes.serviceaccount',
+    severity: 'medium',
+    wiz: ['4a5593c7-a3e1-41b9-8166-009e4bc53a3f']
+  },
+  // Kubernetes workloads
+  {
+    id: 'kubernetes.pod.added-capabilities',
+    title: 'Pods should not run containers that add Linux capabilities (Pod Security Standards, Baseline)',
+    resourceType: 'kubernetes.pod',
+    severity: 'high',
+    wiz: ['198c264c-f768-5029-93db-01de074deee0']
+  },
+  {
+    id: 'kubernetes.workload.exploitable-image-vulnerability',
+    title: 'Containers should not run images with exploitable high or critical vulnerabilities',
+    resourceType: 'kubernetes.deployment',
+    severity: 'high',
+    wiz: ['863a35e9-7722-4e71-ae6a-eb95686698ae', 'e2b11a18-64dc-4a1c-9f84-b84dc8dab7ad', '830f235b-9ab6-45cd-8c62-74b954b0eb10'],
+    why: "Wiz adds 'validated in runtime' and 'publicly exposed with high Kubernetes privileges' variants of the same vulnerable image on the same workload; the fix is one: rebuild the image."
+  },
+  {
+    id: 'kubernetes.workload.image-end-of-life-software',
+    title: 'Containers should not run images with end-of-life software',
+    resourceType: 'kubernetes.deployment',
+    severity: 'low',
+    wiz: ['8384ed90-5ec2-4d88-b45c-5c7f69d642f9']
+  },
+  {
+    id: 'kubernetes.workload.cleartext-cloud-keys',
+    title: 'Containers should not hold cleartext cloud keys',
+    resourceType: 'kubernetes.deployment',
+    severity: 'medium',
+    wiz: ['c1b607e1-f7cd-4f93-bdc1-a4a0fe97480c']
+  },
+  {
+    id: 'kubernetes.workload.unauthenticated-api',
+    title: 'Application endpoints on containers should require authentication',
+    resourceType: 'kubernetes.deployment',
+    severity: 'low',
+    wiz: ['ac84012b-678a-413e-abff-3a9993e990b8']
+  },
+  {
+    id: 'kubernetes.workload.cryptominer',
+    title: 'Cryptominer activity in a container',
+    resourceType: 'kubernetes.deployment',
+    severity: 'high',
+    wiz: ['3692bb8f-9959-5709-8b4f-78e9854c05a3']
+  },
+
+  // Container registry
+  {
+    id: 'azure.containerregistry.unrestricted-network-access',
+    title: 'Container registries should not allow unrestricted network access',
+    resourceType: 'azure.containerregistry.registries',
+    severity: 'medium',
+    defender: [d('9b828565-a0ed-61c2-6bf3-1afc99a9b2ca', 'Container registries should not allow unrestricted network access', 'container')],
+    why: "Not Prowler's containerregistry_not_publicly_accessible: Defender passes a registry that keeps public access behind IP or network rules."
+  },
+  {
+    id: 'azure.containerregistry.image-vulnerabilities',
+    title: 'Container registry images should have vulnerability findings resolved',
+    resourceType: 'azure.containerregistry.registries',
+    severity: 'high',
+    defender: [
+      d(
+        'c0b7cfc6-3172-465a-b378-53c7ff2cc0d5',
+        'Azure registry container images should have vulnerabilities resolved (powered by Microsoft Defender Vulnerability Management)',
+        'container'
+      ),
+      d('dbd0cb49-b563-45e7-9724-889e799fa648', 'Azure registry container images should have vulnerabilities resolved (powered by Qualys)', 'container')
+    ]
+  },
+
+  // Subscription identities
+  {
+    id: 'azure.subscription.owners-at-most-three',
+    title: 'A maximum of 3 owners should be designated for subscriptions',
+    resourceType: 'azure.subscription',
+    severity: 'high',
+    defender: [d('6f90a6d6-d4d6-0794-0ec1-98fa77878c2e', 'A maximum of 3 owners should be designated for subscriptions', 'identity')]
+  },
+  {
+    id: 'azure.subscription.owners-more-than-one',
+    title: 'There should be more than one owner assigned to subscriptions',
+    resourceType: 'azure.subscription',
+    severity: 'high',
+    defender: [d('2c79b4af-f830-b61e-92b9-63dfa30f16e4', 'There should be more than one owner assigned to subscriptions', 'identity')]
+  },
+  {
+    id: 'azure.subscription.mfa-for-accounts-with-permissions',
+    title: 'Accounts with owner, write or read permissions on a subscription should be MFA enabled',
+    resourceType: 'azure.subscription',
+    severity: 'high',
+    defender: [
+      d('94290b00-4d0c-d7b4-7cea-064a9554e681', 'MFA should be enabled on accounts with owner permissions on subscriptions', 'identity'),
+      d('57e98606-6b1e-6193-0e3d-fe621387c16b', 'MFA should be enabled on accounts with write permissions on subscriptions', 'identity'),
+      d('151e82c5-5341-a74b-1eb0-bc38d2c84bb5', 'MFA should be enabled on accounts with read permissions on subscriptions', 'identity'),
+      d('6240402e-f77c-46fa-9060-a7ce53997754', 'Accounts with owner permissions on Azure resources should be MFA enabled', 'identity'),
+      d('c0cb17b2-0607-48a7-b0e0-903ed22de39b', 'Accounts with write permissions on Azure resources should be MFA enabled', 'identity'),
+      d('dabc9bc4-b8a8-45bd-9a5a-43000df8aa1c', 'Accounts with read permissions on Azure resources should be MFA enabled', 'identity')
+    ],
+    why: "Defender reports one recommendation per permission level (and a newer set per resource); on one subscription the fix is one Conditional Access policy requiring MFA. Prowler's entra_privileged_user_has_mfa judges directory roles, not Azure RBAC, so it stays apart."
+  },
+  {
+    id: 'azure.subscription.external-accounts-with-permissions',
+    title: 'External and guest accounts with permissions on a subscription should be removed',
+    resourceType: 'azure.subscription',
+    severity: 'high',
+    defender: [
+      d('c3b6ae71-f1f0-31b4-e6c1-d5951285d03d', 'External accounts with owner permissions should be removed from subscriptions', 'identity'),
+      d('04e7147b-0deb-9796-2e5c-0336343ceb3d', 'External accounts with write permissions should be removed from subscriptions', 'identity'),
+      d('a8c6a4ad-d51e-88fe-2979-d3ee3c864f8b', 'External accounts with read permissions should be removed from subscriptions', 'identity'),
+      d('20606e75-05c4-48c0-9d97-add6daa2109a', 'Guest accounts with owner permissions on Azure resources should be removed', 'identity'),
+      d('0354476c-a12a-4fcc-a79d-f0ab7ffffdbb', 'Guest accounts with write permissions on Azure resources should be removed', 'identity'),
+      d('fde1c0c9-0fd2-4ecc-87b5-98956cbc1095', 'Guest accounts with read permissions on Azure resources should be removed', 'identity')
+    ],
+    why: 'One recommendation per permission level (and a newer set per resource): on one subscription the fix is one review of its role assignments.'
+  },
+  {
+    id: 'azure.subscription.blocked-accounts-with-permissions',
+    title: 'Blocked and deprecated accounts with permissions on a subscription should be removed',
+    resourceType: 'azure.subscription',
+    severity: 'high',
+    defender: [
+      d('00c6d40b-e990-6acf-d4f3-471e747a27c4', 'Deprecated accounts should be removed from subscriptions', 'identity'),
+      d('e52064aa-6853-e252-a11e-dffc675689c2', 'Deprecated accounts with owner permissions should be removed from subscriptions', 'identity'),
+      d('050ac097-3dda-4d24-ab6d-82568e7a50cf', 'Blocked accounts with owner permissions on Azure resources should be removed', 'identity'),
+      d('1ff0b4c9-ed56-4de6-be9c-d7ab39645926', 'Blocked accounts with read and write permissions on Azure resources should be remove', 'identity')
+    ],
+    why: 'Deprecated (older name) and blocked accounts are both accounts blocked from signing in; the fix is one review of the role assignments.'
+  },
+  // Entra ID principals (Wiz reports the user itself)
+  {
+    id: 'azure.entra.guest-user-high-privileges',
+    title: 'Guest users should not have high privileges',
+    resourceType: 'azure.azureactivedirectory/user',
+    severity: 'medium',
+    wiz: ['6f34c36b-d040-4809-b8ef-727cc22b6706'],
+    why: "Wiz reports the guest user; Defender's guest-account recommendations report the subscription (azure.subscription.external-accounts-with-permissions)."
+  },
+  {
+    id: 'azure.entra.admin-escalation-path',
+    title: 'Users and service principals should not be able to impersonate an application that can add members to an admin group',
+    resourceType: 'azure.azureactivedirectory/user',
+    severity: 'medium',
+    wiz: ['d9c7e062-b82a-4326-b031-2a38e9e92874']
+  },
+  {
+    id: 'azure.entra.unusual-country-activity',
+    title: 'Unusual activity by a principal from a previously unseen country',
+    resourceType: 'azure.azureactivedirectory/user',
+    severity: 'high',
+    wiz: ['783b6d0d-09e1-5198-93cc-ea85c0193b50']
+  },
+  // AI
+  {
+    id: 'azure.cognitiveservices.model-trained-on-exposed-secrets',
+    title: 'AI models should not be fine-tuned on data with secrets that a publicly exposed storage gives to all users',
+    resourceType: 'azure.cognitiveservices.model',
+    severity: 'critical',
+    wiz: ['6a9bb32f-780c-4d8f-b18f-b03f6e7682f1']
+  }
+]

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { loadControls } from '../../main/controls/catalogue'
+import { detectFormat } from '../../main/ingest/detect'
+import { readExport, readPlan } from '../../main/ingest/reader'
+import type { RuleKind } from '../../main/ingest/types'
+import { AZURE_OVERRIDES, prowlerAzureChecks, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
+
+const ROOT = join(__dirname, '..', '..')
+const REAL = join(ROOT, 'test', 'fixtures', 'ingest', 'real')
+
+type Failing = { tool: string; ruleId: string; kind: RuleKind; type: string }
+
+/** The failing alerts of a real export, as Lastmile's adapters emit them. */
+function failing(file: string): Failing[] {
+  const path = join(REAL, file)
+  const out: Failing[] = []
+  const detected = detectFormat(path, file)
+  readExport(readPlan(path, file, detected), {
+    block() {},
+    context() {},
+    progress() {},
+    alert(a) {
+      if (a.outcome === 'FAIL') out.push({ tool: a.tool, ruleId: a.ruleId, kind: a.kind, type: a.res.type })
+    }
+  })
+  return out
+}
+
+/** tool:rule (lower-cased) → the anchor or new control azure.yaml gives it. */
+function overrides(): Map<string, string> {
+  const m = new Map<string, string>()
+  const file = parse(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')) as { controls: Array<{ anchor?: string; id?: string; rules: Record<string, string[]> }> }
+  for (const c of file.controls) {
+    for (const [tool, ids] of Object.entries(c.rules)) for (const id of ids) m.set(`${tool}:${id.toLowerCase()}`, c.anchor ?? c.id!)
+  }
+  return m
+}
+
+describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract-azure.ts)', () => {
+  it('the committed Wiz table and overrides are what the script writes from the exports and the decisions', () => {
+    const wiz = wizRules(ROOT)
+    expect(readFileSync(join(ROOT, WIZ_TABLE), 'utf8')).toBe(renderWizTable(wiz))
+    expect(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')).toBe(renderOverrides(wiz, prowlerAzureChecks(ROOT)))
+  })
+
+  it('every failing Defender and Wiz alert of the real exports lands on a catalogued control, not on a per-tool fallback', () => {
+    const m = overrides()
+    const table = loadControls()
+    // azure.yaml, or a control folder's own row (Defender's secure-transfer key is in azure.storage.secure-transfer)
+    const catalogued = (a: Failing): boolean => m.has(`${a.tool}:${a.ruleId.toLowerCase()}`) || table.isMapped(table.resolve(a.tool, a.ruleId, a.kind, a.type))
+    const alerts = [
+      ...failing('defender_for_cloud/recommendations_export_many.csv'),
+      ...failing('wiz/issues_one_finding.csv'),
+      ...failing('wiz/issues_resolved_findings.csv'),
+      ...failing('wiz/issues_multiple_findings.csv')
+    ]
+    expect(alerts.length).toBeGreaterThan(90)
+    expect(alerts.filter((a) => !catalogued(a)).map((a) => `${a.tool}:${a.ruleId}`)).toEqual([])
+    // the sample's storage account without a private link is Prowler's private-endpoint control
+    expect(m.get('defender:cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a')).toBe('prowler:storage_ensure_private_endpoints_in_storage_accounts')
+  })
+
+  it('refuses a Wiz rule of an export that no decision maps, naming it and its export', () => {
+    const wiz = wizRules(ROOT)
+    const stray: WizRule = {
+      id: '00000000-0000-4000-8000-000000000000',
+      title: 'A new Wiz control',
+      resourceTypes: ['azure.compute.vm'],
+      severities: ['high'],
+      alerts: 1,
+      exports: ['x.csv']
+    }
+    expect(() => renderOverrides([...wiz, stray], prowlerAzureChecks(ROOT))).toThrow(
+      /wiz rule 00000000-0000-4000-8000-000000000000 \(A new Wiz control, x\.csv\) is mapped to no control/
+    )
+  })
+
+  it('refuses an anchor that is not an Azure Prowler check of the reference table', () => {
+    const checks = prowlerAzureChecks(ROOT)
+    checks.delete('network_watcher_enabled')
+    expect(() => renderOverrides(wizRules(ROOT), checks)).toThrow(/anchor: prowler:network_watcher_enabled is not an Azure check of/)
+  })
+})
