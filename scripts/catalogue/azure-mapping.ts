@@ -25,7 +25,7 @@ export const DOCS = {
   container: 'MicrosoftDocs/azure-docs@346444e1 articles/defender-for-cloud/recommendations-reference-container.md (ms.date 03/13/2024)',
   appServices: 'MicrosoftDocs/azure-docs@346444e1 articles/defender-for-cloud/recommendations-reference-app-services.md (ms.date 03/13/2024)',
   identity: 'MicrosoftDocs/azure-docs articles/defender-for-cloud/recommendations-reference-identity-access.md (ms.date 03/13/2024)',
-  networking: 'MicrosoftDocs/azure-docs articles/defender-for-cloud/recommendations-reference-networking.md (ms.date 03/13/2024)',
+  networking: 'MicrosoftDocs/azure-docs@091d7626 articles/defender-for-cloud/recommendations-reference-networking.md (ms.date 03/13/2024)',
   appServicesInclude: 'MicrosoftDocs/azure-docs@07b28aee includes/asc-recs-appservices.md (ms.date 07/06/2021)'
 } as const
 
@@ -892,4 +892,284 @@ export const NEW_CONTROLS: NewControl[] = [
     severity: 'critical',
     wiz: ['6a9bb32f-780c-4d8f-b18f-b03f6e7682f1']
   }
+]
+
+/**
+ * Defender for Cloud's AWS recommendations (through its AWS connector): each re-evaluates a
+ * Security Hub control (same title and description in the reference) or a CIS AWS 1.x requirement.
+ * The key anchors on that Security Hub control, or, where Security Hub's control is CIS-only and in
+ * no table here (the CloudWatch.x metric filters, IAM.9-17), on the Prowler check of the CIS requirement.
+ *
+ * Left out: the keys whose control is a control folder (EBS default encryption EC2.7 56406d4c, IMDSv2
+ * EC2.8 5ea3248a, SSH/RDP from the internet EC2.13 e1f4bba6 and EC2.14 79082bbe, unused credentials
+ * IAM.22 f13dc885, access key rotation IAM.3 d72f547e (the design attaches IAM.3 to the unused-key
+ * folder), S3 Block Public Access S3.1 ac66d910 and S3.8 83f16376, public read/write S3.2 f65de27c
+ * and S3.3 994d14f1, HTTPS-only S3.5 1fb7ea50): a folder's playbook would investigate them, and the
+ * Defender adapter names an AWS resource by its Defender id, not its ARN, so the folder's evidence
+ * would not find it; that is the folder owner's decision.
+ */
+export const DEFENDER_AWS: Array<{ anchor: string; rec: DefenderRec }> = [
+  // networking
+  { anchor: 'securityhub:EC2.10', rec: d('e700ddd4-bb55-4602-b93a-d75895fbf7c6', 'Amazon EC2 should be configured to use VPC endpoints', 'networking') },
+  {
+    anchor: 'securityhub:ECS.2',
+    rec: d('9bb205cd-a931-4f77-a620-0a263479732b', 'Amazon ECS services should not have public IP addresses assigned to them automatically', 'networking')
+  },
+  { anchor: 'securityhub:EMR.1', rec: d('fe770214-7b47-48f7-a78c-1279c35d8279', 'Amazon EMR cluster master nodes should not have public IP addresses', 'networking') },
+  { anchor: 'securityhub:Redshift.7', rec: d('1ee72ceb-2cb7-4686-84e6-0e1ac1c27241', 'Amazon Redshift clusters should use enhanced VPC routing', 'networking') },
+  {
+    anchor: 'securityhub:ELB.1',
+    rec: d('fce0daac-96e4-47ab-ab35-18ac6b7dcc70', 'Application Load Balancer should be configured to redirect all HTTP requests to HTTPS', 'networking')
+  },
+  { anchor: 'securityhub:ELB.4', rec: d('ca924610-5a8e-4c5e-9f17-8dff1ab1757b', 'Application load balancers should be configured to drop HTTP headers', 'networking') },
+  { anchor: 'securityhub:Lambda.3', rec: d('10445918-c305-4c6a-9851-250e8ec7b872', 'Configure Lambda functions to a VPC', 'networking') },
+  { anchor: 'securityhub:EC2.9', rec: d('63afb20c-4e8e-42ad-bc6d-dc48d4bebc5f', 'EC2 instances should not have a public IP address', 'networking') },
+  { anchor: 'securityhub:EC2.17', rec: d('fead4128-7325-4b82-beda-3fd42de36920', 'EC2 instances should not use multiple ENIs', 'networking') },
+  { anchor: 'securityhub:EC2.15', rec: d('ace790eb-39b9-4b4f-b53d-26d0f77d4ab8', 'EC2 subnets should not automatically assign public IP addresses', 'networking') },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled',
+    rec: d('965a7c7f-e6da-4062-83f4-9c1800e51e44', 'Ensure a log metric filter and alarm exist for AWS Config configuration changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_authentication_failures',
+    rec: d('0e09bb35-54a3-48a1-855d-9fd3239deaf7', 'Ensure a log metric filter and alarm exist for AWS Management Console authentication failures', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_changes_to_network_acls_alarm_configured',
+    rec: d('ec356185-75b9-4ff2-a284-9f64fc885e72', 'Ensure a log metric filter and alarm exist for changes to Network Access Control Lists (NACL)', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_changes_to_network_gateways_alarm_configured',
+    rec: d('c7156050-6f51-4d3f-a880-9f2363648cfb', 'Ensure a log metric filter and alarm exist for changes to network gateways', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled',
+    rec: d('0dc3b824-092a-4fc6-b8b4-31d5c2403024', 'Ensure a log metric filter and alarm exist for CloudTrail configuration changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk',
+    rec: d('d12e97c1-1f3e-4c69-8cc1-6e4cc6a9b167', 'Ensure a log metric filter and alarm exist for disabling or scheduled deletion of customer created CMKs', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_policy_changes',
+    rec: d('8e5ad1a9-3803-4399-baf2-a7eb9483b954', 'Ensure a log metric filter and alarm exist for IAM policy changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_sign_in_without_mfa',
+    rec: d('001ddfe0-1b98-443f-819d-99f060fd67d5', 'Ensure a log metric filter and alarm exist for Management Console sign-in without MFA', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_changes_to_network_route_tables_alarm_configured',
+    rec: d('7e70666f-4bec-4ca0-8b59-c6c8b9b3cc1e', 'Ensure a log metric filter and alarm exist for route table changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_for_s3_bucket_policy_changes',
+    rec: d('69ed2dc0-6f39-4a33-a747-20a28f85b33c', 'Ensure a log metric filter and alarm exist for S3 bucket policy changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_security_group_changes',
+    rec: d('aedabb63-8bdb-47f9-955c-72b652a75e2a', 'Ensure a log metric filter and alarm exist for security group changes', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_unauthorized_api_calls',
+    rec: d('231951ea-e9db-41cd-a7d0-611105fa4fb9', 'Ensure a log metric filter and alarm exist for unauthorized API calls', 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_log_metric_filter_root_usage',
+    rec: d('59f84fbd-7946-41b3-88b1-d899dcac92bc', "Ensure a log metric filter and alarm exist for usage of 'root' account", 'networking')
+  },
+  {
+    anchor: 'prowler:cloudwatch_changes_to_vpcs_alarm_configured',
+    rec: d('4b4bfa9b-fd2a-43f1-961f-654b9d5c9a60', 'Ensure a log metric filter and alarm exist for VPC changes', 'networking')
+  },
+  { anchor: 'securityhub:RDS.23', rec: d('f1736090-65fc-454f-a437-af58fd91ad1e', 'RDS databases and clusters should not use a database engine default port', 'networking') },
+  { anchor: 'securityhub:RDS.18', rec: d('9a84b879-8aab-4b82-80f2-22e637a26813', 'RDS instances should be deployed in a VPC', 'networking') },
+  { anchor: 'securityhub:EC2.19', rec: d('194fd099-90fa-43e1-8d06-6b4f5138e952', 'Security groups should not allow unrestricted access to ports with high risk', 'networking') },
+  {
+    anchor: 'securityhub:EC2.18',
+    rec: d('8b328664-f3f1-45ab-976d-f6c66647b3b8', 'Security groups should only allow unrestricted incoming traffic for authorized ports', 'networking')
+  },
+  { anchor: 'securityhub:EC2.12', rec: d('601406b5-110c-41be-ad69-9c5661ba5f7c', 'Unused EC2 EIPs should be removed', 'networking') },
+  { anchor: 'securityhub:EC2.16', rec: d('5f9a7d87-ec2e-409a-991a-48c29484d6b5', 'Unused network access control lists should be removed', 'networking') },
+  { anchor: 'securityhub:EC2.2', rec: d('500c4d2e-9baf-4081-b8a8-936ac85771a5', "VPC's default security group should restricts all traffic", 'networking') },
+  // identity and access
+  { anchor: 'securityhub:ES.2', rec: d('df952171-786d-44b5-b309-9c982bddeb7c', 'Amazon Elasticsearch Service domains should be in a VPC', 'identity') },
+  {
+    anchor: 'securityhub:S3.6',
+    rec: d('de8ae504-ec39-4ffb-b3ef-6e36fdcbb455', 'Amazon S3 permissions granted to other AWS accounts in bucket policies should be restricted', 'identity')
+  },
+  { anchor: 'prowler:iam_avoid_root_usage', rec: d('a47a6c3b-0629-406c-ad09-d91f7d9f78a3', 'Avoid the use of the "root" account', 'identity') },
+  { anchor: 'securityhub:KMS.3', rec: d('10c59743-84c4-4711-adb7-ba895dc57339', 'AWS KMS keys should not be unintentionally deleted', 'identity') },
+  { anchor: 'securityhub:WAF.1', rec: d('ad593449-a095-47b5-91b8-894396a1aa7f', 'AWS WAF Classic global web ACL logging should be enabled', 'identity') },
+  { anchor: 'securityhub:CloudFront.1', rec: d('186509dc-f326-415f-b085-4d27f1342849', 'CloudFront distributions should have a default root object configured', 'identity') },
+  { anchor: 'securityhub:CloudTrail.4', rec: d('324ec96c-9719-46ce-b6a9-e7f4fed7dd6e', 'CloudTrail log file validation should be enabled', 'identity') },
+  { anchor: 'securityhub:CloudTrail.3', rec: d('2917bcec-6991-4ea4-9e73-156e6ef831e4', 'CloudTrail should be enabled', 'identity') },
+  { anchor: 'securityhub:CloudTrail.5', rec: d('842be2e5-2cd8-420f-969a-6d6b4096c580', 'CloudTrail trails should be integrated with CloudWatch Logs', 'identity') },
+  { anchor: 'securityhub:RDS.9', rec: d('678b2afa-7fc7-45e5-ad4e-2c49efb57ac8', 'Database logging should be enabled', 'identity') },
+  { anchor: 'securityhub:SageMaker.1', rec: d('0991c64b-ccf5-4408-aee9-2ef03d460020', 'Disable direct internet access for Amazon Sage Maker notebook instances', 'identity') },
+  {
+    anchor: 'prowler:iam_user_no_setup_initial_access_key',
+    rec: d('655f9340-184f-4b6e-8214-b835003ab0b1', 'Do not setup access keys during initial user setup for all IAM users that have a console password', 'identity')
+  },
+  {
+    anchor: 'prowler:iam_support_role_created',
+    rec: d('6614c30d-c9f3-4acd-8371-c8f362148398', 'Ensure a support role has been created to manage incidents with AWS Support', 'identity')
+  },
+  { anchor: 'prowler:config_recorder_all_regions_enabled', rec: d('3ff06f36-f8fd-4af5-bd02-5195593423fb', 'Ensure AWS Config is enabled in all regions', 'identity') },
+  { anchor: 'prowler:cloudtrail_multi_region_enabled', rec: d('b3d8e09b-83a6-417a-ae1e-3f5b54576965', 'Ensure CloudTrail is enabled in all regions', 'identity') },
+  {
+    anchor: 'prowler:iam_password_policy_expires_passwords_within_90_days_or_less',
+    rec: d('729c20d1-fe7c-4e1b-8c9c-ab5ad56d7f96', 'Ensure IAM password policy expires passwords within 90 days or less', 'identity')
+  },
+  { anchor: 'prowler:iam_password_policy_reuse_24', rec: d('22e99393-671c-4979-a08a-cd1533da9ece', 'Ensure IAM password policy prevents password reuse', 'identity') },
+  {
+    anchor: 'prowler:iam_password_policy_lowercase',
+    rec: d('1c420241-9bec-4af8-afb7-038a711b7d22', 'Ensure IAM password policy requires at least one lowercase letter', 'identity')
+  },
+  { anchor: 'prowler:iam_password_policy_number', rec: d('84fb0ae8-4785-449c-b9ac-e106a2509540', 'Ensure IAM password policy requires at least one number', 'identity') },
+  { anchor: 'prowler:iam_password_policy_symbol', rec: d('1919c309-1c8b-4fab-bd8c-7ff77521db40', 'Ensure IAM password policy requires at least one symbol', 'identity') },
+  {
+    anchor: 'prowler:iam_password_policy_uppercase',
+    rec: d('6e5ebe18-e026-4c26-875c-fcbea8089071', 'Ensure IAM password policy requires at least one uppercase letter', 'identity')
+  },
+  {
+    anchor: 'prowler:iam_password_policy_minimum_length_14',
+    rec: d('e109af9f-128b-4774-a40c-aab8eff3934c', 'Ensure IAM password policy requires minimum length of 14 or greater', 'identity')
+  },
+  {
+    anchor: 'prowler:iam_user_mfa_enabled_console_access',
+    rec: d('b73d3c97-01e1-43b4-bf01-a459e5eed3de', 'Ensure multifactor authentication (MFA) is enabled for all IAM users that have a console password', 'identity')
+  },
+  { anchor: 'securityhub:GuardDuty.1', rec: d('4b32e0a4-44a7-4f18-ad92-549f7d219061', 'GuardDuty should be enabled', 'identity') },
+  { anchor: 'securityhub:IAM.6', rec: d('eb39e935-38fc-4b0c-8cf2-d6affab0306a', 'Hardware MFA should be enabled for the "root" account', 'identity') },
+  { anchor: 'securityhub:RDS.12', rec: d('3ac30502-52e5-4fc6-af40-095dddfbc8b9', 'IAM authentication should be configured for RDS clusters', 'identity') },
+  { anchor: 'securityhub:RDS.10', rec: d('cd307f02-2ca7-44b4-8c1b-b580251d613c', 'IAM authentication should be configured for RDS instances', 'identity') },
+  { anchor: 'securityhub:KMS.1', rec: d('d088fb9f-11dc-451e-8f79-393916e42bb2', 'IAM customer managed policies should not allow decryption actions on all KMS keys', 'identity') },
+  {
+    anchor: 'securityhub:IAM.21',
+    rec: d('5a0476c5-a14b-4195-8c31-633511234b38', 'IAM customer managed policies that you create should not allow wildcard actions for services', 'identity')
+  },
+  { anchor: 'securityhub:IAM.2', rec: d('a773f81a-0b2d-4f8e-826a-77fc432416c3', 'IAM policies should be attached only to groups or roles', 'identity') },
+  { anchor: 'securityhub:IAM.1', rec: d('1d08b362-7e24-46b0-bed1-4a6c1d1526a5', 'IAM policies that allow full "*:*" administrative privileges should not be created', 'identity') },
+  {
+    anchor: 'securityhub:KMS.2',
+    rec: d('18be55d0-b681-4693-af8d-b8815518d758', 'IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys', 'identity')
+  },
+  { anchor: 'securityhub:Lambda.1', rec: d('64b236a0-f9d7-454a-942a-8c2ba3943cf7', 'Lambda functions should restrict public access', 'identity') },
+  { anchor: 'securityhub:IAM.19', rec: d('9c676d6f-60cb-4c7b-a484-17164c598016', 'MFA should be enabled for all IAM users', 'identity') },
+  { anchor: 'prowler:iam_root_mfa_enabled', rec: d('1c9ea4ef-3bb5-4f02-b8b9-55e788e1a21a', 'MFA should be enabled for the "root" account', 'identity') },
+  { anchor: 'securityhub:IAM.7', rec: d('fd751d04-8378-4cf8-8f1b-594ee340ae08', 'Password policies for IAM users should have strong configurations', 'identity') },
+  { anchor: 'securityhub:IAM.4', rec: d('412835f5-0339-4180-9c22-ea8735dc6c24', "Root account access key shouldn't exist", 'identity') },
+  { anchor: 'securityhub:SecretsManager.1', rec: d('4aa0f6dc-40be-43b2-92f1-3a52ad9d68d1', 'Secrets Manager secrets should have automatic rotation enabled', 'identity') },
+  { anchor: 'securityhub:EC2.4', rec: d('1a3340b3-8916-40fe-942d-a937e60f5d4c', 'Stopped EC2 instances should be removed after a specified time period', 'identity') },
+  // data
+  { anchor: 'securityhub:RDS.14', rec: d('d0ef47dc-95aa-4765-a075-72c07df8acff', 'Amazon Aurora clusters should have backtracking enabled', 'data') },
+  { anchor: 'securityhub:EC2.1', rec: d('02e8de17-1a01-45cb-b906-6d07a78f4b3c', "Amazon EBS snapshots shouldn't be publicly restorable", 'data') },
+  { anchor: 'securityhub:ECS.1', rec: d('0dc124a8-2a69-47c5-a4e1-678d725a33ab', 'Amazon ECS task definitions should have secure networking modes and user definitions', 'data') },
+  { anchor: 'securityhub:ES.3', rec: d('9b63a099-6c0c-4354-848b-17de1f3c8ae3', 'Amazon Elasticsearch Service domains should encrypt data sent between nodes', 'data') },
+  { anchor: 'securityhub:ES.1', rec: d('cf747c91-14f3-4b30-aafe-eb12c18fd030', 'Amazon Elasticsearch Service domains should have encryption at rest enabled', 'data') },
+  { anchor: 'securityhub:RDS.11', rec: d('894259c2-c1d5-47dc-b5c6-b242d5c76fdf', 'Amazon RDS instance should be configured with automatic backup settings', 'data') },
+  { anchor: 'securityhub:Redshift.4', rec: d('e2a0ec17-447b-44b6-8646-c0b5584b6b0a', 'Amazon Redshift clusters should have audit logging enabled', 'data') },
+  { anchor: 'securityhub:Redshift.3', rec: d('7a152832-6600-49d1-89be-82e474190e13', 'Amazon Redshift clusters should have automatic snapshots enabled', 'data') },
+  { anchor: 'securityhub:Redshift.1', rec: d('7f5ac036-11e1-4cda-89b5-a115b9ae4f72', 'Amazon Redshift clusters should prohibit public access', 'data') },
+  { anchor: 'securityhub:Redshift.6', rec: d('176f9062-64d0-4edd-bb0f-915012a6ef16', 'Amazon Redshift should have automatic upgrades to major versions enabled', 'data') },
+  { anchor: 'securityhub:SQS.1', rec: d('340a07a1-7d68-4562-ac25-df77c214fe13', 'Amazon SQS queues should be encrypted at rest', 'data') },
+  {
+    anchor: 'securityhub:RDS.19',
+    rec: d('65659c22-6588-405b-b118-614c2b4ead5b', 'An RDS event notifications subscription should be configured for critical cluster events', 'data')
+  },
+  {
+    anchor: 'securityhub:RDS.20',
+    rec: d('ff4f3ab3-8ed7-4b4f-a721-4c3b66a59140', 'An RDS event notifications subscription should be configured for critical database instance events', 'data')
+  },
+  {
+    anchor: 'securityhub:RDS.21',
+    rec: d('c6f24bb0-b696-451c-a26e-0cc9ea8e97e3', 'An RDS event notifications subscription should be configured for critical database parameter group events', 'data')
+  },
+  {
+    anchor: 'securityhub:RDS.22',
+    rec: d('ab5c51fb-ecdb-46de-b8df-c28ae46ce5bc', 'An RDS event notifications subscription should be configured for critical database security group events', 'data')
+  },
+  { anchor: 'securityhub:APIGateway.1', rec: d('2cac0072-6f56-46f0-9518-ddec3660ee56', 'API Gateway REST and WebSocket API logging should be enabled', 'data') },
+  { anchor: 'securityhub:APIGateway.5', rec: d('1a0ce4e0-b61e-4ec7-ab65-aeaff3893bd3', 'API Gateway REST API cache data should be encrypted at rest', 'data') },
+  {
+    anchor: 'securityhub:APIGateway.2',
+    rec: d('ec268d38-c94b-4df3-8b4e-5248fcaaf3fc', 'API Gateway REST API stages should be configured to use SSL certificates for backend authentication', 'data')
+  },
+  { anchor: 'securityhub:APIGateway.3', rec: d('5cbaff4f-f8d5-49fe-9fdc-63c4507ac670', 'API Gateway REST API stages should have AWS X-Ray tracing enabled', 'data') },
+  { anchor: 'securityhub:APIGateway.4', rec: d('d69eb8b0-79ba-4963-a683-a96a8ea787e2', 'API Gateway should be associated with an AWS WAF web ACL', 'data') },
+  { anchor: 'securityhub:ELB.5', rec: d('4ba5c359-495f-4ba6-9897-7fdbc0aed675', 'Application and Classic Load Balancers logging should be enabled', 'data') },
+  { anchor: 'securityhub:EC2.3', rec: d('0bde343a-0681-4ee2-883a-027cc1e655b8', 'Attached EBS volumes should be encrypted at-rest', 'data') },
+  { anchor: 'securityhub:DMS.1', rec: d('132a70b8-ffda-457a-b7a3-e6f2e01fc0af', "AWS Database Migration Service replication instances shouldn't be public", 'data') },
+  { anchor: 'securityhub:ELB.3', rec: d('773667f7-6511-4aec-ae9c-e3286c56a254', 'Classic Load Balancer listeners should be configured with HTTPS or TLS termination', 'data') },
+  { anchor: 'securityhub:ELB.7', rec: d('dd60e31e-073a-42b6-9b23-db7ca86fd5e0', 'Classic Load Balancers should have connection draining enabled', 'data') },
+  { anchor: 'securityhub:CloudFront.6', rec: d('0e0d5964-2895-45b1-b646-fcded8d567be', 'CloudFront distributions should have AWS WAF enabled', 'data') },
+  { anchor: 'securityhub:CloudFront.5', rec: d('88114970-36db-42b3-9549-20608b1ab8ad', 'CloudFront distributions should have logging enabled', 'data') },
+  { anchor: 'securityhub:CloudFront.3', rec: d('a67adff8-625f-4891-9f61-43f837d18ad2', 'CloudFront distributions should require encryption in transit', 'data') },
+  { anchor: 'securityhub:CloudTrail.2', rec: d('190f732b-c68e-4816-9961-aba074272627', 'CloudTrail logs should be encrypted at rest using KMS CMKs', 'data') },
+  { anchor: 'securityhub:Redshift.2', rec: d('036bb56b-c442-4352-bb4c-5bd0353ad314', 'Connections to Amazon Redshift clusters should be encrypted in transit', 'data') },
+  { anchor: 'securityhub:ES.8', rec: d('effb5011-f8db-45ac-b981-b5bdfd7beb88', 'Connections to Elasticsearch domains should be encrypted using TLS 1.2', 'data') },
+  { anchor: 'securityhub:DynamoDB.2', rec: d('cc873508-40c1-41b6-8507-8a431d74f831', 'DynamoDB tables should have point-in-time recovery enabled', 'data') },
+  {
+    anchor: 'securityhub:ElasticBeanstalk.1',
+    rec: d('4170067b-345d-47ed-ab4a-c6b6046881f1', 'Elastic Beanstalk environments should have enhanced health reporting enabled', 'data')
+  },
+  { anchor: 'securityhub:ES.4', rec: d('f48af569-2e67-464b-9a62-b8df0f85bc5e', 'Elasticsearch domain error logging to CloudWatch Logs should be enabled', 'data') },
+  { anchor: 'securityhub:ES.7', rec: d('b4b9a67c-c315-4f9b-b06b-04867a453aab', 'Elasticsearch domains should be configured with at least three dedicated master nodes', 'data') },
+  { anchor: 'securityhub:ES.6', rec: d('994cbcb3-43d4-419d-b5c4-9adc558f3ca2', 'Elasticsearch domains should have at least three data nodes', 'data') },
+  { anchor: 'securityhub:ES.5', rec: d('12ebb4cd-34b6-4c3a-bee9-7e35f4f6caff', 'Elasticsearch domains should have audit logging enabled', 'data') },
+  { anchor: 'securityhub:RDS.6', rec: d('93e5a579-dd2f-4a56-b827-ebbfe7376b16', 'Enhanced monitoring should be configured for RDS DB instances and clusters', 'data') },
+  { anchor: 'securityhub:KMS.4', rec: d('66748314-d51c-4d9c-b789-eebef29a7039', 'Ensure rotation for customer created CMKs is enabled', 'data') },
+  { anchor: 'securityhub:CloudTrail.7', rec: d('759e80dc-92c2-4afd-afa3-c01294999363', 'Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket', 'data') },
+  { anchor: 'securityhub:CloudTrail.6', rec: d('a41f2846-4a59-44e9-89bb-1f62d4b03a85', "Ensure the S3 bucket used to store CloudTrail logs isn't publicly accessible", 'data') },
+  { anchor: 'prowler:iam_no_expired_server_certificates_stored', rec: d('03a8f33c-b01c-4dfc-b627-f98114715ae0', "IAM shouldn't have expired SSL/TLS certificates", 'data') },
+  { anchor: 'securityhub:ACM.1', rec: d('0e68b4d8-1a5e-47fc-a3eb-b3542fea43f1', 'Imported ACM certificates should be renewed after a specified time period', 'data') },
+  { anchor: 'securityhub:RDS.13', rec: d('d352afac-cebc-4e02-b474-7ef402fb1d65', 'RDS automatic minor version upgrades should be enabled', 'data') },
+  { anchor: 'securityhub:RDS.4', rec: d('4f4fbc5e-0b10-4208-b52f-1f47f1c73b6a', 'RDS cluster snapshots and database snapshots should be encrypted at rest', 'data') },
+  { anchor: 'securityhub:RDS.7', rec: d('9e769650-868c-46f5-b8c0-1a8ba12a4c92', 'RDS clusters should have deletion protection enabled', 'data') },
+  { anchor: 'securityhub:RDS.15', rec: d('cdf441dd-0ab7-4ef2-a643-de12725e5d5d', 'RDS DB clusters should be configured for multiple Availability Zones', 'data') },
+  { anchor: 'securityhub:RDS.16', rec: d('b9ed02d0-afca-4bed-838d-70bf31ecf19a', 'RDS DB clusters should be configured to copy tags to snapshots', 'data') },
+  { anchor: 'securityhub:RDS.17', rec: d('fcd891e5-c6a2-41ce-bca6-f49ec582f3ce', 'RDS DB instances should be configured to copy tags to snapshots', 'data') },
+  { anchor: 'securityhub:RDS.5', rec: d('70ebbd01-cd79-4bc8-ae85-49f47ccdd5ad', 'RDS DB instances should be configured with multiple Availability Zones', 'data') },
+  { anchor: 'securityhub:RDS.8', rec: d('8e1f7933-faa9-4379-a9bd-697740dedac8', 'RDS DB instances should have deletion protection enabled', 'data') },
+  { anchor: 'securityhub:RDS.3', rec: d('bfa7d2aa-f362-11eb-9a03-0242ac130003', 'RDS DB instances should have encryption at rest enabled', 'data') },
+  { anchor: 'securityhub:RDS.2', rec: d('72f3b7f1-76b8-4cf5-8da5-4ba5745b512c', 'RDS DB Instances should prohibit public access', 'data') },
+  { anchor: 'securityhub:RDS.1', rec: d('f64521fc-a9f1-4d43-b667-8d94b4a202af', 'RDS snapshots should prohibit public access', 'data') },
+  { anchor: 'securityhub:SecretsManager.3', rec: d('bfa82db5-c112-44f0-89e6-a9adfb9a4028', 'Remove unused Secrets Manager secrets', 'data') },
+  { anchor: 'securityhub:S3.7', rec: d('35713036-bd12-4646-9b92-4c56a761a710', 'S3 buckets should have cross-region replication enabled', 'data') },
+  {
+    anchor: 'securityhub:SecretsManager.2',
+    rec: d('bec42e2d-956b-4940-a37d-7c1b1e8c525f', 'Secrets Manager secrets configured with automatic rotation should rotate successfully', 'data')
+  },
+  { anchor: 'securityhub:SecretsManager.4', rec: d('323f0eb4-ea19-4b55-83e9-d104009616b4', 'Secrets Manager secrets should be rotated within a specified number of days', 'data') },
+  { anchor: 'securityhub:SNS.1', rec: d('90917e06-2781-4857-9d74-9043c6475d03', 'SNS topics should be encrypted at rest using AWS KMS', 'data') },
+  { anchor: 'securityhub:EC2.6', rec: d('3428e584-0fa6-48c0-817e-6d689d7bb879', 'VPC flow logging should be enabled in all VPCs', 'data') },
+  // compute
+  {
+    anchor: 'securityhub:SSM.2',
+    rec: d(
+      '5b3c2887-d7b7-4887-b074-4e6057027709',
+      'Amazon EC2 instances managed by Systems Manager should have a patch compliance status of COMPLIANT after a patch installation',
+      'compute'
+    )
+  },
+  { anchor: 'securityhub:EFS.1', rec: d('4e482075-311f-401e-adc7-f8a8affc5635', 'Amazon EFS should be configured to encrypt file data at rest using AWS KMS', 'compute') },
+  { anchor: 'securityhub:EFS.2', rec: d('e864e460-158b-4a4a-beb9-16ebc25c1240', 'Amazon EFS volumes should be in backup plans', 'compute') },
+  { anchor: 'securityhub:ELB.6', rec: d('5c508bf1-26f9-4696-bb61-8341d395e3de', 'Application Load Balancer deletion protection should be enabled', 'compute') },
+  {
+    anchor: 'securityhub:AutoScaling.1',
+    rec: d('837d6a45-503f-4c95-bf42-323763960b62', 'Auto Scaling groups associated with a load balancer should use health checks', 'compute')
+  },
+  { anchor: 'securityhub:CloudFront.4', rec: d('4779e962-2ea3-4126-aa76-379ea271887c', 'CloudFront distributions should have origin failover configured', 'compute') },
+  { anchor: 'securityhub:CodeBuild.1', rec: d('9694d4ef-f21a-40b7-b535-618ac5c5d21e', 'CodeBuild GitHub or Bitbucket source repository URLs should use OAuth', 'compute') },
+  { anchor: 'securityhub:CodeBuild.2', rec: d('a88b4b72-b461-4b5e-b024-91da1cbe500f', 'CodeBuild project environment variables should not contain credentials', 'compute') },
+  { anchor: 'securityhub:DynamoDB.3', rec: d('58e67d3d-8b17-4c1c-9bc4-550b10f0328a', 'DynamoDB Accelerator (DAX) clusters should be encrypted at rest', 'compute') },
+  { anchor: 'securityhub:DynamoDB.1', rec: d('47476790-2527-4bdb-b839-3b48ed18dccf', 'DynamoDB tables should automatically scale capacity with demand', 'compute') },
+  { anchor: 'securityhub:SSM.1', rec: d('4be5393d-cc33-4ef7-acae-80295bc3ae35', 'EC2 instances should be managed by AWS Systems Manager', 'compute') },
+  {
+    anchor: 'securityhub:SSM.3',
+    rec: d('67a90ae0-b3d1-44f0-9dcf-a03234ebeb65', 'Instances managed by Systems Manager should have an association compliance status of COMPLIANT', 'compute')
+  },
+  { anchor: 'securityhub:Lambda.2', rec: d('e656e5b7-130c-4fb4-be90-9bdd4f82fdfb', 'Lambda functions should use supported runtimes', 'compute') },
+  { anchor: 'securityhub:EC2.22', rec: d('f065cc7b-f63b-4865-b8ff-4a1292e1a5cb', 'Unused EC2 security groups should be removed', 'compute') }
 ]

@@ -6,7 +6,7 @@ import { loadControls } from '../../main/controls/catalogue'
 import { detectFormat } from '../../main/ingest/detect'
 import { readExport, readPlan } from '../../main/ingest/reader'
 import type { RuleKind } from '../../main/ingest/types'
-import { AZURE_OVERRIDES, prowlerAzureChecks, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
+import { AZURE_OVERRIDES, referenceRules, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
 
 const ROOT = join(__dirname, '..', '..')
 const REAL = join(ROOT, 'test', 'fixtures', 'ingest', 'real')
@@ -43,7 +43,7 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
   it('the committed Wiz table and overrides are what the script writes from the exports and the decisions', () => {
     const wiz = wizRules(ROOT)
     expect(readFileSync(join(ROOT, WIZ_TABLE), 'utf8')).toBe(renderWizTable(wiz))
-    expect(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')).toBe(renderOverrides(wiz, prowlerAzureChecks(ROOT)))
+    expect(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')).toBe(renderOverrides(wiz, referenceRules(ROOT)))
   })
 
   it('every failing Defender and Wiz alert of the real exports lands on a catalogued control, not on a per-tool fallback', () => {
@@ -73,14 +73,15 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
       alerts: 1,
       exports: ['x.csv']
     }
-    expect(() => renderOverrides([...wiz, stray], prowlerAzureChecks(ROOT))).toThrow(
+    expect(() => renderOverrides([...wiz, stray], referenceRules(ROOT))).toThrow(
       /wiz rule 00000000-0000-4000-8000-000000000000 \(A new Wiz control, x\.csv\) is mapped to no control/
     )
   })
 
-  it('refuses an anchor that is not an Azure Prowler check of the reference table', () => {
-    const checks = prowlerAzureChecks(ROOT)
-    checks.delete('network_watcher_enabled')
-    expect(() => renderOverrides(wizRules(ROOT), checks)).toThrow(/anchor: prowler:network_watcher_enabled is not an Azure check of/)
+  it('refuses an anchor that no reference table has, whether a Prowler check or a Security Hub control', () => {
+    const rules = referenceRules(ROOT)
+    rules.delete('prowler:network_watcher_enabled')
+    rules.delete('securityhub:RDS.2')
+    expect(() => renderOverrides(wizRules(ROOT), rules)).toThrow(/anchor: prowler:network_watcher_enabled is in neither .*\n- anchor: securityhub:RDS.2 is in neither/)
   })
 })

@@ -3,8 +3,8 @@
 //   test/fixtures/ingest/real/wiz/, read through Lastmile's own Wiz adapter, so the table holds the
 //   rule id the app emits (the CSV's Control ID), with title, resource types and severities seen;
 // - playbooks/catalogue/overrides/azure.yaml: the hand decisions of azure-mapping.ts (which
-//   Prowler Azure check each Defender recommendation and Wiz rule is a twin of, and the controls
-//   they make of their own), checked against sources/prowler-checks.tsv and the Wiz table.
+//   Prowler check or Security Hub control each Defender recommendation and Wiz rule is a twin of,
+//   and the controls they make of their own), checked against the reference tables and the Wiz table.
 //
 // Run `npx tsx scripts/catalogue/extract-azure.ts` after adding a Wiz export or a decision; the test
 // beside this file fails while either file is stale, and refuses a Wiz rule seen in an export that no
@@ -14,12 +14,13 @@ import { join } from 'node:path'
 import { SEVERITY_BY_RANK } from '../../main/case/severity'
 import { detectFormat } from '../../main/ingest/detect'
 import { readExport, readPlan } from '../../main/ingest/reader'
-import { ANCHORS, DOCS, MERGES, NEW_CONTROLS, type DefenderRec } from './azure-mapping'
+import { ANCHORS, DEFENDER_AWS, DOCS, MERGES, NEW_CONTROLS, type AnchorEntry, type DefenderRec } from './azure-mapping'
 
 export const WIZ_EXPORTS = join('test', 'fixtures', 'ingest', 'real', 'wiz')
 export const WIZ_TABLE = join('playbooks', 'catalogue', 'sources', 'wiz-rules.tsv')
 export const AZURE_OVERRIDES = join('playbooks', 'catalogue', 'overrides', 'azure.yaml')
 const PROWLER_CHECKS = join('playbooks', 'catalogue', 'sources', 'prowler-checks.tsv')
+const FSBP = join('playbooks', 'catalogue', 'sources', 'securityhub-fsbp-to-prowler.tsv')
 
 /** One Wiz rule as the exports show it. */
 export interface WizRule {
@@ -76,20 +77,20 @@ export function renderWizTable(rules: readonly WizRule[]): string {
   return ['rule_id\ttitle\tresource_types\tseverities\talerts\texports', ...rows].join('\n') + '\n'
 }
 
-/** The Azure check ids of prowler-checks.tsv. */
-export function prowlerAzureChecks(root: string): Set<string> {
-  const lines = readFileSync(join(root, PROWLER_CHECKS), 'utf8').split(/\r?\n/)
-  const header = lines[0].split('\t')
-  const provider = header.indexOf('provider')
-  const check = header.indexOf('check_id')
-  if (provider < 0 || check < 0) throw new Error(`${PROWLER_CHECKS}: line 1: needs the columns provider and check_id`)
-  return new Set(
-    lines
-      .slice(1)
-      .map((l) => l.split('\t'))
-      .filter((c) => c[provider] === 'azure')
-      .map((c) => c[check])
-  )
+/** One column of a reference table (tab-separated, header row), as written in sources/. */
+function column(root: string, file: string, name: string): string[] {
+  const lines = readFileSync(join(root, file), 'utf8').split(/\r?\n/)
+  const i = lines[0].split('\t').indexOf(name)
+  if (i < 0) throw new Error(`${file}: line 1: no column ${name}`)
+  return lines
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t')[i].trim())
+}
+
+/** The rules an anchor may name: every Prowler check (prowler:<id>) and FSBP control (securityhub:<id>) of the reference tables. */
+export function referenceRules(root: string): Set<string> {
+  return new Set([...column(root, PROWLER_CHECKS, 'check_id').map((c) => `prowler:${c}`), ...column(root, FSBP, 'requirement_id').map((c) => `securityhub:${c}`)])
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -114,7 +115,7 @@ function comment(text: string, indent: string, width = 120): string[] {
 }
 
 /** Checks the decisions and writes them as the overrides file the catalogue generator reads. */
-export function renderOverrides(wiz: readonly WizRule[], prowler: ReadonlySet<string>): string {
+export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<string>): string {
   const problems: string[] = []
   const wizById = new Map(wiz.map((r) => [r.id, r]))
   const owner = new Map<string, string>()
@@ -125,8 +126,7 @@ export function renderOverrides(wiz: readonly WizRule[], prowler: ReadonlySet<st
     owner.set(key, by)
   }
   const checkAnchor = (ref: string, where: string): void => {
-    const m = /^prowler:(.+)$/.exec(ref)
-    if (!m || !prowler.has(m[1])) problems.push(`${where}: ${ref} is not an Azure check of ${PROWLER_CHECKS}`)
+    if (!reference.has(ref)) problems.push(`${where}: ${ref} is in neither ${PROWLER_CHECKS} nor ${FSBP}`)
   }
 
   const lines: string[] = [
@@ -176,6 +176,24 @@ export function renderOverrides(wiz: readonly WizRule[], prowler: ReadonlySet<st
     if (a.why) lines.push(...comment(a.why, '  '))
     lines.push(`  - anchor: ${a.anchor}`, ...(a.title ? [`    title: ${quoted(a.title)}`] : []), ...rules(a.defender, a.wiz, a.anchor), source(a.defender, a.wiz))
   }
+  // Defender's AWS recommendations, one entry per control they re-evaluate
+  const aws = new Map<string, AnchorEntry>()
+  for (const { anchor, rec } of DEFENDER_AWS) {
+    const e = aws.get(anchor) ?? { anchor, defender: [] }
+    e.defender!.push(rec)
+    aws.set(anchor, e)
+  }
+  lines.push(
+    ...comment(
+      "Defender for Cloud's AWS recommendations (its AWS connector): each re-evaluates a Security Hub control or a CIS AWS requirement; " +
+        'the ones whose control is a control folder are left to its owner (see DEFENDER_AWS in azure-mapping.ts).',
+      '  '
+    )
+  )
+  for (const a of aws.values()) {
+    checkAnchor(a.anchor, 'anchor')
+    lines.push(`  - anchor: ${a.anchor}`, ...rules(a.defender, undefined, a.anchor), source(a.defender, undefined))
+  }
   const ids = new Set<string>()
   for (const c of NEW_CONTROLS) {
     if (ids.has(c.id)) problems.push(`control ${c.id} is defined twice`)
@@ -209,8 +227,10 @@ if (process.argv[1] && /extract-azure\.ts$/.test(process.argv[1])) {
   try {
     const wiz = wizRules(root)
     writeFileSync(join(root, WIZ_TABLE), renderWizTable(wiz))
-    writeFileSync(join(root, AZURE_OVERRIDES), renderOverrides(wiz, prowlerAzureChecks(root)))
-    console.log(`${WIZ_TABLE}: ${wiz.length} Wiz rules; ${AZURE_OVERRIDES}: ${ANCHORS.length} anchored, ${NEW_CONTROLS.length} new controls, ${MERGES.length} merges`)
+    writeFileSync(join(root, AZURE_OVERRIDES), renderOverrides(wiz, referenceRules(root)))
+    console.log(
+      `${WIZ_TABLE}: ${wiz.length} Wiz rules; ${AZURE_OVERRIDES}: ${ANCHORS.length} anchored Azure entries, ${DEFENDER_AWS.length} Defender AWS keys, ${NEW_CONTROLS.length} new controls, ${MERGES.length} merges`
+    )
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e))
     process.exit(1)
