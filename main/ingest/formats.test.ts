@@ -313,7 +313,7 @@ describe('formats without a public sample', () => {
     expect(a.alerts.map((x) => [x.control, x.outcome])).toEqual([
       ['azure.storage.secure-transfer', 'FAIL'],
       ['azure.storage.secure-transfer', 'PASS'],
-      ['defender.cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a', 'INFO']
+      ['azure.storage.ensure-private-endpoints-in-storage-accounts', 'INFO']
     ])
     const al = imp('written/defender-alerts.json')
     expect(al.s.format).toBe('defender-alerts-json')

@@ -62,23 +62,6 @@ export interface NewControl {
   why?: string
 }
 
-/** Two Prowler checks the tables keep apart that are one problem (one Defender rule names both). */
-export interface Merge {
-  rules: string[]
-  why: string
-}
-
-export const MERGES: Merge[] = [
-  {
-    rules: ['prowler:keyvault_rbac_key_expiration_set', 'prowler:keyvault_key_expiration_set_in_non_rbac'],
-    why: "Prowler splits 'key has an expiration date' by the vault's permission model; the problem and its fix (set the key's expiry) are the same, and Defender's 'Key Vault keys should have an expiration date' reports both kinds of vault."
-  },
-  {
-    rules: ['prowler:keyvault_rbac_secret_expiration_set', 'prowler:keyvault_non_rbac_secret_expiration_set'],
-    why: "Prowler splits 'secret has an expiration date' by the vault's permission model; the problem and its fix (set the secret's expiry) are the same, and Defender's 'Key Vault secrets should have an expiration date' reports both kinds of vault."
-  }
-]
-
 export const ANCHORS: AnchorEntry[] = [
   // Storage (secure transfer, 1c5de8e1-f68d-6a17-e0d2-ec259c42768c, is in the folder control azure.storage.secure-transfer)
   {
@@ -166,13 +149,13 @@ export const ANCHORS: AnchorEntry[] = [
     anchor: 'prowler:keyvault_rbac_key_expiration_set',
     title: 'Key Vault keys should have an expiration date',
     defender: [d('1aabfa0d-7585-f9f5-1d92-ecb40291d9f2', 'Key Vault keys should have an expiration date', 'identity')],
-    why: 'Covers vaults of both permission models (see the merge with keyvault_key_expiration_set_in_non_rbac).'
+    why: "Covers vaults of both permission models: overrides/iac.yaml merges Prowler's RBAC and non-RBAC checks into this control."
   },
   {
     anchor: 'prowler:keyvault_rbac_secret_expiration_set',
     title: 'Key Vault secrets should have an expiration date',
     defender: [d('14257785-9437-97fa-11ae-898cfb24302b', 'Key Vault secrets should have an expiration date', 'identity')],
-    why: 'Covers vaults of both permission models (see the merge with keyvault_non_rbac_secret_expiration_set).'
+    why: "Covers vaults of both permission models: overrides/iac.yaml merges Prowler's RBAC and non-RBAC checks into this control."
   },
   {
     anchor: 'prowler:keyvault_recoverable',

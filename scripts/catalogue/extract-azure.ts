@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { SEVERITY_BY_RANK } from '../../main/case/severity'
 import { detectFormat } from '../../main/ingest/detect'
 import { readExport, readPlan } from '../../main/ingest/reader'
-import { ANCHORS, DEFENDER_AWS, DOCS, MERGES, NEW_CONTROLS, type AnchorEntry, type DefenderRec } from './azure-mapping'
+import { ANCHORS, DEFENDER_AWS, DOCS, NEW_CONTROLS, type AnchorEntry, type DefenderRec } from './azure-mapping'
 
 export const WIZ_EXPORTS = join('test', 'fixtures', 'ingest', 'real', 'wiz')
 export const WIZ_TABLE = join('playbooks', 'catalogue', 'sources', 'wiz-rules.tsv')
@@ -208,12 +208,6 @@ export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<
       source(c.defender, c.wiz)
     )
   }
-  lines.push('', 'merges:')
-  for (const m of MERGES) {
-    for (const r of m.rules) checkAnchor(r, 'merge')
-    lines.push(`  - rules: [${m.rules.join(', ')}]`, `    why: ${quoted(m.why)}`)
-  }
-
   for (const r of wiz) {
     if (!owner.has(`wiz:${r.id.toLowerCase()}`)) problems.push(`wiz rule ${r.id} (${r.title}, ${r.exports.join(', ')}) is mapped to no control`)
   }
@@ -229,7 +223,7 @@ if (process.argv[1] && /extract-azure\.ts$/.test(process.argv[1])) {
     writeFileSync(join(root, WIZ_TABLE), renderWizTable(wiz))
     writeFileSync(join(root, AZURE_OVERRIDES), renderOverrides(wiz, referenceRules(root)))
     console.log(
-      `${WIZ_TABLE}: ${wiz.length} Wiz rules; ${AZURE_OVERRIDES}: ${ANCHORS.length} anchored Azure entries, ${DEFENDER_AWS.length} Defender AWS keys, ${NEW_CONTROLS.length} new controls, ${MERGES.length} merges`
+      `${WIZ_TABLE}: ${wiz.length} Wiz rules; ${AZURE_OVERRIDES}: ${ANCHORS.length} anchored Azure entries, ${DEFENDER_AWS.length} Defender AWS keys, ${NEW_CONTROLS.length} new controls`
     )
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e))
