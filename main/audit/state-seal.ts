@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto'
 import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { readModelProblems } from '../case/read-models'
 import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
 
 /**
@@ -379,6 +380,9 @@ export function verifyState(db: Db): StateVerification {
       problems.push({ kind: 'table', table: table.name, seq: head.seq, reason: `${table.name}: ${unnamed} more row${unnamed === 1 ? '' : 's'} differ from their seal` })
     }
   }
+
+  // The counts kept for the pages are drawn from the sealed rows: recomputed from them.
+  for (const p of readModelProblems(db)) problems.push({ kind: 'table', table: p.table, seq: head.seq, reason: p.reason })
 
   // The seals themselves must add up to the state the last entry recorded.
   if (lastSealing) {

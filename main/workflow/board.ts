@@ -9,7 +9,7 @@ import { cachedRead } from '../db/read-cache'
 import { listInitiatives } from '../ingest/initiatives'
 import { executionView } from './execution'
 import { approvalView } from './plans'
-import { findingById, findingRef, INVESTIGATED, planRef, type WfFinding } from './store'
+import { findingById, findingRef, planRef, type WfFinding } from './store'
 import { validationView } from './validation'
 
 const STAGE_ORDER: readonly BoardStage[] = ['new', 'investigated', 'planned', 'approved', 'remediated', 'validated']
@@ -69,9 +69,9 @@ interface BoardGroup extends StageInputs {
 }
 
 /**
- * The board in one pass over the findings (in rowid order, which reads the encrypted pages
- * once) grouped by what the board counts, instead of loading every finding of every initiative:
- * the case's size no longer multiplies with its number of initiatives.
+ * The board from the groups of findings kept at write time (what the board counts, per
+ * initiative: migration 0120), instead of loading every finding of every initiative — or even
+ * one pass over them, which cost 0.3 s of decryption on a case of 200,000 findings opened cold.
  */
 export function boardInitiatives(db: Db): BoardInitiative[] {
   return cachedRead(db, 'board', () => computeBoard(db))
@@ -79,12 +79,11 @@ export function boardInitiatives(db: Db): BoardInitiative[] {
 
 function computeBoard(db: Db): BoardInitiative[] {
   const groups = new Map<number, BoardGroup[]>()
+  // the groups are kept at write time by the triggers of migration 0120 (read-models)
   for (const r of db
     .prepare(
-      `SELECT f.initiative_id AS initiative, f.status, f.muted, f.decision, f.rci_verdict AS verdict, ifnull(w.state, 'new') AS state,
-              f.regression, ${INVESTIGATED} AS investigated, count(*) AS n
-       FROM findings f NOT INDEXED LEFT JOIN workflow_findings w ON w.finding_id = f.id
-       WHERE f.initiative_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
+      `SELECT initiative_id AS initiative, status, muted, nullif(decision, '') AS decision, rci_verdict AS verdict, state, regression, investigated, sum(n) AS n
+       FROM initiative_finding_counts WHERE n > 0 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`
     )
     .iterate() as IterableIterator<Omit<BoardGroup, 'muted' | 'regression' | 'investigated'> & { muted: number; regression: number; investigated: number }>) {
     const g: BoardGroup = { ...r, muted: r.muted === 1, regression: r.regression === 1, investigated: r.investigated === 1 }
@@ -106,8 +105,13 @@ function computeBoard(db: Db): BoardInitiative[] {
   const anyRegression = [...groups.values()].some((gs) => gs.some(isRegression))
   const regressions = anyRegression
     ? named(
-        `SELECT f.initiative_id AS i, f.id FROM findings f LEFT JOIN workflow_findings w ON w.finding_id = f.id
-         WHERE f.initiative_id IS NOT NULL AND (w.state = 'regression' OR (f.regression = 1 AND f.status = 'open' AND ifnull(w.state, 'new') = 'new')) ORDER BY f.id`
+        // two halves, each through its index (workflow_findings_state, findings_regression), not a scan of every finding
+        `SELECT f.initiative_id AS i, f.id FROM workflow_findings w JOIN findings f ON f.id = w.finding_id
+         WHERE w.state = 'regression' AND f.initiative_id IS NOT NULL
+         UNION
+         SELECT f.initiative_id, f.id FROM findings f LEFT JOIN workflow_findings w ON w.finding_id = f.id
+         WHERE f.regression = 1 AND f.status = 'open' AND f.initiative_id IS NOT NULL AND ifnull(w.state, 'new') = 'new'
+         ORDER BY 2`
       )
     : new Map<number, string[]>()
   const drifted = named(

@@ -28,7 +28,8 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
   const db = c.db
   const changes: string[] = []
 
-  const expiring = findingsWhere(db, 'f.decision_expires IS NOT NULL')
+  // through the partial index findings_decision_expires (a plain WHERE, ordered by id, scans every finding)
+  const expiring = findingsWhere(db, 'f.id IN (SELECT x.id FROM findings x WHERE x.decision_expires IS NOT NULL)')
   if (expiring.some((f) => Date.parse(f.decisionExpires!) <= Date.parse(now()))) changes.push(...workflowTx(c, now, (tx) => expireDecisions(tx, expiring)))
 
   // a decision recorded through `findings decide` (main/ingest) takes the finding out of its plan too

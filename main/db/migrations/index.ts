@@ -7,6 +7,7 @@ import * as m0070 from './0070-checkpoints'
 import * as m0090 from './0090-state-seal'
 import * as m0100 from './0100-people'
 import * as m0110 from './0110-audit-head'
+import * as m0120 from './0120-read-models'
 
 export interface Migration {
   version: number
@@ -18,6 +19,6 @@ export interface Migration {
  * The ledger: one file a version, applied in order, each in its own transaction. Never edit
  * a migration once it has shipped — a changed hash is refused when a case is opened.
  */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0070, m0090, m0100, m0110]
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0070, m0090, m0100, m0110, m0120]
 
 export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].version
