@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { listFindings } from '../../main/case/findings'
 import { loadControls } from '../../main/controls/catalogue'
 import { detectFormat } from '../../main/ingest/detect'
+import { importFile } from '../../main/ingest/importer'
 import { readExport, readPlan } from '../../main/ingest/reader'
 import type { RuleKind } from '../../main/ingest/types'
+import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { AZURE_OVERRIDES, referenceRules, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
 
 const ROOT = join(__dirname, '..', '..')
@@ -83,5 +87,57 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
     rules.delete('prowler:network_watcher_enabled')
     rules.delete('securityhub:RDS.2')
     expect(() => renderOverrides(wizRules(ROOT), rules)).toThrow(/anchor: prowler:network_watcher_enabled is in neither .*\n- anchor: securityhub:RDS.2 is in neither/)
+  })
+})
+
+describe('one problem reported by Defender for Cloud and by Prowler', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lastmile-azure-catalogue-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("the real Defender export's storage account without a private link and Prowler's finding on it are one finding with two alerts", () => {
+    // Prowler 5 JSON-OCSF for the storage account the Defender sample reports (its ARM id as Azure writes it, mixed case)
+    const account =
+      '/subscriptions/9cfbad7a-7369-42e4-bcce-7677c5b3a44b/resourceGroups/cloud-shell-storage-westeurope/providers/Microsoft.Storage/storageAccounts/swe10032201245e263h'
+    const prowler = join(dir, 'prowler-azure.ocsf.json')
+    writeFileSync(
+      prowler,
+      JSON.stringify([
+        {
+          metadata: {
+            event_code: 'storage_ensure_private_endpoints_in_storage_accounts',
+            product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.4.0' },
+            version: '1.4.0'
+          },
+          severity_id: 3,
+          severity: 'Medium',
+          status_code: 'FAIL',
+          status_id: 1,
+          finding_info: {
+            uid: 'prowler-azure-storage_ensure_private_endpoints_in_storage_accounts-9cfbad7a-7369-42e4-bcce-7677c5b3a44b-westeurope-swe10032201245e263h',
+            title: 'Storage account has private endpoint connections',
+            created_time_dt: '2025-03-01T10:00:00.000000'
+          },
+          cloud: { provider: 'azure', account: { uid: '9cfbad7a-7369-42e4-bcce-7677c5b3a44b', type: 'Azure_AD_Tenant' }, region: 'westeurope' },
+          resources: [{ region: 'westeurope', name: 'swe10032201245e263h', type: 'Microsoft.Storage/storageAccounts', uid: account }],
+          class_uid: 2004
+        }
+      ])
+    )
+    const c = freshCase(dir)
+    try {
+      const now = clock()
+      importFile(c, join(REAL, 'defender_for_cloud/recommendations_export_many.csv'), { actor: ANALYST, now, displayName: 'defender.csv' })
+      const s = importFile(c, prowler, { actor: ANALYST, now, displayName: 'prowler.ocsf.json' })
+      expect(s.findings.new).toBe(0)
+      const [f, ...others] = listFindings(c.db, { control: 'azure.storage.ensure-private-endpoints-in-storage-accounts' })
+      expect(others).toEqual([])
+      expect(f.resource).toMatchObject({ id: account.toLowerCase(), type: 'azure.storage.account' })
+      expect(f.alerts.map((a) => [a.tool, a.ruleId])).toEqual([
+        ['defender', 'cdc78c07-02b0-4af0-1cb2-cb7c672a8b0a'],
+        ['prowler', 'storage_ensure_private_endpoints_in_storage_accounts']
+      ])
+    } finally {
+      c.close()
+    }
   })
 })
