@@ -317,7 +317,14 @@ describe('one transaction with its audit entry', () => {
     const s = imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }])))
     const e = listAudit(c.db, 0, 1).entries[0]
     expect(e).toMatchObject({ action: 'ingest.import', target: s.importId, actor: ANALYST })
-    expect(e.details).toMatchObject({ file: 'scan1.json', format: 'asff', new: 1, alerts: 1, scope: { source: 'securityhub', accounts: [A] } })
+    expect(e.details).toMatchObject({
+      file: 'scan1.json',
+      format: 'asff',
+      new: 1,
+      alerts: 1,
+      scope: { source: 'securityhub', accounts: [A] },
+      catalogue: { failing: 1, catalogued: 1, fallback: [] }
+    })
     expect(verifyAudit(c.db, c.id).ok).toBe(true)
   })
 

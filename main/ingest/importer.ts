@@ -102,6 +102,7 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
           reopened: s.reopened,
           findings: s.findings,
           scope: s.scope,
+          catalogue: s.summary.catalogue,
           ...(s.summary.sharedIds.ids ? { sharedIds: s.summary.sharedIds } : {})
         }
       })

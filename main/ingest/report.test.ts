@@ -98,6 +98,12 @@ describe('the ingest report contributor, on the demo case', () => {
       'trivy-ledger-worker.json',
       'trivy-payments-api.json'
     ])
+    // each import's catalogue share, as its import summary said when it ran
+    for (const s of ok) {
+      if ('error' in s) continue
+      expect(data.scope.imports.find((i) => i.id === s.importId)?.catalogue).toEqual(s.catalogue)
+    }
+    expect(data.scope.imports.some((i) => i.catalogue && i.catalogue.failing > 0)).toBe(true)
     for (const a of ['111122223333', '444455556666', '9b2f6c1e-3d4a-4e8b-a1f2-7c6d5e4b3a21']) expect(data.scope.accounts).toContain(a)
     expect(data.scope.providers).toEqual(expect.arrayContaining(['aws', 'azure']))
     expect(data.scope.regions).toContain('us-east-1')
@@ -126,6 +132,8 @@ describe('the ingest report contributor, on the demo case', () => {
       expect(text).toContain(resource)
       expect(text).toContain(title)
       expect(text).not.toContain('Findings are not recorded by this version')
+      // the scope says where the imports' failing alerts landed
+      expect(text).toMatch(/Catalogue \d+(\.\d)?% of [\d,]+ failing alerts on catalogued controls/)
       expect(spawnSync('pdfsig', [out], { encoding: 'utf8' }).stdout).toContain('Signature is Valid.')
     } finally {
       w.close()

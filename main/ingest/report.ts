@@ -3,6 +3,7 @@
 // initiative with the findings it holds. Later contributors refine what this lists (investigate:
 // each finding's RCI; evidence: timelines; remediation: stage, plan, decisions…), so it must come
 // first in REPORT_CONTRIBUTORS. Read-only, and a fixed number of queries whatever the case's size.
+import type { CatalogueShare } from '../../shared/ingest'
 import type { Provider, RciVerdict } from '../../shared/model'
 import type { Db } from '../db/case-db'
 import type { ReportContributor } from '../report/contributor'
@@ -66,6 +67,23 @@ function jsonStrings(text: string): string[] {
   }
 }
 
+/**
+ * Each import's catalogue share, as its audit entry recorded it when it ran (the catalogue of that
+ * day decided the controls its alerts landed on); imports made before it was recorded have none.
+ */
+function catalogueShares(db: Db): Map<string, CatalogueShare> {
+  const out = new Map<string, CatalogueShare>()
+  for (const r of db.prepare("SELECT target, details FROM audit_log WHERE action = 'ingest.import'").iterate() as IterableIterator<{ target: string; details: string }>) {
+    try {
+      const c = (JSON.parse(r.details) as { catalogue?: CatalogueShare }).catalogue
+      if (c && typeof c.failing === 'number' && typeof c.catalogued === 'number' && Array.isArray(c.fallback)) out.set(r.target, c)
+    } catch {
+      // an entry whose details are not JSON says nothing about the share; verify reports the entry
+    }
+  }
+  return out
+}
+
 const sorted = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b))
 
 function hasTable(db: Db, name: string): boolean {
@@ -79,6 +97,7 @@ export function ingestReport(db: Db): Pick<ReportData, 'scope' | 'findings' | 'i
   const regions = new Set<string>()
   const tools = new Set<string>()
 
+  const shares = catalogueShares(db)
   const imports: ReportImport[] = (
     db.prepare('SELECT id, file_name, file_sha256, format, source, tools, accounts, regions, imported_at, alerts FROM imports ORDER BY seq').all() as ImportRow[]
   ).map((r) => {
@@ -86,7 +105,16 @@ export function ingestReport(db: Db): Pick<ReportData, 'scope' | 'findings' | 'i
     for (const t of own) tools.add(t)
     for (const a of jsonStrings(r.accounts)) accounts.add(a)
     for (const g of jsonStrings(r.regions)) regions.add(g)
-    return { id: r.id, file: r.file_name, tool: own.length ? own.join(', ') : r.source, format: r.format, importedAt: r.imported_at, alerts: r.alerts, sha256: r.file_sha256 }
+    return {
+      id: r.id,
+      file: r.file_name,
+      tool: own.length ? own.join(', ') : r.source,
+      format: r.format,
+      importedAt: r.imported_at,
+      alerts: r.alerts,
+      sha256: r.file_sha256,
+      catalogue: shares.get(r.id) ?? null
+    }
   })
 
   const findings: ReportFinding[] = []

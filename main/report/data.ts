@@ -8,6 +8,7 @@
 //
 // Plain data only (strings, numbers, arrays): it crosses to the export worker by structured clone.
 import type { Actor, Provider, RciVerdict, Resource, Severity, StepAnswer } from '../../shared/model'
+import type { CatalogueShare } from '../../shared/ingest'
 import type { Checkpoint } from '../audit/checkpoint'
 import type { SignerDescriptor } from '../audit/checkpoint-signer'
 
@@ -57,6 +58,8 @@ export interface ReportImport {
   importedAt: string
   alerts: number
   sha256: string | null
+  /** its failing alerts on catalogued controls and on per-tool ones, as the import recorded it (null before Lastmile recorded it) */
+  catalogue: CatalogueShare | null
 }
 
 export interface ReportFinding {

@@ -1,3 +1,4 @@
+import { combineShares, sharePercent, shareSentence } from '../../../shared/catalogue-share'
 import type { RciVerdict, StepAnswer } from '../../../shared/model'
 import { RCI_VERDICTS } from '../../../shared/model'
 import { INITIATIVE_STAGES, actorLabel, type InitiativeStage, type ReportData, type ReportFinding, type ReportInitiative, type ReportSection } from '../../report/data'
@@ -356,17 +357,38 @@ function scope(flow: Flow, data: ReportData, recorded: Set<ReportSection>): void
     flow.paragraph('No scanner export has been imported into this case yet.', STYLE.muted)
     return
   }
+  // where the imports' failing alerts landed: controls of the catalogue, or per-tool ones
+  const recordedShares = s.imports.flatMap((im) => (im.catalogue ? [im.catalogue] : []))
+  if (recordedShares.length) {
+    const sentence = shareSentence(combineShares(recordedShares), 8) ?? 'No import brought a failing alert.'
+    const before = s.imports.length - recordedShares.length
+    flow.keyValues([
+      [
+        'Catalogue',
+        `${sentence}${before ? ` (${before} import${before === 1 ? '' : 's'} made before Lastmile recorded this not counted)` : ''}. An alert on a per-tool control (tool.rule-id) joins no other tool's alert about the same problem.`
+      ]
+    ])
+  }
   const cols: Column[] = [
     { title: 'Imported', width: 80 },
-    { title: 'File', width: 145, middle: true },
-    { title: 'Tool', width: 60 },
+    { title: 'File', width: 135, middle: true },
+    { title: 'Tool', width: 55 },
     { title: 'Format', width: 55 },
     { title: 'Alerts', width: 40, align: 'right' },
-    { title: 'SHA-256', width: flow.width - 380, mono: true, middle: true }
+    { title: 'Catalogued', width: 55, align: 'right' },
+    { title: 'SHA-256', width: flow.width - 420, mono: true, middle: true }
   ]
   flow.table(
     cols,
-    s.imports.map((im) => [{ text: minute(im.importedAt) }, { text: im.file }, { text: im.tool }, { text: im.format }, { text: String(im.alerts) }, { text: im.sha256 ?? '—' }])
+    s.imports.map((im) => [
+      { text: minute(im.importedAt) },
+      { text: im.file },
+      { text: im.tool },
+      { text: im.format },
+      { text: String(im.alerts) },
+      { text: im.catalogue && im.catalogue.failing ? sharePercent(im.catalogue) : '—' },
+      { text: im.sha256 ?? '—' }
+    ])
   )
 }
 
