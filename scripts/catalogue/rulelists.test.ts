@@ -9,6 +9,8 @@ import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support
 import type { WritableCaseDb } from '../../main/db/case-db'
 import { importFile } from '../../main/ingest/importer'
 import { adapterRuleId, asffDocType, asffType, GUARDDUTY_COLUMNS } from './extract-guardduty'
+import { CHECKOV_COLUMNS } from './extract-checkov'
+import { KICS_COLUMNS } from './extract-kics'
 import { TRIVY_COLUMNS } from './extract-trivy'
 import { SECRET_COLUMNS } from './extract-trivy-secrets'
 import { readTable } from './rulelists'
@@ -16,7 +18,9 @@ import { readTable } from './rulelists'
 const TABLES = [
   { file: 'guardduty-finding-types.tsv', columns: GUARDDUTY_COLUMNS, title: 'title', atLeast: 190 },
   { file: 'trivy-checks.tsv', columns: TRIVY_COLUMNS, title: 'title', atLeast: 500 },
-  { file: 'trivy-secret-rules.tsv', columns: SECRET_COLUMNS, title: 'title', atLeast: 90 }
+  { file: 'trivy-secret-rules.tsv', columns: SECRET_COLUMNS, title: 'title', atLeast: 90 },
+  { file: 'checkov-checks.tsv', columns: CHECKOV_COLUMNS, title: 'title', atLeast: 1300 },
+  { file: 'kics-queries.tsv', columns: KICS_COLUMNS, title: 'title', atLeast: 1700 }
 ] as const
 
 describe.each(TABLES)('$file', ({ file, columns, title, atLeast }) => {
@@ -41,7 +45,7 @@ describe.each(TABLES)('$file', ({ file, columns, title, atLeast }) => {
 
   it('keeps severities to the catalogue words', () => {
     const sev = rows.map((r) => r.severity).filter((s) => s !== undefined)
-    expect(sev.filter((s) => !['', 'critical', 'high', 'medium', 'low'].includes(s))).toEqual([])
+    expect(sev.filter((s) => !['', 'critical', 'high', 'medium', 'low', 'informational'].includes(s))).toEqual([])
   })
 })
 
@@ -96,6 +100,28 @@ describe('the tables name what the adapters emit', () => {
     expect(misconf.filter((id) => !known.has(id))).toEqual([])
     expect(secret).toContain('github-pat')
     expect(secret.filter((id) => !secrets.has(id))).toEqual([])
+  })
+
+  it('Checkov and KICS results (SARIF) land on a row', () => {
+    const checkov = new Set(readTable('checkov-checks.tsv').rows.map((r) => r.id))
+    const kics = new Set(readTable('kics-queries.tsv').rows.map((r) => r.id))
+    const ck = ruleIds('written/checkov.sarif', 'checkov').map((a) => a.id)
+    const kx = ruleIds('written/kics.sarif', 'kics').map((a) => a.id)
+    expect(ck.length).toBeGreaterThan(0)
+    expect(kx.length).toBeGreaterThan(0)
+    expect(ck.filter((id) => !checkov.has(id))).toEqual([])
+    expect(kx.filter((id) => !kics.has(id))).toEqual([])
+  })
+
+  it('a Checkov check names what it looks at; a KICS override is a query of its own', () => {
+    const rows = readTable('checkov-checks.tsv').rows
+    expect(rows.find((r) => r.id === 'CKV_AWS_20')).toMatchObject({ provider: 'aws' })
+    expect(rows.find((r) => r.id === 'CKV_AWS_20')!.resource_types.split(',')).toContain('aws_s3_bucket')
+    expect(rows.find((r) => r.id === 'CKV_DOCKER_2')).toMatchObject({ provider: 'dockerfile' })
+    const kics = readTable('kics-queries.tsv').rows
+    // assets/queries/openAPI/general/api_key_exposed_in_global_security: the 3.0 query and its 2.0 override
+    expect(kics.find((r) => r.id === 'aecee30b-8ea1-4776-a99c-d6d600f0862f')).toMatchObject({ platform: 'OpenAPI', title: 'API Key Exposed In Global Security (v3)' })
+    expect(kics.find((r) => r.id === '533a0d13-6e89-4551-ae33-bce14e5849c1')).toMatchObject({ platform: 'OpenAPI', title: 'API Key Exposed In Global Security (v2)' })
   })
 
   it('a Trivy check carries all its id forms: AVD-DS-0002 is DS-0002 is DS002', () => {
