@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { LastmileError } from '../errors'
 import { CsvReader, sniffDelimiter } from './csv-reader'
 import type { CsvAdapter, JsonAdapter, JsonPlan, JsonProbe } from './formats/adapter'
@@ -58,6 +59,13 @@ function detectJson(path: string, name: string, adapters: readonly JsonAdapter[]
   for (const adapter of adapters) {
     const plan = adapter.detect(probe)
     if (plan) return { kind: 'json', adapter, plan }
+  }
+  if (!probe.first && probe.rootKind === 'array' && isEmptyArray(path, name)) {
+    throw badInput(
+      name,
+      {},
+      'the file is an empty JSON array ([]): a scan that found nothing, but nothing in it says which tool wrote it. If it is a Prowler JSON-OCSF export, import it as prowler-ocsf so it closes what that scan no longer reports; choose its format'
+    )
   }
   throw badInput(name, {}, `not an export Lastmile recognises: ${describeProbe(probe)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, choose its format`)
 }
@@ -140,6 +148,27 @@ function probeJson(path: string, name: string, adapters: readonly JsonAdapter[],
     }
   }
   return probe
+}
+
+/** Whether the whole file is `[]` (white space aside). */
+function isEmptyArray(path: string, name: string): boolean {
+  if (safeSize(path) > 64 * 1024) return false
+  const src = new FileSource(path, name, { chunkBytes: 64 * 1024 })
+  try {
+    let text = ''
+    for (let chunk = src.next(); chunk; chunk = src.next()) text += chunk.text
+    return /^\s*\[\s*\]\s*$/.test(text)
+  } finally {
+    src.close()
+  }
+}
+
+function safeSize(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
 }
 
 function describeProbe(p: JsonProbe): string {

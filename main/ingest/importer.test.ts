@@ -270,6 +270,45 @@ describe('re-import and rescan', () => {
     expect(s3).toMatchObject({ alerts: 1, new: 0, closed: 1, sharedIds: { ids: 0, alerts: 0, example: null } })
   })
 
+  it("an empty Prowler JSON-OCSF export ([]) is a clean scan of the account its file name gives: it closes that account's Prowler alerts in every region", () => {
+    const alarms: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 'imdsv2', account: A, region: 'eu-west-1', n: 1, observedAt: at(1) },
+      { problem: 'imdsv2', account: B, region: 'eu-west-1', n: 1, observedAt: at(1) }
+    ]
+    imp(write('prowler-output-111111111111-20250301100000.ocsf.json', prowlerExport(alarms)))
+    imp(write('sh.json', asffExport([alarms[0]])))
+    // without --format, [] says nothing about its tool: refused, saying what to do, and nothing changed
+    const before = snapshot()
+    expect(() => imp(write('prowler-output-111111111111-20250308100000.ocsf.json', '[]\n'))).toThrow(
+      /^prowler-output-111111111111-20250308100000\.ocsf\.json: the file is an empty JSON array \(\[\]\): .*import it as prowler-ocsf .*; choose its format$/
+    )
+    expect(snapshot()).toEqual(before)
+    // an older clean scan imported late closes nothing seen after it
+    const old = imp(write('prowler-output-111111111111-20250220100000.ocsf.json', '[]'), { format: 'prowler-ocsf' })
+    expect(old).toMatchObject({ records: 0, alerts: 0, closed: 0 })
+    const clean = imp(write('prowler-output-111111111111-20250308100000.ocsf.json', '[]\n'), { format: 'prowler-ocsf' })
+    expect(clean).toMatchObject({
+      format: 'prowler-ocsf',
+      records: 0,
+      alerts: 0,
+      closed: 2,
+      findings: { new: 0, resolved: 1 },
+      scope: { source: 'prowler', tools: ['prowler'], accounts: [A], regions: [] }
+    })
+    const status = (control: string, account: string): string[] =>
+      listFindings(c.db)
+        .filter((f) => f.control === control && f.resource.account === account)
+        .map((f) => f.status)
+    // the bucket is still reported by Security Hub (another source): open; A's instance: resolved; B: untouched
+    expect(status('aws.s3.https-only', A)).toEqual(['open'])
+    expect(status('aws.ec2.imdsv2', A)).toEqual(['resolved'])
+    expect(status('aws.ec2.imdsv2', B)).toEqual(['open'])
+    // an empty export whose name gives no account names no scope: accepted, closes nothing
+    const unnamed = imp(write('scan.ocsf.json', '[ ]'), { format: 'prowler-ocsf' })
+    expect(unnamed).toMatchObject({ records: 0, closed: 0, scope: { accounts: [] } })
+  })
+
   it('a partial export (filtered) closes nothing it does not mention', () => {
     imp(write('scan1.json', asffExport(scan1)))
     const s = imp(write('filtered.json', asffExport([scan1[0]].map((a) => ({ ...a, observedAt: at(9) })))), { partial: true })

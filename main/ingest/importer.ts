@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
@@ -289,6 +290,8 @@ class ImportRun {
   /** alerts the file reports with an older observation than the case holds: present, not updated */
   private readonly staleIds: number[] = []
   private contextId: number | null = null
+  /** an empty scan's accounts are closed in every region (it names none): see emptyScanScope */
+  private everyRegion = false
 
   private readonly st: ReturnType<ImportRun['prepare']>
 
@@ -365,6 +368,7 @@ class ImportRun {
     this.skipped = read.skipped
     const sha256 = read.sha256
     this.progress('findings', true)
+    if (this.records === 0) this.emptyScanScope()
     const closed = this.opts.partial ? 0 : this.closeUnreported()
     const findings = this.updateFindings()
     const scope: ImportScope = {
@@ -660,6 +664,27 @@ class ImportRun {
   }
 
   /**
+   * The scope of a scan that found nothing: its records name no account, so a clean Prowler scan
+   * (`[]`, imported as prowler-ocsf) takes its account and time from the file name Prowler gives
+   * its output by default, `prowler-output-<account>-<YYYYMMDDHHMMSS>.ocsf.json`,
+   * and covers every region of
+   * that account (Prowler scans all regions unless told otherwise; a scan of some regions only is
+   * imported with --partial). Any other empty export names no scope and closes nothing.
+   */
+  private emptyScanScope(): void {
+    if (this.detected.adapter.format !== 'prowler-ocsf') return
+    const m = /^prowler-output-(\d{12})-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[._-]|$)/.exec(basename(this.path))
+    if (!m) return
+    this.tools.add(this.detected.adapter.tool)
+    this.accounts.add(m[1])
+    this.everyRegion = true
+    // the scan's time, in the scanning machine's local time (Prowler's datetime.today()): taken as
+    // the earliest it can be (UTC+14), so the scan never closes an alert seen after it
+    const at = Date.parse(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}Z`) - 14 * 3600_000
+    if (!Number.isNaN(at)) this.scannedAt = new Date(at).toISOString()
+  }
+
+  /**
    * Validation by rescan: alerts of this source, in this scan's scope, that this scan no longer
    * reports are closed. Scope is the tools, accounts and regions the scan covered (or, for
    * account-less scans, the artifacts: image, repository, cluster). An older scan imported late
@@ -686,12 +711,12 @@ class ImportRun {
            AND tool IN (SELECT v FROM temp.ingest_scope WHERE kind = 'tool')
            AND (
              (account IS NOT NULL AND account IN (SELECT v FROM temp.ingest_scope WHERE kind = 'account')
-               AND (region IS NULL OR region IN (SELECT v FROM temp.ingest_scope WHERE kind = 'region')))
+               AND (region IS NULL OR @everyRegion OR region IN (SELECT v FROM temp.ingest_scope WHERE kind = 'region')))
              OR (account IS NULL AND artifact IN (SELECT v FROM temp.ingest_scope WHERE kind = 'artifact'))
            )
          RETURNING control, resource_id`
       )
-      .all({ now: this.importedAt, imp: this.importId, source: this.source, scanned: this.scannedAt ?? this.importedAt }) as Array<{
+      .all({ now: this.importedAt, imp: this.importId, source: this.source, scanned: this.scannedAt ?? this.importedAt, everyRegion: this.everyRegion ? 1 : 0 }) as Array<{
       control: string
       resource_id: number
     }>

@@ -53,6 +53,33 @@ describe('lastmile ingest / findings / initiatives', () => {
     expect(out.imports[0].catalogue).toEqual({ failing: 1, catalogued: 0, fallback: [{ control: 'securityhub.Madeup.1', alerts: 1 }] })
   })
 
+  it('an empty export ([]) needs --format; imported as prowler-ocsf it is a clean scan of the account its name gives', async () => {
+    const dir = tempDir()
+    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+    const path = join(dir, 'c.lmcase')
+    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const named = join(dir, 'prowler-output-123456789012-20260101120000.ocsf.json')
+    writeFileSync(named, '[]')
+    const refused = await cli(['ingest', path, named], env)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^lastmile ingest: .*prowler-output-123456789012-20260101120000\.ocsf\.json: the file is an empty JSON array \(\[\]\): .*choose its format with --format NAME$/
+      )
+    ])
+    const ok = await cli(['ingest', path, named, '--format', 'prowler-ocsf', '--json'], env)
+    expect(ok.code).toBe(0)
+    expect(ok.stderr).toBe('')
+    expect((ok.json() as { imports: unknown[] }).imports[0]).toMatchObject({ format: 'prowler-ocsf', records: 0, scope: { accounts: ['123456789012'], tools: ['prowler'] } })
+    const unnamed = join(dir, 'clean.json')
+    writeFileSync(unnamed, '[ ]\n')
+    const r = await cli(['ingest', path, unnamed, '--format', 'prowler-ocsf'], env)
+    expect(r.code).toBe(0)
+    expect(r.stderr.trim()).toBe(
+      `lastmile ingest: ${unnamed}: no findings, and nothing in the file names the account it scanned: nothing was closed (a Prowler export keeps the name Prowler gives it, prowler-output-<account>-<time>.ocsf.json, which names it)`
+    )
+  })
+
   it('says on stderr when records shared one finding id across checks (each kept as its own alert)', async () => {
     const dir = tempDir()
     const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }

@@ -48,12 +48,12 @@ const ingest: Command = {
     const files = ctx.args.positional.slice(1)
     if (files.length === 0) throw new LastmileError('bad-input', 'FILE is required: give one or more export files')
     const format = formatOf(ctx)
+    const partial = ctx.args.switches.has('--partial')
     const bar = progressReporter(ctx)
     let result
     try {
-      result = await ingestInWorker(
-        { casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial: ctx.args.switches.has('--partial') },
-        (p) => bar.update(toModelProgress(p))
+      result = await ingestInWorker({ casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial }, (p) =>
+        bar.update(toModelProgress(p))
       ).done
     } finally {
       bar.done()
@@ -75,6 +75,12 @@ const ingest: Command = {
       } else {
         const shared = sharedIdsSentence(r.sharedIds)
         if (shared) ctx.err(`lastmile ingest: ${r.file}: ${shared}`)
+        // a clean scan closes what it no longer reports only where it says it looked
+        if (r.records === 0 && !r.scope.accounts.length && !r.scope.artifacts.length && !partial) {
+          ctx.err(
+            `lastmile ingest: ${r.file}: no findings, and nothing in the file names the account it scanned: nothing was closed (a Prowler export keeps the name Prowler gives it, prowler-output-<account>-<time>.ocsf.json, which names it)`
+          )
+        }
       }
     }
     // where the failing alerts of every file imported landed: catalogued controls, or per-tool ones

@@ -40,7 +40,9 @@ function detectFor(flavour: Flavour): (p: JsonProbe) => ReturnType<JsonAdapter['
     }
     if (!f && p.rootValue && isOcsf(p.rootValue) && flavourOf(p.rootValue) === flavour) return plan([PER_LINE])
     if (p.forced) {
-      if (f && samePath(f.path, ARRAY)) return plan([ARRAY])
+      // an empty array is a scan that found nothing (Prowler writes `[]`): valid, and its import
+      // closes what the scan no longer reports; only --format can say which tool's it is
+      if ((f && samePath(f.path, ARRAY)) || (!f && p.rootKind === 'array')) return plan([ARRAY])
       if (f) return plan([FINDINGS, FINDINGS_LOWER])
       if (p.rootValue) return plan([PER_LINE])
     }
