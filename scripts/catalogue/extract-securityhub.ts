@@ -44,23 +44,32 @@ export const CONTROL_ID = /^[A-Za-z0-9]+\.\d+$/
  * given) and is taken from there. A new disagreement stops the script until it is looked up the same way.
  */
 /**
- * Config rules the export gives wrongly (its crawler takes the next "AWS Config rule:" paragraph after the control's
- * heading, a later control's when the control has none it recognises), read in the current page like TYPE_CONFLICTS.
+ * Facts read in the CURRENT user guide page because the sources above get them wrong. The export's crawler takes the
+ * first <code> after "Resource type:" and the next "AWS Config rule:" paragraph after the control's heading — a later
+ * control's when the control's own line is written differently; the 2023 user guide has a few since corrected.
+ * Every disagreement between the export and the user guide copy must be settled here (the script stops on a new one);
+ * export-only errors found by spot checks are here too. Pages: docs/securityhub/latest/userguide/<page> as stored by
+ * github.com/c2hans/aws-docs (c2) and github.com/crowecawcaw/aws-docs-history (cc), read through the search index.
  */
-export const RULE_CHECKED: Record<string, { rule: string; checked: string }> = {
-  'AppRunner.2': { rule: 'apprunner-vpc-connector-tagged', checked: 'apprunner-controls.md (c2hans/aws-docs and crowecawcaw/aws-docs-history, 2026)' }
+const C2_EC2 = 'ec2-controls.md@c2hans/aws-docs@63cf41d661d66ec83c0b669091773802db5b9e31'
+export const TYPE_CONFLICTS: Record<string, { types: string[]; checked: string }> = {
+  'EC2.20': { types: ['AWS::EC2::VPNConnection'], checked: C2_EC2 },
+  'EC2.21': { types: ['AWS::EC2::NetworkAcl'], checked: C2_EC2 },
+  'EC2.22': { types: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup'], checked: C2_EC2 },
+  'EC2.23': { types: ['AWS::EC2::TransitGateway'], checked: C2_EC2 },
+  'EC2.24': { types: ['AWS::EC2::Instance'], checked: C2_EC2 },
+  'EC2.25': { types: ['AWS::EC2::LaunchTemplate'], checked: C2_EC2 },
+  'RDS.11': { types: ['AWS::RDS::DBInstance'], checked: 'rds-controls.md@c2hans/aws-docs@5605cb0e21b90649e1488d84f07f5eaae884904e' },
+  // the page says "Evaluated resource: AWS::EC2::Instance" (no "Resource type" line: the export took SSM.2's)
+  'SSM.1': { types: ['AWS::EC2::Instance'], checked: 'ssm-controls.md@c2hans/aws-docs@9a3d9b4027a3cf817aa962967024a384f63fa075' },
+  // export-only, spot-checked: a neighbour's type, and the first of a bulleted list
+  'DynamoDB.7': { types: ['AWS::DAX::Cluster'], checked: 'dynamodb-controls.md@crowecawcaw/aws-docs-history@9e15ffd10c288020c101559e0fec26c01fa7b7bf' },
+  'KMS.2': { types: ['AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::User'], checked: 'kms-controls.md@crowecawcaw/aws-docs-history@9e15ffd10c288020c101559e0fec26c01fa7b7bf' }
 }
 
-export const TYPE_CONFLICTS: Record<string, { types: string[]; checked: string }> = {
-  'EC2.20': { types: ['AWS::EC2::VPNConnection'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'EC2.21': { types: ['AWS::EC2::NetworkAcl'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'EC2.22': { types: ['AWS::EC2::NetworkInterface', 'AWS::EC2::SecurityGroup'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'EC2.23': { types: ['AWS::EC2::TransitGateway'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'EC2.24': { types: ['AWS::EC2::Instance'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'EC2.25': { types: ['AWS::EC2::LaunchTemplate'], checked: 'ec2-controls.md@63cf41d661d66ec83c0b669091773802db5b9e31' },
-  'RDS.11': { types: ['AWS::RDS::DBInstance'], checked: 'rds-controls.md@5605cb0e21b90649e1488d84f07f5eaae884904e' },
-  // the page now says "Evaluated resource: AWS::EC2::Instance" (no "Resource type" line: the export took SSM.2's)
-  'SSM.1': { types: ['AWS::EC2::Instance'], checked: 'ssm-controls.md@9a3d9b4027a3cf817aa962967024a384f63fa075' }
+export const RULE_CHECKED: Record<string, { rule: string; checked: string }> = {
+  // the export gives it AppRunner.1's rule
+  'AppRunner.2': { rule: 'apprunner-vpc-connector-tagged', checked: 'apprunner-controls.md@c2hans/aws-docs@9a3d9b4027a3cf817aa962967024a384f63fa075' }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,7 +470,7 @@ export function buildTables(userGuide: Source, controlsSrc: Source, exportSrc: S
       const e = exported.get(c.id)
       const d = docs.get(c.id)
       const fixed = RULE_CHECKED[c.id]
-      const ruleFrom = fixed ? { ...(e ?? d)!, configRule: fixed.rule, page: `checked/${fixed.checked.split(' ')[0]}` } : (e ?? d)
+      const ruleFrom = fixed ? { ...(e ?? d)!, configRule: fixed.rule, page: `checked/${fixed.checked.replace(/@.*/, '')}` } : (e ?? d)
       const checked = TYPE_CONFLICTS[c.id]
       const typesFrom = checked ? undefined : d && d.cfnTypes.length ? d : e && e.cfnTypes.length ? e : undefined
       const cfn = checked?.types ?? typesFrom?.cfnTypes ?? []

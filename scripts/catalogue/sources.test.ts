@@ -84,6 +84,9 @@ describe('securityhub-controls.tsv', () => {
     expect(byId.get('RDS.2')).toMatchObject({ config_rule: 'rds-instance-public-access-check', resource_types: 'AwsRdsDbInstance', severity: 'critical' })
     // the export's crawler gives EC2.20-25 a later control's type (AWS::EC2::Volume): the user guide's line wins
     expect(byId.get('EC2.21')).toMatchObject({ config_rule: 'nacl-no-unrestricted-ssh-rdp', resource_types: 'AwsEc2NetworkAcl' })
+    // spot-checked export-only errors: a neighbour's type, the first of three
+    expect(byId.get('DynamoDB.7')?.resource_types).toBe('AwsDaxCluster')
+    expect(byId.get('KMS.2')?.resource_types).toBe('AwsIamGroup,AwsIamRole,AwsIamUser')
     // the export gives AppRunner.2 AppRunner.1's rule; the current page names its own
     expect(byId.get('AppRunner.2')).toMatchObject({ config_rule: 'apprunner-vpc-connector-tagged', details_from: 'rule:checked/apprunner-controls.md types:export' })
     expect(byId.get('AppRunner.1')?.config_rule).toBe('apprunner-service-tagged')
