@@ -161,6 +161,21 @@ export interface FindingView {
  * id it covers (so alerts of all those rules on one resource are one finding), or the per-tool
  * fallback control `<tool>.<rule id>` of a rule the catalogue does not map.
  */
+/**
+ * What a control's fix does to the running system: additive turns something on (logging, a
+ * detector, encryption of new data: breaks nothing in use, may cost money), restrictive takes
+ * access or a path away (safe only when evidence shows nothing uses it), replacing recreates or
+ * restarts the resource (downtime or data migration).
+ */
+export type FixEffect = 'additive' | 'restrictive' | 'replacing'
+export const FIX_EFFECTS: readonly FixEffect[] = ['additive', 'restrictive', 'replacing']
+/** What each effect means, in the words the page, the CLI and the report use. */
+export const FIX_EFFECT_MEANING: Record<FixEffect, string> = {
+  additive: 'turns something on: nothing in use loses access; it may cost money and writes new data',
+  restrictive: 'takes access or a path away: safe only if evidence shows nothing uses it',
+  replacing: 'recreates or restarts the resource: downtime or a data migration'
+}
+
 export interface ControlView {
   id: string
   /** the catalogue's title; null for a per-tool control (the alerts' own title is the finding's) */
@@ -172,6 +187,10 @@ export interface ControlView {
   rules: Record<string, string[]>
   /** rules it takes by kind rather than by id (every vulnerability of an image, any tool) */
   match: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
+  /** what its fix does to the running system (restrictive for a per-tool control: nothing says otherwise) */
+  effect: FixEffect
+  /** how the effect was decided: the folder that declares it, an override, the rule that read the title, or the default */
+  effectBy: string
   /** what the catalogue adds when its tables give it */
   severity?: Severity
   /** benchmark requirement ids that name the same problem (cis-aws-3.0: [2.1.1]) */

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, sep } from 'node:path'
 import { isNode, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { LastmileError, fsReason } from '../errors'
-import { RULE_KINDS, type RuleKind } from '../../shared/ingest'
+import { FIX_EFFECTS, RULE_KINDS, type FixEffect, type RuleKind } from '../../shared/ingest'
 import { appRoot } from '../platform/app-root'
 
 /** playbooks/controls.yaml, from the sources and from the build (out/main). */
@@ -28,6 +28,8 @@ function catalogueRowSchema() {
       id: controlId,
       title: z.string().trim().min(1),
       resourceType: z.string().min(1).optional(),
+      // what the fix does to the running system; required where the entry defines the control
+      effect: z.enum(FIX_EFFECTS as unknown as [FixEffect, ...FixEffect[]]).optional(),
       rules: z.record(z.string(), z.array(z.string().trim().min(1)).min(1)).optional(),
       match: z
         .array(
@@ -56,6 +58,9 @@ const generatedRow = z
     title: z.string().trim().min(1),
     resourceType: z.string().min(1).nullable(),
     severity: SEVERITY.nullable(),
+    effect: z.enum(FIX_EFFECTS as unknown as [FixEffect, ...FixEffect[]]).optional(),
+    /** how the generator decided the effect: an override, the rule that read the title, or the default */
+    effectBy: z.string().min(1).optional(),
     rules: z.record(z.string(), z.array(z.string().trim().min(1))),
     match: z.array(z.object({ kind: z.enum(RULE_KINDS), resourceType: z.string().min(1).optional(), tool: z.string().min(1).optional() }).strict()).optional(),
     frameworks: z.record(z.string(), z.array(z.string())).optional(),
@@ -75,6 +80,10 @@ export interface ControlDef {
   rules: Record<string, string[]>
   match: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
   severity: z.infer<typeof SEVERITY> | null
+  /** what its fix does to the running system (docs/catalogue.md, "What a fix does") */
+  effect: FixEffect
+  /** how that was decided: the file that declares it, or the generator's rule or default */
+  effectBy: string
   /** benchmark requirement ids that name the same problem (cis-aws-3.0: [2.1.1]) */
   frameworks: Record<string, string[]>
   /** why several published controls are one here */
@@ -90,6 +99,7 @@ export class ControlTable {
   readonly tools: ReadonlySet<string>
   private readonly byRule = new Map<string, string>()
   private readonly titles = new Map<string, string>()
+  private readonly byId = new Map<string, ControlDef>()
   private readonly matches: Array<{ kind: RuleKind; resourceType?: string; tool?: string; control: string }> = []
   private readonly memo = new Map<string, string>()
 
@@ -98,6 +108,7 @@ export class ControlTable {
     this.controls = controls
     for (const c of this.controls) {
       this.titles.set(c.id, c.title)
+      this.byId.set(c.id, c)
       for (const [tool, ids] of Object.entries(c.rules)) {
         for (const id of ids) this.byRule.set(ruleKey(tool, id), c.id)
       }
@@ -127,6 +138,15 @@ export class ControlTable {
     return control
   }
 
+  /**
+   * What a control's fix does to the running system. A per-tool control (a rule the catalogue does
+   * not map) is restrictive: nothing says what its fix does, and restrictive promises nothing.
+   */
+  effect(control: string): { effect: FixEffect; by: string } {
+    const row = this.byId.get(control)
+    return row ? { effect: row.effect, by: row.effectBy } : { effect: 'restrictive', by: 'not in the catalogue: restrictive by default' }
+  }
+
   /** The table's title for a control, or null for an unmapped one. */
   title(control: string): string | null {
     return this.titles.get(control) ?? null
@@ -138,7 +158,7 @@ export class ControlTable {
 
   /** A control's catalogue row (its id, title, resource type and every tool rule id), or null for a per-tool one. */
   row(control: string): ControlDef | null {
-    return this.controls.find((c) => c.id === control) ?? null
+    return this.byId.get(control) ?? null
   }
 }
 
@@ -232,6 +252,16 @@ function parseYaml(text: string, path: string): { data: unknown; lineOf: Located
 
 type Row = { c: z.infer<typeof catalogueRow>; at: (sub: ReadonlyArray<PropertyKey>) => string }
 
+/** A row that defines a control says what its fix does: no default could be right for a control someone wrote. */
+function requireEffect(c: z.infer<typeof catalogueRow>, at: Row['at'], i: number): void {
+  if (!c.effect) {
+    throw new LastmileError(
+      'bad-input',
+      `${at([])}controls.${i}.effect: control ${c.id} does not say what its fix does to the running system: add effect: additive, restrictive or replacing (docs/adding-a-control.md)`
+    )
+  }
+}
+
 function folderRows(folders: readonly CatalogueSource[]): Row[] {
   const rows: Row[] = []
   for (const src of folders) {
@@ -245,7 +275,9 @@ function folderRows(folders: readonly CatalogueSource[]): Row[] {
         const issue = ok.error.issues[0]
         throw new LastmileError('bad-input', `${src.path}: ${lineOf(['controls', i, ...issue.path])}controls.${i}.${issue.path.join('.')}: ${issue.message}`)
       }
-      rows.push({ c: ok.data, at: (sub) => `${src.path}: ${lineOf(['controls', i, ...sub])}` })
+      const at: Row['at'] = (sub) => `${src.path}: ${lineOf(['controls', i, ...sub])}`
+      requireEffect(ok.data, at, i)
+      rows.push({ c: ok.data, at })
     })
   }
   return rows
@@ -274,11 +306,15 @@ export function parseControls(text: string, path: string, folders: readonly Cata
   }
   const file = parsed.data
   // every row with where it was written: `at(sub)` is "FILE: line N: " for a path inside the row
-  const tableRows: Row[] = file.controls.map((c, i) => ({ c, at: (sub) => `${path}: ${tableLine(['controls', i, ...sub])}` }))
+  const tableRows: Row[] = file.controls.map((c, i) => {
+    const at: Row['at'] = (sub) => `${path}: ${tableLine(['controls', i, ...sub])}`
+    requireEffect(c, at, i)
+    return { c, at }
+  })
   const fromFolders = folderRows(folders)
   const defs: Array<{ d: ControlDef; at: Row['at'] }> = [
-    ...tableRows.map((r) => ({ d: defOf(r.c, 'table'), at: r.at })),
-    ...fromFolders.map((r) => ({ d: defOf(r.c, 'folder'), at: r.at }))
+    ...tableRows.map((r) => ({ d: defOf(r.c, 'table', path), at: r.at })),
+    ...fromFolders.map((r) => ({ d: defOf(r.c, 'folder', r.at([]).split(': ')[0]), at: r.at }))
   ]
   if (generated) {
     let json: unknown
@@ -299,12 +335,14 @@ export function parseControls(text: string, path: string, folders: readonly Cata
         // rules the tables add to a control folder's own entry; the folder keeps its title and playbook
         const d = byId.get(g.id)
         if (!d || d.origin !== 'folder') throw new LastmileError('bad-input', `${at(['id'])}extends ${g.id}, which is no control folder; regenerate with npm run catalogue`)
+        if (g.effect) throw new LastmileError('bad-input', `${at(['effect'])}${g.id}'s effect is its folder's to declare; regenerate with npm run catalogue`)
         for (const [tool, ids] of Object.entries(g.rules)) d.rules[tool] = [...new Set([...(d.rules[tool] ?? []), ...ids])]
         d.frameworks = { ...d.frameworks, ...g.frameworks }
         d.source = [...d.source, ...g.source]
         if (g.why) d.why = [d.why, g.why].filter(Boolean).join(' ')
         return
       }
+      if (!g.effect || !g.effectBy) throw new LastmileError('bad-input', `${at(['effect'])}${g.id} has no effect (what its fix does); regenerate it with npm run catalogue`)
       const d: ControlDef = {
         id: g.id,
         title: g.title,
@@ -312,6 +350,8 @@ export function parseControls(text: string, path: string, folders: readonly Cata
         rules: g.rules,
         match: g.match ?? [],
         severity: g.severity,
+        effect: g.effect,
+        effectBy: `${g.effectBy} (${basename(generated.path)})`,
         frameworks: g.frameworks ?? {},
         why: g.why ?? null,
         source: g.source,
@@ -354,7 +394,7 @@ export function parseControls(text: string, path: string, folders: readonly Cata
   )
 }
 
-function defOf(c: z.infer<typeof catalogueRow>, origin: ControlOrigin): ControlDef {
+function defOf(c: z.infer<typeof catalogueRow>, origin: ControlOrigin, file: string): ControlDef {
   return {
     id: c.id,
     title: c.title,
@@ -362,9 +402,18 @@ function defOf(c: z.infer<typeof catalogueRow>, origin: ControlOrigin): ControlD
     rules: { ...(c.rules ?? {}) },
     match: c.match ?? [],
     severity: null,
+    // requireEffect has refused a defining row without one
+    effect: c.effect!,
+    effectBy: `declared by ${origin === 'folder' ? relativeToPlaybooks(file) : basename(file)}`,
     frameworks: {},
     why: null,
     source: [],
     origin
   }
+}
+
+/** playbooks/<control-id>/playbook.yaml, as people name a folder's file (not the machine's absolute path). */
+function relativeToPlaybooks(file: string): string {
+  const parts = file.split(sep)
+  return parts.slice(-3).join('/')
 }

@@ -6,6 +6,7 @@ describe("a control as a finding's page shows it", () => {
   it('a catalogued control: its title, resource type and every tool rule id it covers', () => {
     const v = controlView('aws.s3.https-only')
     expect(v).toMatchObject({ id: 'aws.s3.https-only', title: 'S3 buckets should require requests to use HTTPS', catalogued: true, resourceType: 'aws.s3.bucket' })
+    expect(v).toMatchObject({ effect: 'restrictive', effectBy: 'declared by playbooks/aws.s3.https-only/playbook.yaml' })
     expect(v.rules).toMatchObject({
       securityhub: expect.arrayContaining(['S3.5']),
       config: expect.arrayContaining(['s3-bucket-ssl-requests-only']),
@@ -27,7 +28,10 @@ describe("a control as a finding's page shows it", () => {
       catalogued: false,
       resourceType: null,
       rules: { securityhub: ['Macie.1'] },
-      match: []
+      match: [],
+      // nothing says what its fix does: restrictive, which never promises SAFE from generic evidence
+      effect: 'restrictive',
+      effectBy: 'not in the catalogue: restrictive by default'
     })
     // what the importer makes of a rule the catalogue does not map is what the view takes apart
     const table = loadControls()
@@ -48,7 +52,7 @@ describe("a control as a finding's page shows it", () => {
     // a row without them: the view has no empty severity, frameworks, source or why
     const plain = { ...row, severity: null, frameworks: {}, source: [], why: null }
     const fake = { row: () => plain, tools: new Set<string>() } as unknown as ControlTable
-    expect(Object.keys(controlView(rds, fake)).sort()).toEqual(['catalogued', 'id', 'match', 'resourceType', 'rules', 'title'])
+    expect(Object.keys(controlView(rds, fake)).sort()).toEqual(['catalogued', 'effect', 'effectBy', 'id', 'match', 'resourceType', 'rules', 'title'])
     expect(controlView(rds, { row: () => ({ ...plain, why: 'EC2.13 and EC2.14 are one fix' }), tools: new Set<string>() } as unknown as ControlTable).why).toBe(
       'EC2.13 and EC2.14 are one fix'
     )

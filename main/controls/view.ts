@@ -16,14 +16,29 @@ export function controlView(id: string, table: ControlTable = loadControls()): C
       catalogued: false,
       resourceType: null,
       rules: table.tools.has(tool) && dot < id.length - 1 ? { [tool]: [id.slice(dot + 1)] } : {},
-      match: []
+      match: [],
+      ...effectOf(id, table)
     }
   }
-  const view: ControlView = { id: row.id, title: row.title, catalogued: true, resourceType: row.resourceType, rules: row.rules, match: row.match }
+  const view: ControlView = {
+    id: row.id,
+    title: row.title,
+    catalogued: true,
+    resourceType: row.resourceType,
+    rules: row.rules,
+    match: row.match,
+    effect: row.effect,
+    effectBy: row.effectBy
+  }
   // what the catalogue's tables give beyond the rules, when they give it
   if (row.severity) view.severity = row.severity
   if (Object.keys(row.frameworks).length) view.frameworks = row.frameworks
   if (row.source.length) view.source = row.source
   if (row.why) view.why = row.why
   return view
+}
+
+function effectOf(id: string, table: ControlTable): Pick<ControlView, 'effect' | 'effectBy'> {
+  const e = table.effect(id)
+  return { effect: e.effect, effectBy: e.by }
 }

@@ -166,8 +166,22 @@ describe('control table (playbooks/controls.yaml)', () => {
     expect(t.title('aws.ec2.imdsv2')).toMatch(/IMDSv2/)
     const table = readFileSync(defaultControlsPath(), 'utf8')
     expect(() =>
-      parseControls(table, 'controls.yaml', [{ path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n' }])
-    ).toThrow(/^x\/playbook\.yaml: line 6: control aws\.x\.y: unknown tool snyk/)
+      parseControls(table, 'controls.yaml', [
+        { path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    effect: additive\n    rules:\n      snyk: [A]\n' }
+      ])
+    ).toThrow(/^x\/playbook\.yaml: line 7: control aws\.x\.y: unknown tool snyk/)
+    // a control someone defines says what its fix does: no default stands in for a person's word
+    expect(() =>
+      parseControls(table, 'controls.yaml', [{ path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      prowler: [a]\n' }])
+    ).toThrow(
+      /^x\/playbook\.yaml: line 3: controls\.0\.effect: control aws\.x\.y does not say what its fix does to the running system: add effect: additive, restrictive or replacing/
+    )
+    expect(() =>
+      parseControls(table, 'controls.yaml', [
+        { path: 'x/playbook.yaml', text: 'id: x\ncontrols:\n  - id: aws.x.y\n    title: T\n    effect: harmless\n    rules:\n      prowler: [a]\n' }
+      ])
+    ).toThrow(/^x\/playbook\.yaml: line 5: controls\.0\.effect: /)
+    expect(t.row('aws.ec2.imdsv2')).toMatchObject({ effect: 'restrictive', effectBy: 'declared by playbooks/aws.ec2.imdsv2/playbook.yaml' })
   })
 
   it("maps by match from a control folder's entry (container images, by kind and resource type), and refuses an unknown kind with its file and line", () => {
@@ -185,10 +199,10 @@ describe('control table (playbooks/controls.yaml)', () => {
   })
 
   it('refuses unknown tools and malformed entries', () => {
-    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: aws.x.y\n    title: T\n    rules:\n      snyk: [A]\n', 'c.yaml')).toThrow(
-      /c\.yaml: line 7: control aws\.x\.y: unknown tool snyk/
+    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: aws.x.y\n    title: T\n    effect: additive\n    rules:\n      snyk: [A]\n', 'c.yaml')).toThrow(
+      /c\.yaml: line 8: control aws\.x\.y: unknown tool snyk/
     )
-    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: Bad Id\n    title: T\n    rules: {prowler: [a]}\n', 'c.yaml')).toThrow(
+    expect(() => parseControls('version: 1\ntools: [prowler]\ncontrols:\n  - id: Bad Id\n    title: T\n    effect: additive\n    rules: {prowler: [a]}\n', 'c.yaml')).toThrow(
       /c\.yaml: line 4: controls\.0\.id: a control id is lower-case/
     )
   })

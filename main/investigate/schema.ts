@@ -22,7 +22,7 @@
 // logging off, data events not recorded); positive evidence (45 plain-HTTP calls) answers yes even
 // from partial coverage, because what was seen happened.
 import { z } from 'zod'
-import { RULE_KINDS } from '../../shared/ingest'
+import { FIX_EFFECTS, RULE_KINDS, type FixEffect } from '../../shared/ingest'
 import { ARTEFACT_KINDS, type ArtefactKind } from '../../shared/investigate'
 import { COVERAGE_SOURCES, type CoverageSource } from '../../shared/evidence'
 
@@ -111,6 +111,8 @@ export const playbookSchema = z
             // rather than serving one defined in playbooks/controls.yaml
             title: z.string().trim().min(1).optional(),
             resourceType: z.string().min(1).optional(),
+            // what the fix does to the running system (the catalogue requires it of an entry with a title)
+            effect: z.enum(FIX_EFFECTS as unknown as [FixEffect, ...FixEffect[]]).optional(),
             // the alerts the control takes by what they are (kind and resource type), where rule ids cannot be listed
             match: z.array(z.object({ kind: z.enum(RULE_KINDS), resourceType: z.string().min(1).optional(), tool: z.string().min(1).optional() }).strict()).optional()
           })

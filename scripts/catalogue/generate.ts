@@ -18,7 +18,8 @@ import { parse } from 'yaml'
 import { z } from 'zod'
 import { folderCatalogueRows } from '../../main/controls/catalogue'
 import { toolTypeName } from '../../main/ingest/resource-id'
-import { RULE_KINDS, type RuleKind } from '../../shared/ingest'
+import { FIX_EFFECTS, RULE_KINDS, type FixEffect, type RuleKind } from '../../shared/ingest'
+import { classifyEffect } from './effect-rules'
 
 export const CATALOGUE_DIR = join('playbooks', 'catalogue')
 export const GENERATED = join(CATALOGUE_DIR, 'catalogue.generated.json')
@@ -34,6 +35,10 @@ export interface GeneratedControl {
   title: string
   resourceType: string | null
   severity: Severity | null
+  /** what its fix does to the running system (effect-rules.ts, or an override's effect:); a folder's extension has none */
+  effect?: FixEffect
+  /** how the effect was decided */
+  effectBy?: string
   rules: Record<string, string[]>
   /** alerts this control takes by what they are rather than by rule id (every CVE on a host) */
   match?: Array<{ kind: RuleKind; resourceType?: string; tool?: string }>
@@ -60,6 +65,8 @@ const overrideFile = z
             title: z.string().trim().min(1).optional(),
             resourceType: z.string().min(1).optional(),
             severity: z.enum(SEVERITIES).optional(),
+            // what the fix does, where the title rules of effect-rules.ts read the title wrong
+            effect: z.enum(FIX_EFFECTS as unknown as [FixEffect, ...FixEffect[]]).optional(),
             rules: toolRules.optional(),
             match: z.array(z.object({ kind: z.enum(RULE_KINDS), resourceType: z.string().min(1).optional(), tool: z.string().min(1).optional() }).strict()).optional(),
             source: z.string().trim().min(1)
@@ -224,16 +231,25 @@ const RULE_LISTS: Array<{
   ids: string[]
   id: (r: Record<string, string>) => string
   resourceType?: (r: Record<string, string>) => string | null
+  /** what every rule of the list asks for, when its titles do not name a setting */
+  effect?: { effect: FixEffect; by: string }
 }> = [
   {
     file: 'guardduty-finding-types.tsv',
     tools: ['guardduty'],
     ids: ['rule_id', 'finding_type'],
     id: (r) => `aws.guardduty.${slug(r.finding_type)}`,
-    resourceType: (r) => (r.resource_type ? `aws.${slug(r.resource_type)}` : null)
+    resourceType: (r) => (r.resource_type ? `aws.${slug(r.resource_type)}` : null),
+    effect: { effect: 'restrictive', by: 'a GuardDuty finding type reports activity: its response (credentials revoked, access cut) is no setting to turn on' }
   },
   { file: 'trivy-checks.tsv', tools: ['trivy', 'tfsec'], ids: ['avd_id', 'id', 'long_id'], id: (r) => `iac.trivy.${slug(r.id || r.avd_id.replace(/^AVD-/i, ''))}` },
-  { file: 'trivy-secret-rules.tsv', tools: ['trivy'], ids: ['id'], id: (r) => `secret.trivy.${slug(r.id)}` },
+  {
+    file: 'trivy-secret-rules.tsv',
+    tools: ['trivy'],
+    ids: ['id'],
+    id: (r) => `secret.trivy.${slug(r.id)}`,
+    effect: { effect: 'restrictive', by: 'a secret found in code is rotated: whoever uses it loses access' }
+  },
   { file: 'checkov-checks.tsv', tools: ['checkov'], ids: ['id'], id: (r) => `iac.checkov.${slug(r.id)}` },
   { file: 'kics-queries.tsv', tools: ['kics'], ids: ['id'], id: (r) => `iac.kics.${slug(r.id)}` }
 ]
@@ -447,6 +463,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
 
   // the other tools' ids, and new controls, from the hand-made files
   const byId = new Map(out.map((c) => [c.id, c]))
+  const effectSet = new Map<string, { effect: FixEffect; file: string }>()
   for (const { file, data } of input.overrides) {
     for (const o of data.controls ?? []) {
       let c: GeneratedControl
@@ -461,6 +478,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
         if (o.title && !c.extends) c.title = o.title
         if (o.resourceType && !c.extends) c.resourceType = o.resourceType
         if (o.severity && !c.extends) c.severity = o.severity
+        if (o.effect && c.extends) problems.push(`${file}: ${o.anchor} is in the control folder ${c.id}, whose playbook.yaml declares its effect`)
       } else {
         if (byId.has(o.id!)) throw new Error(`${file}: control ${o.id} already exists`)
         c = { id: o.id!, title: o.title!, resourceType: o.resourceType ?? null, severity: o.severity ?? null, rules: {}, source: [] }
@@ -470,6 +488,11 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       }
       for (const [tool, ids] of Object.entries(o.rules ?? {})) c.rules[tool] = [...new Set([...(c.rules[tool] ?? []), ...ids])]
       c.source.push(`${file}: ${o.source}`)
+      if (o.effect && !c.extends) {
+        const prior = effectSet.get(c.id)
+        if (prior && prior.effect !== o.effect) problems.push(`${file}: ${c.id}'s effect is ${o.effect} here and ${prior.effect} in ${prior.file}`)
+        effectSet.set(c.id, { effect: o.effect, file })
+      }
     }
   }
 
@@ -498,10 +521,20 @@ export function generateCatalogue(root: string): GeneratedControl[] {
         rules: Object.fromEntries(list.tools.map((tool) => [tool, ids])),
         source: [`${list.file} ${ids[0]}`]
       }
+      if (list.effect) effectSet.set(id, { effect: list.effect.effect, file: `${list.file}: ${list.effect.by}` })
       out.push(c)
       byId.set(id, c)
       for (const tool of list.tools) ids.forEach((x) => claim(tool, x))
     }
+  }
+
+  // what each fix does: an override's word, else the rule table's reading of the (final) title
+  for (const c of out) {
+    if (c.extends) continue
+    const set = effectSet.get(c.id)
+    const e = set ? { effect: set.effect, by: set.file.startsWith('overrides/') ? `set by ${set.file}` : `by source ${set.file}` } : classifyEffect(c.title)
+    c.effect = e.effect
+    c.effectBy = e.by
   }
 
   if (problems.length > 0) throw new Error(`the catalogue needs ${problems.length} decision${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`)
@@ -511,7 +544,18 @@ export function generateCatalogue(root: string): GeneratedControl[] {
 
 /** The file's text: one control per line, so a regeneration's diff reads control by control. */
 export function renderCatalogue(controls: GeneratedControl[]): string {
-  return `{\n  "generatedBy": "scripts/catalogue/generate.ts (npm run catalogue): do not edit; edit playbooks/catalogue/overrides/ or sources/",\n  "controls": [\n${controls.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]\n}\n`
+  // the effect right after the severity, whatever order the generator filled the fields in
+  const ordered = controls.map(({ id, extends: ext, title, resourceType, severity, effect, effectBy, ...rest }) => ({
+    id,
+    extends: ext,
+    title,
+    resourceType,
+    severity,
+    effect,
+    effectBy,
+    ...rest
+  }))
+  return `{\n  "generatedBy": "scripts/catalogue/generate.ts (npm run catalogue): do not edit; edit playbooks/catalogue/overrides/ or sources/",\n  "controls": [\n${ordered.map((c) => `    ${JSON.stringify(c)}`).join(',\n')}\n  ]\n}\n`
 }
 
 if (process.argv[1] && /generate\.ts$/.test(process.argv[1])) {

@@ -13,20 +13,25 @@ describe('lastmile controls', () => {
     expect(list.map((c) => c.id)).toEqual(expect.arrayContaining(folders))
     expect(list.find((c) => c.id === 'aws.s3.access-logging')).toMatchObject({
       rules: { securityhub: ['S3.9'], prowler: ['s3_bucket_server_access_logging_enabled'] },
+      effect: 'additive',
+      effectBy: 'declared by playbooks/aws.s3.access-logging/playbook.yaml',
       evaluator: true,
       playbook: 'aws.s3.access-logging',
       fix: true,
       guardrails: true
     })
     // container images: a fix only as the playbook's templates, found by kind rather than rule id
-    expect(list.find((c) => c.id === 'container.image.vulnerable')).toMatchObject({ rules: {}, fix: true })
+    expect(list.find((c) => c.id === 'container.image.vulnerable')).toMatchObject({ rules: {}, fix: true, effect: 'replacing' })
+    // every control says what its fix does; the generated ones say which rule of the title table decided
+    expect(list.every((c) => ['additive', 'restrictive', 'replacing'].includes((c as unknown as { effect: string }).effect))).toBe(true)
+    expect(list.find((c) => c.rules.securityhub?.includes('RDS.3'))).toMatchObject({ effect: 'replacing', effectBy: expect.stringMatching(/^rule encrypt-existing-store/) })
   })
 
   it('people get a table with a line per control and the count', async () => {
     const r = await cli(['controls'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^CONTROL\s+TITLE\s+RESOURCE TYPE\s+RULES\s+LASTMILE HAS/)
-    expect(r.stdout).toMatch(/aws\.ec2\.imdsv2\s+EC2 instances should require IMDSv2.*evaluator, playbook, fix, guardrails/)
+    expect(r.stdout).toMatch(/^CONTROL\s+TITLE\s+RESOURCE TYPE\s+FIX IS\s+RULES\s+LASTMILE HAS/)
+    expect(r.stdout).toMatch(/aws\.ec2\.imdsv2\s+EC2 instances should require IMDSv2.*restrictive.*evaluator, playbook, fix, guardrails/)
     expect(r.stdout).toMatch(/\n\d+ controls; a tool rule mapped to none becomes its own control/)
   })
 })

@@ -1,6 +1,8 @@
 // `lastmile controls`: the control catalogue — every control a tool's rule maps to (one finding per
 // control and resource, whichever tools report it), with every rule id it covers and what Lastmile
-// has for it: an evaluator, a playbook, a fix, guardrails.
+// has for it: an evaluator, a playbook, a fix, guardrails; and what its fix does to the running
+// system (additive, restrictive, replacing), which decides how a finding without a playbook of its
+// own is investigated.
 import { loadControls } from '../../controls/catalogue'
 import { controlCode } from '../../controls/registry'
 import { loadPlaybooks } from '../../investigate/loader'
@@ -10,7 +12,8 @@ import { table } from '../table'
 export const controls: Command = {
   name: 'controls',
   usage: 'controls [--json]',
-  summary: "the control catalogue: each control's title, resource type and every tool rule id it covers, and whether Lastmile evaluates, investigates, fixes and guards it",
+  summary:
+    "the control catalogue: each control's title, resource type, what its fix does (additive, restrictive, replacing), every tool rule id it covers, and whether Lastmile evaluates, investigates, fixes and guards it",
   args: {},
   run(ctx) {
     const playbooks = loadPlaybooks()
@@ -21,6 +24,8 @@ export const controls: Command = {
         id: c.id,
         title: c.title,
         resourceType: c.resourceType,
+        effect: c.effect,
+        effectBy: c.effectBy,
         rules: c.rules,
         match: c.match,
         evaluator: !!code?.evaluate,
@@ -32,11 +37,12 @@ export const controls: Command = {
     emit(ctx, list, () =>
       [
         table(
-          ['CONTROL', 'TITLE', 'RESOURCE TYPE', 'RULES', 'LASTMILE HAS'],
+          ['CONTROL', 'TITLE', 'RESOURCE TYPE', 'FIX IS', 'RULES', 'LASTMILE HAS'],
           list.map((c) => [
             c.id,
             c.title,
             c.resourceType ?? '-',
+            c.effect,
             [
               ...Object.entries(c.rules).map(([tool, ids]) => `${tool}: ${ids.join(' ')}`),
               ...c.match.map((m) => `${m.tool ?? 'any tool'}: every ${m.kind}${m.resourceType ? ` on ${m.resourceType}` : ''}`)

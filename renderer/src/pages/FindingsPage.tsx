@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactElement, type ReactNode } from 'react'
 import { COVERAGE_SOURCES, type Coverage, type ResourceFacts } from '../../../shared/evidence'
 import type { ControlView, FindingView } from '../../../shared/ingest'
+import { FIX_EFFECT_MEANING } from '../../../shared/ingest'
 import type { WorkflowState } from '../../../shared/remediation'
 import { call } from '../api'
 import { useOpenCase } from '../app-state'
@@ -238,6 +239,12 @@ function ControlSection({ finding }: { finding: FindingView }): ReactElement {
             {row('Title', c.title ?? <span className="muted">none: not in the catalogue</span>)}
             {row('Catalogue', c.catalogued ? 'catalogued' : 'per-tool control')}
             {c.resourceType ? row('Resource type', c.resourceType) : null}
+            {row(
+              'The fix',
+              <span data-testid="control-effect">
+                <strong>{c.effect}</strong>: {FIX_EFFECT_MEANING[c.effect]} <span className="muted small-print">({c.effectBy})</span>
+              </span>
+            )}
             {c.severity ? row('Severity', <SeverityBadge severity={c.severity} />) : null}
             {Object.entries(c.rules).map(([tool, ids]) =>
               row(
