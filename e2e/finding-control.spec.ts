@@ -37,6 +37,17 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   await openFinding(page, bucket.id, bucket.title)
   const control = page.getByRole('region', { name: 'Control' })
   await expect(control).toContainText('Alerts of any of these rules on this resource, from any tool, are this one finding.')
+  /** a tool's rule ids as the card lists them, all of them (a long list is shortened until asked) */
+  const ruleIds = async (tool: string): Promise<string[]> => {
+    const more = control.getByRole('button', { name: new RegExp(`^Show all \\d+ ${tool} rule ids$`) })
+    if (await more.count()) await more.click()
+    return (
+      await control
+        .getByRole('list', { name: `${tool} rule ids` })
+        .getByRole('listitem')
+        .allTextContents()
+    ).map((t) => t.replace(' (reported here)', ''))
+  }
   const cell = (name: string) => control.getByRole('row', { name: new RegExp(`^${name}\\b`) }).getByRole('cell')
   await expect(cell('Id')).toHaveText('aws.s3.https-only')
   await expect(cell('Title')).toHaveText(row.title)
@@ -44,11 +55,7 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   await expect(cell('Resource type')).toHaveText('aws.s3.bucket')
   // every rule id of every tool, as the catalogue has them; those this finding's alerts carry are marked
   expect(Object.keys(row.rules)).toEqual(expect.arrayContaining(['securityhub', 'prowler', 'config']))
-  for (const [tool, ids] of Object.entries(row.rules)) {
-    const list = control.getByRole('list', { name: `${tool} rule ids` })
-    const shown = (await list.getByRole('listitem').allTextContents()).map((t) => t.replace(' (reported here)', ''))
-    expect(shown).toEqual(ids)
-  }
+  for (const [tool, ids] of Object.entries(row.rules)) expect(await ruleIds(tool)).toEqual(ids)
   await expect(
     control
       .getByRole('list', { name: 'securityhub rule ids' })
@@ -72,6 +79,18 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   for (const [framework, ids] of Object.entries(rdsRow.frameworks)) await expect(cell(framework)).toHaveText(ids.join(', '))
   await expect(cell('Source').getByRole('listitem')).toHaveText(rdsRow.source)
   await expect(control.getByRole('list', { name: 'prowler rule ids' }).getByRole('listitem').filter({ hasText: 'rds_instance_no_public_access (reported here)' })).toHaveCount(1)
+
+  // a long list of one tool's ids shows the first few and the ones reported here, and all when asked
+  const pab = all.find((f) => f.alerts.some((a) => a.ruleId === 'S3.8'))!
+  const pabRow = loadControls().row(pab.control)!
+  const [longTool, longIds] = Object.entries(pabRow.rules).find(([, ids]) => ids.length > 8)!
+  await openFinding(page, pab.id, pab.title)
+  const longList = control.getByRole('list', { name: `${longTool} rule ids` }).getByRole('listitem')
+  await expect(longList).toHaveText(longIds.slice(0, 7))
+  await control.getByRole('button', { name: `Show all ${longIds.length} ${longTool} rule ids` }).click()
+  await expect(longList).toHaveText(longIds)
+  await control.getByRole('button', { name: `Show fewer ${longTool} rule ids` }).click()
+  await expect(longList).toHaveCount(7)
 
   // the rule no catalogue maps: a control of its own, and the page says what that means
   const alone = all.find((f) => f.control === 'securityhub.Lastmile.99')!

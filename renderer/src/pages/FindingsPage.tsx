@@ -247,18 +247,7 @@ function ControlSection({ finding }: { finding: FindingView }): ReactElement {
             )}
             {c.severity ? row('Severity', <SeverityBadge severity={c.severity} />) : null}
             {Object.entries(c.rules).map(([tool, ids]) =>
-              row(
-                tool,
-                <ul className="plain-list" aria-label={`${tool} rule ids`}>
-                  {ids.map((id) => (
-                    <li key={id} className="mono break">
-                      {id}
-                      {reported.has(`${tool}\u0000${id.toLowerCase()}`) ? <span className="muted small-print"> (reported here)</span> : null}
-                    </li>
-                  ))}
-                </ul>,
-                `rules-${tool}`
-              )
+              row(tool, <RuleIds tool={tool} ids={ids} reported={(id) => reported.has(`${tool}\u0000${id.toLowerCase()}`)} />, `rules-${tool}`)
             )}
             {c.match.map((m, i) => row(m.tool ?? 'any tool', `every ${m.kind}${m.resourceType ? ` on ${m.resourceType}` : ''}`, `match-${i}`))}
             {c.frameworks
@@ -279,6 +268,38 @@ function ControlSection({ finding }: { finding: FindingView }): ReactElement {
         </table>
       ) : null}
     </Section>
+  )
+}
+
+/** Rule ids shown before "Show all": a control may list dozens (every standard's legacy id of one check). */
+const RULE_IDS_SHOWN = 8
+
+/** One tool's rule ids of a control; a long list shows the ones this finding's alerts carry and the first few until asked. */
+function RuleIds({ tool, ids, reported }: { tool: string; ids: string[]; reported(id: string): boolean }): ReactElement {
+  const [all, setAll] = useState(false)
+  const long = ids.length > RULE_IDS_SHOWN
+  const shown = all || !long ? ids : ids.filter((id, i) => i < RULE_IDS_SHOWN - 1 || reported(id))
+  return (
+    <>
+      <ul className="plain-list" aria-label={`${tool} rule ids`}>
+        {shown.map((id) => (
+          <li key={id} className="mono break">
+            {id}
+            {reported(id) ? <span className="muted small-print"> (reported here)</span> : null}
+          </li>
+        ))}
+      </ul>
+      {long ? (
+        <button
+          type="button"
+          className="button small ghost"
+          onClick={() => setAll(!all)}
+          aria-label={all ? `Show fewer ${tool} rule ids` : `Show all ${ids.length} ${tool} rule ids`}
+        >
+          {all ? 'Show fewer' : `Show all ${ids.length}`}
+        </button>
+      ) : null}
+    </>
   )
 }
 
