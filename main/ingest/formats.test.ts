@@ -135,14 +135,14 @@ describe('real exports', () => {
     expect(alerts.map((a) => [a.rule_id, a.control, a.resource, a.resource_type, a.severity, a.outcome])).toEqual([
       [
         'acm_certificates_expiration_check',
-        'prowler.acm_certificates_expiration_check',
+        'aws.acm.1',
         'arn:aws:acm:us-east-1:999999999999:certificate/ffffffff-0000-0000-0000-000000000000',
         'aws.acm.certificate',
         3,
         'FAIL'
       ],
-      ['accessanalyzer_enabled', 'prowler.accessanalyzer_enabled', 'AWS::::Account:999999999999', 'aws.account', 1, 'FAIL'],
-      ['account_maintain_current_contact_details', 'prowler.account_maintain_current_contact_details', 'AWS::::Account:999999999999', 'aws.account', 2, 'FAIL']
+      ['accessanalyzer_enabled', 'aws.accessanalyzer.enabled', 'AWS::::Account:999999999999', 'aws.account', 1, 'FAIL'],
+      ['account_maintain_current_contact_details', 'aws.account.maintain-current-contact-details', 'AWS::::Account:999999999999', 'aws.account', 2, 'FAIL']
     ])
     expect(alerts[0]).toMatchObject({
       tool: 'prowler',
@@ -156,7 +156,7 @@ describe('real exports', () => {
     expect(s.format).toBe('prowler-json')
     expect(alerts.map((a) => [a.control, a.outcome, a.account, a.resource_type])).toEqual([
       ['azure.storage.secure-transfer', 'FAIL', '0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c', 'azure.storage.account'],
-      ['prowler.defender_ensure_defender_for_storage_is_on', 'PASS', '0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c', expect.any(String)]
+      ['azure.defender.ensure-defender-for-storage-is-on', 'PASS', '0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c', expect.any(String)]
     ])
     expect(alerts[0].resource).toBe('/subscriptions/0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c/resourcegroups/rg-payments/providers/microsoft.storage/storageaccounts/stpaymentsprod01')
   })
@@ -197,7 +197,7 @@ describe('real exports', () => {
   it('Wiz vulnerability CSV', () => {
     const { s, alerts } = imp('real/wiz/vulnerability_findings_sca_format.csv')
     expect(s).toMatchObject({ format: 'wiz-vulnerabilities-csv', alerts: 5 })
-    expect(alerts[0]).toMatchObject({ rule_kind: 'vulnerability', rule_id: 'CVE-2024-39474', control: 'wiz.CVE-2024-39474', region: 'us-central1' })
+    expect(alerts[0]).toMatchObject({ rule_kind: 'vulnerability', rule_id: 'CVE-2024-39474', control: 'software.package.vulnerable', region: 'us-central1' })
     expect(alerts[0].title).toBe('CVE-2024-39474 in github.com/containerd/containerd 1.4.0 (fixed in 1.5.11)')
   })
 

@@ -237,12 +237,12 @@ const RULE_LISTS: Array<{
   {
     file: 'guardduty-finding-types.tsv',
     tools: ['guardduty'],
-    ids: ['rule_id', 'finding_type'],
+    ids: ['rule_id', 'asff_doc_rule_id', 'finding_type'],
     id: (r) => `aws.guardduty.${slug(r.finding_type)}`,
     resourceType: (r) => (r.resource_type ? `aws.${slug(r.resource_type)}` : null),
     effect: { effect: 'restrictive', by: 'a GuardDuty finding type reports activity: its response (credentials revoked, access cut) is no setting to turn on' }
   },
-  { file: 'trivy-checks.tsv', tools: ['trivy', 'tfsec'], ids: ['avd_id', 'id', 'long_id'], id: (r) => `iac.trivy.${slug(r.id || r.avd_id.replace(/^AVD-/i, ''))}` },
+  { file: 'trivy-checks.tsv', tools: ['trivy', 'tfsec'], ids: ['avd_id', 'id', 'legacy_id', 'long_id'], id: (r) => `iac.trivy.${slug(r.id || r.avd_id.replace(/^AVD-/i, ''))}` },
   {
     file: 'trivy-secret-rules.tsv',
     tools: ['trivy'],
