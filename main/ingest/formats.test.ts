@@ -133,14 +133,7 @@ describe('real exports', () => {
     expect(s).toMatchObject({ format: 'prowler-json', records: 3, alerts: 3 })
     expect(s.scope).toMatchObject({ source: 'prowler', tools: ['prowler'], accounts: ['999999999999'], regions: ['us-east-1'] })
     expect(alerts.map((a) => [a.rule_id, a.control, a.resource, a.resource_type, a.severity, a.outcome])).toEqual([
-      [
-        'acm_certificates_expiration_check',
-        'aws.acm.1',
-        'arn:aws:acm:us-east-1:999999999999:certificate/ffffffff-0000-0000-0000-000000000000',
-        'aws.acm.certificate',
-        3,
-        'FAIL'
-      ],
+      ['acm_certificates_expiration_check', 'aws.acm.1', 'arn:aws:acm:us-east-1:999999999999:certificate/ffffffff-0000-0000-0000-000000000000', 'aws.acm.certificate', 3, 'FAIL'],
       ['accessanalyzer_enabled', 'aws.accessanalyzer.enabled', 'AWS::::Account:999999999999', 'aws.account', 1, 'FAIL'],
       ['account_maintain_current_contact_details', 'aws.account.maintain-current-contact-details', 'AWS::::Account:999999999999', 'aws.account', 2, 'FAIL']
     ])
