@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -297,6 +297,67 @@ describe('formats without a public sample', () => {
       ['CVE-2023-45853', digest, 1],
       ['AVD-KSV-0001', 'k8s:prod-eks/payments/Deployment/api', 0],
       ['AVD-KSV-0017', 'k8s:prod-eks/kube-system/DaemonSet/aws-node', 0]
+    ])
+  })
+
+  it("Defender assessments of another cloud's resource and sub-assessments: the native id (an ARN) is the resource, a sub-assessment is its recommendation's rule", () => {
+    const { s, alerts } = imp('written/defender-multicloud-assessments.json')
+    expect(s.format).toBe('defender-assessments-json')
+    expect(alerts.map((a) => [a.rule_id, a.rule_kind, a.control, a.resource, a.resource_type, a.account, a.outcome])).toEqual([
+      [
+        '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c',
+        'check',
+        'aws.rds.2',
+        'arn:aws:rds:us-east-1:123456789012:db:payments-db',
+        expect.stringMatching(/^aws\.rds\./),
+        '123456789012',
+        'FAIL'
+      ],
+      [
+        '1195afff-c881-495e-9bc5-1486211ae03f',
+        'vulnerability',
+        'azure.compute.vm-vulnerability-findings',
+        '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/payments-rg/providers/microsoft.compute/virtualmachines/payments-worker',
+        'azure.compute.vm',
+        '0b6e7b1c-2222-4444-8888-abcdef012345',
+        'FAIL'
+      ]
+    ])
+  })
+
+  it("Defender recommendations CSV row for an AWS resource: nativeCloudAccountId (the resource's ARN) is the resource", () => {
+    const header = readFileSync(join(FIXTURES, 'real/defender_for_cloud/recommendations_export_many.csv'), 'utf8').split(/\r?\n/)[0]
+    const connector =
+      '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/defender-connectors/providers/microsoft.security/securityconnectors/aws-payments-prod/securityentitydata/aws-rds-dbinstance-us-east-1-orders-db'
+    const row = [
+      '2025-03-01T08:00:00.000Z',
+      '0b6e7b1c-2222-4444-8888-abcdef012345',
+      'Payments',
+      'defender-connectors',
+      'rds.dbinstance',
+      'orders-db',
+      connector,
+      `${connector}/providers/Microsoft.Security/assessments/72f3b7f1-76b8-4cf5-8da5-4ba5745b512c`,
+      '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c',
+      'RDS DB Instances should prohibit public access',
+      '',
+      '',
+      'High',
+      'Unhealthy',
+      '',
+      '2025-02-01T00:00:00Z',
+      '2025-02-01T00:00:00Z',
+      '{}',
+      '',
+      'arn:aws:rds:us-east-1:123456789012:db:orders-db'
+    ].map((v) => `"${v}"`)
+    writeFileSync(join(dir, 'aws.csv'), `${header}\n${row.join(',')}\n`)
+    const s = importFile(c, join(dir, 'aws.csv'), { actor: ANALYST, displayName: 'aws.csv', partial: true })
+    const a = c.db
+      .prepare('SELECT a.rule_id, a.control, a.account, r.canonical_id AS resource FROM alerts a JOIN resources r ON r.id = a.resource_id WHERE a.last_import = ?')
+      .all(s.importId)
+    expect(a).toEqual([
+      { rule_id: '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c', control: 'aws.rds.2', account: '123456789012', resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-db' }
     ])
   })
 

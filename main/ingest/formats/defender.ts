@@ -9,6 +9,19 @@ import { cell, columns, hasColumns, plan, RecordError, samePath, type CsvAdapter
  * case (the portal lower-cases, the API does not) name the same alert.
  */
 
+/**
+ * A resource in another cloud (Defender's AWS and GCP connectors): Defender names it by an Azure-style
+ * security-connector id, and gives its own id as the native one (`resourceDetails.NativeResourceId`, the
+ * portal CSV's `nativeCloudAccountId`). The native id is what Security Hub, Prowler and Wiz report, so
+ * it is the resource; the cloud is told by the id itself.
+ */
+function nativeResource(native: string | null): { id: string; provider: 'aws' | 'gcp' } | null {
+  if (!native) return null
+  if (/^arn:aws[a-z-]*:/i.test(native)) return { id: native, provider: 'aws' }
+  if (/^\/\/[a-z0-9.-]+\.googleapis\.com\//i.test(native)) return { id: native, provider: 'gcp' }
+  return null
+}
+
 function stateOutcome(state: string | null): Outcome {
   switch ((state ?? '').toLowerCase()) {
     case 'healthy':
@@ -50,6 +63,7 @@ export const defenderRecommendationsCsv: CsvAdapter = {
       if (!id) throw new RecordError('a row without a recommendationId')
       const key = cell(f, c.key) ?? id.slice(id.lastIndexOf('/') + 1)
       const state = cell(f, c.state)
+      const native = nativeResource(cell(f, c.native))
       return {
         tool: 'defender',
         toolFindingId: id.toLowerCase(),
@@ -60,14 +74,16 @@ export const defenderRecommendationsCsv: CsvAdapter = {
         outcome: stateOutcome(state),
         toolStatus: state ?? 'Unknown',
         muted: false,
-        resource: {
-          id: cell(f, c.resourceId),
-          type: cell(f, c.resourceType),
-          name: cell(f, c.resourceName),
-          provider: 'azure',
-          account: cell(f, c.subscription)?.toLowerCase() ?? null,
-          region: null
-        },
+        resource: native
+          ? { id: native.id, type: null, name: cell(f, c.resourceName), provider: native.provider, account: null, region: null }
+          : {
+              id: cell(f, c.resourceId),
+              type: cell(f, c.resourceType),
+              name: cell(f, c.resourceName),
+              provider: 'azure',
+              account: cell(f, c.subscription)?.toLowerCase() ?? null,
+              region: null
+            },
         observedAt: isoTime(cell(f, c.exported)) ?? isoTime(cell(f, c.changed)),
         artifact: null
       }
@@ -111,32 +127,37 @@ export const defenderAssessmentsJson: JsonAdapter = {
     const id = str(get(v, 'id'))
     if (!id) throw new RecordError('an assessment without an id')
     const props = obj(get(v, 'properties'))
-    const key = str(get(v, 'name')) ?? id.slice(id.lastIndexOf('/') + 1)
-    const resourceId =
-      str(path(props, 'resourceDetails', 'id')) ??
-      str(path(props, 'resourceDetails', 'ResourceId')) ??
-      str(path(props, 'resourceDetails', 'Id')) ??
-      id.replace(/\/providers\/microsoft\.security\/assessments\/[^/]+$/i, '')
+    const details = obj(get(props, 'resourceDetails'))
+    // a sub-assessment (one vulnerability or check result under a recommendation) is reported under its
+    // recommendation's key: its own name is a per-finding id no catalogue can list
+    const sub = /\/providers\/microsoft\.security\/assessments\/([^/]+)\/subassessments\/[^/]+$/i.exec(id)
+    const key = sub?.[1] ?? str(get(v, 'name')) ?? id.slice(id.lastIndexOf('/') + 1)
+    const azureId = str(get(details, 'id')) ?? str(get(details, 'ResourceId')) ?? str(get(details, 'Id')) ?? id.replace(/\/providers\/microsoft\.security\/assessments\/.+$/i, '')
+    const native = nativeResource(str(get(details, 'NativeResourceId')) ?? str(get(details, 'nativeResourceId')))
     const state = str(path(props, 'status', 'code'))
+    const assessed = str(path(props, 'additionalData', 'assessedResourceType')) ?? ''
+    const source = (str(get(details, 'source')) ?? str(get(details, 'Source')) ?? '').toLowerCase()
     return {
       tool: 'defender',
       toolFindingId: id.toLowerCase(),
       ruleId: key.toLowerCase(),
-      kind: 'check',
+      kind: sub && /vulnerabilit/i.test(assessed) ? 'vulnerability' : 'check',
       title: str(get(props, 'displayName')) ?? str(path(props, 'metadata', 'displayName')) ?? key,
-      severity: severityOf(path(props, 'metadata', 'severity')) ?? 'informational',
+      severity: severityOf(path(props, 'metadata', 'severity')) ?? severityOf(path(props, 'status', 'severity')) ?? 'informational',
       outcome: stateOutcome(state),
       toolStatus: [state, str(path(props, 'status', 'cause'))].filter(Boolean).join(' ') || 'Unknown',
       muted: false,
-      resource: {
-        id: resourceId,
-        type: null,
-        name: null,
-        provider: str(path(props, 'resourceDetails', 'source'))?.toLowerCase() === 'aws' ? 'aws' : 'azure',
-        account: /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1]?.toLowerCase() ?? null,
-        region: null
-      },
-      observedAt: null,
+      resource: native
+        ? { id: native.id, type: null, name: str(get(details, 'ResourceName')) ?? str(get(details, 'resourceName')), provider: native.provider, account: null, region: null }
+        : {
+            id: azureId,
+            type: null,
+            name: null,
+            provider: source === 'aws' ? 'aws' : source === 'gcp' ? 'gcp' : 'azure',
+            account: /^\/subscriptions\/([^/]+)/i.exec(azureId)?.[1]?.toLowerCase() ?? null,
+            region: null
+          },
+      observedAt: isoTime(get(props, 'timeGenerated')),
       artifact: null
     }
   }
