@@ -887,9 +887,10 @@ export const NEW_CONTROLS: NewControl[] = [
  * EC2.8 5ea3248a, SSH/RDP from the internet EC2.13 e1f4bba6 and EC2.14 79082bbe, unused credentials
  * IAM.22 f13dc885, access key rotation IAM.3 d72f547e (the design attaches IAM.3 to the unused-key
  * folder), S3 Block Public Access S3.1 ac66d910 and S3.8 83f16376, public read/write S3.2 f65de27c
- * and S3.3 994d14f1, HTTPS-only S3.5 1fb7ea50): a folder's playbook would investigate them, and the
- * Defender adapter names an AWS resource by its Defender id, not its ARN, so the folder's evidence
- * would not find it; that is the folder owner's decision.
+ * and S3.3 994d14f1, HTTPS-only S3.5 1fb7ea50): a folder lists its rules in its own playbook.yaml (as
+ * azure.storage.secure-transfer lists its Defender key) and its playbook investigates them, so adding
+ * them is the folder owner's decision. The Defender adapters name such a resource by its ARN (the
+ * assessment's NativeResourceId, the CSV's nativeCloudAccountId), so the folder's evidence would find it.
  */
 export const DEFENDER_AWS: Array<{ anchor: string; rec: DefenderRec }> = [
   // networking

@@ -141,3 +141,48 @@ describe('one problem reported by Defender for Cloud and by Prowler', () => {
     }
   })
 })
+
+describe("one AWS problem reported by Defender for Cloud's AWS connector and by Prowler", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lastmile-defender-aws-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("Defender's 'RDS DB Instances should prohibit public access' and Prowler's rds_instance_no_public_access on one database are one finding (Security Hub RDS.2)", () => {
+    const arn = 'arn:aws:rds:us-east-1:123456789012:db:payments-db'
+    const prowler = join(dir, 'prowler-rds.ocsf.json')
+    writeFileSync(
+      prowler,
+      JSON.stringify([
+        {
+          metadata: { event_code: 'rds_instance_no_public_access', product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.4.0' }, version: '1.4.0' },
+          severity_id: 4,
+          severity: 'High',
+          status_code: 'FAIL',
+          status_id: 1,
+          finding_info: {
+            uid: 'prowler-aws-rds_instance_no_public_access-123456789012-us-east-1-payments-db',
+            title: 'RDS instance is not publicly accessible',
+            created_time_dt: '2025-03-01T10:00:00.000000'
+          },
+          cloud: { provider: 'aws', account: { uid: '123456789012', type: 'AWS_Account' }, region: 'us-east-1' },
+          resources: [{ cloud_partition: 'aws', region: 'us-east-1', name: 'payments-db', type: 'AwsRdsDbInstance', uid: arn }],
+          class_uid: 2004
+        }
+      ])
+    )
+    const c = freshCase(dir)
+    try {
+      const now = clock()
+      importFile(c, join(REAL, '..', 'written', 'defender-multicloud-assessments.json'), { actor: ANALYST, now, displayName: 'defender.json' })
+      importFile(c, prowler, { actor: ANALYST, now, displayName: 'prowler.ocsf.json' })
+      const rds = listFindings(c.db).filter((f) => f.resource.id === arn)
+      expect(rds).toHaveLength(1)
+      expect(rds[0].control).toBe(loadControls().resolve('securityhub', 'RDS.2', 'check', 'aws.rds.db-instance'))
+      expect(rds[0].alerts.map((a) => [a.tool, a.ruleId])).toEqual([
+        ['defender', '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c'],
+        ['prowler', 'rds_instance_no_public_access']
+      ])
+    } finally {
+      c.close()
+    }
+  })
+})
