@@ -89,6 +89,7 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   await expect(longList).toHaveText(longIds.slice(0, 7))
   await control.getByRole('button', { name: `Show all ${longIds.length} ${longTool} rule ids` }).click()
   await expect(longList).toHaveText(longIds)
+  expect(await seriousA11yViolations(page)).toEqual([])
   await control.getByRole('button', { name: `Show fewer ${longTool} rule ids` }).click()
   await expect(longList).toHaveCount(7)
 

@@ -9,12 +9,18 @@ import { tempDir } from '../../../test/helpers/tmp'
 
 const KEY = 'correct horse battery staple'
 
+/** A new case in a folder of its own, and the environment that opens it. */
+async function newCase(): Promise<{ dir: string; env: Record<string, string>; path: string }> {
+  const dir = tempDir()
+  const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
+  const path = join(dir, 'c.lmcase')
+  expect((await cli(['case', 'create', path], env)).code).toBe(0)
+  return { dir, env, path }
+}
+
 describe('lastmile ingest / findings / initiatives', () => {
   it('says in words what an import did: alerts read and new, findings added', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const sh = join(dir, 'sh.json')
     copyFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), sh)
     const r = await cli(['ingest', path, sh], env)
@@ -27,10 +33,7 @@ describe('lastmile ingest / findings / initiatives', () => {
   })
 
   it('says which share of the failing alerts landed on catalogued controls, and names the per-tool ones, in words and in --json', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const sh = join(dir, 'sh.json')
     copyFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), sh)
     // the same finding for a control the catalogue does not map, twice (two buckets), in a second file
@@ -54,10 +57,7 @@ describe('lastmile ingest / findings / initiatives', () => {
   })
 
   it('an empty export ([]) needs --format; imported as prowler-ocsf it is a clean scan of the account its name gives', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const named = join(dir, 'prowler-output-123456789012-20260101120000.ocsf.json')
     writeFileSync(named, '[]')
     const refused = await cli(['ingest', path, named], env)
@@ -81,10 +81,7 @@ describe('lastmile ingest / findings / initiatives', () => {
   })
 
   it('says on stderr when records shared one finding id across checks (each kept as its own alert)', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const ex = join(dir, 'example.ocsf.json')
     copyFileSync(join(FIXTURES, 'real/prowler/example_output_aws.ocsf.json'), ex)
     const r = await cli(['ingest', path, ex], env)
@@ -95,10 +92,7 @@ describe('lastmile ingest / findings / initiatives', () => {
   })
 
   it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const sh = join(dir, 'sh.json')
     const pr = join(dir, 'prowler.json')
     copyFileSync(join(FIXTURES, 'written/dedup/securityhub-s3.json'), sh)
@@ -185,10 +179,7 @@ describe('lastmile ingest / findings / initiatives', () => {
 
 describe('a named pipe or device given as an export (issue 13)', () => {
   it('is refused at once with one line, instead of blocking forever on the open', async () => {
-    const dir = tempDir()
-    const env = { LASTMILE_DATA_DIR: join(dir, 'data'), LASTMILE_KEY: KEY }
-    const path = join(dir, 'c.lmcase')
-    expect((await cli(['case', 'create', path], env)).code).toBe(0)
+    const { dir, env, path } = await newCase()
     const fifo = join(dir, 'export.json')
     execFileSync('mkfifo', [fifo])
     const before = readFileSync(path)
