@@ -157,11 +157,6 @@ export interface FindingView {
 }
 
 /**
- * A control as a finding's page shows it: the catalogue's canonical control with every tool rule
- * id it covers (so alerts of all those rules on one resource are one finding), or the per-tool
- * fallback control `<tool>.<rule id>` of a rule the catalogue does not map.
- */
-/**
  * What a control's fix does to the running system: additive turns something on (logging, a
  * detector, encryption of new data: breaks nothing in use, may cost money), restrictive takes
  * access or a path away (safe only when evidence shows nothing uses it), replacing recreates or
@@ -176,6 +171,11 @@ export const FIX_EFFECT_MEANING: Record<FixEffect, string> = {
   replacing: 'recreates or restarts the resource: downtime or a data migration'
 }
 
+/**
+ * A control as a finding's page shows it: the catalogue's canonical control with every tool rule
+ * id it covers (so alerts of all those rules on one resource are one finding), or the per-tool
+ * fallback control `<tool>.<rule id>` of a rule the catalogue does not map.
+ */
 export interface ControlView {
   id: string
   /** the catalogue's title; null for a per-tool control (the alerts' own title is the finding's) */
