@@ -41,7 +41,7 @@ const ingest: Command = {
   name: 'ingest',
   usage: 'ingest CASE FILE… [--format NAME] [--partial] [--key-file F] [--as NAME --role ROLE] [--json]',
   summary:
-    'import tool exports (format found from the content; --format forces one); each file is one import, in one transaction. --partial: the exports are filtered, close nothing they omit',
+    'import tool exports (format found from the content; --format forces one); each file is one import, in one transaction, and the last line says which share of the failing alerts landed on catalogued controls (the rest: per-tool controls, named). --partial: the exports are filtered, close nothing they omit',
   args: { switches: ['--partial'] },
   async run(ctx) {
     const casePath = resolve(positional(ctx.args, 0, 'CASE (the case to import into)'))
