@@ -51,12 +51,13 @@ export const asff: JsonAdapter = {
     const id = str(get(f, 'Id'))
     if (!id) throw new RecordError('an ASFF finding without an Id')
     const productArn = str(get(f, 'ProductArn')) ?? ''
-    const tool = toolOfProduct(productArn, str(get(f, 'ProductName')))
+    const tool = toolOfProduct(productArn, str(get(f, 'ProductName')), f)
     const compliance = obj(get(f, 'Compliance'))
     const productFields = obj(get(f, 'ProductFields'))
     const generator = str(get(f, 'GeneratorId')) ?? ''
     const types = arr(get(f, 'Types')).map((t) => String(t))
     const vulns = arr(get(f, 'Vulnerabilities'))
+    if (tool === 'trivy') return trivyFinding(f, id)
 
     let ruleId: string
     let kind: RuleKind = 'check'
@@ -175,16 +176,88 @@ function threatType(t: string | undefined): string | null {
 }
 
 /** The tool behind an ASFF finding, from its product ARN: `product/<company>/<product>`. */
-function toolOfProduct(productArn: string, productName: string | null): string {
+function toolOfProduct(productArn: string, productName: string | null, f: Record<string, unknown>): string {
   const m = /product\/([^/]+)\/([^/]+)$/.exec(productArn)
   if (m) {
     const company = m[1].toLowerCase()
     const product = m[2].toLowerCase()
     if (company === 'aws') return product === 'inspector2' ? 'inspector' : product
     if (company === 'prowler') return 'prowler'
+    // Aqua's product ARN carries both Aqua's platform and Trivy (contrib/asff.tpl: GeneratorId
+    // "Trivy" or "Trivy/<id>", ProductFields "Product Name": "Trivy")
+    if (company === 'aquasecurity' && (/^trivy(\/|$)/i.test(str(get(f, 'GeneratorId')) ?? '') || /^trivy$/i.test(str(path(f, 'ProductFields', 'Product Name')) ?? '')))
+      return 'trivy'
     return product.replace(/[^a-z0-9-]+/g, '-')
   }
   return (productName ?? 'securityhub').toLowerCase().replace(/[^a-z0-9-]+/g, '-')
+}
+
+/**
+ * A Trivy finding sent to Security Hub with Trivy's ASFF template (contrib/asff.tpl): read as
+ * Trivy JSON reads the same scan. A vulnerability's resource is a container (`Type: Container`,
+ * `Id`: the result's Target); an OS packages' Target is `<image> (<os> <version>)`, so the image
+ * is the Target without its OS; a language package's Target is its path in the image, the only
+ * name the template gives. The template's Id (`<Target>/<vulnerability>`) is the same for each
+ * package with that vulnerability, and a secret's (`<Target>`) for each secret in the file:
+ * the package, or the secret's title, keeps them apart, as Trivy JSON does.
+ */
+function trivyFinding(f: Record<string, unknown>, id: string): AlertDraft {
+  const generator = str(get(f, 'GeneratorId')) ?? ''
+  const types = arr(get(f, 'Types')).map((t) => String(t))
+  const res = obj(arr(get(f, 'Resources'))[0])
+  const other = obj(path(res, 'Details', 'Other'))
+  const target = str(get(res, 'Id')) ?? ''
+  const title = str(get(f, 'Title')) ?? ''
+  const kind: RuleKind = types.some((t) => t.includes('Vulnerabilities')) ? 'vulnerability' : types.some((t) => t.startsWith('Sensitive Data')) ? 'secret' : 'misconfiguration'
+  const account = str(get(f, 'AwsAccountId'))
+  const region = str(get(res, 'Region')) ?? str(get(f, 'Region'))
+  let ruleId: string
+  let toolFindingId = id
+  let resource: ResourceDraft
+  let artifact: string | null = null
+  if (kind === 'vulnerability') {
+    ruleId = (generator.startsWith('Trivy/') ? generator.slice(6) : null) ?? str(get(other, 'CVE ID')) ?? id.slice(id.lastIndexOf('/') + 1)
+    const pkg = str(get(other, 'PkgName'))
+    if (pkg) toolFindingId = `${id}|${pkg}`
+    const reference = target.replace(/\s+\([^()]*\)$/, '') || target
+    // the image is not in the Security Hub account: placed, like Trivy JSON's, by its registry only
+    resource = {
+      id: reference,
+      type: 'container.image',
+      name: reference,
+      provider: 'container',
+      account: null,
+      region: null,
+      image: { repository: reference.replace(/:[^:/]+$/, ''), digest: null, reference }
+    }
+    artifact = reference
+  } else if (kind === 'secret') {
+    ruleId = title.includes(': ') ? title.slice(title.lastIndexOf(': ') + 2) : title || id
+    toolFindingId = `${id}|${ruleId}`
+    resource = { id: null, type: null, name: null, provider: 'iac', account, region, iac: { file: target, address: null, line: null } }
+  } else {
+    ruleId = (generator.startsWith('Trivy/') ? generator.slice(6) : null) ?? id.slice(id.lastIndexOf('/') + 1)
+    const line = Number(str(get(other, 'StartLine')))
+    resource = { id: null, type: null, name: null, provider: 'iac', account, region, iac: { file: target, address: null, line: Number.isInteger(line) && line > 0 ? line : null } }
+  }
+  const label = severityOf(path(f, 'Severity', 'Label'))
+  const normalized = path(f, 'Severity', 'Normalized')
+  const recordState = str(get(f, 'RecordState'))
+  const workflow = str(path(f, 'Workflow', 'Status'))
+  return {
+    tool: 'trivy',
+    toolFindingId,
+    ruleId,
+    kind,
+    title: title || ruleId,
+    severity: label ?? (typeof normalized === 'number' ? severityFromNormalized(normalized) : 'informational'),
+    outcome: recordState === 'ARCHIVED' || workflow === 'RESOLVED' ? 'PASS' : 'FAIL',
+    toolStatus: [workflow, recordState].filter(Boolean).join(' ') || 'ACTIVE',
+    muted: workflow === 'SUPPRESSED',
+    resource,
+    observedAt: isoTime(get(f, 'LastObservedAt')) ?? isoTime(get(f, 'UpdatedAt')) ?? isoTime(get(f, 'CreatedAt')),
+    artifact
+  }
 }
 
 function resourceOf(r: Record<string, unknown> | null, account: string | null, findingRegion: string | null): ResourceDraft {

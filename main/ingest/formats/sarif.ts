@@ -1,5 +1,5 @@
 import { arr, get, obj, path, severityFromScore, severityOf, str } from '../normalise'
-import type { AlertDraft, Outcome, RuleKind } from '../types'
+import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonContext } from './adapter'
 
 /**
@@ -59,11 +59,20 @@ export const sarif: JsonAdapter = {
     const suppressions = arr(get(r, 'suppressions')).map(obj)
     const muted = suppressions.some((s) => s !== null && (str(get(s, 'status')) ?? 'accepted') === 'accepted')
 
-    const kind: RuleKind = /^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration'
+    const kind: RuleKind = kindOfRule(rule) ?? (/^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration')
     const title = str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
+    // what Trivy JSON calls the same thing: the image of an image scan (the run's properties name
+    // it), the package manifest a vulnerability is in, else the file and Terraform address
+    let resource: ResourceDraft = { id: null, type: null, name: null, provider: 'iac', account: null, region: null, iac: { file, address, line } }
+    // (the run's properties follow its results in Trivy's output, so a streamed file rarely has
+    // them in time; an OS package's location is the image itself: Trivy writes its repository)
+    const image = run.image ?? (str(get(rule, 'name')) === 'OsPackageVulnerability' ? { repository: file, digest: null, reference: file } : null)
+    if (image) resource = { id: image.reference, type: 'container.image', name: image.reference, provider: 'container', account: null, region: null, image }
+    else if (kind === 'vulnerability') resource = { id: file, type: 'file', name: file, provider: 'iac', account: null, region: null }
     return {
       tool: run.tool,
-      toolFindingId: `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}`,
+      // a vulnerability's location names no package, its message does (Trivy: "<path>: <pkg>@<version>")
+      toolFindingId: `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}${kind === 'vulnerability' && str(path(loc, 'message', 'text')) ? `|${str(path(loc, 'message', 'text'))}` : ''}`,
       ruleId,
       kind,
       title,
@@ -71,15 +80,17 @@ export const sarif: JsonAdapter = {
       outcome,
       toolStatus: [kindProp, muted ? 'suppressed' : null].filter(Boolean).join(' '),
       muted,
-      resource: { id: null, type: null, name: null, provider: 'iac', account: null, region: null, iac: { file, address, line } },
+      resource,
       observedAt: run.endTime,
-      artifact: run.artifact
+      artifact: image ? image.reference : run.artifact
     } satisfies AlertDraft
   }
 }
 
 interface Run {
   tool: string
+  /** an image scan's image (Trivy writes imageName, repoDigests and imageID in the run's properties) */
+  image: { repository: string | null; digest: string | null; reference: string } | null
   rules: Map<string, Record<string, unknown>>
   ruleList: Array<Record<string, unknown> | null>
   artifact: string
@@ -103,11 +114,50 @@ function runOf(ctx: JsonContext): Run {
     const invocation = obj(arr(ctx.find('invocations'))[0])
     const artifact = str(get(vcs, 'repositoryUri')) ?? str(get(base, 'uri')) ?? str(path(invocation, 'workingDirectory', 'uri')) ?? `${tool}:default`
     const endTime = str(get(invocation, 'endTimeUtc'))
-    return { tool, rules, ruleList, artifact, endTime: endTime ? new Date(endTime).toISOString() : null }
+    return { tool, image: imageOfRun(obj(ctx.find('properties'))), rules, ruleList, artifact, endTime: endTime ? new Date(endTime).toISOString() : null }
   })
 }
 
+/** The image a run scanned, from the properties Trivy gives an image scan's run (pkg/report/sarif.go). */
+function imageOfRun(props: Record<string, unknown> | null): Run['image'] {
+  const digestRef = arr(get(props, 'repoDigests'))
+    .map(str)
+    .find((x): x is string => x !== null && x.includes('@'))
+  const reference = str(get(props, 'imageName')) ?? str(arr(get(props, 'repoTags'))[0]) ?? digestRef ?? str(get(props, 'imageID'))
+  if (!reference) return null
+  const [repository, digest] = digestRef ? digestRef.split('@') : [null, null]
+  return { repository: repository ?? (reference.startsWith('sha256:') ? null : reference.replace(/:[^:/]+$/, '')), digest, reference }
+}
+
+/**
+ * What a rule checks, where the tool says: Trivy names its rules by the result class
+ * (OsPackageVulnerability, LanguageSpecificPackageVulnerability, Misconfiguration, Secret) and
+ * tags them with it ("vulnerability", "misconfiguration", "secret").
+ */
+function kindOfRule(rule: Record<string, unknown> | null): RuleKind | null {
+  const name = str(get(rule, 'name')) ?? ''
+  if (/^(OsPackage|LanguageSpecificPackage)Vulnerability$/.test(name)) return 'vulnerability'
+  if (name === 'Misconfiguration') return 'misconfiguration'
+  if (name === 'Secret') return 'secret'
+  const tags = arr(path(rule, 'properties', 'tags')).map((t) => String(t).toLowerCase())
+  if (tags.includes('vulnerability')) return 'vulnerability'
+  if (tags.includes('misconfiguration')) return 'misconfiguration'
+  if (tags.includes('secret')) return 'secret'
+  return null
+}
+
+/** A severity label among a rule's tags (Trivy tags each rule with its own: CRITICAL, HIGH…). */
+function severityTag(rule: Record<string, unknown> | null): AlertDraft['severity'] | null {
+  for (const t of arr(path(rule, 'properties', 'tags'))) {
+    if (typeof t === 'string' && /^(CRITICAL|HIGH|MEDIUM|LOW)$/.test(t)) return severityOf(t)
+  }
+  return null
+}
+
 function severityOfResult(r: Record<string, unknown>, rule: Record<string, unknown> | null): AlertDraft['severity'] {
+  // the tool's own label first: a score is derived from it (or from CVSS, which may disagree)
+  const tagged = severityTag(rule)
+  if (tagged) return tagged
   const score = Number(str(path(r, 'properties', 'security-severity')) ?? str(path(rule, 'properties', 'security-severity')))
   if (Number.isFinite(score) && score > 0) return severityFromScore(score)
   const named = severityOf(path(r, 'properties', 'severity')) ?? severityOf(path(rule, 'properties', 'severity'))

@@ -149,7 +149,7 @@ interface Artifact {
 function artifactOf(ctx: JsonContext): Artifact {
   return ctx.memo('trivy.artifact', () => {
     const cluster = str(ctx.find('ClusterName'))
-    const name = str(ctx.find('ArtifactName')) ?? cluster ?? '.'
+    let name = str(ctx.find('ArtifactName')) ?? cluster ?? '.'
     const type = str(ctx.find('ArtifactType'))
     const createdAt = isoTime(ctx.find('CreatedAt'))
     if (cluster !== null || (str(ctx.find('Kind')) && str(ctx.find('Name')))) {
@@ -178,10 +178,13 @@ function artifactOf(ctx: JsonContext): Artifact {
     if (type === 'container_image' || arr(get(metadata, 'RepoDigests')).length > 0 || arr(get(metadata, 'RepoTags')).length > 0) {
       const digestRef = str(arr(get(metadata, 'RepoDigests'))[0])
       const [repository, digest] = digestRef && digestRef.includes('@') ? digestRef.split('@') : [null, null]
+      // without an ArtifactName, the image is named by its tag, digest or image id, never '.' (which
+      // would make every such image one resource and one scan)
+      if (!str(ctx.find('ArtifactName'))) name = str(arr(get(metadata, 'RepoTags'))[0]) ?? digestRef ?? str(get(metadata, 'ImageID')) ?? imageOfTarget(ctx) ?? name
       return {
         name,
         type: type ?? 'container_image',
-        image: { repository: repository ?? name.replace(/:[^:/]+$/, ''), digest, reference: name },
+        image: { repository: repository ?? (name.startsWith('sha256:') ? null : name.replace(/:[^:/]+$/, '')), digest, reference: name },
         k8s: null,
         k8sId: '',
         createdAt,
@@ -191,6 +194,12 @@ function artifactOf(ctx: JsonContext): Artifact {
     }
     return { name, type, image: null, k8s: null, k8sId: '', createdAt, scope: name, meta: [] }
   })
+}
+
+/** An OS packages' Target names the image: `<image> (<os> <version>)`. */
+function imageOfTarget(ctx: JsonContext): string | null {
+  const target = str(ctx.find('Target'))
+  return target && str(ctx.find('Class')) === 'os-pkgs' ? target.replace(/\s+\([^()]*\)$/, '') || null : null
 }
 
 /** What carries a vulnerability: the image (by digest when Trivy gives it), or the scanned file. */
