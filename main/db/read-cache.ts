@@ -30,3 +30,34 @@ export function cachedRead<T>(db: Db, name: string, compute: () => T): T {
   if (versionOf(db) === version) cache.set(name, { version, value: structuredClone(value) })
   return value
 }
+
+const inFlight = new WeakMap<Db, Map<string, { version: string; answer: Promise<unknown> }>>()
+
+/**
+ * `cachedRead` for an answer computed elsewhere (a worker thread reading the case on its own
+ * connection, which sees what is committed, as this one does between its transactions): a fresh
+ * answer comes from the cache at once; otherwise `compute` runs — once for all who ask while it
+ * runs — and its answer is kept when the case did not change meanwhile.
+ */
+export async function cachedReadAsync<T>(db: Db, name: string, compute: () => Promise<T>): Promise<T> {
+  let cache = caches.get(db)
+  if (!cache) caches.set(db, (cache = new Map()))
+  const version = versionOf(db)
+  const hit = cache.get(name)
+  if (hit && hit.version === version) return structuredClone(hit.value) as T
+  let running = inFlight.get(db)
+  if (!running) inFlight.set(db, (running = new Map()))
+  const job = running.get(name)
+  if (job && job.version === version) return structuredClone(await job.answer) as T
+  const answer = compute()
+  const mine = { version, answer }
+  running.set(name, mine)
+  try {
+    const value = await answer
+    // the answer itself is never handed out: every caller gets a copy
+    if (db.open && versionOf(db) === version) cache.set(name, { version, value })
+    return structuredClone(value)
+  } finally {
+    if (running.get(name) === mine) running.delete(name)
+  }
+}

@@ -5,7 +5,7 @@ import { alertRecord, getFinding, listFindings } from '../case/findings'
 import { setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
 import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
-import { findingsTable } from '../workflow/findings-table'
+import { findingsTable, findingsTableInWorker } from '../workflow/findings-table'
 import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
@@ -45,7 +45,12 @@ export function ingestHandlers(
     },
     'ingest.cancel': () => importing.cancel(),
     'findings.list': (filter) => listFindings(session.require().db, filter),
-    'findings.table': () => findingsTable(session.require().db),
+    'findings.table': () => {
+      // read off the main thread when the key is at hand (a case open in this session)
+      const c = session.require()
+      const key = session.readerKey(c)
+      return key === null ? findingsTable(c.db) : findingsTableInWorker(c, key)
+    },
     'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
     'findings.decide': ({ id, decision, reason, expires }, cases) => setFindingDecision(cases.writable(), id, decision, reason, session.actor(), session.now, expires ?? null),

@@ -225,6 +225,14 @@ export class CaseSession {
   }
 
   /**
+   * The key for a worker thread that only reads the open case (it opens the case read-only on its
+   * own connection: the findings table), a case under review included.
+   */
+  readerKey(c: OpenCaseDb): string | null {
+    return c === this.open ? this.key : null
+  }
+
+  /**
    * Every entry this session writes seals the trail's head with the device key (head-seal.ts),
    * where the OS keystore keeps one. The key is not made here — it is made by the first
    * checkpoint or case file signed without a certificate (Settings says so) — so until then, and
