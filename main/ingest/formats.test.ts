@@ -202,7 +202,8 @@ describe('real exports', () => {
     expect(fs.alerts.map((a) => [a.rule_kind, a.rule_id, a.resource])).toEqual([
       ['vulnerability', 'CVE-2021-33503', 'requirements.txt'],
       ['vulnerability', 'CVE-2021-28363', 'requirements.txt'],
-      ['misconfiguration', 'DS002', 'Dockerfile'],
+      // the check's AVD id, as Trivy's AVDID (absent from this older output) and the catalogue name it
+      ['misconfiguration', 'AVD-DS-0002', 'Dockerfile'],
       ['secret', 'github-pat', 'Dockerfile#L24'],
       ['secret', 'github-pat', 'secret.txt#L1']
     ])

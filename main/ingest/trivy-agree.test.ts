@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { listFindings } from '../case/findings'
+import { trivyCheckId } from './formats/trivy'
 import { importFile } from './importer'
 import type { FormatName, ImportSummary } from './types'
 
@@ -81,5 +82,106 @@ describe('Trivy JSON without an ArtifactName', () => {
     const tagged = { ...scan, ArtifactName: '', Metadata: { RepoTags: ['registry.example.com/team/app:1.4'], ImageID: `sha256:${'c3'.repeat(32)}` } }
     writeFileSync(join(dir, 'c.json'), JSON.stringify(tagged))
     expect(new Set(alertsOf(imp(join(dir, 'c.json'))).map((x) => x.resource))).toEqual(new Set(['registry.example.com/team/app:1.4']))
+  })
+})
+
+describe('Trivy misconfiguration ids', () => {
+  it('are the AVD id whichever form the output gives (AVDID, old DS002/KSV001, new DS-0002/AWS-0086); custom ids stay', () => {
+    expect(['AVD-DS-0002', 'DS002', 'DS-0002', 'ds002'].map(trivyCheckId)).toEqual(['AVD-DS-0002', 'AVD-DS-0002', 'AVD-DS-0002', 'AVD-DS-0002'])
+    expect(['KSV001', 'AWS-0086', 'AVD-AWS-0086'].map(trivyCheckId)).toEqual(['AVD-KSV-0001', 'AVD-AWS-0086', 'AVD-AWS-0086'])
+    expect(trivyCheckId('USER-CHECK-1')).toBe('USER-CHECK-1')
+  })
+
+  it('agree across JSON, SARIF (ruleId = ID) and ASFF (GeneratorId Trivy/<ID>) of one Dockerfile check', () => {
+    const fs = JSON.parse(readFileSync(join(FIXTURES, 'real/trivy/misconfigurations_and_secrets.json'), 'utf8')) as {
+      Results: Array<{ Target: string; Class: string; Type?: string; Misconfigurations?: Array<Record<string, string>> }>
+    }
+    const result = fs.Results.find((r) => r.Misconfigurations?.length)!
+    const m = result.Misconfigurations![0]
+    // what pkg/report/sarif.go and contrib/asff.tpl write for this misconfiguration
+    const sarif = {
+      version: '2.1.0',
+      $schema: 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json',
+      runs: [
+        {
+          tool: {
+            driver: {
+              fullName: 'Trivy Vulnerability Scanner',
+              informationUri: 'https://github.com/aquasecurity/trivy',
+              name: 'Trivy',
+              rules: [
+                {
+                  id: m.ID,
+                  name: 'Misconfiguration',
+                  shortDescription: { text: m.Title },
+                  fullDescription: { text: m.Description },
+                  defaultConfiguration: { level: 'error' },
+                  helpUri: m.PrimaryURL,
+                  properties: { precision: 'very-high', 'security-severity': '8.0', tags: ['misconfiguration', 'security', m.Severity] }
+                }
+              ],
+              version: '0.56.2'
+            }
+          },
+          results: [
+            {
+              ruleId: m.ID,
+              ruleIndex: 0,
+              level: 'error',
+              message: {
+                text: `Artifact: ${result.Target}\nType: ${result.Type}\nVulnerability ${m.ID}\nSeverity: ${m.Severity}\nMessage: ${m.Message}\nLink: [${m.ID}](${m.PrimaryURL})`
+              },
+              locations: [
+                {
+                  physicalLocation: { artifactLocation: { uri: result.Target, uriBaseId: 'ROOTPATH' }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } },
+                  message: { text: result.Target }
+                }
+              ]
+            }
+          ],
+          columnKind: 'utf16CodeUnits',
+          originalUriBaseIds: { ROOTPATH: { uri: 'file:///src/' } }
+        }
+      ]
+    }
+    const asff = {
+      Findings: [
+        {
+          SchemaVersion: '2018-10-08',
+          Id: `${result.Target}/${m.ID}`,
+          ProductArn: 'arn:aws:securityhub:eu-west-1::product/aquasecurity/aquasecurity',
+          GeneratorId: `Trivy/${m.ID}`,
+          AwsAccountId: '123456789012',
+          Types: ['Software and Configuration Checks'],
+          CreatedAt: '2024-05-02T10:00:00Z',
+          UpdatedAt: '2024-05-02T10:00:00Z',
+          Severity: { Label: m.Severity },
+          Title: `Trivy found a misconfiguration in ${result.Target}: ${m.Title}`,
+          Description: m.Description,
+          Remediation: { Recommendation: { Text: m.Resolution, Url: m.PrimaryURL } },
+          ProductFields: { 'Product Name': 'Trivy' },
+          Resources: [
+            {
+              Type: 'Other',
+              Id: result.Target,
+              Partition: 'aws',
+              Region: 'eu-west-1',
+              Details: { Other: { Message: m.Message, Filename: result.Target, StartLine: '0', EndLine: '0' } }
+            }
+          ],
+          RecordState: 'ACTIVE'
+        }
+      ]
+    }
+    writeFileSync(join(dir, 'trivy.sarif'), JSON.stringify(sarif, null, 2))
+    writeFileSync(join(dir, 'trivy.asff.json'), JSON.stringify(asff, null, 2))
+    const rows = [
+      ...alertsOf(imp(join(FIXTURES, 'real/trivy/misconfigurations_and_secrets.json'))).filter((a) => a.rule_kind === 'misconfiguration'),
+      ...alertsOf(imp(join(dir, 'trivy.sarif'))),
+      ...alertsOf(imp(join(dir, 'trivy.asff.json')))
+    ]
+    expect(rows.map((a) => [a.tool, a.rule_id, a.rule_kind, a.control, a.severity])).toEqual(Array(3).fill(['trivy', 'AVD-DS-0002', 'misconfiguration', rows[0].control, 3]))
+    expect(rows[0].control).not.toBe('trivy.AVD-DS-0002')
+    expect(new Set(rows.map((a) => a.resource_type))).toEqual(new Set(['iac.file']))
   })
 })

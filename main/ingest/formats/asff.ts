@@ -1,6 +1,7 @@
 import { arr, get, isoTime, obj, path, severityFromNormalized, severityOf, str, tagsOf } from '../normalise'
 import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter } from './adapter'
+import { trivyCheckId } from './trivy'
 
 /**
  * AWS Security Hub findings in ASFF (FORMATS.md A1): GetFindings output (`Findings`), hand-made
@@ -236,7 +237,7 @@ function trivyFinding(f: Record<string, unknown>, id: string): AlertDraft {
     toolFindingId = `${id}|${ruleId}`
     resource = { id: null, type: null, name: null, provider: 'iac', account, region, iac: { file: target, address: null, line: null } }
   } else {
-    ruleId = (generator.startsWith('Trivy/') ? generator.slice(6) : null) ?? id.slice(id.lastIndexOf('/') + 1)
+    ruleId = trivyCheckId((generator.startsWith('Trivy/') ? generator.slice(6) : null) ?? id.slice(id.lastIndexOf('/') + 1))
     const line = Number(str(get(other, 'StartLine')))
     resource = { id: null, type: null, name: null, provider: 'iac', account, region, iac: { file: target, address: null, line: Number.isInteger(line) && line > 0 ? line : null } }
   }

@@ -1,6 +1,7 @@
 import { arr, get, obj, path, severityFromScore, severityOf, str } from '../normalise'
 import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonContext } from './adapter'
+import { trivyCheckId } from './trivy'
 
 /**
  * SARIF 2.1.0 from IaC scanners (FORMATS.md A7): Checkov, KICS, tfsec, Trivy. A result names a
@@ -60,6 +61,8 @@ export const sarif: JsonAdapter = {
     const muted = suppressions.some((s) => s !== null && (str(get(s, 'status')) ?? 'accepted') === 'accepted')
 
     const kind: RuleKind = kindOfRule(rule) ?? (/^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration')
+    // Trivy's misconfiguration ids as its JSON reports them (AVD-DS-0002 for DS002)
+    const rid = run.tool === 'trivy' && kind === 'misconfiguration' ? trivyCheckId(ruleId) : ruleId
     const title = str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
     // what Trivy JSON calls the same thing: the image of an image scan (the run's properties name
     // it), the package manifest a vulnerability is in, else the file and Terraform address
@@ -72,8 +75,8 @@ export const sarif: JsonAdapter = {
     return {
       tool: run.tool,
       // a vulnerability's location names no package, its message does (Trivy: "<path>: <pkg>@<version>")
-      toolFindingId: `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}${kind === 'vulnerability' && str(path(loc, 'message', 'text')) ? `|${str(path(loc, 'message', 'text'))}` : ''}`,
-      ruleId,
+      toolFindingId: `${rid}|${file}|${address ?? (line !== null ? `L${line}` : '')}${kind === 'vulnerability' && str(path(loc, 'message', 'text')) ? `|${str(path(loc, 'message', 'text'))}` : ''}`,
+      ruleId: rid,
       kind,
       title,
       severity: severityOfResult(r, rule),

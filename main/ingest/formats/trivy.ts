@@ -88,7 +88,8 @@ export const trivy: JsonAdapter = {
         artifact: art.scope
       }
     } else if (kind === 'misconfiguration') {
-      const id = str(get(r, 'AVDID')) ?? str(get(r, 'ID'))
+      const given = str(get(r, 'AVDID')) ?? str(get(r, 'ID'))
+      const id = given ? trivyCheckId(given) : null
       if (!id) throw new RecordError('a Trivy misconfiguration without an ID')
       const cause = (obj(get(r, 'CauseMetadata')) ?? {}) as Record<string, unknown>
       const address = str(get(cause, 'Resource'))
@@ -131,6 +132,19 @@ export const trivy: JsonAdapter = {
     }
     return draft
   }
+}
+
+/** Trivy's built-in check families (trivy-checks): AWS, Azure, Google, Dockerfile, Kubernetes… */
+const CHECK_FAMILY = /^(?:AVD-)?(AWS|AZU|GCP|DIG|GIT|KSV|KCV|NIF|OCI|OPNSTK|CLDSTK|DS)-?(\d{1,4})$/i
+
+/**
+ * A built-in Trivy check by its AVD id, however the output names it: Trivy JSON's AVDID
+ * (`AVD-DS-0002`) or the ID its SARIF, its ASFF template and JSON without AVDID give, which older
+ * Trivy wrote `DS002`/`KSV001` and newer Trivy `DS-0002`/`AWS-0086`. A custom check's id is kept.
+ */
+export function trivyCheckId(id: string): string {
+  const m = CHECK_FAMILY.exec(id.trim())
+  return m ? `AVD-${m[1].toUpperCase()}-${m[2].padStart(4, '0')}` : id
 }
 
 interface Artifact {
