@@ -6,7 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { LastmileError } from '../errors'
-import { createCaseDb, openCaseDb, rekeyCaseDb } from './case-db'
+import { createCaseDb, deriveCaseKey, openCaseDb, rekeyCaseDb } from './case-db'
 import { LATEST_SCHEMA, MIGRATIONS } from './migrations'
 
 const KEY = 'correct horse battery staple'
@@ -69,6 +69,27 @@ describe('the encrypted case database', () => {
 
     expect(sha(path)).toBe(before)
     expect(readdirSync(dir).sort()).toEqual(filesBefore)
+  })
+
+  it('opens with the key derived from the passphrase (a worker of a process holding the case), and refuses a wrong one unchanged', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'case.lmcase')
+    const c = createCaseDb(path, KEY, { now: NOW })
+    const id = c.id
+    const derived = await deriveCaseKey(c, KEY)
+    expect(derived.derived).toMatch(/^[0-9a-f]{96}$/)
+    expect(await deriveCaseKey(c, KEY)).toBe(derived)
+    const wrong = await deriveCaseKey(c, 'not the passphrase')
+    c.close()
+    const before = sha(path)
+    const ro = openCaseDb(path, derived, { readOnly: true })
+    expect(ro.id).toBe(id)
+    ro.close()
+    const e = errorOf(() => openCaseDb(path, wrong, { readOnly: true }))
+    expect(e.code).toBe('wrong-key')
+    expect(e.message).toMatch(/passphrase is wrong/)
+    expect(errorOf(() => openCaseDb(path, { derived: "00'; PRAGMA foo; --" })).code).toBe('wrong-key')
+    expect(sha(path)).toBe(before)
   })
 
   it('names files that are not cases, and never turns them into one', () => {
