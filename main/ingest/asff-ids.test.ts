@@ -12,6 +12,7 @@ describe('Security Hub legacy (standard-specific) control ids', () => {
   it('gives the consolidated id for FSBP, NIST 800-53 and Control Tower, whose control ids are the consolidated ones', () => {
     expect(legacyControlId('aws-foundational-security-best-practices/v/1.0.0/S3.5')).toBe('S3.5')
     expect(legacyControlId('nist-800-53/v/5.0.0/S3.5')).toBe('S3.5')
+    expect(legacyControlId('nist-800-171/v/2.0.0/ACM.1')).toBe('ACM.1')
     expect(legacyControlId('service-managed-aws-control-tower/v/1.0.0/CloudTrail.2')).toBe('CloudTrail.2')
     expect(legacyControlId('security-control/EC2.8')).toBe('EC2.8')
   })

@@ -248,13 +248,15 @@ describe('formats without a public sample', () => {
   it('Security Hub findings from before consolidation (no SecurityControlId): the standard-specific id from the GeneratorId, the consolidated id for FSBP and NIST', () => {
     const { s, alerts } = imp('written/securityhub-legacy-standards.json')
     expect(s.format).toBe('asff')
-    expect(alerts.map((a) => a.rule_id)).toEqual([
-      'cis-aws-foundations-benchmark/v/1.2.0/2.7',
-      'cis-aws-foundations-benchmark/v/1.2.0/1.10',
-      'cis-aws-foundations-benchmark/v/1.4.0/1.10',
-      'pci-dss/v/3.2.1/PCI.IAM.4',
-      'S3.5',
-      'S3.5'
+    expect(alerts.map((a) => [a.rule_id, a.control])).toEqual([
+      // CIS 1.2.0's ProductFields.RuleId and CIS 1.4.0's ControlId are both "1.10", for different checks
+      // ... and each lands on the control AWS's consolidation table names for it (sources/securityhub-legacy-ids.tsv)
+      ['cis-aws-foundations-benchmark/v/1.2.0/2.7', 'aws.cloudtrail.2'],
+      ['cis-aws-foundations-benchmark/v/1.2.0/1.10', 'aws.iam.16'],
+      ['cis-aws-foundations-benchmark/v/1.4.0/1.10', 'aws.iam.5'],
+      ['pci-dss/v/3.2.1/PCI.IAM.4', 'aws.iam.6'],
+      ['S3.5', 'aws.s3.https-only'],
+      ['S3.5', 'aws.s3.https-only']
     ])
     // CIS 1.2.0's ProductFields.RuleId and CIS 1.4.0's ControlId are both "1.10", for different checks: never one control
     expect(alerts[1].control).not.toBe(alerts[2].control)

@@ -68,7 +68,7 @@ describe('initiatives', () => {
     expect(rds).toMatchObject({
       findings: 1,
       severity: { critical: 1 },
-      title: 'RDS DB instances should prohibit public access, determined by the PubliclyAccessible configuration'
+      title: 'RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration'
     })
   })
 

@@ -6,7 +6,7 @@
  *   securityhub-legacy-ids.tsv  standard-specific ids -> security control id (current controls)
  *   securityhub-retired.tsv     controls the docs once had and the current reference no longer lists, with their legacy ids
  *
- * into playbooks/catalogue/sources/staged/ (see main() for why not sources/ yet; SOURCES.md).
+ * into playbooks/catalogue/sources/ (SOURCES.md).
  *
  * Usage:
  *   npx tsx scripts/catalogue/extract-securityhub.ts <aws-security-hub-user-guide> <security-hub-controls> <securityhub-controls-export> [--out <dir>]
@@ -581,9 +581,7 @@ export function buildTables(userGuide: Source, controlsSrc: Source, exportSrc: S
 
 function main(argv: string[]): void {
   const args = [...argv]
-  // staged/: scripts/catalogue/generate.ts reads sources/securityhub-*.tsv as soon as they are there, and until it keys
-  // Security Hub ids case-insensitively (AWS's Opensearch.1 is Prowler's OpenSearch.1) that makes two controls of one
-  let out = 'playbooks/catalogue/sources/staged'
+  let out = 'playbooks/catalogue/sources'
   const o = args.indexOf('--out')
   if (o >= 0) {
     out = args[o + 1]

@@ -17,6 +17,7 @@ import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { folderCatalogueRows } from '../../main/controls/catalogue'
+import { legacyControlId } from '../../main/ingest/formats/asff'
 import { toolTypeName } from '../../main/ingest/resource-id'
 import { FIX_EFFECTS, RULE_KINDS, type FixEffect, type RuleKind } from '../../shared/ingest'
 import { classifyEffect } from './effect-rules'
@@ -170,6 +171,7 @@ interface Inputs {
   cis: Array<{ framework: string; table: Table }>
   shControls: Table | null
   legacy: Table | null
+  retired: Table | null
   overrides: Array<{ file: string; data: OverrideFile }>
 }
 
@@ -200,6 +202,7 @@ function readInputs(root: string): Inputs {
     cis,
     shControls: opt('securityhub-controls.tsv', ['control_id', 'title', 'severity', 'config_rule', 'resource_types']),
     legacy: opt('securityhub-legacy-ids.tsv', ['standard', 'generator_id', 'control_id']),
+    retired: opt('securityhub-retired.tsv', ['control_id', 'title', 'generator_ids']),
     overrides
   }
 }
@@ -262,9 +265,18 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   const prowler = new Map<string, Record<string, string>>()
   for (const r of input.prowler.rows) prowler.set(r.check_id, r)
 
-  // every Security Hub control, its pairs with Prowler checks, and every Prowler check
+  // every Security Hub control, its pairs with Prowler checks, and every Prowler check. Security Hub
+  // ids compare without case (AWS writes Opensearch.1 where Prowler's table has OpenSearch.1): one
+  // spelling, AWS's where its table has the control.
+  const spelling = new Map<string, string>()
+  const shId = (id: string): string => spelling.get(id.toLowerCase()) ?? id
+  for (const r of input.shControls?.rows ?? []) spelling.set(r.control_id.toLowerCase(), r.control_id)
+  for (const r of [...input.fsbp.rows.map((x) => ({ id: x.requirement_id })), ...(input.retired?.rows ?? []).map((x) => ({ id: x.control_id }))]) {
+    if (!spelling.has(r.id.toLowerCase())) spelling.set(r.id.toLowerCase(), r.id)
+  }
   for (const r of input.fsbp.rows) {
-    sh.set(r.requirement_id, { title: r.title, severity: severityOf(r.severity), config: [], resourceTypes: [], source: `${input.fsbp.name} ${r.requirement_id}` })
+    const id = shId(r.requirement_id)
+    sh.set(id, { title: r.title, severity: severityOf(r.severity), config: [], resourceTypes: [], source: `${input.fsbp.name} ${r.requirement_id}` })
   }
   for (const r of input.shControls?.rows ?? []) {
     const known = sh.get(r.control_id)
@@ -276,6 +288,16 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       source: [known?.source, `securityhub-controls.tsv ${r.control_id}`].filter(Boolean).join('; ')
     })
   }
+  // controls AWS has retired: old exports still carry them
+  for (const r of input.retired?.rows ?? []) {
+    const id = shId(r.control_id)
+    if (!sh.has(id)) sh.set(id, { title: r.title || id, severity: null, config: [], resourceTypes: [], source: `securityhub-retired.tsv ${id}` })
+  }
+  /** a rule reference with Security Hub's one spelling */
+  const norm = (ref: string): string => {
+    const [tool, id] = splitRef(ref)
+    return tool === 'securityhub' ? `securityhub:${shId(id)}` : ref
+  }
   for (const id of sh.keys()) groups.add(`securityhub:${id}`)
   for (const id of prowler.keys()) groups.add(`prowler:${id}`)
 
@@ -284,11 +306,11 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   for (const { file, data } of input.overrides) {
     for (const s of data.splits ?? []) {
       for (const ref of s.rules) requireRef(ref, file)
-      splits.add(pairKey(s.rules[0], s.rules[1]))
+      splits.add(pairKey(norm(s.rules[0]), norm(s.rules[1])))
     }
   }
   function requireRef(ref: string, file: string): void {
-    const [tool, id] = splitRef(ref)
+    const [tool, id] = splitRef(norm(ref))
     if (tool === 'securityhub' ? !sh.has(id) : !prowler.has(id)) throw new Error(`${file}: ${ref} is in no source table`)
   }
 
@@ -299,7 +321,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       // exports of that version still carry it, so it stays a rule (a merge can join it to its new name)
       if (!prowler.has(check))
         prowler.set(check, { provider: 'aws', check_id: check, service: check.split('_')[0], resource_type: '', severity: '', title: r.title, retired: r.requirement_id })
-      const a = `securityhub:${r.requirement_id}`
+      const a = `securityhub:${shId(r.requirement_id)}`
       const b = `prowler:${check}`
       if (splits.has(pairKey(a, b))) continue
       groups.join(a, b)
@@ -316,8 +338,9 @@ export function generateCatalogue(root: string): GeneratedControl[] {
         }
         requireRef(ref, file)
       })
-      for (const ref of m.rules.slice(1)) groups.join(m.rules[0], ref)
-      for (const ref of m.rules) why.set(ref, [...(why.get(ref) ?? []), `${m.why} (${file})`])
+      const refs = m.rules.map(norm)
+      for (const ref of refs.slice(1)) groups.join(refs[0], ref)
+      for (const ref of refs) why.set(ref, [...(why.get(ref) ?? []), `${m.why} (${file})`])
     }
   }
 
@@ -325,7 +348,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   const folderRows = folderCatalogueRows(join(root, 'playbooks'))
   const claimedBy = new Map<string, string>()
   for (const f of folderRows) {
-    for (const tool of ['securityhub', 'prowler'] as const) for (const id of f.rules?.[tool] ?? []) claimedBy.set(`${tool}:${id}`, f.id)
+    for (const tool of ['securityhub', 'prowler'] as const) for (const id of f.rules?.[tool] ?? []) claimedBy.set(norm(`${tool}:${id}`), f.id)
   }
   const attached = new Map<string, { control: string; why: string; file: string }>()
   for (const { file, data } of input.overrides) {
@@ -333,7 +356,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       if (!folderRows.some((f) => f.id === a.control)) throw new Error(`${file}: attach names ${a.control}, which is not a control folder`)
       for (const ref of a.rules) {
         requireRef(ref, file)
-        attached.set(ref, { control: a.control, why: a.why, file })
+        attached.set(norm(ref), { control: a.control, why: a.why, file })
       }
     }
   }
@@ -439,14 +462,36 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   }
 
   // legacy (standard-specific) Security Hub ids: rules of the control their consolidated id is in
-  for (const r of input.legacy?.rows ?? []) {
-    const c = byRef.get(`securityhub:${r.control_id}`)
+  // (the id each row's GeneratorId gives is the one the ASFF adapter emits for it: the tail for the
+  // standards whose ids are the consolidated ones, the standard-qualified id for CIS and PCI)
+  const legacyRows = [
+    ...(input.legacy?.rows ?? []).map((r) => ({ generator: r.generator_id, control: r.control_id, file: 'securityhub-legacy-ids.tsv' })),
+    ...(input.retired?.rows ?? []).flatMap((r) => list(r.generator_ids).map((g) => ({ generator: g, control: r.control_id, file: 'securityhub-retired.tsv' })))
+  ]
+  const legacyOwner = new Map<string, string>()
+  for (const r of legacyRows) {
+    const c = byRef.get(`securityhub:${shId(r.control)}`)
     if (!c) {
-      problems.push(`securityhub-legacy-ids.tsv: ${r.generator_id} maps to ${r.control_id}, which no table lists`)
+      problems.push(`${r.file}: ${r.generator} maps to ${r.control}, which no table lists`)
       continue
     }
-    if (r.generator_id.toLowerCase() === r.control_id.toLowerCase()) continue
-    c.rules.securityhub = [...new Set([...(c.rules.securityhub ?? []), r.generator_id])]
+    const emitted = legacyControlId(r.generator)
+    if (emitted === null) {
+      problems.push(`${r.file}: ${r.generator} is no GeneratorId the ASFF adapter reads`)
+      continue
+    }
+    if (emitted.toLowerCase() === r.control.toLowerCase()) continue
+    // a standard's own id that is another control's consolidated id cannot name this one too
+    if (sh.has(shId(emitted))) continue
+    // the current mapping comes first: a retired control's old id that AWS now gives another keeps the current one
+    const owner = legacyOwner.get(emitted.toLowerCase())
+    if (owner !== undefined && owner !== c.id) {
+      if (r.file === 'securityhub-retired.tsv') continue
+      problems.push(`${r.file}: ${r.generator} maps to both ${owner} and ${c.id}`)
+      continue
+    }
+    legacyOwner.set(emitted.toLowerCase(), c.id)
+    c.rules.securityhub = [...new Set([...(c.rules.securityhub ?? []), emitted])]
   }
 
   // CIS benchmark ids: the frameworks of the controls their Prowler checks are in
@@ -469,7 +514,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       let c: GeneratedControl
       if (o.anchor !== undefined) {
         requireRef(o.anchor, file)
-        const found = byRef.get(o.anchor)
+        const found = byRef.get(norm(o.anchor))
         if (!found) {
           problems.push(`${file}: ${o.anchor} is in no control (its group is waiting for a decision above)`)
           continue

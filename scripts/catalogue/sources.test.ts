@@ -15,7 +15,7 @@ import {
   parseStandards
 } from './extract-securityhub'
 
-const DIR = join(__dirname, '../../playbooks/catalogue/sources/staged')
+const DIR = join(__dirname, '../../playbooks/catalogue/sources')
 
 function table(file: string): { header: string[]; rows: Record<string, string>[] } {
   const lines = readFileSync(join(DIR, file), 'utf8').split('\n')

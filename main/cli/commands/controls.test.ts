@@ -12,7 +12,7 @@ describe('lastmile controls', () => {
     const folders = readdirSync(builtinPlaybooksDir()).filter((n) => existsSync(join(builtinPlaybooksDir(), n, 'playbook.yaml')))
     expect(list.map((c) => c.id)).toEqual(expect.arrayContaining(folders))
     expect(list.find((c) => c.id === 'aws.s3.access-logging')).toMatchObject({
-      rules: { securityhub: ['S3.9'], prowler: ['s3_bucket_server_access_logging_enabled'] },
+      rules: { securityhub: ['S3.9', 'cis-aws-foundations-benchmark/v/1.4.0/3.6'], prowler: ['s3_bucket_server_access_logging_enabled'] },
       effect: 'additive',
       effectBy: 'declared by playbooks/aws.s3.access-logging/playbook.yaml',
       evaluator: true,

@@ -134,10 +134,10 @@ export const asff: JsonAdapter = {
 /**
  * Standards whose control ids are the consolidated (security control) ids: their legacy
  * GeneratorId's tail is the control, e.g. `aws-foundational-security-best-practices/v/1.0.0/S3.5`
- * and `nist-800-53/v/5.0.0/S3.5` are both S3.5 (AWS Security Hub user guide, "Sample control
+ * and `nist-800-53/v/5.0.0/S3.5` are both S3.5 (NIST 800-171's `nist-800-171/v/2.0.0/S3.5` too) (AWS Security Hub user guide, "Sample control
  * findings": ProductFields.ControlId and Compliance.SecurityControlId are the tail there).
  */
-const CONSOLIDATED_TAIL = /^(?:aws-foundational-security-best-practices|nist-800-53|service-managed-aws-control-tower)\/v\/[^/]+\/([^/]+)$/
+const CONSOLIDATED_TAIL = /^(?:aws-foundational-security-best-practices|nist-800-53|nist-800-171|service-managed-aws-control-tower)\/v\/[^/]+\/([^/]+)$/
 
 /**
  * A Security Hub control finding from before consolidated control findings (no
