@@ -19,7 +19,10 @@ export const FORMAT_NAMES = [
   'defender-assessments-json',
   'defender-alerts-json',
   'orca-alerts-json',
-  'sarif'
+  'sarif',
+  'checkov-json',
+  'kics-json',
+  'tfsec-json'
 ] as const
 export type FormatName = (typeof FORMAT_NAMES)[number]
 

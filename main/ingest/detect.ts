@@ -4,6 +4,7 @@ import { CsvReader, sniffDelimiter } from './csv-reader'
 import type { CsvAdapter, JsonAdapter, JsonPlan, JsonProbe } from './formats/adapter'
 import { ADAPTERS, CSV_ADAPTERS, JSON_ADAPTERS } from './formats'
 import { compilePatterns, JsonSplitter, type RecordPath, type SplitPattern } from './json-splitter'
+import { get } from './normalise'
 import { badInput } from './place'
 import { TextScanner } from './scanner'
 import { FileSource } from './source'
@@ -27,6 +28,9 @@ export function detectFormat(path: string, name: string, forced?: FormatName, ch
       throw badInput(name, { byte: 0 }, `the format chosen, ${forced}, is a CSV format, but the file is JSON`)
     }
     return detectJson(path, name, forcedAdapter ? [forcedAdapter as JsonAdapter] : JSON_ADAPTERS, forcedAdapter !== undefined, chunkBytes)
+  }
+  if (first === '<' && !forcedAdapter) {
+    throw badInput(name, { line: 1, byte: 0 }, `an XML or HTML report (JUnit, Checkstyle, HTML…), which Lastmile does not read: ${EXPORT_HINT}`)
   }
   if (forcedAdapter && forcedAdapter.kind !== 'csv') {
     throw badInput(name, { line: 1, byte: 0 }, `the format chosen, ${forced}, is a JSON format, but the file does not start with { or [`)
@@ -67,7 +71,47 @@ function detectJson(path: string, name: string, adapters: readonly JsonAdapter[]
       'the file is an empty JSON array ([]): a scan that found nothing, but nothing in it says which tool wrote it. If it is a Prowler JSON-OCSF export, import it as prowler-ocsf so it closes what that scan no longer reports; choose its format'
     )
   }
+  const known = forced ? null : unreadJson(probe)
+  if (known) throw badInput(name, {}, known)
   throw badInput(name, {}, `not an export Lastmile recognises: ${describeProbe(probe)}. Formats read: ${FORMAT_NAMES.join(', ')}; if this is one of them, choose its format`)
+}
+
+/** Which export option gives a file Lastmile reads, per tool. */
+const EXPORT_HINT =
+  'export JSON, SARIF or CSV instead (Prowler -M json-ocsf or csv, Checkov -o json or sarif, KICS --report-formats json or sarif, tfsec --format json or sarif, Trivy -f json or sarif)'
+
+/**
+ * Exports that are recognisably a scanner's, in a form Lastmile does not read: the error says
+ * which export option gives one it does.
+ */
+function unreadJson(p: JsonProbe): string | null {
+  const keys = new Set([...p.rootKeys, ...Object.keys(p.rootValue ?? {})])
+  if (keys.has('bomFormat') || keys.has('spdxVersion')) {
+    return `a software bill of materials (${keys.has('bomFormat') ? 'CycloneDX' : 'SPDX'}), not a findings export: ${EXPORT_HINT}`
+  }
+  if (keys.has('vulnerabilities') && keys.has('scan') && keys.has('version')) {
+    return `a GitLab security report (KICS --report-formats glsast, Checkov -o gitlab_sast, Trivy's gitlab template), which Lastmile does not read: ${EXPORT_HINT}`
+  }
+  const first = p.first?.value ?? p.rootValue
+  if (first && get(first, 'type') === 'issue' && typeof get(first, 'check_name') === 'string' && get(first, 'fingerprint') !== undefined) {
+    return `a Code Climate report (KICS --report-formats codeclimate), which Lastmile does not read: ${EXPORT_HINT}`
+  }
+  if (keys.has('issues') && keys.size <= 2) {
+    return `a SonarQube generic issue report (KICS --report-formats sonarqube), which Lastmile does not read: ${EXPORT_HINT}`
+  }
+  return null
+}
+
+/** The same for CSV headers: other tools' CSV, and Prowler 2's. */
+function unreadCsv(header: readonly string[]): string | null {
+  const has = (...cols: string[]): boolean => cols.every((c) => header.some((h) => h.toLowerCase() === c.toLowerCase()))
+  if (has('PROFILE', 'ACCOUNT_NUM', 'TITLE_ID', 'CHECK_RESULT')) {
+    return 'a Prowler 2 CSV, which Lastmile does not read: run Prowler 2 with -M json (or Prowler 4 or later with -M json-ocsf or csv)'
+  }
+  if (has('Resource', 'Path', 'Misconfigurations')) return 'a Checkov CSV, which Lastmile does not read: run Checkov with -o json or -o sarif'
+  if (has('query_id', 'query_name', 'file_name', 'severity')) return 'a KICS CSV, which Lastmile does not read: run KICS with --report-formats json or sarif'
+  if (has('file', 'start_line', 'rule_id', 'passed')) return 'a tfsec CSV, which Lastmile does not read: run tfsec with --format json or sarif'
+  return null
 }
 
 /**
@@ -214,6 +258,8 @@ function detectCsv(path: string, name: string, adapters: readonly CsvAdapter[], 
     const missing = adapter.required.filter((c) => !header.some((h) => h.toLowerCase() === c.toLowerCase()))
     throw badInput(name, { line: 1 }, `the format chosen, ${adapter.format}: the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
   }
+  const known = forced ? null : unreadCsv(header)
+  if (known) throw badInput(name, { line: 1 }, known)
   throw badInput(
     name,
     { line: 1 },

@@ -168,6 +168,62 @@ describe('real exports', () => {
     expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
   })
 
+  it('Checkov JSON, one report per framework: failed and passed checks, file plus Terraform address', () => {
+    const { s, alerts } = imp('real/checkov/multiple_check_type.json')
+    expect(s).toMatchObject({ format: 'checkov-json', records: 28, alerts: 28, findings: { new: 13 } })
+    expect(s.scope).toEqual({ source: 'sarif', tools: ['checkov'], accounts: [], regions: [], artifacts: ['checkov:default'] })
+    const imds = alerts.find((a) => a.rule_id === 'CKV_AWS_79')
+    expect(imds).toMatchObject({
+      tool: 'checkov',
+      control: 'aws.ec2.imdsv2',
+      outcome: 'FAIL',
+      severity: 3,
+      resource: 'infra/terraform/aws/db-app.tf#aws_instance.db_app',
+      resource_type: 'iac.aws_instance',
+      tool_finding_id: 'CKV_AWS_79|infra/terraform/aws/db-app.tf|aws_instance.db_app'
+    })
+    expect(alerts.filter((a) => a.outcome === 'PASS')).toHaveLength(15)
+    // a Dockerfile check has no address: the file and line
+    expect(alerts.find((a) => a.rule_id === 'CKV_DOCKER_3')).toMatchObject({ outcome: 'FAIL', resource: 'infra/terraform/aws/resources/Dockerfile#L1', resource_type: 'iac.file' })
+  })
+
+  it('Checkov JSON with severities; and a scan with nothing to check (only the summary) imports nothing', () => {
+    const sev = imp('real/checkov/severity.json')
+    expect(sev.alerts.map((a) => [a.rule_id, a.severity, a.resource])).toEqual([
+      ['CKV_GCP_29', 2, 'gcs.tf#google_storage_bucket.terragoat_website'],
+      ['CKV_GCP_62', 2, 'gcs.tf#google_storage_bucket.terragoat_website'],
+      ['CKV_GCP_78', 1, 'gcs.tf#google_storage_bucket.terragoat_website'],
+      ['CKV_GCP_28', 3, 'gcs.tf#google_storage_bucket_iam_binding.allow_public_read']
+    ])
+    expect(imp('real/checkov/summary_only_0_vuln.json').s).toMatchObject({ format: 'checkov-json', records: 0, alerts: 0 })
+  })
+
+  it('KICS JSON: one alert per file entry of a query, the address only where KICS names type[name]', () => {
+    const { s, alerts } = imp('real/kics/many_findings.json')
+    // 18 file entries; one query lists the same place four times
+    expect(s).toMatchObject({ format: 'kics-json', records: 18, alerts: 15 })
+    expect(alerts.slice(1, 4).map((a) => [a.rule_id, a.severity, a.resource])).toEqual([
+      ['7af43613-6bb9-4a0e-8c4d-1314b799425e', 3, 'test/charts/example/terraform/s3.tf#aws_s3_bucket_policy.this'],
+      ['1df37f4b-7197-45ce-83f8-9994d2fcf885', 3, 'test/charts/example/terraform/s3.tf#aws_s3_bucket_policy.this'],
+      // "'aws_s3_bucket.server_side_encryption_configuration' is missing" names a type and an attribute, not a resource
+      ['6726dcc0-5ff5-459d-b473-a780bef7665c', 3, 'test/charts/example/terraform/s3.tf#L5']
+    ])
+    expect(imp('real/kics/no_findings.json').s).toMatchObject({ format: 'kics-json', records: 0 })
+  })
+
+  it('tfsec JSON: the long id is the rule; module instances of one block are one alert', () => {
+    const { s, alerts } = imp('real/tfsec/many_findings_current.json')
+    expect(s).toMatchObject({ format: 'tfsec-json', records: 19, alerts: 11 })
+    expect(alerts.find((a) => a.rule_id === 'aws-vpc-no-public-egress-sgr')).toMatchObject({
+      tool: 'tfsec',
+      severity: 4,
+      resource: '/tmp/aws-eks/modules/security-group/main.tf#aws_security_group_rule.egress_with_cidr_blocks'
+    })
+    // tfsec before 0.40: no long id, `passed: false`, severity WARNING
+    expect(imp('real/tfsec/one_finding_legacy.json').alerts[0]).toMatchObject({ rule_id: 'GEN003', outcome: 'FAIL', severity: 2, resource: 'tfsec-test/identity.tf#L226' })
+    expect(imp('real/tfsec/no_findings.json').s).toMatchObject({ format: 'tfsec-json', records: 0 })
+  })
+
   it('Wiz issues CSV: multi-line Markdown cells; a resolved issue is not an open problem', () => {
     const one = imp('real/wiz/issues_one_finding.csv')
     expect(one.s.format).toBe('wiz-issues-csv')
@@ -413,6 +469,11 @@ describe('formats without a public sample', () => {
     expect(() => detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'orca.json', 'prowler-csv')).toThrow(
       'orca.json: byte offset 0: the format chosen, prowler-csv, is a CSV format, but the file is JSON'
     )
+    // a format that would find no records in the file is refused, not imported as an empty scan
+    for (const f of ['checkov-json', 'kics-json', 'tfsec-json'] as const) {
+      expect(() => detectFormat(join(FIXTURES, 'written/orca-alerts.json'), 'orca.json', f)).toThrow(/^orca\.json: not an export Lastmile recognises/)
+    }
+    expect(detectFormat(join(FIXTURES, 'real/prowler/v3_many_vuln.json'), 'x', 'prowler-json').adapter.format).toBe('prowler-json')
     expect(() => detectFormat(join(FIXTURES, 'real/wiz/issues_one_finding.csv'), 'w.csv', 'prowler-csv')).toThrow(
       /w\.csv: line 1: the format chosen, prowler-csv: the header lacks the column CHECK_ID$/
     )

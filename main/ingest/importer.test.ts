@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
+import { checkovSarif, kicsSarif, tfsecSarif } from '../../test/fixtures/ingest/iac-sarif'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit, verifyAudit } from '../audit/chain'
 import type { WritableCaseDb } from '../db/case-db'
@@ -158,6 +159,40 @@ describe('the catalogue share', () => {
     const clean = imp(write('scan3.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, status: 'PASS', observedAt: at(9) }])))
     expect(clean.catalogue).toEqual({ failing: 0, catalogued: 0, fallback: [] })
   })
+})
+
+describe('IaC scanners: the JSON and the SARIF of one scan are the same alerts and findings', () => {
+  // the SARIF is what the tool's own SARIF writer makes of the same results (test/fixtures/ingest/iac-sarif.ts)
+  const cases: Array<[string, string, (json: string) => string, number]> = [
+    ['Checkov', 'real/checkov/multiple_check_type.json', checkovSarif, 13],
+    ['Checkov (severities)', 'real/checkov/severity.json', checkovSarif, 4],
+    ['KICS', 'real/kics/many_findings.json', kicsSarif, 15],
+    ['tfsec', 'real/tfsec/many_findings_current.json', tfsecSarif, 11]
+  ]
+  const view = (): unknown =>
+    listFindings(c.db)
+      .map((f) => [f.control, f.resource.id, f.resource.type, f.status, f.alerts.map((a) => [a.tool, a.ruleId])])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+
+  for (const [tool, rel, toSarif, failing] of cases) {
+    it(tool, () => {
+      const json = readFileSync(join(FIXTURES, rel), 'utf8')
+      const fromJson = imp(join(FIXTURES, rel))
+      expect(fromJson.findings.new).toBe(failing)
+      const findings = view()
+      // the SARIF of the same scan, imported after: nothing new, the same findings, still open
+      const s = imp(write('scan.sarif', toSarif(json)))
+      expect(s).toMatchObject({ format: 'sarif', new: 0, findings: { new: 0, resolved: 0, reopened: 0 } })
+      expect(view()).toEqual(findings)
+      // and the other way round, in a case of its own
+      c.close()
+      c = freshCase(dir, 'sarif-first')
+      imp(write('scan-first.sarif', toSarif(json)))
+      expect(view()).toEqual(findings)
+      expect(imp(join(FIXTURES, rel))).toMatchObject({ new: fromJson.alerts - s.alerts, findings: { new: 0, resolved: 0, reopened: 0 } })
+      expect(view()).toEqual(findings)
+    })
+  }
 })
 
 describe('re-import and rescan', () => {
@@ -455,6 +490,39 @@ describe('bad input: one clear error, nothing imported', () => {
       'prowler2-no-check.json',
       () => readFileSync(join(FIXTURES, 'real/prowler/v2_many_vuln.json'), 'utf8').replace('"Control":"[check114] Ensure', '"Control":"Ensure'),
       /^prowler2-no-check\.json: line 2, byte offset \d+, record 2: a Prowler 2 result whose Control does not start with its check id in brackets/
+    ],
+    [
+      'truncated-checkov.json',
+      () => readFileSync(join(FIXTURES, 'real/checkov/multiple_check_type.json'), 'utf8').slice(0, 20000),
+      /^truncated-checkov\.json: line \d+, byte offset \d+, record \d+: the file ends inside record \d+ \(which starts at byte offset \d+\): the export is truncated or incomplete$/
+    ],
+    [
+      'kics-no-file.json',
+      () => readFileSync(join(FIXTURES, 'real/kics/many_findings.json'), 'utf8').replace('"file_name": "test/charts/example/terraform/s3.tf"', '"file": "s3.tf"'),
+      /^kics-no-file\.json: line \d+, byte offset \d+, record 2: a KICS result of query 7af43613-6bb9-4a0e-8c4d-1314b799425e without file_name; Lastmile cannot tell which alert it is$/
+    ],
+    [
+      'checkov.xml',
+      () => '<?xml version="1.0" ?>\n<testsuites><testsuite name="terraform scan" tests="1" failures="1"/></testsuites>\n',
+      /^checkov\.xml: line 1, byte offset 0: an XML or HTML report \(JUnit, Checkstyle, HTML…\), which Lastmile does not read: export JSON, SARIF or CSV instead \(.*Checkov -o json or sarif.*\)$/
+    ],
+    [
+      'sbom.json',
+      () => JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.4', version: 1, components: [] }),
+      /^sbom\.json: a software bill of materials \(CycloneDX\), not a findings export: export JSON, SARIF or CSV instead/
+    ],
+    [
+      'prowler2.csv',
+      // the header of DefectDojo's unittests/scans/aws_prowler/many_vuln.csv
+      () =>
+        'PROFILE,ACCOUNT_NUM,REGION,TITLE_ID,CHECK_RESULT,ITEM_SCORED,ITEM_LEVEL,TITLE_TEXT,CHECK_RESULT_EXTENDED,CHECK_ASFF_COMPLIANCE_TYPE,CHECK_SEVERITY\n' +
+        'default,012345678912,eu-central-1,1.14,FAIL,,,[check114] Ensure hardware MFA is enabled for the root account,Only Virtual MFA is enabled for root,,Critical\n',
+      /^prowler2\.csv: line 1: a Prowler 2 CSV, which Lastmile does not read: run Prowler 2 with -M json \(or Prowler 4 or later with -M json-ocsf or csv\)$/
+    ],
+    [
+      'tfsec.csv',
+      () => 'file,start_line,end_line,rule_id,severity,description,link,passed\nmain.tf,1,4,aws-s3-enable-versioning,MEDIUM,Bucket does not have versioning enabled,,false\n',
+      /^tfsec\.csv: line 1: a tfsec CSV, which Lastmile does not read: run tfsec with --format json or sarif$/
     ],
     ['binary.bin', () => Buffer.from([0x00, 0x01, 0x02, 0x7b]), /^binary\.bin: (byte offset 0: )?the file holds NUL bytes/],
     [

@@ -17,7 +17,10 @@ export const FORMAT_LABELS: Record<FormatName, string> = {
   'defender-assessments-json': 'Defender for Cloud assessments (JSON)',
   'defender-alerts-json': 'Defender for Cloud alerts (JSON)',
   'orca-alerts-json': 'Orca alerts (JSON)',
-  sarif: 'SARIF (Checkov, KICS, tfsec)'
+  sarif: 'SARIF (Checkov, KICS, tfsec)',
+  'checkov-json': 'Checkov (JSON)',
+  'kics-json': 'KICS (JSON)',
+  'tfsec-json': 'tfsec (JSON)'
 }
 
 export function formatLabel(f: string | null): string {

@@ -2,6 +2,7 @@ import type { FormatName } from '../types'
 import type { CsvAdapter, FormatAdapter, JsonAdapter } from './adapter'
 import { asff } from './asff'
 import { defenderAlertsJson, defenderAssessmentsJson, defenderRecommendationsCsv } from './defender'
+import { checkovJson, kicsJson, tfsecJson } from './iac-json'
 import { genericOcsf, prowlerOcsf, securityHubOcsf } from './ocsf'
 import { orca } from './orca'
 import { prowlerCsv } from './prowler-csv'
@@ -22,6 +23,9 @@ export const JSON_ADAPTERS: readonly JsonAdapter[] = [
   securityHubOcsf,
   trivy,
   sarif,
+  checkovJson,
+  kicsJson,
+  tfsecJson,
   wizApiJson,
   defenderAssessmentsJson,
   defenderAlertsJson,
@@ -60,5 +64,10 @@ export const SOURCE_OF: Record<FormatName, string> = {
   'defender-assessments-json': 'defender-assessments',
   'defender-alerts-json': 'defender-alerts',
   'orca-alerts-json': 'orca',
-  sarif: 'sarif'
+  sarif: 'sarif',
+  // an IaC scanner's own JSON is the same stream as its SARIF (the same alerts, iac-json.ts): a
+  // rescan in either closes what the other reported; the scope's tool keeps Checkov's from KICS's
+  'checkov-json': 'sarif',
+  'kics-json': 'sarif',
+  'tfsec-json': 'sarif'
 }

@@ -51,7 +51,7 @@ export const sarif: JsonAdapter = {
     const address =
       addressFromLogical(arr(get(loc, 'logicalLocations'))) ??
       addressFromSnippet(str(path(physical, 'region', 'snippet', 'text')) ?? str(path(physical, 'contextRegion', 'snippet', 'text'))) ??
-      addressFromText(str(path(r, 'message', 'text')))
+      (run.tool === 'kics' ? kicsAddress(str(path(r, 'message', 'text'))) : addressFromText(str(path(r, 'message', 'text'))))
 
     const kindProp = (str(get(r, 'kind')) ?? 'fail').toLowerCase()
     let outcome: Outcome = 'FAIL'
@@ -66,7 +66,7 @@ export const sarif: JsonAdapter = {
     const title = str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
     // what Trivy JSON calls the same thing: the image of an image scan (the run's properties name
     // it), the package manifest a vulnerability is in, else the file and Terraform address
-    let resource: ResourceDraft = { id: null, type: null, name: null, provider: 'iac', account: null, region: null, iac: { file, address, line } }
+    let resource: ResourceDraft = iacResource(file, address, line, null)
     // (the run's properties follow its results in Trivy's output, so a streamed file rarely has
     // them in time; an OS package's location is the image itself: Trivy writes its repository)
     const image = run.image ?? (str(get(rule, 'name')) === 'OsPackageVulnerability' ? { repository: file, digest: null, reference: file } : null)
@@ -75,7 +75,7 @@ export const sarif: JsonAdapter = {
     return {
       tool: run.tool,
       // a vulnerability's location names no package, its message does (Trivy: "<path>: <pkg>@<version>")
-      toolFindingId: `${rid}|${file}|${address ?? (line !== null ? `L${line}` : '')}${kind === 'vulnerability' && str(path(loc, 'message', 'text')) ? `|${str(path(loc, 'message', 'text'))}` : ''}`,
+      toolFindingId: `${iacFindingId(rid, file, address, line)}${kind === 'vulnerability' && str(path(loc, 'message', 'text')) ? `|${str(path(loc, 'message', 'text'))}` : ''}`,
       ruleId: rid,
       kind,
       title,
@@ -197,7 +197,19 @@ function addressFromLogical(locations: unknown[]): string | null {
   return null
 }
 
-function addressFromSnippet(snippet: string | null): string | null {
+/**
+ * An IaC result's alert id and resource, the same whether it is read from SARIF or from the
+ * tool's own JSON (iac-json.ts), so the two exports of one scan are one stream of alerts.
+ */
+export function iacFindingId(ruleId: string, file: string, address: string | null, line: number | null): string {
+  return `${ruleId}|${file}|${address ?? (line !== null ? `L${line}` : '')}`
+}
+
+export function iacResource(file: string, address: string | null, line: number | null, name: string | null): ResourceDraft {
+  return { id: null, type: null, name, provider: 'iac', account: null, region: null, iac: { file, address, line } }
+}
+
+export function addressFromSnippet(snippet: string | null): string | null {
   if (!snippet) return null
   let m = /^\s*resource\s+"([^"]+)"\s+"([^"]+)"/m.exec(snippet)
   if (m) return `${m[1]}.${m[2]}`
@@ -211,9 +223,27 @@ function addressFromSnippet(snippet: string | null): string | null {
 /** Provider prefixes of Terraform resource types, so prose is not mistaken for an address. */
 const TF_TYPE = /\b((?:module\.[\w-]+\.)*(?:aws|azurerm|azuread|google|kubernetes|helm|oci|alicloud)_[a-z0-9_]+)(?:\[["']?([\w-]+)["']?\]|\.([\w-]+))/
 
-function addressFromText(text: string | null): string | null {
+export function addressFromText(text: string | null): string | null {
   if (!text) return null
   const m = TF_TYPE.exec(text)
   if (!m) return null
   return `${m[1]}.${m[2] ?? m[3]}`
+}
+
+const TF_BRACKETED = /\b((?:aws|azurerm|azuread|google|kubernetes|helm|oci|alicloud)_[a-z0-9_]+)\[["']?([\w-]+)["']?\]/
+
+/**
+ * KICS names a resource `type[name]` in its values (`aws_s3_bucket[logs].acl is 'public-read'`);
+ * `'aws_s3_bucket.server_side_encryption_configuration' is missing` is a type and an attribute,
+ * not an address, so only the bracketed form counts.
+ */
+export function kicsAddress(text: string | null): string | null {
+  if (!text) return null
+  const m = TF_BRACKETED.exec(text)
+  return m ? `${m[1]}.${m[2]}` : null
+}
+
+/** A Terraform address as a tool gives it (`aws_s3_bucket.logs`, `module.x.aws_s3_bucket.y`), or null. */
+export function terraformAddress(text: string | null): string | null {
+  return text && TF_ADDRESS.test(text) ? text : null
 }
