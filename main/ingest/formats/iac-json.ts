@@ -1,7 +1,7 @@
 import { arr, get, obj, path, severityOf, str } from '../normalise'
 import type { AlertDraft, Outcome, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonContext, type JsonProbe } from './adapter'
-import { addressFromSnippet, addressFromText, iacFindingId, iacResource, kicsAddress, terraformAddress } from './sarif'
+import { addressFromSnippet, addressFromText, iacFindingId, iacResource, kicsAddress, terraformAddress, tfsecRuleId } from './sarif'
 
 /**
  * The IaC scanners' own JSON: Checkov `-o json`, KICS `--report-formats json`, tfsec
@@ -16,8 +16,8 @@ import { addressFromSnippet, addressFromText, iacFindingId, iacResource, kicsAdd
  *   suppressed failures. SCA results are named `<CVE>_<package>@<version>` as in SARIF.
  * - KICS: SARIF's message is the file entry's actual_value, its address only the `type[name]`
  *   named there.
- * - tfsec: SARIF's rule is the long id (aws-s3-block-public-acls), its message the result's
- *   description (`Resource 'aws_s3_bucket.logs' …`); JSON's `resource` names the resource
+ * - tfsec: SARIF's rule is the long id (aws-s3-block-public-acls; an older release's id is read as
+ *   today's, sarif.ts tfsecRuleId), its message the result's description (`Resource 'aws_s3_bucket.logs' …`); JSON's `resource` names the resource
  *   for people but does not change its identity.
  *
  * Without a cloud account, a scan's scope is its tool's (`checkov:default`…), as in SARIF.
@@ -194,8 +194,9 @@ export const tfsecJson: JsonAdapter = {
     return null
   },
   normalise(r) {
-    const ruleId = str(get(r, 'long_id')) ?? str(get(r, 'rule_id'))
-    if (!ruleId) throw new RecordError('a tfsec result without rule_id')
+    const given = str(get(r, 'long_id')) ?? str(get(r, 'rule_id'))
+    if (!given) throw new RecordError('a tfsec result without rule_id')
+    const ruleId = tfsecRuleId(given)
     const location = obj(get(r, 'location'))
     const file = str(get(location, 'filename'))
     if (!file) throw new RecordError(`a tfsec result (${ruleId}) without location.filename`)

@@ -1,6 +1,7 @@
 import { arr, get, obj, path, severityFromScore, severityOf, str } from '../normalise'
 import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonContext } from './adapter'
+import { TFSEC_CURRENT_IDS } from './tfsec-ids.generated'
 import { trivyCheckId } from './trivy'
 
 /**
@@ -61,8 +62,9 @@ export const sarif: JsonAdapter = {
     const muted = suppressions.some((s) => s !== null && (str(get(s, 'status')) ?? 'accepted') === 'accepted')
 
     const kind: RuleKind = kindOfRule(rule) ?? (/^(CVE|GHSA)-/i.test(ruleId) ? 'vulnerability' : 'misconfiguration')
-    // Trivy's misconfiguration ids as its JSON reports them (AVD-DS-0002 for DS002)
-    const rid = run.tool === 'trivy' && kind === 'misconfiguration' ? trivyCheckId(ruleId) : ruleId
+    // Trivy's misconfiguration ids as its JSON reports them (AVD-DS-0002 for DS002); an older
+    // tfsec release's ids as today's (aws-vpc-no-public-egress-sgr is aws-ec2-no-public-egress-sgr)
+    const rid = run.tool === 'trivy' && kind === 'misconfiguration' ? trivyCheckId(ruleId) : run.tool === 'tfsec' ? tfsecRuleId(ruleId) : ruleId
     const title = str(path(rule, 'shortDescription', 'text')) ?? str(get(rule, 'name')) ?? str(path(r, 'message', 'text')) ?? ruleId
     // what Trivy JSON calls the same thing: the image of an image scan (the run's properties name
     // it), the package manifest a vulnerability is in, else the file and Terraform address
@@ -207,6 +209,15 @@ export function iacFindingId(ruleId: string, file: string, address: string | nul
 
 export function iacResource(file: string, address: string | null, line: number | null, name: string | null): ResourceDraft {
   return { id: null, type: null, name, provider: 'iac', account: null, region: null, iac: { file, address, line } }
+}
+
+/**
+ * tfsec renamed its checks twice (AWS007, then aws-vpc-no-public-egress-sgr, now
+ * aws-ec2-no-public-egress-sgr): an older id is read as the current one, whatever the export, so
+ * scans by old and new releases are one stream (tfsec-ids.generated.ts, from tfsec and defsec).
+ */
+export function tfsecRuleId(id: string): string {
+  return Object.prototype.hasOwnProperty.call(TFSEC_CURRENT_IDS, id) ? TFSEC_CURRENT_IDS[id] : id
 }
 
 export function addressFromSnippet(snippet: string | null): string | null {
