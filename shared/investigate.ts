@@ -2,6 +2,7 @@
 // lists them, the Remediation Confidence Indicator (RCI) of a finding with its reasoning, the
 // verdict history, and an investigation run. Types only: no Node built-ins, no Electron, no DOM.
 import type { InvestigationStep, RciVerdict, StepAnswer } from './model'
+import type { FixEffect } from './ingest'
 
 export type StepCertainty = 'proven' | 'inferred'
 
@@ -52,6 +53,11 @@ export interface RciDocument {
   /** the evidence bundles in the case when it was derived */
   bundles: string[]
   steps: RciStep[]
+  /**
+   * Present when no playbook of its own covers the control: the generic investigation judged it by
+   * what its fix does (effect) and how that was decided (the catalogue's effectBy).
+   */
+  generic?: { effect: FixEffect; effectBy: string }
 }
 
 export interface RciStepChange {
@@ -140,6 +146,8 @@ export interface InvestigationRunResult {
   /** findings whose RCI changed in this run (a history entry each) */
   changed: Array<{ finding: string; before: RciVerdict | null; after: RciVerdict; changes: RciStepChange[] }>
   unchanged: number
+  /** findings no playbook of their own covers, judged by the generic investigation */
+  generic: number
   playbooks: Array<{ id: string; sha256: string; custom: boolean }>
   bundles: string[]
   durationMs: number

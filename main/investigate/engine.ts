@@ -39,6 +39,8 @@ export interface DeriveContext {
   evidenceEnd: string | null
   /** the bundle an evidence file came with (a result names the bundles it drew on, no others) */
   bundleOf: (evidenceId: string) => string | null
+  /** how the catalogue decided a control's effect (for a generic investigation's document) */
+  effectBy?: (control: string) => string
 }
 
 function unscored(subject: FindingSubject, because: string, ctx: DeriveContext, pb: LoadedPlaybook | null): RciDocument {
@@ -79,7 +81,7 @@ function runStep(fn: () => StepOutcome): StepOutcome {
 /** The RCI of one finding under its playbook (null: no playbook serves the control). */
 export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev: EvidenceView, ctx: DeriveContext): RciDocument {
   if (!pb) return unscored(subject, `no playbook serves the control ${subject.control}: the finding is not scored`, ctx, null)
-  if (!pb.def.resourceTypes.includes(subject.resource.type)) {
+  if (!pb.generic && !pb.def.resourceTypes.includes(subject.resource.type)) {
     return unscored(
       subject,
       `playbook ${pb.id} investigates ${pb.def.resourceTypes.join(', ')}; this finding's resource is a ${subject.resource.type} (${subject.resource.id})`,
@@ -107,6 +109,10 @@ export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev
     })
   }
   const r = applyRules(pb.rules, answers)
+  // said plainly wherever the verdict's reason is shown (page, CLI, report, routing)
+  const because = pb.generic
+    ? `Generic investigation: no playbook of its own covers ${subject.control}, so the verdict follows what its fix does (${pb.generic}). ${r.because}`
+    : r.because
   // a bundle about other resources leaves this result untouched
   const bundles = [
     ...new Set(
@@ -116,17 +122,19 @@ export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev
         .filter((b): b is string => b !== null)
     )
   ].sort()
-  return {
+  const doc: RciDocument = {
     finding: subject.ref,
     control: subject.control,
     resource: subject.resource.id,
     playbook: { id: pb.id, version: pb.def.version, sha256: pb.sha256, custom: pb.custom },
     verdict: r.verdict,
-    because: r.because,
+    because,
     rule: r.rule,
     capped: r.capped,
     window,
     bundles,
     steps
   }
+  if (pb.generic) doc.generic = { effect: pb.generic, effectBy: ctx.effectBy?.(subject.control) ?? 'not in the catalogue: restrictive by default' }
+  return doc
 }

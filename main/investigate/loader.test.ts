@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
 import { LastmileError } from '../errors'
 import { builtinPlaybooksDir, loadPlaybooks, parsePlaybook, summarise } from './loader'
+import { GENERIC_STEPS } from './steps/generic'
 import { STEP_FUNCTIONS } from './steps'
 
 const HTTPS = readFileSync(join(builtinPlaybooksDir(), 'aws.s3.https-only', 'playbook.yaml'), 'utf8')
@@ -61,7 +62,7 @@ describe('playbook loading', () => {
   })
 
   it('every step function has a unique name and answers for at least one resource type', () => {
-    const all = controlSteps()
+    const all = [...controlSteps(), ...GENERIC_STEPS]
     expect(STEP_FUNCTIONS.size).toBe(all.length)
     for (const s of all) expect(s.resourceTypes.length).toBeGreaterThan(0)
   })

@@ -9,10 +9,12 @@ import { basename, join, resolve } from 'node:path'
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml'
 import type { PlaybookSummary } from '../../shared/investigate'
 import type { RciVerdict, StepAnswer } from '../../shared/model'
+import type { FixEffect } from '../../shared/ingest'
 import { LastmileError, fsReason } from '../errors'
 import { loadControls } from '../controls/catalogue'
 import { playbookSchema, type PlaybookFile } from './schema'
 import { STEP_FUNCTIONS, type StepFunction } from './steps'
+import { ANY_RESOURCE_TYPE } from './steps/generic'
 import { appRoot } from '../platform/app-root'
 
 type Verdict3 = Exclude<RciVerdict, 'UNSCORED'>
@@ -46,6 +48,8 @@ export interface LoadedPlaybook {
   /** control id → its tool rule ids (controls.yaml merged with the playbook's own list) */
   rulesByControl: Record<string, Record<string, string[]>>
   fixturesDir: string | null
+  /** set on the generic investigation (./generic.ts): the effect of the fixes it judges */
+  generic?: FixEffect
 }
 
 export interface PlaybookSet {
@@ -88,7 +92,7 @@ export function parsePlaybook(text: string, file: string, opts: { custom: boolea
     seen.add(s.id)
     const fn = STEP_FUNCTIONS.get(s.function)
     if (!fn) fail(file, lineOf(['steps', i, 'function']), `step ${s.id}: no step function "${s.function}" (known: ${[...STEP_FUNCTIONS.keys()].sort().join(', ')})`)
-    const missing = def.resourceTypes.filter((t) => !fn.resourceTypes.includes(t))
+    const missing = fn.resourceTypes.includes(ANY_RESOURCE_TYPE) ? [] : def.resourceTypes.filter((t) => !fn.resourceTypes.includes(t))
     if (missing.length) fail(file, lineOf(['steps', i, 'function']), `step ${s.id}: ${s.function} answers for ${fn.resourceTypes.join(', ')}, not ${missing.join(', ')}`)
     const p = fn.params.safeParse(s.params ?? {})
     if (!p.success) {

@@ -32,6 +32,8 @@ export const investigateReportContributor: ReportContributor = {
       if (!doc) continue
       f.rci = {
         verdict: doc.verdict,
+        because: doc.because,
+        generic: doc.generic?.effect ?? null,
         steps: doc.steps.map((s) => ({
           id: s.id,
           question: s.question,

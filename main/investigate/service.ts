@@ -13,7 +13,9 @@ import { listFindings, type FindingView } from '../case/findings'
 import { WorkerClient } from '../platform/worker'
 import { deriveRci } from './engine'
 import { CaseEvidence } from './evidence-view'
-import { loadPlaybooks, type PlaybookSet } from './loader'
+import { loadPlaybooks, type LoadedPlaybook, type PlaybookSet } from './loader'
+import { genericPlaybook } from './generic'
+import { loadControls, type ControlTable } from '../controls/catalogue'
 import type { FindingSubject } from './steps'
 import { writeRun, type DerivedRci } from './store'
 
@@ -55,6 +57,16 @@ function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
   })
 }
 
+/**
+ * The playbook that investigates a finding: its control's own, when it covers the resource's type;
+ * otherwise the generic investigation for what the control's fix does (./generic.ts).
+ */
+export function playbookFor(set: PlaybookSet, table: ControlTable, f: Pick<FindingView, 'control' | 'resource'>): LoadedPlaybook {
+  const own = set.forControl(f.control)
+  if (own && own.def.resourceTypes.includes(f.resource.type)) return own
+  return genericPlaybook(table.effect(f.control).effect)
+}
+
 const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 export async function investigateCase(c: WritableCaseDb, opts: InvestigateOptions): Promise<InvestigationRunResult> {
@@ -64,7 +76,8 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
   const set = opts.playbooks ?? loadPlaybooks({ customDir: opts.customDir })
   const findings = selectFindings(c, opts)
   const bundles = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
-  const ctx = { evidenceEnd: evidenceEnd(c.db), bundleOf: (id: string) => bundles.get(id) ?? null }
+  const table = loadControls()
+  const ctx = { evidenceEnd: evidenceEnd(c.db), bundleOf: (id: string) => bundles.get(id) ?? null, effectBy: (control: string) => table.effect(control).by }
   const ev = new CaseEvidence(c.db)
   const results: DerivedRci[] = []
   const used = new Map<string, { id: string; sha256: string; custom: boolean }>()
@@ -80,22 +93,29 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
     verdicts: { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 },
     changed: [],
     unchanged: 0,
+    generic: 0,
     playbooks: [],
     bundles: [],
     durationMs: Date.now() - t0
   })
-  progress(0)
+  const chosen = findings.map((f) => playbookFor(set, table, f))
+  const generic = chosen.filter((pb) => pb.generic).length
+  // the first thing the progress says is what the run will do, not an empty bar
+  progress(
+    0,
+    `${findings.length.toLocaleString('en-US')} open finding${findings.length === 1 ? '' : 's'}: ${(findings.length - generic).toLocaleString('en-US')} by a playbook of their own, ${generic.toLocaleString('en-US')} by the generic investigation`
+  )
   for (let i = 0; i < findings.length; i++) {
     if (i % batch === 0) {
       await yieldNow()
       if (opts.signal?.aborted) return cancelled()
     }
     const f = findings[i]
-    const pb = set.forControl(f.control)
-    if (pb) used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
+    const pb = chosen[i]
+    used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
     const doc = deriveRci(pb, subjectOf(f), ev, ctx)
     results.push({ findingId: Number(f.id.slice(2)), doc })
-    progress(i + 1, `${f.id} ${f.control}: ${doc.verdict}`)
+    progress(i + 1, `${f.id} ${f.control}: ${doc.verdict}${pb.generic ? ' (generic investigation)' : ''}`)
   }
   await yieldNow()
   if (opts.signal?.aborted) return cancelled()
@@ -104,7 +124,7 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
     { startedAt, results, playbooks: [...used.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), bundles: listBundles(c.db).map((b) => b.id) },
     { actor: opts.actor, now }
   )
-  return { status: 'completed', ...written, durationMs: Date.now() - t0 }
+  return { status: 'completed', ...written, generic, durationMs: Date.now() - t0 }
 }
 
 // ---- in a worker thread --------------------------------------------------------------------------
@@ -157,7 +177,7 @@ export function investigateInWorker(req: WorkerInvestigateRequest, onProgress?: 
       finish()
       if (!(cancelRequested && e === killed)) throw e
       const none: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
-      return { status: 'cancelled', run: null, findings: 0, verdicts: none, changed: [], unchanged: 0, playbooks: [], bundles: [], durationMs: 0 }
+      return { status: 'cancelled', run: null, findings: 0, verdicts: none, changed: [], unchanged: 0, generic: 0, playbooks: [], bundles: [], durationMs: 0 }
     }
   )
   return {

@@ -47,7 +47,7 @@ function reasonOf(before: RciDocument | null, after: RciDocument): RciHistoryEnt
   return 'finding'
 }
 
-export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs'> {
+export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Actor; now: () => string }): Omit<InvestigationRunResult, 'status' | 'durationMs' | 'generic'> {
   if (!hasRciTables(c.db))
     throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
   const db = c.db

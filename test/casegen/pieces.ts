@@ -1741,7 +1741,8 @@ export function azureSecureTransfer(w: World): void {
       })
     )
   }
-  // Prowler's separate minimum-TLS check maps to no Lastmile control: the finding stays UNSCORED
+  // Prowler's separate minimum-TLS check has no playbook of its own: the generic investigation
+  // judges it by its restrictive fix (old TLS clients are refused), RISKY at best
   const legacy = storageId('rg-shared', 'stacmelegacyftp')
   w.findings.prowler.push(
     prowlerFinding({
@@ -1758,7 +1759,13 @@ export function azureSecureTransfer(w: World): void {
       detail: 'Storage account stacmelegacyftp from subscription has TLS version less than 1.2.'
     })
   )
-  w.expect({ control: 'azure.storage.ensure-minimum-tls-version-12', resource: legacy.toLowerCase(), verdict: 'UNSCORED', why: 'no playbook serves this control' })
+  w.expect({
+    control: 'azure.storage.ensure-minimum-tls-version-12',
+    resource: legacy.toLowerCase(),
+    verdict: 'RISKY',
+    steps: { 'finding-current': 'unknown' },
+    why: 'generic investigation: no playbook of its own covers the minimum-TLS control, and a restrictive fix is never SAFE from generic evidence'
+  })
 }
 
 export const PIECES: Record<string, (w: World) => void> = {
