@@ -194,7 +194,8 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   for (const step of view.document.steps) await expect(page.getByText(step.question, { exact: true })).toBeVisible()
   await snap(page, 'finding-rci')
 
-  // An initiative no playbook covers says so before the run, and once investigated it leaves "New".
+  // An initiative no playbook of its own covers says so before the run: the generic investigation
+  // gives its findings a verdict, which says so plainly, and the initiative leaves "New".
   const books = await bridge.dispatch('playbooks.list', {})
   expect(books.ok).toBe(true)
   const covered = new Set((books as { value: Array<{ controls: Array<{ id: string }> }> }).value.flatMap((b) => b.controls.map((c) => c.id)))
@@ -204,9 +205,26 @@ test('findings are filtered, searched and opened: raw alerts per tool and the ev
   await page.getByLabel('Tool', { exact: true }).selectOption('')
   await page.getByRole('region', { name: /^New/ }).getByRole('article', { name: bare.title }).getByRole('link', { name: bare.title }).click()
   await expect(page.getByRole('heading', { level: 1, name: bare.title })).toBeFocused()
-  await expect(page.getByRole('note')).toHaveText(`No playbook covers ${bare.control} yet: investigating records that its findings were looked at, and they stay not scored.`)
+  await expect(page.getByRole('note')).toHaveText(
+    `No playbook of its own covers ${bare.control}: its findings get the generic investigation, whose verdict follows what the fix does (a restrictive or replacing fix is RISKY at best).`
+  )
   await page.getByRole('button', { name: 'Investigate', exact: true }).click()
-  await expect(page.getByRole('status').filter({ hasText: /not scored \(no playbook covers them\)/ })).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByRole('status').filter({ hasText: /had no playbook of its own and got the generic investigation/ })).toBeVisible({ timeout: 20_000 })
+  const bareRci = await bridge.dispatch('initiatives.rci', { id: bare.id })
+  expect(bareRci.ok).toBe(true)
+  const first = (bareRci as { value: { counts: Record<string, number>; resources: Array<{ finding: string; verdict: string; playbook: string | null }> } }).value
+  // every open finding got a verdict; none SAFE unless its fix only turns something on
+  expect(first.counts.UNSCORED).toBe(0)
+  const judged = first.resources.find((r) => r.playbook?.startsWith('generic.'))!
+  expect(judged, 'a finding judged by the generic investigation').toBeDefined()
+  await page
+    .getByRole('grid', { name: `Findings of ${bare.id}` })
+    .getByRole('link', { name: judged.finding })
+    .click()
+  await expect(page.getByTestId('rci-generic')).toContainText(`Generic investigation. No playbook of its own covers ${bare.control}: its verdict follows what the fix does`)
+  await expect(page.getByText(/^Generic investigation: no playbook of its own covers /)).toBeVisible()
+  await expect(page.getByTestId('control-effect')).toContainText(/^(additive|restrictive|replacing): /)
+  await snap(page, 'finding-generic-rci')
   await page.keyboard.press('Alt+1')
   await expect(page.getByRole('region', { name: /^Investigated/ }).getByRole('article', { name: bare.title })).toBeVisible()
   await expect(page.getByRole('region', { name: /^New/ }).getByRole('article', { name: bare.title })).toHaveCount(0)

@@ -8,6 +8,7 @@
 //
 // Plain data only (strings, numbers, arrays): it crosses to the export worker by structured clone.
 import type { Actor, Provider, RciVerdict, Resource, Severity, StepAnswer } from '../../shared/model'
+import type { FixEffect } from '../../shared/ingest'
 import type { CatalogueShare } from '../../shared/ingest'
 import type { Checkpoint } from '../audit/checkpoint'
 import type { SignerDescriptor } from '../audit/checkpoint-signer'
@@ -75,7 +76,14 @@ export interface ReportFinding {
   firstSeen: string
   /** when it closed (rescan, live check), null while open */
   closedAt: string | null
-  rci: { verdict: RciVerdict; steps: ReportStep[] }
+  rci: {
+    verdict: RciVerdict
+    steps: ReportStep[]
+    /** the verdict's reason (the matched rule's, as the RCI document has it) */
+    because?: string | null
+    /** set when no playbook of its own covers the control: the generic investigation judged it by this effect */
+    generic?: FixEffect | null
+  }
   initiative: string | null
 }
 

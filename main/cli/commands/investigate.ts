@@ -101,7 +101,8 @@ const investigate: Command = {
               90
             )
           : 'no verdict changed',
-        result.unchanged ? `${result.unchanged} unchanged` : ''
+        result.unchanged ? `${result.unchanged} unchanged` : '',
+        result.generic ? `${result.generic} had no playbook of their own: the generic investigation judged them by what their fix does` : ''
       ]
         .filter(Boolean)
         .join('\n')
@@ -126,7 +127,7 @@ const rci: Command = {
           `${v.finding}  ${d.control}  ${d.resource}`,
           `${d.verdict}: ${d.because}`,
           d.playbook
-            ? `playbook ${d.playbook.id} v${d.playbook.version}${d.playbook.custom ? ' (custom)' : ''}, window ${d.window ? `${d.window.from} to ${d.window.to}` : 'none'}`
+            ? `${d.generic ? `generic investigation (its fix is ${d.generic.effect}: ${d.generic.effectBy}), ` : ''}playbook ${d.playbook.id} v${d.playbook.version}${d.playbook.custom ? ' (custom)' : ''}, window ${d.window ? `${d.window.from} to ${d.window.to}` : 'none'}`
             : '',
           ...d.steps.map(
             (s) =>

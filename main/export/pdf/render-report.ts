@@ -592,6 +592,10 @@ function rciBlock(flow: Flow, f: ReportFinding, n: number): void {
     0,
     2
   )
+  // a verdict from the generic investigation says so before its reasons, in plain words
+  if (f.rci.generic) flow.paragraph(`Generic investigation: no playbook of its own covers ${f.control}; its fix is ${f.rci.generic}.`, { ...STYLE.small, face: 'bold' }, 10, 1)
+  // (the reason of a generic verdict opens with the same words: not said twice)
+  if (f.rci.because) flow.paragraph(f.rci.generic ? f.rci.because.replace(/^Generic investigation: .*? what its fix does \(\w+\)\. /, '') : f.rci.because, STYLE.small, 10, 2)
   if (f.rci.steps.length === 0) {
     flow.paragraph(`No investigative step has run for this finding yet, so its verdict is ${f.rci.verdict}.`, STYLE.muted, 10, 6)
     return

@@ -88,6 +88,9 @@ describe('the signed PDF audit report', () => {
     expect(text).toContain('aws s3api put-bucket-policy --bucket acme-data-')
     expect(text).toMatch(/APPROVED[\s\S]*Evidence covers 90 days with no plain-HTTP client/)
     expect(text).toContain('REJECTED')
+    // a verdict of the generic investigation says so, once, before its reason
+    const flat = text.replace(/\s+/g, ' ')
+    expect(flat).toMatch(/Generic investigation: no playbook of its own covers \S+; its fix is restrictive\. The fix takes access or a path away: RISKY at best\./)
     expect(text).toContain('Wait for the change freeze to end.')
     expect(text).toMatch(/Amaya Okafor \(approver\)|Łukasz Nowak \(approver\)|Zoë Müller \(approver\)/)
     expect(text).toContain(result.checkpoint.headHash)

@@ -71,8 +71,8 @@ export function useInvestigation(target: InvestigationTarget, disabled?: boolean
       ) : null}
       {result?.status === 'completed' && v ? (
         <Notice ref={resultRef} tone="success" title={`Investigated ${plural(result.findings, selected ? 'finding' : 'open finding')}`}>
-          {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored (no playbook covers them)` : ''}; {plural(result.changed.length, 'verdict')}{' '}
-          changed.
+          {v.SAFE} SAFE, {v.RISKY} RISKY, {v.UNSAFE} UNSAFE{v.UNSCORED ? `, ${v.UNSCORED} not scored` : ''}; {plural(result.changed.length, 'verdict')} changed.
+          {result.generic ? ` ${plural(result.generic, 'finding')} had no playbook of its own and got the generic investigation.` : ''}
         </Notice>
       ) : null}
       {error ? (

@@ -40,13 +40,23 @@ export function RciReasoning({ finding }: { finding: string }): ReactElement {
         <VerdictBadge verdict={doc.verdict} />
         <p className="rci-because">{doc.because}</p>
       </div>
+      {doc.generic ? (
+        <p className="small-print rci-generic" data-testid="rci-generic">
+          <strong>Generic investigation.</strong> No playbook of its own covers {doc.control}: its verdict follows what the fix does — {doc.generic.effect} ({doc.generic.effectBy}
+          ). A restrictive or replacing fix is never SAFE from a generic investigation.
+        </p>
+      ) : null}
       {doc.capped ? (
         <p className="small-print rci-capped">
           Capped at RISKY from {doc.capped.from}: {doc.capped.steps.join(', ')} answered unknown, and an unknown never counts as safe.
         </p>
       ) : null}
       <p className="muted small-print">
-        {doc.playbook ? `Playbook ${doc.playbook.id} v${doc.playbook.version}${doc.playbook.custom ? ' (custom)' : ''}` : 'No playbook covers this finding'}
+        {doc.generic
+          ? `Generic investigation ${doc.playbook?.id ?? ''} v${doc.playbook?.version ?? 1}`
+          : doc.playbook
+            ? `Playbook ${doc.playbook.id} v${doc.playbook.version}${doc.playbook.custom ? ' (custom)' : ''}`
+            : 'No playbook covers this finding'}
         {doc.rule ? ` · rule ${doc.rule}` : ''}
         {doc.window ? ` · evidence window ${formatTime(doc.window.from).slice(0, 10)} – ${formatTime(doc.window.to).slice(0, 10)}` : ''}
       </p>

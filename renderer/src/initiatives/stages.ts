@@ -15,7 +15,7 @@ export interface Stage {
 /** In the order of the board: new → investigated → awaiting approval → … → validated. */
 export const STAGES: readonly Stage[] = [
   { id: 'new', title: 'New', rule: 'Not investigated yet' },
-  { id: 'investigated', title: 'Investigated', rule: 'Has RCI verdicts (or no playbook covers it yet); no plan yet' },
+  { id: 'investigated', title: 'Investigated', rule: 'Has RCI verdicts (from its playbook or the generic investigation); no plan yet' },
   { id: 'planned', title: 'Awaiting approval', rule: 'A fix is planned; it waits for a named approver' },
   { id: 'approved', title: 'Approved', rule: 'The fix may run' },
   { id: 'routed', title: 'Routed', rule: 'Unsafe to fix here: sent to the owning team' },

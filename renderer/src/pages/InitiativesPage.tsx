@@ -442,7 +442,8 @@ function InitiativeDetail({ id }: { id: string }): ReactElement {
       )}
       {uncovered.length && !current.readOnly ? (
         <p className="muted" role="note">
-          No playbook covers {uncovered.join(', ')} yet: investigating records that its findings were looked at, and they stay not scored.
+          No playbook of its own covers {uncovered.join(', ')}: its findings get the generic investigation, whose verdict follows what the fix does (a restrictive or replacing fix
+          is RISKY at best).
         </p>
       ) : null}
       {investigation.panel}
