@@ -68,7 +68,7 @@ function detectJson(path: string, name: string, adapters: readonly JsonAdapter[]
     throw badInput(
       name,
       {},
-      'the file is an empty JSON array ([]): a scan that found nothing, but nothing in it says which tool wrote it. If it is a Prowler JSON-OCSF export, import it as prowler-ocsf so it closes what that scan no longer reports; choose its format'
+      'the file is an empty JSON array ([]): a scan that found nothing, but nothing in it says which tool wrote it. If it is a Prowler JSON-OCSF export (or a Prowler 3 JSON one), import it as prowler-ocsf (prowler-json) so it closes what that scan no longer reports; choose its format'
     )
   }
   const known = forced ? null : unreadJson(probe)

@@ -154,6 +154,15 @@ describe('real exports', () => {
     expect(alerts[0].resource).toBe('/subscriptions/0f3c1b2a-7d4e-4f5a-9b6c-1d2e3f4a5b6c/resourcegroups/rg-payments/providers/microsoft.storage/storageaccounts/stpaymentsprod01')
   })
 
+  it("Prowler -M json-asff (a bare array of ASFF findings) is read as Prowler's, by check id", () => {
+    const { s, alerts } = imp('written/prowler-json-asff.json')
+    expect(s).toMatchObject({ format: 'asff', records: 2, scope: { source: 'securityhub', tools: ['prowler'] } })
+    expect(alerts.map((a) => [a.tool, a.rule_id, a.control, a.outcome, a.resource])).toEqual([
+      ['prowler', 's3_bucket_secure_transport_policy', 'aws.s3.https-only', 'FAIL', 'arn:aws:s3:::customer-invoices-123456789012'],
+      ['prowler', 'ec2_instance_imdsv2_enabled', 'aws.ec2.imdsv2', 'PASS', 'arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f60718']
+    ])
+  })
+
   it("Prowler 2 JSON (one result per line): v2 check ids become the current ids through Prowler's v2-to-v3 table", () => {
     const { s, alerts } = imp('real/prowler/v2_many_vuln.json')
     expect(s).toMatchObject({ format: 'prowler-v2-json', records: 6, alerts: 6 })

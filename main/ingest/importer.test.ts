@@ -344,6 +344,15 @@ describe('re-import and rescan', () => {
     expect(unnamed).toMatchObject({ records: 0, closed: 0, scope: { accounts: [] } })
   })
 
+  it('an empty Prowler 3 JSON export ([]), named as Prowler 3 names it, is a clean scan too (--format prowler-json)', () => {
+    imp(join(FIXTURES, 'written/dedup/prowler-s3.v3.json'))
+    const before = snapshot()
+    expect(() => imp(write('prowler-output-123456789012-20250401100000.json', '[]'))).toThrow(/import it as prowler-ocsf \(prowler-json\)/)
+    expect(snapshot()).toEqual(before)
+    const clean = imp(write('prowler-output-123456789012-20250401100000.json', '[]'), { format: 'prowler-json' })
+    expect(clean).toMatchObject({ format: 'prowler-json', records: 0, closed: 1, findings: { resolved: 1 }, scope: { source: 'prowler', accounts: ['123456789012'] } })
+  })
+
   it('a partial export (filtered) closes nothing it does not mention', () => {
     imp(write('scan1.json', asffExport(scan1)))
     const s = imp(write('filtered.json', asffExport([scan1[0]].map((a) => ({ ...a, observedAt: at(9) })))), { partial: true })

@@ -672,7 +672,8 @@ class ImportRun {
    * imported with --partial). Any other empty export names no scope and closes nothing.
    */
   private emptyScanScope(): void {
-    if (this.detected.adapter.format !== 'prowler-ocsf') return
+    // Prowler 3 names its JSON the same way (prowler-output-<account>-<time>.json)
+    if (this.detected.adapter.format !== 'prowler-ocsf' && this.detected.adapter.format !== 'prowler-json') return
     const m = /^prowler-output-(\d{12})-(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[._-]|$)/.exec(basename(this.path))
     if (!m) return
     this.tools.add(this.detected.adapter.tool)

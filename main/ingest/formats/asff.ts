@@ -6,9 +6,11 @@ import { trivyCheckId } from './trivy'
 /**
  * AWS Security Hub findings in ASFF (FORMATS.md A1): GetFindings output (`Findings`), hand-made
  * or EventBridge-style `findings`, EventBridge events (`detail.findings`, alone, as an array or
- * one per line), and several GetFindings pages concatenated in one file.
+ * one per line), several GetFindings pages concatenated in one file, and a bare array of findings
+ * (Prowler's -M json-asff).
  */
 const FINDINGS = ['Findings', '*'] as const
+const ARRAY = ['*'] as const
 const FINDINGS_LOWER = ['findings', '*'] as const
 const EVENT = ['detail', 'findings', '*'] as const
 const EVENT_ARRAY = ['*', 'detail', 'findings', '*'] as const
@@ -33,7 +35,7 @@ export const asff: JsonAdapter = {
   format: 'asff',
   tool: 'securityhub',
   description: 'AWS Security Hub findings (ASFF): GetFindings pages, EventBridge events',
-  paths: [FINDINGS, FINDINGS_LOWER, EVENT, EVENT_ARRAY],
+  paths: [FINDINGS, FINDINGS_LOWER, EVENT, EVENT_ARRAY, ARRAY],
   detect(p) {
     const f = p.first
     if (f && (samePath(f.path, FINDINGS) || samePath(f.path, FINDINGS_LOWER) || samePath(f.path, EVENT)) && isAsff(f.value)) {
@@ -41,6 +43,8 @@ export const asff: JsonAdapter = {
     }
     if (f && samePath(f.path, ['*']) && isEvent(f.value)) return plan([EVENT_ARRAY])
     if (f && samePath(f.path, EVENT_ARRAY) && isAsff(f.value)) return plan([EVENT_ARRAY])
+    // a bare array of findings: Prowler's -M json-asff (what it would send to Security Hub)
+    if (f && samePath(f.path, ARRAY) && isAsff(f.value)) return plan([ARRAY])
     // an export with no findings at all still says what it is by its container
     if (!f && p.rootKind === 'object' && (p.rootKeys.includes('Findings') || p.rootKeys.includes('findings'))) {
       return plan([FINDINGS, FINDINGS_LOWER, EVENT])

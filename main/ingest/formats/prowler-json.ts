@@ -41,7 +41,8 @@ function detectWith(is: (v: Record<string, unknown>) => boolean): (p: JsonProbe)
     if (f && samePath(f.path, ARRAY) && is(f.value)) return plan([ARRAY])
     if (!f && p.rootValue && is(p.rootValue)) return plan([PER_LINE])
     if (p.forced) {
-      if (f && samePath(f.path, ARRAY)) return plan([ARRAY])
+      // an empty array is a scan that found nothing (Prowler 3 writes `[]`), as for JSON-OCSF
+      if ((f && samePath(f.path, ARRAY)) || (!f && p.rootKind === 'array')) return plan([ARRAY])
       if (p.rootValue) return plan([PER_LINE])
     }
     return null
