@@ -1,35 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import type { WritableCaseDb } from '../db/case-db'
+import { describe, expect, it } from 'vitest'
+import { ANALYST, caseForEachTest, FIXTURES } from '../../test/fixtures/ingest/support'
 import { listFindings } from '../case/findings'
 import { importFile } from './importer'
 import type { ImportSummary } from './types'
 
-const root = mkdtempSync(join(tmpdir(), 'lastmile-asff-'))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-let dir: string
-let c: WritableCaseDb
-let now: () => string
-let n = 0
-beforeEach(() => {
-  dir = join(root, `t${++n}`)
-  mkdirSync(dir)
-  c = freshCase(dir)
-  now = clock()
-})
-afterEach(() => c.close())
+const t = caseForEachTest('asff')
 
 function imp(path: string): ImportSummary {
-  return importFile(c, path, { actor: ANALYST, now, displayName: path.slice(path.lastIndexOf('/') + 1) })
+  return importFile(t.c, path, { actor: ANALYST, now: t.now, displayName: path.slice(path.lastIndexOf('/') + 1) })
 }
 
 type Row = { tool_finding_id: string; rule_id: string; rule_kind: string; control: string; resource: string; resource_type: string; closed_at: string | null }
 function alerts(): Row[] {
-  return c.db
+  return t.c.db
     .prepare(
       `SELECT a.tool_finding_id, a.rule_id, a.rule_kind, a.control, a.closed_at, r.canonical_id AS resource, r.type AS resource_type
        FROM alerts a JOIN resources r ON r.id = a.resource_id ORDER BY a.id`
@@ -62,7 +47,7 @@ describe('ASFF findings with several resources', () => {
     // the finding no longer names the second image: its alert closes and that image's finding resolves
     const s3 = imp(writeFindings('scan3.json', [{ ...first, LastObservedAt: '2023-09-13T21:11:07Z' }]))
     expect(s3.findings).toMatchObject({ new: 0, resolved: 1 })
-    const open = listFindings(c.db).filter((f) => f.status === 'open')
+    const open = listFindings(t.c.db).filter((f) => f.status === 'open')
     expect(open.map((f) => f.resource.id)).toEqual([a])
   })
 
@@ -88,7 +73,7 @@ describe('Inspector findings', () => {
 })
 
 function writeFindings(name: string, findings: unknown[]): string {
-  const p = join(dir, name)
+  const p = join(t.dir, name)
   writeFileSync(p, JSON.stringify({ Findings: findings }, null, 2))
   return p
 }

@@ -1,36 +1,21 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import type { WritableCaseDb } from '../db/case-db'
+import { describe, expect, it } from 'vitest'
+import { ANALYST, caseForEachTest, FIXTURES } from '../../test/fixtures/ingest/support'
 import { listFindings } from '../case/findings'
 import { trivyCheckId } from './formats/trivy'
 import { importFile } from './importer'
 import type { FormatName, ImportSummary } from './types'
 
-const root = mkdtempSync(join(tmpdir(), 'lastmile-trivy-'))
-afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-let dir: string
-let c: WritableCaseDb
-let now: () => string
-let n = 0
-beforeEach(() => {
-  dir = join(root, `t${++n}`)
-  mkdirSync(dir)
-  c = freshCase(dir)
-  now = clock()
-})
-afterEach(() => c.close())
+const t = caseForEachTest('trivy')
 
 function imp(path: string, format?: FormatName): ImportSummary {
-  return importFile(c, path, { actor: ANALYST, now, displayName: path.slice(path.lastIndexOf('/') + 1), format })
+  return importFile(t.c, path, { actor: ANALYST, now: t.now, displayName: path.slice(path.lastIndexOf('/') + 1), format })
 }
 
 type Row = { tool: string; rule_id: string; rule_kind: string; control: string; severity: number; resource: string; resource_type: string }
 function alertsOf(s: ImportSummary): Row[] {
-  return c.db
+  return t.c.db
     .prepare(
       `SELECT a.tool, a.rule_id, a.rule_kind, a.control, a.severity, r.canonical_id AS resource, r.type AS resource_type
        FROM alerts a JOIN resources r ON r.id = a.resource_id WHERE a.last_import = ? ORDER BY a.rule_id`
@@ -50,7 +35,7 @@ describe('one Trivy image scan, whether it arrives as Trivy JSON, SARIF or ASFF'
     expect(view(json)).toEqual([cve('CVE-2019-1549'), cve('CVE-2019-1549'), cve('CVE-2019-1551'), cve('CVE-2019-1551')])
     expect(view(asff)).toEqual(view(json))
     expect(view(sarif)).toEqual(view(json))
-    const findings = listFindings(c.db)
+    const findings = listFindings(t.c.db)
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ control: 'container.image.vulnerable', resource: { id: image, type: 'container.image' } })
   })
@@ -70,18 +55,18 @@ describe('Trivy JSON without an ArtifactName', () => {
     const scan = JSON.parse(readFileSync(join(FIXTURES, 'real/trivy/scheme_2_many_vulns.json'), 'utf8')) as Record<string, unknown>
     const a = { ...scan, ArtifactName: '', Metadata: { OS: { Family: 'alpine', Name: '3.9.4' }, ImageID: `sha256:${'a1'.repeat(32)}` } }
     const b = { ...scan, ArtifactName: '', Metadata: { OS: { Family: 'alpine', Name: '3.9.4' }, ImageID: `sha256:${'b2'.repeat(32)}` } }
-    writeFileSync(join(dir, 'a.json'), JSON.stringify(a))
-    writeFileSync(join(dir, 'b.json'), JSON.stringify(b))
-    const sa = imp(join(dir, 'a.json'))
-    const sb = imp(join(dir, 'b.json'))
+    writeFileSync(join(t.dir, 'a.json'), JSON.stringify(a))
+    writeFileSync(join(t.dir, 'b.json'), JSON.stringify(b))
+    const sa = imp(join(t.dir, 'a.json'))
+    const sb = imp(join(t.dir, 'b.json'))
     expect(new Set(alertsOf(sa).map((x) => x.resource))).toEqual(new Set([`sha256:${'a1'.repeat(32)}`]))
     expect(new Set(alertsOf(sb).map((x) => x.resource))).toEqual(new Set([`sha256:${'b2'.repeat(32)}`]))
     // each is its own scan: the second does not close the first's alerts
     expect(sb.closed).toBe(0)
-    expect(listFindings(c.db).filter((f) => f.status === 'open')).toHaveLength(2)
+    expect(listFindings(t.c.db).filter((f) => f.status === 'open')).toHaveLength(2)
     const tagged = { ...scan, ArtifactName: '', Metadata: { RepoTags: ['registry.example.com/team/app:1.4'], ImageID: `sha256:${'c3'.repeat(32)}` } }
-    writeFileSync(join(dir, 'c.json'), JSON.stringify(tagged))
-    expect(new Set(alertsOf(imp(join(dir, 'c.json'))).map((x) => x.resource))).toEqual(new Set(['registry.example.com/team/app:1.4']))
+    writeFileSync(join(t.dir, 'c.json'), JSON.stringify(tagged))
+    expect(new Set(alertsOf(imp(join(t.dir, 'c.json'))).map((x) => x.resource))).toEqual(new Set(['registry.example.com/team/app:1.4']))
   })
 })
 
@@ -173,12 +158,12 @@ describe('Trivy misconfiguration ids', () => {
         }
       ]
     }
-    writeFileSync(join(dir, 'trivy.sarif'), JSON.stringify(sarif, null, 2))
-    writeFileSync(join(dir, 'trivy.asff.json'), JSON.stringify(asff, null, 2))
+    writeFileSync(join(t.dir, 'trivy.sarif'), JSON.stringify(sarif, null, 2))
+    writeFileSync(join(t.dir, 'trivy.asff.json'), JSON.stringify(asff, null, 2))
     const rows = [
       ...alertsOf(imp(join(FIXTURES, 'real/trivy/misconfigurations_and_secrets.json'))).filter((a) => a.rule_kind === 'misconfiguration'),
-      ...alertsOf(imp(join(dir, 'trivy.sarif'))),
-      ...alertsOf(imp(join(dir, 'trivy.asff.json')))
+      ...alertsOf(imp(join(t.dir, 'trivy.sarif'))),
+      ...alertsOf(imp(join(t.dir, 'trivy.asff.json')))
     ]
     expect(rows.map((a) => [a.tool, a.rule_id, a.rule_kind, a.control, a.severity])).toEqual(Array(3).fill(['trivy', 'AVD-DS-0002', 'misconfiguration', rows[0].control, 3]))
     expect(rows[0].control).not.toBe('trivy.AVD-DS-0002')

@@ -1,7 +1,7 @@
 import { arr, get, isoTime, obj, path, severityFromNormalized, severityOf, str, tagsOf } from '../normalise'
 import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter } from './adapter'
-import { trivyCheckId } from './trivy'
+import { imageOfTarget, imageResource, trivyCheckId } from './trivy'
 
 /**
  * AWS Security Hub findings in ASFF (FORMATS.md A1): GetFindings output (`Findings`), hand-made
@@ -224,17 +224,9 @@ function trivyFinding(f: Record<string, unknown>, id: string): AlertDraft {
     ruleId = (generator.startsWith('Trivy/') ? generator.slice(6) : null) ?? str(get(other, 'CVE ID')) ?? id.slice(id.lastIndexOf('/') + 1)
     const pkg = str(get(other, 'PkgName'))
     if (pkg) toolFindingId = `${id}|${pkg}`
-    const reference = target.replace(/\s+\([^()]*\)$/, '') || target
+    const reference = imageOfTarget(target)
     // the image is not in the Security Hub account: placed, like Trivy JSON's, by its registry only
-    resource = {
-      id: reference,
-      type: 'container.image',
-      name: reference,
-      provider: 'container',
-      account: null,
-      region: null,
-      image: { repository: reference.replace(/:[^:/]+$/, ''), digest: null, reference }
-    }
+    resource = imageResource({ repository: reference.replace(/:[^:/]+$/, ''), digest: null, reference })
     artifact = reference
   } else if (kind === 'secret') {
     ruleId = title.includes(': ') ? title.slice(title.lastIndexOf(': ') + 2) : title || id

@@ -2,7 +2,7 @@ import { arr, get, obj, path, severityFromScore, severityOf, str } from '../norm
 import type { AlertDraft, Outcome, ResourceDraft, RuleKind } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonContext } from './adapter'
 import { TFSEC_CURRENT_IDS } from './tfsec-ids.generated'
-import { trivyCheckId } from './trivy'
+import { imageResource, trivyCheckId } from './trivy'
 
 /**
  * SARIF 2.1.0 from IaC scanners (FORMATS.md A7): Checkov, KICS, tfsec, Trivy. A result names a
@@ -72,7 +72,7 @@ export const sarif: JsonAdapter = {
     // (the run's properties follow its results in Trivy's output, so a streamed file rarely has
     // them in time; an OS package's location is the image itself: Trivy writes its repository)
     const image = run.image ?? (str(get(rule, 'name')) === 'OsPackageVulnerability' ? { repository: file, digest: null, reference: file } : null)
-    if (image) resource = { id: image.reference, type: 'container.image', name: image.reference, provider: 'container', account: null, region: null, image }
+    if (image) resource = imageResource(image)
     else if (kind === 'vulnerability') resource = { id: file, type: 'file', name: file, provider: 'iac', account: null, region: null }
     return {
       tool: run.tool,

@@ -194,7 +194,7 @@ function artifactOf(ctx: JsonContext): Artifact {
       const [repository, digest] = digestRef && digestRef.includes('@') ? digestRef.split('@') : [null, null]
       // without an ArtifactName, the image is named by its tag, digest or image id, never '.' (which
       // would make every such image one resource and one scan)
-      if (!str(ctx.find('ArtifactName'))) name = str(arr(get(metadata, 'RepoTags'))[0]) ?? digestRef ?? str(get(metadata, 'ImageID')) ?? imageOfTarget(ctx) ?? name
+      if (!str(ctx.find('ArtifactName'))) name = str(arr(get(metadata, 'RepoTags'))[0]) ?? digestRef ?? str(get(metadata, 'ImageID')) ?? imageOfOsResult(ctx) ?? name
       return {
         name,
         type: type ?? 'container_image',
@@ -210,33 +210,35 @@ function artifactOf(ctx: JsonContext): Artifact {
   })
 }
 
-/** An OS packages' Target names the image: `<image> (<os> <version>)`. */
-function imageOfTarget(ctx: JsonContext): string | null {
+/** An OS packages' Target names the image: `<image> (<os> <version>)`; the image is the Target without its OS. */
+export function imageOfTarget(target: string): string {
+  return target.replace(/\s+\([^()]*\)$/, '') || target
+}
+
+/** A container image as the resource of an alert: by its digest when known, else as referenced. */
+export function imageResource(image: { repository: string | null; digest: string | null; reference: string }, name: string = image.reference): ResourceDraft {
+  return { id: image.reference, type: 'container.image', name, provider: 'container', account: null, region: null, image }
+}
+
+/** The image an OS packages' result of this context names, if it is one. */
+function imageOfOsResult(ctx: JsonContext): string | null {
   const target = str(ctx.find('Target'))
-  return target && str(ctx.find('Class')) === 'os-pkgs' ? target.replace(/\s+\([^()]*\)$/, '') || null : null
+  return target && str(ctx.find('Class')) === 'os-pkgs' ? imageOfTarget(target) : null
 }
 
 /** What carries a vulnerability: the image (by digest when Trivy gives it), or the scanned file. */
 function vulnerableThing(art: Artifact, target: string, resultClass: string | null): ResourceDraft {
   if (art.image) {
-    return { id: art.image.reference, type: 'container.image', name: art.name, provider: 'container', account: null, region: null, image: art.image }
+    return imageResource(art.image, art.name)
   }
   if (art.k8s) {
     // the image a workload runs: Target reads "nginx:1.14 (debian 9.13)" for OS packages
-    const reference = target.replace(/\s+\(.*\)$/, '')
+    const reference = imageOfTarget(target)
     const meta = art.meta.find((m) => arr(get(m, 'RepoTags')).some((t) => t === reference))
     const digestRef = meta ? str(arr(get(meta, 'RepoDigests'))[0]) : null
     const [repository, digest] = digestRef && digestRef.includes('@') ? digestRef.split('@') : [null, null]
     if (resultClass === 'os-pkgs' || resultClass === 'lang-pkgs' || digest) {
-      return {
-        id: reference,
-        type: 'container.image',
-        name: reference,
-        provider: 'container',
-        account: null,
-        region: null,
-        image: { repository: repository ?? reference.replace(/:[^:/]+$/, ''), digest, reference }
-      }
+      return imageResource({ repository: repository ?? reference.replace(/:[^:/]+$/, ''), digest, reference })
     }
     return { id: null, type: null, name: art.k8s.name, provider: 'kubernetes', account: null, region: null, k8s: art.k8s }
   }
@@ -246,9 +248,7 @@ function vulnerableThing(art: Artifact, target: string, resultClass: string | nu
 
 function misconfiguredThing(art: Artifact, target: string, address: string | null, line: number | null): ResourceDraft {
   if (art.k8s) return { id: null, type: null, name: art.k8s.name, provider: 'kubernetes', account: null, region: null, k8s: art.k8s }
-  if (art.image) {
-    return { id: art.image.reference, type: 'container.image', name: art.name, provider: 'container', account: null, region: null, image: art.image }
-  }
+  if (art.image) return imageResource(art.image, art.name)
   return { id: null, type: null, name: null, provider: 'iac', account: null, region: null, iac: { file: joinTarget(art.name, target), address, line } }
 }
 
