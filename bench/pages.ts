@@ -43,7 +43,14 @@ async function run(): Promise<void> {
       // reopened before each page: its first answer is cold, as when a person opens the case
       app.session.close()
       app.session.openCase(path, 'bench case passphrase')
-      for (const when of ['cold', 'warm'] as const) {
+      // after a change (an initiative renamed: any write makes the kept answer stale) the page is
+      // read again: the case is as cold for it as after opening, its key already derived
+      const whens = p.channel === 'findings.table' ? (['cold', 'warm', 'changed'] as const) : (['cold', 'warm'] as const)
+      for (const when of whens) {
+        if (when === 'changed') {
+          const renamed = await dispatch('initiatives.rename', { id: 'I-1', title: 'renamed by the benchmark' })
+          if (!renamed.ok) throw new Error(`initiatives.rename failed: ${renamed.error.message}`)
+        }
         const held = monitorEventLoopDelay({ resolution: 5 })
         held.enable()
         const t = performance.now()
@@ -59,7 +66,7 @@ async function run(): Promise<void> {
         const cpuMs = (cpu.user + cpu.system) / 1000
         const heldMs = Math.max(0, held.max / 1e6 - 5)
         console.log(
-          `${p.channel.padEnd(17)} ${when}: ${wall.toFixed(0).padStart(6)} ms wall, ${cpuMs.toFixed(0).padStart(6)} ms CPU, main held ${heldMs.toFixed(0).padStart(5)} ms   goal < ${p.goal} ms (${(cpuMs / p.goal).toFixed(2)}× the goal in CPU)`
+          `${p.channel.padEnd(17)} ${when.padEnd(7)}: ${wall.toFixed(0).padStart(6)} ms wall, ${cpuMs.toFixed(0).padStart(6)} ms CPU, main held ${heldMs.toFixed(0).padStart(5)} ms   goal < ${p.goal} ms (${(cpuMs / p.goal).toFixed(2)}× the goal in CPU)`
         )
       }
     }
