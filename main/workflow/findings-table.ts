@@ -400,20 +400,24 @@ const VERDICT_OF_CODE = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED'] as const
 function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Array): Int32Array {
   const states = new Map<number, WorkflowState>()
   for (const [id, state] of db.prepare('SELECT finding_id, state FROM workflow_findings').raw(true).iterate() as IterableIterator<[number, WorkflowState]>) states.set(id, state)
+  // a case never investigated has no RCI document: no lookup per finding then
+  const anyRci = db.prepare('SELECT 1 FROM rci_results LIMIT 1').get() !== undefined
   const hasRci = db.prepare('SELECT 1 FROM rci_results WHERE finding_id = ?').pluck()
+  // the place depends on a few codes only: computed once per combination met
+  const placeCodes = new Map<string, number>()
   const out = new Int32Array(ids.length)
   for (let k = 0; k < ids.length; k++) {
     const verdict = VERDICT_OF_CODE[rci[k]!] ?? 'UNSCORED'
-    // status code 2 is already "a decision, or muted in every tool while open"
-    const stage = placeOf({
-      decision: status[k] === 2 ? 'suppressed' : null,
-      muted: false,
-      status: status[k] === 1 ? 'resolved' : 'open',
-      state: states.get(ids[k]!) ?? 'new',
-      verdict,
-      investigated: verdict !== 'UNSCORED' || (status[k] !== 2 && hasRci.get(ids[k]) !== undefined)
-    })
-    out[k] = STAGE_CODE.get(stage)!
+    const state = states.get(ids[k]!) ?? 'new'
+    const investigated = verdict !== 'UNSCORED' || (anyRci && status[k] !== 2 && hasRci.get(ids[k]) !== undefined)
+    const key = `${status[k]}:${state}:${verdict}:${investigated ? 1 : 0}`
+    let code = placeCodes.get(key)
+    if (code === undefined) {
+      // status code 2 is already "a decision, or muted in every tool while open"
+      const stage = placeOf({ decision: status[k] === 2 ? 'suppressed' : null, muted: false, status: status[k] === 1 ? 'resolved' : 'open', state, verdict, investigated })
+      placeCodes.set(key, (code = STAGE_CODE.get(stage)!))
+    }
+    out[k] = code
   }
   return out
 }
