@@ -57,7 +57,11 @@ describe('findings.table on a worker thread', () => {
     expect(after).toEqual(findingsTable(c.db))
     // kept: an edit to one answer never reaches the next
     after.status.fill(0)
-    expect((await findingsTableInWorker(c, KEY)).status[after.id.indexOf(id)]).toBe(2)
+    after.resource[0] = 'changed by a caller'
+    after.strings.push('added by a caller')
+    const again = await findingsTableInWorker(c, KEY)
+    expect(again.status[after.id.indexOf(id)]).toBe(2)
+    expect(again).toEqual(findingsTable(c.db))
   })
 
   it('reads a case open read-only (a case under review)', async () => {
