@@ -33,5 +33,7 @@ describe('lastmile controls', () => {
     expect(r.stdout).toMatch(/^CONTROL\s+TITLE\s+RESOURCE TYPE\s+FIX IS\s+RULES\s+LASTMILE HAS/)
     expect(r.stdout).toMatch(/aws\.ec2\.imdsv2\s+EC2 instances should require IMDSv2.*restrictive.*evaluator, playbook, fix, guardrails/)
     expect(r.stdout).toMatch(/\n\d+ controls; a tool rule mapped to none becomes its own control/)
+    // a control without a playbook of its own is investigated generically, by what its fix does
+    expect(r.stdout).toMatch(/aws\.rds\.3\s+RDS DB instances should have encryption at-rest enabled.*replacing.*generic replacing investigation/)
   })
 })

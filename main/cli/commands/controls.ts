@@ -47,7 +47,7 @@ export const controls: Command = {
               ...Object.entries(c.rules).map(([tool, ids]) => `${tool}: ${ids.join(' ')}`),
               ...c.match.map((m) => `${m.tool ?? 'any tool'}: every ${m.kind}${m.resourceType ? ` on ${m.resourceType}` : ''}`)
             ].join('; '),
-            [c.evaluator && 'evaluator', c.playbook && 'playbook', c.fix && 'fix', c.guardrails && 'guardrails'].filter(Boolean).join(', ') || 'mapping only'
+            [c.evaluator && 'evaluator', c.playbook ? 'playbook' : `generic ${c.effect} investigation`, c.fix && 'fix', c.guardrails && 'guardrails'].filter(Boolean).join(', ')
           ]),
           80
         ),
