@@ -104,7 +104,7 @@ export function ImportPage(): ReactElement {
           Nothing can be imported into a case opened for review.
         </Notice>
       ) : null}
-      <Section title="Exports to import" description="Security Hub, Prowler, Wiz, Trivy, Defender for Cloud, Orca, OCSF and SARIF exports, as files.">
+      <Section title="Exports to import" description="Security Hub, Prowler, Wiz, Trivy, Checkov, KICS, tfsec, Defender for Cloud, Orca, OCSF and SARIF exports, as files.">
         <DropZone
           onChosen={add}
           disabled={readOnly || running}
