@@ -11,6 +11,7 @@ export const FORMAT_NAMES = [
   'prowler-csv',
   'prowler-json',
   'prowler-v2-json',
+  'prowler-v2-csv',
   'wiz-issues-csv',
   'wiz-vulnerabilities-csv',
   'wiz-api-json',

@@ -102,12 +102,9 @@ function unreadJson(p: JsonProbe): string | null {
   return null
 }
 
-/** The same for CSV headers: other tools' CSV, and Prowler 2's. */
+/** The same for CSV headers: other tools' CSV. */
 function unreadCsv(header: readonly string[]): string | null {
   const has = (...cols: string[]): boolean => cols.every((c) => header.some((h) => h.toLowerCase() === c.toLowerCase()))
-  if (has('PROFILE', 'ACCOUNT_NUM', 'TITLE_ID', 'CHECK_RESULT')) {
-    return 'a Prowler 2 CSV, which Lastmile does not read: run Prowler 2 with -M json (or Prowler 4 or later with -M json-ocsf or csv)'
-  }
   if (has('Resource', 'Path', 'Misconfigurations')) return 'a Checkov CSV, which Lastmile does not read: run Checkov with -o json or -o sarif'
   if (has('query_id', 'query_name', 'file_name', 'severity')) return 'a KICS CSV, which Lastmile does not read: run KICS with --report-formats json or sarif'
   if (has('file', 'start_line', 'rule_id', 'passed')) return 'a tfsec CSV, which Lastmile does not read: run tfsec with --format json or sarif'

@@ -177,6 +177,24 @@ describe('real exports', () => {
     expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
   })
 
+  it("Prowler 2 CSV (-M csv): the check id in TITLE_TEXT is read as today's; rows without a resource column are told apart by their message", () => {
+    const { s, alerts } = imp('real/prowler/v2_csv_many_vuln.csv')
+    expect(s).toMatchObject({ format: 'prowler-v2-csv', records: 4, alerts: 4 })
+    expect(s.scope).toMatchObject({ source: 'prowler', tools: ['prowler'], accounts: ['012345678910'], regions: ['eu-west-2', 'us-east-1'] })
+    expect(alerts.map((a) => [a.rule_id, a.control, a.outcome, a.severity, a.region])).toEqual([
+      ['iam_avoid_root_usage', 'aws.iam.avoid-root-usage', 'FAIL', 3, 'us-east-1'],
+      // Prowler's table names check13 only as a subset of two checks the catalogue keeps apart (unused keys, unused passwords)
+      ['check13', 'prowler.check13', 'FAIL', 2, 'us-east-1'],
+      ['iam_password_policy_reuse_24', 'aws.iam.7', 'FAIL', 2, 'us-east-1'],
+      ['ec2_securitygroup_not_used', 'aws.ec2.22', 'FAIL', 0, 'eu-west-2']
+    ])
+    // the root account and the password policy are the account's; the file names no other resource
+    expect(alerts[0].resource).toBe('AWS::::Account:012345678910')
+    expect(alerts[2].resource).toBe('AWS::::Account:012345678910')
+    expect(new Set(alerts.map((a) => a.tool_finding_id)).size).toBe(4)
+    expect(s.catalogue).toMatchObject({ failing: 4, catalogued: 3, fallback: [{ control: 'prowler.check13', alerts: 1 }] })
+  })
+
   it('Checkov JSON, one report per framework: failed and passed checks, file plus Terraform address', () => {
     const { s, alerts } = imp('real/checkov/multiple_check_type.json')
     expect(s).toMatchObject({ format: 'checkov-json', records: 28, alerts: 28, findings: { new: 13 } })

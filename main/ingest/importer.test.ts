@@ -521,14 +521,6 @@ describe('bad input: one clear error, nothing imported', () => {
       /^sbom\.json: a software bill of materials \(CycloneDX\), not a findings export: export JSON, SARIF or CSV instead/
     ],
     [
-      'prowler2.csv',
-      // the header of DefectDojo's unittests/scans/aws_prowler/many_vuln.csv
-      () =>
-        'PROFILE,ACCOUNT_NUM,REGION,TITLE_ID,CHECK_RESULT,ITEM_SCORED,ITEM_LEVEL,TITLE_TEXT,CHECK_RESULT_EXTENDED,CHECK_ASFF_COMPLIANCE_TYPE,CHECK_SEVERITY\n' +
-        'default,012345678912,eu-central-1,1.14,FAIL,,,[check114] Ensure hardware MFA is enabled for the root account,Only Virtual MFA is enabled for root,,Critical\n',
-      /^prowler2\.csv: line 1: a Prowler 2 CSV, which Lastmile does not read: run Prowler 2 with -M json \(or Prowler 4 or later with -M json-ocsf or csv\)$/
-    ],
-    [
       'tfsec.csv',
       () => 'file,start_line,end_line,rule_id,severity,description,link,passed\nmain.tf,1,4,aws-s3-enable-versioning,MEDIUM,Bucket does not have versioning enabled,,false\n',
       /^tfsec\.csv: line 1: a tfsec CSV, which Lastmile does not read: run tfsec with --format json or sarif$/

@@ -9,6 +9,7 @@ export const FORMAT_LABELS: Record<FormatName, string> = {
   'prowler-csv': 'Prowler (CSV)',
   'prowler-json': 'Prowler 3 (JSON)',
   'prowler-v2-json': 'Prowler 2 (JSON)',
+  'prowler-v2-csv': 'Prowler 2 (CSV)',
   'wiz-issues-csv': 'Wiz issues (CSV)',
   'wiz-vulnerabilities-csv': 'Wiz vulnerabilities (CSV)',
   'wiz-api-json': 'Wiz API (JSON)',

@@ -5,7 +5,7 @@ import { defenderAlertsJson, defenderAssessmentsJson, defenderRecommendationsCsv
 import { checkovJson, kicsJson, tfsecJson } from './iac-json'
 import { genericOcsf, prowlerOcsf, securityHubOcsf } from './ocsf'
 import { orca } from './orca'
-import { prowlerCsv } from './prowler-csv'
+import { prowlerCsv, prowlerV2Csv } from './prowler-csv'
 import { prowlerJson, prowlerV2Json } from './prowler-json'
 import { sarif } from './sarif'
 import { trivy } from './trivy'
@@ -33,7 +33,7 @@ export const JSON_ADAPTERS: readonly JsonAdapter[] = [
   genericOcsf
 ]
 
-export const CSV_ADAPTERS: readonly CsvAdapter[] = [prowlerCsv, wizIssuesCsv, wizVulnerabilitiesCsv, defenderRecommendationsCsv]
+export const CSV_ADAPTERS: readonly CsvAdapter[] = [prowlerCsv, prowlerV2Csv, wizIssuesCsv, wizVulnerabilitiesCsv, defenderRecommendationsCsv]
 
 export const ADAPTERS: readonly FormatAdapter[] = [...JSON_ADAPTERS, ...CSV_ADAPTERS]
 
@@ -55,6 +55,7 @@ export const SOURCE_OF: Record<FormatName, string> = {
   'prowler-csv': 'prowler',
   'prowler-json': 'prowler',
   'prowler-v2-json': 'prowler',
+  'prowler-v2-csv': 'prowler',
   ocsf: 'ocsf',
   'wiz-issues-csv': 'wiz-issues',
   'wiz-api-json': 'wiz-issues',

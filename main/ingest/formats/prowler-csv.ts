@@ -1,6 +1,7 @@
 import type { Provider } from '../../../shared/model'
 import { isoTime, severityOf, tagsOf } from '../normalise'
 import type { Outcome } from '../types'
+import { currentCheckId, outcomeOf } from './prowler-json'
 import { cell, columns, hasColumns, RecordError, type CsvAdapter } from './adapter'
 
 /**
@@ -72,6 +73,68 @@ export const prowlerCsv: CsvAdapter = {
           tags: tagsOf(cell(f, c.resourceTags))
         },
         observedAt: isoTime(cell(f, c.timestamp)),
+        artifact: null
+      }
+    }
+  }
+}
+
+/**
+ * Prowler 2 `-M csv`: comma-separated, one row per check result (PASS, FAIL, INFO, WARNING), the
+ * v2 check id in brackets at the start of TITLE_TEXT (`[check114] Ensure hardware MFA…`) and read
+ * as today's id, as the Prowler 2 JSON is (currentCheckId). Its columns are Prowler 2's
+ * include/outputs CSV header: PROFILE, ACCOUNT_NUM, REGION, TITLE_ID (the CIS number),
+ * CHECK_RESULT, TITLE_TEXT, CHECK_RESULT_EXTENDED (the message), CHECK_SEVERITY,
+ * CHECK_ASFF_RESOURCE_TYPE…, and in later 2.x releases CHECK_RESOURCE_ID and PROWLER_START_TIME.
+ * A file without CHECK_RESOURCE_ID names no resource: each result is told apart by its message
+ * (which names the user, bucket…), and it lands on the account when its resource type is the
+ * account, else on the account's unnamed resource; the finding page says the tool gave none.
+ */
+export const prowlerV2Csv: CsvAdapter = {
+  kind: 'csv',
+  format: 'prowler-v2-csv',
+  tool: 'prowler',
+  description: 'Prowler 2 CSV (-M csv, comma-separated)',
+  required: ['ACCOUNT_NUM', 'TITLE_TEXT', 'CHECK_RESULT'],
+  detect(header) {
+    return hasColumns(header, ['PROFILE', 'ACCOUNT_NUM', 'REGION', 'TITLE_ID', 'CHECK_RESULT', 'TITLE_TEXT'])
+  },
+  prepare(header) {
+    const col = columns(header)
+    const c = {
+      account: col('ACCOUNT_NUM'),
+      region: col('REGION'),
+      result: col('CHECK_RESULT'),
+      title: col('TITLE_TEXT'),
+      message: col('CHECK_RESULT_EXTENDED'),
+      severity: col('CHECK_SEVERITY'),
+      resourceType: col('CHECK_ASFF_RESOURCE_TYPE'),
+      resourceId: col('CHECK_RESOURCE_ID'),
+      started: col('PROWLER_START_TIME')
+    }
+    return (f) => {
+      const title = cell(f, c.title)
+      const m = title ? /^\[([A-Za-z0-9_]+)\]\s*(.*)$/.exec(title) : null
+      if (!m) throw new RecordError(`a Prowler 2 row whose TITLE_TEXT does not start with its check id in brackets ("[check114] …"): ${JSON.stringify(title ?? '')}`)
+      const check = currentCheckId(m[1])
+      const account = cell(f, c.account)
+      const region = cell(f, c.region)
+      const resource = cell(f, c.resourceId)
+      const type = cell(f, c.resourceType)
+      const status = (cell(f, c.result) ?? '').toUpperCase()
+      return {
+        tool: 'prowler',
+        // the v2 JSON's uid when the row names its resource; else the message tells results apart
+        toolFindingId: `prowler-aws-${check}-${account ?? ''}-${region ?? ''}-${resource ?? cell(f, c.message) ?? ''}`,
+        ruleId: check,
+        kind: 'check',
+        title: m[2] || check,
+        severity: severityOf(cell(f, c.severity)) ?? 'informational',
+        outcome: outcomeOf(status),
+        toolStatus: status || 'UNKNOWN',
+        muted: false,
+        resource: { id: resource, type: resource ? null : type, name: resource, provider: 'aws', account, region },
+        observedAt: isoTime(cell(f, c.started)),
         artifact: null
       }
     }

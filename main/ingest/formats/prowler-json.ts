@@ -104,8 +104,7 @@ export const prowlerV2Json: JsonAdapter = {
     const control = str(get(v, 'Control'))
     const m = control ? /^\[([A-Za-z0-9_]+)\]\s*(.*)$/.exec(control) : null
     if (!m) throw new RecordError(`a Prowler 2 result whose Control does not start with its check id in brackets ("[check114] …"): ${JSON.stringify(control ?? '')}`)
-    const v2 = m[1].toLowerCase()
-    const check = Object.prototype.hasOwnProperty.call(PROWLER_V2_CHECKS, v2) ? PROWLER_V2_CHECKS[v2] : v2
+    const check = currentCheckId(m[1])
     const account = str(get(v, 'Account Number'))
     const region = str(get(v, 'Region'))
     const resource = str(get(v, 'Resource ID'))
@@ -130,7 +129,13 @@ export const prowlerV2Json: JsonAdapter = {
   }
 }
 
+/** A Prowler 2 check id (check114, extra764) as Prowler 4/5 name the same check; ids the table leaves out stay as they are. */
+export function currentCheckId(v2id: string): string {
+  const v2 = v2id.toLowerCase()
+  return Object.prototype.hasOwnProperty.call(PROWLER_V2_CHECKS, v2) ? PROWLER_V2_CHECKS[v2] : v2
+}
+
 /** MANUAL (v3), INFO and WARNING (v2) results are neither a pass nor a failure. */
-function outcomeOf(status: string): Outcome {
+export function outcomeOf(status: string): Outcome {
   return status === 'PASS' ? 'PASS' : status === 'FAIL' ? 'FAIL' : 'INFO'
 }
