@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkovSarif } from '../../test/fixtures/ingest/iac-sarif'
 import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { detectFormat } from './detect'
@@ -223,6 +224,26 @@ describe('real exports', () => {
       ['CKV_GCP_28', 3, 'gcs.tf#google_storage_bucket_iam_binding.allow_public_read']
     ])
     expect(imp('real/checkov/summary_only_0_vuln.json').s).toMatchObject({ format: 'checkov-json', records: 0, alerts: 0 })
+  })
+
+  it('Checkov JSON: a skipped check (checkov:skip) is a suppressed failure, as in its SARIF', () => {
+    // the real report with its last failed check skipped in the source, as Checkov lists it then
+    const report = JSON.parse(readFileSync(join(FIXTURES, 'real/checkov/severity.json'), 'utf8')) as { results: Record<string, Array<Record<string, unknown>>> }
+    const skipped = report.results.failed_checks.pop()!
+    report.results.skipped_checks.push({ ...skipped, check_result: { result: 'SKIPPED', suppress_comment: 'public website bucket, approved' } })
+    writeFileSync(join(dir, 'checkov-skipped.json'), JSON.stringify(report))
+    writeFileSync(join(dir, 'checkov-skipped.sarif'), checkovSarif(JSON.stringify(report)))
+    const fromJson = imp(relative(FIXTURES, join(dir, 'checkov-skipped.json')))
+    const fromSarif = imp(relative(FIXTURES, join(dir, 'checkov-skipped.sarif')))
+    for (const { alerts } of [fromJson, fromSarif]) {
+      expect(alerts.map((a) => [a.rule_id, a.outcome, a.muted])).toEqual([
+        ['CKV_GCP_29', 'FAIL', 0],
+        ['CKV_GCP_62', 'FAIL', 0],
+        ['CKV_GCP_78', 'FAIL', 0],
+        ['CKV_GCP_28', 'FAIL', 1]
+      ])
+    }
+    expect(fromJson.alerts.map((a) => a.id)).toEqual(fromSarif.alerts.map((a) => a.id))
   })
 
   it('KICS JSON: one alert per file entry of a query, the address only where KICS names type[name]', () => {
