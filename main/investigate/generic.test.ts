@@ -118,7 +118,12 @@ describe('the generic investigation on the demo case', () => {
       const run = await investigateCase(c, { actor, findings: mine.map((f) => f.id), onProgress: (p) => progress.push(p.message ?? '') })
       expect(run.playbooks.map((p) => p.id).sort()).toEqual(['generic.additive', 'generic.replacing', 'generic.restrictive'])
       // the progress says from the start what the run will do
-      expect(progress[0]).toBe('3 open findings: 0 by a playbook of their own, 3 by the generic investigation')
+      expect(progress.slice(0, 3)).toEqual([
+        'loading the playbooks and the control catalogue',
+        'reading the open findings',
+        '3 open findings: 0 by a playbook of their own, 3 by the generic investigation'
+      ])
+      expect(progress.slice(3).every((m) => /^F-\d+ aws\.(s3\.20|s3\.14|rds\.3): RISKY \(generic investigation\)$/.test(m))).toBe(true)
       const doc = (control: string) => rciView(c.db, mine.find((f) => f.control === control)!.id).document!
 
       const restrictive = doc('aws.s3.20')

@@ -73,7 +73,11 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
   const now = opts.now ?? (() => new Date().toISOString())
   const t0 = Date.now()
   const startedAt = now()
+  // what the run is doing says so before the first finding: on a large case these take seconds
+  const phase = (message: string): void => opts.onProgress?.({ operation: 'investigate', done: 0, total: null, unit: 'findings', rate: 0, message })
+  phase('loading the playbooks and the control catalogue')
   const set = opts.playbooks ?? loadPlaybooks({ customDir: opts.customDir })
+  phase('reading the open findings')
   const findings = selectFindings(c, opts)
   const bundles = new Map(listEvidence(c.db).map((f) => [f.id, f.bundle]))
   const table = loadControls()
