@@ -86,6 +86,22 @@ describe('real exports', () => {
     expect(s.findings.new).toBe(7)
   })
 
+  it('ASFF Inspector: a CVE finding with an empty Vulnerabilities block is the vulnerability its title names', () => {
+    const { s, alerts } = imp('real/awssecurityhub/inspector_ec2_cve_no_vulnerabilities.json')
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]).toMatchObject({
+      tool: 'inspector',
+      rule_kind: 'vulnerability',
+      rule_id: 'CVE-2022-3643',
+      control: 'software.package.vulnerable',
+      title: 'CVE-2022-3643 - kernel',
+      severity: 4,
+      // the sample's ARN as given (its account masked, 'instance/' missing)
+      resource: 'arn:aws:ec2:us-east-1:XXXXXXXXXXXX:i-11111111111111111'
+    })
+    expect(s.catalogue).toMatchObject({ failing: 1, catalogued: 1, fallback: [] })
+  })
+
   it('Prowler OCSF (4.2, concrete values) and the placeholder example files', () => {
     const one = imp('real/prowler/one_vuln_after_4_5_0.ocsf.json')
     expect(one.s.format).toBe('prowler-ocsf')

@@ -63,6 +63,9 @@ export const asff: JsonAdapter = {
     const types = arr(get(f, 'Types')).map((t) => String(t))
     const vulns = arr(get(f, 'Vulnerabilities'))
     if (tool === 'trivy') return trivyFinding(f, id)
+    // a vulnerability finding whose Vulnerabilities block is missing or empty (Inspector sends
+    // such: "CVE-2022-3643 - kernel"): the advisory its title starts with is the rule
+    const advisory = vulns.length === 0 && types.some((t) => /(^|\/)Vulnerabilities(\/|$)/.test(t)) ? advisoryId(str(get(f, 'Title'))) : null
 
     let ruleId: string
     let kind: RuleKind = 'check'
@@ -74,6 +77,9 @@ export const asff: JsonAdapter = {
     } else if (vulns.length > 0) {
       kind = 'vulnerability'
       ruleId = str(get(obj(vulns[0]), 'Id')) ?? generator
+    } else if (advisory) {
+      kind = 'vulnerability'
+      ruleId = advisory
     } else if (tool === 'guardduty' || types.some((t) => /^(TTPs|Effects|Unusual Behaviors)\//.test(t))) {
       kind = 'threat'
       ruleId = threatType(types[0]) ?? generator
@@ -287,4 +293,11 @@ function resourceOf(r: Record<string, unknown> | null, account: string | null, f
     }
   }
   return draft
+}
+
+/** The advisory id a vulnerability's title starts with: "CVE-2022-3643 - kernel", "GHSA-xxxx-xxxx-xxxx - lodash". */
+function advisoryId(title: string | null): string | null {
+  const m = title ? /^(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/i.exec(title.trim()) : null
+  if (!m) return null
+  return /^cve/i.test(m[1]) ? m[1].toUpperCase() : `GHSA${m[1].slice(4)}`
 }
