@@ -40,6 +40,19 @@ describe('one Trivy image scan, whether it arrives as Trivy JSON, SARIF or ASFF'
     expect(findings[0]).toMatchObject({ control: 'container.image.vulnerable', resource: { id: image, type: 'container.image' } })
   })
 
+  it('a later ASFF export of the image closes the vulnerabilities it no longer reports', () => {
+    type Asff = { Findings: Array<Record<string, unknown> & { GeneratorId: string; UpdatedAt: string }> }
+    const scan = JSON.parse(readFileSync(join(FIXTURES, 'real/trivy/alpine-310.asff.json'), 'utf8')) as Asff
+    imp(join(FIXTURES, 'real/trivy/alpine-310.asff.json'))
+    // the next scan: CVE-2019-1551 fixed in both packages
+    const later = scan.Findings.filter((f) => f.GeneratorId !== 'Trivy/CVE-2019-1551').map((f) => ({ ...f, CreatedAt: '2021-09-01T12:00:00Z', UpdatedAt: '2021-09-01T12:00:00Z' }))
+    writeFileSync(join(t.dir, 'later.asff.json'), JSON.stringify({ Findings: later }))
+    const s = imp(join(t.dir, 'later.asff.json'))
+    expect(s).toMatchObject({ alerts: 2, new: 0, closed: 2, scope: { tools: ['trivy'], accounts: [], artifacts: ['testdata/fixtures/images/alpine-310.tar.gz'] } })
+    const open = t.c.db.prepare('SELECT DISTINCT rule_id FROM alerts WHERE closed_at IS NULL').all() as Array<{ rule_id: string }>
+    expect(open.map((r) => r.rule_id)).toEqual(['CVE-2019-1549'])
+  })
+
   it('secrets in ASFF are secrets, one alert each, in the file that holds them', () => {
     const s = imp(join(FIXTURES, 'real/trivy/secrets.asff.json'))
     expect(s).toMatchObject({ alerts: 2, scope: { tools: ['trivy'] }, sharedIds: { ids: 0 } })
