@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto'
 import type { Db, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { readModelProblems } from '../case/read-models'
+import { readModelProblems } from './read-models'
 import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
 
 /**

@@ -6,10 +6,10 @@
 // an investigation or a person's SQL all keep them true, since every writer goes through SQLite.
 // Each trigger moves one finding (or alert) from the group it was in to the group it is in now,
 // both computed from the tables as they stand, so the counts stay what a GROUP BY over the tables
-// gives (main/case/read-models.test.ts checks it after imports, rescans, decisions and deletions).
+// gives (main/audit/read-models.test.ts checks it after imports, rescans, decisions and deletions).
 // Groups that emptied stay with n = 0; readers skip them. The tables are not sealed: they are
 // drawn from sealed rows, and verification recomputes them from those rows instead
-// (main/case/read-models.ts), so a count changed by hand is named as such.
+// (main/audit/read-models.ts), so a count changed by hand is named as such.
 //
 // Never edit once shipped: the ledger refuses a case whose applied migration text changed.
 export const version = 120

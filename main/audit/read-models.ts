@@ -4,7 +4,6 @@
 // they are drawn from sealed ones — so verification recomputes them from the tables they count
 // and names a count that differs (changed by hand, or a trigger dropped).
 import type { Db } from '../db/case-db'
-import { initiativeRef } from './refs'
 
 const OPEN = "f.status = 'open' AND f.decision IS NULL AND f.muted = 0"
 
@@ -52,7 +51,8 @@ function groupName(m: ReadModel, key: string): string {
     .split('\x1f')
     .map((v, i) => {
       const column = m.columns[i]
-      if (column === 'initiative_id') return initiativeRef(Number(v))
+      // the initiative's public ref, as case/refs.ts initiativeRef writes it (audit sits below case)
+      if (column === 'initiative_id') return `I-${Number(v)}`
       return `${column} ${v === '' || v === 'NULL' ? 'none' : v}`
     })
     .join(', ')

@@ -11,7 +11,7 @@ import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/inges
 import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { testPerson } from '../../test/fixtures/people'
 import { SCENARIO_FINDINGS, writeAsff, writeScenarioBundle } from '../../test/fixtures/remediation/scenario'
-import { verifyState } from '../audit/state-seal'
+import { verifyState } from './state-seal'
 import type { WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle } from '../evidence/service'
 import { setFindingDecision } from '../ingest/findings'
