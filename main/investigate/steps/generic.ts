@@ -31,10 +31,23 @@ function isWrite(e: TimelineEvent): boolean {
   return e.kind === 'event' && !READ_ACTION.test(e.action)
 }
 
+// two steps read the same calls of the same resource: asked once per evidence view (one run)
+const eventsMemo = new WeakMap<object, Map<string, TimelineEvent[]>>()
+
 function managementEvents(ctx: StepContext, source: CoverageSource): TimelineEvent[] {
-  return ctx.ev
-    .timeline([ctx.finding.resource.id], { from: ctx.window?.from, to: ctx.window?.to, sources: [source] })
-    .filter((e) => e.kind === 'event' && inWindow(e.time, ctx.window))
+  let memo = eventsMemo.get(ctx.ev)
+  if (!memo) eventsMemo.set(ctx.ev, (memo = new Map()))
+  const key = `${source}\n${ctx.finding.resource.id}\n${ctx.window?.from ?? ''}\n${ctx.window?.to ?? ''}`
+  let events = memo.get(key)
+  if (!events) {
+    events = ctx.ev
+      .timeline([ctx.finding.resource.id], { from: ctx.window?.from, to: ctx.window?.to, sources: [source] })
+      .filter((e) => e.kind === 'event' && inWindow(e.time, ctx.window))
+    // a run of 200,000 findings must not keep every resource's events: only the last few resources'
+    if (memo.size > 64) memo.clear()
+    memo.set(key, events)
+  }
+  return events
 }
 
 function coverageOf(ctx: StepContext, source: CoverageSource): Coverage {
