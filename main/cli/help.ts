@@ -39,6 +39,10 @@ const COMMON_OPTIONS: Readonly<Record<string, string>> = {
 const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'case create': { '--name': 'NAME: a name for the case (default: the file name)' },
   ingest: { '--partial': 'the exports are filtered (one account, one severity…): close nothing they omit' },
+  controls: {
+    '--tool': 'TOOL: only the controls a rule of this tool maps to (prowler, securityhub, trivy…)',
+    '--find': 'TEXT: the control a rule id or control id names (RDS.2), else those whose id, title or a rule id contains TEXT'
+  },
   findings: {
     '--status': 'open|resolved|suppressed: only findings in this state',
     '--initiative': 'I-N: only the findings of this initiative',
@@ -168,7 +172,7 @@ const EXAMPLES: Readonly<Record<string, string>> = {
   investigate: 'lastmile investigate acme.lmcase --initiative I-3 --key-file acme.key',
   rci: 'lastmile rci acme.lmcase F-12 --key-file acme.key',
   playbooks: 'lastmile playbooks --playbooks ./our-playbooks',
-  controls: 'lastmile controls --json',
+  controls: 'lastmile controls --find RDS.2',
   plan: 'lastmile plan acme.lmcase I-3 --out ./fix-I-3 --as "Ana Analyst" --role analyst --key-file acme.key',
   approvals: 'lastmile approvals acme.lmcase --verdict RISKY --key-file acme.key',
   approve: 'lastmile approve acme.lmcase P-2 --finding F-12 --reason "owner agreed" --as "Bo Approver" --role approver --key-file acme.key',

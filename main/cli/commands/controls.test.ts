@@ -36,4 +36,30 @@ describe('lastmile controls', () => {
     // a control without a playbook of its own is investigated generically, by what its fix does
     expect(r.stdout).toMatch(/aws\.rds\.3\s+RDS DB instances should have encryption at-rest enabled.*replacing.*generic replacing investigation/)
   })
+
+  it('finds the control a rule lands on, and the controls of one tool', async () => {
+    const r = await cli(['controls', '--find', 'rds_instance_no_public_access', '--json'])
+    expect(r.code).toBe(0)
+    const found = JSON.parse(r.stdout) as Array<{ id: string; rules: Record<string, string[]> }>
+    expect(found.length).toBeGreaterThan(0)
+    expect(
+      found.every(
+        (c) =>
+          Object.values(c.rules)
+            .flat()
+            .some((id) => id.toLowerCase().includes('rds_instance_no_public_access')) || c.id.includes('rds_instance_no_public_access')
+      )
+    ).toBe(true)
+    expect(found.some((c) => c.rules.securityhub?.includes('RDS.2'))).toBe(true)
+    // a whole rule id names its control only: RDS.2 is not RDS.20
+    const rds2 = JSON.parse((await cli(['controls', '--find', 'rds.2', '--json'])).stdout) as Array<{ rules: Record<string, string[]> }>
+    expect(rds2).toHaveLength(1)
+    expect(rds2[0].rules.securityhub).toContain('RDS.2')
+    // other text searches titles
+    const titles = JSON.parse((await cli(['controls', '--find', 'publicly accessible', '--json'])).stdout) as Array<{ title: string }>
+    expect(titles.length).toBeGreaterThan(1)
+    const text = await cli(['controls', '--tool', 'guardduty'])
+    expect(text.stdout).toMatch(/\n\d+ of \d+ controls; /)
+    expect(text.stdout).not.toMatch(/\naws\.s3\.https-only /)
+  })
 })

@@ -6,18 +6,26 @@
 import { loadControls } from '../../controls/catalogue'
 import { controlCode } from '../../controls/registry'
 import { loadPlaybooks } from '../../investigate/loader'
+import { value } from '../args'
 import { emit, type Command } from '../command'
 import { table } from '../table'
 
 export const controls: Command = {
   name: 'controls',
-  usage: 'controls [--json]',
+  usage: 'controls [--tool TOOL] [--find TEXT] [--json]',
   summary:
-    "the control catalogue: each control's title, resource type, what its fix does (additive, restrictive, replacing), every tool rule id it covers, and whether Lastmile evaluates, investigates, fixes and guards it",
-  args: {},
+    "the control catalogue: each control's title, resource type, what its fix does (additive, restrictive, replacing), every tool rule id it covers, and whether Lastmile evaluates, investigates, fixes and guards it. --tool: only controls a rule of that tool maps to; --find: the control a rule id or control id names (which control does RDS.2 land on?), else those whose id, title or a rule id contains the text",
+  args: { values: ['--tool', '--find'] },
   run(ctx) {
     const playbooks = loadPlaybooks()
-    const list = loadControls().controls.map((c) => {
+    const tool = value(ctx.args, '--tool')?.toLowerCase()
+    const find = value(ctx.args, '--find')?.toLowerCase()
+    const all = loadControls().controls
+    const ofTool = all.filter((c) => !tool || (c.rules[tool]?.length ?? 0) > 0 || c.match.some((m) => !m.tool || m.tool === tool))
+    // a rule id or control id given whole finds its control (RDS.2 is not RDS.20); anything else searches ids and titles
+    const exact = find ? ofTool.filter((c) => [c.id, ...Object.values(c.rules).flat()].some((s) => s.toLowerCase() === find)) : ofTool
+    const chosen = !find || exact.length > 0 ? exact : ofTool.filter((c) => [c.id, c.title, ...Object.values(c.rules).flat()].some((s) => s.toLowerCase().includes(find)))
+    const list = chosen.map((c) => {
       const code = controlCode(c.id)
       const pb = playbooks.forControl(c.id)
       return {
@@ -51,7 +59,7 @@ export const controls: Command = {
           ]),
           80
         ),
-        `${list.length} controls; a tool rule mapped to none becomes its own control, <tool>.<rule id>`
+        `${list.length === all.length ? `${list.length} controls` : `${list.length} of ${all.length} controls`}; a tool rule mapped to none becomes its own control, <tool>.<rule id>`
       ].join('\n')
     )
     return 0
