@@ -161,6 +161,20 @@ describe('real exports', () => {
     })
   })
 
+  it("Prowler 3 JSON and CSV: a check id Prowler 4 renamed is read as today's", () => {
+    const rows = JSON.parse(readFileSync(join(FIXTURES, 'real/prowler/v3_many_vuln.json'), 'utf8')) as Array<Record<string, unknown>>
+    writeFileSync(
+      join(dir, 'prowler3-apigw.json'),
+      JSON.stringify([{ ...rows[0], CheckID: 'apigateway_authorizers_enabled', FindingUniqueId: 'prowler-aws-apigateway_authorizers_enabled-x' }])
+    )
+    const json = imp(relative(FIXTURES, join(dir, 'prowler3-apigw.json')))
+    expect(json.alerts[0]).toMatchObject({ rule_id: 'apigateway_restapi_authorizers_enabled', tool_finding_id: 'prowler-aws-apigateway_authorizers_enabled-x' })
+    expect(json.alerts[0].control).not.toMatch(/^prowler\./)
+    const csv = readFileSync(join(FIXTURES, 'real/prowler/example_output_aws.csv'), 'utf8').replace(';accessanalyzer_enabled;', ';apigatewayv2_access_logging_enabled;')
+    writeFileSync(join(dir, 'prowler3-apigw.csv'), csv)
+    expect(imp(relative(FIXTURES, join(dir, 'prowler3-apigw.csv'))).alerts.map((a) => a.rule_id)).toContain('apigatewayv2_api_access_logging_enabled')
+  })
+
   it('Prowler 3 JSON from Azure: the Azure id names the subscription; PASS rows are alerts, not problems', () => {
     const { s, alerts } = imp('written/prowler-v3-azure.json')
     expect(s.format).toBe('prowler-json')

@@ -3,6 +3,7 @@ import { isoTime, severityOf, tagsOf } from '../normalise'
 import type { Outcome } from '../types'
 import { currentCheckId, outcomeOf } from './prowler-json'
 import { cell, columns, hasColumns, RecordError, type CsvAdapter } from './adapter'
+import { currentCheck } from './prowler-json'
 
 /**
  * Prowler `-M csv` (FORMATS.md A2): semicolon-separated, one row per check result, PASS rows
@@ -44,8 +45,10 @@ export const prowlerCsv: CsvAdapter = {
       timestamp: either('TIMESTAMP', 'ASSESSMENT_START_TIME')
     }
     return (f) => {
-      const check = cell(f, c.check)
-      if (!check) throw new RecordError('a row without CHECK_ID')
+      const given = cell(f, c.check)
+      if (!given) throw new RecordError('a row without CHECK_ID')
+      // Prowler 3's CSV names a few checks as Prowler 4 no longer does
+      const check = currentCheck(given)
       const uid = cell(f, c.finding)
       if (!uid) throw new RecordError('a row without FINDING_UID')
       const status = (cell(f, c.status) ?? '').toUpperCase()

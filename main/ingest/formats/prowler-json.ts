@@ -2,7 +2,7 @@ import type { Provider } from '../../../shared/model'
 import { get, isoTime, severityOf, str, tagsOf } from '../normalise'
 import type { AlertDraft, Outcome } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonProbe } from './adapter'
-import { PROWLER_V2_CHECKS } from './prowler-v2-checks.generated'
+import { PROWLER_V2_CHECKS, PROWLER_V3_RENAMED } from './prowler-v2-checks.generated'
 
 /**
  * Prowler's plain JSON, before JSON-OCSF replaced it in Prowler 4.
@@ -13,7 +13,8 @@ import { PROWLER_V2_CHECKS } from './prowler-v2-checks.generated'
  * the same uid JSON-OCSF gives as finding_info.uid) and the resource: AWS AccountId, Region,
  * ResourceArn, ResourceId, ResourceTags; Azure Subscription, ResourceId (the Azure id),
  * ResourceName; GCP ProjectId, Location, ResourceId, ResourceName; Kubernetes Namespace, ResourceName.
- * The rule is the check id, as Prowler's OCSF and CSV give it, so all three are one stream.
+ * The rule is the check id, as Prowler's OCSF and CSV give it, so all three are one stream (the
+ * few ids Prowler 4 renamed are read as today's, currentCheck).
  *
  * Prowler 2 (`-M json`): one object per line, `"Control": "[check114] Ensure hardware MFA…"`,
  * "Account Number", Region, Status (Pass/FAIL/INFO…), Message, "Resource ID". The v2 check id
@@ -57,15 +58,16 @@ export const prowlerJson: JsonAdapter = {
   paths: [ARRAY],
   detect: detectWith(isV3),
   normalise(v) {
-    const check = str(get(v, 'CheckID'))
-    if (!check) throw new RecordError('a Prowler result without CheckID')
+    const given = str(get(v, 'CheckID'))
+    if (!given) throw new RecordError('a Prowler result without CheckID')
+    const check = currentCheck(given)
     const providerName = (str(get(v, 'Provider')) ?? 'aws').toLowerCase()
     const provider = PROVIDERS[providerName] ?? null
     const account = str(get(v, 'AccountId')) ?? str(get(v, 'Subscription')) ?? str(get(v, 'ProjectId'))
     const region = str(get(v, 'Region')) ?? str(get(v, 'Location'))
     const resourceId = str(get(v, 'ResourceId'))
     const name = str(get(v, 'ResourceName')) ?? resourceId
-    const uid = str(get(v, 'FindingUniqueId')) ?? `prowler-${providerName}-${check}-${account ?? ''}-${region ?? ''}-${name ?? ''}`
+    const uid = str(get(v, 'FindingUniqueId')) ?? `prowler-${providerName}-${given}-${account ?? ''}-${region ?? ''}-${name ?? ''}`
     const status = (str(get(v, 'Status')) ?? '').toUpperCase()
     return {
       tool: 'prowler',
@@ -133,6 +135,15 @@ export const prowlerV2Json: JsonAdapter = {
 export function currentCheckId(v2id: string): string {
   const v2 = v2id.toLowerCase()
   return Object.prototype.hasOwnProperty.call(PROWLER_V2_CHECKS, v2) ? PROWLER_V2_CHECKS[v2] : v2
+}
+
+/**
+ * The id today's Prowler gives a check Prowler 3 named otherwise (apigateway_authorizers_enabled
+ * is apigateway_restapi_authorizers_enabled since Prowler 4), from Prowler's own v2-to-v3 tables;
+ * an id Prowler still has is kept.
+ */
+export function currentCheck(id: string): string {
+  return Object.prototype.hasOwnProperty.call(PROWLER_V3_RENAMED, id) ? PROWLER_V3_RENAMED[id] : id
 }
 
 /** MANUAL (v3), INFO and WARNING (v2) results are neither a pass nor a failure. */

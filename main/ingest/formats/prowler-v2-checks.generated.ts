@@ -239,3 +239,17 @@ export const PROWLER_V2_CHECKS: Readonly<Record<string, string>> = {
   extra7200: 's3_bucket_no_mfa_delete',
   extra7201: 'iam_role_cross_service_confused_deputy_prevention'
 }
+
+// Prowler 3 ids renamed since, from docs/tutorials/aws/v2_to_v3_checks_mapping.md@098f6a287a3ada4ab8ce8fa3271b36065d39f97e; no longer checked and not
+// renamed: ec2_securitygroup_allow_ingress_from_internet_to_port_mongodb_27017_27018, ec2_securitygroup_allow_ingress_from_internet_to_tcp_ftp_port_20_21, eks_control_plane_endpoint_access_restricted, eks_endpoints_not_publicly_accessible, iam_disable_30_days_credentials, iam_disable_45_days_credentials, iam_disable_90_days_credentials.
+
+/** A Prowler 3 check id today's Prowler has no check of -> the id it has for the same check. */
+export const PROWLER_V3_RENAMED: Readonly<Record<string, string>> = {
+  apigateway_authorizers_enabled: 'apigateway_restapi_authorizers_enabled',
+  apigateway_client_certificate_enabled: 'apigateway_restapi_client_certificate_enabled',
+  apigateway_endpoint_public: 'apigateway_restapi_public',
+  apigateway_logging_enabled: 'apigateway_restapi_logging_enabled',
+  apigateway_waf_acl_attached: 'apigateway_restapi_waf_acl_attached',
+  apigatewayv2_access_logging_enabled: 'apigatewayv2_api_access_logging_enabled',
+  apigatewayv2_authorizers_enabled: 'apigatewayv2_api_authorizers_enabled'
+}
