@@ -97,6 +97,11 @@ describe('the generated catalogue', () => {
     const t = loadControls()
     for (const r of tsv('securityhub-fsbp-to-prowler.tsv')) expect(t.isMapped(t.resolve('securityhub', r.requirement_id, 'check', 'other')), r.requirement_id).toBe(true)
     for (const r of tsv('prowler-checks.tsv')) expect(t.isMapped(t.resolve('prowler', r.check_id, 'check', 'other')), r.check_id).toBe(true)
+    const more = tsv('prowler-checks-gcp-kubernetes.tsv')
+    expect(more.length).toBeGreaterThan(150)
+    for (const r of more) expect(t.isMapped(t.resolve('prowler', r.check_id, 'check', 'other')), r.check_id).toBe(true)
+    expect(t.resolve('prowler', 'compute_firewall_rdp_access_from_the_internet_allowed', 'check', 'other')).toBe('gcp.compute.firewall-rdp-access-from-the-internet-allowed')
+    expect(t.resolve('prowler', 'apiserver_anonymous_requests', 'check', 'other')).toBe('kubernetes.apiserver.anonymous-requests')
   })
 
   it('names Trivy rules by their current AWS-NNNN id as well as AVD-AWS-NNNN', () => {

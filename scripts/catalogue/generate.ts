@@ -20,6 +20,7 @@ import { folderCatalogueRows } from '../../main/controls/catalogue'
 import { legacyControlId } from '../../main/ingest/formats/asff'
 import { toolTypeName } from '../../main/ingest/resource-id'
 import { FIX_EFFECTS, RULE_KINDS, type FixEffect, type RuleKind } from '../../shared/ingest'
+import type { Provider } from '../../shared/model'
 import { classifyEffect } from './effect-rules'
 
 export const CATALOGUE_DIR = join('playbooks', 'catalogue')
@@ -168,6 +169,8 @@ function splitRef(ref: string): [string, string] {
 interface Inputs {
   fsbp: Table
   prowler: Table
+  /** Prowler's GCP and Kubernetes checks (scripts/catalogue/extract-prowler-checks.ts) */
+  prowlerMore: Table | null
   cis: Array<{ framework: string; table: Table }>
   shControls: Table | null
   legacy: Table | null
@@ -199,6 +202,7 @@ function readInputs(root: string): Inputs {
   return {
     fsbp: readTsv(join(src, 'securityhub-fsbp-to-prowler.tsv'), 'securityhub-fsbp-to-prowler.tsv', ['requirement_id', 'severity', 'title', 'prowler_checks']),
     prowler: readTsv(join(src, 'prowler-checks.tsv'), 'prowler-checks.tsv', ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']),
+    prowlerMore: opt('prowler-checks-gcp-kubernetes.tsv', ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']),
     cis,
     shControls: opt('securityhub-controls.tsv', ['control_id', 'title', 'severity', 'config_rule', 'resource_types']),
     legacy: opt('securityhub-legacy-ids.tsv', ['standard', 'generator_id', 'control_id']),
@@ -257,6 +261,9 @@ const RULE_LISTS: Array<{
   { file: 'kics-queries.tsv', tools: ['kics'], ids: ['id'], id: (r) => `iac.kics.${slug(r.id)}` }
 ]
 
+/** The providers whose Prowler checks name their controls (`azure.<service>.<check>`…) and resource types. */
+const PROWLER_PROVIDERS = new Set(['aws', 'azure', 'gcp', 'kubernetes'])
+
 /** Generate the catalogue; throws with the file and the decision missing when the inputs disagree. */
 export function generateCatalogue(root: string): GeneratedControl[] {
   const input = readInputs(root)
@@ -264,6 +271,9 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   const sh = new Map<string, ShInfo>()
   const prowler = new Map<string, Record<string, string>>()
   for (const r of input.prowler.rows) prowler.set(r.check_id, r)
+  // a rule resolves by tool and id, not provider: a GCP check named like an AWS one
+  // (kms_key_not_publicly_accessible) stays the AWS control (sources/SOURCES.md)
+  for (const r of input.prowlerMore?.rows ?? []) if (!prowler.has(r.check_id)) prowler.set(r.check_id, { ...r, table: input.prowlerMore!.name })
 
   // every Security Hub control, its pairs with Prowler checks, and every Prowler check. Security Hub
   // ids compare without case (AWS writes Opensearch.1 where Prowler's table has OpenSearch.1): one
@@ -404,7 +414,8 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     const row = prowler.get(id)!
     const service = row.service
     const rest = id.startsWith(`${service}_`) ? id.slice(service.length + 1) : id
-    return `${row.provider}.${service.replace(/_/g, '-')}.${rest.replace(/_/g, '-')}`
+    // lower-case: a few Kubernetes checks spell a field (core_minimize_hostIPC_containers)
+    return `${row.provider}.${service.replace(/_/g, '-')}.${rest.replace(/_/g, '-')}`.toLowerCase()
   }
 
   function build(id: string, members: string[], own: string[]): GeneratedControl {
@@ -428,12 +439,12 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     const shType = shInfo?.resourceTypes[0]
     const checkType = check && !['Other', 'NotDefined', ''].includes(check.resource_type) ? check.resource_type : undefined
     const toolType = shType ?? checkType
-    const provider = check?.provider === 'azure' ? 'azure' : 'aws'
+    const provider: Provider = check && PROWLER_PROVIDERS.has(check.provider) ? (check.provider as Provider) : 'aws'
     const source = members.map((m) => {
       const [tool, ref] = splitRef(m)
       if (tool === 'securityhub') return sh.get(ref)!.source
       const row = prowler.get(ref)!
-      if (!row.retired) return `${input.prowler.name} ${ref}`
+      if (!row.retired) return `${row.table ?? input.prowler.name} ${ref}`
       return row.retired.startsWith('overrides/')
         ? `${row.retired}: ${ref}, an older Prowler's check`
         : `${input.fsbp.name} ${row.retired} (a check prowler-checks.tsv no longer lists)`
