@@ -1,12 +1,12 @@
 // The evaluator kit: what every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
-import type { AwsAccountInventory, FileState, Item, LoadedBundle } from '../semantics/inventory'
+import type { AwsAccountInventory, FileState, Item, LoadedBundle, SecurityGroup } from '../semantics/inventory'
 import type { Evaluation } from '../../shared/contract'
 import { unknown, type Verdict } from '../semantics/verdict'
 
 /** A control id (aws.s3.https-only). */
 export type ControlId = string
-import { accountResource } from '../semantics/ids'
+import { accountResource, ec2Arn, parseArn } from '../semantics/ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 
 /** CIS AWS Foundations 1.12 and Security Hub IAM.22: credentials unused for 45 days or more. */
@@ -89,4 +89,41 @@ export function evaluation(control: ControlId, resource: string, verdict: Verdic
     region: where.region ?? null,
     evidence: where.evidence
   }
+}
+
+/**
+ * Every group of the account's security-groups.json (DescribeSecurityGroups), each named as the
+ * security-group evaluators report it, with the verdict `judge` gives it and the places inside the
+ * group it rests on (`/IpPermissions/0`; none: the group's entry). `judge` returns null for a group
+ * the control does not apply to. A group that cannot be read is UNKNOWN, a group whose Region
+ * cannot be told is UNKNOWN with what the rules alone say, and a Region the collector could not
+ * list is UNKNOWN on the account.
+ */
+export function evaluateSecurityGroupList(control: ControlId, inv: AwsAccountInventory, judge: (g: SecurityGroup) => { verdict: Verdict; places: string[] } | null): Evaluation[] {
+  const f = inv.securityGroups
+  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the security groups')]
+  const out = namelessProblems(control, inv, f.rel, f.value, 'security groups')
+  for (const item of f.value) {
+    const raw = item.ok ? item.value : null
+    const id = raw ? raw.GroupId : item.ok ? null : item.name
+    if (id === null) continue
+    const account = raw?.OwnerId ?? inv.account
+    // Recent DescribeSecurityGroups output carries SecurityGroupArn; older output has no Region at
+    // all, and `lastmile evidence collect` adds the Region it listed the group in.
+    const fromArn = raw?.SecurityGroupArn ? parseArn(raw.SecurityGroupArn)?.region || null : null
+    const where = regionFor(fromArn ?? raw?.Region ?? null, inv)
+    const resource = 'region' in where ? ec2Arn(where.region, account, 'security-group', id) : `arn:aws:ec2::${account}:security-group/${id}`
+    const region = 'region' in where ? where.region : null
+    if (!item.ok) {
+      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region, evidence: [`${f.rel}#${item.pointer}`] }))
+      continue
+    }
+    const judged = judge(item.value)
+    if (!judged) continue
+    const evidence = judged.places.length ? judged.places.map((p) => `${f.rel}#${item.pointer}${p}`) : [`${f.rel}#${item.pointer}`]
+    const v = 'region' in where ? judged.verdict : unknown(`cannot name the group: ${where.problem}; on its own: ${judged.verdict.status} — ${judged.verdict.reason}`)
+    out.push(evaluation(control, resource, v, { account, region, evidence }))
+  }
+  out.push(...listingGapRows(control, inv, 'DescribeSecurityGroups', 'the security groups'))
+  return out
 }

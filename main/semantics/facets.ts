@@ -105,7 +105,7 @@ export const Ec2ConfigFacet = z.strictObject({
 })
 export type Ec2ConfigFacet = z.infer<typeof Ec2ConfigFacet>
 
-/** One inbound permission of a security group, one range list per kind. */
+/** One permission (inbound or outbound) of a security group, one range list per kind. */
 export const SgRuleConfig = z.strictObject({
   /** IpProtocol: tcp, udp, icmp, -1 (all) or a number */
   protocol: z.string(),
@@ -135,6 +135,8 @@ export const SgConfigFacet = z.strictObject({
   vpcId: nullableString,
   tags,
   ingress: z.array(SgRuleConfig),
+  /** the outbound rules (IpPermissionsEgress); absent when the file does not have them (not collected), and in facts of earlier versions */
+  egress: z.array(SgRuleConfig).optional(),
   /** the ingress ranges open to the internet, drawn from `ingress` */
   openToInternet: z.array(OpenRule)
 })

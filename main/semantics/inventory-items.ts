@@ -2,7 +2,8 @@
 // is configured, what depends on what. Each parser takes the parsed document and the file's path
 // (the evidence every item links back to) and returns plain items. Tolerant (the evidence analysis
 // keeps what it can for the facts); ./inventory.ts reads the same files strictly for the evaluators.
-import type { AzureStorageConfigFacet, CredentialReportFacet, Ec2ConfigFacet, EksClusterFacet, OpenRule, S3ConfigFacet, SgConfigFacet } from './facets'
+import type { AzureStorageConfigFacet, CredentialReportFacet, Ec2ConfigFacet, EksClusterFacet, OpenRule, S3ConfigFacet, SgConfigFacet, SgRuleConfig } from './facets'
+import type { IpPermission } from './inventory'
 import { BadEvidence } from './bad-evidence'
 import { arr, bool, type Json, num, obj, pick, requireArray, str, tagsOf } from './cloud-output'
 import { parseCredentialReport } from './credential-report'
@@ -217,6 +218,52 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
   return out
 }
 
+/** DescribeSecurityGroups' IpPermissions (or IpPermissionsEgress) as the `sg.config` facet keeps them. */
+function rulesOf(list: unknown): SgRuleConfig[] {
+  return arr(list).map((p) => {
+    const po = obj(p)
+    return {
+      protocol: String(po?.IpProtocol ?? '-1'),
+      fromPort: num(po?.FromPort),
+      toPort: num(po?.ToPort),
+      cidrs: arr(po?.IpRanges)
+        .map((r) => str(obj(r)?.CidrIp) ?? '')
+        .filter(Boolean),
+      ipv6: arr(po?.Ipv6Ranges)
+        .map((r) => str(obj(r)?.CidrIpv6) ?? '')
+        .filter(Boolean),
+      prefixLists: arr(po?.PrefixListIds)
+        .map((r) => str(obj(r)?.PrefixListId) ?? '')
+        .filter(Boolean),
+      groups: arr(po?.UserIdGroupPairs)
+        .map((r) => str(obj(r)?.GroupId) ?? '')
+        .filter(Boolean),
+      descriptions: Object.fromEntries(
+        [
+          ...arr(po?.IpRanges).map((r) => [str(obj(r)?.CidrIp), str(obj(r)?.Description)]),
+          ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])
+        ].filter((x): x is [string, string] => !!x[0] && x[1] !== null)
+      )
+    }
+  })
+}
+
+/**
+ * The rules as EC2 writes them (IpPermissions): what the evaluators read, from the facet's words.
+ * A rule without ports (all traffic, ICMP any) has no FromPort/ToPort.
+ */
+export function ipPermissionsOf(rules: readonly SgRuleConfig[]): IpPermission[] {
+  return rules.map((r) => ({
+    IpProtocol: r.protocol,
+    ...(r.fromPort !== null ? { FromPort: r.fromPort } : {}),
+    ...(r.toPort !== null ? { ToPort: r.toPort } : {}),
+    IpRanges: r.cidrs.map((c) => ({ CidrIp: c })),
+    Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c })),
+    PrefixListIds: r.prefixLists.map((p) => ({ PrefixListId: p })),
+    UserIdGroupPairs: r.groups.map((g) => ({ GroupId: g }))
+  }))
+}
+
 /** One security group as read (the `sg.config` facet before its Region is resolved and its open ranges drawn). */
 export type SecurityGroupItem = Omit<SgConfigFacet, 'region' | 'openToInternet'> & { file: string; region: string | null }
 
@@ -235,32 +282,10 @@ export function parseSecurityGroups(doc: unknown, file: string, account: string)
       name: str(g.GroupName),
       vpcId: str(g.VpcId),
       tags: tagsOf(g.Tags),
-      ingress: arr(g.IpPermissions).map((p) => {
-        const po = obj(p)
-        return {
-          protocol: String(po?.IpProtocol ?? '-1'),
-          fromPort: num(po?.FromPort),
-          toPort: num(po?.ToPort),
-          cidrs: arr(po?.IpRanges)
-            .map((r) => str(obj(r)?.CidrIp) ?? '')
-            .filter(Boolean),
-          ipv6: arr(po?.Ipv6Ranges)
-            .map((r) => str(obj(r)?.CidrIpv6) ?? '')
-            .filter(Boolean),
-          prefixLists: arr(po?.PrefixListIds)
-            .map((r) => str(obj(r)?.PrefixListId) ?? '')
-            .filter(Boolean),
-          groups: arr(po?.UserIdGroupPairs)
-            .map((r) => str(obj(r)?.GroupId) ?? '')
-            .filter(Boolean),
-          descriptions: Object.fromEntries(
-            [
-              ...arr(po?.IpRanges).map((r) => [str(obj(r)?.CidrIp), str(obj(r)?.Description)]),
-              ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])
-            ].filter((x): x is [string, string] => !!x[0] && x[1] !== null)
-          )
-        }
-      })
+      ingress: rulesOf(g.IpPermissions),
+      // absent: the file has no IpPermissionsEgress (hand-made, or a tool that left it out), so
+      // the outbound rules are not known — unlike [], a group with none
+      ...(Array.isArray(g.IpPermissionsEgress) ? { egress: rulesOf(g.IpPermissionsEgress) } : {})
     }
   })
 }

@@ -181,7 +181,9 @@ const SecurityGroup = z.object({
   SecurityGroupArn: z.string().optional(),
   /** not AWS's: `lastmile evidence collect` adds the Region it listed the group in */
   Region: z.string().optional(),
-  IpPermissions: z.array(IpPermission)
+  IpPermissions: z.array(IpPermission),
+  /** absent when the file does not have it: the outbound rules are then unknown */
+  IpPermissionsEgress: z.array(IpPermission).optional()
 })
 export type SecurityGroup = z.infer<typeof SecurityGroup>
 

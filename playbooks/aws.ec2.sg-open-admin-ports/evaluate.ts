@@ -20,10 +20,8 @@
 // "0.0.0.0/0"/"::/0" and IpProtocol with "tcp", so a split range, a rule written with protocol
 // "6", or `0.0.0.0/0` spread over two rules with different port ranges is missed there.
 import type { EvaluationContext } from '../../main/controls/evaluation'
-import { accountUnknown, evaluation, namelessProblems } from '../../main/controls/evaluation'
+import { evaluateSecurityGroupList } from '../../main/controls/evaluation'
 import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../../main/semantics/inventory'
-import { ec2Arn, parseArn } from '../../main/semantics/ids'
-import { listingGapRows, regionFor } from '../../main/controls/evaluation'
 import { internetShare, openness, parseCidr, type Cidr } from '../../main/semantics/cidr'
 import type { Evaluation } from '../../shared/contract'
 import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
@@ -143,31 +141,9 @@ export function securityGroupVerdict(sg: Pick<SecurityGroup, 'IpPermissions'>): 
   }
 }
 
-export function evaluateSecurityGroups(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  const control = 'aws.ec2.sg-open-admin-ports'
-  const f = inv.securityGroups
-  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the security groups')]
-  const out = namelessProblems(control, inv, f.rel, f.value, 'security groups')
-  for (const item of f.value) {
-    const raw = item.ok ? item.value : null
-    const id = raw ? raw.GroupId : item.ok ? null : item.name
-    if (id === null) continue
-    const account = raw?.OwnerId ?? inv.account
-    // Recent DescribeSecurityGroups output carries SecurityGroupArn; older output has no Region at
-    // all, and `lastmile evidence collect` adds the Region it listed the group in.
-    const fromArn = raw?.SecurityGroupArn ? parseArn(raw.SecurityGroupArn)?.region || null : null
-    const where = regionFor(fromArn ?? raw?.Region ?? null, inv)
-    const resource = 'region' in where ? ec2Arn(where.region, account, 'security-group', id) : `arn:aws:ec2::${account}:security-group/${id}`
-    const region = 'region' in where ? where.region : null
-    if (!item.ok) {
-      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region, evidence: [`${f.rel}#${item.pointer}`] }))
-      continue
-    }
-    const { verdict, rules } = securityGroupVerdict(item.value)
-    const evidence = rules.length ? rules.map((r) => `${f.rel}#${item.pointer}/IpPermissions/${r}`) : [`${f.rel}#${item.pointer}/IpPermissions`]
-    const v = 'region' in where ? verdict : unknown(`cannot name the group: ${where.problem}; on its own: ${verdict.status} — ${verdict.reason}`)
-    out.push(evaluation(control, resource, v, { account, region, evidence }))
-  }
-  out.push(...listingGapRows(control, inv, 'DescribeSecurityGroups', 'the security groups'))
-  return out
+export function evaluateSecurityGroups(_ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
+  return evaluateSecurityGroupList('aws.ec2.sg-open-admin-ports', inv, (g) => {
+    const { verdict, rules } = securityGroupVerdict(g)
+    return { verdict, places: rules.length ? rules.map((r) => `/IpPermissions/${r}`) : ['/IpPermissions'] }
+  })
 }

@@ -11,6 +11,7 @@
 import { internetShare, parseCidr } from '../../main/semantics/cidr'
 import type { SgRuleConfig } from '../../main/semantics/facets'
 import type { IpPermission } from '../../main/semantics/inventory'
+import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { ADMIN_PORTS, portFinding, securityGroupVerdict } from './evaluate'
 import { LastmileError } from '../../main/errors'
 
@@ -40,18 +41,6 @@ export interface SgRevoke {
   after: { status: 'PASS' | 'FAIL' | 'UNKNOWN'; reason: string }
 }
 
-function toIpPermissions(rules: readonly SgRuleConfig[]): IpPermission[] {
-  return rules.map((r) => ({
-    IpProtocol: r.protocol,
-    ...(r.fromPort !== null ? { FromPort: r.fromPort } : {}),
-    ...(r.toPort !== null ? { ToPort: r.toPort } : {}),
-    IpRanges: r.cidrs.map((c) => ({ CidrIp: c })),
-    Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c })),
-    PrefixListIds: r.prefixLists.map((p) => ({ PrefixListId: p })),
-    UserIdGroupPairs: r.groups.map((g) => ({ GroupId: g }))
-  }))
-}
-
 function portsOf(p: IpPermission): string {
   if (p.IpProtocol === '-1') return 'all traffic'
   if (p.FromPort === undefined || p.FromPort === -1) return `${p.IpProtocol} all ports`
@@ -60,7 +49,7 @@ function portsOf(p: IpPermission): string {
 
 /** The revocations that close 22 and 3389 to the internet, computed on the group's rules. */
 export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[]): SgRevoke {
-  const current = toIpPermissions(rules).map((p) => ({ ...p, IpRanges: [...(p.IpRanges ?? [])], Ipv6Ranges: [...(p.Ipv6Ranges ?? [])] }))
+  const current = ipPermissionsOf(rules).map((p) => ({ ...p, IpRanges: [...(p.IpRanges ?? [])], Ipv6Ranges: [...(p.Ipv6Ranges ?? [])] }))
   const removed: Array<{ rule: number; family: 4 | 6; cidr: string }> = []
   for (const { port, name } of ADMIN_PORTS) {
     for (let guard = 0; guard < 1000; guard++) {
@@ -87,7 +76,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
   }
   if (!removed.length)
     throw new LastmileError('conflict', `${groupId}: neither port 22 nor 3389 is open to the internet in the evidence; validate the finding instead of planning a fix`)
-  const original = toIpPermissions(rules)
+  const original = ipPermissionsOf(rules)
   const sideEffects: string[] = []
   const permissions = removed.map((r) => {
     const rule = original[r.rule]

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { securityGroupVerdict } from './evaluate'
 import { parseCidr } from '../../main/semantics/cidr'
-import type { IpPermission } from '../../main/semantics/inventory'
+import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../main/case/facts'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
@@ -26,15 +26,7 @@ export const openToInternet = defineStep({
     const cfg = configOf(ctx)
     if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
     // The evidence stage keeps the rules in its own words; the evaluator reads AWS's.
-    const perms: IpPermission[] = cfg.value.ingress.map((r) => ({
-      IpProtocol: r.protocol,
-      FromPort: r.fromPort ?? undefined,
-      ToPort: r.toPort ?? undefined,
-      IpRanges: r.cidrs.map((c) => ({ CidrIp: c })),
-      Ipv6Ranges: r.ipv6.map((c) => ({ CidrIpv6: c })),
-      PrefixListIds: r.prefixLists.map((p) => ({ PrefixListId: p })),
-      UserIdGroupPairs: r.groups.map((g) => ({ GroupId: g }))
-    }))
+    const perms = ipPermissionsOf(cfg.value.ingress)
     const { verdict } = securityGroupVerdict({ IpPermissions: perms })
     const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
     if (verdict.status === 'FAIL') return outcome('yes', verdict.reason, o)

@@ -183,7 +183,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
           IpPermissions: g.permissions,
           OwnerId: a.account,
           GroupId: g.id,
-          IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+          IpPermissionsEgress: g.egress ?? [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
           Tags: Object.entries(g.tags).map(([Key, Value]) => ({ Key, Value })),
           VpcId: g.vpc,
           SecurityGroupArn: `arn:aws:ec2:${g.region}:${a.account}:security-group/${g.id}`

@@ -302,6 +302,8 @@ export interface SecurityGroup {
   vpc: string
   tags: Record<string, string>
   permissions: Json[]
+  /** IpPermissionsEgress; the default (all traffic to 0.0.0.0/0, as EC2 creates a group) when absent */
+  egress?: Json[]
 }
 
 export interface Expected {
