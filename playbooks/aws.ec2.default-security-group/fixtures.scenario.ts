@@ -1,0 +1,173 @@
+// The world aws.ec2.default-security-group's fixture is rendered from (npx tsx test/casegen/generate.ts):
+// one account with five VPCs, each default group reported by Security Hub (EC2.2), some by Prowler.
+import { asffControl, at, flowLine, hex, noDataLine, prowlerFinding, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
+
+const PROD = '111122223333'
+const R = 'us-east-1'
+
+/** EC2's own default rules: all traffic among members, all traffic out. */
+const selfRule = (group: string): Json => ({
+  IpProtocol: '-1',
+  IpRanges: [],
+  Ipv6Ranges: [],
+  PrefixListIds: [],
+  UserIdGroupPairs: [{ GroupId: group, UserId: PROD }]
+})
+const allOut: Json = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }
+
+function instance(w: World, i: Pick<Instance, 'id' | 'name' | 'groups' | 'privateIp'> & { owner: string }): Instance {
+  const full: Instance = {
+    id: i.id,
+    name: i.name,
+    region: R,
+    tags: { Name: i.name, Owner: i.owner, Environment: 'production' },
+    httpTokens: 'required',
+    hopLimit: 1,
+    profile: null,
+    groups: i.groups,
+    eni: `eni-${hex(`eni:${i.id}`, 17)}`,
+    privateIp: i.privateIp,
+    publicIp: null
+  }
+  w.account(PROD).instances.push(full)
+  return full
+}
+
+/** A flow record or NODATA every 12 hours over the window: the interface's log covers all of it. */
+function flowLog(w: World, inst: Instance, traffic: (time: string, k: number) => string | null): void {
+  for (let k = 0; k < 180; k++) {
+    const time = at(Math.floor(k / 2), (k % 2) * 12 + 1)
+    w.account(PROD).flows.push(traffic(time, k) ?? noDataLine(PROD, inst.eni, time))
+  }
+}
+
+export function scenario(w: World): void {
+  const a = w.account(PROD, 'acme-prod', 'prod')
+  a.regions.add(R)
+  const group = (n: number, vpc: string, permissions: Json[], egress: Json[]): string => {
+    const id = `sg-0f0000000000000${n}`
+    a.securityGroups.push({
+      id,
+      region: R,
+      name: 'default',
+      vpc,
+      tags: {},
+      permissions: permissions.map((p) => (p === SELF ? selfRule(id) : p)),
+      egress
+    })
+    return id
+  }
+  const SELF: Json = {}
+  // 1: the app VPC: an instance launched without a group of its own talks to its peer through the default group
+  const app = group(1, 'vpc-0f01a2b3c4d5e6f01', [SELF], [allOut])
+  const worker = instance(w, { id: 'i-0f1a2b3c4d5e60001', name: 'orders-worker-1', groups: [app], privateIp: '10.31.1.20', owner: 'orders-team' })
+  flowLog(w, worker, (time, k) =>
+    k % 3 === 0
+      ? flowLine({ account: PROD, eni: worker.eni, src: '10.31.1.21', dst: worker.privateIp, srcPort: 41000 + k, dstPort: 8080, packets: 24, bytes: 9_800, start: time, flags: 3 })
+      : null
+  )
+  // 2: a VPC whose default group nobody in the EC2 inventory uses
+  const idle = group(2, 'vpc-0f02a2b3c4d5e6f02', [SELF], [allOut])
+  // 3: a VPC whose default group was emptied since the scan: a stale finding
+  const closed = group(3, 'vpc-0f03a2b3c4d5e6f03', [], [])
+  // 4: the default group beside an instance's own group, which also carries its traffic
+  const shared = group(
+    4,
+    'vpc-0f04a2b3c4d5e6f04',
+    [
+      SELF,
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'internal https' }],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: []
+      }
+    ],
+    [allOut]
+  )
+  a.securityGroups.push({
+    id: 'sg-0f04000000000044',
+    region: R,
+    name: 'reports-api',
+    vpc: 'vpc-0f04a2b3c4d5e6f04',
+    tags: { Owner: 'reports-team' },
+    permissions: [],
+    egress: [allOut]
+  })
+  const api = instance(w, { id: 'i-0f1a2b3c4d5e60004', name: 'reports-api-1', groups: [shared, 'sg-0f04000000000044'], privateIp: '10.34.1.10', owner: 'reports-team' })
+  flowLog(w, api, (time, k) =>
+    k % 4 === 0
+      ? flowLine({ account: PROD, eni: api.eni, src: '10.34.2.15', dst: api.privateIp, srcPort: 52000 + k, dstPort: 443, packets: 18, bytes: 6_400, start: time, flags: 3 })
+      : null
+  )
+  // 5: a quiet VPC: its one instance sits on the default group alone and accepted nothing in 90 days of flow logs
+  const quiet = group(5, 'vpc-0f05a2b3c4d5e6f05', [SELF], [allOut])
+  const spare = instance(w, { id: 'i-0f1a2b3c4d5e60005', name: 'spare-1', groups: [quiet], privateIp: '10.35.1.10', owner: 'platform-team' })
+  flowLog(w, spare, () => null)
+
+  const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Pick<Expected, 'says'>?]> = [
+    [
+      app,
+      'UNSAFE',
+      { 'still-open': 'yes', attached: 'yes', 'in-use': 'yes' },
+      'orders-worker-1 is on the default group alone and talks to its peer',
+      { says: { 'in-use': 'in no group but the default one' } }
+    ],
+    [
+      idle,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'no' },
+      'no instance uses it, but Lambda/RDS/endpoint interfaces are not in evidence',
+      { says: { attached: 'inferred, not proven' } }
+    ],
+    [closed, 'SAFE', { 'still-open': 'no' }, 'the group has no rule any more', { says: { 'still-open': 'no inbound and no outbound rule' } }],
+    [
+      shared,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'yes', 'in-use': 'unknown' },
+      "the instance's own group may carry its traffic",
+      { says: { 'in-use': 'in other groups too' } }
+    ],
+    [
+      quiet,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'yes', 'in-use': 'no' },
+      'its one instance accepted nothing over a fully covered window',
+      { says: { 'in-use': 'none accepted a flow' } }
+    ]
+  ]
+  for (const [id, verdict, steps, why, says] of cases) {
+    const arn = `arn:aws:ec2:${R}:${PROD}:security-group/${id}`
+    w.findings.asff.push(
+      asffControl({
+        account: PROD,
+        region: R,
+        control: 'EC2.2',
+        title: 'VPC default security groups should not allow inbound or outbound traffic',
+        severity: 'High',
+        resourceType: 'AwsEc2SecurityGroup',
+        resourceId: arn
+      })
+    )
+    w.expect({ control: 'aws.ec2.default-security-group', resource: arn, verdict, steps, why, ...says })
+  }
+  // Prowler reports the app VPC's group too (one finding with Security Hub's)
+  w.findings.prowler.push(
+    prowlerFinding({
+      provider: 'aws',
+      account: PROD,
+      region: R,
+      check: 'ec2_securitygroup_default_restrict_traffic',
+      title: 'Ensure the default security group of every VPC restricts all traffic.',
+      severity: 'High',
+      service: 'ec2',
+      resourceType: 'AwsEc2SecurityGroup',
+      resourceUid: `arn:aws:ec2:${R}:${PROD}:security-group/${app}`,
+      resourceName: app,
+      detail: `Default Security Group (${app}) rules allow traffic.`
+    })
+  )
+}

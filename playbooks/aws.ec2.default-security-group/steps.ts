@@ -1,0 +1,167 @@
+// Step functions of aws.ec2.default-security-group: does the VPC's default group still allow
+// traffic (the evaluator on its rules), which interfaces use it (EC2 inventory), and did those
+// interfaces carry traffic that only the default group's rules allow (VPC flow logs)?
+//
+// Removing the default group's rules cuts off whatever relies on them: an instance launched without
+// a group of its own talks to its peers through the self-reference and to the world through the
+// outbound rule. An interface whose only group is the default one has no other rule: every packet
+// it accepted passed the default group's rules. An interface in other groups too may have been
+// served by theirs, which flow logs cannot tell apart.
+import { z } from 'zod'
+import { eniKey } from '../../main/semantics/ids'
+import { ipPermissionsOf } from '../../main/semantics/inventory-items'
+import { coverageText, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
+import { defineStep, type StepContext } from '../../main/controls/step'
+import { defaultGroupVerdict } from './evaluate'
+
+const GROUP = ['aws.ec2.security-group'] as const
+
+/** One interface of the group, with the groups it is in and its instance (from ec2-instances.json). */
+interface GroupInterface {
+  eni: string
+  instance: string | null
+  name: string | null
+  /** every group of the interface; null when its instance's configuration is not in evidence */
+  groups: string[] | null
+  evidence: string[]
+}
+
+function interfacesOf(ctx: StepContext): { groupId: string; account: string | null; enis: GroupInterface[]; inventory: string[] } {
+  const facts = ctx.ev.facts(ctx.finding.resource.id)
+  const sg = facts.securityGroup
+  const groupId = sg?.groupId ?? ctx.finding.resource.id.split('/').pop() ?? ''
+  const inventory = ctx.ev
+    .files()
+    .filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/ec2-instances.json` && f.status === 'read')
+    .map((f) => f.id)
+  const enis: GroupInterface[] = (sg?.enis ?? []).map((eni) => ({ eni, instance: null, name: null, groups: null, evidence: [] }))
+  for (const arn of sg?.instances ?? []) {
+    const cfg = ctx.ev.config(arn, 'ec2.config')
+    if (!cfg) continue
+    for (const e of cfg.value.enis) {
+      const mine = enis.find((x) => x.eni === e.id)
+      if (!mine) continue
+      mine.instance = cfg.value.instanceId
+      mine.name = cfg.value.tags.Name ?? null
+      mine.groups = e.groups
+      mine.evidence = cfg.evidence
+    }
+  }
+  return { groupId, account: facts.account, enis, inventory }
+}
+
+const label = (e: GroupInterface): string => `${e.eni}${e.instance ? ` (${e.instance}${e.name ? `, ${e.name}` : ''})` : ''}`
+
+const stillOpen = defineStep({
+  name: 'sg.default-still-open',
+  summary: "whether the VPC's default group still has any inbound or outbound rule, as the control evaluator reads them",
+  resourceTypes: GROUP,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const cfg = ctx.ev.config(ctx.finding.resource.id, 'sg.config')
+    if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+    const v = cfg.value
+    if (v.name !== 'default')
+      return outcome('unknown', `${v.groupId} is named ${v.name === null ? 'nothing in the file' : `"${v.name}"`}, not "default": it is not shown to be a VPC's default group`, {
+        evidence: [cfg.evidence],
+        sources: ['aws.inventory']
+      })
+    const { verdict } = defaultGroupVerdict({
+      GroupId: v.groupId,
+      IpPermissions: ipPermissionsOf(v.ingress),
+      ...(v.egress ? { IpPermissionsEgress: ipPermissionsOf(v.egress) } : {})
+    })
+    const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
+    if (verdict.status === 'FAIL') return outcome('yes', verdict.reason, o)
+    if (verdict.status === 'PASS') return outcome('no', `${verdict.reason}: the fix would change nothing`, o)
+    return outcome('unknown', verdict.reason, { ...o, certainty: null })
+  }
+})
+
+const attached = defineStep({
+  name: 'sg.default-attached',
+  summary:
+    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; interfaces of Lambda, RDS, load balancers and endpoints are not in the bundle, so "no" is inferred)',
+  resourceTypes: GROUP,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const { groupId, enis, inventory } = interfacesOf(ctx)
+    const facts = ctx.ev.facts(ctx.finding.resource.id)
+    const o = {
+      evidence: [inventory, facts.dependencies.filter((d) => d.kind === 'instance-uses-security-group').flatMap((d) => d.evidence), ...enis.map((e) => e.evidence)],
+      sources: ['aws.inventory' as const]
+    }
+    if (enis.length) {
+      const only = enis.filter((e) => e.groups !== null && e.groups.length === 1 && e.groups[0] === groupId)
+      const others = enis.filter((e) => !only.includes(e))
+      const parts = [
+        only.length ? `${plural(only.length, 'interface')} with no other group: ${only.map(label).join(', ')}` : '',
+        others.length
+          ? `${plural(others.length, 'interface')} also in ${[...new Set(others.flatMap((e) => (e.groups ?? []).filter((g) => g !== groupId)))].join(', ') || 'groups not in evidence'}: ${others.map(label).join(', ')}`
+          : ''
+      ].filter(Boolean)
+      return outcome('yes', `the default group is attached to ${parts.join('; ')}`, { ...o, certainty: 'proven' })
+    }
+    if (!inventory.length) return outcome('unknown', "no EC2 inventory of the group's account is in evidence, so what uses the group is not known", o)
+    return outcome(
+      'no',
+      'no instance in the EC2 inventory uses the default group; interfaces of Lambda functions, RDS databases, load balancers and VPC endpoints are not in the bundle format, so this is inferred, not proven',
+      { ...o, certainty: 'inferred' }
+    )
+  }
+})
+
+const traffic = defineStep({
+  name: 'sg.default-traffic',
+  summary:
+    'whether the interfaces that use the default group carried traffic that only its rules allow (accepted flows on an interface with no other group), from VPC flow logs; "no" needs every interface\'s flow log over the whole window',
+  resourceTypes: GROUP,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const id = ctx.finding.resource.id
+    const { groupId, account, enis } = interfacesOf(ctx)
+    const sources = ['aws.vpc-flow-logs' as const]
+    if (!enis.length)
+      return outcome('no', 'no interface in the evidence uses the default group, so no flow of it can be read (whether another kind of interface uses it is the attached step)', {
+        sources,
+        certainty: 'inferred'
+      })
+    const seen = enis.map((e) => ({ e, flows: account ? ctx.ev.config(eniKey(account, e.eni), 'flows.interface') : null }))
+    const busy = seen.filter((s) => s.flows && s.flows.value.accepted > 0)
+    const events = ctx.ev.timeline([id], { from: ctx.window?.from, sources: ['aws.vpc-flow-logs'], summaries: false })
+    const link = timelineLink(ctx, [id], ['aws.vpc-flow-logs'], events)
+    const ev = busy.map((s) => s.flows!.evidence)
+    const text = (s: (typeof seen)[number]): string =>
+      `${label(s.e)}: ${plural(s.flows!.value.accepted, 'accepted flow')}${s.flows!.value.last ? `, the last on ${new Date(s.flows!.value.last * 1000).toISOString().slice(0, 10)}` : ''}`
+    const only = busy.filter((s) => s.e.groups !== null && s.e.groups.length === 1 && s.e.groups[0] === groupId)
+    if (only.length)
+      return outcome(
+        'yes',
+        `${only.map(text).join('; ')} — ${only.length === 1 ? 'this interface is' : 'these interfaces are'} in no group but the default one, so every accepted flow passed the default group's rules: removing them cuts ${only.length === 1 ? 'it' : 'them'} off`,
+        { evidence: ev, certainty: 'proven', sources, windowed: true, timeline: link }
+      )
+    if (busy.length)
+      return outcome(
+        'unknown',
+        `${busy.map(text).join('; ')} — ${busy.length === 1 ? 'the interface is' : 'these interfaces are'} in other groups too (or their groups are not in evidence), and a flow log does not say which group's rule let a flow through`,
+        { evidence: ev, sources, windowed: true, timeline: link }
+      )
+    const cov = ctx.ev.coverage('aws.vpc-flow-logs', id, ctx.window)
+    const missing = seen.filter((s) => !s.flows).map((s) => s.e.eni)
+    if (cov.state === 'covered' && !missing.length)
+      return outcome('no', `flow logs cover every interface of the default group over ${windowText(ctx.window)} without a gap, and none accepted a flow`, {
+        evidence: [...seen.map((s) => s.flows!.evidence), cov.evidence],
+        certainty: 'proven',
+        sources,
+        windowed: true,
+        timeline: link
+      })
+    return outcome(
+      'unknown',
+      `no accepted flow was seen, but ${coverageText(cov, "VPC flow logs of the default group's interfaces")}${missing.length ? `; no flow log in evidence for ${missing.join(', ')}` : ''}`,
+      { evidence: [...seen.filter((s) => s.flows).map((s) => s.flows!.evidence), cov.evidence], sources, windowed: true, timeline: link }
+    )
+  }
+})
+
+export const DEFAULT_SG_STEPS = [stillOpen, attached, traffic]
