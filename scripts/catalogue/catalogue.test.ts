@@ -97,11 +97,91 @@ describe('the generated catalogue', () => {
     const t = loadControls()
     for (const r of tsv('securityhub-fsbp-to-prowler.tsv')) expect(t.isMapped(t.resolve('securityhub', r.requirement_id, 'check', 'other')), r.requirement_id).toBe(true)
     for (const r of tsv('prowler-checks.tsv')) expect(t.isMapped(t.resolve('prowler', r.check_id, 'check', 'other')), r.check_id).toBe(true)
-    const more = tsv('prowler-checks-gcp-kubernetes.tsv')
+    const more = tsv('prowler-checks-other.tsv').filter((r) => r.provider === 'gcp' || r.provider === 'kubernetes')
     expect(more.length).toBeGreaterThan(150)
     for (const r of more) expect(t.isMapped(t.resolve('prowler', r.check_id, 'check', 'other')), r.check_id).toBe(true)
     expect(t.resolve('prowler', 'compute_firewall_rdp_access_from_the_internet_allowed', 'check', 'other')).toBe('gcp.compute.firewall-rdp-access-from-the-internet-allowed')
     expect(t.resolve('prowler', 'apiserver_anonymous_requests', 'check', 'other')).toBe('kubernetes.apiserver.anonymous-requests')
+  })
+
+  it("has a control for every Prowler check of the other providers and of older releases, in its provider's namespace", () => {
+    const t = loadControls()
+    const other = tsv('prowler-checks-other.tsv')
+    const retired = tsv('prowler-checks-retired.tsv')
+    const providers = new Set(other.map((r) => r.provider))
+    for (const p of ['gcp', 'kubernetes', 'm365', 'github']) expect(providers.has(p), p).toBe(true)
+    expect(providers.has('aws') || providers.has('azure')).toBe(false)
+    expect(other.length).toBeGreaterThan(700)
+    expect(retired.length).toBeGreaterThan(20)
+    const reference = new Set(tsv('prowler-checks.tsv').map((r) => r.check_id))
+    for (const r of [...other, ...retired]) {
+      const control = t.resolve('prowler', r.check_id, 'check', 'other')
+      expect(t.isMapped(control), `${r.provider} ${r.check_id}`).toBe(true)
+      // a check id no other table has is a control of its own provider (aws.…, gcp.…, kubernetes.…)
+      if (!reference.has(r.check_id) && !r.renamed_to && other.filter((o) => o.check_id === r.check_id).length <= 1) expect(control.split('.')[0], r.check_id).toBe(r.provider)
+    }
+    expect(t.resolve('prowler', 'compute_firewall_rdp_access_from_the_internet_allowed', 'check', 'other')).toBe('gcp.compute.firewall-rdp-access-from-the-internet-allowed')
+    expect(t.resolve('prowler', 'apiserver_always_pull_images_plugin', 'check', 'other')).toBe('kubernetes.apiserver.always-pull-images-plugin')
+    // Prowler spells a few checks in camel case; control ids are lower case
+    expect(t.resolve('prowler', 'core_minimize_hostPID_containers', 'check', 'other')).toBe('kubernetes.core.minimize-hostpid-containers')
+  })
+
+  it("puts a check Prowler renamed on its successor's control, saying so and where Prowler says it", () => {
+    const t = loadControls()
+    const renamed = tsv('prowler-checks-retired.tsv').filter((r) => r.renamed_to)
+    expect(renamed.map((r) => r.check_id)).toEqual(
+      expect.arrayContaining(['eks_control_plane_endpoint_access_restricted', 'eks_endpoints_not_publicly_accessible', 'ec2_elastic_ip_unassgined'])
+    )
+    for (const r of renamed) {
+      const control = t.resolve('prowler', r.check_id, 'check', 'other')
+      expect(control, r.check_id).toBe(t.resolve('prowler', r.renamed_to, 'check', 'other'))
+      expect(t.row(control)?.why, r.check_id).toContain(`Prowler renamed ${r.check_id}`)
+      expect(r.renamed_by, r.check_id).toMatch(/CheckAliases @ [0-9a-f]{40}|prowler-cloud\/prowler@[0-9a-f]{10} /)
+    }
+    // the Security Hub control Prowler's EKS checks of three releases report
+    expect(t.resolve('prowler', 'eks_control_plane_endpoint_access_restricted', 'check', 'other')).toBe('aws.eks.1')
+    // a retired check no rename names stays a control of its own
+    expect(t.resolve('prowler', 'iam_disable_90_days_credentials', 'check', 'other')).toBe('aws.iam.disable-90-days-credentials')
+  })
+
+  it('makes a renamed check and its successor on one resource ONE finding (an export of each Prowler version)', () => {
+    const renamed = tsv('prowler-checks-retired.tsv').filter((r) => r.renamed_to)
+    const record = (check: string, i: number, version: string): Record<string, unknown> => ({
+      message: `${check} fails`,
+      metadata: { event_code: check, product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version }, version: '1.4.0' },
+      severity_id: 3,
+      severity: 'Medium',
+      status_code: 'FAIL',
+      finding_info: { uid: `prowler-aws-${check}-${ACCOUNT}-${REGION}-renamed-${i}`, title: check, desc: check, created_time: 1740823200 },
+      resources: [{ cloud_partition: 'aws', region: REGION, name: `renamed-${i}`, type: 'Other', uid: `arn:aws:x:${REGION}:${ACCOUNT}:resource/renamed-${i}` }],
+      class_name: 'Detection Finding',
+      class_uid: 2004,
+      cloud: { account: { uid: ACCOUNT, type: 'AWS Account' }, provider: 'aws', region: REGION },
+      time: 1740823200
+    })
+    const oldFile = join(tmp, 'prowler-old.ocsf.json')
+    const newFile = join(tmp, 'prowler-new.ocsf.json')
+    writeFileSync(oldFile, JSON.stringify(renamed.map((r, i) => record(r.check_id, i, r.last_release))))
+    writeFileSync(newFile, JSON.stringify(renamed.map((r, i) => record(r.renamed_to, i, '5.39.1'))))
+    const c = freshCase(tmp, 'renamed')
+    try {
+      importFile(c, oldFile, { actor: ANALYST, now: clock(), displayName: 'prowler-old.ocsf.json' })
+      importFile(c, newFile, { actor: ANALYST, now: clock(), displayName: 'prowler-new.ocsf.json' })
+      const findings = listFindings(c.db)
+      expect(findings.filter((f) => f.alerts.length !== 2).map((f) => `${f.control}: ${f.alerts.map((a) => a.ruleId).join(', ')}`)).toEqual([])
+      expect(findings).toHaveLength(renamed.length)
+    } finally {
+      c.close()
+    }
+  })
+
+  it('puts a check id several Prowler providers share on one control that names the others', () => {
+    const t = loadControls()
+    const control = t.resolve('prowler', 'kms_key_rotation_enabled', 'check', 'other')
+    expect(control).toBe('gcp.kms.key-rotation-enabled')
+    expect(t.row(control)?.why).toMatch(/also a check of huaweicloud .*oraclecloud/)
+    // the reference table's provider first: GCP's kms_key_not_publicly_accessible lands on Security Hub's KMS.5
+    expect(t.resolve('prowler', 'kms_key_not_publicly_accessible', 'check', 'other')).toBe('aws.kms.5')
   })
 
   it('names Trivy rules by their current AWS-NNNN id as well as AVD-AWS-NNNN', () => {

@@ -26,6 +26,8 @@ import { classifyEffect } from './effect-rules'
 export const CATALOGUE_DIR = join('playbooks', 'catalogue')
 export const GENERATED = join(CATALOGUE_DIR, 'catalogue.generated.json')
 
+/** What main/controls/catalogue.ts accepts as a control id. */
+const CONTROL_ID = /^[a-z0-9]+(\.[a-z0-9-]+)+$/
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const
 type Severity = (typeof SEVERITIES)[number]
 
@@ -166,15 +168,30 @@ function splitRef(ref: string): [string, string] {
   return [ref.slice(0, i), ref.slice(i + 1)]
 }
 
+const PROWLER_COLUMNS = ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']
+/**
+ * Which provider's check a Prowler check id names when several providers have a check of that id
+ * (`kms_key_rotation_enabled`: GCP, Huawei Cloud, Oracle Cloud). A Prowler export's rule id is the
+ * check id alone, so the id is one rule: the reference table's (AWS, Azure) first, then these, then
+ * the rest by name. The control says which other providers' checks share the id.
+ */
+const PROVIDER_ORDER = ['aws', 'azure', 'gcp', 'kubernetes', 'm365', 'github']
+function providerRank(p: string): string {
+  const i = PROVIDER_ORDER.indexOf(p)
+  return i >= 0 ? `0${i}` : `1${p}`
+}
+
 interface Inputs {
   fsbp: Table
   prowler: Table
-  /** Prowler's GCP and Kubernetes checks (scripts/catalogue/extract-prowler-checks.ts) */
-  prowlerMore: Table | null
   cis: Array<{ framework: string; table: Table }>
   shControls: Table | null
   legacy: Table | null
   retired: Table | null
+  /** Prowler's checks of the providers prowler-checks.tsv does not cover (GCP, Kubernetes, M365, GitHub, …) */
+  prowlerOther: Table | null
+  /** checks older Prowler releases had, and their successors where Prowler says it renamed them */
+  prowlerRetired: Table | null
   overrides: Array<{ file: string; data: OverrideFile }>
 }
 
@@ -201,12 +218,13 @@ function readInputs(root: string): Inputs {
     })
   return {
     fsbp: readTsv(join(src, 'securityhub-fsbp-to-prowler.tsv'), 'securityhub-fsbp-to-prowler.tsv', ['requirement_id', 'severity', 'title', 'prowler_checks']),
-    prowler: readTsv(join(src, 'prowler-checks.tsv'), 'prowler-checks.tsv', ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']),
-    prowlerMore: opt('prowler-checks-gcp-kubernetes.tsv', ['provider', 'check_id', 'service', 'resource_type', 'severity', 'title']),
+    prowler: readTsv(join(src, 'prowler-checks.tsv'), 'prowler-checks.tsv', PROWLER_COLUMNS),
     cis,
     shControls: opt('securityhub-controls.tsv', ['control_id', 'title', 'severity', 'config_rule', 'resource_types']),
     legacy: opt('securityhub-legacy-ids.tsv', ['standard', 'generator_id', 'control_id']),
     retired: opt('securityhub-retired.tsv', ['control_id', 'title', 'generator_ids']),
+    prowlerOther: opt('prowler-checks-other.tsv', PROWLER_COLUMNS),
+    prowlerRetired: opt('prowler-checks-retired.tsv', [...PROWLER_COLUMNS, 'last_release', 'renamed_to', 'renamed_by']),
     overrides
   }
 }
@@ -261,9 +279,6 @@ const RULE_LISTS: Array<{
   { file: 'kics-queries.tsv', tools: ['kics'], ids: ['id'], id: (r) => `iac.kics.${slug(r.id)}` }
 ]
 
-/** The providers whose Prowler checks name their controls (`azure.<service>.<check>`…) and resource types. */
-const PROWLER_PROVIDERS = new Set(['aws', 'azure', 'gcp', 'kubernetes'])
-
 /** Generate the catalogue; throws with the file and the decision missing when the inputs disagree. */
 export function generateCatalogue(root: string): GeneratedControl[] {
   const input = readInputs(root)
@@ -271,9 +286,18 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   const sh = new Map<string, ShInfo>()
   const prowler = new Map<string, Record<string, string>>()
   for (const r of input.prowler.rows) prowler.set(r.check_id, r)
-  // a rule resolves by tool and id, not provider: a GCP check named like an AWS one
-  // (kms_key_not_publicly_accessible) stays the AWS control (sources/SOURCES.md)
-  for (const r of input.prowlerMore?.rows ?? []) if (!prowler.has(r.check_id)) prowler.set(r.check_id, { ...r, table: input.prowlerMore!.name })
+  // the other providers' checks: one rule per check id (see PROVIDER_ORDER); the others sharing it are named
+  const sharedId = new Map<string, string[]>() // check id -> "<provider> (<table>)" of the checks that share it
+  const otherRows = [...(input.prowlerOther?.rows ?? [])].sort((a, b) => providerRank(a.provider).localeCompare(providerRank(b.provider)))
+  for (const r of otherRows) {
+    if (['aws', 'azure'].includes(r.provider)) throw new Error(`${input.prowlerOther!.name}: ${r.check_id}: ${r.provider} checks belong in ${input.prowler.name}`)
+    const known = prowler.get(r.check_id)
+    if (known) {
+      sharedId.set(r.check_id, [...(sharedId.get(r.check_id) ?? []), `${r.provider} (${input.prowlerOther!.name})`])
+      continue
+    }
+    prowler.set(r.check_id, { ...r, table: input.prowlerOther!.name })
+  }
 
   // every Security Hub control, its pairs with Prowler checks, and every Prowler check. Security Hub
   // ids compare without case (AWS writes Opensearch.1 where Prowler's table has OpenSearch.1): one
@@ -308,6 +332,25 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     const [tool, id] = splitRef(ref)
     return tool === 'securityhub' ? `securityhub:${shId(id)}` : ref
   }
+  // checks older Prowler releases had (their exports still arrive): nodes of their own, or of their
+  // successor's control where Prowler says it renamed them
+  const renames: Array<{ from: string; to: string; why: string }> = []
+  for (const r of input.prowlerRetired?.rows ?? []) {
+    const table = input.prowlerRetired!.name
+    if (prowler.has(r.check_id)) {
+      sharedId.set(r.check_id, [...(sharedId.get(r.check_id) ?? []), `${r.provider}, until Prowler ${r.last_release} (${table})`])
+      continue
+    }
+    prowler.set(r.check_id, { ...r, table, retired: table })
+    if (!r.renamed_to) continue
+    const to = prowler.get(r.renamed_to)
+    if (!to || to.retired) throw new Error(`${table}: ${r.check_id}: renamed_to ${r.renamed_to} is no current Prowler check`)
+    renames.push({
+      from: r.check_id,
+      to: r.renamed_to,
+      why: `Prowler renamed ${r.check_id} (last in Prowler ${r.last_release}) to ${r.renamed_to}: ${r.renamed_by || 'Prowler'} (${table}); exports of either version report the same problem.`
+    })
+  }
   for (const id of sh.keys()) groups.add(`securityhub:${id}`)
   for (const id of prowler.keys()) groups.add(`prowler:${id}`)
 
@@ -325,6 +368,17 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   }
 
   const why = new Map<string, string[]>() // component member -> reasons
+  for (const r of renames) {
+    groups.join(`prowler:${r.from}`, `prowler:${r.to}`)
+    why.set(`prowler:${r.from}`, [...(why.get(`prowler:${r.from}`) ?? []), r.why])
+  }
+  for (const [id, others] of sharedId) {
+    const row = prowler.get(id)!
+    why.set(`prowler:${id}`, [
+      ...(why.get(`prowler:${id}`) ?? []),
+      `Prowler's check ${id} is also a check of ${others.join(', ')}: a Prowler export names the check without its provider, so those alerts land on this ${row.provider} control.`
+    ])
+  }
   for (const r of input.fsbp.rows) {
     for (const check of list(r.prowler_checks)) {
       // a check the mapping names but the check list lacks is an older Prowler's name for it:
@@ -360,6 +414,12 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   for (const f of folderRows) {
     for (const tool of ['securityhub', 'prowler'] as const) for (const id of f.rules?.[tool] ?? []) claimedBy.set(norm(`${tool}:${id}`), f.id)
   }
+  // a check id several providers share resolves to one control: a folder's playbook would investigate the other providers' alerts
+  for (const [id, others] of sharedId) {
+    const folder = claimedBy.get(`prowler:${id}`)
+    if (folder)
+      throw new Error(`prowler:${id} is a rule of the control folder ${folder} and also a Prowler check of ${others.join(', ')}: its playbook would investigate those alerts`)
+  }
   const attached = new Map<string, { control: string; why: string; file: string }>()
   for (const { file, data } of input.overrides) {
     for (const a of data.attach ?? []) {
@@ -371,6 +431,8 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     }
   }
 
+  /** a current check before a retired one: a renamed check's control keeps its current name */
+  const current = (m: string): boolean => m.startsWith('prowler:') && !prowler.get(splitRef(m)[1])!.retired
   const byRef = new Map<string, GeneratedControl>()
   const out: GeneratedControl[] = []
   const problems: string[] = []
@@ -399,13 +461,23 @@ export function generateCatalogue(root: string): GeneratedControl[] {
       for (const m of members) byRef.set(m, c)
       continue
     }
-    const c = build(canonicalId(members), members, members)
+    const id = canonicalId(members)
+    if (!CONTROL_ID.test(id)) {
+      problems.push(`${members.join(', ')}: ${id} is no control id (lower-case words joined by dots)`)
+      continue
+    }
+    const taken = out.find((o) => o.id === id)
+    if (taken) {
+      problems.push(`${members.join(', ')} and ${taken.rules.prowler?.[0] ?? taken.rules.securityhub?.[0]} would both be the control ${id}`)
+      continue
+    }
+    const c = build(id, members, members)
     out.push(c)
     for (const m of members) byRef.set(m, c)
   }
 
   function canonicalId(members: string[]): string {
-    const first = members[0]
+    const first = members.find((m) => m.startsWith('securityhub:')) ?? members.find(current) ?? members[0]
     const [tool, id] = splitRef(first)
     if (tool === 'securityhub') {
       const [service, n] = id.split('.')
@@ -414,7 +486,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     const row = prowler.get(id)!
     const service = row.service
     const rest = id.startsWith(`${service}_`) ? id.slice(service.length + 1) : id
-    // lower-case: a few Kubernetes checks spell a field (core_minimize_hostIPC_containers)
+    // Prowler spells a few Kubernetes checks in camel case (core_minimize_hostPID_containers): ids are lower case
     return `${row.provider}.${service.replace(/_/g, '-')}.${rest.replace(/_/g, '-')}`.toLowerCase()
   }
 
@@ -433,18 +505,19 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     )
     add('prowler', checks)
     const firstSh = members.find((m) => m.startsWith('securityhub:'))
-    const firstCheck = members.find((m) => m.startsWith('prowler:'))
+    const firstCheck = members.find(current) ?? members.find((m) => m.startsWith('prowler:'))
     const shInfo = firstSh ? sh.get(splitRef(firstSh)[1])! : null
     const check = firstCheck ? prowler.get(splitRef(firstCheck)[1])! : null
     const shType = shInfo?.resourceTypes[0]
     const checkType = check && !['Other', 'NotDefined', ''].includes(check.resource_type) ? check.resource_type : undefined
     const toolType = shType ?? checkType
-    const provider: Provider = check && PROWLER_PROVIDERS.has(check.provider) ? (check.provider as Provider) : 'aws'
+    const provider = (check?.provider || 'aws') as Provider
     const source = members.map((m) => {
       const [tool, ref] = splitRef(m)
       if (tool === 'securityhub') return sh.get(ref)!.source
       const row = prowler.get(ref)!
       if (!row.retired) return `${row.table ?? input.prowler.name} ${ref}`
+      if (row.retired === input.prowlerRetired?.name) return `${row.retired} ${ref} (Prowler ${row.provider}, last in ${row.last_release})`
       return row.retired.startsWith('overrides/')
         ? `${row.retired}: ${ref}, an older Prowler's check`
         : `${input.fsbp.name} ${row.retired} (a check prowler-checks.tsv no longer lists)`
@@ -593,6 +666,18 @@ export function generateCatalogue(root: string): GeneratedControl[] {
     c.effectBy = e.by
   }
 
+  // one rule, one control: a rule two controls list would resolve to whichever the loader reads last
+  const ruleOwner = new Map<string, string>()
+  for (const c of out) {
+    for (const [tool, ids] of Object.entries(c.rules)) {
+      for (const id of ids) {
+        const key = `${tool}:${id.toLowerCase()}`
+        const owner = ruleOwner.get(key)
+        if (owner !== undefined && owner !== c.id) problems.push(`${tool} rule ${id} is in both ${owner} and ${c.id}`)
+        ruleOwner.set(key, c.id)
+      }
+    }
+  }
   if (problems.length > 0) throw new Error(`the catalogue needs ${problems.length} decision${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`)
   // a folder's extension without any rule beyond the folder's own says nothing
   return out.filter((c) => !c.extends || Object.keys(c.rules).length > 0 || c.frameworks).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
