@@ -226,6 +226,17 @@ describe('real exports', () => {
     expect(s.catalogue).toMatchObject({ failing: 4, catalogued: 3, fallback: [{ control: 'prowler.check13', alerts: 1 }] })
   })
 
+  it('a CSV whose rows end with the delimiter (Prowler 2 wrote some so: DefectDojo issue 4450) is read; the empty cell beyond the header is dropped', () => {
+    const text = readFileSync(join(FIXTURES, 'real/prowler/v2_csv_many_vuln.csv'), 'utf8')
+    const [head, ...rows] = text.split('\n')
+    const trailing = [head, ...rows.map((r) => (r.trim() ? `${r},` : r))].join('\n')
+    expect(trailing).not.toBe(text)
+    const path = join(dir, 'prowler2-trailing-comma.csv')
+    writeFileSync(path, trailing)
+    const s = importFile(c, path, { actor: ANALYST, displayName: 'prowler2-trailing-comma.csv', partial: true })
+    expect(s).toMatchObject({ format: 'prowler-v2-csv', records: 4, alerts: 4 })
+  })
+
   it('Checkov JSON, one report per framework: failed and passed checks, file plus Terraform address', () => {
     const { s, alerts } = imp('real/checkov/multiple_check_type.json')
     expect(s).toMatchObject({ format: 'checkov-json', records: 28, alerts: 28, findings: { new: 13 } })

@@ -192,7 +192,9 @@ class ExportReader {
     reader.next() // the header
     for (let row = reader.next(); row; row = reader.next()) {
       this.records++
-      if (row.fields.length !== header.length) {
+      // a writer that ends each row with its delimiter (Prowler 2's CSV does) leaves an empty cell
+      // beyond the header: nothing shifted, nothing lost. Any other count is a broken row.
+      if (row.fields.length !== header.length && !(row.fields.length > header.length && row.fields.slice(header.length).every((f) => f.trim() === ''))) {
         throw badInput(
           this.plan.name,
           { line: row.line, byte: row.startByte, record: row.recordNo },
