@@ -134,6 +134,12 @@ export interface PlaybookSummary {
   file: string
   sha256: string
   custom: boolean
+  /**
+   * Set on the generic investigations only (their `controls` is empty: they are chosen by what a
+   * control's fix does, not by a list): the effect they judge, the catalogue's controls without a
+   * playbook of their own whose fix has it, and what they serve, in words.
+   */
+  generic?: { effect: FixEffect; controls: number; serves: string }
 }
 
 export interface InvestigationRunResult {

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli } from '../../test/helpers/cli'
 import { tempDir } from '../../test/helpers/tmp'
-import type { FindingView, InitiativeView } from '../../shared/ingest'
+import { FIX_EFFECTS, type FindingView, type InitiativeView } from '../../shared/ingest'
+import { loadControls } from '../controls/catalogue'
 import type { InvestigationRunResult, PlaybookSummary, RciView } from '../../shared/investigate'
 import { fixturesDir } from '../../test/casegen/generate'
 import { exportFiles } from '../demo/case-builder'
@@ -65,7 +66,26 @@ describe('lastmile investigate', () => {
     const dir = tempDir()
     const list = await cli(['playbooks', '--json'])
     expect(list.code).toBe(0)
-    expect((list.json() as PlaybookSummary[]).map((p) => p.id)).toContain('container.image.vulnerable')
+    const summaries = list.json() as PlaybookSummary[]
+    expect(summaries.map((p) => p.id)).toContain('container.image.vulnerable')
+    // the generic investigations too, each saying which controls it serves: those without a
+    // playbook of their own whose fix has its effect, counted from the catalogue
+    const table = loadControls()
+    const own = new Set(summaries.flatMap((p) => p.controls.map((c) => c.id)))
+    for (const effect of FIX_EFFECTS) {
+      const g = summaries.find((p) => p.id === `generic.${effect}`)
+      const n = table.controls.filter((c) => c.effect === effect && !own.has(c.id)).length
+      expect(n).toBeGreaterThan(0)
+      expect(g?.generic).toEqual({
+        effect,
+        controls: n,
+        serves: expect.stringContaining(`without a playbook of its own whose fix is ${effect} (${n.toLocaleString('en-US')} in the catalogue`)
+      })
+    }
+    expect(summaries.find((p) => p.id === 'container.image.vulnerable')?.generic).toBeUndefined()
+    const human = await cli(['playbooks'])
+    expect(human.stdout).toMatch(/generic\.additive .*every control without a playbook of its own whose fix is additive/s)
+    expect(human.stdout).toContain('and every rule the catalogue does not map')
     const bad = join(dir, 'mine.yaml')
     writeFileSync(bad, 'id: acme.custom\nversion: 1\ntitle: A custom check\nsummary: one that is not finished yet\ncontrols: []\n')
     const r = await cli(['playbooks', '--playbooks', dir])

@@ -14,7 +14,8 @@
 //                calls the fix would refuse, so it cannot say that something would break.
 // The engine's cap still applies: a SAFE rule whose step answered unknown is RISKY.
 import { createHash } from 'node:crypto'
-import type { FixEffect } from '../../shared/ingest'
+import { FIX_EFFECTS, type FixEffect } from '../../shared/ingest'
+import type { PlaybookSummary } from '../../shared/investigate'
 import type { StepAnswer } from '../../shared/model'
 import type { LoadedPlaybook, LoadedRule } from './loader'
 import type { PlaybookFile } from './schema'
@@ -138,4 +139,24 @@ export const GENERIC_PLAYBOOKS: Readonly<Record<FixEffect, LoadedPlaybook>> = {
 /** The generic investigation for a control whose fix has this effect. */
 export function genericPlaybook(effect: FixEffect): LoadedPlaybook {
   return GENERIC_PLAYBOOKS[effect]
+}
+
+/**
+ * The generic investigations as `lastmile playbooks` lists them: each with what it serves — every
+ * control of the catalogue without a playbook of its own whose fix has its effect (counted), and
+ * for the restrictive one also every rule the catalogue does not map (restrictive by default);
+ * besides, any finding on a resource type its control's own playbook does not cover.
+ */
+export function genericSummaries(
+  controls: ReadonlyArray<{ id: string; effect: FixEffect }>,
+  hasOwnPlaybook: (control: string) => boolean,
+  summarise: (pb: LoadedPlaybook) => PlaybookSummary
+): PlaybookSummary[] {
+  return FIX_EFFECTS.map((effect) => {
+    const n = controls.filter((c) => c.effect === effect && !hasOwnPlaybook(c.id)).length
+    const serves = `every control without a playbook of its own whose fix is ${effect} (${n.toLocaleString('en-US')} in the catalogue${
+      effect === 'restrictive' ? ', and every rule the catalogue does not map' : ''
+    }), and a finding on a resource type its control's own playbook does not cover`
+    return { ...summarise(GENERIC_PLAYBOOKS[effect]), generic: { effect, controls: n, serves } }
+  })
 }

@@ -7,6 +7,8 @@ import { RCI_VERDICTS } from '../../../shared/model'
 import { LastmileError } from '../../errors'
 import { collectEvidence } from '../../evidence/collect'
 import { addEvidenceBundle } from '../../evidence/service'
+import { loadControls } from '../../controls/catalogue'
+import { genericSummaries } from '../../investigate/generic'
 import { loadPlaybooks, summarise } from '../../investigate/loader'
 import { rciView } from '../../case/rci'
 import { investigateInWorker } from '../../investigate/service'
@@ -152,23 +154,35 @@ const rci: Command = {
 const playbooks: Command = {
   name: 'playbooks',
   usage: 'playbooks [--playbooks DIR] [--json]',
-  summary: 'the playbooks Lastmile loads (built-in, and your own from --playbooks DIR or LASTMILE_PLAYBOOKS, marked custom): controls, steps and the verdicts they can give',
+  summary:
+    'the playbooks Lastmile loads (built-in, and your own from --playbooks DIR or LASTMILE_PLAYBOOKS, marked custom), then the generic investigations (additive, restrictive, replacing) with the controls they serve: controls, steps and the verdicts they can give',
   args: { values: ['--playbooks'] },
   run(ctx) {
-    const list = loadPlaybooks({ customDir: customDir(ctx) }).playbooks.map(summarise)
+    const set = loadPlaybooks({ customDir: customDir(ctx) })
+    const list = [...set.playbooks.map(summarise), ...genericSummaries(loadControls().controls, (c) => set.forControl(c) !== null, summarise)]
+    const own = list.filter((p) => !p.generic)
     emit(ctx, list, () =>
-      table(
-        ['PLAYBOOK', 'VERSION', 'CONTROLS', 'STEPS', 'VERDICTS', 'ORIGIN'],
-        list.map((p) => [
-          p.id,
-          p.version,
-          p.controls.map((c) => c.id).join(' '),
-          p.steps.map((s) => s.id).join(' '),
-          p.verdicts.join('/'),
-          p.custom ? `custom (${p.file})` : 'built-in'
-        ]),
-        80
-      )
+      [
+        table(
+          ['PLAYBOOK', 'VERSION', 'CONTROLS', 'STEPS', 'VERDICTS', 'ORIGIN'],
+          own.map((p) => [
+            p.id,
+            p.version,
+            p.controls.map((c) => c.id).join(' '),
+            p.steps.map((s) => s.id).join(' '),
+            p.verdicts.join('/'),
+            p.custom ? `custom (${p.file})` : 'built-in'
+          ]),
+          80
+        ),
+        '',
+        // what they serve is the point of these rows: not cut
+        table(
+          ['GENERIC INVESTIGATION', 'VERSION', 'VERDICTS', 'SERVES'],
+          list.flatMap((p) => (p.generic ? [[p.id, p.version, p.verdicts.join('/'), p.generic.serves]] : [])),
+          400
+        )
+      ].join('\n')
     )
     return 0
   }
