@@ -20,6 +20,7 @@ export const FORMAT_NAMES = [
   'defender-assessments-json',
   'defender-alerts-json',
   'orca-alerts-json',
+  'inspector-json',
   'sarif',
   'checkov-json',
   'kics-json',

@@ -102,6 +102,28 @@ describe('real exports', () => {
     expect(s.catalogue).toMatchObject({ failing: 1, catalogued: 1, fallback: [] })
   })
 
+  it("Inspector's own JSON (list-findings): CVEs on an instance (its ARN) and an ECR image (by digest), a CLOSED finding passes", () => {
+    const { s, alerts } = imp('real/awssecurityhub/inspector2_list_findings.json')
+    expect(s).toMatchObject({ format: 'inspector-json', records: 8, alerts: 8 })
+    expect(s.scope).toMatchObject({ source: 'inspector', tools: ['inspector'] })
+    expect(alerts.every((a) => a.tool === 'inspector' && a.rule_kind === 'vulnerability' && /^CVE-\d{4}-\d+$/.test(a.rule_id))).toBe(true)
+    const ec2 = alerts.find((a) => a.rule_id === 'CVE-2015-8035')
+    expect(ec2).toMatchObject({
+      control: 'software.package.vulnerable',
+      outcome: 'FAIL',
+      resource: expect.stringMatching(/^arn:aws:ec2:[a-z0-9-]+:\d{12}:instance\/i-0b22a22eec53b9321$/)
+    })
+    const closed = alerts.find((a) => a.rule_id === 'CVE-2021-3744')
+    expect(closed).toMatchObject({
+      control: 'container.image.vulnerable',
+      outcome: 'PASS',
+      resource_type: 'container.image',
+      resource: '012345678901.dkr.ecr.us-east-1.amazonaws.com/my-awesome-docker-image@sha256:d667ad018b538adadb5bd1db75836c8561b23bc7d31d9cd8941fa74f5df93802'
+    })
+    expect(alerts[0].tool_finding_id).toMatch(/^arn:aws:inspector2:us-east-1:012345678901:finding\//)
+    expect(s.catalogue).toMatchObject({ failing: 7, catalogued: 7, fallback: [] })
+  })
+
   it('Prowler OCSF (4.2, concrete values) and the placeholder example files', () => {
     const one = imp('real/prowler/one_vuln_after_4_5_0.ocsf.json')
     expect(one.s.format).toBe('prowler-ocsf')

@@ -18,6 +18,7 @@ export const FORMAT_LABELS: Record<FormatName, string> = {
   'defender-assessments-json': 'Defender for Cloud assessments (JSON)',
   'defender-alerts-json': 'Defender for Cloud alerts (JSON)',
   'orca-alerts-json': 'Orca alerts (JSON)',
+  'inspector-json': 'Amazon Inspector (JSON)',
   sarif: 'SARIF (Checkov, KICS, tfsec)',
   'checkov-json': 'Checkov (JSON)',
   'kics-json': 'KICS (JSON)',

@@ -263,7 +263,7 @@ function trivyFinding(f: Record<string, unknown>, id: string): AlertDraft {
   }
 }
 
-function resourceOf(r: Record<string, unknown> | null, account: string | null, findingRegion: string | null): ResourceDraft {
+export function resourceOf(r: Record<string, unknown> | null, account: string | null, findingRegion: string | null): ResourceDraft {
   if (!r) return { id: null, type: null, name: null, provider: 'aws', account, region: findingRegion }
   const type = str(get(r, 'Type'))
   const region = str(get(r, 'Region')) ?? findingRegion

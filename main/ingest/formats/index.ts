@@ -3,6 +3,7 @@ import type { CsvAdapter, FormatAdapter, JsonAdapter } from './adapter'
 import { asff } from './asff'
 import { defenderAlertsJson, defenderAssessmentsJson, defenderRecommendationsCsv } from './defender'
 import { checkovJson, kicsJson, tfsecJson } from './iac-json'
+import { inspectorJson } from './inspector'
 import { genericOcsf, prowlerOcsf, securityHubOcsf } from './ocsf'
 import { orca } from './orca'
 import { prowlerCsv, prowlerV2Csv } from './prowler-csv'
@@ -17,6 +18,7 @@ import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
  */
 export const JSON_ADAPTERS: readonly JsonAdapter[] = [
   asff,
+  inspectorJson,
   prowlerOcsf,
   prowlerJson,
   prowlerV2Json,
@@ -65,6 +67,7 @@ export const SOURCE_OF: Record<FormatName, string> = {
   'defender-assessments-json': 'defender-assessments',
   'defender-alerts-json': 'defender-alerts',
   'orca-alerts-json': 'orca',
+  'inspector-json': 'inspector',
   sarif: 'sarif',
   // an IaC scanner's own JSON is the same stream as its SARIF (the same alerts, iac-json.ts): a
   // rescan in either closes what the other reported; the scope's tool keeps Checkov's from KICS's
