@@ -11,6 +11,7 @@ import { type Activity, emptyActivity, mergeActivity } from '../semantics/activi
 import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } from '../semantics/ids'
 import { publicAclGrants, s3Encryption } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
+import { PRIVATE_RANGES } from '../semantics/cidr'
 import type {
   ActivityFact,
   AdminFlowFact,
@@ -830,7 +831,7 @@ export function typeOf(key: string): string | null {
 // --- admin-port flows against approved ranges ----------------------------------------------------
 
 /** RFC 1918, CGNAT, loopback and link-local, IPv6 ULA and link-local: not "the internet". */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10', '::1/128']
+export { PRIVATE_RANGES }
 
 function ipToBigInt(ip: string): { v: bigint; bits: number } | null {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {

@@ -28,6 +28,8 @@ import {
   parseEcrImages,
   parseEcsTasks,
   parseEksClusters,
+  parseRdsInstances,
+  type RdsInstanceItem,
   parseEksPods,
   parseInstances,
   parseLoadBalancers,
@@ -303,6 +305,9 @@ class Analysis {
             n++
           }
           break
+        case 'aws.inventory.rds-instances':
+          n = this.rds(parseRdsInstances(value, f.path, account), f)
+          break
         case 'aws.inventory.ecr-images':
           n = this.ecr(parseEcrImages(value, f.path))
           break
@@ -381,6 +386,23 @@ class Analysis {
           file: f.path,
           place: `bucket ${b.name}`
         })
+      }
+    }
+    return items.length
+  }
+
+  private rds(items: RdsInstanceItem[], f: BundleFile): number {
+    for (const d of items) {
+      const region = d.region ?? this.soleRegion(d.account) ?? 'unknown'
+      const arn = d.arn ?? `arn:aws:rds:${region}:${d.account}:db:${d.identifier}`
+      const { file: _f, ...config } = d
+      this.fact(arn, 'rds.config', { ...config, region, arn }, [f.path])
+      for (const g of d.securityGroups)
+        this.link('instance-uses-security-group', arn, ec2Arn(region, d.account, 'security-group', g), `DB instance ${d.identifier} is in ${g}`, f.path)
+      for (const e of d.enis ?? []) {
+        this.link('interface-of-instance', eniKey(d.account, e.id), arn, `${e.id} is an interface of DB instance ${d.identifier}`, f.path)
+        for (const g of d.securityGroups)
+          this.link('interface-uses-security-group', eniKey(d.account, e.id), ec2Arn(region, d.account, 'security-group', g), `${e.id} is in ${g}`, f.path)
       }
     }
     return items.length

@@ -7,6 +7,7 @@ import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
 import type { AdminFlow, ServedPort } from '../semantics/facets'
+import { isPrivateAddress } from '../semantics/cidr'
 
 const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -51,7 +52,7 @@ export interface FlowLogScan {
   enis: Map<string, EniFlows>
   admin: Map<string, AdminFlow>
   /** inbound flows to other ports, per interface, protocol and port */
-  served: Map<string, ServedPort & { seen: Set<string>; daySet: Set<number> }>
+  served: Map<string, ServedPort & { seen: Set<string>; daySet: Set<number>; publicSessions: number; publicSources: string[] }>
   /** served-port flows dropped once an interface had this many distinct ports (counted here) */
   servedOverflow: Map<string, { flows: number; sessions: number }>
   servedPorts: Map<string, number>
@@ -67,6 +68,8 @@ export interface FlowLogScan {
 const MAX_ADMIN_SOURCES_PER_ENI = 5000
 const MAX_SERVED_PORTS_PER_ENI = 2000
 const MAX_SERVED_SOURCES = 10_000
+/** public source addresses itemised per served port (the rest are counted in publicSessions) */
+const MAX_PUBLIC_SOURCES = 50
 
 export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
   return {
@@ -251,7 +254,23 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
             scan.servedOverflow.set(eniId, o)
             return
           }
-          sp = { eni: eniId, protocol, port, sessions: 0, probes: 0, sources: 0, ipv4: false, ipv6: false, days: [], first: start, last: end, seen: new Set(), daySet: new Set() }
+          sp = {
+            eni: eniId,
+            protocol,
+            port,
+            sessions: 0,
+            probes: 0,
+            sources: 0,
+            ipv4: false,
+            ipv6: false,
+            days: [],
+            first: start,
+            last: end,
+            seen: new Set(),
+            daySet: new Set(),
+            publicSessions: 0,
+            publicSources: []
+          }
           scan.served.set(sk, sp)
           scan.servedPorts.set(eniId, count + 1)
         }
@@ -265,6 +284,10 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
           sp.last = end
         }
         if (sp.seen.size < MAX_SERVED_SOURCES) sp.seen.add(src)
+        if (!isPrivateAddress(src)) {
+          sp.publicSessions++
+          if (sp.publicSources.length < MAX_PUBLIC_SOURCES && !sp.publicSources.includes(src)) sp.publicSources.push(src)
+        }
         if (v6) sp.ipv6 = true
         else sp.ipv4 = true
         sp.daySet.add(Math.floor(start / DAY))

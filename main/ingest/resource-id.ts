@@ -145,10 +145,18 @@ function fromArn(arn: string, d: ResourceDraft, name: string | null, environment
   return done(arn, arn, true, arnType(service, resource), 'aws', account, region, name ?? arnName(resource), environment)
 }
 
+/** ARN resource kinds whose type the tools (ASFF AwsRdsDbInstance, the catalogue) name otherwise. */
+const ARN_KINDS: Record<string, string> = {
+  'rds:db': 'db-instance',
+  'rds:cluster': 'db-cluster',
+  'rds:snapshot': 'db-snapshot',
+  'rds:cluster-snapshot': 'db-cluster-snapshot'
+}
+
 function arnType(service: string, resource: string): string {
   if (service === 's3') return resource.includes('/') ? 'aws.s3.object' : 'aws.s3.bucket'
   const kind = resource.split(/[/:]/)[0] || 'resource'
-  return `aws.${service}.${kind}`
+  return `aws.${service}.${ARN_KINDS[`${service}:${kind}`] ?? kind}`
 }
 
 function arnName(resource: string): string {

@@ -77,6 +77,7 @@ type EvidenceKind =
   | 'aws.inventory.ecs-tasks'
   | 'aws.inventory.eks-pods'
   | 'aws.inventory.eks-clusters'
+  | 'aws.inventory.rds-instances'
   | 'aws.inventory.ecr-images'
   | 'aws.inventory.cloudfront-distributions'
   | 'aws.inventory.load-balancers'
@@ -107,6 +108,9 @@ const INVENTORY: Record<string, EvidenceKind> = {
   // by `evidence collect`, which cannot list pods (they come from each cluster's Kubernetes API).
   'eks-clusters.json': 'aws.inventory.eks-clusters',
   'ecr-images.json': 'aws.inventory.ecr-images',
+  // Added to v1 (docs/evidence-bundle.md): DescribeDBInstances, with each instance's network
+  // interfaces
+  'rds-instances.json': 'aws.inventory.rds-instances',
   'cloudfront-distributions.json': 'aws.inventory.cloudfront-distributions',
   'load-balancers.json': 'aws.inventory.load-balancers'
 }

@@ -93,6 +93,16 @@ export function parseCidr(text: string): Cidr | null {
   return { family, text: t, prefix, start, end: start + size - 1n }
 }
 
+/** Address space no internet client comes from: RFC 1918, CGNAT, loopback, link-local, IPv6 ULA and link-local. */
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10', '::1/128']
+const PRIVATE_BLOCKS = PRIVATE_RANGES.map((c) => parseCidr(c)!)
+
+/** Is this address (not a block) in private space? False for an address that does not parse. */
+export function isPrivateAddress(ip: string): boolean {
+  const a = parseCidr(ip)
+  return !!a && a.start === a.end && PRIVATE_BLOCKS.some((b) => b.family === a.family && b.start <= a.start && a.start <= b.end)
+}
+
 /** Merge intervals into a sorted list of disjoint, non-adjacent ones. */
 export function union(intervals: readonly Interval[]): Interval[] {
   const sorted = [...intervals].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

@@ -142,6 +142,32 @@ export const SgConfigFacet = z.strictObject({
 })
 export type SgConfigFacet = z.infer<typeof SgConfigFacet>
 
+/**
+ * `rds.config`: one DB instance of inventory/rds-instances.json (DescribeDBInstances). Null: the
+ * file does not say.
+ */
+export const RdsConfigFacet = z.strictObject({
+  /** from the instance's ARN, else the bundle scope's account */
+  account: z.string(),
+  identifier: z.string(),
+  arn: z.string(),
+  /** 'unknown' when neither the ARN, the Availability Zone nor a single-Region scope says */
+  region: z.string(),
+  engine: nullableString,
+  status: nullableString,
+  publiclyAccessible: z.boolean().nullable(),
+  /** Endpoint.Address and Endpoint.Port */
+  address: nullableString,
+  port: nullableNumber,
+  vpcId: nullableString,
+  subnets: z.array(z.string()),
+  securityGroups: z.array(z.string()),
+  tags,
+  /** the instance's network interfaces (which name its VPC flow logs); absent: not collected */
+  enis: z.array(z.strictObject({ id: z.string(), privateIp: nullableString })).optional()
+})
+export type RdsConfigFacet = z.infer<typeof RdsConfigFacet>
+
 /** One access key of a credential report row (slots neither active nor ever rotated are left out). */
 export const AccessKeyReport = z.strictObject({
   slot: z.union([z.literal(1), z.literal(2)]),
@@ -439,7 +465,13 @@ export const ServedPort = z.strictObject({
   /** UTC days (epoch day numbers) with a session */
   days: z.array(z.number()),
   first: z.number(),
-  last: z.number()
+  last: z.number(),
+  /**
+   * sessions from addresses outside private space (RFC 1918, CGNAT, link-local, IPv6 ULA), and up
+   * to 50 of those addresses; absent in facts of earlier versions (then unknown, not none)
+   */
+  publicSessions: z.number().optional(),
+  publicSources: z.array(z.string()).optional()
 })
 export type ServedPort = z.infer<typeof ServedPort>
 
@@ -464,6 +496,7 @@ export const FACETS = {
   'account.s3-pab': S3AccountFacet,
   'ec2.config': Ec2ConfigFacet,
   'sg.config': SgConfigFacet,
+  'rds.config': RdsConfigFacet,
   'iam.credential-report': CredentialReportFacet,
   'account.ebs-encryption': EbsEncryptionFacet,
   'account.trails': TrailsFacet,

@@ -2,7 +2,17 @@
 // is configured, what depends on what. Each parser takes the parsed document and the file's path
 // (the evidence every item links back to) and returns plain items. Tolerant (the evidence analysis
 // keeps what it can for the facts); ./inventory.ts reads the same files strictly for the evaluators.
-import type { AzureStorageConfigFacet, CredentialReportFacet, Ec2ConfigFacet, EksClusterFacet, OpenRule, S3ConfigFacet, SgConfigFacet, SgRuleConfig } from './facets'
+import type {
+  AzureStorageConfigFacet,
+  CredentialReportFacet,
+  Ec2ConfigFacet,
+  EksClusterFacet,
+  OpenRule,
+  RdsConfigFacet,
+  S3ConfigFacet,
+  SgConfigFacet,
+  SgRuleConfig
+} from './facets'
 import type { IpPermission } from './inventory'
 import { BadEvidence } from './bad-evidence'
 import { arr, bool, type Json, num, obj, pick, requireArray, str, tagsOf } from './cloud-output'
@@ -244,6 +254,58 @@ function rulesOf(list: unknown): SgRuleConfig[] {
           ...arr(po?.Ipv6Ranges).map((r) => [str(obj(r)?.CidrIpv6), str(obj(r)?.Description)])
         ].filter((x): x is [string, string] => !!x[0] && x[1] !== null)
       )
+    }
+  })
+}
+
+/** One DB instance as read (the `rds.config` facet, its Region not yet resolved from the scope). */
+export type RdsInstanceItem = Omit<RdsConfigFacet, 'region' | 'arn'> & { file: string; region: string | null; arn: string | null }
+
+/**
+ * inventory/rds-instances.json: {"DBInstances":[DescribeDBInstances item…]}, each optionally with
+ * "NetworkInterfaces":[{NetworkInterfaceId, PrivateIpAddress}] (the instance's interfaces, which
+ * name its VPC flow logs; DescribeDBInstances does not give them).
+ */
+export function parseRdsInstances(doc: unknown, file: string, account: string): RdsInstanceItem[] {
+  return requireArray(doc, file, 'DBInstances').map((x, i) => {
+    const d = obj(x)
+    const id = str(d?.DBInstanceIdentifier)
+    if (!d || !id) throw new BadEvidence(file, `DBInstances[${i}]`, 'a DB instance without DBInstanceIdentifier')
+    const arn = str(d.DBInstanceArn)
+    const fromArn = arn ? /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):db:/.exec(arn) : null
+    const ep = obj(d.Endpoint)
+    const sn = obj(d.DBSubnetGroup)
+    const tags = Object.fromEntries(
+      arr(d.TagList)
+        .map((t) => [str(obj(t)?.Key), str(obj(t)?.Value) ?? ''] as const)
+        .filter((t): t is readonly [string, string] => !!t[0])
+    )
+    return {
+      file,
+      account: fromArn?.[2] ?? account,
+      identifier: id,
+      arn,
+      region: fromArn?.[1] ?? regionOfAz(str(d.AvailabilityZone)),
+      engine: str(d.Engine),
+      status: str(d.DBInstanceStatus),
+      publiclyAccessible: bool(d.PubliclyAccessible),
+      address: str(ep?.Address),
+      port: num(ep?.Port),
+      vpcId: str(sn?.VpcId),
+      subnets: arr(sn?.Subnets)
+        .map((s) => str(obj(s)?.SubnetIdentifier) ?? '')
+        .filter(Boolean),
+      securityGroups: arr(d.VpcSecurityGroups)
+        .map((g) => str(obj(g)?.VpcSecurityGroupId) ?? '')
+        .filter(Boolean),
+      tags,
+      ...(Array.isArray(d.NetworkInterfaces)
+        ? {
+            enis: arr(d.NetworkInterfaces)
+              .map((n) => ({ id: str(obj(n)?.NetworkInterfaceId) ?? '', privateIp: str(obj(n)?.PrivateIpAddress) }))
+              .filter((n) => n.id)
+          }
+        : {})
     }
   })
 }

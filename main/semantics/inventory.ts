@@ -48,6 +48,7 @@ export interface AwsAccountInventory {
   ecsTasks: FileState<Array<Item<EcsTask>>>
   eksPods: FileState<Array<Item<EksPod>>>
   ecrImages: FileState<Array<Item<EcrImage>>>
+  rdsInstances: FileState<Array<Item<RdsInstance>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -219,6 +220,33 @@ export type EksPod = z.infer<typeof EksPod>
 
 const AwsTime = z.union([z.string(), z.number()])
 /** One `imageDetails` element of `aws ecr describe-images`. */
+/**
+ * One DB instance as DescribeDBInstances gives it (inventory/rds-instances.json, `{"DBInstances":
+ * [...]}`), the fields the RDS controls read. `NetworkInterfaces` is not DescribeDBInstances': it is
+ * the instance's elastic network interfaces (DescribeNetworkInterfaces, requester amazon-rds), whose
+ * ids name the instance's VPC flow logs; absent when not collected.
+ */
+export const RdsInstance = z.object({
+  DBInstanceIdentifier: z.string().min(1),
+  DBInstanceArn: z.string().optional(),
+  Engine: z.string().optional(),
+  DBInstanceStatus: z.string().optional(),
+  PubliclyAccessible: z.boolean().optional(),
+  Endpoint: z.object({ Address: z.string().optional(), Port: z.number().int().optional(), HostedZoneId: z.string().optional() }).optional(),
+  AvailabilityZone: z.string().optional(),
+  DBSubnetGroup: z
+    .object({
+      DBSubnetGroupName: z.string().optional(),
+      VpcId: z.string().optional(),
+      Subnets: z.array(z.object({ SubnetIdentifier: z.string().optional() })).optional()
+    })
+    .optional(),
+  VpcSecurityGroups: z.array(z.object({ VpcSecurityGroupId: z.string(), Status: z.string().optional() })).optional(),
+  TagList: z.array(z.object({ Key: z.string(), Value: z.string().optional() })).optional(),
+  NetworkInterfaces: z.array(z.object({ NetworkInterfaceId: z.string().min(1), PrivateIpAddress: z.string().optional() })).optional()
+})
+export type RdsInstance = z.infer<typeof RdsInstance>
+
 const EcrImage = z.object({
   registryId: z.string().optional(),
   repositoryName: z.string().optional(),
@@ -265,7 +293,8 @@ export const INVENTORY_FILES = {
   ebsEncryption: 'ebs-encryption.json',
   ecsTasks: 'ecs-tasks.json',
   eksPods: 'eks-pods.json',
-  ecrImages: 'ecr-images.json'
+  ecrImages: 'ecr-images.json',
+  rdsInstances: 'rds-instances.json'
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -413,8 +442,11 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const ecsTasks = mapOk(await b.json(rel(INVENTORY_FILES.ecsTasks), listOf('tasks')), (v) => items(v.tasks, EcsTask, ['tasks'], 'taskArn'))
   const eksPods = mapOk(await b.json(rel(INVENTORY_FILES.eksPods), listOf('items')), (v) => items(v.items, EksPod, ['items'], 'name'))
   const ecrImages = mapOk(await b.json(rel(INVENTORY_FILES.ecrImages), listOf('imageDetails')), (v) => items(v.imageDetails, EcrImage, ['imageDetails'], 'imageDigest'))
+  const rdsInstances = mapOk(await b.json(rel(INVENTORY_FILES.rdsInstances), listOf('DBInstances')), (v) =>
+    items(v.DBInstances, RdsInstance, ['DBInstances'], 'DBInstanceIdentifier')
+  )
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
-  return { account, scopeRegions, gaps, s3Buckets, s3Account, ec2Instances, securityGroups, credentialReport, ebsEncryption, ecsTasks, eksPods, ecrImages }
+  return { account, scopeRegions, gaps, s3Buckets, s3Account, ec2Instances, securityGroups, credentialReport, ebsEncryption, ecsTasks, eksPods, ecrImages, rdsInstances }
 }
 
 async function loadAzureSubscription(b: BundleReader, subscription: string): Promise<AzureSubscriptionInventory> {

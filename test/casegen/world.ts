@@ -337,6 +337,8 @@ export interface AccountWorld {
   ecsTasks: Json[]
   eksPods: Json[]
   ecrImages: Json[]
+  /** DescribeDBInstances items (with the Lastmile-added NetworkInterfaces), inventory/rds-instances.json */
+  rdsInstances: Json[]
   cloudfront: Json[]
   /** inventories written even when empty (an empty list is evidence: "there is none") */
   inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr'>
@@ -385,6 +387,7 @@ export class World {
         ecsTasks: [],
         eksPods: [],
         ecrImages: [],
+        rdsInstances: [],
         cloudfront: [],
         inventories: new Set(),
         trail: new Map(),
