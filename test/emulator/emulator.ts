@@ -18,6 +18,9 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 
+/** services AWS CLI v1 pins to a fixed endpoint in some Regions, whatever AWS_ENDPOINT_URL says */
+const PINNED_ENDPOINT_SERVICES = ['rds', 'docdb', 'neptune', 'sqs', 'emr', 'health']
+
 /** What the harness needs on the machine (the machine image has them), or the sentence why not. */
 export function emulatorMissing(): string | null {
   for (const [tool, args] of [
@@ -97,7 +100,13 @@ export async function startEmulator(): Promise<Emulator> {
   const log = join(dir, 'aws-calls.log')
   spawnSync('mkdir', ['-p', bin])
   // one record per call: the arguments separated by US (0x1f), ended by RS (0x1e)
-  writeFileSync(join(bin, 'aws'), `#!/usr/bin/env bash\n{ printf '%s\\037' "$@"; printf '\\036'; } >> ${JSON.stringify(log)}\nexec ${JSON.stringify(realAws)} "$@"\n`)
+  // AWS CLI v1 sends these services to a fixed HTTPS endpoint in some Regions (RDS in us-east-1 to
+  // https://rds.amazonaws.com: awscli/customizations/overridesslcommonname.py) unless --endpoint-url
+  // is given, ignoring AWS_ENDPOINT_URL: the wrapper gives it, after recording the call as written
+  writeFileSync(
+    join(bin, 'aws'),
+    `#!/usr/bin/env bash\n{ printf '%s\\037' "$@"; printf '\\036'; } >> ${JSON.stringify(log)}\ncase "\${1:-}" in ${PINNED_ENDPOINT_SERVICES.join('|')}) set -- --endpoint-url "$AWS_ENDPOINT_URL" "$@" ;; esac\nexec ${JSON.stringify(realAws)} "$@"\n`
+  )
   chmodSync(join(bin, 'aws'), 0o755)
   writeFileSync(log, '')
   const config = join(dir, 'aws-config')
@@ -120,7 +129,8 @@ export async function startEmulator(): Promise<Emulator> {
   }
 
   const awsRaw = async (env: NodeJS.ProcessEnv, args: string[]): Promise<unknown> => {
-    const { stdout } = await run(realAws, [...args, '--output', 'json'], { env, maxBuffer: 16 * 1024 * 1024 })
+    const pinned = PINNED_ENDPOINT_SERVICES.includes(args[0]) ? ['--endpoint-url', String(env.AWS_ENDPOINT_URL)] : []
+    const { stdout } = await run(realAws, [...pinned, ...args, '--output', 'json'], { env, maxBuffer: 16 * 1024 * 1024 })
     return stdout.trim() ? JSON.parse(stdout) : null
   }
 
