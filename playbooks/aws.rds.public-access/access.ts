@@ -1,0 +1,103 @@
+// What the steps and the fix of aws.rds.public-access share: the instance as the evidence holds it,
+// whether its security groups admit public addresses to its port, and who connected to that port
+// (VPC flow logs of each of its network interfaces).
+import type { FacetMap, SgRuleConfig } from '../../main/semantics/facets'
+import { internetShare, parseCidr } from '../../main/semantics/cidr'
+import { ec2Arn, eniKey } from '../../main/semantics/ids'
+
+export type RdsConfig = FacetMap['rds.config']
+type Facet<K extends keyof FacetMap> = { value: FacetMap[K]; evidence: string[] } | null
+
+/** Does an inbound rule reach TCP `port`? */
+function reachesPort(r: Pick<SgRuleConfig, 'protocol' | 'fromPort' | 'toPort'>, port: number): boolean {
+  const proto = r.protocol.toLowerCase()
+  if (proto === '-1') return true
+  if (proto !== 'tcp' && proto !== '6') return false
+  if (r.fromPort === null || r.toPort === null || (r.fromPort === -1 && r.toPort === -1)) return true
+  return r.fromPort <= port && port <= r.toPort
+}
+
+export interface InternetPath {
+  answer: 'yes' | 'no' | 'unknown'
+  why: string
+  evidence: string[]
+}
+
+/**
+ * Do the instance's security groups, together, admit any public address to its port? A CIDR block
+ * with any address outside private space does (an office's /32 as much as 0.0.0.0/0: the fix cuts
+ * that office off too). Referenced groups admit only their members; a prefix list's entries are not
+ * in the evidence, so a prefix list reaching the port makes the answer unknown unless a block
+ * already says yes. A group missing from the evidence makes "no" unknown.
+ */
+export function internetPath(d: RdsConfig, sg: (arn: string) => Facet<'sg.config'>): InternetPath {
+  const port = d.port
+  if (port === null) return { answer: 'unknown', why: "the instance's port is not in the evidence (no Endpoint.Port in rds-instances.json)", evidence: [] }
+  if (!d.securityGroups.length) return { answer: 'unknown', why: 'the instance names no VPC security group in the evidence', evidence: [] }
+  const admits: string[] = []
+  const lists: string[] = []
+  const missing: string[] = []
+  const evidence: string[] = []
+  for (const g of d.securityGroups) {
+    const cfg = sg(ec2Arn(d.region, d.account, 'security-group', g))
+    if (!cfg) {
+      missing.push(g)
+      continue
+    }
+    evidence.push(...cfg.evidence)
+    for (const r of cfg.value.ingress) {
+      if (!reachesPort(r, port)) continue
+      for (const c of [...r.cidrs, ...r.ipv6]) {
+        const b = parseCidr(c)
+        if (!b || internetShare(b.family, [b]) > 0) admits.push(`${g} admits ${c}`)
+      }
+      for (const p of r.prefixLists) lists.push(`${g} admits prefix list ${p}`)
+    }
+  }
+  if (admits.length) return { answer: 'yes', why: `tcp/${port} is open to public addresses: ${[...new Set(admits)].join('; ')}`, evidence }
+  if (missing.length)
+    return {
+      answer: 'unknown',
+      why: `the security group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of the instance ${missing.length > 1 ? 'are' : 'is'} not in the evidence (security-groups.json)`,
+      evidence
+    }
+  if (lists.length) return { answer: 'unknown', why: `${lists.join('; ')}, whose entries are not in the evidence (a prefix list may hold public blocks)`, evidence }
+  return {
+    answer: 'no',
+    why: `no rule of ${d.securityGroups.join(', ')} admits a public address to tcp/${port} (only private blocks or members of other groups)`,
+    evidence
+  }
+}
+
+export interface PortClients {
+  eni: string
+  key: string
+  /** null: the interface has no flow log in the evidence */
+  served: FacetMap['flows.served'] | null
+  evidence: string[]
+  sessions: number
+  /** null: the flow log was read by a version that did not count public sources */
+  publicSessions: number | null
+  publicSources: string[]
+  last: number | null
+}
+
+/** The sessions to the instance's port on each of its interfaces, from `flows.served`. */
+export function portClients(d: RdsConfig, served: (key: string) => Facet<'flows.served'>): PortClients[] {
+  return (d.enis ?? []).map((e) => {
+    const key = eniKey(d.account, e.id)
+    const f = served(key)
+    const ports = (f?.value.ports ?? []).filter((p) => p.protocol === 6 && p.port === d.port)
+    const counted = ports.every((p) => p.publicSessions !== undefined)
+    return {
+      eni: e.id,
+      key,
+      served: f?.value ?? null,
+      evidence: f?.evidence ?? [],
+      sessions: ports.reduce((n, p) => n + p.sessions, 0),
+      publicSessions: counted ? ports.reduce((n, p) => n + (p.publicSessions ?? 0), 0) : null,
+      publicSources: [...new Set(ports.flatMap((p) => p.publicSources ?? []))].sort(),
+      last: ports.length ? Math.max(...ports.map((p) => p.last)) : null
+    }
+  })
+}
