@@ -70,15 +70,18 @@ test("a finding's page shows its control with every tool rule id the catalogue m
   await snap(page, 'finding-control')
 
   // what the catalogue's tables give beyond the rules: severity, benchmark ids, the rows it was built from
-  const rds = all.find((f) => f.alerts.some((a) => a.ruleId === 'RDS.2'))!
-  const rdsRow = loadControls().row(rds.control)!
-  expect(rdsRow.severity && Object.keys(rdsRow.frameworks).length && rdsRow.source.length).toBeTruthy()
-  await openFinding(page, rds.id, rds.title)
-  await expect(cell('Id')).toHaveText(rds.control)
-  await expect(cell('Severity')).toHaveText(rdsRow.severity!)
-  for (const [framework, ids] of Object.entries(rdsRow.frameworks)) await expect(cell(framework)).toHaveText(ids.join(', '))
-  await expect(cell('Source').getByRole('listitem')).toHaveText(rdsRow.source)
-  await expect(control.getByRole('list', { name: 'prowler rule ids' }).getByRole('listitem').filter({ hasText: 'rds_instance_no_public_access (reported here)' })).toHaveCount(1)
+  // (CloudTrail.2: a generated control, no folder; one whose finding Prowler reports too)
+  const trail = all.find((f) => f.alerts.some((a) => a.ruleId === 'CloudTrail.2') && f.alerts.some((a) => a.ruleId === 'cloudtrail_kms_encryption_enabled'))!
+  const trailRow = loadControls().row(trail.control)!
+  expect(trailRow.severity && Object.keys(trailRow.frameworks).length && trailRow.source.length).toBeTruthy()
+  await openFinding(page, trail.id, trail.title)
+  await expect(cell('Id')).toHaveText(trail.control)
+  await expect(cell('Severity')).toHaveText(trailRow.severity!)
+  for (const [framework, ids] of Object.entries(trailRow.frameworks)) await expect(cell(framework)).toHaveText(ids.join(', '))
+  await expect(cell('Source').getByRole('listitem')).toHaveText(trailRow.source)
+  await expect(control.getByRole('list', { name: 'prowler rule ids' }).getByRole('listitem').filter({ hasText: 'cloudtrail_kms_encryption_enabled (reported here)' })).toHaveCount(
+    1
+  )
 
   // a long list of one tool's ids shows the first few and the ones reported here, and all when asked
   const pab = all.find((f) => f.alerts.some((a) => a.ruleId === 'S3.8'))!

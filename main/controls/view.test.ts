@@ -43,17 +43,19 @@ describe("a control as a finding's page shows it", () => {
 
   it("carries the catalogue's severity, frameworks, source and why when its row gives them, and omits what it does not", () => {
     const table = loadControls()
-    const rds = table.resolve('securityhub', 'RDS.2', 'check', 'aws.rds.db-instance')
-    const row = table.row(rds)!
+    // a generated row (CloudTrail.4: no control folder)
+    const trail = table.resolve('securityhub', 'CloudTrail.4', 'check', 'aws.cloudtrail.trail')
+    const row = table.row(trail)!
     expect(row.severity).not.toBeNull()
-    const v = controlView(rds)
-    expect(v).toMatchObject({ id: rds, catalogued: true, severity: row.severity, frameworks: row.frameworks, source: row.source })
-    expect(v.rules).toMatchObject({ securityhub: expect.arrayContaining(['RDS.2']), prowler: expect.arrayContaining(['rds_instance_no_public_access']) })
+    expect(Object.keys(row.frameworks ?? {})).not.toEqual([])
+    const v = controlView(trail)
+    expect(v).toMatchObject({ id: trail, catalogued: true, severity: row.severity, frameworks: row.frameworks, source: row.source })
+    expect(v.rules).toMatchObject({ securityhub: expect.arrayContaining(['CloudTrail.4']), prowler: expect.arrayContaining(['cloudtrail_log_file_validation_enabled']) })
     // a row without them: the view has no empty severity, frameworks, source or why
     const plain = { ...row, severity: null, frameworks: {}, source: [], why: null }
     const fake = { row: () => plain, tools: new Set<string>() } as unknown as ControlTable
-    expect(Object.keys(controlView(rds, fake)).sort()).toEqual(['catalogued', 'effect', 'effectBy', 'id', 'match', 'resourceType', 'rules', 'title'])
-    expect(controlView(rds, { row: () => ({ ...plain, why: 'EC2.13 and EC2.14 are one fix' }), tools: new Set<string>() } as unknown as ControlTable).why).toBe(
+    expect(Object.keys(controlView(trail, fake)).sort()).toEqual(['catalogued', 'effect', 'effectBy', 'id', 'match', 'resourceType', 'rules', 'title'])
+    expect(controlView(trail, { row: () => ({ ...plain, why: 'EC2.13 and EC2.14 are one fix' }), tools: new Set<string>() } as unknown as ControlTable).why).toBe(
       'EC2.13 and EC2.14 are one fix'
     )
   })

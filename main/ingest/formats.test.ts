@@ -489,7 +489,7 @@ describe('formats without a public sample', () => {
       [
         '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c',
         'check',
-        'aws.rds.2',
+        'aws.rds.public-access',
         'arn:aws:rds:us-east-1:123456789012:db:payments-db',
         expect.stringMatching(/^aws\.rds\./),
         '123456789012',
@@ -539,7 +539,7 @@ describe('formats without a public sample', () => {
       .prepare('SELECT a.rule_id, a.control, a.account, r.canonical_id AS resource FROM alerts a JOIN resources r ON r.id = a.resource_id WHERE a.last_import = ?')
       .all(s.importId)
     expect(a).toEqual([
-      { rule_id: '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c', control: 'aws.rds.2', account: '123456789012', resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-db' }
+      { rule_id: '72f3b7f1-76b8-4cf5-8da5-4ba5745b512c', control: 'aws.rds.public-access', account: '123456789012', resource: 'arn:aws:rds:us-east-1:123456789012:db:orders-db' }
     ])
   })
 

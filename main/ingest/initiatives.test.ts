@@ -63,12 +63,12 @@ describe('initiatives', () => {
       severity: { informational: 0, low: 0, medium: 3, high: 0, critical: 0 },
       rci: { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 3 }
     })
-    // a catalogued control without a folder is its own initiative, titled by the catalogue
-    const [rds] = byControl('aws.rds.2')
+    // a control folder that takes a catalogued rule (RDS.2) is its own initiative, titled by the folder
+    const [rds] = byControl('aws.rds.public-access')
     expect(rds).toMatchObject({
       findings: 1,
       severity: { critical: 1 },
-      title: 'RDS DB Instances should prohibit public access, as determined by the PubliclyAccessible configuration'
+      title: 'RDS DB instances should prohibit public access, as determined by the PubliclyAccessible configuration'
     })
   })
 
