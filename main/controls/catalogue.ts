@@ -338,6 +338,8 @@ export function parseControls(text: string, path: string, folders: readonly Cata
         if (g.effect) throw new LastmileError('bad-input', `${at(['effect'])}${g.id}'s effect is its folder's to declare; regenerate with npm run catalogue`)
         for (const [tool, ids] of Object.entries(g.rules)) d.rules[tool] = [...new Set([...(d.rules[tool] ?? []), ...ids])]
         d.frameworks = { ...d.frameworks, ...g.frameworks }
+        // the published severity of the controls the folder covers (the highest, when several groups extend it)
+        if (g.severity && (d.severity === null || SEVERITY.options.indexOf(g.severity) < SEVERITY.options.indexOf(d.severity))) d.severity = g.severity
         d.source = [...d.source, ...g.source]
         if (g.why) d.why = [d.why, g.why].filter(Boolean).join(' ')
         return

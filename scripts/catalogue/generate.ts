@@ -680,7 +680,7 @@ export function generateCatalogue(root: string): GeneratedControl[] {
   }
   if (problems.length > 0) throw new Error(`the catalogue needs ${problems.length} decision${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`)
   // a folder's extension without any rule beyond the folder's own says nothing
-  return out.filter((c) => !c.extends || Object.keys(c.rules).length > 0 || c.frameworks).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
+  return out.filter((c) => !c.extends || Object.keys(c.rules).length > 0 || c.frameworks || c.severity).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
 }
 
 /** The file's text: one control per line, so a regeneration's diff reads control by control. */

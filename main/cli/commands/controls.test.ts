@@ -20,6 +20,8 @@ describe('lastmile controls', () => {
       fix: true,
       guardrails: true
     })
+    // a folder control carries the published severity of the Security Hub control it covers (S3.5: medium)
+    expect(list.find((c) => c.id === 'aws.s3.https-only')).toMatchObject({ severity: 'medium' })
     // container images: a fix only as the playbook's templates, found by kind rather than rule id
     expect(list.find((c) => c.id === 'container.image.vulnerable')).toMatchObject({ rules: {}, fix: true, effect: 'replacing' })
     // every control says what its fix does; the generated ones say which rule of the title table decided

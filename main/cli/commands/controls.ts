@@ -32,6 +32,7 @@ export const controls: Command = {
         id: c.id,
         title: c.title,
         resourceType: c.resourceType,
+        severity: c.severity,
         effect: c.effect,
         effectBy: c.effectBy,
         rules: c.rules,
