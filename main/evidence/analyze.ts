@@ -20,6 +20,7 @@ import {
   type MetricSeries,
   type RunningImage,
   type SecurityGroupItem,
+  type NetworkInterfaceItem,
   type S3BucketItem,
   ebsEncryption,
   openToInternet,
@@ -37,6 +38,7 @@ import {
   parseS3Account,
   parseS3Buckets,
   parseSecurityGroups,
+  parseNetworkInterfaces,
   parseStorageAccounts,
   publicAclGrants,
   publicPolicyStatements,
@@ -116,7 +118,7 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
   // Inventories first: the logs' resources are resolved against them. Within them, what others
   // resolve against comes first (a CloudFront origin naming an instance's public DNS name, a
   // metric naming an instance), whatever the order of the paths.
-  const FIRST: readonly string[] = ['aws.inventory.ec2-instances', 'aws.inventory.security-groups', 'aws.inventory.s3-buckets']
+  const FIRST: readonly string[] = ['aws.inventory.ec2-instances', 'aws.inventory.security-groups', 'aws.inventory.network-interfaces', 'aws.inventory.s3-buckets']
   const rank = (k: string): number => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length)
   const documents = todo.filter((f) => f.kind.startsWith('aws.inventory.') || f.kind === 'aws.trails' || f.kind === 'aws.cloudwatch-metrics' || f.kind === 'azure.storage-accounts')
   for (const f of documents.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d.kind) - rank(y.d.kind) || x.i - y.i)) {
@@ -286,6 +288,9 @@ class Analysis {
         case 'aws.inventory.security-groups':
           n = this.securityGroups(parseSecurityGroups(value, f.path, account), f)
           break
+        case 'aws.inventory.network-interfaces':
+          n = this.networkInterfaces(parseNetworkInterfaces(value, f.path, account), f)
+          break
         case 'aws.inventory.ebs-encryption': {
           const regions = ebsEncryption(value, f.path)
           this.fact(accountResource(account), 'account.ebs-encryption', { regions }, [f.path])
@@ -438,6 +443,22 @@ class Analysis {
           place: `instance ${i.instanceId}`
         })
       }
+    }
+    return items.length
+  }
+
+  /** Every interface with its groups: those of Lambda, RDS, load balancers and endpoints too. */
+  private networkInterfaces(items: NetworkInterfaceItem[], f: BundleFile): number {
+    for (const n of items) {
+      const region = n.region ?? this.soleRegion(n.account) ?? 'unknown'
+      const key = eniKey(n.account, n.eni)
+      const { file: _f, ...config } = n
+      this.fact(key, 'eni.config', { ...config, region }, [f.path])
+      const what = n.instanceId ?? n.description ?? n.type ?? 'an interface'
+      for (const g of n.groups)
+        this.link('interface-uses-security-group', key, ec2Arn(this.sgRegion.get(g) ?? region, n.account, 'security-group', g), `${n.eni} (${what}) is in ${g}`, f.path)
+      if (n.instanceId && !this.enis.has(n.eni))
+        this.link('interface-of-instance', key, ec2Arn(region, n.account, 'instance', n.instanceId), `${n.eni} is attached to ${n.instanceId}`, f.path)
     }
     return items.length
   }

@@ -72,6 +72,7 @@ type EvidenceKind =
   | 'aws.inventory.s3-account'
   | 'aws.inventory.ec2-instances'
   | 'aws.inventory.security-groups'
+  | 'aws.inventory.network-interfaces'
   | 'aws.inventory.iam-credential-report'
   | 'aws.inventory.ebs-encryption'
   | 'aws.inventory.ecs-tasks'
@@ -100,6 +101,10 @@ const INVENTORY: Record<string, EvidenceKind> = {
   's3-account.json': 'aws.inventory.s3-account',
   'ec2-instances.json': 'aws.inventory.ec2-instances',
   'security-groups.json': 'aws.inventory.security-groups',
+  // Not in EVIDENCE_BUNDLE.md v1: DescribeNetworkInterfaces output ({"NetworkInterfaces":[…]}),
+  // every interface of the account's Regions — those of Lambda functions, RDS databases, load
+  // balancers and VPC endpoints too, which ec2-instances.json does not list — with its groups.
+  'network-interfaces.json': 'aws.inventory.network-interfaces',
   'iam-credential-report.csv': 'aws.inventory.iam-credential-report',
   'ebs-encryption.json': 'aws.inventory.ebs-encryption',
   'ecs-tasks.json': 'aws.inventory.ecs-tasks',

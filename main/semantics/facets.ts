@@ -168,6 +168,24 @@ export const RdsConfigFacet = z.strictObject({
 })
 export type RdsConfigFacet = z.infer<typeof RdsConfigFacet>
 
+/** `eni.config`: one interface of inventory/network-interfaces.json (DescribeNetworkInterfaces). Null: the file does not say. */
+export const EniConfigFacet = z.strictObject({
+  account: z.string(),
+  eni: z.string(),
+  /** from the interface's Availability Zone; 'unknown' when neither it nor a single-Region scope says */
+  region: z.string(),
+  vpcId: nullableString,
+  /** InterfaceType: interface, lambda, network_load_balancer, vpc_endpoint, nat_gateway… */
+  type: nullableString,
+  description: nullableString,
+  /** the instance it is attached to (Attachment.InstanceId) */
+  instanceId: nullableString,
+  /** the service that manages it (RequesterId: amazon-rds, an ELB's account…) */
+  requester: nullableString,
+  groups: z.array(z.string())
+})
+export type EniConfigFacet = z.infer<typeof EniConfigFacet>
+
 /** One access key of a credential report row (slots neither active nor ever rotated are left out). */
 export const AccessKeyReport = z.strictObject({
   slot: z.union([z.literal(1), z.literal(2)]),
@@ -497,6 +515,7 @@ export const FACETS = {
   'ec2.config': Ec2ConfigFacet,
   'sg.config': SgConfigFacet,
   'rds.config': RdsConfigFacet,
+  'eni.config': EniConfigFacet,
   'iam.credential-report': CredentialReportFacet,
   'account.ebs-encryption': EbsEncryptionFacet,
   'account.trails': TrailsFacet,

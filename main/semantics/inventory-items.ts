@@ -8,6 +8,7 @@ import type {
   Ec2ConfigFacet,
   EksClusterFacet,
   OpenRule,
+  EniConfigFacet,
   RdsConfigFacet,
   S3ConfigFacet,
   SgConfigFacet,
@@ -348,6 +349,31 @@ export function parseSecurityGroups(doc: unknown, file: string, account: string)
       // absent: the file has no IpPermissionsEgress (hand-made, or a tool that left it out), so
       // the outbound rules are not known — unlike [], a group with none
       ...(Array.isArray(g.IpPermissionsEgress) ? { egress: rulesOf(g.IpPermissionsEgress) } : {})
+    }
+  })
+}
+
+/** One interface as read (the `eni.config` facet, its Region not yet resolved from the scope). */
+export type NetworkInterfaceItem = Omit<EniConfigFacet, 'region'> & { file: string; region: string | null }
+
+export function parseNetworkInterfaces(doc: unknown, file: string, account: string): NetworkInterfaceItem[] {
+  return requireArray(doc, file, 'NetworkInterfaces').map((x, i) => {
+    const n = obj(x)
+    const id = str(n?.NetworkInterfaceId)
+    if (!n || !id) throw new BadEvidence(file, `NetworkInterfaces[${i}]`, 'an interface without NetworkInterfaceId')
+    return {
+      file,
+      account: str(n.OwnerId) ?? account,
+      eni: id,
+      region: regionOfAz(str(n.AvailabilityZone)),
+      vpcId: str(n.VpcId),
+      type: str(n.InterfaceType),
+      description: str(n.Description) || null,
+      instanceId: str(obj(n.Attachment)?.InstanceId),
+      requester: str(n.RequesterId),
+      groups: arr(n.Groups)
+        .map((g) => str(obj(g)?.GroupId) ?? '')
+        .filter(Boolean)
     }
   })
 }

@@ -175,6 +175,24 @@ export function render(w: World, opts: { collector: string }): Rendered {
       )
     }
     if (a.instances.length) put('inventory/ec2-instances.json', instancesInventory(a))
+    // DescribeNetworkInterfaces: the instances' interfaces, then those of other services
+    if (a.inventories.has('enis'))
+      put('inventory/network-interfaces.json', {
+        NetworkInterfaces: [
+          ...a.instances.map((i) => ({
+            NetworkInterfaceId: i.eni,
+            AvailabilityZone: `${i.region}a`,
+            InterfaceType: 'interface',
+            Description: 'Primary network interface',
+            OwnerId: a.account,
+            Attachment: { InstanceId: i.id, DeviceIndex: 0, Status: 'attached' },
+            Groups: i.groups.map((g) => ({ GroupId: g, GroupName: g })),
+            PrivateIpAddress: i.privateIp,
+            Status: 'in-use'
+          })),
+          ...a.networkInterfaces
+        ]
+      })
     if (a.securityGroups.length) {
       put('inventory/security-groups.json', {
         SecurityGroups: a.securityGroups.map((g) => ({

@@ -340,8 +340,10 @@ export interface AccountWorld {
   /** DescribeDBInstances items (with the Lastmile-added NetworkInterfaces), inventory/rds-instances.json */
   rdsInstances: Json[]
   cloudfront: Json[]
+  /** DescribeNetworkInterfaces items beside the instances' own (written only with the 'enis' inventory) */
+  networkInterfaces: Json[]
   /** inventories written even when empty (an empty list is evidence: "there is none") */
-  inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr'>
+  inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr' | 'enis'>
   /** CloudTrail records by region (management events and S3 data events) */
   trail: Map<string, Json[]>
   /** Regions in the bundle's scope whose CloudTrail files were not collected */
@@ -389,6 +391,7 @@ export class World {
         ecrImages: [],
         rdsInstances: [],
         cloudfront: [],
+        networkInterfaces: [],
         inventories: new Set(),
         trail: new Map(),
         trailNotCollected: new Set(),
