@@ -152,9 +152,7 @@ export const defaultSecurityGroupFix: FixRenderer = {
     })
     const cutOff = v.enis.length
       ? `the inventory shows ${v.enis.length} interface${v.enis.length === 1 ? '' : 's'} in the group (${v.enis.join(', ')}): each loses what the default group allowed — traffic from other members (the self-reference) and, unless another of its groups allows it, every connection out; give ${v.enis.length === 1 ? 'it' : 'them'} a group of their own first`
-      : 'no instance in the inventory uses the group, but interfaces of Lambda functions, RDS databases, load balancers and VPC endpoints are not in the evidence: list them first (aws ec2 describe-network-interfaces --filters Name=group-id,Values=' +
-        v.groupId +
-        ')'
+      : `no interface in the evidence uses the group; unless the evidence has network-interfaces.json (every interface, of every service), list the interfaces of Lambda functions, RDS databases, load balancers and VPC endpoints first: aws ec2 describe-network-interfaces --filters Name=group-id,Values=${v.groupId}`
     return {
       artefacts: [artefact(ctx, 'aws-cli', 'bash', 'fix.sh', `revoke every inbound and outbound rule of the default group ${v.groupId}`, fix)],
       rollback: [artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `authorize again the rules saved before the fix on ${v.groupId}`, rollback)],

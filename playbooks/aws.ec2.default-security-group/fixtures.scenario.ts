@@ -1,8 +1,10 @@
 // The world aws.ec2.default-security-group's fixture is rendered from (npx tsx test/casegen/generate.ts):
-// one account with five VPCs, each default group reported by Security Hub (EC2.2), some by Prowler.
+// production with six VPCs and every interface listed (network-interfaces.json), test with one and
+// only its instances; each default group reported by Security Hub (EC2.2), one by Prowler too.
 import { asffControl, at, flowLine, hex, noDataLine, prowlerFinding, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
 
 const PROD = '111122223333'
+const TEST = '444455556666'
 const R = 'us-east-1'
 
 /** EC2's own default rules: all traffic among members, all traffic out. */
@@ -15,7 +17,7 @@ const selfRule = (group: string): Json => ({
 })
 const allOut: Json = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }
 
-function instance(w: World, i: Pick<Instance, 'id' | 'name' | 'groups' | 'privateIp'> & { owner: string }): Instance {
+function instance(w: World, i: Pick<Instance, 'id' | 'name' | 'groups' | 'privateIp'> & { owner: string }, account = PROD): Instance {
   const full: Instance = {
     id: i.id,
     name: i.name,
@@ -29,24 +31,27 @@ function instance(w: World, i: Pick<Instance, 'id' | 'name' | 'groups' | 'privat
     privateIp: i.privateIp,
     publicIp: null
   }
-  w.account(PROD).instances.push(full)
+  w.account(account).instances.push(full)
   return full
 }
 
 /** A flow record or NODATA every 12 hours over the window: the interface's log covers all of it. */
-function flowLog(w: World, inst: Instance, traffic: (time: string, k: number) => string | null): void {
+function flowLog(w: World, account: string, inst: Pick<Instance, 'eni'>, traffic: (time: string, k: number) => string | null): void {
   for (let k = 0; k < 180; k++) {
     const time = at(Math.floor(k / 2), (k % 2) * 12 + 1)
-    w.account(PROD).flows.push(traffic(time, k) ?? noDataLine(PROD, inst.eni, time))
+    w.account(account).flows.push(traffic(time, k) ?? noDataLine(account, inst.eni, time))
   }
 }
 
 export function scenario(w: World): void {
   const a = w.account(PROD, 'acme-prod', 'prod')
   a.regions.add(R)
-  const group = (n: number, vpc: string, permissions: Json[], egress: Json[]): string => {
+  a.inventories.add('enis')
+  const t = w.account(TEST, 'acme-test', 'test')
+  t.regions.add(R)
+  const group = (n: number, vpc: string, permissions: Json[], egress: Json[], account = a): string => {
     const id = `sg-0f0000000000000${n}`
-    a.securityGroups.push({
+    account.securityGroups.push({
       id,
       region: R,
       name: 'default',
@@ -61,12 +66,12 @@ export function scenario(w: World): void {
   // 1: the app VPC: an instance launched without a group of its own talks to its peer through the default group
   const app = group(1, 'vpc-0f01a2b3c4d5e6f01', [SELF], [allOut])
   const worker = instance(w, { id: 'i-0f1a2b3c4d5e60001', name: 'orders-worker-1', groups: [app], privateIp: '10.31.1.20', owner: 'orders-team' })
-  flowLog(w, worker, (time, k) =>
+  flowLog(w, PROD, worker, (time, k) =>
     k % 3 === 0
       ? flowLine({ account: PROD, eni: worker.eni, src: '10.31.1.21', dst: worker.privateIp, srcPort: 41000 + k, dstPort: 8080, packets: 24, bytes: 9_800, start: time, flags: 3 })
       : null
   )
-  // 2: a VPC whose default group nobody in the EC2 inventory uses
+  // 2: a VPC whose default group no interface of any service uses
   const idle = group(2, 'vpc-0f02a2b3c4d5e6f02', [SELF], [allOut])
   // 3: a VPC whose default group was emptied since the scan: a stale finding
   const closed = group(3, 'vpc-0f03a2b3c4d5e6f03', [], [])
@@ -98,7 +103,7 @@ export function scenario(w: World): void {
     egress: [allOut]
   })
   const api = instance(w, { id: 'i-0f1a2b3c4d5e60004', name: 'reports-api-1', groups: [shared, 'sg-0f04000000000044'], privateIp: '10.34.1.10', owner: 'reports-team' })
-  flowLog(w, api, (time, k) =>
+  flowLog(w, PROD, api, (time, k) =>
     k % 4 === 0
       ? flowLine({ account: PROD, eni: api.eni, src: '10.34.2.15', dst: api.privateIp, srcPort: 52000 + k, dstPort: 443, packets: 18, bytes: 6_400, start: time, flags: 3 })
       : null
@@ -106,10 +111,36 @@ export function scenario(w: World): void {
   // 5: a quiet VPC: its one instance sits on the default group alone and accepted nothing in 90 days of flow logs
   const quiet = group(5, 'vpc-0f05a2b3c4d5e6f05', [SELF], [allOut])
   const spare = instance(w, { id: 'i-0f1a2b3c4d5e60005', name: 'spare-1', groups: [quiet], privateIp: '10.35.1.10', owner: 'platform-team' })
-  flowLog(w, spare, () => null)
+  flowLog(w, PROD, spare, () => null)
+  // 6: a Lambda function attached to its VPC with the default group: no instance, only its interface
+  const fn = group(6, 'vpc-0f06a2b3c4d5e6f06', [SELF], [allOut])
+  const lambda = { eni: `eni-${hex('eni:lambda:orders-sync', 17)}`, ip: '10.36.1.50' }
+  a.networkInterfaces.push({
+    NetworkInterfaceId: lambda.eni,
+    AvailabilityZone: `${R}b`,
+    InterfaceType: 'lambda',
+    Description: 'AWS Lambda VPC ENI-orders-sync-5f3c2a9e',
+    OwnerId: PROD,
+    RequesterId: 'AROAEXAMPLELAMBDA:orders-sync',
+    RequesterManaged: true,
+    Groups: [{ GroupId: fn, GroupName: 'default' }],
+    PrivateIpAddress: lambda.ip,
+    Status: 'in-use',
+    VpcId: 'vpc-0f06a2b3c4d5e6f06'
+  })
+  flowLog(w, PROD, lambda, (time, k) =>
+    k % 2 === 0
+      ? flowLine({ account: PROD, eni: lambda.eni, src: '10.36.2.40', dst: lambda.ip, srcPort: 5432, dstPort: 43000 + k, packets: 30, bytes: 21_000, start: time, flags: 3 })
+      : null
+  )
+  // 7: the test account: a default group no instance uses, but only instances were collected
+  const unlisted = group(7, 'vpc-0f07a2b3c4d5e6f07', [SELF], [allOut], t)
+  t.securityGroups.push({ id: 'sg-0f07000000000077', region: R, name: 'batch', vpc: 'vpc-0f07a2b3c4d5e6f07', tags: { Owner: 'data-team' }, permissions: [] })
+  instance(w, { id: 'i-0f1a2b3c4d5e60007', name: 'batch-1', groups: ['sg-0f07000000000077'], privateIp: '10.37.1.10', owner: 'data-team' }, TEST)
 
-  const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Pick<Expected, 'says'>?]> = [
+  const cases: Array<[string, string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Pick<Expected, 'says'>?]> = [
     [
+      PROD,
       app,
       'UNSAFE',
       { 'still-open': 'yes', attached: 'yes', 'in-use': 'yes' },
@@ -117,14 +148,16 @@ export function scenario(w: World): void {
       { says: { 'in-use': 'in no group but the default one' } }
     ],
     [
+      PROD,
       idle,
-      'RISKY',
+      'SAFE',
       { 'still-open': 'yes', attached: 'no' },
-      'no instance uses it, but Lambda/RDS/endpoint interfaces are not in evidence',
-      { says: { attached: 'inferred, not proven' } }
+      'network-interfaces.json lists every interface and none is in the group',
+      { says: { attached: 'lists every interface of the account' } }
     ],
-    [closed, 'SAFE', { 'still-open': 'no' }, 'the group has no rule any more', { says: { 'still-open': 'no inbound and no outbound rule' } }],
+    [PROD, closed, 'SAFE', { 'still-open': 'no' }, 'the group has no rule any more', { says: { 'still-open': 'no inbound and no outbound rule' } }],
     [
+      PROD,
       shared,
       'RISKY',
       { 'still-open': 'yes', attached: 'yes', 'in-use': 'unknown' },
@@ -132,18 +165,35 @@ export function scenario(w: World): void {
       { says: { 'in-use': 'in other groups too' } }
     ],
     [
+      PROD,
       quiet,
       'RISKY',
       { 'still-open': 'yes', attached: 'yes', 'in-use': 'no' },
       'its one instance accepted nothing over a fully covered window',
       { says: { 'in-use': 'none accepted a flow' } }
+    ],
+    [
+      PROD,
+      fn,
+      'UNSAFE',
+      { 'still-open': 'yes', attached: 'yes', 'in-use': 'yes' },
+      "a Lambda function's interface, seen only in network-interfaces.json, lives on the default group",
+      { says: { attached: 'AWS Lambda VPC ENI-orders-sync' } }
+    ],
+    [
+      TEST,
+      unlisted,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'unknown' },
+      'only instances were collected: another service may use the group',
+      { says: { attached: 'add inventory/network-interfaces.json' } }
     ]
   ]
-  for (const [id, verdict, steps, why, says] of cases) {
-    const arn = `arn:aws:ec2:${R}:${PROD}:security-group/${id}`
+  for (const [account, id, verdict, steps, why, says] of cases) {
+    const arn = `arn:aws:ec2:${R}:${account}:security-group/${id}`
     w.findings.asff.push(
       asffControl({
-        account: PROD,
+        account,
         region: R,
         control: 'EC2.2',
         title: 'VPC default security groups should not allow inbound or outbound traffic',

@@ -16,41 +16,62 @@ import { defaultGroupVerdict } from './evaluate'
 
 const GROUP = ['aws.ec2.security-group'] as const
 
-/** One interface of the group, with the groups it is in and its instance (from ec2-instances.json). */
+/** One interface of the group, with the groups it is in and what it serves. */
 interface GroupInterface {
   eni: string
-  instance: string | null
-  name: string | null
-  /** every group of the interface; null when its instance's configuration is not in evidence */
+  /** the instance, or the service's description of the interface ("AWS Lambda VPC ENI-orders", "RDSNetworkInterface") */
+  what: string | null
+  /** every group of the interface; null when neither inventory lists it */
   groups: string[] | null
   evidence: string[]
 }
 
-function interfacesOf(ctx: StepContext): { groupId: string; account: string | null; enis: GroupInterface[]; inventory: string[] } {
+interface GroupUse {
+  groupId: string
+  account: string | null
+  enis: GroupInterface[]
+  /** the EC2 inventory files read (ec2-instances.json, network-interfaces.json) */
+  inventory: string[]
+  /** network-interfaces.json (every interface, of every service) was read for the account and covers the group's Region */
+  complete: boolean
+}
+
+function interfacesOf(ctx: StepContext): GroupUse {
   const facts = ctx.ev.facts(ctx.finding.resource.id)
   const sg = facts.securityGroup
   const groupId = sg?.groupId ?? ctx.finding.resource.id.split('/').pop() ?? ''
-  const inventory = ctx.ev
-    .files()
-    .filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/ec2-instances.json` && f.status === 'read')
-    .map((f) => f.id)
-  const enis: GroupInterface[] = (sg?.enis ?? []).map((eni) => ({ eni, instance: null, name: null, groups: null, evidence: [] }))
+  const read = (name: string) =>
+    ctx.ev
+      .files()
+      .filter((f) => facts.account !== null && f.path === `aws/${facts.account}/inventory/${name}` && f.status === 'read')
+      .map((f) => f.id)
+  const listed = read('network-interfaces.json')
+  const scope = facts.account ? ctx.ev.regions(facts.account) : []
+  // a listing the collector could not finish (a gap naming DescribeNetworkInterfaces) is not the whole list
+  const unfinished = ctx.ev.coverage('aws.inventory', ctx.finding.resource.id, null).gaps.some((g) => g.detail.includes('DescribeNetworkInterfaces'))
+  const complete = listed.length > 0 && !unfinished && (scope.length === 0 || (facts.region !== null && scope.includes(facts.region)))
+  const enis: GroupInterface[] = (sg?.enis ?? []).map((eni) => {
+    const cfg = facts.account ? ctx.ev.config(eniKey(facts.account, eni), 'eni.config') : null
+    return cfg
+      ? { eni, what: cfg.value.instanceId ?? cfg.value.description ?? cfg.value.type, groups: cfg.value.groups, evidence: cfg.evidence }
+      : { eni, what: null, groups: null, evidence: [] }
+  })
   for (const arn of sg?.instances ?? []) {
     const cfg = ctx.ev.config(arn, 'ec2.config')
     if (!cfg) continue
     for (const e of cfg.value.enis) {
       const mine = enis.find((x) => x.eni === e.id)
       if (!mine) continue
-      mine.instance = cfg.value.instanceId
-      mine.name = cfg.value.tags.Name ?? null
-      mine.groups = e.groups
-      mine.evidence = cfg.evidence
+      const name = cfg.value.tags.Name
+      mine.what = `${cfg.value.instanceId}${name ? `, ${name}` : ''}`
+      mine.groups ??= e.groups
+      mine.evidence = [...mine.evidence, ...cfg.evidence]
     }
   }
-  return { groupId, account: facts.account, enis, inventory }
+  return { groupId, account: facts.account, enis, inventory: [...read('ec2-instances.json'), ...listed], complete }
 }
 
-const label = (e: GroupInterface): string => `${e.eni}${e.instance ? ` (${e.instance}${e.name ? `, ${e.name}` : ''})` : ''}`
+const label = (e: GroupInterface): string => `${e.eni}${e.what ? ` (${e.what})` : ''}`
 
 const stillOpen = defineStep({
   name: 'sg.default-still-open',
@@ -81,11 +102,11 @@ const stillOpen = defineStep({
 const attached = defineStep({
   name: 'sg.default-attached',
   summary:
-    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; interfaces of Lambda, RDS, load balancers and endpoints are not in the bundle, so "no" is inferred)',
+    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service)',
   resourceTypes: GROUP,
   params: z.object({}).strict(),
   run(ctx) {
-    const { groupId, enis, inventory } = interfacesOf(ctx)
+    const { groupId, enis, inventory, complete } = interfacesOf(ctx)
     const facts = ctx.ev.facts(ctx.finding.resource.id)
     const o = {
       evidence: [inventory, facts.dependencies.filter((d) => d.kind === 'instance-uses-security-group').flatMap((d) => d.evidence), ...enis.map((e) => e.evidence)],
@@ -102,11 +123,17 @@ const attached = defineStep({
       ].filter(Boolean)
       return outcome('yes', `the default group is attached to ${parts.join('; ')}`, { ...o, certainty: 'proven' })
     }
+    if (complete)
+      return outcome(
+        'no',
+        "no interface is in the default group: network-interfaces.json (DescribeNetworkInterfaces) lists every interface of the account in the group's Region — of instances, Lambda functions, RDS databases, load balancers and VPC endpoints alike",
+        { ...o, certainty: 'proven' }
+      )
     if (!inventory.length) return outcome('unknown', "no EC2 inventory of the group's account is in evidence, so what uses the group is not known", o)
     return outcome(
-      'no',
-      'no instance in the EC2 inventory uses the default group; interfaces of Lambda functions, RDS databases, load balancers and VPC endpoints are not in the bundle format, so this is inferred, not proven',
-      { ...o, certainty: 'inferred' }
+      'unknown',
+      'no instance in the EC2 inventory uses the default group, but interfaces of Lambda functions, RDS databases, load balancers and VPC endpoints are not in evidence (add inventory/network-interfaces.json: aws ec2 describe-network-interfaces), so whether anything uses it is not known',
+      o
     )
   }
 })
