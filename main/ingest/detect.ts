@@ -240,6 +240,13 @@ function detectCsv(path: string, name: string, adapters: readonly CsvAdapter[], 
   } finally {
     src.close()
   }
+  if (header.length === 1 && header[0] === 'null' && statSync(path).size < 16) {
+    throw badInput(
+      name,
+      {},
+      "the file holds only JSON null: a scan that found nothing (Trivy's legacy list format writes null so), but nothing in it says which tool or target it was; nothing was imported"
+    )
+  }
   if (header.length < 2) {
     throw badInput(
       name,

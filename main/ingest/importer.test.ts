@@ -545,6 +545,8 @@ describe('bad input: one clear error, nothing imported', () => {
     ],
     ['proto.csv', () => 'Issue ID,Control ID,Resource external ID,Status,__proto__\n1,2,3,OPEN,x\n', /^proto\.csv: line 1: a column is named "__proto__"/],
     ['empty.json', () => '', /^empty\.json: the file is empty \(0 bytes\); nothing was imported$/],
+    // DefectDojo's unittests/scans/trivy/legacy_no_vuln.json: an old Trivy's scan that found nothing
+    ['null.json', () => 'null\n', /^null\.json: the file holds only JSON null: a scan that found nothing \(Trivy's legacy list format writes null so\)/],
     ['blank.json', () => '   \n\n  ', /^blank\.json: the file holds only white space/],
     [
       'extra-cells.csv',
