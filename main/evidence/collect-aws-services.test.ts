@@ -9,6 +9,7 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import {
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   GetEbsDefaultKmsKeyIdCommand,
@@ -107,6 +108,7 @@ function mockAccount(): void {
     }
   })
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] })
   ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true })
   ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
   ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [] })

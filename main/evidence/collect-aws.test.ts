@@ -2,6 +2,7 @@ import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetT
 import {
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   GetEbsDefaultKmsKeyIdCommand,
@@ -141,6 +142,11 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     ec2
       .on(DescribeSecurityGroupsCommand)
       .resolves({ SecurityGroups: [{ GroupId: 'sg-1', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }] })
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolves({
+        NetworkInterfaces: [{ NetworkInterfaceId: 'eni-9', InterfaceType: 'lambda', AvailabilityZone: 'us-east-1a', Groups: [{ GroupId: 'sg-1', GroupName: 'default' }] }]
+      })
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false })
     ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
     ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', LogDestinationType: 'cloud-watch-logs' }] })
@@ -180,6 +186,7 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
         `aws/${ACCOUNT}/inventory/s3-buckets.json`,
         `aws/${ACCOUNT}/inventory/ec2-instances.json`,
         `aws/${ACCOUNT}/inventory/security-groups.json`,
+        `aws/${ACCOUNT}/inventory/network-interfaces.json`,
         `aws/${ACCOUNT}/inventory/ebs-encryption.json`,
         `aws/${ACCOUNT}/inventory/s3-account.json`,
         `aws/${ACCOUNT}/inventory/iam-credential-report.csv`,
@@ -235,6 +242,7 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
   it('records a refused call as a coverage gap and carries on', async () => {
     mockAccount()
     ec2.on(DescribeSecurityGroupsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }))
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }))
     ct.on(LookupEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
     ct.on(DescribeTrailsCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudtrail:DescribeTrails'), { name: 'AccessDeniedException' }))
     const out = join(dir, 'bundle-2')
@@ -242,6 +250,11 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     const problems = (r.manifest.gaps ?? []).map((g) => g.problem)
     expect(problems).toContain('DescribeSecurityGroups in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation.')
     expect(problems).toContain('LookupEvents in us-east-1: ThrottlingException: Rate exceeded')
+    // a list of interfaces missing a Region is not written at all: "none uses this group" is read from it
+    expect(problems).toContain(
+      'DescribeNetworkInterfaces in us-east-1: UnauthorizedOperation: You are not authorized to perform this operation.; network-interfaces.json is not written'
+    )
+    expect(r.manifest.files.map((f) => f.path)).not.toContain(`aws/${ACCOUNT}/inventory/network-interfaces.json`)
     expect(r.manifest.gaps?.find((g) => g.operation === 'LookupEvents')).toMatchObject({
       source: 'aws.cloudtrail-lookup',
       region: 'us-east-1',

@@ -11,6 +11,7 @@ import {
   GetEbsEncryptionByDefaultCommand,
   paginateDescribeFlowLogs,
   paginateDescribeInstances,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeSecurityGroups
 } from '@aws-sdk/client-ec2'
 import {
@@ -147,6 +148,8 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   if (trails.listed) w.writeJson(`${base}/trails.json`, { trails: trails.trails })
   w.writeJson(`${base}/inventory/ec2-instances.json`, { Reservations: ec2.instances })
   w.writeJson(`${base}/inventory/security-groups.json`, { SecurityGroups: ec2.groups })
+  // only a whole list: "no interface uses this group" is read from it
+  if (ec2.interfaces) w.writeJson(`${base}/inventory/network-interfaces.json`, { NetworkInterfaces: ec2.interfaces })
   if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
 
   await otherServices(r, stsError, ec2.instancesByRegion)
@@ -178,6 +181,8 @@ async function profileAccount(r: Run): Promise<string | null> {
 interface Ec2Inventory {
   instances: unknown[]
   groups: unknown[]
+  /** every interface of every Region (DescribeNetworkInterfaces); null when a Region could not be listed */
+  interfaces: unknown[] | null
   instancesByRegion: Map<string, string[]>
   ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }>
   /** flow logs delivered to S3 (the others are gaps) */
@@ -186,11 +191,11 @@ interface Ec2Inventory {
 
 /** EC2 inventory first: it names the account (every VPC has a default security group). */
 async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
-  const inv: Ec2Inventory = { instances: [], groups: [], instancesByRegion: new Map(), ebs: {}, flowLogs: [] }
+  const inv: Ec2Inventory = { instances: [], groups: [], interfaces: [], instancesByRegion: new Map(), ebs: {}, flowLogs: [] }
   const { gap } = r
   for (const region of r.o.regions) {
     const ec2: EC2Client = r.o.clients.ec2(region)
-    r.progress(`EC2 ${region}: instances, security groups, EBS default encryption, flow logs`)
+    r.progress(`EC2 ${region}: instances, security groups, network interfaces, EBS default encryption, flow logs`)
     try {
       for await (const page of paginateDescribeInstances({ client: ec2 }, {})) {
         for (const res of page.Reservations ?? []) {
@@ -211,6 +216,15 @@ async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
       }
     } catch (e) {
       gap('aws.inventory', `DescribeSecurityGroups in ${region}: ${why(e)}`, { operation: 'DescribeSecurityGroups', region })
+    }
+    try {
+      const found: unknown[] = []
+      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2 }, {})) found.push(...(page.NetworkInterfaces ?? []))
+      inv.interfaces?.push(...found)
+    } catch (e) {
+      // a list missing a Region would say "nothing there uses the group" of what is there: none at all
+      inv.interfaces = null
+      gap('aws.inventory', `DescribeNetworkInterfaces in ${region}: ${why(e)}; network-interfaces.json is not written`, { operation: 'DescribeNetworkInterfaces', region })
     }
     try {
       const enc = await ec2.send(new GetEbsEncryptionByDefaultCommand({}))

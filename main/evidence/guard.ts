@@ -39,7 +39,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   ]),
   CloudTrailClient: new Set(['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents']),
   // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
-  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
+  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeNetworkInterfaces', 'DescribeFlowLogs', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
   STSClient: new Set(['GetCallerIdentity']),
   IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport']),
   S3ControlClient: new Set(['GetPublicAccessBlock']),

@@ -101,7 +101,7 @@ const INVENTORY: Record<string, EvidenceKind> = {
   's3-account.json': 'aws.inventory.s3-account',
   'ec2-instances.json': 'aws.inventory.ec2-instances',
   'security-groups.json': 'aws.inventory.security-groups',
-  // Not in EVIDENCE_BUNDLE.md v1: DescribeNetworkInterfaces output ({"NetworkInterfaces":[…]}),
+  // Added to v1 (docs/evidence-bundle.md): DescribeNetworkInterfaces output ({"NetworkInterfaces":[…]}),
   // every interface of the account's Regions — those of Lambda functions, RDS databases, load
   // balancers and VPC endpoints too, which ec2-instances.json does not list — with its groups.
   'network-interfaces.json': 'aws.inventory.network-interfaces',
