@@ -1,8 +1,11 @@
 // A finding's page carries its plan: planned from there, opened in the plan view, and its state
-// after approval; an UNSAFE finding is never planned: the page says why and routes it to its owner.
+// after approval; an UNSAFE finding, or one of a control Lastmile has no fix for (a generic
+// investigation's), is never planned: the page says why and routes it to its owner.
 import { readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { listFindings } from '../main/case/findings'
+import { rciView } from '../main/case/rci'
+import { controlView } from '../main/controls/view'
 import { test, expect } from './fixtures'
 import { createCaseInMain } from './flows'
 
@@ -19,6 +22,11 @@ test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one
   const of = (bucket: string): string => findings.find((f) => f.resource.id === `arn:aws:s3:::${bucket}` && f.control === 'aws.s3.https-only')!.id
   const risky = of('acme-www-preview')
   const unsafe = of('acme-legacy-exports')
+  // a finding the generic investigation judged, of a control Lastmile renders no fix for
+  const generic = findings.find(
+    (f) => f.status === 'open' && f.rci.verdict !== 'UNSCORED' && controlView(f.control).fix === false && rciView(bridge.app.session.require().db, f.id).document?.generic
+  )!
+  expect(generic, 'the demo has a finding only a generic investigation judged').toBeDefined()
   await openApp()
 
   // UNSAFE: never planned; the page offers to route it to its owner instead, right there
@@ -34,6 +42,12 @@ test('a RISKY finding is planned from its page and shows its plan; an UNSAFE one
   expect(readdirSync(out).length).toBeGreaterThanOrEqual(3)
   const wf = await bridge.dispatch('workflow.finding', { id: unsafe })
   expect(wf).toMatchObject({ ok: true, value: { state: 'routed' } })
+
+  // no fix known: nothing to plan, so no 'Plan the fix' that could only fail; routing instead
+  await page.goto(`${page.url().split('#')[0]}#/findings/${generic.id}`)
+  await expect(planOf.getByTestId('no-fix')).toContainText('Lastmile has no fix for this control, so there is nothing to plan here.')
+  await expect(planOf.getByRole('button', { name: 'Route to owner…' })).toBeVisible()
+  await expect(planOf.getByRole('button', { name: 'Plan the fix' })).toHaveCount(0)
 
   await page.goto(`${page.url().split('#')[0]}#/findings/${risky}`)
   await expect(planOf.getByText('No plan yet.')).toBeVisible()

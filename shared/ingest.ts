@@ -196,6 +196,8 @@ export interface ControlView {
   effect: FixEffect
   /** how the effect was decided: the folder that declares it, an override, the rule that read the title, or the default */
   effectBy: string
+  /** whether Lastmile renders a fix for it (its folder's control.ts): without one, a finding is routed to its owner, never planned */
+  fix: boolean
   /** what the catalogue adds when its tables give it */
   severity?: Severity
   /** benchmark requirement ids that name the same problem (cis-aws-3.0: [2.1.1]) */

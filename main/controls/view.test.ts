@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadControls, type ControlTable } from './catalogue'
+import { controlCode } from './registry'
 import { controlView } from './view'
 
 describe("a control as a finding's page shows it", () => {
@@ -7,6 +8,10 @@ describe("a control as a finding's page shows it", () => {
     const v = controlView('aws.s3.https-only')
     expect(v).toMatchObject({ id: 'aws.s3.https-only', title: 'S3 buckets should require requests to use HTTPS', catalogued: true, resourceType: 'aws.s3.bucket' })
     expect(v).toMatchObject({ effect: 'restrictive', effectBy: 'declared by playbooks/aws.s3.https-only/playbook.yaml' })
+    // its folder's control.ts renders the fix; a catalogued control without code has none
+    expect(v.fix).toBe(true)
+    const plain = loadControls().controls.find((c) => !controlCode(c.id))!
+    expect(controlView(plain.id)).toMatchObject({ catalogued: true, fix: false })
     expect(v.rules).toMatchObject({
       securityhub: expect.arrayContaining(['S3.5']),
       config: expect.arrayContaining(['s3-bucket-ssl-requests-only']),
@@ -31,7 +36,9 @@ describe("a control as a finding's page shows it", () => {
       match: [],
       // nothing says what its fix does: restrictive, which never promises SAFE from generic evidence
       effect: 'restrictive',
-      effectBy: 'not in the catalogue: restrictive by default'
+      effectBy: 'not in the catalogue: restrictive by default',
+      // nor does Lastmile render one: such a finding is routed to its owner
+      fix: false
     })
     // what the importer makes of a rule the catalogue does not map is what the view takes apart
     const table = loadControls()
@@ -54,7 +61,7 @@ describe("a control as a finding's page shows it", () => {
     // a row without them: the view has no empty severity, frameworks, source or why
     const plain = { ...row, severity: null, frameworks: {}, source: [], why: null }
     const fake = { row: () => plain, tools: new Set<string>() } as unknown as ControlTable
-    expect(Object.keys(controlView(trail, fake)).sort()).toEqual(['catalogued', 'effect', 'effectBy', 'id', 'match', 'resourceType', 'rules', 'title'])
+    expect(Object.keys(controlView(trail, fake)).sort()).toEqual(['catalogued', 'effect', 'effectBy', 'fix', 'id', 'match', 'resourceType', 'rules', 'title'])
     expect(controlView(trail, { row: () => ({ ...plain, why: 'EC2.13 and EC2.14 are one fix' }), tools: new Set<string>() } as unknown as ControlTable).why).toBe(
       'EC2.13 and EC2.14 are one fix'
     )

@@ -2,6 +2,7 @@
 // covers, or what a per-tool fallback control (`<tool>.<rule id>`) is made of.
 import type { ControlView } from '../../shared/ingest'
 import { loadControls, type ControlTable } from './catalogue'
+import { controlCode } from './registry'
 
 /** The control `id` as the catalogue has it; an id it does not list is a per-tool control. */
 export function controlView(id: string, table: ControlTable = loadControls()): ControlView {
@@ -17,7 +18,8 @@ export function controlView(id: string, table: ControlTable = loadControls()): C
       resourceType: null,
       rules: table.tools.has(tool) && dot < id.length - 1 ? { [tool]: [id.slice(dot + 1)] } : {},
       match: [],
-      ...effectOf(id, table)
+      ...effectOf(id, table),
+      fix: false
     }
   }
   const view: ControlView = {
@@ -28,7 +30,8 @@ export function controlView(id: string, table: ControlTable = loadControls()): C
     rules: row.rules,
     match: row.match,
     effect: row.effect,
-    effectBy: row.effectBy
+    effectBy: row.effectBy,
+    fix: hasFix(row.id)
   }
   // what the catalogue's tables give beyond the rules, when they give it
   if (row.severity) view.severity = row.severity
@@ -41,4 +44,9 @@ export function controlView(id: string, table: ControlTable = loadControls()): C
 function effectOf(id: string, table: ControlTable): Pick<ControlView, 'effect' | 'effectBy'> {
   const e = table.effect(id)
   return { effect: e.effect, effectBy: e.by }
+}
+
+/** A fix is rendered by the control's own code (playbooks/<id>/control.ts), when it has one. */
+function hasFix(id: string): boolean {
+  return !!controlCode(id)?.fix
 }

@@ -1,9 +1,10 @@
 // The plan of one finding on its detail page: which plan holds it and where it stands (planned,
 // approved, rejected…), the plan itself in the plan view, and — when there is none yet — a way to
-// plan the fix. UNSAFE findings are never planned: the page says why and offers to route the finding
-// to its owner instead.
+// plan the fix. UNSAFE findings, and findings of a control Lastmile renders no fix for (such as most
+// of those a generic investigation judged), are never planned: the page says why and offers to route
+// the finding to its owner instead.
 import { useState, type ReactElement } from 'react'
-import type { FindingView } from '../../../shared/ingest'
+import type { ControlView, FindingView } from '../../../shared/ingest'
 import type { FindingWorkflowView, PlanView as PlanData, RoutingResult } from '../../../shared/remediation'
 import { call } from '../api'
 import { PlanDialog } from '../approvals/PlanView'
@@ -29,6 +30,8 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
   const [planning, setPlanning] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [routed, setRouted] = useState<RoutingResult | null>(null)
+  // whether Lastmile renders a fix for the control: without one the finding is routed, not planned
+  const control = useLoad<ControlView>(() => call('controls.get', { id: finding.control }), [finding.control])
 
   async function plan(): Promise<void> {
     setPlanning(true)
@@ -62,6 +65,13 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
     }
   }
 
+  const routeButton = readOnly ? null : (
+    <div className="form-actions">
+      <button type="button" className="button" onClick={() => void route()} disabled={planning}>
+        {planning ? 'Routing…' : 'Route to owner…'}
+      </button>
+    </div>
+  )
   if (wf.error) return <p className="error-text">{wf.error}</p>
   if (!wf.value) return <p className="muted">Reading the workflow…</p>
   const w = wf.value
@@ -98,13 +108,16 @@ export function FindingPlan({ finding, readOnly }: { finding: FindingView; readO
             UNSAFE: the evidence shows the fix would break something in use, so it is never planned here. Route it to its owner with the whole investigation: a Markdown, JSON and
             ticket CSV package.
           </p>
-          {readOnly ? null : (
-            <div className="form-actions">
-              <button type="button" className="button" onClick={() => void route()} disabled={planning}>
-                {planning ? 'Routing…' : 'Route to owner…'}
-              </button>
-            </div>
-          )}
+          {routeButton}
+        </>
+      ) : finding.rci.verdict !== 'UNSCORED' && !control.value && !control.error ? (
+        <p className="muted">Reading the control…</p>
+      ) : finding.rci.verdict !== 'UNSCORED' && control.value && !control.value.fix ? (
+        <>
+          <p className="muted" data-testid="no-fix">
+            Lastmile has no fix for this control, so there is nothing to plan here. Route it to its owner with the whole investigation: a Markdown, JSON and ticket CSV package.
+          </p>
+          {routeButton}
         </>
       ) : (
         <>
