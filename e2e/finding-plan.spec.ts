@@ -76,4 +76,21 @@ test('a finding validated by evidence reads closed in its header and Validated i
   const row = grid.locator('tbody tr[data-index]').filter({ has: page.getByRole('link', { name: id, exact: true }) })
   await expect(row).toContainText('Validated')
   await expect(row).toContainText('open')
+
+  // a verdict a generic investigation gave says so in the RCI column; a playbook's own does not
+  const byPlaybook = (generic: boolean): string => {
+    const r = db.prepare(`SELECT finding_id FROM rci_results WHERE playbook ${generic ? '' : 'NOT '}LIKE 'generic.%' ORDER BY finding_id LIMIT 1`).get() as { finding_id: number }
+    return `F-${r.finding_id}`
+  }
+  const rciCell = (ref: string) =>
+    grid
+      .locator('tbody tr[data-index]')
+      .filter({ has: page.getByRole('link', { name: ref, exact: true }) })
+      .locator('.rci-generic')
+  await page.getByRole('searchbox', { name: 'Search findings' }).fill(byPlaybook(true))
+  await expect(rciCell(byPlaybook(true))).toHaveText(/^(SAFE|RISKY) generic$/)
+  await expect(rciCell(byPlaybook(true))).toHaveAttribute('title', /generic investigation/)
+  await page.getByRole('searchbox', { name: 'Search findings' }).fill(byPlaybook(false))
+  await expect(grid.getByRole('link', { name: byPlaybook(false), exact: true })).toBeVisible()
+  await expect(rciCell(byPlaybook(false))).toHaveCount(0)
 })

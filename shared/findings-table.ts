@@ -44,6 +44,8 @@ export interface FindingsTable {
   status: Int32Array
   /** index into TABLE_VERDICTS */
   rci: Int32Array
+  /** 1: the verdict came from a generic investigation (no playbook of its own covers the finding), else 0 */
+  rciGeneric: Int32Array
   /** index into TABLE_STAGES */
   stage: Int32Array
   /** 1: came back after a rescan had resolved it */

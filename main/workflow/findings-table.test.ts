@@ -10,6 +10,8 @@ import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings } from '../case/findings'
+import { rciView } from '../case/rci'
+import { investigateCase } from '../investigate/service'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
 import { placeOf } from './board'
@@ -144,5 +146,39 @@ describe('findings.table', () => {
     const t = findingsTable(c.db)
     expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
     expect(TABLE_STAGES[t.stage[row(t, id)]!]).toBe('set aside')
+  })
+})
+
+describe('findings.table after an investigation', () => {
+  it('marks the verdicts a generic investigation gave, as their RCI documents record it', async () => {
+    const dir = mkdtempSync(join(root, 'case-'))
+    const c = freshCase(dir)
+    try {
+      // beside the alarms (each control with a playbook of its own), S3.14 (versioning: a generated
+      // catalogue row, no playbook) and a rule no catalogue maps on the same buckets
+      const others = (['S3.14', 'Lastmile.99'] as const).map((control) => {
+        const f = asffFinding({ ...alarms[1]!, n: 2 })
+        f.Id = `${String(f.Id)}-${control}`
+        f.GeneratorId = `security-control/${control}`
+        ;(f.Compliance as Record<string, unknown>).SecurityControlId = control
+        return f
+      })
+      const sh = JSON.parse(securityHubExport()) as { Findings: unknown[] }
+      writeFileSync(join(dir, 'sh.json'), JSON.stringify({ Findings: [...sh.Findings, ...others] }))
+      importFile(c, join(dir, 'sh.json'), { actor: ANALYST, now: clock(), displayName: 'sh.json' })
+      await investigateCase(c, { actor: ANALYST, now: clock() })
+      const t = findingsTable(c.db)
+      const marked = Array.from(t.id, (n, i) => [`F-${n}`, t.rciGeneric[i]])
+      // the document says which playbook ran: generic.<effect> carries `generic`
+      expect(marked).toEqual(Array.from(t.id, (n) => [`F-${n}`, rciView(c.db, `F-${n}`).document?.generic ? 1 : 0]))
+      // S3 over HTTPS has a playbook of its own; at least one of the others has none
+      const https = listFindings(c.db).filter((f) => f.control === 'aws.s3.https-only')
+      expect(https.length).toBeGreaterThan(0)
+      for (const f of https) expect(t.rciGeneric[row(t, f.id)]).toBe(0)
+      expect(marked.filter(([, g]) => g === 1).length).toBe(2)
+      expect(Array.from(t.rciGeneric).every((g) => g === 0 || g === 1)).toBe(true)
+    } finally {
+      c.close()
+    }
   })
 })

@@ -112,7 +112,8 @@ function readTable(db: Db): FindingsTable {
   const findings = readFindings(db, words, resources.rows)
   const alerts = readAlerts(db, words, findings)
   const stage = findingStages(db, findings.id, findings.status, findings.rci)
-  return assemble(words, severityOrder(findings.severity), resources, findings, alerts, stage, evidenced)
+  const generic = genericVerdicts(db, findings)
+  return assemble(words, severityOrder(findings.severity), resources, findings, alerts, stage, generic, evidenced)
 }
 
 /**
@@ -344,6 +345,7 @@ function assemble(
   f: FindingColumns,
   a: AlertColumns,
   stage: Int32Array,
+  generic: Uint8Array,
   evidenced: Map<string, { owner: string | null; environment: string | null }>
 ): FindingsTable {
   const n = f.count
@@ -357,6 +359,7 @@ function assemble(
     severity: col(),
     status: col(),
     rci: col(),
+    rciGeneric: col(),
     stage: col(),
     regression: col(),
     initiative: col(),
@@ -385,6 +388,7 @@ function assemble(
     t.severity[p] = f.severity[k]!
     t.status[p] = f.status[k]!
     t.rci[p] = f.rci[k]!
+    t.rciGeneric[p] = generic[f.id[k]!] ?? 0
     t.stage[p] = stage[k]!
     t.regression[p] = f.regression[k]!
     t.initiative[p] = f.initiative[k]!
@@ -405,6 +409,21 @@ function assemble(
     t.lastSeen[p] = words.coded(f.lastSeen[k]!)
   }
   return t
+}
+
+/**
+ * Which findings' RCI a generic investigation gave (the RCI document's playbook is generic.<effect>),
+ * by finding id: one range of the index on the playbook (migration 0140), no document read.
+ */
+function genericVerdicts(db: Db, f: FindingColumns): Uint8Array {
+  const out = new Uint8Array(f.count ? f.id[f.count - 1]! + 1 : 0)
+  for (const [id] of db
+    .prepare("SELECT finding_id FROM rci_results INDEXED BY rci_results_playbook WHERE playbook >= 'generic.' AND playbook < 'generic/'")
+    .raw(true)
+    .iterate() as IterableIterator<[number]>) {
+    if (id < out.length) out[id] = 1
+  }
+  return out
 }
 
 const STAGE_CODE = new Map<TableStage, number>(TABLE_STAGES.map((s, i) => [s, i]))

@@ -47,10 +47,17 @@ export const COLUMNS: readonly ColumnSpec[] = [
   },
   {
     id: 'rci',
-    width: 106,
+    width: 150,
     header: 'RCI',
     filter: 'select',
-    render: (r) => <VerdictBadge verdict={r.rci} />,
+    render: (r) =>
+      r.rciGeneric ? (
+        <span className="rci-generic" title="From a generic investigation: no playbook of its own covers this finding">
+          <VerdictBadge verdict={r.rci} /> <span className="muted small-print">generic</span>
+        </span>
+      ) : (
+        <VerdictBadge verdict={r.rci} />
+      ),
     groupable: true
   },
   {

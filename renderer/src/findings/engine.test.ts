@@ -37,6 +37,7 @@ function table(rows: Spec[]): FindingsTable {
     severity: a((r) => r.severity),
     status: a((r) => r.status ?? 0),
     rci: a((r) => r.rci ?? 3),
+    rciGeneric: a(() => 0),
     stage: a((r) => r.stage ?? 0),
     regression: a(() => 0),
     initiative: a((r) => r.initiative ?? -1),

@@ -41,6 +41,8 @@ export interface FindingRow {
   severity: Severity
   status: FindingStatus
   rci: RciVerdict
+  /** the verdict came from a generic investigation: no playbook of its own covers the finding */
+  rciGeneric: boolean
   /** where it is on its way to a validated fix */
   stage: TableStage
   regression: boolean
@@ -201,6 +203,7 @@ export class FindingsStore {
       severity: TABLE_SEVERITIES[t.severity[i]!] ?? 'informational',
       status: TABLE_STATUSES[t.status[i]!] ?? 'open',
       rci: TABLE_VERDICTS[t.rci[i]!] ?? 'UNSCORED',
+      rciGeneric: t.rciGeneric[i] === 1,
       stage: TABLE_STAGES[t.stage[i]!] ?? 'new',
       regression: t.regression[i] === 1,
       initiative: ini < 0 ? null : `I-${ini}`,
