@@ -10,6 +10,7 @@ import { ECSClient } from '@aws-sdk/client-ecs'
 import { EKSClient } from '@aws-sdk/client-eks'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { IAMClient } from '@aws-sdk/client-iam'
+import { RDSClient } from '@aws-sdk/client-rds'
 import { S3Client } from '@aws-sdk/client-s3'
 import { S3ControlClient } from '@aws-sdk/client-s3-control'
 import { STSClient } from '@aws-sdk/client-sts'
@@ -79,6 +80,10 @@ function eksClient(o: AwsClientOptions): EKSClient {
   return withReadOnlyGuard(new EKSClient(common(o)))
 }
 
+function rdsClient(o: AwsClientOptions): RDSClient {
+  return withReadOnlyGuard(new RDSClient(common(o)))
+}
+
 function ecrClient(o: AwsClientOptions): ECRClient {
   return withReadOnlyGuard(new ECRClient(common(o)))
 }
@@ -106,6 +111,7 @@ export interface AwsClients {
   eks(region: string): EKSClient
   ecr(region: string): ECRClient
   elbv2(region: string): ElasticLoadBalancingV2Client
+  rds(region: string): RDSClient
 }
 
 /** One client per region, built on first use. */
@@ -137,6 +143,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     ecs: perRegion((r) => ecsClient({ ...o, region: r })),
     eks: perRegion((r) => eksClient({ ...o, region: r })),
     ecr: perRegion((r) => ecrClient({ ...o, region: r })),
-    elbv2: perRegion((r) => elbv2Client({ ...o, region: r }))
+    elbv2: perRegion((r) => elbv2Client({ ...o, region: r })),
+    rds: perRegion((r) => rdsClient({ ...o, region: r }))
   }
 }

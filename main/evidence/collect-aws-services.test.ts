@@ -11,6 +11,7 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeNetworkInterfacesCommand,
   EC2Client,
   GetEbsDefaultKmsKeyIdCommand,
   GetEbsEncryptionByDefaultCommand
@@ -18,6 +19,7 @@ import {
 import { DescribeImageScanFindingsCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { DescribeTasksCommand, ECSClient, ListClustersCommand as EcsListClusters, ListTasksCommand } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, EKSClient, ListClustersCommand as EksListClusters } from '@aws-sdk/client-eks'
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds'
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
 import {
@@ -79,7 +81,8 @@ const mocks = {
   eks: mockClient(EKSClient),
   ecr: mockClient(ECRClient),
   cf: mockClient(CloudFrontClient),
-  elb: mockClient(ElasticLoadBalancingV2Client)
+  elb: mockClient(ElasticLoadBalancingV2Client),
+  rds: mockClient(RDSClient)
 }
 /** What these tests use of a mock, whatever its client. */
 interface Stub {
@@ -92,7 +95,31 @@ const all = Object.values(mocks) as unknown as Stub[]
 
 /** An account in us-east-1 and eu-west-1, each listing paged, with failures here and there. */
 function mockAccount(): void {
-  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb } = mocks
+  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, rds } = mocks
+  // RDS: in us-east-1, 'orders' has its own groups (its interface is found), 'report-a' and 'report-b'
+  // share subnets and groups (whose interface is whose cannot be told); eu-west-1 refuses the listing
+  const dbNet = (groups: string[]) => ({
+    VpcSecurityGroups: groups.map((g) => ({ VpcSecurityGroupId: g })),
+    DBSubnetGroup: { VpcId: 'vpc-1', Subnets: [{ SubnetIdentifier: 'subnet-a' }, { SubnetIdentifier: 'subnet-b' }] }
+  })
+  rds.on(DescribeDBInstancesCommand).callsFake(async (input: { Marker?: string }, getClient) => {
+    if ((await regionOf(getClient)) === 'eu-west-1') throw Object.assign(new Error('not authorized to perform rds:DescribeDBInstances'), { name: 'AccessDenied' })
+    if (input.Marker === 'm2')
+      return { DBInstances: [{ DBInstanceIdentifier: 'report-b', DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:report-b`, ...dbNet(['sg-report']) }] }
+    return {
+      DBInstances: [
+        { DBInstanceIdentifier: 'orders', DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders`, PubliclyAccessible: true, ...dbNet(['sg-orders']) },
+        { DBInstanceIdentifier: 'report-a', DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:db:report-a`, ...dbNet(['sg-report']) }
+      ],
+      Marker: 'm2'
+    }
+  })
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({
+    NetworkInterfaces: [
+      { NetworkInterfaceId: 'eni-orders', SubnetId: 'subnet-a', PrivateIpAddress: '10.0.1.15', Groups: [{ GroupId: 'sg-orders' }], RequesterId: 'amazon-rds' },
+      { NetworkInterfaceId: 'eni-report', SubnetId: 'subnet-b', PrivateIpAddress: '10.0.2.9', Groups: [{ GroupId: 'sg-report' }], RequesterId: 'amazon-rds' }
+    ]
+  })
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Audit/me`, UserId: 'AROA:me' })
   ct.on(DescribeTrailsCommand).resolves({ trailList: [] })
   ct.on(LookupEventsCommand).resolves({ Events: [] })
@@ -305,9 +332,22 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
         'inventory/eks-clusters.json',
         'inventory/ecr-images.json',
         'inventory/cloudfront-distributions.json',
-        'inventory/load-balancers.json'
+        'inventory/load-balancers.json',
+        'inventory/rds-instances.json'
       ])
     )
+    // RDS: every page; an instance's interfaces where they can be told apart, none (and a gap) where not
+    const dbs = (read('inventory/rds-instances.json') as { DBInstances: Array<{ DBInstanceIdentifier: string; NetworkInterfaces?: unknown[] }> }).DBInstances
+    expect(dbs.map((d) => [d.DBInstanceIdentifier, d.NetworkInterfaces])).toEqual([
+      ['orders', [{ NetworkInterfaceId: 'eni-orders', PrivateIpAddress: '10.0.1.15' }]],
+      ['report-a', undefined],
+      ['report-b', undefined]
+    ])
+    expect(r.manifest.gaps?.filter((g) => /RDS|DescribeDBInstances/.test(g.problem)).map((g) => g.problem)).toEqual([
+      expect.stringMatching(/^RDS instance report-a: its network interfaces cannot be told from those of report-b .*who connected to it is unknown$/),
+      expect.stringMatching(/^RDS instance report-b: its network interfaces cannot be told from those of report-a /),
+      expect.stringMatching(/^DescribeDBInstances in eu-west-1: .*not authorized/)
+    ])
     // pods are not in the EKS API: no eks-pods.json (an empty one would say "nothing runs")
     expect(paths).not.toContain('inventory/eks-pods.json')
 
@@ -431,7 +471,8 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       EKSClient: sent(mocks.eks),
       ECRClient: sent(mocks.ecr),
       CloudFrontClient: sent(mocks.cf),
-      ElasticLoadBalancingV2Client: sent(mocks.elb)
+      ElasticLoadBalancingV2Client: sent(mocks.elb),
+      RDSClient: sent(mocks.rds)
     }
     for (const [client, ops] of Object.entries(used)) expect(ops.sort(), client).toEqual([...READ_ONLY_OPERATIONS[client]].sort())
     expect(sent(mocks.ec2).sort()).toEqual([...READ_ONLY_OPERATIONS.EC2Client].sort())

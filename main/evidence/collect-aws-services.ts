@@ -11,6 +11,8 @@ import { paginateListDistributions, type DistributionSummary } from '@aws-sdk/cl
 import { DescribeImageScanFindingsCommand, paginateDescribeImages, paginateDescribeRepositories, type ImageDetail } from '@aws-sdk/client-ecr'
 import { DescribeTasksCommand, paginateListClusters as paginateEcsClusters, paginateListTasks, type Task } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, paginateListClusters as paginateEksClusters, type Cluster } from '@aws-sdk/client-eks'
+import { paginateDescribeDBInstances, type DBInstance } from '@aws-sdk/client-rds'
+import { paginateDescribeNetworkInterfaces, type NetworkInterface } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand, paginateDescribeLoadBalancers, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
@@ -317,6 +319,85 @@ export async function eksClusters(x: ServiceContext): Promise<void> {
     }
   }
   if (listed) x.w.writeJson(`${x.base}/inventory/eks-clusters.json`, { clusters })
+}
+
+/**
+ * inventory/rds-instances.json: {"DBInstances":[DescribeDBInstances item + "NetworkInterfaces"]}
+ * (docs/evidence-bundle.md). DescribeDBInstances does not name an instance's network interfaces,
+ * which its VPC flow logs are recorded under: RDS's own interfaces (requester-id amazon-rds) are
+ * matched to an instance by its subnets and security groups; where several instances share them the
+ * match is ambiguous, and the instance gets no interfaces and a gap (who connected stays unknown,
+ * never "nobody").
+ */
+export async function rdsInstances(x: ServiceContext): Promise<void> {
+  const instances: Array<DBInstance & { NetworkInterfaces?: Array<{ NetworkInterfaceId?: string; PrivateIpAddress?: string }> }> = []
+  let listed = 0
+  for (const region of x.regions) {
+    x.progress(`RDS ${region}: instances`)
+    const found: DBInstance[] = []
+    try {
+      for await (const page of paginateDescribeDBInstances({ client: x.clients.rds(region) }, {})) found.push(...(page.DBInstances ?? []))
+    } catch (e) {
+      x.gap({ source: 'aws.inventory', operation: 'DescribeDBInstances', region, problem: `DescribeDBInstances in ${region}: ${why(e)} (RDS)` })
+      continue
+    }
+    listed++
+    if (found.length === 0) continue
+    let enis: NetworkInterface[] | null = []
+    try {
+      for await (const page of paginateDescribeNetworkInterfaces({ client: x.clients.ec2(region) }, { Filters: [{ Name: 'requester-id', Values: ['amazon-rds'] }] }))
+        enis.push(...(page.NetworkInterfaces ?? []))
+    } catch (e) {
+      x.gap({
+        source: 'aws.inventory',
+        operation: 'DescribeNetworkInterfaces',
+        region,
+        problem: `DescribeNetworkInterfaces in ${region}: ${why(e)}: RDS instances' interfaces unknown`
+      })
+      enis = null
+    }
+    const key = (subnet: string | undefined, groups: Array<string | undefined>): string => `${subnet ?? ''}|${[...groups].sort().join(',')}`
+    for (const db of found) {
+      const groups = (db.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId)
+      const subnets = new Set((db.DBSubnetGroup?.Subnets ?? []).map((s) => s.SubnetIdentifier))
+      const mine = (enis ?? []).filter(
+        (n) =>
+          subnets.has(n.SubnetId) &&
+          key(
+            n.SubnetId,
+            (n.Groups ?? []).map((g) => g.GroupId)
+          ) === key(n.SubnetId, groups)
+      )
+      // another instance in the same subnets with the same groups could own any of these interfaces
+      const twins = found.filter(
+        (o) =>
+          o !== db &&
+          key(
+            '',
+            (o.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId)
+          ) === key('', groups) &&
+          (o.DBSubnetGroup?.Subnets ?? []).some((s) => subnets.has(s.SubnetIdentifier))
+      )
+      const arn = db.DBInstanceArn ?? `arn:aws:rds:${region}:${x.account ?? 'unknown'}:db:${db.DBInstanceIdentifier ?? 'unknown'}`
+      if (enis !== null && mine.length > 0 && twins.length === 0) {
+        instances.push({ ...db, NetworkInterfaces: mine.map((n) => ({ NetworkInterfaceId: n.NetworkInterfaceId, PrivateIpAddress: n.PrivateIpAddress })) })
+        continue
+      }
+      instances.push(db)
+      if (enis !== null) {
+        x.gap({
+          source: 'aws.inventory',
+          region,
+          resource: arn,
+          problem:
+            twins.length > 0
+              ? `RDS instance ${db.DBInstanceIdentifier}: its network interfaces cannot be told from those of ${twins.map((t) => t.DBInstanceIdentifier).join(', ')} (same subnets and security groups): who connected to it is unknown`
+              : `RDS instance ${db.DBInstanceIdentifier}: no RDS network interface in its subnets with its security groups: who connected to it is unknown`
+        })
+      }
+    }
+  }
+  if (listed) x.w.writeJson(`${x.base}/inventory/rds-instances.json`, { DBInstances: instances })
 }
 
 const SCANNED = new Set(['COMPLETE', 'ACTIVE'])

@@ -42,6 +42,7 @@ import {
   ecrImages,
   ecsTasks,
   eksClusters,
+  rdsInstances,
   errName,
   type GapInput,
   loadBalancers,
@@ -342,6 +343,7 @@ async function otherServices(r: Run, stsError: string | null, instancesByRegion:
   await metadataNoTokenMetrics(x, instancesByRegion, r.o.days)
   await ecsTasks(x)
   await eksClusters(x)
+  await rdsInstances(x)
   await ecrImages(x)
   await cloudFrontDistributions(x)
   await loadBalancers(x)

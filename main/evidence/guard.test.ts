@@ -1,3 +1,4 @@
+import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds'
 import { CreateInvalidationCommand, DeleteDistributionCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, LookupEventsCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
 import { DeleteAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
@@ -156,6 +157,14 @@ describe('read-only guard', () => {
         client: c.elbv2('eu-west-1'),
         writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })],
         read: new DescribeLoadBalancersCommand({})
+      },
+      rds: {
+        client: c.rds('eu-west-1'),
+        writes: [
+          new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'db', PubliclyAccessible: false }),
+          new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db', SkipFinalSnapshot: true })
+        ],
+        read: new DescribeDBInstancesCommand({})
       }
     }
     for (const [name, x] of Object.entries(cases)) {

@@ -39,7 +39,9 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   ]),
   CloudTrailClient: new Set(['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents']),
   // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
-  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeNetworkInterfaces', 'DescribeFlowLogs', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
+  // DescribeNetworkInterfaces: which interfaces a security group or an RDS instance's flow logs are recorded under
+  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'DescribeNetworkInterfaces', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
+  RDSClient: new Set(['DescribeDBInstances']),
   STSClient: new Set(['GetCallerIdentity']),
   IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport']),
   S3ControlClient: new Set(['GetPublicAccessBlock']),
