@@ -11,7 +11,6 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
-  DescribeNetworkInterfacesCommand,
   EC2Client,
   GetEbsDefaultKmsKeyIdCommand,
   GetEbsEncryptionByDefaultCommand
@@ -135,7 +134,6 @@ function mockAccount(): void {
     }
   })
   ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] })
-  ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] })
   ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true })
   ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
   ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [] })

@@ -142,11 +142,9 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
     ec2
       .on(DescribeSecurityGroupsCommand)
       .resolves({ SecurityGroups: [{ GroupId: 'sg-1', OwnerId: ACCOUNT, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }] })
-    ec2
-      .on(DescribeNetworkInterfacesCommand)
-      .resolves({
-        NetworkInterfaces: [{ NetworkInterfaceId: 'eni-9', InterfaceType: 'lambda', AvailabilityZone: 'us-east-1a', Groups: [{ GroupId: 'sg-1', GroupName: 'default' }] }]
-      })
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({
+      NetworkInterfaces: [{ NetworkInterfaceId: 'eni-9', InterfaceType: 'lambda', AvailabilityZone: 'us-east-1a', Groups: [{ GroupId: 'sg-1', GroupName: 'default' }] }]
+    })
     ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false })
     ec2.on(GetEbsDefaultKmsKeyIdCommand).resolves({ KmsKeyId: 'alias/aws/ebs' })
     ec2.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', LogDestinationType: 'cloud-watch-logs' }] })
