@@ -12,7 +12,7 @@ import { DescribeImageScanFindingsCommand, paginateDescribeImages, paginateDescr
 import { DescribeTasksCommand, paginateListClusters as paginateEcsClusters, paginateListTasks, type Task } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, paginateListClusters as paginateEksClusters, type Cluster } from '@aws-sdk/client-eks'
 import { paginateDescribeDBInstances, type DBInstance } from '@aws-sdk/client-rds'
-import { paginateDescribeNetworkInterfaces, type NetworkInterface } from '@aws-sdk/client-ec2'
+import type { NetworkInterface } from '@aws-sdk/client-ec2'
 import { DescribeTargetHealthCommand, paginateDescribeLoadBalancers, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
@@ -324,12 +324,13 @@ export async function eksClusters(x: ServiceContext): Promise<void> {
 /**
  * inventory/rds-instances.json: {"DBInstances":[DescribeDBInstances item + "NetworkInterfaces"]}
  * (docs/evidence-bundle.md). DescribeDBInstances does not name an instance's network interfaces,
- * which its VPC flow logs are recorded under: RDS's own interfaces (requester-id amazon-rds) are
+ * which its VPC flow logs are recorded under: RDS's own interfaces (requester-id amazon-rds, from the
+ * EC2 inventory's DescribeNetworkInterfaces, not listed a second time) are
  * matched to an instance by its subnets and security groups; where several instances share them the
  * match is ambiguous, and the instance gets no interfaces and a gap (who connected stays unknown,
  * never "nobody").
  */
-export async function rdsInstances(x: ServiceContext): Promise<void> {
+export async function rdsInstances(x: ServiceContext, interfacesByRegion: ReadonlyMap<string, NetworkInterface[]>): Promise<void> {
   const instances: Array<DBInstance & { NetworkInterfaces?: Array<{ NetworkInterfaceId?: string; PrivateIpAddress?: string }> }> = []
   let listed = 0
   for (const region of x.regions) {
@@ -343,18 +344,16 @@ export async function rdsInstances(x: ServiceContext): Promise<void> {
     }
     listed++
     if (found.length === 0) continue
-    let enis: NetworkInterface[] | null = []
-    try {
-      for await (const page of paginateDescribeNetworkInterfaces({ client: x.clients.ec2(region) }, { Filters: [{ Name: 'requester-id', Values: ['amazon-rds'] }] }))
-        enis.push(...(page.NetworkInterfaces ?? []))
-    } catch (e) {
+    // RDS's own interfaces (requester-id amazon-rds), from the EC2 inventory's listing of the Region
+    const listedEnis = interfacesByRegion.get(region)
+    const enis = listedEnis ? listedEnis.filter((n) => n.RequesterId === 'amazon-rds') : null
+    if (enis === null) {
       x.gap({
         source: 'aws.inventory',
         operation: 'DescribeNetworkInterfaces',
         region,
-        problem: `DescribeNetworkInterfaces in ${region}: ${why(e)}: RDS instances' interfaces unknown`
+        problem: `RDS ${region}: the Region's network interfaces were not listed: RDS instances' interfaces unknown`
       })
-      enis = null
     }
     const key = (subnet: string | undefined, groups: Array<string | undefined>): string => `${subnet ?? ''}|${[...groups].sort().join(',')}`
     for (const db of found) {

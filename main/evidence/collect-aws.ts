@@ -12,6 +12,7 @@ import {
   paginateDescribeFlowLogs,
   paginateDescribeInstances,
   paginateDescribeNetworkInterfaces,
+  type NetworkInterface,
   paginateDescribeSecurityGroups
 } from '@aws-sdk/client-ec2'
 import {
@@ -153,7 +154,7 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   if (ec2.interfaces) w.writeJson(`${base}/inventory/network-interfaces.json`, { NetworkInterfaces: ec2.interfaces })
   if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
 
-  await otherServices(r, stsError, ec2.instancesByRegion)
+  await otherServices(r, stsError, ec2)
   await cloudTrailLogFiles(r, trails.trails)
   await s3Buckets(r)
   await flowLogFiles(r, ec2.flowLogs)
@@ -184,6 +185,8 @@ interface Ec2Inventory {
   groups: unknown[]
   /** every interface of every Region (DescribeNetworkInterfaces); null when a Region could not be listed */
   interfaces: unknown[] | null
+  /** the same interfaces by Region; a Region that could not be listed has none */
+  interfacesByRegion: Map<string, NetworkInterface[]>
   instancesByRegion: Map<string, string[]>
   ebs: Record<string, { EbsEncryptionByDefault: boolean; KmsKeyId: string | null }>
   /** flow logs delivered to S3 (the others are gaps) */
@@ -192,7 +195,7 @@ interface Ec2Inventory {
 
 /** EC2 inventory first: it names the account (every VPC has a default security group). */
 async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
-  const inv: Ec2Inventory = { instances: [], groups: [], interfaces: [], instancesByRegion: new Map(), ebs: {}, flowLogs: [] }
+  const inv: Ec2Inventory = { instances: [], groups: [], interfaces: [], interfacesByRegion: new Map(), instancesByRegion: new Map(), ebs: {}, flowLogs: [] }
   const { gap } = r
   for (const region of r.o.regions) {
     const ec2: EC2Client = r.o.clients.ec2(region)
@@ -219,9 +222,10 @@ async function ec2Inventory(r: Run): Promise<Ec2Inventory> {
       gap('aws.inventory', `DescribeSecurityGroups in ${region}: ${why(e)}`, { operation: 'DescribeSecurityGroups', region })
     }
     try {
-      const found: unknown[] = []
+      const found: NetworkInterface[] = []
       for await (const page of paginateDescribeNetworkInterfaces({ client: ec2 }, {})) found.push(...(page.NetworkInterfaces ?? []))
       inv.interfaces?.push(...found)
+      inv.interfacesByRegion.set(region, found)
     } catch (e) {
       // a list missing a Region would say "nothing there uses the group" of what is there: none at all
       inv.interfaces = null
@@ -323,7 +327,7 @@ async function eventHistory(r: Run): Promise<Array<{ region: string; n: number; 
 }
 
 /** The other services (collect-aws-services.ts): account settings, credentials, metrics, workloads, fronting. */
-async function otherServices(r: Run, stsError: string | null, instancesByRegion: Map<string, string[]>): Promise<void> {
+async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory): Promise<void> {
   const x: ServiceContext = {
     w: r.w,
     clients: r.o.clients,
@@ -340,10 +344,10 @@ async function otherServices(r: Run, stsError: string | null, instancesByRegion:
   }
   await accountPublicAccessBlock(x, stsError)
   await credentialReport(x)
-  await metadataNoTokenMetrics(x, instancesByRegion, r.o.days)
+  await metadataNoTokenMetrics(x, ec2.instancesByRegion, r.o.days)
   await ecsTasks(x)
   await eksClusters(x)
-  await rdsInstances(x)
+  await rdsInstances(x, ec2.interfacesByRegion)
   await ecrImages(x)
   await cloudFrontDistributions(x)
   await loadBalancers(x)
