@@ -27,6 +27,12 @@ export interface AddBundleOptions {
 
 export type AddBundleResult = AddResult & EvidenceAddResult
 
+/** What an added bundle is to the person who added it (the app's evidence.add, the CLI's evidence add). */
+export function addResultView(r: AddBundleResult): EvidenceAddResult {
+  const { bundleId, files, bytes, storedBytes, coverage, facts, events, unreadable, notes } = r
+  return { bundleId, files, bytes, storedBytes, coverage, facts, events, unreadable, notes }
+}
+
 /**
  * `evidence add`: verify the bundle (manifest, paths, every SHA-256; any mismatch refuses it),
  * read every file, and write the bundle, its bytes, coverage, facts and timeline in one audited

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { listAccountEnvironments } from '../evidence/account-environments'
 import { collectEvidence } from '../evidence/collect'
 import { listAwsProfiles, listAzureProfiles } from '../evidence/profiles'
-import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
+import { addEvidenceBundle, addResultView, setAccountEnvironment } from '../evidence/service'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
 import { listBundles, listEvidence } from '../case/evidence'
@@ -38,17 +38,7 @@ export function evidenceHandlers(
     'evidence.add': async ({ path }, cases) => {
       const c = cases.writable()
       const r = await adding.runAbortable((signal) => addEvidenceBundle(c, resolve(path), { actor: session.actor(), now: session.now, onProgress: steps('evidence.add'), signal }))
-      return {
-        bundleId: r.bundleId,
-        files: r.files,
-        bytes: r.bytes,
-        storedBytes: r.storedBytes,
-        coverage: r.coverage,
-        facts: r.facts,
-        events: r.events,
-        unreadable: r.unreadable,
-        notes: r.notes
-      }
+      return addResultView(r)
     },
     'evidence.list': ({ bundle }) => {
       const db = session.require().db

@@ -2,7 +2,7 @@
 // `evidence coverage` and `timeline` (CLI.md): the evidence service on the command line.
 import { resolve } from 'node:path'
 import { collectEvidence } from '../../evidence/collect'
-import { addEvidenceBundle } from '../../evidence/service'
+import { addEvidenceBundle, addResultView } from '../../evidence/service'
 import { getCoverage } from '../../case/coverage-query'
 import { getFacts } from '../../case/facts'
 import { listBundles, listEvidence } from '../../case/evidence'
@@ -35,24 +35,12 @@ const evidenceAdd: Command = {
       if (ctx.interactive) ctx.err('\r\x1b[2K')
       for (const n of r.notes) note(ctx, `note: ${n}`)
       for (const u of r.unreadable) note(ctx, `gap: ${u.path}${u.place ? `: ${u.place}` : ''}: ${u.problem}`)
-      emit(
-        ctx,
-        {
-          bundle: r.bundleId,
-          files: r.files,
-          bytes: r.bytes,
-          storedBytes: r.storedBytes,
-          coverage: r.coverage,
-          facts: r.facts,
-          events: r.events,
-          unreadable: r.unreadable,
-          notes: r.notes
-        },
-        () =>
-          [
-            `added evidence bundle ${r.bundleId}: ${r.files} files, ${r.bytes.toLocaleString()} bytes (${r.storedBytes.toLocaleString()} kept in the case, the rest as SHA-256 + facts)`,
-            `${r.coverage} coverage records, ${r.facts} facts, ${r.events} timeline events${r.unreadable.length ? `; ${r.unreadable.length} file(s) unreadable in part or whole, recorded as coverage gaps` : ''}`
-          ].join('\n')
+      const { bundleId, ...view } = addResultView(r)
+      emit(ctx, { bundle: bundleId, ...view }, () =>
+        [
+          `added evidence bundle ${r.bundleId}: ${r.files} files, ${r.bytes.toLocaleString()} bytes (${r.storedBytes.toLocaleString()} kept in the case, the rest as SHA-256 + facts)`,
+          `${r.coverage} coverage records, ${r.facts} facts, ${r.events} timeline events${r.unreadable.length ? `; ${r.unreadable.length} file(s) unreadable in part or whole, recorded as coverage gaps` : ''}`
+        ].join('\n')
       )
       return 0
     } finally {
