@@ -8,6 +8,7 @@ import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
 import { CloudTrailAggregator, type CloudTrailScan, type FileOutcome } from './cloudtrail-scan'
+import { parseQueryDocument, scanFromAnswers, storeLabel } from './cloudtrail-answers'
 import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../semantics/coverage'
 import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
@@ -137,6 +138,10 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
       throw e
     })
     a.cloudTrail(scan)
+  }
+  for (const f of byKind('aws.cloudtrail-query')) {
+    stop()
+    await a.queryFile(f)
   }
   const lookup = byKind('aws.cloudtrail-lookup')
   if (lookup.length) {
@@ -674,6 +679,39 @@ class Analysis {
       outcome.problem = problemOf(e, f.path)
     }
     agg.scan.files.push(outcome)
+  }
+
+  /**
+   * The answers of CloudTrail Lake or Athena (cloudtrail-answers.ts): the same scan as the log
+   * files would give, so the same facts and coverage, with the store they came from in the notes.
+   */
+  async queryFile(f: BundleFile): Promise<void> {
+    try {
+      const doc = parseQueryDocument(await readJsonDocument(f.abs, f.path, this.limits), f.path)
+      const scan = scanFromAnswers(doc, f.path, this.limits)
+      this.cloudTrail(scan)
+      const ids = Object.entries(doc.answers)
+        .map(([q, a]) => `${q} ${a.queryId}`)
+        .join(', ')
+      const store = doc.store
+      const config =
+        doc.engine === 'cloudtrail-lake'
+          ? [
+              store.MultiRegionEnabled === false ? 'single-Region' : store.MultiRegionEnabled === true ? 'multi-Region' : null,
+              store.OrganizationEnabled === true ? 'organization' : null,
+              typeof store.RetentionPeriod === 'number' ? `keeps ${store.RetentionPeriod} days` : null
+            ].filter(Boolean)
+          : []
+      for (const s of scan.streams.values()) {
+        this.cov('aws.cloudtrail', streamKey(s.account, s.region)).detail.notes.push(
+          `from ${storeLabel(doc)}${config.length ? ` (${config.join(', ')})` : ''}: the counts of queries ${ids}, over ${doc.window.from} – ${doc.window.to}; individual events are not in the bundle`
+        )
+      }
+    } catch (e) {
+      const p = problemOf(e, f.path)
+      this.bad(p)
+      this.cov('aws.cloudtrail', accountResource(f.scope ?? 'unknown')).detail.problems.push(p)
+    }
   }
 
   cloudTrail(scan: CloudTrailScan): void {

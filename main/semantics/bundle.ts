@@ -64,6 +64,7 @@ type EvidenceKind =
   | 'aws.cloudtrail'
   | 'aws.cloudtrail-digest'
   | 'aws.cloudtrail-lookup'
+  | 'aws.cloudtrail-query'
   | 'aws.trails'
   | 'aws.s3-access-logs'
   | 'aws.vpc-flow-logs'
@@ -133,6 +134,8 @@ function classify(path: string): Classified {
       return /\.json(\.gz)?$/i.test(path) ? { ...base, kind: 'aws.cloudtrail' } : { ...base, kind: 'unknown' }
     }
     if (rest[0] === 'cloudtrail-lookup' && rest.length === 2 && /\.json(\.gz)?$/i.test(path)) return { ...base, kind: 'aws.cloudtrail-lookup' }
+    // Added to v1 (docs/evidence-bundle.md): the answers of CloudTrail Lake or Athena to the CloudTrail questions
+    if (rest[0] === 'cloudtrail-query' && rest.length === 2 && /\.json$/i.test(path)) return { ...base, kind: 'aws.cloudtrail-query' }
     if (rest.length === 1 && rest[0] === 'trails.json') return { ...base, kind: 'aws.trails' }
     if (rest[0] === 's3-access-logs' && rest.length >= 3) return { ...base, kind: 'aws.s3-access-logs', bucket: rest[1] }
     if (rest[0] === 'vpc-flow-logs' && rest.length >= 2) return { ...base, kind: 'aws.vpc-flow-logs' }
