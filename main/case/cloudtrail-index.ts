@@ -1,7 +1,9 @@
 // CloudTrail records of one account, read back from the log files kept in the case, for the two
 // questions the evidence stage does not aggregate: were snapshots or AMIs shared with other
-// accounts (EBS default encryption), did an IAM user's long-term key make calls (unused keys), and
-// which S3 requests to a bucket were served, refused, anonymous or from another account.
+// accounts (EBS default encryption), did an IAM user's long-term key make calls (unused keys),
+// which S3 requests to a bucket were served, refused, anonymous or from another account, what the
+// root user called and from where (root access key), and who signed in to the console with or
+// without MFA (console MFA).
 //
 // Only what those questions need is kept per record. Files the case keeps as hash only (too large
 // to store) cannot be read back: they are listed in `unreadable`, and a step that needed them
@@ -25,6 +27,10 @@ export interface SlimRecord {
   }
   /** requestParameters, kept only for the events a step reads them from */
   params: Record<string, unknown> | null
+  /** sourceIPAddress (an address, or a service name for calls AWS made on the principal's behalf) */
+  ip: string | null
+  /** ConsoleLogin: responseElements.ConsoleLogin (Success, Failure) and additionalEventData.MFAUsed (Yes, No) */
+  login: { result: string | null; mfaUsed: string | null } | null
   /** S3 requests: the bucket, whether it is a data event, and what the record says of TLS (FORMATS.md B1) */
   s3: { bucket: string; data: boolean; tlsDetails: boolean; cipherSuite: boolean; console: boolean } | null
   /** evidence file id */
@@ -76,6 +82,8 @@ function slim(r: Record<string, unknown>, file: string, record: number): SlimRec
     error: s(r.errorCode),
     identity: { type: s(ui.type), account: s(ui.accountId), arn: s(ui.arn), userName: s(ui.userName), accessKeyId: s(ui.accessKeyId), issuer: s(issuer?.arn) },
     params: KEEP_PARAMS.has(name) ? obj(r.requestParameters) : null,
+    ip: s(r.sourceIPAddress),
+    login: name === 'ConsoleLogin' ? { result: s(obj(r.responseElements)?.ConsoleLogin), mfaUsed: s(extra?.MFAUsed) } : null,
     s3: bucket
       ? {
           bucket,

@@ -695,3 +695,93 @@ export function trivyReport(o: {
     Results: results
   }
 }
+
+// ---- IAM: the root user and console sign-ins (appended for aws.iam.root-access-key and aws.iam.console-mfa) ----
+
+/** A call by the root user: with its access key (`key`, AKIA…) or, without one, in a console session (ASIA…). */
+export function rootCallRecord(o: { time: string; account: string; region: string; source: string; name: string; ip: string; key?: string; readOnly?: boolean }): Json {
+  const r = managementRecord({ time: o.time, account: o.account, region: o.region, source: o.source, name: o.name, who: user(o.account, 'root'), readOnly: o.readOnly })
+  r.userIdentity = {
+    type: 'Root',
+    principalId: o.account,
+    arn: `arn:aws:iam::${o.account}:root`,
+    accountId: o.account,
+    accessKeyId: o.key ?? `ASIA${hex(`console:${o.account}:${o.time}`, 16).toUpperCase()}`,
+    ...(o.key ? {} : { sessionContext: { attributes: { creationDate: o.time, mfaAuthenticated: 'true' } } })
+  }
+  r.sourceIPAddress = o.ip
+  r.userAgent = o.key ? 'Boto3/1.26.137 Python/3.8.10 Linux/5.15.0 Botocore/1.29.137' : 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)'
+  if (!o.key) r.sessionCredentialFromConsole = 'true'
+  return r
+}
+
+/** A ConsoleLogin event (signin.amazonaws.com): the root user (`user` '<root>') or an IAM user, with or without MFA. */
+export function consoleLoginRecord(o: { time: string; account: string; region: string; user: string; ip: string; mfa: boolean; success?: boolean }): Json {
+  const root = o.user === '<root>'
+  const name = o.user.split('/').pop()!
+  return {
+    eventVersion: '1.09',
+    userIdentity: root
+      ? { type: 'Root', principalId: o.account, arn: `arn:aws:iam::${o.account}:root`, accountId: o.account, accessKeyId: '' }
+      : {
+          type: 'IAMUser',
+          principalId: `AIDA${hex(`uid:${o.account}:${name}`, 16).toUpperCase()}`,
+          arn: `arn:aws:iam::${o.account}:user/${o.user}`,
+          accountId: o.account,
+          accessKeyId: '',
+          userName: name
+        },
+    eventTime: o.time,
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: o.region,
+    sourceIPAddress: o.ip,
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    requestParameters: null,
+    responseElements: { ConsoleLogin: o.success === false ? 'Failure' : 'Success' },
+    ...(o.success === false ? { errorMessage: 'Failed authentication' } : {}),
+    additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: o.mfa ? 'Yes' : 'No' },
+    eventID: uuidOf(`login:${o.account}:${o.user}:${o.time}`),
+    readOnly: false,
+    eventType: 'AwsConsoleSignIn',
+    managementEvent: true,
+    recipientAccountId: o.account,
+    eventCategory: 'Management'
+  }
+}
+
+export const CREDENTIAL_REPORT_COLUMNS = 22
+
+/** One row of the IAM credential report (the columns of REPORT_HEADER in pieces.ts), every cell given as IAM writes it. */
+export function credentialReportRow(o: {
+  user: string
+  arn: string
+  created: string
+  password: 'true' | 'false' | 'not_supported'
+  passwordUsed?: string
+  passwordChanged?: string
+  mfa: boolean
+  keys?: Array<{ active: boolean; rotated: string; used?: string; region?: string; service?: string } | null>
+}): string {
+  const key = (k: { active: boolean; rotated: string; used?: string; region?: string; service?: string } | null | undefined) =>
+    k ? [String(k.active), k.rotated, k.used ?? 'N/A', k.used ? (k.region ?? 'us-east-1') : 'N/A', k.used ? (k.service ?? 's3') : 'N/A'] : ['false', 'N/A', 'N/A', 'N/A', 'N/A']
+  const pw = o.password === 'true'
+  const cells = [
+    o.user,
+    o.arn,
+    o.created,
+    o.password,
+    o.passwordUsed ?? (pw ? 'no_information' : 'N/A'),
+    o.passwordChanged ?? (pw ? o.created : o.password === 'not_supported' ? 'not_supported' : 'N/A'),
+    o.password === 'not_supported' ? 'not_supported' : 'N/A',
+    String(o.mfa),
+    ...key(o.keys?.[0]),
+    ...key(o.keys?.[1]),
+    'false',
+    'N/A',
+    'false',
+    'N/A'
+  ]
+  if (cells.length !== CREDENTIAL_REPORT_COLUMNS) throw new Error(`credentialReportRow: ${cells.length} cells`)
+  return cells.join(',')
+}
