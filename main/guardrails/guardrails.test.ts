@@ -110,13 +110,14 @@ describe('guardrails for every control', () => {
       expect(b.guardrails.filter((g) => g.kind === 'aws-scp' && g.content.includes('PutBucketPublicAccessBlock')).map((g) => g.name)).toEqual([
         'aws.s3.block-public-access.scp.json'
       ])
-      // statement ids unique across every policy, and every SCP statement but the IMDSv1-credentials one spares the break-glass role
+      // statement ids unique across every policy, and every SCP statement spares the break-glass role, but the IMDSv1-credentials
+      // one and the root user's (it matches only arn:aws:iam::*:root, which no role is)
       const statements = b.guardrails
         .filter((g) => g.kind === 'aws-scp' || g.kind === 'aws-rcp')
         .flatMap((g) => (JSON.parse(g.content) as { Statement: Array<{ Sid: string; Condition?: Record<string, Record<string, unknown>> }> }).Statement.map((st) => ({ g, st })))
       const sids = statements.map((x) => x.st.Sid)
       expect(new Set(sids).size).toBe(sids.length)
-      for (const { g, st } of statements.filter((x) => x.g.kind === 'aws-scp' && !/RoleCredentials$/.test(x.st.Sid))) {
+      for (const { g, st } of statements.filter((x) => x.g.kind === 'aws-scp' && !/RoleCredentials$|DenyRootUser$/.test(x.st.Sid))) {
         expect(st.Condition?.ArnNotLike?.['aws:PrincipalArn'], `${g.name} ${st.Sid}`).toEqual(['arn:aws:iam::*:role/BreakGlass'])
       }
     })

@@ -25,9 +25,21 @@ import { emulatorMissing, startEmulator, type AwsCall, type ControlHarness, type
 
 /** each control folder's own harness (playbooks/<id>/emulator.harness.ts), by control id */
 const FOLDER_HARNESSES = Object.fromEntries(
-  Object.entries(import.meta.glob<ControlHarness>('../../playbooks/*/emulator.harness.ts', { eager: true, import: 'harness' })).map(([path, h]) => [path.split('/').at(-2)!, h])
+  Object.entries(import.meta.glob<ControlHarness | undefined>('../../playbooks/*/emulator.harness.ts', { eager: true, import: 'harness' }))
+    .filter((e): e is [string, ControlHarness] => e[1] !== undefined)
+    .map(([path, h]) => [path.split('/').at(-2)!, h])
 )
 const AWS_CONTROLS: Record<string, ControlHarness> = FOLDER_HARNESSES
+/**
+ * Controls whose scripts moto cannot run, and why: an emulator.harness.ts exporting `cannotRun`
+ * instead of `harness` (the root user's access keys: moto has no root user). Their plans are still
+ * made and must hold AWS CLI scripts; they are not run, and the reason is printed with the notes.
+ */
+const CANNOT_RUN = Object.fromEntries(
+  Object.entries(import.meta.glob<string | undefined>('../../playbooks/*/emulator.harness.ts', { eager: true, import: 'cannotRun' }))
+    .filter((e): e is [string, string] => typeof e[1] === 'string')
+    .map(([path, why]) => [path.split('/').at(-2)!, why])
+)
 
 const BREAK_GLASS = 'lastmile-break-glass'
 /** aws-cli artefacts run later than the fix, by a person, after an observation window */
@@ -205,6 +217,20 @@ async function lane<T>(fn: () => Promise<T>): Promise<T> {
 
 describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', () => {
   for (const pb of AWS_PLAYBOOKS) {
+    if (CANNOT_RUN[pb.id]) {
+      it(`${pb.id}: its AWS CLI scripts are planned, and moto cannot run them (${CANNOT_RUN[pb.id]})`, () => {
+        expect(CANNOT_RUN[pb.id].length, `${pb.id}: say why moto cannot run its scripts`).toBeGreaterThan(40)
+        expect(AWS_CONTROLS[pb.id], `${pb.id}: both a harness and cannotRun`).toBeUndefined()
+        const fc = cases.find((x) => x.playbook === pb.id)!
+        const planned = refsOf(fc.c).findings.filter((ref) => {
+          const r = tryPlan(fc.c, ref)
+          return 'plan' in r && r.plan.artefacts.some((a) => a.kind === 'aws-cli' && a.language === 'bash')
+        })
+        expect(planned.length, `${pb.id}: no finding's plan has AWS CLI scripts`).toBeGreaterThan(0)
+        notes.push(`${pb.id}: ${planned.length} plan(s) with AWS CLI scripts not run — ${CANNOT_RUN[pb.id]}`)
+      })
+      continue
+    }
     it(`${pb.id}: every finding's fix and rollback, from the evidence's state to fixed and back exactly`, async () => {
       await lane(async () => {
         const emu = await startEmulator()
