@@ -16,7 +16,7 @@ import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
 import { placeOf } from './board'
 import { findingsWhere } from './store'
-import { findingsTable } from './findings-table'
+import { computeFindingsTable, findingsTable, readRowByRowForTests } from './findings-table'
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-findings-table-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -146,6 +146,41 @@ describe('findings.table', () => {
     const t = findingsTable(c.db)
     expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
     expect(TABLE_STAGES[t.stage[row(t, id)]!]).toBe('set aside')
+  })
+
+  it('reads the same table from the packed strings as row by row, also when a value holds a separator', () => {
+    const byRow = (): FindingsTable => {
+      readRowByRowForTests(true)
+      try {
+        return computeFindingsTable(c.db)
+      } finally {
+        readRowByRowForTests(false)
+      }
+    }
+    const ids = listFindings(c.db).map((f) => Number(f.id.slice(2)))
+    const resources = c.db.prepare('SELECT id FROM resources ORDER BY id').pluck().all() as number[]
+    expect(computeFindingsTable(c.db)).toEqual(byRow())
+    // names that are and are not the end of the id, an environment given as empty, no account, an initiative
+    const setResource = c.db.prepare('UPDATE resources SET name = ?, environment = ?, account = ? WHERE id = ?')
+    setResource.run('not-the-end', '', null, resources[0])
+    setResource.run(null, null, 'acct', resources[1])
+    c.db.prepare('UPDATE findings SET regression = 1, severity = 0 WHERE id = ?').run(ids[1])
+    const packed = computeFindingsTable(c.db)
+    expect(packed).toEqual(byRow())
+    expect(packed.resourceName.some((n) => n >= 0 && packed.strings[n] === 'not-the-end')).toBe(true)
+    // a separator of the packed strings in a title, a resource id, a tool: read row by row, the same answer
+    const edits = [
+      ['UPDATE findings SET title = title || char(30) || char(31) WHERE id = ?', ids[0]],
+      ['UPDATE resources SET canonical_id = canonical_id || char(30) WHERE id = ?', resources[0]],
+      ['UPDATE resources SET name = char(31) || name WHERE id = ?', resources[1]],
+      ["UPDATE alerts SET tool = 'x' || char(30) || tool WHERE id = (SELECT min(id) FROM alerts)", undefined]
+    ] as const
+    for (const [sql, id] of edits) {
+      if (id === undefined) c.db.prepare(sql).run()
+      else c.db.prepare(sql).run(id)
+      expect(computeFindingsTable(c.db)).toEqual(byRow())
+    }
+    expect(computeFindingsTable(c.db).strings.some((s) => s.includes('\x1e'))).toBe(true)
   })
 })
 

@@ -12,6 +12,12 @@
 // in its B-tree (pages evicted and decrypted again), then sorts all rows in a temporary B-tree.
 // Reading each table once in rowid order into arrays indexed by id, and ordering by severity
 // with a counting sort in JS, took 200,000 findings from ~4.5 s to ~2 s (2 loaded cores).
+//
+// Each scan comes back as a few long strings SQLite joins (group_concat), split in JS, not as a
+// row of JS values per row: the driver's cost per row and per cell (~1 µs a row, more than the
+// scan and its decryption) was most of a cold read. Repeated values travel inside one "shape"
+// string per row, split once per distinct shape. A value that holds a separator is read row by
+// row instead (the same answer; findings-table.test.ts compares the two readings).
 import { TABLE_STAGES, type FindingsTable, type TableStage } from '../../shared/findings-table'
 import type { WorkflowState } from '../../shared/remediation'
 import { join } from 'node:path'
@@ -189,7 +195,11 @@ interface ResourceColumns {
 
 function readResources(db: Db, words: Strings, accountEnvironments: Record<string, string>): ResourceColumns {
   const rows = ((db.prepare('SELECT max(id) FROM resources').pluck().get() as number | null) ?? 0) + 1
-  const r: ResourceColumns = {
+  return (!byRowOnly && readResourcesPacked(db, words, accountEnvironments, rows)) || readResourcesByRow(db, words, accountEnvironments, rows)
+}
+
+function resourceColumns(rows: number): ResourceColumns {
+  return {
     rows,
     id: new Array<string>(rows),
     type: new Int32Array(rows),
@@ -199,6 +209,111 @@ function readResources(db: Db, words: Strings, accountEnvironments: Record<strin
     name: new Int32Array(rows),
     environment: new Int32Array(rows)
   }
+}
+
+/** Rows by id range: each range's packed strings stay far below SQLite's limit on a value's length. */
+const CHUNK_IDS = 65_536
+/** Separators inside the packed strings; a value that holds one is read row by row instead. */
+const RS = '\x1e'
+const US = '\x1f'
+/** Tests: read row by row only, to compare the packed reading with it. */
+let byRowOnly = false
+export function readRowByRowForTests(on: boolean): void {
+  byRowOnly = on
+}
+
+/** Comma-separated integers (an empty item: -1) into `out` from `at`; how many were read. */
+function parseInts(s: string, out: Int32Array, at: number): number {
+  let k = at
+  let v = 0
+  let digits = 0
+  let neg = false
+  for (let i = 0; i <= s.length; i++) {
+    const ch = i < s.length ? s.charCodeAt(i) : 44
+    if (ch === 44) {
+      if (k < out.length) out[k] = digits ? (neg ? -v : v) : -1
+      k++
+      v = 0
+      digits = 0
+      neg = false
+    } else if (ch === 45) neg = true
+    else {
+      v = v * 10 + (ch - 48)
+      digits++
+    }
+  }
+  return k - at
+}
+
+/**
+ * The resources, read a range of ids at a time as a few long strings SQLite joins (ids, canonical
+ * ids, and each row's "shape": type, provider, account, region, environment), split in JS. Row by
+ * row, the driver makes a JS value per cell and an array per row: ~0.5 µs a row more than the scan
+ * itself, the largest part of a cold read at 200,000 findings. A name is sent only when it is not
+ * the end of the id (what `shortName` gives; JS checks the rest as before). Null if a value holds a
+ * separator (the counts of the split parts then differ): the caller reads row by row.
+ */
+function readResourcesPacked(db: Db, words: Strings, accountEnvironments: Record<string, string>, rows: number): ResourceColumns | null {
+  const r = resourceColumns(rows)
+  const chunk = db.prepare(
+    `SELECT count(*), group_concat(id, ','), group_concat(canonical_id, char(30)), group_concat(ifnull(name, ''), char(30)),
+            group_concat(type || char(31) || provider || char(31) || ifnull(account, '') || char(31) || ifnull(region, '') || char(31) || ifnull('=' || environment, ''), char(30))
+     FROM resources WHERE id >= ? AND id < ?`
+  )
+  const shapes = new Map<string, number>()
+  // per shape: type, provider, account, region, environment (local numbers)
+  const shapeCodes: number[] = []
+  const ids = new Int32Array(CHUNK_IDS)
+  for (let lo = 0; lo < rows; lo += CHUNK_IDS) {
+    const [count, idList, resourceList, nameList, shapeList] = chunk.raw(true).get(lo, lo + CHUNK_IDS) as [number, string | null, string | null, string | null, string | null]
+    if (!count) continue
+    if (parseInts(idList!, ids, 0) !== count) return null
+    const resources = resourceList!.split(RS)
+    const names = nameList!.split(RS)
+    const shapeOf = shapeList!.split(RS)
+    if (resources.length !== count || names.length !== count || shapeOf.length !== count) return null
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!
+      const resource = resources[i]!
+      const name = names[i]!
+      r.id[id] = resource
+      r.name[id] = name && !isShortName(resource, name) ? words.local(name) : -1
+      let c = shapes.get(shapeOf[i]!)
+      if (c === undefined) {
+        const [type, provider, account, region, environment, ...more] = shapeOf[i]!.split(US)
+        if (more.length || environment === undefined) return null
+        c = shapes.size
+        shapes.set(shapeOf[i]!, c)
+        const env = environment ? environment.slice(1) : account ? (accountEnvironments[account] ?? null) : null
+        shapeCodes.push(words.local(type!), words.local(provider!), words.local(account || null), words.local(region || null), words.local(env))
+      }
+      const at = c * 5
+      r.type[id] = shapeCodes[at]!
+      r.provider[id] = shapeCodes[at + 1]!
+      r.account[id] = shapeCodes[at + 2]!
+      r.region[id] = shapeCodes[at + 3]!
+      r.environment[id] = shapeCodes[at + 4]!
+    }
+  }
+  return r
+}
+
+/**
+ * name === shortName(resource), without shortName's copies for the usual case: the id ends with
+ * "/name" or ":name", and the name holds neither (then shortName cuts exactly there).
+ */
+function isShortName(resource: string, name: string): boolean {
+  const at = resource.length - name.length - 1
+  if (at >= 0 && resource.endsWith(name) && !name.includes('/') && !name.includes(':')) {
+    const sep = resource.charCodeAt(at)
+    if (sep === 47 || sep === 58) return true
+  }
+  return name === shortName(resource)
+}
+
+/** The resources one row at a time: the reading `readResourcesPacked` falls back on. */
+function readResourcesByRow(db: Db, words: Strings, accountEnvironments: Record<string, string>, rows: number): ResourceColumns {
+  const r = resourceColumns(rows)
   for (const [id, resource, type, provider, account, region, name, environment] of db
     .prepare('SELECT id, canonical_id, type, provider, account, region, name, environment FROM resources')
     .raw(true)
@@ -238,8 +353,12 @@ interface FindingColumns {
 
 function readFindings(db: Db, words: Strings, resourceRows: number): FindingColumns {
   const n = db.prepare('SELECT count(*) FROM findings').pluck().get() as number
+  return (!byRowOnly && readFindingsPacked(db, words, resourceRows, n)) || readFindingsByRow(db, words, resourceRows, n)
+}
+
+function findingColumns(n: number, resourceRows: number): FindingColumns {
   const col = (): Int32Array => new Int32Array(n)
-  const f: FindingColumns = {
+  return {
     count: n,
     id: col(),
     control: col(),
@@ -255,6 +374,75 @@ function readFindings(db: Db, words: Strings, resourceRows: number): FindingColu
     first: new Int32Array(resourceRows).fill(-1),
     next: col()
   }
+}
+
+/**
+ * The findings, read as `readResourcesPacked` reads the resources: per range of ids, the ids and
+ * resource rows as comma-separated numbers, and the rest of each row as one "shape": status,
+ * verdict, severity, regression, initiative, control, title, first and last seen — a few hundred
+ * distinct values at 200,000 findings, each split once. (A column a string costs SQLite and JS
+ * more than one string a row, even with its repeats.) Null if a value holds a separator, or the
+ * rows do not come in id order: the caller reads row by row.
+ */
+function readFindingsPacked(db: Db, words: Strings, resourceRows: number, n: number): FindingColumns | null {
+  const f = findingColumns(n, resourceRows)
+  const range = db.prepare('SELECT min(id), max(id) FROM findings').raw(true).get() as [number | null, number | null]
+  const chunk = db.prepare(
+    `SELECT count(*), group_concat(id, ','), group_concat(resource_id, ','),
+            group_concat(CASE WHEN decision IS NOT NULL OR (status = 'open' AND muted = 1) THEN 2 WHEN status = 'open' THEN 0 ELSE 1 END
+                         || CASE rci_verdict WHEN 'SAFE' THEN 0 WHEN 'RISKY' THEN 1 WHEN 'UNSAFE' THEN 2 ELSE 3 END || severity || regression
+                         || ifnull(initiative_id, '') || char(31) || control || char(31) || title || char(31) || first_seen || char(31) || last_seen, char(30))
+     FROM findings WHERE id >= ? AND id < ?`
+  )
+  const shapes = new Map<string, number>()
+  // per shape: status, verdict, severity, regression, initiative, control, title, first seen, last seen
+  const shapeCodes: number[] = []
+  const S = 9
+  let i = 0
+  let last = -1
+  for (let lo = range[0] ?? 0; range[1] !== null && lo <= range[1]; lo += CHUNK_IDS) {
+    const [count, idList, resourceList, shapeList] = chunk.raw(true).get(lo, lo + CHUNK_IDS) as [number, string | null, string | null, string | null]
+    if (!count) continue
+    if (i + count > n) return null
+    if (parseInts(idList!, f.id, i) !== count || parseInts(resourceList!, f.resource, i) !== count) return null
+    const shapeOf = shapeList!.split(RS)
+    if (shapeOf.length !== count) return null
+    for (let j = 0; j < count; j++, i++) {
+      const id = f.id[i]!
+      if (id <= last) return null
+      last = id
+      const shape = shapeOf[j]!
+      let c = shapes.get(shape)
+      if (c === undefined) {
+        const [codes, control, title, firstSeen, lastSeen, ...more] = shape.split(US)
+        if (more.length || lastSeen === undefined || !/^[0-2][0-3][0-4][01]\d*$/.test(codes!)) return null
+        c = shapes.size
+        shapes.set(shape, c)
+        const digit = (k: number): number => codes!.charCodeAt(k) - 48
+        shapeCodes.push(digit(0), digit(1), digit(2), digit(3), codes!.length > 4 ? Number(codes!.slice(4)) : -1)
+        shapeCodes.push(words.local(control!), words.local(title!), words.local(firstSeen!), words.local(lastSeen))
+      }
+      const at = c * S
+      f.status[i] = shapeCodes[at]!
+      f.rci[i] = shapeCodes[at + 1]!
+      f.severity[i] = shapeCodes[at + 2]!
+      f.regression[i] = shapeCodes[at + 3]!
+      f.initiative[i] = shapeCodes[at + 4]!
+      f.control[i] = shapeCodes[at + 5]!
+      f.title[i] = shapeCodes[at + 6]!
+      f.firstSeen[i] = shapeCodes[at + 7]!
+      f.lastSeen[i] = shapeCodes[at + 8]!
+      const resourceRow = f.resource[i]!
+      f.next[i] = f.first[resourceRow]!
+      f.first[resourceRow] = i
+    }
+  }
+  return i === n ? f : null
+}
+
+/** The findings one row at a time: the reading `readFindingsPacked` falls back on. */
+function readFindingsByRow(db: Db, words: Strings, resourceRows: number, n: number): FindingColumns {
+  const f = findingColumns(n, resourceRows)
   let i = 0
   // Status and verdict come as their codes (TABLE_STATUSES, TABLE_VERDICTS): three strings a
   // row fewer to make and look up. The status is findings.list's rule: a decision, or muted in
@@ -304,6 +492,55 @@ interface AlertColumns {
  * does not show: the tools are sorted when there are several.
  */
 function readAlerts(db: Db, words: Strings, f: FindingColumns): AlertColumns {
+  return (!byRowOnly && readAlertsPacked(db, words, f)) || readAlertsByRow(db, words, f)
+}
+
+/**
+ * `readAlerts` from three long strings SQLite joins over the alerts' index by finding (control,
+ * resource, tool: that order, so a finding's alerts come together): no JS value per cell. (Grouping
+ * in SQL costs more: an aggregate's context per finding.) Null if a value holds a separator: the
+ * caller reads row by row.
+ */
+function readAlertsPacked(db: Db, words: Strings, f: FindingColumns): AlertColumns | null {
+  const a: AlertColumns = { count: new Int32Array(f.count), firstTool: new Int32Array(f.count), moreTools: new Map() }
+  const [n, controlList, resourceList, toolList] = db
+    .prepare(`SELECT count(*), group_concat(control, char(30)), group_concat(resource_id, ','), group_concat(tool, char(30)) FROM alerts INDEXED BY alerts_finding`)
+    .raw(true)
+    .get() as [number, string | null, string | null, string | null]
+  if (!n) return a
+  const controls = controlList!.split(RS)
+  const tools = toolList!.split(RS)
+  const resources = new Int32Array(n)
+  if (controls.length !== n || tools.length !== n || parseInts(resourceList!, resources, 0) !== n) return null
+  let k = -1
+  let lastControl = ''
+  let lastResource = -1
+  let lastTool = ''
+  let toolCode = -1
+  for (let i = 0; i < n; i++) {
+    const resourceRow = resources[i]!
+    if (resourceRow !== lastResource || controls[i] !== lastControl) {
+      lastResource = resourceRow
+      lastControl = controls[i]!
+      const control = words.local(lastControl)
+      k = f.first[resourceRow] ?? -1
+      while (k >= 0 && f.control[k] !== control) k = f.next[k]!
+    }
+    if (k < 0) continue
+    if (tools[i] !== lastTool || toolCode < 0) toolCode = words.local((lastTool = tools[i]!))
+    const t = toolCode
+    if (a.count[k]++ === 0) a.firstTool[k] = t
+    else if (a.firstTool[k] !== t) {
+      const more = a.moreTools.get(k)
+      if (!more) a.moreTools.set(k, [t])
+      else if (!more.includes(t)) more.push(t)
+    }
+  }
+  return a
+}
+
+/** The alerts one row at a time: the reading `readAlertsPacked` falls back on. */
+function readAlertsByRow(db: Db, words: Strings, f: FindingColumns): AlertColumns {
   const a: AlertColumns = { count: new Int32Array(f.count), firstTool: new Int32Array(f.count), moreTools: new Map() }
   for (const [control, resourceRow, tool] of db.prepare('SELECT control, resource_id, tool FROM alerts INDEXED BY alerts_finding').raw(true).iterate() as IterableIterator<
     [string, number, string]
