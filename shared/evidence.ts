@@ -313,6 +313,15 @@ interface AzureStorageFacts {
         anonymous: number
         tlsVersions: Record<string, number>
         protocols: Record<string, number>
+        /** blob-service requests; null when the facts predate it (unknown) */
+        blobRequests: number | null
+        /** successful anonymous blob requests (not the static website's); null when the facts predate it */
+        anonymousOk: number | null
+        anonymousOkLast: string | null
+        /** successful anonymous blob requests by container */
+        anonymousContainers: Record<string, number>
+        /** up to 50 per bundle of "container/object from address" */
+        anonymousReaders: string[]
       })
     | null
 }

@@ -791,7 +791,13 @@ function azureStorageSection(s: Subject, facts: ResourceFacts): Section {
             oldTlsLast: tn(x.oldTlsLast),
             anonymous: num(x.anonymous),
             tlsVersions: (x.tlsVersions as Record<string, number>) ?? {},
-            protocols: (x.protocols as Record<string, number>) ?? {}
+            protocols: (x.protocols as Record<string, number>) ?? {},
+            // absent from facts of earlier versions: null (unknown), not 0
+            blobRequests: typeof x.blobRequests === 'number' ? x.blobRequests : null,
+            anonymousOk: typeof x.anonymousOk === 'number' ? x.anonymousOk : null,
+            anonymousOkLast: tn(x.anonymousOkLast),
+            anonymousContainers: (x.anonymousContainers as Record<string, number>) ?? {},
+            anonymousReaders: (x.anonymousReaders as string[]) ?? []
           }
         : null
   }

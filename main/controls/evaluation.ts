@@ -1,6 +1,6 @@
 // The evaluator kit: what every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
-import type { AwsAccountInventory, FileState, Item, LoadedBundle, SecurityGroup } from '../semantics/inventory'
+import type { AwsAccountInventory, AzureStorageAccount, AzureSubscriptionInventory, FileState, Item, LoadedBundle, SecurityGroup } from '../semantics/inventory'
 import type { Evaluation } from '../../shared/contract'
 import { unknown, type Verdict } from '../semantics/verdict'
 
@@ -125,5 +125,49 @@ export function evaluateSecurityGroupList(control: ControlId, inv: AwsAccountInv
     out.push(evaluation(control, resource, v, { account, region, evidence }))
   }
   out.push(...listingGapRows(control, inv, 'DescribeSecurityGroups', 'the security groups'))
+  return out
+}
+
+/**
+ * One evaluation per storage account of each subscription's storage-accounts.json, judged by
+ * `judge`; a subscription whose file is absent or unreadable is one UNKNOWN, and accounts that cannot
+ * be read are UNKNOWN (those without an id in one subscription-level row). Resource ids are the
+ * lower-cased ARM ids (Azure ids are case-insensitive; shared/model.ts).
+ */
+export function evaluateStorageAccountList(control: ControlId, ctx: EvaluationContext, judge: (a: AzureStorageAccount, sub: AzureSubscriptionInventory) => Verdict): Evaluation[] {
+  const out: Evaluation[] = []
+  for (const sub of ctx.bundle.azure) {
+    const f = sub.storageAccounts
+    const subscription = `/subscriptions/${sub.subscription}`
+    if (f.state !== 'ok') {
+      out.push(
+        evaluation(control, subscription, unknown(`cannot evaluate the storage accounts: ${fileProblem(f)}`), {
+          account: sub.subscription,
+          evidence: f.state === 'absent' ? [] : [f.rel]
+        })
+      )
+      continue
+    }
+    const nameless = f.value.filter((i): i is Extract<Item<AzureStorageAccount>, { ok: false }> => !i.ok && i.name === null)
+    if (nameless.length) {
+      out.push(
+        evaluation(
+          control,
+          subscription,
+          unknown(`storage accounts in ${f.rel} that cannot be read, so not evaluated (${nameless.length}): ${nameless.map((i) => i.error).join('; ')}`),
+          {
+            account: sub.subscription,
+            evidence: nameless.map((i) => `${f.rel}#${i.pointer}`)
+          }
+        )
+      )
+    }
+    for (const item of f.value) {
+      const id = item.ok ? item.value.id : item.name
+      if (id === null) continue
+      const v = item.ok ? judge(item.value, sub) : unknown(`${f.rel}: ${item.error}`)
+      out.push(evaluation(control, id.toLowerCase(), v, { account: sub.subscription, evidence: [`${f.rel}#${item.pointer}`] }))
+    }
+  }
   return out
 }

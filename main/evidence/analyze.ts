@@ -2,6 +2,7 @@
 // rows: coverage per source and resource, facts per resource, dependency links, timeline drafts.
 // Nothing here touches the case; the store writes the result in one transaction.
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
+import { parseBlobContainers } from '../semantics/inventory-azure'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { type FileProblem, problemOf } from '../semantics/bad-evidence'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
@@ -105,6 +106,9 @@ export interface AnalyzeOptions {
   signal?: CancelSignal
 }
 
+/** The Azure inventory documents (storage-accounts.json first: the others name its accounts). */
+const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers'])
+
 /** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
 export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
   const { limits } = opts
@@ -119,9 +123,15 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
   // Inventories first: the logs' resources are resolved against them. Within them, what others
   // resolve against comes first (a CloudFront origin naming an instance's public DNS name, a
   // metric naming an instance), whatever the order of the paths.
-  const FIRST: readonly string[] = ['aws.inventory.ec2-instances', 'aws.inventory.security-groups', 'aws.inventory.network-interfaces', 'aws.inventory.s3-buckets']
+  const FIRST: readonly string[] = [
+    'aws.inventory.ec2-instances',
+    'aws.inventory.security-groups',
+    'aws.inventory.network-interfaces',
+    'aws.inventory.s3-buckets',
+    'azure.storage-accounts'
+  ]
   const rank = (k: string): number => (FIRST.includes(k) ? FIRST.indexOf(k) : FIRST.length)
-  const documents = todo.filter((f) => f.kind.startsWith('aws.inventory.') || f.kind === 'aws.trails' || f.kind === 'aws.cloudwatch-metrics' || f.kind === 'azure.storage-accounts')
+  const documents = todo.filter((f) => f.kind.startsWith('aws.inventory.') || f.kind === 'aws.trails' || f.kind === 'aws.cloudwatch-metrics' || AZURE_DOCUMENTS.has(f.kind))
   for (const f of documents.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d.kind) - rank(y.d.kind) || x.i - y.i)) {
     stop()
     await a.document(f.d)
@@ -200,6 +210,7 @@ class Analysis {
   readonly bucketRegion = new Map<string, string>()
   readonly trails: TrailItem[] = []
   readonly regionsByAccount = new Map<string, string[]>()
+  readonly azureAccounts = new Map<string, string>() // storage account name → id
 
   constructor(
     readonly bundle: VerifiedBundle,
@@ -340,6 +351,12 @@ class Analysis {
         case 'azure.storage-accounts':
           n = this.storageAccounts(parseStorageAccounts(value, f.path))
           break
+        case 'azure.blob-containers': {
+          const { account: id, ...facet } = parseBlobContainers(value, f.path, (name) => this.azureAccounts.get(name) ?? null)
+          this.fact(id, 'azure.storage.containers', facet, [f.path])
+          n = facet.containers.length
+          break
+        }
       }
       this.ok(f.path, n)
       this.inventoryCoverage(f, null)
@@ -636,6 +653,7 @@ class Analysis {
 
   private storageAccounts(items: AzureStorageAccount[]): number {
     for (const s of items) {
+      if (s.name) this.azureAccounts.set(s.name.toLowerCase(), s.id)
       const { file, ...config } = s
       this.fact(s.id, 'azure.storage.config', config, [file])
       const t = s.creationTime ? parseTime(s.creationTime) : NaN
@@ -970,7 +988,12 @@ class Analysis {
           oldTlsLast: a.oldTlsLast,
           anonymous: a.anonymous,
           tlsVersions: a.tlsVersions,
-          protocols: a.protocols
+          protocols: a.protocols,
+          blobRequests: a.blobRequests,
+          anonymousOk: a.anonymousOk,
+          anonymousOkLast: a.anonymousOkLast,
+          anonymousContainers: a.anonymousContainers,
+          anonymousReaders: a.anonymousReaders
         },
         files
       )

@@ -193,6 +193,14 @@ interface StorageAccess {
   oldTls: number
   oldTlsLast: number | null
   anonymous: number
+  /** blob-service requests (serviceType blob): anonymous reads are logged only where the blob service's diagnostic setting is on */
+  blobRequests: number
+  /** anonymous blob requests that succeeded (status < 400), by container: what public blob access serves */
+  anonymousOk: number
+  anonymousOkLast: number | null
+  anonymousContainers: Record<string, number>
+  /** up to ANONYMOUS_READERS of "container/object from address" */
+  anonymousReaders: string[]
   tlsVersions: Record<string, number>
   protocols: Record<string, number>
   byDay: Map<number, StorageDay>
@@ -211,6 +219,54 @@ export function emptyStorageLogScan(limits: EvidenceLimits): StorageLogScan {
 }
 
 const OLD_TLS = new Set(['TLS 1.0', 'TLS 1.1', 'TLS1_0', 'TLS1_1', 'TLSv1', 'TLSv1.1'])
+
+/** How many "container/object from address" samples of anonymous reads a scan keeps per account. */
+export const ANONYMOUS_READERS = 50
+
+/**
+ * The container and object a blob request names: properties.objectKey is "/account/container/blob"
+ * (the uri's path without the account). Requests to the static website endpoint
+ * (<account>.<zone>.web.core.windows.net) are anonymous by design and do not depend on the account's
+ * allowBlobPublicAccess: `website` says so.
+ */
+export function blobTarget(raw: Record<string, unknown>, props: Record<string, unknown>): { container: string | null; object: string | null; website: boolean } {
+  const uri = str(raw.uri)
+  let host = ''
+  let path: string[] = []
+  if (uri) {
+    try {
+      const u = new URL(uri)
+      host = u.hostname.toLowerCase()
+      path = u.pathname
+        .split('/')
+        .filter(Boolean)
+        .map((p) => decodeURIComponentSafe(p))
+    } catch {
+      // not a URL: fall back on objectKey
+    }
+  }
+  const website = /\.web\.core\.windows\.net$/.test(host)
+  const key = str(props.objectKey)
+  const parts = key ? key.split('/').filter(Boolean).slice(1) : path
+  return { container: parts[0] ?? null, object: parts.length > 1 ? parts.slice(1).join('/') : null, website }
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+/** "203.0.113.7:50211" → "203.0.113.7"; "[2001:db8::1]:443" → "2001:db8::1". */
+export function callerAddress(v: string | null): string | null {
+  if (!v) return null
+  const m6 = /^\[([^\]]+)\](?::\d+)?$/.exec(v)
+  if (m6) return m6[1]
+  const m4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(v)
+  return m4 ? m4[1] : v
+}
 
 function storageAccountOf(resourceId: string): string {
   const id = azureId(resourceId)
@@ -252,6 +308,11 @@ export async function readStorageLogFile(scan: StorageLogScan, abs: string, file
             oldTls: 0,
             oldTlsLast: null,
             anonymous: 0,
+            blobRequests: 0,
+            anonymousOk: 0,
+            anonymousOkLast: null,
+            anonymousContainers: {},
+            anonymousReaders: [],
             tlsVersions: {},
             protocols: {},
             byDay: new Map(),
@@ -297,6 +358,20 @@ export async function readStorageLogFile(scan: StorageLogScan, abs: string, file
         if (principal === 'anonymous') {
           a.anonymous++
           dc.anonymous++
+        }
+        const blob = (str(props.serviceType) ?? '').toLowerCase() === 'blob' || /\/blobservices\//i.test(rid)
+        if (blob) a.blobRequests++
+        // an anonymous request without a status is counted: that it failed is not shown
+        if (blob && principal === 'anonymous' && !(status >= 400)) {
+          const t = blobTarget(raw, props)
+          if (!t.website) {
+            a.anonymousOk++
+            a.anonymousOkLast = a.anonymousOkLast === null ? time : Math.max(a.anonymousOkLast, time)
+            const c = t.container ?? '(account)'
+            a.anonymousContainers[c] = (a.anonymousContainers[c] ?? 0) + 1
+            const reader = `${c}${t.object ? `/${t.object}` : ''} from ${callerAddress(str(raw.callerIpAddress)) ?? 'an unknown address'}`
+            if (a.anonymousReaders.length < ANONYMOUS_READERS && !a.anonymousReaders.includes(reader)) a.anonymousReaders.push(reader)
+          }
         }
         if (http || old || principal === 'anonymous') {
           const what = [http ? 'plain HTTP' : '', old ? tls : '', principal === 'anonymous' ? 'anonymous' : ''].filter(Boolean).join(', ')

@@ -8,10 +8,11 @@ import { SUBSCRIPTION } from '../../test/fixtures/evidence/bundle-builder'
 import { STORAGE_ID } from '../../test/fixtures/evidence/scenario'
 import { createCaseDb } from '../db/case-db'
 import { readBundle } from '../semantics/bundle'
-import { ArmReader, collectAzure } from './collect-azure'
+import { ArmReader, armReadAllowed, collectAzure } from './collect-azure'
 import { addEvidenceBundle } from './service'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
+import { latestFacet } from '../case/facets'
 
 /** A stand-in for @azure/identity's credentials: what a real one returns, with no network. */
 const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }
@@ -44,6 +45,9 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
           nextLink: `${base}${url.pathname}?api-version=2023-05-01&page=2`
         })
       }
+      if (url.pathname === `${STORAGE_ID}/blobServices/default/containers`)
+        return json(200, { value: [{ id: `${STORAGE_ID}/blobServices/default/containers/public`, name: 'public', properties: { publicAccess: 'Blob' } }] })
+      if (url.pathname === `${STORAGE_ID}2/blobServices/default/containers`) return json(403, { error: { code: 'AuthorizationFailed', message: 'no read on stdata012' } })
       if (url.pathname.endsWith('/eventtypes/management/values')) {
         if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? ''))
           return json(400, { error: { code: 'BadFilter', message: 'no window' } })
@@ -73,8 +77,17 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     const r = await collectAzure({ out, credential, baseUrl: base, subscriptions: [SUBSCRIPTION], days: 90, now: new Date('2026-11-20T00:00:00Z'), sleep: async () => undefined })
     expect(seen.every((s) => s.method === 'GET' && s.auth === 'Bearer test-token')).toBe(true)
     expect(seen.filter((s) => s.url.includes('storageAccounts'))).toHaveLength(3)
-    expect(r.manifest.files.map((f) => f.path).sort()).toEqual([`azure/${SUBSCRIPTION}/activity-log/page-0001.json`, `azure/${SUBSCRIPTION}/storage-accounts.json`])
-    expect(r.manifest.gaps?.map((g) => g.source)).toEqual(['azure.storage-logs'])
+    expect(r.manifest.files.map((f) => f.path).sort()).toEqual([
+      `azure/${SUBSCRIPTION}/activity-log/page-0001.json`,
+      `azure/${SUBSCRIPTION}/blob-containers/stdata01.json`,
+      `azure/${SUBSCRIPTION}/storage-accounts.json`
+    ])
+    // the second account's containers could not be listed: a gap naming it, not an empty list
+    expect(r.manifest.gaps?.map((g) => [g.source, g.resource ?? null])).toEqual([
+      ['azure.inventory', `${STORAGE_ID}2`],
+      ['azure.storage-logs', null]
+    ])
+    expect(r.manifest.gaps?.[0].problem).toMatch(/blob containers of stdata012: AuthorizationFailed: no read on stdata012/)
     await readBundle(out)
     const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: '2026-11-21T00:00:00Z' })
     try {
@@ -83,6 +96,8 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       expect(f.azureStorage).toMatchObject({ supportsHttpsTrafficOnly: false, minimumTlsVersion: 'TLS1_0' })
       expect(f.owner).toMatchObject({ value: 'data-team', basis: 'tag' })
       expect(getFacts(c.db, `${STORAGE_ID}2`).azureStorage?.minimumTlsVersion).toBe('TLS1_2')
+      expect(latestFacet(c.db, STORAGE_ID, 'azure.storage.containers')?.value).toEqual({ containers: [{ name: 'public', publicAccess: 'Blob' }] })
+      expect(latestFacet(c.db, `${STORAGE_ID}2`, 'azure.storage.containers')).toBeNull()
       const cov = getCoverage(c.db, 'azure.storage-logs', STORAGE_ID)
       // no storage logs at all: "none", and the gap says why (never "no HTTP requests")
       expect(cov.state).toBe('none')
@@ -109,12 +124,25 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       const pages: unknown[] = []
       await expect(
         (async () => {
-          for await (const p of arm.list('/subscriptions/x/resources', { 'api-version': '1' })) pages.push(p)
+          for await (const p of arm.list(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Storage/storageAccounts`, { 'api-version': '1' })) pages.push(p)
         })()
       ).rejects.toThrow(/refused to follow a nextLink to http:\/\/evil\.example/)
       expect(pages).toEqual([[1]])
     } finally {
       foreign.close()
     }
+  })
+  it('reads only the ARM paths of its allow-list: anything else is refused before a request is sent', async () => {
+    const before = seen.length
+    const arm = new ArmReader({ credential, baseUrl: base })
+    const read = async (path: string): Promise<void> => {
+      for await (const _ of arm.list(path, { 'api-version': '2023-05-01' })) void _
+    }
+    // an action that returns secrets, a write-shaped path, another provider's list
+    await expect(read(`${STORAGE_ID}/listKeys`)).rejects.toThrow(/is not one of the ARM reads evidence collect makes/)
+    await expect(read(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines`)).rejects.toThrow(/ARM_READS/)
+    expect(seen.length).toBe(before)
+    expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers`)).toBe(true)
+    expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers/public`)).toBe(false)
   })
 })

@@ -28,6 +28,28 @@ class ArmError extends Error {
   }
 }
 
+/**
+ * The read-only allow-list: the ARM list operations `evidence collect` makes, by path (each a GET of
+ * a collection: no `/list…` action, no POST). ArmReader.list refuses any other path, and a nextLink
+ * to any other path, before a request is sent.
+ */
+export const ARM_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
+  { what: 'storage accounts (Microsoft.Storage/storageAccounts list)', path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Storage\/storageAccounts$/i },
+  {
+    what: "a storage account's blob containers (blobServices/default/containers list)",
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}\/blobServices\/default\/containers$/i
+  },
+  {
+    what: 'the Activity Log (Microsoft.Insights/eventtypes/management/values)',
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i
+  }
+]
+
+/** Whether a path (of the ARM base URL's host) is one of the allowed reads. */
+export function armReadAllowed(path: string): boolean {
+  return ARM_READS.some((r) => r.path.test(path))
+}
+
 /** GET-only ARM client with paging (nextLink) and throttling (Retry-After). */
 export class ArmReader {
   private readonly base: URL
@@ -79,6 +101,7 @@ export class ArmReader {
    * token must never be sent anywhere but the ARM endpoint it was issued for.
    */
   async *list(path: string, query: Record<string, string>): AsyncGenerator<unknown[]> {
+    if (!armReadAllowed(path)) throw new ArmError(0, 'NotAllowed', `${path} is not one of the ARM reads evidence collect makes (ARM_READS)`)
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base : new URL(`${this.base.href}/`))
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
     let next: URL | null = url
@@ -90,6 +113,7 @@ export class ArmReader {
       if (!doc.nextLink) break
       const n: URL = new URL(doc.nextLink)
       if (n.origin !== this.base.origin) throw new ArmError(0, 'ForeignNextLink', `refused to follow a nextLink to ${n.origin} (not ${this.base.origin})`)
+      if (!armReadAllowed(n.pathname)) throw new ArmError(0, 'NotAllowed', `refused to follow a nextLink to ${n.pathname}: not one of the ARM reads evidence collect makes`)
       next = n
     }
   }
@@ -126,12 +150,34 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
       progress(`gap: ${source}: ${problem}`)
     }
     progress(`Azure ${sub}: storage accounts`)
+    const accounts: unknown[] = []
     try {
-      const value: unknown[] = []
-      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Storage/storageAccounts`, { 'api-version': '2023-05-01' })) value.push(...page)
-      w.writeJson(`${base}/storage-accounts.json`, { value })
+      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Storage/storageAccounts`, { 'api-version': '2023-05-01' })) accounts.push(...page)
+      w.writeJson(`${base}/storage-accounts.json`, { value: accounts })
     } catch (e) {
+      accounts.length = 0
       gap('azure.inventory', `listing storage accounts: ${(e as Error).message}`)
+    }
+    // each account's blob containers (their public access level), one file per account: an account
+    // whose containers could not be listed has no file and a gap naming it
+    for (const a of accounts) {
+      const id = typeof (a as { id?: unknown }).id === 'string' ? (a as { id: string }).id : null
+      const name = id ? /\/storageAccounts\/([a-z0-9]{3,24})$/i.exec(id)?.[1]?.toLowerCase() : undefined
+      if (!id || !name) continue
+      progress(`Azure ${sub}: blob containers of ${name}`)
+      try {
+        const value: unknown[] = []
+        for await (const page of arm.list(`${id}/blobServices/default/containers`, { 'api-version': '2023-05-01' })) value.push(...page)
+        w.writeJson(`${base}/blob-containers/${name}.json`, { value })
+      } catch (e) {
+        w.gap({
+          source: 'azure.inventory',
+          scope: `/subscriptions/${sub.toLowerCase()}`,
+          resource: id.toLowerCase(),
+          problem: `listing the blob containers of ${name}: ${(e as Error).message}`
+        })
+        progress(`gap: azure.inventory: blob containers of ${name}: ${(e as Error).message}`)
+      }
     }
     progress(`Azure ${sub}: activity log`)
     try {

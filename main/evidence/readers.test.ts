@@ -174,6 +174,38 @@ describe('Azure logs: both Activity Log shapes, storage logs', () => {
     expect(a).toMatchObject({ http: 1, oldTls: 1, tlsVersions: { 'TLS 1.1': 1, 'TLS 1.2': 1 }, protocols: { HTTP: 1, HTTPS: 2 } })
   })
 
+  it('counts successful anonymous blob reads by container, object and address; not failures, not the static website', async () => {
+    const id = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct'
+    const rec = (o: { anon: boolean; status?: number; key?: string; uri?: string; ip?: string; service?: string }) => ({
+      time: '2026-11-01T00:00:00Z',
+      resourceId: `${id}/${o.service === 'file' ? 'fileServices' : 'blobServices'}/default`,
+      category: 'StorageRead',
+      operationName: 'GetBlob',
+      statusCode: o.status ?? 200,
+      callerIpAddress: o.ip ?? '198.51.100.7:50211',
+      identity: o.anon ? { type: 'Anonymous' } : { type: 'OAuth', requester: { upn: 'app@x' } },
+      properties: { serviceType: o.service ?? 'blob', ...(o.key ? { objectKey: o.key } : {}) },
+      uri: o.uri ?? 'https://acct.blob.core.windows.net/img/a%20b.png',
+      protocol: 'HTTPS'
+    })
+    const lines = [
+      rec({ anon: true, key: '/acct/img/logo.png' }),
+      rec({ anon: true, key: '/acct/img/logo.png' }),
+      // no objectKey: the uri's path, decoded
+      rec({ anon: true, ip: '[2001:db8::7]:443' }),
+      rec({ anon: true, key: '/acct/private/x', status: 404 }),
+      rec({ anon: true, uri: 'https://acct.z6.web.core.windows.net/index.html', key: '/acct/$web/index.html' }),
+      rec({ anon: false, key: '/acct/img/logo.png' }),
+      rec({ anon: false, service: 'file', uri: 'https://acct.file.core.windows.net/share/x' })
+    ]
+    const scan = emptyStorageLogScan(DEFAULT_LIMITS)
+    await readStorageLogFile(scan, file('st.json', lines.map((l) => JSON.stringify(l)).join('\n')), 'st.json', DEFAULT_LIMITS)
+    const a = scan.accounts.get(id.toLowerCase())!
+    expect(a).toMatchObject({ anonymous: 5, anonymousOk: 3, blobRequests: 6, anonymousContainers: { img: 3 } })
+    expect(a.anonymousReaders).toEqual(['img/logo.png from 198.51.100.7', 'img/a b.png from 2001:db8::7'])
+    expect(a.anonymousOkLast).toBe(Date.parse('2026-11-01T00:00:00Z') / 1000)
+  })
+
   it('a truncated pretty-printed Activity Log export is refused with its place', async () => {
     const scan = emptyAzureActivityScan(DEFAULT_LIMITS)
     await readActivityLogFile(scan, file('act.json', '{\n  "value": [\n    { "eventTimestamp": "2026'), 'act.json', DEFAULT_LIMITS, 's')

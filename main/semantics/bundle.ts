@@ -86,6 +86,7 @@ type EvidenceKind =
   | 'azure.activity-log'
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
+  | 'azure.blob-containers'
   | 'unknown'
 
 interface Classified {
@@ -149,6 +150,8 @@ function classify(path: string): Classified {
     if (rest[0] === 'activity-log' && rest.length >= 2) return { ...base, kind: 'azure.activity-log' }
     if (rest.length === 1 && rest[0] === 'storage-accounts.json') return { ...base, kind: 'azure.storage-accounts' }
     if (rest[0] === 'storage-logs' && rest.length >= 2) return { ...base, kind: 'azure.storage-logs' }
+    // Added to v1 (docs/evidence-bundle.md): each storage account's blob containers, one file per account
+    if (rest[0] === 'blob-containers' && rest.length === 2 && /\.json$/.test(rest[1])) return { ...base, kind: 'azure.blob-containers' }
     return { ...base, kind: 'unknown' }
   }
   return none

@@ -283,6 +283,16 @@ export const AzureStorageConfigFacet = z.strictObject({
 })
 export type AzureStorageConfigFacet = z.infer<typeof AzureStorageConfigFacet>
 
+/**
+ * `azure.storage.containers`: the blob containers of one storage account
+ * (azure/<subscription>/blob-containers/<account>.json) with their public access level (None, Blob,
+ * Container; null: the file does not say). Absent: the account's containers were not listed.
+ */
+export const AzureBlobContainersFacet = z.strictObject({
+  containers: z.array(z.strictObject({ name: z.string(), publicAccess: nullableString }))
+})
+export type AzureBlobContainersFacet = z.infer<typeof AzureBlobContainersFacet>
+
 // ---- activity (logs) ---------------------------------------------------------------------------
 
 /**
@@ -346,7 +356,17 @@ export const AzureStorageLogsFacet = z.strictObject({
   oldTlsLast: epoch,
   anonymous: z.number(),
   tlsVersions: z.record(z.string(), z.number()),
-  protocols: z.record(z.string(), z.number())
+  protocols: z.record(z.string(), z.number()),
+  /**
+   * blob-service requests; successful anonymous blob requests (not the static website's), their
+   * last time, their count by container and up to 50 "container/object from address"; absent in
+   * facts of earlier versions (then unknown, not none)
+   */
+  blobRequests: z.number().optional(),
+  anonymousOk: z.number().optional(),
+  anonymousOkLast: epoch.optional(),
+  anonymousContainers: z.record(z.string(), z.number()).optional(),
+  anonymousReaders: z.array(z.string()).optional()
 })
 export type AzureStorageLogsFacet = z.infer<typeof AzureStorageLogsFacet>
 
@@ -522,6 +542,7 @@ export const FACETS = {
   'eks.cluster': EksClusterFacet,
   'image.ecr': EcrImageFacet,
   'azure.storage.config': AzureStorageConfigFacet,
+  'azure.storage.containers': AzureBlobContainersFacet,
   'activity.aws.cloudtrail.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail-lookup.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail.s3-management': CloudTrailS3ManagementFacet,

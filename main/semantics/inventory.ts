@@ -25,6 +25,7 @@ import { readBundle, type BundleFile } from './bundle'
 import { DEFAULT_LIMITS } from './limits'
 import { parseCredentialReport, type CredentialReportRow } from './credential-report'
 import { decodeText, parseJson } from './json-text'
+import { AzureBlobContainer, AzureList, blobContainersAccountName, listItems } from './inventory-azure'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -86,6 +87,8 @@ export function gapCall(g: { operation?: unknown; region?: unknown; problem: str
 export interface AzureSubscriptionInventory {
   subscription: string
   storageAccounts: FileState<Array<Item<AzureStorageAccount>>>
+  /** added: blob-containers/<account name>.json by account name (./inventory-azure.ts); an account without a file: not listed */
+  blobContainers: Map<string, FileState<Array<Item<AzureBlobContainer>>>>
 }
 
 export interface LoadedBundle {
@@ -270,9 +273,16 @@ export type EcrImage = z.infer<typeof EcrImage>
 const AzureStorageAccountRaw = z.object({
   id: z.string().min(1),
   name: z.string().optional(),
-  properties: z.object({ supportsHttpsTrafficOnly: z.boolean().nullable().optional(), minimumTlsVersion: z.string().nullable().optional() }).optional(),
+  properties: z
+    .object({
+      supportsHttpsTrafficOnly: z.boolean().nullable().optional(),
+      minimumTlsVersion: z.string().nullable().optional(),
+      allowBlobPublicAccess: z.boolean().nullable().optional()
+    })
+    .optional(),
   enableHttpsTrafficOnly: z.boolean().nullable().optional(),
-  minimumTlsVersion: z.string().nullable().optional()
+  minimumTlsVersion: z.string().nullable().optional(),
+  allowBlobPublicAccess: z.boolean().nullable().optional()
 })
 export interface AzureStorageAccount {
   id: string
@@ -280,6 +290,8 @@ export interface AzureStorageAccount {
   /** undefined: the property is not in the file */
   supportsHttpsTrafficOnly: boolean | undefined
   minimumTlsVersion: string | undefined
+  /** undefined: the property is not in the file */
+  allowBlobPublicAccess: boolean | undefined
 }
 
 // ---- reading -------------------------------------------------------------------------------------
@@ -465,12 +477,27 @@ async function loadAzureSubscription(b: BundleReader, subscription: string): Pro
           id: a.id,
           name: a.name ?? null,
           supportsHttpsTrafficOnly: a.properties?.supportsHttpsTrafficOnly ?? a.enableHttpsTrafficOnly ?? undefined,
-          minimumTlsVersion: a.properties?.minimumTlsVersion ?? a.minimumTlsVersion ?? undefined
+          minimumTlsVersion: a.properties?.minimumTlsVersion ?? a.minimumTlsVersion ?? undefined,
+          allowBlobPublicAccess: a.properties?.allowBlobPublicAccess ?? a.allowBlobPublicAccess ?? undefined
         }
       }
     })
   })
-  return { subscription, storageAccounts }
+  const blobContainers = new Map<string, FileState<Array<Item<AzureBlobContainer>>>>()
+  for (const f of b.files) {
+    if (!f.path.startsWith(`${dir}/blob-containers/`)) continue
+    const name = blobContainersAccountName(f.path)
+    if (!name) continue
+    const raw = await b.json(f.path, AzureList)
+    blobContainers.set(
+      name,
+      mapOk(raw, (v) => {
+        const [list, base] = listItems(v)
+        return items(list, AzureBlobContainer, base, 'name')
+      })
+    )
+  }
+  return { subscription, storageAccounts, blobContainers }
 }
 
 /**

@@ -10,8 +10,7 @@
 // - minimumTlsVersion: the ARM reference says "the default interpretation is TLS 1.0" when unset,
 //   but the property only appears from api-version 2019-06-01 on, so its absence may mean an older
 //   api-version was used to list, not that it is unset. We refuse to guess either way.
-import type { EvaluationContext } from '../../main/controls/evaluation'
-import { evaluation, fileProblem } from '../../main/controls/evaluation'
+import { evaluateStorageAccountList, type EvaluationContext } from '../../main/controls/evaluation'
 import type { AzureStorageAccount } from '../../main/semantics/inventory'
 import type { Evaluation } from '../../shared/contract'
 import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
@@ -40,39 +39,5 @@ export function secureTransferVerdict(a: Pick<AzureStorageAccount, 'supportsHttp
 }
 
 export function evaluateAzureSecureTransfer(ctx: EvaluationContext): Evaluation[] {
-  const control = 'azure.storage.secure-transfer'
-  const out: Evaluation[] = []
-  for (const sub of ctx.bundle.azure) {
-    const f = sub.storageAccounts
-    const subscription = `/subscriptions/${sub.subscription}`
-    if (f.state !== 'ok') {
-      out.push(
-        evaluation(control, subscription, unknown(`cannot evaluate the storage accounts: ${fileProblem(f)}`), {
-          account: sub.subscription,
-          evidence: f.state === 'absent' ? [] : [f.rel]
-        })
-      )
-      continue
-    }
-    const nameless = f.value.filter((i) => !i.ok && i.name === null)
-    if (nameless.length) {
-      out.push(
-        evaluation(
-          control,
-          subscription,
-          unknown(`storage accounts in ${f.rel} that cannot be read, so not evaluated (${nameless.length}): ${nameless.map((i) => (i.ok ? '' : i.error)).join('; ')}`),
-          { account: sub.subscription, evidence: nameless.map((i) => `${f.rel}#${i.pointer}`) }
-        )
-      )
-    }
-    for (const item of f.value) {
-      const id = item.ok ? item.value.id : item.name
-      if (id === null) continue
-      // Azure resource ids are case-insensitive; the canonical form is lower case (shared/model.ts).
-      const resource = id.toLowerCase()
-      const v = item.ok ? secureTransferVerdict(item.value) : unknown(`${f.rel}: ${item.error}`)
-      out.push(evaluation(control, resource, v, { account: sub.subscription, evidence: [`${f.rel}#${item.pointer}`] }))
-    }
-  }
-  return out
+  return evaluateStorageAccountList('azure.storage.secure-transfer', ctx, secureTransferVerdict)
 }

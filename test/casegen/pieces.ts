@@ -15,6 +15,8 @@ import {
   prowlerFinding,
   role,
   s3DataRecord,
+  azureStorageAccount,
+  storageLog,
   trivyReport,
   user,
   type Bucket,
@@ -1576,64 +1578,7 @@ export function containerImages(w: World): void {
 const storageId = (rg: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`
 
 function storageAccount(rg: string, name: string, https: boolean, tls: string, tags: Record<string, string>, kind = 'StorageV2'): Json {
-  return {
-    id: storageId(rg, name),
-    name,
-    type: 'Microsoft.Storage/storageAccounts',
-    location: 'westeurope',
-    kind,
-    sku: { name: 'Standard_ZRS', tier: 'Standard' },
-    tags,
-    properties: {
-      supportsHttpsTrafficOnly: https,
-      minimumTlsVersion: tls,
-      allowBlobPublicAccess: false,
-      publicNetworkAccess: 'Enabled',
-      networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] },
-      encryption: { keySource: 'Microsoft.Storage', services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } } },
-      creationTime: '2023-04-17T09:30:12.4411235Z',
-      primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` }
-    }
-  }
-}
-
-function storageLog(id: string, name: string, time: string, o: { protocol: 'HTTPS' | 'HTTP' | 'SMB' | 'NFS'; tls?: string | null; op?: string; who?: string }): string {
-  const file = o.protocol === 'SMB' || o.protocol === 'NFS'
-  const service = file ? 'file' : 'blob'
-  return JSON.stringify({
-    time,
-    resourceId: `${id}/${file ? 'fileServices' : 'blobServices'}/default`,
-    category: 'StorageRead',
-    operationName: o.op ?? (file ? 'Read' : 'GetBlob'),
-    operationVersion: '2021-08-06',
-    schemaVersion: '1.0',
-    statusCode: 200,
-    statusText: 'Success',
-    durationMs: 12,
-    callerIpAddress: `10.40.2.${parseInt(hex(time, 2), 16) % 200}:${49152 + (parseInt(hex(time, 3), 16) % 1000)}`,
-    correlationId: uuidLike(`${name}:${time}`),
-    identity: {
-      type: 'OAuth',
-      tokenHash: `key1(${hex(`tok:${name}`, 64).toUpperCase()})`,
-      requester: { objectId: uuidLike(`obj:${o.who ?? name}`), upn: o.who ?? `svc-${name}@acme.example` }
-    },
-    location: 'westeurope',
-    properties: {
-      accountName: name,
-      userAgentHeader: o.protocol === 'HTTP' ? 'Azure-Storage/9.3.2 (.NET CLR 4.0.30319.42000; Win32NT 6.3.9600.0)' : 'azsdk-net-Storage.Blobs/12.19.1',
-      serviceType: service,
-      objectKey: `/${name}/data/report.csv`,
-      ...(o.tls ? { tlsVersion: o.tls } : {})
-    },
-    uri: `${o.protocol === 'HTTP' ? 'http' : 'https'}://${name}.${service}.core.windows.net:${o.protocol === 'HTTP' ? 80 : 443}/data/report.csv`,
-    protocol: o.protocol,
-    resourceType: `Microsoft.Storage/storageAccounts/${file ? 'fileServices' : 'blobServices'}`
-  })
-}
-
-const uuidLike = (s: string): string => {
-  const h = hex(s, 32)
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  return azureStorageAccount(storageId(rg, name), name, { https, tls, tags, kind })
 }
 
 /** A request every day of the window (so the logs cover it without a gap), of the given kind. */

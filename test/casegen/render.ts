@@ -254,6 +254,8 @@ export function render(w: World, opts: { collector: string }): Rendered {
   for (const z of w.azure.values()) {
     const base = `azure/${z.subscription}`
     files.set(`${base}/storage-accounts.json`, Buffer.from(json({ value: z.storageAccounts })))
+    for (const [name, containers] of [...z.blobContainers].sort(([x], [y]) => (x < y ? -1 : 1)))
+      files.set(`${base}/blob-containers/${name}.json`, Buffer.from(json({ value: containers })))
     // diagnostic-setting export: one JSON object per line, per month (PT1H.json as delivered)
     const byMonth = new Map<string, string[]>()
     for (const l of z.storageLogs) {

@@ -358,6 +358,8 @@ export interface AzureWorld {
   storageAccounts: Json[]
   storageLogs: string[]
   activity: Json[]
+  /** ARM container list items by storage account name, blob-containers/<name>.json (an account without an entry: not listed) */
+  blobContainers: Map<string, Json[]>
 }
 
 export interface Findings {
@@ -406,7 +408,7 @@ export class World {
 
   subscription(id: string): AzureWorld {
     let z = this.azure.get(id)
-    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [] }))
+    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [], blobContainers: new Map() }))
     return z
   }
 
@@ -784,4 +786,115 @@ export function credentialReportRow(o: {
   ]
   if (cells.length !== CREDENTIAL_REPORT_COLUMNS) throw new Error(`credentialReportRow: ${cells.length} cells`)
   return cells.join(',')
+}
+
+// ---- Azure storage accounts and their resource logs ------------------------------------------------
+
+/** One storage account as the ARM list gives it (storage-accounts.json). `allowBlobPublicAccess` null: the property left out. */
+export function azureStorageAccount(
+  id: string,
+  name: string,
+  o: { https: boolean; tls: string; tags: Record<string, string>; kind?: string; allowBlobPublicAccess?: boolean | null }
+): Json {
+  return {
+    id,
+    name,
+    type: 'Microsoft.Storage/storageAccounts',
+    location: 'westeurope',
+    kind: o.kind ?? 'StorageV2',
+    sku: { name: 'Standard_ZRS', tier: 'Standard' },
+    tags: o.tags,
+    properties: {
+      supportsHttpsTrafficOnly: o.https,
+      minimumTlsVersion: o.tls,
+      ...(o.allowBlobPublicAccess === null ? {} : { allowBlobPublicAccess: o.allowBlobPublicAccess ?? false }),
+      publicNetworkAccess: 'Enabled',
+      networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] },
+      encryption: { keySource: 'Microsoft.Storage', services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } } },
+      creationTime: '2023-04-17T09:30:12.4411235Z',
+      primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` }
+    }
+  }
+}
+
+/** One item of the ARM blob container list (blob-containers/<account>.json) of the account with ARM id `account`. */
+export function blobContainer(account: string, name: string, publicAccess: 'None' | 'Blob' | 'Container'): Json {
+  return {
+    id: `${account}/blobServices/default/containers/${name}`,
+    name,
+    type: 'Microsoft.Storage/storageAccounts/blobServices/containers',
+    etag: `"0x8DC${hex(`etag:${account}:${name}`, 12).toUpperCase()}"`,
+    properties: {
+      publicAccess,
+      leaseStatus: 'Unlocked',
+      leaseState: 'Available',
+      hasImmutabilityPolicy: false,
+      hasLegalHold: false,
+      lastModifiedTime: '2024-02-11T08:14:03.0000000Z'
+    }
+  }
+}
+
+/**
+ * One storage resource log record (StorageRead, FORMATS.md B5) of account `name` (ARM id `id`), as a
+ * diagnostic setting writes it: an OAuth caller by default; `anonymous` for an anonymous request
+ * (identity type Anonymous, no requester), with its container/object path, caller address and status.
+ */
+export function storageLog(
+  id: string,
+  name: string,
+  time: string,
+  o: {
+    protocol: 'HTTPS' | 'HTTP' | 'SMB' | 'NFS'
+    tls?: string | null
+    op?: string
+    who?: string
+    anonymous?: boolean
+    path?: string
+    ip?: string
+    status?: number
+    website?: boolean
+  }
+): string {
+  const file = o.protocol === 'SMB' || o.protocol === 'NFS'
+  const service = file ? 'file' : 'blob'
+  return JSON.stringify({
+    time,
+    resourceId: `${id}/${file ? 'fileServices' : 'blobServices'}/default`,
+    category: 'StorageRead',
+    operationName: o.op ?? (file ? 'Read' : 'GetBlob'),
+    operationVersion: '2021-08-06',
+    schemaVersion: '1.0',
+    statusCode: o.status ?? 200,
+    statusText: (o.status ?? 200) < 400 ? 'Success' : 'AnonymousAuthorizationError',
+    durationMs: 12,
+    callerIpAddress: `${o.ip ?? `10.40.2.${parseInt(hex(time, 2), 16) % 200}`}:${49152 + (parseInt(hex(time, 3), 16) % 1000)}`,
+    correlationId: uuidLike(`${name}:${time}`),
+    identity: o.anonymous
+      ? { type: 'Anonymous' }
+      : {
+          type: 'OAuth',
+          tokenHash: `key1(${hex(`tok:${name}`, 64).toUpperCase()})`,
+          requester: { objectId: uuidLike(`obj:${o.who ?? name}`), upn: o.who ?? `svc-${name}@acme.example` }
+        },
+    location: 'westeurope',
+    properties: {
+      accountName: name,
+      userAgentHeader: o.protocol === 'HTTP' ? 'Azure-Storage/9.3.2 (.NET CLR 4.0.30319.42000; Win32NT 6.3.9600.0)' : 'azsdk-net-Storage.Blobs/12.19.1',
+      serviceType: service,
+      objectKey: `/${name}/${o.path ?? 'data/report.csv'}`,
+      ...(o.tls ? { tlsVersion: o.tls } : {})
+    },
+    // the static website endpoint serves $web's blobs at the root: https://<account>.z6.web.core.windows.net/index.html
+    uri: o.website
+      ? `https://${name}.z6.web.core.windows.net/${(o.path ?? '').replace(/^\$web\//, '')}`
+      : `${o.protocol === 'HTTP' ? 'http' : 'https'}://${name}.${service}.core.windows.net:${o.protocol === 'HTTP' ? 80 : 443}/${o.path ?? 'data/report.csv'}`,
+    protocol: o.protocol,
+    resourceType: `Microsoft.Storage/storageAccounts/${file ? 'fileServices' : 'blobServices'}`
+  })
+}
+
+const uuidLike = (s: string): string => {
+  const h = hex(s, 32)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }

@@ -1,0 +1,75 @@
+// Azure inventory files added to the bundle format for the Azure control folders (docs/evidence-bundle.md,
+// *added*): blob containers per storage account. Two readers of each file, as for the other inventories:
+// a tolerant parser for the evidence analysis (the facts: what it can keep) and a strict zod shape for the
+// evaluators (./inventory.ts wires it into the loaded bundle).
+import { z } from 'zod'
+import { BadEvidence } from './bad-evidence'
+import { obj, requireArray, str, type Json } from './cloud-output'
+import type { AzureBlobContainersFacet } from './facets'
+
+/** The storage account id a container id belongs to (…/storageAccounts/x/blobServices/default/containers/c → …/storageAccounts/x), lower-cased. */
+export function storageAccountOfContainer(id: string): string | null {
+  const m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/blobservices\/[^/]+\/containers\/[^/]+$/i.exec(id.trim())
+  return m ? m[1].toLowerCase() : null
+}
+
+/** ARM publicAccess of a container: "None", "Blob" (anonymous read of blobs) or "Container" (and listing). */
+export const PUBLIC_ACCESS_LEVELS = ['None', 'Blob', 'Container'] as const
+
+/** The bundle path of an account's containers: azure/<subscription>/blob-containers/<account name>.json. */
+export function blobContainersAccountName(path: string): string | null {
+  const m = /^azure\/[^/]+\/blob-containers\/([a-z0-9]{3,24})\.json$/.exec(path)
+  return m ? m[1] : null
+}
+
+/**
+ * azure/<subscription>/blob-containers/<account>.json: the ARM list (`{"value":[…]}`, each item's
+ * `properties.publicAccess`) or `az storage container-rm list` (a bare array, `publicAccess` flattened).
+ * The account is the containers' own (their ids), else the one storage-accounts.json names so; a file
+ * that names none and lists no container cannot say whose containers it lists, and is refused.
+ */
+export function parseBlobContainers(doc: unknown, file: string, accountByName: (name: string) => string | null): AzureBlobContainersFacet & { account: string } {
+  const list = Array.isArray(doc) ? doc : requireArray(doc, file, 'value')
+  const name = blobContainersAccountName(file)
+  let account: string | null = null
+  const containers = list.map((x, i) => {
+    const c = obj(x)
+    const n = str(c?.name)
+    if (!c || !n) throw new BadEvidence(file, `value[${i}]`, 'a container without name')
+    const id = str(c.id)
+    const owner = id ? storageAccountOfContainer(id) : null
+    if (id && !owner) throw new BadEvidence(file, `value[${i}].id`, `"${id}" is not a blob container id`)
+    if (owner && account && owner !== account) throw new BadEvidence(file, `value[${i}].id`, `containers of two accounts in one file (${account} and ${owner})`)
+    if (owner) account = owner
+    const p: Json = obj(c.properties) ?? {}
+    const level = str(p.publicAccess) ?? str(c.publicAccess)
+    return { name: n, publicAccess: level }
+  })
+  account ??= name ? accountByName(name) : null
+  if (!account)
+    throw new BadEvidence(
+      file,
+      '',
+      `no container names its account and storage-accounts.json has no account ${name ?? '(the file name is not an account name)'}: whose containers these are cannot be told`
+    )
+  if (name && !account.endsWith(`/storageaccounts/${name}`)) throw new BadEvidence(file, '', `the containers are of ${account}, not of the account ${name} the file is named for`)
+  return { account, containers: containers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) }
+}
+
+/** A container as the evaluators read it (strict): the exact ARM or Azure CLI field names. */
+export const AzureBlobContainer = z.object({
+  id: z.string().optional(),
+  name: z.string().min(1),
+  properties: z.object({ publicAccess: z.enum(PUBLIC_ACCESS_LEVELS).nullable().optional() }).optional(),
+  publicAccess: z.enum(PUBLIC_ACCESS_LEVELS).nullable().optional()
+})
+export type AzureBlobContainer = z.infer<typeof AzureBlobContainer>
+
+/** The public access level of a strictly read container; undefined when the file does not say. */
+export function containerLevel(c: AzureBlobContainer): (typeof PUBLIC_ACCESS_LEVELS)[number] | undefined {
+  return c.properties?.publicAccess ?? c.publicAccess ?? undefined
+}
+
+/** The top-level shape: ARM `{"value":[…]}` or the Azure CLI's bare array. */
+export const AzureList = z.union([z.object({ value: z.array(z.unknown()) }), z.array(z.unknown())])
+export const listItems = (v: z.infer<typeof AzureList>): [unknown[], string[]] => (Array.isArray(v) ? [v, []] : [v.value, ['value']])
