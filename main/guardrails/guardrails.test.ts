@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
+import { DISALLOW_PUBLIC_BLOB_POLICY } from '../../playbooks/azure.storage.public-blob-access/guardrails'
 import { loadControls } from '../controls/catalogue'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
@@ -34,7 +35,14 @@ const RESOURCES: Record<string, string> = {
   'aws.ec2.sg-open-admin-ports': 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-0abc',
   'aws.ec2.ebs-default-encryption': 'AWS::::Account:111122223333',
   'aws.iam.unused-access-key': 'arn:aws:iam::111122223333:user/bob',
-  'azure.storage.secure-transfer': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct'
+  'azure.storage.secure-transfer': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct',
+  'azure.storage.public-blob-access': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct'
+}
+
+/** the built-in Azure Policy definitions each Azure control's template assigns, in order */
+const AZURE_POLICIES: Record<string, string[]> = {
+  'azure.storage.secure-transfer': [SECURE_TRANSFER_POLICY, MINIMUM_TLS_POLICY],
+  'azure.storage.public-blob-access': [DISALLOW_PUBLIC_BLOB_POLICY]
 }
 
 /** a resource of the control's type, for a control added after this table */
@@ -72,7 +80,9 @@ function checkFile(name: string, kind: string, content: string): void {
   } else if (kind === 'azure-policy') {
     const t = JSON.parse(content) as { $schema: string; resources: Array<{ type: string; properties: { policyDefinitionId: string } }> }
     expect(t.$schema).toContain('subscriptionDeploymentTemplate.json')
-    expect(t.resources.map((r) => r.properties.policyDefinitionId.split('/').pop())).toEqual([SECURE_TRANSFER_POLICY, MINIMUM_TLS_POLICY])
+    const control = name.replace(/\.policy-assignments\.json$/, '')
+    expect(AZURE_POLICIES[control], `${control}: no expected policy definitions in this test`).toBeDefined()
+    expect(t.resources.map((r) => r.properties.policyDefinitionId.split('/').pop())).toEqual(AZURE_POLICIES[control])
   } else if (kind === 'aws-cli' || kind === 'azure-cli') {
     const p = join(dir, name)
     writeFileSync(p, content)
@@ -98,7 +108,8 @@ describe('guardrails for every control', () => {
         'aws.s3.public-access-block:aws-scp',
         'aws.ec2.imdsv2:aws-scp',
         'aws.ec2.ebs-default-encryption:aws-scp',
-        'azure.storage.secure-transfer:azure-policy'
+        'azure.storage.secure-transfer:azure-policy',
+        'azure.storage.public-blob-access:azure-policy'
       ]) {
         expect(kinds.has(k), k).toBe(true)
       }
