@@ -1,6 +1,7 @@
 // Every AWS SDK client Lastmile builds comes from here, so every one carries the read-only guard.
 // Credentials come from the user's local profile (shared config/credentials files, SSO cache,
 // role chaining) through the SDK's own provider chain: Lastmile never sees or stores a secret.
+import { AthenaClient } from '@aws-sdk/client-athena'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
@@ -96,6 +97,10 @@ function elbv2Client(o: AwsClientOptions): ElasticLoadBalancingV2Client {
   return withReadOnlyGuard(new ElasticLoadBalancingV2Client(common(o)))
 }
 
+export function athenaClient(o: AwsClientOptions): AthenaClient {
+  return withReadOnlyGuard(new AthenaClient(common(o)))
+}
+
 export interface AwsClients {
   s3: S3Client
   /** who the profile is (the account id) */
@@ -112,6 +117,8 @@ export interface AwsClients {
   ecr(region: string): ECRClient
   elbv2(region: string): ElasticLoadBalancingV2Client
   rds(region: string): RDSClient
+  /** only with --cloudtrail-source athena:… (collect-cloudtrail-query.ts) */
+  athena(region: string): AthenaClient
 }
 
 /** One client per region, built on first use. */
@@ -144,6 +151,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     eks: perRegion((r) => eksClient({ ...o, region: r })),
     ecr: perRegion((r) => ecrClient({ ...o, region: r })),
     elbv2: perRegion((r) => elbv2Client({ ...o, region: r })),
-    rds: perRegion((r) => rdsClient({ ...o, region: r }))
+    rds: perRegion((r) => rdsClient({ ...o, region: r })),
+    athena: perRegion((r) => athenaClient({ ...o, region: r }))
   }
 }

@@ -1,6 +1,7 @@
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds'
 import { CreateInvalidationCommand, DeleteDistributionCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
-import { CloudTrailClient, LookupEventsCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
+import { CloudTrailClient, CreateEventDataStoreCommand, LookupEventsCommand, StartQueryCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail'
+import { CreateWorkGroupCommand, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena'
 import { DeleteAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import { DescribeInstancesCommand, ModifyInstanceMetadataOptionsCommand, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2'
 import { BatchDeleteImageCommand, DescribeRepositoriesCommand, PutImageScanningConfigurationCommand } from '@aws-sdk/client-ecr'
@@ -21,7 +22,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { awsClients, type AwsClients, cloudTrailClient, ec2Client, iamClient, s3Client } from './clients'
+import { athenaClient, awsClients, type AwsClients, cloudTrailClient, ec2Client, iamClient, s3Client } from './clients'
 import { isAllowed, READ_EFFECT_EXCEPTIONS, READ_ONLY_OPERATIONS, ReadOnlyViolation, withReadOnlyGuard } from './guard'
 
 /** A request handler that records every request it is asked to send, and answers 200. */
@@ -77,10 +78,12 @@ describe('read-only guard', () => {
     for (const [client, ops] of Object.entries(READ_ONLY_OPERATIONS)) {
       for (const op of ops) if (!/^(Describe|Get|List|Head|LookupEvents$)/.test(op)) notReadVerb.push(`${client} ${op}`)
     }
-    // GenerateCredentialReport is named, not matched: no other Generate* is allowed
-    expect(notReadVerb).toEqual(['IAMClient GenerateCredentialReport'])
-    expect([...READ_EFFECT_EXCEPTIONS]).toEqual(notReadVerb)
+    // GenerateCredentialReport and the two query starters are named, not matched: no other Generate* or Start* is allowed
+    expect(notReadVerb.sort()).toEqual(['AthenaClient StartQueryExecution', 'CloudTrailClient StartQuery', 'IAMClient GenerateCredentialReport'])
+    expect([...READ_EFFECT_EXCEPTIONS].sort()).toEqual(notReadVerb)
     expect(isAllowed('IAMClient', 'GenerateServiceLastAccessedDetailsCommand')).toBe(false)
+    expect(isAllowed('CloudTrailClient', 'StartLoggingCommand')).toBe(false)
+    expect(isAllowed('AthenaClient', 'StartCalculationExecutionCommand')).toBe(false)
   })
 
   it('IAM: GenerateCredentialReport and GetCredentialReport are sent; GenerateServiceLastAccessedDetails, CreateAccessKey and DeleteUser are not', async () => {
@@ -158,6 +161,11 @@ describe('read-only guard', () => {
         writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })],
         read: new DescribeLoadBalancersCommand({})
       },
+      athena: {
+        client: c.athena('eu-west-1'),
+        writes: [new CreateWorkGroupCommand({ Name: 'w' }), new StartQueryExecutionCommand({ QueryString: 'DROP TABLE db.cloudtrail_logs' })],
+        read: new GetQueryExecutionCommand({ QueryExecutionId: 'q' })
+      },
       rds: {
         client: c.rds('eu-west-1'),
         writes: [
@@ -176,6 +184,35 @@ describe('read-only guard', () => {
     for (const x of Object.values(cases)) await (x.client as unknown as { send(c: unknown): Promise<unknown> }).send(x.read).catch(() => undefined)
     expect(r.calls).toHaveLength(Object.keys(cases).length)
     for (const call of r.calls) expect(call.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
+  })
+
+  it('query starters: a single SELECT is sent; DDL, INSERT, CREATE TABLE AS, a second statement, a comment or a copy to S3 is refused unsent', async () => {
+    const r = recorder()
+    const athena = athenaClient({ region: 'us-east-1', credentials: creds, requestHandler: r.handler, maxAttempts: 1 })
+    const ct = cloudTrailClient({ region: 'us-east-1', credentials: creds, requestHandler: r.handler, maxAttempts: 1 })
+    const refused = [
+      "CREATE EXTERNAL TABLE x (a string) LOCATION 's3://b/'",
+      'DROP TABLE db.cloudtrail_logs',
+      'INSERT INTO db.t SELECT 1',
+      'CREATE TABLE db.t AS SELECT 1',
+      "UNLOAD (SELECT 1) TO 's3://b/' WITH (format = 'JSON')",
+      'SELECT 1; DROP TABLE db.t',
+      'SELECT 1 -- hidden',
+      'SELECT /* x */ 1',
+      ' select 1'
+    ]
+    for (const q of refused) {
+      await expect(athena.send(new StartQueryExecutionCommand({ QueryString: q })), q).rejects.toThrow(/StartQueryExecution: refused: .*the statement is not a single SELECT/)
+      await expect(ct.send(new StartQueryCommand({ QueryStatement: q })), q).rejects.toBeInstanceOf(ReadOnlyViolation)
+    }
+    await expect(ct.send(new StartQueryCommand({ QueryStatement: 'SELECT 1 FROM eds', DeliveryS3Uri: 's3://b/p' }))).rejects.toThrow(/DeliveryS3Uri would copy the results into S3/)
+    await expect(ct.send(new CreateEventDataStoreCommand({ Name: 'x' }))).rejects.toBeInstanceOf(ReadOnlyViolation)
+    expect(r.calls).toHaveLength(0)
+    await athena
+      .send(new StartQueryExecutionCommand({ QueryString: 'SELECT count(*) AS "n"\nFROM db.cloudtrail_logs\nWHERE eventsource = \'s3.amazonaws.com\'' }))
+      .catch(() => undefined)
+    await ct.send(new StartQueryCommand({ QueryStatement: 'SELECT count(*) FROM eds-1' })).catch(() => undefined)
+    expect(r.calls).toHaveLength(2)
   })
 
   it('runs at the initialize step, before the request is built, and is not duplicated when added twice', () => {

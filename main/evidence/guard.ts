@@ -21,6 +21,24 @@ import { LastmileError } from '../errors'
  * - AWS's read-only managed policies (SecurityAudit, ReadOnlyAccess) grant iam:GenerateCredentialReport
  *   for this reason, so a read-only audit profile is allowed to call it.
  * Its sibling GenerateServiceLastAccessedDetails is not used, so it is not listed.
+ *
+ * The CloudTrail questions asked where the events are (`evidence collect --cloudtrail-source`,
+ * collect-cloudtrail-query.ts) need the query APIs, and exactly these:
+ * - CloudTrail Lake: ListEventDataStores (which store, when the user names none), GetEventDataStore
+ *   (its selectors, Regions, organisation and retention: what it can hold), StartQuery (run one
+ *   question), DescribeQuery (its status), GetQueryResults (its rows, page by page).
+ * - Athena: StartQueryExecution (run one question), GetQueryExecution (its status), GetQueryResults
+ *   (its rows). Lastmile never creates a table: the user's administrator runs the documented DDL.
+ * StartQuery and StartQueryExecution are the two reviewed exceptions besides GenerateCredentialReport
+ * (READ_EFFECT_EXCEPTIONS), allowed only for a statement that is a single SELECT (QUERY_INPUT below,
+ * checked before anything is sent: no DDL, no INSERT, no CREATE TABLE AS, no UNLOAD, no second
+ * statement):
+ * - StartQuery changes no configuration of the account; CloudTrail keeps the results itself for
+ *   seven days. Its DeliveryS3Uri (a copy of the results to S3) is refused: never set.
+ * - StartQueryExecution writes the results (a CSV and its metadata) to the workgroup's S3 output
+ *   location — the one write side effect inherent to Athena: no query runs without it. The user opts
+ *   in with --cloudtrail-source athena:…, and docs/cloudtrail-at-scale.md says so.
+ * Both are billed by the data scanned; neither stops, deletes or changes anything that records.
  */
 export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   S3Client: new Set([
@@ -37,7 +55,18 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
     'GetBucketTagging',
     'GetBucketWebsite'
   ]),
-  CloudTrailClient: new Set(['DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'LookupEvents']),
+  CloudTrailClient: new Set([
+    'DescribeTrails',
+    'GetTrailStatus',
+    'GetEventSelectors',
+    'LookupEvents',
+    'ListEventDataStores',
+    'GetEventDataStore',
+    'StartQuery',
+    'DescribeQuery',
+    'GetQueryResults'
+  ]),
+  AthenaClient: new Set(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']),
   // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
   // DescribeNetworkInterfaces: which interfaces a security group or an RDS instance's flow logs are recorded under
   EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'DescribeNetworkInterfaces', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
@@ -54,14 +83,33 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
 }
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */
-export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set(['IAMClient GenerateCredentialReport'])
+export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set(['IAMClient GenerateCredentialReport', 'CloudTrailClient StartQuery', 'AthenaClient StartQueryExecution'])
+
+/** A single SELECT: no other statement kind, no second statement, no comment to hide one in. */
+const ONE_SELECT = /^SELECT\s[^;]*$/
+const noComment = (sql: string): boolean => !sql.includes('--') && !sql.includes('/*')
+
+/** The input the query starters are allowed with (their reason is above). */
+const QUERY_INPUT: Readonly<Record<string, (input: Record<string, unknown>) => string | null>> = {
+  'CloudTrailClient StartQuery': (i) =>
+    i.DeliveryS3Uri !== undefined
+      ? 'DeliveryS3Uri would copy the results into S3'
+      : i.QueryAlias !== undefined || i.QueryParameters !== undefined
+        ? 'only a QueryStatement is allowed'
+        : typeof i.QueryStatement === 'string' && ONE_SELECT.test(i.QueryStatement) && noComment(i.QueryStatement)
+          ? null
+          : 'the statement is not a single SELECT',
+  'AthenaClient StartQueryExecution': (i) =>
+    typeof i.QueryString === 'string' && ONE_SELECT.test(i.QueryString) && noComment(i.QueryString) ? null : 'the statement is not a single SELECT'
+}
 
 export class ReadOnlyViolation extends LastmileError {
   constructor(
     readonly client: string,
-    readonly operation: string
+    readonly operation: string,
+    why = 'not on the allow-list'
   ) {
-    super('read-only', `${client} ${operation}: refused: Lastmile only makes read-only calls (not on the allow-list); no request was sent`)
+    super('read-only', `${client} ${operation}: refused: Lastmile only makes read-only calls (${why}); no request was sent`)
   }
 }
 
@@ -82,9 +130,12 @@ interface GuardableClient {
 
 /** Module-private: nothing outside can name it to remove it (middlewareStack.remove takes a reference). */
 const readOnlyGuard: Parameters<GuardableClient['middlewareStack']['add']>[0] = (next, context) => async (args) => {
-  if (!isAllowed(context.clientName, context.commandName)) {
-    throw new ReadOnlyViolation(context.clientName ?? 'unknown client', (context.commandName ?? 'unknown command').replace(/Command$/, ''))
-  }
+  const client = context.clientName ?? 'unknown client'
+  const op = (context.commandName ?? 'unknown command').replace(/Command$/, '')
+  if (!isAllowed(context.clientName, context.commandName)) throw new ReadOnlyViolation(client, op)
+  const check = QUERY_INPUT[`${client} ${op}`]
+  const why = check ? check(((args as { input?: Record<string, unknown> }).input ?? {}) as Record<string, unknown>) : null
+  if (why) throw new ReadOnlyViolation(client, op, why)
   return next(args)
 }
 
