@@ -89,7 +89,11 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--days': 'N: how many days of activity to gather (default 90)',
     '--region': 'R: an AWS Region to read (repeatable; default: the enabled ones)',
     '--subscription': 'S: an Azure subscription to read (repeatable)',
-    '--arm-url': 'URL: the Azure Resource Manager endpoint (sovereign clouds)'
+    '--arm-url': 'URL: the Azure Resource Manager endpoint (sovereign clouds)',
+    '--cloudtrail-source':
+      "files|lake[:ARN]|athena:DB.TABLE: copy the trails' log files (default), or ask CloudTrail Lake or Athena and bring back only the counts (docs/cloudtrail-at-scale.md)",
+    '--athena-workgroup': 'W: the Athena workgroup to run the queries in (default primary)',
+    '--athena-output': 'S3URI: where Athena writes the query results, when the workgroup sets none'
   },
   'evidence list': { '--bundle': 'ID: only this bundle' },
   'evidence coverage': { '--from': 'T: start of the window (ISO 8601)', '--to': 'T: end of the window (ISO 8601)' },

@@ -7,7 +7,7 @@ import { countRequest, emptyActivity, mergeActivity } from '../semantics/activit
 import { BadEvidence } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
 import { maxTime, minTime } from '../semantics/time'
-import { type BucketTrailActivity, type CloudTrailScan, emptyScan, type StreamCoverage } from './cloudtrail-scan'
+import { type BucketTrailActivity, type CloudTrailScan, emptyBucketActivity, emptyScan, type StreamCoverage } from './cloudtrail-scan'
 import { QUESTIONS, type QuestionName, resultColumns } from './cloudtrail-questions'
 
 const cell = z.union([z.string(), z.null()])
@@ -110,23 +110,10 @@ export function scanFromAnswers(doc: QueryDocument, file: string, limits: Eviden
 
   const bucketOf = (name: string): BucketTrailActivity => {
     let b = scan.buckets.get(name)
-    if (!b)
-      scan.buckets.set(
-        name,
-        (b = {
-          bucket: name,
-          regions: new Set(),
-          accounts: new Set(),
-          data: emptyActivity(),
-          management: emptyActivity(),
-          nonTlsInferred: 0,
-          nonTlsLast: null,
-          anonymous: 0,
-          anonymousLast: null,
-          byDay: new Map(),
-          files: new Set([FILE])
-        })
-      )
+    if (!b) {
+      scan.buckets.set(name, (b = emptyBucketActivity(name)))
+      b.files.add(FILE)
+    }
     return b
   }
   for (const r of rowsOf(doc, 's3-days', file)) {

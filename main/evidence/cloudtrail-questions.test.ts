@@ -2,91 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ctFile, gz, managementEvent, s3DataEvent, sample, writeBundle } from '../../test/fixtures/evidence/bundle-builder'
+import { ctFile, gz, writeBundle } from '../../test/fixtures/evidence/bundle-builder'
 import { readBundle } from '../semantics/bundle'
 import { analyzeBundle } from './analyze'
-import { answerWithSqlite } from '../../test/helpers/cloudtrail-sql'
+import { answerWithSqlite, factsOf as facts, questionRecords } from '../../test/helpers/cloudtrail-sql'
 import { BadEvidence } from '../semantics/bad-evidence'
 import { DEFAULT_LIMITS } from '../semantics/limits'
 import { parseQueryDocument, type QueryDocument, scanFromAnswers } from './cloudtrail-answers'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
 import { athenaDialect, lakeDialect, QUESTIONS, renderQuestion } from './cloudtrail-questions'
-import type { CloudTrailScan } from './cloudtrail-scan'
-
-const REAL = 'cloudtrail/222222222222_CloudTrail_us-east-1_20250306T0230Z_QF6qcgyiaVnSueXa'
-
-/** Records of every kind the questions tell apart, plus the real sample. */
-export function questionRecords(): unknown[] {
-  const real = (JSON.parse(sample(`${REAL}.pretty.json`).toString('utf8')) as { Records: unknown[] }).Records
-  const t = (d: number, h: number, m = 0): string => `2026-11-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00Z`
-  const ec2 = (o: { time: string; delivery: '1.0' | '2.0'; instance: string; region?: string }): Record<string, unknown> =>
-    managementEvent({
-      time: o.time,
-      source: 'ec2.amazonaws.com',
-      name: 'DescribeInstances',
-      readOnly: true,
-      roleDelivery: o.delivery,
-      instanceSession: o.instance,
-      region: o.region
-    })
-  return [
-    ...real,
-    s3DataEvent({ time: t(1, 10), bucket: 'data', transport: 'tls' }),
-    s3DataEvent({ time: t(1, 10, 1), bucket: 'data', transport: 'none' }),
-    s3DataEvent({ time: t(1, 10, 2), bucket: 'data', transport: 'none', eventName: 'PutObject' }),
-    s3DataEvent({ time: t(1, 10, 3), bucket: 'data', transport: 'service' }),
-    { ...s3DataEvent({ time: t(1, 10, 4), bucket: 'data', transport: 'none' }), sessionCredentialFromConsole: 'true' },
-    s3DataEvent({ time: t(2, 11), bucket: 'data', anonymous: true }),
-    s3DataEvent({ time: t(2, 12), bucket: 'data', role: 'etl', eventName: 'DeleteObject' }),
-    { ...s3DataEvent({ time: t(3, 9), bucket: 'data', role: 'etl' }), errorCode: 'AccessDenied' },
-    s3DataEvent({ time: t(3, 9, 30), bucket: 'logs-eu', region: 'eu-west-1', account: '444455556666', transport: 'none' }),
-    // no bucketName: the bucket comes from the resources
-    { ...s3DataEvent({ time: t(4, 1), bucket: 'from-arn' }), requestParameters: { key: 'k' } },
-    // a readOnly written as a string, and an event name that says nothing about reading
-    { ...s3DataEvent({ time: t(4, 2), bucket: 'data', eventName: 'SelectObjectContent' }), readOnly: 'true' },
-    { ...s3DataEvent({ time: t(4, 3), bucket: 'data', eventName: 'RestoreObject' }), readOnly: undefined },
-    managementEvent({ time: t(5, 8), source: 's3.amazonaws.com', name: 'PutBucketPolicy', requestParameters: { bucketName: 'data' } }),
-    managementEvent({ time: t(5, 8, 5), source: 's3.amazonaws.com', name: 'GetBucketAcl', readOnly: true, requestParameters: { bucketName: 'data' } }),
-    ec2({ time: t(6, 0), delivery: '1.0', instance: 'i-0abc123' }),
-    ec2({ time: t(6, 1), delivery: '1.0', instance: 'i-0abc123' }),
-    ec2({ time: t(6, 2), delivery: '2.0', instance: 'i-0abc123' }),
-    ec2({ time: t(7, 2), delivery: '2.0', instance: 'i-0def456', region: 'eu-west-1' }),
-    // role credentials whose session is not an instance: not a role delivery
-    ec2({ time: t(7, 3), delivery: '1.0', instance: 'not-an-instance' }),
-    managementEvent({ time: t(8, 23, 59), source: 'iam.amazonaws.com', name: 'CreateUser', requestParameters: { userName: 'bob' } }),
-    // no eventTime: read, but in no stream
-    { ...managementEvent({ time: t(8, 1), source: 'iam.amazonaws.com', name: 'ListUsers', readOnly: true }), eventTime: undefined }
-  ]
-}
-
-/** The parts of a scan the facts are made of, with sets sorted. */
-function facts(s: CloudTrailScan): unknown {
-  const sorted = <T>(x: Iterable<T>): T[] => [...x].sort()
-  const act = (a: CloudTrailScan['buckets'] extends Map<string, infer B> ? (B extends { data: infer A } ? A : never) : never): unknown => ({
-    ...a,
-    principals: sorted(a.principals)
-  })
-  return {
-    streams: [...s.streams.values()]
-      .map((x) => ({ account: x.account, region: x.region, records: x.records, first: x.first, last: x.last, hours: sorted(x.hours) }))
-      .sort((a, b) => a.region.localeCompare(b.region) || a.account.localeCompare(b.account)),
-    buckets: [...s.buckets.values()]
-      .map((b) => ({
-        bucket: b.bucket,
-        regions: sorted(b.regions),
-        accounts: sorted(b.accounts),
-        data: act(b.data),
-        management: act(b.management),
-        nonTlsInferred: b.nonTlsInferred,
-        nonTlsLast: b.nonTlsLast,
-        anonymous: b.anonymous,
-        anonymousLast: b.anonymousLast,
-        byDay: [...b.byDay.entries()].sort((x, y) => x[0] - y[0])
-      }))
-      .sort((a, b) => a.bucket.localeCompare(b.bucket)),
-    roleDelivery: [...s.roleDelivery.values()].map(({ files: _f, roles, ...r }) => ({ ...r, roles: sorted(roles) })).sort((a, b) => a.instanceId.localeCompare(b.instanceId))
-  }
-}
 
 const WINDOW = { from: '2025-03-01T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' }
 

@@ -222,23 +222,26 @@ function trinoPath(path: string, lower: boolean): string {
   return lower ? path.toLowerCase() : path
 }
 
+/** What Trino (CloudTrail Lake's and Athena's engine) spells alike; a boolean column or a "true" string compare the same. */
+function trino(field: (name: Field) => string): Pick<Dialect, 'field' | 'div' | 'isTrue' | 'isFalse'> {
+  return {
+    field,
+    div: (x, n) => `CAST(floor(${x} / ${n}) AS bigint)`,
+    isTrue: (x) => `(CAST(${field(x)} AS varchar) = 'true')`,
+    isFalse: (x) => `(CAST(${field(x)} AS varchar) = 'false')`
+  }
+}
+
 /** CloudTrail Lake: `eventData` columns; requestParameters and additionalEventData are maps, eventTime a timestamp. */
 export function lakeDialect(eventDataStoreId: string): Dialect {
   return {
     name: 'lake',
-    field: (name) => {
+    ...trino((name) => {
       const [root, key] = name.split('.', 2)
       if (root === 'requestParameters' || root === 'additionalEventData') return `element_at(${root}, ${q(name.slice(root.length + 1))})`
       return key === undefined ? name : trinoPath(name, false)
-    },
+    }),
     epoch: () => 'CAST(floor(to_unixtime(eventTime)) AS bigint)',
-    div: (x, n) => `CAST(floor(${x} / ${n}) AS bigint)`,
-    isTrue(x) {
-      return `(CAST(${this.field(x)} AS varchar) = 'true')`
-    },
-    isFalse(x) {
-      return `(CAST(${this.field(x)} AS varchar) = 'false')`
-    },
     window: (from, to) => `eventTime >= ${q(trinoTime(from))} AND eventTime <= ${q(trinoTime(to))}`,
     from: eventDataStoreId
   }
@@ -252,19 +255,12 @@ export function lakeDialect(eventDataStoreId: string): Dialect {
 export function athenaDialect(table: string): Dialect {
   return {
     name: 'athena',
-    field: (name) => {
+    ...trino((name) => {
       const [root] = name.split('.', 1)
       if (root === 'requestParameters' || root === 'additionalEventData') return `json_extract_scalar(${root.toLowerCase()}, ${q(`$.${name.slice(root.length + 1)}`)})`
       return trinoPath(name, true)
-    },
+    }),
     epoch: () => 'CAST(floor(to_unixtime(from_iso8601_timestamp(eventtime))) AS bigint)',
-    div: (x, n) => `CAST(floor(${x} / ${n}) AS bigint)`,
-    isTrue(x) {
-      return `(CAST(${this.field(x)} AS varchar) = 'true')`
-    },
-    isFalse(x) {
-      return `(CAST(${this.field(x)} AS varchar) = 'false')`
-    },
     window: (from, to) =>
       `"timestamp" >= ${q(from.slice(0, 10).replace(/-/g, '/'))} AND "timestamp" <= ${q(to.slice(0, 10).replace(/-/g, '/'))} AND eventtime >= ${q(isoSeconds(from))} AND eventtime <= ${q(isoSeconds(to))}`,
     from: table

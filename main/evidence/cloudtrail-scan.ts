@@ -115,6 +115,23 @@ export function emptyScan(source: CloudTrailSource, limits: EvidenceLimits): Clo
   }
 }
 
+/** A bucket not yet seen: nothing counted. */
+export function emptyBucketActivity(bucket: string): BucketTrailActivity {
+  return {
+    bucket,
+    regions: new Set(),
+    accounts: new Set(),
+    data: emptyActivity(),
+    management: emptyActivity(),
+    nonTlsInferred: 0,
+    nonTlsLast: null,
+    anonymous: 0,
+    anonymousLast: null,
+    byDay: new Map(),
+    files: new Set()
+  }
+}
+
 const S3 = 's3.amazonaws.com'
 const TRAIL_CONFIG_EVENTS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'PutEventSelectors', 'StartLogging', 'StopLogging'])
 
@@ -298,19 +315,7 @@ export class CloudTrailAggregator {
         if (bucket === null || bucket === '') return
         b = scan.buckets.get(bucket) ?? null
         if (!b) {
-          b = {
-            bucket,
-            regions: new Set(),
-            accounts: new Set(),
-            data: emptyActivity(),
-            management: emptyActivity(),
-            nonTlsInferred: 0,
-            nonTlsLast: null,
-            anonymous: 0,
-            anonymousLast: null,
-            byDay: new Map(),
-            files: new Set()
-          }
+          b = emptyBucketActivity(bucket)
           scan.buckets.set(bucket, b)
         }
         b.regions.add(region)

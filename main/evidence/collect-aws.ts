@@ -33,6 +33,8 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import { BundleWriter } from './bundle-writer'
+import type { QueryDocument } from './cloudtrail-answers'
+import { askAthena, askLake, type CloudTrailSourceChoice, sourceLabel, storeAsTrail } from './collect-cloudtrail-query'
 import type { Manifest } from '../semantics/bundle'
 import type { AwsClients } from './clients'
 import {
@@ -73,7 +75,14 @@ export interface CollectAwsOptions {
   reportPolls?: number
   /** DescribeImageScanFindings calls at most (default 1000) */
   maxScanLookups?: number
-  /** tests: the wait between credential report checks */
+  /**
+   * Where CloudTrail comes from: the trails' log files (default), or the answers of CloudTrail Lake
+   * or Athena to the CloudTrail questions (collect-cloudtrail-query.ts), nothing downloaded
+   */
+  cloudTrailSource?: CloudTrailSourceChoice
+  /** how long one Lake or Athena query may run (default 30 minutes) */
+  maxQueryWaitMs?: number
+  /** tests: the wait between credential report checks and query status checks */
   sleep?: (ms: number) => Promise<void>
   onProgress?: (message: string) => void
 }
@@ -84,6 +93,8 @@ export interface CollectResult {
   files: number
   bytes: number
   gaps: number
+  /** where CloudTrail came from, in words (the collect summary) */
+  cloudTrail: string
 }
 
 const DAY = 86400_000
@@ -141,6 +152,12 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   const stsError = await profileAccount(r)
   const ec2 = await ec2Inventory(r)
   const trails = await cloudTrailTrails(r)
+  // Asked before anything else is fetched: a failed query stops the run before it costs more.
+  const query = await askCloudTrail(r)
+  if (query?.engine === 'cloudtrail-lake') {
+    trails.trails.push(storeAsTrail(query.store))
+    trails.listed ||= 1
+  }
   const lookup = await eventHistory(r)
 
   // Everything below is filed under the account, now known (or "unknown").
@@ -155,17 +172,39 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
 
   await otherServices(r, stsError, ec2)
-  await cloudTrailLogFiles(r, trails.trails)
+  const source = o.cloudTrailSource ?? { kind: 'files' }
+  if (query) w.writeJson(`${base}/cloudtrail-query/${query.engine === 'cloudtrail-lake' ? 'lake' : 'athena'}.json`, query)
+  else await cloudTrailLogFiles(r, trails.trails)
   await s3Buckets(r)
   await flowLogFiles(r, ec2.flowLogs)
 
   const manifest = w.finish({
     collectedAt: to.toISOString(),
-    collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },
+    collector: {
+      tool: 'lastmile',
+      version: o.version ?? '0',
+      operator: o.operator ?? 'unknown',
+      ...(o.profile ? { profile: o.profile } : {}),
+      cloudTrailSource: query?.engine === 'cloudtrail-lake' ? `lake:${String(query.store.EventDataStoreArn)}` : sourceLabel(source)
+    },
     window: { from: from.toISOString(), to: to.toISOString() },
     scopes: [{ provider: 'aws', account: r.account ?? 'unknown', regions: o.regions }]
   })
-  return { out: o.out, manifest, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), gaps: manifest.gaps?.length ?? 0 }
+  const cloudTrail = query
+    ? `CloudTrail from ${query.engine === 'cloudtrail-lake' ? `CloudTrail Lake event data store ${String(query.store.EventDataStoreArn)}` : `Athena table ${sourceLabel(source).slice('athena:'.length)}`} (${Object.values(query.answers).reduce((n, a) => n + a.rows.length, 0)} grouped rows, no log file downloaded)`
+    : "CloudTrail from the trails' log files in S3"
+  return { out: o.out, manifest, files: manifest.files.length, bytes: manifest.files.reduce((n, f) => n + f.bytes, 0), gaps: manifest.gaps?.length ?? 0, cloudTrail }
+}
+
+/** The CloudTrail questions asked of CloudTrail Lake or Athena, when the run was told to; null: read the log files. */
+async function askCloudTrail(r: Run): Promise<QueryDocument | null> {
+  const c = r.o.cloudTrailSource
+  if (!c || c.kind === 'files') return null
+  // the days the log files would be copied for: from the first day's midnight (UTC)
+  const window = { from: new Date(Date.UTC(r.from.getUTCFullYear(), r.from.getUTCMonth(), r.from.getUTCDate())).toISOString(), to: r.to.toISOString() }
+  const ask = { window, progress: r.progress, sleep: r.o.sleep ?? sleep, maxWaitMs: r.o.maxQueryWaitMs }
+  if (c.kind === 'lake') return askLake(r.o.clients.cloudTrail, r.o.regions[0], c.eventDataStore, ask)
+  return askAthena(r.o.clients.athena(r.o.regions[0]), c, ask)
 }
 
 /** Who the profile is: the account every file is filed under. Returns why STS could not say, or null. */

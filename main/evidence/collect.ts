@@ -5,6 +5,7 @@ import { AzureCliCredential, DefaultAzureCredential, type TokenCredential } from
 import { LastmileError } from '../errors'
 import { awsClients } from './clients'
 import { collectAws } from './collect-aws'
+import type { CloudTrailSourceChoice } from './collect-cloudtrail-query'
 import { collectAzure } from './collect-azure'
 import { listAwsProfiles, listAzureProfiles } from './profiles'
 
@@ -18,6 +19,8 @@ export interface CollectOptions {
   regions?: string[]
   /** Azure: subscriptions (default: the profile's) */
   subscriptions?: string[]
+  /** AWS: the trails' log files (default), or CloudTrail Lake / Athena answers (collect-cloudtrail-query.ts) */
+  cloudTrailSource?: CloudTrailSourceChoice
   /** Azure: the ARM endpoint (sovereign clouds; tests) */
   armBaseUrl?: string
   now?: Date
@@ -33,6 +36,8 @@ export interface CollectOutcome {
   out: string
   files: number
   gaps: number
+  /** AWS: where CloudTrail came from, in words */
+  cloudTrail?: string
   /** cancelled by the user: nothing was kept */
   cancelled?: true
 }
@@ -44,26 +49,38 @@ class CollectionCancelled extends Error {}
  * `signal.aborted` is set. The collector's own error handling turns a failed call into a gap by
  * reporting it, so the stop is thrown again from there until it leaves the collector. Then the
  * partial bundle is removed: the folder was new or empty (the bundle writer insists), so all in
- * it is the collector's, and a bundle without its manifest is no evidence anyway.
+ * it is the collector's, and a bundle without its manifest is no evidence anyway. A collector that
+ * fails (a CloudTrail Lake or Athena query that did not finish) leaves nothing behind either.
  */
 export async function runCancellable(
   out: string,
   signal: { aborted: boolean } | undefined,
   onProgress: ((message: string) => void) | undefined,
-  collect: (progress: (message: string) => void) => Promise<{ out: string; files: number; gaps: number }>
+  collect: (progress: (message: string) => void) => Promise<{ out: string; files: number; gaps: number; cloudTrail?: string }>
 ): Promise<CollectOutcome> {
   const existed = existsSync(out)
+  // only a new or empty folder is the collector's to empty (a full one is refused by the writer, untouched)
+  let ours = !existed
+  try {
+    ours ||= readdirSync(out).length === 0
+  } catch {
+    ours = false
+  }
   const progress = (message: string): void => {
     if (signal?.aborted) throw new CollectionCancelled('cancelled')
     onProgress?.(message)
   }
-  try {
-    const r = await collect(progress)
-    return { out: r.out, files: r.files, gaps: r.gaps }
-  } catch (e) {
-    if (!(e instanceof CollectionCancelled) && !signal?.aborted) throw e
+  const removePartial = (): void => {
+    if (!ours) return
     if (existed) for (const name of readdirSync(out)) rmSync(join(out, name), { recursive: true, force: true })
     else rmSync(out, { recursive: true, force: true })
+  }
+  try {
+    const r = await collect(progress)
+    return { out: r.out, files: r.files, gaps: r.gaps, ...(r.cloudTrail ? { cloudTrail: r.cloudTrail } : {}) }
+  } catch (e) {
+    removePartial()
+    if (!(e instanceof CollectionCancelled) && !signal?.aborted) throw e
     return { out, files: 0, gaps: 0, cancelled: true }
   }
 }
@@ -93,6 +110,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
         operator: o.operator,
         version: o.version,
         profile: o.profile,
+        cloudTrailSource: o.cloudTrailSource,
         onProgress: progress
       })
     )

@@ -2,6 +2,7 @@
 // `evidence coverage` and `timeline` (CLI.md): the evidence service on the command line.
 import { resolve } from 'node:path'
 import { collectEvidence } from '../../evidence/collect'
+import { parseCloudTrailSource } from '../../evidence/collect-cloudtrail-query'
 import { addEvidenceBundle, addResultView } from '../../evidence/service'
 import { getCoverage } from '../../case/coverage-query'
 import { getFacts } from '../../case/facts'
@@ -51,9 +52,13 @@ const evidenceAdd: Command = {
 
 const evidenceCollect: Command = {
   name: 'evidence collect',
-  usage: 'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--subscription S]… [--arm-url URL] [--json]',
+  usage:
+    'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--json]',
   summary: 'gather an evidence bundle with read-only calls through a local credential profile (AWS shared config, Azure CLI)',
-  args: { values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url'], repeatable: ['--region', '--subscription'] },
+  args: {
+    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', '--cloudtrail-source', '--athena-workgroup', '--athena-output'],
+    repeatable: ['--region', '--subscription']
+  },
   async run(ctx) {
     const out = value(ctx.args, '--out')
     if (!out) throw new LastmileError('bad-input', '--out BUNDLE is required (a new or empty folder)')
@@ -61,6 +66,11 @@ const evidenceCollect: Command = {
     if (provider !== 'aws' && provider !== 'azure') throw new LastmileError('bad-input', `--provider ${provider}: aws or azure`)
     const daysText = value(ctx.args, '--days') ?? '90'
     if (!/^\d+$/.test(daysText)) throw new LastmileError('bad-input', `--days ${daysText}: a whole number of days`)
+    const ctFlag = value(ctx.args, '--cloudtrail-source')
+    const athena = { workgroup: value(ctx.args, '--athena-workgroup'), outputLocation: value(ctx.args, '--athena-output') }
+    if (provider !== 'aws' && (ctFlag !== undefined || athena.workgroup !== undefined || athena.outputLocation !== undefined))
+      throw new LastmileError('bad-input', '--cloudtrail-source, --athena-workgroup and --athena-output are for --provider aws')
+    const cloudTrailSource = parseCloudTrailSource(ctFlag, athena)
     const r = await collectEvidence({
       out: resolve(out),
       provider,
@@ -69,12 +79,18 @@ const evidenceCollect: Command = {
       regions: ctx.args.values.get('--region'),
       subscriptions: ctx.args.values.get('--subscription'),
       armBaseUrl: value(ctx.args, '--arm-url'),
+      cloudTrailSource,
       operator: value(ctx.args, '--as') ?? osUser(),
       version: appVersion(),
       env: ctx.env,
       onProgress: (m) => (ctx.interactive ? ctx.err(m) : undefined)
     })
-    emit(ctx, r, () => `wrote evidence bundle ${r.out}: ${r.files} files${r.gaps ? `, ${r.gaps} gap(s) recorded in the manifest (parts that could not be collected)` : ''}`)
+    emit(
+      ctx,
+      r,
+      () =>
+        `wrote evidence bundle ${r.out}: ${r.files} files${r.gaps ? `, ${r.gaps} gap(s) recorded in the manifest (parts that could not be collected)` : ''}${r.cloudTrail ? `\n${r.cloudTrail}` : ''}`
+    )
     return 0
   }
 }
