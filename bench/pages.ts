@@ -12,11 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { join } from 'node:path'
-import { createDispatcher } from '../main/ipc/dispatch'
-import { createHandlers } from '../main/ipc/handlers'
-import { NO_DIALOGS, NO_KEYSTORE } from '../main/platform/ports'
-import { createAppServices } from '../main/services/app'
-import { writeLargeExport } from '../test/fixtures/ingest/generate'
+import { BENCH_PASSPHRASE, buildLargeCase, type LargeCase } from './large-case'
 import type { Bench } from './registry'
 import { alarmAt } from './ui-findings'
 
@@ -29,20 +25,14 @@ const PAGES = [
 async function run(): Promise<void> {
   const count = Number(process.env.PAGES_BENCH_FINDINGS ?? 200_000)
   const dir = mkdtempSync(join(tmpdir(), 'lastmile-bench-pages-'))
-  const app = createAppServices({ dataDir: join(dir, 'data'), appVersion: 'bench', osUser: 'Bench Analyst', keystore: NO_KEYSTORE, dialogs: NO_DIALOGS })
-  const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => false, log: (e) => console.error(e) })
+  let built: LargeCase | null = null
   try {
-    const file = join(dir, 'securityhub.json')
-    writeLargeExport(file, 'asff', count, alarmAt)
-    const path = join(dir, 'bench.lmcase')
-    app.session.create(path, 'bench case passphrase', { name: 'pages benchmark' })
-    const imported = await dispatch('ingest.import', { paths: [app.paths.issue(file, 'open-file')] })
-    if (!imported.ok) throw new Error(`the import failed: ${imported.error.message}`)
+    const { app, dispatch, path } = (built = await buildLargeCase(dir, count, alarmAt, 'pages benchmark'))
     console.log(`${count.toLocaleString('en-US')} findings; load average ${loadavg()[0].toFixed(1)} on this machine`)
     for (const p of PAGES) {
       // reopened before each page: its first answer is cold, as when a person opens the case
       app.session.close()
-      app.session.openCase(path, 'bench case passphrase')
+      app.session.openCase(path, BENCH_PASSPHRASE)
       // after a change (an initiative renamed: any write makes the kept answer stale) the page is
       // read again: the case is as cold for it as after opening, its key already derived
       const whens = p.channel === 'findings.table' ? (['cold', 'warm', 'changed'] as const) : (['cold', 'warm'] as const)
@@ -71,7 +61,7 @@ async function run(): Promise<void> {
       }
     }
   } finally {
-    app.session.close()
+    built?.app.session.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -1,5 +1,6 @@
 import { cloudTrailBench } from './cloudtrail'
 import { ingestBench } from './ingest'
+import { investigateBench } from './investigate'
 import { pagesBench } from './pages'
 import { pdfBench } from './pdf'
 import { uiFindingsBench } from './ui-findings'
@@ -11,4 +12,4 @@ export interface Bench {
 }
 
 // One line a benchmark; each lives in its own file beside this one.
-export const BENCHES: Bench[] = [pdfBench, ingestBench, cloudTrailBench, uiFindingsBench, pagesBench]
+export const BENCHES: Bench[] = [pdfBench, ingestBench, cloudTrailBench, uiFindingsBench, pagesBench, investigateBench]

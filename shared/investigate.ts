@@ -157,6 +157,19 @@ export interface InvestigationRunResult {
   playbooks: Array<{ id: string; sha256: string; custom: boolean }>
   bundles: string[]
   durationMs: number
+  /** where a completed run's time went, in ms (the benchmark prints it) */
+  timing?: InvestigationTiming
+}
+
+export interface InvestigationTiming {
+  /** the playbooks, the open findings and the evidence list read */
+  readMs: number
+  /** the findings investigated by a playbook of their own */
+  dedicatedMs: number
+  /** the findings investigated by the generic investigation */
+  genericMs: number
+  /** the run, its results and the audit entry written */
+  writeMs: number
 }
 
 /** `initiatives.rci`: the verdict of every finding of an initiative, for its detail screen. */

@@ -103,6 +103,7 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
     durationMs: Date.now() - t0
   })
   const chosen = findings.map((f) => playbookFor(set, table, f))
+  const timing = { readMs: Date.now() - t0, dedicatedMs: 0, genericMs: 0, writeMs: 0 }
   const generic = chosen.filter((pb) => pb.generic).length
   // the first thing the progress says is what the run will do, not an empty bar
   progress(
@@ -117,18 +118,24 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
     const f = findings[i]
     const pb = chosen[i]
     used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
+    const began = performance.now()
     const doc = deriveRci(pb, subjectOf(f), ev, ctx)
+    if (pb.generic) timing.genericMs += performance.now() - began
+    else timing.dedicatedMs += performance.now() - began
     results.push({ findingId: Number(f.id.slice(2)), doc })
     progress(i + 1, `${f.id} ${f.control}: ${doc.verdict}${pb.generic ? ' (generic investigation)' : ''}`)
   }
   await yieldNow()
   if (opts.signal?.aborted) return cancelled()
+  const writing = Date.now()
   const written = writeRun(
     c,
     { startedAt, results, playbooks: [...used.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), bundles: listBundles(c.db).map((b) => b.id) },
     { actor: opts.actor, now }
   )
-  return { status: 'completed', ...written, generic, durationMs: Date.now() - t0 }
+  timing.writeMs = Date.now() - writing
+  const rounded = { readMs: timing.readMs, dedicatedMs: Math.round(timing.dedicatedMs), genericMs: Math.round(timing.genericMs), writeMs: timing.writeMs }
+  return { status: 'completed', ...written, generic, durationMs: Date.now() - t0, timing: rounded }
 }
 
 // ---- in a worker thread --------------------------------------------------------------------------
