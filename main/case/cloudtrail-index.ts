@@ -57,7 +57,8 @@ export interface TrailFile {
   id: string
   path: string
   sha256: string
-  kind: 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
+  /** aws.cloudtrail-query: CloudTrail Lake or Athena counts, which hold no single record */
+  kind: 'aws.cloudtrail' | 'aws.cloudtrail-lookup' | 'aws.cloudtrail-query'
   bytes: Buffer | null
 }
 
@@ -109,6 +110,16 @@ export function indexCloudTrail(account: string, files: readonly TrailFile[]): C
     // the same bytes added with two bundles are one delivery: read once
     if (seen.has(f.sha256)) continue
     seen.add(f.sha256)
+    // The counts cover the streams whose coverage they give, but name no event: what a step looks
+    // for among single records may have happened there unseen.
+    if (f.kind === 'aws.cloudtrail-query') {
+      out.unreadable.push({
+        file: f.id,
+        path: f.path,
+        why: 'holds CloudTrail Lake or Athena counts, not the single events this question needs (collect with --cloudtrail-source files for them)'
+      })
+      continue
+    }
     if (f.bytes === null) {
       out.unreadable.push({ file: f.id, path: f.path, why: 'kept in the case as its SHA-256 only (too large to store), so it cannot be read again' })
       continue

@@ -36,6 +36,7 @@ import { answerWithSqlite, factsOf, questionRecords, type Rows } from '../../tes
 import { createCaseDb } from '../db/case-db'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
+import { CaseEvidence } from '../investigate/evidence-view'
 import { DEFAULT_LIMITS } from '../semantics/limits'
 import { parseQueryDocument, scanFromAnswers } from './cloudtrail-answers'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
@@ -246,6 +247,16 @@ describe('CloudTrail Lake', () => {
       expect(stream.evidence).toHaveLength(1)
       const f = getFacts(c.db, 'arn:aws:s3:::data')
       expect(f.s3?.cloudTrailData).toMatchObject({ nonTlsInferred: 2, anonymous: 1 })
+      // A step looking for single events (a snapshot shared, a key's calls) finds none in counts: for
+      // this account and any other of the organisation the store may hold, that is unknown, not "none".
+      const view = new CaseEvidence(c.db)
+      for (const account of [ACCOUNT, '444455556666']) {
+        const idx = view.cloudTrail(account)
+        expect(idx.records).toEqual([])
+        expect(idx.unreadable).toEqual([
+          expect.objectContaining({ path: `aws/${ACCOUNT}/cloudtrail-query/lake.json`, why: expect.stringMatching(/counts, not the single events/) })
+        ])
+      }
     } finally {
       c.close()
     }

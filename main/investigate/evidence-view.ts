@@ -9,7 +9,7 @@ import { getFacts } from '../case/facts'
 import { listEvidence, readEvidenceBytes } from '../case/evidence'
 import { timelineForResources } from '../case/timeline'
 import { alertRecord } from '../case/findings'
-import { indexCloudTrail, type CloudTrailIndex } from '../case/cloudtrail-index'
+import { indexCloudTrail, type CloudTrailIndex, type TrailFile } from '../case/cloudtrail-index'
 import { latestFacet, resourcesWithFacet } from '../case/facets'
 import type { FacetMap, FacetName } from '../semantics/facets'
 import type { AlertRecord, EvidenceView } from '../controls/step'
@@ -71,10 +71,13 @@ export class CaseEvidence implements EvidenceView {
   cloudTrail(account: string): CloudTrailIndex {
     let idx = this.trailMemo.get(account)
     if (!idx) {
-      const files = this.files().filter((f) => (f.kind === 'aws.cloudtrail' || f.kind === 'aws.cloudtrail-lookup') && f.path.startsWith(`aws/${account}/`))
+      // CloudTrail Lake or Athena counts may cover any account of an organisation, whatever folder holds them
+      const files = this.files().filter(
+        (f) => ((f.kind === 'aws.cloudtrail' || f.kind === 'aws.cloudtrail-lookup') && f.path.startsWith(`aws/${account}/`)) || f.kind === 'aws.cloudtrail-query'
+      )
       idx = indexCloudTrail(
         account,
-        files.map((f) => ({ id: f.id, path: f.path, sha256: f.sha256, kind: f.kind as 'aws.cloudtrail' | 'aws.cloudtrail-lookup', bytes: this.bytes(f.id) }))
+        files.map((f) => ({ id: f.id, path: f.path, sha256: f.sha256, kind: f.kind as TrailFile['kind'], bytes: f.kind === 'aws.cloudtrail-query' ? null : this.bytes(f.id) }))
       )
       this.trailMemo.set(account, idx)
     }
