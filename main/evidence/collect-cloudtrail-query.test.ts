@@ -32,6 +32,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { ACCOUNT, ctFile, gz } from '../../test/fixtures/evidence/bundle-builder'
+import { cli } from '../../test/helpers/cli'
 import { answerWithSqlite, factsOf, questionRecords, type Rows } from '../../test/helpers/cloudtrail-sql'
 import { createCaseDb } from '../db/case-db'
 import { getCoverage } from '../case/coverage-query'
@@ -326,6 +327,45 @@ describe('Athena', () => {
 })
 
 describe('--cloudtrail-source', () => {
+  it('the command line refuses a bad source in one line with exit 2, before any folder is made', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'lm-lake-cli-')), 'bundle')
+    for (const [args, message] of [
+      [['--cloudtrail-source', 's3'], /^lastmile evidence collect: --cloudtrail-source s3: files, lake:EVENT-DATA-STORE-ARN or athena:DATABASE.TABLE$/],
+      [['--provider', 'azure', '--cloudtrail-source', 'lake'], /^lastmile evidence collect: --cloudtrail-source, --athena-workgroup and --athena-output are for --provider aws$/],
+      [['--cloudtrail-source', 'lake', '--athena-output', 's3://b/'], /--athena-workgroup and --athena-output go with --cloudtrail-source athena:DATABASE.TABLE$/]
+    ] as const) {
+      const r = await cli(['evidence', 'collect', '--out', out, ...args], {})
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)])
+      expect(existsSync(out)).toBe(false)
+    }
+  })
+
+  it('a collection cancelled while a query runs keeps nothing', async () => {
+    denyOthers()
+    const signal = { aborted: false }
+    lakeAnswers(answerWithSqlite(questionRecords(), WINDOW), 50, (q, n) => {
+      if (q === 's3-days') signal.aborted = true
+      return n === 0 ? 'RUNNING' : 'FINISHED'
+    })
+    const out = join(mkdtempSync(join(tmpdir(), 'lm-lake-cancel-')), 'bundle')
+    const r = await runCancellable(out, signal, undefined, (progress) =>
+      collectAws({
+        out,
+        clients: awsClients({ credentials: creds }),
+        regions: ['us-east-1'],
+        days: 30,
+        now: NOW,
+        cloudTrailSource: { kind: 'lake', eventDataStore: EDS },
+        sleep: async () => undefined,
+        onProgress: progress
+      })
+    )
+    expect(r).toEqual({ out, files: 0, gaps: 0, cancelled: true })
+    expect(existsSync(out)).toBe(false)
+    expect(ct.commandCalls(StartQueryCommand)).toHaveLength(2)
+  })
+
   it('files by default; lake[:ARN|id]; athena:DB.TABLE with its own flags; anything else one line naming the flag', () => {
     expect(parseCloudTrailSource(undefined)).toEqual({ kind: 'files' })
     expect(parseCloudTrailSource(`lake:${EDS}`)).toEqual({ kind: 'lake', eventDataStore: EDS })

@@ -184,7 +184,7 @@ async function lakeRows(ct: CloudTrailClient, q: Question, queryId: string, what
   let page = 0
   try {
     do {
-      const r = await ct.send(new GetQueryResultsCommand({ QueryId: queryId, NextToken: token }))
+      const r = await ct.send(new GetQueryResultsCommand({ QueryId: queryId, NextToken: token, MaxQueryResults: 1000 }))
       if (r.QueryStatus && r.QueryStatus !== 'FINISHED')
         throw new LastmileError('unavailable', `${what} ${queryId} ${r.QueryStatus}${r.ErrorMessage ? `: ${oneLine(r.ErrorMessage)}` : ''}; no bundle was written`)
       for (const row of r.QueryResultRows ?? []) {
