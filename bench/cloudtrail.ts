@@ -24,7 +24,7 @@ const BUCKETS = Array.from({ length: 200 }, (_, i) => `bench-data-${String(i).pa
 const ROLES = Array.from({ length: 40 }, (_, i) => `svc-${i}`)
 const INSTANCES = Array.from({ length: 300 }, (_, i) => `i-0${(0x1000000000000000n + BigInt(i) * 7919n).toString(16).slice(1)}`)
 const RECORDS_PER_FILE = 4000
-const VERSION = 'v2'
+const VERSION = 'v3'
 
 // --- generation ---------------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ async function writeFile(dir: string, i: number): Promise<number> {
   gz.pipe(out)
   const parts: string[] = ['{"Records":[']
   for (let k = 0; k < RECORDS_PER_FILE; k++) {
-    parts.push(k ? `,${record(r, (start + (k * 300_000) / RECORDS_PER_FILE) | 0, region)}` : record(r, start, region))
+    parts.push(k ? `,${record(r, start + Math.floor((k * 300_000) / RECORDS_PER_FILE), region)}` : record(r, start, region))
     if (parts.length >= 256) {
       if (!gz.write(parts.join(''))) await new Promise((res) => gz.once('drain', res))
       parts.length = 0
