@@ -118,6 +118,44 @@ describe('CloudTrail record scanner', () => {
   })
 })
 
+describe('CloudTrail files read whole', () => {
+  it('reads a file whole or streamed alike: the same facts, and the same problems for broken gzip and bombs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lm-ct-whole-'))
+    const records = Array.from({ length: 300 }, (_, i) => s3DataEvent({ time: `2026-11-01T10:${String(i % 60).padStart(2, '0')}:00Z`, bucket: `b${i % 4}` }))
+    const text = ctFile(records)
+    // two gzip members, as appended files are: read whole, both are read
+    const half = text.lastIndexOf(',{', text.length / 2)
+    const files: Record<string, Buffer> = {
+      'plain.json': Buffer.from(text),
+      'one.json.gz': gz(text),
+      'two.json.gz': Buffer.concat([gz(text.slice(0, half)), gz(text.slice(half))]),
+      'cut.json.gz': gz(text).subarray(0, 3000),
+      'garbled.json.gz': Buffer.from(gz(text).map((x, i) => (i > 40 && i < 60 ? x ^ 0x5a : x)))
+    }
+    const facts = async (limits: typeof DEFAULT_LIMITS, name: string) => {
+      const abs = join(dir, name)
+      writeFileSync(abs, files[name])
+      const agg = new CloudTrailAggregator('aws.cloudtrail', limits)
+      const o = await agg.addFile(abs, name)
+      return { o, buckets: [...agg.scan.buckets.values()].map((b) => [b.bucket, b.data.requests]).sort() }
+    }
+    // maxRecordBytes bounds the files read whole: 1 KiB streams every one of these
+    const streamed = { ...DEFAULT_LIMITS, maxRecordBytes: 1024 }
+    for (const name of Object.keys(files)) {
+      const whole = await facts(DEFAULT_LIMITS, name)
+      expect(whole, name).toEqual(await facts(streamed, name))
+      if (!name.includes('cut') && !name.includes('garbled')) expect(whole.o, name).toMatchObject({ records: 300, problem: null })
+      else expect(whole.o.problem?.problem, name).toMatch(/gzip data/)
+    }
+    // a bomb: refused at the bound with the stream's message, not read whole
+    const bomb = join(dir, 'bomb.json.gz')
+    writeFileSync(bomb, gz(Buffer.alloc(4 * 1024 * 1024, 0x20)))
+    const tight = { ...DEFAULT_LIMITS, maxRatio: 10, ratioFloorBytes: 1024 }
+    const o = await new CloudTrailAggregator('aws.cloudtrail', tight).addFile(bomb, 'bomb.json.gz')
+    expect(o.problem?.problem).toMatch(/expanding more than 10x \(a decompression bomb\?\)/)
+  })
+})
+
 describe('CloudTrail aggregation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lm-ct-'))
 

@@ -123,7 +123,7 @@ const JOINT = 64 * 1024
  * `{"Records":[…]}`, or is cut short, throws BadEvidence with the record index and byte offset.
  */
 export async function readCloudTrailRecords(
-  chunks: AsyncIterable<Buffer>,
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
   display: string,
   scanner: SelectiveScanner,
   limits: EvidenceLimits,
@@ -143,7 +143,7 @@ export async function readCloudTrailRecords(
   let prefix = 0
   let ended = false
 
-  const iterator = chunks[Symbol.asyncIterator]()
+  const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()
   const fail = (at: number, what: string): never => {
     const where = state === St.ArrElem || state === St.ArrFirst ? `record ${index + 1}, byte ${at}` : `byte ${at}`
     throw new BadEvidence(display, where, what)

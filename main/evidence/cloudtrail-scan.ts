@@ -10,7 +10,7 @@ import { CT, cloudTrailScanner, readCloudTrailRecords, type RecordAt } from './c
 import { DraftBucket, type TimelineDraft } from './drafts'
 import type { Captures, SelectiveScanner } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
-import { openDecoded } from './source-stream'
+import { openDecoded, readWhole } from './source-stream'
 import { ec2Arn, s3BucketArn } from '../semantics/ids'
 import { dayOf, hourOf, isoSecondsAt } from '../semantics/time'
 
@@ -132,6 +132,13 @@ export function emptyBucketActivity(bucket: string): BucketTrailActivity {
   }
 }
 
+/**
+ * Files up to this size once decompressed are inflated in one call instead of streamed. Never more
+ * than limits.maxRecordBytes, so that the stream's "a single value is larger than …" refusal cannot
+ * be met by a file read whole.
+ */
+const WHOLE_FILE_BYTES = 64 * 1024 * 1024
+
 const S3 = 's3.amazonaws.com'
 const TRAIL_CONFIG_EVENTS = new Set(['CreateTrail', 'UpdateTrail', 'DeleteTrail', 'PutEventSelectors', 'StartLogging', 'StopLogging'])
 
@@ -193,8 +200,10 @@ export class CloudTrailAggregator {
   async addFile(abs: string, file: string): Promise<FileOutcome> {
     const outcome: FileOutcome = { file, records: 0, first: null, last: null, problem: null }
     try {
-      const decoded = await openDecoded(abs, file, this.limits)
-      const r = await readCloudTrailRecords(decoded.chunks, file, this.scanner, this.limits, (cap, at) => this.record(cap, at, file, outcome))
+      // A delivered CloudTrail file (a few MB) is inflated whole; a bigger or broken one is streamed.
+      const whole = await readWhole(abs, this.limits, Math.min(this.limits.maxRecordBytes, WHOLE_FILE_BYTES))
+      const chunks = whole ? [whole] : (await openDecoded(abs, file, this.limits)).chunks
+      const r = await readCloudTrailRecords(chunks, file, this.scanner, this.limits, (cap, at) => this.record(cap, at, file, outcome))
       if (!r.sawRecords) throw new BadEvidence(file, '', 'not a CloudTrail log file (no "Records" array)')
     } catch (e) {
       outcome.problem = problemOf(e, file)

@@ -1,6 +1,6 @@
 import { createReadStream, promises as fsp } from 'node:fs'
 import { pipeline } from 'node:stream'
-import { createGunzip } from 'node:zlib'
+import { createGunzip, gunzipSync } from 'node:zlib'
 import { BadEvidence } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
 
@@ -43,6 +43,31 @@ export async function openDecoded(abs: string, display: string, limits: Evidence
   }
   const bound = Math.min(limits.maxDecompressedBytes, Math.max(limits.ratioFloorBytes, st.size * limits.maxRatio))
   return { chunks: inflate(abs, display, st.size, bound, limits), compressed, fileBytes: st.size }
+}
+
+/**
+ * The whole decoded content of a file that fits in `maxBytes` once decompressed, read and inflated
+ * in one call: no stream, no chunks to join (for a CloudTrail file of a few MB, the stream's
+ * per-chunk work cost more than the inflating). null when the file is larger, or when inflating
+ * fails or passes a bound of openDecoded: the caller then reads it with openDecoded, whose stream
+ * names the problem and its place as it always did (the failed attempt only costs time).
+ */
+export async function readWhole(abs: string, limits: EvidenceLimits, maxBytes: number): Promise<Buffer | null> {
+  const st = await fsp.stat(abs)
+  if (st.size > maxBytes) return null
+  const data = await fsp.readFile(abs)
+  if (!(data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b)) return data
+  // The gzip trailer's size (of the last member, modulo 2^32) is only a hint: it spares inflating
+  // a file that is surely too big; a wrong hint costs time, never a wrong answer.
+  const hint = data.length >= 18 ? data.readUInt32LE(data.length - 4) : 0
+  if (hint > maxBytes) return null
+  const bound = Math.min(limits.maxDecompressedBytes, Math.max(limits.ratioFloorBytes, data.length * limits.maxRatio), maxBytes)
+  try {
+    // one output chunk of the announced size: inflated in place, without joining 16 KiB pieces
+    return gunzipSync(data, { maxOutputLength: bound, chunkSize: Math.max(64, Math.min(bound, Math.max(64 * 1024, hint + 1))) })
+  } catch {
+    return null
+  }
 }
 
 async function* inflate(abs: string, display: string, size: number, bound: number, limits: EvidenceLimits): AsyncGenerator<Buffer> {
