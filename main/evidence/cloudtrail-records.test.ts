@@ -118,7 +118,84 @@ describe('CloudTrail record scanner', () => {
   })
 })
 
-describe('CloudTrail files read whole', () => {
+describe('CloudTrail record scanner shortcuts, on adversarial records', () => {
+  // Strings are scanned four bytes at a time between the bytes that matter (a quote, a backslash,
+  // a control), and keys are matched while they are scanned: these records put those bytes at
+  // every offset of a 32-bit word, and dress up strings and keys to look like what is tested for.
+  // QQQ becomes the escape \u0022 in the file (JSON.stringify never writes one)
+  const tricky = ['"', '\\', '\\"', 'QQQ', '/', 'é', '€', '😀', '"eventSource":"s3.amazonaws.com"', '\\\\"x', '\u2028', 'QQQ"\\']
+
+  it('ends and decodes every string where JSON.parse does, whatever its escapes, bytes and alignment', async () => {
+    const records: Array<Record<string, unknown>> = []
+    for (let pad = 0; pad < 8; pad++) {
+      for (const t of tricky) {
+        const v = `${'a'.repeat(pad)}${t}${'b'.repeat(9 - pad)}`
+        records.push({
+          ...s3DataEvent({ time: '2026-11-01T00:00:00Z', bucket: `bkt${'x'.repeat(pad)}`, eventName: `Get${v}` }),
+          userAgent: `${v}${v}${v}`,
+          ['x'.repeat(pad)]: v,
+          requestParameters: { bucketName: v, key: v, nested: [v, { v }] }
+        })
+      }
+    }
+    const text = ctFile(records).replace(/QQQ/g, '\\u0022')
+    const buf = Buffer.from(text)
+    const want = expected((JSON.parse(text) as { Records: Array<Record<string, any>> }).Records)
+    expect(want[3].bucket).toBe('"bbbbbbbbb') // written as \u0022
+    for (const sizes of [[buf.length], [7, 13, 1], [4096]]) expect(await scanAll(buf, sizes)).toEqual(want)
+  })
+
+  it('refuses a raw control byte in a key or a value it reads, at its byte, wherever it sits in a word', async () => {
+    for (let pad = 0; pad < 8; pad++) {
+      const head = `{"Records":[{"eventTime":"2026-11-01T00:00:00Z","userAgent":"${'u'.repeat(pad)}`
+      const bad = Buffer.from(`${head}\u0001${'v'.repeat(20)}"}]}`)
+      await expect(scanAll(bad, [bad.length])).rejects.toThrow(`record 1, byte ${Buffer.byteLength(head)}: bad JSON: control character inside a string`)
+      const key = `{"Records":[{"eventTime":"2026-11-01T00:00:00Z","event${'k'.repeat(pad)}`
+      const badKey = Buffer.from(`${key}\n":1}]}`)
+      await expect(scanAll(badKey, [badKey.length])).rejects.toThrow(`record 1, byte ${Buffer.byteLength(key)}: bad JSON: control character inside a string`)
+    }
+    // inside a value that is skipped whole, a control byte is not looked at (as before: its brackets and strings are)
+    const skipped = Buffer.from(`{"Records":[{"eventTime":"2026-11-01T00:00:00Z","userAgentX":{"a":"${'z'.repeat(13)}\u0001"}}]}`)
+    expect((await readCloudTrailRecords([skipped], 'x.json', cloudTrailScanner(), DEFAULT_LIMITS, () => {})).records).toBe(1)
+  })
+
+  it('matches a key only when it is exactly the key, escaped or not', async () => {
+    const base = { eventTime: '2026-11-01T00:00:00Z' }
+    const cases: Array<[string, string | null]> = [
+      ['"eventSource":"s3.amazonaws.com"', 's3.amazonaws.com'],
+      ['"event\\u0053ource":"s3.amazonaws.com"', 's3.amazonaws.com'],
+      ['"\\u0065ventSource":"s3.amazonaws.com"', 's3.amazonaws.com'],
+      ['"eventSourc":"s3.amazonaws.com"', null],
+      ['"eventSourceX":"s3.amazonaws.com"', null],
+      ['"eventSourcé":"s3.amazonaws.com"', null],
+      ['"eventSource\\"":"s3.amazonaws.com"', null],
+      ['"eventSource\\\\":"s3.amazonaws.com"', null],
+      ['"":"s3.amazonaws.com"', null],
+      ['"EventSource":"s3.amazonaws.com"', null]
+    ]
+    for (const [member, want] of cases) {
+      const text = `{"Records":[{"eventTime":"${base.eventTime}",${member}}]}`
+      const [got] = await scanAll(Buffer.from(text), [text.length])
+      expect(got.eventSource, member).toBe(want)
+      expect(got.raw, member).toEqual(JSON.parse(text).Records[0])
+    }
+  })
+
+  it('does not take a management event for an S3 data event because its nested values look like one', async () => {
+    const lookalike = {
+      ...managementEvent({ time: '2026-11-01T10:00:00Z', source: 'ec2.amazonaws.com', name: 'CreateTags', readOnly: false }),
+      requestParameters: { eventSource: 's3.amazonaws.com', managementEvent: false, eventCategory: 'Data', bucketName: 'not-a-bucket' },
+      userAgent: '"eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"evil"}',
+      responseElements: { note: '\\"eventSource\\":\\"s3.amazonaws.com\\"' }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'lm-ct-look-'))
+    const f = join(dir, 'look.json.gz')
+    writeFileSync(f, gz(ctFile([lookalike, s3DataEvent({ time: '2026-11-01T10:01:00Z', bucket: 'real' })])))
+    const agg = new CloudTrailAggregator('aws.cloudtrail', DEFAULT_LIMITS)
+    expect(await agg.addFile(f, 'look.json.gz')).toMatchObject({ records: 2, problem: null })
+    expect([...agg.scan.buckets.keys()]).toEqual(['real'])
+  })
+
   it('reads a file whole or streamed alike: the same facts, and the same problems for broken gzip and bombs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lm-ct-whole-'))
     const records = Array.from({ length: 300 }, (_, i) => s3DataEvent({ time: `2026-11-01T10:${String(i % 60).padStart(2, '0')}:00Z`, bucket: `b${i % 4}` }))

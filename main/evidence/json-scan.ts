@@ -57,7 +57,24 @@ interface Node {
   presentSlot: Int32Array
   /** under an `each`: captured values accumulate in `multi` instead of replacing each other */
   multi: boolean
+  /** key lookup: the first key (index + 1) of each (length, first byte) bucket, then `next` in the bucket (index + 1) */
+  table: Int32Array
+  next: Int32Array
+  /**
+   * The keys as a trie, so that a key is matched while it is scanned (one pass over its bytes
+   * instead of a scan and then a comparison): `trie[state * width + cls[byte]]` is the next state
+   * (0: no key goes on with that byte), `accept[state]` the key index + 1 that ends there. null
+   * when a key holds a byte the trie does not take (a quote, a backslash, a control or non-ASCII
+   * byte): such a node is looked up by `table`.
+   */
+  trie: Uint16Array | null
+  cls: Uint8Array
+  width: number
+  accept: Int16Array
 }
+
+/** the bucket of a key of `len` bytes starting with byte `f` */
+const bucketOf = (len: number, f: number): number => ((len & 63) << 5) | (f & 31)
 
 function compile(spec: FieldSpec, multi = false): Node {
   const names = Object.keys(spec)
@@ -70,8 +87,20 @@ function compile(spec: FieldSpec, multi = false): Node {
     eachNode: names.map(() => null),
     eachSlot: new Int32Array(names.length).fill(-1),
     presentSlot: new Int32Array(names.length).fill(-1),
-    multi
+    multi,
+    table: new Int32Array(64 << 5),
+    next: new Int32Array(names.length),
+    trie: null,
+    cls: new Uint8Array(256),
+    width: 0,
+    accept: new Int16Array(0)
   }
+  names.forEach((_, i) => {
+    const h = bucketOf(node.lens[i], node.first[i])
+    node.next[i] = node.table[h]
+    node.table[h] = i + 1
+  })
+  buildTrie(node)
   names.forEach((k, i) => {
     const v = spec[k]
     if (typeof v === 'number') node.slot[i] = v
@@ -85,6 +114,33 @@ function compile(spec: FieldSpec, multi = false): Node {
     } else node.kid[i] = compile(v as FieldSpec, multi)
   })
   return node
+}
+
+function buildTrie(node: Node): void {
+  const plain = (c: number): boolean => c >= 0x20 && c < 0x7f && c !== QUOTE && c !== BSLASH
+  if (node.keys.length > 0x7fff || !node.keys.every((k) => k.every(plain))) return
+  // byte classes: 1.. for the bytes the keys use, 0 for every other byte
+  let width = 1
+  for (const k of node.keys) for (const c of k) if (node.cls[c] === 0) node.cls[c] = width++
+  const next: number[][] = [new Array<number>(width).fill(0)]
+  const accept = [0]
+  node.keys.forEach((k, x) => {
+    let st = 0
+    for (const c of k) {
+      const col = node.cls[c]
+      if (next[st][col] === 0) {
+        next.push(new Array<number>(width).fill(0))
+        accept.push(0)
+        next[st][col] = next.length - 1
+      }
+      st = next[st][col]
+    }
+    accept[st] = x + 1
+  })
+  if (next.length > 0xffff) return
+  node.width = width
+  node.trie = Uint16Array.from(next.flat())
+  node.accept = Int16Array.from(accept)
 }
 
 /** What a captured value was. (A plain object, not a const enum: files compile one at a time.) */
@@ -225,6 +281,39 @@ export class SelectiveScanner {
   readonly cap: Captures
   private stack = new Uint8Array(256)
   n = 0
+  // The buffer being scanned as 32-bit words, for the string loops: `words[(j + shift) >> 2]` holds
+  // bytes j..j+3 when j + base is a multiple of 4.
+  private wb: Buffer | null = null
+  private words: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  private base = 0
+  private shift = 0
+
+  private bind(b: Buffer): void {
+    const a0 = (b.byteOffset + 3) & ~3
+    this.wb = b
+    this.base = b.byteOffset
+    this.shift = b.byteOffset - a0
+    this.words = new Int32Array(b.buffer, a0, Math.max(0, (b.byteOffset + b.length - a0) >> 2))
+  }
+
+  /**
+   * From `j` (a byte inside a string, 4-aligned), past the words holding only plain string bytes:
+   * none below 0x23 (the quote, space, controls) and no backslash. Four bytes per step instead of
+   * one: strings are most of a CloudTrail record. (Exact tests: a byte below n sets the high bit
+   * of (w - n×0x01010101) & ~w only when one exists; a zero byte of w ^ 0x5c5c5c5c is a backslash.)
+   */
+  private plainWords(j: number): number {
+    const n = this.n
+    const words = this.words
+    const shift = this.shift
+    while (j + 4 <= n) {
+      const w = words[(j + shift) >> 2]
+      const x = w ^ 0x5c5c5c5c
+      if ((((w - 0x23232323) & ~w) | ((x - 0x01010101) & ~x)) & 0x80808080) return j
+      j += 4
+    }
+    return j
+  }
 
   constructor(spec: FieldSpec, slots: number) {
     this.root = compile(spec)
@@ -251,19 +340,23 @@ export class SelectiveScanner {
   /** i at the opening quote; returns the index after the closing quote. Sets `escaped`. */
   private escaped = false
   string(b: Buffer, i: number): number {
+    if (b !== this.wb) this.bind(b)
     const n = this.n
+    const base = this.base
     let j = i + 1
     let esc = false
     for (;;) {
       if (j >= n) throw NEED_MORE
       const c = b[j]
-      if (c === QUOTE) {
+      // one comparison for most bytes: the quote, the controls and space sort below 0x23
+      if (c > QUOTE) {
+        if (c === BSLASH) {
+          esc = true
+          j += 2
+        } else if (((++j + base) & 3) === 0) j = this.plainWords(j)
+      } else if (c === QUOTE) {
         this.escaped = esc
         return j + 1
-      }
-      if (c === BSLASH) {
-        esc = true
-        j += 2
       } else if (c < 0x20) {
         throw new JsonScanError(j, 'control character inside a string')
       } else j++
@@ -281,9 +374,37 @@ export class SelectiveScanner {
     for (;;) {
       if (b[i] !== QUOTE) throw new JsonScanError(i, 'expected a key (a string)')
       const ks = i
-      i = this.string(b, i)
-      const keyEscaped = this.escaped
-      const k = node === null ? -1 : this.lookup(node, b, ks, i - 1, keyEscaped)
+      let k = -1
+      const trie = node === null ? null : node.trie
+      if (trie !== null) {
+        // Match the key while scanning it. Reaching its closing quote along the trie proves what
+        // string() and lookup() would find: a key without escapes or controls (the trie holds
+        // neither), the one that ends in that state, or none. Any other byte ends the walk, and
+        // the key is scanned and looked up as below.
+        const cls = node!.cls
+        const width = node!.width
+        const n = this.n
+        let st = 0
+        let j = i + 1
+        for (;;) {
+          if (j >= n) break
+          const c = b[j]
+          if (c === QUOTE) break
+          st = trie[st * width + cls[c]]
+          if (st === 0) break
+          j++
+        }
+        if (j < n && b[j] === QUOTE) {
+          k = node!.accept[st] - 1
+          i = j + 1
+        } else {
+          i = this.string(b, i)
+          if (this.escaped) k = this.lookup(node!, b, ks, i - 1, true)
+        }
+      } else {
+        i = this.string(b, i)
+        if (node !== null) k = this.lookup(node, b, ks, i - 1, this.escaped)
+      }
       if (b[i] !== COLON) {
         i = this.ws(b, i)
         if (b[i] !== COLON) throw new JsonScanError(i, "expected ':' after a key")
@@ -322,7 +443,8 @@ export class SelectiveScanner {
     const f = b[ks + 1]
     const lens = node.lens
     const first = node.first
-    outer: for (let x = 0; x < lens.length; x++) {
+    const next = node.next
+    outer: for (let x = node.table[bucketOf(len, f)] - 1; x >= 0; x = next[x] - 1) {
       if (lens[x] !== len || first[x] !== f) continue
       const kb = node.keys[x]
       for (let y = 1; y < len; y++) if (kb[y] !== b[ks + 1 + y]) continue outer
@@ -430,19 +552,22 @@ export class SelectiveScanner {
     if (c0 === QUOTE) return this.string(b, i)
     if (c0 !== LBRACE && c0 !== LBRACK) return this.literal(b, i)
     const n = this.n
+    if (b !== this.wb) this.bind(b)
+    const base = this.base
     let stack = this.stack
     let depth = 0
     for (;;) {
       if (i >= n) throw NEED_MORE
       const c = b[i]
       if (c === QUOTE) {
-        // inline string skip: the hot loop of the whole scan
+        // inline string skip (its characters are not checked)
         let j = i + 1
         for (;;) {
           if (j >= n) throw NEED_MORE
           const d = b[j]
           if (d === QUOTE) break
-          j += d === BSLASH ? 2 : 1
+          if (d === BSLASH) j += 2
+          else if (((++j + base) & 3) === 0) j = this.plainWords(j)
         }
         i = j + 1
         continue
