@@ -4,7 +4,8 @@
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
 import { parseBlobContainers } from '../semantics/inventory-azure'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
-import { type FileProblem, problemOf } from '../semantics/bad-evidence'
+import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
+import { IamAuthorization } from '../semantics/inventory-iam'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
@@ -329,6 +330,13 @@ class Analysis {
         case 'aws.inventory.rds-instances':
           n = this.rds(parseRdsInstances(value, f.path, account), f)
           break
+        case 'aws.inventory.iam-authorization': {
+          // read by the IAM policy steps from the file itself; checked here so a bad file is a coverage problem
+          const r = IamAuthorization.safeParse(value)
+          if (!r.success) throw new BadEvidence(f.path, r.error.issues[0].path.join('.'), `not GetAccountAuthorizationDetails output: ${r.error.issues[0].message}`)
+          n = r.data.Policies.length
+          break
+        }
         case 'aws.inventory.ecr-images':
           n = this.ecr(parseEcrImages(value, f.path))
           break

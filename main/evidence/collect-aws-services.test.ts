@@ -20,7 +20,7 @@ import { DescribeTasksCommand, ECSClient, ListClustersCommand as EcsListClusters
 import { DescribeClusterCommand, EKSClient, ListClustersCommand as EksListClusters } from '@aws-sdk/client-eks'
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds'
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
+import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -46,6 +46,7 @@ import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { createCaseDb } from '../db/case-db'
 import { evaluateBundle, findEvaluation } from '../evaluate/evaluate'
 import { loadBundle } from '../semantics/inventory'
+import { policyHolders } from '../semantics/inventory-iam'
 import { awsClients } from './clients'
 import { collectAws } from './collect-aws'
 import { READ_ONLY_OPERATIONS } from './guard'
@@ -165,6 +166,7 @@ function mockAccount(): void {
 
   iam.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' })
   iam.on(GetCredentialReportCommand).resolves({ Content: new Uint8Array(Buffer.from(REPORT)), ReportFormat: 'text/csv', GeneratedTime: NOW })
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [], IsTruncated: false })
 
   // CloudWatch: i-1's series comes on two pages; i-3's query fails in eu-west-1
   cw.on(GetMetricDataCommand).callsFake(
@@ -606,6 +608,63 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     expect(r3.manifest.gaps?.find((g) => g.source === 'aws.iam.credential-report')?.problem).toBe(
       'GenerateCredentialReport: AccessDenied: User is not authorized to perform: iam:GenerateCredentialReport'
     )
+  })
+
+  it('IAM authorization details: every page merged into one GetAccountAuthorizationDetails document; a failed page is a gap and no file', async () => {
+    mockAccount()
+    const doc = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }))
+    const policy = {
+      PolicyName: 'Admins',
+      Arn: `arn:aws:iam::${ACCOUNT}:policy/Admins`,
+      DefaultVersionId: 'v1',
+      PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: doc }]
+    }
+    mocks.iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .callsFake(async (input: { Marker?: string }) =>
+        input.Marker
+          ? {
+              UserDetailList: [],
+              GroupDetailList: [{ GroupName: 'admins', Arn: `arn:aws:iam::${ACCOUNT}:group/admins`, AttachedManagedPolicies: [{ PolicyArn: policy.Arn }] }],
+              RoleDetailList: [],
+              Policies: [policy],
+              IsTruncated: false
+            }
+          : {
+              UserDetailList: [{ UserName: 'ann', Arn: `arn:aws:iam::${ACCOUNT}:user/ann`, GroupList: ['admins'] }],
+              GroupDetailList: [],
+              RoleDetailList: [],
+              Policies: [],
+              IsTruncated: true,
+              Marker: 'page-2'
+            }
+      )
+    const out = join(dir, 'iam-auth')
+    const r = await collectAws({ out, clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
+    expect(mocks.iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2)
+    expect(r.manifest.gaps?.filter((g) => g.operation === 'GetAccountAuthorizationDetails')).toEqual([])
+    const inv = (await loadBundle(out)).aws[0]
+    expect(inv.iamAuthorization.state).toBe('ok')
+    if (inv.iamAuthorization.state !== 'ok') return
+    expect(inv.iamAuthorization.value.UserDetailList.map((u) => u.UserName)).toEqual(['ann'])
+    expect(inv.iamAuthorization.value.Policies.map((p) => p.PolicyName)).toEqual(['Admins'])
+    expect(policyHolders(inv.iamAuthorization.value, policy.Arn).groups).toEqual([
+      { name: 'admins', arn: `arn:aws:iam::${ACCOUNT}:group/admins`, members: [`arn:aws:iam::${ACCOUNT}:user/ann`] }
+    ])
+
+    mocks.iam.on(GetAccountAuthorizationDetailsCommand).rejects(awsError('AccessDenied', 'not authorized to perform: iam:GetAccountAuthorizationDetails'))
+    const r2 = await collectAws({
+      out: join(dir, 'iam-auth-denied'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
+    expect(r2.manifest.gaps?.find((g) => g.operation === 'GetAccountAuthorizationDetails')?.problem).toBe(
+      'GetAccountAuthorizationDetails: AccessDenied: not authorized to perform: iam:GetAccountAuthorizationDetails'
+    )
+    expect(r2.manifest.files.some((f) => f.path.endsWith('iam-authorization.json'))).toBe(false)
   })
 
   it('the account: from STS; when STS and the inventory cannot name it, the account-level public access block is a gap saying why', async () => {

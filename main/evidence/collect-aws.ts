@@ -54,6 +54,7 @@ import {
   sleep,
   why
 } from './collect-aws-services'
+import { iamAuthorization } from './collect-iam'
 
 export interface CollectAwsOptions {
   out: string
@@ -383,6 +384,7 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   }
   await accountPublicAccessBlock(x, stsError)
   await credentialReport(x)
+  await iamAuthorization(x)
   await metadataNoTokenMetrics(x, ec2.instancesByRegion, r.o.days)
   await ecsTasks(x)
   await eksClusters(x)

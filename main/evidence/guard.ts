@@ -72,7 +72,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'DescribeNetworkInterfaces', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
   RDSClient: new Set(['DescribeDBInstances']),
   STSClient: new Set(['GetCallerIdentity']),
-  IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport']),
+  IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport', 'GetAccountAuthorizationDetails']),
   S3ControlClient: new Set(['GetPublicAccessBlock']),
   CloudWatchClient: new Set(['GetMetricData']),
   ECSClient: new Set(['ListClusters', 'ListTasks', 'DescribeTasks']),

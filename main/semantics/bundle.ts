@@ -80,6 +80,7 @@ type EvidenceKind =
   | 'aws.inventory.eks-pods'
   | 'aws.inventory.eks-clusters'
   | 'aws.inventory.rds-instances'
+  | 'aws.inventory.iam-authorization'
   | 'aws.inventory.ecr-images'
   | 'aws.inventory.cloudfront-distributions'
   | 'aws.inventory.load-balancers'
@@ -119,7 +120,9 @@ const INVENTORY: Record<string, EvidenceKind> = {
   // interfaces
   'rds-instances.json': 'aws.inventory.rds-instances',
   'cloudfront-distributions.json': 'aws.inventory.cloudfront-distributions',
-  'load-balancers.json': 'aws.inventory.load-balancers'
+  'load-balancers.json': 'aws.inventory.load-balancers',
+  // Added to v1 (docs/evidence-bundle.md): GetAccountAuthorizationDetails output, pages merged
+  'iam-authorization.json': 'aws.inventory.iam-authorization'
 }
 
 /** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */

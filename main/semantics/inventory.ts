@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS } from './limits'
 import { parseCredentialReport, type CredentialReportRow } from './credential-report'
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, blobContainersAccountName, listItems } from './inventory-azure'
+import { IamAuthorization } from './inventory-iam'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -50,6 +51,8 @@ export interface AwsAccountInventory {
   eksPods: FileState<Array<Item<EksPod>>>
   ecrImages: FileState<Array<Item<EcrImage>>>
   rdsInstances: FileState<Array<Item<RdsInstance>>>
+  /** GetAccountAuthorizationDetails (main/semantics/inventory-iam.ts) */
+  iamAuthorization: FileState<IamAuthorization>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -306,7 +309,8 @@ export const INVENTORY_FILES = {
   ecsTasks: 'ecs-tasks.json',
   eksPods: 'eks-pods.json',
   ecrImages: 'ecr-images.json',
-  rdsInstances: 'rds-instances.json'
+  rdsInstances: 'rds-instances.json',
+  iamAuthorization: 'iam-authorization.json'
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -457,8 +461,24 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const rdsInstances = mapOk(await b.json(rel(INVENTORY_FILES.rdsInstances), listOf('DBInstances')), (v) =>
     items(v.DBInstances, RdsInstance, ['DBInstances'], 'DBInstanceIdentifier')
   )
+  const iamAuthorization = await b.json(rel(INVENTORY_FILES.iamAuthorization), IamAuthorization)
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
-  return { account, scopeRegions, gaps, s3Buckets, s3Account, ec2Instances, securityGroups, credentialReport, ebsEncryption, ecsTasks, eksPods, ecrImages, rdsInstances }
+  return {
+    account,
+    scopeRegions,
+    gaps,
+    s3Buckets,
+    s3Account,
+    ec2Instances,
+    securityGroups,
+    credentialReport,
+    ebsEncryption,
+    ecsTasks,
+    eksPods,
+    ecrImages,
+    rdsInstances,
+    iamAuthorization
+  }
 }
 
 async function loadAzureSubscription(b: BundleReader, subscription: string): Promise<AzureSubscriptionInventory> {
