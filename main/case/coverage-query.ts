@@ -2,6 +2,7 @@
 // resource is named as the other stages name it (bucket ARN, instance ARN, …); this module finds
 // the log streams that stand for it (a bucket's CloudTrail region, an instance's interfaces).
 import type { Db } from '../db/case-db'
+import { keptStatement } from '../db/statements'
 import { LastmileError } from '../errors'
 import { type CoverageDetail, emptyDetail, gapsOf, mergeDetails } from '../semantics/coverage'
 import { accountOfResource, accountResource, evidenceKeyOf, parseArn, streamKey, subscriptionId } from '../semantics/ids'
@@ -41,7 +42,8 @@ export interface CoverageOptions {
 
 function rowsFor(db: Db, source: string, keys: readonly string[]): Row[] {
   if (!keys.length) return []
-  const q = db.prepare(
+  const q = keptStatement(
+    db,
     `SELECT bundle_id, resource_id, first_time, last_time, records, detail FROM evidence_coverage WHERE source = ? AND resource_id IN (${keys.map(() => '?').join(',')})`
   )
   return q.all(source, ...keys) as Row[]
@@ -49,9 +51,10 @@ function rowsFor(db: Db, source: string, keys: readonly string[]): Row[] {
 
 /** Every stored value of `facet` (of every resource), oldest bundle first; a merged row gives each of its values. */
 function allFacts<K extends FacetName>(db: Db, facet: K): Array<{ resource_id: string; value: FacetMap[K]; collected_at: string }> {
-  const rows = db
-    .prepare('SELECT f.resource_id, f.value, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.facet = ? ORDER BY b.collected_at, b.seq')
-    .all(facet) as Array<{ resource_id: string; value: string; collected_at: string }>
+  const rows = keptStatement(
+    db,
+    'SELECT f.resource_id, f.value, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id WHERE f.facet = ? ORDER BY b.collected_at, b.seq'
+  ).all(facet) as Array<{ resource_id: string; value: string; collected_at: string }>
   return rows.flatMap((r) => facetValues(r.value).map((value) => ({ resource_id: r.resource_id, value: value as FacetMap[K], collected_at: r.collected_at })))
 }
 
@@ -70,7 +73,7 @@ function streamsOf(db: Db, key: string): { keys: string[]; accounts: string[]; n
   if (key.startsWith('aws-stream:')) return { keys: [key], accounts: [key.split(':')[1]], notes: [] }
   const acct = accountOfResource(key)
   if (acct) {
-    const rows = db.prepare('SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?').all(`aws-stream:${acct}:%`) as Array<{ resource_id: string }>
+    const rows = keptStatement(db, 'SELECT DISTINCT resource_id FROM evidence_coverage WHERE resource_id LIKE ?').all(`aws-stream:${acct}:%`) as Array<{ resource_id: string }>
     return { keys: rows.map((r) => r.resource_id), accounts: [acct], notes: [] }
   }
   const arn = parseArn(key)
@@ -92,9 +95,9 @@ function streamsOf(db: Db, key: string): { keys: string[]; accounts: string[]; n
 
 function interfacesOf(db: Db, key: string): string[] {
   if (key.startsWith('eni:')) return [key]
-  const direct = db
-    .prepare("SELECT DISTINCT from_id FROM evidence_links WHERE to_id = ? AND kind IN ('interface-of-instance', 'interface-uses-security-group')")
-    .all(key) as Array<{ from_id: string }>
+  const direct = keptStatement(db, "SELECT DISTINCT from_id FROM evidence_links WHERE to_id = ? AND kind IN ('interface-of-instance', 'interface-uses-security-group')").all(
+    key
+  ) as Array<{ from_id: string }>
   return direct.map((r) => r.from_id)
 }
 

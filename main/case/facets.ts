@@ -2,6 +2,7 @@
 // facet name (main/semantics/facets.ts). Part of the case read model, below the stages: the step
 // functions, the fix renderers and the evidence stage's own facts read a facet the same way.
 import type { Db } from '../db/case-db'
+import { keptStatement } from '../db/statements'
 import type { FacetMap, FacetName } from '../semantics/facets'
 
 /** One stored facet value with where it came from. */
@@ -29,12 +30,11 @@ export function facetValues(stored: string): unknown[] {
  * of a merged row the later file wins. null when no bundle holds the facet for it.
  */
 export function latestFacet<K extends FacetName>(db: Db, resourceId: string, facet: K): StoredFacet<K> | null {
-  const row = db
-    .prepare(
-      `SELECT f.value, f.evidence, f.bundle_id, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id
-       WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1`
-    )
-    .get(resourceId, facet) as { value: string; evidence: string; bundle_id: string; collected_at: string } | undefined
+  const row = keptStatement(
+    db,
+    `SELECT f.value, f.evidence, f.bundle_id, b.collected_at FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id
+     WHERE f.resource_id = ? AND f.facet = ? ORDER BY b.collected_at DESC, b.seq DESC LIMIT 1`
+  ).get(resourceId, facet) as { value: string; evidence: string; bundle_id: string; collected_at: string } | undefined
   if (!row) return null
   const values = facetValues(row.value)
   return { value: values[values.length - 1] as FacetMap[K], evidence: JSON.parse(row.evidence) as string[], bundle: row.bundle_id, collectedAt: row.collected_at }

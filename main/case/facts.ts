@@ -6,6 +6,7 @@
 // Part of the case read model: the evidence stage writes these facts, investigate, remediate and
 // the workflow read them here.
 import type { Db } from '../db/case-db'
+import { keptStatement } from '../db/statements'
 import type { AzureStorageConfigFacet, Ec2ConfigFacet, FacetMap, FacetName, S3ConfigFacet, SgConfigFacet } from '../semantics/facets'
 import { type Activity, emptyActivity, mergeActivity } from '../semantics/activity'
 import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } from '../semantics/ids'
@@ -37,12 +38,11 @@ interface FactRow {
 
 function rowsOf(db: Db, keys: readonly string[]): FactRow[] {
   if (!keys.length) return []
-  const rows = db
-    .prepare(
-      `SELECT f.facet, f.value, f.evidence, f.bundle_id FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id
-       WHERE f.resource_id IN (${keys.map(() => '?').join(',')}) ORDER BY b.collected_at, b.seq, f.id`
-    )
-    .all(...keys) as Array<{ facet: string; value: string; evidence: string; bundle_id: string }>
+  const rows = keptStatement(
+    db,
+    `SELECT f.facet, f.value, f.evidence, f.bundle_id FROM evidence_facts f JOIN evidence_bundles b ON b.id = f.bundle_id
+     WHERE f.resource_id IN (${keys.map(() => '?').join(',')}) ORDER BY b.collected_at, b.seq, f.id`
+  ).all(...keys) as Array<{ facet: string; value: string; evidence: string; bundle_id: string }>
   const out: FactRow[] = []
   for (const r of rows) {
     const ev = JSON.parse(r.evidence) as string[]
@@ -257,7 +257,10 @@ function identityOf(
 
 function caseAccountEnvironments(db: Db): Record<string, string> {
   return Object.fromEntries(
-    (db.prepare('SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map((r) => [r.account, r.environment])
+    (keptStatement(db, 'SELECT account, environment FROM evidence_account_environments').all() as Array<{ account: string; environment: string }>).map((r) => [
+      r.account,
+      r.environment
+    ])
   )
 }
 
@@ -365,11 +368,10 @@ const tn = (x: unknown): string | null => (typeof x === 'number' && Number.isFin
 
 /** What the resource depends on and what depends on it (links between network interfaces and groups aside). */
 function dependenciesOf(db: Db, key: string, evidence: Set<string>): Dependency[] {
-  const linkRows = db
-    .prepare(
-      `SELECT kind, from_id, to_id, detail, evidence FROM evidence_links WHERE (from_id = ? OR to_id = ?) AND kind NOT IN ('interface-of-instance', 'interface-uses-security-group')`
-    )
-    .all(key, key) as Array<{ kind: string; from_id: string; to_id: string; detail: string; evidence: string }>
+  const linkRows = keptStatement(
+    db,
+    `SELECT kind, from_id, to_id, detail, evidence FROM evidence_links WHERE (from_id = ? OR to_id = ?) AND kind NOT IN ('interface-of-instance', 'interface-uses-security-group')`
+  ).all(key, key) as Array<{ kind: string; from_id: string; to_id: string; detail: string; evidence: string }>
   const seenDep = new Set<string>()
   const dependencies: Dependency[] = []
   for (const l of linkRows) {
@@ -486,9 +488,10 @@ function roleDeliveryOf(s: Subject, id: string): { roles: Set<string>; value: No
   // Role credentials from IMDS work against every Region's endpoint, and CloudTrail logs a call
   // in the Region called: the evidence stage keys those calls by that Region's instance ARN.
   const elsewhere = (
-    db
-      .prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 'imds.role-delivery' AND resource_id LIKE ? AND resource_id <> ?")
-      .all(`arn:${arn.partition}:ec2:%:${arn.account}:instance/${id}`, key) as Array<{ resource_id: string }>
+    keptStatement(db, "SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 'imds.role-delivery' AND resource_id LIKE ? AND resource_id <> ?").all(
+      `arn:${arn.partition}:ec2:%:${arn.account}:instance/${id}`,
+      key
+    ) as Array<{ resource_id: string }>
   )
     .map((r) => r.resource_id)
     .filter((r) => r.endsWith(`:instance/${id}`))
@@ -687,11 +690,11 @@ function securityGroupSection(s: Subject, facts: ResourceFacts): Section {
   const { db, key } = s
   const sgcfg = s.cfg.sg
   const groupId = s.arn!.resource.split('/').pop()!
-  const enis = (db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'interface-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>).map(
-    (r) => r.from_id
-  )
+  const enis = (
+    keptStatement(db, "SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'interface-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>
+  ).map((r) => r.from_id)
   const instances = (
-    db.prepare("SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'instance-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>
+    keptStatement(db, "SELECT DISTINCT from_id FROM evidence_links WHERE kind = 'instance-uses-security-group' AND to_id = ?").all(key) as Array<{ from_id: string }>
   ).map((r) => r.from_id)
   const flowEvidence = new Set<string>()
   const admin = adminFlowsOf(db, enis, flowEvidence)

@@ -1,6 +1,7 @@
 // The evidence timeline: every evidence record that matters, as events on the resources they
 // touch (CLI.md `timeline CASE ID --json`). The renderer's timeline view reads the same rows.
 import type { Db } from '../db/case-db'
+import { keptStatement } from '../db/statements'
 import { LastmileError } from '../errors'
 import { parseRef } from './refs'
 import { evidenceKeyOf } from '../semantics/ids'
@@ -56,13 +57,12 @@ export function timelineForResources(db: Db, resourceIds: readonly string[], q: 
   }
   if (q.summaries === false) where.push("t.kind = 'event'")
   const limit = Math.min(Math.max(q.limit ?? 10_000, 1), 100_000)
-  const rows = db
-    .prepare(
-      `SELECT t.id, t.time, t.source, t.actor, t.action, t.resource_id, t.summary, t.file_id, f.path, t.place, t.kind
-       FROM evidence_timeline t JOIN evidence_files f ON f.id = t.file_id
-       WHERE ${where.join(' AND ')} ORDER BY t.time, t.id LIMIT ${limit}`
-    )
-    .all(...args) as Row[]
+  const rows = keptStatement(
+    db,
+    `SELECT t.id, t.time, t.source, t.actor, t.action, t.resource_id, t.summary, t.file_id, f.path, t.place, t.kind
+     FROM evidence_timeline t JOIN evidence_files f ON f.id = t.file_id
+     WHERE ${where.join(' AND ')} ORDER BY t.time, t.id LIMIT ${limit}`
+  ).all(...args) as Row[]
   return rows.map((r) => ({
     id: r.id,
     time: r.time,

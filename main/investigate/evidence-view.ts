@@ -4,6 +4,7 @@
 // question of the same resource many times across a playbook.
 import type { Coverage, CoverageSource, EvidenceFileSummary, ResourceFacts, TimelineEvent } from '../../shared/evidence'
 import type { Db } from '../db/case-db'
+import { keptStatement } from '../db/statements'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
 import { listEvidence, readEvidenceBytes } from '../case/evidence'
@@ -87,7 +88,7 @@ export class CaseEvidence implements EvidenceView {
   alertRecords(alertIds: readonly string[]): AlertRecord[] {
     return alertIds.map((id) => {
       const r = alertRecord(this.db, id)
-      const row = this.db.prepare('SELECT tool, rule_id FROM alerts WHERE id = ?').get(Number(id.slice(2))) as { tool: string; rule_id: string }
+      const row = keptStatement(this.db, 'SELECT tool, rule_id FROM alerts WHERE id = ?').get(Number(id.slice(2))) as { tool: string; rule_id: string }
       return { id, tool: row.tool, ruleId: row.rule_id, format: r.format, raw: r.raw, context: r.context }
     })
   }
@@ -97,7 +98,7 @@ export class CaseEvidence implements EvidenceView {
     if (hit !== undefined) return hit
     let out = arn
     const m = /^arn:([^:]+):iam::(\d{12}):user\/(.+)$/.exec(arn)
-    if (m && !this.db.prepare("SELECT 1 FROM evidence_facts WHERE resource_id = ? AND facet = 'iam.credential-report' LIMIT 1").get(arn)) {
+    if (m && !keptStatement(this.db, "SELECT 1 FROM evidence_facts WHERE resource_id = ? AND facet = 'iam.credential-report' LIMIT 1").get(arn)) {
       // Tools often give the user's ARN without its path (user/ci-bot for user/automation/ci-bot):
       // the credential report's ARN, same account and name, is the same user.
       const name = m[3].split('/').pop()!
