@@ -111,7 +111,10 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--profile': 'P: gather live evidence now through this read-only profile',
     '--provider': 'aws|azure: the cloud of --profile (default aws)',
     '--days': 'N: days of activity to gather with --profile (default 90)',
-    '--region': 'R: a Region to read with --profile (repeatable)'
+    '--region': 'R: a Region to read with --profile (repeatable)',
+    '--cloudtrail-source': 'files|lake[:ARN]|athena:DB.TABLE: where --profile takes CloudTrail from (as evidence collect)',
+    '--athena-workgroup': 'W: with --cloudtrail-source athena:…, the Athena workgroup',
+    '--athena-output': 'S3URI: with --cloudtrail-source athena:…, where Athena writes the results'
   },
   playbooks: { '--playbooks': 'DIR: also list your own playbooks from DIR' },
   plan: {

@@ -334,6 +334,12 @@ describe('--cloudtrail-source', () => {
       [['--provider', 'azure', '--cloudtrail-source', 'lake'], /^lastmile evidence collect: --cloudtrail-source, --athena-workgroup and --athena-output are for --provider aws$/],
       [['--cloudtrail-source', 'lake', '--athena-output', 's3://b/'], /--athena-workgroup and --athena-output go with --cloudtrail-source athena:DATABASE.TABLE$/]
     ] as const) {
+      // investigate --profile gathers with the same flags, refused the same way before anything is read
+      if (args[0] === '--cloudtrail-source') {
+        const inv = await cli(['investigate', join(out, 'missing.lmcase'), '--profile', 'audit', ...args], {})
+        expect(inv.code).toBe(2)
+        expect(inv.stderr).toMatch(/--cloudtrail-source s3: files, lake:EVENT-DATA-STORE-ARN or athena:DATABASE.TABLE|--athena-workgroup and --athena-output go with/)
+      }
       const r = await cli(['evidence', 'collect', '--out', out, ...args], {})
       expect(r.code).toBe(2)
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)])

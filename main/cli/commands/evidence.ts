@@ -2,7 +2,7 @@
 // `evidence coverage` and `timeline` (CLI.md): the evidence service on the command line.
 import { resolve } from 'node:path'
 import { collectEvidence } from '../../evidence/collect'
-import { parseCloudTrailSource } from '../../evidence/collect-cloudtrail-query'
+import { type CloudTrailSourceChoice, parseCloudTrailSource } from '../../evidence/collect-cloudtrail-query'
 import { addEvidenceBundle, addResultView } from '../../evidence/service'
 import { getCoverage } from '../../case/coverage-query'
 import { getFacts } from '../../case/facts'
@@ -14,7 +14,7 @@ import { LastmileError } from '../../errors'
 import { positional, value } from '../args'
 import { emit, type Command } from '../command'
 import { osUser } from '../../platform/os-user'
-import { actorOf, appVersion, openCase } from '../context'
+import { actorOf, appVersion, type CliContext, openCase } from '../context'
 import { table } from '../table'
 
 function note(ctx: Parameters<Command['run']>[0], message: string): void {
@@ -50,13 +50,24 @@ const evidenceAdd: Command = {
   }
 }
 
+/** The flags choosing where CloudTrail comes from (evidence collect, investigate --profile). */
+export const CLOUDTRAIL_SOURCE_FLAGS = ['--cloudtrail-source', '--athena-workgroup', '--athena-output'] as const
+
+export function cloudTrailSourceOf(ctx: CliContext, provider: string): CloudTrailSourceChoice {
+  const ctFlag = value(ctx.args, '--cloudtrail-source')
+  const athena = { workgroup: value(ctx.args, '--athena-workgroup'), outputLocation: value(ctx.args, '--athena-output') }
+  if (provider !== 'aws' && (ctFlag !== undefined || athena.workgroup !== undefined || athena.outputLocation !== undefined))
+    throw new LastmileError('bad-input', '--cloudtrail-source, --athena-workgroup and --athena-output are for --provider aws')
+  return parseCloudTrailSource(ctFlag, athena)
+}
+
 const evidenceCollect: Command = {
   name: 'evidence collect',
   usage:
     'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--json]',
   summary: 'gather an evidence bundle with read-only calls through a local credential profile (AWS shared config, Azure CLI)',
   args: {
-    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', '--cloudtrail-source', '--athena-workgroup', '--athena-output'],
+    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', ...CLOUDTRAIL_SOURCE_FLAGS],
     repeatable: ['--region', '--subscription']
   },
   async run(ctx) {
@@ -66,11 +77,7 @@ const evidenceCollect: Command = {
     if (provider !== 'aws' && provider !== 'azure') throw new LastmileError('bad-input', `--provider ${provider}: aws or azure`)
     const daysText = value(ctx.args, '--days') ?? '90'
     if (!/^\d+$/.test(daysText)) throw new LastmileError('bad-input', `--days ${daysText}: a whole number of days`)
-    const ctFlag = value(ctx.args, '--cloudtrail-source')
-    const athena = { workgroup: value(ctx.args, '--athena-workgroup'), outputLocation: value(ctx.args, '--athena-output') }
-    if (provider !== 'aws' && (ctFlag !== undefined || athena.workgroup !== undefined || athena.outputLocation !== undefined))
-      throw new LastmileError('bad-input', '--cloudtrail-source, --athena-workgroup and --athena-output are for --provider aws')
-    const cloudTrailSource = parseCloudTrailSource(ctFlag, athena)
+    const cloudTrailSource = cloudTrailSourceOf(ctx, provider)
     const r = await collectEvidence({
       out: resolve(out),
       provider,

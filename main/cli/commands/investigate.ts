@@ -6,6 +6,7 @@ import type { InvestigationRunResult } from '../../../shared/investigate'
 import { RCI_VERDICTS } from '../../../shared/model'
 import { LastmileError } from '../../errors'
 import { collectEvidence } from '../../evidence/collect'
+import { CLOUDTRAIL_SOURCE_FLAGS, cloudTrailSourceOf } from './evidence'
 import { addEvidenceBundle } from '../../evidence/service'
 import { loadControls } from '../../controls/catalogue'
 import { genericSummaries } from '../../investigate/generic'
@@ -34,6 +35,7 @@ async function collectLive(ctx: CliContext, casePath: string, profile: string): 
   if (provider !== 'aws' && provider !== 'azure') throw new LastmileError('bad-input', `--provider ${provider}: aws or azure`)
   const daysText = value(ctx.args, '--days') ?? '90'
   if (!/^\d+$/.test(daysText)) throw new LastmileError('bad-input', `--days ${daysText}: a whole number of days`)
+  const cloudTrailSource = cloudTrailSourceOf(ctx, provider)
   const dir = mkdtempSync(join(tmpdir(), 'lastmile-live-'))
   try {
     const actor = actorOf(ctx)
@@ -44,6 +46,7 @@ async function collectLive(ctx: CliContext, casePath: string, profile: string): 
       profile,
       days: Number(daysText),
       regions: ctx.args.values.get('--region'),
+      cloudTrailSource,
       operator: actor.kind === 'person' ? actor.name : 'lastmile',
       version: appVersion(),
       env: ctx.env,
@@ -63,10 +66,13 @@ async function collectLive(ctx: CliContext, casePath: string, profile: string): 
 const investigate: Command = {
   name: 'investigate',
   usage:
-    'investigate CASE [--finding F-ID]… [--initiative I-ID] [--playbooks DIR] [--profile P [--provider aws|azure] [--days 90] [--region R]…] [--key-file F] [--as NAME --role ROLE] [--json]',
+    'investigate CASE [--finding F-ID]… [--initiative I-ID] [--playbooks DIR] [--profile P [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE]] [--key-file F] [--as NAME --role ROLE] [--json]',
   summary:
     "run the playbooks over the open findings from the evidence in the case (or, with --profile, from evidence gathered now with read-only calls) and record each finding's RCI: SAFE, RISKY or UNSAFE, with the steps behind it",
-  args: { values: ['--finding', '--initiative', '--playbooks', '--profile', '--provider', '--days', '--region'], repeatable: ['--finding', '--region'] },
+  args: {
+    values: ['--finding', '--initiative', '--playbooks', '--profile', '--provider', '--days', '--region', ...CLOUDTRAIL_SOURCE_FLAGS],
+    repeatable: ['--finding', '--region']
+  },
   async run(ctx) {
     const casePath = resolve(positional(ctx.args, 0, 'CASE (the case to investigate)'))
     const dir = customDir(ctx)
