@@ -5,21 +5,23 @@ import { keptStatement } from './statements'
 
 describe('keptStatement', () => {
   it('prepares a source once per connection, and answers from the data as it is now', () => {
-    const a = new Database(':memory:') as unknown as Db & Database.Database
-    const b = new Database(':memory:') as unknown as Db & Database.Database
+    const rawA = new Database(':memory:')
+    const rawB = new Database(':memory:')
+    const a = rawA as unknown as Db
+    const b = rawB as unknown as Db
     try {
-      for (const db of [a, b]) db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)')
-      a.prepare('INSERT INTO t VALUES (?, ?)').run('x', 1)
+      for (const db of [rawA, rawB]) db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)')
+      rawA.exec("INSERT INTO t VALUES ('x', 1)")
       const q = 'SELECT v FROM t WHERE k = ?'
       expect(keptStatement(a, q)).toBe(keptStatement(a, q))
       expect(keptStatement(b, q)).not.toBe(keptStatement(a, q))
       expect(keptStatement(a, q).get('x')).toEqual({ v: 1 })
-      a.prepare('UPDATE t SET v = 2').run()
+      rawA.exec('UPDATE t SET v = 2')
       expect(keptStatement(a, q).get('x')).toEqual({ v: 2 })
       expect(keptStatement(b, q).get('x')).toBeUndefined()
     } finally {
-      a.close()
-      b.close()
+      rawA.close()
+      rawB.close()
     }
   })
 })
