@@ -53,6 +53,16 @@ import type { EvidenceLimits } from '../semantics/limits'
 import { parseTrails, type TrailItem } from '../semantics/trail-selectors'
 import { hourOf, isoDay, parseTime } from '../semantics/time'
 import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'
+import { parseResourcePolicyFile } from '../semantics/inventory-resource-policies'
+import type { PolicyService } from '../semantics/iam-policy'
+import { callersOf } from './cloudtrail-calls'
+
+const RESOURCE_POLICY_KINDS: Record<string, PolicyService> = {
+  'aws.inventory.lambda-functions': 'lambda',
+  'aws.inventory.sqs-queues': 'sqs',
+  'aws.inventory.sns-topics': 'sns',
+  'aws.inventory.kms-keys': 'kms'
+}
 
 interface FileResult {
   status: 'read' | 'problem' | 'ignored'
@@ -346,6 +356,12 @@ class Analysis {
         case 'aws.inventory.load-balancers':
           n = this.fronting(parseLoadBalancers(value, f.path), account)
           break
+        case 'aws.inventory.lambda-functions':
+        case 'aws.inventory.sqs-queues':
+        case 'aws.inventory.sns-topics':
+        case 'aws.inventory.kms-keys':
+          n = this.resourcePolicies(RESOURCE_POLICY_KINDS[f.kind], value, f)
+          break
         case 'aws.trails': {
           const trails = parseTrails(value, f.path, account)
           this.trails.push(...trails)
@@ -423,6 +439,14 @@ class Analysis {
         })
       }
     }
+    return items.length
+  }
+
+  /** Functions, queues, topics, keys: one `resource-policy.config` fact each; an element that cannot be read is a problem of the file. */
+  private resourcePolicies(service: PolicyService, value: unknown, f: BundleFile): number {
+    const { items, problems } = parseResourcePolicyFile(service, value, f.path)
+    for (const r of items) this.fact(r.arn, 'resource-policy.config', r, [f.path])
+    if (problems.length) throw new BadEvidence(f.path, '', `${problems.length} element(s) could not be read (${problems.slice(0, 3).join('; ')}); the ${items.length} others were`)
     return items.length
   }
 
@@ -805,6 +829,15 @@ class Analysis {
         'imds.role-delivery',
         { v1: r.v1, v2: r.v2, v1Last: r.v1Last, v2Last: r.v2Last, roles: [...r.roles] },
         [...r.files].map((n) => scan.paths[n])
+      )
+    }
+    for (const c of scan.calls.values()) {
+      const { callers, truncated } = callersOf(c)
+      this.fact(
+        c.arn,
+        `activity.${label}.calls`,
+        { events: c.events, dataEvents: c.dataEvents, callers, callersTruncated: truncated },
+        [...c.files].map((n) => scan.paths[n])
       )
     }
     for (const c of scan.creations.values()) {

@@ -13,6 +13,7 @@ import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded, readWhole } from './source-stream'
 import { ec2Arn, s3BucketArn } from '../semantics/ids'
 import { dayOf, hourOf, isoSecondsAt } from '../semantics/time'
+import { calledResource, countCall, mergeCalls, type ResourceCalls } from './cloudtrail-calls'
 
 export type CloudTrailSource = 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
 
@@ -99,6 +100,8 @@ export interface CloudTrailScan {
   creations: Map<string, Creation>
   trailChanges: TrailChange[]
   drafts: DraftBucket
+  /** calls on Lambda functions, SQS queues, SNS topics and KMS keys, by resource ARN (./cloudtrail-calls.ts) */
+  calls: Map<string, ResourceCalls>
 }
 
 export function emptyScan(source: CloudTrailSource, limits: EvidenceLimits): CloudTrailScan {
@@ -111,7 +114,8 @@ export function emptyScan(source: CloudTrailSource, limits: EvidenceLimits): Clo
     roleDelivery: new Map(),
     creations: new Map(),
     trailChanges: [],
-    drafts: new DraftBucket(limits.maxEventsPerResource)
+    drafts: new DraftBucket(limits.maxEventsPerResource),
+    calls: new Map()
   }
 }
 
@@ -381,6 +385,21 @@ export class CloudTrailAggregator {
     }
     const eventName = cap.str(CT.eventName) ?? ''
 
+    const called = calledResource(cap)
+    if (called !== null) {
+      const mgmt = cap.bool(CT.managementEvent)
+      countCall(scan.calls, called, {
+        principal: this.principal(cap),
+        callerAccount: cap.str(CT.uiAccountId),
+        service: cap.is(CT.uiType, 'AWSService'),
+        time: ts,
+        data: mgmt === false || cap.is(CT.eventCategory, 'Data'),
+        error,
+        eventName,
+        file: this.fileNo(file)
+      })
+    }
+
     // Calls made with instance-role credentials tell which IMDS version handed them out.
     const delivery = cap.str(CT.roleDelivery)
     if (delivery !== null) {
@@ -544,6 +563,7 @@ export function mergeScans(a: CloudTrailScan, b: CloudTrailScan, limits: Evidenc
   }
   a.trailChanges.push(...b.trailChanges)
   a.drafts.addAll(b.drafts)
+  mergeCalls(a.calls, b.calls, remap)
   return a
 }
 

@@ -66,7 +66,15 @@ describe('evidence facets as written', () => {
         [`${a}/cloudtrail/AWSLogs/${ACCOUNT}/CloudTrail/us-east-1/2026/11/01/${ACCOUNT}_CloudTrail_us-east-1_20261101T0000Z_a.json.gz`]: gz(
           ctFile([trailChange('2026-11-01T00:00:00Z')])
         ),
-        [`${a}/cloudtrail-lookup/page-1.json`]: lookup([trailChange('2026-11-02T00:00:00Z'), s3DataEvent({ time: '2026-11-02T01:00:00Z', bucket: 'b1' })]),
+        [`${a}/cloudtrail-lookup/page-1.json`]: lookup([
+          trailChange('2026-11-02T00:00:00Z'),
+          s3DataEvent({ time: '2026-11-02T01:00:00Z', bucket: 'b1' }),
+          // a KMS key used from event history (management events): the callers of a resource-policy resource
+          {
+            ...managementEvent({ time: '2026-11-02T02:00:00Z', source: 'kms.amazonaws.com', name: 'Decrypt', readOnly: true }),
+            resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` }]
+          }
+        ]),
         [`${a}/cloudwatch/metrics.json`]: JSON.stringify({
           metrics: [
             {

@@ -84,6 +84,10 @@ type EvidenceKind =
   | 'aws.inventory.ecr-images'
   | 'aws.inventory.cloudfront-distributions'
   | 'aws.inventory.load-balancers'
+  | 'aws.inventory.lambda-functions'
+  | 'aws.inventory.sqs-queues'
+  | 'aws.inventory.sns-topics'
+  | 'aws.inventory.kms-keys'
   | 'azure.activity-log'
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
@@ -122,7 +126,13 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'cloudfront-distributions.json': 'aws.inventory.cloudfront-distributions',
   'load-balancers.json': 'aws.inventory.load-balancers',
   // Added to v1 (docs/evidence-bundle.md): GetAccountAuthorizationDetails output, pages merged
-  'iam-authorization.json': 'aws.inventory.iam-authorization'
+  'iam-authorization.json': 'aws.inventory.iam-authorization',
+  // Added to v1 (docs/evidence-bundle.md): resources whose access is a resource policy, each with
+  // its policy document (main/semantics/inventory-resource-policies.ts)
+  'lambda-functions.json': 'aws.inventory.lambda-functions',
+  'sqs-queues.json': 'aws.inventory.sqs-queues',
+  'sns-topics.json': 'aws.inventory.sns-topics',
+  'kms-keys.json': 'aws.inventory.kms-keys'
 }
 
 /** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */

@@ -186,6 +186,29 @@ export const EniConfigFacet = z.strictObject({
 })
 export type EniConfigFacet = z.infer<typeof EniConfigFacet>
 
+/**
+ * `resource-policy.config`: one Lambda function, SQS queue, SNS topic or KMS key of
+ * inventory/{lambda-functions,sqs-queues,sns-topics,kms-keys}.json, with its resource policy
+ * (main/semantics/inventory-resource-policies.ts). Null: the file does not say.
+ */
+export const ResourcePolicyFacet = z.strictObject({
+  service: z.enum(['lambda', 'sqs', 'sns', 'kms']),
+  account: z.string(),
+  region: z.string(),
+  arn: z.string(),
+  /** function name, queue name, topic name, key id */
+  name: z.string(),
+  /** the policy document. Absent: not collected (unknown). null: the resource has no policy */
+  policy: z.string().nullable().optional(),
+  /** why the policy could not be read; present exactly when `policy` is a string, null when it could */
+  policyError: z.string().nullable().optional(),
+  /** the statements that grant to anyone (no condition pinning the caller); present exactly when `policy` is a string */
+  public: z.array(z.strictObject({ index: z.number(), sid: nullableString, why: z.string() })).optional(),
+  /** what the service adds: lambda runtime, role, urlAuthType and url (absent: URL config not collected); sqs queueUrl; kms keyManager, keyState */
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+})
+export type ResourcePolicyFacet = z.infer<typeof ResourcePolicyFacet>
+
 /** One access key of a credential report row (slots neither active nor ever rotated are left out). */
 export const AccessKeyReport = z.strictObject({
   slot: z.union([z.literal(1), z.literal(2)]),
@@ -380,6 +403,38 @@ export const AzureActivityFacet = z.strictObject({
 })
 export type AzureActivityFacet = z.infer<typeof AzureActivityFacet>
 
+/** One caller of a resource seen in CloudTrail. */
+export const ResourceCaller = z.strictObject({
+  /** an IAM ARN (a role session as its role), a service principal, an account id, or "anonymous" */
+  principal: z.string(),
+  /** userIdentity.accountId; null for a service or anonymous caller */
+  account: nullableString,
+  /** of the resource's own account, of another account, an AWS service, or anonymous */
+  kind: z.enum(['account', 'other-account', 'service', 'anonymous']),
+  events: z.number(),
+  /** calls the service refused (errorCode) */
+  errors: z.number(),
+  first: z.number(),
+  last: z.number(),
+  /** eventName values seen, up to 10 */
+  actions: z.array(z.string())
+})
+export type ResourceCaller = z.infer<typeof ResourceCaller>
+
+/**
+ * `activity.aws.cloudtrail.calls` / `activity.aws.cloudtrail-lookup.calls`: who called a Lambda
+ * function, SQS queue, SNS topic or KMS key (the events naming it in `resources`), by caller.
+ */
+export const ResourceCallsFacet = z.strictObject({
+  events: z.number(),
+  /** data events (Invoke, SendMessage, Publish…) among them */
+  dataEvents: z.number(),
+  callers: z.array(ResourceCaller),
+  /** callers past the cap, counted in `events` but not listed */
+  callersTruncated: z.boolean()
+})
+export type ResourceCallsFacet = z.infer<typeof ResourceCallsFacet>
+
 /** `imds.role-delivery`: calls made with an instance's role credentials, by IMDS version (CloudTrail ec2RoleDelivery). */
 export const RoleDeliveryFacet = z.strictObject({
   v1: z.number(),
@@ -558,7 +613,10 @@ export const FACETS = {
   'metric.MetadataNoTokenRejected': MetricFacet,
   'flows.interface': FlowsInterfaceFacet,
   'flows.admin': FlowsAdminFacet,
-  'flows.served': FlowsServedFacet
+  'flows.served': FlowsServedFacet,
+  'resource-policy.config': ResourcePolicyFacet,
+  'activity.aws.cloudtrail.calls': ResourceCallsFacet,
+  'activity.aws.cloudtrail-lookup.calls': ResourceCallsFacet
 } as const
 
 export type FacetName = keyof typeof FACETS

@@ -218,7 +218,7 @@ describe('public bucket policies (S3 "The meaning of public")', () => {
 
   it('names the statement and why it is public', () => {
     const g = publicGrants(policy(allow({ Sid: 'Web' }), allow({ Principal: { AWS: 'arn:aws:iam::444455556666:root' } })))
-    expect(g).toEqual([{ statement: 'statement 1 (Sid "Web")', why: 'statement 1 (Sid "Web") allows s3:GetObject to Principal "*" with no condition' }])
+    expect(g).toEqual([{ statement: 'statement 1 (Sid "Web")', why: 'statement 1 (Sid "Web") allows s3:GetObject to Principal "*" with no condition', index: 0, sid: 'Web' }])
   })
 
   it('limitsCaller refuses an IP key under a string operator and a string key under IpAddress', () => {

@@ -328,8 +328,14 @@ function pinsValue(keyLower: string, v: string): boolean {
 
 /** Does this condition entry limit the caller the way S3 requires for a grant to be non-public? */
 export function limitsCaller(c: ConditionEntry): boolean {
+  return pinsCaller(c, NO_KEYS)
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set()
+
+function pinsCaller(c: ConditionEntry, extraKeys: ReadonlySet<string>): boolean {
   if (c.ifExists || c.set === 'ForAllValues') return false
-  if (!PINNING_OPERATORS.has(c.base) || !PINNING_KEYS.has(c.keyLower)) return false
+  if (!PINNING_OPERATORS.has(c.base) || !(PINNING_KEYS.has(c.keyLower) || extraKeys.has(c.keyLower))) return false
   if ((c.base === 'IpAddress') !== (c.keyLower === 'aws:sourceip')) return false
   return c.values.every((v) => pinsValue(c.keyLower, v))
 }
@@ -354,6 +360,9 @@ function publicPrincipal(s: PolicyStatement): string | null {
 export interface PublicGrant {
   statement: string
   why: string
+  /** 0-based position in the Statement array, and its Sid: what a fix removes */
+  index: number
+  sid: string | null
 }
 
 /**
@@ -368,18 +377,20 @@ export interface PublicGrant {
  * fixed list of restricting condition keys, but accepts any value — a wildcard `aws:SourceVpc`
  * ("vpc-*") or a 0.0.0.0/1 `aws:SourceIp`, both public per S3, pass there.
  */
-export function publicGrants(statements: readonly PolicyStatement[]): PublicGrant[] {
+export function publicGrants(statements: readonly PolicyStatement[], extraPinningKeys: ReadonlySet<string> = NO_KEYS): PublicGrant[] {
   const out: PublicGrant[] = []
   for (const s of statements) {
     if (s.effect !== 'Allow') continue
     const who = publicPrincipal(s)
     if (!who) continue
-    if (s.conditions.some(limitsCaller)) continue
+    if (s.conditions.some((c) => pinsCaller(c, extraPinningKeys))) continue
     const conds = s.conditions.map((c) => `${c.operator} ${c.key}`)
     const what = s.action ? s.action.join(', ') : `every action but ${s.notAction!.join(', ')}`
     out.push({
       statement: label(s),
-      why: `${label(s)} allows ${what} to ${who}${conds.length ? ` under conditions that do not limit the caller (${conds.join(', ')})` : ' with no condition'}`
+      why: `${label(s)} allows ${what} to ${who}${conds.length ? ` under conditions that do not limit the caller (${conds.join(', ')})` : ' with no condition'}`,
+      index: s.index,
+      sid: s.sid
     })
   }
   return out
@@ -500,4 +511,96 @@ export function statementApplies(s: PolicyStatement, req: PolicyRequest): boolea
  */
 export function denyingStatement(statements: readonly PolicyStatement[], req: PolicyRequest): PolicyStatement | null {
   return statements.find((s) => s.effect === 'Deny' && statementApplies(s, req)) ?? null
+}
+
+// ---- resource policies of other services (Lambda, SQS, SNS, KMS) ---------------------------------
+//
+// A function, queue, topic or key policy is public in the sense of Security Hub Lambda.1, SQS.3,
+// SNS.4 and KMS.5 (and Prowler's *_not_publicly_accessible checks) when an Allow statement grants to
+// "*" / {"AWS": "*"} (or another non-fixed principal) with no condition that pins the caller. The
+// S3 rules above decide it, with the keys these services add for pinning the caller: the
+// organization ones (aws:SourceOrgID, aws:SourceOrgPaths, aws:PrincipalOrgPaths) and KMS's
+// kms:CallerAccount (the AWS managed keys' own pattern: "*" with kms:CallerAccount and kms:ViaService).
+
+const SERVICE_PINNING_KEYS: Record<'lambda' | 'sqs' | 'sns' | 'kms', ReadonlySet<string>> = {
+  lambda: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
+  sqs: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
+  sns: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
+  kms: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths', 'kms:calleraccount'])
+}
+
+export type PolicyService = keyof typeof SERVICE_PINNING_KEYS
+
+/** A resource policy as read: its statements and the ones that grant to anyone; `error` when it cannot be read. */
+export type ResourcePolicyReading = { ok: true; statements: PolicyStatement[]; public: PublicGrant[] } | { ok: false; error: string }
+
+export function readResourcePolicy(service: PolicyService, text: string): ResourcePolicyReading {
+  const parsed = parsePolicy(text)
+  if (!parsed.ok) return parsed
+  return { ok: true, statements: parsed.statements, public: publicGrants(parsed.statements, SERVICE_PINNING_KEYS[service]) }
+}
+
+/**
+ * The policy document with the statements at `indexes` taken out, everything else (Version, Id,
+ * the other statements, byte for byte as JSON values) kept: what a fix puts in place. Null when no
+ * statement would remain (the service's "no policy" then: SQS/SNS take an empty Policy attribute,
+ * Lambda's last RemovePermission deletes the policy).
+ */
+export function policyWithout(text: string, indexes: readonly number[]): string | null {
+  const parsed = parseJson(text)
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) throw new Error('policyWithout: not a policy document')
+  const doc = parsed.value as Record<string, unknown>
+  const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
+  const drop = new Set(indexes)
+  const kept = list.filter((_, i) => !drop.has(i))
+  if (!kept.length) return null
+  return JSON.stringify({ ...doc, Statement: kept })
+}
+
+/** A caller seen using a resource, as the activity logs name it. */
+export interface SeenCaller {
+  /** an IAM ARN, a service principal (s3.amazonaws.com), an account id, or "anonymous" */
+  principal: string
+  /** the caller's account; null for a service or anonymous caller */
+  account: string | null
+  kind: 'account' | 'other-account' | 'service' | 'anonymous'
+}
+
+/**
+ * Would `remaining` (the statements a fix leaves) still let this caller do `action` on `resource`?
+ * - `kept`: an Allow statement names the caller (its ARN, its account, its service) for the action
+ *   and resource with no condition;
+ * - `unknown`: only statements with conditions name it (the logs do not hold the request's
+ *   condition keys, e.g. aws:SourceArn), so whether they hold cannot be told;
+ * - `cut`: no remaining statement names it. A caller of the resource's own account may still be
+ *   allowed by its identity policies (same-account access needs either policy), which the caller
+ *   of this function must say; a caller of another account, a service or anonymous is cut off.
+ */
+export function callerAfterFix(
+  remaining: readonly PolicyStatement[],
+  caller: SeenCaller,
+  action: string,
+  resource: string
+): { answer: 'kept' | 'unknown' | 'cut'; statement: PolicyStatement | null } {
+  if (caller.kind === 'anonymous') {
+    const s = remaining.find((s) => s.effect === 'Allow' && s.principal !== null && isEveryone(s.principal) && actionAndResource(s, action, resource))
+    return s ? { answer: s.conditions.length ? 'unknown' : 'kept', statement: s } : { answer: 'cut', statement: null }
+  }
+  const names = (s: PolicyStatement): boolean => {
+    if (s.effect !== 'Allow' || s.principal === null) return false
+    if (principalMatches(s.principal, caller.principal)) return true
+    // {"AWS": "123456789012"} or its root ARN name every principal of that account
+    if (caller.account && s.principal !== '*') return (s.principal.AWS ?? []).some((x) => x === caller.account || x === `arn:aws:iam::${caller.account}:root`)
+    return false
+  }
+  const candidates = remaining.filter((s) => names(s) && actionAndResource(s, action, resource))
+  if (candidates.some((s) => !s.conditions.length)) return { answer: 'kept', statement: candidates.find((s) => !s.conditions.length)! }
+  if (candidates.length) return { answer: 'unknown', statement: candidates[0] }
+  return { answer: 'cut', statement: null }
+}
+
+function actionAndResource(s: PolicyStatement, action: string, resource: string): boolean {
+  const a = s.action ? s.action.some((x) => globMatch(x, action, true)) : !s.notAction!.some((x) => globMatch(x, action, true))
+  if (!a) return false
+  return s.resource ? s.resource.some((r) => globMatch(r, resource)) : s.notResource ? !s.notResource.some((r) => globMatch(r, resource)) : true
 }

@@ -27,6 +27,7 @@ import { parseCredentialReport, type CredentialReportRow } from './credential-re
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, blobContainersAccountName, listItems } from './inventory-azure'
 import { IamAuthorization } from './inventory-iam'
+import { LambdaFunction, RESOURCE_POLICY_FILES } from './inventory-resource-policies'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -53,6 +54,8 @@ export interface AwsAccountInventory {
   rdsInstances: FileState<Array<Item<RdsInstance>>>
   /** GetAccountAuthorizationDetails (main/semantics/inventory-iam.ts) */
   iamAuthorization: FileState<IamAuthorization>
+  /** inventory/lambda-functions.json (./inventory-resource-policies.ts) */
+  lambdaFunctions: FileState<Array<Item<LambdaFunction>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -310,7 +313,8 @@ export const INVENTORY_FILES = {
   eksPods: 'eks-pods.json',
   ecrImages: 'ecr-images.json',
   rdsInstances: 'rds-instances.json',
-  iamAuthorization: 'iam-authorization.json'
+  iamAuthorization: 'iam-authorization.json',
+  lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -462,6 +466,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     items(v.DBInstances, RdsInstance, ['DBInstances'], 'DBInstanceIdentifier')
   )
   const iamAuthorization = await b.json(rel(INVENTORY_FILES.iamAuthorization), IamAuthorization)
+  const lambdaFunctions = mapOk(await b.json(rel(INVENTORY_FILES.lambdaFunctions), listOf('Functions')), (v) => items(v.Functions, LambdaFunction, ['Functions'], 'FunctionName'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -477,7 +482,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     eksPods,
     ecrImages,
     rdsInstances,
-    iamAuthorization
+    iamAuthorization,
+    lambdaFunctions
   }
 }
 

@@ -242,3 +242,117 @@ export function s3DataRecording(trails: readonly TrailRecording[], anyTrailConfi
         : `only part of the bucket's S3 data events are recorded — ${side('reads', reads)}, ${side('writes', writes)} (${useful.map((t) => `${t.trail.split('/').pop()}: ${t.explanation}`).join('; ')})`
   return { recorded, reads, writes, trails: [...trails], since, until: null, explanation }
 }
+
+// ---- data events of other resource types (Lambda functions, SQS queues, SNS topics) --------------
+
+/** The data-event resource types a trail may select besides S3 objects. */
+export type DataResourceType = 'AWS::Lambda::Function' | 'AWS::SQS::Queue' | 'AWS::SNS::Topic'
+
+export interface ResourceRecording {
+  /** all: every data event of the resource; some: part of them (some events, read or write only); none */
+  level: Level
+  /** the trails that record it, when level is not none */
+  trails: string[]
+  /** in one sentence, for the step's explanation */
+  explanation: string
+}
+
+/** Basic selectors: DataResources of the type, by ARN (Lambda: `arn:aws:lambda` for every function). */
+function basicResource(selectors: Json[], type: DataResourceType, arn: string): { level: Level; why: string[] } {
+  let level: Level = 'none'
+  const why: string[] = []
+  const service = type.split('::')[1].toLowerCase()
+  for (const sel of selectors) {
+    const rw = str(sel.ReadWriteType) ?? 'All'
+    for (const dr of arr(sel.DataResources)) {
+      const d = obj(dr)
+      if (str(d?.Type) !== type) continue
+      for (const raw of arr(d?.Values)) {
+        const v = normArn(String(raw))
+        const all = v === `arn:aws:${service}` || v === normArn(arn) || normArn(arn).startsWith(v.endsWith(':') ? v : `${v}:`)
+        if (!all) continue
+        const l: Level = rw === 'All' ? 'all' : 'some'
+        if (rank[l] > rank[level]) level = l
+        why.push(`basic selector (${rw}) records ${type} data events${v === normArn(arn) ? ' of this resource' : ` under ${v}`}`)
+      }
+    }
+  }
+  return { level, why }
+}
+
+/** Advanced selectors: a selector of eventCategory Data and this resources.type whose ARN conditions take the resource in. */
+function advancedResource(selectors: Json[], type: DataResourceType, arn: string): { level: Level; why: string[] } {
+  let level: Level = 'none'
+  const why: string[] = []
+  const a = normArn(arn)
+  for (const sel of selectors) {
+    const name = str(sel.Name) ?? 'unnamed'
+    let data = false
+    let typed = false
+    let l: Level = 'all'
+    const limits: string[] = []
+    for (const fs of arr(sel.FieldSelectors)) {
+      const f = obj(fs)
+      if (!f) continue
+      const field = str(f.Field) ?? ''
+      const eq = list(f.Equals)
+      const ne = list(f.NotEquals)
+      if (field === 'eventCategory') data = eq.includes('Data') && !ne.includes('Data')
+      else if (field === 'resources.type') typed = eq.includes(type) && !ne.includes(type)
+      else if (field === 'resources.ARN') {
+        const sw = list(f.StartsWith).map(normArn)
+        const nsw = list(f.NotStartsWith).map(normArn)
+        const takes =
+          (eq.length || sw.length ? eq.map(normArn).includes(a) || sw.some((s) => a.startsWith(s)) : true) && !ne.map(normArn).includes(a) && !nsw.some((s) => a.startsWith(s))
+        if (!takes) l = 'none'
+        if (list(f.EndsWith).length || list(f.NotEndsWith).length) {
+          l = minL(l, 'some')
+          limits.push('resources.ARN EndsWith')
+        }
+      } else if (eq.length || ne.length || list(f.StartsWith).length || list(f.NotStartsWith).length) {
+        l = minL(l, 'some')
+        limits.push(`only some events (${field})`)
+      }
+    }
+    if (!data || !typed || l === 'none') continue
+    level = maxL(level, l)
+    why.push(`advanced selector "${name}" records ${type} data events${limits.length ? `, ${limits.join(', ')}` : ''}`)
+  }
+  return { level, why }
+}
+
+/**
+ * Do the account's logging trails record the data events (Lambda Invoke, SQS SendMessage…, SNS
+ * Publish) of one resource? The best of every trail in scope for its account and Region. Selectors
+ * are known as of collection; a change during the window shows in the trail changes, which the
+ * step compares with its window.
+ */
+export function resourceDataRecording(trails: readonly TrailConfig[], type: DataResourceType, resource: { arn: string; account: string; region: string }): ResourceRecording {
+  let level: Level = 'none'
+  const by: string[] = []
+  const why: string[] = []
+  for (const t of trails) {
+    if (t.isLogging === false) continue
+    if (!t.organization && t.account !== resource.account) continue
+    if (!t.multiRegion && t.homeRegion !== null && t.homeRegion !== resource.region) continue
+    const ev =
+      t.advanced && t.advanced.length
+        ? advancedResource(t.advanced, type, resource.arn)
+        : t.basic
+          ? basicResource(t.basic, type, resource.arn)
+          : { level: 'none' as Level, why: [] }
+    if (ev.level === 'none') continue
+    level = maxL(level, ev.level)
+    by.push(t.arn)
+    why.push(`${t.name}: ${ev.why.join('; ')}`)
+  }
+  const explanation =
+    level === 'none'
+      ? trails.length
+        ? `no logging trail of the account records ${type} data events for ${resource.arn}`
+        : 'no trail in the evidence'
+      : level === 'all'
+        ? `${type} data events of ${resource.arn} are recorded (${why.join('; ')})`
+        : `only part of the ${type} data events of ${resource.arn} are recorded (${why.join('; ')})`
+  return { level, trails: by, explanation }
+}
