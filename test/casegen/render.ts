@@ -72,7 +72,10 @@ function trails(a: AccountWorld): Json {
             ReadWriteType: 'All',
             IncludeManagementEvents: true,
             // data events only for the buckets named here: the others are not recorded
-            DataResources: recorded.length ? [{ Type: 'AWS::S3::Object', Values: recorded.sort() }] : [],
+            DataResources: [
+              ...(recorded.length ? [{ Type: 'AWS::S3::Object', Values: recorded.sort() }] : []),
+              ...(a.lambdaDataEvents.length ? [{ Type: 'AWS::Lambda::Function', Values: [...a.lambdaDataEvents].sort() }] : [])
+            ],
             ExcludeManagementEventSources: []
           }
         ],
@@ -214,6 +217,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.inventories.has('eks')) put('inventory/eks-pods.json', { cluster: 'prod-eks', items: a.eksPods })
     if (a.inventories.has('ecr')) put('inventory/ecr-images.json', { imageDetails: a.ecrImages })
     if (a.rdsInstances.length) put('inventory/rds-instances.json', { DBInstances: a.rdsInstances })
+    if (a.lambdaFunctions.length) put('inventory/lambda-functions.json', { Functions: a.lambdaFunctions })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)

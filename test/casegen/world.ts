@@ -351,6 +351,10 @@ export interface AccountWorld {
   accessLogs: Map<string, string[]>
   flows: string[]
   metrics: Json[]
+  /** ListFunctions items with the Lastmile-added policy and urlConfig, inventory/lambda-functions.json */
+  lambdaFunctions: Json[]
+  /** function ARNs whose Invoke data events the account's trail records (basic selector DataResources) */
+  lambdaDataEvents: string[]
 }
 
 export interface AzureWorld {
@@ -399,7 +403,9 @@ export class World {
         trailNotCollected: new Set(),
         accessLogs: new Map(),
         flows: [],
-        metrics: []
+        metrics: [],
+        lambdaFunctions: [],
+        lambdaDataEvents: []
       }
       this.accounts.set(account, a)
     }
@@ -897,4 +903,37 @@ export function storageLog(
 const uuidLike = (s: string): string => {
   const h = hex(s, 32)
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+// ---- Lambda -------------------------------------------------------------------------------------
+
+/** A Lambda Invoke data event as the function owner's trail records it (resources name the function). */
+export function lambdaInvokeRecord(e: { time: string; account: string; region: string; functionArn: string; who: Principal; errorCode?: string }): Json {
+  const r: Json = {
+    eventVersion: '1.09',
+    userIdentity: identity(e.who, e.time),
+    eventTime: e.time,
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'Invoke',
+    awsRegion: e.region,
+    sourceIPAddress: e.who.kind === 'service' ? e.who.name : e.who.account !== e.account ? '192.0.2.45' : '10.20.3.41',
+    userAgent: e.who.kind === 'service' ? e.who.name : 'aws-sdk-java/2.25.60 Linux/5.10',
+    requestParameters: { functionName: e.functionArn, invocationType: 'RequestResponse' },
+    responseElements: null,
+    requestID: uuidOf(`lreq:${e.functionArn}:${e.time}`),
+    eventID: uuidOf(`levt:${e.functionArn}:${e.time}`),
+    readOnly: false,
+    resources: [{ accountId: e.account, type: 'AWS::Lambda::Function', ARN: e.functionArn }],
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    recipientAccountId: e.account,
+    eventCategory: 'Data',
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `lambda.${e.region}.amazonaws.com` }
+  }
+  if (e.who.kind !== 'service' && e.who.account !== e.account) r.sharedEventID = uuidOf(`lshared:${e.functionArn}:${e.time}`)
+  if (e.errorCode) {
+    r.errorCode = e.errorCode
+    r.errorMessage = `${e.errorCode} for Invoke`
+  }
+  return r
 }
