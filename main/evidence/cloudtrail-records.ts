@@ -5,7 +5,7 @@ import { BadEvidence } from '../semantics/bad-evidence'
 import { each, JsonScanError, NeedMoreInput, present, SelectiveScanner, type Captures, type FieldSpec } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
 
-/** Capture slots of a CloudTrail record. */
+/** Capture slots of a CloudTrail record: only the fields the aggregation reads (every other value is skipped unread). */
 export const CT = {
   eventTime: 0,
   eventSource: 1,
@@ -14,17 +14,13 @@ export const CT = {
   managementEvent: 4,
   readOnly: 5,
   awsRegion: 6,
-  sourceIp: 7,
   errorCode: 8,
-  eventId: 9,
   recipientAccountId: 10,
   consoleSession: 11,
-  eventType: 12,
   uiType: 13,
   uiArn: 14,
   uiPrincipalId: 15,
   uiAccountId: 16,
-  uiUserName: 17,
   uiInvokedBy: 18,
   issuerArn: 19,
   roleDelivery: 20,
@@ -42,7 +38,6 @@ export const CT = {
   tlsVersion: 32,
   resArns: 33,
   reqInstanceId: 34,
-  uiAccessKeyId: 35,
   SLOTS: 36
 } as const
 
@@ -54,20 +49,15 @@ const SPEC: FieldSpec = {
   managementEvent: CT.managementEvent,
   readOnly: CT.readOnly,
   awsRegion: CT.awsRegion,
-  sourceIPAddress: CT.sourceIp,
   errorCode: CT.errorCode,
-  eventID: CT.eventId,
   recipientAccountId: CT.recipientAccountId,
   sessionCredentialFromConsole: CT.consoleSession,
-  eventType: CT.eventType,
   userIdentity: {
     type: CT.uiType,
     arn: CT.uiArn,
     principalId: CT.uiPrincipalId,
     accountId: CT.uiAccountId,
-    userName: CT.uiUserName,
     invokedBy: CT.uiInvokedBy,
-    accessKeyId: CT.uiAccessKeyId,
     sessionContext: { sessionIssuer: { arn: CT.issuerArn }, ec2RoleDelivery: CT.roleDelivery }
   },
   requestParameters: {
@@ -119,7 +109,7 @@ const JOINT = 64 * 1024
 
 /**
  * Read every record of one CloudTrail file from its decompressed chunks, calling `onRecord` with
- * the scanner's captures. Memory stays at about one chunk plus one record. A file that is not
+ * the scanner's captures and the record's place (both reused: valid during the call only). Memory stays at about one chunk plus one record. A file that is not
  * `{"Records":[…]}`, or is cut short, throws BadEvidence with the record index and byte offset.
  */
 export async function readCloudTrailRecords(
@@ -143,6 +133,8 @@ export async function readCloudTrailRecords(
   let prefix = 0
   let ended = false
 
+  // one RecordAt for every record: valid during the onRecord call only
+  const at: RecordAt = { index: 0, offset: 0, start: 0, end: 0 }
   const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()
   const fail = (at: number, what: string): never => {
     const where = state === St.ArrElem || state === St.ArrFirst ? `record ${index + 1}, byte ${at}` : `byte ${at}`
@@ -226,7 +218,11 @@ export async function readCloudTrailRecords(
           }
           if (c !== 0x7b) fail(base + i, 'a record is not a JSON object')
           const e = scanner.scanRecord(buf, i, n)
-          onRecord(scanner.cap, { index, offset: base + i, start: i, end: e })
+          at.index = index
+          at.offset = base + i
+          at.start = i
+          at.end = e
+          onRecord(scanner.cap, at)
           index++
           pos = e
           state = St.ArrNext
