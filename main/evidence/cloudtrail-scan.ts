@@ -230,10 +230,9 @@ export class CloudTrailAggregator {
   private lastStreamRegion = ''
   private lastStream: StreamCoverage | null = null
   private lastHour = -1
-  private lastBucket: BucketTrailActivity | null = null
-  private lastBucketRegion = ''
-  private lastDay = -1
-  private lastDayCount: DayCount | null = null
+  // Per bucket: where its sets were last updated from, and its day's counts.
+  private readonly bucketSeen = new Map<string, BucketSeen>()
+  private lastBucket: BucketSeen | null = null
   private readonly strCache = new Map<number, string>()
 
   /** The string in `slot`, reusing the previous string when the bytes are the same. */
@@ -287,7 +286,6 @@ export class CloudTrailAggregator {
     const limits = this.limits
     outcome.records++
     const ts = cap.kind[CT.eventTime] === 1 ? isoSecondsAt(cap.buf, cap.start[CT.eventTime] + 1, cap.end[CT.eventTime] - 1) : NaN
-    const where = place ?? `record ${at.index + 1}`
     if (!Number.isFinite(ts)) {
       // A record without a time cannot be placed in the window: it is not counted as coverage.
       return
@@ -308,7 +306,6 @@ export class CloudTrailAggregator {
       this.lastStreamRegion = region
       this.lastFile = file
       this.lastHour = -1
-      this.lastBucket = null
     }
     stream.records++
     if (stream.first === null || ts < stream.first) stream.first = ts
@@ -322,21 +319,27 @@ export class CloudTrailAggregator {
     const read = readFlag(cap)
     const error = cap.has(CT.errorCode)
     if (cap.is(CT.eventSource, S3)) {
-      let b = this.lastBucket
-      if (b === null || !cap.is(CT.reqBucket, b.bucket) || region !== this.lastBucketRegion) {
-        const bucket = cap.has(CT.reqBucket) ? this.intern(cap, CT.reqBucket) : bucketOf(cap)
-        if (bucket === null || bucket === '') return
-        b = scan.buckets.get(bucket) ?? null
-        if (!b) {
-          b = emptyBucketActivity(bucket)
-          scan.buckets.set(bucket, b)
+      let seen = this.lastBucket
+      if (seen === null || !cap.is(CT.reqBucket, seen.b.bucket)) {
+        const name = cap.has(CT.reqBucket) ? this.intern(cap, CT.reqBucket) : bucketOf(cap)
+        if (name === null || name === '') return
+        seen = this.bucketSeen.get(name) ?? null
+        if (!seen) {
+          let b = scan.buckets.get(name)
+          if (!b) scan.buckets.set(name, (b = emptyBucketActivity(name)))
+          this.bucketSeen.set(name, (seen = { b, file: '', region: '', account: '', day: -1, dc: null }))
         }
+        this.lastBucket = seen
+      }
+      const b = seen.b
+      // Records of a file mostly share region and account: the sets are only touched on a change.
+      if (seen.file !== file || seen.region !== region || seen.account !== account) {
         b.regions.add(region)
         b.accounts.add(account)
         b.files.add(this.fileNo(file))
-        this.lastBucket = b
-        this.lastBucketRegion = region
-        this.lastDay = -1
+        seen.file = file
+        seen.region = region
+        seen.account = account
       }
       const bucket = b.bucket
       const principal = this.principal(cap)
@@ -345,12 +348,12 @@ export class CloudTrailAggregator {
       if (isData) {
         countRequest(b.data, ts, read, error, principal, limits.maxPrincipals)
         const day = dayOf(ts)
-        let dc = this.lastDayCount
-        if (day !== this.lastDay || dc === null) {
+        let dc = seen.dc
+        if (day !== seen.day || dc === null) {
           dc = b.byDay.get(day) ?? null
           if (!dc) b.byDay.set(day, (dc = { requests: 0, reads: 0, writes: 0, nonTls: 0, anonymous: 0 }))
-          this.lastDay = day
-          this.lastDayCount = dc
+          seen.day = day
+          seen.dc = dc
         }
         dc.requests++
         if (read === true) dc.reads++
@@ -370,15 +373,19 @@ export class CloudTrailAggregator {
         if (nonTls || anon) {
           const eventName = cap.str(CT.eventName) ?? ''
           const what = [nonTls ? 'no TLS details (plain HTTP inferred, not proven)' : '', anon ? 'anonymous' : ''].filter(Boolean).join(', ')
-          scan.drafts.add(draft(this.source, ts, principal, eventName, s3BucketArn(bucket, region), `${eventName} on s3://${bucket}: ${what}`, file, where, raw(cap, at)))
+          scan.drafts.add(
+            draft(this.source, ts, principal, eventName, s3BucketArn(bucket, region), `${eventName} on s3://${bucket}: ${what}`, file, placeOf(at, place), raw(cap, at))
+          )
         }
       } else {
         countRequest(b.management, ts, read, error, principal, limits.maxPrincipals)
         if (read === false) {
           const eventName = cap.str(CT.eventName) ?? ''
           const resource = s3BucketArn(bucket, region)
-          scan.drafts.add(draft(this.source, ts, principal, eventName, resource, `${eventName} on bucket ${bucket}${error ? ' (failed)' : ''}`, file, where, raw(cap, at)))
-          if (eventName === 'CreateBucket' && !error) this.created(resource, ts, principal, eventName, file, where)
+          scan.drafts.add(
+            draft(this.source, ts, principal, eventName, resource, `${eventName} on bucket ${bucket}${error ? ' (failed)' : ''}`, file, placeOf(at, place), raw(cap, at))
+          )
+          if (eventName === 'CreateBucket' && !error) this.created(resource, ts, principal, eventName, file, placeOf(at, place))
         }
       }
       return
@@ -424,7 +431,7 @@ export class CloudTrailAggregator {
               ec2Arn(region, account, 'instance', session),
               `${eventName} with instance-role credentials fetched over IMDSv1`,
               file,
-              where,
+              placeOf(at, place),
               raw(cap, at)
             )
           )
@@ -446,28 +453,28 @@ export class CloudTrailAggregator {
       if (one) ids.add(one)
       for (const id of ids) {
         const r = ec2Arn(region, account, 'instance', id)
-        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${id}${failed}`, file, where, raw(cap, at)))
-        if (eventName === 'RunInstances' && !error) this.created(r, ts, principal, eventName, file, where)
+        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${id}${failed}`, file, placeOf(at, place), raw(cap, at)))
+        if (eventName === 'RunInstances' && !error) this.created(r, ts, principal, eventName, file, placeOf(at, place))
       }
       const sg = cap.str(CT.reqGroupId) ?? cap.str(CT.respGroupId)
       if (sg && /^sg-/.test(sg)) {
         const r = ec2Arn(region, account, 'security-group', sg)
-        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${sg}${failed}`, file, where, raw(cap, at)))
-        if (eventName === 'CreateSecurityGroup' && !error) this.created(r, ts, principal, eventName, file, where)
+        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} on ${sg}${failed}`, file, placeOf(at, place), raw(cap, at)))
+        if (eventName === 'CreateSecurityGroup' && !error) this.created(r, ts, principal, eventName, file, placeOf(at, place))
       }
     } else if (source === 'iam.amazonaws.com') {
       const user = cap.str(CT.reqUserName)
       if (user) {
         // The user's path is not in the event; resolve.ts maps this to the credential report's ARN.
         const r = `arn:aws:iam::${account}:user/${user}`
-        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} for IAM user ${user}${failed}`, file, where, raw(cap, at)))
-        if (eventName === 'CreateUser' && !error) this.created(r, ts, principal, eventName, file, where)
+        scan.drafts.add(draft(this.source, ts, principal, eventName, r, `${eventName} for IAM user ${user}${failed}`, file, placeOf(at, place), raw(cap, at)))
+        if (eventName === 'CreateUser' && !error) this.created(r, ts, principal, eventName, file, placeOf(at, place))
       }
     } else if (source === 'cloudtrail.amazonaws.com' && TRAIL_CONFIG_EVENTS.has(eventName)) {
       const name = cap.str(CT.reqName) ?? cap.str(CT.reqTrailName) ?? ''
       const trail = name.startsWith('arn:') ? name : `arn:aws:cloudtrail:${region}:${account}:trail/${name}`
-      scan.trailChanges.push({ trail, account, region, time: ts, eventName, principal, file, place: where })
-      scan.drafts.add(draft(this.source, ts, principal, eventName, trail, `${eventName} on trail ${name}${failed}`, file, where, raw(cap, at)))
+      scan.trailChanges.push({ trail, account, region, time: ts, eventName, principal, file, place: placeOf(at, place) })
+      scan.drafts.add(draft(this.source, ts, principal, eventName, trail, `${eventName} on trail ${name}${failed}`, file, placeOf(at, place), raw(cap, at)))
     }
   }
 
@@ -475,6 +482,20 @@ export class CloudTrailAggregator {
     const prev = this.scan.creations.get(resource)
     if (!prev || ts < prev.time) this.scan.creations.set(resource, { resource, time: ts, principal, eventName, file, place })
   }
+}
+
+interface BucketSeen {
+  b: BucketTrailActivity
+  file: string
+  region: string
+  account: string
+  day: number
+  dc: DayCount | null
+}
+
+/** Where a record is, in messages and evidence links (made only when one is written). */
+function placeOf(at: RecordAt, place: string | undefined): string {
+  return place ?? `record ${at.index + 1}`
 }
 
 function raw(cap: Captures, at: RecordAt): string {
