@@ -212,6 +212,12 @@ describe('findings.table after an investigation', () => {
       for (const f of https) expect(t.rciGeneric[row(t, f.id)]).toBe(0)
       expect(marked.filter(([, g]) => g === 1).length).toBe(2)
       expect(Array.from(t.rciGeneric).every((g) => g === 0 || g === 1)).toBe(true)
+      // each finding's stage is still the board's, now that RCI documents exist (one set back to UNSCORED keeps its document)
+      c.db.prepare("UPDATE findings SET rci_verdict = 'UNSCORED' WHERE id = ?").run(t.id[0])
+      const after = findingsTable(c.db)
+      const wf = new Map(findingsWhere(c.db, '1 = 1').map((f) => [f.ref, f]))
+      expect(Array.from(after.stage, (s, i) => [`F-${after.id[i]}`, TABLE_STAGES[s]])).toEqual(Array.from(after.id, (n) => [`F-${n}`, placeOf(wf.get(`F-${n}`)!)]))
+      expect(TABLE_STAGES[after.stage[row(after, `F-${t.id[0]}`)]!]).toBe('investigated')
     } finally {
       c.close()
     }

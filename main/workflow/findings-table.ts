@@ -117,8 +117,9 @@ function readTable(db: Db): FindingsTable {
   const resources = readResources(db, words, accountEnvironments)
   const findings = readFindings(db, words, resources.rows)
   const alerts = readAlerts(db, words, findings)
-  const stage = findingStages(db, findings.id, findings.status, findings.rci)
-  const generic = genericVerdicts(db, findings)
+  const documents = rciDocuments(db, findings)
+  const stage = findingStages(db, findings.id, findings.status, findings.rci, documents)
+  const generic = documents.map((d) => (d === GENERIC_DOCUMENT ? 1 : 0))
   return assemble(words, severityOrder(findings.severity), resources, findings, alerts, stage, generic, evidenced)
 }
 
@@ -648,18 +649,29 @@ function assemble(
   return t
 }
 
+const NO_DOCUMENT = 0
+const A_DOCUMENT = 1
+const GENERIC_DOCUMENT = 2
+
 /**
- * Which findings' RCI a generic investigation gave (the RCI document's playbook is generic.<effect>),
- * by finding id: one range of the index on the playbook (migration 0140), no document read.
+ * Which findings have an RCI document, and which of those a generic investigation gave (its
+ * playbook is generic.<effect>), by finding id: one pass over the index on the playbook (migration
+ * 0140, covering: the finding id is the row id), joined by SQLite into two strings — no document
+ * read, and no lookup per finding.
  */
-function genericVerdicts(db: Db, f: FindingColumns): Uint8Array {
+function rciDocuments(db: Db, f: FindingColumns): Uint8Array {
   const out = new Uint8Array(f.count ? f.id[f.count - 1]! + 1 : 0)
-  for (const [id] of db
-    .prepare("SELECT finding_id FROM rci_results INDEXED BY rci_results_playbook WHERE playbook >= 'generic.' AND playbook < 'generic/'")
+  const [n, ids, kinds] = db
+    .prepare(
+      `SELECT count(*), group_concat(finding_id, ','), group_concat(CASE WHEN playbook >= 'generic.' AND playbook < 'generic/' THEN ${GENERIC_DOCUMENT} ELSE ${A_DOCUMENT} END, '')
+       FROM rci_results INDEXED BY rci_results_playbook`
+    )
     .raw(true)
-    .iterate() as IterableIterator<[number]>) {
-    if (id < out.length) out[id] = 1
-  }
+    .get() as [number, string | null, string | null]
+  if (!n) return out
+  const id = new Int32Array(n)
+  parseInts(ids!, id, 0)
+  for (let k = 0; k < n; k++) if (id[k]! < out.length) out[id[k]!] = kinds!.charCodeAt(k) - 48
   return out
 }
 
@@ -671,24 +683,36 @@ const VERDICT_OF_CODE = ['SAFE', 'RISKY', 'UNSAFE', 'UNSCORED'] as const
  * workflow table, and for the UNSCORED ones only, whether an investigation looked at them (an
  * RCI document exists: no playbook covers the control).
  */
-function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Array): Int32Array {
-  const states = new Map<number, WorkflowState>()
-  for (const [id, state] of db.prepare('SELECT finding_id, state FROM workflow_findings').raw(true).iterate() as IterableIterator<[number, WorkflowState]>) states.set(id, state)
-  // a case never investigated has no RCI document: no lookup per finding then
-  const anyRci = db.prepare('SELECT 1 FROM rci_results LIMIT 1').get() !== undefined
-  const hasRci = db.prepare('SELECT 1 FROM rci_results WHERE finding_id = ?').pluck()
+function findingStages(db: Db, ids: Int32Array, status: Int32Array, rci: Int32Array, documents: Uint8Array): Int32Array {
+  // each finding's workflow state, as a small number by finding id (the table holds few states)
+  const stateNames: WorkflowState[] = ['new']
+  const stateOf = new Int32Array(documents.length)
+  for (const [id, state] of db.prepare('SELECT finding_id, state FROM workflow_findings').raw(true).iterate() as IterableIterator<[number, WorkflowState]>) {
+    if (id >= stateOf.length) continue
+    let s = stateNames.indexOf(state)
+    if (s < 0) s = stateNames.push(state) - 1
+    stateOf[id] = s
+  }
   // the place depends on a few codes only: computed once per combination met
-  const placeCodes = new Map<string, number>()
+  const placeCodes = new Map<number, number>()
   const out = new Int32Array(ids.length)
   for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!
     const verdict = VERDICT_OF_CODE[rci[k]!] ?? 'UNSCORED'
-    const state = states.get(ids[k]!) ?? 'new'
-    const investigated = verdict !== 'UNSCORED' || (anyRci && status[k] !== 2 && hasRci.get(ids[k]) !== undefined)
-    const key = `${status[k]}:${state}:${verdict}:${investigated ? 1 : 0}`
+    const state = stateOf[id]!
+    const investigated = verdict !== 'UNSCORED' || (status[k] !== 2 && documents[id] !== NO_DOCUMENT)
+    const key = ((status[k]! * 4 + rci[k]!) * 2 + (investigated ? 1 : 0)) * stateNames.length + state
     let code = placeCodes.get(key)
     if (code === undefined) {
       // status code 2 is already "a decision, or muted in every tool while open"
-      const stage = placeOf({ decision: status[k] === 2 ? 'suppressed' : null, muted: false, status: status[k] === 1 ? 'resolved' : 'open', state, verdict, investigated })
+      const stage = placeOf({
+        decision: status[k] === 2 ? 'suppressed' : null,
+        muted: false,
+        status: status[k] === 1 ? 'resolved' : 'open',
+        state: stateNames[state]!,
+        verdict,
+        investigated
+      })
       placeCodes.set(key, (code = STAGE_CODE.get(stage)!))
     }
     out[k] = code
