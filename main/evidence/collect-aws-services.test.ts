@@ -619,26 +619,24 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       DefaultVersionId: 'v1',
       PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: doc }]
     }
-    mocks.iam
-      .on(GetAccountAuthorizationDetailsCommand)
-      .callsFake(async (input: { Marker?: string }) =>
-        input.Marker
-          ? {
-              UserDetailList: [],
-              GroupDetailList: [{ GroupName: 'admins', Arn: `arn:aws:iam::${ACCOUNT}:group/admins`, AttachedManagedPolicies: [{ PolicyArn: policy.Arn }] }],
-              RoleDetailList: [],
-              Policies: [policy],
-              IsTruncated: false
-            }
-          : {
-              UserDetailList: [{ UserName: 'ann', Arn: `arn:aws:iam::${ACCOUNT}:user/ann`, GroupList: ['admins'] }],
-              GroupDetailList: [],
-              RoleDetailList: [],
-              Policies: [],
-              IsTruncated: true,
-              Marker: 'page-2'
-            }
-      )
+    mocks.iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (input: { Marker?: string }) =>
+      input.Marker
+        ? {
+            UserDetailList: [],
+            GroupDetailList: [{ GroupName: 'admins', Arn: `arn:aws:iam::${ACCOUNT}:group/admins`, AttachedManagedPolicies: [{ PolicyArn: policy.Arn }] }],
+            RoleDetailList: [],
+            Policies: [policy],
+            IsTruncated: false
+          }
+        : {
+            UserDetailList: [{ UserName: 'ann', Arn: `arn:aws:iam::${ACCOUNT}:user/ann`, GroupList: ['admins'] }],
+            GroupDetailList: [],
+            RoleDetailList: [],
+            Policies: [],
+            IsTruncated: true,
+            Marker: 'page-2'
+          }
+    )
     const out = join(dir, 'iam-auth')
     const r = await collectAws({ out, clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
     expect(mocks.iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2)
