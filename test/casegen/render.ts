@@ -218,6 +218,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.inventories.has('ecr')) put('inventory/ecr-images.json', { imageDetails: a.ecrImages })
     if (a.rdsInstances.length) put('inventory/rds-instances.json', { DBInstances: a.rdsInstances })
     if (a.lambdaFunctions.length) put('inventory/lambda-functions.json', { Functions: a.lambdaFunctions })
+    if (a.iamAuthorization) put('inventory/iam-authorization.json', a.iamAuthorization)
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)

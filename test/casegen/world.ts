@@ -355,6 +355,8 @@ export interface AccountWorld {
   lambdaFunctions: Json[]
   /** function ARNs whose Invoke data events the account's trail records (basic selector DataResources) */
   lambdaDataEvents: string[]
+  /** GetAccountAuthorizationDetails output, inventory/iam-authorization.json (null: not collected) */
+  iamAuthorization: Json | null
 }
 
 export interface AzureWorld {
@@ -405,7 +407,8 @@ export class World {
         flows: [],
         metrics: [],
         lambdaFunctions: [],
-        lambdaDataEvents: []
+        lambdaDataEvents: [],
+        iamAuthorization: null
       }
       this.accounts.set(account, a)
     }
