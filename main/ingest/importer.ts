@@ -768,10 +768,20 @@ class ImportRun {
       this.opts.actor,
       (c) => firstFindings.get(c) !== undefined
     )
+    // A new finding of a mapped control takes the catalogue's title at once, rather than being
+    // written and then retitled by the UPDATE below (each row written twice, and sealed twice)
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_titles (control TEXT PRIMARY KEY, title TEXT NOT NULL) WITHOUT ROWID')
+    db.exec('DELETE FROM temp.ingest_titles')
+    const putTitle = db.prepare('INSERT INTO temp.ingest_titles (control, title) VALUES (?, ?)')
+    for (const control of this.controlNames) {
+      const t = this.controls.title(control)
+      if (t) putTitle.run(control, t)
+    }
     const created = db
       .prepare(
         `INSERT INTO findings (control, resource_id, status, muted, severity, title, first_seen, last_seen, opened_by_import, initiative_id)
-         SELECT g.control, g.resource_id, 'open', g.unmuted = 0, g.sev_active, g.title, g.first_seen, g.last_seen, @imp,
+         SELECT g.control, g.resource_id, 'open', g.unmuted = 0, g.sev_active, coalesce((SELECT t.title FROM temp.ingest_titles t WHERE t.control = g.control), g.title),
+                g.first_seen, g.last_seen, @imp,
                 (SELECT s.initiative_id FROM initiative_selectors s
                  WHERE s.control = g.control AND s.account IS NULL AND s.environment IS NULL
                    AND NOT EXISTS (SELECT 1 FROM initiative_selectors x WHERE x.control = g.control AND (x.account IS NOT NULL OR x.environment IS NOT NULL)))
@@ -794,21 +804,21 @@ class ImportRun {
          WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND g.active = 0 AND findings.status = 'open'`
       )
       .run(p).changes
+    // only the findings it changes: a row written is a row sealed again (and its counts moved)
     db.prepare(
       `UPDATE findings SET severity = coalesce(g.sev_active, g.sev_any, findings.severity), muted = (g.active > 0 AND g.unmuted = 0),
          last_seen = max(findings.last_seen, g.last_seen), first_seen = min(findings.first_seen, g.first_seen)
        FROM temp.ingest_agg g
-       WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND findings.opened_by_import <> @imp`
+       WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND findings.opened_by_import <> @imp
+         AND (findings.severity IS NOT coalesce(g.sev_active, g.sev_any, findings.severity) OR findings.muted IS NOT (g.active > 0 AND g.unmuted = 0)
+           OR findings.last_seen < g.last_seen OR findings.first_seen > g.first_seen)`
     ).run(p)
     // the table's title for mapped controls, whatever the alerts are called
-    const titled = db.prepare('UPDATE findings SET title = ? WHERE control = ? AND title <> ?')
-    for (const control of this.controlNames) {
-      const t = this.controls.title(control)
-      if (t) titled.run(t, control, t)
-    }
+    db.prepare('UPDATE findings SET title = t.title FROM temp.ingest_titles t WHERE findings.control = t.control AND findings.title <> t.title').run()
     assignTouchedFindings(db)
     db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
     db.exec('DELETE FROM temp.ingest_touched')
+    db.exec('DELETE FROM temp.ingest_titles')
     return { new: created, resolved, reopened }
   }
 
