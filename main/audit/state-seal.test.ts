@@ -19,7 +19,7 @@ import { exportPdf } from '../export/export-pdf'
 import { appendAudit } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './checkpoint-signer'
-import { rowHash } from './state-seal'
+import { beginBulkInserts, rowHash } from './state-seal'
 import { testPerson } from '../../test/fixtures/people'
 import { joinCase, setRole } from '../identity/case-people'
 
@@ -265,6 +265,48 @@ function imageOf(db: ReturnType<typeof rawCaseDb>, table: string): string {
   const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
   return cols.map((x) => `quote("${x}")`).join(` || ',' || `)
 }
+
+describe('rows inserted in bulk (an import)', () => {
+  /** New resources, one of them changed and one deleted, and a resource the case held renamed: with or without bulk marks. */
+  function writeResources(path: string, bulk: boolean): void {
+    withCase(path, (c) => {
+      const at = now()
+      c.db.transaction(() => {
+        if (bulk) beginBulkInserts(c.db, ['resources'])
+        const put = c.db.prepare(
+          "INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, 1, 'aws.s3.bucket', 'aws', '123456789012', NULL)"
+        )
+        const ids = ['a', 'b', 'c'].map((n) => Number(put.run(`arn:aws:s3:::bulk-${n}`, `arn:aws:s3:::bulk-${n}`).lastInsertRowid))
+        c.db.prepare("UPDATE resources SET name = 'renamed' WHERE id = ?").run(ids[1])
+        c.db.prepare('DELETE FROM resources WHERE id = ?').run(ids[2])
+        c.db.prepare("UPDATE resources SET name = 'held before' WHERE id = (SELECT min(id) FROM resources)").run()
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'bulk', details: {} }, at)
+      })()
+    })
+  }
+  const sealed = (path: string): unknown =>
+    withCase(path, (c) => [
+      c.db.prepare("SELECT bucket, key, hex(hash), seq FROM state_rows WHERE tbl = 'resources' ORDER BY bucket, key").raw().all(),
+      c.db.prepare("SELECT rows, hex(digest) FROM state_tables WHERE tbl = 'resources'").raw().all()
+    ])
+
+  it('are sealed exactly as rows marked one by one, and the case verifies', () => {
+    const [one, bulk] = [copyCase(), copyCase()]
+    writeResources(one, false)
+    writeResources(bulk, true)
+    expect(sealed(bulk)).toEqual(sealed(one))
+    expect(verifyAt(bulk).problems).toEqual([])
+  })
+
+  it('do not bless a row the case held that was changed by hand before the import changed it', () => {
+    const path = copyCase()
+    forge(path, "UPDATE resources SET region = 'forged' WHERE id = (SELECT min(id) FROM resources)")
+    expect(() => writeResources(path, true)).toThrow(
+      /the case does not verify, so nothing was changed: resources row \d+ was changed outside Lastmile after audit entry \d+ sealed it/
+    )
+    expect(withCase(path, (c) => c.db.prepare("SELECT count(*) FROM resources WHERE key LIKE 'arn:aws:s3:::bulk-%'").pluck().get())).toBe(0)
+  })
+})
 
 describe('a case from before the state seal (schema 70)', () => {
   it('upgrades cleanly: one entry seals what it holds, and from then on a change by hand is named', () => {

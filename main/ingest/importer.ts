@@ -4,6 +4,7 @@ import { basename } from 'node:path'
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
+import { beginBulkInserts } from '../audit/state-seal'
 import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from '../controls/catalogue'
@@ -340,6 +341,8 @@ class ImportRun {
 
   run(): RunResult {
     const db = this.db
+    // the import's new resources, alerts and findings are sealed as one key range each
+    beginBulkInserts(db, ['resources', 'alerts', 'findings'])
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
