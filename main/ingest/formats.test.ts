@@ -430,7 +430,8 @@ describe('formats without a public sample', () => {
       // ... and each lands on the control AWS's consolidation table names for it (sources/securityhub-legacy-ids.tsv)
       ['cis-aws-foundations-benchmark/v/1.2.0/2.7', 'aws.cloudtrail.2'],
       ['cis-aws-foundations-benchmark/v/1.2.0/1.10', 'aws.iam.16'],
-      ['cis-aws-foundations-benchmark/v/1.4.0/1.10', 'aws.iam.5'],
+      // IAM.5, whose rows are now its folder's control
+      ['cis-aws-foundations-benchmark/v/1.4.0/1.10', 'aws.iam.console-mfa'],
       ['pci-dss/v/3.2.1/PCI.IAM.4', 'aws.iam.6'],
       ['S3.5', 'aws.s3.https-only'],
       ['S3.5', 'aws.s3.https-only']
