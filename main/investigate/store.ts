@@ -53,7 +53,10 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
   const db = c.db
   const verdicts: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
   for (const r of run.results) verdicts[r.doc.verdict]++
-  const current = db.prepare('SELECT verdict, document, digest FROM rci_results WHERE finding_id = ?')
+  // the digest first: a result unchanged needs nothing more, and its document (kilobytes, on pages
+  // to decrypt) is read and parsed only for a result that changed
+  const current = db.prepare('SELECT verdict, digest FROM rci_results WHERE finding_id = ?')
+  const currentDocument = db.prepare('SELECT document FROM rci_results WHERE finding_id = ?').pluck()
   return audited(
     db,
     c.id,
@@ -62,10 +65,12 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
       const finishedAt = opts.now()
       const planned = run.results.map((r) => {
         const { text, digest } = documentText(r.doc)
-        const prev = current.get(r.findingId) as { verdict: RciVerdict; document: string; digest: string } | undefined
-        return { ...r, text, digest, prev: prev ? { ...prev, doc: JSON.parse(prev.document) as RciDocument } : null }
+        const prev = current.get(r.findingId) as { verdict: RciVerdict; digest: string } | undefined
+        return { ...r, text, digest, prev }
       })
-      const changed = planned.filter((p) => p.prev?.digest !== p.digest)
+      const changed = planned
+        .filter((p) => p.prev?.digest !== p.digest)
+        .map((p) => ({ ...p, prev: p.prev ? { ...p.prev, doc: JSON.parse(currentDocument.get(p.findingId) as string) as RciDocument } : null }))
       const runId = Number(
         db
           .prepare('INSERT INTO investigation_runs (started_at, finished_at, actor, playbooks, bundles, findings, changed, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
