@@ -6,7 +6,7 @@ import { rciDocument } from '../case/rci'
 import { evidenceLabels, latestConfig, type StoredFacet } from '../case/resource-config'
 import type { FacetName } from '../semantics/facets'
 
-export { configuredResources, latestConfig } from '../case/resource-config'
+export { configuredResources, latestConfig, userArnInEvidence } from '../case/resource-config'
 import type { FixContext, FixTarget } from './fix'
 
 /** The comment lines that head every artefact: which plan, finding, resource and evidence. */

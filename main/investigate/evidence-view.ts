@@ -12,6 +12,7 @@ import { timelineForResources } from '../case/timeline'
 import { alertRecord } from '../case/findings'
 import { indexCloudTrail, type CloudTrailIndex, type TrailFile } from '../case/cloudtrail-index'
 import { latestFacet, resourcesWithFacet } from '../case/facets'
+import { userArnInEvidence } from '../case/resource-config'
 import type { FacetMap, FacetName } from '../semantics/facets'
 import type { AlertRecord, EvidenceView } from '../controls/step'
 
@@ -94,21 +95,8 @@ export class CaseEvidence implements EvidenceView {
   }
 
   resolveUserArn(arn: string): string {
-    const hit = this.userMemo.get(arn)
-    if (hit !== undefined) return hit
-    let out = arn
-    const m = /^arn:([^:]+):iam::(\d{12}):user\/(.+)$/.exec(arn)
-    if (m && !keptStatement(this.db, "SELECT 1 FROM evidence_facts WHERE resource_id = ? AND facet = 'iam.credential-report' LIMIT 1").get(arn)) {
-      // Tools often give the user's ARN without its path (user/ci-bot for user/automation/ci-bot):
-      // the credential report's ARN, same account and name, is the same user.
-      const name = m[3].split('/').pop()!
-      const rows = this.db
-        .prepare("SELECT DISTINCT resource_id FROM evidence_facts WHERE facet = 'iam.credential-report' AND resource_id LIKE ?")
-        .all(`arn:${m[1]}:iam::${m[2]}:user/%`) as Array<{ resource_id: string }>
-      const same = rows.map((r) => r.resource_id).filter((r) => r.split('/').pop() === name)
-      if (same.length === 1) out = same[0]
-    }
-    this.userMemo.set(arn, out)
+    let out = this.userMemo.get(arn)
+    if (out === undefined) this.userMemo.set(arn, (out = userArnInEvidence(this.db, arn)))
     return out
   }
 

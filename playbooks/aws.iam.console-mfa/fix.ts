@@ -17,7 +17,7 @@
 // A password used in the 90 days is never removed here: the investigation says UNSAFE, and the
 // user must enroll a device first.
 import type { FixRenderer } from '../../main/controls/fix'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
+import { artefact, headerLines, requireAccount, requireConfig, userArnInEvidence, validationText } from '../../main/controls/fix-common'
 import { bashScript, heredoc, message, shellVar, sq } from '../../main/controls/shell'
 import { LastmileError } from '../../main/errors'
 
@@ -68,7 +68,7 @@ const TO_EPOCH = 'sub("\\\\.[0-9]+"; "") | sub("(\\\\+00:00|Z)$"; "Z") | fromdat
 export const consoleMfaFix: Omit<FixRenderer, 'control'> = {
   summary: 'delete an unused console password, or attach a policy that refuses everything without MFA to a user without a password (chosen from the evidence)',
   inputs(db, target) {
-    const cfg = requireConfig({ db }, target, target.resourceId, 'iam.credential-report', 'inventory/iam-credential-report.csv')
+    const cfg = requireConfig({ db }, target, userArnInEvidence(db, target.resourceId), 'iam.credential-report', 'inventory/iam-credential-report.csv')
     const r = cfg.value
     const account = /^arn:[^:]+:iam::(\d{12}):user\//.exec(r.arn)?.[1] ?? target.account ?? ''
     if (r.mfaActive !== false)

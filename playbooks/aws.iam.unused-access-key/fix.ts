@@ -14,7 +14,7 @@ import { parseArn } from '../../main/semantics/ids'
 import { bashScript, message, shellVar, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
 import type { AccessKeyReport, CredentialReportFacet } from '../../main/semantics/facets'
-import { artefact, headerLines, requireAccount, requireConfig, validationText } from '../../main/controls/fix-common'
+import { artefact, headerLines, requireAccount, requireConfig, userArnInEvidence, validationText } from '../../main/controls/fix-common'
 
 /** The plan's inputs: the user's row of the credential report (the `iam.credential-report` facet), each key's slot, state and dates. */
 interface ReportRow extends Pick<CredentialReportFacet, 'user' | 'arn'> {
@@ -35,7 +35,7 @@ export const iamUnusedAccessKeyFix: FixRenderer = {
   control: 'aws.iam.unused-access-key',
   summary: 'deactivate the unused access keys (delete them after an observation period)',
   inputs(db, target) {
-    const cfg = requireConfig({ db }, target, target.resourceId, 'iam.credential-report', 'inventory/iam-credential-report.csv')
+    const cfg = requireConfig({ db }, target, userArnInEvidence(db, target.resourceId), 'iam.credential-report', 'inventory/iam-credential-report.csv')
     return {
       values: { user: cfg.value.user, arn: cfg.value.arn, keys: cfg.value.keys.map((k) => ({ slot: k.slot, active: k.active, lastRotated: k.lastRotated, lastUsed: k.lastUsed })) },
       evidence: cfg.evidence,
