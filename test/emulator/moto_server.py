@@ -58,6 +58,14 @@ iam_models.AccessKey.__init__ = _access_key_with_date
 ec2_instances.random_instance_id = _wanted("instance", ec2_utils.random_instance_id)
 ec2_security_groups.random_security_group_id = _wanted("security-group", ec2_utils.random_security_group_id)
 
+def _exit_with_parent():
+    # stdin is a pipe from the harness: closed when the harness is gone, and moto with it
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
+threading.Thread(target=_exit_with_parent, daemon=True).start()
 server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
 print(f"port {server.server_port}", flush=True)
 try:
