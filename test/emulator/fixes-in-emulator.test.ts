@@ -197,23 +197,45 @@ const ran: Ran[] = []
 const refused: string[] = []
 const notes: string[] = []
 
-// Every `aws` call starts a Python, so a playbook's findings take tens of seconds. The playbooks
-// run two at a time (one per core), each with its own moto, reset between its findings: the
-// scripts of one never see another's state. Hence the long per-playbook timeout.
+// The playbooks run two at a time (one per core), each lane with its own emulator (moto and a warm
+// AWS CLI, started once and reused by the lane's playbooks), reset between findings: the scripts of
+// one never see another's state. Each `aws` call still costs a fork of the CLI (~0.1 s), and a
+// playbook's findings make dozens: hence the long per-playbook timeout.
 const LANES = 2
-let free = LANES
-const waiting: Array<() => void> = []
-async function lane<T>(fn: () => Promise<T>): Promise<T> {
-  if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve))
-  else free--
+const idle: Emulator[] = []
+const started: Emulator[] = []
+let lanesStarted = 0
+const waiting: Array<(emu: Emulator) => void> = []
+async function lane<T>(fn: (emu: Emulator) => Promise<T>): Promise<T> {
+  let emu: Emulator
+  if (idle.length) emu = idle.pop()!
+  else if (lanesStarted < LANES) {
+    lanesStarted++
+    try {
+      emu = await startEmulator()
+    } catch (e) {
+      lanesStarted--
+      throw e
+    }
+    started.push(emu)
+  } else emu = await new Promise<Emulator>((resolve) => waiting.push(resolve))
   try {
-    return await fn()
+    return await fn(emu)
   } finally {
     const next = waiting.shift()
-    if (next) next()
-    else free++
+    if (next) next(emu)
+    else idle.push(emu)
   }
 }
+afterAll(async () => {
+  for (const [i, emu] of started.entries()) {
+    const u = emu.usage()
+    console.log(
+      `emulator lane ${i + 1}: ${u.calls} aws calls, warm AWS CLI ${u.cliCpu.toFixed(1)} s CPU (${((u.cliCpu / u.calls) * 1000).toFixed(0)} ms a call), moto ${u.motoCpu.toFixed(1)} s CPU`
+    )
+  }
+  await Promise.all(started.map((emu) => emu.stop()))
+})
 
 describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', () => {
   for (const pb of AWS_PLAYBOOKS) {
@@ -232,20 +254,15 @@ describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', (
       continue
     }
     it(`${pb.id}: every finding's fix and rollback, from the evidence's state to fixed and back exactly`, async () => {
-      await lane(async () => {
-        const emu = await startEmulator()
-        try {
-          const fc = cases.find((x) => x.playbook === pb.id)!
-          for (const ref of refsOf(fc.c).findings) {
-            const r = tryPlan(fc.c, ref)
-            if (!('plan' in r)) {
-              refused.push(`${fc.playbook} ${ref}: ${r.refused}`)
-              continue
-            }
-            await runPlan(emu, fc, ref, r.plan, ran)
+      await lane(async (emu) => {
+        const fc = cases.find((x) => x.playbook === pb.id)!
+        for (const ref of refsOf(fc.c).findings) {
+          const r = tryPlan(fc.c, ref)
+          if (!('plan' in r)) {
+            refused.push(`${fc.playbook} ${ref}: ${r.refused}`)
+            continue
           }
-        } finally {
-          await emu.stop()
+          await runPlan(emu, fc, ref, r.plan, ran)
         }
       })
       expect(
