@@ -6,7 +6,7 @@
 // included. moto gives groups ids of its own: the evidence's id is replaced by moto's in the
 // scripts, and nothing else is touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +23,7 @@ import { loadPlaybooks } from '../../main/investigate/loader'
 import { sgOpenAdminPortsFix } from './fix'
 import { MAX_ADMITTED_SOURCES, MAX_KEPT_PORTS, planSgFix } from './sg-plan'
 import { renderFix, type FixTarget } from '../../main/remediate'
+import { startWarmAws, type WarmAws } from '../../test/emulator/emulator'
 
 const FIXTURE = fixturesDir('aws.ec2.sg-open-admin-ports')
 const ACCOUNTS = ['111122223333', '444455556666']
@@ -31,6 +32,8 @@ const NOW = () => '2026-11-21T09:00:00.000Z'
 
 let tmp: string
 let c: WritableCaseDb
+/** `aws` on the scripts' PATH: the real AWS CLI, run warm (test/emulator/warm_cli.py) — a fork a call instead of a Python start */
+let warm: WarmAws
 const moto = new Map<string, { proc: ChildProcess; url: string }>()
 
 function freePort(): Promise<number> {
@@ -63,7 +66,7 @@ async function startMoto(account: string): Promise<{ proc: ChildProcess; url: st
 
 function env(account: string): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH,
+    PATH: `${join(tmp, 'bin')}:${process.env.PATH}`,
     HOME: tmp,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
@@ -138,9 +141,13 @@ beforeAll(async () => {
     now: NOW
   })
   for (const a of ACCOUNTS) moto.set(a, await startMoto(a))
+  warm = await startWarmAws({ PATH: process.env.PATH, HOME: tmp })
+  mkdirSync(join(tmp, 'bin'))
+  warm.writeClient(join(tmp, 'bin', 'aws'))
 }, 120_000)
 
-afterAll(() => {
+afterAll(async () => {
+  await warm?.stop()
   for (const m of moto.values()) m.proc.kill()
   c?.close()
   rmSync(tmp, { recursive: true, force: true })
