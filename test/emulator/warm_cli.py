@@ -201,6 +201,7 @@ def _run_cli(pid, args, fds, conn, server):
     _std_streams(fds)
     before = set(sys.modules)
     sys.argv = [AWS_SCRIPT, *args]
+    sys.path[0] = os.path.dirname(os.path.abspath(AWS_SCRIPT))  # as `python AWS_SCRIPT` has it (not this file's folder)
     code = 0
     try:
         runpy.run_path(AWS_SCRIPT, run_name="__main__")
