@@ -3,120 +3,12 @@
 // scanners reported, and does taking it mean a new major version of an application package.
 // What the scanners said is read from the alerts' own records (Trivy, Inspector via ASFF, Wiz).
 import { z } from 'zod'
-import { parseCsv } from '../../main/semantics/csv'
+import { packagesOf, type VulnerablePackage } from '../../main/semantics/vulnerable-packages'
+import { upgradeSize } from '../../main/semantics/versions'
 import { outcome, plural } from '../../main/controls/step-common'
-import { defineStep, type AlertRecord, type StepContext } from '../../main/controls/step'
+import { defineStep, type StepContext } from '../../main/controls/step'
 
 const IMAGE = ['container.image'] as const
-
-/** One vulnerable package, as any scanner reports it. */
-interface VulnerablePackage {
-  alert: string
-  vulnerability: string
-  pkg: string
-  installed: string
-  fixed: string[]
-  /** os: a package of the base image's distribution; app: an application dependency */
-  layer: 'os' | 'app' | 'unknown'
-}
-
-const obj = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null)
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
-const splitFixed = (s: string): string[] =>
-  s
-    .split(/\s*[,|]\s*/)
-    .map((x) => x.trim())
-    .filter((x) => x && x.toUpperCase() !== 'NOTAVAILABLE' && x !== 'N/A')
-
-/** The innermost member `key` in a JSON alert's stored context (frames of verbatim members). */
-function fromContext(context: unknown, key: string): unknown {
-  if (!Array.isArray(context)) return undefined
-  for (let i = context.length - 1; i >= 0; i--) {
-    const f = obj(context[i])
-    if (f && key in f) return f[key]
-  }
-  return undefined
-}
-
-// Inspector's package managers: OS is the distribution's package manager, the rest application ecosystems.
-const OS_MANAGERS = new Set(['OS', 'DPKG', 'RPM', 'APK'])
-
-function packagesOf(a: AlertRecord): VulnerablePackage[] {
-  if (a.format === 'trivy-json') {
-    const r = obj(safeJson(a.raw))
-    if (!r) return []
-    const cls = str(fromContext(a.context, 'Class'))
-    return [
-      {
-        alert: a.id,
-        vulnerability: str(r.VulnerabilityID) || a.ruleId,
-        pkg: str(r.PkgName) || str(r.PkgID),
-        installed: str(r.InstalledVersion),
-        fixed: splitFixed(str(r.FixedVersion)),
-        layer: cls === 'os-pkgs' ? 'os' : cls === 'lang-pkgs' ? 'app' : 'unknown'
-      }
-    ]
-  }
-  if (a.format === 'asff') {
-    const r = obj(safeJson(a.raw))
-    const out: VulnerablePackage[] = []
-    for (const v of (Array.isArray(r?.Vulnerabilities) ? r!.Vulnerabilities : []).map(obj)) {
-      for (const p of (Array.isArray(v?.VulnerablePackages) ? v!.VulnerablePackages : []).map(obj)) {
-        if (!p) continue
-        const manager = str(p.PackageManager).toUpperCase()
-        out.push({
-          alert: a.id,
-          vulnerability: str(v?.Id) || a.ruleId,
-          pkg: str(p.Name),
-          installed: [str(p.Epoch) && str(p.Epoch) !== '0' ? `${str(p.Epoch)}:` : '', str(p.Version), str(p.Release) ? `-${str(p.Release)}` : ''].join(''),
-          fixed: str(v?.FixAvailable).toUpperCase() === 'NO' ? [] : splitFixed(str(p.FixedInVersion)),
-          layer: manager ? (OS_MANAGERS.has(manager) ? 'os' : 'app') : 'unknown'
-        })
-      }
-    }
-    return out
-  }
-  if (a.format === 'wiz-vulnerabilities-csv') {
-    const header = str(obj(a.context)?.header)
-    const parsed = parseCsv(`${header}\n${a.raw}`)
-    if (!parsed.ok || parsed.rows.length < 2) return []
-    const h = parsed.rows[0].fields
-    const row = parsed.rows[1].fields
-    const col = (n: string) => row[h.indexOf(n)] ?? ''
-    const method = col('DetectionMethod')
-    return [
-      {
-        alert: a.id,
-        vulnerability: col('Name') || a.ruleId,
-        pkg: col('DetailedName'),
-        installed: col('Version'),
-        fixed: splitFixed(col('FixedVersion')),
-        layer: /os ?package/i.test(method) ? 'os' : method ? 'app' : 'unknown'
-      }
-    ]
-  }
-  return []
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s)
-  } catch {
-    return null
-  }
-}
-
-/** Leading numeric components: "2.15.0" → [2, 15, 0]; "1:1.1.1n-0+deb11u4" → [1, 1, 1]. */
-function numbers(v: string): number[] {
-  const core = v.replace(/^v/i, '').replace(/^\d+:/, '')
-  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(core)
-  return m
-    ? m
-        .slice(1)
-        .filter((x) => x !== undefined)
-        .map(Number)
-    : []
-}
 
 function failing(ctx: StepContext): VulnerablePackage[] {
   const ids = ctx.finding.alerts.filter((a) => a.outcome === 'FAIL').map((a) => a.id)
@@ -204,14 +96,10 @@ const majorUpgrade = defineStep({
     const unclear: string[] = []
     for (const p of pkgs) {
       if (p.layer === 'os') continue
-      const have = numbers(p.installed)
-      const options = p.fixed.map(numbers).filter((n) => n.length)
-      if (!have.length || !options.length) {
-        unclear.push(`${p.pkg} ${p.installed} → ${p.fixed.join(' or ')}`)
-        continue
-      }
       // any fixed version in the installed major line keeps the API
-      if (!options.some((n) => n[0] === have[0])) majors.push(`${p.pkg} ${p.installed} → ${p.fixed.join(' or ')} (${p.vulnerability})`)
+      const size = upgradeSize(p.installed, p.fixed)
+      if (size === 'unknown') unclear.push(`${p.pkg} ${p.installed} → ${p.fixed.join(' or ')}`)
+      else if (size === 'major') majors.push(`${p.pkg} ${p.installed} → ${p.fixed.join(' or ')} (${p.vulnerability})`)
     }
     const os = pkgs.filter((p) => p.layer === 'os').length
     const ev = { evidence: [alertEvidence(pkgs)] }

@@ -60,6 +60,8 @@ export interface NewControl {
   defender?: DefenderRec[]
   wiz?: string[]
   why?: string
+  /** what the fix does, where the title rules read the title wrong (said why in `why`) */
+  effect?: 'additive' | 'restrictive' | 'replacing'
 }
 
 export const ANCHORS: AnchorEntry[] = [
@@ -499,7 +501,8 @@ export const NEW_CONTROLS: NewControl[] = [
     severity: 'high',
     defender: [d('1195afff-c881-495e-9bc5-1486211ae03f', 'Machines should have vulnerability findings resolved', 'compute')],
     wiz: ['432689f7-dcc9-4172-9355-e8560d4980c0', '058512e0-10c7-43f5-b860-81e55e9d03aa'],
-    why: 'The Wiz controls report unresolved high or critical vulnerabilities on the same VM; the remediation (patch the machine) is the same.'
+    why: 'The Wiz controls report unresolved high or critical vulnerabilities on the same VM; the remediation (patch the machine) is the same. Replacing: patching replaces packages and restarts services (a reboot for the kernel).',
+    effect: 'replacing'
   },
   {
     id: 'azure.compute.vm-exposed-exploitable-vulnerability',
@@ -507,7 +510,8 @@ export const NEW_CONTROLS: NewControl[] = [
     resourceType: 'azure.compute.vm',
     severity: 'critical',
     wiz: ['12b948d7-3b3e-4c2e-8f2c-3a743bba3155', 'e5b5a1d4-abeb-44f2-a146-787d1d4df242', '5d631407-9a11-4e81-af10-f7dcf99c0f57', '82c3a122-700e-468a-968b-9238cb710dd8'],
-    why: "Wiz raises one toxic combination per exploited CVE (Log4Shell, CVE-2023-20867, GameOver(lay)) and one for any network vulnerability with a known exploit; each is 'internet-exposed and exploitable' on the same machine, fixed by patching it and closing the exposure."
+    why: "Wiz raises one toxic combination per exploited CVE (Log4Shell, CVE-2023-20867, GameOver(lay)) and one for any network vulnerability with a known exploit; each is 'internet-exposed and exploitable' on the same machine, fixed by patching it and closing the exposure. Replacing: patching replaces packages and restarts services (a reboot for the kernel).",
+    effect: 'replacing'
   },
   {
     id: 'azure.compute.vm-security-baseline',
@@ -521,7 +525,9 @@ export const NEW_CONTROLS: NewControl[] = [
     title: 'Virtual machines should not run end-of-life software',
     resourceType: 'azure.compute.vm',
     severity: 'high',
-    wiz: ['91becca8-ba05-4c60-84f5-d19448b32a93']
+    wiz: ['91becca8-ba05-4c60-84f5-d19448b32a93'],
+    why: 'Replacing: moving off end-of-life software is an upgrade to a supported major version (or a new image), with restarts.',
+    effect: 'replacing'
   },
   {
     id: 'azure.compute.vm-exposed-cleartext-keys',

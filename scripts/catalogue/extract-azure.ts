@@ -204,6 +204,7 @@ export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<
       `    title: ${quoted(c.title)}`,
       `    resourceType: ${c.resourceType}`,
       `    severity: ${c.severity}`,
+      ...(c.effect ? [`    effect: ${c.effect}`] : []),
       ...rules(c.defender, c.wiz, c.id),
       source(c.defender, c.wiz)
     )
