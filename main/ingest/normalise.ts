@@ -106,6 +106,19 @@ const NAIVE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/
  * `2025-02-14 14:27:03.913874` (Prowler writes UTC).
  */
 export function isoTime(v: unknown): string | null {
+  // the records of one scan mostly share their times: the last string read is read once
+  if (typeof v !== 'string') return readTime(v)
+  if (v !== lastTimeIn) {
+    lastTimeOut = readTime(v)
+    lastTimeIn = v
+  }
+  return lastTimeOut
+}
+
+let lastTimeIn: string | null = null
+let lastTimeOut: string | null = null
+
+function readTime(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
     const ms = v < 1e11 ? v * 1000 : v
     const d = new Date(ms)
