@@ -11,7 +11,10 @@
 #
 # - its stdin, stdout and stderr are taken with pidfd_getfd (the very pipes, files or terminal, as
 #   dup() would give them), so output is written straight where the real CLI would write it, binary
-#   safe and streamed, and stdin is read only if and as far as the CLI reads it;
+#   safe and streamed, and stdin is read only if and as far as the CLI reads it (Linux 5.6 or later,
+#   and the right to ptrace the client: the same user where Yama's ptrace_scope is 0 or absent, or
+#   CAP_SYS_PTRACE — otherwise every call fails with pidfd_getfd's error, and the harness stops at
+#   its `aws --version` check);
 # - its environment (/proc/PID/environ: what `aws` was started with), working directory
 #   (/proc/PID/cwd) and umask.
 #
