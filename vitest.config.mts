@@ -13,5 +13,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native SQLite and worker threads: forks isolate them best.
     pool: 'forks'
+    // maxWorkers stays vitest's default, cores − 1 (one fork on CI's 2 cores). Measured with six
+    // CPU-heavy files (export, importer, remediate, investigate service, checkpoint, dispatch) on a
+    // shared 2-core machine at load ~18: 1 worker 326 s wall / 84 s CPU, 2 workers 294 s / 82 s —
+    // no CPU saved, 10% less wall where the noise is larger, each file twice as slow, and the
+    // emulator file already keeps both cores busy with its two lanes. Not clearly better; to try
+    // on a quiet machine: VITEST_MAX_WORKERS=2 npm run test:unit.
   }
 })
