@@ -77,6 +77,13 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
     }
   }
 
+  // A file read on the reader thread starts being read now, while the catalogue loads and the
+  // transaction begins (the thread takes ~50 ms to start, ~0.3-0.6 s under tsx, and the
+  // catalogue ~0.5 s the first time); run() takes up this same reading.
+  if (useReaderThread(path, opts)) {
+    const plan = readPlan(path, name, detected, opts.chunkBytes)
+    if (!settleReadAhead(plan)) readAhead(plan)
+  }
   const controls = opts.controls ?? loadControls()
   const importId = randomUUID()
   const started = performance.now()
