@@ -17,7 +17,7 @@ import { loadPlaybooks, type LoadedPlaybook, type PlaybookSet } from './loader'
 import { genericPlaybook } from './generic'
 import { loadControls, type ControlTable } from '../controls/catalogue'
 import type { FindingSubject } from './steps'
-import { writeRun, type DerivedRci } from './store'
+import { derivedRci, writeRun, type DerivedRci } from './store'
 
 export interface InvestigateOptions {
   actor: Actor
@@ -123,9 +123,10 @@ export async function investigateCase(c: WritableCaseDb, opts: InvestigateOption
     used.set(pb.id, { id: pb.id, sha256: pb.sha256, custom: pb.custom })
     const began = performance.now()
     const doc = deriveRci(pb, subjectOf(f), ev, ctx)
+    // kept as stored, its objects left to the collector: a run holds every result until it writes
+    results.push(derivedRci(Number(f.id.slice(2)), doc))
     if (pb.generic) timing.genericMs += performance.now() - began
     else timing.dedicatedMs += performance.now() - began
-    results.push({ findingId: Number(f.id.slice(2)), doc })
     // a few times a second, and the last: one message a finding cost the worker and the main
     // thread more than some findings' investigation at 200,000 findings
     const shown = Date.now()

@@ -10,9 +10,38 @@ import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { hasRciTables } from '../case/rci'
 
+/**
+ * One finding's RCI as the run keeps it until it is written: the document as stored (canonical
+ * JSON) and what writing needs besides, not the document's objects — at 200,000 findings those
+ * held ~2 GB until the end of the run.
+ */
 export interface DerivedRci {
   findingId: number
-  doc: RciDocument
+  /** the finding's ref (F-12) */
+  finding: string
+  verdict: RciVerdict
+  playbook: { id: string; sha256: string } | null
+  /** the document as stored (canonical JSON) and its SHA-256 */
+  text: string
+  digest: string
+  /** the bundles it drew on, as stored in its history entry (canonical JSON) */
+  bundles: string
+  steps: Array<Pick<RciDocument['steps'][number], 'id' | 'question' | 'answer'>>
+}
+
+/** What the run keeps of a document it derived. */
+export function derivedRci(findingId: number, doc: RciDocument): DerivedRci {
+  const { text, digest } = documentText(doc)
+  return {
+    findingId,
+    finding: doc.finding,
+    verdict: doc.verdict,
+    playbook: doc.playbook ? { id: doc.playbook.id, sha256: doc.playbook.sha256 } : null,
+    text,
+    digest,
+    bundles: canonicalJson(doc.bundles),
+    steps: doc.steps.map((s) => ({ id: s.id, question: s.question, answer: s.answer }))
+  }
 }
 
 export interface RunToWrite {
@@ -28,7 +57,7 @@ function documentText(doc: RciDocument): { text: string; digest: string } {
   return { text, digest: createHash('sha256').update(text, 'utf8').digest('hex') }
 }
 
-function stepChanges(before: RciDocument | null, after: RciDocument): RciStepChange[] {
+function stepChanges(before: RciDocument | null, after: DerivedRci): RciStepChange[] {
   const prev = new Map((before?.steps ?? []).map((s) => [s.id, s]))
   const out: RciStepChange[] = []
   for (const s of after.steps) {
@@ -40,10 +69,10 @@ function stepChanges(before: RciDocument | null, after: RciDocument): RciStepCha
   return out
 }
 
-function reasonOf(before: RciDocument | null, after: RciDocument): RciHistoryEntry['reason'] {
+function reasonOf(before: RciDocument | null, after: DerivedRci): RciHistoryEntry['reason'] {
   if (!before) return 'first'
   if (before.playbook?.sha256 !== after.playbook?.sha256) return 'playbook'
-  if (canonicalJson(before.bundles) !== canonicalJson(after.bundles)) return 'evidence'
+  if (canonicalJson(before.bundles) !== after.bundles) return 'evidence'
   return 'finding'
 }
 
@@ -52,7 +81,7 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
     throw new LastmileError('conflict', `${c.path}: this case has no investigation tables (migration 0040); open it with a writable connection to upgrade it`)
   const db = c.db
   const verdicts: Record<RciVerdict, number> = { SAFE: 0, RISKY: 0, UNSAFE: 0, UNSCORED: 0 }
-  for (const r of run.results) verdicts[r.doc.verdict]++
+  for (const r of run.results) verdicts[r.verdict]++
   // the digest first: a result unchanged needs nothing more, and its document (kilobytes, on pages
   // to decrypt) is read and parsed only for a result that changed
   const current = db.prepare('SELECT verdict, digest FROM rci_results WHERE finding_id = ?')
@@ -63,11 +92,7 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
     opts.now,
     () => {
       const finishedAt = opts.now()
-      const planned = run.results.map((r) => {
-        const { text, digest } = documentText(r.doc)
-        const prev = current.get(r.findingId) as { verdict: RciVerdict; digest: string } | undefined
-        return { ...r, text, digest, prev }
-      })
+      const planned = run.results.map((r) => ({ ...r, prev: current.get(r.findingId) as { verdict: RciVerdict; digest: string } | undefined }))
       const changed = planned
         .filter((p) => p.prev?.digest !== p.digest)
         .map((p) => ({ ...p, prev: p.prev ? { ...p.prev, doc: JSON.parse(currentDocument.get(p.findingId) as string) as RciDocument } : null }))
@@ -94,22 +119,12 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
       const mirror = db.prepare('UPDATE findings SET rci_verdict = ? WHERE id = ? AND rci_verdict IS NOT ?')
       const out: InvestigationRunResult['changed'] = []
       for (const p of changed) {
-        const changes = stepChanges(p.prev?.doc ?? null, p.doc)
-        upsert.run(p.findingId, p.doc.verdict, p.doc.playbook?.id ?? null, p.text, p.digest, runId, finishedAt)
-        history.run(
-          p.findingId,
-          runId,
-          finishedAt,
-          p.doc.verdict,
-          p.prev?.verdict ?? null,
-          reasonOf(p.prev?.doc ?? null, p.doc),
-          canonicalJson(changes),
-          canonicalJson(p.doc.bundles),
-          p.digest
-        )
-        out.push({ finding: p.doc.finding, before: p.prev?.verdict ?? null, after: p.doc.verdict, changes })
+        const changes = stepChanges(p.prev?.doc ?? null, p)
+        upsert.run(p.findingId, p.verdict, p.playbook?.id ?? null, p.text, p.digest, runId, finishedAt)
+        history.run(p.findingId, runId, finishedAt, p.verdict, p.prev?.verdict ?? null, reasonOf(p.prev?.doc ?? null, p), canonicalJson(changes), p.bundles, p.digest)
+        out.push({ finding: p.finding, before: p.prev?.verdict ?? null, after: p.verdict, changes })
       }
-      for (const p of planned) mirror.run(p.doc.verdict, p.findingId, p.doc.verdict)
+      for (const p of planned) mirror.run(p.verdict, p.findingId, p.verdict)
       return { run: runId, findings: run.results.length, verdicts, changed: out, unchanged: planned.length - changed.length, playbooks: run.playbooks, bundles: run.bundles }
     },
     (r) => ({
