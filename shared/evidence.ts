@@ -23,6 +23,8 @@ export type CoverageSource =
   | 'azure.activity-log'
   | 'azure.storage-logs'
   | 'azure.inventory'
+  /** NSG flow logs (Network Watcher), per network security group */
+  | 'azure.nsg-flow-logs'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -35,7 +37,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.inventory',
   'azure.activity-log',
   'azure.storage-logs',
-  'azure.inventory'
+  'azure.inventory',
+  'azure.nsg-flow-logs'
 ]
 
 type GapReason =

@@ -32,7 +32,8 @@ const SILENCE: Record<string, string> = {
   'aws.vpc-flow-logs': 'flow logs write NODATA records for idle interfaces, so silence means no log was delivered',
   'aws.cloudwatch.metadata-no-token': 'EC2 publishes metrics only while an instance runs: stopped, or data missing',
   'azure.activity-log': 'no control-plane operations, or logs missing',
-  'azure.storage-logs': 'no requests, or logs missing (absence is not proof)'
+  'azure.storage-logs': 'no requests, or logs missing (absence is not proof)',
+  'azure.nsg-flow-logs': 'NSG flow logs are written only for hours with flows (an NSG open to the internet sees scans every hour): no traffic, or logs missing'
 }
 
 export interface CoverageOptions {
@@ -184,6 +185,7 @@ export function getCoverage(db: Db, source: CoverageSource, resourceId: string, 
       rows = sub ? rowsFor(db, source, [sub]) : []
       break
     case 'azure.storage-logs':
+    case 'azure.nsg-flow-logs':
       rows = rowsFor(db, source, sub ? [key, sub] : [key])
       break
     default:

@@ -135,35 +135,51 @@ export function evaluateSecurityGroupList(control: ControlId, inv: AwsAccountInv
  * lower-cased ARM ids (Azure ids are case-insensitive; shared/model.ts).
  */
 export function evaluateStorageAccountList(control: ControlId, ctx: EvaluationContext, judge: (a: AzureStorageAccount, sub: AzureSubscriptionInventory) => Verdict): Evaluation[] {
+  return evaluateAzureList(
+    control,
+    ctx,
+    'the storage accounts',
+    (sub) => sub.storageAccounts,
+    (a) => a.id,
+    judge
+  )
+}
+
+/**
+ * One evaluation per element of an Azure list file of each subscription (the storage accounts, the
+ * network security groups…), judged by `judge`; the file absent or unreadable is one UNKNOWN for the
+ * subscription, elements that cannot be read are UNKNOWN (those without an id in one
+ * subscription-level row). Resource ids are the lower-cased ARM ids.
+ */
+export function evaluateAzureList<T>(
+  control: ControlId,
+  ctx: EvaluationContext,
+  what: string,
+  file: (sub: AzureSubscriptionInventory) => FileState<Array<Item<T>>>,
+  idOf: (t: T) => string,
+  judge: (t: T, sub: AzureSubscriptionInventory) => Verdict
+): Evaluation[] {
   const out: Evaluation[] = []
   for (const sub of ctx.bundle.azure) {
-    const f = sub.storageAccounts
+    const f = file(sub)
     const subscription = `/subscriptions/${sub.subscription}`
     if (f.state !== 'ok') {
       out.push(
-        evaluation(control, subscription, unknown(`cannot evaluate the storage accounts: ${fileProblem(f)}`), {
-          account: sub.subscription,
-          evidence: f.state === 'absent' ? [] : [f.rel]
-        })
+        evaluation(control, subscription, unknown(`cannot evaluate ${what}: ${fileProblem(f)}`), { account: sub.subscription, evidence: f.state === 'absent' ? [] : [f.rel] })
       )
       continue
     }
-    const nameless = f.value.filter((i): i is Extract<Item<AzureStorageAccount>, { ok: false }> => !i.ok && i.name === null)
+    const nameless = f.value.filter((i): i is Extract<Item<T>, { ok: false }> => !i.ok && i.name === null)
     if (nameless.length) {
       out.push(
-        evaluation(
-          control,
-          subscription,
-          unknown(`storage accounts in ${f.rel} that cannot be read, so not evaluated (${nameless.length}): ${nameless.map((i) => i.error).join('; ')}`),
-          {
-            account: sub.subscription,
-            evidence: nameless.map((i) => `${f.rel}#${i.pointer}`)
-          }
-        )
+        evaluation(control, subscription, unknown(`${what} in ${f.rel} that cannot be read, so not evaluated (${nameless.length}): ${nameless.map((i) => i.error).join('; ')}`), {
+          account: sub.subscription,
+          evidence: nameless.map((i) => `${f.rel}#${i.pointer}`)
+        })
       )
     }
     for (const item of f.value) {
-      const id = item.ok ? item.value.id : item.name
+      const id = item.ok ? idOf(item.value) : item.name
       if (id === null) continue
       const v = item.ok ? judge(item.value, sub) : unknown(`${f.rel}: ${item.error}`)
       out.push(evaluation(control, id.toLowerCase(), v, { account: sub.subscription, evidence: [`${f.rel}#${item.pointer}`] }))

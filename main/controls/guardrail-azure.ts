@@ -65,7 +65,7 @@ export function policyAssignmentGuardrails(g: PolicyGuardrail): GuardrailView[] 
   }
   const assignmentId = (sub: string, a: PolicyAssignment) => `/subscriptions/${sub}/providers/Microsoft.Authorization/policyAssignments/${a.name}`
   const script = bashScript({
-    title: `Guardrail: assign ${g.what} (Deny) to ${subs.length ? subs.join(', ') : 'the signed-in subscription'}, with exemptions`,
+    title: `Guardrail: assign ${g.what} (${[...new Set(assignments.map((a) => a.parameters.effect ?? 'its default effect'))].join(', ')}) to ${subs.length ? subs.join(', ') : 'the signed-in subscription'}, with exemptions`,
     lines: [
       'Each assignment and exemption is created only when missing, so the script can run again.',
       ...exceptions.map((e) => `Exemption: ${e.resourceId} (${e.finding}: ${e.why})`)

@@ -2,7 +2,8 @@
 // rows: coverage per source and resource, facts per resource, dependency links, timeline drafts.
 // Nothing here touches the case; the store writes the result in one transaction.
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
-import { parseBlobContainers } from '../semantics/inventory-azure'
+import { parseBlobContainers, parseNetworkSecurityGroups } from '../semantics/inventory-azure'
+import { emptyNsgFlowScan, readNsgFlowLogFile } from './nsg-flow-logs'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { IamAuthorization } from '../semantics/inventory-iam'
@@ -118,7 +119,7 @@ export interface AnalyzeOptions {
 }
 
 /** The Azure inventory documents (storage-accounts.json first: the others name its accounts). */
-const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers'])
+const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers', 'azure.network-security-groups'])
 
 /** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
 export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
@@ -199,6 +200,13 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     await readStorageLogFile(storage, f.abs, f.path, limits)
   }
   a.storageLogs(storage)
+  const nsgFlows = emptyNsgFlowScan(limits)
+  if (byKind('azure.nsg-flow-logs').length) opts.onProgress?.('NSG flow logs')
+  for (const f of byKind('azure.nsg-flow-logs')) {
+    stop()
+    await readNsgFlowLogFile(nsgFlows, f.abs, f.path, limits)
+  }
+  a.nsgFlowLogs(nsgFlows)
   stop()
   a.finish()
   return a.output()
@@ -374,6 +382,13 @@ class Analysis {
           break
         case 'azure.storage-accounts':
           n = this.storageAccounts(parseStorageAccounts(value, f.path))
+          break
+        case 'azure.network-security-groups':
+          for (const g of parseNetworkSecurityGroups(value, f.path)) {
+            const { file: _f, ...config } = g
+            this.fact(g.id, 'azure.nsg.config', config, [f.path])
+            n++
+          }
           break
         case 'azure.blob-containers': {
           const { account: id, ...facet } = parseBlobContainers(value, f.path, (name) => this.azureAccounts.get(name) ?? null)
@@ -1050,6 +1065,23 @@ class Analysis {
           place: 'daily summary'
         })
       }
+    }
+    this.drafts.push(...scan.drafts.all())
+  }
+
+  nsgFlowLogs(scan: ReturnType<typeof emptyNsgFlowScan>): void {
+    for (const o of scan.files) {
+      if (o.problem) {
+        this.bad(o.problem, o.records, o.first, o.last)
+        const sub = /^azure\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+        this.cov('azure.nsg-flow-logs', subscriptionId(sub)).detail.problems.push(o.problem)
+      } else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const s of scan.nsgs.values()) {
+      const files = [...s.files]
+      this.span(this.cov('azure.nsg-flow-logs', s.nsg), s.first, s.last, s.records, s.hours, files)
+      const rules = [...s.ports.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.port - b.port || (a.protocol < b.protocol ? -1 : 1)))
+      this.fact(s.nsg, 'azure.nsg.flows', { rules, overflow: s.overflow }, files)
     }
     this.drafts.push(...scan.drafts.all())
   }

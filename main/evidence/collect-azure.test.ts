@@ -48,6 +48,21 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       if (url.pathname === `${STORAGE_ID}/blobServices/default/containers`)
         return json(200, { value: [{ id: `${STORAGE_ID}/blobServices/default/containers/public`, name: 'public', properties: { publicAccess: 'Blob' } }] })
       if (url.pathname === `${STORAGE_ID}2/blobServices/default/containers`) return json(403, { error: { code: 'AuthorizationFailed', message: 'no read on stdata012' } })
+      if (url.pathname.endsWith('/providers/Microsoft.Network/networkSecurityGroups'))
+        return json(200, {
+          value: [
+            {
+              id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-a`,
+              name: 'nsg-a',
+              properties: {
+                securityRules: [
+                  { name: 'ssh', properties: { priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '22' } }
+                ],
+                networkInterfaces: [{ id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-a' }]
+              }
+            }
+          ]
+        })
       if (url.pathname.endsWith('/eventtypes/management/values')) {
         if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? ''))
           return json(400, { error: { code: 'BadFilter', message: 'no window' } })
@@ -80,11 +95,13 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     expect(r.manifest.files.map((f) => f.path).sort()).toEqual([
       `azure/${SUBSCRIPTION}/activity-log/page-0001.json`,
       `azure/${SUBSCRIPTION}/blob-containers/stdata01.json`,
+      `azure/${SUBSCRIPTION}/network-security-groups.json`,
       `azure/${SUBSCRIPTION}/storage-accounts.json`
     ])
     // the second account's containers could not be listed: a gap naming it, not an empty list
     expect(r.manifest.gaps?.map((g) => [g.source, g.resource ?? null])).toEqual([
       ['azure.inventory', `${STORAGE_ID}2`],
+      ['azure.nsg-flow-logs', null],
       ['azure.storage-logs', null]
     ])
     expect(r.manifest.gaps?.[0].problem).toMatch(/blob containers of stdata012: AuthorizationFailed: no read on stdata012/)
@@ -98,6 +115,8 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       expect(getFacts(c.db, `${STORAGE_ID}2`).azureStorage?.minimumTlsVersion).toBe('TLS1_2')
       expect(latestFacet(c.db, STORAGE_ID, 'azure.storage.containers')?.value).toEqual({ containers: [{ name: 'public', publicAccess: 'Blob' }] })
       expect(latestFacet(c.db, `${STORAGE_ID}2`, 'azure.storage.containers')).toBeNull()
+      const nsg = latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/nsg-a`, 'azure.nsg.config')?.value
+      expect(nsg).toMatchObject({ rules: [{ name: 'ssh', sources: ['*'], ports: ['22'] }], networkInterfaces: [expect.stringMatching(/nic-a$/)], subnets: null })
       const cov = getCoverage(c.db, 'azure.storage-logs', STORAGE_ID)
       // no storage logs at all: "none", and the gap says why (never "no HTTP requests")
       expect(cov.state).toBe('none')

@@ -40,6 +40,10 @@ export const ARM_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
     path: /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}\/blobServices\/default\/containers$/i
   },
   {
+    what: 'network security groups (Microsoft.Network/networkSecurityGroups list)',
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Network\/networkSecurityGroups$/i
+  },
+  {
     what: 'the Activity Log (Microsoft.Insights/eventtypes/management/values)',
     path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i
   }
@@ -179,6 +183,14 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
         progress(`gap: azure.inventory: blob containers of ${name}: ${(e as Error).message}`)
       }
     }
+    progress(`Azure ${sub}: network security groups`)
+    try {
+      const value: unknown[] = []
+      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Network/networkSecurityGroups`, { 'api-version': '2023-09-01' })) value.push(...page)
+      w.writeJson(`${base}/network-security-groups.json`, { value })
+    } catch (e) {
+      gap('azure.inventory', `listing network security groups: ${(e as Error).message}`)
+    }
     progress(`Azure ${sub}: activity log`)
     try {
       let n = 0
@@ -194,6 +206,10 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     }
     // Storage resource logs live where their diagnostic setting sends them (a storage account or
     // a Log Analytics workspace), not in ARM: say so, so their absence reads as unknown.
+    gap(
+      'azure.nsg-flow-logs',
+      'NSG flow logs are not collected through ARM; copy the insights-logs-networksecuritygroupflowevent blobs of the flow log storage account into nsg-flow-logs/ (docs/evidence-bundle.md)'
+    )
     gap(
       'azure.storage-logs',
       'storage resource logs (StorageRead/Write/Delete) are not collected through ARM; copy the diagnostic-setting JSON lines into storage-logs/ (EVIDENCE_BUNDLE.md)'

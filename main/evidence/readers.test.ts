@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { accessLogLine, gz, sample } from '../../test/fixtures/evidence/bundle-builder'
+import { emptyNsgFlowScan, readNsgFlowLogFile } from './nsg-flow-logs'
 import { emptyAzureActivityScan, emptyStorageLogScan, normaliseActivityEvent, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { gapsOf, hoursToRuns, timeInName } from '../semantics/coverage'
 import {
@@ -204,6 +205,49 @@ describe('Azure logs: both Activity Log shapes, storage logs', () => {
     expect(a).toMatchObject({ anonymous: 5, anonymousOk: 3, blobRequests: 6, anonymousContainers: { img: 3 } })
     expect(a.anonymousReaders).toEqual(['img/logo.png from 198.51.100.7', 'img/a b.png from 2001:db8::7'])
     expect(a.anonymousOkLast).toBe(Date.parse('2026-11-01T00:00:00Z') / 1000)
+  })
+
+  it('NSG flow logs: allowed inbound sessions by rule and port, scans and private clients apart, version 1 and 2', async () => {
+    const nsg = '/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-A'
+    const rec = (version: number, rule: string, tuples: string[]) => ({
+      time: '2026-11-01T10:00:00.0000000Z',
+      macAddress: '000D3A000001',
+      category: 'NetworkSecurityGroupFlowEvent',
+      resourceId: nsg,
+      operationName: 'NetworkSecurityGroupFlowEvents',
+      properties: { Version: version, flows: [{ rule, flows: [{ mac: '000D3A000001', flowTuples: tuples }] }] }
+    })
+    const doc = {
+      records: [
+        rec(2, 'UserRule_allow-ssh', [
+          // an administrator: begins, ends with data
+          '1761991200,203.0.113.50,10.0.0.4,50001,22,T,I,A,B,,,,',
+          '1761991800,203.0.113.50,10.0.0.4,50001,22,T,I,A,E,412,61844,530,402113',
+          // a scanner: begins, ends with three bare packets
+          '1761991300,45.1.17.9,10.0.0.4,40001,22,T,I,A,B,,,,',
+          '1761991302,45.1.17.9,10.0.0.4,40001,22,T,I,A,E,3,180,2,120',
+          // a client in the virtual network
+          '1761991400,10.0.9.7,10.0.0.4,50002,22,T,I,A,E,40,9000,40,12000',
+          // outbound: not an inbound flow
+          '1761991500,10.0.0.4,52.1.2.3,50003,443,T,O,A,B,,,,'
+        ]),
+        rec(2, 'DefaultRule_DenyAllInBound', ['1761991600,185.220.101.1,10.0.0.4,30001,3389,T,I,D,B,,,,', '1761991601,185.220.101.1,10.0.0.4,30001,445,T,I,D,B,,,,']),
+        // version 1 has no flow state nor counts: every allowed tuple is a session
+        rec(1, 'UserRule_allow-rdp', ['1761991700,198.51.100.9,10.0.0.4,50004,3389,T,I,A']),
+        rec(2, 'UserRule_allow-ssh', ['not,a,tuple'])
+      ]
+    }
+    const scan = emptyNsgFlowScan(DEFAULT_LIMITS)
+    await readNsgFlowLogFile(scan, file('PT1H.json', JSON.stringify(doc)), 'PT1H.json', DEFAULT_LIMITS)
+    const s = scan.nsgs.get(nsg.toLowerCase())!
+    expect(s.records).toBe(4)
+    const row = (rule: string, port: number) => s.ports.get(`${rule}\n${port}\ntcp`)
+    expect(row('allow-ssh', 22)).toMatchObject({ allowed: 2, publicSessions: 1, publicSources: ['203.0.113.50'], lastPublic: 1761991800 })
+    expect(row('DefaultRule_DenyAllInBound', 3389)).toMatchObject({ denied: 1, allowed: 0, publicSessions: 0 })
+    // denied flows to other ports are not kept
+    expect(row('DefaultRule_DenyAllInBound', 445)).toBeUndefined()
+    expect(row('allow-rdp', 3389)).toMatchObject({ allowed: 1, publicSessions: 1, publicSources: ['198.51.100.9'] })
+    expect(scan.files[0].problem?.problem).toMatch(/1 record\(s\) or flow tuple\(s\) could not be read/)
   })
 
   it('a truncated pretty-printed Activity Log export is refused with its place', async () => {

@@ -92,6 +92,8 @@ type EvidenceKind =
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
   | 'azure.blob-containers'
+  | 'azure.network-security-groups'
+  | 'azure.nsg-flow-logs'
   | 'unknown'
 
 interface Classified {
@@ -165,6 +167,9 @@ function classify(path: string): Classified {
     if (rest[0] === 'storage-logs' && rest.length >= 2) return { ...base, kind: 'azure.storage-logs' }
     // Added to v1 (docs/evidence-bundle.md): each storage account's blob containers, one file per account
     if (rest[0] === 'blob-containers' && rest.length === 2 && /\.json$/.test(rest[1])) return { ...base, kind: 'azure.blob-containers' }
+    // Added to v1 (docs/evidence-bundle.md): the network security groups (ARM list) and their flow logs, as delivered
+    if (rest.length === 1 && rest[0] === 'network-security-groups.json') return { ...base, kind: 'azure.network-security-groups' }
+    if (rest[0] === 'nsg-flow-logs' && rest.length >= 2) return { ...base, kind: 'azure.nsg-flow-logs' }
     return { ...base, kind: 'unknown' }
   }
   return none

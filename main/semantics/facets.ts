@@ -316,6 +316,58 @@ export const AzureBlobContainersFacet = z.strictObject({
 })
 export type AzureBlobContainersFacet = z.infer<typeof AzureBlobContainersFacet>
 
+/** One NSG security rule (`azure.nsg.config`): main/semantics/azure-nsg.ts reads what it opens. */
+export const NsgRuleFacet = z.strictObject({
+  name: z.string(),
+  priority: nullableNumber,
+  direction: nullableString,
+  access: nullableString,
+  protocol: nullableString,
+  sources: z.array(z.string()),
+  ports: z.array(z.string()),
+  sourceAsgs: z.number()
+})
+
+/**
+ * `azure.nsg.config`: one network security group of azure/<subscription>/network-security-groups.json.
+ * `networkInterfaces` / `subnets`: the ids it is associated with; null when the file does not say.
+ */
+export const AzureNsgConfigFacet = z.strictObject({
+  id: z.string(),
+  name: nullableString,
+  location: nullableString,
+  tags,
+  rules: z.array(NsgRuleFacet),
+  networkInterfaces: z.array(z.string()).nullable(),
+  subnets: z.array(z.string()).nullable()
+})
+export type AzureNsgConfigFacet = z.infer<typeof AzureNsgConfigFacet>
+
+/**
+ * `azure.nsg.flows`: inbound flows an NSG's flow logs record, by the rule that decided them and the
+ * destination port: allowed sessions (flow state B), those from addresses outside private space, up
+ * to 50 of those addresses, and denied flows.
+ */
+export const AzureNsgFlowsFacet = z.strictObject({
+  rules: z.array(
+    z.strictObject({
+      rule: z.string(),
+      port: z.number(),
+      protocol: z.string(),
+      allowed: z.number(),
+      publicSessions: z.number(),
+      publicSources: z.array(z.string()),
+      denied: z.number(),
+      first: z.number(),
+      last: z.number(),
+      lastPublic: epoch
+    })
+  ),
+  /** inbound flows past the per-NSG cap of (rule, port) rows: counted, not itemised */
+  overflow: z.number()
+})
+export type AzureNsgFlowsFacet = z.infer<typeof AzureNsgFlowsFacet>
+
 // ---- activity (logs) ---------------------------------------------------------------------------
 
 /**
@@ -598,6 +650,8 @@ export const FACETS = {
   'image.ecr': EcrImageFacet,
   'azure.storage.config': AzureStorageConfigFacet,
   'azure.storage.containers': AzureBlobContainersFacet,
+  'azure.nsg.config': AzureNsgConfigFacet,
+  'azure.nsg.flows': AzureNsgFlowsFacet,
   'activity.aws.cloudtrail.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail-lookup.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail.s3-management': CloudTrailS3ManagementFacet,

@@ -1,11 +1,12 @@
 // Azure inventory files added to the bundle format for the Azure control folders (docs/evidence-bundle.md,
-// *added*): blob containers per storage account. Two readers of each file, as for the other inventories:
+// *added*): blob containers per storage account, network security groups. Two readers of each file, as for the other inventories:
 // a tolerant parser for the evidence analysis (the facts: what it can keep) and a strict zod shape for the
 // evaluators (./inventory.ts wires it into the loaded bundle).
 import { z } from 'zod'
 import { BadEvidence } from './bad-evidence'
-import { obj, requireArray, str, type Json } from './cloud-output'
-import type { AzureBlobContainersFacet } from './facets'
+import { arr, num, obj, requireArray, str, tagsOf, type Json } from './cloud-output'
+import type { AzureBlobContainersFacet, AzureNsgConfigFacet } from './facets'
+import type { NsgRule } from './azure-nsg'
 
 /** The storage account id a container id belongs to (…/storageAccounts/x/blobServices/default/containers/c → …/storageAccounts/x), lower-cased. */
 export function storageAccountOfContainer(id: string): string | null {
@@ -73,3 +74,108 @@ export function containerLevel(c: AzureBlobContainer): (typeof PUBLIC_ACCESS_LEV
 /** The top-level shape: ARM `{"value":[…]}` or the Azure CLI's bare array. */
 export const AzureList = z.union([z.object({ value: z.array(z.unknown()) }), z.array(z.unknown())])
 export const listItems = (v: z.infer<typeof AzureList>): [unknown[], string[]] => (Array.isArray(v) ? [v, []] : [v.value, ['value']])
+
+// ---- network security groups ---------------------------------------------------------------------
+
+/** One security rule from the ARM shape (`properties.…`) or the Azure CLI's flattened one. */
+function nsgRule(x: unknown, file: string, place: string): NsgRule {
+  const r = obj(x)
+  const name = str(r?.name)
+  if (!r || !name) throw new BadEvidence(file, place, 'a security rule without name')
+  const p: Json = obj(r.properties) ?? r
+  const list = (one: unknown, many: unknown): string[] => [...(str(one) ? [str(one)!] : []), ...arr(many).flatMap((v) => (typeof v === 'string' ? [v] : []))]
+  return {
+    name,
+    priority: num(p.priority),
+    direction: str(p.direction),
+    access: str(p.access),
+    protocol: str(p.protocol),
+    sources: list(p.sourceAddressPrefix, p.sourceAddressPrefixes),
+    ports: list(p.destinationPortRange, p.destinationPortRanges),
+    sourceAsgs: arr(p.sourceApplicationSecurityGroups).length
+  }
+}
+
+const ids = (v: unknown): string[] | null => (Array.isArray(v) ? v.map((x) => str(obj(x)?.id)?.toLowerCase() ?? '').filter(Boolean) : null)
+
+/**
+ * azure/<subscription>/network-security-groups.json: the ARM list (`{"value":[…]}`) or `az network nsg
+ * list` (a bare array, properties flattened). `networkInterfaces` and `subnets` absent: not said (null).
+ */
+export function parseNetworkSecurityGroups(doc: unknown, file: string): Array<AzureNsgConfigFacet & { file: string }> {
+  const list = Array.isArray(doc) ? doc : requireArray(doc, file, 'value')
+  return list.map((x, i) => {
+    const g = obj(x)
+    const id = str(g?.id)
+    if (!g || !id) throw new BadEvidence(file, `value[${i}]`, 'a network security group without id')
+    const p: Json = obj(g.properties) ?? g
+    if (!Array.isArray(p.securityRules)) throw new BadEvidence(file, `value[${i}]`, `${id}: no securityRules list (its rules are not in the file)`)
+    return {
+      file,
+      id: id.toLowerCase(),
+      name: str(g.name),
+      location: str(g.location),
+      tags: tagsOf(g.tags),
+      rules: p.securityRules.map((r, j) => nsgRule(r, file, `value[${i}].securityRules[${j}]`)),
+      networkInterfaces: ids(p.networkInterfaces),
+      subnets: ids(p.subnets)
+    }
+  })
+}
+
+const NsgRuleRaw = z.object({
+  name: z.string().min(1),
+  properties: z
+    .object({
+      priority: z.number().int().optional(),
+      direction: z.string().optional(),
+      access: z.string().optional(),
+      protocol: z.string().optional(),
+      sourceAddressPrefix: z.string().nullable().optional(),
+      sourceAddressPrefixes: z.array(z.string()).nullable().optional(),
+      destinationPortRange: z.string().nullable().optional(),
+      destinationPortRanges: z.array(z.string()).nullable().optional(),
+      sourceApplicationSecurityGroups: z.array(z.unknown()).nullable().optional()
+    })
+    .optional(),
+  priority: z.number().int().optional(),
+  direction: z.string().optional(),
+  access: z.string().optional(),
+  protocol: z.string().optional(),
+  sourceAddressPrefix: z.string().nullable().optional(),
+  sourceAddressPrefixes: z.array(z.string()).nullable().optional(),
+  destinationPortRange: z.string().nullable().optional(),
+  destinationPortRanges: z.array(z.string()).nullable().optional(),
+  sourceApplicationSecurityGroups: z.array(z.unknown()).nullable().optional()
+})
+
+/** One NSG as the evaluators read it (strict): an id and its rules list, in the ARM or the Azure CLI shape. */
+export const AzureNsg = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    properties: z.object({ securityRules: z.array(NsgRuleRaw) }).optional(),
+    securityRules: z.array(NsgRuleRaw).optional()
+  })
+  .refine((g) => g.properties?.securityRules !== undefined || g.securityRules !== undefined, {
+    message: 'securityRules: missing (the rules are not in the file)',
+    path: ['securityRules']
+  })
+  .transform((g) => ({
+    id: g.id,
+    name: g.name ?? null,
+    rules: (g.properties?.securityRules ?? g.securityRules ?? []).map((r): NsgRule => {
+      const p = r.properties ?? r
+      return {
+        name: r.name,
+        priority: p.priority ?? null,
+        direction: p.direction ?? null,
+        access: p.access ?? null,
+        protocol: p.protocol ?? null,
+        sources: [...(p.sourceAddressPrefix ? [p.sourceAddressPrefix] : []), ...(p.sourceAddressPrefixes ?? [])],
+        ports: [...(p.destinationPortRange ? [p.destinationPortRange] : []), ...(p.destinationPortRanges ?? [])],
+        sourceAsgs: (p.sourceApplicationSecurityGroups ?? []).length
+      }
+    })
+  }))
+export type AzureNsg = z.output<typeof AzureNsg>

@@ -25,7 +25,7 @@ import { readBundle, type BundleFile } from './bundle'
 import { DEFAULT_LIMITS } from './limits'
 import { parseCredentialReport, type CredentialReportRow } from './credential-report'
 import { decodeText, parseJson } from './json-text'
-import { AzureBlobContainer, AzureList, blobContainersAccountName, listItems } from './inventory-azure'
+import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { IamAuthorization } from './inventory-iam'
 import { LambdaFunction, RESOURCE_POLICY_FILES } from './inventory-resource-policies'
 
@@ -95,6 +95,8 @@ export interface AzureSubscriptionInventory {
   storageAccounts: FileState<Array<Item<AzureStorageAccount>>>
   /** added: blob-containers/<account name>.json by account name (./inventory-azure.ts); an account without a file: not listed */
   blobContainers: Map<string, FileState<Array<Item<AzureBlobContainer>>>>
+  /** added: network-security-groups.json (./inventory-azure.ts) */
+  networkSecurityGroups: FileState<Array<Item<AzureNsg>>>
 }
 
 export interface LoadedBundle {
@@ -523,7 +525,11 @@ async function loadAzureSubscription(b: BundleReader, subscription: string): Pro
       })
     )
   }
-  return { subscription, storageAccounts, blobContainers }
+  const networkSecurityGroups = mapOk(await b.json(`${dir}/network-security-groups.json`, AzureList), (v) => {
+    const [list, base] = listItems(v)
+    return items(list, AzureNsg, base, 'id')
+  })
+  return { subscription, storageAccounts, blobContainers, networkSecurityGroups }
 }
 
 /**

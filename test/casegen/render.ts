@@ -259,6 +259,23 @@ export function render(w: World, opts: { collector: string }): Rendered {
   for (const z of w.azure.values()) {
     const base = `azure/${z.subscription}`
     files.set(`${base}/storage-accounts.json`, Buffer.from(json({ value: z.storageAccounts })))
+    if (z.nsgs.length) files.set(`${base}/network-security-groups.json`, Buffer.from(json({ value: z.nsgs })))
+    // NSG flow logs as Network Watcher delivers them (one {"records":[…]} blob per NSG and hour; the
+    // fixtures put a month of records in the blob of its first hour)
+    for (const [id, records] of [...z.nsgFlows].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      const byMonth = new Map<string, Json[]>()
+      for (const r of records) {
+        const m = (r.time as string).slice(0, 7)
+        byMonth.set(m, [...(byMonth.get(m) ?? []), r])
+      }
+      for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        const mac = (list[0].macAddress as string) ?? '000D3A000000'
+        files.set(
+          `${base}/nsg-flow-logs/insights-logs-networksecuritygroupflowevent/resourceId=${id.toUpperCase()}/y=${month.slice(0, 4)}/m=${month.slice(5, 7)}/d=01/h=00/m=00/macAddress=${mac}/PT1H.json`,
+          Buffer.from(json({ records: list }))
+        )
+      }
+    }
     for (const [name, containers] of [...z.blobContainers].sort(([x], [y]) => (x < y ? -1 : 1)))
       files.set(`${base}/blob-containers/${name}.json`, Buffer.from(json({ value: containers })))
     // diagnostic-setting export: one JSON object per line, per month (PT1H.json as delivered)

@@ -366,6 +366,10 @@ export interface AzureWorld {
   activity: Json[]
   /** ARM container list items by storage account name, blob-containers/<name>.json (an account without an entry: not listed) */
   blobContainers: Map<string, Json[]>
+  /** ARM network security group list items, network-security-groups.json (written when not empty) */
+  nsgs: Json[]
+  /** NSG flow log records (nsgFlowRecord) by NSG id, nsg-flow-logs/… */
+  nsgFlows: Map<string, Json[]>
 }
 
 export interface Findings {
@@ -417,7 +421,7 @@ export class World {
 
   subscription(id: string): AzureWorld {
     let z = this.azure.get(id)
-    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [], blobContainers: new Map() }))
+    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [], blobContainers: new Map(), nsgs: [], nsgFlows: new Map() }))
     return z
   }
 
@@ -1006,5 +1010,68 @@ export function asffInspectorInstance(o: {
       }
     ],
     FindingProviderFields: { Severity: { Label: o.severity.toUpperCase() }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'] }
+  }
+}
+
+// ---- Azure network security groups and their flow logs ---------------------------------------------
+
+/** One inbound security rule of an NSG as the ARM list gives it. */
+export function nsgRule(o: { name: string; priority: number; source: string | string[]; ports: string | string[]; protocol?: string; access?: 'Allow' | 'Deny' }): Json {
+  const src = Array.isArray(o.source) ? o.source : [o.source]
+  const ports = Array.isArray(o.ports) ? o.ports : [o.ports]
+  return {
+    name: o.name,
+    type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    properties: {
+      provisioningState: 'Succeeded',
+      protocol: o.protocol ?? 'Tcp',
+      sourcePortRange: '*',
+      ...(ports.length === 1 ? { destinationPortRange: ports[0] } : {}),
+      ...(src.length === 1 ? { sourceAddressPrefix: src[0] } : {}),
+      destinationAddressPrefix: '*',
+      access: o.access ?? 'Allow',
+      priority: o.priority,
+      direction: 'Inbound',
+      sourcePortRanges: [],
+      destinationPortRanges: ports.length === 1 ? [] : ports,
+      sourceAddressPrefixes: src.length === 1 ? [] : src,
+      destinationAddressPrefixes: []
+    }
+  }
+}
+
+/** One network security group of the ARM list (network-security-groups.json). `nics`/`subnets` null: the property left out. */
+export function nsg(o: { id: string; rules: Json[]; nics: string[] | null; subnets: string[] | null; tags?: Record<string, string> }): Json {
+  const name = o.id.split('/').pop()!
+  return {
+    id: o.id,
+    name,
+    type: 'Microsoft.Network/networkSecurityGroups',
+    location: 'westeurope',
+    tags: o.tags ?? {},
+    properties: {
+      provisioningState: 'Succeeded',
+      securityRules: o.rules.map((r) => ({ ...r, id: `${o.id}/securityRules/${(r as { name: string }).name}` })),
+      defaultSecurityRules: [],
+      ...(o.nics ? { networkInterfaces: o.nics.map((id) => ({ id })) } : {}),
+      ...(o.subnets ? { subnets: o.subnets.map((id) => ({ id })) } : {})
+    }
+  }
+}
+
+/**
+ * One NSG flow log record (version 2) of `nsgId`, as Network Watcher writes it: flow tuples grouped by
+ * the rule that decided them ("UserRule_<name>", "DefaultRule_<name>"), each
+ * "time,src,dst,srcPort,dstPort,T|U,I|O,A|D,B|C|E,packets→,bytes→,packets←,bytes←".
+ */
+export function nsgFlowRecord(nsgId: string, time: string, mac: string, flows: Array<{ rule: string; tuples: string[] }>): Json {
+  return {
+    time,
+    systemId: uuidLike(`system:${nsgId}`),
+    macAddress: mac,
+    category: 'NetworkSecurityGroupFlowEvent',
+    resourceId: nsgId.toUpperCase(),
+    operationName: 'NetworkSecurityGroupFlowEvents',
+    properties: { Version: 2, flows: flows.map((f) => ({ rule: f.rule, flows: [{ mac, flowTuples: f.tuples }] })) }
   }
 }
