@@ -12,6 +12,7 @@ import type { RciVerdict } from '../../shared/model'
 import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
 import { DISALLOW_PUBLIC_BLOB_POLICY } from '../../playbooks/azure.storage.public-blob-access/guardrails'
+import { RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY } from '../../playbooks/azure.network.nsg-open-admin-ports/guardrails'
 import { loadControls } from '../controls/catalogue'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
@@ -36,13 +37,15 @@ const RESOURCES: Record<string, string> = {
   'aws.ec2.ebs-default-encryption': 'AWS::::Account:111122223333',
   'aws.iam.unused-access-key': 'arn:aws:iam::111122223333:user/bob',
   'azure.storage.secure-transfer': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct',
-  'azure.storage.public-blob-access': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct'
+  'azure.storage.public-blob-access': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.storage/storageaccounts/acct',
+  'azure.network.nsg-open-admin-ports': '/subscriptions/6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/acct'
 }
 
 /** the built-in Azure Policy definitions each Azure control's template assigns, in order */
 const AZURE_POLICIES: Record<string, string[]> = {
   'azure.storage.secure-transfer': [SECURE_TRANSFER_POLICY, MINIMUM_TLS_POLICY],
-  'azure.storage.public-blob-access': [DISALLOW_PUBLIC_BLOB_POLICY]
+  'azure.storage.public-blob-access': [DISALLOW_PUBLIC_BLOB_POLICY],
+  'azure.network.nsg-open-admin-ports': [RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY]
 }
 
 /** a resource of the control's type, for a control added after this table */
@@ -109,7 +112,8 @@ describe('guardrails for every control', () => {
         'aws.ec2.imdsv2:aws-scp',
         'aws.ec2.ebs-default-encryption:aws-scp',
         'azure.storage.secure-transfer:azure-policy',
-        'azure.storage.public-blob-access:azure-policy'
+        'azure.storage.public-blob-access:azure-policy',
+        'azure.network.nsg-open-admin-ports:azure-policy'
       ]) {
         expect(kinds.has(k), k).toBe(true)
       }
