@@ -95,6 +95,15 @@ const TARGETS: Record<string, FixTarget> = {
     account: '111122223333',
     region: 'us-east-1',
     name: null
+  },
+  'software.package.vulnerable': {
+    finding: 'F-9',
+    control: 'software.package.vulnerable',
+    resourceId: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0b0000000000000a2',
+    resourceType: 'aws.ec2.instance',
+    account: '111122223333',
+    region: 'us-east-1',
+    name: null
   }
 }
 
