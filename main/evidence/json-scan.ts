@@ -62,14 +62,12 @@ interface Node {
   next: Int32Array
   /**
    * The keys as a trie, so that a key is matched while it is scanned (one pass over its bytes
-   * instead of a scan and then a comparison): `trie[state * width + cls[byte]]` is the next state
-   * (0: no key goes on with that byte), `accept[state]` the key index + 1 that ends there. null
-   * when a key holds a byte the trie does not take (a quote, a backslash, a control or non-ASCII
-   * byte): such a node is looked up by `table`.
+   * instead of a scan and then a comparison): `trie[state * 128 + byte]` is the next state (0: no
+   * key goes on with that byte), `accept[state]` the key index + 1 that ends there. null when a
+   * key holds a byte the trie does not take (a quote, a backslash, a control or non-ASCII byte):
+   * such a node is looked up by `table`.
    */
   trie: Uint16Array | null
-  cls: Uint8Array
-  width: number
   accept: Int16Array
 }
 
@@ -91,8 +89,6 @@ function compile(spec: FieldSpec, multi = false): Node {
     table: new Int32Array(64 << 5),
     next: new Int32Array(names.length),
     trie: null,
-    cls: new Uint8Array(256),
-    width: 0,
     accept: new Int16Array(0)
   }
   names.forEach((_, i) => {
@@ -119,26 +115,23 @@ function compile(spec: FieldSpec, multi = false): Node {
 function buildTrie(node: Node): void {
   const plain = (c: number): boolean => c >= 0x20 && c < 0x7f && c !== QUOTE && c !== BSLASH
   if (node.keys.length > 0x7fff || !node.keys.every((k) => k.every(plain))) return
-  // byte classes: 1.. for the bytes the keys use, 0 for every other byte
-  let width = 1
-  for (const k of node.keys) for (const c of k) if (node.cls[c] === 0) node.cls[c] = width++
-  const next: number[][] = [new Array<number>(width).fill(0)]
+  // one row of 128 per state, indexed by the byte itself: no lookup of a byte class on the way
+  // (each step already waits for the previous one)
+  const next: number[][] = [new Array<number>(128).fill(0)]
   const accept = [0]
   node.keys.forEach((k, x) => {
     let st = 0
     for (const c of k) {
-      const col = node.cls[c]
-      if (next[st][col] === 0) {
-        next.push(new Array<number>(width).fill(0))
+      if (next[st][c] === 0) {
+        next.push(new Array<number>(128).fill(0))
         accept.push(0)
-        next[st][col] = next.length - 1
+        next[st][c] = next.length - 1
       }
-      st = next[st][col]
+      st = next[st][c]
     }
     accept[st] = x + 1
   })
   if (next.length > 0xffff) return
-  node.width = width
   node.trie = Uint16Array.from(next.flat())
   node.accept = Int16Array.from(accept)
 }
@@ -381,8 +374,6 @@ export class SelectiveScanner {
         // string() and lookup() would find: a key without escapes or controls (the trie holds
         // neither), the one that ends in that state, or none. Any other byte ends the walk, and
         // the key is scanned and looked up as below.
-        const cls = node!.cls
-        const width = node!.width
         const n = this.n
         let st = 0
         let j = i + 1
@@ -390,7 +381,7 @@ export class SelectiveScanner {
           if (j >= n) break
           const c = b[j]
           if (c === QUOTE) break
-          st = trie[st * width + cls[c]]
+          st = c < 128 ? trie[(st << 7) | c] : 0
           if (st === 0) break
           j++
         }
