@@ -7,8 +7,11 @@ import { HOST_STEPS } from './steps'
 
 const VM = '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/us2eastrg/providers/microsoft.compute/virtualmachines/ubuntuserv1604ltsvg1'
 
-function ctxOf(title: string): StepContext {
-  const record: AlertRecord = { id: 'A-1', tool: 'wiz', ruleId: 'r', format: 'wiz-issues-csv', raw: `"${title}",Open`, context: { header: 'Title,Status' } }
+/** a Wiz issue row: its title and, as Wiz exports it, its copy of the resource (ARM's instance view) */
+function ctxOf(title: string, power?: string): StepContext {
+  const resource = power ? JSON.stringify({ id: VM, properties: { instanceView: { statuses: [{ code: 'ProvisioningState/succeeded' }, { code: `PowerState/${power}` }] } } }) : '{}'
+  const raw = `"${title}",Open,"${resource.replace(/"/g, '""')}"`
+  const record: AlertRecord = { id: 'A-1', tool: 'wiz', ruleId: 'r', format: 'wiz-issues-csv', raw, context: { header: 'Title,Status,Resource original JSON' } }
   const ev = { alertRecords: () => [record], config: () => null } as unknown as EvidenceView
   return {
     finding: {
@@ -36,6 +39,13 @@ describe('software.package.vulnerable steps on a Wiz issue row', () => {
     expect(run('host.running', ctx).explanation).toContain('no Azure VM inventory')
     expect(run('host.exposed', ctx)).toMatchObject({ answer: 'yes', certainty: 'inferred' })
     expect(run('package.known-exploit', ctx)).toMatchObject({ answer: 'yes' })
+  })
+
+  it("reads the VM's power state from the row's copy of the resource, as of Wiz's scan", () => {
+    const on = run('host.running', ctxOf('VM with end-of-life software', 'running'))
+    expect(on).toMatchObject({ answer: 'yes', certainty: 'inferred' })
+    expect(on.explanation).toContain("as of Wiz's last scan")
+    expect(run('host.running', ctxOf('VM with end-of-life software', 'deallocated'))).toMatchObject({ answer: 'no', certainty: 'inferred' })
   })
 
   it('says a move off end-of-life software is a major upgrade, and claims no exposure Wiz does not report', () => {

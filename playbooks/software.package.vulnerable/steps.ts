@@ -3,8 +3,8 @@
 // scanners said about the packages is read from the alerts' own records (Trivy, Inspector, Wiz's
 // vulnerability CSV); a Wiz issue row names no package, so those questions answer unknown for it.
 // Whether the host runs and is reachable comes from the EC2 inventory (instance state, public
-// address, security groups); for Azure VMs from what Wiz's own exposure analysis says in the issue,
-// as Lastmile collects no Azure VM inventory yet.
+// address, security groups); for Azure VMs from what Wiz's issue row says (its exposure analysis, and
+// the VM's power state in the row's copy of the resource), as Lastmile collects no Azure VM inventory yet.
 import { z } from 'zod'
 import { ec2Arn } from '../../main/semantics/ids'
 import { csvCells, packagesOf, type VulnerablePackage } from '../../main/semantics/vulnerable-packages'
@@ -28,6 +28,23 @@ function wizIssueTitles(ctx: StepContext): Array<{ alert: string; title: string 
     .filter((a) => a.format === 'wiz-issues-csv')
     .map((a) => ({ alert: a.id, title: csvCells(a)?.('Title') ?? '' }))
     .filter((t) => t.title)
+}
+
+/** The power states (ARM instance view codes, PowerState/running) in the Wiz issue rows' "Resource original JSON". */
+function wizPowerStates(ctx: StepContext): Array<{ alert: string; state: string }> {
+  const out: Array<{ alert: string; state: string }> = []
+  for (const a of failing(ctx).filter((x) => x.format === 'wiz-issues-csv')) {
+    let json: unknown
+    try {
+      json = JSON.parse(csvCells(a)?.('Resource original JSON') || 'null')
+    } catch {
+      continue
+    }
+    const props = json && typeof json === 'object' ? (json as { properties?: { instanceView?: { statuses?: unknown } } }).properties : undefined
+    const statuses = Array.isArray(props?.instanceView?.statuses) ? (props.instanceView.statuses as Array<{ code?: unknown }>) : []
+    for (const st of statuses) if (typeof st?.code === 'string' && st.code.startsWith('PowerState/')) out.push({ alert: a.id, state: st.code })
+  }
+  return out
 }
 
 const alertEvidence = (pkgs: readonly { alert: string }[]) => [...new Set(pkgs.map((p) => p.alert))]
@@ -161,8 +178,23 @@ const running = defineStep({
         return outcome('no', `the instance ${cfg.value.instanceId} is ${state}: nothing runs on it to interrupt (the update takes effect when it starts)`, o)
       return outcome('unknown', `the state of ${cfg.value.instanceId} is ${state ?? 'not in the inventory'}`, { evidence: [cfg.evidence], sources: ['aws.inventory'] })
     }
+    // a Wiz issue row carries the resource as Wiz last read it (ARM's instance view, with its power state)
+    const wiz = wizPowerStates(ctx)
+    if (wiz.length) {
+      const on = wiz.filter((w) => /^PowerState\/(running|starting)$/i.test(w.state))
+      const off = wiz.filter((w) => /^PowerState\/(deallocated|deallocating|stopped|stopping)$/i.test(w.state))
+      const o = { evidence: [alertEvidence(wiz)], certainty: 'inferred' as const }
+      if (on.length && !off.length)
+        return outcome(
+          'yes',
+          `Wiz read the VM ${on[0].state.slice(11)} (its issue row's instance view): updating its packages restarts services — inferred: as of Wiz's last scan`,
+          o
+        )
+      if (off.length && !on.length)
+        return outcome('no', `Wiz read the VM ${off[0].state.slice(11)} (its issue row's instance view): nothing runs on it to interrupt — inferred: as of Wiz's last scan`, o)
+    }
     if (r.type.startsWith('azure.compute.'))
-      return outcome('unknown', `Lastmile's evidence bundle holds no Azure VM inventory, so the power state of ${r.name ?? r.id} is unknown`, {})
+      return outcome('unknown', `Lastmile's evidence bundle holds no Azure VM inventory, and no alert gives the power state of ${r.name ?? r.id}, so it is unknown`, {})
     if (r.type === 'iac.file') return outcome('unknown', `${r.id} is a file in a repository: what runs the software built from it is not in the evidence`, {})
     return outcome('unknown', `no inventory in evidence says whether ${r.name ?? r.id} (${r.type}) runs`, {})
   }
