@@ -11,7 +11,13 @@ import { accountResource } from '../semantics/ids'
 import { resourceDataRecording, type DataResourceType } from '../semantics/trail-selectors'
 import { globMatch } from '../semantics/policy-glob'
 import { coverageText, outcome, plural, windowText } from './step-common'
-import type { StepContext, StepOutcome } from './step'
+import { defineStep, type StepContext, type StepFunction, type StepOutcome } from './step'
+import { z } from 'zod'
+import type { Evaluation } from '../../shared/contract'
+import { accountUnknown, evaluation, listingGapRows, namelessProblems, regionFor } from './evaluation'
+import type { AwsAccountInventory, FileState, Item } from '../semantics/inventory'
+import { resourcePolicyItem, resourcePolicyVerdict, sqsQueueArn } from '../semantics/inventory-resource-policies'
+import { unknown } from '../semantics/verdict'
 
 /** What differs between the four services. */
 export interface PolicyServiceSpec {
@@ -240,4 +246,87 @@ export function accountCallersOutcome(ctx: StepContext, spec: PolicyServiceSpec)
       : `no caller of the account used ${name} ${windowText(ctx.window)}`,
     { ...o, certainty: 'proven' }
   )
+}
+
+// ---- the three steps, and the evaluator, of one service ------------------------------------------
+
+/** The step functions a resource-policy control's playbook names: `<prefix>.public-policy`, `.outside-callers`, `.account-callers`. */
+export function resourcePolicySteps(spec: PolicyServiceSpec, prefix: string, resourceType: string): StepFunction[] {
+  const types = [resourceType] as const
+  const params = z.object({}).strict()
+  return [
+    defineStep({
+      name: `${prefix}.public-policy`,
+      summary: `whether the ${spec.noun}'s policy still grants to anyone (Principal "*" without a condition that pins the caller), naming the statements`,
+      resourceTypes: types,
+      params,
+      run: (ctx) => publicPolicyOutcome(ctx, spec)
+    }),
+    defineStep({
+      name: `${prefix}.outside-callers`,
+      summary: `callers from other accounts, anonymous or AWS services that used the ${spec.noun} in the window (CloudTrail) and that no statement the fix leaves allows; "no" needs CloudTrail of its Region over the whole window${spec.dataType ? ` and a trail recording its ${spec.dataType} data events` : ''}`,
+      resourceTypes: types,
+      params,
+      run: (ctx) => outsideCallersOutcome(ctx, spec)
+    }),
+    defineStep({
+      name: `${prefix}.account-callers`,
+      summary: `callers of the ${spec.noun}'s own account that no statement the fix leaves names: they keep working only through their own IAM permissions`,
+      resourceTypes: types,
+      params,
+      run: (ctx) => accountCallersOutcome(ctx, spec)
+    })
+  ] as StepFunction[]
+}
+
+/** Where a resource the file could not read is named: its ARN from the name it gives. */
+function arnGuess(service: PolicyService, name: string, account: string, region: string | null): string {
+  if (service === 'lambda') return `arn:aws:lambda:${region ?? ''}:${account}:function:${name}`
+  if (service === 'sqs') return sqsQueueArn(name) ?? name
+  if (service === 'kms') return name.startsWith('arn:') ? name : `arn:aws:kms:${region ?? ''}:${account}:key/${name}`
+  return name
+}
+
+/**
+ * PASS / FAIL / UNKNOWN per resource of one of the four files: its policy grants to anyone or not
+ * (main/semantics/inventory-resource-policies.ts resourcePolicyVerdict), an element that cannot be
+ * read UNKNOWN in its place, the whole account UNKNOWN without the file.
+ */
+export function evaluatePolicyFile(
+  control: string,
+  spec: Pick<PolicyServiceSpec, 'service' | 'noun'>,
+  inv: AwsAccountInventory,
+  f: FileState<Array<Item<unknown>>>,
+  o: { listing: string; what: string; policyPointer: string }
+): Evaluation[] {
+  if (f.state !== 'ok') return [accountUnknown(control, inv, f, o.what)]
+  const out = namelessProblems(control, inv, f.rel, f.value, o.what)
+  const where = regionFor(null, inv)
+  const sole = 'region' in where ? where.region : null
+  for (const item of f.value) {
+    if (!item.ok) {
+      if (item.name === null) continue
+      out.push(
+        evaluation(control, arnGuess(spec.service, item.name, inv.account, sole), unknown(`${f.rel}: ${item.error}`), {
+          account: inv.account,
+          region: sole,
+          evidence: [`${f.rel}#${item.pointer}`]
+        })
+      )
+      continue
+    }
+    let r: ResourcePolicyFacet
+    try {
+      r = resourcePolicyItem(spec.service, item.value, f.rel, item.pointer)
+    } catch (e) {
+      out.push(
+        evaluation(control, `${f.rel}#${item.pointer}`, unknown(e instanceof Error ? e.message : String(e)), { account: inv.account, evidence: [`${f.rel}#${item.pointer}`] })
+      )
+      continue
+    }
+    const v = resourcePolicyVerdict(spec.service, r.policy, `${spec.noun} ${r.name}`)
+    out.push(evaluation(control, r.arn, v, { account: r.account, region: r.region, evidence: [`${f.rel}#${item.pointer}${o.policyPointer}`] }))
+  }
+  out.push(...listingGapRows(control, inv, o.listing, o.what))
+  return out
 }

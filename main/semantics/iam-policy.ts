@@ -594,9 +594,30 @@ export function callerAfterFix(
     return false
   }
   const candidates = remaining.filter((s) => names(s) && actionAndResource(s, action, resource))
-  if (candidates.some((s) => !s.conditions.length)) return { answer: 'kept', statement: candidates.find((s) => !s.conditions.length)! }
-  if (candidates.length) return { answer: 'unknown', statement: candidates[0] }
+  // the conditions the logs let us judge: an IAM principal calling directly carries its own account
+  // and ARN, and none of the keys a service sets when it calls on behalf of a resource
+  const known = knownContext(caller)
+  let unsure: PolicyStatement | null = null
+  for (const s of candidates) {
+    if (!s.conditions.length) return { answer: 'kept', statement: s }
+    if (!known || !s.conditions.every((c) => known.keys.has(c.keyLower))) {
+      unsure ??= s
+      continue
+    }
+    if (s.conditions.every((c) => conditionHolds(c, known.request))) return { answer: 'kept', statement: s }
+  }
+  if (unsure) return { answer: 'unknown', statement: unsure }
   return { answer: 'cut', statement: null }
+}
+
+/** Keys set only when an AWS service calls on behalf of a resource: absent from an IAM principal's own call. */
+const SOURCE_KEYS = ['aws:sourcearn', 'aws:sourceaccount', 'aws:sourceowner']
+
+function knownContext(caller: SeenCaller): { keys: Set<string>; request: PolicyRequest } | null {
+  if ((caller.kind !== 'account' && caller.kind !== 'other-account') || !caller.account) return null
+  const context: Record<string, string> = { 'aws:PrincipalAccount': caller.account, 'kms:CallerAccount': caller.account }
+  if (caller.principal.startsWith('arn:')) context['aws:PrincipalArn'] = caller.principal
+  return { keys: new Set([...Object.keys(context).map((k) => k.toLowerCase()), ...SOURCE_KEYS]), request: { action: '', resource: '', context } }
 }
 
 function actionAndResource(s: PolicyStatement, action: string, resource: string): boolean {

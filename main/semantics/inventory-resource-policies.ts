@@ -63,7 +63,7 @@ export const RESOURCE_POLICY_FILES = {
 } as const
 
 /** The policy of an SQS queue or SNS topic from its attributes: absent attributes are not collected; an absent Policy is none. */
-function attributePolicy(a: Record<string, string> | undefined): string | null | undefined {
+export function attributePolicy(a: Record<string, string> | undefined): string | null | undefined {
   if (a === undefined) return undefined
   const p = a.Policy
   return p === undefined || p === '' ? null : p

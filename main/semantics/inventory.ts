@@ -27,7 +27,7 @@ import { parseCredentialReport, type CredentialReportRow } from './credential-re
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { IamAuthorization } from './inventory-iam'
-import { LambdaFunction, RESOURCE_POLICY_FILES } from './inventory-resource-policies'
+import { LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -56,6 +56,8 @@ export interface AwsAccountInventory {
   iamAuthorization: FileState<IamAuthorization>
   /** inventory/lambda-functions.json (./inventory-resource-policies.ts) */
   lambdaFunctions: FileState<Array<Item<LambdaFunction>>>
+  sqsQueues: FileState<Array<Item<SqsQueue>>>
+  snsTopics: FileState<Array<Item<SnsTopic>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -316,7 +318,9 @@ export const INVENTORY_FILES = {
   ecrImages: 'ecr-images.json',
   rdsInstances: 'rds-instances.json',
   iamAuthorization: 'iam-authorization.json',
-  lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file
+  lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file,
+  sqsQueues: RESOURCE_POLICY_FILES.sqsQueues.file,
+  snsTopics: RESOURCE_POLICY_FILES.snsTopics.file
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -469,6 +473,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   )
   const iamAuthorization = await b.json(rel(INVENTORY_FILES.iamAuthorization), IamAuthorization)
   const lambdaFunctions = mapOk(await b.json(rel(INVENTORY_FILES.lambdaFunctions), listOf('Functions')), (v) => items(v.Functions, LambdaFunction, ['Functions'], 'FunctionName'))
+  const sqsQueues = mapOk(await b.json(rel(INVENTORY_FILES.sqsQueues), listOf('Queues')), (v) => items(v.Queues, SqsQueue, ['Queues'], 'QueueUrl'))
+  const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -485,7 +491,9 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     ecrImages,
     rdsInstances,
     iamAuthorization,
-    lambdaFunctions
+    lambdaFunctions,
+    sqsQueues,
+    snsTopics
   }
 }
 

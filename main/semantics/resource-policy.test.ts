@@ -160,3 +160,33 @@ describe('the inventory files', () => {
     expect(resourcePolicyVerdict('sns', null, 'topic t').status).toBe('PASS')
   })
 })
+
+describe('callerAfterFix judges the conditions an IAM caller’s own call carries', () => {
+  const owner = statements(
+    doc({
+      Sid: 'owner',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: 'SNS:Publish',
+      Resource: 'arn:aws:sns:us-east-1:111122223333:t',
+      Condition: { StringEquals: { 'AWS:SourceOwner': A } }
+    })
+  )
+  const T = 'arn:aws:sns:us-east-1:111122223333:t'
+  it('a direct call carries no aws:SourceOwner: the owner statement does not allow another account’s role, nor the account’s own', () => {
+    expect(callerAfterFix(owner, { principal: 'arn:aws:iam::777788889999:role/v', account: '777788889999', kind: 'other-account' }, 'sns:Publish', T)).toMatchObject({
+      answer: 'cut'
+    })
+    expect(callerAfterFix(owner, { principal: `arn:aws:iam::${A}:role/d`, account: A, kind: 'account' }, 'sns:Publish', T)).toMatchObject({ answer: 'cut' })
+    // a service call carries it, with a value the logs do not hold
+    expect(callerAfterFix(owner, { principal: 'cloudwatch.amazonaws.com', account: null, kind: 'service' }, 'sns:Publish', T)).toMatchObject({ answer: 'unknown' })
+  })
+  it('kms:CallerAccount and aws:PrincipalAccount are the caller’s account', () => {
+    const key = statements(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:CallerAccount': A } } }))
+    const K = `arn:aws:kms:us-east-1:${A}:key/k`
+    expect(callerAfterFix(key, { principal: `arn:aws:iam::${A}:role/app`, account: A, kind: 'account' }, 'kms:Decrypt', K)).toMatchObject({ answer: 'kept' })
+    expect(callerAfterFix(key, { principal: 'arn:aws:iam::777788889999:role/x', account: '777788889999', kind: 'other-account' }, 'kms:Decrypt', K)).toMatchObject({
+      answer: 'cut'
+    })
+  })
+})
