@@ -21,6 +21,10 @@ describe('canonical resource ids', () => {
       region: 'eu-west-1'
     })
     expect(r({ id: 'arn:aws:s3:::logs', provider: 'aws', account: '1', region: 'us-east-1' })).toMatchObject({ type: 'aws.s3.bucket', region: 'us-east-1' })
+    // SQS and SNS ARNs end with the bare name: the type is the service's one kind (an SNS subscription names its topic too)
+    expect(r({ id: 'arn:aws:sqs:us-east-1:111122223333:jobs', provider: 'aws' })).toMatchObject({ type: 'aws.sqs.queue', name: 'jobs' })
+    expect(r({ id: 'arn:aws:sns:us-east-1:111122223333:alerts', provider: 'aws' })).toMatchObject({ type: 'aws.sns.topic', name: 'alerts' })
+    expect(r({ id: 'arn:aws:sns:us-east-1:111122223333:alerts:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', provider: 'aws' })).toMatchObject({ type: 'aws.sns.subscription' })
   })
 
   it('builds the ARN from a name only where name, account and region determine it', () => {

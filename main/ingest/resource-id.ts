@@ -153,8 +153,14 @@ const ARN_KINDS: Record<string, string> = {
   'rds:cluster-snapshot': 'db-cluster-snapshot'
 }
 
+/** Services whose ARN resource is the bare name of the resource (arn:aws:sqs:<region>:<account>:<queue>), no kind before it. */
+const BARE_NAME_KINDS: Record<string, string> = { sqs: 'queue', sns: 'topic' }
+
 function arnType(service: string, resource: string): string {
   if (service === 's3') return resource.includes('/') ? 'aws.s3.object' : 'aws.s3.bucket'
+  // an SNS subscription is arn:aws:sns:<region>:<account>:<topic>:<subscription id>
+  if (service === 'sns' && resource.includes(':')) return 'aws.sns.subscription'
+  if (BARE_NAME_KINDS[service]) return `aws.${service}.${BARE_NAME_KINDS[service]}`
   const kind = resource.split(/[/:]/)[0] || 'resource'
   return `aws.${service}.${ARN_KINDS[`${service}:${kind}`] ?? kind}`
 }
