@@ -67,18 +67,23 @@ function trails(a: AccountWorld): Json {
         HasCustomEventSelectors: true,
         HasInsightSelectors: false,
         IsOrganizationTrail: false,
-        eventSelectors: [
-          {
-            ReadWriteType: 'All',
-            IncludeManagementEvents: true,
-            // data events only for the buckets named here: the others are not recorded
-            DataResources: [
-              ...(recorded.length ? [{ Type: 'AWS::S3::Object', Values: recorded.sort() }] : []),
-              ...(a.lambdaDataEvents.length ? [{ Type: 'AWS::Lambda::Function', Values: [...a.lambdaDataEvents].sort() }] : [])
-            ],
-            ExcludeManagementEventSources: []
-          }
-        ],
+        // a trail has basic or advanced selectors, never both: advanced when a scenario selects data events the basic ones cannot (SQS, SNS)
+        ...(a.dataEventSelectors.length
+          ? { advancedEventSelectors: [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }, ...a.dataEventSelectors] }
+          : {
+              eventSelectors: [
+                {
+                  ReadWriteType: 'All',
+                  IncludeManagementEvents: true,
+                  // data events only for the buckets named here: the others are not recorded
+                  DataResources: [
+                    ...(recorded.length ? [{ Type: 'AWS::S3::Object', Values: recorded.sort() }] : []),
+                    ...(a.lambdaDataEvents.length ? [{ Type: 'AWS::Lambda::Function', Values: [...a.lambdaDataEvents].sort() }] : [])
+                  ],
+                  ExcludeManagementEventSources: []
+                }
+              ]
+            }),
         status: { IsLogging: true, StartLoggingTime: '2025-01-15T09:00:00Z', LatestDeliveryTime: '2026-11-20T09:55:12Z' }
       }
     ]
@@ -219,6 +224,8 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.rdsInstances.length) put('inventory/rds-instances.json', { DBInstances: a.rdsInstances })
     if (a.lambdaFunctions.length) put('inventory/lambda-functions.json', { Functions: a.lambdaFunctions })
     if (a.iamAuthorization) put('inventory/iam-authorization.json', a.iamAuthorization)
+    if (a.sqsQueues.length) put('inventory/sqs-queues.json', { Queues: a.sqsQueues })
+    if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)

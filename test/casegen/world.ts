@@ -357,6 +357,11 @@ export interface AccountWorld {
   lambdaDataEvents: string[]
   /** GetAccountAuthorizationDetails output, inventory/iam-authorization.json (null: not collected) */
   iamAuthorization: Json | null
+  /** GetQueueAttributes-bearing queues, inventory/sqs-queues.json; GetTopicAttributes-bearing topics, inventory/sns-topics.json */
+  sqsQueues: Json[]
+  snsTopics: Json[]
+  /** advanced event selectors of data events: when any, the trail is written with advanced selectors (management events, then these) */
+  dataEventSelectors: Json[]
 }
 
 export interface AzureWorld {
@@ -412,7 +417,10 @@ export class World {
         metrics: [],
         lambdaFunctions: [],
         lambdaDataEvents: [],
-        iamAuthorization: null
+        iamAuthorization: null,
+        sqsQueues: [],
+        snsTopics: [],
+        dataEventSelectors: []
       }
       this.accounts.set(account, a)
     }
@@ -1073,5 +1081,43 @@ export function nsgFlowRecord(nsgId: string, time: string, mac: string, flows: A
     resourceId: nsgId.toUpperCase(),
     operationName: 'NetworkSecurityGroupFlowEvents',
     properties: { Version: 2, flows: flows.map((f) => ({ rule: f.rule, flows: [{ mac, flowTuples: f.tuples }] })) }
+  }
+}
+
+// ---- SQS, SNS, KMS: a call naming the resource in `resources` ------------------------------------
+
+/** A call on an SQS queue, SNS topic or KMS key as the resource owner's trail records it (data events for SQS/SNS messages). */
+export function resourceCallRecord(e: {
+  time: string
+  account: string
+  region: string
+  source: 'sqs.amazonaws.com' | 'sns.amazonaws.com' | 'kms.amazonaws.com'
+  name: string
+  type: 'AWS::SQS::Queue' | 'AWS::SNS::Topic' | 'AWS::KMS::Key'
+  arn: string
+  who: Principal
+  data: boolean
+  requestParameters?: Json
+}): Json {
+  return {
+    eventVersion: '1.09',
+    userIdentity: identity(e.who, e.time),
+    eventTime: e.time,
+    eventSource: e.source,
+    eventName: e.name,
+    awsRegion: e.region,
+    sourceIPAddress: e.who.kind === 'service' ? e.who.name : e.who.account !== e.account ? '192.0.2.45' : '10.20.3.41',
+    userAgent: e.who.kind === 'service' ? e.who.name : 'aws-sdk-java/2.25.60 Linux/5.10',
+    requestParameters: e.requestParameters ?? null,
+    responseElements: null,
+    requestID: uuidOf(`rreq:${e.arn}:${e.time}:${e.name}`),
+    eventID: uuidOf(`revt:${e.arn}:${e.time}:${e.name}`),
+    readOnly: /^(Get|List|Describe|Receive|Decrypt)/.test(e.name),
+    resources: [{ accountId: e.account, type: e.type, ARN: e.arn }],
+    eventType: 'AwsApiCall',
+    managementEvent: !e.data,
+    recipientAccountId: e.account,
+    eventCategory: e.data ? 'Data' : 'Management',
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${e.source.split('.')[0]}.${e.region}.amazonaws.com` }
   }
 }
