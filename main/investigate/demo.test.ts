@@ -9,9 +9,14 @@ import { tempDir } from '../../test/helpers/tmp'
 import { createCaseDb } from '../db/case-db'
 import { listFindings } from '../case/findings'
 import { buildCase } from '../demo/case-builder'
-import { DEMO_DIR, demoFiles } from '../../test/casegen/generate'
+import { DEMO_DIR, demoFiles, type Scenario } from '../../test/casegen/generate'
 import { PIECES } from '../../test/casegen/pieces'
 import { loadPlaybooks } from './loader'
+
+// every control folder's own scenario is part of the demo too
+const FOLDER_SCENARIOS = Object.fromEntries(
+  Object.entries(import.meta.glob<Scenario>('../../playbooks/*/fixtures.scenario.ts', { eager: true, import: 'scenario' })).map(([path, s]) => [path.split('/').at(-2)!, s])
+)
 
 const ACTOR = { kind: 'person' as const, name: 'demo', role: 'analyst' as const }
 
@@ -30,12 +35,16 @@ describe('the demo case', () => {
       const built = await buildCase(c, { exportsDir: join(DEMO_DIR, 'exports'), bundleDir: join(DEMO_DIR, 'evidence'), actor: ACTOR, playbooks: set })
       // three tools' real formats, each accepted whole
       const formats = built.ingest.imports.map((i) => ('error' in i ? `error: ${i.error.message}` : i.format))
-      expect(new Set(formats)).toEqual(new Set(['asff', 'prowler-ocsf', 'trivy-json']))
+      expect(formats.filter((f) => f.startsWith('error'))).toEqual([])
+      for (const f of ['asff', 'prowler-ocsf', 'trivy-json']) expect(formats).toContain(f)
       const findings = listFindings(c.db)
-      expect(new Set(findings.map((f) => f.resource.account).filter(Boolean))).toEqual(new Set(['111122223333', '444455556666', '9b2f6c1e-3d4a-4e8b-a1f2-7c6d5e4b3a21']))
-      // the demo is the first nine controls' scenarios (test/casegen/pieces.ts); a control added in
-      // its own folder proves its verdicts with its own fixture
-      for (const pb of set.playbooks.filter((p) => p.id in PIECES)) {
+      const accounts = new Set(findings.map((f) => f.resource.account).filter(Boolean))
+      for (const a of ['111122223333', '444455556666', '9b2f6c1e-3d4a-4e8b-a1f2-7c6d5e4b3a21']) expect(accounts).toContain(a)
+      // the demo is the first nine controls' scenarios (test/casegen/pieces.ts) and every control
+      // folder's own (fixtures.scenario.ts), in one world
+      const inDemo = set.playbooks.filter((p) => p.id in PIECES || p.id in FOLDER_SCENARIOS)
+      expect(inDemo.length).toBeGreaterThanOrEqual(Object.keys(PIECES).length + Object.keys(FOLDER_SCENARIOS).length)
+      for (const pb of inDemo) {
         const mine = findings.filter((f) => pb.def.controls.some((x) => x.id === f.control))
         const got = new Set(mine.map((f) => f.rci.verdict))
         for (const v of pb.verdicts) expect(got.has(v), `${pb.id} never gave ${v} (gave ${[...got].join(', ')})`).toBe(true)
@@ -56,7 +65,7 @@ describe('the demo case', () => {
   })
 
   it('is exactly what the generator writes', () => {
-    const want = demoFiles()
+    const want = demoFiles(Object.values(FOLDER_SCENARIOS))
     const have = filesUnder(DEMO_DIR)
       .map((p) => relative(DEMO_DIR, p).split('\\').join('/'))
       .filter((p) => p !== 'README.md')

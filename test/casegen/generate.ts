@@ -45,10 +45,13 @@ export function fixtureFiles(playbook: string, piece: Scenario | undefined = PIE
   return out
 }
 
-/** Every generated file of the demo case, relative to resources/demo. */
-export function demoFiles(): Map<string, Buffer> {
+/**
+ * Every generated file of the demo case, relative to resources/demo: the scenarios of pieces.ts and
+ * of every control folder that brings one (`folders`, loaded by the caller), in one world.
+ */
+export function demoFiles(folders: ReadonlyArray<Scenario>): Map<string, Buffer> {
   const w = new World()
-  for (const piece of Object.values(PIECES)) piece(w)
+  for (const piece of [...Object.values(PIECES), ...folders]) piece(w)
   const r = render(w, { collector: 'acme-security-ops (demo)' })
   const out = new Map<string, Buffer>()
   for (const [p, b] of r.bundle) out.set(`evidence/${p}`, b)
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
     writeTree(fixturesDir(id), fixtureFiles(id, piece), ['bundle', 'exports', 'expected.json'])
     process.stdout.write(`wrote ${fixturesDir(id)}\n`)
   }
-  writeTree(DEMO_DIR, demoFiles(), ['evidence', 'exports', 'expected.json'])
+  writeTree(DEMO_DIR, demoFiles(folders.map(([, s]) => s)), ['evidence', 'exports', 'expected.json'])
   process.stdout.write(`wrote ${DEMO_DIR}\n`)
 }
 
