@@ -52,6 +52,18 @@ function cloudTrailFiles(a: AccountWorld, files: Map<string, Buffer>): void {
   }
 }
 
+/** An advanced event selector of one resource type's data events, limited by resources.ARN. */
+function dataSelector(name: string, type: string, arns: { StartsWith: string[] } | { Equals: string[] }): Json {
+  return {
+    Name: name,
+    FieldSelectors: [
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: [type] },
+      { Field: 'resources.ARN', ...arns }
+    ]
+  }
+}
+
 function trails(a: AccountWorld): Json {
   const recorded = a.buckets.filter((b) => b.dataEvents).map((b) => `arn:aws:s3:::${b.name}/`)
   return {
@@ -68,8 +80,16 @@ function trails(a: AccountWorld): Json {
         HasInsightSelectors: false,
         IsOrganizationTrail: false,
         // a trail has basic or advanced selectors, never both: advanced when a scenario selects data events the basic ones cannot (SQS, SNS)
+        // (in one world, e.g. the demo, the S3 and Lambda data events other scenarios select are then advanced selectors too)
         ...(a.dataEventSelectors.length
-          ? { advancedEventSelectors: [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }, ...a.dataEventSelectors] }
+          ? {
+              advancedEventSelectors: [
+                { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+                ...(recorded.length ? [dataSelector('S3 object events', 'AWS::S3::Object', { StartsWith: recorded.sort() })] : []),
+                ...(a.lambdaDataEvents.length ? [dataSelector('Lambda invocations', 'AWS::Lambda::Function', { Equals: [...a.lambdaDataEvents].sort() })] : []),
+                ...a.dataEventSelectors
+              ]
+            }
           : {
               eventSelectors: [
                 {
