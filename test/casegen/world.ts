@@ -955,7 +955,7 @@ export function lambdaInvokeRecord(e: { time: string; account: string; region: s
 
 // ---- Inspector package vulnerabilities on EC2 instances (appended for software.package.vulnerable) ----
 
-/** An Inspector package vulnerability on an EC2 instance, as Security Hub carries it (ASFF). */
+/** An Inspector package vulnerability on an EC2 instance, as Security Hub carries it (ASFF): the image's record on another resource. */
 export function asffInspectorInstance(o: {
   account: string
   region: string
@@ -972,53 +972,22 @@ export function asffInspectorInstance(o: {
   severity: string
   exploit: boolean
 }): Json {
-  const arn = `arn:aws:ec2:${o.region}:${o.account}:instance/${o.instance}`
-  return {
-    SchemaVersion: '2018-10-08',
-    Id: `arn:aws:inspector2:${o.region}:${o.account}:finding/${hex(`insp:${o.instance}:${o.cve}:${o.pkg}`, 32)}`,
-    ProductArn: `arn:aws:securityhub:${o.region}::product/aws/inspector`,
-    ProductName: 'Inspector',
-    CompanyName: 'Amazon',
-    Region: o.region,
-    GeneratorId: 'AWSInspector',
-    AwsAccountId: o.account,
-    Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
-    FirstObservedAt: '2026-10-03T11:02:19Z',
-    LastObservedAt: '2026-11-19T06:30:02Z',
-    CreatedAt: '2026-10-03T11:02:19Z',
-    UpdatedAt: '2026-11-19T06:30:02Z',
-    Severity: { Label: o.severity.toUpperCase(), Normalized: o.severity === 'High' ? 70 : 40 },
-    Title: `${o.cve} - ${o.pkg}`,
-    Description: `${o.cve} affects ${o.pkg} ${o.version}.`,
-    Remediation: { Recommendation: { Text: o.fixed ? `Upgrade ${o.pkg} to ${o.fixed}.` : 'None provided' } },
-    ProductFields: { 'aws/inspector/FindingStatus': 'ACTIVE', 'aws/securityhub/ProductName': 'Inspector', 'aws/securityhub/CompanyName': 'Amazon' },
-    Resources: [{ Type: 'AwsEc2Instance', Id: arn, Partition: 'aws', Region: o.region, Details: { AwsEc2Instance: { Type: 't3.medium', ImageId: 'ami-0abcdef1234567890' } } }],
-    WorkflowState: 'NEW',
-    Workflow: { Status: 'NEW' },
-    RecordState: 'ACTIVE',
-    Vulnerabilities: [
-      {
-        Id: o.cve,
-        VulnerablePackages: [
-          {
-            Name: o.pkg,
-            Version: o.version,
-            Epoch: o.epoch ?? '0',
-            ...(o.release ? { Release: o.release } : {}),
-            PackageManager: o.manager,
-            ...(o.fixed ? { FixedInVersion: o.fixed } : {}),
-            Remediation: o.fixed ? `Upgrade ${o.pkg} to ${o.fixed}` : 'None'
-          }
-        ],
-        Cvss: [{ Version: '3.1', BaseScore: 7.5, BaseVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H', Source: 'NVD' }],
-        Vendor: { Name: 'NVD', Url: `https://nvd.nist.gov/vuln/detail/${o.cve}`, VendorSeverity: o.severity.toUpperCase() },
-        ReferenceUrls: [`https://nvd.nist.gov/vuln/detail/${o.cve}`],
-        FixAvailable: o.fixed ? 'YES' : 'NO',
-        ExploitAvailable: o.exploit ? 'YES' : 'NO'
-      }
-    ],
-    FindingProviderFields: { Severity: { Label: o.severity.toUpperCase() }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'] }
-  }
+  const r = asffInspectorImage({ ...o, repository: '', digest: o.instance })
+  r.Resources = [
+    {
+      Type: 'AwsEc2Instance',
+      Id: `arn:aws:ec2:${o.region}:${o.account}:instance/${o.instance}`,
+      Partition: 'aws',
+      Region: o.region,
+      Details: { AwsEc2Instance: { Type: 't3.medium', ImageId: 'ami-0abcdef1234567890' } }
+    }
+  ]
+  const v = (r.Vulnerabilities as Json[])[0]
+  const p = (v.VulnerablePackages as Json[])[0]
+  p.Epoch = o.epoch ?? '0'
+  if (o.release) p.Release = o.release
+  v.ExploitAvailable = o.exploit ? 'YES' : 'NO'
+  return r
 }
 
 // ---- Azure network security groups and their flow logs ---------------------------------------------
