@@ -1,11 +1,9 @@
 // Azure evidence that arrives as logs (FORMATS.md B5): the Activity Log in its two shapes (REST
 // `value` items and diagnostic-setting records) and storage resource logs (StorageRead/Write/Delete).
 import { type Activity, countRequest, emptyActivity } from '../semantics/activity'
-import { type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { DraftBucket } from './drafts'
-import { forEachJsonEvent, isObject } from './json-events'
+import { isObject, readJsonEventFile, type JsonFileOutcome } from './json-events'
 import type { EvidenceLimits } from '../semantics/limits'
-import { openDecoded } from './source-stream'
 import { dayOf, hourOf, parseTime } from '../semantics/time'
 
 export interface ActivityEvent {
@@ -103,7 +101,7 @@ interface AzureResourceActivity {
 export interface AzureActivityScan {
   streams: Map<string, SubscriptionStream>
   resources: Map<string, AzureResourceActivity>
-  files: Array<{ file: string; records: number; first: number | null; last: number | null; problem: FileProblem | null; badLines: number }>
+  files: JsonFileOutcome[]
   drafts: DraftBucket
 }
 
@@ -115,65 +113,45 @@ const SUCCEEDED = /^(succeeded|success)$/i
 const STARTED = /^(started|start)$/i
 
 export async function readActivityLogFile(scan: AzureActivityScan, abs: string, file: string, limits: EvidenceLimits, subscriptionFromPath: string): Promise<void> {
-  const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0 }
-  scan.files.push(out)
-  const bad: string[] = []
-  const onBad = (place: string, what: string): void => {
-    out.badLines++
-    if (bad.length < 5) bad.push(`${place}: ${what}`)
-  }
-  try {
-    const d = await openDecoded(abs, file, limits)
-    await forEachJsonEvent(
-      d.chunks,
+  await readJsonEventFile(abs, file, limits, scan.files, 'event(s)', (raw, place, out, onBad) => {
+    const e = normaliseActivityEvent(raw)
+    if (typeof e === 'string') return onBad(place, e)
+    out.records++
+    if (out.first === null || e.time < out.first) out.first = e.time
+    if (out.last === null || e.time > out.last) out.last = e.time
+    const sub = subscriptionOf(e.resourceId) ?? subscriptionFromPath.toLowerCase()
+    let s = scan.streams.get(sub)
+    if (!s) scan.streams.set(sub, (s = { subscription: sub, records: 0, first: null, last: null, hours: new Set(), files: new Set() }))
+    s.records++
+    s.first = s.first === null ? e.time : Math.min(s.first, e.time)
+    s.last = s.last === null ? e.time : Math.max(s.last, e.time)
+    s.hours.add(hourOf(e.time))
+    s.files.add(file)
+    // The REST shape logs Started and then Succeeded/Failed for one operation: keep the outcome.
+    if (STARTED.test(e.status) || !isAzureWrite(e.operation)) return
+    const top = azureTopResource(e.resourceId)
+    let r = scan.resources.get(top)
+    if (!r) scan.resources.set(top, (r = { resourceId: top, writes: 0, lastWrite: null, earliestWrite: null, callers: new Set() }))
+    r.writes++
+    r.lastWrite = r.lastWrite === null ? e.time : Math.max(r.lastWrite, e.time)
+    if (r.callers.size < limits.maxPrincipals) r.callers.add(e.caller)
+    if (SUCCEEDED.test(e.status) && /\/write$/i.test(e.operation) && (r.earliestWrite === null || e.time < r.earliestWrite.time)) {
+      r.earliestWrite = { time: e.time, caller: e.caller, operation: e.operation, file, place }
+    }
+    scan.drafts.add({
+      time: e.time,
+      source: 'azure.activity-log',
+      actor: e.caller,
+      action: e.operation,
+      resource: top,
+      summary: `${e.operation} ${e.status || ''}${e.resourceId !== top ? ` on ${e.resourceId.slice(top.length + 1)}` : ''}${e.callerIp ? ` from ${e.callerIp}` : ''}`
+        .replace(/\s+/g, ' ')
+        .trim(),
       file,
-      limits,
-      (raw, place) => {
-        const e = normaliseActivityEvent(raw)
-        if (typeof e === 'string') return onBad(place, e)
-        out.records++
-        if (out.first === null || e.time < out.first) out.first = e.time
-        if (out.last === null || e.time > out.last) out.last = e.time
-        const sub = subscriptionOf(e.resourceId) ?? subscriptionFromPath.toLowerCase()
-        let s = scan.streams.get(sub)
-        if (!s) scan.streams.set(sub, (s = { subscription: sub, records: 0, first: null, last: null, hours: new Set(), files: new Set() }))
-        s.records++
-        s.first = s.first === null ? e.time : Math.min(s.first, e.time)
-        s.last = s.last === null ? e.time : Math.max(s.last, e.time)
-        s.hours.add(hourOf(e.time))
-        s.files.add(file)
-        // The REST shape logs Started and then Succeeded/Failed for one operation: keep the outcome.
-        if (STARTED.test(e.status) || !isAzureWrite(e.operation)) return
-        const top = azureTopResource(e.resourceId)
-        let r = scan.resources.get(top)
-        if (!r) scan.resources.set(top, (r = { resourceId: top, writes: 0, lastWrite: null, earliestWrite: null, callers: new Set() }))
-        r.writes++
-        r.lastWrite = r.lastWrite === null ? e.time : Math.max(r.lastWrite, e.time)
-        if (r.callers.size < limits.maxPrincipals) r.callers.add(e.caller)
-        if (SUCCEEDED.test(e.status) && /\/write$/i.test(e.operation) && (r.earliestWrite === null || e.time < r.earliestWrite.time)) {
-          r.earliestWrite = { time: e.time, caller: e.caller, operation: e.operation, file, place }
-        }
-        scan.drafts.add({
-          time: e.time,
-          source: 'azure.activity-log',
-          actor: e.caller,
-          action: e.operation,
-          resource: top,
-          summary: `${e.operation} ${e.status || ''}${e.resourceId !== top ? ` on ${e.resourceId.slice(top.length + 1)}` : ''}${e.callerIp ? ` from ${e.callerIp}` : ''}`
-            .replace(/\s+/g, ' ')
-            .trim(),
-          file,
-          place,
-          raw: JSON.stringify(raw)
-        })
-      },
-      onBad
-    )
-  } catch (e) {
-    out.problem = problemOf(e, file)
-    return
-  }
-  if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} event(s) could not be read and were skipped` }
+      place,
+      raw: JSON.stringify(raw)
+    })
+  })
 }
 
 interface StorageDay {
@@ -210,7 +188,7 @@ interface StorageAccess {
 
 export interface StorageLogScan {
   accounts: Map<string, StorageAccess>
-  files: Array<{ file: string; records: number; first: number | null; last: number | null; problem: FileProblem | null; badLines: number }>
+  files: JsonFileOutcome[]
   drafts: DraftBucket
 }
 
@@ -275,124 +253,104 @@ function storageAccountOf(resourceId: string): string {
 }
 
 export async function readStorageLogFile(scan: StorageLogScan, abs: string, file: string, limits: EvidenceLimits): Promise<void> {
-  const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0 }
-  scan.files.push(out)
-  const bad: string[] = []
-  const onBad = (place: string, what: string): void => {
-    out.badLines++
-    if (bad.length < 5) bad.push(`${place}: ${what}`)
-  }
-  try {
-    const d = await openDecoded(abs, file, limits)
-    await forEachJsonEvent(
-      d.chunks,
-      file,
-      limits,
-      (raw, place) => {
-        const timeS = str(raw.time)
-        const rid = str(raw.resourceId)
-        if (!timeS || !rid) return onBad(place, 'not a storage log record (no time or resourceId)')
-        const time = parseTime(timeS)
-        if (!Number.isFinite(time)) return onBad(place, `"${timeS}" is not a time`)
-        out.records++
-        if (out.first === null || time < out.first) out.first = time
-        if (out.last === null || time > out.last) out.last = time
-        const account = storageAccountOf(rid)
-        let a = scan.accounts.get(account)
-        if (!a) {
-          a = {
-            account,
-            activity: emptyActivity(),
-            http: 0,
-            httpLast: null,
-            oldTls: 0,
-            oldTlsLast: null,
-            anonymous: 0,
-            blobRequests: 0,
-            anonymousOk: 0,
-            anonymousOkLast: null,
-            anonymousContainers: {},
-            anonymousReaders: [],
-            tlsVersions: {},
-            protocols: {},
-            byDay: new Map(),
-            hours: new Set(),
-            files: new Set()
-          }
-          scan.accounts.set(account, a)
-        }
-        a.files.add(file)
-        a.hours.add(hourOf(time))
-        const category = str(raw.category) ?? ''
-        const read = category === 'StorageRead' ? true : category === 'StorageWrite' || category === 'StorageDelete' ? false : null
-        const identity = isObject(raw.identity) ? raw.identity : {}
-        const idType = str(identity.type) ?? 'unknown'
-        const requester = isObject(identity.requester) ? identity.requester : {}
-        const who = str(requester.upn) ?? str(requester.objectId) ?? str(requester.appId)
-        const principal = idType === 'Anonymous' ? 'anonymous' : who ? `${idType}:${who}` : idType
-        const status = Number(raw.statusCode ?? 0)
-        countRequest(a.activity, time, read, status >= 400, principal, limits.maxPrincipals)
-        const props = isObject(raw.properties) ? raw.properties : {}
-        const protocol = str(raw.protocol) ?? str(props.protocol) ?? 'unknown'
-        const tls = str(props.tlsVersion) ?? str(raw.tlsVersion)
-        a.protocols[protocol] = (a.protocols[protocol] ?? 0) + 1
-        if (tls) a.tlsVersions[tls] = (a.tlsVersions[tls] ?? 0) + 1
-        const day = dayOf(time)
-        let dc = a.byDay.get(day)
-        if (!dc) a.byDay.set(day, (dc = { requests: 0, reads: 0, writes: 0, http: 0, oldTls: 0, anonymous: 0 }))
-        dc.requests++
-        if (read === true) dc.reads++
-        else if (read === false) dc.writes++
-        const http = protocol.toUpperCase() === 'HTTP'
-        const old = tls !== null && OLD_TLS.has(tls)
-        if (http) {
-          a.http++
-          dc.http++
-          a.httpLast = a.httpLast === null ? time : Math.max(a.httpLast, time)
-        }
-        if (old) {
-          a.oldTls++
-          dc.oldTls++
-          a.oldTlsLast = a.oldTlsLast === null ? time : Math.max(a.oldTlsLast, time)
-        }
-        if (principal === 'anonymous') {
-          a.anonymous++
-          dc.anonymous++
-        }
-        const blob = (str(props.serviceType) ?? '').toLowerCase() === 'blob' || /\/blobservices\//i.test(rid)
-        if (blob) a.blobRequests++
-        // an anonymous request without a status is counted: that it failed is not shown
-        if (blob && principal === 'anonymous' && !(status >= 400)) {
-          const t = blobTarget(raw, props)
-          if (!t.website) {
-            a.anonymousOk++
-            a.anonymousOkLast = a.anonymousOkLast === null ? time : Math.max(a.anonymousOkLast, time)
-            const c = t.container ?? '(account)'
-            a.anonymousContainers[c] = (a.anonymousContainers[c] ?? 0) + 1
-            const reader = `${c}${t.object ? `/${t.object}` : ''} from ${callerAddress(str(raw.callerIpAddress)) ?? 'an unknown address'}`
-            if (a.anonymousReaders.length < ANONYMOUS_READERS && !a.anonymousReaders.includes(reader)) a.anonymousReaders.push(reader)
-          }
-        }
-        if (http || old || principal === 'anonymous') {
-          const what = [http ? 'plain HTTP' : '', old ? tls : '', principal === 'anonymous' ? 'anonymous' : ''].filter(Boolean).join(', ')
-          scan.drafts.add({
-            time,
-            source: 'azure.storage-logs',
-            actor: principal,
-            action: str(raw.operationName) ?? category,
-            resource: account,
-            summary: `${str(raw.operationName) ?? category} from ${str(raw.callerIpAddress) ?? '?'}: ${what} (status ${raw.statusCode ?? '?'})`,
-            file,
-            place,
-            raw: JSON.stringify(raw)
-          })
-        }
-      },
-      onBad
-    )
-  } catch (e) {
-    out.problem = problemOf(e, file)
-    return
-  }
-  if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} record(s) could not be read and were skipped` }
+  await readJsonEventFile(abs, file, limits, scan.files, 'record(s)', (raw, place, out, onBad) => {
+    const timeS = str(raw.time)
+    const rid = str(raw.resourceId)
+    if (!timeS || !rid) return onBad(place, 'not a storage log record (no time or resourceId)')
+    const time = parseTime(timeS)
+    if (!Number.isFinite(time)) return onBad(place, `"${timeS}" is not a time`)
+    out.records++
+    if (out.first === null || time < out.first) out.first = time
+    if (out.last === null || time > out.last) out.last = time
+    const account = storageAccountOf(rid)
+    let a = scan.accounts.get(account)
+    if (!a) {
+      a = {
+        account,
+        activity: emptyActivity(),
+        http: 0,
+        httpLast: null,
+        oldTls: 0,
+        oldTlsLast: null,
+        anonymous: 0,
+        blobRequests: 0,
+        anonymousOk: 0,
+        anonymousOkLast: null,
+        anonymousContainers: {},
+        anonymousReaders: [],
+        tlsVersions: {},
+        protocols: {},
+        byDay: new Map(),
+        hours: new Set(),
+        files: new Set()
+      }
+      scan.accounts.set(account, a)
+    }
+    a.files.add(file)
+    a.hours.add(hourOf(time))
+    const category = str(raw.category) ?? ''
+    const read = category === 'StorageRead' ? true : category === 'StorageWrite' || category === 'StorageDelete' ? false : null
+    const identity = isObject(raw.identity) ? raw.identity : {}
+    const idType = str(identity.type) ?? 'unknown'
+    const requester = isObject(identity.requester) ? identity.requester : {}
+    const who = str(requester.upn) ?? str(requester.objectId) ?? str(requester.appId)
+    const principal = idType === 'Anonymous' ? 'anonymous' : who ? `${idType}:${who}` : idType
+    const status = Number(raw.statusCode ?? 0)
+    countRequest(a.activity, time, read, status >= 400, principal, limits.maxPrincipals)
+    const props = isObject(raw.properties) ? raw.properties : {}
+    const protocol = str(raw.protocol) ?? str(props.protocol) ?? 'unknown'
+    const tls = str(props.tlsVersion) ?? str(raw.tlsVersion)
+    a.protocols[protocol] = (a.protocols[protocol] ?? 0) + 1
+    if (tls) a.tlsVersions[tls] = (a.tlsVersions[tls] ?? 0) + 1
+    const day = dayOf(time)
+    let dc = a.byDay.get(day)
+    if (!dc) a.byDay.set(day, (dc = { requests: 0, reads: 0, writes: 0, http: 0, oldTls: 0, anonymous: 0 }))
+    dc.requests++
+    if (read === true) dc.reads++
+    else if (read === false) dc.writes++
+    const http = protocol.toUpperCase() === 'HTTP'
+    const old = tls !== null && OLD_TLS.has(tls)
+    if (http) {
+      a.http++
+      dc.http++
+      a.httpLast = a.httpLast === null ? time : Math.max(a.httpLast, time)
+    }
+    if (old) {
+      a.oldTls++
+      dc.oldTls++
+      a.oldTlsLast = a.oldTlsLast === null ? time : Math.max(a.oldTlsLast, time)
+    }
+    if (principal === 'anonymous') {
+      a.anonymous++
+      dc.anonymous++
+    }
+    const blob = (str(props.serviceType) ?? '').toLowerCase() === 'blob' || /\/blobservices\//i.test(rid)
+    if (blob) a.blobRequests++
+    // an anonymous request without a status is counted: that it failed is not shown
+    if (blob && principal === 'anonymous' && !(status >= 400)) {
+      const t = blobTarget(raw, props)
+      if (!t.website) {
+        a.anonymousOk++
+        a.anonymousOkLast = a.anonymousOkLast === null ? time : Math.max(a.anonymousOkLast, time)
+        const c = t.container ?? '(account)'
+        a.anonymousContainers[c] = (a.anonymousContainers[c] ?? 0) + 1
+        const reader = `${c}${t.object ? `/${t.object}` : ''} from ${callerAddress(str(raw.callerIpAddress)) ?? 'an unknown address'}`
+        if (a.anonymousReaders.length < ANONYMOUS_READERS && !a.anonymousReaders.includes(reader)) a.anonymousReaders.push(reader)
+      }
+    }
+    if (http || old || principal === 'anonymous') {
+      const what = [http ? 'plain HTTP' : '', old ? tls : '', principal === 'anonymous' ? 'anonymous' : ''].filter(Boolean).join(', ')
+      scan.drafts.add({
+        time,
+        source: 'azure.storage-logs',
+        actor: principal,
+        action: str(raw.operationName) ?? category,
+        resource: account,
+        summary: `${str(raw.operationName) ?? category} from ${str(raw.callerIpAddress) ?? '?'}: ${what} (status ${raw.statusCode ?? '?'})`,
+        file,
+        place,
+        raw: JSON.stringify(raw)
+      })
+    }
+  })
 }

@@ -1,6 +1,48 @@
-import { BadEvidence } from '../semantics/bad-evidence'
+import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
+import { openDecoded } from './source-stream'
+
+/** What reading one log file gave: its records and times, or why (part of) it could not be read. */
+export interface JsonFileOutcome {
+  file: string
+  records: number
+  first: number | null
+  last: number | null
+  problem: FileProblem | null
+  badLines: number
+}
+
+/**
+ * Read one file of JSON events (any shape forEachJsonEvent takes) into `files`' outcome for it:
+ * `onEvent` gets each event with the outcome (to count records and times) and `onBad` (to skip one
+ * with its place). A file that cannot be read at all is its problem; events skipped are counted, the
+ * first five named, as "N <what> could not be read and were skipped".
+ */
+export async function readJsonEventFile(
+  abs: string,
+  file: string,
+  limits: EvidenceLimits,
+  files: JsonFileOutcome[],
+  what: string,
+  onEvent: (e: Record<string, unknown>, place: string, out: JsonFileOutcome, onBad: (place: string, what: string) => void) => void
+): Promise<void> {
+  const out: JsonFileOutcome = { file, records: 0, first: null, last: null, problem: null, badLines: 0 }
+  files.push(out)
+  const bad: string[] = []
+  const onBad = (place: string, w: string): void => {
+    out.badLines++
+    if (bad.length < 5) bad.push(`${place}: ${w}`)
+  }
+  try {
+    const d = await openDecoded(abs, file, limits)
+    await forEachJsonEvent(d.chunks, file, limits, (e, place) => onEvent(e, place, out, onBad), onBad)
+  } catch (e) {
+    out.problem = problemOf(e, file)
+    return
+  }
+  if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} ${what} could not be read and were skipped` }
+}
 
 /**
  * Events from a JSON file in any of the shapes Azure exports take: JSON lines (diagnostic

@@ -10,14 +10,12 @@
 // what isSession (./vpc-flow-logs.ts) calls a session, not a scan; version 1 has no counts, so every
 // allowed tuple counts — with up to 50 of their addresses; denied inbound flows only to the
 // administration ports.
-import { type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { ADMIN_PORTS } from '../semantics/azure-nsg'
 import { isPrivateAddress } from '../semantics/cidr'
 import type { EvidenceLimits } from '../semantics/limits'
 import { hourOf, parseTime } from '../semantics/time'
 import { DraftBucket } from './drafts'
-import { forEachJsonEvent, isObject } from './json-events'
-import { openDecoded } from './source-stream'
+import { isObject, readJsonEventFile, type JsonFileOutcome } from './json-events'
 import { isSession } from './vpc-flow-logs'
 
 /** Inbound flows of one NSG, decided by one rule, to one port. */
@@ -48,7 +46,7 @@ export interface NsgFlowStream {
 
 export interface NsgFlowScan {
   nsgs: Map<string, NsgFlowStream>
-  files: Array<{ file: string; records: number; first: number | null; last: number | null; problem: FileProblem | null; badLines: number }>
+  files: JsonFileOutcome[]
   drafts: DraftBucket
 }
 
@@ -69,107 +67,87 @@ export function flowRuleName(rule: string): string {
 }
 
 export async function readNsgFlowLogFile(scan: NsgFlowScan, abs: string, file: string, limits: EvidenceLimits): Promise<void> {
-  const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0 }
-  scan.files.push(out)
-  const bad: string[] = []
-  const onBad = (place: string, what: string): void => {
-    out.badLines++
-    if (bad.length < 5) bad.push(`${place}: ${what}`)
-  }
-  try {
-    const d = await openDecoded(abs, file, limits)
-    await forEachJsonEvent(
-      d.chunks,
-      file,
-      limits,
-      (raw, place) => {
-        const rid = str(raw.resourceId)
-        const t = parseTime(str(raw.time) ?? '')
-        const props = isObject(raw.properties) ? raw.properties : null
-        if (!rid || !Number.isFinite(t) || !props || !Array.isArray(props.flows)) return onBad(place, 'not an NSG flow log record (no time, resourceId or properties.flows)')
-        const nsg = rid.trim().toLowerCase()
-        if (!/\/providers\/microsoft\.network\/networksecuritygroups\/[^/]+$/.test(nsg)) return onBad(place, `${rid} is not a network security group`)
-        const version = Number(props.Version ?? props.version ?? 1)
-        out.records++
-        out.first = out.first === null ? t : Math.min(out.first, t)
-        out.last = out.last === null ? t : Math.max(out.last, t)
-        let s = scan.nsgs.get(nsg)
-        if (!s) scan.nsgs.set(nsg, (s = { nsg, records: 0, first: null, last: null, hours: new Set(), files: new Set(), ports: new Map(), overflow: 0 }))
-        s.records++
-        s.first = s.first === null ? t : Math.min(s.first, t)
-        s.last = s.last === null ? t : Math.max(s.last, t)
-        s.hours.add(hourOf(t))
-        s.files.add(file)
-        for (const group of props.flows) {
-          if (!isObject(group)) continue
-          const rule = flowRuleName(str(group.rule) ?? 'unknown')
-          for (const f of Array.isArray(group.flows) ? group.flows : []) {
-            const tuples = isObject(f) && Array.isArray(f.flowTuples) ? f.flowTuples : []
-            for (const tuple of tuples) {
-              const c = typeof tuple === 'string' ? tuple.split(',') : []
-              if (c.length < 8) {
-                onBad(place, `flow tuple "${String(tuple).slice(0, 60)}" has fewer than 8 fields`)
-                continue
-              }
-              const [ts, src, , , dport, proto, dir, decision, state, packets, bytes] = c
-              if (dir !== 'I') continue
-              const port = Number(dport)
-              const time = Number(ts)
-              if (!Number.isInteger(port) || !Number.isFinite(time)) {
-                onBad(place, `flow tuple "${tuple}" has no port or time`)
-                continue
-              }
-              const allowed = decision === 'A'
-              if (!allowed && !ADMIN.has(port)) continue
-              // version 2 logs a flow's begin (B), then its continuation (C) and end (E) with the packets
-              // and bytes the client sent: the begin counts the flow, a C or E with data the session
-              const begun = !allowed || version < 2 || state === 'B'
-              const count = (v: string | undefined): number | null => (v === undefined || v === '' || !Number.isFinite(+v) ? null : +v)
-              const session = allowed && (version < 2 || (state !== 'B' && (proto !== 'T' || isSession(count(packets), count(bytes), src.includes(':')))))
-              if (!begun && !session) continue
-              const protocol = proto === 'T' ? 'tcp' : proto === 'U' ? 'udp' : proto
-              const key = `${rule}\n${port}\n${protocol}`
-              let p = s.ports.get(key)
-              if (!p) {
-                if (s.ports.size >= MAX_PORTS) {
-                  s.overflow++
-                  continue
-                }
-                s.ports.set(key, (p = { rule, port, protocol, allowed: 0, publicSessions: 0, publicSources: [], denied: 0, first: time, last: time, lastPublic: null }))
-              }
-              p.first = Math.min(p.first, time)
-              p.last = Math.max(p.last, time)
-              if (!allowed) {
-                p.denied++
-                continue
-              }
-              if (begun) p.allowed++
-              if (session && !isPrivateAddress(src)) {
-                p.publicSessions++
-                p.lastPublic = p.lastPublic === null ? time : Math.max(p.lastPublic, time)
-                if (p.publicSources.length < MAX_SOURCES && !p.publicSources.includes(src)) p.publicSources.push(src)
-                if (ADMIN.has(port))
-                  scan.drafts.add({
-                    time,
-                    source: 'azure.nsg-flow-logs',
-                    actor: src,
-                    action: `inbound ${protocol} ${port}`,
-                    resource: nsg,
-                    summary: `${src} opened a session to port ${port} (${protocol}), allowed by ${rule}`,
-                    file,
-                    place,
-                    raw: null
-                  })
-              }
+  await readJsonEventFile(abs, file, limits, scan.files, 'record(s) or flow tuple(s)', (raw, place, out, onBad) => {
+    const rid = str(raw.resourceId)
+    const t = parseTime(str(raw.time) ?? '')
+    const props = isObject(raw.properties) ? raw.properties : null
+    if (!rid || !Number.isFinite(t) || !props || !Array.isArray(props.flows)) return onBad(place, 'not an NSG flow log record (no time, resourceId or properties.flows)')
+    const nsg = rid.trim().toLowerCase()
+    if (!/\/providers\/microsoft\.network\/networksecuritygroups\/[^/]+$/.test(nsg)) return onBad(place, `${rid} is not a network security group`)
+    const version = Number(props.Version ?? props.version ?? 1)
+    out.records++
+    out.first = out.first === null ? t : Math.min(out.first, t)
+    out.last = out.last === null ? t : Math.max(out.last, t)
+    let s = scan.nsgs.get(nsg)
+    if (!s) scan.nsgs.set(nsg, (s = { nsg, records: 0, first: null, last: null, hours: new Set(), files: new Set(), ports: new Map(), overflow: 0 }))
+    s.records++
+    s.first = s.first === null ? t : Math.min(s.first, t)
+    s.last = s.last === null ? t : Math.max(s.last, t)
+    s.hours.add(hourOf(t))
+    s.files.add(file)
+    for (const group of props.flows) {
+      if (!isObject(group)) continue
+      const rule = flowRuleName(str(group.rule) ?? 'unknown')
+      for (const f of Array.isArray(group.flows) ? group.flows : []) {
+        const tuples = isObject(f) && Array.isArray(f.flowTuples) ? f.flowTuples : []
+        for (const tuple of tuples) {
+          const c = typeof tuple === 'string' ? tuple.split(',') : []
+          if (c.length < 8) {
+            onBad(place, `flow tuple "${String(tuple).slice(0, 60)}" has fewer than 8 fields`)
+            continue
+          }
+          const [ts, src, , , dport, proto, dir, decision, state, packets, bytes] = c
+          if (dir !== 'I') continue
+          const port = Number(dport)
+          const time = Number(ts)
+          if (!Number.isInteger(port) || !Number.isFinite(time)) {
+            onBad(place, `flow tuple "${tuple}" has no port or time`)
+            continue
+          }
+          const allowed = decision === 'A'
+          if (!allowed && !ADMIN.has(port)) continue
+          // version 2 logs a flow's begin (B), then its continuation (C) and end (E) with the packets
+          // and bytes the client sent: the begin counts the flow, a C or E with data the session
+          const begun = !allowed || version < 2 || state === 'B'
+          const count = (v: string | undefined): number | null => (v === undefined || v === '' || !Number.isFinite(+v) ? null : +v)
+          const session = allowed && (version < 2 || (state !== 'B' && (proto !== 'T' || isSession(count(packets), count(bytes), src.includes(':')))))
+          if (!begun && !session) continue
+          const protocol = proto === 'T' ? 'tcp' : proto === 'U' ? 'udp' : proto
+          const key = `${rule}\n${port}\n${protocol}`
+          let p = s.ports.get(key)
+          if (!p) {
+            if (s.ports.size >= MAX_PORTS) {
+              s.overflow++
+              continue
             }
+            s.ports.set(key, (p = { rule, port, protocol, allowed: 0, publicSessions: 0, publicSources: [], denied: 0, first: time, last: time, lastPublic: null }))
+          }
+          p.first = Math.min(p.first, time)
+          p.last = Math.max(p.last, time)
+          if (!allowed) {
+            p.denied++
+            continue
+          }
+          if (begun) p.allowed++
+          if (session && !isPrivateAddress(src)) {
+            p.publicSessions++
+            p.lastPublic = p.lastPublic === null ? time : Math.max(p.lastPublic, time)
+            if (p.publicSources.length < MAX_SOURCES && !p.publicSources.includes(src)) p.publicSources.push(src)
+            if (ADMIN.has(port))
+              scan.drafts.add({
+                time,
+                source: 'azure.nsg-flow-logs',
+                actor: src,
+                action: `inbound ${protocol} ${port}`,
+                resource: nsg,
+                summary: `${src} opened a session to port ${port} (${protocol}), allowed by ${rule}`,
+                file,
+                place,
+                raw: null
+              })
           }
         }
-      },
-      onBad
-    )
-  } catch (e) {
-    out.problem = problemOf(e, file)
-    return
-  }
-  if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} record(s) or flow tuple(s) could not be read and were skipped` }
+      }
+    }
+  })
 }
