@@ -1,17 +1,13 @@
 // The fix and its rollback, rendered from the fixture's case and run with bash against the fake
 // cloud's `az` (there is no Azure emulator): the open rules are deleted after their live copy is
 // saved, a second run changes nothing, and the rollback creates each rule again exactly as it was.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCaseDb, type WritableCaseDb } from '../../main/db/case-db'
-import { buildCase } from '../../main/demo/case-builder'
-import { listFindings } from '../../main/case/findings'
-import { loadPlaybooks } from '../../main/investigate/loader'
 import { renderFix } from '../../main/remediate'
 import { changes, fakeCloud, hasBash } from '../../test/fixtures/remediation/run-script'
 import { tempDir } from '../../test/helpers/tmp'
+import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
 
 const FIXTURE = join(__dirname, 'fixtures')
 const SUB = '5d8e2f31-7a4b-4c6d-9e0f-1a2b3c4d5e6f'
@@ -31,39 +27,16 @@ const live = (o: Record<string, unknown>) => ({
 })
 
 describe.runIf(hasBash())('azure.network.nsg-open-admin-ports fix', () => {
-  let c: WritableCaseDb
-  let caseDir = ''
-  const target = (resource: string) => {
-    const f = listFindings(c.db).find((x) => x.control === 'azure.network.nsg-open-admin-ports' && x.resource.id === resource)!
-    return {
-      finding: f.id,
-      control: f.control,
-      resourceId: f.resource.id,
-      resourceType: f.resource.type,
-      account: f.resource.account,
-      region: f.resource.region,
-      name: f.resource.name
-    }
-  }
+  let fx: FixtureCase
+  const target = (resource: string) => fx.target('azure.network.nsg-open-admin-ports', resource)
   beforeAll(async () => {
-    caseDir = mkdtempSync(join(tmpdir(), 'lm-nsg-'))
-    c = createCaseDb(join(caseDir, 'case.lmcase'), 'fixture passphrase', { now: '2026-11-21T09:00:00.000Z' })
-    await buildCase(c, {
-      exportsDir: join(FIXTURE, 'exports'),
-      bundleDir: join(FIXTURE, 'bundle'),
-      actor: { kind: 'person', name: 'test', role: 'analyst' },
-      playbooks: loadPlaybooks(),
-      now: () => '2026-11-21T09:00:00.000Z'
-    })
+    fx = await fixtureCase(FIXTURE)
   })
-  afterAll(() => {
-    c.close()
-    rmSync(caseDir, { recursive: true, force: true })
-  })
+  afterAll(() => fx.close())
 
   it('deletes the open rules only, pinned to the subscription, and the rollback creates them again exactly', () => {
     const nsg = id('rg-legacy', 'nsg-legacy-app')
-    const fix = renderFix(c.db, target(nsg), 'P-1')
+    const fix = renderFix(fx.c.db, target(nsg), 'P-1')
     const script = fix.artefacts[0].content
     expect(script).toContain(`if [ "$signed_in" != '${SUB}' ]`)
     expect(script).toContain(`az network nsg rule delete --resource-group "$RG" --nsg-name "$NSG" --name 'ssh-any' --output none`)
@@ -88,7 +61,7 @@ describe.runIf(hasBash())('azure.network.nsg-open-admin-ports fix', () => {
 
   it('stops, changing nothing, when the live rule no longer allows what the evidence showed', () => {
     const nsg = id('rg-ops', 'nsg-jumphost')
-    const fix = renderFix(c.db, target(nsg), 'P-2')
+    const fix = renderFix(fx.c.db, target(nsg), 'P-2')
     const rules = { 'allow-ssh-internet': live({ priority: 100, access: 'Deny', destinationPortRange: '22', destinationPortRanges: [] }) }
     const cloud = fakeCloud(mkdtempSync(join(tempDir(), 'cloud-')), { azure: { subscription: SUB, nsgs: { [nsg]: { rules: structuredClone(rules) } } } })
     const r = cloud.run(fix.artefacts[0].content)
@@ -98,7 +71,7 @@ describe.runIf(hasBash())('azure.network.nsg-open-admin-ports fix', () => {
   })
 
   it('refuses to plan a rule that opens more than SSH/RDP, and an NSG already closed', () => {
-    expect(() => renderFix(c.db, target(id('rg-web', 'nsg-wide-open')), 'P-3')).toThrow(/allow-all-internet opens \* — more than SSH\/RDP/)
-    expect(() => renderFix(c.db, target(id('rg-ops', 'nsg-bastion')), 'P-4')).toThrow(/admits the internet to no administration port/)
+    expect(() => renderFix(fx.c.db, target(id('rg-web', 'nsg-wide-open')), 'P-3')).toThrow(/allow-all-internet opens \* — more than SSH\/RDP/)
+    expect(() => renderFix(fx.c.db, target(id('rg-ops', 'nsg-bastion')), 'P-4')).toThrow(/admits the internet to no administration port/)
   })
 })

@@ -1,56 +1,29 @@
 // The fix and its rollback, rendered from the fixture's case and run with bash against the fake
 // cloud's `az` (there is no Azure emulator): the account's setting goes off, a second run changes
 // nothing, and the rollback puts back exactly what was saved.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCaseDb, type WritableCaseDb } from '../../main/db/case-db'
-import { buildCase } from '../../main/demo/case-builder'
-import { listFindings } from '../../main/case/findings'
-import { loadPlaybooks } from '../../main/investigate/loader'
 import { renderFix } from '../../main/remediate'
 import { changes, fakeCloud, hasBash } from '../../test/fixtures/remediation/run-script'
 import { tempDir } from '../../test/helpers/tmp'
+import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
 
 const FIXTURE = join(__dirname, 'fixtures')
 const SUB = '3c7e9a12-5b4d-4f6e-8a9b-0c1d2e3f4a5b'
 const id = (rg: string, name: string) => `/subscriptions/${SUB}/resourcegroups/${rg}/providers/microsoft.storage/storageaccounts/${name}`
 
 describe.runIf(hasBash())('azure.storage.public-blob-access fix', () => {
-  let c: WritableCaseDb
-  let caseDir = ''
-  const target = (resource: string) => {
-    const f = listFindings(c.db).find((x) => x.control === 'azure.storage.public-blob-access' && x.resource.id === resource)!
-    return {
-      finding: f.id,
-      control: f.control,
-      resourceId: f.resource.id,
-      resourceType: f.resource.type,
-      account: f.resource.account,
-      region: f.resource.region,
-      name: f.resource.name
-    }
-  }
+  let fx: FixtureCase
+  const target = (resource: string) => fx.target('azure.storage.public-blob-access', resource)
   beforeAll(async () => {
-    caseDir = mkdtempSync(join(tmpdir(), 'lm-blob-'))
-    c = createCaseDb(join(caseDir, 'case.lmcase'), 'fixture passphrase', { now: '2026-11-21T09:00:00.000Z' })
-    await buildCase(c, {
-      exportsDir: join(FIXTURE, 'exports'),
-      bundleDir: join(FIXTURE, 'bundle'),
-      actor: { kind: 'person', name: 'test', role: 'analyst' },
-      playbooks: loadPlaybooks(),
-      now: () => '2026-11-21T09:00:00.000Z'
-    })
+    fx = await fixtureCase(FIXTURE)
   })
-  afterAll(() => {
-    c.close()
-    rmSync(caseDir, { recursive: true, force: true })
-  })
+  afterAll(() => fx.close())
 
   it('turns allowBlobPublicAccess off, pinned to the subscription, and the rollback puts back the saved value', () => {
     const account = id('rg-data', 'stacmeexports')
-    const fix = renderFix(c.db, target(account), 'P-1')
+    const fix = renderFix(fx.c.db, target(account), 'P-1')
     const script = fix.artefacts.find((a) => a.name.endsWith('fix.sh'))!.content
     expect(script).toContain(`if [ "$signed_in" != '${SUB}' ]`)
     expect(script).toContain('az storage account update --ids "$ACCOUNT_ID" --allow-blob-public-access false --output none')
@@ -71,7 +44,7 @@ describe.runIf(hasBash())('azure.storage.public-blob-access fix', () => {
 
   it('refuses a signed-in subscription other than the account’s, changing nothing', () => {
     const account = id('rg-data', 'stacmeexports')
-    const fix = renderFix(c.db, target(account), 'P-2')
+    const fix = renderFix(fx.c.db, target(account), 'P-2')
     const cloud = fakeCloud(mkdtempSync(join(tempDir(), 'cloud-')), {
       azure: { subscription: '00000000-0000-4000-8000-000000000000', accounts: { [account]: { allowBlobPublicAccess: true } } }
     })
@@ -82,6 +55,6 @@ describe.runIf(hasBash())('azure.storage.public-blob-access fix', () => {
   })
 
   it('renders no fix for an account that already disallows it', () => {
-    expect(() => renderFix(c.db, target(id('rg-data', 'stacmelocked')), 'P-3')).toThrow(/already disallows anonymous blob access/)
+    expect(() => renderFix(fx.c.db, target(id('rg-data', 'stacmelocked')), 'P-3')).toThrow(/already disallows anonymous blob access/)
   })
 })
