@@ -986,6 +986,7 @@ export function asffInspectorInstance(o: {
   const p = (v.VulnerablePackages as Json[])[0]
   p.Epoch = o.epoch ?? '0'
   if (o.release) p.Release = o.release
+  p.Remediation = o.fixed ? `Upgrade ${o.pkg} to ${o.fixed}` : 'None'
   v.ExploitAvailable = o.exploit ? 'YES' : 'NO'
   return r
 }
