@@ -142,6 +142,11 @@ export function policyUsage(ctx: StepContext, spec: PolicyServiceSpec): PolicyUs
       return { ...c, after, statement: after === 'cut' ? null : statement }
     })
 
+  // CloudTrail brought as Lake/Athena query answers holds no callers per resource: their absence is not "nobody"
+  if (ctx.ev.files().some((f) => f.kind === 'aws.cloudtrail-query' && f.path.startsWith(`aws/${r.account}/`)))
+    gaps.push(
+      `the CloudTrail of ${r.account} is in the evidence as CloudTrail Lake or Athena query answers, which do not say who called the ${spec.noun} (collect the log files, or Event history for management events)`
+    )
   // coverage: the stream of the resource's account and Region, the whole window
   const cov = ctx.ev.coverage('aws.cloudtrail', r.arn, ctx.window)
   evidence.push(cov.evidence)
