@@ -25,6 +25,10 @@ export type CoverageSource =
   | 'azure.inventory'
   /** NSG flow logs (Network Watcher), per network security group */
   | 'azure.nsg-flow-logs'
+  /** added: a Kubernetes cluster's RBAC objects (kubernetes/<cluster>/rbac.json) */
+  | 'kubernetes.rbac'
+  /** added: a Kubernetes cluster's API server audit events (kubernetes/<cluster>/audit/) */
+  | 'kubernetes.audit'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -38,7 +42,9 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'azure.activity-log',
   'azure.storage-logs',
   'azure.inventory',
-  'azure.nsg-flow-logs'
+  'azure.nsg-flow-logs',
+  'kubernetes.rbac',
+  'kubernetes.audit'
 ]
 
 type GapReason =

@@ -15,6 +15,7 @@ import { parseQueryDocument, scanFromAnswers, storeLabel } from './cloudtrail-an
 import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../semantics/coverage'
 import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
+import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
@@ -207,6 +208,10 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     await readNsgFlowLogFile(nsgFlows, f.abs, f.path, limits)
   }
   a.nsgFlowLogs(nsgFlows)
+  for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit')]) {
+    stop()
+    await a.kubernetes(f)
+  }
   stop()
   a.finish()
   return a.output()
@@ -251,6 +256,41 @@ class Analysis {
 
   private ok(path: string, records: number, first: number | null = null, last: number | null = null): void {
     this.files.set(path, { status: 'read', place: null, problem: null, records, first, last })
+  }
+
+  /**
+   * A Kubernetes cluster's rbac.json or audit file: read by its playbook's steps from the file
+   * (main/semantics/kubernetes-rbac.ts); checked here so a bad file is said when the bundle is added.
+   */
+  async kubernetes(f: BundleFile): Promise<void> {
+    try {
+      const text = await readDocumentText(f.abs, f.path, this.limits)
+      if (f.kind === 'kubernetes.rbac') {
+        const r = parseRbac(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        this.ok(f.path, r.value.roles.length + r.value.bindings.length)
+        return
+      }
+      const scan = scanAudit(text, f.path)
+      let first: number | null = null
+      let last: number | null = null
+      for (const e of scan.events) {
+        const t = Date.parse(e.stageTimestamp)
+        if (Number.isNaN(t)) continue
+        if (first === null || t < first) first = t
+        if (last === null || t > last) last = t
+      }
+      if (scan.problems.length)
+        this.bad(
+          { file: f.path, place: '', problem: `${scan.problems.length} unreadable line(s), the first ${scan.problems[0].slice(f.path.length + 2)}` },
+          scan.events.length,
+          first,
+          last
+        )
+      else this.ok(f.path, scan.events.length, first, last)
+    } catch (e) {
+      this.bad(problemOf(e, f.path))
+    }
   }
 
   private bad(p: FileProblem, records = 0, first: number | null = null, last: number | null = null): void {

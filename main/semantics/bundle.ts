@@ -94,6 +94,8 @@ type EvidenceKind =
   | 'azure.blob-containers'
   | 'azure.network-security-groups'
   | 'azure.nsg-flow-logs'
+  | 'kubernetes.rbac'
+  | 'kubernetes.audit'
   | 'unknown'
 
 interface Classified {
@@ -170,6 +172,14 @@ function classify(path: string): Classified {
     // Added to v1 (docs/evidence-bundle.md): the network security groups (ARM list) and their flow logs, as delivered
     if (rest.length === 1 && rest[0] === 'network-security-groups.json') return { ...base, kind: 'azure.network-security-groups' }
     if (rest[0] === 'nsg-flow-logs' && rest.length >= 2) return { ...base, kind: 'azure.nsg-flow-logs' }
+    return { ...base, kind: 'unknown' }
+  }
+  // Added to v1 (docs/evidence-bundle.md): a Kubernetes cluster's RBAC objects and its audit events
+  // (main/semantics/kubernetes-rbac.ts), kubernetes/<cluster>/rbac.json and kubernetes/<cluster>/audit/…
+  if (p[0] === 'kubernetes' && p.length >= 3) {
+    const base = { provider: null, scope: p[1], bucket: null }
+    if (p.length === 3 && p[2] === 'rbac.json') return { ...base, kind: 'kubernetes.rbac' }
+    if (p[2] === 'audit' && p.length >= 4 && /\.(json|jsonl|log)$/i.test(path)) return { ...base, kind: 'kubernetes.audit' }
     return { ...base, kind: 'unknown' }
   }
   return none

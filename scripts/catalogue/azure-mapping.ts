@@ -709,13 +709,8 @@ export const NEW_CONTROLS: NewControl[] = [
     severity: 'medium',
     wiz: ['5bd69891-b61f-49c8-85a5-c8f90c3eff80']
   },
-  {
-    id: 'azure.aks.principal-can-create-pods',
-    title: 'Kubernetes users and service accounts should not be able to create pods unless they need to',
-    resourceType: 'kubernetes.serviceaccount',
-    severity: 'medium',
-    wiz: ['f114d8a8-7e24-4fff-aaf8-69ce385004f4']
-  },
+  // azure.aks.principal-can-create-pods (Wiz f114d8a8-7e24-4fff-aaf8-69ce385004f4) is the control folder
+  // playbooks/azure.aks.principal-can-create-pods, whose playbook also serves the two controls beside it
   {
     id: 'azure.aks.principal-can-read-secrets',
     title: 'Kubernetes users and service accounts should not get, list or watch secrets unless they need to',

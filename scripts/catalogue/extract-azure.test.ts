@@ -10,7 +10,7 @@ import { importFile } from '../../main/ingest/importer'
 import { readExport, readPlan } from '../../main/ingest/reader'
 import type { RuleKind } from '../../main/ingest/types'
 import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
-import { AZURE_OVERRIDES, referenceRules, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
+import { AZURE_OVERRIDES, folderWizRules, referenceRules, renderOverrides, renderWizTable, WIZ_TABLE, wizRules, type WizRule } from './extract-azure'
 
 const ROOT = join(__dirname, '..', '..')
 const REAL = join(ROOT, 'test', 'fixtures', 'ingest', 'real')
@@ -47,7 +47,7 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
   it('the committed Wiz table and overrides are what the script writes from the exports and the decisions', () => {
     const wiz = wizRules(ROOT)
     expect(readFileSync(join(ROOT, WIZ_TABLE), 'utf8')).toBe(renderWizTable(wiz))
-    expect(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')).toBe(renderOverrides(wiz, referenceRules(ROOT)))
+    expect(readFileSync(join(ROOT, AZURE_OVERRIDES), 'utf8')).toBe(renderOverrides(wiz, referenceRules(ROOT), folderWizRules(ROOT)))
   })
 
   it('every failing Defender and Wiz alert of the real exports lands on a catalogued control, not on a per-tool fallback', () => {
@@ -77,7 +77,7 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
       alerts: 1,
       exports: ['x.csv']
     }
-    expect(() => renderOverrides([...wiz, stray], referenceRules(ROOT))).toThrow(
+    expect(() => renderOverrides([...wiz, stray], referenceRules(ROOT), folderWizRules(ROOT))).toThrow(
       /wiz rule 00000000-0000-4000-8000-000000000000 \(A new Wiz control, x\.csv\) is mapped to no control/
     )
   })
@@ -86,7 +86,9 @@ describe('Defender for Cloud and Wiz on the catalogue (scripts/catalogue/extract
     const rules = referenceRules(ROOT)
     rules.delete('prowler:network_watcher_enabled')
     rules.delete('securityhub:RDS.2')
-    expect(() => renderOverrides(wizRules(ROOT), rules)).toThrow(/anchor: prowler:network_watcher_enabled is in neither .*\n- anchor: securityhub:RDS.2 is in neither/)
+    expect(() => renderOverrides(wizRules(ROOT), rules, folderWizRules(ROOT))).toThrow(
+      /anchor: prowler:network_watcher_enabled is in neither .*\n- anchor: securityhub:RDS.2 is in neither/
+    )
   })
 })
 

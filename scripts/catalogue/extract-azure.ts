@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { SEVERITY_BY_RANK } from '../../main/case/severity'
 import { detectFormat } from '../../main/ingest/detect'
 import { readExport, readPlan } from '../../main/ingest/reader'
+import { folderCatalogueRows } from '../../main/controls/catalogue'
 import { ANCHORS, DEFENDER_AWS, DOCS, NEW_CONTROLS, type AnchorEntry, type DefenderRec } from './azure-mapping'
 
 export const WIZ_EXPORTS = join('test', 'fixtures', 'ingest', 'real', 'wiz')
@@ -115,7 +116,12 @@ function comment(text: string, indent: string, width = 120): string[] {
 }
 
 /** Checks the decisions and writes them as the overrides file the catalogue generator reads. */
-export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<string>): string {
+/** The control folders' own Wiz rules (a folder that defines a Wiz control lists it in its playbook.yaml, not in azure-mapping.ts). */
+export function folderWizRules(root: string): Array<{ control: string; id: string }> {
+  return folderCatalogueRows(join(root, 'playbooks')).flatMap((f) => (f.rules?.wiz ?? []).map((id) => ({ control: f.id, id })))
+}
+
+export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<string>, folders: ReadonlyArray<{ control: string; id: string }> = []): string {
   const problems: string[] = []
   const wizById = new Map(wiz.map((r) => [r.id, r]))
   const owner = new Map<string, string>()
@@ -125,6 +131,7 @@ export function renderOverrides(wiz: readonly WizRule[], reference: ReadonlySet<
     if (prior !== undefined) problems.push(`${tool} rule ${id} is mapped to both ${prior} and ${by}`)
     owner.set(key, by)
   }
+  for (const f of folders) claim('wiz', f.id, `the control folder ${f.control}`)
   const checkAnchor = (ref: string, where: string): void => {
     if (!reference.has(ref)) problems.push(`${where}: ${ref} is in neither ${PROWLER_CHECKS} nor ${FSBP}`)
   }
@@ -222,7 +229,7 @@ if (process.argv[1] && /extract-azure\.ts$/.test(process.argv[1])) {
   try {
     const wiz = wizRules(root)
     writeFileSync(join(root, WIZ_TABLE), renderWizTable(wiz))
-    writeFileSync(join(root, AZURE_OVERRIDES), renderOverrides(wiz, referenceRules(root)))
+    writeFileSync(join(root, AZURE_OVERRIDES), renderOverrides(wiz, referenceRules(root), folderWizRules(root)))
     console.log(
       `${WIZ_TABLE}: ${wiz.length} Wiz rules; ${AZURE_OVERRIDES}: ${ANCHORS.length} anchored Azure entries, ${DEFENDER_AWS.length} Defender AWS keys, ${NEW_CONTROLS.length} new controls`
     )

@@ -2,7 +2,7 @@
 // SHA-256s), the scanner exports, and the verdicts expected. Returned as path → bytes, so the
 // generator writes them and the fixture test compares them with what is on disk.
 import { createHash } from 'node:crypto'
-import { COLLECTED_AT, FLOW_HEADER, WINDOW, at, gz, hex, managementRecord, role, type AccountWorld, type Json, type World } from './world'
+import { COLLECTED_AT, FLOW_HEADER, WINDOW, at, gz, hex, managementRecord, role, type AccountWorld, type Json, type World, WIZ_ISSUE_COLUMNS } from './world'
 import { REPORT_HEADER } from './pieces'
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`
@@ -317,6 +317,20 @@ export function render(w: World, opts: { collector: string }): Rendered {
     }
     scopes.push({ provider: 'azure', subscription: z.subscription })
   }
+  for (const c of [...w.kubernetes.values()].sort((x, y) => (x.name < y.name ? -1 : 1))) {
+    const base = `kubernetes/${c.name}`
+    files.set(`${base}/rbac.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.rbac })))
+    // the AKS diagnostic setting's export: one record a line, a file per month (PT1H.json as delivered)
+    const byMonth = new Map<string, string[]>()
+    for (const l of c.audit) {
+      const m = (JSON.parse(l) as { time: string }).time.slice(0, 7)
+      byMonth.set(m, [...(byMonth.get(m) ?? []), l])
+    }
+    for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      const sorted = [...list].sort((x, y) => ((JSON.parse(x) as { time: string }).time < (JSON.parse(y) as { time: string }).time ? -1 : 1))
+      files.set(`${base}/audit/insights-logs-kube-audit/y=${month.slice(0, 4)}/m=${month.slice(5, 7)}/PT1H.json`, Buffer.from(`${sorted.join('\n')}\n`))
+    }
+  }
   const bundle = new Map<string, Buffer>()
   const listed = [...files].sort(([x], [y]) => (x < y ? -1 : 1))
   const manifest = {
@@ -334,6 +348,11 @@ export function render(w: World, opts: { collector: string }): Rendered {
   const exports = new Map<string, Buffer>()
   if (w.findings.asff.length) exports.set('securityhub-findings.json', Buffer.from(json({ Findings: w.findings.asff })))
   if (w.findings.prowler.length) exports.set('prowler-output.ocsf.json', Buffer.from(json(w.findings.prowler)))
+  if (w.findings.wiz.length) {
+    const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
+    const rows = [WIZ_ISSUE_COLUMNS.join(','), ...w.findings.wiz.map((r) => WIZ_ISSUE_COLUMNS.map((k) => cell(r[k] ?? '')).join(','))]
+    exports.set('wiz-issues.csv', Buffer.from(`${rows.join('\n')}\n`))
+  }
   for (const t of w.findings.trivy) exports.set(`trivy-${t.name}.json`, Buffer.from(json(t.report)))
   const expected = [...w.expected].sort((x, y) => (x.control + x.resource + (x.region ?? '') < y.control + y.resource + (y.region ?? '') ? -1 : 1))
   return { bundle, exports, expected: Buffer.from(json({ findings: expected })) }

@@ -381,13 +381,31 @@ export interface Findings {
   asff: Json[]
   prowler: Json[]
   trivy: Array<{ name: string; report: Json }>
+  /** Wiz issues export rows (column → cell), written as wiz-issues.csv */
+  wiz: Array<Record<string, string>>
+}
+
+/** A Kubernetes cluster's evidence: kubernetes/<name>/rbac.json and its audit lines (kubernetes/<name>/audit/). */
+export interface ClusterWorld {
+  name: string
+  /** roles, cluster roles and bindings (k8sRole, k8sBinding) */
+  rbac: Json[]
+  /** AKS diagnostic records of category kube-audit, one JSON a line (kubeAudit) */
+  audit: string[]
 }
 
 export class World {
   readonly accounts = new Map<string, AccountWorld>()
   readonly azure = new Map<string, AzureWorld>()
-  readonly findings: Findings = { asff: [], prowler: [], trivy: [] }
+  readonly findings: Findings = { asff: [], prowler: [], trivy: [], wiz: [] }
   readonly expected: Expected[] = []
+  readonly kubernetes = new Map<string, ClusterWorld>()
+
+  cluster(name: string): ClusterWorld {
+    let c = this.kubernetes.get(name)
+    if (!c) this.kubernetes.set(name, (c = { name, rbac: [], audit: [] }))
+    return c
+  }
 
   account(account: string, alias = `acct-${account}`, environment = 'prod'): AccountWorld {
     let a = this.accounts.get(account)
@@ -1089,5 +1107,134 @@ export function resourceCallRecord(e: {
     recipientAccountId: e.account,
     eventCategory: e.data ? 'Data' : 'Management',
     tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${e.source.split('.')[0]}.${e.region}.amazonaws.com` }
+  }
+}
+
+// ---- Kubernetes RBAC, audit events and Wiz issues -----------------------------------------------
+
+export interface K8sRule {
+  apiGroups?: string[]
+  resources: string[]
+  verbs: string[]
+}
+
+/** A Role (namespace given) or ClusterRole as `kubectl get -o json` lists it. */
+export function k8sRole(name: string, namespace: string | null, rules: K8sRule[]): Json {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: namespace ? 'Role' : 'ClusterRole',
+    metadata: { name, ...(namespace ? { namespace } : {}), uid: uuidOf(`role:${namespace}:${name}`), resourceVersion: '4711', creationTimestamp: '2025-03-02T10:00:00Z' },
+    rules: rules.map((r) => ({ apiGroups: r.apiGroups ?? [''], resources: r.resources, verbs: r.verbs }))
+  }
+}
+
+/** A RoleBinding (namespace given) or ClusterRoleBinding of a role to subjects (ServiceAccount ns/name, or User name). */
+export function k8sBinding(name: string, namespace: string | null, role: { kind: 'Role' | 'ClusterRole'; name: string }, subjects: Array<{ sa: string } | { user: string }>): Json {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: namespace ? 'RoleBinding' : 'ClusterRoleBinding',
+    metadata: { name, ...(namespace ? { namespace } : {}), uid: uuidOf(`binding:${namespace}:${name}`), resourceVersion: '4712', creationTimestamp: '2025-03-02T10:00:00Z' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role.kind, name: role.name },
+    subjects: subjects.map((s) =>
+      'sa' in s ? { kind: 'ServiceAccount', namespace: s.sa.split('/')[0], name: s.sa.split('/')[1] } : { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: s.user }
+    )
+  }
+}
+
+/** One audit.k8s.io/v1 Event at stage ResponseComplete, as an AKS diagnostic record of category kube-audit (the event in properties.log). */
+export function kubeAudit(
+  cluster: string,
+  e: { time: string; user: string; verb: string; resource: string; namespace?: string; name?: string; subresource?: string; code?: number; groups?: string[] }
+): string {
+  const event = {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: uuidOf(`audit:${cluster}:${e.time}:${e.user}:${e.verb}:${e.resource}:${e.name ?? ''}`),
+    stage: 'ResponseComplete',
+    requestURI: `/api/v1/${e.namespace ? `namespaces/${e.namespace}/` : ''}${e.resource}${e.name && e.verb !== 'create' ? `/${e.name}` : ''}${e.subresource ? `/${e.subresource}` : ''}`,
+    verb: e.verb,
+    user: {
+      username: e.user,
+      groups:
+        e.groups ??
+        (e.user.startsWith('system:serviceaccount:')
+          ? ['system:serviceaccounts', `system:serviceaccounts:${e.user.split(':')[2]}`, 'system:authenticated']
+          : ['system:authenticated'])
+    },
+    sourceIPs: ['10.224.0.4'],
+    objectRef: {
+      resource: e.resource,
+      ...(e.namespace ? { namespace: e.namespace } : {}),
+      ...(e.name ? { name: e.name } : {}),
+      ...(e.subresource ? { subresource: e.subresource } : {}),
+      apiVersion: 'v1'
+    },
+    responseStatus: { metadata: {}, code: e.code ?? (e.verb === 'create' ? 201 : 200) },
+    requestReceivedTimestamp: e.time.replace('Z', '.000000Z'),
+    stageTimestamp: e.time.replace('Z', '.004211Z'),
+    annotations: { 'authorization.k8s.io/decision': (e.code ?? 200) === 403 ? 'forbid' : 'allow' }
+  }
+  return JSON.stringify({
+    time: e.time,
+    resourceId: `/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/RG-AKS/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/${cluster.toUpperCase().slice(0, 24)}`,
+    category: 'kube-audit',
+    operationName: 'Microsoft.ContainerService/managedClusters/diagnosticLogs/Read',
+    properties: { log: JSON.stringify(event), stream: 'stdout', pod: 'kube-apiserver-7d9c6b5f4-x2x9q', containerID: hex(`apiserver:${cluster}`, 64) }
+  })
+}
+
+/** The columns of a Wiz issues export (Issues → Export to CSV), in its order. */
+export const WIZ_ISSUE_COLUMNS = [
+  'Created At',
+  'Title',
+  'Severity',
+  'Status',
+  'Description',
+  'Resource Type',
+  'Resource external ID',
+  'Subscription ID',
+  'Control ID',
+  'Resource Name',
+  'Resource Region',
+  'Resource Platform',
+  'Resource original JSON',
+  'Issue ID',
+  'Resource Tags',
+  'Kubernetes Cluster',
+  'Kubernetes Namespace'
+] as const
+
+/** A Wiz issue on a Kubernetes subject (a ServiceAccount or a User), as the issues export gives it. */
+export function wizSubjectIssue(o: {
+  control: string
+  title: string
+  subscription: string
+  clusterId: string
+  clusterName: string
+  subject: { sa: string } | { user: string }
+  created: string
+}): Record<string, string> {
+  const sa = 'sa' in o.subject ? o.subject.sa.split('/') : null
+  const name = sa ? sa[1] : (o.subject as { user: string }).user
+  const id = sa ? `k8s/serviceaccount/${o.clusterId}/${sa[0]}/${sa[1]}` : `k8s/user/${o.clusterId}/${name}`
+  return {
+    'Created At': o.created,
+    Title: o.title,
+    Severity: 'INFORMATIONAL',
+    Status: 'OPEN',
+    Description: '#### Description\nThis account is assigned a permission it may not need.',
+    'Resource Type': sa ? 'ServiceAccount' : 'User',
+    'Resource external ID': id,
+    'Subscription ID': o.subscription,
+    'Control ID': o.control,
+    'Resource Name': name,
+    'Resource Region': '',
+    'Resource Platform': 'Kubernetes',
+    'Resource original JSON': JSON.stringify(sa ? { metadata: { name, namespace: sa[0] } } : { kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io', namespace: '' }),
+    'Issue ID': uuidOf(`wiz:${o.control}:${id}`),
+    'Resource Tags': '{}',
+    'Kubernetes Cluster': sa ? `${o.subscription}::${o.clusterName}` : '',
+    'Kubernetes Namespace': sa ? sa[0] : ''
   }
 }

@@ -1,0 +1,174 @@
+// What the steps (and the tests) of the Kubernetes RBAC playbook share: the permission each served
+// control is about, the cluster's rbac.json and audit files from the evidence, and the subject's
+// grants of the permission and its allowed requests that used them.
+import {
+  eventAllowed,
+  eventResource,
+  grantsOf,
+  objectRef,
+  parseRbac,
+  ruleGrants,
+  ruleHasWildcard,
+  ruleAllows,
+  scanAudit,
+  subjectOfResourceId,
+  usernameOf,
+  type AuditEvent,
+  type AuditScan,
+  type Grant,
+  type K8sSubject,
+  type PolicyRule,
+  type Rbac
+} from '../../main/semantics/kubernetes-rbac'
+import type { EvidenceFileSummary } from '../../shared/evidence'
+
+export const CREATE_PODS = 'azure.aks.principal-can-create-pods'
+export const READ_SECRETS = 'azure.aks.principal-can-read-secrets'
+export const WILDCARD = 'azure.aks.role-wildcard'
+
+export interface Concern {
+  /** the permission in words, for explanations */
+  what: string
+  /** the rules of a role that grant it */
+  grants(rule: PolicyRule): boolean
+  /** the verbs whose events the audit log must record for "not used" to be shown */
+  verbs: readonly string[] | null
+  /** does an allowed request use a grant (one of its matching rules, in its scope)? */
+  uses(e: AuditEvent, rules: readonly PolicyRule[]): boolean
+}
+
+const coreResource = (e: AuditEvent, verbs: readonly string[], resource: string): boolean => verbs.includes(e.verb) && eventResource(e) === resource && !e.objectRef?.apiGroup
+
+export const CONCERNS: Record<string, Concern> = {
+  [CREATE_PODS]: {
+    what: 'create pods',
+    grants: (r) => ruleGrants(r, { verbs: ['create'], resources: ['pods'], apiGroups: [''] }),
+    verbs: ['create'],
+    uses: (e) => coreResource(e, ['create'], 'pods')
+  },
+  [READ_SECRETS]: {
+    what: 'get, list or watch secrets',
+    grants: (r) => ruleGrants(r, { verbs: ['get', 'list', 'watch'], resources: ['secrets'], apiGroups: [''] }),
+    verbs: ['get', 'list', 'watch'],
+    uses: (e) => coreResource(e, ['get', 'list', 'watch'], 'secrets')
+  },
+  [WILDCARD]: {
+    what: 'use a rule with a wildcard ("*") in its verbs, resources or API groups',
+    grants: ruleHasWildcard,
+    // any request a wildcard rule allows is a use; which verbs the log records is judged by the days it covers
+    verbs: null,
+    uses: (e, rules) => {
+      const res = eventResource(e)
+      return res !== null && rules.some((r) => ruleAllows(r, e.verb, res, e.objectRef?.apiGroup ?? ''))
+    }
+  }
+}
+
+export type Loaded<T> = { ok: true; value: T; files: string[] } | { ok: false; why: string; files: string[] }
+
+/** The cluster folders of the evidence that hold an rbac.json. */
+const clusters = (files: readonly EvidenceFileSummary[]): string[] => [...new Set(files.filter((f) => f.kind === 'kubernetes.rbac').map((f) => f.path.split('/')[1]))].sort()
+
+export interface Target {
+  subject: K8sSubject
+  cluster: string
+  /** how the cluster folder was chosen, when not by the id's own cluster */
+  chosen: string | null
+}
+
+/**
+ * The subject a finding names and the evidence's folder for its cluster: kubernetes/<cluster>/ named as
+ * the scanner names the cluster (Wiz: the id in the resource's external id), or the only cluster in evidence.
+ */
+export function targetOf(resourceId: string, files: readonly EvidenceFileSummary[]): Loaded<Target> {
+  const s = subjectOfResourceId(resourceId)
+  if (!s)
+    return {
+      ok: false,
+      why: `${resourceId} is not a Kubernetes subject id this playbook reads (k8s/serviceaccount/<cluster>/<namespace>/<name> or k8s/user/<cluster>/<name>)`,
+      files: []
+    }
+  const all = clusters(files)
+  if (all.includes(s.cluster)) return { ok: true, value: { subject: s.subject, cluster: s.cluster, chosen: null }, files: [] }
+  if (all.length === 1) return { ok: true, value: { subject: s.subject, cluster: all[0], chosen: `the only cluster in evidence, kubernetes/${all[0]}/` }, files: [] }
+  return {
+    ok: false,
+    why: all.length
+      ? `no folder kubernetes/${s.cluster}/ is in evidence (the clusters are ${all.join(', ')}): which cluster the finding is about cannot be told`
+      : 'no kubernetes/<cluster>/rbac.json is in evidence (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o json): who holds what is unknown',
+    files: []
+  }
+}
+
+/** The cluster's rbac.json from the latest bundle that holds it. */
+export function loadRbac(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Rbac> {
+  const f = files.filter((x) => x.kind === 'kubernetes.rbac' && x.path === `kubernetes/${cluster}/rbac.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
+  if (!f) return { ok: false, why: `no kubernetes/${cluster}/rbac.json is in evidence: who holds what is unknown`, files: [] }
+  const b = bytes(f.id)
+  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
+  const r = parseRbac(b.toString('utf8'), f.path)
+  return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
+}
+
+export interface Audit extends AuditScan {
+  /** audit files whose bytes the case did not keep (their days are not covered) */
+  unread: string[]
+}
+
+/** Every audit event of the cluster in evidence (each file once, whatever bundle added it). */
+export function loadAudit(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Audit> {
+  const mine = files.filter((x) => x.kind === 'kubernetes.audit' && x.path.startsWith(`kubernetes/${cluster}/audit/`))
+  const seen = new Set<string>()
+  const scan: Audit = { events: [], days: new Set(), problems: [], unread: [] }
+  const ids: string[] = []
+  for (const f of mine) {
+    if (seen.has(f.sha256)) continue
+    seen.add(f.sha256)
+    ids.push(f.id)
+    const b = bytes(f.id)
+    if (!b) scan.unread.push(f.path)
+    else scanAudit(b.toString('utf8'), f.path, scan)
+  }
+  if (!mine.length) return { ok: false, why: `no audit log of the cluster is in evidence (kubernetes/${cluster}/audit/)`, files: [] }
+  return { ok: true, value: scan, files: ids }
+}
+
+export interface Holding {
+  grants: Grant[]
+  /** bindings of the subject whose role is not in rbac.json */
+  missing: Grant[]
+}
+
+export function holding(rbac: Rbac, subject: K8sSubject, c: Concern): Holding {
+  const all = grantsOf(rbac, subject, c.grants)
+  return { grants: all.filter((g) => g.role), missing: all.filter((g) => !g.role) }
+}
+
+export const grantText = (g: Grant): string =>
+  `${objectRef(g.binding)} → ${g.role ? objectRef(g.role) : `${g.binding.roleRef.kind} ${g.binding.roleRef.name} (not in rbac.json)`}${g.role ? ` (${g.rules.map((i) => ruleText(g.role!.rules![i])).join('; ')})` : ''} in ${g.scope}`
+
+export const ruleText = (r: PolicyRule): string =>
+  `${r.verbs.join(',')} on ${(r.resources ?? []).join(',')}${r.apiGroups && !(r.apiGroups.length === 1 && r.apiGroups[0] === '') ? ` [${r.apiGroups.map((g) => g || 'core').join(',')}]` : ''}${r.resourceNames?.length ? ` named ${r.resourceNames.join(',')}` : ''}`
+
+/** The subject's allowed, completed requests that a grant covers (in the grant's namespace, or anywhere for a cluster-wide one). */
+export function uses(audit: AuditScan, subject: K8sSubject, c: Concern, grants: readonly Grant[], from: string | null): AuditEvent[] {
+  const user = usernameOf(subject)
+  return audit.events.filter((e) => {
+    if (e.user.username !== user || (e.stage && e.stage !== 'ResponseComplete') || !eventAllowed(e)) return false
+    if (from && e.stageTimestamp < from) return false
+    return grants.some((g) => {
+      if (g.binding.kind === 'RoleBinding' && e.objectRef?.namespace !== g.binding.metadata.namespace) return false
+      return c.uses(
+        e,
+        g.rules.map((i) => g.role!.rules![i])
+      )
+    })
+  })
+}
+
+/** The UTC days of a window ([from, to)), YYYY-MM-DD. */
+export function windowDays(w: { from: string; to: string }): string[] {
+  const out: string[] = []
+  for (let t = Date.parse(w.from.slice(0, 10)); t < Date.parse(w.to); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10))
+  return out
+}
