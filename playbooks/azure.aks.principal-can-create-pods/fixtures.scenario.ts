@@ -48,7 +48,9 @@ export function scenario(w: World): void {
     k8sBinding('dev-all', 'dev', { kind: 'Role', name: 'dev-all' }, [{ user: 'maria@acme.example' }]),
     // a cleanup job that deletes finished pods was given create too, and never created one
     k8sRole('pod-janitor', 'batch', [{ resources: ['pods'], verbs: ['create', 'delete', 'list'] }]),
-    k8sBinding('pod-janitor', 'batch', { kind: 'Role', name: 'pod-janitor' }, [{ sa: 'batch/cleanup' }])
+    k8sBinding('pod-janitor', 'batch', { kind: 'Role', name: 'pod-janitor' }, [{ sa: 'batch/cleanup' }]),
+    // the platform team's Entra ID group holds the wildcard role too (who is in it, Entra ID says)
+    k8sBinding('platform-admins', null, { kind: 'ClusterRole', name: 'aks-service' }, [{ group: '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f' }])
     // the old worker's binding was deleted: nothing binds reports/old-worker any more
   )
   for (let k = 0; k < 90; k++) {
@@ -162,6 +164,16 @@ export function scenario(w: World): void {
       { holds: 'yes', used: 'no', system: 'no' },
       'the cleanup job deletes pods and never created one in 90 days of audit events',
       { used: 'cover every day' }
+    ],
+    [
+      WILDCARD,
+      BOOKING,
+      'bookingapp',
+      { user: 'dmitri@acme.example' },
+      'RISKY',
+      { holds: 'unknown', system: 'no' },
+      'no binding names the user, but a group binding gives the wildcard and the user may be in the group',
+      { holds: 'platform-admins' }
     ],
     [READ_SECRETS, BOOKING, 'bookingapp', { sa: 'reports/old-worker' }, 'SAFE', { holds: 'no' }, 'its binding was deleted: a stale finding'],
     [

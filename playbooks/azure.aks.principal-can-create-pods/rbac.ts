@@ -144,6 +144,23 @@ export function holding(rbac: Rbac, subject: K8sSubject, c: Concern): Holding {
   return { grants: all.filter((g) => g.role), missing: all.filter((g) => !g.role) }
 }
 
+/** The bindings that give the permission to a group other than those every subject is in (a user's groups are the identity provider's). */
+export function groupGrants(rbac: Rbac, c: Concern): string[] {
+  const everyone = new Set(['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'])
+  const out: string[] = []
+  for (const b of rbac.bindings) {
+    const groups = (b.subjects ?? []).filter(
+      (x) => x.kind === 'Group' && !everyone.has(x.name) && !x.name.startsWith('system:serviceaccounts:') && !x.name.startsWith('system:nodes')
+    )
+    if (!groups.length) continue
+    const ns = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined
+    const role = rbac.roles.find((r) => r.kind === b.roleRef.kind && r.metadata.name === b.roleRef.name && (r.kind === 'ClusterRole' || r.metadata.namespace === ns))
+    if (role && !(role.rules ?? []).some(c.grants)) continue
+    out.push(`${objectRef(b)} (group ${groups.map((g) => g.name).join(', ')})`)
+  }
+  return out
+}
+
 export const grantText = (g: Grant): string =>
   `${objectRef(g.binding)} → ${g.role ? objectRef(g.role) : `${g.binding.roleRef.kind} ${g.binding.roleRef.name} (not in rbac.json)`}${g.role ? ` (${g.rules.map((i) => ruleText(g.role!.rules![i])).join('; ')})` : ''} in ${g.scope}`
 

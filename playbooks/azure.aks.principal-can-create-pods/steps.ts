@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { day, outcome, plural, windowText } from '../../main/controls/step-common'
 import { eventResource, subjectText, usernameOf, type K8sSubject } from '../../main/semantics/kubernetes-rbac'
-import { CONCERNS, grantText, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Concern, type Target } from './rbac'
+import { CONCERNS, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Concern, type Target } from './rbac'
 
 const SUBJECTS = ['kubernetes.serviceaccount', 'kubernetes.user'] as const
 
@@ -41,6 +41,14 @@ const holds = defineStep({
         o
       )
     if (h.missing.length) return outcome('unknown', `${who} is bound to roles that are not in rbac.json: ${h.missing.map(grantText).join('; ')}`, { evidence: [r.files], sources })
+    // a user's groups come from the identity provider (Entra ID, IAM), not from RBAC: a group binding may give it the permission
+    const groups = s.t.subject.kind === 'User' ? groupGrants(r.value, s.c) : []
+    if (groups.length)
+      return outcome(
+        'unknown',
+        `no binding names ${who}, but ${groups.slice(0, 5).join('; ')} give the permission to groups, and which groups the user is in is not in rbac.json (the identity provider says)`,
+        { evidence: [r.files], sources }
+      )
     return outcome('no', `no binding in rbac.json lets ${who} ${s.c.what}${where(s.t)}: there is nothing to remove`, o)
   }
 })

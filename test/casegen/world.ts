@@ -1129,14 +1129,23 @@ export function k8sRole(name: string, namespace: string | null, rules: K8sRule[]
 }
 
 /** A RoleBinding (namespace given) or ClusterRoleBinding of a role to subjects (ServiceAccount ns/name, or User name). */
-export function k8sBinding(name: string, namespace: string | null, role: { kind: 'Role' | 'ClusterRole'; name: string }, subjects: Array<{ sa: string } | { user: string }>): Json {
+export function k8sBinding(
+  name: string,
+  namespace: string | null,
+  role: { kind: 'Role' | 'ClusterRole'; name: string },
+  subjects: Array<{ sa: string } | { user: string } | { group: string }>
+): Json {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: namespace ? 'RoleBinding' : 'ClusterRoleBinding',
     metadata: { name, ...(namespace ? { namespace } : {}), uid: uuidOf(`binding:${namespace}:${name}`), resourceVersion: '4712', creationTimestamp: '2025-03-02T10:00:00Z' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: role.kind, name: role.name },
     subjects: subjects.map((s) =>
-      'sa' in s ? { kind: 'ServiceAccount', namespace: s.sa.split('/')[0], name: s.sa.split('/')[1] } : { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: s.user }
+      'sa' in s
+        ? { kind: 'ServiceAccount', namespace: s.sa.split('/')[0], name: s.sa.split('/')[1] }
+        : 'user' in s
+          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: s.user }
+          : { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: s.group }
     )
   }
 }
