@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { day, outcome, plural, windowText } from '../../main/controls/step-common'
-import { eventResource, subjectText, usernameOf, type K8sSubject } from '../../main/semantics/kubernetes-rbac'
+import { eventResource, subjectOfResourceId, subjectText, usernameOf, type K8sSubject } from '../../main/semantics/kubernetes-rbac'
 import { CONCERNS, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Concern, type Target } from './rbac'
 
 const SUBJECTS = ['kubernetes.serviceaccount', 'kubernetes.user'] as const
@@ -129,11 +129,12 @@ const system = defineStep({
   resourceTypes: SUBJECTS,
   params: z.object({}).strict(),
   run(ctx) {
-    const s = setup(ctx)
-    if ('error' in s) return s.error
-    const why = systemIdentity(s.t.subject)
-    if (why) return outcome('yes', `${subjectText(s.t.subject)} is ${why}: narrowing its permissions breaks what the cluster does for itself`, { certainty: 'proven' })
-    return outcome('no', `${subjectText(s.t.subject)} is not a system, kube-system or managed-service identity`, { certainty: 'proven' })
+    // the subject's name says it: no evidence of the cluster is needed
+    const s = subjectOfResourceId(ctx.finding.resource.id)
+    if (!s) return outcome('unknown', `${ctx.finding.resource.id} is not a Kubernetes subject id this playbook reads`, {})
+    const why = systemIdentity(s.subject)
+    if (why) return outcome('yes', `${subjectText(s.subject)} is ${why}: narrowing its permissions breaks what the cluster does for itself`, { certainty: 'proven' })
+    return outcome('no', `${subjectText(s.subject)} is not a system, kube-system or managed-service identity`, { certainty: 'proven' })
   }
 })
 
