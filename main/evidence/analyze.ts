@@ -4,6 +4,17 @@
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
 import { parseBlobContainers, parseNetworkSecurityGroups } from '../semantics/inventory-azure'
 import { emptyNsgFlowScan, readNsgFlowLogFile } from './nsg-flow-logs'
+import {
+  emptyEntraLogScan,
+  entraUserFacts,
+  mergeEntraLogScans,
+  parseAzureRoleAssignments,
+  parseDirectoryRoleAssignments,
+  parseEntraUsers,
+  readDirectoryAudits,
+  readSignIns,
+  type EntraDocuments
+} from '../semantics/inventory-entra'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { IamAuthorization } from '../semantics/inventory-iam'
@@ -213,6 +224,8 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     await a.kubernetes(f)
   }
   stop()
+  const entra = byKind('azure.entra')
+  if (entra.length) await a.entra(entra)
   a.finish()
   return a.output()
 }
@@ -444,6 +457,38 @@ class Analysis {
       this.bad(p)
       this.inventoryCoverage(f, p)
     }
+  }
+
+  /** The Entra ID (Graph) and Azure RBAC files, read together into one `azure.entra.user` facet per user (../semantics/inventory-entra.ts). */
+  async entra(files: BundleFile[]): Promise<void> {
+    const d: EntraDocuments = { users: null, directoryRoles: null, azureRoles: null, signIns: null, audits: null }
+    const read: string[] = []
+    const union = <T extends { id: string }>(a: T[] | null, b: T[]): T[] => [...(a ?? []), ...b.filter((x) => !a?.some((y) => y.id === x.id))]
+    for (const f of files) {
+      try {
+        const doc = await readJsonDocument(f.abs, f.path, this.limits)
+        let n: number
+        if (f.path.endsWith('/entra/users.json')) n = (d.users = union(d.users, parseEntraUsers(doc, f.path))).length
+        else if (f.path.endsWith('/entra/directory-role-assignments.json')) n = (d.directoryRoles = union(d.directoryRoles, parseDirectoryRoleAssignments(doc, f.path))).length
+        else if (f.path.endsWith('/role-assignments.json')) n = (d.azureRoles = union(d.azureRoles, parseAzureRoleAssignments(doc, f.path))).length
+        else {
+          // read whole or not at all: a file refused halfway adds no day and no record
+          const scan = emptyEntraLogScan()
+          const signIns = f.path.endsWith('/entra/sign-ins.json')
+          n = signIns ? readSignIns(scan, doc, f.path) : readDirectoryAudits(scan, doc, f.path)
+          if (signIns) d.signIns = mergeEntraLogScans(d.signIns, scan)
+          else d.audits = mergeEntraLogScans(d.audits, scan)
+        }
+        this.ok(f.path, n)
+        this.inventoryCoverage(f, null)
+        read.push(f.path)
+      } catch (e) {
+        const p = problemOf(e, f.path)
+        this.bad(p)
+        this.inventoryCoverage(f, p)
+      }
+    }
+    for (const [id, facet] of entraUserFacts(d)) this.fact(id, 'azure.entra.user', facet, read)
   }
 
   private inventoryCoverage(f: BundleFile, p: FileProblem | null): void {

@@ -96,6 +96,7 @@ type EvidenceKind =
   | 'azure.nsg-flow-logs'
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
+  | 'azure.entra'
   | 'unknown'
 
 interface Classified {
@@ -139,6 +140,9 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'kms-keys.json': 'aws.inventory.kms-keys'
 }
 
+/** azure/<subscription>/entra/<file> (main/semantics/inventory-entra.ts) */
+const ENTRA_FILES = new Set(['users.json', 'directory-role-assignments.json', 'sign-ins.json', 'directory-audits.json'])
+
 /** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */
 function classify(path: string): Classified {
   const p = path.split('/')
@@ -172,6 +176,9 @@ function classify(path: string): Classified {
     // Added to v1 (docs/evidence-bundle.md): the network security groups (ARM list) and their flow logs, as delivered
     if (rest.length === 1 && rest[0] === 'network-security-groups.json') return { ...base, kind: 'azure.network-security-groups' }
     if (rest[0] === 'nsg-flow-logs' && rest.length >= 2) return { ...base, kind: 'azure.nsg-flow-logs' }
+    // Added to v1 (docs/evidence-bundle.md): Microsoft Graph (Entra ID) users, directory roles and logs, and Azure RBAC role assignments
+    if ((rest[0] === 'entra' && rest.length === 2 && ENTRA_FILES.has(rest[1])) || (rest.length === 1 && rest[0] === 'role-assignments.json'))
+      return { ...base, kind: 'azure.entra' }
     return { ...base, kind: 'unknown' }
   }
   // Added to v1 (docs/evidence-bundle.md): a Kubernetes cluster's RBAC objects and its audit events

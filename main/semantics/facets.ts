@@ -15,6 +15,7 @@
 // The schemas are strict (an unknown key is an error), so the writer test
 // (main/evidence/facets.test.ts) proves that what analyze.ts writes is exactly what is declared here.
 import { z } from 'zod'
+import { EntraUserFacet } from './inventory-entra'
 
 const nullableString = z.string().nullable()
 const nullableNumber = z.number().nullable()
@@ -652,6 +653,7 @@ export const FACETS = {
   'azure.storage.containers': AzureBlobContainersFacet,
   'azure.nsg.config': AzureNsgConfigFacet,
   'azure.nsg.flows': AzureNsgFlowsFacet,
+  'azure.entra.user': EntraUserFacet,
   'activity.aws.cloudtrail.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail-lookup.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail.s3-management': CloudTrailS3ManagementFacet,
