@@ -119,7 +119,7 @@ export const playbookSchema = z
           .strict()
       )
       .min(1),
-    resourceTypes: z.array(z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'a resource type like aws.s3.bucket')).min(1),
+    resourceTypes: z.array(z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+(\/[a-z0-9-]+)*$/, 'a resource type like aws.s3.bucket or azure.azureactivedirectory/user')).min(1),
     window: z.object({ days: z.number().int().min(1).max(400) }).strict(),
     evidence: z
       .array(

@@ -845,15 +845,9 @@ export const NEW_CONTROLS: NewControl[] = [
     ],
     why: 'Deprecated (older name) and blocked accounts are both accounts blocked from signing in; the fix is one review of the role assignments.'
   },
-  // Entra ID principals (Wiz reports the user itself)
-  {
-    id: 'azure.entra.guest-user-high-privileges',
-    title: 'Guest users should not have high privileges',
-    resourceType: 'azure.azureactivedirectory/user',
-    severity: 'medium',
-    wiz: ['6f34c36b-d040-4809-b8ef-727cc22b6706'],
-    why: "Wiz reports the guest user; Defender's guest-account recommendations report the subscription (azure.subscription.external-accounts-with-permissions)."
-  },
+  // Entra ID principals (Wiz reports the user itself). Wiz's 'Azure guest user has high privileges'
+  // (6f34c36b-d040-4809-b8ef-727cc22b6706) is in the folder control azure.entra.guest-user-high-privileges;
+  // Defender's guest-account recommendations report the subscription (azure.subscription.external-accounts-with-permissions).
   {
     id: 'azure.entra.admin-escalation-path',
     title: 'Users and service principals should not be able to impersonate an application that can add members to an admin group',

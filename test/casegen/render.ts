@@ -305,6 +305,8 @@ export function render(w: World, opts: { collector: string }): Rendered {
     }
     for (const [name, containers] of [...z.blobContainers].sort(([x], [y]) => (x < y ? -1 : 1)))
       files.set(`${base}/blob-containers/${name}.json`, Buffer.from(json({ value: containers })))
+    for (const [name, items] of [...z.entra].sort(([x], [y]) => (x < y ? -1 : 1))) files.set(`${base}/entra/${name}`, Buffer.from(json({ value: items })))
+    if (z.roleAssignments) files.set(`${base}/role-assignments.json`, Buffer.from(json({ value: z.roleAssignments })))
     // diagnostic-setting export: one JSON object per line, per month (PT1H.json as delivered)
     const byMonth = new Map<string, string[]>()
     for (const l of z.storageLogs) {

@@ -375,6 +375,10 @@ export interface AzureWorld {
   nsgs: Json[]
   /** NSG flow log records (nsgFlowRecord) by NSG id, nsg-flow-logs/… */
   nsgFlows: Map<string, Json[]>
+  /** Microsoft Graph lists by file name under entra/ (users.json, directory-role-assignments.json, sign-ins.json, directory-audits.json); a file without an entry: not collected */
+  entra: Map<string, Json[]>
+  /** ARM role assignment list items, role-assignments.json (null: not collected) */
+  roleAssignments: Json[] | null
 }
 
 export interface Findings {
@@ -447,7 +451,21 @@ export class World {
 
   subscription(id: string): AzureWorld {
     let z = this.azure.get(id)
-    if (!z) this.azure.set(id, (z = { subscription: id, storageAccounts: [], storageLogs: [], activity: [], blobContainers: new Map(), nsgs: [], nsgFlows: new Map() }))
+    if (!z)
+      this.azure.set(
+        id,
+        (z = {
+          subscription: id,
+          storageAccounts: [],
+          storageLogs: [],
+          activity: [],
+          blobContainers: new Map(),
+          nsgs: [],
+          nsgFlows: new Map(),
+          entra: new Map(),
+          roleAssignments: null
+        })
+      )
     return z
   }
 
@@ -1245,5 +1263,129 @@ export function wizSubjectIssue(o: {
     'Resource Tags': '{}',
     'Kubernetes Cluster': sa ? `${o.subscription}::${o.clusterName}` : '',
     'Kubernetes Namespace': sa ? sa[0] : ''
+  }
+}
+
+// ---- Entra ID (Microsoft Graph) and Azure RBAC, Wiz Issues ---------------------------------------
+
+/** A Graph user as `GET /v1.0/users?$select=id,userPrincipalName,displayName,userType,externalUserState,accountEnabled,createdDateTime,signInActivity` lists it. */
+export function entraUser(o: {
+  id: string
+  upn: string
+  name: string
+  guest: boolean
+  enabled?: boolean
+  /** signInActivity (Entra ID P1): undefined = not licensed (no signInActivity) */
+  lastSignIn?: { interactive: string | null; nonInteractive: string | null }
+}): Json {
+  return {
+    id: o.id,
+    userPrincipalName: o.upn,
+    displayName: o.name,
+    userType: o.guest ? 'Guest' : 'Member',
+    externalUserState: o.guest ? 'Accepted' : null,
+    accountEnabled: o.enabled ?? true,
+    createdDateTime: '2024-03-11T09:12:40Z',
+    ...(o.lastSignIn
+      ? {
+          signInActivity: {
+            lastSignInDateTime: o.lastSignIn.interactive,
+            lastSignInRequestId: o.lastSignIn.interactive ? uuidOf(`si:${o.id}`) : null,
+            lastNonInteractiveSignInDateTime: o.lastSignIn.nonInteractive,
+            lastNonInteractiveSignInRequestId: o.lastSignIn.nonInteractive ? uuidOf(`nsi:${o.id}`) : null
+          }
+        }
+      : {})
+  }
+}
+
+/** Built-in directory roles (roleTemplateId = roleDefinitionId for built-ins). */
+export const DIRECTORY_ROLES = {
+  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
+  'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'
+} as const
+
+/** A directory role assignment as `GET /v1.0/roleManagement/directory/roleAssignments?$expand=roleDefinition` lists it. */
+export function directoryRoleAssignment(principalId: string, role: keyof typeof DIRECTORY_ROLES): Json {
+  const def = DIRECTORY_ROLES[role]
+  return {
+    id: `${hex(`dra:${principalId}:${role}`, 22)}-1`,
+    principalId,
+    roleDefinitionId: def,
+    directoryScopeId: '/',
+    roleDefinition: { id: def, displayName: role, isBuiltIn: true, isPrivileged: true, templateId: def }
+  }
+}
+
+/** An ARM role assignment (GET /subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01). */
+export function azureRoleAssignment(subscription: string, principalId: string, role: 'Owner' | 'Contributor', scope = `/subscriptions/${subscription}`): Json {
+  const def = role === 'Owner' ? '8e3af657-a8ff-443c-a75c-2fe8c4bcb635' : 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+  const name = uuidOf(`ra:${principalId}:${role}:${scope}`)
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: {
+      roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${def}`,
+      principalId,
+      principalType: 'User',
+      scope,
+      createdOn: '2024-03-11T09:20:00.0000000Z'
+    }
+  }
+}
+
+/** A sign-in as `GET /v1.0/auditLogs/signIns` lists it. */
+export function entraSignIn(o: { time: string; userId: string; upn: string; app: string; ok?: boolean; ip?: string }): Json {
+  return {
+    id: uuidOf(`signin:${o.userId}:${o.time}`),
+    createdDateTime: o.time,
+    userDisplayName: o.upn.split('@')[0],
+    userPrincipalName: o.upn,
+    userId: o.userId,
+    appDisplayName: o.app,
+    ipAddress: o.ip ?? '203.0.113.10',
+    clientAppUsed: 'Browser',
+    isInteractive: true,
+    status: o.ok === false ? { errorCode: 50126, failureReason: 'Invalid username or password.' } : { errorCode: 0, failureReason: null }
+  }
+}
+
+/** A directory audit record as `GET /v1.0/auditLogs/directoryAudits` lists it (initiated by a user, or by an app when `by` is a string). */
+export function directoryAudit(o: { time: string; activity: string; category: string; by: { id: string; upn: string } | string; target?: string }): Json {
+  return {
+    id: `Directory_${hex(`audit:${o.time}:${o.activity}`, 20)}`,
+    category: o.category,
+    activityDateTime: o.time,
+    activityDisplayName: o.activity,
+    loggedByService: 'Core Directory',
+    operationType: o.activity.split(' ')[0],
+    result: 'success',
+    initiatedBy:
+      typeof o.by === 'string'
+        ? { user: null, app: { displayName: o.by, servicePrincipalId: uuidOf(`app:${o.by}`) } }
+        : { user: { id: o.by.id, userPrincipalName: o.by.upn }, app: null },
+    targetResources: o.target ? [{ id: uuidOf(`t:${o.target}`), displayName: o.target, type: 'User' }] : []
+  }
+}
+
+/** A Wiz "Azure guest user has high privileges" Issue on an Entra user (the row as the Issues export gives it). */
+export function wizGuestIssue(user: Json): Record<string, string> {
+  const id = user.id as string
+  return {
+    'Created At': '2026-11-02T12:39:23Z',
+    Title: 'Azure guest user has high privileges',
+    Severity: 'LOW',
+    Status: 'OPEN',
+    Description: 'This user account is a guest user in Azure AD and is assigned high permissions in the environment.',
+    'Resource Type': 'Microsoft.AzureActiveDirectory/User',
+    'Resource external ID': id,
+    'Control ID': '6f34c36b-d040-4809-b8ef-727cc22b6706',
+    'Resource Name': user.displayName as string,
+    'Resource Platform': 'Azure',
+    'Resource original JSON': JSON.stringify({ id, userType: user.userType, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled }),
+    'Issue ID': uuidOf(`wiz-issue:${id}`),
+    'Resource Tags': '{}',
   }
 }
