@@ -8,13 +8,14 @@ import { SUBSCRIPTION } from '../../test/fixtures/evidence/bundle-builder'
 import { STORAGE_ID } from '../../test/fixtures/evidence/scenario'
 import { createCaseDb } from '../db/case-db'
 import { readBundle } from '../semantics/bundle'
-import { ArmReader, armReadAllowed, collectAzure } from './collect-azure'
+import { ArmReader, GRAPH_READS, armReadAllowed, collectAzure } from './collect-azure'
 import { addEvidenceBundle } from './service'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
 import { latestFacet } from '../case/facets'
 
 /** A stand-in for @azure/identity's credentials: what a real one returns, with no network. */
+const GUEST = 'e4c2061d-3134-4e8e-9e57-f09433d922fe'
 const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }
 
 describe('evidence collect (Azure) against a local ARM stand-in', () => {
@@ -78,6 +79,43 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
           ]
         })
       }
+      if (url.pathname.endsWith('/providers/Microsoft.Authorization/roleAssignments'))
+        return json(200, {
+          value: [
+            {
+              id: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/7d2f1a3e-4b5c-4d6e-8f70-1a2b3c4d5e6f`,
+              properties: {
+                roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`,
+                principalId: GUEST,
+                principalType: 'User',
+                scope: `/subscriptions/${SUBSCRIPTION}`
+              }
+            }
+          ]
+        })
+      // Microsoft Graph (the same stand-in): no Entra ID P1, so no signInActivity; users in two pages
+      if (url.pathname === '/v1.0/users') {
+        if ((url.searchParams.get('$select') ?? '').includes('signInActivity'))
+          return json(403, { error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: "Neither tenant is B2C or tenant doesn't have premium license" } })
+        if (url.searchParams.get('page') === '2')
+          return json(200, { value: [{ id: GUEST, userPrincipalName: 'x_fabrikam.com#EXT#@contoso.onmicrosoft.com', userType: 'Guest', accountEnabled: true }] })
+        return json(200, { value: [{ id: '0b1e7c55-2f0e-4a51-9d8e-6c0a3b2f1e11', userType: 'Member' }], '@odata.nextLink': `${base}/v1.0/users?page=2` })
+      }
+      if (url.pathname === '/v1.0/roleManagement/directory/roleAssignments' && url.searchParams.get('$expand') === 'roleDefinition')
+        return json(200, {
+          value: [
+            {
+              id: 'ra-1',
+              principalId: GUEST,
+              roleDefinitionId: '62e90394-69f5-4237-9190-012177145e10',
+              directoryScopeId: '/',
+              roleDefinition: { displayName: 'Global Administrator' }
+            }
+          ]
+        })
+      if (url.pathname === '/v1.0/auditLogs/signIns' && url.searchParams.get('$filter') === 'createdDateTime ge 2026-08-22T00:00:00.000Z')
+        return json(200, { value: [{ createdDateTime: '2026-11-01T10:00:00Z', userId: GUEST, status: { errorCode: 0 }, appDisplayName: 'Azure Portal' }] })
+      if (url.pathname === '/v1.0/auditLogs/directoryAudits') return json(403, { error: { code: 'Authorization_RequestDenied', message: 'no AuditLog.Read.All' } })
       json(404, { error: { code: 'NotFound', message: url.pathname } })
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -89,22 +127,40 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
   it('pages, waits out a 429, sends only GETs with the bearer token, and writes a bundle that adds to a case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lm-az-'))
     const out = join(dir, 'bundle')
-    const r = await collectAzure({ out, credential, baseUrl: base, subscriptions: [SUBSCRIPTION], days: 90, now: new Date('2026-11-20T00:00:00Z'), sleep: async () => undefined })
+    const r = await collectAzure({
+      out,
+      credential,
+      baseUrl: base,
+      graphBaseUrl: base,
+      subscriptions: [SUBSCRIPTION],
+      days: 90,
+      now: new Date('2026-11-20T00:00:00Z'),
+      sleep: async () => undefined
+    })
     expect(seen.every((s) => s.method === 'GET' && s.auth === 'Bearer test-token')).toBe(true)
     expect(seen.filter((s) => s.url.includes('storageAccounts'))).toHaveLength(3)
     expect(r.manifest.files.map((f) => f.path).sort()).toEqual([
       `azure/${SUBSCRIPTION}/activity-log/page-0001.json`,
       `azure/${SUBSCRIPTION}/blob-containers/stdata01.json`,
+      `azure/${SUBSCRIPTION}/entra/directory-role-assignments.json`,
+      `azure/${SUBSCRIPTION}/entra/sign-ins.json`,
+      `azure/${SUBSCRIPTION}/entra/users.json`,
       `azure/${SUBSCRIPTION}/network-security-groups.json`,
+      `azure/${SUBSCRIPTION}/role-assignments.json`,
       `azure/${SUBSCRIPTION}/storage-accounts.json`
     ])
     // the second account's containers could not be listed: a gap naming it, not an empty list
     expect(r.manifest.gaps?.map((g) => [g.source, g.resource ?? null])).toEqual([
       ['azure.inventory', `${STORAGE_ID}2`],
+      ['azure.inventory', null],
+      ['azure.inventory', null],
       ['azure.nsg-flow-logs', null],
       ['azure.storage-logs', null]
     ])
     expect(r.manifest.gaps?.[0].problem).toMatch(/blob containers of stdata012: AuthorizationFailed: no read on stdata012/)
+    // without Entra ID P1 the users come without signInActivity, said in a gap; a log that cannot be read is a gap and no file
+    expect(r.manifest.gaps?.[1].problem).toMatch(/signInActivity could not be read \(Authentication_RequestFromNonPremiumTenantOrB2CTenant/)
+    expect(r.manifest.gaps?.[2].problem).toMatch(/reading the directory audit log: Authorization_RequestDenied/)
     await readBundle(out)
     const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: '2026-11-21T00:00:00Z' })
     try {
@@ -117,6 +173,14 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       expect(latestFacet(c.db, `${STORAGE_ID}2`, 'azure.storage.containers')).toBeNull()
       const nsg = latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/nsg-a`, 'azure.nsg.config')?.value
       expect(nsg).toMatchObject({ rules: [{ name: 'ssh', sources: ['*'], ports: ['22'] }], networkInterfaces: [expect.stringMatching(/nic-a$/)], subnets: null })
+      // the Graph and RBAC files are read into the guest's azure.entra.user facet (both pages of users)
+      expect(latestFacet(c.db, GUEST, 'azure.entra.user')?.value).toMatchObject({
+        user: { userType: 'Guest', signInActivity: null },
+        directoryRoles: [{ role: 'Global Administrator', directoryScopeId: '/' }],
+        azureRoles: [{ scope: `/subscriptions/${SUBSCRIPTION}` }],
+        signIns: { signIns: 1, signInsOk: 1 },
+        operations: null
+      })
       const cov = getCoverage(c.db, 'azure.storage-logs', STORAGE_ID)
       // no storage logs at all: "none", and the gap says why (never "no HTTP requests")
       expect(cov.state).toBe('none')
@@ -163,5 +227,14 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     expect(seen.length).toBe(before)
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers`)).toBe(true)
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers/public`)).toBe(false)
+    // the Graph reader keeps to its own list: no write-shaped or other path, no ARM path
+    const graph = new ArmReader({ credential, baseUrl: base, reads: GRAPH_READS })
+    for (const path of ['/v1.0/users/' + GUEST, '/v1.0/applications', '/beta/users', `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Storage/storageAccounts`])
+      await expect(
+        (async () => {
+          for await (const _ of graph.list(path, {})) void _
+        })()
+      ).rejects.toThrow(/not one of the Microsoft Graph reads evidence collect makes/)
+    expect(seen.length).toBe(before)
   })
 })

@@ -16,6 +16,8 @@ export interface ArmOptions {
   maxAttempts?: number
   /** tests: shorten waits */
   sleep?: (ms: number) => Promise<void>
+  /** the read-only allow-list this reader keeps to (default ARM_READS) */
+  reads?: ReadonlyArray<{ what: string; path: RegExp }>
 }
 
 class ArmError extends Error {
@@ -46,7 +48,19 @@ export const ARM_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
   {
     what: 'the Activity Log (Microsoft.Insights/eventtypes/management/values)',
     path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i
+  },
+  {
+    what: 'Azure role assignments (Microsoft.Authorization/roleAssignments list)',
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Authorization\/roleAssignments$/i
   }
+]
+
+/** The Microsoft Graph reads (GET of a collection, v1.0), for the Entra files (main/semantics/inventory-entra.ts). */
+export const GRAPH_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
+  { what: 'Entra ID users (GET /v1.0/users)', path: /^\/v1\.0\/users$/ },
+  { what: 'directory role assignments (GET /v1.0/roleManagement/directory/roleAssignments)', path: /^\/v1\.0\/roleManagement\/directory\/roleAssignments$/ },
+  { what: 'the sign-in log (GET /v1.0/auditLogs/signIns)', path: /^\/v1\.0\/auditLogs\/signIns$/ },
+  { what: 'the directory audit log (GET /v1.0/auditLogs/directoryAudits)', path: /^\/v1\.0\/auditLogs\/directoryAudits$/ }
 ]
 
 /** Whether a path (of the ARM base URL's host) is one of the allowed reads. */
@@ -59,7 +73,9 @@ export class ArmReader {
   private readonly base: URL
   private readonly scope: string
   private token: { token: string; expires: number } | null = null
+  private readonly reads: ReadonlyArray<{ what: string; path: RegExp }>
   constructor(private readonly o: ArmOptions) {
+    this.reads = o.reads ?? ARM_READS
     this.base = new URL(o.baseUrl ?? 'https://management.azure.com')
     this.scope = o.scope ?? 'https://management.azure.com/.default'
   }
@@ -105,25 +121,30 @@ export class ArmReader {
    * token must never be sent anywhere but the ARM endpoint it was issued for.
    */
   async *list(path: string, query: Record<string, string>): AsyncGenerator<unknown[]> {
-    if (!armReadAllowed(path)) throw new ArmError(0, 'NotAllowed', `${path} is not one of the ARM reads evidence collect makes (ARM_READS)`)
+    const allowed = (p: string): boolean => this.reads.some((r) => r.path.test(p))
+    const which = this.reads === ARM_READS ? 'ARM reads evidence collect makes (ARM_READS)' : 'Microsoft Graph reads evidence collect makes (GRAPH_READS)'
+    if (!allowed(path)) throw new ArmError(0, 'NotAllowed', `${path} is not one of the ${which}`)
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base : new URL(`${this.base.href}/`))
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
     let next: URL | null = url
     let pages = 0
     while (next) {
-      const doc = (await this.get(next)) as { value?: unknown[]; nextLink?: string }
+      const doc = (await this.get(next)) as { value?: unknown[]; nextLink?: string; '@odata.nextLink'?: string }
       yield doc.value ?? []
       if (++pages > 10_000) throw new ArmError(0, 'TooManyPages', 'more than 10,000 pages')
-      if (!doc.nextLink) break
-      const n: URL = new URL(doc.nextLink)
+      const link = doc.nextLink ?? doc['@odata.nextLink'] // ARM's, Microsoft Graph's
+      if (!link) break
+      const n: URL = new URL(link)
       if (n.origin !== this.base.origin) throw new ArmError(0, 'ForeignNextLink', `refused to follow a nextLink to ${n.origin} (not ${this.base.origin})`)
-      if (!armReadAllowed(n.pathname)) throw new ArmError(0, 'NotAllowed', `refused to follow a nextLink to ${n.pathname}: not one of the ARM reads evidence collect makes`)
+      if (!allowed(n.pathname)) throw new ArmError(0, 'NotAllowed', `refused to follow a nextLink to ${n.pathname}: not one of the ${which}`)
       next = n
     }
   }
 }
 
 export interface CollectAzureOptions extends ArmOptions {
+  /** Microsoft Graph, for the Entra files (default https://graph.microsoft.com) */
+  graphBaseUrl?: string
   out: string
   subscriptions: string[]
   days: number
@@ -139,6 +160,56 @@ export interface CollectAzureResult {
   manifest: Manifest
   files: number
   gaps: number
+}
+
+/** The Entra files (docs/evidence-bundle.md): each whole or not at all, a list that fails being a gap and no file. */
+async function collectEntra(
+  o: CollectAzureOptions,
+  w: BundleWriter,
+  dir: string,
+  from: Date,
+  gap: (source: string, problem: string) => void,
+  progress: (m: string) => void
+): Promise<void> {
+  const graph = new ArmReader({
+    ...o,
+    baseUrl: o.graphBaseUrl ?? 'https://graph.microsoft.com',
+    scope: `${o.graphBaseUrl ?? 'https://graph.microsoft.com'}/.default`,
+    reads: GRAPH_READS
+  })
+  const all = async (path: string, query: Record<string, string>): Promise<unknown[]> => {
+    const value: unknown[] = []
+    for await (const page of graph.list(path, query)) value.push(...page)
+    return value
+  }
+  const USER = 'id,userPrincipalName,displayName,userType,externalUserState,accountEnabled,createdDateTime'
+  progress('Entra ID: users')
+  try {
+    let users: unknown[]
+    try {
+      users = await all('/v1.0/users', { $select: `${USER},signInActivity` })
+    } catch (e) {
+      // signInActivity needs Entra ID P1 and AuditLog.Read.All: without it, the users without it
+      users = await all('/v1.0/users', { $select: USER })
+      gap('azure.inventory', `users' signInActivity could not be read (${(e as Error).message}): whether a user signed in comes from the sign-in log only`)
+    }
+    w.writeJson(`${dir}/users.json`, { value: users })
+  } catch (e) {
+    gap('azure.inventory', `listing Entra ID users: ${(e as Error).message}`)
+  }
+  const lists: Array<[string, string, Record<string, string>, string]> = [
+    ['directory-role-assignments.json', '/v1.0/roleManagement/directory/roleAssignments', { $expand: 'roleDefinition' }, 'directory role assignments'],
+    ['sign-ins.json', '/v1.0/auditLogs/signIns', { $filter: `createdDateTime ge ${from.toISOString()}` }, 'the sign-in log'],
+    ['directory-audits.json', '/v1.0/auditLogs/directoryAudits', { $filter: `activityDateTime ge ${from.toISOString()}` }, 'the directory audit log']
+  ]
+  for (const [file, path, query, what] of lists) {
+    progress(`Entra ID: ${what}`)
+    try {
+      w.writeJson(`${dir}/${file}`, { value: await all(path, query) })
+    } catch (e) {
+      gap('azure.inventory', `reading ${what}: ${(e as Error).message}`)
+    }
+  }
 }
 
 export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzureResult> {
@@ -191,6 +262,16 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     } catch (e) {
       gap('azure.inventory', `listing network security groups: ${(e as Error).message}`)
     }
+    progress(`Azure ${sub}: role assignments`)
+    try {
+      const value: unknown[] = []
+      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments`, { 'api-version': '2022-04-01' })) value.push(...page)
+      w.writeJson(`${base}/role-assignments.json`, { value })
+    } catch (e) {
+      gap('azure.inventory', `listing role assignments: ${(e as Error).message}`)
+    }
+    // the tenant's Entra files, once, in the first subscription's folder (they are tenant-wide)
+    if (sub === o.subscriptions[0]) await collectEntra(o, w, `${base}/entra`, from, gap, progress)
     progress(`Azure ${sub}: activity log`)
     try {
       let n = 0
