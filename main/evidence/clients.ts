@@ -11,9 +11,13 @@ import { ECSClient } from '@aws-sdk/client-ecs'
 import { EKSClient } from '@aws-sdk/client-eks'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { IAMClient } from '@aws-sdk/client-iam'
+import { KMSClient } from '@aws-sdk/client-kms'
+import { LambdaClient } from '@aws-sdk/client-lambda'
 import { RDSClient } from '@aws-sdk/client-rds'
 import { S3Client } from '@aws-sdk/client-s3'
 import { S3ControlClient } from '@aws-sdk/client-s3-control'
+import { SNSClient } from '@aws-sdk/client-sns'
+import { SQSClient } from '@aws-sdk/client-sqs'
 import { STSClient } from '@aws-sdk/client-sts'
 import { withReadOnlyGuard } from './guard'
 
@@ -101,6 +105,22 @@ export function athenaClient(o: AwsClientOptions): AthenaClient {
   return withReadOnlyGuard(new AthenaClient(common(o)))
 }
 
+function lambdaClient(o: AwsClientOptions): LambdaClient {
+  return withReadOnlyGuard(new LambdaClient(common(o)))
+}
+
+function sqsClient(o: AwsClientOptions): SQSClient {
+  return withReadOnlyGuard(new SQSClient(common(o)))
+}
+
+function snsClient(o: AwsClientOptions): SNSClient {
+  return withReadOnlyGuard(new SNSClient(common(o)))
+}
+
+function kmsClient(o: AwsClientOptions): KMSClient {
+  return withReadOnlyGuard(new KMSClient(common(o)))
+}
+
 export interface AwsClients {
   s3: S3Client
   /** who the profile is (the account id) */
@@ -117,6 +137,11 @@ export interface AwsClients {
   ecr(region: string): ECRClient
   elbv2(region: string): ElasticLoadBalancingV2Client
   rds(region: string): RDSClient
+  /** resource policies (collect-resource-policies.ts) */
+  lambda(region: string): LambdaClient
+  sqs(region: string): SQSClient
+  sns(region: string): SNSClient
+  kms(region: string): KMSClient
   /** only with --cloudtrail-source athena:… (collect-cloudtrail-query.ts) */
   athena(region: string): AthenaClient
 }
@@ -152,6 +177,10 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     ecr: perRegion((r) => ecrClient({ ...o, region: r })),
     elbv2: perRegion((r) => elbv2Client({ ...o, region: r })),
     rds: perRegion((r) => rdsClient({ ...o, region: r })),
+    lambda: perRegion((r) => lambdaClient({ ...o, region: r })),
+    sqs: perRegion((r) => sqsClient({ ...o, region: r })),
+    sns: perRegion((r) => snsClient({ ...o, region: r })),
+    kms: perRegion((r) => kmsClient({ ...o, region: r })),
     athena: perRegion((r) => athenaClient({ ...o, region: r }))
   }
 }

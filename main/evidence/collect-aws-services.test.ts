@@ -37,6 +37,10 @@ import {
 } from '@aws-sdk/client-s3'
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
+import { GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -82,7 +86,11 @@ const mocks = {
   ecr: mockClient(ECRClient),
   cf: mockClient(CloudFrontClient),
   elb: mockClient(ElasticLoadBalancingV2Client),
-  rds: mockClient(RDSClient)
+  rds: mockClient(RDSClient),
+  lambda: mockClient(LambdaClient),
+  sqs: mockClient(SQSClient),
+  sns: mockClient(SNSClient),
+  kms: mockClient(KMSClient)
 }
 /** What these tests use of a mock, whatever its client. */
 interface Stub {
@@ -95,7 +103,23 @@ const all = Object.values(mocks) as unknown as Stub[]
 
 /** An account in us-east-1 and eu-west-1, each listing paged, with failures here and there. */
 function mockAccount(): void {
-  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, rds } = mocks
+  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, rds, lambda, sqs, sns, kms } = mocks
+  // resource policies (collect-resource-policies.test.ts pages and refuses them): one function and one key in us-east-1
+  lambda
+    .on(ListFunctionsCommand)
+    .callsFake(async (_i, getClient) =>
+      (await regionOf(getClient)) === 'us-east-1' ? { Functions: [{ FunctionName: 'api', FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api` }] } : { Functions: [] }
+    )
+  lambda.on(GetPolicyCommand).rejects(awsError('ResourceNotFoundException', 'The resource you requested does not exist.'))
+  sqs.on(ListQueuesCommand).resolves({})
+  sns.on(ListTopicsCommand).resolves({ Topics: [] })
+  kms
+    .on(ListKeysCommand)
+    .callsFake(async (_i, getClient) =>
+      (await regionOf(getClient)) === 'us-east-1' ? { Keys: [{ KeyId: 'k1', KeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k1` }] } : { Keys: [] }
+    )
+  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k1', KeyManager: 'CUSTOMER', KeyState: 'Enabled' } })
+  kms.on(GetKeyPolicyCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform kms:GetKeyPolicy'))
   // RDS: in us-east-1, 'orders' has its own groups (its interface is found), 'report-a' and 'report-b'
   // share subnets and groups (whose interface is whose cannot be told); eu-west-1 refuses the listing
   const dbNet = (groups: string[]) => ({
@@ -333,10 +357,20 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
         'inventory/ecr-images.json',
         'inventory/cloudfront-distributions.json',
         'inventory/load-balancers.json',
-        'inventory/rds-instances.json'
+        'inventory/rds-instances.json',
+        'inventory/lambda-functions.json',
+        'inventory/sqs-queues.json',
+        'inventory/sns-topics.json',
+        'inventory/kms-keys.json'
       ])
     )
     // RDS: every page; an instance's interfaces where they can be told apart, none (and a gap) where not
+    // a key whose policy cannot be read: a gap naming it, and no Policy (unknown), never "no policy"
+    expect(r.manifest.gaps?.filter((g) => g.operation === 'GetKeyPolicy').map((g) => g.resource)).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`])
+    expect(read('inventory/kms-keys.json')).toEqual({
+      Keys: [{ KeyId: 'k1', KeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`, KeyMetadata: { KeyId: 'k1', KeyManager: 'CUSTOMER', KeyState: 'Enabled' } }]
+    })
+    expect(read('inventory/lambda-functions.json')).toEqual({ Functions: [{ FunctionName: 'api', FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`, policy: null }] })
     const dbs = (read('inventory/rds-instances.json') as { DBInstances: Array<{ DBInstanceIdentifier: string; NetworkInterfaces?: unknown[] }> }).DBInstances
     expect(dbs.map((d) => [d.DBInstanceIdentifier, d.NetworkInterfaces])).toEqual([
       ['orders', [{ NetworkInterfaceId: 'eni-orders', PrivateIpAddress: '10.0.1.15' }]],

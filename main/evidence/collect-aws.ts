@@ -55,6 +55,7 @@ import {
   why
 } from './collect-aws-services'
 import { iamAuthorization } from './collect-iam'
+import { resourcePolicies } from './collect-resource-policies'
 
 export interface CollectAwsOptions {
   out: string
@@ -392,6 +393,7 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await ecrImages(x)
   await cloudFrontDistributions(x)
   await loadBalancers(x)
+  await resourcePolicies(x)
 }
 
 /** CloudTrail log files, exactly as delivered, from each trail's bucket. */

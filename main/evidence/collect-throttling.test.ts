@@ -21,6 +21,10 @@ import { GenerateCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3'
 import { GetPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -118,7 +122,15 @@ describe('a collection with one service throttled past its retries', () => {
     const cf = mockClient(CloudFrontClient)
     const elb = mockClient(ElasticLoadBalancingV2Client)
     const cw = mockClient(CloudWatchClient) // no answer needed: there are no instances to ask about
-    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw].map((m) => () => m.restore()))
+    const lambda = mockClient(LambdaClient)
+    const sqs = mockClient(SQSClient)
+    const sns = mockClient(SNSClient)
+    const kms = mockClient(KMSClient)
+    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms].map((m) => () => m.restore()))
+    lambda.on(ListFunctionsCommand).resolves({ Functions: [] })
+    sqs.on(ListQueuesCommand).resolves({})
+    sns.on(ListTopicsCommand).resolves({ Topics: [] })
+    kms.on(ListKeysCommand).resolves({ Keys: [] })
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT })
     ct.on(DescribeTrailsCommand).resolves({ trailList: [] }).on(LookupEventsCommand).resolves({ Events: [] })
     ec2

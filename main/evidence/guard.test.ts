@@ -15,6 +15,10 @@ import {
   GenerateServiceLastAccessedDetailsCommand,
   GetCredentialReportCommand
 } from '@aws-sdk/client-iam'
+import { AddPermissionCommand, DeleteFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda'
+import { DeleteQueueCommand, ListQueuesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs'
+import { DeleteTopicCommand, ListTopicsCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns'
+import { ListKeysCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms'
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
@@ -173,6 +177,29 @@ describe('read-only guard', () => {
           new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'db', SkipFinalSnapshot: true })
         ],
         read: new DescribeDBInstancesCommand({})
+      },
+      lambda: {
+        client: c.lambda('eu-west-1'),
+        writes: [
+          new AddPermissionCommand({ FunctionName: 'f', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: '*' }),
+          new DeleteFunctionCommand({ FunctionName: 'f' })
+        ],
+        read: new ListFunctionsCommand({})
+      },
+      sqs: {
+        client: c.sqs('eu-west-1'),
+        writes: [new SetQueueAttributesCommand({ QueueUrl: 'q', Attributes: { Policy: '{}' } }), new DeleteQueueCommand({ QueueUrl: 'q' })],
+        read: new ListQueuesCommand({})
+      },
+      sns: {
+        client: c.sns('eu-west-1'),
+        writes: [new SetTopicAttributesCommand({ TopicArn: 't', AttributeName: 'Policy', AttributeValue: '{}' }), new DeleteTopicCommand({ TopicArn: 't' })],
+        read: new ListTopicsCommand({})
+      },
+      kms: {
+        client: c.kms('eu-west-1'),
+        writes: [new PutKeyPolicyCommand({ KeyId: 'k', Policy: '{}' }), new ScheduleKeyDeletionCommand({ KeyId: 'k' })],
+        read: new ListKeysCommand({})
       }
     }
     for (const [name, x] of Object.entries(cases)) {

@@ -79,7 +79,15 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   EKSClient: new Set(['ListClusters', 'DescribeCluster']),
   ECRClient: new Set(['DescribeRepositories', 'DescribeImages', 'DescribeImageScanFindings']),
   CloudFrontClient: new Set(['ListDistributions']),
-  ElasticLoadBalancingV2Client: new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeTargetHealth'])
+  ElasticLoadBalancingV2Client: new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeTargetHealth']),
+  // ListFunctions: the functions of a Region; GetPolicy: a function's resource policy (who may invoke it)
+  LambdaClient: new Set(['ListFunctions', 'GetPolicy']),
+  // ListQueues: the queues of a Region; GetQueueAttributes (All): a queue's attributes, its Policy among them
+  SQSClient: new Set(['ListQueues', 'GetQueueAttributes']),
+  // ListTopics: the topics of a Region; GetTopicAttributes: a topic's attributes, its Policy among them
+  SNSClient: new Set(['ListTopics', 'GetTopicAttributes']),
+  // ListKeys: the keys of a Region; DescribeKey: who manages a key and its state; GetKeyPolicy: its key policy (never key material)
+  KMSClient: new Set(['ListKeys', 'DescribeKey', 'GetKeyPolicy'])
 }
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */
