@@ -1386,6 +1386,6 @@ export function wizGuestIssue(user: Json): Record<string, string> {
     'Resource Platform': 'Azure',
     'Resource original JSON': JSON.stringify({ id, userType: user.userType, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled }),
     'Issue ID': uuidOf(`wiz-issue:${id}`),
-    'Resource Tags': '{}',
+    'Resource Tags': '{}'
   }
 }
