@@ -25,19 +25,35 @@ const noReport = (arn: string) => outcome('unknown', `the user ${arn} is not in 
 /** The user's own records (of its account's CloudTrail): by ARN, or by name, which is unique in an account whatever the path. */
 const isUser = (r: SlimRecord, u: IamUserFacts, arn: string) => r.identity.type === 'IAMUser' && (r.identity.arn === arn || r.identity.userName === u.user)
 
+/**
+ * A step answered by one true/false column of the user's credential report row: unknown when the
+ * user or the value is not there; otherwise `answerWhenTrue` (and its opposite), proven by the row.
+ */
+function reportFlag(
+  ctx: StepContext,
+  column: string,
+  value: (u: IamUserFacts) => boolean | null,
+  say: { yes: (u: IamUserFacts) => string; no: (u: IamUserFacts) => string; answerWhenTrue: 'yes' | 'no' }
+) {
+  const { arn, user } = userOf(ctx)
+  if (!user) return noReport(arn)
+  const v = value(user)
+  if (v === null) return outcome('unknown', `${column} of ${user.user} is not true or false in the credential report`, { evidence: [user.evidence], sources: report })
+  const answer = v === (say.answerWhenTrue === 'yes') ? 'yes' : 'no'
+  return outcome(answer, say[answer](user), { evidence: [user.evidence], certainty: 'proven' as const, sources: report })
+}
+
 const mfaMissing = defineStep({
   name: 'iam.user-mfa-missing',
   summary: 'whether the IAM user still has no MFA device (credential report mfa_active)',
   resourceTypes: USER,
   params: z.object({}).strict(),
   run(ctx) {
-    const { arn, user } = userOf(ctx)
-    if (!user) return noReport(arn)
-    const o = { evidence: [user.evidence], certainty: 'proven' as const, sources: report }
-    if (user.mfaActive === null)
-      return outcome('unknown', `mfa_active of ${user.user} is not true or false in the credential report`, { evidence: [user.evidence], sources: report })
-    if (user.mfaActive) return outcome('no', `${user.user} has an MFA device (mfa_active true): there is nothing to enforce`, o)
-    return outcome('yes', `${user.user} has no MFA device (mfa_active false)${user.passwordEnabled ? ', and a console password' : ''}`, o)
+    return reportFlag(ctx, 'mfa_active', (u) => u.mfaActive, {
+      yes: (u) => `${u.user} has no MFA device (mfa_active false)${u.passwordEnabled ? ', and a console password' : ''}`,
+      no: (u) => `${u.user} has an MFA device (mfa_active true): there is nothing to enforce`,
+      answerWhenTrue: 'no'
+    })
   }
 })
 
@@ -47,13 +63,11 @@ const consolePassword = defineStep({
   resourceTypes: USER,
   params: z.object({}).strict(),
   run(ctx) {
-    const { arn, user } = userOf(ctx)
-    if (!user) return noReport(arn)
-    const o = { evidence: [user.evidence], certainty: 'proven' as const, sources: report }
-    if (user.passwordEnabled === null)
-      return outcome('unknown', `password_enabled of ${user.user} is not true or false in the credential report`, { evidence: [user.evidence], sources: report })
-    if (!user.passwordEnabled) return outcome('no', `${user.user} has no console password: it cannot sign in to the console`, o)
-    return outcome('yes', `${user.user} has a console password, ${user.passwordLastUsed ? `last used ${day(user.passwordLastUsed)}` : 'never used (as far as IAM recorded)'}`, o)
+    return reportFlag(ctx, 'password_enabled', (u) => u.passwordEnabled, {
+      yes: (u) => `${u.user} has a console password, ${u.passwordLastUsed ? `last used ${day(u.passwordLastUsed)}` : 'never used (as far as IAM recorded)'}`,
+      no: (u) => `${u.user} has no console password: it cannot sign in to the console`,
+      answerWhenTrue: 'yes'
+    })
   }
 })
 
