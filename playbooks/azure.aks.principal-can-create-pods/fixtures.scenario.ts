@@ -1,7 +1,7 @@
 // The Kubernetes RBAC playbook's fixture world: two AKS clusters as Wiz reports their subjects. The
 // bookingapp cluster's audit log (diagnostic setting kube-audit) covers every day of the window; the
 // shared cluster's only its last 30 days. Each finding ends one way the investigation can end.
-import { at, k8sBinding, k8sRole, kubeAudit, wizSubjectIssue, type Expected, type World } from '../../test/casegen/world'
+import { at, k8sBinding, k8sRole, kubeAudit, wizClusterIssue, wizSubjectIssue, type Expected, type World } from '../../test/casegen/world'
 
 const SUBSCRIPTION = 'fee3535b-9616-486f-a476-6a500a08a02b'
 // Wiz's ids of the clusters (the resource external ids carry them); the evidence folders are named so
@@ -18,6 +18,9 @@ const READ_SECRETS = {
   title: 'User/service account with get/list/watch permissions on secrets in an AKS cluster',
   id: 'azure.aks.principal-can-read-secrets'
 }
+// a third cluster, whose audit log covers the window, for cluster-admin-in-use
+const TOOLS = '7d3c1f0a9b8e4d2c6a5f3e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b'
+const CLUSTER_ADMIN = { control: '9ab37204-39f0-48e9-8c43-dabdb5e0dbfb', title: 'AKS cluster-admin role is used by an account', id: 'azure.aks.cluster-admin-in-use' }
 const WILDCARD = { control: '5bd69891-b61f-49c8-85a5-c8f90c3eff80', title: 'AKS role/cluster role assigned permissions that contain wildcards ', id: 'azure.aks.role-wildcard' }
 
 export function scenario(w: World): void {
@@ -191,5 +194,97 @@ export function scenario(w: World): void {
     const row = wizSubjectIssue({ control: c.control, title: c.title, subscription: SUBSCRIPTION, clusterId, clusterName, subject, created: '2026-11-02T08:00:00Z' })
     w.findings.wiz.push(row)
     w.expect({ control: c.id, resource: row['Resource external ID'], verdict, steps, why, ...(says ? { says } : {}) })
+  }
+
+  clusterAdmin(w)
+}
+
+/**
+ * azure.aks.cluster-admin-in-use, reported on the cluster: every cluster has Kubernetes's own
+ * cluster-admin binding to system:masters; the holders the fix would take it from are the others.
+ */
+function clusterAdmin(w: World): void {
+  const wildcard = k8sRole('cluster-admin', null, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }])
+  const masters = k8sBinding('cluster-admin', null, { kind: 'ClusterRole', name: 'cluster-admin' }, [{ group: 'system:masters' }])
+  // bookingapp: the on-call engineer reads pods through a viewer role, and once deleted a namespace with cluster-admin
+  const booking = w.cluster(BOOKING)
+  booking.rbac.push(
+    wildcard,
+    masters,
+    k8sRole('ops-viewer', null, [{ resources: ['pods', 'namespaces'], verbs: ['get', 'list'] }]),
+    k8sBinding('ops-viewer', null, { kind: 'ClusterRole', name: 'ops-viewer' }, [{ user: 'oncall@acme.example' }]),
+    k8sBinding('oncall-admin', null, { kind: 'ClusterRole', name: 'cluster-admin' }, [{ user: 'oncall@acme.example' }])
+  )
+  for (let k = 1; k < 90; k += 4) booking.audit.push(kubeAudit(BOOKING, { time: at(k, 10), user: 'oncall@acme.example', verb: 'list', resource: 'pods', namespace: 'booking' }))
+  booking.audit.push(kubeAudit(BOOKING, { time: at(50, 22, 5), user: 'oncall@acme.example', verb: 'delete', resource: 'namespaces', name: 'booking-staging' }))
+  // shared: a CI bot holds cluster-admin; the audit log covers only the last 30 days
+  const shared = w.cluster(SHARED)
+  shared.rbac.push(wildcard, masters, k8sBinding('ci-bot-admin', null, { kind: 'ClusterRole', name: 'cluster-admin' }, [{ user: 'ci-bot' }]))
+  // tools: the backup job was given cluster-admin, and everything it did in 90 days its own role allows
+  const tools = w.cluster(TOOLS)
+  tools.rbac.push(
+    wildcard,
+    masters,
+    k8sRole('backup', null, [
+      { resources: ['secrets', 'configmaps', 'persistentvolumeclaims'], verbs: ['get', 'list'] },
+      { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ['create', 'delete', 'get', 'list'] }
+    ]),
+    k8sBinding('backup', null, { kind: 'ClusterRole', name: 'backup' }, [{ sa: 'tools/backup' }]),
+    k8sBinding('backup-admin', null, { kind: 'ClusterRole', name: 'cluster-admin' }, [{ sa: 'tools/backup' }])
+  )
+  for (let k = 0; k < 90; k++) {
+    tools.audit.push(
+      kubeAudit(TOOLS, { time: at(k, 1), user: 'system:kube-controller-manager', verb: 'get', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager' })
+    )
+    tools.audit.push(kubeAudit(TOOLS, { time: at(k, 2), user: 'system:serviceaccount:tools:backup', verb: 'list', resource: 'persistentvolumeclaims', namespace: 'shop' }))
+    tools.audit.push(
+      kubeAudit(TOOLS, { time: at(k, 2, 5), user: 'system:serviceaccount:tools:backup', verb: 'get', resource: 'secrets', namespace: 'shop', name: 'db-credentials' })
+    )
+    if (k % 10 === 0) {
+      tools.audit.push(
+        kubeAudit(TOOLS, {
+          time: at(k, 3),
+          user: 'system:serviceaccount:kube-system:replicaset-controller',
+          verb: 'create',
+          resource: 'pods',
+          namespace: 'shop',
+          name: `shop-${k}`
+        })
+      )
+      tools.audit.push(
+        kubeAudit(TOOLS, {
+          time: at(k, 3, 30),
+          user: 'system:serviceaccount:kube-system:pod-garbage-collector',
+          verb: 'delete',
+          resource: 'pods',
+          namespace: 'shop',
+          name: `shop-${k}`
+        })
+      )
+    }
+  }
+  const cases: Array<[string, string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>]> = [
+    [
+      BOOKING,
+      'bookingapp',
+      'UNSAFE',
+      { holds: 'yes', used: 'yes', system: 'no' },
+      'the on-call engineer deleted a namespace, which only cluster-admin allows them',
+      { used: 'delete namespaces (1)', system: 'oncall@acme.example' }
+    ],
+    [SHARED, 'shared-aks-01-aks', 'RISKY', { holds: 'yes', used: 'unknown', system: 'no' }, 'the audit log covers only the last 30 days', { used: '60 days' }],
+    [
+      TOOLS,
+      'tools-aks',
+      'SAFE',
+      { holds: 'yes', used: 'no', system: 'no' },
+      "everything the backup job did in 90 days of audit events its own role allows; system:masters keeps Kubernetes's own binding",
+      { used: 'none needed cluster-admin', system: 'system:masters' }
+    ]
+  ]
+  for (const [clusterId, clusterName, verdict, steps, why, says] of cases) {
+    const row = wizClusterIssue({ ...CLUSTER_ADMIN, subscription: SUBSCRIPTION, clusterId, clusterName, resourceGroup: 'rg-aks', created: '2026-11-02T08:00:00Z' })
+    w.findings.wiz.push(row)
+    w.expect({ control: CLUSTER_ADMIN.id, resource: row['Resource external ID'], verdict, steps, why, says })
   }
 }

@@ -66,8 +66,9 @@ export const CONCERNS: Record<string, Concern> = {
 
 export type Loaded<T> = { ok: true; value: T; files: string[] } | { ok: false; why: string; files: string[] }
 
-/** The cluster folders of the evidence that hold an rbac.json. */
-const clusters = (files: readonly EvidenceFileSummary[]): string[] => [...new Set(files.filter((f) => f.kind === 'kubernetes.rbac').map((f) => f.path.split('/')[1]))].sort()
+/** The cluster folders of the evidence that hold a file of the kind (rbac.json by default). */
+const clusters = (files: readonly EvidenceFileSummary[], kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac'): string[] =>
+  [...new Set(files.filter((f) => f.kind === kind).map((f) => f.path.split('/')[1]))].sort()
 
 export interface Target {
   subject: K8sSubject
@@ -88,14 +89,30 @@ export function targetOf(resourceId: string, files: readonly EvidenceFileSummary
       why: `${resourceId} is not a Kubernetes subject id this playbook reads (k8s/serviceaccount/<cluster>/<namespace>/<name> or k8s/user/<cluster>/<name>)`,
       files: []
     }
-  const all = clusters(files)
-  if (all.includes(s.cluster)) return { ok: true, value: { subject: s.subject, cluster: s.cluster, chosen: null }, files: [] }
-  if (all.length === 1) return { ok: true, value: { subject: s.subject, cluster: all[0], chosen: `the only cluster in evidence, kubernetes/${all[0]}/` }, files: [] }
+  const c = clusterFolder(s.cluster, files)
+  return c.ok ? { ok: true, value: { subject: s.subject, cluster: c.value.cluster, chosen: c.value.chosen }, files: [] } : c
+}
+
+/**
+ * The evidence's folder kubernetes/<cluster>/ of a cluster as the scanner names it (Wiz: its id of the
+ * cluster, the resource external id of a cluster finding and part of a subject's or pod's), or the only
+ * cluster whose folder holds a file of `kind` (rbac.json by default).
+ */
+export function clusterFolder(
+  clusterId: string,
+  files: readonly EvidenceFileSummary[],
+  kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac',
+  file = 'rbac.json (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o json)',
+  unknown = 'who holds what is unknown'
+): Loaded<{ cluster: string; chosen: string | null }> {
+  const all = clusters(files, kind)
+  if (all.includes(clusterId)) return { ok: true, value: { cluster: clusterId, chosen: null }, files: [] }
+  if (all.length === 1) return { ok: true, value: { cluster: all[0], chosen: `the only cluster in evidence, kubernetes/${all[0]}/` }, files: [] }
   return {
     ok: false,
     why: all.length
-      ? `no folder kubernetes/${s.cluster}/ is in evidence (the clusters are ${all.join(', ')}): which cluster the finding is about cannot be told`
-      : 'no kubernetes/<cluster>/rbac.json is in evidence (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o json): who holds what is unknown',
+      ? `no folder kubernetes/${clusterId}/ is in evidence (the clusters are ${all.join(', ')}): which cluster the finding is about cannot be told`
+      : `no kubernetes/<cluster>/${file} is in evidence: ${unknown}`,
     files: []
   }
 }

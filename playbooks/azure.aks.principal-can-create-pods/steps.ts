@@ -6,9 +6,11 @@ import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { day, outcome, plural, windowText } from '../../main/controls/step-common'
 import { eventResource, subjectOfResourceId, subjectText, usernameOf, type K8sSubject } from '../../main/semantics/kubernetes-rbac'
-import { CONCERNS, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Concern, type Target } from './rbac'
+import { CONCERNS, clusterFolder, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Audit, type Concern, type Target } from './rbac'
+import { beyondOtherRoles, CLUSTER_ADMIN, clusterAdminHolders, holderText, systemGroup, type Holder } from './cluster-admin'
 
-const SUBJECTS = ['kubernetes.serviceaccount', 'kubernetes.user'] as const
+// subjects (Wiz's RBAC findings), and the cluster itself (cluster-admin-in-use names the cluster)
+const SUBJECTS = ['kubernetes.serviceaccount', 'kubernetes.user', 'azure.aks.cluster'] as const
 
 function setup(ctx: StepContext): { error: ReturnType<typeof outcome> } | { t: Target; c: Concern } {
   const c = CONCERNS[ctx.finding.control]
@@ -26,6 +28,7 @@ const holds = defineStep({
   resourceTypes: SUBJECTS,
   params: z.object({}).strict(),
   run(ctx) {
+    if (ctx.finding.control === CLUSTER_ADMIN) return adminHolds(ctx)
     const s = setup(ctx)
     if ('error' in s) return s.error
     const r = loadRbac(ctx.ev.files(), (id) => ctx.ev.bytes(id), s.t.cluster)
@@ -60,6 +63,7 @@ const used = defineStep({
   resourceTypes: SUBJECTS,
   params: z.object({}).strict(),
   run(ctx) {
+    if (ctx.finding.control === CLUSTER_ADMIN) return adminUsed(ctx)
     const s = setup(ctx)
     if ('error' in s) return s.error
     const files = ctx.ev.files()
@@ -88,19 +92,9 @@ const used = defineStep({
     if (!h.grants.length)
       return outcome('no', `${subjectText(s.t.subject)} holds no such permission, so no request of it uses one`, { evidence, certainty: 'proven', sources, windowed: true })
     if (!ctx.window) return outcome('unknown', 'the evidence gives no window to judge the audit log against', { evidence, sources, windowed: true })
-    const days = windowDays(ctx.window)
-    const missing = days.filter((d) => !a.value.days.has(d))
-    const gaps: string[] = []
-    if (missing.length) gaps.push(`the audit files hold no event on ${plural(missing.length, 'day')} of ${windowText(ctx.window)} (from ${missing[0]})`)
-    if (a.value.unread.length) gaps.push(`${plural(a.value.unread.length, 'audit file')} kept as a hash only (${a.value.unread[0]})`)
-    if (a.value.problems.length) gaps.push(`${plural(a.value.problems.length, 'unreadable audit line')} (${a.value.problems[0]})`)
     // the verbs the subject's grants give it (of those the permission names) must be in the log for their absence to mean anything
     const granted = (s.c.verbs ?? []).filter((v) => h.grants.some((g) => g.rules.some((i) => ['*', v].some((x) => g.role!.rules![i].verbs.includes(x)))))
-    const unlogged = granted.filter((v) => !a.value.events.some((e) => e.verb === v))
-    if (unlogged.length)
-      gaps.push(
-        `no request of anyone with the verb ${unlogged.join(', ')} is in the audit files: the cluster does not log them (AKS kube-audit-admin leaves out get and list; an audit policy may say None)`
-      )
+    const gaps = auditGaps(a.value, ctx.window, granted)
     if (gaps.length) return outcome('unknown', `no request of ${usernameOf(s.t.subject)} used the permission, but ${gaps.join('; ')}`, { evidence, sources, windowed: true })
     return outcome(
       'no',
@@ -129,6 +123,7 @@ const system = defineStep({
   resourceTypes: SUBJECTS,
   params: z.object({}).strict(),
   run(ctx) {
+    if (ctx.finding.control === CLUSTER_ADMIN) return adminSystem(ctx)
     // the subject's name says it: no evidence of the cluster is needed
     const s = subjectOfResourceId(ctx.finding.resource.id)
     if (!s) return outcome('unknown', `${ctx.finding.resource.id} is not a Kubernetes subject id this playbook reads`, {})
@@ -137,5 +132,126 @@ const system = defineStep({
     return outcome('no', `${subjectText(s.subject)} is not a system, kube-system or managed-service identity`, { certainty: 'proven' })
   }
 })
+
+/** What keeps an audit log from showing that something did not happen in the window: days without events, unread files or lines, verbs nobody's event carries. */
+function auditGaps(a: Audit, window: { from: string; to: string }, verbs: readonly string[]): string[] {
+  const days = windowDays(window)
+  const missing = days.filter((d) => !a.days.has(d))
+  const gaps: string[] = []
+  if (missing.length) gaps.push(`the audit files hold no event on ${plural(missing.length, 'day')} of ${windowText(window)} (from ${missing[0]})`)
+  if (a.unread.length) gaps.push(`${plural(a.unread.length, 'audit file')} kept as a hash only (${a.unread[0]})`)
+  if (a.problems.length) gaps.push(`${plural(a.problems.length, 'unreadable audit line')} (${a.problems[0]})`)
+  const unlogged = verbs.filter((v) => !a.events.some((e) => e.verb === v))
+  if (unlogged.length)
+    gaps.push(
+      `no request of anyone with the verb ${unlogged.join(', ')} is in the audit files: the cluster does not log them (AKS kube-audit-admin leaves out get and list; an audit policy may say None)`
+    )
+  return gaps
+}
+
+// ---- azure.aks.cluster-admin-in-use: the finding names the cluster; the holders are found in rbac.json ----
+
+type AdminSetup = { error: ReturnType<typeof outcome> } | { cluster: string; chosen: string | null }
+
+function adminSetup(ctx: StepContext): AdminSetup {
+  const c = clusterFolder(ctx.finding.resource.id, ctx.ev.files())
+  return c.ok ? c.value : { error: outcome('unknown', c.why, {}) }
+}
+
+const isSystem = (h: Holder): string | null => ('group' in h ? systemGroup(h.group) : systemIdentity(h.subject))
+const inCluster = (s: { chosen: string | null }): string => (s.chosen ? ` (cluster: ${s.chosen})` : '')
+
+function adminHolds(ctx: StepContext): ReturnType<typeof outcome> {
+  const s = adminSetup(ctx)
+  if ('error' in s) return s.error
+  const r = loadRbac(ctx.ev.files(), (id) => ctx.ev.bytes(id), s.cluster)
+  const sources = ['kubernetes.rbac' as const]
+  if (!r.ok) return outcome('unknown', r.why, { evidence: [r.files], sources })
+  const all = clusterAdminHolders(r.value)
+  const o = { evidence: [r.files], certainty: 'proven' as const, sources }
+  if (!all.length) return outcome('no', `no binding in rbac.json gives the ClusterRole cluster-admin to anyone${inCluster(s)}: there is nothing to remove`, o)
+  return outcome('yes', `cluster-admin is bound to ${plural(all.length, 'subject')}${inCluster(s)}: ${all.map(holderText).join('; ')}`, o)
+}
+
+function adminUsed(ctx: StepContext): ReturnType<typeof outcome> {
+  const s = adminSetup(ctx)
+  if ('error' in s) return s.error
+  const files = ctx.ev.files()
+  const sources = ['kubernetes.rbac' as const, 'kubernetes.audit' as const]
+  const r = loadRbac(files, (id) => ctx.ev.bytes(id), s.cluster)
+  if (!r.ok) return outcome('unknown', r.why, { evidence: [r.files], sources, windowed: true })
+  // the cluster's own identities keep cluster-admin (the fix leaves their bindings): only the others' use counts
+  const others = clusterAdminHolders(r.value).filter((h) => !isSystem(h))
+  if (!others.length)
+    return outcome('no', "only the cluster's own identities hold cluster-admin; the fix takes it from no one else, so no request is refused", {
+      evidence: [r.files],
+      certainty: 'proven',
+      sources,
+      windowed: true
+    })
+  const a = loadAudit(files, (id) => ctx.ev.bytes(id), s.cluster)
+  if (!a.ok)
+    return outcome('unknown', `${a.why}: whether ${others.map(holderText).join('; ')} used cluster-admin cannot be shown`, { evidence: [r.files], sources, windowed: true })
+  const evidence = [r.files, a.files]
+  const from = ctx.window?.from ?? null
+  const named: string[] = []
+  const groups: string[] = []
+  for (const h of others) {
+    if ('group' in h) {
+      groups.push(h.group)
+      continue
+    }
+    const calls = beyondOtherRoles(r.value, a.value, h.subject, from)
+    if (!calls.length) continue
+    const by = new Map<string, number>()
+    for (const e of calls) {
+      const k = `${e.verb} ${eventResource(e) ?? e.requestURI ?? '?'}${e.objectRef?.namespace ? ` in ${e.objectRef.namespace}` : ''}`
+      by.set(k, (by.get(k) ?? 0) + 1)
+    }
+    const list = [...by].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k, n]) => `${k} (${n})`)
+    named.push(
+      `${usernameOf(h.subject)}: ${plural(calls.length, 'request')} no other role of it allows — ${list.slice(0, 6).join(', ')}${list.length > 6 ? `, and ${list.length - 6} more` : ''}`
+    )
+  }
+  if (named.length)
+    return outcome('yes', `${named.join('; ')}. Removing their cluster-admin binding would refuse these`, { evidence, certainty: 'proven', sources, windowed: true })
+  if (!ctx.window) return outcome('unknown', 'the evidence gives no window to judge the audit log against', { evidence, sources, windowed: true })
+  const gaps = auditGaps(a.value, ctx.window, ['get', 'list', 'create', 'delete'])
+  if (groups.length)
+    gaps.push(
+      `cluster-admin is bound to ${groups.map((g) => `group ${g}`).join(', ')}, whose members the identity provider knows, not rbac.json: their requests cannot be told apart`
+    )
+  const who = others.filter((h) => !('group' in h)).map((h) => usernameOf((h as { subject: K8sSubject }).subject))
+  if (gaps.length)
+    return outcome('unknown', `no request of ${who.join(', ') || 'a named holder'} needed cluster-admin, but ${gaps.join('; ')}`, { evidence, sources, windowed: true })
+  return outcome(
+    'no',
+    `the cluster's audit events cover every day of ${windowText(ctx.window)} (${plural(a.value.events.length, 'event')}), and every allowed request of ${who.join(', ')} is one their other roles allow: none needed cluster-admin`,
+    { evidence, certainty: 'proven', sources, windowed: true }
+  )
+}
+
+function adminSystem(ctx: StepContext): ReturnType<typeof outcome> {
+  const s = adminSetup(ctx)
+  if ('error' in s) return s.error
+  const r = loadRbac(ctx.ev.files(), (id) => ctx.ev.bytes(id), s.cluster)
+  if (!r.ok) return outcome('unknown', r.why, { evidence: [r.files], sources: ['kubernetes.rbac'] })
+  const all = clusterAdminHolders(r.value)
+  const o = { evidence: [r.files], certainty: 'proven' as const, sources: ['kubernetes.rbac' as const] }
+  const own = all.filter(isSystem)
+  const others = all.filter((h) => !isSystem(h))
+  if (!all.length) return outcome('no', 'no subject holds cluster-admin', o)
+  if (!others.length)
+    return outcome(
+      'yes',
+      `every holder of cluster-admin is the cluster's own: ${own.map((h) => `${holderText(h)}, ${isSystem(h)}`).join('; ')}. Their bindings are the cluster's design`,
+      o
+    )
+  return outcome(
+    'no',
+    `${others.map(holderText).join('; ')} ${others.length === 1 ? 'is' : 'are'} not the cluster's own${own.length ? ` (the fix leaves ${own.map(holderText).join('; ')}: the cluster's own)` : ''}`,
+    o
+  )
+}
 
 export const RBAC_STEPS = [holds, used, system]

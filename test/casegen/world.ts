@@ -1389,3 +1389,43 @@ export function wizGuestIssue(user: Json): Record<string, string> {
     'Resource Tags': '{}'
   }
 }
+
+// ---- Wiz issues on an AKS cluster and on a pod (Kubernetes workload hardening) -----------------
+
+/** A Wiz issue reported on an AKS cluster (Resource Type Microsoft.ContainerService/ManagedClusters; the external id is Wiz's id of the cluster). */
+export function wizClusterIssue(o: {
+  control: string
+  title: string
+  subscription: string
+  clusterId: string
+  clusterName: string
+  resourceGroup: string
+  created: string
+}): Record<string, string> {
+  const arm = `/subscriptions/${o.subscription}/resourcegroups/${o.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${o.clusterName}`
+  return {
+    'Created At': o.created,
+    Title: o.title,
+    Severity: 'INFORMATIONAL',
+    Status: 'OPEN',
+    Description: `#### Description\nThis cluster: ${o.title}.`,
+    'Resource Type': 'Microsoft.ContainerService/ManagedClusters',
+    'Resource external ID': o.clusterId,
+    'Subscription ID': o.subscription,
+    'Control ID': o.control,
+    'Resource Name': o.clusterName,
+    'Resource Region': 'eastus',
+    'Resource Platform': 'Azure',
+    'Resource original JSON': JSON.stringify({
+      id: arm,
+      name: o.clusterName,
+      type: 'Microsoft.ContainerService/ManagedClusters',
+      location: 'eastus',
+      properties: { enableRBAC: true }
+    }),
+    'Issue ID': uuidOf(`wiz:${o.control}:${o.clusterId}`),
+    'Resource Tags': '{}',
+    'Kubernetes Cluster': '',
+    'Kubernetes Namespace': ''
+  }
+}
