@@ -96,8 +96,9 @@ describe('real exports', () => {
       control: 'software.package.vulnerable',
       title: 'CVE-2022-3643 - kernel',
       severity: 4,
-      // the sample's ARN as given (its account masked, 'instance/' missing)
-      resource: 'arn:aws:ec2:us-east-1:XXXXXXXXXXXX:i-11111111111111111'
+      // the sample's ARN lacks 'instance/' (its account is masked): the id's prefix i- names the kind, as its Type AwsEc2Instance says
+      resource: 'arn:aws:ec2:us-east-1:XXXXXXXXXXXX:instance/i-11111111111111111',
+      resource_type: 'aws.ec2.instance'
     })
     expect(s.catalogue).toMatchObject({ failing: 1, catalogued: 1, fallback: [] })
   })

@@ -25,6 +25,15 @@ describe('canonical resource ids', () => {
     expect(r({ id: 'arn:aws:sqs:us-east-1:111122223333:jobs', provider: 'aws' })).toMatchObject({ type: 'aws.sqs.queue', name: 'jobs' })
     expect(r({ id: 'arn:aws:sns:us-east-1:111122223333:alerts', provider: 'aws' })).toMatchObject({ type: 'aws.sns.topic', name: 'alerts' })
     expect(r({ id: 'arn:aws:sns:us-east-1:111122223333:alerts:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', provider: 'aws' })).toMatchObject({ type: 'aws.sns.subscription' })
+    // an EC2 ARN with the bare id (Inspector's ASFF sample): the prefix names the kind, the ARN is EC2's own <kind>/<id>
+    expect(r({ id: 'arn:aws:ec2:us-east-1:111122223333:i-11111111111111111', type: 'AwsEc2Instance', provider: 'aws' })).toMatchObject({
+      id: 'arn:aws:ec2:us-east-1:111122223333:instance/i-11111111111111111',
+      type: 'aws.ec2.instance',
+      name: 'i-11111111111111111'
+    })
+    expect(r({ id: 'arn:aws:ec2:us-east-1:111122223333:sg-0123456789abcdef0', provider: 'aws' })).toMatchObject({ type: 'aws.ec2.security-group' })
+    // a kind EC2 ids do not name stays as the ARN says
+    expect(r({ id: 'arn:aws:ec2:us-east-1:111122223333:launch-template/lt-0123456789abcdef0', provider: 'aws' })).toMatchObject({ type: 'aws.ec2.launch-template' })
   })
 
   it('builds the ARN from a name only where name, account and region determine it', () => {

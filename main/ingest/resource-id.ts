@@ -142,6 +142,14 @@ function fromArn(arn: string, d: ResourceDraft, name: string | null, environment
     const id = `${repository}@${ecr[2]}`
     return done(id, id, true, 'container.image', 'container', account, parts[3], name ?? ecr[1], environment)
   }
+  // an EC2 ARN whose resource is the bare id (Inspector's ASFF in Security Hub: arn:aws:ec2:<region>:<account>:i-0abc…):
+  // the id's prefix names the kind, and the ARN EC2 gives it is <kind>/<id>, the one other tools report
+  const bare = service === 'ec2' ? EC2_ID.exec(resource) : null
+  if (bare) {
+    const kind = EC2_KIND[bare[1]]
+    const full = `${parts.slice(0, 5).join(':')}:${kind}/${resource}`
+    return done(full, full, true, `aws.ec2.${kind}`, 'aws', account, region, name ?? resource, environment)
+  }
   return done(arn, arn, true, arnType(service, resource), 'aws', account, region, name ?? arnName(resource), environment)
 }
 

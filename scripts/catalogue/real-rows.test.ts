@@ -1,0 +1,67 @@
+// Rows of the real exports (test/fixtures/ingest/real) that reach the control folder whose
+// investigation answers them: the adapter gives the resource the type the export says, the
+// catalogue gives the rule the control that folder takes, and the folder's own steps answer it.
+// Each case names the row, the type it must carry, the folder, and the verdicts it can honestly get.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { importFile } from '../../main/ingest/importer'
+import { investigateCase, playbookFor } from '../../main/investigate/service'
+import { loadPlaybooks } from '../../main/investigate/loader'
+import { loadControls } from '../../main/controls/catalogue'
+import { listFindings } from '../../main/case/findings'
+import type { RciVerdict } from '../../shared/model'
+
+const tmp = mkdtempSync(join(tmpdir(), 'lastmile-real-rows-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+const set = loadPlaybooks()
+const table = loadControls()
+
+interface Row {
+  file: string
+  control: string
+  /** the resource id the row names (the canonical id) */
+  resource: string
+  type: string
+  folder: string
+  verdicts: RciVerdict[]
+}
+
+const ROWS: Row[] = [
+  {
+    // Inspector's ASFF in Security Hub: the ARN lacks 'instance/', the Type says AwsEc2Instance
+    file: 'awssecurityhub/inspector_ec2_cve_no_vulnerabilities.json',
+    control: 'software.package.vulnerable',
+    resource: 'arn:aws:ec2:us-east-1:XXXXXXXXXXXX:instance/i-11111111111111111',
+    type: 'aws.ec2.instance',
+    folder: 'software.package.vulnerable',
+    // no EC2 inventory in evidence: whether it runs is unknown, never SAFE
+    verdicts: ['RISKY']
+  }
+]
+
+describe('real export rows reach the folder that answers them', () => {
+  for (const [i, row] of ROWS.entries()) {
+    it(`${row.file}: ${row.control} on ${row.resource}`, async () => {
+      const c = freshCase(tmp, `row-${i}`)
+      try {
+        const now = clock()
+        importFile(c, join(FIXTURES, 'real', row.file), { actor: ANALYST, now, displayName: row.file })
+        await investigateCase(c, { actor: ANALYST, now, playbooks: set })
+        const f = listFindings(c.db, { status: 'open' }).find((x) => x.control === row.control && x.resource.id === row.resource)
+        expect(f, `${row.control} on ${row.resource}`).toBeDefined()
+        expect(f!.resource.type).toBe(row.type)
+        const pb = playbookFor(set, table, f!)
+        expect(pb.generic).toBeUndefined()
+        expect(pb.id).toBe(row.folder)
+        // investigated by that folder's own steps
+        expect(f!.rci.steps.map((s) => s.id)).toEqual(pb.def.steps.map((s) => s.id))
+        expect(row.verdicts).toContain(f!.rci.verdict)
+      } finally {
+        c.close()
+      }
+    }, 120_000)
+  }
+})
