@@ -7,8 +7,10 @@ import { HOST_STEPS } from './steps'
 
 const VM = '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/us2eastrg/providers/microsoft.compute/virtualmachines/ubuntuserv1604ltsvg1'
 
+const SITE = '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/developer-prod/providers/microsoft.web/sites/nginx-wizard##serverless'
+
 /** a Wiz issue row: its title and, as Wiz exports it, its copy of the resource (ARM's instance view) */
-function ctxOf(title: string, power?: string): StepContext {
+function ctxOf(title: string, power?: string, site = false): StepContext {
   const resource = power ? JSON.stringify({ id: VM, properties: { instanceView: { statuses: [{ code: 'ProvisioningState/succeeded' }, { code: `PowerState/${power}` }] } } }) : '{}'
   const raw = `"${title}",Open,"${resource.replace(/"/g, '""')}"`
   const record: AlertRecord = { id: 'A-1', tool: 'wiz', ruleId: 'r', format: 'wiz-issues-csv', raw, context: { header: 'Title,Status,Resource original JSON' } }
@@ -18,7 +20,9 @@ function ctxOf(title: string, power?: string): StepContext {
       ref: 'F-1',
       id: 1,
       control: 'azure.compute.vm-exposed-exploitable-vulnerability',
-      resource: { id: VM, type: 'azure.compute.vm', account: 'fee3535b-9616-486f-a476-6a500a08a02b', region: 'eastus2', name: 'ubuntuserv1604ltsvg1', environment: null },
+      resource: site
+        ? { id: SITE, type: 'azure.web.site', account: 'fee3535b-9616-486f-a476-6a500a08a02b', region: 'eastus', name: 'nginx-wizard', environment: null }
+        : { id: VM, type: 'azure.compute.vm', account: 'fee3535b-9616-486f-a476-6a500a08a02b', region: 'eastus2', name: 'ubuntuserv1604ltsvg1', environment: null },
       alerts: [{ id: 'A-1', tool: 'wiz', ruleId: 'r', outcome: 'FAIL' }]
     },
     window: null,
@@ -53,5 +57,15 @@ describe('software.package.vulnerable steps on a Wiz issue row', () => {
     expect(run('package.major-upgrade', ctx)).toMatchObject({ answer: 'yes' })
     expect(run('host.exposed', ctx).answer).toBe('unknown')
     expect(run('package.known-exploit', ctx).answer).toBe('unknown')
+  })
+
+  it('on an App Service or Functions site (Wiz\'s "VM/serverless" issue): the row gives no power state and no package, and claims no exposure', () => {
+    // the real row: Resource Type Microsoft.Web/sites/functions, Resource original JSON {}
+    const ctx = ctxOf('VM/serverless with high/critical severity network vulnerabilities with a known exploit ', undefined, true)
+    expect(run('package.fix-available', ctx).answer).toBe('unknown')
+    expect(run('host.running', ctx)).toMatchObject({ answer: 'unknown' })
+    expect(run('host.running', ctx).explanation).toContain('nginx-wizard (azure.web.site)')
+    expect(run('host.exposed', ctx).answer).toBe('unknown')
+    expect(run('package.known-exploit', ctx).answer).toBe('yes')
   })
 })

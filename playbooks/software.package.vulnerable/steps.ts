@@ -13,7 +13,8 @@ import { outcome, plural } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
 
 /** the resource types the playbook investigates (the alerts' resources other than container images) */
-export const HOSTS = ['aws.ec2.instance', 'aws.lambda.function', 'azure.compute.vm', 'azure.compute.virtualmachinescalesets', 'gcp.resource', 'iac.file'] as const
+// azure.web.site: an App Service or Functions site, which Wiz's "VM/serverless" issues name as they name VMs
+export const HOSTS = ['aws.ec2.instance', 'aws.lambda.function', 'azure.compute.vm', 'azure.compute.virtualmachinescalesets', 'azure.web.site', 'gcp.resource', 'iac.file'] as const
 
 function failing(ctx: StepContext) {
   const ids = ctx.finding.alerts.filter((a) => a.outcome === 'FAIL').map((a) => a.id)

@@ -39,6 +39,16 @@ const ROWS: Row[] = [
     folder: 'software.package.vulnerable',
     // no EC2 inventory in evidence: whether it runs is unknown, never SAFE
     verdicts: ['RISKY']
+  },
+  {
+    // Wiz's "VM/serverless" issue on a Functions site (Resource Type Microsoft.Web/sites/functions)
+    file: 'wiz/issues_multiple_findings.csv',
+    control: 'azure.compute.vm-vulnerability-findings',
+    resource: '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/developer-prod/providers/microsoft.web/sites/nginx-wizard##serverless',
+    type: 'azure.web.site',
+    folder: 'software.package.vulnerable',
+    // the row names no package and no power state: RISKY, with the steps stated
+    verdicts: ['RISKY']
   }
 ]
 
