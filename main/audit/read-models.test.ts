@@ -36,10 +36,15 @@ const A = '111111111111'
 const B = '222222222222'
 const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
 
-/** the kept counts are what the case holds, and there are some */
+/** the kept counts and rows are what the case holds, and there are some */
 function expectTrue(c: WritableCaseDb): void {
   expect(readModelProblems(c.db)).toEqual([])
-  for (const t of ['initiative_finding_counts', 'initiative_open_accounts', 'initiative_open_alerts']) {
+  // the findings table's read model (0150): a row per finding, each shape counting the rows that use it
+  expect(c.db.prepare('SELECT count(*) FROM findings_table_rows').pluck().get()).toBe(c.db.prepare('SELECT count(*) FROM findings').pluck().get())
+  expect(
+    c.db.prepare('SELECT count(*) FROM findings_table_shapes WHERE n <> (SELECT count(*) FROM findings_table_rows w WHERE w.shape_id = findings_table_shapes.id)').pluck().get()
+  ).toBe(0)
+  for (const t of ['initiative_finding_counts', 'initiative_open_accounts', 'initiative_open_alerts', 'findings_table_shapes']) {
     expect(c.db.prepare(`SELECT count(*) FROM ${t} WHERE n > 0`).pluck().get(), t).toBeGreaterThan(0)
   }
 }
@@ -75,6 +80,11 @@ describe('the read models of the board and the initiatives', () => {
       // and they fail again: regressions
       imp('sh-3.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(9) }))))
       expectTrue(c)
+      // the same export imported again changes nothing the tables show
+      const rows = c.db.prepare('SELECT * FROM findings_table_rows ORDER BY finding_id').all()
+      imp('sh-3-again.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(9) }))))
+      expectTrue(c)
+      expect(c.db.prepare('SELECT * FROM findings_table_rows ORDER BY finding_id').all()).toEqual(rows)
       expect(c.db.prepare('SELECT sum(n) FROM initiative_finding_counts WHERE regression = 1').pluck().get()).toBe(2)
 
       // muted in the tool (the alert's workflow status), then a person's decisions
@@ -159,7 +169,7 @@ describe('the read models of the board and the initiatives', () => {
     }
   })
 
-  it('a count changed outside Lastmile is named by verification; the case as Lastmile wrote it verifies', () => {
+  it('a count or a row changed outside Lastmile is named by verification; the case as Lastmile wrote it verifies', () => {
     const { c, dir } = newCase()
     try {
       const p = join(dir, 'sh.json')
@@ -173,6 +183,20 @@ describe('the read models of the board and the initiatives', () => {
       expect(problems[0].reason).toBe(
         'initiative_finding_counts: 1 count differs from the findings it counts (I-1, status open, muted 0, decision none, rci_verdict UNSCORED, severity 2, regression 0, state new, investigated 0: holds 6, the case has 1): it was changed outside Lastmile'
       )
+      c.db.prepare("UPDATE initiative_finding_counts SET n = n - 5 WHERE status = 'open'").run()
+      expect(verifyState(c.db).problems).toEqual([])
+      // a row of the findings table changed by hand, then a shape's count
+      c.db.prepare('UPDATE findings_table_rows SET alerts = 7').run()
+      const bucket = 'arn:aws:s3:::app-data-111111111111-us-east-1-1'
+      const shape = c.db.prepare('SELECT shape FROM findings_table_shapes').pluck().get() as string
+      expect(verifyState(c.db).problems.map((p) => p.reason)).toEqual([
+        `findings_table_rows: 1 row differs from the findings it is drawn from (F-1 (shape ${shape}, resource ${bucket}, name none, alerts 7): the case gives shape ${shape}, resource ${bucket}, name none, alerts 1): it was changed outside Lastmile`
+      ])
+      c.db.prepare('UPDATE findings_table_rows SET alerts = 1').run()
+      c.db.prepare('UPDATE findings_table_shapes SET n = 2').run()
+      expect(verifyState(c.db).problems.map((p) => p.reason)).toEqual([
+        `findings_table_shapes: 1 count differs from the findings it counts (shape ${shape}: holds 2, the case has 1): it was changed outside Lastmile`
+      ])
     } finally {
       c.close()
     }

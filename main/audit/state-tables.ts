@@ -11,8 +11,9 @@
  *   a sealed row that holds its SHA-256 (imports.file_sha256, evidence_files.sha256).
  * - evidence_timeline: display rows drawn from the sealed evidence files, one per log event;
  *   sealing it would double the cost of adding a large bundle for nothing a verdict stands on.
- * - the read models (initiative_finding_counts, initiative_open_accounts, initiative_open_alerts):
- *   counts drawn from sealed rows by triggers; verification recomputes them (audit/read-models.ts).
+ * - the read models (initiative_finding_counts, initiative_open_accounts, initiative_open_alerts;
+ *   findings_table_rows, findings_table_shapes): counts and rows drawn from sealed rows by
+ *   triggers; verification recomputes them (audit/read-models.ts).
  *
  * Adding a table here (or a column to a sealed table) changes what is sealed: the migration that
  * does it must mark the case for resealing (state_upgrade), as 0090 does.
