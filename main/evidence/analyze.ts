@@ -15,6 +15,20 @@ import {
   readSignIns,
   type EntraDocuments
 } from '../semantics/inventory-entra'
+import {
+  emptyEscalationAuditScan,
+  emptyServicePrincipalSignInScan,
+  escalationFacts,
+  mergeEscalationAudits,
+  mergeServicePrincipalSignIns,
+  parseEntraAppRoleAssignments,
+  parseEntraApplications,
+  parseEntraGroups,
+  parseEntraServicePrincipals,
+  readEscalationAudits,
+  readServicePrincipalSignIns,
+  type EscalationDocuments
+} from '../semantics/inventory-entra-apps'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { IamAuthorization } from '../semantics/inventory-iam'
@@ -462,6 +476,15 @@ class Analysis {
   /** The Entra ID (Graph) and Azure RBAC files, read together into one `azure.entra.user` facet per user (../semantics/inventory-entra.ts). */
   async entra(files: BundleFile[]): Promise<void> {
     const d: EntraDocuments = { users: null, directoryRoles: null, azureRoles: null, signIns: null, audits: null }
+    // the application escalation path's files (../semantics/inventory-entra-apps.ts)
+    const e: Omit<EscalationDocuments, 'users' | 'directoryRoles' | 'azureRoles'> = {
+      applications: null,
+      servicePrincipals: null,
+      appRoleAssignments: null,
+      groups: null,
+      audits: null,
+      spSignIns: null
+    }
     const read: string[] = []
     const union = <T extends { id: string }>(a: T[] | null, b: T[]): T[] => [...(a ?? []), ...b.filter((x) => !a?.some((y) => y.id === x.id))]
     for (const f of files) {
@@ -469,13 +492,26 @@ class Analysis {
         const doc = await readJsonDocument(f.abs, f.path, this.limits)
         let n: number
         if (f.path.endsWith('/entra/users.json')) n = (d.users = union(d.users, parseEntraUsers(doc, f.path))).length
-        else if (f.path.endsWith('/entra/directory-role-assignments.json')) n = (d.directoryRoles = union(d.directoryRoles, parseDirectoryRoleAssignments(doc, f.path))).length
+        else if (f.path.endsWith('/entra/applications.json')) n = (e.applications = union(e.applications, parseEntraApplications(doc, f.path))).length
+        else if (f.path.endsWith('/entra/service-principals.json')) n = (e.servicePrincipals = union(e.servicePrincipals, parseEntraServicePrincipals(doc, f.path))).length
+        else if (f.path.endsWith('/entra/app-role-assignments.json')) n = (e.appRoleAssignments = union(e.appRoleAssignments, parseEntraAppRoleAssignments(doc, f.path))).length
+        else if (f.path.endsWith('/entra/groups.json')) n = (e.groups = union(e.groups, parseEntraGroups(doc, f.path))).length
+        else if (f.path.endsWith('/entra/service-principal-sign-ins.json')) {
+          const scan = emptyServicePrincipalSignInScan()
+          n = readServicePrincipalSignIns(scan, doc, f.path)
+          e.spSignIns = mergeServicePrincipalSignIns(e.spSignIns, scan)
+        } else if (f.path.endsWith('/entra/directory-role-assignments.json')) n = (d.directoryRoles = union(d.directoryRoles, parseDirectoryRoleAssignments(doc, f.path))).length
         else if (f.path.endsWith('/role-assignments.json')) n = (d.azureRoles = union(d.azureRoles, parseAzureRoleAssignments(doc, f.path))).length
         else {
           // read whole or not at all: a file refused halfway adds no day and no record
           const scan = emptyEntraLogScan()
           const signIns = f.path.endsWith('/entra/sign-ins.json')
           n = signIns ? readSignIns(scan, doc, f.path) : readDirectoryAudits(scan, doc, f.path)
+          if (!signIns) {
+            const ops = emptyEscalationAuditScan()
+            readEscalationAudits(ops, doc, f.path)
+            e.audits = mergeEscalationAudits(e.audits, ops)
+          }
           if (signIns) d.signIns = mergeEntraLogScans(d.signIns, scan)
           else d.audits = mergeEntraLogScans(d.audits, scan)
         }
@@ -489,6 +525,8 @@ class Analysis {
       }
     }
     for (const [id, facet] of entraUserFacts(d)) this.fact(id, 'azure.entra.user', facet, read)
+    for (const [id, facet] of escalationFacts({ ...e, users: d.users, directoryRoles: d.directoryRoles, azureRoles: d.azureRoles }))
+      this.fact(id, 'azure.entra.escalation', facet, read)
   }
 
   private inventoryCoverage(f: BundleFile, p: FileProblem | null): void {

@@ -141,7 +141,18 @@ const INVENTORY: Record<string, EvidenceKind> = {
 }
 
 /** azure/<subscription>/entra/<file> (main/semantics/inventory-entra.ts) */
-const ENTRA_FILES = new Set(['users.json', 'directory-role-assignments.json', 'sign-ins.json', 'directory-audits.json'])
+const ENTRA_FILES = new Set([
+  'users.json',
+  'directory-role-assignments.json',
+  'sign-ins.json',
+  'directory-audits.json',
+  // Added to v1 (docs/evidence-bundle.md): applications, service principals, their app role assignments, admin groups and service principal sign-ins (main/semantics/inventory-entra-apps.ts)
+  'applications.json',
+  'service-principals.json',
+  'app-role-assignments.json',
+  'groups.json',
+  'service-principal-sign-ins.json'
+])
 
 /** What a bundle path holds, from the layout in EVIDENCE_BUNDLE.md. */
 function classify(path: string): Classified {

@@ -16,6 +16,7 @@
 // (main/evidence/facets.test.ts) proves that what analyze.ts writes is exactly what is declared here.
 import { z } from 'zod'
 import { EntraUserFacet } from './inventory-entra'
+import { EntraEscalationFacet } from './inventory-entra-apps'
 
 const nullableString = z.string().nullable()
 const nullableNumber = z.number().nullable()
@@ -654,6 +655,7 @@ export const FACETS = {
   'azure.nsg.config': AzureNsgConfigFacet,
   'azure.nsg.flows': AzureNsgFlowsFacet,
   'azure.entra.user': EntraUserFacet,
+  'azure.entra.escalation': EntraEscalationFacet,
   'activity.aws.cloudtrail.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail-lookup.s3-data': CloudTrailS3DataFacet,
   'activity.aws.cloudtrail.s3-management': CloudTrailS3ManagementFacet,

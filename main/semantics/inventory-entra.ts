@@ -62,7 +62,7 @@ export interface EntraActivity {
 }
 
 /** A Graph list as returned (`{"value":[…]}`) or as the Azure CLI prints it (a bare array), with the place of each item. */
-function list(doc: unknown, file: string): Array<[Json, string]> {
+export function list(doc: unknown, file: string): Array<[Json, string]> {
   const items = requireArray(doc, file, 'value')
   const base = Array.isArray(doc) ? '' : 'value'
   return items.map((x, i) => {
@@ -75,7 +75,7 @@ function list(doc: unknown, file: string): Array<[Json, string]> {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-function requireId(o: Json, key: string, file: string, place: string, what: string): string {
+export function requireId(o: Json, key: string, file: string, place: string, what: string): string {
   const v = str(o[key])
   if (!v || !GUID.test(v)) throw new BadEvidence(file, `${place}.${key}`, v ? `"${v}" is not ${what}` : `a ${what.replace(/^an? /, '')} is required`)
   return v.toLowerCase()
@@ -186,7 +186,7 @@ function activityOf(scan: EntraLogScan, user: string): EntraActivity {
   return a
 }
 
-function recordTime(o: Json, key: string, file: string, place: string): number {
+export function recordTime(o: Json, key: string, file: string, place: string): number {
   const v = str(o[key])
   const t = v === null ? NaN : parseTime(v)
   if (!Number.isFinite(t)) throw new BadEvidence(file, `${place}.${key}`, v === null ? 'the record has no time' : `"${v}" is not a time`)

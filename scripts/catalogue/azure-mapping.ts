@@ -848,13 +848,8 @@ export const NEW_CONTROLS: NewControl[] = [
   // Entra ID principals (Wiz reports the user itself). Wiz's 'Azure guest user has high privileges'
   // (6f34c36b-d040-4809-b8ef-727cc22b6706) is in the folder control azure.entra.guest-user-high-privileges;
   // Defender's guest-account recommendations report the subscription (azure.subscription.external-accounts-with-permissions).
-  {
-    id: 'azure.entra.admin-escalation-path',
-    title: 'Users and service principals should not be able to impersonate an application that can add members to an admin group',
-    resourceType: 'azure.azureactivedirectory/user',
-    severity: 'medium',
-    wiz: ['d9c7e062-b82a-4326-b031-2a38e9e92874']
-  },
+  // Wiz's 'user/service account can impersonate an application with permission to add members to a group with admin
+  // privileges' (d9c7e062-b82a-4326-b031-2a38e9e92874) is in the folder control azure.entra.admin-escalation-path.
   {
     id: 'azure.entra.unusual-country-activity',
     title: 'Unusual activity by a principal from a previously unseen country',

@@ -1303,7 +1303,8 @@ export function entraUser(o: {
 export const DIRECTORY_ROLES = {
   'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
   'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3'
+  'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+  'Cloud Application Administrator': '158c047a-c907-4556-b7ef-446551a6b5f7'
 } as const
 
 /** A directory role assignment as `GET /v1.0/roleManagement/directory/roleAssignments?$expand=roleDefinition` lists it. */
@@ -1427,5 +1428,142 @@ export function wizClusterIssue(o: {
     'Resource Tags': '{}',
     'Kubernetes Cluster': '',
     'Kubernetes Namespace': ''
+  }
+}
+
+// ---- Entra ID applications, service principals, app role assignments, groups (escalation path) ----
+
+/** A directory object reference as `$expand=owners` or `/members` lists it. */
+export function entraRef(o: { id: string; name: string; type: 'user' | 'servicePrincipal' | 'group' }): Json {
+  return { '@odata.type': `#microsoft.graph.${o.type}`, id: o.id, displayName: o.name, ...(o.type === 'user' ? { userPrincipalName: o.name } : {}) }
+}
+
+/** An application (app registration) as `GET /v1.0/applications?$expand=owners` lists it. */
+export function entraApplication(o: { id: string; appId: string; name: string; owners: Json[]; secrets?: number }): Json {
+  return {
+    id: o.id,
+    appId: o.appId,
+    displayName: o.name,
+    signInAudience: 'AzureADMyOrg',
+    createdDateTime: '2024-02-01T10:00:00Z',
+    passwordCredentials: Array.from({ length: o.secrets ?? 1 }, (_, i) => ({
+      keyId: uuidOf(`secret:${o.id}:${i}`),
+      displayName: `secret ${i + 1}`,
+      startDateTime: '2026-01-10T00:00:00Z',
+      endDateTime: '2027-01-10T00:00:00Z',
+      hint: 'abc',
+      secretText: null
+    })),
+    keyCredentials: [],
+    owners: o.owners
+  }
+}
+
+/** A service principal as `GET /v1.0/servicePrincipals?$expand=owners` lists it. */
+export function entraServicePrincipal(o: { id: string; appId: string; name: string; owners?: Json[]; type?: string }): Json {
+  return {
+    id: o.id,
+    appId: o.appId,
+    displayName: o.name,
+    appDisplayName: o.name,
+    servicePrincipalType: o.type ?? 'Application',
+    accountEnabled: true,
+    passwordCredentials: [],
+    keyCredentials: [],
+    owners: o.owners ?? []
+  }
+}
+
+/** An app role assignment as `GET /v1.0/servicePrincipals/{id}/appRoleAssignments` lists it (the id: base64url of the principal id and a seed, as Graph's look). */
+export function entraAppRoleAssignment(o: { principalId: string; principalName: string; resourceId: string; resourceName: string; appRoleId: string }): Json {
+  const id = Buffer.from(hex(`ara:${o.principalId}:${o.appRoleId}`, 32), 'hex').toString('base64url')
+  return {
+    id,
+    deletedDateTime: null,
+    appRoleId: o.appRoleId,
+    createdDateTime: '2024-02-01T10:05:00Z',
+    principalDisplayName: o.principalName,
+    principalId: o.principalId,
+    principalType: 'ServicePrincipal',
+    resourceDisplayName: o.resourceName,
+    resourceId: o.resourceId
+  }
+}
+
+/** A group as `GET /v1.0/groups?$expand=owners` lists it, with its `/members`. */
+export function entraGroup(o: { id: string; name: string; roleAssignable: boolean; owners?: Json[]; members?: Json[] }): Json {
+  return {
+    id: o.id,
+    displayName: o.name,
+    securityEnabled: true,
+    mailEnabled: false,
+    groupTypes: [],
+    isAssignableToRole: o.roleAssignable,
+    owners: o.owners ?? [],
+    members: o.members ?? []
+  }
+}
+
+/** A service principal's sign-in as `GET /beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')` lists it. */
+export function servicePrincipalSignIn(o: { time: string; servicePrincipalId: string; appId: string; name: string; resource?: string }): Json {
+  return {
+    id: uuidOf(`spsignin:${o.servicePrincipalId}:${o.time}`),
+    createdDateTime: o.time,
+    appId: o.appId,
+    appDisplayName: o.name,
+    servicePrincipalId: o.servicePrincipalId,
+    servicePrincipalName: o.name,
+    resourceDisplayName: o.resource ?? 'Microsoft Graph',
+    signInEventTypes: ['servicePrincipal'],
+    ipAddress: '203.0.113.50',
+    status: { errorCode: 0, failureReason: null }
+  }
+}
+
+/** A directory audit record with the targets named (id, name, type), initiated by a user or by an app (its service principal). */
+export function directoryAuditOn(o: {
+  time: string
+  activity: string
+  category: string
+  by: { user: { id: string; upn: string } } | { app: { servicePrincipalId: string; name: string } }
+  targets: Array<{ id: string; name: string; type: string }>
+}): Json {
+  return {
+    id: `Directory_${hex(`audit-on:${o.time}:${o.activity}:${o.targets.map((t) => t.id).join(',')}`, 20)}`,
+    category: o.category,
+    activityDateTime: o.time,
+    activityDisplayName: o.activity,
+    loggedByService: 'Core Directory',
+    operationType: o.activity.split(' ')[0],
+    result: 'success',
+    initiatedBy:
+      'user' in o.by
+        ? { user: { id: o.by.user.id, userPrincipalName: o.by.user.upn }, app: null }
+        : { user: null, app: { displayName: o.by.app.name, servicePrincipalId: o.by.app.servicePrincipalId } },
+    targetResources: o.targets.map((t) => ({ id: t.id, displayName: t.name, type: t.type }))
+  }
+}
+
+/** A Wiz "can impersonate an application with permission to add members to a group with admin privileges" Issue on a user or a service principal. */
+export function wizEscalationIssue(p: { id: string; name: string; kind: 'user' | 'servicePrincipal' }): Record<string, string> {
+  return {
+    'Created At': '2026-11-02T02:13:24Z',
+    Title:
+      'Microsoft Entra ID (AAD) user/service account can impersonate an application with permission to add members to a group with admin privileges at the subscription/management group level',
+    Severity: 'MEDIUM',
+    Status: 'OPEN',
+    Description: 'This user/service account can impersonate an Microsoft Entra ID application by creating application secret/certificate.',
+    'Resource Type': p.kind === 'user' ? 'Microsoft.AzureActiveDirectory/User' : 'ServicePrincipal/Application',
+    'Resource external ID': p.id,
+    'Control ID': 'd9c7e062-b82a-4326-b031-2a38e9e92874',
+    'Resource Name': p.name,
+    'Resource Platform': 'Azure',
+    'Resource original JSON': JSON.stringify(
+      p.kind === 'user'
+        ? { id: p.id, userPrincipalName: p.name, '@odata.type': '#microsoft.graph.user' }
+        : { id: p.id, displayName: p.name, '@odata.type': '#microsoft.graph.servicePrincipal' }
+    ),
+    'Issue ID': uuidOf(`wiz-escalation:${p.id}`),
+    'Resource Tags': '{}'
   }
 }
