@@ -29,6 +29,8 @@ export type CoverageSource =
   | 'kubernetes.rbac'
   /** added: a Kubernetes cluster's API server audit events (kubernetes/<cluster>/audit/) */
   | 'kubernetes.audit'
+  /** added: Terraform states (iac/terraform-state/<name>.json), where an IaC finding's deployed twin is found */
+  | 'iac.terraform-state'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -44,7 +46,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'azure.inventory',
   'azure.nsg-flow-logs',
   'kubernetes.rbac',
-  'kubernetes.audit'
+  'kubernetes.audit',
+  'iac.terraform-state'
 ]
 
 type GapReason =

@@ -15,6 +15,7 @@ import type { FixRenderer } from './fix'
 import type { GuardrailException, GuardrailOptions } from './guardrail'
 import type { Statement } from './guardrail-aws'
 import type { StepFunction } from './step'
+import type { IacTwin } from './iac-twin'
 
 /** Renders an Organizations policy, checked (or, when policies are off, an empty string). */
 export type PolicyRenderer = (kind: 'scp' | 'rcp', name: string, statements: Statement[]) => string
@@ -52,6 +53,8 @@ export interface ControlModule {
   /** the guardrails that keep the problem from coming back */
   guardrails?(ctx: GuardrailContext): GuardrailView[]
   sharedGuardrail?: SharedGuardrail
+  /** IaC findings of the control (iac.<terraform type>) investigated through their deployed twin (./iac-twin.ts) */
+  iac?: IacTwin
 }
 
 /** Declare a control (the default export of playbooks/<id>/control.ts). */

@@ -41,6 +41,7 @@ import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../sem
 import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
+import { parseTerraformState } from '../semantics/terraform-state'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
@@ -237,6 +238,10 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     stop()
     await a.kubernetes(f)
   }
+  for (const f of byKind('iac.terraform-state')) {
+    stop()
+    await a.terraformState(f)
+  }
   stop()
   const entra = byKind('azure.entra')
   if (entra.length) await a.entra(entra)
@@ -315,6 +320,20 @@ class Analysis {
           last
         )
       else this.ok(f.path, scan.events.length, first, last)
+    } catch (e) {
+      this.bad(problemOf(e, f.path))
+    }
+  }
+
+  /**
+   * A Terraform state (iac/terraform-state/<name>.json): read by the IaC twin step from the file
+   * (main/controls/iac-twin.ts); checked here so a bad file is said when the bundle is added.
+   */
+  async terraformState(f: BundleFile): Promise<void> {
+    try {
+      const r = parseTerraformState(await readDocumentText(f.abs, f.path, this.limits), f.path)
+      if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+      this.ok(f.path, r.value.resources.length)
     } catch (e) {
       this.bad(problemOf(e, f.path))
     }

@@ -7,6 +7,7 @@ import { isLastmileError } from '../errors'
 import type { LoadedPlaybook, LoadedRule } from './loader'
 import type { EvidenceView, FindingSubject, StepOutcome } from './steps'
 import { playbookWindow } from '../case/evidence'
+import { deriveTwinRci, twinTypeOfPlaybook } from './twin'
 
 export interface RuleResult {
   verdict: Exclude<RciVerdict, 'UNSCORED'>
@@ -82,6 +83,9 @@ function runStep(fn: () => StepOutcome): StepOutcome {
 export function deriveRci(pb: LoadedPlaybook | null, subject: FindingSubject, ev: EvidenceView, ctx: DeriveContext): RciDocument {
   if (!pb) return unscored(subject, `no playbook serves the control ${subject.control}: the finding is not scored`, ctx, null)
   if (!pb.generic && !pb.def.resourceTypes.includes(subject.resource.type)) {
+    // an IaC finding of a control whose folder finds its deployed twin (./twin.ts)
+    const twin = twinTypeOfPlaybook(pb, subject.resource.type)
+    if (twin) return deriveTwinRci(pb, subject, ev, ctx, twin, deriveRci)
     return unscored(
       subject,
       `playbook ${pb.id} investigates ${pb.def.resourceTypes.join(', ')}; this finding's resource is a ${subject.resource.type} (${subject.resource.id})`,

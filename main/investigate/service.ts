@@ -15,6 +15,7 @@ import { deriveRci } from './engine'
 import { CaseEvidence } from './evidence-view'
 import { loadPlaybooks, type LoadedPlaybook, type PlaybookSet } from './loader'
 import { genericPlaybook } from './generic'
+import { twinTypeOfPlaybook } from './twin'
 import { loadControls, type ControlTable } from '../controls/catalogue'
 import type { FindingSubject } from './steps'
 import { derivedRci, writeRun, type DerivedRci } from './store'
@@ -58,12 +59,13 @@ function selectFindings(c: CaseDb, opts: InvestigateOptions): FindingView[] {
 }
 
 /**
- * The playbook that investigates a finding: its control's own, when it covers the resource's type;
- * otherwise the generic investigation for what the control's fix does (./generic.ts).
+ * The playbook that investigates a finding: its control's own, when it covers the resource's type
+ * (or, for an IaC finding, when its folder finds the code's deployed twin: ./twin.ts); otherwise
+ * the generic investigation for what the control's fix does (./generic.ts).
  */
 export function playbookFor(set: PlaybookSet, table: ControlTable, f: Pick<FindingView, 'control' | 'resource'>): LoadedPlaybook {
   const own = set.forControl(f.control)
-  if (own && own.def.resourceTypes.includes(f.resource.type)) return own
+  if (own && (own.def.resourceTypes.includes(f.resource.type) || twinTypeOfPlaybook(own, f.resource.type))) return own
   return genericPlaybook(table.effect(f.control).effect)
 }
 

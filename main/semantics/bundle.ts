@@ -97,6 +97,7 @@ type EvidenceKind =
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
   | 'azure.entra'
+  | 'iac.terraform-state'
   | 'unknown'
 
 interface Classified {
@@ -200,6 +201,10 @@ function classify(path: string): Classified {
     if (p[2] === 'audit' && p.length >= 4 && /\.(json|jsonl|log)$/i.test(path)) return { ...base, kind: 'kubernetes.audit' }
     return { ...base, kind: 'unknown' }
   }
+  // Added to v1 (docs/evidence-bundle.md): what a Terraform configuration deployed, by resource address
+  // (main/semantics/terraform-state.ts), iac/terraform-state/<name>.json (or .tfstate)
+  if (p[0] === 'iac' && p[1] === 'terraform-state' && p.length === 3 && /\.(json|tfstate)$/i.test(path))
+    return { kind: 'iac.terraform-state', provider: null, scope: p[2], bucket: null }
   return none
 }
 

@@ -1,7 +1,19 @@
 // aws.rds.public-access's fixture world: six DB instances of one account, one for each way the
 // investigation can end. Flow logs (custom format with tcp-flags and flow-direction) cover the
 // whole window for the interfaces that have them: a record every 12 hours (traffic or NODATA).
-import { asffControl, at, flowLine, noDataLine, prowlerFinding, type Expected, type Json, type World } from '../../test/casegen/world'
+import {
+  asffControl,
+  at,
+  flowLine,
+  noDataLine,
+  prowlerFinding,
+  terraformShowJson,
+  terraformStateV4,
+  trivyConfigReport,
+  type Expected,
+  type Json,
+  type World
+} from '../../test/casegen/world'
 
 const ACCOUNT = '111122223333'
 const R = 'us-east-1'
@@ -144,4 +156,81 @@ export function scenario(w: World): void {
       detail: 'RDS Instance reports-db is set as publicly accessible.'
     })
   )
+  iacScenario(w)
+}
+
+/**
+ * The same control reported on Terraform code (Trivy AVD-AWS-0180 on aws_db_instance blocks), each
+ * judged on its deployed twin through the Terraform states in the bundle: the reports database's
+ * block (its twin has internet clients: UNSAFE), the db module's block (applied as module.orders,
+ * whose twin only serves the VPC: SAFE), and an archive database the states do not know (RISKY).
+ */
+export function iacScenario(w: World): void {
+  const dbValues = (id: string, publicly: boolean): Json => ({
+    arn: arnOf(id),
+    id: `db-${id.toUpperCase().replace(/-/g, '')}`,
+    identifier: id,
+    engine: 'postgres',
+    instance_class: 'db.t3.medium',
+    publicly_accessible: publicly,
+    vpc_security_group_ids: [OPEN_SG],
+    db_subnet_group_name: 'acme-db',
+    port: 5432,
+    tags: { Owner: 'data-platform' }
+  })
+  w.terraformStates.set(
+    'acme-prod.json',
+    terraformShowJson([
+      { address: 'aws_db_instance.reports', type: 'aws_db_instance', name: 'reports', values: dbValues('reports-db', true) },
+      { address: 'module.orders.aws_db_instance.this', type: 'aws_db_instance', name: 'this', values: dbValues('orders-db', true) }
+    ])
+  )
+  // the staging workspace's raw state: it holds nothing the findings name
+  w.terraformStates.set(
+    'acme-staging.tfstate',
+    terraformStateV4([{ address: 'aws_db_instance.staging', type: 'aws_db_instance', name: 'staging', values: dbValues('staging-db', true) }])
+  )
+  const misconf = (resource: string, line: number) => ({
+    id: 'aws-rds-enable-public-access',
+    avdid: 'AVD-AWS-0180',
+    title: 'RDS Publicly Accessible',
+    severity: 'HIGH',
+    resource,
+    line,
+    message: 'Instance has Public Access enabled'
+  })
+  w.findings.trivy.push({
+    name: 'config-infra',
+    report: trivyConfigReport({
+      artifact: 'infra',
+      results: [
+        { target: 'rds/main.tf', misconfigs: [misconf('aws_db_instance.reports', 3), misconf('aws_db_instance.archive', 31)] },
+        { target: 'modules/db/main.tf', misconfigs: [misconf('aws_db_instance.this', 1)] }
+      ]
+    })
+  })
+  const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>]> = [
+    [
+      'infra/rds/main.tf#aws_db_instance.reports',
+      'UNSAFE',
+      { 'code-twin': 'yes', public: 'yes', 'internet-clients': 'yes' },
+      'its twin reports-db serves a BI tool on the internet',
+      { 'code-twin': arnOf('reports-db'), 'internet-clients': '203.0.113.50' }
+    ],
+    [
+      'infra/modules/db/main.tf#aws_db_instance.this',
+      'SAFE',
+      { 'code-twin': 'yes', public: 'yes', 'internet-clients': 'no' },
+      'the module is applied as module.orders, whose twin orders-db only serves the VPC',
+      { 'code-twin': 'module.orders.aws_db_instance.this in iac/terraform-state/acme-prod.json' }
+    ],
+    [
+      'infra/rds/main.tf#aws_db_instance.archive',
+      'RISKY',
+      { 'code-twin': 'unknown' },
+      'no state in the bundle holds it: a state not in evidence may',
+      { 'code-twin': 'in none of the 2 Terraform states in evidence' }
+    ]
+  ]
+  for (const [resource, verdict, steps, why, says] of cases) w.expect({ control: 'aws.rds.public-access', resource, verdict, steps, why, says })
 }

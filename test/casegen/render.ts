@@ -333,6 +333,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
       files.set(`${base}/audit/insights-logs-kube-audit/y=${month.slice(0, 4)}/m=${month.slice(5, 7)}/PT1H.json`, Buffer.from(`${sorted.join('\n')}\n`))
     }
   }
+  for (const [name, state] of [...w.terraformStates].sort(([x], [y]) => (x < y ? -1 : 1))) files.set(`iac/terraform-state/${name}`, Buffer.from(json(state)))
   const bundle = new Map<string, Buffer>()
   const listed = [...files].sort(([x], [y]) => (x < y ? -1 : 1))
   const manifest = {

@@ -404,6 +404,8 @@ export class World {
   readonly findings: Findings = { asff: [], prowler: [], trivy: [], wiz: [] }
   readonly expected: Expected[] = []
   readonly kubernetes = new Map<string, ClusterWorld>()
+  /** Terraform states by file name, iac/terraform-state/<name> (terraformShowJson, terraformStateV4) */
+  readonly terraformStates = new Map<string, Json>()
 
   cluster(name: string): ClusterWorld {
     let c = this.kubernetes.get(name)
@@ -1565,5 +1567,109 @@ export function wizEscalationIssue(p: { id: string; name: string; kind: 'user' |
     ),
     'Issue ID': uuidOf(`wiz-escalation:${p.id}`),
     'Resource Tags': '{}'
+  }
+}
+
+// ---- IaC: Terraform states and Trivy config scans (appended for the IaC twin, main/controls/iac-twin.ts) ----
+
+/** A deployed resource instance as a Terraform state records it (address with its module path and index). */
+export interface TfResource {
+  /** module.db.aws_db_instance.this, aws_instance.web[0] */
+  address: string
+  type: string
+  name: string
+  index?: number | string
+  values: Json
+}
+
+const moduleOfAddress = (r: TfResource): string => {
+  const at = r.address.lastIndexOf(`${r.type}.${r.name}`)
+  return at > 0 ? r.address.slice(0, at - 1) : ''
+}
+
+/** `terraform show -json` of a state: root module resources, and child_modules nested by module path. */
+export function terraformShowJson(resources: TfResource[]): Json {
+  const res = (r: TfResource): Json => ({
+    address: r.address,
+    mode: 'managed',
+    type: r.type,
+    name: r.name,
+    ...(r.index !== undefined ? { index: r.index } : {}),
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    schema_version: 0,
+    values: r.values,
+    sensitive_values: {}
+  })
+  const build = (path: string): Json => {
+    const own = resources.filter((r) => moduleOfAddress(r) === path)
+    // every module path and its ancestors (module.a.module.b is a child of module.a)
+    const all = new Set(resources.map(moduleOfAddress).flatMap((m) => m.split('.module.').map((_, i, parts) => parts.slice(0, i + 1).join('.module.'))))
+    const children = [...all].filter((m) => m && m.startsWith(path ? `${path}.module.` : 'module.') && !m.slice(path ? path.length + 1 : 0).includes('.module.')).sort()
+    return {
+      ...(path ? { address: path } : {}),
+      ...(own.length ? { resources: own.map(res) } : {}),
+      ...(children.length ? { child_modules: children.map(build) } : {})
+    }
+  }
+  return { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: build('') } }
+}
+
+/** A raw state file (`terraform state pull`, version 4): one entry per resource, its instances with index_key and attributes. */
+export function terraformStateV4(resources: TfResource[], serial = 7): Json {
+  const by = new Map<string, TfResource[]>()
+  for (const r of resources) {
+    const k = `${moduleOfAddress(r)}|${r.type}|${r.name}`
+    by.set(k, [...(by.get(k) ?? []), r])
+  }
+  return {
+    version: 4,
+    terraform_version: '1.9.8',
+    serial,
+    lineage: uuidOf(`lineage:${resources.map((r) => r.address).join(',')}`),
+    outputs: {},
+    resources: [...by].map(([k, rs]) => {
+      const [module, type, name] = k.split('|')
+      return {
+        ...(module ? { module } : {}),
+        mode: 'managed',
+        type,
+        name,
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: rs.map((r) => ({ ...(r.index !== undefined ? { index_key: r.index } : {}), schema_version: 0, attributes: r.values, sensitive_attributes: [] }))
+      }
+    }),
+    check_results: null
+  }
+}
+
+/** `trivy config -f json` (SchemaVersion 2) of a directory: its misconfigurations by file, each with the Terraform address Trivy names. */
+export function trivyConfigReport(o: {
+  artifact: string
+  results: Array<{ target: string; misconfigs: Array<{ id: string; avdid: string; title: string; severity: string; resource: string; line: number; message?: string }> }>
+}): Json {
+  return {
+    SchemaVersion: 2,
+    CreatedAt: '2026-11-19T06:02:11.448120+00:00',
+    ArtifactName: o.artifact,
+    ArtifactType: 'filesystem',
+    Results: o.results.map((r) => ({
+      Target: r.target,
+      Class: 'config',
+      Type: 'terraform',
+      MisconfSummary: { Successes: 0, Failures: r.misconfigs.length },
+      Misconfigurations: r.misconfigs.map((m) => ({
+        Type: 'Terraform Security Check',
+        ID: m.id,
+        AVDID: m.avdid,
+        Title: m.title,
+        Message: m.message ?? m.title,
+        Namespace: `builtin.aws.${m.avdid.toLowerCase()}`,
+        Resolution: 'See the check',
+        Severity: m.severity,
+        PrimaryURL: `https://avd.aquasec.com/misconfig/${m.avdid.toLowerCase()}`,
+        Status: 'FAIL',
+        CauseMetadata: { Resource: m.resource, Provider: 'AWS', StartLine: m.line, EndLine: m.line + 12 }
+      }))
+    }))
   }
 }
