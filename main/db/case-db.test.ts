@@ -90,6 +90,16 @@ describe('the encrypted case database', () => {
     expect(e.message).toMatch(/passphrase is wrong/)
     expect(errorOf(() => openCaseDb(path, { derived: "00'; PRAGMA foo; --" })).code).toBe('wrong-key')
     expect(sha(path)).toBe(before)
+
+    // derived when opened (a session's case): kept, so a worker's key costs no second derivation
+    const opened = openCaseDb(path, KEY, { readOnly: true, derive: true })
+    expect(opened.id).toBe(id)
+    expect(await deriveCaseKey(opened, KEY)).toEqual(derived)
+    opened.close()
+    const refused = errorOf(() => openCaseDb(path, 'not the passphrase', { derive: true }))
+    expect(refused.code).toBe('wrong-key')
+    expect(refused.message).toMatch(/passphrase is wrong/)
+    expect(sha(path)).toBe(before)
   })
 
   it('names files that are not cases, and never turns them into one', () => {

@@ -1,4 +1,4 @@
-import { createHash, pbkdf2, randomBytes, randomUUID } from 'node:crypto'
+import { createHash, pbkdf2, pbkdf2Sync, randomBytes, randomUUID } from 'node:crypto'
 import { closeSync, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
@@ -103,6 +103,12 @@ function connect(path: string, opts: { fileMustExist?: boolean; readonly?: boole
 
 export interface OpenOptions {
   readOnly?: boolean
+  /**
+   * Derive the key from the passphrase here (the PBKDF2 SQLCipher would run) and open with it,
+   * keeping it for `deriveCaseKey`: a session whose worker threads open the case again (the
+   * findings table) derives it once per open instead of twice.
+   */
+  derive?: boolean
 }
 
 /**
@@ -134,6 +140,20 @@ function applyKey(db: Sqlite, key: CaseKey): void {
 
 const derivedKeys = new WeakMap<Db, Map<string, Promise<DerivedCaseKey>>>()
 
+/** The case file's salt: the 16 bytes it begins with. */
+function readSalt(path: string): Buffer {
+  const salt = Buffer.alloc(16)
+  const fd = openSync(path, 'r')
+  try {
+    readSync(fd, salt, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return salt
+}
+
+const derivedHex = (k: Buffer, salt: Buffer): DerivedCaseKey => ({ derived: k.toString('hex') + salt.toString('hex') })
+
 /**
  * The key SQLCipher derives from the passphrase (PBKDF2-HMAC-SHA512, 256,000 rounds, over the
  * salt the file begins with), computed once per open case and passphrase on libuv's thread pool,
@@ -144,16 +164,8 @@ export function deriveCaseKey(c: CaseDb, passphrase: string): Promise<DerivedCas
   if (!byPassphrase) derivedKeys.set(c.db, (byPassphrase = new Map()))
   let key = byPassphrase.get(passphrase)
   if (!key) {
-    const salt = Buffer.alloc(16)
-    const fd = openSync(c.path, 'r')
-    try {
-      readSync(fd, salt, 0, 16, 0)
-    } finally {
-      closeSync(fd)
-    }
-    key = new Promise<DerivedCaseKey>((resolve, reject) =>
-      pbkdf2(passphrase, salt, 256_000, 32, 'sha512', (e, k) => (e ? reject(e) : resolve({ derived: k.toString('hex') + salt.toString('hex') })))
-    )
+    const salt = readSalt(c.path)
+    key = new Promise<DerivedCaseKey>((resolve, reject) => pbkdf2(passphrase, salt, 256_000, 32, 'sha512', (e, k) => (e ? reject(e) : resolve(derivedHex(k, salt)))))
     byPassphrase.set(passphrase, key)
   }
   return key
@@ -270,6 +282,9 @@ export function openCaseDb(path: string, passphrase: CaseKey, opts?: OpenOptions
 export function openCaseDb(path: string, passphrase: CaseKey, opts: OpenOptions = {}): OpenCaseDb {
   const readOnly = opts.readOnly === true
   preflight(path)
+  // SQLCipher's own derivation, done here (same rounds, same salt) so that the key can be kept
+  const salt = opts.derive && typeof passphrase === 'string' ? readSalt(path) : null
+  const derived = salt ? derivedHex(pbkdf2Sync(passphrase as string, salt, 256_000, 32, 'sha512'), salt) : null
   let db: Sqlite
   try {
     db = connect(path, { fileMustExist: true, readonly: readOnly })
@@ -277,7 +292,7 @@ export function openCaseDb(path: string, passphrase: CaseKey, opts: OpenOptions 
     throw new LastmileError('unavailable', `${path}: cannot open the file (${(e as Error).message})`)
   }
   try {
-    applyKey(db, passphrase)
+    applyKey(db, derived ?? passphrase)
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get()
     } catch (e) {
@@ -310,6 +325,7 @@ export function openCaseDb(path: string, passphrase: CaseKey, opts: OpenOptions 
       migrate(db as WritableDb)
     }
     const meta = readMeta(db, path)
+    if (derived) derivedKeys.set(db, new Map([[passphrase as string, Promise.resolve(derived)]]))
     const opened = {
       path,
       id: meta.id,

@@ -183,7 +183,7 @@ export class CaseSession {
     if (key === null) {
       throw new LastmileError('wrong-key', `${abs}: a passphrase is needed to open this case (none is remembered on this machine)`)
     }
-    const c = openCaseDb(abs, key, { readOnly: opts.readOnly })
+    const c = openCaseDb(abs, key, { readOnly: opts.readOnly, derive: true })
     this.sealHeads(c)
     this.replace(c, key)
     this.joinIfOwned(c)
@@ -196,7 +196,7 @@ export class CaseSession {
    * user keeps, so it stays out of the recent list, and it is shown under the case file's name.
    */
   openForReview(workingCopy: string, key: string, caseFile: string): Case {
-    const c = openCaseDb(workingCopy, key, { readOnly: true })
+    const c = openCaseDb(workingCopy, key, { readOnly: true, derive: true })
     this.open?.close()
     this.open = c
     this.key = key
