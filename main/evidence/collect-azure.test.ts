@@ -16,6 +16,12 @@ import { latestFacet } from '../case/facets'
 
 /** A stand-in for @azure/identity's credentials: what a real one returns, with no network. */
 const GUEST = 'e4c2061d-3134-4e8e-9e57-f09433d922fe'
+// the application escalation path: hr-sync (owned by the guest) holds GroupMember.ReadWrite.All; sub-owners is Owner of the subscription
+const ADMINS = '5a1f0c3e-7b2d-4e8f-9a6c-0d1e2f3a4b5c'
+const APP_OBJ = '6b2a1d4f-8c3e-4f90-ab7d-1e2f3a4b5c6d'
+const APP_ID = '7c3b2e50-9d4f-4a01-bc8e-2f3a4b5c6d7e'
+const APP_SP = '8d4c3f61-ae50-4b12-8d9f-3a4b5c6d7e8f'
+const GRAPH_SP = '9e5d4072-bf61-4c23-9ea0-4b5c6d7e8f90'
 const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }
 
 describe('evidence collect (Azure) against a local ARM stand-in', () => {
@@ -90,6 +96,15 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
                 principalType: 'User',
                 scope: `/subscriptions/${SUBSCRIPTION}`
               }
+            },
+            {
+              id: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/8e3f2b4f-5c6d-4e7f-9081-2b3c4d5e6f70`,
+              properties: {
+                roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`,
+                principalId: ADMINS,
+                principalType: 'Group',
+                scope: `/subscriptions/${SUBSCRIPTION}`
+              }
             }
           ]
         })
@@ -115,6 +130,35 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
         })
       if (url.pathname === '/v1.0/auditLogs/signIns' && url.searchParams.get('$filter') === 'createdDateTime ge 2026-08-22T00:00:00.000Z')
         return json(200, { value: [{ createdDateTime: '2026-11-01T10:00:00Z', userId: GUEST, status: { errorCode: 0 }, appDisplayName: 'Azure Portal' }] })
+      // the escalation path's lists (owners expanded, as collect asks)
+      const owners = url.searchParams.get('$expand') === 'owners'
+      if (url.pathname === '/v1.0/applications' && owners)
+        return json(200, {
+          value: [
+            { id: APP_OBJ, appId: APP_ID, displayName: 'hr-sync', passwordCredentials: [], keyCredentials: [], owners: [{ '@odata.type': '#microsoft.graph.user', id: GUEST }] }
+          ]
+        })
+      if (url.pathname === '/v1.0/servicePrincipals' && owners)
+        return json(200, {
+          value: [
+            { id: GRAPH_SP, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', owners: [] },
+            { id: APP_SP, appId: APP_ID, displayName: 'hr-sync', owners: [] }
+          ]
+        })
+      if (url.pathname === `/v1.0/servicePrincipals/${APP_SP}/appRoleAssignments`)
+        return json(200, { value: [{ id: 'Z4Jf2KWeKZUlrlM7N7-hmw', principalId: APP_SP, resourceId: GRAPH_SP, appRoleId: 'dbaae8cf-10b5-4b86-a4a1-f871c94c6695' }] })
+      if (url.pathname === `/v1.0/servicePrincipals/${GRAPH_SP}/appRoleAssignments`) return json(200, { value: [] })
+      if (url.pathname === '/v1.0/groups' && owners && url.searchParams.get('$filter') === 'isAssignableToRole eq true') return json(200, { value: [] })
+      if (url.pathname === '/v1.0/groups' && owners && url.searchParams.get('$filter') === `id in ('${ADMINS}')`)
+        return json(200, { value: [{ id: ADMINS, displayName: 'sub-owners', isAssignableToRole: false, owners: [] }] })
+      if (url.pathname === `/v1.0/groups/${ADMINS}/members`) return json(200, { value: [] })
+      if (
+        url.pathname === '/beta/auditLogs/signIns' &&
+        url.searchParams.get('$filter') === "createdDateTime ge 2026-08-22T00:00:00.000Z and signInEventTypes/any(t: t eq 'servicePrincipal')"
+      )
+        return json(200, {
+          value: [{ createdDateTime: '2026-11-02T03:00:00Z', servicePrincipalId: APP_SP, appId: APP_ID, status: { errorCode: 0 }, resourceDisplayName: 'Microsoft Graph' }]
+        })
       if (url.pathname === '/v1.0/auditLogs/directoryAudits') return json(403, { error: { code: 'Authorization_RequestDenied', message: 'no AuditLog.Read.All' } })
       json(404, { error: { code: 'NotFound', message: url.pathname } })
     })
@@ -142,7 +186,12 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     expect(r.manifest.files.map((f) => f.path).sort()).toEqual([
       `azure/${SUBSCRIPTION}/activity-log/page-0001.json`,
       `azure/${SUBSCRIPTION}/blob-containers/stdata01.json`,
+      `azure/${SUBSCRIPTION}/entra/app-role-assignments.json`,
+      `azure/${SUBSCRIPTION}/entra/applications.json`,
       `azure/${SUBSCRIPTION}/entra/directory-role-assignments.json`,
+      `azure/${SUBSCRIPTION}/entra/groups.json`,
+      `azure/${SUBSCRIPTION}/entra/service-principal-sign-ins.json`,
+      `azure/${SUBSCRIPTION}/entra/service-principals.json`,
       `azure/${SUBSCRIPTION}/entra/sign-ins.json`,
       `azure/${SUBSCRIPTION}/entra/users.json`,
       `azure/${SUBSCRIPTION}/network-security-groups.json`,
@@ -150,17 +199,18 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       `azure/${SUBSCRIPTION}/storage-accounts.json`
     ])
     // the second account's containers could not be listed: a gap naming it, not an empty list
+    // the tenant's Entra files come after every subscription's own (they list the groups holding Azure roles)
     expect(r.manifest.gaps?.map((g) => [g.source, g.resource ?? null])).toEqual([
       ['azure.inventory', `${STORAGE_ID}2`],
-      ['azure.inventory', null],
-      ['azure.inventory', null],
       ['azure.nsg-flow-logs', null],
-      ['azure.storage-logs', null]
+      ['azure.storage-logs', null],
+      ['azure.inventory', null],
+      ['azure.inventory', null]
     ])
     expect(r.manifest.gaps?.[0].problem).toMatch(/blob containers of stdata012: AuthorizationFailed: no read on stdata012/)
     // without Entra ID P1 the users come without signInActivity, said in a gap; a log that cannot be read is a gap and no file
-    expect(r.manifest.gaps?.[1].problem).toMatch(/signInActivity could not be read \(Authentication_RequestFromNonPremiumTenantOrB2CTenant/)
-    expect(r.manifest.gaps?.[2].problem).toMatch(/reading the directory audit log: Authorization_RequestDenied/)
+    expect(r.manifest.gaps?.[3].problem).toMatch(/signInActivity could not be read \(Authentication_RequestFromNonPremiumTenantOrB2CTenant/)
+    expect(r.manifest.gaps?.[4].problem).toMatch(/reading the directory audit log: Authorization_RequestDenied/)
     await readBundle(out)
     const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: '2026-11-21T00:00:00Z' })
     try {
@@ -180,6 +230,20 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
         azureRoles: [{ scope: `/subscriptions/${SUBSCRIPTION}` }],
         signIns: { signIns: 1, signInsOk: 1 },
         operations: null
+      })
+      // the escalation files: the guest owns hr-sync, which adds members to sub-owners (Owner of the subscription); no audit log, so no operations known
+      expect(latestFacet(c.db, GUEST, 'azure.entra.escalation')?.value).toMatchObject({
+        paths: [
+          {
+            app: { servicePrincipalId: APP_SP, appId: APP_ID, applicationId: APP_OBJ, name: 'hr-sync' },
+            via: { kind: 'owns-application', object: { collection: 'applications', id: APP_OBJ } },
+            reach: { kind: 'app-role', assignment: { id: 'Z4Jf2KWeKZUlrlM7N7-hmw', principalId: APP_SP, resourceId: GRAPH_SP } },
+            group: { id: ADMINS, name: 'sub-owners', roleAssignable: false, admin: [`Owner on /subscriptions/${SUBSCRIPTION}`] }
+          }
+        ],
+        missing: [],
+        credentialOps: null,
+        spSignIns: { [APP_SP]: { signIns: 1, last: '2026-11-02T03:00:00Z' } }
       })
       const cov = getCoverage(c.db, 'azure.storage-logs', STORAGE_ID)
       // no storage logs at all: "none", and the gap says why (never "no HTTP requests")
@@ -229,7 +293,13 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers/public`)).toBe(false)
     // the Graph reader keeps to its own list: no write-shaped or other path, no ARM path
     const graph = new ArmReader({ credential, baseUrl: base, reads: GRAPH_READS })
-    for (const path of ['/v1.0/users/' + GUEST, '/v1.0/applications', '/beta/users', `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Storage/storageAccounts`])
+    for (const path of [
+      '/v1.0/users/' + GUEST,
+      `/v1.0/applications/${APP_OBJ}/addPassword`,
+      `/v1.0/servicePrincipals/${APP_SP}/owners`,
+      '/beta/users',
+      `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Storage/storageAccounts`
+    ])
       await expect(
         (async () => {
           for await (const _ of graph.list(path, {})) void _

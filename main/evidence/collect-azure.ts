@@ -4,6 +4,7 @@
 // can stand in for management.azure.com in tests (and sovereign clouds work the same way).
 import type { TokenCredential } from '@azure/identity'
 import { BundleWriter } from './bundle-writer'
+import { collectEntraApps, groupPrincipals } from './collect-entra-apps'
 import type { Manifest } from '../semantics/bundle'
 
 export interface ArmOptions {
@@ -60,7 +61,17 @@ export const GRAPH_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
   { what: 'Entra ID users (GET /v1.0/users)', path: /^\/v1\.0\/users$/ },
   { what: 'directory role assignments (GET /v1.0/roleManagement/directory/roleAssignments)', path: /^\/v1\.0\/roleManagement\/directory\/roleAssignments$/ },
   { what: 'the sign-in log (GET /v1.0/auditLogs/signIns)', path: /^\/v1\.0\/auditLogs\/signIns$/ },
-  { what: 'the directory audit log (GET /v1.0/auditLogs/directoryAudits)', path: /^\/v1\.0\/auditLogs\/directoryAudits$/ }
+  { what: 'the directory audit log (GET /v1.0/auditLogs/directoryAudits)', path: /^\/v1\.0\/auditLogs\/directoryAudits$/ },
+  // the application escalation path (./collect-entra-apps.ts)
+  { what: 'applications with their owners (GET /v1.0/applications)', path: /^\/v1\.0\/applications$/ },
+  { what: 'service principals with their owners (GET /v1.0/servicePrincipals)', path: /^\/v1\.0\/servicePrincipals$/ },
+  {
+    what: "a service principal's app role assignments (GET /v1.0/servicePrincipals/{id}/appRoleAssignments)",
+    path: /^\/v1\.0\/servicePrincipals\/[0-9a-f-]{36}\/appRoleAssignments$/
+  },
+  { what: 'role-assignable groups and groups holding Azure roles (GET /v1.0/groups)', path: /^\/v1\.0\/groups$/ },
+  { what: "a group's members (GET /v1.0/groups/{id}/members)", path: /^\/v1\.0\/groups\/[0-9a-f-]{36}\/members$/ },
+  { what: "service principals' sign-ins (GET /beta/auditLogs/signIns, servicePrincipal sign-ins only)", path: /^\/beta\/auditLogs\/signIns$/ }
 ]
 
 /** Whether a path (of the ARM base URL's host) is one of the allowed reads. */
@@ -169,7 +180,8 @@ async function collectEntra(
   dir: string,
   from: Date,
   gap: (source: string, problem: string) => void,
-  progress: (m: string) => void
+  progress: (m: string) => void,
+  roleGroups: string[]
 ): Promise<void> {
   const graph = new ArmReader({
     ...o,
@@ -210,6 +222,7 @@ async function collectEntra(
       gap('azure.inventory', `reading ${what}: ${(e as Error).message}`)
     }
   }
+  await collectEntraApps({ all, write: (p, doc) => w.writeJson(p, doc), dir, from, roleGroups, gap: (problem) => gap('azure.inventory', problem), progress })
 }
 
 export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzureResult> {
@@ -218,6 +231,9 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
   const to = o.now
   const from = new Date(to.getTime() - o.days * 86400_000)
   const progress = o.onProgress ?? (() => undefined)
+  // the groups holding Azure roles in every subscription (the Entra files, written once, list them)
+  const roleGroups: string[] = []
+  let entra: (() => Promise<void>) | null = null
   for (const sub of o.subscriptions) {
     const base = `azure/${sub}`
     const gap = (source: string, problem: string): void => {
@@ -267,11 +283,13 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
       const value: unknown[] = []
       for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments`, { 'api-version': '2022-04-01' })) value.push(...page)
       w.writeJson(`${base}/role-assignments.json`, { value })
+      roleGroups.push(...groupPrincipals(value))
     } catch (e) {
       gap('azure.inventory', `listing role assignments: ${(e as Error).message}`)
     }
-    // the tenant's Entra files, once, in the first subscription's folder (they are tenant-wide)
-    if (sub === o.subscriptions[0]) await collectEntra(o, w, `${base}/entra`, from, gap, progress)
+    // the tenant's Entra files, once, in the first subscription's folder (they are tenant-wide), after
+    // every subscription's role assignments are read (the groups holding Azure roles)
+    if (sub === o.subscriptions[0]) entra = () => collectEntra(o, w, `${base}/entra`, from, gap, progress, [...new Set(roleGroups)].sort())
     progress(`Azure ${sub}: activity log`)
     try {
       let n = 0
@@ -296,6 +314,7 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
       'storage resource logs (StorageRead/Write/Delete) are not collected through ARM; copy the diagnostic-setting JSON lines into storage-logs/ (EVIDENCE_BUNDLE.md)'
     )
   }
+  if (entra) await entra()
   const manifest = w.finish({
     collectedAt: to.toISOString(),
     collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },
