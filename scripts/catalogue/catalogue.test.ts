@@ -140,8 +140,9 @@ describe('the generated catalogue', () => {
     }
     // the Security Hub control Prowler's EKS checks of three releases report
     expect(t.resolve('prowler', 'eks_control_plane_endpoint_access_restricted', 'check', 'other')).toBe('aws.eks.1')
-    // a retired check no rename names stays a control of its own
-    expect(t.resolve('prowler', 'iam_disable_90_days_credentials', 'check', 'other')).toBe('aws.iam.disable-90-days-credentials')
+    // a retired check no rename names stays a control of its own, unless a decision joins it (90 days: CIS AWS 1.2's 1.3, IAM.8)
+    expect(t.resolve('prowler', 'iam_disable_30_days_credentials', 'check', 'other')).toBe('aws.iam.disable-30-days-credentials')
+    expect(t.resolve('prowler', 'iam_disable_90_days_credentials', 'check', 'other')).toBe(t.resolve('securityhub', 'IAM.8', 'check', 'other'))
   })
 
   it('makes a renamed check and its successor on one resource ONE finding (an export of each Prowler version)', () => {
