@@ -220,14 +220,21 @@ describe('real exports', () => {
   it("Prowler 2 JSON (one result per line): v2 check ids become the current ids through Prowler's v2-to-v3 table", () => {
     const { s, alerts } = imp('real/prowler/v2_many_vuln.json')
     expect(s).toMatchObject({ format: 'prowler-v2-json', records: 6, alerts: 6 })
-    expect(alerts.map((a) => [a.rule_id, a.outcome, a.severity, a.resource])).toEqual([
-      ['iam_avoid_root_usage', 'PASS', 3, 'root'],
-      ['iam_root_hardware_mfa_enabled', 'FAIL', 4, 'MFA'],
-      ['eks_control_plane_endpoint_access_restricted', 'FAIL', 3, 'prod-eksc'],
-      ['eks_control_plane_logging_all_types_enabled', 'FAIL', 2, 'prod-eksc'],
-      ['iam_policy_attached_only_to_group_or_roles', 'FAIL', 1, 'dtpa.prod.config_read.iam'],
-      ['account_maintain_current_contact_details', 'INFO', 2, 'AWS::::Account:012345678912']
+    // the type is the one Prowler 2 declares for the check (its CSV's CHECK_ASFF_RESOURCE_TYPE): an account check's
+    // "resource" (root, MFA) is a label, the result is the account's; an EKS cluster's ARN is its name in the account and Region
+    const cluster = 'arn:aws:eks:eu-central-1:012345678912:cluster/prod-eksc'
+    expect(alerts.map((a) => [a.rule_id, a.outcome, a.severity, a.resource, a.resource_type])).toEqual([
+      ['iam_avoid_root_usage', 'PASS', 3, 'AWS::::Account:012345678912', 'aws.account'],
+      ['iam_root_hardware_mfa_enabled', 'FAIL', 4, 'AWS::::Account:012345678912', 'aws.account'],
+      ['eks_control_plane_endpoint_access_restricted', 'FAIL', 3, cluster, 'aws.eks.cluster'],
+      ['eks_control_plane_logging_all_types_enabled', 'FAIL', 2, cluster, 'aws.eks.cluster'],
+      // an IAM user's ARN holds a path its name does not give: kept as given
+      ['iam_policy_attached_only_to_group_or_roles', 'FAIL', 1, 'dtpa.prod.config_read.iam', 'aws.iam.user'],
+      ['account_maintain_current_contact_details', 'INFO', 2, 'AWS::::Account:012345678912', 'aws.account']
     ])
+    expect(alerts.map((a) => a.control).slice(1, 5)).toEqual(['aws.iam.6', 'aws.eks.1', 'aws.eks.8', 'aws.iam.2'])
+    // the uid keeps the label Prowler gave, so the root usage and root MFA results stay apart
+    expect(alerts[1].tool_finding_id).toBe('prowler-aws-iam_root_hardware_mfa_enabled-012345678912-eu-central-1-MFA')
     expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
   })
 
@@ -237,16 +244,22 @@ describe('real exports', () => {
     expect(s.scope).toMatchObject({ source: 'prowler', tools: ['prowler'], accounts: ['012345678910'], regions: ['eu-west-2', 'us-east-1'] })
     expect(alerts.map((a) => [a.rule_id, a.control, a.outcome, a.severity, a.region])).toEqual([
       ['iam_avoid_root_usage', 'aws.iam.avoid-root-usage', 'FAIL', 3, 'us-east-1'],
-      // Prowler's table names check13 only as a subset of two checks the catalogue keeps apart (unused keys, unused passwords)
-      ['check13', 'prowler.check13', 'FAIL', 2, 'us-east-1'],
+      // today's table names check13 only as a subset of two checks (unused keys, unused passwords); Prowler 3's table
+      // gives it one check, iam_disable_90_days_credentials, which is IAM.8 (CIS AWS 1.2's 1.3; overrides/decisions.yaml)
+      ['iam_disable_90_days_credentials', 'aws.iam.unused-access-key', 'FAIL', 2, 'us-east-1'],
       ['iam_password_policy_reuse_24', 'aws.iam.7', 'FAIL', 2, 'us-east-1'],
       ['ec2_securitygroup_not_used', 'aws.ec2.22', 'FAIL', 0, 'eu-west-2']
     ])
-    // the root account and the password policy are the account's; the file names no other resource
-    expect(alerts[0].resource).toBe('AWS::::Account:012345678910')
-    expect(alerts[2].resource).toBe('AWS::::Account:012345678910')
+    // the root account and the password policy are the account's; the file names no other resource, only its type
+    // (CHECK_ASFF_RESOURCE_TYPE): an unnamed IAM user, an unnamed security group
+    expect(alerts.map((a) => [a.resource, a.resource_type])).toEqual([
+      ['AWS::::Account:012345678910', 'aws.account'],
+      ['(no resource given)', 'aws.iam.user'],
+      ['AWS::::Account:012345678910', 'aws.account'],
+      ['(no resource given)', 'aws.ec2.security-group']
+    ])
     expect(new Set(alerts.map((a) => a.tool_finding_id)).size).toBe(4)
-    expect(s.catalogue).toMatchObject({ failing: 4, catalogued: 3, fallback: [{ control: 'prowler.check13', alerts: 1 }] })
+    expect(s.catalogue).toMatchObject({ failing: 4, catalogued: 4, fallback: [] })
   })
 
   it('a CSV whose rows end with the delimiter (Prowler 2 wrote some so: DefectDojo issue 4450) is read; the empty cell beyond the header is dropped', () => {

@@ -44,6 +44,19 @@ describe('canonical resource ids', () => {
     // no region: an instance id alone cannot be placed, so it is kept as given
     const noRegion = r({ id: 'i-0aa11bb22cc33dd44', type: 'AwsEc2Instance', provider: 'aws', account: '555566667777' })
     expect(noRegion).toMatchObject({ id: 'i-0aa11bb22cc33dd44', canonical: false })
+    // an EKS cluster's ARN is its name in the account and Region
+    expect(r({ id: 'prod-eksc', type: 'AwsEksCluster', provider: 'aws', account: '555566667777', region: 'eu-central-1' })).toMatchObject({
+      id: 'arn:aws:eks:eu-central-1:555566667777:cluster/prod-eksc',
+      type: 'aws.eks.cluster',
+      canonical: true
+    })
+    // a tool that names the kind but no resource: an unnamed resource of that kind, apart from other kinds in the same place
+    const user = r({ type: 'AwsIamUser', provider: 'aws', account: '555566667777', region: 'us-east-1' })
+    const sg = r({ type: 'AwsEc2SecurityGroup', provider: 'aws', account: '555566667777', region: 'us-east-1' })
+    expect(user).toMatchObject({ id: '(no resource given)', type: 'aws.iam.user', canonical: false })
+    expect(sg).toMatchObject({ id: '(no resource given)', type: 'aws.ec2.security-group', canonical: false })
+    expect(user.key).not.toBe(sg.key)
+    expect(r({ provider: 'aws', account: '555566667777', region: 'us-east-1' })).toMatchObject({ id: '(no resource given)', type: 'unknown' })
     // an IAM user's ARN holds a path the name does not give
     expect(r({ id: 'deploy-bot', type: 'AwsIamUser', provider: 'aws', account: '555566667777', region: 'us-east-1' })).toMatchObject({ id: 'deploy-bot', canonical: false })
   })

@@ -70,6 +70,13 @@ export function canonicalResource(d: ResourceDraft): CanonicalResource {
 
   if (given) return kept(given, d.type ? toolTypeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
   if (name) return kept(name, d.type ? toolTypeName(provider, d.type) : `${provider}.resource`, provider, d, name, environment)
+  if (d.type) {
+    // the tool names the kind but not the resource (Prowler 2's CSV before CHECK_RESOURCE_ID): one unnamed
+    // resource of that kind per account and region, never merged with another kind's
+    const type = toolTypeName(provider, d.type)
+    const r = kept('(no resource given)', type, provider, d, null, environment)
+    return { ...r, key: `${r.key}:${type}` }
+  }
   return kept('(no resource given)', 'unknown', provider, d, null, environment)
 }
 
@@ -204,6 +211,10 @@ function buildArn(nameOrId: string | null, typeToken: string, d: ResourceDraft):
   const m = EC2_ID.exec(nameOrId)
   if (m && d.account && /^\d{12}$/.test(d.account) && d.region) {
     return `arn:${partition}:ec2:${d.region}:${d.account}:${EC2_KIND[m[1]]}/${nameOrId}`
+  }
+  // an EKS cluster's ARN is its name in the account and Region (Prowler 2 names clusters so)
+  if (typeToken === 'awsekscluster' && /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(nameOrId) && d.account && /^\d{12}$/.test(d.account) && d.region) {
+    return `arn:${partition}:eks:${d.region}:${d.account}:cluster/${nameOrId}`
   }
   return null
 }

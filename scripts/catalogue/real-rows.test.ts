@@ -49,6 +49,16 @@ const ROWS: Row[] = [
     folder: 'software.package.vulnerable',
     // the row names no package and no power state: RISKY, with the steps stated
     verdicts: ['RISKY']
+  },
+  {
+    // Prowler 2's check13 (CIS AWS 1.2's 1.3, IAM.8) in a CSV without CHECK_RESOURCE_ID: an unnamed IAM user
+    file: 'prowler/v2_csv_many_vuln.csv',
+    control: 'aws.iam.unused-access-key',
+    resource: '(no resource given)',
+    type: 'aws.iam.user',
+    folder: 'aws.iam.unused-access-key',
+    // the user is not named, so no credential report row or CloudTrail call can be tied to it
+    verdicts: ['RISKY']
   }
 ]
 

@@ -1,7 +1,7 @@
 import type { Provider } from '../../../shared/model'
 import { isoTime, severityOf, tagsOf } from '../normalise'
 import type { Outcome } from '../types'
-import { currentCheckId, outcomeOf } from './prowler-json'
+import { currentCheckId, outcomeOf, v2Resource } from './prowler-json'
 import { cell, columns, hasColumns, RecordError, type CsvAdapter } from './adapter'
 import { currentCheck } from './prowler-json'
 
@@ -91,7 +91,8 @@ export const prowlerCsv: CsvAdapter = {
  * CHECK_ASFF_RESOURCE_TYPE…, and in later 2.x releases CHECK_RESOURCE_ID and PROWLER_START_TIME.
  * A file without CHECK_RESOURCE_ID names no resource: each result is told apart by its message
  * (which names the user, bucket…), and it lands on the account when its resource type is the
- * account, else on the account's unnamed resource; the finding page says the tool gave none.
+ * account, else on an unnamed resource of its CHECK_ASFF_RESOURCE_TYPE in the account and region;
+ * the finding page says the tool gave none. A named resource has that type too (v2Resource).
  */
 export const prowlerV2Csv: CsvAdapter = {
   kind: 'csv',
@@ -136,7 +137,7 @@ export const prowlerV2Csv: CsvAdapter = {
         outcome: outcomeOf(status),
         toolStatus: status || 'UNKNOWN',
         muted: false,
-        resource: { id: resource, type: resource ? null : type, name: resource, provider: 'aws', account, region },
+        resource: v2Resource(resource, type, account, region),
         observedAt: isoTime(cell(f, c.started)),
         artifact: null
       }

@@ -2,7 +2,8 @@ import type { Provider } from '../../../shared/model'
 import { get, isoTime, severityOf, str, tagsOf } from '../normalise'
 import type { AlertDraft, Outcome } from '../types'
 import { plan, RecordError, samePath, type JsonAdapter, type JsonProbe } from './adapter'
-import { PROWLER_V2_CHECKS, PROWLER_V3_RENAMED } from './prowler-v2-checks.generated'
+import type { ResourceDraft } from '../types'
+import { PROWLER_V2_CHECKS, PROWLER_V2_RESOURCE_TYPES, PROWLER_V3_RENAMED } from './prowler-v2-checks.generated'
 
 /**
  * Prowler's plain JSON, before JSON-OCSF replaced it in Prowler 4.
@@ -22,6 +23,8 @@ import { PROWLER_V2_CHECKS, PROWLER_V3_RENAMED } from './prowler-v2-checks.gener
  * s3_bucket_secure_transport_policy) through Prowler's published v2-to-v3 table
  * (prowler-v2-checks.generated.ts); the few v2 ids it gives to several checks stay as they are.
  * v2 gives no finding uid: one is built in the v3 form from check, account, region and resource.
+ * Nor does it give the resource's type: that is the ASFF resource type Prowler 2 declares for the
+ * check (its CSV's CHECK_ASFF_RESOURCE_TYPE, generated table), see v2Resource.
  */
 const ARRAY = ['*'] as const
 const PER_LINE = [] as const
@@ -110,6 +113,7 @@ export const prowlerV2Json: JsonAdapter = {
     const account = str(get(v, 'Account Number'))
     const region = str(get(v, 'Region'))
     const resource = str(get(v, 'Resource ID'))
+    const type = Object.prototype.hasOwnProperty.call(PROWLER_V2_RESOURCE_TYPES, m[1].toLowerCase()) ? PROWLER_V2_RESOURCE_TYPES[m[1].toLowerCase()] : null
     const status = (str(get(v, 'Status')) ?? '').toUpperCase()
     return {
       tool: 'prowler',
@@ -121,14 +125,23 @@ export const prowlerV2Json: JsonAdapter = {
       outcome: outcomeOf(status),
       toolStatus: status || 'UNKNOWN',
       muted: false,
-      // a result without a resource is about the account (contact details, password policy…)
-      resource: resource
-        ? { id: resource, type: null, name: resource, provider: 'aws', account, region }
-        : { id: null, type: 'AwsAccount', name: null, provider: 'aws', account, region },
+      resource: v2Resource(resource, type, account, region),
       observedAt: isoTime(get(v, 'Timestamp')),
       artifact: null
     } satisfies AlertDraft
   }
+}
+
+/**
+ * The resource of a Prowler 2 result: the "Resource ID" it gives, of the ASFF resource type Prowler 2
+ * declares for the check (`type`, null when unknown). A check of the account (AwsAccount: root usage,
+ * root MFA, password policy, contact details) is the account's, whatever label it gives as resource
+ * ("root", "MFA"); so is a result naming no resource of a check whose type is unknown. A result naming
+ * no resource of a check of another type stays an unnamed resource of that type (no id is guessed).
+ */
+export function v2Resource(resource: string | null, type: string | null, account: string | null, region: string | null): ResourceDraft {
+  if (type === 'AwsAccount' || (!resource && !type)) return { id: null, type: 'AwsAccount', name: null, provider: 'aws', account, region }
+  return { id: resource, type, name: resource, provider: 'aws', account, region }
 }
 
 /** A Prowler 2 check id (check114, extra764) as Prowler 4/5 name the same check; ids the table leaves out stay as they are. */
