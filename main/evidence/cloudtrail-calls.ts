@@ -9,7 +9,10 @@
 // for each of them; a qualified Lambda ARN (…:function:name:alias) counts for the function.
 import type { ResourceCaller } from '../semantics/facets'
 import type { Captures } from './json-scan'
-import { CT } from './cloudtrail-records'
+import * as records from './cloudtrail-records'
+
+// bound once (see cloudtrail-scan.ts: an imported name is a getter call per use when run from the sources)
+const { CT } = records
 
 /** The event sources whose resources are counted here. */
 const SOURCES: ReadonlyArray<readonly [string, RegExp]> = [

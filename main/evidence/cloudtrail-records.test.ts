@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { ctFile, gz, managementEvent, s3DataEvent, sample } from '../../test/fixtures/evidence/bundle-builder'
 import { BadEvidence } from '../semantics/bad-evidence'
 import { CT, cloudTrailScanner, readCloudTrailRecords } from './cloudtrail-records'
+import { Interner } from './json-scan'
 import { CloudTrailAggregator } from './cloudtrail-scan'
 import { DEFAULT_LIMITS } from '../semantics/limits'
 
@@ -179,6 +180,90 @@ describe('CloudTrail record scanner shortcuts, on adversarial records', () => {
       expect(got.eventSource, member).toBe(want)
       expect(got.raw, member).toEqual(JSON.parse(text).Records[0])
     }
+  })
+
+  it('takes a key for the one that followed the previous key last time only when it is exactly that key', async () => {
+    // Keys are first compared with what followed the previous key in earlier records (spec keys
+    // and keys outside the spec alike). A run of same-shaped records teaches an order; each record
+    // after it breaks the order at one place with a key that starts, ends or is spelled like the
+    // expected one, at several alignments (the compare reads four bytes at a time).
+    const plain = (i: number) => JSON.stringify(s3DataEvent({ time: `2026-11-01T00:00:${String(i % 60).padStart(2, '0')}Z`, bucket: `b${i % 3}`, key: 'k'.repeat(i % 5) }))
+    const variants: Array<[string, string]> = [
+      ['"eventSource":', '"eventSourc":'],
+      ['"eventSource":', '"eventSourceX":'],
+      ['"eventSource":', '"event\\u0053ource":'],
+      ['"eventSource":', '"EventSource":'],
+      ['"eventSource":', '"eventSourcE":'],
+      ['"eventSource":"s3.amazonaws.com",', ''],
+      ['"eventName":', '"eventNam":'],
+      ['"bucketName":', '"bucketNamf":'],
+      ['"bucketName":', '"bucket":'],
+      ['"CipherSuite":', '"cipherSuite":'],
+      ['"userAgent":', '"userAgenT":'],
+      ['"userAgent":', '"eventSource":'],
+      ['"sourceIPAddress":', '"sourceIPAddresS":'],
+      ['"ARN":', '"ARNs":'],
+      ['"ARN":', '"AR":'],
+      ['"type":"AssumedRole",', ''],
+      ['"managementEvent":false', '"managementEven":true,"managementEvent":false'],
+      ['"eventCategory":', '"eventCategory\\"":']
+    ]
+    const records: string[] = []
+    for (let round = 0; round < 3; round++) {
+      for (const [from, to] of variants) {
+        for (let i = 0; i < 20; i++) records.push(plain(i))
+        for (let i = 0; i < 5; i++) records.push(plain(i).split(from).join(to))
+      }
+    }
+    const text = `{"Records":[${records.join(',')}]}`
+    // a key left out is null in what the scanner reads
+    const want = expected((JSON.parse(text) as { Records: Array<Record<string, any>> }).Records).map((r) => ({
+      ...r,
+      eventSource: r.eventSource ?? null,
+      eventName: r.eventName ?? null
+    }))
+    expect(want.filter((r) => r.eventSource === null)).toHaveLength(3 * 5 * 5)
+    for (const sizes of [[text.length], [4096], [7, 13, 1]]) expect(await scanAll(Buffer.from(text), sizes)).toEqual(want)
+  })
+
+  it('finds a string met before (Interner) only by exactly its bytes, and gives the same string each time', async () => {
+    // lengths around the four-byte words it compares, shared heads and tails, escapes and non-ASCII
+    const values = [
+      '',
+      'a',
+      'ab',
+      'abc',
+      'abcd',
+      'abce',
+      'xbcd',
+      'abcde',
+      'abcdf',
+      'bbcde',
+      'abcdefgh',
+      'abcdefgi',
+      'Abcdefgh',
+      'abcdefghi',
+      'é',
+      'éa',
+      'aé',
+      'a\\u0062cd',
+      'a\\"b'
+    ]
+    const records = [...values, ...values.slice().reverse(), ...values].map((v, i) => `{"eventTime":"2026-11-01T00:00:0${i % 10}Z","awsRegion":"${v}"}`)
+    const text = `{"Records":[${records.join(',')}]}`
+    const strings = new Interner(1000)
+    const got: Array<[string | null, boolean]> = []
+    const first = new Map<string, unknown>()
+    await readCloudTrailRecords([Buffer.from(text)], 'x.json', cloudTrailScanner(), DEFAULT_LIMITS, (cap) => {
+      const entry = strings.entry(cap, CT.awsRegion)
+      const s = strings.str(cap, CT.awsRegion)
+      // the same entry (and so the same string) for the same bytes; escaped strings are decoded, not kept
+      if (entry !== null && !first.has(entry.str)) first.set(entry.str, entry)
+      got.push([s, entry === null ? cap.str(CT.awsRegion) === s : first.get(s!) === entry && entry.str === s])
+    })
+    const want = (JSON.parse(text) as { Records: Array<{ awsRegion: string }> }).Records.map((r) => [r.awsRegion, true])
+    expect(got).toEqual(want)
+    expect(first.size).toBe(values.length - 2)
   })
 
   it('does not take a management event for an S3 data event because its nested values look like one', async () => {

@@ -4,16 +4,27 @@
 // resource, trail configuration changes), plus bounded timeline drafts. Everything here merges
 // across files, worker threads and bundles.
 import type { TrailChange as TrailChangeFact } from '../semantics/facets'
-import { type Activity, countRequest, emptyActivity, mergeActivity } from '../semantics/activity'
+import * as activity from '../semantics/activity'
+import type { Activity } from '../semantics/activity'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
-import { CT, cloudTrailScanner, readCloudTrailRecords, type RecordAt } from './cloudtrail-records'
+import * as records from './cloudtrail-records'
+import type { RecordAt } from './cloudtrail-records'
 import { DraftBucket, type TimelineDraft } from './drafts'
-import type { Captures, SelectiveScanner } from './json-scan'
+import { type Captures, Interner, type SelectiveScanner } from './json-scan'
 import type { EvidenceLimits } from '../semantics/limits'
 import { openDecoded, readWhole } from './source-stream'
 import { ec2Arn, s3BucketArn } from '../semantics/ids'
-import { dayOf, hourOf, isoSecondsAt } from '../semantics/time'
-import { calledResource, countCall, mergeCalls, type ResourceCalls } from './cloudtrail-calls'
+import * as time from '../semantics/time'
+import * as calls from './cloudtrail-calls'
+import type { ResourceCalls } from './cloudtrail-calls'
+
+// What every record uses, bound once here: run from the sources (tsx: the CLI, the bench, the
+// tests) each use of an imported name is a getter call on the other module's exports, which in
+// record() — too big for those calls to be inlined — cost about a tenth of a scan.
+const { CT, cloudTrailScanner, readCloudTrailRecords } = records
+const { dayOf, hourOf, isoSecondsAt } = time
+const { countRequest, emptyActivity, mergeActivity } = activity
+const { calledResource, countCall, mergeCalls } = calls
 
 export type CloudTrailSource = 'aws.cloudtrail' | 'aws.cloudtrail-lookup'
 
@@ -223,40 +234,20 @@ export class CloudTrailAggregator {
     this.record(this.scanner.cap, { index: outcome.records, offset: 0, start: 0, end: e }, file, outcome, place)
   }
 
-  // Per-record caches: consecutive records of a file mostly share account, region, bucket and
-  // principal, so comparing bytes against the last value avoids decoding a string per record.
+  // Per-record caches: consecutive records of a file mostly share account and region.
   private lastFile = ''
   private lastStreamAccount = ''
   private lastStreamRegion = ''
   private lastStream: StreamCoverage | null = null
   private lastHour = -1
-  // Per bucket: where its sets were last updated from, and its day's counts.
-  private readonly bucketSeen = new Map<string, BucketSeen>()
-  private lastBucket: BucketSeen | null = null
-  private readonly strCache = new Map<number, string>()
-
-  /** The string in `slot`, reusing the previous string when the bytes are the same. */
-  private cached(cap: Captures, slot: number): string | null {
-    const prev = this.strCache.get(slot)
-    if (prev !== undefined && cap.is(slot, prev)) return prev
-    const v = cap.str(slot)
-    if (v !== null) this.strCache.set(slot, v)
-    return v
-  }
-
-  // Strings that recur across records (bucket names, role ARNs) found by a hash of their bytes:
-  // no decoding, no new string per record — and the same string object, which makes the
-  // principal set's lookups cheap.
-  private readonly interned = new Map<number, string[]>()
+  // Strings that recur across records (accounts, Regions, role ARNs), found by their bytes.
+  private readonly strings = new Interner(100_000)
   private intern(cap: Captures, slot: number): string | null {
-    const h = cap.hash(slot)
-    if (h < 0) return cap.str(slot)
-    const list = this.interned.get(h)
-    if (list) for (const s of list) if (cap.is(slot, s)) return s
-    const v = cap.str(slot)!
-    if (this.interned.size < 100_000) this.interned.set(h, list ? [...list, v] : [v])
-    return v
+    return this.strings.str(cap, slot)
   }
+  // Bucket names, each with where its sets were last updated from and its day's counts.
+  private readonly bucketNames = new Interner<BucketSeen>(100_000)
+  private readonly bucketSeen = new Map<string, BucketSeen>()
 
   private principal(cap: Captures): string {
     if (isAnonymous(cap)) return 'anonymous'
@@ -293,8 +284,8 @@ export class CloudTrailAggregator {
     if (outcome.first === null || ts < outcome.first) outcome.first = ts
     if (outcome.last === null || ts > outcome.last) outcome.last = ts
 
-    const account = (cap.has(CT.recipientAccountId) ? this.cached(cap, CT.recipientAccountId) : this.cached(cap, CT.uiAccountId)) ?? 'unknown'
-    const region = this.cached(cap, CT.awsRegion) ?? 'unknown'
+    const account = (cap.has(CT.recipientAccountId) ? this.intern(cap, CT.recipientAccountId) : this.intern(cap, CT.uiAccountId)) ?? 'unknown'
+    const region = this.intern(cap, CT.awsRegion) ?? 'unknown'
     let stream = this.lastStream
     if (stream === null || account !== this.lastStreamAccount || region !== this.lastStreamRegion || file !== this.lastFile) {
       const sk = `${account}/${region}`
@@ -319,9 +310,10 @@ export class CloudTrailAggregator {
     const read = readFlag(cap)
     const error = cap.has(CT.errorCode)
     if (cap.is(CT.eventSource, S3)) {
-      let seen = this.lastBucket
-      if (seen === null || !cap.is(CT.reqBucket, seen.b.bucket)) {
-        const name = cap.has(CT.reqBucket) ? this.intern(cap, CT.reqBucket) : bucketOf(cap)
+      const known = this.bucketNames.entry(cap, CT.reqBucket)
+      let seen = known !== null ? known.data : null
+      if (seen === null) {
+        const name = known !== null ? known.str : cap.has(CT.reqBucket) ? cap.str(CT.reqBucket) : bucketOf(cap)
         if (name === null || name === '') return
         seen = this.bucketSeen.get(name) ?? null
         if (!seen) {
@@ -329,7 +321,7 @@ export class CloudTrailAggregator {
           if (!b) scan.buckets.set(name, (b = emptyBucketActivity(name)))
           this.bucketSeen.set(name, (seen = { b, file: '', region: '', account: '', day: -1, dc: null }))
         }
-        this.lastBucket = seen
+        if (known !== null) known.data = seen
       }
       const b = seen.b
       // Records of a file mostly share region and account: the sets are only touched on a change.

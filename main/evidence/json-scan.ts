@@ -69,6 +69,52 @@ interface Node {
    */
   trie: Uint16Array | null
   accept: Int16Array
+  /**
+   * The keys met in this node's objects, as their bytes: ids 0…keys.length-1 are the spec's keys
+   * (null when the spec's key cannot be written without escapes), then the keys outside the spec
+   * met while scanning (learned, up to MAX_LEARNED). `seenKey[id]` is the spec index or -1.
+   */
+  seen: Array<Buffer | null>
+  seenKey: Int32Array
+  /** the seen key's bytes and its closing quote as little-endian 32-bit words, the last one ending at the quote (see keyAt) */
+  seenWords: Array<Int32Array | null>
+  /** learned keys by a hash of their bytes (only consulted when a prediction fails) */
+  learned: Map<number, number[]>
+  /**
+   * Which key followed which, last time: after the key `id` (0: the object's start; id + 1
+   * otherwise) came the keys `succ[2 × (id + 1)] - 1` and, before that, `succ[2 × (id + 1) + 1] - 1`.
+   * Records of one log mostly repeat their key order, so the next key is first compared with
+   * what followed last time: the bytes compared with no state carried from one byte to the next.
+   */
+  succ: Int32Array
+}
+
+/** keys outside the spec remembered per node for the key-order prediction (more are scanned as before) */
+const MAX_LEARNED = 256
+
+/**
+ * Bytes as little-endian 32-bit words for sameWords(): one per four bytes, the last one the four
+ * bytes ending where they end (it may overlap the one before); null below four bytes.
+ */
+function wordsOf(bytes: Buffer): Int32Array | null {
+  if (bytes.length < 4) return null
+  const out: number[] = []
+  for (let o = 0; o + 4 < bytes.length; o += 4) out.push(bytes.readInt32LE(o))
+  out.push(bytes.readInt32LE(bytes.length - 4))
+  return Int32Array.from(out)
+}
+
+/** A key's bytes and its closing quote, as words. */
+const keyWords = (key: Buffer): Int32Array | null => wordsOf(Buffer.concat([key, Buffer.from('"')]))
+
+/**
+ * Do the `len` bytes at `at` of the view equal the bytes `words` was made of (wordsOf)? Four bytes
+ * a compare, through unaligned reads.
+ */
+function sameWords(v: DataView, at: number, len: number, words: Int32Array): boolean {
+  const last = words.length - 1
+  for (let y = 0, j = at; y < last; y++, j += 4) if (v.getInt32(j, true) !== words[y]) return false
+  return v.getInt32(at + len - 4, true) === words[last]
 }
 
 /** the bucket of a key of `len` bytes starting with byte `f` */
@@ -89,8 +135,20 @@ function compile(spec: FieldSpec, multi = false): Node {
     table: new Int32Array(64 << 5),
     next: new Int32Array(names.length),
     trie: null,
-    accept: new Int16Array(0)
+    accept: new Int16Array(0),
+    seen: [],
+    seenWords: [],
+    seenKey: new Int32Array(names.length + MAX_LEARNED).fill(-1),
+    learned: new Map(),
+    succ: new Int32Array(2 * (names.length + MAX_LEARNED + 1))
   }
+  const plain = (c: number): boolean => c >= 0x20 && c !== QUOTE && c !== BSLASH
+  node.keys.forEach((k, i) => {
+    const ok = k.length > 0 && k.every(plain)
+    node.seen.push(ok ? k : null)
+    node.seenWords.push(ok ? keyWords(k) : null)
+    node.seenKey[i] = i
+  })
   names.forEach((_, i) => {
     const h = bucketOf(node.lens[i], node.first[i])
     node.next[i] = node.table[h]
@@ -187,8 +245,13 @@ export class Captures {
     if (m.length === 0) this.dirty.push(slot)
     m.push(s, e, k)
   }
+  /** buf, for reading four bytes at a time (sameWords) */
+  view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
   reset(buf: Buffer): void {
-    this.buf = buf
+    if (buf !== this.buf) {
+      this.buf = buf
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length)
+    }
     this.kind.fill(0)
     const d = this.dirty
     for (let i = 0; i < d.length; i++) this.multi[d[i]].length = 0
@@ -232,18 +295,6 @@ export class Captures {
     }
     return out
   }
-  /**
-   * A hash of the string in `slot` (FNV-1a over its bytes), so a caller can find a string it has
-   * seen before without decoding it again; -1 when absent or escaped.
-   */
-  hash(slot: number): number {
-    if (this.kind[slot] !== Kind.String) return -1
-    const b = this.buf
-    let h = 0x811c9dc5
-    for (let i = this.start[slot] + 1, e = this.end[slot] - 1; i < e; i++) h = Math.imul(h ^ b[i], 16777619)
-    return h >>> 0
-  }
-
   /** does the string in `slot` equal `ascii` (no decoding; escaped strings are decoded first) */
   is(slot: number, ascii: string): boolean {
     const k = this.kind[slot]
@@ -255,6 +306,65 @@ export class Captures {
     const b = this.buf
     for (let i = 0; i < len; i++) if (b[s + i] !== ascii.charCodeAt(i)) return false
     return true
+  }
+}
+
+/** A string met before, its bytes as words (for sameWords) and what the caller keeps with it. */
+export interface Interned<T> {
+  str: string
+  len: number
+  words: Int32Array | null
+  bytes: Buffer
+  data: T | null
+}
+
+/**
+ * Strings that recur across records (bucket names, role ARNs, accounts, Regions), found again by
+ * their bytes: no decoding and no new string per record, the same string object each time (which
+ * makes the sets and maps they go into cheap), and a place for what the caller keeps per string.
+ * Holds at most `max` strings; past that, a new string is still returned, not kept.
+ */
+export class Interner<T = never> {
+  private readonly table = new Map<number, Array<Interned<T>>>()
+  private size = 0
+  constructor(private readonly max: number) {}
+
+  /** the string in `slot` as an entry; null when absent, null, or not a string without escapes */
+  entry(cap: Captures, slot: number): Interned<T> | null {
+    if (cap.kind[slot] !== Kind.String) return null
+    const b = cap.buf
+    const s = cap.start[slot] + 1
+    const len = cap.end[slot] - 1 - s
+    let h = 0x811c9dc5 ^ len
+    const v = cap.view
+    // the hash reads four bytes at a time too (the last word may overlap: it is only a hash)
+    if (len >= 4) {
+      for (let j = s, e = s + len - 4; j < e; j += 4) h = Math.imul(h ^ v.getInt32(j, true), 16777619)
+      h = Math.imul(h ^ v.getInt32(s + len - 4, true), 16777619)
+    } else for (let j = s; j < s + len; j++) h = Math.imul(h ^ b[j], 16777619)
+    h = (h ^ (h >>> 15)) & 0x3fffffff
+    const list = this.table.get(h)
+    if (list !== undefined) {
+      for (let x = 0; x < list.length; x++) {
+        const it = list[x]
+        if (it.len !== len) continue
+        if (it.words !== null ? sameWords(v, s, len, it.words) : b.compare(it.bytes, 0, len, s, s + len) === 0) return it
+      }
+    }
+    const bytes = Buffer.from(b.subarray(s, s + len))
+    const it: Interned<T> = { str: bytes.toString('utf8'), len, words: wordsOf(bytes), bytes, data: null }
+    if (this.size < this.max) {
+      this.size++
+      if (list !== undefined) list.push(it)
+      else this.table.set(h, [it])
+    }
+    return it
+  }
+
+  /** the string in `slot` (decoded when escaped), or null when absent, null, or not a string */
+  str(cap: Captures, slot: number): string | null {
+    const it = this.entry(cap, slot)
+    return it !== null ? it.str : cap.str(slot)
   }
 }
 
@@ -299,6 +409,16 @@ export class SelectiveScanner {
     const n = this.n
     const words = this.words
     const shift = this.shift
+    // eight bytes a step while both words are plain, then the word that is not
+    while (j + 8 <= n) {
+      const x = (j + shift) >> 2
+      const w = words[x]
+      const v = words[x + 1]
+      const y = w ^ 0x5c5c5c5c
+      const z = v ^ 0x5c5c5c5c
+      if ((((w - 0x23232323) & ~w) | ((y - 0x01010101) & ~y) | ((v - 0x23232323) & ~v) | ((z - 0x01010101) & ~z)) & 0x80808080) break
+      j += 8
+    }
     while (j + 4 <= n) {
       const w = words[(j + shift) >> 2]
       const x = w ^ 0x5c5c5c5c
@@ -364,38 +484,65 @@ export class SelectiveScanner {
       i = this.ws(b, i)
       if (b[i] === RBRACE) return i + 1
     }
+    // 1 + the id of the previous key (0 at the object's start; -1 when it has none: escaped, or not learned)
+    let prev = 0
     for (;;) {
       if (b[i] !== QUOTE) throw new JsonScanError(i, 'expected a key (a string)')
       const ks = i
       let k = -1
-      const trie = node === null ? null : node.trie
-      if (trie !== null) {
+      // The key that followed the previous one last time, or the one before: its bytes and a
+      // closing quote right after them are this key exactly (learned keys hold no quote, no
+      // backslash and no control byte; the spec's keys are compared only when they hold none).
+      let id = -1
+      if (prev >= 0 && node !== null) {
+        id = node.succ[prev << 1] - 1
+        if (id >= 0 && !this.keyAt(node, b, i, id)) {
+          id = node.succ[(prev << 1) | 1] - 1
+          if (id >= 0 && !this.keyAt(node, b, i, id)) id = -1
+        }
+      }
+      if (id >= 0) {
+        k = node!.seenKey[id]
+        i += node!.seen[id]!.length + 2
+      } else if (node !== null) {
+        let escaped = false
+        const trie = node.trie
         // Match the key while scanning it. Reaching its closing quote along the trie proves what
         // string() and lookup() would find: a key without escapes or controls (the trie holds
         // neither), the one that ends in that state, or none. Any other byte ends the walk, and
         // the key is scanned and looked up as below.
-        const n = this.n
         let st = 0
         let j = i + 1
-        for (;;) {
-          if (j >= n) break
-          const c = b[j]
-          if (c === QUOTE) break
-          st = c < 128 ? trie[(st << 7) | c] : 0
-          if (st === 0) break
-          j++
+        if (trie !== null) {
+          const n = this.n
+          for (;;) {
+            if (j >= n) break
+            const c = b[j]
+            if (c === QUOTE) break
+            st = c < 128 ? trie[(st << 7) | c] : 0
+            if (st === 0) break
+            j++
+          }
         }
-        if (j < n && b[j] === QUOTE) {
-          k = node!.accept[st] - 1
+        if (trie !== null && j < this.n && b[j] === QUOTE) {
+          k = node.accept[st] - 1
           i = j + 1
         } else {
           i = this.string(b, i)
-          if (this.escaped) k = this.lookup(node!, b, ks, i - 1, true)
+          escaped = this.escaped
+          // without escapes, a key the trie left is in no spec
+          if (trie === null || escaped) k = this.lookup(node, b, ks, i - 1, escaped)
         }
-      } else {
-        i = this.string(b, i)
-        if (node !== null) k = this.lookup(node, b, ks, i - 1, this.escaped)
-      }
+        // The key's id (the spec's index, else learned from its bytes; none for an escaped key
+        // outside the spec) becomes the first guess after the previous key.
+        id = k >= 0 ? k : escaped ? -1 : this.learn(node, b, ks + 1, i - 1)
+        if (prev >= 0 && id >= 0) {
+          const p = prev << 1
+          node.succ[p | 1] = node.succ[p]
+          node.succ[p] = id + 1
+        }
+      } else i = this.string(b, i)
+      prev = id >= 0 ? id + 1 : -1
       if (b[i] !== COLON) {
         i = this.ws(b, i)
         if (b[i] !== COLON) throw new JsonScanError(i, "expected ':' after a key")
@@ -420,6 +567,38 @@ export class SelectiveScanner {
       if (c === RBRACE) return i + 1
       throw new JsonScanError(i, "expected ',' or '}' in an object")
     }
+  }
+
+  /** Is the key at `i` (its opening quote) the seen key `id`, closing quote included? */
+  private keyAt(node: Node, b: Buffer, i: number, id: number): boolean {
+    const kb = node.seen[id]
+    if (kb === null) return false
+    const len = kb.length
+    const e = i + 1 + len
+    if (e >= this.n || b[e] !== QUOTE) return false
+    const kw = node.seenWords[id]
+    if (kw === null) {
+      for (let y = 0, j = i + 1; y < len; y++, j++) if (b[j] !== kb[y]) return false
+      return true
+    }
+    // four bytes a compare (the captures' view is of the buffer being scanned: scanRecord set it)
+    return sameWords(this.cap.view, i + 1, len + 1, kw)
+  }
+
+  /** The id of the key outside the spec in b[s, e) (no escapes), learning it when new; -1 when the node knows too many. */
+  private learn(node: Node, b: Buffer, s: number, e: number): number {
+    let h = 0x811c9dc5
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 16777619)
+    const ids = node.learned.get(h)
+    if (ids) for (const id of ids) if (node.seen[id]!.equals(b.subarray(s, e))) return id
+    const id = node.seen.length
+    if (id >= node.keys.length + MAX_LEARNED) return -1
+    const key = Buffer.from(b.subarray(s, e))
+    node.seen.push(key)
+    node.seenWords.push(keyWords(key))
+    if (ids) ids.push(id)
+    else node.learned.set(h, [id])
+    return id
   }
 
   /** ks: the key's opening quote, ke: its closing quote */
