@@ -31,6 +31,8 @@ export type CoverageSource =
   | 'kubernetes.audit'
   /** added: Terraform states (iac/terraform-state/<name>.json), where an IaC finding's deployed twin is found */
   | 'iac.terraform-state'
+  /** added: a Kubernetes cluster's workloads and service accounts (kubernetes/<cluster>/workloads.json) */
+  | 'kubernetes.workloads'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -47,7 +49,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'azure.nsg-flow-logs',
   'kubernetes.rbac',
   'kubernetes.audit',
-  'iac.terraform-state'
+  'iac.terraform-state',
+  'kubernetes.workloads'
 ]
 
 type GapReason =

@@ -42,6 +42,7 @@ import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
+import { parseWorkloads } from '../semantics/kubernetes-workloads'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
@@ -234,7 +235,7 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     await readNsgFlowLogFile(nsgFlows, f.abs, f.path, limits)
   }
   a.nsgFlowLogs(nsgFlows)
-  for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit')]) {
+  for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit'), ...byKind('kubernetes.workloads')]) {
     stop()
     await a.kubernetes(f)
   }
@@ -301,6 +302,12 @@ class Analysis {
         const r = parseRbac(text, f.path)
         if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
         this.ok(f.path, r.value.roles.length + r.value.bindings.length)
+        return
+      }
+      if (f.kind === 'kubernetes.workloads') {
+        const r = parseWorkloads(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        this.ok(f.path, r.value.workloads.length + r.value.serviceAccounts.size)
         return
       }
       const scan = scanAudit(text, f.path)

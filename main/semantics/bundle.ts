@@ -96,6 +96,7 @@ type EvidenceKind =
   | 'azure.nsg-flow-logs'
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
+  | 'kubernetes.workloads'
   | 'azure.entra'
   | 'iac.terraform-state'
   | 'unknown'
@@ -199,6 +200,8 @@ function classify(path: string): Classified {
     const base = { provider: null, scope: p[1], bucket: null }
     if (p.length === 3 && p[2] === 'rbac.json') return { ...base, kind: 'kubernetes.rbac' }
     if (p[2] === 'audit' && p.length >= 4 && /\.(json|jsonl|log)$/i.test(path)) return { ...base, kind: 'kubernetes.audit' }
+    // added: its workloads and service accounts (main/semantics/kubernetes-workloads.ts)
+    if (p.length === 3 && p[2] === 'workloads.json') return { ...base, kind: 'kubernetes.workloads' }
     return { ...base, kind: 'unknown' }
   }
   // Added to v1 (docs/evidence-bundle.md): what a Terraform configuration deployed, by resource address

@@ -10,7 +10,6 @@ import {
   ruleGrants,
   ruleHasWildcard,
   ruleAllows,
-  scanAudit,
   subjectOfResourceId,
   usernameOf,
   type AuditEvent,
@@ -21,6 +20,10 @@ import {
   type Rbac
 } from '../../main/semantics/kubernetes-rbac'
 import type { EvidenceFileSummary } from '../../shared/evidence'
+import { clusterFolder, type Loaded } from '../../main/controls/kubernetes-evidence'
+
+// the cluster evidence readers the Kubernetes playbooks share (main/controls/kubernetes-evidence.ts)
+export { clusterFolder, loadAudit, windowDays, type Audit, type Loaded } from '../../main/controls/kubernetes-evidence'
 
 export const CREATE_PODS = 'azure.aks.principal-can-create-pods'
 export const READ_SECRETS = 'azure.aks.principal-can-read-secrets'
@@ -64,12 +67,6 @@ export const CONCERNS: Record<string, Concern> = {
   }
 }
 
-export type Loaded<T> = { ok: true; value: T; files: string[] } | { ok: false; why: string; files: string[] }
-
-/** The cluster folders of the evidence that hold a file of the kind (rbac.json by default). */
-const clusters = (files: readonly EvidenceFileSummary[], kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac'): string[] =>
-  [...new Set(files.filter((f) => f.kind === kind).map((f) => f.path.split('/')[1]))].sort()
-
 export interface Target {
   subject: K8sSubject
   cluster: string
@@ -93,30 +90,6 @@ export function targetOf(resourceId: string, files: readonly EvidenceFileSummary
   return c.ok ? { ok: true, value: { subject: s.subject, cluster: c.value.cluster, chosen: c.value.chosen }, files: [] } : c
 }
 
-/**
- * The evidence's folder kubernetes/<cluster>/ of a cluster as the scanner names it (Wiz: its id of the
- * cluster, the resource external id of a cluster finding and part of a subject's or pod's), or the only
- * cluster whose folder holds a file of `kind` (rbac.json by default).
- */
-export function clusterFolder(
-  clusterId: string,
-  files: readonly EvidenceFileSummary[],
-  kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac',
-  file = 'rbac.json (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o json)',
-  unknown = 'who holds what is unknown'
-): Loaded<{ cluster: string; chosen: string | null }> {
-  const all = clusters(files, kind)
-  if (all.includes(clusterId)) return { ok: true, value: { cluster: clusterId, chosen: null }, files: [] }
-  if (all.length === 1) return { ok: true, value: { cluster: all[0], chosen: `the only cluster in evidence, kubernetes/${all[0]}/` }, files: [] }
-  return {
-    ok: false,
-    why: all.length
-      ? `no folder kubernetes/${clusterId}/ is in evidence (the clusters are ${all.join(', ')}): which cluster the finding is about cannot be told`
-      : `no kubernetes/<cluster>/${file} is in evidence: ${unknown}`,
-    files: []
-  }
-}
-
 /** The cluster's rbac.json from the latest bundle that holds it. */
 export function loadRbac(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Rbac> {
   const f = files.filter((x) => x.kind === 'kubernetes.rbac' && x.path === `kubernetes/${cluster}/rbac.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
@@ -125,29 +98,6 @@ export function loadRbac(files: readonly EvidenceFileSummary[], bytes: (id: stri
   if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
   const r = parseRbac(b.toString('utf8'), f.path)
   return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
-}
-
-export interface Audit extends AuditScan {
-  /** audit files whose bytes the case did not keep (their days are not covered) */
-  unread: string[]
-}
-
-/** Every audit event of the cluster in evidence (each file once, whatever bundle added it). */
-export function loadAudit(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Audit> {
-  const mine = files.filter((x) => x.kind === 'kubernetes.audit' && x.path.startsWith(`kubernetes/${cluster}/audit/`))
-  const seen = new Set<string>()
-  const scan: Audit = { events: [], days: new Set(), problems: [], unread: [] }
-  const ids: string[] = []
-  for (const f of mine) {
-    if (seen.has(f.sha256)) continue
-    seen.add(f.sha256)
-    ids.push(f.id)
-    const b = bytes(f.id)
-    if (!b) scan.unread.push(f.path)
-    else scanAudit(b.toString('utf8'), f.path, scan)
-  }
-  if (!mine.length) return { ok: false, why: `no audit log of the cluster is in evidence (kubernetes/${cluster}/audit/)`, files: [] }
-  return { ok: true, value: scan, files: ids }
 }
 
 export interface Holding {
@@ -198,11 +148,4 @@ export function uses(audit: AuditScan, subject: K8sSubject, c: Concern, grants: 
       )
     })
   })
-}
-
-/** The UTC days of a window ([from, to)), YYYY-MM-DD. */
-export function windowDays(w: { from: string; to: string }): string[] {
-  const out: string[] = []
-  for (let t = Date.parse(w.from.slice(0, 10)); t < Date.parse(w.to); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10))
-  return out
 }

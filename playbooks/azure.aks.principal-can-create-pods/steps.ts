@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { day, outcome, plural, windowText } from '../../main/controls/step-common'
 import { eventResource, subjectOfResourceId, subjectText, usernameOf, type K8sSubject } from '../../main/semantics/kubernetes-rbac'
-import { CONCERNS, clusterFolder, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, windowDays, type Audit, type Concern, type Target } from './rbac'
+import { auditGaps } from '../../main/controls/kubernetes-evidence'
+import { CONCERNS, clusterFolder, grantText, groupGrants, holding, loadAudit, loadRbac, targetOf, uses, type Concern, type Target } from './rbac'
 import { beyondOtherRoles, CLUSTER_ADMIN, clusterAdminHolders, holderText, systemGroup, type Holder } from './cluster-admin'
 
 // subjects (Wiz's RBAC findings), and the cluster itself (cluster-admin-in-use names the cluster)
@@ -132,22 +133,6 @@ const system = defineStep({
     return outcome('no', `${subjectText(s.subject)} is not a system, kube-system or managed-service identity`, { certainty: 'proven' })
   }
 })
-
-/** What keeps an audit log from showing that something did not happen in the window: days without events, unread files or lines, verbs nobody's event carries. */
-function auditGaps(a: Audit, window: { from: string; to: string }, verbs: readonly string[]): string[] {
-  const days = windowDays(window)
-  const missing = days.filter((d) => !a.days.has(d))
-  const gaps: string[] = []
-  if (missing.length) gaps.push(`the audit files hold no event on ${plural(missing.length, 'day')} of ${windowText(window)} (from ${missing[0]})`)
-  if (a.unread.length) gaps.push(`${plural(a.unread.length, 'audit file')} kept as a hash only (${a.unread[0]})`)
-  if (a.problems.length) gaps.push(`${plural(a.problems.length, 'unreadable audit line')} (${a.problems[0]})`)
-  const unlogged = verbs.filter((v) => !a.events.some((e) => e.verb === v))
-  if (unlogged.length)
-    gaps.push(
-      `no request of anyone with the verb ${unlogged.join(', ')} is in the audit files: the cluster does not log them (AKS kube-audit-admin leaves out get and list; an audit policy may say None)`
-    )
-  return gaps
-}
 
 // ---- azure.aks.cluster-admin-in-use: the finding names the cluster; the holders are found in rbac.json ----
 

@@ -581,22 +581,9 @@ export const NEW_CONTROLS: NewControl[] = [
     wiz: ['319074a6-37af-4687-af80-d4eff7474aeb'],
     why: "All report the cluster whose pods add capabilities (CAP_SYS_ADMIN is one of them); the fix is the pods' securityContext."
   },
-  {
-    id: 'azure.aks.privileged-containers',
-    title: 'AKS clusters should not run privileged containers',
-    resourceType: 'azure.aks.cluster',
-    severity: 'medium',
-    defender: [d('5d90913f-a1c5-4429-ad54-2c6c17fb3c73', 'Privileged containers should be avoided', 'container')],
-    wiz: ['ed0a02f3-bc87-4a68-b018-8d8fa95d4000']
-  },
-  {
-    id: 'azure.aks.automount-service-account-token',
-    title: 'AKS clusters should not mount service account tokens into pods automatically',
-    resourceType: 'azure.aks.cluster',
-    severity: 'high',
-    defender: [d('32060ac3-f17f-4848-db8e-e7cf2c9a53eb', 'Kubernetes clusters should disable automounting API credentials', 'container')],
-    wiz: ['e0648231-c3cb-48b1-899e-fe5fee151be5']
-  },
+  // azure.aks.privileged-containers (Defender 5d90913f, Wiz ed0a02f3) is the control folder playbooks/azure.aks.privileged-containers,
+  // whose playbook also serves azure.aks.container-added-capabilities and kubernetes.pod.added-capabilities
+  // azure.aks.automount-service-account-token (Defender 32060ac3, Wiz e0648231) is the control folder playbooks/azure.aks.automount-service-account-token
   {
     id: 'azure.aks.privilege-escalation',
     title: 'Containers in an AKS cluster should not allow privilege escalation',
@@ -680,13 +667,7 @@ export const NEW_CONTROLS: NewControl[] = [
     severity: 'medium',
     defender: [d('add45209-73f6-4fa5-a5a5-74a451b07fbe', 'Services should listen on allowed ports only', 'container')]
   },
-  {
-    id: 'azure.aks.default-service-account',
-    title: 'Pods in an AKS cluster should not use the default service account',
-    resourceType: 'azure.aks.cluster',
-    severity: 'low',
-    wiz: ['5ad273f6-379c-4fa8-91c6-cec8763b1b87']
-  },
+  // azure.aks.default-service-account (Wiz 5ad273f6) is the control folder playbooks/azure.aks.default-service-account
   {
     id: 'azure.aks.cluster-admin-in-use',
     title: 'The cluster-admin role of an AKS cluster should not be bound to an account',

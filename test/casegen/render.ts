@@ -322,6 +322,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
   for (const c of [...w.kubernetes.values()].sort((x, y) => (x.name < y.name ? -1 : 1))) {
     const base = `kubernetes/${c.name}`
     files.set(`${base}/rbac.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.rbac })))
+    if (c.workloads.length) files.set(`${base}/workloads.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.workloads })))
     // the AKS diagnostic setting's export: one record a line, a file per month (PT1H.json as delivered)
     const byMonth = new Map<string, string[]>()
     for (const l of c.audit) {

@@ -396,6 +396,8 @@ export interface ClusterWorld {
   rbac: Json[]
   /** AKS diagnostic records of category kube-audit, one JSON a line (kubeAudit) */
   audit: string[]
+  /** pods, controllers and service accounts (k8sWorkload, k8sServiceAccount): workloads.json when any */
+  workloads: Json[]
 }
 
 export class World {
@@ -409,7 +411,7 @@ export class World {
 
   cluster(name: string): ClusterWorld {
     let c = this.kubernetes.get(name)
-    if (!c) this.kubernetes.set(name, (c = { name, rbac: [], audit: [] }))
+    if (!c) this.kubernetes.set(name, (c = { name, rbac: [], audit: [], workloads: [] }))
     return c
   }
 
@@ -1671,5 +1673,135 @@ export function trivyConfigReport(o: {
         CauseMetadata: { Resource: m.resource, Provider: 'AWS', StartLine: m.line, EndLine: m.line + 12 }
       }))
     }))
+  }
+}
+
+export interface K8sContainerSpec {
+  name: string
+  image: string
+  privileged?: boolean
+  /** securityContext.capabilities.add */
+  add?: string[]
+  allowPrivilegeEscalation?: boolean
+}
+
+/**
+ * A workload as `kubectl get … -o json` lists it, with what runs it: a Deployment with its ReplicaSet
+ * and pods, a DaemonSet or StatefulSet with its pods (owner references as the controllers set them).
+ */
+export function k8sWorkload(
+  kind: 'Deployment' | 'DaemonSet' | 'StatefulSet',
+  namespace: string,
+  name: string,
+  o: { containers: K8sContainerSpec[]; replicas?: number; pods?: number; serviceAccount?: string; automount?: boolean; labels?: Record<string, string>; hostNetwork?: boolean }
+): Json[] {
+  const labels = { 'app.kubernetes.io/name': name, ...(o.labels ?? {}) }
+  const meta = (k: string, n: string, owner: { kind: string; name: string } | null, extra: Json = {}): Json => ({
+    name: n,
+    namespace,
+    uid: uuidOf(`k8s:${k}:${namespace}:${n}`),
+    resourceVersion: '812345',
+    creationTimestamp: '2026-06-01T08:00:00Z',
+    labels,
+    ...(owner
+      ? {
+          ownerReferences: [
+            { apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: uuidOf(`k8s:${owner.kind}:${namespace}:${owner.name}`), controller: true, blockOwnerDeletion: true }
+          ]
+        }
+      : {}),
+    ...extra
+  })
+  const spec: Json = {
+    ...(o.serviceAccount ? { serviceAccountName: o.serviceAccount, serviceAccount: o.serviceAccount } : {}),
+    ...(o.automount !== undefined ? { automountServiceAccountToken: o.automount } : {}),
+    ...(o.hostNetwork ? { hostNetwork: true } : {}),
+    restartPolicy: 'Always',
+    dnsPolicy: 'ClusterFirst',
+    containers: o.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: 'IfNotPresent',
+      resources: {},
+      ...(c.privileged !== undefined || c.add || c.allowPrivilegeEscalation !== undefined
+        ? {
+            securityContext: {
+              ...(c.privileged !== undefined ? { privileged: c.privileged } : {}),
+              ...(c.allowPrivilegeEscalation !== undefined ? { allowPrivilegeEscalation: c.allowPrivilegeEscalation } : {}),
+              ...(c.add ? { capabilities: { add: c.add } } : {})
+            }
+          }
+        : {})
+    }))
+  }
+  const replicas = kind === 'DaemonSet' ? undefined : (o.replicas ?? 1)
+  const pods = o.pods ?? replicas ?? 2
+  const top: Json = {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: meta(kind, name, null, { generation: 3 }),
+    spec: { ...(replicas !== undefined ? { replicas } : {}), selector: { matchLabels: { 'app.kubernetes.io/name': name } }, template: { metadata: { labels }, spec } },
+    status: kind === 'DaemonSet' ? { desiredNumberScheduled: pods, numberReady: pods } : { replicas: pods, readyReplicas: pods }
+  }
+  const out: Json[] = [top]
+  let owner: { kind: string; name: string } = { kind, name }
+  if (kind === 'Deployment') {
+    const rs = `${name}-${hex(`rs:${namespace}:${name}`, 10)}`
+    out.push({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: meta('ReplicaSet', rs, owner),
+      spec: { replicas, template: { metadata: { labels }, spec } },
+      status: { replicas: pods }
+    })
+    owner = { kind: 'ReplicaSet', name: rs }
+  }
+  for (let i = 0; i < pods; i++) {
+    const pod = kind === 'StatefulSet' ? `${name}-${i}` : `${owner.name}-${hex(`pod:${namespace}:${name}:${i}`, 5)}`
+    out.push({ apiVersion: 'v1', kind: 'Pod', metadata: meta('Pod', pod, owner), spec: { ...spec, nodeName: `aks-nodepool1-31045-vmss00000${i}` }, status: { phase: 'Running' } })
+  }
+  return out
+}
+
+/** A ServiceAccount as `kubectl get serviceaccounts -o json` lists it. */
+export function k8sServiceAccount(namespace: string, name: string, automount?: boolean): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace, uid: uuidOf(`k8s:sa:${namespace}:${name}`), resourceVersion: '4710', creationTimestamp: '2026-06-01T08:00:00Z' },
+    ...(automount !== undefined ? { automountServiceAccountToken: automount } : {})
+  }
+}
+
+/** A Wiz issue on a pod (Resource Type Pod, external id k8s/pod/<cluster>/<namespace>/<pod>). */
+export function wizPodIssue(o: {
+  control: string
+  title: string
+  subscription: string
+  clusterId: string
+  clusterName: string
+  namespace: string
+  pod: string
+  created: string
+}): Record<string, string> {
+  const id = `k8s/pod/${o.clusterId}/${o.namespace}/${o.pod}`
+  return {
+    'Created At': o.created,
+    Title: o.title,
+    Severity: 'HIGH',
+    Status: 'OPEN',
+    Description: `This rule is part of the Kubernetes Pod Security Standards (PSS) baseline policies: ${o.title}.`,
+    'Resource Type': 'Pod',
+    'Resource external ID': id,
+    'Subscription ID': o.subscription,
+    'Control ID': o.control,
+    'Resource Name': o.pod,
+    'Resource Region': '',
+    'Resource Platform': 'Kubernetes',
+    'Resource original JSON': JSON.stringify({ metadata: { name: o.pod, namespace: o.namespace } }),
+    'Issue ID': uuidOf(`wiz:${o.control}:${id}`),
+    'Resource Tags': '{}',
+    'Kubernetes Cluster': `${o.subscription}::${o.clusterName}`,
+    'Kubernetes Namespace': o.namespace
   }
 }

@@ -1,0 +1,332 @@
+// What the Kubernetes playbooks read of a cluster's evidence folder (kubernetes/<cluster>/,
+// docs/evidence-bundle.md): which folder a finding's cluster is, its audit events with the days they
+// cover, and what keeps those events from showing that something did not happen in a window.
+import { scanAudit, type AuditScan } from '../semantics/kubernetes-rbac'
+import {
+  automounts,
+  BASELINE_CAPABILITIES,
+  capabilityName,
+  containersOf,
+  parseWorkloads,
+  serviceAccountOf,
+  workloadText,
+  type Container,
+  type Workload,
+  type Workloads
+} from '../semantics/kubernetes-workloads'
+import type { EvidenceFileSummary } from '../../shared/evidence'
+import { outcome, plural, windowText } from './step-common'
+import type { StepContext, StepOutcome } from './step'
+
+export type Loaded<T> = { ok: true; value: T; files: string[] } | { ok: false; why: string; files: string[] }
+
+/** The cluster folders of the evidence that hold a file of the kind (rbac.json by default). */
+const clusters = (files: readonly EvidenceFileSummary[], kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac'): string[] =>
+  [...new Set(files.filter((f) => f.kind === kind).map((f) => f.path.split('/')[1]))].sort()
+
+/**
+ * The evidence's folder kubernetes/<cluster>/ of a cluster as the scanner names it (Wiz: its id of the
+ * cluster, the resource external id of a cluster finding and part of a subject's or pod's), or the only
+ * cluster whose folder holds a file of `kind` (rbac.json by default).
+ */
+export function clusterFolder(
+  clusterId: string,
+  files: readonly EvidenceFileSummary[],
+  kind: EvidenceFileSummary['kind'] = 'kubernetes.rbac',
+  file = 'rbac.json (kubectl get roles,clusterroles,rolebindings,clusterrolebindings -A -o json)',
+  unknown = 'who holds what is unknown'
+): Loaded<{ cluster: string; chosen: string | null }> {
+  const all = clusters(files, kind)
+  if (all.includes(clusterId)) return { ok: true, value: { cluster: clusterId, chosen: null }, files: [] }
+  if (all.length === 1) return { ok: true, value: { cluster: all[0], chosen: `the only cluster in evidence, kubernetes/${all[0]}/` }, files: [] }
+  return {
+    ok: false,
+    why: all.length
+      ? `no folder kubernetes/${clusterId}/ is in evidence (the clusters are ${all.join(', ')}): which cluster the finding is about cannot be told`
+      : `no kubernetes/<cluster>/${file} is in evidence: ${unknown}`,
+    files: []
+  }
+}
+
+export interface Audit extends AuditScan {
+  /** audit files whose bytes the case did not keep (their days are not covered) */
+  unread: string[]
+}
+
+/** Every audit event of the cluster in evidence (each file once, whatever bundle added it). */
+export function loadAudit(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Audit> {
+  const mine = files.filter((x) => x.kind === 'kubernetes.audit' && x.path.startsWith(`kubernetes/${cluster}/audit/`))
+  const seen = new Set<string>()
+  const scan: Audit = { events: [], days: new Set(), problems: [], unread: [] }
+  const ids: string[] = []
+  for (const f of mine) {
+    if (seen.has(f.sha256)) continue
+    seen.add(f.sha256)
+    ids.push(f.id)
+    const b = bytes(f.id)
+    if (!b) scan.unread.push(f.path)
+    else scanAudit(b.toString('utf8'), f.path, scan)
+  }
+  if (!mine.length) return { ok: false, why: `no audit log of the cluster is in evidence (kubernetes/${cluster}/audit/)`, files: [] }
+  return { ok: true, value: scan, files: ids }
+}
+
+/** The UTC days of a window ([from, to)), YYYY-MM-DD. */
+export function windowDays(w: { from: string; to: string }): string[] {
+  const out: string[] = []
+  for (let t = Date.parse(w.from.slice(0, 10)); t < Date.parse(w.to); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10))
+  return out
+}
+
+/** What keeps an audit log from showing that something did not happen in the window: days without events, unread files or lines, verbs nobody's event carries. */
+export function auditGaps(a: Audit, window: { from: string; to: string }, verbs: readonly string[]): string[] {
+  const days = windowDays(window)
+  const missing = days.filter((d) => !a.days.has(d))
+  const gaps: string[] = []
+  if (missing.length) gaps.push(`the audit files hold no event on ${plural(missing.length, 'day')} of ${windowText(window)} (from ${missing[0]})`)
+  if (a.unread.length) gaps.push(`${plural(a.unread.length, 'audit file')} kept as a hash only (${a.unread[0]})`)
+  if (a.problems.length) gaps.push(`${plural(a.problems.length, 'unreadable audit line')} (${a.problems[0]})`)
+  const unlogged = verbs.filter((v) => !a.events.some((e) => e.verb === v))
+  if (unlogged.length)
+    gaps.push(
+      `no request of anyone with the verb ${unlogged.join(', ')} is in the audit files: the cluster does not log them (AKS kube-audit-admin leaves out get and list; an audit policy may say None)`
+    )
+  return gaps
+}
+
+// ---- workloads (kubernetes/<cluster>/workloads.json) ---------------------------------------------
+
+/** The cluster's workloads.json from the latest bundle that holds it. */
+export function loadWorkloads(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Workloads> {
+  const f = files.filter((x) => x.kind === 'kubernetes.workloads' && x.path === `kubernetes/${cluster}/workloads.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
+  if (!f) return { ok: false, why: `no kubernetes/${cluster}/workloads.json is in evidence: which workloads run what is unknown`, files: [] }
+  const b = bytes(f.id)
+  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
+  const r = parseWorkloads(b.toString('utf8'), f.path)
+  return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
+}
+
+/** One container of a workload that the finding's control is about, and what it holds. */
+export interface OffendingContainer {
+  list: 'containers' | 'initContainers' | 'ephemeralContainers'
+  index: number
+  name: string
+  /** "privileged", "adds NET_ADMIN, SYS_ADMIN" */
+  what: string
+}
+
+/** What a workload-hardening control asks of a workload's pod spec. */
+export interface WorkloadConcern {
+  /** what a workload at fault has, for explanations ("a privileged container") */
+  what: string
+  /** the containers at fault (container concerns), or null when the concern is the pod spec's */
+  containers?(w: Workload): OffendingContainer[]
+  /** for pod-spec concerns: at fault, not, or unknown (with why) */
+  pod?(w: Workload, all: Workloads): { at: boolean | null; why: string }
+}
+
+const containerConcern = (what: string, pick: (c: Container) => string | null): WorkloadConcern => ({
+  what,
+  containers: (w) =>
+    containersOf(w.spec).flatMap(({ list, index, container }) => {
+      const p = pick(container)
+      return p ? [{ list, index, name: container.name, what: p }] : []
+    })
+})
+
+const added = (c: Container, beyondBaseline: boolean): string[] =>
+  (c.securityContext?.capabilities?.add ?? []).map(capabilityName).filter((x) => !beyondBaseline || !BASELINE_CAPABILITIES.has(x))
+
+export const PRIVILEGED = 'azure.aks.privileged-containers'
+export const ADDED_CAPABILITIES = 'azure.aks.container-added-capabilities'
+export const PSS_CAPABILITIES = 'kubernetes.pod.added-capabilities'
+export const AUTOMOUNT = 'azure.aks.automount-service-account-token'
+export const DEFAULT_SA = 'azure.aks.default-service-account'
+
+export const WORKLOAD_CONCERNS: Record<string, WorkloadConcern> = {
+  [PRIVILEGED]: containerConcern('a privileged container', (c) => (c.securityContext?.privileged === true ? 'privileged: true' : null)),
+  [ADDED_CAPABILITIES]: containerConcern('a container that adds Linux capabilities', (c) => {
+    const a = added(c, false)
+    return a.length ? `adds ${a.join(', ')}` : null
+  }),
+  // the Pod Security Standards' Baseline profile allows a container to add the capabilities of BASELINE_CAPABILITIES
+  [PSS_CAPABILITIES]: containerConcern('a container that adds Linux capabilities beyond the Baseline profile', (c) => {
+    const a = added(c, true)
+    return a.length ? `adds ${a.join(', ')} (beyond Baseline)` : null
+  }),
+  [AUTOMOUNT]: {
+    what: "its service account's token mounted into its pods",
+    pod: (w, all) => {
+      const a = automounts(w, all.serviceAccounts)
+      if (!a)
+        return { at: null, why: `ServiceAccount ${w.namespace}/${serviceAccountOf(w.spec)} is not in workloads.json and the pod spec does not set automountServiceAccountToken` }
+      return { at: a.value, why: `automountServiceAccountToken ${a.value} by ${a.by}` }
+    }
+  },
+  [DEFAULT_SA]: {
+    what: 'the default service account of its namespace as the one its pods run as',
+    pod: (w) => ({ at: serviceAccountOf(w.spec) === 'default', why: `service account ${w.namespace}/${serviceAccountOf(w.spec)}` })
+  }
+}
+
+/** The workloads a finding is about: all of the cluster (a finding on the cluster), or the one that runs the pod or is the workload named. */
+export interface WorkloadScope {
+  cluster: string
+  /** how the cluster folder was chosen, when not by the id's own cluster */
+  chosen: string | null
+  /** null: every workload of the cluster */
+  only: { kind: string | null; namespace: string; name: string } | null
+  /** how the finding is read, for explanations */
+  text: string
+}
+
+/** A finding's scope from its resource: an AKS cluster (Wiz's id of it), a pod (k8s/pod/<cluster>/<ns>/<pod>) or a workload (k8s/<kind>/<cluster>/<ns>/<name>). */
+export function workloadScope(resource: { id: string; type: string }, files: readonly EvidenceFileSummary[]): Loaded<WorkloadScope> {
+  const m = /^k8s\/(pod|deployment|daemonset|statefulset|replicaset|job|cronjob)\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(resource.id)
+  const clusterId = m ? m[2] : resource.type === 'azure.aks.cluster' ? resource.id : null
+  if (!clusterId)
+    return {
+      ok: false,
+      why: `${resource.id} is neither a cluster nor a Kubernetes pod or workload id this playbook reads (k8s/pod/<cluster>/<namespace>/<name>, k8s/deployment/…)`,
+      files: []
+    }
+  const c = clusterFolder(
+    clusterId,
+    files,
+    'kubernetes.workloads',
+    'workloads.json (kubectl get pods,deployments,daemonsets,statefulsets,replicasets,jobs,cronjobs,serviceaccounts -A -o json)',
+    'which workloads run what is unknown'
+  )
+  if (!c.ok) return c
+  const KINDS: Record<string, string> = {
+    pod: 'Pod',
+    deployment: 'Deployment',
+    daemonset: 'DaemonSet',
+    statefulset: 'StatefulSet',
+    replicaset: 'ReplicaSet',
+    job: 'Job',
+    cronjob: 'CronJob'
+  }
+  const only = m ? { kind: KINDS[m[1].toLowerCase()], namespace: m[3], name: m[4] } : null
+  return {
+    ok: true,
+    value: { ...c.value, only, text: only ? `${only.kind} ${only.namespace}/${only.name}` : `every workload of the cluster (the finding names the cluster)` },
+    files: []
+  }
+}
+
+/** The workloads of the scope: every one, or the one whose pod (or which) the finding names — by the pod in the file, or by its name when the pod was replaced since the scan. */
+export function workloadsOf(all: Workloads, scope: WorkloadScope): { workloads: Workload[]; how: string | null } | { why: string } {
+  const o = scope.only
+  if (!o) return { workloads: all.workloads, how: null }
+  if (o.kind === 'Pod') {
+    const w = all.workloads.find((x) => x.namespace === o.namespace && x.pods.some((p) => p.name === o.name))
+    if (w) return { workloads: [w], how: w.kind === 'Pod' ? null : `pod ${o.namespace}/${o.name} is run by ${workloadText(w)}` }
+    // a pod's name is its controller's name, a hash of the template (Deployment) and a random suffix, or an ordinal (StatefulSet)
+    const byName = all.workloads
+      .filter(
+        (x) =>
+          x.namespace === o.namespace &&
+          x.kind !== 'Pod' &&
+          new RegExp(`^${x.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-([a-z0-9]{5}|[a-z0-9]{6,10}-[a-z0-9]{5}|\\d+)$`).test(o.name)
+      )
+      .sort((a, b) => b.name.length - a.name.length)
+    if (byName.length)
+      return {
+        workloads: [byName[0]],
+        how: `pod ${o.namespace}/${o.name} is not in workloads.json (replaced since the scan); by its name it is a pod of ${workloadText(byName[0])}`
+      }
+    return { why: `pod ${o.namespace}/${o.name} is not in workloads.json, and no workload of ${o.namespace} has a name it is made from` }
+  }
+  const w = all.workloads.find((x) => x.namespace === o.namespace && (x.kind === o.kind || x.object.kind === o.kind) && x.name === o.name)
+  return w ? { workloads: [w], how: null } : { why: `${o.kind} ${o.namespace}/${o.name} is not in workloads.json` }
+}
+
+export interface Offender {
+  workload: Workload
+  containers: OffendingContainer[]
+  why: string
+}
+
+/** The workloads at fault (with their containers), and those the evidence cannot judge. */
+export function offenders(ws: readonly Workload[], all: Workloads, c: WorkloadConcern): { at: Offender[]; unknown: string[] } {
+  const at: Offender[] = []
+  const unknown: string[] = []
+  for (const w of ws) {
+    if (c.containers) {
+      const cs = c.containers(w)
+      if (cs.length) at.push({ workload: w, containers: cs, why: cs.map((x) => `${x.name} ${x.what}`).join('; ') })
+    } else if (c.pod) {
+      const p = c.pod(w, all)
+      if (p.at === null) unknown.push(`${workloadText(w)}: ${p.why}`)
+      else if (p.at) at.push({ workload: w, containers: [], why: p.why })
+    }
+  }
+  return { at, unknown }
+}
+
+/** Does the workload run pods now (pods in the file, replicas above zero, a CronJob not suspended)? */
+export function runs(w: Workload): { yes: boolean; why: string } {
+  const live = w.pods.filter((p) => p.phase === null || p.phase === 'Running' || p.phase === 'Pending')
+  if (live.length)
+    return {
+      yes: true,
+      why: `${plural(live.length, 'pod')} running (${live
+        .slice(0, 3)
+        .map((p) => p.name)
+        .join(', ')}${live.length > 3 ? ', …' : ''})`
+    }
+  if (w.replicas !== null && w.replicas > 0) return { yes: true, why: `replicas ${w.replicas}` }
+  if (w.kind === 'CronJob' && !w.suspended) return { yes: true, why: 'a CronJob that is not suspended (it starts pods on its schedule)' }
+  if (w.kind === 'DaemonSet') return { yes: true, why: 'a DaemonSet (it runs a pod on every node it selects; none is in the file)' }
+  return { yes: false, why: w.replicas === 0 ? 'replicas 0 and no pod' : w.kind === 'CronJob' ? 'a suspended CronJob with no pod' : 'no pod' }
+}
+
+/**
+ * Why a workload is the cluster's own (AKS deploys it and needs what it holds), or null. The rule:
+ * it runs in kube-system (AKS's add-ons: the CNI — azure-cns, azure-ip-masq-agent, cilium —, the CSI
+ * node drivers csi-azuredisk-node and csi-azurefile-node, kube-proxy, konnectivity, the monitoring and
+ * Defender agents), or it carries the label AKS's add-on manager puts on what it reconciles
+ * (kubernetes.azure.com/managedby: aks, addonmanager.kubernetes.io/mode), or it runs in the namespace
+ * of a network-policy or admission add-on (calico-system, tigera-operator, gatekeeper-system).
+ */
+export function systemWorkload(w: Pick<Workload, 'namespace' | 'labels'>): string | null {
+  if (w.labels['kubernetes.azure.com/managedby'] === 'aks') return 'managed by AKS (label kubernetes.azure.com/managedby: aks), which puts it back as it was'
+  if (w.labels['addonmanager.kubernetes.io/mode']) return `reconciled by the add-on manager (label addonmanager.kubernetes.io/mode: ${w.labels['addonmanager.kubernetes.io/mode']})`
+  if (w.namespace === 'kube-system') return "in kube-system, where AKS's own add-ons run (CNI, CSI node drivers, kube-proxy, agents)"
+  if (['calico-system', 'tigera-operator', 'gatekeeper-system'].includes(w.namespace)) return `in ${w.namespace}, a network-policy or admission add-on of the cluster`
+  return null
+}
+
+// ---- what every workload step starts from ----------------------------------------------------------
+
+/** The resource types the workload steps answer for: a finding on the cluster, a pod, a workload. */
+export const WORKLOAD_TYPES = ['azure.aks.cluster', 'kubernetes.pod', 'kubernetes.deployment', 'kubernetes.daemonset', 'kubernetes.statefulset'] as const
+
+export interface Judged {
+  at: Offender[]
+  unknown: string[]
+  evidence: string[]
+  /** how the finding was read: its scope, the cluster folder chosen, the pod resolved by name */
+  notes: string[]
+  concern: WorkloadConcern
+  cluster: string
+}
+
+/** The workloads of the finding that its control finds at fault (every step starts here). */
+export function judge(ctx: StepContext): { error: StepOutcome } | Judged {
+  const concern = WORKLOAD_CONCERNS[ctx.finding.control]
+  if (!concern) return { error: outcome('unknown', `${ctx.finding.control} is not a control these steps know the question of`, {}) }
+  const files = ctx.ev.files()
+  const s = workloadScope(ctx.finding.resource, files)
+  if (!s.ok) return { error: outcome('unknown', s.why, { sources: ['kubernetes.workloads'] }) }
+  const l = loadWorkloads(files, (id) => ctx.ev.bytes(id), s.value.cluster)
+  if (!l.ok) return { error: outcome('unknown', l.why, { evidence: [l.files], sources: ['kubernetes.workloads'] }) }
+  const ws = workloadsOf(l.value, s.value)
+  if ('why' in ws) return { error: outcome('unknown', ws.why, { evidence: [l.files], sources: ['kubernetes.workloads'] }) }
+  const o = offenders(ws.workloads, l.value, concern)
+  const notes = [s.value.chosen ? `cluster: ${s.value.chosen}` : null, ws.how].filter((x): x is string => !!x)
+  return { ...o, evidence: l.files, notes, concern, cluster: s.value.cluster }
+}
+
+export const offenderText = (o: Offender): string => `${workloadText(o.workload)}: ${o.why}`

@@ -1,0 +1,11 @@
+// azure.aks.privileged-containers — containers should not run privileged or add Linux capabilities;
+// its playbook also serves azure.aks.container-added-capabilities and kubernetes.pod.added-capabilities.
+// What playbook.yaml cannot declare: the step functions (which workloads, do they run, are they the
+// cluster's own), which the service-account playbooks use too.
+import { defineControl } from '../../main/controls/control'
+import { WORKLOAD_STEPS } from './steps'
+
+export default defineControl({
+  id: 'azure.aks.privileged-containers',
+  steps: WORKLOAD_STEPS
+})
