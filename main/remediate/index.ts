@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
-import { CONTROL_CODE } from '../controls/registry'
+import { CONTROL_CODE, controlCode } from '../controls/registry'
+import { iacFixRenderer } from '../controls/iac-fix'
+import { twinTypeFor } from '../controls/iac-twin'
 import { LastmileError } from '../errors'
 import type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls/fix'
 
@@ -30,10 +32,21 @@ export function inputsHash(inputs: FixInputs): string {
   return createHash('sha256').update(canonicalJson(inputs.values)).digest('hex')
 }
 
+/**
+ * The fix of one finding: its control's, or — for an IaC finding of a control whose folder declares
+ * its Terraform type — the code change, with what terraform apply will do to the deployed twin
+ * (../controls/iac-fix.ts).
+ */
+function rendererFor(target: FixTarget): FixRenderer {
+  const code = controlCode(target.control)
+  if (code?.iac && twinTypeFor(code.iac, target.resourceType)) return iacFixRenderer(target.control, code.iac, code.fix ?? null)
+  return fixRendererFor(target.control)
+}
+
 export function readFixInputs(db: Db, target: FixTarget): FixInputs {
-  return fixRendererFor(target.control).inputs(db, target)
+  return rendererFor(target).inputs(db, target)
 }
 
 export function renderFix(db: Db, target: FixTarget, plan: string, inputs: FixInputs = readFixInputs(db, target)): RenderedFix {
-  return fixRendererFor(target.control).render({ db, target, plan, inputs })
+  return rendererFor(target).render({ db, target, plan, inputs })
 }
