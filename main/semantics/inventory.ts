@@ -99,6 +99,8 @@ export interface AzureSubscriptionInventory {
   blobContainers: Map<string, FileState<Array<Item<AzureBlobContainer>>>>
   /** added: network-security-groups.json (./inventory-azure.ts) */
   networkSecurityGroups: FileState<Array<Item<AzureNsg>>>
+  /** added: the Entra configuration files (entra/<file>.json, not the logs) and role-assignments.json by bundle path, as read; parsed where used (./inventory-entra.ts, ./inventory-entra-apps.ts) */
+  entra: Map<string, FileState<unknown>>
 }
 
 export interface LoadedBundle {
@@ -537,7 +539,12 @@ async function loadAzureSubscription(b: BundleReader, subscription: string): Pro
     const [list, base] = listItems(v)
     return items(list, AzureNsg, base, 'id')
   })
-  return { subscription, storageAccounts, blobContainers, networkSecurityGroups }
+  const entra = new Map<string, FileState<unknown>>()
+  // the configuration files only: the logs (sign-ins, directory audits) are the evidence stage's, not the evaluators'
+  for (const f of b.files)
+    if ((f.path.startsWith(`${dir}/entra/`) && !/sign-ins\.json$|directory-audits\.json$/.test(f.path)) || f.path === `${dir}/role-assignments.json`)
+      entra.set(f.path, await b.json(f.path, z.unknown()))
+  return { subscription, storageAccounts, blobContainers, networkSecurityGroups, entra }
 }
 
 /**
