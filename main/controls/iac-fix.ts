@@ -6,10 +6,10 @@
 // rollback of each twin for the same review. No twin in evidence: the code change alone, saying so.
 import type { Artefact } from '../../shared/remediation'
 import { LastmileError, isLastmileError } from '../errors'
-import { CaseEvidence } from '../investigate/evidence-view'
-import { listBundles } from '../case/evidence'
+import { listBundles, listEvidence, readEvidenceBytes } from '../case/evidence'
+import { resourcesWithFacet } from '../case/facets'
 import { parseArn } from '../semantics/ids'
-import { deployedTwins, findTwins, iacParts, terraformTypeOf, twinTypeFor, type CodeChange, type IacTwin } from './iac-twin'
+import { deployedTwins, findTwins, iacParts, terraformTypeOf, twinTypeFor, type CodeChange, type IacTwin, type TwinEvidence } from './iac-twin'
 import { headerLines } from './fix-common'
 import type { FixContext, FixInputs, FixRenderer, FixTarget, RenderedFix } from './fix'
 
@@ -56,7 +56,7 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
       if (!parts) throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} names no Terraform resource address (<file>#<address>); no code change can be rendered`)
       const local = parts.address.split('.').slice(-2)
       const name = (local[1] ?? local[0]).replace(/\[.*$/, '')
-      const ev = new CaseEvidence(db)
+      const ev: TwinEvidence = { files: () => listEvidence(db), bytes: (id) => readEvidenceBytes(db, id), resourcesWith: (f) => resourcesWithFacet(db, f) }
       const search = findTwins(ev, t.resourceId, tfType, s)!
       const twins = deployedTwins(search)
       // the change is computed from the single twin's recorded values (e.g. its hop limit); with none or several, from the code alone

@@ -24,6 +24,9 @@ import type { EvidenceView, FindingSubject, StepOutcome } from './step'
 
 type Values = Record<string, unknown>
 
+/** What finding a twin reads of the evidence: the state files, their bytes, the inventory's resources (a step's EvidenceView, or a fix's view of the case). */
+export type TwinEvidence = Pick<EvidenceView, 'files' | 'bytes' | 'resourcesWith'>
+
 /** The Terraform change that fixes a finding: HCL to merge into the configuration, with what to know. */
 export interface CodeChange {
   /** what it changes, in a few words */
@@ -48,7 +51,7 @@ export interface TwinType {
   /** the folder's resource type the deployed twin is (one of its playbook's resourceTypes) */
   resourceType: string
   /** the deployed resource's id as the folder's steps read it (an ARN), from the state's values; null when they do not give it */
-  deployed(values: Values, ev: EvidenceView): string | null
+  deployed(values: Values, ev: TwinEvidence): string | null
   /** the Terraform change that fixes the finding */
   change(r: CodeResource): CodeChange
 }
@@ -95,7 +98,7 @@ export function iacTwin(terraform: Record<string, TwinType>): IacTwin {
 export const arnAttribute = (v: Values): string | null => (typeof v.arn === 'string' && parseArn(v.arn) ? v.arn : null)
 
 /** The one resource of the evidence's inventory (with this facet) whose id ends with `suffix`; null when none or several. */
-export function inventoryIdEndingWith(ev: EvidenceView, facet: FacetName, suffix: string): string | null {
+export function inventoryIdEndingWith(ev: TwinEvidence, facet: FacetName, suffix: string): string | null {
   const ids = ev.resourcesWith(facet).filter((id) => id.endsWith(suffix))
   return ids.length === 1 ? ids[0] : null
 }
@@ -145,9 +148,9 @@ export interface TwinSearch {
   byLocalAddress: boolean
 }
 
-const parsedStates = new WeakMap<EvidenceView, Map<string, { ok: true; value: TerraformState } | { ok: false; why: string }>>()
+const parsedStates = new WeakMap<TwinEvidence, Map<string, { ok: true; value: TerraformState } | { ok: false; why: string }>>()
 
-function readState(ev: EvidenceView, f: EvidenceFileSummary): { ok: true; value: TerraformState } | { ok: false; why: string } {
+function readState(ev: TwinEvidence, f: EvidenceFileSummary): { ok: true; value: TerraformState } | { ok: false; why: string } {
   let memo = parsedStates.get(ev)
   if (!memo) parsedStates.set(ev, (memo = new Map()))
   let r = memo.get(f.id)
@@ -160,7 +163,7 @@ function readState(ev: EvidenceView, f: EvidenceFileSummary): { ok: true; value:
 }
 
 /** The Terraform states in evidence: the latest bundle's copy of each path. */
-export function terraformStates(ev: EvidenceView): EvidenceFileSummary[] {
+export function terraformStates(ev: TwinEvidence): EvidenceFileSummary[] {
   const latest = new Map<string, EvidenceFileSummary>()
   for (const f of ev.files()) {
     if (f.kind !== 'iac.terraform-state') continue
@@ -189,7 +192,7 @@ function matchAddress(resources: readonly StateResource[], address: string, type
   return { exact, local: byLocal }
 }
 
-export function findTwins(ev: EvidenceView, resourceId: string, tfType: string, spec: TwinType): TwinSearch | null {
+export function findTwins(ev: TwinEvidence, resourceId: string, tfType: string, spec: TwinType): TwinSearch | null {
   const parts = iacParts(resourceId)
   if (!parts) return null
   const states = terraformStates(ev)
