@@ -1,5 +1,11 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { terraformShowJson, terraformStateV4, type TfResource } from '../../test/casegen/world'
+import { writeBundle } from '../../test/fixtures/evidence/bundle-builder'
+import { tempDir } from '../../test/helpers/tmp'
+import { createCaseDb } from '../db/case-db'
+import { addEvidenceBundle } from '../evidence/service'
+import { listEvidence } from '../case/evidence'
 import { localAddress, parseTerraformState, stateAddress } from './terraform-state'
 
 const P = 'iac/terraform-state/prod.json'
@@ -50,5 +56,29 @@ describe('Terraform state', () => {
   it('the local address drops module paths and the instance key', () => {
     expect(localAddress('module.net["e.u"].module.sg.aws_security_group.this[0]')).toBe('aws_security_group.this')
     expect(localAddress('aws_instance.web')).toBe('aws_instance.web')
+  })
+
+  it('a bundle holds states under iac/terraform-state/: each is checked when the bundle is added, a bad one a problem naming its place', async () => {
+    const dir = tempDir()
+    writeBundle(join(dir, 'bundle'), {
+      files: {
+        'iac/terraform-state/prod.json': JSON.stringify(terraformShowJson(RESOURCES)),
+        'iac/terraform-state/old.tfstate': JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'aws_instance', name: 'x' }] }),
+        'iac/terraform-state/plan.json': JSON.stringify({ format_version: '1.2', planned_values: {} }),
+        'iac/terraform-state/notes.txt': 'not a state'
+      }
+    })
+    const c = createCaseDb(join(dir, 'case.lmcase'), 'correct horse battery', { now: '2026-11-21T09:00:00Z' })
+    try {
+      await addEvidenceBundle(c, join(dir, 'bundle'), { actor: { kind: 'person', name: 't', role: 'analyst' }, now: () => '2026-11-21T09:00:00Z', threads: 0 })
+      const files = Object.fromEntries(listEvidence(c.db).map((f) => [f.path, f]))
+      expect(files['iac/terraform-state/prod.json']).toMatchObject({ kind: 'iac.terraform-state', status: 'read', stored: 'blob', problem: null })
+      expect(files['iac/terraform-state/old.tfstate']).toMatchObject({ kind: 'iac.terraform-state', status: 'problem' })
+      expect(files['iac/terraform-state/old.tfstate'].problem).toMatch(/resources\.0\.instances: .*not a Terraform state file, version 4/)
+      expect(files['iac/terraform-state/plan.json'].problem).toMatch(/a Terraform plan, not a state/)
+      expect(files['iac/terraform-state/notes.txt']).toMatchObject({ kind: 'unknown', status: 'ignored' })
+    } finally {
+      c.close()
+    }
   })
 })
