@@ -77,7 +77,7 @@ import {
   type EcrImage,
   type AzureStorageAccount
 } from '../semantics/inventory-items'
-import type { AdminFlow, FacetMap, FacetName } from '../semantics/facets'
+import type { AdminFlow, FacetMap, FacetName, PeerFlow } from '../semantics/facets'
 import type { EvidenceLimits } from '../semantics/limits'
 import { parseTrails, type TrailItem } from '../semantics/trail-selectors'
 import { hourOf, isoDay, parseTime } from '../semantics/time'
@@ -1094,6 +1094,12 @@ class Analysis {
     for (const a of scan.admin.values()) adminByEni.set(a.eni, [...(adminByEni.get(a.eni) ?? []), a])
     const servedByEni = new Map<string, Array<FlowLogScan['served'] extends Map<string, infer V> ? V : never>>()
     for (const p of scan.served.values()) servedByEni.set(p.eni, [...(servedByEni.get(p.eni) ?? []), p])
+    const peersByEni = new Map<string, PeerFlow[]>()
+    for (const p of scan.peers.values()) {
+      const list = peersByEni.get(p.eni)
+      if (list) list.push(p)
+      else peersByEni.set(p.eni, [p])
+    }
     for (const e of scan.enis.values()) {
       const key = eniKey(e.account, e.eni)
       const row = this.cov('aws.vpc-flow-logs', key)
@@ -1106,6 +1112,12 @@ class Analysis {
       if (admin.length || overflow) this.fact(key, 'flows.admin', { flows: admin, overflow }, e.files)
       const served = (servedByEni.get(e.eni) ?? []).map(({ seen, daySet, ...p }) => ({ ...p, sources: seen.size, days: [...daySet].sort((a, b) => a - b) }))
       this.fact(key, 'flows.served', { ports: served, overflow: scan.servedOverflow.get(e.eni) ?? null, directionUnknown: scan.servedUnknown.has(e.eni) }, e.files)
+      this.fact(
+        key,
+        'flows.peers',
+        { peers: peersByEni.get(e.eni) ?? [], overflow: scan.peersOverflow.get(e.eni) ?? null, directionUnknown: scan.peersUnknown.has(e.eni) },
+        e.files
+      )
       // An interface named only by a custom format's instance-id still links to its instance.
       const known = this.enis.get(e.eni)
       if (!known && e.instanceId) {

@@ -134,6 +134,39 @@ describe('VPC flow logs, mapped by the header line', () => {
     expect([...scan.admin.values()].map((a) => [a.port, a.src, a.sessions, a.synOnly])).toEqual([[22, '45.1.2.3', 0, 1]])
     expect(scan.servedUnknown.size).toBe(0)
   })
+
+  it('counts accepted flows by remote address: whom the interface served and whom it reached, sessions apart from probes', async () => {
+    const text = [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction',
+      // a client's HTTPS session and the instance's reply to it
+      '5 111122223333 eni-7 203.0.113.9 10.0.0.7 44000 443 6 18 7320 1700000000 1700000060 ACCEPT OK 3 ingress',
+      '5 111122223333 eni-7 10.0.0.7 203.0.113.9 443 44000 6 16 9000 1700000000 1700000060 ACCEPT OK 19 egress',
+      // the instance calls an API on 443, and the reply comes back
+      '5 111122223333 eni-7 10.0.0.7 52.94.0.12 41000 443 6 30 4000 1700000200 1700000260 ACCEPT OK 3 egress',
+      '5 111122223333 eni-7 52.94.0.12 10.0.0.7 443 41000 6 30 40200 1700000200 1700000260 ACCEPT OK 19 ingress',
+      // the instance knocks on a remote 3389 (SYN, RST back): a probe out
+      '5 111122223333 eni-7 10.0.0.7 198.51.100.4 50001 3389 6 1 44 1700000300 1700000360 ACCEPT OK 2 egress',
+      // DNS to a public resolver over UDP
+      '5 111122223333 eni-7 10.0.0.7 1.1.1.1 53814 53 17 1 88 1700000400 1700000460 ACCEPT OK 0 egress',
+      // rejected: no traffic
+      '5 111122223333 eni-7 45.1.2.3 10.0.0.7 40000 22 6 1 44 1700000500 1700000560 REJECT OK 2 ingress'
+    ].join('\n')
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f5.log.gz', gz(text)), 'f5.log.gz', DEFAULT_LIMITS)
+    const peers = Object.fromEntries([...scan.peers.values()].map((p) => [p.peer, [p.inSessions, p.inProbes, p.outSessions, p.outProbes, p.localPorts, p.remotePorts]]))
+    expect(peers).toEqual({
+      '203.0.113.9': [2, 0, 0, 0, [443], []],
+      '52.94.0.12': [0, 0, 2, 0, [], [443]],
+      '198.51.100.4': [0, 0, 0, 1, [], [3389]],
+      '1.1.1.1': [0, 0, 1, 0, [], [53]]
+    })
+    expect(scan.peersUnknown.size).toBe(0)
+    // the default format has no flow-direction: who opened a connection cannot be told
+    const v2 = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(v2, file('f1.log', sample('vpcflowlogs/valid_vpc_flow_log_multi.log')), 'f1.log', DEFAULT_LIMITS)
+    expect(v2.peers.size).toBe(0)
+    expect([...v2.peersUnknown]).toEqual(['eni-1235b8ca123456789'])
+  })
 })
 
 describe('Azure logs: both Activity Log shapes, storage logs', () => {

@@ -6,7 +6,7 @@ import type { EvidenceLimits } from '../semantics/limits'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
-import type { AdminFlow, ServedPort } from '../semantics/facets'
+import type { AdminFlow, PeerFlow, ServedPort } from '../semantics/facets'
 import { isPrivateAddress } from '../semantics/cidr'
 
 const DEFAULT_FLOW_FIELDS = [
@@ -61,6 +61,12 @@ export interface FlowLogScan {
   /** admin-port flows dropped once an interface had this many distinct sources (counted here) */
   adminOverflow: Map<string, { flows: number; sessions: number; synOnly: number }>
   adminSources: Map<string, number>
+  /** accepted flows by interface and remote address (key eni|peer), both directions */
+  peers: Map<string, PeerFlow>
+  peerCount: Map<string, number>
+  peersOverflow: Map<string, { flows: number; sessions: number }>
+  /** interfaces with accepted flows whose direction the log does not give */
+  peersUnknown: Set<string>
   files: Array<{ file: string; records: number; first: number | null; last: number | null; problem: FileProblem | null; badLines: number; format: string }>
   drafts: DraftBucket
 }
@@ -70,6 +76,9 @@ const MAX_SERVED_PORTS_PER_ENI = 2000
 const MAX_SERVED_SOURCES = 10_000
 /** public source addresses itemised per served port (the rest are counted in publicSessions) */
 const MAX_PUBLIC_SOURCES = 50
+const MAX_PEERS_PER_ENI = 2000
+/** ports itemised per peer (local and remote) */
+const MAX_PEER_PORTS = 10
 
 export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
   return {
@@ -77,6 +86,10 @@ export function emptyFlowLogScan(limits: EvidenceLimits): FlowLogScan {
     admin: new Map(),
     adminOverflow: new Map(),
     adminSources: new Map(),
+    peers: new Map(),
+    peerCount: new Map(),
+    peersOverflow: new Map(),
+    peersUnknown: new Set(),
     served: new Map(),
     servedOverflow: new Map(),
     servedPorts: new Map(),
@@ -130,6 +143,70 @@ export function servedPortOf(protocol: number, srcport: number | null, dstport: 
 }
 
 const DAY = 86_400
+
+/**
+ * One accepted record into the interface's peers. Ingress: the peer is the source, and the record
+ * is of a connection it opened when servedPortOf finds a served port (else a reply to the
+ * interface's own connection). Egress: the peer is the destination, and the record is of the
+ * interface's own connection when servedPortOf finds the port it went to (else a reply to the
+ * peer's). Without flow-direction the two cannot be told: the interface is marked, nothing counted.
+ */
+function countPeer(
+  scan: FlowLogScan,
+  get: (name: string) => string | undefined,
+  eni: string,
+  direction: string | undefined,
+  start: number,
+  end: number,
+  packets: number | null,
+  bytes: number | null,
+  dstport: number | null
+): void {
+  if (direction !== 'ingress' && direction !== 'egress') {
+    scan.peersUnknown.add(eni)
+    return
+  }
+  const protocol = num(get('protocol'))
+  if (protocol === null) return
+  const addr = (pkt: string, plain: string): string => {
+    const v = get(pkt)
+    return v && v !== '-' ? v : (get(plain) ?? '-')
+  }
+  const ingress = direction === 'ingress'
+  const peer = ingress ? addr('pkt-srcaddr', 'srcaddr') : addr('pkt-dstaddr', 'dstaddr')
+  const srcport = num(get('srcport'))
+  const port = servedPortOf(protocol, srcport, dstport, num(get('tcp-flags')))
+  // who opened the connection: ingress with a served port, or egress without one, is the peer
+  const peerOpened = ingress ? port !== null : port === null
+  const session = protocol !== 6 || isSession(packets, bytes, peer.includes(':'))
+  const key = `${eni}|${peer}`
+  let p = scan.peers.get(key)
+  if (!p) {
+    const count = scan.peerCount.get(eni) ?? 0
+    if (count >= MAX_PEERS_PER_ENI) {
+      const o = scan.peersOverflow.get(eni) ?? { flows: 0, sessions: 0 }
+      o.flows++
+      if (session) o.sessions++
+      scan.peersOverflow.set(eni, o)
+      return
+    }
+    p = { eni, peer, inSessions: 0, inProbes: 0, outSessions: 0, outProbes: 0, localPorts: [], remotePorts: [], bytes: 0, first: start, last: end }
+    scan.peers.set(key, p)
+    scan.peerCount.set(eni, count + 1)
+  }
+  if (peerOpened) {
+    if (session) p.inSessions++
+    else p.inProbes++
+  } else if (session) p.outSessions++
+  else p.outProbes++
+  // the port the connection went to: on the interface when the peer opened it, else on the peer
+  const target = protocol !== 6 && protocol !== 17 ? -1 : ingress ? (peerOpened ? dstport : srcport) : peerOpened ? srcport : dstport
+  const ports = peerOpened ? p.localPorts : p.remotePorts
+  if (target !== null && ports.length < MAX_PEER_PORTS && !ports.includes(target)) ports.push(target)
+  p.bytes += bytes ?? 0
+  p.first = Math.min(p.first, start)
+  p.last = Math.max(p.last, end)
+}
 
 export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: string, limits: EvidenceLimits): Promise<void> {
   const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0, format: 'default' }
@@ -226,6 +303,7 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
       const dstport = num(get('dstport'))
       if (get('pkt-dst-aws-service') === 'S3' && dstport === 80) e.s3Http++
       const direction = get('flow-direction')
+      if (action === 'ACCEPT') countPeer(scan, get, eniId, direction, start, end, packets, bytes, dstport)
       if (action !== 'ACCEPT' || direction === 'egress') return
       const src = get('pkt-srcaddr') && get('pkt-srcaddr') !== '-' ? get('pkt-srcaddr')! : (get('srcaddr') ?? '-')
       const protocol = num(get('protocol'))

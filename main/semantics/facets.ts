@@ -635,6 +635,44 @@ export const FlowsServedFacet = z.strictObject({
 })
 export type FlowsServedFacet = z.infer<typeof FlowsServedFacet>
 
+/**
+ * Accepted flow records between one interface and one remote address, both directions: who the
+ * interface served (the peer opened the connection) and whom it reached (it opened it), told apart
+ * as the served ports are (servedPortOf). A record counts as a session or a probe (isSession; every
+ * non-TCP record is a session). Written for the GuardDuty containment question: what isolating
+ * the instance cuts off.
+ */
+export const PeerFlow = z.strictObject({
+  eni: z.string(),
+  peer: z.string(),
+  /** records of connections the peer opened to the interface (its requests and their replies) */
+  inSessions: z.number(),
+  inProbes: z.number(),
+  /** records of connections the interface opened to the peer */
+  outSessions: z.number(),
+  outProbes: z.number(),
+  /** the interface's ports the peer reached (up to 10), and the peer's ports the interface reached (up to 10); -1 for protocols without ports */
+  localPorts: z.array(z.number()),
+  remotePorts: z.array(z.number()),
+  bytes: z.number(),
+  first: z.number(),
+  last: z.number()
+})
+export type PeerFlow = z.infer<typeof PeerFlow>
+
+/**
+ * `flows.peers`: an interface's accepted flows by remote address. Facts of interfaces read by
+ * earlier versions have no such row (absent: not collected, unlike `peers: []`).
+ */
+export const FlowsPeersFacet = z.strictObject({
+  peers: z.array(PeerFlow),
+  /** records past the per-interface peer cap, counted not itemised; null when under the cap */
+  overflow: z.strictObject({ flows: z.number(), sessions: z.number() }).nullable(),
+  /** the log has no flow-direction field: who opened a connection cannot be told */
+  directionUnknown: z.boolean()
+})
+export type FlowsPeersFacet = z.infer<typeof FlowsPeersFacet>
+
 // ---- the map -----------------------------------------------------------------------------------
 
 /** Every facet the evidence stage writes, by name: the one schema of each. */
@@ -672,6 +710,7 @@ export const FACETS = {
   'flows.interface': FlowsInterfaceFacet,
   'flows.admin': FlowsAdminFacet,
   'flows.served': FlowsServedFacet,
+  'flows.peers': FlowsPeersFacet,
   'resource-policy.config': ResourcePolicyFacet,
   'activity.aws.cloudtrail.calls': ResourceCallsFacet,
   'activity.aws.cloudtrail-lookup.calls': ResourceCallsFacet
