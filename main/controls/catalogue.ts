@@ -103,9 +103,13 @@ export class ControlTable {
   private readonly matches: Array<{ kind: RuleKind; resourceType?: string; tool?: string; control: string }> = []
   private readonly memo = new Map<string, string>()
 
-  constructor(tools: readonly string[], controls: ControlDef[]) {
+  /** control → the folder whose playbook serves it (a `controls:` entry without a title) */
+  private readonly served: ReadonlyMap<string, string>
+
+  constructor(tools: readonly string[], controls: ControlDef[], served: ReadonlyMap<string, string> = new Map()) {
     this.tools = new Set(tools)
     this.controls = controls
+    this.served = served
     for (const c of this.controls) {
       this.titles.set(c.id, c.title)
       this.byId.set(c.id, c)
@@ -154,6 +158,11 @@ export class ControlTable {
 
   isMapped(control: string): boolean {
     return this.titles.has(control)
+  }
+
+  /** The control folder whose playbook serves a control defined elsewhere (a `controls:` entry without a title), or null. */
+  servedBy(control: string): string | null {
+    return this.served.get(control) ?? null
   }
 
   /** A control's catalogue row (its id, title, resource type and every tool rule id), or null for a per-tool one. */
@@ -260,6 +269,22 @@ function requireEffect(c: z.infer<typeof catalogueRow>, at: Row['at'], i: number
       `${at([])}controls.${i}.effect: control ${c.id} does not say what its fix does to the running system: add effect: additive, restrictive or replacing (docs/adding-a-control.md)`
     )
   }
+}
+
+/** control → folder, for every `controls:` entry without a title (a control the folder's playbook serves). */
+function servedControls(folders: readonly CatalogueSource[]): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const src of folders) {
+    const { data: pb } = parseYaml(src.text, src.path)
+    const entries = (pb as { controls?: unknown } | null)?.controls
+    if (!Array.isArray(entries)) continue
+    for (const entry of entries) {
+      if (!entry || typeof entry !== 'object' || 'title' in entry) continue
+      const id = (entry as { id?: unknown }).id
+      if (typeof id === 'string') out.set(id, basename(dirname(src.path)))
+    }
+  }
+  return out
 }
 
 function folderRows(folders: readonly CatalogueSource[]): Row[] {
@@ -392,7 +417,8 @@ export function parseControls(text: string, path: string, folders: readonly Cata
   }
   return new ControlTable(
     file.tools,
-    defs.map((x) => x.d)
+    defs.map((x) => x.d),
+    servedControls(folders)
   )
 }
 

@@ -55,6 +55,14 @@ export interface ControlModule {
   sharedGuardrail?: SharedGuardrail
   /** IaC findings of the control (iac.<terraform type>) investigated through their deployed twin (./iac-twin.ts) */
   iac?: IacTwin
+  /**
+   * true: the fix and guardrails also answer every control the folder's playbook serves (its
+   * playbook.yaml `controls:` entries without a title, defined elsewhere), as they answer its own —
+   * for a folder whose served controls share one response (every GuardDuty EC2 threat type is
+   * answered by containing the instance). Without it a served control is investigated by the
+   * playbook but gets no fix or guardrail of the folder's.
+   */
+  answersServedControls?: true
 }
 
 /** Declare a control (the default export of playbooks/<id>/control.ts). */

@@ -2,6 +2,7 @@
 // scripts/controls-index.mjs (index.generated.ts). The stages ask it for a control's evaluator,
 // step functions, fix and guardrails; none of them keeps a list of controls.
 import type { ControlModule } from './control'
+import { loadControls } from './catalogue'
 import { CONTROL_MODULES } from './index.generated'
 import type { StepFunction } from './step'
 
@@ -29,6 +30,19 @@ const BY_ID = new Map(CONTROL_CODE.map((m) => [m.id, m]))
 /** A control's code, or null when it has none (only a playbook, or only a catalogue entry). */
 export function controlCode(id: string): ControlModule | null {
   return BY_ID.get(id) ?? null
+}
+
+/**
+ * The code that answers a control: its own folder's, or — for a control defined elsewhere that a
+ * folder's playbook serves — that folder's, when the folder says its fix and guardrails answer the
+ * controls it serves (answersServedControls).
+ */
+export function codeFor(control: string): ControlModule | null {
+  const own = BY_ID.get(control)
+  if (own) return own
+  const folder = loadControls().servedBy(control)
+  const m = folder ? BY_ID.get(folder) : undefined
+  return m?.answersServedControls ? m : null
 }
 
 /** Every step function the controls define, by name. */

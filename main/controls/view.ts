@@ -2,7 +2,7 @@
 // covers, or what a per-tool fallback control (`<tool>.<rule id>`) is made of.
 import type { ControlView } from '../../shared/ingest'
 import { loadControls, type ControlTable } from './catalogue'
-import { controlCode } from './registry'
+import { codeFor } from './registry'
 
 /** The control `id` as the catalogue has it; an id it does not list is a per-tool control. */
 export function controlView(id: string, table: ControlTable = loadControls()): ControlView {
@@ -48,5 +48,5 @@ function effectOf(id: string, table: ControlTable): Pick<ControlView, 'effect' |
 
 /** A fix is rendered by the control's own code (playbooks/<id>/control.ts), when it has one. */
 function hasFix(id: string): boolean {
-  return !!controlCode(id)?.fix
+  return !!codeFor(id)?.fix
 }

@@ -5,7 +5,7 @@
 import type { GuardrailBundle, GuardrailView } from '../../shared/remediation'
 import type { PolicyRenderer } from '../controls/control'
 import { policyJson } from '../controls/guardrail-aws'
-import { CONTROL_CODE, controlCode } from '../controls/registry'
+import { CONTROL_CODE, codeFor } from '../controls/registry'
 import { isLastmileError } from '../errors'
 import { breakGlassRolesOf, DEFAULT_EXCEPTION_TAG, type GuardrailException, type GuardrailFinding, type GuardrailOptions } from '../controls/guardrail'
 
@@ -72,15 +72,16 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
   const tag = opts.exceptionTag ?? DEFAULT_EXCEPTION_TAG
   const guardOpts = { breakGlassRoles: opts.breakGlassRoles, exceptionTag: tag }
   const sharedDone = new Set<string>()
+  const foldersDone = new Set<string>()
   for (const control of controls) {
     const mine = findings.filter((f) => f.control === control)
     const exceptions = exceptionsOf(mine)
-    const code = controlCode(control)
+    const code = codeFor(control)
     const subscriptions = [...new Set(mine.map((f) => f.account).filter((a): a is string => !!a))]
     const shared = code?.sharedGuardrail
     if (shared && !sharedDone.has(shared.key)) {
       sharedDone.add(shared.key)
-      const group = controls.filter((c) => controlCode(c)?.sharedGuardrail?.key === shared.key)
+      const group = controls.filter((c) => codeFor(c)?.sharedGuardrail?.key === shared.key)
       // the exceptions of every control sharing the policy, asked for or not: one the policy
       // leaves out would be refused by it (the findings given are guardrailScope's)
       const sharing = GUARDED_TOGETHER.find((g) => g.includes(control)) ?? group
@@ -92,11 +93,22 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
         notes.push(`${group.join(', ')}: no preventive policy: ${e.message}`)
       }
     }
+    if (code?.guardrails && code.answersServedControls && code.id !== control) {
+      // a folder whose guardrails answer the controls it serves: one set for all of them, in the folder's name
+      if (foldersDone.has(code.id)) continue
+      foldersDone.add(code.id)
+      const covers = controls.filter((c) => codeFor(c) === code)
+      const render = code.guardrails.bind(code)
+      const all = exceptionsOf(findings.filter((f) => covers.includes(f.control)))
+      const views = withPolicyFallback(code.id, (policy) => render({ control: code.id, exceptions: all, opts: guardOpts, policy, subscriptions }), notes)
+      guardrails.push(...views.map((g) => ({ ...g, covers })))
+      continue
+    }
     if (code?.guardrails) {
       const render = code.guardrails.bind(code)
       guardrails.push(...withPolicyFallback(control, (policy) => render({ control, exceptions, opts: guardOpts, policy, subscriptions }), notes))
     }
-    if (!GUARDRAIL_CONTROLS.includes(control)) notes.push(`${control}: no guardrail is known for this control`)
+    if (!code?.guardrails && !code?.sharedGuardrail) notes.push(`${control}: no guardrail is known for this control`)
   }
   const readme = guardrailReadme(scope, guardrails, notes, tag, breakGlassRolesOf(opts))
   return { scope, controls, guardrails, readme, notes }

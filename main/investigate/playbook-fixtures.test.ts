@@ -14,7 +14,7 @@ import { buildCase } from '../demo/case-builder'
 import { fixtureFiles, type Scenario } from '../../test/casegen/generate'
 import { loadPlaybooks } from './loader'
 import { rciDocument } from '../case/rci'
-import { controlCode } from '../controls/registry'
+import { codeFor, controlCode } from '../controls/registry'
 import { isLastmileError } from '../errors'
 import { renderFix } from '../remediate'
 
@@ -80,12 +80,14 @@ describe('playbook fixtures', () => {
         }
         // nothing in the fixture goes unchecked
         expect(findings.filter((f) => !seen.has(f.id)).map((f) => `${f.control} ${f.resource.id}`)).toEqual([])
-        const produced = new Set(expected.filter((e) => e.control === pb.id).map((e) => e.verdict))
+        // the playbook's verdicts over every control it investigates: its own and those it serves
+        const served = new Set(pb.def.controls.map((x) => x.id))
+        const produced = new Set(expected.filter((e) => served.has(e.control)).map((e) => e.verdict))
         expect([...produced].sort()).toEqual([...pb.verdicts].sort())
         // a fix the control's code renders comes with its rollback, for every finding it can fix
         if (controlCode(pb.id)?.fix) {
           let rendered = 0
-          for (const f of findings.filter((x) => x.control === pb.id && x.rci.verdict !== 'UNSAFE')) {
+          for (const f of findings.filter((x) => served.has(x.control) && codeFor(x.control) === controlCode(pb.id) && x.rci.verdict !== 'UNSAFE')) {
             const target = {
               finding: f.id,
               control: f.control,

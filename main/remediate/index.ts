@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../audit/canonical'
 import type { Db } from '../db/case-db'
-import { CONTROL_CODE, controlCode } from '../controls/registry'
+import { CONTROL_CODE, codeFor, controlCode } from '../controls/registry'
 import { iacFixRenderer } from '../controls/iac-fix'
 import { twinTypeFor } from '../controls/iac-twin'
 import { LastmileError } from '../errors'
@@ -16,8 +16,14 @@ export type { FixInputs, FixRenderer, FixTarget, RenderedFix } from '../controls
 /** Every control's fix: each control folder's (playbooks/<id>/control.ts). */
 export const FIX_RENDERERS: readonly FixRenderer[] = [...CONTROL_CODE.flatMap((m) => (m.fix ? [{ ...m.fix, control: m.id }] : []))]
 
+/** Whether Lastmile computes a fix for a control (its own folder's, or that of the folder serving it). */
+export function hasComputedFix(control: string): boolean {
+  return !!codeFor(control)?.fix
+}
+
 export function fixRendererFor(control: string): FixRenderer {
-  const r = FIX_RENDERERS.find((x) => x.control === control)
+  const m = codeFor(control)
+  const r = m?.fix ? { ...m.fix, control: m.id } : undefined
   if (!r) {
     throw new LastmileError(
       'conflict',

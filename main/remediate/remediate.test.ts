@@ -28,7 +28,7 @@ import {
   SUBSCRIPTION,
   writeScenarioBundle
 } from '../../test/fixtures/remediation/scenario'
-import { inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
+import { fixRendererFor, hasComputedFix, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '.'
 import { policyProblems } from '../controls/policy-grammar'
 import { mergeHttpsDeny } from '../../playbooks/aws.s3.https-only/policy'
 
@@ -449,5 +449,18 @@ describe('refusals and drift inputs', () => {
 
   it('writes nothing but the scripts it was asked for', () => {
     expect(readdirSync(dir).some((f) => f.startsWith('lastmile-rollback'))).toBe(false)
+  })
+})
+
+describe('controls a folder serves', () => {
+  it("are fixed by the folder's code only when it says its fix answers them", () => {
+    // every GuardDuty EC2 finding type the containment folder serves is answered by its fix
+    expect(hasComputedFix('aws.guardduty.recon-ec2-portscan')).toBe(true)
+    expect(fixRendererFor('aws.guardduty.recon-ec2-portscan').control).toBe('aws.guardduty.ec2-instance-threat')
+    // a GuardDuty type the folder does not serve (the instance was only probed) gets none
+    expect(hasComputedFix('aws.guardduty.recon-ec2-portprobeunprotectedport')).toBe(false)
+    // software.package.vulnerable serves Wiz's VM issues with its playbook, and its EC2 package fix does not answer them
+    expect(hasComputedFix('azure.compute.vm-vulnerability-findings')).toBe(false)
+    expect(() => fixRendererFor('azure.compute.vm-vulnerability-findings')).toThrow(/no fix is known for control azure.compute.vm-vulnerability-findings/)
   })
 })

@@ -10,7 +10,7 @@ import type { Db, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
 import { buildGuardrails, guardrailScope, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
-import { FIX_RENDERERS, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
+import { hasComputedFix, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
 import { templateArtefact, templatePlaceholders, templateValues } from '../remediate/templates'
 import { currentBasis, type Basis } from './basis'
 import { nextState, TRANSITIONS } from './states'
@@ -80,7 +80,7 @@ function mechanismOf(g: Pick<GuardrailView, 'kind' | 'name'>): string | undefine
  */
 function renderFinding(db: Db, t: FixTarget, plan: string, playbooks: PlaybookSet | null | undefined, inputs: Record<string, string>): { fix: RenderedFix; hash: string } {
   const pb = playbooks?.forControl(t.control) ?? null
-  if (FIX_RENDERERS.some((r) => r.control === t.control)) {
+  if (hasComputedFix(t.control)) {
     const read = readFixInputs(db, t)
     const fix = renderFix(db, t, plan, read)
     return { fix, hash: inputsHash(read) }
@@ -117,10 +117,7 @@ function takenInputs(included: readonly Included[], mine: readonly GuardrailView
   for (const control of new Set(included.map((i) => i.f.control))) {
     const pb = playbooks?.forControl(control)
     if (!pb) continue
-    const templates = [
-      ...(FIX_RENDERERS.some((r) => r.control === control) ? [] : [...pb.def.fix, ...pb.def.rollback]),
-      ...pb.def.guardrails.filter((tpl) => !covered.has(`${control}:${tpl.mechanism}`))
-    ]
+    const templates = [...(hasComputedFix(control) ? [] : [...pb.def.fix, ...pb.def.rollback]), ...pb.def.guardrails.filter((tpl) => !covered.has(`${control}:${tpl.mechanism}`))]
     for (const tpl of templates) {
       for (const name of templatePlaceholders(tpl.template)) {
         const p = pb.def.parameters[name]

@@ -202,6 +202,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
         a.cloudfront.length ? { DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: a.cloudfront.length, Items: a.cloudfront } } : { Distributions: [] }
       )
     }
+    if (a.loadBalancers) put('inventory/load-balancers.json', { LoadBalancers: a.loadBalancers })
     if (a.instances.length) put('inventory/ec2-instances.json', instancesInventory(a))
     // DescribeNetworkInterfaces: the instances' interfaces, then those of other services
     if (a.inventories.has('enis'))

@@ -362,6 +362,8 @@ export interface AccountWorld {
   snsTopics: Json[]
   /** advanced event selectors of data events: when any, the trail is written with advanced selectors (management events, then these) */
   dataEventSelectors: Json[]
+  /** elbv2 DescribeLoadBalancers items with their TargetGroups and TargetHealthDescriptions, inventory/load-balancers.json (null: not collected) */
+  loadBalancers: Json[] | null
 }
 
 export interface AzureWorld {
@@ -446,7 +448,8 @@ export class World {
         iamAuthorization: null,
         sqsQueues: [],
         snsTopics: [],
-        dataEventSelectors: []
+        dataEventSelectors: [],
+        loadBalancers: null
       }
       this.accounts.set(account, a)
     }
@@ -1803,5 +1806,87 @@ export function wizPodIssue(o: {
     'Resource Tags': '{}',
     'Kubernetes Cluster': `${o.subscription}::${o.clusterName}`,
     'Kubernetes Namespace': o.namespace
+  }
+}
+
+// ---- GuardDuty threat findings (aws.guardduty.*) --------------------------------------------------
+
+/** A flow-log record in either direction, any protocol (FLOW_HEADER's fields). */
+export function flowRecord(o: {
+  account: string
+  eni: string
+  src: string
+  dst: string
+  srcPort: number
+  dstPort: number
+  protocol?: number
+  packets: number
+  bytes: number
+  start: string
+  flags: number
+  direction: 'ingress' | 'egress'
+}): string {
+  const s = Math.floor(Date.parse(o.start) / 1000)
+  return `5 ${o.account} ${o.eni} ${o.src} ${o.dst} ${o.srcPort} ${o.dstPort} ${o.protocol ?? 6} ${o.packets} ${o.bytes} ${s} ${s + 60} ACCEPT OK ${o.flags} ${o.direction}`
+}
+
+/**
+ * A GuardDuty finding as Security Hub carries it (ASFF): GuardDuty's `service` object flattened into
+ * ProductFields keys under aws/guardduty/service/, as the real exports have it
+ * (test/fixtures/ingest/real/awssecurityhub/guardduty.json). `type` is the ASFF type path
+ * (TTPs/Discovery/Recon:EC2-Portscan); `fields` are the service keys without the prefix.
+ */
+export function asffGuardDuty(o: {
+  account: string
+  region: string
+  type: string
+  title: string
+  severity: number
+  resource: Json
+  fields: Record<string, string>
+  count: number
+  firstSeen: string
+  lastSeen: string
+}): Json {
+  const detector = hex(`gd-detector:${o.account}:${o.region}`, 32)
+  const id = `arn:aws:guardduty:${o.region}:${o.account}:detector/${detector}/finding/${hex(`gd:${o.type}:${JSON.stringify(o.resource.Id)}`, 32)}`
+  const label = o.severity >= 7 ? 'HIGH' : o.severity >= 4 ? 'MEDIUM' : 'LOW'
+  const fields: Record<string, string> = {
+    'aws/guardduty/service/serviceName': 'guardduty',
+    'aws/guardduty/service/detectorId': detector,
+    'aws/guardduty/service/archived': 'false',
+    'aws/guardduty/service/count': String(o.count),
+    'aws/guardduty/service/eventFirstSeen': o.firstSeen,
+    'aws/guardduty/service/eventLastSeen': o.lastSeen,
+    ...Object.fromEntries(Object.entries(o.fields).map(([k, v]) => [`aws/guardduty/service/${k}`, v])),
+    'aws/securityhub/FindingId': `arn:aws:securityhub:${o.region}::product/aws/guardduty/${id}`,
+    'aws/securityhub/ProductName': 'GuardDuty',
+    'aws/securityhub/CompanyName': 'Amazon'
+  }
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: id,
+    ProductArn: `arn:aws:securityhub:${o.region}::product/aws/guardduty`,
+    ProductName: 'GuardDuty',
+    CompanyName: 'Amazon',
+    Region: o.region,
+    GeneratorId: `arn:aws:guardduty:${o.region}:${o.account}:detector/${detector}`,
+    AwsAccountId: o.account,
+    Types: [o.type],
+    FirstObservedAt: o.firstSeen,
+    LastObservedAt: o.lastSeen,
+    CreatedAt: o.firstSeen,
+    UpdatedAt: o.lastSeen,
+    Severity: { Product: o.severity, Label: label, Normalized: Math.round(o.severity * 10) },
+    Title: o.title,
+    Description: o.title,
+    SourceUrl: `https://${o.region}.console.aws.amazon.com/guardduty/home?region=${o.region}#/findings?macros=current&fId=${id.split('/').pop()}`,
+    ProductFields: fields,
+    Resources: [{ Partition: 'aws', Region: o.region, ...o.resource }],
+    WorkflowState: 'NEW',
+    Workflow: { Status: 'NEW' },
+    RecordState: 'ACTIVE',
+    FindingProviderFields: { Severity: { Label: label }, Types: [o.type] },
+    Sample: false
   }
 }

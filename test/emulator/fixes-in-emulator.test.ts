@@ -20,6 +20,7 @@ import { readFixInputs } from '../../main/remediate'
 import { targetOf } from '../../main/workflow/plans'
 import { findingsOf } from '../../main/workflow/store'
 import { loadPlaybooks } from '../../main/investigate/loader'
+import { codeFor } from '../../main/controls/registry'
 import { fixtureCases, refsOf, tryPlan, type FixtureCase } from '../helpers/fixture-plans'
 import { emulatorMissing, startEmulator, type AwsCall, type ControlHarness, type Emulator } from './emulator'
 
@@ -141,7 +142,9 @@ interface Ran {
 async function runPlan(emu: Emulator, fc: FixtureCase, ref: string, p: PlanView, ran: Ran[]): Promise<void> {
   const f = findingsOf(fc.c.db, ref).findings[0]
   const target = targetOf(f)
-  const harness = AWS_CONTROLS[f.control]
+  // a control a folder's playbook serves is fixed by that folder's code, and seeded by its harness
+  const folder = codeFor(f.control)?.id ?? f.control
+  const harness = AWS_CONTROLS[folder]
   const scripts = (list: Artefact[]) => list.filter((a) => a.kind === 'aws-cli' && a.language === 'bash')
   const fixes = scripts(p.artefacts).filter((a) => !LATER.test(a.name))
   const rollbacks = scripts(p.rollback)
@@ -189,7 +192,7 @@ async function runPlan(emu: Emulator, fc: FixtureCase, ref: string, p: PlanView,
   if (alreadyFixed) expect(after, `${label}: the evidence shows it fixed already, and the fix changed it`).toEqual(before)
   else expect(fixCalls.filter(isMutation).length, `${label}: the fix changed nothing through aws`).toBeGreaterThan(0)
   if (alreadyFixed) notes.push(`${label}: planned although the evidence shows it fixed; the fix changed nothing`)
-  ran.push({ finding: ref, control: f.control })
+  ran.push({ finding: ref, control: folder })
 }
 
 const AWS_PLAYBOOKS = loadPlaybooks().playbooks.filter((pb) => pb.id.startsWith('aws.') && pb.fixturesDir)

@@ -58,6 +58,25 @@ iam_models.AccessKey.__init__ = _access_key_with_date
 ec2_instances.random_instance_id = _wanted("instance", ec2_utils.random_instance_id)
 ec2_security_groups.random_security_group_id = _wanted("security-group", ec2_utils.random_security_group_id)
 
+# An instance's security groups ARE its primary interface's (EC2 User Guide, "Security groups for
+# your EC2 instances": changing either changes both). moto keeps two lists and reports their union
+# on the interface, so ModifyNetworkInterfaceAttribute --groups on a primary interface could never
+# take a group away there; it sets the instance's list too, as EC2 does.
+from moto.ec2.models import elastic_network_interfaces as ec2_enis
+
+_modify_eni = ec2_enis.NetworkInterfaceBackend.modify_network_interface_attribute
+
+
+def _modify_eni_as_ec2(self, eni_id, group_ids, *args, **kwargs):
+    _modify_eni(self, eni_id, group_ids, *args, **kwargs)
+    eni = self.get_network_interface(eni_id)
+    if group_ids and eni.instance is not None and eni.device_index == 0:
+        eni.instance.security_groups = list(eni._group_set)
+
+
+ec2_enis.NetworkInterfaceBackend.modify_network_interface_attribute = _modify_eni_as_ec2
+
+
 def _exit_with_parent():
     # stdin is a pipe from the harness: closed when the harness is gone, and moto with it
     while sys.stdin.buffer.read(4096):

@@ -1,0 +1,59 @@
+// aws.guardduty.ec2-instance-threat's guardrails. No policy can prevent an instance from being
+// compromised: what can be prevented is going blind to it. GuardDuty enabled in every account and
+// Region is the preventive control (Security Hub GuardDuty.1; AWS Config managed rule
+// guardduty-enabled-centralized), and an SCP keeps anyone but the break-glass role from turning it
+// off or hiding its findings: deleting or reconfiguring the detector, leaving the administrator
+// account, stopping or removing members, and suppression filters (a filter with action ARCHIVE
+// archives new findings as they come). The actions are GuardDuty's own names in the Service
+// Authorization Reference.
+import type { GuardrailView } from '../../shared/remediation'
+import type { GuardrailContext } from '../../main/controls/control'
+import { breakGlassNote, configRules, principalException, sid, withCondition, type Statement } from '../../main/controls/guardrail-aws'
+
+const BLINDING_ACTIONS = [
+  'guardduty:DeleteDetector',
+  'guardduty:UpdateDetector',
+  'guardduty:DisassociateFromMasterAccount',
+  'guardduty:DisassociateFromAdministratorAccount',
+  'guardduty:DisassociateMembers',
+  'guardduty:DeleteMembers',
+  'guardduty:StopMonitoringMembers',
+  'guardduty:CreateFilter',
+  'guardduty:UpdateFilter',
+  'guardduty:DeletePublishingDestination',
+  'guardduty:UpdateMalwareScanSettings'
+]
+
+export function guardDutyGuardrails({ control, opts, policy }: GuardrailContext): GuardrailView[] {
+  const statement: Statement = withCondition({ Sid: sid(control, 'KeepGuardDutyOn'), Effect: 'Deny', Action: BLINDING_ACTIONS, Resource: '*' }, principalException(opts))
+  return [
+    {
+      kind: 'aws-scp',
+      language: 'json',
+      name: `${control}.scp.json`,
+      content: policy('scp', `${control} SCP`, [statement]),
+      control,
+      prevents: `turning GuardDuty off or blinding it in member accounts: deleting or reconfiguring the detector, leaving the administrator account, removing or stopping members, suppression filters and export destinations; ${breakGlassNote(opts)}. Nothing can prevent an instance from being compromised: this keeps the next compromise from going unseen`,
+      wouldBreak: [
+        'turning a GuardDuty protection plan on or off (UpdateDetector) and writing suppression filters, outside the break-glass role: the security team does that through it',
+        'nothing in the management account: SCPs do not apply to it; make the delegated GuardDuty administrator a member account'
+      ],
+      // the SCP keeps GuardDuty on in every account: an instance whose containment is UNSAFE is no exception to that
+      exceptions: []
+    },
+    configRules(
+      control,
+      'GuardDuty not enabled',
+      [
+        {
+          name: 'guardduty-enabled-centralized',
+          identifier: 'GUARDDUTY_ENABLED_CENTRALIZED',
+          periodic: true,
+          description: 'GuardDuty must be enabled in the account and Region (Security Hub GuardDuty.1)'
+        }
+      ],
+      [],
+      ['nothing: Config rules only report']
+    )
+  ]
+}
