@@ -128,6 +128,40 @@ describe('the application escalation path', () => {
     expect(f.memberOps).toEqual({ [SP]: [{ time: '2026-10-02T10:00:00Z', activity: 'Add member to group', target: GROUP, targets: [GROUP] }] })
   })
 
+  it('stays linear in a large tenant: 50,000 users and 3,000 service principals with their grants', () => {
+    const d = docs()
+    const hex = (n: number) => n.toString(16).padStart(12, '0')
+    d.users = Array.from({ length: 50_000 }, (_, i) => ({
+      id: `1b000000-0000-4000-8000-${hex(i)}`,
+      userPrincipalName: `u${i}@contoso.com`,
+      displayName: null,
+      userType: 'Member',
+      externalUserState: null,
+      accountEnabled: true,
+      createdDateTime: null,
+      signInActivity: null
+    }))
+    const many = Array.from({ length: 3_000 }, (_, i) => ({
+      id: `2c000000-0000-4000-8000-${hex(i)}`,
+      appId: `3d000000-0000-4000-8000-${hex(i)}`,
+      displayName: `app${i}`,
+      owners: []
+    }))
+    d.servicePrincipals = [...d.servicePrincipals!, ...parseEntraServicePrincipals({ value: many }, 'service-principals.json')]
+    d.appRoleAssignments = [
+      ...d.appRoleAssignments!,
+      ...parseEntraAppRoleAssignments(
+        { value: many.map((x, i) => ({ id: `grant${i}abcdefgh`, principalId: x.id, resourceId: GRAPH, appRoleId: GROUP_MEMBER_RW })) },
+        'app-role-assignments.json'
+      )
+    ]
+    const t = performance.now()
+    const facts = escalationFacts(d)
+    expect(performance.now() - t).toBeLessThan(5_000)
+    expect(facts.size).toBeGreaterThan(53_000)
+    expect(facts.get(OWNER)!.paths).toHaveLength(1)
+  })
+
   it('refuses what cannot be a Graph list, naming the file and place', () => {
     expect(() => parseEntraApplications({ value: [{ id: APP, appId: 'not-a-guid' }] }, 'applications.json')).toThrow(/applications\.json.*value\[0\]\.appId/)
     expect(() => parseEntraServicePrincipals({ value: [{ id: SP, appId: APP_ID, owners: 'me' }] }, 'service-principals.json')).toThrow(/value\[0\]\.owners.*not a list/)

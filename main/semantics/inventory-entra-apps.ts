@@ -331,6 +331,7 @@ export interface EscalationFacts {
   memberOps: Record<string, LoggedOp[]> | null
   /** each path application's sign-ins (by service principal id); null: no service principal sign-in log */
   spSignIns: Record<string, { signIns: number; last: string; resources: string[] }> | null
+  /** the epoch days each log holds records for (the whole tenant's); kept only for a principal with a path (the steps read them for its edges), [] otherwise */
   auditDays: number[]
   spSignInDays: number[]
 }
@@ -372,15 +373,26 @@ export function escalationFacts(d: EscalationDocuments): Map<string, EscalationF
       addAdmin(r.principalId, `${azureRoleName(r)} on ${r.scope}`)
   for (const r of d.directoryRoles ?? []) if (groupById.has(r.principalId) && r.privileged !== false) addAdmin(r.principalId, `directory role ${r.role ?? r.roleDefinitionId}`)
 
-  // what each service principal can do to each admin group
+  // what each service principal can do to each admin group (its app role assignments and directory roles, indexed once)
+  const by = <T extends { principalId: string }>(l: T[] | null): Map<string, T[]> => {
+    const m = new Map<string, T[]>()
+    for (const x of l ?? []) {
+      const k = m.get(x.principalId)
+      if (k) k.push(x)
+      else m.set(x.principalId, [x])
+    }
+    return m
+  }
+  const grantsOf = by(d.appRoleAssignments)
+  const dirRolesOf = by(d.directoryRoles)
   const reachOf = (spId: string): Array<{ reach: GroupEdge; group: string }> => {
     const res: Array<{ reach: GroupEdge; group: string }> = []
     for (const [g] of admin) {
       const grp = groupById.get(g)
       const ra = grp?.isAssignableToRole ?? null
-      for (const a of d.appRoleAssignments ?? []) {
+      for (const a of grantsOf.get(spId) ?? []) {
         const role = GROUP_WRITE_APP_ROLES[a.appRoleId]
-        if (a.principalId !== spId || !role || !isGraph(a) || (ra === true && !role.roleAssignable)) continue
+        if (!role || !isGraph(a) || (ra === true && !role.roleAssignable)) continue
         res.push({
           reach: {
             kind: 'app-role',
@@ -391,9 +403,9 @@ export function escalationFacts(d: EscalationDocuments): Map<string, EscalationF
         })
       }
       if (grp?.owners?.some((o) => o.id === spId)) res.push({ reach: { kind: 'owns-group', assignment: null, grant: 'it owns the group' }, group: g })
-      for (const r of d.directoryRoles ?? []) {
+      for (const r of dirRolesOf.get(spId) ?? []) {
         const role = GROUP_ADMIN_ROLES[r.roleDefinitionId]
-        if (r.principalId !== spId || !role || r.directoryScopeId !== '/' || (ra === true && !role.roleAssignable)) continue
+        if (!role || r.directoryScopeId !== '/' || (ra === true && !role.roleAssignable)) continue
         res.push({ reach: { kind: 'directory-role', assignment: null, grant: `directory role ${role.name}` }, group: g })
       }
     }
@@ -405,7 +417,7 @@ export function escalationFacts(d: EscalationDocuments): Map<string, EscalationF
     if (r.length) reaches.set(s.id, r)
   }
   // service principals the app role assignments name but service-principals.json does not list
-  for (const a of d.appRoleAssignments ?? []) if (!reaches.has(a.principalId) && !spById.has(a.principalId)) reaches.set(a.principalId, reachOf(a.principalId))
+  for (const id of grantsOf.keys()) if (!reaches.has(id) && !spById.has(id)) reaches.set(id, reachOf(id))
 
   const principals = new Set<string>([
     ...(d.users ?? []).map((u) => u.id),
@@ -417,40 +429,65 @@ export function escalationFacts(d: EscalationDocuments): Map<string, EscalationF
   const refName = new Map<string, EntraRef>()
   for (const o of [...(d.applications ?? []).flatMap((a) => a.owners ?? []), ...sps.flatMap((s) => s.owners ?? [])]) refName.set(o.id, o)
 
+  // who manages every application (or one, by its object scope): Application/Cloud Application Administrator, Application.ReadWrite.All
+  const userById = new Map((d.users ?? []).map((u) => [u.id, u]))
+  const appAdmins = by((d.directoryRoles ?? []).filter((r) => APP_ADMIN_ROLES[r.roleDefinitionId]))
+  const appWriters = new Set((d.appRoleAssignments ?? []).filter((a) => a.appRoleId === APPLICATION_READWRITE_ALL && isGraph(a)).map((a) => a.principalId))
+  const auditDays = d.audits ? [...d.audits.days].sort((a, b) => a - b) : []
+  const spSignInDays = d.spSignIns ? [...d.spSignIns.days].sort((a, b) => a - b) : []
+  // every path, from each application that reaches an admin group back to who can act as it (linear in
+  // the tenant: a principal's paths are looked up, not searched for)
+  const pathsOf = new Map<string, EscalationPath[]>()
+  for (const [spId, rs] of reaches) {
+    if (!rs.length) continue
+    const target = spById.get(spId)
+    const application = target ? (appByAppId.get(target.appId) ?? null) : null
+    const via: Array<[string, ImpersonationEdge]> = [
+      ...(application?.owners ?? []).map((o): [string, ImpersonationEdge] => [
+        o.id,
+        { kind: 'owns-application', object: { collection: 'applications', id: application!.id }, grant: 'it owns the application (app registration)' }
+      ]),
+      ...(target?.owners ?? []).map((o): [string, ImpersonationEdge] => [
+        o.id,
+        { kind: 'owns-service-principal', object: { collection: 'servicePrincipals', id: spId }, grant: 'it owns the service principal (enterprise application)' }
+      ]),
+      ...[...appAdmins].flatMap(([who, roles]) =>
+        roles
+          .filter((r) => r.directoryScopeId === '/' || (application && r.directoryScopeId === `/${application.id}`))
+          .map((r): [string, ImpersonationEdge] => [
+            who,
+            { kind: 'directory-role', object: null, grant: `directory role ${APP_ADMIN_ROLES[r.roleDefinitionId]} (scope ${r.directoryScopeId})` }
+          ])
+      ),
+      ...[...appWriters].map((who): [string, ImpersonationEdge] => [
+        who,
+        { kind: 'app-role', object: null, grant: 'Microsoft Graph application permission Application.ReadWrite.All' }
+      ])
+    ]
+    for (const [who, v] of via) {
+      if (who === spId) continue
+      const paths = pathsOf.get(who) ?? []
+      pathsOf.set(who, paths)
+      for (const { reach, group } of rs) {
+        if (paths.length >= 50) break
+        const g = groupById.get(group)
+        paths.push({
+          app: { servicePrincipalId: spId, appId: target?.appId ?? '', applicationId: application?.id ?? null, name: target?.displayName ?? application?.displayName ?? null },
+          via: v,
+          reach,
+          group: { id: group, name: g?.displayName ?? null, roleAssignable: g?.isAssignableToRole ?? null, admin: admin.get(group) ?? [] }
+        })
+      }
+    }
+  }
+
   for (const p of [...principals].sort()) {
-    const user = d.users?.find((u) => u.id === p) ?? null
+    const user = userById.get(p) ?? null
     const sp = spById.get(p) ?? null
     const ref = refName.get(p)
     const kind = user || ref?.type === 'user' ? 'user' : sp || ref?.type === 'servicePrincipal' ? 'servicePrincipal' : null
     const name = user?.userPrincipalName ?? sp?.displayName ?? ref?.name ?? null
-    const appAdmin = (d.directoryRoles ?? []).filter((r) => r.principalId === p && APP_ADMIN_ROLES[r.roleDefinitionId])
-    const appWriter = (d.appRoleAssignments ?? []).filter((a) => a.principalId === p && a.appRoleId === APPLICATION_READWRITE_ALL && isGraph(a))
-    const paths: EscalationPath[] = []
-    for (const [spId, rs] of reaches) {
-      if (spId === p || !rs.length) continue
-      const target = spById.get(spId)
-      const application = target ? (appByAppId.get(target.appId) ?? null) : null
-      const via: ImpersonationEdge[] = []
-      if (application?.owners?.some((o) => o.id === p))
-        via.push({ kind: 'owns-application', object: { collection: 'applications', id: application.id }, grant: 'it owns the application (app registration)' })
-      if (target?.owners?.some((o) => o.id === p))
-        via.push({ kind: 'owns-service-principal', object: { collection: 'servicePrincipals', id: spId }, grant: 'it owns the service principal (enterprise application)' })
-      for (const r of appAdmin)
-        if (r.directoryScopeId === '/' || (application && r.directoryScopeId === `/${application.id}`))
-          via.push({ kind: 'directory-role', object: null, grant: `directory role ${APP_ADMIN_ROLES[r.roleDefinitionId]} (scope ${r.directoryScopeId})` })
-      if (appWriter.length) via.push({ kind: 'app-role', object: null, grant: 'Microsoft Graph application permission Application.ReadWrite.All' })
-      for (const v of via)
-        for (const { reach, group } of rs) {
-          if (paths.length >= 50) break
-          const g = groupById.get(group)
-          paths.push({
-            app: { servicePrincipalId: spId, appId: target?.appId ?? '', applicationId: application?.id ?? null, name: target?.displayName ?? application?.displayName ?? null },
-            via: v,
-            reach,
-            group: { id: group, name: g?.displayName ?? null, roleAssignable: g?.isAssignableToRole ?? null, admin: admin.get(group) ?? [] }
-          })
-        }
-    }
+    const paths = pathsOf.get(p) ?? []
     const objects = new Set(paths.flatMap((x) => [x.app.servicePrincipalId, x.app.applicationId ?? '']).filter(Boolean))
     const apps = [...new Set(paths.map((x) => x.app.servicePrincipalId))]
     const op = (o: AuditOp) => ({ time: iso(o.time), activity: o.activity, target: o.targetNames.join(', ') || o.targets.join(', '), targets: o.targets })
@@ -468,8 +505,8 @@ export function escalationFacts(d: EscalationDocuments): Map<string, EscalationF
             })
           )
         : null,
-      auditDays: d.audits ? [...d.audits.days].sort((a, b) => a - b) : [],
-      spSignInDays: d.spSignIns ? [...d.spSignIns.days].sort((a, b) => a - b) : []
+      auditDays: d.audits && paths.length ? auditDays : [],
+      spSignInDays: d.spSignIns && paths.length ? spSignInDays : []
     })
   }
   return out
