@@ -75,9 +75,15 @@ interface Node {
    * met while scanning (learned, up to MAX_LEARNED). `seenKey[id]` is the spec index or -1.
    */
   seen: Array<Buffer | null>
-  seenKey: Int32Array
-  /** the seen key's bytes and its closing quote as little-endian 32-bit words, the last one ending at the quote (see keyAt) */
-  seenWords: Array<Int32Array | null>
+  /**
+   * Per seen key, four numbers (one array, few loads on the hot path): its length in bytes (-1:
+   * never compared), the spec index or -1, and where its words are in `seenWords` and how many
+   * (0 below three bytes: compared byte by byte). The words are the key's bytes and its closing
+   * quote as little-endian 32-bit words, the last one ending at the quote (see sameWords).
+   */
+  seenInfo: Int32Array
+  seenWords: Int32Array
+  wordsUsed: number
   /** learned keys by a hash of their bytes (only consulted when a prediction fails) */
   learned: Map<number, number[]>
   /**
@@ -104,8 +110,21 @@ function wordsOf(bytes: Buffer): Int32Array | null {
   return Int32Array.from(out)
 }
 
-/** A key's bytes and its closing quote, as words. */
-const keyWords = (key: Buffer): Int32Array | null => wordsOf(Buffer.concat([key, Buffer.from('"')]))
+/** Note the seen key `id`'s length and words (its spec index is set apart). */
+function describeKey(node: Node, id: number, key: Buffer): void {
+  const words = wordsOf(Buffer.concat([key, Buffer.from('"')])) ?? new Int32Array(0)
+  if (node.wordsUsed + words.length > node.seenWords.length) {
+    const bigger = new Int32Array(Math.max(node.seenWords.length * 2, node.wordsUsed + words.length))
+    bigger.set(node.seenWords)
+    node.seenWords = bigger
+  }
+  node.seenWords.set(words, node.wordsUsed)
+  const o = 4 * id
+  node.seenInfo[o] = key.length
+  node.seenInfo[o + 2] = node.wordsUsed
+  node.seenInfo[o + 3] = words.length
+  node.wordsUsed += words.length
+}
 
 /**
  * Do the `len` bytes at `at` of the view equal the bytes `words` was made of (wordsOf)? Four bytes
@@ -137,8 +156,9 @@ function compile(spec: FieldSpec, multi = false): Node {
     trie: null,
     accept: new Int16Array(0),
     seen: [],
-    seenWords: [],
-    seenKey: new Int32Array(names.length + MAX_LEARNED).fill(-1),
+    seenInfo: new Int32Array(4 * (names.length + MAX_LEARNED)).fill(-1),
+    seenWords: new Int32Array(64),
+    wordsUsed: 0,
     learned: new Map(),
     succ: new Int32Array(2 * (names.length + MAX_LEARNED + 1))
   }
@@ -146,8 +166,8 @@ function compile(spec: FieldSpec, multi = false): Node {
   node.keys.forEach((k, i) => {
     const ok = k.length > 0 && k.every(plain)
     node.seen.push(ok ? k : null)
-    node.seenWords.push(ok ? keyWords(k) : null)
-    node.seenKey[i] = i
+    if (ok) describeKey(node, i, k)
+    node.seenInfo[4 * i + 1] = i
   })
   names.forEach((_, i) => {
     const h = bucketOf(node.lens[i], node.first[i])
@@ -327,6 +347,8 @@ export interface Interned<T> {
 export class Interner<T = never> {
   private readonly table = new Map<number, Array<Interned<T>>>()
   private size = 0
+  /** the entry each slot gave last */
+  private readonly last: Array<Interned<T> | undefined> = []
   constructor(private readonly max: number) {}
 
   /** the string in `slot` as an entry; null when absent, null, or not a string without escapes */
@@ -335,8 +357,11 @@ export class Interner<T = never> {
     const b = cap.buf
     const s = cap.start[slot] + 1
     const len = cap.end[slot] - 1 - s
-    let h = 0x811c9dc5 ^ len
     const v = cap.view
+    // consecutive records mostly repeat a slot's value (account, Region, role): that one first
+    const prev = this.last[slot]
+    if (prev !== undefined && prev.len === len && prev.words !== null && sameWords(v, s, len, prev.words)) return prev
+    let h = 0x811c9dc5 ^ len
     // the hash reads four bytes at a time too (the last word may overlap: it is only a hash)
     if (len >= 4) {
       for (let j = s, e = s + len - 4; j < e; j += 4) h = Math.imul(h ^ v.getInt32(j, true), 16777619)
@@ -348,11 +373,12 @@ export class Interner<T = never> {
       for (let x = 0; x < list.length; x++) {
         const it = list[x]
         if (it.len !== len) continue
-        if (it.words !== null ? sameWords(v, s, len, it.words) : b.compare(it.bytes, 0, len, s, s + len) === 0) return it
+        if (it.words !== null ? sameWords(v, s, len, it.words) : b.compare(it.bytes, 0, len, s, s + len) === 0) return (this.last[slot] = it)
       }
     }
     const bytes = Buffer.from(b.subarray(s, s + len))
     const it: Interned<T> = { str: bytes.toString('utf8'), len, words: wordsOf(bytes), bytes, data: null }
+    this.last[slot] = it
     if (this.size < this.max) {
       this.size++
       if (list !== undefined) list.push(it)
@@ -502,8 +528,8 @@ export class SelectiveScanner {
         }
       }
       if (id >= 0) {
-        k = node!.seenKey[id]
-        i += node!.seen[id]!.length + 2
+        k = node!.seenInfo[4 * id + 1]
+        i += node!.seenInfo[4 * id] + 2
       } else if (node !== null) {
         let escaped = false
         const trie = node.trie
@@ -571,18 +597,25 @@ export class SelectiveScanner {
 
   /** Is the key at `i` (its opening quote) the seen key `id`, closing quote included? */
   private keyAt(node: Node, b: Buffer, i: number, id: number): boolean {
-    const kb = node.seen[id]
-    if (kb === null) return false
-    const len = kb.length
+    const info = node.seenInfo
+    const o = 4 * id
+    const len = info[o]
+    if (len < 0) return false
     const e = i + 1 + len
     if (e >= this.n || b[e] !== QUOTE) return false
-    const kw = node.seenWords[id]
-    if (kw === null) {
+    const count = info[o + 3]
+    if (count === 0) {
+      const kb = node.seen[id]!
       for (let y = 0, j = i + 1; y < len; y++, j++) if (b[j] !== kb[y]) return false
       return true
     }
-    // four bytes a compare (the captures' view is of the buffer being scanned: scanRecord set it)
-    return sameWords(this.cap.view, i + 1, len + 1, kw)
+    // four bytes a compare (the captures' view is of the buffer being scanned: scanRecord set it),
+    // the last word ending at the quote
+    const v = this.cap.view
+    const words = node.seenWords
+    const last = info[o + 2] + count - 1
+    for (let y = info[o + 2], j = i + 1; y < last; y++, j += 4) if (v.getInt32(j, true) !== words[y]) return false
+    return v.getInt32(e - 3, true) === words[last]
   }
 
   /** The id of the key outside the spec in b[s, e) (no escapes), learning it when new; -1 when the node knows too many. */
@@ -595,7 +628,7 @@ export class SelectiveScanner {
     if (id >= node.keys.length + MAX_LEARNED) return -1
     const key = Buffer.from(b.subarray(s, e))
     node.seen.push(key)
-    node.seenWords.push(keyWords(key))
+    describeKey(node, id, key)
     if (ids) ids.push(id)
     else node.learned.set(h, [id])
     return id
