@@ -59,6 +59,25 @@ const ROWS: Row[] = [
     folder: 'aws.iam.unused-access-key',
     // the user is not named, so no credential report row or CloudTrail call can be tied to it
     verdicts: ['RISKY']
+  },
+  {
+    // Wiz's "user/service account can impersonate an application … admin group", on a guest user
+    file: 'wiz/issues_multiple_findings.csv',
+    control: 'azure.entra.admin-escalation-path',
+    resource: 'b45617dc-7359-4f4b-bdca-757a76df0271',
+    type: 'azure.azureactivedirectory/user',
+    folder: 'azure.entra.admin-escalation-path',
+    // no Entra application files in evidence: the path is unknown, never SAFE
+    verdicts: ['RISKY']
+  },
+  {
+    // the same rule on a service principal (Resource Type ServicePrincipal/Application)
+    file: 'wiz/issues_multiple_findings.csv',
+    control: 'azure.entra.admin-escalation-path',
+    resource: '3e4f46cc-3695-489c-902b-a5ba8717d009',
+    type: 'azure.serviceprincipal/application',
+    folder: 'azure.entra.admin-escalation-path',
+    verdicts: ['RISKY']
   }
 ]
 
