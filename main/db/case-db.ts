@@ -140,8 +140,8 @@ function applyKey(db: Sqlite, key: CaseKey): void {
 
 const derivedKeys = new WeakMap<Db, Map<string, Promise<DerivedCaseKey>>>()
 
-/** The case file's salt: the 16 bytes it begins with. */
-function readSalt(path: string): Buffer {
+/** The 16 bytes a file begins with: a case's salt (SQLCipher), or SQLite's header if it is not encrypted. */
+function readHead(path: string): Buffer {
   const salt = Buffer.alloc(16)
   const fd = openSync(path, 'r')
   try {
@@ -164,7 +164,7 @@ export function deriveCaseKey(c: CaseDb, passphrase: string): Promise<DerivedCas
   if (!byPassphrase) derivedKeys.set(c.db, (byPassphrase = new Map()))
   let key = byPassphrase.get(passphrase)
   if (!key) {
-    const salt = readSalt(c.path)
+    const salt = readHead(c.path)
     key = new Promise<DerivedCaseKey>((resolve, reject) => pbkdf2(passphrase, salt, 256_000, 32, 'sha512', (e, k) => (e ? reject(e) : resolve(derivedHex(k, salt)))))
     byPassphrase.set(passphrase, key)
   }
@@ -283,7 +283,7 @@ export function openCaseDb(path: string, passphrase: CaseKey, opts: OpenOptions 
   const readOnly = opts.readOnly === true
   preflight(path)
   // SQLCipher's own derivation, done here (same rounds, same salt) so that the key can be kept
-  const salt = opts.derive && typeof passphrase === 'string' ? readSalt(path) : null
+  const salt = opts.derive && typeof passphrase === 'string' ? readHead(path) : null
   const derived = salt ? derivedHex(pbkdf2Sync(passphrase as string, salt, 256_000, 32, 'sha512'), salt) : null
   let db: Sqlite
   try {
@@ -394,14 +394,7 @@ function preflight(path: string): void {
     throw new LastmileError('unavailable', `${path}: cannot read the file (${(e as Error).message})`)
   }
   if (size === 0) throw new LastmileError('not-a-case', `${path}: the file is empty, not a Lastmile case`)
-  const head = Buffer.alloc(16)
-  const fd = openSync(path, 'r')
-  try {
-    readSync(fd, head, 0, 16, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (head.equals(SQLITE_PLAIN_HEADER)) {
+  if (readHead(path).equals(SQLITE_PLAIN_HEADER)) {
     throw new LastmileError('not-a-case', `${path}: this is an unencrypted SQLite database, not an encrypted Lastmile case`)
   }
   if (size < 4096 || size % 512 !== 0) {
