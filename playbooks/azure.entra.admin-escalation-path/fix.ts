@@ -140,7 +140,12 @@ export const escalationFix: FixRenderer = {
       artefacts: [artefact(ctx, 'azure-cli', 'bash', 'fix.sh', `cut the path from ${who} to an admin group`, fix)],
       rollback: [artefact(ctx, 'azure-cli', 'bash', 'rollback.sh', `restore the ownerships and permissions the fix removed`, rollback)],
       preconditions: [
-        'Azure CLI on PATH, signed in (az login) to the tenant as a Cloud Application Administrator or Application Administrator (owners), and with AppRoleAssignment.ReadWrite.All or Privileged Role Administrator (app role assignments)',
+        'Azure CLI on PATH, signed in (az login) to the tenant as an Application Administrator or Cloud Application Administrator: enough to remove owners and app role assignments (Graph: AppRoleAssignment.ReadWrite.All)',
+        ...(v.assignments.length
+          ? [
+              'keep a Privileged Role Administrator at hand for the rollback: re-granting a Microsoft Graph application permission is beyond Application Administrators (Microsoft Entra built-in roles)'
+            ]
+          : []),
         'the edge the fix cuts was not used in the window: the investigation found no credential change by the owner and no group member change by the application; anything that relies on it stops',
         ...(v.uncut ? [`${v.uncut} path(s) run through directory roles or group ownership and are NOT cut by this script: review them by hand`] : [])
       ],
