@@ -3,7 +3,18 @@
 import type { Actor, RciVerdict } from './model'
 
 /** What an artefact is for people and tools (CLI.md `plan --json` artefacts[].kind). */
-export type ArtefactKind = 'aws-cli' | 'azure-cli' | 'terraform' | 'cloudformation' | 'policy-json' | 'aws-scp' | 'aws-rcp' | 'aws-config-rule' | 'azure-policy' | 'procedure'
+export type ArtefactKind =
+  | 'aws-cli'
+  | 'azure-cli'
+  | 'kubectl'
+  | 'terraform'
+  | 'cloudformation'
+  | 'policy-json'
+  | 'aws-scp'
+  | 'aws-rcp'
+  | 'aws-config-rule'
+  | 'azure-policy'
+  | 'procedure'
 
 export type ArtefactLanguage = 'bash' | 'hcl' | 'yaml' | 'json' | 'markdown'
 

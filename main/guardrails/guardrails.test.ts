@@ -13,6 +13,8 @@ import { policyProblems } from '../controls/policy-grammar'
 import { MINIMUM_TLS_POLICY, SECURE_TRANSFER_POLICY } from '../../playbooks/azure.storage.secure-transfer/guardrails'
 import { DISALLOW_PUBLIC_BLOB_POLICY } from '../../playbooks/azure.storage.public-blob-access/guardrails'
 import { RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY } from '../../playbooks/azure.network.nsg-open-admin-ports/guardrails'
+import { CAPABILITIES_POLICY, PRIVILEGED_POLICY } from '../../playbooks/azure.aks.privileged-containers/guardrails'
+import { AUTOMOUNT_POLICY } from '../../playbooks/azure.aks.automount-service-account-token/guardrails'
 import { loadControls } from '../controls/catalogue'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
@@ -45,7 +47,9 @@ const RESOURCES: Record<string, string> = {
 const AZURE_POLICIES: Record<string, string[]> = {
   'azure.storage.secure-transfer': [SECURE_TRANSFER_POLICY, MINIMUM_TLS_POLICY],
   'azure.storage.public-blob-access': [DISALLOW_PUBLIC_BLOB_POLICY],
-  'azure.network.nsg-open-admin-ports': [RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY]
+  'azure.network.nsg-open-admin-ports': [RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY],
+  'azure.aks.privileged-containers': [PRIVILEGED_POLICY, CAPABILITIES_POLICY],
+  'azure.aks.automount-service-account-token': [AUTOMOUNT_POLICY]
 }
 
 /** a resource of the control's type, for a control added after this table */
@@ -86,7 +90,7 @@ function checkFile(name: string, kind: string, content: string): void {
     const control = name.replace(/\.policy-assignments\.json$/, '')
     expect(AZURE_POLICIES[control], `${control}: no expected policy definitions in this test`).toBeDefined()
     expect(t.resources.map((r) => r.properties.policyDefinitionId.split('/').pop())).toEqual(AZURE_POLICIES[control])
-  } else if (kind === 'aws-cli' || kind === 'azure-cli') {
+  } else if (kind === 'aws-cli' || kind === 'azure-cli' || kind === 'kubectl') {
     const p = join(dir, name)
     writeFileSync(p, content)
     const r = spawnSync('bash', ['-n', p], { encoding: 'utf8' })

@@ -3,9 +3,13 @@
 // What playbook.yaml cannot declare: the step functions (which workloads, do they run, are they the
 // cluster's own), which the service-account playbooks use too.
 import { defineControl } from '../../main/controls/control'
+import { privilegedGuardrails } from './guardrails'
+import { privilegedFix } from './fix'
 import { WORKLOAD_STEPS } from './steps'
 
 export default defineControl({
   id: 'azure.aks.privileged-containers',
-  steps: WORKLOAD_STEPS
+  steps: WORKLOAD_STEPS,
+  fix: privilegedFix,
+  guardrails: privilegedGuardrails
 })
