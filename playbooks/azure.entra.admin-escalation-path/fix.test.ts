@@ -85,6 +85,13 @@ describe.runIf(hasBash())('azure.entra.admin-escalation-path fix', () => {
     const script = fix.artefacts.find((x) => x.name.endsWith('fix.sh'))!.content
     expect(script).toContain(`az rest --method delete --url '${GRAPH}/applications/${hr.id}/owners/${dev}/$ref'`)
     expect(script).not.toContain('appRoleAssignments/')
+    // the preconditions are the investigation's, not a fixed claim: this owner rotated the secret in the window
+    expect(fix.preconditions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^the RCI verdict is UNSAFE/),
+        expect.stringMatching(/^the edge this fix cuts WAS used in the window.*Certificates and secrets management/)
+      ])
+    )
     const state = join(dir, 'owners.json')
     const initial = { owners: { [`applications/${hr.id}`]: [dev, uuidOf('esc:ana')], [`servicePrincipals/${other.id}`]: [uuidOf('esc:ana')] }, assignments: {} }
     writeFileSync(state, JSON.stringify(initial))

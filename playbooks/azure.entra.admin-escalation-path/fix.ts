@@ -8,7 +8,7 @@
 import { LastmileError } from '../../main/errors'
 import { bashScript, sq } from '../../main/controls/shell'
 import type { FixRenderer } from '../../main/controls/fix'
-import { artefact, headerLines, requireConfig, validationText } from '../../main/controls/fix-common'
+import { artefact, headerLines, requireConfig, validationText, verdictPreconditions, type StepWording } from '../../main/controls/fix-common'
 import { cutsOf, cutsText, type AssignmentCut, type OwnerCut } from './cuts'
 
 export const CONTROL = 'azure.entra.admin-escalation-path'
@@ -30,6 +30,21 @@ const ASSIGNMENT_ID = /^[A-Za-z0-9_-]{10,64}$/
 export const ownerBody = (ownerId: string): string => JSON.stringify({ '@odata.id': `${GRAPH}/directoryObjects/${ownerId}` })
 /** The body that re-creates an app role assignment: the same client, resource and app role. */
 export const assignmentBody = (a: AssignmentCut): string => JSON.stringify({ principalId: a.principalId, resourceId: a.resourceId, appRoleId: a.appRoleId })
+
+/** What an approver must know for the answers the fix's safety rests on (the investigation's own explanation follows each). */
+const WORDING: StepWording = {
+  cut: { no: 'this script does not cut every path: the rest must be cut by hand' },
+  'edge-used': {
+    yes: 'the edge this fix cuts WAS used in the window, and what relied on it stops',
+    no: 'the edge this fix cuts was not used in the window',
+    unknown: 'whether the edge this fix cuts was used is not known'
+  },
+  'app-in-use': {
+    yes: 'the application is in use: whoever relies on it must agree',
+    no: 'the application did not sign in during the window',
+    unknown: 'whether the application is in use is not known'
+  }
+}
 
 export const escalationFix: FixRenderer = {
   control: CONTROL,
@@ -146,7 +161,7 @@ export const escalationFix: FixRenderer = {
               'keep a Privileged Role Administrator at hand for the rollback: re-granting a Microsoft Graph application permission is beyond Application Administrators (Microsoft Entra built-in roles)'
             ]
           : []),
-        'the edge the fix cuts was not used in the window: the investigation found no credential change by the owner and no group member change by the application; anything that relies on it stops',
+        ...verdictPreconditions(ctx.db, t, WORDING, `nothing shows whether the owner or the application used the edge this fix cuts; investigate it first (lastmile investigate)`),
         ...(v.uncut ? [`${v.uncut} path(s) run through directory roles or group ownership and are NOT cut by this script: review them by hand`] : [])
       ],
       validation: validationText(t),
