@@ -10,7 +10,8 @@ import { createCaseDb, openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { canonicalJson } from './canonical'
 import { appendAudit, verifyAudit } from './chain'
 import { createCheckpoint, listCheckpoints, verifyCase, checkpointSigningBytes, type CheckpointBody } from './checkpoint'
-import { DEVICE_KEY_FILE, deviceSigningKey, loadPkcs12, verifySigned, type SigningKey } from './checkpoint-signer'
+import { DEVICE_KEY_FILE, deviceSigningKey, verifySigned, type SigningKey } from './checkpoint-signer'
+import { loadPkcs12 } from './pkcs12'
 
 const KEY = 'correct horse battery staple'
 const alice: Actor = { kind: 'person', name: 'Alice Analyst', role: 'analyst' }

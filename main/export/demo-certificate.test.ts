@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
-import { loadPkcs12 } from '../audit/checkpoint-signer'
+import { loadPkcs12 } from '../audit/pkcs12'
 import { makeDemoCertificate } from './demo-certificate'
 
 describe('the demo signing certificate', () => {

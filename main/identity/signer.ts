@@ -12,7 +12,8 @@
 // private key lives) and `sign` calls the token (C_Sign through pkcs11js, which is synchronous).
 // Nothing else changes: verification needs only the descriptor stored in the case.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { loadPkcs12, signWith, spkiFingerprint, type SignerDescriptor } from '../audit/checkpoint-signer'
+import { signWith, spkiFingerprint, type SignerDescriptor } from '../audit/checkpoint-signer'
+import { loadPkcs12 } from '../audit/pkcs12'
 import { LastmileError } from '../errors'
 
 export interface PersonSigner {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { deviceSigningKey, loadPkcs12, type SigningKey } from '../../audit/checkpoint-signer'
+import { deviceSigningKey, type SigningKey } from '../../audit/checkpoint-signer'
+import { loadPkcs12 } from '../../audit/pkcs12'
 import { LastmileError, fsReason } from '../../errors'
 import { value } from '../args'
 import type { CliContext } from '../context'
