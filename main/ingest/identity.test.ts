@@ -85,6 +85,14 @@ describe('canonical resource ids', () => {
     const b = r({ id: '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/payments-rg/providers/microsoft.storage/storageaccounts/paymentsdiag' })
     expect(a.key).toBe(b.key)
     expect(a).toMatchObject({ type: 'azure.storage.account', account: '0b6e7b1c-2222-4444-8888-abcdef012345', canonical: true })
+    // a child resource's type names each level below its parent's; a blob container (Wiz reports them) is the catalogue's name for it
+    const sub = '/subscriptions/0b6e7b1c-2222-4444-8888-abcdef012345/resourcegroups/payments-rg/providers'
+    expect(r({ id: `${sub}/Microsoft.Storage/storageAccounts/PaymentsDiag/blobServices/default/containers/exports` }).type).toBe('azure.storage.blob-container')
+    expect(r({ id: `${sub}/Microsoft.Storage/storageAccounts/PaymentsDiag/blobServices/default` }).type).toBe('azure.storage.account.blobservices')
+    expect(r({ id: `${sub}/microsoft.sql/servers/db1/databases/orders` }).type).toBe('azure.sql.server.databases')
+    // an extension resource is typed by its own provider (the last /providers/)
+    expect(r({ id: `${sub}/microsoft.compute/virtualmachines/vm1/providers/microsoft.security/assessments/x1` }).type).toBe('azure.security.assessments')
+    expect(r({ id: `${sub}/microsoft.compute/virtualmachines` }).type).toBe('azure.resource')
   })
 
   it('identifies container images by digest, and keeps a tag as given', () => {

@@ -231,15 +231,26 @@ const AZURE_TYPES: Record<string, string> = {
 }
 
 function azureType(id: string): string {
-  const m = /\/providers\/([^/]+)\/([^/]+)\/[^/]+(?:\/([^/]+)\/[^/]+)?$/.exec(id)
-  if (!m) {
+  // after the last /providers/: <namespace>/<type>/<name>, then each child's <type>/<name> (a SQL database,
+  // servers/<s>/databases/<d>, is azure.sql.server.databases; a blob container azure.storage.blob-container)
+  const at = id.lastIndexOf('/providers/')
+  const parts = at >= 0 ? id.slice(at + '/providers/'.length).split('/') : []
+  if (parts.length < 3 || parts.length % 2 === 0 || parts.some((p) => !p)) {
     if (/^\/subscriptions\/[^/]+$/.test(id)) return 'azure.subscription'
     if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(id)) return 'azure.resourcegroup'
     return 'azure.resource'
   }
-  const base = `${m[1]}/${m[2]}`
-  const t = AZURE_TYPES[base] ?? `azure.${m[1].replace(/^microsoft\./, '')}.${m[2]}`
-  return m[3] ? `${t}.${m[3]}` : t
+  const base = `${parts[0]}/${parts[1]}`
+  const children = parts.slice(3).filter((_, k) => k % 2 === 0)
+  const named = AZURE_CHILD_TYPES[[base, ...children].join('/')]
+  if (named) return named
+  const t = AZURE_TYPES[base] ?? `azure.${parts[0].replace(/^microsoft\./, '')}.${parts[1]}`
+  return [t, ...children].join('.')
+}
+
+/** Child resources the catalogue names (its Wiz controls' resourceType): the others are their parent's type and each level's. */
+const AZURE_CHILD_TYPES: Record<string, string> = {
+  'microsoft.storage/storageaccounts/blobservices/containers': 'azure.storage.blob-container'
 }
 
 /**
