@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderFix } from '../../main/remediate'
+import { publicBlobAccessFix } from './fix'
 import { changes, fakeCloud, hasBash } from '../../test/fixtures/remediation/run-script'
 import { tempDir } from '../../test/helpers/tmp'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
@@ -52,6 +53,14 @@ describe.runIf(hasBash())('azure.storage.public-blob-access fix', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('not 3c7e9a12-5b4d-4f6e-8a9b-0c1d2e3f4a5b')
     expect((cloud.state() as any).azure.accounts[account]).toEqual({ allowBlobPublicAccess: true })
+  })
+
+  it("renders no fix for a container's finding (Wiz): closing its account would refuse the readers of the other containers", () => {
+    const container = `${id('rg-data', 'stacmeexports')}/blobservices/default/containers/exports`
+    const t = fx.target('azure.storage.blob-container-anonymous-access', container)
+    expect(() => renderFix(fx.c.db, t, 'P-4')).toThrow(/no fix is known for control azure.storage.blob-container-anonymous-access/)
+    // nor does the account's fix take one, should a container's target reach it
+    expect(() => publicBlobAccessFix.inputs(fx.c.db, t)).toThrow(/is a blob container; Lastmile computes the account-wide fix .* only for a finding on the account/)
   })
 
   it('renders no fix for an account that already disallows it', () => {

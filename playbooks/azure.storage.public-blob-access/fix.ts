@@ -9,6 +9,7 @@ import { hclName, hclString, terraformHeader } from '../../main/controls/formats
 import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, latestConfig, requireConfig, validationText } from '../../main/controls/fix-common'
 import { CONTROL } from './evaluate'
+import { CONTAINER } from './steps'
 
 const STORAGE_ID = /^\/subscriptions\/([0-9a-f-]{36})\/resourcegroups\/([^/]+)\/providers\/microsoft\.storage\/storageaccounts\/([^/]+)$/
 
@@ -16,6 +17,13 @@ export const publicBlobAccessFix: FixRenderer = {
   control: CONTROL,
   summary: 'disallow anonymous blob access on the storage account',
   inputs(db, target) {
+    // a container's finding (Wiz): its fix is that container made private, not its whole account closed to anonymous reads,
+    // which would refuse the readers of containers the investigation did not look at
+    if (target.resourceType === CONTAINER)
+      throw new LastmileError(
+        'conflict',
+        `${target.finding}: ${target.resourceId} is a blob container; Lastmile computes the account-wide fix (disallow anonymous blob access) only for a finding on the account, and none for one container: set the container's public access level to None (az storage container-rm update --ids <container id> --public-access off) once the investigation shows no anonymous reader`
+      )
     const cfg = requireConfig({ db }, target, target.resourceId, 'azure.storage.config', 'azure/<subscription>/storage-accounts.json')
     const containers = latestConfig(db, target.resourceId, 'azure.storage.containers')
     const v = cfg.value

@@ -1,7 +1,7 @@
 // azure.storage.public-blob-access's fixture world: six storage accounts of one subscription, one
 // for each way the investigation can end. Storage logs, where an account has them, hold requests
 // every day of the window (its coverage), or only its last 30 days.
-import { at, azureStorageAccount, blobContainer, prowlerFinding, storageLog, type Expected, type World } from '../../test/casegen/world'
+import { at, azureStorageAccount, blobContainer, prowlerFinding, storageLog, wizContainerIssue, type Expected, type World } from '../../test/casegen/world'
 
 const SUBSCRIPTION = '3c7e9a12-5b4d-4f6e-8a9b-0c1d2e3f4a5b'
 const idOf = (rg: string, name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${name}`
@@ -127,5 +127,41 @@ export function scenario(w: World): void {
       })
     )
     w.expect({ control: 'azure.storage.public-blob-access', resource: id.toLowerCase(), verdict, steps, why, ...(says ? { says } : {}) })
+  }
+
+  // Wiz reports the public containers themselves: the same questions asked of one container (its level, its
+  // anonymous reads in the account's logs), the account's setting deciding whether anyone can read it anonymously
+  const containers: Array<[Account, string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>?]> = [
+    [
+      web,
+      'images',
+      'UNSAFE',
+      { 'already-disallowed': 'no', 'anonymous-reads': 'yes', 'public-containers': 'yes' },
+      'the web pages load its images anonymously',
+      { 'anonymous-reads': 'to images succeeded' }
+    ],
+    [
+      exportsAcct,
+      'exports',
+      'SAFE',
+      { 'already-disallowed': 'no', 'anonymous-reads': 'no', 'public-containers': 'yes' },
+      'public, but in 90 days of logs no anonymous read of it succeeded',
+      { 'anonymous-reads': 'none anonymous and successful to exports' }
+    ],
+    [archive, 'press-kit', 'RISKY', { 'already-disallowed': 'no', 'anonymous-reads': 'unknown', 'public-containers': 'yes' }, 'its storage logs cover only the last 30 days'],
+    [locked, 'reports', 'SAFE', { 'already-disallowed': 'yes' }, 'its account already refuses anonymous reads', { 'already-disallowed': 'no one reads reports anonymously' }]
+  ]
+  for (const [a, name, verdict, steps, why, says] of containers) {
+    const container = blobContainer(idOf(a.rg, a.name), name, a.containers?.[name] ?? 'None')
+    w.findings.wiz.push(
+      wizContainerIssue({
+        control: '1eef05dd-84ae-4a48-9320-9b4809a0a2dc',
+        title: 'Blob container with anonymous access enabled',
+        subscription: SUBSCRIPTION,
+        container,
+        created: at(3, 7)
+      })
+    )
+    w.expect({ control: 'azure.storage.blob-container-anonymous-access', resource: String(container.id).toLowerCase(), verdict, steps, why, ...(says ? { says } : {}) })
   }
 }

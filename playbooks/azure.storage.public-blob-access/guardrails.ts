@@ -6,13 +6,20 @@
 import type { GuardrailView } from '../../shared/remediation'
 import type { GuardrailContext } from '../../main/controls/control'
 import { policyAssignmentGuardrails } from '../../main/controls/guardrail-azure'
+import { CONTAINER, scopeOf } from './steps'
 
 export const DISALLOW_PUBLIC_BLOB_POLICY = '4fa4b6c0-31ca-4c0d-b10d-24b96f62a751'
 
 export function publicBlobGuardrails({ control, exceptions, subscriptions }: GuardrailContext): GuardrailView[] {
+  // the policy judges accounts: a container that must stay public keeps its account exempt
+  const accounts = new Map<string, GuardrailContext['exceptions'][number]>()
+  for (const e of exceptions) {
+    const account = scopeOf({ id: e.resourceId, type: /\/blobservices\/[^/]+\/containers\//i.test(e.resourceId) ? CONTAINER : 'azure.storage.account' })?.account ?? e.resourceId
+    if (!accounts.has(account)) accounts.set(account, { ...e, resourceId: account })
+  }
   return policyAssignmentGuardrails({
     control,
-    exceptions,
+    exceptions: [...accounts.values()],
     subscriptions,
     assignments: [
       {

@@ -6,7 +6,22 @@ import { publicBlobVerdict } from './evaluate'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep } from '../../main/controls/step'
 
-const ACCOUNT = ['azure.storage.account'] as const
+/** a blob container (Wiz reports containers with anonymous access): investigated through its account, its own level and reads */
+export const CONTAINER = 'azure.storage.blob-container'
+const ACCOUNT = ['azure.storage.account', CONTAINER] as const
+
+/**
+ * The account a finding is about, and the container when the finding is a container's; null when a
+ * container's id does not name its account.
+ */
+export function scopeOf(r: { id: string; type: string }): { account: string; container: string | null } | null {
+  if (r.type !== CONTAINER) return { account: r.id, container: null }
+  const m = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/blobservices\/[^/]+\/containers\/([^/]+)$/i.exec(r.id)
+  return m ? { account: m[1].toLowerCase(), container: m[2] } : null
+}
+
+const NO_SCOPE = (id: string) =>
+  outcome('unknown', `${id} does not name its storage account (/subscriptions/…/storageAccounts/<account>/blobServices/default/containers/<container>)`, {})
 
 const alreadyDisallowed = defineStep({
   name: 'azure.public-blob-already-disallowed',
@@ -14,10 +29,14 @@ const alreadyDisallowed = defineStep({
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
-    const cfg = ctx.ev.config(ctx.finding.resource.id, 'azure.storage.config')
+    const scope = scopeOf(ctx.finding.resource)
+    if (!scope) return NO_SCOPE(ctx.finding.resource.id)
+    const cfg = ctx.ev.config(scope.account, 'azure.storage.config')
     if (!cfg) return outcome('unknown', "the storage account is not in the evidence's storage-accounts.json", { sources: ['azure.inventory'] })
     const v = publicBlobVerdict({ allowBlobPublicAccess: cfg.value.allowBlobPublicAccess ?? undefined })
     const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['azure.inventory' as const] }
+    if (v.status === 'PASS' && scope.container)
+      return outcome('yes', `${v.reason} on its account: no one reads ${scope.container} anonymously, whatever its level; the fix would change nothing`, o)
     if (v.status === 'PASS') return outcome('yes', `${v.reason}: the fix would change nothing`, o)
     if (v.status === 'FAIL') return outcome('no', v.reason, o)
     return outcome('unknown', v.reason, o)
@@ -30,9 +49,24 @@ const publicContainers = defineStep({
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
-    const c = ctx.ev.config(ctx.finding.resource.id, 'azure.storage.containers')
+    const scope = scopeOf(ctx.finding.resource)
+    if (!scope) return NO_SCOPE(ctx.finding.resource.id)
+    const c = ctx.ev.config(scope.account, 'azure.storage.containers')
     const sources = ['azure.inventory' as const]
     if (!c) return outcome('unknown', "the account's containers are not in the evidence (blob-containers/<account>.json): which allow anonymous reads cannot be shown", { sources })
+    if (scope.container) {
+      // a container's finding: its own level decides
+      const own = c.value.containers.find((x) => x.name.toLowerCase() === scope.container!.toLowerCase())
+      if (!own) return outcome('unknown', `the container ${scope.container} is not in its account's listing (blob-containers/<account>.json)`, { evidence: [c.evidence], sources })
+      if (own.publicAccess === null) return outcome('unknown', `the listing gives no public access level for ${own.name}`, { evidence: [c.evidence], sources })
+      if (own.publicAccess === 'None')
+        return outcome('no', `${own.name} is private (publicAccess None): no one reads it anonymously today, so making it private refuses no one`, {
+          evidence: [c.evidence],
+          certainty: 'proven',
+          sources
+        })
+      return outcome('yes', `${own.name} allows anonymous reads (${own.publicAccess})`, { evidence: [c.evidence], certainty: 'proven', sources })
+    }
     const open = c.value.containers.filter((x) => x.publicAccess !== null && x.publicAccess !== 'None')
     const unsaid = c.value.containers.filter((x) => x.publicAccess === null)
     if (open.length) {
@@ -67,14 +101,29 @@ const anonymousReads = defineStep({
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
-    const id = ctx.finding.resource.id
+    const scope = scopeOf(ctx.finding.resource)
+    if (!scope) return NO_SCOPE(ctx.finding.resource.id)
+    const id = scope.account
     const logs = ctx.ev.facts(id).azureStorage?.logs ?? null
     const sources = ['azure.storage-logs' as const]
     const events = ctx.ev
       .timeline([id], { from: ctx.window?.from, sources: ['azure.storage-logs'], summaries: false })
       .filter((e) => e.actor === 'anonymous' && /\(status [123]\d\d\)$/.test(e.summary))
     const link = timelineLink(ctx, [id], ['azure.storage-logs'], events)
-    if (logs && logs.anonymousOk && inWindow(logs.anonymousOkLast, ctx.window)) {
+    if (scope.container && logs && logs.anonymousOk && inWindow(logs.anonymousOkLast, ctx.window)) {
+      // a container's finding: the account's anonymous reads of that container (the logs count them by container)
+      const name = Object.keys(logs.anonymousContainers).find((c) => c.toLowerCase() === scope.container!.toLowerCase())
+      const n = name ? logs.anonymousContainers[name] : 0
+      if (n > 0) {
+        const readers = logs.anonymousReaders.filter((r) => r.toLowerCase().startsWith(`${scope.container!.toLowerCase()}/`)).slice(0, 10)
+        return outcome(
+          'yes',
+          `${plural(n, 'anonymous blob request')} to ${name} succeeded${readers.length ? `: ${readers.join('; ')}` : ''}. Making it private would refuse them — proven (identity type Anonymous on each request)`,
+          { evidence: [logs.evidence], certainty: 'proven', sources, windowed: true, timeline: link }
+        )
+      }
+    }
+    if (!scope.container && logs && logs.anonymousOk && inWindow(logs.anonymousOkLast, ctx.window)) {
       const containers = Object.entries(logs.anonymousContainers)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .map(([c, n]) => `${c} (${n})`)
@@ -102,6 +151,14 @@ const anonymousReads = defineStep({
           sources,
           windowed: true
         }
+      )
+    }
+    if (cov.state === 'covered' && scope.container) {
+      const elsewhere = Object.entries(logs?.anonymousContainers ?? {}).filter(([c, n]) => n > 0 && c.toLowerCase() !== scope.container!.toLowerCase())
+      return outcome(
+        'no',
+        `the storage logs hold requests for every day of ${windowText(ctx.window)} (${plural(logs?.blobRequests ?? 0, 'blob request')}), none anonymous and successful to ${scope.container}${elsewhere.length ? ` (anonymous reads of other containers: ${elsewhere.map(([c, n]) => `${c} (${n})`).join(', ')}; they are not this finding's)` : ''}`,
+        { evidence: [cov.evidence, logs?.evidence], certainty: 'proven', sources, windowed: true, timeline: link }
       )
     }
     if (cov.state === 'covered') {

@@ -78,6 +78,27 @@ const ROWS: Row[] = [
     type: 'azure.serviceprincipal/application',
     folder: 'azure.entra.admin-escalation-path',
     verdicts: ['RISKY']
+  },
+  {
+    // Wiz's 'Blob container with anonymous access enabled' (Resource Type Microsoft.Storage/storageAccounts/blobServices/containers)
+    file: 'wiz/issues_multiple_findings.csv',
+    control: 'azure.storage.blob-container-anonymous-access',
+    resource:
+      '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/developer-prod/providers/microsoft.storage/storageaccounts/developerprodacc/blobservices/default/containers/dev-container',
+    type: 'azure.storage.blob-container',
+    folder: 'azure.storage.public-blob-access',
+    // no storage account, container listing or storage logs in evidence
+    verdicts: ['RISKY']
+  },
+  {
+    // two Wiz toxic combinations on one public container: one finding
+    file: 'wiz/issues_multiple_findings.csv',
+    control: 'azure.storage.blob-container-anonymous-access',
+    resource:
+      '/subscriptions/fee3535b-9616-486f-a476-6a500a08a02b/resourcegroups/creds-internal-storage/providers/microsoft.storage/storageaccounts/credsaccount/blobservices/default/containers/credsinternalcontainer',
+    type: 'azure.storage.blob-container',
+    folder: 'azure.storage.public-blob-access',
+    verdicts: ['RISKY']
   }
 ]
 

@@ -1890,3 +1890,30 @@ export function asffGuardDuty(o: {
     Sample: false
   }
 }
+
+// ---- Wiz issues on a blob container (azure.storage.public-blob-access) ------------------------------
+
+/** A Wiz issue on a blob container (Resource Type Microsoft.Storage/storageAccounts/blobServices/containers), its copy of the container as ARM lists it. */
+export function wizContainerIssue(o: { control: string; title: string; subscription: string; container: Json; created: string }): Record<string, string> {
+  const id = String(o.container.id)
+  return {
+    'Created At': o.created,
+    Title: o.title,
+    Severity: 'MEDIUM',
+    Status: 'OPEN',
+    Description: '#### Description\nThis blob container allows anonymous (public) read access.',
+    'Resource Type': 'Microsoft.Storage/storageAccounts/blobServices/containers',
+    // Wiz exports the ARM id lower-cased
+    'Resource external ID': id.toLowerCase(),
+    'Subscription ID': o.subscription,
+    'Control ID': o.control,
+    'Resource Name': String(o.container.name),
+    'Resource Region': 'westeurope',
+    'Resource Platform': 'Azure',
+    'Resource original JSON': JSON.stringify(o.container),
+    'Issue ID': uuidOf(`wiz:${o.control}:${id.toLowerCase()}`),
+    'Resource Tags': '{}',
+    'Kubernetes Cluster': '',
+    'Kubernetes Namespace': ''
+  }
+}
