@@ -10,7 +10,7 @@ import type { FixContext, FixInputs, FixTarget, RenderedFix } from './fix'
 import type { Db } from '../db/case-db'
 import { artefact, headerLines } from './fix-common'
 import { bashScript, message, shellVar, sq } from './shell'
-import { CaseEvidence } from '../investigate/evidence-view'
+import { listEvidence, readEvidenceBytes } from '../case/evidence'
 import { loadWorkloads, offenders, systemWorkload, workloadScope, workloadsOf, WORKLOAD_CONCERNS, type Offender } from './kubernetes-evidence'
 import { workloadText, type Workload } from '../semantics/kubernetes-workloads'
 
@@ -41,13 +41,12 @@ const PATCHABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob', 
  * controller an operator owns).
  */
 export function patchTargets(db: Db, target: FixTarget): { offenders: Offender[]; evidence: string[]; collectedAt: string; left: string[] } {
-  const ev = new CaseEvidence(db)
-  const files = ev.files()
+  const files = listEvidence(db)
   const concern = WORKLOAD_CONCERNS[target.control]
   if (!concern) throw new LastmileError('conflict', `${target.finding}: ${target.control} is not a workload control the Kubernetes fix knows`)
   const s = workloadScope({ id: target.resourceId, type: target.resourceType }, files)
   if (!s.ok) throw new LastmileError('not-found', `${target.finding}: ${s.why}; add an evidence bundle with kubernetes/<cluster>/workloads.json before planning`)
-  const l = loadWorkloads(files, (id) => ev.bytes(id), s.value.cluster)
+  const l = loadWorkloads(files, (id) => readEvidenceBytes(db, id), s.value.cluster)
   if (!l.ok) throw new LastmileError('not-found', `${target.finding}: ${l.why}; add an evidence bundle with it before planning`)
   const ws = workloadsOf(l.value, s.value)
   if ('why' in ws) throw new LastmileError('not-found', `${target.finding}: ${ws.why}`)

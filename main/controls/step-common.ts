@@ -59,6 +59,16 @@ const REASON_WORDS: Record<string, string> = {
 }
 
 /** Coverage in one clause: "covered 2026-08-22 to 2026-11-20 (1,234 records in 4 files)" or why not. */
+/** The window's days a log holds no record for (days counted since the epoch; a day without any record is a day the log does not cover). */
+export function missingDays(days: readonly number[], w: { from: string; to: string }): number {
+  const have = new Set(days)
+  const from = Math.floor(Date.parse(w.from) / 86_400_000)
+  const to = Math.ceil(Date.parse(w.to) / 86_400_000)
+  let n = 0
+  for (let d = from; d < to; d++) if (!have.has(d)) n++
+  return n
+}
+
 export function coverageText(c: Coverage, what: string): string {
   if (c.state === 'covered') return `${what}: covered ${windowText(c.window)} (${c.records.toLocaleString('en-US')} records in ${c.files} file${c.files === 1 ? '' : 's'})`
   const gaps = c.gaps

@@ -6,9 +6,8 @@
 // service principal's sign-ins). A file not in the bundle is unknown, never "none".
 import { z } from 'zod'
 import type { EscalationFacts, LoggedOp } from '../../main/semantics/inventory-entra-apps'
-import { day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
+import { day, inWindow, missingDays, outcome, plural, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
-import { missingDays } from '../azure.entra.guest-user-high-privileges/steps'
 import { cutsOf, cutsText, pathText } from './cuts'
 
 const PRINCIPALS = ['azure.azureactivedirectory/user', 'azure.serviceprincipal/application'] as const

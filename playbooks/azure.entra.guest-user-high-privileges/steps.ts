@@ -5,29 +5,18 @@
 // facet (main/semantics/inventory-entra.ts); a file not in the bundle is unknown, never "none".
 import { z } from 'zod'
 import { azureRoleName, type EntraUserFacts } from '../../main/semantics/inventory-entra'
-import { day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
+import { day, inWindow, missingDays, outcome, plural, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { iso } from '../../main/semantics/time'
 
 const USER = ['azure.azureactivedirectory/user'] as const
 const SOURCES = ['azure.inventory' as const]
-const DAY = 86400
 
 function factsOf(ctx: StepContext): { value: EntraUserFacts; evidence: string[] } | null {
   return ctx.ev.config(ctx.finding.resource.id.toLowerCase(), 'azure.entra.user')
 }
 
 const missing = (what: string) => outcome('unknown', `the user is not in the evidence's Entra files (azure/<subscription>/entra/): ${what} cannot be shown`, { sources: SOURCES })
-
-/** The window's days a log holds no record for (the whole tenant's records: a day without any is a day the log does not cover). */
-export function missingDays(days: readonly number[], w: { from: string; to: string }): number {
-  const have = new Set(days)
-  const from = Math.floor(Date.parse(w.from) / 1000 / DAY)
-  const to = Math.ceil(Date.parse(w.to) / 1000 / DAY)
-  let n = 0
-  for (let d = from; d < to; d++) if (!have.has(d)) n++
-  return n
-}
 
 /** Every role the user holds, as "role (scope)". */
 export function rolesText(f: EntraUserFacts): string[] {
