@@ -15,6 +15,7 @@ export type ArtefactKind =
   | 'aws-config-rule'
   | 'azure-policy'
   | 'procedure'
+  | 'code-change'
 
 export type ArtefactLanguage = 'bash' | 'hcl' | 'yaml' | 'json' | 'markdown'
 

@@ -43,7 +43,7 @@ describe('the fix of an IaC finding', () => {
   it('is the code change, with what terraform apply will do to the deployed twin (the folder’s live fix) and the revert as rollback', () => {
     const t = target('infra/modules/db/main.tf#aws_db_instance.this')
     const fix = renderFix(c.db, t, 'P-1')
-    expect(fix.artefacts.map((a) => `${a.kind}/${a.language} ${a.name}`)).toEqual([`terraform/hcl ${t.finding}.tf`, `procedure/markdown ${t.finding}.apply.md`])
+    expect(fix.artefacts.map((a) => `${a.kind}/${a.language} ${a.name}`)).toEqual([`code-change/hcl ${t.finding}.code-change.hcl`, `procedure/markdown ${t.finding}.apply.md`])
     const [tf, apply] = fix.artefacts
     expect(tf.content).toContain('resource "aws_db_instance" "this" {')
     expect(tf.content).toContain('publicly_accessible = false')
@@ -63,7 +63,7 @@ describe('the fix of an IaC finding', () => {
 
   it('with no twin in evidence, the code change alone, saying that a state not in evidence may hold it', () => {
     const fix = renderFix(c.db, target('infra/rds/main.tf#aws_db_instance.archive'), 'P-2')
-    expect(fix.artefacts.map((a) => a.kind)).toEqual(['terraform'])
+    expect(fix.artefacts.map((a) => a.kind)).toEqual(['code-change'])
     expect(fix.artefacts[0].content).toContain(
       'No deployed twin in the Terraform states in evidence (iac/terraform-state/acme-prod.json, iac/terraform-state/acme-staging.tfstate)'
     )
@@ -71,7 +71,7 @@ describe('the fix of an IaC finding', () => {
   })
 
   const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0
-  it.runIf(terraform)('the Terraform artefact is what `terraform fmt` writes', () => {
+  it.runIf(terraform)('the code change is what `terraform fmt` writes', () => {
     for (const r of ['infra/modules/db/main.tf#aws_db_instance.this', 'infra/rds/main.tf#aws_db_instance.archive', 'infra/rds/main.tf#aws_db_instance.reports']) {
       const tf = renderFix(c.db, target(r), 'P-3').artefacts[0].content
       const out = spawnSync('terraform', ['fmt', '-'], { input: tf, encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } })

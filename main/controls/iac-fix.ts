@@ -92,10 +92,11 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
       const twinsText = v.twins.length
         ? `Deployed twin${v.twins.length === 1 ? '' : 's'} the next terraform apply changes: ${v.twins.map((x) => `${x.id} (${x.at.join('; ')})`).join(', ')}.`
         : `No deployed twin in the Terraform states in evidence (${v.states.join(', ') || 'none'}): the change alters nothing deployed that the evidence knows of; a state not in evidence may hold it.`
+      // a change to merge into the user's code, not a root module to apply on its own (plan --out keeps it apart from terraform/)
       const code: Artefact = {
-        kind: 'terraform',
+        kind: 'code-change',
         language: 'hcl',
-        name: `${t.finding}.tf`,
+        name: `${t.finding}.code-change.hcl`,
         finding: t.finding,
         purpose: `${v.change.summary} in ${where}`,
         content: [...header.map((l) => `# ${l}`), `# In ${where}: ${v.change.summary}.`, `# ${twinsText}`, '', v.change.hcl].join('\n')
