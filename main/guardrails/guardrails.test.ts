@@ -243,12 +243,12 @@ describe('the policy grammar catches what Organizations and S3 would refuse', ()
 })
 
 describe('controls a folder serves', () => {
-  it("get the folder's guardrails once, in its name, when its code answers them", () => {
+  it("get the folder's guardrails once when its code answers them: the shared GuardDuty SCP, and the folder's Config rule in its name", () => {
     const i = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0abc'
     const b = buildGuardrails('GuardDuty', [f('F-1', 'aws.guardduty.recon-ec2-portscan', i), f('F-2', 'aws.guardduty.unauthorizedaccess-ec2-sshbruteforce', i, 'UNSAFE')])
     const scp = b.guardrails.filter((g) => g.kind === 'aws-scp')
     expect(scp.map((g) => [g.name, g.covers])).toEqual([
-      ['aws.guardduty.ec2-instance-threat.scp.json', ['aws.guardduty.recon-ec2-portscan', 'aws.guardduty.unauthorizedaccess-ec2-sshbruteforce']]
+      ['aws.guardduty.keep-on.scp.json', ['aws.guardduty.recon-ec2-portscan', 'aws.guardduty.unauthorizedaccess-ec2-sshbruteforce']]
     ])
     checkFile(scp[0].name, scp[0].kind, scp[0].content)
     expect(scp[0].content).toContain('guardduty:DeleteDetector')

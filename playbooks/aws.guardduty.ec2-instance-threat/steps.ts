@@ -6,22 +6,16 @@
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { coverageText, day, outcome, plural, windowText } from '../../main/controls/step-common'
-import { guardDutyReport, threatSentence, type GuardDutyReport } from '../../main/semantics/guardduty-finding'
+import { threatSentence } from '../../main/semantics/guardduty-finding'
+import { reportsOf } from '../../main/controls/guardduty'
 import { eniKey } from '../../main/semantics/ids'
 import type { FacetMap, PeerFlow } from '../../main/semantics/facets'
 
 const INSTANCE = ['aws.ec2.instance'] as const
+/** the finding's own record answers for any resource GuardDuty reports on (the IAM credential playbook names these steps too) */
+const REPORTED = ['aws.ec2.instance', 'aws.iam.access-key'] as const
 const inventory = ['aws.inventory' as const]
 const flowLogs = ['aws.vpc-flow-logs' as const]
-
-/** The GuardDuty reports among the finding's open alerts. */
-export function reportsOf(ctx: StepContext): GuardDutyReport[] {
-  const ids = ctx.finding.alerts.filter((a) => a.outcome === 'FAIL').map((a) => a.id)
-  return ctx.ev
-    .alertRecords(ids)
-    .map((a) => guardDutyReport(a.id, a.raw))
-    .filter((r): r is GuardDutyReport => r !== null)
-}
 
 function configOf(ctx: StepContext): { value: FacetMap['ec2.config']; evidence: string[] } | null {
   return ctx.ev.config(ctx.finding.resource.id, 'ec2.config')
@@ -38,7 +32,7 @@ const noReport = () =>
 const stillReported = defineStep({
   name: 'guardduty.still-reported',
   summary: "whether GuardDuty still reports the activity: the finding's own record (archived, count, first and last seen, updatedAt)",
-  resourceTypes: INSTANCE,
+  resourceTypes: REPORTED,
   params: z.object({}).strict(),
   run(ctx) {
     const rs = reportsOf(ctx)
@@ -63,7 +57,7 @@ const threatDetails = defineStep({
   name: 'guardduty.threat-details',
   summary:
     'what GuardDuty saw: the action (connection, probe, DNS request, API call), its direction, the remote addresses, domain and ports, and whether the resource was the actor or the target',
-  resourceTypes: INSTANCE,
+  resourceTypes: REPORTED,
   params: z.object({}).strict(),
   run(ctx) {
     const rs = reportsOf(ctx)

@@ -1,6 +1,6 @@
 # moto's server on 127.0.0.1 and a free port (printed as "port N" once it listens), with one
 # addition: EC2 instances and security groups can be created with the ids the evidence names, and
-# IAM access keys with the creation time it names.
+# IAM access keys with the id and creation time it names.
 #
 # The generated scripts address resources as the evidence names them (i-0a1b…, sg-0c00…, "key 1,
 # created 2024-04-02T09:00:00Z"), and moto draws random ids and stamps keys with the current time,
@@ -47,6 +47,9 @@ _access_key_init = iam_models.AccessKey.__init__
 
 def _access_key_with_date(self, *args, **kwargs):
     _access_key_init(self, *args, **kwargs)
+    key_id = _take("access-key-id")
+    if key_id:
+        self.access_key_id = key_id
     created = _take("access-key-created")
     if created:
         self.create_date = datetime.datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(datetime.timezone.utc).replace(tzinfo=None)
