@@ -93,7 +93,9 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--cloudtrail-source':
       "files|lake[:ARN]|athena:DB.TABLE: copy the trails' log files (default), or ask CloudTrail Lake or Athena and bring back only the counts (docs/cloudtrail-at-scale.md)",
     '--athena-workgroup': 'W: the Athena workgroup to run the queries in (default primary)',
-    '--athena-output': 'S3URI: where Athena writes the query results, when the workgroup sets none'
+    '--athena-output': 'S3URI: where Athena writes the query results, when the workgroup sets none',
+    '--terraform-state':
+      'FILE: a Terraform state (`terraform show -json` or `terraform state pull` output) to copy into the bundle, sensitive values removed, so IaC findings are judged on their deployed resources (repeatable)'
   },
   'evidence list': { '--bundle': 'ID: only this bundle' },
   'evidence coverage': { '--from': 'T: start of the window (ISO 8601)', '--to': 'T: end of the window (ISO 8601)' },

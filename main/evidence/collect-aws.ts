@@ -4,6 +4,7 @@
 // retries, a source this collector does not read — is written into the manifest as a coverage gap
 // (with the failed operation and its region), never a crash. CloudTrail, EC2 and S3 are here; the
 // other services are in collect-aws-services.ts.
+import { writeTerraformStates, type TerraformStateCopy } from './collect-terraform'
 import { type CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, paginateLookupEvents } from '@aws-sdk/client-cloudtrail'
 import {
   type EC2Client,
@@ -82,6 +83,8 @@ export interface CollectAwsOptions {
    * or Athena to the CloudTrail questions (collect-cloudtrail-query.ts), nothing downloaded
    */
   cloudTrailSource?: CloudTrailSourceChoice
+  /** Terraform states the user gave (--terraform-state), read and redacted before the run (collect-terraform.ts) */
+  terraformStates?: readonly TerraformStateCopy[]
   /** how long one Lake or Athena query may run (default 30 minutes) */
   maxQueryWaitMs?: number
   /** tests: the wait between credential report checks and query status checks */
@@ -179,6 +182,7 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   else await cloudTrailLogFiles(r, trails.trails)
   await s3Buckets(r)
   await flowLogFiles(r, ec2.flowLogs)
+  writeTerraformStates(w, o.terraformStates)
 
   const manifest = w.finish({
     collectedAt: to.toISOString(),

@@ -2,6 +2,7 @@
 // @azure/identity (Azure CLI login or the default credential chain). Read-only by construction:
 // the only method this client has is GET. The base URL is configurable so a local HTTP server
 // can stand in for management.azure.com in tests (and sovereign clouds work the same way).
+import { writeTerraformStates, type TerraformStateCopy } from './collect-terraform'
 import type { TokenCredential } from '@azure/identity'
 import { BundleWriter } from './bundle-writer'
 import { collectEntraApps, groupPrincipals } from './collect-entra-apps'
@@ -158,6 +159,8 @@ export interface CollectAzureOptions extends ArmOptions {
   graphBaseUrl?: string
   out: string
   subscriptions: string[]
+  /** Terraform states the user gave (--terraform-state), read and redacted before the run (collect-terraform.ts) */
+  terraformStates?: readonly TerraformStateCopy[]
   days: number
   now: Date
   operator?: string
@@ -315,6 +318,7 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     )
   }
   if (entra) await entra()
+  writeTerraformStates(w, o.terraformStates)
   const manifest = w.finish({
     collectedAt: to.toISOString(),
     collector: { tool: 'lastmile', version: o.version ?? '0', operator: o.operator ?? 'unknown', ...(o.profile ? { profile: o.profile } : {}) },

@@ -1,4 +1,5 @@
 // `evidence collect`: choose the credentials from a local profile and run the provider's collector.
+import { readTerraformStates } from './collect-terraform'
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { AzureCliCredential, DefaultAzureCredential, type TokenCredential } from '@azure/identity'
@@ -30,6 +31,8 @@ export interface CollectOptions {
   onProgress?: (message: string) => void
   /** set `aborted` to stop at the collector's next step; what was written is removed */
   signal?: { aborted: boolean }
+  /** Terraform state files to copy into the bundle (iac/terraform-state/), sensitive values removed */
+  terraformStates?: readonly string[]
 }
 
 export interface CollectOutcome {
@@ -90,6 +93,8 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
   const days = o.days ?? 90
   if (!Number.isInteger(days) || days < 1 || days > 400) throw new LastmileError('bad-input', `--days ${days}: a whole number of days from 1 to 400`)
   const now = o.now ?? new Date()
+  // checked before anything is collected: a bad file stops the run with nothing written
+  const terraformStates = readTerraformStates(o.terraformStates ?? [])
   if (o.provider === 'aws') {
     const profiles = listAwsProfiles(env)
     const p = o.profile ? profiles.find((x) => x.name === o.profile) : undefined
@@ -111,6 +116,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
         version: o.version,
         profile: o.profile,
         cloudTrailSource: o.cloudTrailSource,
+        terraformStates,
         onProgress: progress
       })
     )
@@ -129,6 +135,18 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
   // managed identity, CLI…). Either way the token stays in memory for this run only.
   const credential: TokenCredential = p.kind === 'azure-cli' ? new AzureCliCredential({ tenantId: p.tenantId ?? undefined }) : new DefaultAzureCredential()
   return runCancellable(o.out, o.signal, o.onProgress, (progress) =>
-    collectAzure({ out: o.out, credential, baseUrl: o.armBaseUrl, subscriptions, days, now, operator: o.operator, version: o.version, profile: name, onProgress: progress })
+    collectAzure({
+      out: o.out,
+      credential,
+      baseUrl: o.armBaseUrl,
+      subscriptions,
+      days,
+      now,
+      operator: o.operator,
+      version: o.version,
+      profile: name,
+      terraformStates,
+      onProgress: progress
+    })
   )
 }

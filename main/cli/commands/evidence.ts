@@ -64,11 +64,11 @@ export function cloudTrailSourceOf(ctx: CliContext, provider: string): CloudTrai
 const evidenceCollect: Command = {
   name: 'evidence collect',
   usage:
-    'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--json]',
+    'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--terraform-state FILE]… [--json]',
   summary: 'gather an evidence bundle with read-only calls through a local credential profile (AWS shared config, Azure CLI)',
   args: {
-    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', ...CLOUDTRAIL_SOURCE_FLAGS],
-    repeatable: ['--region', '--subscription']
+    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', '--terraform-state', ...CLOUDTRAIL_SOURCE_FLAGS],
+    repeatable: ['--region', '--subscription', '--terraform-state']
   },
   async run(ctx) {
     const out = value(ctx.args, '--out')
@@ -87,6 +87,7 @@ const evidenceCollect: Command = {
       subscriptions: ctx.args.values.get('--subscription'),
       armBaseUrl: value(ctx.args, '--arm-url'),
       cloudTrailSource,
+      terraformStates: (ctx.args.values.get('--terraform-state') ?? []).map((f) => resolve(f)),
       operator: value(ctx.args, '--as') ?? osUser(),
       version: appVersion(),
       env: ctx.env,
