@@ -257,13 +257,25 @@ export class Captures {
     this.end = new Int32Array(slots)
     this.kind = new Uint8Array(slots)
     this.multi = Array.from({ length: slots }, () => [])
+    this.multiLength = new Int32Array(slots)
+    this.dirty = new Int32Array(slots)
   }
+  /**
+   * How many numbers of each `multi` list are this record's: the lists are not emptied between
+   * records (setting an array's length is a call into the runtime), only these counts.
+   */
+  readonly multiLength: Int32Array
   /** slots whose `multi` list holds values (reset only those: most records use none) */
-  readonly dirty: number[] = []
+  private readonly dirty: Int32Array
+  private dirtyCount = 0
   push(slot: number, s: number, e: number, k: number): void {
     const m = this.multi[slot]
-    if (m.length === 0) this.dirty.push(slot)
-    m.push(s, e, k)
+    const at = this.multiLength[slot]
+    if (at === 0) this.dirty[this.dirtyCount++] = slot
+    m[at] = s
+    m[at + 1] = e
+    m[at + 2] = k
+    this.multiLength[slot] = at + 3
   }
   /** buf, for reading four bytes at a time (sameWords) */
   view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
@@ -272,10 +284,11 @@ export class Captures {
       this.buf = buf
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.length)
     }
-    this.kind.fill(0)
+    const kind = this.kind
+    for (let i = 0; i < kind.length; i++) kind[i] = 0
     const d = this.dirty
-    for (let i = 0; i < d.length; i++) this.multi[d[i]].length = 0
-    d.length = 0
+    for (let i = 0; i < this.dirtyCount; i++) this.multiLength[d[i]] = 0
+    this.dirtyCount = 0
   }
   has(slot: number): boolean {
     return this.kind[slot] !== Kind.Absent && this.kind[slot] !== Kind.Null
@@ -309,7 +322,7 @@ export class Captures {
   strs(slot: number): string[] {
     const m = this.multi[slot]
     const out: string[] = []
-    for (let i = 0; i < m.length; i += 3) {
+    for (let i = 0, n = this.multiLength[slot]; i < n; i += 3) {
       const v = decodeString(this.buf, m[i], m[i + 1], m[i + 2])
       if (v !== null) out.push(v)
     }
