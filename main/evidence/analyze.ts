@@ -43,6 +43,7 @@ import { readDocumentText, readJsonDocument } from './documents'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
+import { parseAksClusters } from '../semantics/kubernetes-api'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
 import {
@@ -147,7 +148,7 @@ export interface AnalyzeOptions {
 }
 
 /** The Azure inventory documents (storage-accounts.json first: the others name its accounts). */
-const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers', 'azure.network-security-groups'])
+const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers', 'azure.network-security-groups', 'azure.aks-clusters'])
 
 /** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
 export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
@@ -480,6 +481,12 @@ class Analysis {
           for (const g of parseNetworkSecurityGroups(value, f.path)) {
             const { file: _f, ...config } = g
             this.fact(g.id, 'azure.nsg.config', config, [f.path])
+            n++
+          }
+          break
+        case 'azure.aks-clusters':
+          for (const c of parseAksClusters(value, f.path)) {
+            this.fact(c.id, 'aks.cluster', c, [f.path])
             n++
           }
           break

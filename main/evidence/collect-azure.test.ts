@@ -70,6 +70,17 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
             }
           ]
         })
+      if (url.pathname.endsWith('/providers/Microsoft.ContainerService/managedClusters'))
+        return json(200, {
+          value: [
+            {
+              id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/shop-aks`,
+              name: 'shop-aks',
+              location: 'westeurope',
+              properties: { fqdn: 'shop-aks-dns-1a2b3c4d.hcp.westeurope.azmk8s.io', apiServerAccessProfile: { enablePrivateCluster: false } }
+            }
+          ]
+        })
       if (url.pathname.endsWith('/eventtypes/management/values')) {
         if (!/eventTimestamp ge '2026-08-22T00:00:00.000Z' and eventTimestamp le '2026-11-20T00:00:00.000Z'/.test(url.searchParams.get('$filter') ?? ''))
           return json(400, { error: { code: 'BadFilter', message: 'no window' } })
@@ -185,6 +196,7 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     expect(seen.filter((s) => s.url.includes('storageAccounts'))).toHaveLength(3)
     expect(r.manifest.files.map((f) => f.path).sort()).toEqual([
       `azure/${SUBSCRIPTION}/activity-log/page-0001.json`,
+      `azure/${SUBSCRIPTION}/aks-clusters.json`,
       `azure/${SUBSCRIPTION}/blob-containers/stdata01.json`,
       `azure/${SUBSCRIPTION}/entra/app-role-assignments.json`,
       `azure/${SUBSCRIPTION}/entra/applications.json`,
@@ -223,6 +235,17 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       expect(latestFacet(c.db, `${STORAGE_ID}2`, 'azure.storage.containers')).toBeNull()
       const nsg = latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/nsg-a`, 'azure.nsg.config')?.value
       expect(nsg).toMatchObject({ rules: [{ name: 'ssh', sources: ['*'], ports: ['22'] }], networkInterfaces: [expect.stringMatching(/nic-a$/)], subnets: null })
+      // the AKS cluster's API server access: public, no authorized ranges (ARM leaves authorizedIPRanges out)
+      expect(latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-aks/providers/microsoft.containerservice/managedclusters/shop-aks`, 'aks.cluster')?.value).toEqual(
+        {
+          id: `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-aks/providers/microsoft.containerservice/managedclusters/shop-aks`,
+          name: 'shop-aks',
+          location: 'westeurope',
+          fqdn: 'shop-aks-dns-1a2b3c4d.hcp.westeurope.azmk8s.io',
+          privateCluster: false,
+          authorizedIpRanges: []
+        }
+      )
       // the Graph and RBAC files are read into the guest's azure.entra.user facet (both pages of users)
       expect(latestFacet(c.db, GUEST, 'azure.entra.user')?.value).toMatchObject({
         user: { userType: 'Guest', signInActivity: null },
@@ -290,6 +313,11 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
     await expect(read(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/virtualMachines`)).rejects.toThrow(/ARM_READS/)
     expect(seen.length).toBe(before)
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers`)).toBe(true)
+    expect(armReadAllowed(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.ContainerService/managedClusters`)).toBe(true)
+    // listClusterAdminCredential & co. are POST actions that return kubeconfigs: never a read of the list
+    expect(armReadAllowed(`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/shop-aks/listClusterAdminCredential`)).toBe(
+      false
+    )
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers/public`)).toBe(false)
     // the Graph reader keeps to its own list: no write-shaped or other path, no ARM path
     const graph = new ArmReader({ credential, baseUrl: base, reads: GRAPH_READS })

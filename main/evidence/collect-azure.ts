@@ -52,6 +52,10 @@ export const ARM_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
     path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Insights\/eventtypes\/management\/values$/i
   },
   {
+    what: 'AKS managed clusters (Microsoft.ContainerService/managedClusters list)',
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.ContainerService\/managedClusters$/i
+  },
+  {
     what: 'Azure role assignments (Microsoft.Authorization/roleAssignments list)',
     path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Authorization\/roleAssignments$/i
   }
@@ -280,6 +284,14 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
       w.writeJson(`${base}/network-security-groups.json`, { value })
     } catch (e) {
       gap('azure.inventory', `listing network security groups: ${(e as Error).message}`)
+    }
+    progress(`Azure ${sub}: AKS clusters`)
+    try {
+      const value: unknown[] = []
+      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.ContainerService/managedClusters`, { 'api-version': '2024-05-01' })) value.push(...page)
+      w.writeJson(`${base}/aks-clusters.json`, { value })
+    } catch (e) {
+      gap('azure.inventory', `listing AKS clusters: ${(e as Error).message}`)
     }
     progress(`Azure ${sub}: role assignments`)
     try {

@@ -93,6 +93,7 @@ type EvidenceKind =
   | 'azure.storage-logs'
   | 'azure.blob-containers'
   | 'azure.network-security-groups'
+  | 'azure.aks-clusters'
   | 'azure.nsg-flow-logs'
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
@@ -189,6 +190,8 @@ function classify(path: string): Classified {
     // Added to v1 (docs/evidence-bundle.md): the network security groups (ARM list) and their flow logs, as delivered
     if (rest.length === 1 && rest[0] === 'network-security-groups.json') return { ...base, kind: 'azure.network-security-groups' }
     if (rest[0] === 'nsg-flow-logs' && rest.length >= 2) return { ...base, kind: 'azure.nsg-flow-logs' }
+    // Added to v1 (docs/evidence-bundle.md): the AKS managed clusters (ARM list), main/semantics/kubernetes-api.ts
+    if (rest.length === 1 && rest[0] === 'aks-clusters.json') return { ...base, kind: 'azure.aks-clusters' }
     // Added to v1 (docs/evidence-bundle.md): Microsoft Graph (Entra ID) users, directory roles and logs, and Azure RBAC role assignments
     if ((rest[0] === 'entra' && rest.length === 2 && ENTRA_FILES.has(rest[1])) || (rest.length === 1 && rest[0] === 'role-assignments.json'))
       return { ...base, kind: 'azure.entra' }

@@ -276,9 +276,25 @@ export const EksClusterFacet = z.strictObject({
   endpointPublicAccess: z.boolean().nullable(),
   endpointPrivateAccess: z.boolean().nullable(),
   publicAccessCidrs: z.array(z.string()),
-  vpcId: nullableString
+  vpcId: nullableString,
+  /** logging.clusterLogging: is the "audit" log type enabled (the API server's audit events go to CloudWatch Logs)? null: not said; absent: read before Lastmile kept it */
+  auditLogging: z.boolean().nullable().optional()
 })
 export type EksClusterFacet = z.infer<typeof EksClusterFacet>
+
+/** `aks.cluster`: one managed cluster of azure/<subscription>/aks-clusters.json (ARM Microsoft.ContainerService/managedClusters). */
+export const AksClusterFacet = z.strictObject({
+  /** the lower-cased ARM id */
+  id: z.string(),
+  name: z.string(),
+  location: z.string().nullable(),
+  fqdn: z.string().nullable(),
+  /** apiServerAccessProfile.enablePrivateCluster (absent: false, as ARM defaults it) */
+  privateCluster: z.boolean(),
+  /** apiServerAccessProfile.authorizedIPRanges ([] when none: any address may reach the API server) */
+  authorizedIpRanges: z.array(z.string())
+})
+export type AksClusterFacet = z.infer<typeof AksClusterFacet>
 
 /** `image.ecr`: one image digest across the repositories of inventory/ecr-images.json. */
 export const EcrImageFacet = z.strictObject({
@@ -687,6 +703,7 @@ export const FACETS = {
   'account.ebs-encryption': EbsEncryptionFacet,
   'account.trails': TrailsFacet,
   'eks.cluster': EksClusterFacet,
+  'aks.cluster': AksClusterFacet,
   'image.ecr': EcrImageFacet,
   'azure.storage.config': AzureStorageConfigFacet,
   'azure.storage.containers': AzureBlobContainersFacet,

@@ -544,6 +544,13 @@ export function parseEcrImages(doc: unknown, file: string): EcrImage[] {
 /** One EKS cluster as DescribeCluster gives it (eks-clusters.json, written by evidence collect): the `eks.cluster` facet. */
 export type EksCluster = EksClusterFacet & { file: string }
 
+/** Whether DescribeCluster's logging.clusterLogging enables the "audit" type; null when the cluster does not say. */
+function auditLoggingOf(logging: unknown): boolean | null {
+  const entries = obj(logging) ? arr(obj(logging)!.clusterLogging) : null
+  if (!entries) return null
+  return entries.some((e) => obj(e)?.enabled === true && arr(obj(e)?.types).includes('audit'))
+}
+
 export function parseEksClusters(doc: unknown, file: string): EksCluster[] {
   return requireArray(doc, file, 'clusters').map((x, i) => {
     const c = obj(x)
@@ -561,7 +568,8 @@ export function parseEksClusters(doc: unknown, file: string): EksCluster[] {
       endpointPublicAccess: bool(vpc?.endpointPublicAccess),
       endpointPrivateAccess: bool(vpc?.endpointPrivateAccess),
       publicAccessCidrs: arr(vpc?.publicAccessCidrs).filter((v): v is string => typeof v === 'string'),
-      vpcId: str(vpc?.vpcId)
+      vpcId: str(vpc?.vpcId),
+      auditLogging: auditLoggingOf(c.logging)
     }
   })
 }

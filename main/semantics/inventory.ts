@@ -28,6 +28,7 @@ import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { IamAuthorization } from './inventory-iam'
 import { LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
+import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -58,6 +59,8 @@ export interface AwsAccountInventory {
   lambdaFunctions: FileState<Array<Item<LambdaFunction>>>
   sqsQueues: FileState<Array<Item<SqsQueue>>>
   snsTopics: FileState<Array<Item<SnsTopic>>>
+  /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
+  eksClusters: FileState<Array<Item<EksClusterDoc>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -101,6 +104,8 @@ export interface AzureSubscriptionInventory {
   networkSecurityGroups: FileState<Array<Item<AzureNsg>>>
   /** added: the Entra configuration files (entra/<file>.json, not the logs) and role-assignments.json by bundle path, as read; parsed where used (./inventory-entra.ts, ./inventory-entra-apps.ts) */
   entra: Map<string, FileState<unknown>>
+  /** added: aks-clusters.json (./kubernetes-api.ts) */
+  aksClusters: FileState<Array<Item<AksClusterDoc>>>
 }
 
 export interface LoadedBundle {
@@ -322,7 +327,8 @@ export const INVENTORY_FILES = {
   iamAuthorization: 'iam-authorization.json',
   lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file,
   sqsQueues: RESOURCE_POLICY_FILES.sqsQueues.file,
-  snsTopics: RESOURCE_POLICY_FILES.snsTopics.file
+  snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
+  eksClusters: 'eks-clusters.json'
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -477,6 +483,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const lambdaFunctions = mapOk(await b.json(rel(INVENTORY_FILES.lambdaFunctions), listOf('Functions')), (v) => items(v.Functions, LambdaFunction, ['Functions'], 'FunctionName'))
   const sqsQueues = mapOk(await b.json(rel(INVENTORY_FILES.sqsQueues), listOf('Queues')), (v) => items(v.Queues, SqsQueue, ['Queues'], 'QueueUrl'))
   const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
+  const eksClusters = mapOk(await b.json(rel(INVENTORY_FILES.eksClusters), listOf('clusters')), (v) => items(v.clusters, EksClusterDoc, ['clusters'], 'arn'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -495,7 +502,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     iamAuthorization,
     lambdaFunctions,
     sqsQueues,
-    snsTopics
+    snsTopics,
+    eksClusters
   }
 }
 
@@ -544,7 +552,11 @@ async function loadAzureSubscription(b: BundleReader, subscription: string): Pro
   for (const f of b.files)
     if ((f.path.startsWith(`${dir}/entra/`) && !/sign-ins\.json$|directory-audits\.json$/.test(f.path)) || f.path === `${dir}/role-assignments.json`)
       entra.set(f.path, await b.json(f.path, z.unknown()))
-  return { subscription, storageAccounts, blobContainers, networkSecurityGroups, entra }
+  const aksClusters = mapOk(await b.json(`${dir}/aks-clusters.json`, AzureList), (v) => {
+    const [list, base] = listItems(v)
+    return items(list, AksClusterDoc, base, 'id')
+  })
+  return { subscription, storageAccounts, blobContainers, networkSecurityGroups, entra, aksClusters }
 }
 
 /**

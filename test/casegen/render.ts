@@ -247,6 +247,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.iamAuthorization) put('inventory/iam-authorization.json', a.iamAuthorization)
     if (a.sqsQueues.length) put('inventory/sqs-queues.json', { Queues: a.sqsQueues })
     if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
+    if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)
@@ -308,6 +309,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
       files.set(`${base}/blob-containers/${name}.json`, Buffer.from(json({ value: containers })))
     for (const [name, items] of [...z.entra].sort(([x], [y]) => (x < y ? -1 : 1))) files.set(`${base}/entra/${name}`, Buffer.from(json({ value: items })))
     if (z.roleAssignments) files.set(`${base}/role-assignments.json`, Buffer.from(json({ value: z.roleAssignments })))
+    if (z.aksClusters.length) files.set(`${base}/aks-clusters.json`, Buffer.from(json({ value: z.aksClusters })))
     // diagnostic-setting export: one JSON object per line, per month (PT1H.json as delivered)
     const byMonth = new Map<string, string[]>()
     for (const l of z.storageLogs) {
@@ -322,16 +324,23 @@ export function render(w: World, opts: { collector: string }): Rendered {
   }
   for (const c of [...w.kubernetes.values()].sort((x, y) => (x.name < y.name ? -1 : 1))) {
     const base = `kubernetes/${c.name}`
-    files.set(`${base}/rbac.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.rbac })))
+    // a cluster whose RBAC objects were not listed (only its audit log is evidence) has no rbac.json
+    // (one whose workloads were, has its rbac.json as before)
+    if (c.rbac.length || c.workloads.length) files.set(`${base}/rbac.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.rbac })))
     if (c.workloads.length) files.set(`${base}/workloads.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.workloads })))
-    // the AKS diagnostic setting's export: one record a line, a file per month (PT1H.json as delivered)
+    // the AKS diagnostic setting's export: one record a line, a file per month (PT1H.json as delivered);
+    // an EKS log stream's lines are the events themselves (their time is the stageTimestamp)
+    const timeOf = (l: string): string => {
+      const j = JSON.parse(l) as { time?: string; stageTimestamp?: string }
+      return j.time ?? j.stageTimestamp!
+    }
     const byMonth = new Map<string, string[]>()
     for (const l of c.audit) {
-      const m = (JSON.parse(l) as { time: string }).time.slice(0, 7)
+      const m = timeOf(l).slice(0, 7)
       byMonth.set(m, [...(byMonth.get(m) ?? []), l])
     }
     for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
-      const sorted = [...list].sort((x, y) => ((JSON.parse(x) as { time: string }).time < (JSON.parse(y) as { time: string }).time ? -1 : 1))
+      const sorted = [...list].sort((x, y) => (timeOf(x) < timeOf(y) ? -1 : 1))
       files.set(`${base}/audit/insights-logs-kube-audit/y=${month.slice(0, 4)}/m=${month.slice(5, 7)}/PT1H.json`, Buffer.from(`${sorted.join('\n')}\n`))
     }
   }

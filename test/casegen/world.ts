@@ -364,6 +364,8 @@ export interface AccountWorld {
   dataEventSelectors: Json[]
   /** elbv2 DescribeLoadBalancers items with their TargetGroups and TargetHealthDescriptions, inventory/load-balancers.json (null: not collected) */
   loadBalancers: Json[] | null
+  /** DescribeCluster `cluster` objects (eksCluster), inventory/eks-clusters.json (written when not empty) */
+  eksClusters: Json[]
 }
 
 export interface AzureWorld {
@@ -381,6 +383,8 @@ export interface AzureWorld {
   entra: Map<string, Json[]>
   /** ARM role assignment list items, role-assignments.json (null: not collected) */
   roleAssignments: Json[] | null
+  /** ARM managed cluster list items (aksCluster), aks-clusters.json (written when not empty) */
+  aksClusters: Json[]
 }
 
 export interface Findings {
@@ -449,7 +453,8 @@ export class World {
         sqsQueues: [],
         snsTopics: [],
         dataEventSelectors: [],
-        loadBalancers: null
+        loadBalancers: null,
+        eksClusters: []
       }
       this.accounts.set(account, a)
     }
@@ -470,7 +475,8 @@ export class World {
           nsgs: [],
           nsgFlows: new Map(),
           entra: new Map(),
-          roleAssignments: null
+          roleAssignments: null,
+          aksClusters: []
         })
       )
     return z
@@ -1178,7 +1184,7 @@ export function k8sBinding(
 /** One audit.k8s.io/v1 Event at stage ResponseComplete, as an AKS diagnostic record of category kube-audit (the event in properties.log). */
 export function kubeAudit(
   cluster: string,
-  e: { time: string; user: string; verb: string; resource: string; namespace?: string; name?: string; subresource?: string; code?: number; groups?: string[] }
+  e: { time: string; user: string; verb: string; resource: string; namespace?: string; name?: string; subresource?: string; code?: number; groups?: string[]; ip?: string }
 ): string {
   const event = {
     kind: 'Event',
@@ -1196,7 +1202,7 @@ export function kubeAudit(
           ? ['system:serviceaccounts', `system:serviceaccounts:${e.user.split(':')[2]}`, 'system:authenticated']
           : ['system:authenticated'])
     },
-    sourceIPs: ['10.224.0.4'],
+    sourceIPs: [e.ip ?? '10.224.0.4'],
     objectRef: {
       resource: e.resource,
       ...(e.namespace ? { namespace: e.namespace } : {}),
@@ -1915,5 +1921,85 @@ export function wizContainerIssue(o: { control: string; title: string; subscript
     'Resource Tags': '{}',
     'Kubernetes Cluster': '',
     'Kubernetes Namespace': ''
+  }
+}
+
+// ---- EKS and AKS clusters, their API servers' audit events, and Wiz issues on a cluster ----------------
+
+/** A DescribeCluster `cluster`, with the endpoint access and control-plane logging the public-endpoint playbook reads. */
+export function eksCluster(o: {
+  account: string
+  region: string
+  name: string
+  vpc: string
+  publicAccess: boolean
+  privateAccess: boolean
+  cidrs?: string[]
+  audit: boolean
+  tags?: Record<string, string>
+}): Json {
+  const id = hex(`eks:${o.account}:${o.name}`, 32).toUpperCase()
+  return {
+    name: o.name,
+    arn: `arn:aws:eks:${o.region}:${o.account}:cluster/${o.name}`,
+    createdAt: '2025-04-14T09:12:33.000Z',
+    version: '1.30',
+    endpoint: `https://${id}.gr7.${o.region}.eks.amazonaws.com`,
+    roleArn: `arn:aws:iam::${o.account}:role/${o.name}-cluster`,
+    resourcesVpcConfig: {
+      subnetIds: ['subnet-0e1a0000000000001', 'subnet-0e1a0000000000002'],
+      securityGroupIds: [],
+      clusterSecurityGroupId: `sg-0e${hex(`eks-sg:${o.name}`, 15)}`,
+      vpcId: o.vpc,
+      endpointPublicAccess: o.publicAccess,
+      endpointPrivateAccess: o.privateAccess,
+      publicAccessCidrs: o.cidrs ?? ['0.0.0.0/0']
+    },
+    kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
+    logging: {
+      clusterLogging: [
+        { types: o.audit ? ['api', 'audit', 'authenticator'] : ['api', 'authenticator'], enabled: true },
+        { types: o.audit ? ['controllerManager', 'scheduler'] : ['audit', 'controllerManager', 'scheduler'], enabled: false }
+      ]
+    },
+    status: 'ACTIVE',
+    platformVersion: 'eks.8',
+    tags: o.tags ?? {}
+  }
+}
+
+/** An EKS API server audit event as the kube-apiserver-audit log stream holds it (the event itself, one a line), from `ip`. */
+export function eksAudit(cluster: string, e: Parameters<typeof kubeAudit>[1] & { ip: string }): string {
+  const record = JSON.parse(kubeAudit(cluster, e)) as { properties: { log: string } }
+  return record.properties.log
+}
+
+/** An ARM managed cluster, with the API server access profile the public-endpoint playbook reads (ranges: authorizedIPRanges). */
+export function aksCluster(o: {
+  subscription: string
+  group: string
+  name: string
+  location: string
+  ranges?: string[]
+  privateCluster?: boolean
+  tags?: Record<string, string>
+}): Json {
+  return {
+    id: `/subscriptions/${o.subscription}/resourcegroups/${o.group}/providers/Microsoft.ContainerService/managedClusters/${o.name}`,
+    name: o.name,
+    type: 'Microsoft.ContainerService/ManagedClusters',
+    location: o.location,
+    tags: o.tags ?? {},
+    sku: { name: 'Base', tier: 'Standard' },
+    properties: {
+      provisioningState: 'Succeeded',
+      powerState: { code: 'Running' },
+      kubernetesVersion: '1.30.4',
+      dnsPrefix: `${o.name}-dns`,
+      fqdn: `${o.name.toLowerCase()}-dns-${hex(`aks:${o.name}`, 8)}.hcp.${o.location}.azmk8s.io`,
+      enableRBAC: true,
+      networkProfile: { networkPlugin: 'azure', loadBalancerSku: 'standard', outboundType: 'loadBalancer' },
+      apiServerAccessProfile: { enablePrivateCluster: o.privateCluster ?? false, ...(o.ranges?.length ? { authorizedIPRanges: o.ranges } : {}) }
+    }
   }
 }
