@@ -1,7 +1,7 @@
 // What the Kubernetes playbooks read of a cluster's evidence folder (kubernetes/<cluster>/,
 // docs/evidence-bundle.md): which folder a finding's cluster is, its audit events with the days they
 // cover, and what keeps those events from showing that something did not happen in a window.
-import { scanAudit, type AuditScan } from '../semantics/kubernetes-rbac'
+import { parseRbac, scanAudit, type AuditScan, type Rbac } from '../semantics/kubernetes-rbac'
 import {
   automounts,
   BASELINE_CAPABILITIES,
@@ -92,6 +92,16 @@ export function auditGaps(a: Audit, window: { from: string; to: string }, verbs:
       `no request of anyone with the verb ${unlogged.join(', ')} is in the audit files: the cluster does not log them (AKS kube-audit-admin leaves out get and list; an audit policy may say None)`
     )
   return gaps
+}
+
+/** The cluster's rbac.json from the latest bundle that holds it. */
+export function loadRbac(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Rbac> {
+  const f = files.filter((x) => x.kind === 'kubernetes.rbac' && x.path === `kubernetes/${cluster}/rbac.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
+  if (!f) return { ok: false, why: `no kubernetes/${cluster}/rbac.json is in evidence: who holds what is unknown`, files: [] }
+  const b = bytes(f.id)
+  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
+  const r = parseRbac(b.toString('utf8'), f.path)
+  return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
 }
 
 // ---- workloads (kubernetes/<cluster>/workloads.json) ---------------------------------------------

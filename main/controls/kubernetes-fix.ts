@@ -12,7 +12,7 @@ import { artefact, headerLines } from './fix-common'
 import { bashScript, message, shellVar, sq } from './shell'
 import { listEvidence, readEvidenceBytes } from '../case/evidence'
 import { loadWorkloads, offenders, systemWorkload, workloadScope, workloadsOf, WORKLOAD_CONCERNS, type Offender } from './kubernetes-evidence'
-import { workloadText, type Workload } from '../semantics/kubernetes-workloads'
+import { workloadText, type Workload, type Workloads } from '../semantics/kubernetes-workloads'
 
 export type PatchOp = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string }
 
@@ -40,7 +40,10 @@ const PATCHABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob', 
  * when the evidence has none or when one at fault cannot be patched (a pod no controller owns, a
  * controller an operator owns).
  */
-export function patchTargets(db: Db, target: FixTarget): { offenders: Offender[]; evidence: string[]; collectedAt: string; left: string[] } {
+export function patchTargets(
+  db: Db,
+  target: FixTarget
+): { offenders: Offender[]; evidence: string[]; collectedAt: string; left: string[]; cluster: string; serviceAccounts: Workloads['serviceAccounts'] } {
   const files = listEvidence(db)
   const concern = WORKLOAD_CONCERNS[target.control]
   if (!concern) throw new LastmileError('conflict', `${target.finding}: ${target.control} is not a workload control the Kubernetes fix knows`)
@@ -74,7 +77,14 @@ export function patchTargets(db: Db, target: FixTarget): { offenders: Offender[]
         .join('; ')}`
     )
   const f = files.find((x) => l.files.includes(x.id))
-  return { offenders: mine, evidence: l.files, collectedAt: f?.addedAt ?? '', left: own.map((x) => workloadText(x.workload)) }
+  return {
+    offenders: mine,
+    evidence: l.files,
+    collectedAt: f?.addedAt ?? '',
+    left: own.map((x) => workloadText(x.workload)),
+    cluster: s.value.cluster,
+    serviceAccounts: l.value.serviceAccounts
+  }
 }
 
 /** The inputs of a workload fix: its patches (their values are the configuration the plan depends on). */
@@ -91,7 +101,9 @@ const resourceOf = (kind: string): string => kind.toLowerCase()
 /** The fix and rollback scripts for the patches: kubectl pinned to one context, every change checked first, the original object saved before it changes. */
 export function renderWorkloadPatches(ctx: FixContext, o: { title: string; summary: string; preconditions: string[]; clusterName: string }): RenderedFix {
   const t = ctx.target
-  const v = ctx.inputs.values as { patches: WorkloadPatch[]; left: string[] }
+  // created: service accounts the fix creates before its patches (the rollback deletes them after)
+  const v = ctx.inputs.values as { patches: WorkloadPatch[]; left: string[]; created?: Array<{ namespace: string; name: string }> }
+  const created = v.created ?? []
   if (!v.patches.length) throw new LastmileError('conflict', `${t.finding}: nothing to patch`)
   const header = headerLines(ctx)
   const fns = [
@@ -112,27 +124,39 @@ export function renderWorkloadPatches(ctx: FixContext, o: { title: string; summa
     tools: ['kubectl', 'jq'],
     rollbackKey: t.finding,
     functions: fns,
-    steps: v.patches.flatMap((p) => {
-      const done = JSON.stringify(p.after)
-      return [
-        {
-          title: `save ${p.kind} ${p.namespace}/${p.name} as it is (rollback capture)`,
-          check: `[ -s "$ROLLBACK_DIR/${fileOf(p)}" ]`,
-          already: `${p.namespace}/${p.name} was saved by an earlier run`,
-          apply: [`k get ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --output json > "$ROLLBACK_DIR/${fileOf(p)}"`]
-        },
-        {
-          title: `patch ${p.kind} ${p.namespace}/${p.name}: ${p.changes.join('; ')}`,
-          check: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(done)}`,
-          already: `${p.namespace}/${p.name} is already patched`,
-          apply: [
-            // the test operations refuse the patch when the live object is not what the evidence showed
-            `k patch ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --type=json --patch ${sq(JSON.stringify(p.patch))} || fail ${sq(`${p.kind} ${p.namespace}/${p.name} is no longer as the evidence showed it (the patch's tests refused it); nothing was changed — collect evidence again`)}`
-          ],
-          verify: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(done)}`
-        }
-      ]
-    }),
+    steps: [
+      ...created.map((a) => ({
+        title: `create service account ${a.namespace}/${a.name}`,
+        check: `k get serviceaccount ${sq(a.name)} --namespace ${sq(a.namespace)} >/dev/null 2>&1`,
+        already: `${a.namespace}/${a.name} exists`,
+        apply: [
+          `k create serviceaccount ${sq(a.name)} --namespace ${sq(a.namespace)} >/dev/null`,
+          `printf '%s\\t%s\\n' ${sq(a.namespace)} ${sq(a.name)} >> "$ROLLBACK_DIR/created-service-accounts.tsv"`
+        ],
+        verify: `k get serviceaccount ${sq(a.name)} --namespace ${sq(a.namespace)} >/dev/null`
+      })),
+      ...v.patches.flatMap((p) => {
+        const done = JSON.stringify(p.after)
+        return [
+          {
+            title: `save ${p.kind} ${p.namespace}/${p.name} as it is (rollback capture)`,
+            check: `[ -s "$ROLLBACK_DIR/${fileOf(p)}" ]`,
+            already: `${p.namespace}/${p.name} was saved by an earlier run`,
+            apply: [`k get ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --output json > "$ROLLBACK_DIR/${fileOf(p)}"`]
+          },
+          {
+            title: `patch ${p.kind} ${p.namespace}/${p.name}: ${p.changes.join('; ')}`,
+            check: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(done)}`,
+            already: `${p.namespace}/${p.name} is already patched`,
+            apply: [
+              // the test operations refuse the patch when the live object is not what the evidence showed
+              `k patch ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --type=json --patch ${sq(JSON.stringify(p.patch))} || fail ${sq(`${p.kind} ${p.namespace}/${p.name} is no longer as the evidence showed it (the patch's tests refused it); nothing was changed — collect evidence again`)}`
+            ],
+            verify: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(done)}`
+          }
+        ]
+      })
+    ],
     done: `patched ${v.patches.map((p) => `${p.kind} ${p.namespace}/${p.name}`).join(', ')}; the controllers roll their pods out`
   })
   const rollback = bashScript({
@@ -141,18 +165,30 @@ export function renderWorkloadPatches(ctx: FixContext, o: { title: string; summa
     tools: ['kubectl', 'jq'],
     rollbackKey: t.finding,
     functions: fns,
-    steps: v.patches.map((p) => {
-      const back = JSON.stringify(p.before)
-      return {
-        title: `patch ${p.kind} ${p.namespace}/${p.name} back`,
-        check: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(back)}`,
-        already: `${p.namespace}/${p.name} has its original values`,
+    steps: [
+      ...[...v.patches].reverse().map((p) => {
+        const back = JSON.stringify(p.before)
+        return {
+          title: `patch ${p.kind} ${p.namespace}/${p.name} back`,
+          check: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(back)}`,
+          already: `${p.namespace}/${p.name} has its original values`,
+          apply: [
+            `k patch ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --type=json --patch ${sq(JSON.stringify(p.rollback))} || fail ${message(`${p.kind} ${p.namespace}/${p.name} is not as the fix left it; restore it from ${shellVar('ROLLBACK_DIR')}/${fileOf(p)} with kubectl replace -f`)}`
+          ],
+          verify: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(back)}`
+        }
+      }),
+      // a service account the fix created is deleted once nothing names it any more (only one this fix's run created)
+      ...created.map((a) => ({
+        title: `delete service account ${a.namespace}/${a.name}, which the fix created`,
+        check: `! k get serviceaccount ${sq(a.name)} --namespace ${sq(a.namespace)} >/dev/null 2>&1`,
+        already: `${a.namespace}/${a.name} is gone`,
         apply: [
-          `k patch ${resourceOf(p.kind)} ${sq(p.name)} --namespace ${sq(p.namespace)} --type=json --patch ${sq(JSON.stringify(p.rollback))} || fail ${message(`${p.kind} ${p.namespace}/${p.name} is not as the fix left it; restore it from ${shellVar('ROLLBACK_DIR')}/${fileOf(p)} with kubectl replace -f`)}`
-        ],
-        verify: `holds ${resourceOf(p.kind)} ${sq(p.name)} ${sq(p.namespace)} ${sq(back)}`
-      }
-    }),
+          `grep -qxF ${sq(`${a.namespace}	${a.name}`)} "$ROLLBACK_DIR/created-service-accounts.tsv" 2>/dev/null || fail ${sq(`${a.namespace}/${a.name} was not created by this fix (no record in the rollback folder); it is left as it is`)}`,
+          `k delete serviceaccount ${sq(a.name)} --namespace ${sq(a.namespace)} >/dev/null`
+        ]
+      }))
+    ],
     done: `${v.patches.map((p) => `${p.kind} ${p.namespace}/${p.name}`).join(', ')} have their original values again`
   })
   return {

@@ -2,7 +2,7 @@
 // shop-aks runs its cart on the default account, which never called the API server (90 days of audit
 // events, reads included); on legacy-aks the default account lists pods every day; on tools-aks every
 // workload has an account of its own already.
-import { at, hex, k8sServiceAccount, k8sWorkload, kubeAudit, wizClusterIssue, type ClusterWorld, type Expected, type World } from '../../test/casegen/world'
+import { at, hex, k8sBinding, k8sRole, k8sServiceAccount, k8sWorkload, kubeAudit, wizClusterIssue, type ClusterWorld, type Expected, type World } from '../../test/casegen/world'
 
 const SUBSCRIPTION = 'fee3535b-9616-486f-a476-6a500a08a02b'
 const DEFAULT_SA = {
@@ -35,6 +35,11 @@ export function scenario(w: World): void {
     k8sServiceAccount('legacy', 'default')
   )
   controlPlane(legacy)
+  // what lets the default account list pods: a RoleBinding naming it (the new account must get it too)
+  legacy.rbac.push(
+    k8sRole('pod-reader', 'legacy', [{ resources: ['pods'], verbs: ['get', 'list'] }]),
+    k8sBinding('pod-reader', 'legacy', { kind: 'Role', name: 'pod-reader' }, [{ sa: 'legacy/default' }])
+  )
   for (let k = 0; k < 90; k++)
     legacy.audit.push(kubeAudit(legacy.name, { time: at(k, 5), user: 'system:serviceaccount:legacy:default', verb: 'list', resource: 'pods', namespace: 'legacy' }))
 

@@ -6,7 +6,6 @@ import {
   eventResource,
   grantsOf,
   objectRef,
-  parseRbac,
   ruleGrants,
   ruleHasWildcard,
   ruleAllows,
@@ -23,7 +22,7 @@ import type { EvidenceFileSummary } from '../../shared/evidence'
 import { clusterFolder, type Loaded } from '../../main/controls/kubernetes-evidence'
 
 // the cluster evidence readers the Kubernetes playbooks share (main/controls/kubernetes-evidence.ts)
-export { clusterFolder, loadAudit, windowDays, type Audit, type Loaded } from '../../main/controls/kubernetes-evidence'
+export { clusterFolder, loadAudit, loadRbac, windowDays, type Audit, type Loaded } from '../../main/controls/kubernetes-evidence'
 
 export const CREATE_PODS = 'azure.aks.principal-can-create-pods'
 export const READ_SECRETS = 'azure.aks.principal-can-read-secrets'
@@ -88,16 +87,6 @@ export function targetOf(resourceId: string, files: readonly EvidenceFileSummary
     }
   const c = clusterFolder(s.cluster, files)
   return c.ok ? { ok: true, value: { subject: s.subject, cluster: c.value.cluster, chosen: c.value.chosen }, files: [] } : c
-}
-
-/** The cluster's rbac.json from the latest bundle that holds it. */
-export function loadRbac(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Rbac> {
-  const f = files.filter((x) => x.kind === 'kubernetes.rbac' && x.path === `kubernetes/${cluster}/rbac.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
-  if (!f) return { ok: false, why: `no kubernetes/${cluster}/rbac.json is in evidence: who holds what is unknown`, files: [] }
-  const b = bytes(f.id)
-  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
-  const r = parseRbac(b.toString('utf8'), f.path)
-  return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
 }
 
 export interface Holding {
