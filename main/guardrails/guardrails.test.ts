@@ -15,6 +15,7 @@ import { DISALLOW_PUBLIC_BLOB_POLICY } from '../../playbooks/azure.storage.publi
 import { RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY } from '../../playbooks/azure.network.nsg-open-admin-ports/guardrails'
 import { CAPABILITIES_POLICY, PRIVILEGED_POLICY } from '../../playbooks/azure.aks.privileged-containers/guardrails'
 import { AUTOMOUNT_POLICY } from '../../playbooks/azure.aks.automount-service-account-token/guardrails'
+import { AUTHORIZED_RANGES_POLICY } from '../../playbooks/azure.aks.api-server-public/guardrails'
 import { loadControls } from '../controls/catalogue'
 import { buildGuardrails, DEFAULT_BREAK_GLASS_ROLE, exceptionsOf, GUARDRAIL_CONTROLS, guardrailScope, type GuardrailFinding } from '.'
 
@@ -49,7 +50,8 @@ const AZURE_POLICIES: Record<string, string[]> = {
   'azure.storage.public-blob-access': [DISALLOW_PUBLIC_BLOB_POLICY],
   'azure.network.nsg-open-admin-ports': [RDP_FROM_INTERNET_POLICY, SSH_FROM_INTERNET_POLICY],
   'azure.aks.privileged-containers': [PRIVILEGED_POLICY, CAPABILITIES_POLICY],
-  'azure.aks.automount-service-account-token': [AUTOMOUNT_POLICY]
+  'azure.aks.automount-service-account-token': [AUTOMOUNT_POLICY],
+  'azure.aks.api-server-public': [AUTHORIZED_RANGES_POLICY]
 }
 
 /** a resource of the control's type, for a control added after this table */
