@@ -299,6 +299,8 @@ export interface IamUserFacts {
   createdAt: string | null
   passwordEnabled: boolean | null
   passwordLastUsed: string | null
+  /** when the console password was set (credential report password_last_changed); null when N/A or unknown */
+  passwordLastChanged: string | null
   mfaActive: boolean | null
   accessKeys: Array<{ slot: 1 | 2; active: boolean; lastRotated: string | null; lastUsed: string | null; lastUsedRegion: string | null; lastUsedService: string | null }>
   evidence: string[]

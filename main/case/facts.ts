@@ -736,6 +736,8 @@ function iamUserSection(s: Subject, facts: ResourceFacts): void {
     createdAt: report.createdAt,
     passwordEnabled: report.passwordEnabled,
     passwordLastUsed: report.passwordLastUsed,
+    // a facet stored before the column was kept has none: unknown, never a date
+    passwordLastChanged: report.passwordLastChanged ?? null,
     mfaActive: report.mfaActive,
     accessKeys: report.keys,
     evidence: s.rows.evidenceOf('iam.credential-report')

@@ -232,6 +232,8 @@ export const CredentialReportFacet = z.strictObject({
   createdAt: nullableString,
   passwordEnabled: z.boolean().nullable(),
   passwordLastUsed: nullableString,
+  /** password_last_changed: when the console password was set (its age when it was never used) */
+  passwordLastChanged: nullableString,
   mfaActive: z.boolean().nullable(),
   keys: z.array(AccessKeyReport)
 })

@@ -447,6 +447,7 @@ export function readCredentialReport(text: string, file: string): CredentialRepo
       createdAt: reportDate(get('user_creation_time')),
       passwordEnabled: reportBool(get('password_enabled')),
       passwordLastUsed: reportDate(get('password_last_used')),
+      passwordLastChanged: reportDate(get('password_last_changed')),
       mfaActive: reportBool(get('mfa_active')),
       keys: keys.filter((k) => k.active || k.lastRotated !== null)
     }

@@ -1,5 +1,6 @@
 // Step functions for unused IAM access keys (aws.iam.unused-access-key): which active keys the fix
-// would deactivate (the control evaluator's reading of the credential report), whether those keys
+// would deactivate (the control evaluator's reading of the credential report), whether the finding
+// is (also) about an idle console password the fix does not touch, whether those keys
 // were used in the window after all (credential report, CloudTrail), and whether the user is a
 // machine whose automation depends on them.
 import { z } from 'zod'
@@ -154,6 +155,63 @@ const keyUsedInWindow = defineStep({
   }
 })
 
+/**
+ * The rules of this control that count access keys only (Prowler's later split check). Every other
+ * rule it serves counts console passwords too: Security Hub IAM.8 (90 days) and IAM.22 (45 days),
+ * Config's iam-user-unused-credentials-check, Prowler 3's iam_disable_<n>_days_credentials.
+ */
+const KEY_ONLY_RULES: ReadonlySet<string> = new Set(['iam_user_accesskey_unused'])
+
+const DAY_MS = 86_400_000
+
+/** What the fix leaves alone, and what removes it (the remedy, not this folder's fix). */
+const PASSWORD_REMEDY =
+  "the finding is about the console password, which this folder's fix (deactivating access keys) does not touch: the finding stays true after it; delete the login profile (aws iam delete-login-profile, as the console-MFA fix does) once the user confirms the password is not needed"
+
+const consolePasswordUnused = defineStep({
+  name: 'iam.console-password-unused',
+  summary:
+    "whether the user's console password is enabled and unused for the threshold (credential report password_last_used, or password_last_changed when never used): IAM.8 and IAM.22 count passwords as well as keys, and deactivating keys does not remove a password",
+  resourceTypes: USER,
+  params: daysParam,
+  run(ctx, p) {
+    const { arn, user } = userOf(ctx)
+    if (!user) return noReport(arn)
+    const when = at(ctx)
+    if (!when) return outcome('unknown', 'no evidence bundle says when it was collected', {})
+    const o = { evidence: [user.evidence], certainty: 'proven' as const, sources: ['aws.iam.credential-report' as const] }
+    const rules = [...new Set(ctx.finding.alerts.map((a) => a.ruleId))].sort()
+    if (rules.length && rules.every((r) => KEY_ONLY_RULES.has(r)))
+      return outcome('no', `the finding's rule (${rules.join(', ')}) counts access keys only; a console password is not part of it`, o)
+    if (user.passwordEnabled === false) return outcome('no', 'the user has no console password (password_enabled false): only access keys can be unused', o)
+    if (user.passwordEnabled !== true)
+      return outcome('unknown', 'the credential report does not say whether the user has a console password (password_enabled is neither true nor false)', o)
+    const daysBefore = (t: string) => Math.floor((when.getTime() - Date.parse(t)) / DAY_MS)
+    if (user.passwordLastUsed) {
+      const d = daysBefore(user.passwordLastUsed)
+      if (d >= p.days)
+        return outcome(
+          'yes',
+          `the console password is enabled and was last used on ${utcDay(user.passwordLastUsed)}, ${plural(d, 'day')} before collection (threshold: ${p.days} days): ${PASSWORD_REMEDY}`,
+          o
+        )
+      return outcome('no', `the console password was last used on ${utcDay(user.passwordLastUsed)}, ${plural(d, 'day')} before collection: it is in use, not idle`, o)
+    }
+    // password_last_used N/A or no_information: never used (as far as IAM recorded); its age is the time since it was set
+    if (user.passwordLastChanged) {
+      const d = daysBefore(user.passwordLastChanged)
+      if (d >= p.days)
+        return outcome(
+          'yes',
+          `the console password is enabled and has never been used; it was set on ${utcDay(user.passwordLastChanged)}, ${plural(d, 'day')} before collection (threshold: ${p.days} days): ${PASSWORD_REMEDY}`,
+          o
+        )
+      return outcome('no', `the console password has never been used, but it was set only on ${utcDay(user.passwordLastChanged)}, ${plural(d, 'day')} before collection`, o)
+    }
+    return outcome('unknown', 'the console password is enabled, but the credential report gives neither its last use nor when it was set', o)
+  }
+})
+
 /** Names and paths people give to machine users. */
 const AUTOMATION = /(^|[-_./])(ci|cd|bot|svc|service|automation|deploy|deployer|jenkins|github|gitlab|terraform|ansible|backup|etl|batch|sync|app|integration)([-_./]|\d|$)/i
 
@@ -181,4 +239,4 @@ const userRunsAutomation = defineStep({
   }
 })
 
-export const IAM_STEPS = [keyStillUnused, keyUsedInWindow, userRunsAutomation]
+export const IAM_STEPS = [keyStillUnused, consolePasswordUnused, keyUsedInWindow, userRunsAutomation]

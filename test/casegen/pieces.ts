@@ -1396,14 +1396,41 @@ export function iamUnusedAccessKey(w: World): void {
       who: user(PROD, 'r.tanaka', 'AKIAQ3EGRTANAKA1EXMP')
     })
   )
+  // IAM.22 counts console passwords too: keys in use, but a console password idle since July
+  // (the finding is about the password, which deactivating keys does not remove)
+  prod.credentialReport.push(
+    reportRow(PROD, 'h.castellanos', {
+      created: '2020-09-14T08:00:00+00:00',
+      password: true,
+      passwordUsed: '2026-07-02T14:20:00+00:00',
+      mfa: true,
+      key1: { active: true, rotated: '2025-03-03T09:00:00+00:00', used: '2026-11-19T11:05:00+00:00', service: 's3' }
+    })
+  )
+  // a console password set in 2023 and never used (password_last_used no_information), no key
+  prod.credentialReport.push(
+    reportRow(PROD, 'p.oyelaran', {
+      created: '2023-01-16T08:00:00+00:00',
+      password: true,
+      mfa: true,
+      key1: null
+    })
+  )
   const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
-    [PROD, 'dana.whitfield', 'SAFE', { 'still-unused': 'no' }, 'the key was deactivated after the scan'],
-    [PROD, 'm.okafor', 'SAFE', { 'used-in-window': 'no', automation: 'no' }, "a person's key idle since March"],
+    [PROD, 'dana.whitfield', 'SAFE', { 'still-unused': 'no', 'password-idle': 'no' }, 'the key was deactivated after the scan'],
+    [PROD, 'm.okafor', 'SAFE', { 'password-idle': 'no', 'used-in-window': 'no', automation: 'no' }, "a person's key idle since March"],
     [PROD, 'service/report-sync', 'UNSAFE', { 'used-in-window': 'yes' }, 'a bimonthly job used it 61 days ago'],
     [TEST, 'automation/ci-deployer', 'RISKY', { automation: 'yes' }, 'a CI machine user'],
     [PROD, 'l.moreau', 'SAFE', { 'still-unused': 'no', 'used-in-window': 'yes' }, 'the key was used yesterday: nothing to deactivate'],
-    [PROD, 'r.tanaka', 'UNSAFE', { 'used-in-window': 'yes' }, 'CloudTrail shows both keys in use; the report is older']
+    [PROD, 'r.tanaka', 'UNSAFE', { 'used-in-window': 'yes' }, 'CloudTrail shows both keys in use; the report is older'],
+    [PROD, 'h.castellanos', 'RISKY', { 'still-unused': 'no', 'password-idle': 'yes' }, 'keys in use; the console password is idle since July (not this fix)'],
+    [PROD, 'p.oyelaran', 'RISKY', { 'still-unused': 'no', 'password-idle': 'yes' }, 'no key; a console password set in 2023 and never used']
   ]
+  // the idle password's answer names what the fix leaves alone and the remedy
+  const says: Record<string, Record<string, string>> = {
+    'h.castellanos': { 'password-idle': "the finding is about the console password, which this folder's fix (deactivating access keys) does not touch" },
+    'p.oyelaran': { 'password-idle': 'has never been used; it was set on 2023-01-16' }
+  }
   for (const [account, path, verdict, steps, why] of all) {
     const arn = `arn:aws:iam::${account}:user/${path}`
     w.findings.asff.push(
@@ -1417,7 +1444,7 @@ export function iamUnusedAccessKey(w: World): void {
         resourceId: arn
       })
     )
-    w.expect({ control: 'aws.iam.unused-access-key', resource: arn, verdict, steps, why })
+    w.expect({ control: 'aws.iam.unused-access-key', resource: arn, verdict, steps, why, ...(says[path] ? { says: says[path] } : {}) })
   }
   w.findings.prowler.push(
     prowlerFinding({
