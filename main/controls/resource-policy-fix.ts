@@ -28,6 +28,8 @@ export interface PolicyDocumentCli {
    * policy), "" where the service takes "no policy" (SQS), or a default document (SNS).
    */
   whenEmpty(r: ResourcePolicyFacet): string | null
+  /** why this resource's policy cannot be changed at all (an AWS managed KMS key), or null */
+  unchangeable?(r: ResourcePolicyFacet): string | null
 }
 
 interface Values {
@@ -51,6 +53,8 @@ export function policyDocumentFix(cli: PolicyDocumentCli): Omit<FixRenderer, 'co
     inputs(db: Db, target: FixTarget) {
       const cfg = requireConfig({ db }, target, target.resourceId, 'resource-policy.config', `inventory/${cli.file}`)
       const r = cfg.value
+      const fixed = cli.unchangeable?.(r) ?? null
+      if (fixed) throw new LastmileError('conflict', `${target.finding}: ${fixed}`)
       if (r.policy === undefined) throw new LastmileError('conflict', `${target.finding}: the policy of ${r.name} was not collected; collect ${cli.file} with its policies first`)
       if (r.policy === null || !(r.public ?? []).length)
         throw new LastmileError('conflict', `${target.finding}: ${r.name} grants nothing to anyone in the evidence; validate the finding instead`)

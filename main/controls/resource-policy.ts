@@ -8,7 +8,7 @@
 import type { ResourceCaller, ResourcePolicyFacet } from '../semantics/facets'
 import { callerAfterFix, readResourcePolicy, type PolicyService, type PolicyStatement } from '../semantics/iam-policy'
 import { accountResource } from '../semantics/ids'
-import { resourceDataRecording, type DataResourceType } from '../semantics/trail-selectors'
+import { managementReadRecording, resourceDataRecording, type DataResourceType } from '../semantics/trail-selectors'
 import { globMatch } from '../semantics/policy-glob'
 import { coverageText, outcome, plural, windowText } from './step-common'
 import { defineStep, type StepContext, type StepFunction, type StepOutcome } from './step'
@@ -32,6 +32,14 @@ export interface PolicyServiceSpec {
   actionOf(eventName: string): string
   /** the statement actions whose use CloudTrail never records (Lambda function URL invocations) */
   unlogged?: { action: string; why: string }
+  /** the event source whose management READ events record use of the resource (KMS Decrypt, GenerateDataKey…): "nobody" needs a trail recording them */
+  managementReads?: string
+  /**
+   * Set when the resource policy is the only grant (a KMS key policy: IAM policies count only where
+   * it names the account): an own-account caller no remaining statement allows is cut off, not
+   * "kept by its IAM policies". The sentence says why.
+   */
+  policyOnly?: string
 }
 
 export type PolicyConfig = { value: ResourcePolicyFacet; evidence: string[] }
@@ -165,6 +173,16 @@ export function policyUsage(ctx: StepContext, spec: PolicyServiceSpec): PolicyUs
       }
     }
   }
+  // management read events (KMS): a trail may leave them, or the service's, out
+  if (spec.managementReads) {
+    const trails = ctx.ev.config(accountResource(r.account), 'account.trails')
+    if (!trails) gaps.push(`no trails.json for ${r.account}: whether the management read events of ${spec.managementReads} are recorded is unknown`)
+    else {
+      evidence.push(trails.evidence)
+      const rec = managementReadRecording(trails.value.trails, spec.managementReads, { account: r.account, region: r.region })
+      if (rec.level !== 'all') gaps.push(rec.explanation)
+    }
+  }
   const changes = trailChangesIn(ctx, r.account)
   if (changes.length) gaps.push(`the trails changed during the window (${changes.slice(0, 3).join('; ')}): what they recorded before is not known`)
   // paths CloudTrail never records
@@ -218,7 +236,7 @@ export function outsideCallersOutcome(ctx: StepContext, spec: PolicyServiceSpec)
   const kept = u.callers.filter((c) => OUTSIDE.has(c.kind))
   return outcome(
     'no',
-    `no caller from outside the account that the fix would cut off used ${name} ${windowText(ctx.window)} (CloudTrail covers the whole window${spec.dataType ? `, and a trail records its ${spec.dataType} data events` : ''})${kept.length ? `; ${kept.map(callerText).join('; ')} keep${kept.length === 1 ? 's' : ''} access through ${[...new Set(kept.map((c) => c.statement))].join(', ')}` : ''}`,
+    `no caller from outside the account that the fix would cut off used ${name} ${windowText(ctx.window)} (CloudTrail covers the whole window${spec.dataType ? `, and a trail records its ${spec.dataType} data events` : ''}${spec.managementReads ? `, and a trail records the management read events of ${spec.managementReads}` : ''})${kept.length ? `; ${kept.map(callerText).join('; ')} keep${kept.length === 1 ? 's' : ''} access through ${[...new Set(kept.map((c) => c.statement))].join(', ')}` : ''}`,
     { ...o, certainty: 'proven' }
   )
 }
@@ -236,6 +254,19 @@ export function accountCallersOutcome(ctx: StepContext, spec: PolicyServiceSpec)
   if (!u.public) return outcome('no', `the policy of ${name} grants nothing to anyone: the fix takes nothing away`, { ...o, certainty: 'proven' })
   const own = u.callers.filter((c) => c.kind === 'account' && c.errors < c.events)
   const relying = own.filter((c) => c.after !== 'kept')
+  const cut = relying.filter((c) => c.after === 'cut')
+  if (spec.policyOnly && cut.length)
+    return outcome(
+      'yes',
+      `${cut.map(callerText).join('; ')} of the account used ${name}, and no statement the fix leaves allows ${cut.length === 1 ? 'it' : 'them'}: ${spec.policyOnly}, so the fix cuts ${cut.length === 1 ? 'it' : 'them'} off`,
+      { ...o, certainty: 'proven' }
+    )
+  if (spec.policyOnly && relying.length)
+    return outcome(
+      'unknown',
+      `${relying.map(callerText).join('; ')} used ${name}; only statements with conditions the logs cannot check (${[...new Set(relying.map((c) => c.statement ?? 'unreadable policy'))].join(', ')}) would still allow them`,
+      o
+    )
   if (relying.length)
     return outcome(
       'yes',
@@ -269,14 +300,14 @@ export function resourcePolicySteps(spec: PolicyServiceSpec, prefix: string, res
     }),
     defineStep({
       name: `${prefix}.outside-callers`,
-      summary: `callers from other accounts, anonymous or AWS services that used the ${spec.noun} in the window (CloudTrail) and that no statement the fix leaves allows; "no" needs CloudTrail of its Region over the whole window${spec.dataType ? ` and a trail recording its ${spec.dataType} data events` : ''}`,
+      summary: `callers from other accounts, anonymous or AWS services that used the ${spec.noun} in the window (CloudTrail) and that no statement the fix leaves allows; "no" needs CloudTrail of its Region over the whole window${spec.dataType ? ` and a trail recording its ${spec.dataType} data events` : ''}${spec.managementReads ? ` and a trail recording the management read events of ${spec.managementReads}` : ''}`,
       resourceTypes: types,
       params,
       run: (ctx) => outsideCallersOutcome(ctx, spec)
     }),
     defineStep({
       name: `${prefix}.account-callers`,
-      summary: `callers of the ${spec.noun}'s own account that no statement the fix leaves names: they keep working only through their own IAM permissions`,
+      summary: `callers of the ${spec.noun}'s own account that no statement the fix leaves names: ${spec.policyOnly ? `they are cut off (${spec.policyOnly})` : 'they keep working only through their own IAM permissions'}`,
       resourceTypes: types,
       params,
       run: (ctx) => accountCallersOutcome(ctx, spec)

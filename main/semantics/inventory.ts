@@ -27,7 +27,7 @@ import { parseCredentialReport, type CredentialReportRow } from './credential-re
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { IamAuthorization } from './inventory-iam'
-import { LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
+import { KmsKey, LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
 
 // ---- results -------------------------------------------------------------------------------------
@@ -59,6 +59,7 @@ export interface AwsAccountInventory {
   lambdaFunctions: FileState<Array<Item<LambdaFunction>>>
   sqsQueues: FileState<Array<Item<SqsQueue>>>
   snsTopics: FileState<Array<Item<SnsTopic>>>
+  kmsKeys: FileState<Array<Item<KmsKey>>>
   /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
   eksClusters: FileState<Array<Item<EksClusterDoc>>>
 }
@@ -328,6 +329,7 @@ export const INVENTORY_FILES = {
   lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file,
   sqsQueues: RESOURCE_POLICY_FILES.sqsQueues.file,
   snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
+  kmsKeys: RESOURCE_POLICY_FILES.kmsKeys.file,
   eksClusters: 'eks-clusters.json'
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
@@ -483,6 +485,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const lambdaFunctions = mapOk(await b.json(rel(INVENTORY_FILES.lambdaFunctions), listOf('Functions')), (v) => items(v.Functions, LambdaFunction, ['Functions'], 'FunctionName'))
   const sqsQueues = mapOk(await b.json(rel(INVENTORY_FILES.sqsQueues), listOf('Queues')), (v) => items(v.Queues, SqsQueue, ['Queues'], 'QueueUrl'))
   const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
+  const kmsKeys = mapOk(await b.json(rel(INVENTORY_FILES.kmsKeys), listOf('Keys')), (v) => items(v.Keys, KmsKey, ['Keys'], 'KeyId'))
   const eksClusters = mapOk(await b.json(rel(INVENTORY_FILES.eksClusters), listOf('clusters')), (v) => items(v.clusters, EksClusterDoc, ['clusters'], 'arn'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
@@ -503,6 +506,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     lambdaFunctions,
     sqsQueues,
     snsTopics,
+    kmsKeys,
     eksClusters
   }
 }

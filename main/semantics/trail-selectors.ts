@@ -356,3 +356,90 @@ export function resourceDataRecording(trails: readonly TrailConfig[], type: Data
         : `only part of the ${type} data events of ${resource.arn} are recorded (${why.join('; ')})`
   return { level, trails: by, explanation }
 }
+
+// ---- management read events of one service (KMS Decrypt, Encrypt, GenerateDataKey…) -------------
+
+/** Basic selectors: IncludeManagementEvents (default true), ReadWriteType taking reads, the source not in ExcludeManagementEventSources. */
+function basicManagementReads(selectors: Json[], source: string): { level: Level; why: string[] } {
+  let level: Level = 'none'
+  const why: string[] = []
+  for (const sel of selectors) {
+    if (bool(sel.IncludeManagementEvents) === false) continue
+    const rw = str(sel.ReadWriteType) ?? 'All'
+    if (rw === 'WriteOnly') continue
+    if (list(sel.ExcludeManagementEventSources).includes(source)) continue
+    level = 'all'
+    why.push(`basic selector (${rw}) records management read events`)
+  }
+  return { level, why }
+}
+
+/** Advanced selectors: eventCategory Management, readOnly not only false, eventSource not leaving the source out. */
+function advancedManagementReads(selectors: Json[], source: string): { level: Level; why: string[] } {
+  let level: Level = 'none'
+  const why: string[] = []
+  for (const sel of selectors) {
+    const name = str(sel.Name) ?? 'unnamed'
+    let mgmt = false
+    let reads = true
+    let l: Level = 'all'
+    const limits: string[] = []
+    for (const fs of arr(sel.FieldSelectors)) {
+      const f = obj(fs)
+      if (!f) continue
+      const field = str(f.Field) ?? ''
+      const eq = list(f.Equals)
+      const ne = list(f.NotEquals)
+      if (field === 'eventCategory') mgmt = eq.includes('Management') && !ne.includes('Management')
+      else if (field === 'readOnly') reads = !(eq.length === 1 && eq[0] === 'false') && !(ne.length === 1 && ne[0] === 'true')
+      else if (field === 'eventSource') {
+        if ((eq.length && !eq.includes(source)) || ne.includes(source)) l = 'none'
+      } else if (eq.length || ne.length || list(f.StartsWith).length || list(f.NotStartsWith).length || list(f.EndsWith).length || list(f.NotEndsWith).length) {
+        l = minL(l, 'some')
+        limits.push(`only some events (${field})`)
+      }
+    }
+    if (!mgmt || !reads || l === 'none') continue
+    level = maxL(level, l)
+    why.push(`advanced selector "${name}" records management read events${limits.length ? `, ${limits.join(', ')}` : ''}`)
+  }
+  return { level, why }
+}
+
+/**
+ * Do the account's logging trails record the management read events of one service (`source`,
+ * e.g. kms.amazonaws.com: Decrypt, Encrypt, GenerateDataKey… are management read events) in the
+ * resource's Region? A trail can leave them out: ReadWriteType WriteOnly, a readOnly "false"
+ * selector, or the source excluded (ExcludeManagementEventSources, an eventSource NotEquals), which
+ * AWS offers precisely for KMS's volume. A trail whose selectors are not in the evidence proves nothing.
+ */
+export function managementReadRecording(trails: readonly TrailConfig[], source: string, resource: { account: string; region: string }): ResourceRecording {
+  let level: Level = 'none'
+  const by: string[] = []
+  const why: string[] = []
+  const unread: string[] = []
+  for (const t of trails) {
+    if (t.isLogging === false) continue
+    if (!t.organization && t.account !== resource.account) continue
+    if (!t.multiRegion && t.homeRegion !== null && t.homeRegion !== resource.region) continue
+    if (!(t.advanced && t.advanced.length) && !t.basic) {
+      unread.push(t.name)
+      continue
+    }
+    const ev = t.advanced && t.advanced.length ? advancedManagementReads(t.advanced, source) : basicManagementReads(t.basic!, source)
+    if (ev.level === 'none') continue
+    level = maxL(level, ev.level)
+    by.push(t.arn)
+    why.push(`${t.name}: ${ev.why.join('; ')}`)
+  }
+  const notRead = unread.length ? ` (the event selectors of ${unread.join(', ')} are not in the evidence)` : ''
+  const explanation =
+    level === 'none'
+      ? trails.length
+        ? `no logging trail of ${resource.account} records the management read events of ${source} in ${resource.region}${notRead}`
+        : 'no trail in the evidence'
+      : level === 'all'
+        ? `the management read events of ${source} are recorded (${why.join('; ')})`
+        : `only part of the management read events of ${source} are recorded (${why.join('; ')})${notRead}`
+  return { level, trails: by, explanation }
+}
