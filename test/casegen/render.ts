@@ -84,7 +84,13 @@ function trails(a: AccountWorld): Json {
         ...(a.dataEventSelectors.length
           ? {
               advancedEventSelectors: [
-                { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+                {
+                  Name: 'Management events',
+                  FieldSelectors: [
+                    { Field: 'eventCategory', Equals: ['Management'] },
+                    ...(a.excludedManagementSources.length ? [{ Field: 'eventSource', NotEquals: [...a.excludedManagementSources] }] : [])
+                  ]
+                },
                 ...(recorded.length ? [dataSelector('S3 object events', 'AWS::S3::Object', { StartsWith: recorded.sort() })] : []),
                 ...(a.lambdaDataEvents.length ? [dataSelector('Lambda invocations', 'AWS::Lambda::Function', { Equals: [...a.lambdaDataEvents].sort() })] : []),
                 ...a.dataEventSelectors
@@ -100,7 +106,7 @@ function trails(a: AccountWorld): Json {
                     ...(recorded.length ? [{ Type: 'AWS::S3::Object', Values: recorded.sort() }] : []),
                     ...(a.lambdaDataEvents.length ? [{ Type: 'AWS::Lambda::Function', Values: [...a.lambdaDataEvents].sort() }] : [])
                   ],
-                  ExcludeManagementEventSources: []
+                  ExcludeManagementEventSources: [...a.excludedManagementSources]
                 }
               ]
             }),
@@ -248,6 +254,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.sqsQueues.length) put('inventory/sqs-queues.json', { Queues: a.sqsQueues })
     if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
     if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })
+    if (a.kmsKeys.length) put('inventory/kms-keys.json', { Keys: a.kmsKeys })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)

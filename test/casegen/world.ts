@@ -366,6 +366,10 @@ export interface AccountWorld {
   loadBalancers: Json[] | null
   /** DescribeCluster `cluster` objects (eksCluster), inventory/eks-clusters.json (written when not empty) */
   eksClusters: Json[]
+  /** {KeyId, KeyArn, KeyMetadata, Policy} keys, inventory/kms-keys.json (written when not empty) */
+  kmsKeys: Json[]
+  /** event sources the trail leaves out of its management events (ExcludeManagementEventSources; an eventSource NotEquals when advanced) */
+  excludedManagementSources: string[]
 }
 
 export interface AzureWorld {
@@ -454,7 +458,9 @@ export class World {
         snsTopics: [],
         dataEventSelectors: [],
         loadBalancers: null,
-        eksClusters: []
+        eksClusters: [],
+        kmsKeys: [],
+        excludedManagementSources: []
       }
       this.accounts.set(account, a)
     }

@@ -1,6 +1,6 @@
 # moto's server on 127.0.0.1 and a free port (printed as "port N" once it listens), with one
-# addition: EC2 instances and security groups can be created with the ids the evidence names, and
-# IAM access keys with the id and creation time it names.
+# addition: EC2 instances, security groups and KMS keys can be created with the ids the evidence
+# names, and IAM access keys with the id and creation time it names.
 #
 # The generated scripts address resources as the evidence names them (i-0a1b…, sg-0c00…, "key 1,
 # created 2024-04-02T09:00:00Z"), and moto draws random ids and stamps keys with the current time,
@@ -60,6 +60,11 @@ iam_models.AccessKey.__init__ = _access_key_with_date
 
 ec2_instances.random_instance_id = _wanted("instance", ec2_utils.random_instance_id)
 ec2_security_groups.random_security_group_id = _wanted("security-group", ec2_utils.random_security_group_id)
+
+# KMS keys: the key id the evidence names (the scripts address the key by its ARN)
+from moto.kms import models as kms_models
+_generate_key_id = kms_models.generate_key_id
+kms_models.generate_key_id = lambda multi_region=False: _take("kms-key") or _generate_key_id(multi_region)
 
 # An instance's security groups ARE its primary interface's (EC2 User Guide, "Security groups for
 # your EC2 instances": changing either changes both). moto keeps two lists and reports their union
