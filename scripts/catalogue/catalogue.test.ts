@@ -181,8 +181,12 @@ describe('the generated catalogue', () => {
     const control = t.resolve('prowler', 'kms_key_rotation_enabled', 'check', 'other')
     expect(control).toBe('gcp.kms.key-rotation-enabled')
     expect(t.row(control)?.why).toMatch(/also a check of huaweicloud .*oraclecloud/)
-    // the reference table's provider first: GCP's kms_key_not_publicly_accessible lands on Security Hub's KMS.5
-    expect(t.resolve('prowler', 'kms_key_not_publicly_accessible', 'check', 'other')).toBe('aws.kms.5')
+    // the reference table's provider first: GCP's kms_key_not_publicly_accessible lands on the aws control of that check, split
+    // from Security Hub's KMS.5 (decisions.yaml) so that the folder answering KMS.5 (aws.kms.public-access) never judges GCP keys
+    const shared = t.resolve('prowler', 'kms_key_not_publicly_accessible', 'check', 'other')
+    expect(shared).toBe('aws.kms.key-not-publicly-accessible')
+    expect(t.row(shared)?.why).toMatch(/also a check of gcp/)
+    expect(t.resolve('securityhub', 'KMS.5', 'check', 'AwsKmsKey')).toBe('aws.kms.public-access')
   })
 
   it('names Trivy rules by their current AWS-NNNN id as well as AVD-AWS-NNNN', () => {
