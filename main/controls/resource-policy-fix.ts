@@ -3,7 +3,7 @@
 // other statement kept as it is (main/semantics/iam-policy.ts policyWithout). The script saves the
 // live policy first, refuses to change a policy that is not the one the evidence shows (the fix was
 // computed from it), and the rollback puts the saved document back exactly.
-import type { FixRenderer, FixTarget } from './fix'
+import type { FixContext, FixRenderer, FixTarget, RenderedFix } from './fix'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from './fix-common'
 import { bashScript, sq } from './shell'
 import { LastmileError } from '../errors'
@@ -74,74 +74,122 @@ export function policyDocumentFix(cli: PolicyDocumentCli): Omit<FixRenderer, 'co
       return { values: values as unknown as Record<string, unknown>, evidence: [...cfg.evidence].sort(), collectedAt: cfg.collectedAt }
     },
     render(ctx) {
-      const t = ctx.target
       const v = ctx.inputs.values as unknown as Values
-      const account = requireAccount(t, v.account)
-      const region = requireRegion(t, v.region)
-      const header = headerLines(ctx)
-      const saved = '"$ROLLBACK_DIR/policy.before.json"'
-      // documents compare as canonical JSON (key order and spacing are the service's); "" is no policy
-      const norm = `norm() { local s; s="$(cat)"; if [ -n "$s" ]; then printf '%s' "$s" | jq -cS .; fi; }`
-      const fns = [
-        norm,
-        `live() { ${cli.get(v.resource, region)}; }`,
-        `live_norm() { live | norm; }`,
-        `put() { POLICY="$1"; ${cli.set(v.resource, region)}; }`,
-        `EVIDENCE=${sq(v.before)}`,
-        `AFTER=${sq(v.after)}`
-      ]
-      const fix = bashScript({
-        title: `Fix: remove the public statements of the ${cli.noun} ${v.name}'s policy`,
-        lines: [...header, ...v.removed.map((w) => `Removes ${w}.`), 'Every other statement stays. Callers the removed statements let in are refused from then on.'],
-        tools: ['aws', 'jq'],
-        awsAccount: account,
-        rollbackKey: t.finding,
-        functions: fns,
-        steps: [
-          {
-            title: 'save the policy (rollback capture)',
-            check: `[ -e ${saved} ]`,
-            already: 'the policy was saved by an earlier run',
-            apply: [`live > ${saved}`]
-          },
-          {
-            title: 'put the policy without the public statements',
-            check: `[ "$(live_norm)" = "$(printf '%s' "$AFTER" | norm)" ]`,
-            already: 'the policy has no public statement',
-            apply: [
-              `[ "$(norm < ${saved})" = "$(printf '%s' "$EVIDENCE" | norm)" ] || fail "the policy of ${v.name} is not the one the evidence shows (it changed since): investigate again; nothing was changed"`,
-              'put "$AFTER"'
-            ],
-            verify: `[ "$(live_norm)" = "$(printf '%s' "$AFTER" | norm)" ]`
-          }
-        ],
-        done: `${v.name} no longer grants to anyone`
-      })
-      const rollback = bashScript({
-        title: `Rollback: put the ${cli.noun} ${v.name}'s policy back as it was`,
-        lines: [...header, 'Puts back the policy the fix saved, exactly.'],
-        tools: ['aws', 'jq'],
-        awsAccount: account,
-        rollbackKey: t.finding,
-        functions: fns,
-        steps: [
-          {
-            title: 'put the saved policy back',
-            check: `{ [ -e ${saved} ] || fail "no saved policy in $ROLLBACK_DIR: the fix did not run here"; } && [ "$(live_norm)" = "$(norm < ${saved})" ]`,
-            already: 'the policy is as it was before the fix',
-            apply: [`put "$(cat ${saved})"`],
-            verify: `[ "$(live_norm)" = "$(norm < ${saved})" ]`
-          }
-        ],
-        done: `the policy of ${v.name} is back as it was`
-      })
-      return {
-        artefacts: [artefact(ctx, 'aws-cli', 'bash', 'fix.sh', `remove ${v.removed.length} public statement(s) from ${v.name}'s policy`, fix)],
-        rollback: [artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `put ${v.name}'s policy back as it was`, rollback)],
-        preconditions: ['AWS CLI v2 and jq on PATH', `credentials for account ${account} allowed ${cli.actions.join(', ')} on ${v.arn}`],
-        validation: validationText(t),
+      const region = requireRegion(ctx.target, v.region)
+      return policyDocumentScripts(ctx, {
+        name: v.name,
+        arn: v.arn,
+        account: v.account,
+        noun: cli.noun,
+        get: cli.get(v.resource, region),
+        set: cli.set(v.resource, region),
+        before: v.before,
+        after: v.after,
+        actions: cli.actions,
+        fixTitle: `remove the public statements of the ${cli.noun} ${v.name}'s policy`,
+        lines: [...v.removed.map((w) => `Removes ${w}.`), 'Every other statement stays. Callers the removed statements let in are refused from then on.'],
+        change: 'put the policy without the public statements',
+        already: 'the policy has no public statement',
+        done: `${v.name} no longer grants to anyone`,
+        description: `remove ${v.removed.length} public statement(s) from ${v.name}'s policy`,
         notes: ['callers another statement names (an account, a service with its source) keep access; grant a partner by its account id or role ARN rather than to everyone']
-      }
+      })
     }
+  }
+}
+
+/** What differs between the policy-document fixes: how the live policy is read and put, and the texts. */
+export interface PolicyScripts {
+  name: string
+  arn: string
+  account: string
+  /** "SQS queue", "S3 bucket" */
+  noun: string
+  /** bash printing the live policy document, or nothing when the resource has none */
+  get: string
+  /** bash putting the policy held in $POLICY ("" for none, where the service allows it) */
+  set: string
+  /** the policy as the evidence shows it, and the one the fix puts */
+  before: string
+  after: string
+  /** the IAM actions the credentials need */
+  actions: string[]
+  /** "remove the public statements of …" */
+  fixTitle: string
+  /** what the fix removes and keeps, for the script's header */
+  lines: string[]
+  /** the title of the step that puts the new policy, and what its check means */
+  change: string
+  already: string
+  done: string
+  /** the fix artefact's description */
+  description: string
+  notes: string[]
+}
+
+/**
+ * The fix and rollback scripts of a policy put as one document: the fix saves the live policy,
+ * refuses one that is not the policy the evidence shows, and puts `after`; the rollback puts the
+ * saved document back exactly.
+ */
+export function policyDocumentScripts(ctx: FixContext, o: PolicyScripts): RenderedFix {
+  const t = ctx.target
+  const account = requireAccount(t, o.account)
+  const header = headerLines(ctx)
+  const saved = '"$ROLLBACK_DIR/policy.before.json"'
+  // documents compare as canonical JSON (key order and spacing are the service's); "" is no policy
+  const norm = `norm() { local s; s="$(cat)"; if [ -n "$s" ]; then printf '%s' "$s" | jq -cS .; fi; }`
+  const fns = [norm, `live() { ${o.get}; }`, `live_norm() { live | norm; }`, `put() { POLICY="$1"; ${o.set}; }`, `EVIDENCE=${sq(o.before)}`, `AFTER=${sq(o.after)}`]
+  const fix = bashScript({
+    title: `Fix: ${o.fixTitle}`,
+    lines: [...header, ...o.lines],
+    tools: ['aws', 'jq'],
+    awsAccount: account,
+    rollbackKey: t.finding,
+    functions: fns,
+    steps: [
+      {
+        title: 'save the policy (rollback capture)',
+        check: `[ -e ${saved} ]`,
+        already: 'the policy was saved by an earlier run',
+        apply: [`live > ${saved}`]
+      },
+      {
+        title: o.change,
+        check: `[ "$(live_norm)" = "$(printf '%s' "$AFTER" | norm)" ]`,
+        already: o.already,
+        apply: [
+          `[ "$(norm < ${saved})" = "$(printf '%s' "$EVIDENCE" | norm)" ] || fail "the policy of ${o.name} is not the one the evidence shows (it changed since): investigate again; nothing was changed"`,
+          'put "$AFTER"'
+        ],
+        verify: `[ "$(live_norm)" = "$(printf '%s' "$AFTER" | norm)" ]`
+      }
+    ],
+    done: o.done
+  })
+  const rollback = bashScript({
+    title: `Rollback: put the ${o.noun} ${o.name}'s policy back as it was`,
+    lines: [...header, 'Puts back the policy the fix saved, exactly.'],
+    tools: ['aws', 'jq'],
+    awsAccount: account,
+    rollbackKey: t.finding,
+    functions: fns,
+    steps: [
+      {
+        title: 'put the saved policy back',
+        check: `{ [ -e ${saved} ] || fail "no saved policy in $ROLLBACK_DIR: the fix did not run here"; } && [ "$(live_norm)" = "$(norm < ${saved})" ]`,
+        already: 'the policy is as it was before the fix',
+        apply: [`put "$(cat ${saved})"`],
+        verify: `[ "$(live_norm)" = "$(norm < ${saved})" ]`
+      }
+    ],
+    done: `the policy of ${o.name} is back as it was`
+  })
+  return {
+    artefacts: [artefact(ctx, 'aws-cli', 'bash', 'fix.sh', o.description, fix)],
+    rollback: [artefact(ctx, 'aws-cli', 'bash', 'rollback.sh', `put ${o.name}'s policy back as it was`, rollback)],
+    preconditions: ['AWS CLI v2 and jq on PATH', `credentials for account ${account} allowed ${o.actions.join(', ')} on ${o.arn}`],
+    validation: validationText(t),
+    notes: o.notes
   }
 }
