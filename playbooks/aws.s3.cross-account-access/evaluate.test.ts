@@ -23,9 +23,10 @@ describe('aws.s3.cross-account-access grants', () => {
       { Sid: 'Anyone', Effect: 'Allow', Principal: '*', Action: 's3:PutBucketAcl', Resource: '*' }
     )
     const g = grants(text)
-    expect(g.map((x) => [x.index, x.accounts, x.actions])).toEqual([
-      [0, [P], ['s3:PutBucketPolicy', 's3:PutObjectAcl']],
-      [4, ['*'], ['s3:PutBucketAcl']]
+    expect(g.map((x) => [x.index, x.accounts, x.actions, x.ownToo])).toEqual([
+      [0, [P], ['s3:PutBucketPolicy', 's3:PutObjectAcl'], false],
+      // everyone includes the owner account's principals: they lose the grant too
+      [4, ['*'], ['s3:PutBucketAcl'], true]
     ])
     const after = JSON.parse(policyWithoutBlocked(text, g)!) as { Statement: Array<{ Sid: string; Action: unknown }> }
     // exactly the blocked actions of those statements go; the Anyone statement is left without one and dropped

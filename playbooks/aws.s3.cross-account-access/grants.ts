@@ -31,7 +31,7 @@ export interface CrossAccountGrant {
   label: string
   /** the other accounts the statement names; "*" for everyone */
   accounts: string[]
-  /** the statement also names principals of the owner account (they lose the policy's grant too) */
+  /** the statement also covers principals of the owner account, by name or as everyone (they lose the policy's grant too) */
   ownToo: boolean
   /** the blocked actions it grants */
   actions: string[]
@@ -95,7 +95,8 @@ export function crossAccountGrants(policy: string, owner: string): GrantReading 
     if (!accounts.length) continue
     const g = grantedActions(s)
     if (!g.actions.length) continue
-    grants.push({ index: s.index, label: label(s), accounts, ownToo: named.includes(owner), ...g })
+    // a grant to everyone covers the owner account's principals too
+    grants.push({ index: s.index, label: label(s), accounts, ownToo: named.includes(owner) || accounts.includes('*'), ...g })
   }
   return { ok: true, grants }
 }
