@@ -232,7 +232,8 @@ describe('real exports', () => {
       ['iam_policy_attached_only_to_group_or_roles', 'FAIL', 1, 'dtpa.prod.config_read.iam', 'aws.iam.user'],
       ['account_maintain_current_contact_details', 'INFO', 2, 'AWS::::Account:012345678912', 'aws.account']
     ])
-    expect(alerts.map((a) => a.control).slice(1, 5)).toEqual(['aws.iam.6', 'aws.eks.1', 'aws.eks.8', 'aws.iam.2'])
+    // EKS.1's control is the id of the folder that owns it (playbooks/aws.eks.public-endpoint)
+    expect(alerts.map((a) => a.control).slice(1, 5)).toEqual(['aws.iam.6', 'aws.eks.public-endpoint', 'aws.eks.8', 'aws.iam.2'])
     // the uid keeps the label Prowler gave, so the root usage and root MFA results stay apart
     expect(alerts[1].tool_finding_id).toBe('prowler-aws-iam_root_hardware_mfa_enabled-012345678912-eu-central-1-MFA')
     expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
