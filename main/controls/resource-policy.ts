@@ -77,6 +77,13 @@ export interface JudgedCaller extends ResourceCaller {
   after: 'kept' | 'unknown' | 'cut'
   /** the remaining statement that allows it (kept, unknown) */
   statement: string | null
+  /**
+   * kept, a caller of the account: the actions a removed public statement allowed it directly that
+   * only a statement naming the account (not the caller) still allows. Such a statement delegates to
+   * the account's IAM policies, which are not in the evidence: the caller keeps them only if its own
+   * policies allow them.
+   */
+  throughIam?: string[]
 }
 
 export interface PolicyUsage {
@@ -108,6 +115,13 @@ function publicStatements(r: ResourcePolicyFacet): PolicyStatement[] {
   return read.statements.filter((s) => keep.has(s.index))
 }
 
+/** Does the statement name the caller itself (its ARN, a pattern of it, "*"), not only its account? Naming the account delegates to its IAM policies. */
+function namesCallerItself(s: PolicyStatement, caller: string, account: string): boolean {
+  if (s.principal === null) return false
+  if (s.principal === '*') return true
+  return Object.values(s.principal).some((list) => list.some((x) => x !== account && !/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(x) && (x === '*' || globMatch(x, caller))))
+}
+
 /** The trail changes seen in the window that may have changed what was recorded before them. */
 function trailChangesIn(ctx: StepContext, account: string): string[] {
   const f = ctx.ev.config(accountResource(account), 'account.trail-changes.aws.cloudtrail')
@@ -134,6 +148,7 @@ export function policyUsage(ctx: StepContext, spec: PolicyServiceSpec): PolicyUs
   const calls = ctx.ev.config(r.arn, 'activity.aws.cloudtrail.calls')
   if (calls) evidence.push(calls.evidence)
   const from = ctx.window ? Date.parse(ctx.window.from) / 1000 : -Infinity
+  const removed = publicStatements(r)
   const callers: JudgedCaller[] = (calls?.value.callers ?? [])
     .filter((c) => c.last >= from)
     .map((c) => {
@@ -141,13 +156,18 @@ export function policyUsage(ctx: StepContext, spec: PolicyServiceSpec): PolicyUs
       // the worst answer over the actions the caller used
       let after: JudgedCaller['after'] = 'kept'
       let statement: string | null = null
+      const throughIam: string[] = []
+      const who = { principal: c.principal, account: c.account, kind: c.kind }
       for (const name of c.actions) {
-        const j = callerAfterFix(remaining, { principal: c.principal, account: c.account, kind: c.kind }, spec.actionOf(name), r.arn)
+        const action = spec.actionOf(name)
+        const j = callerAfterFix(remaining, who, action, r.arn)
         if (j.answer === 'cut' || (j.answer === 'unknown' && after === 'kept')) after = j.answer
         if (j.statement && !statement) statement = `statement ${j.statement.index + 1}${j.statement.sid ? ` (Sid "${j.statement.sid}")` : ''}`
         if (after === 'cut') break
+        if (j.answer === 'kept' && c.kind === 'account' && c.account && j.statement && !namesCallerItself(j.statement, c.principal, c.account))
+          if (callerAfterFix(removed, who, action, r.arn).answer !== 'cut') throughIam.push(action)
       }
-      return { ...c, after, statement: after === 'cut' ? null : statement }
+      return { ...c, after, statement: after === 'cut' ? null : statement, ...(after === 'kept' && throughIam.length ? { throughIam } : {}) }
     })
 
   // CloudTrail brought as Lake/Athena query answers holds no callers per resource: their absence is not "nobody"
@@ -261,6 +281,11 @@ export function accountCallersOutcome(ctx: StepContext, spec: PolicyServiceSpec)
       `${cut.map(callerText).join('; ')} of the account used ${name}, and no statement the fix leaves allows ${cut.length === 1 ? 'it' : 'them'}: ${spec.policyOnly}, so the fix cuts ${cut.length === 1 ? 'it' : 'them'} off`,
       { ...o, certainty: 'proven' }
     )
+  // kept only through a statement naming the account: their own IAM policies must allow what the public statement allowed directly
+  const viaIam = own.filter((c) => c.after === 'kept' && c.throughIam?.length)
+  const iamText = (cs: JudgedCaller[]) =>
+    `${cs.map((c) => `${callerText(c)}, kept for ${c.throughIam!.join(', ')} only by ${c.statement ?? 'a statement'} naming the account`).join('; ')}: a statement naming the account delegates to its IAM policies, so ${cs.length === 1 ? 'it keeps' : 'they keep'} access only if ${cs.length === 1 ? 'its' : 'their'} own IAM policies allow what the public statement allowed directly (the identity policies are not in the evidence)`
+  if (spec.policyOnly && viaIam.length && !relying.length) return outcome('unknown', iamText(viaIam), o)
   if (spec.policyOnly && relying.length)
     return outcome(
       'unknown',
@@ -273,6 +298,7 @@ export function accountCallersOutcome(ctx: StepContext, spec: PolicyServiceSpec)
       `${relying.map(callerText).join('; ')} of the account used ${name}, and no statement the fix leaves names ${relying.length === 1 ? 'it' : 'them'}: ${relying.length === 1 ? 'it keeps' : 'they keep'} working only if ${relying.length === 1 ? 'its' : 'their'} own IAM policies allow ${[...new Set(relying.flatMap((c) => c.actions.map(spec.actionOf)))].join(', ')} (same-account access needs either policy; the identity policies are not in the evidence)`,
       { ...o, certainty: 'inferred' }
     )
+  if (viaIam.length) return outcome('yes', iamText(viaIam), { ...o, certainty: 'inferred' })
   if (u.truncated) return outcome('unknown', `more callers of the account used ${name} than the evidence lists`, o)
   if (u.gaps.length) return outcome('unknown', `no caller of the account relying on the public grant is in the evidence, but ${u.gaps.join('; ')}`, o)
   return outcome(

@@ -15,7 +15,8 @@ const KEY_IDS: Record<string, string> = {
   'audit-key': '3b2e8c74-5d9a-4f3b-9cab-7e4d9f6a8b03',
   'billing-key': '4c3f9d85-6eab-4a4c-8dbc-8f5eab7b9c04',
   'ebs-managed-key': '5d4aae96-7fbc-4b5d-9ecd-9a6fbc8cad05',
-  'analytics-key': '6e5bbfa7-8acd-4c6e-8fde-ab7acd9dbe06'
+  'analytics-key': '6e5bbfa7-8acd-4c6e-8fde-ab7acd9dbe06',
+  'reports-key': '7f6cc0b8-9bde-4d7f-9aef-bc8bdeaecf07'
 }
 const arnOf = (account: string, name: string) => `arn:aws:kms:${R}:${account}:key/${KEY_IDS[name]}`
 
@@ -88,6 +89,10 @@ export function scenario(w: World): void {
   key(w, PROD, 'audit-key', [root(PROD), statement('Leftover', { AWS: '*' }, 'kms:Encrypt')])
   uses(w, PROD, 'audit-key', role(PROD, 'audit-shipper'), 1, 'GenerateDataKey')
   uses(w, PROD, 'audit-key', role(PROD, 'audit-indexer'), 3)
+  // the account's reporting role decrypts; after the fix only the statement naming the account allows it, which
+  // delegates to IAM policies the evidence does not hold
+  key(w, PROD, 'reports-key', [root(PROD), statement('AnyoneDecrypt', { AWS: '*' }, 'kms:Decrypt')])
+  uses(w, PROD, 'reports-key', role(PROD, 'report-reader'), 2)
   // already fixed: only the account
   key(w, PROD, 'billing-key', [root(PROD)])
   // an AWS managed key whose policy a scanner reads as public (a statement pinned by kms:ViaService only,
@@ -127,6 +132,14 @@ export function scenario(w: World): void {
       { public: 'yes', 'aws-managed': 'no', 'outside-callers': 'no', 'account-callers': 'no' },
       'only the account’s own roles use it, allowed by the account statement',
       { 'account-callers': 'audit-indexer' }
+    ],
+    [
+      PROD,
+      'reports-key',
+      'RISKY',
+      { public: 'yes', 'aws-managed': 'no', 'outside-callers': 'no', 'account-callers': 'unknown' },
+      'the account’s own role keeps it only through IAM policies not in the evidence',
+      { 'account-callers': 'delegates to its IAM policies' }
     ],
     [PROD, 'billing-key', 'SAFE', { public: 'no' }, 'a stale finding: only the account may use it'],
     [PROD, 'ebs-managed-key', 'RISKY', { public: 'yes', 'aws-managed': 'yes' }, 'an AWS managed key: no fix', { 'aws-managed': 'KeyManager AWS' }],

@@ -58,9 +58,10 @@ export function scenario(w: World): void {
   // a partner's producer sends orders through the public grant
   queue(w, 'partner-orders', [statement('partner-orders', 'PublicSend', '*', 'sqs:SendMessage')])
   sends(w, 'partner-orders', role(PARTNER, 'partner-order-producer'), 2)
-  // the account's own workers, granted by account; the public statement is a leftover
+  // the account's own workers, granted by name; the public statement is a leftover (a statement naming only the
+  // account would keep them only if their own IAM policies allowed SendMessage, which the evidence does not hold)
   queue(w, 'audit-events', [
-    statement('audit-events', 'AccountAll', { AWS: `arn:aws:iam::${ACCOUNT}:root` }, 'sqs:*'),
+    statement('audit-events', 'Workers', { AWS: [`arn:aws:iam::${ACCOUNT}:role/audit-shipper`, `arn:aws:iam::${ACCOUNT}:role/audit-indexer`] }, 'sqs:*'),
     statement('audit-events', 'Leftover', { AWS: '*' }, 'sqs:SendMessage')
   ])
   sends(w, 'audit-events', role(ACCOUNT, 'audit-shipper'), 1)
@@ -90,7 +91,7 @@ export function scenario(w: World): void {
       'audit-events',
       'SAFE',
       { public: 'yes', 'outside-callers': 'no', 'account-callers': 'no' },
-      'only the account’s own roles use it, granted by account',
+      'only the account’s own roles use it, granted by name',
       { 'account-callers': 'audit-indexer' }
     ],
     [
