@@ -79,7 +79,10 @@ test('a finding validated by evidence reads closed in its header and Validated i
 
   // a verdict a generic investigation gave says so in the RCI column; a playbook's own does not
   const byPlaybook = (generic: boolean): string => {
-    const r = db.prepare(`SELECT finding_id FROM rci_results WHERE playbook ${generic ? '' : 'NOT '}LIKE 'generic.%' ORDER BY finding_id LIMIT 1`).get() as { finding_id: number }
+    // the highest such id: its text is no other id's prefix, so the search shows it alone (F-1 would also match F-10…F-199)
+    const r = db.prepare(`SELECT finding_id FROM rci_results WHERE playbook ${generic ? '' : 'NOT '}LIKE 'generic.%' ORDER BY finding_id DESC LIMIT 1`).get() as {
+      finding_id: number
+    }
     return `F-${r.finding_id}`
   }
   const rciCell = (ref: string) =>
