@@ -1,7 +1,8 @@
 // What the Kubernetes playbooks read of a cluster's evidence folder (kubernetes/<cluster>/,
 // docs/evidence-bundle.md): which folder a finding's cluster is, its audit events with the days they
 // cover, and what keeps those events from showing that something did not happen in a window.
-import { parseRbac, scanAudit, type AuditScan, type Rbac } from '../semantics/kubernetes-rbac'
+import { parseRbac, type Rbac } from '../semantics/kubernetes-rbac'
+import { daysOf, readClusterAudit, type ClusterAudit } from '../semantics/kubernetes-api'
 import {
   automounts,
   BASELINE_CAPABILITIES,
@@ -48,35 +49,18 @@ export function clusterFolder(
   }
 }
 
-export interface Audit extends AuditScan {
-  /** audit files whose bytes the case did not keep (their days are not covered) */
-  unread: string[]
-}
+/** A cluster's audit events in evidence (main/semantics/kubernetes-api.ts reads them: each file once, whatever bundle added it). */
+export type Audit = ClusterAudit
 
-/** Every audit event of the cluster in evidence (each file once, whatever bundle added it). */
+/** Every audit event of the cluster in evidence, or why there is none. */
 export function loadAudit(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<Audit> {
-  const mine = files.filter((x) => x.kind === 'kubernetes.audit' && x.path.startsWith(`kubernetes/${cluster}/audit/`))
-  const seen = new Set<string>()
-  const scan: Audit = { events: [], days: new Set(), problems: [], unread: [] }
-  const ids: string[] = []
-  for (const f of mine) {
-    if (seen.has(f.sha256)) continue
-    seen.add(f.sha256)
-    ids.push(f.id)
-    const b = bytes(f.id)
-    if (!b) scan.unread.push(f.path)
-    else scanAudit(b.toString('utf8'), f.path, scan)
-  }
-  if (!mine.length) return { ok: false, why: `no audit log of the cluster is in evidence (kubernetes/${cluster}/audit/)`, files: [] }
-  return { ok: true, value: scan, files: ids }
+  const scan = readClusterAudit(files, bytes, cluster)
+  if (!scan) return { ok: false, why: `no audit log of the cluster is in evidence (kubernetes/${cluster}/audit/)`, files: [] }
+  return { ok: true, value: scan, files: scan.files }
 }
 
 /** The UTC days of a window ([from, to)), YYYY-MM-DD. */
-export function windowDays(w: { from: string; to: string }): string[] {
-  const out: string[] = []
-  for (let t = Date.parse(w.from.slice(0, 10)); t < Date.parse(w.to); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10))
-  return out
-}
+export const windowDays = daysOf
 
 /** What keeps an audit log from showing that something did not happen in the window: days without events, unread files or lines, verbs nobody's event carries. */
 export function auditGaps(a: Audit, window: { from: string; to: string }, verbs: readonly string[]): string[] {
