@@ -13,6 +13,7 @@ import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } f
 import { publicAclGrants, s3Encryption } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
 import { PRIVATE_RANGES } from '../semantics/cidr'
+import { ADMIN_PORTS } from '../semantics/port-sets'
 import type {
   ActivityFact,
   AdminFlowFact,
@@ -875,7 +876,7 @@ export function inCidr(ip: string, cidr: string): boolean {
  * Inbound admin-port flows (22/3389 by default) from sources outside `allowed` (default: private
  * ranges), split into full sessions and SYN-only attempts — what the security-group playbook asks.
  */
-export function adminFlowsOutside(facts: ResourceFacts, allowed: readonly string[] = PRIVATE_RANGES, ports: readonly number[] = [22, 3389]) {
+export function adminFlowsOutside(facts: ResourceFacts, allowed: readonly string[] = PRIVATE_RANGES, ports: readonly number[] = ADMIN_PORTS.map((p) => p.port)) {
   const flows = (facts.securityGroup?.adminFlows ?? []).filter((f) => ports.includes(f.port) && !allowed.some((c) => inCidr(f.src, c)))
   return {
     flows,

@@ -8,6 +8,7 @@ import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
 import type { AdminFlow, PeerFlow, ServedPort } from '../semantics/facets'
 import { isPrivateAddress } from '../semantics/cidr'
+import { ADMIN_PORTS as ADMIN_PORT_SET } from '../semantics/port-sets'
 
 const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -27,7 +28,7 @@ const DEFAULT_FLOW_FIELDS = [
 ]
 
 /** The administrative ports whose inbound sessions the security-group playbook asks about. */
-const ADMIN_PORTS = [22, 3389]
+const ADMIN_PORTS = ADMIN_PORT_SET.map((p) => p.port)
 
 interface EniFlows {
   eni: string

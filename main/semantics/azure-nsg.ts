@@ -2,6 +2,7 @@
 // inbound rules admit the internet to an administration port. The rule's fields are ARM's
 // (properties.sourceAddressPrefix(es), destinationPortRange(s), protocol, access, direction), read
 // from the ARM list or the Azure CLI's flattened output alike.
+import { ADMIN_PORTS } from './port-sets'
 
 /** One security rule, as the evidence keeps it (the `azure.nsg.config` facet's words). */
 export interface NsgRule {
@@ -20,11 +21,8 @@ export interface NsgRule {
   sourceAsgs: number
 }
 
-/** The administration ports the controls are about (Prowler network_ssh/rdp_internet_access_restricted). */
-export const ADMIN_PORTS: ReadonlyArray<{ port: number; name: string }> = [
-  { port: 22, name: 'SSH' },
-  { port: 3389, name: 'RDP' }
-]
+/** The administration ports the controls are about (Prowler network_ssh/rdp_internet_access_restricted): the one list of port-sets.ts. */
+export { ADMIN_PORTS }
 
 /**
  * A source prefix that stands for any internet address: "*", "Internet", "Any", 0.0.0.0/0, ::/0 (and

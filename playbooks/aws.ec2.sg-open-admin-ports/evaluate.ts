@@ -25,11 +25,7 @@ import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../../mai
 import { internetShare, openness, parseCidr, type Cidr } from '../../main/semantics/cidr'
 import type { Evaluation } from '../../shared/contract'
 import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
-
-export const ADMIN_PORTS = [
-  { port: 22, name: 'SSH' },
-  { port: 3389, name: 'RDP' }
-] as const
+import { ADMIN_PORTS } from '../../main/semantics/port-sets'
 
 type Reach = 'yes' | 'no' | { unknown: string }
 

@@ -16,7 +16,7 @@
 import type { AdminFlowFact, ServedPortFact } from '../../shared/evidence'
 import { parseCidr, type Cidr } from '../../main/semantics/cidr'
 import type { IpPermission } from '../../main/semantics/inventory'
-import { ADMIN_PORTS } from './evaluate'
+import { ADMIN_PORTS } from '../../main/semantics/port-sets'
 import { computeSgRevoke, type RevokePermission, type SgRevoke, type SgRuleConfig } from './sg-revoke'
 
 /** More addresses than this are not admitted one by one: a person chooses their range. */

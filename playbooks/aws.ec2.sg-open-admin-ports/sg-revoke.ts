@@ -12,7 +12,8 @@ import { internetShare, parseCidr } from '../../main/semantics/cidr'
 import type { SgRuleConfig } from '../../main/semantics/facets'
 import type { IpPermission } from '../../main/semantics/inventory'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
-import { ADMIN_PORTS, portFinding, securityGroupVerdict } from './evaluate'
+import { portFinding, securityGroupVerdict } from './evaluate'
+import { ADMIN_PORTS } from '../../main/semantics/port-sets'
 import { LastmileError } from '../../main/errors'
 
 /** One inbound rule as the `sg.config` facet keeps it. */

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { securityGroupVerdict } from './evaluate'
 import { parseCidr } from '../../main/semantics/cidr'
+import { ADMIN_PORTS } from '../../main/semantics/port-sets'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { adminFlowsOutside, inCidr, PRIVATE_RANGES } from '../../main/case/facts'
 import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
@@ -88,7 +89,10 @@ const adminSessionsFromOutside = defineStep({
   resourceTypes: GROUP,
   params: z
     .object({
-      ports: z.array(z.number().int().min(1).max(65535)).min(1).default([22, 3389]),
+      ports: z
+        .array(z.number().int().min(1).max(65535))
+        .min(1)
+        .default(ADMIN_PORTS.map((a) => a.port)),
       approvedRanges: z.array(cidr).default([])
     })
     .strict(),
