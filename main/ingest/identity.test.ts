@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isLastmileError } from '../errors'
 import { defaultControlsPath, loadControls, parseControls } from '../controls/catalogue'
-import { canonicalResource } from './resource-id'
+import { canonicalResource, toolTypeName } from './resource-id'
 import type { ResourceDraft } from './types'
 
 function r(d: Partial<ResourceDraft>): ReturnType<typeof canonicalResource> {
@@ -141,6 +141,57 @@ describe('canonical resource ids', () => {
     expect(r({ id: 'arn:aws:s3:::x', tags: { Environment: 'Production' } }).environment).toBe('prod')
     expect(r({ id: 'arn:aws:s3:::x', tags: { stage: 'qa' } }).environment).toBe('test')
     expect(r({ id: 'arn:aws:s3:::x', tags: { Owner: 'me' } }).environment).toBeNull()
+  })
+})
+
+describe('tool type names', () => {
+  it('splits an ASFF type after its whole service name, as its ARN is typed', () => {
+    // the catalogue's row for CloudFront.3 said aws.cloud.front-distribution while the findings' ARNs say aws.cloudfront.distribution
+    expect(toolTypeName('aws', 'AwsCloudFrontDistribution')).toBe('aws.cloudfront.distribution')
+    expect(r({ id: 'arn:aws:cloudfront::111122223333:distribution/E2ABCDEF123456', provider: 'aws' }).type).toBe('aws.cloudfront.distribution')
+    expect(toolTypeName('aws', 'AwsCloudTrailTrail')).toBe('aws.cloudtrail.trail')
+    expect(toolTypeName('aws', 'AwsGuardDutyDetector')).toBe('aws.guardduty.detector')
+    expect(toolTypeName('aws', 'AwsIoTEventsAlarmModel')).toBe('aws.iotevents.alarm-model')
+    expect(toolTypeName('aws', 'AwsApiGatewayV2Stage')).toBe('aws.apigatewayv2.stage')
+    expect(toolTypeName('aws', 'AwsEc2SecurityGroup')).toBe('aws.ec2.security-group')
+    expect(toolTypeName('aws', 'AwsRoute53HostedZone')).toBe('aws.route53.hosted-zone')
+    expect(toolTypeName('aws', 'AwsAccount')).toBe('aws.account')
+    // Prowler's spellings of Security Hub's types name the same type
+    expect(toolTypeName('aws', 'AwsAmazonMQBroker')).toBe(toolTypeName('aws', 'AwsAmazonMqBroker'))
+    expect(toolTypeName('aws', 'AwsAppSyncGraphQLApi')).toBe(toolTypeName('aws', 'AwsAppSyncGraphQlApi'))
+    expect(toolTypeName('aws', 'AwsAcmPcaCertificateAuthority')).toBe(toolTypeName('aws', 'AwsAcmpcaCertificateAuthority'))
+    expect(toolTypeName('aws', 'AwsElasticLoadBalancingV2LoadBalancer')).toBe('aws.elbv2.load-balancer')
+  })
+
+  it("gives every type of Security Hub's controls its CloudFormation type's service and resource", () => {
+    // securityhub-controls.tsv pairs each ASFF type with the CloudFormation type it came from, where
+    // the service and the resource are separated (AWS::CloudFront::Distribution): the ASFF name ends
+    // with the resource, so what precedes it is the service, whatever its words
+    const tsv = readFileSync(join(__dirname, '../../playbooks/catalogue/sources/securityhub-controls.tsv'), 'utf8').trim().split('\n')
+    const head = tsv[0].split('\t')
+    const [asffCol, cfnCol] = [head.indexOf('resource_types'), head.indexOf('config_resource_types')]
+    const acronyms = (s: string): string =>
+      s.replace(/[A-Z]{2,}/g, (run, at: number) =>
+        /[a-z]/.test(s[at + run.length] ?? '') ? run[0] + run.slice(1, -1).toLowerCase() + run.slice(-1) : run[0] + run.slice(1).toLowerCase()
+      )
+    const words = (s: string): string =>
+      acronyms(s)
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .toLowerCase()
+    const checked = new Set<string>()
+    for (const line of tsv.slice(1)) {
+      const cols = line.split('\t')
+      const asff = cols[asffCol].split(',').filter(Boolean)
+      const cfn = cols[cfnCol].split(',').filter((t) => /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(t))
+      for (const a of asff) {
+        const resource = cfn.map((t) => t.split('::')[2]).find((x) => a.toLowerCase().endsWith(acronyms(x).toLowerCase()) && a.length > 3 + x.length)
+        if (!resource || checked.has(a)) continue
+        checked.add(a)
+        const service = a.slice(3, a.length - resource.length).toLowerCase()
+        expect(toolTypeName('aws', a), a).toBe(`aws.${service === 'elasticloadbalancingv2' ? 'elbv2' : service}.${words(resource)}`)
+      }
+    }
+    expect(checked.size).toBeGreaterThan(150)
   })
 })
 

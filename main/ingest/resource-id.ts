@@ -259,8 +259,11 @@ const AZURE_CHILD_TYPES: Record<string, string> = {
  */
 export function toolTypeName(provider: Provider, toolType: string): string {
   const t = toolType.trim()
-  const aws = /^Aws([A-Z][a-z0-9]*)([A-Za-z0-9]*)$/.exec(t)
-  if (aws) return aws[2] ? `aws.${aws[1].toLowerCase()}.${kebab(aws[2])}` : `aws.${aws[1].toLowerCase()}`
+  const aws = /^Aws([A-Z][A-Za-z0-9]*)$/.exec(t)
+  if (aws) {
+    const [service, resource] = awsServiceOf(aws[1])
+    return resource ? `aws.${service}.${kebab(resource)}` : `aws.${service}`
+  }
   if (/^microsoft\.[a-z]+\/[a-z]+/i.test(t)) {
     const base = t.toLowerCase().split('/').slice(0, 2).join('/')
     return AZURE_TYPES[base] ?? `azure.${base.replace(/^microsoft\./, '')}`
@@ -269,8 +272,48 @@ export function toolTypeName(provider: Provider, toolType: string): string {
   return s.startsWith(`${provider}.`) ? s : `${provider}.${s}`
 }
 
+/**
+ * ASFF names a type Aws<Service><Resource> with nothing between the two, and a service may be several
+ * words: AwsCloudFrontDistribution is CloudFront's Distribution, not Cloud's FrontDistribution. These are
+ * the services of more than one word in the types of Security Hub's controls and Prowler's checks
+ * (resource-id.test.ts checks every one of them against its CloudFormation type), matched without regard
+ * to case (Prowler writes AmazonMQ and AcmPca where Security Hub writes AmazonMq and Acmpca); a service
+ * of one word (Ec2, Rds, Route53, Elbv2) needs no entry. The value is the service's name in our types
+ * when it is not the ASFF name lower-cased: Prowler's ElasticLoadBalancingV2 is Security Hub's Elbv2.
+ */
+const ASFF_SERVICES: Record<string, string> = Object.fromEntries(
+  [
+    ...['AccessAnalyzer', 'AcmPca', 'AmazonMq', 'ApiGateway', 'ApiGatewayV2', 'AppConfig', 'AppFlow', 'AppRunner', 'AppSync', 'AutoScaling'],
+    ...['CertificateManager', 'CloudFormation', 'CloudFront', 'CloudTrail', 'CloudWatch', 'CodeArtifact', 'CodeBuild', 'CodeCommit', 'CodeGuruProfiler'],
+    ...['CodeGuruReviewer', 'CodePipeline', 'CustomerProfiles', 'DataPipeline', 'DataSync', 'DocDb', 'DynamoDb', 'ElastiCache', 'ElasticBeanstalk'],
+    ...['EventSchemas', 'FSx', 'FraudDetector', 'GlobalAccelerator', 'GuardDuty', 'IoT', 'IoTEvents', 'IoTSiteWise', 'IoTTwinMaker', 'IoTWireless'],
+    ...['KafkaConnect', 'KinesisFirehose', 'NetworkFirewall', 'OpenSearchService', 'RolesAnywhere', 'SageMaker', 'SecretsManager', 'SecurityHub'],
+    ...['ServiceCatalog', 'StepFunction', 'WafRegional', 'WorkSpaces']
+  ]
+    .map((s): [string, string] => [s.toLowerCase(), s.toLowerCase()])
+    .concat([
+      ['elasticloadbalancingv2', 'elbv2'],
+      ['elasticloadbalancing', 'elb']
+    ])
+)
+const ASFF_SERVICE_KEYS = Object.keys(ASFF_SERVICES).sort((a, b) => b.length - a.length)
+
+/** "CloudFrontDistribution" -> ['cloudfront', 'Distribution'], "Ec2SecurityGroup" -> ['ec2', 'SecurityGroup']. */
+function awsServiceOf(name: string): [service: string, resource: string] {
+  const lower = name.toLowerCase()
+  // the longest listed service the name starts with, where a new word (or the end) follows it
+  const listed = ASFF_SERVICE_KEYS.find((k) => lower.startsWith(k) && (name.length === k.length || /[A-Z]/.test(name[k.length])))
+  if (listed) return [ASFF_SERVICES[listed], name.slice(listed.length)]
+  const m = /^([A-Z][a-z0-9]*)(.*)$/.exec(name)!
+  return [m[1].toLowerCase(), m[2]]
+}
+
+/** "SecurityGroup" -> security-group; an acronym is one word: "DBInstance" -> db-instance, "GraphQLApi" -> graph-ql-api. */
 function kebab(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
+  return s
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
 }
 
 function iacType(address: string): string {
