@@ -1,13 +1,22 @@
-// aws.s3.cross-account-access's fixture world: four buckets of one account, one for each way the
+// aws.s3.cross-account-access's fixture world: six buckets of one account, for each way the
 // investigation can end. The account's trail records management events all day (the render's
 // background) and the S3 data events of the buckets marked so (a basic selector per bucket).
-import { asffControl, at, prowlerFinding, role, s3DataRecord, type Expected, type World } from '../../test/casegen/world'
+import { accessLogLine, asffControl, at, prowlerFinding, role, s3DataRecord, type Expected, type World } from '../../test/casegen/world'
 
 const ACCOUNT = '111122223333'
 const PARTNER = '444455556666'
 const R = 'us-east-1'
 
 const arnOf = (name: string) => `arn:aws:s3:::${name}`
+const sts = (account: string, name: string) => `arn:aws:sts::${account}:assumed-role/${name}/${name}-session`
+
+/** A server access log line for every day of the window (the partner reading a report), plus `extra`. */
+function dailyAccessLogs(w: World, name: string, extra: string[] = []): void {
+  const lines: string[] = []
+  for (let d = 0; d < 90; d++)
+    lines.push(accessLogLine({ bucket: name, owner: ACCOUNT, time: at(d, 9, 15), key: `reports/${d}.pdf`, requester: sts(PARTNER, 'report-reader'), ip: '203.0.113.40' }))
+  w.account(ACCOUNT).accessLogs.set(name, [...lines, ...extra])
+}
 
 const statement = (sid: string, principal: unknown, action: string[], resource: string) => ({ Sid: sid, Effect: 'Allow', Principal: principal, Action: action, Resource: resource })
 
@@ -59,6 +68,30 @@ export function scenario(w: World): void {
       R,
       s3DataRecord({ time: at(d, 7, 30), account: ACCOUNT, region: R, bucket: 'acme-xacct-shared-reports', key: `reports/${d}.pdf`, who: role(PARTNER, 'report-reader') })
     )
+  // the server access logs hold every day of the window and show no blocked operation by the partner
+  dailyAccessLogs(w, 'acme-xacct-shared-reports')
+  // PutBucketAcl granted; CloudTrail covers the window and shows no call, but the bucket keeps no server
+  // access logs: AWS does not document that another account's bucket-level calls reach the owner's trail
+  bucket(
+    w,
+    'acme-xacct-audit-share',
+    [statement('AuditorAcl', { AWS: `arn:aws:iam::${PARTNER}:root` }, ['s3:GetBucketAcl', 's3:PutBucketAcl'], arnOf('acme-xacct-audit-share'))],
+    true
+  )
+  // PutBucketAcl granted; the partner's calls are in the bucket's server access logs only (REST.PUT.ACL on the bucket)
+  bucket(
+    w,
+    'acme-xacct-acl-managed',
+    [statement('PartnerAcl', { AWS: `arn:aws:iam::${PARTNER}:root` }, ['s3:GetBucketAcl', 's3:PutBucketAcl'], arnOf('acme-xacct-acl-managed'))],
+    true
+  )
+  dailyAccessLogs(
+    w,
+    'acme-xacct-acl-managed',
+    [12, 40, 71].map((d) =>
+      accessLogLine({ bucket: 'acme-xacct-acl-managed', owner: ACCOUNT, time: at(d, 14, 2), op: 'REST.PUT.ACL', key: '-', requester: sts(PARTNER, 'acl-sync'), ip: '203.0.113.41' })
+    )
+  )
   // PutObjectAcl granted, but the trail does not record the bucket's data events: its use is unknown
   bucket(
     w,
@@ -81,8 +114,22 @@ export function scenario(w: World): void {
       'acme-xacct-shared-reports',
       'SAFE',
       { grants: 'yes', used: 'no' },
-      'PutBucketPolicy is granted to the partner but never called in 90 days of CloudTrail',
-      { grants: 's3:PutBucketPolicy' }
+      'PutBucketPolicy is granted to the partner but never called in 90 days of CloudTrail and server access logs',
+      { grants: 's3:PutBucketPolicy', used: 'server access logs hold requests for every day' }
+    ],
+    [
+      'acme-xacct-audit-share',
+      'RISKY',
+      { grants: 'yes', used: 'unknown' },
+      "CloudTrail shows no call, but the bucket keeps no server access logs to show other accounts' bucket-level calls",
+      { used: 'which record every account' }
+    ],
+    [
+      'acme-xacct-acl-managed',
+      'UNSAFE',
+      { grants: 'yes', used: 'yes' },
+      "the partner sets the bucket ACL: its calls are in the server access logs, not in the owner's trail",
+      { used: `arn:aws:sts::${PARTNER}:assumed-role/acl-sync` }
     ],
     [
       'acme-xacct-legacy-exchange',

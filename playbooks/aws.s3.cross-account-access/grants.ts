@@ -24,6 +24,23 @@ export function blockedActionOf(eventName: string): string | null {
   return BLOCKED.find((b) => b.events.includes(eventName))?.action ?? null
 }
 
+/**
+ * The blocked actions a server access log operation may be authorized as. The log names an operation
+ * REST.<method>.<resource type> (REST.PUT.BUCKETPOLICY, REST.DELETE.BUCKETPOLICY, REST.PUT.ENCRYPTION,
+ * REST.DELETE.ENCRYPTION); REST.PUT.ACL is written for bucket and object ACLs alike, so it stands for
+ * both. Read loosely on purpose (any PUT or DELETE of a POLICY, ACL or ENCRYPTION resource): a name
+ * missed here would read as "not called".
+ */
+export function blockedActionsOfLogOp(op: string): string[] {
+  const m = /^REST\.(PUT|DELETE|POST)\.([A-Z_.]+)$/.exec(op)
+  if (!m) return []
+  const [, method, type] = m
+  if (/ENCRYPTION/.test(type)) return ['s3:PutEncryptionConfiguration']
+  if (/POLICY/.test(type)) return [method === 'DELETE' ? 's3:DeleteBucketPolicy' : 's3:PutBucketPolicy']
+  if (/ACL/.test(type) && method !== 'DELETE') return ['s3:PutBucketAcl', 's3:PutObjectAcl']
+  return []
+}
+
 export interface CrossAccountGrant {
   /** 0-based statement index */
   index: number
