@@ -238,7 +238,10 @@ interface Ec2Facts {
   } | null
 }
 
-/** Inbound TCP flows to an admin port from one source address (see `adminFlowsOutside`). */
+/**
+ * Inbound TCP flows to an itemised port (an admin port, or another port of a named set) from one
+ * source address (see `adminFlowsOutside`).
+ */
 export interface AdminFlowFact {
   eni: string
   port: number
@@ -251,6 +254,14 @@ export interface AdminFlowFact {
   first: string
   last: string
   tcpFlags: boolean
+}
+
+/** Flows to one itemised port past its per-interface source cap: counted, sources not itemised. */
+export interface PortFlowsOverflow {
+  port: number
+  flows: number
+  sessions: number
+  synOnly: number
 }
 
 /** Inbound flows to one port other than 22/3389 of one interface (main/evidence/vpc-flow-logs.ts). */
@@ -282,6 +293,13 @@ interface SecurityGroupFacts {
   adminFlows: AdminFlowFact[]
   /** admin-port flows beyond the per-interface source cap, counted but not itemised */
   adminFlowsOverflow: { flows: number; sessions: number; synOnly: number }
+  /** flows to another itemised port beyond that port's source cap, counted but not itemised */
+  portFlowsOverflow: PortFlowsOverflow[]
+  /**
+   * the TCP ports whose inbound sources adminFlows itemises on every flow-logged interface of the
+   * group (interfaces read by an earlier version: 22 and 3389 only)
+   */
+  itemisedPorts: number[]
   /** inbound flows to other ports (and portless protocols) on the group's interfaces */
   servedPorts: ServedPortFact[]
   /**

@@ -13,10 +13,11 @@ import { accountOfResource, accountResource, ec2Arn, evidenceKeyOf, parseArn } f
 import { publicAclGrants, s3Encryption } from '../semantics/inventory-items'
 import { iso } from '../semantics/time'
 import { PRIVATE_RANGES } from '../semantics/cidr'
-import { ADMIN_PORTS } from '../semantics/port-sets'
+import { ADMIN_PORTS, itemisedOnEvery } from '../semantics/port-sets'
 import type {
   ActivityFact,
   AdminFlowFact,
+  PortFlowsOverflow,
   Certainty,
   ServedPortFact,
   CoverageSource,
@@ -608,9 +609,14 @@ function ec2Section(s: Subject, facts: ResourceFacts): Section {
 // --- security group ------------------------------------------------------------------------------
 
 /** Inbound admin-port flows on the group's interfaces, merged per interface, port and source. */
-function adminFlowsOf(db: Db, enis: string[], flowEvidence: Set<string>): { flows: AdminFlowFact[]; overflow: { flows: number; sessions: number; synOnly: number } } {
+function adminFlowsOf(
+  db: Db,
+  enis: string[],
+  flowEvidence: Set<string>
+): { flows: AdminFlowFact[]; overflow: { flows: number; sessions: number; synOnly: number }; portOverflow: PortFlowsOverflow[] } {
   const flows = new Map<string, AdminFlowFact & { f: number; l: number }>()
   const overflow = { flows: 0, sessions: 0, synOnly: 0 }
+  const portOverflow = new Map<number, PortFlowsOverflow>()
   for (const r of ofFacet(rowsOf(db, enis), 'flows.admin')) {
     const v = r.value
     r.evidence.forEach((e) => flowEvidence.add(e))
@@ -636,8 +642,24 @@ function adminFlowsOf(db: Db, enis: string[], flowEvidence: Set<string>): { flow
       overflow.sessions += v.overflow.sessions
       overflow.synOnly += v.overflow.synOnly
     }
+    for (const o of v.portOverflow ?? []) {
+      const p = portOverflow.get(o.port) ?? { port: o.port, flows: 0, sessions: 0, synOnly: 0 }
+      p.flows += o.flows
+      p.sessions += o.sessions
+      p.synOnly += o.synOnly
+      portOverflow.set(o.port, p)
+    }
   }
-  return { flows: [...flows.values()].map(({ f: _f, l: _l, ...x }) => x), overflow }
+  return { flows: [...flows.values()].map(({ f: _f, l: _l, ...x }) => x), overflow, portOverflow: [...portOverflow.values()].sort((a, b) => a.port - b.port) }
+}
+
+/**
+ * The TCP ports whose sources every flow-logged interface of the group has itemised: an interface
+ * read by an earlier version itemised the admin ports only, so a port outside that list is not
+ * itemised for the group (a question about it cannot be answered from these facts).
+ */
+function itemisedPortsOf(db: Db, enis: string[]): number[] {
+  return itemisedOnEvery(ofFacet(rowsOf(db, enis), 'flows.interface').map((r) => r.value.itemisedPorts))
 }
 
 /** The other ports the group's interfaces serve, and the interfaces whose list cannot be complete. */
@@ -700,6 +722,7 @@ function securityGroupSection(s: Subject, facts: ResourceFacts): Section {
   const flowEvidence = new Set<string>()
   const admin = adminFlowsOf(db, enis, flowEvidence)
   const served = servedPortsOf(db, enis, flowEvidence)
+  const itemisedPorts = itemisedPortsOf(db, enis)
   flowEvidence.forEach((e) => s.evidence.add(e))
   const open = sgcfg?.openToInternet ?? []
   const out: Section = {}
@@ -719,6 +742,8 @@ function securityGroupSection(s: Subject, facts: ResourceFacts): Section {
     instances,
     adminFlows: admin.flows,
     adminFlowsOverflow: admin.overflow,
+    portFlowsOverflow: admin.portOverflow,
+    itemisedPorts,
     servedPorts: served.ports,
     servedIncomplete: served.incomplete,
     flowEnis: served.flowEnis,
@@ -872,8 +897,22 @@ export function inCidr(ip: string, cidr: string): boolean {
   return a.v >> shift === b.v >> shift
 }
 
+/** Flows to `ports` past the source caps (the admin ports' shared one, each other port's own): counted, sources unknown. */
+function overflowOn(facts: ResourceFacts, ports: readonly number[]): { flows: number; sessions: number; synOnly: number } {
+  const sg = facts.securityGroup
+  const out = { flows: 0, sessions: 0, synOnly: 0 }
+  if (!sg) return out
+  const parts = [...(ADMIN_PORTS.some((a) => ports.includes(a.port)) ? [sg.adminFlowsOverflow] : []), ...(sg.portFlowsOverflow ?? []).filter((o) => ports.includes(o.port))]
+  for (const o of parts) {
+    out.flows += o.flows
+    out.sessions += o.sessions
+    out.synOnly += o.synOnly
+  }
+  return out
+}
+
 /**
- * Inbound admin-port flows (22/3389 by default) from sources outside `allowed` (default: private
+ * Inbound flows to itemised ports (the admin ports, 22/3389, by default) from sources outside `allowed` (default: private
  * ranges), split into full sessions and SYN-only attempts — what the security-group playbook asks.
  */
 export function adminFlowsOutside(facts: ResourceFacts, allowed: readonly string[] = PRIVATE_RANGES, ports: readonly number[] = ADMIN_PORTS.map((p) => p.port)) {
@@ -889,7 +928,7 @@ export function adminFlowsOutside(facts: ResourceFacts, allowed: readonly string
         .map((f) => f.last)
         .sort()
         .pop() ?? null,
-    /** flows past the per-interface source cap: counted, not itemised, so their sources are unknown */
-    uncheckable: facts.securityGroup?.adminFlowsOverflow ?? { flows: 0, sessions: 0, synOnly: 0 }
+    /** flows to these ports past the source caps: counted, not itemised, so their sources are unknown */
+    uncheckable: overflowOn(facts, ports)
   }
 }

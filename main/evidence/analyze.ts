@@ -32,6 +32,7 @@ import {
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import { IamAuthorization } from '../semantics/inventory-iam'
+import { ITEMISED_PORTS } from '../semantics/port-sets'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
 import { scanCloudTrailFiles } from './cloudtrail-pool'
@@ -1113,10 +1114,14 @@ class Analysis {
       this.span(row, e.first, e.last, e.records, e.hours, e.files)
       row.detail.skipped.push(...e.skipped)
       const { hours: _h, files: _f, skipped: _s, ...totals } = e
-      this.fact(key, 'flows.interface', totals, e.files)
+      this.fact(key, 'flows.interface', { ...totals, itemisedPorts: [...ITEMISED_PORTS] }, e.files)
       const admin = adminByEni.get(e.eni) ?? []
       const overflow = scan.adminOverflow.get(e.eni) ?? null
-      if (admin.length || overflow) this.fact(key, 'flows.admin', { flows: admin, overflow }, e.files)
+      const portOverflow = ITEMISED_PORTS.flatMap((port) => {
+        const o = scan.adminOverflow.get(`${e.eni}|${port}`)
+        return o ? [{ port, ...o }] : []
+      })
+      if (admin.length || overflow || portOverflow.length) this.fact(key, 'flows.admin', { flows: admin, overflow, ...(portOverflow.length ? { portOverflow } : {}) }, e.files)
       const served = (servedByEni.get(e.eni) ?? []).map(({ seen, daySet, ...p }) => ({ ...p, sources: seen.size, days: [...daySet].sort((a, b) => a - b) }))
       this.fact(key, 'flows.served', { ports: served, overflow: scan.servedOverflow.get(e.eni) ?? null, directionUnknown: scan.servedUnknown.has(e.eni) }, e.files)
       this.fact(

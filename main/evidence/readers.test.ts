@@ -135,6 +135,54 @@ describe('VPC flow logs, mapped by the header line', () => {
     expect(scan.servedUnknown.size).toBe(0)
   })
 
+  it('itemises the sources of every port of a named set (EC2.19 high-risk ports too), and still counts those other than 22/3389 as served ports', async () => {
+    const text = [
+      'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction',
+      // a MySQL session from the internet, a PostgreSQL probe, a private client of 8080, HTTPS (no set names 443)
+      '5 111122223333 eni-8 203.0.113.20 10.0.0.8 44000 3306 6 14 5200 1700000000 1700000060 ACCEPT OK 3 ingress',
+      '5 111122223333 eni-8 45.1.2.9 10.0.0.8 44001 5432 6 1 44 1700000100 1700000160 ACCEPT OK 2 ingress',
+      '5 111122223333 eni-8 10.0.3.4 10.0.0.8 44002 8080 6 9 4000 1700000200 1700000260 ACCEPT OK 3 ingress',
+      '5 111122223333 eni-8 198.51.100.7 10.0.0.8 44003 443 6 9 4000 1700000300 1700000360 ACCEPT OK 3 ingress',
+      // the interface's own connection out to a remote MySQL is not a source of its 3306
+      '5 111122223333 eni-8 10.0.0.8 192.0.2.50 45000 3306 6 9 4000 1700000400 1700000460 ACCEPT OK 3 egress',
+      '5 111122223333 eni-8 198.51.100.8 10.0.0.8 44004 22 6 9 4000 1700000500 1700000560 ACCEPT OK 3 ingress'
+    ].join('\n')
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f5.log.gz', gz(text)), 'f5.log.gz', DEFAULT_LIMITS)
+    expect([...scan.admin.values()].map((a) => [a.port, a.src, a.sessions, a.synOnly]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [22, '198.51.100.8', 1, 0],
+      [3306, '203.0.113.20', 1, 0],
+      [5432, '45.1.2.9', 0, 1],
+      [8080, '10.0.3.4', 1, 0]
+    ])
+    // the served ports are what they were: every port but 22/3389
+    expect([...scan.served.values()].map((p) => [p.port, p.sessions, p.probes, p.publicSessions]).sort((a, b) => a[0] - b[0])).toEqual([
+      [443, 1, 0, 1],
+      [3306, 1, 0, 1],
+      [5432, 0, 1, 0],
+      [8080, 1, 0, 0]
+    ])
+    // each session to an itemised port is on the timeline
+    expect(
+      scan.drafts
+        .all()
+        .map((d) => d.action)
+        .sort()
+    ).toEqual(['ACCEPT tcp/22', 'ACCEPT tcp/3306', 'ACCEPT tcp/8080'])
+  })
+
+  it("caps the sources itemised per port: another port's crowd never overflows the admin ports", async () => {
+    const lines = ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction']
+    for (let i = 0; i < 1002; i++) lines.push(`5 111122223333 eni-9 100.${64 + (i >> 8)}.${i & 255}.1 10.0.0.9 40000 8080 6 9 4000 1700000000 1700000060 ACCEPT OK 3 ingress`)
+    lines.push('5 111122223333 eni-9 198.51.100.9 10.0.0.9 40001 22 6 9 4000 1700000100 1700000160 ACCEPT OK 3 ingress')
+    const scan = emptyFlowLogScan(DEFAULT_LIMITS)
+    await readFlowLogFile(scan, file('f6.log.gz', gz(lines.join('\n'))), 'f6.log.gz', DEFAULT_LIMITS)
+    expect([...scan.admin.values()].filter((a) => a.port === 8080)).toHaveLength(1000)
+    expect(scan.adminOverflow.get('eni-9|8080')).toEqual({ flows: 2, sessions: 2, synOnly: 0 })
+    expect(scan.adminOverflow.get('eni-9')).toBeUndefined()
+    expect([...scan.admin.values()].filter((a) => a.port === 22).map((a) => a.src)).toEqual(['198.51.100.9'])
+  })
+
   it('counts accepted flows by remote address: whom the interface served and whom it reached, sessions apart from probes', async () => {
     const text = [
       'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags flow-direction',

@@ -10,6 +10,7 @@ import { verifyAudit } from '../audit/chain'
 import { type WritableCaseDb, createCaseDb } from '../db/case-db'
 import { MAX_MANIFEST_BYTES } from '../semantics/bundle'
 import { adminFlowsOutside } from '../case/facts'
+import { ITEMISED_PORTS } from '../semantics/port-sets'
 import { addEvidenceBundle, setAccountEnvironment } from './service'
 import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
@@ -181,6 +182,9 @@ describe('evidence add: a bundle with every source', () => {
     const tl = timelineForResources(c.db, [SG], { sources: ['aws.vpc-flow-logs'] })
     expect(tl).toHaveLength(2)
     expect(tl[0].summary).toMatch(/203\.0\.113\.5 → 10\.0\.1\.10:22 accepted/)
+    // every port of the named sets is itemised by source on the group's interfaces
+    expect(f.securityGroup!.itemisedPorts).toEqual([...ITEMISED_PORTS])
+    expect(f.securityGroup!.portFlowsOverflow).toEqual([])
   })
 
   it('IAM user: credential report last use, under the ARN with its path; CloudTrail events mapped to it', () => {

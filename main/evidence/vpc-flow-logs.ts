@@ -8,7 +8,7 @@ import { openDecoded } from './source-stream'
 import { hourOf } from '../semantics/time'
 import type { AdminFlow, PeerFlow, ServedPort } from '../semantics/facets'
 import { isPrivateAddress } from '../semantics/cidr'
-import { ADMIN_PORTS as ADMIN_PORT_SET } from '../semantics/port-sets'
+import { ADMIN_PORTS as ADMIN_PORT_SET, ITEMISED_PORTS } from '../semantics/port-sets'
 
 const DEFAULT_FLOW_FIELDS = [
   'version',
@@ -27,8 +27,16 @@ const DEFAULT_FLOW_FIELDS = [
   'log-status'
 ]
 
-/** The administrative ports whose inbound sessions the security-group playbook asks about. */
+/**
+ * The administrative ports: itemised by source and left out of the served ports (their sessions are
+ * what the admin-ports playbook asks about, never what a wide rule "also serves").
+ */
 const ADMIN_PORTS = ADMIN_PORT_SET.map((p) => p.port)
+/**
+ * Every TCP port a named set asks about (port-sets.ts): inbound flows to them are itemised by source
+ * (scan.admin). The ports other than the admin ports are counted as served ports too, as before.
+ */
+const ITEMISED = new Set(ITEMISED_PORTS)
 
 interface EniFlows {
   eni: string
@@ -59,8 +67,12 @@ export interface FlowLogScan {
   servedPorts: Map<string, number>
   /** interfaces with accepted flows whose direction the log does not give (no flow-direction field) */
   servedUnknown: Set<string>
-  /** admin-port flows dropped once an interface had this many distinct sources (counted here) */
+  /**
+   * itemised-port flows dropped once the cap of distinct sources was reached (counted here), keyed by
+   * interface and port (eni|port): the admin ports share one cap per interface, each other port has its own
+   */
   adminOverflow: Map<string, { flows: number; sessions: number; synOnly: number }>
+  /** distinct sources itemised, keyed as adminOverflow's caps are (eni for the admin ports, eni|port for the others) */
   adminSources: Map<string, number>
   /** accepted flows by interface and remote address (key eni|peer), both directions */
   peers: Map<string, PeerFlow>
@@ -73,6 +85,8 @@ export interface FlowLogScan {
 }
 
 const MAX_ADMIN_SOURCES_PER_ENI = 5000
+/** sources itemised per interface for each itemised port other than the admin ports */
+const MAX_ITEMISED_SOURCES_PER_PORT = 1000
 const MAX_SERVED_PORTS_PER_ENI = 2000
 const MAX_SERVED_SOURCES = 10_000
 /** public source addresses itemised per served port (the rest are counted in publicSessions) */
@@ -209,6 +223,74 @@ function countPeer(
   p.last = Math.max(p.last, end)
 }
 
+/**
+ * One accepted inbound TCP record to an itemised port into the interface's sources (scan.admin):
+ * flows, packets and bytes per interface, port and source, sessions apart from probes (isSession),
+ * and each session as a timeline draft. Without flow-direction a record is taken as inbound, as the
+ * admin ports always were: an interface's own connection out to such a port then shows with its
+ * own private address as the source, never as an internet one.
+ */
+function itemiseSource(
+  scan: FlowLogScan,
+  r: {
+    eniId: string
+    account: string
+    dstport: number
+    src: string
+    packets: number | null
+    bytes: number | null
+    flags: number | null
+    start: number
+    end: number
+    file: string
+    no: number
+    line: string
+    get: (name: string) => string | undefined
+  }
+): void {
+  const { eniId, dstport, src, packets, bytes, flags, start, end } = r
+  const syn = !isSession(packets, bytes, src.includes(':'))
+  const ak = `${eniId}|${dstport}|${src}`
+  let a = scan.admin.get(ak)
+  if (!a) {
+    // the admin ports keep the one cap per interface they always had; each other port has its own
+    const admin = ADMIN_PORTS.includes(dstport)
+    const capKey = admin ? eniId : `${eniId}|${dstport}`
+    const count = scan.adminSources.get(capKey) ?? 0
+    if (count >= (admin ? MAX_ADMIN_SOURCES_PER_ENI : MAX_ITEMISED_SOURCES_PER_PORT)) {
+      const o = scan.adminOverflow.get(capKey) ?? { flows: 0, sessions: 0, synOnly: 0 }
+      o.flows++
+      if (syn) o.synOnly++
+      else o.sessions++
+      scan.adminOverflow.set(capKey, o)
+      return
+    }
+    a = { eni: eniId, port: dstport, src, flows: 0, packets: 0, bytes: 0, synOnly: 0, sessions: 0, first: start, last: end, tcpFlags: flags !== null }
+    scan.admin.set(ak, a)
+    scan.adminSources.set(capKey, count + 1)
+  }
+  a.flows++
+  a.packets += packets ?? 0
+  a.bytes += bytes ?? 0
+  if (syn) a.synOnly++
+  else a.sessions++
+  a.first = Math.min(a.first, start)
+  a.last = Math.max(a.last, end)
+  if (!syn) {
+    scan.drafts.add({
+      time: start,
+      source: 'aws.vpc-flow-logs',
+      actor: src,
+      action: `ACCEPT tcp/${dstport}`,
+      resource: `eni:${r.account}:${eniId}`,
+      summary: `${src} → ${r.get('dstaddr') ?? '?'}:${dstport} accepted, ${packets ?? '?'} packets, ${bytes ?? '?'} bytes${flags !== null ? `, tcp-flags ${flags}` : ''}`,
+      file: r.file,
+      place: `line ${r.no}`,
+      raw: r.line
+    })
+  }
+}
+
 export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: string, limits: EvidenceLimits): Promise<void> {
   const out = { file, records: 0, first: null as number | null, last: null as number | null, problem: null as FileProblem | null, badLines: 0, format: 'default' }
   scan.files.push(out)
@@ -311,6 +393,8 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
       const flags = num(get('tcp-flags'))
       const v6 = src.includes(':')
       if (protocol === null) return
+      const itemised = protocol === 6 && dstport !== null && ITEMISED.has(dstport)
+      if (itemised) itemiseSource(scan, { eniId, account, dstport: dstport!, src, packets, bytes, flags, start, end, file, no, line, get })
       if (protocol !== 6 || dstport === null || !ADMIN_PORTS.includes(dstport)) {
         // Without flow-direction (the default format) an instance's own connection to a remote 443
         // reads exactly like a client's connection to the instance's 443: which ports the interface
@@ -373,43 +457,6 @@ export async function readFlowLogFile(scan: FlowLogScan, abs: string, file: stri
         sp.first = Math.min(sp.first, start)
         sp.last = Math.max(sp.last, end)
         return
-      }
-      const syn = !isSession(packets, bytes, v6)
-      const ak = `${eniId}|${dstport}|${src}`
-      let a = scan.admin.get(ak)
-      if (!a) {
-        const count = scan.adminSources.get(eniId) ?? 0
-        if (count >= MAX_ADMIN_SOURCES_PER_ENI) {
-          const o = scan.adminOverflow.get(eniId) ?? { flows: 0, sessions: 0, synOnly: 0 }
-          o.flows++
-          if (syn) o.synOnly++
-          else o.sessions++
-          scan.adminOverflow.set(eniId, o)
-          return
-        }
-        a = { eni: eniId, port: dstport, src, flows: 0, packets: 0, bytes: 0, synOnly: 0, sessions: 0, first: start, last: end, tcpFlags: flags !== null }
-        scan.admin.set(ak, a)
-        scan.adminSources.set(eniId, count + 1)
-      }
-      a.flows++
-      a.packets += packets ?? 0
-      a.bytes += bytes ?? 0
-      if (syn) a.synOnly++
-      else a.sessions++
-      a.first = Math.min(a.first, start)
-      a.last = Math.max(a.last, end)
-      if (!syn) {
-        scan.drafts.add({
-          time: start,
-          source: 'aws.vpc-flow-logs',
-          actor: src,
-          action: `ACCEPT tcp/${dstport}`,
-          resource: `eni:${account}:${eniId}`,
-          summary: `${src} → ${get('dstaddr') ?? '?'}:${dstport} accepted, ${packets ?? '?'} packets, ${bytes ?? '?'} bytes${flags !== null ? `, tcp-flags ${flags}` : ''}`,
-          file,
-          place: `line ${no}`,
-          raw: line
-        })
       }
     })
     if (out.badLines) out.problem = { file, place: bad.join('; '), problem: `${out.badLines} line(s) do not match the header and were skipped` }

@@ -576,7 +576,12 @@ export const FlowsInterfaceFacet = z.strictObject({
   first: epoch,
   last: epoch,
   /** flows to the S3 service on port 80 (pkt-dst-aws-service=S3): an instance speaking HTTP to S3 */
-  s3Http: z.number()
+  s3Http: z.number(),
+  /**
+   * the TCP ports whose inbound flows `flows.admin` itemises by source (every port of a named set,
+   * port-sets.ts); absent in facts of earlier versions, which itemised 22 and 3389 only
+   */
+  itemisedPorts: z.array(z.number()).optional()
 })
 export type FlowsInterfaceFacet = z.infer<typeof FlowsInterfaceFacet>
 
@@ -602,11 +607,17 @@ export const AdminFlow = z.strictObject({
 })
 export type AdminFlow = z.infer<typeof AdminFlow>
 
-/** `flows.admin`: an interface's inbound admin-port flows (written only when there are some). */
+/**
+ * `flows.admin`: an interface's inbound flows to the itemised ports (`flows.interface`'s
+ * itemisedPorts: the admin ports, and since they were added the other ports of the named sets), by
+ * source; written only when there are some.
+ */
 export const FlowsAdminFacet = z.strictObject({
   flows: z.array(AdminFlow),
-  /** flows past the per-interface source cap, counted not itemised; null when under the cap */
-  overflow: z.strictObject({ flows: z.number(), sessions: z.number(), synOnly: z.number() }).nullable()
+  /** admin-port flows past the per-interface source cap, counted not itemised; null when under the cap */
+  overflow: z.strictObject({ flows: z.number(), sessions: z.number(), synOnly: z.number() }).nullable(),
+  /** flows to another itemised port past that port's source cap, counted not itemised, per port */
+  portOverflow: z.array(z.strictObject({ port: z.number(), flows: z.number(), sessions: z.number(), synOnly: z.number() })).optional()
 })
 export type FlowsAdminFacet = z.infer<typeof FlowsAdminFacet>
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ADMIN_PORTS, AUTHORISED_TCP_PORTS_DEFAULT, HIGH_RISK_PORTS, ITEMISED_PORTS, ITEMISED_PORTS_BEFORE, PORT_SETS, portList, portName } from './port-sets'
+import { ADMIN_PORTS, AUTHORISED_TCP_PORTS_DEFAULT, HIGH_RISK_PORTS, ITEMISED_PORTS, ITEMISED_PORTS_BEFORE, itemisedOnEvery, PORT_SETS, portList, portName } from './port-sets'
 import { ADMIN_PORTS as NSG_ADMIN_PORTS } from './azure-nsg'
 
 describe('named port sets', () => {
@@ -20,6 +20,18 @@ describe('named port sets', () => {
     for (const set of Object.values(PORT_SETS)) for (const p of set.ports) expect(ITEMISED_PORTS).toContain(p.port)
     expect(ITEMISED_PORTS).toHaveLength(24)
     expect(ITEMISED_PORTS_BEFORE).toEqual([22, 3389])
+  })
+
+  it('a port is itemised for a group only when every interface itemised it: facts of earlier versions itemised 22 and 3389', () => {
+    expect(itemisedOnEvery([ITEMISED_PORTS, ITEMISED_PORTS])).toEqual(ITEMISED_PORTS)
+    expect(itemisedOnEvery([ITEMISED_PORTS, undefined])).toEqual([22, 3389])
+    expect(
+      itemisedOnEvery([
+        [22, 3389, 5432],
+        [22, 5432]
+      ])
+    ).toEqual([22, 5432])
+    expect(itemisedOnEvery([])).toEqual(ITEMISED_PORTS)
   })
 
   it('names ports for texts', () => {

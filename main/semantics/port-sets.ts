@@ -78,6 +78,15 @@ export const ITEMISED_PORTS: readonly number[] = [...new Set(Object.values(PORT_
 /** What earlier versions itemised: the admin ports. */
 export const ITEMISED_PORTS_BEFORE: readonly number[] = ADMIN_PORTS.map((p) => p.port)
 
+/**
+ * The ports itemised on every one of several interfaces, from each one's `itemisedPorts` (undefined
+ * for facts read by an earlier version: the admin ports only). With no interface, every port: whether
+ * any flow log covers the group is the coverage's question, not this one's.
+ */
+export function itemisedOnEvery(readings: ReadonlyArray<readonly number[] | undefined>): number[] {
+  return ITEMISED_PORTS.filter((p) => readings.every((r) => (r ?? ITEMISED_PORTS_BEFORE).includes(p)))
+}
+
 /** "22 or 3389", "20, 21 or 22" */
 export function portList(ports: readonly number[], joiner = 'or'): string {
   if (ports.length <= 1) return ports.join('')

@@ -220,7 +220,8 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
       unknown.push(`${plural(use.adminFlowsOverflow.sessions, 'session')} to 22/3389 came from sources the evidence counted but did not itemise`)
     const seen = new Map<string, { port: number; src: string; sessions: number; last: string }>()
     for (const f of use.adminFlows) {
-      if (f.sessions === 0 || !inWindow(f.last, from)) continue
+      // the facts itemise the other high-risk ports too: only 22/3389 are this plan's
+      if (!ADMIN_PORTS.some((a) => a.port === f.port) || f.sessions === 0 || !inWindow(f.last, from)) continue
       const host = f.src.includes(':') ? `${f.src}/128` : `${f.src}/32`
       if (parseCidr(host) === null || admittedBy(revoke.remaining, 6, f.port, host)) continue
       const k = `${f.port}|${f.src}`
