@@ -33,6 +33,10 @@ export type CoverageSource =
   | 'iac.terraform-state'
   /** added: a Kubernetes cluster's workloads and service accounts (kubernetes/<cluster>/workloads.json) */
   | 'kubernetes.workloads'
+  /** added: an Azure SQL server's audit log (SQLSecurityAuditEvents), per server */
+  | 'azure.sql-audit-logs'
+  /** added: a key vault's AuditEvent log, per vault */
+  | 'azure.keyvault-logs'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -50,7 +54,9 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'kubernetes.rbac',
   'kubernetes.audit',
   'iac.terraform-state',
-  'kubernetes.workloads'
+  'kubernetes.workloads',
+  'azure.sql-audit-logs',
+  'azure.keyvault-logs'
 ]
 
 type GapReason =

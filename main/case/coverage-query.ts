@@ -33,7 +33,9 @@ const SILENCE: Record<string, string> = {
   'aws.cloudwatch.metadata-no-token': 'EC2 publishes metrics only while an instance runs: stopped, or data missing',
   'azure.activity-log': 'no control-plane operations, or logs missing',
   'azure.storage-logs': 'no requests, or logs missing (absence is not proof)',
-  'azure.nsg-flow-logs': 'NSG flow logs are written only for hours with flows (an NSG open to the internet sees scans every hour): no traffic, or logs missing'
+  'azure.nsg-flow-logs': 'NSG flow logs are written only for hours with flows (an NSG open to the internet sees scans every hour): no traffic, or logs missing',
+  'azure.sql-audit-logs': 'the SQL audit log is written only for audited events: no connections, or auditing off or logs missing',
+  'azure.keyvault-logs': 'the AuditEvent log is written only for requests: no requests, or the diagnostic setting off or logs missing'
 }
 
 export interface CoverageOptions {
@@ -186,6 +188,8 @@ export function getCoverage(db: Db, source: CoverageSource, resourceId: string, 
       break
     case 'azure.storage-logs':
     case 'azure.nsg-flow-logs':
+    case 'azure.sql-audit-logs':
+    case 'azure.keyvault-logs':
       rows = rowsFor(db, source, sub ? [key, sub] : [key])
       break
     default:

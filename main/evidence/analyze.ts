@@ -4,6 +4,8 @@
 import { readAccessLogFile, emptyAccessLogScan, type AccessLogScan } from './s3-access-logs'
 import { parseBlobContainers, parseNetworkSecurityGroups } from '../semantics/inventory-azure'
 import { emptyNsgFlowScan, readNsgFlowLogFile } from './nsg-flow-logs'
+import { callersFacet, emptyCallerScan, readCallerLogFile } from './azure-resource-logs'
+import { parseKeyVaults, parseSqlServers } from '../semantics/inventory-azure-data'
 import {
   emptyEntraLogScan,
   entraUserFacts,
@@ -149,7 +151,7 @@ export interface AnalyzeOptions {
 }
 
 /** The Azure inventory documents (storage-accounts.json first: the others name its accounts). */
-const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers', 'azure.network-security-groups', 'azure.aks-clusters'])
+const AZURE_DOCUMENTS = new Set(['azure.storage-accounts', 'azure.blob-containers', 'azure.network-security-groups', 'azure.aks-clusters', 'azure.sql-servers', 'azure.key-vaults'])
 
 /** Everything a bundle says, as rows. Unreadable files become problems and gaps, never a throw. */
 export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions): Promise<BundleAnalysis> {
@@ -237,6 +239,18 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     await readNsgFlowLogFile(nsgFlows, f.abs, f.path, limits)
   }
   a.nsgFlowLogs(nsgFlows)
+  for (const [kind, what] of [
+    ['azure.sql-audit-logs', 'SQL audit logs'],
+    ['azure.keyvault-logs', 'Key Vault logs']
+  ] as const) {
+    const callers = emptyCallerScan(kind, limits)
+    if (byKind(kind).length) opts.onProgress?.(what)
+    for (const f of byKind(kind)) {
+      stop()
+      await readCallerLogFile(callers, f.abs, f.path, limits)
+    }
+    a.callerLogs(callers)
+  }
   for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit'), ...byKind('kubernetes.workloads')]) {
     stop()
     await a.kubernetes(f)
@@ -482,6 +496,20 @@ class Analysis {
           for (const g of parseNetworkSecurityGroups(value, f.path)) {
             const { file: _f, ...config } = g
             this.fact(g.id, 'azure.nsg.config', config, [f.path])
+            n++
+          }
+          break
+        case 'azure.sql-servers':
+          for (const s of parseSqlServers(value, f.path)) {
+            const { file: _f, ...config } = s
+            this.fact(s.id, 'azure.sql.config', config, [f.path])
+            n++
+          }
+          break
+        case 'azure.key-vaults':
+          for (const v of parseKeyVaults(value, f.path)) {
+            const { file: _f, ...config } = v
+            this.fact(v.id, 'azure.keyvault.config', config, [f.path])
             n++
           }
           break
@@ -1255,6 +1283,23 @@ class Analysis {
       this.span(this.cov('azure.nsg-flow-logs', s.nsg), s.first, s.last, s.records, s.hours, files)
       const rules = [...s.ports.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : a.port - b.port || (a.protocol < b.protocol ? -1 : 1)))
       this.fact(s.nsg, 'azure.nsg.flows', { rules, overflow: s.overflow }, files)
+    }
+    this.drafts.push(...scan.drafts.all())
+  }
+
+  /** SQL audit or Key Vault AuditEvent logs: coverage of their source per server or vault, and its callers. */
+  callerLogs(scan: ReturnType<typeof emptyCallerScan>): void {
+    for (const o of scan.files) {
+      if (o.problem) {
+        this.bad(o.problem, o.records, o.first, o.last)
+        const sub = /^azure\/([^/]+)\//.exec(o.file)?.[1] ?? 'unknown'
+        this.cov(scan.source, subscriptionId(sub)).detail.problems.push(o.problem)
+      } else this.ok(o.file, o.records, o.first, o.last)
+    }
+    for (const s of scan.resources.values()) {
+      const files = [...s.files]
+      this.span(this.cov(scan.source, s.resource), s.first, s.last, s.records, s.hours, files)
+      this.fact(s.resource, 'azure.callers', callersFacet(s), files)
     }
     this.drafts.push(...scan.drafts.all())
   }

@@ -22,6 +22,9 @@ const APP_OBJ = '6b2a1d4f-8c3e-4f90-ab7d-1e2f3a4b5c6d'
 const APP_ID = '7c3b2e50-9d4f-4a01-bc8e-2f3a4b5c6d7e'
 const APP_SP = '8d4c3f61-ae50-4b12-8d9f-3a4b5c6d7e8f'
 const GRAPH_SP = '9e5d4072-bf61-4c23-9ea0-4b5c6d7e8f90'
+const SQL_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-shop`
+const PE_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/pe-sql-shop`
+const VAULT_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.KeyVault/vaults/kv-shop`
 const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: 'test-token', expiresOnTimestamp: Date.now() + 3600_000 }) }
 
 describe('evidence collect (Azure) against a local ARM stand-in', () => {
@@ -78,6 +81,37 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
               name: 'shop-aks',
               location: 'westeurope',
               properties: { fqdn: 'shop-aks-dns-1a2b3c4d.hcp.westeurope.azmk8s.io', apiServerAccessProfile: { enablePrivateCluster: false } }
+            }
+          ]
+        })
+      // an Azure SQL server (its firewall rules listed; its virtual network rules refused) and a key vault
+      if (url.pathname.endsWith('/providers/Microsoft.Sql/servers') && url.searchParams.get('api-version') === '2021-11-01')
+        return json(200, {
+          value: [
+            {
+              id: SQL_ID,
+              name: 'sql-shop',
+              location: 'westeurope',
+              properties: {
+                publicNetworkAccess: 'Enabled',
+                minimalTlsVersion: '1.2',
+                privateEndpointConnections: [
+                  { id: `${SQL_ID}/privateEndpointConnections/pe-1`, properties: { privateEndpoint: { id: PE_ID }, privateLinkServiceConnectionState: { status: 'Approved' } } }
+                ]
+              }
+            }
+          ]
+        })
+      if (url.pathname === `${SQL_ID}/firewallRules`)
+        return json(200, { value: [{ id: `${SQL_ID}/firewallRules/AllowAll`, name: 'AllowAll', properties: { startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' } }] })
+      if (url.pathname === `${SQL_ID}/virtualNetworkRules`) return json(403, { error: { code: 'AuthorizationFailed', message: 'no read on virtualNetworkRules' } })
+      if (url.pathname.endsWith('/providers/Microsoft.KeyVault/vaults') && url.searchParams.get('api-version') === '2023-07-01')
+        return json(200, {
+          value: [
+            {
+              id: VAULT_ID,
+              name: 'kv-shop',
+              properties: { publicNetworkAccess: 'Enabled', networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] } }
             }
           ]
         })
@@ -206,23 +240,30 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       `azure/${SUBSCRIPTION}/entra/service-principals.json`,
       `azure/${SUBSCRIPTION}/entra/sign-ins.json`,
       `azure/${SUBSCRIPTION}/entra/users.json`,
+      `azure/${SUBSCRIPTION}/key-vaults.json`,
       `azure/${SUBSCRIPTION}/network-security-groups.json`,
       `azure/${SUBSCRIPTION}/role-assignments.json`,
+      `azure/${SUBSCRIPTION}/sql-servers.json`,
       `azure/${SUBSCRIPTION}/storage-accounts.json`
     ])
     // the second account's containers could not be listed: a gap naming it, not an empty list
     // the tenant's Entra files come after every subscription's own (they list the groups holding Azure roles)
     expect(r.manifest.gaps?.map((g) => [g.source, g.resource ?? null])).toEqual([
       ['azure.inventory', `${STORAGE_ID}2`],
+      ['azure.inventory', SQL_ID.toLowerCase()],
       ['azure.nsg-flow-logs', null],
+      ['azure.sql-audit-logs', null],
+      ['azure.keyvault-logs', null],
       ['azure.storage-logs', null],
       ['azure.inventory', null],
       ['azure.inventory', null]
     ])
     expect(r.manifest.gaps?.[0].problem).toMatch(/blob containers of stdata012: AuthorizationFailed: no read on stdata012/)
+    // the server's virtual network rules could not be listed: a gap naming the server, and the list left out (not said)
+    expect(r.manifest.gaps?.[1].problem).toMatch(/virtualNetworkRules of .*sql-shop: AuthorizationFailed/)
     // without Entra ID P1 the users come without signInActivity, said in a gap; a log that cannot be read is a gap and no file
-    expect(r.manifest.gaps?.[3].problem).toMatch(/signInActivity could not be read \(Authentication_RequestFromNonPremiumTenantOrB2CTenant/)
-    expect(r.manifest.gaps?.[4].problem).toMatch(/reading the directory audit log: Authorization_RequestDenied/)
+    expect(r.manifest.gaps?.[6].problem).toMatch(/signInActivity could not be read \(Authentication_RequestFromNonPremiumTenantOrB2CTenant/)
+    expect(r.manifest.gaps?.[7].problem).toMatch(/reading the directory audit log: Authorization_RequestDenied/)
     await readBundle(out)
     const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: '2026-11-21T00:00:00Z' })
     try {
@@ -235,6 +276,16 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       expect(latestFacet(c.db, `${STORAGE_ID}2`, 'azure.storage.containers')).toBeNull()
       const nsg = latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg/providers/microsoft.network/networksecuritygroups/nsg-a`, 'azure.nsg.config')?.value
       expect(nsg).toMatchObject({ rules: [{ name: 'ssh', sources: ['*'], ports: ['22'] }], networkInterfaces: [expect.stringMatching(/nic-a$/)], subnets: null })
+      // the SQL server: public access on, the whole-internet rule, its private endpoint; the vault's network ACLs
+      expect(latestFacet(c.db, SQL_ID.toLowerCase(), 'azure.sql.config')?.value).toMatchObject({
+        publicNetworkAccess: 'Enabled',
+        firewallRules: [{ name: 'AllowAll', start: '0.0.0.0', end: '255.255.255.255' }],
+        virtualNetworkRules: null,
+        privateEndpoints: [{ id: PE_ID.toLowerCase(), state: 'Approved' }]
+      })
+      expect(latestFacet(c.db, VAULT_ID.toLowerCase(), 'azure.keyvault.config')?.value).toMatchObject({
+        networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] }
+      })
       // the AKS cluster's API server access: public, no authorized ranges (ARM leaves authorizedIPRanges out)
       expect(latestFacet(c.db, `/subscriptions/${SUBSCRIPTION}/resourcegroups/rg-aks/providers/microsoft.containerservice/managedclusters/shop-aks`, 'aks.cluster')?.value).toEqual(
         {
@@ -319,6 +370,12 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
       false
     )
     expect(armReadAllowed(`${STORAGE_ID}/blobServices/default/containers/public`)).toBe(false)
+    // a server's rule lists are reads; a vault's secrets and keys (a data-plane read of what the vault guards) never are
+    expect(armReadAllowed(`${SQL_ID}/firewallRules`)).toBe(true)
+    expect(armReadAllowed(`${SQL_ID}/firewallRules/AllowAll`)).toBe(false)
+    expect(armReadAllowed(`${SQL_ID}/databases`)).toBe(false)
+    expect(armReadAllowed(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.KeyVault/vaults`)).toBe(true)
+    expect(armReadAllowed(`${VAULT_ID}/secrets`)).toBe(false)
     // the Graph reader keeps to its own list: no write-shaped or other path, no ARM path
     const graph = new ArmReader({ credential, baseUrl: base, reads: GRAPH_READS })
     for (const path of [

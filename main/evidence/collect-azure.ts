@@ -58,7 +58,13 @@ export const ARM_READS: ReadonlyArray<{ what: string; path: RegExp }> = [
   {
     what: 'Azure role assignments (Microsoft.Authorization/roleAssignments list)',
     path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Authorization\/roleAssignments$/i
-  }
+  },
+  { what: 'Azure SQL logical servers (Microsoft.Sql/servers list)', path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.Sql\/servers$/i },
+  {
+    what: "a SQL server's firewall rules and virtual network rules (servers/{name}/firewallRules, /virtualNetworkRules lists)",
+    path: /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Sql\/servers\/[^/]+\/(firewallRules|virtualNetworkRules)$/i
+  },
+  { what: 'key vaults with their network ACLs (Microsoft.KeyVault/vaults list by subscription)', path: /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.KeyVault\/vaults$/i }
 ]
 
 /** The Microsoft Graph reads (GET of a collection, v1.0), for the Entra files (main/semantics/inventory-entra.ts). */
@@ -232,6 +238,52 @@ async function collectEntra(
   await collectEntraApps({ all, write: (p, doc) => w.writeJson(p, doc), dir, from, roleGroups, gap: (problem) => gap('azure.inventory', problem), progress })
 }
 
+/**
+ * sql-servers.json: every logical server with its firewall rules and virtual network rules beside its
+ * properties (which carry publicNetworkAccess and the private endpoint connections). A server whose
+ * rules could not be listed is written without that list (not said) and the gap names it.
+ */
+async function collectSqlServers(
+  arm: ArmReader,
+  w: BundleWriter,
+  base: string,
+  sub: string,
+  gap: (source: string, problem: string) => void,
+  progress: (m: string) => void
+): Promise<void> {
+  const API = { 'api-version': '2021-11-01' }
+  const servers: unknown[] = []
+  try {
+    for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.Sql/servers`, API)) servers.push(...page)
+  } catch (e) {
+    gap('azure.inventory', `listing SQL servers: ${(e as Error).message}`)
+    return
+  }
+  const value: unknown[] = []
+  for (const s of servers) {
+    const id = typeof (s as { id?: unknown }).id === 'string' ? (s as { id: string }).id : null
+    const out: Record<string, unknown> = { ...(s as Record<string, unknown>) }
+    for (const list of id ? (['firewallRules', 'virtualNetworkRules'] as const) : []) {
+      progress(`Azure ${sub}: ${list} of ${id!.split('/').pop()}`)
+      try {
+        const rules: unknown[] = []
+        for await (const page of arm.list(`${id}/${list}`, API)) rules.push(...page)
+        out[list] = rules
+      } catch (e) {
+        w.gap({
+          source: 'azure.inventory',
+          scope: `/subscriptions/${sub.toLowerCase()}`,
+          resource: id!.toLowerCase(),
+          problem: `listing the ${list} of ${id}: ${(e as Error).message}`
+        })
+        progress(`gap: azure.inventory: ${list} of ${id}: ${(e as Error).message}`)
+      }
+    }
+    value.push(out)
+  }
+  w.writeJson(`${base}/sql-servers.json`, { value })
+}
+
 export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzureResult> {
   const w = new BundleWriter(o.out)
   const arm = new ArmReader(o)
@@ -293,6 +345,16 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     } catch (e) {
       gap('azure.inventory', `listing AKS clusters: ${(e as Error).message}`)
     }
+    progress(`Azure ${sub}: SQL servers`)
+    await collectSqlServers(arm, w, base, sub, gap, progress)
+    progress(`Azure ${sub}: key vaults`)
+    try {
+      const value: unknown[] = []
+      for await (const page of arm.list(`/subscriptions/${sub}/providers/Microsoft.KeyVault/vaults`, { 'api-version': '2023-07-01' })) value.push(...page)
+      w.writeJson(`${base}/key-vaults.json`, { value })
+    } catch (e) {
+      gap('azure.inventory', `listing key vaults: ${(e as Error).message}`)
+    }
     progress(`Azure ${sub}: role assignments`)
     try {
       const value: unknown[] = []
@@ -323,6 +385,14 @@ export async function collectAzure(o: CollectAzureOptions): Promise<CollectAzure
     gap(
       'azure.nsg-flow-logs',
       'NSG flow logs are not collected through ARM; copy the insights-logs-networksecuritygroupflowevent blobs of the flow log storage account into nsg-flow-logs/ (docs/evidence-bundle.md)'
+    )
+    gap(
+      'azure.sql-audit-logs',
+      'SQL audit logs are not collected through ARM; copy the insights-logs-sqlsecurityauditevents blobs of the audit diagnostic setting into sql-audit-logs/ (docs/evidence-bundle.md)'
+    )
+    gap(
+      'azure.keyvault-logs',
+      "Key Vault logs are not collected through ARM; copy the insights-logs-auditevent blobs of the vaults' diagnostic setting into keyvault-logs/ (docs/evidence-bundle.md)"
     )
     gap(
       'azure.storage-logs',

@@ -95,6 +95,10 @@ type EvidenceKind =
   | 'azure.network-security-groups'
   | 'azure.aks-clusters'
   | 'azure.nsg-flow-logs'
+  | 'azure.sql-servers'
+  | 'azure.sql-audit-logs'
+  | 'azure.key-vaults'
+  | 'azure.keyvault-logs'
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
   | 'kubernetes.workloads'
@@ -192,6 +196,11 @@ function classify(path: string): Classified {
     if (rest[0] === 'nsg-flow-logs' && rest.length >= 2) return { ...base, kind: 'azure.nsg-flow-logs' }
     // Added to v1 (docs/evidence-bundle.md): the AKS managed clusters (ARM list), main/semantics/kubernetes-api.ts
     if (rest.length === 1 && rest[0] === 'aks-clusters.json') return { ...base, kind: 'azure.aks-clusters' }
+    // Added to v1 (docs/evidence-bundle.md): SQL servers and key vaults (main/semantics/inventory-azure-data.ts), and their audit logs as delivered
+    if (rest.length === 1 && rest[0] === 'sql-servers.json') return { ...base, kind: 'azure.sql-servers' }
+    if (rest[0] === 'sql-audit-logs' && rest.length >= 2) return { ...base, kind: 'azure.sql-audit-logs' }
+    if (rest.length === 1 && rest[0] === 'key-vaults.json') return { ...base, kind: 'azure.key-vaults' }
+    if (rest[0] === 'keyvault-logs' && rest.length >= 2) return { ...base, kind: 'azure.keyvault-logs' }
     // Added to v1 (docs/evidence-bundle.md): Microsoft Graph (Entra ID) users, directory roles and logs, and Azure RBAC role assignments
     if ((rest[0] === 'entra' && rest.length === 2 && ENTRA_FILES.has(rest[1])) || (rest.length === 1 && rest[0] === 'role-assignments.json'))
       return { ...base, kind: 'azure.entra' }

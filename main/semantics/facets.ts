@@ -702,6 +702,65 @@ export const FlowsPeersFacet = z.strictObject({
 })
 export type FlowsPeersFacet = z.infer<typeof FlowsPeersFacet>
 
+/**
+ * `azure.sql.config`: one Azure SQL logical server of azure/<subscription>/sql-servers.json.
+ * `firewallRules` / `virtualNetworkRules` / `privateEndpoints`: null when the file does not list them.
+ */
+export const AzureSqlConfigFacet = z.strictObject({
+  id: z.string(),
+  name: nullableString,
+  location: nullableString,
+  tags,
+  publicNetworkAccess: nullableString,
+  minimalTlsVersion: nullableString,
+  firewallRules: z.array(z.strictObject({ name: z.string(), start: z.string(), end: z.string() })).nullable(),
+  virtualNetworkRules: z.array(z.strictObject({ name: z.string(), subnet: nullableString, state: nullableString })).nullable(),
+  privateEndpoints: z.array(z.strictObject({ id: nullableString, state: nullableString })).nullable()
+})
+export type AzureSqlConfigFacet = z.infer<typeof AzureSqlConfigFacet>
+
+/**
+ * `azure.keyvault.config`: one vault of azure/<subscription>/key-vaults.json. `networkAcls` null: the
+ * vault has none (every network allowed); `privateEndpoints` null: not said.
+ */
+export const AzureKeyVaultConfigFacet = z.strictObject({
+  id: z.string(),
+  name: nullableString,
+  location: nullableString,
+  tags,
+  publicNetworkAccess: nullableString,
+  networkAcls: z.strictObject({ defaultAction: nullableString, bypass: nullableString, ipRules: z.array(z.string()), virtualNetworkRules: z.array(z.string()) }).nullable(),
+  privateEndpoints: z.array(z.strictObject({ id: nullableString, state: nullableString })).nullable()
+})
+export type AzureKeyVaultConfigFacet = z.infer<typeof AzureKeyVaultConfigFacet>
+
+/**
+ * `azure.callers`: who called an Azure SQL server (its SQL audit log) or a key vault (its AuditEvent
+ * log), by client address: whether the address is private (a private endpoint or a virtual network),
+ * the principals and applications seen from it, requests that succeeded and failed, the first and
+ * last success; `trustedService` the trusted Azure service a vault's log names for the calls
+ * (properties.trustedService). Up to 200 addresses; `overflow` counts the requests past them.
+ */
+export const AzureCallersFacet = z.strictObject({
+  callers: z.array(
+    z.strictObject({
+      address: z.string(),
+      private: z.boolean(),
+      principals: z.array(z.string()),
+      applications: z.array(z.string()),
+      trustedService: nullableString,
+      succeeded: z.number(),
+      failed: z.number(),
+      first: epoch,
+      last: epoch
+    })
+  ),
+  /** records with no client address (the server's own events) */
+  noAddress: z.number(),
+  overflow: z.number()
+})
+export type AzureCallersFacet = z.infer<typeof AzureCallersFacet>
+
 // ---- the map -----------------------------------------------------------------------------------
 
 /** Every facet the evidence stage writes, by name: the one schema of each. */
@@ -722,6 +781,9 @@ export const FACETS = {
   'azure.storage.containers': AzureBlobContainersFacet,
   'azure.nsg.config': AzureNsgConfigFacet,
   'azure.nsg.flows': AzureNsgFlowsFacet,
+  'azure.sql.config': AzureSqlConfigFacet,
+  'azure.keyvault.config': AzureKeyVaultConfigFacet,
+  'azure.callers': AzureCallersFacet,
   'azure.entra.user': EntraUserFacet,
   'azure.entra.escalation': EntraEscalationFacet,
   'activity.aws.cloudtrail.s3-data': CloudTrailS3DataFacet,

@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS } from './limits'
 import { parseCredentialReport, type CredentialReportRow } from './credential-report'
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
+import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
 import { IamAuthorization } from './inventory-iam'
 import { KmsKey, LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
@@ -107,6 +108,9 @@ export interface AzureSubscriptionInventory {
   entra: Map<string, FileState<unknown>>
   /** added: aks-clusters.json (./kubernetes-api.ts) */
   aksClusters: FileState<Array<Item<AksClusterDoc>>>
+  /** added: sql-servers.json and key-vaults.json (./inventory-azure-data.ts) */
+  sqlServers: FileState<Array<Item<AzureSqlServer>>>
+  keyVaults: FileState<Array<Item<AzureKeyVault>>>
 }
 
 export interface LoadedBundle {
@@ -560,7 +564,15 @@ async function loadAzureSubscription(b: BundleReader, subscription: string): Pro
     const [list, base] = listItems(v)
     return items(list, AksClusterDoc, base, 'id')
   })
-  return { subscription, storageAccounts, blobContainers, networkSecurityGroups, entra, aksClusters }
+  const sqlServers = mapOk(await b.json(`${dir}/sql-servers.json`, AzureList), (v) => {
+    const [list, base] = listItems(v)
+    return items(list, AzureSqlServer, base, 'id')
+  })
+  const keyVaults = mapOk(await b.json(`${dir}/key-vaults.json`, AzureList), (v) => {
+    const [list, base] = listItems(v)
+    return items(list, AzureKeyVault, base, 'id')
+  })
+  return { subscription, storageAccounts, blobContainers, networkSecurityGroups, entra, aksClusters, sqlServers, keyVaults }
 }
 
 /**
