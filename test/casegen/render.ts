@@ -2,7 +2,7 @@
 // SHA-256s), the scanner exports, and the verdicts expected. Returned as path → bytes, so the
 // generator writes them and the fixture test compares them with what is on disk.
 import { createHash } from 'node:crypto'
-import { COLLECTED_AT, FLOW_HEADER, WINDOW, at, gz, hex, managementRecord, role, type AccountWorld, type Json, type World, WIZ_ISSUE_COLUMNS } from './world'
+import { COLLECTED_AT, FLOW_HEADER, WINDOW, at, gz, hex, managementRecord, role, type AccountWorld, type Json, type World, WIZ_ISSUE_COLUMNS, DEFENDER_COLUMNS } from './world'
 import { REPORT_HEADER } from './pieces'
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`
@@ -317,6 +317,26 @@ export function render(w: World, opts: { collector: string }): Rendered {
     for (const [name, items] of [...z.entra].sort(([x], [y]) => (x < y ? -1 : 1))) files.set(`${base}/entra/${name}`, Buffer.from(json({ value: items })))
     if (z.roleAssignments) files.set(`${base}/role-assignments.json`, Buffer.from(json({ value: z.roleAssignments })))
     if (z.aksClusters.length) files.set(`${base}/aks-clusters.json`, Buffer.from(json({ value: z.aksClusters })))
+    if (z.sqlServers.length) files.set(`${base}/sql-servers.json`, Buffer.from(json({ value: z.sqlServers })))
+    if (z.keyVaults.length) files.set(`${base}/key-vaults.json`, Buffer.from(json({ value: z.keyVaults })))
+    // SQL audit and Key Vault AuditEvent records as their diagnostic settings deliver them ({"records":[…]}
+    // PT1H.json blobs per resource and hour; the fixtures put a month of records in the blob of its first hour)
+    for (const [dir, container, logs] of [
+      ['sql-audit-logs', 'insights-logs-sqlsecurityauditevents', z.sqlAudit],
+      ['keyvault-logs', 'insights-logs-auditevent', z.vaultLogs]
+    ] as const) {
+      for (const [id, records] of [...logs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        const byMonth = new Map<string, Json[]>()
+        for (const r of records) {
+          const m = (r.time as string).slice(0, 7)
+          byMonth.set(m, [...(byMonth.get(m) ?? []), r])
+        }
+        for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
+          const rid = (list[0].resourceId as string) ?? id.toUpperCase()
+          files.set(`${base}/${dir}/${container}/resourceId=${rid}/y=${month.slice(0, 4)}/m=${month.slice(5, 7)}/d=01/h=00/m=00/PT1H.json`, Buffer.from(json({ records: list })))
+        }
+      }
+    }
     // diagnostic-setting export: one JSON object per line, per month (PT1H.json as delivered)
     const byMonth = new Map<string, string[]>()
     for (const l of z.storageLogs) {
@@ -373,6 +393,11 @@ export function render(w: World, opts: { collector: string }): Rendered {
     const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
     const rows = [WIZ_ISSUE_COLUMNS.join(','), ...w.findings.wiz.map((r) => WIZ_ISSUE_COLUMNS.map((k) => cell(r[k] ?? '')).join(','))]
     exports.set('wiz-issues.csv', Buffer.from(`${rows.join('\n')}\n`))
+  }
+  if (w.findings.defender.length) {
+    const cell = (v: string): string => `"${v.replace(/"/g, '""')}"`
+    const rows = [DEFENDER_COLUMNS.map(cell).join(','), ...w.findings.defender.map((r) => DEFENDER_COLUMNS.map((k) => cell(r[k] ?? '')).join(','))]
+    exports.set('defender-recommendations.csv', Buffer.from(`${rows.join('\n')}\n`))
   }
   for (const t of w.findings.trivy) exports.set(`trivy-${t.name}.json`, Buffer.from(json(t.report)))
   const expected = [...w.expected].sort((x, y) => (x.control + x.resource + (x.region ?? '') < y.control + y.resource + (y.region ?? '') ? -1 : 1))

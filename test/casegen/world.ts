@@ -389,6 +389,14 @@ export interface AzureWorld {
   roleAssignments: Json[] | null
   /** ARM managed cluster list items (aksCluster), aks-clusters.json (written when not empty) */
   aksClusters: Json[]
+  /** ARM SQL server list items with firewallRules / virtualNetworkRules beside (sqlServer), sql-servers.json (written when not empty) */
+  sqlServers: Json[]
+  /** SQL audit records (sqlAuditRecord) by server id, sql-audit-logs/… */
+  sqlAudit: Map<string, Json[]>
+  /** ARM key vault list items (keyVault), key-vaults.json (written when not empty) */
+  keyVaults: Json[]
+  /** Key Vault AuditEvent records (vaultAuditRecord) by vault id, keyvault-logs/… */
+  vaultLogs: Map<string, Json[]>
 }
 
 export interface Findings {
@@ -397,6 +405,8 @@ export interface Findings {
   trivy: Array<{ name: string; report: Json }>
   /** Wiz issues export rows (column → cell), written as wiz-issues.csv */
   wiz: Array<Record<string, string>>
+  /** Defender for Cloud recommendation rows (defenderRecommendation), written as defender-recommendations.csv */
+  defender: Array<Record<string, string>>
 }
 
 /** A Kubernetes cluster's evidence: kubernetes/<name>/rbac.json and its audit lines (kubernetes/<name>/audit/). */
@@ -413,7 +423,7 @@ export interface ClusterWorld {
 export class World {
   readonly accounts = new Map<string, AccountWorld>()
   readonly azure = new Map<string, AzureWorld>()
-  readonly findings: Findings = { asff: [], prowler: [], trivy: [], wiz: [] }
+  readonly findings: Findings = { asff: [], prowler: [], trivy: [], wiz: [], defender: [] }
   readonly expected: Expected[] = []
   readonly kubernetes = new Map<string, ClusterWorld>()
   /** Terraform states by file name, iac/terraform-state/<name> (terraformShowJson, terraformStateV4) */
@@ -482,7 +492,11 @@ export class World {
           nsgFlows: new Map(),
           entra: new Map(),
           roleAssignments: null,
-          aksClusters: []
+          aksClusters: [],
+          sqlServers: [],
+          sqlAudit: new Map(),
+          keyVaults: [],
+          vaultLogs: new Map()
         })
       )
     return z
@@ -2007,5 +2021,225 @@ export function aksCluster(o: {
       networkProfile: { networkPlugin: 'azure', loadBalancerSku: 'standard', outboundType: 'loadBalancer' },
       apiServerAccessProfile: { enablePrivateCluster: o.privateCluster ?? false, ...(o.ranges?.length ? { authorizedIPRanges: o.ranges } : {}) }
     }
+  }
+}
+
+// ---- Azure SQL servers, key vaults, their audit logs; Defender for Cloud recommendations ----------
+
+/** A private endpoint connection as ARM lists it on a server or vault. */
+function privateEndpointConnection(owner: string, endpoint: string, status: string): Json {
+  return {
+    id: `${owner}/privateEndpointConnections/${endpoint.split('/').pop()}-${uuidLike(`pec:${owner}:${endpoint}`).slice(0, 8)}`,
+    properties: {
+      privateEndpoint: { id: endpoint },
+      privateLinkServiceConnectionState: { status, description: 'Auto-approved', actionsRequired: 'None' },
+      provisioningState: 'Ready'
+    }
+  }
+}
+
+/**
+ * One Azure SQL logical server as sql-servers.json holds it: the ARM list item with `firewallRules`
+ * and `virtualNetworkRules` (the ARM lists of its rules) beside. `publicNetworkAccess` undefined: left out.
+ */
+export function sqlServer(o: {
+  id: string
+  publicNetworkAccess?: 'Enabled' | 'Disabled'
+  firewall: Array<{ name: string; start: string; end: string }>
+  vnetRules?: Array<{ name: string; subnet: string }>
+  privateEndpoints?: string[]
+  tags?: Record<string, string>
+}): Json {
+  const name = o.id.split('/').pop()!
+  return {
+    id: o.id,
+    name,
+    type: 'Microsoft.Sql/servers',
+    location: 'westeurope',
+    kind: 'v12.0',
+    tags: o.tags ?? {},
+    properties: {
+      administratorLogin: 'sqladmin',
+      version: '12.0',
+      state: 'Ready',
+      fullyQualifiedDomainName: `${name}.database.windows.net`,
+      minimalTlsVersion: '1.2',
+      ...(o.publicNetworkAccess ? { publicNetworkAccess: o.publicNetworkAccess } : {}),
+      restrictOutboundNetworkAccess: 'Disabled',
+      privateEndpointConnections: (o.privateEndpoints ?? []).map((pe) => privateEndpointConnection(o.id, pe, 'Approved'))
+    },
+    firewallRules: o.firewall.map((r) => ({
+      id: `${o.id}/firewallRules/${r.name}`,
+      name: r.name,
+      type: 'Microsoft.Sql/servers/firewallRules',
+      properties: { startIpAddress: r.start, endIpAddress: r.end }
+    })),
+    virtualNetworkRules: (o.vnetRules ?? []).map((r) => ({
+      id: `${o.id}/virtualNetworkRules/${r.name}`,
+      name: r.name,
+      type: 'Microsoft.Sql/servers/virtualNetworkRules',
+      properties: { virtualNetworkSubnetId: r.subnet, ignoreMissingVnetServiceEndpoint: false, state: 'Ready' }
+    }))
+  }
+}
+
+/**
+ * One SQL audit record as the audit diagnostic setting (category SQLSecurityAuditEvents) writes it to
+ * storage: the database's resource id upper-cased, the audit fields (Microsoft's "SQL Database audit
+ * log format") under properties.
+ */
+export function sqlAuditRecord(o: { server: string; database?: string; time: string; client: string; principal: string; app: string; succeeded?: boolean; action?: string }): Json {
+  const ok = o.succeeded ?? true
+  const action = o.action ?? (ok ? 'DATABASE AUTHENTICATION SUCCEEDED' : 'DATABASE AUTHENTICATION FAILED')
+  return {
+    originalEventTimestamp: o.time,
+    category: 'SQLSecurityAuditEvents',
+    operationName: 'AuditEvent',
+    resourceId: `${o.server}/databases/${o.database ?? 'shop'}`.toUpperCase(),
+    time: o.time,
+    properties: {
+      event_time: o.time,
+      action_id: action === 'DATABASE AUTHENTICATION SUCCEEDED' ? 'DBAS' : action === 'DATABASE AUTHENTICATION FAILED' ? 'DBAF' : 'BCM',
+      action_name: action,
+      succeeded: String(ok),
+      session_id: 61,
+      server_principal_name: o.principal,
+      database_name: o.database ?? 'shop',
+      client_ip: o.client,
+      application_name: o.app,
+      server_instance_name: o.server.split('/').pop(),
+      is_server_level_audit: 'true',
+      audit_schema_version: 1
+    }
+  }
+}
+
+/** One key vault as key-vaults.json holds it (Vaults - List By Subscription). `acls` null: no networkAcls. */
+export function keyVault(o: {
+  id: string
+  publicNetworkAccess?: 'Enabled' | 'Disabled'
+  acls: { defaultAction: 'Allow' | 'Deny'; bypass: 'AzureServices' | 'None'; ipRules?: string[]; subnets?: string[] } | null
+  privateEndpoints?: string[]
+  tags?: Record<string, string>
+}): Json {
+  const name = o.id.split('/').pop()!
+  return {
+    id: o.id,
+    name,
+    type: 'Microsoft.KeyVault/vaults',
+    location: 'westeurope',
+    tags: o.tags ?? {},
+    properties: {
+      sku: { family: 'A', name: 'standard' },
+      tenantId: uuidLike(`tenant:${o.id.split('/')[2]}`),
+      vaultUri: `https://${name}.vault.azure.net/`,
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      ...(o.publicNetworkAccess ? { publicNetworkAccess: o.publicNetworkAccess } : {}),
+      ...(o.acls
+        ? {
+            networkAcls: {
+              defaultAction: o.acls.defaultAction,
+              bypass: o.acls.bypass,
+              ipRules: (o.acls.ipRules ?? []).map((value) => ({ value })),
+              virtualNetworkRules: (o.acls.subnets ?? []).map((id) => ({ id, ignoreMissingVnetServiceEndpoint: false }))
+            }
+          }
+        : {}),
+      privateEndpointConnections: (o.privateEndpoints ?? []).map((pe) => privateEndpointConnection(o.id, pe, 'Approved'))
+    }
+  }
+}
+
+/** One Key Vault AuditEvent record as its diagnostic setting writes it (Microsoft's "Azure Key Vault logging"). */
+export function vaultAuditRecord(o: {
+  vault: string
+  time: string
+  caller: string
+  operation: string
+  upn?: string
+  appId?: string
+  status?: number
+  trustedService?: string
+  clientInfo?: string
+}): Json {
+  const status = o.status ?? 200
+  return {
+    time: o.time,
+    resourceId: o.vault.toUpperCase(),
+    operationName: o.operation,
+    operationVersion: '7.4',
+    category: 'AuditEvent',
+    resultType: status < 400 ? 'Success' : 'Forbidden',
+    resultSignature: status < 400 ? 'OK' : 'Forbidden',
+    resultDescription: '',
+    durationMs: '12',
+    callerIpAddress: o.caller,
+    correlationId: uuidLike(`corr:${o.vault}:${o.time}:${o.caller}`),
+    identity: {
+      claim: {
+        'http://schemas.microsoft.com/identity/claims/objectidentifier': uuidLike(`oid:${o.upn ?? o.appId ?? o.caller}`),
+        ...(o.upn ? { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': o.upn } : {}),
+        ...(o.appId ? { appid: o.appId } : {})
+      }
+    },
+    properties: {
+      id: `https://${o.vault.split('/').pop()}.vault.azure.net/secrets/app-secret`,
+      clientInfo: o.clientInfo ?? 'azsdk-net-Security.KeyVault.Secrets/4.5.0',
+      httpStatusCode: status,
+      requestUri: `https://${o.vault.split('/').pop()}.vault.azure.net/secrets/app-secret?api-version=7.4`,
+      ...(o.trustedService ? { trustedService: o.trustedService } : {})
+    }
+  }
+}
+
+/** The columns of Defender for Cloud's recommendations CSV ("Download CSV report"), in its order. */
+export const DEFENDER_COLUMNS = [
+  'exportedTimestamp',
+  'subscriptionId',
+  'subscriptionName',
+  'resourceGroup',
+  'resourceType',
+  'resourceName',
+  'resourceId',
+  'recommendationId',
+  'recommendationName',
+  'recommendationDisplayName',
+  'description',
+  'remediationSteps',
+  'severity',
+  'state',
+  'notApplicableReason',
+  'firstEvaluationDate',
+  'statusChangeDate',
+  'controls',
+  'azurePortalRecommendationLink',
+  'nativeCloudAccountId'
+] as const
+
+/** One unhealthy Defender for Cloud recommendation row on an Azure resource. */
+export function defenderRecommendation(o: { resourceId: string; key: string; title: string; severity: 'High' | 'Medium' | 'Low'; time: string }): Record<string, string> {
+  const p = o.resourceId.split('/')
+  return {
+    exportedTimestamp: o.time,
+    subscriptionId: p[2],
+    subscriptionName: 'Production',
+    resourceGroup: p[4].toLowerCase(),
+    resourceType: p[p.length - 2].toLowerCase(),
+    resourceName: p[p.length - 1],
+    resourceId: o.resourceId.toLowerCase(),
+    recommendationId: `${o.resourceId.toLowerCase()}/providers/Microsoft.Security/assessments/${o.key}`,
+    recommendationName: o.key,
+    recommendationDisplayName: o.title,
+    description: o.title,
+    remediationSteps: '',
+    severity: o.severity,
+    state: 'Unhealthy',
+    notApplicableReason: '',
+    firstEvaluationDate: o.time,
+    statusChangeDate: o.time,
+    controls: 'Restrict unauthorized network access',
+    azurePortalRecommendationLink: `https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/${o.key}`,
+    nativeCloudAccountId: ''
   }
 }
