@@ -9,6 +9,7 @@ import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from '../controls/catalogue'
 import { detectFormat, type Detected } from './detect'
+import { deferFindingsTable } from './findings-table-refresh'
 import { SOURCE_OF } from './formats'
 import { createMissingInitiatives, assignFindings } from './initiatives'
 import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
@@ -350,6 +351,7 @@ class ImportRun {
     const db = this.db
     // the import's new resources, alerts and findings are sealed as one key range each
     beginBulkInserts(db, ['resources', 'alerts', 'findings'])
+    const findingsTable = deferFindingsTable(db)
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
@@ -381,6 +383,7 @@ class ImportRun {
     if (this.records === 0) this.emptyScanScope()
     const closed = this.opts.partial ? 0 : this.closeUnreported()
     const findings = this.updateFindings()
+    findingsTable.finish()
     const scope: ImportScope = {
       source: this.source,
       tools: [...this.tools].sort(),

@@ -1,0 +1,77 @@
+// An import replaces the findings table's row triggers for its transaction and refreshes the rows
+// of the findings it touched once at the end (findings-table-refresh.ts). The triggers must come
+// back exactly as the schema held them — after a good import and after a refused one — and the
+// rows must be what the triggers would have given (readModelProblems recomputes them).
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { readModelProblems } from '../audit/read-models'
+import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { ANALYST, caseForEachTest } from '../../test/fixtures/ingest/support'
+import { importFile } from './importer'
+
+const t = caseForEachTest('findings-table-refresh')
+const A = '111111111111'
+const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
+const alarms: Alarm[] = [
+  { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+  { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
+  { problem: 'ssh-open', account: A, region: 'eu-west-1', n: 1, observedAt: at(1) }
+]
+
+function schema(): unknown[] {
+  return t.c.db.prepare("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table', 'index') ORDER BY type, name").all()
+}
+
+function tempTriggers(): string[] {
+  return t.c.db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'findings_table%'").pluck().all() as string[]
+}
+
+function imp(name: string, content: string): void {
+  const p = join(t.dir, name)
+  writeFileSync(p, content)
+  importFile(t.c, p, { actor: ANALYST, now: t.now, displayName: name })
+}
+
+describe("an import's findings table rows", () => {
+  it('are refreshed once at the end, equal to their recomputation, and the row triggers are back as they were', () => {
+    const before = schema()
+    expect(before.filter((x) => (x as { name: string }).name.startsWith('findings_table_finding_')).length).toBe(3)
+    imp('sh-1.json', asffExport(alarms))
+    // Prowler reports findings Security Hub opened: their rows change (tools, alert counts)
+    imp('prowler-1.json', prowlerExport(alarms.slice(1)))
+    // a rescan: one passes (resolved), one is no longer reported (closed)
+    imp('sh-2.json', asffExport([{ ...alarms[0], status: 'PASS', observedAt: at(5) }]))
+    expect(readModelProblems(t.c.db)).toEqual([])
+    expect(schema()).toEqual(before)
+    expect(tempTriggers()).toEqual([])
+    const rows = t.c.db.prepare('SELECT count(*) FROM findings_table_rows').pluck().get()
+    expect(rows).toBe(t.c.db.prepare('SELECT count(*) FROM findings').pluck().get())
+    expect(rows).toBe(3)
+    expect(t.c.db.prepare("SELECT count(*) FROM findings_table_shapes WHERE shape LIKE '%prowler%'").pluck().get()).toBeGreaterThan(0)
+
+    // the triggers work again for writes after the import
+    t.c.db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE id = (SELECT min(id) FROM findings)").run()
+    t.c.db.prepare('DELETE FROM alerts WHERE id = (SELECT max(id) FROM alerts)').run()
+    expect(readModelProblems(t.c.db)).toEqual([])
+  })
+
+  it('an import refused half-way leaves the triggers, the rows and the shapes as they were', () => {
+    imp('sh-1.json', asffExport(alarms))
+    const before = schema()
+    const rows = t.c.db.prepare('SELECT * FROM findings_table_rows ORDER BY finding_id').all()
+    const shapes = t.c.db.prepare('SELECT * FROM findings_table_shapes ORDER BY id').all()
+    // the second record is cut short: the first was already written when the error comes
+    const text = prowlerExport(alarms)
+    const second = text.search(/\n {4}\},\n/)
+    expect(second).toBeGreaterThan(0)
+    const cut = second + 200
+    expect(() => imp('prowler-cut.json', text.slice(0, cut))).toThrow(/prowler-cut\.json.*truncated/)
+    expect(schema()).toEqual(before)
+    expect(tempTriggers()).toEqual([])
+    expect(t.c.db.prepare('SELECT * FROM findings_table_rows ORDER BY finding_id').all()).toEqual(rows)
+    expect(t.c.db.prepare('SELECT * FROM findings_table_shapes ORDER BY id').all()).toEqual(shapes)
+    imp('prowler-1.json', prowlerExport(alarms))
+    expect(readModelProblems(t.c.db)).toEqual([])
+  })
+})

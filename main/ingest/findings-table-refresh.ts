@@ -1,0 +1,116 @@
+import type { WritableDb } from '../db/case-db'
+import { ALERTS_SQL, NAME_SQL, SHAPE_SQL } from '../db/migrations/0150-findings-table'
+
+/**
+ * The findings table's read model (migration 0150), refreshed once per import for the findings
+ * it touched instead of by its row triggers at every alert and finding written.
+ *
+ * Those triggers compute a finding's row again (its shape: status, tools, counts…) each time one
+ * of its alerts is inserted or moved and each time the finding is written: an import writing
+ * 200,000 alerts and their findings ran that computation ~400,000 times, several times for a
+ * finding that several tools report. Measured on 25,000 ASFF + 25,000 Prowler alerts, those
+ * triggers were ~1.6 s of the imports' 8.2 s of CPU (the Prowler import refreshing, alert by
+ * alert, the findings Security Hub had opened).
+ *
+ * For the import's transaction the row triggers on alerts and findings are replaced by TEMP
+ * triggers that only note what was written (alerts' control and resource, findings' ids); at the
+ * end the rows of those findings are computed again as the triggers compute them, once each, and
+ * the triggers are put back exactly as the schema held them. A refresh computes a row from
+ * the tables as they stand, so the rows are what the triggers would have left (the shapes' ids,
+ * internal, may differ); verification recomputes them all (main/audit/read-models.ts). Any error
+ * rolls the transaction back, the dropped triggers with it. The other 0150 triggers (resources,
+ * workflow, RCI documents) and the counts of 0120 stay as they are.
+ */
+
+/** The row triggers an import replaces: the findings table's, on alerts and on findings. */
+const DEFERRED = [
+  'findings_table_alert_insert',
+  'findings_table_alert_delete',
+  'findings_table_alert_update',
+  'findings_table_finding_insert',
+  'findings_table_finding_update',
+  'findings_table_finding_delete'
+]
+
+const NOTES = `
+CREATE TEMP TABLE IF NOT EXISTS findings_table_pairs (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS findings_table_ids (id INTEGER PRIMARY KEY);
+DELETE FROM temp.findings_table_pairs;
+DELETE FROM temp.findings_table_ids;
+CREATE TEMP TRIGGER findings_table_note_alert_insert AFTER INSERT ON main.alerts BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (NEW.control, NEW.resource_id);
+END;
+CREATE TEMP TRIGGER findings_table_note_alert_delete AFTER DELETE ON main.alerts BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (OLD.control, OLD.resource_id);
+END;
+CREATE TEMP TRIGGER findings_table_note_alert_update AFTER UPDATE OF control, resource_id, tool ON main.alerts
+WHEN OLD.control IS NOT NEW.control OR OLD.resource_id IS NOT NEW.resource_id OR OLD.tool IS NOT NEW.tool BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (OLD.control, OLD.resource_id);
+  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (NEW.control, NEW.resource_id);
+END;
+CREATE TEMP TRIGGER findings_table_note_finding_insert AFTER INSERT ON main.findings BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (NEW.id);
+END;
+CREATE TEMP TRIGGER findings_table_note_finding_update AFTER UPDATE ON main.findings BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (OLD.id);
+  INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (NEW.id);
+END;
+CREATE TEMP TRIGGER findings_table_note_finding_delete AFTER DELETE ON main.findings BEGIN
+  INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (OLD.id);
+END;`
+
+const END_NOTES = `
+DROP TRIGGER temp.findings_table_note_alert_insert;
+DROP TRIGGER temp.findings_table_note_alert_delete;
+DROP TRIGGER temp.findings_table_note_alert_update;
+DROP TRIGGER temp.findings_table_note_finding_insert;
+DROP TRIGGER temp.findings_table_note_finding_update;
+DROP TRIGGER temp.findings_table_note_finding_delete;`
+
+export interface DeferredFindingsTable {
+  /** Refresh the rows of the findings written since, and put the row triggers back. Call it in the same transaction. */
+  finish(): void
+}
+
+/**
+ * Replace the findings table's row triggers for the rest of this transaction (see above). A case
+ * without them (a schema before 0150) keeps whatever it has: finish() then does nothing.
+ */
+export function deferFindingsTable(db: WritableDb): DeferredFindingsTable {
+  if (!db.inTransaction) throw new Error('deferFindingsTable: the read model is deferred only inside the import’s transaction')
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${DEFERRED.map(() => '?').join(', ')})`).all(...DEFERRED) as Array<{
+    name: string
+    sql: string
+  }>
+  if (triggers.length !== DEFERRED.length) return { finish: () => undefined }
+  for (const t of triggers) db.exec(`DROP TRIGGER main."${t.name}"`)
+  db.exec(NOTES)
+  return {
+    finish() {
+      db.exec(END_NOTES)
+      // a finding deleted (or renumbered) has no row left
+      db.exec('DELETE FROM findings_table_rows WHERE finding_id IN (SELECT id FROM temp.findings_table_ids) AND finding_id NOT IN (SELECT id FROM findings)')
+      db.exec(
+        `INSERT OR IGNORE INTO temp.findings_table_ids (id)
+         SELECT f.id FROM temp.findings_table_pairs p JOIN findings f ON f.control = p.control AND f.resource_id = p.resource_id`
+      )
+      // what the triggers' refresh computes, each finding's shape once (the trigger computes it twice: to insert it, to find its id)
+      db.exec(
+        `CREATE TEMP TABLE findings_table_fresh AS
+         SELECT f.id AS finding_id, ${SHAPE_SQL} AS shape, r.canonical_id AS resource, ${NAME_SQL} AS name, ${ALERTS_SQL} AS alerts
+         FROM temp.findings_table_ids t JOIN findings f ON f.id = t.id JOIN resources r ON r.id = f.resource_id`
+      )
+      db.exec('INSERT INTO findings_table_shapes (shape, n) SELECT shape, 0 FROM temp.findings_table_fresh WHERE true ON CONFLICT (shape) DO NOTHING')
+      db.exec(
+        `INSERT INTO findings_table_rows (finding_id, shape_id, resource, name, alerts)
+         SELECT x.finding_id, s.id, x.resource, x.name, x.alerts FROM temp.findings_table_fresh x JOIN findings_table_shapes s ON s.shape = x.shape WHERE true
+         ON CONFLICT (finding_id) DO UPDATE SET shape_id = excluded.shape_id, resource = excluded.resource, name = excluded.name, alerts = excluded.alerts
+         WHERE shape_id IS NOT excluded.shape_id OR resource IS NOT excluded.resource OR name IS NOT excluded.name OR alerts IS NOT excluded.alerts`
+      )
+      db.exec('DROP TABLE temp.findings_table_fresh')
+      db.exec('DELETE FROM temp.findings_table_pairs')
+      db.exec('DELETE FROM temp.findings_table_ids')
+      for (const t of triggers) db.exec(t.sql)
+    }
+  }
+}
