@@ -1,6 +1,7 @@
 // The evaluator kit: what every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
-import type { AwsAccountInventory, AzureStorageAccount, AzureSubscriptionInventory, FileState, Item, LoadedBundle, SecurityGroup } from '../semantics/inventory'
+import type { AwsAccountInventory, AzureStorageAccount, AzureSubscriptionInventory, FileState, Item, LoadedBundle, RdsInstance, SecurityGroup } from '../semantics/inventory'
+import { regionOfAz } from '../semantics/inventory-items'
 import type { Evaluation } from '../../shared/contract'
 import { unknown, type Verdict } from '../semantics/verdict'
 
@@ -185,5 +186,37 @@ export function evaluateAzureList<T>(
       out.push(evaluation(control, id.toLowerCase(), v, { account: sub.subscription, evidence: [`${f.rel}#${item.pointer}`] }))
     }
   }
+  return out
+}
+
+/**
+ * Every DB instance of the account's rds-instances.json (DescribeDBInstances), named by its ARN (or,
+ * without one, from its Availability Zone or the scope's single Region), with the verdict `judge`
+ * gives it and the field of the item it rests on (`PubliclyAccessible`). An element that cannot be
+ * read is UNKNOWN in its place, an instance that cannot be named is UNKNOWN with what its settings
+ * alone say, and a Region the collector could not list is UNKNOWN on the account.
+ */
+export function evaluateRdsInstanceList(control: ControlId, inv: AwsAccountInventory, judge: (d: RdsInstance) => { verdict: Verdict; field: string }): Evaluation[] {
+  const f = inv.rdsInstances
+  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the DB instances')]
+  const out = namelessProblems(control, inv, f.rel, f.value, 'DB instances')
+  for (const item of f.value) {
+    const d = item.ok ? item.value : null
+    const id = d ? d.DBInstanceIdentifier : item.ok ? null : item.name
+    if (id === null) continue
+    const arnMatch = d?.DBInstanceArn ? /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):db:/.exec(d.DBInstanceArn) : null
+    const account = arnMatch?.[2] ?? inv.account
+    const where = regionFor(arnMatch?.[1] ?? regionOfAz(d?.AvailabilityZone ?? null), inv)
+    const region = 'region' in where ? where.region : null
+    const resource = d?.DBInstanceArn ?? (region ? `arn:aws:rds:${region}:${account}:db:${id}` : `arn:aws:rds::${account}:db:${id}`)
+    if (!item.ok) {
+      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region, evidence: [`${f.rel}#${item.pointer}`] }))
+      continue
+    }
+    const { verdict: v, field } = judge(item.value)
+    const named = d?.DBInstanceArn || 'region' in where ? v : unknown(`cannot name the instance: ${'problem' in where ? where.problem : ''}; on its own: ${v.status} — ${v.reason}`)
+    out.push(evaluation(control, resource, named, { account, region, evidence: [`${f.rel}#${item.pointer}/${field}`] }))
+  }
+  out.push(...listingGapRows(control, inv, 'DescribeDBInstances', 'the DB instances'))
   return out
 }

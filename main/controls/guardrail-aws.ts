@@ -131,6 +131,12 @@ export function accountsByRegion(exceptions: GuardrailException[]): { everywhere
   return { everywhere: [...everywhere].sort(), byRegion: regions }
 }
 
+/** Where a regional Deny's exceptions hold, one line per excepted Region and one for every Region (for `wouldBreak`). */
+export function exceptedScopes(exceptions: GuardrailException[]): string[] {
+  const { everywhere, byRegion } = accountsByRegion(exceptions)
+  return [...[...byRegion].map(([r, a]) => `excepted in ${r} only: ${a.join(', ')}`), ...(everywhere.length ? [`excepted in every Region: ${everywhere.join(', ')}`] : [])]
+}
+
 /**
  * A Deny that spares the (account, Region) pairs excepted: one statement for the Regions with no
  * exception, and one per excepted Region sparing only its accounts (aws:RequestedRegion), so an

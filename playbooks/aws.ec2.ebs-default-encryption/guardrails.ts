@@ -2,7 +2,7 @@
 // unencrypted volumes, and the AWS Config rule.
 import type { GuardrailView } from '../../shared/remediation'
 import type { GuardrailContext } from '../../main/controls/control'
-import { accountsByRegion, breakGlassNote, configRules, principalException, regionalDeny } from '../../main/controls/guardrail-aws'
+import { breakGlassNote, configRules, exceptedScopes, principalException, regionalDeny } from '../../main/controls/guardrail-aws'
 
 export function ebsDefaultEncryptionGuardrails({ control, exceptions, opts, policy: policyJson }: GuardrailContext): GuardrailView[] {
   const principal = principalException(opts)
@@ -19,7 +19,6 @@ export function ebsDefaultEncryptionGuardrails({ control, exceptions, opts, poli
       principal
     )
   ])
-  const { everywhere, byRegion } = accountsByRegion(exceptions)
   return [
     {
       kind: 'aws-scp',
@@ -31,8 +30,7 @@ export function ebsDefaultEncryptionGuardrails({ control, exceptions, opts, poli
       wouldBreak: [
         'launches from unencrypted snapshots or shared AMIs whose KMS key the account cannot use',
         "Lastmile's rollback (DisableEbsEncryptionByDefault) once attached: run it with the break-glass role",
-        ...[...byRegion].map(([r, a]) => `excepted in ${r} only: ${a.join(', ')}`),
-        ...(everywhere.length ? [`excepted in every Region: ${everywhere.join(', ')}`] : [])
+        ...exceptedScopes(exceptions)
       ],
       exceptions: exceptions.map((e) => e.resourceId)
     },

@@ -1,11 +1,12 @@
 // What the steps and the fix of aws.rds.public-access share: the instance as the evidence holds it,
-// whether its security groups admit public addresses to its port, and who connected to that port
-// (VPC flow logs of each of its network interfaces).
+// whether its security groups admit public addresses to its port; who connected to that port (VPC
+// flow logs of each of its network interfaces) is the RDS kit's (main/controls/rds-clients.ts).
 import type { FacetMap, SgRuleConfig } from '../../main/semantics/facets'
 import { internetShare, parseCidr } from '../../main/semantics/cidr'
-import { ec2Arn, eniKey } from '../../main/semantics/ids'
+import { ec2Arn } from '../../main/semantics/ids'
+import type { RdsConfig } from '../../main/controls/rds-clients'
 
-export type RdsConfig = FacetMap['rds.config']
+export { portClients, type PortClients, type RdsConfig } from '../../main/controls/rds-clients'
 type Facet<K extends keyof FacetMap> = { value: FacetMap[K]; evidence: string[] } | null
 
 /** Does an inbound rule reach TCP `port`? */
@@ -67,37 +68,4 @@ export function internetPath(d: RdsConfig, sg: (arn: string) => Facet<'sg.config
     why: `no rule of ${d.securityGroups.join(', ')} admits a public address to tcp/${port} (only private blocks or members of other groups)`,
     evidence
   }
-}
-
-export interface PortClients {
-  eni: string
-  key: string
-  /** null: the interface has no flow log in the evidence */
-  served: FacetMap['flows.served'] | null
-  evidence: string[]
-  sessions: number
-  /** null: the flow log was read by a version that did not count public sources */
-  publicSessions: number | null
-  publicSources: string[]
-  last: number | null
-}
-
-/** The sessions to the instance's port on each of its interfaces, from `flows.served`. */
-export function portClients(d: RdsConfig, served: (key: string) => Facet<'flows.served'>): PortClients[] {
-  return (d.enis ?? []).map((e) => {
-    const key = eniKey(d.account, e.id)
-    const f = served(key)
-    const ports = (f?.value.ports ?? []).filter((p) => p.protocol === 6 && p.port === d.port)
-    const counted = ports.every((p) => p.publicSessions !== undefined)
-    return {
-      eni: e.id,
-      key,
-      served: f?.value ?? null,
-      evidence: f?.evidence ?? [],
-      sessions: ports.reduce((n, p) => n + p.sessions, 0),
-      publicSessions: counted ? ports.reduce((n, p) => n + (p.publicSessions ?? 0), 0) : null,
-      publicSources: [...new Set(ports.flatMap((p) => p.publicSources ?? []))].sort(),
-      last: ports.length ? Math.max(...ports.map((p) => p.last)) : null
-    }
-  })
 }

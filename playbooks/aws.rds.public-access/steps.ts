@@ -4,8 +4,9 @@
 // covered for the whole window).
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
-import { coverageText, outcome, plural, windowText } from '../../main/controls/step-common'
-import { internetPath, portClients, type RdsConfig } from './access'
+import { outcome, plural, windowText } from '../../main/controls/step-common'
+import { portClientsCovered as coverageOf } from '../../main/controls/rds-clients'
+import { internetPath, type RdsConfig } from './access'
 
 const DB = ['aws.rds.db-instance'] as const
 const inventory = ['aws.inventory' as const]
@@ -53,21 +54,6 @@ const internetPathStep = defineStep({
     return outcome(p.answer, p.why, { evidence: [cfg.evidence, p.evidence], certainty: 'proven', sources: inventory })
   }
 })
-
-/** The interfaces' flow-log coverage in one clause, naming every interface without a log. */
-function coverageOf(ctx: StepContext, d: RdsConfig) {
-  const rows = portClients(d, (k) => ctx.ev.config(k, 'flows.served'))
-  const covs = rows.map((r) => ({ r, cov: ctx.ev.coverage('aws.vpc-flow-logs', r.key, ctx.window) }))
-  const problems: string[] = []
-  for (const { r, cov } of covs) {
-    if (!r.served) problems.push(`${r.eni}: no flow log in evidence`)
-    else if (cov.state !== 'covered') problems.push(coverageText(cov, `${r.eni}'s flow log`))
-    else if (r.served.directionUnknown)
-      problems.push(`${r.eni}: its flow log has no flow-direction field, so clients' sessions cannot be told from the instance's own connections out`)
-    else if (r.publicSessions === null) problems.push(`${r.eni}: its flow log was read by an earlier version of Lastmile that did not tell public sources; add the bundle again`)
-  }
-  return { rows, covs, problems, evidence: [...rows.flatMap((r) => r.evidence), ...covs.flatMap((c) => c.cov.evidence)] }
-}
 
 const publicClients = defineStep({
   name: 'rds.public-clients',
