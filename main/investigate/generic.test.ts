@@ -74,7 +74,7 @@ describe('the generic investigation, rule by rule', () => {
     const table = loadControls()
     const bucket = { id: 'arn:aws:s3:::b', type: 'aws.s3.bucket' }
     expect(playbookFor(set, table, { control: 'aws.s3.https-only', resource: bucket } as never).id).toBe('aws.s3.https-only')
-    expect(playbookFor(set, table, { control: 'aws.rds.3', resource: { id: 'arn:aws:rds:eu-west-1:1:db:x', type: 'aws.rds.db-instance' } } as never).id).toBe('generic.replacing')
+    expect(playbookFor(set, table, { control: 'aws.rds.5', resource: { id: 'arn:aws:rds:eu-west-1:1:db:x', type: 'aws.rds.db-instance' } } as never).id).toBe('generic.replacing')
     expect(playbookFor(set, table, { control: 'aws.s3.14', resource: bucket } as never).id).toBe('generic.additive')
     // a rule the catalogue does not map: restrictive, which promises nothing
     expect(playbookFor(set, table, { control: 'prowler.made_up_check', resource: bucket } as never).id).toBe('generic.restrictive')
@@ -108,12 +108,12 @@ describe('the generic investigation on the demo case', () => {
         JSON.stringify([
           finding('s3_bucket_no_mfa_delete', 'S3 bucket has MFA delete enabled', used.resource.id, name, 's3', 'AwsS3Bucket'),
           finding('s3_bucket_object_versioning', 'S3 bucket has versioning enabled', used.resource.id, name, 's3', 'AwsS3Bucket'),
-          finding('rds_instance_storage_encrypted', 'RDS instance storage is encrypted', `arn:aws:rds:us-east-1:${account}:db:ledger`, 'ledger', 'rds', 'AwsRdsDbInstance')
+          finding('rds_instance_multi_az', 'RDS instance has multi-AZ enabled', `arn:aws:rds:us-east-1:${account}:db:ledger`, 'ledger', 'rds', 'AwsRdsDbInstance')
         ])
       )
       ingestInProcess(c, [join(exports, 'prowler-more.ocsf.json')], { actor })
-      const mine = listFindings(c.db, { status: 'open' }).filter((f) => ['aws.s3.20', 'aws.s3.14', 'aws.rds.3'].includes(f.control))
-      expect(mine.map((f) => f.control).sort()).toEqual(['aws.rds.3', 'aws.s3.14', 'aws.s3.20'])
+      const mine = listFindings(c.db, { status: 'open' }).filter((f) => ['aws.s3.20', 'aws.s3.14', 'aws.rds.5'].includes(f.control))
+      expect(mine.map((f) => f.control).sort()).toEqual(['aws.rds.5', 'aws.s3.14', 'aws.s3.20'])
       const progress: string[] = []
       const run = await investigateCase(c, { actor, findings: mine.map((f) => f.id), onProgress: (p) => progress.push(p.message ?? '') })
       expect(run.playbooks.map((p) => p.id).sort()).toEqual(['generic.additive', 'generic.replacing', 'generic.restrictive'])
@@ -123,7 +123,7 @@ describe('the generic investigation on the demo case', () => {
         'reading the open findings',
         '3 open findings: 0 by a playbook of their own, 3 by the generic investigation'
       ])
-      expect(progress.slice(3).every((m) => /^F-\d+ aws\.(s3\.20|s3\.14|rds\.3): RISKY \(generic investigation\)$/.test(m))).toBe(true)
+      expect(progress.slice(3).every((m) => /^F-\d+ aws\.(s3\.20|s3\.14|rds\.5): RISKY \(generic investigation\)$/.test(m))).toBe(true)
       const doc = (control: string) => rciView(c.db, mine.find((f) => f.control === control)!.id).document!
 
       const restrictive = doc('aws.s3.20')
@@ -143,7 +143,7 @@ describe('the generic investigation on the demo case', () => {
       expect(additive).toMatchObject({ verdict: 'RISKY', generic: { effect: 'additive' } })
       expect(additive.because).toMatch(/weighs the side effects — new data written/)
 
-      const replacing = doc('aws.rds.3')
+      const replacing = doc('aws.rds.5')
       expect(replacing).toMatchObject({ verdict: 'RISKY', generic: { effect: 'replacing' } })
       expect(replacing.because).toMatch(/downtime or a data migration/)
       // nothing of the database is in evidence: said, not guessed

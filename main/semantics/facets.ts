@@ -166,7 +166,33 @@ export const RdsConfigFacet = z.strictObject({
   securityGroups: z.array(z.string()),
   tags,
   /** the instance's network interfaces (which name its VPC flow logs); absent: not collected */
-  enis: z.array(z.strictObject({ id: z.string(), privateIp: nullableString })).optional()
+  enis: z.array(z.strictObject({ id: z.string(), privateIp: nullableString })).optional(),
+  /** its storage, replication and build settings (what a restore from a snapshot must reproduce); absent in facts of earlier versions */
+  settings: z
+    .strictObject({
+      /** StorageEncrypted and KmsKeyId */
+      encrypted: z.boolean().nullable(),
+      kmsKeyId: nullableString,
+      instanceClass: nullableString,
+      engineVersion: nullableString,
+      /** AllocatedStorage in GiB, StorageType (gp2, gp3, io1…), Iops */
+      allocatedGiB: nullableNumber,
+      storageType: nullableString,
+      iops: nullableNumber,
+      multiAz: z.boolean().nullable(),
+      backupRetentionDays: nullableNumber,
+      deletionProtection: z.boolean().nullable(),
+      /** DBClusterIdentifier: an Aurora (or Multi-AZ DB cluster) member, whose storage is the cluster's */
+      cluster: nullableString,
+      /** ReadReplicaSourceDBInstanceIdentifier: this instance is a read replica of that one */
+      replicaOf: nullableString,
+      /** ReadReplicaDBInstanceIdentifiers: the read replicas of this instance */
+      replicas: z.array(z.string()),
+      subnetGroup: nullableString,
+      parameterGroups: z.array(z.string()),
+      optionGroups: z.array(z.string())
+    })
+    .optional()
 })
 export type RdsConfigFacet = z.infer<typeof RdsConfigFacet>
 

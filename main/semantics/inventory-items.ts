@@ -306,7 +306,31 @@ export function parseRdsInstances(doc: unknown, file: string, account: string): 
               .map((n) => ({ id: str(obj(n)?.NetworkInterfaceId) ?? '', privateIp: str(obj(n)?.PrivateIpAddress) }))
               .filter((n) => n.id)
           }
-        : {})
+        : {}),
+      settings: {
+        encrypted: bool(d.StorageEncrypted),
+        kmsKeyId: str(d.KmsKeyId),
+        instanceClass: str(d.DBInstanceClass),
+        engineVersion: str(d.EngineVersion),
+        allocatedGiB: num(d.AllocatedStorage),
+        storageType: str(d.StorageType),
+        iops: num(d.Iops),
+        multiAz: bool(d.MultiAZ),
+        backupRetentionDays: num(d.BackupRetentionPeriod),
+        deletionProtection: bool(d.DeletionProtection),
+        cluster: str(d.DBClusterIdentifier),
+        replicaOf: str(d.ReadReplicaSourceDBInstanceIdentifier),
+        replicas: arr(d.ReadReplicaDBInstanceIdentifiers)
+          .map((r) => str(r) ?? '')
+          .filter(Boolean),
+        subnetGroup: str(sn?.DBSubnetGroupName),
+        parameterGroups: arr(d.DBParameterGroups)
+          .map((g) => str(obj(g)?.DBParameterGroupName) ?? '')
+          .filter(Boolean),
+        optionGroups: arr(d.OptionGroupMemberships)
+          .map((g) => str(obj(g)?.OptionGroupName) ?? '')
+          .filter(Boolean)
+      }
     }
   })
 }

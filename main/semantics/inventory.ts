@@ -268,7 +268,10 @@ export const RdsInstance = z.object({
     .optional(),
   VpcSecurityGroups: z.array(z.object({ VpcSecurityGroupId: z.string(), Status: z.string().optional() })).optional(),
   TagList: z.array(z.object({ Key: z.string(), Value: z.string().optional() })).optional(),
-  NetworkInterfaces: z.array(z.object({ NetworkInterfaceId: z.string().min(1), PrivateIpAddress: z.string().optional() })).optional()
+  NetworkInterfaces: z.array(z.object({ NetworkInterfaceId: z.string().min(1), PrivateIpAddress: z.string().optional() })).optional(),
+  StorageEncrypted: z.boolean().optional(),
+  KmsKeyId: z.string().optional(),
+  DBClusterIdentifier: z.string().optional()
 })
 export type RdsInstance = z.infer<typeof RdsInstance>
 

@@ -26,7 +26,7 @@ describe('lastmile controls', () => {
     expect(list.find((c) => c.id === 'container.image.vulnerable')).toMatchObject({ rules: {}, fix: true, effect: 'replacing' })
     // every control says what its fix does; the generated ones say which rule of the title table decided
     expect(list.every((c) => ['additive', 'restrictive', 'replacing'].includes((c as unknown as { effect: string }).effect))).toBe(true)
-    expect(list.find((c) => c.rules.securityhub?.includes('RDS.3'))).toMatchObject({ effect: 'replacing', effectBy: expect.stringMatching(/^rule encrypt-existing-store/) })
+    expect(list.find((c) => c.rules.securityhub?.includes('RDS.4'))).toMatchObject({ effect: 'replacing', effectBy: expect.stringMatching(/^rule encrypt-existing-store/) })
   })
 
   it('people get a table with a line per control and the count', async () => {
@@ -36,7 +36,7 @@ describe('lastmile controls', () => {
     expect(r.stdout).toMatch(/aws\.ec2\.imdsv2\s+EC2 instances should require IMDSv2.*restrictive.*evaluator, playbook, fix, guardrails/)
     expect(r.stdout).toMatch(/\n\d+ controls; a tool rule mapped to none becomes its own control/)
     // a control without a playbook of its own is investigated generically, by what its fix does
-    expect(r.stdout).toMatch(/aws\.rds\.3\s+RDS DB instances should have encryption at-rest enabled.*replacing.*generic replacing investigation/)
+    expect(r.stdout).toMatch(/aws\.rds\.4\s+RDS cluster snapshots and database snapshots should be encrypted at rest.*replacing.*generic replacing investigation/)
   })
 
   it('finds the control a rule lands on, and the controls of one tool', async () => {
