@@ -305,13 +305,26 @@ export class JsonSplitter {
     }
   }
 
-  /** Skip the object or array at pos: the hot loop. */
+  /**
+   * Skip the object or array at pos: the hot loop. Only quotes and brackets matter outside
+   * strings, so rather than look at every character (a pretty-printed export is a third
+   * indentation) it keeps where the next of each of the five is in the chunk, found with
+   * indexOf, and jumps to the nearest: ~2× faster on the exports of the ingest bench. A bracket
+   * found inside a string is passed over when the string is skipped and looked for again.
+   */
   private skipContainer(recordNo: number | null, startByte: number): void {
     const sc = this.sc
     let depth = 0
     let buf = sc.buf
     let len = sc.len
     let pos = sc.pos
+    let chunk = sc.chunks
+    // the next of each in buf at or after pos; len: none left in this chunk; -1: to look for
+    let quote = -1
+    let lbrace = -1
+    let rbrace = -1
+    let lbracket = -1
+    let rbracket = -1
     for (;;) {
       if (pos >= len) {
         sc.pos = pos
@@ -319,26 +332,43 @@ export class JsonSplitter {
         buf = sc.buf
         len = sc.len
         pos = sc.pos
+        chunk = sc.chunks
+        quote = lbrace = rbrace = lbracket = rbracket = -1
         continue
       }
-      const c = buf.charCodeAt(pos)
-      if (c === QUOTE) {
-        sc.pos = pos + 1
+      if (quote < pos) quote = nextOf(buf, '"', pos, len)
+      if (lbrace < pos) lbrace = nextOf(buf, '{', pos, len)
+      if (rbrace < pos) rbrace = nextOf(buf, '}', pos, len)
+      if (lbracket < pos) lbracket = nextOf(buf, '[', pos, len)
+      if (rbracket < pos) rbracket = nextOf(buf, ']', pos, len)
+      let at = quote
+      if (lbrace < at) at = lbrace
+      if (rbrace < at) at = rbrace
+      if (lbracket < at) at = lbracket
+      if (rbracket < at) at = rbracket
+      if (at >= len) {
+        pos = len
+        continue
+      }
+      if (at === quote) {
+        sc.pos = at + 1
         this.skipStringBody(recordNo, startByte)
-        buf = sc.buf
-        len = sc.len
         pos = sc.pos
-      } else if (c === LBRACE || c === LBRACKET) {
+        if (sc.chunks !== chunk) {
+          buf = sc.buf
+          len = sc.len
+          chunk = sc.chunks
+          quote = lbrace = rbrace = lbracket = rbracket = -1
+        }
+      } else if (at === lbrace || at === lbracket) {
         depth++
-        pos++
-      } else if (c === RBRACE || c === RBRACKET) {
-        pos++
+        pos = at + 1
+      } else {
+        pos = at + 1
         if (--depth === 0) {
           sc.pos = pos
           return
         }
-      } else {
-        pos++
       }
     }
   }
@@ -420,4 +450,10 @@ export class JsonSplitter {
     }
     return sc.errorAt(sc.byte, 'the file ends before its JSON is complete: the export is truncated or incomplete')
   }
+}
+
+/** The position of the next `ch` in buf at or after pos, or len when there is none. */
+function nextOf(buf: string, ch: string, pos: number, len: number): number {
+  const i = buf.indexOf(ch, pos)
+  return i < 0 ? len : i
 }

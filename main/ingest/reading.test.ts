@@ -58,6 +58,25 @@ describe('JSON splitter', () => {
     }
   })
 
+  it('skips brackets and quotes inside strings (policy documents held as text) at every chunk edge', () => {
+    // the splitter jumps between the next quote and brackets it found ahead: those that were
+    // inside a string it skipped must be looked for again, in every chunk
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Condition: { StringEquals: { 'a:b': '}]"[{' } } }] })
+    const records = [
+      JSON.stringify({ Id: 'a', Policy: policy, Tags: [[], {}, [[{}]]], Empty: '' }),
+      JSON.stringify({ Id: 'b', Note: '\\"}]', More: ['[', ']', '{', '}', '"'] }),
+      '{ "Id" : "c" , "Deep" : [ { "x" : [ 1 , { } , [ ] ] } ] , "S" : "{[\\\\\\"" }'
+    ]
+    const text = `{"Findings":[\n  ${records.join(',\n  ')}\n]}`
+    const p = file('brackets.json', text)
+    for (let chunk = 16; chunk <= 48; chunk++) {
+      const recs = split(p, [['Findings', '*']], chunk)
+      expect(recs.map((r) => r.text)).toEqual(records)
+      for (const r of recs) expect(Buffer.from(text).subarray(r.startByte, r.endByte).toString()).toBe(r.text)
+    }
+    expect(split(p, [['Findings', '*']], 1 << 20).map((r) => JSON.parse(r.text).Id)).toEqual(['a', 'b', 'c'])
+  })
+
   it('keeps byte offsets exact with multi-byte UTF-8 and escaped backslashes at chunk edges', () => {
     const records = ['{"t":"Zürich ☃ 𝄞","b":"\\\\"}', '{"t":"a\\\\\\"b","e":"é"}', '{"t":"\\\\\\\\"}']
     const text = `[${records.join(',')}]`

@@ -11,6 +11,8 @@ export class TextScanner {
   pos = 0
   len = 0
   eof = false
+  /** counts the chunks loaded: buf changed when it moved */
+  chunks = 0
   private chunk: TextChunk | null = null
   private cursorChar = 0
   private cursorByte = 0
@@ -49,6 +51,7 @@ export class TextScanner {
       return false
     }
     this.chunk = next
+    this.chunks++
     this.buf = next.text
     this.len = next.text.length
     this.pos = 0
