@@ -61,6 +61,28 @@ describe('canonical resource ids', () => {
     expect(r({ id: 'deploy-bot', type: 'AwsIamUser', provider: 'aws', account: '555566667777', region: 'us-east-1' })).toMatchObject({ id: 'deploy-bot', canonical: false })
   })
 
+  it('types Elastic Load Balancing ARNs by generation, as the tools do (AwsElbv2LoadBalancer, AwsElbLoadBalancer), and builds a Classic one from its name', () => {
+    const lb = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer'
+    expect(r({ id: `${lb}/app/shop-web/50dc6c495c0c9188`, type: 'AwsElbv2LoadBalancer', provider: 'aws' })).toMatchObject({
+      type: 'aws.elbv2.load-balancer',
+      name: 'shop-web',
+      account: '111122223333',
+      region: 'eu-west-1'
+    })
+    expect(r({ id: `${lb}/net/edge/1a2b3c4d5e6f7a8b`, provider: 'aws' })).toMatchObject({ type: 'aws.elbv2.load-balancer', name: 'edge' })
+    expect(r({ id: `${lb}/legacy-web`, type: 'AwsElbLoadBalancer', provider: 'aws' })).toMatchObject({ type: 'aws.elb.load-balancer', name: 'legacy-web' })
+    expect(r({ id: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop-web/50dc6c495c0c9188/f2f7dc8efc522ab2', provider: 'aws' }).type).toBe(
+      'aws.elbv2.listener'
+    )
+    expect(r({ id: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2d6bc24d8a067', provider: 'aws' }).type).toBe('aws.elbv2.target-group')
+    // Prowler 2 names a Classic Load Balancer: its ARN is its name in the account and Region
+    expect(r({ id: 'legacy-web', type: 'AwsElbLoadBalancer', provider: 'aws', account: '111122223333', region: 'eu-west-1' })).toMatchObject({
+      id: `${lb}/legacy-web`,
+      type: 'aws.elb.load-balancer',
+      canonical: true
+    })
+  })
+
   it('never merges a kept-as-given id across accounts or regions', () => {
     const a = r({ id: 'db-main', type: 'rds', provider: 'aws', account: '111111111111', region: 'us-east-1' })
     const b = r({ id: 'db-main', type: 'rds', provider: 'aws', account: '222222222222', region: 'us-east-1' })

@@ -171,7 +171,23 @@ const ARN_KINDS: Record<string, string> = {
 /** Services whose ARN resource is the bare name of the resource (arn:aws:sqs:<region>:<account>:<queue>), no kind before it. */
 const BARE_NAME_KINDS: Record<string, string> = { sqs: 'queue', sns: 'topic' }
 
+/**
+ * Elastic Load Balancing names both generations under one service: an Application, Network or
+ * Gateway Load Balancer is loadbalancer/app|net|gwy/<name>/<id> (ASFF AwsElbv2LoadBalancer), a
+ * Classic Load Balancer loadbalancer/<name> (AwsElbLoadBalancer); listeners and target groups are
+ * elbv2's. The catalogue's rows use these types (ELB.1 aws.elbv2.load-balancer, ELB.3 aws.elb.load-balancer).
+ */
+const ELB_V2 = /^loadbalancer\/(?:app|net|gwy)\/([^/]+)\/[^/]+$/
+const ELB_CLASSIC = /^loadbalancer\/([^/]+)$/
+
 function arnType(service: string, resource: string): string {
+  if (service === 'elasticloadbalancing') {
+    if (ELB_V2.test(resource)) return 'aws.elbv2.load-balancer'
+    if (ELB_CLASSIC.test(resource)) return 'aws.elb.load-balancer'
+    if (resource.startsWith('listener/')) return 'aws.elbv2.listener'
+    if (resource.startsWith('listener-rule/')) return 'aws.elbv2.listener-rule'
+    if (resource.startsWith('targetgroup/')) return 'aws.elbv2.target-group'
+  }
   if (service === 's3') return resource.includes('/') ? 'aws.s3.object' : 'aws.s3.bucket'
   // an SNS subscription is arn:aws:sns:<region>:<account>:<topic>:<subscription id>
   if (service === 'sns' && resource.includes(':')) return 'aws.sns.subscription'
@@ -181,6 +197,9 @@ function arnType(service: string, resource: string): string {
 }
 
 function arnName(resource: string): string {
+  // an elbv2 load balancer's name is the part before its id
+  const lb = ELB_V2.exec(resource)
+  if (lb) return lb[1]
   const i = Math.max(resource.lastIndexOf('/'), resource.lastIndexOf(':'))
   return i >= 0 ? resource.slice(i + 1) : resource
 }
@@ -215,6 +234,10 @@ function buildArn(nameOrId: string | null, typeToken: string, d: ResourceDraft):
   // an EKS cluster's ARN is its name in the account and Region (Prowler 2 names clusters so)
   if (typeToken === 'awsekscluster' && /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(nameOrId) && d.account && /^\d{12}$/.test(d.account) && d.region) {
     return `arn:${partition}:eks:${d.region}:${d.account}:cluster/${nameOrId}`
+  }
+  // a Classic Load Balancer's ARN is its name in the account and Region (up to 32 letters, digits and hyphens)
+  if (typeToken === 'awselbloadbalancer' && /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(nameOrId) && d.account && /^\d{12}$/.test(d.account) && d.region) {
+    return `arn:${partition}:elasticloadbalancing:${d.region}:${d.account}:loadbalancer/${nameOrId}`
   }
   return null
 }
