@@ -37,6 +37,8 @@ export type CoverageSource =
   | 'azure.sql-audit-logs'
   /** added: a key vault's AuditEvent log, per vault */
   | 'azure.keyvault-logs'
+  /** added: a load balancer's access logs (aws/<account>/elb-access-logs/), per load balancer */
+  | 'aws.elb-access-logs'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -56,7 +58,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'iac.terraform-state',
   'kubernetes.workloads',
   'azure.sql-audit-logs',
-  'azure.keyvault-logs'
+  'azure.keyvault-logs',
+  'aws.elb-access-logs'
 ]
 
 type GapReason =

@@ -19,7 +19,15 @@ import { DescribeImageScanFindingsCommand, DescribeImagesCommand, DescribeReposi
 import { DescribeTasksCommand, ECSClient, ListClustersCommand as EcsListClusters, ListTasksCommand } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, EKSClient, ListClustersCommand as EksListClusters } from '@aws-sdk/client-eks'
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds'
-import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
 import {
   GetBucketAclCommand,
@@ -322,6 +330,22 @@ function mockAccount(): void {
     .on(DescribeTargetGroupsCommand, { LoadBalancerArn: lb('public').LoadBalancerArn })
     .resolves({ TargetGroups: [{ TargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web/1`, TargetType: 'instance', Port: 80 }] })
   elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'healthy' } }] })
+  // listeners (paged) of the public one, with the HTTP listener's rules; the internal one's cannot be read
+  const listenerArn = (port: number) => `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/public/1/${port}`
+  const forward = [{ Type: 'forward' as const, TargetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web/1` }]
+  elb.on(DescribeListenersCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: elasticloadbalancing:DescribeListeners'))
+  elb
+    .on(DescribeListenersCommand, { LoadBalancerArn: lb('public').LoadBalancerArn })
+    .resolves({ Listeners: [{ ListenerArn: listenerArn(80), Port: 80, Protocol: 'HTTP', DefaultActions: forward }], NextMarker: 'l2' })
+  elb
+    .on(DescribeListenersCommand, { LoadBalancerArn: lb('public').LoadBalancerArn, Marker: 'l2' })
+    .resolves({
+      Listeners: [
+        { ListenerArn: listenerArn(443), Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c' }], DefaultActions: forward }
+      ]
+    })
+  elb.on(DescribeRulesCommand, { ListenerArn: listenerArn(80) }).resolves({ Rules: [{ RuleArn: 'r-default', Priority: 'default', IsDefault: true, Actions: forward }] })
+  elb.on(DescribeLoadBalancerAttributesCommand).resolves({ Attributes: [{ Key: 'access_logs.s3.enabled', Value: 'false' }] })
 }
 
 const commandsSent = (m: Stub): string[] => [...new Set(m.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, '')))]
@@ -448,9 +472,15 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       [D3, 'none']
     ])
     const lbs = (read('inventory/load-balancers.json') as { LoadBalancers: Array<Record<string, unknown>> }).LoadBalancers
-    expect(lbs.map((l) => [l.LoadBalancerName, 'TargetGroups' in l])).toEqual([
-      ['public', true],
-      ['internal', false]
+    expect(lbs.map((l) => [l.LoadBalancerName, 'TargetGroups' in l, 'Listeners' in l, 'Attributes' in l])).toEqual([
+      ['public', true, true, true],
+      ['internal', false, false, true]
+    ])
+    // every listener page; the rules of the HTTP listener only (an HTTPS listener serves no plain HTTP)
+    const listeners = lbs[0].Listeners as Array<{ Port: number; Rules?: unknown[] }>
+    expect(listeners.map((l) => [l.Port, l.Rules?.length ?? null])).toEqual([
+      [80, 1],
+      [443, null]
     ])
     const buckets = (read('inventory/s3-buckets.json') as { buckets: Array<Record<string, unknown>> }).buckets
     const gappy = buckets.find((b) => b.name === 'gappy-bucket')!
@@ -489,6 +519,9 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       }
     ])
     expect(g('DescribeTargetGroups')).toMatchObject([{ region: 'us-east-1', resource: expect.stringMatching(/loadbalancer\/app\/internal\//) }])
+    expect(g('DescribeListeners')).toMatchObject([
+      { region: 'us-east-1', resource: expect.stringMatching(/loadbalancer\/app\/internal\//), problem: expect.stringMatching(/AccessDenied/) }
+    ])
     const pods = gaps.filter((x) => x.resource === `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod`)
     expect(pods).toHaveLength(1)
     expect(pods[0].problem).toMatch(/^EKS cluster prod: its pods were not collected: .*Kubernetes API .*kubectl get pods -A -o json.*eks-pods\.json/)

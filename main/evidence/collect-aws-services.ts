@@ -13,7 +13,14 @@ import { DescribeTasksCommand, paginateListClusters as paginateEcsClusters, pagi
 import { DescribeClusterCommand, paginateListClusters as paginateEksClusters, type Cluster } from '@aws-sdk/client-eks'
 import { paginateDescribeDBInstances, type DBInstance } from '@aws-sdk/client-rds'
 import type { NetworkInterface } from '@aws-sdk/client-ec2'
-import { DescribeTargetHealthCommand, paginateDescribeLoadBalancers, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeLoadBalancerAttributesCommand,
+  DescribeTargetHealthCommand,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeRules,
+  paginateDescribeTargetGroups
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
@@ -495,8 +502,38 @@ export async function cloudFrontDistributions(x: ServiceContext): Promise<void> 
 
 /**
  * inventory/load-balancers.json: {"LoadBalancers":[DescribeLoadBalancers item + "TargetGroups":
- * [DescribeTargetGroups item + "TargetHealthDescriptions" from DescribeTargetHealth]]}.
+ * [DescribeTargetGroups item + "TargetHealthDescriptions" from DescribeTargetHealth] + "Listeners":
+ * [DescribeListeners item + "Rules" from DescribeRules (HTTP listeners)] + "Attributes" from
+ * DescribeLoadBalancerAttributes]}. A part that cannot be read has no key (unknown) and a gap.
  */
+/** An elbv2 load balancer's listeners (the HTTP ones with their rules) and its attributes (access logs), for the HTTP-listener controls. */
+async function listenersOf(x: ServiceContext, elb: ReturnType<ServiceContext['clients']['elbv2']>, region: string, lb: Record<string, unknown>): Promise<void> {
+  const arn = lb.LoadBalancerArn as string | undefined
+  if (!arn) return
+  const listeners: Array<Record<string, unknown> & { ListenerArn?: string; Protocol?: string }> = []
+  try {
+    for await (const page of paginateDescribeListeners({ client: elb }, { LoadBalancerArn: arn })) listeners.push(...(page.Listeners ?? []).map((l) => ({ ...l })))
+    for (const l of listeners) {
+      if (l.Protocol !== 'HTTP' || !l.ListenerArn) continue
+      const rules: unknown[] = []
+      try {
+        for await (const page of paginateDescribeRules({ client: elb }, { ListenerArn: l.ListenerArn })) rules.push(...(page.Rules ?? []))
+        l.Rules = rules
+      } catch (e) {
+        x.gap({ source: 'aws.inventory', operation: 'DescribeRules', region, resource: l.ListenerArn, problem: `DescribeRules ${l.ListenerArn}: ${why(e)}` })
+      }
+    }
+    lb.Listeners = listeners
+  } catch (e) {
+    x.gap({ source: 'aws.inventory', operation: 'DescribeListeners', region, resource: arn, problem: `DescribeListeners ${arn}: ${why(e)}` })
+  }
+  try {
+    lb.Attributes = (await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }))).Attributes ?? []
+  } catch (e) {
+    x.gap({ source: 'aws.inventory', operation: 'DescribeLoadBalancerAttributes', region, resource: arn, problem: `DescribeLoadBalancerAttributes ${arn}: ${why(e)}` })
+  }
+}
+
 export async function loadBalancers(x: ServiceContext): Promise<void> {
   const lbs: Array<Record<string, unknown>> = []
   let listed = 0
@@ -533,6 +570,7 @@ export async function loadBalancers(x: ServiceContext): Promise<void> {
       }
       lb.TargetGroups = groups
     }
+    for (const lb of mine) await listenersOf(x, elb, region, lb)
   }
   if (listed) x.w.writeJson(`${x.base}/inventory/load-balancers.json`, { LoadBalancers: lbs })
 }

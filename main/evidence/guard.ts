@@ -79,7 +79,15 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   EKSClient: new Set(['ListClusters', 'DescribeCluster']),
   ECRClient: new Set(['DescribeRepositories', 'DescribeImages', 'DescribeImageScanFindings']),
   CloudFrontClient: new Set(['ListDistributions']),
-  ElasticLoadBalancingV2Client: new Set(['DescribeLoadBalancers', 'DescribeTargetGroups', 'DescribeTargetHealth']),
+  // DescribeListeners, DescribeRules: which listeners serve plain HTTP; DescribeLoadBalancerAttributes: whether access logs are on (aws.elbv2.http-redirect)
+  ElasticLoadBalancingV2Client: new Set([
+    'DescribeLoadBalancers',
+    'DescribeTargetGroups',
+    'DescribeTargetHealth',
+    'DescribeListeners',
+    'DescribeRules',
+    'DescribeLoadBalancerAttributes'
+  ]),
   // ListFunctions: the functions of a Region; GetPolicy: a function's resource policy (who may invoke it)
   LambdaClient: new Set(['ListFunctions', 'GetPolicy']),
   // ListQueues: the queues of a Region; GetQueueAttributes (All): a queue's attributes, its Policy among them

@@ -68,6 +68,7 @@ type EvidenceKind =
   | 'aws.trails'
   | 'aws.s3-access-logs'
   | 'aws.vpc-flow-logs'
+  | 'aws.elb-access-logs'
   | 'aws.cloudwatch-metrics'
   | 'aws.inventory.s3-buckets'
   | 'aws.inventory.s3-account'
@@ -179,6 +180,8 @@ function classify(path: string): Classified {
     if (rest.length === 1 && rest[0] === 'trails.json') return { ...base, kind: 'aws.trails' }
     if (rest[0] === 's3-access-logs' && rest.length >= 3) return { ...base, kind: 'aws.s3-access-logs', bucket: rest[1] }
     if (rest[0] === 'vpc-flow-logs' && rest.length >= 2) return { ...base, kind: 'aws.vpc-flow-logs' }
+    // Added to v1 (docs/evidence-bundle.md): load balancer access logs as delivered, any sub-folder layout (main/evidence/elb-access-logs.ts)
+    if (rest[0] === 'elb-access-logs' && rest.length >= 2 && /\.log(\.gz)?$/i.test(path)) return { ...base, kind: 'aws.elb-access-logs' }
     if (rest[0] === 'cloudwatch' && rest[1] === 'metrics.json' && rest.length === 2) return { ...base, kind: 'aws.cloudwatch-metrics' }
     if (rest[0] === 'inventory' && rest.length === 2 && INVENTORY[rest[1]]) return { ...base, kind: INVENTORY[rest[1]] }
     return { ...base, kind: 'unknown' }

@@ -17,6 +17,7 @@
 import { z } from 'zod'
 import { EntraUserFacet } from './inventory-entra'
 import { EntraEscalationFacet } from './inventory-entra-apps'
+import { ElbAccessLogsFacet, Elbv2ConfigFacet } from './load-balancer'
 
 const nullableString = z.string().nullable()
 const nullableNumber = z.number().nullable()
@@ -831,7 +832,9 @@ export const FACETS = {
   'flows.peers': FlowsPeersFacet,
   'resource-policy.config': ResourcePolicyFacet,
   'activity.aws.cloudtrail.calls': ResourceCallsFacet,
-  'activity.aws.cloudtrail-lookup.calls': ResourceCallsFacet
+  'activity.aws.cloudtrail-lookup.calls': ResourceCallsFacet,
+  'elbv2.config': Elbv2ConfigFacet,
+  'activity.aws.elb-access-logs': ElbAccessLogsFacet
 } as const
 
 export type FacetName = keyof typeof FACETS

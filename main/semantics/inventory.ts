@@ -30,6 +30,7 @@ import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
 import { IamAuthorization } from './inventory-iam'
 import { KmsKey, LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
+import { Elbv2LoadBalancer } from './load-balancer'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -63,6 +64,8 @@ export interface AwsAccountInventory {
   kmsKeys: FileState<Array<Item<KmsKey>>>
   /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
   eksClusters: FileState<Array<Item<EksClusterDoc>>>
+  /** inventory/load-balancers.json's elbv2 "LoadBalancers" with their Listeners and Attributes (./load-balancer.ts); absent without the key */
+  elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -337,7 +340,8 @@ export const INVENTORY_FILES = {
   sqsQueues: RESOURCE_POLICY_FILES.sqsQueues.file,
   snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
   kmsKeys: RESOURCE_POLICY_FILES.kmsKeys.file,
-  eksClusters: 'eks-clusters.json'
+  eksClusters: 'eks-clusters.json',
+  loadBalancers: 'load-balancers.json'
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -494,6 +498,12 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
   const kmsKeys = mapOk(await b.json(rel(INVENTORY_FILES.kmsKeys), listOf('Keys')), (v) => items(v.Keys, KmsKey, ['Keys'], 'KeyId'))
   const eksClusters = mapOk(await b.json(rel(INVENTORY_FILES.eksClusters), listOf('clusters')), (v) => items(v.clusters, EksClusterDoc, ['clusters'], 'arn'))
+  // one file holds both generations ("LoadBalancers" elbv2, "LoadBalancerDescriptions" Classic): a file without the key has no elbv2 list
+  const lbFile = await b.json(rel(INVENTORY_FILES.loadBalancers), z.object({ LoadBalancers: z.array(z.unknown()).optional() }).passthrough())
+  const elbv2LoadBalancers: AwsAccountInventory['elbv2LoadBalancers'] =
+    lbFile.state === 'ok' && !lbFile.value.LoadBalancers
+      ? { state: 'absent', rel: lbFile.rel }
+      : mapOk(lbFile, (v) => items(v.LoadBalancers ?? [], Elbv2LoadBalancer, ['LoadBalancers'], 'LoadBalancerArn'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -514,7 +524,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     sqsQueues,
     snsTopics,
     kmsKeys,
-    eksClusters
+    eksClusters,
+    elbv2LoadBalancers
   }
 }
 

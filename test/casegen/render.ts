@@ -256,6 +256,22 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })
     if (a.kmsKeys.length) put('inventory/kms-keys.json', { Keys: a.kmsKeys })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
+    for (const [key, lines] of [...a.elbAccessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      // one gzip file a month, in the folders and under the name Elastic Load Balancing delivers to S3
+      const [region, elb] = key.split(' ')
+      const byMonth = new Map<string, string[]>()
+      for (const l of lines) {
+        const t = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(l)![0]
+        byMonth.set(t.slice(0, 7), [...(byMonth.get(t.slice(0, 7)) ?? []), l])
+      }
+      for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        const sorted = [...list].sort((x, y) => (x.split(' ')[1] < y.split(' ')[1] ? -1 : 1))
+        const t = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.exec(sorted[0])![0]
+        const [y, m, d] = t.slice(0, 10).split('-')
+        const name = `${a.account}_elasticloadbalancing_${region}_${elb.replace(/\//g, '.')}_${t.replace(/[-:]/g, '')}Z_10.0.1.5_${hex(`elb:${key}:${month}`, 8)}.log.gz`
+        files.set(`${base}/elb-access-logs/AWSLogs/${a.account}/elasticloadbalancing/${region}/${y}/${m}/${d}/${name}`, gz(`${sorted.join('\n')}\n`))
+      }
+    }
     for (const [bucket, lines] of [...a.accessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one delivery file per month, named as S3 names them (date-time-uniquestring)
       const byMonth = new Map<string, string[]>()

@@ -370,6 +370,8 @@ export interface AccountWorld {
   kmsKeys: Json[]
   /** event sources the trail leaves out of its management events (ExcludeManagementEventSources; an eventSource NotEquals when advanced) */
   excludedManagementSources: string[]
+  /** load balancer access log lines (albLogLine) by "<region> <elb field>", elb-access-logs/… one gzip file a month */
+  elbAccessLogs: Map<string, string[]>
 }
 
 export interface AzureWorld {
@@ -470,7 +472,8 @@ export class World {
         loadBalancers: null,
         eksClusters: [],
         kmsKeys: [],
-        excludedManagementSources: []
+        excludedManagementSources: [],
+        elbAccessLogs: new Map()
       }
       this.accounts.set(account, a)
     }
@@ -2242,4 +2245,143 @@ export function defenderRecommendation(o: { resourceId: string; key: string; tit
     azurePortalRecommendationLink: `https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/${o.key}`,
     nativeCloudAccountId: ''
   }
+}
+
+// ---- load balancers (aws.elbv2.http-redirect, aws.elb.tls-listeners) ------------------------------
+
+/** An Application Load Balancer's ARN and its access logs' `elb` field (app/<name>/<id>). */
+export function albIds(account: string, region: string, name: string): { arn: string; elb: string; id: string } {
+  const id = hex(`alb:${account}:${region}:${name}`, 16)
+  return { arn: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${id}`, elb: `app/${name}/${id}`, id }
+}
+
+/** One DescribeListeners item (with the Lastmile-added Rules from DescribeRules unless `rules` is null). */
+export function albListener(o: {
+  account: string
+  region: string
+  lb: string
+  port: number
+  protocol: 'HTTP' | 'HTTPS'
+  actions: Json[]
+  certificate?: string
+  /** rules besides the default one (DescribeRules also lists the default); null: not collected */
+  rules?: Json[] | null
+}): Json {
+  const ids = albIds(o.account, o.region, o.lb)
+  const arn = `arn:aws:elasticloadbalancing:${o.region}:${o.account}:listener/app/${o.lb}/${ids.id}/${hex(`listener:${ids.arn}:${o.port}`, 16)}`
+  const defaultActions = o.actions.map((a, i) => ({ ...a, Order: i + 1 }))
+  const rules =
+    o.rules === null
+      ? null
+      : [
+          ...(o.rules ?? []),
+          { RuleArn: `${arn.replace(':listener/', ':listener-rule/')}/${hex(`default:${arn}`, 16)}`, Priority: 'default', Conditions: [], Actions: defaultActions, IsDefault: true }
+        ]
+  return {
+    ListenerArn: arn,
+    LoadBalancerArn: ids.arn,
+    Port: o.port,
+    Protocol: o.protocol,
+    ...(o.protocol === 'HTTPS' ? { Certificates: o.certificate ? [{ CertificateArn: o.certificate }] : [], SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' } : {}),
+    DefaultActions: defaultActions,
+    ...(rules ? { Rules: rules } : {})
+  }
+}
+
+export const forwardTo = (account: string, region: string, group: string): Json => ({
+  Type: 'forward',
+  TargetGroupArn: `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/${group}/${hex(`tg:${account}:${group}`, 16)}`
+})
+export const redirectToHttps = (): Json => ({
+  Type: 'redirect',
+  RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' }
+})
+
+/** A DescribeLoadBalancers item of an Application Load Balancer with its Listeners and Attributes (null: not collected). */
+export function albLoadBalancer(o: { account: string; region: string; name: string; listeners: Json[] | null; accessLogs: boolean | null; scheme?: string }): Json {
+  const ids = albIds(o.account, o.region, o.name)
+  return {
+    LoadBalancerArn: ids.arn,
+    DNSName: `${o.name}-${parseInt(ids.id.slice(0, 8), 16)}.${o.region}.elb.amazonaws.com`,
+    CanonicalHostedZoneId: 'Z32O12XQLNTSW2',
+    CreatedTime: '2024-03-11T09:21:44.120Z',
+    LoadBalancerName: o.name,
+    Scheme: o.scheme ?? 'internet-facing',
+    VpcId: 'vpc-0a1b2c3d4e5f60718',
+    State: { Code: 'active' },
+    Type: 'application',
+    AvailabilityZones: [
+      { ZoneName: `${o.region}a`, SubnetId: 'subnet-0a1b2c3d4e5f60001' },
+      { ZoneName: `${o.region}b`, SubnetId: 'subnet-0a1b2c3d4e5f60002' }
+    ],
+    SecurityGroups: ['sg-0a1b2c3d4e5f60099'],
+    IpAddressType: 'ipv4',
+    ...(o.listeners ? { Listeners: o.listeners } : {}),
+    ...(o.accessLogs === null
+      ? {}
+      : {
+          Attributes: [
+            { Key: 'access_logs.s3.enabled', Value: String(o.accessLogs) },
+            { Key: 'access_logs.s3.bucket', Value: o.accessLogs ? `acme-elb-logs-${o.account}` : '' },
+            { Key: 'access_logs.s3.prefix', Value: o.accessLogs ? o.name : '' },
+            { Key: 'deletion_protection.enabled', Value: 'true' },
+            { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'false' }
+          ]
+        })
+  }
+}
+
+/** One Application Load Balancer access log line (AWS's documented field order). */
+export function albLogLine(o: {
+  account: string
+  region: string
+  lb: string
+  time: string
+  /** http, https, h2, ws, wss */
+  type: string
+  method: string
+  path: string
+  agent: string
+  client: string
+  status?: number
+}): string {
+  const ids = albIds(o.account, o.region, o.lb)
+  const tls = o.type === 'https' || o.type === 'h2' || o.type === 'wss'
+  const scheme = o.type === 'ws' ? 'http' : o.type === 'wss' ? 'https' : tls ? 'https' : 'http'
+  const port = tls ? 443 : 80
+  const t = o.time.replace('Z', '.000000Z')
+  const tg = `arn:aws:elasticloadbalancing:${o.region}:${o.account}:targetgroup/web/${hex(`tg:${o.account}:web`, 16)}`
+  const status = o.status ?? 200
+  return [
+    o.type,
+    t,
+    ids.elb,
+    `${o.client}:${40000 + (parseInt(hex(o.time + o.client, 4), 16) % 20000)}`,
+    '10.0.1.20:8080',
+    '0.000',
+    '0.004',
+    '0.000',
+    String(status),
+    String(status),
+    '312',
+    '1840',
+    `"${o.method} ${scheme}://shop.example.com:${port}${o.path} HTTP/1.1"`,
+    `"${o.agent.replace(/"/g, '\\"')}"`,
+    tls ? 'ECDHE-RSA-AES128-GCM-SHA256' : '-',
+    tls ? 'TLSv1.2' : '-',
+    tg,
+    `"Root=1-${hex(o.time, 8)}-${hex(o.time + o.path, 24)}"`,
+    '"shop.example.com"',
+    tls ? `"arn:aws:acm:${o.region}:${o.account}:certificate/${uuidOf(`cert:${o.lb}`)}"` : '"-"',
+    '0',
+    t,
+    '"forward"',
+    '"-"',
+    '"-"',
+    '"10.0.1.20:8080"',
+    `"${status}"`,
+    '"-"',
+    '"-"',
+    `TID_${hex(o.time + o.client, 32)}`
+  ].join(' ')
 }
