@@ -25,6 +25,12 @@ export interface PortSet {
   id: 'admin' | 'high-risk'
   /** how texts name it: "SSH or RDP", "high-risk ports" */
   label: string
+  /** how texts name its ports in short: "22/3389", "the high-risk ports" */
+  short: string
+  /** how texts name a session to one of them: "SSH/RDP session", "session to a high-risk port" */
+  session: string
+  /** and many: "SSH/RDP sessions", "sessions to high-risk ports" */
+  sessions: string
   ports: readonly NamedPort[]
 }
 
@@ -65,8 +71,15 @@ export const HIGH_RISK_PORTS: readonly NamedPort[] = [
 export const AUTHORISED_TCP_PORTS_DEFAULT: readonly number[] = [80, 443]
 
 export const PORT_SETS: Readonly<Record<PortSet['id'], PortSet>> = {
-  admin: { id: 'admin', label: 'SSH or RDP', ports: ADMIN_PORTS },
-  'high-risk': { id: 'high-risk', label: 'high-risk ports', ports: HIGH_RISK_PORTS }
+  admin: { id: 'admin', label: 'SSH or RDP', short: '22/3389', session: 'SSH/RDP session', sessions: 'SSH/RDP sessions', ports: ADMIN_PORTS },
+  'high-risk': {
+    id: 'high-risk',
+    label: 'high-risk ports',
+    short: 'the high-risk ports',
+    session: 'session to a high-risk port',
+    sessions: 'sessions to high-risk ports',
+    ports: HIGH_RISK_PORTS
+  }
 }
 
 /**
@@ -91,6 +104,12 @@ export function itemisedOnEvery(readings: ReadonlyArray<readonly number[] | unde
 export function portList(ports: readonly number[], joiner = 'or'): string {
   if (ports.length <= 1) return ports.join('')
   return `${ports.slice(0, -1).join(', ')} ${joiner} ${ports[ports.length - 1]}`
+}
+
+/** "neither port 22 nor 3389", "none of the high-risk ports (20, 21, …)" */
+export function noneOf(set: PortSet): string {
+  const ports = set.ports.map((p) => p.port)
+  return ports.length === 2 ? `neither port ${ports[0]} nor ${ports[1]}` : `none of ${set.short} (${portList(ports)})`
 }
 
 /** "SSH (22)", or "port 9999" for a port no set names */

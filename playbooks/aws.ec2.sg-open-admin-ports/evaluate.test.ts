@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { IpPermission } from '../../main/semantics/inventory'
-import { portFinding, reaches, securityGroupVerdict } from './evaluate'
+import { portFinding, reaches, securityGroupVerdict } from '../../main/controls/security-group/evaluate'
 
 const tcp = (from: number, to: number, v4: string[] = [], v6: string[] = [], extra: Partial<IpPermission> = {}): IpPermission => ({
   IpProtocol: 'tcp',

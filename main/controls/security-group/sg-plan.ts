@@ -1,4 +1,6 @@
-// aws.ec2.sg-open-admin-ports: what the fix must keep working when it revokes the open ranges.
+// What a security-group fix must keep working when it revokes the ranges that open a named port set
+// (SSH/RDP for aws.ec2.sg-open-admin-ports, EC2.19's high-risk ports for aws.ec2.sg-open-high-risk-ports;
+// "22/3389" below stands for the set's ports).
 //
 // Revoking a range takes away everything that came in through it, not only the scans:
 // - A rule wider than 22/3389 (all traffic, or a port range such as tcp 0-65535) also serves the
@@ -13,11 +15,11 @@
 //
 // The investigation's steps (sg.all-traffic-from-internet, sg.sources-through-open-rule) and the
 // fix renderer both call planSgFix, so what a step says the plan keeps is what the plan keeps.
-import type { AdminFlowFact, ServedPortFact } from '../../shared/evidence'
-import { parseCidr, type Cidr } from '../../main/semantics/cidr'
-import type { IpPermission } from '../../main/semantics/inventory'
-import { ADMIN_PORTS } from '../../main/semantics/port-sets'
-import { computeSgRevoke, type RevokePermission, type SgRevoke, type SgRuleConfig } from './sg-revoke'
+import type { AdminFlowFact, PortFlowsOverflow, ServedPortFact } from '../../../shared/evidence'
+import { parseCidr, type Cidr } from '../../semantics/cidr'
+import type { IpPermission } from '../../semantics/inventory'
+import { ADMIN_PORTS, PORT_SETS, portList, type PortSet } from '../../semantics/port-sets'
+import { computeSgRevoke, onlySetPorts, type RevokePermission, type SgRevoke, type SgRuleConfig } from './sg-revoke'
 
 /** More addresses than this are not admitted one by one: a person chooses their range. */
 export const MAX_ADMITTED_SOURCES = 20
@@ -34,6 +36,10 @@ export interface SgUse {
   flowEnis: string[]
   adminFlows: AdminFlowFact[]
   adminFlowsOverflow: { flows: number; sessions: number }
+  /** flows to other itemised ports past their source caps (absent: none) */
+  portFlowsOverflow?: PortFlowsOverflow[]
+  /** the ports whose sources the facts itemise on every interface (absent: the admin ports, as facts always did) */
+  itemisedPorts?: number[]
   servedPorts: ServedPortFact[]
   servedIncomplete: Array<{ eni: string; why: string }>
 }
@@ -95,12 +101,9 @@ function ruleServes(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>,
   return p.FromPort <= port && port <= (p.ToPort ?? p.FromPort)
 }
 
-/** A rule that spans more than the single admin port it opens: it serves other ports too. */
-function isWide(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>): boolean {
-  const proto = protoNumber(p.IpProtocol)
-  if (proto !== 6) return true
-  if (p.FromPort === undefined || p.FromPort === -1 || p.FromPort !== p.ToPort) return true
-  return !ADMIN_PORTS.some((a) => a.port === p.FromPort)
+/** A rule that spans more than the set's ports it opens: it serves other ports too. */
+function isWide(p: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>, set: PortSet): boolean {
+  return protoNumber(p.IpProtocol) !== 6 || !onlySetPorts({ ...p, IpProtocol: 'tcp' }, set)
 }
 
 function contains(outer: Cidr, inner: Cidr): boolean {
@@ -142,15 +145,16 @@ const inWindow = (last: string, from: string | null): boolean => from === null |
  * The fix for the group: which ranges to revoke (computeSgRevoke), and what to authorize first so
  * that everything the flow logs show in use since `from` keeps working.
  */
-export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: SgUse | null, from: string | null): SgPlan {
-  const revoke = computeSgRevoke(groupId, rules)
+export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: SgUse | null, from: string | null, set: PortSet = PORT_SETS.admin): SgPlan {
+  const revoke = computeSgRevoke(groupId, rules, set)
+  const inSet = (proto: number, port: number): boolean => proto === 6 && set.ports.some((a) => a.port === port)
   const original = rules
   const wideByRule = new Map<number, SgWideRule>()
   revoke.permissions.forEach((p, i) => {
     const r = revoke.rules[i]
     const rule = original[r]
     const perm = { IpProtocol: rule.protocol, FromPort: rule.fromPort ?? undefined, ToPort: rule.toPort ?? undefined }
-    if (!isWide(perm)) return
+    if (!isWide(perm, set)) return
     const w = wideByRule.get(r) ?? { rule: r, name: ruleLabel(perm, r), cidrs: [] }
     w.cidrs.push(p.IpRanges?.[0]?.CidrIp ?? p.Ipv6Ranges?.[0]?.CidrIpv6 ?? '')
     wideByRule.set(r, w)
@@ -167,7 +171,8 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
     for (const i of use.servedIncomplete) unknown.push(`${i.eni}: ${i.why}`)
     const ports = new Map<string, { proto: number; port: number; sessions: number; sources: number; days: Set<string>; last: string; v4: boolean; v6: boolean }>()
     for (const s of use.servedPorts) {
-      if (s.sessions === 0 || !inWindow(s.last, from)) continue
+      // a port of the set is never authorized back from the revoked range: its users are admitted one by one (2.)
+      if (s.sessions === 0 || !inWindow(s.last, from) || inSet(s.protocol, s.port)) continue
       const k = `${s.protocol}|${s.port}`
       const a = ports.get(k) ?? { proto: s.protocol, port: s.port, sessions: 0, sources: 0, days: new Set<string>(), last: s.last, v4: false, v6: false }
       a.sessions += s.sessions
@@ -213,15 +218,22 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
     }
   }
 
-  // 2. addresses that reached 22/3389 in a session and that no remaining rule admits
+  // 2. addresses that reached the set's ports in a session and that no remaining rule admits
   let tooManySources: number | null = null
   if (use) {
-    if (use.adminFlowsOverflow.sessions > 0)
-      unknown.push(`${plural(use.adminFlowsOverflow.sessions, 'session')} to 22/3389 came from sources the evidence counted but did not itemise`)
+    const overflow =
+      (set.ports.some((p) => ADMIN_PORTS.some((a) => a.port === p.port)) ? use.adminFlowsOverflow.sessions : 0) +
+      (use.portFlowsOverflow ?? []).filter((o) => inSet(6, o.port)).reduce((n, o) => n + o.sessions, 0)
+    if (overflow > 0) unknown.push(`${plural(overflow, 'session')} to ${set.short} came from sources the evidence counted but did not itemise`)
+    const missing = set.ports.map((p) => p.port).filter((p) => !(use.itemisedPorts ?? ADMIN_PORTS.map((a) => a.port)).includes(p))
+    if (missing.length)
+      unknown.push(
+        `the flow logs were read by an earlier version of Lastmile that itemised the sources of 22 and 3389 only, not of ${portList(missing, 'and')}; add the bundle again`
+      )
     const seen = new Map<string, { port: number; src: string; sessions: number; last: string }>()
     for (const f of use.adminFlows) {
-      // the facts itemise the other high-risk ports too: only 22/3389 are this plan's
-      if (!ADMIN_PORTS.some((a) => a.port === f.port) || f.sessions === 0 || !inWindow(f.last, from)) continue
+      // the facts itemise the ports of every named set: only this set's are this plan's
+      if (!inSet(6, f.port) || f.sessions === 0 || !inWindow(f.last, from)) continue
       const host = f.src.includes(':') ? `${f.src}/128` : `${f.src}/32`
       if (parseCidr(host) === null || admittedBy(revoke.remaining, 6, f.port, host)) continue
       const k = `${f.port}|${f.src}`
@@ -238,7 +250,7 @@ export function planSgFix(groupId: string, rules: readonly SgRuleConfig[], use: 
         keep.push({
           kind: 'source',
           source: s.src,
-          permission: permissionFor(6, s.port, host, `admitted by Lastmile: seen in SSH/RDP sessions (last ${day(s.last)})`),
+          permission: permissionFor(6, s.port, host, `admitted by Lastmile: seen in ${set.sessions} (last ${day(s.last)})`),
           text: `${s.port}/tcp from ${host}: ${plural(s.sessions, 'session')}, the last on ${day(s.last)}`
         })
       }

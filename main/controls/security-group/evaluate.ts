@@ -1,5 +1,7 @@
-// aws.ec2.sg-open-admin-ports (Security Hub EC2.13 for 22, EC2.14 for 3389): does a security group
-// admit the internet to SSH or RDP?
+// Does a security group admit the internet to the ports of a named set (main/semantics/port-sets.ts)?
+// aws.ec2.sg-open-admin-ports asks it of SSH and RDP (Security Hub EC2.13 for 22, EC2.14 for 3389),
+// aws.ec2.sg-open-high-risk-ports of Security Hub EC2.19's high-risk ports (TCP, as the Config rule
+// restricted-common-ports that EC2.19 runs checks TCP only).
 //
 // Read from DescribeSecurityGroups `IpPermissions` (inbound). Rules are additive, so a port is open
 // when the rules that reach it, taken together, admit every internet address (see cidr.ts):
@@ -19,13 +21,13 @@
 // Peers, for comparison: Prowler's port 22/3389 checks compare each rule's CidrIp with the literal
 // "0.0.0.0/0"/"::/0" and IpProtocol with "tcp", so a split range, a rule written with protocol
 // "6", or `0.0.0.0/0` spread over two rules with different port ranges is missed there.
-import type { EvaluationContext } from '../../main/controls/evaluation'
-import { evaluateSecurityGroupList } from '../../main/controls/evaluation'
-import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../../main/semantics/inventory'
-import { internetShare, openness, parseCidr, type Cidr } from '../../main/semantics/cidr'
-import type { Evaluation } from '../../shared/contract'
-import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
-import { ADMIN_PORTS } from '../../main/semantics/port-sets'
+import type { EvaluationContext } from '../evaluation'
+import { evaluateSecurityGroupList } from '../evaluation'
+import type { AwsAccountInventory, IpPermission, SecurityGroup } from '../../semantics/inventory'
+import { internetShare, openness, parseCidr, type Cidr } from '../../semantics/cidr'
+import type { Evaluation } from '../../../shared/contract'
+import { fail, pass, unknown, type Verdict } from '../../semantics/verdict'
+import { PORT_SETS, portList, type PortSet } from '../../semantics/port-sets'
 
 type Reach = 'yes' | 'no' | { unknown: string }
 
@@ -49,6 +51,10 @@ interface PortFinding {
   name: string
   state: 'open' | 'restricted' | 'unknown' | 'closed'
   detail: string
+  /** "port 22/tcp (SSH)" */
+  label: string
+  /** for an open port, the detail after its label: what admits the internet */
+  how?: string
   /** indices into IpPermissions of the rules that reach the port */
   rules: number[]
 }
@@ -92,18 +98,19 @@ export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: numb
     const how = openness(family, mine) === 'whole-space' ? `every IPv${family} address` : `every public IPv${family} address (all but private and reserved space)`
     opened.push(`${how} is admitted (${blocks})`)
   }
-  if (opened.length) return { port, name, state: 'open', detail: `${label} is open to the internet: ${opened.join(', and ')}`, rules }
-  if (problems.length) return { port, name, state: 'unknown', detail: `${label}: ${problems.join('; ')}`, rules }
+  if (opened.length) return { port, name, label, how: opened.join(', and '), state: 'open', detail: `${label} is open to the internet: ${opened.join(', and ')}`, rules }
+  if (problems.length) return { port, name, label, state: 'unknown', detail: `${label}: ${problems.join('; ')}`, rules }
   if (lists.length) {
     return {
       port,
       name,
+      label,
       state: 'unknown',
       detail: `${label} admits prefix list ${[...new Set(lists)].join(', ')}, whose entries are not in the bundle (a prefix list may hold 0.0.0.0/0)`,
       rules
     }
   }
-  if (!cidrs.length && !groups.length) return { port, name, state: 'closed', detail: `${label}: no inbound rule`, rules }
+  if (!cidrs.length && !groups.length) return { port, name, label, state: 'closed', detail: `${label}: no inbound rule`, rules }
   const parts: string[] = []
   for (const family of [4, 6] as const) {
     const mine = cidrs.filter((c) => c.family === family)
@@ -112,7 +119,7 @@ export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: numb
     parts.push(`${mine.map((c) => c.text).join(', ')} (${formatShare(share)} of public IPv${family})`)
   }
   if (groups.length) parts.push(`members of ${[...new Set(groups)].join(', ')}`)
-  return { port, name, state: 'restricted', detail: `${label} admits only ${parts.join('; ')}`, rules }
+  return { port, name, label, state: 'restricted', detail: `${label} admits only ${parts.join('; ')}`, rules }
 }
 
 function formatShare(x: number): string {
@@ -121,25 +128,37 @@ function formatShare(x: number): string {
   return `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`
 }
 
-export function securityGroupVerdict(sg: Pick<SecurityGroup, 'IpPermissions'>): { verdict: Verdict; rules: number[] } {
-  const ports = ADMIN_PORTS.map((p) => portFinding(sg, p.port, p.name))
+/** Open ports that the same rules open alike read as one: "port 20/tcp (FTP data), port 21/tcp (FTP) are open …". */
+function openText(open: readonly PortFinding[]): string {
+  const byHow = new Map<string, PortFinding[]>()
+  for (const p of open) byHow.set(p.how ?? p.detail, [...(byHow.get(p.how ?? p.detail) ?? []), p])
+  return [...byHow.entries()].map(([how, ps]) => (ps.length === 1 ? ps[0].detail : `${ps.map((p) => p.label).join(', ')} are open to the internet: ${how}`)).join('; ')
+}
+
+export function securityGroupVerdict(sg: Pick<SecurityGroup, 'IpPermissions'>, set: PortSet = PORT_SETS.admin): { verdict: Verdict; rules: number[] } {
+  const ports = set.ports.map((p) => portFinding(sg, p.port, p.name))
   const rules = [...new Set(ports.flatMap((p) => p.rules))].sort((a, b) => a - b)
   const open = ports.filter((p) => p.state === 'open')
-  if (open.length) return { verdict: fail(open.map((p) => p.detail).join('; ')), rules }
+  if (open.length) return { verdict: fail(openText(open)), rules }
   const unsure = ports.filter((p) => p.state === 'unknown')
   if (unsure.length) return { verdict: unknown(unsure.map((p) => p.detail).join('; ')), rules }
   const restricted = ports.filter((p) => p.state === 'restricted')
+  const numbers = set.ports.map((p) => p.port)
   return {
     verdict: pass(
-      restricted.length ? `no inbound rule opens 22 or 3389 to the internet: ${restricted.map((p) => p.detail).join('; ')}` : 'no inbound rule reaches port 22 or 3389'
+      restricted.length
+        ? `no inbound rule opens ${portList(numbers)} to the internet: ${restricted.map((p) => p.detail).join('; ')}`
+        : `no inbound rule reaches port ${portList(numbers)}`
     ),
     rules
   }
 }
 
-export function evaluateSecurityGroups(_ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  return evaluateSecurityGroupList('aws.ec2.sg-open-admin-ports', inv, (g) => {
-    const { verdict, rules } = securityGroupVerdict(g)
-    return { verdict, places: rules.length ? rules.map((r) => `/IpPermissions/${r}`) : ['/IpPermissions'] }
-  })
+/** The evaluator of a control that asks the set's question of every security group. */
+export function securityGroupEvaluator(control: string, set: PortSet): (ctx: EvaluationContext, inv: AwsAccountInventory) => Evaluation[] {
+  return (_ctx, inv) =>
+    evaluateSecurityGroupList(control, inv, (g) => {
+      const { verdict, rules } = securityGroupVerdict(g, set)
+      return { verdict, places: rules.length ? rules.map((r) => `/IpPermissions/${r}`) : ['/IpPermissions'] }
+    })
 }

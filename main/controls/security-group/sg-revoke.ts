@@ -1,5 +1,6 @@
-// aws.ec2.sg-open-admin-ports: which address ranges to revoke, exactly, so SSH (22) and RDP (3389)
-// are no longer open to the internet — and nothing else.
+// Which address ranges to revoke, exactly, so the ports of a named set (SSH and RDP for
+// aws.ec2.sg-open-admin-ports, EC2.19's high-risk ports for aws.ec2.sg-open-high-risk-ports) are no
+// longer open to the internet — and nothing else.
 //
 // RevokeSecurityGroupIngress with `--ip-permissions` removes the listed ranges from the rule that
 // matches protocol and port range exactly (EC2 API Reference): each revoked permission below is
@@ -8,13 +9,13 @@
 // (0.0.0.0/0, ::/0), then, for a split range (0.0.0.0/1 + 128.0.0.0/1) or "every public block",
 // the broadest public block at a time, until neither port is open. A range to a known office
 // (203.0.113.0/24) next to 0.0.0.0/0 is kept.
-import { internetShare, parseCidr } from '../../main/semantics/cidr'
-import type { SgRuleConfig } from '../../main/semantics/facets'
-import type { IpPermission } from '../../main/semantics/inventory'
-import { ipPermissionsOf } from '../../main/semantics/inventory-items'
+import { internetShare, parseCidr } from '../../semantics/cidr'
+import type { SgRuleConfig } from '../../semantics/facets'
+import type { IpPermission } from '../../semantics/inventory'
+import { ipPermissionsOf } from '../../semantics/inventory-items'
 import { portFinding, securityGroupVerdict } from './evaluate'
-import { ADMIN_PORTS } from '../../main/semantics/port-sets'
-import { LastmileError } from '../../main/errors'
+import { noneOf, PORT_SETS, type PortSet } from '../../semantics/port-sets'
+import { LastmileError } from '../../errors'
 
 /** One inbound rule as the `sg.config` facet keeps it. */
 export type { SgRuleConfig }
@@ -48,11 +49,21 @@ function portsOf(p: IpPermission): string {
   return `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`
 }
 
-/** The revocations that close 22 and 3389 to the internet, computed on the group's rules. */
-export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[]): SgRevoke {
+/** Does a TCP rule open only ports of the set (22 alone; 20-23, all of them high-risk)? Then revoking it closes nothing else. */
+export function onlySetPorts(rule: Pick<IpPermission, 'IpProtocol' | 'FromPort' | 'ToPort'>, set: PortSet): boolean {
+  const proto = rule.IpProtocol.toLowerCase()
+  if (proto !== 'tcp' && proto !== '6') return false
+  const from = rule.FromPort
+  const to = rule.ToPort ?? from
+  if (from === undefined || to === undefined || from === -1 || to < from) return false
+  return set.ports.filter((p) => from <= p.port && p.port <= to).length === to - from + 1
+}
+
+/** The revocations that close the set's ports (22 and 3389 by default) to the internet, computed on the group's rules. */
+export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[], set: PortSet = PORT_SETS.admin): SgRevoke {
   const current = ipPermissionsOf(rules).map((p) => ({ ...p, IpRanges: [...(p.IpRanges ?? [])], Ipv6Ranges: [...(p.Ipv6Ranges ?? [])] }))
   const removed: Array<{ rule: number; family: 4 | 6; cidr: string }> = []
-  for (const { port, name } of ADMIN_PORTS) {
+  for (const { port, name } of set.ports) {
     for (let guard = 0; guard < 1000; guard++) {
       const f = portFinding({ IpPermissions: current }, port, name)
       if (f.state !== 'open') break
@@ -75,8 +86,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
       else p.Ipv6Ranges = p.Ipv6Ranges.filter((r) => r.CidrIpv6 !== pick.cidr)
     }
   }
-  if (!removed.length)
-    throw new LastmileError('conflict', `${groupId}: neither port 22 nor 3389 is open to the internet in the evidence; validate the finding instead of planning a fix`)
+  if (!removed.length) throw new LastmileError('conflict', `${groupId}: ${noneOf(set)} is open to the internet in the evidence; validate the finding instead of planning a fix`)
   const original = ipPermissionsOf(rules)
   const sideEffects: string[] = []
   const permissions = removed.map((r) => {
@@ -86,7 +96,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
     if (rule.ToPort !== undefined) p.ToPort = rule.ToPort
     if (r.family === 4) p.IpRanges = [{ CidrIp: r.cidr }]
     else p.Ipv6Ranges = [{ CidrIpv6: r.cidr }]
-    const exact = rule.IpProtocol !== '-1' && rule.FromPort !== undefined && rule.FromPort === rule.ToPort && ADMIN_PORTS.some((a) => a.port === rule.FromPort)
+    const exact = rule.IpProtocol !== '-1' && onlySetPorts(rule, set)
     if (!exact)
       sideEffects.push(
         `revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}, except those the plan authorizes first`
@@ -101,7 +111,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[])
       ...(p.Ipv6Ranges ? { Ipv6Ranges: p.Ipv6Ranges.map((r) => (d[r.CidrIpv6] !== undefined ? { ...r, Description: d[r.CidrIpv6] } : r)) } : {})
     }
   })
-  const verdict = securityGroupVerdict({ IpPermissions: current }).verdict
+  const verdict = securityGroupVerdict({ IpPermissions: current }, set).verdict
   if (verdict.status === 'FAIL') throw new Error(`${groupId}: the computed revocation leaves the group open (${verdict.reason})`)
   return { permissions, restore, rules: removed.map((r) => r.rule), remaining: current, sideEffects, after: { status: verdict.status, reason: verdict.reason } }
 }

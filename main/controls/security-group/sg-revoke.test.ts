@@ -1,7 +1,7 @@
 // sg-revoke.ts: exactly which ranges the fix revokes, chosen with the evaluator's reading of the
 // group (the scripts that revoke them run in main/remediate/remediate.test.ts and sg-emulator.test.ts).
 import { describe, expect, it } from 'vitest'
-import { OPEN_GROUP_RULES, SPLIT_GROUP_RULES } from '../../test/fixtures/remediation/scenario'
+import { OPEN_GROUP_RULES, SPLIT_GROUP_RULES } from '../../../test/fixtures/remediation/scenario'
 import { securityGroupVerdict } from './evaluate'
 import { computeSgRevoke } from './sg-revoke'
 
