@@ -90,8 +90,10 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
       const header = headerLines(ctx)
       const where = `${v.file}, resource "${v.type}" "${v.name}"${v.address.startsWith('module.') ? ` (${v.address})` : ''}`
       const twinsText = v.twins.length
-        ? `Deployed twin${v.twins.length === 1 ? '' : 's'} the next terraform apply changes: ${v.twins.map((x) => `${x.id} (${x.at.join('; ')})`).join(', ')}.`
+        ? `Deployed twin${v.twins.length === 1 ? '' : 's'} ${s.liveFirst ? 'the folder’s fix replaces before this change is merged' : 'the next terraform apply changes'}: ${v.twins.map((x) => `${x.id} (${x.at.join('; ')})`).join(', ')}.`
         : `No deployed twin in the Terraform states in evidence (${v.states.join(', ') || 'none'}): the change alters nothing deployed that the evidence knows of; a state not in evidence may hold it.`
+      // a replacing change: the live fix first, then the code and the state follow it (see TwinType.liveFirst)
+      const adopt = s.liveFirst ? ['', '```bash', ...(v.change.adopt ?? []), '```'] : []
       // a change to merge into the user's code, not a root module to apply on its own (plan --out keeps it apart from terraform/)
       const code: Artefact = {
         kind: 'code-change',
@@ -103,6 +105,27 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
       }
       const rendered = v.twins.map((x) => ({ twin: x, fix: 'refused' in x.live ? null : live!.render({ ...ctx, target: twinTarget(t, x.id, s.resourceType), inputs: x.live }) }))
       const applyDoc = rendered.map(({ twin, fix }, i): Artefact => {
+        if (s.liveFirst) {
+          const steps = fix
+            ? [
+                `1. Run the folder's fix for ${twin.id} below (its own approval: it replaces the resource, with the downtime it states), through its cut-over.`,
+                '2. Merge the code change.',
+                '3. Point the state at the replacement, from the directory of that state:',
+                ...adopt,
+                `4. \`terraform plan\` must now show no replacement of ${v.address}; apply only what it shows besides.`,
+                '',
+                ...fix.artefacts.map((a) => `${a.purpose}:\n\n${fence(a.language === 'bash' ? 'bash' : a.language, a.content)}`)
+              ]
+            : [`No live fix can be computed for ${twin.id}: ${(twin.live as { refused: string }).refused}. Do not apply the code change until it is replaced another way.`]
+          return {
+            kind: 'procedure',
+            language: 'markdown',
+            name: `${t.finding}.apply${rendered.length > 1 ? `-${i + 1}` : ''}.md`,
+            finding: t.finding,
+            purpose: `replace ${twin.id} first, then merge the change and point the state at it`,
+            content: [`# ${v.file}: replace ${twin.id} before terraform apply`, '', ...header.map((l) => `- ${l}`), '', s.liveFirst, '', ...steps, ''].join('\n')
+          }
+        }
         const body = fix
           ? [
               `The folder's fix for ${twin.id}, which the apply does through Terraform. Shown for review: apply the code change instead of running it, or the state no longer matches the resource.`,
@@ -130,9 +153,18 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
           '',
           ...header.map((l) => `- ${l}`),
           '',
-          `Revert the commit that made the change (\`git revert\`) and run \`terraform apply\` for the same state${v.states.length === 1 ? ` (${v.states[0]})` : 's'}: Terraform puts the previous setting back. ${twinsText}`,
+          s.liveFirst
+            ? `Run the folder's rollback (below: it puts the original back under its name), revert the commit that made the change (\`git revert\`), and point the state at the original again with the same commands, before any \`terraform apply\`: ${(v.change.adopt ?? []).map((c) => `\`${c}\``).join('; ')}. ${twinsText}`
+            : `Revert the commit that made the change (\`git revert\`) and run \`terraform apply\` for the same state${v.states.length === 1 ? ` (${v.states[0]})` : 's'}: Terraform puts the previous setting back. ${twinsText}`,
           ...rendered.flatMap(({ twin, fix }) =>
-            fix ? ['', `What the apply of the revert does to ${twin.id} (the folder's rollback, for review):`, '', ...fix.rollback.map((a) => fence(a.language, a.content))] : []
+            fix
+              ? [
+                  '',
+                  s.liveFirst ? `The folder's rollback for ${twin.id}, to run:` : `What the apply of the revert does to ${twin.id} (the folder's rollback, for review):`,
+                  '',
+                  ...fix.rollback.map((a) => fence(a.language, a.content))
+                ]
+              : []
           ),
           ''
         ].join('\n')
@@ -141,7 +173,9 @@ export function iacFixRenderer(control: string, iac: IacTwin, live: Omit<FixRend
         artefacts: [code, ...applyDoc],
         rollback: [rollbackDoc],
         preconditions: [
-          `the change goes through the pipeline that runs terraform plan and apply for ${v.file}; the plan must show only the change above${v.twins.length ? ` on ${v.twins.map((x) => x.id).join(', ')}` : ''}`,
+          s.liveFirst
+            ? `the code change is merged only after the folder's fix has replaced ${v.twins.map((x) => x.id).join(', ') || 'the deployed resource'} and the state points at the replacement. ${s.liveFirst}`
+            : `the change goes through the pipeline that runs terraform plan and apply for ${v.file}; the plan must show only the change above${v.twins.length ? ` on ${v.twins.map((x) => x.id).join(', ')}` : ''}`,
           ...rendered.flatMap(({ fix }) => fix?.preconditions.filter((p) => !/^AWS CLI|^credentials for account/.test(p)) ?? [])
         ],
         validation: `Re-scan the code and import the scan: \`lastmile validate CASE ${t.finding} --rescan\` closes the finding once the scanner no longer reports ${v.address} in ${v.file}.${

@@ -139,6 +139,7 @@ describe('the code change of each folder that declares IaC twins', () => {
       expect.arrayContaining([
         'aws.ec2.imdsv2 aws_instance',
         'aws.rds.public-access aws_db_instance',
+        'aws.rds.storage-encrypted aws_db_instance',
         'aws.s3.public-access aws_s3_bucket',
         'aws.s3.public-access aws_s3_bucket_policy'
       ])

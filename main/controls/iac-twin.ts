@@ -35,6 +35,11 @@ export interface CodeChange {
   hcl: string
   /** what the person applying it should know */
   notes: string[]
+  /**
+   * For a twin type whose change Terraform cannot make in place (`liveFirst`): the commands that point
+   * the state at the resource the live fix put in the old one's place, so the apply changes nothing.
+   */
+  adopt?: string[]
 }
 
 /** The code's resource a change is rendered for, with its deployed twin's state values when one was found. */
@@ -54,6 +59,13 @@ export interface TwinType {
   deployed(values: Values, ev: TwinEvidence): string | null
   /** the Terraform change that fixes the finding */
   change(r: CodeResource): CodeChange
+  /**
+   * Set when the apply of the change would destroy the deployed resource and create another (a
+   * replacing fix: `storage_encrypted` on a database), saying so in a sentence. The folder's live fix,
+   * which keeps the original until a cut-over, then runs first; the code change is merged after it and
+   * the state re-pointed (the change's `adopt`), so the apply changes nothing.
+   */
+  liveFirst?: string
 }
 
 const ATTR = /^(\s*)([A-Za-z_][\w-]*)\s*=\s*(.*)$/

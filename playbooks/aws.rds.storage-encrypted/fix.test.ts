@@ -60,6 +60,22 @@ describe('aws.rds.storage-encrypted fix', () => {
     }
   })
 
+  it('on Terraform code: the live replacement first, then the code change and the state pointed at the replacement, since the apply alone would destroy the database', () => {
+    const fix = renderFix(fx.c.db, fx.target(CONTROL, 'ledger-infra/db/main.tf#aws_db_instance.ledger'), 'P-3')
+    const [code, apply] = fix.artefacts
+    expect(code.content).toContain('storage_encrypted = true')
+    expect(code.content).toContain(`the folder’s fix replaces before this change is merged: ${arn('ledger-db')}`)
+    expect(apply.purpose).toMatch(/^replace .*ledger-db first, then merge the change/)
+    expect(apply.content).toContain('destroys the instance and creates a new, empty one')
+    expect(apply.content).toContain("terraform state rm 'aws_db_instance.ledger'\nterraform import 'aws_db_instance.ledger' 'ledger-db'")
+    // the live scripts to run, in order, are in the procedure
+    expect(apply.content.indexOf('ledger-db-encrypted')).toBeGreaterThan(apply.content.indexOf('1. Run the folder'))
+    expect(apply.content).not.toMatch(/Shown for review: apply the code change instead/)
+    expect(fix.preconditions[0]).toMatch(/merged only after the folder's fix has replaced .*ledger-db/)
+    expect(fix.rollback[0].content).toContain("The folder's rollback for")
+    expect(fix.rollback[0].content).toContain("`terraform import 'aws_db_instance.ledger' 'ledger-db'`")
+  })
+
   it('refuses, with the reason, what the investigation finds it cannot replace', () => {
     const plan = (id: string) => () => renderFix(fx.c.db, fx.target(CONTROL, arn(id)), 'P-2')
     expect(plan('wiki-db')).toThrow(/wiki-db is encrypted already in the evidence/)

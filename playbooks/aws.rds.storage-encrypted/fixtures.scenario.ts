@@ -4,7 +4,7 @@
 // itself cannot be encrypted alone (UNSAFE), the catalog instance is an Aurora member (UNSAFE); the
 // wiki database is encrypted already and the legacy one's evidence lacks its build settings (both
 // RISKY, no plan). The ledger's flow log covers the whole window: a record every 12 hours.
-import { asffControl, at, flowLine, noDataLine, prowlerFinding, type Expected, type Json, type World } from '../../test/casegen/world'
+import { asffControl, at, flowLine, noDataLine, prowlerFinding, terraformShowJson, trivyConfigReport, type Expected, type Json, type World } from '../../test/casegen/world'
 
 const ACCOUNT = '111122223333'
 const R = 'eu-west-1'
@@ -171,4 +171,71 @@ export function scenario(w: World): void {
       detail: 'RDS Instance ledger-db is not encrypted.'
     })
   )
+  iacScenario(w)
+}
+
+/**
+ * The same control on Terraform code (Trivy AVD-AWS-0080 on aws_db_instance blocks), judged on the
+ * deployed twin through the state in the bundle: the ledger's block (its twin can be replaced:
+ * RISKY, with the live fix to run before the code is merged), the events replica's block (UNSAFE, as
+ * its twin), and a block no state holds (RISKY).
+ */
+export function iacScenario(w: World): void {
+  const values = (id: string): Json => ({
+    arn: arnOf(id),
+    id: `db-${id.toUpperCase().replace(/-/g, '')}`,
+    identifier: id,
+    engine: 'postgres',
+    instance_class: 'db.m5.large',
+    storage_encrypted: false,
+    db_subnet_group_name: 'ledger-private',
+    vpc_security_group_ids: [DB_SG],
+    port: 5432
+  })
+  w.terraformStates.set(
+    'ledger-prod.json',
+    terraformShowJson([
+      { address: 'aws_db_instance.ledger', type: 'aws_db_instance', name: 'ledger', values: values('ledger-db') },
+      { address: 'aws_db_instance.events_replica', type: 'aws_db_instance', name: 'events_replica', values: values('events-db-replica') }
+    ])
+  )
+  const misconf = (resource: string, line: number) => ({
+    id: 'aws-rds-encrypt-instance-storage-data',
+    avdid: 'AVD-AWS-0080',
+    title: 'RDS encryption has not been enabled at a DB Instance level.',
+    severity: 'HIGH',
+    resource,
+    line,
+    message: 'Instance does not have storage encryption enabled.'
+  })
+  w.findings.trivy.push({
+    name: 'config-ledger',
+    report: trivyConfigReport({
+      artifact: 'ledger-infra',
+      results: [
+        {
+          target: 'db/main.tf',
+          misconfigs: [misconf('aws_db_instance.ledger', 1), misconf('aws_db_instance.events_replica', 24), misconf('aws_db_instance.scratch', 47)]
+        }
+      ]
+    })
+  })
+  const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>]> = [
+    [
+      'ledger-infra/db/main.tf#aws_db_instance.ledger',
+      'RISKY',
+      { 'code-twin': 'yes', unencrypted: 'yes', blocked: 'no', replicas: 'no' },
+      'its twin ledger-db can be replaced, with downtime',
+      { 'code-twin': arnOf('ledger-db') }
+    ],
+    [
+      'ledger-infra/db/main.tf#aws_db_instance.events_replica',
+      'UNSAFE',
+      { 'code-twin': 'yes', blocked: 'yes' },
+      'its twin is a read replica of an unencrypted source',
+      { blocked: 'read replica of events-db' }
+    ],
+    ['ledger-infra/db/main.tf#aws_db_instance.scratch', 'RISKY', { 'code-twin': 'unknown' }, 'no state in the bundle holds it', { 'code-twin': 'in none of the' }]
+  ]
+  for (const [resource, verdict, steps, why, says] of cases) w.expect({ control: 'aws.rds.storage-encrypted', resource, verdict, steps, why, says })
 }
