@@ -13,7 +13,7 @@ describe('lastmile demo', () => {
     const steps: string[] = []
     const r = await runDemo({ out, demoDir: demoDir(), onStep: (m) => steps.push(m) })
     expect(steps).toHaveLength(4)
-    expect(r.imports).toBe(8) // Security Hub, Prowler, three Trivy image reports, a Trivy config scan of Terraform code, the Wiz issues (Kubernetes RBAC), the Defender for Cloud recommendations (Azure SQL)
+    expect(r.imports).toBe(9) // Security Hub, Prowler, three Trivy image reports, two Trivy config scans of Terraform code (RDS.2's and RDS.3's), the Wiz issues (Kubernetes RBAC), the Defender for Cloud recommendations (Azure SQL)
     expect(r.verdicts.SAFE).toBeGreaterThan(0)
     expect(r.verdicts.RISKY).toBeGreaterThan(0)
     expect(r.verdicts.UNSAFE).toBeGreaterThan(0)
