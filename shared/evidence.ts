@@ -39,6 +39,8 @@ export type CoverageSource =
   | 'azure.keyvault-logs'
   /** added: a load balancer's access logs (aws/<account>/elb-access-logs/), per load balancer */
   | 'aws.elb-access-logs'
+  /** added: an OpenSearch domain's audit log (aws/<account>/opensearch-audit/<domain>/), the record of its HTTP API */
+  | 'aws.opensearch.audit'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -59,7 +61,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'kubernetes.workloads',
   'azure.sql-audit-logs',
   'azure.keyvault-logs',
-  'aws.elb-access-logs'
+  'aws.elb-access-logs',
+  'aws.opensearch.audit'
 ]
 
 type GapReason =

@@ -346,6 +346,7 @@ function arnGuess(service: PolicyService, name: string, account: string, region:
   if (service === 'lambda') return `arn:aws:lambda:${region ?? ''}:${account}:function:${name}`
   if (service === 'sqs') return sqsQueueArn(name) ?? name
   if (service === 'kms') return name.startsWith('arn:') ? name : `arn:aws:kms:${region ?? ''}:${account}:key/${name}`
+  if (service === 'opensearch') return `arn:aws:es:${region ?? ''}:${account}:domain/${name}`
   return name
 }
 

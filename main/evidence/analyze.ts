@@ -91,12 +91,14 @@ import { Elbv2LoadBalancer, elbv2Config } from '../semantics/load-balancer'
 import { parseResourcePolicyFile } from '../semantics/inventory-resource-policies'
 import type { PolicyService } from '../semantics/iam-policy'
 import { callersOf } from './cloudtrail-calls'
+import { scanDomainAudit, type DomainAudit } from '../semantics/opensearch-audit'
 
 const RESOURCE_POLICY_KINDS: Record<string, PolicyService> = {
   'aws.inventory.lambda-functions': 'lambda',
   'aws.inventory.sqs-queues': 'sqs',
   'aws.inventory.sns-topics': 'sns',
-  'aws.inventory.kms-keys': 'kms'
+  'aws.inventory.kms-keys': 'kms',
+  'aws.inventory.opensearch-domains': 'opensearch'
 }
 
 interface FileResult {
@@ -268,6 +270,10 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     stop()
     await a.terraformState(f)
   }
+  for (const f of byKind('aws.opensearch-audit')) {
+    stop()
+    await a.opensearchAudit(f)
+  }
   stop()
   const entra = byKind('azure.entra')
   if (entra.length) await a.entra(entra)
@@ -352,6 +358,31 @@ class Analysis {
           last
         )
       else this.ok(f.path, scan.events.length, first, last)
+    } catch (e) {
+      this.bad(problemOf(e, f.path))
+    }
+  }
+
+  /**
+   * An OpenSearch domain's audit log file (opensearch-audit/<domain>/…): read by the OpenSearch
+   * playbook's steps from the file (main/semantics/opensearch-audit.ts); checked here so a bad line
+   * is a problem when the bundle is added, with the span of time it holds.
+   */
+  async opensearchAudit(f: BundleFile): Promise<void> {
+    try {
+      const scan: DomainAudit = { requests: [], days: new Set(), problems: [], unread: [], files: [] }
+      scanDomainAudit(await readDocumentText(f.abs, f.path, this.limits), f.path, scan)
+      const times = scan.requests.map((r) => r.time)
+      const first = times.length ? Math.min(...times) : null
+      const last = times.length ? Math.max(...times) : null
+      if (scan.problems.length)
+        this.bad(
+          { file: f.path, place: '', problem: `${scan.problems.length} unreadable line(s), the first ${scan.problems[0].slice(f.path.length + 1)}` },
+          scan.requests.length,
+          first,
+          last
+        )
+      else this.ok(f.path, scan.requests.length, first, last)
     } catch (e) {
       this.bad(problemOf(e, f.path))
     }
@@ -487,6 +518,7 @@ class Analysis {
         case 'aws.inventory.sqs-queues':
         case 'aws.inventory.sns-topics':
         case 'aws.inventory.kms-keys':
+        case 'aws.inventory.opensearch-domains':
           n = this.resourcePolicies(RESOURCE_POLICY_KINDS[f.kind], value, f)
           break
         case 'aws.trails': {

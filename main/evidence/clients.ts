@@ -18,6 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { S3ControlClient } from '@aws-sdk/client-s3-control'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { OpenSearchClient } from '@aws-sdk/client-opensearch'
 import { STSClient } from '@aws-sdk/client-sts'
 import { withReadOnlyGuard } from './guard'
 
@@ -121,6 +122,10 @@ function kmsClient(o: AwsClientOptions): KMSClient {
   return withReadOnlyGuard(new KMSClient(common(o)))
 }
 
+function opensearchClient(o: AwsClientOptions): OpenSearchClient {
+  return withReadOnlyGuard(new OpenSearchClient(common(o)))
+}
+
 export interface AwsClients {
   s3: S3Client
   /** who the profile is (the account id) */
@@ -142,6 +147,8 @@ export interface AwsClients {
   sqs(region: string): SQSClient
   sns(region: string): SNSClient
   kms(region: string): KMSClient
+  /** OpenSearch domains and their access policies (collect-resource-policies.ts) */
+  opensearch(region: string): OpenSearchClient
   /** only with --cloudtrail-source athena:… (collect-cloudtrail-query.ts) */
   athena(region: string): AthenaClient
 }
@@ -181,6 +188,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     sqs: perRegion((r) => sqsClient({ ...o, region: r })),
     sns: perRegion((r) => snsClient({ ...o, region: r })),
     kms: perRegion((r) => kmsClient({ ...o, region: r })),
+    opensearch: perRegion((r) => opensearchClient({ ...o, region: r })),
     athena: perRegion((r) => athenaClient({ ...o, region: r }))
   }
 }

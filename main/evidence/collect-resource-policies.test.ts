@@ -1,10 +1,11 @@
-// `evidence collect --provider aws`: Lambda functions, SQS queues, SNS topics and KMS keys with their
+// `evidence collect --provider aws`: Lambda functions, SQS queues, SNS topics, KMS keys and OpenSearch domains with their
 // resource policies, through aws-sdk-client-mock (two Regions, paged listings, refusals), written by
 // the real collector and read back by the real reader (main/semantics/inventory-resource-policies.ts).
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
 import { GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
 import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { DescribeDomainsCommand, ListDomainNamesCommand, OpenSearchClient } from '@aws-sdk/client-opensearch'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ import type { PolicyService } from '../semantics/iam-policy'
 import { BundleWriter } from './bundle-writer'
 import { awsClients } from './clients'
 import type { GapInput, ServiceContext } from './collect-aws-services'
-import { kmsKeys, lambdaFunctions, resourcePolicies, snsTopics, sqsQueues } from './collect-resource-policies'
+import { kmsKeys, lambdaFunctions, opensearchDomains, resourcePolicies, snsTopics, sqsQueues } from './collect-resource-policies'
 import { READ_ONLY_OPERATIONS } from './guard'
 
 const ACCOUNT = '111122223333'
@@ -34,7 +35,7 @@ function seen(marker: string | undefined): string | undefined {
   return marker
 }
 
-const mocks = { lambda: mockClient(LambdaClient), sqs: mockClient(SQSClient), sns: mockClient(SNSClient), kms: mockClient(KMSClient) }
+const mocks = { lambda: mockClient(LambdaClient), sqs: mockClient(SQSClient), sns: mockClient(SNSClient), kms: mockClient(KMSClient), opensearch: mockClient(OpenSearchClient) }
 const all = Object.values(mocks) as unknown as Array<{ reset(): void; restore(): void; calls(): Array<{ args: unknown[] }> }>
 
 function context(dir: string, regions: string[]): { x: ServiceContext; gaps: GapInput[]; w: BundleWriter } {
@@ -62,7 +63,7 @@ const readBack = (dir: string, service: PolicyService, file: string) => {
   return { doc, ...parseResourcePolicyFile(service, doc, file) }
 }
 
-describe('evidence collect (AWS): resource policies of Lambda, SQS, SNS, KMS (mocked SDK)', () => {
+describe('evidence collect (AWS): resource policies of Lambda, SQS, SNS, KMS, OpenSearch (mocked SDK)', () => {
   const root = mkdtempSync(join(tmpdir(), 'lm-collect-respol-'))
   afterEach(() => {
     all.forEach((m) => m.reset())
@@ -191,7 +192,7 @@ describe('evidence collect (AWS): resource policies of Lambda, SQS, SNS, KMS (mo
     expect(gaps.map((g) => [g.operation, g.resource])).toEqual([['GetKeyPolicy', `arn:aws:kms:us-east-1:${ACCOUNT}:key/k-denied`]])
   })
 
-  it('all four together use exactly the operations the read-only guard allows them; nothing listed writes an empty list', async () => {
+  it('all five together use exactly the operations the read-only guard allows them; nothing listed writes an empty list', async () => {
     mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionName: 'f', FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f` }] })
     mocks.lambda.on(GetPolicyCommand).rejects(awsError('ResourceNotFoundException', 'no policy'))
     mocks.sqs.on(ListQueuesCommand).resolves({})
@@ -200,6 +201,7 @@ describe('evidence collect (AWS): resource policies of Lambda, SQS, SNS, KMS (mo
     mocks.kms.on(ListKeysCommand).resolves({ Keys: [{ KeyId: 'k', KeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/k` }] })
     mocks.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', KeyManager: 'AWS' } })
     mocks.kms.on(GetKeyPolicyCommand).resolves({ Policy: OWN('kms:*', '*') })
+    mocks.opensearch.on(ListDomainNamesCommand).resolves({ DomainNames: [] })
     const dir = join(root, 'all')
     const { x, gaps } = context(dir, ['us-east-1'])
     await resourcePolicies(x)
@@ -211,5 +213,53 @@ describe('evidence collect (AWS): resource policies of Lambda, SQS, SNS, KMS (mo
     expect(sent(mocks.sns)).toEqual([...READ_ONLY_OPERATIONS.SNSClient].sort())
     expect(sent(mocks.kms)).toEqual([...READ_ONLY_OPERATIONS.KMSClient].sort())
     expect(sent(mocks.sqs)).toEqual(['ListQueues'])
+    expect(sent(mocks.opensearch)).toEqual(['ListDomainNames'])
+    expect(readBack(dir, 'opensearch', 'opensearch-domains.json').doc).toEqual({ DomainStatusList: [] })
+  })
+
+  it('OpenSearch: DescribeDomains five names a call; a refused batch is a gap naming its domains; an audit log published is a gap naming its log group', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'denied']
+    const arn = (n: string) => `arn:aws:es:us-east-1:${ACCOUNT}:domain/${n}`
+    mocks.opensearch.on(ListDomainNamesCommand).callsFake(async (_input, getClient) => {
+      if ((await regionOf(getClient)) === 'eu-west-1') throw awsError('AccessDeniedException', 'not authorized to perform es:ListDomainNames')
+      return { DomainNames: names.map((DomainName) => ({ DomainName, EngineType: 'OpenSearch' })) }
+    })
+    mocks.opensearch.on(DescribeDomainsCommand).callsFake(async (input: { DomainNames: string[] }) => {
+      if (input.DomainNames.includes('denied')) throw awsError('AccessDeniedException', 'not authorized to perform es:DescribeDomains')
+      return {
+        DomainStatusList: input.DomainNames.map((n) => ({
+          DomainName: n,
+          ARN: arn(n),
+          DomainId: `${ACCOUNT}/${n}`,
+          Endpoint: `search-${n}.us-east-1.es.amazonaws.com`,
+          AccessPolicies: n === 'a' ? OPEN('es:*', `${arn(n)}/*`) : '',
+          AdvancedSecurityOptions: { Enabled: n === 'a', InternalUserDatabaseEnabled: n === 'a' },
+          LogPublishingOptions: n === 'a' ? { AUDIT_LOGS: { Enabled: true, CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/os/a` } } : {}
+        }))
+      }
+    })
+    const dir = join(root, 'opensearch')
+    const { x, gaps } = context(dir, ['us-east-1', 'eu-west-1'])
+    await opensearchDomains(x)
+    const batches = mocks.opensearch.commandCalls(DescribeDomainsCommand).map((c) => c.args[0].input.DomainNames)
+    expect(batches).toEqual([
+      ['a', 'b', 'c', 'd', 'e'],
+      ['f', 'denied']
+    ])
+    const back = readBack(dir, 'opensearch', 'opensearch-domains.json')
+    expect(back.problems).toEqual([])
+    expect(back.items.map((i) => [i.name, i.policy === null ? null : (i.public ?? []).length, i.detail.fgac])).toEqual([
+      ['a', 1, true],
+      ['b', null, false],
+      ['c', null, false],
+      ['d', null, false],
+      ['e', null, false]
+    ])
+    expect(gaps.map((g) => [g.operation, g.region, g.resource ?? null])).toEqual([
+      ['FilterLogEvents', 'us-east-1', arn('a')],
+      ['DescribeDomains', 'us-east-1', 'f, denied'],
+      ['ListDomainNames', 'eu-west-1', null]
+    ])
+    expect(gaps[0].problem).toContain('/aws/os/a')
   })
 })

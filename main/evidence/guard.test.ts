@@ -19,6 +19,7 @@ import { AddPermissionCommand, DeleteFunctionCommand, ListFunctionsCommand } fro
 import { DeleteQueueCommand, ListQueuesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs'
 import { DeleteTopicCommand, ListTopicsCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns'
 import { ListKeysCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms'
+import { DeleteDomainCommand, ListDomainNamesCommand, UpdateDomainConfigCommand } from '@aws-sdk/client-opensearch'
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts'
@@ -200,6 +201,11 @@ describe('read-only guard', () => {
         client: c.kms('eu-west-1'),
         writes: [new PutKeyPolicyCommand({ KeyId: 'k', Policy: '{}' }), new ScheduleKeyDeletionCommand({ KeyId: 'k' })],
         read: new ListKeysCommand({})
+      },
+      opensearch: {
+        client: c.opensearch('eu-west-1'),
+        writes: [new UpdateDomainConfigCommand({ DomainName: 'd', AccessPolicies: '{}' }), new DeleteDomainCommand({ DomainName: 'd' })],
+        read: new ListDomainNamesCommand({})
       }
     }
     for (const [name, x] of Object.entries(cases)) {

@@ -95,7 +95,9 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   // ListTopics: the topics of a Region; GetTopicAttributes: a topic's attributes, its Policy among them
   SNSClient: new Set(['ListTopics', 'GetTopicAttributes']),
   // ListKeys: the keys of a Region; DescribeKey: who manages a key and its state; GetKeyPolicy: its key policy (never key material)
-  KMSClient: new Set(['ListKeys', 'DescribeKey', 'GetKeyPolicy'])
+  KMSClient: new Set(['ListKeys', 'DescribeKey', 'GetKeyPolicy']),
+  // ListDomainNames: the domains of a Region; DescribeDomains: their endpoint, VPC, access policy, fine-grained access control and log publishing
+  OpenSearchClient: new Set(['ListDomainNames', 'DescribeDomains'])
 }
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */

@@ -89,6 +89,8 @@ type EvidenceKind =
   | 'aws.inventory.sqs-queues'
   | 'aws.inventory.sns-topics'
   | 'aws.inventory.kms-keys'
+  | 'aws.inventory.opensearch-domains'
+  | 'aws.opensearch-audit'
   | 'azure.activity-log'
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
@@ -145,7 +147,9 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'lambda-functions.json': 'aws.inventory.lambda-functions',
   'sqs-queues.json': 'aws.inventory.sqs-queues',
   'sns-topics.json': 'aws.inventory.sns-topics',
-  'kms-keys.json': 'aws.inventory.kms-keys'
+  'kms-keys.json': 'aws.inventory.kms-keys',
+  // Added to v1 (docs/evidence-bundle.md): OpenSearch/Elasticsearch domains with their access policy (DescribeDomains)
+  'opensearch-domains.json': 'aws.inventory.opensearch-domains'
 }
 
 /** azure/<subscription>/entra/<file> (main/semantics/inventory-entra.ts) */
@@ -184,6 +188,8 @@ function classify(path: string): Classified {
     if (rest[0] === 'elb-access-logs' && rest.length >= 2 && /\.log(\.gz)?$/i.test(path)) return { ...base, kind: 'aws.elb-access-logs' }
     if (rest[0] === 'cloudwatch' && rest[1] === 'metrics.json' && rest.length === 2) return { ...base, kind: 'aws.cloudwatch-metrics' }
     if (rest[0] === 'inventory' && rest.length === 2 && INVENTORY[rest[1]]) return { ...base, kind: INVENTORY[rest[1]] }
+    // Added to v1 (docs/evidence-bundle.md): an OpenSearch domain's audit log (CloudWatch Logs events), opensearch-audit/<domain>/…
+    if (rest[0] === 'opensearch-audit' && rest.length >= 3 && /\.(json|jsonl|log)$/i.test(path)) return { ...base, kind: 'aws.opensearch-audit' }
     return { ...base, kind: 'unknown' }
   }
   if (p[0] === 'azure' && p.length >= 3) {

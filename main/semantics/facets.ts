@@ -221,7 +221,7 @@ export type EniConfigFacet = z.infer<typeof EniConfigFacet>
  * (main/semantics/inventory-resource-policies.ts). Null: the file does not say.
  */
 export const ResourcePolicyFacet = z.strictObject({
-  service: z.enum(['lambda', 'sqs', 'sns', 'kms']),
+  service: z.enum(['lambda', 'sqs', 'sns', 'kms', 'opensearch']),
   account: z.string(),
   region: z.string(),
   arn: z.string(),
@@ -233,7 +233,10 @@ export const ResourcePolicyFacet = z.strictObject({
   policyError: z.string().nullable().optional(),
   /** the statements that grant to anyone (no condition pinning the caller); present exactly when `policy` is a string */
   public: z.array(z.strictObject({ index: z.number(), sid: nullableString, why: z.string() })).optional(),
-  /** what the service adds: lambda runtime, role, urlAuthType and url (absent: URL config not collected); sqs queueUrl; kms keyManager, keyState */
+  /**
+   * what the service adds: lambda runtime, role, urlAuthType and url (absent: URL config not collected); sqs queueUrl; kms keyManager, keyState;
+   * opensearch endpoint, vpcId, fgac, internalUserDatabase, anonymousAuth, auditLogs, auditLogGroup (inventory-resource-policies.ts opensearchDetail)
+   */
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
 })
 export type ResourcePolicyFacet = z.infer<typeof ResourcePolicyFacet>

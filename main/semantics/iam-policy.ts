@@ -522,11 +522,14 @@ export function denyingStatement(statements: readonly PolicyStatement[], req: Po
 // organization ones (aws:SourceOrgID, aws:SourceOrgPaths, aws:PrincipalOrgPaths) and KMS's
 // kms:CallerAccount (the AWS managed keys' own pattern: "*" with kms:CallerAccount and kms:ViaService).
 
-const SERVICE_PINNING_KEYS: Record<'lambda' | 'sqs' | 'sns' | 'kms', ReadonlySet<string>> = {
+const SERVICE_PINNING_KEYS: Record<'lambda' | 'sqs' | 'sns' | 'kms' | 'opensearch', ReadonlySet<string>> = {
   lambda: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
   sqs: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
   sns: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths']),
-  kms: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths', 'kms:calleraccount'])
+  kms: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths', 'kms:calleraccount']),
+  // an OpenSearch domain's access policy (Prowler opensearch_service_domains_not_publicly_accessible):
+  // its usual restriction is aws:SourceIp (an IP-based policy), which the S3 rules already read
+  opensearch: new Set(['aws:sourceorgid', 'aws:sourceorgpaths', 'aws:principalorgpaths'])
 }
 
 export type PolicyService = keyof typeof SERVICE_PINNING_KEYS

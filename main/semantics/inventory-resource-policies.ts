@@ -54,12 +54,63 @@ export const KmsKey = z.object({
 })
 export type KmsKey = z.infer<typeof KmsKey>
 
+/**
+ * inventory/opensearch-domains.json: `{"DomainStatusList":[ DescribeDomains DomainStatus ]}` (OpenSearch
+ * and Elasticsearch domains alike: the OpenSearch API describes both). `AccessPolicies` is the access
+ * policy document; "" is no policy; a missing key was not collected. `VPCOptions` is present exactly
+ * when the domain is in a VPC (then it has no public endpoint). `AdvancedSecurityOptions` is
+ * fine-grained access control; `LogPublishingOptions.AUDIT_LOGS` where its audit log goes.
+ */
+export const OpenSearchDomain = z
+  .object({
+    DomainName: z.string().min(1),
+    ARN: z.string().min(1),
+    Endpoint: z.string().nullable().optional(),
+    Endpoints: z.record(z.string(), z.string()).nullable().optional(),
+    EngineVersion: z.string().optional(),
+    AccessPolicies: z.string().optional(),
+    VPCOptions: z
+      .object({ VPCId: z.string().optional(), SubnetIds: z.array(z.string()).optional() })
+      .passthrough()
+      .nullable()
+      .optional(),
+    AdvancedSecurityOptions: z
+      .object({ Enabled: z.boolean().optional(), InternalUserDatabaseEnabled: z.boolean().optional(), AnonymousAuthEnabled: z.boolean().optional() })
+      .passthrough()
+      .nullable()
+      .optional(),
+    LogPublishingOptions: z
+      .record(z.string(), z.object({ CloudWatchLogsLogGroupArn: z.string().optional(), Enabled: z.boolean().optional() }).passthrough())
+      .nullable()
+      .optional()
+  })
+  .passthrough()
+export type OpenSearchDomain = z.infer<typeof OpenSearchDomain>
+
+/** What the steps of the OpenSearch playbook read beside the policy (the facet's `detail`). */
+function opensearchDetail(d: OpenSearchDomain): ResourcePolicyFacet['detail'] {
+  const vpc = d.VPCOptions?.VPCId ?? null
+  const aso = d.AdvancedSecurityOptions
+  const audit = d.LogPublishingOptions?.AUDIT_LOGS
+  return {
+    endpoint: d.Endpoint ?? d.Endpoints?.vpc ?? null,
+    vpcId: vpc,
+    engineVersion: d.EngineVersion ?? null,
+    // absent options: fine-grained access control was not described (unknown), not "off"
+    ...(aso === undefined
+      ? {}
+      : { fgac: aso?.Enabled ?? false, internalUserDatabase: aso?.InternalUserDatabaseEnabled ?? false, anonymousAuth: aso?.AnonymousAuthEnabled ?? false }),
+    ...(d.LogPublishingOptions === undefined ? {} : { auditLogs: audit?.Enabled ?? false, auditLogGroup: audit?.CloudWatchLogsLogGroupArn ?? null })
+  }
+}
+
 /** The files, their list key, the schema of an element and its name key. */
 export const RESOURCE_POLICY_FILES = {
   lambdaFunctions: { file: 'lambda-functions.json', list: 'Functions', name: 'FunctionName' },
   sqsQueues: { file: 'sqs-queues.json', list: 'Queues', name: 'QueueUrl' },
   snsTopics: { file: 'sns-topics.json', list: 'Topics', name: 'TopicArn' },
-  kmsKeys: { file: 'kms-keys.json', list: 'Keys', name: 'KeyId' }
+  kmsKeys: { file: 'kms-keys.json', list: 'Keys', name: 'KeyId' },
+  opensearchDomains: { file: 'opensearch-domains.json', list: 'DomainStatusList', name: 'DomainName' }
 } as const
 
 /** The policy of an SQS queue or SNS topic from its attributes: absent attributes are not collected; an absent Policy is none. */
@@ -107,6 +158,13 @@ export function resourcePolicyItem(service: PolicyService, raw: unknown, file: s
     arn = r.data.TopicArn
     name = r.data.TopicArn.split(':').pop() ?? r.data.TopicArn
     policy = attributePolicy(r.data.Attributes)
+  } else if (service === 'opensearch') {
+    const r = OpenSearchDomain.safeParse(raw)
+    if (!r.success) throw bad(`not an OpenSearch domain: ${r.error.issues[0].path.join('.')} ${r.error.issues[0].message}`)
+    arn = r.data.ARN
+    name = r.data.DomainName
+    policy = r.data.AccessPolicies === undefined ? undefined : r.data.AccessPolicies.trim() === '' ? null : r.data.AccessPolicies
+    detail = opensearchDetail(r.data)
   } else {
     const r = KmsKey.safeParse(raw)
     if (!r.success) throw bad(`not a KMS key: ${r.error.issues[0].path.join('.')} ${r.error.issues[0].message}`)
@@ -136,9 +194,13 @@ export function resourcePolicyItem(service: PolicyService, raw: unknown, file: s
 
 /** Every resource of one of the four files, in order; an element that cannot be read is left out and named in `problems`. */
 export function parseResourcePolicyFile(service: PolicyService, doc: unknown, file: string): { items: ResourcePolicyFacet[]; problems: string[] } {
-  const spec = { lambda: RESOURCE_POLICY_FILES.lambdaFunctions, sqs: RESOURCE_POLICY_FILES.sqsQueues, sns: RESOURCE_POLICY_FILES.snsTopics, kms: RESOURCE_POLICY_FILES.kmsKeys }[
-    service
-  ]
+  const spec = {
+    lambda: RESOURCE_POLICY_FILES.lambdaFunctions,
+    sqs: RESOURCE_POLICY_FILES.sqsQueues,
+    sns: RESOURCE_POLICY_FILES.snsTopics,
+    kms: RESOURCE_POLICY_FILES.kmsKeys,
+    opensearch: RESOURCE_POLICY_FILES.opensearchDomains
+  }[service]
   const list = doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>)[spec.list] : undefined
   if (!Array.isArray(list)) throw new BadEvidence(file, '', `expected {"${spec.list}": [...]}`)
   const items: ResourcePolicyFacet[] = []

@@ -28,7 +28,7 @@ import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
 import { IamAuthorization } from './inventory-iam'
-import { KmsKey, LambdaFunction, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
+import { KmsKey, LambdaFunction, OpenSearchDomain, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
 import { Elbv2LoadBalancer } from './load-balancer'
 
@@ -65,7 +65,9 @@ export interface AwsAccountInventory {
   /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
   eksClusters: FileState<Array<Item<EksClusterDoc>>>
   /** inventory/load-balancers.json's elbv2 "LoadBalancers" with their Listeners and Attributes (./load-balancer.ts); absent without the key */
-  elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>
+  elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>,
+  /** inventory/opensearch-domains.json, DescribeDomains (./inventory-resource-policies.ts) */
+  opensearchDomains: FileState<Array<Item<OpenSearchDomain>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -341,7 +343,8 @@ export const INVENTORY_FILES = {
   snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
   kmsKeys: RESOURCE_POLICY_FILES.kmsKeys.file,
   eksClusters: 'eks-clusters.json',
-  loadBalancers: 'load-balancers.json'
+  loadBalancers: 'load-balancers.json',
+  opensearchDomains: RESOURCE_POLICY_FILES.opensearchDomains.file
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -504,6 +507,9 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     lbFile.state === 'ok' && !lbFile.value.LoadBalancers
       ? { state: 'absent', rel: lbFile.rel }
       : mapOk(lbFile, (v) => items(v.LoadBalancers ?? [], Elbv2LoadBalancer, ['LoadBalancers'], 'LoadBalancerArn'))
+  const opensearchDomains = mapOk(await b.json(rel(INVENTORY_FILES.opensearchDomains), listOf('DomainStatusList')), (v) =>
+    items(v.DomainStatusList, OpenSearchDomain, ['DomainStatusList'], 'DomainName')
+  )
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -525,7 +531,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     snsTopics,
     kmsKeys,
     eksClusters,
-    elbv2LoadBalancers
+    elbv2LoadBalancers,
+    opensearchDomains
   }
 }
 
