@@ -65,7 +65,7 @@ export interface AwsAccountInventory {
   /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
   eksClusters: FileState<Array<Item<EksClusterDoc>>>
   /** inventory/load-balancers.json's elbv2 "LoadBalancers" with their Listeners and Attributes (./load-balancer.ts); absent without the key */
-  elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>,
+  elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>
   /** inventory/opensearch-domains.json, DescribeDomains (./inventory-resource-policies.ts) */
   opensearchDomains: FileState<Array<Item<OpenSearchDomain>>>
 }

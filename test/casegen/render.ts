@@ -255,6 +255,17 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
     if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })
     if (a.kmsKeys.length) put('inventory/kms-keys.json', { Keys: a.kmsKeys })
+    if (a.opensearchDomains.length) put('inventory/opensearch-domains.json', { DomainStatusList: a.opensearchDomains })
+    for (const [domain, events] of [...a.opensearchAudit].sort(([x], [y]) => (x < y ? -1 : 1)))
+      files.set(
+        `${base}/opensearch-audit/${domain}/audit.jsonl`,
+        Buffer.from(
+          `${[...events]
+            .sort((x, y) => Number(x.timestamp) - Number(y.timestamp))
+            .map((e) => JSON.stringify(e))
+            .join('\n')}\n`
+        )
+      )
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [key, lines] of [...a.elbAccessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one gzip file a month, in the folders and under the name Elastic Load Balancing delivers to S3

@@ -372,6 +372,10 @@ export interface AccountWorld {
   excludedManagementSources: string[]
   /** load balancer access log lines (albLogLine) by "<region> <elb field>", elb-access-logs/… one gzip file a month */
   elbAccessLogs: Map<string, string[]>
+  /** DescribeDomains DomainStatus items (opensearchDomain), inventory/opensearch-domains.json (written when not empty) */
+  opensearchDomains: Json[]
+  /** audit documents by domain name (opensearchAudit), opensearch-audit/<domain>/audit.jsonl: CloudWatch Logs events, one a line */
+  opensearchAudit: Map<string, Json[]>
 }
 
 export interface AzureWorld {
@@ -473,7 +477,9 @@ export class World {
         eksClusters: [],
         kmsKeys: [],
         excludedManagementSources: [],
-        elbAccessLogs: new Map()
+        elbAccessLogs: new Map(),
+        opensearchDomains: [],
+        opensearchAudit: new Map()
       }
       this.accounts.set(account, a)
     }
@@ -2384,4 +2390,73 @@ export function albLogLine(o: {
     '"-"',
     `TID_${hex(o.time + o.client, 32)}`
   ].join(' ')
+}
+
+// ---- OpenSearch Service domains (aws.opensearch.public-access-policy) -------------------------------
+
+/** One DescribeDomains DomainStatus: a public endpoint unless `vpc` is given; fine-grained access control and its audit log publishing as given. */
+export function opensearchDomain(o: {
+  account: string
+  region: string
+  name: string
+  policy: Json | null
+  vpc?: string
+  fgac?: { internalUserDatabase: boolean; anonymousAuth?: boolean } | null
+  auditLogs?: boolean
+}): Json {
+  const arn = `arn:aws:es:${o.region}:${o.account}:domain/${o.name}`
+  const host = `${o.name}-${hex(`os:${arn}`, 26)}.${o.region}.es.amazonaws.com`
+  return {
+    DomainId: `${o.account}/${o.name}`,
+    DomainName: o.name,
+    ARN: arn,
+    Created: true,
+    Deleted: false,
+    ...(o.vpc ? { Endpoints: { vpc: `vpc-${host}` } } : { Endpoint: `search-${host}` }),
+    Processing: false,
+    EngineVersion: 'OpenSearch_2.13',
+    ClusterConfig: { InstanceType: 'r6g.large.search', InstanceCount: 2, DedicatedMasterEnabled: false, ZoneAwarenessEnabled: false },
+    AccessPolicies: o.policy === null ? '' : JSON.stringify(o.policy),
+    ...(o.vpc ? { VPCOptions: { VPCId: o.vpc, SubnetIds: ['subnet-0a1b2c3d'], AvailabilityZones: [`${o.region}a`], SecurityGroupIds: ['sg-0search'] } } : {}),
+    EncryptionAtRestOptions: { Enabled: true },
+    NodeToNodeEncryptionOptions: { Enabled: true },
+    DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+    AdvancedSecurityOptions: o.fgac
+      ? { Enabled: true, InternalUserDatabaseEnabled: o.fgac.internalUserDatabase, AnonymousAuthEnabled: o.fgac.anonymousAuth ?? false }
+      : { Enabled: false, InternalUserDatabaseEnabled: false, AnonymousAuthEnabled: false },
+    LogPublishingOptions: o.auditLogs
+      ? { AUDIT_LOGS: { CloudWatchLogsLogGroupArn: `arn:aws:logs:${o.region}:${o.account}:log-group:/aws/OpenSearchService/domains/${o.name}/audit-logs`, Enabled: true } }
+      : {}
+  }
+}
+
+/** One audit log document of an OpenSearch Service domain (format version 4, as the service publishes it to CloudWatch Logs), wrapped as a CloudWatch Logs event. */
+export function opensearchAuditEvent(o: {
+  account: string
+  domain: string
+  time: string
+  category: 'AUTHENTICATED' | 'GRANTED_PRIVILEGES' | 'FAILED_LOGIN' | 'MISSING_PRIVILEGES'
+  address: string
+  user: string
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: string
+}): Json {
+  const doc = {
+    audit_cluster_name: `${o.account}:${o.domain}`,
+    audit_node_name: `${hex(`node:${o.domain}`, 32)}`,
+    audit_rest_request_method: o.method,
+    audit_category: o.category,
+    audit_request_origin: 'REST',
+    audit_node_id: hex(`nodeid:${o.domain}`, 22),
+    audit_request_layer: 'REST',
+    audit_rest_request_path: o.path,
+    '@timestamp': o.time,
+    audit_request_effective_user_is_admin: false,
+    audit_format_version: 4,
+    audit_request_remote_address: o.address,
+    audit_node_host_address: '10.212.0.5',
+    audit_rest_request_headers: { Host: ['localhost'], 'Content-Type': ['application/json'] },
+    audit_request_effective_user: o.user
+  }
+  return { timestamp: Date.parse(o.time), message: JSON.stringify(doc), logStreamName: `${hex(`stream:${o.domain}`, 32)}`, eventId: hex(`ev:${o.domain}:${o.time}:${o.user}`, 56) }
 }
