@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { admittedCallers, httpAction, recordsAdmitted, scanDomainAudit, unsignedAfterFix, type DomainAudit } from './opensearch-audit'
+import { admittedCallers, domainAuditGaps, httpAction, recordsAdmitted, scanDomainAudit, unsignedAfterFix, type DomainAudit } from './opensearch-audit'
 import { readResourcePolicy } from './iam-policy'
 
 const DOMAIN = 'arn:aws:es:eu-west-1:111122223333:domain/logs'
@@ -91,5 +91,22 @@ describe('OpenSearch audit log', () => {
     expect(unsignedAfterFix(other, '198.51.100.7', 'es:ESHttpPost', `${DOMAIN}/public/_doc`).answer).toBe('cut')
     expect(unsignedAfterFix(other, '198.51.100.7', 'es:ESHttpGet', `${DOMAIN}/private/_search`).answer).toBe('cut')
     expect(unsignedAfterFix(other, '198.51.100.7', 'es:ESHttpGet', `${DOMAIN}/public/_search`).answer).toBe('kept')
+  })
+
+  it('says why the audit log cannot show every request: no fine-grained access control, no file, days without events, only refused requests', () => {
+    const w = { from: '2026-10-01T00:00:00Z', to: '2026-10-03T00:00:00Z' }
+    expect(domainAuditGaps('logs', 'aws/1/opensearch-audit/logs/', { fgac: false, auditLogs: false }, null, w)).toEqual([
+      expect.stringContaining('no fine-grained access control'),
+      expect.stringContaining('does not publish its audit log'),
+      expect.stringContaining('no audit log of logs is in the evidence')
+    ])
+    const a = empty()
+    scanDomainAudit(JSON.stringify(doc({ audit_category: 'FAILED_LOGIN' })), 'a.jsonl', a)
+    expect(domainAuditGaps('logs', 'p/', { fgac: true, auditLogs: true }, a, w)).toEqual([
+      'the audit log holds no event on 1 day of the window (from 2026-10-02)',
+      expect.stringContaining('no AUTHENTICATED or GRANTED_PRIVILEGES event')
+    ])
+    scanDomainAudit([doc({}), doc({ '@timestamp': '2026-10-02T01:00:00Z' })].map((d) => JSON.stringify(d)).join('\n'), 'b.jsonl', a)
+    expect(domainAuditGaps('logs', 'p/', { fgac: true, auditLogs: true }, a, w)).toEqual([])
   })
 })

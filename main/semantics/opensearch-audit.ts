@@ -14,6 +14,7 @@
 import type { EvidenceFileSummary } from '../../shared/evidence'
 import { conditionHolds, type PolicyStatement } from './iam-policy'
 import { globMatch } from './policy-glob'
+import { daysOf } from './kubernetes-api'
 
 /** One REST request the audit log recorded. */
 export interface AuditRequest {
@@ -218,4 +219,38 @@ export function unsignedAfterFix(
     if (s.conditions.every((c) => conditionHolds(c, { action, resource, context: { 'aws:SourceIp': address! } }))) return { answer: 'kept', statement: s }
   }
   return unsure ? { answer: 'unknown', statement: unsure } : { answer: 'cut', statement: null }
+}
+
+/** What the domain's inventory says about its audit log (the resource-policy facet's detail). */
+export interface AuditSettings {
+  fgac?: unknown
+  auditLogs?: unknown
+  auditLogGroup?: unknown
+}
+
+/**
+ * Why the audit log cannot show every request of the window, or [] when it can: no fine-grained
+ * access control (no audit log at all), publishing off, no file, days without an event, files kept
+ * as a hash only, unreadable lines, and a log that leaves out the requests that got in.
+ */
+export function domainAuditGaps(name: string, path: string, d: AuditSettings, a: DomainAudit | null, window: { from: string; to: string } | null): string[] {
+  const gaps: string[] = []
+  if (d.fgac === false) gaps.push(`${name} has no fine-grained access control, and OpenSearch Service publishes audit logs only for domains with it: no request to it is recorded`)
+  if (d.auditLogs === false) gaps.push(`${name} does not publish its audit log (LogPublishingOptions.AUDIT_LOGS is not enabled)`)
+  if (!a) {
+    gaps.push(`no audit log of ${name} is in the evidence (${path}: its CloudWatch Logs events${typeof d.auditLogGroup === 'string' ? ` from ${d.auditLogGroup}` : ''})`)
+    return gaps
+  }
+  if (!window) gaps.push('the evidence gives no window to judge the audit log against')
+  else {
+    const missing = daysOf(window).filter((x) => !a.days.has(x))
+    if (missing.length) gaps.push(`the audit log holds no event on ${missing.length} day${missing.length === 1 ? '' : 's'} of the window (from ${missing[0]})`)
+  }
+  if (a.unread.length) gaps.push(`${a.unread.length} audit file${a.unread.length === 1 ? '' : 's'} kept as a hash only (${a.unread[0]})`)
+  if (a.problems.length) gaps.push(`${a.problems.length} unreadable audit line${a.problems.length === 1 ? '' : 's'} (${a.problems[0]})`)
+  if (!recordsAdmitted(a))
+    gaps.push(
+      'the audit log holds no AUTHENTICATED or GRANTED_PRIVILEGES event: the requests that got in are not recorded (OpenSearch Service leaves both REST categories out by default; enable them in the audit configuration)'
+    )
+  return gaps
 }

@@ -9,9 +9,9 @@ import { z } from 'zod'
 import { defineStep, type StepContext, type StepFunction, type StepOutcome } from '../../main/controls/step'
 import { outcome, plural, windowText } from '../../main/controls/step-common'
 import { notInEvidence, policyConfigOf, publicPolicyOutcome, remainingStatements, type PolicyConfig, type PolicyServiceSpec } from '../../main/controls/resource-policy'
-import { daysOf } from '../../main/semantics/kubernetes-api'
 import { callerAfterFix, type PolicyStatement } from '../../main/semantics/iam-policy'
-import { IAM_ARN, admittedCallers, readDomainAudit, recordsAdmitted, unsignedAfterFix, type DomainAudit, type DomainCaller } from '../../main/semantics/opensearch-audit'
+import { globMatch } from '../../main/semantics/policy-glob'
+import { IAM_ARN, admittedCallers, domainAuditGaps, readDomainAudit, unsignedAfterFix, type DomainAudit, type DomainCaller } from '../../main/semantics/opensearch-audit'
 
 /**
  * The resource types the exports give an OpenSearch or Elasticsearch domain: aws.es.domain from its
@@ -104,9 +104,7 @@ const statementName = (s: PolicyStatement | null) => (s ? `statement ${s.index +
 /** Does the statement name the principal itself (its ARN or a pattern of it), not only its account? Naming the account delegates to its IAM policies. */
 function namesItself(s: PolicyStatement, principal: string): boolean {
   if (s.principal === null || s.principal === '*') return false
-  return Object.values(s.principal).some((l) =>
-    l.some((x) => x !== '*' && !/^\d{12}$/.test(x) && !/:root$/.test(x) && new RegExp(`^${x.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(principal))
-  )
+  return Object.values(s.principal).some((l) => l.some((x) => x !== '*' && !/^\d{12}$/.test(x) && !/:root$/.test(x) && globMatch(x, principal)))
 }
 
 function usageOf(ctx: StepContext): Usage | null {
@@ -117,28 +115,8 @@ function usageOf(ctx: StepContext): Usage | null {
   const from = ctx.window ? Date.parse(ctx.window.from) : -Infinity
   const a = readDomainAudit(ctx.ev.files(), (id) => ctx.ev.bytes(id), r.account, r.name, from)
   const evidence: string[][] = [cfg.evidence]
-  const gaps: string[] = []
-  if (d.fgac === false)
-    gaps.push(`${r.name} has no fine-grained access control, and OpenSearch Service publishes audit logs only for domains with it: no request to it is recorded`)
-  if (d.auditLogs === false) gaps.push(`${r.name} does not publish its audit log (LogPublishingOptions.AUDIT_LOGS is not enabled)`)
-  if (!a)
-    gaps.push(
-      `no audit log of ${r.name} is in the evidence (${auditPath(cfg)}: its CloudWatch Logs events${typeof d.auditLogGroup === 'string' ? ` from ${d.auditLogGroup}` : ''})`
-    )
-  else {
-    evidence.push(a.files)
-    if (!ctx.window) gaps.push('the evidence gives no window to judge the audit log against')
-    else {
-      const missing = daysOf(ctx.window).filter((x) => !a.days.has(x))
-      if (missing.length) gaps.push(`the audit log holds no event on ${plural(missing.length, 'day')} of the window (from ${missing[0]})`)
-    }
-    if (a.unread.length) gaps.push(`${plural(a.unread.length, 'audit file')} kept as a hash only (${a.unread[0]})`)
-    if (a.problems.length) gaps.push(`${plural(a.problems.length, 'unreadable audit line')} (${a.problems[0]})`)
-    if (!recordsAdmitted(a))
-      gaps.push(
-        'the audit log holds no AUTHENTICATED or GRANTED_PRIVILEGES event: the requests that got in are not recorded (OpenSearch Service leaves both REST categories out by default; enable them in the audit configuration)'
-      )
-  }
+  if (a) evidence.push(a.files)
+  const gaps = domainAuditGaps(r.name, auditPath(cfg), d, a, ctx.window)
   const remaining = remainingStatements(r)
   if (remaining === null) gaps.push(`the access policy of ${r.name} cannot be read`)
   const callers = (a ? admittedCallers(a) : []).map((c) => {
