@@ -89,6 +89,7 @@ import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-
 import { elbAccessFacet, emptyElbAccessLogScan, readElbAccessLogFile, type ElbAccessLogScan } from './elb-access-logs'
 import { Elbv2LoadBalancer, elbv2Config } from '../semantics/load-balancer'
 import { parseResourcePolicyFile } from '../semantics/inventory-resource-policies'
+import { parseRouteTables, parseSubnets, routeTableArn, subnetArn } from '../semantics/inventory-ec2-network'
 import type { PolicyService } from '../semantics/iam-policy'
 import { callersOf } from './cloudtrail-calls'
 import { scanDomainAudit, type DomainAudit } from '../semantics/opensearch-audit'
@@ -496,6 +497,18 @@ class Analysis {
           break
         case 'aws.inventory.rds-instances':
           n = this.rds(parseRdsInstances(value, f.path, account), f)
+          break
+        case 'aws.inventory.route-tables':
+          for (const t of parseRouteTables(value, f.path, account, this.soleRegion(account))) {
+            this.fact(routeTableArn(t.region, t.account, t.id), 'ec2.route-table', t, [f.path])
+            n++
+          }
+          break
+        case 'aws.inventory.subnets':
+          for (const t of parseSubnets(value, f.path, account, this.soleRegion(account))) {
+            this.fact(subnetArn(t.region, t.account, t.id), 'ec2.subnet', t, [f.path])
+            n++
+          }
           break
         case 'aws.inventory.iam-authorization': {
           // read by the IAM policy steps from the file itself; checked here so a bad file is a coverage problem

@@ -57,6 +57,7 @@ import {
 } from './collect-aws-services'
 import { iamAuthorization } from './collect-iam'
 import { resourcePolicies } from './collect-resource-policies'
+import { vpcNetwork } from './collect-ec2-network'
 
 export interface CollectAwsOptions {
   out: string
@@ -398,6 +399,7 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await cloudFrontDistributions(x)
   await loadBalancers(x)
   await resourcePolicies(x)
+  await vpcNetwork(x)
 }
 
 /** CloudTrail log files, exactly as delivered, from each trail's bucket. */

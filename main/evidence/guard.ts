@@ -69,7 +69,17 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   AthenaClient: new Set(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']),
   // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
   // DescribeNetworkInterfaces: which interfaces a security group or an RDS instance's flow logs are recorded under
-  EC2Client: new Set(['DescribeInstances', 'DescribeSecurityGroups', 'DescribeFlowLogs', 'DescribeNetworkInterfaces', 'GetEbsEncryptionByDefault', 'GetEbsDefaultKmsKeyId']),
+  // DescribeSubnets, DescribeRouteTables: whether a subnet hands out public addresses and where its internet route goes (EC2.9, EC2.15)
+  EC2Client: new Set([
+    'DescribeInstances',
+    'DescribeSecurityGroups',
+    'DescribeFlowLogs',
+    'DescribeNetworkInterfaces',
+    'GetEbsEncryptionByDefault',
+    'GetEbsDefaultKmsKeyId',
+    'DescribeSubnets',
+    'DescribeRouteTables'
+  ]),
   RDSClient: new Set(['DescribeDBInstances']),
   STSClient: new Set(['GetCallerIdentity']),
   IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport', 'GetAccountAuthorizationDetails']),

@@ -91,6 +91,8 @@ type EvidenceKind =
   | 'aws.inventory.kms-keys'
   | 'aws.inventory.opensearch-domains'
   | 'aws.opensearch-audit'
+  | 'aws.inventory.route-tables'
+  | 'aws.inventory.subnets'
   | 'azure.activity-log'
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
@@ -149,7 +151,11 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'sns-topics.json': 'aws.inventory.sns-topics',
   'kms-keys.json': 'aws.inventory.kms-keys',
   // Added to v1 (docs/evidence-bundle.md): OpenSearch/Elasticsearch domains with their access policy (DescribeDomains)
-  'opensearch-domains.json': 'aws.inventory.opensearch-domains'
+  'opensearch-domains.json': 'aws.inventory.opensearch-domains',
+  // Added to v1 (docs/evidence-bundle.md): DescribeRouteTables and DescribeSubnets, each item with the
+  // Region it was listed in (main/semantics/inventory-ec2-network.ts)
+  'route-tables.json': 'aws.inventory.route-tables',
+  'subnets.json': 'aws.inventory.subnets'
 }
 
 /** azure/<subscription>/entra/<file> (main/semantics/inventory-entra.ts) */

@@ -19,6 +19,8 @@ import { EntraUserFacet } from './inventory-entra'
 import { EntraEscalationFacet } from './inventory-entra-apps'
 import { ElbAccessLogsFacet, Elbv2ConfigFacet } from './load-balancer'
 
+import { RouteTableFacet, SubnetFacet } from './inventory-ec2-network'
+
 const nullableString = z.string().nullable()
 const nullableNumber = z.number().nullable()
 const tags = z.record(z.string(), z.string())
@@ -79,7 +81,21 @@ export const S3AccountFacet = z.strictObject({
 })
 export type S3AccountFacet = z.infer<typeof S3AccountFacet>
 
-export const EniConfig = z.strictObject({ id: z.string(), groups: z.array(z.string()), privateIp: nullableString, publicIp: nullableString })
+export const EniConfig = z.strictObject({
+  id: z.string(),
+  groups: z.array(z.string()),
+  privateIp: nullableString,
+  publicIp: nullableString,
+  /**
+   * the owner of the public address (Association.IpOwnerId): "amazon" for an address EC2 assigned at
+   * launch, the account for an Elastic IP; null without a public address or when the file does not
+   * say; absent in facts of earlier versions
+   */
+  publicIpOwner: nullableString.optional(),
+  /** the interface's subnet and Attachment.DeviceIndex (0: the primary); absent in facts of earlier versions */
+  subnetId: nullableString.optional(),
+  deviceIndex: nullableNumber.optional()
+})
 
 /** `ec2.config`: one instance of inventory/ec2-instances.json (DescribeInstances). Null: the file does not say. */
 export const Ec2ConfigFacet = z.strictObject({
@@ -801,6 +817,8 @@ export const FACETS = {
   'sg.config': SgConfigFacet,
   'rds.config': RdsConfigFacet,
   'eni.config': EniConfigFacet,
+  'ec2.route-table': RouteTableFacet,
+  'ec2.subnet': SubnetFacet,
   'iam.credential-report': CredentialReportFacet,
   'account.ebs-encryption': EbsEncryptionFacet,
   'account.trails': TrailsFacet,

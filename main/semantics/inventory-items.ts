@@ -197,7 +197,10 @@ export function parseInstances(doc: unknown, file: string, account: string): Ins
             .map((g) => str(obj(g)?.GroupId) ?? '')
             .filter(Boolean),
           privateIp: str(no?.PrivateIpAddress),
-          publicIp: str(obj(no?.Association)?.PublicIp)
+          publicIp: str(obj(no?.Association)?.PublicIp),
+          publicIpOwner: str(obj(no?.Association)?.IpOwnerId),
+          subnetId: str(no?.SubnetId),
+          deviceIndex: num(obj(no?.Attachment)?.DeviceIndex)
         }
       })
       out.push({
