@@ -1,13 +1,23 @@
 // The evaluator kit: what every control evaluator receives, and the small helpers they share for turning a missing or
 // unreadable file into an honest UNKNOWN.
-import type { AwsAccountInventory, AzureStorageAccount, AzureSubscriptionInventory, FileState, Item, LoadedBundle, RdsInstance, SecurityGroup } from '../semantics/inventory'
+import type {
+  AwsAccountInventory,
+  AzureStorageAccount,
+  AzureSubscriptionInventory,
+  Ec2Instance,
+  FileState,
+  Item,
+  LoadedBundle,
+  RdsInstance,
+  SecurityGroup
+} from '../semantics/inventory'
 import { regionOfAz } from '../semantics/inventory-items'
 import type { Evaluation } from '../../shared/contract'
 import { unknown, type Verdict } from '../semantics/verdict'
 
 /** A control id (aws.s3.https-only). */
 export type ControlId = string
-import { accountResource, ec2Arn, parseArn } from '../semantics/ids'
+import { accountResource, ec2Arn, parseArn, regionOfZone } from '../semantics/ids'
 import { gapEvidence, listingGaps } from '../semantics/gaps'
 
 /** CIS AWS Foundations 1.12 and Security Hub IAM.22: credentials unused for 45 days or more. */
@@ -126,6 +136,41 @@ export function evaluateSecurityGroupList(control: ControlId, inv: AwsAccountInv
     out.push(evaluation(control, resource, v, { account, region, evidence }))
   }
   out.push(...listingGapRows(control, inv, 'DescribeSecurityGroups', 'the security groups'))
+  return out
+}
+
+/**
+ * Every instance of the account's ec2-instances.json (DescribeInstances), named by its ARN (the Region
+ * from its Availability Zone), with the verdict `judge` gives it; `judge` returns 'skip' for an
+ * instance the control does not apply to (terminated). An instance that cannot be read is UNKNOWN, one
+ * whose Region cannot be told is UNKNOWN with what its configuration alone says, and a Region the
+ * collector could not list is UNKNOWN on the account.
+ */
+export function evaluateInstanceList(control: ControlId, inv: AwsAccountInventory, judge: (i: Ec2Instance) => Verdict | 'skip'): Evaluation[] {
+  const f = inv.ec2Instances
+  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the instances')]
+  const out = namelessProblems(control, inv, f.rel, f.value, 'instances')
+  for (const item of f.value) {
+    const account = item.ownerId ?? inv.account
+    const zone = item.ok ? (item.value.Placement?.AvailabilityZone ?? null) : null
+    const where = regionFor(zone ? regionOfZone(zone) : null, inv)
+    const id = item.ok ? item.value.InstanceId : item.name
+    if (id === null) continue
+    const resource = 'region' in where ? ec2Arn(where.region, account, 'instance', id) : `arn:aws:ec2::${account}:instance/${id}`
+    const evidence = [`${f.rel}#${item.pointer}`]
+    if (!item.ok) {
+      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region: 'region' in where ? where.region : null, evidence }))
+      continue
+    }
+    const v = judge(item.value)
+    if (v === 'skip') continue
+    if (!('region' in where)) {
+      out.push(evaluation(control, resource, unknown(`cannot name the instance: ${where.problem}; on its own: ${v.status} — ${v.reason}`), { account, evidence }))
+      continue
+    }
+    out.push(evaluation(control, resource, v, { account, region: where.region, evidence }))
+  }
+  out.push(...listingGapRows(control, inv, 'DescribeInstances', 'the instances'))
   return out
 }
 

@@ -1,10 +1,7 @@
 // aws.ec2.imdsv2 (Security Hub EC2.8) over a bundle: read from DescribeInstances.
-import type { EvaluationContext } from '../../main/controls/evaluation'
-import { accountUnknown, listingGapRows, namelessProblems, regionFor } from '../../main/controls/evaluation'
+import { evaluateInstanceList, type EvaluationContext } from '../../main/controls/evaluation'
 import type { AwsAccountInventory, Ec2Instance } from '../../main/semantics/inventory'
-import { ec2Arn, regionOfZone } from '../../main/semantics/ids'
 import type { Evaluation } from '../../shared/contract'
-import { evaluation } from '../../main/controls/evaluation'
 import { fail, pass, unknown, type Verdict } from '../../main/semantics/verdict'
 
 /** Instances that no longer exist or are about to stop existing: nothing to enforce on. */
@@ -53,31 +50,6 @@ export function imdsVerdict(i: Ec2Instance): Verdict | 'skip' {
   return unknown(`MetadataOptions.HttpTokens is ${m.HttpTokens === undefined ? 'missing' : `"${m.HttpTokens}"`}, not "required" or "optional"`)
 }
 
-export function evaluateImdsv2(ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
-  const control = 'aws.ec2.imdsv2'
-  const f = inv.ec2Instances
-  if (f.state !== 'ok') return [accountUnknown(control, inv, f, 'the instances')]
-  const out = namelessProblems(control, inv, f.rel, f.value, 'instances')
-  for (const item of f.value) {
-    const account = item.ownerId ?? inv.account
-    const zone = item.ok ? (item.value.Placement?.AvailabilityZone ?? null) : null
-    const where = regionFor(zone ? regionOfZone(zone) : null, inv)
-    const id = item.ok ? item.value.InstanceId : item.name
-    if (id === null) continue
-    const resource = 'region' in where ? ec2Arn(where.region, account, 'instance', id) : `arn:aws:ec2::${account}:instance/${id}`
-    const evidence = [`${f.rel}#${item.pointer}`]
-    if (!item.ok) {
-      out.push(evaluation(control, resource, unknown(`${f.rel}: ${item.error}`), { account, region: 'region' in where ? where.region : null, evidence }))
-      continue
-    }
-    const v = imdsVerdict(item.value)
-    if (v === 'skip') continue
-    if (!('region' in where)) {
-      out.push(evaluation(control, resource, unknown(`cannot name the instance: ${where.problem}; on its own: ${v.status} — ${v.reason}`), { account, evidence }))
-      continue
-    }
-    out.push(evaluation(control, resource, v, { account, region: where.region, evidence }))
-  }
-  out.push(...listingGapRows(control, inv, 'DescribeInstances', 'the instances'))
-  return out
+export function evaluateImdsv2(_ctx: EvaluationContext, inv: AwsAccountInventory): Evaluation[] {
+  return evaluateInstanceList('aws.ec2.imdsv2', inv, imdsVerdict)
 }
