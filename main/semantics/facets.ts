@@ -18,7 +18,6 @@ import { z } from 'zod'
 import { EntraUserFacet } from './inventory-entra'
 import { EntraEscalationFacet } from './inventory-entra-apps'
 import { ElbAccessLogsFacet, Elbv2ConfigFacet } from './load-balancer'
-
 import { RouteTableFacet, SubnetFacet } from './inventory-ec2-network'
 
 const nullableString = z.string().nullable()

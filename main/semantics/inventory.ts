@@ -189,7 +189,12 @@ const Ec2Instance = z.object({
   InstanceId: z.string().min(1),
   State: z.object({ Name: z.string() }).optional(),
   Placement: z.object({ AvailabilityZone: z.string().optional() }).optional(),
-  MetadataOptions: z.object({ State: z.string().optional(), HttpTokens: z.string().optional(), HttpEndpoint: z.string().optional() }).optional()
+  MetadataOptions: z.object({ State: z.string().optional(), HttpTokens: z.string().optional(), HttpEndpoint: z.string().optional() }).optional(),
+  /** DescribeInstances leaves it out when the instance has no public IPv4 address */
+  PublicIpAddress: z.string().optional(),
+  NetworkInterfaces: z
+    .array(z.object({ NetworkInterfaceId: z.string().optional(), Association: z.object({ PublicIp: z.string().optional(), IpOwnerId: z.string().optional() }).optional() }))
+    .optional()
 })
 export type Ec2Instance = z.infer<typeof Ec2Instance>
 

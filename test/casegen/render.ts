@@ -151,15 +151,16 @@ function instancesInventory(a: AccountWorld): Json {
           PrivateIpAddress: i.privateIp,
           ...(i.publicIp ? { PublicIpAddress: i.publicIp, PublicDnsName: `ec2-${i.publicIp.replace(/\./g, '-')}.compute-1.amazonaws.com` } : {}),
           State: { Code: 16, Name: i.state ?? 'running' },
-          SubnetId: 'subnet-0a1b2c3d4e5f60789',
-          VpcId: 'vpc-0a11b22c33d44e55f',
+          SubnetId: i.subnet ?? 'subnet-0a1b2c3d4e5f60789',
+          VpcId: i.vpc ?? 'vpc-0a11b22c33d44e55f',
           ...(i.profile ? { IamInstanceProfile: { Arn: i.profile, Id: `AIPA${hex(`ip:${i.profile}`, 17).toUpperCase()}` } } : {}),
           NetworkInterfaces: [
             {
               NetworkInterfaceId: i.eni,
               PrivateIpAddress: i.privateIp,
               Groups: i.groups.map((g) => ({ GroupId: g, GroupName: g })),
-              ...(i.publicIp ? { Association: { PublicIp: i.publicIp, IpOwnerId: 'amazon' } } : {})
+              ...(i.subnet ? { SubnetId: i.subnet } : {}),
+              ...(i.publicIp ? { Association: { PublicIp: i.publicIp, IpOwnerId: i.elasticIp ? a.account : 'amazon' } } : {})
             }
           ],
           SecurityGroups: i.groups.map((g) => ({ GroupId: g, GroupName: g })),
@@ -266,6 +267,8 @@ export function render(w: World, opts: { collector: string }): Rendered {
             .join('\n')}\n`
         )
       )
+    if (a.routeTables.length) put('inventory/route-tables.json', { RouteTables: a.routeTables })
+    if (a.subnets.length) put('inventory/subnets.json', { Subnets: a.subnets })
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [key, lines] of [...a.elbAccessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one gzip file a month, in the folders and under the name Elastic Load Balancing delivers to S3

@@ -293,6 +293,11 @@ export interface Instance {
   privateIp: string
   publicIp: string | null
   state?: string
+  /** the instance's (and its interface's) subnet and VPC; the render's defaults when absent */
+  subnet?: string
+  vpc?: string
+  /** the public address is an Elastic IP of the account (Association.IpOwnerId the account), not one EC2 assigned at launch ("amazon") */
+  elasticIp?: boolean
 }
 
 export interface SecurityGroup {
@@ -376,6 +381,9 @@ export interface AccountWorld {
   opensearchDomains: Json[]
   /** audit documents by domain name (opensearchAudit), opensearch-audit/<domain>/audit.jsonl: CloudWatch Logs events, one a line */
   opensearchAudit: Map<string, Json[]>
+  /** DescribeRouteTables / DescribeSubnets items with "Region" (inventory/route-tables.json, subnets.json; written when not empty) */
+  routeTables: Json[]
+  subnets: Json[]
 }
 
 export interface AzureWorld {
@@ -479,7 +487,9 @@ export class World {
         excludedManagementSources: [],
         elbAccessLogs: new Map(),
         opensearchDomains: [],
-        opensearchAudit: new Map()
+        opensearchAudit: new Map(),
+        routeTables: [],
+        subnets: []
       }
       this.accounts.set(account, a)
     }
@@ -2459,4 +2469,50 @@ export function opensearchAuditEvent(o: {
     audit_request_effective_user: o.user
   }
   return { timestamp: Date.parse(o.time), message: JSON.stringify(doc), logStreamName: `${hex(`stream:${o.domain}`, 32)}`, eventId: hex(`ev:${o.domain}:${o.time}:${o.user}`, 56) }
+}
+
+// ---- VPC subnets and route tables (appended for aws.ec2.instance-public-ip and aws.ec2.subnet-auto-public-ip) ----
+
+/** A DescribeRouteTables item as `evidence collect` writes it (with "Region"): the local route, then 0.0.0.0/0 to `internet` (igw-…, nat-…) when given. */
+export function routeTable(o: { account: string; region: string; id: string; vpc: string; main?: boolean; subnets?: string[]; internet?: string; blackhole?: boolean }): Json {
+  const target = !o.internet ? null : o.internet.startsWith('nat-') ? { NatGatewayId: o.internet } : { GatewayId: o.internet }
+  return {
+    RouteTableId: o.id,
+    VpcId: o.vpc,
+    OwnerId: o.account,
+    Associations: [
+      ...(o.main ? [{ Main: true, RouteTableAssociationId: `rtbassoc-0${hex(`rta:${o.id}:main`, 16)}`, RouteTableId: o.id, AssociationState: { State: 'associated' } }] : []),
+      ...(o.subnets ?? []).map((s) => ({
+        Main: false,
+        RouteTableAssociationId: `rtbassoc-0${hex(`rta:${o.id}:${s}`, 16)}`,
+        RouteTableId: o.id,
+        SubnetId: s,
+        AssociationState: { State: 'associated' }
+      }))
+    ],
+    Routes: [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', Origin: 'CreateRouteTable', State: 'active' },
+      ...(target ? [{ DestinationCidrBlock: '0.0.0.0/0', ...target, Origin: 'CreateRoute', State: o.blackhole ? 'blackhole' : 'active' }] : [])
+    ],
+    Tags: [],
+    Region: o.region
+  }
+}
+
+/** A DescribeSubnets item as `evidence collect` writes it (with "Region"). */
+export function subnet(o: { account: string; region: string; id: string; vpc: string; cidr: string; zone?: string; mapPublicIp: boolean; name?: string }): Json {
+  return {
+    SubnetId: o.id,
+    VpcId: o.vpc,
+    CidrBlock: o.cidr,
+    AvailabilityZone: o.zone ?? `${o.region}a`,
+    AvailableIpAddressCount: 240,
+    MapPublicIpOnLaunch: o.mapPublicIp,
+    DefaultForAz: false,
+    State: 'available',
+    OwnerId: o.account,
+    SubnetArn: `arn:aws:ec2:${o.region}:${o.account}:subnet/${o.id}`,
+    Tags: o.name ? [{ Key: 'Name', Value: o.name }] : [],
+    Region: o.region
+  }
 }

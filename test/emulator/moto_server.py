@@ -1,5 +1,5 @@
 # moto's server on 127.0.0.1 and a free port (printed as "port N" once it listens), with one
-# addition: EC2 instances, security groups and KMS keys can be created with the ids the evidence
+# addition: EC2 instances, network interfaces, security groups and KMS keys can be created with the ids the evidence
 # names, and IAM access keys with the id and creation time it names.
 #
 # The generated scripts address resources as the evidence names them (i-0a1b…, sg-0c00…, "key 1,
@@ -83,6 +83,34 @@ def _modify_eni_as_ec2(self, eni_id, group_ids, *args, **kwargs):
 
 
 ec2_enis.NetworkInterfaceBackend.modify_network_interface_attribute = _modify_eni_as_ec2
+
+# Network interfaces with the ids the evidence names (the scripts address them by id).
+ec2_enis.random_eni_id = _wanted("network-interface", ec2_utils.random_eni_id)
+
+# ModifyNetworkInterfaceAttribute AssociatePublicIpAddress, which moto ignores, as EC2 does it (EC2
+# API Reference): false releases the address EC2 assigned to the interface (an Elastic IP stays
+# associated), true assigns a new one when the interface has none.
+from moto.ec2.responses import elastic_network_interfaces as ec2_eni_responses
+
+_modify_eni_response = ec2_eni_responses.ElasticNetworkInterfaces.modify_network_interface_attribute
+
+
+def _modify_eni_public_ip(self):
+    wanted = self._get_param("AssociatePublicIpAddress")
+    result = _modify_eni_response(self)
+    if wanted is not None:
+        eni = self.ec2_backend.get_network_interface(self._get_param("NetworkInterfaceId"))
+        elastic = bool(eni.public_ip) and bool(self.ec2_backend.address_by_ip([eni.public_ip], fail_if_not_found=False))
+        on = str(wanted).lower() == "true"
+        eni.public_ip_auto_assign = on
+        if on and not eni.public_ip:
+            eni.public_ip = ec2_utils.random_public_ip()
+        if not on and eni.public_ip and not elastic:
+            eni.public_ip = None
+    return result
+
+
+ec2_eni_responses.ElasticNetworkInterfaces.modify_network_interface_attribute = _modify_eni_public_ip
 
 
 def _exit_with_parent():
