@@ -6,6 +6,7 @@ import { cli } from '../../test/helpers/cli'
 import { tempDir } from '../../test/helpers/tmp'
 import { demoDir } from './case-builder'
 import { runDemo } from './demo'
+import { pdfText } from '../../test/helpers/pdf-text'
 
 describe('lastmile demo', () => {
   it('builds the demo case end to end, and everything it made verifies', async () => {
@@ -25,7 +26,7 @@ describe('lastmile demo', () => {
     const sig = spawnSync('pdfsig', [r.report], { encoding: 'utf8' })
     expect(sig.stdout).toMatch(/Signature is Valid/)
     expect(sig.stdout).toMatch(/Lastmile DEMO signer - not for production/)
-    const text = spawnSync('pdftotext', [r.report, '-'], { encoding: 'utf8' }).stdout
+    const text = pdfText(r.report)
     expect(text).toMatch(/DEMO — fictitious data/)
     expect(text).toMatch(/acme-reports-prod/)
     expect(text).toMatch(/Rita Approver \(demo\)/)

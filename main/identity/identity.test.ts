@@ -2,7 +2,6 @@
 // OS keystore in the app), what a decision signature covers, and what `verify` says when someone
 // with write access to the case forges who decided: the same key requesting and approving, a role
 // the owner never granted, four-eyes turned off by someone else, a signature moved or missing.
-import { spawnSync } from 'node:child_process'
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -21,6 +20,7 @@ import { casePeople, joinCase, rolesOf, setRole } from './case-people'
 import { personKeyFromFile, readPersonKeyInfo, sealedPersonKey } from './personal-key'
 import { certificateSigner } from './signer'
 import { describeDecisions } from './verify'
+import { pdfText } from '../../test/helpers/pdf-text'
 
 let t = Date.parse('2026-12-01T09:00:00Z')
 const now = (): string => new Date((t += 1000)).toISOString()
@@ -174,7 +174,7 @@ describe('the signed PDF report', () => {
     const p = testP12()
     const out = join(tempDir(), 'report.pdf')
     await exportPdf(c, { out, p12Path: p.path, p12Passphrase: p.passphrase, classification: '', actor: owner, now, inProcess: true })
-    const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ')
+    const text = pdfText(out).replace(/\s+/g, ' ')
     // the cover (page 1): its labels and values come out of pdftotext in two runs
     const cover = text.slice(0, text.indexOf('page 1 of'))
     expect(cover).toContain('Four-eyes')

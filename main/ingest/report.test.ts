@@ -16,6 +16,7 @@ import { buildCase, demoDir, type BuiltCase } from '../demo/case-builder'
 import { listFindings } from '../case/findings'
 import { listInitiatives } from './initiatives'
 import { ingestReport, ingestReportContributor } from './report'
+import { pdfText } from '../../test/helpers/pdf-text'
 
 const KEY = 'ingest report test passphrase'
 const ACTOR: Actor = { kind: 'person', name: 'Ana', role: 'analyst' }
@@ -123,7 +124,7 @@ describe('the ingest report contributor, on the demo case', () => {
       const p = testP12()
       const out = join(dir, 'report.pdf')
       await exportPdf(w, { out, p12Path: p.path, p12Passphrase: p.passphrase, actor: ACTOR, now, inProcess: true })
-      const text = spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ')
+      const text = pdfText(out).replace(/\s+/g, ' ')
       // the shortest ones, so a table column does not wrap them
       const resource = [...data.findings].sort((a, b) => a.resource.id.length - b.resource.id.length)[0].resource.id
       const title = [...data.initiatives].sort((a, b) => a.title.length - b.title.length)[0].title

@@ -7,6 +7,7 @@ import { testP12 } from '../../../test/fixtures/export/p12'
 import { cli } from '../../../test/helpers/cli'
 import { tempDir } from '../../../test/helpers/tmp'
 import { openCaseDb } from '../../db/case-db'
+import { pdfText } from '../../../test/helpers/pdf-text'
 
 const KEY = 'correct horse battery staple'
 const EXPORT_PASS = 'the auditor export passphrase'
@@ -86,7 +87,7 @@ describe('lastmile export pdf / verify report.pdf', () => {
     expect(r.code).toBe(0)
     expect(r.json()).toMatchObject({ path: out, checkpoint: { number: 1 }, signer: { fingerprint: p12.fingerprint } })
     expect(spawnSync('pdfsig', [out], { encoding: 'utf8' }).stdout).toContain('Signature is Valid.')
-    expect(spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout).toContain('Ana Auditor (auditor)')
+    expect(pdfText(out)).toContain('Ana Auditor (auditor)')
 
     const ok = await cli(['verify', out, '--json'], env)
     expect(ok.code).toBe(0)

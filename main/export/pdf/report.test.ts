@@ -14,6 +14,7 @@ import type { ReportContributor } from '../../report/contributor'
 import { axisTicks } from './charts'
 import { exposureSeries } from './exposure'
 import { verifyPdf } from './verify-pdf'
+import { pdfText } from '../../../test/helpers/pdf-text'
 
 const KEY = 'correct horse battery staple'
 const zoe: Actor = { kind: 'person', name: 'Zoë Müller', role: 'analyst' }
@@ -61,7 +62,7 @@ describe('the signed PDF audit report', () => {
   beforeAll(async () => {
     dir = tempDir()
     ;({ c, out, result } = await exportWith(dir, [sampleContributor({ findings: 30, initiatives: 6 })]))
-    text = run('pdftotext', ['-layout', out, '-']).out
+    text = pdfText(out, { layout: true })
   })
 
   it('is a valid, whole-document PAdES signature in poppler, and qpdf finds no error', () => {
@@ -167,7 +168,7 @@ describe('honest empty states', () => {
   it('says what this version does not record yet, and what a case does not have yet', async () => {
     const dir = tempDir()
     const { out } = await exportWith(dir, [])
-    const text = run('pdftotext', [out, '-']).out
+    const text = pdfText(out)
     expect(text).toContain('Findings are not recorded by this version of Lastmile')
     expect(text).toContain('Initiatives are not recorded by this version of Lastmile.')
     expect(text).toContain('Evidence is not recorded by this version of Lastmile')
@@ -176,7 +177,7 @@ describe('honest empty states', () => {
     const empty: ReportContributor = { name: 'empty', fills: ['findings', 'initiatives', 'evidence', 'scope'], contribute: () => undefined }
     const dir2 = tempDir()
     const second = await exportWith(dir2, [empty], { classification: '' })
-    const t2 = run('pdftotext', [second.out, '-']).out
+    const t2 = pdfText(second.out)
     expect(t2).toContain('No findings in this case yet')
     expect(t2).toContain('None yet: this case has no findings')
     expect(t2).toContain('None yet: no evidence has been attached to this case.')
