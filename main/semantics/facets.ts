@@ -198,6 +198,9 @@ export const RdsConfigFacet = z.strictObject({
       multiAz: z.boolean().nullable(),
       backupRetentionDays: nullableNumber,
       deletionProtection: z.boolean().nullable(),
+      /** IAMDatabaseAuthenticationEnabled, and DbiResourceId (which rds-db:connect policies name: a new instance has another) */
+      iamAuth: z.boolean().nullable(),
+      resourceId: nullableString,
       /** DBClusterIdentifier: an Aurora (or Multi-AZ DB cluster) member, whose storage is the cluster's */
       cluster: nullableString,
       /** ReadReplicaSourceDBInstanceIdentifier: this instance is a read replica of that one */

@@ -321,6 +321,8 @@ export function parseRdsInstances(doc: unknown, file: string, account: string): 
         multiAz: bool(d.MultiAZ),
         backupRetentionDays: num(d.BackupRetentionPeriod),
         deletionProtection: bool(d.DeletionProtection),
+        iamAuth: bool(d.IAMDatabaseAuthenticationEnabled),
+        resourceId: str(d.DbiResourceId),
         cluster: str(d.DBClusterIdentifier),
         replicaOf: str(d.ReadReplicaSourceDBInstanceIdentifier),
         replicas: arr(d.ReadReplicaDBInstanceIdentifiers)

@@ -54,6 +54,7 @@ export const harness: ControlHarness = {
       String(v.port),
       '--db-subnet-group-name',
       String(v.subnetGroup),
+      v.iamAuth ? '--enable-iam-database-authentication' : '--no-enable-iam-database-authentication',
       '--no-storage-encrypted'
     ])
   },

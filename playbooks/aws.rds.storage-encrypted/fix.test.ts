@@ -39,7 +39,8 @@ describe('aws.rds.storage-encrypted fix', () => {
       '--no-publicly-accessible',
       '--port 5432',
       "--storage-type 'gp3'",
-      '--backup-retention-period 7'
+      '--backup-retention-period 7',
+      '--enable-iam-database-authentication'
     ])
       expect(prepare).toContain(arg)
     // the engine's default groups are what a restore takes anyway: not named (moto and AWS alike)
@@ -54,6 +55,7 @@ describe('aws.rds.storage-encrypted fix', () => {
     expect(later).toContain("delete-db-instance --region 'eu-west-1' --db-instance-identifier 'ledger-db-unencrypted'")
     expect(fix.rollback[0].content).toContain("--db-instance-identifier 'ledger-db-unencrypted' --new-db-instance-identifier 'ledger-db'")
     expect(fix.notes.join('\n')).toMatch(/REPLACES the instance/)
+    expect(fix.preconditions.join('\n')).toMatch(/rds-db:connect name the resource id db-LEDGERDB\w*, and the new instance gets another/)
     for (const a of [...fix.artefacts, ...fix.rollback]) {
       const r = spawnSync('bash', ['-n'], { input: a.content, encoding: 'utf8' })
       expect(r.status, `${a.name}: ${r.stderr}`).toBe(0)
@@ -108,6 +110,8 @@ describe('aws.rds.storage-encrypted rules', () => {
       multiAz: false,
       backupRetentionDays: 7,
       deletionProtection: false,
+      iamAuth: false,
+      resourceId: null,
       cluster: null,
       replicaOf: null,
       replicas: [],

@@ -20,7 +20,7 @@ import type { FixRenderer } from '../../main/controls/fix'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../../main/controls/fix-common'
 import { bashScript, shellVar, sq } from '../../main/controls/shell'
 import { LastmileError } from '../../main/errors'
-import { blockers, downtimeEstimate, missingSettings } from './storage'
+import { blockers, downtimeEstimate, iamAuthNote, missingSettings } from './storage'
 
 /** An RDS identifier of at most 63 characters ending in `suffix` (letters, digits, single hyphens). */
 export function derivedIdentifier(id: string, suffix: string): string {
@@ -45,6 +45,9 @@ interface Values {
   iops: number | null
   backupRetentionDays: number
   deletionProtection: boolean
+  iamAuth: boolean
+  /** what the IAM database authentication grants need before the cut-over, or null */
+  iamNote: string | null
   allocatedGiB: number
 }
 
@@ -86,6 +89,8 @@ export const rdsStorageEncryptedFix: Omit<FixRenderer, 'control'> = {
       iops: s.iops,
       backupRetentionDays: s.backupRetentionDays!,
       deletionProtection: s.deletionProtection!,
+      iamAuth: s.iamAuth!,
+      iamNote: iamAuthNote(s),
       allocatedGiB: s.allocatedGiB!
     }
     return { values: values as unknown as Record<string, unknown>, evidence: [...cfg.evidence].sort(), collectedAt: cfg.collectedAt }
@@ -146,6 +151,7 @@ export const rdsStorageEncryptedFix: Omit<FixRenderer, 'control'> = {
       ...(v.storageType ? [`--storage-type ${sq(v.storageType)}`] : []),
       ...(v.iops ? [`--iops ${v.iops}`] : []),
       `--backup-retention-period ${v.backupRetentionDays}`,
+      v.iamAuth ? '--enable-iam-database-authentication' : '--no-enable-iam-database-authentication',
       '--copy-tags-to-snapshot',
       '--no-deletion-protection',
       `--tags Key=lastmile:replaces,Value=${sq(ORIG)}`
@@ -360,6 +366,7 @@ export const rdsStorageEncryptedFix: Omit<FixRenderer, 'control'> = {
       preconditions: [
         'AWS CLI and jq on PATH',
         `credentials for account ${account} allowed, on ${ORIG} and its snapshots in ${region}: rds:DescribeDBInstances, rds:DescribeDBSnapshots, rds:CreateDBSnapshot, rds:CopyDBSnapshot, rds:RestoreDBInstanceFromDBSnapshot, rds:AddTagsToResource, rds:ModifyDBInstance, rds:DeleteDBInstance, rds:DeleteDBSnapshot, and kms:CreateGrant/kms:DescribeKey on the KMS key`,
+        ...(v.iamNote ? [v.iamNote] : []),
         `a downtime window agreed with ${ORIG}'s owners: the applications stop writing before fix.sh and resume after cutover.sh (${estimate.text})`,
         'a customer managed key (LASTMILE_RDS_KMS_KEY) must be in the same Region and its key policy must let RDS use it for the account (kms:CreateGrant, kms:Decrypt, kms:GenerateDataKey* via rds.<region>.amazonaws.com)'
       ],
@@ -367,7 +374,7 @@ export const rdsStorageEncryptedFix: Omit<FixRenderer, 'control'> = {
       notes: [
         `the fix REPLACES the instance: ${ORIG} after the cut-over is a new DB instance (new resource id and ARN suffix, same name and endpoint) restored from an encrypted snapshot`,
         'the restored instance loads its blocks from the snapshot lazily: the first reads of each block are slower until the volume is warm',
-        `the master password, IAM database authentication, Performance Insights, enhanced monitoring, CloudWatch log exports and maintenance/backup windows are not all carried by a restore: check them on ${NEW} before the cut-over`,
+        `the master password, Performance Insights, enhanced monitoring, CloudWatch log exports and maintenance/backup windows are not all carried by a restore: check them on ${NEW} before the cut-over`,
         `for a shorter window, replicate into the encrypted copy with AWS DMS (full load and change data capture) instead of stopping writes for the whole copy`
       ]
     }

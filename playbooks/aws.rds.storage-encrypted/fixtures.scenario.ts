@@ -22,6 +22,7 @@ interface Db {
   cls?: string
   eni?: { id: string; ip: string }
   extra?: Json
+  iamAuth?: boolean
   /** settings the evidence lacks (an older or cut DescribeDBInstances) */
   drop?: string[]
 }
@@ -46,6 +47,12 @@ function db(w: World, d: Db): Db {
     ...(d.encrypted ? { KmsKeyId: `arn:aws:kms:${R}:${ACCOUNT}:key/6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b` } : {}),
     BackupRetentionPeriod: 7,
     DeletionProtection: false,
+    IAMDatabaseAuthenticationEnabled: d.iamAuth ?? false,
+    DbiResourceId: `db-${d.id
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 20)
+      .padEnd(20, 'Q')}`,
     DBSubnetGroup: { DBSubnetGroupName: 'ledger-private', VpcId: VPC, Subnets: [{ SubnetIdentifier: 'subnet-0e1a' }, { SubnetIdentifier: 'subnet-0e1b' }] },
     VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: 'active' }],
     DBParameterGroups: [{ DBParameterGroupName: 'default.postgres15', ParameterApplyStatus: 'in-sync' }],
@@ -71,7 +78,8 @@ export function scenario(w: World): void {
     permissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.20.0.0/16' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }]
   })
   // the ledger service and a reporting job connect from inside the VPC, every day
-  const ledger = db(w, { id: 'ledger-db', encrypted: false, gib: 400, owner: 'ledger-team', eni: { id: 'eni-0e3c000000000001', ip: '10.20.11.40' } })
+  // the reporting job logs in with IAM database authentication
+  const ledger = db(w, { id: 'ledger-db', encrypted: false, gib: 400, owner: 'ledger-team', iamAuth: true, eni: { id: 'eni-0e3c000000000001', ip: '10.20.11.40' } })
   for (let k = 0; k < 180; k++) {
     const time = at(Math.floor(k / 2), (k % 2) * 12 + 1)
     a.flows.push(
@@ -115,7 +123,7 @@ export function scenario(w: World): void {
       'RISKY',
       { unencrypted: 'yes', blocked: 'no', replicas: 'no', rebuild: 'yes', clients: 'yes' },
       'a standalone 400 GiB instance: replaced with downtime, its clients inside the VPC stop for the window',
-      { rebuild: 'downtime window about', clients: '90 sessions to tcp/5432' }
+      { rebuild: 'rds-db:connect name the resource id db-LEDGERDB', clients: '90 sessions to tcp/5432' }
     ],
     [
       'events-db',

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { portClientsCovered, type RdsConfig } from '../../main/controls/rds-clients'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { outcome, plural, windowText } from '../../main/controls/step-common'
-import { blockers, downtimeEstimate, missingSettings, type RdsSettings } from './storage'
+import { blockers, downtimeEstimate, iamAuthNote, missingSettings, type RdsSettings } from './storage'
 
 const DB = ['aws.rds.db-instance'] as const
 const inventory = ['aws.inventory' as const]
@@ -117,9 +117,11 @@ const rebuild = defineStep({
       `port ${d.port}`,
       `${d.publiclyAccessible ? 'publicly accessible' : 'private'}`,
       `backups kept ${s.backupRetentionDays} days`,
-      `deletion protection ${s.deletionProtection ? 'on' : 'off'}`
+      `deletion protection ${s.deletionProtection ? 'on' : 'off'}`,
+      `IAM database authentication ${s.iamAuth ? 'on' : 'off'}`
     ]
-    return outcome('yes', `the restore reproduces ${groups.join(', ')}; downtime window ${est.text}`, { ...o, certainty: 'proven' })
+    const iam = iamAuthNote(s)
+    return outcome('yes', `the restore reproduces ${groups.join(', ')}; downtime window ${est.text}${iam ? `. ${iam}` : ''}`, { ...o, certainty: 'proven' })
   }
 })
 

@@ -55,6 +55,7 @@ export function missingSettings(d: RdsConfig, s: RdsSettings): string[] {
   if (s.backupRetentionDays === null) missing.push('BackupRetentionPeriod')
   if (s.deletionProtection === null) missing.push('DeletionProtection')
   if (s.allocatedGiB === null) missing.push('AllocatedStorage')
+  if (s.iamAuth === null) missing.push('IAMDatabaseAuthenticationEnabled')
   return missing
 }
 
@@ -64,6 +65,16 @@ export function missingSettings(d: RdsConfig, s: RdsSettings): string[] {
  * 30 to 100 MB/s; the restore takes ~10 to 20 minutes whatever the size (the new instance then loads
  * its blocks from the snapshot lazily: first reads are slow), the rename swap a few minutes more.
  */
+/**
+ * IAM database authentication grants (rds-db:connect) name the instance's resource id,
+ * `arn:aws:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>` (Amazon RDS User Guide, "Creating
+ * and using an IAM policy for IAM database access"): the restored instance has a new one.
+ */
+export function iamAuthNote(s: RdsSettings): string | null {
+  if (!s.iamAuth) return null
+  return `IAM database authentication is on: policies granting rds-db:connect name the resource id ${s.resourceId ?? '(not in the evidence)'}, and the new instance gets another — add it to those policies before the cut-over, or those database users cannot log in`
+}
+
 export function downtimeEstimate(gib: number): { low: number; high: number; text: string } {
   const mb = gib * 1073.741824
   const pass = (rate: number) => mb / rate / 60
