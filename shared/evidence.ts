@@ -41,6 +41,8 @@ export type CoverageSource =
   | 'aws.elb-access-logs'
   /** added: an OpenSearch domain's audit log (aws/<account>/opensearch-audit/<domain>/), the record of its HTTP API */
   | 'aws.opensearch.audit'
+  /** added: CloudFront standard logs of a distribution (aws/<account>/cloudfront-logs/<distribution id>/) */
+  | 'aws.cloudfront-logs'
 
 export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'aws.cloudtrail',
@@ -62,7 +64,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'azure.sql-audit-logs',
   'azure.keyvault-logs',
   'aws.elb-access-logs',
-  'aws.opensearch.audit'
+  'aws.opensearch.audit',
+  'aws.cloudfront-logs'
 ]
 
 type GapReason =

@@ -43,6 +43,10 @@ import { parseQueryDocument, scanFromAnswers, storeLabel } from './cloudtrail-an
 import { type CoverageDetail, emptyDetail, hoursToRuns, mergeRuns } from '../semantics/coverage'
 import { obj, requireArray, str } from '../semantics/cloud-output'
 import { readDocumentText, readJsonDocument } from './documents'
+import { forEachLine } from './line-reader'
+import { openDecoded } from './source-stream'
+import { scanCloudFrontLog } from '../semantics/cloudfront-logs'
+import { CloudFrontConfigsFile } from '../semantics/inventory-cloudfront'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
@@ -263,6 +267,10 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     }
     a.callerLogs(callers)
   }
+  for (const f of byKind('aws.cloudfront-logs')) {
+    stop()
+    await a.cloudFrontLog(f)
+  }
   for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit'), ...byKind('kubernetes.workloads')]) {
     stop()
     await a.kubernetes(f)
@@ -384,6 +392,43 @@ class Analysis {
           last
         )
       else this.ok(f.path, scan.requests.length, first, last)
+    } catch (e) {
+      this.bad(problemOf(e, f.path))
+    }
+  }
+
+  /**
+   * A CloudFront standard log file (cloudfront-logs/<distribution id>/…): read by the viewer-protocol
+   * playbook's steps from the file (main/semantics/cloudfront-logs.ts); read here line by line, as a
+   * stream, so a bad file is said when the bundle is added and the file's span is known.
+   */
+  async cloudFrontLog(f: BundleFile): Promise<void> {
+    try {
+      const d = await openDecoded(f.abs, f.path, this.limits)
+      let first: number | null = null
+      let last: number | null = null
+      let records = 0
+      const problems: string[] = []
+      let header = ''
+      await forEachLine(d.chunks, f.path, this.limits, (line) => {
+        // one line at a time through the same reader as the steps: the #Fields line first, then requests
+        if (line.startsWith('#')) {
+          header += `${line}\n`
+          return
+        }
+        problems.push(
+          ...scanCloudFrontLog(`${header}${line}`, f.path, (r) => {
+            records++
+            const t = Date.parse(`${r.day}T${r.time}Z`)
+            if (Number.isNaN(t)) return
+            if (first === null || t < first) first = t
+            if (last === null || t > last) last = t
+          })
+        )
+      })
+      if (problems.length)
+        this.bad({ file: f.path, place: '', problem: `${problems.length} unreadable line(s), the first ${problems[0].slice(f.path.length + 2)}` }, records, first, last)
+      else this.ok(f.path, records, first, last)
     } catch (e) {
       this.bad(problemOf(e, f.path))
     }
@@ -520,6 +565,13 @@ class Analysis {
         case 'aws.inventory.ecr-images':
           n = this.ecr(parseEcrImages(value, f.path))
           break
+        case 'aws.inventory.cloudfront-configs': {
+          // read by the viewer-protocol playbook from the file itself; checked here so a bad file is a coverage problem
+          const r = CloudFrontConfigsFile.safeParse(value)
+          if (!r.success) throw new BadEvidence(f.path, r.error.issues[0].path.join('.'), `not GetDistributionConfig output: ${r.error.issues[0].message}`)
+          n = r.data.Distributions.length
+          break
+        }
         case 'aws.inventory.cloudfront-distributions':
           n = this.fronting(parseCloudFront(value, f.path), account)
           break

@@ -3,7 +3,7 @@
 // pages per listing, and failures in the middle. The bundle it writes is then read back by both
 // readers — the evidence service (facts, links, coverage) and the control evaluators — which is
 // what "the same format" means.
-import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
+import { CloudFrontClient, GetDistributionConfigCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import {
@@ -40,6 +40,7 @@ import {
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
+  GetObjectCommand,
   ListObjectsV2Command,
   S3Client
 } from '@aws-sdk/client-s3'
@@ -53,6 +54,8 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { createCaseDb } from '../db/case-db'
@@ -67,6 +70,9 @@ import { getCoverage } from '../case/coverage-query'
 import { getFacts } from '../case/facts'
 
 const NOW = new Date('2026-11-20T00:00:00Z')
+const CF_LOG_KEY = 'site/E1.2026-11-19-10.a1b2c3d4.gz'
+const CF_LOG =
+  '#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-protocol\n2026-11-19\t10:00:01\tFRA56-P1\t512\t198.51.100.2\tGET\td1.cloudfront.net\t/\t200\t-\tcurl/8.4.0\thttp\n'
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }
 const D1 = `sha256:${'a1'.repeat(32)}`
 const D2 = `sha256:${'b2'.repeat(32)}`
@@ -313,6 +319,25 @@ function mockAccount(): void {
     DistributionList: { Marker: 'E2', MaxItems: 1, IsTruncated: false, Quantity: 1, Items: [dist('E2', 'ec2-198-51-100-7.compute-1.amazonaws.com')] as never }
   })
 
+  // GetDistributionConfig: E1 logs to cf-logs/site/ (one log file in the window), E2's cannot be read
+  cf.on(GetDistributionConfigCommand, { Id: 'E1' }).resolves({
+    ETag: 'E1ETAG',
+    DistributionConfig: {
+      CallerReference: 'r1',
+      Comment: '',
+      Enabled: true,
+      Origins: { Quantity: 1, Items: [{ Id: 'o1', DomainName: 'site-assets.s3.us-east-1.amazonaws.com' }] },
+      DefaultCacheBehavior: { TargetOriginId: 'o1', ViewerProtocolPolicy: 'allow-all' },
+      Logging: { Enabled: true, IncludeCookies: false, Bucket: 'cf-logs.s3.amazonaws.com', Prefix: 'site/' }
+    } as never
+  })
+  cf.on(GetDistributionConfigCommand, { Id: 'E2' }).rejects(awsError('AccessDenied', 'User is not authorized to perform: cloudfront:GetDistributionConfig'))
+  s3.on(ListObjectsV2Command, { Bucket: 'cf-logs' }).callsFake(async (input: { Prefix?: string }) => ({
+    KeyCount: 1,
+    Contents: CF_LOG_KEY.startsWith(input.Prefix ?? '') ? [{ Key: CF_LOG_KEY }] : []
+  }))
+  s3.on(GetObjectCommand, { Bucket: 'cf-logs', Key: CF_LOG_KEY }).callsFake(async () => ({ Body: Readable.from([gzipSync(CF_LOG)]) as never }))
+
   // ELB: Marker paging; the second load balancer's target groups cannot be read
   const lb = (n: string) => ({
     LoadBalancerArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/${n}/1`,
@@ -430,6 +455,21 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       'E1',
       'E2'
     ])
+    // GetDistributionConfig of each: E1 with its ETag and Logging; E2's refused, left out and said as a gap (its logging is unknown, not off)
+    expect(read('inventory/cloudfront-distribution-configs.json')).toEqual({
+      Distributions: [
+        expect.objectContaining({
+          Id: 'E1',
+          ARN: `arn:aws:cloudfront::${ACCOUNT}:distribution/E1`,
+          ETag: 'E1ETAG',
+          DistributionConfig: expect.objectContaining({ Logging: expect.anything() })
+        })
+      ]
+    })
+    expect(r.manifest.gaps?.filter((g) => g.operation === 'GetDistributionConfig').map((g) => g.resource)).toEqual([`arn:aws:cloudfront::${ACCOUNT}:distribution/E2`])
+    // E1's standard logs, as delivered, under cloudfront-logs/<distribution id>/
+    expect(paths.filter((p) => p.startsWith('cloudfront-logs/'))).toEqual(['cloudfront-logs/E1/E1.2026-11-19-10.a1b2c3d4.gz'])
+    expect(gunzipSync(readFileSync(join(out, base, 'cloudfront-logs/E1/E1.2026-11-19-10.a1b2c3d4.gz'))).toString()).toBe(CF_LOG)
     const mq = mocks.cw.commandCalls(GetMetricDataCommand)[0].args[0].input
     expect(mq.MetricDataQueries?.[0]).toMatchObject({ MetricStat: { Metric: { Namespace: 'AWS/EC2', MetricName: 'MetadataNoToken' }, Period: 300, Stat: 'Sum' } })
     expect(mq.StartTime).toEqual(new Date('2026-10-21T00:00:00Z'))
@@ -545,8 +585,8 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     expect(sent(mocks.ec2).sort()).toEqual([...READ_ONLY_OPERATIONS.EC2Client].sort())
     // CloudTrail: this collection has no trail, so no GetTrailStatus/GetEventSelectors (collect-aws.test.ts has one)
     for (const op of sent(mocks.ct)) expect(READ_ONLY_OPERATIONS.CloudTrailClient.has(op), `CloudTrailClient ${op}`).toBe(true)
-    // S3: all but GetObject, which fetches trail log files (collect-aws.test.ts, on s3rver)
-    expect([...sent(mocks.s3), 'GetObject'].sort()).toEqual([...READ_ONLY_OPERATIONS.S3Client].sort())
+    // S3: every operation of the allow-list (GetObject here fetches CloudFront's standard logs; trail log files in collect-aws.test.ts, on s3rver)
+    expect(sent(mocks.s3).sort()).toEqual([...READ_ONLY_OPERATIONS.S3Client].sort())
 
     // read back by the evidence service: no unreadable file, and the facts and links they carry
     const c = createCaseDb(join(dir, 'c.lmcase'), 'correct horse battery', { now: NOW.toISOString() })

@@ -7,7 +7,7 @@
 // Paging uses the SDK paginators (NextToken / Marker); throttling is retried, with backoff and a
 // bounded number of attempts, by the clients themselves (clients.ts: adaptive retry mode).
 import { paginateGetMetricData, type MetricDataQuery } from '@aws-sdk/client-cloudwatch'
-import { paginateListDistributions, type DistributionSummary } from '@aws-sdk/client-cloudfront'
+import { GetDistributionConfigCommand, paginateListDistributions, type DistributionSummary } from '@aws-sdk/client-cloudfront'
 import { DescribeImageScanFindingsCommand, paginateDescribeImages, paginateDescribeRepositories, type ImageDetail } from '@aws-sdk/client-ecr'
 import { DescribeTasksCommand, paginateListClusters as paginateEcsClusters, paginateListTasks, type Task } from '@aws-sdk/client-ecs'
 import { DescribeClusterCommand, paginateListClusters as paginateEksClusters, type Cluster } from '@aws-sdk/client-eks'
@@ -486,8 +486,20 @@ export async function ecrImages(x: ServiceContext): Promise<void> {
 
 // --- who fronts what -----------------------------------------------------------------------------
 
-/** inventory/cloudfront-distributions.json: ListDistributions output, every page's Items together. */
-export async function cloudFrontDistributions(x: ServiceContext): Promise<void> {
+/** Where a distribution's standard logs are delivered (its DistributionConfig's Logging, when enabled). */
+export interface CloudFrontLogTarget {
+  distribution: string
+  bucket: string
+  prefix: string
+}
+
+/**
+ * inventory/cloudfront-distributions.json: ListDistributions output, every page's Items together; and
+ * inventory/cloudfront-distribution-configs.json: GetDistributionConfig of each (the whole configuration
+ * with its Logging and the ETag an update names). Returns where the logging ones deliver their
+ * standard logs, which the run then copies (collect-aws.ts).
+ */
+export async function cloudFrontDistributions(x: ServiceContext): Promise<CloudFrontLogTarget[]> {
   const region = await x.clients.cloudFront.config.region()
   x.progress('CloudFront: distributions')
   const items: DistributionSummary[] = []
@@ -495,9 +507,26 @@ export async function cloudFrontDistributions(x: ServiceContext): Promise<void> 
     for await (const page of paginateListDistributions({ client: x.clients.cloudFront }, {})) items.push(...(page.DistributionList?.Items ?? []))
   } catch (e) {
     x.gap({ source: 'aws.inventory', operation: 'ListDistributions', region, problem: `ListDistributions: ${why(e)}` })
-    return
+    return []
   }
   x.w.writeJson(`${x.base}/inventory/cloudfront-distributions.json`, { DistributionList: { Quantity: items.length, IsTruncated: false, Items: items } })
+  const configs: unknown[] = []
+  const targets: CloudFrontLogTarget[] = []
+  for (const d of items) {
+    if (!d.Id) continue
+    try {
+      const r = await x.clients.cloudFront.send(new GetDistributionConfigCommand({ Id: d.Id }))
+      configs.push({ Id: d.Id, ARN: d.ARN, ETag: r.ETag, DistributionConfig: r.DistributionConfig })
+      const l = r.DistributionConfig?.Logging
+      // Logging.Bucket is the bucket's S3 domain name (<bucket>.s3.amazonaws.com)
+      if (l?.Enabled && l.Bucket) targets.push({ distribution: d.Id, bucket: l.Bucket.replace(/\.s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/, ''), prefix: l.Prefix ?? '' })
+    } catch (e) {
+      // left out of the file: its logging and ETag are unknown, never "logging off"
+      x.gap({ source: 'aws.inventory', operation: 'GetDistributionConfig', region, resource: d.ARN, problem: `GetDistributionConfig ${d.Id}: ${why(e)}` })
+    }
+  }
+  if (items.length) x.w.writeJson(`${x.base}/inventory/cloudfront-distribution-configs.json`, { Distributions: configs })
+  return targets
 }
 
 /**

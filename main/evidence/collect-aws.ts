@@ -51,6 +51,7 @@ import {
   type GapInput,
   loadBalancers,
   metadataNoTokenMetrics,
+  type CloudFrontLogTarget,
   type ServiceContext,
   sleep,
   why
@@ -177,12 +178,13 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   if (ec2.interfaces) w.writeJson(`${base}/inventory/network-interfaces.json`, { NetworkInterfaces: ec2.interfaces })
   if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
 
-  await otherServices(r, stsError, ec2)
+  const cloudFrontLogs = await otherServices(r, stsError, ec2)
   const source = o.cloudTrailSource ?? { kind: 'files' }
   if (query) w.writeJson(`${base}/cloudtrail-query/${query.engine === 'cloudtrail-lake' ? 'lake' : 'athena'}.json`, query)
   else await cloudTrailLogFiles(r, trails.trails)
   await s3Buckets(r)
   await flowLogFiles(r, ec2.flowLogs)
+  await cloudFrontLogFiles(r, cloudFrontLogs)
   writeTerraformStates(w, o.terraformStates)
 
   const manifest = w.finish({
@@ -373,7 +375,7 @@ async function eventHistory(r: Run): Promise<Array<{ region: string; n: number; 
 }
 
 /** The other services (collect-aws-services.ts): account settings, credentials, metrics, workloads, fronting. */
-async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory): Promise<void> {
+async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory): Promise<CloudFrontLogTarget[]> {
   const x: ServiceContext = {
     w: r.w,
     clients: r.o.clients,
@@ -396,10 +398,11 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await eksClusters(x)
   await rdsInstances(x, ec2.interfacesByRegion)
   await ecrImages(x)
-  await cloudFrontDistributions(x)
+  const cloudFrontLogs = await cloudFrontDistributions(x)
   await loadBalancers(x)
   await resourcePolicies(x)
   await vpcNetwork(x)
+  return cloudFrontLogs
 }
 
 /** CloudTrail log files, exactly as delivered, from each trail's bucket. */
@@ -502,6 +505,25 @@ async function flowLogFiles(r: Run, flowLogs: Array<{ region: string; destinatio
         (key) => `${baseOf(r)}/vpc-flow-logs/${key}`,
         r.gap,
         'aws.vpc-flow-logs'
+      )
+    }
+  }
+}
+
+/** CloudFront standard logs, as delivered: <prefix><distribution id>.YYYY-MM-DD-HH.<unique>.gz, for each day of the window. */
+async function cloudFrontLogFiles(r: Run, targets: CloudFrontLogTarget[]): Promise<void> {
+  for (const t of targets) {
+    r.progress(`CloudFront standard logs of ${t.distribution}`)
+    for (const d of r.days) {
+      await copyPrefix(
+        r.o.clients.s3,
+        r.w,
+        t.bucket,
+        `${t.prefix}${t.distribution}.${d.dash}-`,
+        (key) => `${baseOf(r)}/cloudfront-logs/${t.distribution}/${key.slice(t.prefix.length)}`,
+        r.gap,
+        'aws.cloudfront-logs',
+        `arn:aws:cloudfront::${r.account ?? ''}:distribution/${t.distribution}`
       )
     }
   }

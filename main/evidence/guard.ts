@@ -88,7 +88,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   ECSClient: new Set(['ListClusters', 'ListTasks', 'DescribeTasks']),
   EKSClient: new Set(['ListClusters', 'DescribeCluster']),
   ECRClient: new Set(['DescribeRepositories', 'DescribeImages', 'DescribeImageScanFindings']),
-  CloudFrontClient: new Set(['ListDistributions']),
+  CloudFrontClient: new Set(['ListDistributions', 'GetDistributionConfig']),
   // DescribeListeners, DescribeRules: which listeners serve plain HTTP; DescribeLoadBalancerAttributes: whether access logs are on (aws.elbv2.http-redirect)
   ElasticLoadBalancingV2Client: new Set([
     'DescribeLoadBalancers',

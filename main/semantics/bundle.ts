@@ -93,6 +93,8 @@ type EvidenceKind =
   | 'aws.opensearch-audit'
   | 'aws.inventory.route-tables'
   | 'aws.inventory.subnets'
+  | 'aws.inventory.cloudfront-configs'
+  | 'aws.cloudfront-logs'
   | 'azure.activity-log'
   | 'azure.storage-accounts'
   | 'azure.storage-logs'
@@ -155,7 +157,10 @@ const INVENTORY: Record<string, EvidenceKind> = {
   // Added to v1 (docs/evidence-bundle.md): DescribeRouteTables and DescribeSubnets, each item with the
   // Region it was listed in (main/semantics/inventory-ec2-network.ts)
   'route-tables.json': 'aws.inventory.route-tables',
-  'subnets.json': 'aws.inventory.subnets'
+  'subnets.json': 'aws.inventory.subnets',
+  // Added to v1 (docs/evidence-bundle.md): GetDistributionConfig per distribution, with its ETag
+  // (main/semantics/inventory-cloudfront.ts)
+  'cloudfront-distribution-configs.json': 'aws.inventory.cloudfront-configs'
 }
 
 /** azure/<subscription>/entra/<file> (main/semantics/inventory-entra.ts) */
@@ -192,6 +197,8 @@ function classify(path: string): Classified {
     if (rest[0] === 'vpc-flow-logs' && rest.length >= 2) return { ...base, kind: 'aws.vpc-flow-logs' }
     // Added to v1 (docs/evidence-bundle.md): load balancer access logs as delivered, any sub-folder layout (main/evidence/elb-access-logs.ts)
     if (rest[0] === 'elb-access-logs' && rest.length >= 2 && /\.log(\.gz)?$/i.test(path)) return { ...base, kind: 'aws.elb-access-logs' }
+    // Added to v1 (docs/evidence-bundle.md): CloudFront standard logs as delivered, cloudfront-logs/<distribution id>/… (main/semantics/cloudfront-logs.ts)
+    if (rest[0] === 'cloudfront-logs' && rest.length >= 3) return { ...base, kind: 'aws.cloudfront-logs' }
     if (rest[0] === 'cloudwatch' && rest[1] === 'metrics.json' && rest.length === 2) return { ...base, kind: 'aws.cloudwatch-metrics' }
     if (rest[0] === 'inventory' && rest.length === 2 && INVENTORY[rest[1]]) return { ...base, kind: INVENTORY[rest[1]] }
     // Added to v1 (docs/evidence-bundle.md): an OpenSearch domain's audit log (CloudWatch Logs events), opensearch-audit/<domain>/…

@@ -31,6 +31,7 @@ import { IamAuthorization } from './inventory-iam'
 import { KmsKey, LambdaFunction, OpenSearchDomain, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
 import { Elbv2LoadBalancer } from './load-balancer'
+import { CLOUDFRONT_LIST_FILE, CloudFrontListFile, CloudFrontSummary } from './inventory-cloudfront'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -68,6 +69,8 @@ export interface AwsAccountInventory {
   elbv2LoadBalancers: FileState<Array<Item<Elbv2LoadBalancer>>>
   /** inventory/opensearch-domains.json, DescribeDomains (./inventory-resource-policies.ts) */
   opensearchDomains: FileState<Array<Item<OpenSearchDomain>>>
+  /** inventory/cloudfront-distributions.json, ListDistributions (./inventory-cloudfront.ts) */
+  cloudFrontDistributions: FileState<Array<Item<CloudFrontSummary>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -349,7 +352,8 @@ export const INVENTORY_FILES = {
   kmsKeys: RESOURCE_POLICY_FILES.kmsKeys.file,
   eksClusters: 'eks-clusters.json',
   loadBalancers: 'load-balancers.json',
-  opensearchDomains: RESOURCE_POLICY_FILES.opensearchDomains.file
+  opensearchDomains: RESOURCE_POLICY_FILES.opensearchDomains.file,
+  cloudFrontDistributions: CLOUDFRONT_LIST_FILE
 } as const
 const AZURE_FILES = { storageAccounts: 'storage-accounts.json' } as const
 
@@ -515,6 +519,11 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const opensearchDomains = mapOk(await b.json(rel(INVENTORY_FILES.opensearchDomains), listOf('DomainStatusList')), (v) =>
     items(v.DomainStatusList, OpenSearchDomain, ['DomainStatusList'], 'DomainName')
   )
+  const cloudFrontDistributions = mapOk(await b.json(rel(INVENTORY_FILES.cloudFrontDistributions), CloudFrontListFile), (v) =>
+    'Distributions' in v
+      ? items(v.Distributions as unknown[], CloudFrontSummary, ['Distributions'], 'ARN')
+      : items((v as { DistributionList: { Items?: unknown[] | null } }).DistributionList.Items ?? [], CloudFrontSummary, ['DistributionList', 'Items'], 'ARN')
+  )
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -537,7 +546,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     kmsKeys,
     eksClusters,
     elbv2LoadBalancers,
-    opensearchDomains
+    opensearchDomains,
+    cloudFrontDistributions
   }
 }
 
