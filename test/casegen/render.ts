@@ -3,6 +3,7 @@
 // generator writes them and the fixture test compares them with what is on disk.
 import { createHash } from 'node:crypto'
 import { COLLECTED_AT, FLOW_HEADER, WINDOW, at, gz, hex, managementRecord, role, type AccountWorld, type Json, type World, WIZ_ISSUE_COLUMNS, DEFENDER_COLUMNS } from './world'
+import { CLOUDFRONT_LOG_FIELDS } from './world'
 import { REPORT_HEADER } from './pieces'
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`
@@ -256,6 +257,20 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
     if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })
     if (a.kmsKeys.length) put('inventory/kms-keys.json', { Keys: a.kmsKeys })
+    if (a.cloudfrontConfigs.length) put('inventory/cloudfront-distribution-configs.json', { Distributions: a.cloudfrontConfigs })
+    // a distribution's standard logs: one gzip file per month, named as CloudFront names them (<id>.YYYY-MM-DD-HH.<unique>.gz)
+    for (const [id, lines] of [...a.cloudfrontLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+      const byMonth = new Map<string, string[]>()
+      for (const l of lines) byMonth.set(l.slice(0, 7), [...(byMonth.get(l.slice(0, 7)) ?? []), l])
+      for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        const sorted = [...list].sort()
+        const first = sorted[0]
+        files.set(
+          `${base}/cloudfront-logs/${id}/${id}.${first.slice(0, 10)}-${first.slice(11, 13)}.${hex(`cfl:${id}:${month}`, 8)}.gz`,
+          gz(`#Version: 1.0\n${CLOUDFRONT_LOG_FIELDS}\n${sorted.join('\n')}\n`)
+        )
+      }
+    }
     if (a.opensearchDomains.length) put('inventory/opensearch-domains.json', { DomainStatusList: a.opensearchDomains })
     for (const [domain, events] of [...a.opensearchAudit].sort(([x], [y]) => (x < y ? -1 : 1)))
       files.set(

@@ -384,6 +384,10 @@ export interface AccountWorld {
   /** DescribeRouteTables / DescribeSubnets items with "Region" (inventory/route-tables.json, subnets.json; written when not empty) */
   routeTables: Json[]
   subnets: Json[]
+  /** GetDistributionConfig answers ({Id, ARN, ETag, DistributionConfig}), inventory/cloudfront-distribution-configs.json (written when not empty) */
+  cloudfrontConfigs: Json[]
+  /** CloudFront standard log lines (cloudFrontLogLine) by distribution id, cloudfront-logs/<id>/… */
+  cloudfrontLogs: Map<string, string[]>
 }
 
 export interface AzureWorld {
@@ -489,7 +493,9 @@ export class World {
         opensearchDomains: [],
         opensearchAudit: new Map(),
         routeTables: [],
-        subnets: []
+        subnets: [],
+        cloudfrontConfigs: [],
+        cloudfrontLogs: new Map()
       }
       this.accounts.set(account, a)
     }
@@ -2515,4 +2521,136 @@ export function subnet(o: { account: string; region: string; id: string; vpc: st
     Tags: o.name ? [{ Key: 'Name', Value: o.name }] : [],
     Region: o.region
   }
+}
+
+// ---- CloudFront distributions and their standard logs (aws.cloudfront.viewer-https) ----------------
+
+export interface CloudFrontBehaviourSpec {
+  /** the ordered behaviour's PathPattern; omitted: the default behaviour */
+  path?: string
+  policy: 'allow-all' | 'https-only' | 'redirect-to-https'
+  /** AllowedMethods (default GET, HEAD) */
+  methods?: string[]
+}
+
+/**
+ * A distribution as ListDistributions summarises it (push it to `cloudfront`) and as
+ * GetDistributionConfig answers (push `config` to `cloudfrontConfigs`): the behaviours (ordered ones,
+ * then the default), aliases, the viewer certificate (an ACM ARN or CloudFront's default) and logging.
+ */
+export function cloudFrontDistribution(o: {
+  account: string
+  id: string
+  origin: string
+  behaviours: CloudFrontBehaviourSpec[]
+  aliases?: string[]
+  acmCertificate?: string
+  logging?: { bucket: string; prefix: string } | null
+  comment?: string
+}): { summary: Json; config: Json } {
+  const methods = (m?: string[]) => {
+    const items = m ?? ['GET', 'HEAD']
+    return { Quantity: items.length, Items: items, CachedMethods: { Quantity: 2, Items: ['GET', 'HEAD'] } }
+  }
+  const behaviour = (b: CloudFrontBehaviourSpec) => ({
+    ...(b.path ? { PathPattern: b.path } : {}),
+    TargetOriginId: 'origin',
+    ViewerProtocolPolicy: b.policy,
+    AllowedMethods: methods(b.methods),
+    Compress: true,
+    CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6'
+  })
+  const def = o.behaviours.find((b) => !b.path)!
+  const ordered = o.behaviours.filter((b) => b.path)
+  const aliases = o.aliases ?? []
+  const cert = o.acmCertificate
+    ? { ACMCertificateArn: o.acmCertificate, SSLSupportMethod: 'sni-only', MinimumProtocolVersion: 'TLSv1.2_2021', Certificate: o.acmCertificate, CertificateSource: 'acm' }
+    : { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: 'TLSv1', CertificateSource: 'cloudfront' }
+  const common = {
+    Aliases: aliases.length ? { Quantity: aliases.length, Items: aliases } : { Quantity: 0 },
+    Origins: {
+      Quantity: 1,
+      Items: [{ Id: 'origin', DomainName: o.origin, OriginPath: '', CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' } }]
+    },
+    DefaultCacheBehavior: behaviour(def),
+    CacheBehaviors: ordered.length ? { Quantity: ordered.length, Items: ordered.map(behaviour) } : { Quantity: 0 },
+    Comment: o.comment ?? '',
+    PriceClass: 'PriceClass_100',
+    Enabled: true,
+    ViewerCertificate: cert,
+    HttpVersion: 'http2',
+    IsIPV6Enabled: true
+  }
+  const arn = `arn:aws:cloudfront::${o.account}:distribution/${o.id}`
+  return {
+    summary: { Id: o.id, ARN: arn, Status: 'Deployed', LastModifiedTime: '2026-03-02T09:14:00Z', DomainName: `d${hex(`cf:${o.id}`, 13)}.cloudfront.net`, ...common },
+    config: {
+      Id: o.id,
+      ARN: arn,
+      ETag: `E${hex(`etag:${o.id}`, 13).toUpperCase()}`,
+      DistributionConfig: {
+        CallerReference: `lastmile-${o.id}`,
+        DefaultRootObject: 'index.html',
+        ...common,
+        Logging: o.logging
+          ? { Enabled: true, IncludeCookies: false, Bucket: `${o.logging.bucket}.s3.amazonaws.com`, Prefix: o.logging.prefix }
+          : { Enabled: false, IncludeCookies: false, Bucket: '', Prefix: '' }
+      }
+    }
+  }
+}
+
+/** The #Fields line of CloudFront standard logs (the 33 fields, in AWS's order). */
+export const CLOUDFRONT_LOG_FIELDS =
+  '#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end'
+
+/** One request line of a standard log: tab-separated, the user agent URL-encoded as CloudFront writes it. */
+export function cloudFrontLogLine(o: {
+  time: string
+  ip: string
+  method?: string
+  host: string
+  path: string
+  protocol: 'http' | 'https'
+  agent: string
+  status?: number
+}): string {
+  const method = o.method ?? 'GET'
+  const status = o.status ?? 200
+  const https = o.protocol === 'https'
+  return [
+    o.time.slice(0, 10),
+    o.time.slice(11, 19),
+    'FRA56-P1',
+    '5120',
+    o.ip,
+    method,
+    `d${hex(`host:${o.host}`, 13)}.cloudfront.net`,
+    o.path,
+    String(status),
+    '-',
+    encodeURIComponent(o.agent),
+    '-',
+    '-',
+    status < 400 ? 'Hit' : 'Error',
+    hex(`req:${o.time}:${o.path}:${o.ip}`, 40),
+    o.host,
+    o.protocol,
+    '210',
+    '0.012',
+    '-',
+    https ? 'TLSv1.3' : '-',
+    https ? 'TLS_AES_128_GCM_SHA256' : '-',
+    status < 400 ? 'Hit' : 'Error',
+    'HTTP/1.1',
+    '-',
+    '-',
+    '51234',
+    '0.012',
+    status < 400 ? 'Hit' : 'Error',
+    'text/html',
+    '5120',
+    '-',
+    '-'
+  ].join('\t')
 }

@@ -96,7 +96,7 @@ export function realAwsCli(): { script: string; python: string } {
 }
 
 /** the CLI commands whose models the warm CLI parses before the first call (others it learns on first use) */
-const WARM_SERVICES = ['sts', 'ec2', 's3api']
+const WARM_SERVICES = ['sts', 'ec2', 's3api', 'cloudfront']
 
 /** Start a process and wait for its "port N" line; its stderr (last 4000 characters) in the error if it exits first. */
 async function startListening(what: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {

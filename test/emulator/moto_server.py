@@ -121,9 +121,27 @@ def _exit_with_parent():
 
 
 threading.Thread(target=_exit_with_parent, daemon=True).start()
+
+# CloudFront distributions: the distribution id the evidence names (the scripts address it by --id)
+from moto.cloudfront import models as cloudfront_models
+_distribution_init = cloudfront_models.Distribution.__init__
+
+
+def _distribution_with_id(self, account_id, region_name, config):
+    _distribution_init(self, account_id, region_name, config)
+    wanted = _take("cloudfront-distribution")
+    if wanted:
+        self.distribution_id = self.id = wanted
+        self.arn = f"arn:aws:cloudfront::{account_id}:distribution/{wanted}"
+
+
+cloudfront_models.Distribution.__init__ = _distribution_with_id
+
+
 server = make_server("127.0.0.1", 0, DomainDispatcherApplication(create_backend_app), threaded=True)
 print(f"port {server.server_port}", flush=True)
 try:
     server.serve_forever()
 except KeyboardInterrupt:
     sys.exit(0)
+
