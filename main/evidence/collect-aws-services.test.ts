@@ -362,13 +362,11 @@ function mockAccount(): void {
   elb
     .on(DescribeListenersCommand, { LoadBalancerArn: lb('public').LoadBalancerArn })
     .resolves({ Listeners: [{ ListenerArn: listenerArn(80), Port: 80, Protocol: 'HTTP', DefaultActions: forward }], NextMarker: 'l2' })
-  elb
-    .on(DescribeListenersCommand, { LoadBalancerArn: lb('public').LoadBalancerArn, Marker: 'l2' })
-    .resolves({
-      Listeners: [
-        { ListenerArn: listenerArn(443), Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c' }], DefaultActions: forward }
-      ]
-    })
+  elb.on(DescribeListenersCommand, { LoadBalancerArn: lb('public').LoadBalancerArn, Marker: 'l2' }).resolves({
+    Listeners: [
+      { ListenerArn: listenerArn(443), Port: 443, Protocol: 'HTTPS', Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:1:certificate/c' }], DefaultActions: forward }
+    ]
+  })
   elb.on(DescribeRulesCommand, { ListenerArn: listenerArn(80) }).resolves({ Rules: [{ RuleArn: 'r-default', Priority: 'default', IsDefault: true, Actions: forward }] })
   elb.on(DescribeLoadBalancerAttributesCommand).resolves({ Attributes: [{ Key: 'access_logs.s3.enabled', Value: 'false' }] })
 }
