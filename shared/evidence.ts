@@ -296,6 +296,9 @@ export interface ServedPortFact {
   days: string[]
   first: string
   last: string
+  /** sessions from outside private space, and up to 50 of their sources; absent when read by an earlier version (unknown, not none) */
+  publicSessions?: number
+  publicSources?: string[]
 }
 
 interface SecurityGroupFacts {

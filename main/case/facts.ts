@@ -694,6 +694,9 @@ function servedPortsOf(db: Db, enis: string[], flowEvidence: Set<string>): { por
         have.sessions += p.sessions
         have.probes += p.probes
         have.sources = Math.max(have.sources, p.sources)
+        // public sessions add up; counted only when every reading counted them
+        have.publicSessions = have.publicSessions === undefined || p.publicSessions === undefined ? undefined : have.publicSessions + p.publicSessions
+        have.publicSources = have.publicSources === undefined || p.publicSources === undefined ? undefined : [...new Set([...have.publicSources, ...p.publicSources])]
         have.ipv4 ||= p.ipv4
         have.ipv6 ||= p.ipv6
         p.days.forEach((d) => have.d.add(dayText(d)))

@@ -5,6 +5,8 @@
 import type { ControlHarness } from './emulator'
 import { securityGroupVerdict } from '../../main/controls/security-group/evaluate'
 import type { PortSet } from '../../main/semantics/port-sets'
+import type { IpPermission } from '../../main/semantics/inventory'
+import type { Verdict } from '../../main/semantics/verdict'
 
 function ipPermissions(perms: Array<Record<string, unknown>>) {
   const norm = perms.map((p) => ({
@@ -25,7 +27,9 @@ function ipPermissions(perms: Array<Record<string, unknown>>) {
     .sort()
 }
 
-export function securityGroupHarness(set: PortSet): ControlHarness {
+/** The harness for a named port set, or for a control that reads the group its own way (EC2.18: every port but the authorised ones). */
+export function securityGroupHarness(set: PortSet | ((perms: IpPermission[]) => Verdict)): ControlHarness {
+  const read = typeof set === 'function' ? set : (perms: IpPermission[]) => securityGroupVerdict({ IpPermissions: perms }, set).verdict
   return {
     async seed(emu, env, v) {
       const region = String(v.region)
@@ -53,7 +57,7 @@ export function securityGroupHarness(set: PortSet): ControlHarness {
     },
     notFixed(state) {
       const perms = (state as string[]).map((s) => JSON.parse(s) as Record<string, unknown>)
-      const verdict = securityGroupVerdict({ IpPermissions: perms as never }, set).verdict
+      const verdict = read(perms as never)
       return verdict.status === 'PASS' ? null : verdict.reason
     }
   }

@@ -31,12 +31,16 @@ import { PORT_SETS, portList, type PortSet } from '../../semantics/port-sets'
 
 type Reach = 'yes' | 'no' | { unknown: string }
 
-/** Does this inbound rule reach TCP `port`? */
-export function reaches(p: IpPermission, port: number): Reach {
+/** A protocol with ports that a rule may open: TCP (6) or UDP (17). */
+export type PortProtocol = 'tcp' | 'udp'
+const NUMBER_OF: Record<PortProtocol, string> = { tcp: '6', udp: '17' }
+
+/** Does this inbound rule reach `port` over `protocol` (TCP unless named)? */
+export function reaches(p: IpPermission, port: number, protocol: PortProtocol = 'tcp'): Reach {
   const proto = p.IpProtocol.toLowerCase()
   if (proto === '-1') return 'yes'
-  if (proto !== 'tcp' && proto !== '6') return 'no'
-  if (p.FromPort === undefined || p.ToPort === undefined) return { unknown: `a TCP rule without a port range (FromPort/ToPort missing)` }
+  if (proto !== protocol && proto !== NUMBER_OF[protocol]) return 'no'
+  if (p.FromPort === undefined || p.ToPort === undefined) return { unknown: `a ${protocol.toUpperCase()} rule without a port range (FromPort/ToPort missing)` }
   if (p.FromPort === -1 && p.ToPort === -1) return 'yes'
   return p.FromPort <= port && port <= p.ToPort ? 'yes' : 'no'
 }
@@ -46,7 +50,7 @@ function ruleName(p: IpPermission, index: number): string {
   return `rule ${index + 1} (${proto})`
 }
 
-interface PortFinding {
+export interface PortFinding {
   port: number
   name: string
   state: 'open' | 'restricted' | 'unknown' | 'closed'
@@ -59,14 +63,14 @@ interface PortFinding {
   rules: number[]
 }
 
-export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: number, name: string): PortFinding {
+export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: number, name: string, protocol: PortProtocol = 'tcp'): PortFinding {
   const cidrs: Array<Cidr & { rule: string }> = []
   const lists: string[] = []
   const groups: string[] = []
   const problems: string[] = []
   const rules: number[] = []
   sg.IpPermissions.forEach((p, i) => {
-    const r = reaches(p, port)
+    const r = reaches(p, port, protocol)
     if (r === 'no') return
     rules.push(i)
     if (r !== 'yes') {
@@ -86,7 +90,7 @@ export function portFinding(sg: Pick<SecurityGroup, 'IpPermissions'>, port: numb
     for (const pl of p.PrefixListIds ?? []) lists.push(pl.PrefixListId)
     for (const g of p.UserIdGroupPairs ?? []) if (g.GroupId) groups.push(g.GroupId)
   })
-  const label = `port ${port}/tcp (${name})`
+  const label = name ? `port ${port}/${protocol} (${name})` : `port ${port}/${protocol}`
   const opened: string[] = []
   for (const family of [4, 6] as const) {
     const o = openness(family, cidrs)

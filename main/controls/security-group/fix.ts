@@ -10,7 +10,7 @@ import { LastmileError } from '../../errors'
 import { parseArn } from '../../semantics/ids'
 import { getFacts } from '../../case/facts'
 import { evidenceEnd, playbookWindow } from '../../case/evidence'
-import { planSgFix, type SgKeep, type SgUse } from './sg-plan'
+import { planSgFix, type SgKeep, type SgPlan, type SgUse } from './sg-plan'
 import type { PortSet } from '../../semantics/port-sets'
 import type { RevokePermission } from './sg-revoke'
 import type { SgConfigFacet } from '../../semantics/facets'
@@ -40,11 +40,30 @@ function describe(p: RevokePermission): string {
 }
 
 /**
+ * A control whose question is not a named set's (EC2.18: every port but the authorised ones) brings
+ * its own plan and words; the script, its checks and the exact rollback are the same.
+ */
+export interface SgFixPlanner {
+  /** what the fix closes: "TCP/UDP ports other than the authorised ones" */
+  what: string
+  plan(groupId: string, ingress: SgInputs['ingress']): SgPlan
+  /** the fix's header line over the ports it authorizes first */
+  portsHead: string
+  /** who loses access, for the preconditions */
+  who: string
+  /** how texts name a session to those ports, and many */
+  session: string
+  sessions: string
+}
+
+/**
  * The fix of a control that closes a named port set to the internet on a security group (SSH/RDP for
  * aws.ec2.sg-open-admin-ports, EC2.19's high-risk ports for aws.ec2.sg-open-high-risk-ports).
  */
-export function securityGroupFix(control: string, set: PortSet): FixRenderer {
-  const what = set.id === 'admin' ? 'SSH/RDP' : set.label
+export function securityGroupFix(control: string, question: PortSet | SgFixPlanner): FixRenderer {
+  const custom = 'plan' in question ? question : null
+  const set = 'plan' in question ? { id: 'other' as const, label: question.what, short: question.what, session: question.session, sessions: question.sessions } : question
+  const what = custom ? custom.what : set.id === 'admin' ? 'SSH/RDP' : set.label
   return {
     control,
     summary: `revoke the ingress ranges that open ${what} to the internet`,
@@ -77,7 +96,7 @@ export function securityGroupFix(control: string, set: PortSet): FixRenderer {
       if (parseArn(t.resourceId)?.service !== 'ec2') throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is not a security group ARN`)
       const account = requireAccount(t, v.account)
       const region = requireRegion(t, v.region)
-      const plan = planSgFix(v.groupId, v.ingress, v.use ?? null, v.from ?? null, set)
+      const plan = 'plan' in question ? question.plan(v.groupId, v.ingress) : planSgFix(v.groupId, v.ingress, v.use ?? null, v.from ?? null, question)
       const revoke = plan.revoke
       // Refuse what the evidence cannot make safe to run: a wide rule whose other ports cannot all be
       // listed would be replaced by a short list, and too many administrators to admit one by one.
@@ -126,7 +145,7 @@ export function securityGroupFix(control: string, set: PortSet): FixRenderer {
         title: `Fix: close ${what} to the internet on ${v.groupId}${v.name ? ` (${v.name})` : ''} in ${region}`,
         lines: [
           ...header,
-          ...keepLines('port', 'First authorizes the ports the flow logs show in use through the rule it revokes:'),
+          ...keepLines('port', custom?.portsHead ?? 'First authorizes the ports the flow logs show in use through the rule it revokes:'),
           ...keepLines('source', `First admits the addresses seen in ${set.sessions} that only the open rule lets in:`),
           'Then revokes exactly these ranges; every other rule of the group stays:',
           ...revoke.permissions.map((p) => `  - ${describe(p)}`)
@@ -145,7 +164,7 @@ export function securityGroupFix(control: string, set: PortSet): FixRenderer {
           ...keepSteps,
           ...revokeSteps
         ],
-        done: `${v.groupId} no longer admits the internet to ${set.id === 'admin' ? 'SSH or RDP' : set.short}`
+        done: `${v.groupId} no longer admits the internet to ${custom ? custom.what : set.id === 'admin' ? 'SSH or RDP' : set.short}`
       })
       // Back in the reverse order: the revoked ranges first (with their Descriptions), so nothing is
       // ever closed that was open before the fix, then the rules the fix added.
@@ -180,8 +199,9 @@ export function securityGroupFix(control: string, set: PortSet): FixRenderer {
       })
       const sources = plan.keep.filter((k) => k.kind === 'source')
       const ports = plan.keep.filter((k) => k.kind === 'port')
-      const who =
-        !v.use || !v.use.flowEnis.length
+      const who = custom
+        ? custom.who
+        : !v.use || !v.use.flowEnis.length
           ? set.id === 'admin'
             ? 'no flow log of the group is in evidence, so who administers through the open rule is not known: anyone who does (an engineer, a vendor, a CI runner) loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)'
             : `no flow log of the group is in evidence, so who uses ${set.short} through the open rule is not known: anyone who does loses access unless another rule admits them`

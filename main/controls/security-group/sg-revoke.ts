@@ -13,7 +13,8 @@ import { internetShare, parseCidr } from '../../semantics/cidr'
 import type { SgRuleConfig } from '../../semantics/facets'
 import type { IpPermission } from '../../semantics/inventory'
 import { ipPermissionsOf } from '../../semantics/inventory-items'
-import { portFinding, securityGroupVerdict } from './evaluate'
+import { portFinding, securityGroupVerdict, type PortProtocol } from './evaluate'
+import type { Verdict } from '../../semantics/verdict'
 import { noneOf, PORT_SETS, type PortSet } from '../../semantics/port-sets'
 import { LastmileError } from '../../errors'
 
@@ -61,11 +62,36 @@ export function onlySetPorts(rule: Pick<IpPermission, 'IpProtocol' | 'FromPort' 
 
 /** The revocations that close the set's ports (22 and 3389 by default) to the internet, computed on the group's rules. */
 export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[], set: PortSet = PORT_SETS.admin): SgRevoke {
+  return revokeUntilClosed(groupId, rules, {
+    probes: set.ports.map((p) => ({ port: p.port, name: p.name, protocol: 'tcp' })),
+    exact: (rule) => rule.IpProtocol !== '-1' && onlySetPorts(rule, set),
+    nothingOpen: noneOf(set),
+    verdict: (perms) => securityGroupVerdict({ IpPermissions: perms }, set).verdict
+  })
+}
+
+/** What a control closes: the ports it probes, how it reads the group, and which rules close nothing else. */
+export interface RevokeQuestion {
+  /** one port per stretch of ports the rules treat alike (the set's ports; for EC2.18 one port of each stretch) */
+  probes: ReadonlyArray<{ port: number; name: string; protocol: PortProtocol }>
+  /** does revoking a range of this rule close only ports the control asks about? */
+  exact(rule: IpPermission): boolean
+  /** "none of the high-risk ports (…)": the text when nothing is open */
+  nothingOpen: string
+  /** the control's reading of the rules that remain */
+  verdict(perms: IpPermission[]): Verdict
+}
+
+/**
+ * The revocations that close every probed port to the internet: for each, the whole-space blocks
+ * first, then the broadest public block at a time, until the port is no longer open.
+ */
+export function revokeUntilClosed(groupId: string, rules: readonly SgRuleConfig[], q: RevokeQuestion): SgRevoke {
   const current = ipPermissionsOf(rules).map((p) => ({ ...p, IpRanges: [...(p.IpRanges ?? [])], Ipv6Ranges: [...(p.Ipv6Ranges ?? [])] }))
   const removed: Array<{ rule: number; family: 4 | 6; cidr: string }> = []
-  for (const { port, name } of set.ports) {
+  for (const { port, name, protocol } of q.probes) {
     for (let guard = 0; guard < 1000; guard++) {
-      const f = portFinding({ IpPermissions: current }, port, name)
+      const f = portFinding({ IpPermissions: current }, port, name, protocol)
       if (f.state !== 'open') break
       const candidates = f.rules.flatMap((i) => [
         ...current[i].IpRanges.map((r) => ({ rule: i, family: 4 as const, cidr: r.CidrIp })),
@@ -86,7 +112,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[],
       else p.Ipv6Ranges = p.Ipv6Ranges.filter((r) => r.CidrIpv6 !== pick.cidr)
     }
   }
-  if (!removed.length) throw new LastmileError('conflict', `${groupId}: ${noneOf(set)} is open to the internet in the evidence; validate the finding instead of planning a fix`)
+  if (!removed.length) throw new LastmileError('conflict', `${groupId}: ${q.nothingOpen} is open to the internet in the evidence; validate the finding instead of planning a fix`)
   const original = ipPermissionsOf(rules)
   const sideEffects: string[] = []
   const permissions = removed.map((r) => {
@@ -96,8 +122,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[],
     if (rule.ToPort !== undefined) p.ToPort = rule.ToPort
     if (r.family === 4) p.IpRanges = [{ CidrIp: r.cidr }]
     else p.Ipv6Ranges = [{ CidrIpv6: r.cidr }]
-    const exact = rule.IpProtocol !== '-1' && onlySetPorts(rule, set)
-    if (!exact)
+    if (!q.exact(rule))
       sideEffects.push(
         `revoking ${r.cidr} from rule ${r.rule + 1} (${portsOf(rule)}) also closes the other ports that rule opens to ${r.cidr}, except those the plan authorizes first`
       )
@@ -111,7 +136,7 @@ export function computeSgRevoke(groupId: string, rules: readonly SgRuleConfig[],
       ...(p.Ipv6Ranges ? { Ipv6Ranges: p.Ipv6Ranges.map((r) => (d[r.CidrIpv6] !== undefined ? { ...r, Description: d[r.CidrIpv6] } : r)) } : {})
     }
   })
-  const verdict = securityGroupVerdict({ IpPermissions: current }, set).verdict
+  const verdict = q.verdict(current)
   if (verdict.status === 'FAIL') throw new Error(`${groupId}: the computed revocation leaves the group open (${verdict.reason})`)
   return { permissions, restore, rules: removed.map((r) => r.rule), remaining: current, sideEffects, after: { status: verdict.status, reason: verdict.reason } }
 }

@@ -19,33 +19,10 @@ function configOf(ctx: StepContext) {
   return ctx.ev.config(ctx.finding.resource.id, 'sg.config')
 }
 
-/**
- * The step functions that ask a named port set's questions (SSH/RDP for aws.ec2.sg-open-admin-ports,
- * named sg.*; the high-risk ports for aws.ec2.sg-open-high-risk-ports, named sg.high-risk.*).
- */
-export function securityGroupSteps(set: PortSet): StepFunction[] {
-  const numbers = set.ports.map((a) => a.port)
-  const stepName = (base: string): string => (set.id === 'admin' ? `sg.${base}` : `sg.${set.id}.${base}`)
-  const openToInternet = defineStep({
-    name: stepName('open-to-internet'),
-    summary: `whether the group still admits the internet to ${set.id === 'admin' ? 'SSH (22) or RDP (3389)' : `${set.label} (${portList(numbers)})`}, as the control evaluator reads its inbound rules`,
-    resourceTypes: GROUP,
-    params: z.object({}).strict(),
-    run(ctx) {
-      const cfg = configOf(ctx)
-      if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
-      // The evidence stage keeps the rules in its own words; the evaluator reads AWS's.
-      const perms = ipPermissionsOf(cfg.value.ingress)
-      const { verdict } = securityGroupVerdict({ IpPermissions: perms }, set)
-      const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
-      if (verdict.status === 'FAIL') return outcome('yes', verdict.reason, o)
-      if (verdict.status === 'PASS') return outcome('no', `${verdict.reason}: the fix would change nothing`, o)
-      return outcome('unknown', verdict.reason, o)
-    }
-  })
-
-  const attached = defineStep({
-    name: stepName('attached'),
+/** Which instances and network interfaces use the group (EC2 inventory): the same step for every port question. */
+export function attachedStep(name: string): StepFunction {
+  return defineStep({
+    name,
     summary: 'which instances and network interfaces use the group (EC2 inventory)',
     resourceTypes: GROUP,
     params: z.object({}).strict(),
@@ -72,7 +49,35 @@ export function securityGroupSteps(set: PortSet): StepFunction[] {
         { ...o, certainty: 'inferred' }
       )
     }
+  }) as StepFunction
+}
+
+/**
+ * The step functions that ask a named port set's questions (SSH/RDP for aws.ec2.sg-open-admin-ports,
+ * named sg.*; the high-risk ports for aws.ec2.sg-open-high-risk-ports, named sg.high-risk.*).
+ */
+export function securityGroupSteps(set: PortSet): StepFunction[] {
+  const numbers = set.ports.map((a) => a.port)
+  const stepName = (base: string): string => (set.id === 'admin' ? `sg.${base}` : `sg.${set.id}.${base}`)
+  const openToInternet = defineStep({
+    name: stepName('open-to-internet'),
+    summary: `whether the group still admits the internet to ${set.id === 'admin' ? 'SSH (22) or RDP (3389)' : `${set.label} (${portList(numbers)})`}, as the control evaluator reads its inbound rules`,
+    resourceTypes: GROUP,
+    params: z.object({}).strict(),
+    run(ctx) {
+      const cfg = configOf(ctx)
+      if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+      // The evidence stage keeps the rules in its own words; the evaluator reads AWS's.
+      const perms = ipPermissionsOf(cfg.value.ingress)
+      const { verdict } = securityGroupVerdict({ IpPermissions: perms }, set)
+      const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
+      if (verdict.status === 'FAIL') return outcome('yes', verdict.reason, o)
+      if (verdict.status === 'PASS') return outcome('no', `${verdict.reason}: the fix would change nothing`, o)
+      return outcome('unknown', verdict.reason, o)
+    }
   })
+
+  const attached = attachedStep(stepName('attached'))
 
   /**
    * The coverage text, naming every interface of the group that has no flow log at all (the shared
