@@ -91,7 +91,7 @@ import { parseTrails, type TrailItem } from '../semantics/trail-selectors'
 import { hourOf, isoDay, parseTime } from '../semantics/time'
 import { emptyFlowLogScan, readFlowLogFile, type FlowLogScan } from './vpc-flow-logs'
 import { elbAccessFacet, emptyElbAccessLogScan, readElbAccessLogFile, type ElbAccessLogScan } from './elb-access-logs'
-import { Elbv2LoadBalancer, elbv2Config } from '../semantics/load-balancer'
+import { ClassicLoadBalancer, Elbv2LoadBalancer, classicConfig, classicRegion, elbArnOf, elbv2Config } from '../semantics/load-balancer'
 import { parseResourcePolicyFile } from '../semantics/inventory-resource-policies'
 import { parseRouteTables, parseSubnets, routeTableArn, subnetArn } from '../semantics/inventory-ec2-network'
 import type { PolicyService } from '../semantics/iam-policy'
@@ -578,6 +578,7 @@ class Analysis {
         case 'aws.inventory.load-balancers':
           n = this.fronting(parseLoadBalancers(value, f.path), account)
           this.elbv2(value, f)
+          this.elbClassic(value, f, account)
           break
         case 'aws.inventory.lambda-functions':
         case 'aws.inventory.sqs-queues':
@@ -1229,6 +1230,15 @@ class Analysis {
     for (const x of Array.isArray(obj(value)?.LoadBalancers) ? (obj(value)!.LoadBalancers as unknown[]) : []) {
       const r = Elbv2LoadBalancer.safeParse(x)
       if (r.success) this.fact(r.data.LoadBalancerArn, 'elbv2.config', elbv2Config(r.data), [f.path])
+    }
+  }
+
+  /** each Classic Load Balancer's listeners and access-log attribute, named by the ARN its name, Region and account give */
+  private elbClassic(value: unknown, f: BundleFile, account: string): void {
+    for (const x of Array.isArray(obj(value)?.LoadBalancerDescriptions) ? (obj(value)!.LoadBalancerDescriptions as unknown[]) : []) {
+      const r = ClassicLoadBalancer.safeParse(x)
+      const region = r.success ? (classicRegion(r.data) ?? this.soleRegion(account)) : null
+      if (r.success && region) this.fact(elbArnOf(r.data.LoadBalancerName, account, region), 'elb.config', classicConfig(r.data), [f.path])
     }
   }
 

@@ -10,6 +10,7 @@ import { ECRClient } from '@aws-sdk/client-ecr'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { EKSClient } from '@aws-sdk/client-eks'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { KMSClient } from '@aws-sdk/client-kms'
 import { LambdaClient } from '@aws-sdk/client-lambda'
@@ -102,6 +103,10 @@ function elbv2Client(o: AwsClientOptions): ElasticLoadBalancingV2Client {
   return withReadOnlyGuard(new ElasticLoadBalancingV2Client(common(o)))
 }
 
+function elbClassicClient(o: AwsClientOptions): ElasticLoadBalancingClient {
+  return withReadOnlyGuard(new ElasticLoadBalancingClient(common(o)))
+}
+
 export function athenaClient(o: AwsClientOptions): AthenaClient {
   return withReadOnlyGuard(new AthenaClient(common(o)))
 }
@@ -141,6 +146,8 @@ export interface AwsClients {
   eks(region: string): EKSClient
   ecr(region: string): ECRClient
   elbv2(region: string): ElasticLoadBalancingV2Client
+  /** Classic Load Balancers */
+  elb(region: string): ElasticLoadBalancingClient
   rds(region: string): RDSClient
   /** resource policies (collect-resource-policies.ts) */
   lambda(region: string): LambdaClient
@@ -183,6 +190,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     eks: perRegion((r) => eksClient({ ...o, region: r })),
     ecr: perRegion((r) => ecrClient({ ...o, region: r })),
     elbv2: perRegion((r) => elbv2Client({ ...o, region: r })),
+    elb: perRegion((r) => elbClassicClient({ ...o, region: r })),
     rds: perRegion((r) => rdsClient({ ...o, region: r })),
     lambda: perRegion((r) => lambdaClient({ ...o, region: r })),
     sqs: perRegion((r) => sqsClient({ ...o, region: r })),

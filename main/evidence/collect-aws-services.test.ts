@@ -28,6 +28,11 @@ import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeLoadBalancerAttributesCommand as DescribeClassicAttributesCommand,
+  DescribeLoadBalancersCommand as DescribeClassicCommand,
+  ElasticLoadBalancingClient
+} from '@aws-sdk/client-elastic-load-balancing'
 import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
 import {
   GetBucketAclCommand,
@@ -100,6 +105,7 @@ const mocks = {
   ecr: mockClient(ECRClient),
   cf: mockClient(CloudFrontClient),
   elb: mockClient(ElasticLoadBalancingV2Client),
+  clb: mockClient(ElasticLoadBalancingClient),
   rds: mockClient(RDSClient),
   lambda: mockClient(LambdaClient),
   sqs: mockClient(SQSClient),
@@ -117,7 +123,7 @@ const all = Object.values(mocks) as unknown as Stub[]
 
 /** An account in us-east-1 and eu-west-1, each listing paged, with failures here and there. */
 function mockAccount(): void {
-  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, rds, lambda, sqs, sns, kms } = mocks
+  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, clb, rds, lambda, sqs, sns, kms } = mocks
   // resource policies (collect-resource-policies.test.ts pages and refuses them): one function and one key in us-east-1
   lambda
     .on(ListFunctionsCommand)
@@ -369,6 +375,22 @@ function mockAccount(): void {
   })
   elb.on(DescribeRulesCommand, { ListenerArn: listenerArn(80) }).resolves({ Rules: [{ RuleArn: 'r-default', Priority: 'default', IsDefault: true, Actions: forward }] })
   elb.on(DescribeLoadBalancerAttributesCommand).resolves({ Attributes: [{ Key: 'access_logs.s3.enabled', Value: 'false' }] })
+  // Classic: Marker paging in us-east-1, none in eu-west-1; the second one's attributes cannot be read
+  const classic = (n: string) => ({
+    LoadBalancerName: n,
+    DNSName: `${n}-1.us-east-1.elb.amazonaws.com`,
+    Scheme: 'internet-facing',
+    AvailabilityZones: ['us-east-1a'],
+    ListenerDescriptions: [{ Listener: { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 80 }, PolicyNames: [] }]
+  })
+  clb.on(DescribeClassicCommand).callsFake(async (input: { Marker?: string }, getClient) => {
+    if ((await regionOf(getClient)) === 'eu-west-1') return { LoadBalancerDescriptions: [] }
+    return input.Marker === 'c2' ? { LoadBalancerDescriptions: [classic('legacy-api')] } : { LoadBalancerDescriptions: [classic('legacy-web')], NextMarker: 'c2' }
+  })
+  clb.on(DescribeClassicAttributesCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: elasticloadbalancing:DescribeLoadBalancerAttributes'))
+  clb
+    .on(DescribeClassicAttributesCommand, { LoadBalancerName: 'legacy-web' })
+    .resolves({ LoadBalancerAttributes: { AccessLog: { Enabled: true, S3BucketName: 'logs', EmitInterval: 60 } } })
 }
 
 const commandsSent = (m: Stub): string[] => [...new Set(m.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, '')))]
@@ -509,7 +531,15 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       [D2, 'summary'],
       [D3, 'none']
     ])
-    const lbs = (read('inventory/load-balancers.json') as { LoadBalancers: Array<Record<string, unknown>> }).LoadBalancers
+    const lbFile = read('inventory/load-balancers.json') as { LoadBalancers: Array<Record<string, unknown>>; LoadBalancerDescriptions: Array<Record<string, unknown>> }
+    const lbs = lbFile.LoadBalancers
+    // Classic Load Balancers beside them, with their attributes where they could be read
+    expect(
+      lbFile.LoadBalancerDescriptions.map((l) => [l.LoadBalancerName, 'ListenerDescriptions' in l, (l.Attributes as { AccessLog?: unknown } | undefined)?.AccessLog ?? null])
+    ).toEqual([
+      ['legacy-web', true, { Enabled: true, S3BucketName: 'logs', EmitInterval: 60 }],
+      ['legacy-api', true, null]
+    ])
     expect(lbs.map((l) => [l.LoadBalancerName, 'TargetGroups' in l, 'Listeners' in l, 'Attributes' in l])).toEqual([
       ['public', true, true, true],
       ['internal', false, false, true]
@@ -577,6 +607,7 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       ECRClient: sent(mocks.ecr),
       CloudFrontClient: sent(mocks.cf),
       ElasticLoadBalancingV2Client: sent(mocks.elb),
+      ElasticLoadBalancingClient: sent(mocks.clb),
       RDSClient: sent(mocks.rds)
     }
     for (const [client, ops] of Object.entries(used)) expect(ops.sort(), client).toEqual([...READ_ONLY_OPERATIONS[client]].sort())
@@ -641,6 +672,7 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
     mocks.ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [] })
     mocks.cf.on(ListDistributionsCommand).resolves({ DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: 0 } })
     mocks.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] })
+    mocks.clb.on(DescribeClassicCommand).resolves({ LoadBalancerDescriptions: [] })
     const out = join(dir, 'empty')
     const r = await collectAws({ out, clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 90, now: NOW, sleep: async () => undefined })
     expect(r.manifest.gaps?.filter((g) => /ECS|EKS|ECR|Distributions|LoadBalancers/.test(g.problem))).toEqual([])

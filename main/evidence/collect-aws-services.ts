@@ -21,6 +21,10 @@ import {
   paginateDescribeRules,
   paginateDescribeTargetGroups
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  DescribeLoadBalancerAttributesCommand as DescribeClassicAttributesCommand,
+  paginateDescribeLoadBalancers as paginateDescribeClassic
+} from '@aws-sdk/client-elastic-load-balancing'
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam'
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts'
@@ -601,5 +605,46 @@ export async function loadBalancers(x: ServiceContext): Promise<void> {
     }
     for (const lb of mine) await listenersOf(x, elb, region, lb)
   }
-  if (listed) x.w.writeJson(`${x.base}/inventory/load-balancers.json`, { LoadBalancers: lbs })
+  const classic = await classicLoadBalancers(x)
+  // each generation's key only when its listing worked: a missing key is "not collected", never "none"
+  if (listed || classic)
+    x.w.writeJson(`${x.base}/inventory/load-balancers.json`, { ...(listed ? { LoadBalancers: lbs } : {}), ...(classic ? { LoadBalancerDescriptions: classic } : {}) })
+}
+
+/**
+ * The Classic Load Balancers (DescribeLoadBalancers items, with their ListenerDescriptions), each with
+ * "Attributes" (DescribeLoadBalancerAttributes' LoadBalancerAttributes: AccessLog). Null when no
+ * Region could be listed.
+ */
+async function classicLoadBalancers(x: ServiceContext): Promise<Array<Record<string, unknown>> | null> {
+  const out: Array<Record<string, unknown>> = []
+  let listed = 0
+  for (const region of x.regions) {
+    const elb = x.clients.elb(region)
+    x.progress(`Elastic Load Balancing ${region}: Classic Load Balancers`)
+    const mine: Array<Record<string, unknown>> = []
+    try {
+      for await (const page of paginateDescribeClassic({ client: elb }, {})) mine.push(...(page.LoadBalancerDescriptions ?? []).map((lb) => ({ ...lb })))
+    } catch (e) {
+      x.gap({ source: 'aws.inventory', operation: 'DescribeLoadBalancers', region, problem: `DescribeLoadBalancers in ${region}: ${why(e)} (Classic)` })
+      continue
+    }
+    listed++
+    for (const lb of mine) {
+      const name = lb.LoadBalancerName as string
+      try {
+        lb.Attributes = (await elb.send(new DescribeClassicAttributesCommand({ LoadBalancerName: name }))).LoadBalancerAttributes ?? {}
+      } catch (e) {
+        x.gap({
+          source: 'aws.inventory',
+          operation: 'DescribeLoadBalancerAttributes',
+          region,
+          resource: name,
+          problem: `DescribeLoadBalancerAttributes ${name}: ${why(e)} (Classic)`
+        })
+      }
+      out.push(lb)
+    }
+  }
+  return listed ? out : null
 }

@@ -9,6 +9,11 @@ import { ListClustersCommand as EcsListClustersCommand, StopTaskCommand, UpdateS
 import { DeleteClusterCommand, ListClustersCommand as EksListClustersCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks'
 import { DeleteLoadBalancerCommand, DescribeLoadBalancersCommand, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
+  CreateLoadBalancerListenersCommand,
+  DeleteLoadBalancerListenersCommand,
+  DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand
+} from '@aws-sdk/client-elastic-load-balancing'
+import {
   CreateAccessKeyCommand,
   DeleteUserCommand,
   GenerateCredentialReportCommand,
@@ -165,6 +170,14 @@ describe('read-only guard', () => {
         client: c.elbv2('eu-west-1'),
         writes: [new DeleteLoadBalancerCommand({ LoadBalancerArn: 'arn' }), new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: 'arn', Attributes: [] })],
         read: new DescribeLoadBalancersCommand({})
+      },
+      elb: {
+        client: c.elb('eu-west-1'),
+        writes: [
+          new DeleteLoadBalancerListenersCommand({ LoadBalancerName: 'web', LoadBalancerPorts: [80] }),
+          new CreateLoadBalancerListenersCommand({ LoadBalancerName: 'web', Listeners: [{ Protocol: 'HTTP', LoadBalancerPort: 80, InstancePort: 80 }] })
+        ],
+        read: new DescribeClassicLoadBalancersCommand({})
       },
       athena: {
         client: c.athena('eu-west-1'),

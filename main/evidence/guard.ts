@@ -98,6 +98,8 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
     'DescribeRules',
     'DescribeLoadBalancerAttributes'
   ]),
+  // Classic Load Balancers: DescribeLoadBalancers (their listeners), DescribeLoadBalancerAttributes (access logs) (aws.elb.tls-listeners)
+  ElasticLoadBalancingClient: new Set(['DescribeLoadBalancers', 'DescribeLoadBalancerAttributes']),
   // ListFunctions: the functions of a Region; GetPolicy: a function's resource policy (who may invoke it)
   LambdaClient: new Set(['ListFunctions', 'GetPolicy']),
   // ListQueues: the queues of a Region; GetQueueAttributes (All): a queue's attributes, its Policy among them

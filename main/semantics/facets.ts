@@ -17,7 +17,7 @@
 import { z } from 'zod'
 import { EntraUserFacet } from './inventory-entra'
 import { EntraEscalationFacet } from './inventory-entra-apps'
-import { ElbAccessLogsFacet, Elbv2ConfigFacet } from './load-balancer'
+import { ElbAccessLogsFacet, ElbClassicConfigFacet, Elbv2ConfigFacet } from './load-balancer'
 import { RouteTableFacet, SubnetFacet } from './inventory-ec2-network'
 
 const nullableString = z.string().nullable()
@@ -857,6 +857,7 @@ export const FACETS = {
   'activity.aws.cloudtrail.calls': ResourceCallsFacet,
   'activity.aws.cloudtrail-lookup.calls': ResourceCallsFacet,
   'elbv2.config': Elbv2ConfigFacet,
+  'elb.config': ElbClassicConfigFacet,
   'activity.aws.elb-access-logs': ElbAccessLogsFacet
 } as const
 

@@ -30,8 +30,8 @@ import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
 import { IamAuthorization } from './inventory-iam'
 import { KmsKey, LambdaFunction, OpenSearchDomain, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
-import { Elbv2LoadBalancer } from './load-balancer'
 import { CLOUDFRONT_LIST_FILE, CloudFrontListFile, CloudFrontSummary } from './inventory-cloudfront'
+import { ClassicLoadBalancer, Elbv2LoadBalancer } from './load-balancer'
 
 // ---- results -------------------------------------------------------------------------------------
 
@@ -71,6 +71,8 @@ export interface AwsAccountInventory {
   opensearchDomains: FileState<Array<Item<OpenSearchDomain>>>
   /** inventory/cloudfront-distributions.json, ListDistributions (./inventory-cloudfront.ts) */
   cloudFrontDistributions: FileState<Array<Item<CloudFrontSummary>>>
+  /** the same file's Classic "LoadBalancerDescriptions"; absent without the key */
+  classicLoadBalancers: FileState<Array<Item<ClassicLoadBalancer>>>
 }
 
 /** A part a collector could not fetch, as `lastmile evidence collect` records it in the manifest. */
@@ -511,7 +513,10 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const kmsKeys = mapOk(await b.json(rel(INVENTORY_FILES.kmsKeys), listOf('Keys')), (v) => items(v.Keys, KmsKey, ['Keys'], 'KeyId'))
   const eksClusters = mapOk(await b.json(rel(INVENTORY_FILES.eksClusters), listOf('clusters')), (v) => items(v.clusters, EksClusterDoc, ['clusters'], 'arn'))
   // one file holds both generations ("LoadBalancers" elbv2, "LoadBalancerDescriptions" Classic): a file without the key has no elbv2 list
-  const lbFile = await b.json(rel(INVENTORY_FILES.loadBalancers), z.object({ LoadBalancers: z.array(z.unknown()).optional() }).passthrough())
+  const lbFile = await b.json(
+    rel(INVENTORY_FILES.loadBalancers),
+    z.object({ LoadBalancers: z.array(z.unknown()).optional(), LoadBalancerDescriptions: z.array(z.unknown()).optional() }).passthrough()
+  )
   const elbv2LoadBalancers: AwsAccountInventory['elbv2LoadBalancers'] =
     lbFile.state === 'ok' && !lbFile.value.LoadBalancers
       ? { state: 'absent', rel: lbFile.rel }
@@ -524,6 +529,10 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
       ? items(v.Distributions as unknown[], CloudFrontSummary, ['Distributions'], 'ARN')
       : items((v as { DistributionList: { Items?: unknown[] | null } }).DistributionList.Items ?? [], CloudFrontSummary, ['DistributionList', 'Items'], 'ARN')
   )
+  const classicLoadBalancers: AwsAccountInventory['classicLoadBalancers'] =
+    lbFile.state === 'ok' && !lbFile.value.LoadBalancerDescriptions
+      ? { state: 'absent', rel: lbFile.rel }
+      : mapOk(lbFile, (v) => items(v.LoadBalancerDescriptions ?? [], ClassicLoadBalancer, ['LoadBalancerDescriptions'], 'LoadBalancerName'))
   const gaps = b.gaps.filter((g) => g.scope === account).map(({ scope: _scope, ...g }) => g)
   return {
     account,
@@ -547,7 +556,8 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     eksClusters,
     elbv2LoadBalancers,
     opensearchDomains,
-    cloudFrontDistributions
+    cloudFrontDistributions,
+    classicLoadBalancers
   }
 }
 

@@ -346,3 +346,96 @@ export function elbArnOf(elb: string, account: string, region: string): string {
 export function regionOfLogFile(path: string): string | null {
   return /_elasticloadbalancing_([a-z]{2}(?:-[a-z]+)+-\d+)_/.exec(path)?.[1] ?? /\/elasticloadbalancing\/([a-z]{2}(?:-[a-z]+)+-\d+)\//.exec(path)?.[1] ?? null
 }
+
+// ---- Classic Load Balancers ----------------------------------------------------------------------
+
+/** One Classic Load Balancer of inventory/load-balancers.json ("LoadBalancerDescriptions"), the fields read. */
+export const ClassicLoadBalancer = z
+  .object({
+    LoadBalancerName: z.string().min(1),
+    DNSName: z.string().optional(),
+    Scheme: z.string().optional(),
+    AvailabilityZones: z.array(z.string()).optional(),
+    ListenerDescriptions: z
+      .array(
+        z
+          .object({
+            Listener: z
+              .object({
+                Protocol: z.string(),
+                LoadBalancerPort: z.number().int(),
+                InstanceProtocol: z.string().optional(),
+                InstancePort: z.number().int(),
+                SSLCertificateId: z.string().optional()
+              })
+              .passthrough(),
+            PolicyNames: z.array(z.string()).optional()
+          })
+          .passthrough()
+      )
+      .optional(),
+    /** not DescribeLoadBalancers': DescribeLoadBalancerAttributes' LoadBalancerAttributes; absent when not collected */
+    Attributes: z
+      .object({ AccessLog: z.object({ Enabled: z.boolean(), S3BucketName: z.string().optional(), S3BucketPrefix: z.string().optional() }).passthrough().optional() })
+      .passthrough()
+      .optional()
+  })
+  .passthrough()
+export type ClassicLoadBalancer = z.infer<typeof ClassicLoadBalancer>
+
+export const ClassicListenerFacet = z.strictObject({
+  protocol: z.string(),
+  port: z.number(),
+  instanceProtocol: z.string().nullable(),
+  instancePort: z.number(),
+  /** the certificate of an HTTPS/SSL listener; null for HTTP/TCP */
+  certificate: z.string().nullable(),
+  policies: z.array(z.string())
+})
+export type ClassicListenerFacet = z.infer<typeof ClassicListenerFacet>
+
+/** `elb.config`: one Classic Load Balancer. */
+export const ElbClassicConfigFacet = z.strictObject({
+  name: z.string(),
+  scheme: z.string().nullable(),
+  /** null: no ListenerDescriptions in the file */
+  listeners: z.array(ClassicListenerFacet).nullable(),
+  /** AccessLog; null when the attributes were not collected */
+  accessLogs: z.strictObject({ enabled: z.boolean(), bucket: z.string().nullable(), prefix: z.string().nullable() }).nullable()
+})
+export type ElbClassicConfigFacet = z.infer<typeof ElbClassicConfigFacet>
+
+export function classicConfig(lb: ClassicLoadBalancer): ElbClassicConfigFacet {
+  const log = lb.Attributes ? (lb.Attributes.AccessLog ?? { Enabled: false }) : null
+  return {
+    name: lb.LoadBalancerName,
+    scheme: lb.Scheme ?? null,
+    listeners: lb.ListenerDescriptions
+      ? lb.ListenerDescriptions.map((d) => ({
+          protocol: d.Listener.Protocol.toUpperCase(),
+          port: d.Listener.LoadBalancerPort,
+          instanceProtocol: d.Listener.InstanceProtocol?.toUpperCase() ?? null,
+          instancePort: d.Listener.InstancePort,
+          certificate: d.Listener.SSLCertificateId ?? null,
+          policies: d.PolicyNames ?? []
+        }))
+      : null,
+    accessLogs: log ? { enabled: log.Enabled, bucket: log.S3BucketName ?? null, prefix: log.S3BucketPrefix ?? null } : null
+  }
+}
+
+/** The Region of a Classic Load Balancer: its Availability Zones' (eu-west-1a is eu-west-1). */
+export function classicRegion(lb: ClassicLoadBalancer): string | null {
+  const az = lb.AvailabilityZones?.[0]
+  return az ? az.replace(/[a-z]$/, '') : null
+}
+
+/** Listeners that take traffic unencrypted (HTTP, TCP), which ELB.3 fails. */
+export const plainClassicListeners = (lb: ElbClassicConfigFacet): ClassicListenerFacet[] | null =>
+  lb.listeners ? lb.listeners.filter((l) => l.protocol === 'HTTP' || l.protocol === 'TCP') : null
+
+/** The encrypted listener plain clients would move to: HTTPS for an HTTP listener, SSL (or HTTPS) for TCP, with a certificate. */
+export function secureCounterpart(lb: ElbClassicConfigFacet, plain: ClassicListenerFacet): ClassicListenerFacet | null {
+  const want = plain.protocol === 'HTTP' ? ['HTTPS'] : ['SSL', 'HTTPS']
+  return lb.listeners?.find((l) => want.includes(l.protocol) && l.certificate && l.instancePort === plain.instancePort) ?? null
+}

@@ -210,7 +210,11 @@ export function render(w: World, opts: { collector: string }): Rendered {
         a.cloudfront.length ? { DistributionList: { Marker: '', MaxItems: 100, IsTruncated: false, Quantity: a.cloudfront.length, Items: a.cloudfront } } : { Distributions: [] }
       )
     }
-    if (a.loadBalancers) put('inventory/load-balancers.json', { LoadBalancers: a.loadBalancers })
+    if (a.loadBalancers || a.classicLoadBalancers)
+      put('inventory/load-balancers.json', {
+        ...(a.loadBalancers ? { LoadBalancers: a.loadBalancers } : {}),
+        ...(a.classicLoadBalancers ? { LoadBalancerDescriptions: a.classicLoadBalancers } : {})
+      })
     if (a.instances.length) put('inventory/ec2-instances.json', instancesInventory(a))
     // DescribeNetworkInterfaces: the instances' interfaces, then those of other services
     if (a.inventories.has('enis'))
@@ -294,7 +298,8 @@ export function render(w: World, opts: { collector: string }): Rendered {
         byMonth.set(t.slice(0, 7), [...(byMonth.get(t.slice(0, 7)) ?? []), l])
       }
       for (const [month, list] of [...byMonth].sort(([x], [y]) => (x < y ? -1 : 1))) {
-        const sorted = [...list].sort((x, y) => (x.split(' ')[1] < y.split(' ')[1] ? -1 : 1))
+        const timeOf = (l: string) => /\d{4}-\d{2}-\d{2}T[\d:.]+Z/.exec(l)![0]
+        const sorted = [...list].sort((x, y) => (timeOf(x) < timeOf(y) ? -1 : 1))
         const t = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.exec(sorted[0])![0]
         const [y, m, d] = t.slice(0, 10).split('-')
         const name = `${a.account}_elasticloadbalancing_${region}_${elb.replace(/\//g, '.')}_${t.replace(/[-:]/g, '')}Z_10.0.1.5_${hex(`elb:${key}:${month}`, 8)}.log.gz`

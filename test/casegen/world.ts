@@ -388,6 +388,8 @@ export interface AccountWorld {
   cloudfrontConfigs: Json[]
   /** CloudFront standard log lines (cloudFrontLogLine) by distribution id, cloudfront-logs/<id>/… */
   cloudfrontLogs: Map<string, string[]>
+  /** Classic DescribeLoadBalancers items (clbLoadBalancer), inventory/load-balancers.json "LoadBalancerDescriptions" (null: not collected) */
+  classicLoadBalancers: Json[] | null
 }
 
 export interface AzureWorld {
@@ -495,7 +497,8 @@ export class World {
         routeTables: [],
         subnets: [],
         cloudfrontConfigs: [],
-        cloudfrontLogs: new Map()
+        cloudfrontLogs: new Map(),
+        classicLoadBalancers: null
       }
       this.accounts.set(account, a)
     }
@@ -2653,4 +2656,83 @@ export function cloudFrontLogLine(o: {
     '-',
     '-'
   ].join('\t')
+}
+
+/** A Classic Load Balancer's DescribeLoadBalancers item with its Attributes (null: not collected). */
+export function clbLoadBalancer(o: {
+  account: string
+  region: string
+  name: string
+  listeners: Array<{ protocol: 'HTTP' | 'HTTPS' | 'TCP' | 'SSL'; port: number; instanceProtocol: string; instancePort: number; certificate?: string; policies?: string[] }>
+  accessLogs: boolean | null
+}): Json {
+  return {
+    LoadBalancerName: o.name,
+    DNSName: `${o.name}-${parseInt(hex(`clb:${o.account}:${o.name}`, 8), 16)}.${o.region}.elb.amazonaws.com`,
+    CanonicalHostedZoneNameID: 'Z32O12XQLNTSW2',
+    ListenerDescriptions: o.listeners.map((l) => ({
+      Listener: {
+        Protocol: l.protocol,
+        LoadBalancerPort: l.port,
+        InstanceProtocol: l.instanceProtocol,
+        InstancePort: l.instancePort,
+        ...(l.certificate ? { SSLCertificateId: l.certificate } : {})
+      },
+      PolicyNames: l.policies ?? []
+    })),
+    Policies: { AppCookieStickinessPolicies: [], LBCookieStickinessPolicies: [], OtherPolicies: [] },
+    BackendServerDescriptions: [],
+    AvailabilityZones: [`${o.region}a`, `${o.region}b`],
+    Subnets: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+    VPCId: 'vpc-0a1b2c3d4e5f60718',
+    Instances: [{ InstanceId: `i-0${hex(`clb-i:${o.name}`, 16)}` }],
+    HealthCheck: { Target: `HTTP:${o.listeners[0]?.instancePort ?? 80}/health`, Interval: 30, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 10 },
+    SourceSecurityGroup: { OwnerAlias: o.account, GroupName: `${o.name}-elb` },
+    SecurityGroups: ['sg-0a1b2c3d4e5f60098'],
+    CreatedTime: '2019-06-03T14:02:11.480Z',
+    Scheme: 'internet-facing',
+    ...(o.accessLogs === null
+      ? {}
+      : {
+          Attributes: {
+            CrossZoneLoadBalancing: { Enabled: true },
+            AccessLog: o.accessLogs ? { Enabled: true, S3BucketName: `acme-elb-logs-${o.account}`, EmitInterval: 60, S3BucketPrefix: o.name } : { Enabled: false },
+            ConnectionDraining: { Enabled: true, Timeout: 300 },
+            ConnectionSettings: { IdleTimeout: 60 }
+          }
+        })
+  }
+}
+
+/** One Classic Load Balancer access log line: an HTTP(S) request, or a TCP/SSL connection (no request line). */
+export function clbLogLine(o: {
+  lb: string
+  time: string
+  scheme: 'http' | 'https' | 'tcp' | 'ssl'
+  method?: string
+  path?: string
+  port: number
+  agent?: string
+  client: string
+}): string {
+  const tls = o.scheme === 'https' || o.scheme === 'ssl'
+  const web = o.scheme === 'http' || o.scheme === 'https'
+  const t = o.time.replace('Z', '.000000Z')
+  return [
+    t,
+    o.lb,
+    `${o.client}:${40000 + (parseInt(hex(o.time + o.client, 4), 16) % 20000)}`,
+    '10.0.1.30:8080',
+    '0.000043',
+    '0.001048',
+    '0.000057',
+    web ? '200' : '-',
+    web ? '200' : '-',
+    '120',
+    '932',
+    web ? `"${o.method ?? 'GET'} ${o.scheme}://legacy.example.com:${o.port}${o.path ?? '/'} HTTP/1.1"` : '"- - - "',
+    web && o.agent ? `"${o.agent}"` : '"-"',
+    tls ? 'ECDHE-RSA-AES128-GCM-SHA256' : '-',
+    tls ? 'TLSv1.2' : '-'
+  ].join(' ')
 }
