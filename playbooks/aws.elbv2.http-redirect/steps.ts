@@ -9,6 +9,7 @@ import { actionText, httpsLanding, plainHttpListeners, type Elbv2ConfigFacet } f
 import { iso } from '../../main/semantics/time'
 
 const TYPES = ['aws.elbv2.load-balancer'] as const
+const CLASSIC = 'aws.elb.load-balancer'
 
 function lbOf(ctx: StepContext): { lb: Elbv2ConfigFacet; evidence: string[] } | null {
   const c = ctx.ev.config(ctx.finding.resource.id, 'elbv2.config')
@@ -118,13 +119,22 @@ const rulesStep = defineStep({
   }
 })
 
+/** Either generation's configuration, for what they share (name, access logs): aws.elb.tls-listeners' playbook names the access-log step too. */
+function anyLbOf(ctx: StepContext): { lb: { name: string; accessLogs: Elbv2ConfigFacet['accessLogs'] }; evidence: string[] } | null {
+  if (ctx.finding.resource.type === CLASSIC) {
+    const c = ctx.ev.config(ctx.finding.resource.id, 'elb.config')
+    return c ? { lb: c.value, evidence: c.evidence } : null
+  }
+  return lbOf(ctx)
+}
+
 const logsStep = defineStep({
   name: 'elb.access-logs-complete',
   summary: "whether the load balancer's access logs are on and hold requests on every day of the window, so that a client not in them did not call",
-  resourceTypes: TYPES,
+  resourceTypes: [...TYPES, CLASSIC],
   params: z.object({}).strict(),
   run(ctx) {
-    const t = lbOf(ctx)
+    const t = anyLbOf(ctx)
     if (!t) return notInEvidence(ctx)
     const id = ctx.finding.resource.id
     const cov = ctx.ev.coverage('aws.elb-access-logs', id, ctx.window)
