@@ -96,13 +96,19 @@ export function scenario(w: World): void {
       'tcp 0-65535 from anywhere, but only 443 carried sessions (8080 and 3306 were probed): the plan keeps 80 and 443 from 0.0.0.0/0 and revokes the rule',
       { 'closed-in-use': 'the plan authorizes 80/tcp from 0.0.0.0/0, 443/tcp from 0.0.0.0/0 back first' }
     ],
-    ['sg-0e18000000000002', 'UNSAFE', { open: 'yes', 'outside-sessions': 'yes' }, 'a partner calls the API on 8443 from the internet', { 'outside-sessions': '198.51.100.23' }],
+    [
+      'sg-0e18000000000002',
+      'UNSAFE',
+      { open: 'yes', 'outside-sessions': 'yes' },
+      'a partner calls the API on 8443 from the internet',
+      { 'outside-sessions': '198.51.100.23', 'closed-in-use': 'all of them from outside private space' }
+    ],
     [
       'sg-0e18000000000003',
       'RISKY',
       { open: 'yes', 'outside-sessions': 'no', 'closed-in-use': 'yes' },
       'Redis on 6379 carries sessions from the VPC, whose clients the flow logs count but do not name: whether they need 0.0.0.0/0 cannot be told',
-      { 'closed-in-use': '6379/tcp' }
+      { 'closed-in-use': '6379/tcp: 90 sessions', 'outside-sessions': 'no session from outside private space' }
     ],
     ['sg-0e18000000000004', 'SAFE', { open: 'no' }, 'a stale finding: only 80 and 443 are open to the internet']
   ]

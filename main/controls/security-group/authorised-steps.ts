@@ -199,7 +199,11 @@ export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[
       if (u.uses.length)
         return outcome(
           'yes',
-          `${list(u.uses, (x) => x.sessions)}${u.uses.length > 6 ? ', …' : ''} — ports the fix closes carried sessions ${windowText(ctx.window)}; the flow logs count their private clients without naming them, so whether those come in through the revoked range or through a rule the fix keeps cannot be told${kept}`,
+          `${list(u.uses, (x) => x.sessions)}${u.uses.length > 6 ? ', …' : ''} — ports the fix closes carried sessions ${windowText(ctx.window)}; ${
+            u.uses.some((x) => x.publicSessions === null || x.sessions > x.publicSessions)
+              ? 'the flow logs count their private clients without naming them, so whether those come in through the revoked range or through a rule the fix keeps cannot be told'
+              : 'all of them from outside private space, through the revoked range'
+          }${kept}`,
           { ...o, certainty: 'proven' }
         )
       if (u.gaps.length) return outcome('unknown', `no session was seen on a port the fix closes, but ${u.gaps.join('; ')}`, o)
