@@ -63,6 +63,18 @@ export const SubnetFacet = z.strictObject({
 })
 export type SubnetFacet = z.infer<typeof SubnetFacet>
 
+/** A DescribeSubnets item as the evaluators read it (inventory/subnets.json): a missing MapPublicIpOnLaunch is not collected. */
+export const SubnetDoc = z.object({
+  SubnetId: z.string().min(1),
+  VpcId: z.string().optional(),
+  OwnerId: z.string().optional(),
+  AvailabilityZone: z.string().optional(),
+  SubnetArn: z.string().optional(),
+  Region: z.string().optional(),
+  MapPublicIpOnLaunch: z.boolean().optional()
+})
+export type SubnetDoc = z.infer<typeof SubnetDoc>
+
 function targetOf(r: Record<string, unknown>): { target: RouteTarget; targetId: string | null } {
   const gw = str(r.GatewayId)
   if (gw === 'local') return { target: 'local', targetId: null }

@@ -30,6 +30,7 @@ import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
 import { IamAuthorization } from './inventory-iam'
 import { KmsKey, LambdaFunction, OpenSearchDomain, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
+import { SubnetDoc } from './inventory-ec2-network'
 import { CLOUDFRONT_LIST_FILE, CloudFrontListFile, CloudFrontSummary } from './inventory-cloudfront'
 import { ClassicLoadBalancer, Elbv2LoadBalancer } from './load-balancer'
 
@@ -63,6 +64,8 @@ export interface AwsAccountInventory {
   sqsQueues: FileState<Array<Item<SqsQueue>>>
   snsTopics: FileState<Array<Item<SnsTopic>>>
   kmsKeys: FileState<Array<Item<KmsKey>>>
+  /** inventory/subnets.json, DescribeSubnets items with "Region" (./inventory-ec2-network.ts) */
+  subnets: FileState<Array<Item<SubnetDoc>>>
   /** inventory/eks-clusters.json, DescribeCluster per cluster (./kubernetes-api.ts) */
   eksClusters: FileState<Array<Item<EksClusterDoc>>>
   /** inventory/load-balancers.json's elbv2 "LoadBalancers" with their Listeners and Attributes (./load-balancer.ts); absent without the key */
@@ -353,6 +356,7 @@ export const INVENTORY_FILES = {
   snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
   kmsKeys: RESOURCE_POLICY_FILES.kmsKeys.file,
   eksClusters: 'eks-clusters.json',
+  subnets: 'subnets.json',
   loadBalancers: 'load-balancers.json',
   opensearchDomains: RESOURCE_POLICY_FILES.opensearchDomains.file,
   cloudFrontDistributions: CLOUDFRONT_LIST_FILE
@@ -512,6 +516,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
   const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
   const kmsKeys = mapOk(await b.json(rel(INVENTORY_FILES.kmsKeys), listOf('Keys')), (v) => items(v.Keys, KmsKey, ['Keys'], 'KeyId'))
   const eksClusters = mapOk(await b.json(rel(INVENTORY_FILES.eksClusters), listOf('clusters')), (v) => items(v.clusters, EksClusterDoc, ['clusters'], 'arn'))
+  const subnets = mapOk(await b.json(rel(INVENTORY_FILES.subnets), listOf('Subnets')), (v) => items(v.Subnets, SubnetDoc, ['Subnets'], 'SubnetId'))
   // one file holds both generations ("LoadBalancers" elbv2, "LoadBalancerDescriptions" Classic): a file without the key has no elbv2 list
   const lbFile = await b.json(
     rel(INVENTORY_FILES.loadBalancers),
@@ -554,6 +559,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     snsTopics,
     kmsKeys,
     eksClusters,
+    subnets,
     elbv2LoadBalancers,
     opensearchDomains,
     cloudFrontDistributions,

@@ -87,6 +87,11 @@ ec2_enis.NetworkInterfaceBackend.modify_network_interface_attribute = _modify_en
 # Network interfaces with the ids the evidence names (the scripts address them by id).
 ec2_enis.random_eni_id = _wanted("network-interface", ec2_utils.random_eni_id)
 
+# Subnets too.
+from moto.ec2.models import subnets as ec2_subnets
+
+ec2_subnets.random_subnet_id = _wanted("subnet", ec2_utils.random_subnet_id)
+
 # ModifyNetworkInterfaceAttribute AssociatePublicIpAddress, which moto ignores, as EC2 does it (EC2
 # API Reference): false releases the address EC2 assigned to the interface (an Elastic IP stays
 # associated), true assigns a new one when the interface has none.
