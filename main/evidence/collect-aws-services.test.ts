@@ -52,6 +52,7 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
+import { OpenSearchClient } from '@aws-sdk/client-opensearch'
 import { GetPolicyCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
@@ -110,7 +111,8 @@ const mocks = {
   lambda: mockClient(LambdaClient),
   sqs: mockClient(SQSClient),
   sns: mockClient(SNSClient),
-  kms: mockClient(KMSClient)
+  kms: mockClient(KMSClient),
+  opensearch: mockClient(OpenSearchClient)
 }
 /** What these tests use of a mock, whatever its client. */
 interface Stub {

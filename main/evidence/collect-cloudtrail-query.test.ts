@@ -20,11 +20,17 @@ import { EC2Client } from '@aws-sdk/client-ec2'
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { EKSClient } from '@aws-sdk/client-eks'
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { IAMClient } from '@aws-sdk/client-iam'
+import { KMSClient } from '@aws-sdk/client-kms'
+import { LambdaClient } from '@aws-sdk/client-lambda'
+import { OpenSearchClient } from '@aws-sdk/client-opensearch'
 import { RDSClient } from '@aws-sdk/client-rds'
 import { S3Client } from '@aws-sdk/client-s3'
 import { S3ControlClient } from '@aws-sdk/client-s3-control'
+import { SNSClient } from '@aws-sdk/client-sns'
+import { SQSClient } from '@aws-sdk/client-sqs'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { mockClient } from 'aws-sdk-client-mock'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -76,9 +82,25 @@ const ct = mockClient(CloudTrailClient)
 const athena = mockClient(AthenaClient)
 const sts = mockClient(STSClient)
 // every other service refuses: its parts are gaps, which these tests do not look at
-const denied = [EC2Client, S3Client, S3ControlClient, IAMClient, CloudWatchClient, ECSClient, EKSClient, ECRClient, CloudFrontClient, ElasticLoadBalancingV2Client, RDSClient].map(
-  (c) => mockClient(c as never) as unknown as { onAnyCommand(): { rejects(e: Error): void }; reset(): void; restore(): void }
-)
+const denied = [
+  EC2Client,
+  S3Client,
+  S3ControlClient,
+  IAMClient,
+  CloudWatchClient,
+  ECSClient,
+  EKSClient,
+  ECRClient,
+  CloudFrontClient,
+  ElasticLoadBalancingV2Client,
+  RDSClient,
+  ElasticLoadBalancingClient,
+  LambdaClient,
+  SQSClient,
+  SNSClient,
+  KMSClient,
+  OpenSearchClient
+].map((c) => mockClient(c as never) as unknown as { onAnyCommand(): { rejects(e: Error): void }; reset(): void; restore(): void })
 const all = [ct, athena, sts, ...denied] as unknown as Array<{ reset(): void; restore(): void }>
 afterEach(() => all.forEach((m) => m.reset()))
 afterAll(() => all.forEach((m) => m.restore()))

@@ -25,6 +25,8 @@ import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms'
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
+import { OpenSearchClient } from '@aws-sdk/client-opensearch'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -126,7 +128,10 @@ describe('a collection with one service throttled past its retries', () => {
     const sqs = mockClient(SQSClient)
     const sns = mockClient(SNSClient)
     const kms = mockClient(KMSClient)
-    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms].map((m) => () => m.restore()))
+    // answered by nothing (undefined): no call may leave for the network
+    const clb = mockClient(ElasticLoadBalancingClient)
+    const opensearch = mockClient(OpenSearchClient)
+    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms, clb, opensearch].map((m) => () => m.restore()))
     lambda.on(ListFunctionsCommand).resolves({ Functions: [] })
     sqs.on(ListQueuesCommand).resolves({})
     sns.on(ListTopicsCommand).resolves({ Topics: [] })
