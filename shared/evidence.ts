@@ -33,6 +33,10 @@ export type CoverageSource =
   | 'iac.terraform-state'
   /** added: a Kubernetes cluster's workloads and service accounts (kubernetes/<cluster>/workloads.json) */
   | 'kubernetes.workloads'
+  /** added: a Kubernetes cluster's containers' CPU and memory use (kubernetes/<cluster>/metrics/: Prometheus range-query answers) */
+  | 'kubernetes.metrics'
+  /** added: a Kubernetes cluster's nodes' allocatable CPU and memory, its quotas and limit ranges (kubernetes/<cluster>/capacity.json) */
+  | 'kubernetes.capacity'
   /** added: an Azure SQL server's audit log (SQLSecurityAuditEvents), per server */
   | 'azure.sql-audit-logs'
   /** added: a key vault's AuditEvent log, per vault */
@@ -61,6 +65,8 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'kubernetes.audit',
   'iac.terraform-state',
   'kubernetes.workloads',
+  'kubernetes.metrics',
+  'kubernetes.capacity',
   'azure.sql-audit-logs',
   'azure.keyvault-logs',
   'aws.elb-access-logs',

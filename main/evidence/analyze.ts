@@ -50,6 +50,7 @@ import { CloudFrontConfigsFile } from '../semantics/inventory-cloudfront'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
+import { parseCapacity, parseRangeQuery } from '../semantics/kubernetes-usage'
 import { parseAksClusters } from '../semantics/kubernetes-api'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
@@ -271,7 +272,13 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     stop()
     await a.cloudFrontLog(f)
   }
-  for (const f of [...byKind('kubernetes.rbac'), ...byKind('kubernetes.audit'), ...byKind('kubernetes.workloads')]) {
+  for (const f of [
+    ...byKind('kubernetes.rbac'),
+    ...byKind('kubernetes.audit'),
+    ...byKind('kubernetes.workloads'),
+    ...byKind('kubernetes.metrics'),
+    ...byKind('kubernetes.capacity')
+  ]) {
     stop()
     await a.kubernetes(f)
   }
@@ -342,6 +349,25 @@ class Analysis {
         const r = parseRbac(text, f.path)
         if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
         this.ok(f.path, r.value.roles.length + r.value.bindings.length)
+        return
+      }
+      if (f.kind === 'kubernetes.metrics') {
+        const r = parseRangeQuery(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        let first: number | null = null
+        let last: number | null = null
+        for (const s of r.value)
+          for (const [t] of s.samples) {
+            if (first === null || t * 1000 < first) first = t * 1000
+            if (last === null || t * 1000 > last) last = t * 1000
+          }
+        this.ok(f.path, r.value.length, first, last)
+        return
+      }
+      if (f.kind === 'kubernetes.capacity') {
+        const r = parseCapacity(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        this.ok(f.path, r.value.nodes.length + r.value.quotas.length + r.value.limitRanges.length)
         return
       }
       if (f.kind === 'kubernetes.workloads') {

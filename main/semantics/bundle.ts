@@ -109,6 +109,8 @@ type EvidenceKind =
   | 'kubernetes.rbac'
   | 'kubernetes.audit'
   | 'kubernetes.workloads'
+  | 'kubernetes.metrics'
+  | 'kubernetes.capacity'
   | 'azure.entra'
   | 'iac.terraform-state'
   | 'unknown'
@@ -236,6 +238,10 @@ function classify(path: string): Classified {
     if (p[2] === 'audit' && p.length >= 4 && /\.(json|jsonl|log)$/i.test(path)) return { ...base, kind: 'kubernetes.audit' }
     // added: its workloads and service accounts (main/semantics/kubernetes-workloads.ts)
     if (p.length === 3 && p[2] === 'workloads.json') return { ...base, kind: 'kubernetes.workloads' }
+    // added: its containers' CPU and memory use (Prometheus range-query answers, metrics/cpu*.json and
+    // metrics/memory*.json) and its nodes, quotas and limit ranges (main/semantics/kubernetes-usage.ts)
+    if (p.length === 4 && p[2] === 'metrics' && /^(cpu|memory)[^/]*\.json$/.test(p[3])) return { ...base, kind: 'kubernetes.metrics' }
+    if (p.length === 3 && p[2] === 'capacity.json') return { ...base, kind: 'kubernetes.capacity' }
     return { ...base, kind: 'unknown' }
   }
   // Added to v1 (docs/evidence-bundle.md): what a Terraform configuration deployed, by resource address
