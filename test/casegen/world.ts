@@ -1740,6 +1740,14 @@ export interface K8sContainerSpec {
   /** securityContext.capabilities.add */
   add?: string[]
   allowPrivilegeEscalation?: boolean
+  /** securityContext.capabilities.drop */
+  drop?: string[]
+  runAsUser?: number
+  runAsNonRoot?: boolean
+  /** securityContext.seccompProfile.type */
+  seccomp?: string
+  /** ports[].containerPort (TCP) */
+  ports?: number[]
 }
 
 /**
@@ -1750,7 +1758,17 @@ export function k8sWorkload(
   kind: 'Deployment' | 'DaemonSet' | 'StatefulSet',
   namespace: string,
   name: string,
-  o: { containers: K8sContainerSpec[]; replicas?: number; pods?: number; serviceAccount?: string; automount?: boolean; labels?: Record<string, string>; hostNetwork?: boolean }
+  o: {
+    containers: K8sContainerSpec[]
+    replicas?: number
+    pods?: number
+    serviceAccount?: string
+    automount?: boolean
+    labels?: Record<string, string>
+    hostNetwork?: boolean
+    /** the pod's securityContext (runAsUser, runAsNonRoot, seccompProfile …) */
+    securityContext?: Json
+  }
 ): Json[] {
   const labels = { 'app.kubernetes.io/name': name, ...(o.labels ?? {}) }
   const meta = (k: string, n: string, owner: { kind: string; name: string } | null, extra: Json = {}): Json => ({
@@ -1773,6 +1791,7 @@ export function k8sWorkload(
     ...(o.serviceAccount ? { serviceAccountName: o.serviceAccount, serviceAccount: o.serviceAccount } : {}),
     ...(o.automount !== undefined ? { automountServiceAccountToken: o.automount } : {}),
     ...(o.hostNetwork ? { hostNetwork: true } : {}),
+    ...(o.securityContext ? { securityContext: o.securityContext } : {}),
     restartPolicy: 'Always',
     dnsPolicy: 'ClusterFirst',
     containers: o.containers.map((c) => ({
@@ -1780,12 +1799,16 @@ export function k8sWorkload(
       image: c.image,
       imagePullPolicy: 'IfNotPresent',
       resources: {},
-      ...(c.privileged !== undefined || c.add || c.allowPrivilegeEscalation !== undefined
+      ...(c.ports ? { ports: c.ports.map((containerPort) => ({ containerPort, protocol: 'TCP' })) } : {}),
+      ...(c.privileged !== undefined || c.add || c.drop || c.allowPrivilegeEscalation !== undefined || c.runAsUser !== undefined || c.runAsNonRoot !== undefined || c.seccomp
         ? {
             securityContext: {
               ...(c.privileged !== undefined ? { privileged: c.privileged } : {}),
               ...(c.allowPrivilegeEscalation !== undefined ? { allowPrivilegeEscalation: c.allowPrivilegeEscalation } : {}),
-              ...(c.add ? { capabilities: { add: c.add } } : {})
+              ...(c.add || c.drop ? { capabilities: { ...(c.add ? { add: c.add } : {}), ...(c.drop ? { drop: c.drop } : {}) } } : {}),
+              ...(c.runAsUser !== undefined ? { runAsUser: c.runAsUser } : {}),
+              ...(c.runAsNonRoot !== undefined ? { runAsNonRoot: c.runAsNonRoot } : {}),
+              ...(c.seccomp ? { seccompProfile: { type: c.seccomp } } : {})
             }
           }
         : {})
@@ -2735,4 +2758,51 @@ export function clbLogLine(o: {
     tls ? 'ECDHE-RSA-AES128-GCM-SHA256' : '-',
     tls ? 'TLSv1.2' : '-'
   ].join(' ')
+}
+
+/** One check of `trivy k8s` on an object (Kubernetes Security Check, status FAIL). */
+export interface TrivyK8sCheck {
+  /** the short id Trivy releases before 0.4x print (KSV001), or the current one (KSV-0001) */
+  id: string
+  title: string
+  message: string
+  severity: 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'
+}
+
+/**
+ * `trivy k8s --report all -f json` of a cluster (ClusterName, Resources): each object's misconfigurations
+ * under a Result of Class config, Target <Kind>/<name>. Lastmile names each object k8s:<cluster>/<namespace>/<Kind>/<name>.
+ */
+export function trivyK8sReport(o: { cluster: string; resources: Array<{ namespace: string; kind: string; name: string; checks: TrivyK8sCheck[] }> }): Json {
+  const avd = (id: string): string => `AVD-KSV-${id.replace(/^KSV-?/, '').padStart(4, '0')}`
+  return {
+    ClusterName: o.cluster,
+    Resources: o.resources.map((r) => ({
+      Namespace: r.namespace,
+      Kind: r.kind,
+      Name: r.name,
+      Results: [
+        {
+          Target: `${r.kind}/${r.name}`,
+          Class: 'config',
+          Type: 'kubernetes',
+          MisconfSummary: { Successes: 0, Failures: r.checks.length },
+          Misconfigurations: r.checks.map((c) => ({
+            Type: 'Kubernetes Security Check',
+            ID: c.id,
+            AVDID: avd(c.id),
+            Title: c.title,
+            Description: c.title,
+            Message: c.message,
+            Namespace: `builtin.kubernetes.${c.id.replace('-', '').replace(/^KSV0(\d{3})$/, 'KSV$1')}`,
+            Resolution: c.message,
+            Severity: c.severity,
+            PrimaryURL: `https://avd.aquasec.com/misconfig/${avd(c.id).slice(4).toLowerCase()}`,
+            Status: 'FAIL',
+            CauseMetadata: { Provider: 'Kubernetes', Service: 'general', StartLine: 120, EndLine: 131 }
+          }))
+        }
+      ]
+    }))
+  }
 }
