@@ -3,18 +3,7 @@
 // cover, and what keeps those events from showing that something did not happen in a window.
 import { parseRbac, type Rbac } from '../semantics/kubernetes-rbac'
 import { daysOf, readClusterAudit, type ClusterAudit } from '../semantics/kubernetes-api'
-import {
-  automounts,
-  BASELINE_CAPABILITIES,
-  capabilityName,
-  containersOf,
-  parseWorkloads,
-  serviceAccountOf,
-  workloadText,
-  type Container,
-  type Workload,
-  type Workloads
-} from '../semantics/kubernetes-workloads'
+import { containersOf, parseWorkloads, workloadText, type Container, type Workload, type WorkloadKind, type Workloads } from '../semantics/kubernetes-workloads'
 import type { EvidenceFileSummary } from '../../shared/evidence'
 import { outcome, plural, windowText } from './step-common'
 import type { StepContext, StepOutcome } from './step'
@@ -119,7 +108,11 @@ export interface WorkloadConcern {
   pod?(w: Workload, all: Workloads): { at: boolean | null; why: string }
 }
 
-const containerConcern = (what: string, pick: (c: Container) => string | null): WorkloadConcern => ({
+/** The concerns of the controls a folder's steps answer, by control id (a folder whose playbook serves other controls declares theirs too). */
+export type WorkloadConcerns = Readonly<Record<string, WorkloadConcern>>
+
+/** A concern about containers: `pick` says what a container holds that the control is about, or null when it is not at fault. */
+export const containerConcern = (what: string, pick: (c: Container) => string | null): WorkloadConcern => ({
   what,
   containers: (w) =>
     containersOf(w.spec).flatMap(({ list, index, container }) => {
@@ -127,41 +120,6 @@ const containerConcern = (what: string, pick: (c: Container) => string | null): 
       return p ? [{ list, index, name: container.name, what: p }] : []
     })
 })
-
-const added = (c: Container, beyondBaseline: boolean): string[] =>
-  (c.securityContext?.capabilities?.add ?? []).map(capabilityName).filter((x) => !beyondBaseline || !BASELINE_CAPABILITIES.has(x))
-
-export const PRIVILEGED = 'azure.aks.privileged-containers'
-export const ADDED_CAPABILITIES = 'azure.aks.container-added-capabilities'
-export const PSS_CAPABILITIES = 'kubernetes.pod.added-capabilities'
-export const AUTOMOUNT = 'azure.aks.automount-service-account-token'
-export const DEFAULT_SA = 'azure.aks.default-service-account'
-
-export const WORKLOAD_CONCERNS: Record<string, WorkloadConcern> = {
-  [PRIVILEGED]: containerConcern('a privileged container', (c) => (c.securityContext?.privileged === true ? 'privileged: true' : null)),
-  [ADDED_CAPABILITIES]: containerConcern('a container that adds Linux capabilities', (c) => {
-    const a = added(c, false)
-    return a.length ? `adds ${a.join(', ')}` : null
-  }),
-  // the Pod Security Standards' Baseline profile allows a container to add the capabilities of BASELINE_CAPABILITIES
-  [PSS_CAPABILITIES]: containerConcern('a container that adds Linux capabilities beyond the Baseline profile', (c) => {
-    const a = added(c, true)
-    return a.length ? `adds ${a.join(', ')} (beyond Baseline)` : null
-  }),
-  [AUTOMOUNT]: {
-    what: "its service account's token mounted into its pods",
-    pod: (w, all) => {
-      const a = automounts(w, all.serviceAccounts)
-      if (!a)
-        return { at: null, why: `ServiceAccount ${w.namespace}/${serviceAccountOf(w.spec)} is not in workloads.json and the pod spec does not set automountServiceAccountToken` }
-      return { at: a.value, why: `automountServiceAccountToken ${a.value} by ${a.by}` }
-    }
-  },
-  [DEFAULT_SA]: {
-    what: 'the default service account of its namespace as the one its pods run as',
-    pod: (w) => ({ at: serviceAccountOf(w.spec) === 'default', why: `service account ${w.namespace}/${serviceAccountOf(w.spec)}` })
-  }
-}
 
 /** The workloads a finding is about: all of the cluster (a finding on the cluster), or the one that runs the pod or is the workload named. */
 export interface WorkloadScope {
@@ -174,14 +132,100 @@ export interface WorkloadScope {
   text: string
 }
 
-/** A finding's scope from its resource: an AKS cluster (Wiz's id of it), a pod (k8s/pod/<cluster>/<ns>/<pod>) or a workload (k8s/<kind>/<cluster>/<ns>/<name>). */
+/** The kinds whose pod spec (a pod's own, or a controller's template) workloads.json holds, by their lower-case name. */
+const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = {
+  pod: 'Pod',
+  deployment: 'Deployment',
+  daemonset: 'DaemonSet',
+  statefulset: 'StatefulSet',
+  replicaset: 'ReplicaSet',
+  job: 'Job',
+  cronjob: 'CronJob'
+}
+
+/**
+ * Kinds of the Kubernetes API that have no pod spec and run no container. Trivy's k8s scan runs its
+ * pod-spec checks on every object of a namespace and reports some (KSV-0116 among them) on Services,
+ * ConfigMaps, ServiceAccounts and roles too: such a finding has nothing to change. A kind not named
+ * here or in WORKLOAD_KINDS (a custom resource, which may template pods) is not judged.
+ */
+const NO_CONTAINER_KINDS: ReadonlySet<string> = new Set(
+  [
+    'Service',
+    'ConfigMap',
+    'Secret',
+    'ServiceAccount',
+    'Role',
+    'RoleBinding',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Namespace',
+    'Ingress',
+    'IngressClass',
+    'NetworkPolicy',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'StorageClass',
+    'Endpoints',
+    'EndpointSlice',
+    'LimitRange',
+    'ResourceQuota',
+    'PodDisruptionBudget',
+    'HorizontalPodAutoscaler',
+    'PriorityClass',
+    'Node',
+    'Lease',
+    'CustomResourceDefinition',
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+    'APIService'
+  ].map((k) => k.toLowerCase())
+)
+
+/** A Kubernetes object a finding names: Wiz's k8s/<kind>/<cluster>/<namespace>/<name>, or Trivy's k8s:<cluster>/<namespace>/<Kind>/<name> (main/ingest/resource-id.ts). */
+export interface KubernetesObjectRef {
+  /** the cluster as the id names it ('' when it does not) */
+  cluster: string
+  kind: string
+  namespace: string
+  name: string
+}
+
+export function kubernetesObjectOf(id: string): KubernetesObjectRef | null {
+  const wiz = /^k8s\/(pod|deployment|daemonset|statefulset|replicaset|job|cronjob)\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(id)
+  if (wiz) return { cluster: wiz[2], kind: WORKLOAD_KINDS[wiz[1].toLowerCase()], namespace: wiz[3], name: wiz[4] }
+  // the cluster part may hold slashes (an EKS cluster's ARN) or be empty; namespace, kind and name never do
+  const trivy = /^k8s:(.*)\/([^/]*)\/([^/]+)\/([^/]+)$/.exec(id)
+  if (trivy) return { cluster: trivy[1], kind: WORKLOAD_KINDS[trivy[3].toLowerCase()] ?? trivy[3], namespace: trivy[2], name: trivy[4] }
+  return null
+}
+
+/** The kubernetes/<cluster>/ folder name a scanner's cluster would have: an EKS cluster's ARN by its name (arn:aws:eks:…:cluster/<name>). */
+const clusterName = (cluster: string): string => (/^arn:aws[a-z-]*:eks:/.test(cluster) ? cluster.slice(cluster.lastIndexOf('/') + 1) : cluster)
+
+/** Whether an object of the kind runs no container: the kind has no pod spec (a Service, a ConfigMap, a role). */
+export const runsNoContainer = (kind: string): boolean => NO_CONTAINER_KINDS.has(kind.toLowerCase())
+
+/**
+ * A finding's scope from its resource: an AKS cluster (Wiz's id of it), a pod (k8s/pod/<cluster>/<ns>/<pod>),
+ * a workload (k8s/<kind>/<cluster>/<ns>/<name>), or any object of Trivy's k8s scan (k8s:<cluster>/<ns>/<Kind>/<name>,
+ * whose cluster part may be empty or an EKS ARN: then the only cluster in evidence).
+ */
 export function workloadScope(resource: { id: string; type: string }, files: readonly EvidenceFileSummary[]): Loaded<WorkloadScope> {
-  const m = /^k8s\/(pod|deployment|daemonset|statefulset|replicaset|job|cronjob)\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(resource.id)
-  const clusterId = m ? m[2] : resource.type === 'azure.aks.cluster' ? resource.id : null
-  if (!clusterId)
+  const obj = kubernetesObjectOf(resource.id)
+  if (obj && runsNoContainer(obj.kind))
+    return { ok: false, why: `${obj.kind} ${obj.namespace || '(cluster-wide)'}/${obj.name} runs no container: it has no pod spec to change`, files: [] }
+  if (obj && !Object.values(WORKLOAD_KINDS).includes(obj.kind as WorkloadKind))
     return {
       ok: false,
-      why: `${resource.id} is neither a cluster nor a Kubernetes pod or workload id this playbook reads (k8s/pod/<cluster>/<namespace>/<name>, k8s/deployment/…)`,
+      why: `${resource.id} is a ${obj.kind}, neither a workload (Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob) nor a kind known to run no container: whether it runs containers at fault cannot be told`,
+      files: []
+    }
+  const clusterId = obj ? clusterName(obj.cluster) : resource.type === 'azure.aks.cluster' ? resource.id : null
+  if (clusterId === null)
+    return {
+      ok: false,
+      why: `${resource.id} is neither a cluster nor a Kubernetes pod or workload id this playbook reads (k8s/pod/<cluster>/<namespace>/<name>, k8s/deployment/…, k8s:<cluster>/<namespace>/<Kind>/<name>)`,
       files: []
     }
   const c = clusterFolder(
@@ -192,16 +236,7 @@ export function workloadScope(resource: { id: string; type: string }, files: rea
     'which workloads run what is unknown'
   )
   if (!c.ok) return c
-  const KINDS: Record<string, string> = {
-    pod: 'Pod',
-    deployment: 'Deployment',
-    daemonset: 'DaemonSet',
-    statefulset: 'StatefulSet',
-    replicaset: 'ReplicaSet',
-    job: 'Job',
-    cronjob: 'CronJob'
-  }
-  const only = m ? { kind: KINDS[m[1].toLowerCase()], namespace: m[3], name: m[4] } : null
+  const only = obj ? { kind: obj.kind, namespace: obj.namespace || 'default', name: obj.name } : null
   return {
     ok: true,
     value: { ...c.value, only, text: only ? `${only.kind} ${only.namespace}/${only.name}` : `every workload of the cluster (the finding names the cluster)` },
@@ -294,8 +329,18 @@ export function systemWorkload(w: Pick<Workload, 'namespace' | 'labels'>): strin
 
 // ---- what every workload step starts from ----------------------------------------------------------
 
-/** The resource types the workload steps answer for: a finding on the cluster, a pod, a workload. */
-export const WORKLOAD_TYPES = ['azure.aks.cluster', 'kubernetes.pod', 'kubernetes.deployment', 'kubernetes.daemonset', 'kubernetes.statefulset'] as const
+/** The resource types the workload steps answer for: a finding on the cluster, a pod, a workload, or another object of Trivy's k8s scan (which runs no container). */
+export const WORKLOAD_TYPES = [
+  'azure.aks.cluster',
+  'kubernetes.pod',
+  'kubernetes.deployment',
+  'kubernetes.daemonset',
+  'kubernetes.statefulset',
+  'kubernetes.replicaset',
+  'kubernetes.job',
+  'kubernetes.cronjob',
+  ...[...NO_CONTAINER_KINDS].map((k) => `kubernetes.${k}`)
+] as const
 
 export interface Judged {
   at: Offender[]
@@ -305,12 +350,25 @@ export interface Judged {
   notes: string[]
   concern: WorkloadConcern
   cluster: string
+  /** the finding names an object that runs no container (a Service, a ConfigMap): why nothing of it can be at fault */
+  noContainer: string | null
 }
 
-/** The workloads of the finding that its control finds at fault (every step starts here). */
-export function judge(ctx: StepContext): { error: StepOutcome } | Judged {
-  const concern = WORKLOAD_CONCERNS[ctx.finding.control]
+/** The workloads of the finding that its control (one of `concerns`) finds at fault (every step starts here). */
+export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: StepOutcome } | Judged {
+  const concern = concerns[ctx.finding.control]
   if (!concern) return { error: outcome('unknown', `${ctx.finding.control} is not a control these steps know the question of`, {}) }
+  const obj = kubernetesObjectOf(ctx.finding.resource.id)
+  if (obj && runsNoContainer(obj.kind))
+    return {
+      at: [],
+      unknown: [],
+      evidence: [],
+      notes: [],
+      concern,
+      cluster: obj.cluster,
+      noContainer: `${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name} runs no container (a ${obj.kind} has no pod spec), so none of its containers can have ${concern.what}`
+    }
   const files = ctx.ev.files()
   const s = workloadScope(ctx.finding.resource, files)
   if (!s.ok) return { error: outcome('unknown', s.why, { sources: ['kubernetes.workloads'] }) }
@@ -320,7 +378,7 @@ export function judge(ctx: StepContext): { error: StepOutcome } | Judged {
   if ('why' in ws) return { error: outcome('unknown', ws.why, { evidence: [l.files], sources: ['kubernetes.workloads'] }) }
   const o = offenders(ws.workloads, l.value, concern)
   const notes = [s.value.chosen ? `cluster: ${s.value.chosen}` : null, ws.how].filter((x): x is string => !!x)
-  return { ...o, evidence: l.files, notes, concern, cluster: s.value.cluster }
+  return { ...o, evidence: l.files, notes, concern, cluster: s.value.cluster, noContainer: null }
 }
 
 export const offenderText = (o: Offender): string => `${workloadText(o.workload)}: ${o.why}`

@@ -11,7 +11,17 @@ import type { Db } from '../db/case-db'
 import { artefact, headerLines } from './fix-common'
 import { bashScript, message, shellVar, sq } from './shell'
 import { listEvidence, readEvidenceBytes } from '../case/evidence'
-import { loadWorkloads, offenders, systemWorkload, workloadScope, workloadsOf, WORKLOAD_CONCERNS, type Offender } from './kubernetes-evidence'
+import {
+  kubernetesObjectOf,
+  loadWorkloads,
+  offenders,
+  runsNoContainer,
+  systemWorkload,
+  workloadScope,
+  workloadsOf,
+  type Offender,
+  type WorkloadConcerns
+} from './kubernetes-evidence'
 import { workloadText, type Workload, type Workloads } from '../semantics/kubernetes-workloads'
 
 export type PatchOp = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string }
@@ -35,18 +45,26 @@ export interface WorkloadPatch {
 const PATCHABLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'CronJob', 'Job', 'ReplicaSet'])
 
 /**
- * The workloads of a finding that its fix would patch, read from the case's evidence: those at fault,
+ * The workloads of a finding that its fix would patch, read from the case's evidence: those its control's
+ * concern (one of the folder's `concerns`) finds at fault,
  * less the cluster's own (their fix is UNSAFE: AKS needs them as they are). Refused, with the reason,
  * when the evidence has none or when one at fault cannot be patched (a pod no controller owns, a
  * controller an operator owns).
  */
 export function patchTargets(
   db: Db,
-  target: FixTarget
+  target: FixTarget,
+  concerns: WorkloadConcerns
 ): { offenders: Offender[]; evidence: string[]; collectedAt: string; left: string[]; cluster: string; serviceAccounts: Workloads['serviceAccounts'] } {
   const files = listEvidence(db)
-  const concern = WORKLOAD_CONCERNS[target.control]
+  const concern = concerns[target.control]
   if (!concern) throw new LastmileError('conflict', `${target.finding}: ${target.control} is not a workload control the Kubernetes fix knows`)
+  const obj = kubernetesObjectOf(target.resourceId)
+  if (obj && runsNoContainer(obj.kind))
+    throw new LastmileError(
+      'conflict',
+      `${target.finding}: ${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name} runs no container: there is nothing to patch; validate the finding instead`
+    )
   const s = workloadScope({ id: target.resourceId, type: target.resourceType }, files)
   if (!s.ok) throw new LastmileError('not-found', `${target.finding}: ${s.why}; add an evidence bundle with kubernetes/<cluster>/workloads.json before planning`)
   const l = loadWorkloads(files, (id) => readEvidenceBytes(db, id), s.value.cluster)
@@ -88,8 +106,8 @@ export function patchTargets(
 }
 
 /** The inputs of a workload fix: its patches (their values are the configuration the plan depends on). */
-export function workloadFixInputs(db: Db, target: FixTarget, patchOf: (o: Offender) => WorkloadPatch): FixInputs {
-  const t = patchTargets(db, target)
+export function workloadFixInputs(db: Db, target: FixTarget, concerns: WorkloadConcerns, patchOf: (o: Offender) => WorkloadPatch): FixInputs {
+  const t = patchTargets(db, target, concerns)
   return { values: { patches: t.offenders.map(patchOf), left: t.left }, evidence: t.evidence, collectedAt: t.collectedAt }
 }
 

@@ -1,6 +1,7 @@
 // azure.aks.automount-service-account-token — pods should get a service account token only when they
-// call the API server. What playbook.yaml cannot declare: the step function that counts the token's
-// requests in the audit log (azure.aks.default-service-account uses it too).
+// call the API server. What playbook.yaml cannot declare: what it finds at fault in a workload, handed
+// to the workload kit's step functions (which workloads, the token's requests in the audit log, the
+// cluster's own).
 import { defineControl } from '../../main/controls/control'
 import { automountGuardrails } from './guardrails'
 import { automountFix } from './fix'

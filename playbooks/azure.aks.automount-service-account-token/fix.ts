@@ -5,6 +5,7 @@
 import type { FixRenderer } from '../../main/controls/fix'
 import { renderWorkloadPatches, workloadFixInputs, type PatchOp, type WorkloadPatch } from '../../main/controls/kubernetes-fix'
 import type { Offender } from '../../main/controls/kubernetes-evidence'
+import { AUTOMOUNT_CONCERNS } from './steps'
 
 export const CONTROL = 'azure.aks.automount-service-account-token'
 
@@ -33,7 +34,7 @@ export function automountPatch(o: Offender): WorkloadPatch {
 export const automountFix: FixRenderer = {
   control: CONTROL,
   summary: "stop mounting the service account token into the pods of the workloads at fault (a JSON patch of each controller's pod template)",
-  inputs: (db, target) => workloadFixInputs(db, target, automountPatch),
+  inputs: (db, target) => workloadFixInputs(db, target, AUTOMOUNT_CONCERNS, automountPatch),
   render: (ctx) =>
     renderWorkloadPatches(ctx, {
       title: `Fix: stop mounting the service account token into the pods of the workloads at fault in ${ctx.target.name ?? ctx.target.resourceId}`,

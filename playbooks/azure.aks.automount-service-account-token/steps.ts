@@ -1,72 +1,26 @@
-// k8s.token-used: did the service account token of the workloads at fault call the API server in the
-// window? The audit events whose user is system:serviceaccount:<namespace>:<name> are that token's
-// requests (a bound token also names its pod in user.extra), counted and named, whatever the answer
-// (a refused request still shows the app calls the API). A token used cannot be taken from the pods
-// without breaking what they do; its absence means something only over every day of the window and
-// when the cluster logs reads (get, list, watch), which are what a token mostly does.
-import { z } from 'zod'
-import { defineStep } from '../../main/controls/step'
-import { day, outcome, plural, windowText } from '../../main/controls/step-common'
-import { auditGaps, judge, loadAudit, WORKLOAD_TYPES } from '../../main/controls/kubernetes-evidence'
-import { eventResource, type AuditEvent } from '../../main/semantics/kubernetes-rbac'
-import { serviceAccountOf } from '../../main/semantics/kubernetes-workloads'
+// What azure.aks.automount-service-account-token finds at fault in a workload: its pods get their
+// service account's token mounted (the pod spec's automountServiceAccountToken wins over the
+// ServiceAccount's; true when neither says). The steps are the workload kit's: which workloads, are
+// they the cluster's own (main/controls/kubernetes-steps.ts), and did their token call the API server
+// in the window (main/controls/kubernetes-token.ts).
+import type { WorkloadConcerns } from '../../main/controls/kubernetes-evidence'
+import { workloadSteps } from '../../main/controls/kubernetes-steps'
+import { tokenUsedStep } from '../../main/controls/kubernetes-token'
+import { automounts, serviceAccountOf } from '../../main/semantics/kubernetes-workloads'
 
-const POD_NAME = 'authentication.kubernetes.io/pod-name'
+export const AUTOMOUNT = 'azure.aks.automount-service-account-token'
 
-/** The pod a bound service account token was issued for, when the event says (user.extra). */
-const podOf = (e: AuditEvent): string | null => {
-  const extra = (e.user as { extra?: Record<string, unknown> }).extra
-  const v = extra?.[POD_NAME]
-  return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null
+export const AUTOMOUNT_CONCERNS: WorkloadConcerns = {
+  [AUTOMOUNT]: {
+    what: "its service account's token mounted into its pods",
+    pod: (w, all) => {
+      const a = automounts(w, all.serviceAccounts)
+      if (!a)
+        return { at: null, why: `ServiceAccount ${w.namespace}/${serviceAccountOf(w.spec)} is not in workloads.json and the pod spec does not set automountServiceAccountToken` }
+      return { at: a.value, why: `automountServiceAccountToken ${a.value} by ${a.by}` }
+    }
+  }
 }
 
-const used = defineStep({
-  name: 'k8s.token-used',
-  summary:
-    "the API requests in the window made with the service account token of the workloads at fault (the cluster's audit events by user system:serviceaccount:<namespace>:<name>), counted and named by verb and resource, with the days the audit files cover",
-  resourceTypes: WORKLOAD_TYPES,
-  params: z.object({}).strict(),
-  run(ctx) {
-    const j = judge(ctx)
-    if ('error' in j) return j.error
-    const sources = ['kubernetes.workloads' as const, 'kubernetes.audit' as const]
-    if (!j.at.length) return outcome('no', 'no workload is at fault, so no token of one is in question', { evidence: [j.evidence], certainty: 'proven', sources, windowed: true })
-    const accounts = [...new Set(j.at.map((o) => `system:serviceaccount:${o.workload.namespace}:${serviceAccountOf(o.workload.spec)}`))].sort()
-    const files = ctx.ev.files()
-    const a = loadAudit(files, (id) => ctx.ev.bytes(id), j.cluster)
-    if (!a.ok) return outcome('unknown', `${a.why}: whether ${accounts.join(', ')} called the API server cannot be shown`, { evidence: [j.evidence], sources, windowed: true })
-    const evidence = [j.evidence, a.files]
-    const from = ctx.window?.from ?? null
-    const mine = new Set(accounts)
-    const calls = a.value.events.filter((e) => mine.has(e.user.username ?? '') && (!e.stage || e.stage === 'ResponseComplete') && (!from || e.stageTimestamp >= from))
-    if (calls.length) {
-      const said: string[] = []
-      for (const user of accounts) {
-        const its = calls.filter((e) => e.user.username === user)
-        if (!its.length) continue
-        const by = new Map<string, number>()
-        for (const e of its) {
-          const k = `${e.verb} ${eventResource(e) ?? e.requestURI ?? '?'}${e.objectRef?.namespace ? ` in ${e.objectRef.namespace}` : ''}`
-          by.set(k, (by.get(k) ?? 0) + 1)
-        }
-        const named = [...by].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k, n]) => `${k} (${n})`)
-        const pods = [...new Set(its.map(podOf).filter((p): p is string => !!p))]
-        const last = its.reduce((m, e) => (e.stageTimestamp > m ? e.stageTimestamp : m), '')
-        said.push(
-          `${user} made ${plural(its.length, 'request')} (the last on ${day(last)}): ${named.slice(0, 6).join(', ')}${named.length > 6 ? `, and ${named.length - 6} more` : ''}${pods.length ? `; from pods ${pods.slice(0, 3).join(', ')}${pods.length > 3 ? ', …' : ''}` : ''}`
-        )
-      }
-      return outcome('yes', `${said.join('; ')}. The pods use their token: without it these requests fail`, { evidence, certainty: 'proven', sources, windowed: true })
-    }
-    if (!ctx.window) return outcome('unknown', 'the evidence gives no window to judge the audit log against', { evidence, sources, windowed: true })
-    const gaps = auditGaps(a.value, ctx.window, ['get', 'list', 'watch'])
-    if (gaps.length) return outcome('unknown', `no request of ${accounts.join(', ')} is in the audit files, but ${gaps.join('; ')}`, { evidence, sources, windowed: true })
-    return outcome(
-      'no',
-      `the cluster's audit events cover every day of ${windowText(ctx.window)} (${plural(a.value.events.length, 'event')}, reads included), and none is a request of ${accounts.join(', ')}: the token mounted into the pods was not used`,
-      { evidence, certainty: 'proven', sources, windowed: true }
-    )
-  }
-})
-
-export const TOKEN_STEPS = [used]
+const { offends, system } = workloadSteps('k8s.automount', AUTOMOUNT_CONCERNS)
+export const TOKEN_STEPS = [offends, tokenUsedStep('k8s.token-used', AUTOMOUNT_CONCERNS), system]

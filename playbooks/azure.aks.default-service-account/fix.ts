@@ -13,6 +13,7 @@ import { loadRbac } from '../../main/controls/kubernetes-evidence'
 import { listEvidence, readEvidenceBytes } from '../../main/case/evidence'
 import type { BindingObject, Rbac } from '../../main/semantics/kubernetes-rbac'
 import type { Workload } from '../../main/semantics/kubernetes-workloads'
+import { DEFAULT_SA_CONCERNS } from './steps'
 
 export const CONTROL = 'azure.aks.default-service-account'
 
@@ -79,7 +80,7 @@ export const defaultServiceAccountFix: FixRenderer = {
   control: CONTROL,
   summary: 'give each workload at fault a service account of its own, bound as the default one is, and run its pods as it',
   inputs(db, target) {
-    const t = patchTargets(db, target)
+    const t = patchTargets(db, target, DEFAULT_SA_CONCERNS)
     const r = loadRbac(listEvidence(db), (id) => readEvidenceBytes(db, id), t.cluster)
     if (!r.ok) throw new LastmileError('not-found', `${target.finding}: ${r.why}; the permissions the new accounts need (those of the default account) cannot be computed`)
     const created: Array<{ namespace: string; name: string }> = []

@@ -5,6 +5,7 @@
 import type { FixRenderer } from '../../main/controls/fix'
 import { containerPath, renderWorkloadPatches, workloadFixInputs, type WorkloadPatch } from '../../main/controls/kubernetes-fix'
 import type { Offender } from '../../main/controls/kubernetes-evidence'
+import { PRIVILEGED_CONCERNS } from './steps'
 
 export const CONTROL = 'azure.aks.privileged-containers'
 
@@ -35,7 +36,7 @@ export function privilegedPatch(o: Offender): WorkloadPatch {
 export const privilegedFix: FixRenderer = {
   control: CONTROL,
   summary: "turn privileged mode off on the containers of the workloads at fault (a JSON patch of each controller's pod template)",
-  inputs: (db, target) => workloadFixInputs(db, target, privilegedPatch),
+  inputs: (db, target) => workloadFixInputs(db, target, PRIVILEGED_CONCERNS, privilegedPatch),
   render: (ctx) =>
     renderWorkloadPatches(ctx, {
       title: `Fix: turn privileged mode off on the containers of the workloads at fault in ${ctx.target.name ?? ctx.target.resourceId}`,

@@ -1,76 +1,30 @@
-// Step functions of the Kubernetes workload-hardening playbooks (azure.aks.privileged-containers and
-// the capability controls it serves; azure.aks.automount-service-account-token and
-// azure.aks.default-service-account use them too): which workloads and containers the finding means
-// (a finding on the cluster means every workload of it at fault), do they run pods, and are they the
-// cluster's own. From kubernetes/<cluster>/workloads.json (main/semantics/kubernetes-workloads.ts).
-import { z } from 'zod'
-import { defineStep } from '../../main/controls/step'
-import { outcome, plural } from '../../main/controls/step-common'
-import { judge, offenderText, runs, systemWorkload, type Judged, type Offender } from '../../main/controls/kubernetes-evidence'
-import { workloadText } from '../../main/semantics/kubernetes-workloads'
+// What azure.aks.privileged-containers and the capability controls its playbook serves find at fault
+// in a workload: a container that runs privileged, or adds Linux capabilities (any, or beyond those
+// the Pod Security Standards' Baseline profile allows). The steps (which workloads, do they run, are
+// they the cluster's own) are the workload kit's (main/controls/kubernetes-steps.ts), made with these.
+import { containerConcern, type WorkloadConcerns } from '../../main/controls/kubernetes-evidence'
+import { workloadSteps } from '../../main/controls/kubernetes-steps'
+import { BASELINE_CAPABILITIES, capabilityName, type Container } from '../../main/semantics/kubernetes-workloads'
 
-import { WORKLOAD_TYPES } from '../../main/controls/kubernetes-evidence'
+export const PRIVILEGED = 'azure.aks.privileged-containers'
+export const ADDED_CAPABILITIES = 'azure.aks.container-added-capabilities'
+export const PSS_CAPABILITIES = 'kubernetes.pod.added-capabilities'
 
-const noted = (j: Judged): string => (j.notes.length ? ` (${j.notes.join('; ')})` : '')
-const list = (os: readonly Offender[], max = 6): string => `${os.slice(0, max).map(offenderText).join('; ')}${os.length > max ? `; and ${os.length - max} more` : ''}`
+const added = (c: Container, beyondBaseline: boolean): string[] =>
+  (c.securityContext?.capabilities?.add ?? []).map(capabilityName).filter((x) => !beyondBaseline || !BASELINE_CAPABILITIES.has(x))
 
-const offends = defineStep({
-  name: 'k8s.workload-offends',
-  summary:
-    'which workloads (the controller a person changes: Deployment, DaemonSet, StatefulSet, CronJob, or a pod no controller owns) and containers the finding means — every one at fault in the cluster for a finding on the cluster — from workloads.json',
-  resourceTypes: WORKLOAD_TYPES,
-  params: z.object({}).strict(),
-  run(ctx) {
-    const j = judge(ctx)
-    if ('error' in j) return j.error
-    const o = { evidence: [j.evidence], sources: ['kubernetes.workloads' as const] }
-    if (j.at.length) return outcome('yes', `${plural(j.at.length, 'workload')} at fault, with ${j.concern.what}${noted(j)}: ${list(j.at)}`, { ...o, certainty: 'proven' })
-    if (j.unknown.length) return outcome('unknown', `no workload is known to have ${j.concern.what}, but ${j.unknown.slice(0, 4).join('; ')}`, o)
-    return outcome('no', `no workload in workloads.json has ${j.concern.what}${noted(j)}: there is nothing to change, and the finding is stale`, { ...o, certainty: 'proven' })
-  }
-})
+export const PRIVILEGED_CONCERNS: WorkloadConcerns = {
+  [PRIVILEGED]: containerConcern('a privileged container', (c) => (c.securityContext?.privileged === true ? 'privileged: true' : null)),
+  [ADDED_CAPABILITIES]: containerConcern('a container that adds Linux capabilities', (c) => {
+    const a = added(c, false)
+    return a.length ? `adds ${a.join(', ')}` : null
+  }),
+  // the Pod Security Standards' Baseline profile allows a container to add the capabilities of BASELINE_CAPABILITIES
+  [PSS_CAPABILITIES]: containerConcern('a container that adds Linux capabilities beyond the Baseline profile', (c) => {
+    const a = added(c, true)
+    return a.length ? `adds ${a.join(', ')} (beyond Baseline)` : null
+  })
+}
 
-const running = defineStep({
-  name: 'k8s.workload-runs',
-  summary: 'whether the workloads at fault run pods now (pods in workloads.json, replicas above zero, a DaemonSet, a CronJob not suspended)',
-  resourceTypes: WORKLOAD_TYPES,
-  params: z.object({}).strict(),
-  run(ctx) {
-    const j = judge(ctx)
-    if ('error' in j) return j.error
-    const o = { evidence: [j.evidence], sources: ['kubernetes.workloads' as const], certainty: 'proven' as const }
-    if (!j.at.length) return outcome('no', 'no workload is at fault, so none runs', o)
-    const live = j.at.map((x) => ({ x, r: runs(x.workload) }))
-    const yes = live.filter((l) => l.r.yes)
-    if (yes.length) return outcome('yes', `${yes.map((l) => `${workloadText(l.x.workload)}: ${l.r.why}`).join('; ')}`, o)
-    return outcome(
-      'no',
-      `none runs a pod: ${live.map((l) => `${workloadText(l.x.workload)}: ${l.r.why}`).join('; ')}. The change reaches only the template, for pods not started yet (an autoscaler that scales from zero, such as KEDA, is not in workloads.json)`,
-      o
-    )
-  }
-})
-
-const system = defineStep({
-  name: 'k8s.workload-system',
-  summary:
-    "whether a workload at fault is the cluster's own (the rule: kube-system, AKS's managedby/add-on manager labels, calico-system, tigera-operator, gatekeeper-system), which AKS deploys and needs as it is",
-  resourceTypes: WORKLOAD_TYPES,
-  params: z.object({}).strict(),
-  run(ctx) {
-    const j = judge(ctx)
-    if ('error' in j) return j.error
-    const o = { evidence: [j.evidence], sources: ['kubernetes.workloads' as const], certainty: 'proven' as const }
-    const own = j.at.flatMap((x) => {
-      const why = systemWorkload(x.workload)
-      return why ? [`${workloadText(x.workload)}: ${why}`] : []
-    })
-    if (own.length) {
-      const others = j.at.filter((x) => !systemWorkload(x.workload))
-      return outcome('yes', `${own.join('; ')}${others.length ? `. The others (${others.map((x) => workloadText(x.workload)).join(', ')}) are not the cluster's own` : ''}`, o)
-    }
-    return outcome('no', j.at.length ? `${j.at.map((x) => workloadText(x.workload)).join(', ')}: none is the cluster's own` : 'no workload is at fault', o)
-  }
-})
-
-export const WORKLOAD_STEPS = [offends, running, system]
+const { offends, runs, system } = workloadSteps('k8s.workload', PRIVILEGED_CONCERNS)
+export const WORKLOAD_STEPS = [offends, runs, system]
