@@ -95,6 +95,14 @@ import { elbAccessFacet, emptyElbAccessLogScan, readElbAccessLogFile, type ElbAc
 import { ClassicLoadBalancer, Elbv2LoadBalancer, classicConfig, classicRegion, elbArnOf, elbv2Config } from '../semantics/load-balancer'
 import { parseResourcePolicyFile } from '../semantics/inventory-resource-policies'
 import { parseRouteTables, parseSubnets, routeTableArn, subnetArn } from '../semantics/inventory-ec2-network'
+import {
+  autoScalingGroupKey,
+  launchConfigurationKey,
+  launchTemplateKey,
+  parseAutoScalingGroups,
+  parseLaunchConfigurations,
+  parseLaunchTemplateVersions
+} from '../semantics/inventory-ec2-launchers'
 import type { PolicyService } from '../semantics/iam-policy'
 import { callersOf } from './cloudtrail-calls'
 import { scanDomainAudit, type DomainAudit } from '../semantics/opensearch-audit'
@@ -579,6 +587,24 @@ class Analysis {
           for (const t of parseSubnets(value, f.path, account, this.soleRegion(account))) {
             this.fact(subnetArn(t.region, t.account, t.id), 'ec2.subnet', t, [f.path])
             n++
+          }
+          break
+        case 'aws.inventory.auto-scaling-groups':
+          for (const g of parseAutoScalingGroups(value, f.path, account, this.soleRegion(account))) {
+            this.fact(autoScalingGroupKey(g.region, g.account, g.name), 'autoscaling.group', g, [f.path])
+            n++
+          }
+          break
+        case 'aws.inventory.launch-configurations':
+          for (const c of parseLaunchConfigurations(value, f.path, account, this.soleRegion(account))) {
+            this.fact(launchConfigurationKey(c.region, c.account, c.name), 'autoscaling.launch-configuration', c, [f.path])
+            n++
+          }
+          break
+        case 'aws.inventory.launch-template-versions':
+          for (const t of parseLaunchTemplateVersions(value, f.path, account, this.soleRegion(account))) {
+            this.fact(launchTemplateKey(t.region, t.account, t.id), 'ec2.launch-template', t, [f.path])
+            n += t.versions.length
           }
           break
         case 'aws.inventory.iam-authorization': {

@@ -2,6 +2,7 @@
 // Credentials come from the user's local profile (shared config/credentials files, SSO cache,
 // role chaining) through the SDK's own provider chain: Lastmile never sees or stores a secret.
 import { AthenaClient } from '@aws-sdk/client-athena'
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
@@ -127,6 +128,10 @@ function kmsClient(o: AwsClientOptions): KMSClient {
   return withReadOnlyGuard(new KMSClient(common(o)))
 }
 
+function autoScalingClient(o: AwsClientOptions): AutoScalingClient {
+  return withReadOnlyGuard(new AutoScalingClient(common(o)))
+}
+
 function opensearchClient(o: AwsClientOptions): OpenSearchClient {
   return withReadOnlyGuard(new OpenSearchClient(common(o)))
 }
@@ -156,6 +161,8 @@ export interface AwsClients {
   kms(region: string): KMSClient
   /** OpenSearch domains and their access policies (collect-resource-policies.ts) */
   opensearch(region: string): OpenSearchClient
+  /** Auto Scaling groups and launch configurations: what launches into a subnet (collect-ec2-launchers.ts) */
+  autoScaling(region: string): AutoScalingClient
   /** only with --cloudtrail-source athena:… (collect-cloudtrail-query.ts) */
   athena(region: string): AthenaClient
 }
@@ -197,6 +204,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     sns: perRegion((r) => snsClient({ ...o, region: r })),
     kms: perRegion((r) => kmsClient({ ...o, region: r })),
     opensearch: perRegion((r) => opensearchClient({ ...o, region: r })),
+    autoScaling: perRegion((r) => autoScalingClient({ ...o, region: r })),
     athena: perRegion((r) => athenaClient({ ...o, region: r }))
   }
 }

@@ -3,12 +3,14 @@
 // pages per listing, and failures in the middle. The bundle it writes is then read back by both
 // readers — the evidence service (facts, links, coverage) and the control evaluators — which is
 // what "the same format" means.
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling'
 import { CloudFrontClient, GetDistributionConfigCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import {
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
@@ -112,7 +114,8 @@ const mocks = {
   sqs: mockClient(SQSClient),
   sns: mockClient(SNSClient),
   kms: mockClient(KMSClient),
-  opensearch: mockClient(OpenSearchClient)
+  opensearch: mockClient(OpenSearchClient),
+  autoScaling: mockClient(AutoScalingClient)
 }
 /** What these tests use of a mock, whatever its client. */
 interface Stub {
@@ -125,7 +128,24 @@ const all = Object.values(mocks) as unknown as Stub[]
 
 /** An account in us-east-1 and eu-west-1, each listing paged, with failures here and there. */
 function mockAccount(): void {
-  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, clb, rds, lambda, sqs, sns, kms } = mocks
+  const { sts, ct, ec2, s3, s3c, iam, cw, ecs, eks, ecr, cf, elb, clb, rds, lambda, sqs, sns, kms, autoScaling } = mocks
+  // launchers (collect-ec2-launchers.test.ts tests them in depth): a group on a launch template, one on a launch configuration
+  autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(async (_i, getClient) =>
+    (await regionOf(getClient)) === 'us-east-1'
+      ? {
+          AutoScalingGroups: [
+            { AutoScalingGroupName: 'web', VPCZoneIdentifier: 'subnet-a', LaunchTemplate: { LaunchTemplateId: 'lt-web', Version: '$Latest' }, MinSize: 1, MaxSize: 2 },
+            { AutoScalingGroupName: 'legacy', VPCZoneIdentifier: 'subnet-b', LaunchConfigurationName: 'legacy-lc', MinSize: 1, MaxSize: 1 }
+          ]
+        }
+      : { AutoScalingGroups: [] }
+  )
+  autoScaling
+    .on(DescribeLaunchConfigurationsCommand)
+    .resolves({ LaunchConfigurations: [{ LaunchConfigurationName: 'legacy-lc', ImageId: 'ami-1', InstanceType: 't3.micro', UserData: 'c2VjcmV0', CreatedTime: new Date() }] })
+  ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
+    LaunchTemplateVersions: [{ LaunchTemplateId: 'lt-web', VersionNumber: 4, DefaultVersion: false, LaunchTemplateData: { UserData: 'c2VjcmV0', ImageId: 'ami-2' } }]
+  })
   // resource policies (collect-resource-policies.test.ts pages and refuses them): one function and one key in us-east-1
   lambda
     .on(ListFunctionsCommand)
@@ -432,9 +452,14 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
         'inventory/lambda-functions.json',
         'inventory/sqs-queues.json',
         'inventory/sns-topics.json',
-        'inventory/kms-keys.json'
+        'inventory/kms-keys.json',
+        'inventory/auto-scaling-groups.json',
+        'inventory/launch-configurations.json',
+        'inventory/launch-template-versions.json'
       ])
     )
+    // launchers: UserData (where people put secrets) never reaches the bundle
+    expect(JSON.stringify([read('inventory/launch-configurations.json'), read('inventory/launch-template-versions.json')])).not.toContain('UserData')
     // RDS: every page; an instance's interfaces where they can be told apart, none (and a gap) where not
     // a key whose policy cannot be read: a gap naming it, and no Policy (unknown), never "no policy"
     expect(r.manifest.gaps?.filter((g) => g.operation === 'GetKeyPolicy').map((g) => g.resource)).toEqual([`arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`])
@@ -610,7 +635,8 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       CloudFrontClient: sent(mocks.cf),
       ElasticLoadBalancingV2Client: sent(mocks.elb),
       ElasticLoadBalancingClient: sent(mocks.clb),
-      RDSClient: sent(mocks.rds)
+      RDSClient: sent(mocks.rds),
+      AutoScalingClient: sent(mocks.autoScaling)
     }
     for (const [client, ops] of Object.entries(used)) expect(ops.sort(), client).toEqual([...READ_ONLY_OPERATIONS[client]].sort())
     expect(sent(mocks.ec2).sort()).toEqual([...READ_ONLY_OPERATIONS.EC2Client].sort())

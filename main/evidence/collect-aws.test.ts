@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import {
   DescribeFlowLogsCommand,
@@ -71,7 +72,9 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
   const cf = mockClient(CloudFrontClient)
   const elb = mockClient(ElasticLoadBalancingV2Client)
   // answered by nothing (undefined): no call may leave for the network
-  const quiet = [ElasticLoadBalancingClient, RDSClient, LambdaClient, SQSClient, SNSClient, KMSClient, OpenSearchClient].map((c) => mockClient(c as never) as unknown as typeof elb)
+  const quiet = [ElasticLoadBalancingClient, RDSClient, LambdaClient, SQSClient, SNSClient, KMSClient, OpenSearchClient, AutoScalingClient].map(
+    (c) => mockClient(c as never) as unknown as typeof elb
+  )
   const others = [sts, iam, s3c, cw, ecs, eks, ecr, cf, elb, ...quiet]
 
   beforeAll(async () => {

@@ -59,6 +59,7 @@ import {
 import { iamAuthorization } from './collect-iam'
 import { resourcePolicies } from './collect-resource-policies'
 import { vpcNetwork } from './collect-ec2-network'
+import { ec2Launchers } from './collect-ec2-launchers'
 
 export interface CollectAwsOptions {
   out: string
@@ -402,6 +403,7 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await loadBalancers(x)
   await resourcePolicies(x)
   await vpcNetwork(x)
+  await ec2Launchers(x)
   return cloudFrontLogs
 }
 

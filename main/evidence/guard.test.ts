@@ -24,6 +24,7 @@ import { AddPermissionCommand, DeleteFunctionCommand, ListFunctionsCommand } fro
 import { DeleteQueueCommand, ListQueuesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs'
 import { DeleteTopicCommand, ListTopicsCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns'
 import { ListKeysCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms'
+import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
 import { DeleteDomainCommand, ListDomainNamesCommand, UpdateDomainConfigCommand } from '@aws-sdk/client-opensearch'
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
@@ -214,6 +215,15 @@ describe('read-only guard', () => {
         client: c.kms('eu-west-1'),
         writes: [new PutKeyPolicyCommand({ KeyId: 'k', Policy: '{}' }), new ScheduleKeyDeletionCommand({ KeyId: 'k' })],
         read: new ListKeysCommand({})
+      },
+      autoScaling: {
+        client: c.autoScaling('eu-west-1'),
+        writes: [
+          new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'web', MaxSize: 0 }),
+          new SetDesiredCapacityCommand({ AutoScalingGroupName: 'web', DesiredCapacity: 0 }),
+          new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'web' })
+        ],
+        read: new DescribeAutoScalingGroupsCommand({})
       },
       opensearch: {
         client: c.opensearch('eu-west-1'),

@@ -70,6 +70,7 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   // Not DescribeInstanceAttribute: its userData attribute is where people put secrets.
   // DescribeNetworkInterfaces: which interfaces a security group or an RDS instance's flow logs are recorded under
   // DescribeSubnets, DescribeRouteTables: whether a subnet hands out public addresses and where its internet route goes (EC2.9, EC2.15)
+  // DescribeLaunchTemplateVersions: whether the launch templates Auto Scaling groups use ask for a public address (EC2.15); the collector drops their UserData
   EC2Client: new Set([
     'DescribeInstances',
     'DescribeSecurityGroups',
@@ -78,7 +79,8 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
     'GetEbsEncryptionByDefault',
     'GetEbsDefaultKmsKeyId',
     'DescribeSubnets',
-    'DescribeRouteTables'
+    'DescribeRouteTables',
+    'DescribeLaunchTemplateVersions'
   ]),
   RDSClient: new Set(['DescribeDBInstances']),
   STSClient: new Set(['GetCallerIdentity']),
@@ -109,7 +111,9 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   // ListKeys: the keys of a Region; DescribeKey: who manages a key and its state; GetKeyPolicy: its key policy (never key material)
   KMSClient: new Set(['ListKeys', 'DescribeKey', 'GetKeyPolicy']),
   // ListDomainNames: the domains of a Region; DescribeDomains: their endpoint, VPC, access policy, fine-grained access control and log publishing
-  OpenSearchClient: new Set(['ListDomainNames', 'DescribeDomains'])
+  OpenSearchClient: new Set(['ListDomainNames', 'DescribeDomains']),
+  // DescribeAutoScalingGroups: which groups launch into a subnet and with what; DescribeLaunchConfigurations: whether their configurations ask for a public address (EC2.15)
+  AutoScalingClient: new Set(['DescribeAutoScalingGroups', 'DescribeLaunchConfigurations'])
 }
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */

@@ -93,6 +93,9 @@ type EvidenceKind =
   | 'aws.opensearch-audit'
   | 'aws.inventory.route-tables'
   | 'aws.inventory.subnets'
+  | 'aws.inventory.auto-scaling-groups'
+  | 'aws.inventory.launch-configurations'
+  | 'aws.inventory.launch-template-versions'
   | 'aws.inventory.cloudfront-configs'
   | 'aws.cloudfront-logs'
   | 'azure.activity-log'
@@ -160,6 +163,11 @@ const INVENTORY: Record<string, EvidenceKind> = {
   // Region it was listed in (main/semantics/inventory-ec2-network.ts)
   'route-tables.json': 'aws.inventory.route-tables',
   'subnets.json': 'aws.inventory.subnets',
+  // Added to v1 (docs/evidence-bundle.md): DescribeAutoScalingGroups, DescribeLaunchConfigurations and
+  // DescribeLaunchTemplateVersions, each item with "Region", UserData left out (main/semantics/inventory-ec2-launchers.ts)
+  'auto-scaling-groups.json': 'aws.inventory.auto-scaling-groups',
+  'launch-configurations.json': 'aws.inventory.launch-configurations',
+  'launch-template-versions.json': 'aws.inventory.launch-template-versions',
   // Added to v1 (docs/evidence-bundle.md): GetDistributionConfig per distribution, with its ETag
   // (main/semantics/inventory-cloudfront.ts)
   'cloudfront-distribution-configs.json': 'aws.inventory.cloudfront-configs'

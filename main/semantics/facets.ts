@@ -19,6 +19,7 @@ import { EntraUserFacet } from './inventory-entra'
 import { EntraEscalationFacet } from './inventory-entra-apps'
 import { ElbAccessLogsFacet, ElbClassicConfigFacet, Elbv2ConfigFacet } from './load-balancer'
 import { RouteTableFacet, SubnetFacet } from './inventory-ec2-network'
+import { AutoScalingGroupFacet, LaunchConfigurationFacet, LaunchTemplateFacet } from './inventory-ec2-launchers'
 
 const nullableString = z.string().nullable()
 const nullableNumber = z.number().nullable()
@@ -821,6 +822,9 @@ export const FACETS = {
   'eni.config': EniConfigFacet,
   'ec2.route-table': RouteTableFacet,
   'ec2.subnet': SubnetFacet,
+  'autoscaling.group': AutoScalingGroupFacet,
+  'autoscaling.launch-configuration': LaunchConfigurationFacet,
+  'ec2.launch-template': LaunchTemplateFacet,
   'iam.credential-report': CredentialReportFacet,
   'account.ebs-encryption': EbsEncryptionFacet,
   'account.trails': TrailsFacet,
