@@ -1,10 +1,12 @@
 // Step functions of aws.ec2.subnet-auto-public-ip: does the subnet still hand out public addresses,
-// does its internet route go to an internet gateway, and which running instances in it got their
-// address at launch (their launchers rely on the default; they keep their addresses).
+// does its internet route go to an internet gateway, which Auto Scaling groups launch into it
+// relying on the default (no AssociatePublicIpAddress in their launch template or configuration), and
+// which running instances in it got their address at launch (they keep their addresses).
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { outcome, plural } from '../../main/controls/step-common'
 import { internetRouteOf, routeText, type RouteTableFacet, type SubnetFacet } from '../../main/semantics/inventory-ec2-network'
+import { templateVersion, type AutoScalingGroupFacet } from '../../main/semantics/inventory-ec2-launchers'
 
 const SUBNET = ['aws.ec2.subnet'] as const
 const inventory = ['aws.inventory' as const]
@@ -95,4 +97,118 @@ const launchAddresses = defineStep({
   }
 })
 
-export const SUBNET_PUBLIC_IP_STEPS = [mapsPublic, internetGateway, launchAddresses]
+/** How one Auto Scaling group launches: relying on the subnet's default, asking explicitly, launching nothing, or unknown. */
+type Launch = { group: AutoScalingGroupFacet; evidence: string[][]; how: 'relies' | 'explicit' | 'idle' | 'unknown'; text: string }
+
+function launchOf(ctx: StepContext, g: { value: AutoScalingGroupFacet; evidence: string[] }): Launch {
+  const group = g.value
+  const same = (v: { account: string; region: string }) => v.account === group.account && v.region === group.region
+  const evidence = [g.evidence]
+  if (group.maxSize === 0) return { group, evidence, how: 'idle', text: `${group.name} (maximum size 0: it launches nothing)` }
+  const parts: Array<{ how: 'relies' | 'explicit' | 'unknown'; text: string }> = []
+  if (group.launchConfiguration) {
+    const c = ctx.ev
+      .resourcesWith('autoscaling.launch-configuration')
+      .map((id) => ctx.ev.config(id, 'autoscaling.launch-configuration'))
+      .find((x) => !!x && same(x.value) && x.value.name === group.launchConfiguration)
+    if (!c) parts.push({ how: 'unknown', text: `launch configuration ${group.launchConfiguration} is not in the evidence (inventory/launch-configurations.json)` })
+    else {
+      evidence.push(c.evidence)
+      const ip = c.value.associatePublicIp
+      parts.push(
+        ip === null
+          ? { how: 'relies', text: `launch configuration ${c.value.name} does not set AssociatePublicIpAddress` }
+          : { how: 'explicit', text: `launch configuration ${c.value.name} sets AssociatePublicIpAddress ${ip}` }
+      )
+    }
+  }
+  for (const ref of group.launchTemplates) {
+    const label = `launch template ${ref.name ?? ref.id} version ${ref.version ?? '$Default'}`
+    const t = ctx.ev
+      .resourcesWith('ec2.launch-template')
+      .map((id) => ctx.ev.config(id, 'ec2.launch-template'))
+      .find((x) => !!x && same(x.value) && (ref.id ? x.value.id === ref.id : x.value.name === ref.name))
+    const v = t ? templateVersion(t.value, ref.version) : null
+    if (!t || !v) {
+      parts.push({ how: 'unknown', text: `${label} is not in the evidence (inventory/launch-template-versions.json)` })
+      continue
+    }
+    evidence.push(t.evidence)
+    const which = `launch template ${t.value.name ?? t.value.id} version ${v.number}${ref.version?.startsWith('$') ? ` (${ref.version})` : ''}`
+    parts.push(
+      v.associatePublicIp === null
+        ? { how: 'relies', text: `${which} does not set AssociatePublicIpAddress on its primary interface` }
+        : { how: 'explicit', text: `${which} sets AssociatePublicIpAddress ${v.associatePublicIp}` }
+    )
+  }
+  if (!parts.length) parts.push({ how: 'unknown', text: 'it names no launch template or configuration' })
+  // a mixed instances group may launch with any of its templates: one that relies is enough
+  const how = parts.some((p) => p.how === 'relies') ? 'relies' : parts.some((p) => p.how === 'unknown') ? 'unknown' : 'explicit'
+  const size = `${plural(group.instances, 'instance')} now, ${group.minSize ?? '?'}–${group.maxSize ?? '?'}`
+  const who = group.nodegroup ? `${group.name} (EKS managed node group ${group.nodegroup})` : group.name
+  return { group, evidence, how, text: `${who}: ${parts.map((p) => p.text).join('; ')} (${size})` }
+}
+
+const launchers = defineStep({
+  name: 'ec2pub.subnet-launchers',
+  summary:
+    "the Auto Scaling groups (EKS managed node groups and ECS capacity providers among them) that launch into the subnet, and whether their launch template or configuration leaves AssociatePublicIpAddress to the subnet's default",
+  resourceTypes: SUBNET,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const s = subnetOf(ctx)
+    if (!s) return notInEvidence(ctx)
+    const sub = s.value
+    const listed = ctx.ev.files().filter((f) => f.path === `aws/${sub.account}/inventory/auto-scaling-groups.json` && f.status === 'read')
+    if (!listed.length)
+      return outcome('unknown', `the Auto Scaling groups of ${sub.account} are not in the evidence (inventory/auto-scaling-groups.json): what launches into ${sub.id} is unknown`, {
+        evidence: [s.evidence],
+        sources: inventory
+      })
+    const scope = ctx.ev.regions(sub.account)
+    const refused = ctx.ev
+      .coverage('aws.inventory', ctx.finding.resource.id, null)
+      .gaps.filter((g) => g.detail.includes(`DescribeAutoScalingGroups in ${sub.region}`))
+      .map((g) => g.detail)
+    if (refused.length || (scope.length > 0 && !scope.includes(sub.region)))
+      return outcome('unknown', `the Auto Scaling groups of ${sub.region} were not listed${refused.length ? ` (${refused[0]})` : ''}: what launches into ${sub.id} is unknown`, {
+        evidence: [s.evidence, listed.map((f) => f.id)],
+        sources: inventory
+      })
+    const all = ctx.ev
+      .resourcesWith('autoscaling.group')
+      .map((id) => ctx.ev.config(id, 'autoscaling.group'))
+      .filter((g): g is NonNullable<typeof g> => !!g && g.value.account === sub.account && g.value.region === sub.region && g.value.subnets.includes(sub.id))
+      .map((g) => launchOf(ctx, g))
+    const evidence = [s.evidence, listed.map((f) => f.id), ...all.flatMap((l) => l.evidence)]
+    const list = (ls: Launch[]) => ls.map((l) => l.text).join('. ')
+    const relying = all.filter((l) => l.how === 'relies')
+    const unknown = all.filter((l) => l.how === 'unknown')
+    const others = all.filter((l) => l.how === 'explicit' || l.how === 'idle')
+    const besides = others.length ? ` Unaffected: ${list(others)}` : ''
+    if (relying.length)
+      return outcome(
+        'yes',
+        `${plural(relying.length, 'Auto Scaling group')} launch${relying.length > 1 ? '' : 'es'} into ${sub.id} relying on its default: ${list(relying)}. With the default off, the instances ${relying.length > 1 ? 'they launch' : 'it launches'} get no public address.${besides}`,
+        { evidence, certainty: 'proven', sources: inventory }
+      )
+    if (unknown.length)
+      return outcome(
+        'unknown',
+        `whether ${unknown.map((l) => l.group.name).join(', ')} rel${unknown.length > 1 ? 'y' : 'ies'} on the default of ${sub.id} is unknown: ${list(unknown)}.${besides}`,
+        {
+          evidence,
+          sources: inventory
+        }
+      )
+    return outcome(
+      'no',
+      all.length
+        ? `no Auto Scaling group launching into ${sub.id} relies on its default: ${list(others)}`
+        : `no Auto Scaling group launches into ${sub.id} (the groups of ${sub.region} are in the evidence)`,
+      { evidence, certainty: 'proven', sources: inventory }
+    )
+  }
+})
+
+export const SUBNET_PUBLIC_IP_STEPS = [mapsPublic, internetGateway, launchers, launchAddresses]

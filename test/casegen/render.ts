@@ -288,6 +288,11 @@ export function render(w: World, opts: { collector: string }): Rendered {
       )
     if (a.routeTables.length) put('inventory/route-tables.json', { RouteTables: a.routeTables })
     if (a.subnets.length) put('inventory/subnets.json', { Subnets: a.subnets })
+    if (a.autoScalingGroups.length) {
+      put('inventory/auto-scaling-groups.json', { AutoScalingGroups: a.autoScalingGroups })
+      put('inventory/launch-configurations.json', { LaunchConfigurations: a.launchConfigurations })
+      put('inventory/launch-template-versions.json', { LaunchTemplateVersions: a.launchTemplateVersions })
+    }
     if (a.metrics.length) put('cloudwatch/metrics.json', { metrics: a.metrics })
     for (const [key, lines] of [...a.elbAccessLogs].sort(([x], [y]) => (x < y ? -1 : 1))) {
       // one gzip file a month, in the folders and under the name Elastic Load Balancing delivers to S3

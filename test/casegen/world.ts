@@ -384,6 +384,10 @@ export interface AccountWorld {
   /** DescribeRouteTables / DescribeSubnets items with "Region" (inventory/route-tables.json, subnets.json; written when not empty) */
   routeTables: Json[]
   subnets: Json[]
+  /** DescribeAutoScalingGroups / DescribeLaunchConfigurations / DescribeLaunchTemplateVersions items with "Region" (inventory/auto-scaling-groups.json and its two companions, written together when a group is given) */
+  autoScalingGroups: Json[]
+  launchConfigurations: Json[]
+  launchTemplateVersions: Json[]
   /** GetDistributionConfig answers ({Id, ARN, ETag, DistributionConfig}), inventory/cloudfront-distribution-configs.json (written when not empty) */
   cloudfrontConfigs: Json[]
   /** CloudFront standard log lines (cloudFrontLogLine) by distribution id, cloudfront-logs/<id>/… */
@@ -496,6 +500,9 @@ export class World {
         opensearchAudit: new Map(),
         routeTables: [],
         subnets: [],
+        autoScalingGroups: [],
+        launchConfigurations: [],
+        launchTemplateVersions: [],
         cloudfrontConfigs: [],
         cloudfrontLogs: new Map(),
         classicLoadBalancers: null
@@ -2545,6 +2552,69 @@ export function subnet(o: { account: string; region: string; id: string; vpc: st
     OwnerId: o.account,
     SubnetArn: `arn:aws:ec2:${o.region}:${o.account}:subnet/${o.id}`,
     Tags: o.name ? [{ Key: 'Name', Value: o.name }] : [],
+    Region: o.region
+  }
+}
+
+// ---- Auto Scaling groups and what they launch with (appended for aws.ec2.subnet-auto-public-ip) ----
+
+/** A DescribeAutoScalingGroups item as `evidence collect` writes it (with "Region"): on a launch template (id, version) or a launch configuration. */
+export function autoScalingGroup(o: {
+  account: string
+  region: string
+  name: string
+  subnets: string[]
+  template?: { id: string; version: string }
+  configuration?: string
+  min: number
+  max: number
+  instances?: string[]
+  nodegroup?: string
+}): Json {
+  return {
+    AutoScalingGroupName: o.name,
+    AutoScalingGroupARN: `arn:aws:autoscaling:${o.region}:${o.account}:autoScalingGroup:${uuidOf(`asg:${o.name}`)}:autoScalingGroupName/${o.name}`,
+    ...(o.template ? { LaunchTemplate: { LaunchTemplateId: o.template.id, Version: o.template.version } } : {}),
+    ...(o.configuration ? { LaunchConfigurationName: o.configuration } : {}),
+    MinSize: o.min,
+    MaxSize: o.max,
+    DesiredCapacity: o.instances?.length ?? o.min,
+    DefaultCooldown: 300,
+    AvailabilityZones: [`${o.region}a`],
+    HealthCheckType: 'EC2',
+    Instances: (o.instances ?? []).map((id) => ({ InstanceId: id, AvailabilityZone: `${o.region}a`, LifecycleState: 'InService', HealthStatus: 'Healthy' })),
+    VPCZoneIdentifier: o.subnets.join(','),
+    Tags: o.nodegroup ? [{ ResourceId: o.name, ResourceType: 'auto-scaling-group', Key: 'eks:nodegroup-name', Value: o.nodegroup, PropagateAtLaunch: true }] : [],
+    Region: o.region
+  }
+}
+
+/** A DescribeLaunchTemplateVersions item as `evidence collect` writes it (with "Region", without UserData); `publicIp` undefined: the primary interface leaves AssociatePublicIpAddress unset. */
+export function launchTemplateVersion(o: { region: string; id: string; name: string; version: number; isDefault: boolean; publicIp?: boolean; groups: string[] }): Json {
+  return {
+    LaunchTemplateId: o.id,
+    LaunchTemplateName: o.name,
+    VersionNumber: o.version,
+    DefaultVersion: o.isDefault,
+    CreateTime: '2026-06-01T09:00:00.000Z',
+    LaunchTemplateData: {
+      ImageId: `ami-0${hex(`ami:${o.name}`, 16)}`,
+      InstanceType: 't3.medium',
+      NetworkInterfaces: [{ DeviceIndex: 0, ...(o.publicIp === undefined ? {} : { AssociatePublicIpAddress: o.publicIp }), Groups: o.groups, DeleteOnTermination: true }]
+    },
+    Region: o.region
+  }
+}
+
+/** A DescribeLaunchConfigurations item as `evidence collect` writes it (with "Region", without UserData). */
+export function launchConfiguration(o: { account: string; region: string; name: string; publicIp?: boolean }): Json {
+  return {
+    LaunchConfigurationName: o.name,
+    LaunchConfigurationARN: `arn:aws:autoscaling:${o.region}:${o.account}:launchConfiguration:${uuidOf(`lc:${o.name}`)}:launchConfigurationName/${o.name}`,
+    ImageId: `ami-0${hex(`ami:${o.name}`, 16)}`,
+    InstanceType: 't3.small',
+    ...(o.publicIp === undefined ? {} : { AssociatePublicIpAddress: o.publicIp }),
+    CreatedTime: '2025-03-01T09:00:00.000Z',
     Region: o.region
   }
 }
