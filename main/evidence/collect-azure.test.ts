@@ -330,7 +330,16 @@ describe('evidence collect (Azure) against a local ARM stand-in', () => {
 
   it('an endpoint that fails is a gap in the manifest, not a crash', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'lm-az2-')), 'bundle')
-    const r = await collectAzure({ out, credential, baseUrl: base, subscriptions: [SUBSCRIPTION], days: 30, now: new Date('2026-11-20T00:00:00Z'), sleep: async () => undefined })
+    const r = await collectAzure({
+      out,
+      credential,
+      baseUrl: base,
+      graphBaseUrl: base,
+      subscriptions: [SUBSCRIPTION],
+      days: 30,
+      now: new Date('2026-11-20T00:00:00Z'),
+      sleep: async () => undefined
+    })
     expect(r.manifest.gaps?.find((g) => g.source === 'azure.activity-log')?.problem).toMatch(/BadFilter: no window/)
   })
 

@@ -28,6 +28,7 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing'
 import { OpenSearchClient } from '@aws-sdk/client-opensearch'
+import { RDSClient } from '@aws-sdk/client-rds'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -133,7 +134,8 @@ describe('a collection with one service throttled past its retries', () => {
     const clb = mockClient(ElasticLoadBalancingClient)
     const opensearch = mockClient(OpenSearchClient)
     const autoScaling = mockClient(AutoScalingClient)
-    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms, clb, opensearch, autoScaling].map((m) => () => m.restore()))
+    const rds = mockClient(RDSClient)
+    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms, clb, opensearch, autoScaling, rds].map((m) => () => m.restore()))
     lambda.on(ListFunctionsCommand).resolves({ Functions: [] })
     sqs.on(ListQueuesCommand).resolves({})
     sns.on(ListTopicsCommand).resolves({ Topics: [] })
