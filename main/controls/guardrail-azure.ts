@@ -14,7 +14,8 @@ export interface PolicyAssignment {
   displayName: string
   /** the built-in definition's id (the GUID of /providers/Microsoft.Authorization/policyDefinitions/…) */
   definition: string
-  parameters: Record<string, string>
+  /** each parameter's value (a string, or an object: the approved user and group IDs policy takes its ranges as { ranges: [{ min, max }] }) */
+  parameters: Record<string, unknown>
 }
 
 /** The subscription of an Azure resource id, lower-cased, or null. */

@@ -126,7 +126,7 @@ export function renderWorkloadPatches(ctx: FixContext, o: { title: string; summa
   const header = headerLines(ctx)
   const fns = [
     // the cluster the plan is for: AKS names the kubeconfig context after the cluster (az aks get-credentials)
-    `CONTEXT="\${LASTMILE_KUBE_CONTEXT:-${o.clusterName.replace(/[^A-Za-z0-9_.:@-]/g, '')}}"`,
+    `CONTEXT="\${LASTMILE_KUBE_CONTEXT:-${o.clusterName.replace(/[^A-Za-z0-9_.:@/-]/g, '')}}"`,
     'kubectl config get-contexts "$CONTEXT" >/dev/null 2>&1 || fail "no kubeconfig context $CONTEXT (az aks get-credentials, or set LASTMILE_KUBE_CONTEXT); nothing was changed"',
     'k() { kubectl --context "$CONTEXT" "$@"; }',
     // does the live object hold these values (JSON pointer → value; null: absent)?
@@ -223,6 +223,13 @@ export function renderWorkloadPatches(ctx: FixContext, o: { title: string; summa
     ]
   }
 }
+
+/**
+ * The kubeconfig context of the cluster a finding on a Kubernetes object names: the cluster as Trivy's
+ * k8s scan names it (its kubeconfig context: an EKS cluster's ARN, as aws eks update-kubeconfig names
+ * it), else the cluster folder of the evidence.
+ */
+export const kubeContextOf = (resourceId: string, cluster: string): string => kubernetesObjectOf(resourceId)?.cluster || cluster
 
 /** A container's place in a pod spec, as a JSON pointer. */
 export const containerPath = (w: Workload, c: { list: string; index: number }): string => `${w.specPath}/${c.list}/${c.index}`

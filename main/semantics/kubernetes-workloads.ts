@@ -3,9 +3,9 @@
 // a List. What is read of it: each object's kind, name, namespace, labels and controller owner
 // reference; the pod spec each runs or templates (Pod: spec; Deployment, DaemonSet, StatefulSet,
 // ReplicaSet, Job: spec.template.spec; CronJob: spec.jobTemplate.spec.template.spec) with its service
-// account, automountServiceAccountToken, its securityContext (runAsUser, runAsNonRoot, seccompProfile)
-// and its containers' securityContext (privileged, allowPrivilegeEscalation, capabilities, runAsUser,
-// runAsNonRoot, seccompProfile) and ports; replicas; a pod's phase; a ServiceAccount's
+// account, automountServiceAccountToken, its securityContext (runAsUser, runAsGroup, runAsNonRoot,
+// seccompProfile, fsGroup, supplementalGroups) and its containers' securityContext (privileged,
+// allowPrivilegeEscalation, capabilities, runAsUser, runAsGroup, runAsNonRoot, seccompProfile) and ports; replicas; a pod's phase; a ServiceAccount's
 // automountServiceAccountToken. A workload is the top controller a pod's owner references lead to
 // (Pod → ReplicaSet → Deployment, Pod → Job → CronJob), or a pod that no controller owns.
 import { z } from 'zod'
@@ -15,7 +15,7 @@ import type { Parsed } from './kubernetes-rbac'
 const Capabilities = z.object({ add: z.array(z.string()).nullish(), drop: z.array(z.string()).nullish() }).passthrough()
 const SeccompProfile = z.object({ type: z.string(), localhostProfile: z.string().nullish() }).passthrough()
 // the fields a container inherits from the pod's securityContext when it does not set them (main/semantics/kubernetes-security-context.ts)
-const Identity = { runAsUser: z.number().int().nullish(), runAsNonRoot: z.boolean().nullish(), seccompProfile: SeccompProfile.nullish() }
+const Identity = { runAsUser: z.number().int().nullish(), runAsGroup: z.number().int().nullish(), runAsNonRoot: z.boolean().nullish(), seccompProfile: SeccompProfile.nullish() }
 const SecurityContext = z
   .object({ privileged: z.boolean().nullish(), allowPrivilegeEscalation: z.boolean().nullish(), capabilities: Capabilities.nullish(), ...Identity })
   .passthrough()
@@ -23,7 +23,11 @@ const ContainerPort = z.object({ containerPort: z.number().int(), protocol: z.st
 const Container = z.object({ name: z.string(), image: z.string().optional(), securityContext: SecurityContext.nullish(), ports: z.array(ContainerPort).nullish() }).passthrough()
 export const PodSpec = z
   .object({
-    securityContext: z.object(Identity).passthrough().nullish(),
+    // fsGroup and supplementalGroups are the pod's only: the groups every container's process gets besides its primary one
+    securityContext: z
+      .object({ ...Identity, fsGroup: z.number().int().nullish(), supplementalGroups: z.array(z.number().int()).nullish() })
+      .passthrough()
+      .nullish(),
     serviceAccountName: z.string().nullish(),
     serviceAccount: z.string().nullish(),
     automountServiceAccountToken: z.boolean().nullish(),
