@@ -95,7 +95,9 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '--athena-workgroup': 'W: the Athena workgroup to run the queries in (default primary)',
     '--athena-output': 'S3URI: where Athena writes the query results, when the workgroup sets none',
     '--terraform-state':
-      'FILE: a Terraform state (`terraform show -json` or `terraform state pull` output) to copy into the bundle, sensitive values removed, so IaC findings are judged on their deployed resources (repeatable)'
+      'FILE: a Terraform state (`terraform show -json` or `terraform state pull` output) to copy into the bundle, sensitive values removed, so IaC findings are judged on their deployed resources (repeatable)',
+    '--max-log-mb':
+      'MB: the usage logs copied at most per load balancer, CloudFront distribution or OpenSearch domain (access, standard and audit logs; whole days, newest first; default 1024): the days past it are a gap'
   },
   'evidence list': { '--bundle': 'ID: only this bundle' },
   'evidence coverage': { '--from': 'T: start of the window (ISO 8601)', '--to': 'T: end of the window (ISO 8601)' },

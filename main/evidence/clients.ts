@@ -6,6 +6,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { EC2Client } from '@aws-sdk/client-ec2'
 import { ECRClient } from '@aws-sdk/client-ecr'
 import { ECSClient } from '@aws-sdk/client-ecs'
@@ -132,6 +133,10 @@ function autoScalingClient(o: AwsClientOptions): AutoScalingClient {
   return withReadOnlyGuard(new AutoScalingClient(common(o)))
 }
 
+function logsClient(o: AwsClientOptions): CloudWatchLogsClient {
+  return withReadOnlyGuard(new CloudWatchLogsClient(common(o)))
+}
+
 function opensearchClient(o: AwsClientOptions): OpenSearchClient {
   return withReadOnlyGuard(new OpenSearchClient(common(o)))
 }
@@ -163,6 +168,8 @@ export interface AwsClients {
   opensearch(region: string): OpenSearchClient
   /** Auto Scaling groups and launch configurations: what launches into a subnet (collect-ec2-launchers.ts) */
   autoScaling(region: string): AutoScalingClient
+  /** CloudWatch Logs: OpenSearch audit logs (collect-usage-logs.ts) */
+  logs(region: string): CloudWatchLogsClient
   /** only with --cloudtrail-source athena:… (collect-cloudtrail-query.ts) */
   athena(region: string): AthenaClient
 }
@@ -205,6 +212,7 @@ export function awsClients(o: Omit<AwsClientOptions, 'region'> & { region?: stri
     kms: perRegion((r) => kmsClient({ ...o, region: r })),
     opensearch: perRegion((r) => opensearchClient({ ...o, region: r })),
     autoScaling: perRegion((r) => autoScalingClient({ ...o, region: r })),
+    logs: perRegion((r) => logsClient({ ...o, region: r })),
     athena: perRegion((r) => athenaClient({ ...o, region: r }))
   }
 }

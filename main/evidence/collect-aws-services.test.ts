@@ -3,6 +3,7 @@
 // pages per listing, and failures in the middle. The bundle it writes is then read back by both
 // readers — the evidence service (facts, links, coverage) and the control evaluators — which is
 // what "the same format" means.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling'
 import { CloudFrontClient, GetDistributionConfigCommand, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
@@ -115,7 +116,8 @@ const mocks = {
   sns: mockClient(SNSClient),
   kms: mockClient(KMSClient),
   opensearch: mockClient(OpenSearchClient),
-  autoScaling: mockClient(AutoScalingClient)
+  autoScaling: mockClient(AutoScalingClient),
+  logs: mockClient(CloudWatchLogsClient)
 }
 /** What these tests use of a mock, whatever its client. */
 interface Stub {

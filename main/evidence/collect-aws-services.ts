@@ -567,7 +567,8 @@ async function listenersOf(x: ServiceContext, elb: ReturnType<ServiceContext['cl
   }
 }
 
-export async function loadBalancers(x: ServiceContext): Promise<void> {
+/** Writes load-balancers.json; returns both generations' items (with their Attributes), for their access logs. */
+export async function loadBalancers(x: ServiceContext): Promise<{ elbv2: Array<Record<string, unknown>>; classic: Array<Record<string, unknown>> }> {
   const lbs: Array<Record<string, unknown>> = []
   let listed = 0
   for (const region of x.regions) {
@@ -609,6 +610,7 @@ export async function loadBalancers(x: ServiceContext): Promise<void> {
   // each generation's key only when its listing worked: a missing key is "not collected", never "none"
   if (listed || classic)
     x.w.writeJson(`${x.base}/inventory/load-balancers.json`, { ...(listed ? { LoadBalancers: lbs } : {}), ...(classic ? { LoadBalancerDescriptions: classic } : {}) })
+  return { elbv2: lbs, classic: classic ?? [] }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import {
@@ -72,7 +73,7 @@ describe('evidence collect (AWS): trail logs from S3 (s3rver), inventories and E
   const cf = mockClient(CloudFrontClient)
   const elb = mockClient(ElasticLoadBalancingV2Client)
   // answered by nothing (undefined): no call may leave for the network
-  const quiet = [ElasticLoadBalancingClient, RDSClient, LambdaClient, SQSClient, SNSClient, KMSClient, OpenSearchClient, AutoScalingClient].map(
+  const quiet = [ElasticLoadBalancingClient, RDSClient, LambdaClient, SQSClient, SNSClient, KMSClient, OpenSearchClient, AutoScalingClient, CloudWatchLogsClient].map(
     (c) => mockClient(c as never) as unknown as typeof elb
   )
   const others = [sts, iam, s3c, cw, ecs, eks, ecr, cf, elb, ...quiet]

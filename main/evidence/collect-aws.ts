@@ -60,6 +60,7 @@ import { iamAuthorization } from './collect-iam'
 import { resourcePolicies } from './collect-resource-policies'
 import { vpcNetwork } from './collect-ec2-network'
 import { ec2Launchers } from './collect-ec2-launchers'
+import { auditLogTargets, cloudFrontLogFiles, DEFAULT_MAX_LOG_BYTES, elbAccessLogFiles, elbLogTargets, openSearchAuditLogs, type UsageLogContext } from './collect-usage-logs'
 
 export interface CollectAwsOptions {
   out: string
@@ -81,6 +82,8 @@ export interface CollectAwsOptions {
   reportPolls?: number
   /** DescribeImageScanFindings calls at most (default 1000) */
   maxScanLookups?: number
+  /** bytes of usage logs copied at most per resource and log source (load balancer, distribution, domain); default 1 GiB */
+  maxLogBytes?: number
   /**
    * Where CloudTrail comes from: the trails' log files (default), or the answers of CloudTrail Lake
    * or Athena to the CloudTrail questions (collect-cloudtrail-query.ts), nothing downloaded
@@ -179,13 +182,13 @@ export async function collectAws(o: CollectAwsOptions): Promise<CollectResult> {
   if (ec2.interfaces) w.writeJson(`${base}/inventory/network-interfaces.json`, { NetworkInterfaces: ec2.interfaces })
   if (Object.keys(ec2.ebs).length) w.writeJson(`${base}/inventory/ebs-encryption.json`, { regions: ec2.ebs })
 
-  const cloudFrontLogs = await otherServices(r, stsError, ec2)
+  const usage = await otherServices(r, stsError, ec2)
   const source = o.cloudTrailSource ?? { kind: 'files' }
   if (query) w.writeJson(`${base}/cloudtrail-query/${query.engine === 'cloudtrail-lake' ? 'lake' : 'athena'}.json`, query)
   else await cloudTrailLogFiles(r, trails.trails)
   await s3Buckets(r)
   await flowLogFiles(r, ec2.flowLogs)
-  await cloudFrontLogFiles(r, cloudFrontLogs)
+  await usageLogs(r, usage)
   writeTerraformStates(w, o.terraformStates)
 
   const manifest = w.finish({
@@ -376,7 +379,32 @@ async function eventHistory(r: Run): Promise<Array<{ region: string; n: number; 
 }
 
 /** The other services (collect-aws-services.ts): account settings, credentials, metrics, workloads, fronting. */
-async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory): Promise<CloudFrontLogTarget[]> {
+/** What the usage logs are copied from, once the inventory has said where they are. */
+interface UsageLogSources {
+  cloudFront: CloudFrontLogTarget[]
+  loadBalancers: Awaited<ReturnType<typeof loadBalancers>>
+  domains: Awaited<ReturnType<typeof resourcePolicies>>
+}
+
+/** Load balancer access logs, CloudFront standard logs and OpenSearch audit logs of the window (collect-usage-logs.ts). */
+async function usageLogs(r: Run, u: UsageLogSources): Promise<void> {
+  const x: UsageLogContext = {
+    w: r.w,
+    clients: r.o.clients,
+    base: baseOf(r),
+    account: r.account,
+    from: r.from,
+    to: r.to,
+    maxBytes: r.o.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES,
+    gap: ({ source, problem, ...extra }) => r.gap(source, problem, extra),
+    progress: r.progress
+  }
+  await elbAccessLogFiles(x, elbLogTargets(u.loadBalancers.elbv2, u.loadBalancers.classic, r.account))
+  await cloudFrontLogFiles(x, u.cloudFront)
+  await openSearchAuditLogs(x, auditLogTargets(u.domains))
+}
+
+async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory): Promise<UsageLogSources> {
   const x: ServiceContext = {
     w: r.w,
     clients: r.o.clients,
@@ -399,12 +427,12 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await eksClusters(x)
   await rdsInstances(x, ec2.interfacesByRegion)
   await ecrImages(x)
-  const cloudFrontLogs = await cloudFrontDistributions(x)
-  await loadBalancers(x)
-  await resourcePolicies(x)
+  const cloudFront = await cloudFrontDistributions(x)
+  const lbs = await loadBalancers(x)
+  const domains = await resourcePolicies(x)
   await vpcNetwork(x)
   await ec2Launchers(x)
-  return cloudFrontLogs
+  return { cloudFront, loadBalancers: lbs, domains }
 }
 
 /** CloudTrail log files, exactly as delivered, from each trail's bucket. */
@@ -507,25 +535,6 @@ async function flowLogFiles(r: Run, flowLogs: Array<{ region: string; destinatio
         (key) => `${baseOf(r)}/vpc-flow-logs/${key}`,
         r.gap,
         'aws.vpc-flow-logs'
-      )
-    }
-  }
-}
-
-/** CloudFront standard logs, as delivered: <prefix><distribution id>.YYYY-MM-DD-HH.<unique>.gz, for each day of the window. */
-async function cloudFrontLogFiles(r: Run, targets: CloudFrontLogTarget[]): Promise<void> {
-  for (const t of targets) {
-    r.progress(`CloudFront standard logs of ${t.distribution}`)
-    for (const d of r.days) {
-      await copyPrefix(
-        r.o.clients.s3,
-        r.w,
-        t.bucket,
-        `${t.prefix}${t.distribution}.${d.dash}-`,
-        (key) => `${baseOf(r)}/cloudfront-logs/${t.distribution}/${key.slice(t.prefix.length)}`,
-        r.gap,
-        'aws.cloudfront-logs',
-        `arn:aws:cloudfront::${r.account ?? ''}:distribution/${t.distribution}`
       )
     }
   }

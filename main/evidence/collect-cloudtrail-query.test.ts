@@ -3,6 +3,7 @@
 // Athena rows with a header row, paged), and what they answer is what SQLite answers to the same
 // SQL over the records the file tests scan — so the facts from the query path can be held equal to
 // the facts from the log files.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as AthenaGetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena'
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
@@ -101,7 +102,8 @@ const denied = [
   SNSClient,
   KMSClient,
   OpenSearchClient,
-  AutoScalingClient
+  AutoScalingClient,
+  CloudWatchLogsClient
 ].map((c) => mockClient(c as never) as unknown as { onAnyCommand(): { rejects(e: Error): void }; reset(): void; restore(): void })
 const all = [ct, athena, sts, ...denied] as unknown as Array<{ reset(): void; restore(): void }>
 afterEach(() => all.forEach((m) => m.reset()))

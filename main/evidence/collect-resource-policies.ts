@@ -148,10 +148,9 @@ export async function kmsKeys(x: ServiceContext): Promise<void> {
 /**
  * inventory/opensearch-domains.json: {"DomainStatusList":[DescribeDomains DomainStatus]}, five names a
  * call (DescribeDomains' limit). A batch that fails is a gap naming its domains (they are left out,
- * unknown). The audit logs are not collected (no CloudWatch Logs reads): a domain publishing one is a
- * gap naming its log group, for the operator to export (docs/evidence-bundle.md).
+ * unknown). Returns the domains described: their audit logs are copied later (collect-usage-logs.ts).
  */
-export async function opensearchDomains(x: ServiceContext): Promise<void> {
+export async function opensearchDomains(x: ServiceContext): Promise<DomainStatus[]> {
   const domains: DomainStatus[] = []
   let listed = 0
   for (const region of x.regions) {
@@ -170,17 +169,6 @@ export async function opensearchDomains(x: ServiceContext): Promise<void> {
       try {
         const got = (await os.send(new DescribeDomainsCommand({ DomainNames: batch }))).DomainStatusList ?? []
         domains.push(...got)
-        for (const d of got) {
-          const audit = d.LogPublishingOptions?.AUDIT_LOGS
-          if (audit?.Enabled && audit.CloudWatchLogsLogGroupArn)
-            x.gap({
-              source: 'aws.opensearch.audit',
-              operation: 'FilterLogEvents',
-              region,
-              resource: d.ARN ?? d.DomainName,
-              problem: `the audit log of ${d.DomainName} (${audit.CloudWatchLogsLogGroupArn}) is not collected: export it with aws logs filter-log-events into opensearch-audit/${d.DomainName}/`
-            })
-        }
       } catch (e) {
         x.gap({
           source: SOURCE,
@@ -193,13 +181,14 @@ export async function opensearchDomains(x: ServiceContext): Promise<void> {
     }
   }
   if (listed) x.w.writeJson(`${x.base}/inventory/opensearch-domains.json`, { DomainStatusList: domains })
+  return domains
 }
 
-/** The five files, one after the other. */
-export async function resourcePolicies(x: ServiceContext): Promise<void> {
+/** The five files, one after the other; returns the OpenSearch domains described. */
+export async function resourcePolicies(x: ServiceContext): Promise<DomainStatus[]> {
   await lambdaFunctions(x)
   await sqsQueues(x)
   await snsTopics(x)
   await kmsKeys(x)
-  await opensearchDomains(x)
+  return opensearchDomains(x)
 }

@@ -2,6 +2,7 @@
 // no aws-sdk-client-mock on these clients): a throttled call is retried with backoff, the number of
 // attempts is bounded, and a call still throttled after the last attempt becomes a coverage gap
 // while the rest of the collection carries on.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront'
 import { CloudTrailClient, DescribeTrailsCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
@@ -135,7 +136,8 @@ describe('a collection with one service throttled past its retries', () => {
     const opensearch = mockClient(OpenSearchClient)
     const autoScaling = mockClient(AutoScalingClient)
     const rds = mockClient(RDSClient)
-    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms, clb, opensearch, autoScaling, rds].map((m) => () => m.restore()))
+    const logs = mockClient(CloudWatchLogsClient)
+    restore.push(...[sts, ct, ec2, s3, s3c, iam, eks, ecr, cf, elb, cw, lambda, sqs, sns, kms, clb, opensearch, autoScaling, rds, logs].map((m) => () => m.restore()))
     lambda.on(ListFunctionsCommand).resolves({ Functions: [] })
     sqs.on(ListQueuesCommand).resolves({})
     sns.on(ListTopicsCommand).resolves({ Topics: [] })

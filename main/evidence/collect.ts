@@ -33,6 +33,8 @@ export interface CollectOptions {
   signal?: { aborted: boolean }
   /** Terraform state files to copy into the bundle (iac/terraform-state/), sensitive values removed */
   terraformStates?: readonly string[]
+  /** AWS: megabytes of usage logs copied at most per resource and log source (load balancer, distribution, OpenSearch domain); default 1024 */
+  maxLogMb?: number
 }
 
 export interface CollectOutcome {
@@ -117,6 +119,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectOutcome
         profile: o.profile,
         cloudTrailSource: o.cloudTrailSource,
         terraformStates,
+        ...(o.maxLogMb !== undefined ? { maxLogBytes: o.maxLogMb * 1024 * 1024 } : {}),
         onProgress: progress
       })
     )

@@ -25,6 +25,7 @@ import { DeleteQueueCommand, ListQueuesCommand, SetQueueAttributesCommand } from
 import { DeleteTopicCommand, ListTopicsCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns'
 import { ListKeysCommand, PutKeyPolicyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms'
 import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling'
+import { DeleteLogGroupCommand, FilterLogEventsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs'
 import { DeleteDomainCommand, ListDomainNamesCommand, UpdateDomainConfigCommand } from '@aws-sdk/client-opensearch'
 import { DeleteObjectCommand, ListBucketsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { DeletePublicAccessBlockCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3-control'
@@ -89,8 +90,13 @@ describe('read-only guard', () => {
     for (const [client, ops] of Object.entries(READ_ONLY_OPERATIONS)) {
       for (const op of ops) if (!/^(Describe|Get|List|Head|LookupEvents$)/.test(op)) notReadVerb.push(`${client} ${op}`)
     }
-    // GenerateCredentialReport and the two query starters are named, not matched: no other Generate* or Start* is allowed
-    expect(notReadVerb.sort()).toEqual(['AthenaClient StartQueryExecution', 'CloudTrailClient StartQuery', 'IAMClient GenerateCredentialReport'])
+    // GenerateCredentialReport, the two query starters and FilterLogEvents are named, not matched: no other Generate*, Start* or Filter* is allowed
+    expect(notReadVerb.sort()).toEqual([
+      'AthenaClient StartQueryExecution',
+      'CloudTrailClient StartQuery',
+      'CloudWatchLogsClient FilterLogEvents',
+      'IAMClient GenerateCredentialReport'
+    ])
     expect([...READ_EFFECT_EXCEPTIONS].sort()).toEqual(notReadVerb)
     expect(isAllowed('IAMClient', 'GenerateServiceLastAccessedDetailsCommand')).toBe(false)
     expect(isAllowed('CloudTrailClient', 'StartLoggingCommand')).toBe(false)
@@ -224,6 +230,14 @@ describe('read-only guard', () => {
           new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'web' })
         ],
         read: new DescribeAutoScalingGroupsCommand({})
+      },
+      logs: {
+        client: c.logs('eu-west-1'),
+        writes: [
+          new DeleteLogGroupCommand({ logGroupName: '/aws/OpenSearchService/domains/d/audit-logs' }),
+          new PutRetentionPolicyCommand({ logGroupName: 'g', retentionInDays: 1 })
+        ],
+        read: new FilterLogEventsCommand({ logGroupName: '/aws/OpenSearchService/domains/d/audit-logs' })
       },
       opensearch: {
         client: c.opensearch('eu-west-1'),

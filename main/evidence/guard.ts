@@ -39,6 +39,13 @@ import { LastmileError } from '../errors'
  *   location — the one write side effect inherent to Athena: no query runs without it. The user opts
  *   in with --cloudtrail-source athena:…, and docs/cloudtrail-at-scale.md says so.
  * Both are billed by the data scanned; neither stops, deletes or changes anything that records.
+ *
+ * CloudWatch Logs FilterLogEvents is a read whose verb is not one of the above (READ_EFFECT_EXCEPTIONS):
+ * it returns the events of a log group in a time range that match an (optional) pattern — an OpenSearch
+ * domain's audit log, day by day. It creates, changes or deletes no log group, stream, filter or
+ * retention; AWS's ReadOnlyAccess and CloudWatchLogsReadOnlyAccess managed policies grant
+ * logs:FilterLogEvents. Its sibling GetLogEvents reads one stream only (an audit log has many), and
+ * StartQuery (Logs Insights) is not used.
  */
 export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   S3Client: new Set([
@@ -113,11 +120,18 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   // ListDomainNames: the domains of a Region; DescribeDomains: their endpoint, VPC, access policy, fine-grained access control and log publishing
   OpenSearchClient: new Set(['ListDomainNames', 'DescribeDomains']),
   // DescribeAutoScalingGroups: which groups launch into a subnet and with what; DescribeLaunchConfigurations: whether their configurations ask for a public address (EC2.15)
-  AutoScalingClient: new Set(['DescribeAutoScalingGroups', 'DescribeLaunchConfigurations'])
+  AutoScalingClient: new Set(['DescribeAutoScalingGroups', 'DescribeLaunchConfigurations']),
+  // FilterLogEvents: an OpenSearch domain's audit log, from the log group it publishes to, day by day (collect-usage-logs.ts)
+  CloudWatchLogsClient: new Set(['FilterLogEvents'])
 }
 
 /** Operations allowed although their verb is not a read verb: each one reviewed above. */
-export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set(['IAMClient GenerateCredentialReport', 'CloudTrailClient StartQuery', 'AthenaClient StartQueryExecution'])
+export const READ_EFFECT_EXCEPTIONS: ReadonlySet<string> = new Set([
+  'IAMClient GenerateCredentialReport',
+  'CloudTrailClient StartQuery',
+  'AthenaClient StartQueryExecution',
+  'CloudWatchLogsClient FilterLogEvents'
+])
 
 /** A single SELECT: no other statement kind, no second statement, no comment to hide one in. */
 const ONE_SELECT = /^SELECT\s[^;]*$/

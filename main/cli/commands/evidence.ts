@@ -64,10 +64,10 @@ export function cloudTrailSourceOf(ctx: CliContext, provider: string): CloudTrai
 const evidenceCollect: Command = {
   name: 'evidence collect',
   usage:
-    'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--terraform-state FILE]… [--json]',
+    'evidence collect --out BUNDLE [--profile P] [--provider aws|azure] [--days 90] [--region R]… [--cloudtrail-source files|lake[:ARN]|athena:DB.TABLE [--athena-workgroup W] [--athena-output S3URI]] [--subscription S]… [--arm-url URL] [--terraform-state FILE]… [--max-log-mb 1024] [--json]',
   summary: 'gather an evidence bundle with read-only calls through a local credential profile (AWS shared config, Azure CLI)',
   args: {
-    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', '--terraform-state', ...CLOUDTRAIL_SOURCE_FLAGS],
+    values: ['--out', '--profile', '--provider', '--days', '--region', '--subscription', '--arm-url', '--terraform-state', '--max-log-mb', ...CLOUDTRAIL_SOURCE_FLAGS],
     repeatable: ['--region', '--subscription', '--terraform-state']
   },
   async run(ctx) {
@@ -78,6 +78,13 @@ const evidenceCollect: Command = {
     const daysText = value(ctx.args, '--days') ?? '90'
     if (!/^\d+$/.test(daysText)) throw new LastmileError('bad-input', `--days ${daysText}: a whole number of days`)
     const cloudTrailSource = cloudTrailSourceOf(ctx, provider)
+    const maxLogText = value(ctx.args, '--max-log-mb')
+    if (maxLogText !== undefined && (!/^\d+$/.test(maxLogText) || Number(maxLogText) < 1))
+      throw new LastmileError(
+        'bad-input',
+        `--max-log-mb ${maxLogText}: a whole number of megabytes (at least 1), the usage logs copied at most per load balancer, distribution or domain`
+      )
+    if (maxLogText !== undefined && provider !== 'aws') throw new LastmileError('bad-input', '--max-log-mb is for --provider aws')
     const r = await collectEvidence({
       out: resolve(out),
       provider,
@@ -88,6 +95,7 @@ const evidenceCollect: Command = {
       armBaseUrl: value(ctx.args, '--arm-url'),
       cloudTrailSource,
       terraformStates: (ctx.args.values.get('--terraform-state') ?? []).map((f) => resolve(f)),
+      ...(maxLogText !== undefined ? { maxLogMb: Number(maxLogText) } : {}),
       operator: value(ctx.args, '--as') ?? osUser(),
       version: appVersion(),
       env: ctx.env,
