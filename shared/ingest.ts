@@ -16,6 +16,7 @@ export const FORMAT_NAMES = [
   'wiz-vulnerabilities-csv',
   'wiz-api-json',
   'trivy-json',
+  'trivy-operator-json',
   'defender-recommendations-csv',
   'defender-assessments-json',
   'defender-alerts-json',

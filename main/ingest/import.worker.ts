@@ -16,6 +16,7 @@ serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
         format: req.format,
         chunkBytes: req.chunkBytes,
         partial: req.partial,
+        cluster: req.cluster,
         onProgress: (progress) => task.progress({ progress }),
         onFile: (outcome) => task.progress({ outcome })
       })

@@ -11,6 +11,7 @@ import { loadControls, type ControlTable } from '../controls/catalogue'
 import { detectFormat, type Detected } from './detect'
 import { deferFindingsTable } from './findings-table-refresh'
 import { SOURCE_OF } from './formats'
+import type { ReadHints } from './formats/adapter'
 import { createMissingInitiatives, assignFindings } from './initiatives'
 import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
 import { canWaitHere, readAhead, readInThread, settleReadAhead } from './reader-thread'
@@ -30,6 +31,11 @@ export interface ImportOptions {
   /** read size; tests use tiny chunks to cross every boundary */
   chunkBytes?: number
   controls?: ControlTable
+  /**
+   * The Kubernetes cluster the export comes from, for exports that do not name it (Trivy
+   * Operator's reports), as `trivy k8s` names it (its ClusterName: the kubeconfig context's cluster)
+   */
+  cluster?: string
   /**
    * The export covers only part of its scope (filtered to some controls or resources): alerts it
    * does not mention stay as they are instead of being closed.
@@ -68,7 +74,8 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
   const format = detected.adapter.format
   opts.onProgress?.({ file: name, records: 0, bytes: 0, totalBytes: safeSize(path), rate: 0, byteRate: 0, phase: 'detect' })
 
-  const duplicate = findDuplicate(c.db, path)
+  // the same bytes named with another cluster (--cluster) are other resources: such a file is always read
+  const duplicate = hintsOf(opts) ? null : findDuplicate(c.db, path)
   if (duplicate) {
     // nothing to read: a reading started ahead for it is stopped
     settleReadAhead(null)
@@ -82,7 +89,7 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
   // transaction begins (the thread takes ~50 ms to start, ~0.3-0.6 s under tsx, and the
   // catalogue ~0.5 s the first time); run() takes up this same reading.
   if (useReaderThread(path, opts)) {
-    const plan = readPlan(path, name, detected, opts.chunkBytes)
+    const plan = readPlan(path, name, detected, opts.chunkBytes, hintsOf(opts))
     if (!settleReadAhead(plan)) readAhead(plan)
   }
   const controls = opts.controls ?? loadControls()
@@ -159,7 +166,11 @@ function startReadAhead(next: NonNullable<ImportOptions['next']>, opts: ImportOp
   } catch {
     return
   }
-  readAhead(readPlan(next.path, name, detected, opts.chunkBytes))
+  readAhead(readPlan(next.path, name, detected, opts.chunkBytes, hintsOf(opts)))
+}
+
+function hintsOf(opts: ImportOptions): ReadHints | undefined {
+  return opts.cluster ? { cluster: opts.cluster } : undefined
 }
 
 function safeSize(path: string): number {
@@ -371,7 +382,7 @@ class ImportRun {
         this.progress('read', false)
       }
     }
-    const plan = readPlan(this.path, this.name, this.detected, this.opts.chunkBytes)
+    const plan = readPlan(this.path, this.name, this.detected, this.opts.chunkBytes, hintsOf(this.opts))
     const thread = settleReadAhead(plan) || useReaderThread(this.path, this.opts)
     const read = thread ? readInThread(plan, sink) : readExport(plan, sink)
     if (this.opts.next) startReadAhead(this.opts.next, this.opts)

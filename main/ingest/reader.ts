@@ -3,7 +3,7 @@ import { BlockPacker, type PackedBlock } from '../case/import-blocks'
 import { CsvReader } from './csv-reader'
 import type { Detected } from './detect'
 import { adapterFor } from './formats'
-import { JsonContext, RecordError } from './formats/adapter'
+import { JsonContext, RecordError, RecordRefused, type ReadHints } from './formats/adapter'
 import { hash53 } from './hash'
 import { findJsonError } from './json-check'
 import { compilePatterns, JsonSplitter, type SplitPattern, type SplitRecord } from './json-splitter'
@@ -34,11 +34,13 @@ export interface ReadPlan {
   header: string[]
   delimiter: ',' | ';'
   chunkBytes?: number
+  /** what the person importing said that the file does not (the cluster of Trivy Operator's reports) */
+  hints?: ReadHints
 }
 
-export function readPlan(path: string, name: string, detected: Detected, chunkBytes?: number): ReadPlan {
+export function readPlan(path: string, name: string, detected: Detected, chunkBytes?: number, hints?: ReadHints): ReadPlan {
   if (detected.kind === 'json') {
-    return { path, name, format: detected.adapter.format, kind: 'json', patterns: detected.plan.patterns, header: [], delimiter: ',', chunkBytes }
+    return { path, name, format: detected.adapter.format, kind: 'json', patterns: detected.plan.patterns, header: [], delimiter: ',', chunkBytes, ...(hints ? { hints } : {}) }
   }
   return { path, name, format: detected.adapter.format, kind: 'csv', patterns: [], header: detected.header, delimiter: detected.delimiter, chunkBytes }
 }
@@ -132,6 +134,7 @@ class ExportReader {
     const sc = new TextScanner(src, this.plan.name)
     const splitter = new JsonSplitter(sc, compilePatterns(patterns))
     const ctx = new JsonContext()
+    ctx.hints = this.plan.hints ?? {}
     splitter.run((r: SplitRecord) => {
       this.records++
       const value = this.parseRecord(r)
@@ -155,6 +158,12 @@ class ExportReader {
       }
       if ((this.records & 1023) === 0) this.sink.progress(this.records, this.bytesRead)
     })
+    try {
+      adapter.finish?.(ctx)
+    } catch (e) {
+      if (e instanceof RecordError) throw badInput(this.plan.name, {}, e.message)
+      throw e
+    }
   }
 
   private parseRecord(r: SplitRecord): Record<string, unknown> {
@@ -215,6 +224,7 @@ class ExportReader {
   }
 
   private recordError(e: unknown, recordNo: number, byte: number, line?: number): Error {
+    if (e instanceof RecordRefused) return badInput(this.plan.name, { line: line ?? lineAt(this.plan.path, byte), byte, record: recordNo }, e.message)
     if (e instanceof RecordError) {
       return badInput(this.plan.name, { line: line ?? lineAt(this.plan.path, byte), byte, record: recordNo }, `${e.message}; Lastmile cannot tell which alert it is`)
     }

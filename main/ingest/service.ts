@@ -25,6 +25,8 @@ export interface IngestOptions {
   chunkBytes?: number
   /** the exports are filtered: do not close alerts they do not mention */
   partial?: boolean
+  /** the cluster of exports that do not name theirs (Trivy Operator's reports) */
+  cluster?: string
   /** read on a reader thread (default: files of READER_THREAD_MIN_BYTES or more) */
   readerThread?: boolean
   /** each file's outcome as soon as its transaction has committed (or it failed) */
@@ -102,6 +104,7 @@ export interface WorkerIngestRequest {
   format?: FormatName
   chunkBytes?: number
   partial?: boolean
+  cluster?: string
 }
 
 /** What the import worker reports while it works: each progress step, and each file as it is done. */

@@ -14,6 +14,7 @@ export const FORMAT_LABELS: Record<FormatName, string> = {
   'wiz-vulnerabilities-csv': 'Wiz vulnerabilities (CSV)',
   'wiz-api-json': 'Wiz API (JSON)',
   'trivy-json': 'Trivy (JSON)',
+  'trivy-operator-json': 'Trivy Operator reports (JSON)',
   'defender-recommendations-csv': 'Defender for Cloud recommendations (CSV)',
   'defender-assessments-json': 'Defender for Cloud assessments (JSON)',
   'defender-alerts-json': 'Defender for Cloud alerts (JSON)',

@@ -4,6 +4,15 @@ import type { AlertDraft, FormatName } from '../types'
 /** A record that cannot be read as a finding: the import stops with this, naming the record. */
 export class RecordError extends Error {}
 
+/** A record the format documents but Lastmile refuses on purpose: its message says what to export instead, as is. */
+export class RecordRefused extends RecordError {}
+
+/** What the person importing knows that the export does not say. */
+export interface ReadHints {
+  /** the Kubernetes cluster the reports come from, as `trivy k8s` names it (ClusterName) */
+  cluster?: string
+}
+
 /** What format detection learns from the start of a JSON file. */
 export interface JsonProbe {
   /** the first top-level value */
@@ -36,6 +45,8 @@ export interface JsonAdapter {
   detect(probe: JsonProbe): JsonPlan | null
   /** the record's alert; several when one record reports several resources (ASFF `Resources[]`); null: not an alert */
   normalise(record: Record<string, unknown>, ctx: JsonContext): AlertDraft | readonly AlertDraft[] | null
+  /** after the last record: a file whose records were all of a kind the format refuses alone is refused here (RecordRefused) */
+  finish?(ctx: JsonContext): void
 }
 
 export interface CsvAdapter {
@@ -68,6 +79,10 @@ export class JsonContext {
   frames: readonly ContextFrame[] = []
   tag = 0
   path: RecordPath = []
+  /** what the person importing says that the file does not (ReadPlan.hints) */
+  hints: ReadHints = {}
+  /** what an adapter notes across the records of one file (kept until the file is read) */
+  readonly tally = new Map<string, unknown>()
   private version = -1
   private cache = new Map<string, unknown>()
 

@@ -10,6 +10,7 @@ import { prowlerCsv, prowlerV2Csv } from './prowler-csv'
 import { prowlerJson, prowlerV2Json } from './prowler-json'
 import { sarif } from './sarif'
 import { trivy } from './trivy'
+import { trivyOperatorJson } from './trivy-operator'
 import { wizApiJson, wizIssuesCsv, wizVulnerabilitiesCsv } from './wiz'
 
 /**
@@ -24,6 +25,7 @@ export const JSON_ADAPTERS: readonly JsonAdapter[] = [
   prowlerV2Json,
   securityHubOcsf,
   trivy,
+  trivyOperatorJson,
   sarif,
   checkovJson,
   kicsJson,
@@ -63,6 +65,9 @@ export const SOURCE_OF: Record<FormatName, string> = {
   'wiz-api-json': 'wiz-issues',
   'wiz-vulnerabilities-csv': 'wiz-vulnerabilities',
   'trivy-json': 'trivy',
+  // Trivy inside the cluster: its reports are another stream than `trivy k8s` JSON (other alerts,
+  // the same findings), and neither closes what the other reported
+  'trivy-operator-json': 'trivy-operator',
   'defender-recommendations-csv': 'defender-assessments',
   'defender-assessments-json': 'defender-assessments',
   'defender-alerts-json': 'defender-alerts',
