@@ -38,7 +38,10 @@ const COMMON_OPTIONS: Readonly<Record<string, string>> = {
 /** What each verb-specific option means, per verb (the same flag can mean different things). */
 const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'case create': { '--name': 'NAME: a name for the case (default: the file name)' },
-  ingest: { '--partial': 'the exports are filtered (one account, one severity…): close nothing they omit' },
+  ingest: {
+    '--partial': 'the exports are filtered (one account, one severity…): close nothing they omit',
+    '--cluster': "NAME: the Kubernetes cluster of Trivy Operator reports, which do not name it (trivy k8s's ClusterName), so they meet its findings"
+  },
   controls: {
     '--tool': 'TOOL: only the controls a rule of this tool maps to (prowler, securityhub, trivy…)',
     '--find': 'TEXT: the control a rule id or control id names (RDS.2), else those whose id, title or a rule id contains TEXT'

@@ -91,6 +91,23 @@ describe('lastmile ingest / findings / initiatives', () => {
     ])
   })
 
+  it('names the cluster of Trivy Operator reports with --cluster, and says when none was given', async () => {
+    const { dir, env, path } = await newCase()
+    const list = join(dir, 'reports.json')
+    copyFileSync(join(FIXTURES, 'written/trivy-operator/reports-list.json'), list)
+    const bare = await cli(['ingest', path, list], env)
+    expect(bare.code).toBe(0)
+    expect(bare.stderr).toMatch(/reports\.json: Trivy Operator's reports do not name their cluster, and --cluster gave none: .* Give --cluster NAME/)
+    // the same bytes under a cluster are other resources: read again, not a duplicate
+    const named = await cli(['ingest', path, list, '--cluster', 'prod-eks', '--json'], env)
+    expect(named.code).toBe(0)
+    expect(named.stderr).toBe('')
+    const out = named.json() as { imports: Array<{ format: string; new: number; closed: number }> }
+    expect(out.imports[0]).toMatchObject({ format: 'trivy-operator-json', new: 12, closed: 0 })
+    const findings = (await cli(['findings', path, '--json'], env)).json() as Array<{ resource: { id: string } }>
+    expect(findings.map((f) => f.resource.id)).toEqual(expect.arrayContaining(['k8s:/kube-system/DaemonSet/aws-node', 'k8s:prod-eks/kube-system/DaemonSet/aws-node']))
+  })
+
   it('imports exports, deduplicates across tools, and prints findings and initiatives per CLI.md', async () => {
     const { dir, env, path } = await newCase()
     const sh = join(dir, 'sh.json')

@@ -39,20 +39,22 @@ function findingsChange(f: { new: number; resolved: number; reopened: number }):
 
 const ingest: Command = {
   name: 'ingest',
-  usage: 'ingest CASE FILE… [--format NAME] [--partial] [--key-file F] [--as NAME --role ROLE] [--json]',
+  usage: 'ingest CASE FILE… [--format NAME] [--partial] [--cluster NAME] [--key-file F] [--as NAME --role ROLE] [--json]',
   summary:
-    'import tool exports (format found from the content; --format forces one); each file is one import, in one transaction, and the last line says which share of the failing alerts landed on catalogued controls (the rest: per-tool controls, named). --partial: the exports are filtered, close nothing they omit',
-  args: { switches: ['--partial'] },
+    'import tool exports (format found from the content; --format forces one); each file is one import, in one transaction, and the last line says which share of the failing alerts landed on catalogued controls (the rest: per-tool controls, named). --partial: the exports are filtered, close nothing they omit. --cluster NAME: the Kubernetes cluster of Trivy Operator reports, which do not name it (as trivy k8s names it: its ClusterName)',
+  args: { switches: ['--partial'], values: ['--cluster'] },
   async run(ctx) {
     const casePath = resolve(positional(ctx.args, 0, 'CASE (the case to import into)'))
     const files = ctx.args.positional.slice(1)
     if (files.length === 0) throw new LastmileError('bad-input', 'FILE is required: give one or more export files')
     const format = formatOf(ctx)
     const partial = ctx.args.switches.has('--partial')
+    const cluster = value(ctx.args, '--cluster')
+    if (cluster !== undefined && !cluster.trim()) throw new LastmileError('bad-input', "--cluster: give the cluster's name (as trivy k8s prints it in ClusterName)")
     const bar = progressReporter(ctx)
     let result
     try {
-      result = await ingestInWorker({ casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial }, (p) =>
+      result = await ingestInWorker({ casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial, cluster: cluster?.trim() }, (p) =>
         bar.update(toModelProgress(p))
       ).done
     } finally {
@@ -75,6 +77,11 @@ const ingest: Command = {
       } else {
         const shared = sharedIdsSentence(r.sharedIds)
         if (shared) ctx.err(`lastmile ingest: ${r.file}: ${shared}`)
+        if (r.format === 'trivy-operator-json' && !cluster) {
+          ctx.err(
+            `lastmile ingest: ${r.file}: Trivy Operator's reports do not name their cluster, and --cluster gave none: their Kubernetes objects are named without one (k8s:/<namespace>/<Kind>/<name>) and meet no trivy k8s finding of the cluster. Give --cluster NAME (trivy k8s's ClusterName) when importing them`
+          )
+        }
         // a clean scan closes what it no longer reports only where it says it looked
         if (r.records === 0 && !r.scope.accounts.length && !r.scope.artifacts.length && !partial) {
           ctx.err(
