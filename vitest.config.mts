@@ -9,8 +9,9 @@ export default defineConfig({
   test: {
     include: ['main/**/*.test.ts', 'renderer/**/*.test.ts', 'shared/**/*.test.ts', 'playbooks/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    // every connection beyond 127.0.0.1/::1/localhost fails, and fails its test (test/helpers/network-guard.ts)
-    setupFiles: ['test/helpers/network-guard.ts'],
+    // every connection beyond 127.0.0.1/::1/localhost fails, and fails its test (network-guard.ts);
+    // SQLCipher's key derivation is done once per passphrase and file (sqlcipher-kdf-memo.ts)
+    setupFiles: ['test/helpers/network-guard.ts', 'test/helpers/sqlcipher-kdf-memo.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Native SQLite and worker threads: forks isolate them best.
