@@ -22,6 +22,10 @@ describe('Kubernetes quantities', () => {
     expect(cpuQuantity(0.0001)).toBe('10m')
     expect(memoryQuantity(300 * 2 ** 20 + 1)).toBe('301Mi')
     expect(memoryQuantity(1024)).toBe('16Mi')
+    // the canonical form the API server stores and gives back
+    expect(cpuQuantity(1.999)).toBe('2')
+    expect(memoryQuantity(2 ** 30)).toBe('1Gi')
+    expect(memoryQuantity(1536 * 2 ** 20)).toBe('1536Mi')
   })
 })
 

@@ -44,10 +44,22 @@ export function parseQuantity(q: unknown): number | null {
   return Number.isFinite(n) ? n * SUFFIX[m[3] ?? ''] : null
 }
 
-/** CPU cores as a request or limit is written, rounded up to 10 millicores (at least 10m): "250m". */
-export const cpuQuantity = (cores: number): string => `${Math.max(10, Math.ceil((cores * 1000) / 10 - 1e-9) * 10)}m`
-/** Bytes as a request or limit is written, rounded up to a mebibyte (at least 16Mi): "384Mi". */
-export const memoryQuantity = (bytes: number): string => `${Math.max(16, Math.ceil(bytes / 2 ** 20 - 1e-9))}Mi`
+// Both are written in the canonical form the API server stores ("1", not "1000m"; "1Gi", not "1024Mi"),
+// so that the object read back after a patch holds exactly what the patch wrote.
+/** CPU cores as a request or limit is written, rounded up to 10 millicores (at least 10m): "250m", "2". */
+export function cpuQuantity(cores: number): string {
+  const m = Math.max(10, Math.ceil((cores * 1000) / 10 - 1e-9) * 10)
+  return m % 1000 === 0 ? String(m / 1000) : `${m}m`
+}
+/** Bytes as a request or limit is written, rounded up to a mebibyte (at least 16Mi): "384Mi", "1Gi". */
+export function memoryQuantity(bytes: number): string {
+  let n = Math.max(16, Math.ceil(bytes / 2 ** 20 - 1e-9))
+  for (const unit of ['Mi', 'Gi', 'Ti']) {
+    if (n % 1024 !== 0 || unit === 'Ti') return `${n}${unit}`
+    n /= 1024
+  }
+  return `${n}Ti`
+}
 /** A figure for people: "0.42 cores", "310 MiB". */
 export const cpuText = (cores: number): string => (cores >= 1 ? `${+cores.toFixed(2)} cores` : `${Math.round(cores * 1000)}m`)
 export const memoryText = (bytes: number): string => (bytes >= 2 ** 30 ? `${+(bytes / 2 ** 30).toFixed(2)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`)
@@ -276,4 +288,59 @@ export function containerUsage(
   values.sort((a, b) => a - b)
   const p95 = values[Math.min(values.length - 1, Math.ceil(0.95 * values.length) - 1)]
   return { pods: [...new Set(mine.map((s) => s.pod))].sort(), samples: values.length, days, p95, peak, peakAt }
+}
+
+// ---- where pods run and what they reserve (workloads.json) ---------------------------------------------
+
+const PodItem = z
+  .object({
+    kind: z.literal('Pod'),
+    metadata: z.object({ name: z.string(), namespace: z.string().optional() }).passthrough(),
+    spec: z
+      .object({
+        nodeName: z.string().nullish(),
+        containers: z.array(z.object({ resources: z.object({ requests: Resources.nullish(), limits: Resources.nullish() }).passthrough().nullish() }).passthrough()),
+        initContainers: z.array(z.object({ resources: z.object({ requests: Resources.nullish(), limits: Resources.nullish() }).passthrough().nullish() }).passthrough()).nullish()
+      })
+      .passthrough(),
+    status: z.object({ phase: z.string().optional() }).passthrough().nullish()
+  })
+  .passthrough()
+
+export interface PodPlacement {
+  namespace: string
+  name: string
+  node: string | null
+  /** what the scheduler reserves for it: its containers' requests (a limit without a request counts as the request, as the API server defaults it), or an init container's when larger */
+  cpu: number
+  memory: number
+}
+
+/** A container's request of a resource as the API server sees it: the request, or the limit when only a limit is set. */
+export const requestOf = (
+  r: { requests?: Record<string, string | number> | null; limits?: Record<string, string | number> | null } | null | undefined,
+  k: 'cpu' | 'memory'
+): number => parseQuantity(r?.requests?.[k]) ?? parseQuantity(r?.limits?.[k]) ?? 0
+
+/** The pods of workloads.json that run or wait to (Running, Pending), with their node and what they reserve. */
+export function podPlacements(text: string): PodPlacement[] {
+  const j = parseJson(text)
+  if (!j.ok || typeof j.value !== 'object' || j.value === null || !Array.isArray((j.value as { items?: unknown }).items)) return []
+  const out: PodPlacement[] = []
+  for (const it of (j.value as { items: unknown[] }).items) {
+    const p = PodItem.safeParse(it)
+    if (!p.success) continue
+    const phase = p.data.status?.phase ?? null
+    if (phase !== null && phase !== 'Running' && phase !== 'Pending') continue
+    const sum = (k: 'cpu' | 'memory'): number => p.data.spec.containers.reduce((n, c) => n + requestOf(c.resources, k), 0)
+    const init = (k: 'cpu' | 'memory'): number => Math.max(0, ...(p.data.spec.initContainers ?? []).map((c) => requestOf(c.resources, k)))
+    out.push({
+      namespace: p.data.metadata.namespace ?? 'default',
+      name: p.data.metadata.name,
+      node: p.data.spec.nodeName ?? null,
+      cpu: Math.max(sum('cpu'), init('cpu')),
+      memory: Math.max(sum('memory'), init('memory'))
+    })
+  }
+  return out
 }

@@ -442,6 +442,10 @@ export interface ClusterWorld {
   audit: string[]
   /** pods, controllers and service accounts (k8sWorkload, k8sServiceAccount): workloads.json when any */
   workloads: Json[]
+  /** containers' use (promSeries), metrics/cpu.json and metrics/memory.json as Prometheus range-query answers, when any */
+  metrics?: { cpu: Json[]; memory: Json[] }
+  /** nodes, resource quotas and limit ranges (k8sNode, k8sResourceQuota, k8sLimitRange): capacity.json when any */
+  capacity?: Json[]
 }
 
 export class World {
@@ -1755,6 +1759,8 @@ export interface K8sContainerSpec {
   seccomp?: string
   /** ports[].containerPort (TCP) */
   ports?: number[]
+  /** the container's resources (requests, limits); {} as the API server stores a container that sets none */
+  resources?: Json
 }
 
 /**
@@ -1805,7 +1811,7 @@ export function k8sWorkload(
       name: c.name,
       image: c.image,
       imagePullPolicy: 'IfNotPresent',
-      resources: {},
+      resources: c.resources ?? {},
       ...(c.ports ? { ports: c.ports.map((containerPort) => ({ containerPort, protocol: 'TCP' })) } : {}),
       ...(c.privileged !== undefined || c.add || c.drop || c.allowPrivilegeEscalation !== undefined || c.runAsUser !== undefined || c.runAsNonRoot !== undefined || c.seccomp
         ? {
@@ -2874,5 +2880,57 @@ export function trivyK8sReport(o: { cluster: string; resources: Array<{ namespac
         }
       ]
     }))
+  }
+}
+
+// ---- Kubernetes resource use (appended for kubernetes.container.resources) ------------------------
+
+/**
+ * One container's series as Prometheus's range query answers it (a sample each step, [unix seconds, "value"]),
+ * from `from` to `to`, its value at each step given by `value` (null: no sample, a gap).
+ */
+export function promSeries(o: {
+  namespace: string
+  pod: string
+  container: string
+  from: string
+  to: string
+  /** the query's step in hours (1 by default; fixtures use 6 to stay small) */
+  stepHours?: number
+  value: (step: number) => number | null
+}): Json {
+  const values: Array<[number, string]> = []
+  const start = Date.parse(o.from) / 1000
+  const end = Date.parse(o.to) / 1000
+  for (let t = start, h = 0; t < end; t += 3600 * (o.stepHours ?? 1), h++) {
+    const v = o.value(h)
+    if (v !== null) values.push([t, String(+v.toPrecision(6))])
+  }
+  return { metric: { namespace: o.namespace, pod: o.pod, container: o.container }, values }
+}
+
+/** A node as `kubectl get nodes -o json` lists it, with its allocatable CPU and memory. */
+export function k8sNode(name: string, cpu: string, memory: string, o: { unschedulable?: boolean } = {}): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, uid: uuidOf(`k8s:node:${name}`), labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
+    spec: { ...(o.unschedulable ? { unschedulable: true } : {}) },
+    status: { capacity: { cpu, memory, pods: '110' }, allocatable: { cpu, memory, pods: '110' } }
+  }
+}
+
+/** A ResourceQuota with its hard and used figures (status as the quota controller writes it). */
+export function k8sResourceQuota(namespace: string, name: string, hard: Record<string, string>, used: Record<string, string>): Json {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace, uid: uuidOf(`k8s:quota:${namespace}:${name}`) }, spec: { hard }, status: { hard, used } }
+}
+
+/** A LimitRange with one type Container entry. */
+export function k8sLimitRange(namespace: string, name: string, container: Record<string, Record<string, string>>): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name, namespace, uid: uuidOf(`k8s:limitrange:${namespace}:${name}`) },
+    spec: { limits: [{ type: 'Container', ...container }] }
   }
 }
