@@ -632,13 +632,8 @@ export const NEW_CONTROLS: NewControl[] = [
     severity: 'medium',
     defender: [d('27d6f0e9-b4d5-468b-ae7e-03d5473fd864', 'Immutable (read-only) root filesystem should be enforced for containers', 'container')]
   },
-  {
-    id: 'azure.aks.resource-limits',
-    title: 'Containers in an AKS cluster should have CPU and memory limits',
-    resourceType: 'azure.aks.cluster',
-    severity: 'medium',
-    defender: [d('405c9ae6-49f9-46c4-8873-a86690f27818', 'Container CPU and memory limits should be enforced', 'container')]
-  },
+  // azure.aks.resource-limits (Defender 405c9ae6, Container CPU and memory limits should be enforced) is the control
+  // folder playbooks/kubernetes.container.resources, whose playbook also serves Trivy's and Prowler's request and limit checks
   {
     id: 'azure.aks.trusted-registries',
     title: 'AKS clusters should run images from trusted registries only',
