@@ -10,7 +10,10 @@ import type { TextScanner } from './scanner'
  * values in a row (JSON Lines, concatenated API pages) are read one after the other.
  *
  * The hot loop skips a record by counting brackets and jumping over strings with indexOf,
- * then the record alone goes to JSON.parse.
+ * then the record alone goes to JSON.parse. A pretty-printed record (every export the tools
+ * write with an indent) is taken faster: its closing brace is the first line, after its
+ * opening one, that holds only that brace at the opening line's indent; the text up to it goes
+ * to JSON.parse at once, and when that parses it is the record (see `pretty`).
  */
 
 /** A path to records: object keys, and '*' for "every element of this array". */
@@ -63,6 +66,11 @@ export interface SplitRecord {
   startByte: number
   /** exclusive */
   endByte: number
+  /**
+   * The record's text parsed, when the splitter parsed it to find where it ends (a pretty-printed
+   * record); undefined when it did not, and the reader parses `text` itself.
+   */
+  value?: unknown
   /** context frames from the outermost object down; live: copy what you keep */
   frames: readonly ContextFrame[]
   /** changes whenever the frames change, so consumers can cache what they derive */
@@ -169,6 +177,13 @@ export class JsonSplitter {
         record: recordNo
       })
     }
+    const fast = this.pretty()
+    if (fast !== undefined) {
+      const endByte = sc.byteAt(sc.pos)
+      const cont = this.onRecord!({ text: fast.text, value: fast.value, tag, recordNo, startByte, endByte, frames: this.frames, contextVersion: this.contextVersion })
+      if (cont === false) throw new Stop()
+      return
+    }
     sc.startCapture(this.maxRecord, () => {
       throw sc.errorAt(
         startByte,
@@ -192,6 +207,72 @@ export class JsonSplitter {
     })
     if (cont === false) throw new Stop()
   }
+
+  /**
+   * A pretty-printed record at pos, taken whole: the object whose `{` starts a line (after its
+   * indent) ends at the first later line holding that indent and `}` (a raw line break cannot be
+   * inside a JSON string, and deeper members are indented further). Only the candidate is
+   * trusted to JSON.parse: text from a `{` to a `}` that parses as JSON is one object, so its
+   * last `}` is the one matching the first, the end the bracket count would find. On success
+   * pos moves past it and the text and its value are returned; otherwise nothing has moved (the
+   * record is not pretty-printed, does not end in this chunk, or is not valid JSON) and the
+   * caller skips it bracket by bracket, reporting any error at its place as before.
+   */
+  private pretty(): { text: string; value: unknown } | undefined {
+    const sc = this.sc
+    // a file whose records are not pretty-printed stops trying (each try scans ahead for a line)
+    if (this.prettyMisses > 64 && this.prettyMisses > this.prettyHits) return undefined
+    const buf = sc.buf
+    const start = sc.pos
+    let i = start - 1
+    while (i >= 0) {
+      const c = buf.charCodeAt(i)
+      if (c !== 32 && c !== 9) break
+      i--
+    }
+    if (i < 0 || buf.charCodeAt(i) !== 10) return undefined
+    const indent = buf.slice(i + 1, start)
+    if (indent !== this.indent) {
+      this.indent = indent
+      this.closingMissed = -1
+    }
+    // no such line left in this chunk: none for the records after this one either
+    if (this.closingMissed === sc.chunks) return undefined
+    // each `}` (a single character is found with memchr) until one ends such a line: searching
+    // for the whole line would be a Boyer-Moore search through runs of the indent's spaces
+    const n = indent.length
+    let end = -1
+    for (let j = buf.indexOf('}', start + 1); j >= 0; j = buf.indexOf('}', j + 1)) {
+      if (buf.charCodeAt(j - n - 1) === 10 && (n === 0 || buf.startsWith(indent, j - n))) {
+        end = j + 1
+        break
+      }
+    }
+    if (end < 0) {
+      this.closingMissed = sc.chunks
+      this.prettyMisses++
+      return undefined
+    }
+    if (end - start > this.maxRecord) return undefined
+    const text = buf.slice(start, end)
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      this.prettyMisses++
+      return undefined
+    }
+    this.prettyHits++
+    sc.pos = end
+    return { text, value }
+  }
+
+  /** the indent of the last pretty-printed record */
+  private indent = ''
+  /** the chunk (TextScanner.chunks) found to hold no closing line at `indent` past the record tried */
+  private closingMissed = -1
+  private prettyHits = 0
+  private prettyMisses = 0
 
   private object(node: PatternNode, topLevel: boolean): void {
     const sc = this.sc

@@ -167,14 +167,20 @@ class ExportReader {
   }
 
   private parseRecord(r: SplitRecord): Record<string, unknown> {
-    let value: unknown
-    try {
-      value = JSON.parse(r.text)
-    } catch {
-      const err = findJsonError(r.text)
-      const pos = err?.pos ?? 0
-      const byte = r.startByte + Buffer.byteLength(r.text.slice(0, pos), 'utf8')
-      throw badInput(this.plan.name, { line: lineAt(this.plan.path, byte), byte, record: r.recordNo }, `${err?.what ?? 'the record is not valid JSON'}; the file is not valid JSON`)
+    let value: unknown = r.value
+    if (value === undefined) {
+      try {
+        value = JSON.parse(r.text)
+      } catch {
+        const err = findJsonError(r.text)
+        const pos = err?.pos ?? 0
+        const byte = r.startByte + Buffer.byteLength(r.text.slice(0, pos), 'utf8')
+        throw badInput(
+          this.plan.name,
+          { line: lineAt(this.plan.path, byte), byte, record: r.recordNo },
+          `${err?.what ?? 'the record is not valid JSON'}; the file is not valid JSON`
+        )
+      }
     }
     // JSON.parse keeps "__proto__" as a plain key, but code that copies records could not; no
     // scanner writes it, so a record holding one is refused rather than risk the prototype

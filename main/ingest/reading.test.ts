@@ -117,6 +117,36 @@ describe('JSON splitter', () => {
     expect(msg).toMatch(/record 1 is larger than 0 MiB/)
   })
 
+  it('takes a pretty-printed record whole only when it parses, with the same text and bytes as bracket by bracket', () => {
+    const records = [
+      '{\n    "Id": "a",\n    "Nested": {\n      "k": [1, {"x": "}"}]\n    }\n  }',
+      // a member closed at the record's own indent: that line is not the record's end, and the
+      // record is read bracket by bracket
+      '{\n    "Id": "b",\n    "Odd": {\n  },\n    "Text": "ends with \\n  } inside a string"\n  }',
+      // not valid JSON: handed on as text, for the reader to refuse at its place
+      '{\n    "Id": "c",\n    "Bad": tru\n  }',
+      '{\n    "Id": "d", "Ünïcode": "\u00e9té"\n  }',
+      '{"Id": "e", "OneLine": true}'
+    ]
+    for (const eol of ['\n', '\r\n']) {
+      const parts = records.map((r) => r.replaceAll('\n', eol))
+      const head = `{${eol}  "Findings": [${eol}  `
+      const text = `${head}${parts.join(`,${eol}  `)}${eol}  ]${eol}}${eol}`
+      const p = file(`pretty${eol.length}.json`, text)
+      for (const chunk of [16, 97, 1 << 20]) {
+        const recs = split(p, [['Findings', '*']], chunk)
+        expect(recs.map((r) => r.text)).toEqual(parts)
+        for (const r of recs) {
+          expect(Buffer.from(text).subarray(r.startByte, r.endByte).toString()).toBe(r.text)
+          if (r.value !== undefined) expect(r.value).toEqual(JSON.parse(r.text))
+        }
+        expect(recs[2].value).toBeUndefined()
+        // in one chunk, the pretty records are parsed as they are found
+        if (chunk === 1 << 20) expect(recs.map((r) => r.value !== undefined)).toEqual([true, false, false, true, false])
+      }
+    }
+  })
+
   it('locates a syntax error inside a record', () => {
     expect(findJsonError('{"a": 1, "b": tru}')).toEqual({ pos: 14, what: 'unexpected "t" where a value was expected' })
     expect(findJsonError('{"a":1,,}')?.pos).toBe(7)
