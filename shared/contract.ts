@@ -345,7 +345,9 @@ export const contract = {
         paths: z.array(pathToken('open-file')).min(1, 'choose at least one export file').max(100, 'at most 100 files at once'),
         format: z.enum(FORMAT_NAMES as unknown as [FormatName, ...FormatName[]]).optional(),
         /** the exports are filtered: alerts they do not mention are not closed */
-        partial: z.boolean().optional()
+        partial: z.boolean().optional(),
+        /** the Kubernetes cluster of exports that do not name theirs (Trivy Operator's reports), as trivy k8s names it */
+        cluster: z.string().trim().min(1, "give the cluster's name, or leave the field out").max(512, 'a cluster name of at most 512 characters').optional()
       })
       .strict(),
     { mutates: true }

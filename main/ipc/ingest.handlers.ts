@@ -30,14 +30,14 @@ export function ingestHandlers(
   // one import at a time: the worker holds the case's write lock while it runs
   const importing = new OneJobAtATime('an import is already running: wait for it or cancel it')
   return {
-    'ingest.import': async ({ paths, format, partial }, cases): Promise<IngestResult> => {
+    'ingest.import': async ({ paths, format, partial, cluster }, cases): Promise<IngestResult> => {
       const c = cases.writable()
       const files = paths.map((p) => resolve(p))
       const onProgress = (p: Parameters<typeof toModelProgress>[0]): void => events.emit('progress', toModelProgress(p))
       const key = session.workerKey(c)
-      if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, now: session.now, onProgress })
+      if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, cluster, now: session.now, onProgress })
       const result = await importing.run(() => {
-        const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial }, onProgress)
+        const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial, cluster }, onProgress)
         return { stop: () => run.cancel(() => caseTotals(c.db)), done: run.done }
       })
       // the counts as this connection now sees them (the worker committed on its own)

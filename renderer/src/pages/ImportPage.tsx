@@ -7,7 +7,7 @@ import { call } from '../api'
 import { useOpenCase } from '../app-state'
 import { StackedBar } from '../components/charts'
 import { DropZone } from '../components/DropZone'
-import { Checkbox } from '../components/Field'
+import { Checkbox, TextField } from '../components/Field'
 import { FolderIcon } from '../components/icons'
 import { Notice } from '../components/Notice'
 import { Page, Section } from '../components/Page'
@@ -43,6 +43,7 @@ export function ImportPage(): ReactElement {
   const [files, setFiles] = useState<ChosenPath[]>([])
   const [format, setFormat] = useState<FormatName | ''>('')
   const [partial, setPartial] = useState(false)
+  const [cluster, setCluster] = useState('')
   const [running, setRunning] = useState(false)
   const [progress, setProgress] = useProgress('ingest')
   const [result, setResult] = useState<IngestResult | null>(null)
@@ -79,7 +80,12 @@ export function ImportPage(): ReactElement {
     setNote(null)
     setProgress(null)
     try {
-      const r = await call('ingest.import', { paths: files.map((f) => f.token), ...(format ? { format } : {}), ...(partial ? { partial: true } : {}) })
+      const r = await call('ingest.import', {
+        paths: files.map((f) => f.token),
+        ...(format ? { format } : {}),
+        ...(partial ? { partial: true } : {}),
+        ...(cluster.trim() ? { cluster: cluster.trim() } : {})
+      })
       setResult(r)
       setFiles([])
     } catch (e) {
@@ -168,6 +174,14 @@ export function ImportPage(): ReactElement {
             checked={partial}
             onChange={(e) => setPartial(e.target.checked)}
             disabled={running}
+          />
+          <TextField
+            label="Kubernetes cluster (Trivy Operator reports)"
+            hint="Trivy Operator's reports do not name their cluster: give its name as trivy k8s does (ClusterName), so their findings meet that scan's. Exports that name their cluster ignore it."
+            value={cluster}
+            onChange={(e) => setCluster(e.target.value)}
+            disabled={running}
+            spellCheck={false}
           />
         </div>
         <div className="form-actions">
