@@ -245,3 +245,48 @@ function edit(change: (d: ReturnType<typeof list>) => void): ReturnType<typeof l
   change(d)
   return d
 }
+
+describe('a ClusterVulnerabilityReport', () => {
+  it('puts the CVEs of the cluster\u2019s own Kubernetes release on that release (an upgrade, not an image rebuild)', () => {
+    const report = {
+      apiVersion: 'aquasecurity.github.io/v1alpha1',
+      kind: 'ClusterVulnerabilityReport',
+      metadata: {
+        labels: {
+          'trivy-operator.container.name': 'k8s-cluster',
+          'trivy-operator.resource.kind': 'ClusterSbomReport',
+          'trivy-operator.resource.name': '584b5cdcd5',
+          'trivy-operator.resource.namespace': ''
+        },
+        name: 'clustersbomreport-584b5cdcd5-k8s-cluster'
+      },
+      report: {
+        artifact: { repository: 'kubernetes', tag: '1.21.1' },
+        registry: { server: 'k8s.io' },
+        updateTimestamp: '2026-11-30T08:29:42Z',
+        vulnerabilities: [
+          {
+            fixedVersion: '1.21.14',
+            installedVersion: '1.21.1',
+            resource: 'k8s.io/kubelet',
+            severity: 'HIGH',
+            target: '',
+            title: 'kubelet bypass',
+            vulnerabilityID: 'CVE-2021-25741'
+          }
+        ]
+      }
+    }
+    const s = imp(variant('cluster-vuln.json', report), { cluster: 'prod-eks' })
+    expect(alertsOf(s).map((a) => [a.rule_kind, a.rule_id, a.control, a.resource, a.resource_type, a.title])).toEqual([
+      [
+        'vulnerability',
+        'CVE-2021-25741',
+        'software.package.vulnerable',
+        'k8s:prod-eks/k8s.io/kubernetes:1.21.1',
+        'kubernetes.component',
+        'CVE-2021-25741 k8s.io/kubelet 1.21.1 (fixed in 1.21.14): kubelet bypass'
+      ]
+    ])
+  })
+})
