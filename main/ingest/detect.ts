@@ -96,6 +96,10 @@ function unreadJson(p: JsonProbe): string | null {
   if (first && get(first, 'type') === 'issue' && typeof get(first, 'check_name') === 'string' && get(first, 'fingerprint') !== undefined) {
     return `a Code Climate report (KICS --report-formats codeclimate), which Lastmile does not read: ${EXPORT_HINT}`
   }
+  const root = p.rootValue
+  if (root && get(root, 'kind') === 'List' && Array.isArray(get(root, 'items')) && (get(root, 'items') as unknown[]).length === 0) {
+    return "an empty Kubernetes List: kubectl found no objects of the kinds asked for (Trivy Operator's reports: kubectl get vulnerabilityreports,configauditreports,… -A -o json), so there is nothing to import and nothing says which reports were looked for"
+  }
   if (keys.has('issues') && keys.size <= 2) {
     return `a SonarQube generic issue report (KICS --report-formats sonarqube), which Lastmile does not read: ${EXPORT_HINT}`
   }

@@ -231,6 +231,12 @@ describe('bad Trivy Operator files', () => {
     expect(listFindings(t.c.db)).toHaveLength(findings)
   })
 
+  it('says what an empty kubectl List is', () => {
+    expect(refusal(variant('empty.json', { apiVersion: 'v1', items: [], kind: 'List', metadata: { resourceVersion: '' } }))).toMatch(
+      /^empty\.json: an empty Kubernetes List: kubectl found no objects of the kinds asked for .*nothing to import/
+    )
+  })
+
   it('skips other Kubernetes objects of the List and refuses what is not a report at all', () => {
     const doc = list()
     doc.items.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'storefront' }, spec: {} })
