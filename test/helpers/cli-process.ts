@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { testDataDir } from './data-dir'
 
 const ROOT = join(__dirname, '..', '..')
 
@@ -25,7 +26,7 @@ export function cliProcess(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'main/cli.ts'), ...argv], {
       cwd: opts.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LASTMILE_DATA_DIR: testDataDir(), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''

@@ -1,4 +1,5 @@
 import { runCli } from '../../main/cli/run'
+import { testDataDir } from './data-dir'
 
 export interface CliResult {
   code: number
@@ -14,7 +15,7 @@ export async function cli(argv: string[], env: Record<string, string> = {}): Pro
   const code = await runCli(argv, {
     out: (t) => (stdout += `${t}\n`),
     err: (t) => (stderr += `${t}\n`),
-    env: { ...env },
+    env: { LASTMILE_DATA_DIR: testDataDir(), ...env },
     interactive: false
   })
   return { code, stdout, stderr, json: () => JSON.parse(stdout) }
