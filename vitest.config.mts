@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 // @ts-expect-error: a plain .mjs script, no declarations
 import { writeControlsIndex } from './scripts/controls-index.mjs'
@@ -15,12 +16,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Native SQLite and worker threads: forks isolate them best.
-    pool: 'forks'
-    // maxWorkers stays vitest's default, cores − 1 (one fork on CI's 2 cores). Measured with six
-    // CPU-heavy files (export, importer, remediate, investigate service, checkpoint, dispatch) on a
-    // shared 2-core machine at load ~18: 1 worker 326 s wall / 84 s CPU, 2 workers 294 s / 82 s —
-    // no CPU saved, 10% less wall where the noise is larger, each file twice as slow, and the
-    // emulator file already keeps both cores busy with its two lanes. Not clearly better; to try
-    // on a quiet machine: VITEST_MAX_WORKERS=2 npm run test:unit.
+    pool: 'forks',
+    // One fork per core (vitest's default is cores − 1: one fork on CI's 2 cores, leaving the other
+    // core to the emulator's second lane and child processes only). The files share no fixed port,
+    // path or home folder (the CLI's data folder is per file: test/helpers/data-dir.ts), and two forks
+    // used the same CPU as one on six case-heavy files (84 vs 82 s) — on an idle 2-core machine the
+    // unit stage's wall time should approach its CPU time / 2. VITEST_MAX_WORKERS=1 for one fork.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || availableParallelism()
   }
 })
