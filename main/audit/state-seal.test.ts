@@ -306,6 +306,35 @@ describe('rows inserted in bulk (an import)', () => {
     )
     expect(withCase(path, (c) => c.db.prepare("SELECT count(*) FROM resources WHERE key LIKE 'arn:aws:s3:::bulk-%'").pluck().get())).toBe(0)
   })
+
+  it('put each row in the bucket of its key (floor of key / 256, negative keys too), where a later change and a deletion find it', () => {
+    const path = copyCase()
+    const ids = [-513, -257, -256, -255, -1, 0, 5_000_191, 5_000_192, 6_000_000]
+    withCase(path, (c) => {
+      c.db.transaction(() => {
+        const put = c.db.prepare(
+          "INSERT INTO resources (id, key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, ?, 1, 'aws.s3.bucket', 'aws', '123456789012', NULL)"
+        )
+        for (const id of ids) put.run(id, `arn:aws:s3:::keyed${id}`, `arn:aws:s3:::keyed${id}`)
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'keys', details: {} }, now())
+      })()
+    })
+    const buckets = withCase(path, (c) => ids.map((id) => c.db.prepare("SELECT bucket FROM state_rows WHERE tbl = 'resources' AND key = ?").pluck().all(String(id)) as number[]))
+    expect(buckets).toEqual(ids.map((id) => [Math.floor(id / 256)]))
+    expect(verifyAt(path).problems).toEqual([])
+    // changed and deleted through Lastmile: the seal finds each row where it was put
+    withCase(path, (c) => {
+      c.db.transaction(() => {
+        c.db.prepare("UPDATE resources SET name = 'renamed' WHERE id IN (-257, 5000192)").run()
+        c.db.prepare('DELETE FROM resources WHERE id IN (-256, 0, 6000000)').run()
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'keys', details: {} }, now())
+      })()
+    })
+    expect(withCase(path, (c) => c.db.prepare("SELECT count(*) FROM state_rows WHERE tbl = 'resources' AND key IN ('-256', '0', '6000000')").pluck().get())).toBe(0)
+    expect(verifyAt(path).problems).toEqual([])
+    forge(path, "UPDATE resources SET name = 'forged' WHERE id = -513")
+    expect(verifyAt(path).problems.map((p) => p.reason)).toEqual([expect.stringMatching(/^resources row -513 .*was changed outside Lastmile/)])
+  })
 })
 
 describe('a case from before the state seal (schema 70)', () => {
