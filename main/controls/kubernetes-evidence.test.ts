@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { EvidenceFileSummary } from '../../shared/evidence'
-import { kubernetesObjectOf, runsNoContainer, workloadScope } from './kubernetes-evidence'
+import { hex, k8sWorkload } from '../../test/casegen/world'
+import { parseWorkloads } from '../semantics/kubernetes-workloads'
+import { kubernetesObjectOf, runsNoContainer, workloadScope, workloadsOf } from './kubernetes-evidence'
 
 const file = (cluster: string): EvidenceFileSummary => ({
   id: `f-${cluster}`,
@@ -47,5 +49,22 @@ describe('the scope of a finding on a Kubernetes object', () => {
     const crd = workloadScope({ id: 'k8s:prod/shop/Rollout/cart', type: 'kubernetes.rollout' }, [file('prod')])
     expect(crd.ok).toBe(false)
     if (!crd.ok) expect(crd.why).toContain('is a Rollout, neither a workload')
+  })
+
+  it("takes a ReplicaSet's finding to its Deployment (Trivy Operator reports a Deployment's checks on its active ReplicaSet): by ownerReferences, or by name when it was replaced", () => {
+    const parsed = parseWorkloads(
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: k8sWorkload('Deployment', 'shop', 'cart', { containers: [{ name: 'cart', image: 'cart:1' }], replicas: 1 }) }),
+      'kubernetes/prod/workloads.json'
+    )
+    if (!parsed.ok) throw new Error(parsed.why)
+    const of = (kind: string, name: string) => workloadsOf(parsed.value, { cluster: 'prod', chosen: null, only: { kind, namespace: 'shop', name }, text: '' })
+    const rs = `cart-${hex('rs:shop:cart', 10)}`
+    expect(of('ReplicaSet', rs)).toEqual({
+      workloads: [parsed.value.workloads[0]],
+      how: `ReplicaSet shop/${rs} is owned by Deployment shop/cart (its ownerReferences): the owner's template is what runs and what is changed`
+    })
+    expect(of('ReplicaSet', 'cart-5c4b3a2d19')).toMatchObject({ workloads: [{ kind: 'Deployment', name: 'cart' }], how: expect.stringContaining('replaced since the scan') })
+    expect(of('ReplicaSet', 'checkout-5c4b3a2d19')).toEqual({ why: 'ReplicaSet shop/checkout-5c4b3a2d19 is not in workloads.json' })
+    expect(of('Job', 'cart-29000000')).toEqual({ why: 'Job shop/cart-29000000 is not in workloads.json' })
   })
 })

@@ -3,7 +3,7 @@
 // cover, and what keeps those events from showing that something did not happen in a window.
 import { parseRbac, type Rbac } from '../semantics/kubernetes-rbac'
 import { daysOf, readClusterAudit, type ClusterAudit } from '../semantics/kubernetes-api'
-import { containersOf, parseWorkloads, workloadText, type Container, type Workload, type WorkloadKind, type Workloads } from '../semantics/kubernetes-workloads'
+import { containersOf, ownedKey, parseWorkloads, workloadText, type Container, type Workload, type WorkloadKind, type Workloads } from '../semantics/kubernetes-workloads'
 import type { EvidenceFileSummary } from '../../shared/evidence'
 import { outcome, plural, windowText } from './step-common'
 import type { StepContext, StepOutcome } from './step'
@@ -268,7 +268,29 @@ export function workloadsOf(all: Workloads, scope: WorkloadScope): { workloads: 
     return { why: `pod ${o.namespace}/${o.name} is not in workloads.json, and no workload of ${o.namespace} has a name it is made from` }
   }
   const w = all.workloads.find((x) => x.namespace === o.namespace && (x.kind === o.kind || x.object.kind === o.kind) && x.name === o.name)
-  return w ? { workloads: [w], how: null } : { why: `${o.kind} ${o.namespace}/${o.name} is not in workloads.json` }
+  if (w) return { workloads: [w], how: null }
+  // a controller another one owns (Trivy Operator reports a Deployment's checks on its active ReplicaSet, a CronJob's
+  // on its Job): the owner is what a person changes, and what would put a patch of the owned one back
+  const owner = all.ownedBy.get(ownedKey(o.kind ?? '', o.namespace, o.name))
+  if (owner)
+    return {
+      workloads: [owner],
+      how: `${o.kind} ${o.namespace}/${o.name} is owned by ${workloadText(owner)} (its ownerReferences): the owner's template is what runs and what is changed`
+    }
+  // one replaced since the scan: a ReplicaSet's name is its Deployment's and a hash of the template, a Job's its CronJob's and a schedule time
+  const parent = o.kind === 'ReplicaSet' ? 'Deployment' : o.kind === 'Job' ? 'CronJob' : null
+  const suffix = o.kind === 'ReplicaSet' ? '[a-z0-9]{6,10}' : '\\d+'
+  const byName = parent
+    ? all.workloads
+        .filter((x) => x.namespace === o.namespace && x.kind === parent && new RegExp(`^${x.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-${suffix}$`).test(o.name))
+        .sort((a, b) => b.name.length - a.name.length)
+    : []
+  if (byName.length)
+    return {
+      workloads: [byName[0]],
+      how: `${o.kind} ${o.namespace}/${o.name} is not in workloads.json (replaced since the scan); by its name it is ${workloadText(byName[0])}'s`
+    }
+  return { why: `${o.kind} ${o.namespace}/${o.name} is not in workloads.json` }
 }
 
 export interface Offender {

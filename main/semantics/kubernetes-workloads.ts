@@ -98,6 +98,11 @@ export interface Workload {
 
 export interface Workloads {
   workloads: Workload[]
+  /**
+   * The controllers in the file that another controller owns (a Deployment's ReplicaSets, a CronJob's Jobs),
+   * by kind, namespace and name, with the workload they belong to: what a person changes for them.
+   */
+  ownedBy: Map<string, Workload>
   /** service accounts by namespace/name */
   serviceAccounts: Map<string, { automount: boolean | null }>
 }
@@ -155,6 +160,7 @@ export function parseWorkloads(text: string, path: string): Parsed<Workloads> {
     }
     return w
   }
+  const ownedBy = new Map<string, Workload>()
   for (const it of items) {
     if (it.kind === 'ServiceAccount') {
       serviceAccounts.set(`${it.metadata.namespace ?? 'default'}/${it.metadata.name}`, { automount: it.automountServiceAccountToken ?? null })
@@ -164,10 +170,14 @@ export function parseWorkloads(text: string, path: string): Parsed<Workloads> {
     if (top.kind === 'ServiceAccount') continue
     const w = workloadOf(top, missing)
     if (it.kind === 'Pod') w.pods.push({ name: it.metadata.name, phase: it.status?.phase ?? null })
+    else if (top !== it) ownedBy.set(ownedKey(it.kind, it.metadata.namespace ?? 'default', it.metadata.name), w)
   }
   const workloads = [...tops.values()].sort((a, b) => (key(a.kind, a.namespace, a.name) < key(b.kind, b.namespace, b.name) ? -1 : 1))
-  return { ok: true, value: { workloads, serviceAccounts } }
+  return { ok: true, value: { workloads, serviceAccounts, ownedBy } }
 }
+
+/** The key of Workloads.ownedBy: a controller's kind, namespace and name. */
+export const ownedKey = (kind: string, namespace: string, name: string): string => key(kind, namespace, name)
 
 export const workloadText = (w: Pick<Workload, 'kind' | 'namespace' | 'name'>): string => `${w.kind} ${w.namespace}/${w.name}`
 
