@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { IpPermission } from '../../main/semantics/inventory'
 import type { SgRuleConfig } from '../../main/semantics/facets'
-import { authorisedPortsVerdict, planAuthorisedFix, unauthorisedStretches } from '../../main/controls/security-group/authorised-ports'
+import { authorisedPortsOf, authorisedPortsVerdict, planAuthorisedFix, unauthorisedStretches } from '../../main/controls/security-group/authorised-ports'
 import { LastmileError } from '../../main/errors'
 
 const perm = (IpProtocol: string, from: number | undefined, to: number | undefined, v4: string[] = [], v6: string[] = []): IpPermission => ({
@@ -97,5 +97,47 @@ describe('aws.ec2.sg-open-unauthorized-ports plan', () => {
   })
   it('refuses a group with nothing but authorised ports open', () => {
     expect(() => planAuthorisedFix('sg-1', [rule('tcp', 80, 80, ['0.0.0.0/0'])])).toThrow(LastmileError)
+  })
+})
+
+describe('aws.ec2.sg-open-unauthorized-ports: the authorised ports a finding carries', () => {
+  /** a Security Hub finding (ASFF) as the alert record keeps it, with the control's parameters */
+  const asff = (id: string, params?: Array<{ Name: string; Value: string[] }>) => ({
+    id,
+    raw: JSON.stringify({ Id: id, Compliance: { Status: 'FAILED', SecurityControlId: 'EC2.18', ...(params ? { SecurityControlParameters: params } : {}) } })
+  })
+
+  it("reads authorizedTcpPorts / authorizedUdpPorts from the finding's Security Hub alerts, else AWS's defaults", () => {
+    const given = authorisedPortsOf([
+      asff('A-1', [
+        { Name: 'authorizedTcpPorts', Value: ['443', '8443'] },
+        { Name: 'authorizedUdpPorts', Value: ['1194'] }
+      ]),
+      { id: 'A-2', raw: '{"CheckID":"some_prowler_check"}' }
+    ])
+    expect(given).toMatchObject({ ports: { tcp: [443, 8443], udp: [1194] }, from: expect.stringContaining('A-1') })
+    expect(authorisedPortsOf([asff('A-1')])).toMatchObject({ ports: { tcp: [80, 443], udp: [] }, from: expect.stringContaining('defaults') })
+    // a parameter left out keeps its default; the Config rule's ranges are read
+    expect(authorisedPortsOf([asff('A-1', [{ Name: 'authorizedUdpPorts', Value: ['500-501'] }])])).toMatchObject({ ports: { tcp: [80, 443], udp: [500, 501] } })
+  })
+
+  it('refuses to guess: two alerts with different ports, or a value that is not a port, say why', () => {
+    expect(authorisedPortsOf([asff('A-1', [{ Name: 'authorizedTcpPorts', Value: ['443'] }]), asff('A-2', [{ Name: 'authorizedTcpPorts', Value: ['443', '8443'] }])])).toEqual({
+      error: 'the alerts give authorizedTcpPorts different values: 443 (A-1) and 443,8443 (A-2)'
+    })
+    expect(authorisedPortsOf([asff('A-1', [{ Name: 'authorizedTcpPorts', Value: ['https'] }])])).toEqual({
+      error: 'authorizedTcpPorts value "https" is not a port (0-65535) or a range of ports (A-1)'
+    })
+    expect(authorisedPortsOf([asff('A-1', [{ Name: 'authorizedTcpPorts', Value: ['1-65535'] }])])).toMatchObject({ error: expect.stringContaining('spans more than 1024 ports') })
+  })
+
+  it('judges and fixes a group against those ports: 8443 authorised stays, 9200 is revoked', () => {
+    const tcp8443 = { tcp: [443, 8443], udp: [] }
+    const ingress = [rule('tcp', 443, 443, ['0.0.0.0/0']), rule('tcp', 8443, 8443, ['0.0.0.0/0']), rule('tcp', 9200, 9200, ['0.0.0.0/0'])]
+    expect(authorisedPortsVerdict({ IpPermissions: [perm('tcp', 443, 443, ['0.0.0.0/0']), perm('tcp', 8443, 8443, ['0.0.0.0/0'])] }, tcp8443).verdict.status).toBe('PASS')
+    expect(authorisedPortsVerdict({ IpPermissions: [perm('tcp', 8443, 8443, ['0.0.0.0/0'])] }).verdict.status).toBe('FAIL')
+    const plan = planAuthorisedFix('sg-1', ingress, tcp8443)
+    expect(plan.revoke.permissions.map((p) => [p.IpProtocol, p.FromPort, p.ToPort])).toEqual([['tcp', 9200, 9200]])
+    expect(planAuthorisedFix('sg-1', ingress).revoke.permissions.map((p) => p.FromPort)).toEqual([8443, 9200])
   })
 })

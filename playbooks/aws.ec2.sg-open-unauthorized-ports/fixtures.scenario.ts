@@ -1,7 +1,9 @@
-// aws.ec2.sg-open-unauthorized-ports' fixture world: four security groups of one account, each used by
+// aws.ec2.sg-open-unauthorized-ports' fixture world: five security groups of one account, each used by
 // one instance, one for each way the investigation can end. Flow logs (custom format with tcp-flags and
 // flow-direction) cover the whole window for every interface: a record every 12 hours (traffic or
-// NODATA).
+// NODATA). The fifth group's Security Hub finding was evaluated with authorizedTcpPorts 443,8443
+// (Compliance.SecurityControlParameters): its partner on 8443 is authorised, unlike the first partner
+// API's under AWS's defaults, and only the probed 9200 is closed.
 import { asffControl, at, flowLine, hex, noDataLine, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
 
 const ACCOUNT = '777788881818'
@@ -73,6 +75,11 @@ export function scenario(w: World): void {
   sg('sg-0e18000000000002', 'partner-api', 'integrations', [rule('tcp', 443, 443, ['0.0.0.0/0']), rule('tcp', 8443, 8443, ['0.0.0.0/0'])])
   sg('sg-0e18000000000003', 'sessions-cache', 'platform', [rule('tcp', 6379, 6379, ['0.0.0.0/0']), rule('udp', 11211, 11211, ['0.0.0.0/0'])])
   sg('sg-0e18000000000004', 'public-web', 'web-team', [rule('tcp', 80, 80, ['0.0.0.0/0']), rule('tcp', 443, 443, ['0.0.0.0/0'])])
+  sg('sg-0e18000000000005', 'partner-api-eu', 'integrations', [
+    rule('tcp', 443, 443, ['0.0.0.0/0']),
+    rule('tcp', 8443, 8443, ['0.0.0.0/0']),
+    rule('tcp', 9200, 9200, ['0.0.0.0/0'])
+  ])
 
   // the storefront: its only rule is tcp 0-65535 from anywhere; browsers on 443 every day, and the
   // internet knocks on 8080 and 3306 (SYN then RST): no session on any port but 443
@@ -87,6 +94,11 @@ export function scenario(w: World): void {
   flows(w, cache, (t, k) => (k % 2 === 0 ? session(cache, '10.18.7.21', 6379, t, k) : null))
   // the public web server admits the internet on 80 and 443 only: the finding is stale
   host(w, 4, 'public-web-1', 'sg-0e18000000000004', 'web-team')
+  // the EU partner API: the same partner on 8443, which this account authorises; 9200 is only probed
+  const eu = host(w, 5, 'partner-api-eu-1', 'sg-0e18000000000005', 'integrations')
+  flows(w, eu, (t, k) => (k % 3 === 0 ? session(eu, '198.51.100.23', 8443, t, k) : k % 11 === 0 ? probe(eu, 9200, t, k) : null))
+  /** the account's EC2.18 parameters, as Security Hub writes them into its findings */
+  const parameters = { 'sg-0e18000000000005': [{ Name: 'authorizedTcpPorts', ValueType: 'CUSTOM', Value: ['443', '8443'] }] } as Record<string, Json[]>
 
   const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>?]> = [
     [
@@ -110,21 +122,28 @@ export function scenario(w: World): void {
       'Redis on 6379 carries sessions from the VPC, whose clients the flow logs count but do not name: whether they need 0.0.0.0/0 cannot be told',
       { 'closed-in-use': '6379/tcp: 90 sessions', 'outside-sessions': 'no session from outside private space' }
     ],
-    ['sg-0e18000000000004', 'SAFE', { open: 'no' }, 'a stale finding: only 80 and 443 are open to the internet']
+    ['sg-0e18000000000004', 'SAFE', { open: 'no' }, 'a stale finding: only 80 and 443 are open to the internet'],
+    [
+      'sg-0e18000000000005',
+      'SAFE',
+      { open: 'yes', 'outside-sessions': 'no', 'closed-in-use': 'no' },
+      'the finding authorises 443 and 8443: the partner on 8443 keeps its port, and 9200 carried no session (only probes)',
+      { open: 'authorizedTcpPorts 443,8443', 'closed-in-use': 'no session on any port the fix closes' }
+    ]
   ]
   for (const [id, verdict, steps, why, says] of cases) {
     const arn = `arn:aws:ec2:${R}:${ACCOUNT}:security-group/${id}`
-    w.findings.asff.push(
-      asffControl({
-        account: ACCOUNT,
-        region: R,
-        control: 'EC2.18',
-        title: 'Security groups should only allow unrestricted incoming traffic for authorized ports',
-        severity: 'High',
-        resourceType: 'AwsEc2SecurityGroup',
-        resourceId: arn
-      })
-    )
+    const f = asffControl({
+      account: ACCOUNT,
+      region: R,
+      control: 'EC2.18',
+      title: 'Security groups should only allow unrestricted incoming traffic for authorized ports',
+      severity: 'High',
+      resourceType: 'AwsEc2SecurityGroup',
+      resourceId: arn
+    })
+    if (parameters[id]) (f.Compliance as Json).SecurityControlParameters = parameters[id]
+    w.findings.asff.push(f)
     w.expect({ control: CONTROL, resource: arn, verdict, steps, why, ...(says ? { says } : {}) })
   }
 }

@@ -28,7 +28,7 @@ function ipPermissions(perms: Array<Record<string, unknown>>) {
 }
 
 /** The harness for a named port set, or for a control that reads the group its own way (EC2.18: every port but the authorised ones). */
-export function securityGroupHarness(set: PortSet | ((perms: IpPermission[]) => Verdict)): ControlHarness {
+export function securityGroupHarness(set: PortSet | ((perms: IpPermission[], v: Record<string, unknown>) => Verdict)): ControlHarness {
   const read = typeof set === 'function' ? set : (perms: IpPermission[]) => securityGroupVerdict({ IpPermissions: perms }, set).verdict
   return {
     async seed(emu, env, v) {
@@ -55,9 +55,9 @@ export function securityGroupHarness(set: PortSet | ((perms: IpPermission[]) => 
       }
       return ipPermissions(r.SecurityGroups[0].IpPermissions)
     },
-    notFixed(state) {
+    notFixed(state, v) {
       const perms = (state as string[]).map((s) => JSON.parse(s) as Record<string, unknown>)
-      const verdict = read(perms as never)
+      const verdict = read(perms as never, v)
       return verdict.status === 'PASS' ? null : verdict.reason
     }
   }

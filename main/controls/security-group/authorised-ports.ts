@@ -20,6 +20,7 @@ import { portFinding, reaches, type PortFinding, type PortProtocol } from './eva
 import { revokeUntilClosed, type RevokePermission, type SgRevoke } from './sg-revoke'
 import { admittedBy } from './sg-plan'
 import type { SgKeep, SgPlan } from './sg-plan'
+import { controlParametersOf, type ParameterSource } from '../control-parameters'
 
 /** The ports a group may open to the internet (EC2.18's parameters). */
 export interface AuthorisedPorts {
@@ -97,7 +98,49 @@ function stretchesText(list: readonly PortStretch[], state: PortFinding['state']
     .join('; ')
 }
 
-function authorisedText(a: AuthorisedPorts): string {
+/** A port range wider than this in a parameter is refused: each authorised port is a cut of the port space. */
+const WIDEST_RANGE = 1024
+
+/** A parameter's ports: numbers, or ranges "1020-1025" (the Config rule's syntax); null and why when a value is not one. */
+function portsOfParameter(name: string, values: readonly string[]): { ports: number[] } | { error: string } {
+  const out = new Set<number>()
+  for (const v of values.flatMap((x) => x.split(','))) {
+    const t = v.trim()
+    if (!t) continue
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(t)
+    const from = m ? Number(m[1]) : NaN
+    const to = m?.[2] ? Number(m[2]) : from
+    if (!m || from < 0 || to > 65535 || to < from) return { error: `${name} value "${t}" is not a port (0-65535) or a range of ports` }
+    if (to - from >= WIDEST_RANGE) return { error: `${name} value "${t}" spans more than ${WIDEST_RANGE} ports` }
+    for (let p = from; p <= to; p++) out.add(p)
+  }
+  return { ports: [...out].sort((a, b) => a - b) }
+}
+
+/** The authorised ports a finding is judged against, and where they come from, in words. */
+export type AuthorisedResolution = { ports: AuthorisedPorts; from: string } | { error: string }
+
+/**
+ * EC2.18's parameters for one finding: those its Security Hub alerts were evaluated with
+ * (Compliance.SecurityControlParameters authorizedTcpPorts / authorizedUdpPorts), else AWS's defaults
+ * (TCP 80 and 443, no UDP port). A parameter an alert leaves out keeps its default.
+ */
+export function authorisedPortsOf(alerts: readonly ParameterSource[]): AuthorisedResolution {
+  const p = controlParametersOf(alerts)
+  if (p.state === 'conflict') return { error: p.why }
+  if (p.state === 'none') return { ports: AUTHORISED_DEFAULT, from: "AWS's defaults for EC2.18 (no alert of the finding carries the control's parameters)" }
+  const tcp = 'authorizedTcpPorts' in p.values ? portsOfParameter('authorizedTcpPorts', p.values.authorizedTcpPorts) : { ports: [...AUTHORISED_DEFAULT.tcp] }
+  const udp = 'authorizedUdpPorts' in p.values ? portsOfParameter('authorizedUdpPorts', p.values.authorizedUdpPorts) : { ports: [...AUTHORISED_DEFAULT.udp] }
+  if ('error' in tcp) return { error: `${tcp.error} (${p.alerts.join(', ')})` }
+  if ('error' in udp) return { error: `${udp.error} (${p.alerts.join(', ')})` }
+  const ports = { tcp: tcp.ports, udp: udp.ports }
+  return {
+    ports,
+    from: `the control's parameters in ${p.alerts.join(', ')} (Security Hub: authorizedTcpPorts ${tcp.ports.join(',') || 'none'}, authorizedUdpPorts ${udp.ports.join(',') || 'none'})`
+  }
+}
+
+export function authorisedText(a: AuthorisedPorts): string {
   const parts = [a.tcp.length ? `tcp ${portList([...a.tcp], 'and')}` : '', a.udp.length ? `udp ${portList([...a.udp], 'and')}` : ''].filter(Boolean)
   return parts.length ? parts.join(' and ') : 'none'
 }

@@ -19,7 +19,7 @@ import { defineStep, type StepContext, type StepFunction } from '../step'
 import { LastmileError } from '../../errors'
 import { attachedStep } from './steps'
 import { admittedBy, type SgPlan } from './sg-plan'
-import { authorisedPortsVerdict, planAuthorisedFix, revokedRanges, type AuthorisedPorts } from './authorised-ports'
+import { authorisedPortsVerdict, planAuthorisedFix, revokedRanges, type AuthorisedResolution } from './authorised-ports'
 import { reaches } from './evaluate'
 import type { SgRuleConfig } from '../../semantics/facets'
 
@@ -93,9 +93,13 @@ export function closedPortUse(
   return [...out.values()].sort((a, b) => b.sessions - a.sessions || a.port.localeCompare(b.port))
 }
 
-/** The step functions of a control that closes every TCP/UDP port but the authorised ones (EC2.18). */
-export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[] {
+/**
+ * The step functions of a control that closes every TCP/UDP port but the authorised ones (EC2.18);
+ * `authorisedFor` says which ports are authorised for a finding (its alerts' parameters, else the defaults).
+ */
+export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => AuthorisedResolution): StepFunction[] {
   const configOf = (ctx: StepContext) => ctx.ev.config(ctx.finding.resource.id, 'sg.config')
+  const unresolved = (why: string) => outcome('unknown', `which ports are authorised for this finding is unknown: ${why}`, { sources: ['aws.inventory'] })
 
   const openToInternet = defineStep({
     name: 'sg.authorised.open-to-internet',
@@ -105,11 +109,14 @@ export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[
     run(ctx) {
       const cfg = configOf(ctx)
       if (!cfg) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
-      const { verdict } = authorisedPortsVerdict({ IpPermissions: ipPermissionsOf(cfg.value.ingress) }, authorised)
+      const a = authorisedFor(ctx)
+      if ('error' in a) return unresolved(a.error)
+      const { verdict } = authorisedPortsVerdict({ IpPermissions: ipPermissionsOf(cfg.value.ingress) }, a.ports)
       const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
-      if (verdict.status === 'FAIL') return outcome('yes', verdict.reason, o)
-      if (verdict.status === 'PASS') return outcome('no', `${verdict.reason}: the fix would change nothing`, o)
-      return outcome('unknown', verdict.reason, o)
+      const from = `; the authorised ports are ${a.from}`
+      if (verdict.status === 'FAIL') return outcome('yes', `${verdict.reason}${from}`, o)
+      if (verdict.status === 'PASS') return outcome('no', `${verdict.reason}: the fix would change nothing${from}`, o)
+      return outcome('unknown', `${verdict.reason}${from}`, o)
     }
   })
 
@@ -117,9 +124,11 @@ export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[
   function usage(ctx: StepContext) {
     const cfg = configOf(ctx)
     if (!cfg) return null
+    const a = authorisedFor(ctx)
+    if ('error' in a) return { unresolved: a.error }
     let plan: SgPlan
     try {
-      plan = planAuthorisedFix(cfg.value.groupId, cfg.value.ingress, authorised)
+      plan = planAuthorisedFix(cfg.value.groupId, cfg.value.ingress, a.ports)
     } catch (e) {
       if (e instanceof LastmileError) return { none: e.message }
       throw e
@@ -157,6 +166,7 @@ export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[
       const u = usage(ctx)
       const sources = ['aws.vpc-flow-logs' as const]
       if (!u) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+      if ('unresolved' in u && typeof u.unresolved === 'string') return unresolved(u.unresolved)
       if ('none' in u) return outcome('no', `nothing is revoked (${u.none}), so nobody is cut off`, { certainty: 'proven', sources: ['aws.inventory'] })
       const o = { evidence: u.evidence, sources, windowed: true }
       const pub = u.uses.filter((x) => (x.publicSessions ?? 0) > 0)
@@ -193,6 +203,7 @@ export function authorisedPortsSteps(authorised: AuthorisedPorts): StepFunction[
       const u = usage(ctx)
       const sources = ['aws.vpc-flow-logs' as const]
       if (!u) return outcome('unknown', "the group is not in the evidence's security-groups.json, so its rules are unknown", { sources: ['aws.inventory'] })
+      if ('unresolved' in u && typeof u.unresolved === 'string') return unresolved(u.unresolved)
       if ('none' in u) return outcome('no', `nothing is revoked (${u.none}), so no port is closed`, { certainty: 'proven', sources: ['aws.inventory'] })
       const o = { evidence: u.evidence, sources, windowed: true }
       const kept = u.plan.keep.length ? `; the plan authorizes ${u.plan.keep.map((k) => k.text.split(':')[0]).join(', ')} back first` : ''

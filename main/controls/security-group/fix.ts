@@ -15,7 +15,8 @@ import type { PortSet } from '../../semantics/port-sets'
 import type { RevokePermission } from './sg-revoke'
 import type { SgConfigFacet } from '../../semantics/facets'
 import { bashScript, sq } from '../shell'
-import type { FixRenderer } from '../fix'
+import type { FixRenderer, FixTarget } from '../fix'
+import type { Db } from '../../db/case-db'
 import { artefact, headerLines, requireAccount, requireConfig, requireRegion, validationText } from '../fix-common'
 
 /** The playbook's window (playbook.yaml beside this file): what the flow logs must show in use. */
@@ -26,6 +27,8 @@ interface SgInputs extends Pick<SgConfigFacet, 'groupId' | 'account' | 'region' 
   /** the flow facts the plan keeps things from, read with the investigation's window */
   use: SgUse | null
   from: string | null
+  /** a planner's parameters for this finding (SgFixPlanner.parameters) */
+  params?: unknown
 }
 
 /** jq: is this permission's one range still on the group (same protocol and port range)? */
@@ -44,13 +47,16 @@ function describe(p: RevokePermission): string {
  * its own plan and words; the script, its checks and the exact rollback are the same.
  */
 export interface SgFixPlanner {
-  /** what the fix closes: "TCP/UDP ports other than the authorised ones" */
+  /** what the fix closes, in general: "TCP/UDP ports other than the authorised ones" */
   what: string
-  plan(groupId: string, ingress: SgInputs['ingress']): SgPlan
-  /** the fix's header line over the ports it authorizes first */
-  portsHead: string
-  /** who loses access, for the preconditions */
-  who: string
+  /**
+   * the finding's own parameters (EC2.18: the authorised ports its alerts carry), read with the
+   * inputs and kept in them; throws a LastmileError saying why when they cannot be told
+   */
+  parameters(db: Db, target: FixTarget): unknown
+  plan(groupId: string, ingress: SgInputs['ingress'], params: unknown): SgPlan
+  /** the words of this finding's fix: what it closes, the header line over the ports it authorizes first, who loses access */
+  words(params: unknown): { what: string; portsHead: string; who: string }
   /** how texts name a session to those ports, and many */
   session: string
   sessions: string
@@ -85,7 +91,17 @@ export function securityGroupFix(control: string, question: PortSet | SgFixPlann
         : null
       const from = playbookWindow(evidenceEnd(db), WINDOW_DAYS)?.from ?? null
       return {
-        values: { groupId: v.groupId, account: v.account, region: v.region, name: v.name, vpcId: v.vpcId, ingress: v.ingress, use, from },
+        values: {
+          groupId: v.groupId,
+          account: v.account,
+          region: v.region,
+          name: v.name,
+          vpcId: v.vpcId,
+          ingress: v.ingress,
+          use,
+          from,
+          ...(custom ? { params: custom.parameters(db, target) } : {})
+        },
         evidence: [...new Set([...cfg.evidence, ...(sg?.flowEvidence ?? [])])],
         collectedAt: cfg.collectedAt
       }
@@ -96,7 +112,8 @@ export function securityGroupFix(control: string, question: PortSet | SgFixPlann
       if (parseArn(t.resourceId)?.service !== 'ec2') throw new LastmileError('bad-input', `${t.finding}: ${t.resourceId} is not a security group ARN`)
       const account = requireAccount(t, v.account)
       const region = requireRegion(t, v.region)
-      const plan = 'plan' in question ? question.plan(v.groupId, v.ingress) : planSgFix(v.groupId, v.ingress, v.use ?? null, v.from ?? null, question)
+      const plan = custom ? custom.plan(v.groupId, v.ingress, v.params) : planSgFix(v.groupId, v.ingress, v.use ?? null, v.from ?? null, question as PortSet)
+      const words = custom ? custom.words(v.params) : null
       const revoke = plan.revoke
       // Refuse what the evidence cannot make safe to run: a wide rule whose other ports cannot all be
       // listed would be replaced by a short list, and too many administrators to admit one by one.
@@ -142,10 +159,10 @@ export function securityGroupFix(control: string, question: PortSet | SgFixPlann
         return ks.length ? [head, ...ks.map((k) => `  + ${describe(k.permission)} — ${k.text}`)] : []
       }
       const fix = bashScript({
-        title: `Fix: close ${what} to the internet on ${v.groupId}${v.name ? ` (${v.name})` : ''} in ${region}`,
+        title: `Fix: close ${words?.what ?? what} to the internet on ${v.groupId}${v.name ? ` (${v.name})` : ''} in ${region}`,
         lines: [
           ...header,
-          ...keepLines('port', custom?.portsHead ?? 'First authorizes the ports the flow logs show in use through the rule it revokes:'),
+          ...keepLines('port', words?.portsHead ?? 'First authorizes the ports the flow logs show in use through the rule it revokes:'),
           ...keepLines('source', `First admits the addresses seen in ${set.sessions} that only the open rule lets in:`),
           'Then revokes exactly these ranges; every other rule of the group stays:',
           ...revoke.permissions.map((p) => `  - ${describe(p)}`)
@@ -164,7 +181,7 @@ export function securityGroupFix(control: string, question: PortSet | SgFixPlann
           ...keepSteps,
           ...revokeSteps
         ],
-        done: `${v.groupId} no longer admits the internet to ${custom ? custom.what : set.id === 'admin' ? 'SSH or RDP' : set.short}`
+        done: `${v.groupId} no longer admits the internet to ${words ? words.what : set.id === 'admin' ? 'SSH or RDP' : set.short}`
       })
       // Back in the reverse order: the revoked ranges first (with their Descriptions), so nothing is
       // ever closed that was open before the fix, then the rules the fix added.
@@ -199,8 +216,8 @@ export function securityGroupFix(control: string, question: PortSet | SgFixPlann
       })
       const sources = plan.keep.filter((k) => k.kind === 'source')
       const ports = plan.keep.filter((k) => k.kind === 'port')
-      const who = custom
-        ? custom.who
+      const who = words
+        ? words.who
         : !v.use || !v.use.flowEnis.length
           ? set.id === 'admin'
             ? 'no flow log of the group is in evidence, so who administers through the open rule is not known: anyone who does (an engineer, a vendor, a CI runner) loses access unless they have another way in (an approved CIDR rule, SSM Session Manager, a bastion)'
