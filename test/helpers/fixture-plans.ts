@@ -28,11 +28,12 @@ export interface FixtureCase {
   close(): void
 }
 
-/** Each playbook fixture built into a fresh case. Close each when done. */
-export async function fixtureCases(): Promise<FixtureCase[]> {
+/** Each playbook fixture (or those `only` keeps) built into a fresh case. Close each when done. */
+export async function fixtureCases(only?: (playbook: string) => boolean): Promise<FixtureCase[]> {
   const set = loadPlaybooks()
   const out: FixtureCase[] = []
   for (const pb of set.playbooks) {
+    if (only && !only(pb.id)) continue
     const dir = pb.fixturesDir!
     const tmp = mkdtempSync(join(tmpdir(), 'lm-fixture-plans-'))
     const c = createCaseDb(join(tmp, 'case.lmcase'), 'fixture passphrase', { now: NOW() })
