@@ -2,6 +2,8 @@
 // operations in order, the whole patch refused (a throw) when one fails, a `test` included. For the
 // tests of fixes that render JSON patches: apply the fix, then its rollback, to the evidence's object.
 
+import { isDeepStrictEqual } from 'node:util'
+
 type Op = { op: string; path: string; value?: unknown }
 
 const tokens = (path: string): string[] =>
@@ -32,8 +34,8 @@ export function applyJsonPatch<T>(doc: T, ops: readonly Op[]): T {
     const get = (): unknown => (arr ? (parent as unknown[])[Number(key)] : (parent as Record<string, unknown>)[key])
     switch (o.op) {
       case 'test':
-        if (!has || JSON.stringify(get()) !== JSON.stringify(o.value))
-          throw new Error(`test failed at ${o.path}: ${JSON.stringify(has ? get() : undefined)} is not ${JSON.stringify(o.value)}`)
+        // RFC 6902 4.6: objects are equal when their members are, whatever their order (the API server compares so)
+        if (!has || !isDeepStrictEqual(get(), o.value)) throw new Error(`test failed at ${o.path}: ${JSON.stringify(has ? get() : undefined)} is not ${JSON.stringify(o.value)}`)
         break
       case 'add':
         if (arr) (parent as unknown[]).splice(key === '-' ? parent.length : Number(key), 0, structuredClone(o.value))
