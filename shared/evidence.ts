@@ -37,6 +37,8 @@ export type CoverageSource =
   | 'kubernetes.metrics'
   /** added: a Kubernetes cluster's nodes' allocatable CPU and memory, its quotas and limit ranges (kubernetes/<cluster>/capacity.json) */
   | 'kubernetes.capacity'
+  /** added: each node's kubelet Summary API (kubernetes/<cluster>/stats/<node>.json): the containers' writable layers */
+  | 'kubernetes.stats'
   /** added: an Azure SQL server's audit log (SQLSecurityAuditEvents), per server */
   | 'azure.sql-audit-logs'
   /** added: a key vault's AuditEvent log, per vault */
@@ -67,6 +69,7 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'kubernetes.workloads',
   'kubernetes.metrics',
   'kubernetes.capacity',
+  'kubernetes.stats',
   'azure.sql-audit-logs',
   'azure.keyvault-logs',
   'aws.elb-access-logs',

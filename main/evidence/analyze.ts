@@ -50,7 +50,7 @@ import { CloudFrontConfigsFile } from '../semantics/inventory-cloudfront'
 import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
-import { parseCapacity, parseRangeQuery } from '../semantics/kubernetes-usage'
+import { parseCapacity, parseRangeQuery, parseStatsSummary } from '../semantics/kubernetes-usage'
 import { parseAksClusters } from '../semantics/kubernetes-api'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
@@ -285,7 +285,8 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     ...byKind('kubernetes.audit'),
     ...byKind('kubernetes.workloads'),
     ...byKind('kubernetes.metrics'),
-    ...byKind('kubernetes.capacity')
+    ...byKind('kubernetes.capacity'),
+    ...byKind('kubernetes.stats')
   ]) {
     stop()
     await a.kubernetes(f)
@@ -370,6 +371,12 @@ class Analysis {
             if (last === null || t * 1000 > last) last = t * 1000
           }
         this.ok(f.path, r.value.length, first, last)
+        return
+      }
+      if (f.kind === 'kubernetes.stats') {
+        const r = parseStatsSummary(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        this.ok(f.path, r.value.length)
         return
       }
       if (f.kind === 'kubernetes.capacity') {

@@ -114,6 +114,7 @@ type EvidenceKind =
   | 'kubernetes.workloads'
   | 'kubernetes.metrics'
   | 'kubernetes.capacity'
+  | 'kubernetes.stats'
   | 'azure.entra'
   | 'iac.terraform-state'
   | 'unknown'
@@ -250,6 +251,8 @@ function classify(path: string): Classified {
     // metrics/memory*.json) and its nodes, quotas and limit ranges (main/semantics/kubernetes-usage.ts)
     if (p.length === 4 && p[2] === 'metrics' && /^(cpu|memory)[^/]*\.json$/.test(p[3])) return { ...base, kind: 'kubernetes.metrics' }
     if (p.length === 3 && p[2] === 'capacity.json') return { ...base, kind: 'kubernetes.capacity' }
+    // added: each node's kubelet Summary API, stats/<node>.json (the containers' writable layers)
+    if (p.length === 4 && p[2] === 'stats' && p[3].endsWith('.json')) return { ...base, kind: 'kubernetes.stats' }
     return { ...base, kind: 'unknown' }
   }
   // Added to v1 (docs/evidence-bundle.md): what a Terraform configuration deployed, by resource address

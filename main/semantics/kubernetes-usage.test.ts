@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containerUsage, cpuQuantity, memoryQuantity, parseCapacity, parseQuantity, parseRangeQuery, podOf } from './kubernetes-usage'
+import { containerUsage, cpuQuantity, memoryQuantity, parseCapacity, parseQuantity, parseRangeQuery, parseStatsSummary, podOf } from './kubernetes-usage'
 
 const matrix = (result: unknown[]): string => JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } })
 
@@ -123,5 +123,33 @@ describe('a container’s use', () => {
     expect(u).toMatchObject({ pods: ['api-7d9f8c6b5d-aaaaa', 'api-7d9f8c6b5d-bbbbb'], samples: 11, p95: 0.9, peak: 0.9, peakAt: t0 + day })
     expect([...u!.days].sort()).toEqual(['2026-11-01', '2026-11-02'])
     expect(containerUsage(series, { kind: 'Deployment', namespace: 'shop', name: 'web' }, 'api', { from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' })).toBeNull()
+  })
+})
+
+describe('the kubelet’s Summary API', () => {
+  it('reads each container’s writable layer, and refuses what is not a summary', () => {
+    const summary = {
+      node: { nodeName: 'n1', startTime: '2026-11-01T00:00:00Z' },
+      pods: [
+        {
+          podRef: { name: 'api-1', namespace: 'shop', uid: 'u' },
+          containers: [
+            { name: 'api', startTime: '2026-11-18T08:00:00Z', rootfs: { usedBytes: 40960, inodesUsed: 12 } },
+            { name: 'sidecar', startTime: '2026-11-18T08:00:00Z' }
+          ]
+        }
+      ]
+    }
+    expect(parseStatsSummary(JSON.stringify(summary), 'stats/n1.json')).toEqual({
+      ok: true,
+      value: [
+        { node: 'n1', namespace: 'shop', pod: 'api-1', container: 'api', startTime: '2026-11-18T08:00:00Z', usedBytes: 40960 },
+        { node: 'n1', namespace: 'shop', pod: 'api-1', container: 'sidecar', startTime: '2026-11-18T08:00:00Z', usedBytes: null }
+      ]
+    })
+    expect(parseStatsSummary(JSON.stringify({ pods: [] }), 'stats/n1.json')).toMatchObject({
+      ok: false,
+      why: expect.stringContaining("stats/n1.json: node: not the kubelet's Summary API")
+    })
   })
 })

@@ -344,3 +344,60 @@ export function podPlacements(text: string): PodPlacement[] {
   }
   return out
 }
+
+// ---- what containers wrote to their root filesystem (the kubelet's Summary API) ----------------------
+
+const FsStats = z.object({ usedBytes: z.number().nullish() }).passthrough()
+const StatsSummary = z
+  .object({
+    node: z.object({ nodeName: z.string() }).passthrough(),
+    pods: z.array(
+      z
+        .object({
+          podRef: z.object({ name: z.string(), namespace: z.string() }).passthrough(),
+          containers: z.array(z.object({ name: z.string(), startTime: z.string().nullish(), rootfs: FsStats.nullish() }).passthrough()).nullish()
+        })
+        .passthrough()
+    )
+  })
+  .passthrough()
+
+/** One container's writable layer as the kubelet measured it: the bytes it holds (what the container wrote since it started, less what it deleted). */
+export interface WritableLayer {
+  node: string
+  namespace: string
+  pod: string
+  container: string
+  /** when the container (re)started: the writable layer holds what was written since */
+  startTime: string | null
+  /** null: the runtime did not report it */
+  usedBytes: number | null
+}
+
+/**
+ * stats/<node>.json: `kubectl get --raw /api/v1/nodes/<node>/proxy/stats/summary`, the kubelet's
+ * Summary API. What is read: node.nodeName, each pod's podRef and each container's name, startTime
+ * and rootfs.usedBytes ("the number of bytes used for the container write layer").
+ */
+export function parseStatsSummary(text: string, path: string): Parsed<WritableLayer[]> {
+  const j = parseJson(text)
+  if (!j.ok) return { ok: false, why: `${path}: ${j.error}` }
+  const r = StatsSummary.safeParse(j.value)
+  if (!r.success) {
+    const i = r.error.issues[0]
+    return { ok: false, why: `${path}: ${i.path.join('.') || '(top)'}: not the kubelet's Summary API (kubectl get --raw /api/v1/nodes/<node>/proxy/stats/summary) (${i.message})` }
+  }
+  return {
+    ok: true,
+    value: r.data.pods.flatMap((p) =>
+      (p.containers ?? []).map((c) => ({
+        node: r.data.node.nodeName,
+        namespace: p.podRef.namespace,
+        pod: p.podRef.name,
+        container: c.name,
+        startTime: c.startTime ?? null,
+        usedBytes: c.rootfs?.usedBytes ?? null
+      }))
+    )
+  }
+}

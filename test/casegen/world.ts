@@ -446,6 +446,8 @@ export interface ClusterWorld {
   metrics?: { cpu: Json[]; memory: Json[] }
   /** nodes, resource quotas and limit ranges (k8sNode, k8sResourceQuota, k8sLimitRange): capacity.json when any */
   capacity?: Json[]
+  /** each node's kubelet Summary API (kubeletSummary), stats/<node>.json */
+  stats?: Json[]
 }
 
 export class World {
@@ -1761,6 +1763,8 @@ export interface K8sContainerSpec {
   ports?: number[]
   /** the container's resources (requests, limits); {} as the API server stores a container that sets none */
   resources?: Json
+  /** securityContext.readOnlyRootFilesystem */
+  readOnlyRootFilesystem?: boolean
 }
 
 /**
@@ -1813,7 +1817,14 @@ export function k8sWorkload(
       imagePullPolicy: 'IfNotPresent',
       resources: c.resources ?? {},
       ...(c.ports ? { ports: c.ports.map((containerPort) => ({ containerPort, protocol: 'TCP' })) } : {}),
-      ...(c.privileged !== undefined || c.add || c.drop || c.allowPrivilegeEscalation !== undefined || c.runAsUser !== undefined || c.runAsNonRoot !== undefined || c.seccomp
+      ...(c.privileged !== undefined ||
+      c.add ||
+      c.drop ||
+      c.allowPrivilegeEscalation !== undefined ||
+      c.runAsUser !== undefined ||
+      c.runAsNonRoot !== undefined ||
+      c.seccomp ||
+      c.readOnlyRootFilesystem !== undefined
         ? {
             securityContext: {
               ...(c.privileged !== undefined ? { privileged: c.privileged } : {}),
@@ -1821,7 +1832,8 @@ export function k8sWorkload(
               ...(c.add || c.drop ? { capabilities: { ...(c.add ? { add: c.add } : {}), ...(c.drop ? { drop: c.drop } : {}) } } : {}),
               ...(c.runAsUser !== undefined ? { runAsUser: c.runAsUser } : {}),
               ...(c.runAsNonRoot !== undefined ? { runAsNonRoot: c.runAsNonRoot } : {}),
-              ...(c.seccomp ? { seccompProfile: { type: c.seccomp } } : {})
+              ...(c.seccomp ? { seccompProfile: { type: c.seccomp } } : {}),
+              ...(c.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: c.readOnlyRootFilesystem } : {})
             }
           }
         : {})
@@ -2932,5 +2944,21 @@ export function k8sLimitRange(namespace: string, name: string, container: Record
     kind: 'LimitRange',
     metadata: { name, namespace, uid: uuidOf(`k8s:limitrange:${namespace}:${name}`) },
     spec: { limits: [{ type: 'Container', ...container }] }
+  }
+}
+
+/** A node's kubelet Summary API (`kubectl get --raw /api/v1/nodes/<node>/proxy/stats/summary`): its pods' containers with the bytes of their writable layers. */
+export function kubeletSummary(node: string, pods: Array<{ namespace: string; pod: string; containers: Array<{ name: string; usedBytes: number; startTime?: string }> }>): Json {
+  return {
+    node: { nodeName: node, startTime: '2026-10-02T06:00:00Z' },
+    pods: pods.map((p) => ({
+      podRef: { name: p.pod, namespace: p.namespace, uid: uuidOf(`k8s:pod:${p.namespace}:${p.pod}`) },
+      startTime: '2026-11-12T07:30:00Z',
+      containers: p.containers.map((c) => ({
+        name: c.name,
+        startTime: c.startTime ?? '2026-11-12T07:30:04Z',
+        rootfs: { time: '2026-11-20T09:58:00Z', availableBytes: 96e9, capacityBytes: 129e9, usedBytes: c.usedBytes, inodesUsed: Math.ceil(c.usedBytes / 4096) }
+      }))
+    }))
   }
 }
