@@ -625,13 +625,8 @@ export const NEW_CONTROLS: NewControl[] = [
       )
     ]
   },
-  {
-    id: 'azure.aks.read-only-root-filesystem',
-    title: 'Containers in an AKS cluster should run with a read-only root file system',
-    resourceType: 'azure.aks.cluster',
-    severity: 'medium',
-    defender: [d('27d6f0e9-b4d5-468b-ae7e-03d5473fd864', 'Immutable (read-only) root filesystem should be enforced for containers', 'container')]
-  },
+  // azure.aks.read-only-root-filesystem (Defender 27d6f0e9, Immutable (read-only) root filesystem should be enforced for containers)
+  // is the control folder playbooks/kubernetes.container.read-only-root-filesystem, whose playbook also serves Trivy's KSV-0014
   // azure.aks.resource-limits (Defender 405c9ae6, Container CPU and memory limits should be enforced) is the control
   // folder playbooks/kubernetes.container.resources, whose playbook also serves Trivy's and Prowler's request and limit checks
   {
