@@ -11,6 +11,7 @@ import { renderFix } from '../../main/remediate'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
 import { applyJsonPatch, patchesOf } from '../../test/helpers/json-patch'
 import { tempDir } from '../../test/helpers/tmp'
+import { resourcesGuardrails } from './guardrails'
 
 const FIXTURE = join(__dirname, 'fixtures')
 type Obj = {
@@ -70,5 +71,23 @@ describe('kubernetes.container.resources fix', () => {
       /ResourceQuota analytics\/analytics-quota allows requests\.memory/
     )
     expect(() => renderFix(fx.c.db, fx.target('iac.trivy.ksv-0011', 'k8s:shop-prod/kube-system/Deployment/coredns'), 'P-5')).toThrow(/the cluster's own/)
+  })
+
+  it('guards with a LimitRange script that parses and the two AKS built-ins in Audit', () => {
+    const g = resourcesGuardrails({
+      control: 'kubernetes.container.resources',
+      exceptions: [],
+      opts: {},
+      policy: () => '',
+      subscriptions: ['fee3535b-9616-486f-a476-6a500a08a02b']
+    })
+    expect(g[0].kind).toBe('kubectl')
+    const dir = mkdtempSync(join(tempDir(), 'k8s-res-guard-'))
+    writeFileSync(join(dir, g[0].name), g[0].content)
+    expect(spawnSync('bash', ['-n', join(dir, g[0].name)], { encoding: 'utf8' }).stderr).toBe('')
+    expect(g[0].content).toContain('LASTMILE_DEFAULT_MEMORY_LIMIT')
+    const all = g.map((x) => x.content).join('\n')
+    expect(all).toContain('/providers/Microsoft.Authorization/policyDefinitions/e345eecc-fa47-480f-9e88-67dcc122b164')
+    expect(all).toContain('/providers/Microsoft.Authorization/policyDefinitions/03a4ecdb-0684-4039-be91-2762979e1bc8')
   })
 })

@@ -6,7 +6,9 @@
 // values are the script's parameters, and a namespace that has a LimitRange is left as it is. And the
 // Azure Policy for Kubernetes built-in "Kubernetes cluster containers CPU and memory resource limits
 // should not exceed the specified limits" (e345eecc-fa47-480f-9e88-67dcc122b164; its Gatekeeper
-// template counts a container without limits as non-compliant), assigned in Audit, for AKS clusters.
+// template counts a container without limits as non-compliant), and "Kubernetes cluster containers CPU and
+// memory resource requests must be defined" (03a4ecdb-0684-4039-be91-2762979e1bc8, in preview), both
+// assigned in Audit, for AKS clusters.
 import type { GuardrailView } from '../../shared/remediation'
 import type { GuardrailContext } from '../../main/controls/control'
 import { policyAssignmentGuardrails, subscriptionOf } from '../../main/controls/guardrail-azure'
@@ -14,6 +16,7 @@ import { SYSTEM_NAMESPACES } from '../../main/controls/guardrail-kubernetes'
 import { bashScript, sq } from '../../main/controls/shell'
 
 export const CONTAINER_LIMITS_POLICY = 'e345eecc-fa47-480f-9e88-67dcc122b164'
+export const CONTAINER_REQUESTS_POLICY = '03a4ecdb-0684-4039-be91-2762979e1bc8'
 
 /** The LimitRange's values when the script is not told others (LASTMILE_DEFAULT_CPU_REQUEST …). */
 export const LIMIT_RANGE_DEFAULTS = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' }
@@ -86,6 +89,12 @@ export function resourcesGuardrails({ control, exceptions, subscriptions }: Guar
           definition: CONTAINER_LIMITS_POLICY,
           // the ceilings are required parameters; these are above what a node of the common VM sizes gives, so the assignment audits containers without limits: lower them to your own ceiling
           parameters: { effect: 'Audit', cpuLimit: '16', memoryLimit: '64Gi' }
+        },
+        {
+          name: 'lastmile-aks-container-requests',
+          displayName: 'Kubernetes cluster containers CPU and memory resource requests must be defined (Lastmile guardrail)',
+          definition: CONTAINER_REQUESTS_POLICY,
+          parameters: { effect: 'Audit' }
         }
       ],
       what: 'the AKS container resource limits policy',
