@@ -1,27 +1,7 @@
 // What the steps and the fix of aws.iam.full-admin-policy share: the account's
 // iam-authorization.json (the latest bundle's), the policy a finding names, and whether its default
-// version grants every action on every resource.
-import { parseJson } from '../../main/semantics/json-text'
-import { defaultVersion, fullAdminStatements, IamAuthorization, policyDocument, type IamPolicyDetail } from '../../main/semantics/inventory-iam'
-import type { EvidenceFileSummary } from '../../shared/evidence'
-
-export const KIND = 'aws.inventory.iam-authorization'
-
-export type Loaded = { ok: true; auth: IamAuthorization; file: string } | { ok: false; why: string }
-
-/** The account's authorization details from the latest bundle that holds them. */
-export function loadAuthorization(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, account: string): Loaded {
-  const mine = files.filter((f) => f.kind === KIND && f.path === `aws/${account}/inventory/iam-authorization.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))
-  const f = mine[0]
-  if (!f) return { ok: false, why: `no inventory/iam-authorization.json of account ${account} is in evidence (GetAccountAuthorizationDetails): who holds the policy is unknown` }
-  const b = bytes(f.id)
-  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again` }
-  const j = parseJson(b.toString('utf8'))
-  if (!j.ok) return { ok: false, why: `${f.path}: ${j.error}` }
-  const r = IamAuthorization.safeParse(j.value)
-  if (!r.success) return { ok: false, why: `${f.path}: not GetAccountAuthorizationDetails output (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})` }
-  return { ok: true, auth: r.data, file: f.id }
-}
+// version grants every action on every resource (the file is read by main/controls/iam-authorization.ts).
+import { defaultVersion, fullAdminStatements, policyDocument, type IamPolicyDetail } from '../../main/semantics/inventory-iam'
 
 export const accountOfArn = (arn: string): string | null => /^arn:[^:]+:iam::(\d{12}):policy\//.exec(arn)?.[1] ?? null
 

@@ -13,7 +13,8 @@ import { bashScript, heredoc, sq } from '../../main/controls/shell'
 import { LastmileError } from '../../main/errors'
 import { listBundles, listEvidence, readEvidenceBytes } from '../../main/case/evidence'
 import { defaultVersion, policyHolders } from '../../main/semantics/inventory-iam'
-import { accountOfArn, adminState, loadAuthorization } from './authorization'
+import { loadAuthorization } from '../../main/controls/iam-authorization'
+import { accountOfArn, adminState } from './authorization'
 
 export const DENY_ALL = { Version: '2012-10-17', Statement: [{ Sid: 'LastmileDisabledFullAdministrator', Effect: 'Deny', Action: '*', Resource: '*' }] }
 
@@ -33,7 +34,7 @@ export const fullAdminPolicyFix: Omit<FixRenderer, 'control'> = {
     const account = accountOfArn(target.resourceId)
     if (!account) throw new LastmileError('bad-input', `${target.finding}: ${target.resourceId} is not a customer managed policy ARN`)
     const files = listEvidence(db)
-    const l = loadAuthorization(files, (id) => readEvidenceBytes(db, id), account)
+    const l = loadAuthorization(files, (id) => readEvidenceBytes(db, id), account, 'who holds the policy')
     if (!l.ok) throw new LastmileError('not-found', `${target.finding}: ${l.why}; add an evidence bundle with it before planning`)
     const p = l.auth.Policies.find((x) => x.Arn === target.resourceId)
     if (!p) throw new LastmileError('not-found', `${target.finding}: ${target.resourceId} is not in iam-authorization.json`)

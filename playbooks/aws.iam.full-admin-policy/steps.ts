@@ -8,7 +8,8 @@ import { outcome, plural, windowText, inWindow } from '../../main/controls/step-
 import { accountTrail } from '../../main/controls/cloudtrail-account'
 import { policyHolders, type IamAuthorization, type PolicyHolders } from '../../main/semantics/inventory-iam'
 import type { SlimRecord } from '../../main/case/cloudtrail-index'
-import { accountOfArn, adminState, loadAuthorization } from './authorization'
+import { loadAuthorization } from '../../main/controls/iam-authorization'
+import { accountOfArn, adminState } from './authorization'
 
 const POLICY = ['aws.iam.policy'] as const
 const inventory = ['aws.inventory' as const]
@@ -17,7 +18,7 @@ function load(ctx: StepContext) {
   const arn = ctx.finding.resource.id
   const account = accountOfArn(arn)
   if (!account) return { error: outcome('unknown', `${arn} is not a customer managed policy ARN (an inline policy or an AWS managed one is not read here)`, {}) }
-  const l = loadAuthorization(ctx.ev.files(), (id) => ctx.ev.bytes(id), account)
+  const l = loadAuthorization(ctx.ev.files(), (id) => ctx.ev.bytes(id), account, 'who holds the policy')
   if (!l.ok) return { error: outcome('unknown', l.why, { sources: inventory }) }
   const policy = l.auth.Policies.find((p) => p.Arn === arn)
   if (!policy) return { error: outcome('unknown', `${arn} is not among the policies of iam-authorization.json`, { evidence: [[l.file]], sources: inventory }) }
