@@ -19,7 +19,9 @@ export const IamUserDetail = z.object({
   Path: z.string().optional(),
   GroupList: z.array(z.string()).optional(),
   AttachedManagedPolicies: z.array(Attached).optional(),
-  UserPolicyList: z.array(Inline).optional()
+  UserPolicyList: z.array(Inline).optional(),
+  /** the user's permissions boundary: it caps group policies as it caps the user's own */
+  PermissionsBoundary: z.object({ PermissionsBoundaryArn: z.string(), PermissionsBoundaryType: z.string().optional() }).optional()
 })
 export const IamGroupDetail = z.object({
   GroupName: z.string(),
@@ -53,6 +55,7 @@ export const IamAuthorization = z.object({
 })
 export type IamAuthorization = z.infer<typeof IamAuthorization>
 export type IamPolicyDetail = z.infer<typeof IamPolicyDetail>
+export type IamUserDetail = z.infer<typeof IamUserDetail>
 
 /** A policy document as the API or the CLI gives it, parsed; an error when it is neither. */
 export function policyDocument(doc: unknown): { ok: true; statements: PolicyStatement[] } | { ok: false; error: string } {
@@ -105,4 +108,21 @@ export function policyHolders(a: IamAuthorization, policyArn: string): PolicyHol
     groups,
     roles: a.RoleDetailList.filter((r) => has(r.AttachedManagedPolicies)).map((r) => r.Arn)
   }
+}
+
+/**
+ * The IAM user a finding names, by ARN (with or without its path) or by name alone (Prowler 2 names
+ * users in its message): the one user of that name in the file, or null.
+ */
+export function findUser(a: IamAuthorization, idOrName: string): IamUserDetail | null {
+  const byArn = a.UserDetailList.find((u) => u.Arn === idOrName)
+  if (byArn) return byArn
+  const name = /^arn:[^:]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(idOrName)?.[1] ?? idOrName
+  const named = a.UserDetailList.filter((u) => u.UserName === name)
+  return named.length === 1 ? named[0] : null
+}
+
+/** What an IAM user holds of its own, not through a group: managed policies by ARN, inline policies by name. */
+export function ownPolicies(u: IamUserDetail): { managed: string[]; inline: string[] } {
+  return { managed: (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).sort(), inline: (u.UserPolicyList ?? []).map((p) => p.PolicyName).sort() }
 }

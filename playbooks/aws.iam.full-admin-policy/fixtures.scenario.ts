@@ -2,7 +2,7 @@
 // for each way the investigation can end — held by a group and a role whose calls CloudTrail shows
 // (RISKY), held by nobody (SAFE: the plan disables it), and no longer administrator in its default
 // version (SAFE: nothing to do). CloudTrail covers the whole window in both Regions.
-import { asffControl, at, managementRecord, prowlerFinding, role, user, type Expected, type Json, type World } from '../../test/casegen/world'
+import { addIamAuthorization, asffControl, at, managementRecord, prowlerFinding, role, user, type Expected, type Json, type World } from '../../test/casegen/world'
 
 const A = '111122223333'
 const R = 'us-east-1'
@@ -43,7 +43,7 @@ export function scenario(w: World): void {
     ],
     1
   )
-  a.iamAuthorization = {
+  addIamAuthorization(a, {
     UserDetailList: [
       { Path: '/', UserName: 'alice.ng', UserId: 'AIDAALICE', Arn: arn('user', 'alice.ng'), GroupList: ['platform-admins'], AttachedManagedPolicies: [], UserPolicyList: [] },
       { Path: '/', UserName: 'bruno.k', UserId: 'AIDABRUNO', Arn: arn('user', 'bruno.k'), GroupList: ['platform-admins'], AttachedManagedPolicies: [], UserPolicyList: [] },
@@ -78,7 +78,7 @@ export function scenario(w: World): void {
       }
     ],
     Policies: [acme, legacy, ops]
-  }
+  })
   // alice administers IAM; the pipeline deploys stacks; bruno made no call
   const calls: Array<[number, string, string, string, ReturnType<typeof user>]> = [
     [10, R, 'iam.amazonaws.com', 'CreateUser', user(A, 'alice.ng')],

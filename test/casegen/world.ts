@@ -2962,3 +2962,17 @@ export function kubeletSummary(node: string, pods: Array<{ namespace: string; po
     }))
   }
 }
+
+/**
+ * Add users, groups, roles and managed policies to an account's inventory/iam-authorization.json: scenarios
+ * that share an account in the demo each bring their own principals, and one must not replace another's.
+ */
+export function addIamAuthorization(a: AccountWorld, part: { UserDetailList?: Json[]; GroupDetailList?: Json[]; RoleDetailList?: Json[]; Policies?: Json[] }): void {
+  const cur = (a.iamAuthorization ?? { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] }) as Record<string, Json[]>
+  a.iamAuthorization = {
+    UserDetailList: [...cur.UserDetailList, ...(part.UserDetailList ?? [])],
+    GroupDetailList: [...cur.GroupDetailList, ...(part.GroupDetailList ?? [])],
+    RoleDetailList: [...cur.RoleDetailList, ...(part.RoleDetailList ?? [])],
+    Policies: [...cur.Policies, ...(part.Policies ?? [])]
+  }
+}
