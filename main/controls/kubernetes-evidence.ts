@@ -376,12 +376,30 @@ export interface Judged {
   noContainer: string | null
 }
 
+/** The objects the finding's alerts name as the target of their result (Trivy's Result Target: "Deployment/httpbin"), from their records' context. */
+function targetsOf(ctx: StepContext): string[] {
+  const records = ctx.ev.alertRecords(ctx.finding.alerts.map((a) => a.id))
+  return [...new Set(records.flatMap((r) => [...JSON.stringify(r.context ?? null).matchAll(/"Target":"([^"\\]+)"/g)].map((m) => m[1])))]
+}
+
 /** The workloads of the finding that its control (one of `concerns`) finds at fault (every step starts here). */
 export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: StepOutcome } | Judged {
   const concern = concerns[ctx.finding.control]
   if (!concern) return { error: outcome('unknown', `${ctx.finding.control} is not a control these steps know the question of`, {}) }
   const obj = kubernetesObjectOf(ctx.finding.resource.id)
-  if (obj && runsNoContainer(obj.kind))
+  if (obj && runsNoContainer(obj.kind)) {
+    // `trivy k8s` can file a workload's results under another object (a Result whose Target is
+    // Deployment/httpbin under the Resource of a Role): the finding is then not about what it names
+    const own = `${obj.kind}/${obj.name}`.toLowerCase()
+    const others = targetsOf(ctx).filter((t) => /^[A-Za-z]+\/[^/]+$/.test(t) && t.toLowerCase() !== own)
+    if (others.length)
+      return {
+        error: outcome(
+          'unknown',
+          `the finding names ${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name}, which runs no container, but the scanner's result is about ${others.join(', ')} (its Target): which object is at fault cannot be told`,
+          {}
+        )
+      }
     return {
       at: [],
       unknown: [],
@@ -391,6 +409,7 @@ export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: St
       cluster: obj.cluster,
       noContainer: `${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name} runs no container (a ${obj.kind} has no pod spec), so none of its containers can have ${concern.what}`
     }
+  }
   const files = ctx.ev.files()
   const s = workloadScope(ctx.finding.resource, files)
   if (!s.ok) return { error: outcome('unknown', s.why, { sources: ['kubernetes.workloads'] }) }

@@ -2,7 +2,8 @@
 // its ARN; its evidence folder is kubernetes/ledger/) as `trivy k8s` reports it, KSV-0116 on a Service
 // (which runs no container), on an API whose pods run with group 0 and fsGroup 0, on a reports archive
 // scaled to zero that adds group 0 as a supplementary group, on a worker already fixed since the scan,
-// and on the cluster's own DNS add-on. Each finding ends one way the investigation can end.
+// on the cluster's own DNS add-on, and on a Role under which the scan filed the API's result (as `trivy k8s`
+// sometimes does). Each finding ends one way the investigation can end.
 import { k8sWorkload, trivyK8sReport, type Expected, type TrivyK8sCheck, type World } from '../../test/casegen/world'
 
 const CLUSTER_ARN = 'arn:aws:eks:eu-west-1:111122223333:cluster/ledger'
@@ -91,10 +92,24 @@ export function scenario(w: World): void {
       { system: 'Deployment kube-system/coredns: in kube-system' }
     ]
   ]
-  w.findings.trivy.push({
-    name: 'k8s-ledger',
-    report: trivyK8sReport({ cluster: CLUSTER_ARN, resources: cases.map(([namespace, kind, name]) => ({ namespace, kind, name, checks: [ksv116(kind, name, namespace)] })) })
-  })
+  const report = trivyK8sReport({
+    cluster: CLUSTER_ARN,
+    resources: [
+      ...cases.map(([namespace, kind, name]) => ({ namespace, kind, name, checks: [ksv116(kind, name, namespace)] })),
+      // as `trivy k8s` sometimes files a workload's results: under a Role, its Result's Target naming the Deployment
+      { namespace: 'ledger', kind: 'Role', name: 'ledger-reader', checks: [ksv116('Deployment', 'ledger-api', 'ledger')] }
+    ]
+  }) as { Resources: Array<{ Name: string; Results: Array<{ Target: string }> }> }
+  report.Resources.find((r) => r.Name === 'ledger-reader')!.Results[0].Target = 'Deployment/ledger-api'
+  w.findings.trivy.push({ name: 'k8s-ledger', report })
   for (const [namespace, kind, name, verdict, steps, why, says] of cases)
     w.expect({ control: CONTROL, resource: `k8s:${CLUSTER_ARN}/${namespace}/${kind}/${name}`, verdict, steps, why, says })
+  w.expect({
+    control: CONTROL,
+    resource: `k8s:${CLUSTER_ARN}/ledger/Role/ledger-reader`,
+    verdict: 'RISKY',
+    steps: { which: 'unknown' },
+    why: "the scanner filed the API's result under a Role: the Role runs no container, but the finding is not about it",
+    says: { which: "the scanner's result is about Deployment/ledger-api (its Target)" }
+  })
 }
