@@ -39,6 +39,8 @@ export type CoverageSource =
   | 'kubernetes.capacity'
   /** added: each node's kubelet Summary API (kubernetes/<cluster>/stats/<node>.json): the containers' writable layers */
   | 'kubernetes.stats'
+  /** added: the configured user of the images a Kubernetes cluster's containers run (kubernetes/<cluster>/images.json) */
+  | 'kubernetes.images'
   /** added: an Azure SQL server's audit log (SQLSecurityAuditEvents), per server */
   | 'azure.sql-audit-logs'
   /** added: a key vault's AuditEvent log, per vault */
@@ -70,6 +72,7 @@ export const COVERAGE_SOURCES: readonly CoverageSource[] = [
   'kubernetes.metrics',
   'kubernetes.capacity',
   'kubernetes.stats',
+  'kubernetes.images',
   'azure.sql-audit-logs',
   'azure.keyvault-logs',
   'aws.elb-access-logs',

@@ -4,6 +4,7 @@
 import { parseRbac, type Rbac } from '../semantics/kubernetes-rbac'
 import { daysOf, readClusterAudit, type ClusterAudit } from '../semantics/kubernetes-api'
 import { containersOf, ownedKey, parseWorkloads, workloadText, type Container, type Workload, type WorkloadKind, type Workloads } from '../semantics/kubernetes-workloads'
+import { parseImages, type ImageUsers } from '../semantics/kubernetes-images'
 import type { EvidenceFileSummary } from '../../shared/evidence'
 import { outcome, plural, windowText } from './step-common'
 import type { StepContext, StepOutcome } from './step'
@@ -86,6 +87,16 @@ export function loadWorkloads(files: readonly EvidenceFileSummary[], bytes: (id:
   const b = bytes(f.id)
   if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
   const r = parseWorkloads(b.toString('utf8'), f.path)
+  return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
+}
+
+/** The cluster's images.json (the configured USER of the images its containers run) from the latest bundle that holds it. */
+export function loadImages(files: readonly EvidenceFileSummary[], bytes: (id: string) => Buffer | null, cluster: string): Loaded<ImageUsers> {
+  const f = files.filter((x) => x.kind === 'kubernetes.images' && x.path === `kubernetes/${cluster}/images.json`).sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0]
+  if (!f) return { ok: false, why: `no kubernetes/${cluster}/images.json is in evidence: the user each image runs as is unknown`, files: [] }
+  const b = bytes(f.id)
+  if (!b) return { ok: false, why: `${f.path} was kept as its hash only and cannot be read again`, files: [f.id] }
+  const r = parseImages(b.toString('utf8'), f.path)
   return r.ok ? { ok: true, value: r.value, files: [f.id] } : { ok: false, why: r.why, files: [f.id] }
 }
 

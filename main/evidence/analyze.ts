@@ -51,6 +51,7 @@ import { parseRbac, scanAudit } from '../semantics/kubernetes-rbac'
 import { parseTerraformState } from '../semantics/terraform-state'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
 import { parseCapacity, parseRangeQuery, parseStatsSummary } from '../semantics/kubernetes-usage'
+import { parseImages } from '../semantics/kubernetes-images'
 import { parseAksClusters } from '../semantics/kubernetes-api'
 import type { TimelineDraft } from './drafts'
 import { accountResource, ec2Arn, eniKey, parseArn, s3BucketArn, streamKey, subscriptionId } from '../semantics/ids'
@@ -286,7 +287,8 @@ export async function analyzeBundle(bundle: VerifiedBundle, opts: AnalyzeOptions
     ...byKind('kubernetes.workloads'),
     ...byKind('kubernetes.metrics'),
     ...byKind('kubernetes.capacity'),
-    ...byKind('kubernetes.stats')
+    ...byKind('kubernetes.stats'),
+    ...byKind('kubernetes.images')
   ]) {
     stop()
     await a.kubernetes(f)
@@ -383,6 +385,12 @@ class Analysis {
         const r = parseCapacity(text, f.path)
         if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
         this.ok(f.path, r.value.nodes.length + r.value.quotas.length + r.value.limitRanges.length)
+        return
+      }
+      if (f.kind === 'kubernetes.images') {
+        const r = parseImages(text, f.path)
+        if (!r.ok) throw new BadEvidence(f.path, '', r.why.slice(f.path.length + 2))
+        this.ok(f.path, r.value.size)
         return
       }
       if (f.kind === 'kubernetes.workloads') {

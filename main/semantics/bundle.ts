@@ -115,6 +115,7 @@ type EvidenceKind =
   | 'kubernetes.metrics'
   | 'kubernetes.capacity'
   | 'kubernetes.stats'
+  | 'kubernetes.images'
   | 'azure.entra'
   | 'iac.terraform-state'
   | 'unknown'
@@ -253,6 +254,8 @@ function classify(path: string): Classified {
     if (p.length === 3 && p[2] === 'capacity.json') return { ...base, kind: 'kubernetes.capacity' }
     // added: each node's kubelet Summary API, stats/<node>.json (the containers' writable layers)
     if (p.length === 4 && p[2] === 'stats' && p[3].endsWith('.json')) return { ...base, kind: 'kubernetes.stats' }
+    // added: the configuration (USER) of the images its containers run (main/semantics/kubernetes-images.ts)
+    if (p.length === 3 && p[2] === 'images.json') return { ...base, kind: 'kubernetes.images' }
     return { ...base, kind: 'unknown' }
   }
   // Added to v1 (docs/evidence-bundle.md): what a Terraform configuration deployed, by resource address

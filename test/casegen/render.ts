@@ -415,6 +415,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
       if (c.metrics?.[r].length) files.set(`${base}/metrics/${r}.json`, Buffer.from(json({ status: 'success', data: { resultType: 'matrix', result: c.metrics[r] } })))
     for (const s of c.stats ?? []) files.set(`${base}/stats/${(s.node as { nodeName: string }).nodeName}.json`, Buffer.from(json(s)))
     if (c.capacity?.length) files.set(`${base}/capacity.json`, Buffer.from(json({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: c.capacity })))
+    if (c.images.length) files.set(`${base}/images.json`, Buffer.from(json({ images: c.images })))
     // the AKS diagnostic setting's export: one record a line, a file per month (PT1H.json as delivered);
     // an EKS log stream's lines are the events themselves (their time is the stageTimestamp)
     const timeOf = (l: string): string => {

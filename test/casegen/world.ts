@@ -448,6 +448,8 @@ export interface ClusterWorld {
   capacity?: Json[]
   /** each node's kubelet Summary API (kubeletSummary), stats/<node>.json */
   stats?: Json[]
+  /** images.json's entries when any: { image, config } (k8sImage) */
+  images: Json[]
 }
 
 export class World {
@@ -461,7 +463,7 @@ export class World {
 
   cluster(name: string): ClusterWorld {
     let c = this.kubernetes.get(name)
-    if (!c) this.kubernetes.set(name, (c = { name, rbac: [], audit: [], workloads: [] }))
+    if (!c) this.kubernetes.set(name, (c = { name, rbac: [], audit: [], workloads: [], images: [] }))
     return c
   }
 
@@ -1866,6 +1868,20 @@ export function k8sWorkload(
     out.push({ apiVersion: 'v1', kind: 'Pod', metadata: meta('Pod', pod, owner), spec: { ...spec, nodeName: `aks-nodepool1-31045-vmss00000${i}` }, status: { phase: 'Running' } })
   }
   return out
+}
+
+/** An image's entry of images.json: its OCI image configuration as `crane config` prints it, with its USER (omitted: the image sets none). */
+export function k8sImage(image: string, user?: string): Json {
+  return {
+    image,
+    config: {
+      architecture: 'amd64',
+      os: 'linux',
+      created: '2026-05-20T10:00:00Z',
+      config: { ...(user !== undefined ? { User: user } : {}), Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], WorkingDir: '/app' },
+      rootfs: { type: 'layers', diff_ids: [`sha256:${hex(`layer:${image}`, 64)}`] }
+    }
+  }
 }
 
 /** A ServiceAccount as `kubectl get serviceaccounts -o json` lists it. */
