@@ -33,7 +33,7 @@ import {
 } from '../semantics/inventory-entra-apps'
 import { emptyAzureActivityScan, emptyStorageLogScan, readActivityLogFile, readStorageLogFile } from './azure-logs'
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
-import { IamAuthorization } from '../semantics/inventory-iam'
+import { IamAuthorization, IamVirtualMfaDevices } from '../semantics/inventory-iam'
 import { ITEMISED_PORTS } from '../semantics/port-sets'
 import type { BundleFile, VerifiedBundle } from '../semantics/bundle'
 import { type CancelSignal, stopIfCancelled } from './cancel'
@@ -627,6 +627,13 @@ class Analysis {
           const r = IamAuthorization.safeParse(value)
           if (!r.success) throw new BadEvidence(f.path, r.error.issues[0].path.join('.'), `not GetAccountAuthorizationDetails output: ${r.error.issues[0].message}`)
           n = r.data.Policies.length
+          break
+        }
+        case 'aws.inventory.iam-virtual-mfa-devices': {
+          // read by aws.iam.root-hardware-mfa from the file itself; checked here so a bad file is a coverage problem
+          const r = IamVirtualMfaDevices.safeParse(value)
+          if (!r.success) throw new BadEvidence(f.path, r.error.issues[0].path.join('.'), `not ListVirtualMFADevices output: ${r.error.issues[0].message}`)
+          n = r.data.VirtualMFADevices.length
           break
         }
         case 'aws.inventory.ecr-images':

@@ -36,7 +36,7 @@ import {
   DescribeLoadBalancersCommand as DescribeClassicCommand,
   ElasticLoadBalancingClient
 } from '@aws-sdk/client-elastic-load-balancing'
-import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam'
+import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, GetCredentialReportCommand, IAMClient, ListVirtualMFADevicesCommand } from '@aws-sdk/client-iam'
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -70,7 +70,7 @@ import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { createCaseDb } from '../db/case-db'
 import { evaluateBundle, findEvaluation } from '../evaluate/evaluate'
 import { loadBundle } from '../semantics/inventory'
-import { policyHolders } from '../semantics/inventory-iam'
+import { policyHolders, rootVirtualDevices } from '../semantics/inventory-iam'
 import { awsClients } from './clients'
 import { collectAws } from './collect-aws'
 import { READ_ONLY_OPERATIONS } from './guard'
@@ -235,6 +235,7 @@ function mockAccount(): void {
   iam.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' })
   iam.on(GetCredentialReportCommand).resolves({ Content: new Uint8Array(Buffer.from(REPORT)), ReportFormat: 'text/csv', GeneratedTime: NOW })
   iam.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [], IsTruncated: false })
+  iam.on(ListVirtualMFADevicesCommand).resolves({ VirtualMFADevices: [], IsTruncated: false })
 
   // CloudWatch: i-1's series comes on two pages; i-3's query fails in eu-west-1
   cw.on(GetMetricDataCommand).callsFake(
@@ -830,6 +831,43 @@ describe('evidence collect (AWS): STS, S3 Control, IAM, CloudWatch, ECS, EKS, EC
       'GetAccountAuthorizationDetails: AccessDenied: not authorized to perform: iam:GetAccountAuthorizationDetails'
     )
     expect(r2.manifest.files.some((f) => f.path.endsWith('iam-authorization.json'))).toBe(false)
+  })
+
+  it("virtual MFA devices: every page of ListVirtualMFADevices (assigned or not) merged; the root user's device is read as virtual; a failed page is a gap and no file", async () => {
+    mockAccount()
+    const root = {
+      SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/root-account-mfa-device`,
+      User: { Arn: `arn:aws:iam::${ACCOUNT}:root`, UserId: ACCOUNT },
+      EnableDate: new Date('2023-01-05T10:00:00Z')
+    }
+    const spare = { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/spare` }
+    mocks.iam.on(ListVirtualMFADevicesCommand).callsFake(async (input: { Marker?: string; AssignmentStatus?: string }) => {
+      expect(input.AssignmentStatus).toBe('Any')
+      return input.Marker ? { VirtualMFADevices: [spare], IsTruncated: false } : { VirtualMFADevices: [root], IsTruncated: true, Marker: 'page-2' }
+    })
+    const out = join(dir, 'virtual-mfa')
+    const r = await collectAws({ out, clients: awsClients({ credentials: creds }), regions: ['us-east-1'], days: 7, now: NOW, sleep: async () => undefined })
+    expect(mocks.iam.commandCalls(ListVirtualMFADevicesCommand)).toHaveLength(2)
+    expect(r.manifest.gaps?.filter((g) => g.operation === 'ListVirtualMFADevices')).toEqual([])
+    const inv = (await loadBundle(out)).aws[0]
+    expect(inv.iamVirtualMfaDevices.state).toBe('ok')
+    if (inv.iamVirtualMfaDevices.state !== 'ok') return
+    expect(inv.iamVirtualMfaDevices.value.VirtualMFADevices.map((d) => d.SerialNumber)).toEqual([root.SerialNumber, spare.SerialNumber])
+    expect(rootVirtualDevices(inv.iamVirtualMfaDevices.value, ACCOUNT).map((d) => d.SerialNumber)).toEqual([root.SerialNumber])
+
+    mocks.iam.on(ListVirtualMFADevicesCommand).rejects(awsError('AccessDenied', 'not authorized to perform: iam:ListVirtualMFADevices'))
+    const r2 = await collectAws({
+      out: join(dir, 'virtual-mfa-denied'),
+      clients: awsClients({ credentials: creds }),
+      regions: ['us-east-1'],
+      days: 7,
+      now: NOW,
+      sleep: async () => undefined
+    })
+    expect(r2.manifest.gaps?.find((g) => g.operation === 'ListVirtualMFADevices')?.problem).toBe(
+      'ListVirtualMFADevices: AccessDenied: not authorized to perform: iam:ListVirtualMFADevices'
+    )
+    expect(r2.manifest.files.some((f) => f.path.endsWith('iam-virtual-mfa-devices.json'))).toBe(false)
   })
 
   it('the account: from STS; when STS and the inventory cannot name it, the account-level public access block is a gap saying why', async () => {

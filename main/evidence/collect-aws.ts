@@ -56,7 +56,7 @@ import {
   sleep,
   why
 } from './collect-aws-services'
-import { iamAuthorization } from './collect-iam'
+import { iamAuthorization, virtualMfaDevices } from './collect-iam'
 import { resourcePolicies } from './collect-resource-policies'
 import { vpcNetwork } from './collect-ec2-network'
 import { ec2Launchers } from './collect-ec2-launchers'
@@ -422,6 +422,7 @@ async function otherServices(r: Run, stsError: string | null, ec2: Ec2Inventory)
   await accountPublicAccessBlock(x, stsError)
   await credentialReport(x)
   await iamAuthorization(x)
+  await virtualMfaDevices(x)
   await metadataNoTokenMetrics(x, ec2.instancesByRegion, r.o.days)
   await ecsTasks(x)
   await eksClusters(x)

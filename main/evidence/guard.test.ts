@@ -84,6 +84,9 @@ describe('read-only guard', () => {
     expect(isAllowed('S3Client', 'PutObjectCommand')).toBe(false)
     expect(isAllowed('IAMClient', 'GetCredentialReportCommand')).toBe(true)
     expect(isAllowed('IAMClient', 'GetUserCommand')).toBe(false)
+    expect(isAllowed('IAMClient', 'ListVirtualMFADevicesCommand')).toBe(true)
+    expect(isAllowed('IAMClient', 'CreateVirtualMFADeviceCommand')).toBe(false)
+    expect(isAllowed('IAMClient', 'DeactivateMFADeviceCommand')).toBe(false)
     expect(isAllowed('UnknownClient', 'GetObjectCommand')).toBe(false)
     expect(isAllowed(undefined, 'GetObjectCommand')).toBe(false)
     const notReadVerb: string[] = []

@@ -91,7 +91,9 @@ export const READ_ONLY_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>>
   ]),
   RDSClient: new Set(['DescribeDBInstances']),
   STSClient: new Set(['GetCallerIdentity']),
-  IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport', 'GetAccountAuthorizationDetails']),
+  // ListVirtualMFADevices: whose MFA is a virtual device — the root user's, for IAM.6 (the seeds and QR codes are only
+  // returned for a device just created, never listed; the collector drops them anyway)
+  IAMClient: new Set(['GenerateCredentialReport', 'GetCredentialReport', 'GetAccountAuthorizationDetails', 'ListVirtualMFADevices']),
   S3ControlClient: new Set(['GetPublicAccessBlock']),
   CloudWatchClient: new Set(['GetMetricData']),
   ECSClient: new Set(['ListClusters', 'ListTasks', 'DescribeTasks']),

@@ -82,6 +82,7 @@ type EvidenceKind =
   | 'aws.inventory.eks-clusters'
   | 'aws.inventory.rds-instances'
   | 'aws.inventory.iam-authorization'
+  | 'aws.inventory.iam-virtual-mfa-devices'
   | 'aws.inventory.ecr-images'
   | 'aws.inventory.cloudfront-distributions'
   | 'aws.inventory.load-balancers'
@@ -153,6 +154,8 @@ const INVENTORY: Record<string, EvidenceKind> = {
   'load-balancers.json': 'aws.inventory.load-balancers',
   // Added to v1 (docs/evidence-bundle.md): GetAccountAuthorizationDetails output, pages merged
   'iam-authorization.json': 'aws.inventory.iam-authorization',
+  // Added to v1 (docs/evidence-bundle.md): ListVirtualMFADevices output, pages merged (whose MFA is a virtual device: the root user's, IAM.6)
+  'iam-virtual-mfa-devices.json': 'aws.inventory.iam-virtual-mfa-devices',
   // Added to v1 (docs/evidence-bundle.md): resources whose access is a resource policy, each with
   // its policy document (main/semantics/inventory-resource-policies.ts)
   'lambda-functions.json': 'aws.inventory.lambda-functions',

@@ -126,3 +126,25 @@ export function findUser(a: IamAuthorization, idOrName: string): IamUserDetail |
 export function ownPolicies(u: IamUserDetail): { managed: string[]; inline: string[] } {
   return { managed: (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).sort(), inline: (u.UserPolicyList ?? []).map((p) => p.PolicyName).sort() }
 }
+
+/**
+ * inventory/iam-virtual-mfa-devices.json: `aws iam list-virtual-mfa-devices` output (AssignmentStatus Any), every page
+ * merged: `{"VirtualMFADevices":[{SerialNumber, User?: {Arn, UserName?}, EnableDate?}]}`. A device assigned to the
+ * root user has User.Arn `arn:aws:iam::<account>:root` (its serial is usually `…:mfa/root-account-mfa-device`):
+ * the root user's MFA is then a virtual device, which Security Hub IAM.6 fails.
+ */
+export const IamVirtualMfaDevices = z.object({
+  VirtualMFADevices: z.array(
+    z.object({
+      SerialNumber: z.string(),
+      User: z.object({ Arn: z.string(), UserName: z.string().optional() }).optional(),
+      EnableDate: z.union([z.string(), z.date()]).optional()
+    })
+  )
+})
+export type IamVirtualMfaDevices = z.infer<typeof IamVirtualMfaDevices>
+
+/** The virtual MFA devices assigned to the account's root user. */
+export function rootVirtualDevices(d: IamVirtualMfaDevices, account: string): IamVirtualMfaDevices['VirtualMFADevices'] {
+  return d.VirtualMFADevices.filter((v) => v.User?.Arn === `arn:aws:iam::${account}:root` || (!!v.User && v.SerialNumber === `arn:aws:iam::${account}:mfa/root-account-mfa-device`))
+}

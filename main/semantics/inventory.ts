@@ -27,7 +27,7 @@ import { parseCredentialReport, type CredentialReportRow } from './credential-re
 import { decodeText, parseJson } from './json-text'
 import { AzureBlobContainer, AzureList, AzureNsg, blobContainersAccountName, listItems } from './inventory-azure'
 import { AzureKeyVault, AzureSqlServer } from './inventory-azure-data'
-import { IamAuthorization } from './inventory-iam'
+import { IamAuthorization, IamVirtualMfaDevices } from './inventory-iam'
 import { KmsKey, LambdaFunction, OpenSearchDomain, RESOURCE_POLICY_FILES, SnsTopic, SqsQueue } from './inventory-resource-policies'
 import { AksClusterDoc, EksClusterDoc } from './kubernetes-api'
 import { SubnetDoc } from './inventory-ec2-network'
@@ -59,6 +59,8 @@ export interface AwsAccountInventory {
   rdsInstances: FileState<Array<Item<RdsInstance>>>
   /** GetAccountAuthorizationDetails (main/semantics/inventory-iam.ts) */
   iamAuthorization: FileState<IamAuthorization>
+  /** ListVirtualMFADevices (main/semantics/inventory-iam.ts) */
+  iamVirtualMfaDevices: FileState<IamVirtualMfaDevices>
   /** inventory/lambda-functions.json (./inventory-resource-policies.ts) */
   lambdaFunctions: FileState<Array<Item<LambdaFunction>>>
   sqsQueues: FileState<Array<Item<SqsQueue>>>
@@ -351,6 +353,7 @@ export const INVENTORY_FILES = {
   ecrImages: 'ecr-images.json',
   rdsInstances: 'rds-instances.json',
   iamAuthorization: 'iam-authorization.json',
+  iamVirtualMfaDevices: 'iam-virtual-mfa-devices.json',
   lambdaFunctions: RESOURCE_POLICY_FILES.lambdaFunctions.file,
   sqsQueues: RESOURCE_POLICY_FILES.sqsQueues.file,
   snsTopics: RESOURCE_POLICY_FILES.snsTopics.file,
@@ -511,6 +514,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     items(v.DBInstances, RdsInstance, ['DBInstances'], 'DBInstanceIdentifier')
   )
   const iamAuthorization = await b.json(rel(INVENTORY_FILES.iamAuthorization), IamAuthorization)
+  const iamVirtualMfaDevices = await b.json(rel(INVENTORY_FILES.iamVirtualMfaDevices), IamVirtualMfaDevices)
   const lambdaFunctions = mapOk(await b.json(rel(INVENTORY_FILES.lambdaFunctions), listOf('Functions')), (v) => items(v.Functions, LambdaFunction, ['Functions'], 'FunctionName'))
   const sqsQueues = mapOk(await b.json(rel(INVENTORY_FILES.sqsQueues), listOf('Queues')), (v) => items(v.Queues, SqsQueue, ['Queues'], 'QueueUrl'))
   const snsTopics = mapOk(await b.json(rel(INVENTORY_FILES.snsTopics), listOf('Topics')), (v) => items(v.Topics, SnsTopic, ['Topics'], 'TopicArn'))
@@ -554,6 +558,7 @@ async function loadAwsAccount(b: BundleReader, account: string, scopeRegions: st
     ecrImages,
     rdsInstances,
     iamAuthorization,
+    iamVirtualMfaDevices,
     lambdaFunctions,
     sqsQueues,
     snsTopics,

@@ -257,6 +257,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
     if (a.rdsInstances.length) put('inventory/rds-instances.json', { DBInstances: a.rdsInstances })
     if (a.lambdaFunctions.length) put('inventory/lambda-functions.json', { Functions: a.lambdaFunctions })
     if (a.iamAuthorization) put('inventory/iam-authorization.json', a.iamAuthorization)
+    if (a.virtualMfaDevices) put('inventory/iam-virtual-mfa-devices.json', { VirtualMFADevices: a.virtualMfaDevices })
     if (a.sqsQueues.length) put('inventory/sqs-queues.json', { Queues: a.sqsQueues })
     if (a.snsTopics.length) put('inventory/sns-topics.json', { Topics: a.snsTopics })
     if (a.eksClusters.length) put('inventory/eks-clusters.json', { clusters: a.eksClusters })

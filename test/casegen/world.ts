@@ -362,6 +362,8 @@ export interface AccountWorld {
   lambdaDataEvents: string[]
   /** GetAccountAuthorizationDetails output, inventory/iam-authorization.json (null: not collected) */
   iamAuthorization: Json | null
+  /** ListVirtualMFADevices items, inventory/iam-virtual-mfa-devices.json (null: not collected) */
+  virtualMfaDevices: Json[] | null
   /** GetQueueAttributes-bearing queues, inventory/sqs-queues.json; GetTopicAttributes-bearing topics, inventory/sns-topics.json */
   sqsQueues: Json[]
   snsTopics: Json[]
@@ -496,6 +498,7 @@ export class World {
         lambdaFunctions: [],
         lambdaDataEvents: [],
         iamAuthorization: null,
+        virtualMfaDevices: null,
         sqsQueues: [],
         snsTopics: [],
         dataEventSelectors: [],

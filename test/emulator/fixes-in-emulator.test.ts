@@ -201,6 +201,7 @@ const AWS_PLAYBOOKS = loadPlaybooks().playbooks.filter((pb) => pb.id.startsWith(
 const ran: Ran[] = []
 const refused: string[] = []
 const notes: string[] = []
+const manual: string[] = []
 
 // The playbooks run two at a time (one per core), each lane with its own emulator (moto and a warm
 // AWS CLI, started once and reused by the lane's playbooks), reset between findings: the scripts of
@@ -267,9 +268,15 @@ describe.concurrent('generated AWS CLI fixes and rollbacks, run against moto', (
             refused.push(`${fc.playbook} ${ref}: ${r.refused}`)
             continue
           }
+          if (r.plan.artefacts.length && [...r.plan.artefacts, ...r.plan.rollback].every((a) => a.kind === 'procedure')) manual.push(`${fc.playbook} ${ref}`)
           await runPlan(emu, fc, ref, r.plan, ran)
         }
       })
+      // a control whose fix only a person can make (a hardware MFA device registered on root) plans procedures and no script
+      if (!ran.some((x) => x.control === pb.id) && manual.some((x) => x.startsWith(`${pb.id} `))) {
+        notes.push(`${pb.id}: its plans are manual procedures (${manual.filter((x) => x.startsWith(`${pb.id} `)).length}), with no AWS CLI script for moto to run`)
+        return
+      }
       expect(
         ran.some((x) => x.control === pb.id),
         `no ${pb.id} fix was run (refused: ${refused.filter((x) => x.startsWith(pb.id)).join(' | ')})`
