@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { EvidenceFileSummary } from '../../shared/evidence'
 import { hex, k8sWorkload } from '../../test/casegen/world'
 import { parseWorkloads } from '../semantics/kubernetes-workloads'
-import { kubernetesObjectOf, runsNoContainer, workloadScope, workloadsOf } from './kubernetes-evidence'
+import { kubernetesObjectOf, runsNoContainer, workloadNamedElsewhere, workloadScope, workloadsOf } from './kubernetes-evidence'
 
 const file = (cluster: string): EvidenceFileSummary => ({
   id: `f-${cluster}`,
@@ -66,5 +66,17 @@ describe('the scope of a finding on a Kubernetes object', () => {
     expect(of('ReplicaSet', 'cart-5c4b3a2d19')).toMatchObject({ workloads: [{ kind: 'Deployment', name: 'cart' }], how: expect.stringContaining('replaced since the scan') })
     expect(of('ReplicaSet', 'checkout-5c4b3a2d19')).toEqual({ why: 'ReplicaSet shop/checkout-5c4b3a2d19 is not in workloads.json' })
     expect(of('Job', 'cart-29000000')).toEqual({ why: 'Job shop/cart-29000000 is not in workloads.json' })
+  })
+
+  it("does not take an object that runs no container for proof when the tool's message names a workload (Trivy puts a Deployment's checks on a Role, aquasecurity/trivy#9170)", () => {
+    const role = kubernetesObjectOf('k8s:minikube/default/Role/caas-scanners-role')!
+    const misplaced = {
+      raw: JSON.stringify({ ID: 'KSV001', Message: "Container 'httpbin' of Deployment 'httpbin' should set 'securityContext.allowPrivilegeEscalation' to false" })
+    }
+    expect(workloadNamedElsewhere(role, [misplaced])).toContain('names Deployment default/httpbin: the scanner put a workload')
+    // a check Trivy runs on every object, whose message names the object itself: it really runs no container
+    const svc = kubernetesObjectOf('k8s:minikube/default/Service/vault')!
+    const own = { raw: JSON.stringify({ ID: 'KSV116', Message: 'service vault in default namespace should set spec.securityContext.runAsGroup' }) }
+    expect(workloadNamedElsewhere(svc, [own])).toBeNull()
   })
 })

@@ -217,6 +217,22 @@ const clusterName = (cluster: string): string => (/^arn:aws[a-z-]*:eks:/.test(cl
 /** Whether an object of the kind runs no container: the kind has no pod spec (a Service, a ConfigMap, a role). */
 export const runsNoContainer = (kind: string): boolean => NO_CONTAINER_KINDS.has(kind.toLowerCase())
 
+const WORKLOAD_IN_MESSAGE = /\b(Pod|Deployment|DaemonSet|StatefulSet|ReplicaSet|ReplicationController|Job|CronJob) '([^']+)'/g
+
+/**
+ * Why a finding on an object that runs no container may still be about a workload: the tool's own message names
+ * one (Trivy's k8s scan sometimes reports a Deployment's container checks on another object of the namespace — a
+ * Role — with the message "Container 'httpbin' of Deployment 'httpbin' should …", aquasecurity/trivy#9170). The
+ * object running no container then proves nothing: null when no alert's message names a workload.
+ */
+export function workloadNamedElsewhere(obj: KubernetesObjectRef, alerts: ReadonlyArray<{ raw: string }>): string | null {
+  const named = new Set<string>()
+  for (const a of alerts) for (const m of a.raw.matchAll(WORKLOAD_IN_MESSAGE)) named.add(`${m[1]} ${obj.namespace ? `${obj.namespace}/` : ''}${m[2]}`)
+  if (!named.size) return null
+  const list = [...named].join(', ')
+  return `the finding is on ${obj.kind} ${obj.namespace ? `${obj.namespace}/` : ''}${obj.name}, which runs no container, but the tool's message names ${list}: the scanner put a workload's check on another object (as Trivy does, aquasecurity/trivy#9170), so the object running no container proves nothing — investigate ${list}`
+}
+
 /**
  * A finding's scope from its resource: an AKS cluster (Wiz's id of it), a pod (k8s/pod/<cluster>/<ns>/<pod>),
  * a workload (k8s/<kind>/<cluster>/<ns>/<name>), or any object of Trivy's k8s scan (k8s:<cluster>/<ns>/<Kind>/<name>,
@@ -411,6 +427,9 @@ export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: St
           {}
         )
       }
+    // and a result whose Target is the object, but whose message names a workload (Container 'web' of Deployment 'storefront' …)
+    const named = workloadNamedElsewhere(obj, ctx.ev.alertRecords(ctx.finding.alerts.map((a) => a.id)))
+    if (named) return { error: outcome('unknown', named, { sources: ['kubernetes.workloads'] }) }
     return {
       at: [],
       unknown: [],

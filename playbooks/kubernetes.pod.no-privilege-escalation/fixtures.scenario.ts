@@ -3,7 +3,8 @@
 // image's user and its payments worker as uid 10001 (both run: RISKY, each saying what no_new_privs
 // would take); a nightly export is scaled to zero (SAFE); the cart was fixed since the scan (SAFE,
 // stale); the EBS CSI node agent is the cluster's own and BuildKit runs privileged (UNSAFE both); and
-// Trivy reported the storefront's check on a Role too, which runs no container (SAFE, nothing to change).
+// Trivy reported the storefront's check on a Role too (aquasecurity/trivy#9170): the Role runs no container,
+// but the message names the storefront, so that proves nothing (RISKY, pointing at the storefront).
 import { k8sWorkload, trivyK8sReport, type Expected, type World } from '../../test/casegen/world'
 
 const CLUSTER = 'checkout'
@@ -82,7 +83,13 @@ export function scenario(w: World): void {
       'BuildKit runs privileged: the API server refuses the change beside it',
       { needed: 'privileged: true (the API server refuses allowPrivilegeEscalation: false beside it)' }
     ],
-    [id('shop', 'Role', 'storefront-scanner'), 'SAFE', { which: 'no' }, 'a Role runs no container', { which: 'runs no container' }]
+    [
+      id('shop', 'Role', 'storefront-scanner'),
+      'RISKY',
+      { which: 'unknown' },
+      "the check is on a Role, but Trivy's message names the storefront's container: the Role running no container proves nothing",
+      { which: "the tool's message names Deployment shop/storefront" }
+    ]
   ]
   for (const [resource, verdict, steps, why, says] of cases) w.expect({ control: CONTROL, resource, verdict, steps, why, says })
 }
