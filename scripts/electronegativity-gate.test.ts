@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { takeRefusedConnections } from '../test/helpers/network-guard'
 import { ACCEPTED, copyScanTree, judge, main, REQUIRED_FILES, toCsv, type Finding } from './electronegativity-gate.mjs'
 
 const dirs: string[] = []
@@ -135,5 +136,8 @@ describe('the gate run', () => {
     expect(errors).toMatch(/FAILED/)
     const report = readFileSync(csv, 'utf8')
     expect(report).toMatch(/^CONTEXT_ISOLATION_JS_CHECK,HIGH,.*,FAIL$/m)
+    // Electronegativity looks up Electron's releases and its messages online; here (as on an air-gapped
+    // workstation) the network guard refuses them at once, and the gate still judges: only those hosts were tried
+    expect(takeRefusedConnections().filter((h) => !/(raw\.githubusercontent\.com|electronegativity-i18n\.s3\.[a-z0-9-]+\.amazonaws\.com)/.test(h))).toEqual([])
   }, 120_000)
 })
