@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ANALYST, caseForEachTest, FIXTURES } from '../../test/fixtures/ingest/support'
 import { listFindings } from '../case/findings'
+import { loadControls } from '../controls/catalogue'
 import { LastmileError } from '../errors'
 import { imageRepository } from './formats/trivy-operator'
 import { importFile } from './importer'
@@ -12,6 +13,11 @@ import type { ImportSummary } from './types'
 // their documentation: see the fixtures' README) land on the controls and resources `trivy k8s`
 // JSON gives for the same cluster.
 const t = caseForEachTest('trivy-operator')
+// the control a Trivy check lands on is the catalogue's (a control folder may claim it): the same as `trivy k8s` JSON's
+const CONTROLS = loadControls()
+const ksv = (n: string): string => CONTROLS.resolve('trivy', `AVD-KSV-${n}`, 'misconfiguration', 'kubernetes.pod')
+// every check these fixtures fail is a catalogued one (an unknown rule would become its own control, trivy.<id>)
+for (const n of ['0012', '0014', '0017', '0041', '0044', '0046']) if (ksv(n).startsWith('trivy.')) throw new Error(`KSV-${n} is not in the catalogue`)
 const OP = join(FIXTURES, 'written/trivy-operator')
 const LIST = join(OP, 'reports-list.json')
 
@@ -51,16 +57,16 @@ function refusal(path: string, opts: { cluster?: string } = {}): string {
 }
 
 const LIST_ALERTS = [
-  'misconfiguration AVD-KSV-0012 -> iac.trivy.ksv-0012 on k8s:prod-eks/kube-system/DaemonSet/aws-node',
-  'misconfiguration AVD-KSV-0017 -> iac.trivy.ksv-0017 on k8s:prod-eks/kube-system/DaemonSet/aws-node',
-  'misconfiguration AVD-KSV-0014 -> iac.trivy.ksv-0014 on k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48',
+  `misconfiguration AVD-KSV-0012 -> ${ksv('0012')} on k8s:prod-eks/kube-system/DaemonSet/aws-node`,
+  `misconfiguration AVD-KSV-0017 -> ${ksv('0017')} on k8s:prod-eks/kube-system/DaemonSet/aws-node`,
+  `misconfiguration AVD-KSV-0014 -> ${ksv('0014')} on k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48`,
   'vulnerability CVE-2023-45853 -> container.image.vulnerable on registry.example.com/payments/api@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c',
   'vulnerability CVE-2024-2961 -> container.image.vulnerable on registry.example.com/payments/api@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c',
   'vulnerability CVE-2023-44487 -> container.image.vulnerable on nginx@sha256:5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d',
   'secret aws-access-key-id -> secret.trivy.aws-access-key-id on registry.example.com/payments/api@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c',
-  'misconfiguration AVD-KSV-0041 -> iac.trivy.ksv-0041 on k8s:prod-eks/kube-system/Role/system:controller:token-cleaner',
-  'misconfiguration AVD-KSV-0044 -> iac.trivy.ksv-0044 on k8s:prod-eks//ClusterRole/deploy-bot',
-  'misconfiguration AVD-KSV-0046 -> iac.trivy.ksv-0046 on k8s:prod-eks//ClusterRole/deploy-bot',
+  `misconfiguration AVD-KSV-0041 -> ${ksv('0041')} on k8s:prod-eks/kube-system/Role/system:controller:token-cleaner`,
+  `misconfiguration AVD-KSV-0044 -> ${ksv('0044')} on k8s:prod-eks//ClusterRole/deploy-bot`,
+  `misconfiguration AVD-KSV-0046 -> ${ksv('0046')} on k8s:prod-eks//ClusterRole/deploy-bot`,
   'misconfiguration AVD-KCV-0020 -> iac.trivy.kcv-0020 on k8s:prod-eks/kube-system/Pod/kube-apiserver-ip-10-0-1-23',
   'misconfiguration AVD-KCV-0083 -> iac.trivy.kcv-0083 on k8s:prod-eks//Node/ip-10-0-1-23.ec2.internal'
 ]
@@ -110,7 +116,7 @@ describe('Trivy Operator reports', () => {
     imp(LIST, { cluster: 'prod-eks' })
     const after = listFindings(t.c.db)
     const key = (f: { control: string; resource: { id: string } }): string => `${f.control} ${f.resource.id}`
-    const privileged = after.find((f) => key(f) === 'iac.trivy.ksv-0017 k8s:prod-eks/kube-system/DaemonSet/aws-node')
+    const privileged = after.find((f) => key(f) === `${ksv('0017')} k8s:prod-eks/kube-system/DaemonSet/aws-node`)
     const image = after.find(
       (f) => key(f) === 'container.image.vulnerable registry.example.com/payments/api@sha256:3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c'
     )
@@ -127,7 +133,7 @@ describe('Trivy Operator reports', () => {
 
   it('without --cluster names the objects without one, and never closes another cluster\u2019s alerts', () => {
     const s = imp(LIST)
-    expect(view(alertsOf(s))[1]).toBe('misconfiguration AVD-KSV-0017 -> iac.trivy.ksv-0017 on k8s:/kube-system/DaemonSet/aws-node')
+    expect(view(alertsOf(s))[1]).toBe(`misconfiguration AVD-KSV-0017 -> ${ksv('0017')} on k8s:/kube-system/DaemonSet/aws-node`)
     const other = imp(LIST, { cluster: 'prod-eks' })
     expect(other.closed).toBe(0)
     expect(other.new).toBe(12)
@@ -144,20 +150,20 @@ describe('Trivy Operator reports', () => {
     expect(s.closed).toBe(1)
     expect(s.findings.resolved).toBe(1)
     const open = listFindings(t.c.db, { status: 'open' }).map((f) => `${f.control} ${f.resource.id}`)
-    expect(open).not.toContain('iac.trivy.ksv-0014 k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48')
-    expect(open).toContain('iac.trivy.ksv-0041 k8s:prod-eks/kube-system/Role/system:controller:token-cleaner')
+    expect(open).not.toContain(`${ksv('0014')} k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48`)
+    expect(open).toContain(`${ksv('0041')} k8s:prod-eks/kube-system/Role/system:controller:token-cleaner`)
   })
 
   it('reads a ClusterComplianceReport of reportType all: each failing check on the object its target names', () => {
     const s = imp(join(OP, 'compliance-detail.json'), { cluster: 'prod-eks' })
     expect(view(alertsOf(s))).toEqual([
-      'misconfiguration AVD-KSV-0014 -> iac.trivy.ksv-0014 on k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48',
-      'misconfiguration AVD-KSV-0014 -> iac.trivy.ksv-0014 on k8s:prod-eks/kube-system/DaemonSet/aws-node',
-      'misconfiguration AVD-KSV-0017 -> iac.trivy.ksv-0017 on k8s:prod-eks/kube-system/DaemonSet/aws-node'
+      `misconfiguration AVD-KSV-0014 -> ${ksv('0014')} on k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48`,
+      `misconfiguration AVD-KSV-0014 -> ${ksv('0014')} on k8s:prod-eks/kube-system/DaemonSet/aws-node`,
+      `misconfiguration AVD-KSV-0017 -> ${ksv('0017')} on k8s:prod-eks/kube-system/DaemonSet/aws-node`
     ])
     // beside the ConfigAuditReport it summarises: the same findings
     imp(LIST, { cluster: 'prod-eks' })
-    const ksv14 = listFindings(t.c.db).find((f) => f.control === 'iac.trivy.ksv-0014' && f.resource.id === 'k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48')
+    const ksv14 = listFindings(t.c.db).find((f) => f.control === ksv('0014') && f.resource.id === 'k8s:prod-eks/payments/ReplicaSet/api-5b7f9c6d48')
     expect(ksv14?.alerts).toHaveLength(2)
   })
 
