@@ -14,7 +14,7 @@ describe('lastmile demo', () => {
     const steps: string[] = []
     const r = await runDemo({ out, demoDir: demoDir(), onStep: (m) => steps.push(m) })
     expect(steps).toHaveLength(4)
-    expect(r.imports).toBe(16) // Security Hub, Prowler, three Trivy image reports, two Trivy config scans of Terraform code (RDS.2's and RDS.3's), seven `trivy k8s` reports of live clusters (the Kubernetes folders' fixtures: KSV-0116, container resources, KSV-0001, KSV-0003/0106, read-only root filesystem, KSV-0030/0104, KSV-0012), the Wiz issues (Kubernetes RBAC), the Defender for Cloud recommendations (Azure SQL)
+    expect(r.imports).toBe(17) // Security Hub, Prowler, three Trivy image reports, two Trivy config scans of Terraform code (RDS.2's and RDS.3's), eight `trivy k8s` reports of live clusters (the Kubernetes folders' fixtures: KSV-0116, container resources, KSV-0001, KSV-0003/0106, read-only root filesystem, KSV-0030/0104, KSV-0012, KSV-0017/0022), the Wiz issues (Kubernetes RBAC), the Defender for Cloud recommendations (Azure SQL)
     expect(r.verdicts.SAFE).toBeGreaterThan(0)
     expect(r.verdicts.RISKY).toBeGreaterThan(0)
     expect(r.verdicts.UNSAFE).toBeGreaterThan(0)

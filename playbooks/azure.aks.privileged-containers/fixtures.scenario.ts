@@ -1,8 +1,10 @@
 // The workload-hardening playbook's fixture world: two AKS clusters as Wiz reports them. payments-aks
 // runs AKS's own CNI agent privileged, a node agent of the team's with added capabilities, an API that
 // adds only what Baseline allows, a debugging toolbox scaled to zero and the Wiz sensor; batch-aks a
-// Docker-in-Docker runner no one runs any more. Each finding ends one way the investigation can end.
-import { hex, k8sServiceAccount, k8sWorkload, wizClusterIssue, wizPodIssue, type Expected, type World } from '../../test/casegen/world'
+// Docker-in-Docker runner no one runs any more. An EKS cluster, render, is scanned by `trivy k8s` (KSV017 and
+// KSV022 on its workloads; one on the ReplicaSet of a Deployment, as Trivy Operator reports it). Each finding
+// ends one way the investigation can end.
+import { hex, k8sServiceAccount, k8sWorkload, trivyK8sReport, wizClusterIssue, wizPodIssue, type Expected, type World } from '../../test/casegen/world'
 
 const SUBSCRIPTION = 'fee3535b-9616-486f-a476-6a500a08a02b'
 const PAYMENTS = hex('cluster:payments-aks', 64)
@@ -150,4 +152,67 @@ export function scenario(w: World): void {
     w.findings.wiz.push(row)
     w.expect({ control: PSS.id, resource: row['Resource external ID'], verdict, steps, why, says })
   }
+
+  // render: an EKS cluster scanned by `trivy k8s`, whose checks KSV017 (privileged) and KSV022 (capabilities beyond
+  // Baseline) are this playbook's questions on one workload each
+  w.cluster('render').workloads.push(
+    ...k8sWorkload('Deployment', 'render', 'encoder', { containers: [{ name: 'encoder', image: 'registry.acme.io/render/encoder:3.2.0', privileged: true }], replicas: 2 }),
+    ...k8sWorkload('DaemonSet', 'kube-system', 'aws-node', {
+      containers: [{ name: 'aws-node', image: 'public.ecr.aws/eks/amazon-k8s-cni:v1.18.3', privileged: true }],
+      labels: { 'app.kubernetes.io/managed-by': 'EKS' },
+      pods: 2
+    }),
+    ...k8sWorkload('Deployment', 'render', 'tuner', { containers: [{ name: 'tuner', image: 'registry.acme.io/render/tuner:1.0.2', add: ['NET_ADMIN'] }], replicas: 1 })
+  )
+  const ksv017 = (container: string, kind: string, name: string) => ({
+    id: 'KSV017',
+    title: 'Privileged',
+    message: `Container '${container}' of ${kind} '${name}' should set 'securityContext.privileged' to false`,
+    severity: 'HIGH' as const
+  })
+  const ksv022 = (container: string, kind: string, name: string) => ({
+    id: 'KSV022',
+    title: 'Non-default capabilities added',
+    message: `Container '${container}' of ${kind} '${name}' should not set 'securityContext.capabilities.add'`,
+    severity: 'MEDIUM' as const
+  })
+  const tunerRs = `tuner-${hex('rs:render:tuner', 10)}`
+  w.findings.trivy.push({
+    name: 'k8s-render',
+    report: trivyK8sReport({
+      cluster: 'render',
+      resources: [
+        { namespace: 'render', kind: 'Deployment', name: 'encoder', checks: [ksv017('encoder', 'Deployment', 'encoder')] },
+        { namespace: 'kube-system', kind: 'DaemonSet', name: 'aws-node', checks: [ksv017('aws-node', 'DaemonSet', 'aws-node')] },
+        { namespace: 'render', kind: 'ReplicaSet', name: tunerRs, checks: [ksv022('tuner', 'ReplicaSet', tunerRs)] }
+      ]
+    })
+  })
+  const trivyCases: Array<[string, string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>]> = [
+    [
+      'kubernetes.pod.privileged',
+      'k8s:render/render/Deployment/encoder',
+      'RISKY',
+      { which: 'yes', running: 'yes', system: 'no' },
+      'the encoder runs privileged, and whether it needs to no evidence shows',
+      { which: 'Deployment render/encoder: encoder privileged: true' }
+    ],
+    [
+      'kubernetes.pod.privileged',
+      'k8s:render/kube-system/DaemonSet/aws-node',
+      'UNSAFE',
+      { which: 'yes', system: 'yes' },
+      "the VPC CNI's node agent is the cluster's own, and needs its privileges",
+      { system: 'in kube-system' }
+    ],
+    [
+      PSS.id,
+      `k8s:render/render/ReplicaSet/${tunerRs}`,
+      'RISKY',
+      { which: 'yes', running: 'yes', system: 'no' },
+      "Trivy names the tuner's ReplicaSet: its Deployment is what runs and what the fix patches",
+      { which: `ReplicaSet render/${tunerRs} is owned by Deployment render/tuner` }
+    ]
+  ]
+  for (const [control, resource, verdict, steps, why, says] of trivyCases) w.expect({ control, resource, verdict, steps, why, says })
 }

@@ -9,12 +9,17 @@ import { BASELINE_CAPABILITIES, capabilityName, type Container } from '../../mai
 export const PRIVILEGED = 'azure.aks.privileged-containers'
 export const ADDED_CAPABILITIES = 'azure.aks.container-added-capabilities'
 export const PSS_CAPABILITIES = 'kubernetes.pod.added-capabilities'
+/** Trivy's KSV-0017 on one workload of a cluster (the Pod Security Standards' Baseline "Privileged Containers") */
+export const PSS_PRIVILEGED = 'kubernetes.pod.privileged'
+
+const privileged = containerConcern('a privileged container', (c) => (c.securityContext?.privileged === true ? 'privileged: true' : null))
 
 const added = (c: Container, beyondBaseline: boolean): string[] =>
   (c.securityContext?.capabilities?.add ?? []).map(capabilityName).filter((x) => !beyondBaseline || !BASELINE_CAPABILITIES.has(x))
 
 export const PRIVILEGED_CONCERNS: WorkloadConcerns = {
-  [PRIVILEGED]: containerConcern('a privileged container', (c) => (c.securityContext?.privileged === true ? 'privileged: true' : null)),
+  [PRIVILEGED]: privileged,
+  [PSS_PRIVILEGED]: privileged,
   [ADDED_CAPABILITIES]: containerConcern('a container that adds Linux capabilities', (c) => {
     const a = added(c, false)
     return a.length ? `adds ${a.join(', ')}` : null

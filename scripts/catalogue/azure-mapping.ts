@@ -690,13 +690,7 @@ export const NEW_CONTROLS: NewControl[] = [
     wiz: ['4a5593c7-a3e1-41b9-8166-009e4bc53a3f']
   },
   // Kubernetes workloads
-  {
-    id: 'kubernetes.pod.added-capabilities',
-    title: 'Pods should not run containers that add Linux capabilities (Pod Security Standards, Baseline)',
-    resourceType: 'kubernetes.pod',
-    severity: 'high',
-    wiz: ['198c264c-f768-5029-93db-01de074deee0']
-  },
+  // kubernetes.pod.added-capabilities (Wiz 198c264c, Trivy KSV-0022) is defined by the control folder playbooks/azure.aks.privileged-containers
   {
     id: 'kubernetes.workload.exploitable-image-vulnerability',
     title: 'Containers should not run images with exploitable high or critical vulnerabilities',
