@@ -232,8 +232,10 @@ describe('real exports', () => {
       ['iam_policy_attached_only_to_group_or_roles', 'FAIL', 1, 'dtpa.prod.config_read.iam', 'aws.iam.user'],
       ['account_maintain_current_contact_details', 'INFO', 2, 'AWS::::Account:012345678912', 'aws.account']
     ])
-    // EKS.1's control is the id of the folder that owns it (playbooks/aws.eks.public-endpoint)
-    expect(alerts.map((a) => a.control).slice(1, 5)).toEqual(['aws.iam.6', 'aws.eks.public-endpoint', 'aws.eks.8', 'aws.iam.2'])
+    // EKS.1's and IAM.2's controls are the ids of the folders that own them (playbooks/aws.eks.public-endpoint,
+    // playbooks/aws.iam.user-direct-policies); Prowler's iam_root_hardware_mfa_enabled is also a Huawei Cloud check id,
+    // so it is split off IAM.6's folder onto a control of its own (decisions.yaml)
+    expect(alerts.map((a) => a.control).slice(1, 5)).toEqual(['aws.iam.root-hardware-mfa-enabled', 'aws.eks.public-endpoint', 'aws.eks.8', 'aws.iam.user-direct-policies'])
     // the uid keeps the label Prowler gave, so the root usage and root MFA results stay apart
     expect(alerts[1].tool_finding_id).toBe('prowler-aws-iam_root_hardware_mfa_enabled-012345678912-eu-central-1-MFA')
     expect(alerts[1]).toMatchObject({ tool: 'prowler', account: '012345678912', region: 'eu-central-1', last_seen: '2021-08-23T06:38:46.000Z' })
@@ -447,7 +449,8 @@ describe('formats without a public sample', () => {
       ['cis-aws-foundations-benchmark/v/1.2.0/1.10', 'aws.iam.16'],
       // IAM.5, whose rows are now its folder's control
       ['cis-aws-foundations-benchmark/v/1.4.0/1.10', 'aws.iam.console-mfa'],
-      ['pci-dss/v/3.2.1/PCI.IAM.4', 'aws.iam.6'],
+      // IAM.6, whose rows are now its folder's control
+      ['pci-dss/v/3.2.1/PCI.IAM.4', 'aws.iam.root-hardware-mfa'],
       ['S3.5', 'aws.s3.https-only'],
       ['S3.5', 'aws.s3.https-only']
     ])
