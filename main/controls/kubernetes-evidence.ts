@@ -404,8 +404,7 @@ export interface Judged {
 }
 
 /** The objects the finding's alerts name as the target of their result (Trivy's Result Target: "Deployment/httpbin"), from their records' context. */
-function targetsOf(ctx: StepContext): string[] {
-  const records = ctx.ev.alertRecords(ctx.finding.alerts.map((a) => a.id))
+function targetsOf(records: ReadonlyArray<{ context: unknown }>): string[] {
   return [...new Set(records.flatMap((r) => [...JSON.stringify(r.context ?? null).matchAll(/"Target":"([^"\\]+)"/g)].map((m) => m[1])))]
 }
 
@@ -417,8 +416,9 @@ export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: St
   if (obj && runsNoContainer(obj.kind)) {
     // `trivy k8s` can file a workload's results under another object (a Result whose Target is
     // Deployment/httpbin under the Resource of a Role): the finding is then not about what it names
+    const records = ctx.ev.alertRecords(ctx.finding.alerts.map((a) => a.id))
     const own = `${obj.kind}/${obj.name}`.toLowerCase()
-    const others = targetsOf(ctx).filter((t) => /^[A-Za-z]+\/[^/]+$/.test(t) && t.toLowerCase() !== own)
+    const others = targetsOf(records).filter((t) => /^[A-Za-z]+\/[^/]+$/.test(t) && t.toLowerCase() !== own)
     if (others.length)
       return {
         error: outcome(
@@ -428,7 +428,7 @@ export function judge(ctx: StepContext, concerns: WorkloadConcerns): { error: St
         )
       }
     // and a result whose Target is the object, but whose message names a workload (Container 'web' of Deployment 'storefront' …)
-    const named = workloadNamedElsewhere(obj, ctx.ev.alertRecords(ctx.finding.alerts.map((a) => a.id)))
+    const named = workloadNamedElsewhere(obj, records)
     if (named) return { error: outcome('unknown', named, { sources: ['kubernetes.workloads'] }) }
     return {
       at: [],
