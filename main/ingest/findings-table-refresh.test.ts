@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readModelProblems } from '../audit/read-models'
-import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, caseForEachTest } from '../../test/fixtures/ingest/support'
 import { importFile } from './importer'
 
@@ -54,6 +54,36 @@ describe("an import's findings table rows", () => {
     t.c.db.prepare("UPDATE findings SET rci_verdict = 'SAFE' WHERE id = (SELECT min(id) FROM findings)").run()
     t.c.db.prepare('DELETE FROM alerts WHERE id = (SELECT max(id) FROM alerts)').run()
     expect(readModelProblems(t.c.db)).toEqual([])
+  })
+
+  it('follow every alert a rescan writes: inserted, updated, moved to another resource (both findings), closed and reopened', () => {
+    imp('sh-1.json', asffExport(alarms))
+    imp('prowler-1.json', prowlerExport(alarms.slice(0, 1)))
+    const before = schema()
+    const alertsOf = (bucket: string): number =>
+      t.c.db
+        .prepare('SELECT w.alerts FROM findings_table_rows w JOIN findings f ON f.id = w.finding_id JOIN resources r ON r.id = f.resource_id WHERE r.canonical_id = ?')
+        .pluck()
+        .get(bucket) as number
+    const [first, second] = alarms.map((a) => resourceOf(a).arn)
+    expect([alertsOf(first), alertsOf(second)]).toEqual([2, 1])
+    // Security Hub's finding on the first bucket now names the second (the same alert, moved),
+    // the second bucket's own alert is no longer reported (closed), and a new bucket fails
+    const moved = asffFinding({ ...alarms[0], observedAt: at(5) })
+    ;(moved.Resources as Array<{ Id: string }>)[0].Id = second
+    const fresh = { ...alarms[0], n: 3, observedAt: at(5) }
+    imp('sh-2.json', JSON.stringify({ Findings: [moved, asffFinding(fresh)] }, null, 4))
+    expect(t.c.db.prepare('SELECT count(*) FROM alerts').pluck().get()).toBe(alarms.length + 2)
+    expect([alertsOf(first), alertsOf(second), alertsOf(resourceOf(fresh).arn)]).toEqual([1, 2, 1])
+    expect(t.c.db.prepare('SELECT count(*) FROM alerts WHERE closed_at IS NOT NULL').pluck().get()).toBe(1)
+    expect(readModelProblems(t.c.db)).toEqual([])
+    // the closed alert fails again (reopened), the moved one goes back, the new bucket's is closed
+    imp('sh-3.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(9) }))))
+    expect([alertsOf(first), alertsOf(second)]).toEqual([2, 1])
+    expect(t.c.db.prepare('SELECT count(*) FROM alerts WHERE closed_at IS NOT NULL').pluck().get()).toBe(1)
+    expect(readModelProblems(t.c.db)).toEqual([])
+    expect(schema()).toEqual(before)
+    expect(tempTriggers()).toEqual([])
   })
 
   it('an import refused half-way leaves the triggers, the rows and the shapes as they were', () => {

@@ -12,14 +12,18 @@ import { ALERTS_SQL, NAME_SQL, SHAPE_SQL } from '../db/migrations/0150-findings-
  * triggers were ~1.6 s of the imports' 8.2 s of CPU (the Prowler import refreshing, alert by
  * alert, the findings Security Hub had opened).
  *
- * For the import's transaction the row triggers on alerts and findings are replaced by TEMP
- * triggers that only note what was written (alerts' control and resource, findings' ids); at the
- * end the rows of those findings are computed again as the triggers compute them, once each, and
- * the triggers are put back exactly as the schema held them. A refresh computes a row from
- * the tables as they stand, so the rows are what the triggers would have left (the shapes' ids,
- * internal, may differ); verification recomputes them all (main/audit/read-models.ts). Any error
- * rolls the transaction back, the dropped triggers with it. The other 0150 triggers (resources,
- * workflow, RCI documents) and the counts of 0120 stay as they are.
+ * For the import's transaction the row triggers on alerts and findings are dropped. Which alerts
+ * were written is not noted row by row: the importer knows it (the (control, resource) pair of
+ * every alert it inserted, updated, moved or closed, the pair before a move as well as after)
+ * and hands that set to finish(); a TEMP trigger per alert inserted cost ~7 µs of an insert's
+ * ~39. Findings updated or deleted are noted by TEMP triggers (an import updates a few per
+ * alert at most); findings inserted are those past the largest id the table held, since the
+ * transaction holds the write lock. At the end the rows of those findings are computed again as
+ * the triggers compute them, once each, and the triggers are put back exactly as the schema held
+ * them. A refresh computes a row from the tables as they stand, so the rows are what the
+ * triggers would have left (the shapes' ids, internal, may differ); verification recomputes them
+ * all (main/audit/read-models.ts). Any error rolls the transaction back, the dropped triggers
+ * with it. The other 0150 triggers (resources, workflow, RCI documents) stay as they are.
  */
 
 /** The row triggers an import replaces: the findings table's, on alerts and on findings. */
@@ -33,24 +37,8 @@ const DEFERRED = [
 ]
 
 const NOTES = `
-CREATE TEMP TABLE IF NOT EXISTS findings_table_pairs (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS findings_table_ids (id INTEGER PRIMARY KEY);
-DELETE FROM temp.findings_table_pairs;
 DELETE FROM temp.findings_table_ids;
-CREATE TEMP TRIGGER findings_table_note_alert_insert AFTER INSERT ON main.alerts BEGIN
-  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (NEW.control, NEW.resource_id);
-END;
-CREATE TEMP TRIGGER findings_table_note_alert_delete AFTER DELETE ON main.alerts BEGIN
-  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (OLD.control, OLD.resource_id);
-END;
-CREATE TEMP TRIGGER findings_table_note_alert_update AFTER UPDATE OF control, resource_id, tool ON main.alerts
-WHEN OLD.control IS NOT NEW.control OR OLD.resource_id IS NOT NEW.resource_id OR OLD.tool IS NOT NEW.tool BEGIN
-  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (OLD.control, OLD.resource_id);
-  INSERT OR IGNORE INTO temp.findings_table_pairs (control, resource_id) VALUES (NEW.control, NEW.resource_id);
-END;
-CREATE TEMP TRIGGER findings_table_note_finding_insert AFTER INSERT ON main.findings BEGIN
-  INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (NEW.id);
-END;
 CREATE TEMP TRIGGER findings_table_note_finding_update AFTER UPDATE ON main.findings BEGIN
   INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (OLD.id);
   INSERT OR IGNORE INTO temp.findings_table_ids (id) VALUES (NEW.id);
@@ -60,20 +48,21 @@ CREATE TEMP TRIGGER findings_table_note_finding_delete AFTER DELETE ON main.find
 END;`
 
 const END_NOTES = `
-DROP TRIGGER temp.findings_table_note_alert_insert;
-DROP TRIGGER temp.findings_table_note_alert_delete;
-DROP TRIGGER temp.findings_table_note_alert_update;
-DROP TRIGGER temp.findings_table_note_finding_insert;
 DROP TRIGGER temp.findings_table_note_finding_update;
 DROP TRIGGER temp.findings_table_note_finding_delete;`
 
 export interface DeferredFindingsTable {
-  /** Refresh the rows of the findings written since, and put the row triggers back. Call it in the same transaction. */
-  finish(): void
+  /**
+   * Refresh the rows of the findings written since, and of the findings of every alert written
+   * since, and put the row triggers back. `alertPairs` names a table of (control, resource_id)
+   * holding the pair of every alert inserted, updated or deleted since, before and after the
+   * write. Call it in the same transaction.
+   */
+  finish(alertPairs: string): void
 }
 
 /**
- * Replace the findings table's row triggers for the rest of this transaction (see above). A case
+ * Drop the findings table's row triggers for the rest of this transaction (see above). A case
  * without them (a schema before 0150) keeps whatever it has: finish() then does nothing.
  */
 export function deferFindingsTable(db: WritableDb): DeferredFindingsTable {
@@ -84,15 +73,17 @@ export function deferFindingsTable(db: WritableDb): DeferredFindingsTable {
   }>
   if (triggers.length !== DEFERRED.length) return { finish: () => undefined }
   for (const t of triggers) db.exec(`DROP TRIGGER main."${t.name}"`)
+  const firstNew = ((db.prepare('SELECT max(id) FROM findings').pluck().get() as number | null) ?? 0) + 1
   db.exec(NOTES)
   return {
-    finish() {
+    finish(alertPairs) {
       db.exec(END_NOTES)
+      db.prepare('INSERT OR IGNORE INTO temp.findings_table_ids (id) SELECT id FROM findings WHERE id >= ?').run(firstNew)
       // a finding deleted (or renumbered) has no row left
       db.exec('DELETE FROM findings_table_rows WHERE finding_id IN (SELECT id FROM temp.findings_table_ids) AND finding_id NOT IN (SELECT id FROM findings)')
       db.exec(
         `INSERT OR IGNORE INTO temp.findings_table_ids (id)
-         SELECT f.id FROM temp.findings_table_pairs p JOIN findings f ON f.control = p.control AND f.resource_id = p.resource_id`
+         SELECT f.id FROM ${alertPairs} p JOIN findings f ON f.control = p.control AND f.resource_id = p.resource_id`
       )
       // what the triggers' refresh computes, each finding's shape once (the trigger computes it twice: to insert it, to find its id)
       db.exec(
@@ -108,7 +99,6 @@ export function deferFindingsTable(db: WritableDb): DeferredFindingsTable {
          WHERE shape_id IS NOT excluded.shape_id OR resource IS NOT excluded.resource OR name IS NOT excluded.name OR alerts IS NOT excluded.alerts`
       )
       db.exec('DROP TABLE temp.findings_table_fresh')
-      db.exec('DELETE FROM temp.findings_table_pairs')
       db.exec('DELETE FROM temp.findings_table_ids')
       for (const t of triggers) db.exec(t.sql)
     }

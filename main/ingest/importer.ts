@@ -396,8 +396,10 @@ class ImportRun {
     this.progress('findings', true)
     if (this.records === 0) this.emptyScanScope()
     const closed = this.opts.partial ? 0 : this.closeUnreported()
+    this.noteTouched()
     const findings = this.updateFindings()
-    findingsTable.finish()
+    findingsTable.finish('temp.ingest_touched')
+    db.exec('DELETE FROM temp.ingest_touched')
     const scope: ImportScope = {
       source: this.source,
       tools: [...this.tools].sort(),
@@ -757,8 +759,13 @@ class ImportRun {
     return rows.length
   }
 
-  /** Findings are (control, resource): create, resolve, reopen the ones this import touched. */
-  private updateFindings(): ImportSummary['findings'] {
+  /**
+   * The (control, resource) pair of every alert this import wrote, into temp.ingest_touched: the
+   * new alerts' (every id from firstNewId on) and those of the existing alerts it updated or
+   * closed, a moved alert's pair before the move as well as after (`pairs`). The findings are
+   * updated from it, and the findings table's rows refreshed.
+   */
+  private noteTouched(): void {
     const db = this.db
     db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_touched (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID')
     db.exec('DELETE FROM temp.ingest_touched')
@@ -770,6 +777,11 @@ class ImportRun {
       const cidx = p % 1048576
       put.run(this.controlNames[cidx], (p - cidx) / 1048576)
     }
+  }
+
+  /** Findings are (control, resource): create, resolve, reopen the ones this import touched (noteTouched). */
+  private updateFindings(): ImportSummary['findings'] {
+    const db = this.db
     db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
     db.exec(
       `CREATE TEMP TABLE ingest_agg AS
@@ -848,7 +860,6 @@ class ImportRun {
     db.prepare('UPDATE findings SET title = t.title FROM temp.ingest_titles t WHERE findings.control = t.control AND findings.title <> t.title').run()
     assignTouchedFindings(db)
     db.exec('DROP TABLE IF EXISTS temp.ingest_agg')
-    db.exec('DELETE FROM temp.ingest_touched')
     db.exec('DELETE FROM temp.ingest_titles')
     return { new: created, resolved, reopened }
   }
