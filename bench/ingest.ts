@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { createCaseDb } from '../main/db/case-db'
 import { ingestInWorker } from '../main/ingest/service'
 import { writeLargeExport, type Alarm } from '../test/fixtures/ingest/generate'
+import type { ImportTiming } from '../shared/ingest'
 import type { Bench } from './registry'
 
 const ACCOUNTS = Array.from({ length: 20 }, (_, i) => String(100000000000 + i * 1111))
@@ -86,6 +87,15 @@ async function run(): Promise<void> {
       `JSON.parse alone:        ${parseSecs.toFixed(2)} s  on the same bytes, ${parse.detail.records} records (with reading them as text: ${readParseSecs.toFixed(2)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB)`
     )
     const importSecs = (ingest.detail.importMs as number) / 1000
+    for (const i of ingest.detail.imports as Array<{ format: string; ms: number; timing?: ImportTiming }>) {
+      const t = i.timing
+      if (!t) continue
+      const s = (ms: number): string => (ms / 1000).toFixed(2)
+      console.log(
+        `  ${i.format.padEnd(14)} ${s(i.ms)} s: read + write alerts ${s(t.read)} (of which waiting for the reader thread ${s(t.waitedForReader)}), ` +
+          `close ${s(t.close)}, findings ${s(t.findings)}, read models ${s(t.readModels)}, seal ${s(t.seal)}, commit ${s(t.commit)}`
+      )
+    }
     console.log(`ingest + dedup + persist: ${ingest.seconds.toFixed(2)} s  →  ${Math.round(alerts / ingest.seconds).toLocaleString()} alerts/s  (target ≥ 50,000 on 2 cores)`)
     console.log(
       `  of which the imports:   ${importSecs.toFixed(2)} s  →  ${Math.round(alerts / importSecs).toLocaleString()} alerts/s  (the rest: starting the worker, deriving the case key)`
@@ -180,7 +190,7 @@ async function child(mode: string, args: string[]): Promise<void> {
     const seconds = (performance.now() - t) / 1000
     const cpuSeconds = cpuSince(cpu)
     const imports = result.imports.map((i) =>
-      'error' in i ? { file: i.file, error: i.error.message } : { format: i.format, alerts: i.alerts, new: i.new, findings: i.findings.new, ms: i.durationMs }
+      'error' in i ? { file: i.file, error: i.error.message } : { format: i.format, alerts: i.alerts, new: i.new, findings: i.findings.new, ms: i.durationMs, timing: i.timing }
     )
     const importMs = result.imports.reduce((t, i) => t + ('error' in i ? 0 : i.durationMs), 0)
     report(seconds, cpuSeconds, { imports, importMs, findings: result.findings, initiatives: result.initiatives, caseMb: Math.round(statSync(casePath).size / 1e6) })

@@ -45,6 +45,27 @@ export interface ImportScope {
   artifacts: string[]
 }
 
+/**
+ * Where an import's time went, in milliseconds of the importing thread's wall clock, in the order
+ * the phases run (issue #18 asks where ingest spends its time; the bench prints these).
+ */
+export interface ImportTiming {
+  /** reading the file and writing its alerts, resources and stored blocks */
+  read: number
+  /** of `read`: the importing thread waiting for the reader thread's batches (0 when read inline) */
+  waitedForReader: number
+  /** closing the alerts of the scan's scope it no longer reports (rescan) */
+  close: number
+  /** findings created, resolved, reopened; initiatives */
+  findings: number
+  /** the read models an import refreshes once at its end (the findings table) */
+  readModels: number
+  /** the audit entry: the state seal of every row written, and the entry itself */
+  seal: number
+  /** COMMIT: the transaction's pages encrypted into the WAL, and the checkpoint */
+  commit: number
+}
+
 /** One file's import: CLI.md `ingest --json` imports[] (file, format, alerts, new, updated, closed, reopened), plus detail. */
 export interface ImportSummary {
   file: string
@@ -67,6 +88,8 @@ export interface ImportSummary {
   skipped: number
   /** how long the import took, reading to commit */
   durationMs: number
+  /** where that time went (absent for a duplicate, which reads nothing) */
+  timing?: ImportTiming
   /** where the file's failing alerts landed: on controls of the catalogue, or on per-tool ones */
   catalogue: CatalogueShare
   /**

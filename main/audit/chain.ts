@@ -180,11 +180,20 @@ function append(db: WritableDb, caseId: string, entry: NewAuditEntry, time: stri
  * Run `change` and append its audit entry in one transaction: either both are in the case or
  * neither is. `describe` may look at the change's result to fill in the entry's details.
  */
-export function audited<T>(db: WritableDb, caseId: string, now: () => string, change: () => T, describe: (result: T) => NewAuditEntry): T {
+export function audited<T>(
+  db: WritableDb,
+  caseId: string,
+  now: () => string,
+  change: () => T,
+  describe: (result: T) => NewAuditEntry,
+  /** filled with performance.now() when the entry is appended, for a caller that times its commit */
+  marks?: { appended?: number }
+): T {
   return db
     .transaction(() => {
       const result = change()
       appendAudit(db, caseId, describe(result), now())
+      if (marks) marks.appended = performance.now()
       return result
       // IMMEDIATE: take the write lock first, so a second writer waits (busy_timeout) instead of failing
     })

@@ -412,6 +412,23 @@ describe('one transaction with its audit entry', () => {
     expect(verifyAudit(c.db, c.id).ok).toBe(true)
   })
 
+  it('says where its time went, phase by phase, adding up to its duration', () => {
+    const alarms: Alarm[] = Array.from({ length: 300 }, (_, i) => ({ problem: 'imdsv2' as const, account: B, region: 'eu-west-1', n: i }))
+    for (const readerThread of [false, true]) {
+      const s = imp(write(`timed-${readerThread}.json`, asffExport(alarms.map((a) => ({ ...a, observedAt: now() })))), { readerThread })
+      const t = s.timing
+      expect(t && Object.keys(t)).toEqual(['read', 'waitedForReader', 'close', 'findings', 'readModels', 'seal', 'commit'])
+      if (!t) continue
+      for (const ms of Object.values(t)) expect(ms).toBeGreaterThanOrEqual(0)
+      expect(t.waitedForReader).toBeLessThanOrEqual(t.read)
+      if (!readerThread) expect(t.waitedForReader).toBe(0)
+      // each phase rounded on its own: the sum is within a millisecond a phase of the whole
+      const phases = t.read + t.close + t.findings + t.readModels + t.seal + t.commit
+      expect(phases).toBeLessThanOrEqual(s.durationMs + 6)
+      expect(phases).toBeGreaterThanOrEqual(s.durationMs * 0.5 - 6)
+    }
+  })
+
   it('a bad record mid-file leaves the case exactly as it was', () => {
     imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }])))
     const before = snapshot()

@@ -15,7 +15,7 @@ import type { ReadHints } from './formats/adapter'
 import { createMissingInitiatives, assignFindings } from './initiatives'
 import { readExport, readPlan, type AlertItem, type ReadSink } from './reader'
 import { canWaitHere, readAhead, readInThread, settleReadAhead } from './reader-thread'
-import type { CatalogueShare } from '../../shared/ingest'
+import type { CatalogueShare, ImportTiming } from '../../shared/ingest'
 import type { CanonicalResource, FormatName, ImportProgress, ImportScope, ImportSummary } from './types'
 
 export interface ImportOptions {
@@ -95,12 +95,17 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
   const controls = opts.controls ?? loadControls()
   const importId = randomUUID()
   const started = performance.now()
-  const summary = withImportPragmas(c.db, () =>
+  const marks: { changed?: number; appended?: number } = {}
+  const result = withImportPragmas(c.db, () =>
     audited(
       c.db,
       c.id,
       now,
-      () => new ImportRun(c.db, importId, path, name, detected, controls, now(), opts).run(),
+      () => {
+        const r = new ImportRun(c.db, importId, path, name, detected, controls, now(), opts).run()
+        marks.changed = performance.now()
+        return r
+      },
       (s) => ({
         actor: opts.actor,
         action: 'ingest.import',
@@ -122,10 +127,18 @@ export function importFile(c: WritableCaseDb, path: string, opts: ImportOptions)
           catalogue: s.summary.catalogue,
           ...(s.summary.sharedIds.ids ? { sharedIds: s.summary.sharedIds } : {})
         }
-      })
+      }),
+      marks
     )
-  ).summary
-  summary.durationMs = Math.round(performance.now() - started)
+  )
+  const ended = performance.now()
+  const summary = result.summary
+  summary.durationMs = Math.round(ended - started)
+  summary.timing = {
+    ...result.timing,
+    seal: Math.round((marks.appended ?? ended) - (marks.changed ?? ended)),
+    commit: Math.round(ended - (marks.appended ?? ended))
+  }
   return summary
 }
 
@@ -248,6 +261,8 @@ interface RunResult {
   reopened: number
   findings: ImportSummary['findings']
   scope: ImportScope
+  /** the phases inside the transaction's change (the seal and commit are timed around it) */
+  timing: Omit<ImportTiming, 'seal' | 'commit'>
 }
 
 type PriorAlert = {
@@ -387,7 +402,9 @@ class ImportRun {
     }
     const plan = readPlan(this.path, this.name, this.detected, this.opts.chunkBytes, hintsOf(this.opts))
     const thread = settleReadAhead(plan) || useReaderThread(this.path, this.opts)
+    const t0 = performance.now()
     const read = thread ? readInThread(plan, sink) : readExport(plan, sink)
+    const t1 = performance.now()
     if (this.opts.next) startReadAhead(this.opts.next, this.opts)
     this.records = read.records
     this.bytesRead = read.bytes
@@ -396,10 +413,13 @@ class ImportRun {
     this.progress('findings', true)
     if (this.records === 0) this.emptyScanScope()
     const closed = this.opts.partial ? 0 : this.closeUnreported()
+    const t2 = performance.now()
     this.noteTouched()
     const findings = this.updateFindings()
+    const t3 = performance.now()
     findingsTable.finish('temp.ingest_touched')
     db.exec('DELETE FROM temp.ingest_touched')
+    const t4 = performance.now()
     const scope: ImportScope = {
       source: this.source,
       tools: [...this.tools].sort(),
@@ -465,7 +485,14 @@ class ImportRun {
       closed,
       reopened: this.reopened,
       findings,
-      scope
+      scope,
+      timing: {
+        read: Math.round(t1 - t0),
+        waitedForReader: read.waitedMs ?? 0,
+        close: Math.round(t2 - t1),
+        findings: Math.round(t3 - t2),
+        readModels: Math.round(t4 - t3)
+      }
     }
   }
 

@@ -44,7 +44,7 @@ function dump(c: WritableCaseDb): unknown {
 function outcome(c: WritableCaseDb, path: string, opts: Partial<ImportOptions>): unknown {
   try {
     const s = importFile(c, path, { actor: ANALYST, displayName: path.slice(path.lastIndexOf('/') + 1), ...opts })
-    return { ...s, importId: s.importId === null ? null : 'set', duplicateOf: s.duplicateOf === null ? null : 'set', durationMs: 0 }
+    return { ...s, importId: s.importId === null ? null : 'set', duplicateOf: s.duplicateOf === null ? null : 'set', durationMs: 0, timing: s.timing && Object.keys(s.timing) }
   } catch (e) {
     if (!isLastmileError(e)) throw e
     return { code: e.code, message: e.message }
@@ -147,7 +147,9 @@ describe('the reader thread', () => {
         return {
           result: {
             ...result,
-            imports: result.imports.map((o) => ('error' in o ? o : { ...o, importId: o.importId && 'set', duplicateOf: o.duplicateOf && 'set', durationMs: 0 }))
+            imports: result.imports.map((o) =>
+              'error' in o ? o : { ...o, importId: o.importId && 'set', duplicateOf: o.duplicateOf && 'set', durationMs: 0, timing: o.timing && Object.keys(o.timing) }
+            )
           },
           dump: dump(c)
         }

@@ -330,6 +330,7 @@ export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
   const { state, port } = r
   const asked = Date.now()
   const decoder = new TupleDecoder()
+  let waited = 0
   let ok = false
   try {
     for (;;) {
@@ -340,7 +341,9 @@ export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
           throw new LastmileError('internal', `${plan.name}: the import's reader thread did not start; nothing was imported`)
         }
         // the reader posts, then bumps SEQ: a batch posted since the load wakes us at once
+        const w = performance.now()
         Atomics.wait(state, SEQ, seq, 200)
+        waited += performance.now() - w
         continue
       }
       const m = got.message as FromReader
@@ -350,7 +353,7 @@ export function readInThread(plan: ReadPlan, sink: ReadSink): ReadResult {
       }
       if (m.t === 'end') {
         ok = true
-        return m.result
+        return { ...m.result, waitedMs: Math.round(waited) }
       }
       for (const b of m.blocks) sink.block(b)
       const items = JSON.parse(m.items) as Array<AlertTuple | ContextTuple>

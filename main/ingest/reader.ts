@@ -86,6 +86,8 @@ export interface ReadResult {
   records: number
   /** records the adapter read but that are not alerts */
   skipped: number
+  /** read on the reader thread: how long the importing thread waited for its batches */
+  waitedMs?: number
 }
 
 /** Read the whole file into `sink`. Throws the same one-line errors, with file and place, as ever. */
