@@ -287,8 +287,49 @@ describe('rows inserted in bulk (an import)', () => {
   const sealed = (path: string): unknown =>
     withCase(path, (c) => [
       c.db.prepare("SELECT bucket, key, hex(hash), seq FROM state_rows WHERE tbl = 'resources' ORDER BY bucket, key").raw().all(),
+      c.db.prepare("SELECT bucket, rows, hex(digest) FROM state_buckets WHERE tbl = 'resources' ORDER BY bucket").raw().all(),
       c.db.prepare("SELECT rows, hex(digest) FROM state_tables WHERE tbl = 'resources'").raw().all()
     ])
+
+  /**
+   * 700 new resources: whole buckets of new keys (sealed from the hashes just computed), besides
+   * the bucket they share with rows the case held (read back). Two are changed and two deleted
+   * after they were written, and a resource the case held is renamed; `before` runs first, in the
+   * same transaction.
+   */
+  function writeMany(path: string, bulk: boolean, before?: (db: WritableDb) => void): number[] {
+    return withCase(path, (c) =>
+      c.db.transaction(() => {
+        before?.(c.db)
+        if (bulk) beginBulkInserts(c.db, ['resources'])
+        const put = c.db.prepare(
+          "INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, 1, 'aws.s3.bucket', 'aws', '123456789012', NULL)"
+        )
+        const ids = Array.from({ length: 700 }, (_, i) => Number(put.run(`arn:aws:s3:::many-${i}`, `arn:aws:s3:::many-${i}`).lastInsertRowid))
+        c.db.prepare("UPDATE resources SET name = 'renamed' WHERE id IN (?, ?)").run(ids[300], ids[699])
+        c.db.prepare('DELETE FROM resources WHERE id IN (?, ?)').run(ids[1], ids[400])
+        c.db.prepare("UPDATE resources SET name = 'held before' WHERE id = (SELECT min(id) FROM resources)").run()
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'many', details: {} }, now())
+        return ids
+      })()
+    )
+  }
+
+  /** A resource inserted and sealed by an entry of its own (the case's largest id), then deleted by another. */
+  function addResource(path: string, name: string): number {
+    return withCase(path, (c) =>
+      c.db.transaction(() => {
+        const id = Number(
+          c.db
+            .prepare("INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, 1, 'aws.s3.bucket', 'aws', '123456789012', NULL)")
+            .run(`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}`).lastInsertRowid
+        )
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: name, details: {} }, now())
+        return id
+      })()
+    )
+  }
+  const deleteResource = (db: WritableDb, id: number): void => void db.prepare('DELETE FROM resources WHERE id = ?').run(id)
 
   it('are sealed exactly as rows marked one by one, and the case verifies', () => {
     const [one, bulk] = [copyCase(), copyCase()]
@@ -296,6 +337,49 @@ describe('rows inserted in bulk (an import)', () => {
     writeResources(bulk, true)
     expect(sealed(bulk)).toEqual(sealed(one))
     expect(verifyAt(bulk).problems).toEqual([])
+  })
+
+  it('fill whole buckets of new keys exactly as rows marked one by one, and a row later changed by hand is named', () => {
+    const [one, bulk] = [copyCase(), copyCase()]
+    writeMany(one, false)
+    const ids = writeMany(bulk, true)
+    // the new keys span a bucket shared with older rows and whole buckets of their own
+    expect(Math.floor(ids[699] / 256)).toBeGreaterThan(Math.floor(ids[0] / 256) + 1)
+    expect(sealed(bulk)).toEqual(sealed(one))
+    expect(verifyAt(bulk).problems).toEqual([])
+    forge(bulk, `UPDATE resources SET name = 'forged' WHERE id = ${ids[500]}`)
+    expect(verifyAt(bulk).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${ids[500]} was changed outside Lastmile`))])
+  })
+
+  it('take again the id of a row deleted by an earlier entry, and seal it as rows marked one by one', () => {
+    const [one, bulk] = [copyCase(), copyCase()]
+    const gone = addResource(one, 'deleted-before')
+    expect(addResource(bulk, 'deleted-before')).toBe(gone)
+    for (const path of [one, bulk]) {
+      withCase(path, (c) =>
+        c.db.transaction(() => {
+          deleteResource(c.db, gone)
+          appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'delete', details: {} }, now())
+        })()
+      )
+    }
+    writeMany(one, false)
+    expect(writeMany(bulk, true)[0]).toBe(gone)
+    expect(sealed(bulk)).toEqual(sealed(one))
+    expect(verifyAt(bulk).problems).toEqual([])
+  })
+
+  it('take again the id of a row deleted earlier in the same transaction, whose seal is still there, and seal it as rows marked one by one', () => {
+    const [one, bulk] = [copyCase(), copyCase()]
+    const gone = addResource(one, 'deleted-now')
+    expect(addResource(bulk, 'deleted-now')).toBe(gone)
+    writeMany(one, false, (db) => deleteResource(db, gone))
+    // the first new row takes the deleted row's id: its old seal must be replaced, not kept
+    expect(writeMany(bulk, true, (db) => deleteResource(db, gone))[0]).toBe(gone)
+    expect(sealed(bulk)).toEqual(sealed(one))
+    expect(verifyAt(bulk).problems).toEqual([])
+    forge(bulk, `UPDATE resources SET name = 'forged' WHERE id = ${gone}`)
+    expect(verifyAt(bulk).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${gone} was changed outside Lastmile`))])
   })
 
   it('do not bless a row the case held that was changed by hand before the import changed it', () => {

@@ -87,40 +87,114 @@ function imageSql(db: Db, table: SealedTable, alias = ''): string {
  */
 const withSealFunctions = new WeakSet<WritableDb>()
 
+/** The keys and hashes lastmile_state_row_hash_kept computed, in its calls' order (only while sealBulkRange's statement runs). */
+let kept: { keys: string[]; hashes: Buffer[] } | null = null
+
 function sealFunctions(db: WritableDb): void {
   if (withSealFunctions.has(db)) return
   db.function('lastmile_state_bucket', { deterministic: true }, (tbl: unknown, key: unknown) => bucketOf(byName.get(String(tbl)) as SealedTable, String(key)))
   db.function('lastmile_state_row_hash', { deterministic: true }, (tbl: unknown, key: unknown, image: unknown) => rowHash(String(tbl), String(key), String(image)))
+  // The same hash, also handed to sealBulkRange, which digests new buckets from it rather than
+  // reading them back. Not deterministic: SQLite must call it once for each row it inserts.
+  db.function('lastmile_state_row_hash_kept', (tbl: unknown, key: unknown, image: unknown) => {
+    if (!kept) throw new LastmileError('internal', 'a row hash was kept outside the seal of a bulk insert')
+    const k = String(key)
+    const h = rowHash(String(tbl), k, String(image))
+    kept.keys.push(k)
+    kept.hashes.push(h)
+    return h
+  })
   withSealFunctions.add(db)
 }
 
 /**
  * Seal the marked rows of a table with a one-column key: each row still there is hashed into
- * state_rows, each one gone is removed. Returns the buckets touched.
+ * state_rows, each one gone is removed. Returns the buckets touched. With `below`, only the marks
+ * of keys under it (the keys from it up were sealed as a bulk range: sealBulkRange).
  */
-function sealMarkedRows(db: WritableDb, table: SealedTable, seq: number): number[] {
+function sealMarkedRows(db: WritableDb, table: SealedTable, seq: number, below?: number): number[] {
   sealFunctions(db)
   const pk = table.key[0]
   const keyOf = table.integerKey ? 'CAST(d.key AS INTEGER)' : 'd.key'
-  const marked = `SELECT ${keyOf} FROM temp.state_dirty d WHERE d.tbl = @tbl`
+  const which = `d.tbl = @tbl${below === undefined ? '' : ` AND ${keyOf} < @below`}`
+  const params = below === undefined ? { tbl: table.name } : { tbl: table.name, below }
+  const marked = `SELECT ${keyOf} FROM temp.state_dirty d WHERE ${which}`
   db.prepare(
     `INSERT INTO state_rows (tbl, bucket, key, hash, seq)
      SELECT @tbl, ${bucketSql(table, 'r.k')}, r.k, lastmile_state_row_hash(@tbl, r.k, r.image), @seq
      FROM (SELECT ${keySql(table)} AS k, ${imageSql(db, table)} AS image FROM ${table.name} WHERE ${pk} IN (${marked})) r
      WHERE true
      ON CONFLICT (tbl, bucket, key) DO UPDATE SET hash = excluded.hash, seq = excluded.seq`
-  ).run({ tbl: table.name, seq })
+  ).run({ ...params, seq })
   // What is marked but gone from the table: the row was deleted.
   const gone = db
-    .prepare(`SELECT d.key FROM temp.state_dirty d WHERE d.tbl = ? AND NOT EXISTS (SELECT 1 FROM ${table.name} t WHERE t.${pk} = ${keyOf})`)
+    .prepare(`SELECT d.key FROM temp.state_dirty d WHERE ${which} AND NOT EXISTS (SELECT 1 FROM ${table.name} t WHERE t.${pk} = ${keyOf})`)
     .pluck()
-    .all(table.name) as string[]
+    .all(params) as string[]
   const remove = db.prepare('DELETE FROM state_rows WHERE tbl = ? AND bucket = ? AND key = ?')
   for (const key of gone) remove.run(table.name, bucketOf(table, key), key)
   return db
-    .prepare(`SELECT DISTINCT ${bucketSql(table, 'key')} FROM temp.state_dirty WHERE tbl = ?`)
+    .prepare(`SELECT DISTINCT ${bucketSql(table, 'd.key')} FROM temp.state_dirty d WHERE ${which}`)
     .pluck()
-    .all(table.name) as number[]
+    .all(params) as number[]
+}
+
+interface BulkSeal {
+  /** whether any row was sealed */
+  sealed: boolean
+  /** buckets that hold older rows too, to be digested from state_rows */
+  reread: number[]
+  /** the digests of the buckets that hold only rows sealed here */
+  digests: Array<{ bucket: number; rows: number; digest: Buffer }>
+}
+
+/**
+ * Seal the rows inserted in bulk into a table, the keys from `firstKey` up (beginBulkInserts),
+ * when no seal exists from `firstKey` up (takeBulkInserts made sure): one statement reads them by
+ * key range, hashes each and inserts its seal. A plain INSERT, not an upsert: there is no seal to
+ * replace, and were there one, the conflict would roll the import back rather than overwrite it.
+ * A bucket whose 256 keys are all from `firstKey` up holds only these rows, so it is digested from
+ * the hashes just computed instead of being read back from state_rows; the bucket of `firstKey`
+ * also holds older rows, so the caller re-reads it.
+ */
+function sealBulkRange(db: WritableDb, table: SealedTable, seq: number, firstKey: number): BulkSeal {
+  sealFunctions(db)
+  const mine = { keys: [] as string[], hashes: [] as Buffer[] }
+  let inserted: number
+  kept = mine
+  try {
+    inserted = db
+      .prepare(
+        `INSERT INTO state_rows (tbl, bucket, key, hash, seq)
+         SELECT @tbl, ${bucketSql(table, 'r.k')}, r.k, lastmile_state_row_hash_kept(@tbl, r.k, r.image), @seq
+         FROM (SELECT ${keySql(table)} AS k, ${imageSql(db, table)} AS image FROM ${table.name} WHERE ${table.key[0]} >= @first) r`
+      )
+      .run({ tbl: table.name, seq, first: firstKey }).changes
+  } finally {
+    kept = null
+  }
+  // Each inserted seal's hash must be one the digests below are drawn from.
+  if (mine.keys.length !== inserted) throw new LastmileError('internal', `${table.name}: ${inserted} rows sealed in bulk, but ${mine.keys.length} hashes computed`)
+  const byBucket = new Map<number, Array<[string, Buffer]>>()
+  for (let i = 0; i < mine.keys.length; i++) {
+    const bucket = bucketOf(table, mine.keys[i])
+    let rows = byBucket.get(bucket)
+    if (!rows) byBucket.set(bucket, (rows = []))
+    rows.push([mine.keys[i], mine.hashes[i]])
+  }
+  const reread: number[] = []
+  const digests: BulkSeal['digests'] = []
+  for (const [bucket, rows] of byBucket) {
+    if (bucket * BUCKET_ROWS < firstKey) {
+      reread.push(bucket)
+      continue
+    }
+    // The bucket's order is state_rows' ORDER BY key: the key's text, byte by byte (an integer
+    // key's text is ASCII, where JavaScript's order of strings is the same: '1000' < '999').
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    digests.push({ bucket, ...bucketDigest(rows) })
+  }
+  return { sealed: inserted > 0, reread, digests }
 }
 
 /** The same for a table with a composite key (plan_findings: few rows), row by row. */
@@ -183,12 +257,12 @@ export function installStateMarks(db: WritableDb): void {
 
 /**
  * The rows this transaction inserts from now on into these tables (each with an INTEGER PRIMARY
- * KEY) are marked for sealing all at once, by key range, when the next audit entry seals them,
- * instead of one mark each as they are written (~5 µs a row: an import writes ~1.5 rows an
- * alert). Every row with a key past the table's largest now is one this transaction inserted:
- * it holds the write lock, so no other writer can add one. Such a row that this transaction then
- * changes or deletes needs no mark either: it was never sealed, so it has no sealed image to
- * check, and the range marks it (or, deleted, it is not there to seal). Ends at the next seal.
+ * KEY) are sealed all at once, by key range, when the next audit entry seals them, instead of
+ * one mark each as they are written (~5 µs a row: an import writes ~1.5 rows an alert). Every
+ * row with a key past the table's largest now is one this transaction inserted: it holds the
+ * write lock, so no other writer can add one. Such a row that this transaction then changes or
+ * deletes needs no mark either: it was never sealed, so it has no sealed image to check, and the
+ * range seals it (or, deleted, it is not there to seal). Ends at the next seal.
  */
 export function beginBulkInserts(db: WritableDb, tables: readonly string[]): void {
   if (!stateSealed(db)) return
@@ -202,13 +276,26 @@ export function beginBulkInserts(db: WritableDb, tables: readonly string[]): voi
   }
 }
 
-/** Mark the rows inserted in bulk since beginBulkInserts (a row marked before keeps its mark). */
-function markBulkInserts(db: WritableDb): void {
+/**
+ * The tables inserted into in bulk since beginBulkInserts, each with its first key, to be sealed
+ * by key range (sealBulkRange). That needs no seal to exist from the first key up; one can, when
+ * a row with such a key was sealed and then deleted (an INTEGER PRIMARY KEY without AUTOINCREMENT
+ * gives its id again): in this transaction before beginBulkInserts (its seal goes at this seal),
+ * or outside Lastmile. Then the range's rows are marked one by one, as any other write, and the
+ * seal upserts them and re-reads their buckets (a row marked before keeps its mark).
+ */
+function takeBulkInserts(db: WritableDb): Map<string, number> {
+  const ranges = new Map<string, number>()
   for (const { tbl, first_key } of db.prepare('SELECT tbl, first_key FROM temp.state_bulk').all() as Array<{ tbl: string; first_key: number }>) {
     const table = byName.get(tbl) as SealedTable
-    db.prepare(`INSERT OR IGNORE INTO temp.state_dirty (tbl, key, old) SELECT ?, ${keySql(table)}, NULL FROM ${tbl} WHERE ${table.key[0]} >= ?`).run(tbl, first_key)
+    const sealedAbove = db
+      .prepare(`SELECT 1 FROM state_rows WHERE tbl = ? AND bucket >= ? AND CAST(key AS INTEGER) >= ? LIMIT 1`)
+      .get(tbl, bucketOf(table, String(first_key)), first_key)
+    if (!sealedAbove) ranges.set(tbl, first_key)
+    else db.prepare(`INSERT OR IGNORE INTO temp.state_dirty (tbl, key, old) SELECT ?, ${keySql(table)}, NULL FROM ${tbl} WHERE ${table.key[0]} >= ?`).run(tbl, first_key)
   }
   db.prepare('DELETE FROM temp.state_bulk').run()
+  return ranges
 }
 
 /** Mark every row of every sealed table (an upgraded case's first seal). */
@@ -275,8 +362,10 @@ function storedTables(db: Db): Array<{ tbl: string; rows: number; digest: Buffer
 export function sealState(db: WritableDb, seq: number): string | null {
   if (!stateSealed(db)) return null
   const hasMarks = db.prepare("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'state_dirty'").get() !== undefined
-  if (hasMarks) markBulkInserts(db)
-  const dirtyTables = hasMarks ? (db.prepare('SELECT DISTINCT tbl FROM temp.state_dirty').pluck().all() as string[]) : []
+  const bulk = hasMarks ? takeBulkInserts(db) : new Map<string, number>()
+  const markedTables = hasMarks ? (db.prepare('SELECT DISTINCT tbl FROM temp.state_dirty').pluck().all() as string[]) : []
+  // by name, as the marks alone give them (table names are ASCII)
+  const dirtyTables = [...new Set([...markedTables, ...bulk.keys()])].sort()
   if (dirtyTables.length) {
     const upgrade = db.prepare('SELECT 1 FROM state_upgrade').get() !== undefined
     const sealedHash = db.prepare('SELECT hash, seq FROM state_rows WHERE tbl = ? AND bucket = ? AND key = ?')
@@ -301,8 +390,17 @@ export function sealState(db: WritableDb, seq: number): string | null {
           else if (!rowHash(tbl, key, old).equals(s.hash)) outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${s.seq} sealed it`)
         }
       }
-      const touched = table.key.length === 1 ? sealMarkedRows(db, table, seq) : sealMarkedRowsOneByOne(db, table, seq, marksOf.all(tbl) as Array<[string, string | null]>)
-      for (const bucket of touched) {
+      const firstKey = bulk.get(tbl)
+      const range: BulkSeal = firstKey === undefined ? { sealed: false, reread: [], digests: [] } : sealBulkRange(db, table, seq, firstKey)
+      const marked = !markedTables.includes(tbl)
+        ? []
+        : table.key.length === 1
+          ? sealMarkedRows(db, table, seq, firstKey)
+          : sealMarkedRowsOneByOne(db, table, seq, marksOf.all(tbl) as Array<[string, string | null]>)
+      // nothing written to this table since the last seal: its digests stand
+      if (!range.sealed && !marked.length) continue
+      for (const d of range.digests) putBucket.run(tbl, d.bucket, d.rows, d.digest)
+      for (const bucket of new Set([...range.reread, ...marked])) {
         const d = bucketDigest(bucketRows.all(tbl, bucket) as Array<[string, Buffer]>)
         if (d.rows) putBucket.run(tbl, bucket, d.rows, d.digest)
         else dropBucket.run(tbl, bucket)
