@@ -81,15 +81,17 @@ export function deferFindingsTable(db: WritableDb): DeferredFindingsTable {
       db.prepare('INSERT OR IGNORE INTO temp.findings_table_ids (id) SELECT id FROM findings WHERE id >= ?').run(firstNew)
       // a finding deleted (or renumbered) has no row left
       db.exec('DELETE FROM findings_table_rows WHERE finding_id IN (SELECT id FROM temp.findings_table_ids) AND finding_id NOT IN (SELECT id FROM findings)')
+      // CROSS JOIN: the touched pairs and ids drive, since the planner, knowing nothing of a temp
+      // table's size, would read every finding of the case (~60 ms of a 100-alert rescan at 100,000)
       db.exec(
         `INSERT OR IGNORE INTO temp.findings_table_ids (id)
-         SELECT f.id FROM ${alertPairs} p JOIN findings f ON f.control = p.control AND f.resource_id = p.resource_id`
+         SELECT f.id FROM ${alertPairs} p CROSS JOIN findings f ON f.control = p.control AND f.resource_id = p.resource_id`
       )
       // what the triggers' refresh computes, each finding's shape once (the trigger computes it twice: to insert it, to find its id)
       db.exec(
         `CREATE TEMP TABLE findings_table_fresh AS
          SELECT f.id AS finding_id, ${SHAPE_SQL} AS shape, r.canonical_id AS resource, ${NAME_SQL} AS name, ${ALERTS_SQL} AS alerts
-         FROM temp.findings_table_ids t JOIN findings f ON f.id = t.id JOIN resources r ON r.id = f.resource_id`
+         FROM temp.findings_table_ids t CROSS JOIN findings f ON f.id = t.id JOIN resources r ON r.id = f.resource_id`
       )
       db.exec('INSERT INTO findings_table_shapes (shape, n) SELECT shape, 0 FROM temp.findings_table_fresh WHERE true ON CONFLICT (shape) DO NOTHING')
       db.exec(
