@@ -9,6 +9,78 @@ import { ALERTS_SQL, NAME_SQL, SHAPE_SQL } from '../db/migrations/0150-findings-
 
 const OPEN = "f.status = 'open' AND f.decision IS NULL AND f.muted = 0"
 
+/**
+ * What a count of 0120 is computed over: the findings (read as `f`: a table, or a subquery
+ * SQLite flattens), their alerts (read as `a`) and which of the findings (SQL over f). The whole
+ * case for verification; an import's refresh (main/ingest/board-counts-refresh.ts) computes the
+ * same groups for the findings and alerts it wrote, as they were and as they are.
+ */
+export interface CountsOver {
+  findings: string
+  alerts: string
+  where: string
+  /**
+   * Which is read first, the other looked up by (control, resource): a few alerts or findings of
+   * a large case, where the planner, knowing nothing of a temp table's size or of a range of ids,
+   * may read every open alert. The planner chooses when unset.
+   */
+  first?: 'alerts' | 'findings'
+}
+
+/** A count model of migration 0120: a row per group of findings (or of their alerts), with how many (n). */
+export interface CountModel {
+  table: string
+  /** the group's columns, in the table and in `groups` */
+  columns: readonly string[]
+  /** the table's unique key over them, as an upsert names it */
+  conflict: string
+  /** whether it counts alerts (read from CountsOver.alerts) rather than findings */
+  countsAlerts: boolean
+  /** the group's key as one text, over the columns (the table's, or the groups') */
+  key: string
+  /** the groups and their n (the columns, then n), over `o` */
+  groups(o: CountsOver): string
+}
+
+const SEP = 'char(31)'
+
+export const COUNT_MODELS: readonly CountModel[] = [
+  {
+    table: 'initiative_finding_counts',
+    columns: ['initiative_id', 'status', 'muted', 'decision', 'rci_verdict', 'severity', 'regression', 'state', 'investigated'],
+    conflict: '(initiative_id, status, muted, decision, rci_verdict, severity, regression, state, investigated)',
+    countsAlerts: false,
+    key: `concat_ws(${SEP}, initiative_id, status, muted, decision, rci_verdict, severity, regression, state, investigated)`,
+    groups: (o) => `SELECT f.initiative_id AS initiative_id, f.status AS status, f.muted AS muted, ifnull(f.decision, '') AS decision, f.rci_verdict AS rci_verdict,
+                      f.severity AS severity, f.regression AS regression, ifnull(w.state, 'new') AS state,
+                      f.rci_verdict <> 'UNSCORED' OR EXISTS (SELECT 1 FROM rci_results x WHERE x.finding_id = f.id) AS investigated, count(*) AS n
+                    FROM ${o.findings} f LEFT JOIN workflow_findings w ON w.finding_id = f.id WHERE f.initiative_id IS NOT NULL AND (${o.where})
+                    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`
+  },
+  {
+    table: 'initiative_open_accounts',
+    columns: ['initiative_id', 'control', 'account'],
+    conflict: '(initiative_id, control, ifnull(account, char(1)))',
+    countsAlerts: false,
+    key: `concat_ws(${SEP}, initiative_id, control, quote(account))`,
+    groups: (o) => `SELECT f.initiative_id AS initiative_id, f.control AS control, r.account AS account, count(*) AS n
+                    FROM ${o.findings} f JOIN resources r ON r.id = f.resource_id WHERE f.initiative_id IS NOT NULL AND ${OPEN} AND (${o.where})
+                    GROUP BY 1, 2, 3`
+  },
+  {
+    table: 'initiative_open_alerts',
+    columns: ['initiative_id', 'tool'],
+    conflict: '(initiative_id, tool)',
+    countsAlerts: true,
+    key: `concat_ws(${SEP}, initiative_id, tool)`,
+    groups: (o) => `SELECT f.initiative_id AS initiative_id, a.tool AS tool, count(*) AS n
+                    FROM ${o.first === 'findings' ? `${o.findings} f CROSS JOIN ${o.alerts} a` : `${o.alerts} a ${o.first ? 'CROSS JOIN' : 'JOIN'} ${o.findings} f`}
+                      ON f.control = a.control AND f.resource_id = a.resource_id
+                    WHERE f.initiative_id IS NOT NULL AND ${OPEN} AND a.closed_at IS NULL AND a.outcome = 'FAIL' AND (${o.where})
+                    GROUP BY 1, 2`
+  }
+]
+
 interface ReadModel {
   table: string
   /** the group's columns, as the key names them */
@@ -21,32 +93,15 @@ interface ReadModel {
   rows?: boolean
 }
 
-const SEP = 'char(31)'
+const WHOLE_CASE: CountsOver = { findings: 'findings', alerts: 'alerts', where: 'true' }
 
 export const READ_MODELS: readonly ReadModel[] = [
-  {
-    table: 'initiative_finding_counts',
-    columns: ['initiative_id', 'status', 'muted', 'decision', 'rci_verdict', 'severity', 'regression', 'state', 'investigated'],
-    stored: `SELECT concat_ws(${SEP}, initiative_id, status, muted, decision, rci_verdict, severity, regression, state, investigated), n FROM initiative_finding_counts WHERE n <> 0`,
-    recomputed: `SELECT concat_ws(${SEP}, f.initiative_id, f.status, f.muted, ifnull(f.decision, ''), f.rci_verdict, f.severity, f.regression,
-                   ifnull(w.state, 'new'), f.rci_verdict <> 'UNSCORED' OR EXISTS (SELECT 1 FROM rci_results x WHERE x.finding_id = f.id)), count(*)
-                 FROM findings f LEFT JOIN workflow_findings w ON w.finding_id = f.id WHERE f.initiative_id IS NOT NULL GROUP BY 1`
-  },
-  {
-    table: 'initiative_open_accounts',
-    columns: ['initiative_id', 'control', 'account'],
-    stored: `SELECT concat_ws(${SEP}, initiative_id, control, quote(account)), n FROM initiative_open_accounts WHERE n <> 0`,
-    recomputed: `SELECT concat_ws(${SEP}, f.initiative_id, f.control, quote(r.account)), count(*)
-                 FROM findings f JOIN resources r ON r.id = f.resource_id WHERE f.initiative_id IS NOT NULL AND ${OPEN} GROUP BY 1`
-  },
-  {
-    table: 'initiative_open_alerts',
-    columns: ['initiative_id', 'tool'],
-    stored: `SELECT concat_ws(${SEP}, initiative_id, tool), n FROM initiative_open_alerts WHERE n <> 0`,
-    recomputed: `SELECT concat_ws(${SEP}, f.initiative_id, a.tool), count(*)
-                 FROM alerts a JOIN findings f ON f.control = a.control AND f.resource_id = a.resource_id
-                 WHERE f.initiative_id IS NOT NULL AND ${OPEN} AND a.closed_at IS NULL AND a.outcome = 'FAIL' GROUP BY 1`
-  },
+  ...COUNT_MODELS.map((m) => ({
+    table: m.table,
+    columns: m.columns,
+    stored: `SELECT ${m.key}, n FROM ${m.table} WHERE n <> 0`,
+    recomputed: `SELECT ${m.key}, n FROM (${m.groups(WHOLE_CASE)})`
+  })),
   {
     table: 'findings_table_rows',
     columns: ['shape', 'resource', 'name', 'alerts'],

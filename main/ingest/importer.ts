@@ -9,6 +9,7 @@ import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from '../controls/catalogue'
 import { detectFormat, type Detected } from './detect'
+import { deferBoardCounts } from './board-counts-refresh'
 import { deferFindingsTable } from './findings-table-refresh'
 import { SOURCE_OF } from './formats'
 import type { ReadHints } from './formats/adapter'
@@ -381,6 +382,7 @@ class ImportRun {
     // the import's new resources, alerts and findings are sealed as one key range each
     beginBulkInserts(db, ['resources', 'alerts', 'findings'])
     const findingsTable = deferFindingsTable(db)
+    const boardCounts = deferBoardCounts(db)
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
@@ -417,6 +419,7 @@ class ImportRun {
     this.noteTouched()
     const findings = this.updateFindings()
     const t3 = performance.now()
+    boardCounts.finish()
     findingsTable.finish('temp.ingest_touched')
     db.exec('DELETE FROM temp.ingest_touched')
     const t4 = performance.now()
