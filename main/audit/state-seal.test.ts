@@ -20,6 +20,7 @@ import { appendAudit } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './pkcs12'
 import { beginBulkInserts, rowHash } from './state-seal'
+import { SEALED_TABLES, keySql } from './state-tables'
 import { testPerson } from '../../test/fixtures/people'
 import { joinCase, setRole } from '../identity/case-people'
 
@@ -265,6 +266,40 @@ function imageOf(db: ReturnType<typeof rawCaseDb>, table: string): string {
   const cols = db.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
   return cols.map((x) => `quote("${x}")`).join(` || ',' || `)
 }
+
+describe('a row image', () => {
+  it("is quote() of each column joined by commas, for every sealed row, also for quotes, NUL, '%', non-ASCII text, NULL and large integers", () => {
+    const path = copyCase()
+    const odd = ["it's", "''", '', 'naïve — 東京 🚀', 'a\u0000b', '%s %Q %% %', '\n\t,', 'NULL', "'NULL'"]
+    withCase(path, (c) =>
+      c.db.transaction(() => {
+        const put = c.db.prepare(
+          "INSERT INTO resources (id, key, canonical_id, canonical, type, provider, account, region, name) VALUES (?, ?, ?, 0, 'aws.s3.bucket', 'aws', ?, NULL, ?)"
+        )
+        odd.forEach((v, i) => put.run(i % 2 ? -(2n ** 60n) - BigInt(i) : 2n ** 60n + BigInt(i), `odd-${i}`, v, v, v))
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'odd', details: {} }, now())
+      })()
+    )
+    const db = raw(path)
+    let rows = 0
+    try {
+      for (const table of SEALED_TABLES) {
+        const sealedHash = db.prepare('SELECT hash FROM state_rows WHERE tbl = ? AND key = ?').pluck()
+        for (const [key, image] of db
+          .prepare(`SELECT ${keySql(table)}, ${imageOf(db, table.name)} FROM ${table.name}`)
+          .raw()
+          .all() as Array<[string, string]>) {
+          expect([table.name, key, (sealedHash.get(table.name, key) as Buffer).toString('hex')]).toEqual([table.name, key, rowHash(table.name, key, image).toString('hex')])
+          rows++
+        }
+      }
+    } finally {
+      db.close()
+    }
+    expect(rows).toBeGreaterThan(300)
+    expect(verifyAt(path).problems).toEqual([])
+  })
+})
 
 describe('rows inserted in bulk (an import)', () => {
   /** New resources, one of them changed and one deleted, and a resource the case held renamed: with or without bulk marks. */
