@@ -568,6 +568,12 @@ describe('bad input: one clear error, nothing imported', () => {
         asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1 }]).replace('"ProductFields": {', '"ProductFields": {\n "\\u005f_proto__": {"polluted": "yes"},'),
       /^proto-escaped\.json: line 3, byte offset 28, record 1: the record has a key named "__proto__"/
     ],
+    [
+      // what surrounds the records (a SARIF run's tool and its rules) is parsed apart from them, and checked as well
+      'proto-context.sarif',
+      () => readFileSync(join(FIXTURES, 'written/tfsec.sarif'), 'utf8').replace('"driver": {', '"driver": {\n "\\u005f_proto__": {"polluted": "yes"},'),
+      /^proto-context\.sarif: line \d+, byte offset \d+, record 1: the member "tool" around this record has a key named "__proto__"/
+    ],
     ['proto.csv', () => 'Issue ID,Control ID,Resource external ID,Status,__proto__\n1,2,3,OPEN,x\n', /^proto\.csv: line 1: a column is named "__proto__"/],
     ['empty.json', () => '', /^empty\.json: the file is empty \(0 bytes\); nothing was imported$/],
     // DefectDojo's unittests/scans/trivy/legacy_no_vuln.json: an old Trivy's scan that found nothing

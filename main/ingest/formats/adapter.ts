@@ -1,3 +1,4 @@
+import { holdsProtoKey } from '../json-check'
 import type { ContextFrame, RecordPath, SplitPattern } from '../json-splitter'
 import type { AlertDraft, FormatName } from '../types'
 
@@ -112,6 +113,10 @@ export class JsonContext {
           value = JSON.parse(raw)
         } catch {
           throw new RecordError(`the member "${key}" around this record is not valid JSON`)
+        }
+        // the records themselves are checked as they are parsed (reader.ts); what surrounds them too
+        if (holdsProtoKey(raw, value)) {
+          throw new RecordRefused(`the member "${key}" around this record has a key named "__proto__", which no scanner writes; the file was altered or is not an export`)
         }
         break
       }
