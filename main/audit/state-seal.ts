@@ -101,23 +101,72 @@ function imageSql(db: Db, table: SealedTable, alias = ''): string {
  */
 const withSealFunctions = new WeakSet<WritableDb>()
 
-/** The rows lastmile_state_row_hash_kept hashed, in its calls' order (only while sealBulkRange's statement runs). */
-let kept: { buckets: number[]; keys: string[]; hashes: Buffer[] } | null = null
+/**
+ * The digests of a bulk seal's buckets, taken as SQLite hashes its rows, in the order it reads
+ * them: by key (a range of the INTEGER PRIMARY KEY), so that no hash is kept for later (keeping
+ * 100,000 of them costs more than digesting them). A bucket's digest takes its rows in the order
+ * of their key's text ('1000' < '999'), which is the key order except in the bucket where keys
+ * gain a digit; that bucket, a bucket met twice, and a bucket that also holds older rows (below
+ * the first key) are left to be read back from state_rows.
+ */
+class BulkDigests {
+  rows = 0
+  private readonly done: Array<{ bucket: number; rows: number; digest: Buffer }> = []
+  private readonly reread = new Set<number>()
+  private readonly seen = new Set<number>()
+  private bucket = NaN
+  private h: ReturnType<typeof createHash> | null = null
+  private n = 0
+  private last = ''
+  private inOrder = false
+
+  constructor(private readonly firstKey: number) {}
+
+  add(bucket: number, key: string, hash: Buffer): void {
+    this.rows++
+    if (bucket !== this.bucket) {
+      this.close()
+      if (this.seen.has(bucket)) this.reread.add(bucket)
+      this.seen.add(bucket)
+      this.bucket = bucket
+      this.h = sha256()
+      this.n = 0
+      this.inOrder = bucket * BUCKET_ROWS >= this.firstKey
+    } else if (!(key > this.last)) this.inOrder = false
+    // as bucketDigest takes each row
+    if (this.inOrder) (this.h as ReturnType<typeof createHash>).update(key).update('\0').update(hash)
+    this.n++
+    this.last = key
+  }
+
+  private close(): void {
+    if (!this.h) return
+    if (this.inOrder) this.done.push({ bucket: this.bucket, rows: this.n, digest: this.h.digest() })
+    else this.reread.add(this.bucket)
+    this.h = null
+  }
+
+  finish(): { digests: Array<{ bucket: number; rows: number; digest: Buffer }>; reread: number[] } {
+    this.close()
+    return { digests: this.done.filter((d) => !this.reread.has(d.bucket)), reread: [...this.reread] }
+  }
+}
+
+/** Where lastmile_state_row_hash_kept digests the rows it hashes (only while sealBulkRange's statement runs). */
+let kept: BulkDigests | null = null
 
 function sealFunctions(db: WritableDb): void {
   if (withSealFunctions.has(db)) return
   db.function('lastmile_state_bucket', { deterministic: true }, (tbl: unknown, key: unknown) => bucketOf(byName.get(String(tbl)) as SealedTable, String(key)))
   db.function('lastmile_state_row_hash', { deterministic: true }, (tbl: unknown, key: unknown, image: unknown) => rowHash(String(tbl), String(key), String(image)))
-  // The same hash, also handed to sealBulkRange, which digests new buckets from it rather than
-  // reading them back, in the bucket SQLite put each row in. Not deterministic: SQLite must call
-  // it once for each row it inserts.
+  // The same hash, also digested into its bucket (the one SQLite put the row in) for
+  // sealBulkRange, rather than read back. Not deterministic: SQLite must call it once for each
+  // row it inserts, in the order it reads them.
   db.function('lastmile_state_row_hash_kept', (tbl: unknown, bucket: unknown, key: unknown, image: unknown) => {
     if (!kept) throw new LastmileError('internal', 'a row hash was kept outside the seal of a bulk insert')
     const k = String(key)
     const h = rowHash(String(tbl), k, String(image))
-    kept.buckets.push(Number(bucket))
-    kept.keys.push(k)
-    kept.hashes.push(h)
+    kept.add(Number(bucket), k, h)
     return h
   })
   withSealFunctions.add(db)
@@ -170,12 +219,12 @@ interface BulkSeal {
  * key range, hashes each and inserts its seal. A plain INSERT, not an upsert: there is no seal to
  * replace, and were there one, the conflict would roll the import back rather than overwrite it.
  * A bucket whose 256 keys are all from `firstKey` up holds only these rows, so it is digested from
- * the hashes just computed instead of being read back from state_rows; the bucket of `firstKey`
- * also holds older rows, so the caller re-reads it.
+ * the hashes as they are computed instead of being read back from state_rows (BulkDigests); the
+ * bucket of `firstKey` also holds older rows, so the caller re-reads it.
  */
 function sealBulkRange(db: WritableDb, table: SealedTable, seq: number, firstKey: number): BulkSeal {
   sealFunctions(db)
-  const mine = { buckets: [] as number[], keys: [] as string[], hashes: [] as Buffer[] }
+  const mine = new BulkDigests(firstKey)
   let inserted: number
   kept = mine
   try {
@@ -189,28 +238,9 @@ function sealBulkRange(db: WritableDb, table: SealedTable, seq: number, firstKey
   } finally {
     kept = null
   }
-  // Each inserted seal's hash must be one the digests below are drawn from.
-  if (mine.keys.length !== inserted) throw new LastmileError('internal', `${table.name}: ${inserted} rows sealed in bulk, but ${mine.keys.length} hashes computed`)
-  const byBucket = new Map<number, Array<[string, Buffer]>>()
-  for (let i = 0; i < mine.keys.length; i++) {
-    const bucket = mine.buckets[i]
-    let rows = byBucket.get(bucket)
-    if (!rows) byBucket.set(bucket, (rows = []))
-    rows.push([mine.keys[i], mine.hashes[i]])
-  }
-  const reread: number[] = []
-  const digests: BulkSeal['digests'] = []
-  for (const [bucket, rows] of byBucket) {
-    if (bucket * BUCKET_ROWS < firstKey) {
-      reread.push(bucket)
-      continue
-    }
-    // The bucket's order is state_rows' ORDER BY key: the key's text, byte by byte (an integer
-    // key's text is ASCII, where JavaScript's order of strings is the same: '1000' < '999').
-    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    digests.push({ bucket, ...bucketDigest(rows) })
-  }
-  return { sealed: inserted > 0, reread, digests }
+  // Each inserted seal's hash must be one the digests are drawn from.
+  if (mine.rows !== inserted) throw new LastmileError('internal', `${table.name}: ${inserted} rows sealed in bulk, but ${mine.rows} hashes digested`)
+  return { sealed: inserted > 0, ...mine.finish() }
 }
 
 /** The same for a table with a composite key (plan_findings: few rows), row by row. */
