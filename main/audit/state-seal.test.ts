@@ -417,6 +417,21 @@ describe('rows inserted in bulk (an import)', () => {
     expect(verifyAt(bulk).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${gone} was changed outside Lastmile`))])
   })
 
+  it('do not bless a row deleted by hand whose key a new row takes, in bulk or one by one', () => {
+    for (const bulk of [true, false]) {
+      const path = copyCase()
+      const gone = addResource(path, 'deleted-by-hand')
+      forge(path, `DELETE FROM resources WHERE id = ${gone}`)
+      expect(() => writeMany(path, bulk)).toThrow(
+        new RegExp(
+          `the case does not verify, so nothing was changed: resources row ${gone} was removed outside Lastmile after audit entry \\d+ sealed it, and a new row took its key`
+        )
+      )
+      expect(withCase(path, (c) => c.db.prepare("SELECT count(*) FROM resources WHERE key LIKE 'arn:aws:s3:::many-%'").pluck().get())).toBe(0)
+      expect(verifyAt(path).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${gone} was removed outside Lastmile`))])
+    }
+  })
+
   it('do not bless a row the case held that was changed by hand before the import changed it', () => {
     const path = copyCase()
     forge(path, "UPDATE resources SET region = 'forged' WHERE id = (SELECT min(id) FROM resources)")

@@ -204,6 +204,18 @@ function sealMarkedRows(db: WritableDb, table: SealedTable, seq: number, below?:
     .all(params) as number[]
 }
 
+/** Keys this transaction inserted (marked with no earlier image) that hold a seal: [key, the entry that sealed it]. */
+function sealedInsertsOf(db: WritableDb, table: SealedTable): unknown[] {
+  sealFunctions(db)
+  return db
+    .prepare(
+      `SELECT d.key, s.seq FROM temp.state_dirty d JOIN state_rows s ON s.tbl = d.tbl AND s.bucket = ${bucketSql(table, 'd.key')} AND s.key = d.key
+       WHERE d.tbl = ? AND d.old IS NULL`
+    )
+    .raw()
+    .all(table.name)
+}
+
 interface BulkSeal {
   /** whether any row was sealed */
   sealed: boolean
@@ -434,6 +446,12 @@ export function sealState(db: WritableDb, seq: number): string | null {
           const s = sealedHash.get(tbl, bucketOf(table, key), key) as { hash: Buffer; seq: number } | undefined
           if (!s) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
           else if (!rowHash(tbl, key, old).equals(s.hash)) outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${s.seq} sealed it`)
+        }
+        // A row Lastmile inserted under a key that still has a seal: the sealed row was deleted,
+        // and not by Lastmile (its deletion would have removed the seal, or marked the row with its
+        // image). Sealing the new row over it would bless that deletion.
+        for (const [key, sealedBy] of sealedInsertsOf(db, table) as Array<[string, number]>) {
+          outside.push(`${rowName(table, key)} was removed outside Lastmile after audit entry ${sealedBy} sealed it, and a new row took its key`)
         }
       }
       const firstKey = bulk.get(tbl)
