@@ -2,12 +2,11 @@
 // script and applied to the workload as the fixture's workloads.json has it: it sets
 // readOnlyRootFilesystem: true and keeps the rest of the securityContext, a container changed since the
 // evidence refuses it, and the rollback gives back the object exactly.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderFix } from '../../main/remediate'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
-import { applyJsonPatch, patchesOf } from '../../test/helpers/json-patch'
+import { applyJsonPatch, patchedObject, patchesOf } from '../../test/helpers/json-patch'
 
 const FIXTURE = join(__dirname, 'fixtures')
 type Obj = {
@@ -15,10 +14,8 @@ type Obj = {
   metadata: { name: string; namespace: string }
   spec: { template: { spec: { containers: Array<{ name: string; securityContext?: Record<string, unknown> }> } } }
 }
-const objectOf = (resource: string, namespace: string, name: string): Obj =>
-  (JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'kubernetes', 'blog-prod', 'workloads.json'), 'utf8')).items as Obj[]).find(
-    (o) => o.kind.toLowerCase() === resource && o.metadata.namespace === namespace && o.metadata.name === name
-  )!
+const objectOf = (resource: string, namespace: string, name: string) =>
+  patchedObject<Obj>(join(FIXTURE, 'bundle', 'kubernetes', 'blog-prod', 'workloads.json'), resource, namespace, name)
 
 describe('kubernetes.container.read-only-root-filesystem fix', () => {
   let fx: FixtureCase

@@ -3,19 +3,16 @@
 // server applies a JSON patch): drop becomes [ALL] on exactly the containers at fault, what each keeps
 // is added back (NET_BIND_SERVICE for a container that serves port 80; nothing but it under KSV-0106),
 // and the rollback gives back the object exactly.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderFix } from '../../main/remediate'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
-import { applyJsonPatch, patchesOf } from '../../test/helpers/json-patch'
+import { applyJsonPatch, patchedObject, patchesOf } from '../../test/helpers/json-patch'
 
 const FIXTURE = join(__dirname, 'fixtures')
 type Obj = { kind: string; metadata: { name: string; namespace: string }; spec: { template: { spec: { containers: Array<{ securityContext?: Record<string, unknown> }> } } } }
-const objectOf = (resource: string, namespace: string, name: string): Obj =>
-  (JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'kubernetes', 'analytics', 'workloads.json'), 'utf8')).items as Obj[]).find(
-    (o) => o.kind.toLowerCase() === resource && o.metadata.namespace === namespace && o.metadata.name === name
-  )!
+const objectOf = (resource: string, namespace: string, name: string) =>
+  patchedObject<Obj>(join(FIXTURE, 'bundle', 'kubernetes', 'analytics', 'workloads.json'), resource, namespace, name)
 
 describe('kubernetes.pod.drop-capabilities fix', () => {
   let fx: FixtureCase

@@ -3,23 +3,21 @@
 // server applies a JSON patch): allowPrivilegeEscalation becomes false on exactly the containers at
 // fault, nothing else changes, and the rollback gives back the object exactly. A privileged container
 // is refused, since the API server would refuse the patch.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderFix } from '../../main/remediate'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
-import { applyJsonPatch, patchesOf } from '../../test/helpers/json-patch'
+import { applyJsonPatch, patchedObject, patchesOf } from '../../test/helpers/json-patch'
 import { tempDir } from '../../test/helpers/tmp'
 
 const FIXTURE = join(__dirname, 'fixtures')
 const CONTROL = 'kubernetes.pod.no-privilege-escalation'
 const ARN = 'arn:aws:eks:eu-west-1:210987654321:cluster/checkout'
 type Obj = { kind: string; metadata: { name: string; namespace: string }; spec: { template: { spec: { containers: Array<{ securityContext?: Record<string, unknown> }> } } } }
-const objectOf = (resource: string, namespace: string, name: string): Obj =>
-  (JSON.parse(readFileSync(join(FIXTURE, 'bundle', 'kubernetes', 'checkout', 'workloads.json'), 'utf8')).items as Obj[]).find(
-    (o) => o.kind.toLowerCase() === resource && o.metadata.namespace === namespace && o.metadata.name === name
-  )!
+const objectOf = (resource: string, namespace: string, name: string) =>
+  patchedObject<Obj>(join(FIXTURE, 'bundle', 'kubernetes', 'checkout', 'workloads.json'), resource, namespace, name)
 
 describe('kubernetes.pod.no-privilege-escalation fix', () => {
   let fx: FixtureCase

@@ -3,22 +3,20 @@
 // applies a JSON patch): the fix sets runAsNonRoot true on exactly the containers at fault, a second
 // application is refused by its tests, and the rollback gives back the object exactly. The plan is
 // refused, changing nothing, for a container the kubelet would refuse to start.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderFix } from '../../main/remediate'
 import { fixtureCase, type FixtureCase } from '../../test/helpers/fixture-case'
-import { applyJsonPatch, patchesOf } from '../../test/helpers/json-patch'
+import { applyJsonPatch, patchedObject, patchesOf } from '../../test/helpers/json-patch'
 import { tempDir } from '../../test/helpers/tmp'
 
 const FIXTURE = join(__dirname, 'fixtures')
 const CONTROL = 'kubernetes.pod.run-as-non-root'
 const WORKLOADS = join(FIXTURE, 'bundle', 'kubernetes', 'shop', 'workloads.json')
 const objectOf = (resource: string, namespace: string, name: string) =>
-  (JSON.parse(readFileSync(WORKLOADS, 'utf8')).items as Array<{ kind: string; metadata: { name: string; namespace: string } }>).find(
-    (o) => o.kind.toLowerCase() === resource && o.metadata.namespace === namespace && o.metadata.name === name
-  )!
+  patchedObject<{ kind: string; metadata: { name: string; namespace: string } }>(WORKLOADS, resource, namespace, name)
 type Template = { spec: { template: { spec: { containers: Array<{ securityContext?: Record<string, unknown> }> } } } }
 
 describe('kubernetes.pod.run-as-non-root fix', () => {

@@ -2,6 +2,7 @@
 // operations in order, the whole patch refused (a throw) when one fails, a `test` included. For the
 // tests of fixes that render JSON patches: apply the fix, then its rollback, to the evidence's object.
 
+import { readFileSync } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 
 type Op = { op: string; path: string; value?: unknown }
@@ -66,4 +67,15 @@ export function patchesOf(script: string): Array<{ resource: string; name: strin
     namespace: m[3],
     ops: JSON.parse(m[4]) as Op[]
   }))
+}
+
+/**
+ * The object a rendered patch names (`kubectl patch <resource> -n <namespace> <name>`), as the
+ * evidence's workloads.json (a `kubectl get -o json` list) holds it; a patch naming no object fails.
+ */
+export function patchedObject<T = unknown>(workloadsJson: string, resource: string, namespace: string, name: string): T {
+  const items = (JSON.parse(readFileSync(workloadsJson, 'utf8')) as { items: Array<{ kind: string; metadata: { name: string; namespace?: string } }> }).items
+  const o = items.find((x) => x.kind.toLowerCase() === resource && x.metadata.namespace === namespace && x.metadata.name === name)
+  if (!o) throw new Error(`${workloadsJson}: no ${resource} ${namespace}/${name}`)
+  return o as T
 }
