@@ -151,6 +151,33 @@ describe('playbook loading', () => {
     expect(() => loadPlaybooks({ customDir: dir })).toThrow(/zz-copy\.yaml: line 1: control aws\.s3\.https-only is already served by playbook aws\.s3\.https-only/)
   })
 
+  it('parses a playbook again only when its text changed, and refuses it again when it breaks', () => {
+    const dir = tempDir()
+    const file = join(dir, 'acme.s3.https.yaml')
+    const custom = base.replace('id: aws.s3.https-only', 'id: acme.s3.https').replace(/controls:\n(?: {2}.*\n)+/, 'controls:\n  - id: acme.s3.https-only\n')
+    writeFileSync(file, custom)
+    const first = loadPlaybooks({ customDir: dir }).forControl('acme.s3.https-only')!
+    expect(loadPlaybooks({ customDir: dir }).forControl('acme.s3.https-only')).toBe(first)
+    // the same text in another file, or as a built-in, is a playbook of its own
+    writeFileSync(
+      join(dir, 'acme.s3.https.copy.yaml'),
+      custom.replace('id: acme.s3.https\n', 'id: acme.s3.https2\n').replace('- id: acme.s3.https-only', '- id: acme.s3.https-only2')
+    )
+    expect(
+      loadPlaybooks({ customDir: dir })
+        .playbooks.filter((p) => p.custom)
+        .map((p) => p.file)
+    ).toEqual([join(dir, 'acme.s3.https.copy.yaml'), file])
+    writeFileSync(file, custom.replace(/^title: .*$/m, 'title: Edited on disk'))
+    const edited = loadPlaybooks({ customDir: dir }).forControl('acme.s3.https-only')!
+    expect(edited).not.toBe(first)
+    expect(edited.def.title).toBe('Edited on disk')
+    expect(edited.sha256).not.toBe(first.sha256)
+    writeFileSync(file, custom.replace(/^steps:/m, 'stepz:'))
+    expect(() => loadPlaybooks({ customDir: dir })).toThrow(/acme\.s3\.https\.yaml: line \d+:/)
+    expect(() => loadPlaybooks({ customDir: dir })).toThrow(/acme\.s3\.https\.yaml: line \d+:/)
+  })
+
   it('says which folder cannot be read', () => {
     expect(() => loadPlaybooks({ customDir: '/nonexistent/playbooks' })).toThrow('/nonexistent/playbooks: cannot read the playbook folder: there is no such file or folder')
   })

@@ -229,6 +229,29 @@ interface LoadOptions {
   builtinDir?: string
 }
 
+/**
+ * Playbooks parsed before, by file, kind and content. Every plan, board and decision loads the set
+ * (parsing all the built-in YAML is ~50 ms of CPU, most of a plan's cost); a file is read each time
+ * and parsed again only when its text changed. A parse depends only on the text, the file, the kind
+ * and the control table (loaded once per process: the memo is kept per table), and the folder its
+ * fixtures name, checked again on every use. Loaded playbooks are read-only to their users.
+ */
+const PARSED = new WeakMap<object, Map<string, LoadedPlaybook>>()
+const PARSED_MAX = 512
+
+function parsedPlaybook(text: string, file: string, custom: boolean): LoadedPlaybook {
+  const table = loadControls()
+  let memo = PARSED.get(table)
+  if (!memo) PARSED.set(table, (memo = new Map()))
+  const key = `${custom ? 'custom' : 'builtin'}\0${file}\0${createHash('sha256').update(text, 'utf8').digest('hex')}`
+  const hit = memo.get(key)
+  if (hit && (hit.fixturesDir === null || existsSync(hit.fixturesDir))) return hit
+  const pb = parsePlaybook(text, file, { custom })
+  if (memo.size >= PARSED_MAX) memo.clear()
+  memo.set(key, pb)
+  return pb
+}
+
 /** Load every playbook. One control is served by one playbook; an id is defined once. */
 export function loadPlaybooks(opts: LoadOptions = {}): PlaybookSet {
   const files = [
@@ -239,7 +262,7 @@ export function loadPlaybooks(opts: LoadOptions = {}): PlaybookSet {
   const byId = new Map<string, LoadedPlaybook>()
   const byControl = new Map<string, LoadedPlaybook>()
   for (const { f, custom } of files) {
-    const pb = parsePlaybook(readText(f), f, { custom })
+    const pb = parsedPlaybook(readText(f), f, custom)
     const other = byId.get(pb.id)
     if (other) fail(f, 1, `playbook ${pb.id} is already defined by ${other.file}`)
     byId.set(pb.id, pb)
