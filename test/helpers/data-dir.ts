@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { expect } from 'vitest'
 
-let dataDir: string | undefined
-afterAll(() => {
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  dataDir = undefined
-})
+/** the data folder of the file running now (a fork may run several files in one module graph: isolate: false) */
+let current: { file: string | undefined; dir: string } | undefined
+
+/** Remove the running file's data folder: after each file (a vitest setup file, data-dir-cleanup.ts). */
+export function dropTestDataDir(): void {
+  if (current) rmSync(current.dir, { recursive: true, force: true })
+  current = undefined
+}
 
 /**
  * The data folder (people, keys, recent cases) of a CLI run whose test names none: one per test
@@ -15,5 +18,7 @@ afterAll(() => {
  * ~/.config/lastmile, which the tests of other files (other workers) write at the same time.
  */
 export function testDataDir(): string {
-  return (dataDir ??= mkdtempSync(join(tmpdir(), 'lm-cli-data-')))
+  const file = expect.getState().testPath
+  if (current && current.file !== file) dropTestDataDir()
+  return (current ??= { file, dir: mkdtempSync(join(tmpdir(), 'lm-cli-data-')) }).dir
 }
