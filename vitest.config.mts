@@ -8,7 +8,7 @@ writeControlsIndex()
 
 const TESTS = ['main/**/*.test.ts', 'renderer/**/*.test.ts', 'shared/**/*.test.ts', 'playbooks/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts']
 /** files run each in a fresh module graph: they change module state that the other files rely on */
-const ISOLATED = ['main/platform/electron-main.test.ts', 'main/platform/preload-bridge.test.ts', 'main/db/**/*.test.ts']
+export const ISOLATED = ['main/platform/electron-main.test.ts', 'main/platform/preload-bridge.test.ts', 'main/db/**/*.test.ts']
 
 export default defineConfig({
   test: {
