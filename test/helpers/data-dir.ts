@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect } from 'vitest'
 
-/** the data folder of the file running now (a fork may run several files in one module graph: isolate: false) */
-let current: { file: string | undefined; dir: string } | undefined
+/** the data folder of the file running now, dropped after each file (data-dir-cleanup.ts, a setup file) */
+let dataDir: string | undefined
 
-/** Remove the running file's data folder: after each file (a vitest setup file, data-dir-cleanup.ts). */
+/** Remove the running file's data folder: after each file, also where several files share one module graph (isolate: false). */
 export function dropTestDataDir(): void {
-  if (current) rmSync(current.dir, { recursive: true, force: true })
-  current = undefined
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  dataDir = undefined
 }
 
 /**
@@ -18,7 +17,5 @@ export function dropTestDataDir(): void {
  * ~/.config/lastmile, which the tests of other files (other workers) write at the same time.
  */
 export function testDataDir(): string {
-  const file = expect.getState().testPath
-  if (current && current.file !== file) dropTestDataDir()
-  return (current ??= { file, dir: mkdtempSync(join(tmpdir(), 'lm-cli-data-')) }).dir
+  return (dataDir ??= mkdtempSync(join(tmpdir(), 'lm-cli-data-')))
 }
