@@ -11,6 +11,7 @@ import { loadControls, type ControlTable } from '../controls/catalogue'
 import { detectFormat, type Detected } from './detect'
 import { deferBoardCounts } from './board-counts-refresh'
 import { deferFindingsTable } from './findings-table-refresh'
+import { AlertHashIndex } from './hash-index'
 import { SOURCE_OF } from './formats'
 import type { ReadHints } from './formats/adapter'
 import { createMissingInitiatives, assignFindings } from './initiatives'
@@ -47,6 +48,11 @@ export interface ImportOptions {
    * default: for files of READER_THREAD_MIN_BYTES or more, where it pays for starting a thread.
    */
   readerThread?: boolean
+  /**
+   * Drop the alerts' identity index for the import and build it once its alerts are written
+   * (hash-index.ts). The default: when the file is large and brings more alerts than the case holds.
+   */
+  bulkIndex?: boolean
   /**
    * The file the same ingest imports next, with these options: once this file is read, the
    * reader thread starts on it while this thread finishes the import (findings, commit).
@@ -332,6 +338,8 @@ class ImportRun {
   private everyRegion = false
 
   private readonly st: ReturnType<ImportRun['prepare']>
+  /** alerts by identity hash: the index, or for a bulk import a map while the index is rebuilt after (hash-index.ts) */
+  private hashes: AlertHashIndex | null = null
 
   constructor(
     private readonly db: WritableDb,
@@ -383,6 +391,7 @@ class ImportRun {
     beginBulkInserts(db, ['resources', 'alerts', 'findings'])
     const findingsTable = deferFindingsTable(db)
     const boardCounts = deferBoardCounts(db)
+    const hashes = (this.hashes = AlertHashIndex.begin(db, safeSize(this.path), this.opts.bulkIndex))
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
@@ -406,6 +415,7 @@ class ImportRun {
     const thread = settleReadAhead(plan) || useReaderThread(this.path, this.opts)
     const t0 = performance.now()
     const read = thread ? readInThread(plan, sink) : readExport(plan, sink)
+    hashes.finish()
     const t1 = performance.now()
     if (this.opts.next) startReadAhead(this.opts.next, this.opts)
     this.records = read.records
@@ -549,7 +559,7 @@ class ImportRun {
     // alerts of before, an alert whose hash `seen` lacks is new without asking the database:
     // on a first import that skips one index lookup per alert (~5 µs each).
     if (!prior && (sameFile !== undefined || this.hadAlerts(d.tool))) {
-      for (const row of this.st.alertsByHash.all(h) as PriorAlert[]) {
+      for (const row of this.alertsByHash(h)) {
         if (row.tool_finding_id === d.toolFindingId && row.tool === d.tool && row.rule_id === d.ruleId) {
           prior = row
           break
@@ -588,6 +598,7 @@ class ImportRun {
       )
       if (otherRule) this.sharedIdAlerts.set(`${h}\u0001${d.ruleId}`, id)
       else this.seen.set(h, id)
+      this.hashes?.inserted(h, id)
       this.firstNewId ??= id
       this.created++
       this.alerts++
@@ -652,6 +663,13 @@ class ImportRun {
     } else {
       this.unchanged++
     }
+  }
+
+  /** The case's alerts with this identity hash (the import's too), by the index or, while a bulk import has it dropped, by id. */
+  private alertsByHash(h: number): PriorAlert[] {
+    const hashes = this.hashes
+    if (!hashes?.deferred) return this.st.alertsByHash.all(h) as PriorAlert[]
+    return hashes.idsOf(h).map((id) => this.st.alertById.get(id) as PriorAlert)
   }
 
   /** A record whose tool finding id an alert of another rule in this file has: counted, the first kept as the example. */

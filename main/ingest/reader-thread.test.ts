@@ -4,10 +4,9 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { dumpImported as dump, importOutcome as outcome } from '../../test/fixtures/ingest/case-dump'
 import { verifyAudit } from '../audit/chain'
-import type { WritableCaseDb } from '../db/case-db'
-import { isLastmileError } from '../errors'
-import { importFile, type ImportOptions } from './importer'
+import { importFile } from './importer'
 import { ingestInProcess } from './service'
 import type { AlertItem } from './reader'
 import { TupleDecoder, TupleEncoder, type AlertTuple } from './reader-thread'
@@ -25,30 +24,6 @@ function filesUnder(dir: string): string[] {
       const p = join(dir, n)
       return statSync(p).isDirectory() ? filesUnder(p) : [p]
     })
-}
-
-/** Every row of the tables an import writes, with import ids replaced by their sequence number. */
-function dump(c: WritableCaseDb): unknown {
-  const seqOf = new Map((c.db.prepare('SELECT id, seq FROM imports').all() as Array<{ id: string; seq: number }>).map((r) => [r.id, `import ${r.seq}`]))
-  const norm = (row: Record<string, unknown>): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && seqOf.has(v) ? seqOf.get(v) : v]))
-  const tables = ['imports', 'import_blocks', 'resources', 'alert_contexts', 'alerts', 'findings', 'initiatives', 'initiative_selectors']
-  return {
-    ...Object.fromEntries(
-      tables.map((t) => [t, (c.db.prepare(`SELECT * FROM ${t} ORDER BY ${t === 'imports' ? 'seq' : 'id'}`).all() as Array<Record<string, unknown>>).map(norm)])
-    ),
-    audit: c.db.prepare('SELECT action, details FROM audit_log ORDER BY seq').all()
-  }
-}
-
-function outcome(c: WritableCaseDb, path: string, opts: Partial<ImportOptions>): unknown {
-  try {
-    const s = importFile(c, path, { actor: ANALYST, displayName: path.slice(path.lastIndexOf('/') + 1), ...opts })
-    return { ...s, importId: s.importId === null ? null : 'set', duplicateOf: s.duplicateOf === null ? null : 'set', durationMs: 0, timing: s.timing && Object.keys(s.timing) }
-  } catch (e) {
-    if (!isLastmileError(e)) throw e
-    return { code: e.code, message: e.message }
-  }
 }
 
 const A = '111111111111'

@@ -1,0 +1,169 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { dumpImported, importOutcome } from '../../test/fixtures/ingest/case-dump'
+import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { verifyAudit } from '../audit/chain'
+import type { WritableCaseDb } from '../db/case-db'
+import { AlertHashIndex, BULK_MIN_BYTES } from './hash-index'
+import { importFile } from './importer'
+
+// A bulk import drops the alerts' identity index and builds it again once its alerts are
+// written (hash-index.ts): the case it leaves must be the one keeping the index leaves.
+
+const root = mkdtempSync(join(tmpdir(), 'lastmile-hash-index-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+const A = '111111111111'
+const B = '222222222222'
+const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
+const indexSql = (c: WritableCaseDb): unknown => c.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'alerts_uid_hash'").pluck().get()
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n)
+      return statSync(p).isDirectory() ? filesUnder(p) : [p]
+    })
+}
+
+describe('the alerts’ identity index during a bulk import', () => {
+  it('rebuilt after the alerts leaves the same case as kept: every format, rescans, duplicates in a file, closures, bad files', () => {
+    const dir = join(root, 'files')
+    mkdirSync(dir)
+    const write = (name: string, text: string): string => {
+      const p = join(dir, name)
+      writeFileSync(p, text)
+      return p
+    }
+    const scan1: Alarm[] = [
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
+      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
+      { problem: 'ssh-open', account: B, region: 'eu-west-1', n: 3, observedAt: at(1) }
+    ]
+    const many: Alarm[] = Array.from({ length: 1500 }, (_, i) => ({ problem: i % 2 ? 's3-pab' : 'imdsv2', account: i % 3 ? A : B, region: 'eu-west-1', n: i, observedAt: at(2) }))
+    const broken = many.map(asffFinding)
+    delete (broken[700] as Record<string, unknown>).Id
+    const files = [
+      write('scan1.json', asffExport(scan1)),
+      write('many.json', asffExport(many)),
+      ...filesUnder(join(FIXTURES, 'real')),
+      write('many.ocsf.json', prowlerExport(many.map((a, i) => ({ ...a, status: i % 4 ? 'FAIL' : 'PASS' })))),
+      // a rescan of a tool the case holds: updates, closes what it no longer reports, and a duplicate within the file
+      write('scan2.json', asffExport([scan1[0], { ...scan1[0], observedAt: at(8) }, { ...scan1[2], status: 'PASS', observedAt: at(8) }])),
+      write('rescan-many.json', asffExport(many.slice(0, 1000).map((a) => ({ ...a, observedAt: at(9) })))),
+      write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
+      write('truncated.json', asffExport(scan1).slice(0, 3000)),
+      // a finding that comes back
+      write(
+        'scan3.json',
+        asffExport([
+          { ...scan1[1], observedAt: at(15) },
+          { ...scan1[2], observedAt: at(15) }
+        ])
+      )
+    ]
+    mkdirSync(join(root, 'kept'))
+    mkdirSync(join(root, 'rebuilt'))
+    const kept = freshCase(join(root, 'kept'))
+    const rebuilt = freshCase(join(root, 'rebuilt'))
+    try {
+      const sql = indexSql(kept)
+      expect(sql).toMatch(/^CREATE INDEX alerts_uid_hash ON alerts/)
+      const nowA = clock()
+      const nowB = clock()
+      for (const f of files) {
+        const a = importOutcome(kept, f, { bulkIndex: false, now: nowA })
+        const b = importOutcome(rebuilt, f, { bulkIndex: true, now: nowB })
+        expect(b, f).toEqual(a)
+        // built again exactly as the schema held it, and rolled back with a failed import
+        expect(indexSql(rebuilt), f).toBe(sql)
+      }
+      expect(dumpImported(rebuilt)).toEqual(dumpImported(kept))
+      expect(rebuilt.db.pragma('integrity_check', { simple: true })).toBe('ok')
+      expect(verifyAudit(rebuilt.db, rebuilt.id).ok).toBe(true)
+      // the rebuilt index answers as the kept one does
+      const byHash = (c: WritableCaseDb): unknown =>
+        c.db.prepare('SELECT uid_hash, group_concat(id) AS ids FROM alerts INDEXED BY alerts_uid_hash WHERE uid_hash > -9e18 GROUP BY uid_hash ORDER BY uid_hash').all()
+      expect(byHash(rebuilt)).toEqual(byHash(kept))
+    } finally {
+      kept.close()
+      rebuilt.close()
+    }
+  })
+
+  it('is dropped only for a large file that brings more alerts than the case holds, and only inside a transaction', () => {
+    mkdirSync(join(root, 'choice'))
+    const c = freshCase(join(root, 'choice'))
+    try {
+      expect(() => AlertHashIndex.begin(c.db, BULK_MIN_BYTES)).toThrow(/inside the import’s transaction/)
+      const choice = (bytes: number): boolean => {
+        c.db.exec('BEGIN')
+        try {
+          const deferred = AlertHashIndex.begin(c.db, bytes).deferred
+          expect(indexSql(c) === undefined).toBe(deferred)
+          return deferred
+        } finally {
+          c.db.exec('ROLLBACK')
+        }
+      }
+      expect(choice(BULK_MIN_BYTES)).toBe(true)
+      expect(choice(BULK_MIN_BYTES - 1)).toBe(false)
+      const many: Alarm[] = Array.from({ length: 5_000 }, (_, i) => ({ problem: 's3-https', account: A, region: 'eu-west-1', n: i, observedAt: at(2) }))
+      const p = join(root, 'choice', 'many.json')
+      writeFileSync(p, asffExport(many))
+      importFile(c, p, { actor: ANALYST, bulkIndex: false })
+      const alerts = c.db.prepare('SELECT max(id) FROM alerts').pluck().get() as number
+      expect(alerts).toBe(5_000)
+      // a file that would not bring more alerts than the case holds (at ~4 KB a record) keeps the index; one that would, drops it
+      expect(choice(alerts * 4096)).toBe(false)
+      expect(choice(alerts * 4096 + 1)).toBe(true)
+      expect(indexSql(c)).toMatch(/^CREATE INDEX alerts_uid_hash/)
+    } finally {
+      c.close()
+    }
+  })
+
+  it('while dropped, finds every alert by hash from the first lookup on, several under one hash in id order', () => {
+    mkdirSync(join(root, 'lookup'))
+    const c = freshCase(join(root, 'lookup'))
+    try {
+      const p = join(root, 'lookup', 'scan.json')
+      writeFileSync(
+        p,
+        asffExport([
+          { problem: 's3-https', account: A, region: 'eu-west-1', n: 1, observedAt: at(2) },
+          { problem: 'imdsv2', account: A, region: 'eu-west-1', n: 1, observedAt: at(2) }
+        ])
+      )
+      importFile(c, p, { actor: ANALYST })
+      const rows = c.db.prepare('SELECT id, uid_hash AS h FROM alerts ORDER BY id').all() as Array<{ id: number; h: number }>
+      expect(rows).toHaveLength(2)
+      c.db.exec('BEGIN')
+      try {
+        const index = AlertHashIndex.begin(c.db, 0, true)
+        expect(index.deferred).toBe(true)
+        // before the first lookup an insert is in the table, which the first lookup reads
+        index.inserted(rows[0].h, 9)
+        expect(index.idsOf(rows[0].h)).toEqual([rows[0].id])
+        index.inserted(rows[0].h, 7)
+        expect(index.idsOf(rows[0].h)).toEqual([rows[0].id, 7])
+        index.inserted(rows[0].h, 5)
+        expect(index.idsOf(rows[0].h)).toEqual([rows[0].id, 5, 7])
+        expect(index.idsOf(rows[1].h)).toEqual([rows[1].id])
+        expect(index.idsOf(rows[1].h + 1)).toEqual([])
+        index.finish()
+        expect(indexSql(c)).toMatch(/^CREATE INDEX alerts_uid_hash/)
+      } finally {
+        c.db.exec('ROLLBACK')
+      }
+      expect(indexSql(c)).toMatch(/^CREATE INDEX alerts_uid_hash/)
+    } finally {
+      c.close()
+    }
+  })
+})
