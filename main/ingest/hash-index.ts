@@ -19,9 +19,10 @@ const BYTES_PER_ALERT = 4096
  * The hash is random, so each alert inserted lands on a random page of the index. Building the
  * index once after the rows are written costs less than keeping it row by row when the import
  * brings more alerts than the case holds. Measured on the bench's exports (the import's alert
- * INSERTs, CPU): 200,000 ASFF alerts into a new case 6.1 s with the index, 4.3 s without it and
- * 0.3 s to build it after; 175,080 Prowler alerts into that case of 200,000: 5.4 s, 4.5 s and
- * 0.8 s (about even). So an import whose file, at ~4 KB a record, holds more alerts than the case
+ * INSERTs, wall time of alternating runs on a 2-core machine whose speed varies ±10%): 200,000
+ * ASFF alerts into a new case 5.1–6.7 s with the index, 4.3–5.2 s without it, and 0.3 s to build
+ * it after; 175,080 Prowler alerts into that case of 200,000 alerts: 5.4 s, 4.5 s and 0.8 s (about
+ * even). So an import whose file, at ~4 KB a record, holds more alerts than the case
  * (`bulk`) drops the index at its start and builds it again, exactly as the schema held it, once
  * its alerts are written (`finish`), inside the import's transaction: a failed import rolls both
  * back with the rest. While the index is missing, a lookup by hash reads a map of every alert's
