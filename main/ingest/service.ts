@@ -105,6 +105,11 @@ export interface WorkerIngestRequest {
   chunkBytes?: number
   partial?: boolean
   cluster?: string
+  /**
+   * Checkpoint each file on a thread of its own while the next is imported (db/checkpointer.ts).
+   * The default: when the files before the last hold WalCheckpointer.MIN_BYTES_BEFORE_LAST or more.
+   */
+  checkpointThread?: boolean
 }
 
 /** What the import worker reports while it works: each progress step, and each file as it is done. */

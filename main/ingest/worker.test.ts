@@ -62,6 +62,25 @@ describe('the import worker', () => {
     c.close()
   })
 
+  it('with each file checkpointed on a thread of its own, leaves the case an ingest without it leaves', async () => {
+    const files = [0, 1, 2].map((n) => {
+      const f = join(root, `checkpointed-${n}.json`)
+      writeLargeExport(f, n === 1 ? 'prowler' : 'asff', 2_000, (i) => alarm(i + n * 1_000))
+      return f
+    })
+    const [threaded, inline] = [caseIn('checkpoint-thread'), caseIn('checkpoint-inline')]
+    const outcomes = async (path: string, checkpointThread: boolean): Promise<unknown> => {
+      const result = await ingestInWorker({ casePath: path, key: KEY, files, actor: ANALYST, checkpointThread }).done
+      return result.imports.map((r) => ('error' in r ? r.error : [r.format, r.alerts, r.new, r.updated, r.closed, r.findings]))
+    }
+    expect(await outcomes(threaded, true)).toEqual(await outcomes(inline, false))
+    expect(state(threaded)).toMatchObject({ counts: (state(inline) as { counts: number[] }).counts })
+    const c = openCaseDb(threaded, KEY)
+    expect(c.db.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(verifyAudit(c.db, c.id).ok).toBe(true)
+    c.close()
+  })
+
   it('a wrong key is a clear error, not a crash', async () => {
     const path = caseIn('wrongkey')
     const run = ingestInWorker({ casePath: path, key: 'not the key at all', files: [join(FIXTURES, 'written/orca-alerts.json')], actor: ANALYST })

@@ -1,0 +1,93 @@
+import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../platform/worker'
+import type { CaseKey, Db } from './case-db'
+
+export type CheckpointerMessage = 'checkpoint' | 'close'
+export type CheckpointerEvent = { ready: true } | { closed: true } | { checkpointed: number; log: number; busy: number }
+
+/** What the thread did: the checkpoints it ran, and the last one's WAL frames (all of them, and those copied). */
+export interface CheckpointerReport {
+  /** false when the thread failed (opening the case, a checkpoint): what it left is the caller's to checkpoint */
+  ok: boolean
+  checkpoints: number
+  last: { log: number; checkpointed: number; busy: number } | null
+}
+
+/**
+ * WAL checkpoints on a thread of their own, for a connection that writes several large
+ * transactions in a row (a multi-file ingest).
+ *
+ * A COMMIT writes every changed page, encrypted, into the write-ahead log; the checkpoint then
+ * reads each back, decrypts it and encrypts it again into the case file. On the bench's first
+ * 200,000-alert file that checkpoint is ~45% of the commit (~3–4 s of ~6.5). SQLite's
+ * auto-checkpoint runs it at the end of the COMMIT on the writing thread, before the next file
+ * can start; here the writer turns it off (`deferTo`) and asks this thread after each COMMIT, so
+ * the checkpoint of one file runs while the next is read and written. A PASSIVE checkpoint never
+ * waits for the writer nor stops it: it copies the frames every reader's snapshot allows (the
+ * writer's own transaction reads the file as of its start, so all that was committed before it).
+ * The caller waits for `close()` before it reports the work done, so the case file is up to date
+ * when it does, as with the auto-checkpoint: the main process's connection never finds a large
+ * log to checkpoint on its event loop.
+ *
+ * Requests are fire and forget (the writer's thread is busy in a synchronous transaction and
+ * could not read answers until it ends); the thread runs them in order. Should the thread fail, the
+ * caller checkpoints on its own connection (`restore`).
+ */
+export class WalCheckpointer {
+  /**
+   * The thread pays only when what it takes off the writer's path, the checkpoints of every
+   * transaction but the last, outweighs starting it and deriving the case key on it (~0.5 s of
+   * CPU): the bench's 756 MB file's checkpoint is ~3–4 s, so ~0.5 s is ~100 MB of export.
+   */
+  static readonly MIN_BYTES_BEFORE_LAST = 128 * 1024 * 1024
+
+  private readonly worker: Worker
+  private failure: Error | null = null
+  private checkpoints = 0
+  private last: CheckpointerReport['last'] = null
+  private readonly ended: Promise<void>
+
+  constructor(casePath: string, key: CaseKey) {
+    this.worker = startWorker(join(__dirname, 'checkpoint.worker.ts'), { workerData: { casePath, key } })
+    this.ended = new Promise((resolve) => {
+      this.worker.on('message', (e: CheckpointerEvent) => {
+        if ('checkpointed' in e) {
+          this.checkpoints++
+          this.last = e
+        } else if ('closed' in e) resolve()
+      })
+      this.worker.on('error', (e) => {
+        this.failure ??= e
+        resolve()
+      })
+      this.worker.on('exit', () => resolve())
+    })
+  }
+
+  /** Turn the auto-checkpoint of the writing connection off until `restore`; returns what it was. */
+  static deferTo(db: Db): number {
+    const was = db.pragma('wal_autocheckpoint', { simple: true }) as number
+    db.pragma('wal_autocheckpoint = 0')
+    return was
+  }
+
+  /** Checkpoint what is committed now, on the thread; returns at once. */
+  request(): void {
+    if (!this.failure) this.worker.postMessage('checkpoint' satisfies CheckpointerMessage)
+  }
+
+  /**
+   * Wait for the checkpoints asked for, close the thread's connection and end it, then give the
+   * writing connection its auto-checkpoint back and checkpoint there whatever is left (nothing,
+   * unless the thread failed).
+   */
+  async close(db: Db, autocheckpoint: number): Promise<CheckpointerReport> {
+    if (!this.failure) this.worker.postMessage('close' satisfies CheckpointerMessage)
+    await this.ended
+    await this.worker.terminate()
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
+    db.pragma('wal_checkpoint(PASSIVE)')
+    return { ok: this.failure === null, checkpoints: this.checkpoints, last: this.last }
+  }
+}
