@@ -62,7 +62,7 @@ export interface ImportTiming {
   readModels: number
   /** the audit entry: the state seal of every row written, and the entry itself */
   seal: number
-  /** COMMIT: the transaction's pages encrypted into the WAL, and the checkpoint */
+  /** COMMIT: the transaction's pages encrypted into the WAL, and the checkpoint (unless the checkpoint thread runs it: db/checkpointer.ts) */
   commit: number
 }
 
