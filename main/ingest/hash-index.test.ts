@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { dumpImported, importOutcome } from '../../test/fixtures/ingest/case-dump'
+import { asffExport, type Alarm } from '../../test/fixtures/ingest/generate'
+import { dumpImported, filesUnder, importOutcome, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { verifyAudit } from '../audit/chain'
 import type { WritableCaseDb } from '../db/case-db'
@@ -17,56 +17,18 @@ const root = mkdtempSync(join(tmpdir(), 'lastmile-hash-index-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const A = '111111111111'
-const B = '222222222222'
 const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
 const indexSql = (c: WritableCaseDb): unknown => c.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'alerts_uid_hash'").pluck().get()
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n)
-      return statSync(p).isDirectory() ? filesUnder(p) : [p]
-    })
-}
 
 describe('the alerts’ identity index during a bulk import', () => {
   it('rebuilt after the alerts leaves the same case as kept: every format, rescans, duplicates in a file, closures, bad files', () => {
     const dir = join(root, 'files')
     mkdirSync(dir)
-    const write = (name: string, text: string): string => {
-      const p = join(dir, name)
-      writeFileSync(p, text)
-      return p
-    }
-    const scan1: Alarm[] = [
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
-      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 'ssh-open', account: B, region: 'eu-west-1', n: 3, observedAt: at(1) }
-    ]
-    const many: Alarm[] = Array.from({ length: 1500 }, (_, i) => ({ problem: i % 2 ? 's3-pab' : 'imdsv2', account: i % 3 ? A : B, region: 'eu-west-1', n: i, observedAt: at(2) }))
-    const broken = many.map(asffFinding)
-    delete (broken[700] as Record<string, unknown>).Id
-    const files = [
-      write('scan1.json', asffExport(scan1)),
-      write('many.json', asffExport(many)),
-      ...filesUnder(join(FIXTURES, 'real')),
-      write('many.ocsf.json', prowlerExport(many.map((a, i) => ({ ...a, status: i % 4 ? 'FAIL' : 'PASS' })))),
-      // a rescan of a tool the case holds: updates, closes what it no longer reports, and a duplicate within the file
-      write('scan2.json', asffExport([scan1[0], { ...scan1[0], observedAt: at(8) }, { ...scan1[2], status: 'PASS', observedAt: at(8) }])),
-      write('rescan-many.json', asffExport(many.slice(0, 1000).map((a) => ({ ...a, observedAt: at(9) })))),
-      write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
-      write('truncated.json', asffExport(scan1).slice(0, 3000)),
-      // a finding that comes back
-      write(
-        'scan3.json',
-        asffExport([
-          { ...scan1[1], observedAt: at(15) },
-          { ...scan1[2], observedAt: at(15) }
-        ])
-      )
-    ]
+    const r = writeRescanFiles(dir)
+    const rescanMany = join(dir, 'rescan-many.json')
+    writeFileSync(rescanMany, asffExport(r.many1500.slice(0, 1000).map((a) => ({ ...a, observedAt: at(9) }))))
+    // first imports into the empty case (bulk), then rescans of tools the case holds (lookups by hash while the index is dropped)
+    const files = [r.scan1, r.many, ...filesUnder(join(FIXTURES, 'real')), r.manyOcsf, r.scan2, rescanMany, r.broken, r.truncated, r.scan3]
     mkdirSync(join(root, 'kept'))
     mkdirSync(join(root, 'rebuilt'))
     const kept = freshCase(join(root, 'kept'))

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import { dumpImported as dump, importOutcome as outcome } from '../../test/fixtures/ingest/case-dump'
+import { dumpImported as dump, filesUnder, importOutcome as outcome, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
 import { verifyAudit } from '../audit/chain'
 import { importFile } from './importer'
 import { ingestInProcess } from './service'
@@ -17,15 +17,6 @@ import { TupleDecoder, TupleEncoder, type AlertTuple } from './reader-thread'
 const root = mkdtempSync(join(tmpdir(), 'lastmile-reader-thread-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((n) => {
-      const p = join(dir, n)
-      return statSync(p).isDirectory() ? filesUnder(p) : [p]
-    })
-}
-
 const A = '111111111111'
 const B = '222222222222'
 const at = (d: number): string => `2025-03-${String(d).padStart(2, '0')}T10:00:00.000Z`
@@ -34,39 +25,8 @@ describe('the reader thread', () => {
   it('leaves the same case as reading on the importing thread: every format, rescans, closures, bad files', () => {
     const dir = join(root, 'files')
     mkdirSync(dir)
-    const write = (name: string, text: string): string => {
-      const p = join(dir, name)
-      writeFileSync(p, text)
-      return p
-    }
-    const scan1: Alarm[] = [
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 's3-https', account: A, region: 'us-east-1', n: 2, observedAt: at(1) },
-      { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1, observedAt: at(1) },
-      { problem: 'ssh-open', account: B, region: 'eu-west-1', n: 3, observedAt: at(1) }
-    ]
-    const many: Alarm[] = Array.from({ length: 1500 }, (_, i) => ({ problem: i % 2 ? 's3-pab' : 'imdsv2', account: i % 3 ? A : B, region: 'eu-west-1', n: i, observedAt: at(2) }))
-    const broken = many.map(asffFinding)
-    delete (broken[700] as Record<string, unknown>).Id
-    const files = [
-      ...filesUnder(join(FIXTURES, 'real')),
-      ...filesUnder(join(FIXTURES, 'written')),
-      write('scan1.json', asffExport(scan1)),
-      write('many.json', asffExport(many)),
-      write('many.ocsf.json', prowlerExport(many.map((a, i) => ({ ...a, status: i % 4 ? 'FAIL' : 'PASS' })))),
-      // a rescan: updates, closes what it no longer reports, resolves, and a duplicate within the file
-      write('scan2.json', asffExport([scan1[0], { ...scan1[0], observedAt: at(8) }, { ...scan1[2], status: 'PASS', observedAt: at(8) }])),
-      write('broken.json', JSON.stringify({ Findings: broken }, null, 2)),
-      write('truncated.json', asffExport(scan1).slice(0, 3000)),
-      // a finding that comes back
-      write(
-        'scan3.json',
-        asffExport([
-          { ...scan1[1], observedAt: at(15) },
-          { ...scan1[2], observedAt: at(15) }
-        ])
-      )
-    ]
+    const r = writeRescanFiles(dir)
+    const files = [...filesUnder(join(FIXTURES, 'real')), ...filesUnder(join(FIXTURES, 'written')), r.scan1, r.many, r.manyOcsf, r.scan2, r.broken, r.truncated, r.scan3]
     mkdirSync(join(root, 'inline'))
     mkdirSync(join(root, 'threaded'))
     const inline = freshCase(join(root, 'inline'))
