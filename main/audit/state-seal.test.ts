@@ -386,6 +386,57 @@ describe('rows inserted in bulk (an import)', () => {
     expect(verifyAt(bulk).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${ids[500]} was changed outside Lastmile`))])
   })
 
+  it('turn the insert marks off until the seal, which puts them back, as a rollback does', () => {
+    const path = copyCase()
+    withCase(path, (c) => {
+      const marks = (): string[] => c.db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = 'resources' ORDER BY name").pluck().all() as string[]
+      const all = ['lastmile_seal_resources_d', 'lastmile_seal_resources_i', 'lastmile_seal_resources_u']
+      const sql = (): unknown => c.db.prepare("SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger' ORDER BY name").all()
+      const before = sql()
+      expect(marks()).toEqual(all)
+      c.db.transaction(() => {
+        beginBulkInserts(c.db, ['resources'])
+        expect(marks()).toEqual(['lastmile_seal_resources_d', 'lastmile_seal_resources_u'])
+        appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'bulk', details: {} }, now())
+        expect(sql()).toEqual(before)
+      })()
+      expect(() =>
+        c.db.transaction(() => {
+          beginBulkInserts(c.db, ['resources'])
+          throw new Error('the import failed')
+        })()
+      ).toThrow('the import failed')
+      expect(sql()).toEqual(before)
+    })
+    expect(verifyAt(path).problems).toEqual([])
+  })
+
+  it('seal a key that a delete in the same transaction freed and an insert took again, as rows marked one by one', () => {
+    const [one, bulk] = [copyCase(), copyCase()]
+    const top = addResource(one, 'top')
+    expect(addResource(bulk, 'top')).toBe(top)
+    for (const [path, inBulk] of [
+      [one, false],
+      [bulk, true]
+    ] as const) {
+      withCase(path, (c) =>
+        c.db.transaction(() => {
+          if (inBulk) beginBulkInserts(c.db, ['resources'])
+          deleteResource(c.db, top)
+          const put = c.db.prepare(
+            "INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region) VALUES (?, ?, 1, 'aws.s3.bucket', 'aws', '123456789012', NULL)"
+          )
+          // the freed key, below the bulk's first key, then keys from the first key up
+          const ids = ['again', 'next-1', 'next-2'].map((n) => Number(put.run(`arn:aws:s3:::${n}`, `arn:aws:s3:::${n}`).lastInsertRowid))
+          expect(ids).toEqual([top, top + 1, top + 2])
+          appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'again', details: {} }, now())
+        })()
+      )
+    }
+    expect(sealed(bulk)).toEqual(sealed(one))
+    expect(verifyAt(bulk).problems).toEqual([])
+  })
+
   it('take again the id of a row deleted by an earlier entry, and seal it as rows marked one by one', () => {
     const [one, bulk] = [copyCase(), copyCase()]
     const gone = addResource(one, 'deleted-before')
