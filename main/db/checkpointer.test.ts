@@ -24,7 +24,7 @@ describe('the checkpoint thread', () => {
         writeLargeExport(f, 'asff', 3_000, (i) => alarm(i + n * 3_000))
         return f
       })
-      const checkpointer = new WalCheckpointer(c.path, KEY)
+      const checkpointer = WalCheckpointer.start(c.path, KEY) as WalCheckpointer
       const was = WalCheckpointer.deferTo(c.db)
       expect(was).toBe(1000)
       expect(c.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
@@ -55,7 +55,7 @@ describe('the checkpoint thread', () => {
     try {
       const f = join(root, 'scan-failed.json')
       writeLargeExport(f, 'asff', 2_000, alarm)
-      const checkpointer = new WalCheckpointer(c.path, 'not the key at all')
+      const checkpointer = WalCheckpointer.start(c.path, 'not the key at all') as WalCheckpointer
       const was = WalCheckpointer.deferTo(c.db)
       importFile(c, f, { actor: ANALYST })
       checkpointer.request()

@@ -32,7 +32,7 @@ export interface CheckpointerReport {
  *
  * Requests are fire and forget (the writer's thread is busy in a synchronous transaction and
  * could not read answers until it ends); the thread runs them in order. Should the thread fail, the
- * caller checkpoints on its own connection (`restore`).
+ * writing connection checkpoints what is left itself (`close`).
  */
 export class WalCheckpointer {
   /**
@@ -48,7 +48,16 @@ export class WalCheckpointer {
   private last: CheckpointerReport['last'] = null
   private readonly ended: Promise<void>
 
-  constructor(casePath: string, key: CaseKey) {
+  /** A checkpoint thread for this case, or null when it cannot be started (the writer then keeps its auto-checkpoint). */
+  static start(casePath: string, key: CaseKey): WalCheckpointer | null {
+    try {
+      return new WalCheckpointer(casePath, key)
+    } catch {
+      return null
+    }
+  }
+
+  private constructor(casePath: string, key: CaseKey) {
     this.worker = startWorker(join(__dirname, 'checkpoint.worker.ts'), { workerData: { casePath, key } })
     this.ended = new Promise((resolve) => {
       this.worker.on('message', (e: CheckpointerEvent) => {
@@ -65,7 +74,7 @@ export class WalCheckpointer {
     })
   }
 
-  /** Turn the auto-checkpoint of the writing connection off until `restore`; returns what it was. */
+  /** Turn the auto-checkpoint of the writing connection off until `close`; returns what it was. */
   static deferTo(db: Db): number {
     const was = db.pragma('wal_autocheckpoint', { simple: true }) as number
     db.pragma('wal_autocheckpoint = 0')

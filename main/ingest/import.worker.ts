@@ -15,7 +15,7 @@ serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
     // Several large files: each file's WAL checkpoint runs on a thread of its own while the next
     // file is imported, and the last one's before the result is reported (db/checkpointer.ts).
     const beforeLast = req.files.slice(0, -1).reduce((n, f) => n + sizeOf(f), 0)
-    const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? new WalCheckpointer(req.casePath, req.key) : null
+    const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? WalCheckpointer.start(req.casePath, req.key) : null
     const autocheckpoint = checkpointer ? WalCheckpointer.deferTo(c.db) : 0
     try {
       return ingestInProcess(c, req.files, {
