@@ -19,4 +19,3 @@ port.on('message', (m: CheckpointerMessage) => {
   c.close()
   post({ closed: true })
 })
-post({ ready: true })

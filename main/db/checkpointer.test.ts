@@ -24,9 +24,8 @@ describe('the checkpoint thread', () => {
         writeLargeExport(f, 'asff', 3_000, (i) => alarm(i + n * 3_000))
         return f
       })
-      const checkpointer = WalCheckpointer.start(c.path, KEY) as WalCheckpointer
-      const was = WalCheckpointer.deferTo(c.db)
-      expect(was).toBe(1000)
+      expect(c.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000)
+      const checkpointer = WalCheckpointer.start(c.path, KEY, c.db) as WalCheckpointer
       expect(c.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0)
       for (const f of files) {
         importFile(c, f, { actor: ANALYST })
@@ -34,7 +33,7 @@ describe('the checkpoint thread', () => {
       }
       // without the auto-checkpoint the log holds all three imports
       expect(walFrames(c.path)).toBeGreaterThan(3 * 1000)
-      const report = await checkpointer.close(c.db, was)
+      const report = await checkpointer.close()
       expect(report.ok).toBe(true)
       expect(report.checkpoints).toBe(3)
       // the last checkpoint copied every frame of the log into the case file
@@ -55,11 +54,11 @@ describe('the checkpoint thread', () => {
     try {
       const f = join(root, 'scan-failed.json')
       writeLargeExport(f, 'asff', 2_000, alarm)
-      const checkpointer = WalCheckpointer.start(c.path, 'not the key at all') as WalCheckpointer
-      const was = WalCheckpointer.deferTo(c.db)
+      const was = c.db.pragma('wal_autocheckpoint', { simple: true }) as number
+      const checkpointer = WalCheckpointer.start(c.path, 'not the key at all', c.db) as WalCheckpointer
       importFile(c, f, { actor: ANALYST })
       checkpointer.request()
-      const report = await checkpointer.close(c.db, was)
+      const report = await checkpointer.close()
       expect(report).toEqual({ ok: false, checkpoints: 0, last: null })
       expect(c.db.pragma('wal_autocheckpoint', { simple: true })).toBe(was)
       // close() checkpointed on the writing connection: nothing is left to copy

@@ -4,7 +4,7 @@ import { startWorker } from '../platform/worker'
 import type { CaseKey, Db } from './case-db'
 
 export type CheckpointerMessage = 'checkpoint' | 'close'
-export type CheckpointerEvent = { ready: true } | { closed: true } | { checkpointed: number; log: number; busy: number }
+export type CheckpointerEvent = { closed: true } | { checkpointed: number; log: number; busy: number }
 
 /** What the thread did: the checkpoints it ran, and the last one's WAL frames (all of them, and those copied). */
 export interface CheckpointerReport {
@@ -22,10 +22,11 @@ export interface CheckpointerReport {
  * reads each back, decrypts it and encrypts it again into the case file. On the bench's first
  * 200,000-alert file that checkpoint is ~45% of the commit (~3–4 s of ~6.5). SQLite's
  * auto-checkpoint runs it at the end of the COMMIT on the writing thread, before the next file
- * can start; here the writer turns it off (`deferTo`) and asks this thread after each COMMIT, so
- * the checkpoint of one file runs while the next is read and written. A PASSIVE checkpoint never
- * waits for the writer nor stops it: it copies the frames every reader's snapshot allows (the
- * writer's own transaction reads the file as of its start, so all that was committed before it).
+ * can start; here the writer's auto-checkpoint is off from `start` to `close` and the writer asks
+ * this thread after each COMMIT, so the checkpoint of one file runs while the next is read and
+ * written. A PASSIVE checkpoint never waits for the writer nor stops it: it copies the frames
+ * every reader's snapshot allows (the writer's own transaction reads the file as of its start, so
+ * all that was committed before it).
  * The caller waits for `close()` before it reports the work done, so the case file is up to date
  * when it does, as with the auto-checkpoint: the main process's connection never finds a large
  * log to checkpoint on its event loop.
@@ -47,17 +48,27 @@ export class WalCheckpointer {
   private checkpoints = 0
   private last: CheckpointerReport['last'] = null
   private readonly ended: Promise<void>
+  /** the writing connection's auto-checkpoint before the thread took its checkpoints over */
+  private readonly autocheckpoint: number
 
-  /** A checkpoint thread for this case, or null when it cannot be started (the writer then keeps its auto-checkpoint). */
-  static start(casePath: string, key: CaseKey): WalCheckpointer | null {
+  /**
+   * A checkpoint thread for this case, taking the checkpoints of the writing connection `db` over
+   * (its auto-checkpoint is off until `close`); null when the thread cannot be started, and the
+   * writer then keeps its auto-checkpoint.
+   */
+  static start(casePath: string, key: CaseKey, db: Db): WalCheckpointer | null {
     try {
-      return new WalCheckpointer(casePath, key)
+      return new WalCheckpointer(casePath, key, db)
     } catch {
       return null
     }
   }
 
-  private constructor(casePath: string, key: CaseKey) {
+  private constructor(
+    casePath: string,
+    key: CaseKey,
+    private readonly db: Db
+  ) {
     this.worker = startWorker(join(__dirname, 'checkpoint.worker.ts'), { workerData: { casePath, key } })
     this.ended = new Promise((resolve) => {
       this.worker.on('message', (e: CheckpointerEvent) => {
@@ -72,13 +83,8 @@ export class WalCheckpointer {
       })
       this.worker.on('exit', () => resolve())
     })
-  }
-
-  /** Turn the auto-checkpoint of the writing connection off until `close`; returns what it was. */
-  static deferTo(db: Db): number {
-    const was = db.pragma('wal_autocheckpoint', { simple: true }) as number
+    this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number
     db.pragma('wal_autocheckpoint = 0')
-    return was
   }
 
   /** Checkpoint what is committed now, on the thread; returns at once. */
@@ -91,12 +97,12 @@ export class WalCheckpointer {
    * writing connection its auto-checkpoint back and checkpoint there whatever is left (nothing,
    * unless the thread failed).
    */
-  async close(db: Db, autocheckpoint: number): Promise<CheckpointerReport> {
+  async close(): Promise<CheckpointerReport> {
     if (!this.failure) this.worker.postMessage('close' satisfies CheckpointerMessage)
     await this.ended
     await this.worker.terminate()
-    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`)
-    db.pragma('wal_checkpoint(PASSIVE)')
+    this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`)
+    this.db.pragma('wal_checkpoint(PASSIVE)')
     return { ok: this.failure === null, checkpoints: this.checkpoints, last: this.last }
   }
 }

@@ -208,7 +208,8 @@ function isEmptyArray(path: string, name: string): boolean {
   }
 }
 
-function safeSize(path: string): number {
+/** A file's size; 0 when it cannot be read (whoever reads it reports why). */
+export function safeSize(path: string): number {
   try {
     return statSync(path).size
   } catch {

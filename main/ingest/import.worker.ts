@@ -1,12 +1,12 @@
 // The import worker: opens the case with its own connection, imports each file in its own
 // transaction, and reports progress, each file's outcome and the result to the thread that
 // started it.
-import { statSync } from 'node:fs'
 import { openCaseDb } from '../db/case-db'
 import { WalCheckpointer } from '../db/checkpointer'
 import { LastmileError } from '../errors'
 import { serveRequests } from '../platform/worker'
 import type { IngestResult } from '../../shared/ingest'
+import { safeSize } from './detect'
 import { asApiError, ingestInProcess, type IngestWorkerEvent, type WorkerIngestRequest } from './service'
 
 serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
@@ -14,9 +14,8 @@ serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
     const c = openCaseDb(req.casePath, req.key)
     // Several large files: each file's WAL checkpoint runs on a thread of its own while the next
     // file is imported, and the last one's before the result is reported (db/checkpointer.ts).
-    const beforeLast = req.files.slice(0, -1).reduce((n, f) => n + sizeOf(f), 0)
-    const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? WalCheckpointer.start(req.casePath, req.key) : null
-    const autocheckpoint = checkpointer ? WalCheckpointer.deferTo(c.db) : 0
+    const beforeLast = req.files.slice(0, -1).reduce((n, f) => n + safeSize(f), 0)
+    const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? WalCheckpointer.start(req.casePath, req.key, c.db) : null
     try {
       return ingestInProcess(c, req.files, {
         actor: req.actor,
@@ -32,7 +31,7 @@ serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
       })
     } finally {
       try {
-        await checkpointer?.close(c.db, autocheckpoint)
+        await checkpointer?.close()
       } finally {
         c.close()
       }
@@ -45,12 +44,3 @@ serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
     }
   }
 )
-
-/** A file's size; 0 when it cannot be read (its import reports why). */
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size
-  } catch {
-    return 0
-  }
-}

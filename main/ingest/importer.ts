@@ -8,7 +8,7 @@ import { beginBulkInserts } from '../audit/state-seal'
 import type { Db, WritableCaseDb, WritableDb } from '../db/case-db'
 import { blockInserter, type PackedBlock } from '../case/import-blocks'
 import { loadControls, type ControlTable } from '../controls/catalogue'
-import { detectFormat, type Detected } from './detect'
+import { detectFormat, safeSize, type Detected } from './detect'
 import { deferBoardCounts } from './board-counts-refresh'
 import { deferFindingsTable } from './findings-table-refresh'
 import { AlertHashIndex } from './hash-index'
@@ -191,14 +191,6 @@ function startReadAhead(next: NonNullable<ImportOptions['next']>, opts: ImportOp
 
 function hintsOf(opts: ImportOptions): ReadHints | undefined {
   return opts.cluster ? { cluster: opts.cluster } : undefined
-}
-
-function safeSize(path: string): number {
-  try {
-    return statSync(path).size
-  } catch {
-    return 0
-  }
 }
 
 function emptySummary(file: string, format: FormatName, source: string): ImportSummary {
@@ -391,13 +383,14 @@ class ImportRun {
     beginBulkInserts(db, ['resources', 'alerts', 'findings'])
     const findingsTable = deferFindingsTable(db)
     const boardCounts = deferBoardCounts(db)
-    const hashes = (this.hashes = AlertHashIndex.begin(db, safeSize(this.path), this.opts.bulkIndex))
+    const fileBytes = safeSize(this.path)
+    const hashes = (this.hashes = AlertHashIndex.begin(db, fileBytes, this.opts.bulkIndex))
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
       `INSERT INTO imports (id, seq, file_name, file_sha256, file_bytes, format, source, tools, accounts, regions, artifacts, imported_at, actor, header)
        VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]', '[]', '[]', ?, ?, ?)`
-    ).run(this.importId, seq, this.name, '0'.repeat(64), safeSize(this.path), this.detected.adapter.format, this.source, this.importedAt, canonicalJson(this.opts.actor), header)
+    ).run(this.importId, seq, this.name, '0'.repeat(64), fileBytes, this.detected.adapter.format, this.source, this.importedAt, canonicalJson(this.opts.actor), header)
 
     const sink: ReadSink = {
       block: (b) => this.insertBlock(b),
