@@ -10,32 +10,35 @@ import { safeSize } from './detect'
 import { asApiError, ingestInProcess, type IngestWorkerEvent, type WorkerIngestRequest } from './service'
 
 serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
-  async (req, task) => {
+  (req, task) => {
     const c = openCaseDb(req.casePath, req.key)
     // Several large files: each file's WAL checkpoint runs on a thread of its own while the next
-    // file is imported, and the last one's before the result is reported (db/checkpointer.ts).
+    // file is imported (db/checkpointer.ts). The last one's is not waited for: every file is
+    // committed (durable in the log) when its outcome is reported, so the result goes back at once
+    // and the checkpoint of the last file into the case file finishes after it, on the other core,
+    // while the caller already reads the case (a reader never waits for a checkpoint, nor a
+    // checkpoint for a reader). The caller learns it is done from WorkerClient.idle().
     const beforeLast = req.files.slice(0, -1).reduce((n, f) => n + safeSize(f), 0)
     const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? WalCheckpointer.start(req.casePath, req.key, c.db) : null
-    try {
-      return ingestInProcess(c, req.files, {
-        actor: req.actor,
-        format: req.format,
-        chunkBytes: req.chunkBytes,
-        partial: req.partial,
-        cluster: req.cluster,
-        onProgress: (progress) => task.progress({ progress }),
-        onFile: (outcome) => {
-          checkpointer?.request()
-          task.progress({ outcome })
-        }
-      })
-    } finally {
+    task.afterAnswer(async () => {
       try {
         await checkpointer?.close()
       } finally {
         c.close()
       }
-    }
+    })
+    return ingestInProcess(c, req.files, {
+      actor: req.actor,
+      format: req.format,
+      chunkBytes: req.chunkBytes,
+      partial: req.partial,
+      cluster: req.cluster,
+      onProgress: (progress) => task.progress({ progress }),
+      onFile: (outcome) => {
+        checkpointer?.request()
+        task.progress({ outcome })
+      }
+    })
   },
   {
     asError: (e) => {

@@ -127,6 +127,14 @@ export interface RunningIngest {
    * the worker is gone (the worker cannot report them any more).
    */
   cancel(totals: () => { findings: number; initiatives: number }): Promise<void>
+  /**
+   * Resolves once the worker has finished what it does after reporting the result (the last
+   * file's checkpoint into the case file, closing its connection) and ended; rejects with that
+   * work's error (the files stay imported: each was committed before its outcome was reported).
+   * Nobody has to wait for it: a process that ends first leaves the log for the next connection
+   * to the case to checkpoint.
+   */
+  finished: Promise<void>
 }
 
 /** The outcome of a file the cancel stopped (rolled back) or never reached. */
@@ -153,29 +161,40 @@ export function ingestInWorker(req: WorkerIngestRequest, onProgress?: (p: Import
       stopped: (code) => new LastmileError('unavailable', `the import stopped (worker exit ${code}); the file being imported was rolled back`)
     }
   })
-  const finished: IngestFileOutcome[] = []
+  const committed: IngestFileOutcome[] = []
   let settled = false
   let cancelling: (() => { findings: number; initiatives: number }) | null = null
-  const done = worker.request(req, { onProgress: (e) => ('outcome' in e ? finished.push(e.outcome) : onProgress?.(e.progress)) }).then(
+  const done = worker.request(req, { onProgress: (e) => ('outcome' in e ? committed.push(e.outcome) : onProgress?.(e.progress)) }).then(
     (result) => {
       settled = true
-      void worker.terminate()
       return result
     },
     (e: unknown): IngestResult => {
       settled = true
       if (!cancelling) throw e
       // The thread is gone and its connection closed with its transaction open: SQLite rolled it back.
-      const imports = [...finished, ...req.files.slice(finished.length).map((f, i) => cancelledOutcome(f, i === 0))]
+      const imports = [...committed, ...req.files.slice(committed.length).map((f, i) => cancelledOutcome(f, i === 0))]
       return { imports, ...cancelling(), cancelled: true }
     }
   )
+  // The thread ends once its work after the answer is done (at once when it was cancelled: terminated).
+  const idle = (): Promise<void> => worker.idle()
+  const finished = done.then(idle, idle).then(
+    () => worker.terminate(),
+    async (e: unknown) => {
+      await worker.terminate()
+      throw e
+    }
+  )
+  // (a caller that does not wait for it must not see an unhandled rejection)
+  finished.catch(() => undefined)
   return {
     done,
     cancel: async (totals) => {
       if (settled) return
       cancelling = totals
       await worker.terminate()
-    }
+    },
+    finished
   }
 }

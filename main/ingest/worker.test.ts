@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -78,6 +78,32 @@ describe('the import worker', () => {
     const c = openCaseDb(threaded, KEY)
     expect(c.db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(verifyAudit(c.db, c.id).ok).toBe(true)
+    c.close()
+  })
+
+  it('reports the result once every file is committed, and has the case file alone hold them once finished', async () => {
+    const files = [0, 1].map((n) => {
+      const f = join(root, `tail-${n}.json`)
+      writeLargeExport(f, n === 1 ? 'prowler' : 'asff', 2_000, (i) => alarm(i + n * 500))
+      return f
+    })
+    const path = caseIn('tail')
+    const run = ingestInWorker({ casePath: path, key: KEY, files, actor: ANALYST, checkpointThread: true })
+    const result = await run.done
+    expect(result.imports.every((r) => !('error' in r))).toBe(true)
+    // committed: another connection sees every file (from the log, if not yet from the case file)
+    const committed = state(path)
+    const written = result.imports.reduce((n, r) => n + ('error' in r ? 0 : r.new), 0)
+    expect(written).toBe(4_000)
+    expect((committed as { counts: number[] }).counts.slice(0, 5)).toEqual([2, expect.any(Number), written, expect.any(Number), result.findings])
+    await run.finished
+    // the worker has written the log into the case file and closed: a copy of the file alone is the case
+    expect(existsSync(`${path}-wal`)).toBe(false)
+    const copy = join(root, 'tail-copy.lmcase')
+    copyFileSync(path, copy)
+    expect(state(copy)).toEqual(committed)
+    const c = openCaseDb(copy, KEY)
+    expect(c.db.pragma('integrity_check', { simple: true })).toBe('ok')
     c.close()
   })
 

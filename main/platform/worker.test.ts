@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../test/helpers/tmp'
@@ -20,7 +20,15 @@ describe('startWorker from the sources', () => {
   })
 })
 
-type Req = { op: 'double'; n: number } | { op: 'lastmile' } | { op: 'fs' } | { op: 'until-cancelled' } | { op: 'exit' } | { op: 'crash' } | { op: 'hang' }
+type Req =
+  | { op: 'double'; n: number }
+  | { op: 'lastmile' }
+  | { op: 'fs' }
+  | { op: 'until-cancelled' }
+  | { op: 'exit' }
+  | { op: 'crash' }
+  | { op: 'hang' }
+  | { op: 'after'; dir: string; fail: boolean }
 
 /** A worker serving the requests above through the scaffold, as the stages' workers do. */
 function scaffoldWorker(): string {
@@ -29,7 +37,8 @@ function scaffoldWorker(): string {
   const errors = JSON.stringify(join(__dirname, '..', 'errors.ts'))
   writeFileSync(
     file,
-    `import { readFileSync } from 'node:fs'
+    `import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { workerData } from 'node:worker_threads'
 import { serveRequests } from ${platform}
 import { LastmileError } from ${errors}
@@ -48,6 +57,16 @@ serveRequests<any, unknown, number>(async (req, task) => {
       await new Promise((r) => setTimeout(r, 5))
     }
     return { stopped: true, polls }
+  }
+  if (req.op === 'after') {
+    // work after the answer: waits for the test's go, then notes each piece as it runs
+    task.afterAnswer(async () => {
+      while (!existsSync(join(req.dir, 'go'))) await new Promise((r) => setTimeout(r, 5))
+      appendFileSync(join(req.dir, 'done'), 'first;')
+      if (req.fail) throw new LastmileError('internal', 'the first piece failed')
+    })
+    task.afterAnswer(() => appendFileSync(join(req.dir, 'done'), 'second;'))
+    return 'answered'
   }
   if (req.op === 'exit') process.exit(3)
   if (req.op === 'crash') setTimeout(() => { throw new Error('boom') }, 0)
@@ -101,6 +120,35 @@ describe('WorkerClient and serveRequests: the one worker scaffold', () => {
     await w.terminate(reason)
     await expect(running).rejects.toBe(reason)
     await expect(w.request({ op: 'double', n: 1 })).rejects.toBe(reason)
+  })
+
+  it('runs the work a request leaves for after its answer once the answer is out, in order; idle() waits for it and carries its error', async () => {
+    const w = new WorkerClient<Req, unknown>(scaffoldWorker(), { failures })
+    for (const fail of [false, true]) {
+      const dir = tempDir()
+      // the answer comes while the work after it still waits for the go
+      await expect(w.request({ op: 'after', dir, fail })).resolves.toBe('answered')
+      expect(existsSync(join(dir, 'done'))).toBe(false)
+      let idle = false
+      const waiting = w.idle().then(
+        () => (idle = true),
+        (e: unknown) => e
+      )
+      await new Promise((r) => setTimeout(r, 20))
+      expect(idle).toBe(false)
+      writeFileSync(join(dir, 'go'), '')
+      const settled = await waiting
+      // every piece ran, the second also after the first failed
+      expect(readFileSync(join(dir, 'done'), 'utf8')).toBe('first;second;')
+      if (fail) expect(settled).toMatchObject({ code: 'internal', message: 'the first piece failed' })
+      else expect(settled).toBe(true)
+    }
+    await w.terminate()
+    // a thread ended while the work after an answer waits: nothing is left to wait for
+    const ended = new WorkerClient<Req, unknown>(scaffoldWorker(), { failures })
+    await expect(ended.request({ op: 'after', dir: tempDir(), fail: false })).resolves.toBe('answered')
+    await ended.terminate()
+    await expect(ended.idle()).resolves.toBeUndefined()
   })
 
   it('a thread that ends without answering, or throws outside a request, is said in the caller’s words', async () => {

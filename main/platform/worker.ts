@@ -34,7 +34,8 @@ export function startWorker(sourceFile: string, options: WorkerOptions = {}): Wo
 // ---- the scaffold every worker user shares ----------------------------------------------------
 //
 // One protocol between a thread and its worker: a request goes in, progress and then one answer
-// (a result or an error) come back; a cancel asks the running request to stop (its task's signal);
+// (a result or an error) come back, then word that the request's work after its answer (if any:
+// WorkerTask.afterAnswer) is done; a cancel asks the running request to stop (its task's signal);
 // terminate ends the thread. Errors cross as WireError and come out as they went in: a
 // LastmileError stays one (code and message), any other keeps its name, message and code (a file
 // system error's ENOENT) for the caller to put in words.
@@ -66,7 +67,11 @@ export function fromWireError(w: WireError): Error {
 }
 
 type ToWorker<Req> = { t: 'request'; id: number; request: Req } | { t: 'cancel' }
-type FromWorker<Res, P> = { t: 'progress'; id: number; progress: P } | { t: 'result'; id: number; result: Res } | { t: 'error'; id: number; error: WireError }
+type FromWorker<Res, P> =
+  | { t: 'progress'; id: number; progress: P }
+  | { t: 'result'; id: number; result: Res }
+  | { t: 'error'; id: number; error: WireError }
+  | { t: 'idle'; id: number; error?: WireError }
 
 /** What the caller says when the worker itself fails: each names its stage and what was kept. */
 export interface WorkerFailures {
@@ -81,6 +86,12 @@ export interface WorkerTask<P> {
   progress(p: P): void
   /** set when the caller cancels the request; the handler stops at its next check */
   readonly signal: { readonly aborted: boolean }
+  /**
+   * Work to do once the answer has been sent (whether a result or an error), in the order given:
+   * what the caller need not wait for, such as a write-ahead log's last checkpoint. The caller
+   * learns when it is done from WorkerClient.idle().
+   */
+  afterAnswer(work: () => void | Promise<void>): void
 }
 
 interface Pending<Res, P> {
@@ -101,6 +112,8 @@ export class WorkerClient<Req, Res, P = never> {
   /** why the thread is gone (or going): later requests reject with it */
   private failure: Error | null = null
   private ending: Error | null = null
+  /** the request whose work after its answer is still running (idle() waits for it) */
+  private tail: { id: number; done: Promise<void>; settle(error: Error | null): void } | null = null
 
   /**
    * @param sourceFile the worker's TS source, as for startWorker
@@ -110,6 +123,10 @@ export class WorkerClient<Req, Res, P = never> {
     const { failures, ...workerOptions } = options
     this.worker = startWorker(sourceFile, workerOptions)
     this.worker.on('message', (m: FromWorker<Res, P>) => {
+      if (m.t === 'idle') {
+        if (this.tail?.id === m.id) this.tail.settle(m.error ? fromWireError(m.error) : null)
+        return
+      }
       const p = this.pending
       if (!p || m.id !== p.id) return
       if (m.t === 'progress') return p.onProgress?.(m.progress)
@@ -126,6 +143,8 @@ export class WorkerClient<Req, Res, P = never> {
     const p = this.pending
     this.pending = null
     p?.reject(e)
+    // the thread is gone: nothing of it is left running
+    this.tail?.settle(null)
   }
 
   /** Send one request; resolves with the worker's answer, rejects with its error as thrown. */
@@ -133,10 +152,25 @@ export class WorkerClient<Req, Res, P = never> {
     if (this.failure) return Promise.reject(this.failure)
     if (this.pending) return Promise.reject(new LastmileError('internal', 'a worker was sent a request while it was answering another'))
     const id = ++this.ids
+    let settle: (error: Error | null) => void = () => undefined
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve())
+    })
+    // (a caller that never asks for idle() must not see an unhandled rejection)
+    done.catch(() => undefined)
+    this.tail = { id, done, settle }
     return new Promise<Res>((resolve, reject) => {
       this.pending = { id, resolve, reject, onProgress: options.onProgress }
       this.worker.postMessage({ t: 'request', id, request } satisfies ToWorker<Req>, options.transfer)
     })
+  }
+
+  /**
+   * Resolves once the last request's work after its answer (WorkerTask.afterAnswer) is done, or
+   * the thread is gone; rejects with that work's error. At once when no request was sent.
+   */
+  idle(): Promise<void> {
+    return this.tail?.done ?? Promise.resolve()
   }
 
   /** Ask the request in flight to stop (its task's signal); it still answers, or the thread ends. */
@@ -179,7 +213,8 @@ export function serveRequests<Req, Res, P = never>(
     const signal = { aborted: false }
     current = signal
     const post = (msg: FromWorker<Res, P>, transfer?: readonly TransferListItem[]): void => port.postMessage(msg, transfer)
-    const task: WorkerTask<P> = { progress: (progress) => post({ t: 'progress', id: m.id, progress }), signal }
+    const after: Array<() => void | Promise<void>> = []
+    const task: WorkerTask<P> = { progress: (progress) => post({ t: 'progress', id: m.id, progress }), signal, afterAnswer: (work) => void after.push(work) }
     void (async () => {
       try {
         const result = await handle(m.request, task)
@@ -189,6 +224,16 @@ export function serveRequests<Req, Res, P = never>(
       } finally {
         if (current === signal) current = null
       }
+      // every piece runs, even after one failed; the first failure is reported
+      let failed: WireError | undefined
+      for (const work of after) {
+        try {
+          await work()
+        } catch (e) {
+          failed ??= toWireError(e)
+        }
+      }
+      post(failed ? { t: 'idle', id: m.id, error: failed } : { t: 'idle', id: m.id })
     })()
   })
 }

@@ -52,11 +52,12 @@ const ingest: Command = {
     const cluster = value(ctx.args, '--cluster')
     if (cluster !== undefined && !cluster.trim()) throw new LastmileError('bad-input', "--cluster: give the cluster's name (as trivy k8s prints it in ClusterName)")
     const bar = progressReporter(ctx)
+    const run = ingestInWorker({ casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial, cluster: cluster?.trim() }, (p) =>
+      bar.update(toModelProgress(p))
+    )
     let result
     try {
-      result = await ingestInWorker({ casePath, key: readKey(ctx), files: files.map((f) => resolve(f)), actor: actorOf(ctx), format, partial, cluster: cluster?.trim() }, (p) =>
-        bar.update(toModelProgress(p))
-      ).done
+      result = await run.done
     } finally {
       bar.done()
     }
@@ -107,6 +108,16 @@ const ingest: Command = {
         ...(share ? [share] : [])
       ].join('\n')
     )
+    // The result is out as soon as every file is committed; the command ends once the worker has
+    // also checkpointed the log into the case file, so that the file alone is complete (a copy of
+    // it, made next, holds the import).
+    try {
+      await run.finished
+    } catch (e) {
+      ctx.err(
+        `lastmile ingest: the files are imported, but writing them from the case's log into the case file failed (${e instanceof Error ? e.message : String(e)}): the log beside it holds them, and the next command that opens the case to change it writes them in`
+      )
+    }
     return failed ? 2 : 0
   }
 }
