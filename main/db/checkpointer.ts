@@ -15,21 +15,21 @@ export interface CheckpointerReport {
 }
 
 /**
- * WAL checkpoints on a thread of their own, for a connection that writes several large
- * transactions in a row (a multi-file ingest).
+ * WAL checkpoints on a thread of their own, for a connection that writes large transactions (an
+ * ingest of large files).
  *
  * A COMMIT writes every changed page, encrypted, into the write-ahead log; the checkpoint then
  * reads each back, decrypts it and encrypts it again into the case file. On the bench's first
  * 200,000-alert file that checkpoint is ~45% of the commit (~3–4 s of ~6.5). SQLite's
  * auto-checkpoint runs it at the end of the COMMIT on the writing thread, before the next file
- * can start; here the writer's auto-checkpoint is off from `start` to `close` and the writer asks
- * this thread after each COMMIT, so the checkpoint of one file runs while the next is read and
- * written. A PASSIVE checkpoint never waits for the writer nor stops it: it copies the frames
- * every reader's snapshot allows (the writer's own transaction reads the file as of its start, so
- * all that was committed before it).
- * The caller waits for `close()` before it reports the work done, so the case file is up to date
- * when it does, as with the auto-checkpoint: the main process's connection never finds a large
- * log to checkpoint on its event loop.
+ * can start or the import can report; here the writer's auto-checkpoint is off from `start` to
+ * `close` and the writer asks this thread after each COMMIT, so the checkpoint of one file runs
+ * while the next is read and written, and the last one's after the import has reported (the
+ * import worker closes the checkpointer after its answer: WorkerTask.afterAnswer). A PASSIVE
+ * checkpoint never waits for the writer nor for a reader, nor stops them: it copies the frames
+ * every reader's snapshot allows (the writer's own transaction reads the file as of its start,
+ * so all that was committed before it), and another connection's auto-checkpoint meanwhile finds
+ * the checkpoint lock taken and skips rather than waits.
  *
  * Requests are fire and forget (the writer's thread is busy in a synchronous transaction and
  * could not read answers until it ends); the thread runs them in order. Should the thread fail, the
@@ -37,11 +37,11 @@ export interface CheckpointerReport {
  */
 export class WalCheckpointer {
   /**
-   * The thread pays only when what it takes off the writer's path, the checkpoints of every
-   * transaction but the last, outweighs starting it and deriving the case key on it (~0.5 s of
-   * CPU): the bench's 756 MB file's checkpoint is ~3–4 s, so ~0.5 s is ~100 MB of export.
+   * The thread pays when what it takes off the writer's path, the checkpoints, outweighs starting
+   * it and deriving the case key on it (~0.5 s of CPU): the bench's 756 MB file's checkpoint is
+   * ~3–4 s, so ~0.5 s is ~100 MB of export.
    */
-  static readonly MIN_BYTES_BEFORE_LAST = 128 * 1024 * 1024
+  static readonly MIN_BYTES = 128 * 1024 * 1024
 
   private readonly worker: Worker
   private failure: Error | null = null

@@ -12,14 +12,13 @@ import { asApiError, ingestInProcess, type IngestWorkerEvent, type WorkerIngestR
 serveRequests<WorkerIngestRequest, IngestResult, IngestWorkerEvent>(
   (req, task) => {
     const c = openCaseDb(req.casePath, req.key)
-    // Several large files: each file's WAL checkpoint runs on a thread of its own while the next
-    // file is imported (db/checkpointer.ts). The last one's is not waited for: every file is
+    // Large files: each file's WAL checkpoint runs on a thread of its own (db/checkpointer.ts),
+    // while the next file is imported, and the last one's after the answer. Every file is
     // committed (durable in the log) when its outcome is reported, so the result goes back at once
     // and the checkpoint of the last file into the case file finishes after it, on the other core,
-    // while the caller already reads the case (a reader never waits for a checkpoint, nor a
-    // checkpoint for a reader). The caller learns it is done from WorkerClient.idle().
-    const beforeLast = req.files.slice(0, -1).reduce((n, f) => n + safeSize(f), 0)
-    const checkpointer = (req.checkpointThread ?? beforeLast >= WalCheckpointer.MIN_BYTES_BEFORE_LAST) ? WalCheckpointer.start(req.casePath, req.key, c.db) : null
+    // while the caller already reads the case. The caller learns it is done from WorkerClient.idle().
+    const bytes = req.files.reduce((n, f) => n + safeSize(f), 0)
+    const checkpointer = (req.checkpointThread ?? bytes >= WalCheckpointer.MIN_BYTES) ? WalCheckpointer.start(req.casePath, req.key, c.db) : null
     task.afterAnswer(async () => {
       try {
         await checkpointer?.close()

@@ -106,8 +106,8 @@ export interface WorkerIngestRequest {
   partial?: boolean
   cluster?: string
   /**
-   * Checkpoint each file on a thread of its own while the next is imported (db/checkpointer.ts).
-   * The default: when the files before the last hold WalCheckpointer.MIN_BYTES_BEFORE_LAST or more.
+   * Checkpoint each file on a thread of its own, while the next is imported and, the last, after
+   * the result (db/checkpointer.ts). The default: when the files hold WalCheckpointer.MIN_BYTES or more.
    */
   checkpointThread?: boolean
 }
