@@ -11,7 +11,7 @@ export const BULK_MIN_BYTES = 16 * 1024 * 1024
  * OCSF one ~4 KB; a Trivy vulnerability or a CSV row weighs less, so their files hold more alerts
  * than this estimates, and the choice errs towards keeping the index).
  */
-const BYTES_PER_ALERT = 4096
+export const BYTES_PER_ALERT = 4096
 
 /**
  * The alerts' identity index (`alerts_uid_hash`, a 53-bit hash) during an import.

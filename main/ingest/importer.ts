@@ -12,6 +12,7 @@ import { detectFormat, safeSize, type Detected } from './detect'
 import { deferBoardCounts } from './board-counts-refresh'
 import { deferFindingsTable } from './findings-table-refresh'
 import { AlertHashIndex } from './hash-index'
+import { CaseResources } from './resource-keys'
 import { SOURCE_OF } from './formats'
 import type { ReadHints } from './formats/adapter'
 import { createMissingInitiatives, assignFindings } from './initiatives'
@@ -53,6 +54,11 @@ export interface ImportOptions {
    * (hash-index.ts). The default: when the file is large and brings more alerts than the case holds.
    */
   bulkIndex?: boolean
+  /**
+   * Read the case's resources into a map at the first lookup rather than look each up
+   * (resource-keys.ts). The default: when the file is large and holds as many alerts as the case holds resources.
+   */
+  resourceMap?: boolean
   /**
    * The file the same ingest imports next, with these options: once this file is read, the
    * reader thread starts on it while this thread finishes the import (findings, commit).
@@ -315,8 +321,6 @@ class ImportRun {
   private readonly sharedIdHashes = new Set<number>()
   private sharedIdCount = 0
   private sharedIdExample: ImportSummary['sharedIds']['example'] = null
-  /** whether the case held any resource before this import's first (null: not asked yet) */
-  private caseHadResources: boolean | null = null
   /** whether the case held alerts of a tool before this import */
   private readonly toolHadAlerts = new Map<string, boolean>()
   /** (resource, control) pairs of existing alerts this import touched; new alerts are found by id */
@@ -332,6 +336,8 @@ class ImportRun {
   private readonly st: ReturnType<ImportRun['prepare']>
   /** alerts by identity hash: the index, or for a bulk import a map while the index is rebuilt after (hash-index.ts) */
   private hashes: AlertHashIndex | null = null
+  /** the resources the case held before this import, by key: lookups, or for a bulk import a map (resource-keys.ts) */
+  private caseResources: CaseResources | null = null
 
   constructor(
     private readonly db: WritableDb,
@@ -351,15 +357,13 @@ class ImportRun {
   private prepare() {
     const db = this.db
     return {
-      // A resource is looked up first and inserted only when missing: measured 1.8 µs for a hit
-      // and 7.5 µs for a miss + INSERT, against 5.6 µs and 11 µs for one INSERT … ON CONFLICT DO
-      // UPDATE … RETURNING (plus a SELECT when the upsert returns no row).
-      resourceByKey: db.prepare('SELECT id, name IS NULL AS no_name, environment IS NULL AS no_env FROM resources WHERE key = ?'),
+      // A resource is looked up first (CaseResources) and inserted only when missing: measured 1.8 µs
+      // for a hit and 7.5 µs for a miss + INSERT, against 5.6 µs and 11 µs for one INSERT … ON
+      // CONFLICT DO UPDATE … RETURNING (plus a SELECT when the upsert returns no row).
       insertResource: db.prepare('INSERT INTO resources (key, canonical_id, canonical, type, provider, account, region, name, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       // a later tool fills in a known resource's missing name or environment, never replaces them
       fillResource: db.prepare('UPDATE resources SET name = coalesce(name, ?), environment = coalesce(environment, ?) WHERE id = ?'),
       anyAlertOfTool: db.prepare('SELECT 1 FROM alerts WHERE tool = ? LIMIT 1'),
-      anyResource: db.prepare('SELECT 1 FROM resources LIMIT 1'),
       alertsByHash: db.prepare('SELECT id, tool, tool_finding_id, rule_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE uid_hash = ?'),
       alertById: db.prepare('SELECT id, tool, tool_finding_id, rule_id, control, resource_id, outcome, muted, severity, closed_at, last_seen FROM alerts WHERE id = ?'),
       insertAlert: db.prepare(
@@ -385,6 +389,7 @@ class ImportRun {
     const boardCounts = deferBoardCounts(db)
     const fileBytes = safeSize(this.path)
     const hashes = (this.hashes = AlertHashIndex.begin(db, fileBytes, this.opts.bulkIndex))
+    this.caseResources = CaseResources.begin(db, fileBytes, this.opts.resourceMap)
     const seq = ((db.prepare('SELECT max(seq) AS m FROM imports').get() as { m: number | null }).m ?? 0) + 1
     const header = this.detected.kind === 'csv' ? this.detected.header.join(this.detected.delimiter) : null
     db.prepare(
@@ -722,16 +727,14 @@ class ImportRun {
     const cached = this.resourceIds.get(r.key)
     if (cached !== undefined) return cached
     let id: number
-    // Every resource this import met is in resourceIds, so in a case that held none before it a
-    // key missing there is new without asking the database (~36,000 lookups of the bench's first
-    // 50,000 alerts); a wrong guess would fail the insert on the unique key, never merge two
-    this.caseHadResources ??= this.st.anyResource.get() !== undefined
-    const row = this.caseHadResources ? (this.st.resourceByKey.get(r.key) as { id: number; no_name: number; no_env: number } | undefined) : undefined
-    if (row === undefined) {
+    // Every resource this import met is in resourceIds; one it has not is the case's, or new (in a
+    // case that held none, new without asking: ~36,000 lookups of the bench's first 50,000 alerts)
+    const known = (this.caseResources as CaseResources).get(r.key)
+    if (known === undefined) {
       id = Number(this.st.insertResource.run(r.key, r.id, r.canonical ? 1 : 0, r.type, r.provider, r.account, r.region, r.name, r.environment).lastInsertRowid)
     } else {
-      id = row.id
-      if ((row.no_name === 1 && r.name !== null) || (row.no_env === 1 && r.environment !== null)) this.st.fillResource.run(r.name, r.environment, id)
+      id = known.id
+      if ((known.noName && r.name !== null) || (known.noEnv && r.environment !== null)) this.st.fillResource.run(r.name, r.environment, id)
     }
     this.resourceIds.set(r.key, id)
     return id
