@@ -206,6 +206,26 @@ describe('the encrypted case database', () => {
     again.close()
   })
 
+  it('refuses to change the passphrase while another connection has the case open, changing nothing', () => {
+    const dir = tempDir()
+    const path = join(dir, 'case.lmcase')
+    const c = createCaseDb(path, KEY, { now: NOW })
+    c.db.exec("CREATE TABLE probe (x TEXT) STRICT; INSERT INTO probe VALUES ('kept')")
+    // (an import's worker finishing its checkpoint after reporting holds such a connection)
+    const other = openCaseDb(path, KEY)
+    const e = errorOf(() => rekeyCaseDb(c, 'a brand new passphrase'))
+    expect(e.code).toBe('conflict')
+    expect(e.message).toBe(
+      `${path}: the case is still open elsewhere in Lastmile (an import finishing, or a read in the background); the passphrase was not changed: try again in a moment`
+    )
+    expect(c.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    other.close()
+    c.close()
+    const again = openCaseDb(path, KEY)
+    expect(again.db.prepare('SELECT x FROM probe').pluck().get()).toBe('kept')
+    again.close()
+  })
+
   it('opens read-only without changing anything', () => {
     const dir = tempDir()
     const path = join(dir, 'case.lmcase')

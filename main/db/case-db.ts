@@ -479,7 +479,20 @@ export function migrate(db: WritableDb): void {
  */
 export function rekeyCaseDb(c: WritableCaseDb, next: string): void {
   c.db.pragma('wal_checkpoint(TRUNCATE)')
-  c.db.pragma('journal_mode = DELETE')
+  try {
+    c.db.pragma('journal_mode = DELETE')
+  } catch (e) {
+    // Leaving WAL needs the case to itself, and SQLite does not wait for it: another connection
+    // is open (an import's worker still writing its last file into the case file after reporting,
+    // a read off the main thread). Nothing has changed yet.
+    if ((e as { code?: unknown }).code === 'SQLITE_BUSY') {
+      throw new LastmileError(
+        'conflict',
+        `${c.path}: the case is still open elsewhere in Lastmile (an import finishing, or a read in the background); the passphrase was not changed: try again in a moment`
+      )
+    }
+    throw e
+  }
   c.db.rekey(Buffer.from(next, 'utf8'))
   c.db.pragma('journal_mode = WAL')
 }
