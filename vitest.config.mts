@@ -16,6 +16,8 @@ export default defineConfig({
     // every connection beyond 127.0.0.1/::1/localhost fails, and fails its test (network-guard.ts);
     // SQLCipher's key derivation is done once per passphrase and file (sqlcipher-kdf-memo.ts)
     setupFiles: ['test/helpers/network-guard.ts', 'test/helpers/sqlcipher-kdf-memo.ts', 'test/helpers/data-dir-cleanup.ts'],
+    // the run's temporary folder (TMPDIR for the forks), removed at its end (run-tmp.ts)
+    globalSetup: ['test/helpers/run-tmp.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Native SQLite and worker threads: forks isolate them best.

@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * vitest's global set-up: the run's own temporary folder, removed when the run ends. The test
+ * forks start after it and inherit TMPDIR, so every `tmpdir()` of theirs (and of the processes
+ * they start: the AWS CLI, moto, Python) is inside it. Tests still remove what they make as they
+ * go (`tempDir`), but what a helper keeps for the whole fork (the ingest tests' template case, a
+ * certificate cache) or a test leaves by mistake no longer piles up in the system's temporary
+ * folder: ~500 template folders had, one per test file that copied the template.
+ */
+export default function runTmp(): () => void {
+  const before = process.env.TMPDIR
+  const dir = mkdtempSync(join(tmpdir(), 'lastmile-vitest-'))
+  process.env.TMPDIR = dir
+  return () => {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
