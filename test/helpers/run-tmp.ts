@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+
+const PREFIX = 'lastmile-vitest-'
 
 /**
  * vitest's global set-up: the run's own temporary folder, removed when the run ends. The test
@@ -11,8 +13,10 @@ import { join } from 'node:path'
  * folder: ~500 template folders had, one per test file that copied the template.
  */
 export default function runTmp(): () => void {
+  // each project of the configuration runs the global set-up: the first one's folder serves all
+  if (basename(tmpdir()).startsWith(PREFIX)) return () => undefined
   const before = process.env.TMPDIR
-  const dir = mkdtempSync(join(tmpdir(), 'lastmile-vitest-'))
+  const dir = mkdtempSync(join(tmpdir(), PREFIX))
   process.env.TMPDIR = dir
   return () => {
     if (before === undefined) delete process.env.TMPDIR
