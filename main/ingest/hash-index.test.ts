@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { asffExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { dumpImported, filesUnder, importOutcome, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
-import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import { verifyAudit } from '../audit/chain'
+import { asffExport } from '../../test/fixtures/ingest/generate'
+import { filesUnder, importTwoWays, rolledBack, writeManyBuckets, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
+import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { AlertHashIndex, BULK_MIN_BYTES } from './hash-index'
 import { importFile } from './importer'
@@ -29,33 +28,25 @@ describe('the alerts’ identity index during a bulk import', () => {
     writeFileSync(rescanMany, asffExport(r.many1500.slice(0, 1000).map((a) => ({ ...a, observedAt: at(9) }))))
     // first imports into the empty case (bulk), then rescans of tools the case holds (lookups by hash while the index is dropped)
     const files = [r.scan1, r.many, ...filesUnder(join(FIXTURES, 'real')), r.manyOcsf, r.scan2, rescanMany, r.broken, r.truncated, r.scan3]
-    mkdirSync(join(root, 'kept'))
-    mkdirSync(join(root, 'rebuilt'))
-    const kept = freshCase(join(root, 'kept'))
-    const rebuilt = freshCase(join(root, 'rebuilt'))
-    try {
-      const sql = indexSql(kept)
-      expect(sql).toMatch(/^CREATE INDEX alerts_uid_hash ON alerts/)
-      const nowA = clock()
-      const nowB = clock()
-      for (const f of files) {
-        const a = importOutcome(kept, f, { bulkIndex: false, now: nowA })
-        const b = importOutcome(rebuilt, f, { bulkIndex: true, now: nowB })
-        expect(b, f).toEqual(a)
+    // the rebuilt index answers as the kept one does
+    const byHash = (c: WritableCaseDb): unknown =>
+      c.db.prepare('SELECT uid_hash, group_concat(id) AS ids FROM alerts INDEXED BY alerts_uid_hash WHERE uid_hash > -9e18 GROUP BY uid_hash ORDER BY uid_hash').all()
+    let schemaSql: unknown
+    importTwoWays(
+      join(root, 'two-ways'),
+      files,
+      { bulkIndex: false },
+      { bulkIndex: true },
+      {
+        opened: (c) => {
+          schemaSql = indexSql(c)
+          expect(schemaSql).toMatch(/^CREATE INDEX alerts_uid_hash ON alerts/)
+        },
         // built again exactly as the schema held it, and rolled back with a failed import
-        expect(indexSql(rebuilt), f).toBe(sql)
+        imported: (f, c) => expect(indexSql(c), f).toBe(schemaSql),
+        done: (kept, rebuilt) => expect(byHash(rebuilt)).toEqual(byHash(kept))
       }
-      expect(dumpImported(rebuilt)).toEqual(dumpImported(kept))
-      expect(rebuilt.db.pragma('integrity_check', { simple: true })).toBe('ok')
-      expect(verifyAudit(rebuilt.db, rebuilt.id).ok).toBe(true)
-      // the rebuilt index answers as the kept one does
-      const byHash = (c: WritableCaseDb): unknown =>
-        c.db.prepare('SELECT uid_hash, group_concat(id) AS ids FROM alerts INDEXED BY alerts_uid_hash WHERE uid_hash > -9e18 GROUP BY uid_hash ORDER BY uid_hash').all()
-      expect(byHash(rebuilt)).toEqual(byHash(kept))
-    } finally {
-      kept.close()
-      rebuilt.close()
-    }
+    )
   })
 
   it('is dropped only for a large file that brings more alerts than the case holds, and only inside a transaction', () => {
@@ -63,21 +54,16 @@ describe('the alerts’ identity index during a bulk import', () => {
     const c = freshCase(join(root, 'choice'))
     try {
       expect(() => AlertHashIndex.begin(c.db, BULK_MIN_BYTES)).toThrow(/inside the import’s transaction/)
-      const choice = (bytes: number): boolean => {
-        c.db.exec('BEGIN')
-        try {
+      const choice = (bytes: number): boolean =>
+        rolledBack(c, () => {
           const deferred = AlertHashIndex.begin(c.db, bytes).deferred
           expect(indexSql(c) === undefined).toBe(deferred)
           return deferred
-        } finally {
-          c.db.exec('ROLLBACK')
-        }
-      }
+        })
       expect(choice(BULK_MIN_BYTES)).toBe(true)
       expect(choice(BULK_MIN_BYTES - 1)).toBe(false)
-      const many: Alarm[] = Array.from({ length: 5_000 }, (_, i) => ({ problem: 's3-https', account: A, region: 'eu-west-1', n: i, observedAt: at(2) }))
       const p = join(root, 'choice', 'many.json')
-      writeFileSync(p, asffExport(many))
+      writeManyBuckets(p, 5_000)
       importFile(c, p, { actor: ANALYST, bulkIndex: false })
       const alerts = c.db.prepare('SELECT max(id) FROM alerts').pluck().get() as number
       expect(alerts).toBe(5_000)

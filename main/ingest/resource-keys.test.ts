@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { asffExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { dumpImported, filesUnder, importOutcome, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
-import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
-import { verifyAudit } from '../audit/chain'
+import { asffExport } from '../../test/fixtures/ingest/generate'
+import { filesUnder, importTwoWays, rolledBack, writeManyBuckets, writeRescanFiles } from '../../test/fixtures/ingest/case-dump'
+import { ANALYST, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { BULK_MIN_BYTES } from './hash-index'
 import { importFile } from './importer'
@@ -38,30 +37,22 @@ describe('the case’s resources during a bulk import', () => {
     for (const f of untagged.Findings) for (const res of f.Resources) delete res.Tags
     writeFileSync(bare, JSON.stringify(untagged))
     const files = [r.scan1, bare, ...filesUnder(join(FIXTURES, 'real')), ...filesUnder(join(FIXTURES, 'written')), r.manyOcsf, r.many, r.scan2, r.broken, r.truncated, r.scan3]
-    mkdirSync(join(root, 'looked-up'))
-    mkdirSync(join(root, 'mapped'))
-    const lookedUp = freshCase(join(root, 'looked-up'))
-    const mapped = freshCase(join(root, 'mapped'))
-    try {
-      const fillsA = noteFills(lookedUp)
-      const fillsB = noteFills(mapped)
-      const nowA = clock()
-      const nowB = clock()
-      for (const f of files) {
-        const a = importOutcome(lookedUp, f, { resourceMap: false, now: nowA })
-        const b = importOutcome(mapped, f, { resourceMap: true, now: nowB })
-        expect(b, f).toEqual(a)
+    const fills = new Map<WritableCaseDb, () => number>()
+    importTwoWays(
+      join(root, 'two-ways'),
+      files,
+      { resourceMap: false },
+      { resourceMap: true },
+      {
+        opened: (c) => fills.set(c, noteFills(c)),
+        done: (lookedUp, mapped) => {
+          // the imports filled in what earlier tools left out, the same way
+          const filled = (c: WritableCaseDb): number => (fills.get(c) as () => number)()
+          expect(filled(lookedUp)).toBeGreaterThan(0)
+          expect(filled(mapped)).toBe(filled(lookedUp))
+        }
       }
-      // the imports filled in what earlier tools left out, the same way
-      expect(fillsA()).toBeGreaterThan(0)
-      expect(fillsB()).toBe(fillsA())
-      expect(dumpImported(mapped)).toEqual(dumpImported(lookedUp))
-      expect(mapped.db.pragma('integrity_check', { simple: true })).toBe('ok')
-      expect(verifyAudit(mapped.db, mapped.id).ok).toBe(true)
-    } finally {
-      lookedUp.close()
-      mapped.close()
-    }
+    )
   })
 
   it('are read into a map only for a large file holding as many alerts as the case holds resources, and only inside a transaction', () => {
@@ -69,19 +60,11 @@ describe('the case’s resources during a bulk import', () => {
     const c = freshCase(join(root, 'choice'))
     try {
       expect(() => CaseResources.begin(c.db, BULK_MIN_BYTES)).toThrow(/inside the import’s transaction/)
-      const choice = (bytes: number): boolean => {
-        c.db.exec('BEGIN')
-        try {
-          return CaseResources.begin(c.db, bytes).bulk
-        } finally {
-          c.db.exec('ROLLBACK')
-        }
-      }
+      const choice = (bytes: number): boolean => rolledBack(c, () => CaseResources.begin(c.db, bytes).bulk)
       expect(choice(BULK_MIN_BYTES)).toBe(true)
       expect(choice(BULK_MIN_BYTES - 1)).toBe(false)
-      const many: Alarm[] = Array.from({ length: 5_000 }, (_, i) => ({ problem: 's3-https', account: A, region: 'eu-west-1', n: i, observedAt: at(2) }))
       const p = join(root, 'choice', 'many.json')
-      writeFileSync(p, asffExport(many))
+      writeManyBuckets(p, 5_000)
       importFile(c, p, { actor: ANALYST })
       const resources = c.db.prepare('SELECT max(id) FROM resources').pluck().get() as number
       expect(resources).toBe(5_000)
@@ -97,12 +80,7 @@ describe('the case’s resources during a bulk import', () => {
     mkdirSync(join(root, 'answers'))
     const c = freshCase(join(root, 'answers'))
     try {
-      c.db.exec('BEGIN')
-      try {
-        expect(CaseResources.begin(c.db, 0, true).get('arn:aws:s3:::b')).toBeUndefined()
-      } finally {
-        c.db.exec('ROLLBACK')
-      }
+      expect(rolledBack(c, () => CaseResources.begin(c.db, 0, true).get('arn:aws:s3:::b'))).toBeUndefined()
       const p = join(root, 'answers', 'scan.json')
       writeFileSync(p, asffExport([{ problem: 's3-https', account: A, region: 'eu-west-1', n: 1, observedAt: at(2) }]))
       importFile(c, p, { actor: ANALYST })
@@ -113,14 +91,11 @@ describe('the case’s resources during a bulk import', () => {
         noEnv: number
       }
       for (const bulk of [true, false]) {
-        c.db.exec('BEGIN')
-        try {
+        rolledBack(c, () => {
           const known = CaseResources.begin(c.db, 0, bulk)
           expect(known.get(row.key)).toEqual({ id: row.id, noName: row.noName === 1, noEnv: row.noEnv === 1 })
           expect(known.get(`${row.key}-other`)).toBeUndefined()
-        } finally {
-          c.db.exec('ROLLBACK')
-        }
+        })
       }
     } finally {
       c.close()
