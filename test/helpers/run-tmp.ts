@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 
 const PREFIX = 'lastmile-vitest-'
+/** the system's temporary folder, for the forks */
+export const SYSTEM_TMPDIR = 'LASTMILE_TEST_SYSTEM_TMPDIR'
 
 /**
  * vitest's global set-up: the run's own temporary folder, removed when the run ends. The test
@@ -16,6 +18,8 @@ export default function runTmp(): () => void {
   // each project of the configuration runs the global set-up: the first one's folder serves all
   if (basename(tmpdir()).startsWith(PREFIX)) return () => undefined
   const before = process.env.TMPDIR
+  // what is meant to outlive the run (test/fixtures/export/p12.ts's certificate cache) stays there
+  process.env[SYSTEM_TMPDIR] = tmpdir()
   const dir = mkdtempSync(join(tmpdir(), PREFIX))
   process.env.TMPDIR = dir
   return () => {
