@@ -48,15 +48,15 @@ export class WalCheckpointer {
   private checkpoints = 0
   private last: CheckpointerReport['last'] = null
   private readonly ended: Promise<void>
-  /** the writing connection's auto-checkpoint before the thread took its checkpoints over */
-  private readonly autocheckpoint: number
+  /** the writing connection's auto-checkpoint before the thread took its checkpoints over (null: no writing connection) */
+  private readonly autocheckpoint: number | null
 
   /**
    * A checkpoint thread for this case, taking the checkpoints of the writing connection `db` over
    * (its auto-checkpoint is off until `close`); null when the thread cannot be started, and the
-   * writer then keeps its auto-checkpoint.
+   * writer then keeps its auto-checkpoint. With no `db`, the thread only checkpoints when asked.
    */
-  static start(casePath: string, key: CaseKey, db: Db): WalCheckpointer | null {
+  static start(casePath: string, key: CaseKey, db: Db | null): WalCheckpointer | null {
     try {
       return new WalCheckpointer(casePath, key, db)
     } catch {
@@ -64,10 +64,26 @@ export class WalCheckpointer {
     }
   }
 
+  /**
+   * Checkpoint the case's log as it stands on a thread of its own, and end the thread: for a case
+   * opened with a large log (CaseSession.openCase), left by an import's worker that was ended in
+   * its last checkpoint (the app quit right after a large import) or by a process that stopped
+   * after a commit. Without it, the first write of the opening connection would checkpoint the
+   * whole log on its thread, the main process's event loop. Meanwhile that connection's own
+   * auto-checkpoint finds the checkpoint lock taken and skips. Resolves with what the thread did
+   * (never rejects: a failure leaves the log to the auto-checkpoint); null when the thread cannot
+   * be started.
+   */
+  static once(casePath: string, key: CaseKey): Promise<CheckpointerReport> | null {
+    const thread = WalCheckpointer.start(casePath, key, null)
+    thread?.request()
+    return thread?.close() ?? null
+  }
+
   private constructor(
     casePath: string,
     key: CaseKey,
-    private readonly db: Db
+    private readonly db: Db | null
   ) {
     this.worker = startWorker(join(__dirname, 'checkpoint.worker.ts'), { workerData: { casePath, key } })
     this.ended = new Promise((resolve) => {
@@ -83,8 +99,8 @@ export class WalCheckpointer {
       })
       this.worker.on('exit', () => resolve())
     })
-    this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number
-    db.pragma('wal_autocheckpoint = 0')
+    this.autocheckpoint = db ? (db.pragma('wal_autocheckpoint', { simple: true }) as number) : null
+    db?.pragma('wal_autocheckpoint = 0')
   }
 
   /** Checkpoint what is committed now, on the thread; returns at once. */
@@ -101,8 +117,10 @@ export class WalCheckpointer {
     if (!this.failure) this.worker.postMessage('close' satisfies CheckpointerMessage)
     await this.ended
     await this.worker.terminate()
-    this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`)
-    this.db.pragma('wal_checkpoint(PASSIVE)')
+    if (this.db) {
+      this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`)
+      this.db.pragma('wal_checkpoint(PASSIVE)')
+    }
     return { ok: this.failure === null, checkpoints: this.checkpoints, last: this.last }
   }
 }

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { testKeyStore, testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
 import { listAudit } from '../audit/chain'
 import { verifyCase } from '../audit/checkpoint'
-import { PERSON_KEY_FILE } from './session'
+import { openCaseDb } from '../db/case-db'
+import { LARGE_LOG_BYTES, PERSON_KEY_FILE } from './session'
 
 const KEY = 'correct horse battery staple'
 
@@ -22,6 +23,38 @@ describe('the case session', () => {
     app.session.forget(path)
     app.session.close()
     expect(() => app.session.openCase(path, undefined)).toThrow(/a passphrase is needed/)
+  })
+
+  it('has a large log found at open checkpointed on a thread of its own, and starts none for a small one', async () => {
+    const dir = tempDir()
+    const app = testServices(join(dir, 'data'))
+    const path = join(dir, 'a.lmcase')
+    app.session.create(path, KEY)
+    app.session.close()
+    // a small log: nothing started
+    app.session.openCase(path, KEY)
+    await expect(app.session.logCheckpoint()).resolves.toBeNull()
+    app.session.close()
+    // Committed but not checkpointed, as an import's worker leaves the log when the app quits during
+    // the checkpoint it runs after reporting: written with the auto-checkpoint off, and closed while
+    // another connection holds the case (the last connection to close would checkpoint it).
+    const holder = openCaseDb(path, KEY)
+    const writer = openCaseDb(path, KEY)
+    writer.db.pragma('wal_autocheckpoint = 0')
+    writer.db.exec('CREATE TABLE probe (b BLOB NOT NULL) STRICT')
+    writer.db.prepare('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24) INSERT INTO probe (b) SELECT randomblob(1048576) FROM n').run()
+    writer.db.exec('DROP TABLE probe')
+    writer.close()
+    expect(statSync(`${path}-wal`).size).toBeGreaterThanOrEqual(LARGE_LOG_BYTES)
+    app.session.openCase(path, KEY)
+    const report = await app.session.logCheckpoint()
+    // every frame of the log copied into the case file by the thread, with the app's connection open
+    expect(report).toMatchObject({ ok: true, checkpoints: 1, last: { busy: 0 } })
+    expect(report?.last?.log).toBeGreaterThanOrEqual(LARGE_LOG_BYTES / 4096)
+    expect(report?.last?.checkpointed).toBe(report?.last?.log)
+    expect(verifyCase(app.session.require().db, app.session.require().id).ok).toBe(true)
+    holder.close()
+    app.session.close()
   })
 
   it('refuses to remember when the OS keystore is only basic_text', () => {

@@ -5,7 +5,9 @@ import type { Actor, Case, Role } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { deviceSigningKey, thisDeviceFingerprint } from '../audit/checkpoint-signer'
 import { sealHeadsWith } from '../audit/head-seal'
+import { statSync } from 'node:fs'
 import { createCaseDb, openCaseDb, rekeyCaseDb, type OpenCaseDb, type WritableCaseDb } from '../db/case-db'
+import { WalCheckpointer, type CheckpointerReport } from '../db/checkpointer'
 import { LastmileError } from '../errors'
 import type { Platform } from '../platform/ports'
 import { unlock } from '../identity/agent'
@@ -24,6 +26,12 @@ interface Remembered {
 const MAX_RECENT = 10
 
 /**
+ * A write-ahead log this large at open is checkpointed on a thread of its own (settleLog). Below
+ * it the first write's auto-checkpoint copies it on the event loop in ~0.1–0.2 s at most.
+ */
+export const LARGE_LOG_BYTES = 16 * 1024 * 1024
+
+/**
  * The case a window (or a CLI run) has open, and the per-user state around it: who is acting,
  * which cases were opened recently, and which passphrases this machine may remember.
  */
@@ -31,6 +39,8 @@ export class CaseSession {
   private open: OpenCaseDb | null = null
   /** for a case file opened for review: the file the auditor chose, not its temporary copy */
   private reviewOf: string | null = null
+  /** the background checkpoint of the log the open case was found with (settleLog) */
+  private settling: Promise<CheckpointerReport> | null = null
   /**
    * The open case's key, held in this (main) process only — never sent to the renderer — so
    * that worker threads (imports, investigations, exports) can open their own connection: one
@@ -186,6 +196,7 @@ export class CaseSession {
     const c = openCaseDb(abs, key, { readOnly: opts.readOnly, derive: true })
     this.sealHeads(c)
     this.replace(c, key)
+    if (!c.readOnly) this.settleLog(abs, key)
     this.joinIfOwned(c)
     if (opts.remember && passphrase) this.remember(c, passphrase)
     return toCase(c)
@@ -202,6 +213,31 @@ export class CaseSession {
     this.key = key
     this.reviewOf = resolve(caseFile)
     return toCase(c, this.reviewOf)
+  }
+
+  /**
+   * The checkpoint, on a thread of its own, of the large log the open case was found with
+   * (settleLog); null when none was needed. Nothing has to wait for it.
+   */
+  logCheckpoint(): Promise<CheckpointerReport | null> {
+    return this.settling ?? Promise.resolve(null)
+  }
+
+  /**
+   * A case found with a large write-ahead log (an import's worker ended during the checkpoint it
+   * runs after reporting, when the app quit right after a large import; a process stopped after a
+   * commit) has it copied into the case file on a thread of its own (WalCheckpointer.once), rather
+   * than by this connection's first write, on the main process's event loop.
+   */
+  private settleLog(path: string, key: string): void {
+    this.settling = null
+    let bytes: number
+    try {
+      bytes = statSync(`${path}-wal`).size
+    } catch {
+      return // no log
+    }
+    if (bytes >= LARGE_LOG_BYTES) this.settling = WalCheckpointer.once(path, key)
   }
 
   close(): void {
