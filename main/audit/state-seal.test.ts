@@ -390,13 +390,13 @@ describe('rows inserted in bulk (an import)', () => {
     const path = copyCase()
     withCase(path, (c) => {
       const marks = (): string[] => c.db.prepare("SELECT name FROM sqlite_temp_master WHERE type = 'trigger' AND tbl_name = 'resources' ORDER BY name").pluck().all() as string[]
-      const all = ['lastmile_seal_resources_d', 'lastmile_seal_resources_i', 'lastmile_seal_resources_u']
+      const all = ['lastmile_seal_resources_d', 'lastmile_seal_resources_i', 'lastmile_seal_resources_k', 'lastmile_seal_resources_u']
       const sql = (): unknown => c.db.prepare("SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger' ORDER BY name").all()
       const before = sql()
       expect(marks()).toEqual(all)
       c.db.transaction(() => {
         beginBulkInserts(c.db, ['resources'])
-        expect(marks()).toEqual(['lastmile_seal_resources_d', 'lastmile_seal_resources_u'])
+        expect(marks()).toEqual(['lastmile_seal_resources_d', 'lastmile_seal_resources_k', 'lastmile_seal_resources_u'])
         appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'bulk', details: {} }, now())
         expect(sql()).toEqual(before)
       })()
@@ -519,6 +519,51 @@ describe('rows inserted in bulk (an import)', () => {
     expect(verifyAt(path).problems).toEqual([])
     forge(path, "UPDATE resources SET name = 'forged' WHERE id = -513")
     expect(verifyAt(path).problems.map((p) => p.reason)).toEqual([expect.stringMatching(/^resources row -513 .*was changed outside Lastmile/)])
+  })
+
+  it('seal a row whose key an update changes under its new key only, and do not bless a move onto a key deleted by hand or of a row changed by hand', () => {
+    const move = (path: string, from: number, to: number): void =>
+      withCase(path, (c) =>
+        c.db.transaction(() => {
+          c.db.prepare('UPDATE resources SET id = ?, name = ? WHERE id = ?').run(to, 'moved', from)
+          appendAudit(c.db, c.id, { actor: ana, action: 'ingest.import', target: 'move', details: {} }, now())
+        })()
+      )
+    const keysOf = (path: string, ...ids: number[]): string[] =>
+      withCase(
+        path,
+        (c) =>
+          c.db
+            .prepare(`SELECT key FROM state_rows WHERE tbl = 'resources' AND key IN (${ids.map(() => '?').join(', ')}) ORDER BY key`)
+            .pluck()
+            .all(...ids.map(String)) as string[]
+      )
+
+    const path = copyCase()
+    const a = addResource(path, 'to-move')
+    move(path, a, a + 1000)
+    expect(keysOf(path, a, a + 1000)).toEqual([String(a + 1000)])
+    expect(verifyAt(path).problems).toEqual([])
+    forge(path, `UPDATE resources SET name = 'forged' WHERE id = ${a + 1000}`)
+    expect(verifyAt(path).problems.map((p) => p.reason)).toEqual([expect.stringMatching(new RegExp(`^resources row ${a + 1000} was changed outside Lastmile`))])
+
+    const onto = copyCase()
+    const b = addResource(onto, 'stays')
+    const gone = addResource(onto, 'deleted-by-hand')
+    forge(onto, `DELETE FROM resources WHERE id = ${gone}`)
+    expect(() => move(onto, b, gone)).toThrow(
+      new RegExp(
+        `the case does not verify, so nothing was changed: resources row ${gone} was removed outside Lastmile after audit entry \\d+ sealed it, and a new row took its key`
+      )
+    )
+
+    const changed = copyCase()
+    const d = addResource(changed, 'changed-by-hand')
+    forge(changed, `UPDATE resources SET region = 'forged' WHERE id = ${d}`)
+    expect(() => move(changed, d, d + 1000)).toThrow(
+      new RegExp(`the case does not verify, so nothing was changed: resources row ${d} was changed outside Lastmile after audit entry \\d+ sealed it`)
+    )
+    expect(keysOf(changed, d, d + 1000)).toEqual([String(d)])
   })
 })
 
