@@ -13,7 +13,7 @@ import { openCaseDb, createCaseDb, type WritableCaseDb, type WritableDb } from '
 import { buildCase, demoDir } from '../demo/case-builder'
 import { setFindingDecision } from '../ingest/findings'
 import { importFile } from '../ingest/importer'
-import { approve, plan, recordExecutionOf } from '../workflow'
+import { approve, plan, recordExecutionOf, setFourEyes } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { appendAudit } from './chain'
@@ -183,6 +183,17 @@ describe('the sealed case state', () => {
     })
     // still named by verify: the forged row was not blessed
     expect(verifyAt(path).firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(victim) })
+  })
+
+  it('refuses to seal a change over a row added by hand, which no entry sealed, and leaves the case as it was', () => {
+    const path = copyCase()
+    forge(path, "INSERT INTO workflow_settings (key, value) VALUES ('four_eyes', 'off')")
+    withCase(path, (c) => {
+      expect(() => setFourEyes(c, true, 'back on', ana, now)).toThrow(
+        /the case does not verify, so nothing was changed: workflow_settings row four_eyes was added outside Lastmile: no audit entry sealed it/
+      )
+      expect(c.db.prepare("SELECT value FROM workflow_settings WHERE key = 'four_eyes'").pluck().get()).toBe('off')
+    })
   })
 
   it('exports neither a signed PDF nor a case file from a tampered case, naming what differs', async () => {

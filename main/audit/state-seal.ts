@@ -204,6 +204,25 @@ function sealMarkedRows(db: WritableDb, table: SealedTable, seq: number, below?:
     .all(params) as number[]
 }
 
+/**
+ * Rows this transaction changed or deleted (marked with their image as it was before) whose image
+ * is not what was sealed: [key, the entry that sealed the key, or null when none did]. One
+ * statement: each mark's image is hashed and compared with its seal inside SQLite, rather than
+ * each image read into JavaScript and each seal looked up by a statement of its own (a rescan
+ * of 200,000 alerts marks ~356,000 rows, alerts and findings: ~3.5 s that way).
+ */
+function changedOutsideOf(db: WritableDb, table: SealedTable): unknown[] {
+  sealFunctions(db)
+  return db
+    .prepare(
+      `SELECT d.key, s.seq FROM temp.state_dirty d
+       LEFT JOIN state_rows s ON s.tbl = d.tbl AND s.bucket = ${bucketSql(table, 'd.key')} AND s.key = d.key
+       WHERE d.tbl = @tbl AND d.old IS NOT NULL AND (s.hash IS NULL OR s.hash <> lastmile_state_row_hash(@tbl, d.key, d.old))`
+    )
+    .raw()
+    .all({ tbl: table.name })
+}
+
 /** Keys this transaction inserted (marked with no earlier image) that hold a seal: [key, the entry that sealed it]. */
 function sealedInsertsOf(db: WritableDb, table: SealedTable): unknown[] {
   sealFunctions(db)
@@ -452,9 +471,7 @@ export function sealState(db: WritableDb, seq: number): string | null {
   const dirtyTables = [...new Set([...markedTables, ...bulk.keys()])].sort()
   if (dirtyTables.length) {
     const upgrade = db.prepare('SELECT 1 FROM state_upgrade').get() !== undefined
-    const sealedHash = db.prepare('SELECT hash, seq FROM state_rows WHERE tbl = ? AND bucket = ? AND key = ?')
     const marksOf = db.prepare('SELECT key, old FROM temp.state_dirty WHERE tbl = ?').raw()
-    const changedMarksOf = db.prepare('SELECT key, old FROM temp.state_dirty WHERE tbl = ? AND old IS NOT NULL').raw()
     const bucketRows = db.prepare('SELECT key, hash FROM state_rows WHERE tbl = ? AND bucket = ? ORDER BY key').raw()
     const putBucket = db.prepare('INSERT OR REPLACE INTO state_buckets (tbl, bucket, rows, digest) VALUES (?, ?, ?, ?)')
     const dropBucket = db.prepare('DELETE FROM state_buckets WHERE tbl = ? AND bucket = ?')
@@ -468,10 +485,9 @@ export function sealState(db: WritableDb, seq: number): string | null {
       // A row Lastmile inserted has no earlier image to check (the common case of an import:
       // no lookup). A row it changed or deleted must have been, until then, what was sealed.
       if (!upgrade) {
-        for (const [key, old] of changedMarksOf.all(tbl) as Array<[string, string]>) {
-          const s = sealedHash.get(tbl, bucketOf(table, key), key) as { hash: Buffer; seq: number } | undefined
-          if (!s) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
-          else if (!rowHash(tbl, key, old).equals(s.hash)) outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${s.seq} sealed it`)
+        for (const [key, sealedBy] of changedOutsideOf(db, table) as Array<[string, number | null]>) {
+          if (sealedBy === null) outside.push(`${rowName(table, key)} was added outside Lastmile: no audit entry sealed it`)
+          else outside.push(`${rowName(table, key)} was changed outside Lastmile after audit entry ${sealedBy} sealed it`)
         }
         // A row Lastmile inserted under a key that still has a seal: the sealed row was deleted,
         // and not by Lastmile (its deletion would have removed the seal, or marked the row with its
