@@ -240,6 +240,52 @@ describe('re-import and rescan', () => {
     expect(byResource.get(resourceOf(scan1[3]).arn)?.status).toBe('open')
   })
 
+  it('a rescan rewrites what each alert it still reports shows, whether the alert stays, moves to another resource or comes back', () => {
+    const x: Alarm = { problem: 's3-https', account: A, region: 'us-east-1', n: 1 }
+    const y: Alarm = { problem: 'imdsv2', account: A, region: 'us-east-1', n: 1 }
+    const z: Alarm = { problem: 's3-https', account: A, region: 'us-east-1', n: 2 }
+    imp(write('scan1.json', asffExport([x, y, z].map((a) => ({ ...a, observedAt: at(1) })))))
+    // z is gone from the second scan (closed), y passes
+    imp(
+      write(
+        'scan2.json',
+        asffExport([
+          { ...x, observedAt: at(8) },
+          { ...y, status: 'PASS', observedAt: at(8) }
+        ])
+      )
+    )
+    // the third: x as it was (its alert updated in place), y failing again on another instance
+    // under the same finding id (its alert moves), z back (its alert reopens)
+    const movedTo = resourceOf({ ...y, n: 9 }).arn
+    const moved = asffFinding({ ...y, observedAt: at(15) })
+    ;(moved.Resources as Array<{ Id: string }>)[0].Id = movedTo
+    const scan3 = JSON.stringify({ Findings: [asffFinding({ ...x, observedAt: at(15) }), moved, asffFinding({ ...z, observedAt: at(15) })] }, null, 4)
+    const s3 = imp(write('scan3.json', scan3))
+    expect(s3).toMatchObject({ alerts: 3, new: 0, updated: 1, reopened: 2, closed: 0 })
+
+    // what each alert shows is what a fresh import of the third scan shows
+    const shown = (db: WritableCaseDb['db']): unknown[] =>
+      (
+        db
+          .prepare(
+            `SELECT a.id, a.tool_finding_id, a.rule_id, a.rule_kind, a.control, r.key AS resource, a.title, a.severity, a.outcome, a.tool_status, a.muted,
+                    a.account, a.region, a.artifact, a.last_seen, a.closed_at, a.closed_by_import
+             FROM alerts a JOIN resources r ON r.id = a.resource_id ORDER BY a.tool_finding_id`
+          )
+          .all() as Array<Record<string, unknown> & { id: number }>
+      ).map(({ id, ...row }) => ({ ...row, record: JSON.parse(alertRecord(db, `A-${id}`).raw) as unknown }))
+    const fresh = freshCase(dir, 'fresh')
+    try {
+      importFile(fresh, write('scan3-alone.json', scan3), { actor: ANALYST, now })
+      expect(shown(c.db)).toEqual(shown(fresh.db))
+    } finally {
+      fresh.close()
+    }
+    expect(shown(c.db).map((a) => (a as { resource: string }).resource)).toContain(movedTo)
+    expect(c.db.prepare('SELECT DISTINCT last_import FROM alerts').pluck().all()).toEqual([s3.importId])
+  })
+
   it('a finding that comes back is reopened and flagged as a regression', () => {
     imp(write('scan1.json', asffExport(scan1)))
     imp(write('scan2.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(8) }])))
