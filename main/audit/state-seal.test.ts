@@ -1,6 +1,7 @@
 // The case state is sealed into the audit chain (issue 13). Each attack is made the way someone
 // holding the case key would: better-sqlite3 opened with the key, not through Lastmile, and the
 // case is then verified, written and exported by Lastmile.
+import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -19,7 +20,7 @@ import { exportPdf } from '../export/export-pdf'
 import { appendAudit } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './pkcs12'
-import { beginBulkInserts, rowHash } from './state-seal'
+import { BucketDigest, beginBulkInserts, rowHash } from './state-seal'
 import { SEALED_TABLES, keySql } from './state-tables'
 import { testPerson } from '../../test/fixtures/people'
 import { joinCase, setRole } from '../identity/case-people'
@@ -309,6 +310,49 @@ describe('a row image', () => {
     }
     expect(rows).toBeGreaterThan(300)
     expect(verifyAt(path).problems).toEqual([])
+  })
+})
+
+describe('a bucket digest', () => {
+  /** What lastmile-state/1 defines it as: SHA-256 over key, NUL, row hash for each row in key order. */
+  const byDefinition = (rows: Array<[string, Buffer]>): Buffer => {
+    const h = createHash('sha256')
+    for (const [key, hash] of rows) h.update(key).update('\0').update(hash)
+    return h.digest()
+  }
+
+  it('is SHA-256 over each row key, a NUL and its hash, also for non-ASCII keys and buckets larger than its first buffer', () => {
+    const rows: Array<[string, Buffer]> = Array.from({ length: 5000 }, (_, i) => [
+      i % 7 === 0 ? `clé-${i}-漢字-${'x'.repeat(i % 50)}` : `${i}:${i * 31}`,
+      rowHash('t', String(i), `image ${i}`)
+    ])
+    const d = new BucketDigest()
+    for (const [key, hash] of rows.slice(0, 3)) d.add(key, hash)
+    expect(d.digest()).toEqual(byDefinition(rows.slice(0, 3)))
+    d.reset()
+    for (const [key, hash] of rows) d.add(key, hash)
+    expect(d.rows).toBe(5000)
+    expect(d.digest()).toEqual(byDefinition(rows))
+    d.reset()
+    expect(d.digest()).toEqual(byDefinition([]))
+  })
+
+  it('of every bucket a real case holds is the one its rows give by that definition', () => {
+    const path = copyCase()
+    withCase(path, (c) => {
+      const buckets = c.db.prepare('SELECT tbl, bucket, rows, digest FROM state_buckets ORDER BY tbl, bucket').all() as Array<{
+        tbl: string
+        bucket: number
+        rows: number
+        digest: Buffer
+      }>
+      expect(new Set(buckets.map((b) => b.tbl)).size).toBeGreaterThan(15)
+      const rowsOf = c.db.prepare('SELECT key, hash FROM state_rows WHERE tbl = ? AND bucket = ? ORDER BY key').raw()
+      for (const b of buckets) {
+        const rows = rowsOf.all(b.tbl, b.bucket) as Array<[string, Buffer]>
+        expect({ tbl: b.tbl, bucket: b.bucket, rows: rows.length, digest: byDefinition(rows) }).toEqual({ tbl: b.tbl, bucket: b.bucket, rows: b.rows, digest: b.digest })
+      }
+    })
   })
 })
 

@@ -102,6 +102,42 @@ function imageSql(db: Db, table: SealedTable, alias = ''): string {
 const withSealFunctions = new WeakSet<WritableDb>()
 
 /**
+ * A bucket's digest: SHA-256 over each of its rows' key, a NUL and the row's hash, in key order.
+ * The pieces are copied into one buffer and hashed by one call when the bucket is done: a Hash's
+ * update() per piece (three a row) cost more than the hashing itself (487,000 rows, the seal of
+ * the bench's first file: ~0.3 → ~0.1 s in a microbenchmark).
+ */
+export class BucketDigest {
+  private buf = Buffer.allocUnsafe(64 * BUCKET_ROWS)
+  private len = 0
+  rows = 0
+
+  add(key: string, hash: Buffer): void {
+    // UTF-8 takes at most 3 bytes a UTF-16 unit
+    const most = this.len + key.length * 3 + 1 + hash.length
+    if (most > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(most, this.buf.length * 2))
+      this.buf.copy(grown, 0, 0, this.len)
+      this.buf = grown
+    }
+    this.len += this.buf.write(key, this.len, 'utf8')
+    this.buf[this.len++] = 0
+    this.len += hash.copy(this.buf, this.len)
+    this.rows++
+  }
+
+  /** The digest of the rows added since the last reset (the buffer is kept for the next bucket). */
+  digest(): Buffer {
+    return hash('sha256', this.buf.subarray(0, this.len), 'buffer') as unknown as Buffer
+  }
+
+  reset(): void {
+    this.len = 0
+    this.rows = 0
+  }
+}
+
+/**
  * The digests of a bulk seal's buckets, taken as SQLite hashes its rows, in the order it reads
  * them: by key (a range of the INTEGER PRIMARY KEY), so that no hash is kept for later (keeping
  * 100,000 of them costs more than digesting them). A bucket's digest takes its rows in the order
@@ -115,7 +151,8 @@ class BulkDigests {
   private readonly reread = new Set<number>()
   private readonly seen = new Set<number>()
   private bucket = NaN
-  private h: ReturnType<typeof createHash> | null = null
+  private readonly h = new BucketDigest()
+  private open = false
   private n = 0
   private last = ''
   private inOrder = false
@@ -129,21 +166,22 @@ class BulkDigests {
       if (this.seen.has(bucket)) this.reread.add(bucket)
       this.seen.add(bucket)
       this.bucket = bucket
-      this.h = sha256()
+      this.h.reset()
+      this.open = true
       this.n = 0
       this.inOrder = bucket * BUCKET_ROWS >= this.firstKey
     } else if (!(key > this.last)) this.inOrder = false
     // as bucketDigest takes each row
-    if (this.inOrder) (this.h as ReturnType<typeof createHash>).update(key).update('\0').update(hash)
+    if (this.inOrder) this.h.add(key, hash)
     this.n++
     this.last = key
   }
 
   private close(): void {
-    if (!this.h) return
+    if (!this.open) return
     if (this.inOrder) this.done.push({ bucket: this.bucket, rows: this.n, digest: this.h.digest() })
     else this.reread.add(this.bucket)
-    this.h = null
+    this.open = false
   }
 
   finish(): { digests: Array<{ bucket: number; rows: number; digest: Buffer }>; reread: number[] } {
@@ -424,13 +462,9 @@ function stateSealed(db: Db): boolean {
 }
 
 function bucketDigest(rows: Iterable<[string, Buffer]>): { rows: number; digest: Buffer } {
-  const h = sha256()
-  let n = 0
-  for (const [key, hash] of rows) {
-    h.update(key).update('\0').update(hash)
-    n++
-  }
-  return { rows: n, digest: h.digest() }
+  const h = new BucketDigest()
+  for (const [key, hash] of rows) h.add(key, hash)
+  return { rows: h.rows, digest: h.digest() }
 }
 
 function tableDigest(buckets: Iterable<{ bucket: number; rows: number; digest: Buffer }>): { rows: number; digest: Buffer } {
@@ -614,20 +648,21 @@ export function verifyState(db: Db): StateVerification {
   for (const table of SEALED_TABLES) {
     const sealed = new Map<string, { hash: Buffer; seq: number }>()
     const buckets: Array<{ bucket: number; rows: number; digest: Buffer }> = []
-    let current: { bucket: number; h: ReturnType<typeof createHash>; n: number } | null = null
+    const digest = new BucketDigest()
+    let current: number | null = null
     const close = (): void => {
-      if (current) buckets.push({ bucket: current.bucket, rows: current.n, digest: current.h.digest() })
+      if (current !== null) buckets.push({ bucket: current, rows: digest.rows, digest: digest.digest() })
     }
     for (const [bucket, key, hash, seq] of db
       .prepare('SELECT bucket, key, hash, seq FROM state_rows WHERE tbl = ? ORDER BY bucket, key')
       .raw()
       .iterate(table.name) as IterableIterator<[number, string, Buffer, number]>) {
-      if (!current || current.bucket !== bucket) {
+      if (current !== bucket) {
         close()
-        current = { bucket, h: sha256(), n: 0 }
+        current = bucket
+        digest.reset()
       }
-      current.h.update(key).update('\0').update(hash)
-      current.n++
+      digest.add(key, hash)
       sealed.set(key, { hash, seq })
     }
     close()
