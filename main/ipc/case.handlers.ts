@@ -52,8 +52,12 @@ export function caseHandlers(
     'case.current': () => session.current(),
     // the app's own list: each case it remembers can be opened again without a dialog
     'case.recent': () => session.recentCases().map((r) => ({ ...r, token: paths.offer(r.path, 'open-file').token })),
-    'case.changePassphrase': ({ current, next, remember }, cases) => {
-      session.changePassphrase(cases.writable(), current, next, remember === true)
+    'case.changePassphrase': async ({ current, next, remember }, cases) => {
+      const c = cases.writable()
+      // an import's worker may hold the case for a few seconds after its result (its last
+      // checkpoint): wait for it rather than refuse
+      await session.settled()
+      session.changePassphrase(c, current, next, remember === true)
       return null
     },
     'case.openDemo': async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { CHANNELS, contract } from '../../shared/contract'
 import { testServices } from '../../test/helpers/services'
 import { tempDir } from '../../test/helpers/tmp'
+import { openCaseDb } from '../db/case-db'
 import { createDispatcher } from './dispatch'
 import { createHandlers } from './handlers'
 
@@ -54,6 +55,24 @@ describe('the contract dispatcher', () => {
       ok: false,
       error: { code: 'wrong-key' }
     })
+  })
+
+  it('changes the passphrase once another thread lets go of the case (an import finishing after its result), rather than refusing', async () => {
+    const { app, dir, dispatch } = setup()
+    const path = join(dir, 'a.lmcase')
+    app.session.create(path, 'correct horse battery')
+    // the import worker's connection, still open for its last checkpoint after the result
+    const worker = openCaseDb(path, 'correct horse battery')
+    let letGo = (): void => undefined
+    app.session.holdWhile(new Promise<void>((resolve) => (letGo = resolve)).then(() => worker.close()))
+    const changing = dispatch('case.changePassphrase', { current: 'correct horse battery', next: 'another passphrase' })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(app.session.require().db.pragma('journal_mode', { simple: true })).toBe('wal') // not begun
+    letGo()
+    expect(await changing).toEqual({ ok: true, value: null })
+    app.session.close()
+    expect(() => openCaseDb(path, 'correct horse battery').close()).toThrow(/passphrase is wrong/)
+    openCaseDb(path, 'another passphrase').close()
   })
 
   it('refuses mutating calls on a case open for review', async () => {

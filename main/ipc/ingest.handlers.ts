@@ -38,6 +38,8 @@ export function ingestHandlers(
       if (key === null) return ingestInProcess(c, files, { actor: session.actor(), format, partial, cluster, now: session.now, onProgress })
       const result = await importing.run(() => {
         const run = ingestInWorker({ casePath: c.path, key, files, actor: session.actor(), format, partial, cluster }, onProgress)
+        // its last checkpoint runs after the result, on the worker's connection
+        session.holdWhile(run.finished)
         return { stop: () => run.cancel(() => caseTotals(c.db)), done: run.done }
       })
       // the counts as this connection now sees them (the worker committed on its own)

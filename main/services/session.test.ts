@@ -66,6 +66,22 @@ describe('the case session', () => {
     expect(existsSync(join(dir, 'b.lmcase'))).toBe(false)
   })
 
+  it('is settled once every piece of work another thread does on the case has ended, whatever it ended in', async () => {
+    const app = testServices(join(tempDir(), 'data'))
+    await app.session.settled()
+    const ends: Array<() => void> = []
+    const order: string[] = []
+    app.session.holdWhile(new Promise<void>((resolve) => ends.push(resolve)).then(() => order.push('checkpoint')))
+    app.session.holdWhile(new Promise<void>((_, reject) => ends.push(() => reject(new Error('disk full')))).finally(() => order.push('failed')))
+    const settled = app.session.settled().then(() => order.push('settled'))
+    ends[1]()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(order).toEqual(['failed'])
+    ends[0]()
+    await settled
+    expect(order).toEqual(['failed', 'checkpoint', 'settled'])
+  })
+
   it('changes the passphrase only with the current one, and audits it', () => {
     const dir = tempDir()
     const app = testServices(join(dir, 'data'))

@@ -41,6 +41,8 @@ export class CaseSession {
   private reviewOf: string | null = null
   /** the background checkpoint of the log the open case was found with (settleLog) */
   private settling: Promise<CheckpointerReport> | null = null
+  /** work other threads still do on the case after answering (holdWhile) */
+  private readonly background = new Set<Promise<void>>()
   /**
    * The open case's key, held in this (main) process only — never sent to the renderer — so
    * that worker threads (imports, investigations, exports) can open their own connection: one
@@ -237,7 +239,33 @@ export class CaseSession {
     } catch {
       return // no log
     }
-    if (bytes >= LARGE_LOG_BYTES) this.settling = WalCheckpointer.once(path, key)
+    if (bytes >= LARGE_LOG_BYTES) {
+      // (null when the thread could not start: this connection then checkpoints as it writes)
+      this.settling = WalCheckpointer.once(path, key)
+      if (this.settling) this.holdWhile(this.settling)
+    }
+  }
+
+  /**
+   * Note work another thread still does on the case after it answered: an import's last checkpoint
+   * and the closing of its connection (RunningIngest.finished), the checkpoint of a log found at
+   * open. Whatever it ends in, the case is left as committed; settled() waits for it.
+   */
+  holdWhile(work: Promise<unknown>): void {
+    const held: Promise<void> = work.then(
+      () => undefined,
+      () => undefined
+    )
+    this.background.add(held)
+    void held.then(() => this.background.delete(held))
+  }
+
+  /**
+   * Resolves once no other thread holds the case (holdWhile): a passphrase change needs the case
+   * to itself (leaving WAL mode), and SQLite does not wait for another connection.
+   */
+  async settled(): Promise<void> {
+    while (this.background.size) await Promise.all([...this.background])
   }
 
   close(): void {
