@@ -3,10 +3,13 @@
 // opens with SQLCipher's own derivation of the passphrase, a wrong passphrase is refused as before,
 // and a connection with other KDF settings is keyed by SQLCipher itself.
 import Database from 'better-sqlite3-multiple-ciphers'
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createCaseDb, openCaseDb } from '../../main/db/case-db'
 import { LastmileError } from '../../main/errors'
+import { newFileSalt } from './sqlcipher-kdf-memo'
 import { tempDir } from './tmp'
 
 const PASS = 'memo passphrase'
@@ -31,17 +34,22 @@ describe('the SQLCipher key derivation memo of the unit tests', () => {
   it('is in force here, and writes cases that SQLCipher opens with its own derivation of the passphrase', () => {
     const state = (globalThis as Record<symbol, { enabled: boolean; derived: Map<string, string> } | undefined>)[Symbol.for('lastmile.sqlcipherKdfMemo')]
     expect(state?.enabled).toBe(true)
-    const path = join(tempDir(), 'memo.lmcase')
+    const pass = `${PASS} ${randomUUID()}`
+    const [first, second] = [join(tempDir(), 'memo.lmcase'), join(tempDir(), 'memo.lmcase')]
     const before = state!.derived.size
-    const c = createCaseDb(path, PASS, { now: '2026-11-21T09:00:00.000Z' })
-    c.close()
-    openCaseDb(path, PASS).close()
-    // one derivation for the new file's salt, reused by every open after it
+    createCaseDb(first, pass, { now: '2026-11-21T09:00:00.000Z' }).close()
+    openCaseDb(first, pass).close()
+    // one derivation for the passphrase's salt, reused by every open after it and by the next new file
     expect(state!.derived.size).toBe(before + 1)
-    const db = openWithSqlcipherKdf(path, PASS)
-    expect(db.prepare('SELECT count(*) AS n FROM sqlite_master').get()).toMatchObject({ n: expect.any(Number) })
-    expect(db.pragma('application_id', { simple: true })).not.toBe(0)
-    db.close()
+    createCaseDb(second, pass, { now: '2026-11-21T09:00:00.000Z' }).close()
+    expect(state!.derived.size).toBe(before + 1)
+    for (const path of [first, second]) {
+      expect(readFileSync(path).subarray(0, 16)).toEqual(newFileSalt(Buffer.from(pass, 'utf8')))
+      const db = openWithSqlcipherKdf(path, pass)
+      expect(db.prepare('SELECT count(*) AS n FROM sqlite_master').get()).toMatchObject({ n: expect.any(Number) })
+      expect(db.pragma('application_id', { simple: true })).not.toBe(0)
+      db.close()
+    }
   })
 
   it('refuses a wrong passphrase as SQLCipher does', () => {

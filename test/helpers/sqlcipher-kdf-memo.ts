@@ -10,14 +10,17 @@
 // of the file) and the cipher's parameters. Database#key is replaced, in the test process only, by
 // that same derivation done here (node's PBKDF2, the parameters SQLCipher 4 uses) and remembered,
 // handed to SQLCipher as its raw key with the salt (`PRAGMA key="x'<key><salt>'"`, the path
-// openCaseDb's `derive` option takes in the product). A new file gets a random salt, as SQLCipher
-// would give it. The files written are the same SQLCipher 4 files, a wrong passphrase still gives a
+// openCaseDb's `derive` option takes in the product). A new file gets a salt drawn from its
+// passphrase (where SQLCipher draws a random one), so the ~300 cases a run creates with a handful
+// of test passphrases share their derivations (~0.2 s of CPU each, ~60 s a run); which salt a file
+// has changes nothing the tests look at. The files written are the same SQLCipher 4 files (they
+// open with SQLCipher's own derivation), a wrong passphrase still gives a
 // wrong key (SQLITE_NOTADB), and anything else — another cipher or KDF setting, an in-memory
 // database, a key already raw, a file too short to hold a salt — goes to SQLCipher's own `key`.
 // The case database's own tests (main/db/) always use SQLCipher's own derivation, and so does every
 // file with LASTMILE_TEST_SQLCIPHER_KDF=1 in the environment. Worker threads and child processes
 // (their own module instances) derive as before.
-import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto'
+import { createHash, pbkdf2Sync } from 'node:crypto'
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { beforeAll } from 'vitest'
@@ -38,10 +41,15 @@ const state = (g[STATE] ??= { enabled: true, derived: new Map() })
 state.enabled = process.env.LASTMILE_TEST_SQLCIPHER_KDF !== '1'
 type Patched = typeof Database.prototype.key & { [STATE]?: true }
 
-/** The file's salt (its first 16 bytes), a fresh one for a file not written yet, or null to leave it to SQLCipher. */
-function saltOf(file: string): Buffer | null {
+/** A new file's salt: the same for the same passphrase, so that its derivation is made once a process. */
+export function newFileSalt(passphrase: Buffer): Buffer {
+  return createHash('sha256').update('lastmile unit-test salt\n').update(passphrase).digest().subarray(0, 16)
+}
+
+/** The file's salt (its first 16 bytes), the passphrase's for a file not written yet, or null to leave it to SQLCipher. */
+function saltOf(file: string, passphrase: Buffer): Buffer | null {
   const size = existsSync(file) ? statSync(file).size : 0
-  if (size === 0) return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0 ? null : randomBytes(16)
+  if (size === 0) return existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0 ? null : newFileSalt(passphrase)
   if (size < 16) return null
   const salt = Buffer.alloc(16)
   const fd = openSync(file, 'r')
@@ -59,7 +67,7 @@ if (!original[STATE]) {
     if (!state.enabled || !Buffer.isBuffer(passphrase) || this.memory || /^x'/i.test(passphrase.subarray(0, 2).toString('latin1'))) return original.call(this, passphrase)
     const setting = (name: string) => String(this.pragma(name, { simple: true }))
     if (setting('cipher') !== 'sqlcipher' || Number(setting('kdf_iter')) !== ROUNDS || Number(setting('kdf_algorithm')) !== SHA512) return original.call(this, passphrase)
-    const salt = saltOf(this.name)
+    const salt = saltOf(this.name, passphrase)
     if (!salt) return original.call(this, passphrase)
     const id = `${createHash('sha256').update(passphrase).digest('hex')}:${salt.toString('hex')}`
     let raw = state.derived.get(id)
