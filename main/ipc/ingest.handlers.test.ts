@@ -40,4 +40,24 @@ describe('ingest.import through the contract', () => {
     expect(await dispatch('case.changePassphrase', { current: 'correct horse battery', next: 'another passphrase' })).toEqual({ ok: true, value: null })
     await expect(held.mock.calls[0][0]).resolves.toBeUndefined()
   })
+
+  it('lets a passphrase change follow a findings table read on a thread: it waits for the read', async () => {
+    const dir = tempDir()
+    const app = testServices(join(dir, 'data'))
+    const dispatch = createDispatcher(createHandlers(app), { paths: app.paths, isReadOnly: () => app.session.current()?.readOnly ?? false })
+    await dispatch('case.create', { path: app.paths.issue(join(dir, 'a.lmcase'), 'save-file'), passphrase: 'correct horse battery' })
+    expect(
+      await dispatch('ingest.import', { paths: [app.paths.issue(join(FIXTURES, 'written/trivy-operator/reports-list.json'), 'open-file')], cluster: 'prod-eks' })
+    ).toMatchObject({
+      ok: true
+    })
+    expect(app.session.readerKey(app.session.require())).not.toBeNull() // the table is read on a worker thread
+    // asked together, as the Findings page and Settings can: the change waits for the thread to let go
+    const [table, changed] = await Promise.all([
+      dispatch('findings.table', {}),
+      dispatch('case.changePassphrase', { current: 'correct horse battery', next: 'another passphrase' })
+    ])
+    expect(table).toMatchObject({ ok: true, value: { count: 11, id: expect.any(Int32Array) } })
+    expect(changed).toEqual({ ok: true, value: null })
+  })
 })

@@ -51,7 +51,11 @@ export function ingestHandlers(
       // read off the main thread when the key is at hand (a case open in this session)
       const c = session.require()
       const key = session.readerKey(c)
-      return key === null ? findingsTable(c.db) : findingsTableInWorker(c, key)
+      if (key === null) return findingsTable(c.db)
+      // its thread opens the case with a connection of its own: a passphrase change waits for it
+      const reading = findingsTableInWorker(c, key)
+      session.holdWhile(reading)
+      return reading
     },
     'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
