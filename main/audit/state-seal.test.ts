@@ -1,6 +1,7 @@
 // The case state is sealed into the audit chain (issue 13). Each attack is made the way someone
 // holding the case key would: better-sqlite3 opened with the key, not through Lastmile, and the
 // case is then verified, written and exported by Lastmile.
+import Database from 'better-sqlite3-multiple-ciphers'
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,7 +21,7 @@ import { exportPdf } from '../export/export-pdf'
 import { appendAudit } from './chain'
 import { createCheckpoint, verifyCase } from './checkpoint'
 import { loadPkcs12 } from './pkcs12'
-import { BucketDigest, beginBulkInserts, rowHash } from './state-seal'
+import { BucketDigest, beginBulkInserts, bucketDigestOf, rowHash } from './state-seal'
 import { SEALED_TABLES, keySql } from './state-tables'
 import { testPerson } from '../../test/fixtures/people'
 import { joinCase, setRole } from '../identity/case-people'
@@ -335,6 +336,30 @@ describe('a bucket digest', () => {
     expect(d.digest()).toEqual(byDefinition(rows))
     d.reset()
     expect(d.digest()).toEqual(byDefinition([]))
+  })
+
+  it('of a bucket read back from state_rows is the definition, joined by SQLite in a UTF-8 database and row by row in a UTF-16 one', () => {
+    const rows: Array<[string, Buffer]> = Array.from({ length: 300 }, (_, i) => [i % 5 === 0 ? `clé-${i}-漢字😀` : `${i}`, rowHash('t', String(i), `image ${i}`)])
+    for (const encoding of ['UTF-8', 'UTF-16le']) {
+      const db = new Database(':memory:')
+      try {
+        db.pragma(`encoding = '${encoding}'`)
+        db.exec(
+          'CREATE TABLE state_rows (tbl TEXT NOT NULL, bucket INTEGER NOT NULL, key TEXT NOT NULL, hash BLOB NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (tbl, bucket, key)) STRICT, WITHOUT ROWID'
+        )
+        const put = db.prepare("INSERT INTO state_rows VALUES ('t', ?, ?, ?, 1)")
+        for (const [i, [key, hash]] of rows.entries()) put.run(i % 2, key, hash)
+        expect(db.pragma('encoding', { simple: true })).toBe(encoding)
+        for (const bucket of [0, 1]) {
+          // by key, in SQLite's order of the text (its bytes: what ORDER BY key gives)
+          const mine = rows.filter((_, i) => i % 2 === bucket).sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))
+          expect(bucketDigestOf(db, 't', bucket), `${encoding} bucket ${bucket}`).toEqual({ rows: 150, digest: byDefinition(mine) })
+        }
+        expect(bucketDigestOf(db, 't', 7)).toEqual({ rows: 0, digest: byDefinition([]) })
+      } finally {
+        db.close()
+      }
+    }
   })
 
   it('of every bucket a real case holds is the one its rows give by that definition', () => {
