@@ -247,9 +247,10 @@ export class CaseSession {
   }
 
   /**
-   * Note work another thread still does on the case after it answered: an import's last checkpoint
-   * and the closing of its connection (RunningIngest.finished), the checkpoint of a log found at
-   * open. Whatever it ends in, the case is left as committed; settled() waits for it.
+   * Note work another thread does on the case with a connection of its own: an import's last
+   * checkpoint and the closing of its connection after its result (RunningIngest.finished), the
+   * checkpoint of a log found at open, a read of the findings table on its thread. Whatever it ends
+   * in, the case is left as committed; settled() waits for it.
    */
   holdWhile(work: Promise<unknown>): void {
     const held: Promise<void> = work.then(
