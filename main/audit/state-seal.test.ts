@@ -198,6 +198,56 @@ describe('the sealed case state', () => {
     })
   })
 
+  it('checks a row against its seal as a change marks it: a sealed row leaves an empty mark, a row changed by hand its image, and no change over it is sealed', () => {
+    const path = copyCase()
+    const [kept, forged] = withCase(path, (c) => c.db.prepare('SELECT id FROM findings ORDER BY id LIMIT 2').pluck().all() as number[])
+    const [keptAlert, forgedAlert] = withCase(path, (c) => c.db.prepare('SELECT id FROM alerts ORDER BY id LIMIT 2').pluck().all() as number[])
+    forge(path, `UPDATE findings SET title = 'set by hand' WHERE id = ${forged}; UPDATE alerts SET title = 'set by hand' WHERE id = ${forgedAlert}`)
+    const marks = (c: WritableCaseDb, tbl: string): unknown[] => c.db.prepare('SELECT key, old FROM temp.state_dirty WHERE tbl = ? ORDER BY CAST(key AS INTEGER)').raw().all(tbl)
+    const seal = (c: WritableCaseDb) => () => appendAudit(c.db, c.id, { actor: ana, action: 'case.note', target: 'marks', details: {} }, now())
+    withCase(path, (c) => {
+      const before = c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number
+      // an update: the first mark of each row holds what checking it found; a second change keeps it
+      c.db.exec('BEGIN')
+      c.db.prepare("UPDATE findings SET title = title || ' (1)' WHERE id IN (?, ?)").run(kept, forged)
+      c.db.prepare("UPDATE findings SET title = title || ' (2)' WHERE id IN (?, ?)").run(kept, forged)
+      expect(marks(c, 'findings')).toEqual([
+        [String(kept), ''],
+        [String(forged), expect.stringContaining("'set by hand'")]
+      ])
+      expect(seal(c)).toThrow(
+        new RegExp(`the case does not verify, so nothing was changed: findings row ${forged} \\(F-${forged}\\) was changed outside Lastmile after audit entry \\d+ sealed it`)
+      )
+      c.db.exec('ROLLBACK')
+      expect(marks(c, 'findings')).toEqual([])
+      // a deletion: the same check
+      c.db.exec('BEGIN')
+      c.db.prepare('DELETE FROM alerts WHERE id IN (?, ?)').run(keptAlert, forgedAlert)
+      expect(marks(c, 'alerts')).toEqual([
+        [String(keptAlert), ''],
+        [String(forgedAlert), expect.stringContaining("'set by hand'")]
+      ])
+      expect(seal(c)).toThrow(
+        new RegExp(`the case does not verify, so nothing was changed: alerts row ${forgedAlert} was changed outside Lastmile after audit entry \\d+ sealed it`)
+      )
+      c.db.exec('ROLLBACK')
+      // the sealed row alone changes and is sealed
+      c.db.exec('BEGIN')
+      c.db.prepare('DELETE FROM alerts WHERE id = ?').run(keptAlert)
+      c.db.prepare("UPDATE findings SET title = title || ' (3)' WHERE id = ?").run(kept)
+      expect(seal(c)).not.toThrow()
+      c.db.exec('ROLLBACK')
+      expect(c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(before)
+    })
+    // neither change by hand was blessed
+    expect(verifyAt(path).problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'row', table: 'findings', key: String(forged) }),
+        expect.objectContaining({ kind: 'row', table: 'alerts', key: String(forgedAlert) })
+      ])
+    )
+  })
+
   it('exports neither a signed PDF nor a case file from a tampered case, naming what differs', async () => {
     const path = copyCase()
     forge(path, `UPDATE approvals SET actor = '{"kind":"person","name":"Mallory","role":"approver"}'`)

@@ -20,9 +20,9 @@ import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
  * - A row changed with the key but without an audit entry no longer matches its sealed hash:
  *   `verify` names the table, the row and the entry that last sealed it — also after the last
  *   checkpoint, since the hash was recorded by that entry's own transaction.
- * - Such a row is never blessed by a later write: each mark keeps the row as it was before
- *   Lastmile's first change to it (its image), and sealing refuses — and rolls the write back —
- *   when that image is not what was sealed.
+ * - Such a row is never blessed by a later write: Lastmile's first change to it checks the row as
+ *   it was (its image) against its seal, and its mark keeps that image when it does not match;
+ *   sealing then refuses — and rolls the write back — naming the row.
  * - A row changed together with its `state_rows` hash no longer adds up to the state the last
  *   entry recorded: named by table (state_tables says which, unless it was forged too).
  * A row's hash covers its table, primary key and SQLite's quote() of every column in schema order
@@ -248,11 +248,11 @@ function sealMarkedRows(db: WritableDb, table: SealedTable, seq: number, below?:
 }
 
 /**
- * Rows this transaction changed or deleted (marked with their image as it was before) whose image
- * is not what was sealed: [key, the entry that sealed the key, or null when none did]. One
- * statement: each mark's image is hashed and compared with its seal inside SQLite, rather than
- * each image read into JavaScript and each seal looked up by a statement of its own (a rescan
- * of 200,000 alerts marks ~356,000 rows, alerts and findings: ~3.5 s that way).
+ * Rows this transaction changed or deleted whose image, before the change, was not what was
+ * sealed: [key, the entry that sealed the key, or null when none did]. The marks checked each row
+ * as they were made (markTriggersSql) and kept the image of those that failed ('' for a row that
+ * matched): here those images are hashed and compared with their seals again, inside SQLite, so
+ * that what is reported is computed the one way the seal is.
  */
 function changedOutsideOf(db: WritableDb, table: SealedTable): unknown[] {
   sealFunctions(db)
@@ -260,7 +260,7 @@ function changedOutsideOf(db: WritableDb, table: SealedTable): unknown[] {
     .prepare(
       `SELECT d.key, s.seq FROM temp.state_dirty d
        LEFT JOIN state_rows s ON s.tbl = d.tbl AND s.bucket = ${bucketSql(table, 'd.key')} AND s.key = d.key
-       WHERE d.tbl = @tbl AND d.old IS NOT NULL AND (s.hash IS NULL OR s.hash <> lastmile_state_row_hash(@tbl, d.key, d.old))`
+       WHERE d.tbl = @tbl AND d.old <> '' AND (s.hash IS NULL OR s.hash <> lastmile_state_row_hash(@tbl, d.key, d.old))`
     )
     .raw()
     .all({ tbl: table.name })
@@ -353,6 +353,7 @@ function sealMarkedRowsOneByOne(db: WritableDb, table: SealedTable, seq: number,
  */
 export function installStateMarks(db: WritableDb): void {
   if (!stateSealed(db)) return
+  sealFunctions(db) // the update and delete marks check the row against its seal as they are made
   db.exec('CREATE TEMP TABLE IF NOT EXISTS state_dirty (tbl TEXT NOT NULL, key TEXT NOT NULL, old TEXT, PRIMARY KEY (tbl, key)) WITHOUT ROWID')
   db.exec('CREATE TEMP TABLE IF NOT EXISTS state_bulk (tbl TEXT PRIMARY KEY, first_key INTEGER NOT NULL) WITHOUT ROWID')
   for (const table of SEALED_TABLES) db.exec(markTriggersSql(db, table).join('\n'))
@@ -360,7 +361,7 @@ export function installStateMarks(db: WritableDb): void {
 
 /**
  * A sealed table's mark triggers (insert, update, delete, and a change of key), created if
- * missing. An update marks the row under its old key with its image; only an update that changes
+ * missing. An update marks the row under its old key with what checking it found (below); only an update that changes
  * the key also marks the new key (as an insert: it has no sealed image), in a trigger of its own
  * that fires only when the update sets a key column: in the update trigger, that second statement
  * (which found the first's mark and inserted nothing) was ~3.5 µs of the ~21 µs each alert update
@@ -371,8 +372,18 @@ function markTriggersSql(db: WritableDb, table: SealedTable): [insert: string, u
   // The first mark of a row since the last seal wins: it holds the row as it was sealed.
   // (Not INSERT OR IGNORE: an UPSERT that fires the trigger overrides the trigger's conflict
   // clause, and the second mark of a row would abort the write.)
-  const mark = (alias: string, image: string): string =>
-    `INSERT INTO temp.state_dirty (tbl, key, old) SELECT '${name}', ${keySql(table, alias)}, ${image} WHERE NOT EXISTS (SELECT 1 FROM temp.state_dirty WHERE tbl = '${name}' AND key = ${keySql(table, alias)});`
+  const mark = (alias: string, old: string): string =>
+    `INSERT INTO temp.state_dirty (tbl, key, old) SELECT '${name}', ${keySql(table, alias)}, ${old} WHERE NOT EXISTS (SELECT 1 FROM temp.state_dirty WHERE tbl = '${name}' AND key = ${keySql(table, alias)});`
+  // What an update or a delete marks the row with: '' when the row, as it was, is what was sealed
+  // (its image hashed and compared with its seal as the mark is made), else its image, which the
+  // seal checks again and refuses (changedOutsideOf). Not the image of every row: a rescan marks
+  // ~356,000 rows, and keeping each ~500-byte image for the seal cost ~110 MB of memory and the
+  // time to write and read them back; the check is the same work, done once, at the mark.
+  const checked = (alias: string): string => {
+    const key = keySql(table, alias)
+    const image = imageSql(db, table, alias)
+    return `CASE WHEN (SELECT s.hash FROM state_rows s WHERE s.tbl = '${name}' AND s.bucket = ${bucketSql(table, key)} AND s.key = ${key}) IS lastmile_state_row_hash('${name}', ${key}, ${image}) THEN '' ELSE ${image} END`
+  }
   // rows inserted in bulk (beginBulkInserts) are marked all at once when sealed
   const notBulk = (...aliases: string[]): string | null =>
     table.integerKey ? `NOT EXISTS (SELECT 1 FROM temp.state_bulk WHERE tbl = '${name}' AND ${aliases.map((a) => `${a}${table.key[0]} >= first_key`).join(' AND ')})` : null
@@ -383,8 +394,8 @@ function markTriggersSql(db: WritableDb, table: SealedTable): [insert: string, u
   const keyChanged = `(${table.key.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ')})`
   return [
     `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_i AFTER INSERT ON main.${name}${when(notBulk('NEW.'))} BEGIN ${mark('NEW.', 'NULL')} END;`,
-    `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_u AFTER UPDATE ON main.${name}${when(notBulk('OLD.', 'NEW.'))} BEGIN ${mark('OLD.', imageSql(db, table, 'OLD.'))} END;`,
-    `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_d AFTER DELETE ON main.${name}${when(notBulk('OLD.'))} BEGIN ${mark('OLD.', imageSql(db, table, 'OLD.'))} END;`,
+    `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_u AFTER UPDATE ON main.${name}${when(notBulk('OLD.', 'NEW.'))} BEGIN ${mark('OLD.', checked('OLD.'))} END;`,
+    `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_d AFTER DELETE ON main.${name}${when(notBulk('OLD.'))} BEGIN ${mark('OLD.', checked('OLD.'))} END;`,
     `CREATE TEMP TRIGGER IF NOT EXISTS lastmile_seal_${name}_k AFTER UPDATE OF ${table.key.join(', ')} ON main.${name}${when(keyChanged, notBulk('OLD.', 'NEW.'))} BEGIN ${mark('NEW.', 'NULL')} END;`
   ]
 }
