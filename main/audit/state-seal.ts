@@ -361,11 +361,12 @@ export function installStateMarks(db: WritableDb): void {
 
 /**
  * A sealed table's mark triggers (insert, update, delete, and a change of key), created if
- * missing. An update marks the row under its old key with what checking it found (below); only an update that changes
- * the key also marks the new key (as an insert: it has no sealed image), in a trigger of its own
- * that fires only when the update sets a key column: in the update trigger, that second statement
- * (which found the first's mark and inserted nothing) was ~3.5 µs of the ~21 µs each alert update
- * of a rescan cost (a microbenchmark of 200,000 updates inside an import: ~21 → ~17.5 µs).
+ * missing. An update marks the row under its old key with what checking it found (`checked`,
+ * below); only an update that changes the key also marks the new key (as an insert: it has no
+ * sealed image), in a trigger of its own that fires only when the update sets a key column: in
+ * the update trigger, that second statement (which found the first's mark and inserted nothing)
+ * was ~3.5 µs of the ~21 µs each alert update of a rescan cost (a microbenchmark of 200,000
+ * updates inside an import: ~21 → ~17.5 µs).
  */
 function markTriggersSql(db: WritableDb, table: SealedTable): [insert: string, update: string, remove: string, rekey: string] {
   const { name } = table
