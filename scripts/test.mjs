@@ -18,7 +18,13 @@ import { fileURLToPath } from 'node:url'
 import { writeControlsIndex } from './controls-index.mjs'
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+/** npm with these arguments: the npm running this script (npm_execpath) under this Node, else npm from PATH. */
+function npm(args) {
+  const cli = process.env.npm_execpath
+  if (cli) return { command: process.execPath, args: [cli, ...args], shell: false }
+  // npm.cmd on Windows is a batch file, which Node starts only through a shell
+  return { command: process.platform === 'win32' ? 'npm.cmd' : 'npm', args, shell: process.platform === 'win32' }
+}
 
 /**
  * The static checks: a name, the npm script it runs, and the check it must wait for (the gate
@@ -67,7 +73,8 @@ export async function runChecks(checks, jobs, run, report) {
 function runScript(check) {
   const started = process.hrtime.bigint()
   return new Promise((resolve) => {
-    const child = spawn(NPM, ['run', '--silent', check.script], { cwd: REPO, env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } })
+    const { command, args, shell } = npm(['run', '--silent', check.script])
+    const child = spawn(command, args, { cwd: REPO, shell, env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } })
     const chunks = []
     child.stdout.on('data', (c) => chunks.push(c))
     child.stderr.on('data', (c) => chunks.push(c))
@@ -83,7 +90,8 @@ function printResult(check, { ok, output, seconds }) {
 
 function stage(title, args) {
   process.stdout.write(`\n══ ${title} ══\n`)
-  const result = spawnSync(NPM, args, { cwd: REPO, stdio: 'inherit' })
+  const { command, args: all, shell } = npm(args)
+  const result = spawnSync(command, all, { cwd: REPO, shell, stdio: 'inherit' })
   if (result.status !== 0) {
     process.stdout.write(`\nnpm test: ${title} failed (exit ${result.status ?? result.signal})\n`)
     process.exit(1)
