@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readModelProblems } from '../audit/read-models'
 import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
-import { ANALYST, caseForEachTest } from '../../test/fixtures/ingest/support'
+import { ANALYST, KEY, caseForEachTest } from '../../test/fixtures/ingest/support'
+import { rawCaseDb } from '../../test/helpers/forge'
+import { loadPlaybooks } from '../investigate/loader'
+import { investigateCase } from '../investigate/service'
 import { importFile } from './importer'
 
 const t = caseForEachTest('findings-table-refresh')
@@ -102,6 +105,49 @@ describe("an import's findings table rows", () => {
     expect(t.c.db.prepare('SELECT * FROM findings_table_rows ORDER BY finding_id').all()).toEqual(rows)
     expect(t.c.db.prepare('SELECT * FROM findings_table_shapes ORDER BY id').all()).toEqual(shapes)
     imp('prowler-1.json', prowlerExport(alarms))
+    expect(readModelProblems(t.c.db)).toEqual([])
+  })
+})
+
+// An investigation run's write does the same for the row triggers on RCI documents and findings
+// (deferFindingsTableForResults): each finding it writes gets its row computed once, at the end.
+describe("an investigation run's findings table rows", () => {
+  const run = () => investigateCase(t.c, { actor: ANALYST, now: t.now, playbooks: loadPlaybooks() })
+  const rowsOf = (): unknown[] =>
+    t.c.db.prepare('SELECT w.finding_id, s.shape FROM findings_table_rows w JOIN findings_table_shapes s ON s.id = w.shape_id ORDER BY w.finding_id').raw().all()
+
+  it('are refreshed once at the end, equal to their recomputation, and the row triggers are back as they were, also after a refused run', async () => {
+    imp('sh-1.json', asffExport(alarms))
+    const before = schema()
+    const unscored = rowsOf()
+    const first = await run()
+    expect(first.changed.length).toBe(alarms.length)
+    expect(readModelProblems(t.c.db)).toEqual([])
+    expect(schema()).toEqual(before)
+    expect(tempTriggers()).toEqual([])
+    // each row now carries its verdict (the shape is what the table shows)
+    expect(rowsOf()).not.toEqual(unscored)
+    const scored = rowsOf()
+
+    // a run that changes nothing writes no row
+    const second = await run()
+    expect(second.changed).toEqual([])
+    expect(rowsOf()).toEqual(scored)
+    expect(readModelProblems(t.c.db)).toEqual([])
+
+    // a run refused (an RCI document changed by hand, which its write would seal over) leaves
+    // the triggers and the rows as they were
+    const raw = rawCaseDb(t.c.path, KEY)
+    raw.prepare('UPDATE rci_results SET digest = ? WHERE finding_id = (SELECT min(finding_id) FROM rci_results)').run('f'.repeat(64))
+    raw.close()
+    await expect(run()).rejects.toThrow(/the case does not verify, so nothing was changed: rci_results row .* was changed outside Lastmile/)
+    expect(schema()).toEqual(before)
+    expect(tempTriggers()).toEqual([])
+    expect(rowsOf()).toEqual(scored)
+
+    // the triggers work again for writes after the run
+    t.c.db.prepare("UPDATE findings SET rci_verdict = 'UNSAFE' WHERE id = (SELECT max(id) FROM findings)").run()
+    t.c.db.prepare('DELETE FROM rci_results WHERE finding_id = (SELECT min(finding_id) FROM rci_results)').run()
     expect(readModelProblems(t.c.db)).toEqual([])
   })
 })

@@ -8,6 +8,7 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { deferFindingsTableForResults } from '../case/findings-table-refresh'
 import { hasRciTables } from '../case/rci'
 
 /**
@@ -118,13 +119,18 @@ export function writeRun(c: WritableCaseDb, run: RunToWrite, opts: { actor: Acto
       const history = db.prepare('INSERT INTO rci_history (finding_id, run_id, at, verdict, previous, reason, changes, bundles, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       const mirror = db.prepare('UPDATE findings SET rci_verdict = ? WHERE id = ? AND rci_verdict IS NOT ?')
       const out: InvestigationRunResult['changed'] = []
+      // the findings table's rows of the findings written here are computed once, at the end
+      const table = deferFindingsTableForResults(db)
+      const written = new Set<number>()
       for (const p of changed) {
         const changes = stepChanges(p.prev?.doc ?? null, p)
         upsert.run(p.findingId, p.verdict, p.playbook?.id ?? null, p.text, p.digest, runId, finishedAt)
         history.run(p.findingId, runId, finishedAt, p.verdict, p.prev?.verdict ?? null, reasonOf(p.prev?.doc ?? null, p), canonicalJson(changes), p.bundles, p.digest)
+        written.add(p.findingId)
         out.push({ finding: p.finding, before: p.prev?.verdict ?? null, after: p.verdict, changes })
       }
-      for (const p of planned) mirror.run(p.verdict, p.findingId, p.verdict)
+      for (const p of planned) if (mirror.run(p.verdict, p.findingId, p.verdict).changes) written.add(p.findingId)
+      table.finish(written)
       return { run: runId, findings: run.results.length, verdicts, changed: out, unchanged: planned.length - changed.length, playbooks: run.playbooks, bundles: run.bundles }
     },
     (r) => ({
