@@ -7,7 +7,9 @@
 //      they would leave a core of a 2-core machine idle for over a minute. Each one's output is
 //      held and printed whole when it ends, with its time;
 //   2. the unit tests (vitest: one fork per core already);
-//   3. the end-to-end tests (build, then Playwright: two workers).
+//   3. the end-to-end tests (Playwright, two workers) on the build stage 1 made and the gate
+//      scanned: the renderer tested is the one that passed the gate, built once (no test writes
+//      out/; `npm run test:e2e` alone builds first).
 //
 // Usage: node scripts/test.mjs [--jobs N]   (N: how many static checks at once; default the cores)
 // Exit: 0 when every check passes, else 1 (the failing check's output says why).
@@ -44,7 +46,7 @@ export const STATIC_CHECKS = [
  * one has passed; none is started once one has failed. `run(check)` resolves to
  * { ok, output, seconds }; `report` is called with each as it ends. Resolves to whether all passed.
  */
-export async function runChecks(checks, jobs, run, report) {
+export function runChecks(checks, jobs, run, report) {
   const waiting = [...checks]
   const passed = new Set()
   let failed = false
@@ -113,7 +115,7 @@ async function main() {
     process.exit(1)
   }
   stage('unit tests', ['run', 'test:unit'])
-  stage('end-to-end tests', ['run', 'test:e2e'])
+  stage('end-to-end tests', ['exec', '--', 'playwright', 'test'])
   process.stdout.write(`\nnpm test: every check passed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
 }
 
