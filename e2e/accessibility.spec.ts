@@ -52,7 +52,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
     bridge.answerOpen('import', [data.securityHub, data.prowler, data.broken])
     await page.getByRole('button', { name: 'Choose files…' }).click()
     await page.getByRole('button', { name: 'Import 3 files' }).click()
-    await expect(page.getByRole('region', { name: 'Summary per file' })).toBeVisible()
+    // an import runs on a worker thread (its start and the files' writes): the same wait as an investigation's
+    await expect(page.getByRole('region', { name: 'Summary per file' })).toBeVisible({ timeout: 20_000 })
     await screen('import-summary')
 
     await openSection(page, 'Evidence')

@@ -30,7 +30,8 @@ test('exports are imported from the Import screen, picked and dropped at once, w
   await page.getByRole('button', { name: 'Import 3 files' }).click()
 
   const notice = page.getByRole('alert').filter({ hasText: 'files imported' })
-  await expect(notice).toContainText('2 files imported, 1 file not imported')
+  // an import runs on a worker thread (its start and the files' writes): the same wait as an investigation's
+  await expect(notice).toContainText('2 files imported, 1 file not imported', { timeout: 20_000 })
   const db = bridge.app.session.require().db
   const findings = listFindings(db).length
   const initiatives = listInitiatives(db).filter((i) => i.findings + i.resolved + i.suppressed > 0).length

@@ -173,7 +173,8 @@ test('a new user opens the demo, follows a finding to its evidence, approves a R
   await page.getByRole('button', { name: 'Choose files…' }).click()
   await expect(page.getByRole('list', { name: 'Files to import' }).getByRole('listitem')).toHaveCount(2)
   await page.getByRole('button', { name: 'Import 2 files' }).click()
-  await expect(page.getByRole('status').filter({ hasText: '2 files imported' })).toContainText(/The case now holds \d+ findings in \d+ initiatives\./)
+  // an import runs on a worker thread (its start and the files' writes): the same wait as an investigation's
+  await expect(page.getByRole('status').filter({ hasText: '2 files imported' })).toContainText(/The case now holds \d+ findings in \d+ initiatives\./, { timeout: 20_000 })
   const rows = page.getByRole('region', { name: 'Summary per file' }).locator('tbody tr')
   await expect(rows).toHaveCount(2)
   const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('th, td').allTextContents()).map((t) => t.trim())
