@@ -118,7 +118,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
   // Exports are walked on a case holding the demo data (set up in main: the walk is about the
   // screens, e2e/user-story.spec.ts plans and approves through them from the start).
   test(`Approvals, with a plan open, and Exports pass axe and are captured (${colorScheme})`, async ({ page, bridge, openApp }) => {
-    test.setTimeout(60_000)
+    // the demo case imported, its evidence added and investigated, a plan and a PDF: 46 s on an idle machine
+    test.setTimeout(120_000)
     await page.emulateMedia({ colorScheme })
     const screen = screenOf(page, colorScheme)
     createCaseInMain(bridge)
