@@ -2,13 +2,13 @@
 export interface Check {
   name: string
   script: string
+  after?: string
 }
 export interface CheckResult {
   ok: boolean
   output: string
   seconds: number
 }
-export const BUILD: Check
 export const STATIC_CHECKS: readonly Check[]
 export function runChecks(
   checks: readonly Check[],
@@ -16,4 +16,3 @@ export function runChecks(
   run: (check: Check) => Promise<CheckResult>,
   report: (check: Check, result: CheckResult) => void
 ): Promise<boolean>
-export function runCommand(name: string, spec: { command: string; args: string[]; shell: boolean }, priority?: number): Promise<CheckResult>
