@@ -93,12 +93,14 @@ describe("an import's board counts", () => {
     expect(imp('sh-2.json', JSON.stringify({ Findings: rescan }, null, 4)).deferred).toBe(true)
     expect(readModelProblems(t.c.db)).toEqual([])
     expect(openAlerts()).toMatchObject({ 'aws.s3.https-only': 1, 'aws.ec2.imdsv2 A': 0, 'aws.ec2.imdsv2 B': 3, 'aws.ec2.sg-open-admin-ports': 1, 'aws.rds.public-access': 1 })
-    expect(t.c.db.prepare("SELECT sum(n) FROM initiative_finding_counts WHERE status = 'resolved'").pluck().get()).toBe(1)
+    // resolved: the first bucket's finding (its alert passes) and A's instance's (its only alert moved away)
+    expect(t.c.db.prepare("SELECT sum(n) FROM initiative_finding_counts WHERE status = 'resolved'").pluck().get()).toBe(2)
 
     // everything fails again: the closed alert reopens (a regression), the moved one goes back
+    // (its finding, resolved when it left, reopens: a regression too)
     imp('sh-3.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(9) }))))
     expect(readModelProblems(t.c.db)).toEqual([])
-    expect(t.c.db.prepare('SELECT sum(n) FROM initiative_finding_counts WHERE regression = 1').pluck().get()).toBe(1)
+    expect(t.c.db.prepare('SELECT sum(n) FROM initiative_finding_counts WHERE regression = 1').pluck().get()).toBe(2)
     expect(openAlerts()).toMatchObject({ 'aws.s3.https-only': 3, 'aws.ec2.imdsv2 A': 1, 'aws.ec2.imdsv2 B': 1 })
     expect(schema().filter((x) => !(x as { name: string }).name.startsWith('initiative_selectors'))).toEqual(
       before.filter((x) => !(x as { name: string }).name.startsWith('initiative_selectors'))

@@ -6,6 +6,8 @@ import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '
 import { checkovSarif, kicsSarif, tfsecSarif } from '../../test/fixtures/ingest/iac-sarif'
 import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit, verifyAudit } from '../audit/chain'
+import { readModelProblems } from '../audit/read-models'
+import { verifyState } from '../audit/state-seal'
 import type { WritableCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { alertRecord, getFinding, listFindings } from '../case/findings'
@@ -284,6 +286,35 @@ describe('re-import and rescan', () => {
     }
     expect(shown(c.db).map((a) => (a as { resource: string }).resource)).toContain(movedTo)
     expect(c.db.prepare('SELECT DISTINCT last_import FROM alerts').pluck().all()).toEqual([s3.importId])
+  })
+
+  it('a finding whose every alert a rescan moved to another resource is resolved, not left open with no alert', () => {
+    const x: Alarm = { problem: 's3-https', account: A, region: 'us-east-1', n: 1 }
+    const y: Alarm = { problem: 's3-https', account: A, region: 'us-east-1', n: 2 }
+    imp(write('scan1.json', asffExport([x, y].map((a) => ({ ...a, observedAt: at(1) })))))
+    const [first, second] = [x, y].map((a) => resourceOf(a).arn)
+    // Security Hub's finding on the first bucket now names a third (the same finding id: its alert moves)
+    const movedTo = resourceOf({ ...x, n: 3 }).arn
+    const moved = asffFinding({ ...x, observedAt: at(8) })
+    ;(moved.Resources as Array<{ Id: string }>)[0].Id = movedTo
+    const s2 = imp(write('scan2.json', JSON.stringify({ Findings: [moved, asffFinding({ ...y, observedAt: at(8) })] }, null, 4)))
+    expect(s2).toMatchObject({ alerts: 2, new: 0, updated: 2, closed: 0, findings: { new: 1, resolved: 1, reopened: 0 } })
+    const byResource = new Map(listFindings(c.db).map((f) => [f.resource.id, f]))
+    expect(byResource.get(first)).toMatchObject({ status: 'resolved', alerts: [] })
+    expect(getFinding(c.db, (byResource.get(first) as { id: string }).id)).toMatchObject({ status: 'resolved' })
+    expect(byResource.get(second)).toMatchObject({ status: 'open' })
+    expect(byResource.get(movedTo)).toMatchObject({ status: 'open' })
+    expect(byResource.get(movedTo)?.alerts).toHaveLength(1)
+    expect(c.db.prepare('SELECT resolved_by_import FROM findings f JOIN resources r ON r.id = f.resource_id WHERE r.canonical_id = ?').pluck().get(first)).toBe(s2.importId)
+    expect(listInitiatives(c.db).find((i) => i.control === 'aws.s3.https-only')).toMatchObject({ findings: 2 })
+    // the alert moving back reopens it as a regression, as any finding that comes back
+    const s3 = imp(write('scan3.json', asffExport([x, y].map((a) => ({ ...a, observedAt: at(15) })))))
+    expect(s3.findings).toEqual({ new: 0, resolved: 1, reopened: 1 })
+    expect(listFindings(c.db).find((f) => f.resource.id === first)).toMatchObject({ status: 'open', regression: true })
+    expect(listFindings(c.db).find((f) => f.resource.id === movedTo)).toMatchObject({ status: 'resolved', alerts: [] })
+    // the counts and rows kept for the pages follow, and the sealed state verifies
+    expect(readModelProblems(c.db)).toEqual([])
+    expect(verifyState(c.db).problems).toEqual([])
   })
 
   it('a finding that comes back is reopened and flagged as a regression', () => {

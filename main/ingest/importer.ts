@@ -354,6 +354,8 @@ class ImportRun {
   private readonly toolHadAlerts = new Map<string, boolean>()
   /** (resource, control) pairs of existing alerts this import touched; new alerts are found by id */
   private readonly pairs = new Set<number>()
+  /** the pairs existing alerts moved away from (to another control or resource): each may be left with no alert */
+  private readonly leftPairs = new Set<number>()
   /** the id of the first alert this import created: every alert from it on is new */
   private firstNewId: number | null = null
   /** alerts the file reports with an older observation than the case holds: present, not updated */
@@ -662,6 +664,7 @@ class ImportRun {
     if (prior.control !== control || prior.resource_id !== rid) {
       const oldIdx = this.indexOf(prior.control)
       this.pairs.add(prior.resource_id * 1048576 + oldIdx)
+      this.leftPairs.add(prior.resource_id * 1048576 + oldIdx)
     }
     const inPlace =
       prior.closed_at === null &&
@@ -896,6 +899,14 @@ class ImportRun {
       `INSERT OR IGNORE INTO temp.ingest_touched (control, resource_id)
        SELECT c.control, (j.value - c.idx) / 1048576 FROM json_each(?) j CROSS JOIN temp.ingest_controls c ON c.idx = j.value % 1048576`
     ).run(JSON.stringify([...this.pairs]))
+    if (this.leftPairs.size) {
+      db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_left (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID')
+      db.exec('DELETE FROM temp.ingest_left')
+      db.prepare(
+        `INSERT OR IGNORE INTO temp.ingest_left (control, resource_id)
+         SELECT c.control, (j.value - c.idx) / 1048576 FROM json_each(?) j CROSS JOIN temp.ingest_controls c ON c.idx = j.value % 1048576`
+      ).run(JSON.stringify([...this.leftPairs]))
+    }
     db.exec('DELETE FROM temp.ingest_controls')
   }
 
@@ -960,13 +971,27 @@ class ImportRun {
          WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND g.active > 0 AND findings.status = 'resolved'`
       )
       .run(p).changes
-    const resolved = db
+    let resolved = db
       .prepare(
         `UPDATE findings SET status = 'resolved', resolved_at = @now, resolved_by_import = @imp
          FROM temp.ingest_agg g
          WHERE g.control = findings.control AND g.resource_id = findings.resource_id AND g.active = 0 AND findings.status = 'open'`
       )
       .run(p).changes
+    // A finding whose every alert moved to another control or resource has no alert left, so
+    // no row in ingest_agg: nothing reports it any more, and it is resolved as one whose alerts
+    // all pass or closed (left open, it would count, be investigated and planned with no alert).
+    if (this.leftPairs.size) {
+      resolved += db
+        .prepare(
+          `UPDATE findings SET status = 'resolved', muted = 0, resolved_at = @now, resolved_by_import = @imp
+           FROM temp.ingest_left l
+           WHERE l.control = findings.control AND l.resource_id = findings.resource_id AND findings.status = 'open'
+             AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.control = l.control AND a.resource_id = l.resource_id)`
+        )
+        .run(p).changes
+      db.exec('DELETE FROM temp.ingest_left')
+    }
     // only the findings it changes: a row written is a row sealed again (and its counts moved)
     db.prepare(
       `UPDATE findings SET severity = coalesce(g.sev_active, g.sev_any, findings.severity), muted = (g.active > 0 AND g.unmuted = 0),
