@@ -878,7 +878,8 @@ class ImportRun {
    * The (control, resource) pair of every alert this import wrote, into temp.ingest_touched: the
    * new alerts' (every id from firstNewId on) and those of the existing alerts it updated or
    * closed, a moved alert's pair before the move as well as after (`pairs`). The findings are
-   * updated from it, and the findings table's rows refreshed.
+   * updated from it, and the findings table's rows refreshed. The pairs moved alerts left go
+   * into temp.ingest_left too: a finding there may have no alert left (updateFindings).
    */
   private noteTouched(): void {
     const db = this.db
@@ -895,17 +896,17 @@ class ImportRun {
     db.exec('DELETE FROM temp.ingest_controls')
     const control = db.prepare('INSERT INTO temp.ingest_controls (idx, control) VALUES (?, ?)')
     this.controlNames.forEach((name, i) => control.run(i, name))
-    db.prepare(
-      `INSERT OR IGNORE INTO temp.ingest_touched (control, resource_id)
-       SELECT c.control, (j.value - c.idx) / 1048576 FROM json_each(?) j CROSS JOIN temp.ingest_controls c ON c.idx = j.value % 1048576`
-    ).run(JSON.stringify([...this.pairs]))
+    const put = (table: string, pairs: Set<number>): void => {
+      db.prepare(
+        `INSERT OR IGNORE INTO temp.${table} (control, resource_id)
+         SELECT c.control, (j.value - c.idx) / 1048576 FROM json_each(?) j CROSS JOIN temp.ingest_controls c ON c.idx = j.value % 1048576`
+      ).run(JSON.stringify([...pairs]))
+    }
+    put('ingest_touched', this.pairs)
     if (this.leftPairs.size) {
       db.exec('CREATE TEMP TABLE IF NOT EXISTS ingest_left (control TEXT NOT NULL, resource_id INTEGER NOT NULL, PRIMARY KEY (control, resource_id)) WITHOUT ROWID')
       db.exec('DELETE FROM temp.ingest_left')
-      db.prepare(
-        `INSERT OR IGNORE INTO temp.ingest_left (control, resource_id)
-         SELECT c.control, (j.value - c.idx) / 1048576 FROM json_each(?) j CROSS JOIN temp.ingest_controls c ON c.idx = j.value % 1048576`
-      ).run(JSON.stringify([...this.leftPairs]))
+      put('ingest_left', this.leftPairs)
     }
     db.exec('DELETE FROM temp.ingest_controls')
   }
