@@ -50,11 +50,11 @@ export const BATCH_ALERTS = 512
  * Reading the next file of an ingest ahead, while the writer finishes the current one (findings,
  * read models, seal, commit: ~6.5 s of an 11 s import of 200,000 alerts), the reader may run
  * further ahead: 512 batches, up to 262,144 alerts. A batch of the bench's exports is ~195 KB on
- * the wire (~150 KB of tuples, ~45 KB of compressed blocks): ~100 MB ahead for such exports. Measured on the
- * bench's 200,000 ASFF + 175,080 Prowler alerts (worker path, idle 2-core machine, alternating
- * runs): 64 batches (~33,000 alerts) left the writer waiting for the reader through the second
- * file (its read phase 5.2-5.6 s, ingest 22.1-23.6 s, peak RSS 760-788 MB); the whole second
- * file read ahead, 3.0-3.1 s and 20.6-20.7 s, peak RSS 912 MB.
+ * the wire (~150 KB of tuples, ~45 KB of compressed blocks): ~100 MB ahead for such exports.
+ * Measured on the bench's 200,000 ASFF + 175,080 Prowler alerts (worker path, idle 2-core
+ * machine, alternating runs): 64 batches (~33,000 alerts) left the writer waiting for the reader
+ * through the second file (its read phase 5.2-5.6 s, ingest 22.1-23.6 s, peak RSS 760-788 MB);
+ * the whole second file read ahead, 3.0-3.1 s and 20.6-20.7 s, peak RSS 912 MB.
  */
 const MAX_AHEAD = 512
 
