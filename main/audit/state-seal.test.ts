@@ -271,7 +271,7 @@ describe('the sealed case state', () => {
     const victim = withCase(path, (c) => {
       createCheckpoint(c.db, c.id, loadPkcs12(p12.path, p12.passphrase), ana, now)
       const id = c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number
-      setFindingDecision(c, `F-${id}`, 'risk-accepted', 'accepted by the board', rita, now)
+      setFindingDecision(c, `F-${id}`, 'risk-accepted', 'accepted by the board', rita, now, '2099-12-31')
       return id
     })
     const last = withCase(path, (c) => c.db.prepare('SELECT MAX(seq) FROM audit_log').pluck().get() as number)

@@ -55,7 +55,7 @@ const OPTIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'findings decide': {
     '--decision': 'suppressed|risk-accepted|clear: the decision',
     '--reason': 'TEXT: why (recorded in the audit trail)',
-    '--expires': 'DATE: when the decision lapses and the finding reopens'
+    '--expires': 'DATE: when the decision lapses and the finding reopens (in the future; required to accept a risk)'
   },
   'initiatives split': { '--by': 'account|environment: one initiative per account or environment' },
   verify: {

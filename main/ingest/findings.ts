@@ -6,13 +6,15 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { decisionExpiry } from '../case/decision-expiry'
 import { getFinding, listFindings } from '../case/findings'
 import { parseFindingRef } from '../case/refs'
 import { toCsv } from './csv-writer'
 
 /**
- * A person's decision on a finding: suppress it, or accept its risk (optionally until a date),
- * or clear a decision (null). Imports never write these columns, so a rescan cannot undo them.
+ * A person's decision on a finding: suppress it (optionally until a date), or accept its risk
+ * until a date, or clear a decision (null). Imports never write these columns, so a rescan cannot
+ * undo them.
  */
 export function setFindingDecision(
   c: WritableCaseDb,
@@ -26,7 +28,9 @@ export function setFindingDecision(
   if (actor.kind !== 'person') throw new LastmileError('bad-input', 'only a person can suppress a finding or accept its risk')
   const id = parseFindingRef(ref)
   if (decision !== null && !reason.trim()) throw new LastmileError('bad-input', `${ref}: a decision needs a reason`)
-  if (expires !== null && Number.isNaN(Date.parse(expires))) throw new LastmileError('bad-input', `${expires}: not a date`)
+  // the same rule as the workflow's accept-risk and suppress: a risk acceptance lapses, and not before it is recorded
+  const at = now()
+  const until = decision === null ? null : decisionExpiry(expires, at, decision === 'risk-accepted', ref)
   audited(
     c.db,
     c.id,
@@ -34,17 +38,16 @@ export function setFindingDecision(
     () => {
       const row = c.db.prepare('SELECT decision FROM findings WHERE id = ?').get(id) as { decision: Decision | null } | undefined
       if (!row) throw new LastmileError('not-found', `${ref}: no such finding in this case`)
-      const at = decision === null ? null : now()
       c.db
         .prepare('UPDATE findings SET decision = ?, decision_reason = ?, decision_actor = ?, decision_at = ?, decision_expires = ? WHERE id = ?')
-        .run(decision, decision === null ? null : reason.trim(), decision === null ? null : canonicalJson(actor), at, decision === null ? null : expires, id)
+        .run(decision, decision === null ? null : reason.trim(), decision === null ? null : canonicalJson(actor), decision === null ? null : at, until, id)
       return row.decision
     },
     (before) => ({
       actor,
       action: decision === null ? 'finding.decision.clear' : `finding.${decision}`,
       target: ref,
-      details: { before, decision, reason: reason.trim(), expires }
+      details: { before, decision, reason: reason.trim(), expires: until }
     })
   )
   return getFinding(c.db, ref)

@@ -461,6 +461,28 @@ describe("a person's decisions", () => {
     expect(actions.filter((a) => a === 'finding.suppressed' || a === 'finding.risk-accepted')).toHaveLength(2)
   })
 
+  it('a risk acceptance needs an expiry, and no decision takes one already past, as accept-risk and suppress require; nothing is recorded', () => {
+    imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }])))
+    const [f] = listFindings(c.db)
+    const entries = (): number => listAudit(c.db, 0, 100).entries.length
+    const before = entries()
+    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now)).toThrow(
+      `${f.id}: a risk acceptance needs an expiry (--expires 2027-06-30): accepted risks are reviewed, not forgotten`
+    )
+    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2020-01-01')).toThrow(
+      '--expires 2020-01-01: the expiry must be in the future'
+    )
+    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now, '2025-13-45')).toThrow('--expires 2025-13-45: not a date (use 2027-06-30 or an ISO time)')
+    expect(getFinding(c.db, f.id).decision).toBeNull()
+    expect(entries()).toBe(before)
+    // a suppression may have none; an expiry is kept as an ISO time
+    expect(setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now).decision).toMatchObject({ decision: 'suppressed', expires: null })
+    expect(setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2025-06-30').decision).toMatchObject({
+      decision: 'risk-accepted',
+      expires: '2025-06-30T00:00:00.000Z'
+    })
+  })
+
   it('a tool-side suppression shows as suppressed until the tool reopens it', () => {
     const f = asffFinding({ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) })
     ;(f.Workflow as Record<string, string>).Status = 'SUPPRESSED'

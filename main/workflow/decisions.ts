@@ -6,6 +6,7 @@
 // decision expires the finding is reopened automatically (reconcile.ts).
 import type { Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
+import { decisionExpiry } from '../case/decision-expiry'
 import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { APPROVER_ROLES } from './approvals'
@@ -18,17 +19,6 @@ export interface DecisionOptions {
   reason: string
   /** ISO date or time; required for a risk acceptance */
   expires?: string | null
-}
-
-function parseExpiry(expires: string | null | undefined, now: string, required: boolean, ref: string): string | null {
-  if (!expires) {
-    if (required) throw new LastmileError('bad-input', `${ref}: a risk acceptance needs an expiry (--expires 2027-06-30): accepted risks are reviewed, not forgotten`)
-    return null
-  }
-  const t = Date.parse(expires)
-  if (!Number.isFinite(t)) throw new LastmileError('bad-input', `--expires ${expires}: not a date (use 2027-06-30 or an ISO time)`)
-  if (t <= Date.parse(now)) throw new LastmileError('bad-input', `--expires ${expires}: the expiry must be in the future`)
-  return new Date(t).toISOString()
 }
 
 /** Leave the plan (its approval is void) and record the decision, in the caller's transaction. */
@@ -64,7 +54,7 @@ export function recordDecision(c: WritableCaseDb, ref: string, decision: 'suppre
       `${f.ref} is already ${f.decision === 'suppressed' ? 'suppressed' : 'risk-accepted'} (by ${f.decisionActor?.name}, ${f.decisionReason}); clear it first (lastmile clear-decision)`
     )
   return workflowTx(c, opts.now, (tx) => {
-    const expires = parseExpiry(opts.expires, tx.at, decision === 'risk-accepted', f.ref)
+    const expires = decisionExpiry(opts.expires, tx.at, decision === 'risk-accepted', f.ref)
     writeDecision(tx, f, decision, reason, opts.actor, expires)
     return findingById(tx.db, f.ref)
   })

@@ -17,7 +17,7 @@ type DecisionChoice = Decision | 'clear'
 
 const VERB: Record<DecisionChoice, string> = { suppressed: 'Suppress', 'risk-accepted': 'Accept the risk of', clear: 'Clear the decision on' }
 
-/** The form: a reason (required to decide), and for an accepted risk an optional end date. */
+/** The form: a reason (required to decide), and for an accepted risk the day it lapses (required, from today on). */
 function DecisionForm({
   choice,
   count,
@@ -34,15 +34,26 @@ function DecisionForm({
   const [reason, setReason] = useState('')
   const [expires, setExpires] = useState('')
   const [problem, setProblem] = useState<string | null>(null)
+  const [dateProblem, setDateProblem] = useState<string | null>(null)
   const reasonId = useId()
   const expiresId = useId()
   const submit = (e: FormEvent): void => {
     e.preventDefault()
-    if (choice !== 'clear' && !reason.trim()) {
-      setProblem('Say why: the reason is kept in the audit trail with your name.')
-      return
-    }
-    onSubmit(reason.trim(), choice === 'risk-accepted' && expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null)
+    const noReason = choice !== 'clear' && !reason.trim()
+    setProblem(noReason ? 'Say why: the reason is kept in the audit trail with your name.' : null)
+    // an accepted risk lapses (and is reviewed then), on a day still to come: the end of that day, UTC
+    const until = choice === 'risk-accepted' && expires ? new Date(`${expires}T23:59:59Z`) : null
+    const badDate =
+      choice !== 'risk-accepted'
+        ? null
+        : !until || Number.isNaN(until.getTime())
+          ? 'Say until when: an accepted risk lapses on that day and the finding reopens.'
+          : until.getTime() <= Date.now()
+            ? 'Choose a day from today on: an acceptance that has already lapsed would reopen the finding at once.'
+            : null
+    setDateProblem(badDate)
+    if (noReason || badDate) return
+    onSubmit(reason.trim(), until ? until.toISOString() : null)
   }
   return (
     <form className="form" onSubmit={submit} noValidate>
@@ -72,8 +83,22 @@ function DecisionForm({
       </div>
       {choice === 'risk-accepted' ? (
         <div className="field">
-          <label htmlFor={expiresId}>Accepted until (optional)</label>
-          <input id={expiresId} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} disabled={busy} />
+          <label htmlFor={expiresId}>Accepted until</label>
+          <input
+            id={expiresId}
+            type="date"
+            required
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            aria-invalid={dateProblem ? true : undefined}
+            aria-describedby={dateProblem ? `${expiresId}-error` : undefined}
+            disabled={busy}
+          />
+          {dateProblem ? (
+            <p id={`${expiresId}-error`} className="field-error">
+              {dateProblem}
+            </p>
+          ) : null}
         </div>
       ) : null}
       <div className="form-actions">
