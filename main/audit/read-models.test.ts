@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Actor, RciVerdict } from '../../shared/model'
 import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
+import { ANALYST, APPROVER, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { testPerson } from '../../test/fixtures/people'
 import { SCENARIO_FINDINGS, writeAsff, writeScenarioBundle } from '../../test/fixtures/remediation/scenario'
 import { verifyState } from './state-seal'
@@ -92,9 +92,9 @@ describe('the read models of the board and the initiatives', () => {
       c.db.prepare("UPDATE findings SET muted = 1 WHERE control = 'aws.ec2.ssh-restricted' OR id = (SELECT min(id) FROM findings)").run()
       expectTrue(c)
       const https = findingRefs('aws.s3.https-only')
-      setFindingDecision(c, https[0], 'suppressed', 'test bucket', ANALYST, now)
+      setFindingDecision(c, https[0], 'suppressed', 'test bucket', APPROVER, now)
       expectTrue(c)
-      setFindingDecision(c, https[0], null, 'not a test bucket after all', ANALYST, now)
+      setFindingDecision(c, https[0], null, 'not a test bucket after all', APPROVER, now)
       expectTrue(c)
 
       // regrouping: split by account, then merge another control's initiative into one part

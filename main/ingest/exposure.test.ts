@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { asffExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
+import { ANALYST, APPROVER, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { exposureOverTime } from './exposure'
 import { setFindingDecision } from './findings'
 import { importFile } from './importer'
@@ -55,7 +55,7 @@ describe('exposure over time', () => {
 
     // a person's decision sets a finding aside but is not a scan's word: the series is unchanged
     const f = (c.db.prepare("SELECT id FROM findings WHERE status = 'open' LIMIT 1").get() as { id: number }).id
-    setFindingDecision(c, `F-${f}`, 'suppressed', 'tolerated in the sandbox account', ANALYST, now, null)
+    setFindingDecision(c, `F-${f}`, 'suppressed', 'tolerated in the sandbox account', APPROVER, now, null)
     expect(exposureOverTime(c.db)).toEqual(series)
     c.close()
   })

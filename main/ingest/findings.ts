@@ -6,6 +6,7 @@ import { canonicalJson } from '../audit/canonical'
 import { audited } from '../audit/chain'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { APPROVER_ROLES, requireCaseRole } from '../identity/case-people'
 import { decisionExpiry } from '../case/decision-expiry'
 import { getFinding, listFindings } from '../case/findings'
 import { parseFindingRef } from '../case/refs'
@@ -25,7 +26,9 @@ export function setFindingDecision(
   now: () => string,
   expires: string | null = null
 ): FindingView {
-  if (actor.kind !== 'person') throw new LastmileError('bad-input', 'only a person can suppress a finding or accept its risk')
+  // who may: as for the workflow's suppress, accept-risk and clear-decision (a decision leaves the
+  // finding unfixed and takes it out of any plan, so it is an approver's, not any analyst's)
+  requireCaseRole(c.db, actor, APPROVER_ROLES, decision === null ? 'clear a decision' : decision === 'suppressed' ? 'suppress a finding' : "accept a finding's risk")
   const id = parseFindingRef(ref)
   if (decision !== null && !reason.trim()) throw new LastmileError('bad-input', `${ref}: a decision needs a reason`)
   // the same rule as the workflow's accept-risk and suppress: a risk acceptance lapses, and not before it is recorded

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { asffExport, asffFinding, prowlerExport, resourceOf, type Alarm } from '../../test/fixtures/ingest/generate'
 import { checkovSarif, kicsSarif, tfsecSarif } from '../../test/fixtures/ingest/iac-sarif'
-import { ANALYST, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
+import { ANALYST, APPROVER, clock, FIXTURES, freshCase } from '../../test/fixtures/ingest/support'
 import { listAudit, verifyAudit } from '../audit/chain'
 import { readModelProblems } from '../audit/read-models'
 import { verifyState } from '../audit/state-seal'
@@ -447,13 +447,13 @@ describe("a person's decisions", () => {
     ]
     imp(write('scan1.json', asffExport(alarms)))
     const [bucket, instance] = ['aws.s3.https-only', 'aws.ec2.imdsv2'].map((ctl) => listFindings(c.db).find((f) => f.control === ctl)!)
-    setFindingDecision(c, bucket.id, 'suppressed', 'public website bucket, HTTP needed by legacy clients', ANALYST, now)
-    setFindingDecision(c, instance.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2025-06-30T00:00:00.000Z')
+    setFindingDecision(c, bucket.id, 'suppressed', 'public website bucket, HTTP needed by legacy clients', APPROVER, now)
+    setFindingDecision(c, instance.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2025-06-30T00:00:00.000Z')
     imp(write('scan2.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(8) })))))
     imp(write('scan3.json', asffExport([{ ...alarms[0], observedAt: at(15) }])))
     const b = getFinding(c.db, bucket.id)
     const i = getFinding(c.db, instance.id)
-    expect(b).toMatchObject({ status: 'suppressed', decision: { decision: 'suppressed', reason: 'public website bucket, HTTP needed by legacy clients', by: ANALYST } })
+    expect(b).toMatchObject({ status: 'suppressed', decision: { decision: 'suppressed', reason: 'public website bucket, HTTP needed by legacy clients', by: APPROVER } })
     expect(i).toMatchObject({ status: 'suppressed', decision: { decision: 'risk-accepted', expires: '2025-06-30T00:00:00.000Z' } })
     // the scans still move underneath: the instance's alert was closed by scan 3
     expect(i.alerts.every((a) => a.closed)).toBe(true)
@@ -461,26 +461,35 @@ describe("a person's decisions", () => {
     expect(actions.filter((a) => a === 'finding.suppressed' || a === 'finding.risk-accepted')).toHaveLength(2)
   })
 
-  it('a risk acceptance needs an expiry, and no decision takes one already past, as accept-risk and suppress require; nothing is recorded', () => {
+  it('is an approver’s, a risk acceptance needs an expiry, and no decision takes one already past, as accept-risk and suppress require; a refusal records nothing', () => {
     imp(write('scan1.json', asffExport([{ problem: 's3-https', account: A, region: 'us-east-1', n: 1, observedAt: at(1) }])))
     const [f] = listFindings(c.db)
     const entries = (): number => listAudit(c.db, 0, 100).entries.length
     const before = entries()
-    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now)).toThrow(
+    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now)).toThrow(
       `${f.id}: a risk acceptance needs an expiry (--expires 2027-06-30): accepted risks are reviewed, not forgotten`
     )
-    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2020-01-01')).toThrow(
+    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2020-01-01')).toThrow(
       '--expires 2020-01-01: the expiry must be in the future'
     )
-    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now, '2025-13-45')).toThrow('--expires 2025-13-45: not a date (use 2027-06-30 or an ISO time)')
+    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', APPROVER, now, '2025-13-45')).toThrow('--expires 2025-13-45: not a date (use 2027-06-30 or an ISO time)')
+    // an analyst triages, an approver decides to leave a finding unfixed (the workflow's rule)
+    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now)).toThrow(
+      'Ada Analyst acts as analyst; to suppress a finding you need the approver or admin role (--role approver)'
+    )
+    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned', ANALYST, now, '2025-06-30')).toThrow(
+      /to accept a finding's risk you need the approver or admin role/
+    )
     expect(getFinding(c.db, f.id).decision).toBeNull()
     expect(entries()).toBe(before)
     // a suppression may have none; an expiry is kept as an ISO time
-    expect(setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now).decision).toMatchObject({ decision: 'suppressed', expires: null })
-    expect(setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', ANALYST, now, '2025-06-30').decision).toMatchObject({
+    expect(setFindingDecision(c, f.id, 'suppressed', 'test bucket', APPROVER, now).decision).toMatchObject({ decision: 'suppressed', expires: null })
+    expect(setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2025-06-30').decision).toMatchObject({
       decision: 'risk-accepted',
       expires: '2025-06-30T00:00:00.000Z'
     })
+    expect(() => setFindingDecision(c, f.id, null, '', ANALYST, now)).toThrow(/to clear a decision you need the approver or admin role/)
+    expect(setFindingDecision(c, f.id, null, '', APPROVER, now).decision).toBeNull()
   })
 
   it('a tool-side suppression shows as suppressed until the tool reopens it', () => {

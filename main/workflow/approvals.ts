@@ -11,12 +11,11 @@ import type { ApprovalQueueItem, DecisionResult } from '../../shared/remediation
 import { canonicalJson } from '../audit/canonical'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
+import { APPROVER_ROLES } from '../identity/case-people'
 import { basisChange, currentBasis } from './basis'
 import { approvalView, planBasis, planRow } from './plans'
 import { describeState } from './states'
 import { findingsWhere, isSetAside, planRef, requireRole, samePerson, transition, workflowTx, type WfFinding } from './store'
-
-export const APPROVER_ROLES = ['approver', 'admin'] as const
 
 export interface DecideOptions {
   actor: Actor

@@ -9,7 +9,7 @@ import { canonicalJson } from '../audit/canonical'
 import { decisionExpiry } from '../case/decision-expiry'
 import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { APPROVER_ROLES } from './approvals'
+import { APPROVER_ROLES } from '../identity/case-people'
 import { describeState } from './states'
 import { ENGINE, findingById, requireRole, transition, workflowTx, type Tx, type WfFinding } from './store'
 

@@ -6,7 +6,7 @@ import { TABLE_SEVERITIES, TABLE_STAGES, TABLE_STATUSES, TABLE_VERDICTS, type Fi
 import { ACCOUNT } from '../../test/fixtures/evidence/bundle-builder'
 import { writeScenario } from '../../test/fixtures/evidence/scenario'
 import { asffFinding, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
-import { ANALYST, clock, freshCase } from '../../test/fixtures/ingest/support'
+import { ANALYST, APPROVER, clock, freshCase } from '../../test/fixtures/ingest/support'
 import type { WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings } from '../case/findings'
@@ -142,7 +142,7 @@ describe('findings.table', () => {
 
   it('shows a finding a person suppressed as suppressed', () => {
     const id = listFindings(c.db)[0]!.id
-    setFindingDecision(c, id, 'suppressed', 'compensating control in place', ANALYST, clock())
+    setFindingDecision(c, id, 'suppressed', 'compensating control in place', APPROVER, clock())
     const t = findingsTable(c.db)
     expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
     expect(TABLE_STAGES[t.stage[row(t, id)]!]).toBe('set aside')

@@ -169,7 +169,8 @@ const findings: Command = {
 const findingsDecide: Command = {
   name: 'findings decide',
   usage: 'findings decide CASE F-ID --decision suppressed|risk-accepted|clear --reason TEXT [--expires DATE] [--as NAME --role ROLE] [--key-file F] [--json]',
-  summary: "record a person's decision on a finding (suppress it, accept its risk, or clear the decision); later imports never change it",
+  summary:
+    "record an approver's decision on a finding (suppress it, accept its risk until a date, or clear the decision; the approver or admin role); later imports never change it",
   args: { values: ['--decision', '--reason', '--expires'] },
   run(ctx) {
     const decision = value(ctx.args, '--decision')
