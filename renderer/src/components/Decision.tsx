@@ -159,7 +159,10 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
           </tbody>
         </table>
       ) : (
-        <p className="muted">No decision: the finding is handled by the scans and the investigation. A later import never changes a decision.</p>
+        <p className="muted">
+          No decision: the finding is handled by the scans and the investigation. Suppressing it or accepting its risk is an approver’s (or an admin’s) decision; a later import
+          never changes it.
+        </p>
       )}
       {error ? (
         <Notice tone="error" title="The decision was not recorded">
