@@ -14,7 +14,7 @@ import { SCENARIO_FINDINGS, writeAsff, writeScenarioBundle } from '../../test/fi
 import { verifyState } from './state-seal'
 import type { WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle } from '../evidence/service'
-import { setFindingDecision } from '../ingest/findings'
+import { decideFinding } from '../workflow/decisions'
 import { loadPlaybooks } from '../investigate/loader'
 import { investigateCase } from '../investigate/service'
 import { importFile } from '../ingest/importer'
@@ -92,9 +92,9 @@ describe('the read models of the board and the initiatives', () => {
       c.db.prepare("UPDATE findings SET muted = 1 WHERE control = 'aws.ec2.ssh-restricted' OR id = (SELECT min(id) FROM findings)").run()
       expectTrue(c)
       const https = findingRefs('aws.s3.https-only')
-      setFindingDecision(c, https[0], 'suppressed', 'test bucket', APPROVER, now)
+      decideFinding(c, https[0], 'suppressed', { actor: APPROVER, now, reason: 'test bucket' })
       expectTrue(c)
-      setFindingDecision(c, https[0], null, 'not a test bucket after all', APPROVER, now)
+      decideFinding(c, https[0], null, { actor: APPROVER, now, reason: 'not a test bucket after all' })
       expectTrue(c)
 
       // regrouping: split by account, then merge another control's initiative into one part

@@ -13,7 +13,7 @@ import { tempDir } from '../../test/helpers/tmp'
 import { cli } from '../../test/helpers/cli'
 import { openCaseDb, createCaseDb, type WritableCaseDb, type WritableDb } from '../db/case-db'
 import { buildCase, demoDir } from '../demo/case-builder'
-import { setFindingDecision } from '../ingest/findings'
+import { decideFinding } from '../workflow/decisions'
 import { importFile } from '../ingest/importer'
 import { approve, plan, recordExecutionOf, setFourEyes } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
@@ -177,7 +177,7 @@ describe('the sealed case state', () => {
     forge(path, `UPDATE findings SET rci_verdict = 'SAFE' WHERE id = ${victim}`)
     const before = withCase(path, (c) => c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get() as number)
     withCase(path, (c) => {
-      expect(() => setFindingDecision(c, `F-${victim}`, 'suppressed', 'noise', rita, now)).toThrow(
+      expect(() => decideFinding(c, `F-${victim}`, 'suppressed', { actor: rita, now, reason: 'noise' })).toThrow(
         new RegExp(`the case does not verify, so nothing was changed: findings row ${victim} \\(F-${victim}\\) was changed outside Lastmile after audit entry \\d+ sealed it`)
       )
       expect(c.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(before)
@@ -268,20 +268,18 @@ describe('the sealed case state', () => {
   it('names the removal of the last entry, not yet sealed by any checkpoint, through the rows it wrote', () => {
     const path = copyCase()
     const p12 = testP12()
-    const victim = withCase(path, (c) => {
+    withCase(path, (c) => {
       createCheckpoint(c.db, c.id, loadPkcs12(p12.path, p12.passphrase), ana, now)
       const id = c.db.prepare("SELECT id FROM findings WHERE rci_verdict = 'UNSAFE' ORDER BY id LIMIT 1").pluck().get() as number
-      setFindingDecision(c, `F-${id}`, 'risk-accepted', 'accepted by the board', rita, now, '2099-12-31')
-      return id
+      decideFinding(c, `F-${id}`, 'risk-accepted', { actor: rita, now, reason: 'accepted by the board', expires: '2099-12-31' })
     })
     const last = withCase(path, (c) => c.db.prepare('SELECT MAX(seq) FROM audit_log').pluck().get() as number)
     forge(path, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = ${last}`)
     const v = verifyAt(path)
     expect(v.audit.ok).toBe(true)
-    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'findings', key: String(victim) })
-    expect(v.firstBad?.reason).toBe(
-      `the audit trail ends at entry ${last - 1}, but findings row ${victim} (F-${victim}) was sealed by entry ${last}: entries ${last}–${last} were removed`
-    )
+    // the first row that entry sealed, in the seal's order: the decision's history row
+    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'decision_history', key: '1' })
+    expect(v.firstBad?.reason).toBe(`the audit trail ends at entry ${last - 1}, but decision_history row 1 was sealed by entry ${last}: entries ${last}–${last} were removed`)
   })
 
   it('names the first entry of a trail rewritten with recomputed hashes, not the checkpoint head', () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { asffExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, APPROVER, clock, freshCase } from '../../test/fixtures/ingest/support'
 import { exposureOverTime } from './exposure'
-import { setFindingDecision } from './findings'
+import { decideFinding } from '../workflow/decisions'
 import { importFile } from './importer'
 
 const root = mkdtempSync(join(tmpdir(), 'lastmile-exposure-'))
@@ -55,7 +55,7 @@ describe('exposure over time', () => {
 
     // a person's decision sets a finding aside but is not a scan's word: the series is unchanged
     const f = (c.db.prepare("SELECT id FROM findings WHERE status = 'open' LIMIT 1").get() as { id: number }).id
-    setFindingDecision(c, `F-${f}`, 'suppressed', 'tolerated in the sandbox account', APPROVER, now, null)
+    decideFinding(c, `F-${f}`, 'suppressed', { actor: APPROVER, now, reason: 'tolerated in the sandbox account', expires: null })
     expect(exposureOverTime(c.db)).toEqual(series)
     c.close()
   })

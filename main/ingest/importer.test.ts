@@ -11,7 +11,7 @@ import { verifyState } from '../audit/state-seal'
 import type { WritableCaseDb } from '../db/case-db'
 import { isLastmileError } from '../errors'
 import { alertRecord, getFinding, listFindings } from '../case/findings'
-import { setFindingDecision } from './findings'
+import { decideFinding } from '../workflow/decisions'
 import { importFile, type ImportOptions } from './importer'
 import { listInitiatives } from './initiatives'
 import type { ImportProgress, ImportSummary } from './types'
@@ -447,8 +447,8 @@ describe("a person's decisions", () => {
     ]
     imp(write('scan1.json', asffExport(alarms)))
     const [bucket, instance] = ['aws.s3.https-only', 'aws.ec2.imdsv2'].map((ctl) => listFindings(c.db).find((f) => f.control === ctl)!)
-    setFindingDecision(c, bucket.id, 'suppressed', 'public website bucket, HTTP needed by legacy clients', APPROVER, now)
-    setFindingDecision(c, instance.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2025-06-30T00:00:00.000Z')
+    decideFinding(c, bucket.id, 'suppressed', { actor: APPROVER, now, reason: 'public website bucket, HTTP needed by legacy clients' })
+    decideFinding(c, instance.id, 'risk-accepted', { actor: APPROVER, now, reason: 'decommissioned next quarter', expires: '2025-06-30T00:00:00.000Z' })
     imp(write('scan2.json', asffExport(alarms.map((a) => ({ ...a, observedAt: at(8) })))))
     imp(write('scan3.json', asffExport([{ ...alarms[0], observedAt: at(15) }])))
     const b = getFinding(c.db, bucket.id)
@@ -466,30 +466,32 @@ describe("a person's decisions", () => {
     const [f] = listFindings(c.db)
     const entries = (): number => listAudit(c.db, 0, 100).entries.length
     const before = entries()
-    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now)).toThrow(
+    expect(() => decideFinding(c, f.id, 'risk-accepted', { actor: APPROVER, now, reason: 'decommissioned next quarter' })).toThrow(
       `${f.id}: a risk acceptance needs an expiry (--expires 2027-06-30): accepted risks are reviewed, not forgotten`
     )
-    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2020-01-01')).toThrow(
+    expect(() => decideFinding(c, f.id, 'risk-accepted', { actor: APPROVER, now, reason: 'decommissioned next quarter', expires: '2020-01-01' })).toThrow(
       '--expires 2020-01-01: the expiry must be in the future'
     )
-    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', APPROVER, now, '2025-13-45')).toThrow('--expires 2025-13-45: not a date (use 2027-06-30 or an ISO time)')
+    expect(() => decideFinding(c, f.id, 'suppressed', { actor: APPROVER, now, reason: 'test bucket', expires: '2025-13-45' })).toThrow(
+      '--expires 2025-13-45: not a date (use 2027-06-30 or an ISO time)'
+    )
     // an analyst triages, an approver decides to leave a finding unfixed (the workflow's rule)
-    expect(() => setFindingDecision(c, f.id, 'suppressed', 'test bucket', ANALYST, now)).toThrow(
+    expect(() => decideFinding(c, f.id, 'suppressed', { actor: ANALYST, now, reason: 'test bucket' })).toThrow(
       'Ada Analyst acts as analyst; to suppress a finding you need the approver or admin role (--role approver)'
     )
-    expect(() => setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned', ANALYST, now, '2025-06-30')).toThrow(
+    expect(() => decideFinding(c, f.id, 'risk-accepted', { actor: ANALYST, now, reason: 'decommissioned', expires: '2025-06-30' })).toThrow(
       /to accept a finding's risk you need the approver or admin role/
     )
     expect(getFinding(c.db, f.id).decision).toBeNull()
     expect(entries()).toBe(before)
     // a suppression may have none; an expiry is kept as an ISO time
-    expect(setFindingDecision(c, f.id, 'suppressed', 'test bucket', APPROVER, now).decision).toMatchObject({ decision: 'suppressed', expires: null })
-    expect(setFindingDecision(c, f.id, 'risk-accepted', 'decommissioned next quarter', APPROVER, now, '2025-06-30').decision).toMatchObject({
-      decision: 'risk-accepted',
-      expires: '2025-06-30T00:00:00.000Z'
-    })
-    expect(() => setFindingDecision(c, f.id, null, '', ANALYST, now)).toThrow(/to clear a decision you need the approver or admin role/)
-    expect(setFindingDecision(c, f.id, null, '', APPROVER, now).decision).toBeNull()
+    decideFinding(c, f.id, 'suppressed', { actor: APPROVER, now, reason: 'test bucket' })
+    expect(getFinding(c.db, f.id).decision).toMatchObject({ decision: 'suppressed', expires: null })
+    decideFinding(c, f.id, 'risk-accepted', { actor: APPROVER, now, reason: 'decommissioned next quarter', expires: '2025-06-30' })
+    expect(getFinding(c.db, f.id).decision).toMatchObject({ decision: 'risk-accepted', expires: '2025-06-30T00:00:00.000Z' })
+    expect(() => decideFinding(c, f.id, null, { actor: ANALYST, now, reason: 'not decommissioned after all' })).toThrow(/to clear a decision you need the approver or admin role/)
+    decideFinding(c, f.id, null, { actor: APPROVER, now, reason: 'not decommissioned after all' })
+    expect(getFinding(c.db, f.id).decision).toBeNull()
   })
 
   it('a tool-side suppression shows as suppressed until the tool reopens it', () => {

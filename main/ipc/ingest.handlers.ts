@@ -2,9 +2,9 @@ import { resolve } from 'node:path'
 import type { IngestResult } from '../../shared/ingest'
 import { exposureOverTime } from '../ingest/exposure'
 import { alertRecord, getFinding, listFindings } from '../case/findings'
-import { setFindingDecision } from '../ingest/findings'
 import { listInitiatives, mergeInitiatives, renameInitiative, splitInitiative } from '../ingest/initiatives'
 import { caseTotals, ingestInProcess, ingestInWorker, toModelProgress } from '../ingest/service'
+import { decideFinding } from '../workflow/decisions'
 import { findingsTable, findingsTableInWorker } from '../workflow/findings-table'
 import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
@@ -59,7 +59,11 @@ export function ingestHandlers(
     },
     'findings.exposure': () => exposureOverTime(session.require().db),
     'findings.get': ({ id }) => getFinding(session.require().db, id),
-    'findings.decide': ({ id, decision, reason, expires }, cases) => setFindingDecision(cases.writable(), id, decision, reason, session.actor(), session.now, expires ?? null),
+    'findings.decide': ({ id, decision, reason, expires }, cases) => {
+      const c = cases.writable()
+      const f = decideFinding(c, id, decision, { actor: session.actor(), now: session.now, reason, expires: expires ?? null })
+      return getFinding(c.db, f.ref)
+    },
     'alerts.record': ({ id }) => alertRecord(session.require().db, id),
     'initiatives.list': () => listInitiatives(session.require().db),
     'initiatives.split': ({ id, by }, cases) => splitInitiative(cases.writable(), id, by, session.actor(), session.now),

@@ -12,7 +12,7 @@ import { addEvidenceBundle, setAccountEnvironment } from '../evidence/service'
 import { listFindings } from '../case/findings'
 import { rciView } from '../case/rci'
 import { investigateCase } from '../investigate/service'
-import { setFindingDecision } from '../ingest/findings'
+import { decideFinding } from './decisions'
 import { importFile } from '../ingest/importer'
 import { placeOf } from './board'
 import { findingsWhere } from './store'
@@ -142,7 +142,7 @@ describe('findings.table', () => {
 
   it('shows a finding a person suppressed as suppressed', () => {
     const id = listFindings(c.db)[0]!.id
-    setFindingDecision(c, id, 'suppressed', 'compensating control in place', APPROVER, clock())
+    decideFinding(c, id, 'suppressed', { actor: APPROVER, now: clock(), reason: 'compensating control in place' })
     const t = findingsTable(c.db)
     expect(TABLE_STATUSES[t.status[row(t, id)]!]).toBe('suppressed')
     expect(TABLE_STAGES[t.stage[row(t, id)]!]).toBe('set aside')

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { asffExport, prowlerExport, type Alarm } from '../../test/fixtures/ingest/generate'
 import { ANALYST, APPROVER, clock, freshCase, KEY } from '../../test/fixtures/ingest/support'
 import { openCaseDb, type WritableCaseDb } from '../db/case-db'
-import { setFindingDecision } from '../ingest/findings'
+import { decideFinding } from './decisions'
 import { importFile } from '../ingest/importer'
 import { findingsTable, findingsTableInWorker } from './findings-table'
 
@@ -51,7 +51,7 @@ describe('findings.table on a worker thread', () => {
   it('is read again after the case changed, and kept until it changes', async () => {
     const before = await findingsTableInWorker(c, KEY)
     const id = before.id[0]!
-    setFindingDecision(c, `F-${id}`, 'suppressed', 'a test bucket', APPROVER, now)
+    decideFinding(c, `F-${id}`, 'suppressed', { actor: APPROVER, now, reason: 'a test bucket' })
     const after = await findingsTableInWorker(c, KEY)
     expect(after.status[after.id.indexOf(id)]).toBe(2)
     expect(after).toEqual(findingsTable(c.db))

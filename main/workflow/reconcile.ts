@@ -1,7 +1,7 @@
 // The checks that change states on their own, run before every workflow operation and when the
 // board or the queue is read on a writable case, each change with its audit entry (by the engine):
-// 1. expired risk acceptances and suppressions reopen their findings, and findings suppressed or
-//    accepted elsewhere (`findings decide`) leave their plans;
+// 1. expired risk acceptances and suppressions reopen their findings, and findings still in a plan
+//    with a decision (recorded by `findings decide` before it took the workflow's path) leave it;
 // 2. later imports decide remediated findings (closed, or reopened) and flag closed ones that came
 //    back (regression) — validation by rescan, as imports arrive;
 // 3. approvals whose verdict or evidence changed since are void (the finding waits for a new one);
@@ -32,7 +32,8 @@ export function reconcile(c: OpenCaseDb, now: () => string, opts: ReconcileOptio
   const expiring = findingsWhere(db, 'f.id IN (SELECT x.id FROM findings x WHERE x.decision_expires IS NOT NULL)')
   if (expiring.some((f) => Date.parse(f.decisionExpires!) <= Date.parse(now()))) changes.push(...workflowTx(c, now, (tx) => expireDecisions(tx, expiring)))
 
-  // a decision recorded through `findings decide` (main/ingest) takes the finding out of its plan too
+  // a decision leaves its plan in its own transaction (decisions.ts); one `findings decide` recorded
+  // before it took that path, in a case made then, leaves it here
   const decided = findingsWhere(db, "f.decision IS NOT NULL AND w.state IN ('planned', 'approved', 'rejected', 'routed', 'failed', 'reopened', 'regression')")
   if (decided.length) {
     changes.push(

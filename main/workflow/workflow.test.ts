@@ -11,7 +11,7 @@ import type { Actor, RciVerdict } from '../../shared/model'
 import { listAudit, verifyAudit } from '../audit/chain'
 import { openCaseDb, type WritableCaseDb } from '../db/case-db'
 import { addEvidenceBundle } from '../evidence/service'
-import { setFindingDecision } from '../ingest/findings'
+import { decideFinding } from './decisions'
 import { importFile } from '../ingest/importer'
 import { listInitiatives } from '../ingest/initiatives'
 import { parseCsv } from '../semantics/csv'
@@ -237,14 +237,35 @@ describe('risk acceptance and suppression', () => {
     t = saved
   })
 
-  it('a decision recorded with `findings decide` also takes the finding out of its plan', () => {
+  it('`findings decide` takes the finding out of its plan at once, replaces a decision keeping its history, and clears one with a reason', () => {
     const sg = ref(SG)
     expect(stateOf(sg)).toBe('planned')
-    setFindingDecision(c, sg, 'suppressed', 'decided in the findings table', bob, now)
-    expect(board(c, as(ana)).changes).toContain(`${sg}: left its plan — suppressed by Bob Approver: decided in the findings table`)
+    const audit = (): string[] =>
+      listAudit(c.db, 0, 10_000)
+        .entries.map((e) => e.action)
+        .reverse()
+    const before = audit().length
+    decideFinding(c, sg, 'suppressed', { actor: bob, now, reason: 'decided in the findings table' })
+    // the plan is left in the decision's own transaction, as `suppress` does: not at the next reconciliation
     expect(stateOf(sg)).toBe('new')
+    expect(audit().slice(before)).toEqual(['workflow.withdraw', 'finding.suppressed'])
     expect(queue(c, {}, as(ana)).map((q) => q.finding)).not.toContain(sg)
-    setFindingDecision(c, sg, null, '', bob, now)
+    // a second decision replaces the first in one step (the finding never reopens in between); the history keeps both
+    const accepted = decideFinding(c, sg, 'risk-accepted', { actor: bob, now, reason: 'the VPN replaces it in Q3', expires: '2099-09-30' })
+    expect(accepted).toMatchObject({ decision: 'risk-accepted', decisionReason: 'the VPN replaces it in Q3', decisionExpires: '2099-09-30T00:00:00.000Z', state: 'new' })
+    const history = c.db.prepare('SELECT decision, end_reason FROM decision_history WHERE finding_id = ? ORDER BY id').all(Number(sg.slice(2)))
+    expect(history).toEqual([
+      { decision: 'suppressed', end_reason: 'replaced: the VPN replaces it in Q3' },
+      { decision: 'risk-accepted', end_reason: null }
+    ])
+    const last = listAudit(c.db, 0, 1).entries[0]!
+    expect(last).toMatchObject({ action: 'finding.risk-accepted', target: sg, details: { replaces: { decision: 'suppressed', reason: 'decided in the findings table' } } })
+    // clearing needs a reason, as `clear-decision` does; a finding with no decision has none to clear
+    expect(() => decideFinding(c, sg, null, { actor: bob, now, reason: ' ' })).toThrow(`${sg}: say why the decision ends (--reason TEXT)`)
+    expect(decideFinding(c, sg, null, { actor: bob, now, reason: 'the VPN is late; fix it now' }).decision).toBeNull()
+    const cleared = audit().length
+    expect(() => decideFinding(c, sg, null, { actor: bob, now, reason: 'again' })).toThrow(`${sg} is neither suppressed nor risk-accepted: there is no decision to clear`)
+    expect(audit().length).toBe(cleared)
     expect(plan(c, sg, as(bob)).findings.map((f) => f.state)).toEqual(['planned'])
   })
 

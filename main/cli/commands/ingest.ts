@@ -5,8 +5,8 @@ import { FORMAT_NAMES, type FormatName, type ImportSummary } from '../../../shar
 import { sharedIdsSentence } from '../../../shared/shared-ids'
 import type { FindingStatus } from '../../../shared/model'
 import { LastmileError } from '../../errors'
-import { alertRecord, listFindings } from '../../case/findings'
-import { findingsCsv, setFindingDecision } from '../../ingest/findings'
+import { alertRecord, getFinding, listFindings } from '../../case/findings'
+import { findingsCsv } from '../../ingest/findings'
 import { listInitiatives, mergeInitiatives, splitInitiative } from '../../ingest/initiatives'
 import { ingestInWorker, toModelProgress } from '../../ingest/service'
 import { positional, value } from '../args'
@@ -15,6 +15,7 @@ import { actorOf, openCase, readKey } from '../context'
 import { progressReporter } from '../progress'
 import { table } from '../table'
 import { placeOf } from '../../workflow/board'
+import { decideFinding } from '../../workflow/decisions'
 import { findingsWhere } from '../../workflow/store'
 
 function formatOf(ctx: Parameters<Command['run']>[0]): FormatName | undefined {
@@ -170,7 +171,7 @@ const findingsDecide: Command = {
   name: 'findings decide',
   usage: 'findings decide CASE F-ID --decision suppressed|risk-accepted|clear --reason TEXT [--expires DATE] [--as NAME --role ROLE] [--key-file F] [--json]',
   summary:
-    "record an approver's decision on a finding (suppress it, accept its risk until a date, or clear the decision; the approver or admin role); later imports never change it",
+    "record an approver's decision on a finding (suppress it, accept its risk until a date, or clear the decision; the approver or admin role), replacing the one it has; later imports never change it",
   args: { values: ['--decision', '--reason', '--expires'] },
   run(ctx) {
     const decision = value(ctx.args, '--decision')
@@ -179,15 +180,13 @@ const findingsDecide: Command = {
     }
     const c = openCase(ctx, positional(ctx.args, 0, 'CASE'))
     try {
-      const f = setFindingDecision(
-        c,
-        positional(ctx.args, 1, 'F-ID (the finding)'),
-        decision === 'clear' ? null : decision,
-        value(ctx.args, '--reason') ?? '',
-        actorOf(ctx),
-        () => new Date().toISOString(),
-        value(ctx.args, '--expires') ?? null
-      )
+      const done = decideFinding(c, positional(ctx.args, 1, 'F-ID (the finding)'), decision === 'clear' ? null : decision, {
+        actor: actorOf(ctx),
+        now: () => new Date().toISOString(),
+        reason: value(ctx.args, '--reason') ?? '',
+        expires: value(ctx.args, '--expires') ?? null
+      })
+      const f = getFinding(c.db, done.ref)
       emit(
         ctx,
         f,

@@ -159,4 +159,27 @@ describe('lastmile plan / approve / reject / approvals / record-execution / vali
     const plans = (await cli(['plan', path, 'P-9', ...ana], env)).code
     expect(plans).toBe(2)
   })
+  it("findings decide keeps the workflow's rules: a fixed finding is validated, not decided on; a decision replaces the one recorded; clearing needs a reason", async () => {
+    const refusal = (r: { code: number; stderr: string }, what: string): void => {
+      expect(r.code).toBe(2)
+      expect(r.stderr.trim()).toBe(`lastmile findings decide: ${what}`)
+    }
+    // remediated by the test above: its validation decides, not a suppression
+    refusal(
+      await cli(['findings', 'decide', path, bucketFinding, '--decision', 'suppressed', '--reason', 'test bucket', ...bob], env),
+      `${bucketFinding} is remediated, awaiting validation: validate it instead of suppressing it`
+    )
+    const ebs = (await cli(['findings', path, '--json', '--control', 'aws.ec2.ebs-default-encryption'], env)).json() as Array<{ id: string }>
+    const f = ebs[0].id
+    const replaced = await cli(['findings', 'decide', path, f, '--decision', 'suppressed', '--reason', 'volumes re-created from encrypted snapshots', ...bob, '--json'], env)
+    expect(replaced.code).toBe(0)
+    expect(replaced.json()).toMatchObject({ id: f, decision: { decision: 'suppressed', reason: 'volumes re-created from encrypted snapshots', expires: null } })
+    refusal(await cli(['findings', 'decide', path, f, '--decision', 'clear', ...bob], env), `${f}: say why the decision ends (--reason TEXT)`)
+    const cleared = await cli(['findings', 'decide', path, f, '--decision', 'clear', '--reason', 'the snapshots were not encrypted', ...bob], env)
+    expect(cleared.stdout.trim()).toBe(`${f}: decision cleared`)
+    refusal(
+      await cli(['findings', 'decide', path, f, '--decision', 'clear', '--reason', 'again', ...bob], env),
+      `${f} is neither suppressed nor risk-accepted: there is no decision to clear`
+    )
+  })
 })

@@ -1,10 +1,12 @@
 // A person's decision on findings (suppress, accept the risk, or clear it): for one finding on
 // its page, or for many selected in a table, one `findings.decide` call each, with progress and
-// a Stop button, since a selection can hold thousands.
+// a Stop button, since a selection can hold thousands. Main keeps the rules (the approver role, a
+// reason, an expiry for an accepted risk, none on a fixed finding): a selection skips the findings
+// they refuse one by one and says so.
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { Decision, FindingView } from '../../../shared/ingest'
 import type { FindingWorkflowView } from '../../../shared/remediation'
-import { call } from '../api'
+import { ApiCallError, call } from '../api'
 import { describeError } from '../errors'
 import { invalidateFindings } from '../findings/data'
 import { actorName, formatTime, plural } from '../format'
@@ -17,7 +19,7 @@ type DecisionChoice = Decision | 'clear'
 
 const VERB: Record<DecisionChoice, string> = { suppressed: 'Suppress', 'risk-accepted': 'Accept the risk of', clear: 'Clear the decision on' }
 
-/** The form: a reason (required to decide), and for an accepted risk the day it lapses (required, from today on). */
+/** The form: a reason (required: it is recorded with the decision), and for an accepted risk the day it lapses (required, from today on). */
 function DecisionForm({
   choice,
   count,
@@ -39,7 +41,7 @@ function DecisionForm({
   const expiresId = useId()
   const submit = (e: FormEvent): void => {
     e.preventDefault()
-    const noReason = choice !== 'clear' && !reason.trim()
+    const noReason = !reason.trim()
     setProblem(noReason ? 'Say why: the reason is kept in the audit trail with your name.' : null)
     // an accepted risk lapses (and is reviewed then), on a day still to come: the end of that day, UTC
     const until = choice === 'risk-accepted' && expires ? new Date(`${expires}T23:59:59Z`) : null
@@ -58,7 +60,7 @@ function DecisionForm({
   return (
     <form className="form" onSubmit={submit} noValidate>
       <div className="field">
-        <label htmlFor={reasonId}>{choice === 'clear' ? 'Reason (optional)' : 'Reason'}</label>
+        <label htmlFor={reasonId}>Reason</label>
         <textarea
           id={reasonId}
           rows={3}
@@ -72,7 +74,7 @@ function DecisionForm({
               ? 'e.g. the bucket only serves a public website through CloudFront'
               : choice === 'risk-accepted'
                 ? 'e.g. legacy batch client; replacement planned for Q3'
-                : ''
+                : 'e.g. the legacy client was retired; fix it now'
           }
         />
         {problem ? (
@@ -186,6 +188,7 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
       )}
       {choice ? (
         <Modal title={`${VERB[choice]} ${finding.id}`} onClose={() => !busy && setChoice(null)}>
+          {d && choice !== 'clear' ? <p className="muted">This replaces the decision recorded now; the finding’s history keeps both.</p> : null}
           <DecisionForm choice={choice} count={1} busy={busy} onSubmit={(r, x) => void decide(r, x)} onCancel={() => setChoice(null)} />
         </Modal>
       ) : null}
@@ -193,8 +196,11 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
   )
 }
 
-/** Buttons for the findings selected in a table; the work runs one call at a time and can stop. */
-export function BulkDecision({ ids, onDone }: { ids: string[]; onDone(): void }): ReactElement {
+/**
+ * Buttons for the findings selected in a table; the work runs one call at a time and can stop. The
+ * selection stays afterwards, with the outcome beside it.
+ */
+export function BulkDecision({ ids }: { ids: string[] }): ReactElement {
   const [choice, setChoice] = useState<DecisionChoice | null>(null)
   const [done, setDone] = useState<number | null>(null)
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; title: string; text: string } | null>(null)
@@ -206,28 +212,37 @@ export function BulkDecision({ ids, onDone }: { ids: string[]; onDone(): void })
     setOutcome(null)
     const todo = [...ids]
     let n = 0
+    // findings the rules refuse one by one (a fixed finding is validated, not decided on): skipped, the first said
+    const skipped: string[] = []
+    let firstSkip = ''
+    let tried = 0
     setDone(0)
     try {
       for (const id of todo) {
         if (stop.current) break
-        await call('findings.decide', { id, decision: choice === 'clear' ? null : choice, reason, ...(expires ? { expires } : {}) })
-        n++
-        setDone(n)
+        try {
+          await call('findings.decide', { id, decision: choice === 'clear' ? null : choice, reason, ...(expires ? { expires } : {}) })
+          n++
+        } catch (e) {
+          if (!(e instanceof ApiCallError && e.code === 'conflict')) throw e
+          if (!skipped.length) firstSkip = describeError(e)
+          skipped.push(id)
+        }
+        tried++
+        setDone(tried)
       }
+      const skips = skipped.length ? ` ${plural(skipped.length, 'finding')} skipped (${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}): ${firstSkip}` : ''
       setOutcome(
-        n === todo.length
-          ? { tone: 'success', title: `${plural(n, 'decision')} recorded`, text: 'Each is in the audit trail with your name and the reason.' }
-          : { tone: 'success', title: `Stopped after ${plural(n, 'decision')}`, text: `${plural(todo.length - n, 'finding')} of the selection were left as they were.` }
+        tried === todo.length
+          ? { tone: skipped.length ? 'error' : 'success', title: `${plural(n, 'decision')} recorded`, text: `Each is in the audit trail with your name and the reason.${skips}` }
+          : { tone: 'success', title: `Stopped after ${plural(n, 'decision')}`, text: `${plural(todo.length - tried, 'finding')} of the selection were left as they were.${skips}` }
       )
     } catch (e) {
       setOutcome({ tone: 'error', title: `Stopped after ${plural(n, 'decision')}`, text: describeError(e) })
     } finally {
       setDone(null)
       setChoice(null)
-      if (n > 0) {
-        invalidateFindings()
-        onDone()
-      }
+      if (n > 0) invalidateFindings()
     }
   }
   return (

@@ -32,8 +32,8 @@ export interface FindingsGridProps {
   /** columns that are never shown here (e.g. Initiative inside an initiative) */
   without?: readonly ColumnId[]
   onOpen(id: string): void
-  /** actions on the selected findings, shown in the toolbar while some are selected */
-  selectionActions?(ids: string[], clear: () => void): ReactNode
+  /** actions on the selected findings, shown in the toolbar while some are selected (the selection stays, so their outcome does) */
+  selectionActions?(ids: string[]): ReactNode
 }
 
 export function FindingsGrid({ store, subset, label, viewKey, hidden = DEFAULT_HIDDEN, without = [], onOpen, selectionActions }: FindingsGridProps): ReactElement {
@@ -81,7 +81,7 @@ export function FindingsGrid({ store, subset, label, viewKey, hidden = DEFAULT_H
       />
       {selectedIds.length && selectionActions ? (
         <div className="grid-selection" role="region" aria-label="Selected findings">
-          {selectionActions(selectedIds, clearSelection)}
+          {selectionActions(selectedIds)}
           <button type="button" className="button small ghost" onClick={clearSelection}>
             Clear selection
           </button>

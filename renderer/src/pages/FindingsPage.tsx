@@ -57,10 +57,10 @@ function FindingsList(): ReactElement {
           selectionActions={
             current.readOnly
               ? undefined
-              : (ids, clear) => (
+              : (ids) => (
                   <>
                     <InvestigateSelected ids={ids} />
-                    <BulkDecision ids={ids} onDone={clear} />
+                    <BulkDecision ids={ids} />
                   </>
                 )
           }
