@@ -1,5 +1,6 @@
 // aws.guardduty.iam-credential-threat's fixture world: four access keys GuardDuty reports (through
-// Security Hub), one for each way the containment question can end. CloudTrail covers the whole
+// Security Hub), one for each way the containment question can end (none SAFE: a log shows use,
+// not disuse). CloudTrail covers the whole
 // window in the workloads account; the legacy account's CloudTrail was not collected.
 import { asffGuardDuty, at, managementRecord, role, user, type Expected, type Json, type Principal, type World } from '../../test/casegen/world'
 
@@ -85,10 +86,11 @@ export function scenario(w: World): void {
       anomalous: 'ec2.amazonaws.com:[DescribeInstances:success] , s3.amazonaws.com:[ListBuckets:success]'
     }),
     key: 'AKIAGD00000000000001',
-    verdict: 'SAFE',
-    steps: { active: 'yes', threat: 'yes', key: 'yes', 'other-calls': 'no', 'role-sessions': 'no' },
-    why: 'the key signed nothing but the two anomalous calls in 90 days',
-    says: { 'other-calls': "the only calls signed with AKIAGD00000000000001 are GuardDuty's anomalous ones" }
+    // the management events hold nothing else, but a job reading its reports from S3 (GetObject, a data event) would not be in them
+    verdict: 'RISKY',
+    steps: { active: 'yes', threat: 'yes', key: 'yes', 'other-calls': 'unknown', 'role-sessions': 'no' },
+    why: 'the key signed nothing but the two anomalous calls in the management events of 90 days; calls on data are not in them',
+    says: { 'other-calls': "the only calls signed with AKIAGD00000000000001 in the log are GuardDuty's anomalous ones" }
   })
 
   // the deploy pipeline's user: its key uploads artefacts every day; someone else read secrets with it
@@ -140,7 +142,7 @@ export function scenario(w: World): void {
     }),
     key: keyOf(stolen),
     verdict: 'RISKY',
-    steps: { key: 'no', 'other-calls': 'no', 'role-sessions': 'yes' },
+    steps: { key: 'no', 'other-calls': 'unknown', 'role-sessions': 'yes' },
     why: "revoking the role's older sessions stops its instance until it refreshes",
     says: { 'role-sessions': 'i-0e7d0000000000001' }
   })

@@ -2,6 +2,13 @@
 // user's long-term key, or a role session's temporary one), who else signs calls with it (CloudTrail
 // records of the key id in the window, apart from GuardDuty's anomalous calls and caller addresses),
 // and — for a role session — which other sessions of the role revoking its older sessions stops.
+//
+// CloudTrail proves use, never disuse, of a credential: calls on data (S3 objects, DynamoDB items,
+// Lambda invocations, SQS messages…) are data events, which no management-event log holds and a
+// trail records only for the resource types and resources its data-event selectors name. A workload
+// that only reads or writes data with the key leaves nothing in the log, so "nothing else signs with
+// it" stays unknown however complete the management events are (the credential report's last use,
+// which counts every request, is the attacker's own call here and says nothing of the days before).
 import { z } from 'zod'
 import type { SlimRecord } from '../../main/case/cloudtrail-index'
 import { accountTrail, addressesText, callsText } from '../../main/controls/cloudtrail-account'
@@ -37,6 +44,10 @@ function credential(ctx: StepContext): KeyCredential | null {
   }
   return null
 }
+
+/** Why no other call in the log is not "no other use" (see the top of this file). */
+const DATA_PLANE =
+  'calls on data (S3 objects, DynamoDB items, Lambda invocations, SQS messages…) are data events, which management events never hold and a trail records only for the resources its data-event selectors name: a workload that only reads or writes data with the credential would not be in the log'
 
 const noKey = () =>
   outcome('unknown', "no alert of the finding is a GuardDuty record naming the access key (ASFF's AwsIamAccessKey resource): which credential it is is not in the case", {})
@@ -83,7 +94,7 @@ const keyKind = defineStep({
 const otherCalls = defineStep({
   name: 'guardduty.key-other-calls',
   summary:
-    "calls signed with the key in the window other than GuardDuty's anomalous ones (its APIs, or from the addresses it names), from CloudTrail with every Region covered: a workload using the key",
+    'calls signed with the key in the window other than GuardDuty\'s anomalous ones (its APIs, or from the addresses it names), from CloudTrail with every Region covered: a workload using the key ("yes"); none in the log is "unknown", never "no", since calls on data need not be in it',
   resourceTypes: KEY,
   params: z.object({}).strict(),
   run(ctx) {
@@ -109,9 +120,9 @@ const otherCalls = defineStep({
         o
       )
     return outcome(
-      'no',
-      `${calls.length ? `the only calls signed with ${c.keyId} are GuardDuty's anomalous ones (${callsText(calls, 4)}, ${addressesText(calls, 3)})` : `no call signed with ${c.keyId}`} ${windowText(ctx.window)}, with CloudTrail covering ${t.covered.join(', ')} the whole window`,
-      { ...o, certainty: 'proven' }
+      'unknown',
+      `${calls.length ? `the only calls signed with ${c.keyId} in the log are GuardDuty's anomalous ones (${callsText(calls, 4)}, ${addressesText(calls, 3)})` : `no call signed with ${c.keyId} is in the log`} ${windowText(ctx.window)}, with CloudTrail covering ${t.covered.join(', ')} the whole window; but ${DATA_PLANE}`,
+      o
     )
   }
 })
@@ -119,7 +130,7 @@ const otherCalls = defineStep({
 const roleSessions = defineStep({
   name: 'guardduty.role-other-sessions',
   summary:
-    "for a role session's key: other sessions of the role that called AWS in the window (revoking the role's older sessions stops them until they take new credentials); an IAM user's key touches no other credential",
+    "for a role session's key: other sessions of the role that called AWS in the window (revoking the role's older sessions stops them until they take new credentials; none in the log is \"unknown\", since calls on data need not be in it); an IAM user's key touches no other credential",
   resourceTypes: KEY,
   params: z.object({}).strict(),
   run(ctx) {
@@ -146,10 +157,11 @@ const roleSessions = defineStep({
       )
     }
     if (t.gaps.length) return outcome('unknown', `no other session of the role ${c.principal} is in the log, but ${t.gaps.join('; ')}`, o)
-    return outcome('no', `no other session of the role ${c.principal} called AWS ${windowText(ctx.window)} (CloudTrail covers ${t.covered.join(', ')} the whole window)`, {
-      ...o,
-      certainty: 'proven'
-    })
+    return outcome(
+      'unknown',
+      `no other session of the role ${c.principal} is in the log ${windowText(ctx.window)} (CloudTrail covers ${t.covered.join(', ')} the whole window); but ${DATA_PLANE}`,
+      o
+    )
   }
 })
 
