@@ -3,9 +3,11 @@
 // - `set -euo pipefail`: the first failing command stops the script (no half-applied plan that
 //   carries on), an unset variable is an error, and a failure inside a pipe is not hidden;
 // - they refuse to run with credentials for another account or subscription than the plan's;
-// - each change is preceded by a check of the live state and skipped when already in place, so a
-//   script that stopped half-way (or ran twice) can simply be run again;
-// - what a change replaces is saved first (the rollback capture), in LASTMILE_ROLLBACK_DIR;
+// - each change a control's code writes is preceded by a check of the live state and skipped when
+//   already in place, so a script that stopped half-way (or ran twice) can simply be run again (a
+//   playbook's template runs as written, and its script's header says so);
+// - what a change replaces is saved first (the rollback capture), in LASTMILE_ROLLBACK_DIR (a
+//   script that saves nothing says so);
 // - they read the cloud's answers with `--output json` and jq, never by scraping text.
 //
 // Values are single-quoted for bash (sq), so nothing from evidence (a bucket name, a policy) can
@@ -73,6 +75,8 @@ interface ScriptSpec {
   awsAccount?: string | null
   /** the Azure subscription the CLI must be signed in to */
   azureSubscription?: string | null
+  /** the steps run as written, with no check of the live state (a playbook's template): the header says so */
+  asWritten?: boolean
   /** folder name under LASTMILE_ROLLBACK_DIR's default */
   rollbackKey: string
   /** shell functions used by the steps */
@@ -90,16 +94,27 @@ function indent(lines: string[], by = '  '): string[] {
 export function bashScript(spec: ScriptSpec): string {
   const out: string[] = ['#!/usr/bin/env bash', `# ${spec.title}`]
   for (const l of spec.lines) out.push(l ? `# ${l}` : '#')
+  // the account and subscription checks read the CLI's JSON with jq
+  const tools = [...new Set([...spec.tools, ...(spec.awsAccount || spec.azureSubscription ? ['jq'] : [])])]
+  // a script whose steps save nothing says so, rather than promising a capture it does not make
+  const saves = [...(spec.functions ?? []), ...spec.steps.flatMap((s) => [...(s.before ?? []), ...s.apply, s.check ?? '', s.verify ?? ''])].some((l) => l.includes('ROLLBACK_DIR'))
   out.push(
     '#',
-    '# Stops at the first error (set -euo pipefail). Every change is checked against the live state',
-    '# first and skipped when already in place, so the script can be run again after a stop.',
+    ...(spec.asWritten
+      ? [
+          '# Stops at the first error (set -euo pipefail). Its commands run as written, with no check of the',
+          '# live state first: read them, and what they replace, before running it (or running it again).'
+        ]
+      : [
+          '# Stops at the first error (set -euo pipefail). Every change is checked against the live state',
+          '# first and skipped when already in place, so the script can be run again after a stop.'
+        ]),
     'set -euo pipefail',
     '',
     'say() { printf "lastmile: %s\\n" "$*" >&2; }',
     'fail() { say "$*"; exit 1; }',
     '',
-    `for tool in ${spec.tools.join(' ')}; do`,
+    `for tool in ${tools.join(' ')}; do`,
     '  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH; nothing was changed"',
     'done',
     ''
@@ -124,12 +139,14 @@ export function bashScript(spec: ScriptSpec): string {
       ''
     )
   }
-  out.push(
-    '# What each change replaces is saved here first (the rollback script reads it back).',
-    `ROLLBACK_DIR="\${LASTMILE_ROLLBACK_DIR:-./lastmile-rollback}/${spec.rollbackKey}"`,
-    'mkdir -p "$ROLLBACK_DIR"',
-    ''
-  )
+  if (saves)
+    out.push(
+      '# What each change replaces is saved here first (the rollback script reads it back).',
+      `ROLLBACK_DIR="\${LASTMILE_ROLLBACK_DIR:-./lastmile-rollback}/${spec.rollbackKey}"`,
+      'mkdir -p "$ROLLBACK_DIR"',
+      ''
+    )
+  else out.push('# It saves nothing before its changes.', '')
   for (const f of spec.functions ?? []) out.push(f, '')
   spec.steps.forEach((s, i) => {
     out.push(`say ${message(`step ${i + 1}/${spec.steps.length}: ${s.title}`)}`)

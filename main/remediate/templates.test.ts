@@ -141,6 +141,10 @@ describe("the built-in playbooks' templates, rendered", () => {
         if (a.language === 'bash') {
           bashOk(`${pb.id}-${role}-${i}.sh`, a.content)
           expect(a.content).toContain('set -euo pipefail')
+          // a template runs as written: its header promises no check of the live state and no rollback capture
+          expect(a.content, what).toContain('Its commands run as written, with no check of the')
+          expect(a.content, what).not.toContain('skipped when already in place')
+          expect(a.content, what).not.toContain('saved here first')
         } else if (a.language === 'json') {
           const doc = JSON.parse(a.content)
           const mechanism = (tpl as { mechanism?: string }).mechanism

@@ -118,6 +118,7 @@ export function templateArtefact(
         awsAccount: tpl.kind === 'aws-cli' ? target.account : null,
         azureSubscription: tpl.kind === 'azure-cli' ? azureParts(target.resourceId).subscription : null,
         rollbackKey: target.finding,
+        asWritten: true,
         steps: [{ title: tpl.title, apply: body.split('\n') }],
         done: `${tpl.title}: done`
       })
