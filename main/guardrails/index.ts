@@ -44,6 +44,14 @@ function withPolicyFallback(control: string, render: (policy: PolicyRenderer) =>
   }
 }
 
+/**
+ * The note for a control with no guardrail in its code; a plan drops it for a control whose
+ * playbook renders guardrails of its own (plans.ts).
+ */
+export function noGuardrailNote(control: string): string {
+  return `${control}: no guardrail is known for this control`
+}
+
 /** Which findings must keep working under a guardrail, and why. */
 export function exceptionsOf(findings: readonly GuardrailFinding[]): GuardrailException[] {
   const out: GuardrailException[] = []
@@ -108,7 +116,7 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
       const render = code.guardrails.bind(code)
       guardrails.push(...withPolicyFallback(control, (policy) => render({ control, exceptions, opts: guardOpts, policy, subscriptions }), notes))
     }
-    if (!code?.guardrails && !code?.sharedGuardrail) notes.push(`${control}: no guardrail is known for this control`)
+    if (!code?.guardrails && !code?.sharedGuardrail) notes.push(noGuardrailNote(control))
   }
   const readme = guardrailReadme(scope, guardrails, notes, tag, breakGlassRolesOf(opts))
   return { scope, controls, guardrails, readme, notes }

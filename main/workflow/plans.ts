@@ -8,7 +8,7 @@ import type { ApprovalView, Artefact, GuardrailView, PlanFindingView, PlanSummar
 import { canonicalJson } from '../audit/canonical'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { buildGuardrails, guardrailScope, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
+import { buildGuardrails, guardrailScope, noGuardrailNote, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
 import { hasComputedFix, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
 import { templateArtefact, templatePlaceholders, templateValues } from '../remediate/templates'
@@ -148,10 +148,11 @@ function playbookGuardrails(
   playbooks: PlaybookSet | null | undefined,
   plan: string,
   inputs: Record<string, string>
-): { artefacts: Artefact[]; notes: string[] } {
+): { artefacts: Artefact[]; notes: string[]; controls: Set<string> } {
   const covered = coveredMechanisms(mine)
   const artefacts: Artefact[] = []
   const notes: string[] = []
+  const controls = new Set<string>()
   const seen = new Set<string>()
   for (const i of included) {
     const pb = playbooks?.forControl(i.f.control)
@@ -165,13 +166,14 @@ function playbookGuardrails(
         const a = templateArtefact(tpl, values, t, { plan, role: 'guardrail', index, playbook: pb.id })
         const kind = tpl.kind === 'policy-json' && tpl.mechanism === 'scp' ? 'aws-scp' : tpl.kind === 'policy-json' && tpl.mechanism === 'rcp' ? 'aws-rcp' : a.kind
         artefacts.push({ ...a, kind, name: `${i.f.control}.${tpl.mechanism}-${index + 1}.${a.name.split('.').pop()}`, finding: null })
+        controls.add(i.f.control)
       })
     } catch (e) {
       if (!isLastmileError(e)) throw e
       notes.push(`playbook ${pb.id}'s guardrail templates were not rendered: ${e.message}`)
     }
   }
-  return { artefacts, notes }
+  return { artefacts, notes, controls }
 }
 
 function guardrailFindings(db: Db, controls: readonly string[]): GuardrailFinding[] {
@@ -246,7 +248,13 @@ export function createPlan(c: WritableCaseDb, ref: string, opts: PlanOptions): P
     preconditions: uniq(included.flatMap((i) => i.fix.preconditions)),
     validation,
     excluded,
-    notes: [...(opts.reason ? [opts.reason] : []), ...included.flatMap((i) => i.fix.notes.map((n) => `${i.f.ref}: ${n}`)), ...guard.notes, ...fromPlaybooks.notes]
+    notes: [
+      ...(opts.reason ? [opts.reason] : []),
+      ...included.flatMap((i) => i.fix.notes.map((n) => `${i.f.ref}: ${n}`)),
+      // a control whose playbook rendered guardrails above is not one with "no guardrail"
+      ...guard.notes.filter((n) => ![...fromPlaybooks.controls].some((c) => n === noGuardrailNote(c))),
+      ...fromPlaybooks.notes
+    ]
   }
   const bodyText = canonicalJson(body)
   const sha256 = createHash('sha256').update(bodyText).digest('hex')

@@ -484,6 +484,8 @@ describe('playbook templates', () => {
       expect(spawnSync('bash', ['-n', join(d, 'fix.sh')]).status).toBe(0)
       expect(p.rollback.map((a) => a.kind)).toEqual(['aws-cli'])
       expect(p.guardrails.map((g) => g.name).sort()).toEqual(['container.image.vulnerable.aws-config-rule-2.sh', 'container.image.vulnerable.ecr-scanning-1.sh'])
+      // and its notes do not say there is none
+      expect(p.notes.filter((n) => n.includes('no guardrail'))).toEqual([])
       expect(p.preconditions[0]).toMatch(/idempotency is the template's own/)
     } finally {
       k.close()
