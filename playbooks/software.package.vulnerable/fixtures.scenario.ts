@@ -86,9 +86,9 @@ export function scenario(w: World): void {
   const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>]> = [
     [
       'i-0b0000000000000a1',
-      'SAFE',
+      'RISKY',
       { 'fix-available': 'yes', 'major-upgrade': 'no', distribution: 'yes', running: 'no', exposed: 'no' },
-      'stopped, and the OpenSSL fix stays in its release line',
+      'stopped, and the OpenSSL fix stays in its release line; but no plan can update it until it runs, and starting it starts its services',
       { running: 'is stopped', 'major-upgrade': '1:1.0.2k-24.amzn2.0.6 → 1:1.0.2k-24.amzn2.0.7' }
     ],
     [

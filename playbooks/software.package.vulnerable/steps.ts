@@ -176,7 +176,11 @@ const running = defineStep({
       const o = { evidence: [cfg.evidence], certainty: 'proven' as const, sources: ['aws.inventory' as const] }
       if (state && RUNNING.has(state)) return outcome('yes', `the instance ${cfg.value.instanceId} is ${state}: updating its packages restarts the services that use them`, o)
       if (state && NOT_RUNNING.has(state))
-        return outcome('no', `the instance ${cfg.value.instanceId} is ${state}: nothing runs on it to interrupt (the update takes effect when it starts)`, o)
+        return outcome(
+          'no',
+          `the instance ${cfg.value.instanceId} is ${state}: nothing runs on it to interrupt now, and nothing can update it until it runs again (Run Command reaches running instances)`,
+          o
+        )
       return outcome('unknown', `the state of ${cfg.value.instanceId} is ${state ?? 'not in the inventory'}`, { evidence: [cfg.evidence], sources: ['aws.inventory'] })
     }
     // a Wiz issue row carries the resource as Wiz last read it (ARM's instance view, with its power state)
