@@ -1591,7 +1591,7 @@ export function containerImages(w: World): void {
     })
   )
   const all: Array<[{ repository: string; digest: string }, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
-    [payments, 'SAFE', { running: 'yes', 'major-upgrade': 'no' }, 'patch upgrades of a running image'],
+    [payments, 'RISKY', { running: 'yes', 'major-upgrade': 'no' }, 'patch upgrades of a running image: a production redeploy, for its owners'],
     [ledger, 'UNSAFE', { running: 'yes', 'major-upgrade': 'yes' }, 'log4j 1 → 2 in a running worker'],
     [batch, 'SAFE', { running: 'no' }, 'the image no longer runs'],
     [edge, 'RISKY', { 'fix-available': 'no' }, 'no fixed version yet']
