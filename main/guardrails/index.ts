@@ -45,8 +45,8 @@ function withPolicyFallback(control: string, render: (policy: PolicyRenderer) =>
 }
 
 /**
- * The note for a control with no guardrail in its code; a plan drops it for a control whose
- * playbook renders guardrails of its own (plans.ts).
+ * The note for a control with no guardrail in its code; dropped for a control whose playbook's
+ * templates guard it (a plan's, or a bundle's `more`).
  */
 export function noGuardrailNote(control: string): string {
   return `${control}: no guardrail is known for this control`
@@ -73,7 +73,18 @@ export function exceptionsOf(findings: readonly GuardrailFinding[]): GuardrailEx
  * The guardrails for the controls of `findings` (or only `opts.controls` of them), with the
  * exceptions of every finding given: pass the findings of guardrailScope(controls).
  */
-export function buildGuardrails(scope: string, findings: readonly GuardrailFinding[], opts: GuardrailOptions & { controls?: readonly string[] } = {}): GuardrailBundle {
+export function buildGuardrails(
+  scope: string,
+  findings: readonly GuardrailFinding[],
+  opts: GuardrailOptions & {
+    controls?: readonly string[]
+    /**
+     * guardrails rendered elsewhere (a playbook's templates, by the workflow), given the ones
+     * rendered here: added to the bundle and its README, with notes of their own
+     */
+    more?: (mine: readonly GuardrailView[]) => { guardrails: GuardrailView[]; notes: string[] }
+  } = {}
+): GuardrailBundle {
   const controls = [...new Set(opts.controls ?? findings.map((f) => f.control))].sort()
   const notes: string[] = []
   const guardrails: GuardrailView[] = []
@@ -118,8 +129,13 @@ export function buildGuardrails(scope: string, findings: readonly GuardrailFindi
     }
     if (!code?.guardrails && !code?.sharedGuardrail) notes.push(noGuardrailNote(control))
   }
-  const readme = guardrailReadme(scope, guardrails, notes, tag, breakGlassRolesOf(opts))
-  return { scope, controls, guardrails, readme, notes }
+  const more = opts.more?.(guardrails) ?? { guardrails: [], notes: [] }
+  guardrails.push(...more.guardrails)
+  // a control guarded by a playbook's templates is not one with "no guardrail"
+  const elsewhere = new Set(more.guardrails.map((g) => noGuardrailNote(g.control)))
+  const all = [...notes.filter((n) => !elsewhere.has(n)), ...more.notes]
+  const readme = guardrailReadme(scope, guardrails, all, tag, breakGlassRolesOf(opts))
+  return { scope, controls, guardrails, readme, notes: all }
 }
 
 function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: string[], tag: { key: string; value: string }, breakGlass: string[]): string {
@@ -138,6 +154,8 @@ function guardrailReadme(scope: string, guardrails: GuardrailView[], notes: stri
     '  (or a StackSet); AWS Config must be recording there.',
     '- `*.policy-assignments.json`: `az deployment sub create --location LOCATION --template-file FILE`; run the `.sh` beside it',
     '  for the exemptions.',
+    '- Any other `*.sh`: run it with the AWS CLI (or Azure CLI) signed in to the account (or subscription) it names; it refuses',
+    '  any other. Its header says whether it checks what is in place first (a playbook template runs as written).',
     `- Where a service evaluates resource tags (EC2), the tag \`${tag.key}=${tag.value}\` marks further agreed exceptions.`,
     `- Every SCP exempts the break-glass role ${breakGlass.map((r) => `\`${r}\``).join(', ')}: create it (with a trust policy for the people who`,
     '  answer incidents) before attaching an SCP. Rollbacks that put an insecure value back are refused to everyone else.',

@@ -13,7 +13,7 @@ import { approvalQueue, decide, type QueueFilter } from './approvals'
 import { boardInitiatives } from './board'
 import { clearDecision, recordDecision } from './decisions'
 import { recordExecution, type ExecutionOptions } from './execution'
-import { createPlan, getPlan } from './plans'
+import { createPlan, getPlan, playbookGuardrailViews } from './plans'
 import { reconcile } from './reconcile'
 import { route, type RouteOptions } from './routing'
 import { findingsOf, findingsWhere, workflowTx } from './store'
@@ -33,7 +33,11 @@ export interface WorkflowContext {
 }
 
 function playbooksOf(ctx: WorkflowContext): PlaybookSet | null {
-  if (ctx.playbooks !== undefined) return ctx.playbooks
+  return ctx.playbooks !== undefined ? ctx.playbooks : builtInPlaybooks()
+}
+
+/** The built-in playbooks, or null when one of them is broken (`investigate` reports it). */
+export function builtInPlaybooks(): PlaybookSet | null {
   try {
     return loadPlaybooks()
   } catch (e) {
@@ -108,8 +112,12 @@ export function board(c: OpenCaseDb, ctx: WorkflowContext): BoardView {
   return { initiatives: boardInitiatives(c.db), changes }
 }
 
-/** The guardrails for an initiative or finding's controls (or the whole case), with exceptions. */
-export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptions = {}): GuardrailBundle {
+/**
+ * The guardrails for an initiative or finding's controls (or the whole case), with exceptions, and
+ * the guardrail templates of their playbooks (default: the built-in folder), one per account and
+ * Region, as a plan renders them.
+ */
+export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptions = {}, playbooks: PlaybookSet | null = builtInPlaybooks()): GuardrailBundle {
   const scope = ref ? findingsOf(db, ref).findings : findingsWhere(db, '1 = 1')
   if (!scope.length) throw new LastmileError('conflict', `${ref ?? 'this case'}: no findings, so no control to guard`)
   const controls = [...new Set(scope.map((f) => f.control))]
@@ -117,10 +125,11 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
   // (and of the controls that share a policy with them)
   const guarded = guardrailScope(controls)
   const all = findingsWhere(db, `f.control IN (${guarded.map(() => '?').join(',')})`, guarded)
+  const scopeName = ref ? ref.toUpperCase() : 'the whole case'
   return buildGuardrails(
-    ref ? ref.toUpperCase() : 'the whole case',
+    scopeName,
     all.map((f) => ({ id: f.ref, control: f.control, resourceId: f.resourceId, account: f.account, region: f.region, verdict: f.verdict, decision: f.decision, owner: null })),
-    { ...opts, controls }
+    { ...opts, controls, more: playbookGuardrailViews(scope, playbooks, scopeName) }
   )
 }
 
@@ -128,7 +137,7 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
 export function exportGuardrails(c: WritableCaseDb, ref: string | null, out: string, ctx: WorkflowContext) {
   checkOutputFolder(out, { inputs: [c.path] })
   sync(c, ctx)
-  const bundle = guardrailBundle(c.db, ref, ctx.guardrails)
+  const bundle = guardrailBundle(c.db, ref, ctx.guardrails, playbooksOf(ctx))
   const files = [...bundle.guardrails.map((g) => ({ name: g.name, content: g.content })), { name: 'README.md', content: bundle.readme }]
   const dir = writeNewFiles(out, files, { inputs: [c.path], existsHint: 'export into an empty folder (Lastmile never overwrites)' })
   const written = files.map((f) => {

@@ -4,6 +4,7 @@
 // accepted; resolved; no evidence to compute a fix from) instead of failing the whole plan.
 import { createHash } from 'node:crypto'
 import type { Actor, RciVerdict } from '../../shared/model'
+import type { PlaybookTemplate } from '../../shared/investigate'
 import type { ApprovalView, Artefact, GuardrailView, PlanFindingView, PlanSummary, PlanView } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import type { Db, WritableCaseDb } from '../db/case-db'
@@ -141,7 +142,79 @@ function checkInputs(ref: string, inputs: Record<string, string>, taken: Map<str
   )
 }
 
-/** Guardrail templates of the playbooks for mechanisms Lastmile's own guardrails do not cover. */
+/** A playbook's guardrail template rendered for one account and Region of a plan's or a bundle's findings. */
+interface TemplateGuardrail {
+  control: string
+  title: string
+  artefact: Artefact
+}
+
+/**
+ * Whether a guardrail template can be rendered for a finding: an AWS CLI, CloudFormation, SCP or
+ * RCP template for a finding in an AWS account, an Azure CLI one for one in a subscription (a
+ * playbook may serve both: software.package.vulnerable's Inspector guardrail is no Azure VM's).
+ */
+function templateFits(tpl: PlaybookTemplate, f: WfFinding): boolean {
+  if (tpl.kind === 'azure-cli') return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f.account ?? '')
+  if (tpl.kind === 'aws-cli' || tpl.kind === 'cloudformation' || tpl.mechanism === 'scp' || tpl.mechanism === 'rcp') return /^\d{12}$/.test(f.account ?? '')
+  return true
+}
+
+/**
+ * The guardrail templates of the findings' playbooks, for the mechanisms Lastmile's own guardrails
+ * (`mine`) do not cover: rendered once for each account and Region the playbook's findings in the
+ * template's cloud are in (an account setting such as Inspector's is turned on per Region), with
+ * the values of the first finding there. A file's name carries the account and Region when a
+ * template is rendered for several.
+ */
+function templateGuardrails(
+  findings: readonly WfFinding[],
+  mine: readonly GuardrailView[],
+  playbooks: PlaybookSet | null | undefined,
+  origin: string,
+  inputs: Record<string, string>
+): { rendered: TemplateGuardrail[]; notes: string[] } {
+  const covered = coveredMechanisms(mine)
+  const rendered: TemplateGuardrail[] = []
+  const notes: string[] = []
+  const byPlaybook = new Map<string, { pb: NonNullable<ReturnType<PlaybookSet['forControl']>>; findings: WfFinding[] }>()
+  for (const f of [...findings].sort((a, b) => a.id - b.id)) {
+    const pb = playbooks?.forControl(f.control)
+    if (!pb?.def.guardrails.length) continue
+    const entry = byPlaybook.get(pb.id) ?? { pb, findings: [] }
+    entry.findings.push(f)
+    byPlaybook.set(pb.id, entry)
+  }
+  for (const { pb, findings: mineOf } of [...byPlaybook.values()].sort((a, b) => (a.pb.id < b.pb.id ? -1 : 1))) {
+    pb.def.guardrails.forEach((tpl, index) => {
+      // the findings it is for: in an account of its cloud, of a control whose own guardrails do not cover its mechanism
+      const places = new Map<string, WfFinding>()
+      for (const f of mineOf) {
+        if (!templateFits(tpl, f) || covered.has(`${f.control}:${tpl.mechanism}`)) continue
+        const place = `${f.account ?? 'any-account'}.${f.region ?? 'any-region'}`
+        if (!places.has(place)) places.set(place, f)
+      }
+      for (const [place, f] of places) {
+        const t = targetOf(f)
+        try {
+          // the values of the parameters it takes (a fix's input, the rebuilt image's tag, is no guardrail's)
+          const used = new Set(templatePlaceholders(tpl.template))
+          const params = Object.fromEntries(Object.entries(pb.def.parameters).filter(([name]) => used.has(name)))
+          const a = templateArtefact(tpl, templateValues(params, t, inputs), t, { plan: origin, role: 'guardrail', index, playbook: pb.id })
+          const kind = tpl.kind === 'policy-json' && tpl.mechanism === 'scp' ? 'aws-scp' : tpl.kind === 'policy-json' && tpl.mechanism === 'rcp' ? 'aws-rcp' : a.kind
+          const name = `${f.control}.${tpl.mechanism}-${index + 1}${places.size > 1 ? `.${place}` : ''}.${a.name.split('.').pop()}`
+          rendered.push({ control: f.control, title: tpl.title, artefact: { ...a, kind, name, finding: null } })
+        } catch (e) {
+          if (!isLastmileError(e)) throw e
+          notes.push(`playbook ${pb.id}'s guardrail template ${tpl.title} was not rendered${places.size > 1 ? ` for ${place}` : ''}: ${e.message}`)
+        }
+      }
+    })
+  }
+  return { rendered, notes }
+}
+
+/** The playbooks' guardrail templates for a plan's findings, as the plan's artefacts. */
 function playbookGuardrails(
   included: readonly Included[],
   mine: readonly GuardrailView[],
@@ -149,31 +222,41 @@ function playbookGuardrails(
   plan: string,
   inputs: Record<string, string>
 ): { artefacts: Artefact[]; notes: string[]; controls: Set<string> } {
-  const covered = coveredMechanisms(mine)
-  const artefacts: Artefact[] = []
-  const notes: string[] = []
-  const controls = new Set<string>()
-  const seen = new Set<string>()
-  for (const i of included) {
-    const pb = playbooks?.forControl(i.f.control)
-    if (!pb || seen.has(pb.id)) continue
-    seen.add(pb.id)
-    const t = targetOf(i.f)
-    try {
-      const values = templateValues(pb.def.parameters, t, inputs)
-      pb.def.guardrails.forEach((tpl, index) => {
-        if (covered.has(`${i.f.control}:${tpl.mechanism}`)) return
-        const a = templateArtefact(tpl, values, t, { plan, role: 'guardrail', index, playbook: pb.id })
-        const kind = tpl.kind === 'policy-json' && tpl.mechanism === 'scp' ? 'aws-scp' : tpl.kind === 'policy-json' && tpl.mechanism === 'rcp' ? 'aws-rcp' : a.kind
-        artefacts.push({ ...a, kind, name: `${i.f.control}.${tpl.mechanism}-${index + 1}.${a.name.split('.').pop()}`, finding: null })
-        controls.add(i.f.control)
-      })
-    } catch (e) {
-      if (!isLastmileError(e)) throw e
-      notes.push(`playbook ${pb.id}'s guardrail templates were not rendered: ${e.message}`)
+  const { rendered, notes } = templateGuardrails(
+    included.map((i) => i.f),
+    mine,
+    playbooks,
+    plan,
+    inputs
+  )
+  return { artefacts: rendered.map((r) => r.artefact), notes, controls: new Set(rendered.map((r) => r.control)) }
+}
+
+/**
+ * The playbooks' guardrail templates for a guardrail bundle's findings (`guardrails`, its export,
+ * the report), as the bundle's guardrails: one file per account and Region, as a plan renders them.
+ */
+export function playbookGuardrailViews(
+  findings: readonly WfFinding[],
+  playbooks: PlaybookSet | null | undefined,
+  scope: string
+): (mine: readonly GuardrailView[]) => { guardrails: GuardrailView[]; notes: string[] } {
+  return (mine) => {
+    const { rendered, notes } = templateGuardrails(findings, mine, playbooks, `guardrails for ${scope}`, {})
+    return {
+      guardrails: rendered.map(({ control, title, artefact: a }) => ({
+        kind: a.kind,
+        language: a.language,
+        name: a.name,
+        content: a.content,
+        control,
+        prevents: title,
+        wouldBreak: ["nothing the playbook's template knows of: it runs as written, with no check of what is in place first — read it before applying it"],
+        exceptions: []
+      })),
+      notes
     }
   }
-  return { artefacts, notes, controls }
 }
 
 function guardrailFindings(db: Db, controls: readonly string[]): GuardrailFinding[] {

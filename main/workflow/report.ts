@@ -7,7 +7,8 @@ import type { Artefact } from '../../shared/remediation'
 import type { ReportContributor } from '../report/contributor'
 import type { ReportDecision, ReportEvidenceRef, ReportPlan, ReportValidation } from '../report/data'
 import { stageOf, initiativeStage } from './board'
-import { guardrailBundle } from './index'
+import type { PlaybookSet } from '../investigate/loader'
+import { builtInPlaybooks, guardrailBundle } from './index'
 import { getPlan } from './plans'
 import { findingsWhere, planRef } from './store'
 
@@ -22,6 +23,8 @@ export const remediationReportContributor: ReportContributor = {
   contribute(ctx, data) {
     const db = ctx.c.db
     if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'remediation_plans'").get()) return
+    // read once for every initiative's guardrails (their templates), not once an initiative
+    let playbooks: PlaybookSet | null | undefined
     for (const ini of data.initiatives) {
       const m = /^I-(\d+)$/.exec(ini.id)
       if (!m) continue
@@ -53,7 +56,8 @@ export const remediationReportContributor: ReportContributor = {
         ini.plan = plan
         ini.guardrails = artefacts(p.guardrails)
       } else {
-        ini.guardrails = artefacts(guardrailBundle(db, ini.id).guardrails)
+        if (playbooks === undefined) playbooks = builtInPlaybooks()
+        ini.guardrails = artefacts(guardrailBundle(db, ini.id, {}, playbooks).guardrails)
       }
       ini.decisions = (
         db.prepare(`SELECT id, plan_id, finding_id, decision, actor, reason, at, void_reason FROM approvals WHERE finding_id IN (${marks}) ORDER BY id`).all(...ids) as Array<{

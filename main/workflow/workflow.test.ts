@@ -28,6 +28,7 @@ import {
   clear,
   exportGuardrails,
   findingWorkflow,
+  guardrailBundle,
   plan,
   queue,
   recordExecutionOf,
@@ -487,6 +488,32 @@ describe('playbook templates', () => {
       // and its notes do not say there is none
       expect(p.notes.filter((n) => n.includes('no guardrail'))).toEqual([])
       expect(p.preconditions[0]).toMatch(/idempotency is the template's own/)
+
+      // the guardrail bundle (`guardrails`, its export, the report) holds them too, once a place:
+      // every image of the export is in one account and Region, so once
+      const b = guardrailBundle(k.db, f.ref)
+      expect(b.guardrails.map((g) => g.name).sort()).toEqual(['container.image.vulnerable.aws-config-rule-2.sh', 'container.image.vulnerable.ecr-scanning-1.sh'])
+      const scanning = b.guardrails.find((g) => g.name === 'container.image.vulnerable.ecr-scanning-1.sh')!
+      expect(scanning).toMatchObject({ control: 'container.image.vulnerable', prevents: 'Continuous enhanced scanning of every ECR repository', exceptions: [] })
+      expect(scanning.content).toContain(`# Lastmile guardrails for ${f.ref}, finding ${f.ref}: rendered from playbook container.image.vulnerable, template guardrail[0]`)
+      expect(scanning.content).toContain(`--region '${f.region}'`)
+      expect(b.notes.filter((n) => n.includes('no guardrail'))).toEqual([])
+      expect(b.readme).toContain('## container.image.vulnerable.ecr-scanning-1.sh')
+      // images in two Regions: one file for each, named by account and Region
+      const all = findingsWhere(k.db, "f.control = 'container.image.vulnerable'")
+      k.db.prepare("UPDATE resources SET region = 'us-west-2' WHERE canonical_id = ?").run(all[1].resourceId)
+      const whole = guardrailBundle(k.db, null)
+      expect(
+        whole.guardrails
+          .filter((g) => g.control === 'container.image.vulnerable')
+          .map((g) => g.name)
+          .sort()
+      ).toEqual([
+        `container.image.vulnerable.aws-config-rule-2.${f.account}.${f.region}.sh`,
+        `container.image.vulnerable.aws-config-rule-2.${f.account}.us-west-2.sh`,
+        `container.image.vulnerable.ecr-scanning-1.${f.account}.${f.region}.sh`,
+        `container.image.vulnerable.ecr-scanning-1.${f.account}.us-west-2.sh`
+      ])
     } finally {
       k.close()
     }
