@@ -1,4 +1,4 @@
-// azure.keyvault.firewall's fixture world: five key vaults of one subscription, one for each way the
+// azure.keyvault.firewall's fixture world: six key vaults of one subscription, one for each way the
 // investigation can end, reported by Defender for Cloud. Their AuditEvent logs (where a diagnostic
 // setting sends them) hold requests every 12 hours: a CI pipeline from its public address, a VM fetching
 // its certificate as a trusted service, applications from virtual network addresses, and a stranger
@@ -46,6 +46,13 @@ export function scenario(w: World): void {
   z.keyVaults.push(keyVault({ id: apps, acls: { defaultAction: 'Allow', bypass: 'AzureServices' }, privateEndpoints: [peOf('pe-kv-apps')], tags: { Owner: 'apps' } }))
   log(w, apps, (time) => [vaultAuditRecord({ vault: apps, time, caller: '10.60.0.4', operation: 'SecretGet', appId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' })])
 
+  // builds: a hosted CI agent reads a secret from whichever public address its pool gives it
+  const builds = idOf('rg-builds', 'kv-builds')
+  z.keyVaults.push(keyVault({ id: builds, acls: { defaultAction: 'Allow', bypass: 'AzureServices' }, tags: { Owner: 'platform' } }))
+  log(w, builds, (time, k) => [
+    vaultAuditRecord({ vault: builds, time, caller: `203.0.113.${60 + (k % 3)}`, operation: 'SecretGet', appId: '7c6b5a49-3e2d-4c1b-9a08-f7e6d5c4b3a2' })
+  ])
+
   const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>?]> = [
     [
       shop,
@@ -62,6 +69,13 @@ export function scenario(w: World): void {
       { 'callers-kept': '10.50.1.9' }
     ],
     [legacy, 'RISKY', { open: 'yes', 'callers-kept': 'unknown' }, 'its AuditEvent log covers only the last 30 days'],
+    [
+      builds,
+      'RISKY',
+      { open: 'yes', 'callers-kept': 'unknown' },
+      "the CI agent's address changes: IP rules for the three seen would not admit the next",
+      { 'callers-kept': 'called from 3 public addresses (203.0.113.60, 203.0.113.61, 203.0.113.62)' }
+    ],
     [locked, 'SAFE', { open: 'no' }, 'a stale finding: the firewall is already on'],
     [
       apps,

@@ -89,8 +89,8 @@ const callersKept = defineStep({
         { ...base, certainty: 'inferred' }
       )
     const kept = [
-      pin.length ? `${plural(pin.length, 'public address')} get an IP rule each (${callersText(pin)})` : '',
-      listed.length ? `${plural(listed.length, 'public address')} already in the IP rules (${listed.map((c) => c.address).join(', ')})` : '',
+      pin.length ? `${plural(pin.length, 'public address', 'public addresses')} get an IP rule each (${callersText(pin)})` : '',
+      listed.length ? `${plural(listed.length, 'public address', 'public addresses')} already in the IP rules (${listed.map((c) => c.address).join(', ')})` : '',
       trusted.length ? `trusted Azure services (${[...new Set(trusted.map((c) => c.trustedService))].join(', ')}) keep working only because the fix sets bypass AzureServices` : ''
     ].filter(Boolean)
     if (seen.coverage.state !== 'covered')
@@ -103,7 +103,23 @@ const callersKept = defineStep({
     if (pin.length > MAX_PINNED)
       return outcome(
         'unknown',
-        `${plural(pin.length, 'public address')} called the vault: too many to pin one IP rule each; the callers are not a short list (apps on changing addresses?)`,
+        `${plural(pin.length, 'public address', 'public addresses')} called the vault: too many to pin one IP rule each; the callers are not a short list (apps on changing addresses?)`,
+        base
+      )
+    // a principal seen from several public addresses calls from addresses that change (a hosted CI
+    // agent, a laptop): the IP rules pin the ones seen, and its next address would have none
+    const from = new Map<string, Set<string>>()
+    for (const c of [...pin, ...listed]) for (const p of c.principals) from.set(p, (from.get(p) ?? new Set<string>()).add(c.address))
+    const moving = [...from].filter(([, addresses]) => addresses.size > 1).sort(([a], [b]) => (a < b ? -1 : 1))
+    if (moving.length)
+      return outcome(
+        'unknown',
+        `${moving
+          .slice(0, 3)
+          .map(([p, addresses]) => `${p} called from ${plural(addresses.size, 'public address', 'public addresses')} (${[...addresses].sort().join(', ')})`)
+          .join(
+            '; '
+          )}${moving.length > 3 ? `, and ${plural(moving.length - 3, 'other principal')}` : ''}: its address changes, and an IP rule for each address seen would not admit the next one`,
         base
       )
     if (priv.length && (approved.length || subnets.length || cfg.value.privateEndpoints === null))
