@@ -1,7 +1,7 @@
 // The world aws.ec2.default-security-group's fixture is rendered from (npx tsx test/casegen/generate.ts):
-// production with six VPCs and every interface listed (network-interfaces.json), test with one and
+// production with seven VPCs, every interface and Auto Scaling group listed, test with one and
 // only its instances; each default group reported by Security Hub (EC2.2), one by Prowler too.
-import { asffControl, at, flowLine, hex, noDataLine, prowlerFinding, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
+import { asffControl, at, autoScalingGroup, flowLine, hex, noDataLine, prowlerFinding, subnet, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
 
 const PROD = '111122223333'
 const TEST = '444455556666'
@@ -133,6 +133,21 @@ export function scenario(w: World): void {
       ? flowLine({ account: PROD, eni: lambda.eni, src: '10.36.2.40', dst: lambda.ip, srcPort: 5432, dstPort: 43000 + k, packets: 30, bytes: 21_000, start: time, flags: 3 })
       : null
   )
+  // 8: a VPC whose default group no interface uses today, but whose nightly Auto Scaling group is
+  // scaled in to nothing: its next instances are in no interface yet
+  const nightly = group(8, 'vpc-0f08a2b3c4d5e6f08', [SELF], [allOut])
+  a.subnets.push(subnet({ account: PROD, region: R, id: 'subnet-0f08000000000001', vpc: 'vpc-0f08a2b3c4d5e6f08', cidr: '10.38.1.0/24', mapPublicIp: false, name: 'nightly-a' }))
+  a.autoScalingGroups.push(
+    autoScalingGroup({
+      account: PROD,
+      region: R,
+      name: 'nightly-reports-asg',
+      subnets: ['subnet-0f08000000000001'],
+      template: { id: 'lt-0f08000000000001', version: '$Default' },
+      min: 0,
+      max: 4
+    })
+  )
   // 7: the test account: a default group no instance uses, but only instances were collected
   const unlisted = group(7, 'vpc-0f07a2b3c4d5e6f07', [SELF], [allOut], t)
   t.securityGroups.push({ id: 'sg-0f07000000000077', region: R, name: 'batch', vpc: 'vpc-0f07a2b3c4d5e6f07', tags: { Owner: 'data-team' }, permissions: [] })
@@ -152,10 +167,18 @@ export function scenario(w: World): void {
       idle,
       'SAFE',
       { 'still-open': 'yes', attached: 'no' },
-      'network-interfaces.json lists every interface and none is in the group',
-      { says: { attached: 'lists every interface of the account' } }
+      'network-interfaces.json lists every interface and none is in the group, and no Auto Scaling group launching into its VPC is scaled in to nothing',
+      { says: { attached: 'no Auto Scaling group launching into its VPC is scaled in to nothing' } }
     ],
     [PROD, closed, 'SAFE', { 'still-open': 'no' }, 'the group has no rule any more', { says: { 'still-open': 'no inbound and no outbound rule' } }],
+    [
+      PROD,
+      nightly,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'unknown' },
+      'no interface uses the group today, but an Auto Scaling group scaled in to nothing launches into its VPC',
+      { says: { attached: 'nightly-reports-asg (no instance now, 0–4)' } }
+    ],
     [
       PROD,
       shared,

@@ -9,6 +9,7 @@
 // served by theirs, which flow logs cannot tell apart.
 import { z } from 'zod'
 import { eniKey } from '../../main/semantics/ids'
+import { subnetArn } from '../../main/semantics/inventory-ec2-network'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { coverageText, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
@@ -99,10 +100,34 @@ const stillOpen = defineStep({
   }
 })
 
+/**
+ * The Auto Scaling groups of the group's account and Region that hold no instance now and launch
+ * into its VPC (or into a subnet whose VPC the evidence does not give): their next instances are
+ * in no interface yet, and one launched with no group of its own gets the VPC's default group.
+ * `listed` false: the account's groups of that Region are not in the evidence.
+ */
+function idleLaunchers(ctx: StepContext, account: string, region: string | null, vpc: string | null): { listed: boolean; idle: string[]; evidence: string[] } {
+  const files = ctx.ev.files().filter((f) => f.path === `aws/${account}/inventory/auto-scaling-groups.json` && f.status === 'read')
+  const scope = ctx.ev.regions(account)
+  const refused = ctx.ev.coverage('aws.inventory', ctx.finding.resource.id, null).gaps.some((g) => g.detail.includes(`DescribeAutoScalingGroups in ${region}`))
+  if (!files.length || !region || refused || (scope.length > 0 && !scope.includes(region))) return { listed: false, idle: [], evidence: [] }
+  const idle: string[] = []
+  const evidence: string[] = files.map((f) => f.id)
+  for (const id of ctx.ev.resourcesWith('autoscaling.group')) {
+    const g = ctx.ev.config(id, 'autoscaling.group')
+    if (!g || g.value.account !== account || g.value.region !== region || g.value.instances > 0) continue
+    const vpcs = g.value.subnets.map((sn) => ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null)
+    if (!vpcs.some((v) => v === null || v === vpc)) continue
+    evidence.push(...g.evidence)
+    idle.push(`${g.value.name}${g.value.nodegroup ? ` (EKS managed node group ${g.value.nodegroup})` : ''} (no instance now, ${g.value.minSize ?? '?'}–${g.value.maxSize ?? '?'})`)
+  }
+  return { listed: true, idle: idle.sort(), evidence }
+}
+
 const attached = defineStep({
   name: 'sg.default-attached',
   summary:
-    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service)',
+    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service, and the Auto Scaling groups, none of which launching into the VPC may hold no instance now)',
   resourceTypes: GROUP,
   params: z.object({}).strict(),
   run(ctx) {
@@ -123,12 +148,29 @@ const attached = defineStep({
       ].filter(Boolean)
       return outcome('yes', `the default group is attached to ${parts.join('; ')}`, { ...o, certainty: 'proven' })
     }
-    if (complete)
-      return outcome(
-        'no',
-        "no interface is in the default group: network-interfaces.json (DescribeNetworkInterfaces) lists every interface of the account in the group's Region — of instances, Lambda functions, RDS databases, load balancers and VPC endpoints alike",
-        { ...o, certainty: 'proven' }
-      )
+    if (complete) {
+      const none =
+        "no interface is in the default group: network-interfaces.json (DescribeNetworkInterfaces) lists every interface of the account in the group's Region — of instances, Lambda functions, RDS databases, load balancers and VPC endpoints alike"
+      // an Auto Scaling group scaled in to nothing is in no interface today, and may launch into the default group tomorrow
+      const launchers = facts.account ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null) : { listed: false, idle: [], evidence: [] }
+      if (!launchers.listed)
+        return outcome(
+          'unknown',
+          `${none}; but the Auto Scaling groups of ${facts.account ?? 'the account'} in ${facts.region ?? 'its Region'} are not in the evidence (inventory/auto-scaling-groups.json), and one holding no instance now would launch its next ones into the default group if its launch names no group`,
+          o
+        )
+      if (launchers.idle.length)
+        return outcome(
+          'unknown',
+          `${none}; but ${plural(launchers.idle.length, 'Auto Scaling group')} launch${launchers.idle.length === 1 ? 'es' : ''} into its VPC and hold${launchers.idle.length === 1 ? 's' : ''} no instance now: ${launchers.idle.join(', ')}. Whether their launches name a group of their own is not read (a launch that names none gets the default group)`,
+          { ...o, evidence: [...o.evidence, launchers.evidence] }
+        )
+      return outcome('no', `${none}, and no Auto Scaling group launching into its VPC is scaled in to nothing (inventory/auto-scaling-groups.json)`, {
+        ...o,
+        evidence: [...o.evidence, launchers.evidence],
+        certainty: 'proven'
+      })
+    }
     if (!inventory.length) return outcome('unknown', "no EC2 inventory of the group's account is in evidence, so what uses the group is not known", o)
     return outcome(
       'unknown',
