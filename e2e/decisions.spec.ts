@@ -1,6 +1,7 @@
 // A person's decision on findings from the app: suppressing a selection in the Findings table, a
-// selection's clearing that skips the findings with no decision and says which, and on a
-// finding's page a risk acceptance that replaces its suppression, with both kept in its history.
+// selection's clearing that skips the findings with no decision and says which, on a finding's
+// page a risk acceptance that replaces its suppression, with both kept in its history — and no
+// decision buttons for a person without the approver or admin role.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { asffExport, type Alarm } from '../test/fixtures/ingest/generate'
@@ -9,7 +10,11 @@ import { createCaseInMain } from './flows'
 
 const alarm = (problem: Alarm['problem'], n: number): Alarm => ({ problem, account: '111111111111', region: 'us-east-1', n, observedAt: '2025-03-01T10:00:00.000Z' })
 
-test('findings are suppressed in bulk, cleared with the undecided ones skipped, and a suppression is replaced by a risk acceptance', async ({ page, bridge, openApp }) => {
+test('findings are suppressed in bulk, cleared with the undecided ones skipped, a suppression is replaced by a risk acceptance, and an analyst is offered no decision', async ({
+  page,
+  bridge,
+  openApp
+}) => {
   createCaseInMain(bridge)
   const path = join(bridge.root, 'scan.json')
   writeFileSync(path, asffExport([alarm('s3-https', 1), alarm('s3-https', 2), alarm('imdsv2', 1)]))
@@ -72,4 +77,13 @@ test('findings are suppressed in bulk, cleared with the undecided ones skipped, 
     { decision: 'suppressed', end_reason: 'replaced: decommissioned next quarter' },
     { decision: 'risk-accepted', end_reason: null }
   ])
+
+  // a second person of the case, an analyst until its owner grants more: told who decides, offered no button main would refuse
+  await bridge.actAs('Rita Reviewer')
+  await page.reload()
+  await expect(page.getByTestId('identity-name')).toHaveText('Rita Reviewer')
+  await expect(page.getByTestId('decision-role')).toHaveText(
+    'Suppressing a finding or accepting its risk is an approver’s (or an admin’s) decision: you hold Analyst in this case. Its owner grants roles (Settings, People).'
+  )
+  await expect(page.getByRole('button', { name: /^(Suppress|Accept the risk|Clear the decision)…$/ })).toHaveCount(0)
 })

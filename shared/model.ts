@@ -14,6 +14,8 @@ export type Actor =
 
 export type Role = 'analyst' | 'approver' | 'auditor' | 'operator' | 'admin'
 export const ROLES: readonly Role[] = ['analyst', 'approver', 'auditor', 'operator', 'admin']
+/** Who may approve a plan, and suppress a finding or accept its risk (a decision that leaves it unfixed). */
+export const APPROVER_ROLES = ['approver', 'admin'] as const satisfies readonly Role[]
 
 export interface Case {
   id: string

@@ -55,9 +55,6 @@ export function strongestRole(roles: readonly Role[]): Role {
   return ORDER.find((r) => roles.includes(r)) ?? 'analyst'
 }
 
-/** Who may approve a plan, and suppress a finding or accept its risk (a decision that leaves it unfixed). */
-export const APPROVER_ROLES = ['approver', 'admin'] as const
-
 /**
  * Refuse `what` unless the actor may do it: a person, acting in one of `roles` — and, in a case
  * with an owner, acting with their key in a role the owner granted them.

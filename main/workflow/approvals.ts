@@ -6,12 +6,11 @@
 //   on. Four-eyes: the approver is not the person who requested the plan (per case, on by default).
 // - An approval is void when the verdict or its evidence changes afterwards (reconcile.ts).
 import { randomUUID } from 'node:crypto'
-import type { Actor, RciVerdict } from '../../shared/model'
+import { APPROVER_ROLES, type Actor, type RciVerdict } from '../../shared/model'
 import type { ApprovalQueueItem, DecisionResult } from '../../shared/remediation'
 import { canonicalJson } from '../audit/canonical'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { APPROVER_ROLES } from '../identity/case-people'
 import { basisChange, currentBasis } from './basis'
 import { approvalView, planBasis, planRow } from './plans'
 import { describeState } from './states'

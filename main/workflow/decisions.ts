@@ -4,11 +4,10 @@
 // with their history in decision_history; `suppress`, `accept-risk`, `clear-decision` and the
 // findings table's `findings decide` all write them here. An accepted or suppressed finding leaves any plan it was in; when its
 // decision expires the finding is reopened automatically (reconcile.ts).
-import type { Actor } from '../../shared/model'
+import { APPROVER_ROLES, type Actor } from '../../shared/model'
 import { canonicalJson } from '../audit/canonical'
 import type { WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
-import { APPROVER_ROLES } from '../identity/case-people'
 import { describeState } from './states'
 import { ENGINE, findingById, requireRole, transition, workflowTx, type Tx, type WfFinding } from './store'
 

@@ -5,17 +5,28 @@
 // they refuse one by one and says so.
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react'
 import type { Decision, FindingView } from '../../../shared/ingest'
+import type { Identity } from '../../../shared/contract'
+import { APPROVER_ROLES, type Role } from '../../../shared/model'
 import type { FindingWorkflowView } from '../../../shared/remediation'
 import { ApiCallError, call } from '../api'
 import { describeError } from '../errors'
 import { invalidateFindings } from '../findings/data'
 import { actorName, formatTime, plural } from '../format'
+import { roleLabel } from './IdentityForm'
 import { Modal } from './Modal'
 import { Notice } from './Notice'
 import { ProgressBar } from './Progress'
+import { useAppState } from '../app-state'
 import { useLoad } from '../use-load'
 
 type DecisionChoice = Decision | 'clear'
+
+/** Whether the person acting may decide: main refuses anyone else (the approver or admin role). */
+function mayDecide(identity: Identity): boolean {
+  return identity.roles.some((r: Role) => (APPROVER_ROLES as readonly Role[]).includes(r))
+}
+
+const WHO_DECIDES = 'Suppressing a finding or accepting its risk is an approver’s (or an admin’s) decision'
 
 const VERB: Record<DecisionChoice, string> = { suppressed: 'Suppress', 'risk-accepted': 'Accept the risk of', clear: 'Clear the decision on' }
 
@@ -117,6 +128,7 @@ function DecisionForm({
 
 /** The decision recorded on one finding, and the buttons to change it. */
 export function FindingDecision({ finding, readOnly, onChanged }: { finding: FindingView; readOnly: boolean; onChanged(f: FindingView): void }): ReactElement {
+  const { identity } = useAppState()
   const [choice, setChoice] = useState<DecisionChoice | null>(null)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -161,17 +173,18 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
           </tbody>
         </table>
       ) : (
-        <p className="muted">
-          No decision: the finding is handled by the scans and the investigation. Suppressing it or accepting its risk is an approver’s (or an admin’s) decision; a later import
-          never changes it.
-        </p>
+        <p className="muted">No decision: the finding is handled by the scans and the investigation. {WHO_DECIDES}; a later import never changes it.</p>
       )}
       {error ? (
         <Notice tone="error" title="The decision was not recorded">
           {error}
         </Notice>
       ) : null}
-      {readOnly ? null : (
+      {readOnly ? null : !mayDecide(identity) ? (
+        <p className="muted small-print" data-testid="decision-role">
+          {WHO_DECIDES}: you hold {identity.roles.map(roleLabel).join(', ') || roleLabel(identity.role)} in this case. Its owner grants roles (Settings, People).
+        </p>
+      ) : (
         <div className="button-row">
           <button type="button" className="button small" onClick={() => setChoice('suppressed')}>
             Suppress…
@@ -201,6 +214,7 @@ export function FindingDecision({ finding, readOnly, onChanged }: { finding: Fin
  * selection stays afterwards, with the outcome beside it.
  */
 export function BulkDecision({ ids }: { ids: string[] }): ReactElement {
+  const { identity } = useAppState()
   const [choice, setChoice] = useState<DecisionChoice | null>(null)
   const [done, setDone] = useState<number | null>(null)
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'error'; title: string; text: string } | null>(null)
@@ -245,6 +259,8 @@ export function BulkDecision({ ids }: { ids: string[] }): ReactElement {
       if (n > 0) invalidateFindings()
     }
   }
+  // the buttons only for a person main would let decide; others are told who may
+  if (!mayDecide(identity)) return <span className="muted small-print">{WHO_DECIDES}.</span>
   return (
     <>
       <button type="button" className="button small" onClick={() => setChoice('suppressed')}>
