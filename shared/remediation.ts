@@ -121,7 +121,7 @@ export interface ApprovalQueueItem {
   requestedBy: Actor
   requestedAt: string
   state: WorkflowState
-  /** why this person may not approve it (four-eyes), when `as` was given to the query */
+  /** why this person may not approve it (four-eyes, or the role), when `as` was given to the query */
   blockedFor: string | null
 }
 

@@ -138,7 +138,7 @@ export interface QueueFilter {
   /** the requester's name */
   requester?: string
   plan?: string
-  /** mark what this person may not approve (four-eyes: the same key requested it) */
+  /** mark what this person may not approve (four-eyes: the same key requested it; no approver or admin role) */
   as?: Actor
 }
 
@@ -153,6 +153,16 @@ export function approvalQueue(db: Db, filter: QueueFilter = {}): ApprovalQueueIt
     .all() as Array<{ finding_id: number; plan_id: number; requested_by: string; created_at: string; four_eyes: number }>
   const ini = filter.initiative ? Number(/^I-(\d+)$/i.exec(filter.initiative)?.[1] ?? NaN) : null
   if (filter.initiative && !Number.isFinite(ini)) throw new LastmileError('bad-input', `${filter.initiative}: not an initiative id (I-3)`)
+  // a person main would refuse for want of the role is told so on every row, before trying
+  let roleRefusal: string | null = null
+  if (filter.as) {
+    try {
+      requireRole(db, filter.as, APPROVER_ROLES, 'approve or reject a plan')
+    } catch (e) {
+      if (!(e instanceof LastmileError)) throw e
+      roleRefusal = e.message
+    }
+  }
   const out: ApprovalQueueItem[] = []
   for (const r of rows) {
     const f = findingsWhere(db, 'f.id = ?', [r.finding_id])[0]
@@ -166,7 +176,7 @@ export function approvalQueue(db: Db, filter: QueueFilter = {}): ApprovalQueueIt
         ? `four-eyes: ${requestedBy.name} requested this plan`
         : f.verdict === 'UNSAFE'
           ? 'UNSAFE: route it'
-          : null
+          : roleRefusal
     out.push({
       plan: planRef(r.plan_id),
       finding: f.ref,

@@ -154,6 +154,9 @@ describe('the gate', () => {
     expect(queue(c, { verdict: 'RISKY' }, as(ana)).map((q) => q.finding)).toEqual([ref(INSTANCE)])
     expect(queue(c, { requester: 'bob approver' }, as(ana)).map((q) => q.finding)).toEqual([ref(SG)])
     expect(queue(c, { as: anaApprover }, as(ana)).find((q) => q.finding === ref(INSTANCE))!.blockedFor).toMatch(/four-eyes/)
+    // an analyst is told on each row that approving is not theirs, before trying
+    expect(queue(c, { as: ana }, as(ana)).find((q) => q.finding === ref(SG))!.blockedFor).toMatch(/to approve or reject a plan you need the approver or admin role/)
+    expect(queue(c, { as: bob }, as(ana)).find((q) => q.finding === ref(INSTANCE))!.blockedFor).toBeNull()
     expect(queue(c, {}, as(ana)).find((q) => q.finding === ref(SG))!.bulk).toBe(true)
   })
 
