@@ -84,10 +84,10 @@ export function scenario(w: World): void {
       'api',
       'api',
       '0011',
-      'SAFE',
-      { which: 'yes', running: 'yes', system: 'no', observed: 'yes', unplaceable: 'no' },
-      'the API was seen every day; a CPU limit twice its highest peak throttles nothing it did',
-      { observed: 'limits.cpu 1100m', unplaceable: 'every running pod fits again on its node' }
+      'RISKY',
+      { which: 'yes', running: 'yes', system: 'no', observed: 'yes', unplaceable: 'no', 'cpu-cap': 'yes' },
+      'the API was seen every day and fits, but no 5-minute rate shows a CPU limit is enough for its start-up: its owner confirms it',
+      { observed: 'limits.cpu 1100m', unplaceable: 'every running pod fits again on its node', 'cpu-cap': 'the fix caps the CPU of' }
     ],
     [
       'shop',
@@ -96,7 +96,7 @@ export function scenario(w: World): void {
       'postgres',
       '0015',
       'SAFE',
-      { which: 'yes', observed: 'yes', unplaceable: 'no' },
+      { which: 'yes', observed: 'yes', unplaceable: 'no', 'cpu-cap': 'no' },
       'Postgres’s CPU was seen every day; its request is the 95th percentile, and the pod fits again on its node',
       { observed: 'requests.cpu 380m' }
     ],

@@ -160,7 +160,29 @@ const fit = defineStep({
 
 const kit = workloadSteps('k8s.resources', RESOURCE_CONCERNS)
 
-export const RESOURCE_STEPS = [kit.offends, kit.runs, kit.system, observed, fit]
+const cpuCap = defineStep({
+  name: 'k8s.resources-cpu-cap',
+  summary:
+    "whether the fix caps a container's CPU (the finding asks for a CPU limit): the CFS quota throttles per 100 ms, and hourly peaks of 5-minute rates cannot show a limit is enough for the container's shorter bursts — a start-up, a garbage collection, a burst of requests",
+  resourceTypes: WORKLOAD_TYPES,
+  params: z.object({}).strict(),
+  run(ctx) {
+    const s = sized(ctx)
+    if ('error' in s) return s.error
+    const o = { evidence: [s.evidence], sources: ['kubernetes.workloads' as const], certainty: 'proven' as const }
+    const asks = (FIELDS[ctx.finding.control]?.fields ?? []).some((f) => f.resource === 'cpu' && f.kind === 'limits')
+    const capped = asks ? s.mine.flatMap((m) => m.sizes.map((z) => `${workloadText(m.o.workload)} ${z.container.name}`)) : []
+    if (!capped.length)
+      return outcome('no', asks ? 'no container at fault would get a CPU limit (none, or only the cluster’s own)' : 'the fix sets no CPU limit: a request, or a memory limit', o)
+    return outcome(
+      'yes',
+      `the fix caps the CPU of ${capped.slice(0, 4).join(', ')}${capped.length > 4 ? `, and ${plural(capped.length - 4, 'other container')}` : ''}: the quota is enforced per 100 ms, and the 5-minute rates the limit is chosen from average out bursts shorter than that — a start-up slowed past its probes restarts the pod, and the fix's own rollout starts every pod under the new limit`,
+      o
+    )
+  }
+})
+
+export const RESOURCE_STEPS = [kit.offends, kit.runs, kit.system, observed, fit, cpuCap]
 
 /** The controls this folder answers, for texts: "KSV-0011 CPU not limited". */
 export const checkOf = (control: string): string => FIELDS[control]?.check ?? control
