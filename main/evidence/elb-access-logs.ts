@@ -4,7 +4,7 @@
 // and the hours its logs cover (a day without a file is a gap: logging off, or files missing).
 import { BadEvidence, type FileProblem, problemOf } from '../semantics/bad-evidence'
 import type { EvidenceLimits } from '../semantics/limits'
-import { breaksOnRedirect, elbArnOf, parseElbLogLine, regionOfLogFile, type ElbAccessLogsFacet } from '../semantics/load-balancer'
+import { breaksOnRedirect, elbArnOf, followsRedirect, parseElbLogLine, regionOfLogFile, type ElbAccessLogsFacet } from '../semantics/load-balancer'
 import { hourOf } from '../semantics/time'
 import { forEachLine } from './line-reader'
 import { openDecoded } from './source-stream'
@@ -104,7 +104,7 @@ export async function readElbAccessLogFile(scan: ElbAccessLogScan, abs: string, 
       if (breaks) {
         b.breaking++
         b.breakingLast = later(b.breakingLast, r.time)
-      } else if (!r.userAgent) b.noAgent++
+      } else if (!followsRedirect(r.userAgent)) b.noAgent++
       const key = r.userAgent || '(no user agent)'
       const a = b.agents.get(key) ?? (b.agents.size < MAX_AGENTS ? { requests: 0, breaking: 0 } : null)
       const slot = a ?? b.agents.get(OTHER_AGENTS) ?? { requests: 0, breaking: 0 }

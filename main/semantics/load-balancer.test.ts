@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { elbAccessFacet, emptyElbAccessLogScan, readElbAccessLogFile } from '../evidence/elb-access-logs'
 import { DEFAULT_LIMITS } from './limits'
-import { breaksOnRedirect, parseElbLogLine, redirectsToHttps, regionOfLogFile } from './load-balancer'
+import { breaksOnRedirect, followsRedirect, parseElbLogLine, redirectsToHttps, regionOfLogFile } from './load-balancer'
 
 // the entries of AWS's "Access log entries" pages (Application and Classic Load Balancer user guides)
 const ALB_HTTP =
@@ -55,6 +55,22 @@ describe('load balancer access log lines', () => {
     expect(r('GET', 'okhttp/4.12.0')).toBeNull()
     expect(r('GET', '', true)).toMatch(/WebSocket/)
     expect(r(null)).toMatch(/TCP/)
+    // CloudFront as the origin fetcher passes the redirect to its viewers
+    expect(r('GET', 'Amazon CloudFront')).toMatch(/CloudFront hands its origin's redirect to the viewer/)
+  })
+
+  it('a client is known to follow a redirect to HTTPS only by its user agent: browsers and libraries that follow by default', () => {
+    for (const ua of [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+      'python-requests/2.31.0',
+      'Go-http-client/1.1',
+      'okhttp/4.12.0',
+      'Wget/1.21.4',
+      'MyApp/3 CFNetwork/1490.0.4 Darwin/23.2.0'
+    ])
+      expect(followsRedirect(ua), ua).toBe(true)
+    // one that follows none (Ruby's Net::HTTP), one that follows none by default (httpx), one unknown, none at all
+    for (const ua of ['Ruby', 'python-httpx/0.27.0', 'inventory-sync/2.1', '', null]) expect(followsRedirect(ua), String(ua)).toBe(false)
   })
 
   it('a redirect to HTTPS is the last action (after authentication), and names the Region of a delivered file', () => {

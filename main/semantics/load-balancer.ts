@@ -120,7 +120,10 @@ export const ElbAccessLogsFacet = z.strictObject({
   /** plain requests a redirect to HTTPS would break (breakingReason says which) */
   breaking: z.number(),
   breakingLast: z.number().nullable(),
-  /** plain GET/HEAD requests that carry no user agent: whether their client follows a redirect is unknown */
+  /**
+   * plain GET/HEAD requests whose client is not known to follow a redirect (no user agent, or one
+   * not in FOLLOWING_AGENTS): whether a redirect breaks them is unknown
+   */
   noAgent: z.number(),
   /** the plain requests' clients, most requests first (up to 12) */
   agents: z.array(PlainHttpAgent),
@@ -320,8 +323,30 @@ export function parseElbLogLine(line: string): ElbLogRecord | string {
 const NO_REDIRECT_AGENTS: ReadonlyArray<[RegExp, string]> = [
   [/^Java\//, "Java's HttpURLConnection does not follow a redirect to another protocol"],
   [/^curl\//, 'curl follows no redirect without -L'],
-  [/ESP8266HTTPClient|ESP32HTTPClient|arduino/i, 'firmware HTTP clients follow no redirect by default']
+  [/ESP8266HTTPClient|ESP32HTTPClient|arduino/i, 'firmware HTTP clients follow no redirect by default'],
+  // CloudFront fetching from the load balancer as its origin returns the origin's redirect to the
+  // viewer, who is sent off the distribution to the load balancer's own name
+  [/^Amazon CloudFront$/, "CloudFront hands its origin's redirect to the viewer, sending it to the load balancer's own name"]
 ]
+
+/**
+ * Clients known to follow a 301 from http:// to https:// for a GET or HEAD on their own, by the
+ * user agent they send: browsers (and the crawlers and tools that announce themselves as one), and
+ * HTTP libraries whose default is to follow — Python's requests, urllib and aiohttp, Go's net/http,
+ * OkHttp, axios and node-fetch, Wget, Apache HttpClient, Apple's CFNetwork, Postman. Any other
+ * client is not known to: a redirect may break it (Ruby's Net::HTTP follows none; httpx follows none
+ * by default), so its requests keep the answer unknown rather than "no".
+ */
+const FOLLOWING_AGENTS: readonly RegExp[] = [
+  /^Mozilla\/5\.0 /,
+  /^(python-requests|Python-urllib|aiohttp|Go-http-client|okhttp|axios|node-fetch|Wget|Apache-HttpClient|PostmanRuntime)\//i,
+  /(^|\s)CFNetwork\//
+]
+
+/** Whether a client is known to follow a redirect to HTTPS for a GET or HEAD (FOLLOWING_AGENTS); false for no user agent. */
+export function followsRedirect(userAgent: string | null | undefined): boolean {
+  return !!userAgent && FOLLOWING_AGENTS.some((re) => re.test(userAgent))
+}
 
 /**
  * Why a plain-HTTP request would not survive a redirect to HTTPS, or null when a client that

@@ -1,9 +1,10 @@
-// aws.elbv2.http-redirect's fixture world: five Application Load Balancers of one account, giving
+// aws.elbv2.http-redirect's fixture world: six Application Load Balancers of one account, giving
 // every verdict. shop-web serves HTTP and HTTPS, and only browsers' GETs come over HTTP (SAFE);
 // api-gw's HTTP listener takes POSTs from a mobile SDK and GETs from a Java client that follows no
 // redirect to HTTPS (UNSAFE); promo-site has no HTTPS listener for a redirect to land on (UNSAFE);
 // legacy-admin redirects by default but a rule still forwards /health over HTTP, and its access logs
-// are off (RISKY); docs-site redirects already (SAFE, stale). Two findings have plans (shop-web,
+// are off (RISKY); stock-feed's HTTP GETs come from a client not known to follow a redirect (RISKY);
+// docs-site redirects already (SAFE, stale). Two findings have plans (shop-web,
 // api-gw): the emulator runs those two.
 import {
   albIds,
@@ -73,6 +74,11 @@ export function scenario(w: World): void {
   }
   alb('legacy-admin', [listener('legacy-admin', 80, 'HTTP', [redirectToHttps()], [rule]), listener('legacy-admin', 443, 'HTTPS', [web()])], false)
 
+  // a partner's inventory job GETs the stock feed over HTTP: whether it follows a redirect is not known
+  alb('stock-feed', [listener('stock-feed', 80, 'HTTP', [web()]), listener('stock-feed', 443, 'HTTPS', [web()])], true)
+  for (let k = 0; k < 90; k++)
+    log('stock-feed', [line('stock-feed', { time: at(k, 6), type: 'http', method: 'GET', path: '/feed.xml', agent: 'inventory-sync/2.1', client: '203.0.113.90' })])
+
   // already redirects: the finding is stale
   alb('docs-site', [listener('docs-site', 80, 'HTTP', [redirectToHttps()]), listener('docs-site', 443, 'HTTPS', [web()])], true)
   a.loadBalancers = [...(a.loadBalancers ?? []), ...lbs]
@@ -99,6 +105,13 @@ export function scenario(w: World): void {
       { 'http-listeners': 'yes', 'https-landing': 'yes', 'listener-rules': 'yes', 'access-logs': 'no' },
       'a rule still forwards /health over HTTP, and access logging is off',
       { 'listener-rules': 'priority 10' }
+    ],
+    [
+      'stock-feed',
+      'RISKY',
+      { 'http-listeners': 'yes', 'https-landing': 'yes', 'access-logs': 'yes', 'http-clients': 'unknown' },
+      "a partner's job GETs over HTTP with a client not known to follow a redirect to HTTPS",
+      { 'http-clients': 'inventory-sync/2.1 (90 requests)' }
     ],
     ['docs-site', 'SAFE', { 'http-listeners': 'no' }, 'a stale finding: HTTP already redirects to HTTPS']
   ]

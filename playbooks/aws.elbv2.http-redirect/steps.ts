@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { coverageText, day, inWindow, outcome, plural, windowText } from '../../main/controls/step-common'
-import { actionText, httpsLanding, plainHttpListeners, type Elbv2ConfigFacet } from '../../main/semantics/load-balancer'
+import { actionText, followsRedirect, httpsLanding, plainHttpListeners, type Elbv2ConfigFacet } from '../../main/semantics/load-balancer'
 import { iso } from '../../main/semantics/time'
 
 const TYPES = ['aws.elbv2.load-balancer'] as const
@@ -170,7 +170,7 @@ const logsStep = defineStep({
 const clientsStep = defineStep({
   name: 'elb.http-clients-break',
   summary:
-    'the plain-HTTP requests of the window a redirect to HTTPS breaks — methods other than GET and HEAD, WebSocket handshakes, clients known to follow no redirect — by method and user agent; requests without a user agent leave it unknown',
+    'the plain-HTTP requests of the window a redirect to HTTPS breaks — methods other than GET and HEAD, WebSocket handshakes, clients known to follow no redirect (curl, Java, CloudFront as origin fetcher) — by method and user agent; GET and HEAD from a client not known to follow one (or with no user agent) leave it unknown',
   resourceTypes: TYPES,
   params: z.object({}).strict(),
   run(ctx) {
@@ -201,12 +201,15 @@ const clientsStep = defineStep({
         `${plainInWindow ? `the logs hold ${plural(a.plain, 'plain-HTTP request')}, none a redirect breaks` : 'the logs hold no plain-HTTP request a redirect breaks'}, but ${coverageText(cov, 'they')}`,
         { evidence, sources, windowed: true }
       )
-    if (a.noAgent > 0 && plainInWindow)
+    if (a.noAgent > 0 && plainInWindow) {
+      // the clients behind them ("(no user agent)" among them; "(other clients)" is the rest, unnamed)
+      const unknown = a.agents.filter((g) => !g.breaking && g.agent !== '(other clients)' && !followsRedirect(g.agent))
       return outcome(
         'unknown',
-        `${plural(a.noAgent, 'plain-HTTP GET/HEAD request')} carry no user agent: whether their clients follow a redirect cannot be told (methods over HTTP: ${methods})`,
+        `${plural(a.noAgent, 'plain-HTTP GET/HEAD request')} come from clients not known to follow a redirect to HTTPS (${unknown.length ? agents(unknown.slice(0, 5)) : 'among the clients not named'}): whether a redirect breaks them cannot be told (methods over HTTP: ${methods})`,
         { evidence, sources, windowed: true }
       )
+    }
     if (!plainInWindow)
       return outcome('no', `no request reached the load balancer over plain HTTP ${windowText(ctx.window)} (${plural(a.requests, 'request')} over HTTPS)`, {
         evidence,
