@@ -201,15 +201,16 @@ const clientsStep = defineStep({
         `${plainInWindow ? `the logs hold ${plural(a.plain, 'plain-HTTP request')}, none a redirect breaks` : 'the logs hold no plain-HTTP request a redirect breaks'}, but ${coverageText(cov, 'they')}`,
         { evidence, sources, windowed: true }
       )
-    if (a.noAgent > 0 && plainInWindow) {
-      // the clients behind them ("(no user agent)" among them; "(other clients)" is the rest, unnamed)
-      const unknown = a.agents.filter((g) => !g.breaking && g.agent !== '(other clients)' && !followsRedirect(g.agent))
+    // GET/HEAD from clients not known to follow a redirect: counted when the bundle was added
+    // (noAgent), and read again from the clients named, so a bundle added before the count meant
+    // "not known to follow" ("(no user agent)" is one of them; "(other clients)" the rest, unnamed)
+    const unknown = a.agents.filter((g) => g.requests > g.breaking && !followsRedirect(g.agent))
+    if ((a.noAgent > 0 || unknown.length) && plainInWindow)
       return outcome(
         'unknown',
-        `${plural(a.noAgent, 'plain-HTTP GET/HEAD request')} come from clients not known to follow a redirect to HTTPS (${unknown.length ? agents(unknown.slice(0, 5)) : 'among the clients not named'}): whether a redirect breaks them cannot be told (methods over HTTP: ${methods})`,
+        `plain-HTTP GET/HEAD requests come from clients not known to follow a redirect to HTTPS (${unknown.length ? agents(unknown.slice(0, 5)) : `${plural(a.noAgent, 'request')}, among the clients not named`}): whether a redirect breaks them cannot be told (methods over HTTP: ${methods})`,
         { evidence, sources, windowed: true }
       )
-    }
     if (!plainInWindow)
       return outcome('no', `no request reached the load balancer over plain HTTP ${windowText(ctx.window)} (${plural(a.requests, 'request')} over HTTPS)`, {
         evidence,
