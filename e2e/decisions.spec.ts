@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { asffExport, type Alarm } from '../test/fixtures/ingest/generate'
 import { test, expect } from './fixtures'
-import { createCaseInMain } from './flows'
+import { createCaseInMain, openSection } from './flows'
 
 const alarm = (problem: Alarm['problem'], n: number): Alarm => ({ problem, account: '111111111111', region: 'us-east-1', n, observedAt: '2025-03-01T10:00:00.000Z' })
 
@@ -22,10 +22,7 @@ test('findings are suppressed in bulk, cleared with the undecided ones skipped, 
   const db = bridge.app.session.require().db
   const decided = (): string[] => (db.prepare('SELECT id FROM findings WHERE decision IS NOT NULL ORDER BY id').pluck().all() as number[]).map((id) => `F-${id}`)
   await openApp()
-  await page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('link', { name: /^Findings/ })
-    .click()
+  await openSection(page, 'Findings')
   const grid = page.getByRole('grid', { name: 'Findings' })
   const select = async (...rows: number[]): Promise<void> => {
     for (const r of rows) await grid.locator(`tr[data-index="${r}"]`).getByRole('checkbox').check()
