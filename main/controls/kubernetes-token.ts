@@ -3,8 +3,10 @@
 // window? The audit events whose user is system:serviceaccount:<namespace>:<name> are that token's
 // requests (a bound token also names its pod in user.extra), counted and named, whatever the answer
 // (a refused request still shows the app calls the API). A token used cannot be taken from the pods
-// without breaking what they do; its absence means something only over every day of the window and
-// when the cluster logs reads (get, list, watch), which are what a token mostly does. The service-account
+// without breaking what they do; its absence means something only over every day of the window, when
+// the cluster logs reads (get, list, watch), which are what a token mostly does, and when nobody had a
+// token reviewed (a TokenReview: how Vault's or Consul's Kubernetes auth checks a pod's token, made as
+// the service itself, so the log cannot say whose token it was). The service-account
 // playbooks (azure.aks.automount-service-account-token, azure.aks.default-service-account) make it with their concerns.
 import { z } from 'zod'
 import { defineStep, type StepFunction } from './step'
@@ -65,9 +67,22 @@ export const tokenUsedStep = (name: string, concerns: WorkloadConcerns): StepFun
       if (!ctx.window) return outcome('unknown', 'the evidence gives no window to judge the audit log against', { evidence, sources, windowed: true })
       const gaps = auditGaps(a.value, ctx.window, ['get', 'list', 'watch'])
       if (gaps.length) return outcome('unknown', `no request of ${accounts.join(', ')} is in the audit files, but ${gaps.join('; ')}`, { evidence, sources, windowed: true })
+      // a token is also presented to services outside the API server (Vault's or Consul's Kubernetes
+      // auth), which check it with a TokenReview made as themselves: the log says who reviewed, not whose token
+      const reviews = a.value.events.filter(
+        (e) => eventResource(e) === 'tokenreviews' && e.verb === 'create' && (!e.stage || e.stage === 'ResponseComplete') && (!from || e.stageTimestamp >= from)
+      )
+      if (reviews.length) {
+        const by = [...new Set(reviews.map((e) => e.user.username ?? '?'))].sort()
+        return outcome(
+          'unknown',
+          `none of the audit events of ${windowText(ctx.window)} is a request of ${accounts.join(', ')}, but ${by.slice(0, 3).join(', ')}${by.length > 3 ? ', …' : ''} asked the API server to review tokens ${plural(reviews.length, 'time')} (TokenReview), the last on ${day(reviews.reduce((m, e) => (e.stageTimestamp > m ? e.stageTimestamp : m), ''))}: a service such as Vault's Kubernetes auth checks a pod's mounted token that way, and the log does not say whose token it was`,
+          { evidence, sources, windowed: true }
+        )
+      }
       return outcome(
         'no',
-        `the cluster's audit events cover every day of ${windowText(ctx.window)} (${plural(a.value.events.length, 'event')}, reads included), and none is a request of ${accounts.join(', ')}: the token mounted into the pods was not used`,
+        `the cluster's audit events cover every day of ${windowText(ctx.window)} (${plural(a.value.events.length, 'event')}, reads included), none is a request of ${accounts.join(', ')}, and nobody had a token reviewed (TokenReview, as a service outside the API server checking a pod's token would): the token mounted into the pods was not used`,
         { evidence, certainty: 'proven', sources, windowed: true }
       )
     }

@@ -1,6 +1,7 @@
-// The service account token playbook's fixture world: four AKS clusters as Wiz reports them. orders-aks
+// The service account token playbook's fixture world: five AKS clusters as Wiz reports them. orders-aks
 // runs an API that reads its ConfigMaps with its token; web-aks a frontend that never calls the API
 // server (90 days of audit events, reads included); reports-aks has no audit log in evidence; on
+// vault-aks Vault reviews pods' tokens (whose, the log cannot say); on
 // static-aks every pod spec says automountServiceAccountToken: false already.
 import { at, hex, k8sServiceAccount, k8sWorkload, kubeAudit, wizClusterIssue, type ClusterWorld, type Expected, type World } from '../../test/casegen/world'
 
@@ -50,6 +51,16 @@ export function scenario(w: World): void {
     k8sServiceAccount('reports', 'renderer')
   )
 
+  // vault-aks: the app never calls the API server, but its Vault agent logs in to Vault with the pod's
+  // mounted token, and Vault checks it with a TokenReview made as Vault
+  const vault = w.cluster(hex('cluster:vault-aks', 64))
+  vault.workloads.push(
+    ...k8sWorkload('Deployment', 'billing', 'invoicer', { containers: [{ name: 'invoicer', image: 'acme.azurecr.io/invoicer:2.0.1' }], replicas: 2, serviceAccount: 'invoicer' }),
+    k8sServiceAccount('billing', 'invoicer')
+  )
+  controlPlane(vault)
+  for (let k = 0; k < 90; k++) vault.audit.push(kubeAudit(vault.name, { time: at(k, 6), user: 'system:serviceaccount:vault:vault', verb: 'create', resource: 'tokenreviews' }))
+
   const statics = w.cluster(hex('cluster:static-aks', 64))
   statics.workloads.push(
     ...k8sWorkload('Deployment', 'static', 'nginx', { containers: [{ name: 'nginx', image: 'nginx:1.27' }], replicas: 2, automount: false }),
@@ -67,6 +78,14 @@ export function scenario(w: World): void {
     ],
     [web, 'web-aks', 'SAFE', { which: 'yes', used: 'no', system: 'no' }, 'the frontend never called the API server in 90 days of audit events', { used: 'reads included' }],
     [reports, 'reports-aks', 'RISKY', { which: 'yes', used: 'unknown', system: 'no' }, 'no audit log of the cluster is in evidence', { used: 'no audit log' }],
+    [
+      vault,
+      'vault-aks',
+      'RISKY',
+      { which: 'yes', used: 'unknown', system: 'no' },
+      "the app never calls the API server, but Vault reviews pods' tokens: whose, the log does not say",
+      { used: 'system:serviceaccount:vault:vault asked the API server to review tokens 90 times (TokenReview)' }
+    ],
     [statics, 'static-aks', 'SAFE', { which: 'no' }, 'every pod spec already says automountServiceAccountToken: false', { which: 'stale' }]
   ]
   for (const [c, clusterName, verdict, steps, why, says] of cases) {
