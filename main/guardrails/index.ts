@@ -44,11 +44,8 @@ function withPolicyFallback(control: string, render: (policy: PolicyRenderer) =>
   }
 }
 
-/**
- * The note for a control with no guardrail in its code; dropped for a control whose playbook's
- * templates guard it (a plan's, or a bundle's `more`).
- */
-export function noGuardrailNote(control: string): string {
+/** The note for a control with no guardrail in its code, unless guardrails from elsewhere (`more`) guard it. */
+function noGuardrailNote(control: string): string {
   return `${control}: no guardrail is known for this control`
 }
 

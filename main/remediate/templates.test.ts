@@ -135,7 +135,7 @@ describe("the built-in playbooks' templates, rendered", () => {
         ...pb.def.guardrails.map((tpl, i) => ({ tpl, role: 'guardrail' as const, i }))
       ]
       for (const { tpl, role, i } of sections) {
-        const a = templateArtefact(tpl, values, t, { plan: 'P-1', role, index: i, playbook: pb.id })
+        const a = templateArtefact(tpl, values, t, { origin: 'plan P-1', role, index: i, playbook: pb.id })
         const what = `${pb.id} ${role}[${i}] ${tpl.title}`
         expect(a.content, what).not.toMatch(/\{\{/)
         if (a.language === 'bash') {

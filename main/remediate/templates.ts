@@ -102,8 +102,8 @@ export function templateArtefact(
   tpl: PlaybookTemplate,
   values: Record<string, string>,
   target: FixTarget,
-  /** plan: the plan it is rendered for (P-3), or what else (`guardrails for I-4`) */
-  opts: { plan: string; role: 'fix' | 'rollback' | 'guardrail'; index: number; playbook: string }
+  /** origin: what it is rendered for ("plan P-3", "guardrails for I-4"), named in the script's header */
+  opts: { origin: string; role: 'fix' | 'rollback' | 'guardrail'; index: number; playbook: string }
 ): Artefact {
   const body = fillTemplate(tpl, values)
   const language = LANGUAGE[tpl.kind] ?? 'markdown'
@@ -112,7 +112,7 @@ export function templateArtefact(
     ? bashScript({
         title: `${tpl.title} (${target.finding})`,
         lines: [
-          `Lastmile ${/^P-\d+$/.test(opts.plan) ? `plan ${opts.plan}` : opts.plan}, finding ${target.finding}: rendered from playbook ${opts.playbook}, template ${opts.role}[${opts.index}]`,
+          `Lastmile ${opts.origin}, finding ${target.finding}: rendered from playbook ${opts.playbook}, template ${opts.role}[${opts.index}]`,
           `Resource: ${target.resourceId}`
         ],
         tools: [tpl.kind === 'azure-cli' ? 'az' : 'aws'],

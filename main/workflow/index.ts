@@ -129,7 +129,7 @@ export function guardrailBundle(db: Db, ref: string | null, opts: GuardrailOptio
   return buildGuardrails(
     scopeName,
     all.map((f) => ({ id: f.ref, control: f.control, resourceId: f.resourceId, account: f.account, region: f.region, verdict: f.verdict, decision: f.decision, owner: null })),
-    { ...opts, controls, more: playbookGuardrailViews(scope, playbooks, scopeName) }
+    { ...opts, controls, more: playbookGuardrailViews(scope, playbooks, `guardrails for ${scopeName}`) }
   )
 }
 

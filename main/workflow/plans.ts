@@ -9,7 +9,7 @@ import type { ApprovalView, Artefact, GuardrailView, PlanFindingView, PlanSummar
 import { canonicalJson } from '../audit/canonical'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { isLastmileError, LastmileError } from '../errors'
-import { buildGuardrails, guardrailScope, noGuardrailNote, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
+import { buildGuardrails, guardrailScope, type GuardrailFinding, type GuardrailOptions } from '../guardrails'
 import type { PlaybookSet } from '../investigate/loader'
 import { hasComputedFix, inputsHash, readFixInputs, renderFix, type FixTarget, type RenderedFix } from '../remediate'
 import { templateArtefact, templatePlaceholders, templateValues } from '../remediate/templates'
@@ -89,8 +89,8 @@ function renderFinding(db: Db, t: FixTarget, plan: string, playbooks: PlaybookSe
   if (!pb) return { fix: renderFix(db, t, plan), hash: '' }
   const values = templateValues(pb.def.parameters, t, inputs)
   const fix: RenderedFix = {
-    artefacts: pb.def.fix.map((tpl, index) => templateArtefact(tpl, values, t, { plan, role: 'fix', index, playbook: pb.id })),
-    rollback: pb.def.rollback.map((tpl, index) => templateArtefact(tpl, values, t, { plan, role: 'rollback', index, playbook: pb.id })),
+    artefacts: pb.def.fix.map((tpl, index) => templateArtefact(tpl, values, t, { origin: `plan ${plan}`, role: 'fix', index, playbook: pb.id })),
+    rollback: pb.def.rollback.map((tpl, index) => templateArtefact(tpl, values, t, { origin: `plan ${plan}`, role: 'rollback', index, playbook: pb.id })),
     preconditions: [`playbook ${pb.id}'s templates are run as written: their idempotency is the template's own, not checked by Lastmile`],
     validation: `Collect evidence after the change and run \`lastmile validate CASE ${t.finding} --bundle BUNDLE\`, or import a later scan and run \`lastmile validate CASE ${t.finding} --rescan\`.`,
     notes: [
@@ -200,7 +200,7 @@ function templateGuardrails(
           // the values of the parameters it takes (a fix's input, the rebuilt image's tag, is no guardrail's)
           const used = new Set(templatePlaceholders(tpl.template))
           const params = Object.fromEntries(Object.entries(pb.def.parameters).filter(([name]) => used.has(name)))
-          const a = templateArtefact(tpl, templateValues(params, t, inputs), t, { plan: origin, role: 'guardrail', index, playbook: pb.id })
+          const a = templateArtefact(tpl, templateValues(params, t, inputs), t, { origin, role: 'guardrail', index, playbook: pb.id })
           const kind = tpl.kind === 'policy-json' && tpl.mechanism === 'scp' ? 'aws-scp' : tpl.kind === 'policy-json' && tpl.mechanism === 'rcp' ? 'aws-rcp' : a.kind
           const name = `${f.control}.${tpl.mechanism}-${index + 1}${places.size > 1 ? `.${place}` : ''}.${a.name.split('.').pop()}`
           rendered.push({ control: f.control, title: tpl.title, artefact: { ...a, kind, name, finding: null } })
@@ -214,35 +214,20 @@ function templateGuardrails(
   return { rendered, notes }
 }
 
-/** The playbooks' guardrail templates for a plan's findings, as the plan's artefacts. */
-function playbookGuardrails(
-  included: readonly Included[],
-  mine: readonly GuardrailView[],
-  playbooks: PlaybookSet | null | undefined,
-  plan: string,
-  inputs: Record<string, string>
-): { artefacts: Artefact[]; notes: string[]; controls: Set<string> } {
-  const { rendered, notes } = templateGuardrails(
-    included.map((i) => i.f),
-    mine,
-    playbooks,
-    plan,
-    inputs
-  )
-  return { artefacts: rendered.map((r) => r.artefact), notes, controls: new Set(rendered.map((r) => r.control)) }
-}
-
 /**
- * The playbooks' guardrail templates for a guardrail bundle's findings (`guardrails`, its export,
- * the report), as the bundle's guardrails: one file per account and Region, as a plan renders them.
+ * The playbooks' guardrail templates for findings (a plan's, or a guardrail bundle's: `guardrails`,
+ * its export, the report), as guardrails beside the ones Lastmile writes (`mine`, whose mechanisms
+ * they leave alone): buildGuardrails's `more`. `origin` is what they are rendered for ("plan P-3",
+ * "guardrails for I-4"); a bundle has no inputs.
  */
 export function playbookGuardrailViews(
   findings: readonly WfFinding[],
   playbooks: PlaybookSet | null | undefined,
-  scope: string
+  origin: string,
+  inputs: Record<string, string> = {}
 ): (mine: readonly GuardrailView[]) => { guardrails: GuardrailView[]; notes: string[] } {
   return (mine) => {
-    const { rendered, notes } = templateGuardrails(findings, mine, playbooks, `guardrails for ${scope}`, {})
+    const { rendered, notes } = templateGuardrails(findings, mine, playbooks, origin, inputs)
     return {
       guardrails: rendered.map(({ control, title, artefact: a }) => ({
         kind: a.kind,
@@ -314,11 +299,25 @@ export function createPlan(c: WritableCaseDb, ref: string, opts: PlanOptions): P
     )
   }
   const controls = uniq(included.map((i) => i.f.control))
-  const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, guardrailScope(controls)), { ...opts.guardrails, controls })
-  const own: Artefact[] = guard.guardrails.map((g) => ({ kind: g.kind, language: g.language, content: g.content, name: g.name, finding: null, purpose: g.prevents }))
-  checkInputs(ref, opts.inputs ?? {}, takenInputs(included, guard.guardrails, opts.playbooks))
-  const fromPlaybooks = playbookGuardrails(included, guard.guardrails, opts.playbooks, plan, opts.inputs ?? {})
-  const guardrails = [...own, ...fromPlaybooks.artefacts]
+  // Lastmile's own guardrails, then the playbooks' templates for the mechanisms those leave (kept
+  // apart: the inputs a plan takes are those of the templates its own guardrails do not replace)
+  let mine: GuardrailView[] = []
+  const templates = playbookGuardrailViews(
+    included.map((i) => i.f),
+    opts.playbooks,
+    `plan ${plan}`,
+    opts.inputs ?? {}
+  )
+  const guard = buildGuardrails(ref.toUpperCase(), guardrailFindings(db, guardrailScope(controls)), {
+    ...opts.guardrails,
+    controls,
+    more: (own) => {
+      mine = [...own]
+      return templates(own)
+    }
+  })
+  checkInputs(ref, opts.inputs ?? {}, takenInputs(included, mine, opts.playbooks))
+  const guardrails: Artefact[] = guard.guardrails.map((g) => ({ kind: g.kind, language: g.language, content: g.content, name: g.name, finding: null, purpose: g.prevents }))
   const verdict = worstVerdict(included.map((i) => i.f.verdict))
   const validation =
     included.length === 1
@@ -331,13 +330,7 @@ export function createPlan(c: WritableCaseDb, ref: string, opts: PlanOptions): P
     preconditions: uniq(included.flatMap((i) => i.fix.preconditions)),
     validation,
     excluded,
-    notes: [
-      ...(opts.reason ? [opts.reason] : []),
-      ...included.flatMap((i) => i.fix.notes.map((n) => `${i.f.ref}: ${n}`)),
-      // a control whose playbook rendered guardrails above is not one with "no guardrail"
-      ...guard.notes.filter((n) => ![...fromPlaybooks.controls].some((c) => n === noGuardrailNote(c))),
-      ...fromPlaybooks.notes
-    ]
+    notes: [...(opts.reason ? [opts.reason] : []), ...included.flatMap((i) => i.fix.notes.map((n) => `${i.f.ref}: ${n}`)), ...guard.notes]
   }
   const bodyText = canonicalJson(body)
   const sha256 = createHash('sha256').update(bodyText).digest('hex')
