@@ -1,4 +1,4 @@
-// azure.keyvault.firewall's fixture world: six key vaults of one subscription, one for each way the
+// azure.keyvault.firewall's fixture world: seven key vaults of one subscription, one for each way the
 // investigation can end, reported by Defender for Cloud. Their AuditEvent logs (where a diagnostic
 // setting sends them) hold requests every 12 hours: a CI pipeline from its public address, a VM fetching
 // its certificate as a trusted service, applications from virtual network addresses, and a stranger
@@ -53,6 +53,14 @@ export function scenario(w: World): void {
     vaultAuditRecord({ vault: builds, time, caller: `203.0.113.${60 + (k % 3)}`, operation: 'SecretGet', appId: '7c6b5a49-3e2d-4c1b-9a08-f7e6d5c4b3a2' })
   ])
 
+  // partner: the partner's gateway calls from two addresses of a range the vault's IP rules already
+  // admit (its owner wrote them before turning the firewall on): the fix pins nothing for it
+  const partner = idOf('rg-partner', 'kv-partner')
+  z.keyVaults.push(keyVault({ id: partner, acls: { defaultAction: 'Allow', bypass: 'AzureServices', ipRules: ['203.0.113.64/28'] }, tags: { Owner: 'partners' } }))
+  log(w, partner, (time, k) => [
+    vaultAuditRecord({ vault: partner, time, caller: `203.0.113.${70 + (k % 2)}`, operation: 'SecretGet', appId: '0d9c8b7a-6f5e-4d3c-8b2a-19f0e8d7c6b5' })
+  ])
+
   const cases: Array<[string, Expected['verdict'], Record<string, 'yes' | 'no' | 'unknown'>, string, Record<string, string>?]> = [
     [
       shop,
@@ -77,6 +85,13 @@ export function scenario(w: World): void {
       { 'callers-kept': 'called from 3 public addresses (203.0.113.60, 203.0.113.61, 203.0.113.62)' }
     ],
     [locked, 'SAFE', { open: 'no' }, 'a stale finding: the firewall is already on'],
+    [
+      partner,
+      'SAFE',
+      { open: 'yes', 'callers-kept': 'yes' },
+      "the partner's two addresses are in a range the vault's IP rules already admit",
+      { 'callers-kept': '2 public addresses already in the IP rules (203.0.113.70, 203.0.113.71)' }
+    ],
     [
       apps,
       'RISKY',

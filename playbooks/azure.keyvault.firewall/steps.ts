@@ -110,7 +110,9 @@ const callersKept = defineStep({
     // agent, a laptop): the IP rules pin the ones seen, and its next address would have none
     const from = new Map<string, Set<string>>()
     for (const c of [...pin, ...listed]) for (const p of c.principals) from.set(p, (from.get(p) ?? new Set<string>()).add(c.address))
-    const moving = [...from].filter(([, addresses]) => addresses.size > 1).sort(([a], [b]) => (a < b ? -1 : 1))
+    // (one whose every address the vault's own IP rules already admit — a range its owner wrote — is not pinned by the fix)
+    const pinned = new Set(pin.map((c) => c.address))
+    const moving = [...from].filter(([, addresses]) => addresses.size > 1 && [...addresses].some((x) => pinned.has(x))).sort(([a], [b]) => (a < b ? -1 : 1))
     if (moving.length)
       return outcome(
         'unknown',
