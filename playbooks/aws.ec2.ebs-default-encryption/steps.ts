@@ -95,7 +95,7 @@ function sharedWith(params: Record<string, unknown> | null): string[] {
 const sharedSnapshotsOrImages = defineStep({
   name: 'ebs.shared-snapshots-or-images',
   summary:
-    'whether the account shared EBS snapshots or AMIs with other accounts in the window (CloudTrail ModifySnapshotAttribute / ModifyImageAttribute): snapshots of volumes encrypted with the AWS managed key cannot be shared',
+    'whether the account shared EBS snapshots or AMIs with other accounts in the window (CloudTrail ModifySnapshotAttribute / ModifyImageAttribute), or AWS Backup worked in the Region (whose copy rules to other accounts are not in evidence): snapshots of volumes encrypted with the AWS managed key can be neither shared nor copied across accounts',
   resourceTypes: ACCOUNT,
   params: z.object({}).strict(),
   run(ctx) {
@@ -119,6 +119,18 @@ const sharedSnapshotsOrImages = defineStep({
         'yes',
         `${plural(shares.length, 'sharing call')} in the window (${[...new Set(shares.map((r) => r.name))].join(', ')}, the last on ${day(shares[shares.length - 1].time)} by ${shares[shares.length - 1].identity.issuer ?? shares[shares.length - 1].identity.arn ?? 'unknown'}) shared ${what.slice(0, 5).join(', ')} with ${targets.join(', ')}: snapshots and AMIs of new volumes encrypted under alias/aws/ebs could no longer be shared — proven`,
         { evidence: [[...new Set(shares.map((r) => r.file))]], certainty: 'proven', sources, windowed: true }
+      )
+    }
+    // AWS Backup at work in the Region (its calls come from backup.amazonaws.com): a backup plan may
+    // copy what it backs up to another account — its copy rules are not in evidence, and AWS Backup
+    // cannot copy a volume encrypted with the AWS managed key across accounts
+    const backup = idx.records.filter((r) => r.ip === 'backup.amazonaws.com' && !r.error && r.region === region && inWindow(r.time, ctx.window))
+    if (backup.length) {
+      const names = [...new Set(backup.map((r) => r.name))].sort()
+      return outcome(
+        'unknown',
+        `no snapshot or AMI was shared with another account by hand, but AWS Backup worked in ${region} ${windowText(ctx.window)} (${plural(backup.length, 'call')}: ${names.slice(0, 4).join(', ')}, the last on ${day(backup[backup.length - 1].time)}): whether a backup plan copies these backups to another account is not in evidence, and AWS Backup cannot copy across accounts a volume encrypted with the AWS managed key`,
+        { evidence: [[...new Set(backup.map((r) => r.file))]], sources, windowed: true }
       )
     }
     const cov = ctx.ev.coverage('aws.cloudtrail', `aws-stream:${acct}:${region}`, ctx.window)

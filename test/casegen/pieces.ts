@@ -1221,11 +1221,28 @@ export function ebsDefaultEncryption(w: World): void {
       })
     )
   )
+  // the test account's volumes are backed up nightly by AWS Backup (its calls come from the service)
+  spread(12, 'backup:test', 2, 88).forEach((time, k) => {
+    const r = managementRecord({
+      time,
+      account: TEST,
+      region: 'us-east-1',
+      source: 'ec2.amazonaws.com',
+      name: 'CreateSnapshot',
+      who: role(TEST, 'service-role/AWSBackupDefaultServiceRole'),
+      readOnly: false,
+      requestParameters: { volumeId: `vol-0${hex(`vol:backup:${k}`, 16)}`, description: 'This snapshot is created by the AWS Backup service.' }
+    })
+    r.sourceIPAddress = 'backup.amazonaws.com'
+    r.userAgent = 'backup.amazonaws.com'
+    ;(r.userIdentity as Json).invokedBy = 'backup.amazonaws.com'
+    w.ct(TEST, 'us-east-1', r)
+  })
   const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string]> = [
     [PROD, 'us-east-1', 'SAFE', { 'already-enabled': 'yes' }, 'already on (stale finding)'],
     [PROD, 'eu-west-1', 'SAFE', { 'key-usable': 'yes', shares: 'no' }, 'AWS managed key, nothing shared'],
     [PROD, 'us-west-2', 'UNSAFE', { shares: 'yes' }, 'snapshots shared with the test account'],
-    [TEST, 'us-east-1', 'RISKY', { 'key-usable': 'unknown' }, 'a customer managed key whose policy is not in evidence']
+    [TEST, 'us-east-1', 'RISKY', { 'key-usable': 'unknown', shares: 'unknown' }, 'a customer managed key whose policy is not in evidence; AWS Backup backs up its volumes']
   ]
   for (const [account, region, verdict, steps, why] of all) {
     w.findings.asff.push(
