@@ -10,6 +10,7 @@
 import { z } from 'zod'
 import { eniKey } from '../../main/semantics/ids'
 import { subnetArn } from '../../main/semantics/inventory-ec2-network'
+import { autoScalingGroupsOf } from '../../main/controls/autoscaling'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { coverageText, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
@@ -104,24 +105,27 @@ const stillOpen = defineStep({
  * The Auto Scaling groups of the group's account and Region that hold no instance now and launch
  * into its VPC (or into a subnet whose VPC the evidence does not give): their next instances are
  * in no interface yet, and one launched with no group of its own gets the VPC's default group.
- * `listed` false: the account's groups of that Region are not in the evidence.
  */
-function idleLaunchers(ctx: StepContext, account: string, region: string | null, vpc: string | null): { listed: boolean; idle: string[]; evidence: string[] } {
-  const files = ctx.ev.files().filter((f) => f.path === `aws/${account}/inventory/auto-scaling-groups.json` && f.status === 'read')
-  const scope = ctx.ev.regions(account)
-  const refused = ctx.ev.coverage('aws.inventory', ctx.finding.resource.id, null).gaps.some((g) => g.detail.includes(`DescribeAutoScalingGroups in ${region}`))
-  if (!files.length || !region || refused || (scope.length > 0 && !scope.includes(region))) return { listed: false, idle: [], evidence: [] }
-  const idle: string[] = []
-  const evidence: string[] = files.map((f) => f.id)
-  for (const id of ctx.ev.resourcesWith('autoscaling.group')) {
-    const g = ctx.ev.config(id, 'autoscaling.group')
-    if (!g || g.value.account !== account || g.value.region !== region || g.value.instances > 0) continue
-    const vpcs = g.value.subnets.map((sn) => ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null)
-    if (!vpcs.some((v) => v === null || v === vpc)) continue
-    evidence.push(...g.evidence)
-    idle.push(`${g.value.name}${g.value.nodegroup ? ` (EKS managed node group ${g.value.nodegroup})` : ''} (no instance now, ${g.value.minSize ?? '?'}–${g.value.maxSize ?? '?'})`)
+function idleLaunchers(
+  ctx: StepContext,
+  account: string,
+  region: string,
+  vpc: string | null
+): { listed: false; why: string } | { listed: true; idle: string[]; evidence: string[] } {
+  const listing = autoScalingGroupsOf(ctx, account, region)
+  if (!listing.listed) return listing
+  const idle = listing.groups.filter(
+    (g) => g.value.instances === 0 && g.value.subnets.some((sn) => [null, vpc].includes(ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null))
+  )
+  return {
+    listed: true,
+    idle: idle
+      .map(
+        (g) => `${g.value.name}${g.value.nodegroup ? ` (EKS managed node group ${g.value.nodegroup})` : ''} (no instance now, ${g.value.minSize ?? '?'}–${g.value.maxSize ?? '?'})`
+      )
+      .sort(),
+    evidence: [...listing.files, ...idle.flatMap((g) => g.evidence)]
   }
-  return { listed: true, idle: idle.sort(), evidence }
 }
 
 const attached = defineStep({
@@ -152,11 +156,14 @@ const attached = defineStep({
       const none =
         "no interface is in the default group: network-interfaces.json (DescribeNetworkInterfaces) lists every interface of the account in the group's Region — of instances, Lambda functions, RDS databases, load balancers and VPC endpoints alike"
       // an Auto Scaling group scaled in to nothing is in no interface today, and may launch into the default group tomorrow
-      const launchers = facts.account ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null) : { listed: false, idle: [], evidence: [] }
+      const launchers =
+        facts.account && facts.region
+          ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null)
+          : { listed: false as const, why: 'the group names no account or Region, so its Auto Scaling groups cannot be read' }
       if (!launchers.listed)
         return outcome(
           'unknown',
-          `${none}; but the Auto Scaling groups of ${facts.account ?? 'the account'} in ${facts.region ?? 'its Region'} are not in the evidence (inventory/auto-scaling-groups.json), and one holding no instance now would launch its next ones into the default group if its launch names no group`,
+          `${none}; but ${launchers.why}, and one holding no instance now would launch its next ones into the default group if its launch names no group`,
           o
         )
       if (launchers.idle.length)

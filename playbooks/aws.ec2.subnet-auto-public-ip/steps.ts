@@ -3,6 +3,7 @@
 // relying on the default (no AssociatePublicIpAddress in their launch template or configuration), and
 // which running instances in it got their address at launch (they keep their addresses).
 import { z } from 'zod'
+import { autoScalingGroupsOf } from '../../main/controls/autoscaling'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { outcome, plural } from '../../main/controls/step-common'
 import { internetRouteOf, routeText, type RouteTableFacet, type SubnetFacet } from '../../main/semantics/inventory-ec2-network'
@@ -159,28 +160,14 @@ const launchers = defineStep({
     const s = subnetOf(ctx)
     if (!s) return notInEvidence(ctx)
     const sub = s.value
-    const listed = ctx.ev.files().filter((f) => f.path === `aws/${sub.account}/inventory/auto-scaling-groups.json` && f.status === 'read')
-    if (!listed.length)
-      return outcome('unknown', `the Auto Scaling groups of ${sub.account} are not in the evidence (inventory/auto-scaling-groups.json): what launches into ${sub.id} is unknown`, {
-        evidence: [s.evidence],
+    const listing = autoScalingGroupsOf(ctx, sub.account, sub.region)
+    if (!listing.listed)
+      return outcome('unknown', `${listing.why}: what launches into ${sub.id} is unknown`, {
+        evidence: [s.evidence, listing.files],
         sources: inventory
       })
-    const scope = ctx.ev.regions(sub.account)
-    const refused = ctx.ev
-      .coverage('aws.inventory', ctx.finding.resource.id, null)
-      .gaps.filter((g) => g.detail.includes(`DescribeAutoScalingGroups in ${sub.region}`))
-      .map((g) => g.detail)
-    if (refused.length || (scope.length > 0 && !scope.includes(sub.region)))
-      return outcome('unknown', `the Auto Scaling groups of ${sub.region} were not listed${refused.length ? ` (${refused[0]})` : ''}: what launches into ${sub.id} is unknown`, {
-        evidence: [s.evidence, listed.map((f) => f.id)],
-        sources: inventory
-      })
-    const all = ctx.ev
-      .resourcesWith('autoscaling.group')
-      .map((id) => ctx.ev.config(id, 'autoscaling.group'))
-      .filter((g): g is NonNullable<typeof g> => !!g && g.value.account === sub.account && g.value.region === sub.region && g.value.subnets.includes(sub.id))
-      .map((g) => launchOf(ctx, g))
-    const evidence = [s.evidence, listed.map((f) => f.id), ...all.flatMap((l) => l.evidence)]
+    const all = listing.groups.filter((g) => g.value.subnets.includes(sub.id)).map((g) => launchOf(ctx, g))
+    const evidence = [s.evidence, listing.files, ...all.flatMap((l) => l.evidence)]
     const list = (ls: Launch[]) => ls.map((l) => l.text).join('. ')
     const relying = all.filter((l) => l.how === 'relies')
     const unknown = all.filter((l) => l.how === 'unknown')

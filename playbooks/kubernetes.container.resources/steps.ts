@@ -167,11 +167,12 @@ const cpuCap = defineStep({
   resourceTypes: WORKLOAD_TYPES,
   params: z.object({}).strict(),
   run(ctx) {
-    const s = sized(ctx)
-    if ('error' in s) return s.error
-    const o = { evidence: [s.evidence], sources: ['kubernetes.workloads' as const], certainty: 'proven' as const }
+    // the workloads at fault are enough (not the values: their metrics are the observed step's to read)
+    const j = judge(ctx, RESOURCE_CONCERNS)
+    if ('error' in j) return j.error
+    const o = { evidence: [j.evidence], sources: ['kubernetes.workloads' as const], certainty: 'proven' as const }
     const asks = (FIELDS[ctx.finding.control]?.fields ?? []).some((f) => f.resource === 'cpu' && f.kind === 'limits')
-    const capped = asks ? s.mine.flatMap((m) => m.sizes.map((z) => `${workloadText(m.o.workload)} ${z.container.name}`)) : []
+    const capped = asks ? j.at.filter((x) => !systemWorkload(x.workload)).flatMap((x) => x.containers.map((c) => `${workloadText(x.workload)} ${c.name}`)) : []
     if (!capped.length)
       return outcome('no', asks ? 'no container at fault would get a CPU limit (none, or only the cluster’s own)' : 'the fix sets no CPU limit: a request, or a memory limit', o)
     return outcome(
