@@ -1,8 +1,9 @@
 // The Auto Scaling groups a step asks about (what launches into a subnet or a VPC): those of one
 // account and Region as the evidence lists them (inventory/auto-scaling-groups.json), or why the
 // evidence cannot say — the file is missing, the collector could not list the Region
-// (DescribeAutoScalingGroups named in a gap), or the Region is outside the bundle's scope.
-import type { AutoScalingGroupFacet } from '../semantics/inventory-ec2-launchers'
+// (DescribeAutoScalingGroups named in a gap), or the Region is outside the bundle's scope; and
+// what each group launches with (launchSpecsOf).
+import { templateVersion, type AutoScalingGroupFacet, type LaunchConfigurationFacet, type LaunchTemplateFacet, type LaunchTemplateRef } from '../semantics/inventory-ec2-launchers'
 import type { StepContext } from './step'
 
 export type AutoScalingListing =
@@ -27,4 +28,53 @@ export function autoScalingGroupsOf(ctx: StepContext, account: string, region: s
     .map((id) => ctx.ev.config(id, 'autoscaling.group'))
     .filter((g): g is NonNullable<typeof g> => !!g && g.value.account === account && g.value.region === region)
   return { listed: true, groups, files }
+}
+
+/**
+ * One way an Auto Scaling group launches: its launch configuration, or one of its launch templates
+ * (a mixed instances group may launch with any of them) at the version it names. `found` is null
+ * when the evidence lacks it; `label` names it as the group does, `which` as the evidence found it.
+ */
+export type LaunchSpec =
+  | { kind: 'configuration'; label: string; found: { value: LaunchConfigurationFacet; evidence: string[] } | null; which: string }
+  | { kind: 'template'; label: string; found: { value: LaunchTemplateVersion; evidence: string[] } | null; which: string; ref: LaunchTemplateRef }
+
+type LaunchTemplateVersion = LaunchTemplateFacet['versions'][number]
+
+export function launchSpecsOf(ctx: StepContext, group: AutoScalingGroupFacet): LaunchSpec[] {
+  const same = (v: { account: string; region: string }): boolean => v.account === group.account && v.region === group.region
+  const specs: LaunchSpec[] = []
+  if (group.launchConfiguration) {
+    const c = ctx.ev
+      .resourcesWith('autoscaling.launch-configuration')
+      .map((id) => ctx.ev.config(id, 'autoscaling.launch-configuration'))
+      .find((x) => !!x && same(x.value) && x.value.name === group.launchConfiguration)
+    const label = `launch configuration ${group.launchConfiguration}`
+    specs.push({ kind: 'configuration', label, found: c ?? null, which: c ? `launch configuration ${c.value.name}` : label })
+  }
+  for (const ref of group.launchTemplates) {
+    const label = `launch template ${ref.name ?? ref.id} version ${ref.version ?? '$Default'}`
+    const t = ctx.ev
+      .resourcesWith('ec2.launch-template')
+      .map((id) => ctx.ev.config(id, 'ec2.launch-template'))
+      .find((x) => !!x && same(x.value) && (ref.id ? x.value.id === ref.id : x.value.name === ref.name))
+    const v = t ? templateVersion(t.value, ref.version) : null
+    specs.push(
+      t && v
+        ? {
+            kind: 'template',
+            label,
+            ref,
+            found: { value: v, evidence: t.evidence },
+            which: `launch template ${t.value.name ?? t.value.id} version ${v.number}${ref.version?.startsWith('$') ? ` (${ref.version})` : ''}`
+          }
+        : { kind: 'template', label, ref, found: null, which: label }
+    )
+  }
+  return specs
+}
+
+/** What a step says of a launch the evidence lacks. */
+export function launchSpecMissing(spec: LaunchSpec): string {
+  return `${spec.label} is not in the evidence (inventory/${spec.kind === 'configuration' ? 'launch-configurations' : 'launch-template-versions'}.json)`
 }

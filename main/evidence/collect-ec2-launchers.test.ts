@@ -94,7 +94,15 @@ describe('evidence collect (AWS): Auto Scaling groups and what they launch with 
     })
     as.on(DescribeLaunchConfigurationsCommand).resolves({
       LaunchConfigurations: [
-        { LaunchConfigurationName: 'legacy-lc', ImageId: 'ami-1', InstanceType: 't3.micro', AssociatePublicIpAddress: true, UserData: 'c2VjcmV0', CreatedTime: new Date() }
+        {
+          LaunchConfigurationName: 'legacy-lc',
+          ImageId: 'ami-1',
+          InstanceType: 't3.micro',
+          AssociatePublicIpAddress: true,
+          SecurityGroups: ['sg-legacy'],
+          UserData: 'c2VjcmV0',
+          CreatedTime: new Date()
+        }
       ]
     })
     ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake(async (input: { LaunchTemplateId?: string; LaunchTemplateName?: string; Versions?: string[] }) => {
@@ -146,13 +154,14 @@ describe('evidence collect (AWS): Auto Scaling groups and what they launch with 
       ['legacy', 'us-east-1', ['subnet-public'], [], 'legacy-lc', 0, 0, null]
     ])
     expect(parseLaunchConfigurations(read('launch-configurations.json'), 'f', ACCOUNT, null)).toEqual([
-      { account: ACCOUNT, region: 'us-east-1', name: 'legacy-lc', associatePublicIp: true }
+      { account: ACCOUNT, region: 'us-east-1', name: 'legacy-lc', associatePublicIp: true, securityGroups: ['sg-legacy'] }
     ])
     const templates = parseLaunchTemplateVersions(read('launch-template-versions.json'), 'f', ACCOUNT, null)
     expect(templates.map((t) => [t.id, t.name, templateVersion(t, '$Latest')?.associatePublicIp, templateVersion(t, '$Default')?.number ?? null])).toEqual([
       ['lt-web', 'web', null, null],
       ['lt-eks', 'eks-workers', false, 1]
     ])
+    expect(templates.map((t) => t.versions.map((v) => v.interfaceGroups))).toEqual([[[['sg-1']]], [[['sg-1']]]])
 
     // the refused Region and the template that is gone: gaps naming the operation, the Region, the template
     expect(gaps.map((g) => [g.operation, g.region, g.resource ?? null])).toEqual([
@@ -172,5 +181,33 @@ describe('evidence collect (AWS): Auto Scaling groups and what they launch with 
     await ec2Launchers(x)
     expect(existsSync(join(dir, `aws/${ACCOUNT}/inventory/auto-scaling-groups.json`))).toBe(false)
     expect(gaps).toMatchObject([{ source: 'aws.inventory', operation: 'DescribeAutoScalingGroups', region: 'us-east-1' }])
+  })
+})
+
+describe('what a launch template puts its instances in', () => {
+  const version = (n: number, data: object) => ({ LaunchTemplateId: 'lt-1', VersionNumber: n, DefaultVersion: n === 1, LaunchTemplateData: data, Region: 'us-east-1' })
+  it('reads one list of groups per new interface; an interface naming none is in the default group', () => {
+    const [t] = parseLaunchTemplateVersions(
+      {
+        LaunchTemplateVersions: [
+          // instance-level groups, by id and by name (a default VPC)
+          version(1, { SecurityGroupIds: ['sg-a', 'sg-b'], SecurityGroups: ['web'] }),
+          // no group anywhere: the instance gets the VPC's default group
+          version(2, { InstanceType: 't3.micro' }),
+          // per interface: the primary names its group, the secondary none; an existing interface attached is no new one
+          version(3, {
+            NetworkInterfaces: [{ DeviceIndex: 0, Groups: ['sg-a'] }, { DeviceIndex: 1 }, { DeviceIndex: 2, NetworkInterfaceId: 'eni-0123' }]
+          })
+        ]
+      },
+      'launch-template-versions.json',
+      '111122223333',
+      null
+    )
+    expect(t.versions.map((v) => [v.number, v.interfaceGroups])).toEqual([
+      [1, [['sg-a', 'sg-b', 'web']]],
+      [2, [[]]],
+      [3, [['sg-a'], []]]
+    ])
   })
 })

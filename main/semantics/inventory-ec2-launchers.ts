@@ -49,7 +49,9 @@ export const LaunchConfigurationFacet = z.strictObject({
   region: z.string(),
   name: z.string(),
   /** AssociatePublicIpAddress; null: not set (the subnet's setting applies) */
-  associatePublicIp: z.boolean().nullable()
+  associatePublicIp: z.boolean().nullable(),
+  /** SecurityGroups (ids, or names in a default VPC); empty: it names none, and its instances get the VPC's default group. Absent in a facet written before Lastmile read them. */
+  securityGroups: z.array(z.string()).optional()
 })
 export type LaunchConfigurationFacet = z.infer<typeof LaunchConfigurationFacet>
 
@@ -64,7 +66,14 @@ export const LaunchTemplateFacet = z.strictObject({
       number: z.number(),
       default: z.boolean(),
       /** the primary interface's AssociatePublicIpAddress; null: not set (the subnet's setting applies) */
-      associatePublicIp: z.boolean().nullable()
+      associatePublicIp: z.boolean().nullable(),
+      /**
+       * The security groups of each network interface an instance launched with it gets: one list
+       * per interface (SecurityGroupIds and SecurityGroups, or each of NetworkInterfaces' Groups);
+       * an empty list is an interface in the VPC's default group. Absent in a facet written before
+       * Lastmile read them.
+       */
+      interfaceGroups: z.array(z.array(z.string())).optional()
     })
   )
 })
@@ -141,7 +150,8 @@ export function parseLaunchConfigurations(doc: unknown, file: string, account: s
       account: arn?.split(':')[4] || account,
       region: regionOf(c, arn, soleRegion, file, `LaunchConfigurations[${i}]`),
       name,
-      associatePublicIp: bool(c.AssociatePublicIpAddress)
+      associatePublicIp: bool(c.AssociatePublicIpAddress),
+      securityGroups: strings(c.SecurityGroups)
     }
   })
 }
@@ -151,6 +161,30 @@ function primaryPublicIp(data: Json | null): boolean | null {
   const nics = arr(data?.NetworkInterfaces).map((n) => obj(n) ?? {})
   const primary = nics.find((n) => num(n.DeviceIndex) === 0) ?? (nics.length === 1 && num(nics[0].DeviceIndex) === null ? nics[0] : undefined)
   return primary ? bool(primary.AssociatePublicIpAddress) : null
+}
+
+const strings = (v: unknown): string[] => [
+  ...new Set(
+    arr(v)
+      .map(str)
+      .filter((x): x is string => !!x)
+  )
+]
+
+/**
+ * The groups of each interface a version's LaunchTemplateData launches (EC2 User Guide, "Launch
+ * template parameters": security groups are given either for the instance, SecurityGroupIds or
+ * SecurityGroups, or per network interface, Groups). An interface the template attaches by
+ * NetworkInterfaceId exists already, with groups of its own: it is no new interface and is left
+ * out. An interface that names no group, like an instance whose template names none, is put in
+ * the VPC's default group (RunInstances: "If you don't specify a security group, we use the
+ * default security group").
+ */
+function interfaceGroups(data: Json | null): string[][] {
+  const instance = [...strings(data?.SecurityGroupIds), ...strings(data?.SecurityGroups)]
+  const nics = arr(data?.NetworkInterfaces).map((n) => obj(n) ?? {})
+  if (!nics.length) return [instance]
+  return nics.filter((n) => !str(n.NetworkInterfaceId)).map((n) => strings(n.Groups))
 }
 
 /** inventory/launch-template-versions.json: {"LaunchTemplateVersions":[DescribeLaunchTemplateVersions item + "Region"]}, grouped by template. */
@@ -166,7 +200,12 @@ export function parseLaunchTemplateVersions(doc: unknown, file: string, account:
     let t = byKey.get(key)
     if (!t) byKey.set(key, (t = { account, region, id, name: str(v.LaunchTemplateName), versions: [] }))
     if (!t.versions.some((s) => s.number === number))
-      t.versions.push({ number, default: bool(v.DefaultVersion) === true, associatePublicIp: primaryPublicIp(obj(v.LaunchTemplateData)) })
+      t.versions.push({
+        number,
+        default: bool(v.DefaultVersion) === true,
+        associatePublicIp: primaryPublicIp(obj(v.LaunchTemplateData)),
+        interfaceGroups: interfaceGroups(obj(v.LaunchTemplateData))
+      })
   })
   return [...byKey.values()]
 }

@@ -1,7 +1,21 @@
 // The world aws.ec2.default-security-group's fixture is rendered from (npx tsx test/casegen/generate.ts):
-// production with seven VPCs, every interface and Auto Scaling group listed, test with one and
+// production with nine VPCs, every interface and Auto Scaling group listed, test with one and
 // only its instances; each default group reported by Security Hub (EC2.2), one by Prowler too.
-import { asffControl, at, autoScalingGroup, flowLine, hex, noDataLine, prowlerFinding, subnet, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
+import {
+  asffControl,
+  at,
+  autoScalingGroup,
+  flowLine,
+  hex,
+  launchTemplateVersion,
+  noDataLine,
+  prowlerFinding,
+  subnet,
+  type Expected,
+  type Instance,
+  type Json,
+  type World
+} from '../../test/casegen/world'
 
 const PROD = '111122223333'
 const TEST = '444455556666'
@@ -148,6 +162,29 @@ export function scenario(w: World): void {
       max: 4
     })
   )
+  // its template gives the instance's interface no group: it would be in the default group
+  a.launchTemplateVersions.push(launchTemplateVersion({ region: R, id: 'lt-0f08000000000001', name: 'nightly-reports', version: 1, isDefault: true, groups: [] }))
+  // 9: a VPC whose month-end fleet is scaled in to nothing too, but launches into a group of its
+  // own (its template names it), beside a retired group of maximum size 0 and no launch in evidence
+  const monthEnd = group(9, 'vpc-0f09a2b3c4d5e6f09', [SELF], [allOut])
+  a.subnets.push(subnet({ account: PROD, region: R, id: 'subnet-0f09000000000001', vpc: 'vpc-0f09a2b3c4d5e6f09', cidr: '10.39.1.0/24', mapPublicIp: false, name: 'month-end-a' }))
+  a.securityGroups.push({ id: 'sg-0f09000000000099', region: R, name: 'month-end-batch', vpc: 'vpc-0f09a2b3c4d5e6f09', tags: { Owner: 'finance-it' }, permissions: [] })
+  a.autoScalingGroups.push(
+    autoScalingGroup({
+      account: PROD,
+      region: R,
+      name: 'month-end-batch-asg',
+      subnets: ['subnet-0f09000000000001'],
+      template: { id: 'lt-0f09000000000001', version: '$Latest' },
+      min: 0,
+      max: 8
+    }),
+    autoScalingGroup({ account: PROD, region: R, name: 'retired-etl-asg', subnets: ['subnet-0f09000000000001'], configuration: 'retired-etl-lc', min: 0, max: 0 })
+  )
+  a.launchTemplateVersions.push(
+    launchTemplateVersion({ region: R, id: 'lt-0f09000000000001', name: 'month-end-batch', version: 1, isDefault: true, groups: [] }),
+    launchTemplateVersion({ region: R, id: 'lt-0f09000000000001', name: 'month-end-batch', version: 2, isDefault: false, groups: ['sg-0f09000000000099'] })
+  )
   // 7: the test account: a default group no instance uses, but only instances were collected
   const unlisted = group(7, 'vpc-0f07a2b3c4d5e6f07', [SELF], [allOut], t)
   t.securityGroups.push({ id: 'sg-0f07000000000077', region: R, name: 'batch', vpc: 'vpc-0f07a2b3c4d5e6f07', tags: { Owner: 'data-team' }, permissions: [] })
@@ -167,8 +204,8 @@ export function scenario(w: World): void {
       idle,
       'SAFE',
       { 'still-open': 'yes', attached: 'no' },
-      'network-interfaces.json lists every interface and none is in the group, and no Auto Scaling group launching into its VPC is scaled in to nothing',
-      { says: { attached: 'no Auto Scaling group launching into its VPC is scaled in to nothing' } }
+      'network-interfaces.json lists every interface and none is in the group, and no Auto Scaling group launching into its VPC would put an instance in it',
+      { says: { attached: 'no Auto Scaling group launching into its VPC would put an instance in it' } }
     ],
     [PROD, closed, 'SAFE', { 'still-open': 'no' }, 'the group has no rule any more', { says: { 'still-open': 'no inbound and no outbound rule' } }],
     [
@@ -176,8 +213,26 @@ export function scenario(w: World): void {
       nightly,
       'RISKY',
       { 'still-open': 'yes', attached: 'unknown' },
-      'no interface uses the group today, but an Auto Scaling group scaled in to nothing launches into its VPC',
-      { says: { attached: 'nightly-reports-asg (no instance now, 0–4)' } }
+      'no interface uses the group today, but an Auto Scaling group scaled in to nothing launches into its VPC with a template that names no group',
+      {
+        says: {
+          attached:
+            'the next instances of it would be in the default group: nightly-reports-asg (no instance now, 0–4): launch template nightly-reports version 1 ($Default) names no security group, so its instances get the default group'
+        }
+      }
+    ],
+    [
+      PROD,
+      monthEnd,
+      'SAFE',
+      { 'still-open': 'yes', attached: 'no' },
+      'no interface uses the group, and the Auto Scaling groups holding no instance launch into a group of their own or nothing at all',
+      {
+        says: {
+          attached:
+            'Holding no instance, but not launching into it: month-end-batch-asg (no instance now, 0–8): launch template month-end-batch version 2 ($Latest) launches into sg-0f09000000000099. retired-etl-asg (maximum size 0: it launches nothing)'
+        }
+      }
     ],
     [
       PROD,

@@ -10,7 +10,8 @@
 import { z } from 'zod'
 import { eniKey } from '../../main/semantics/ids'
 import { subnetArn } from '../../main/semantics/inventory-ec2-network'
-import { autoScalingGroupsOf } from '../../main/controls/autoscaling'
+import { autoScalingGroupsOf, launchSpecMissing, launchSpecsOf } from '../../main/controls/autoscaling'
+import type { AutoScalingGroupFacet } from '../../main/semantics/inventory-ec2-launchers'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { coverageText, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
 import { defineStep, type StepContext } from '../../main/controls/step'
@@ -101,37 +102,72 @@ const stillOpen = defineStep({
   }
 })
 
+/** How an idle group's next instances would be put in security groups: all in groups of their own, some in the default group, or unknown. */
+type IdleLaunch = { how: 'own' | 'default' | 'unknown'; text: string; evidence: string[][] }
+
 /**
- * The Auto Scaling groups of the group's account and Region that hold no instance now and launch
- * into its VPC (or into a subnet whose VPC the evidence does not give): their next instances are
- * in no interface yet, and one launched with no group of its own gets the VPC's default group.
+ * What an Auto Scaling group holding no instance would launch into: an instance whose launch
+ * configuration or template names no security group for one of its interfaces, or names the
+ * default group itself (by id, or by the name "default"), is in the default group. A mixed
+ * instances group may launch with any of its templates: one that uses the default group is enough.
+ */
+function idleLaunch(ctx: StepContext, g: AutoScalingGroupFacet, defaultId: string): IdleLaunch {
+  const evidence: string[][] = []
+  const isDefault = (x: string): boolean => x === defaultId || x === 'default'
+  const parts = launchSpecsOf(ctx, g).map((spec): { how: IdleLaunch['how']; text: string } => {
+    if (!spec.found) return { how: 'unknown', text: launchSpecMissing(spec) }
+    const lists = spec.kind === 'configuration' ? (spec.found.value.securityGroups ? [spec.found.value.securityGroups] : undefined) : spec.found.value.interfaceGroups
+    if (!lists) return { how: 'unknown', text: `the security groups of ${spec.which} were not read (evidence added before Lastmile read them: add the bundle again)` }
+    evidence.push(spec.found.evidence)
+    const named = [...new Set(lists.flat())]
+    if (lists.some((l) => l.length === 0))
+      return { how: 'default', text: `${spec.which} names no security group${lists.length > 1 ? ' for one of its interfaces' : ''}, so its instances get the default group` }
+    if (named.some(isDefault)) return { how: 'default', text: `${spec.which} names the default group itself` }
+    return { how: 'own', text: `${spec.which} launches into ${named.join(', ')}` }
+  })
+  if (!parts.length) parts.push({ how: 'unknown', text: 'it names no launch template or configuration' })
+  const how = parts.some((p) => p.how === 'default') ? 'default' : parts.some((p) => p.how === 'unknown') ? 'unknown' : 'own'
+  const who = `${g.name}${g.nodegroup ? ` (EKS managed node group ${g.nodegroup})` : ''}`
+  return { how, evidence, text: `${who} (no instance now, ${g.minSize ?? '?'}–${g.maxSize ?? '?'}): ${parts.map((p) => p.text).join('; ')}` }
+}
+
+/**
+ * The Auto Scaling groups of the group's account and Region that hold no instance now and may
+ * launch into its VPC (or into a subnet whose VPC the evidence does not give): their next
+ * instances are in no interface yet. Those whose every launch names groups of its own, and those
+ * whose maximum size is 0, are `unaffected`; the others (launching into the default group, or
+ * unknown) are `idle`.
  */
 function idleLaunchers(
   ctx: StepContext,
   account: string,
   region: string,
-  vpc: string | null
-): { listed: false; why: string } | { listed: true; idle: string[]; evidence: string[] } {
+  vpc: string | null,
+  defaultId: string
+): { listed: false; why: string } | { listed: true; idle: IdleLaunch[]; unaffected: string[]; evidence: string[] } {
   const listing = autoScalingGroupsOf(ctx, account, region)
   if (!listing.listed) return listing
-  const idle = listing.groups.filter(
+  const inVpc = listing.groups.filter(
     (g) => g.value.instances === 0 && g.value.subnets.some((sn) => [null, vpc].includes(ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null))
   )
+  const launches = inVpc.filter((g) => g.value.maxSize !== 0).map((g) => ({ g, launch: idleLaunch(ctx, g.value, defaultId) }))
+  const idle = launches.filter((l) => l.launch.how !== 'own')
+  const unaffected = [
+    ...inVpc.filter((g) => g.value.maxSize === 0).map((g) => `${g.value.name} (maximum size 0: it launches nothing)`),
+    ...launches.filter((l) => l.launch.how === 'own').map((l) => l.launch.text)
+  ].sort()
   return {
     listed: true,
-    idle: idle
-      .map(
-        (g) => `${g.value.name}${g.value.nodegroup ? ` (EKS managed node group ${g.value.nodegroup})` : ''} (no instance now, ${g.value.minSize ?? '?'}–${g.value.maxSize ?? '?'})`
-      )
-      .sort(),
-    evidence: [...listing.files, ...idle.flatMap((g) => g.evidence)]
+    idle: idle.map((l) => l.launch).sort((a, b) => a.text.localeCompare(b.text)),
+    unaffected,
+    evidence: [...listing.files, ...inVpc.flatMap((g) => g.evidence), ...launches.flatMap((l) => l.launch.evidence.flat())]
   }
 }
 
 const attached = defineStep({
   name: 'sg.default-attached',
   summary:
-    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service, and the Auto Scaling groups, none of which launching into the VPC may hold no instance now)',
+    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service, and the Auto Scaling groups: one launching into the VPC that holds no instance now must launch into groups of its own, as its launch template or configuration names them)',
   resourceTypes: GROUP,
   params: z.object({}).strict(),
   run(ctx) {
@@ -158,7 +194,7 @@ const attached = defineStep({
       // an Auto Scaling group scaled in to nothing is in no interface today, and may launch into the default group tomorrow
       const launchers =
         facts.account && facts.region
-          ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null)
+          ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null, groupId)
           : { listed: false as const, why: 'the group names no account or Region, so its Auto Scaling groups cannot be read' }
       if (!launchers.listed)
         return outcome(
@@ -166,15 +202,24 @@ const attached = defineStep({
           `${none}; but ${launchers.why}, and one holding no instance now would launch its next ones into the default group if its launch names no group`,
           o
         )
-      if (launchers.idle.length)
+      const besides = launchers.unaffected.length ? `. Holding no instance, but not launching into it: ${launchers.unaffected.join('. ')}` : ''
+      const evidence = [...o.evidence, launchers.evidence]
+      const n = launchers.idle.length
+      if (n) {
+        const into = launchers.idle.filter((l) => l.how === 'default').length
+        const next =
+          into === 0
+            ? `whether ${n === 1 ? 'its' : 'their'} next instances would be in the default group is not known`
+            : `the next instances of ${into === n ? (n === 1 ? 'it' : 'them') : `${into} of them`} would be in the default group`
         return outcome(
           'unknown',
-          `${none}; but ${plural(launchers.idle.length, 'Auto Scaling group')} launch${launchers.idle.length === 1 ? 'es' : ''} into its VPC and hold${launchers.idle.length === 1 ? 's' : ''} no instance now: ${launchers.idle.join(', ')}. Whether their launches name a group of their own is not read (a launch that names none gets the default group)`,
-          { ...o, evidence: [...o.evidence, launchers.evidence] }
+          `${none}; but ${plural(n, 'Auto Scaling group')} that launch${n === 1 ? 'es' : ''} into its VPC hold${n === 1 ? 's' : ''} no instance now, and ${next}: ${launchers.idle.map((l) => l.text).join('. ')}${besides}`,
+          { ...o, evidence }
         )
-      return outcome('no', `${none}, and no Auto Scaling group launching into its VPC is scaled in to nothing (inventory/auto-scaling-groups.json)`, {
+      }
+      return outcome('no', `${none}, and no Auto Scaling group launching into its VPC would put an instance in it (inventory/auto-scaling-groups.json)${besides}`, {
         ...o,
-        evidence: [...o.evidence, launchers.evidence],
+        evidence,
         certainty: 'proven'
       })
     }

@@ -3,11 +3,11 @@
 // relying on the default (no AssociatePublicIpAddress in their launch template or configuration), and
 // which running instances in it got their address at launch (they keep their addresses).
 import { z } from 'zod'
-import { autoScalingGroupsOf } from '../../main/controls/autoscaling'
+import { autoScalingGroupsOf, launchSpecMissing, launchSpecsOf } from '../../main/controls/autoscaling'
 import { defineStep, type StepContext } from '../../main/controls/step'
 import { outcome, plural } from '../../main/controls/step-common'
 import { internetRouteOf, routeText, type RouteTableFacet, type SubnetFacet } from '../../main/semantics/inventory-ec2-network'
-import { templateVersion, type AutoScalingGroupFacet } from '../../main/semantics/inventory-ec2-launchers'
+import type { AutoScalingGroupFacet } from '../../main/semantics/inventory-ec2-launchers'
 
 const SUBNET = ['aws.ec2.subnet'] as const
 const inventory = ['aws.inventory' as const]
@@ -103,45 +103,17 @@ type Launch = { group: AutoScalingGroupFacet; evidence: string[][]; how: 'relies
 
 function launchOf(ctx: StepContext, g: { value: AutoScalingGroupFacet; evidence: string[] }): Launch {
   const group = g.value
-  const same = (v: { account: string; region: string }) => v.account === group.account && v.region === group.region
   const evidence = [g.evidence]
   if (group.maxSize === 0) return { group, evidence, how: 'idle', text: `${group.name} (maximum size 0: it launches nothing)` }
-  const parts: Array<{ how: 'relies' | 'explicit' | 'unknown'; text: string }> = []
-  if (group.launchConfiguration) {
-    const c = ctx.ev
-      .resourcesWith('autoscaling.launch-configuration')
-      .map((id) => ctx.ev.config(id, 'autoscaling.launch-configuration'))
-      .find((x) => !!x && same(x.value) && x.value.name === group.launchConfiguration)
-    if (!c) parts.push({ how: 'unknown', text: `launch configuration ${group.launchConfiguration} is not in the evidence (inventory/launch-configurations.json)` })
-    else {
-      evidence.push(c.evidence)
-      const ip = c.value.associatePublicIp
-      parts.push(
-        ip === null
-          ? { how: 'relies', text: `launch configuration ${c.value.name} does not set AssociatePublicIpAddress` }
-          : { how: 'explicit', text: `launch configuration ${c.value.name} sets AssociatePublicIpAddress ${ip}` }
-      )
-    }
-  }
-  for (const ref of group.launchTemplates) {
-    const label = `launch template ${ref.name ?? ref.id} version ${ref.version ?? '$Default'}`
-    const t = ctx.ev
-      .resourcesWith('ec2.launch-template')
-      .map((id) => ctx.ev.config(id, 'ec2.launch-template'))
-      .find((x) => !!x && same(x.value) && (ref.id ? x.value.id === ref.id : x.value.name === ref.name))
-    const v = t ? templateVersion(t.value, ref.version) : null
-    if (!t || !v) {
-      parts.push({ how: 'unknown', text: `${label} is not in the evidence (inventory/launch-template-versions.json)` })
-      continue
-    }
-    evidence.push(t.evidence)
-    const which = `launch template ${t.value.name ?? t.value.id} version ${v.number}${ref.version?.startsWith('$') ? ` (${ref.version})` : ''}`
-    parts.push(
-      v.associatePublicIp === null
-        ? { how: 'relies', text: `${which} does not set AssociatePublicIpAddress on its primary interface` }
-        : { how: 'explicit', text: `${which} sets AssociatePublicIpAddress ${v.associatePublicIp}` }
-    )
-  }
+  const parts = launchSpecsOf(ctx, group).map((spec): { how: 'relies' | 'explicit' | 'unknown'; text: string } => {
+    if (!spec.found) return { how: 'unknown', text: launchSpecMissing(spec) }
+    evidence.push(spec.found.evidence)
+    const ip = spec.found.value.associatePublicIp
+    const where = spec.kind === 'template' ? ' on its primary interface' : ''
+    return ip === null
+      ? { how: 'relies', text: `${spec.which} does not set AssociatePublicIpAddress${where}` }
+      : { how: 'explicit', text: `${spec.which} sets AssociatePublicIpAddress ${ip}` }
+  })
   if (!parts.length) parts.push({ how: 'unknown', text: 'it names no launch template or configuration' })
   // a mixed instances group may launch with any of its templates: one that relies is enough
   const how = parts.some((p) => p.how === 'relies') ? 'relies' : parts.some((p) => p.how === 'unknown') ? 'unknown' : 'explicit'
