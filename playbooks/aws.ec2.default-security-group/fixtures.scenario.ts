@@ -1,5 +1,5 @@
 // The world aws.ec2.default-security-group's fixture is rendered from (npx tsx test/casegen/generate.ts):
-// production with nine VPCs, every interface and Auto Scaling group listed, test with one and
+// production with ten VPCs, every interface and Auto Scaling group listed, test with one and
 // only its instances; each default group reported by Security Hub (EC2.2), one by Prowler too.
 import {
   asffControl,
@@ -185,6 +185,29 @@ export function scenario(w: World): void {
     launchTemplateVersion({ region: R, id: 'lt-0f09000000000001', name: 'month-end-batch', version: 1, isDefault: true, groups: [] }),
     launchTemplateVersion({ region: R, id: 'lt-0f09000000000001', name: 'month-end-batch', version: 2, isDefault: false, groups: ['sg-0f09000000000099'] })
   )
+  // 10: a VPC whose checkout fleet runs one instance in a group of its own, but whose template's
+  // latest version (the one the group launches) names no group: its next instance, at a scale-out
+  // or a replacement, would be in the default group
+  const checkout = group(10, 'vpc-0f10a2b3c4d5e6f10', [SELF], [allOut])
+  a.subnets.push(subnet({ account: PROD, region: R, id: 'subnet-0f10000000000001', vpc: 'vpc-0f10a2b3c4d5e6f10', cidr: '10.40.1.0/24', mapPublicIp: false, name: 'checkout-a' }))
+  a.securityGroups.push({ id: 'sg-0f10000000000099', region: R, name: 'checkout', vpc: 'vpc-0f10a2b3c4d5e6f10', tags: { Owner: 'shop-team' }, permissions: [] })
+  instance(w, { id: 'i-0f1a2b3c4d5e60010', name: 'checkout-1', groups: ['sg-0f10000000000099'], privateIp: '10.40.1.10', owner: 'shop-team' })
+  a.autoScalingGroups.push(
+    autoScalingGroup({
+      account: PROD,
+      region: R,
+      name: 'checkout-asg',
+      subnets: ['subnet-0f10000000000001'],
+      template: { id: 'lt-0f10000000000001', version: '$Latest' },
+      min: 1,
+      max: 6,
+      instances: ['i-0f1a2b3c4d5e60010']
+    })
+  )
+  a.launchTemplateVersions.push(
+    launchTemplateVersion({ region: R, id: 'lt-0f10000000000001', name: 'checkout', version: 1, isDefault: true, groups: ['sg-0f10000000000099'] }),
+    launchTemplateVersion({ region: R, id: 'lt-0f10000000000001', name: 'checkout', version: 2, isDefault: false, groups: [] })
+  )
   // 7: the test account: a default group no instance uses, but only instances were collected
   const unlisted = group(7, 'vpc-0f07a2b3c4d5e6f07', [SELF], [allOut], t)
   t.securityGroups.push({ id: 'sg-0f07000000000077', region: R, name: 'batch', vpc: 'vpc-0f07a2b3c4d5e6f07', tags: { Owner: 'data-team' }, permissions: [] })
@@ -231,6 +254,18 @@ export function scenario(w: World): void {
         says: {
           attached:
             'Holding no instance, but not launching into it: month-end-batch-asg (no instance now, 0–8): launch template month-end-batch version 2 ($Latest) launches into sg-0f09000000000099. retired-etl-asg (maximum size 0: it launches nothing)'
+        }
+      }
+    ],
+    [
+      PROD,
+      checkout,
+      'RISKY',
+      { 'still-open': 'yes', attached: 'unknown' },
+      "the running fleet's instance is in a group of its own, but the template version it launches next names none",
+      {
+        says: {
+          attached: 'checkout-asg (1 instance now, 1–6): launch template checkout version 2 ($Latest) names no security group, so its instances get the default group'
         }
       }
     ],

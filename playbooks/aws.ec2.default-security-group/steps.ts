@@ -102,19 +102,19 @@ const stillOpen = defineStep({
   }
 })
 
-/** How an idle group's next instances would be put in security groups: all in groups of their own, some in the default group, or unknown. */
-type IdleLaunch = { how: 'own' | 'default' | 'unknown'; text: string; evidence: string[][] }
+/** Where a group's next instances would be: all in groups of their own, some in the default group, or unknown. */
+type GroupLaunch = { how: 'own' | 'default' | 'unknown'; text: string; evidence: string[][] }
 
 /**
- * What an Auto Scaling group holding no instance would launch into: an instance whose launch
- * configuration or template names no security group for one of its interfaces, or names the
- * default group itself (by id, or by the name "default"), is in the default group. A mixed
- * instances group may launch with any of its templates: one that uses the default group is enough.
+ * Where an Auto Scaling group's next instances would be: an instance whose launch configuration
+ * or template names no security group for one of its interfaces, or names the default group
+ * itself (by id, or by the name "default"), is in the default group. A mixed instances group may
+ * launch with any of its templates: one that uses the default group is enough.
  */
-function idleLaunch(ctx: StepContext, g: AutoScalingGroupFacet, defaultId: string): IdleLaunch {
+function groupLaunch(ctx: StepContext, g: AutoScalingGroupFacet, defaultId: string): GroupLaunch {
   const evidence: string[][] = []
   const isDefault = (x: string): boolean => x === defaultId || x === 'default'
-  const parts = launchSpecsOf(ctx, g).map((spec): { how: IdleLaunch['how']; text: string } => {
+  const parts = launchSpecsOf(ctx, g).map((spec): { how: GroupLaunch['how']; text: string } => {
     if (!spec.found) return { how: 'unknown', text: launchSpecMissing(spec) }
     const lists = spec.kind === 'configuration' ? (spec.found.value.securityGroups ? [spec.found.value.securityGroups] : undefined) : spec.found.value.interfaceGroups
     if (!lists) return { how: 'unknown', text: `the security groups of ${spec.which} were not read (evidence added before Lastmile read them: add the bundle again)` }
@@ -128,37 +128,39 @@ function idleLaunch(ctx: StepContext, g: AutoScalingGroupFacet, defaultId: strin
   if (!parts.length) parts.push({ how: 'unknown', text: 'it names no launch template or configuration' })
   const how = parts.some((p) => p.how === 'default') ? 'default' : parts.some((p) => p.how === 'unknown') ? 'unknown' : 'own'
   const who = `${g.name}${g.nodegroup ? ` (EKS managed node group ${g.nodegroup})` : ''}`
-  return { how, evidence, text: `${who} (no instance now, ${g.minSize ?? '?'}–${g.maxSize ?? '?'}): ${parts.map((p) => p.text).join('; ')}` }
+  const size = `${g.instances === 0 ? 'no instance' : plural(g.instances, 'instance')} now, ${g.minSize ?? '?'}–${g.maxSize ?? '?'}`
+  return { how, evidence, text: `${who} (${size}): ${parts.map((p) => p.text).join('; ')}` }
 }
 
 /**
- * The Auto Scaling groups of the group's account and Region that hold no instance now and may
- * launch into its VPC (or into a subnet whose VPC the evidence does not give): their next
- * instances are in no interface yet. Those whose every launch names groups of its own, and those
- * whose maximum size is 0, are `unaffected`; the others (launching into the default group, or
- * unknown) are `idle`.
+ * The Auto Scaling groups of the group's account and Region that launch into its VPC (or into a
+ * subnet whose VPC the evidence does not give): their next instances, at a scale-out or when one
+ * is replaced, are in no interface yet. Those whose every launch names groups of its own, and
+ * those whose maximum size is 0, are `unaffected` (an idle one is named; one with instances is
+ * not, its interfaces being listed); the others (launching into the default group, or unknown)
+ * are `into`.
  */
-function idleLaunchers(
+function launchersInto(
   ctx: StepContext,
   account: string,
   region: string,
   vpc: string | null,
   defaultId: string
-): { listed: false; why: string } | { listed: true; idle: IdleLaunch[]; unaffected: string[]; evidence: string[] } {
+): { listed: false; why: string } | { listed: true; into: GroupLaunch[]; unaffected: string[]; evidence: string[] } {
   const listing = autoScalingGroupsOf(ctx, account, region)
   if (!listing.listed) return listing
-  const inVpc = listing.groups.filter(
-    (g) => g.value.instances === 0 && g.value.subnets.some((sn) => [null, vpc].includes(ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null))
-  )
-  const launches = inVpc.filter((g) => g.value.maxSize !== 0).map((g) => ({ g, launch: idleLaunch(ctx, g.value, defaultId) }))
-  const idle = launches.filter((l) => l.launch.how !== 'own')
+  const inVpc = listing.groups.filter((g) => g.value.subnets.some((sn) => [null, vpc].includes(ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null)))
+  const launches = inVpc.filter((g) => g.value.maxSize !== 0).map((g) => ({ g, launch: groupLaunch(ctx, g.value, defaultId) }))
   const unaffected = [
     ...inVpc.filter((g) => g.value.maxSize === 0).map((g) => `${g.value.name} (maximum size 0: it launches nothing)`),
-    ...launches.filter((l) => l.launch.how === 'own').map((l) => l.launch.text)
+    ...launches.filter((l) => l.launch.how === 'own' && l.g.value.instances === 0).map((l) => l.launch.text)
   ].sort()
   return {
     listed: true,
-    idle: idle.map((l) => l.launch).sort((a, b) => a.text.localeCompare(b.text)),
+    into: launches
+      .filter((l) => l.launch.how !== 'own')
+      .map((l) => l.launch)
+      .sort((a, b) => a.text.localeCompare(b.text)),
     unaffected,
     evidence: [...listing.files, ...inVpc.flatMap((g) => g.evidence), ...launches.flatMap((l) => l.launch.evidence.flat())]
   }
@@ -167,7 +169,7 @@ function idleLaunchers(
 const attached = defineStep({
   name: 'sg.default-attached',
   summary:
-    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service, and the Auto Scaling groups: one launching into the VPC that holds no instance now must launch into groups of its own, as its launch template or configuration names them)',
+    'which network interfaces use the default group, and which of them have no other group (EC2 inventory; "no" needs network-interfaces.json, which lists the interfaces of every service, and the Auto Scaling groups: each one launching into the VPC must launch into groups of its own, as its launch template or configuration names them)',
   resourceTypes: GROUP,
   params: z.object({}).strict(),
   run(ctx) {
@@ -191,29 +193,26 @@ const attached = defineStep({
     if (complete) {
       const none =
         "no interface is in the default group: network-interfaces.json (DescribeNetworkInterfaces) lists every interface of the account in the group's Region — of instances, Lambda functions, RDS databases, load balancers and VPC endpoints alike"
-      // an Auto Scaling group scaled in to nothing is in no interface today, and may launch into the default group tomorrow
+      // an Auto Scaling group's next instances (a fleet scaled in to nothing, a scale-out, a
+      // replacement) are in no interface today, and may launch into the default group tomorrow
       const launchers =
         facts.account && facts.region
-          ? idleLaunchers(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null, groupId)
+          ? launchersInto(ctx, facts.account, facts.region, facts.securityGroup?.vpcId ?? null, groupId)
           : { listed: false as const, why: 'the group names no account or Region, so its Auto Scaling groups cannot be read' }
       if (!launchers.listed)
-        return outcome(
-          'unknown',
-          `${none}; but ${launchers.why}, and one holding no instance now would launch its next ones into the default group if its launch names no group`,
-          o
-        )
+        return outcome('unknown', `${none}; but ${launchers.why}, and one would launch its next instances into the default group if its launch names no group`, o)
       const besides = launchers.unaffected.length ? `. Holding no instance, but not launching into it: ${launchers.unaffected.join('. ')}` : ''
       const evidence = [...o.evidence, launchers.evidence]
-      const n = launchers.idle.length
+      const n = launchers.into.length
       if (n) {
-        const into = launchers.idle.filter((l) => l.how === 'default').length
+        const into = launchers.into.filter((l) => l.how === 'default').length
         const next =
           into === 0
             ? `whether ${n === 1 ? 'its' : 'their'} next instances would be in the default group is not known`
             : `the next instances of ${into === n ? (n === 1 ? 'it' : 'them') : `${into} of them`} would be in the default group`
         return outcome(
           'unknown',
-          `${none}; but ${plural(n, 'Auto Scaling group')} that launch${n === 1 ? 'es' : ''} into its VPC hold${n === 1 ? 's' : ''} no instance now, and ${next}: ${launchers.idle.map((l) => l.text).join('. ')}${besides}`,
+          `${none}; but ${plural(n, 'Auto Scaling group')} launch${n === 1 ? 'es' : ''} into its VPC, and ${next}: ${launchers.into.map((l) => l.text).join('. ')}${besides}`,
           { ...o, evidence }
         )
       }
