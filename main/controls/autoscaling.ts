@@ -4,6 +4,8 @@
 // (DescribeAutoScalingGroups named in a gap), or the Region is outside the bundle's scope; and
 // what each group launches with (launchSpecsOf).
 import { templateVersion, type AutoScalingGroupFacet, type LaunchConfigurationFacet, type LaunchTemplateFacet, type LaunchTemplateRef } from '../semantics/inventory-ec2-launchers'
+import { subnetArn } from '../semantics/inventory-ec2-network'
+import { plural } from './step-common'
 import type { StepContext } from './step'
 
 export type AutoScalingListing =
@@ -77,4 +79,27 @@ export function launchSpecsOf(ctx: StepContext, group: AutoScalingGroupFacet): L
 /** What a step says of a launch the evidence lacks. */
 export function launchSpecMissing(spec: LaunchSpec): string {
   return `${spec.label} is not in the evidence (inventory/${spec.kind === 'configuration' ? 'launch-configurations' : 'launch-template-versions'}.json)`
+}
+
+/**
+ * The security groups of each new interface a launch gives its instances (one list per
+ * interface; an empty list is the VPC's default group), or why the evidence cannot say.
+ */
+export function launchGroupsOf(spec: LaunchSpec): { lists: string[][]; evidence: string[] } | { unknown: string } {
+  if (!spec.found) return { unknown: launchSpecMissing(spec) }
+  const lists = spec.kind === 'configuration' ? (spec.found.value.securityGroups ? [spec.found.value.securityGroups] : undefined) : spec.found.value.interfaceGroups
+  if (!lists) return { unknown: `the security groups of ${spec.which} were not read (evidence added before Lastmile read them: add the bundle again)` }
+  return { lists, evidence: spec.found.evidence }
+}
+
+/** How a step names an Auto Scaling group: its name, its EKS node group, its size now. */
+export function groupLabel(g: AutoScalingGroupFacet): string {
+  const size = `${g.instances === 0 ? 'no instance' : plural(g.instances, 'instance')} now, ${g.minSize ?? '?'}–${g.maxSize ?? '?'}`
+  return `${g.name}${g.nodegroup ? ` (EKS managed node group ${g.nodegroup})` : ''} (${size})`
+}
+
+/** The Auto Scaling groups listed that launch into a VPC: into a subnet of it, or into a subnet whose VPC the evidence does not give. */
+export function launchingIntoVpc(ctx: StepContext, groups: Array<{ value: AutoScalingGroupFacet; evidence: string[] }>, vpc: string | null): typeof groups {
+  const vpcOf = (g: AutoScalingGroupFacet, sn: string): string | null => ctx.ev.config(subnetArn(g.region, g.account, sn), 'ec2.subnet')?.value.vpcId ?? null
+  return groups.filter((g) => g.value.subnets.some((sn) => [null, vpc].includes(vpcOf(g.value, sn))))
 }

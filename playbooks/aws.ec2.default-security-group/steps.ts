@@ -9,8 +9,7 @@
 // served by theirs, which flow logs cannot tell apart.
 import { z } from 'zod'
 import { eniKey } from '../../main/semantics/ids'
-import { subnetArn } from '../../main/semantics/inventory-ec2-network'
-import { autoScalingGroupsOf, launchSpecMissing, launchSpecsOf } from '../../main/controls/autoscaling'
+import { autoScalingGroupsOf, groupLabel, launchGroupsOf, launchingIntoVpc, launchSpecsOf } from '../../main/controls/autoscaling'
 import type { AutoScalingGroupFacet } from '../../main/semantics/inventory-ec2-launchers'
 import { ipPermissionsOf } from '../../main/semantics/inventory-items'
 import { coverageText, outcome, plural, timelineLink, windowText } from '../../main/controls/step-common'
@@ -115,21 +114,18 @@ function groupLaunch(ctx: StepContext, g: AutoScalingGroupFacet, defaultId: stri
   const evidence: string[][] = []
   const isDefault = (x: string): boolean => x === defaultId || x === 'default'
   const parts = launchSpecsOf(ctx, g).map((spec): { how: GroupLaunch['how']; text: string } => {
-    if (!spec.found) return { how: 'unknown', text: launchSpecMissing(spec) }
-    const lists = spec.kind === 'configuration' ? (spec.found.value.securityGroups ? [spec.found.value.securityGroups] : undefined) : spec.found.value.interfaceGroups
-    if (!lists) return { how: 'unknown', text: `the security groups of ${spec.which} were not read (evidence added before Lastmile read them: add the bundle again)` }
-    evidence.push(spec.found.evidence)
-    const named = [...new Set(lists.flat())]
-    if (lists.some((l) => l.length === 0))
-      return { how: 'default', text: `${spec.which} names no security group${lists.length > 1 ? ' for one of its interfaces' : ''}, so its instances get the default group` }
+    const groups = launchGroupsOf(spec)
+    if ('unknown' in groups) return { how: 'unknown', text: groups.unknown }
+    evidence.push(groups.evidence)
+    const named = [...new Set(groups.lists.flat())]
+    if (groups.lists.some((l) => l.length === 0))
+      return { how: 'default', text: `${spec.which} names no security group${groups.lists.length > 1 ? ' for one of its interfaces' : ''}, so its instances get the default group` }
     if (named.some(isDefault)) return { how: 'default', text: `${spec.which} names the default group itself` }
     return { how: 'own', text: `${spec.which} launches into ${named.join(', ')}` }
   })
   if (!parts.length) parts.push({ how: 'unknown', text: 'it names no launch template or configuration' })
   const how = parts.some((p) => p.how === 'default') ? 'default' : parts.some((p) => p.how === 'unknown') ? 'unknown' : 'own'
-  const who = `${g.name}${g.nodegroup ? ` (EKS managed node group ${g.nodegroup})` : ''}`
-  const size = `${g.instances === 0 ? 'no instance' : plural(g.instances, 'instance')} now, ${g.minSize ?? '?'}–${g.maxSize ?? '?'}`
-  return { how, evidence, text: `${who} (${size}): ${parts.map((p) => p.text).join('; ')}` }
+  return { how, evidence, text: `${groupLabel(g)}: ${parts.map((p) => p.text).join('; ')}` }
 }
 
 /**
@@ -149,7 +145,7 @@ function launchersInto(
 ): { listed: false; why: string } | { listed: true; into: GroupLaunch[]; unaffected: string[]; evidence: string[] } {
   const listing = autoScalingGroupsOf(ctx, account, region)
   if (!listing.listed) return listing
-  const inVpc = listing.groups.filter((g) => g.value.subnets.some((sn) => [null, vpc].includes(ctx.ev.config(subnetArn(region, account, sn), 'ec2.subnet')?.value.vpcId ?? null)))
+  const inVpc = launchingIntoVpc(ctx, listing.groups, vpc)
   const launches = inVpc.filter((g) => g.value.maxSize !== 0).map((g) => ({ g, launch: groupLaunch(ctx, g.value, defaultId) }))
   const unaffected = [
     ...inVpc.filter((g) => g.value.maxSize === 0).map((g) => `${g.value.name} (maximum size 0: it launches nothing)`),

@@ -68,6 +68,8 @@ const probe = (i: Instance, port: number, start: string, k: number): string =>
 
 export function scenario(w: World): void {
   const a = w.account(ACCOUNT, 'acme-apps', 'prod')
+  // the account's Auto Scaling groups are listed: none launches into these groups
+  a.inventories.add('asgs')
   const sg = (id: string, name: string, owner: string, permissions: Json[]) => a.securityGroups.push({ id, region: R, name, vpc: VPC, tags: { Owner: owner }, permissions })
   sg('sg-0e19000000000001', 'orders-mysql', 'orders-team', [range(3306, 3306, ['0.0.0.0/0'])])
   sg('sg-0e19000000000002', 'grafana', 'observability', [range(3000, 3000, ['0.0.0.0/0'])])

@@ -1,10 +1,23 @@
-// aws.ec2.sg-open-unauthorized-ports' fixture world: five security groups of one account, each used by
+// aws.ec2.sg-open-unauthorized-ports' fixture world: six security groups of one account, each used by
 // one instance, one for each way the investigation can end. Flow logs (custom format with tcp-flags and
 // flow-direction) cover the whole window for every interface: a record every 12 hours (traffic or
 // NODATA). The fifth group's Security Hub finding was evaluated with authorizedTcpPorts 443,8443
 // (Compliance.SecurityControlParameters): its partner on 8443 is authorised, unlike the first partner
 // API's under AWS's defaults, and only the probed 9200 is closed.
-import { asffControl, at, flowLine, hex, noDataLine, type Expected, type Instance, type Json, type World } from '../../test/casegen/world'
+import {
+  asffControl,
+  at,
+  autoScalingGroup,
+  flowLine,
+  hex,
+  launchConfiguration,
+  noDataLine,
+  subnet,
+  type Expected,
+  type Instance,
+  type Json,
+  type World
+} from '../../test/casegen/world'
 
 const ACCOUNT = '777788881818'
 const R = 'us-east-1'
@@ -70,6 +83,8 @@ const probe = (i: Instance, port: number, start: string, k: number): string =>
 
 export function scenario(w: World): void {
   const a = w.account(ACCOUNT, 'acme-edge', 'prod')
+  // the account's Auto Scaling groups are listed: none launches into these groups
+  a.inventories.add('asgs')
   const sg = (id: string, name: string, owner: string, permissions: Json[]) => a.securityGroups.push({ id, region: R, name, vpc: VPC, tags: { Owner: owner }, permissions })
   sg('sg-0e18000000000001', 'storefront-any-tcp', 'web-team', [rule('tcp', 0, 65535, ['0.0.0.0/0'])])
   sg('sg-0e18000000000002', 'partner-api', 'integrations', [rule('tcp', 443, 443, ['0.0.0.0/0']), rule('tcp', 8443, 8443, ['0.0.0.0/0'])])
@@ -97,6 +112,26 @@ export function scenario(w: World): void {
   // the EU partner API: the same partner on 8443, which this account authorises; 9200 is only probed
   const eu = host(w, 5, 'partner-api-eu-1', 'sg-0e18000000000005', 'integrations')
   flows(w, eu, (t, k) => (k % 3 === 0 ? session(eu, '198.51.100.23', 8443, t, k) : k % 11 === 0 ? probe(eu, 9200, t, k) : null))
+  // the render farm: tcp 0-65535 from anywhere, and an Auto Scaling group whose launch configuration
+  // puts its nodes in the group; today's node saw only probes, but the nodes the group launched
+  // and terminated within the window are in no inventory
+  sg('sg-0e18000000000006', 'render-farm', 'media-team', [rule('tcp', 0, 65535, ['0.0.0.0/0'])])
+  const node = host(w, 6, 'render-node-1', 'sg-0e18000000000006', 'media-team')
+  flows(w, node, (t, k) => (k % 9 === 0 ? probe(node, 5900, t, k) : null))
+  a.subnets.push(subnet({ account: ACCOUNT, region: R, id: 'subnet-0e18000000000006', vpc: VPC, cidr: '10.18.6.0/24', mapPublicIp: true, name: 'render-a' }))
+  a.autoScalingGroups.push(
+    autoScalingGroup({
+      account: ACCOUNT,
+      region: R,
+      name: 'render-farm-asg',
+      subnets: ['subnet-0e18000000000006'],
+      configuration: 'render-node-lc',
+      min: 1,
+      max: 40,
+      instances: [node.id]
+    })
+  )
+  a.launchConfigurations.push(launchConfiguration({ account: ACCOUNT, region: R, name: 'render-node-lc', publicIp: true, groups: ['sg-0e18000000000006'] }))
   /** the account's EC2.18 parameters, as Security Hub writes them into its findings */
   const parameters = { 'sg-0e18000000000005': [{ Name: 'authorizedTcpPorts', ValueType: 'CUSTOM', Value: ['443', '8443'] }] } as Record<string, Json[]>
 
@@ -123,6 +158,13 @@ export function scenario(w: World): void {
       { 'closed-in-use': '6379/tcp: 90 sessions', 'outside-sessions': 'no session from outside private space' }
     ],
     ['sg-0e18000000000004', 'SAFE', { open: 'no' }, 'a stale finding: only 80 and 443 are open to the internet'],
+    [
+      'sg-0e18000000000006',
+      'RISKY',
+      { open: 'yes', 'outside-sessions': 'unknown', 'closed-in-use': 'unknown' },
+      "today's render node saw only probes, but its Auto Scaling group launched and terminated others within the window",
+      { 'outside-sessions': '1 Auto Scaling group launches instances into the group (render-farm-asg (1 instance now, 1–40))' }
+    ],
     [
       'sg-0e18000000000005',
       'SAFE',

@@ -7,6 +7,9 @@ import {
   asffControl,
   asffInspectorImage,
   at,
+  autoScalingGroup,
+  launchTemplateVersion,
+  subnet,
   digestOf,
   flowLine,
   hex,
@@ -910,6 +913,10 @@ const session = (o: { account: string; inst: Instance; src: string; srcPort: num
 
 export function sgOpenAdminPorts(w: World): void {
   accounts(w)
+  // both accounts' Auto Scaling groups are listed (an instance one launched and terminated within
+  // the window is in no inventory of today, and its sessions in no flow fact of the group)
+  w.account(PROD).inventories.add('asgs')
+  w.account(TEST).inventories.add('asgs')
   const sgs = w.account(PROD).securityGroups
   const tsgs = w.account(TEST).securityGroups
   const vpc = 'vpc-0a11b22c33d44e55f'
@@ -1091,8 +1098,50 @@ export function sgOpenAdminPorts(w: World): void {
     )
   )
 
-  const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, string]> = [
+  // the CI runners: an Auto Scaling group launches them into their own group, open to SSH from the
+  // internet. Today's runner saw only scans over the whole window, but the runners the group
+  // launched and terminated within it are in no inventory, and their sessions were not read.
+  sgs.push({ id: 'sg-0c0000000000000a', region: R, name: 'ci-runners-ssh', vpc, tags: { Owner: 'build-team', Environment: 'production' }, permissions: [tcp(22, ['0.0.0.0/0'])] })
+  w.account(PROD).subnets.push(subnet({ account: PROD, region: R, id: 'subnet-0c0a000000000001', vpc, cidr: '10.11.40.0/24', mapPublicIp: true, name: 'ci-runners-a' }))
+  const runner = instance(w, PROD, {
+    id: 'i-0a1b2c3d4e5f600ba',
+    name: 'ci-runner-1',
+    tags: { Name: 'ci-runner-1', Environment: 'production', Owner: 'build-team', 'aws:autoscaling:groupName': 'ci-runners-asg' },
+    httpTokens: 'required',
+    groups: ['sg-0c0000000000000a'],
+    publicIp: '54.210.17.31'
+  })
+  w.account(PROD).autoScalingGroups.push(
+    autoScalingGroup({
+      account: PROD,
+      region: R,
+      name: 'ci-runners-asg',
+      subnets: ['subnet-0c0a000000000001'],
+      template: { id: 'lt-0c0a000000000001', version: '$Default' },
+      min: 1,
+      max: 10,
+      instances: [runner.id]
+    })
+  )
+  w.account(PROD).launchTemplateVersions.push(
+    launchTemplateVersion({ region: R, id: 'lt-0c0a000000000001', name: 'ci-runners', version: 1, isDefault: true, publicIp: true, groups: ['sg-0c0000000000000a'] })
+  )
+  flows(w, PROD, runner, scans(PROD, runner, 22, 25), () => null)
+
+  const all: Array<[string, string, 'SAFE' | 'RISKY' | 'UNSAFE', Record<string, 'yes' | 'no' | 'unknown'>, string, string, Record<string, string>?]> = [
     [PROD, 'sg-0c00000000000001', 'SAFE', { open: 'no' }, 'SSH only from 10.0.0.0/8', 'EC2.13'],
+    [
+      PROD,
+      'sg-0c0000000000000a',
+      'RISKY',
+      { open: 'yes', 'outside-sessions': 'unknown' },
+      "today's runner saw only scans, but the Auto Scaling group launched and terminated others within the window",
+      'EC2.13',
+      {
+        'outside-sessions':
+          '1 Auto Scaling group launches instances into the group (ci-runners-asg (1 instance now, 1–10)): instances one launched into the group and terminated within the window are in no inventory of today'
+      }
+    ],
     [
       PROD,
       'sg-0c00000000000002',
@@ -1130,7 +1179,7 @@ export function sgOpenAdminPorts(w: World): void {
       'EC2.13'
     ]
   ]
-  for (const [account, id, verdict, steps, why, control] of all) {
+  for (const [account, id, verdict, steps, why, control, says] of all) {
     const arn = `arn:aws:ec2:${R}:${account}:security-group/${id}`
     w.findings.asff.push(
       asffControl({
@@ -1146,7 +1195,7 @@ export function sgOpenAdminPorts(w: World): void {
         resourceId: arn
       })
     )
-    w.expect({ control: 'aws.ec2.sg-open-admin-ports', resource: arn, verdict, steps, why })
+    w.expect({ control: 'aws.ec2.sg-open-admin-ports', resource: arn, verdict, steps, why, ...(says ? { says } : {}) })
   }
   w.findings.prowler.push(
     prowlerFinding({

@@ -289,7 +289,7 @@ export function render(w: World, opts: { collector: string }): Rendered {
       )
     if (a.routeTables.length) put('inventory/route-tables.json', { RouteTables: a.routeTables })
     if (a.subnets.length) put('inventory/subnets.json', { Subnets: a.subnets })
-    if (a.autoScalingGroups.length) {
+    if (a.autoScalingGroups.length || a.inventories.has('asgs')) {
       put('inventory/auto-scaling-groups.json', { AutoScalingGroups: a.autoScalingGroups })
       put('inventory/launch-configurations.json', { LaunchConfigurations: a.launchConfigurations })
       put('inventory/launch-template-versions.json', { LaunchTemplateVersions: a.launchTemplateVersions })

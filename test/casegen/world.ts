@@ -348,7 +348,7 @@ export interface AccountWorld {
   /** DescribeNetworkInterfaces items beside the instances' own (written only with the 'enis' inventory) */
   networkInterfaces: Json[]
   /** inventories written even when empty (an empty list is evidence: "there is none") */
-  inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr' | 'enis'>
+  inventories: Set<'cloudfront' | 'ecs' | 'eks' | 'ecr' | 'enis' | 'asgs'>
   /** CloudTrail records by region (management events and S3 data events) */
   trail: Map<string, Json[]>
   /** Regions in the bundle's scope whose CloudTrail files were not collected */
@@ -2644,13 +2644,14 @@ export function launchTemplateVersion(o: { region: string; id: string; name: str
 }
 
 /** A DescribeLaunchConfigurations item as `evidence collect` writes it (with "Region", without UserData). */
-export function launchConfiguration(o: { account: string; region: string; name: string; publicIp?: boolean }): Json {
+export function launchConfiguration(o: { account: string; region: string; name: string; publicIp?: boolean; groups?: string[] }): Json {
   return {
     LaunchConfigurationName: o.name,
     LaunchConfigurationARN: `arn:aws:autoscaling:${o.region}:${o.account}:launchConfiguration:${uuidOf(`lc:${o.name}`)}:launchConfigurationName/${o.name}`,
     ImageId: `ami-0${hex(`ami:${o.name}`, 16)}`,
     InstanceType: 't3.small',
     ...(o.publicIp === undefined ? {} : { AssociatePublicIpAddress: o.publicIp }),
+    SecurityGroups: o.groups ?? [],
     CreatedTime: '2025-03-01T09:00:00.000Z',
     Region: o.region
   }

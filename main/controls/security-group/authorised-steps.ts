@@ -19,6 +19,7 @@ import { defineStep, type StepContext, type StepFunction } from '../step'
 import { LastmileError } from '../../errors'
 import { attachedStep } from './steps'
 import { admittedBy, type SgPlan } from './sg-plan'
+import { fleetGap } from './fleets'
 import { authorisedPortsVerdict, planAuthorisedFix, revokedRanges, type AuthorisedResolution } from './authorised-ports'
 import { reaches } from './evaluate'
 import type { SgRuleConfig } from '../../semantics/facets'
@@ -145,9 +146,11 @@ export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => Author
     for (const i of sg?.servedIncomplete ?? []) gaps.push(`${i.eni}: ${i.why}`)
     if ((sg?.adminFlowsOverflow.sessions ?? 0) > 0)
       gaps.push(`${plural(sg!.adminFlowsOverflow.sessions, 'session')} to 22/3389 came from sources the evidence counted but did not itemise`)
+    const fleets = fleetGap(ctx)
+    if (fleets.gap) gaps.push(fleets.gap)
     const uses = sg ? closedPortUse(plan, cfg.value.ingress, sg, ctx.window) : []
     const revoked = plan.revoke.permissions.length
-    return { plan, uses, gaps, evidence: [cfg.evidence, sg?.flowEvidence ?? [], cov.evidence], revoked }
+    return { plan, uses, gaps, evidence: [cfg.evidence, sg?.flowEvidence ?? [], cov.evidence, fleets.evidence], revoked }
   }
 
   const list = (uses: readonly ClosedPortUse[], n: (u: ClosedPortUse) => number): string =>
@@ -159,7 +162,8 @@ export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => Author
 
   const outsideSessions = defineStep({
     name: 'sg.authorised.outside-sessions',
-    summary: 'sessions from outside private space, in VPC flow logs, to a port the fix closes through the ranges it revokes; "no" needs every interface covered',
+    summary:
+      'sessions from outside private space, in VPC flow logs, to a port the fix closes through the ranges it revokes; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group',
     resourceTypes: GROUP,
     params: z.object({}).strict(),
     run(ctx) {
@@ -196,7 +200,7 @@ export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => Author
   const closedPortsInUse = defineStep({
     name: 'sg.authorised.closed-ports-in-use',
     summary:
-      'whether any session (private or public) reached a port the fix closes through a range it revokes: private clients of an arbitrary port are counted, not itemised, so any such session leaves open whether they depend on the open range; "no" needs every interface covered',
+      'whether any session (private or public) reached a port the fix closes through a range it revokes: private clients of an arbitrary port are counted, not itemised, so any such session leaves open whether they depend on the open range; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group',
     resourceTypes: GROUP,
     params: z.object({}).strict(),
     run(ctx) {

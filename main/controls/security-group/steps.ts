@@ -12,6 +12,7 @@ import { coverageText, day, inWindow, outcome, plural, timelineLink, windowText 
 import { defineStep, type StepContext, type StepFunction } from '../step'
 import { LastmileError } from '../../errors'
 import { admittedBy, MAX_ADMITTED_SOURCES, planSgFix, type SgPlan, type SgUse } from './sg-plan'
+import { fleetGap } from './fleets'
 
 const GROUP = ['aws.ec2.security-group'] as const
 
@@ -97,7 +98,7 @@ export function securityGroupSteps(set: PortSet): StepFunction[] {
 
   const adminSessionsFromOutside = defineStep({
     name: set.id === 'admin' ? 'sg.admin-sessions-from-outside' : stepName('sessions-from-outside'),
-    summary: `accepted ${set.sessions} (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered`,
+    summary: `accepted ${set.sessions} (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group (the instances one launched and terminated in the window are in no inventory)`,
     resourceTypes: GROUP,
     params: z
       .object({
@@ -171,14 +172,21 @@ export function securityGroupSteps(set: PortSet): StepFunction[] {
             'probe'
           )} from ${plural(new Set(scans.map((f) => f.src)).size, 'address', 'addresses')} (at most three packets or no data: SYN scans, SYN then RST) were scans, not sessions`
         : ''
-      if (cov.state === 'covered') {
+      const fleets = cov.state === 'covered' ? fleetGap(ctx) : null
+      if (fleets?.gap)
+        return outcome(
+          'unknown',
+          `flow logs cover every interface of the group today over ${windowText(ctx.window)} without a gap, and show no session from outside${keptText}${scanText}; but ${fleets.gap}`,
+          { evidence: [...ev, cov.evidence, fleets.evidence], sources: [...sources, 'aws.inventory'], windowed: true, timeline: link }
+        )
+      if (fleets) {
         return outcome(
           'no',
           `flow logs cover every interface of the group over ${windowText(ctx.window)} without a gap: no accepted session to ${p.ports.join('/') === numbers.join('/') ? set.short : `port ${p.ports.join('/')}`} from outside private space${approved} through the ranges the fix revokes${keptText}${scanText}`,
           {
-            evidence: [...ev, cov.evidence],
+            evidence: [...ev, cov.evidence, fleets.evidence],
             certainty: 'proven',
-            sources,
+            sources: [...sources, 'aws.inventory'],
             windowed: true,
             timeline: link
           }
