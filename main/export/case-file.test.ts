@@ -11,6 +11,7 @@ import { deviceSigningKey } from '../audit/checkpoint-signer'
 import { loadPkcs12 } from '../audit/pkcs12'
 import { createCaseDb, type WritableCaseDb } from '../db/case-db'
 import { CASE_FILE_MAGIC, exportCaseFile, openCaseFile, verifyCaseFile } from './case-file'
+import { detectFileKind, verifyExportFile } from './verify-file'
 
 const KEY = 'correct horse battery staple'
 const EXPORT_PASS = 'export passphrase for the auditor'
@@ -127,7 +128,14 @@ describe('the auditor case file', () => {
     expect(() => openCaseFile(file, EXPORT_PASS)).toThrow(cases[2][2])
     writeFileSync(file, orig)
     expect(verifyCaseFile(file, EXPORT_PASS).ok).toBe(true)
+    // A first line with a byte changed is a case file tampered with, not some other file: the
+    // verifier (which tells files apart by their first bytes) names it so, and exits as for any tampering.
     flip(file, 3)
-    expect(() => verifyCaseFile(file, EXPORT_PASS)).toThrow(/not a Lastmile case file/)
+    expect(detectFileKind(file)).toBe('case-file')
+    expect(verifyCaseFile(file, EXPORT_PASS)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/its first line \(bytes 0–20\) was altered: it reads "LAS.MILE CASE FILE 1"/)
+    })
+    expect(verifyExportFile(file, { exportPassphrase: EXPORT_PASS })).toMatchObject({ ok: false, kind: 'case-file' })
   })
 })

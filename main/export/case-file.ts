@@ -311,8 +311,20 @@ function isCaseFile(head: Buffer): boolean {
   return head.length >= CASE_FILE_MAGIC.length && head.subarray(0, CASE_FILE_MAGIC.length).equals(CASE_FILE_MAGIC)
 }
 
+/**
+ * A first line that differs from the magic in a few bytes only: a case file whose first line was
+ * altered (named as tampered), not some other file (a case database starts with 16 random bytes).
+ */
+function alteredMagic(head: Buffer): boolean {
+  if (head.length < CASE_FILE_MAGIC.length) return false
+  let differ = 0
+  for (let i = 0; i < CASE_FILE_MAGIC.length; i++) if (head[i] !== CASE_FILE_MAGIC[i]) differ++
+  return differ > 0 && differ <= 3
+}
+
+/** A case file, or one whose first line was altered (verifying it then names the tampering). */
 export function looksLikeCaseFile(head: Buffer): boolean {
-  return isCaseFile(head)
+  return isCaseFile(head) || alteredMagic(head)
 }
 
 interface Parsed {
@@ -333,6 +345,10 @@ function readAt(fd: number, pos: number, len: number): Buffer {
 function parseFrame(path: string, fd: number): Parsed {
   const size = fstatSync(fd).size
   const magic = readAt(fd, 0, CASE_FILE_MAGIC.length)
+  if (alteredMagic(magic))
+    throw new TamperError(
+      `${path}: its first line (bytes 0–${CASE_FILE_MAGIC.length - 1}) was altered: it reads ${JSON.stringify(magic.toString('latin1').trimEnd())}, not "LASTMILE CASE FILE 1"`
+    )
   if (!isCaseFile(magic)) throw new LastmileError('not-a-case', `${path}: not a Lastmile case file (it does not start with "LASTMILE CASE FILE 1")`)
   let p = CASE_FILE_MAGIC.length
   const hlen = readAt(fd, p, 4)

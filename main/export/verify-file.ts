@@ -6,6 +6,19 @@ import { verifyPdf } from './pdf/verify-pdf'
 
 export type FileKind = 'pdf' | 'case-file' | 'case'
 
+const PDF_MAGIC = Buffer.from('%PDF-', 'latin1')
+
+/**
+ * "%PDF-", or those five bytes with one changed: a report whose first bytes were altered is still
+ * checked as a PDF, and its signature (whose byte range starts at 0) names the tampering.
+ */
+function pdfHead(h: Buffer): boolean {
+  if (h.length < PDF_MAGIC.length) return false
+  let differ = 0
+  for (let i = 0; i < PDF_MAGIC.length; i++) if (h[i] !== PDF_MAGIC[i]) differ++
+  return differ <= 1
+}
+
 /** What a file is, from its first bytes: a PDF, an auditor's case file, or else (an encrypted) case database. */
 export function detectFileKind(path: string): FileKind {
   let fd: number
@@ -19,7 +32,7 @@ export function detectFileKind(path: string): FileKind {
   try {
     const head = Buffer.alloc(32)
     const h = head.subarray(0, readSync(fd, head, 0, head.length, 0))
-    if (h.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf'
+    if (pdfHead(h)) return 'pdf'
     if (looksLikeCaseFile(h)) return 'case-file'
     return 'case'
   } catch (e) {

@@ -101,6 +101,13 @@ describe('lastmile export pdf / verify report.pdf', () => {
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/^INVALID: .*report\.pdf: the document was changed after it was signed/)
     expect(spawnSync('pdfsig', [out], { encoding: 'utf8' }).stdout).not.toContain('Signature is Valid.')
+    // a changed first byte ("%PDF-" no more) is still checked as the report it was, and named INVALID
+    bytes[at] ^= 0x10
+    bytes[1] = 0x58
+    writeFileSync(out, bytes)
+    const head = await cli(['verify', out], env)
+    expect(head.code).toBe(1)
+    expect(head.stdout).toMatch(/^INVALID: .*report\.pdf: the document was changed after it was signed/)
 
     // The case records the export, and its trail still verifies.
     const c = openCaseDb(path, KEY, { readOnly: true })
