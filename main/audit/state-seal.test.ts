@@ -3,7 +3,8 @@
 // case is then verified, written and exported by Lastmile.
 import Database from 'better-sqlite3-multiple-ciphers'
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Actor } from '../../shared/model'
@@ -299,6 +300,95 @@ describe('the sealed case state', () => {
       seq: 3,
       reason: expect.stringMatching(/^entry 3 \(ingest\.import\) is not the entry checkpoint 1 sealed: the audit trail was rewritten from entry 3 on/)
     })
+  })
+
+  it("names an imported export's stored record and an evidence file rewritten with the key, which no row of the seal holds", () => {
+    const path = copyCase()
+    const db = raw(path)
+    // the Security Hub export's first stored block, rewritten as a forger would: its first record
+    // says something else, recompressed, the same length; and one evidence file's bytes
+    const imp = db.prepare("SELECT id, file_name FROM imports WHERE file_name LIKE '%securityhub%'").get() as { id: string; file_name: string }
+    const block = db.prepare('SELECT id, codec, data FROM import_blocks WHERE import_id = ? AND block_no = 0').get(imp.id) as { id: number; codec: string; data: Buffer }
+    expect(block.codec).toBe('brotli')
+    const text = brotliDecompressSync(block.data).toString('latin1')
+    const forged = Buffer.from(text.replace('"FAILED"', '"PASSED"'), 'latin1')
+    expect(forged.toString('latin1')).not.toBe(text)
+    db.prepare('UPDATE import_blocks SET data = ? WHERE id = ?').run(brotliCompressSync(forged), block.id)
+    const file = db.prepare("SELECT f.id, f.path FROM evidence_files f WHERE f.stored = 'blob' AND f.path LIKE '%security-groups.json' LIMIT 1").get() as {
+      id: string
+      path: string
+    }
+    // its immutability trigger is no obstacle to the key's holder: dropped, used, put back
+    const trigger = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'evidence_blobs' AND sql LIKE '%BEFORE UPDATE%'").get() as {
+      name: string
+      sql: string
+    }
+    db.exec(`DROP TRIGGER ${trigger.name}`)
+    const changed = db
+      .prepare('UPDATE evidence_blobs SET data = CAST(replace(CAST(data AS TEXT), \'"FromPort": 22\', \'"FromPort": 23\') AS BLOB) WHERE file_id = ?')
+      .run(file.id).changes
+    expect(changed).toBeGreaterThan(0)
+    db.exec(trigger.sql)
+    db.close()
+    const v = verifyAt(path)
+    expect(v.ok).toBe(false)
+    expect(v.audit.ok).toBe(true)
+    expect(v.problems.map((p) => [p.kind, p.table, p.key])).toEqual([
+      ['row', 'import_blocks', imp.id],
+      ['row', 'evidence_blobs', file.id]
+    ])
+    expect(v.problems[0].reason).toBe(
+      `the stored copy of ${imp.file_name} (import ${imp.id}) was changed outside Lastmile: its bytes do not hash to the SHA-256 the import recorded (${withCase(path, (c) => (c.db.prepare('SELECT file_sha256 FROM imports WHERE id = ?').pluck().get(imp.id) as string).slice(0, 16))}…)`
+    )
+    expect(v.problems[1].reason).toMatch(
+      new RegExp(`^the stored evidence file ${file.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&')} \\(${file.id}\\) was changed outside Lastmile: its bytes do not hash`)
+    )
+    // the entry that sealed the import's row names where to look
+    expect(v.problems[0].seq).toBeGreaterThan(0)
+  })
+
+  it('names a stored block removed from an import', () => {
+    const path = copyCase()
+    const db = raw(path)
+    const imp = db.prepare('SELECT import_id FROM import_blocks GROUP BY import_id HAVING COUNT(*) > 1 LIMIT 1').pluck().get() as string | undefined
+    const target = imp ?? (db.prepare('SELECT import_id FROM import_blocks LIMIT 1').pluck().get() as string)
+    db.prepare('DELETE FROM import_blocks WHERE import_id = ? AND block_no = (SELECT max(block_no) FROM import_blocks WHERE import_id = ?)').run(target, target)
+    db.close()
+    const v = verifyAt(path)
+    expect(v.firstBad).toMatchObject({ kind: 'row', table: 'import_blocks', key: target })
+    expect(v.firstBad?.reason).toMatch(/was changed outside Lastmile: (it holds \d+ bytes, not the \d+ the import recorded)/)
+  })
+
+  it('names a page changed without the key, also one that no check reads, and `lastmile verify` exits 1 on either', async () => {
+    /** flip one byte inside the first page of `table` (SQLCipher then fails that page's HMAC) */
+    const damage = (path: string, table: string): number => {
+      const db = raw(path)
+      const page = db.prepare('SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno LIMIT 1').pluck().get(table) as number
+      db.close()
+      const bytes = readFileSync(path)
+      bytes[(page - 1) * 4096 + 200] ^= 0x01
+      writeFileSync(path, bytes)
+      return page
+    }
+    const keyFile = join(tempDir(), 'key')
+    writeFileSync(keyFile, `${KEY}\n`)
+    // the timeline: display rows no check reads
+    const quiet = copyCase()
+    const page = damage(quiet, 'evidence_timeline')
+    const v = verifyAt(quiet)
+    expect(v.ok).toBe(false)
+    expect(v.firstBad).toMatchObject({ kind: 'table', table: 'evidence_timeline' })
+    expect(v.firstBad?.reason).toBe(`the case file is damaged or was changed outside Lastmile: page ${page} (of evidence_timeline) does not authenticate under the case key`)
+    const r1 = await cli(['verify', quiet, '--key-file', keyFile])
+    expect(r1.code).toBe(1)
+    expect(r1.stdout).toMatch(new RegExp(`^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${page} \\(of evidence_timeline\\)`))
+    // the audit trail itself: the checks cannot go on, and say where they stopped
+    const loud = copyCase()
+    const at = damage(loud, 'audit_log')
+    expect(() => verifyAt(loud)).toThrow(new RegExp(`page ${at} \\(of audit_log\\) does not authenticate under the case key`))
+    const r2 = await cli(['verify', loud, '--key-file', keyFile])
+    expect(r2.code).toBe(1)
+    expect(r2.stdout).toMatch(new RegExp(`^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${at} \\(of audit_log\\)`))
   })
 
   it('`lastmile verify` names the table and row and exits 1', async () => {

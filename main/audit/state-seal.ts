@@ -3,6 +3,7 @@ import type { Db, ReadStatement, WritableDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import { readModelProblems } from './read-models'
 import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
+import { verifyStoredBytes } from './stored-bytes'
 
 /**
  * The case state, sealed into the audit chain (issue 13: with the case key, a direct
@@ -25,6 +26,8 @@ import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
  *   sealing then refuses — and rolls the write back — naming the row.
  * - A row changed together with its `state_rows` hash no longer adds up to the state the last
  *   entry recorded: named by table (state_tables says which, unless it was forged too).
+ * - The bytes of the files the case keeps (import_blocks, evidence_blobs) are not rows of the seal:
+ *   they are checked against the SHA-256 and size their sealed rows hold (stored-bytes.ts).
  * A row's hash covers its table, primary key and SQLite's quote() of every column in schema order
  * (the trigger and the check compute the same text). Digests are sorted, not order-independent
  * sums: additive or XOR set hashes let someone who can write many rows find changes that cancel
@@ -748,6 +751,13 @@ export function verifyState(db: Db): StateVerification {
 
   // The counts kept for the pages are drawn from the sealed rows: recomputed from them.
   for (const p of readModelProblems(db)) problems.push({ kind: 'table', table: p.table, seq: head.seq, reason: p.reason })
+
+  // The bytes of the files the case keeps, against the SHA-256 their sealed rows hold.
+  const sealedBy = db.prepare('SELECT seq FROM state_rows WHERE tbl = ? AND key = ?').pluck()
+  for (const p of verifyStoredBytes(db)) {
+    const seq = sealedBy.get(p.table === 'import_blocks' ? 'imports' : 'evidence_files', p.key) as number | undefined
+    problems.push({ kind: 'row', table: p.table, key: p.key, seq: seq ?? head.seq, reason: p.reason })
+  }
 
   // The seals themselves must add up to the state the last entry recorded.
   if (lastSealing) {

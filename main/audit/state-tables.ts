@@ -8,7 +8,8 @@
  * - audit_log and checkpoints: they are the chain and its signatures, verified on their own;
  *   schema_migrations: the ledger, checked at every open.
  * - import_blocks and evidence_blobs: the bytes of imported files and evidence. Each is named by
- *   a sealed row that holds its SHA-256 (imports.file_sha256, evidence_files.sha256).
+ *   a sealed row that holds its SHA-256 and size (imports.file_sha256, evidence_files.sha256),
+ *   which verification checks them against (stored-bytes.ts).
  * - evidence_timeline: display rows drawn from the sealed evidence files, one per log event;
  *   sealing it would double the cost of adding a large bundle for nothing a verdict stands on.
  * - the read models (initiative_finding_counts, initiative_open_accounts, initiative_open_alerts;

@@ -200,10 +200,35 @@ export function caseReadOnlyError(path?: string): LastmileError {
   return new LastmileError('read-only', `${path ? `${path}: ` : ''}the case is open read-only (for review): nothing was changed`)
 }
 
-/** SQLite's refusals that concern the case as a whole (busy, read-only) in words; null for any other error. */
+/**
+ * A page of the case that does not authenticate or parse (SQLITE_CORRUPT, SQLITE_NOTADB) met after
+ * the case opened: its page HMAC failed, so the file was changed outside Lastmile or damaged on disk.
+ */
+export function isCaseDamaged(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+}
+
+/** A case whose file is damaged or was changed outside Lastmile (isCaseDamaged), in words. */
+export class CaseDamaged extends LastmileError {
+  constructor(message: string) {
+    super('unavailable', message)
+    this.name = 'CaseDamaged'
+  }
+}
+
+/** What a person is told when isCaseDamaged; `where` names the page when verification found it. */
+export function caseDamagedError(path?: string, where?: string): CaseDamaged {
+  return new CaseDamaged(
+    `${path ? `${path}: ` : ''}the case file is damaged or was changed outside Lastmile: ${where ?? 'a page of it'} does not authenticate under the case key: restore the case from a backup, or review the auditor's case file exported from it (Lastmile stopped there and changed nothing)`
+  )
+}
+
+/** SQLite's refusals that concern the case as a whole (busy, read-only, damaged) in words; null for any other error. */
 export function caseRefusal(e: unknown, path?: string): LastmileError | null {
   if (isCaseBusy(e)) return caseBusyError(path)
   if (isCaseReadOnly(e)) return caseReadOnlyError(path)
+  if (isCaseDamaged(e)) return caseDamagedError(path)
   return null
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { verifyCase } from '../../audit/checkpoint'
+import { CaseDamaged, caseDamagedError, isCaseDamaged } from '../../db/case-db'
 import { describeDecisions } from '../../identity/verify'
 import { thisDeviceFingerprint } from '../../audit/checkpoint-signer'
 import { verifyCaseFile } from '../../export/case-file'
@@ -55,7 +56,16 @@ export const verify: Command = {
     const c = openCase(ctx, path, { readOnly: true })
     try {
       // On the machine that wrote the case, the head seal must be this device's.
-      const v = verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(cliServices(ctx).platform.dataDir) })
+      let v: ReturnType<typeof verifyCase>
+      try {
+        v = verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(cliServices(ctx).platform.dataDir) })
+      } catch (e) {
+        // a page that does not authenticate: what verification exists to find, said as its finding
+        if (!(e instanceof CaseDamaged) && !isCaseDamaged(e)) throw e
+        const problem = e instanceof CaseDamaged ? `${c.path}: ${e.message}` : caseDamagedError(c.path).message
+        emit(ctx, { file: c.path, kind: 'case', ok: false, problems: [{ kind: 'file', reason: problem }] }, () => `TAMPERED: ${problem}`)
+        return 1
+      }
       const result = {
         file: c.path,
         kind: 'case',
