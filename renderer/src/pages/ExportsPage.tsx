@@ -54,7 +54,15 @@ function splitRefs(text: string): string[] {
     .filter(Boolean)
 }
 
+/** Where a verification broke, for a sentence: the table and row, or the entry or checkpoint, and the reason. */
+function whereBroken(b: { kind: string; seq: number; table?: string; key?: string; reason: string } | null | undefined): string {
+  if (!b) return 'a signature or hash does not match'
+  const where = b.kind === 'row' || b.kind === 'table' ? `${b.table ?? 'a table'}${b.key ? ` row ${b.key}` : ''}` : `${b.kind} ${b.seq}`
+  return `${where}: ${b.reason}`
+}
+
 /** Signed PDF report, auditor case file, guardrails, routing package and checkpoint status. */
+
 export function ExportsPage(): ReactElement {
   const current = useOpenCase()
   const readOnly = current.readOnly
@@ -361,7 +369,7 @@ function Checkpoints({ caseId, version }: { caseId: string; version: number }): 
       setReload((n) => n + 1)
       return r.ok
         ? `The audit trail and ${plural(r.checkpoints.count, 'checkpoint')} verify; sealed through entry ${r.checkpoints.sealedThrough}, ${r.checkpoints.unsealed} unsealed.`
-        : `Broken at ${r.firstBad?.kind ?? 'entry'} ${r.firstBad?.seq ?? '?'}: ${r.firstBad?.reason ?? 'a signature or hash does not match'}.`
+        : `Broken: ${whereBroken(r.firstBad)}.`
     })
   }
   return (
@@ -478,7 +486,7 @@ function AuditorReview(): ReactElement {
           <Notice tone={r.ok ? 'success' : 'error'} title={r.ok ? 'The case file verifies' : 'The case file does not verify'}>
             {r.ok
               ? `Audit trail of ${plural(r.audit.entries, 'entry', 'entries')} intact; ${plural(r.checkpoints.count, 'signed checkpoint')} sealing it through entry ${r.checkpoints.sealedThrough}; case state (${plural(r.state.tables, 'table')}, ${plural(r.state.rows, 'row')}) as the trail recorded it; ${plural(r.people.decisions.filter((d) => d.signed).length, 'decision')} signed.`
-              : `${r.firstBad ? `${r.firstBad.kind === 'row' || r.firstBad.kind === 'table' ? `${r.firstBad.table ?? 'a table'}${r.firstBad.key ? ` row ${r.firstBad.key}` : ''}` : `${r.firstBad.kind} ${r.firstBad.seq}`}: ${r.firstBad.reason}` : 'a signature or hash does not match'}`}
+              : whereBroken(r.firstBad)}
           </Notice>
           <div className="table-scroll" role="region" aria-label="Signers of the checkpoints" tabIndex={0}>
             <table className="data-table">
