@@ -16,6 +16,7 @@ import { openCaseDb, createCaseDb, type WritableCaseDb, type WritableDb } from '
 import { buildCase, demoDir } from '../demo/case-builder'
 import { decideFinding } from '../workflow/decisions'
 import { importFile } from '../ingest/importer'
+import { readEvidenceBytes } from '../case/evidence'
 import { approve, plan, recordExecutionOf, setFourEyes } from '../workflow'
 import { exportCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
@@ -345,6 +346,8 @@ describe('the sealed case state', () => {
     )
     // the entry that sealed the import's row names where to look
     expect(v.problems[0].seq).toBeGreaterThan(0)
+    // and nothing is drawn from the changed evidence (a plan, an investigation): reading it refuses
+    withCase(path, (c) => expect(() => readEvidenceBytes(c.db, file.id)).toThrow(/its stored bytes do not hash to the SHA-256 recorded when it was added/))
   })
 
   it('names a stored block removed from an import', () => {

@@ -1,6 +1,7 @@
 // The case's evidence register, read: the bundles added, the files they hold, a stored file's
 // bytes, and where the evidence ends (the end every playbook's look-back is measured from). The evidence stage writes it (main/evidence/service.ts, store.ts); the investigate stage,
 // the workflow and the front ends read it here.
+import { createHash } from 'node:crypto'
 import type { EvidenceBundleSummary, EvidenceFileSummary } from '../../shared/evidence'
 import type { Db } from '../db/case-db'
 import { LastmileError } from '../errors'
@@ -60,12 +61,24 @@ export function listEvidence(db: Db, bundleId?: string): EvidenceFileSummary[] {
   }))
 }
 
-/** The bytes of a stored evidence file, or null when only its hash is kept. */
+/**
+ * The bytes of a stored evidence file, or null when only its hash is kept. They are checked
+ * against the SHA-256 recorded when the file was added (a sealed row) before anything is drawn
+ * from them: a plan or an investigation never builds on bytes changed outside Lastmile.
+ */
 export function readEvidenceBytes(db: Db, fileId: string): Buffer | null {
-  const f = db.prepare('SELECT stored, duplicate_of FROM evidence_files WHERE id = ?').get(fileId) as { stored: string; duplicate_of: string | null } | undefined
+  const f = db.prepare('SELECT path, stored, duplicate_of, sha256 FROM evidence_files WHERE id = ?').get(fileId) as
+    | { path: string; stored: string; duplicate_of: string | null; sha256: string }
+    | undefined
   if (!f) throw new LastmileError('not-found', `evidence file ${fileId}: not in this case`)
   if (f.stored === 'duplicate' && f.duplicate_of) return readEvidenceBytes(db, f.duplicate_of)
   if (f.stored !== 'blob') return null
   const rows = db.prepare('SELECT data FROM evidence_blobs WHERE file_id = ? ORDER BY seq').all(fileId) as Array<{ data: Buffer }>
-  return Buffer.concat(rows.map((r) => r.data))
+  const bytes = Buffer.concat(rows.map((r) => r.data))
+  if (createHash('sha256').update(bytes).digest('hex') !== f.sha256)
+    throw new LastmileError(
+      'conflict',
+      `evidence file ${f.path} (${fileId}): its stored bytes do not hash to the SHA-256 recorded when it was added: the case was changed outside Lastmile (lastmile verify names what)`
+    )
+  return bytes
 }
