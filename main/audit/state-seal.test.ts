@@ -73,6 +73,14 @@ function forge(path: string, sql: string): void {
   db.close()
 }
 
+/** Run `fn` with the table's immutability triggers dropped, then put them back: no obstacle to someone holding the key. */
+function pastTriggers(db: ReturnType<typeof rawCaseDb>, table: string, fn: () => void): void {
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?").all(table) as Array<{ name: string; sql: string }>
+  for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`)
+  fn()
+  for (const t of triggers) db.exec(t.sql)
+}
+
 function verifyAt(path: string) {
   const c = openCaseDb(path, KEY, { readOnly: true })
   try {
@@ -319,17 +327,12 @@ describe('the sealed case state', () => {
       id: string
       path: string
     }
-    // its immutability trigger is no obstacle to the key's holder: dropped, used, put back
-    const trigger = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'evidence_blobs' AND sql LIKE '%BEFORE UPDATE%'").get() as {
-      name: string
-      sql: string
-    }
-    db.exec(`DROP TRIGGER ${trigger.name}`)
-    const changed = db
-      .prepare('UPDATE evidence_blobs SET data = CAST(replace(CAST(data AS TEXT), \'"FromPort": 22\', \'"FromPort": 23\') AS BLOB) WHERE file_id = ?')
-      .run(file.id).changes
-    expect(changed).toBeGreaterThan(0)
-    db.exec(trigger.sql)
+    pastTriggers(db, 'evidence_blobs', () => {
+      const changed = db
+        .prepare('UPDATE evidence_blobs SET data = CAST(replace(CAST(data AS TEXT), \'"FromPort": 22\', \'"FromPort": 23\') AS BLOB) WHERE file_id = ?')
+        .run(file.id).changes
+      expect(changed).toBeGreaterThan(0)
+    })
     db.close()
     const v = verifyAt(path)
     expect(v.ok).toBe(false)
@@ -348,6 +351,35 @@ describe('the sealed case state', () => {
     expect(v.problems[0].seq).toBeGreaterThan(0)
     // and nothing is drawn from the changed evidence (a plan, an investigation): reading it refuses
     withCase(path, (c) => expect(() => readEvidenceBytes(c.db, file.id)).toThrow(/its stored bytes do not hash to the SHA-256 recorded when it was added/))
+  })
+
+  it('names the bundle whose timeline events were reworded, added or removed with the key', () => {
+    const path = copyCase()
+    const db = raw(path)
+    const bundle = db.prepare('SELECT bundle_id FROM evidence_timeline GROUP BY bundle_id ORDER BY count(*) DESC LIMIT 1').pluck().get() as string
+    const added = db.prepare("SELECT seq FROM audit_log WHERE action = 'evidence.add' AND target = ?").pluck().get(bundle) as number
+    const event = db.prepare("SELECT id, summary FROM evidence_timeline WHERE bundle_id = ? AND kind = 'event' ORDER BY id LIMIT 1").get(bundle) as { id: number; summary: string }
+    pastTriggers(db, 'evidence_timeline', () => db.prepare('UPDATE evidence_timeline SET summary = ? WHERE id = ?').run(`${event.summary} (reviewed: benign)`, event.id))
+    db.close()
+    const v = verifyAt(path)
+    expect(v.problems).toEqual([
+      {
+        kind: 'table',
+        table: 'evidence_timeline',
+        key: bundle,
+        seq: added,
+        reason: expect.stringMatching(
+          new RegExp(
+            `^the timeline drawn from evidence bundle ${bundle} was changed outside Lastmile: its \\d+ events no longer hash to what audit entry ${added} \\(evidence\\.add\\) recorded$`
+          )
+        )
+      }
+    ])
+    // an event removed: the count says so
+    const db2 = raw(path)
+    pastTriggers(db2, 'evidence_timeline', () => db2.prepare('DELETE FROM evidence_timeline WHERE id = ?').run(event.id))
+    db2.close()
+    expect(verifyAt(path).problems[0]?.reason).toMatch(/it holds \d+ events, not the \d+ it was written with, and they no longer hash/)
   })
 
   it('names a stored block removed from an import', () => {
@@ -375,16 +407,18 @@ describe('the sealed case state', () => {
     }
     const keyFile = join(tempDir(), 'key')
     writeFileSync(keyFile, `${KEY}\n`)
-    // the timeline: display rows no check reads
+    // the timeline's index by resource: no check reads it
     const quiet = copyCase()
-    const page = damage(quiet, 'evidence_timeline')
+    const page = damage(quiet, 'evidence_timeline_resource')
     const v = verifyAt(quiet)
     expect(v.ok).toBe(false)
-    expect(v.firstBad).toMatchObject({ kind: 'table', table: 'evidence_timeline' })
-    expect(v.firstBad?.reason).toBe(`the case file is damaged or was changed outside Lastmile: page ${page} (of evidence_timeline) does not authenticate under the case key`)
+    expect(v.firstBad).toMatchObject({ kind: 'table', table: 'evidence_timeline_resource' })
+    expect(v.firstBad?.reason).toBe(
+      `the case file is damaged or was changed outside Lastmile: page ${page} (of evidence_timeline_resource) does not authenticate under the case key`
+    )
     const r1 = await cli(['verify', quiet, '--key-file', keyFile])
     expect(r1.code).toBe(1)
-    expect(r1.stdout).toMatch(new RegExp(`^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${page} \\(of evidence_timeline\\)`))
+    expect(r1.stdout).toMatch(new RegExp(`^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${page} \\(of evidence_timeline_resource\\)`))
     // the audit trail itself: the checks cannot go on, and say where they stopped
     const loud = copyCase()
     const at = damage(loud, 'audit_log')

@@ -4,6 +4,7 @@ import { LastmileError } from '../errors'
 import { readModelProblems } from './read-models'
 import { SEALED_TABLES, keySql, type SealedTable } from './state-tables'
 import { verifyStoredBytes } from './stored-bytes'
+import { verifyTimelines } from './timeline-digest'
 
 /**
  * The case state, sealed into the audit chain (issue 13: with the case key, a direct
@@ -27,7 +28,8 @@ import { verifyStoredBytes } from './stored-bytes'
  * - A row changed together with its `state_rows` hash no longer adds up to the state the last
  *   entry recorded: named by table (state_tables says which, unless it was forged too).
  * - The bytes of the files the case keeps (import_blocks, evidence_blobs) are not rows of the seal:
- *   they are checked against the SHA-256 and size their sealed rows hold (stored-bytes.ts).
+ *   they are checked against the SHA-256 and size their sealed rows hold (stored-bytes.ts); the
+ *   evidence timeline against the digest each bundle's entry recorded (timeline-digest.ts).
  * A row's hash covers its table, primary key and SQLite's quote() of every column in schema order
  * (the trigger and the check compute the same text). Digests are sorted, not order-independent
  * sums: additive or XOR set hashes let someone who can write many rows find changes that cancel
@@ -758,6 +760,8 @@ export function verifyState(db: Db): StateVerification {
     const seq = sealedBy.get(p.table === 'import_blocks' ? 'imports' : 'evidence_files', p.key) as number | undefined
     problems.push({ kind: 'row', table: p.table, key: p.key, seq: seq ?? head.seq, reason: p.reason })
   }
+  // The timeline, against the digest each bundle's entry recorded.
+  for (const p of verifyTimelines(db)) problems.push({ kind: 'table', table: 'evidence_timeline', key: p.bundle, seq: p.seq, reason: p.reason })
 
   // The seals themselves must add up to the state the last entry recorded.
   if (lastSealing) {

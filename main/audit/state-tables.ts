@@ -12,6 +12,7 @@
  *   which verification checks them against (stored-bytes.ts).
  * - evidence_timeline: display rows drawn from the sealed evidence files, one per log event;
  *   sealing it would double the cost of adding a large bundle for nothing a verdict stands on.
+ *   The bundle's evidence.add entry records their digest instead (timeline-digest.ts).
  * - the read models (initiative_finding_counts, initiative_open_accounts, initiative_open_alerts;
  *   findings_table_rows, findings_table_shapes): counts and rows drawn from sealed rows by
  *   triggers; verification recomputes them (audit/read-models.ts).

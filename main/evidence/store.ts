@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs'
 import type { Actor } from '../../shared/model'
 import { audited } from '../audit/chain'
 import { canonicalJson } from '../audit/canonical'
+import { timelineDigest } from '../audit/timeline-digest'
 import type { Db, WritableCaseDb } from '../db/case-db'
 import { LastmileError } from '../errors'
 import type { BundleAnalysis } from './analyze'
@@ -203,6 +204,8 @@ export function storeBundle(
         events++
       }
       return {
+        // the entry records the digest of the rows as written: the timeline is not in the state seal
+        timeline: timelineDigest(db, bundleId),
         bundleId,
         files: bundle.files.length,
         bytes,
@@ -227,6 +230,7 @@ export function storeBundle(
         files: r.files,
         bytes: r.bytes,
         storedBytes: r.storedBytes,
+        timeline: r.timeline,
         unreadableFiles: r.problems
       }
     })
