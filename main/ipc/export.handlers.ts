@@ -7,6 +7,7 @@ import { loadPkcs12 } from '../audit/pkcs12'
 import { exportCaseFile, openCaseFile, type OpenedCaseFile } from '../export/case-file'
 import { exportPdf } from '../export/export-pdf'
 import { verifyExportFile } from '../export/verify-file'
+import { verifyCaseInWorker } from '../audit/verify-in-worker'
 import type { HandlerServices, HandlerSlice } from './handlers'
 import { OneJobAtATime } from './one-job'
 
@@ -71,7 +72,13 @@ export function exportHandlers(
     'checkpoint.list': () => listCheckpoints(session.require().db).map(toCheckpointInfo),
     'checkpoint.verify': ({ expectSigner }) => {
       const c = session.require()
-      return verifyCase(c.db, c.id, { expectSigner, expectDevice: thisDeviceFingerprint(platform.dataDir) })
+      const opts = { expectSigner, expectDevice: thisDeviceFingerprint(platform.dataDir) }
+      // off the main thread when the key is at hand (a case open in this session): it reads the whole case
+      const key = session.readerKey(c)
+      if (key === null) return verifyCase(c.db, c.id, opts)
+      const verifying = verifyCaseInWorker(c, key, opts)
+      session.holdWhile(verifying)
+      return verifying
     },
     'export.pdf': async ({ out, overwrite, sign, classification }, cases) => {
       const c = cases.writable()
