@@ -282,7 +282,9 @@ export interface VerifyOptions {
    * Read every page of the file first (default true): a page changed without the key fails its
    * HMAC, also where no check reads it. ~11 ms a MB (4.6 s for a 417 MB case of 400,000 alerts).
    * Left out where the pages are proven otherwise (a case file's signed manifest hashes every
-   * page), and by the guard before a checkpoint, which signs the trail, not the file.
+   * page), by the guard before a checkpoint, which signs the trail, not the file, and by the PDF
+   * report, which prints what it reads (a page it reads and that does not authenticate stops it),
+   * assembled on the main thread.
    */
   pages?: boolean
 }
