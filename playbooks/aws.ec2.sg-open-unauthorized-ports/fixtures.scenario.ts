@@ -1,5 +1,5 @@
-// aws.ec2.sg-open-unauthorized-ports' fixture world: six security groups of one account, each used by
-// one instance, one for each way the investigation can end. Flow logs (custom format with tcp-flags and
+// aws.ec2.sg-open-unauthorized-ports' fixture world: seven security groups of one account, each used by
+// one instance or task, one for each way the investigation can end. Flow logs (custom format with tcp-flags and
 // flow-direction) cover the whole window for every interface: a record every 12 hours (traffic or
 // NODATA). The fifth group's Security Hub finding was evaluated with authorizedTcpPorts 443,8443
 // (Compliance.SecurityControlParameters): its partner on 8443 is authorised, unlike the first partner
@@ -132,6 +132,26 @@ export function scenario(w: World): void {
     })
   )
   a.launchConfigurations.push(launchConfiguration({ account: ACCOUNT, region: R, name: 'render-node-lc', publicIp: true, groups: ['sg-0e18000000000006'] }))
+  // the metrics exporter: an ECS service on Fargate, its one task's interface in a group open on
+  // 9100. Today's task saw only probes, but the service replaces its tasks at every deployment and
+  // those that ran before are in no inventory. network-interfaces.json lists every interface.
+  sg('sg-0e18000000000007', 'metrics-exporter', 'observability', [rule('tcp', 9100, 9100, ['0.0.0.0/0'])])
+  const task = { eni: `eni-${hex('eni:authorised:ecs-task', 17)}`, privateIp: '10.18.7.30' } as Instance
+  a.inventories.add('enis')
+  a.networkInterfaces.push({
+    NetworkInterfaceId: task.eni,
+    AvailabilityZone: `${R}a`,
+    InterfaceType: 'interface',
+    Description: `arn:aws:ecs:${R}:${ACCOUNT}:attachment/3f9c2b1e-6a4d-4c8e-9b7f-2d1e0a5c6b4f`,
+    OwnerId: ACCOUNT,
+    RequesterId: '578734482556',
+    RequesterManaged: true,
+    Groups: [{ GroupId: 'sg-0e18000000000007', GroupName: 'metrics-exporter' }],
+    PrivateIpAddress: task.privateIp,
+    Status: 'in-use',
+    VpcId: VPC
+  })
+  flows(w, task, (t, k) => (k % 10 === 0 ? probe(task, 9100, t, k) : null))
   /** the account's EC2.18 parameters, as Security Hub writes them into its findings */
   const parameters = { 'sg-0e18000000000005': [{ Name: 'authorizedTcpPorts', ValueType: 'CUSTOM', Value: ['443', '8443'] }] } as Record<string, Json[]>
 
@@ -158,6 +178,13 @@ export function scenario(w: World): void {
       { 'closed-in-use': '6379/tcp: 90 sessions', 'outside-sessions': 'no session from outside private space' }
     ],
     ['sg-0e18000000000004', 'SAFE', { open: 'no' }, 'a stale finding: only 80 and 443 are open to the internet'],
+    [
+      'sg-0e18000000000007',
+      'RISKY',
+      { open: 'yes', 'outside-sessions': 'unknown', 'closed-in-use': 'unknown' },
+      "today's ECS task saw only probes on 9100, but its service replaces its tasks: those that ran before are in no inventory",
+      { 'outside-sessions': '1 interface of the group belongs to tasks or pods that their service replaces and scales (' }
+    ],
     [
       'sg-0e18000000000006',
       'RISKY',

@@ -1139,7 +1139,7 @@ export function sgOpenAdminPorts(w: World): void {
       'EC2.13',
       {
         'outside-sessions':
-          '1 Auto Scaling group launches instances into the group (ci-runners-asg (1 instance now, 1–10)): instances one launched into the group and terminated within the window are in no inventory of today'
+          '1 Auto Scaling group launches instances into the group (ci-runners-asg (1 instance now, 1–10)): what they launched into the group and ended within the window is in no inventory of today'
       }
     ],
     [

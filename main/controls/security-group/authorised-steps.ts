@@ -163,7 +163,7 @@ export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => Author
   const outsideSessions = defineStep({
     name: 'sg.authorised.outside-sessions',
     summary:
-      'sessions from outside private space, in VPC flow logs, to a port the fix closes through the ranges it revokes; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group',
+      'sessions from outside private space, in VPC flow logs, to a port the fix closes through the ranges it revokes; "no" needs every interface covered, the Auto Scaling groups listed with none launching into the group, and no interface of it an ECS task\'s or a Kubernetes pod\'s',
     resourceTypes: GROUP,
     params: z.object({}).strict(),
     run(ctx) {
@@ -200,7 +200,7 @@ export function authorisedPortsSteps(authorisedFor: (ctx: StepContext) => Author
   const closedPortsInUse = defineStep({
     name: 'sg.authorised.closed-ports-in-use',
     summary:
-      'whether any session (private or public) reached a port the fix closes through a range it revokes: private clients of an arbitrary port are counted, not itemised, so any such session leaves open whether they depend on the open range; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group',
+      'whether any session (private or public) reached a port the fix closes through a range it revokes: private clients of an arbitrary port are counted, not itemised, so any such session leaves open whether they depend on the open range; "no" needs every interface covered, the Auto Scaling groups listed with none launching into the group, and no interface of it an ECS task\'s or a Kubernetes pod\'s',
     resourceTypes: GROUP,
     params: z.object({}).strict(),
     run(ctx) {

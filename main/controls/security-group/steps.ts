@@ -98,7 +98,7 @@ export function securityGroupSteps(set: PortSet): StepFunction[] {
 
   const adminSessionsFromOutside = defineStep({
     name: set.id === 'admin' ? 'sg.admin-sessions-from-outside' : stepName('sessions-from-outside'),
-    summary: `accepted ${set.sessions} (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered, and the Auto Scaling groups listed with none launching into the group (the instances one launched and terminated in the window are in no inventory)`,
+    summary: `accepted ${set.sessions} (not SYN-only scans) from addresses outside the private and approved ranges, from VPC flow logs of every interface in the group; "no" needs every interface covered, the Auto Scaling groups listed with none launching into the group, and no interface of it an ECS task's or a Kubernetes pod's (what a fleet launched and ended within the window is in no inventory)`,
     resourceTypes: GROUP,
     params: z
       .object({
