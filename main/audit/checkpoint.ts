@@ -326,13 +326,16 @@ function damagedPage(db: Db): { table: string | null; where: string } | null {
   if (report === 'ok') return null
   const m = /Tree (\d+) page (\d+)/.exec(report)
   if (!m) return { table: null, where: `a page (${report.split('\n').slice(-1)[0].slice(0, 200)})` }
-  let table: string | null = null
+  let tree: { type: string; name: string; tbl_name: string } | undefined
   try {
-    table = (db.prepare('SELECT name FROM sqlite_schema WHERE rootpage = ?').pluck().get(Number(m[1])) as string | undefined) ?? null
+    tree = db.prepare('SELECT type, name, tbl_name FROM sqlite_schema WHERE rootpage = ?').get(Number(m[1])) as typeof tree
   } catch {
-    table = null // the schema's own pages do not read
+    tree = undefined // the schema's own pages do not read
   }
-  return { table, where: `page ${m[2]}${table ? ` (of ${table})` : ''}` }
+  if (!tree) return { table: null, where: `page ${m[2]}` }
+  // an index is named with its table (SQLite's own, for a UNIQUE or PRIMARY KEY, by its table alone)
+  const of = tree.type !== 'index' ? tree.name : tree.name.startsWith('sqlite_autoindex_') ? `an index of ${tree.tbl_name}` : `index ${tree.name} of ${tree.tbl_name}`
+  return { table: tree.tbl_name, where: `page ${m[2]} (of ${of})` }
 }
 
 function verifyContent(db: Db, caseId: string, opts: VerifyOptions): CaseVerification {

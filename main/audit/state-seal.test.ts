@@ -412,13 +412,17 @@ describe('the sealed case state', () => {
     const page = damage(quiet, 'evidence_timeline_resource')
     const v = verifyAt(quiet)
     expect(v.ok).toBe(false)
-    expect(v.firstBad).toMatchObject({ kind: 'table', table: 'evidence_timeline_resource' })
+    expect(v.firstBad).toMatchObject({ kind: 'table', table: 'evidence_timeline' })
     expect(v.firstBad?.reason).toBe(
-      `the case file is damaged or was changed outside Lastmile: page ${page} (of evidence_timeline_resource) does not authenticate under the case key`
+      `the case file is damaged or was changed outside Lastmile: page ${page} (of index evidence_timeline_resource of evidence_timeline) does not authenticate under the case key`
     )
     const r1 = await cli(['verify', quiet, '--key-file', keyFile])
     expect(r1.code).toBe(1)
-    expect(r1.stdout).toMatch(new RegExp(`^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${page} \\(of evidence_timeline_resource\\)`))
+    expect(r1.stdout).toMatch(
+      new RegExp(
+        `^TAMPERED: .*case\\.lmcase: the case file is damaged or was changed outside Lastmile: page ${page} \\(of index evidence_timeline_resource of evidence_timeline\\)`
+      )
+    )
     // the audit trail itself: the checks cannot go on, and say where they stopped
     const loud = copyCase()
     const at = damage(loud, 'audit_log')
