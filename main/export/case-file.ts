@@ -316,10 +316,16 @@ function isCaseFile(head: Buffer): boolean {
  * altered (named as tampered), not some other file (a case database starts with 16 random bytes).
  */
 function alteredMagic(head: Buffer): boolean {
-  if (head.length < CASE_FILE_MAGIC.length) return false
-  let differ = 0
-  for (let i = 0; i < CASE_FILE_MAGIC.length; i++) if (head[i] !== CASE_FILE_MAGIC[i]) differ++
+  const differ = bytesDiffering(head, CASE_FILE_MAGIC)
   return differ > 0 && differ <= 3
+}
+
+/** How many of a file's first bytes differ from `magic` (all of them when the file is shorter). */
+export function bytesDiffering(head: Buffer, magic: Buffer): number {
+  if (head.length < magic.length) return magic.length
+  let differ = 0
+  for (let i = 0; i < magic.length; i++) if (head[i] !== magic[i]) differ++
+  return differ
 }
 
 /** A case file, or one whose first line was altered (verifying it then names the tampering). */

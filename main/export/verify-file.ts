@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import type { ExportFileVerification } from '../../shared/contract'
 import { LastmileError, fsReason } from '../errors'
-import { looksLikeCaseFile, verifyCaseFile } from './case-file'
+import { bytesDiffering, looksLikeCaseFile, verifyCaseFile } from './case-file'
 import { verifyPdf } from './pdf/verify-pdf'
 
 export type FileKind = 'pdf' | 'case-file' | 'case'
@@ -13,10 +13,7 @@ const PDF_MAGIC = Buffer.from('%PDF-', 'latin1')
  * checked as a PDF, and its signature (whose byte range starts at 0) names the tampering.
  */
 function pdfHead(h: Buffer): boolean {
-  if (h.length < PDF_MAGIC.length) return false
-  let differ = 0
-  for (let i = 0; i < PDF_MAGIC.length; i++) if (h[i] !== PDF_MAGIC[i]) differ++
-  return differ <= 1
+  return bytesDiffering(h, PDF_MAGIC) <= 1
 }
 
 /** What a file is, from its first bytes: a PDF, an auditor's case file, or else (an encrypted) case database. */
